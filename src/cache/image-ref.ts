@@ -1,0 +1,58 @@
+/** Docker image references (`[host[:port]/]path[:tag][@digest]`), enough to validate and derive cache refs. */
+
+export interface ImageRef {
+  /** Registry host and port, when the reference names one. */
+  domain?: string;
+  /** Repository path below the host, e.g. `org/env`. */
+  path: string;
+  tag?: string;
+  digest?: string;
+}
+
+const COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
+const DOMAIN = /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::\d+)?$/;
+const TAG = /^[\w][\w.-]{0,127}$/;
+const DIGEST = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]{32,}$/;
+
+export type Parsed<T> = { ok: true; value: T } | { ok: false; problem: string };
+
+export function parseImageRef(text: string): Parsed<ImageRef> {
+  const s = text.trim();
+  if (s === '') return { ok: false, problem: 'is empty' };
+  if (/^[a-z]+:\/\//i.test(s)) return { ok: false, problem: `"${s}" has a URL scheme; write the reference without it, e.g. ghcr.io/org/name:tag` };
+  let rest = s;
+  let digest: string | undefined;
+  const at = rest.indexOf('@');
+  if (at >= 0) {
+    digest = rest.slice(at + 1);
+    rest = rest.slice(0, at);
+    if (!DIGEST.test(digest)) return { ok: false, problem: `"${s}" has an invalid digest "${digest}"` };
+  }
+  let tag: string | undefined;
+  const lastSlash = rest.lastIndexOf('/');
+  const colon = rest.lastIndexOf(':');
+  if (colon > lastSlash) {
+    tag = rest.slice(colon + 1);
+    rest = rest.slice(0, colon);
+    if (!TAG.test(tag)) return { ok: false, problem: `"${s}" has an invalid tag "${tag}" (at most 128 of A-Z a-z 0-9 _ . -, not starting with . or -)` };
+  }
+  const parts = rest.split('/');
+  let domain: string | undefined;
+  if (parts.length > 1 && (parts[0].includes('.') || parts[0].includes(':') || parts[0] === 'localhost')) {
+    domain = parts.shift();
+    if (!DOMAIN.test(domain!)) return { ok: false, problem: `"${s}" has an invalid registry host "${domain}"` };
+  }
+  for (const p of parts) {
+    if (COMPONENT.test(p)) continue;
+    if (COMPONENT.test(p.toLowerCase())) {
+      return { ok: false, problem: `"${s}": repository name must be lowercase; write "${s.replace(rest, rest.toLowerCase())}"` };
+    }
+    return { ok: false, problem: `"${s}" is not an image reference (path component "${p}")` };
+  }
+  return { ok: true, value: { domain, path: parts.join('/'), tag, digest } };
+}
+
+/** `host/path` without tag or digest. */
+export function repositoryOf(ref: ImageRef): string {
+  return ref.domain ? `${ref.domain}/${ref.path}` : ref.path;
+}
