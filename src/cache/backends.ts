@@ -130,7 +130,7 @@ export const REQUIRED: Record<Backend, Record<Direction, readonly string[]>> = {
 const LEVEL_RANGE: Record<string, [number, number]> = { gzip: [0, 9], estargz: [0, 9], zstd: [0, 22] };
 
 /** Rules that relate attributes to each other. Each returns problems in plain words. */
-export function crossChecks(backend: Backend, direction: Direction, attrs: ReadonlyMap<string, string>): string[] {
+export function crossChecks(backend: Backend, direction: Direction, attrs: ReadonlyMap<string, string>, complete: boolean): string[] {
   const problems: string[] = [];
   if (backend === 'registry' || backend === 'local') {
     const compression = attrs.get('compression') ?? 'gzip';
@@ -147,7 +147,7 @@ export function crossChecks(backend: Backend, direction: Direction, attrs: Reado
     if (oci === false && attrs.has('image-manifest') && parseGoBool(attrs.get('image-manifest')!) === true)
       problems.push('image-manifest=true needs OCI media types: remove oci-mediatypes=false or set image-manifest=false');
   }
-  if (backend === 'gha' && !attrs.has('url') && !attrs.has('url_v2'))
+  if (complete && backend === 'gha' && !attrs.has('url') && !attrs.has('url_v2'))
     problems.push('needs url_v2 (cache service v2) or url (v1, GHES); the action fills them from the runner');
   if (backend === 'gha' && attrs.has('repository') !== attrs.has('ghtoken'))
     problems.push('repository and ghtoken go together: set both or neither');

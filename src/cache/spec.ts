@@ -100,7 +100,7 @@ export function validateCacheSpec(spec: CacheSpec, direction: Direction, options
       if (!spec.attrs.has(key)) problems.push(`type=${spec.type} needs ${key}= in ${flag}`);
     }
   }
-  if (problems.length === 0) problems.push(...crossChecks(spec.type, direction, spec.attrs));
+  if (problems.length === 0) problems.push(...crossChecks(spec.type, direction, spec.attrs, options.complete === true));
   return problems;
 }
 

@@ -1,0 +1,330 @@
+/**
+ * Inputs, read once: every raw string checked and turned into a typed value. All problems are collected, so
+ * a workflow author sees every mistake in one run; each names the input, the bad value and the fix.
+ */
+import { ATTRIBUTES, BACKENDS, type Backend, type Direction } from '../cache/backends.js';
+import { CsvError, parseCsvRecord } from '../cache/csv.js';
+import { parseImageRef } from '../cache/image-ref.js';
+import { type CacheSpec, isBackend, parseCacheSpec, parseFields, validateCacheSpec } from '../cache/spec.js';
+import { closest, didYouMean } from '../cache/suggest.js';
+import { Input } from './names.js';
+import { type OutputSpec, parseOutput } from './output.js';
+import { parseSize } from './size.js';
+
+export type CacheBackend = Backend | 'none';
+export type Mode = 'min' | 'max';
+export type Auto<T> = 'auto' | T;
+
+export type Builder = { kind: 'auto' } | { kind: 'docker-container' } | { kind: 'address'; address: string };
+
+export interface Inputs {
+  path: string;
+  from: { file: string; func: string };
+  output?: OutputSpec;
+  platform?: string;
+  cache: CacheBackend;
+  cacheScope?: string;
+  cacheMode: Auto<Mode>;
+  cacheWrite: Auto<boolean>;
+  cacheRef?: string;
+  cacheDir?: string;
+  /** `cache-options` attributes, in the order given. */
+  cacheOptions: Map<string, string>;
+  exportCache?: CacheSpec;
+  importCache?: CacheSpec;
+  /** The matrix entry as canonical JSON (keys sorted), or the plain text given; undefined outside a matrix. */
+  matrix?: string;
+  githubToken: string;
+  cacheBudget: Auto<number>;
+  cachePrune: Auto<boolean>;
+  command: 'build' | 'prune';
+  envdVersion: string;
+  buildkitVersion: string;
+  builder: Builder;
+  buildkitdConfigInline: string;
+  buildkitdFlags: string;
+  dryRun: boolean;
+}
+
+export interface Problem {
+  input: Input;
+  message: string;
+}
+
+/** What the action does with a value it is shown; the GitHub token is never echoed. */
+const SECRET_INPUTS = new Set<Input>([Input.GithubToken]);
+
+export function formatProblem(p: Problem): string {
+  return `Input "${p.input}": ${p.message}`;
+}
+
+type Raw = (name: Input) => string;
+
+/** Booleans as YAML authors write them: true/false in any case. */
+function bool(text: string): boolean | undefined {
+  const t = text.trim().toLowerCase();
+  return t === 'true' ? true : t === 'false' ? false : undefined;
+}
+
+function choice<T extends string>(text: string, allowed: readonly T[]): T | undefined {
+  const t = text.trim().toLowerCase();
+  return (allowed as readonly string[]).includes(t) ? (t as T) : undefined;
+}
+
+const VERSION = /^v?(\d+)\.(\d+)\.(\d+)(-[0-9A-Za-z.-]+)?$/;
+
+export function versionAtLeast(version: string, major: number, minor: number): boolean {
+  const m = VERSION.exec(version);
+  if (!m) return true; // latest/system: checked against the real binary later
+  const [a, b] = [Number(m[1]), Number(m[2])];
+  return a > major || (a === major && b >= minor);
+}
+
+/** Keys of cache-options that have an input of their own. */
+const OWNED_BY_INPUT: Record<string, string> = {
+  type: 'cache',
+  mode: 'cache-mode',
+  scope: 'cache-scope',
+  ref: 'cache-ref',
+  dest: 'cache-dir',
+  src: 'cache-dir'
+};
+
+export function parseInputs(raw: Raw): { inputs?: Inputs; problems: Problem[] } {
+  const problems: Problem[] = [];
+  const fail = (input: Input, message: string) => problems.push({ input, message });
+  const text = (name: Input) => raw(name).trim();
+  const shown = (name: Input) => (SECRET_INPUTS.has(name) ? '***' : JSON.stringify(text(name)));
+
+  const oneOf = <T extends string>(name: Input, allowed: readonly T[], fallback: T): T => {
+    const value = text(name) === '' ? fallback : choice(text(name), allowed);
+    if (value === undefined) fail(name, `${shown(name)} is not one of ${allowed.join(', ')}${didYouMean(text(name), allowed)}`);
+    return value ?? fallback;
+  };
+  const autoBool = (name: Input): Auto<boolean> => {
+    const t = text(name);
+    if (t === '' || t.toLowerCase() === 'auto') return 'auto';
+    const b = bool(t);
+    if (b === undefined) fail(name, `${shown(name)} is not auto, true or false`);
+    return b ?? 'auto';
+  };
+
+  // path and from
+  const path = text(Input.Path) || '.';
+  const fromText = text(Input.From) || 'build.envd:build';
+  const fromMatch = /^(.+):([A-Za-z_][A-Za-z0-9_]*)$/.exec(fromText);
+  if (!fromMatch) fail(Input.From, `${shown(Input.From)} is not file:function; write e.g. ${fromText.split(':')[0] || 'build.envd'}:build`);
+  const from = fromMatch ? { file: fromMatch[1], func: fromMatch[2] } : { file: 'build.envd', func: 'build' };
+
+  // output and platform
+  let output: OutputSpec | undefined;
+  if (text(Input.Output) !== '') {
+    if (/[\r\n]/.test(text(Input.Output))) fail(Input.Output, 'envd accepts one output; give one line');
+    else {
+      const parsed = parseOutput(text(Input.Output));
+      if (parsed.ok) output = parsed.value;
+      else fail(Input.Output, `${shown(Input.Output)} ${parsed.problem}`);
+    }
+  }
+  const platform = text(Input.Platform) || undefined;
+  if (platform !== undefined) {
+    if (platform.includes(','))
+      fail(Input.Platform, `${shown(Input.Platform)} lists several platforms; envd would build them one after another into one cache ref. Build one platform per matrix entry`);
+    else if (!/^[a-z0-9]+\/[a-z0-9]+(\/[a-z0-9]+)?$/.test(platform))
+      fail(Input.Platform, `${shown(Input.Platform)} is not os/arch[/variant], e.g. linux/amd64 or linux/arm64`);
+  }
+
+  // cache backend and its companions
+  const cache = oneOf<CacheBackend>(Input.Cache, [...BACKENDS, 'none'], 'gha');
+  const cacheScope = text(Input.CacheScope) || undefined;
+  if (cacheScope !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(cacheScope))
+    fail(Input.CacheScope, `${shown(Input.CacheScope)} must be 1-64 characters of A-Z a-z 0-9 . _ - starting with a letter or digit (it becomes a cache key, a registry tag and a directory name)`);
+  const cacheMode = oneOf<Auto<Mode>>(Input.CacheMode, ['auto', 'min', 'max'], 'auto');
+  if (cache === 'inline' && cacheMode === 'max') fail(Input.CacheMode, '"max" is not possible with cache: inline, which stores only the final image\'s layers (min); use cache: registry for max');
+  const cacheWrite = autoBool(Input.CacheWrite);
+
+  const cacheRef = text(Input.CacheRef) || undefined;
+  if (cacheRef !== undefined) {
+    if (cache !== 'registry') fail(Input.CacheRef, `is only used with cache: registry (cache is ${cache}); remove it`);
+    else {
+      const r = parseImageRef(cacheRef);
+      if (!r.ok) fail(Input.CacheRef, r.problem);
+    }
+  }
+  const cacheDir = text(Input.CacheDir) || undefined;
+  if (cacheDir !== undefined && cache !== 'local') fail(Input.CacheDir, `is only used with cache: local (cache is ${cache}); remove it`);
+
+  const cacheOptions = parseCacheOptions(raw(Input.CacheOptions), cache, (m) => fail(Input.CacheOptions, m));
+
+  const exportCache = rawCacheFlag(Input.ExportCache, 'export');
+  const importCache = rawCacheFlag(Input.ImportCache, 'import');
+  function rawCacheFlag(name: Input, direction: Direction): CacheSpec | undefined {
+    const t = text(name);
+    if (t === '') return undefined;
+    if (/[\r\n]/.test(t)) {
+      fail(name, 'envd takes one value per cache flag; give one line (combine attributes with commas)');
+      return undefined;
+    }
+    if (cache === 'none') {
+      fail(name, 'is set while cache is none; remove one of them');
+      return undefined;
+    }
+    const parsed = parseCacheSpec(t);
+    if (!parsed.ok) {
+      fail(name, `${parsed.problem}`);
+      return undefined;
+    }
+    for (const p of validateCacheSpec(parsed.value, direction)) fail(name, p);
+    return parsed.value;
+  }
+
+  // matrix
+  const matrix = canonicalMatrix(text(Input.Matrix));
+
+  // budget, pruning, command
+  let cacheBudget: Auto<number> = 'auto';
+  const budgetText = text(Input.CacheBudget);
+  if (budgetText !== '' && budgetText.toLowerCase() !== 'auto') {
+    const bytes = parseSize(budgetText);
+    if (bytes === undefined) fail(Input.CacheBudget, `${shown(Input.CacheBudget)} is not auto or a size with a unit, such as 8GB or 500MiB`);
+    else cacheBudget = bytes;
+  }
+  const cachePrune = autoBool(Input.CachePrune);
+  const command = oneOf(Input.Command, ['build', 'prune'] as const, 'build');
+
+  // tools
+  const envdVersion = version(Input.EnvdVersion, ['latest', 'system'], 'v1.3.4');
+  const buildkitVersion = version(Input.BuildkitVersion, ['latest'], 'v0.32.2');
+  function version(name: Input, words: string[], fallback: string): string {
+    const t = text(name) || fallback;
+    if (words.includes(t.toLowerCase())) return t.toLowerCase();
+    const m = VERSION.exec(t);
+    if (!m) {
+      fail(name, `${shown(name)} is not a version such as ${fallback}${words.length ? ` or one of ${words.join(', ')}` : ''}`);
+      return fallback;
+    }
+    return t.startsWith('v') ? t : `v${t}`;
+  }
+  const usesGha = cache === 'gha' || exportCache?.type === 'gha' || importCache?.type === 'gha';
+  if (usesGha && !versionAtLeast(buildkitVersion, 0, 20))
+    fail(Input.BuildkitVersion, `${buildkitVersion} speaks only the GitHub cache API v1, which github.com shut down on 2025-04-15; gha needs BuildKit v0.20.0 or later (v0.27.0+ recommended)`);
+
+  // builder
+  const builderText = text(Input.Builder) || 'auto';
+  let builder: Builder = { kind: 'auto' };
+  if (builderText === 'docker-container') builder = { kind: 'docker-container' };
+  else if (/^unix:\/\/\/.+/.test(builderText) || /^tcp:\/\/[^/:]+:\d+$/.test(builderText)) builder = { kind: 'address', address: builderText };
+  else if (builderText !== 'auto')
+    fail(Input.Builder, `${shown(Input.Builder)} is not auto, docker-container, unix:///path/to/buildkitd.sock or tcp://host:port${didYouMean(builderText, ['auto', 'docker-container'])}`);
+  const buildkitdConfigInline = raw(Input.BuildkitdConfigInline).trim();
+  const buildkitdFlags = text(Input.BuildkitdFlags);
+  if (builder.kind === 'address') {
+    if (buildkitdConfigInline) fail(Input.BuildkitdConfigInline, `has no effect on a running buildkitd (builder is ${builderText}); configure that daemon itself, or use builder: auto`);
+    if (buildkitdFlags) fail(Input.BuildkitdFlags, `has no effect on a running buildkitd (builder is ${builderText}); use builder: auto`);
+  }
+
+  const dryRunText = text(Input.DryRun);
+  const dryRun = dryRunText === '' ? false : bool(dryRunText);
+  if (dryRun === undefined) fail(Input.DryRun, `${shown(Input.DryRun)} is not true or false`);
+
+  // inputs that only make sense together
+  if (cache === 'inline' && !(output?.image && output.push))
+    fail(Input.Output, 'cache: inline stores the cache inside the pushed image: set output to type=image,name=<registry>/<image>:<tag>,push=true');
+  if (cache === 'registry' && cacheRef === undefined && !output?.image)
+    fail(Input.CacheRef, 'cache: registry needs a place for the cache: set cache-ref (e.g. ghcr.io/org/env:buildcache) or an output with name=<image>');
+
+  const githubToken = raw(Input.GithubToken).trim();
+  if (problems.length > 0) return { problems };
+  return {
+    problems,
+    inputs: {
+      path,
+      from,
+      output,
+      platform,
+      cache,
+      cacheScope,
+      cacheMode,
+      cacheWrite,
+      cacheRef,
+      cacheDir,
+      cacheOptions,
+      exportCache,
+      importCache,
+      matrix,
+      githubToken,
+      cacheBudget,
+      cachePrune,
+      command,
+      envdVersion,
+      buildkitVersion,
+      builder,
+      buildkitdConfigInline,
+      buildkitdFlags,
+      dryRun: dryRun ?? false
+    }
+  };
+}
+
+/** `key=value` attributes, comma or newline separated, each checked against the chosen backend. */
+function parseCacheOptions(text: string, cache: CacheBackend, fail: (message: string) => void): Map<string, string> {
+  const fields: string[] = [];
+  for (const line of text.split(/\r?\n/)) {
+    if (line.trim() === '' || line.trim().startsWith('#')) continue;
+    try {
+      fields.push(...parseCsvRecord(line.trim()));
+    } catch (e) {
+      if (e instanceof CsvError) fail(`${JSON.stringify(line.trim())} cannot be read as CSV (${e.message}); quote a whole field that holds a comma, e.g. "prefix=a,b/"`);
+      else throw e;
+    }
+  }
+  const parsed = parseFields(fields.map((f) => f.trim()).filter((f) => f !== ''));
+  if (!parsed.ok) {
+    fail(parsed.problem);
+    return new Map();
+  }
+  const options = parsed.value;
+  if (options.size === 0) return options;
+  if (!isBackend(cache)) {
+    fail(`is set while cache is ${cache}; remove it or choose a backend`);
+    return options;
+  }
+  const rules = ATTRIBUTES[cache];
+  for (const [key, value] of options) {
+    if (OWNED_BY_INPUT[key]) {
+      fail(`${key}= has an input of its own: use ${OWNED_BY_INPUT[key]} instead`);
+      continue;
+    }
+    const rule = rules[key];
+    if (!rule) {
+      const hint = closest(key, Object.keys(rules));
+      fail(`unknown attribute "${key}" for cache: ${cache}${hint ? ` (did you mean "${hint}"?)` : `; known: ${Object.keys(rules).filter((k) => !OWNED_BY_INPUT[k]).join(', ')}`}`);
+      continue;
+    }
+    if (rule.refused) {
+      fail(`${key} ${rule.refused}`);
+      continue;
+    }
+    const problem = rule.check?.(value);
+    if (problem) fail(`${key}: ${problem}`);
+  }
+  return options;
+}
+
+/** A matrix given as JSON becomes canonical (sorted keys, no spaces), so the scope is stable. */
+function canonicalMatrix(text: string): string | undefined {
+  if (text === '' || text === 'null' || text === '{}') return undefined;
+  try {
+    return JSON.stringify(sortKeys(JSON.parse(text)));
+  } catch {
+    return text;
+  }
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value !== null && typeof value === 'object')
+    return Object.fromEntries(Object.keys(value).sort().map((k) => [k, sortKeys((value as Record<string, unknown>)[k])]));
+  return value;
+}
+

@@ -1,0 +1,51 @@
+/** envd's `--output` value (one CSV record, `type=` required), parsed enough to derive cache refs. */
+import { CsvError, parseCsvRecord } from '../cache/csv.js';
+import { type ImageRef, type Parsed, parseImageRef } from '../cache/image-ref.js';
+import { parseFields } from '../cache/spec.js';
+import { parseGoBool } from '../cache/values.js';
+
+export interface OutputSpec {
+  raw: string;
+  type: string;
+  attrs: Map<string, string>;
+  /** The first image name, for image and registry outputs. */
+  image?: ImageRef;
+  imageName?: string;
+  push: boolean;
+}
+
+const KNOWN = ['image', 'registry', 'local', 'tar', 'oci', 'docker'];
+
+export function parseOutput(raw: string): Parsed<OutputSpec> {
+  let fields: string[];
+  try {
+    fields = parseCsvRecord(raw.trim());
+  } catch (e) {
+    if (e instanceof CsvError) return { ok: false, problem: `cannot be read as CSV (${e.message}); envd takes one output` };
+    throw e;
+  }
+  const parsed = parseFields(fields);
+  if (!parsed.ok) return parsed;
+  const attrs = parsed.value;
+  const type = attrs.get('type');
+  if (!type) return { ok: false, problem: 'needs type=, e.g. type=image,name=ghcr.io/org/env:latest,push=true' };
+  attrs.delete('type');
+  if (!KNOWN.includes(type)) return { ok: false, problem: `type=${type} is not an output type; use one of ${KNOWN.join(', ')}` };
+  if (attrs.has('output')) return { ok: false, problem: `output=${attrs.get('output')} is not an attribute of --output; you meant dest=` };
+  if (type === 'local' && !attrs.has('dest')) return { ok: false, problem: 'type=local needs dest=<directory>' };
+  if ((type === 'image' || type === 'registry') && attrs.has('dest')) return { ok: false, problem: `type=${type} takes name=, not dest=` };
+  const pushText = type === 'registry' ? 'true' : (attrs.get('push') ?? 'false');
+  const push = parseGoBool(pushText);
+  if (push === undefined) return { ok: false, problem: `push=${pushText} is not a boolean; use true or false` };
+  const out: OutputSpec = { raw: raw.trim(), type, attrs, push };
+  const names = attrs.get('name');
+  if (names !== undefined && (type === 'image' || type === 'registry')) {
+    const first = names.split(',')[0].trim();
+    const ref = parseImageRef(first);
+    if (!ref.ok) return { ok: false, problem: `name ${ref.problem}` };
+    out.image = ref.value;
+    out.imageName = first;
+  }
+  if (push && !out.image) return { ok: false, problem: 'push=true needs name=<image>' };
+  return { ok: true, value: out };
+}

@@ -1,0 +1,35 @@
+/** The whole decision for one run, before anything starts. */
+import type { CacheSpec } from '../cache/spec.js';
+import type { CacheBackend, Mode } from '../inputs/inputs.js';
+
+export interface Decision {
+  /** What was decided: scope, mode, export, import, credentials, … */
+  topic: string;
+  /** The outcome in a few words. */
+  outcome: string;
+  /** Why, in plain words. */
+  reason: string;
+}
+
+export interface Plan {
+  command: 'build' | 'prune';
+  dryRun: boolean;
+  backend: CacheBackend;
+  scope: string;
+  mode?: Mode;
+  export?: CacheSpec;
+  import?: CacheSpec;
+  decisions: Decision[];
+  /** Things a workflow author should know that do not stop the run. */
+  warnings: string[];
+  /** Things that stop the run (found from the environment, after the inputs were valid). */
+  problems: string[];
+  /** Every secret value the plan carries, to register before anything is logged. */
+  secrets: string[];
+  envd: {
+    path: string;
+    from: string;
+    output?: string;
+    platform?: string;
+  };
+}

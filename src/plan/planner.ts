@@ -1,0 +1,126 @@
+/** Inputs + Runtime → Plan. Pure: every decision is recorded with its reason. */
+import { type Backend, type Direction, REQUIRED } from '../cache/backends.js';
+import { type CacheSpec, secretsOf, validateCacheSpec } from '../cache/spec.js';
+import type { Inputs } from '../inputs/inputs.js';
+import type { Runtime } from '../runtime/runtime.js';
+import { ghaCredentials, missingCredentialsMessage } from './credentials.js';
+import { computedExport, computedImport } from './flags.js';
+import { decideMode } from './mode.js';
+import type { Plan } from './plan.js';
+import { autoScope } from './scope.js';
+
+const FLAG: Record<Direction, string> = { export: '--export-cache', import: '--import-cache' };
+
+export function plan(inputs: Inputs, rt: Runtime): Plan {
+  const from = `${inputs.from.file}:${inputs.from.func}`;
+  const scope =
+    inputs.cacheScope ??
+    autoScope({ workflow: rt.workflow, job: rt.job, matrix: inputs.matrix, platform: inputs.platform, path: inputs.path, from });
+  const p: Plan = {
+    command: inputs.command,
+    dryRun: inputs.dryRun,
+    backend: inputs.cache,
+    scope,
+    mode: undefined,
+    decisions: [
+      {
+        topic: 'scope',
+        outcome: scope,
+        reason: inputs.cacheScope ? 'cache-scope is set' : 'derived from workflow, job, matrix entry, platform and path/from; the same on every branch'
+      }
+    ],
+    warnings: [],
+    problems: [],
+    secrets: [],
+    envd: { path: inputs.path, from, output: inputs.output?.raw, platform: inputs.platform }
+  };
+  if (inputs.cache === 'none') {
+    p.decisions.push({ topic: 'cache', outcome: 'none', reason: 'cache is none: envd builds without remote cache' });
+    return withSecrets(p, inputs);
+  }
+  const backend: Backend = inputs.cache;
+
+  if (backend === 'inline') {
+    p.mode = 'min';
+    p.decisions.push({ topic: 'mode', outcome: 'min', reason: 'inline cache is always min' });
+  } else {
+    const { mode, decision } = decideMode(inputs.cacheMode, rt);
+    p.mode = mode;
+    p.decisions.push(decision);
+  }
+  const ctx = { inputs, rt, scope, mode: p.mode };
+
+  let exportSpec: CacheSpec | undefined = inputs.exportCache ?? computedExport(backend, ctx);
+  const importSpec: CacheSpec = inputs.importCache ?? computedImport(backend, ctx);
+  if (inputs.cacheWrite === false) {
+    exportSpec = undefined;
+    p.decisions.push({ topic: 'export', outcome: 'skipped', reason: 'cache-write is false' });
+  }
+  // Export entries carry ignore-error=true unless the author set it: a cache outage never fails a build.
+  // (BuildKit's inline exporter reads no attributes, so it gets none.)
+  if (exportSpec && exportSpec.type !== 'inline' && !exportSpec.attrs.has('ignore-error')) exportSpec.attrs.set('ignore-error', 'true');
+
+  const specs = [
+    ['export', exportSpec],
+    ['import', importSpec]
+  ] as const;
+  if (specs.some(([, s]) => s?.type === 'gha')) fillGhaCredentials(p, rt, specs.map(([, s]) => s));
+
+  for (const [direction, spec] of specs) {
+    if (!spec) continue;
+    p.decisions.push({
+      topic: direction,
+      outcome: spec.type,
+      reason: (direction === 'export' ? inputs.exportCache : inputs.importCache)
+        ? `${direction}-cache is set and replaces the computed value`
+        : backend === 'inline' && direction === 'import'
+          ? 'inline cache is read back from the output image as a registry cache'
+          : `cache: ${backend}`
+    });
+    for (const problem of validateCacheSpec(spec, direction, { complete: true })) {
+      // Missing gha credentials and s3 locations are reported once, with their fix, above or below.
+      if (spec.type === 'gha' && /needs (token|url_v2)/.test(problem)) continue;
+      if (spec.type === 's3' && /needs (bucket|region)=/.test(problem)) continue;
+      p.problems.push(`${FLAG[direction]}: ${problem}`);
+    }
+    if (spec.type === 's3')
+      for (const key of REQUIRED.s3[direction])
+        if (!spec.attrs.has(key) && !p.problems.some((m) => m.includes(`s3 needs ${key}`)))
+          p.problems.push(`cache: s3 needs ${key}: set cache-options: ${key}=… or the AWS_${key.toUpperCase()} environment variable`);
+  }
+  if (backend === 'local')
+    p.warnings.push('envd v1.3.4 cannot import type=local cache (envd #1391): the import is planned but will miss; the export works');
+
+  p.export = exportSpec;
+  p.import = importSpec;
+  return withSecrets(p, inputs);
+}
+
+/** Adds the runner's token and endpoint to every gha value that lacks them, and says where they came from. */
+function fillGhaCredentials(p: Plan, rt: Runtime, specs: (CacheSpec | undefined)[]): void {
+  const creds = ghaCredentials(rt);
+  let missing = creds.missing;
+  for (const spec of specs) {
+    if (spec?.type !== 'gha') continue;
+    const hasEndpoint = spec.attrs.has('url') || spec.attrs.has('url_v2');
+    const fill = creds.attrs.filter(([k]) => !spec.attrs.has(k) && !(hasEndpoint && k !== 'token'));
+    const attrs = [...spec.attrs];
+    attrs.splice(attrs.findIndex(([k]) => k === 'scope') + 1, 0, ...fill);
+    spec.attrs = new Map(attrs);
+    missing = missing.filter((v) => (v === 'ACTIONS_RUNTIME_TOKEN' ? !spec.attrs.has('token') : !hasEndpoint));
+  }
+  p.decisions.push({ topic: 'credentials', outcome: missing.length ? `missing ${missing.join(', ')}` : 'from the runner', reason: creds.reason });
+  if (creds.warning) p.warnings.push(creds.warning);
+  if (missing.length === 0) return;
+  const message = missingCredentialsMessage(rt, missing);
+  if (p.dryRun) p.warnings.push(`${message}. This is a dry run, so the plan goes on without them; a real run would stop here`);
+  else p.problems.push(message);
+}
+
+function withSecrets(p: Plan, inputs: Inputs): Plan {
+  const secrets = new Set<string>();
+  if (inputs.githubToken) secrets.add(inputs.githubToken);
+  for (const spec of [p.export, p.import]) if (spec) for (const s of secretsOf(spec)) secrets.add(s);
+  p.secrets = [...secrets];
+  return p;
+}

@@ -1,0 +1,40 @@
+/** Step outputs from the plan and, after a build, its figures. Every secret is replaced by ***. */
+import { redactCacheSpec } from '../cache/spec.js';
+import { Output } from '../inputs/names.js';
+import type { Plan } from '../plan/plan.js';
+import { planJson } from './plan-json.js';
+
+export interface BuildFigures {
+  cachedSteps: number;
+  totalSteps: number;
+  seconds: number;
+}
+
+export interface BudgetFigures {
+  usageBytes?: number;
+  budgetBytes?: number;
+  prunedEntries: number;
+  prunedBytes: number;
+}
+
+const str = (n: number | undefined) => (n === undefined ? '' : String(n));
+
+export function outputs(plan: Plan, build?: BuildFigures, budget?: BudgetFigures): Record<Output, string> {
+  const ratio = build && build.totalSteps > 0 ? Math.round((build.cachedSteps / build.totalSteps) * 1000) / 1000 : undefined;
+  return {
+    [Output.CacheBackend]: plan.backend,
+    [Output.CacheScope]: plan.scope,
+    [Output.CacheMode]: plan.mode ?? '',
+    [Output.ExportCache]: plan.export ? redactCacheSpec(plan.export) : '',
+    [Output.ImportCache]: plan.import ? redactCacheSpec(plan.import) : '',
+    [Output.CachedSteps]: str(build?.cachedSteps),
+    [Output.TotalSteps]: str(build?.totalSteps),
+    [Output.CacheHitRatio]: str(ratio),
+    [Output.BuildSeconds]: build ? build.seconds.toFixed(1) : '',
+    [Output.CacheUsageBytes]: str(budget?.usageBytes),
+    [Output.CacheBudgetBytes]: str(budget?.budgetBytes),
+    [Output.PrunedEntries]: str(budget?.prunedEntries ?? 0),
+    [Output.PrunedBytes]: str(budget?.prunedBytes ?? 0),
+    [Output.Plan]: planJson(plan)
+  };
+}
