@@ -42,7 +42,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
   for (const s of plan.secrets) mask(s);
 
   await core.group('Plan', async () => {
-    for (const d of plan.decisions) core.info(`${d.topic}: ${d.outcome} (${d.reason})`);
+    for (const d of plan.decisions) core.info(`${d.topic} ${d.outcome}: ${d.reason}`);
   });
   for (const w of plan.warnings) core.warning(w);
   for (const [name, value] of Object.entries(outputs(plan))) core.setOutput(name, value);

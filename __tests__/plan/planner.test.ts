@@ -12,13 +12,13 @@ const CASES: [string, Record<string, string>, string | null, string | null][] = 
   [
     'gha: runner credentials, v2 on github.com, ignore-error on export',
     SCOPE,
-    `type=gha,scope=py311,token=***,url_v2=${RESULTS_URL},version=2,mode=max,ignore-error=true`,
-    `type=gha,scope=py311,token=***,url_v2=${RESULTS_URL},version=2`
+    `type=gha,scope=py311,token=***,url_v2=${RESULTS_URL},version=2,timeout=10m,mode=max,ignore-error=true`,
+    `type=gha,scope=py311,token=***,url_v2=${RESULTS_URL},version=2,timeout=10m`
   ],
   [
     'gha with cache-options merged per direction',
     { ...SCOPE, 'cache-options': 'timeout=5m,repository=octo/envd-demo,ghtoken=ghs_x' },
-    `type=gha,scope=py311,token=***,url_v2=${RESULTS_URL},version=2,mode=max,timeout=5m,repository=octo/envd-demo,ghtoken=***,ignore-error=true`,
+    `type=gha,scope=py311,token=***,url_v2=${RESULTS_URL},version=2,timeout=5m,mode=max,repository=octo/envd-demo,ghtoken=***,ignore-error=true`,
     `type=gha,scope=py311,token=***,url_v2=${RESULTS_URL},version=2,timeout=5m`
   ],
   [
@@ -64,7 +64,7 @@ const CASES: [string, Record<string, string>, string | null, string | null][] = 
   [
     'raw gha with its own endpoint keeps it',
     { ...SCOPE, 'import-cache': 'type=gha,scope=x,url=http://cache.local/,version=1' },
-    `type=gha,scope=py311,token=***,url_v2=${RESULTS_URL},version=2,mode=max,ignore-error=true`,
+    `type=gha,scope=py311,token=***,url_v2=${RESULTS_URL},version=2,timeout=10m,mode=max,ignore-error=true`,
     'type=gha,scope=x,token=***,url=http://cache.local/,version=1'
   ]
 ];
@@ -87,7 +87,7 @@ describe('planner', () => {
 
   test('GHES and runners without the v2 flag use url + version=1', () => {
     const ghes = runtime({ env: { GITHUB_SERVER_URL: 'https://ghe.example.com', ACTIONS_CACHE_URL: 'https://ghe.example.com/_services/cache/' } });
-    expect(redactCacheSpec(plan(inputsOf(SCOPE), ghes).import!)).toBe('type=gha,scope=py311,token=***,url=https://ghe.example.com/_services/cache/,version=1');
+    expect(redactCacheSpec(plan(inputsOf(SCOPE), ghes).import!)).toBe('type=gha,scope=py311,token=***,url=https://ghe.example.com/_services/cache/,version=1,timeout=10m');
     const noFlag = runtime({ env: { ACTIONS_CACHE_SERVICE_V2: undefined, ACTIONS_CACHE_URL: 'https://cache.example/' } });
     const p = plan(inputsOf(SCOPE), noFlag);
     expect(redactCacheSpec(p.import!)).toContain('url=https://cache.example/,version=1');

@@ -35,7 +35,11 @@ function location(backend: Backend, ctx: FlagContext, direction: Direction): [st
   const { inputs, rt, scope } = ctx;
   switch (backend) {
     case 'gha':
-      return [['scope', scope]];
+      // An explicit per-call deadline: BuildKit before v0.13 defaulted to 5m, later to 10m.
+      return [
+        ['scope', scope],
+        ['timeout', inputs.cacheOptions.get('timeout') ?? '10m']
+      ];
     case 'registry':
       return [['ref', registryCacheRef(inputs, scope)]];
     case 'local':

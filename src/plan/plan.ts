@@ -19,6 +19,8 @@ export interface Plan {
   mode?: Mode;
   export?: CacheSpec;
   import?: CacheSpec;
+  /** GitHub-cache refs this run can read and the one it writes (from the runtime token). */
+  access?: { readable: string[]; writable?: string };
   decisions: Decision[];
   /** Things a workflow author should know that do not stop the run. */
   warnings: string[];

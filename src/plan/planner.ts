@@ -3,6 +3,7 @@ import { type Backend, type Direction, REQUIRED } from '../cache/backends.js';
 import { type CacheSpec, secretsOf, validateCacheSpec } from '../cache/spec.js';
 import type { Inputs } from '../inputs/inputs.js';
 import type { Runtime } from '../runtime/runtime.js';
+import { decideAccess } from './access.js';
 import { ghaCredentials, missingCredentialsMessage } from './credentials.js';
 import { computedExport, computedImport } from './flags.js';
 import { decideMode } from './mode.js';
@@ -11,7 +12,8 @@ import { autoScope } from './scope.js';
 
 const FLAG: Record<Direction, string> = { export: '--export-cache', import: '--import-cache' };
 
-export function plan(inputs: Inputs, rt: Runtime): Plan {
+/** `nowSeconds` is the clock for the token's expiry; tests pass it in. */
+export function plan(inputs: Inputs, rt: Runtime, nowSeconds = Math.floor(Date.now() / 1000)): Plan {
   const from = `${inputs.from.file}:${inputs.from.func}`;
   const scope =
     inputs.cacheScope ??
@@ -50,12 +52,13 @@ export function plan(inputs: Inputs, rt: Runtime): Plan {
   }
   const ctx = { inputs, rt, scope, mode: p.mode };
 
-  let exportSpec: CacheSpec | undefined = inputs.exportCache ?? computedExport(backend, ctx);
-  const importSpec: CacheSpec = inputs.importCache ?? computedImport(backend, ctx);
-  if (inputs.cacheWrite === false) {
-    exportSpec = undefined;
-    p.decisions.push({ topic: 'export', outcome: 'skipped', reason: 'cache-write is false' });
-  }
+  const access = decideAccess(backend, inputs.cacheWrite, rt, nowSeconds);
+  p.decisions.push(...access.decisions);
+  p.warnings.push(...access.warnings);
+  p.problems.push(...access.problems);
+  if (backend === 'gha') p.access = { readable: access.readable, writable: access.writable };
+  const exportSpec = access.export ? (inputs.exportCache ?? computedExport(backend, ctx)) : undefined;
+  const importSpec = access.import ? (inputs.importCache ?? computedImport(backend, ctx)) : undefined;
   // Export entries carry ignore-error=true unless the author set it: a cache outage never fails a build.
   // (BuildKit's inline exporter reads no attributes, so it gets none.)
   if (exportSpec && exportSpec.type !== 'inline' && !exportSpec.attrs.has('ignore-error')) exportSpec.attrs.set('ignore-error', 'true');

@@ -17,6 +17,10 @@ export function planSummary(plan: Plan): string {
   if (plan.mode) lines.push(`| Mode | ${code(plan.mode)} |`);
   lines.push(`| Export | ${plan.export ? code(redactCacheSpec(plan.export)) : 'none'} |`);
   lines.push(`| Import | ${plan.import ? code(redactCacheSpec(plan.import)) : 'none'} |`);
+  if (plan.access) {
+    const read = plan.access.readable.length ? plan.access.readable.map(code).join(', ') : 'none';
+    lines.push(`| GitHub cache refs | read ${read}; write ${plan.access.writable ? code(plan.access.writable) : 'none'} |`);
+  }
   lines.push(`| envd | ${code(`envd build --path ${plan.envd.path} --from ${plan.envd.from}`)} |`, '');
   lines.push('### Decisions', '', '| Topic | Outcome | Why |', '|---|---|---|');
   for (const d of plan.decisions) lines.push(`| ${cell(d.topic)} | ${code(d.outcome)} | ${cell(d.reason)} |`);

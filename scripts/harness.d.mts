@@ -1,0 +1,39 @@
+export declare const ROOT: string;
+export declare function actionYml(root?: string): {
+  inputs: Record<string, { description: string; default?: string; required?: boolean }>;
+  outputs: Record<string, { description: string }>;
+  runs: Record<string, string>;
+  [key: string]: unknown;
+};
+export declare const inputEnvName: (name: string) => string;
+export interface JobOptions {
+  inputs?: Record<string, string>;
+  env?: Record<string, string | undefined>;
+  event?: string;
+  ref?: string;
+  payload?: unknown;
+  defaultBranch?: string;
+  githubToken?: string;
+  matrix?: unknown;
+  workspace?: string;
+}
+export interface Job {
+  dirs: { base: string; temp: string; toolCache: string; files: string };
+  env: Record<string, string>;
+  workspace: string;
+  state: Record<string, string>;
+  cleanup(): void;
+}
+export interface PhaseResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  outputs: Record<string, string>;
+  state: Record<string, string>;
+  exported: Record<string, string>;
+  summary: string;
+  files: Record<string, string>;
+}
+export declare function createJob(options?: JobOptions): Job;
+export declare function parseFileCommands(text: string): Record<string, string>;
+export declare function runPhase(job: Job, phase?: 'main' | 'post', options?: { entry?: string; timeoutMs?: number }): Promise<PhaseResult>;
