@@ -1,8 +1,10 @@
 /** The main step: read inputs, plan, report; then (outside dry-run) build. Orchestration only. */
 import * as core from '@actions/core';
 import * as fs from 'node:fs';
+import { build, BuildFailure, type BuildReport } from './build/build.js';
 import { formatProblem, parseInputs } from './inputs/inputs.js';
 import { Input } from './inputs/names.js';
+import type { Plan } from './plan/plan.js';
 import { plan as makePlan } from './plan/planner.js';
 import { outputs } from './report/outputs.js';
 import { inputProblemsSummary, planSummary } from './report/summary.js';
@@ -45,21 +47,34 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
     for (const d of plan.decisions) core.info(`${d.topic} ${d.outcome}: ${d.reason}`);
   });
   for (const w of plan.warnings) core.warning(w);
-  for (const [name, value] of Object.entries(outputs(plan))) core.setOutput(name, value);
-  await writeSummary(planSummary(plan));
 
-  if (plan.problems.length) {
+  if (plan.problems.length || plan.dryRun) {
     for (const p of plan.problems) core.error(p, { title: 'envd cache action' });
-    core.setFailed(`${plan.problems.length} problem${plan.problems.length > 1 ? 's' : ''} found before the build; nothing was started (see the errors above)`);
+    report(plan);
+    await writeSummary(planSummary(plan));
+    if (plan.problems.length)
+      core.setFailed(`${plan.problems.length} problem${plan.problems.length > 1 ? 's' : ''} found before the build; nothing was started (see the errors above)`);
+    else core.info('Dry run: the inputs were validated and the plan made; nothing was installed, started or built.');
     return;
   }
-  if (plan.dryRun) {
-    core.info('Dry run: the inputs were validated and the plan made; nothing was installed, started or built.');
+
+  let result: BuildReport | undefined;
+  try {
+    result = await build(plan, inputs, rt, env);
+  } catch (error) {
+    if (error instanceof BuildFailure) result = error.report;
+    report(plan, result);
+    await writeSummary(planSummary(plan, result));
+    core.setFailed((error as Error).message);
     return;
   }
-  core.setFailed(
-    'This version of the action can only plan (dry-run: true): installing envd and BuildKit and running the build are not implemented yet.'
-  );
+  report(plan, result);
+  await writeSummary(planSummary(plan, result));
+}
+
+function report(plan: Plan, result?: BuildReport): void {
+  const figures = result && { cachedSteps: result.figures.cachedSteps, totalSteps: result.figures.totalSteps, seconds: result.seconds };
+  for (const [name, value] of Object.entries(outputs(plan, figures))) core.setOutput(name, value);
 }
 
 async function writeSummary(markdown: string): Promise<void> {

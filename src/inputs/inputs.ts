@@ -194,7 +194,7 @@ export function parseInputs(raw: Raw): { inputs?: Inputs; problems: Problem[] } 
 
   // tools
   const envdVersion = version(Input.EnvdVersion, ['latest', 'system'], 'v1.3.4');
-  const buildkitVersion = version(Input.BuildkitVersion, ['latest'], 'v0.32.2');
+  const buildkitVersion = version(Input.BuildkitVersion, ['latest', 'system'], 'v0.32.2');
   function version(name: Input, words: string[], fallback: string): string {
     const t = text(name) || fallback;
     if (words.includes(t.toLowerCase())) return t.toLowerCase();

@@ -1,4 +1,5 @@
 /** The job summary as Markdown: what was decided and why, in a green run and a failing one. Pure. */
+import type { BuildReport } from '../build/build.js';
 import { redactCacheSpec } from '../cache/spec.js';
 import type { Plan } from '../plan/plan.js';
 
@@ -7,11 +8,26 @@ const TITLE = 'envd cache action';
 const code = (s: string) => '`' + s.replace(/`/g, "'") + '`';
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 
-export function planSummary(plan: Plan): string {
+function buildState(plan: Plan, build?: BuildReport): string {
+  if (plan.problems.length) return 'failed before the build';
+  if (plan.dryRun) return 'dry run';
+  if (!build) return 'failed before the build';
+  return build.failure ? 'build failed' : 'built';
+}
+
+export function planSummary(plan: Plan, build?: BuildReport): string {
   const lines: string[] = [];
-  const state = plan.problems.length ? 'failed before the build' : plan.dryRun ? 'dry run' : plan.command;
-  lines.push(`## ${TITLE}: ${state}`, '');
+  lines.push(`## ${TITLE}: ${buildState(plan, build)}`, '');
   lines.push('| | |', '|---|---|');
+  if (build) {
+    const { cachedSteps, totalSteps } = build.figures;
+    const pct = totalSteps ? ` (${Math.round((cachedSteps / totalSteps) * 100)}%)` : '';
+    lines.push(`| Steps cached | ${cachedSteps} of ${totalSteps}${pct} |`);
+    lines.push(`| Build time | ${build.seconds.toFixed(1)} s |`);
+    lines.push(`| Tools | envd ${build.envdVersion}, BuildKit ${build.buildkitVersion ?? 'unknown'} (${build.builder === 'address' ? 'a running buildkitd' : build.builder === 'auto' ? 'buildkitd started by the action' : 'a moby/buildkit container'}) |`);
+    if (build.retriedWithoutImport) lines.push(`| Retry | once without --import-cache: ${cell(build.retriedWithoutImport)} |`);
+    if (build.failure) lines.push(`| Failure | ${cell(build.failure.line)}${build.failure.known ? `<br>${cell(build.failure.known.advice)}` : ''} |`);
+  }
   lines.push(`| Backend | ${code(plan.backend)} |`);
   lines.push(`| Scope | ${code(plan.scope)} |`);
   if (plan.mode) lines.push(`| Mode | ${code(plan.mode)} |`);

@@ -1,0 +1,138 @@
+/**
+ * The build, outside dry-run: tools, builder, envd context, `envd build` with progress, one retry without
+ * the import when a cached layer was evicted. Everything started is recorded in state for the post step.
+ */
+import * as core from '@actions/core';
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { type BuilderHandle, startBuildkitd, startContainer, useAddress } from '../builder/builder.js';
+import { envdBuildCall, showArgs } from '../envd/args.js';
+import { Envd, envdEnv } from '../envd/envd.js';
+import { classify, envdErrorLine, type KnownError } from '../envd/errors.js';
+import { Progress, type ProgressFigures } from '../envd/progress.js';
+import { STABLE_PUBLIC_KEY } from '../envd/ssh-key.js';
+import { versionAtLeast, type Inputs } from '../inputs/inputs.js';
+import type { Plan } from '../plan/plan.js';
+import type { Runtime } from '../runtime/runtime.js';
+import { State } from '../state.js';
+import { installTools } from './tools.js';
+
+export const READY_TIMEOUT_ENV = 'ENVD_CACHE_ACTION_BUILDKITD_TIMEOUT';
+
+export interface BuildReport {
+  envdVersion: string;
+  buildkitVersion?: string;
+  builder: BuilderHandle['kind'];
+  figures: ProgressFigures;
+  seconds: number;
+  /** Set when the first attempt failed on an evicted layer and the build ran again without the import. */
+  retriedWithoutImport?: string;
+  failure?: { line: string; known?: KnownError };
+}
+
+export class BuildFailure extends Error {
+  constructor(
+    readonly report: BuildReport,
+    message: string
+  ) {
+    super(message);
+  }
+}
+
+/** A short private directory: unix socket paths must stay under ~100 characters. */
+function workDir(env: NodeJS.ProcessEnv): string {
+  const base = env.RUNNER_TEMP && env.RUNNER_TEMP.length < 60 ? env.RUNNER_TEMP : os.tmpdir();
+  return fs.mkdtempSync(path.join(base, 'envd-cache-'));
+}
+
+export async function build(plan: Plan, inputs: Inputs, rt: Runtime, env: NodeJS.ProcessEnv): Promise<BuildReport> {
+  const dir = workDir(env);
+  core.saveState(State.WorkDir, dir);
+  const tools = await core.group('Install envd and BuildKit', () => installTools(inputs, rt, env, dir));
+  const toolEnv = envdEnv(env, [tools.envd.dir, tools.buildkit.dir]);
+  const readyTimeoutMs = Number(env[READY_TIMEOUT_ENV] || 60) * 1000;
+
+  const builder = await core.group('Start the builder', async () => {
+    const b = inputs.builder;
+    let h: BuilderHandle;
+    if (b.kind === 'address') h = await useAddress(b.address, tools.buildkit.dir, toolEnv);
+    else {
+      const common = { binDir: tools.buildkit.dir, workDir: dir, configInline: inputs.buildkitdConfigInline, flags: inputs.buildkitdFlags, readyTimeoutMs, env: toolEnv };
+      h =
+        b.kind === 'auto'
+          ? await startBuildkitd(common)
+          : await startContainer({ ...common, image: `moby/buildkit:${tools.buildkit.tag}`, name: `envd-cache-${randomBytes(4).toString('hex')}` });
+      h.version = tools.buildkit.tag;
+      core.saveState(State.Builder, JSON.stringify(h));
+    }
+    core.info(`${h.kind === 'address' ? 'Using' : 'Started'} buildkitd ${h.version ?? '(version unknown)'} at ${h.buildctlAddr}`);
+    return h;
+  });
+  const usesGha = plan.export?.type === 'gha' || plan.import?.type === 'gha';
+  if (usesGha && builder.version && !versionAtLeast(builder.version, 0, 20))
+    throw new Error(`cache: gha needs BuildKit v0.20.0 or later (cache API v2), and the builder at ${builder.buildctlAddr} runs ${builder.version}; github.com shut the v1 API down on 2025-04-15`);
+  if (usesGha && !builder.version) core.warning(`The version of the buildkitd at ${builder.buildctlAddr} is unknown; gha cache needs v0.20.0 or later`);
+
+  const envd = new Envd(path.join(tools.envd.dir, 'envd'), toolEnv);
+  core.saveState(State.EnvdBinary, envd.binary);
+  core.saveState(State.EnvdPath, toolEnv.PATH);
+  const envdVersion = await envd.version();
+  const keyFile = path.join(dir, 'envd-public-key.pub');
+  fs.writeFileSync(keyFile, STABLE_PUBLIC_KEY);
+  const context = `envd-cache-action-${rt.runId || 'local'}-${randomBytes(3).toString('hex')}`;
+  await envd.createContext(context, builder.envdBuilder, builder.envdAddress);
+  core.saveState(State.Context, context);
+  core.info(`envd ${envdVersion}: context ${context} → ${builder.envdBuilder}://${builder.envdAddress}`);
+
+  const cwd = env.GITHUB_WORKSPACE || process.cwd();
+  const started = Date.now();
+  let attempt = await runOnce(envd, plan, keyFile, cwd, true);
+  let retried: string | undefined;
+  if (attempt.failure?.known?.id === 'evicted-blob' && plan.import) {
+    retried = attempt.failure.line;
+    core.warning(`The build failed on a cached layer that is gone (${attempt.failure.line}). Retrying once without --import-cache; the export still refreshes the cache.`, { title: 'Evicted cache layer: retrying without the import' });
+    attempt = await runOnce(envd, plan, keyFile, cwd, false);
+  }
+  const report: BuildReport = {
+    envdVersion,
+    buildkitVersion: builder.version,
+    builder: builder.kind,
+    figures: attempt.figures,
+    seconds: (Date.now() - started) / 1000,
+    retriedWithoutImport: retried,
+    failure: attempt.failure
+  };
+  for (const i of attempt.figures.imports.filter((x) => x.error))
+    core.warning(`${i.name} failed: ${i.error}. The build went on without that cache.`);
+  for (const e of attempt.figures.exports.filter((x) => x.error)) core.warning(`${e.name} failed: ${e.error}`);
+  if (attempt.failure) {
+    core.saveState(State.BuildFailed, 'true');
+    const known = attempt.failure.known;
+    core.error(known ? `${attempt.failure.line}\n${known.advice}` : attempt.failure.line, { title: known ? `envd build failed: ${known.title}` : 'envd build failed' });
+    throw new BuildFailure(report, `envd build failed: ${attempt.failure.line}`);
+  }
+  return report;
+}
+
+async function runOnce(envd: Envd, plan: Plan, keyFile: string, cwd: string, withImport: boolean) {
+  const call = envdBuildCall(plan, keyFile, { withImport });
+  const progress = new Progress();
+  const result = await core.group(`envd build${withImport ? '' : ' (without --import-cache)'}`, async () => {
+    core.info(showArgs('envd', call.shown));
+    return envd.build(
+      call.args,
+      cwd,
+      (line) => {
+        progress.push(line);
+        core.info(line);
+      },
+      (line) => core.info(line)
+    );
+  });
+  const figures = progress.figures();
+  if (result.code === 0) return { figures, failure: undefined };
+  const line = figures.stepError && !/level=fatal/.test(result.stderr) ? figures.stepError : envdErrorLine(result.stderr);
+  return { figures, failure: { line, known: classify(line) ?? classify(result.stdout + result.stderr) } };
+}

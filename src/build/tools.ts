@@ -1,0 +1,40 @@
+/** Which envd and BuildKit to use, installed into the tool cache (or found on PATH for envd-version: system). */
+import * as core from '@actions/core';
+import type { Inputs } from '../inputs/inputs.js';
+import type { Runtime } from '../runtime/runtime.js';
+import { parseBuildkitVersion } from '../builder/args.js';
+import { Exec } from '../shell/exec.js';
+import { type Installed, Installer, InstallError, systemBuildkit, systemEnvd } from '../tools/installer.js';
+import { runnerPlatform } from '../tools/releases.js';
+
+export const DOWNLOAD_URL_ENV = 'ENVD_CACHE_ACTION_DOWNLOAD_URL';
+export const API_URL_ENV = 'ENVD_CACHE_ACTION_API_URL';
+
+export interface Tools {
+  envd: Installed;
+  buildkit: Installed;
+}
+
+export async function installTools(inputs: Inputs, rt: Runtime, env: NodeJS.ProcessEnv, tempDir: string): Promise<Tools> {
+  const platform = runnerPlatform(env.RUNNER_OS || process.platform, env.RUNNER_ARCH || process.arch);
+  if (typeof platform === 'string') throw new InstallError(platform);
+  const apiBase = env[API_URL_ENV] || 'https://api.github.com';
+  // The GitHub token goes only to GitHub's own API, never to a mirror or to GHES for github.com releases.
+  const token = !env[API_URL_ENV] && !rt.ghes ? inputs.githubToken || undefined : undefined;
+  const installer = new Installer({
+    platform,
+    downloadBase: env[DOWNLOAD_URL_ENV] || 'https://github.com',
+    apiBase,
+    token,
+    tempDir,
+    retry: { attempts: 4, backoffMs: 1000, onRetry: (n, e) => core.info(`download attempt ${n} failed (${e.message}); trying again`) }
+  });
+  const envd = inputs.envdVersion === 'system' ? await systemEnvd() : await installer.envd(inputs.envdVersion);
+  core.info(`envd ${envd.tag}: ${envd.fromCache ? 'from the tool cache' : 'downloaded, checksum verified, cached'} (${envd.dir})`);
+  const buildkit =
+    inputs.buildkitVersion === 'system'
+      ? await systemBuildkit(async () => parseBuildkitVersion((await Exec.run('buildkitd', ['--version'], { env })).stdout))
+      : await installer.buildkit(inputs.buildkitVersion);
+  core.info(`BuildKit ${buildkit.tag}: ${buildkit.fromCache ? 'from the tool cache' : 'downloaded, checksum verified, cached'} (${buildkit.dir})`);
+  return { envd, buildkit };
+}

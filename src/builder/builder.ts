@@ -1,0 +1,147 @@
+/**
+ * The BuildKit daemon envd builds on: one the action starts (builder: auto, or a moby/buildkit container),
+ * or a running one at an address. Start, wait until it answers, stop; nothing else.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Exec } from '../shell/exec.js';
+import { buildkitdArgs, parseBuildkitVersion, splitFlags } from './args.js';
+
+export interface BuilderHandle {
+  kind: 'auto' | 'docker-container' | 'address';
+  /** What `envd context create --builder` takes. */
+  envdBuilder: 'unix' | 'tcp' | 'docker-container';
+  /** `--builder-address`, without a scheme. */
+  envdAddress: string;
+  /** What `buildctl --addr` takes. */
+  buildctlAddr: string;
+  version?: string;
+  pid?: number;
+  sudo?: boolean;
+  container?: string;
+  logFile?: string;
+}
+
+export class BuilderError extends Error {}
+
+const tail = (file: string | undefined, lines = 20) => {
+  if (!file || !fs.existsSync(file)) return '';
+  return fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).slice(-lines).join('\n');
+};
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export interface StartOptions {
+  /** The directory with buildkitd and buildctl. */
+  binDir: string;
+  /** A private directory for the socket, config and log. */
+  workDir: string;
+  configInline: string;
+  flags: string;
+  readyTimeoutMs: number;
+  env: NodeJS.ProcessEnv;
+}
+
+async function answers(buildctl: string, addr: string, env: NodeJS.ProcessEnv): Promise<{ ok: boolean; detail: string }> {
+  const r = await Exec.run(buildctl, ['--addr', addr, 'debug', 'workers'], { env, timeoutMs: 10000 });
+  return { ok: r.code === 0, detail: (r.stderr || r.stdout).trim() };
+}
+
+/** builder: auto — buildkitd from the tool cache, as root (directly or through sudo), on a private socket. */
+export async function startBuildkitd(o: StartOptions): Promise<BuilderHandle> {
+  const via = Exec.rootVia();
+  if (!via)
+    throw new BuilderError('buildkitd needs root, and this runner user has no password-less sudo. Use builder: docker-container, or the address of a running buildkitd (builder: unix:///… or tcp://…)');
+  fs.mkdirSync(o.workDir, { recursive: true });
+  const socket = path.join(o.workDir, 'buildkitd.sock');
+  const logFile = path.join(o.workDir, 'buildkitd.log');
+  let configFile: string | undefined;
+  if (o.configInline) {
+    configFile = path.join(o.workDir, 'buildkitd.toml');
+    fs.writeFileSync(configFile, o.configInline + '\n');
+  }
+  let flags: string[];
+  try {
+    flags = splitFlags(o.flags);
+  } catch (e) {
+    throw new BuilderError(`buildkitd-flags cannot be read: ${(e as Error).message}`);
+  }
+  const args = buildkitdArgs({ socket, configFile, group: via === 'sudo' ? process.getgid?.() : undefined, flags });
+  const buildkitd = path.join(o.binDir, 'buildkitd');
+  const pid = via === 'root' ? Exec.spawnDetached(buildkitd, args, { env: o.env, logFile }) : Exec.spawnDetached('sudo', ['-n', buildkitd, ...args], { env: o.env, logFile });
+  const handle: BuilderHandle = { kind: 'auto', envdBuilder: 'unix', envdAddress: socket, buildctlAddr: `unix://${socket}`, pid, sudo: via === 'sudo', logFile };
+  const deadline = Date.now() + o.readyTimeoutMs;
+  const buildctl = path.join(o.binDir, 'buildctl');
+  let last = '';
+  for (;;) {
+    if (!Exec.isAlive(pid)) throw new BuilderError(`buildkitd exited while starting. Its log:\n${tail(logFile)}`);
+    const r = await answers(buildctl, handle.buildctlAddr, o.env);
+    if (r.ok) break;
+    last = r.detail;
+    if (Date.now() >= deadline) {
+      await stopBuilder(handle);
+      throw new BuilderError(`buildkitd did not answer within ${Math.round(o.readyTimeoutMs / 1000)} s (buildctl: ${last || 'no answer'}). Its log:\n${tail(logFile)}`);
+    }
+    await sleep(200);
+  }
+  return handle;
+}
+
+/** builder: docker-container — the moby/buildkit image under a unique name; envd reaches it through docker exec. */
+export async function startContainer(o: StartOptions & { image: string; name: string }): Promise<BuilderHandle> {
+  const args = ['run', '-d', '--privileged', '--name', o.name];
+  if (o.configInline) {
+    fs.mkdirSync(o.workDir, { recursive: true });
+    const configFile = path.join(o.workDir, 'buildkitd.toml');
+    fs.writeFileSync(configFile, o.configInline + '\n');
+    args.push('-v', `${configFile}:/etc/buildkit/buildkitd.toml:ro`);
+  }
+  args.push(o.image, ...splitFlags(o.flags));
+  const run = await Exec.run('docker', args, { env: o.env });
+  if (run.code !== 0) throw new BuilderError(`docker could not start ${o.image}: ${(run.stderr || run.stdout).trim()}`);
+  const handle: BuilderHandle = { kind: 'docker-container', envdBuilder: 'docker-container', envdAddress: o.name, buildctlAddr: `docker-container://${o.name}`, container: o.name };
+  const deadline = Date.now() + o.readyTimeoutMs;
+  for (;;) {
+    const r = await Exec.run('docker', ['exec', o.name, 'buildctl', 'debug', 'workers'], { env: o.env, timeoutMs: 10000 });
+    if (r.code === 0) return handle;
+    if (Date.now() >= deadline) {
+      const logs = await Exec.run('docker', ['logs', '--tail', '20', o.name], { env: o.env });
+      await stopBuilder(handle);
+      throw new BuilderError(`the buildkit container did not answer within ${Math.round(o.readyTimeoutMs / 1000)} s. Its log:\n${logs.stdout}${logs.stderr}`);
+    }
+    await sleep(500);
+  }
+}
+
+/** builder: unix:///… or tcp://… — a running buildkitd: checked, never started or stopped by the action. */
+export async function useAddress(address: string, binDir: string, env: NodeJS.ProcessEnv): Promise<BuilderHandle> {
+  const buildctl = path.join(binDir, 'buildctl');
+  const r = await answers(buildctl, address, env);
+  if (!r.ok) throw new BuilderError(`the buildkitd at ${address} does not answer (buildctl debug workers: ${r.detail || 'no answer'}). Check that it runs and that the address is right`);
+  const info = await Exec.run(buildctl, ['--addr', address, 'debug', 'info'], { env, timeoutMs: 10000 });
+  const unix = address.startsWith('unix://');
+  return {
+    kind: 'address',
+    envdBuilder: unix ? 'unix' : 'tcp',
+    envdAddress: address.replace(/^(unix|tcp):\/\//, ''),
+    buildctlAddr: address,
+    version: info.code === 0 ? parseBuildkitVersion(info.stdout) : undefined
+  };
+}
+
+/** Stops what the action started; a no-op for an address builder. Waits for the process to go. */
+export async function stopBuilder(h: BuilderHandle, graceMs = 5000): Promise<void> {
+  if (h.container) {
+    await Exec.run('docker', ['rm', '-f', h.container]);
+    return;
+  }
+  if (h.pid === undefined) return;
+  Exec.kill(h.pid, 'SIGTERM', h.sudo);
+  const deadline = Date.now() + graceMs;
+  while (Exec.isAlive(h.pid) && Date.now() < deadline) await sleep(100);
+  if (Exec.isAlive(h.pid)) Exec.kill(h.pid, 'SIGKILL', h.sudo);
+}
+
+export function builderLogTail(h: BuilderHandle, lines = 200): string {
+  return tail(h.logFile, lines);
+}

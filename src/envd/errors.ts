@@ -1,0 +1,137 @@
+/**
+ * Known BuildKit, GitHub and envd error texts, turned into what to do (buildkit-cache.md §6, envd-cli.md §13).
+ * Pure: the first matching entry wins, so the more specific texts come first.
+ */
+
+export interface KnownError {
+  id: string;
+  title: string;
+  advice: string;
+}
+
+const TABLE: [RegExp, KnownError][] = [
+  [
+    /blob not found|blob sha256:[0-9a-f]+ not found|BlobNotFound/i,
+    {
+      id: 'evicted-blob',
+      title: 'A cached layer was evicted',
+      advice: 'The cache index still names a layer that the GitHub cache (or registry) no longer holds, usually after LRU eviction over the budget. The action retries once without --import-cache; keep usage under the budget (cache-budget, cache-prune) to avoid it.'
+    }
+  ],
+  [
+    /This legacy service is shutting down/,
+    {
+      id: 'legacy-cache-api',
+      title: 'BuildKit speaks the retired cache API v1',
+      advice: 'github.com shut the v1 cache service down on 2025-04-15. Use a BuildKit of v0.20.0 or later (buildkit-version, or builder: auto) so that the action passes url_v2 and version=2.'
+    }
+  ],
+  [
+    /token not set for github actions cache|url not set for github actions cache/,
+    {
+      id: 'gha-credentials',
+      title: 'The gha cache got no credentials',
+      advice: 'The cache flags lacked token= or url_v2=. The action fills them from the runner; if you set export-cache or import-cache yourself, let the action add them (leave token/url out) and run it as a JavaScript step.'
+    }
+  ],
+  [
+    /cache token expired|invalid token with future issue time/,
+    {
+      id: 'token-expired',
+      title: 'The runtime token expired during the build',
+      advice: 'The runner\'s cache token lives about 6 hours. Split long builds into shorter jobs, or export with cache-write: false near the limit.'
+    }
+  ],
+  [
+    /failed to reserve cache|cache write denied/,
+    {
+      id: 'write-denied',
+      title: 'The GitHub cache refused the write',
+      advice: 'This run may only read the cache (an untrusted trigger, cache-mode read, or an exhausted budget), or another job reserved the same key. The action drops the export when the token has no writable ref; set ignore-error=true in cache-options if you removed it.'
+    }
+  ],
+  [
+    /maximum timeout reached|requested delay \S+ exceeds maximum timeout|\(429\) Too Many Requests|rate limit exceeded/i,
+    {
+      id: 'throttled',
+      title: 'The GitHub cache throttled the export',
+      advice: 'GitHub allows 200 cache uploads per minute per repository and BuildKit writes one per layer. Use BuildKit v0.27.0 or later (it honours Retry-After), cache-mode: min on busy branches, or a longer timeout in cache-options.'
+    }
+  ],
+  [
+    /403 AuthenticationFailed|Server failed to authenticate the request|Signature not valid in the specified time frame/,
+    {
+      id: 'expired-url',
+      title: 'A signed cache download URL expired',
+      advice: 'BuildKit before v0.23.2 cannot renew an expired download URL during a long build. Use a newer BuildKit (buildkit-version).'
+    }
+  ],
+  [
+    /repository name must be lowercase/,
+    {
+      id: 'uppercase-ref',
+      title: 'A registry reference has capital letters',
+      advice: 'Registry references must be lowercase; ${{ github.repository }} often is not. Lowercase the image name in output and cache-ref.'
+    }
+  ],
+  [
+    /cache export feature is currently not supported for docker driver|Cache export is not supported for the docker driver|unknown cache exporter/,
+    {
+      id: 'wrong-builder',
+      title: 'The builder cannot export this cache',
+      advice: 'envd\'s default moby-worker builder only knows inline cache. Use builder: auto (the action starts its own buildkitd) or a buildkitd address.'
+    }
+  ],
+  [
+    /failed to connect to buildkitd|cannot connect to buildkitd/,
+    {
+      id: 'no-buildkitd',
+      title: 'envd could not reach buildkitd',
+      advice: 'The buildkitd the context points at is not answering. With builder: auto the action starts it; with an address, check that the daemon runs and that the address has the right scheme (unix:// or tcp://).'
+    }
+  ],
+  [
+    /bucket \(\$AWS_BUCKET\) not set for s3 cache|region \(\$AWS_REGION\) not set for s3 cache/,
+    {
+      id: 's3-location',
+      title: 'The s3 cache has no bucket or region',
+      advice: 'Set bucket= and region= in cache-options, or AWS_BUCKET and AWS_REGION in the step environment.'
+    }
+  ],
+  [
+    /SignatureDoesNotMatch/,
+    {
+      id: 's3-signature',
+      title: 'The S3-compatible store rejected the request signature',
+      advice: 'A proxy in front of the store rewrote Accept-Encoding. Add disable_accept_encoding=true to cache-options (BuildKit v0.30+).'
+    }
+  ],
+  [
+    /unauthorized|denied: (permission_denied|installation not allowed)|insufficient_scope/i,
+    {
+      id: 'registry-auth',
+      title: 'The registry refused the push',
+      advice: 'Log in before this step (docker/login-action) and grant the job packages: write for ghcr.io.'
+    }
+  ],
+  [
+    /local cache importer requires explicit digest|unknown service containerd\.services\.content\.v1\.Content/,
+    {
+      id: 'local-import',
+      title: 'envd cannot import a local cache',
+      advice: 'envd v1.3.4 cannot import type=local (envd #1391); the build ran uncached. Use gha, registry or s3 to get hits across runs.'
+    }
+  ]
+];
+
+export function classify(text: string): KnownError | undefined {
+  return TABLE.find(([re]) => re.test(text))?.[1];
+}
+
+/** The `error="…"` of envd's fatal log line, else the last non-empty line: one line for the annotation. */
+export function envdErrorLine(stderr: string): string {
+  const fatal = [...stderr.matchAll(/level=fatal msg=exit error="((?:[^"\\]|\\.)*)"/g)].pop();
+  if (fatal) return fatal[1].replace(/\\"/g, '"');
+  const lines = stderr.split('\n').map((l) => l.trim()).filter(Boolean);
+  return lines[lines.length - 1] ?? 'envd exited with an error';
+}
