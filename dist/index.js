@@ -32444,7 +32444,7 @@ const DEFAULT_BUILD_OWNER = '1000:1000';
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6058);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(491);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5985);
 /* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6661);
 /* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2462);
 /** Entry of the bundle, for both phases: the runner calls it as main, then again as post. */
@@ -32476,7 +32476,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 491:
+/***/ 5985:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -33986,6 +33986,16 @@ async function withRetries(policy, work) {
 }
 class Http {
     client = new lib/* HttpClient */.Qq('envd-cache-action');
+    /** Any request, answered with status, headers and body; network errors become status 0. */
+    async send(method, url, headers = {}, timeoutMs = 15000) {
+        try {
+            const res = await fetch(url, { method, headers: { 'User-Agent': 'envd-cache-action', ...headers }, signal: AbortSignal.timeout(timeoutMs) });
+            return { status: res.status, headers: res.headers, body: method === 'HEAD' ? '' : await res.text() };
+        }
+        catch (e) {
+            return { status: 0, headers: new Headers(), body: e.message };
+        }
+    }
     async getJson(url, headers = {}) {
         const res = await this.client.get(url, { Accept: 'application/vnd.github+json', 'X-GitHub-Api-Version': '2022-11-28', ...headers });
         const body = await res.readBody();
@@ -34437,6 +34447,67 @@ function missingCredentialsMessage(rt, missing) {
     return `cache: gha needs the runner's cache credentials, and ${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} not set. ${where}`;
 }
 
+;// CONCATENATED MODULE: ./src/plan/location.ts
+/**
+ * Where a registry or s3 cache lives, per branch. GitHub isolates refs only for its own cache; a registry
+ * tag or an S3 name is shared by every branch, so the action adds the branch itself: the default branch
+ * owns `<base>`, every other ref writes `<base>-<suffix>`, where the suffix is readable and ends in a hash
+ * of the full ref, so no branch name can sanitize into the default branch's entry or another branch's.
+ * Pure.
+ */
+
+/** Registry tags are at most 128 characters of [A-Za-z0-9_.-]; the suffix keeps well inside that. */
+const MAX_SUFFIX = 40;
+const hash = (ref) => (0,external_node_crypto_.createHash)('sha256').update(ref).digest('hex').slice(0, 7);
+function slug(text, room) {
+    const s = text
+        .toLowerCase()
+        .replace(/[^a-z0-9._-]+/g, '-')
+        .replace(/-{2,}/g, '-')
+        .replace(/^[-._]+|[-._]+$/g, '');
+    return s.slice(0, room).replace(/[-._]+$/, '');
+}
+/** `feature/Login` on refs/heads → `feature-login-1a2b3c4`; a tag → `tag-v1.0-…`; PR 12 → `pr-12`. */
+function refSuffix(ref) {
+    const pr = /^refs\/pull\/(\d+)\//.exec(ref);
+    if (pr)
+        return `pr-${pr[1]}`;
+    const tag = /^refs\/tags\/(.+)$/.exec(ref);
+    const branch = /^refs\/heads\/(.+)$/.exec(ref);
+    const words = tag ? `tag-${tag[1]}` : branch ? branch[1] : ref.replace(/^refs\//, '');
+    const readable = slug(words, MAX_SUFFIX - 8);
+    return readable ? `${readable}-${hash(ref)}` : hash(ref);
+}
+const withSuffix = (base, suffix) => (suffix ? `${base}-${suffix}` : base);
+function locations(base, rt) {
+    const defaultRef = rt.defaultBranch ? `refs/heads/${rt.defaultBranch}` : undefined;
+    const defaultEntry = { name: base, owner: rt.defaultBranch ? `the default branch ${rt.defaultBranch}` : 'the default branch' };
+    // A pull request's own entry is keyed by its number, whatever ref the event carries (pull_request_target runs on the base).
+    const ownRef = rt.pullRequest ? `refs/pull/${rt.pullRequest.number}/merge` : rt.ref;
+    const onDefault = !rt.pullRequest && defaultRef !== undefined && ownRef === defaultRef;
+    if (onDefault || !ownRef)
+        return { write: defaultEntry, reads: [defaultEntry] };
+    const own = { name: withSuffix(base, refSuffix(ownRef)), owner: rt.pullRequest ? `pull request #${rt.pullRequest.number}` : ownRef.replace(/^refs\/(heads|tags)\//, '') };
+    const reads = [own];
+    const baseRef = rt.pullRequest?.baseRef ? `refs/heads/${rt.pullRequest.baseRef}` : undefined;
+    if (baseRef && baseRef !== defaultRef)
+        reads.push({ name: withSuffix(base, refSuffix(baseRef)), owner: `the pull request base ${rt.pullRequest.baseRef}` });
+    reads.push(defaultEntry);
+    return { write: own, reads };
+}
+/** Picks the first candidate known to exist; when nothing could be checked, the default branch's entry. */
+function chooseImport(reads, exists, why) {
+    const found = reads.findIndex((_, i) => exists[i] === true);
+    if (found >= 0) {
+        const skipped = reads.slice(0, found).map((c) => c.owner);
+        return { choice: reads[found], reason: `${reads[found].owner} has a cache${skipped.length ? ` (${skipped.join(', ')}: none yet)` : ''}` };
+    }
+    const last = reads[reads.length - 1];
+    if (exists.every((e) => e === false))
+        return { choice: last, reason: `no cache exists yet for ${reads.map((c) => c.owner).join(', ')}; importing ${last.owner}'s, which the next push there creates` };
+    return { choice: last, reason: `existence could not be checked${why ? ` (${why})` : ''}; importing ${last.owner}'s` };
+}
+
 ;// CONCATENATED MODULE: ./src/plan/flags.ts
 /**
  * The computed cache flags per backend: what the action gives envd when the author sets only `cache:`.
@@ -34445,21 +34516,34 @@ function missingCredentialsMessage(rt, missing) {
 
 
 
+
+/**
+ * Registry tags and S3 names per branch (location.ts), unless the author gave the place (cache-ref):
+ * then it is used exactly as given, on every branch.
+ */
+function sharedLocations(backend, ctx) {
+    if (backend === 'registry' && !ctx.inputs.cacheRef)
+        return locations(`buildcache-${ctx.scope}`, ctx.rt);
+    if (backend === 's3')
+        return locations(ctx.scope, ctx.rt);
+    return undefined;
+}
 /** cache-options attributes that BuildKit reads in this direction. */
 function optionsFor(backend, direction, options) {
     const rules = backends/* ATTRIBUTES */.iw[backend];
     return [...options].filter(([k]) => rules[k]?.in.includes(direction));
 }
-function registryCacheRef(inputs, scope) {
-    if (inputs.cacheRef)
+/** The registry cache ref for an entry name (a tag), or cache-ref as given. */
+function registryCacheRef(inputs, entry) {
+    if (inputs.cacheRef || entry === undefined)
         return inputs.cacheRef;
-    return `${(0,image_ref/* repositoryOf */._)(inputs.output.image)}:buildcache-${scope}`;
+    return `${(0,image_ref/* repositoryOf */._)(inputs.output.image)}:${entry}`;
 }
 function localCacheDir(inputs, rt, scope) {
     return inputs.cacheDir ?? `${rt.runnerTemp || '.'}/envd-cache/${scope}`;
 }
-/** The attributes that locate the cache, shared by both directions. */
-function flags_location(backend, ctx, direction) {
+/** The attributes that locate the cache; `entry` is the registry tag or S3 name chosen for this direction. */
+function flags_location(backend, ctx, direction, entry) {
     const { inputs, rt, scope } = ctx;
     switch (backend) {
         case 'gha':
@@ -34469,7 +34553,7 @@ function flags_location(backend, ctx, direction) {
                 ['timeout', inputs.cacheOptions.get('timeout') ?? '10m']
             ];
         case 'registry':
-            return [['ref', registryCacheRef(inputs, scope)]];
+            return [['ref', registryCacheRef(inputs, entry?.name)]];
         case 'local':
             return [[direction === 'export' ? 'dest' : 'src', localCacheDir(inputs, rt, scope)]];
         case 's3': {
@@ -34484,7 +34568,7 @@ function flags_location(backend, ctx, direction) {
                 ['session_token', a.sessionToken]
             ];
             return [
-                ['name', scope],
+                ['name', entry?.name ?? scope],
                 ...fromEnv.filter((e) => e[1] !== undefined && !o.has(e[0]))
             ];
         }
@@ -34496,17 +34580,20 @@ function computedExport(backend, ctx) {
     if (backend === 'inline')
         return (0,cache_spec/* cacheSpec */.Ye)('inline', optionsFor('inline', 'export', ctx.inputs.cacheOptions));
     return (0,cache_spec/* cacheSpec */.Ye)(backend, [
-        ...flags_location(backend, ctx, 'export'),
+        ...flags_location(backend, ctx, 'export', sharedLocations(backend, ctx)?.write),
         ['mode', ctx.mode],
         ...optionsFor(backend, 'export', ctx.inputs.cacheOptions)
     ]);
 }
-function computedImport(backend, ctx) {
+/** The import from one candidate entry; without one, the last (the default branch's) of the shared locations. */
+function computedImport(backend, ctx, entry) {
     if (backend === 'inline') {
         // There is no inline importer: the cache travels inside the pushed image and is read back as a registry cache.
         return (0,cache_spec/* cacheSpec */.Ye)('registry', [['ref', ctx.inputs.output.imageName]]);
     }
-    return (0,cache_spec/* cacheSpec */.Ye)(backend, [...flags_location(backend, ctx, 'import'), ...optionsFor(backend, 'import', ctx.inputs.cacheOptions)]);
+    const reads = sharedLocations(backend, ctx)?.reads;
+    const chosen = entry ?? reads?.[reads.length - 1];
+    return (0,cache_spec/* cacheSpec */.Ye)(backend, [...flags_location(backend, ctx, 'import', chosen), ...optionsFor(backend, 'import', ctx.inputs.cacheOptions)]);
 }
 
 ;// CONCATENATED MODULE: ./src/plan/mode.ts
@@ -34573,6 +34660,7 @@ function autoScope(parts) {
 
 
 
+
 const FLAG = { export: '--export-cache', import: '--import-cache' };
 /** `nowSeconds` is the clock for the token's expiry; tests pass it in. */
 function planner_plan(inputs, rt, nowSeconds = Math.floor(Date.now() / 1000)) {
@@ -34620,6 +34708,11 @@ function planner_plan(inputs, rt, nowSeconds = Math.floor(Date.now() / 1000)) {
         p.access = { readable: access.readable, writable: access.writable };
     const exportSpec = access.export ? (inputs.exportCache ?? computedExport(backend, ctx)) : undefined;
     const importSpec = access.import ? (inputs.importCache ?? computedImport(backend, ctx)) : undefined;
+    const shared = sharedLocations(backend, ctx);
+    if (shared && exportSpec && !inputs.exportCache)
+        p.decisions.push({ topic: 'cache entry', outcome: shared.write.name, reason: `written by ${shared.write.owner}${shared.write === shared.reads[shared.reads.length - 1] ? '' : '; the default branch\'s entry is never overwritten from here'}` });
+    if (shared && importSpec && !inputs.importCache && shared.reads.length > 1)
+        p.importCandidates = shared.reads.map((c) => ({ owner: c.owner, name: c.name, spec: computedImport(backend, ctx, c) }));
     // Export entries carry ignore-error=true unless the author set it: a cache outage never fails a build.
     // (BuildKit's inline exporter reads no attributes, so it gets none.)
     if (exportSpec && exportSpec.type !== 'inline' && !exportSpec.attrs.has('ignore-error'))
@@ -34686,6 +34779,16 @@ function fillGhaCredentials(p, rt, specs) {
     else
         p.problems.push(message);
 }
+/** Picks the import among the candidates from what exists (true/false/unknown per candidate). Pure. */
+function chooseImportEntry(p, exists, why) {
+    if (!p.importCandidates || !p.import)
+        return p;
+    const { choice, reason } = chooseImport(p.importCandidates, exists, why);
+    const chosen = p.importCandidates.find((c) => c.name === choice.name);
+    const decisions = p.decisions.filter((d) => !(d.topic === 'import entry'));
+    decisions.push({ topic: 'import entry', outcome: chosen.name, reason });
+    return { ...p, import: chosen.spec, decisions };
+}
 function withSecrets(p, inputs) {
     const secrets = new Set();
     if (inputs.githubToken)
@@ -34696,6 +34799,186 @@ function withSecrets(p, inputs) {
                 secrets.add(s);
     p.secrets = [...secrets];
     return p;
+}
+
+;// CONCATENATED MODULE: ./src/shell/registry.ts
+/**
+ * Does a registry manifest exist? A HEAD on /v2/<repo>/manifests/<tag> with the credentials docker/login-action
+ * wrote into the Docker config, following the registry's Basic or Bearer challenge. true, false, or undefined
+ * with the reason when it cannot be known.
+ */
+
+
+
+
+
+const MANIFEST_TYPES = [
+    'application/vnd.oci.image.index.v1+json',
+    'application/vnd.oci.image.manifest.v1+json',
+    'application/vnd.docker.distribution.manifest.list.v2+json',
+    'application/vnd.docker.distribution.manifest.v2+json'
+].join(', ');
+/** The Docker config's credentials for a registry host, if it holds them inline (not in a credential helper). */
+function dockerCredentials(host, env) {
+    const dir = env.DOCKER_CONFIG || external_node_path_.join(env.HOME || external_node_os_namespaceObject.homedir(), '.docker');
+    const file = external_node_path_.join(dir, 'config.json');
+    if (!external_node_fs_.existsSync(file))
+        return undefined;
+    let config;
+    try {
+        config = JSON.parse(external_node_fs_.readFileSync(file, 'utf8'));
+    }
+    catch {
+        return undefined;
+    }
+    const keys = host === 'registry-1.docker.io' ? ['https://index.docker.io/v1/', 'index.docker.io', 'docker.io'] : [host, `https://${host}`, `http://${host}`];
+    for (const key of keys) {
+        const a = config.auths?.[key] ?? config.auths?.[`${key}/`];
+        if (!a)
+            continue;
+        if (a.identitytoken)
+            return { identitytoken: a.identitytoken };
+        if (a.auth) {
+            const decoded = Buffer.from(a.auth, 'base64').toString('utf8');
+            const colon = decoded.indexOf(':');
+            return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
+        }
+        if (a.username)
+            return { username: a.username, password: a.password };
+    }
+    return undefined;
+}
+function challenge(header) {
+    if (!header)
+        return undefined;
+    const m = /^(\w+)\s+(.*)$/.exec(header.trim());
+    if (!m)
+        return undefined;
+    const params = {};
+    for (const p of m[2].matchAll(/(\w+)="([^"]*)"/g))
+        params[p[1]] = p[2];
+    return { scheme: m[1].toLowerCase(), params };
+}
+async function registryManifestExists(ref, insecure, env, http = new Http()) {
+    const parsed = (0,image_ref/* parseImageRef */.Q)(ref);
+    if (!parsed.ok)
+        return { why: parsed.problem };
+    const r = parsed.value;
+    const host = !r.domain || r.domain === 'docker.io' || r.domain === 'index.docker.io' ? 'registry-1.docker.io' : r.domain;
+    const repo = host === 'registry-1.docker.io' && !r.path.includes('/') ? `library/${r.path}` : r.path;
+    const url = `${insecure ? 'http' : 'https'}://${host}/v2/${repo}/manifests/${r.digest ?? r.tag ?? 'latest'}`;
+    const creds = dockerCredentials(host, env);
+    const basic = creds?.username !== undefined ? `Basic ${Buffer.from(`${creds.username}:${creds.password ?? ''}`).toString('base64')}` : undefined;
+    let res = await http.send('HEAD', url, { Accept: MANIFEST_TYPES });
+    if (res.status === 401) {
+        const c = challenge(res.headers.get('www-authenticate'));
+        let authorization;
+        if (c?.scheme === 'basic')
+            authorization = basic;
+        else if (c?.scheme === 'bearer' && c.params.realm) {
+            const q = new URLSearchParams();
+            if (c.params.service)
+                q.set('service', c.params.service);
+            q.set('scope', c.params.scope ?? `repository:${repo}:pull`);
+            const tokenRes = creds?.identitytoken
+                ? await http.send('GET', `${c.params.realm}?${q}&grant_type=refresh_token&refresh_token=${encodeURIComponent(creds.identitytoken)}`)
+                : await http.send('GET', `${c.params.realm}?${q}`, basic ? { Authorization: basic } : {});
+            if (tokenRes.status === 200) {
+                const t = JSON.parse(tokenRes.body);
+                if (t.token || t.access_token)
+                    authorization = `Bearer ${t.token ?? t.access_token}`;
+            }
+        }
+        if (!authorization)
+            return { why: `${host} asks for credentials and the Docker config has none for it (log in with docker/login-action before this step)` };
+        res = await http.send('HEAD', url, { Accept: MANIFEST_TYPES, Authorization: authorization });
+    }
+    if (res.status === 200)
+        return { exists: true };
+    if (res.status === 404)
+        return { exists: false };
+    if (res.status === 0)
+        return { why: `${host} did not answer (${res.body})` };
+    return { why: `${host} answered ${res.status} to HEAD ${ref}` };
+}
+
+;// CONCATENATED MODULE: ./src/shell/s3.ts
+/**
+ * Does an s3 cache manifest exist? A HEAD on `<prefix><manifests_prefix><name>`, signed with AWS Signature
+ * Version 4 and the credentials the cache flag carries (or AWS_* in the environment). true, false, or
+ * undefined with the reason when it cannot be known.
+ */
+
+
+const sha256 = (s) => (0,external_node_crypto_.createHash)('sha256').update(s).digest('hex');
+const hmac = (key, s) => (0,external_node_crypto_.createHmac)('sha256', key).update(s).digest();
+const encodePath = (p) => p.split('/').map((s) => encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)).join('/');
+/** A SigV4-signed request without a body. Pure apart from the given clock. */
+function signS3(method, url, region, creds, now, payloadHash = sha256(''), extraHeaders = {}) {
+    const amzDate = now.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+    const day = amzDate.slice(0, 8);
+    const headers = { host: url.host, 'x-amz-content-sha256': payloadHash, 'x-amz-date': amzDate };
+    for (const [k, v] of Object.entries(extraHeaders))
+        headers[k.toLowerCase()] = v;
+    if (creds.sessionToken)
+        headers['x-amz-security-token'] = creds.sessionToken;
+    const names = Object.keys(headers).sort();
+    const canonical = [method, encodePath(url.pathname), url.searchParams.toString(), ...names.map((n) => `${n}:${headers[n]}`), '', names.join(';'), payloadHash].join('\n');
+    const scope = `${day}/${region}/s3/aws4_request`;
+    const toSign = ['AWS4-HMAC-SHA256', amzDate, scope, sha256(canonical)].join('\n');
+    const key = hmac(hmac(hmac(hmac(`AWS4${creds.secretAccessKey}`, day), region), 's3'), 'aws4_request');
+    const signature = (0,external_node_crypto_.createHmac)('sha256', key).update(toSign).digest('hex');
+    const { host: _host, ...sent } = headers;
+    return {
+        url: url.toString(),
+        headers: { ...sent, Authorization: `AWS4-HMAC-SHA256 Credential=${creds.accessKeyId}/${scope}, SignedHeaders=${names.join(';')}, Signature=${signature}` }
+    };
+}
+/** The URL of an object, path-style or virtual-hosted as BuildKit would address it. */
+function s3ObjectUrl(spec, key) {
+    const a = spec.attrs;
+    const bucket = a.get('bucket');
+    const region = a.get('region');
+    const pathStyle = ['1', 't', 'T', 'true', 'True', 'TRUE'].includes(a.get('use_path_style') ?? '');
+    const endpoint = new URL(a.get('endpoint_url') ?? `https://s3.${region}.amazonaws.com`);
+    if (pathStyle)
+        return new URL(`${endpoint.origin}${endpoint.pathname.replace(/\/$/, '')}/${bucket}/${key}`);
+    return new URL(`${endpoint.protocol}//${bucket}.${endpoint.host}/${key}`);
+}
+async function s3ManifestExists(spec, env, http = new Http(), now = new Date()) {
+    const a = spec.attrs;
+    const accessKeyId = a.get('access_key_id') ?? env.AWS_ACCESS_KEY_ID;
+    const secretAccessKey = a.get('secret_access_key') ?? env.AWS_SECRET_ACCESS_KEY;
+    if (!accessKeyId || !secretAccessKey)
+        return { why: 'no static S3 credentials to sign the check with' };
+    const key = `${a.get('prefix') ?? ''}${a.get('manifests_prefix') ?? 'manifests/'}${(a.get('name') ?? 'buildkit').split(';')[0]}`;
+    const signed = signS3('HEAD', s3ObjectUrl(spec, key), a.get('region'), { accessKeyId, secretAccessKey, sessionToken: a.get('session_token') ?? env.AWS_SESSION_TOKEN }, now);
+    const res = await http.send('HEAD', signed.url, signed.headers);
+    if (res.status === 200)
+        return { exists: true };
+    if (res.status === 404)
+        return { exists: false };
+    if (res.status === 0)
+        return { why: `the S3 endpoint did not answer (${res.body})` };
+    return { why: `the S3 endpoint answered ${res.status} to HEAD ${key}${res.status === 403 ? ' (no permission, or the object is missing and ListBucket is not granted)' : ''}` };
+}
+
+;// CONCATENATED MODULE: ./src/build/import-entry.ts
+/** Checks which import candidates exist (registry HEAD, S3 HEAD) and lets the planner choose. */
+
+
+
+
+async function resolveImportEntry(plan, env) {
+    if (!plan.importCandidates)
+        return plan;
+    if (plan.dryRun)
+        return chooseImportEntry(plan, plan.importCandidates.map(() => undefined), 'dry run: nothing is contacted');
+    const probes = await Promise.all(plan.importCandidates.map(({ spec }) => spec.type === 'registry'
+        ? registryManifestExists(spec.attrs.get('ref'), (0,values/* parseGoBool */.MY)(spec.attrs.get('registry.insecure') ?? 'false') === true, env)
+        : s3ManifestExists(spec, env)));
+    const why = probes.find((p) => p.exists === undefined)?.why;
+    return chooseImportEntry(plan, probes.map((p) => p.exists), why);
 }
 
 ;// CONCATENATED MODULE: ./src/report/plan-json.ts
@@ -34977,6 +35260,7 @@ function preflight(inputs, cwd) {
 
 
 
+
 /** Secrets the environment may hold; registered before the first log line. */
 const SECRET_ENV = ['ACTIONS_RUNTIME_TOKEN', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_ACCESS_KEY_ID'];
 async function main(env = process.env) {
@@ -35005,9 +35289,10 @@ async function main(env = process.env) {
     const eventPath = env.GITHUB_EVENT_PATH;
     const payload = eventPath && external_node_fs_.existsSync(eventPath) ? external_node_fs_.readFileSync(eventPath, 'utf8') : undefined;
     const rt = readRuntime(env, payload);
-    const plan = planner_plan(inputs, rt);
-    for (const s of plan.secrets)
+    const planned = planner_plan(inputs, rt);
+    for (const s of planned.secrets)
         mask(s);
+    const plan = await resolveImportEntry(planned, env);
     await lib_core/* group */.Os('Plan', async () => {
         for (const d of plan.decisions)
             lib_core/* info */.pq(`${d.topic} ${d.outcome}: ${d.reason}`);

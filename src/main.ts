@@ -2,6 +2,7 @@
 import * as core from '@actions/core';
 import * as fs from 'node:fs';
 import { build, BuildFailure, type BuildReport } from './build/build.js';
+import { resolveImportEntry } from './build/import-entry.js';
 import { formatProblem, parseInputs } from './inputs/inputs.js';
 import { Input } from './inputs/names.js';
 import type { Plan } from './plan/plan.js';
@@ -40,8 +41,9 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
   const eventPath = env.GITHUB_EVENT_PATH;
   const payload = eventPath && fs.existsSync(eventPath) ? fs.readFileSync(eventPath, 'utf8') : undefined;
   const rt = readRuntime(env, payload);
-  const plan = makePlan(inputs, rt);
-  for (const s of plan.secrets) mask(s);
+  const planned = makePlan(inputs, rt);
+  for (const s of planned.secrets) mask(s);
+  const plan = await resolveImportEntry(planned, env);
 
   await core.group('Plan', async () => {
     for (const d of plan.decisions) core.info(`${d.topic} ${d.outcome}: ${d.reason}`);

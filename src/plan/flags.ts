@@ -7,6 +7,7 @@ import { repositoryOf } from '../cache/image-ref.js';
 import { type CacheSpec, cacheSpec } from '../cache/spec.js';
 import type { Inputs, Mode } from '../inputs/inputs.js';
 import type { Runtime } from '../runtime/runtime.js';
+import { type Candidate, locations, type Locations } from './location.js';
 
 export interface FlagContext {
   inputs: Inputs;
@@ -15,23 +16,34 @@ export interface FlagContext {
   mode: Mode;
 }
 
+/**
+ * Registry tags and S3 names per branch (location.ts), unless the author gave the place (cache-ref):
+ * then it is used exactly as given, on every branch.
+ */
+export function sharedLocations(backend: Backend, ctx: FlagContext): Locations | undefined {
+  if (backend === 'registry' && !ctx.inputs.cacheRef) return locations(`buildcache-${ctx.scope}`, ctx.rt);
+  if (backend === 's3') return locations(ctx.scope, ctx.rt);
+  return undefined;
+}
+
 /** cache-options attributes that BuildKit reads in this direction. */
 function optionsFor(backend: Backend, direction: Direction, options: Map<string, string>): [string, string][] {
   const rules = ATTRIBUTES[backend];
   return [...options].filter(([k]) => rules[k]?.in.includes(direction));
 }
 
-export function registryCacheRef(inputs: Inputs, scope: string): string {
-  if (inputs.cacheRef) return inputs.cacheRef;
-  return `${repositoryOf(inputs.output!.image!)}:buildcache-${scope}`;
+/** The registry cache ref for an entry name (a tag), or cache-ref as given. */
+export function registryCacheRef(inputs: Inputs, entry: string | undefined): string {
+  if (inputs.cacheRef || entry === undefined) return inputs.cacheRef!;
+  return `${repositoryOf(inputs.output!.image!)}:${entry}`;
 }
 
 export function localCacheDir(inputs: Inputs, rt: Runtime, scope: string): string {
   return inputs.cacheDir ?? `${rt.runnerTemp || '.'}/envd-cache/${scope}`;
 }
 
-/** The attributes that locate the cache, shared by both directions. */
-function location(backend: Backend, ctx: FlagContext, direction: Direction): [string, string][] {
+/** The attributes that locate the cache; `entry` is the registry tag or S3 name chosen for this direction. */
+function location(backend: Backend, ctx: FlagContext, direction: Direction, entry?: Candidate): [string, string][] {
   const { inputs, rt, scope } = ctx;
   switch (backend) {
     case 'gha':
@@ -41,7 +53,7 @@ function location(backend: Backend, ctx: FlagContext, direction: Direction): [st
         ['timeout', inputs.cacheOptions.get('timeout') ?? '10m']
       ];
     case 'registry':
-      return [['ref', registryCacheRef(inputs, scope)]];
+      return [['ref', registryCacheRef(inputs, entry?.name)]];
     case 'local':
       return [[direction === 'export' ? 'dest' : 'src', localCacheDir(inputs, rt, scope)]];
     case 's3': {
@@ -56,7 +68,7 @@ function location(backend: Backend, ctx: FlagContext, direction: Direction): [st
         ['session_token', a.sessionToken]
       ];
       return [
-        ['name', scope],
+        ['name', entry?.name ?? scope],
         ...fromEnv.filter((e): e is [string, string] => e[1] !== undefined && !o.has(e[0]))
       ];
     }
@@ -68,16 +80,19 @@ function location(backend: Backend, ctx: FlagContext, direction: Direction): [st
 export function computedExport(backend: Backend, ctx: FlagContext): CacheSpec {
   if (backend === 'inline') return cacheSpec('inline', optionsFor('inline', 'export', ctx.inputs.cacheOptions));
   return cacheSpec(backend, [
-    ...location(backend, ctx, 'export'),
+    ...location(backend, ctx, 'export', sharedLocations(backend, ctx)?.write),
     ['mode', ctx.mode],
     ...optionsFor(backend, 'export', ctx.inputs.cacheOptions)
   ]);
 }
 
-export function computedImport(backend: Backend, ctx: FlagContext): CacheSpec {
+/** The import from one candidate entry; without one, the last (the default branch's) of the shared locations. */
+export function computedImport(backend: Backend, ctx: FlagContext, entry?: Candidate): CacheSpec {
   if (backend === 'inline') {
     // There is no inline importer: the cache travels inside the pushed image and is read back as a registry cache.
     return cacheSpec('registry', [['ref', ctx.inputs.output!.imageName!]]);
   }
-  return cacheSpec(backend, [...location(backend, ctx, 'import'), ...optionsFor(backend, 'import', ctx.inputs.cacheOptions)]);
+  const reads = sharedLocations(backend, ctx)?.reads;
+  const chosen = entry ?? reads?.[reads.length - 1];
+  return cacheSpec(backend, [...location(backend, ctx, 'import', chosen), ...optionsFor(backend, 'import', ctx.inputs.cacheOptions)]);
 }

@@ -19,6 +19,11 @@ export interface Plan {
   mode?: Mode;
   export?: CacheSpec;
   import?: CacheSpec;
+  /**
+   * Registry tags or S3 names this run could import, best first (its own, the PR base's, the default
+   * branch's). The shell checks which exist and `chooseImportEntry` picks one; until then `import` is the last.
+   */
+  importCandidates?: { owner: string; name: string; spec: CacheSpec }[];
   /** GitHub-cache refs this run can read and the one it writes (from the runtime token). */
   access?: { readable: string[]; writable?: string };
   decisions: Decision[];

@@ -5,7 +5,8 @@ import type { Inputs } from '../inputs/inputs.js';
 import type { Runtime } from '../runtime/runtime.js';
 import { decideAccess } from './access.js';
 import { ghaCredentials, missingCredentialsMessage } from './credentials.js';
-import { computedExport, computedImport } from './flags.js';
+import { computedExport, computedImport, sharedLocations } from './flags.js';
+import { chooseImport, type Existence } from './location.js';
 import { decideMode } from './mode.js';
 import type { Plan } from './plan.js';
 import { autoScope } from './scope.js';
@@ -59,6 +60,11 @@ export function plan(inputs: Inputs, rt: Runtime, nowSeconds = Math.floor(Date.n
   if (backend === 'gha') p.access = { readable: access.readable, writable: access.writable };
   const exportSpec = access.export ? (inputs.exportCache ?? computedExport(backend, ctx)) : undefined;
   const importSpec = access.import ? (inputs.importCache ?? computedImport(backend, ctx)) : undefined;
+  const shared = sharedLocations(backend, ctx);
+  if (shared && exportSpec && !inputs.exportCache)
+    p.decisions.push({ topic: 'cache entry', outcome: shared.write.name, reason: `written by ${shared.write.owner}${shared.write === shared.reads[shared.reads.length - 1] ? '' : '; the default branch\'s entry is never overwritten from here'}` });
+  if (shared && importSpec && !inputs.importCache && shared.reads.length > 1)
+    p.importCandidates = shared.reads.map((c) => ({ owner: c.owner, name: c.name, spec: computedImport(backend, ctx, c) }));
   // Export entries carry ignore-error=true unless the author set it: a cache outage never fails a build.
   // (BuildKit's inline exporter reads no attributes, so it gets none.)
   if (exportSpec && exportSpec.type !== 'inline' && !exportSpec.attrs.has('ignore-error')) exportSpec.attrs.set('ignore-error', 'true');
@@ -118,6 +124,16 @@ function fillGhaCredentials(p: Plan, rt: Runtime, specs: (CacheSpec | undefined)
   const message = missingCredentialsMessage(rt, missing);
   if (p.dryRun) p.warnings.push(`${message}. This is a dry run, so the plan goes on without them; a real run would stop here`);
   else p.problems.push(message);
+}
+
+/** Picks the import among the candidates from what exists (true/false/unknown per candidate). Pure. */
+export function chooseImportEntry(p: Plan, exists: Existence[], why?: string): Plan {
+  if (!p.importCandidates || !p.import) return p;
+  const { choice, reason } = chooseImport(p.importCandidates, exists, why);
+  const chosen = p.importCandidates.find((c) => c.name === choice.name)!;
+  const decisions = p.decisions.filter((d) => !(d.topic === 'import entry'));
+  decisions.push({ topic: 'import entry', outcome: chosen.name, reason });
+  return { ...p, import: chosen.spec, decisions };
 }
 
 function withSecrets(p: Plan, inputs: Inputs): Plan {

@@ -37,8 +37,24 @@ export async function withRetries<T>(policy: RetryPolicy, work: () => Promise<T>
   }
 }
 
+export interface Answer {
+  status: number;
+  headers: Headers;
+  body: string;
+}
+
 export class Http {
   private readonly client = new HttpClient('envd-cache-action');
+
+  /** Any request, answered with status, headers and body; network errors become status 0. */
+  async send(method: string, url: string, headers: Record<string, string> = {}, timeoutMs = 15000): Promise<Answer> {
+    try {
+      const res = await fetch(url, { method, headers: { 'User-Agent': 'envd-cache-action', ...headers }, signal: AbortSignal.timeout(timeoutMs) });
+      return { status: res.status, headers: res.headers, body: method === 'HEAD' ? '' : await res.text() };
+    } catch (e) {
+      return { status: 0, headers: new Headers(), body: (e as Error).message };
+    }
+  }
 
   async getJson<T>(url: string, headers: Record<string, string> = {}): Promise<T> {
     const res = await this.client.get(url, { Accept: 'application/vnd.github+json', 'X-GitHub-Api-Version': '2022-11-28', ...headers });

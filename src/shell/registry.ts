@@ -1,0 +1,99 @@
+/**
+ * Does a registry manifest exist? A HEAD on /v2/<repo>/manifests/<tag> with the credentials docker/login-action
+ * wrote into the Docker config, following the registry's Basic or Bearer challenge. true, false, or undefined
+ * with the reason when it cannot be known.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { parseImageRef } from '../cache/image-ref.js';
+import { Http } from './http.js';
+
+const MANIFEST_TYPES = [
+  'application/vnd.oci.image.index.v1+json',
+  'application/vnd.oci.image.manifest.v1+json',
+  'application/vnd.docker.distribution.manifest.list.v2+json',
+  'application/vnd.docker.distribution.manifest.v2+json'
+].join(', ');
+
+export interface Probe {
+  exists?: boolean;
+  why?: string;
+}
+
+interface DockerAuth {
+  username?: string;
+  password?: string;
+  identitytoken?: string;
+}
+
+/** The Docker config's credentials for a registry host, if it holds them inline (not in a credential helper). */
+export function dockerCredentials(host: string, env: NodeJS.ProcessEnv): DockerAuth | undefined {
+  const dir = env.DOCKER_CONFIG || path.join(env.HOME || os.homedir(), '.docker');
+  const file = path.join(dir, 'config.json');
+  if (!fs.existsSync(file)) return undefined;
+  let config: { auths?: Record<string, { auth?: string; username?: string; password?: string; identitytoken?: string }> };
+  try {
+    config = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch {
+    return undefined;
+  }
+  const keys = host === 'registry-1.docker.io' ? ['https://index.docker.io/v1/', 'index.docker.io', 'docker.io'] : [host, `https://${host}`, `http://${host}`];
+  for (const key of keys) {
+    const a = config.auths?.[key] ?? config.auths?.[`${key}/`];
+    if (!a) continue;
+    if (a.identitytoken) return { identitytoken: a.identitytoken };
+    if (a.auth) {
+      const decoded = Buffer.from(a.auth, 'base64').toString('utf8');
+      const colon = decoded.indexOf(':');
+      return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
+    }
+    if (a.username) return { username: a.username, password: a.password };
+  }
+  return undefined;
+}
+
+function challenge(header: string | null): { scheme: string; params: Record<string, string> } | undefined {
+  if (!header) return undefined;
+  const m = /^(\w+)\s+(.*)$/.exec(header.trim());
+  if (!m) return undefined;
+  const params: Record<string, string> = {};
+  for (const p of m[2].matchAll(/(\w+)="([^"]*)"/g)) params[p[1]] = p[2];
+  return { scheme: m[1].toLowerCase(), params };
+}
+
+export async function registryManifestExists(ref: string, insecure: boolean, env: NodeJS.ProcessEnv, http = new Http()): Promise<Probe> {
+  const parsed = parseImageRef(ref);
+  if (!parsed.ok) return { why: parsed.problem };
+  const r = parsed.value;
+  const host = !r.domain || r.domain === 'docker.io' || r.domain === 'index.docker.io' ? 'registry-1.docker.io' : r.domain;
+  const repo = host === 'registry-1.docker.io' && !r.path.includes('/') ? `library/${r.path}` : r.path;
+  const url = `${insecure ? 'http' : 'https'}://${host}/v2/${repo}/manifests/${r.digest ?? r.tag ?? 'latest'}`;
+  const creds = dockerCredentials(host, env);
+  const basic = creds?.username !== undefined ? `Basic ${Buffer.from(`${creds.username}:${creds.password ?? ''}`).toString('base64')}` : undefined;
+
+  let res = await http.send('HEAD', url, { Accept: MANIFEST_TYPES });
+  if (res.status === 401) {
+    const c = challenge(res.headers.get('www-authenticate'));
+    let authorization: string | undefined;
+    if (c?.scheme === 'basic') authorization = basic;
+    else if (c?.scheme === 'bearer' && c.params.realm) {
+      const q = new URLSearchParams();
+      if (c.params.service) q.set('service', c.params.service);
+      q.set('scope', c.params.scope ?? `repository:${repo}:pull`);
+      const tokenRes = creds?.identitytoken
+        ? await http.send('GET', `${c.params.realm}?${q}&grant_type=refresh_token&refresh_token=${encodeURIComponent(creds.identitytoken)}`)
+        : await http.send('GET', `${c.params.realm}?${q}`, basic ? { Authorization: basic } : {});
+      if (tokenRes.status === 200) {
+        const t = JSON.parse(tokenRes.body) as { token?: string; access_token?: string };
+        if (t.token || t.access_token) authorization = `Bearer ${t.token ?? t.access_token}`;
+      }
+    }
+    if (!authorization) return { why: `${host} asks for credentials and the Docker config has none for it (log in with docker/login-action before this step)` };
+    res = await http.send('HEAD', url, { Accept: MANIFEST_TYPES, Authorization: authorization });
+  }
+  if (res.status === 200) return { exists: true };
+  if (res.status === 404) return { exists: false };
+  if (res.status === 0) return { why: `${host} did not answer (${res.body})` };
+  return { why: `${host} answered ${res.status} to HEAD ${ref}` };
+}

@@ -1,0 +1,71 @@
+/**
+ * Does an s3 cache manifest exist? A HEAD on `<prefix><manifests_prefix><name>`, signed with AWS Signature
+ * Version 4 and the credentials the cache flag carries (or AWS_* in the environment). true, false, or
+ * undefined with the reason when it cannot be known.
+ */
+import { createHash, createHmac } from 'node:crypto';
+import type { CacheSpec } from '../cache/spec.js';
+import { Http } from './http.js';
+import type { Probe } from './registry.js';
+
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+const hmac = (key: Buffer | string, s: string) => createHmac('sha256', key).update(s).digest();
+const encodePath = (p: string) => p.split('/').map((s) => encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)).join('/');
+
+export interface SignedRequest {
+  url: string;
+  headers: Record<string, string>;
+}
+
+/** A SigV4-signed request without a body. Pure apart from the given clock. */
+export function signS3(
+  method: string,
+  url: URL,
+  region: string,
+  creds: { accessKeyId: string; secretAccessKey: string; sessionToken?: string },
+  now: Date,
+  payloadHash = sha256(''),
+  extraHeaders: Record<string, string> = {}
+): SignedRequest {
+  const amzDate = now.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  const day = amzDate.slice(0, 8);
+  const headers: Record<string, string> = { host: url.host, 'x-amz-content-sha256': payloadHash, 'x-amz-date': amzDate };
+  for (const [k, v] of Object.entries(extraHeaders)) headers[k.toLowerCase()] = v;
+  if (creds.sessionToken) headers['x-amz-security-token'] = creds.sessionToken;
+  const names = Object.keys(headers).sort();
+  const canonical = [method, encodePath(url.pathname), url.searchParams.toString(), ...names.map((n) => `${n}:${headers[n]}`), '', names.join(';'), payloadHash].join('\n');
+  const scope = `${day}/${region}/s3/aws4_request`;
+  const toSign = ['AWS4-HMAC-SHA256', amzDate, scope, sha256(canonical)].join('\n');
+  const key = hmac(hmac(hmac(hmac(`AWS4${creds.secretAccessKey}`, day), region), 's3'), 'aws4_request');
+  const signature = createHmac('sha256', key).update(toSign).digest('hex');
+  const { host: _host, ...sent } = headers;
+  return {
+    url: url.toString(),
+    headers: { ...sent, Authorization: `AWS4-HMAC-SHA256 Credential=${creds.accessKeyId}/${scope}, SignedHeaders=${names.join(';')}, Signature=${signature}` }
+  };
+}
+
+/** The URL of an object, path-style or virtual-hosted as BuildKit would address it. */
+export function s3ObjectUrl(spec: CacheSpec, key: string): URL {
+  const a = spec.attrs;
+  const bucket = a.get('bucket')!;
+  const region = a.get('region')!;
+  const pathStyle = ['1', 't', 'T', 'true', 'True', 'TRUE'].includes(a.get('use_path_style') ?? '');
+  const endpoint = new URL(a.get('endpoint_url') ?? `https://s3.${region}.amazonaws.com`);
+  if (pathStyle) return new URL(`${endpoint.origin}${endpoint.pathname.replace(/\/$/, '')}/${bucket}/${key}`);
+  return new URL(`${endpoint.protocol}//${bucket}.${endpoint.host}/${key}`);
+}
+
+export async function s3ManifestExists(spec: CacheSpec, env: NodeJS.ProcessEnv, http = new Http(), now = new Date()): Promise<Probe> {
+  const a = spec.attrs;
+  const accessKeyId = a.get('access_key_id') ?? env.AWS_ACCESS_KEY_ID;
+  const secretAccessKey = a.get('secret_access_key') ?? env.AWS_SECRET_ACCESS_KEY;
+  if (!accessKeyId || !secretAccessKey) return { why: 'no static S3 credentials to sign the check with' };
+  const key = `${a.get('prefix') ?? ''}${a.get('manifests_prefix') ?? 'manifests/'}${(a.get('name') ?? 'buildkit').split(';')[0]}`;
+  const signed = signS3('HEAD', s3ObjectUrl(spec, key), a.get('region')!, { accessKeyId, secretAccessKey, sessionToken: a.get('session_token') ?? env.AWS_SESSION_TOKEN }, now);
+  const res = await http.send('HEAD', signed.url, signed.headers);
+  if (res.status === 200) return { exists: true };
+  if (res.status === 404) return { exists: false };
+  if (res.status === 0) return { why: `the S3 endpoint did not answer (${res.body})` };
+  return { why: `the S3 endpoint answered ${res.status} to HEAD ${key}${res.status === 403 ? ' (no permission, or the object is missing and ListBucket is not granted)' : ''}` };
+}
