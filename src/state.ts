@@ -7,5 +7,7 @@ export enum State {
   EnvdPath = 'envdPath',
   Context = 'context',
   WorkDir = 'workDir',
-  BuildFailed = 'buildFailed'
+  BuildFailed = 'buildFailed',
+  /** JSON of the local cache to swap in and save (cache: local, after a successful export). */
+  LocalSave = 'localSave'
 }

@@ -41,12 +41,12 @@ const CASES: [string, Record<string, string>, string | null, string | null][] = 
   ],
   ['inline: exported in the image, read back as a registry cache', { cache: 'inline', output: IMAGE }, 'type=inline', 'type=registry,ref=ghcr.io/octo/env:latest'],
   [
-    'local: dest and src under RUNNER_TEMP/envd-cache/<scope>',
+    'local: a fresh export directory beside RUNNER_TEMP/envd-cache/<scope>; the import is served at build time',
     { ...SCOPE, cache: 'local' },
-    'type=local,dest=/runner/_temp/envd-cache/py311,mode=max,ignore-error=true',
-    'type=local,src=/runner/_temp/envd-cache/py311'
+    'type=local,dest=/runner/_temp/envd-cache/py311.new,mode=max,ignore-error=true',
+    null
   ],
-  ['local: cache-dir', { cache: 'local', 'cache-dir': '/cache/env', 'cache-mode': 'min' }, 'type=local,dest=/cache/env,mode=min,ignore-error=true', 'type=local,src=/cache/env'],
+  ['local: cache-dir', { cache: 'local', 'cache-dir': '/cache/env', 'cache-mode': 'min' }, 'type=local,dest=/cache/env.new,mode=min,ignore-error=true', null],
   [
     's3: from cache-options, scope as name',
     { ...SCOPE, cache: 's3', 'cache-options': 'bucket=b,region=eu-west-1,endpoint_url=http://127.0.0.1:9000,use_path_style=true,upload_parallelism=8' },
@@ -137,6 +137,12 @@ describe('planner', () => {
 
   test('an explicit cache-mode is respected', () => {
     expect(plan(inputsOf({ 'cache-mode': 'max' }), runtime({ event: 'pull_request', ref: 'refs/pull/1/merge' })).mode).toBe('max');
+  });
+
+  test('local: the directory, its replacement and the GitHub cache key prefix per scope', () => {
+    const p = plan(inputsOf({ ...SCOPE, cache: 'local' }), runtime());
+    expect(p.local).toEqual({ dir: '/runner/_temp/envd-cache/py311', exportDir: '/runner/_temp/envd-cache/py311.new', keyPrefix: 'envd-local-py311-' });
+    expect(p.decisions.find((d) => d.topic === 'import')?.reason).toContain('envd #1391');
   });
 
   test('every decision has a reason', () => {

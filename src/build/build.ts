@@ -17,7 +17,10 @@ import { versionAtLeast, type Inputs } from '../inputs/inputs.js';
 import type { Plan } from '../plan/plan.js';
 import type { Runtime } from '../runtime/runtime.js';
 import { State } from '../state.js';
-import { installTools } from './tools.js';
+import { type LocalSave, restoreLocal, serveLocal } from '../local/local-cache.js';
+import type { OciServer } from '../local/oci-server.js';
+import { localRegistryImport } from '../plan/flags.js';
+import { installTools, type Tools } from './tools.js';
 
 export const READY_TIMEOUT_ENV = 'ENVD_CACHE_ACTION_BUILDKITD_TIMEOUT';
 
@@ -47,19 +50,57 @@ function workDir(env: NodeJS.ProcessEnv): string {
   return fs.mkdtempSync(path.join(base, 'envd-cache-'));
 }
 
-export async function build(plan: Plan, inputs: Inputs, rt: Runtime, env: NodeJS.ProcessEnv): Promise<BuildReport> {
+export async function build(planned: Plan, inputs: Inputs, rt: Runtime, env: NodeJS.ProcessEnv): Promise<BuildReport> {
   const dir = workDir(env);
   core.saveState(State.WorkDir, dir);
   const tools = await core.group('Install envd and BuildKit', () => installTools(inputs, rt, env, dir));
   const toolEnv = envdEnv(env, [tools.envd.dir, tools.buildkit.dir]);
   const readyTimeoutMs = Number(env[READY_TIMEOUT_ENV] || 60) * 1000;
 
+  // cache: local — restore the directory and serve it, so BuildKit imports it as a registry cache.
+  let plan = planned;
+  let configInline = inputs.buildkitdConfigInline;
+  let restoredKey: string | undefined;
+  let server: OciServer | undefined;
+  if (plan.local) {
+    const local = plan.local;
+    await core.group('Restore the local cache', async () => {
+      restoredKey = await restoreLocal(local);
+      server = await serveLocal(local);
+      if (server) core.info(`Serving ${local.dir} read-only at http://${server.host} for the import`);
+    });
+    if (server) {
+      plan = { ...plan, import: localRegistryImport(server.host) };
+      configInline = `${configInline}\n[registry."${server.host}"]\n  http = true\n`.trim();
+      if (inputs.builder.kind === 'docker-container')
+        core.warning('cache: local with builder: docker-container: the container cannot reach the cache served on the runner\'s 127.0.0.1, so the import will miss. Use builder: auto');
+    }
+  }
+  try {
+    return await buildWith(plan, inputs, rt, { ...env }, dir, tools, toolEnv, readyTimeoutMs, configInline, restoredKey);
+  } finally {
+    await server?.close();
+  }
+}
+
+async function buildWith(
+  plan: Plan,
+  inputs: Inputs,
+  rt: Runtime,
+  env: NodeJS.ProcessEnv,
+  dir: string,
+  tools: Tools,
+  toolEnv: NodeJS.ProcessEnv,
+  readyTimeoutMs: number,
+  configInline: string,
+  restoredKey: string | undefined
+): Promise<BuildReport> {
   const builder = await core.group('Start the builder', async () => {
     const b = inputs.builder;
     let h: BuilderHandle;
     if (b.kind === 'address') h = await useAddress(b.address, tools.buildkit.dir, toolEnv);
     else {
-      const common = { binDir: tools.buildkit.dir, workDir: dir, configInline: inputs.buildkitdConfigInline, flags: inputs.buildkitdFlags, readyTimeoutMs, env: toolEnv };
+      const common = { binDir: tools.buildkit.dir, workDir: dir, configInline, flags: inputs.buildkitdFlags, readyTimeoutMs, env: toolEnv };
       h =
         b.kind === 'auto'
           ? await startBuildkitd(common)
@@ -112,6 +153,10 @@ export async function build(plan: Plan, inputs: Inputs, rt: Runtime, env: NodeJS
     const known = attempt.failure.known;
     core.error(known ? `${attempt.failure.line}\n${known.advice}` : attempt.failure.line, { title: known ? `envd build failed: ${known.title}` : 'envd build failed' });
     throw new BuildFailure(report, `envd build failed: ${attempt.failure.line}`);
+  }
+  if (plan.local && plan.export) {
+    const save: LocalSave = { ...plan.local, restoredKey };
+    core.saveState(State.LocalSave, JSON.stringify(save));
   }
   return report;
 }

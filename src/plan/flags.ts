@@ -55,7 +55,9 @@ function location(backend: Backend, ctx: FlagContext, direction: Direction, entr
     case 'registry':
       return [['ref', registryCacheRef(inputs, entry?.name)]];
     case 'local':
-      return [[direction === 'export' ? 'dest' : 'src', localCacheDir(inputs, rt, scope)]];
+      // Export into a fresh directory that replaces the restored one after the build: the stored cache
+      // is always one export, never a pile of them.
+      return [[direction === 'export' ? 'dest' : 'src', `${localCacheDir(inputs, rt, scope)}${direction === 'export' ? '.new' : ''}`]];
     case 's3': {
       const o = inputs.cacheOptions;
       const a = rt.aws;
@@ -83,6 +85,17 @@ export function computedExport(backend: Backend, ctx: FlagContext): CacheSpec {
     ...location(backend, ctx, 'export', sharedLocations(backend, ctx)?.write),
     ['mode', ctx.mode],
     ...optionsFor(backend, 'export', ctx.inputs.cacheOptions)
+  ]);
+}
+
+/** The repository name the action's read-only registry serves a restored local cache under. */
+export const LOCAL_CACHE_REPO = 'envd-local-cache';
+
+/** How BuildKit imports a restored local cache: from the action's registry on 127.0.0.1, over plain HTTP. */
+export function localRegistryImport(host: string, tag = 'latest'): CacheSpec {
+  return cacheSpec('registry', [
+    ['ref', `${host}/${LOCAL_CACHE_REPO}:${tag}`],
+    ['registry.insecure', 'true']
   ]);
 }
 

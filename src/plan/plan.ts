@@ -24,6 +24,12 @@ export interface Plan {
    * branch's). The shell checks which exist and `chooseImportEntry` picks one; until then `import` is the last.
    */
   importCandidates?: { owner: string; name: string; spec: CacheSpec }[];
+  /**
+   * cache: local — the directory restored from and saved to the GitHub cache, the fresh export directory
+   * that replaces it, and the GitHub cache key prefix per scope. The import is set when the build starts,
+   * once the directory is served on 127.0.0.1 (envd cannot import type=local itself).
+   */
+  local?: { dir: string; exportDir: string; keyPrefix: string };
   /** GitHub-cache refs this run can read and the one it writes (from the runtime token). */
   access?: { readable: string[]; writable?: string };
   decisions: Decision[];

@@ -5,7 +5,7 @@ import type { Inputs } from '../inputs/inputs.js';
 import type { Runtime } from '../runtime/runtime.js';
 import { decideAccess } from './access.js';
 import { ghaCredentials, missingCredentialsMessage } from './credentials.js';
-import { computedExport, computedImport, sharedLocations } from './flags.js';
+import { computedExport, computedImport, localCacheDir, sharedLocations } from './flags.js';
 import { chooseImport, type Existence } from './location.js';
 import { decideMode } from './mode.js';
 import type { Plan } from './plan.js';
@@ -59,7 +59,19 @@ export function plan(inputs: Inputs, rt: Runtime, nowSeconds = Math.floor(Date.n
   p.problems.push(...access.problems);
   if (backend === 'gha') p.access = { readable: access.readable, writable: access.writable };
   const exportSpec = access.export ? (inputs.exportCache ?? computedExport(backend, ctx)) : undefined;
-  const importSpec = access.import ? (inputs.importCache ?? computedImport(backend, ctx)) : undefined;
+  let importSpec = access.import ? (inputs.importCache ?? computedImport(backend, ctx)) : undefined;
+  if (backend === 'local' && !inputs.exportCache && !inputs.importCache) {
+    const dir = localCacheDir(inputs, rt, scope);
+    p.local = { dir, exportDir: `${dir}.new`, keyPrefix: `envd-local-${scope}-` };
+    if (importSpec) {
+      importSpec = undefined;
+      p.decisions.push({
+        topic: 'import',
+        outcome: 'served registry',
+        reason: 'envd cannot import type=local (envd #1391): the restored directory is served read-only on 127.0.0.1 and imported as type=registry when the build starts'
+      });
+    }
+  }
   const shared = sharedLocations(backend, ctx);
   if (shared && exportSpec && !inputs.exportCache)
     p.decisions.push({ topic: 'cache entry', outcome: shared.write.name, reason: `written by ${shared.write.owner}${shared.write === shared.reads[shared.reads.length - 1] ? '' : '; the default branch\'s entry is never overwritten from here'}` });
@@ -97,8 +109,7 @@ export function plan(inputs: Inputs, rt: Runtime, nowSeconds = Math.floor(Date.n
         if (!spec.attrs.has(key) && !p.problems.some((m) => m.includes(`s3 needs ${key}`)))
           p.problems.push(`cache: s3 needs ${key}: set cache-options: ${key}=… or the AWS_${key.toUpperCase()} environment variable`);
   }
-  if (backend === 'local')
-    p.warnings.push('envd v1.3.4 cannot import type=local cache (envd #1391): the import is planned but will miss; the export works');
+
 
   p.export = exportSpec;
   p.import = importSpec;
