@@ -96493,7 +96493,7 @@ function classify(text) {
 }
 /** The `error="…"` of envd's fatal log line, else the last non-empty line: one line for the annotation. */
 function envdErrorLine(stderr) {
-    const fatal = [...stderr.matchAll(/level=fatal msg=exit error="((?:[^"\\]|\\.)*)"/g)].pop();
+    const fatal = [...stderr.matchAll(/level=fatal msg=exit\b.*? error="((?:[^"\\]|\\.)*)"/g)].pop();
     if (fatal)
         return fatal[1].replace(/\\"/g, '"');
     const lines = stderr.split('\n').map((l) => l.trim()).filter(Boolean);
@@ -96510,7 +96510,8 @@ function kindOf(name) {
         return 'import';
     if (/^(exporting |preparing layers for inline cache|writing image|naming to|pushing )/.test(name))
         return 'export';
-    if (/^\[internal\]|^load (build definition|metadata)|^resolve image config|^load \.dockerignore/.test(name))
+    // BuildKit's own bookkeeping and envd's parse phase; envd names many real build steps "[internal] …".
+    if (/^\[internal\] load |^load (build definition|metadata)|^resolve image config|^parse build\.envd/.test(name))
         return 'internal';
     return 'step';
 }
@@ -96543,7 +96544,10 @@ class Progress {
         return {
             totalSteps: steps.length,
             cachedSteps: steps.filter((v) => v.cached).length,
-            imports: all.filter((v) => kindOf(v.name) === 'import').map((v) => ({ name: v.name, error: v.error })),
+            // envd adds its own importer for dev images (…/python-cache:envd-<version>); its misses are routine.
+            imports: all
+                .filter((v) => kindOf(v.name) === 'import' && !/\/python-cache:envd-/.test(v.name))
+                .map((v) => ({ name: v.name, error: v.error })),
             exports: all.filter((v) => kindOf(v.name) === 'export' && v.name !== 'exporting to image').map((v) => ({ name: v.name, error: v.error, done: v.done })),
             stepError: failed.length ? failed[failed.length - 1].error : undefined
         };

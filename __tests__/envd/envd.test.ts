@@ -41,6 +41,12 @@ describe('progress', () => {
     '#3 DONE 1.0s',
     '#4 sh -c apt-get update',
     '#4 CACHED',
+    '#8 importing cache manifest from ghcr.io/tensorchord/python-cache:envd-v1.3.4',
+    '#8 ERROR: not found',
+    '#9 [internal] install ssh keys',
+    '#9 CACHED',
+    '#10 parse build.envd and download/cache dependencies',
+    '#10 DONE 0.0s',
     '#5 pip install numpy',
     '#5 0.512 Collecting numpy',
     '#5 DONE 3.2s',
@@ -54,8 +60,8 @@ describe('progress', () => {
     const pr = new Progress();
     COLD.forEach((l) => pr.push(l));
     expect(pr.figures()).toEqual({
-      totalSteps: 3,
-      cachedSteps: 1,
+      totalSteps: 4,
+      cachedSteps: 2,
       imports: [{ name: 'importing cache manifest from gha:1234', error: 'not found' }],
       exports: [{ name: 'exporting to GitHub Actions Cache', error: undefined, done: true }],
       stepError: undefined

@@ -130,7 +130,7 @@ export function classify(text: string): KnownError | undefined {
 
 /** The `error="…"` of envd's fatal log line, else the last non-empty line: one line for the annotation. */
 export function envdErrorLine(stderr: string): string {
-  const fatal = [...stderr.matchAll(/level=fatal msg=exit error="((?:[^"\\]|\\.)*)"/g)].pop();
+  const fatal = [...stderr.matchAll(/level=fatal msg=exit\b.*? error="((?:[^"\\]|\\.)*)"/g)].pop();
   if (fatal) return fatal[1].replace(/\\"/g, '"');
   const lines = stderr.split('\n').map((l) => l.trim()).filter(Boolean);
   return lines[lines.length - 1] ?? 'envd exited with an error';

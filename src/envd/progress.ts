@@ -16,7 +16,8 @@ export type VertexKind = 'step' | 'import' | 'export' | 'internal';
 export function kindOf(name: string): VertexKind {
   if (name.startsWith('importing cache manifest from')) return 'import';
   if (/^(exporting |preparing layers for inline cache|writing image|naming to|pushing )/.test(name)) return 'export';
-  if (/^\[internal\]|^load (build definition|metadata)|^resolve image config|^load \.dockerignore/.test(name)) return 'internal';
+  // BuildKit's own bookkeeping and envd's parse phase; envd names many real build steps "[internal] …".
+  if (/^\[internal\] load |^load (build definition|metadata)|^resolve image config|^parse build\.envd/.test(name)) return 'internal';
   return 'step';
 }
 
@@ -55,7 +56,10 @@ export class Progress {
     return {
       totalSteps: steps.length,
       cachedSteps: steps.filter((v) => v.cached).length,
-      imports: all.filter((v) => kindOf(v.name) === 'import').map((v) => ({ name: v.name, error: v.error })),
+      // envd adds its own importer for dev images (…/python-cache:envd-<version>); its misses are routine.
+      imports: all
+        .filter((v) => kindOf(v.name) === 'import' && !/\/python-cache:envd-/.test(v.name))
+        .map((v) => ({ name: v.name, error: v.error })),
       exports: all.filter((v) => kindOf(v.name) === 'export' && v.name !== 'exporting to image').map((v) => ({ name: v.name, error: v.error, done: v.done })),
       stepError: failed.length ? failed[failed.length - 1].error : undefined
     };

@@ -1,0 +1,192 @@
+/**
+ * The whole action as the runner runs it — main, then post — with the stand-ins: envd and BuildKit are
+ * installed from a fake release server, buildkitd is started and stopped, envd builds through its context,
+ * and the gha cache lives in the emulator. A cold run exports; a second run on a fresh HOME imports and
+ * reports every step cached; nothing the action started outlives post.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { createJob, type Job, type PhaseResult, runPhase } from '../../scripts/harness.mjs';
+import { type Emulator, Permission, startEmulator } from '../support/emulator/index.js';
+import { type ReleaseServer, startReleaseServer } from '../support/fakes/releases.mjs';
+
+const BUILD_ENVD = `# syntax=v1
+
+def build():
+    base(dev=True)
+    install.python_packages(name=["numpy", "requests"])
+    shell("zsh")
+`;
+
+let emu: Emulator;
+let releases: ReleaseServer;
+let root: string;
+let toolCache: string;
+const jobs: Job[] = [];
+
+beforeAll(async () => {
+  emu = await startEmulator();
+  releases = await startReleaseServer({ buildkitVersions: ['v0.32.2', 'v0.19.0'] });
+  root = fs.mkdtempSync(path.join(os.tmpdir(), 'envd-e2e-'));
+  toolCache = path.join(root, 'tool-cache');
+  fs.mkdirSync(path.join(root, 'project'), { recursive: true });
+  fs.writeFileSync(path.join(root, 'project', 'build.envd'), BUILD_ENVD);
+}, 30000);
+
+afterAll(async () => {
+  await emu?.close();
+  await releases?.close();
+  fs.rmSync(root, { recursive: true, force: true });
+});
+
+afterEach(() => {
+  while (jobs.length) jobs.pop()!.cleanup();
+});
+
+interface JobSetup {
+  inputs?: Record<string, string>;
+  env?: Record<string, string | undefined>;
+  ref?: string;
+  ac?: { Scope: string; Permission: number }[];
+}
+
+/** A job on a fresh runner (fresh HOME and temp), sharing the tool cache, as a second job on one runner would. */
+function job(setup: JobSetup = {}): Job {
+  const ref = setup.ref ?? 'refs/heads/main';
+  const home = fs.mkdtempSync(path.join(root, 'home-'));
+  const j = createJob({
+    workspace: path.join(root, 'project'),
+    ref,
+    inputs: { 'cache-scope': 'e2e', ...setup.inputs },
+    env: {
+      HOME: home,
+      RUNNER_TOOL_CACHE: toolCache,
+      ACTIONS_RUNTIME_TOKEN: emu.mintToken(setup.ac ?? [{ Scope: ref, Permission: Permission.All }]),
+      ACTIONS_RESULTS_URL: emu.resultsUrl,
+      ACTIONS_CACHE_SERVICE_V2: 'True',
+      GITHUB_API_URL: emu.apiUrl,
+      ENVD_CACHE_ACTION_DOWNLOAD_URL: releases.url,
+      ENVD_CACHE_ACTION_API_URL: releases.apiUrl,
+      ENVD_CACHE_ACTION_BUILDKITD_TIMEOUT: '10',
+      ...setup.env
+    }
+  });
+  jobs.push(j);
+  return j;
+}
+
+const pidOf = (main: PhaseResult) => (main.state.builder ? (JSON.parse(main.state.builder) as { pid?: number }).pid : undefined);
+const alive = (pid: number | undefined) => {
+  if (pid === undefined) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+const log = (r: PhaseResult) => r.stdout + r.stderr;
+
+async function mainAndPost(j: Job) {
+  const main = await runPhase(j, 'main', { timeoutMs: 90000 });
+  const post = await runPhase(j, 'post', { timeoutMs: 30000 });
+  return { main, post };
+}
+
+describe('gha end to end', () => {
+  test('a cold run exports; a second run on a fresh runner imports every step; nothing outlives post', async () => {
+    const cold = await mainAndPost(job());
+    expect(cold.main.code).toBe(0);
+    expect(log(cold.main)).toContain('downloaded, checksum verified, cached');
+    expect(Number(cold.main.outputs['total-steps'])).toBeGreaterThan(3);
+    expect(cold.main.outputs['cached-steps']).toBe('0');
+    expect(emu.entries().some((e) => e.key.startsWith('index-e2e-1-') && e.committed)).toBe(true);
+    expect(emu.entries().some((e) => e.key.startsWith('buildkit-blob-1-sha256:'))).toBe(true);
+    expect(cold.post.code).toBe(0);
+    expect(alive(pidOf(cold.main))).toBe(false);
+    expect(cold.main.summary).toContain('## envd cache action: built');
+
+    const warm = await mainAndPost(job());
+    expect(warm.main.code).toBe(0);
+    expect(log(warm.main)).toContain('from the tool cache');
+    expect(warm.main.outputs['cached-steps']).toBe(warm.main.outputs['total-steps']);
+    expect(warm.main.outputs['cache-hit-ratio']).toBe('1');
+    expect(Number(warm.main.outputs['build-seconds'])).toBeGreaterThan(0);
+    expect(warm.main.summary).toMatch(/Steps cached \| (\d+) of \1 \(100%\)/);
+    expect(alive(pidOf(warm.main))).toBe(false);
+    // The post step removed the envd context it created.
+    expect(log(warm.post)).toMatch(/Removed envd context envd-cache-action-/);
+  }, 180000);
+});
+
+describe('failure paths', () => {
+  const freshToolCache = () => fs.mkdtempSync(path.join(root, 'tools-'));
+  const ENVD_ASSET = 'envd_1.3.4_linux_amd64';
+
+  test('a failed download is retried', async () => {
+    releases.failNext(new RegExp(`${ENVD_ASSET}$`), 1, 503);
+    const { main, post } = await mainAndPost(job({ env: { RUNNER_TOOL_CACHE: freshToolCache() } }));
+    expect(main.code).toBe(0);
+    expect(log(main)).toMatch(/download attempt 1 failed \(GET .*envd_1\.3\.4_linux_amd64 answered 503\); trying again/);
+    expect(post.code).toBe(0);
+  }, 60000);
+
+  test('a checksum mismatch stops the step before anything starts, and the download is discarded', async () => {
+    releases.corrupt(ENVD_ASSET);
+    try {
+      const tools = freshToolCache();
+      const { main, post } = await mainAndPost(job({ env: { RUNNER_TOOL_CACHE: tools } }));
+      expect(main.code).toBe(1);
+      expect(main.stdout).toMatch(/::error::checksum mismatch for envd_1\.3\.4_linux_amd64: expected [0-9a-f]{64} \(checksums\.txt\), got [0-9a-f]{64}; the download was discarded/);
+      expect(main.state.builder).toBeUndefined();
+      expect(fs.existsSync(path.join(tools, 'envd'))).toBe(false);
+      expect(post.code).toBe(0);
+    } finally {
+      releases.corrupt(ENVD_ASSET, false);
+    }
+  }, 60000);
+
+  test('a buildkitd that never answers: a bounded wait, its log in the error, and it is stopped', async () => {
+    const { main, post } = await mainAndPost(job({ env: { FAKE_BUILDKITD_NEVER_READY: '1', ENVD_CACHE_ACTION_BUILDKITD_TIMEOUT: '2' } }));
+    expect(main.code).toBe(1);
+    expect(main.stdout).toMatch(/::error::buildkitd did not answer within 2 s \(buildctl: .+\)\. Its log:/);
+    expect(post.code).toBe(0);
+    expect(alive(pidOf(main))).toBe(false);
+  }, 60000);
+
+  test.each([
+    ['This legacy service is shutting down, effective April 15, 2025', 'BuildKit speaks the retired cache API v1'],
+    ['error writing layer blob: failed to reserve cache', 'The GitHub cache refused the write'],
+    ['maximum timeout reached', 'The GitHub cache throttled the export'],
+    ['cache token expired at 2026-11-27T10:00:00Z', 'The runtime token expired during the build'],
+    ['failed to push ghcr.io/octo/env:latest: unexpected status from PUT request: 401 Unauthorized', 'The registry refused the push'],
+    ['failed to solve: process "/bin/sh -c pip install nope" did not complete successfully: exit code: 1', undefined]
+  ])('envd exits 1 with %j: one annotation that says what to do; post shows the buildkitd log', async (text, title) => {
+    const { main, post } = await mainAndPost(job({ env: { FAKE_ENVD_FAIL_WITH: text } }));
+    expect(main.code).toBe(1);
+    const annotation = main.stdout.split('\n').find((l) => l.startsWith('::error title='))!;
+    expect(annotation).toContain(title ? `title=envd build failed%3A ${title}::` : 'title=envd build failed::');
+    // The message is envd's error itself, not its log line, followed by the advice.
+    expect(annotation).toContain(text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A'));
+    expect(annotation).not.toContain('level=fatal');
+    expect(main.summary).toContain('## envd cache action: build failed');
+    expect(post.code).toBe(0);
+    expect(post.stdout).toContain('::group::buildkitd log (the build failed)');
+    expect(alive(pidOf(main))).toBe(false);
+  }, 60000);
+
+  test('an evicted layer: the build fails on it, is retried once without --import-cache, and succeeds', async () => {
+    const first = await mainAndPost(job({ inputs: { 'cache-scope': 'evict' } }));
+    expect(first.main.code).toBe(0);
+    const blob = emu.entries().find((e) => e.key.startsWith('buildkit-blob-1-sha256:') && e.hasData)!;
+    emu.deleteBlobData(blob.key);
+    const { main, post } = await mainAndPost(job({ inputs: { 'cache-scope': 'evict' } }));
+    expect(main.code).toBe(0);
+    expect(main.stdout).toMatch(/::warning title=Evicted cache layer%3A retrying without the import::The build failed on a cached layer that is gone \(.*blob sha256:[0-9a-f]+ not found\)/);
+    expect(main.stdout).toContain('::group::envd build (without --import-cache)');
+    expect(main.summary).toContain('| Retry | once without --import-cache');
+    expect(post.code).toBe(0);
+  }, 90000);
+});

@@ -1,0 +1,203 @@
+// Helpers for driving the fake envd / buildkitd / buildctl from tests (types in index.d.mts, docs in README.md).
+// Plain ESM so that TypeScript tests and plain-node scripts can both load it without a compiler.
+import { spawn } from 'node:child_process';
+import { createHash, generateKeyPairSync } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const FAKES_DIR = path.dirname(fileURLToPath(import.meta.url));
+export const FAKES_BIN = path.join(FAKES_DIR, 'bin');
+
+/** Absolute path of one fake executable. */
+export function fakeTool(name) {
+  return path.join(FAKES_BIN, name);
+}
+
+/** `PATH` with the fakes first. */
+export function pathWithFakes(pathValue = process.env.PATH ?? '') {
+  return pathValue ? `${FAKES_BIN}${path.delimiter}${pathValue}` : FAKES_BIN;
+}
+
+/** Runs a command to completion. `tool` is a fake's name (envd, buildkitd, buildctl) or a path. */
+export function runFake(tool, args = [], options = {}) {
+  const file = tool.includes('/') ? tool : fakeTool(tool);
+  const env = options.replaceEnv ? { ...options.env } : { ...process.env, ...options.env };
+  for (const [k, v] of Object.entries(env)) if (v === undefined) delete env[k];
+  return new Promise((resolve, reject) => {
+    const child = spawn(file, args, { cwd: options.cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 20000);
+    child.on('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr });
+    });
+    child.stdin.end(options.input ?? '');
+  });
+}
+
+const running = new Set();
+
+/**
+ * Starts the fake buildkitd and waits until it logs `running server on …`.
+ * options: { addr, args, env, bin, readyTimeoutMs, waitReady }
+ */
+export function startBuildkitd(options = {}) {
+  const bin = options.bin ?? fakeTool('buildkitd');
+  const args = [...(options.addr ? ['--addr', options.addr] : []), ...(options.args ?? [])];
+  const env = { ...process.env, ...options.env };
+  for (const [k, v] of Object.entries(env)) if (v === undefined) delete env[k];
+  const child = spawn(bin, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  let stdout = '';
+  const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  const daemon = {
+    proc: child,
+    pid: child.pid,
+    addr: options.addr ?? '',
+    socketPath: options.addr?.startsWith('unix://') ? options.addr.slice('unix://'.length) : undefined,
+    port: undefined,
+    exited,
+    logs: () => stderr,
+    stdout: () => stdout,
+    async stop(signal = 'SIGTERM', graceMs = 3000) {
+      running.delete(daemon);
+      if (child.exitCode !== null || child.signalCode !== null) return exited;
+      child.kill(signal);
+      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      const result = await exited;
+      clearTimeout(timer);
+      return result;
+    }
+  };
+  running.add(daemon);
+  child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
+  return new Promise((resolve, reject) => {
+    let done = false;
+    const finish = (err) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      if (err) {
+        daemon.stop('SIGKILL').then(() => reject(err));
+      } else resolve(daemon);
+    };
+    const timer = setTimeout(
+      () => finish(options.waitReady === false ? undefined : new Error(`fake buildkitd did not get ready in time:\n${stderr}`)),
+      options.waitReady === false ? 0 : (options.readyTimeoutMs ?? 10000)
+    );
+    child.stderr.setEncoding('utf8').on('data', (d) => {
+      stderr += d;
+      const m = /msg="running server on ([^"]+)"/.exec(stderr);
+      if (m && !done) {
+        const tcp = /^(.*):(\d+)$/.exec(m[1]);
+        if (!daemon.socketPath && tcp) {
+          daemon.port = Number(tcp[2]);
+          daemon.addr = `tcp://${tcp[1].replace(/^0\.0\.0\.0$/, '127.0.0.1')}:${tcp[2]}`;
+        }
+        finish();
+      }
+    });
+    exited.then(({ code, signal }) => finish(new Error(`fake buildkitd exited (code ${code}, signal ${signal}) before it was ready:\n${stderr}`)));
+    child.on('error', (e) => finish(e));
+  });
+}
+
+/** Stops every daemon `startBuildkitd` started and has not stopped yet. */
+export async function stopAllBuildkitd() {
+  await Promise.all([...running].map((d) => d.stop()));
+}
+
+/** Writes a fixed SSH key pair as envd expects it under `<home>/.config/envd/`. Returns the public key text. */
+export function writeEnvdKeys(home, keys = {}) {
+  const dir = path.join(home, '.config', 'envd');
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  let { publicKey, privateKey } = keys;
+  if (publicKey === undefined || privateKey === undefined) {
+    const pair = generateKeyPairSync('ed25519');
+    const raw = Buffer.from(pair.publicKey.export({ format: 'jwk' }).x, 'base64url');
+    const str = (b) => Buffer.concat([Buffer.from([0, 0, 0, b.length]), b]);
+    publicKey ??= `ssh-ed25519 ${Buffer.concat([str(Buffer.from('ssh-ed25519')), str(raw)]).toString('base64')} envd\n`;
+    privateKey ??= pair.privateKey.export({ format: 'pem', type: 'pkcs8' });
+  }
+  fs.writeFileSync(path.join(dir, 'id_rsa_envd'), privateKey, { mode: 0o600 });
+  fs.writeFileSync(path.join(dir, 'id_rsa_envd.pub'), publicKey, { mode: 0o644 });
+  return publicKey;
+}
+
+/** Normalises an image reference as the fake registry does: `domain/path:tag`. */
+export function normalizeRef(ref) {
+  const at = ref.indexOf('@');
+  const noDigest = at >= 0 ? ref.slice(0, at) : ref;
+  const slash = noDigest.lastIndexOf('/');
+  const colon = noDigest.lastIndexOf(':');
+  const name = colon > slash ? noDigest.slice(0, colon) : noDigest;
+  const tag = colon > slash ? noDigest.slice(colon + 1) : 'latest';
+  const first = name.split('/')[0];
+  const hasDomain = name.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost' || first !== first.toLowerCase());
+  let remote = hasDomain ? name.slice(first.length + 1) : name;
+  const domain = hasDomain ? first : 'docker.io';
+  if (domain === 'docker.io' && !remote.includes('/')) remote = `library/${remote}`;
+  return `${domain}/${remote}:${tag}`;
+}
+
+/** The fake registry's directory for one reference under `$FAKE_REGISTRY_ROOT`. */
+export function registryDir(root, ref) {
+  return path.join(root, normalizeRef(ref).replace(/[%/:@]/g, (c) => encodeURIComponent(c)));
+}
+
+/** The file of one S3 object under `$FAKE_S3_ROOT`. */
+export function s3Object(root, bucket, key) {
+  return path.join(root, bucket, key);
+}
+
+/** `sha256:<hex>` of a buffer or string. */
+export function digestOf(data) {
+  return `sha256:${createHash('sha256').update(data).digest('hex')}`;
+}
+
+/** The 8-hex ref hash in BuildKit's gha index keys. */
+export function ghaRefHash(ref) {
+  return createHash('sha256').update(ref).digest('hex').slice(0, 8);
+}
+
+/**
+ * Parses BuildKit plain progress: one record per `#N` vertex, in order of appearance.
+ * status: 'CACHED' | 'DONE' | 'ERROR' | 'RUNNING'.
+ */
+export function parseProgress(stdout) {
+  const vertices = new Map();
+  for (const line of stdout.split('\n')) {
+    const m = /^#(\d+) (.*)$/.exec(line);
+    if (!m) continue;
+    const n = Number(m[1]);
+    const text = m[2];
+    let v = vertices.get(n);
+    if (!v) {
+      v = { n, name: text, status: 'RUNNING', lines: [] };
+      vertices.set(n, v);
+      continue;
+    }
+    if (text === 'CACHED') v.status = 'CACHED';
+    else if (/^DONE \d+\.\ds$/.test(text)) v.status = 'DONE';
+    else if (text.startsWith('ERROR: ')) {
+      v.status = 'ERROR';
+      v.error = text.slice('ERROR: '.length);
+    } else v.lines.push(text);
+  }
+  return [...vertices.values()];
+}
+
+/** The `error="…"` of envd's final `level=fatal msg=exit` line, unquoted; undefined when there is none. */
+export function fatalError(stderr) {
+  const m = /level=fatal msg=exit .*?error=("(?:[^"\\]|\\.)*"|\S+)/.exec(stderr);
+  if (!m) return undefined;
+  return m[1].startsWith('"') ? JSON.parse(m[1]) : m[1];
+}

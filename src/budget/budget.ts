@@ -1,0 +1,87 @@
+/**
+ * The repository's cache budget: which figure applies, when usage is "near" it, and how it is shown. Pure.
+ *
+ * Units: GitHub states the limit as "GB" (`max_cache_size_gb`). The action reads that as 10^9 bytes, the
+ * same unit `cache-budget: 10GB` means. Should GitHub count GiB, the action keeps a 7% margin under the real
+ * eviction line instead of overshooting it.
+ */
+import type { Auto, Mode } from '../inputs/inputs.js';
+import type { Decision } from '../plan/plan.js';
+
+export const GB = 1000 ** 3;
+/** GitHub's default per-repository cache storage. */
+export const DEFAULT_BUDGET_BYTES = 10 * GB;
+/** Above this share of the budget, `cache-mode: auto` exports `min`. */
+export const HIGH_WATER = 0.8;
+/**
+ * Pruning brings usage down to this share of the budget. The gap to the budget is room for one workflow
+ * run's exports (every matrix job uploads before any of them prunes), so GitHub's LRU never has to act.
+ */
+export const TARGET_RATIO = 0.7;
+
+export interface Budget {
+  bytes: number;
+  /** Where the figure came from, in words. */
+  source: string;
+  /** Set when an explicit budget is above what GitHub keeps. */
+  warning?: string;
+}
+
+/** `cache-budget`: an explicit size wins; `auto` is the repository's storage limit when readable, else 10 GB. */
+export function resolveBudget(input: Auto<number>, storageLimitGb?: number): Budget {
+  const limit = storageLimitGb !== undefined && Number.isFinite(storageLimitGb) && storageLimitGb > 0 ? Math.round(storageLimitGb * GB) : undefined;
+  if (input !== 'auto') {
+    const bytes = Math.max(1, Math.floor(input));
+    const warning =
+      limit !== undefined && bytes > limit
+        ? `cache-budget ${formatSize(bytes)} is above the repository's cache storage limit of ${formatSize(limit)}; GitHub evicts least-recently-used entries above its limit whatever the budget says`
+        : undefined;
+    return { bytes, source: 'cache-budget', ...(warning ? { warning } : {}) };
+  }
+  if (limit !== undefined) return { bytes: limit, source: `the repository's cache storage limit (${storageLimitGb} GB)` };
+  return { bytes: DEFAULT_BUDGET_BYTES, source: "GitHub's default of 10 GB (the repository's storage limit is not readable with this token)" };
+}
+
+export function nearBudget(usageBytes: number, budgetBytes: number, highWater = HIGH_WATER): boolean {
+  return budgetBytes > 0 && usageBytes >= highWater * budgetBytes;
+}
+
+/**
+ * `cache-mode: auto` falls to `min` once usage nears the budget; an explicit mode is respected.
+ * `decided` is what the planner chose before usage was known.
+ */
+export function modeForBudget(requested: Auto<Mode>, decided: Mode, usageBytes: number | undefined, budgetBytes: number): { mode: Mode; decision?: Decision } {
+  if (requested !== 'auto' || decided === 'min' || usageBytes === undefined || !nearBudget(usageBytes, budgetBytes)) return { mode: decided };
+  return {
+    mode: 'min',
+    decision: {
+      topic: 'mode',
+      outcome: 'min',
+      reason: `cache usage ${formatSize(usageBytes)} is ${percent(usageBytes, budgetBytes)}% of the ${formatSize(budgetBytes)} budget (≥ ${Math.round(HIGH_WATER * 100)}%): only the final layers are exported`
+    }
+  };
+}
+
+/** Decimal units, as GitHub states its limits: 1.5 GB, 320 MB, 12 KB, 0 B. */
+export function formatSize(bytes: number): string {
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let value = Math.abs(bytes);
+  let i = 0;
+  while (value >= 1000 && i < units.length - 1) {
+    value /= 1000;
+    i++;
+  }
+  const sign = bytes < 0 ? '-' : '';
+  return i === 0 ? `${sign}${value} B` : `${sign}${value.toFixed(1)} ${units[i]}`;
+}
+
+export function percent(usageBytes: number, budgetBytes: number): number {
+  return budgetBytes > 0 ? Math.round((usageBytes / budgetBytes) * 100) : 0;
+}
+
+/** `█████░░░░░ 52% of 10.0 GB (5.2 GB used)`; the bar is full from 100% on. */
+export function usageBar(usageBytes: number, budgetBytes: number, width = 20): string {
+  const ratio = budgetBytes > 0 ? Math.max(0, usageBytes / budgetBytes) : 0;
+  const filled = Math.min(width, Math.round(Math.min(1, ratio) * width));
+  return `${'█'.repeat(filled)}${'░'.repeat(width - filled)} ${percent(usageBytes, budgetBytes)}% of ${formatSize(budgetBytes)} (${formatSize(usageBytes)} used)`;
+}

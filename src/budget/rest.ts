@@ -1,0 +1,206 @@
+/**
+ * The REST cache management API through @actions/github (octokit) with the retry and throttling plugins:
+ * usage, the storage limit, the full listing and deletion by id. Every call returns a typed result instead of
+ * throwing, so the caller can warn once about a missing `actions: read|write` grant and carry on.
+ * The base URL is GITHUB_API_URL (the runtime's `apiUrl`), so tests point it at the emulator.
+ */
+import { getOctokit } from '@actions/github';
+import { defaults as githubDefaults } from '@actions/github/lib/utils';
+import { retry } from '@octokit/plugin-retry';
+import { throttling } from '@octokit/plugin-throttling';
+import type { CacheEntry } from './prune.js';
+
+export type RestFailureKind = 'forbidden' | 'unauthorized' | 'not-found' | 'rate-limited' | 'error';
+
+export interface RestFailure {
+  ok: false;
+  kind: RestFailureKind;
+  status?: number;
+  message: string;
+}
+
+export type RestResult<T> = { ok: true; value: T } | RestFailure;
+
+export interface Listing {
+  entries: CacheEntry[];
+  pages: number;
+  totalCount: number;
+  /** False when the listing shrank while it was paged: entries may have been skipped. */
+  complete: boolean;
+}
+
+export interface CacheRestOptions {
+  token: string;
+  /** GITHUB_API_URL. */
+  apiUrl: string;
+  /** `owner/repo`. */
+  repository: string;
+  /** Retries of 5xx and network failures (the retry plugin); default 3. */
+  retries?: number;
+  /** The retry plugin's base delay (it grows with the square of the attempt); default 1000 ms. */
+  retryBaseMs?: number;
+  /** Octokit's throttling (writes spaced 1 s apart, as GitHub asks); default true. Benchmarks may turn it off. */
+  throttle?: boolean;
+  /** Wait for a primary or secondary rate limit reset only when it is at most this long; default 60 s. */
+  maxRateLimitWaitSeconds?: number;
+  /** Per-request timeout; default 30 s. */
+  timeoutMs?: number;
+  /** Debug lines (retries, rate limits). */
+  debug?: (message: string) => void;
+}
+
+export interface CacheRest {
+  /** HTTP requests sent so far, retries included. */
+  readonly calls: number;
+  usage(): Promise<RestResult<{ bytes: number; count: number }>>;
+  /** The repository's cache storage limit in GB, or undefined when the token cannot read it (or GHES). */
+  storageLimitGb(): Promise<number | undefined>;
+  /** Every page (100 a page), oldest first so entries written meanwhile land on later pages. */
+  listAll(filter?: { key?: string; ref?: string }): Promise<RestResult<Listing>>;
+  /** `gone` when the entry no longer exists (deleted or evicted since it was listed). */
+  deleteById(id: number): Promise<RestResult<'deleted' | 'gone'>>;
+  /** Numbers of the open pull requests (needs `pull-requests: read`). */
+  openPullRequests(): Promise<RestResult<number[]>>;
+}
+
+interface ApiCache {
+  id?: number;
+  ref?: string;
+  key?: string;
+  version?: string;
+  size_in_bytes?: number;
+  created_at?: string;
+  last_accessed_at?: string;
+}
+
+const PER_PAGE = 100;
+const MAX_PAGES = 1000;
+
+type Fetch = typeof globalThis.fetch;
+
+function toEntry(c: ApiCache): CacheEntry | undefined {
+  if (typeof c.id !== 'number' || typeof c.key !== 'string' || typeof c.ref !== 'string') return undefined;
+  const createdAt = Date.parse(c.created_at ?? '') || 0;
+  const lastAccessedAt = Date.parse(c.last_accessed_at ?? '') || createdAt;
+  return { id: c.id, key: c.key, ref: c.ref, size: c.size_in_bytes ?? 0, createdAt, lastAccessedAt, ...(c.version ? { version: c.version } : {}) };
+}
+
+/** An octokit error (or anything thrown) → a typed failure. */
+export function restFailure(error: unknown): RestFailure {
+  const e = error as { status?: unknown; message?: unknown; response?: { headers?: Record<string, string | undefined> } };
+  const status = typeof e?.status === 'number' ? e.status : undefined;
+  const message = typeof e?.message === 'string' ? e.message : String(error);
+  const remaining = e?.response?.headers?.['x-ratelimit-remaining'];
+  const kind: RestFailureKind =
+    status === 429 || (status === 403 && (remaining === '0' || /rate limit/i.test(message))) ? 'rate-limited'
+    : status === 403 ? 'forbidden'
+    : status === 401 ? 'unauthorized'
+    : status === 404 ? 'not-found'
+    : 'error';
+  return { ok: false, kind, ...(status !== undefined ? { status } : {}), message };
+}
+
+export function createCacheRest(options: CacheRestOptions): CacheRest {
+  const [owner, repo] = options.repository.split('/');
+  if (!owner || !repo) throw new Error(`repository "${options.repository}" is not owner/repo`);
+  const debug = options.debug ?? (() => undefined);
+  const maxWait = options.maxRateLimitWaitSeconds ?? 60;
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const baseFetch: Fetch = (githubDefaults.request?.fetch as Fetch | undefined) ?? globalThis.fetch;
+  let calls = 0;
+  const countingFetch: Fetch = (input, init) => {
+    calls++;
+    return baseFetch(input, { ...init, signal: init?.signal ?? AbortSignal.timeout(timeoutMs) });
+  };
+  const onLimit = (kind: string) => (retryAfter: number, opts: { method?: string; url?: string }, _octokit: unknown, retryCount: number) => {
+    const again = retryCount < 1 && retryAfter <= maxWait;
+    debug(`${kind} rate limit on ${opts.method ?? ''} ${opts.url ?? ''}: ${again ? `retrying in ${retryAfter} s` : 'giving up'}`);
+    return again;
+  };
+  const octokit = getOctokit(
+    options.token,
+    {
+      baseUrl: options.apiUrl.replace(/\/+$/, ''),
+      request: { fetch: countingFetch },
+      retry: { retries: options.retries ?? 3, retryAfterBaseValue: options.retryBaseMs ?? 1000 },
+      throttle:
+        options.throttle === false
+          ? { enabled: false }
+          : { onRateLimit: onLimit('primary'), onSecondaryRateLimit: onLimit('secondary'), retryAfterBaseValue: options.retryBaseMs ?? 1000 },
+      log: { debug: () => undefined, info: () => undefined, warn: debug, error: debug }
+    },
+    retry,
+    throttling
+  );
+
+  async function attempt<T>(work: () => Promise<T>): Promise<RestResult<T>> {
+    try {
+      return { ok: true, value: await work() };
+    } catch (error) {
+      return restFailure(error);
+    }
+  }
+
+  return {
+    get calls() {
+      return calls;
+    },
+
+    usage: () =>
+      attempt(async () => {
+        const { data } = await octokit.rest.actions.getActionsCacheUsage({ owner, repo });
+        return { bytes: data.active_caches_size_in_bytes, count: data.active_caches_count };
+      }),
+
+    async storageLimitGb() {
+      const r = await attempt(async () => {
+        const { data } = await octokit.request('GET /repos/{owner}/{repo}/actions/cache/storage-limit', { owner, repo });
+        return (data as { max_cache_size_gb?: unknown }).max_cache_size_gb;
+      });
+      return r.ok && typeof r.value === 'number' && r.value > 0 ? r.value : undefined;
+    },
+
+    listAll: (filter = {}) =>
+      attempt(async () => {
+        const byId = new Map<number, CacheEntry>();
+        let firstTotal: number | undefined;
+        let lastTotal = 0;
+        let pages = 0;
+        for (let page = 1; page <= MAX_PAGES; page++) {
+          const { data } = await octokit.rest.actions.getActionsCacheList({
+            owner, repo, per_page: PER_PAGE, page, sort: 'created_at', direction: 'asc',
+            ...(filter.key ? { key: filter.key } : {}),
+            ...(filter.ref ? { ref: filter.ref } : {})
+          });
+          pages++;
+          lastTotal = data.total_count;
+          firstTotal ??= lastTotal;
+          const items = data.actions_caches ?? [];
+          for (const item of items) {
+            const entry = toEntry(item as ApiCache);
+            if (entry) byId.set(entry.id, entry);
+          }
+          if (items.length < PER_PAGE || page * PER_PAGE >= lastTotal) break;
+        }
+        const entries = [...byId.values()];
+        return { entries, pages, totalCount: lastTotal, complete: lastTotal >= (firstTotal ?? 0) && entries.length >= lastTotal };
+      }),
+
+    async deleteById(id) {
+      const r = await attempt(() => octokit.rest.actions.deleteActionsCacheById({ owner, repo, cache_id: id }));
+      if (r.ok) return { ok: true, value: 'deleted' };
+      return r.kind === 'not-found' ? { ok: true, value: 'gone' } : r;
+    },
+
+    openPullRequests: () =>
+      attempt(async () => {
+        const numbers: number[] = [];
+        for (let page = 1; page <= MAX_PAGES; page++) {
+          const { data } = await octokit.rest.pulls.list({ owner, repo, state: 'open', per_page: PER_PAGE, page });
+          for (const pr of data) numbers.push(pr.number);
+          if (data.length < PER_PAGE) break;
+        }
+        return numbers;
+      })
+  };
+}

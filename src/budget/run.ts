@@ -1,0 +1,248 @@
+/**
+ * Budget and pruning, as main and post call them: read the budget before the build, prune after a
+ * successful export or for `command: prune`. Each returns data, Decisions and warnings; nothing here
+ * fails a build. With `dryRun` nothing is deleted and the plan is returned instead.
+ */
+import type { Auto, Mode } from '../inputs/inputs.js';
+import type { Decision } from '../plan/plan.js';
+import { formatSize, modeForBudget, nearBudget, percent, resolveBudget, usageBar, type Budget } from './budget.js';
+import { readLiveIndexes, type IndexReader } from './indexes.js';
+import { planPrune, type Deletion, type PrunePlan } from './prune.js';
+import { describeDeletions, planLines } from './report.js';
+import type { CacheRest, RestFailure } from './rest.js';
+
+export interface Logger {
+  info(message: string): void;
+  debug?(message: string): void;
+}
+
+const silent: Logger = { info: () => undefined };
+
+/** Which grant a failure shows to be missing, if any. */
+function missingGrant(f: RestFailure): boolean {
+  return f.kind === 'forbidden' || f.kind === 'unauthorized';
+}
+
+export const READ_GRANT_WARNING =
+  'The github-token cannot read the repository\'s GitHub cache (it needs "permissions: actions: read", and "actions: write" to prune): the cache budget is not checked and nothing is pruned. The build is not affected.';
+export const WRITE_GRANT_WARNING =
+  'Pruning needs "permissions: actions: write" for the github-token; nothing was deleted, and GitHub will evict least-recently-used entries once the repository is over its limit. The build is not affected.';
+
+export interface BudgetReading {
+  budget: Budget;
+  usageBytes?: number;
+  usageCount?: number;
+  /** Usage is at or above the high-water mark. */
+  near: boolean;
+  /** The Markdown/Unicode bar for the summary, when usage is known. */
+  bar?: string;
+  decisions: Decision[];
+  warnings: string[];
+  /** Set when the token lacks `actions: read`; pass `warned: true` on to prune() so it does not warn again. */
+  missingGrant?: 'read';
+}
+
+/** Before the build: the budget (`cache-budget`, else the storage limit, else 10 GB) and current usage. */
+export async function readBudget(opts: { rest?: CacheRest; cacheBudget: Auto<number>; warned?: boolean; log?: Logger }): Promise<BudgetReading> {
+  const log = opts.log ?? silent;
+  const warnings: string[] = [];
+  if (!opts.rest) {
+    const budget = resolveBudget(opts.cacheBudget);
+    return {
+      budget,
+      near: false,
+      decisions: [{ topic: 'budget', outcome: formatSize(budget.bytes), reason: `${budget.source}; usage unknown: no github-token to read it` }],
+      warnings: budget.warning ? [budget.warning] : []
+    };
+  }
+  const limitGb = opts.cacheBudget === 'auto' ? await opts.rest.storageLimitGb() : undefined;
+  const budget = resolveBudget(opts.cacheBudget, limitGb);
+  if (budget.warning) warnings.push(budget.warning);
+  const usage = await opts.rest.usage();
+  const decisions: Decision[] = [{ topic: 'budget', outcome: formatSize(budget.bytes), reason: budget.source }];
+  if (!usage.ok) {
+    const grant = missingGrant(usage);
+    if (grant && !opts.warned) warnings.push(READ_GRANT_WARNING);
+    if (!grant) log.info(`Cache usage could not be read (${usage.message}); the budget is not checked this run`);
+    decisions.push({ topic: 'usage', outcome: 'unknown', reason: grant ? 'the github-token lacks actions: read' : `the REST API answered: ${usage.message}` });
+    return { budget, near: false, decisions, warnings, ...(grant ? { missingGrant: 'read' as const } : {}) };
+  }
+  const near = nearBudget(usage.value.bytes, budget.bytes);
+  const bar = usageBar(usage.value.bytes, budget.bytes);
+  decisions.push({
+    topic: 'usage',
+    outcome: `${formatSize(usage.value.bytes)} (${percent(usage.value.bytes, budget.bytes)}%)`,
+    reason: `${usage.value.count} entries in the repository's GitHub cache${near ? ', near the budget' : ''} (GitHub refreshes this figure about every 5 minutes)`
+  });
+  log.info(`Cache usage: ${bar}`);
+  return { budget, usageBytes: usage.value.bytes, usageCount: usage.value.count, near, bar, decisions, warnings };
+}
+
+/** `cache-mode: auto` after the budget is read: `min` above the high-water mark. */
+export function modeAfterBudget(requested: Auto<Mode>, decided: Mode, reading: BudgetReading): { mode: Mode; decision?: Decision } {
+  return modeForBudget(requested, decided, reading.usageBytes, reading.budget.bytes);
+}
+
+/** `cache-prune`: auto prunes after a successful gha export (and always for `command: prune`). */
+export function decidePrune(cachePrune: Auto<boolean>, ctx: { command: 'build' | 'prune'; backend: string; exported: boolean }): { prune: boolean; decision: Decision } {
+  if (ctx.command === 'prune') return { prune: true, decision: { topic: 'prune', outcome: 'yes', reason: 'command is prune' } };
+  if (cachePrune === false) return { prune: false, decision: { topic: 'prune', outcome: 'no', reason: 'cache-prune is false' } };
+  if (!ctx.exported) return { prune: false, decision: { topic: 'prune', outcome: 'no', reason: 'no cache export succeeded in this run' } };
+  if (cachePrune === 'auto' && ctx.backend !== 'gha')
+    return { prune: false, decision: { topic: 'prune', outcome: 'no', reason: `the ${ctx.backend} backend does not use the GitHub cache` } };
+  return { prune: true, decision: { topic: 'prune', outcome: 'yes', reason: cachePrune === true ? 'cache-prune is true' : 'after a successful export to the GitHub cache' } };
+}
+
+const PR_REF = /^refs\/pull\/(\d+)\/(merge|head)$/;
+
+export interface PruneOptions {
+  rest: CacheRest;
+  /** Reads index contents with the runtime token; without it no blob is deleted for being unreferenced. */
+  reader?: IndexReader;
+  /** Refs the runtime token can read. */
+  readableRefs: readonly string[];
+  /** Refs of pull requests known to be closed, e.g. the event's on `pull_request: closed`. */
+  closedPrRefs?: readonly string[];
+  /** Ask which pull requests are open and treat the other `refs/pull/…` refs as closed (a scheduled sweep). */
+  discoverClosedPrs?: boolean;
+  budgetBytes: number;
+  targetRatio?: number;
+  graceMs?: number;
+  pinMs?: number;
+  /** When this job started (ms since the epoch). */
+  jobStart: number;
+  now?: () => number;
+  dryRun: boolean;
+  /** At most this many deletions in this run (each is one REST call, spaced 1 s apart); the rest wait for the next run. */
+  maxDeletes?: number;
+  /** A missing-grant warning was already given in this job. */
+  warned?: boolean;
+  log?: Logger;
+}
+
+export interface PruneOutcome {
+  dryRun: boolean;
+  plan?: PrunePlan;
+  deleted: Deletion[];
+  /** Planned, but already gone when deleted (evicted or deleted by another job meanwhile). */
+  gone: Deletion[];
+  /** Planned but not deleted: a failure, no permission, a rate limit or the maxDeletes cap. */
+  notDeleted: Deletion[];
+  prunedEntries: number;
+  prunedBytes: number;
+  /** Usage before and after, from the listing. */
+  usageBytes?: number;
+  usageAfterBytes?: number;
+  restCalls: number;
+  indexCalls: number;
+  /** Time spent listing, reading indexes and planning. */
+  planMs: number;
+  decisions: Decision[];
+  warnings: string[];
+  missingGrant?: 'read' | 'write';
+}
+
+export async function prune(opts: PruneOptions): Promise<PruneOutcome> {
+  const log = opts.log ?? silent;
+  const now = opts.now ?? Date.now;
+  const started = now();
+  const restStart = opts.rest.calls;
+  const indexStart = opts.reader?.calls ?? 0;
+  const out: PruneOutcome = {
+    dryRun: opts.dryRun, deleted: [], gone: [], notDeleted: [], prunedEntries: 0, prunedBytes: 0,
+    restCalls: 0, indexCalls: 0, planMs: 0, decisions: [], warnings: []
+  };
+  const finish = () => {
+    out.restCalls = opts.rest.calls - restStart;
+    out.indexCalls = (opts.reader?.calls ?? 0) - indexStart;
+    out.prunedEntries = out.deleted.length;
+    out.prunedBytes = out.deleted.reduce((s, d) => s + d.bytes, 0);
+    if (out.usageBytes !== undefined) out.usageAfterBytes = out.usageBytes - out.prunedBytes - out.gone.reduce((s, d) => s + d.bytes, 0);
+    return out;
+  };
+
+  const listing = await opts.rest.listAll();
+  if (!listing.ok) {
+    const grant = missingGrant(listing);
+    if (grant) out.missingGrant = 'read';
+    if (grant && !opts.warned) out.warnings.push(READ_GRANT_WARNING);
+    else if (!grant) out.warnings.push(`Pruning skipped: the cache listing failed (${listing.message}). The build is not affected.`);
+    out.decisions.push({ topic: 'prune', outcome: 'skipped', reason: grant ? 'the github-token lacks actions: read' : `listing failed: ${listing.message}` });
+    return finish();
+  }
+  log.info(`Listed ${listing.value.entries.length} cache entries in ${listing.value.pages} page${listing.value.pages === 1 ? '' : 's'}`);
+
+  const closed = new Set(opts.closedPrRefs ?? []);
+  if (opts.discoverClosedPrs) {
+    const open = await opts.rest.openPullRequests();
+    if (open.ok) {
+      const openSet = new Set(open.value);
+      for (const e of listing.value.entries) {
+        const m = PR_REF.exec(e.ref);
+        if (m && !openSet.has(Number(m[1]))) closed.add(e.ref);
+      }
+    } else log.info(`Open pull requests could not be listed (${open.message}); closed pull requests' caches are judged by age only`);
+  }
+
+  let entries = listing.value.entries;
+  let liveIndexes = new Map<number, Set<string>>();
+  if (opts.reader) {
+    const read = await readLiveIndexes(opts.reader, entries, { readableRefs: opts.readableRefs, closedPrRefs: [...closed], now: now(), pinMs: opts.pinMs });
+    entries = read.entries;
+    liveIndexes = read.liveIndexes;
+    if (read.vanished.length) log.info(`${read.vanished.length} index entr${read.vanished.length === 1 ? 'y' : 'ies'} vanished between the listing and the read`);
+    for (const f of read.failed) log.info(`Index ${f.entry.key} on ${f.entry.ref} could not be read: ${f.message}`);
+    for (const u of read.unrecognized) log.info(`Index ${u.key} has an unexpected shape; every digest in it is kept`);
+  }
+
+  const plan = planPrune({
+    entries, liveIndexes, readableRefs: opts.readableRefs, closedPrRefs: [...closed], budgetBytes: opts.budgetBytes,
+    targetRatio: opts.targetRatio, now: now(), jobStart: opts.jobStart, graceMs: opts.graceMs, pinMs: opts.pinMs,
+    listingComplete: listing.value.complete
+  });
+  out.plan = plan;
+  out.usageBytes = plan.usageBytes;
+  out.planMs = now() - started;
+
+  if (opts.dryRun) {
+    for (const line of planLines(plan)) log.info(line);
+    out.decisions.push({ topic: 'prune', outcome: 'dry run', reason: `would delete ${describeDeletions(plan.deletions)}; nothing was deleted` });
+    return finish();
+  }
+
+  const max = opts.maxDeletes ?? Number.POSITIVE_INFINITY;
+  let stop: string | undefined;
+  let errors = 0;
+  for (const d of plan.deletions) {
+    if (stop !== undefined || out.deleted.length + out.gone.length >= max) {
+      out.notDeleted.push(d);
+      continue;
+    }
+    const r = await opts.rest.deleteById(d.id);
+    if (r.ok) {
+      (r.value === 'gone' ? out.gone : out.deleted).push(d);
+      errors = 0;
+      log.debug?.(`deleted ${d.key} on ${d.ref} (${d.reason}, ${formatSize(d.bytes)})`);
+      continue;
+    }
+    out.notDeleted.push(d);
+    if (missingGrant(r)) {
+      out.missingGrant = 'write';
+      if (!opts.warned) out.warnings.push(WRITE_GRANT_WARNING);
+      stop = 'the github-token lacks actions: write';
+    } else if (r.kind === 'rate-limited') {
+      out.warnings.push(`Pruning stopped at GitHub's REST rate limit after ${out.deleted.length} deletions; the rest waits for the next run.`);
+      stop = 'REST rate limit';
+    } else if (++errors >= 3) {
+      out.warnings.push(`Pruning stopped after repeated failures (${r.message}); the rest waits for the next run.`);
+      stop = r.message;
+    }
+  }
+  const deferred = out.notDeleted.length;
+  out.decisions.push({
+    topic: 'prune',
+    outcome: `${out.deleted.length} deleted`,
+    reason: `${describeDeletions(out.deleted)}${out.gone.length ? `; ${out.gone.length} already gone` : ''}${deferred ? `; ${deferred} not deleted${stop ? ` (${stop})` : ' (maxDeletes)'}` : ''}${plan.notes.length ? `; ${plan.notes.join('; ')}` : ''}`
+  });
+  return finish();
+}
