@@ -6,7 +6,7 @@ import * as core from '@actions/core';
 import * as fs from 'node:fs';
 import { type BuilderHandle, builderLogTail, stopBuilder } from './builder/builder.js';
 import { Envd } from './envd/envd.js';
-import { type LocalSave, saveLocal } from './local/local-cache.js';
+import type { LocalSave } from './local/local-cache.js';
 import { State } from './state.js';
 
 export async function post(): Promise<void> {
@@ -31,7 +31,10 @@ export async function post(): Promise<void> {
     core.info(builder.container ? `Removed container ${builder.container}` : `Stopped buildkitd (pid ${builder.pid})`);
   }
   const localSave = core.getState(State.LocalSave);
-  if (localSave) await core.group('Save the local cache', () => saveLocal(JSON.parse(localSave) as LocalSave));
+  if (localSave) {
+    const { saveLocal } = await import('./local/local-cache.js');
+    await core.group('Save the local cache', () => saveLocal(JSON.parse(localSave) as LocalSave));
+  }
   const dir = core.getState(State.WorkDir);
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
 }

@@ -45,6 +45,8 @@ export interface CacheRestOptions {
   maxRateLimitWaitSeconds?: number;
   /** Per-request timeout; default 30 s. */
   timeoutMs?: number;
+  /** Listing pages read at once after the first; default 4 (octokit's throttling allows 10 in flight). */
+  pageConcurrency?: number;
   /** Debug lines (retries, rate limits). */
   debug?: (message: string) => void;
 }
@@ -55,7 +57,7 @@ export interface CacheRest {
   usage(): Promise<RestResult<{ bytes: number; count: number }>>;
   /** The repository's cache storage limit in GB, or undefined when the token cannot read it (or GHES). */
   storageLimitGb(): Promise<number | undefined>;
-  /** Every page (100 a page), oldest first so entries written meanwhile land on later pages. */
+  /** Every page (100 a page, oldest first, so entries written meanwhile land on later pages), a few at a time. */
   listAll(filter?: { key?: string; ref?: string }): Promise<RestResult<Listing>>;
   /** `gone` when the entry no longer exists (deleted or evicted since it was listed). */
   deleteById(id: number): Promise<RestResult<'deleted' | 'gone'>>;
@@ -106,6 +108,7 @@ export function createCacheRest(options: CacheRestOptions): CacheRest {
   const debug = options.debug ?? (() => undefined);
   const maxWait = options.maxRateLimitWaitSeconds ?? 60;
   const timeoutMs = options.timeoutMs ?? 30_000;
+  const pageConcurrency = Math.max(1, options.pageConcurrency ?? 4);
   const baseFetch: Fetch = (githubDefaults.request?.fetch as Fetch | undefined) ?? globalThis.fetch;
   let calls = 0;
   const countingFetch: Fetch = (input, init) => {
@@ -163,27 +166,46 @@ export function createCacheRest(options: CacheRestOptions): CacheRest {
     listAll: (filter = {}) =>
       attempt(async () => {
         const byId = new Map<number, CacheEntry>();
-        let firstTotal: number | undefined;
-        let lastTotal = 0;
-        let pages = 0;
-        for (let page = 1; page <= MAX_PAGES; page++) {
+        const totals: number[] = [];
+        const fetchPage = async (page: number) => {
           const { data } = await octokit.rest.actions.getActionsCacheList({
             owner, repo, per_page: PER_PAGE, page, sort: 'created_at', direction: 'asc',
             ...(filter.key ? { key: filter.key } : {}),
             ...(filter.ref ? { ref: filter.ref } : {})
           });
-          pages++;
-          lastTotal = data.total_count;
-          firstTotal ??= lastTotal;
+          totals.push(data.total_count);
           const items = data.actions_caches ?? [];
           for (const item of items) {
             const entry = toEntry(item as ApiCache);
             if (entry) byId.set(entry.id, entry);
           }
-          if (items.length < PER_PAGE || page * PER_PAGE >= lastTotal) break;
+          return items.length;
+        };
+        // Page 1 tells how many pages there are; the rest are read a few at a time.
+        const firstCount = await fetchPage(1);
+        const firstTotal = totals[0];
+        const known = Math.min(MAX_PAGES, Math.max(1, Math.ceil(firstTotal / PER_PAGE)));
+        let pages = 1;
+        let lastCount = firstCount;
+        const queue = Array.from({ length: known - 1 }, (_, i) => i + 2);
+        await Promise.all(
+          Array.from({ length: Math.min(pageConcurrency, queue.length) }, async () => {
+            for (let page = queue.shift(); page !== undefined; page = queue.shift()) {
+              const count = await fetchPage(page);
+              pages++;
+              if (page === known) lastCount = count;
+            }
+          })
+        );
+        // Entries written meanwhile land after the last page: follow them while pages come back full.
+        for (let page = known + 1; lastCount === PER_PAGE && page <= MAX_PAGES && (page - 1) * PER_PAGE < Math.max(...totals); page++) {
+          lastCount = await fetchPage(page);
+          pages++;
         }
-        const entries = [...byId.values()];
-        return { entries, pages, totalCount: lastTotal, complete: lastTotal >= (firstTotal ?? 0) && entries.length >= lastTotal };
+        const entries = [...byId.values()].sort((a, b) => a.createdAt - b.createdAt || a.id - b.id);
+        // Entries deleted meanwhile shift later ones onto pages already read: some may have been skipped.
+        const complete = totals.every((t) => t >= firstTotal) && entries.length >= firstTotal;
+        return { entries, pages, totalCount: Math.max(...totals), complete };
       }),
 
     async deleteById(id) {

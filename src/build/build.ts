@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { type BuilderHandle, startBuildkitd, startContainer, useAddress } from '../builder/builder.js';
+import { awaitBuildkitd, type BuilderHandle, spawnBuildkitd, startContainer, useAddress } from '../builder/builder.js';
 import { envdBuildCall, showArgs } from '../envd/args.js';
 import { Envd, envdEnv } from '../envd/envd.js';
 import { classify, envdErrorLine, type KnownError } from '../envd/errors.js';
@@ -17,7 +17,7 @@ import { versionAtLeast, type Inputs } from '../inputs/inputs.js';
 import type { Plan } from '../plan/plan.js';
 import type { Runtime } from '../runtime/runtime.js';
 import { State } from '../state.js';
-import { type LocalSave, restoreLocal, serveLocal } from '../local/local-cache.js';
+import type { LocalSave } from '../local/local-cache.js';
 import type { OciServer } from '../local/oci-server.js';
 import { localRegistryImport } from '../plan/flags.js';
 import { installTools, type Tools } from './tools.js';
@@ -64,6 +64,8 @@ export async function build(planned: Plan, inputs: Inputs, rt: Runtime, env: Nod
   let server: OciServer | undefined;
   if (plan.local) {
     const local = plan.local;
+    // Loaded only for cache: local: @actions/cache and the Azure SDK are most of the bundle's start-up time.
+    const { restoreLocal, serveLocal } = await import('../local/local-cache.js');
     await core.group('Restore the local cache', async () => {
       restoredKey = await restoreLocal(local);
       server = await serveLocal(local);
@@ -95,18 +97,39 @@ async function buildWith(
   configInline: string,
   restoredKey: string | undefined
 ): Promise<BuildReport> {
+  const envd = new Envd(path.join(tools.envd.dir, 'envd'), toolEnv);
+  core.saveState(State.EnvdBinary, envd.binary);
+  core.saveState(State.EnvdPath, toolEnv.PATH);
+  const envdVersion = tools.envd.tag === 'system' ? await envd.version() : tools.envd.tag;
+  const keyFile = path.join(dir, 'envd-public-key.pub');
+  fs.writeFileSync(keyFile, STABLE_PUBLIC_KEY);
+  const context = `envd-cache-action-${rt.runId || 'local'}-${randomBytes(3).toString('hex')}`;
+  const createContext = async (h: BuilderHandle) => {
+    await envd.createContext(context, h.envdBuilder, h.envdAddress);
+    core.saveState(State.Context, context);
+  };
+
   const builder = await core.group('Start the builder', async () => {
     const b = inputs.builder;
     let h: BuilderHandle;
-    if (b.kind === 'address') h = await useAddress(b.address, tools.buildkit.dir, toolEnv);
-    else {
+    if (b.kind === 'address') {
+      h = await useAddress(b.address, tools.buildkit.dir, toolEnv);
+      await createContext(h);
+    } else {
       const common = { binDir: tools.buildkit.dir, workDir: dir, configInline, flags: inputs.buildkitdFlags, readyTimeoutMs, env: toolEnv };
-      h =
-        b.kind === 'auto'
-          ? await startBuildkitd(common)
-          : await startContainer({ ...common, image: `moby/buildkit:${tools.buildkit.tag}`, name: `envd-cache-${randomBytes(4).toString('hex')}` });
-      h.version = tools.buildkit.tag;
-      core.saveState(State.Builder, JSON.stringify(h));
+      if (b.kind === 'auto') {
+        h = spawnBuildkitd(common);
+        h.version = tools.buildkit.tag;
+        // Recorded before the wait, so that post stops it whatever happens next.
+        core.saveState(State.Builder, JSON.stringify(h));
+        // The context needs only the address: create it while buildkitd comes up.
+        await Promise.all([awaitBuildkitd(h, common), createContext(h)]);
+      } else {
+        h = await startContainer({ ...common, image: `moby/buildkit:${tools.buildkit.tag}`, name: `envd-cache-${randomBytes(4).toString('hex')}` });
+        h.version = tools.buildkit.tag;
+        core.saveState(State.Builder, JSON.stringify(h));
+        await createContext(h);
+      }
     }
     core.info(`${h.kind === 'address' ? 'Using' : 'Started'} buildkitd ${h.version ?? '(version unknown)'} at ${h.buildctlAddr}`);
     return h;
@@ -115,16 +138,6 @@ async function buildWith(
   if (usesGha && builder.version && !versionAtLeast(builder.version, 0, 20))
     throw new Error(`cache: gha needs BuildKit v0.20.0 or later (cache API v2), and the builder at ${builder.buildctlAddr} runs ${builder.version}; github.com shut the v1 API down on 2025-04-15`);
   if (usesGha && !builder.version) core.warning(`The version of the buildkitd at ${builder.buildctlAddr} is unknown; gha cache needs v0.20.0 or later`);
-
-  const envd = new Envd(path.join(tools.envd.dir, 'envd'), toolEnv);
-  core.saveState(State.EnvdBinary, envd.binary);
-  core.saveState(State.EnvdPath, toolEnv.PATH);
-  const envdVersion = await envd.version();
-  const keyFile = path.join(dir, 'envd-public-key.pub');
-  fs.writeFileSync(keyFile, STABLE_PUBLIC_KEY);
-  const context = `envd-cache-action-${rt.runId || 'local'}-${randomBytes(3).toString('hex')}`;
-  await envd.createContext(context, builder.envdBuilder, builder.envdAddress);
-  core.saveState(State.Context, context);
   core.info(`envd ${envdVersion}: context ${context} → ${builder.envdBuilder}://${builder.envdAddress}`);
 
   const cwd = env.GITHUB_WORKSPACE || process.cwd();

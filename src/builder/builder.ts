@@ -3,6 +3,7 @@
  * or a running one at an address. Start, wait until it answers, stop; nothing else.
  */
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as path from 'node:path';
 import { Exec } from '../shell/exec.js';
 import { buildkitdArgs, parseBuildkitVersion, splitFlags } from './args.js';
@@ -31,6 +32,17 @@ const tail = (file: string | undefined, lines = 20) => {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Whether a unix socket accepts a connection (closed again at once). */
+const accepts = (socket: string) =>
+  new Promise<boolean>((resolve) => {
+    const c = net.connect(socket);
+    c.once('connect', () => {
+      c.destroy();
+      resolve(true);
+    });
+    c.once('error', () => resolve(false));
+  });
+
 export interface StartOptions {
   /** The directory with buildkitd and buildctl. */
   binDir: string;
@@ -47,8 +59,8 @@ async function answers(buildctl: string, addr: string, env: NodeJS.ProcessEnv): 
   return { ok: r.code === 0, detail: (r.stderr || r.stdout).trim() };
 }
 
-/** builder: auto — buildkitd from the tool cache, as root (directly or through sudo), on a private socket. */
-export async function startBuildkitd(o: StartOptions): Promise<BuilderHandle> {
+/** builder: auto — buildkitd from the tool cache, as root (directly or through sudo), on a private socket. Not awaited. */
+export function spawnBuildkitd(o: StartOptions): BuilderHandle {
   const via = Exec.rootVia();
   if (!via)
     throw new BuilderError('buildkitd needs root, and this runner user has no password-less sudo. Use builder: docker-container, or the address of a running buildkitd (builder: unix:///… or tcp://…)');
@@ -69,22 +81,35 @@ export async function startBuildkitd(o: StartOptions): Promise<BuilderHandle> {
   const args = buildkitdArgs({ socket, configFile, group: via === 'sudo' ? process.getgid?.() : undefined, flags });
   const buildkitd = path.join(o.binDir, 'buildkitd');
   const pid = via === 'root' ? Exec.spawnDetached(buildkitd, args, { env: o.env, logFile }) : Exec.spawnDetached('sudo', ['-n', buildkitd, ...args], { env: o.env, logFile });
-  const handle: BuilderHandle = { kind: 'auto', envdBuilder: 'unix', envdAddress: socket, buildctlAddr: `unix://${socket}`, pid, sudo: via === 'sudo', logFile };
-  const deadline = Date.now() + o.readyTimeoutMs;
+  return { kind: 'auto', envdBuilder: 'unix', envdAddress: socket, buildctlAddr: `unix://${socket}`, pid, sudo: via === 'sudo', logFile };
+}
+
+/** Waits, bounded, until `buildctl debug workers` answers; stops the daemon and shows its log when it does not. */
+export async function awaitBuildkitd(handle: BuilderHandle, o: Pick<StartOptions, 'binDir' | 'readyTimeoutMs' | 'env'>): Promise<void> {
+  const started = Date.now();
+  const deadline = started + o.readyTimeoutMs;
   const buildctl = path.join(o.binDir, 'buildctl');
   let last = '';
+  // A socket that does not accept connections yet cannot answer buildctl: wait for it in-process first.
+  if (handle.buildctlAddr.startsWith('unix://')) {
+    const socket = handle.buildctlAddr.slice('unix://'.length);
+    while (Date.now() < deadline && !(await accepts(socket))) {
+      if (handle.pid !== undefined && !Exec.isAlive(handle.pid)) break;
+      await sleep(15);
+    }
+  }
   for (;;) {
-    if (!Exec.isAlive(pid)) throw new BuilderError(`buildkitd exited while starting. Its log:\n${tail(logFile)}`);
+    if (handle.pid !== undefined && !Exec.isAlive(handle.pid)) throw new BuilderError(`buildkitd exited while starting. Its log:\n${tail(handle.logFile)}`);
     const r = await answers(buildctl, handle.buildctlAddr, o.env);
-    if (r.ok) break;
+    if (r.ok) return;
     last = r.detail;
     if (Date.now() >= deadline) {
       await stopBuilder(handle);
-      throw new BuilderError(`buildkitd did not answer within ${Math.round(o.readyTimeoutMs / 1000)} s (buildctl: ${last || 'no answer'}). Its log:\n${tail(logFile)}`);
+      throw new BuilderError(`buildkitd did not answer within ${Math.round(o.readyTimeoutMs / 1000)} s (buildctl: ${last || 'no answer'}). Its log:\n${tail(handle.logFile)}`);
     }
-    await sleep(200);
+    // Poll quickly at first (a local buildkitd is usually up within a few hundred ms), then back off.
+    await sleep(Date.now() - started < 2000 ? 50 : 250);
   }
-  return handle;
 }
 
 /** builder: docker-container — the moby/buildkit image under a unique name; envd reaches it through docker exec. */

@@ -1,0 +1,189 @@
+/** The fake buildkitd's lifecycle and the fake buildctl's view of it. */
+import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals';
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { FAKES_BIN, runFake, startBuildkitd, stopAllBuildkitd } from '../support/fakes/index.mjs';
+import { sandbox, type Sandbox } from './sandbox.js';
+
+let sb: Sandbox;
+beforeAll(() => {
+  sb = sandbox();
+});
+afterEach(() => stopAllBuildkitd());
+afterAll(() => sb.cleanup());
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+describe('versions and flags', () => {
+  test('--version from FAKE_BUILDKIT_VERSION, a VERSION file next to the script, else v0.32.2', async () => {
+    expect((await runFake('buildkitd', ['--version'])).stdout).toMatch(/^buildkitd github\.com\/moby\/buildkit v0\.32\.2 [0-9a-f]{40}\n$/);
+    expect((await runFake('buildctl', ['--version'])).stdout).toMatch(/^buildctl github\.com\/moby\/buildkit v0\.32\.2 [0-9a-f]{40}\n$/);
+    expect((await runFake('buildkitd', ['-v'], { env: { FAKE_BUILDKIT_VERSION: 'v0.19.0' } })).stdout).toMatch(/ v0\.19\.0 /);
+    // Copied together into another directory (no package.json there: CommonJS), with a VERSION file.
+    const dir = path.join(sb.dir, 'copied');
+    fs.mkdirSync(dir);
+    for (const tool of ['buildkitd', 'buildctl', 'envd']) fs.copyFileSync(path.join(FAKES_BIN, tool), path.join(dir, tool));
+    for (const tool of ['buildkitd', 'buildctl', 'envd']) fs.chmodSync(path.join(dir, tool), 0o755);
+    fs.writeFileSync(path.join(dir, 'VERSION'), 'v0.23.2\n');
+    expect((await runFake(path.join(dir, 'buildkitd'), ['--version'], { env: { FAKE_BUILDKIT_VERSION: undefined } })).stdout).toMatch(/ v0\.23\.2 /);
+    expect((await runFake(path.join(dir, 'buildctl'), ['--version'], { env: { FAKE_BUILDKIT_VERSION: undefined } })).stdout).toMatch(/ v0\.23\.2 /);
+    expect(fs.statSync(path.join(FAKES_BIN, 'buildkitd')).mode & 0o777).toBe(0o755);
+  });
+
+  test('unknown flags, a missing config file and a bad address are refused with exit 1', async () => {
+    const unknown = await runFake('buildkitd', ['--addr', `unix://${sb.socket}`, '--x']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stdout).toMatch(/^Incorrect Usage\. flag provided but not defined: -x\n/);
+    expect(unknown.stderr).toBe('buildkitd: flag provided but not defined: -x\n');
+    const missing = path.join(sb.dir, 'nope.toml');
+    const config = await runFake('buildkitd', ['--config', missing]);
+    expect(config.code).toBe(1);
+    expect(config.stderr).toBe(`buildkitd: failed to load config from ${missing}: open ${missing}: no such file or directory\n`);
+    const addr = await runFake('buildkitd', ['--addr', '/tmp/x.sock']);
+    expect(addr.stderr).toBe('buildkitd: address /tmp/x.sock does not contain proto, you meant unix:///tmp/x.sock ?\n');
+    const needs = await runFake('buildkitd', ['--addr']);
+    expect(needs.stderr).toBe('buildkitd: flag needs an argument: -addr\n');
+    const sandboxFlag = await runFake('buildkitd', ['--addr', `unix://${sb.socket}`, '--oci-worker-no-process-sandbox']);
+    expect(sandboxFlag.stderr).toBe("buildkitd: can't enable NoProcessSandbox without Rootless\n");
+    const exit = await runFake('buildkitd', ['--addr', `unix://${sb.socket}`], { env: { FAKE_BUILDKITD_EXIT: '3' } });
+    expect(exit.code).toBe(3);
+    expect(exit.stderr).toContain('FAKE_BUILDKITD_EXIT=3');
+    expect(fs.existsSync(sb.socket)).toBe(false);
+  });
+});
+
+describe('lifecycle', () => {
+  test('listens on a unix socket (parent created, TOML config read), answers buildctl, stops on SIGTERM and removes the socket', async () => {
+    const sock = path.join(sb.dir, 'deep', 'er', 'bk.sock');
+    const pidfile = path.join(sb.dir, 'bk.pid');
+    const config = path.join(sb.dir, 'buildkitd.toml');
+    fs.writeFileSync(config, 'debug = true\n[worker.oci]\n  platforms = [ "linux/amd64", "linux/arm64" ] # emulated\n[registry."docker.io"]\n  mirrors = ["mirror.gcr.io"]\n');
+    const bk = await startBuildkitd({
+      addr: `unix://${sock}`,
+      args: ['--config', config, '--group', String(process.getgid?.() ?? 0), '--oci-worker-gc=false', '--oci-worker-labels', 'a=b'],
+      env: { FAKE_BUILDKITD_PIDFILE: pidfile }
+    });
+    expect(bk.logs()).toMatch(/^time="[^"]+" level=info msg="running server on /m);
+    expect(bk.logs()).toContain(`level=info msg="running server on ${sock}"`);
+    expect(bk.logs()).toContain('level=debug');
+    expect(fs.statSync(sock).isSocket()).toBe(true);
+    expect(Number(fs.readFileSync(pidfile, 'utf8'))).toBe(bk.pid);
+
+    const workers = await sb.buildctl(['--addr', `unix://${sock}`, 'debug', 'workers']);
+    expect(workers.code).toBe(0);
+    expect(workers.stdout).toMatch(/^ID\t+PLATFORMS\n[a-z0-9]{25}\tlinux\/amd64,linux\/arm64\n$/);
+    const viaEnv = await sb.buildctl(['debug', 'workers'], { BUILDKIT_HOST: `unix://${sock}` });
+    expect(viaEnv.stdout).toBe(workers.stdout);
+    const info = await sb.buildctl(['--addr', `unix://${sock}`, 'debug', 'info']);
+    expect(info.stdout).toMatch(/^BuildKit: github\.com\/moby\/buildkit v0\.32\.2 [0-9a-f]{40}\n$/);
+
+    expect(await bk.stop()).toEqual({ code: 0, signal: null });
+    expect(bk.logs()).toContain('msg="stopping server"');
+    expect(fs.existsSync(sock)).toBe(false);
+    expect(alive(bk.pid!)).toBe(false);
+  });
+
+  test('buildctl fails like the real one when the daemon is down: missing socket, stale socket, tcp refused', async () => {
+    const gone = await sb.buildctl(['--addr', `unix://${sb.socket}`, 'debug', 'workers']);
+    expect(gone.code).toBe(1);
+    expect(gone.stderr).toBe(
+      `error: failed to list workers: Unavailable: connection error: desc = "transport: Error while dialing: dial unix ${sb.socket}: connect: no such file or directory"\n`
+    );
+    const defaultAddr = await sb.buildctl(['debug', 'workers']);
+    expect(defaultAddr.stderr).toContain('dial unix /run/buildkit/buildkitd.sock: connect:');
+
+    // SIGKILL leaves a stale socket behind: connection refused, and the next daemon removes it.
+    const bk = await sb.daemon();
+    await bk.stop('SIGKILL');
+    expect(fs.existsSync(sb.socket)).toBe(true);
+    const refused = await sb.buildctl(['--addr', `unix://${sb.socket}`, 'debug', 'workers']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(`dial unix ${sb.socket}: connect: connection refused`);
+    const again = await sb.daemon();
+    expect((await sb.buildctl(['--addr', `unix://${sb.socket}`, 'debug', 'workers'])).code).toBe(0);
+    await again.stop();
+
+    const tcp = await sb.buildctl(['--addr', 'tcp://127.0.0.1:1', 'debug', 'workers']);
+    expect(tcp.stderr).toContain('dial tcp 127.0.0.1:1: connect: connection refused');
+    const flag = await sb.buildctl(['debug', 'workers', '--debug']);
+    expect(flag.stderr).toBe('error: flag provided but not defined: -debug\n');
+  });
+
+  test('tcp://127.0.0.1:0 listens on an ephemeral port that the log reports', async () => {
+    const bk = await startBuildkitd({ addr: 'tcp://127.0.0.1:0' });
+    expect(bk.addr).toMatch(/^tcp:\/\/127\.0\.0\.1:\d+$/);
+    expect(bk.port).toBeGreaterThan(0);
+    const r = await sb.buildctl(['--addr', bk.addr, 'debug', 'workers']);
+    expect(r.code).toBe(0);
+    expect(await bk.stop('SIGINT')).toEqual({ code: 0, signal: null });
+  });
+
+  test('FAKE_BUILDKITD_READY_DELAY_MS and FAKE_BUILDKITD_NEVER_READY; buildctl --wait', async () => {
+    const delayed = await startBuildkitd({ addr: `unix://${sb.socket}`, env: { FAKE_BUILDKITD_READY_DELAY_MS: '300' }, waitReady: false });
+    await new Promise((r) => setTimeout(r, 100));
+    expect(fs.existsSync(sb.socket)).toBe(false);
+    const waited = await sb.buildctl(['--addr', `unix://${sb.socket}`, '--wait', '--timeout', '3', 'debug', 'workers']);
+    expect(waited.code).toBe(0);
+    await delayed.stop();
+
+    const never = await startBuildkitd({ addr: `unix://${sb.socket}`, env: { FAKE_BUILDKITD_NEVER_READY: '1' }, waitReady: false });
+    await new Promise((r) => setTimeout(r, 200));
+    expect(never.proc.exitCode).toBeNull();
+    expect(fs.existsSync(sb.socket)).toBe(false);
+    expect(await never.stop()).toEqual({ code: 0, signal: null });
+  });
+
+  test('--root holds a lock: a second daemon on the same root refuses to start', async () => {
+    const root = path.join(sb.dir, 'state');
+    const first = await startBuildkitd({ addr: `unix://${sb.socket}`, args: ['--root', root] });
+    expect(fs.readFileSync(path.join(root, 'buildkitd.lock'), 'utf8')).toBe(String(first.pid));
+    const second = await runFake('buildkitd', ['--addr', `unix://${path.join(sb.dir, 'other.sock')}`, '--root', root]);
+    expect(second.code).toBe(1);
+    expect(second.stderr).toBe(`buildkitd: could not lock ${path.join(root, 'buildkitd.lock')}, another instance running?\n`);
+    await first.stop();
+    expect(fs.existsSync(path.join(root, 'buildkitd.lock'))).toBe(false);
+  });
+
+  test('a raw client gets newline-delimited JSON answers (version, workers, unknown method)', async () => {
+    const bk = await sb.daemon();
+    const { createConnection } = await import('node:net');
+    const replies = await new Promise<string[]>((resolve, reject) => {
+      const s = createConnection(bk.socketPath!);
+      let buf = '';
+      s.setEncoding('utf8');
+      s.on('data', (d) => {
+        buf += d;
+        const lines = buf.split('\n').filter(Boolean);
+        if (lines.length === 3) {
+          s.end();
+          resolve(lines);
+        }
+      });
+      s.on('error', reject);
+      s.write('{"id":1,"method":"version"}\n{"id":2,"method":"workers"}\n{"id":3,"method":"prune"}\n');
+    });
+    const parsed = replies.map((l) => JSON.parse(l));
+    expect(parsed.find((r) => r.id === 1).result).toEqual({ package: 'github.com/moby/buildkit', version: 'v0.32.2', revision: expect.stringMatching(/^[0-9a-f]{40}$/) });
+    expect(parsed.find((r) => r.id === 2).result.workers[0].platforms.length).toBeGreaterThan(0);
+    expect(parsed.find((r) => r.id === 3).error).toBe('unknown method "prune"');
+  });
+
+  test('a daemon spawned directly exits 0 on SIGTERM and is reaped', async () => {
+    // A daemon started outside the helper is still ours to stop: spawn, wait for the socket, SIGTERM, reap.
+    const child = spawn(path.join(FAKES_BIN, 'buildkitd'), ['--addr', `unix://${sb.socket}`], { stdio: 'ignore' });
+    for (let i = 0; i < 100 && !fs.existsSync(sb.socket); i++) await new Promise((r) => setTimeout(r, 20));
+    expect(fs.existsSync(sb.socket)).toBe(true);
+    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(alive(child.pid!)).toBe(false);
+  });
+});

@@ -1,0 +1,227 @@
+/** The fake envd's command line: flag placement and refusal, versions, contexts, cache-flag parsing, errors. */
+import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { fatalError, parseProgress, stopAllBuildkitd, type Buildkitd } from '../support/fakes/index.mjs';
+import { sandbox, STEP, type Sandbox } from './sandbox.js';
+
+let sb: Sandbox;
+beforeAll(() => {
+  sb = sandbox();
+});
+afterAll(async () => {
+  await stopAllBuildkitd();
+  sb.cleanup();
+});
+
+describe('flags', () => {
+  test('a global flag after the subcommand is refused as urfave/cli does', async () => {
+    const r = await sb.envd(['build', '--debug']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^Incorrect Usage: flag provided but not defined: -debug\n/);
+    expect(r.stderr).toBe('error: flag provided but not defined: -debug\n');
+  });
+
+  test('unknown flags are refused, before and after the subcommand', async () => {
+    const cases = [['--bogus', 'build'], ['build', '--progress=plain'], ['build', '--no-cache'], ['--version']];
+    for (const r of await Promise.all(cases.map((args) => sb.envd(args)))) {
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/^error: flag provided but not defined: -(bogus|progress|no-cache|version)\n$/);
+    }
+  });
+
+  test('version, help and the analytics env var', async () => {
+    expect((await sb.envd(['version', '--short'])).stdout).toBe('envd: v1.3.4\n');
+    expect((await sb.envd(['v', '-s'], { env: { FAKE_ENVD_VERSION: 'v1.3.0' } })).stdout).toBe('envd: v1.3.0\n');
+    const full = await sb.envd(['version']);
+    expect(full.stdout).toMatch(/^envd: v1\.3\.4\n {2}BuildDate: .*\n {2}GitCommit: [0-9a-f]{40}\n/);
+    const help = await sb.envd(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('envd build --path <path>');
+    expect((await sb.envd(['build', '--help'])).stdout).toContain('--export-cache, --ec value');
+    const bad = await sb.envd(['version'], { env: { ENVD_ANALYTICS: 'nope' } });
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('could not parse "nope" as bool value from env ENVD_ANALYTICS');
+  });
+
+  test('every command creates the key pair and the config dir (0700)', async () => {
+    const home = sb.newHome(false);
+    expect((await sb.envd(['version', '--short'], { home })).code).toBe(0);
+    const dir = path.join(home, '.config', 'envd');
+    expect(fs.statSync(dir).mode & 0o777).toBe(0o700);
+    expect(fs.readFileSync(path.join(dir, 'id_rsa_envd.pub'), 'utf8')).toMatch(/^ssh-ed25519 \S+ envd\n$/);
+    expect(fs.statSync(path.join(dir, 'id_rsa_envd')).mode & 0o777).toBe(0o600);
+    const before = fs.readFileSync(path.join(dir, 'id_rsa_envd.pub'), 'utf8');
+    await sb.envd(['context', 'ls'], { home });
+    expect(fs.readFileSync(path.join(dir, 'id_rsa_envd.pub'), 'utf8')).toBe(before);
+  });
+});
+
+describe('contexts', () => {
+  test('create, use, ls (table and json), rm, and their errors', async () => {
+    const home = sb.newHome();
+    const env = (args: string[]) => sb.envd(['context', ...args], { home });
+    const ls = async () => JSON.parse((await env(['ls', '--format', 'json'])).stdout) as Record<string, unknown>[];
+    expect(await ls()).toEqual([{ context: 'default', builder: 'moby-worker', builder_addr: 'moby-worker://envd_buildkitd', runner: 'docker', current: true }]);
+
+    const created = await env(['create', '--name', 'ci', '--builder', 'unix', '--builder-address', '/run/bk.sock', '--use']);
+    expect(created.code).toBe(0);
+    expect(created.stderr).toContain('level=info msg="Context ci is created"');
+    expect(await ls()).toEqual([
+      expect.objectContaining({ context: 'default', current: false }),
+      { context: 'ci', builder: 'unix', builder_addr: 'unix:///run/bk.sock', runner: 'docker', current: true }
+    ]);
+    expect((await env(['ls'])).stdout).toBe(
+      'CONTEXT\tBUILDER\tBUILDER ADDR\tRUNNER\tRUNNER ADDR\ndefault\tmoby-worker\tmoby-worker://envd_buildkitd\tdocker\t\nci (current)\tunix\tunix:///run/bk.sock\tdocker\t\n'
+    );
+    await env(['create', '--name', 'remote', '--builder', 'tcp', '--builder-address', '127.0.0.1:1234', '--runner-address', 'x']);
+
+    const fails: [string[], string][] = [
+      [['create', '--name', 'ci', '--builder', 'unix'], 'failed to create context: context "ci" already exists'],
+      [['create', '--name', 'x', '--builder', 'podman'], 'failed to create context: unknown builder type'],
+      [['create', '--name', 'x', '--runner', 'k8s'], 'failed to create context: unknown runner type'],
+      [['create', '--builder', 'unix'], 'Required flag "name" not set'],
+      [['use', '--name', 'nope'], 'failed to use the specified context nope: context "nope" does not exist'],
+      [['rm', '--name', 'ci'], 'failed to remove context: cannot remove current context "ci"'],
+      [['rm', '--name', 'nope'], 'failed to remove context: cannot find context "nope"']
+    ];
+    const results = await Promise.all(fails.map(([args]) => env(args)));
+    fails.forEach(([args, message], i) => {
+      const r = results[i];
+      expect({ args, code: r.code, error: fatalError(r.stderr) }).toEqual({ args, code: 1, error: message });
+      expect(r.stderr).toMatch(/level=fatal msg=exit app=envd error=".*" version=v1\.3\.4\n$/);
+    });
+    expect((await env(['use', '--name', 'remote'])).code).toBe(0);
+    expect((await env(['rm', '--name', 'ci'])).code).toBe(0);
+    expect((await ls()).map((c) => [c.context, c.builder_addr, c.runner_addr, c.current])).toEqual([
+      ['default', 'moby-worker://envd_buildkitd', undefined, false],
+      ['remote', 'tcp://127.0.0.1:1234', 'x', true]
+    ]);
+  });
+});
+
+describe('build: parsing and refusals', () => {
+  let bk: Buildkitd;
+  let calls: string;
+  beforeAll(async () => {
+    bk = await sb.daemon();
+    await sb.useSocket();
+    calls = path.join(sb.dir, 'calls.jsonl');
+  });
+  afterEach(() => fs.rmSync(calls, { force: true }));
+
+  test('a repeated cache flag silently replaces the earlier one, and FAKE_ENVD_CALLS records the argv', async () => {
+    const dest = path.join(sb.dir, 'local-cache');
+    const argv = ['build', '--force', '--export-cache', 'type=registry,ref=ghcr.io/octo/never:x', '--ec', `type=local,dest=${dest}`];
+    const r = await sb.envd(argv, { env: { FAKE_ENVD_CALLS: calls } });
+    expect(r.code).toBe(0);
+    expect(fs.existsSync(path.join(dest, 'index.json'))).toBe(true);
+    expect(fs.existsSync(path.join(sb.env.FAKE_REGISTRY_ROOT, 'ghcr.io%2Focto%2Fnever%3Ax'))).toBe(false);
+    expect(parseProgress(r.stdout).filter((v) => v.name.startsWith('exporting cache')).map((v) => v.name)).toEqual(['exporting cache to client directory']);
+    await sb.envd(['version', '--short'], { env: { FAKE_ENVD_CALLS: calls } });
+    expect(fs.readFileSync(calls, 'utf8').trim().split('\n').map((l) => JSON.parse(l))).toEqual([argv, ['version', '--short']]);
+  });
+
+  test('cache and output values are parsed like envd (Go csv, first =, lowercase keys, legacy form)', async () => {
+    const cases: [string[], string][] = [
+      [['--export-cache', 'type=gha,scope'], 'failed to build the image: failed to build: failed to parse export cache: invalid value scope'],
+      [['--export-cache', 'mytype=x'], 'failed to build the image: failed to build: failed to parse export cache: --export-cache requires type=<type>'],
+      [['--export-cache', 'type=gha,scope=a"b'], 'failed to build the image: failed to build: failed to parse export cache: parse error on line 1, column 17: bare " in non-quoted-field'],
+      [
+        ['--import-cache', 'type=registry,ref'],
+        'failed to build the image: failed to build: failed to wait error group: Buildkit error: failed to solve: failed to get the import cache: invalid value ref'
+      ],
+      [['--output', 'type=image,output=x'], 'failed to create the builder: failed to parse output: output=x not supported for --output, you meant dest=x?'],
+      [['--output', 'type=local'], 'failed to create the builder: failed to parse output: output directory is required for local exporter'],
+      [['--export-cache', 'type=local,mode=max'], 'failed to build the image: failed to build: failed to wait error group: Buildkit error: local cache exporter requires dest'],
+      [['--from', 'missing.envd:build'], 'file does not exist'],
+      [['--from', 'build.envd:nope'], `failed to interpret: failed to exec starlark file ${path.join(sb.project, 'build.envd')}: function nope not found`]
+    ];
+    const results = await Promise.all(cases.map(([args]) => sb.envd(['build', '--force', ...args])));
+    cases.forEach(([args, message], i) => {
+      const r = results[i];
+      expect({ args, code: r.code, error: fatalError(r.stderr) }).toEqual({ args, code: 1, error: message });
+    });
+    // Keys are lowercased and values kept verbatim (they may contain '='); a quoted field may contain commas.
+    const legacy = await sb.envd(['build', '--force', '--export-cache', 'ghcr.io/octo/legacy:cache']);
+    expect(legacy.code).toBe(0);
+    expect(legacy.stderr).toContain('--export-cache ghcr.io/octo/legacy:cache is deprecated');
+    expect(fs.existsSync(path.join(sb.env.FAKE_REGISTRY_ROOT, 'ghcr.io%2Focto%2Flegacy%3Acache', 'manifest.json'))).toBe(true);
+    const quoted = await sb.envd(['build', '--force', '--export-cache', 'type=registry,"REF=ghcr.io/octo/q:a",Mode=max,note=a=b']);
+    expect(quoted.code).toBe(0);
+    expect(JSON.parse(fs.readFileSync(path.join(sb.env.FAKE_REGISTRY_ROOT, 'ghcr.io%2Focto%2Fq%3Aa', 'manifest.json'), 'utf8')).cache.mode).toBe('max');
+    // The legacy check is envd's case-sensitive strings.Contains(s, "type="): `TYPE=` makes the whole value a ref.
+    const upper = await sb.envd(['build', '--force', '--output', 'type=image,name=ghcr.io/octo/u:1', '--export-cache', 'TYPE=registry,ref=ghcr.io/octo/u:c']);
+    expect(upper.stderr).toContain('--export-cache TYPE=registry,ref=ghcr.io/octo/u:c is deprecated');
+    expect(fatalError(upper.stderr)).toBe(
+      'failed to build the image: failed to build: failed to wait error group: failed to solve LLB: failed to solve: failed to configure registry cache exporter: invalid reference format'
+    );
+  });
+
+  test('without --force, an identical second build is skipped (exit 0, nothing exported)', async () => {
+    const tag = ['--tag', 'skip-test:dev'];
+    const first = await sb.envd(['build', ...tag]);
+    expect(first.code).toBe(0);
+    const second = await sb.envd(['build', ...tag, '--export-cache', 'type=registry,ref=ghcr.io/octo/skipped:x']);
+    expect(second.code).toBe(0);
+    expect(second.stderr).toContain('level=info msg="manifest is not updated, skip building"');
+    expect(parseProgress(second.stdout).map((v) => v.name)).toEqual(['parse build.envd and download/cache dependencies']);
+    expect(fs.existsSync(path.join(sb.env.FAKE_REGISTRY_ROOT, 'ghcr.io%2Focto%2Fskipped%3Ax'))).toBe(false);
+    const forced = await sb.envd(['build', ...tag, '--force']);
+    expect(parseProgress(forced.stdout).filter((v) => STEP.test(v.name)).length).toBeGreaterThan(5);
+  });
+
+  test('FAKE_ENVD_FAIL_WITH fails the build with that text after the progress started', async () => {
+    const r = await sb.envd(['build', '--force', '--output', 'type=image,name=ghcr.io/octo/x:1'], {
+      env: { FAKE_ENVD_FAIL_WITH: 'process "/bin/sh -c pip install" did not complete successfully: exit code: 1' }
+    });
+    expect(r.code).toBe(1);
+    const vertices = parseProgress(r.stdout);
+    expect(vertices.filter((v) => v.status === 'ERROR').map((v) => v.error)).toEqual(['process "/bin/sh -c pip install" did not complete successfully: exit code: 1']);
+    expect(fatalError(r.stderr)).toBe(
+      'failed to build the image: failed to build: failed to wait error group: failed to solve LLB: failed to solve: process "/bin/sh -c pip install" did not complete successfully: exit code: 1'
+    );
+  });
+
+  test('helper functions of the build file are expanded with their arguments', async () => {
+    const r = await sb.envd(['build', '--force', '--from', 'build.envd:build_312']);
+    expect(r.code).toBe(0);
+    const names = parseProgress(r.stdout).map((v) => v.name);
+    expect(names).toContain('[build.envd 2/2] install.python(version="3.12")');
+    // base(dev=True) adds envd's default importer, which soft-fails offline.
+    const importer = parseProgress(r.stdout).find((v) => v.name.startsWith('importing cache manifest from ghcr.io/tensorchord/python-cache:envd-v1.3.4'));
+    expect(importer?.status).toBe('ERROR');
+  });
+
+  test('the default moby-worker context cannot export registry cache (envd #1974)', async () => {
+    const home = sb.newHome();
+    const r = await sb.envd(['build', '--force', '--export-cache', 'type=registry,ref=ghcr.io/octo/c:x'], { home });
+    expect(r.code).toBe(1);
+    expect(fatalError(r.stderr)).toContain('failed to solve: unknown cache exporter: "registry"');
+  });
+
+  test('a unix context without a daemon times out like envd (BUILDKIT_CONNECTING_TIMEOUT, Go duration)', async () => {
+    const home = sb.newHome();
+    const missing = path.join(sb.dir, 'run', 'missing.sock');
+    await sb.useSocket(home, missing);
+    const started = Date.now();
+    const r = await sb.envd(['build', '--force'], { home, env: { BUILDKIT_CONNECTING_TIMEOUT: '300ms' } });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+    expect(r.code).toBe(1);
+    expect(fatalError(r.stderr)).toBe(
+      `failed to create the builder: failed to create buildkit client: failed to connect to buildkitd unix://${missing}: timeout 300ms: cannot connect to buildkitd`
+    );
+    const panic = await sb.envd(['build', '--force'], { home, env: { BUILDKIT_CONNECTING_TIMEOUT: 'soon' } });
+    expect(panic.code).toBe(2);
+    expect(panic.stderr).toMatch(/^panic: time: invalid duration "soon"/);
+  });
+
+  test('--debug logs the build options, cache strings included', async () => {
+    const r = await sb.envd(['--debug', 'build', '--force', '--import-cache', 'type=gha,token=SECRET-TOKEN,url_v2=http://127.0.0.1:1/']);
+    expect(r.stderr).toMatch(/level=debug msg="starting build command" .*ImportCache:type=gha,token=SECRET-TOKEN/);
+  });
+
+  test('the daemon is still the one started for this suite', () => {
+    expect(bk.proc.exitCode).toBeNull();
+  });
+});

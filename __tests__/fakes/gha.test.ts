@@ -1,0 +1,221 @@
+/** type=gha through the fake buildkitd, over real HTTP to the in-repo cache-service emulator. */
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { BUILDKIT_CACHE_VERSION, Permission, startEmulator, type Emulator } from '../support/emulator/index.js';
+import { fatalError, ghaRefHash, parseProgress, stopAllBuildkitd, type ProgressVertex } from '../support/fakes/index.mjs';
+import { sandbox, STEP, type Sandbox } from './sandbox.js';
+
+let sb: Sandbox;
+let emu: Emulator;
+beforeAll(async () => {
+  sb = sandbox();
+  emu = await startEmulator();
+});
+beforeEach(() => emu.reset());
+afterEach(() => stopAllBuildkitd());
+afterAll(async () => {
+  await emu.close();
+  sb.cleanup();
+});
+
+const MAIN = [{ Scope: 'refs/heads/main', Permission: Permission.All }];
+const cacheAttrs = (token: string) => `type=gha,scope=ci,url_v2=${emu.resultsUrl},version=2,token=${token}`;
+const steps = (stdout: string): ProgressVertex[] => parseProgress(stdout).filter((v) => STEP.test(v.name));
+const statusOf = (stdout: string) => Object.fromEntries(steps(stdout).map((v) => [v.name.replace(/\(g:\d+\) and user envd\(u:\d+\)/, ''), v.status]));
+
+const build = (args: string[], options?: Parameters<Sandbox['build']>[1]) => sb.build(args, options);
+
+describe('gha round trip', () => {
+  test('a cold build exports blobs and index #1; a second build on a fresh runner is fully CACHED', async () => {
+    const token = emu.mintToken(MAIN);
+    const cold = await build(['--export-cache', `${cacheAttrs(token)},mode=max,ignore-error=true`, '--import-cache', cacheAttrs(token)]);
+    expect(cold.code).toBe(0);
+    const vertices = parseProgress(cold.stdout);
+    expect(vertices.find((v) => v.name.startsWith('importing cache manifest from gha:'))?.status).toBe('DONE');
+    expect(steps(cold.stdout).every((v) => v.status === 'DONE')).toBe(true);
+    const exporting = vertices.find((v) => v.name === 'exporting to GitHub Actions Cache')!;
+    expect(exporting.status).toBe('DONE');
+    expect(exporting.lines[0]).toBe('preparing build cache for export');
+    expect(exporting.lines.filter((l) => /^writing layer sha256:[0-9a-f]{64}$/.test(l))).toHaveLength(steps(cold.stdout).length);
+
+    const entries = emu.entries();
+    const blobs = entries.filter((e) => e.key.startsWith('buildkit-blob-1-sha256:'));
+    expect(blobs).toHaveLength(steps(cold.stdout).length);
+    expect(entries.every((e) => e.committed && e.ref === 'refs/heads/main' && e.version === BUILDKIT_CACHE_VERSION)).toBe(true);
+    const index = entries.filter((e) => e.key.startsWith('index-'));
+    expect(index.map((e) => e.key)).toEqual([`index-ci-1-${ghaRefHash('refs/heads/main')}#1`]);
+    expect(index[0].key).toBe('index-ci-1-f921bd05#1');
+    const config = JSON.parse(emu.blobData(index[0].id)!.toString('utf8'));
+    expect(config).toMatchObject({ schema: 'fake-buildkit-cache/1', mode: 'max' });
+    expect(config.steps.map((s: { blob: string }) => `buildkit-blob-1-${s.blob}`).sort()).toEqual(blobs.map((b) => b.key).sort());
+
+    // Same key pair and owner, fresh HOME and daemon: every step comes from the imported cache.
+    const warm = await build(['--export-cache', `${cacheAttrs(token)},mode=max,ignore-error=true`, '--import-cache', cacheAttrs(token)]);
+    expect(warm.code).toBe(0);
+    expect(steps(warm.stdout).map((v) => v.status)).toEqual(steps(cold.stdout).map(() => 'CACHED'));
+    // The second export re-uses every blob and writes index #2.
+    expect(parseProgress(warm.stdout).find((v) => v.name === 'exporting to GitHub Actions Cache')!.lines.filter((l) => l.startsWith('writing layer'))).toEqual([]);
+    expect(emu.entries().filter((e) => e.key.startsWith('index-')).map((e) => e.key)).toEqual(['index-ci-1-f921bd05#1', 'index-ci-1-f921bd05#2']);
+    expect(emu.requests.filter((r) => r.route === 'blob.put').every((r) => r.headers['x-ms-blob-type'] === 'BlockBlob')).toBe(true);
+    expect(emu.requests.filter((r) => r.route === 'CreateCacheEntry').every((r) => r.headers.authorization === `Bearer ${token}`)).toBe(true);
+  });
+
+  test('a different public key misses from "install ssh keys" on; a different owner from the user setup on', async () => {
+    const token = emu.mintToken(MAIN);
+    expect((await build(['--export-cache', `${cacheAttrs(token)},mode=max`])).code).toBe(0);
+
+    const byPubk = path.join(sb.dir, 'other.pub');
+    fs.writeFileSync(byPubk, 'ssh-ed25519 AAAA-other envd\n');
+    const [keyRun, ownerRun, flagRun] = await Promise.all([
+      // keys: false — envd generates a random key pair, as on a fresh runner.
+      build(['--import-cache', cacheAttrs(token)], { keys: false }),
+      build(['--import-cache', cacheAttrs(token)], { env: { ENVD_BUILD_OWNER: '1001:121' } }),
+      build(['--public-key', byPubk, '--import-cache', cacheAttrs(token)])
+    ]);
+    const byKey = statusOf(keyRun.stdout);
+    expect(byKey['[internal] create user group envd']).toBe('CACHED');
+    expect(byKey['[build.envd 3/3] shell("zsh")']).toBe('CACHED');
+    expect(byKey['[internal] install ssh keys']).toBe('DONE');
+    expect(byKey['[internal] set the entrypoint']).toBe('DONE');
+
+    const byOwner = statusOf(ownerRun.stdout);
+    expect(byOwner['[internal] install system packages (apt-get install)']).toBe('CACHED');
+    expect(byOwner['[internal] download micromamba (download stage)']).toBe('CACHED');
+    expect(byOwner['[internal] create user group envd']).toBe('DONE');
+    expect(byOwner['[build.envd 1/3] base(dev=False)']).toBe('DONE');
+
+    const byFlag = statusOf(flagRun.stdout);
+    expect(byFlag['[build.envd 3/3] shell("zsh")']).toBe('CACHED');
+    expect(byFlag['[internal] install ssh keys']).toBe('DONE');
+  });
+
+  test('mode=min exports only the final result; mode=max also the intermediate download stage', async () => {
+    const token = emu.mintToken(MAIN);
+    const min = await build(['--export-cache', `type=gha,scope=min,url_v2=${emu.resultsUrl},version=2,token=${token}`]);
+    const total = steps(min.stdout).length;
+    expect(emu.entries().filter((e) => e.key.startsWith('buildkit-blob-1-')).length).toBe(total - 1);
+    await build(['--export-cache', `type=gha,scope=max,url_v2=${emu.resultsUrl},version=2,token=${token},mode=max`]);
+    expect(emu.entries().filter((e) => e.key.startsWith('buildkit-blob-1-')).length).toBe(total);
+
+    const minImport = `type=gha,scope=min,url_v2=${emu.resultsUrl},version=2,token=${token}`;
+    const maxImport = `type=gha,scope=max,url_v2=${emu.resultsUrl},version=2,token=${token}`;
+    const other = { env: { ENVD_BUILD_OWNER: '2000:2000' } };
+    const [minOther, minSame, maxOther] = await Promise.all([
+      build(['--import-cache', minImport], other),
+      build(['--import-cache', minImport]),
+      build(['--import-cache', maxImport], other)
+    ]);
+    // With another owner the copy step misses, so the download stage must run again with a min cache…
+    expect(statusOf(minOther.stdout)['[internal] download micromamba (download stage)']).toBe('DONE');
+    // …while with the same owner it is not needed at all (shown CACHED, its blob is never fetched).
+    expect(steps(minSame.stdout).every((v) => v.status === 'CACHED')).toBe(true);
+    expect(statusOf(maxOther.stdout)['[internal] download micromamba (download stage)']).toBe('CACHED');
+  });
+
+  test('imports read every ref of the token: a PR falls back to main, but exports go to its own ref', async () => {
+    const mainToken = emu.mintToken(MAIN);
+    await build(['--export-cache', `${cacheAttrs(mainToken)},mode=max`]);
+    const prToken = emu.mintToken([
+      { Scope: 'refs/pull/7/merge', Permission: Permission.All },
+      { Scope: 'refs/heads/main', Permission: Permission.Read }
+    ]);
+    const pr = await build(['--import-cache', cacheAttrs(prToken), '--export-cache', `${cacheAttrs(prToken)},mode=max`]);
+    expect(steps(pr.stdout).every((v) => v.status === 'CACHED')).toBe(true);
+    const indexes = emu.entries().filter((e) => e.key.startsWith('index-'));
+    expect(indexes.map((e) => [e.ref, e.key])).toEqual([
+      ['refs/heads/main', 'index-ci-1-f921bd05#1'],
+      ['refs/pull/7/merge', `index-ci-1-${ghaRefHash('refs/pull/7/merge')}#1`]
+    ]);
+  });
+});
+
+describe('gha failures', () => {
+  test('no writable ref: the reservation is refused; ignore-error=true swallows it, without it the build fails', async () => {
+    const readOnly = emu.mintToken([{ Scope: 'refs/heads/main', Permission: Permission.Read }]);
+    const [soft, hard] = await Promise.all([
+      build(['--export-cache', `${cacheAttrs(readOnly)},ignore-error=true`]),
+      build(['--output', 'type=image,name=ghcr.io/octo/e:1', '--export-cache', cacheAttrs(readOnly)])
+    ]);
+    expect(soft.code).toBe(0);
+    const exporting = parseProgress(soft.stdout).find((v) => v.name === 'exporting to GitHub Actions Cache')!;
+    expect(exporting).toMatchObject({ status: 'ERROR', error: 'error writing layer blob: failed to reserve cache' });
+    expect(hard.code).toBe(1);
+    expect(fatalError(hard.stderr)).toBe(
+      'failed to build the image: failed to build: failed to wait error group: failed to solve LLB: failed to solve: error writing layer blob: failed to reserve cache'
+    );
+    expect(emu.counters.writeDenied).toBeGreaterThan(0);
+    expect(emu.entries()).toEqual([]);
+  });
+
+  test('a missing token is fatal on export even with ignore-error=true, and a soft miss on import', async () => {
+    const noToken = `type=gha,scope=ci,url_v2=${emu.resultsUrl},version=2`;
+    const [exp, imp, badVersion] = await Promise.all([
+      build(['--export-cache', `${noToken},ignore-error=true`]),
+      build(['--import-cache', noToken]),
+      build(['--export-cache', `${cacheAttrs(emu.mintToken(MAIN)).replace('version=2', 'version=two')}`])
+    ]);
+    expect(exp.code).toBe(1);
+    expect(fatalError(exp.stderr)).toMatch(/: failed to solve: failed to configure gha cache exporter: token not set for github actions cache$/);
+    expect(parseProgress(exp.stdout).filter((v) => STEP.test(v.name))).toEqual([]);
+    expect(imp.code).toBe(0);
+    expect(parseProgress(imp.stdout).find((v) => v.name.startsWith('importing cache manifest from gha:'))).toMatchObject({
+      status: 'ERROR',
+      error: 'token not set for github actions cache'
+    });
+    expect(steps(imp.stdout).every((v) => v.status === 'DONE')).toBe(true);
+    expect(fatalError(badVersion.stderr)).toMatch(/failed to parse api version "two", expected positive integer$/);
+  });
+
+  test('an evicted blob referenced by the index fails the build: blob sha256:… not found', async () => {
+    const token = emu.mintToken(MAIN);
+    expect((await build(['--export-cache', `${cacheAttrs(token)},mode=max`])).code).toBe(0);
+    const index = emu.entries().find((e) => e.key.startsWith('index-'))!;
+    const config = JSON.parse(emu.blobData(index.id)!.toString('utf8')) as { steps: { name: string; blob: string }[] };
+    const victim = config.steps.find((s) => s.name.includes('install.python_packages'))!;
+    expect(emu.deleteBlobData(`buildkit-blob-1-${victim.blob}`)).toBe(1);
+
+    const r = await build(['--import-cache', cacheAttrs(token)]);
+    expect(r.code).toBe(1);
+    expect(fatalError(r.stderr)).toBe(
+      `failed to build the image: failed to build: failed to wait error group: Buildkit error: failed to solve: failed to compute cache key: blob ${victim.blob} not found`
+    );
+    expect(r.stderr).toContain(`level=error msg="Buildkit error: failed to solve: failed to compute cache key: blob ${victim.blob} not found"`);
+    const failed = parseProgress(r.stdout).find((v) => v.status === 'ERROR' && STEP.test(v.name))!;
+    expect(failed.name).toContain('install.python_packages');
+  });
+
+  test('buildkitd v0.19.0 speaks only the legacy v1 API', async () => {
+    const token = emu.mintToken(MAIN);
+    const legacy = /This legacy service is shutting down, effective April 15, 2025/;
+    const attrs = `${cacheAttrs(token)},url=${emu.url}/`;
+    const env = { FAKE_BUILDKIT_VERSION: 'v0.19.0' };
+    const [soft, hard, noUrl] = await Promise.all([
+      build(['--export-cache', `${attrs},ignore-error=true`, '--import-cache', attrs], { daemonEnv: env }),
+      build(['--export-cache', attrs], { daemonEnv: env }),
+      // url_v2 alone is an unknown attribute there: no url at all.
+      build(['--export-cache', cacheAttrs(token)], { daemonEnv: env })
+    ]);
+    expect(soft.code).toBe(0);
+    const vertices = parseProgress(soft.stdout);
+    expect(vertices.find((v) => v.name.startsWith('importing cache manifest from gha:'))?.error).toMatch(legacy);
+    expect(vertices.find((v) => v.name === 'exporting to GitHub Actions Cache')?.error).toMatch(legacy);
+    expect(hard.code).toBe(1);
+    expect(fatalError(hard.stderr)).toMatch(legacy);
+    expect(fatalError(noUrl.stderr)).toMatch(/failed to configure gha cache exporter: url not set for github actions cache$/);
+    expect(emu.counters.create + emu.counters.lookup).toBe(0);
+  });
+
+  test('429 with Retry-After is retried (v0.27+); other twirp errors surface as their code', async () => {
+    const token = emu.mintToken(MAIN);
+    emu.failNext('CreateCacheEntry', 1, { status: 429, retryAfter: 1 });
+    const started = Date.now();
+    const ok = await build(['--export-cache', cacheAttrs(token)]);
+    expect(ok.code).toBe(0);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+    emu.reset();
+    emu.failNext('CreateCacheEntry', 1, { status: 404, message: 'gone' });
+    const nf = await build(['--export-cache', cacheAttrs(emu.mintToken(MAIN))]);
+    expect(fatalError(nf.stderr)).toMatch(/failed to solve: error writing layer blob: not_found$/);
+  });
+});

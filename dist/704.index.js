@@ -1,0 +1,216 @@
+export const id = 704;
+export const ids = [704];
+export const modules = {
+
+/***/ 8704:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  restoreLocal: () => (/* binding */ restoreLocal),
+  saveLocal: () => (/* binding */ saveLocal),
+  serveLocal: () => (/* binding */ serveLocal)
+});
+
+// UNUSED EXPORTS: contentKey
+
+// EXTERNAL MODULE: ./node_modules/@actions/cache/lib/cache.js + 340 modules
+var cache = __webpack_require__(1691);
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 7 modules
+var core = __webpack_require__(3838);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __webpack_require__(7598);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __webpack_require__(3024);
+// EXTERNAL MODULE: external "node:http"
+var external_node_http_ = __webpack_require__(7067);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __webpack_require__(6760);
+;// CONCATENATED MODULE: ./src/local/oci-server.ts
+/**
+ * A read-only OCI distribution server over an OCI image layout directory (index.json + blobs/sha256/…),
+ * on 127.0.0.1. It lets BuildKit import a local cache as `type=registry` while envd cannot import
+ * `type=local` (envd #1391). GET and HEAD only; every write is refused. Errors use the registry format.
+ */
+
+
+
+const DIGEST = /^sha256:[a-f0-9]{64}$/;
+const NAME = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*';
+const ROUTE = new RegExp(`^/v2/(${NAME})/(manifests|blobs)/([^/]+)$`);
+function registryError(res, status, code, message, detail) {
+    const body = JSON.stringify({ errors: [{ code, message, detail: detail ?? null }] });
+    res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), 'Docker-Distribution-API-Version': 'registry/2.0' });
+    res.end(body);
+}
+function startOciServer(layoutDir, options = {}) {
+    const requests = [];
+    const blobPath = (digest) => external_node_path_.join(layoutDir, 'blobs', 'sha256', digest.slice('sha256:'.length));
+    const index = () => {
+        try {
+            return JSON.parse(external_node_fs_.readFileSync(external_node_path_.join(layoutDir, 'index.json'), 'utf8')).manifests ?? [];
+        }
+        catch {
+            return [];
+        }
+    };
+    const mediaTypeOf = (digest) => {
+        const listed = index().find((d) => d.digest === digest)?.mediaType;
+        if (listed)
+            return listed;
+        try {
+            return JSON.parse(external_node_fs_.readFileSync(blobPath(digest), 'utf8')).mediaType;
+        }
+        catch {
+            return undefined;
+        }
+    };
+    const server = external_node_http_.createServer((req, res) => {
+        const url = new URL(req.url ?? '/', 'http://localhost');
+        res.on('finish', () => requests.push({ method: req.method ?? '', path: url.pathname, status: res.statusCode }));
+        if (req.method !== 'GET' && req.method !== 'HEAD')
+            return registryError(res, 405, 'UNSUPPORTED', 'this registry is read-only');
+        if (url.pathname === '/v2/' || url.pathname === '/v2') {
+            res.writeHead(200, { 'Content-Type': 'application/json', 'Docker-Distribution-API-Version': 'registry/2.0', 'Content-Length': 2 });
+            return res.end(req.method === 'HEAD' ? undefined : '{}');
+        }
+        const m = ROUTE.exec(url.pathname);
+        if (!m)
+            return registryError(res, 404, 'NAME_UNKNOWN', 'repository name not known to registry');
+        const [, , kind, reference] = m;
+        let digest = reference;
+        let mediaType = 'application/octet-stream';
+        if (kind === 'manifests') {
+            if (!DIGEST.test(reference)) {
+                const d = index().find((x) => x.annotations?.['org.opencontainers.image.ref.name'] === reference);
+                if (!d)
+                    return registryError(res, 404, 'MANIFEST_UNKNOWN', 'manifest unknown', { Tag: reference });
+                digest = d.digest;
+            }
+            const type = mediaTypeOf(digest);
+            if (!type || !external_node_fs_.existsSync(blobPath(digest)))
+                return registryError(res, 404, 'MANIFEST_UNKNOWN', 'manifest unknown', { Digest: digest });
+            mediaType = type;
+        }
+        else if (!DIGEST.test(digest))
+            return registryError(res, 400, 'DIGEST_INVALID', 'provided digest did not match uploaded content');
+        const file = blobPath(digest);
+        if (!external_node_fs_.existsSync(file))
+            return registryError(res, 404, 'BLOB_UNKNOWN', 'blob unknown to registry', { Digest: digest });
+        const size = external_node_fs_.statSync(file).size;
+        const headers = {
+            'Content-Type': mediaType,
+            'Docker-Content-Digest': digest,
+            'Docker-Distribution-API-Version': 'registry/2.0',
+            ETag: `"${digest}"`,
+            'Accept-Ranges': 'bytes'
+        };
+        const range = kind === 'blobs' ? /^bytes=(\d+)-(\d*)$/.exec(req.headers.range ?? '') : null;
+        if (range) {
+            const start = Number(range[1]);
+            const end = range[2] ? Math.min(Number(range[2]), size - 1) : size - 1;
+            if (start >= size || start > end) {
+                res.writeHead(416, { 'Content-Range': `bytes */${size}` });
+                return res.end();
+            }
+            res.writeHead(206, { ...headers, 'Content-Length': end - start + 1, 'Content-Range': `bytes ${start}-${end}/${size}` });
+            if (req.method === 'HEAD')
+                return res.end();
+            return void external_node_fs_.createReadStream(file, { start, end }).pipe(res);
+        }
+        res.writeHead(200, { ...headers, 'Content-Length': size });
+        if (req.method === 'HEAD')
+            return res.end();
+        external_node_fs_.createReadStream(file).pipe(res);
+    });
+    return new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(options.port ?? 0, '127.0.0.1', () => {
+            const port = server.address().port;
+            resolve({
+                host: `127.0.0.1:${port}`,
+                requests,
+                close: () => new Promise((r) => {
+                    server.closeAllConnections();
+                    server.close(() => r());
+                })
+            });
+        });
+    });
+}
+
+;// CONCATENATED MODULE: ./src/local/local-cache.ts
+/**
+ * cache: local, kept between runs through the GitHub cache (@actions/cache): restored before the build,
+ * served read-only on 127.0.0.1 so BuildKit can import it as a registry cache, and — after a successful
+ * export into a fresh directory — swapped in and saved under a key derived from its content.
+ */
+
+
+
+
+
+/** The key of an exported directory: the scope's prefix and a hash of its index.json (the export's identity). */
+function contentKey(prefix, dir) {
+    const index = `${dir}/index.json`;
+    if (!external_node_fs_.existsSync(index))
+        return undefined;
+    return `${prefix}${(0,external_node_crypto_.createHash)('sha256').update(external_node_fs_.readFileSync(index)).digest('hex').slice(0, 16)}`;
+}
+/** Restores the newest entry of this scope (own ref first, then the default branch, by GitHub's rules). */
+async function restoreLocal(local) {
+    external_node_fs_.rmSync(local.dir, { recursive: true, force: true });
+    external_node_fs_.rmSync(local.exportDir, { recursive: true, force: true });
+    if (!cache/* isFeatureAvailable */.w3()) {
+        core/* info */.pq('The GitHub cache service is not available to this run: the local cache starts empty and is not kept');
+        return undefined;
+    }
+    try {
+        const key = await cache/* restoreCache */.P3([local.dir], local.keyPrefix, [local.keyPrefix]);
+        core/* info */.pq(key ? `Restored the local cache ${key} into ${local.dir}` : `No local cache for ${local.keyPrefix}* yet`);
+        return key;
+    }
+    catch (e) {
+        core/* warning */.$e(`Restoring the local cache failed (${e.message}); the build runs without it`);
+        return undefined;
+    }
+}
+/** Serves the restored directory when it holds an OCI layout. */
+async function serveLocal(local) {
+    if (!external_node_fs_.existsSync(`${local.dir}/index.json`))
+        return undefined;
+    return startOciServer(local.dir);
+}
+/** Post: replaces the old directory with the new export and saves it, unless its content is already stored. */
+async function saveLocal(save) {
+    const key = contentKey(save.keyPrefix, save.exportDir);
+    if (!key) {
+        core/* info */.pq('The build exported no local cache; nothing to save');
+        return;
+    }
+    external_node_fs_.rmSync(save.dir, { recursive: true, force: true });
+    external_node_fs_.renameSync(save.exportDir, save.dir);
+    if (key === save.restoredKey) {
+        core/* info */.pq(`The local cache is unchanged (${key}); not saved again`);
+        return;
+    }
+    if (!cache/* isFeatureAvailable */.w3()) {
+        core/* info */.pq('The GitHub cache service is not available to this run: the local cache is not kept');
+        return;
+    }
+    try {
+        await cache/* saveCache */.Io([save.dir], key);
+        core/* info */.pq(`Saved the local cache as ${key}`);
+    }
+    catch (e) {
+        core/* warning */.$e(`Saving the local cache failed: ${e.message}`);
+    }
+}
+
+
+/***/ })
+
+};
+
+//# sourceMappingURL=704.index.js.map
