@@ -34539,6 +34539,7 @@ async function buildWith(plan, inputs, rt, env, dir, tools, toolEnv, readyTimeou
         attempt = await runOnce(envd, plan, keyFile, cwd, false);
     }
     const report = {
+        plan,
         envdVersion,
         buildkitVersion: builder.version,
         builder: builder.kind,
@@ -35415,13 +35416,13 @@ async function main(env = process.env) {
     catch (error) {
         if (error instanceof BuildFailure)
             result = error.report;
-        report(plan, result);
-        await writeSummary(planSummary(plan, result));
+        report(result?.plan ?? plan, result);
+        await writeSummary(planSummary(result?.plan ?? plan, result));
         lib_core/* setFailed */.C1(error.message);
         return;
     }
-    report(plan, result);
-    await writeSummary(planSummary(plan, result));
+    report(result.plan, result);
+    await writeSummary(planSummary(result.plan, result));
 }
 function report(plan, result) {
     const figures = result && { cachedSteps: result.figures.cachedSteps, totalSteps: result.figures.totalSteps, seconds: result.seconds };

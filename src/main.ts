@@ -65,13 +65,13 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
     result = await build(plan, inputs, rt, env);
   } catch (error) {
     if (error instanceof BuildFailure) result = error.report;
-    report(plan, result);
-    await writeSummary(planSummary(plan, result));
+    report(result?.plan ?? plan, result);
+    await writeSummary(planSummary(result?.plan ?? plan, result));
     core.setFailed((error as Error).message);
     return;
   }
-  report(plan, result);
-  await writeSummary(planSummary(plan, result));
+  report(result.plan, result);
+  await writeSummary(planSummary(result.plan, result));
 }
 
 function report(plan: Plan, result?: BuildReport): void {

@@ -190,3 +190,39 @@ describe('failure paths', () => {
     expect(post.code).toBe(0);
   }, 90000);
 });
+
+describe('cache: local, kept through the GitHub cache', () => {
+  test('run 1 saves the directory; run 2 restores it, imports it through the served registry and caches every step; five runs do not grow it', async () => {
+    const stored = () => emu.entries().filter((e) => e.key.startsWith('envd-local-local-') && e.committed);
+    const storedBytes = () => stored().reduce((n, e) => n + e.size, 0);
+
+    // Like a runner, every job gets the same RUNNER_TEMP path, emptied in between (@actions/cache keys
+    // entries by their path as well).
+    const runnerTemp = path.join(root, 'runner-temp');
+    const localJob = () => {
+      fs.rmSync(runnerTemp, { recursive: true, force: true });
+      fs.mkdirSync(runnerTemp);
+      return job({ inputs: { cache: 'local', 'cache-scope': 'local' }, env: { RUNNER_TEMP: runnerTemp } });
+    };
+    const first = await mainAndPost(localJob());
+    expect(first.main.code).toBe(0);
+    expect(log(first.main)).toContain('No local cache for envd-local-local-* yet');
+    expect(first.main.outputs['cached-steps']).toBe('0');
+    expect(first.post.code).toBe(0);
+    expect(log(first.post)).toMatch(/Saved the local cache as envd-local-local-[0-9a-f]{16}/);
+    expect(stored()).toHaveLength(1);
+    const size = storedBytes();
+
+    for (let run = 2; run <= 5; run++) {
+      const { main, post } = await mainAndPost(localJob());
+      expect(main.code).toBe(0);
+      expect(log(main)).toMatch(/Restored the local cache envd-local-local-[0-9a-f]{16}/);
+      expect(log(main)).toMatch(/Serving .* read-only at http:\/\/127\.0\.0\.1:\d+ for the import/);
+      expect(main.outputs['import-cache']).toMatch(/^type=registry,ref=127\.0\.0\.1:\d+\/envd-local-cache:latest,registry\.insecure=true$/);
+      expect(main.outputs['cached-steps']).toBe(main.outputs['total-steps']);
+      expect(post.code).toBe(0);
+      expect(log(post)).toMatch(/The local cache is unchanged \(envd-local-local-[0-9a-f]{16}\); not saved again/);
+      expect(storedBytes()).toBe(size);
+    }
+  }, 180000);
+});

@@ -8,13 +8,14 @@
  *
  * Rules, least valuable first; deletions are planned, and carried out, in this order:
  * 1. `closed-pr`: every BuildKit entry on the ref of a closed pull request, indexes first. Always.
- * 2. `superseded-index`: superseded indexes that are not pinned. Always (they are a few KB each).
+ * 2. `superseded-index`: superseded indexes that are not pinned, on any ref (the keys alone tell). Always:
+ *    they are a few KB each and nothing imports them.
  * 3. `unreferenced-blob`: layer blobs on readable refs that no live or pinned index on a readable ref
  *    references, least recently used first. Only while usage is above target.
  * 4. `idle-ref`: refs this token cannot read (other branches, other pull requests) are judged by age and
- *    last access only. Whole refs, least recently used first, each with all its indexes before any of its
- *    blobs (an index never points at a deleted blob, and blobs without an index give no hits). Only while
- *    usage is above target.
+ *    last access only. Whole refs untouched for `idleMs`, the most bytes unused the longest first (idle time
+ *    × bytes), each with all its indexes before any of its blobs: an index never points at a deleted blob,
+ *    and blobs without their index give no hits. Only while usage is above target.
  * 5. `superseded-index` / `unreferenced-blob` again, for pinned generations on readable refs: their blobs
  *    that no live index references, then. A last resort before GitHub's own LRU eviction, which would be
  *    blind to live indexes.
@@ -263,7 +264,7 @@ export function planPrune(input: PruneInput): PrunePlan {
     }
   }
 
-  // 4. Refs this token cannot read: least recently used ref first, its indexes before its blobs.
+  // 4. Refs this token cannot read, whole: idle time × bytes, largest first; indexes before blobs.
   if (above()) {
     const byRef = new Map<string, CacheEntry[]>();
     for (const e of ours) {

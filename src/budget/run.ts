@@ -1,11 +1,12 @@
 /**
- * Budget and pruning, as main and post call them: read the budget before the build, prune after a
- * successful export or for `command: prune`. Each returns data, Decisions and warnings; nothing here
- * fails a build. With `dryRun` nothing is deleted and the plan is returned instead.
+ * Budget and pruning, as main and post call them: read the budget before the build (and prune then too when
+ * usage is above target), prune after a successful export or for `command: prune`. Each returns data,
+ * Decisions and warnings; nothing here fails a build. With `dryRun` nothing is deleted and the plan is
+ * returned instead.
  */
 import type { Auto, Mode } from '../inputs/inputs.js';
 import type { Decision } from '../plan/plan.js';
-import { formatSize, modeForBudget, nearBudget, percent, resolveBudget, usageBar, type Budget } from './budget.js';
+import { TARGET_RATIO, formatSize, modeForBudget, nearBudget, percent, resolveBudget, usageBar, type Budget } from './budget.js';
 import { readLiveIndexes, type IndexReader } from './indexes.js';
 import { planPrune, type Deletion, type PrunePlan } from './prune.js';
 import { describeDeletions, planLines } from './report.js';
@@ -32,8 +33,14 @@ export interface BudgetReading {
   budget: Budget;
   usageBytes?: number;
   usageCount?: number;
-  /** Usage is at or above the high-water mark. */
+  /** Usage is at or above the high-water mark: `cache-mode: auto` exports min (modeAfterBudget). */
   near: boolean;
+  /**
+   * Usage is above the prune target: prune before the build too (same call, `jobStart` = now), so this run's
+   * exports have room. Pruning only after exports leaves whatever was too young to prune then in place
+   * until the next job's exports have already landed on top of it.
+   */
+  aboveTarget: boolean;
   /** The Markdown/Unicode bar for the summary, when usage is known. */
   bar?: string;
   decisions: Decision[];
@@ -43,7 +50,13 @@ export interface BudgetReading {
 }
 
 /** Before the build: the budget (`cache-budget`, else the storage limit, else 10 GB) and current usage. */
-export async function readBudget(opts: { rest?: CacheRest; cacheBudget: Auto<number>; warned?: boolean; log?: Logger }): Promise<BudgetReading> {
+export async function readBudget(opts: {
+  rest?: CacheRest;
+  cacheBudget: Auto<number>;
+  targetRatio?: number;
+  warned?: boolean;
+  log?: Logger;
+}): Promise<BudgetReading> {
   const log = opts.log ?? silent;
   const warnings: string[] = [];
   if (!opts.rest) {
@@ -51,6 +64,7 @@ export async function readBudget(opts: { rest?: CacheRest; cacheBudget: Auto<num
     return {
       budget,
       near: false,
+      aboveTarget: false,
       decisions: [{ topic: 'budget', outcome: formatSize(budget.bytes), reason: `${budget.source}; usage unknown: no github-token to read it` }],
       warnings: budget.warning ? [budget.warning] : []
     };
@@ -65,9 +79,10 @@ export async function readBudget(opts: { rest?: CacheRest; cacheBudget: Auto<num
     if (grant && !opts.warned) warnings.push(READ_GRANT_WARNING);
     if (!grant) log.info(`Cache usage could not be read (${usage.message}); the budget is not checked this run`);
     decisions.push({ topic: 'usage', outcome: 'unknown', reason: grant ? 'the github-token lacks actions: read' : `the REST API answered: ${usage.message}` });
-    return { budget, near: false, decisions, warnings, ...(grant ? { missingGrant: 'read' as const } : {}) };
+    return { budget, near: false, aboveTarget: false, decisions, warnings, ...(grant ? { missingGrant: 'read' as const } : {}) };
   }
   const near = nearBudget(usage.value.bytes, budget.bytes);
+  const aboveTarget = usage.value.bytes > (opts.targetRatio ?? TARGET_RATIO) * budget.bytes;
   const bar = usageBar(usage.value.bytes, budget.bytes);
   decisions.push({
     topic: 'usage',
@@ -75,7 +90,7 @@ export async function readBudget(opts: { rest?: CacheRest; cacheBudget: Auto<num
     reason: `${usage.value.count} entries in the repository's GitHub cache${near ? ', near the budget' : ''} (GitHub refreshes this figure about every 5 minutes)`
   });
   log.info(`Cache usage: ${bar}`);
-  return { budget, usageBytes: usage.value.bytes, usageCount: usage.value.count, near, bar, decisions, warnings };
+  return { budget, usageBytes: usage.value.bytes, usageCount: usage.value.count, near, aboveTarget, bar, decisions, warnings };
 }
 
 /** `cache-mode: auto` after the budget is read: `min` above the high-water mark. */
@@ -109,6 +124,7 @@ export interface PruneOptions {
   targetRatio?: number;
   graceMs?: number;
   pinMs?: number;
+  idleMs?: number;
   /** When this job started (ms since the epoch). */
   jobStart: number;
   now?: () => number;
@@ -197,7 +213,7 @@ export async function prune(opts: PruneOptions): Promise<PruneOutcome> {
 
   const plan = planPrune({
     entries, liveIndexes, readableRefs: opts.readableRefs, closedPrRefs: [...closed], budgetBytes: opts.budgetBytes,
-    targetRatio: opts.targetRatio, now: now(), jobStart: opts.jobStart, graceMs: opts.graceMs, pinMs: opts.pinMs,
+    targetRatio: opts.targetRatio, now: now(), jobStart: opts.jobStart, graceMs: opts.graceMs, pinMs: opts.pinMs, idleMs: opts.idleMs,
     listingComplete: listing.value.complete
   });
   out.plan = plan;

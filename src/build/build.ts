@@ -25,6 +25,8 @@ import { installTools, type Tools } from './tools.js';
 export const READY_TIMEOUT_ENV = 'ENVD_CACHE_ACTION_BUILDKITD_TIMEOUT';
 
 export interface BuildReport {
+  /** The plan as built: for cache: local it carries the import of the served directory. */
+  plan: Plan;
   envdVersion: string;
   buildkitVersion?: string;
   builder: BuilderHandle['kind'];
@@ -150,6 +152,7 @@ async function buildWith(
     attempt = await runOnce(envd, plan, keyFile, cwd, false);
   }
   const report: BuildReport = {
+    plan,
     envdVersion,
     buildkitVersion: builder.version,
     builder: builder.kind,
