@@ -226,3 +226,36 @@ describe('cache: local, kept through the GitHub cache', () => {
     }
   }, 180000);
 });
+
+describe('builder: the address of a running buildkitd', () => {
+  test('is checked and used, never stopped; an old one is refused for gha; a silent one is named', async () => {
+    const { startBuildkitd } = await import('../support/fakes/index.mjs');
+    const sock = path.join(fs.mkdtempSync(path.join(root, 'bk-')), 'buildkitd.sock');
+    const daemon = await startBuildkitd({ addr: `unix://${sock}` });
+    try {
+      const { main, post } = await mainAndPost(job({ inputs: { builder: `unix://${sock}`, 'cache-scope': 'addr' } }));
+      expect(main.code).toBe(0);
+      expect(log(main)).toContain(`Using buildkitd v0.32.2 at unix://${sock}`);
+      expect(main.summary).toContain('a running buildkitd');
+      expect(main.state.builder).toBeUndefined();
+      expect(post.code).toBe(0);
+      expect(alive(daemon.pid)).toBe(true);
+    } finally {
+      await daemon.stop();
+    }
+
+    const oldSock = path.join(fs.mkdtempSync(path.join(root, 'bk-')), 'buildkitd.sock');
+    const old = await startBuildkitd({ addr: `unix://${oldSock}`, env: { FAKE_BUILDKIT_VERSION: 'v0.19.0' } });
+    try {
+      const { main } = await mainAndPost(job({ inputs: { builder: `unix://${oldSock}` } }));
+      expect(main.code).toBe(1);
+      expect(main.stdout).toContain(`::error::cache: gha needs BuildKit v0.20.0 or later (cache API v2), and the builder at unix://${oldSock} runs v0.19.0`);
+    } finally {
+      await old.stop();
+    }
+
+    const { main } = await mainAndPost(job({ inputs: { builder: `unix://${path.join(root, 'nothing.sock')}` } }));
+    expect(main.code).toBe(1);
+    expect(main.stdout).toMatch(/::error::the buildkitd at unix:\/\/.*nothing\.sock does not answer \(buildctl debug workers: .+\)/);
+  }, 90000);
+});
