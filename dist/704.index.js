@@ -163,16 +163,16 @@ async function restoreLocal(local) {
     external_node_fs_.rmSync(local.dir, { recursive: true, force: true });
     external_node_fs_.rmSync(local.exportDir, { recursive: true, force: true });
     if (!cache/* isFeatureAvailable */.w3()) {
-        core/* info */.pq('The GitHub cache service is not available to this run: the local cache starts empty and is not kept');
+        core.info('The GitHub cache service is not available to this run: the local cache starts empty and is not kept');
         return undefined;
     }
     try {
         const key = await cache/* restoreCache */.P3([local.dir], local.keyPrefix, [local.keyPrefix]);
-        core/* info */.pq(key ? `Restored the local cache ${key} into ${local.dir}` : `No local cache for ${local.keyPrefix}* yet`);
+        core.info(key ? `Restored the local cache ${key} into ${local.dir}` : `No local cache for ${local.keyPrefix}* yet`);
         return key;
     }
     catch (e) {
-        core/* warning */.$e(`Restoring the local cache failed (${e.message}); the build runs without it`);
+        core.warning(`Restoring the local cache failed (${e.message}); the build runs without it`);
         return undefined;
     }
 }
@@ -186,25 +186,25 @@ async function serveLocal(local) {
 async function saveLocal(save) {
     const key = contentKey(save.keyPrefix, save.exportDir);
     if (!key) {
-        core/* info */.pq('The build exported no local cache; nothing to save');
+        core.info('The build exported no local cache; nothing to save');
         return;
     }
     external_node_fs_.rmSync(save.dir, { recursive: true, force: true });
     external_node_fs_.renameSync(save.exportDir, save.dir);
     if (key === save.restoredKey) {
-        core/* info */.pq(`The local cache is unchanged (${key}); not saved again`);
+        core.info(`The local cache is unchanged (${key}); not saved again`);
         return;
     }
     if (!cache/* isFeatureAvailable */.w3()) {
-        core/* info */.pq('The GitHub cache service is not available to this run: the local cache is not kept');
+        core.info('The GitHub cache service is not available to this run: the local cache is not kept');
         return;
     }
     try {
         await cache/* saveCache */.Io([save.dir], key);
-        core/* info */.pq(`Saved the local cache as ${key}`);
+        core.info(`Saved the local cache as ${key}`);
     }
     catch (e) {
-        core/* warning */.$e(`Saving the local cache failed: ${e.message}`);
+        core.warning(`Saving the local cache failed: ${e.message}`);
     }
 }
 

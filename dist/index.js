@@ -3251,7 +3251,6 @@ module.exports = __nccwpck_require__(218);
 /***/ 218:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-var __webpack_unused_export__;
 
 
 var net = __nccwpck_require__(9278);
@@ -3515,7 +3514,7 @@ if (process.env.NODE_DEBUG && /\btunnel\b/.test(process.env.NODE_DEBUG)) {
 } else {
   debug = function() {};
 }
-__webpack_unused_export__ = debug; // for test
+exports.debug = debug; // for test
 
 
 /***/ }),
@@ -3523,7 +3522,6 @@ __webpack_unused_export__ = debug; // for test
 /***/ 6752:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-var __webpack_unused_export__;
 
 
 const Client = __nccwpck_require__(3701)
@@ -3551,29 +3549,29 @@ const createRedirectInterceptor = __nccwpck_require__(5092)
 
 Object.assign(Dispatcher.prototype, api)
 
-__webpack_unused_export__ = Dispatcher
-__webpack_unused_export__ = Client
-__webpack_unused_export__ = Pool
-__webpack_unused_export__ = BalancedPool
-__webpack_unused_export__ = Agent
-module.exports.kT = ProxyAgent
-__webpack_unused_export__ = EnvHttpProxyAgent
-__webpack_unused_export__ = RetryAgent
-__webpack_unused_export__ = RetryHandler
+module.exports.Dispatcher = Dispatcher
+module.exports.Client = Client
+module.exports.Pool = Pool
+module.exports.BalancedPool = BalancedPool
+module.exports.Agent = Agent
+module.exports.ProxyAgent = ProxyAgent
+module.exports.EnvHttpProxyAgent = EnvHttpProxyAgent
+module.exports.RetryAgent = RetryAgent
+module.exports.RetryHandler = RetryHandler
 
-__webpack_unused_export__ = DecoratorHandler
-__webpack_unused_export__ = RedirectHandler
-__webpack_unused_export__ = createRedirectInterceptor
-__webpack_unused_export__ = {
+module.exports.DecoratorHandler = DecoratorHandler
+module.exports.RedirectHandler = RedirectHandler
+module.exports.createRedirectInterceptor = createRedirectInterceptor
+module.exports.interceptors = {
   redirect: __nccwpck_require__(1514),
   retry: __nccwpck_require__(2026),
   dump: __nccwpck_require__(8060),
   dns: __nccwpck_require__(379)
 }
 
-__webpack_unused_export__ = buildConnector
-__webpack_unused_export__ = errors
-__webpack_unused_export__ = {
+module.exports.buildConnector = buildConnector
+module.exports.errors = errors
+module.exports.util = {
   parseHeaders: util.parseHeaders,
   headerNameToString: util.headerNameToString
 }
@@ -3627,11 +3625,11 @@ function makeDispatcher (fn) {
   }
 }
 
-__webpack_unused_export__ = setGlobalDispatcher
-__webpack_unused_export__ = getGlobalDispatcher
+module.exports.setGlobalDispatcher = setGlobalDispatcher
+module.exports.getGlobalDispatcher = getGlobalDispatcher
 
 const fetchImpl = (__nccwpck_require__(4398).fetch)
-__webpack_unused_export__ = async function fetch (init, options = undefined) {
+module.exports.fetch = async function fetch (init, options = undefined) {
   try {
     return await fetchImpl(init, options)
   } catch (err) {
@@ -3642,57 +3640,57 @@ __webpack_unused_export__ = async function fetch (init, options = undefined) {
     throw err
   }
 }
-/* unused reexport */ __nccwpck_require__(660).Headers
-/* unused reexport */ __nccwpck_require__(9051).Response
-/* unused reexport */ __nccwpck_require__(9967).Request
-/* unused reexport */ __nccwpck_require__(5910).FormData
-__webpack_unused_export__ = globalThis.File ?? (__nccwpck_require__(4573).File)
-/* unused reexport */ __nccwpck_require__(8355).FileReader
+module.exports.Headers = __nccwpck_require__(660).Headers
+module.exports.Response = __nccwpck_require__(9051).Response
+module.exports.Request = __nccwpck_require__(9967).Request
+module.exports.FormData = __nccwpck_require__(5910).FormData
+module.exports.File = globalThis.File ?? (__nccwpck_require__(4573).File)
+module.exports.FileReader = __nccwpck_require__(8355).FileReader
 
 const { setGlobalOrigin, getGlobalOrigin } = __nccwpck_require__(1059)
 
-__webpack_unused_export__ = setGlobalOrigin
-__webpack_unused_export__ = getGlobalOrigin
+module.exports.setGlobalOrigin = setGlobalOrigin
+module.exports.getGlobalOrigin = getGlobalOrigin
 
 const { CacheStorage } = __nccwpck_require__(3245)
 const { kConstruct } = __nccwpck_require__(109)
 
 // Cache & CacheStorage are tightly coupled with fetch. Even if it may run
 // in an older version of Node, it doesn't have any use without fetch.
-__webpack_unused_export__ = new CacheStorage(kConstruct)
+module.exports.caches = new CacheStorage(kConstruct)
 
 const { deleteCookie, getCookies, getSetCookies, setCookie } = __nccwpck_require__(9061)
 
-__webpack_unused_export__ = deleteCookie
-__webpack_unused_export__ = getCookies
-__webpack_unused_export__ = getSetCookies
-__webpack_unused_export__ = setCookie
+module.exports.deleteCookie = deleteCookie
+module.exports.getCookies = getCookies
+module.exports.getSetCookies = getSetCookies
+module.exports.setCookie = setCookie
 
 const { parseMIMEType, serializeAMimeType } = __nccwpck_require__(1900)
 
-__webpack_unused_export__ = parseMIMEType
-__webpack_unused_export__ = serializeAMimeType
+module.exports.parseMIMEType = parseMIMEType
+module.exports.serializeAMimeType = serializeAMimeType
 
 const { CloseEvent, ErrorEvent, MessageEvent } = __nccwpck_require__(5188)
-/* unused reexport */ __nccwpck_require__(3726).WebSocket
-__webpack_unused_export__ = CloseEvent
-__webpack_unused_export__ = ErrorEvent
-__webpack_unused_export__ = MessageEvent
+module.exports.WebSocket = __nccwpck_require__(3726).WebSocket
+module.exports.CloseEvent = CloseEvent
+module.exports.ErrorEvent = ErrorEvent
+module.exports.MessageEvent = MessageEvent
 
-__webpack_unused_export__ = makeDispatcher(api.request)
-__webpack_unused_export__ = makeDispatcher(api.stream)
-__webpack_unused_export__ = makeDispatcher(api.pipeline)
-__webpack_unused_export__ = makeDispatcher(api.connect)
-__webpack_unused_export__ = makeDispatcher(api.upgrade)
+module.exports.request = makeDispatcher(api.request)
+module.exports.stream = makeDispatcher(api.stream)
+module.exports.pipeline = makeDispatcher(api.pipeline)
+module.exports.connect = makeDispatcher(api.connect)
+module.exports.upgrade = makeDispatcher(api.upgrade)
 
-__webpack_unused_export__ = MockClient
-__webpack_unused_export__ = MockPool
-__webpack_unused_export__ = MockAgent
-__webpack_unused_export__ = mockErrors
+module.exports.MockClient = MockClient
+module.exports.MockPool = MockPool
+module.exports.MockAgent = MockAgent
+module.exports.mockErrors = mockErrors
 
 const { EventSource } = __nccwpck_require__(1238)
 
-__webpack_unused_export__ = EventSource
+module.exports.EventSource = EventSource
 
 
 /***/ }),
@@ -31609,6 +31607,892 @@ module.exports = {
 
 /***/ }),
 
+/***/ 580:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   IE: () => (/* binding */ nearBudget),
+/* harmony export */   KN: () => (/* binding */ percent),
+/* harmony export */   Xq: () => (/* binding */ formatSize),
+/* harmony export */   as: () => (/* binding */ TARGET_RATIO),
+/* harmony export */   cZ: () => (/* binding */ modeForBudget),
+/* harmony export */   ky: () => (/* binding */ resolveBudget),
+/* harmony export */   v7: () => (/* binding */ usageBar)
+/* harmony export */ });
+/* unused harmony exports GB, DEFAULT_BUDGET_BYTES, HIGH_WATER */
+const GB = 1000 ** 3;
+/** GitHub's default per-repository cache storage. */
+const DEFAULT_BUDGET_BYTES = 10 * GB;
+/** Above this share of the budget, `cache-mode: auto` exports `min`. */
+const HIGH_WATER = 0.8;
+/**
+ * Pruning brings usage down to this share of the budget. The gap to the budget is room for one workflow
+ * run's exports (every matrix job uploads before any of them prunes), so GitHub's LRU never has to act.
+ */
+const TARGET_RATIO = 0.7;
+/** `cache-budget`: an explicit size wins; `auto` is the repository's storage limit when readable, else 10 GB. */
+function resolveBudget(input, storageLimitGb) {
+    const limit = storageLimitGb !== undefined && Number.isFinite(storageLimitGb) && storageLimitGb > 0 ? Math.round(storageLimitGb * GB) : undefined;
+    if (input !== 'auto') {
+        const bytes = Math.max(1, Math.floor(input));
+        const warning = limit !== undefined && bytes > limit
+            ? `cache-budget ${formatSize(bytes)} is above the repository's cache storage limit of ${formatSize(limit)}; GitHub evicts least-recently-used entries above its limit whatever the budget says`
+            : undefined;
+        return { bytes, source: 'cache-budget', ...(warning ? { warning } : {}) };
+    }
+    if (limit !== undefined)
+        return { bytes: limit, source: `the repository's cache storage limit (${storageLimitGb} GB)` };
+    return { bytes: DEFAULT_BUDGET_BYTES, source: "GitHub's default of 10 GB (the repository's storage limit is not readable with this token)" };
+}
+function nearBudget(usageBytes, budgetBytes, highWater = HIGH_WATER) {
+    return budgetBytes > 0 && usageBytes >= highWater * budgetBytes;
+}
+/**
+ * `cache-mode: auto` falls to `min` once usage nears the budget; an explicit mode is respected.
+ * `decided` is what the planner chose before usage was known.
+ */
+function modeForBudget(requested, decided, usageBytes, budgetBytes) {
+    if (requested !== 'auto' || decided === 'min' || usageBytes === undefined || !nearBudget(usageBytes, budgetBytes))
+        return { mode: decided };
+    return {
+        mode: 'min',
+        decision: {
+            topic: 'mode',
+            outcome: 'min',
+            reason: `cache usage ${formatSize(usageBytes)} is ${percent(usageBytes, budgetBytes)}% of the ${formatSize(budgetBytes)} budget (≥ ${Math.round(HIGH_WATER * 100)}%): only the final layers are exported`
+        }
+    };
+}
+/** Decimal units, as GitHub states its limits: 1.5 GB, 320 MB, 12 KB, 0 B. */
+function formatSize(bytes) {
+    const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+    let value = Math.abs(bytes);
+    let i = 0;
+    while (value >= 1000 && i < units.length - 1) {
+        value /= 1000;
+        i++;
+    }
+    const sign = bytes < 0 ? '-' : '';
+    return i === 0 ? `${sign}${value} B` : `${sign}${value.toFixed(1)} ${units[i]}`;
+}
+function percent(usageBytes, budgetBytes) {
+    return budgetBytes > 0 ? Math.round((usageBytes / budgetBytes) * 100) : 0;
+}
+/** `█████░░░░░ 52% of 10.0 GB (5.2 GB used)`; the bar is full from 100% on. */
+function usageBar(usageBytes, budgetBytes, width = 20) {
+    const ratio = budgetBytes > 0 ? Math.max(0, usageBytes / budgetBytes) : 0;
+    const filled = Math.min(width, Math.round(Math.min(1, ratio) * width));
+    return `${'█'.repeat(filled)}${'░'.repeat(width - filled)} ${percent(usageBytes, budgetBytes)}% of ${formatSize(budgetBytes)} (${formatSize(usageBytes)} used)`;
+}
+
+
+/***/ }),
+
+/***/ 7698:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   createIndexReader: () => (/* binding */ createIndexReader),
+/* harmony export */   f: () => (/* binding */ readLiveIndexes)
+/* harmony export */ });
+/* harmony import */ var _actions_http_client__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4942);
+/* harmony import */ var _keys_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2385);
+/* harmony import */ var _prune_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3749);
+/**
+ * Reads BuildKit index entries (cache-config JSON) through the cache service v2 with the runtime token,
+ * exactly as BuildKit's importer does: twirp GetCacheEntryDownloadURL for the exact index key and BuildKit's
+ * cache version, then a GET of the signed URL. The token can read only its own refs, so only indexes on
+ * readable refs can be read; a read refreshes the index's last access, as an import would.
+ */
+
+
+
+const LOOKUP = 'twirp/github.actions.results.api.v1.CacheService/GetCacheEntryDownloadURL';
+class Transient extends Error {
+}
+function createIndexReader(options) {
+    const client = new _actions_http_client__WEBPACK_IMPORTED_MODULE_0__/* .HttpClient */ .Qq('envd-cache-action');
+    const base = options.resultsUrl.endsWith('/') ? options.resultsUrl : `${options.resultsUrl}/`;
+    const attempts = options.attempts ?? 3;
+    const backoffMs = options.backoffMs ?? 500;
+    let calls = 0;
+    async function retrying(work) {
+        for (let i = 1;; i++) {
+            try {
+                return await work();
+            }
+            catch (error) {
+                const transient = error instanceof Transient || !(error instanceof Error && error.name === 'Final');
+                if (!transient || i >= attempts)
+                    throw error;
+                await new Promise((r) => setTimeout(r, backoffMs * 2 ** (i - 1)));
+            }
+        }
+    }
+    const final = (message) => Object.assign(new Error(message), { name: 'Final' });
+    const transientStatus = (s) => s === 408 || s === 429 || s >= 500;
+    async function downloadUrl(key) {
+        calls++;
+        const res = await client.post(`${base}${LOOKUP}`, JSON.stringify({ key, restore_keys: [], version: _keys_js__WEBPACK_IMPORTED_MODULE_1__/* .BUILDKIT_CACHE_VERSION */ .Jj }), {
+            'content-type': 'application/json',
+            authorization: `Bearer ${options.token}`
+        });
+        const status = res.message.statusCode ?? 0;
+        const text = await res.readBody();
+        if (transientStatus(status))
+            throw new Transient(`GetCacheEntryDownloadURL answered ${status}`);
+        if (status !== 200)
+            throw final(`GetCacheEntryDownloadURL answered ${status}: ${text.slice(0, 200)}`);
+        const body = JSON.parse(text);
+        // A prefix match on another key (`#7` gone, `#70` there) is not this index.
+        if (body.ok !== true || !body.signed_download_url || body.matched_key !== key)
+            return undefined;
+        return body.signed_download_url;
+    }
+    async function download(url) {
+        calls++;
+        const res = await client.get(url);
+        const status = res.message.statusCode ?? 0;
+        const text = await res.readBody();
+        if (status === 401 || status === 403)
+            return 'expired';
+        if (status === 404)
+            throw final('the signed URL answered 404');
+        if (transientStatus(status))
+            throw new Transient(`download answered ${status}`);
+        if (status < 200 || status >= 300)
+            throw final(`download answered ${status}`);
+        return text;
+    }
+    async function readOne(entry) {
+        try {
+            for (let round = 0; round < 2; round++) {
+                const url = await retrying(() => downloadUrl(entry.key));
+                if (url === undefined)
+                    return { status: 'missing' };
+                const text = await retrying(() => download(url));
+                if (text === 'expired')
+                    continue; // an expired signed URL: ask for a fresh one, once
+                const { digests, recognized } = (0,_keys_js__WEBPACK_IMPORTED_MODULE_1__/* .parseIndexJson */ .ux)(text);
+                // A signed cache stores `buildkit-blob-1-<index digest>-sig`: the index protects its signature.
+                digests.add((0,_keys_js__WEBPACK_IMPORTED_MODULE_1__/* .sha256Digest */ .sI)(text));
+                return { status: 'read', digests, recognized };
+            }
+            return { status: 'failed', message: 'the signed download URL was refused twice' };
+        }
+        catch (error) {
+            return { status: 'failed', message: error.message };
+        }
+    }
+    return {
+        get calls() {
+            return calls;
+        },
+        async read(entries) {
+            const results = new Map();
+            const queue = [...entries];
+            const worker = async () => {
+                for (let e = queue.shift(); e !== undefined; e = queue.shift())
+                    results.set(e.id, await readOne(e));
+            };
+            await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency ?? 8, queue.length)) }, worker));
+            return results;
+        }
+    };
+}
+/**
+ * Reads every live and pinned index on a readable ref. When one has vanished, the previous `#n` of its group
+ * is what BuildKit now imports, so it is read too (a few rounds at most).
+ */
+async function readLiveIndexes(reader, entries, opts) {
+    let current = [...entries];
+    const liveIndexes = new Map();
+    const vanished = [];
+    const failed = [];
+    const unrecognized = [];
+    const tried = new Set();
+    for (let round = 0; round < (opts.rounds ?? 3); round++) {
+        const wanted = (0,_prune_js__WEBPACK_IMPORTED_MODULE_2__/* .indexesToRead */ .Sv)(current, opts.readableRefs, opts.closedPrRefs ?? [], opts.now, opts.pinMs ?? _prune_js__WEBPACK_IMPORTED_MODULE_2__/* .DEFAULT_PIN_MS */ .vC).filter((e) => !tried.has(e.id));
+        if (wanted.length === 0)
+            break;
+        const results = await reader.read(wanted);
+        const gone = new Set();
+        for (const entry of wanted) {
+            tried.add(entry.id);
+            const r = results.get(entry.id);
+            if (r?.status === 'read') {
+                liveIndexes.set(entry.id, r.digests);
+                if (!r.recognized)
+                    unrecognized.push(entry);
+            }
+            else if (r?.status === 'missing') {
+                gone.add(entry.id);
+                vanished.push(entry);
+            }
+            else
+                failed.push({ entry, message: r?.message ?? 'not read' });
+        }
+        if (gone.size === 0)
+            break;
+        current = current.filter((e) => !gone.has(e.id));
+    }
+    return { entries: current, liveIndexes, vanished, failed, unrecognized };
+}
+
+
+/***/ }),
+
+/***/ 2385:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Bu: () => (/* binding */ isBlobKey),
+/* harmony export */   Jj: () => (/* binding */ BUILDKIT_CACHE_VERSION),
+/* harmony export */   bg: () => (/* binding */ parseIndexKey),
+/* harmony export */   ep: () => (/* binding */ blobDigest),
+/* harmony export */   sI: () => (/* binding */ sha256Digest),
+/* harmony export */   ux: () => (/* binding */ parseIndexJson)
+/* harmony export */ });
+/* unused harmony exports BLOB_PREFIX, INDEX_PREFIX, isIndexKey, isSignatureBlob, blobKey, refHash, indexKey */
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
+/**
+ * BuildKit's gha cache key layout, parsed. Pure.
+ *
+ * - layer blob: `buildkit-blob-1-sha256:<64 hex>` (shared by every scope and image; a signed cache adds
+ *   `buildkit-blob-1-sha256:<index digest>-sig`)
+ * - index: `index-<scope>-1-<first 8 hex of sha256(ref)>[-sig]#<n>`; every export writes a new `#n`.
+ *   Scopes may contain `-`, so the suffix is matched from the end.
+ */
+
+/** BuildKit's cache version for every entry: sha256("|go-actionscache-1.0"). */
+const BUILDKIT_CACHE_VERSION = '693bb7016429d80366022f036f84856888c9f13e00145f5f6f4dce303a38d6f2';
+const BLOB_PREFIX = 'buildkit-blob-1-';
+const INDEX_PREFIX = 'index-';
+const INDEX_KEY = /^index-(.+)-1-([0-9a-f]{8})(-sig)?(?:#(\d+))?$/;
+const BLOB_KEY = /^buildkit-blob-1-(sha256:[0-9a-f]{64})(-sig)?$/;
+const DIGEST = /^sha256:[0-9a-f]{64}$/;
+const DIGEST_ANYWHERE = /sha256:[0-9a-f]{64}/g;
+/** `index-build-ab12cd34-1-f921bd05#7` → `{ scope: 'build-ab12cd34', refHash: 'f921bd05', n: 7, signed: false }`. */
+function parseIndexKey(key) {
+    const m = INDEX_KEY.exec(key);
+    if (!m)
+        return undefined;
+    const [, scope, refHash, sig, n] = m;
+    const signed = sig !== undefined;
+    return { scope, refHash, n: n === undefined ? 0 : Number(n), signed, base: `index-${scope}-1-${refHash}${signed ? '-sig' : ''}` };
+}
+function isIndexKey(key) {
+    return INDEX_KEY.test(key);
+}
+/** A layer blob (or a signature blob) as BuildKit names it. */
+function isBlobKey(key) {
+    return BLOB_KEY.test(key);
+}
+/** `buildkit-blob-1-sha256:<hex>[-sig]` → `sha256:<hex>`; undefined for other keys. */
+function blobDigest(key) {
+    return BLOB_KEY.exec(key)?.[1];
+}
+/** A signature blob (`…-sig`): its digest is the digest of the index it signs. */
+function isSignatureBlob(key) {
+    return BLOB_KEY.exec(key)?.[2] !== undefined;
+}
+function blobKey(digest) {
+    return `${BLOB_PREFIX}${digest}`;
+}
+/** First 8 hex of sha256(ref), as BuildKit puts it in index keys (`refs/heads/main` → `f921bd05`). */
+function refHash(ref) {
+    return createHash('sha256').update(ref).digest('hex').slice(0, 8);
+}
+/** The index key BuildKit writes for a scope from a ref; `n` omitted gives the lookup prefix without `#`. */
+function indexKey(scope, ref, n, signed = false) {
+    return `index-${scope}-1-${refHash(ref)}${signed ? '-sig' : ''}${n === undefined ? '' : `#${n}`}`;
+}
+function sha256Digest(data) {
+    return `sha256:${(0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256').update(data).digest('hex')}`;
+}
+function scrape(text, into) {
+    for (const m of text.matchAll(DIGEST_ANYWHERE))
+        into.add(m[0]);
+}
+/**
+ * The blob digests a BuildKit cache config (`{"layers":[{"blob":"sha256:…"}],"records":[…]}`) references.
+ * Lenient: an unknown shape, or text that is not JSON, yields every `sha256:<64 hex>` it contains, so
+ * reading more than is referenced can only protect more, never less.
+ */
+function parseIndexJson(content) {
+    const text = typeof content === 'string' ? content : Buffer.from(content).toString('utf8');
+    const digests = new Set();
+    let doc;
+    try {
+        doc = JSON.parse(text);
+    }
+    catch {
+        scrape(text.toLowerCase(), digests);
+        return { digests, recognized: false };
+    }
+    const layers = typeof doc === 'object' && doc !== null ? doc.layers : undefined;
+    if (!Array.isArray(layers)) {
+        scrape(text.toLowerCase(), digests);
+        return { digests, recognized: false };
+    }
+    let odd = false;
+    for (const layer of layers) {
+        const blob = typeof layer === 'object' && layer !== null ? layer.blob : undefined;
+        if (typeof blob === 'string' && DIGEST.test(blob.toLowerCase()))
+            digests.add(blob.toLowerCase());
+        else
+            odd = true;
+    }
+    // A layer without a readable blob digest: keep everything that looks like one.
+    if (odd)
+        scrape(text.toLowerCase(), digests);
+    return { digests, recognized: !odd };
+}
+
+
+/***/ }),
+
+/***/ 3749:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Sv: () => (/* binding */ indexesToRead),
+/* harmony export */   VW: () => (/* binding */ PRUNE_REASONS),
+/* harmony export */   vC: () => (/* binding */ DEFAULT_PIN_MS),
+/* harmony export */   wM: () => (/* binding */ planPrune)
+/* harmony export */ });
+/* unused harmony exports MINUTE_MS, HOUR_MS, DAY_MS, DEFAULT_GRACE_MS, DEFAULT_IDLE_MS, isBuildKitEntry, classifyIndexes, formatAge */
+/* harmony import */ var _budget_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(580);
+/* harmony import */ var _keys_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2385);
+/**
+ * The prune planner: which GitHub cache entries to delete, and why. Pure: a function of the listed entries,
+ * the contents of the indexes the runtime token could read, the budget and the clock.
+ *
+ * Vocabulary. An index is *live* when it is the newest `#n` of its (ref, scope): that is what BuildKit
+ * imports. A superseded index is *pinned* while its successor is younger than `pinMs`: a job that loaded it
+ * before it was superseded may still be pulling its layers lazily.
+ *
+ * Rules, least valuable first; deletions are planned, and carried out, in this order:
+ * 1. `closed-pr`: every BuildKit entry on the ref of a closed pull request, indexes first. Always.
+ * 2. `superseded-index`: superseded indexes that are not pinned, on any ref (the keys alone tell). Always:
+ *    they are a few KB each and nothing imports them.
+ * 3. `unreferenced-blob`: layer blobs on readable refs that no live or pinned index on a readable ref
+ *    references, least recently used first. Only while usage is above target.
+ * 4. `idle-ref`: refs this token cannot read (other branches, other pull requests) are judged by age and
+ *    last access only. Whole refs untouched for `idleMs`, the most bytes unused the longest first (idle time
+ *    × bytes), each with all its indexes before any of its blobs: an index never points at a deleted blob,
+ *    and blobs without their index give no hits. Only while usage is above target.
+ * 5. `superseded-index` / `unreferenced-blob` again, for pinned generations on readable refs: their blobs
+ *    that no live index references, then. A last resort before GitHub's own LRU eviction, which would be
+ *    blind to live indexes.
+ *
+ * Invariants: nothing a live index on a readable ref references is deleted, nor such an index; entries that
+ * are not BuildKit's (another version, another key shape) are never deleted but count toward usage. Rules 3
+ * to 5 leave alone whatever was written or used since the job started, or within `graceMs` (3) or `idleMs`
+ * (4, 5): it may belong to a concurrent job whose index is not written yet. If a live index on a
+ * readable ref could not be read, or the listing changed while it was paged, rules 3 and 5 are skipped.
+ */
+
+
+const MINUTE_MS = 60_000;
+const HOUR_MS = 60 * MINUTE_MS;
+const DAY_MS = 24 * HOUR_MS;
+/** Unreferenced blobs used this recently stay: a concurrent export may not have written its index yet. */
+const DEFAULT_GRACE_MS = HOUR_MS;
+/** How long after being superseded an index may still be in use by a job that loaded it. */
+const DEFAULT_PIN_MS = HOUR_MS;
+/**
+ * A ref this token cannot read is reclaimable once nobody touched it for this long (longer than an export
+ * takes). Refs go least recently used first and only while usage is above target, so in practice a ref this
+ * young goes only when the alternative is GitHub's own LRU eviction.
+ */
+const DEFAULT_IDLE_MS = 15 * MINUTE_MS;
+const PRUNE_REASONS = ['closed-pr', 'superseded-index', 'unreferenced-blob', 'idle-ref'];
+/** A BuildKit gha entry: its version (when known) is BuildKit's and its key a blob or index key. */
+function isBuildKitEntry(e) {
+    if (e.version !== undefined && e.version !== _keys_js__WEBPACK_IMPORTED_MODULE_1__/* .BUILDKIT_CACHE_VERSION */ .Jj)
+        return false;
+    return (0,_keys_js__WEBPACK_IMPORTED_MODULE_1__/* .isBlobKey */ .Bu)(e.key) || (0,_keys_js__WEBPACK_IMPORTED_MODULE_1__/* .parseIndexKey */ .bg)(e.key) !== undefined;
+}
+/** Newest first, the way the cache service picks the newest prefix match: creation time, then `#n`, then id. */
+function newestFirst(a, b) {
+    return b.entry.createdAt - a.entry.createdAt || b.n - a.n || b.entry.id - a.entry.id;
+}
+function classifyIndexes(entries, now, pinMs = DEFAULT_PIN_MS) {
+    const groups = new Map();
+    for (const entry of entries) {
+        if (!isBuildKitEntry(entry))
+            continue;
+        const parsed = (0,_keys_js__WEBPACK_IMPORTED_MODULE_1__/* .parseIndexKey */ .bg)(entry.key);
+        if (!parsed)
+            continue;
+        const id = `${entry.ref}\n${parsed.base}`;
+        const group = groups.get(id) ?? [];
+        group.push({ entry, n: parsed.n });
+        groups.set(id, group);
+    }
+    const out = { live: [], pinned: [], superseded: [] };
+    for (const group of groups.values()) {
+        group.sort(newestFirst);
+        const live = group[0].entry;
+        out.live.push(live);
+        for (let i = 1; i < group.length; i++) {
+            const s = { entry: group[i].entry, successor: group[i - 1].entry, live };
+            (s.successor.createdAt > now - pinMs ? out.pinned : out.superseded).push(s);
+        }
+    }
+    return out;
+}
+/** The index entries whose contents the planner needs: live and pinned indexes on readable refs. */
+function indexesToRead(entries, readableRefs, closedPrRefs = [], now, pinMs = DEFAULT_PIN_MS) {
+    const readable = new Set(readableRefs.filter((r) => !closedPrRefs.includes(r)));
+    const { live, pinned } = classifyIndexes(entries, now, pinMs);
+    return [...live, ...pinned.map((p) => p.entry)].filter((e) => readable.has(e.ref));
+}
+function formatAge(ms) {
+    if (ms < HOUR_MS)
+        return `${Math.max(0, Math.round(ms / MINUTE_MS))} min`;
+    if (ms < DAY_MS)
+        return `${(ms / HOUR_MS).toFixed(1)} h`;
+    return `${(ms / DAY_MS).toFixed(1)} d`;
+}
+const lru = (a, b) => a.lastAccessedAt - b.lastAccessedAt || b.size - a.size || a.id - b.id;
+const oldestFirst = (a, b) => a.createdAt - b.createdAt || a.id - b.id;
+const n = (e) => (0,_keys_js__WEBPACK_IMPORTED_MODULE_1__/* .parseIndexKey */ .bg)(e.key)?.n ?? '?';
+function planPrune(input) {
+    const { now, budgetBytes } = input;
+    const graceMs = input.graceMs ?? DEFAULT_GRACE_MS;
+    const pinMs = input.pinMs ?? DEFAULT_PIN_MS;
+    const closed = new Set(input.closedPrRefs ?? []);
+    const readable = new Set(input.readableRefs.filter((r) => !closed.has(r)));
+    const jobStart = input.jobStart ?? Number.POSITIVE_INFINITY;
+    const cutoff = Math.min(now - graceMs, jobStart);
+    const idleCutoff = Math.min(now - (input.idleMs ?? DEFAULT_IDLE_MS), jobStart);
+    const targetBytes = Math.floor(budgetBytes * (input.targetRatio ?? _budget_js__WEBPACK_IMPORTED_MODULE_0__/* .TARGET_RATIO */ .as));
+    const usageBytes = input.entries.reduce((sum, e) => sum + e.size, 0);
+    const ours = input.entries.filter(isBuildKitEntry);
+    const notes = [];
+    const deletions = [];
+    const chosen = new Set();
+    let projected = usageBytes;
+    const above = () => projected > targetBytes;
+    const take = (e, reason, detail) => {
+        if (chosen.has(e.id))
+            return;
+        chosen.add(e.id);
+        deletions.push({ id: e.id, key: e.key, ref: e.ref, bytes: e.size, reason, detail });
+        projected -= e.size;
+    };
+    // 1. Closed pull requests: indexes first, then blobs.
+    for (const ref of [...closed].sort()) {
+        const onRef = ours.filter((e) => e.ref === ref);
+        const indexes = onRef.filter((e) => !(0,_keys_js__WEBPACK_IMPORTED_MODULE_1__/* .isBlobKey */ .Bu)(e.key)).sort(oldestFirst);
+        const blobs = onRef.filter((e) => (0,_keys_js__WEBPACK_IMPORTED_MODULE_1__/* .isBlobKey */ .Bu)(e.key)).sort(lru);
+        for (const e of [...indexes, ...blobs])
+            take(e, 'closed-pr', `pull request closed (${ref})`);
+    }
+    // 2. Superseded indexes that are not pinned.
+    const classes = classifyIndexes(ours, now, pinMs);
+    for (const s of [...classes.superseded].sort((a, b) => oldestFirst(a.entry, b.entry))) {
+        if (!closed.has(s.entry.ref))
+            take(s.entry, 'superseded-index', `superseded by #${n(s.live)} on ${s.entry.ref}`);
+    }
+    // What the live and pinned indexes on readable refs reference.
+    const liveHere = classes.live.filter((e) => readable.has(e.ref));
+    const pinnedHere = classes.pinned.filter((p) => readable.has(p.entry.ref));
+    const referencedLive = new Set();
+    const referencedPinned = new Set();
+    const unread = [];
+    for (const [entries, into] of [[liveHere, referencedLive], [pinnedHere.map((p) => p.entry), referencedPinned]]) {
+        for (const e of entries) {
+            const digests = input.liveIndexes.get(e.id);
+            if (digests === undefined)
+                unread.push(e);
+            else
+                for (const d of digests)
+                    into.add(d);
+        }
+    }
+    let protectedBytes = 0;
+    for (const e of ours) {
+        const digest = (0,_keys_js__WEBPACK_IMPORTED_MODULE_1__/* .blobDigest */ .ep)(e.key);
+        if (digest !== undefined && readable.has(e.ref) && referencedLive.has(digest))
+            protectedBytes += e.size;
+    }
+    let blobsKnown = true;
+    if (unread.length > 0) {
+        blobsKnown = false;
+        const names = unread.slice(0, 3).map((e) => e.key).join(', ');
+        notes.push(`unreferenced blobs were kept: ${unread.length} index${unread.length > 1 ? 'es' : ''} on readable refs could not be read (${names}${unread.length > 3 ? ', …' : ''})`);
+    }
+    if (input.listingComplete === false) {
+        blobsKnown = false;
+        notes.push('unreferenced blobs were kept: the cache listing changed while it was read, so an index may have been missed');
+    }
+    const blobOnReadable = (e, referenced) => {
+        if (chosen.has(e.id) || !readable.has(e.ref) || e.lastAccessedAt >= cutoff || e.createdAt >= cutoff)
+            return false;
+        const digest = (0,_keys_js__WEBPACK_IMPORTED_MODULE_1__/* .blobDigest */ .ep)(e.key);
+        return digest !== undefined && !referenced(digest);
+    };
+    // 3. Blobs on readable refs that no live or pinned index references, least recently used first.
+    if (above() && blobsKnown) {
+        for (const e of ours.filter((x) => blobOnReadable(x, (d) => referencedLive.has(d) || referencedPinned.has(d))).sort(lru)) {
+            if (!above())
+                break;
+            take(e, 'unreferenced-blob', `no live index on a readable ref references it; last used ${formatAge(now - e.lastAccessedAt)} ago`);
+        }
+    }
+    // 4. Refs this token cannot read, whole: idle time × bytes, largest first; indexes before blobs.
+    if (above()) {
+        const byRef = new Map();
+        for (const e of ours) {
+            if (readable.has(e.ref) || closed.has(e.ref))
+                continue;
+            const list = byRef.get(e.ref) ?? [];
+            list.push(e);
+            byRef.set(e.ref, list);
+        }
+        const idle = [...byRef.entries()]
+            .map(([ref, list]) => ({
+            ref,
+            list,
+            lastUse: list.reduce((m, e) => Math.max(m, e.lastAccessedAt), 0),
+            created: list.reduce((m, e) => Math.max(m, e.createdAt), 0),
+            bytes: list.reduce((m, e) => m + e.size, 0)
+        }))
+            .filter((r) => r.lastUse < idleCutoff && r.created < idleCutoff)
+            .sort((a, b) => (now - b.lastUse) * b.bytes - (now - a.lastUse) * a.bytes || a.ref.localeCompare(b.ref));
+        for (const r of idle) {
+            if (!above())
+                break;
+            const detail = `${r.ref} unused for ${formatAge(now - r.lastUse)}; this run's token cannot read its indexes`;
+            // The whole ref goes: without its indexes its blobs give no cache hits, only bytes.
+            for (const e of r.list.filter((x) => !(0,_keys_js__WEBPACK_IMPORTED_MODULE_1__/* .isBlobKey */ .Bu)(x.key)).sort(oldestFirst))
+                take(e, 'idle-ref', detail);
+            for (const e of r.list.filter((x) => (0,_keys_js__WEBPACK_IMPORTED_MODULE_1__/* .isBlobKey */ .Bu)(x.key)).sort(lru))
+                take(e, 'idle-ref', detail);
+        }
+    }
+    // 5. Last resort: the generations pinned indexes on readable refs still hold. Their blobs are not in flight
+    //    (a written index names them), so only a recent use (within idleMs, or since the job started) keeps them.
+    if (above() && blobsKnown && pinnedHere.length > 0) {
+        const candidates = ours
+            .filter((e) => {
+            if (chosen.has(e.id) || !readable.has(e.ref) || e.lastAccessedAt >= idleCutoff)
+                return false;
+            const digest = (0,_keys_js__WEBPACK_IMPORTED_MODULE_1__/* .blobDigest */ .ep)(e.key);
+            return digest !== undefined && referencedPinned.has(digest) && !referencedLive.has(digest);
+        })
+            .sort(lru);
+        if (candidates.length > 0) {
+            for (const p of [...pinnedHere].sort((a, b) => oldestFirst(a.entry, b.entry))) {
+                take(p.entry, 'superseded-index', `superseded by #${n(p.live)} ${formatAge(now - p.successor.createdAt)} ago; usage is above target`);
+            }
+            for (const e of candidates) {
+                if (!above())
+                    break;
+                take(e, 'unreferenced-blob', `only superseded indexes reference it; last used ${formatAge(now - e.lastAccessedAt)} ago; usage is above target`);
+            }
+        }
+    }
+    const deleteBytes = deletions.reduce((s, d) => s + d.bytes, 0);
+    const keptBytes = usageBytes - deleteBytes;
+    if (keptBytes > targetBytes) {
+        notes.push(`usage stays at ${(0,_budget_js__WEBPACK_IMPORTED_MODULE_0__/* .formatSize */ .Xq)(keptBytes)}, above the target of ${(0,_budget_js__WEBPACK_IMPORTED_MODULE_0__/* .formatSize */ .Xq)(targetBytes)}: the rest is referenced by live indexes, in use within the grace period, or not BuildKit's`);
+    }
+    const byReason = Object.fromEntries(PRUNE_REASONS.map((r) => [r, { entries: 0, bytes: 0 }]));
+    for (const d of deletions) {
+        byReason[d.reason].entries++;
+        byReason[d.reason].bytes += d.bytes;
+    }
+    return {
+        deletions,
+        usageBytes,
+        budgetBytes,
+        targetBytes,
+        deleteBytes,
+        keptBytes,
+        underTarget: keptBytes <= targetBytes,
+        indexes: { live: liveHere.length, pinned: pinnedHere.length, read: liveHere.length + pinnedHere.length - unread.length },
+        protectedBytes,
+        byReason,
+        notes
+    };
+}
+
+
+/***/ }),
+
+/***/ 7055:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   HN: () => (/* binding */ planLines),
+/* harmony export */   RL: () => (/* binding */ describeDeletions),
+/* harmony export */   V6: () => (/* binding */ budgetMarkdown)
+/* harmony export */ });
+/* harmony import */ var _budget_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(580);
+/* harmony import */ var _prune_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3749);
+/** The budget and prune plan in words: log lines and the job summary's Markdown. Pure. */
+
+
+const REASON_WORDS = {
+    'closed-pr': 'closed pull request',
+    'superseded-index': 'superseded index',
+    'unreferenced-blob': 'unreferenced blob',
+    'idle-ref': 'idle ref this token cannot read'
+};
+const cell = (s) => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+const code = (s) => '`' + s.replace(/`/g, "'") + '`';
+/** `12 entries, 3.1 GB: 2 closed pull request (1.0 GB), 10 superseded index (40.0 KB)`. */
+function describeDeletions(deletions) {
+    const total = deletions.reduce((s, d) => s + d.bytes, 0);
+    const parts = _prune_js__WEBPACK_IMPORTED_MODULE_1__/* .PRUNE_REASONS */ .VW.map((r) => {
+        const of = deletions.filter((d) => d.reason === r);
+        return of.length ? `${of.length} ${REASON_WORDS[r]} (${(0,_budget_js__WEBPACK_IMPORTED_MODULE_0__/* .formatSize */ .Xq)(of.reduce((s, d) => s + d.bytes, 0))})` : '';
+    }).filter(Boolean);
+    return `${deletions.length} entr${deletions.length === 1 ? 'y' : 'ies'}, ${(0,_budget_js__WEBPACK_IMPORTED_MODULE_0__/* .formatSize */ .Xq)(total)}${parts.length ? `: ${parts.join(', ')}` : ''}`;
+}
+/** One log line per planned deletion: key, ref, why, bytes. */
+function planLines(plan) {
+    const lines = plan.deletions.map((d) => `${d.key} on ${d.ref}: ${REASON_WORDS[d.reason]}, ${d.detail} (${(0,_budget_js__WEBPACK_IMPORTED_MODULE_0__/* .formatSize */ .Xq)(d.bytes)}, ${d.bytes} B)`);
+    lines.push(`usage ${(0,_budget_js__WEBPACK_IMPORTED_MODULE_0__/* .formatSize */ .Xq)(plan.usageBytes)} → ${(0,_budget_js__WEBPACK_IMPORTED_MODULE_0__/* .formatSize */ .Xq)(plan.keptBytes)}; target ${(0,_budget_js__WEBPACK_IMPORTED_MODULE_0__/* .formatSize */ .Xq)(plan.targetBytes)} of a ${(0,_budget_js__WEBPACK_IMPORTED_MODULE_0__/* .formatSize */ .Xq)(plan.budgetBytes)} budget`);
+    return [...lines, ...plan.notes];
+}
+/** The job summary's budget section: the usage bar, and the prune plan or what was pruned. */
+function budgetMarkdown(args) {
+    const lines = ['### Cache budget', ''];
+    if (args.usageBytes !== undefined)
+        lines.push(`\`${(0,_budget_js__WEBPACK_IMPORTED_MODULE_0__/* .usageBar */ .v7)(args.usageBytes, args.budgetBytes)}\``, '');
+    else
+        lines.push(`Usage unknown; budget ${(0,_budget_js__WEBPACK_IMPORTED_MODULE_0__/* .formatSize */ .Xq)(args.budgetBytes)}.`, '');
+    lines.push(`Budget: ${(0,_budget_js__WEBPACK_IMPORTED_MODULE_0__/* .formatSize */ .Xq)(args.budgetBytes)} from ${args.budgetSource}.`, '');
+    const plan = args.plan;
+    if (plan) {
+        const rows = args.dryRun ? plan.deletions : (args.deleted ?? []);
+        const title = args.dryRun ? 'Prune plan (dry run: nothing was deleted)' : 'Pruned';
+        lines.push(`#### ${title}: ${describeDeletions(rows)}`, '');
+        if (!args.dryRun)
+            lines.push(`\`${(0,_budget_js__WEBPACK_IMPORTED_MODULE_0__/* .usageBar */ .v7)(plan.usageBytes - rows.reduce((s, d) => s + d.bytes, 0), plan.budgetBytes)}\` after pruning`, '');
+        const max = args.maxRows ?? 50;
+        if (rows.length) {
+            lines.push('| Entry | Ref | Why | Size |', '|---|---|---|---:|');
+            for (const d of rows.slice(0, max))
+                lines.push(`| ${code(d.key)} | ${code(d.ref)} | ${cell(`${REASON_WORDS[d.reason]}: ${d.detail}`)} | ${(0,_budget_js__WEBPACK_IMPORTED_MODULE_0__/* .formatSize */ .Xq)(d.bytes)} |`);
+            if (rows.length > max)
+                lines.push(`| … ${rows.length - max} more | | | ${(0,_budget_js__WEBPACK_IMPORTED_MODULE_0__/* .formatSize */ .Xq)(rows.slice(max).reduce((s, d) => s + d.bytes, 0))} |`);
+            lines.push('');
+        }
+        for (const n of plan.notes)
+            lines.push(`- ${n}`);
+        if (plan.notes.length)
+            lines.push('');
+    }
+    return lines.join('\n');
+}
+
+
+/***/ }),
+
+/***/ 296:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Z5: () => (/* binding */ decidePrune),
+/* harmony export */   prune: () => (/* binding */ prune),
+/* harmony export */   readBudget: () => (/* binding */ readBudget)
+/* harmony export */ });
+/* unused harmony exports READ_GRANT_WARNING, WRITE_GRANT_WARNING, modeAfterBudget */
+/* harmony import */ var _budget_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(580);
+/* harmony import */ var _indexes_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7698);
+/* harmony import */ var _prune_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3749);
+/* harmony import */ var _report_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7055);
+
+
+
+
+const silent = { info: () => undefined };
+/** Which grant a failure shows to be missing, if any. */
+function missingGrant(f) {
+    return f.kind === 'forbidden' || f.kind === 'unauthorized';
+}
+const READ_GRANT_WARNING = 'The github-token cannot read the repository\'s GitHub cache (it needs "permissions: actions: read", and "actions: write" to prune): the cache budget is not checked and nothing is pruned. The build is not affected.';
+const WRITE_GRANT_WARNING = 'Pruning needs "permissions: actions: write" for the github-token; nothing was deleted, and GitHub will evict least-recently-used entries once the repository is over its limit. The build is not affected.';
+/** Before the build: the budget (`cache-budget`, else the storage limit, else 10 GB) and current usage. */
+async function readBudget(opts) {
+    const log = opts.log ?? silent;
+    const warnings = [];
+    if (!opts.rest) {
+        const budget = (0,_budget_js__WEBPACK_IMPORTED_MODULE_0__/* .resolveBudget */ .ky)(opts.cacheBudget);
+        return {
+            budget,
+            near: false,
+            aboveTarget: false,
+            decisions: [{ topic: 'budget', outcome: (0,_budget_js__WEBPACK_IMPORTED_MODULE_0__/* .formatSize */ .Xq)(budget.bytes), reason: `${budget.source}; usage unknown: no github-token to read it` }],
+            warnings: budget.warning ? [budget.warning] : []
+        };
+    }
+    const limitGb = opts.cacheBudget === 'auto' ? await opts.rest.storageLimitGb() : undefined;
+    const budget = (0,_budget_js__WEBPACK_IMPORTED_MODULE_0__/* .resolveBudget */ .ky)(opts.cacheBudget, limitGb);
+    if (budget.warning)
+        warnings.push(budget.warning);
+    const usage = await opts.rest.usage();
+    const decisions = [{ topic: 'budget', outcome: (0,_budget_js__WEBPACK_IMPORTED_MODULE_0__/* .formatSize */ .Xq)(budget.bytes), reason: budget.source }];
+    if (!usage.ok) {
+        const grant = missingGrant(usage);
+        if (grant && !opts.warned)
+            warnings.push(READ_GRANT_WARNING);
+        if (!grant)
+            log.info(`Cache usage could not be read (${usage.message}); the budget is not checked this run`);
+        decisions.push({ topic: 'usage', outcome: 'unknown', reason: grant ? 'the github-token lacks actions: read' : `the REST API answered: ${usage.message}` });
+        return { budget, near: false, aboveTarget: false, decisions, warnings, ...(grant ? { missingGrant: 'read' } : {}) };
+    }
+    const near = (0,_budget_js__WEBPACK_IMPORTED_MODULE_0__/* .nearBudget */ .IE)(usage.value.bytes, budget.bytes);
+    const aboveTarget = usage.value.bytes > (opts.targetRatio ?? _budget_js__WEBPACK_IMPORTED_MODULE_0__/* .TARGET_RATIO */ .as) * budget.bytes;
+    const bar = (0,_budget_js__WEBPACK_IMPORTED_MODULE_0__/* .usageBar */ .v7)(usage.value.bytes, budget.bytes);
+    decisions.push({
+        topic: 'usage',
+        outcome: `${(0,_budget_js__WEBPACK_IMPORTED_MODULE_0__/* .formatSize */ .Xq)(usage.value.bytes)} (${(0,_budget_js__WEBPACK_IMPORTED_MODULE_0__/* .percent */ .KN)(usage.value.bytes, budget.bytes)}%)`,
+        reason: `${usage.value.count} entries in the repository's GitHub cache${near ? ', near the budget' : ''} (GitHub refreshes this figure about every 5 minutes)`
+    });
+    log.info(`Cache usage: ${bar}`);
+    return { budget, usageBytes: usage.value.bytes, usageCount: usage.value.count, near, aboveTarget, bar, decisions, warnings };
+}
+/** `cache-mode: auto` after the budget is read: `min` above the high-water mark. */
+function modeAfterBudget(requested, decided, reading) {
+    return modeForBudget(requested, decided, reading.usageBytes, reading.budget.bytes);
+}
+/** `cache-prune`: auto prunes after a successful gha export (and always for `command: prune`). */
+function decidePrune(cachePrune, ctx) {
+    if (ctx.command === 'prune')
+        return { prune: true, decision: { topic: 'prune', outcome: 'yes', reason: 'command is prune' } };
+    if (cachePrune === false)
+        return { prune: false, decision: { topic: 'prune', outcome: 'no', reason: 'cache-prune is false' } };
+    if (!ctx.exported)
+        return { prune: false, decision: { topic: 'prune', outcome: 'no', reason: 'no cache export succeeded in this run' } };
+    if (cachePrune === 'auto' && ctx.backend !== 'gha')
+        return { prune: false, decision: { topic: 'prune', outcome: 'no', reason: `the ${ctx.backend} backend does not use the GitHub cache` } };
+    return { prune: true, decision: { topic: 'prune', outcome: 'yes', reason: cachePrune === true ? 'cache-prune is true' : 'after a successful export to the GitHub cache' } };
+}
+const PR_REF = /^refs\/pull\/(\d+)\/(merge|head)$/;
+async function prune(opts) {
+    const log = opts.log ?? silent;
+    const now = opts.now ?? Date.now;
+    const started = now();
+    const restStart = opts.rest.calls;
+    const indexStart = opts.reader?.calls ?? 0;
+    const out = {
+        dryRun: opts.dryRun, deleted: [], gone: [], notDeleted: [], prunedEntries: 0, prunedBytes: 0,
+        restCalls: 0, indexCalls: 0, planMs: 0, decisions: [], warnings: []
+    };
+    const finish = () => {
+        out.restCalls = opts.rest.calls - restStart;
+        out.indexCalls = (opts.reader?.calls ?? 0) - indexStart;
+        out.prunedEntries = out.deleted.length;
+        out.prunedBytes = out.deleted.reduce((s, d) => s + d.bytes, 0);
+        if (out.usageBytes !== undefined)
+            out.usageAfterBytes = out.usageBytes - out.prunedBytes - out.gone.reduce((s, d) => s + d.bytes, 0);
+        return out;
+    };
+    const listing = await opts.rest.listAll();
+    if (!listing.ok) {
+        const grant = missingGrant(listing);
+        if (grant)
+            out.missingGrant = 'read';
+        if (grant && !opts.warned)
+            out.warnings.push(READ_GRANT_WARNING);
+        else if (!grant)
+            out.warnings.push(`Pruning skipped: the cache listing failed (${listing.message}). The build is not affected.`);
+        out.decisions.push({ topic: 'prune', outcome: 'skipped', reason: grant ? 'the github-token lacks actions: read' : `listing failed: ${listing.message}` });
+        return finish();
+    }
+    log.info(`Listed ${listing.value.entries.length} cache entries in ${listing.value.pages} page${listing.value.pages === 1 ? '' : 's'}`);
+    const closed = new Set(opts.closedPrRefs ?? []);
+    if (opts.discoverClosedPrs) {
+        const open = await opts.rest.openPullRequests();
+        if (open.ok) {
+            const openSet = new Set(open.value);
+            for (const e of listing.value.entries) {
+                const m = PR_REF.exec(e.ref);
+                if (m && !openSet.has(Number(m[1])))
+                    closed.add(e.ref);
+            }
+        }
+        else
+            log.info(`Open pull requests could not be listed (${open.message}); closed pull requests' caches are judged by age only`);
+    }
+    let entries = listing.value.entries;
+    let liveIndexes = new Map();
+    if (opts.reader) {
+        const read = await (0,_indexes_js__WEBPACK_IMPORTED_MODULE_1__/* .readLiveIndexes */ .f)(opts.reader, entries, { readableRefs: opts.readableRefs, closedPrRefs: [...closed], now: now(), pinMs: opts.pinMs });
+        entries = read.entries;
+        liveIndexes = read.liveIndexes;
+        if (read.vanished.length)
+            log.info(`${read.vanished.length} index entr${read.vanished.length === 1 ? 'y' : 'ies'} vanished between the listing and the read`);
+        for (const f of read.failed)
+            log.info(`Index ${f.entry.key} on ${f.entry.ref} could not be read: ${f.message}`);
+        for (const u of read.unrecognized)
+            log.info(`Index ${u.key} has an unexpected shape; every digest in it is kept`);
+    }
+    const plan = (0,_prune_js__WEBPACK_IMPORTED_MODULE_2__/* .planPrune */ .wM)({
+        entries, liveIndexes, readableRefs: opts.readableRefs, closedPrRefs: [...closed], budgetBytes: opts.budgetBytes,
+        targetRatio: opts.targetRatio, now: now(), jobStart: opts.jobStart, graceMs: opts.graceMs, pinMs: opts.pinMs, idleMs: opts.idleMs,
+        listingComplete: listing.value.complete
+    });
+    out.plan = plan;
+    out.usageBytes = plan.usageBytes;
+    out.planMs = now() - started;
+    if (opts.dryRun) {
+        for (const line of (0,_report_js__WEBPACK_IMPORTED_MODULE_3__/* .planLines */ .HN)(plan))
+            log.info(line);
+        out.decisions.push({ topic: 'prune', outcome: 'dry run', reason: `would delete ${(0,_report_js__WEBPACK_IMPORTED_MODULE_3__/* .describeDeletions */ .RL)(plan.deletions)}; nothing was deleted` });
+        return finish();
+    }
+    const max = opts.maxDeletes ?? Number.POSITIVE_INFINITY;
+    let stop;
+    let errors = 0;
+    for (const d of plan.deletions) {
+        if (stop !== undefined || out.deleted.length + out.gone.length >= max) {
+            out.notDeleted.push(d);
+            continue;
+        }
+        const r = await opts.rest.deleteById(d.id);
+        if (r.ok) {
+            (r.value === 'gone' ? out.gone : out.deleted).push(d);
+            errors = 0;
+            log.debug?.(`deleted ${d.key} on ${d.ref} (${d.reason}, ${(0,_budget_js__WEBPACK_IMPORTED_MODULE_0__/* .formatSize */ .Xq)(d.bytes)})`);
+            continue;
+        }
+        out.notDeleted.push(d);
+        if (missingGrant(r)) {
+            out.missingGrant = 'write';
+            if (!opts.warned)
+                out.warnings.push(WRITE_GRANT_WARNING);
+            stop = 'the github-token lacks actions: write';
+        }
+        else if (r.kind === 'rate-limited') {
+            out.warnings.push(`Pruning stopped at GitHub's REST rate limit after ${out.deleted.length} deletions; the rest waits for the next run.`);
+            stop = 'REST rate limit';
+        }
+        else if (++errors >= 3) {
+            out.warnings.push(`Pruning stopped after repeated failures (${r.message}); the rest waits for the next run.`);
+            stop = r.message;
+        }
+    }
+    const deferred = out.notDeleted.length;
+    out.decisions.push({
+        topic: 'prune',
+        outcome: `${out.deleted.length} deleted`,
+        reason: `${(0,_report_js__WEBPACK_IMPORTED_MODULE_3__/* .describeDeletions */ .RL)(out.deleted)}${out.gone.length ? `; ${out.gone.length} already gone` : ''}${deferred ? `; ${deferred} not deleted${stop ? ` (${stop})` : ' (maxDeletes)'}` : ''}${plan.notes.length ? `; ${plan.notes.join('; ')}` : ''}`
+    });
+    return finish();
+}
+
+
+/***/ }),
+
 /***/ 6614:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -32470,7 +33354,7 @@ const DEFAULT_BUILD_OWNER = '1000:1000';
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3838);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3989);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3462);
 /* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6661);
 /* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2462);
 /** Entry of the bundle, for both phases: the runner calls it as main, then again as post. */
@@ -32479,20 +33363,20 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 
 
 async function run() {
-    const isPost = _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getState */ .Gu(_state_js__WEBPACK_IMPORTED_MODULE_3__/* .State */ .U.IsPost) === 'true';
+    const isPost = _actions_core__WEBPACK_IMPORTED_MODULE_0__.getState(_state_js__WEBPACK_IMPORTED_MODULE_3__/* .State */ .U.IsPost) === 'true';
     try {
         if (isPost)
             await (0,_post_js__WEBPACK_IMPORTED_MODULE_2__/* .post */ .b)();
         else {
-            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .saveState */ .LZ(_state_js__WEBPACK_IMPORTED_MODULE_3__/* .State */ .U.IsPost, 'true');
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__.saveState(_state_js__WEBPACK_IMPORTED_MODULE_3__/* .State */ .U.IsPost, 'true');
             await (0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .main */ .i)();
         }
     }
     catch (error) {
         // One line for the author; the stack only in debug logs.
         const e = error instanceof Error ? error : new Error(String(error));
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(e.stack ?? e.message);
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1(e.message);
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__.debug(e.stack ?? e.message);
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__.setFailed(e.message);
     }
 }
 await run();
@@ -32502,7 +33386,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3989:
+/***/ 3462:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -33719,7 +34603,7 @@ function extractTar(file_1, dest_1) {
         // Create dest
         dest = yield _createExtractFolder(dest);
         // Determine whether GNU tar
-        lib_core/* debug */.Yz('Checking tar --version');
+        lib_core.debug('Checking tar --version');
         let versionOutput = '';
         yield (0,lib_exec/* exec */.m)('tar --version', [], {
             ignoreReturnCode: true,
@@ -33729,7 +34613,7 @@ function extractTar(file_1, dest_1) {
                 stderr: (data) => (versionOutput += data.toString())
             }
         });
-        lib_core/* debug */.Yz(versionOutput.trim());
+        lib_core.debug(versionOutput.trim());
         const isGnuTar = versionOutput.toUpperCase().includes('GNU TAR');
         // Initialize args
         let args;
@@ -33739,7 +34623,7 @@ function extractTar(file_1, dest_1) {
         else {
             args = [flags];
         }
-        if (lib_core/* isDebug */._o() && !flags.includes('v')) {
+        if (lib_core.isDebug() && !flags.includes('v')) {
             args.push('-v');
         }
         let destArg = dest;
@@ -33886,8 +34770,8 @@ function cacheDir(sourceDir, tool, version, arch) {
     return tool_cache_awaiter(this, void 0, void 0, function* () {
         version = node_modules_semver.clean(version) || version;
         arch = arch || external_os_.arch();
-        lib_core/* debug */.Yz(`Caching tool ${tool} ${version} ${arch}`);
-        lib_core/* debug */.Yz(`source dir: ${sourceDir}`);
+        lib_core.debug(`Caching tool ${tool} ${version} ${arch}`);
+        lib_core.debug(`source dir: ${sourceDir}`);
         if (!external_fs_.statSync(sourceDir).isDirectory()) {
             throw new Error('sourceDir is not a directory');
         }
@@ -33918,8 +34802,8 @@ function cacheFile(sourceFile, targetFile, tool, version, arch) {
     return tool_cache_awaiter(this, void 0, void 0, function* () {
         version = node_modules_semver.clean(version) || version;
         arch = arch || external_os_.arch();
-        lib_core/* debug */.Yz(`Caching tool ${tool} ${version} ${arch}`);
-        lib_core/* debug */.Yz(`source file: ${sourceFile}`);
+        lib_core.debug(`Caching tool ${tool} ${version} ${arch}`);
+        lib_core.debug(`source file: ${sourceFile}`);
         if (!external_fs_.statSync(sourceFile).isFile()) {
             throw new Error('sourceFile is not a file');
         }
@@ -33928,7 +34812,7 @@ function cacheFile(sourceFile, targetFile, tool, version, arch) {
         // copy instead of move. move can fail on Windows due to
         // anti-virus software having an open handle on a file.
         const destPath = external_path_.join(destFolder, targetFile);
-        lib_core/* debug */.Yz(`destination file ${destPath}`);
+        lib_core.debug(`destination file ${destPath}`);
         yield lib_io.cp(sourceFile, destPath);
         // write .complete
         _completeToolPath(tool, version, arch);
@@ -33961,13 +34845,13 @@ function find(toolName, versionSpec, arch) {
     if (versionSpec) {
         versionSpec = node_modules_semver.clean(versionSpec) || '';
         const cachePath = external_path_.join(_getCacheDirectory(), toolName, versionSpec, arch);
-        lib_core/* debug */.Yz(`checking cache: ${cachePath}`);
+        lib_core.debug(`checking cache: ${cachePath}`);
         if (external_fs_.existsSync(cachePath) && external_fs_.existsSync(`${cachePath}.complete`)) {
-            lib_core/* debug */.Yz(`Found tool in cache ${toolName} ${versionSpec} ${arch}`);
+            lib_core.debug(`Found tool in cache ${toolName} ${versionSpec} ${arch}`);
             toolPath = cachePath;
         }
         else {
-            lib_core/* debug */.Yz('not found');
+            lib_core.debug('not found');
         }
     }
     return toolPath;
@@ -34051,7 +34935,7 @@ function _createExtractFolder(dest) {
 function _createToolPath(tool, version, arch) {
     return tool_cache_awaiter(this, void 0, void 0, function* () {
         const folderPath = external_path_.join(_getCacheDirectory(), tool, node_modules_semver.clean(version) || version, arch || '');
-        lib_core/* debug */.Yz(`destination ${folderPath}`);
+        lib_core.debug(`destination ${folderPath}`);
         const markerPath = `${folderPath}.complete`;
         yield lib_io/* rmRF */.Yz(folderPath);
         yield lib_io/* rmRF */.Yz(markerPath);
@@ -34063,7 +34947,7 @@ function _completeToolPath(tool, version, arch) {
     const folderPath = external_path_.join(_getCacheDirectory(), tool, node_modules_semver.clean(version) || version, arch || '');
     const markerPath = `${folderPath}.complete`;
     external_fs_.writeFileSync(markerPath, '');
-    lib_core/* debug */.Yz('finished caching tool');
+    lib_core.debug('finished caching tool');
 }
 /**
  * Check if version string is explicit
@@ -34072,9 +34956,9 @@ function _completeToolPath(tool, version, arch) {
  */
 function isExplicitVersion(versionSpec) {
     const c = node_modules_semver.clean(versionSpec) || '';
-    lib_core/* debug */.Yz(`isExplicit: ${c}`);
+    lib_core.debug(`isExplicit: ${c}`);
     const valid = node_modules_semver.valid(c) != null;
-    lib_core/* debug */.Yz(`explicit? ${valid}`);
+    lib_core.debug(`explicit? ${valid}`);
     return valid;
 }
 /**
@@ -34085,7 +34969,7 @@ function isExplicitVersion(versionSpec) {
  */
 function evaluateVersions(versions, versionSpec) {
     let version = '';
-    lib_core/* debug */.Yz(`evaluating ${versions.length} versions`);
+    lib_core.debug(`evaluating ${versions.length} versions`);
     versions = versions.sort((a, b) => {
         if (node_modules_semver.gt(a, b)) {
             return 1;
@@ -34101,10 +34985,10 @@ function evaluateVersions(versions, versionSpec) {
         }
     }
     if (version) {
-        lib_core/* debug */.Yz(`matched: ${version}`);
+        lib_core.debug(`matched: ${version}`);
     }
     else {
-        lib_core/* debug */.Yz('match not found');
+        lib_core.debug('match not found');
     }
     return version;
 }
@@ -34405,14 +35289,14 @@ async function installTools(inputs, rt, env, tempDir) {
         apiBase,
         token,
         tempDir,
-        retry: { attempts: 4, backoffMs: 1000, onRetry: (n, e) => lib_core/* info */.pq(`download attempt ${n} failed (${e.message}); trying again`) }
+        retry: { attempts: 4, backoffMs: 1000, onRetry: (n, e) => lib_core.info(`download attempt ${n} failed (${e.message}); trying again`) }
     });
     const envd = inputs.envdVersion === 'system' ? await systemEnvd() : await installer.envd(inputs.envdVersion);
-    lib_core/* info */.pq(`envd ${envd.tag}: ${envd.fromCache ? 'from the tool cache' : 'downloaded, checksum verified, cached'} (${envd.dir})`);
+    lib_core.info(`envd ${envd.tag}: ${envd.fromCache ? 'from the tool cache' : 'downloaded, checksum verified, cached'} (${envd.dir})`);
     const buildkit = inputs.buildkitVersion === 'system'
         ? await systemBuildkit(async () => (0,builder_args/* parseBuildkitVersion */.MT)((await shell_exec/* Exec */.W.run('buildkitd', ['--version'], { env })).stdout))
         : await installer.buildkit(inputs.buildkitVersion);
-    lib_core/* info */.pq(`BuildKit ${buildkit.tag}: ${buildkit.fromCache ? 'from the tool cache' : 'downloaded, checksum verified, cached'} (${buildkit.dir})`);
+    lib_core.info(`BuildKit ${buildkit.tag}: ${buildkit.fromCache ? 'from the tool cache' : 'downloaded, checksum verified, cached'} (${buildkit.dir})`);
     return { envd, buildkit };
 }
 
@@ -34451,8 +35335,8 @@ function workDir(env) {
 }
 async function build(planned, inputs, rt, env) {
     const dir = workDir(env);
-    lib_core/* saveState */.LZ(state/* State */.U.WorkDir, dir);
-    const tools = await lib_core/* group */.Os('Install envd and BuildKit', () => installTools(inputs, rt, env, dir));
+    lib_core.saveState(state/* State */.U.WorkDir, dir);
+    const tools = await lib_core.group('Install envd and BuildKit', () => installTools(inputs, rt, env, dir));
     const toolEnv = (0,envd_envd/* envdEnv */.bQ)(env, [tools.envd.dir, tools.buildkit.dir]);
     const readyTimeoutMs = Number(env[READY_TIMEOUT_ENV] || 60) * 1000;
     // cache: local — restore the directory and serve it, so BuildKit imports it as a registry cache.
@@ -34464,17 +35348,17 @@ async function build(planned, inputs, rt, env) {
         const local = plan.local;
         // Loaded only for cache: local: @actions/cache and the Azure SDK are most of the bundle's start-up time.
         const { restoreLocal, serveLocal } = await Promise.all(/* import() */[__nccwpck_require__.e(691), __nccwpck_require__.e(704)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8704));
-        await lib_core/* group */.Os('Restore the local cache', async () => {
+        await lib_core.group('Restore the local cache', async () => {
             restoredKey = await restoreLocal(local);
             server = await serveLocal(local);
             if (server)
-                lib_core/* info */.pq(`Serving ${local.dir} read-only at http://${server.host} for the import`);
+                lib_core.info(`Serving ${local.dir} read-only at http://${server.host} for the import`);
         });
         if (server) {
             plan = { ...plan, import: localRegistryImport(server.host) };
             configInline = `${configInline}\n[registry."${server.host}"]\n  http = true\n`.trim();
             if (inputs.builder.kind === 'docker-container')
-                lib_core/* warning */.$e('cache: local with builder: docker-container: the container cannot reach the cache served on the runner\'s 127.0.0.1, so the import will miss. Use builder: auto');
+                lib_core.warning('cache: local with builder: docker-container: the container cannot reach the cache served on the runner\'s 127.0.0.1, so the import will miss. Use builder: auto');
         }
     }
     try {
@@ -34486,17 +35370,17 @@ async function build(planned, inputs, rt, env) {
 }
 async function buildWith(plan, inputs, rt, env, dir, tools, toolEnv, readyTimeoutMs, configInline, restoredKey) {
     const envd = new envd_envd/* Envd */.sL(external_node_path_.join(tools.envd.dir, 'envd'), toolEnv);
-    lib_core/* saveState */.LZ(state/* State */.U.EnvdBinary, envd.binary);
-    lib_core/* saveState */.LZ(state/* State */.U.EnvdPath, toolEnv.PATH);
+    lib_core.saveState(state/* State */.U.EnvdBinary, envd.binary);
+    lib_core.saveState(state/* State */.U.EnvdPath, toolEnv.PATH);
     const envdVersion = tools.envd.tag === 'system' ? await envd.version() : tools.envd.tag;
     const keyFile = external_node_path_.join(dir, 'envd-public-key.pub');
     external_node_fs_.writeFileSync(keyFile, ssh_key/* STABLE_PUBLIC_KEY */.K);
     const context = `envd-cache-action-${rt.runId || 'local'}-${(0,external_node_crypto_.randomBytes)(3).toString('hex')}`;
     const createContext = async (h) => {
         await envd.createContext(context, h.envdBuilder, h.envdAddress);
-        lib_core/* saveState */.LZ(state/* State */.U.Context, context);
+        lib_core.saveState(state/* State */.U.Context, context);
     };
-    const builder = await lib_core/* group */.Os('Start the builder', async () => {
+    const builder = await lib_core.group('Start the builder', async () => {
         const b = inputs.builder;
         let h;
         if (b.kind === 'address') {
@@ -34509,33 +35393,33 @@ async function buildWith(plan, inputs, rt, env, dir, tools, toolEnv, readyTimeou
                 h = (0,builder_builder/* spawnBuildkitd */.yW)(common);
                 h.version = tools.buildkit.tag;
                 // Recorded before the wait, so that post stops it whatever happens next.
-                lib_core/* saveState */.LZ(state/* State */.U.Builder, JSON.stringify(h));
+                lib_core.saveState(state/* State */.U.Builder, JSON.stringify(h));
                 // The context needs only the address: create it while buildkitd comes up.
                 await Promise.all([(0,builder_builder/* awaitBuildkitd */.PC)(h, common), createContext(h)]);
             }
             else {
                 h = await (0,builder_builder/* startContainer */.YI)({ ...common, image: `moby/buildkit:${tools.buildkit.tag}`, name: `envd-cache-${(0,external_node_crypto_.randomBytes)(4).toString('hex')}` });
                 h.version = tools.buildkit.tag;
-                lib_core/* saveState */.LZ(state/* State */.U.Builder, JSON.stringify(h));
+                lib_core.saveState(state/* State */.U.Builder, JSON.stringify(h));
                 await createContext(h);
             }
         }
-        lib_core/* info */.pq(`${h.kind === 'address' ? 'Using' : 'Started'} buildkitd ${h.version ?? '(version unknown)'} at ${h.buildctlAddr}`);
+        lib_core.info(`${h.kind === 'address' ? 'Using' : 'Started'} buildkitd ${h.version ?? '(version unknown)'} at ${h.buildctlAddr}`);
         return h;
     });
     const usesGha = plan.export?.type === 'gha' || plan.import?.type === 'gha';
     if (usesGha && builder.version && !versionAtLeast(builder.version, 0, 20))
         throw new Error(`cache: gha needs BuildKit v0.20.0 or later (cache API v2), and the builder at ${builder.buildctlAddr} runs ${builder.version}; github.com shut the v1 API down on 2025-04-15`);
     if (usesGha && !builder.version)
-        lib_core/* warning */.$e(`The version of the buildkitd at ${builder.buildctlAddr} is unknown; gha cache needs v0.20.0 or later`);
-    lib_core/* info */.pq(`envd ${envdVersion}: context ${context} → ${builder.envdBuilder}://${builder.envdAddress}`);
+        lib_core.warning(`The version of the buildkitd at ${builder.buildctlAddr} is unknown; gha cache needs v0.20.0 or later`);
+    lib_core.info(`envd ${envdVersion}: context ${context} → ${builder.envdBuilder}://${builder.envdAddress}`);
     const cwd = env.GITHUB_WORKSPACE || process.cwd();
     const started = Date.now();
     let attempt = await runOnce(envd, plan, keyFile, cwd, true);
     let retried;
     if (attempt.failure?.known?.id === 'evicted-blob' && plan.import) {
         retried = attempt.failure.line;
-        lib_core/* warning */.$e(`The build failed on a cached layer that is gone (${attempt.failure.line}). Retrying once without --import-cache; the export still refreshes the cache.`, { title: 'Evicted cache layer: retrying without the import' });
+        lib_core.warning(`The build failed on a cached layer that is gone (${attempt.failure.line}). Retrying once without --import-cache; the export still refreshes the cache.`, { title: 'Evicted cache layer: retrying without the import' });
         attempt = await runOnce(envd, plan, keyFile, cwd, false);
     }
     const report = {
@@ -34549,30 +35433,30 @@ async function buildWith(plan, inputs, rt, env, dir, tools, toolEnv, readyTimeou
         failure: attempt.failure
     };
     for (const i of attempt.figures.imports.filter((x) => x.error))
-        lib_core/* warning */.$e(`${i.name} failed: ${i.error}. The build went on without that cache.`);
+        lib_core.warning(`${i.name} failed: ${i.error}. The build went on without that cache.`);
     for (const e of attempt.figures.exports.filter((x) => x.error))
-        lib_core/* warning */.$e(`${e.name} failed: ${e.error}`);
+        lib_core.warning(`${e.name} failed: ${e.error}`);
     if (attempt.failure) {
-        lib_core/* saveState */.LZ(state/* State */.U.BuildFailed, 'true');
+        lib_core.saveState(state/* State */.U.BuildFailed, 'true');
         const known = attempt.failure.known;
-        lib_core/* error */.z3(known ? `${attempt.failure.line}\n${known.advice}` : attempt.failure.line, { title: known ? `envd build failed: ${known.title}` : 'envd build failed' });
+        lib_core.error(known ? `${attempt.failure.line}\n${known.advice}` : attempt.failure.line, { title: known ? `envd build failed: ${known.title}` : 'envd build failed' });
         throw new BuildFailure(report, `envd build failed: ${attempt.failure.line}`);
     }
     if (plan.local && plan.export) {
         const save = { ...plan.local, restoredKey };
-        lib_core/* saveState */.LZ(state/* State */.U.LocalSave, JSON.stringify(save));
+        lib_core.saveState(state/* State */.U.LocalSave, JSON.stringify(save));
     }
     return report;
 }
 async function runOnce(envd, plan, keyFile, cwd, withImport) {
     const call = (0,args/* envdBuildCall */.Az)(plan, keyFile, { withImport });
     const progress = new Progress();
-    const result = await lib_core/* group */.Os(`envd build${withImport ? '' : ' (without --import-cache)'}`, async () => {
-        lib_core/* info */.pq((0,args/* showArgs */.lS)('envd', call.shown));
+    const result = await lib_core.group(`envd build${withImport ? '' : ' (without --import-cache)'}`, async () => {
+        lib_core.info((0,args/* showArgs */.lS)('envd', call.shown));
         return envd.build(call.args, cwd, (line) => {
             progress.push(line);
-            lib_core/* info */.pq(line);
-        }, (line) => lib_core/* info */.pq(line));
+            lib_core.info(line);
+        }, (line) => lib_core.info(line));
     });
     const figures = progress.figures();
     if (result.code === 0)
@@ -34581,6 +35465,85 @@ async function runOnce(envd, plan, keyFile, cwd, withImport) {
     return { figures, failure: { line, known: classify(line) ?? classify(result.stdout + result.stderr) } };
 }
 
+;// CONCATENATED MODULE: ./src/build/budget.ts
+/**
+ * The 10 GB budget around a run: usage read before planning (it can lower cache-mode: auto to min), a prune
+ * before the build when usage is above the target, and one after a successful export to the GitHub cache.
+ * Also `command: prune`. The REST client and index reader are loaded only when used.
+ */
+
+/** Backends whose entries live in the repository's GitHub cache. */
+const usesGithubCache = (inputs) => inputs.cache === 'gha' || inputs.cache === 'local';
+async function restFor(inputs, rt) {
+    // Outside a GitHub Actions run there is no repository cache to read, and no token worth sending.
+    if (!rt.actions || !inputs.githubToken || !rt.repository.includes('/'))
+        return undefined;
+    const { createCacheRest } = await Promise.all(/* import() */[__nccwpck_require__.e(392), __nccwpck_require__.e(243)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9243));
+    // Budget reading must not hold a build up for long when the API is unreachable: two quick retries.
+    return createCacheRest({ token: inputs.githubToken, apiUrl: rt.apiUrl, repository: rt.repository, retries: 2, retryBaseMs: 300 });
+}
+async function readerFor(rt) {
+    const cs = rt.cacheService;
+    if (!cs.token || !cs.resultsUrl || !cs.v2 || rt.ghes)
+        return undefined;
+    const { createIndexReader } = await Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 7698));
+    return createIndexReader({ token: cs.token, resultsUrl: cs.resultsUrl });
+}
+async function readBudgetFor(inputs, rt) {
+    const state = { prunes: [], warned: false };
+    if (!usesGithubCache(inputs) && inputs.command === 'build')
+        return state;
+    const { readBudget } = await Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 296));
+    state.reading = await readBudget({ rest: await restFor(inputs, rt), cacheBudget: inputs.cacheBudget, log: lib_core });
+    state.warned = state.reading.missingGrant !== undefined;
+    return state;
+}
+function budgetFacts(state) {
+    return state.reading && { usageBytes: state.reading.usageBytes, budgetBytes: state.reading.budget.bytes };
+}
+/** Prunes once: before the build (`before`), after it, or for command: prune. Records the outcome. */
+async function pruneNow(state, inputs, rt, plan, when) {
+    if (!state.reading)
+        return undefined;
+    const rest = await restFor(inputs, rt);
+    if (!rest)
+        return undefined;
+    const { prune } = await Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 296));
+    const reader = await readerFor(rt);
+    const pr = rt.pullRequest;
+    const closingPr = rt.event === 'pull_request' && pr && when === 'command' ? [`refs/pull/${pr.number}/merge`] : [];
+    const outcome = await lib_core.group(when === 'command' ? 'Prune the GitHub cache' : `Prune the GitHub cache (${when} the build)`, () => prune({
+        rest,
+        reader,
+        readableRefs: plan.access?.readable ?? (rt.cacheService.decoded?.refs.filter((r) => r.read).map((r) => r.ref) ?? []),
+        closedPrRefs: closingPr,
+        discoverClosedPrs: when === 'command' && rt.event !== 'pull_request',
+        budgetBytes: state.reading.budget.bytes,
+        jobStart: when === 'before' ? Date.now() : Math.floor(performance.timeOrigin),
+        dryRun: inputs.dryRun,
+        // Deletes are spaced a second apart; a build step does not wait on more than this many.
+        maxDeletes: when === 'command' ? undefined : 100,
+        warned: state.warned,
+        log: lib_core
+    }));
+    state.warned ||= outcome.missingGrant !== undefined;
+    state.prunes.push(outcome);
+    return outcome;
+}
+function budgetFigures(state) {
+    if (!state.reading)
+        return undefined;
+    const last = state.prunes[state.prunes.length - 1];
+    return {
+        usageBytes: last?.usageAfterBytes ?? state.reading.usageBytes,
+        budgetBytes: state.reading.budget.bytes,
+        prunedEntries: state.prunes.reduce((n, p) => n + p.prunedEntries, 0),
+        prunedBytes: state.prunes.reduce((n, p) => n + p.prunedBytes, 0)
+    };
+}
+
+// EXTERNAL MODULE: ./src/budget/budget.ts
+var budget_budget = __nccwpck_require__(580);
 ;// CONCATENATED MODULE: ./src/plan/access.ts
 /** Backends whose entries live in the GitHub cache, where the runner's token and cache mode rule. */
 const GITHUB_CACHE = ['gha'];
@@ -34750,9 +35713,10 @@ function autoScope(parts) {
 
 
 
+
 const FLAG = { export: '--export-cache', import: '--import-cache' };
 /** `nowSeconds` is the clock for the token's expiry; tests pass it in. */
-function planner_plan(inputs, rt, nowSeconds = Math.floor(Date.now() / 1000)) {
+function planner_plan(inputs, rt, nowSeconds = Math.floor(Date.now() / 1000), budget) {
     const from = `${inputs.from.file}:${inputs.from.func}`;
     const scope = inputs.cacheScope ??
         autoScope({ workflow: rt.workflow, job: rt.job, matrix: inputs.matrix, platform: inputs.platform, path: inputs.path, from });
@@ -34785,8 +35749,10 @@ function planner_plan(inputs, rt, nowSeconds = Math.floor(Date.now() / 1000)) {
     }
     else {
         const { mode, decision } = decideMode(inputs.cacheMode, rt);
-        p.mode = mode;
-        p.decisions.push(decision);
+        // The budget only concerns entries in the GitHub cache (gha, and local through @actions/cache).
+        const lowered = budget && (backend === 'gha' || backend === 'local') ? (0,budget_budget/* modeForBudget */.cZ)(inputs.cacheMode, mode, budget.usageBytes, budget.budgetBytes) : { mode };
+        p.mode = lowered.mode;
+        p.decisions.push(lowered.decision ?? decision);
     }
     const ctx = { inputs, rt, scope, mode: p.mode };
     const access = decideAccess(backend, inputs.cacheWrite, rt, nowSeconds);
@@ -35080,6 +36046,8 @@ async function resolveImportEntry(plan, env) {
     return chooseImportEntry(plan, probes.map((p) => p.exists), why);
 }
 
+// EXTERNAL MODULE: ./src/budget/run.ts
+var run = __nccwpck_require__(296);
 ;// CONCATENATED MODULE: ./src/report/plan-json.ts
 /** The plan as JSON for the `plan` output and the log: flags redacted, secrets never included. */
 
@@ -35118,7 +36086,10 @@ function outputs(plan, build, budget) {
     };
 }
 
+// EXTERNAL MODULE: ./src/budget/report.ts
+var report = __nccwpck_require__(7055);
 ;// CONCATENATED MODULE: ./src/report/summary.ts
+
 
 const TITLE = 'envd cache action';
 const code = (s) => '`' + s.replace(/`/g, "'") + '`';
@@ -35132,7 +36103,7 @@ function buildState(plan, build) {
         return 'failed before the build';
     return build.failure ? 'build failed' : 'built';
 }
-function planSummary(plan, build) {
+function planSummary(plan, build, budget) {
     const lines = [];
     lines.push(`## ${TITLE}: ${buildState(plan, build)}`, '');
     lines.push('| | |', '|---|---|');
@@ -35174,8 +36145,19 @@ function planSummary(plan, build) {
             lines.push(`- ${w}`);
         lines.push('');
     }
+    if (budget?.reading) {
+        const last = budget.prunes[budget.prunes.length - 1];
+        lines.push((0,report/* budgetMarkdown */.V6)({
+            usageBytes: budget.reading.usageBytes,
+            budgetBytes: budget.reading.budget.bytes,
+            budgetSource: budget.reading.budget.source,
+            plan: last?.plan,
+            deleted: last && !last.dryRun ? budget.prunes.flatMap((p) => p.deleted) : undefined,
+            dryRun: last?.dryRun
+        }));
+    }
     if (plan.dryRun && !plan.problems.length)
-        lines.push('Dry run: the inputs were validated and the plan made; nothing was installed, started or built.', '');
+        lines.push('Dry run: the inputs were validated and the plan made; nothing was installed, started, built or deleted.', '');
     return lines.join('\n');
 }
 function inputProblemsSummary(messages) {
@@ -35360,6 +36342,8 @@ function preflight(inputs, cwd) {
 
 
 
+
+
 /** Secrets the environment may hold; registered before the first log line. */
 const SECRET_ENV = ['ACTIONS_RUNTIME_TOKEN', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_ACCESS_KEY_ID'];
 async function main(env = process.env) {
@@ -35367,48 +36351,72 @@ async function main(env = process.env) {
     const mask = (value) => {
         if (value && !masked.has(value)) {
             masked.add(value);
-            lib_core/* setSecret */.Pq(value);
+            lib_core.setSecret(value);
         }
     };
     for (const name of SECRET_ENV)
         mask(env[name]);
-    mask(lib_core/* getInput */.V4(Input.GithubToken));
-    const parsed = parseInputs((name) => lib_core/* getInput */.V4(name));
+    mask(lib_core.getInput(Input.GithubToken));
+    const parsed = parseInputs((name) => lib_core.getInput(name));
     const cwd = env.GITHUB_WORKSPACE || process.cwd();
     const problems = parsed.inputs ? preflight(parsed.inputs, cwd) : parsed.problems;
     if (!parsed.inputs || problems.length) {
         const messages = problems.map(formatProblem);
         for (const m of messages)
-            lib_core/* error */.z3(m, { title: 'envd cache action: invalid input' });
+            lib_core.error(m, { title: 'envd cache action: invalid input' });
         await writeSummary(inputProblemsSummary(messages));
-        lib_core/* setFailed */.C1(`${messages.length} invalid input${messages.length > 1 ? 's' : ''}; nothing was started (see the errors above)`);
+        lib_core.setFailed(`${messages.length} invalid input${messages.length > 1 ? 's' : ''}; nothing was started (see the errors above)`);
         return;
     }
     const inputs = parsed.inputs;
     const eventPath = env.GITHUB_EVENT_PATH;
     const payload = eventPath && external_node_fs_.existsSync(eventPath) ? external_node_fs_.readFileSync(eventPath, 'utf8') : undefined;
     const rt = readRuntime(env, payload);
-    const planned = planner_plan(inputs, rt);
+    const budget = await readBudgetFor(inputs, rt);
+    const planned = planner_plan(inputs, rt, undefined, budgetFacts(budget));
     for (const s of planned.secrets)
         mask(s);
     const plan = await resolveImportEntry(planned, env);
-    await lib_core/* group */.Os('Plan', async () => {
+    if (budget.reading) {
+        plan.decisions.push(...budget.reading.decisions);
+        plan.warnings.push(...budget.reading.warnings);
+    }
+    await lib_core.group('Plan', async () => {
         for (const d of plan.decisions)
-            lib_core/* info */.pq(`${d.topic} ${d.outcome}: ${d.reason}`);
+            lib_core.info(`${d.topic} ${d.outcome}: ${d.reason}`);
     });
     for (const w of plan.warnings)
-        lib_core/* warning */.$e(w);
-    if (plan.problems.length || plan.dryRun) {
+        lib_core.warning(w);
+    const finish = async (p, result) => {
+        for (const w of budget.prunes.flatMap((o) => o.warnings))
+            lib_core.warning(w);
+        for (const [name, value] of Object.entries(outputs(p, result && figuresOf(result), budgetFigures(budget))))
+            lib_core.setOutput(name, value);
+        await writeSummary(planSummary(p, result, budget));
+    };
+    if (plan.problems.length) {
         for (const p of plan.problems)
-            lib_core/* error */.z3(p, { title: 'envd cache action' });
-        report(plan);
-        await writeSummary(planSummary(plan));
-        if (plan.problems.length)
-            lib_core/* setFailed */.C1(`${plan.problems.length} problem${plan.problems.length > 1 ? 's' : ''} found before the build; nothing was started (see the errors above)`);
-        else
-            lib_core/* info */.pq('Dry run: the inputs were validated and the plan made; nothing was installed, started or built.');
+            lib_core.error(p, { title: 'envd cache action' });
+        await finish(plan);
+        lib_core.setFailed(`${plan.problems.length} problem${plan.problems.length > 1 ? 's' : ''} found before the build; nothing was started (see the errors above)`);
         return;
     }
+    if (inputs.command === 'prune') {
+        await pruneNow(budget, inputs, rt, plan, 'command');
+        await finish(plan);
+        return;
+    }
+    if (plan.dryRun) {
+        // A dry run shows what pruning after this build would delete, and deletes nothing.
+        if (budget.reading && (0,run/* decidePrune */.Z5)(inputs.cachePrune, { command: 'build', backend: inputs.cache, exported: !!plan.export }).prune)
+            await pruneNow(budget, inputs, rt, plan, 'after');
+        await finish(plan);
+        lib_core.info('Dry run: the inputs were validated and the plan made; nothing was installed, started or built.');
+        return;
+    }
+    // Above the prune target, make room first so this run's export does not push the repository over.
+    if (budget.reading?.aboveTarget && inputs.cache === 'gha' && inputs.cachePrune !== false && plan.export)
+        await pruneNow(budget, inputs, rt, plan, 'before');
     let result;
     try {
         result = await build(plan, inputs, rt, env);
@@ -35416,23 +36424,22 @@ async function main(env = process.env) {
     catch (error) {
         if (error instanceof BuildFailure)
             result = error.report;
-        report(result?.plan ?? plan, result);
-        await writeSummary(planSummary(result?.plan ?? plan, result));
-        lib_core/* setFailed */.C1(error.message);
+        await finish(result?.plan ?? plan, result);
+        lib_core.setFailed(error.message);
         return;
     }
-    report(result.plan, result);
-    await writeSummary(planSummary(result.plan, result));
+    const exported = !!result.plan.export && !result.figures.exports.some((e) => e.error);
+    const decision = (0,run/* decidePrune */.Z5)(inputs.cachePrune, { command: 'build', backend: inputs.cache, exported });
+    result.plan.decisions.push(decision.decision);
+    if (decision.prune)
+        await pruneNow(budget, inputs, rt, result.plan, 'after');
+    await finish(result.plan, result);
 }
-function report(plan, result) {
-    const figures = result && { cachedSteps: result.figures.cachedSteps, totalSteps: result.figures.totalSteps, seconds: result.seconds };
-    for (const [name, value] of Object.entries(outputs(plan, figures)))
-        lib_core/* setOutput */.uH(name, value);
-}
+const figuresOf = (r) => ({ cachedSteps: r.figures.cachedSteps, totalSteps: r.figures.totalSteps, seconds: r.seconds });
 async function writeSummary(markdown) {
     if (!process.env.GITHUB_STEP_SUMMARY)
         return;
-    await lib_core/* summary */.z.addRaw(markdown).write();
+    await lib_core.summary.addRaw(markdown).write();
 }
 
 
@@ -35460,34 +36467,34 @@ async function writeSummary(markdown) {
 
 
 async function post() {
-    const builderState = _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getState */ .Gu(_state_js__WEBPACK_IMPORTED_MODULE_4__/* .State */ .U.Builder);
+    const builderState = _actions_core__WEBPACK_IMPORTED_MODULE_0__.getState(_state_js__WEBPACK_IMPORTED_MODULE_4__/* .State */ .U.Builder);
     const builder = builderState ? JSON.parse(builderState) : undefined;
-    const failed = _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getState */ .Gu(_state_js__WEBPACK_IMPORTED_MODULE_4__/* .State */ .U.BuildFailed) === 'true';
+    const failed = _actions_core__WEBPACK_IMPORTED_MODULE_0__.getState(_state_js__WEBPACK_IMPORTED_MODULE_4__/* .State */ .U.BuildFailed) === 'true';
     if (builder && failed) {
         const log = (0,_builder_builder_js__WEBPACK_IMPORTED_MODULE_2__/* .builderLogTail */ .y_)(builder);
         if (log)
-            await _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .group */ .Os('buildkitd log (the build failed)', async () => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(log));
+            await _actions_core__WEBPACK_IMPORTED_MODULE_0__.group('buildkitd log (the build failed)', async () => _actions_core__WEBPACK_IMPORTED_MODULE_0__.info(log));
     }
-    const context = _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getState */ .Gu(_state_js__WEBPACK_IMPORTED_MODULE_4__/* .State */ .U.Context);
-    const envdBinary = _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getState */ .Gu(_state_js__WEBPACK_IMPORTED_MODULE_4__/* .State */ .U.EnvdBinary);
+    const context = _actions_core__WEBPACK_IMPORTED_MODULE_0__.getState(_state_js__WEBPACK_IMPORTED_MODULE_4__/* .State */ .U.Context);
+    const envdBinary = _actions_core__WEBPACK_IMPORTED_MODULE_0__.getState(_state_js__WEBPACK_IMPORTED_MODULE_4__/* .State */ .U.EnvdBinary);
     if (context && envdBinary) {
-        const env = { ...process.env, PATH: _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getState */ .Gu(_state_js__WEBPACK_IMPORTED_MODULE_4__/* .State */ .U.EnvdPath) || process.env.PATH, ENVD_ANALYTICS: 'false' };
+        const env = { ...process.env, PATH: _actions_core__WEBPACK_IMPORTED_MODULE_0__.getState(_state_js__WEBPACK_IMPORTED_MODULE_4__/* .State */ .U.EnvdPath) || process.env.PATH, ENVD_ANALYTICS: 'false' };
         const problem = await new _envd_envd_js__WEBPACK_IMPORTED_MODULE_3__/* .Envd */ .sL(envdBinary, env).removeContext(context);
         if (problem)
-            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(problem);
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__.warning(problem);
         else
-            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`Removed envd context ${context}`);
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__.info(`Removed envd context ${context}`);
     }
     if (builder && builder.kind !== 'address') {
         await (0,_builder_builder_js__WEBPACK_IMPORTED_MODULE_2__/* .stopBuilder */ .QP)(builder);
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(builder.container ? `Removed container ${builder.container}` : `Stopped buildkitd (pid ${builder.pid})`);
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__.info(builder.container ? `Removed container ${builder.container}` : `Stopped buildkitd (pid ${builder.pid})`);
     }
-    const localSave = _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getState */ .Gu(_state_js__WEBPACK_IMPORTED_MODULE_4__/* .State */ .U.LocalSave);
+    const localSave = _actions_core__WEBPACK_IMPORTED_MODULE_0__.getState(_state_js__WEBPACK_IMPORTED_MODULE_4__/* .State */ .U.LocalSave);
     if (localSave) {
         const { saveLocal } = await Promise.all(/* import() */[__nccwpck_require__.e(691), __nccwpck_require__.e(704)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8704));
-        await _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .group */ .Os('Save the local cache', () => saveLocal(JSON.parse(localSave)));
+        await _actions_core__WEBPACK_IMPORTED_MODULE_0__.group('Save the local cache', () => saveLocal(JSON.parse(localSave)));
     }
-    const dir = _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getState */ .Gu(_state_js__WEBPACK_IMPORTED_MODULE_4__/* .State */ .U.WorkDir);
+    const dir = _actions_core__WEBPACK_IMPORTED_MODULE_0__.getState(_state_js__WEBPACK_IMPORTED_MODULE_4__/* .State */ .U.WorkDir);
     if (dir)
         node_fs__WEBPACK_IMPORTED_MODULE_1__.rmSync(dir, { recursive: true, force: true });
 }
@@ -35940,25 +36947,52 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /***/ 3838:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
+// ESM COMPAT FLAG
+__nccwpck_require__.r(__webpack_exports__);
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  Yz: () => (/* binding */ core_debug),
-  z3: () => (/* binding */ error),
-  V4: () => (/* binding */ getInput),
-  Gu: () => (/* binding */ getState),
-  Os: () => (/* binding */ group),
-  pq: () => (/* binding */ info),
-  _o: () => (/* binding */ isDebug),
-  LZ: () => (/* binding */ saveState),
-  C1: () => (/* binding */ setFailed),
-  uH: () => (/* binding */ setOutput),
-  Pq: () => (/* binding */ core_setSecret),
-  z: () => (/* reexport */ summary),
-  $e: () => (/* binding */ warning)
+  ExitCode: () => (/* binding */ ExitCode),
+  addPath: () => (/* binding */ addPath),
+  debug: () => (/* binding */ debug),
+  endGroup: () => (/* binding */ endGroup),
+  error: () => (/* binding */ error),
+  exportVariable: () => (/* binding */ exportVariable),
+  getBooleanInput: () => (/* binding */ getBooleanInput),
+  getIDToken: () => (/* binding */ getIDToken),
+  getInput: () => (/* binding */ getInput),
+  getMultilineInput: () => (/* binding */ getMultilineInput),
+  getState: () => (/* binding */ getState),
+  group: () => (/* binding */ group),
+  info: () => (/* binding */ info),
+  isDebug: () => (/* binding */ isDebug),
+  markdownSummary: () => (/* reexport */ markdownSummary),
+  notice: () => (/* binding */ notice),
+  platform: () => (/* reexport */ platform_namespaceObject),
+  saveState: () => (/* binding */ saveState),
+  setCommandEcho: () => (/* binding */ setCommandEcho),
+  setFailed: () => (/* binding */ setFailed),
+  setOutput: () => (/* binding */ setOutput),
+  setSecret: () => (/* binding */ setSecret),
+  startGroup: () => (/* binding */ startGroup),
+  summary: () => (/* reexport */ summary),
+  toPlatformPath: () => (/* reexport */ toPlatformPath),
+  toPosixPath: () => (/* reexport */ toPosixPath),
+  toWin32Path: () => (/* reexport */ toWin32Path),
+  warning: () => (/* binding */ warning)
 });
 
-// UNUSED EXPORTS: ExitCode, addPath, endGroup, exportVariable, getBooleanInput, getIDToken, getMultilineInput, markdownSummary, notice, platform, setCommandEcho, startGroup, toPlatformPath, toPosixPath, toWin32Path
+// NAMESPACE OBJECT: ./node_modules/@actions/core/lib/platform.js
+var platform_namespaceObject = {};
+__nccwpck_require__.r(platform_namespaceObject);
+__nccwpck_require__.d(platform_namespaceObject, {
+  arch: () => (arch),
+  getDetails: () => (getDetails),
+  isLinux: () => (isLinux),
+  isMacOS: () => (isMacOS),
+  isWindows: () => (isWindows),
+  platform: () => (platform)
+});
 
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(857);
@@ -35969,7 +37003,7 @@ var external_os_ = __nccwpck_require__(857);
  * Sanitizes an input into a string so it can be passed into issueCommand safely
  * @param input input to sanitize into a string
  */
-function utils_toCommandValue(input) {
+function toCommandValue(input) {
     if (input === null || input === undefined) {
         return '';
     }
@@ -35984,7 +37018,7 @@ function utils_toCommandValue(input) {
  * @returns The command properties to send with the actual annotation command
  * See IssueCommandProperties: https://github.com/actions/runner/blob/main/src/Runner.Worker/ActionCommandManager.cs#L646
  */
-function utils_toCommandProperties(annotationProperties) {
+function toCommandProperties(annotationProperties) {
     if (!Object.keys(annotationProperties).length) {
         return {};
     }
@@ -36034,12 +37068,12 @@ function utils_toCommandProperties(annotationProperties) {
  * This is an internal utility function that powers the public API functions
  * such as setSecret, warning, error, and exportVariable.
  */
-function command_issueCommand(command, properties, message) {
+function issueCommand(command, properties, message) {
     const cmd = new Command(command, properties, message);
     process.stdout.write(cmd.toString() + external_os_.EOL);
 }
-function command_issue(name, message = '') {
-    command_issueCommand(name, {}, message);
+function issue(name, message = '') {
+    issueCommand(name, {}, message);
 }
 const CMD_STRING = '::';
 class Command {
@@ -36076,13 +37110,13 @@ class Command {
     }
 }
 function escapeData(s) {
-    return utils_toCommandValue(s)
+    return toCommandValue(s)
         .replace(/%/g, '%25')
         .replace(/\r/g, '%0D')
         .replace(/\n/g, '%0A');
 }
 function escapeProperty(s) {
-    return utils_toCommandValue(s)
+    return toCommandValue(s)
         .replace(/%/g, '%25')
         .replace(/\r/g, '%0D')
         .replace(/\n/g, '%0A')
@@ -36102,7 +37136,7 @@ var external_fs_ = __nccwpck_require__(9896);
 
 
 
-function file_command_issueFileCommand(command, message) {
+function issueFileCommand(command, message) {
     const filePath = process.env[`GITHUB_${command}`];
     if (!filePath) {
         throw new Error(`Unable to find environment variable for file command ${command}`);
@@ -36110,13 +37144,13 @@ function file_command_issueFileCommand(command, message) {
     if (!external_fs_.existsSync(filePath)) {
         throw new Error(`Missing file at path: ${filePath}`);
     }
-    external_fs_.appendFileSync(filePath, `${utils_toCommandValue(message)}${external_os_.EOL}`, {
+    external_fs_.appendFileSync(filePath, `${toCommandValue(message)}${external_os_.EOL}`, {
         encoding: 'utf8'
     });
 }
-function file_command_prepareKeyValueMessage(key, value) {
+function prepareKeyValueMessage(key, value) {
     const delimiter = `ghadelimiter_${external_crypto_.randomUUID()}`;
-    const convertedValue = utils_toCommandValue(value);
+    const convertedValue = toCommandValue(value);
     // These should realistically never happen, but just in case someone finds a
     // way to exploit uuid generation let's not allow keys or values that contain
     // the delimiter.
@@ -36148,13 +37182,13 @@ var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _argume
 
 
 
-class oidc_utils_OidcClient {
+class OidcClient {
     static createHttpClient(allowRetry = true, maxRetry = 10) {
         const requestOptions = {
             allowRetries: allowRetry,
             maxRetries: maxRetry
         };
-        return new HttpClient('actions/oidc-client', [new BearerCredentialHandler(oidc_utils_OidcClient.getRequestToken())], requestOptions);
+        return new lib/* HttpClient */.Qq('actions/oidc-client', [new auth/* BearerCredentialHandler */.tZ(OidcClient.getRequestToken())], requestOptions);
     }
     static getRequestToken() {
         const token = process.env['ACTIONS_ID_TOKEN_REQUEST_TOKEN'];
@@ -36173,7 +37207,7 @@ class oidc_utils_OidcClient {
     static getCall(id_token_url) {
         return __awaiter(this, void 0, void 0, function* () {
             var _a;
-            const httpclient = oidc_utils_OidcClient.createHttpClient();
+            const httpclient = OidcClient.createHttpClient();
             const res = yield httpclient
                 .getJson(id_token_url)
                 .catch(error => {
@@ -36192,13 +37226,13 @@ class oidc_utils_OidcClient {
         return __awaiter(this, void 0, void 0, function* () {
             try {
                 // New ID Token is requested from action service
-                let id_token_url = oidc_utils_OidcClient.getIDTokenUrl();
+                let id_token_url = OidcClient.getIDTokenUrl();
                 if (audience) {
                     const encodedAudience = encodeURIComponent(audience);
                     id_token_url = `${id_token_url}&audience=${encodedAudience}`;
                 }
                 debug(`ID token url is ${id_token_url}`);
-                const id_token = yield oidc_utils_OidcClient.getCall(id_token_url);
+                const id_token = yield OidcClient.getCall(id_token_url);
                 setSecret(id_token);
                 return id_token;
             }
@@ -36487,7 +37521,7 @@ const _summary = new Summary();
 /**
  * @deprecated use `core.summary`
  */
-const markdownSummary = (/* unused pure expression or super */ null && (_summary));
+const markdownSummary = _summary;
 const summary = _summary;
 //# sourceMappingURL=summary.js.map
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/path-utils.js
@@ -36521,11 +37555,11 @@ function toWin32Path(pth) {
  * @return string The platform-specific path.
  */
 function toPlatformPath(pth) {
-    return pth.replace(/[/\\]/g, path.sep);
+    return pth.replace(/[/\\]/g, external_path_.sep);
 }
 //# sourceMappingURL=path-utils.js.map
 // EXTERNAL MODULE: ./node_modules/@actions/exec/lib/exec.js + 2 modules
-var lib_exec = __nccwpck_require__(5260);
+var exec = __nccwpck_require__(5260);
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/platform.js
 var platform_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
@@ -36539,10 +37573,10 @@ var platform_awaiter = (undefined && undefined.__awaiter) || function (thisArg, 
 
 
 const getWindowsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
-    const { stdout: version } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Version"', undefined, {
+    const { stdout: version } = yield exec/* getExecOutput */.H('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Version"', undefined, {
         silent: true
     });
-    const { stdout: name } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Caption"', undefined, {
+    const { stdout: name } = yield exec/* getExecOutput */.H('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Caption"', undefined, {
         silent: true
     });
     return {
@@ -36552,7 +37586,7 @@ const getWindowsInfo = () => platform_awaiter(void 0, void 0, void 0, function* 
 });
 const getMacOsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
     var _a, _b, _c, _d;
-    const { stdout } = yield exec.getExecOutput('sw_vers', undefined, {
+    const { stdout } = yield exec/* getExecOutput */.H('sw_vers', undefined, {
         silent: true
     });
     const version = (_b = (_a = stdout.match(/ProductVersion:\s*(.+)/)) === null || _a === void 0 ? void 0 : _a[1]) !== null && _b !== void 0 ? _b : '';
@@ -36563,7 +37597,7 @@ const getMacOsInfo = () => platform_awaiter(void 0, void 0, void 0, function* ()
     };
 });
 const getLinuxInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
-    const { stdout } = yield exec.getExecOutput('lsb_release', ['-i', '-r', '-s'], {
+    const { stdout } = yield exec/* getExecOutput */.H('lsb_release', ['-i', '-r', '-s'], {
         silent: true
     });
     const [name, version] = stdout.trim().split('\n');
@@ -36668,8 +37702,8 @@ function exportVariable(name, val) {
  * console.log(`Using token: ${apiToken}`); // Outputs: "Using token: ***"
  * ```
  */
-function core_setSecret(secret) {
-    command_issueCommand('add-mask', {}, secret);
+function setSecret(secret) {
+    issueCommand('add-mask', {}, secret);
 }
 /**
  * Prepends inputPath to the PATH (for this action and future actions)
@@ -36683,7 +37717,7 @@ function addPath(inputPath) {
     else {
         issueCommand('add-path', {}, inputPath);
     }
-    process.env['PATH'] = `${inputPath}${path.delimiter}${process.env['PATH']}`;
+    process.env['PATH'] = `${inputPath}${external_path_.delimiter}${process.env['PATH']}`;
 }
 /**
  * Gets the value of an input.
@@ -36752,10 +37786,10 @@ function getBooleanInput(name, options) {
 function setOutput(name, value) {
     const filePath = process.env['GITHUB_OUTPUT'] || '';
     if (filePath) {
-        return file_command_issueFileCommand('OUTPUT', file_command_prepareKeyValueMessage(name, value));
+        return issueFileCommand('OUTPUT', prepareKeyValueMessage(name, value));
     }
     process.stdout.write(external_os_.EOL);
-    command_issueCommand('set-output', { name }, utils_toCommandValue(value));
+    issueCommand('set-output', { name }, toCommandValue(value));
 }
 /**
  * Enables or disables the echoing of commands into stdout for the rest of the step.
@@ -36790,8 +37824,8 @@ function isDebug() {
  * Writes debug message to user log
  * @param message debug message
  */
-function core_debug(message) {
-    command_issueCommand('debug', {}, message);
+function debug(message) {
+    issueCommand('debug', {}, message);
 }
 /**
  * Adds an error issue
@@ -36799,7 +37833,7 @@ function core_debug(message) {
  * @param properties optional properties to add to the annotation.
  */
 function error(message, properties = {}) {
-    command_issueCommand('error', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    issueCommand('error', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a warning issue
@@ -36807,7 +37841,7 @@ function error(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function warning(message, properties = {}) {
-    command_issueCommand('warning', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    issueCommand('warning', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a notice issue
@@ -36832,13 +37866,13 @@ function info(message) {
  * @param name The name of the output group
  */
 function startGroup(name) {
-    command_issue('group', name);
+    issue('group', name);
 }
 /**
  * End an output group.
  */
 function endGroup() {
-    command_issue('endgroup');
+    issue('endgroup');
 }
 /**
  * Wrap an asynchronous function call in a group.
@@ -36874,9 +37908,9 @@ function group(name, fn) {
 function saveState(name, value) {
     const filePath = process.env['GITHUB_STATE'] || '';
     if (filePath) {
-        return file_command_issueFileCommand('STATE', file_command_prepareKeyValueMessage(name, value));
+        return issueFileCommand('STATE', prepareKeyValueMessage(name, value));
     }
-    command_issueCommand('save-state', { name }, utils_toCommandValue(value));
+    issueCommand('save-state', { name }, toCommandValue(value));
 }
 /**
  * Gets the value of an state set by this action's main execution.
@@ -36918,10 +37952,9 @@ function getIDToken(aud) {
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  m: () => (/* binding */ exec)
+  m: () => (/* binding */ exec),
+  H: () => (/* binding */ getExecOutput)
 });
-
-// UNUSED EXPORTS: getExecOutput
 
 // EXTERNAL MODULE: external "string_decoder"
 var external_string_decoder_ = __nccwpck_require__(3193);
@@ -37578,8 +38611,8 @@ function getExecOutput(commandLine, args, options) {
         let stdout = '';
         let stderr = '';
         //Using string decoder covers the case where a mult-byte character is split
-        const stdoutDecoder = new StringDecoder('utf8');
-        const stderrDecoder = new StringDecoder('utf8');
+        const stdoutDecoder = new external_string_decoder_.StringDecoder('utf8');
+        const stderrDecoder = new external_string_decoder_.StringDecoder('utf8');
         const originalStdoutListener = (_a = options === null || options === void 0 ? void 0 : options.listeners) === null || _a === void 0 ? void 0 : _a.stdout;
         const originalStdErrListener = (_b = options === null || options === void 0 ? void 0 : options.listeners) === null || _b === void 0 ? void 0 : _b.stderr;
         const stdErrListener = (data) => {
@@ -38406,7 +39439,7 @@ class HttpClient {
             return proxyAgent;
         }
         const usingSsl = parsedUrl.protocol === 'https:';
-        proxyAgent = new undici/* ProxyAgent */.kT(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
+        proxyAgent = new undici.ProxyAgent(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
             token: `Basic ${Buffer.from(`${proxyUrl.username}:${proxyUrl.password}`).toString('base64')}`
         })));
         this._proxyAgentDispatcher = proxyAgent;

@@ -2,8 +2,25 @@
 // workflow author would see: the log, the outputs and the job summary. Starts nothing.
 import { createJob, runPhase } from './harness.mjs';
 
+import { execFileSync } from 'node:child_process';
+
+// With envd, buildkitd and buildctl on PATH the example is really built (tools from PATH, cache: local,
+// which outside GitHub Actions is not kept); otherwise the main job runs in dry-run and starts nothing.
+const onPath = (tool) => {
+  try {
+    execFileSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+};
+const real = ['envd', 'buildkitd', 'buildctl'].every(onPath);
+const defaults = real
+  ? { path: 'examples', 'dry-run': 'false', 'envd-version': 'system', 'buildkit-version': 'system', cache: 'local' }
+  : { path: 'examples', 'dry-run': 'true' };
+console.log(real ? 'envd, buildkitd and buildctl are on PATH: building examples/ for real (cache: local)' : 'Running the main job on examples/ in dry-run (put envd, buildkitd and buildctl on PATH to build for real)');
 // GITHUB_ACTIONS is left unset: this is a local run, and the plan says so where it matters (gha credentials).
-const job = createJob({ inputs: { path: 'examples', 'dry-run': 'true', ...inputsFromArgs() }, env: { GITHUB_ACTIONS: undefined } });
+const job = createJob({ inputs: { ...defaults, ...inputsFromArgs() }, env: { GITHUB_ACTIONS: undefined } });
 try {
   const main = await runPhase(job, 'main');
   process.stdout.write('── log ──\n' + main.stdout + main.stderr);

@@ -2,7 +2,9 @@
 import * as core from '@actions/core';
 import * as fs from 'node:fs';
 import { build, BuildFailure, type BuildReport } from './build/build.js';
+import { budgetFacts, budgetFigures, pruneNow, readBudgetFor } from './build/budget.js';
 import { resolveImportEntry } from './build/import-entry.js';
+import { decidePrune } from './budget/run.js';
 import { formatProblem, parseInputs } from './inputs/inputs.js';
 import { Input } from './inputs/names.js';
 import type { Plan } from './plan/plan.js';
@@ -41,43 +43,64 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
   const eventPath = env.GITHUB_EVENT_PATH;
   const payload = eventPath && fs.existsSync(eventPath) ? fs.readFileSync(eventPath, 'utf8') : undefined;
   const rt = readRuntime(env, payload);
-  const planned = makePlan(inputs, rt);
+  const budget = await readBudgetFor(inputs, rt);
+  const planned = makePlan(inputs, rt, undefined, budgetFacts(budget));
   for (const s of planned.secrets) mask(s);
   const plan = await resolveImportEntry(planned, env);
+  if (budget.reading) {
+    plan.decisions.push(...budget.reading.decisions);
+    plan.warnings.push(...budget.reading.warnings);
+  }
 
   await core.group('Plan', async () => {
     for (const d of plan.decisions) core.info(`${d.topic} ${d.outcome}: ${d.reason}`);
   });
   for (const w of plan.warnings) core.warning(w);
+  const finish = async (p: Plan, result?: BuildReport) => {
+    for (const w of budget.prunes.flatMap((o) => o.warnings)) core.warning(w);
+    for (const [name, value] of Object.entries(outputs(p, result && figuresOf(result), budgetFigures(budget)))) core.setOutput(name, value);
+    await writeSummary(planSummary(p, result, budget));
+  };
 
-  if (plan.problems.length || plan.dryRun) {
+  if (plan.problems.length) {
     for (const p of plan.problems) core.error(p, { title: 'envd cache action' });
-    report(plan);
-    await writeSummary(planSummary(plan));
-    if (plan.problems.length)
-      core.setFailed(`${plan.problems.length} problem${plan.problems.length > 1 ? 's' : ''} found before the build; nothing was started (see the errors above)`);
-    else core.info('Dry run: the inputs were validated and the plan made; nothing was installed, started or built.');
+    await finish(plan);
+    core.setFailed(`${plan.problems.length} problem${plan.problems.length > 1 ? 's' : ''} found before the build; nothing was started (see the errors above)`);
+    return;
+  }
+  if (inputs.command === 'prune') {
+    await pruneNow(budget, inputs, rt, plan, 'command');
+    await finish(plan);
+    return;
+  }
+  if (plan.dryRun) {
+    // A dry run shows what pruning after this build would delete, and deletes nothing.
+    if (budget.reading && decidePrune(inputs.cachePrune, { command: 'build', backend: inputs.cache, exported: !!plan.export }).prune)
+      await pruneNow(budget, inputs, rt, plan, 'after');
+    await finish(plan);
+    core.info('Dry run: the inputs were validated and the plan made; nothing was installed, started or built.');
     return;
   }
 
+  // Above the prune target, make room first so this run's export does not push the repository over.
+  if (budget.reading?.aboveTarget && inputs.cache === 'gha' && inputs.cachePrune !== false && plan.export) await pruneNow(budget, inputs, rt, plan, 'before');
   let result: BuildReport | undefined;
   try {
     result = await build(plan, inputs, rt, env);
   } catch (error) {
     if (error instanceof BuildFailure) result = error.report;
-    report(result?.plan ?? plan, result);
-    await writeSummary(planSummary(result?.plan ?? plan, result));
+    await finish(result?.plan ?? plan, result);
     core.setFailed((error as Error).message);
     return;
   }
-  report(result.plan, result);
-  await writeSummary(planSummary(result.plan, result));
+  const exported = !!result.plan.export && !result.figures.exports.some((e) => e.error);
+  const decision = decidePrune(inputs.cachePrune, { command: 'build', backend: inputs.cache, exported });
+  result.plan.decisions.push(decision.decision);
+  if (decision.prune) await pruneNow(budget, inputs, rt, result.plan, 'after');
+  await finish(result.plan, result);
 }
 
-function report(plan: Plan, result?: BuildReport): void {
-  const figures = result && { cachedSteps: result.figures.cachedSteps, totalSteps: result.figures.totalSteps, seconds: result.seconds };
-  for (const [name, value] of Object.entries(outputs(plan, figures))) core.setOutput(name, value);
-}
+const figuresOf = (r: BuildReport) => ({ cachedSteps: r.figures.cachedSteps, totalSteps: r.figures.totalSteps, seconds: r.seconds });
 
 async function writeSummary(markdown: string): Promise<void> {
   if (!process.env.GITHUB_STEP_SUMMARY) return;

@@ -27,7 +27,7 @@ let toolCache: string;
 const jobs: Job[] = [];
 
 beforeAll(async () => {
-  emu = await startEmulator();
+  emu = await startEmulator({ repository: 'octo/envd-demo' });
   releases = await startReleaseServer({ buildkitVersions: ['v0.32.2', 'v0.19.0'] });
   root = fs.mkdtempSync(path.join(os.tmpdir(), 'envd-e2e-'));
   toolCache = path.join(root, 'tool-cache');
@@ -50,6 +50,9 @@ interface JobSetup {
   env?: Record<string, string | undefined>;
   ref?: string;
   ac?: { Scope: string; Permission: number }[];
+  event?: string;
+  payload?: unknown;
+  githubToken?: string;
 }
 
 /** A job on a fresh runner (fresh HOME and temp), sharing the tool cache, as a second job on one runner would. */
@@ -59,6 +62,9 @@ function job(setup: JobSetup = {}): Job {
   const j = createJob({
     workspace: path.join(root, 'project'),
     ref,
+    event: setup.event,
+    payload: setup.payload,
+    githubToken: setup.githubToken,
     inputs: { 'cache-scope': 'e2e', ...setup.inputs },
     env: {
       HOME: home,
@@ -258,4 +264,66 @@ describe('builder: the address of a running buildkitd', () => {
     expect(main.code).toBe(1);
     expect(main.stdout).toMatch(/::error::the buildkitd at unix:\/\/.*nothing\.sock does not answer \(buildctl debug workers: .+\)/);
   }, 90000);
+});
+
+describe('the budget: usage, pruning, command: prune', () => {
+  const WRITER = 'ghs_budgetWriter0000000000000000000000';
+  const READER = 'ghs_budgetReader0000000000000000000000';
+  const DAY = 24 * 3600 * 1000;
+
+  test('a build reads the usage, reports it against the budget and prunes after its export', async () => {
+    emu.grantRest(WRITER, 'write');
+    const { main, post } = await mainAndPost(job({ githubToken: WRITER, inputs: { 'cache-scope': 'budget' } }));
+    expect(main.code).toBe(0);
+    expect(Number(main.outputs['cache-budget-bytes'])).toBe(10_000_000_000);
+    expect(main.outputs['cache-usage-bytes']).toMatch(/^\d+$/);
+    expect(main.outputs['pruned-entries']).toMatch(/^\d+$/);
+    expect(main.summary).toContain('### Cache budget');
+    expect(main.summary).toMatch(/% of 10\.0 GB/);
+    expect(log(main)).toContain('::group::Prune the GitHub cache (after the build)');
+    expect(post.code).toBe(0);
+  }, 60000);
+
+  test('without actions: write, one warning; the build is not affected', async () => {
+    emu.grantRest(READER, 'read');
+    // Two old generations of an index: #1 was superseded days ago, so pruning wants to delete it.
+    for (const [n, age] of [[1, 4], [2, 3]])
+      emu.seed({ ref: 'refs/heads/main', key: `index-nowrite-1-f921bd05#${n}`, sizeBytes: 100, data: '{"layers":[]}', createdAt: Date.now() - age * DAY, lastAccessedAt: Date.now() - age * DAY });
+    const { main } = await mainAndPost(job({ githubToken: READER, inputs: { 'cache-scope': 'nowrite' } }));
+    expect(main.code).toBe(0);
+    const warnings = main.stdout.split('\n').filter((l) => l.startsWith('::warning') && l.includes('actions: write'));
+    expect(warnings).toHaveLength(1);
+  }, 60000);
+
+  test('command: prune on a closed pull request deletes its entries; a dry run deletes nothing and shows the plan', async () => {
+    emu.grantRest(WRITER, 'write');
+    const version = '693bb7016429d80366022f036f84856888c9f13e00145f5f6f4dce303a38d6f2';
+    const old = Date.now() - 2 * DAY;
+    for (const key of ['index-pr-1-0a1b2c3d#1', 'buildkit-blob-1-sha256:' + 'c'.repeat(64)])
+      emu.seed({ ref: 'refs/pull/77/merge', key, version, sizeBytes: 5000, createdAt: old, lastAccessedAt: old });
+    const prEntries = () => emu.entries().filter((e) => e.ref === 'refs/pull/77/merge');
+    const closed = {
+      event: 'pull_request',
+      ref: 'refs/pull/77/merge',
+      ac: [{ Scope: 'refs/pull/77/merge', Permission: 3 }, { Scope: 'refs/heads/main', Permission: 1 }],
+      payload: { action: 'closed', repository: { full_name: 'octo/envd-demo', default_branch: 'main' }, pull_request: { number: 77, base: { ref: 'main', repo: { full_name: 'octo/envd-demo' } }, head: { ref: 'x', repo: { full_name: 'octo/envd-demo' } } } },
+      githubToken: WRITER
+    };
+    const dry = await mainAndPost(job({ ...closed, inputs: { command: 'prune', 'dry-run': 'true' } }));
+    expect(dry.main.code).toBe(0);
+    expect(prEntries()).toHaveLength(2);
+    expect(dry.main.summary).toContain('Prune plan (dry run: nothing was deleted)');
+    expect(dry.main.summary).toContain('refs/pull/77/merge');
+    expect(dry.main.outputs['pruned-entries']).toBe('0');
+    expect(dry.main.state.builder).toBeUndefined();
+
+    const real = await mainAndPost(job({ ...closed, inputs: { command: 'prune' } }));
+    expect(real.main.code).toBe(0);
+    expect(prEntries()).toHaveLength(0);
+    // The two closed-PR entries, plus whatever else earlier tests left prunable in this repository.
+    expect(Number(real.main.outputs['pruned-entries'])).toBeGreaterThanOrEqual(2);
+    expect(Number(real.main.outputs['pruned-bytes'])).toBeGreaterThanOrEqual(10000);
+    expect(real.main.summary).toMatch(/Pruned: \d+ entries/);
+    expect(real.main.state.builder).toBeUndefined();
+  }, 60000);
 });

@@ -2,19 +2,27 @@
  * The committed bundle, run as the runner runs it: INPUT_* with hyphens, file commands, then post.
  * `npm test` bundles before jest runs, so this exercises exactly what dist/ holds.
  */
-import { afterEach, describe, expect, test } from '@jest/globals';
+import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createJob, type Job, ROOT, runPhase } from '../../scripts/harness.mjs';
+import { type Emulator, startEmulator } from '../support/emulator/index.js';
 import { jwt, RESULTS_URL } from '../support/runtime.js';
 
 const IMAGE = 'type=image,name=ghcr.io/octo/env:latest,push=true';
 const RUNTIME_TOKEN = jwt([{ Scope: 'refs/heads/main', Permission: 3 }]);
 const CACHE_ENV = { ACTIONS_RUNTIME_TOKEN: RUNTIME_TOKEN, ACTIONS_RESULTS_URL: RESULTS_URL, ACTIONS_CACHE_SERVICE_V2: 'True' };
 
+// The cache REST API (usage, listing) comes from the emulator: a dry run reads the budget and plans a prune.
+let emu: Emulator;
+beforeAll(async () => {
+  emu = await startEmulator({ repository: 'octo/envd-demo', restTokens: { ghs_harnessToken000000000000000000000: 'read', ghs_LeakCanary0123456789abcdefABCDEF: 'read' } });
+});
+afterAll(() => emu.close());
+
 const jobs: Job[] = [];
 function job(inputs: Record<string, string>, env: Record<string, string | undefined> = CACHE_ENV, githubToken?: string): Job {
-  const j = createJob({ inputs: { path: 'examples', 'dry-run': 'true', ...inputs }, env, githubToken });
+  const j = createJob({ inputs: { path: 'examples', 'dry-run': 'true', ...inputs }, env: { GITHUB_API_URL: emu.apiUrl, ...env }, githubToken });
   jobs.push(j);
   return j;
 }
@@ -52,7 +60,7 @@ describe('dry-run through dist/index.js, per backend', () => {
     );
     expect(main.stdout).toContain('::group::Plan');
     expect(main.summary).toContain('## envd cache action: dry run');
-    expect(main.summary).toContain('nothing was installed, started or built');
+    expect(main.summary).toContain('nothing was installed, started, built or deleted');
     expect(main.state).toEqual({ isPost: 'true' });
 
     const post = await runPhase(j, 'post');

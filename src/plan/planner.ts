@@ -3,6 +3,7 @@ import { type Backend, type Direction, REQUIRED } from '../cache/backends.js';
 import { type CacheSpec, secretsOf, validateCacheSpec } from '../cache/spec.js';
 import type { Inputs } from '../inputs/inputs.js';
 import type { Runtime } from '../runtime/runtime.js';
+import { modeForBudget } from '../budget/budget.js';
 import { decideAccess } from './access.js';
 import { ghaCredentials, missingCredentialsMessage } from './credentials.js';
 import { computedExport, computedImport, localCacheDir, sharedLocations } from './flags.js';
@@ -13,8 +14,14 @@ import { autoScope } from './scope.js';
 
 const FLAG: Record<Direction, string> = { export: '--export-cache', import: '--import-cache' };
 
+/** What the shell read about the GitHub cache budget before planning (usage unknown: undefined). */
+export interface BudgetFacts {
+  usageBytes?: number;
+  budgetBytes: number;
+}
+
 /** `nowSeconds` is the clock for the token's expiry; tests pass it in. */
-export function plan(inputs: Inputs, rt: Runtime, nowSeconds = Math.floor(Date.now() / 1000)): Plan {
+export function plan(inputs: Inputs, rt: Runtime, nowSeconds = Math.floor(Date.now() / 1000), budget?: BudgetFacts): Plan {
   const from = `${inputs.from.file}:${inputs.from.func}`;
   const scope =
     inputs.cacheScope ??
@@ -48,8 +55,10 @@ export function plan(inputs: Inputs, rt: Runtime, nowSeconds = Math.floor(Date.n
     p.decisions.push({ topic: 'mode', outcome: 'min', reason: 'inline cache is always min' });
   } else {
     const { mode, decision } = decideMode(inputs.cacheMode, rt);
-    p.mode = mode;
-    p.decisions.push(decision);
+    // The budget only concerns entries in the GitHub cache (gha, and local through @actions/cache).
+    const lowered = budget && (backend === 'gha' || backend === 'local') ? modeForBudget(inputs.cacheMode, mode, budget.usageBytes, budget.budgetBytes) : { mode };
+    p.mode = lowered.mode;
+    p.decisions.push(lowered.decision ?? decision);
   }
   const ctx = { inputs, rt, scope, mode: p.mode };
 

@@ -1,5 +1,7 @@
 /** The job summary as Markdown: what was decided and why, in a green run and a failing one. Pure. */
 import type { BuildReport } from '../build/build.js';
+import type { BudgetState } from '../build/budget.js';
+import { budgetMarkdown } from '../budget/report.js';
 import { redactCacheSpec } from '../cache/spec.js';
 import type { Plan } from '../plan/plan.js';
 
@@ -15,7 +17,7 @@ function buildState(plan: Plan, build?: BuildReport): string {
   return build.failure ? 'build failed' : 'built';
 }
 
-export function planSummary(plan: Plan, build?: BuildReport): string {
+export function planSummary(plan: Plan, build?: BuildReport, budget?: BudgetState): string {
   const lines: string[] = [];
   lines.push(`## ${TITLE}: ${buildState(plan, build)}`, '');
   lines.push('| | |', '|---|---|');
@@ -51,7 +53,20 @@ export function planSummary(plan: Plan, build?: BuildReport): string {
     for (const w of plan.warnings) lines.push(`- ${w}`);
     lines.push('');
   }
-  if (plan.dryRun && !plan.problems.length) lines.push('Dry run: the inputs were validated and the plan made; nothing was installed, started or built.', '');
+  if (budget?.reading) {
+    const last = budget.prunes[budget.prunes.length - 1];
+    lines.push(
+      budgetMarkdown({
+        usageBytes: budget.reading.usageBytes,
+        budgetBytes: budget.reading.budget.bytes,
+        budgetSource: budget.reading.budget.source,
+        plan: last?.plan,
+        deleted: last && !last.dryRun ? budget.prunes.flatMap((p) => p.deleted) : undefined,
+        dryRun: last?.dryRun
+      })
+    );
+  }
+  if (plan.dryRun && !plan.problems.length) lines.push('Dry run: the inputs were validated and the plan made; nothing was installed, started, built or deleted.', '');
   return lines.join('\n');
 }
 
