@@ -31642,7 +31642,7 @@ function resolveBudget(input, storageLimitGb) {
     }
     if (limit !== undefined)
         return { bytes: limit, source: `the repository's cache storage limit (${storageLimitGb} GB)` };
-    return { bytes: DEFAULT_BUDGET_BYTES, source: "GitHub's default of 10 GB (the repository's storage limit is not readable with this token)" };
+    return { bytes: DEFAULT_BUDGET_BYTES, source: "GitHub's default of 10 GB (the repository's own storage limit was not read)" };
 }
 function nearBudget(usageBytes, budgetBytes, highWater = HIGH_WATER) {
     return budgetBytes > 0 && usageBytes >= highWater * budgetBytes;
@@ -32330,7 +32330,7 @@ async function readBudget(opts) {
             budget,
             near: false,
             aboveTarget: false,
-            decisions: [{ topic: 'budget', outcome: (0,_budget_js__WEBPACK_IMPORTED_MODULE_0__/* .formatSize */ .Xq)(budget.bytes), reason: `${budget.source}; usage unknown: no github-token to read it` }],
+            decisions: [{ topic: 'budget', outcome: (0,_budget_js__WEBPACK_IMPORTED_MODULE_0__/* .formatSize */ .Xq)(budget.bytes), reason: `${budget.source}; usage not read: outside GitHub Actions, or without a github-token` }],
             warnings: budget.warning ? [budget.warning] : []
         };
     }
@@ -32373,7 +32373,16 @@ function decidePrune(cachePrune, ctx) {
     if (!ctx.exported)
         return { prune: false, decision: { topic: 'prune', outcome: 'no', reason: 'no cache export succeeded in this run' } };
     if (cachePrune === 'auto' && ctx.backend !== 'gha')
-        return { prune: false, decision: { topic: 'prune', outcome: 'no', reason: `the ${ctx.backend} backend does not use the GitHub cache` } };
+        return {
+            prune: false,
+            decision: {
+                topic: 'prune',
+                outcome: 'no',
+                reason: ctx.backend === 'local'
+                    ? 'the local backend keeps one GitHub cache entry per scope, replaced by each export; pruning handles BuildKit\'s gha entries'
+                    : `the ${ctx.backend} backend does not use the GitHub cache`
+            }
+        };
     return { prune: true, decision: { topic: 'prune', outcome: 'yes', reason: cachePrune === true ? 'cache-prune is true' : 'after a successful export to the GitHub cache' } };
 }
 const PR_REF = /^refs\/pull\/(\d+)\/(merge|head)$/;
@@ -33732,17 +33741,6 @@ function parseSize(text) {
         return undefined;
     const bytes = Math.round(Number(m[1]) * unit);
     return bytes > 0 ? bytes : undefined;
-}
-/** 10737418240 → "10.0 GiB"; for logs and the summary. */
-function formatBytes(bytes) {
-    const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-    let value = bytes;
-    let i = 0;
-    while (value >= 1024 && i < units.length - 1) {
-        value /= 1024;
-        i++;
-    }
-    return i === 0 ? `${bytes} B` : `${value.toFixed(1)} ${units[i]}`;
 }
 
 ;// CONCATENATED MODULE: ./src/inputs/inputs.ts
@@ -36103,9 +36101,12 @@ function buildState(plan, build) {
         return 'failed before the build';
     return build.failure ? 'build failed' : 'built';
 }
-function planSummary(plan, build, budget) {
+function planSummary(plan, build, budget, failure) {
     const lines = [];
     lines.push(`## ${TITLE}: ${buildState(plan, build)}`, '');
+    // A failure before envd ran (install, builder): say what happened first.
+    if (failure && !build)
+        lines.push(`> **${failure.split('\n')[0]}**`, ...failure.split('\n').slice(1).map((l) => `> ${l}`), '');
     lines.push('| | |', '|---|---|');
     if (build) {
         const { cachedSteps, totalSteps } = build.figures;
@@ -36387,12 +36388,12 @@ async function main(env = process.env) {
     });
     for (const w of plan.warnings)
         lib_core.warning(w);
-    const finish = async (p, result) => {
+    const finish = async (p, result, failure) => {
         for (const w of budget.prunes.flatMap((o) => o.warnings))
             lib_core.warning(w);
         for (const [name, value] of Object.entries(outputs(p, result && figuresOf(result), budgetFigures(budget))))
             lib_core.setOutput(name, value);
-        await writeSummary(planSummary(p, result, budget));
+        await writeSummary(planSummary(p, result, budget, failure));
     };
     if (plan.problems.length) {
         for (const p of plan.problems)
@@ -36424,7 +36425,7 @@ async function main(env = process.env) {
     catch (error) {
         if (error instanceof BuildFailure)
             result = error.report;
-        await finish(result?.plan ?? plan, result);
+        await finish(result?.plan ?? plan, result, error.message);
         lib_core.setFailed(error.message);
         return;
     }

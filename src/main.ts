@@ -56,10 +56,10 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
     for (const d of plan.decisions) core.info(`${d.topic} ${d.outcome}: ${d.reason}`);
   });
   for (const w of plan.warnings) core.warning(w);
-  const finish = async (p: Plan, result?: BuildReport) => {
+  const finish = async (p: Plan, result?: BuildReport, failure?: string) => {
     for (const w of budget.prunes.flatMap((o) => o.warnings)) core.warning(w);
     for (const [name, value] of Object.entries(outputs(p, result && figuresOf(result), budgetFigures(budget)))) core.setOutput(name, value);
-    await writeSummary(planSummary(p, result, budget));
+    await writeSummary(planSummary(p, result, budget, failure));
   };
 
   if (plan.problems.length) {
@@ -89,7 +89,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
     result = await build(plan, inputs, rt, env);
   } catch (error) {
     if (error instanceof BuildFailure) result = error.report;
-    await finish(result?.plan ?? plan, result);
+    await finish(result?.plan ?? plan, result, (error as Error).message);
     core.setFailed((error as Error).message);
     return;
   }

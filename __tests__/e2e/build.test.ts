@@ -148,6 +148,8 @@ describe('failure paths', () => {
       expect(main.stdout).toMatch(/::error::checksum mismatch for envd_1\.3\.4_linux_amd64: expected [0-9a-f]{64} \(checksums\.txt\), got [0-9a-f]{64}; the download was discarded/);
       expect(main.state.builder).toBeUndefined();
       expect(fs.existsSync(path.join(tools, 'envd'))).toBe(false);
+      expect(main.summary).toContain('## envd cache action: failed before the build');
+      expect(main.summary).toMatch(/> \*\*checksum mismatch for envd_1\.3\.4_linux_amd64/);
       expect(post.code).toBe(0);
     } finally {
       releases.corrupt(ENVD_ASSET, false);

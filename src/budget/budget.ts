@@ -39,7 +39,7 @@ export function resolveBudget(input: Auto<number>, storageLimitGb?: number): Bud
     return { bytes, source: 'cache-budget', ...(warning ? { warning } : {}) };
   }
   if (limit !== undefined) return { bytes: limit, source: `the repository's cache storage limit (${storageLimitGb} GB)` };
-  return { bytes: DEFAULT_BUDGET_BYTES, source: "GitHub's default of 10 GB (the repository's storage limit is not readable with this token)" };
+  return { bytes: DEFAULT_BUDGET_BYTES, source: "GitHub's default of 10 GB (the repository's own storage limit was not read)" };
 }
 
 export function nearBudget(usageBytes: number, budgetBytes: number, highWater = HIGH_WATER): boolean {

@@ -65,7 +65,7 @@ export async function readBudget(opts: {
       budget,
       near: false,
       aboveTarget: false,
-      decisions: [{ topic: 'budget', outcome: formatSize(budget.bytes), reason: `${budget.source}; usage unknown: no github-token to read it` }],
+      decisions: [{ topic: 'budget', outcome: formatSize(budget.bytes), reason: `${budget.source}; usage not read: outside GitHub Actions, or without a github-token` }],
       warnings: budget.warning ? [budget.warning] : []
     };
   }
@@ -104,7 +104,17 @@ export function decidePrune(cachePrune: Auto<boolean>, ctx: { command: 'build' |
   if (cachePrune === false) return { prune: false, decision: { topic: 'prune', outcome: 'no', reason: 'cache-prune is false' } };
   if (!ctx.exported) return { prune: false, decision: { topic: 'prune', outcome: 'no', reason: 'no cache export succeeded in this run' } };
   if (cachePrune === 'auto' && ctx.backend !== 'gha')
-    return { prune: false, decision: { topic: 'prune', outcome: 'no', reason: `the ${ctx.backend} backend does not use the GitHub cache` } };
+    return {
+      prune: false,
+      decision: {
+        topic: 'prune',
+        outcome: 'no',
+        reason:
+          ctx.backend === 'local'
+            ? 'the local backend keeps one GitHub cache entry per scope, replaced by each export; pruning handles BuildKit\'s gha entries'
+            : `the ${ctx.backend} backend does not use the GitHub cache`
+      }
+    };
   return { prune: true, decision: { topic: 'prune', outcome: 'yes', reason: cachePrune === true ? 'cache-prune is true' : 'after a successful export to the GitHub cache' } };
 }
 

@@ -21,15 +21,3 @@ export function parseSize(text: string): number | undefined {
   const bytes = Math.round(Number(m[1]) * unit);
   return bytes > 0 ? bytes : undefined;
 }
-
-/** 10737418240 → "10.0 GiB"; for logs and the summary. */
-export function formatBytes(bytes: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes;
-  let i = 0;
-  while (value >= 1024 && i < units.length - 1) {
-    value /= 1024;
-    i++;
-  }
-  return i === 0 ? `${bytes} B` : `${value.toFixed(1)} ${units[i]}`;
-}

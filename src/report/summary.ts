@@ -17,9 +17,11 @@ function buildState(plan: Plan, build?: BuildReport): string {
   return build.failure ? 'build failed' : 'built';
 }
 
-export function planSummary(plan: Plan, build?: BuildReport, budget?: BudgetState): string {
+export function planSummary(plan: Plan, build?: BuildReport, budget?: BudgetState, failure?: string): string {
   const lines: string[] = [];
   lines.push(`## ${TITLE}: ${buildState(plan, build)}`, '');
+  // A failure before envd ran (install, builder): say what happened first.
+  if (failure && !build) lines.push(`> **${failure.split('\n')[0]}**`, ...failure.split('\n').slice(1).map((l) => `> ${l}`), '');
   lines.push('| | |', '|---|---|');
   if (build) {
     const { cachedSteps, totalSteps } = build.figures;
