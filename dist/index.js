@@ -35199,7 +35199,7 @@ class Installer {
         }
         catch (e) {
             if (e instanceof HttpError && e.status === 404)
-                throw new InstallError(`${url} does not exist (404): no such release asset for this platform`);
+                throw new InstallError(`${url} does not exist (404): check the version input (envd-version or buildkit-version), or that release has no build for this platform`);
             throw new InstallError(`download of ${url} failed after ${this.options.retry.attempts} attempts: ${e.message}`);
         }
         return dest;

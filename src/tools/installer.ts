@@ -77,7 +77,7 @@ export class Installer {
     try {
       await withRetries(this.options.retry, () => this.http.download(url, dest));
     } catch (e) {
-      if (e instanceof HttpError && e.status === 404) throw new InstallError(`${url} does not exist (404): no such release asset for this platform`);
+      if (e instanceof HttpError && e.status === 404) throw new InstallError(`${url} does not exist (404): check the version input (envd-version or buildkit-version), or that release has no build for this platform`);
       throw new InstallError(`download of ${url} failed after ${this.options.retry.attempts} attempts: ${(e as Error).message}`);
     }
     return dest;

@@ -1,0 +1,56 @@
+/** The installer against the fake release server: latest, both envd naming schemes, digests, the tool cache. */
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Installer, InstallError } from '../../src/tools/installer.js';
+import { type ReleaseServer, startReleaseServer } from '../support/fakes/releases.mjs';
+
+let releases: ReleaseServer;
+let dir: string;
+const saved = { cache: process.env.RUNNER_TOOL_CACHE, temp: process.env.RUNNER_TEMP };
+
+beforeAll(async () => {
+  releases = await startReleaseServer({ envdVersions: ['v1.3.0', 'v1.3.4'], buildkitVersions: ['v0.27.0', 'v0.32.2'] });
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'installer-'));
+  process.env.RUNNER_TOOL_CACHE = path.join(dir, 'tool-cache');
+  process.env.RUNNER_TEMP = path.join(dir, 'temp');
+  fs.mkdirSync(process.env.RUNNER_TEMP);
+}, 30000);
+afterAll(async () => {
+  await releases.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+  process.env.RUNNER_TOOL_CACHE = saved.cache;
+  process.env.RUNNER_TEMP = saved.temp;
+});
+
+const installer = (arch: 'amd64' | 'arm64' = 'amd64') =>
+  new Installer({ platform: { os: 'linux', arch }, downloadBase: releases.url, apiBase: releases.apiUrl, tempDir: process.env.RUNNER_TEMP!, retry: { attempts: 2, backoffMs: 10 } });
+
+describe('installer', () => {
+  test('latest resolves through the releases API, then comes from the tool cache', async () => {
+    const first = await installer().envd('latest');
+    expect(first).toMatchObject({ tag: 'v1.3.4', fromCache: false });
+    expect(fs.existsSync(path.join(first.dir, 'envd'))).toBe(true);
+    expect(await installer().envd('v1.3.4')).toMatchObject({ fromCache: true, dir: first.dir });
+  });
+
+  test('an envd release from before v1.3.1 uses the old asset names', async () => {
+    const got = await installer('arm64').envd('v1.3.0');
+    expect(got.tag).toBe('v1.3.0');
+    expect(releases.requests.some((r) => r.path.endsWith('/v1.3.0/envd_1.3.0_Linux_arm64'))).toBe(true);
+  });
+
+  test('BuildKit: the tarball verified against the API digest, extracted with buildkitd and buildctl', async () => {
+    const got = await installer().buildkit('latest');
+    expect(got.tag).toBe('v0.32.2');
+    for (const tool of ['buildkitd', 'buildctl']) expect(fs.existsSync(path.join(got.dir, tool))).toBe(true);
+    const pinned = await installer().buildkit('v0.32.2');
+    expect(pinned.fromCache).toBe(true);
+  });
+
+  test('an unknown version names the input to fix', async () => {
+    await expect(installer().envd('v9.9.9')).rejects.toThrow(InstallError);
+    await expect(installer().buildkit('v9.9.9')).rejects.toThrow('moby/buildkit has no release v9.9.9; check the version input');
+  });
+});
