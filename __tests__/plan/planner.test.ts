@@ -145,6 +145,13 @@ describe('planner', () => {
     expect(p.decisions.find((d) => d.topic === 'import')?.reason).toContain('envd #1391');
   });
 
+  test('command: prune plans no build and needs no cache credentials', () => {
+    const rt = runtime({ env: { ACTIONS_RUNTIME_TOKEN: undefined, ACTIONS_RESULTS_URL: undefined } });
+    const p = plan(inputsOf({ command: 'prune' }), rt);
+    expect(p).toMatchObject({ command: 'prune', problems: [], export: undefined, import: undefined });
+    expect(p.decisions.map((d) => d.topic)).toEqual(['scope', 'command']);
+  });
+
   test('every decision has a reason', () => {
     const p = plan(inputsOf({ cache: 'inline', output: IMAGE }), runtime());
     expect(p.decisions.map((d) => d.topic)).toEqual(['scope', 'mode', 'export', 'import']);

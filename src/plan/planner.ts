@@ -44,6 +44,10 @@ export function plan(inputs: Inputs, rt: Runtime, nowSeconds = Math.floor(Date.n
     secrets: [],
     envd: { path: inputs.path, from, output: inputs.output?.raw, platform: inputs.platform }
   };
+  if (inputs.command === 'prune') {
+    p.decisions.push({ topic: 'command', outcome: 'prune', reason: 'no build: reclaim GitHub cache entries' });
+    return withSecrets(p, inputs);
+  }
   if (inputs.cache === 'none') {
     p.decisions.push({ topic: 'cache', outcome: 'none', reason: 'cache is none: envd builds without remote cache' });
     return withSecrets(p, inputs);
