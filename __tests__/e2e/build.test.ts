@@ -329,3 +329,19 @@ describe('the budget: usage, pruning, command: prune', () => {
     expect(real.main.state.builder).toBeUndefined();
   }, 60000);
 });
+
+describe('secrets in a real build', () => {
+  test('the runtime token and the GitHub token appear nowhere the action writes, main or post', async () => {
+    const githubToken = 'ghs_BuildLeakCanary000000000000000000';
+    emu.grantRest(githubToken, 'write');
+    const j = job({ githubToken, inputs: { 'cache-scope': 'leak' } });
+    const runtimeToken = j.env.ACTIONS_RUNTIME_TOKEN;
+    const { main, post } = await mainAndPost(j);
+    expect(main.code).toBe(0);
+    const written = [main, post]
+      .flatMap((r) => [r.stdout.split('\n').filter((l) => !l.startsWith('::add-mask::')).join('\n'), r.stderr, ...Object.values(r.files)])
+      .join('\n');
+    for (const secret of [githubToken, runtimeToken]) expect(written).not.toContain(secret);
+    expect(main.stdout).toContain("--export-cache 'type=gha,scope=leak,token=***");
+  }, 60000);
+});
