@@ -35360,13 +35360,13 @@ async function build(planned, inputs, rt, env) {
         }
     }
     try {
-        return await buildWith(plan, inputs, rt, { ...env }, dir, tools, toolEnv, readyTimeoutMs, configInline, restoredKey);
+        return await buildWith({ plan, inputs, rt, env, dir, tools, toolEnv, readyTimeoutMs, configInline, restoredKey });
     }
     finally {
         await server?.close();
     }
 }
-async function buildWith(plan, inputs, rt, env, dir, tools, toolEnv, readyTimeoutMs, configInline, restoredKey) {
+async function buildWith({ plan, inputs, rt, env, dir, tools, toolEnv, readyTimeoutMs, configInline, restoredKey }) {
     const envd = new envd_envd/* Envd */.sL(external_node_path_.join(tools.envd.dir, 'envd'), toolEnv);
     lib_core.saveState(state/* State */.U.EnvdBinary, envd.binary);
     lib_core.saveState(state/* State */.U.EnvdPath, toolEnv.PATH);

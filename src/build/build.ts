@@ -81,24 +81,28 @@ export async function build(planned: Plan, inputs: Inputs, rt: Runtime, env: Nod
     }
   }
   try {
-    return await buildWith(plan, inputs, rt, { ...env }, dir, tools, toolEnv, readyTimeoutMs, configInline, restoredKey);
+    return await buildWith({ plan, inputs, rt, env, dir, tools, toolEnv, readyTimeoutMs, configInline, restoredKey });
   } finally {
     await server?.close();
   }
 }
 
-async function buildWith(
-  plan: Plan,
-  inputs: Inputs,
-  rt: Runtime,
-  env: NodeJS.ProcessEnv,
-  dir: string,
-  tools: Tools,
-  toolEnv: NodeJS.ProcessEnv,
-  readyTimeoutMs: number,
-  configInline: string,
-  restoredKey: string | undefined
-): Promise<BuildReport> {
+/** Everything the build needs once the tools are installed and a local cache is served. */
+interface BuildContext {
+  plan: Plan;
+  inputs: Inputs;
+  rt: Runtime;
+  env: NodeJS.ProcessEnv;
+  /** The run's private directory (socket, config, log, public key). */
+  dir: string;
+  tools: Tools;
+  toolEnv: NodeJS.ProcessEnv;
+  readyTimeoutMs: number;
+  configInline: string;
+  restoredKey?: string;
+}
+
+async function buildWith({ plan, inputs, rt, env, dir, tools, toolEnv, readyTimeoutMs, configInline, restoredKey }: BuildContext): Promise<BuildReport> {
   const envd = new Envd(path.join(tools.envd.dir, 'envd'), toolEnv);
   core.saveState(State.EnvdBinary, envd.binary);
   core.saveState(State.EnvdPath, toolEnv.PATH);
