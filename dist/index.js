@@ -32665,7 +32665,7 @@ async function awaitBuildkitd(handle, o) {
             return;
         last = r.detail;
         if (Date.now() >= deadline) {
-            await stopBuilder(handle);
+            await stopBuilder(handle, o.env);
             throw new BuilderError(`buildkitd did not answer within ${Math.round(o.readyTimeoutMs / 1000)} s (buildctl: ${last || 'no answer'}). Its log:\n${tail(handle.logFile)}`);
         }
         // Poll quickly at first (a local buildkitd is usually up within a few hundred ms), then back off.
@@ -32693,7 +32693,7 @@ async function startContainer(o) {
             return handle;
         if (Date.now() >= deadline) {
             const logs = await _shell_exec_js__WEBPACK_IMPORTED_MODULE_3__/* .Exec */ .W.run('docker', ['logs', '--tail', '20', o.name], { env: o.env });
-            await stopBuilder(handle);
+            await stopBuilder(handle, o.env);
             throw new BuilderError(`the buildkit container did not answer within ${Math.round(o.readyTimeoutMs / 1000)} s. Its log:\n${logs.stdout}${logs.stderr}`);
         }
         await sleep(500);
@@ -32716,9 +32716,9 @@ async function useAddress(address, binDir, env) {
     };
 }
 /** Stops what the action started; a no-op for an address builder. Waits for the process to go. */
-async function stopBuilder(h, graceMs = 5000) {
+async function stopBuilder(h, env = process.env, graceMs = 5000) {
     if (h.container) {
-        await _shell_exec_js__WEBPACK_IMPORTED_MODULE_3__/* .Exec */ .W.run('docker', ['rm', '-f', h.container]);
+        await _shell_exec_js__WEBPACK_IMPORTED_MODULE_3__/* .Exec */ .W.run('docker', ['rm', '-f', h.container], { env });
         return;
     }
     if (h.pid === undefined)
@@ -36591,13 +36591,19 @@ class Exec {
             external_node_fs_.closeSync(fd);
         }
     }
+    /** Whether a process runs; a zombie (exited, not yet reaped by whoever adopted it) does not. */
     static isAlive(pid) {
         try {
             process.kill(pid, 0);
-            return true;
         }
         catch (e) {
             return e.code === 'EPERM';
+        }
+        try {
+            return !/^\d+ \(.*\) Z/.test(external_node_fs_.readFileSync(`/proc/${pid}/stat`, 'utf8'));
+        }
+        catch {
+            return true; // no /proc (macOS): the signal check is all there is
         }
     }
     /** Signals a process (through sudo when it was started with sudo). */

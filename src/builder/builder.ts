@@ -104,7 +104,7 @@ export async function awaitBuildkitd(handle: BuilderHandle, o: Pick<StartOptions
     if (r.ok) return;
     last = r.detail;
     if (Date.now() >= deadline) {
-      await stopBuilder(handle);
+      await stopBuilder(handle, o.env);
       throw new BuilderError(`buildkitd did not answer within ${Math.round(o.readyTimeoutMs / 1000)} s (buildctl: ${last || 'no answer'}). Its log:\n${tail(handle.logFile)}`);
     }
     // Poll quickly at first (a local buildkitd is usually up within a few hundred ms), then back off.
@@ -131,7 +131,7 @@ export async function startContainer(o: StartOptions & { image: string; name: st
     if (r.code === 0) return handle;
     if (Date.now() >= deadline) {
       const logs = await Exec.run('docker', ['logs', '--tail', '20', o.name], { env: o.env });
-      await stopBuilder(handle);
+      await stopBuilder(handle, o.env);
       throw new BuilderError(`the buildkit container did not answer within ${Math.round(o.readyTimeoutMs / 1000)} s. Its log:\n${logs.stdout}${logs.stderr}`);
     }
     await sleep(500);
@@ -155,9 +155,9 @@ export async function useAddress(address: string, binDir: string, env: NodeJS.Pr
 }
 
 /** Stops what the action started; a no-op for an address builder. Waits for the process to go. */
-export async function stopBuilder(h: BuilderHandle, graceMs = 5000): Promise<void> {
+export async function stopBuilder(h: BuilderHandle, env: NodeJS.ProcessEnv = process.env, graceMs = 5000): Promise<void> {
   if (h.container) {
-    await Exec.run('docker', ['rm', '-f', h.container]);
+    await Exec.run('docker', ['rm', '-f', h.container], { env });
     return;
   }
   if (h.pid === undefined) return;

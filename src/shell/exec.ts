@@ -80,12 +80,17 @@ export class Exec {
     }
   }
 
+  /** Whether a process runs; a zombie (exited, not yet reaped by whoever adopted it) does not. */
   static isAlive(pid: number): boolean {
     try {
       process.kill(pid, 0);
-      return true;
     } catch (e) {
       return (e as NodeJS.ErrnoException).code === 'EPERM';
+    }
+    try {
+      return !/^\d+ \(.*\) Z/.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'));
+    } catch {
+      return true; // no /proc (macOS): the signal check is all there is
     }
   }
 
