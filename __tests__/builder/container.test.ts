@@ -6,19 +6,13 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startContainer, stopBuilder } from '../../src/builder/builder.js';
 import { FAKES_BIN } from '../support/fakes/index.mjs';
+import { running } from '../support/process.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 let root: string;
 let env: NodeJS.ProcessEnv;
 const calls = () => fs.readFileSync(path.join(root, 'calls'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as string[]);
-/** Running, and not a zombie left unreaped by this sandbox's init. */
-const alive = (pid: number) => {
-  try {
-    return !/^\d+ \(.*\) Z/.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false;
-  }
-};
+const alive = running;
 
 beforeAll(() => {
   root = fs.mkdtempSync(path.join(os.tmpdir(), 'fake-docker-'));

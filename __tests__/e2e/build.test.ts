@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import { createJob, type Job, type PhaseResult, runPhase } from '../../scripts/harness.mjs';
 import { type Emulator, Permission, startEmulator } from '../support/emulator/index.js';
 import { type ReleaseServer, startReleaseServer } from '../support/fakes/releases.mjs';
+import { running } from '../support/process.js';
 
 const BUILD_ENVD = `# syntax=v1
 
@@ -84,15 +85,7 @@ function job(setup: JobSetup = {}): Job {
 }
 
 const pidOf = (main: PhaseResult) => (main.state.builder ? (JSON.parse(main.state.builder) as { pid?: number }).pid : undefined);
-const alive = (pid: number | undefined) => {
-  if (pid === undefined) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
+const alive = running;
 const log = (r: PhaseResult) => r.stdout + r.stderr;
 
 async function mainAndPost(j: Job) {
