@@ -36364,7 +36364,8 @@ async function main(env = process.env) {
     mask(lib_core.getInput(Input.GithubToken));
     const parsed = parseInputs((name) => lib_core.getInput(name));
     const cwd = env.GITHUB_WORKSPACE || process.cwd();
-    const problems = parsed.inputs ? preflight(parsed.inputs, cwd) : parsed.problems;
+    // command: prune builds nothing, so it needs no checkout of the build context.
+    const problems = !parsed.inputs ? parsed.problems : parsed.inputs.command === 'prune' ? [] : preflight(parsed.inputs, cwd);
     if (!parsed.inputs || problems.length) {
         const messages = problems.map(formatProblem);
         for (const m of messages)

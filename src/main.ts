@@ -30,7 +30,8 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
 
   const parsed = parseInputs((name) => core.getInput(name));
   const cwd = env.GITHUB_WORKSPACE || process.cwd();
-  const problems = parsed.inputs ? preflight(parsed.inputs, cwd) : parsed.problems;
+  // command: prune builds nothing, so it needs no checkout of the build context.
+  const problems = !parsed.inputs ? parsed.problems : parsed.inputs.command === 'prune' ? [] : preflight(parsed.inputs, cwd);
   if (!parsed.inputs || problems.length) {
     const messages = problems.map(formatProblem);
     for (const m of messages) core.error(m, { title: 'envd cache action: invalid input' });

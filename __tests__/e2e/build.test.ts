@@ -304,7 +304,15 @@ describe('the budget: usage, pruning, command: prune', () => {
       payload: { action: 'closed', repository: { full_name: 'octo/envd-demo', default_branch: 'main' }, pull_request: { number: 77, base: { ref: 'main', repo: { full_name: 'octo/envd-demo' } }, head: { ref: 'x', repo: { full_name: 'octo/envd-demo' } } } },
       githubToken: WRITER
     };
-    const dry = await mainAndPost(job({ ...closed, inputs: { command: 'prune', 'dry-run': 'true' } }));
+    // As in the README's cleanup workflow: no checkout, so the workspace has no build.envd.
+    const empty = fs.mkdtempSync(path.join(root, 'no-checkout-'));
+    const noCheckout = (inputs: Record<string, string>) => {
+      const j = job({ ...closed, inputs });
+      j.env.GITHUB_WORKSPACE = empty;
+      j.workspace = empty;
+      return j;
+    };
+    const dry = await mainAndPost(noCheckout({ command: 'prune', 'dry-run': 'true' }));
     expect(dry.main.code).toBe(0);
     expect(prEntries()).toHaveLength(2);
     expect(dry.main.summary).toContain('Prune plan (dry run: nothing was deleted)');
@@ -312,7 +320,7 @@ describe('the budget: usage, pruning, command: prune', () => {
     expect(dry.main.outputs['pruned-entries']).toBe('0');
     expect(dry.main.state.builder).toBeUndefined();
 
-    const real = await mainAndPost(job({ ...closed, inputs: { command: 'prune' } }));
+    const real = await mainAndPost(noCheckout({ command: 'prune' }));
     expect(real.main.code).toBe(0);
     expect(prEntries()).toHaveLength(0);
     // The two closed-PR entries, plus whatever else earlier tests left prunable in this repository.
