@@ -1,0 +1,40 @@
+/**
+ * Values the action echoes into logs, annotations and the job summary. A value can come from a hostile
+ * pull request (a directory name, a branch, an input), so it is shown on one line with its control
+ * characters made visible, and capped: no value can start a workflow command, break a table or flood a
+ * log. Pure.
+ */
+
+/** The most characters of one value the action echoes. */
+export const MAX_ECHO = 200;
+
+const CONTROL = /[\u0000-\u001f\u007f\u0085\u2028\u2029]/g;
+
+function visible(c: string): string {
+  switch (c) {
+    case '\r':
+      return '\\r';
+    case '\n':
+      return '\\n';
+    case '\t':
+      return '\\t';
+    default:
+      return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+  }
+}
+
+/** One line, control characters shown as escapes, at most `max` characters (then an ellipsis). */
+export function echo(value: string, max = MAX_ECHO): string {
+  const line = value.replace(CONTROL, visible);
+  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+}
+
+/** A Markdown table cell: echoed, with pipes escaped. */
+export function cell(value: string, max = MAX_ECHO): string {
+  return echo(value, max).replace(/\|/g, '\\|');
+}
+
+/** Inline Markdown code: echoed, backticks made harmless, pipes escaped for use inside a table. */
+export function code(value: string, max = MAX_ECHO): string {
+  return '`' + cell(value, max).replace(/`/g, "'") + '`';
+}
