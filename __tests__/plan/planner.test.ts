@@ -1,6 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
 import { redactCacheSpec, serializeCacheSpec } from '../../src/cache/spec.js';
 import { plan } from '../../src/plan/planner.js';
+import { readRuntime } from '../../src/runtime/runtime.js';
 import { inputsOf } from '../support/inputs.js';
 import { RESULTS_URL, runtime } from '../support/runtime.js';
 
@@ -158,5 +159,20 @@ describe('planner', () => {
     const p = plan(inputsOf({ cache: 'inline', output: IMAGE }), runtime());
     expect(p.decisions.map((d) => d.topic)).toEqual(['scope', 'mode', 'export', 'import']);
     for (const d of p.decisions) expect(d.reason.length).toBeGreaterThan(5);
+  });
+});
+
+describe('a broken event file', () => {
+  test.each([
+    ['build with gha', {}],
+    ['build with registry', { cache: 'registry', output: IMAGE }],
+    ['prune', { command: 'prune' }]
+  ])('%s: the event problem is the plan\'s only problem, and nothing is planned from the event', (_n, overrides) => {
+    const rt = readRuntime({ GITHUB_EVENT_NAME: 'pull_request', GITHUB_EVENT_PATH: 'event.json', GITHUB_REF: 'refs/pull/1/merge' }, 'null');
+    const p = plan(inputsOf({ ...SCOPE, ...overrides }), rt);
+    expect(p.problems).toEqual(['GITHUB_EVENT_PATH (event.json): the file holds null, not a JSON object; the runner writes the triggering event there as a JSON object; do not override GITHUB_EVENT_PATH']);
+    expect(p.export).toBeUndefined();
+    expect(p.import).toBeUndefined();
+    expect(p.importCandidates).toBeUndefined();
   });
 });
