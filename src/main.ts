@@ -41,8 +41,10 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
   }
   const inputs = parsed.inputs;
 
-  // A broken event file is a problem of the runtime; the planner reports it and nothing starts.
+  // A broken event file stops the step here, before anything starts or reads it again (octokit parses it on load).
   const rt = readRuntime(env, readEventFile(env.GITHUB_EVENT_PATH));
+  for (const m of rt.problems) core.error(m, { title: 'envd cache action: invalid event' });
+  if (rt.problems.length) return core.setFailed('the event file cannot be used; nothing was started (see the error above)');
   const budget = await readBudgetFor(inputs, rt);
   const planned = makePlan(inputs, rt, undefined, budgetFacts(budget));
   for (const s of planned.secrets) mask(s);
