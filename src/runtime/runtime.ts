@@ -174,6 +174,8 @@ function eventFacts(env: Env, event: string, payload: Json): EventFacts {
       };
     }
   }
+  if (!pr && event.startsWith('pull_request'))
+    facts.head = { origin: 'unknown', detail: 'the event file carries no pull_request, so where its head comes from is not known' };
   const issue = obj(payload.issue);
   if (!pr && issue && issue.pull_request !== undefined && issue.pull_request !== null) {
     const n = typeof issue.number === 'number' ? ` #${issue.number}` : '';
