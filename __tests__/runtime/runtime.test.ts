@@ -64,8 +64,8 @@ describe('runtime', () => {
 });
 
 describe('the event file', () => {
-  const env = { GITHUB_EVENT_NAME: 'push', GITHUB_EVENT_PATH: '/home/runner/work/_temp/_github_workflow/event.json' };
-  const where = 'GITHUB_EVENT_PATH (/home/runner/work/_temp/_github_workflow/event.json): ';
+  const env = { GITHUB_EVENT_NAME: 'push', GITHUB_EVENT_PATH: '/runner/_temp/_github_workflow/event.json' };
+  const where = 'GITHUB_EVENT_PATH (/runner/_temp/_github_workflow/event.json): ';
   const fix = '; the runner writes the triggering event there as a JSON object; do not override GITHUB_EVENT_PATH';
 
   test.each<[string, string | { problem: string }, string]>([
