@@ -10,6 +10,7 @@
  */
 import type { Backend } from '../cache/backends.js';
 import type { Auto } from '../inputs/inputs.js';
+import { echo } from '../report/text.js';
 import type { Runtime } from '../runtime/runtime.js';
 import type { Decision } from './plan.js';
 
@@ -31,7 +32,6 @@ const GITHUB_CACHE: readonly Backend[] = ['gha'];
 /** Backends whose entries every branch shares; pull requests only read them unless told to write. */
 const SHARED_STORE: readonly Backend[] = ['registry', 's3'];
 
-
 /** A long build may outlive the runtime token; BuildKit then fails with "cache token expired". */
 export const TOKEN_MARGIN_SECONDS = 2 * 3600;
 
@@ -44,7 +44,7 @@ export function decideAccess(backend: Backend, cacheWrite: Auto<boolean>, rt: Ru
   };
   if (cacheWrite === false) a.decisions.push({ topic: 'export', outcome: 'skipped', reason: 'cache-write is false' });
 
-  const event = rt.event || 'this event';
+  const event = echo(rt.event, 60) || 'this event';
   if (a.export && rt.head && rt.head.origin !== 'same')
     skipExport(
       `${event}: ${rt.head.detail}. ${rt.head.origin === 'unknown' ? 'A head that cannot be known is treated as a fork, and code' : 'Code'} from a fork never writes a cache, whatever cache-write says`

@@ -4,6 +4,7 @@ import { type CacheSpec, secretsOf, validateCacheSpec } from '../cache/spec.js';
 import type { Inputs } from '../inputs/inputs.js';
 import { defaultBranchRef, type Runtime } from '../runtime/runtime.js';
 import { modeForBudget } from '../budget/budget.js';
+import { echo } from '../report/text.js';
 import { type Access, decideAccess } from './access.js';
 import { ghaCredentials, missingCredentialsMessage } from './credentials.js';
 import { computedExport, computedImport, type FlagContext, localCacheDir, sharedLocations } from './flags.js';
@@ -152,7 +153,8 @@ function optInWarning(backend: Backend, access: Access, ctx: FlagContext): strin
     const w = sharedLocations(backend, ctx)!.write;
     target = `${w.name}, ${w.owner}'s ${backend} entry`;
   }
-  return `cache-write is true, so this ${rt.event} run exports although ${access.optedIn}: it writes ${target}. Only opt in where the build never runs code or text from outside the repository`;
+  // The target holds names from the event and the inputs: one line, controls visible.
+  return `cache-write is true, so this ${echo(rt.event, 60)} run exports although ${access.optedIn}: it writes ${echo(target, 300)}. Only opt in where the build never runs code or text from outside the repository`;
 }
 
 /** Adds the runner's token and endpoint to every gha value that lacks them, and says where they came from. */

@@ -189,7 +189,7 @@ function eventFacts(env: Env, event: string, payload: Json): EventFacts {
 
   if (UNTRUSTED_EVENTS[event]) facts.untrusted = `${event} ${UNTRUSTED_EVENTS[event]}`;
   else if (event !== 'pull_request' && (pr || (issue && facts.head)))
-    facts.untrusted = `${event || 'this event'} carries a pull request but does not run as pull_request`;
+    facts.untrusted = `${echo(event, 60) || 'this event'} carries a pull request but does not run as pull_request`;
   return facts;
 }
 
