@@ -1,6 +1,5 @@
 /** The main step: read inputs, plan, report; then (outside dry-run) build. Orchestration only. */
 import * as core from '@actions/core';
-import * as fs from 'node:fs';
 import { build, BuildFailure, type BuildReport } from './build/build.js';
 import { budgetFacts, budgetFigures, pruneNow, readBudgetFor } from './build/budget.js';
 import { resolveImportEntry } from './build/import-entry.js';
@@ -12,6 +11,7 @@ import { plan as makePlan } from './plan/planner.js';
 import { outputs } from './report/outputs.js';
 import { inputProblemsSummary, planSummary } from './report/summary.js';
 import { readRuntime } from './runtime/runtime.js';
+import { readEventFile } from './shell/event.js';
 import { preflight } from './shell/preflight.js';
 
 /** Secrets the environment may hold; registered before the first log line. */
@@ -41,9 +41,10 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
   }
   const inputs = parsed.inputs;
 
-  const eventPath = env.GITHUB_EVENT_PATH;
-  const payload = eventPath && fs.existsSync(eventPath) ? fs.readFileSync(eventPath, 'utf8') : undefined;
-  const rt = readRuntime(env, payload);
+  // A broken event file stops the step here, before anything starts or reads it again (octokit parses it on load).
+  const rt = readRuntime(env, readEventFile(env.GITHUB_EVENT_PATH));
+  for (const m of rt.problems) core.error(m, { title: 'envd cache action: invalid event' });
+  if (rt.problems.length) return core.setFailed('the event file cannot be used; nothing was started (see the error above)');
   const budget = await readBudgetFor(inputs, rt);
   const planned = makePlan(inputs, rt, undefined, budgetFacts(budget));
   for (const s of planned.secrets) mask(s);

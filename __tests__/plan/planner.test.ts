@@ -1,6 +1,8 @@
 import { describe, expect, test } from '@jest/globals';
 import { redactCacheSpec, serializeCacheSpec } from '../../src/cache/spec.js';
 import { plan } from '../../src/plan/planner.js';
+import { readRuntime } from '../../src/runtime/runtime.js';
+import { prPayload } from '../fixtures/events.js';
 import { inputsOf } from '../support/inputs.js';
 import { RESULTS_URL, runtime } from '../support/runtime.js';
 
@@ -130,7 +132,8 @@ describe('planner', () => {
     ['workflow_dispatch', 'refs/heads/main', 'min'],
     ['push', 'refs/tags/v1.0', 'min']
   ])('cache-mode auto on %s %s is %s', (event, ref, mode) => {
-    const p = plan(inputsOf(SCOPE), runtime({ event, ref }));
+    const payload = event === 'pull_request' ? prPayload('same repository', 7) : undefined;
+    const p = plan(inputsOf(SCOPE), runtime({ event, ref, payload }));
     expect(p.mode).toBe(mode);
     expect(p.export!.attrs.get('mode')).toBe(mode);
   });
@@ -158,5 +161,28 @@ describe('planner', () => {
     const p = plan(inputsOf({ cache: 'inline', output: IMAGE }), runtime());
     expect(p.decisions.map((d) => d.topic)).toEqual(['scope', 'mode', 'export', 'import']);
     for (const d of p.decisions) expect(d.reason.length).toBeGreaterThan(5);
+  });
+});
+
+test('a pull_request run whose event file carries no pull_request cannot tell where its code comes from: no export', () => {
+  const p = plan(inputsOf({ ...SCOPE, 'cache-write': 'true' }), runtime({ event: 'pull_request', ref: 'refs/pull/7/merge' }));
+  expect(p.export).toBeUndefined();
+  expect(p.decisions.find((d) => d.topic === 'export')?.reason).toBe(
+    'pull_request: the event file carries no pull_request, so where its head comes from is not known. A head that cannot be known is treated as a fork, and code from a fork never writes a cache, whatever cache-write says'
+  );
+});
+
+describe('a broken event file', () => {
+  test.each([
+    ['build with gha', {}],
+    ['build with registry', { cache: 'registry', output: IMAGE }],
+    ['prune', { command: 'prune' }]
+  ])('%s: the event problem is the plan\'s only problem, and nothing is planned from the event', (_n, overrides) => {
+    const rt = readRuntime({ GITHUB_EVENT_NAME: 'pull_request', GITHUB_EVENT_PATH: 'event.json', GITHUB_REF: 'refs/pull/1/merge' }, 'null');
+    const p = plan(inputsOf({ ...SCOPE, ...overrides }), rt);
+    expect(p.problems).toEqual(['GITHUB_EVENT_PATH (event.json): the file holds null, not a JSON object; the runner writes the triggering event there as a JSON object; do not override GITHUB_EVENT_PATH']);
+    expect(p.export).toBeUndefined();
+    expect(p.import).toBeUndefined();
+    expect(p.importCandidates).toBeUndefined();
   });
 });

@@ -1,9 +1,16 @@
 /**
  * What the runtime allows: whether this run may export and import cache, from ACTIONS_CACHE_MODE, the
  * runtime token's `ac` refs and the event, combined with `cache-write`. Each outcome carries its reason.
+ *
+ * The trust boundary comes first, on every backend: code from a fork (the head repository differs from
+ * the base, is a fork, was deleted, or cannot be known) never exports, whatever cache-write says; an
+ * untrusted trigger (pull_request_target, workflow_run, issue_comment, or another event carrying a pull
+ * request) only reads unless cache-write is true. The runtime token is not relied on for either: GHES and
+ * older runners hand such events a token that can write the base branch.
  */
 import type { Backend } from '../cache/backends.js';
 import type { Auto } from '../inputs/inputs.js';
+import { echo } from '../report/text.js';
 import type { Runtime } from '../runtime/runtime.js';
 import type { Decision } from './plan.js';
 
@@ -16,14 +23,14 @@ export interface Access {
   decisions: Decision[];
   warnings: string[];
   problems: string[];
+  /** Why the event is untrusted, when cache-write: true lets it export anyway (the planner says whose cache it writes). */
+  optedIn?: string;
 }
 
 /** Backends whose entries live in the GitHub cache, where the runner's token and cache mode rule. */
 const GITHUB_CACHE: readonly Backend[] = ['gha'];
 /** Backends whose entries every branch shares; pull requests only read them unless told to write. */
 const SHARED_STORE: readonly Backend[] = ['registry', 's3'];
-
-const PR_EVENTS = ['pull_request', 'pull_request_target'];
 
 /** A long build may outlive the runtime token; BuildKit then fails with "cache token expired". */
 export const TOKEN_MARGIN_SECONDS = 2 * 3600;
@@ -36,6 +43,17 @@ export function decideAccess(backend: Backend, cacheWrite: Auto<boolean>, rt: Ru
     a.decisions.push({ topic: 'export', outcome: 'skipped', reason });
   };
   if (cacheWrite === false) a.decisions.push({ topic: 'export', outcome: 'skipped', reason: 'cache-write is false' });
+
+  const event = echo(rt.event, 60) || 'this event';
+  if (a.export && rt.head && rt.head.origin !== 'same')
+    skipExport(
+      `${event}: ${rt.head.detail}. ${rt.head.origin === 'unknown' ? 'A head that cannot be known is treated as a fork, and code' : 'Code'} from a fork never writes a cache, whatever cache-write says`
+    );
+  else if (a.export && rt.untrusted) {
+    if (cacheWrite === 'auto')
+      skipExport(`${rt.untrusted}, so with cache-write: auto it only reads, on every backend (set cache-write: true to let a same-repository ${event} write)`);
+    else a.optedIn = rt.untrusted;
+  }
 
   if (GITHUB_CACHE.includes(backend)) {
     const cs = rt.cacheService;
@@ -73,10 +91,8 @@ export function decideAccess(backend: Backend, cacheWrite: Auto<boolean>, rt: Ru
     }
   }
 
-  if (SHARED_STORE.includes(backend) && PR_EVENTS.includes(rt.event) && a.export) {
-    if (rt.pullRequest?.fork) skipExport('pull requests from forks never write to a shared cache');
-    else if (cacheWrite === 'auto')
-      skipExport(`${rt.event} only reads the ${backend} cache, which every branch shares (set cache-write: true to let pull requests write)`);
-  }
+  if (SHARED_STORE.includes(backend) && rt.event === 'pull_request' && a.export && cacheWrite === 'auto')
+    skipExport(`${rt.event} only reads the ${backend} cache, which every branch shares (set cache-write: true to let pull requests write)`);
+  if (!a.export) a.optedIn = undefined;
   return a;
 }

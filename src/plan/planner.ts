@@ -2,15 +2,16 @@
 import { type Backend, type Direction, REQUIRED } from '../cache/backends.js';
 import { type CacheSpec, secretsOf, validateCacheSpec } from '../cache/spec.js';
 import type { Inputs } from '../inputs/inputs.js';
-import type { Runtime } from '../runtime/runtime.js';
+import { defaultBranchRef, type Runtime } from '../runtime/runtime.js';
 import { modeForBudget } from '../budget/budget.js';
-import { decideAccess } from './access.js';
+import { echo } from '../report/text.js';
+import { type Access, decideAccess } from './access.js';
 import { ghaCredentials, missingCredentialsMessage } from './credentials.js';
-import { computedExport, computedImport, localCacheDir, sharedLocations } from './flags.js';
+import { computedExport, computedImport, type FlagContext, localCacheDir, sharedLocations } from './flags.js';
 import { chooseImport, type Existence } from './location.js';
 import { decideMode } from './mode.js';
 import type { Plan } from './plan.js';
-import { autoScope } from './scope.js';
+import { autoScope, platformOf } from './scope.js';
 
 const FLAG: Record<Direction, string> = { export: '--export-cache', import: '--import-cache' };
 
@@ -23,9 +24,10 @@ export interface BudgetFacts {
 /** `nowSeconds` is the clock for the token's expiry; tests pass it in. */
 export function plan(inputs: Inputs, rt: Runtime, nowSeconds = Math.floor(Date.now() / 1000), budget?: BudgetFacts): Plan {
   const from = `${inputs.from.file}:${inputs.from.func}`;
+  const platform = platformOf(inputs.platform, rt);
   const scope =
     inputs.cacheScope ??
-    autoScope({ workflow: rt.workflow, job: rt.job, matrix: inputs.matrix, platform: inputs.platform, path: inputs.path, from });
+    autoScope({ workflow: rt.workflow, job: rt.job, matrix: inputs.matrix, platform: platform.scope, path: inputs.path, from });
   const p: Plan = {
     command: inputs.command,
     dryRun: inputs.dryRun,
@@ -36,14 +38,21 @@ export function plan(inputs: Inputs, rt: Runtime, nowSeconds = Math.floor(Date.n
       {
         topic: 'scope',
         outcome: scope,
-        reason: inputs.cacheScope ? 'cache-scope is set' : 'derived from workflow, job, matrix entry, platform and path/from; the same on every branch'
+        reason: inputs.cacheScope
+          ? `cache-scope is set (the build's platform: ${platform.why})`
+          : `derived from workflow, job, matrix entry, platform (${platform.why}) and path/from; the same on every branch`
       }
     ],
     warnings: [],
     problems: [],
     secrets: [],
-    envd: { path: inputs.path, from, output: inputs.output?.raw, platform: inputs.platform }
+    envd: { path: inputs.path, from, output: inputs.output?.raw, platform: platform.envd }
   };
+  // A broken event file stops the run before anything is decided from it (or contacted for it).
+  if (rt.problems.length) {
+    p.problems.push(...rt.problems);
+    return withSecrets(p, inputs);
+  }
   if (inputs.command === 'prune') {
     p.decisions.push({ topic: 'command', outcome: 'prune', reason: 'no build: reclaim GitHub cache entries' });
     return withSecrets(p, inputs);
@@ -70,6 +79,7 @@ export function plan(inputs: Inputs, rt: Runtime, nowSeconds = Math.floor(Date.n
   p.decisions.push(...access.decisions);
   p.warnings.push(...access.warnings);
   p.problems.push(...access.problems);
+  if (access.optedIn) p.warnings.push(optInWarning(backend, access, ctx));
   if (backend === 'gha') p.access = { readable: access.readable, writable: access.writable };
   const exportSpec = access.export ? (inputs.exportCache ?? computedExport(backend, ctx)) : undefined;
   let importSpec = access.import ? (inputs.importCache ?? computedImport(backend, ctx)) : undefined;
@@ -127,6 +137,24 @@ export function plan(inputs: Inputs, rt: Runtime, nowSeconds = Math.floor(Date.n
   p.export = exportSpec;
   p.import = importSpec;
   return withSecrets(p, inputs);
+}
+
+/** cache-write: true on an untrusted trigger: allowed for the base repository's own code, and logged with whose cache it writes. */
+function optInWarning(backend: Backend, access: Access, ctx: FlagContext): string {
+  const { inputs, rt } = ctx;
+  const refName = (ref: string) => (ref === defaultBranchRef(rt) ? `the default branch ${rt.defaultBranch}'s (${ref})` : ref);
+  let target: string;
+  if (inputs.exportCache) target = 'the entry export-cache names, exactly as given';
+  else if (backend === 'gha') target = `the GitHub cache of ${refName(access.writable ?? rt.ref)}, scope ${ctx.scope}`;
+  else if (backend === 'local') target = `the GitHub cache of ${refName(rt.ref)}, where the cache directory is saved`;
+  else if (backend === 'inline') target = 'the output image, which carries the cache';
+  else if (backend === 'registry' && inputs.cacheRef) target = `${inputs.cacheRef} (cache-ref, which every branch shares)`;
+  else {
+    const w = sharedLocations(backend, ctx)!.write;
+    target = `${w.name}, ${w.owner}'s ${backend} entry`;
+  }
+  // The target holds names from the event and the inputs: one line, controls visible.
+  return `cache-write is true, so this ${echo(rt.event, 60)} run exports although ${access.optedIn}: it writes ${echo(target, 300)}. Only opt in where the build never runs code or text from outside the repository`;
 }
 
 /** Adds the runner's token and endpoint to every gha value that lacks them, and says where they came from. */

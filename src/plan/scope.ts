@@ -4,6 +4,8 @@
  * platform and path/from. Short, readable, sanitized and stable.
  */
 import { createHash } from 'node:crypto';
+import { echo } from '../report/text.js';
+import type { Runtime } from '../runtime/runtime.js';
 
 export interface ScopeParts {
   workflow: string;
@@ -51,4 +53,36 @@ export function autoScope(parts: ScopeParts): string {
   const room = MAX_SCOPE - hash.length - 1;
   if (readable.length > room) readable = readable.slice(0, room).replace(/[-._]+$/, '');
   return `${readable}-${hash}`;
+}
+
+/** What envd builds when it is given no --platform, on every host (envd v1.3.4 pkg/builder/build.go:383-387). */
+export const ENVD_DEFAULT_PLATFORM = 'linux/amd64';
+
+export interface Platform {
+  /** envd's --platform: the platform input, else the runner's architecture, else none (envd's default). */
+  envd?: string;
+  /** The platform part of the auto scope. */
+  scope?: string;
+  /** In words, for the scope decision. */
+  why: string;
+}
+
+/**
+ * The effective platform: an explicit `platform` input wins; otherwise the runner's (RUNNER_ARCH), because
+ * envd alone compiles linux/amd64 everywhere and an arm64 runner then fails its RUN steps.
+ *
+ * The scope takes the effective platform, with one exception that keeps existing caches warm: the runner's
+ * linux/amd64 is left out of it, exactly as before this default existed. Every build that had no platform
+ * was a linux/amd64 build (envd's default), so an X64 runner's scope stays byte-identical to what it was
+ * and names the same layers; an arm64 or arm runner gets its platform in the scope, so its legs never
+ * share one with amd64 (its earlier, platform-less scope held amd64 layers it could not run anyway). An
+ * explicit platform input is part of the scope as written, as it always was.
+ */
+export function platformOf(input: string | undefined, rt: Pick<Runtime, 'runnerArch' | 'runnerPlatform'>): Platform {
+  if (input) return { envd: input, scope: input, why: `${input}, the platform input` };
+  const arch = rt.runnerArch && `RUNNER_ARCH=${echo(rt.runnerArch, 40)}`;
+  if (rt.runnerPlatform === ENVD_DEFAULT_PLATFORM)
+    return { envd: rt.runnerPlatform, why: `${rt.runnerPlatform}, the runner's (${arch}), envd's default: left out of the scope, which stays the one builds without a platform had` };
+  if (rt.runnerPlatform) return { envd: rt.runnerPlatform, scope: rt.runnerPlatform, why: `${rt.runnerPlatform}, the runner's (${arch})` };
+  return { why: `none: ${arch ? `${arch} has no envd platform` : 'RUNNER_ARCH is not set'}, so envd builds its default ${ENVD_DEFAULT_PLATFORM}` };
 }
