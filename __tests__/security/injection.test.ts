@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { createJob, type Job, type PhaseResult, runPhase } from '../../scripts/harness.mjs';
 import { showArgs } from '../../src/envd/args.js';
 import { echo, shellArg } from '../../src/report/text.js';
-import { Log } from '../../src/shell/log.js';
+import { Log, safeLog } from '../../src/shell/log.js';
 import { type Emulator, Permission, startEmulator } from '../support/emulator/index.js';
 import { type ReleaseServer, startReleaseServer } from '../support/fakes/releases.mjs';
 import { runnerCommands } from './support/runner.js';
@@ -146,6 +146,20 @@ describe('what the action echoes (pure)', () => {
     expect(written).toEqual(['::stop-commands::tok', '::error::PWN', '::tok::']);
     expect(runnerCommands(written.join('\n')).map((c) => c.line)).toEqual(['::stop-commands::tok', '::tok::']);
   });
+});
+
+test('safeLog writes one line per message, capped', () => {
+  const chunks: string[] = [];
+  const write = process.stdout.write;
+  process.stdout.write = ((c: string) => chunks.push(String(c)) > 0) as typeof process.stdout.write;
+  try {
+    safeLog.info(`index-key\r::error::PWN ${'k'.repeat(5000)}`);
+  } finally {
+    process.stdout.write = write;
+  }
+  expect(chunks.join('')).toMatch(/^index-key\\r::error::PWN k+…\n$/);
+  expect(runnerCommands(chunks.join(''))).toEqual([]);
+  expect(chunks.join('').length).toBeLessThanOrEqual(1001);
 });
 
 describe('dry runs with hostile values', () => {

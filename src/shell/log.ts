@@ -6,6 +6,7 @@
  */
 import * as core from '@actions/core';
 import { randomBytes } from 'node:crypto';
+import { echo, MAX_SENTENCE } from '../report/text.js';
 
 /** A token the runner accepts: not a command name, not guessable by the tool whose output it fences. */
 export function stopToken(): string {
@@ -30,3 +31,12 @@ export class Log {
     }
   }
 }
+
+/**
+ * A logger for lines that carry values from outside (cache keys from the GitHub cache, which any pull
+ * request run can write; refs; error texts): each line is echoed, so it cannot start a workflow command.
+ */
+export const safeLog = {
+  info: (message: string) => core.info(echo(message, MAX_SENTENCE)),
+  debug: (message: string) => core.debug(echo(message, MAX_SENTENCE))
+};
