@@ -10,6 +10,7 @@ import type { Plan } from './plan/plan.js';
 import { plan as makePlan } from './plan/planner.js';
 import { outputs } from './report/outputs.js';
 import { inputProblemsSummary, planSummary } from './report/summary.js';
+import { echo, MAX_SENTENCE } from './report/text.js';
 import { readRuntime } from './runtime/runtime.js';
 import { readEventFile } from './shell/event.js';
 import { preflight } from './shell/preflight.js';
@@ -55,11 +56,11 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
   }
 
   await core.group('Plan', async () => {
-    for (const d of plan.decisions) core.info(`${d.topic} ${d.outcome}: ${d.reason}`);
+    for (const d of plan.decisions) core.info(`${echo(d.topic)} ${echo(d.outcome)}: ${echo(d.reason, MAX_SENTENCE)}`);
   });
-  for (const w of plan.warnings) core.warning(w);
+  for (const w of plan.warnings) core.warning(echo(w, MAX_SENTENCE));
   const finish = async (p: Plan, result?: BuildReport, failure?: string) => {
-    for (const w of budget.prunes.flatMap((o) => o.warnings)) core.warning(w);
+    for (const w of budget.prunes.flatMap((o) => o.warnings)) core.warning(echo(w, MAX_SENTENCE));
     for (const [name, value] of Object.entries(outputs(p, result && figuresOf(result), budgetFigures(budget)))) core.setOutput(name, value);
     await writeSummary(planSummary(p, result, budget, failure));
   };

@@ -3,10 +3,11 @@
  * when the build failed, removes the envd context and the private directory. Never fails the job itself.
  */
 import * as core from '@actions/core';
-import * as fs from 'node:fs';
+import * as os from 'node:os';
 import { type BuilderHandle, builderLogTail, stopBuilder } from './builder/builder.js';
 import { Envd } from './envd/envd.js';
 import type { LocalSave } from './local/local-cache.js';
+import { releaseDir, surroundingsOf } from './local/owned-dirs.js';
 import { State } from './state.js';
 
 export async function post(): Promise<void> {
@@ -36,5 +37,9 @@ export async function post(): Promise<void> {
     await core.group('Save the local cache', () => saveLocal(JSON.parse(localSave) as LocalSave));
   }
   const dir = core.getState(State.WorkDir);
-  if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  if (dir) {
+    // Only the private directory main created and marked: never a path state could point elsewhere.
+    const kept = releaseDir(dir, surroundingsOf(process.env.GITHUB_WORKSPACE || process.cwd(), process.env.HOME || os.homedir()));
+    if (kept) core.warning(`The action's private directory was not removed: ${kept}`);
+  }
 }

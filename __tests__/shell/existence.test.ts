@@ -5,6 +5,8 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { cacheSpec } from '../../src/cache/spec.js';
@@ -139,5 +141,45 @@ describe('s3 manifest existence (s3rver, SigV4)', () => {
   test('virtual-hosted and path-style URLs', () => {
     expect(s3ObjectUrl(cacheSpec('s3', [['bucket', 'b'], ['region', 'eu-west-1']]), 'manifests/x').toString()).toBe('https://b.s3.eu-west-1.amazonaws.com/manifests/x');
     expect(s3ObjectUrl(cacheSpec('s3', [['bucket', 'b'], ['region', 'r'], ['endpoint_url', 'http://minio:9000'], ['use_path_style', 'true']]), 'k').toString()).toBe('http://minio:9000/b/k');
+  });
+});
+
+describe('registry manifest existence: a token service that does not answer with JSON', () => {
+  // A captive portal or a proxy answers the token request with 200 and HTML: the probe's contract is
+  // true / false / unknown with the reason, never an exception.
+  let server: http.Server;
+  let host: string;
+  let tokenReply: { type: string; body: string };
+  beforeAll(async () => {
+    server = http.createServer((req, res) => {
+      if (req.url?.startsWith('/v2/')) {
+        res.writeHead(401, { 'WWW-Authenticate': `Bearer realm="http://${host}/token",service="test"` });
+        res.end();
+      } else {
+        res.writeHead(200, { 'Content-Type': tokenReply.type });
+        res.end(tokenReply.body);
+      }
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+  test.each([
+    ['text/html', '<html>Sign in to the hotel Wi-Fi</html>'],
+    ['application/json', 'null'],
+    ['application/json', '{"details":"no token here"}'],
+    ['application/json', '{"token":42}']
+  ])('200 %s %j: unknown, with the reason', async (type, body) => {
+    tokenReply = { type, body };
+    const probe = await registryManifestExists(`${host}/octo/env:x`, true, { DOCKER_CONFIG: '/nonexistent', HOME: '/nonexistent' });
+    expect(probe).toEqual({ why: expect.stringContaining(`the token service of ${host} answered 200 but not with a JSON token (${type}, ${body.length} bytes)`) });
+  });
+
+  test('a JSON token is used', async () => {
+    tokenReply = { type: 'application/json', body: '{"access_token":"t0k"}' };
+    const probe = await registryManifestExists(`${host}/octo/env:x`, true, { DOCKER_CONFIG: '/nonexistent', HOME: '/nonexistent' });
+    // The stand-in refuses every HEAD, also with the token: a status, not a thrown error.
+    expect(probe).toEqual({ why: `${host} answered 401 to HEAD ${host}/octo/env:x` });
   });
 });

@@ -16,9 +16,12 @@ import { STABLE_PUBLIC_KEY } from '../envd/ssh-key.js';
 import { versionAtLeast, type Inputs } from '../inputs/inputs.js';
 import type { Plan } from '../plan/plan.js';
 import type { Runtime } from '../runtime/runtime.js';
+import { echo } from '../report/text.js';
+import { Log } from '../shell/log.js';
 import { State } from '../state.js';
 import type { LocalSave } from '../local/local-cache.js';
 import type { OciServer } from '../local/oci-server.js';
+import { OWNER_MARK, OWNER_MARK_TEXT } from '../local/ownership.js';
 import { localRegistryImport } from '../plan/flags.js';
 import { installTools, type Tools } from './tools.js';
 
@@ -49,7 +52,12 @@ export class BuildFailure extends Error {
 /** A short private directory: unix socket paths must stay under ~100 characters. */
 function workDir(env: NodeJS.ProcessEnv): string {
   const base = env.RUNNER_TEMP && env.RUNNER_TEMP.length < 60 ? env.RUNNER_TEMP : os.tmpdir();
-  return fs.mkdtempSync(path.join(base, 'envd-cache-'));
+  // A RUNNER_TEMP that names a directory not made yet (a self-hosted runner, a local run) is created.
+  fs.mkdirSync(base, { recursive: true });
+  const dir = fs.mkdtempSync(path.join(base, 'envd-cache-'));
+  // Marked as the action's own: post deletes only marked directories.
+  fs.writeFileSync(path.join(dir, OWNER_MARK), OWNER_MARK_TEXT);
+  return dir;
 }
 
 export async function build(planned: Plan, inputs: Inputs, rt: Runtime, env: NodeJS.ProcessEnv): Promise<BuildReport> {
@@ -65,13 +73,15 @@ export async function build(planned: Plan, inputs: Inputs, rt: Runtime, env: Nod
   let restoredKey: string | undefined;
   let server: OciServer | undefined;
   if (plan.local) {
-    const local = plan.local;
+    // Relative directories resolve against the workspace, as envd resolves the export's dest.
+    const workspace = env.GITHUB_WORKSPACE || process.cwd();
+    const local = { ...plan.local, dir: path.resolve(workspace, plan.local.dir), exportDir: path.resolve(workspace, plan.local.exportDir) };
     // Loaded only for cache: local: @actions/cache and the Azure SDK are most of the bundle's start-up time.
-    const { restoreLocal, serveLocal } = await import('../local/local-cache.js');
+    const { restoreLocal, serveLocal, surroundingsOf } = await import('../local/local-cache.js');
     await core.group('Restore the local cache', async () => {
-      restoredKey = await restoreLocal(local);
+      restoredKey = await restoreLocal(local, surroundingsOf(workspace, env.HOME || os.homedir()));
       server = await serveLocal(local);
-      if (server) core.info(`Serving ${local.dir} read-only at http://${server.host} for the import`);
+      if (server) core.info(`Serving ${echo(local.dir)} read-only at http://${server.host} for the import`);
     });
     if (server) {
       plan = { ...plan, import: localRegistryImport(server.host) };
@@ -175,7 +185,7 @@ async function buildWith({ plan, inputs, rt, env, dir, tools, toolEnv, readyTime
     throw new BuildFailure(report, `envd build failed: ${attempt.failure.line}`);
   }
   if (plan.local && plan.export) {
-    const save: LocalSave = { ...plan.local, restoredKey };
+    const save: LocalSave = { ...plan.local, restoredKey, workspace: env.GITHUB_WORKSPACE || process.cwd(), home: env.HOME || os.homedir() };
     core.saveState(State.LocalSave, JSON.stringify(save));
   }
   return report;
@@ -186,14 +196,17 @@ async function runOnce(envd: Envd, plan: Plan, keyFile: string, cwd: string, wit
   const progress = new Progress();
   const result = await core.group(`envd build${withImport ? '' : ' (without --import-cache)'}`, async () => {
     core.info(showArgs('envd', call.shown));
-    return envd.build(
-      call.args,
-      cwd,
-      (line) => {
-        progress.push(line);
-        core.info(line);
-      },
-      (line) => core.info(line)
+    // envd's output (and the build steps' output inside it) is shown, but it cannot issue workflow commands.
+    return Log.fenced((fence) =>
+      envd.build(
+        call.args,
+        cwd,
+        (line) => {
+          progress.push(line);
+          fence.line(line);
+        },
+        (line) => fence.line(line)
+      )
     );
   });
   const figures = progress.figures();

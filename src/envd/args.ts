@@ -1,6 +1,7 @@
 /** envd's command lines, from the plan. Pure: global flags before the subcommand, one value per cache flag. */
 import { type CacheSpec, redactCacheSpec, serializeCacheSpec } from '../cache/spec.js';
 import type { Plan } from '../plan/plan.js';
+import { shellArg } from '../report/text.js';
 
 export interface BuildCall {
   args: string[];
@@ -23,7 +24,7 @@ export function contextCreateArgs(name: string, builder: 'unix' | 'tcp' | 'docke
   return ['context', 'create', '--name', name, '--builder', builder, '--builder-address', address, '--use'];
 }
 
-/** Quotes an argument for display only (the action never runs a shell). */
+/** Quotes the arguments for display only (the action never runs a shell); control characters are shown as $'…' escapes. */
 export function showArgs(cmd: string, args: string[]): string {
-  return [cmd, ...args].map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
+  return [cmd, ...args].map((a) => shellArg(a)).join(' ');
 }

@@ -2,12 +2,22 @@
  * cache: local, kept between runs through the GitHub cache (@actions/cache): restored before the build,
  * served read-only on 127.0.0.1 so BuildKit can import it as a registry cache, and — after a successful
  * export into a fresh directory — swapped in and saved under a key derived from its content.
+ *
+ * The action deletes only directories it created: each one gets a marker file (OWNER_MARK) when it is
+ * created, the marker travels with the swap and the save, and a directory without it is never deleted.
  */
 import * as cache from '@actions/cache';
 import * as core from '@actions/core';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { echo } from '../report/text.js';
 import { type OciServer, startOciServer } from './oci-server.js';
+import { claimDir, inspectDir, placeOf, releaseDir, surroundingsOf } from './owned-dirs.js';
+import { CACHE_DIR_FIX, deletionProblem, OWNER_MARK, type Surroundings } from './ownership.js';
+
+export { surroundingsOf };
 
 export interface LocalCache {
   dir: string;
@@ -18,6 +28,9 @@ export interface LocalCache {
 /** What post needs to save the new export. */
 export interface LocalSave extends LocalCache {
   restoredKey?: string;
+  /** The workspace and home directory of the run, never to be deleted (absent in state from older versions). */
+  workspace?: string;
+  home?: string;
 }
 
 /** The key of an exported directory: the scope's prefix and a hash of its index.json (the export's identity). */
@@ -27,20 +40,29 @@ export function contentKey(prefix: string, dir: string): string | undefined {
   return `${prefix}${createHash('sha256').update(fs.readFileSync(index)).digest('hex').slice(0, 16)}`;
 }
 
-/** Restores the newest entry of this scope (own ref first, then the default branch, by GitHub's rules). */
-export async function restoreLocal(local: LocalCache): Promise<string | undefined> {
-  fs.rmSync(local.dir, { recursive: true, force: true });
-  fs.rmSync(local.exportDir, { recursive: true, force: true });
+/**
+ * Restores the newest entry of this scope (own ref first, then the default branch, by GitHub's rules) into
+ * a fresh directory of the action's own, and prepares the (marked) directory the build exports into.
+ * Throws, deleting nothing, when either directory holds something the action did not create.
+ */
+export async function restoreLocal(local: LocalCache, around: Surroundings): Promise<string | undefined> {
+  for (const dir of [local.dir, local.exportDir]) {
+    const facts = inspectDir(dir);
+    const problem = deletionProblem(placeOf(dir), around, facts);
+    if (problem) throw new Error(`cache: local: ${echo(dir)} ${problem}; it was left untouched. ${CACHE_DIR_FIX}`);
+  }
+  claimDir(local.dir, around);
+  claimDir(local.exportDir, around);
   if (!cache.isFeatureAvailable()) {
     core.info('The GitHub cache service is not available to this run: the local cache starts empty and is not kept');
     return undefined;
   }
   try {
     const key = await cache.restoreCache([local.dir], local.keyPrefix, [local.keyPrefix]);
-    core.info(key ? `Restored the local cache ${key} into ${local.dir}` : `No local cache for ${local.keyPrefix}* yet`);
+    core.info(key ? `Restored the local cache ${echo(key)} into ${echo(local.dir)}` : `No local cache for ${echo(local.keyPrefix)}* yet`);
     return key;
   } catch (e) {
-    core.warning(`Restoring the local cache failed (${(e as Error).message}); the build runs without it`);
+    core.warning(`Restoring the local cache failed (${echo((e as Error).message)}); the build runs without it`);
     return undefined;
   }
 }
@@ -52,16 +74,31 @@ export async function serveLocal(local: LocalCache): Promise<OciServer | undefin
 }
 
 /** Post: replaces the old directory with the new export and saves it, unless its content is already stored. */
-export async function saveLocal(save: LocalSave): Promise<void> {
+export async function saveLocal(state: LocalSave): Promise<void> {
+  const workspace = state.workspace ?? process.cwd();
+  const around = surroundingsOf(workspace, state.home ?? os.homedir());
+  const save = { ...state, dir: path.resolve(workspace, state.dir), exportDir: path.resolve(workspace, state.exportDir) };
   const key = contentKey(save.keyPrefix, save.exportDir);
   if (!key) {
     core.info('The build exported no local cache; nothing to save');
+    const kept = releaseDir(save.exportDir, around);
+    if (kept) core.warning(`cache: local: ${kept}`);
     return;
   }
-  fs.rmSync(save.dir, { recursive: true, force: true });
+  const exported = inspectDir(save.exportDir);
+  if (exported.kind !== 'directory' || !exported.marked) {
+    core.warning(`cache: local: ${echo(save.exportDir)} is not the directory the action created for the export (no ${OWNER_MARK} marker); the local cache was not swapped in or saved`);
+    return;
+  }
+  const kept = releaseDir(save.dir, around);
+  if (kept) {
+    core.warning(`cache: local: ${kept}; the new export stays in ${echo(save.exportDir)} and was not saved`);
+    return;
+  }
+  // The marker moves with the directory, so the next run may replace it again.
   fs.renameSync(save.exportDir, save.dir);
   if (key === save.restoredKey) {
-    core.info(`The local cache is unchanged (${key}); not saved again`);
+    core.info(`The local cache is unchanged (${echo(key)}); not saved again`);
     return;
   }
   if (!cache.isFeatureAvailable()) {
@@ -70,8 +107,8 @@ export async function saveLocal(save: LocalSave): Promise<void> {
   }
   try {
     await cache.saveCache([save.dir], key);
-    core.info(`Saved the local cache as ${key}`);
+    core.info(`Saved the local cache as ${echo(key)}`);
   } catch (e) {
-    core.warning(`Saving the local cache failed: ${(e as Error).message}`);
+    core.warning(`Saving the local cache failed: ${echo((e as Error).message)}`);
   }
 }

@@ -4,11 +4,16 @@ import type { BudgetState } from '../build/budget.js';
 import { budgetMarkdown } from '../budget/report.js';
 import { redactCacheSpec } from '../cache/spec.js';
 import type { Plan } from '../plan/plan.js';
+import { cell, code, echo, MAX_SENTENCE } from './text.js';
 
 const TITLE = 'envd cache action';
+/** The most lines of a failure the summary quotes. */
+const MAX_FAILURE_LINES = 20;
 
-const code = (s: string) => '`' + s.replace(/`/g, "'") + '`';
-const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+/** A list item: one line, controls visible, capped (a value inside can come from a hostile pull request). */
+const item = (s: string) => `- ${echo(s, MAX_SENTENCE)}`;
+/** A long value shown as code in a table cell: a cache flag or a command line, capped generously. */
+const long = (s: string) => code(s, MAX_SENTENCE);
 
 function buildState(plan: Plan, build?: BuildReport): string {
   if (plan.problems.length) return 'failed before the build';
@@ -21,7 +26,10 @@ export function planSummary(plan: Plan, build?: BuildReport, budget?: BudgetStat
   const lines: string[] = [];
   lines.push(`## ${TITLE}: ${buildState(plan, build)}`, '');
   // A failure before envd ran (install, builder): say what happened first.
-  if (failure && !build) lines.push(`> **${failure.split('\n')[0]}**`, ...failure.split('\n').slice(1).map((l) => `> ${l}`), '');
+  if (failure && !build) {
+    const [first, ...rest] = failure.split(/\r?\n/).slice(0, MAX_FAILURE_LINES);
+    lines.push(`> **${echo(first, MAX_SENTENCE)}**`, ...rest.map((l) => `> ${echo(l, MAX_SENTENCE)}`), '');
+  }
   lines.push('| | |', '|---|---|');
   if (build) {
     const { cachedSteps, totalSteps } = build.figures;
@@ -29,30 +37,30 @@ export function planSummary(plan: Plan, build?: BuildReport, budget?: BudgetStat
     lines.push(`| Steps cached | ${cachedSteps} of ${totalSteps}${pct} |`);
     lines.push(`| Build time | ${build.seconds.toFixed(1)} s |`);
     lines.push(`| Tools | envd ${build.envdVersion}, BuildKit ${build.buildkitVersion ?? 'unknown'} (${build.builder === 'address' ? 'a running buildkitd' : build.builder === 'auto' ? 'buildkitd started by the action' : 'a moby/buildkit container'}) |`);
-    if (build.retriedWithoutImport) lines.push(`| Retry | once without --import-cache: ${cell(build.retriedWithoutImport)} |`);
-    if (build.failure) lines.push(`| Failure | ${cell(build.failure.line)}${build.failure.known ? `<br>${cell(build.failure.known.advice)}` : ''} |`);
+    if (build.retriedWithoutImport) lines.push(`| Retry | once without --import-cache: ${cell(build.retriedWithoutImport, MAX_SENTENCE)} |`);
+    if (build.failure) lines.push(`| Failure | ${cell(build.failure.line, MAX_SENTENCE)}${build.failure.known ? `<br>${cell(build.failure.known.advice, MAX_SENTENCE)}` : ''} |`);
   }
   lines.push(`| Backend | ${code(plan.backend)} |`);
   lines.push(`| Scope | ${code(plan.scope)} |`);
   if (plan.mode) lines.push(`| Mode | ${code(plan.mode)} |`);
-  lines.push(`| Export | ${plan.export ? code(redactCacheSpec(plan.export)) : 'none'} |`);
-  lines.push(`| Import | ${plan.import ? code(redactCacheSpec(plan.import)) : 'none'} |`);
+  lines.push(`| Export | ${plan.export ? long(redactCacheSpec(plan.export)) : 'none'} |`);
+  lines.push(`| Import | ${plan.import ? long(redactCacheSpec(plan.import)) : 'none'} |`);
   if (plan.access) {
     const read = plan.access.readable.length ? plan.access.readable.map(code).join(', ') : 'none';
     lines.push(`| GitHub cache refs | read ${read}; write ${plan.access.writable ? code(plan.access.writable) : 'none'} |`);
   }
-  lines.push(`| envd | ${code(`envd build --path ${plan.envd.path} --from ${plan.envd.from}`)} |`, '');
+  lines.push(`| envd | ${long(`envd build --path ${echo(plan.envd.path)} --from ${echo(plan.envd.from)}`)} |`, '');
   lines.push('### Decisions', '', '| Topic | Outcome | Why |', '|---|---|---|');
-  for (const d of plan.decisions) lines.push(`| ${cell(d.topic)} | ${code(d.outcome)} | ${cell(d.reason)} |`);
+  for (const d of plan.decisions) lines.push(`| ${cell(d.topic)} | ${code(d.outcome)} | ${cell(d.reason, MAX_SENTENCE)} |`);
   lines.push('');
   if (plan.problems.length) {
     lines.push('### Problems', '');
-    for (const p of plan.problems) lines.push(`- ${p}`);
+    for (const p of plan.problems) lines.push(item(p));
     lines.push('');
   }
   if (plan.warnings.length) {
     lines.push('### Warnings', '');
-    for (const w of plan.warnings) lines.push(`- ${w}`);
+    for (const w of plan.warnings) lines.push(item(w));
     lines.push('');
   }
   if (budget?.reading) {
@@ -73,5 +81,5 @@ export function planSummary(plan: Plan, build?: BuildReport, budget?: BudgetStat
 }
 
 export function inputProblemsSummary(messages: string[]): string {
-  return [`## ${TITLE}: invalid inputs`, '', 'Nothing was started. Fix these inputs in the workflow:', '', ...messages.map((m) => `- ${m}`), ''].join('\n');
+  return [`## ${TITLE}: invalid inputs`, '', 'Nothing was started. Fix these inputs in the workflow:', '', ...messages.map(item), ''].join('\n');
 }

@@ -38,3 +38,26 @@ export function cell(value: string, max = MAX_ECHO): string {
 export function code(value: string, max = MAX_ECHO): string {
   return '`' + cell(value, max).replace(/`/g, "'") + '`';
 }
+
+/** Whether a value holds a character that could end a log line or hide as one. */
+export function hasControl(value: string): boolean {
+  return new RegExp(CONTROL.source).test(value);
+}
+
+/** The most characters of one argument in a logged command line. */
+export const MAX_ARG = 1000;
+
+/**
+ * One argument of a logged command line, for reading only (the action never runs a shell): bare when it is
+ * plain, '…' when it has spaces or quotes, $'…' with escapes when it holds control characters, so the line
+ * stays one line. Capped at `max` characters.
+ */
+export function shellArg(value: string, max = MAX_ARG): string {
+  const capped = value.length > max ? `${value.slice(0, max - 1)}…` : value;
+  if (/^[\w@%+=:,./-]+$/.test(capped)) return capped;
+  if (!hasControl(capped)) return `'${capped.replace(/'/g, `'\\''`)}'`;
+  return `$'${capped.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(CONTROL, visible)}'`;
+}
+
+/** The most characters of one sentence the action composes around values (a reason, a warning, a problem). */
+export const MAX_SENTENCE = 1000;

@@ -1,11 +1,18 @@
-/** Checks of the workspace that must pass before anything starts: the build context and the build file. */
+/**
+ * Checks of the runner's disk that must pass before anything starts: the build context, the build file, and
+ * a cache-dir the action may replace (cache: local deletes only directories it created).
+ */
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Inputs, Problem } from '../inputs/inputs.js';
 import { Input } from '../inputs/names.js';
+import { cacheDirProblems } from '../local/owned-dirs.js';
 
-export function preflight(inputs: Inputs, cwd: string): Problem[] {
+export function preflight(inputs: Inputs, cwd: string, home: string | undefined = os.homedir()): Problem[] {
   const problems: Problem[] = [];
+  if (inputs.cache === 'local' && inputs.cacheDir !== undefined)
+    for (const message of cacheDirProblems(inputs.cacheDir, cwd, home)) problems.push({ input: Input.CacheDir, message });
   const context = path.resolve(cwd, inputs.path);
   if (!fs.existsSync(context) || !fs.statSync(context).isDirectory()) {
     problems.push({ input: Input.Path, message: `"${inputs.path}" is not a directory in the workspace; did the job run actions/checkout first?` });

@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseImageRef } from '../cache/image-ref.js';
+import { echo } from '../report/text.js';
 import { Http } from './http.js';
 
 const MANIFEST_TYPES = [
@@ -62,6 +63,20 @@ function challenge(header: string | null): { scheme: string; params: Record<stri
   return { scheme: m[1].toLowerCase(), params };
 }
 
+/** The token of a registry token service's answer ({token} or {access_token}), or undefined when it is not that JSON. */
+function bearerToken(body: string): string | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return undefined;
+  }
+  if (!parsed || typeof parsed !== 'object') return undefined;
+  const t = parsed as { token?: unknown; access_token?: unknown };
+  const token = typeof t.token === 'string' && t.token ? t.token : t.access_token;
+  return typeof token === 'string' && token ? token : undefined;
+}
+
 export async function registryManifestExists(ref: string, insecure: boolean, env: NodeJS.ProcessEnv, http = new Http()): Promise<Probe> {
   const parsed = parseImageRef(ref);
   if (!parsed.ok) return { why: parsed.problem };
@@ -85,8 +100,9 @@ export async function registryManifestExists(ref: string, insecure: boolean, env
         ? await http.send('GET', `${c.params.realm}?${q}&grant_type=refresh_token&refresh_token=${encodeURIComponent(creds.identitytoken)}`)
         : await http.send('GET', `${c.params.realm}?${q}`, basic ? { Authorization: basic } : {});
       if (tokenRes.status === 200) {
-        const t = JSON.parse(tokenRes.body) as { token?: string; access_token?: string };
-        if (t.token || t.access_token) authorization = `Bearer ${t.token ?? t.access_token}`;
+        const t = bearerToken(tokenRes.body);
+        if (!t) return { why: `the token service of ${host} answered 200 but not with a JSON token (${echo(tokenRes.headers.get('content-type') ?? 'no content type', 80)}, ${tokenRes.body.length} bytes)` };
+        authorization = `Bearer ${t}`;
       }
     }
     if (!authorization) return { why: `${host} asks for credentials and the Docker config has none for it (log in with docker/login-action before this step)` };
@@ -94,6 +110,6 @@ export async function registryManifestExists(ref: string, insecure: boolean, env
   }
   if (res.status === 200) return { exists: true };
   if (res.status === 404) return { exists: false };
-  if (res.status === 0) return { why: `${host} did not answer (${res.body})` };
+  if (res.status === 0) return { why: `${host} did not answer (${echo(res.body)})` };
   return { why: `${host} answered ${res.status} to HEAD ${ref}` };
 }

@@ -1,0 +1,42 @@
+/**
+ * Output of a tool, streamed into the step's log without letting it issue workflow commands. The runner
+ * stops reading `::command::` lines after `::stop-commands::<token>` and starts again at `::<token>::`; the
+ * token is random, so the tool cannot end the block itself. The action writes nothing else inside the block
+ * (an annotation there would be inert too), and always resumes, also when the tool throws.
+ */
+import * as core from '@actions/core';
+import { randomBytes } from 'node:crypto';
+import { echo, MAX_SENTENCE } from '../report/text.js';
+
+/** A token the runner accepts: not a command name, not guessable by the tool whose output it fences. */
+export function stopToken(): string {
+  return `envd-cache-${randomBytes(16).toString('hex')}`;
+}
+
+export interface Fence {
+  /** Writes one line of the tool's output (inside the block). */
+  line(text: string): void;
+}
+
+export class Log {
+  /** Where the block's lines go; a seam for tests. */
+  static write: (text: string) => void = (text) => core.info(text);
+
+  static async fenced<T>(run: (fence: Fence) => Promise<T>, token = stopToken()): Promise<T> {
+    Log.write(`::stop-commands::${token}`);
+    try {
+      return await run({ line: (text) => Log.write(text) });
+    } finally {
+      Log.write(`::${token}::`);
+    }
+  }
+}
+
+/**
+ * A logger for lines that carry values from outside (cache keys from the GitHub cache, which any pull
+ * request run can write; refs; error texts): each line is echoed, so it cannot start a workflow command.
+ */
+export const safeLog = {
+  info: (message: string) => core.info(echo(message, MAX_SENTENCE)),
+  debug: (message: string) => core.debug(echo(message, MAX_SENTENCE))
+};
