@@ -34,9 +34,34 @@ function toolVersion() {
 
 const LOG = { level: 'info' };
 const LEVELS = { debug: 1, info: 2, warning: 3, error: 4, fatal: 5 };
+/**
+ * A logrus text value: bare when it is only `[A-Za-z0-9-._/@^+]` (logrus text_formatter.go needsQuoting), else
+ * quoted with Go's %q (strconv.Quote), which is not JSON: `\a`, `\v`, `\x1b`, `\u2028`, printable Unicode as is.
+ * @param {unknown} v
+ */
 function logValue(v) {
   const s = String(v);
-  return /^[A-Za-z0-9\-._/@^+]*$/.test(s) ? s : JSON.stringify(s);
+  return /^[A-Za-z0-9\-._/@^+]*$/.test(s) ? s : goQuote(s);
+}
+/** @type {Record<string, string>} */
+const GO_ESCAPES = { '\x07': '\\a', '\b': '\\b', '\f': '\\f', '\n': '\\n', '\r': '\\r', '\t': '\\t', '\v': '\\v', '\\': '\\\\', '"': '\\"' };
+/**
+ * Go's strconv.Quote: Go escapes for the named controls, `\xHH` for other ASCII controls and DEL, `\uHHHH` /
+ * `\UHHHHHHHH` for other runes that are not printable (unicode.IsPrint: letters, marks, numbers, punctuation,
+ * symbols and the ASCII space).
+ * @param {string} text
+ */
+function goQuote(text) {
+  let quoted = '"';
+  for (const ch of text) {
+    const cp = /** @type {number} */ (ch.codePointAt(0));
+    if (GO_ESCAPES[ch]) quoted += GO_ESCAPES[ch];
+    else if (cp < 0x20 || cp === 0x7f) quoted += `\\x${cp.toString(16).padStart(2, '0')}`;
+    else if (ch === ' ' || /^[\p{L}\p{M}\p{N}\p{P}\p{S}]$/u.test(ch)) quoted += ch;
+    else if (cp < 0x10000) quoted += `\\u${cp.toString(16).padStart(4, '0')}`;
+    else quoted += `\\U${cp.toString(16).padStart(8, '0')}`;
+  }
+  return `${quoted}"`;
 }
 /** logrus TextFormatter{FullTimestamp: true} without a TTY: `time="…" level=… msg=… key=value…` (keys sorted). */
 function log(level, msg, fields = {}) {
@@ -53,6 +78,8 @@ function log(level, msg, fields = {}) {
 class EnvdError extends Error {}
 /** A usage error from urfave/cli: "Incorrect Usage" + help on stdout, `error: …` on stderr, exit 1. */
 class UsageError extends Error {}
+/** Go's log.Fatal: `2006/01/02 15:04:05 <text>` (local time) on stderr, exit 1, no logrus line. */
+class GoLogFatal extends Error {}
 
 // Go durations (time.ParseDuration / Duration.String), milliseconds in JS.
 const DURATION_UNITS = { ns: 1e-6, us: 1e-3, 'µs': 1e-3, ms: 1, s: 1000, m: 60000, h: 3600000 };
@@ -897,24 +924,50 @@ async function connectBuildkitd(addr) {
 
 // -------------------------------------------------------------------------------------- progress (plain)
 
+/**
+ * envd's fork of BuildKit's plain printer, without a TTY. A vertex gets its number only when it is first
+ * printed (envd v1.3.4 pkg/progress/progressui/printer.go:62-65), and a log line is formatted with the number
+ * its vertex has when the log arrives (display.go:576), then printed as is (printer.go:160). So the logs that
+ * reach a step before its first print read `#0 <t> <text>`, under the step's header. Here a vertex is printed
+ * at its first event other than a log; the logs before that are the `#0` ones.
+ */
 class Printer {
   constructor() {
     this.n = 0;
-    this.ids = new Map();
+    /** @type {Map<string, {n: number, name: string, early: string[]}>} */
+    this.vertices = new Map();
   }
+  /** @param {string} id */
   num(id) {
-    if (!this.ids.has(id)) this.ids.set(id, ++this.n);
-    return this.ids.get(id);
+    const v = this.vertices.get(id);
+    if (!v) return 0;
+    if (!v.n) {
+      v.n = ++this.n;
+      out(`#${v.n} ${v.name}\n`);
+      for (const line of v.early) out(`${line}\n`);
+      v.early = [];
+    }
+    return v.n;
   }
+  /**
+   * @param {string|number} prefix
+   * @param {{event: string, vertex: string|number, name?: string, text?: string, seconds?: number}} ev
+   */
   event(prefix, ev) {
     const id = `${prefix}/${ev.vertex}`;
     switch (ev.event) {
       case 'vertex':
-        return out(`#${this.num(id)} ${ev.name}\n`);
+        if (!this.vertices.has(id)) this.vertices.set(id, { n: 0, name: ev.name ?? '', early: [] });
+        return;
       case 'status':
         return out(`#${this.num(id)} ${ev.text}\n`);
-      case 'log':
-        return out(`#${this.num(id)} ${Number(ev.seconds ?? 0).toFixed(3)} ${ev.text}\n`);
+      case 'log': {
+        const v = this.vertices.get(id);
+        const line = `#${v?.n ?? 0} ${Number(ev.seconds ?? 0).toFixed(3)} ${ev.text}`;
+        if (v && !v.n) v.early.push(line);
+        else out(`${line}\n`);
+        return;
+      }
       case 'cached':
         return out(`#${this.num(id)} CACHED\n\n`);
       case 'done':
@@ -923,9 +976,9 @@ class Printer {
         return out(`#${this.num(id)} ERROR: ${ev.text}\n\n`);
     }
   }
-  oneOff(name) {
-    const n = ++this.n;
-    out(`#${n} ${name}\n#${n} DONE 0.0s\n\n`);
+  /** Prints what is left (a vertex that got only logs). */
+  flush() {
+    for (const id of this.vertices.keys()) this.num(id);
   }
 }
 
@@ -984,27 +1037,72 @@ function handleClientEvent(ev, output) {
 
 // ----------------------------------------------------------------------------------------------- build
 
-function findFileAbsPath(dir, file) {
-  if (path.isAbsolute(file)) return fs.existsSync(file) ? file : '';
-  for (const candidate of [path.join(dir, file), path.resolve(file)]) if (fs.existsSync(candidate)) return candidate;
-  return '';
+/**
+ * envd's ParseFromStr (envd v1.3.4 pkg/builder/util.go:305-325): without `:` the whole value is the file;
+ * otherwise it is split on every `:` and must give exactly two parts; an empty part keeps its default.
+ * @param {string} from
+ */
+function parseFromStr(from) {
+  if (!from.includes(':')) return { fileName: from || 'build.envd', funcName: 'build' };
+  const parts = from.split(':');
+  if (parts.length !== 2) throw new EnvdError('invalid from format, expected `file:func`');
+  return { fileName: parts[0] || 'build.envd', funcName: parts[1] || 'build' };
 }
-function normalizeTag(tag) {
-  const t = tag.toLowerCase().replace(/\s+/g, '');
-  const at = t.indexOf('@');
-  const noDigest = at >= 0 ? t.slice(0, at) : t;
-  const slash = noDigest.lastIndexOf('/');
-  const colon = noDigest.lastIndexOf(':');
-  const name = colon > slash ? noDigest.slice(0, colon) : noDigest;
-  const tg = colon > slash ? noDigest.slice(colon + 1) : 'latest';
-  const comps = name.split('/');
-  const hasDomain = comps.length > 1 && (comps[0].includes('.') || comps[0].includes(':') || comps[0] === 'localhost');
-  const repo = hasDomain ? comps.slice(1) : comps;
-  if (hasDomain && !/^[a-z0-9.-]+(:\d+)?$/.test(comps[0])) throw new Error('invalid reference format');
-  if (!repo.length || !repo.every((c) => /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/.test(c))) throw new Error('invalid reference format');
-  if (!/^[\w][\w.-]{0,127}$/.test(tg)) throw new Error('invalid reference format');
-  const full = hasDomain ? name : comps.length > 1 ? `docker.io/${name}` : `docker.io/library/${name}`;
-  return `${full}:${tg}`;
+/**
+ * envd's FindFileAbsPath (pkg/util/fileutil/file.go:60-82): `<dir>/<file>` when it is an existing file (Go's
+ * filepath.Join, so an absolute file name is still put under dir), else `$PWD/<file>`, existing or not.
+ * @param {string} dir
+ * @param {string} file
+ */
+function findFileAbsPath(dir, file) {
+  const joined = path.join(dir, file);
+  try {
+    if (!fs.statSync(joined).isDirectory()) return path.resolve(joined);
+  } catch {
+    // not there: fall back to the working directory
+  }
+  return path.resolve(file);
+}
+
+const REF_DOMAIN = String.raw`(?:(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])(?:\.(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]))*|\[[a-fA-F0-9:]+\])(?::[0-9]+)?`;
+const REF_COMPONENT = String.raw`[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*`;
+const REFERENCE = new RegExp(
+  String.raw`^((?:${REF_DOMAIN}/)?${REF_COMPONENT}(?:/${REF_COMPONENT})*)(?::([\w][\w.-]{0,127}))?(?:@([A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}))?$`
+);
+/**
+ * distribution/reference Parse: the text unchanged when it is a reference, else its error.
+ * @param {string} s
+ */
+function parseReference(s) {
+  const m = REFERENCE.exec(s);
+  if (!m) {
+    if (s === '') throw new Error('repository name must have at least one component');
+    if (REFERENCE.test(s.toLowerCase())) throw new Error('invalid reference format: repository name must be lowercase');
+    throw new Error('invalid reference format');
+  }
+  if (m[1].length > 255) throw new Error('repository name must not be more than 255 characters');
+  return s;
+}
+/**
+ * envd's NormalizeName (pkg/driver/docker/docker.go:80-106): no 64-hex name; the part before the first `:`
+ * lowercased (with a warning); spaces removed; then parsed as a reference, unchanged.
+ * @param {string} name
+ */
+function normalizeName(name) {
+  if (/^[a-f0-9]{64}$/.test(name)) throw new EnvdError(`invalid repository name (${name}), cannot specify 64-byte hexadecimal strings, please rename it`);
+  let s = name;
+  const sep = s.indexOf(':');
+  const remote = sep >= 0 ? s.slice(0, sep) : s;
+  if (remote.toLowerCase() !== remote) {
+    s = remote.toLowerCase() + (sep >= 0 ? s.slice(sep) : '');
+    log('warning', `The working directory's name is not lowercased: ${remote.toLowerCase()}, the image built will be lowercased to ${s}`);
+  }
+  s = s.replaceAll(' ', '');
+  try {
+    return parseReference(s);
+  } catch (e) {
+    throw new EnvdError(`failed to parse the name '${s}', please provide a valid image name: ${/** @type {Error} */ (e).message}`);
+  }
 }
 
 function optionsStruct(o) {
@@ -1016,20 +1114,13 @@ async function cmdBuild(g, args) {
   if (!parsed) return;
   const f = parsed.values;
 
-  // ParseBuildOpt
+  // ParseBuildOpt (envd v1.3.4 pkg/app/build/build.go:97-133): the tag is parsed on every build, and
+  // without --tag it is <basename(--path)>:dev, so a directory such as `.github` fails here.
   const buildContext = path.resolve(f.path);
-  const colon = f.from.lastIndexOf(':');
-  const fileName = colon > 0 ? f.from.slice(0, colon) : f.from;
-  const funcName = colon > 0 ? f.from.slice(colon + 1) : 'build';
+  const { fileName, funcName } = parseFromStr(f.from);
   const manifest = findFileAbsPath(buildContext, fileName);
-  if (!manifest) throw new EnvdError('file does not exist');
   const configFile = path.join(homeConfigDir(), 'config.envd');
-  let tag = f.tag || `${path.basename(buildContext)}:dev`;
-  try {
-    tag = normalizeTag(tag);
-  } catch (e) {
-    throw new EnvdError(e.message);
-  }
+  const tag = normalizeName(f.tag || `${path.basename(buildContext)}:dev`);
   const progressMode = g.debug ? 'plain' : 'auto';
   const opts = {
     manifest, config: configFile, func: funcName, buildContext, tag, output: f.output, pubKey: f['public-key'], progress: progressMode,
@@ -1049,7 +1140,11 @@ async function cmdBuild(g, args) {
   try {
     source = fs.readFileSync(manifest, 'utf8');
   } catch (e) {
-    throw new EnvdError(`failed to create the builder: failed to get the language version: ${e.message}`);
+    // version.New opens the build file and dies in Go's plain log.Fatal, no logrus line
+    // (envd v1.3.4 pkg/lang/version/version.go:72-75, called from pkg/builder/build.go:72).
+    const code = /** @type {NodeJS.ErrnoException} */ (e).code;
+    const reason = code === 'ENOENT' ? 'no such file or directory' : code === 'EACCES' ? 'permission denied' : /** @type {Error} */ (e).message;
+    throw new GoLogFatal(`open ${manifest}: ${reason}`);
   }
   const address = `${ctx.builder}://${ctx.builder_address}`;
   let conn = null;
@@ -1075,7 +1170,8 @@ async function build(g, f, b) {
   const printer = new Printer();
   // Interpret
   const funcs = parseEnvdFile(b.source);
-  printer.oneOff('parse build.envd and download/cache dependencies');
+  // No "parse build.envd and download/cache dependencies" line: envd's compile UI prints only on a console
+  // (envd v1.3.4 pkg/progress/compileui/display.go:81-90).
   if (!funcs.has(b.funcName)) throw new EnvdError(`failed to interpret: failed to exec starlark file ${b.manifest}: function ${b.funcName} not found`);
   const statements = expandFunction(funcs, b.funcName, []);
   const manifestHash = sha256hex(JSON.stringify({ func: b.funcName, statements }));
@@ -1097,13 +1193,31 @@ async function build(g, f, b) {
   } catch (e) {
     throw new EnvdError(`failed to build the image: failed to compile: failed to compile build.envd: failed to read the public key ${f['public-key']}: open ${f['public-key']}: ${e.code === 'ENOENT' ? 'no such file or directory' : e.message}`);
   }
+  // getUIDGID (envd v1.3.4 pkg/lang/ir/v1/util.go:74-99): --owner / ENVD_BUILD_OWNER first, then
+  // config.owner() of the build file, then the current user. Errors wrapped at compile.go:150, build.go:176, :139.
   let uid = process.getuid?.() ?? 1000;
   let gid = process.getgid?.() ?? 1000;
+  const compileError = (/** @type {string} */ text) => new EnvdError(`failed to build the image: failed to compile: failed to compile build.envd: failed to get uid/gid: ${text}`);
+  const atoi = (/** @type {string} */ text, /** @type {string} */ what) => {
+    if (!/^[+-]?\d+$/.test(text)) throw compileError(`failed to get ${what}: strconv.Atoi: parsing ${goQuote(text)}: invalid syntax`);
+    return Number(text);
+  };
+  const configOwner = statements.map((st) => /^config\.owner\((.*)\)$/.exec(st)).filter((m) => m !== null).pop();
   if (g.owner) {
-    const m = /^(\d+)(?::(\d+))?$/.exec(g.owner.trim());
-    if (!m) throw new EnvdError(`failed to build the image: failed to compile: failed to compile build.envd: invalid owner ${JSON.stringify(g.owner)}: expected uid[:gid]`);
-    uid = Number(m[1]);
-    gid = m[2] !== undefined ? Number(m[2]) : uid;
+    const ids = g.owner.split(':');
+    if (ids.length > 2) throw compileError(`wrong format for owner (uid:gid): ${g.owner}`);
+    uid = atoi(ids[0], 'uid');
+    gid = ids.length === 1 ? uid : atoi(ids[1], 'gid');
+  } else if (configOwner) {
+    const args = splitTopLevel(configOwner[1]);
+    const arg = (/** @type {string} */ name, /** @type {number} */ index) => {
+      const kw = args.find((a) => new RegExp(`^${name}\\s*=`).test(a));
+      const positional = args.filter((a) => !/^[A-Za-z_]\w*\s*=/.test(a))[index];
+      const text = kw ? kw.slice(kw.indexOf('=') + 1).trim() : positional;
+      return text === undefined ? -1 : Number(text);
+    };
+    const [u, gg] = [arg('uid', 0), arg('gid', 1)];
+    if (u !== -1 && gg !== -1) [uid, gid] = [u, gg];
   }
   let platforms;
   try {
@@ -1186,6 +1300,8 @@ async function build(g, f, b) {
       });
     } catch (e) {
       throw fail(e.message);
+    } finally {
+      printer.flush();
     }
     if (clientError) throw fail(`failed to solve: ${clientError.message}`);
     log('debug', 'llb def is solved successfully', { platform });
@@ -1300,6 +1416,12 @@ async function main() {
   } catch (e) {
     if (e instanceof UsageError) {
       process.stderr.write(`error: ${e.message}\n`);
+      return 1;
+    }
+    if (e instanceof GoLogFatal) {
+      const d = new Date();
+      const p2 = (/** @type {number} */ n) => String(n).padStart(2, '0');
+      process.stderr.write(`${d.getFullYear()}/${p2(d.getMonth() + 1)}/${p2(d.getDate())} ${p2(d.getHours())}:${p2(d.getMinutes())}:${p2(d.getSeconds())} ${e.message}\n`);
       return 1;
     }
     const text = e instanceof EnvdError ? e.message : `${e && e.message ? e.message : e}`;
