@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 'use strict';
 // Fake envd (v1.3.4 contract): a test stand-in for tensorchord/envd (see ../README.md).
 // Self-contained on purpose: it runs as CommonJS or as ESM (no static imports, no require, no import.meta),
@@ -12,14 +13,31 @@ const LABEL_DIGEST = 'ai.tensorchord.envd.build.digest';
 const LABEL_CONTEXT = 'ai.tensorchord.envd.build.context';
 const LABEL_SYNTAX = 'ai.tensorchord.envd.syntax.version';
 
-let fs, path, os, net, crypto;
+// Node built-ins, loaded in main() with dynamic import() (no static import: the file must also run as CommonJS).
+/** @type {typeof import('node:fs')} */
+let fs;
+/** @type {typeof import('node:path')} */
+let path;
+/** @type {typeof import('node:os')} */
+let os;
+/** @type {typeof import('node:net')} */
+let net;
+/** @type {typeof import('node:crypto')} */
+let crypto;
 let VERSION = DEFAULT_VERSION;
 
 // ---------------------------------------------------------------------------------------------- basics
 
+/** @param {string | Buffer} data */
 const sha256hex = (data) => crypto.createHash('sha256').update(data).digest('hex');
+/** @param {number} ms */
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-const out = (text) => process.stdout.write(text);
+/** @param {string} text */
+const out = (text) => {
+  process.stdout.write(text);
+};
+/** The message of a thrown value. @param {unknown} e */
+const messageOf = (e) => (e instanceof Error ? e.message : String(e));
 
 function toolVersion() {
   if (process.env.FAKE_ENVD_VERSION) return process.env.FAKE_ENVD_VERSION;
@@ -32,7 +50,10 @@ function toolVersion() {
   return BAKED_VERSION || DEFAULT_VERSION;
 }
 
+/** @typedef {'debug' | 'info' | 'warning' | 'error' | 'fatal'} Level */
+/** @type {{level: Level}} */
 const LOG = { level: 'info' };
+/** @type {Record<Level, number>} */
 const LEVELS = { debug: 1, info: 2, warning: 3, error: 4, fatal: 5 };
 /**
  * A logrus text value: bare when it is only `[A-Za-z0-9-._/@^+]` (logrus text_formatter.go needsQuoting), else
@@ -63,7 +84,12 @@ function goQuote(text) {
   }
   return `${quoted}"`;
 }
-/** logrus TextFormatter{FullTimestamp: true} without a TTY: `time="…" level=… msg=… key=value…` (keys sorted). */
+/**
+ * logrus TextFormatter{FullTimestamp: true} without a TTY: `time="…" level=… msg=… key=value…` (keys sorted).
+ * @param {Level} level
+ * @param {string} msg
+ * @param {Record<string, unknown>} [fields]
+ */
 function log(level, msg, fields = {}) {
   if (LEVELS[level] < LEVELS[LOG.level]) return;
   const time = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -82,7 +108,9 @@ class UsageError extends Error {}
 class GoLogFatal extends Error {}
 
 // Go durations (time.ParseDuration / Duration.String), milliseconds in JS.
+/** @type {Record<string, number>} */
 const DURATION_UNITS = { ns: 1e-6, us: 1e-3, 'µs': 1e-3, ms: 1, s: 1000, m: 60000, h: 3600000 };
+/** @param {string} text */
 function parseGoDuration(text) {
   if (text === '0') return 0;
   const s = text.startsWith('-') || text.startsWith('+') ? text.slice(1) : text;
@@ -97,7 +125,9 @@ function parseGoDuration(text) {
   if (!s || matched !== s.length) throw new Error(`time: invalid duration ${JSON.stringify(text)}`);
   return text.startsWith('-') ? -total : total;
 }
+/** @param {number} n */
 const trimNum = (n) => String(Number(n.toFixed(9)));
+/** @param {number} ms */
 function formatGoDuration(ms) {
   if (ms === 0) return '0s';
   if (ms < 1000) return ms < 1 ? `${trimNum(ms * 1000)}µs` : `${trimNum(ms)}ms`;
@@ -111,6 +141,7 @@ function formatGoDuration(ms) {
 
 // ---------------------------------------------------------------------------------------- flag parsing
 
+/** @param {string} v */
 function parseBool(v) {
   if (['1', 't', 'T', 'TRUE', 'true', 'True'].includes(v)) return true;
   if (['0', 'f', 'F', 'FALSE', 'false', 'False'].includes(v)) return false;
@@ -118,21 +149,42 @@ function parseBool(v) {
 }
 
 /**
+ * @typedef {object} FlagDef
+ * @property {string} name
+ * @property {string[]} [aliases]
+ * @property {'bool' | 'string'} type
+ * @property {string | boolean} value
+ * @property {string[]} [env]
+ * @property {boolean} [required]
+ * @property {string} [usage]
+ * @property {boolean} [hidden]
+ */
+/**
+ * Flag values by name: strings for string flags, booleans for bool flags (urfave/cli's Context.String / Bool).
+ * @typedef {Record<string, any>} FlagValues
+ */
+/** @typedef {{values: FlagValues, set: Set<string>, help: boolean, rest: string[], usage?: () => string}} ParsedFlags */
+/**
  * urfave/cli v2 over Go's flag package: `-x`/`--x`, `--x=v`/`--x v`; a bool flag takes no separate value;
  * parsing stops at the first non-flag argument or `--`; a repeated string flag keeps the last value.
- * defs: [{name, aliases, type: bool|string, value, env, required}]
+ * @param {string[]} args
+ * @param {FlagDef[]} defs
+ * @returns {ParsedFlags}
  */
 function parseFlags(args, defs) {
+  /** @type {Map<string, FlagDef>} */
   const byName = new Map();
   for (const d of defs) for (const n of [d.name, ...(d.aliases ?? [])]) byName.set(n, d);
+  /** @type {FlagValues} */
   const values = {};
+  /** @type {Set<string>} */
   const set = new Set();
   let help = false;
   for (const d of defs) {
     values[d.name] = d.value;
     const envName = (d.env ?? []).find((e) => process.env[e] !== undefined && process.env[e] !== '');
     if (envName) {
-      const raw = process.env[envName];
+      const raw = process.env[envName] ?? '';
       if (d.type === 'bool') {
         const b = parseBool(raw.trim());
         if (b === undefined) {
@@ -158,7 +210,7 @@ function parseFlags(args, defs) {
     let name = a.slice(minus);
     if (!name || name[0] === '-' || name[0] === '=') throw new UsageError(`bad flag syntax: ${a}`);
     i++;
-    let value;
+    let value = '';
     let hasValue = false;
     const eq = name.indexOf('=', 1);
     if (eq > 0) {
@@ -192,6 +244,7 @@ function parseFlags(args, defs) {
   return { values, set, help, rest: args.slice(i) };
 }
 
+/** @type {FlagDef[]} */
 const GLOBAL_FLAGS = [
   { name: 'debug', type: 'bool', value: false, usage: 'enable debug output in logs' },
   { name: 'analytics-enabled', type: 'bool', value: true, env: ['ENVD_ANALYTICS'], usage: 'enable analytics' },
@@ -205,6 +258,7 @@ function homeConfigDir() {
   return path.join(os.homedir(), '.config', 'envd');
 }
 
+/** @returns {FlagDef[]} */
 const BUILD_FLAGS = () => [
   { name: 'tag', aliases: ['t'], type: 'string', value: '', usage: "Name and optionally a tag in the 'name:tag' format" },
   { name: 'from', aliases: ['f'], type: 'string', value: 'build.envd:build', usage: 'Function to execute, format `file:func`' },
@@ -217,6 +271,7 @@ const BUILD_FLAGS = () => [
   { name: 'import-cache', aliases: ['ic'], type: 'string', value: '', usage: 'Import the cache (e.g. type=registry,ref=<image>)' },
   { name: 'platform', type: 'string', value: '', usage: 'Specify the target platforms (e.g. linux/amd64,linux/arm64)' }
 ];
+/** @type {Record<string, FlagDef[]>} */
 const CONTEXT_FLAGS = {
   create: [
     { name: 'name', type: 'string', value: '', required: true, usage: 'Name of the context' },
@@ -230,11 +285,13 @@ const CONTEXT_FLAGS = {
   rm: [{ name: 'name', type: 'string', value: '', usage: 'Name of the context' }],
   ls: [{ name: 'format', aliases: ['f'], type: 'string', value: 'table', usage: 'Output format (json, table)' }]
 };
+/** @type {FlagDef[]} */
 const VERSION_FLAGS = [
   { name: 'short', aliases: ['s'], type: 'bool', value: false, usage: 'Only print the version number' },
   { name: 'detail', aliases: ['d'], type: 'bool', value: false, usage: 'Print details about the envd environment' },
   { name: 'format', aliases: ['f'], type: 'string', value: 'table', usage: 'Output format (json, table)' }
 ];
+/** @type {FlagDef[]} */
 const BOOTSTRAP_FLAGS = [
   { name: 'buildkit', aliases: ['b'], type: 'bool', value: true },
   { name: 'with-autocomplete', type: 'bool', value: true },
@@ -245,6 +302,7 @@ const BOOTSTRAP_FLAGS = [
   { name: 'registry', aliases: ['r'], type: 'string', value: 'docker.io' },
   { name: 'registry-config', type: 'string', value: '' }
 ];
+/** @type {[string, string[], string][]} */
 const COMMANDS = [
   ['bootstrap', [], 'Bootstrap the envd installation'],
   ['create', [], 'Create the envd environment from the existing image'],
@@ -289,6 +347,11 @@ ${flagLines}
  (fake envd: build, context, version and bootstrap are emulated; see __tests__/support/fakes/README.md)
 `;
 }
+/**
+ * @param {string} name
+ * @param {string} usage
+ * @param {FlagDef[]} defs
+ */
 function commandHelp(name, usage, defs) {
   return `NAME:
    envd ${name} - ${usage}
@@ -307,6 +370,7 @@ ${defs
 
 // -------------------------------------------------------------------------------------- home manager
 
+/** @param {string} dir */
 function ensureDir(dir) {
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
 }
@@ -326,8 +390,8 @@ function homeInitialize() {
     log('debug', `${priv} already present`);
   } else {
     const { publicKey, privateKey } = crypto.generateKeyPairSync('ed25519');
-    const raw = Buffer.from(publicKey.export({ format: 'jwk' }).x, 'base64url');
-    const sshString = (b) => Buffer.concat([Buffer.from([0, 0, (b.length >> 8) & 0xff, b.length & 0xff]), b]);
+    const raw = Buffer.from(publicKey.export({ format: 'jwk' }).x ?? '', 'base64url');
+    const sshString = (/** @type {Buffer} */ b) => Buffer.concat([Buffer.from([0, 0, (b.length >> 8) & 0xff, b.length & 0xff]), b]);
     const blob = Buffer.concat([sshString(Buffer.from('ssh-ed25519')), sshString(raw)]);
     fs.writeFileSync(priv, privateKey.export({ format: 'pem', type: 'pkcs8' }), { mode: 0o600 });
     fs.writeFileSync(pub, `ssh-ed25519 ${blob.toString('base64')} envd\n`, { mode: 0o644 });
@@ -337,6 +401,11 @@ function homeInitialize() {
   fs.writeFileSync(path.join(config, 'buildkitd.toml'), '');
   log('debug', 'home manager initialized', { 'config-file': path.join(config, 'config.envd'), 'context-file': contextsFile() });
 }
+/**
+ * @typedef {{name: string, builder: string, builder_address: string, runner: string, runner_address?: string}} Context
+ * @typedef {{current: string, contexts: Context[]}} Contexts
+ */
+/** @returns {Contexts} */
 function loadContexts() {
   try {
     const data = JSON.parse(fs.readFileSync(contextsFile(), 'utf8'));
@@ -346,6 +415,7 @@ function loadContexts() {
   }
   throw new EnvdError(`failed to decode the context file ${contextsFile()}: not written by this (fake) envd`);
 }
+/** @param {Contexts} data */
 function saveContexts(data) {
   ensureDir(homeConfigDir());
   fs.writeFileSync(contextsFile(), JSON.stringify({ fake: 'envd-contexts/1', current: data.current, contexts: data.contexts }, null, 2) + '\n', { mode: 0o600 });
@@ -357,8 +427,10 @@ function currentContext() {
   return c;
 }
 
+/** @param {string[]} args */
 function cmdContext(args) {
   const [sub, ...rest] = args;
+  /** @type {Record<string, string>} */
   const usages = { create: 'Create envd context', use: 'Use the specified envd context', rm: 'Remove envd context', ls: 'List envd contexts' };
   if (!sub || sub === 'help' || sub === '-h' || sub === '--help') {
     out('NAME:\n   envd context - Manage envd contexts\n\nCOMMANDS:\n   create  Create envd context\n   ls      List envd contexts\n   use     Use the specified envd context\n   rm      Remove envd context\n');
@@ -374,6 +446,7 @@ function cmdContext(args) {
       if (data.contexts.some((c) => c.name === f.name)) throw new EnvdError(`failed to create context: context "${f.name}" already exists`);
       if (!BUILDERS.includes(f.builder)) throw new EnvdError('failed to create context: unknown builder type');
       if (!RUNNERS.includes(f.runner)) throw new EnvdError('failed to create context: unknown runner type');
+      /** @type {Context} */
       const c = { name: f.name, builder: f.builder, builder_address: f['builder-address'], runner: f.runner };
       if (f['runner-address']) c.runner_address = f['runner-address'];
       data.contexts.push(c);
@@ -416,7 +489,14 @@ function cmdContext(args) {
   }
 }
 
-/** Parses a command's flags; prints help and returns undefined for --help; checks required flags. */
+/**
+ * Parses a command's flags; prints help and returns undefined for --help; checks required flags.
+ * @param {string} name
+ * @param {string} usage
+ * @param {string[]} args
+ * @param {FlagDef[]} defs
+ * @returns {ParsedFlags | undefined}
+ */
 function parseCommandFlags(name, usage, args, defs) {
   let parsed;
   try {
@@ -449,6 +529,7 @@ function versionInfo() {
     platform: `${process.platform}/${process.arch === 'x64' ? 'amd64' : process.arch}`
   };
 }
+/** @param {string[]} args */
 function cmdVersion(args) {
   const parsed = parseCommandFlags('version', 'Print envd version information', args, VERSION_FLAGS);
   if (!parsed) return;
@@ -469,7 +550,11 @@ function cmdVersion(args) {
 
 // ------------------------------------------------------------------------------------------ CSV (Go)
 
-/** The first record of `text`, read like Go's encoding/csv (comma, strict quotes, spaces kept). */
+/**
+ * The first record of `text`, read like Go's encoding/csv (comma, strict quotes, spaces kept).
+ * @param {string} text
+ * @returns {string[]}
+ */
 function csvRecord(text) {
   let i = 0;
   let line = 1;
@@ -481,7 +566,7 @@ function csvRecord(text) {
   if (i >= n) throw new Error('EOF');
   const startLine = line;
   let lineStart = i;
-  const perr = (pos, msg) => {
+  const perr = (/** @type {number} */ pos, /** @type {string} */ msg) => {
     const where = startLine !== line ? `record on line ${startLine}; parse error on line ${line}, column ${pos - lineStart + 1}` : `parse error on line ${line}, column ${pos - lineStart + 1}`;
     return new Error(`${where}: ${msg}`);
   };
@@ -537,13 +622,20 @@ function csvRecord(text) {
   }
 }
 
-/** envd's ParseExportCache / ParseImportCache (pkg/builder/util.go). */
+/** @typedef {{type: string, attrs: Record<string, string>}} CacheEntry */
+/**
+ * envd's ParseExportCache / ParseImportCache (pkg/builder/util.go).
+ * @param {'export' | 'import'} kind
+ * @param {string} text
+ * @returns {CacheEntry | null}
+ */
 function parseCacheFlag(kind, text) {
   if (!text) return null;
   if (!text.includes('type=')) {
     log('warning', `--${kind}-cache ${text} is deprecated. Please use --${kind}-cache type=registry,ref=${text},<opt>=<optval>[,<opt>=<optval>] instead.`);
     return { type: 'registry', attrs: kind === 'export' ? { ref: text, mode: 'min' } : { ref: text } };
   }
+  /** @type {CacheEntry} */
   const entry = { type: '', attrs: {} };
   for (const field of csvRecord(text)) {
     const eq = field.indexOf('=');
@@ -558,9 +650,16 @@ function parseCacheFlag(kind, text) {
   return entry;
 }
 
-/** envd's parseOutput (copied from buildctl): one CSV record, `dest` resolved on the client. */
+/** @typedef {{type: string, attrs: Record<string, string>, dest: string | null}} OutputEntry */
+/**
+ * envd's parseOutput (copied from buildctl): one CSV record, `dest` resolved on the client.
+ * @param {string} text
+ * @param {string} cwd
+ * @returns {OutputEntry | null}
+ */
 function parseOutput(text, cwd) {
   if (!text) return null;
+  /** @type {OutputEntry} */
   const entry = { type: '', attrs: {}, dest: null };
   for (const field of csvRecord(text)) {
     const eq = field.indexOf('=');
@@ -597,6 +696,7 @@ function parseOutput(text, cwd) {
 
 // ------------------------------------------------------------------------------------- build.envd parse
 
+/** @param {string} line */
 function stripComment(line) {
   let q = '';
   for (let i = 0; i < line.length; i++) {
@@ -609,6 +709,7 @@ function stripComment(line) {
   }
   return line;
 }
+/** @param {string} text */
 function parenDepth(text) {
   let d = 0;
   let q = '';
@@ -623,6 +724,7 @@ function parenDepth(text) {
   }
   return d;
 }
+/** @param {string} text */
 function splitTopLevel(text) {
   const parts = [];
   let d = 0;
@@ -645,10 +747,16 @@ function splitTopLevel(text) {
   return parts.map((p) => p.trim()).filter((p) => p !== '');
 }
 
-/** The functions of a build.envd: name → {params:[{name, def}], body:[statement text]}. */
+/** @typedef {{params: {name: string, def?: string}[], body: string[]}} EnvdFunction */
+/**
+ * The functions of a build.envd: name → {params:[{name, def}], body:[statement text]}.
+ * @param {string} text
+ */
 function parseEnvdFile(text) {
+  /** @type {Map<string, EnvdFunction>} */
   const funcs = new Map();
   const lines = text.split(/\r?\n/);
+  /** @type {EnvdFunction | null} */
   let current = null;
   let pending = '';
   let inDoc = '';
@@ -694,7 +802,11 @@ function parseEnvdFile(text) {
   return funcs;
 }
 
-/** Replaces parameter names (not attribute names, not keyword names) outside string literals. */
+/**
+ * Replaces parameter names (not attribute names, not keyword names) outside string literals.
+ * @param {string} stmt
+ * @param {Map<string, string>} bindings
+ */
 function substitute(stmt, bindings) {
   if (!bindings.size) return stmt;
   let outText = '';
@@ -734,9 +846,16 @@ function substitute(stmt, bindings) {
   return outText;
 }
 
-/** The statements `func` runs, with calls to functions of the same file expanded (parameters substituted). */
+/**
+ * The statements `func` runs, with calls to functions of the same file expanded (parameters substituted).
+ * @param {Map<string, EnvdFunction>} funcs
+ * @param {string} name
+ * @param {string[]} args
+ * @returns {string[]}
+ */
 function expandFunction(funcs, name, args, depth = 0) {
-  const fn = funcs.get(name);
+  const fn = /** @type {EnvdFunction} */ (funcs.get(name));
+  /** @type {Map<string, string>} */
   const bindings = new Map();
   const positional = args.filter((a) => !/^[A-Za-z_]\w*\s*=(?!=)/.test(a));
   const keywords = new Map(
@@ -751,6 +870,7 @@ function expandFunction(funcs, name, args, depth = 0) {
     const value = keywords.get(p.name) ?? positional[idx] ?? p.def;
     if (value !== undefined) bindings.set(p.name, value);
   });
+  /** @type {string[]} */
   const steps = [];
   for (const stmt of fn.body) {
     const s = substitute(stmt, bindings);
@@ -763,9 +883,11 @@ function expandFunction(funcs, name, args, depth = 0) {
 
 // ------------------------------------------------------------------------------------------ the graph
 
+/** @param {string} p */
 function parsePlatform(p) {
   const parts = p.trim().toLowerCase().split('/');
   const osNames = ['linux', 'darwin', 'windows', 'freebsd'];
+  /** @type {Record<string, string>} */
   const arches = { amd64: 'amd64', x86_64: 'amd64', 'x86-64': 'amd64', arm64: 'arm64', aarch64: 'arm64', arm: 'arm', '386': '386', i386: '386', ppc64le: 'ppc64le', s390x: 's390x', riscv64: 'riscv64' };
   let osName = 'linux';
   let arch;
@@ -786,8 +908,19 @@ function parsePlatform(p) {
  * Keys chain over the parents, so the owner reaches every step from the user setup on, and the public key
  * every step from "install ssh keys" on.
  */
+/** @typedef {{key: string, name: string, parents: string[], inResult: boolean}} Step */
+/**
+ * @param {{statements: string[], platform: string, uid: number, gid: number, publicKey: string}} graph
+ */
 function buildGraph({ statements, platform, uid, gid, publicKey }) {
+  /** @type {Step[]} */
   const steps = [];
+  /**
+   * @param {string} name
+   * @param {Step[]} parents
+   * @param {boolean} inResult
+   * @param {string[]} [salt]
+   */
   const add = (name, parents, inResult, salt = []) => {
     const key = `sha256:${sha256hex(JSON.stringify([name, parents.map((p) => p.key), platform, ...salt]))}`;
     const s = { key, name, parents: parents.map((p) => p.key), inResult };
@@ -811,16 +944,26 @@ function buildGraph({ statements, platform, uid, gid, publicKey }) {
 
 // ----------------------------------------------------------------------------------- buildkitd client
 
+/**
+ * An event of a solve, or a client-side write envd performs (see ../README.md, "Socket protocol").
+ * @typedef {{event: string, vertex: string | number, name?: string, text?: string, seconds?: number, [key: string]: any}} SolveEvent
+ * @typedef {{resolve: (value: any) => void, reject: (e: Error) => void, onEvent?: (ev: SolveEvent) => void}} Pending
+ */
 class Connection {
+  /**
+   * @param {import('node:net').Socket} socket
+   * @param {string} addr
+   */
   constructor(socket, addr) {
     this.socket = socket;
     this.addr = addr;
+    /** @type {Map<number, Pending>} */
     this.pending = new Map();
     this.nextId = 1;
     this.buffer = '';
     this.closed = false;
     socket.setEncoding('utf8');
-    socket.on('data', (chunk) => {
+    socket.on('data', (/** @type {string} */ chunk) => {
       this.buffer += chunk;
       for (let nl = this.buffer.indexOf('\n'); nl >= 0; nl = this.buffer.indexOf('\n')) {
         const line = this.buffer.slice(0, nl);
@@ -843,14 +986,20 @@ class Connection {
         else p.resolve(msg.result);
       }
     });
-    const closed = (err) => {
+    const closed = (/** @type {Error | undefined} */ err) => {
       this.closed = true;
       for (const p of this.pending.values()) p.reject(new Error(`rpc error: code = Unavailable desc = error reading from server: ${err?.message ?? 'EOF'}`));
       this.pending.clear();
     };
     socket.on('error', closed);
-    socket.on('close', () => closed());
+    socket.on('close', () => closed(undefined));
   }
+  /**
+   * @param {string} method
+   * @param {object} params
+   * @param {(ev: SolveEvent) => void} [onEvent]
+   * @returns {Promise<any>}
+   */
   request(method, params, onEvent) {
     if (this.closed) return Promise.reject(new Error('rpc error: code = Unavailable desc = connection closed'));
     const id = this.nextId++;
@@ -864,6 +1013,10 @@ class Connection {
   }
 }
 
+/**
+ * @param {string} addr
+ * @returns {Promise<Connection>}
+ */
 function dial(addr) {
   return new Promise((resolve, reject) => {
     let options;
@@ -882,12 +1035,22 @@ function dial(addr) {
   });
 }
 
+/**
+ * @template T
+ * @param {Promise<T>} promise
+ * @param {number} ms
+ * @returns {Promise<T>}
+ */
 function withTimeout(promise, ms) {
+  /** @type {NodeJS.Timeout | undefined} */
   let timer;
   return Promise.race([promise, new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('deadline exceeded')), ms)))]).finally(() => clearTimeout(timer));
 }
 
-/** buildkitd.NewClient for tcp/unix builders: wait up to BUILDKIT_CONNECTING_TIMEOUT for the daemon. */
+/**
+ * buildkitd.NewClient for tcp/unix builders: wait up to BUILDKIT_CONNECTING_TIMEOUT for the daemon.
+ * @param {string} addr
+ */
 async function connectBuildkitd(addr) {
   const raw = process.env.BUILDKIT_CONNECTING_TIMEOUT;
   let timeoutMs = 5000;
@@ -896,11 +1059,12 @@ async function connectBuildkitd(addr) {
       timeoutMs = parseGoDuration(raw);
     } catch (e) {
       // envd panics on an unparsable duration.
-      process.stderr.write(`panic: ${e.message}\n\ngoroutine 1 [running]:\ngithub.com/tensorchord/envd/pkg/buildkitd.NewClient(...)\n\t(fake envd)\n`);
+      process.stderr.write(`panic: ${messageOf(e)}\n\ngoroutine 1 [running]:\ngithub.com/tensorchord/envd/pkg/buildkitd.NewClient(...)\n\t(fake envd)\n`);
       process.exit(2);
     }
   }
   const deadline = Date.now() + timeoutMs;
+  /** @type {unknown} */
   let last;
   for (;;) {
     try {
@@ -918,7 +1082,7 @@ async function connectBuildkitd(addr) {
     if (Date.now() >= deadline) break;
     await sleep(Math.min(100, Math.max(1, deadline - Date.now())));
   }
-  log('debug', 'failed to connect to buildkitd', { error: last?.message ?? '' });
+  log('debug', 'failed to connect to buildkitd', { error: last ? messageOf(last) : '' });
   throw new Error(`failed to connect to buildkitd ${addr}: timeout ${formatGoDuration(timeoutMs)}: cannot connect to buildkitd`);
 }
 
@@ -994,6 +1158,11 @@ function loadDockerImages() {
     return {};
   }
 }
+/** @typedef {{configDigest: string, digest: string, config: {labels: Record<string, string>, platform: string}}} FakeImage */
+/**
+ * @param {string} name
+ * @param {FakeImage} image
+ */
 function dockerLoad(name, image) {
   const file = dockerStoreFile();
   const images = loadDockerImages();
@@ -1002,15 +1171,17 @@ function dockerLoad(name, image) {
   fs.writeFileSync(file, JSON.stringify(images, null, 2));
   log('debug', 'loaded docker image successfully', { name });
 }
+/** @param {SolveEvent} ev */
 function writeLocalCache(ev) {
   fs.mkdirSync(ev.dest, { recursive: true });
-  for (const [rel, b64] of Object.entries(ev.files)) {
+  for (const [rel, b64] of Object.entries(/** @type {Record<string, string>} */ (ev.files))) {
     const file = path.join(ev.dest, rel);
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, Buffer.from(b64, 'base64'));
   }
   fs.writeFileSync(path.join(ev.dest, 'oci-layout'), JSON.stringify({ imageLayoutVersion: '1.0.0' }));
   const indexFile = path.join(ev.dest, 'index.json');
+  /** @type {{manifests?: {annotations?: Record<string, string>}[], [key: string]: unknown}} */
   let index;
   try {
     index = JSON.parse(fs.readFileSync(indexFile, 'utf8'));
@@ -1021,17 +1192,21 @@ function writeLocalCache(ev) {
   index.manifests.push({ ...ev.descriptor, annotations: { 'org.opencontainers.image.ref.name': ev.tag } });
   fs.writeFileSync(indexFile, JSON.stringify(index));
 }
+/**
+ * @param {SolveEvent} ev
+ * @param {OutputEntry | null} output
+ */
 function handleClientEvent(ev, output) {
   switch (ev.event) {
     case 'client-image':
-      if (ev.exporter === 'docker' && !output) return dockerLoad(ev.name, ev.image);
+      if (ev.exporter === 'docker' && !output) return dockerLoad(String(ev.name), ev.image);
       if (ev.dest) return fs.writeFileSync(ev.dest, JSON.stringify({ fake: 'image-archive', exporter: ev.exporter, image: ev.image }, null, 2));
       return out(JSON.stringify({ fake: 'image-archive', exporter: ev.exporter, image: ev.image }) + '\n');
     case 'client-local-cache':
       return writeLocalCache(ev);
     case 'client-local-output':
       fs.mkdirSync(ev.dest, { recursive: true });
-      for (const [rel, b64] of Object.entries(ev.files)) fs.writeFileSync(path.join(ev.dest, rel), Buffer.from(b64, 'base64'));
+      for (const [rel, b64] of Object.entries(/** @type {Record<string, string>} */ (ev.files))) fs.writeFileSync(path.join(ev.dest, rel), Buffer.from(b64, 'base64'));
   }
 }
 
@@ -1105,10 +1280,15 @@ function normalizeName(name) {
   }
 }
 
+/** @param {Record<string, unknown>} o */
 function optionsStruct(o) {
   return `{ManifestFilePath:${o.manifest} ConfigFilePath:${o.config} BuildFuncName:${o.func} BuildContextDir:${o.buildContext} Tag:${o.tag} OutputOpts:${o.output} PubKeyPath:${o.pubKey} ProgressMode:${o.progress} ExportCache:${o.exportCache} ImportCache:${o.importCache} UseHTTPProxy:${o.useProxy} Platform:${o.platform}}`;
 }
 
+/**
+ * @param {FlagValues} g the global flags
+ * @param {string[]} args
+ */
 async function cmdBuild(g, args) {
   const parsed = parseCommandFlags('build', 'Build the envd environment', args, BUILD_FLAGS());
   if (!parsed) return;
@@ -1133,7 +1313,7 @@ async function cmdBuild(g, args) {
   try {
     output = parseOutput(f.output, process.cwd());
   } catch (e) {
-    throw new EnvdError(`failed to create the builder: failed to parse output: ${e.message}`);
+    throw new EnvdError(`failed to create the builder: failed to parse output: ${messageOf(e)}`);
   }
   const ctx = currentContext();
   let source;
@@ -1152,7 +1332,7 @@ async function cmdBuild(g, args) {
     try {
       conn = await connectBuildkitd(address);
     } catch (e) {
-      throw new EnvdError(`failed to create the builder: failed to create buildkit client: ${e.message}`);
+      throw new EnvdError(`failed to create the builder: failed to create buildkit client: ${messageOf(e)}`);
     }
   } else if (ctx.builder !== 'moby-worker') {
     throw new EnvdError(
@@ -1166,6 +1346,25 @@ async function cmdBuild(g, args) {
   }
 }
 
+/**
+ * @typedef {object} BuildInput
+ * @property {Context} ctx
+ * @property {Connection | null} conn
+ * @property {OutputEntry | null} output
+ * @property {string} manifest
+ * @property {string} configFile
+ * @property {string} funcName
+ * @property {string} buildContext
+ * @property {string} tag
+ * @property {string} source
+ * @property {string} address
+ * @property {string} progressMode
+ */
+/**
+ * @param {FlagValues} g the global flags
+ * @param {FlagValues} f the build flags
+ * @param {BuildInput} b
+ */
 async function build(g, f, b) {
   const printer = new Printer();
   // Interpret
@@ -1191,7 +1390,7 @@ async function build(g, f, b) {
   try {
     publicKey = fs.readFileSync(f['public-key'], 'utf8');
   } catch (e) {
-    throw new EnvdError(`failed to build the image: failed to compile: failed to compile build.envd: failed to read the public key ${f['public-key']}: open ${f['public-key']}: ${e.code === 'ENOENT' ? 'no such file or directory' : e.message}`);
+    throw new EnvdError(`failed to build the image: failed to compile: failed to compile build.envd: failed to read the public key ${f['public-key']}: open ${f['public-key']}: ${/** @type {NodeJS.ErrnoException} */ (e).code === 'ENOENT' ? 'no such file or directory' : messageOf(e)}`);
   }
   // getUIDGID (envd v1.3.4 pkg/lang/ir/v1/util.go:74-99): --owner / ENVD_BUILD_OWNER first, then
   // config.owner() of the build file, then the current user. Errors wrapped at compile.go:150, build.go:176, :139.
@@ -1221,9 +1420,9 @@ async function build(g, f, b) {
   }
   let platforms;
   try {
-    platforms = f.platform ? f.platform.split(',').filter((p) => p.trim()).map(parsePlatform) : ['linux/amd64'];
+    platforms = f.platform ? /** @type {string} */ (f.platform).split(',').filter((p) => p.trim()).map(parsePlatform) : ['linux/amd64'];
   } catch (e) {
-    throw new EnvdError(`failed to build the image: failed to compile: failed to compile build.envd: ${e.message}`);
+    throw new EnvdError(`failed to build the image: failed to compile: failed to compile build.envd: ${messageOf(e)}`);
   }
   if (!platforms.length) platforms = ['linux/amd64'];
 
@@ -1235,12 +1434,12 @@ async function build(g, f, b) {
   try {
     exportEntry = parseCacheFlag('export', f['export-cache']);
   } catch (e) {
-    throw new EnvdError(`failed to build the image: failed to build: failed to parse export cache: ${e.message}`);
+    throw new EnvdError(`failed to build the image: failed to build: failed to parse export cache: ${messageOf(e)}`);
   }
   const defaultDocker = !b.output;
-  const chain = (inner) =>
+  const chain = (/** @type {string} */ inner) =>
     new EnvdError(`failed to build the image: failed to build: failed to wait error group: ${defaultDocker ? 'Buildkit error' : 'failed to solve LLB'}: ${inner}`);
-  const fail = (inner) => {
+  const fail = (/** @type {string} */ inner) => {
     if (defaultDocker) log('error', `Buildkit error: ${inner}`);
     return chain(inner);
   };
@@ -1265,7 +1464,7 @@ async function build(g, f, b) {
   try {
     importEntry = parseCacheFlag('import', f['import-cache']);
   } catch (e) {
-    throw fail(`failed to solve: failed to get the import cache: ${e.message}`);
+    throw fail(`failed to solve: failed to get the import cache: ${messageOf(e)}`);
   }
   const dev = statements.some((s) => /^base\s*\(/.test(s) && /\bdev\s*=\s*True\b/.test(s));
   const imports = [];
@@ -1288,9 +1487,11 @@ async function build(g, f, b) {
       proxy: f['use-proxy'] ? { HTTPS_PROXY: process.env.HTTPS_PROXY ?? '', HTTP_PROXY: process.env.HTTP_PROXY ?? '', NO_PROXY: process.env.NO_PROXY ?? '' } : undefined
     };
     log('debug', 'build image with buildkit', { platform, type: outputEntry.type });
+    /** @type {unknown} */
     let clientError;
     try {
-      await b.conn.request('solve', params, (ev) => {
+      // Only unix and tcp contexts get here: the others failed above.
+      await /** @type {Connection} */ (b.conn).request('solve', params, (ev) => {
         if (!ev.event.startsWith('client-')) return printer.event(idx, ev);
         try {
           handleClientEvent(ev, b.output);
@@ -1299,11 +1500,11 @@ async function build(g, f, b) {
         }
       });
     } catch (e) {
-      throw fail(e.message);
+      throw fail(messageOf(e));
     } finally {
       printer.flush();
     }
-    if (clientError) throw fail(`failed to solve: ${clientError.message}`);
+    if (clientError) throw fail(`failed to solve: ${messageOf(clientError)}`);
     log('debug', 'llb def is solved successfully', { platform });
   }
   log('debug', 'build successfully');
@@ -1311,6 +1512,7 @@ async function build(g, f, b) {
 
 // ------------------------------------------------------------------------------------------- bootstrap
 
+/** @param {string[]} args */
 async function cmdBootstrap(args) {
   const parsed = parseCommandFlags('bootstrap', 'Bootstrap the envd installation', args, BOOTSTRAP_FLAGS);
   if (!parsed) return;
@@ -1318,7 +1520,7 @@ async function cmdBootstrap(args) {
   if (f['ssh-keypair']) {
     const parts = f['ssh-keypair'].split(',');
     if (parts.length !== 2) throw new EnvdError(`failed to bootstrap: invalid ssh-keypair flag ${JSON.stringify(f['ssh-keypair'])}, expected "pub,priv"`);
-    const [pub, priv] = parts.map((p) => path.resolve(p.trim()));
+    const [pub, priv] = parts.map((/** @type {string} */ p) => path.resolve(p.trim()));
     for (const p of [pub, priv]) if (!fs.existsSync(p)) throw new EnvdError(`failed to bootstrap: ssh key ${p} does not exist`);
     fs.copyFileSync(pub, path.join(homeConfigDir(), 'id_rsa_envd.pub'));
     fs.copyFileSync(priv, path.join(homeConfigDir(), 'id_rsa_envd'));
@@ -1333,7 +1535,7 @@ async function cmdBootstrap(args) {
       try {
         (await connectBuildkitd(address)).close();
       } catch (e) {
-        throw new EnvdError(`failed to bootstrap: failed to create buildkit client: ${e.message}`);
+        throw new EnvdError(`failed to bootstrap: failed to create buildkit client: ${messageOf(e)}`);
       }
       log('info', 'The buildkit is running', { address });
     } else if (ctx.builder !== 'moby-worker') {
@@ -1345,6 +1547,7 @@ async function cmdBootstrap(args) {
 
 // ------------------------------------------------------------------------------------------------ main
 
+/** @param {string[]} argv */
 async function run(argv) {
   let globals;
   try {
@@ -1372,7 +1575,7 @@ async function run(argv) {
   try {
     homeInitialize();
   } catch (e) {
-    throw new EnvdError(`failed to initialize home manager: ${e.message}`);
+    throw new EnvdError(`failed to initialize home manager: ${messageOf(e)}`);
   }
   log('debug', g['analytics-enabled'] ? 'telemetry is enabled (the fake sends nothing)' : 'telemetry is disabled');
   {
@@ -1424,8 +1627,8 @@ async function main() {
       process.stderr.write(`${d.getFullYear()}/${p2(d.getMonth() + 1)}/${p2(d.getDate())} ${p2(d.getHours())}:${p2(d.getMinutes())}:${p2(d.getSeconds())} ${e.message}\n`);
       return 1;
     }
-    const text = e instanceof EnvdError ? e.message : `${e && e.message ? e.message : e}`;
-    if (!(e instanceof EnvdError)) log('debug', 'unexpected error in the fake envd', { stack: e && e.stack ? e.stack : '' });
+    const text = messageOf(e);
+    if (!(e instanceof EnvdError)) log('debug', 'unexpected error in the fake envd', { stack: e instanceof Error ? e.stack : '' });
     const time = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
     process.stderr.write(`time=${logValue(time)} level=fatal msg=exit app=envd error=${logValue(text)} version=${logValue(VERSION)}\n`);
     return 1;
