@@ -2,8 +2,10 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { envdErrorLine } from '../../src/envd/errors.js';
+import { Progress } from '../../src/envd/progress.js';
 import { fatalError, parseProgress, stopAllBuildkitd, type Buildkitd } from '../support/fakes/index.mjs';
-import { sandbox, STEP, type Sandbox } from './sandbox.js';
+import { BUILD_ENVD, sandbox, STEP, type Sandbox } from './sandbox.js';
 
 let sb: Sandbox;
 beforeAll(() => {
@@ -134,7 +136,8 @@ describe('build: parsing and refusals', () => {
       [['--output', 'type=image,output=x'], 'failed to create the builder: failed to parse output: output=x not supported for --output, you meant dest=x?'],
       [['--output', 'type=local'], 'failed to create the builder: failed to parse output: output directory is required for local exporter'],
       [['--export-cache', 'type=local,mode=max'], 'failed to build the image: failed to build: failed to wait error group: Buildkit error: local cache exporter requires dest'],
-      [['--from', 'missing.envd:build'], 'file does not exist'],
+      // envd splits --from on every ':' (envd v1.3.4 pkg/builder/util.go:315-318).
+      [['--from', 'a:b:build'], 'invalid from format, expected `file:func`'],
       [['--from', 'build.envd:nope'], `failed to interpret: failed to exec starlark file ${path.join(sb.project, 'build.envd')}: function nope not found`]
     ];
     const results = await Promise.all(cases.map(([args]) => sb.envd(['build', '--force', ...args])));
@@ -165,10 +168,82 @@ describe('build: parsing and refusals', () => {
     const second = await sb.envd(['build', ...tag, '--export-cache', 'type=registry,ref=ghcr.io/octo/skipped:x']);
     expect(second.code).toBe(0);
     expect(second.stderr).toContain('level=info msg="manifest is not updated, skip building"');
-    expect(parseProgress(second.stdout).map((v) => v.name)).toEqual(['parse build.envd and download/cache dependencies']);
+    // Nothing on stdout: without a TTY envd prints no parse phase (envd v1.3.4 pkg/progress/compileui/display.go:81-90).
+    expect(second.stdout).toBe('');
     expect(fs.existsSync(path.join(sb.env.FAKE_REGISTRY_ROOT, 'ghcr.io%2Focto%2Fskipped%3Ax'))).toBe(false);
     const forced = await sb.envd(['build', ...tag, '--force']);
     expect(parseProgress(forced.stdout).filter((v) => STEP.test(v.name)).length).toBeGreaterThan(5);
+  });
+
+  test('a missing build file dies in Go\'s plain log.Fatal, with the $PWD path (envd v1.3.4 version.go:72-75, file.go:60-82)', async () => {
+    const r = await sb.envd(['build', '--force', '--from', 'missing.envd:build']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(new RegExp(`^\\d{4}/\\d{2}/\\d{2} \\d{2}:\\d{2}:\\d{2} open ${path.join(sb.project, 'missing.envd').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: no such file or directory\n$`));
+    expect(r.stderr).not.toContain('level=fatal');
+    expect(envdErrorLine(r.stderr)).toBe(`open ${path.join(sb.project, 'missing.envd')}: no such file or directory`);
+    // A file name without ':' is the file, with the default function.
+    fs.writeFileSync(path.join(sb.project, 'other.envd'), BUILD_ENVD);
+    expect((await sb.envd(['build', '--force', '--from', 'other.envd'])).code).toBe(0);
+  });
+
+  test('without --tag, the context directory must make a valid image name (envd v1.3.4 build.go:124-133, docker.go:80-106)', async () => {
+    const dirs = ['.github', 'repo_', '-x', 'Repo'];
+    for (const d of dirs) {
+      fs.mkdirSync(path.join(sb.dir, d), { recursive: true });
+      fs.writeFileSync(path.join(sb.dir, d, 'build.envd'), BUILD_ENVD);
+    }
+    const results = await Promise.all(dirs.map((d) => sb.envd(['build', '--force', '--output', 'type=oci,dest=out.tar', '--path', d], { cwd: sb.dir })));
+    expect(results.slice(0, 3).map((r) => [r.code, fatalError(r.stderr)])).toEqual(
+      ['.github', 'repo_', '-x'].map((d) => [1, `failed to parse the name '${d}:dev', please provide a valid image name: invalid reference format`])
+    );
+    expect(results[3].code).toBe(0);
+    expect(results[3].stderr).toContain("level=warning msg=\"The working directory's name is not lowercased: repo, the image built will be lowercased to repo:dev\"");
+    const tagged = await sb.envd(['build', '--force', '--output', 'type=oci,dest=out.tar', '--path', '.github', '--tag', 'github:dev'], { cwd: sb.dir });
+    expect(tagged.code).toBe(0);
+  });
+
+  test('--buildkitd-image is a global flag: accepted before the command, refused after it', async () => {
+    const before = await sb.envd(['--buildkitd-image', 'docker.io/moby/buildkit:v0.32.2', 'build', '--force', '--output', 'type=oci,dest=out.tar']);
+    expect(before.code).toBe(0);
+    const after = await sb.envd(['build', '--buildkitd-image', 'docker.io/moby/buildkit:v0.32.2']);
+    expect(after.stderr).toBe('error: flag provided but not defined: -buildkitd-image\n');
+  });
+
+  test('logs of a step not printed yet read #0, and the action counts no step for them', async () => {
+    // A statement no earlier build of this suite had, so that its step runs on the shared daemon.
+    const dir = path.join(sb.dir, 'logs');
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, 'build.envd'), `def build():\n    base(dev=False)\n    run(["echo ${process.pid}-${Date.now()}"])\n`);
+    const r = await sb.envd(['build', '--force', '--output', 'type=oci,dest=out.tar'], { cwd: dir });
+    expect(r.code).toBe(0);
+    const lines = r.stdout.split('\n');
+    expect(lines.some((l) => /^#0 \d+\.\d{3} /.test(l))).toBe(true);
+    // Each #0 line follows its step's header, as envd's printer prints the buffered logs under it.
+    const first = lines.findIndex((l) => l.startsWith('#0 '));
+    expect(lines[first - 1]).toMatch(/^#[1-9]\d* \[/);
+    const pr = new Progress();
+    lines.forEach((l) => pr.push(l));
+    expect(pr.figures().totalSteps).toBe(parseProgress(r.stdout).filter((v) => v.n !== 0 && STEP.test(v.name)).length);
+  });
+
+  test('ENVD_BUILD_OWNER wins over config.owner() of the build file (envd v1.3.4 pkg/lang/ir/v1/util.go:74-99)', async () => {
+    const dir = path.join(sb.dir, 'owner');
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, 'build.envd'), 'def build():\n    base(dev=False)\n    config.owner(uid=2000, gid=2001)\n');
+    const userStep = (stdout: string) => parseProgress(stdout).find((v) => v.name.startsWith('[internal] create user group'))?.name;
+    const run = (owner: string | undefined) => sb.envd(['build', '--force', '--output', 'type=oci,dest=out.tar'], { cwd: dir, env: { ENVD_BUILD_OWNER: owner } });
+    const [flag, file, bad] = await Promise.all([run('1001:121'), run(undefined), run('1:2:3')]);
+    expect(userStep(flag.stdout)).toBe('[internal] create user group envd(g:121) and user envd(u:1001)');
+    expect(userStep(file.stdout)).toBe('[internal] create user group envd(g:2001) and user envd(u:2000)');
+    expect(fatalError(bad.stderr)).toBe('failed to build the image: failed to compile: failed to compile build.envd: failed to get uid/gid: wrong format for owner (uid:gid): 1:2:3');
+  });
+
+  test('the fatal error is Go-quoted (%q), and the action reads it back exactly', async () => {
+    const text = 'pip said "no"\tthen\\ \u001b[31mred\u0007 é';
+    const r = await sb.envd(['build', '--force', '--output', 'type=image,name=ghcr.io/octo/q:1'], { env: { FAKE_ENVD_FAIL_WITH: text } });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('pip said \\"no\\"\\tthen\\\\ \\x1b[31mred\\a é" version=v1.3.4');
+    expect(envdErrorLine(r.stderr)).toBe(`failed to build the image: failed to build: failed to wait error group: failed to solve LLB: failed to solve: ${text}`);
   });
 
   test('FAKE_ENVD_FAIL_WITH fails the build with that text after the progress started', async () => {

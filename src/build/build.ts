@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { awaitBuildkitd, type BuilderHandle, spawnBuildkitd, startContainer, useAddress } from '../builder/builder.js';
-import { envdBuildCall, showArgs } from '../envd/args.js';
+import { type BuildCallOptions, envdBuildCall, showArgs } from '../envd/args.js';
 import { Envd, envdEnv } from '../envd/envd.js';
 import { classify, envdErrorLine, type KnownError } from '../envd/errors.js';
 import { Progress, type ProgressFigures } from '../envd/progress.js';
@@ -158,12 +158,13 @@ async function buildWith({ plan, inputs, rt, env, dir, tools, toolEnv, readyTime
 
   const cwd = env.GITHUB_WORKSPACE || process.cwd();
   const started = Date.now();
-  let attempt = await runOnce(envd, plan, keyFile, cwd, true);
+  const buildkitdImage = `docker.io/moby/buildkit:${tools.buildkit.tag}`;
+  let attempt = await runOnce(envd, plan, { publicKeyFile: keyFile, buildkitdImage, cwd }, true);
   let retried: string | undefined;
   if (attempt.failure?.known?.id === 'evicted-blob' && plan.import) {
     retried = attempt.failure.line;
     core.warning(`The build failed on a cached layer that is gone (${attempt.failure.line}). Retrying once without --import-cache; the export still refreshes the cache.`, { title: 'Evicted cache layer: retrying without the import' });
-    attempt = await runOnce(envd, plan, keyFile, cwd, false);
+    attempt = await runOnce(envd, plan, { publicKeyFile: keyFile, buildkitdImage, cwd }, false);
   }
   const report: BuildReport = {
     plan,
@@ -191,8 +192,9 @@ async function buildWith({ plan, inputs, rt, env, dir, tools, toolEnv, readyTime
   return report;
 }
 
-async function runOnce(envd: Envd, plan: Plan, keyFile: string, cwd: string, withImport: boolean) {
-  const call = envdBuildCall(plan, keyFile, { withImport });
+async function runOnce(envd: Envd, plan: Plan, callOptions: Omit<BuildCallOptions, 'withImport'>, withImport: boolean) {
+  const cwd = callOptions.cwd;
+  const call = envdBuildCall(plan, { ...callOptions, withImport });
   const progress = new Progress();
   const result = await core.group(`envd build${withImport ? '' : ' (without --import-cache)'}`, async () => {
     core.info(showArgs('envd', call.shown));

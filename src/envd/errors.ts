@@ -11,7 +11,12 @@ export interface KnownError {
 
 const TABLE: [RegExp, KnownError][] = [
   [
-    /blob not found|blob sha256:[0-9a-f]+ not found|BlobNotFound/i,
+    // BuildKit v0.32.2 prints `blob sha256:<hex>: not found`: errors.Wrapf(cerrdefs.ErrNotFound, "blob %s", dgst)
+    // in cache/remotecache/gha/gha.go:593,618 (also v1/chains.go:251, azblob/importer.go:219,239), and
+    // ErrNotFound reads "not found" (vendor/github.com/containerd/errdefs/errors.go:120). Still matched: the
+    // colon-less `blob sha256:<hex> not found` (azblob/importer.go:194), containerd's `blob not found`
+    // (content/local/readerat.go:43) and Azure's BlobNotFound.
+    /blob not found|blob sha256:[0-9a-f]+:? not found|BlobNotFound/i,
     {
       id: 'evicted-blob',
       title: 'A cached layer was evicted',
@@ -128,10 +133,65 @@ export function classify(text: string): KnownError | undefined {
   return TABLE.find(([re]) => re.test(text))?.[1];
 }
 
-/** The `error="…"` of envd's fatal log line, else the last non-empty line: one line for the annotation. */
+/**
+ * The error of envd's fatal log line, unquoted (it may span lines), else the last non-empty line without
+ * Go's `log` timestamp (a missing build file dies in `log.Fatal`, envd v1.3.4 pkg/lang/version/version.go:72-75).
+ * envd's ExitErrHandler logs through logrus (pkg/app/app.go:160-166), whose text formatter writes a value
+ * bare when it is only `[A-Za-z0-9-._/@^+]`, else Go-quoted with %q.
+ */
 export function envdErrorLine(stderr: string): string {
-  const fatal = [...stderr.matchAll(/level=fatal msg=exit\b.*? error="((?:[^"\\]|\\.)*)"/g)].pop();
-  if (fatal) return fatal[1].replace(/\\"/g, '"');
+  const fatal = [...stderr.matchAll(/level=fatal msg=exit\b.*? error=("(?:[^"\\]|\\.)*"|[^\s"]+)/g)].pop();
+  if (fatal) return fatal[1].startsWith('"') ? (goUnquote(fatal[1]) ?? fatal[1].slice(1, -1)) : fatal[1];
   const lines = stderr.split('\n').map((l) => l.trim()).filter(Boolean);
-  return lines[lines.length - 1] ?? 'envd exited with an error';
+  const last = lines[lines.length - 1];
+  return last ? last.replace(/^\d{4}\/\d{2}\/\d{2} \d{2}:\d{2}:\d{2} /, '') : 'envd exited with an error';
+}
+
+const SIMPLE_ESCAPES: Record<string, number> = { a: 7, b: 8, f: 12, n: 10, r: 13, t: 9, v: 11, '\\': 92, '"': 34 };
+
+/**
+ * Go's strconv.Unquote for a double-quoted string: `\a \b \f \n \r \t \v \\ \"`, `\xHH` and `\ooo` (bytes),
+ * `\uHHHH` and `\UHHHHHHHH` (runes; no surrogates, at most U+10FFFF). Bytes are decoded as UTF-8 at the end,
+ * as Go's string holds them. undefined when the text is not a valid Go double-quoted string.
+ */
+export function goUnquote(quoted: string): string | undefined {
+  if (quoted.length < 2 || !quoted.startsWith('"') || !quoted.endsWith('"')) return undefined;
+  const body = quoted.slice(1, -1);
+  const bytes: number[] = [];
+  const encoder = new TextEncoder();
+  const hex = (text: string, n: number) => (text.length === n && /^[0-9a-fA-F]+$/.test(text) ? parseInt(text, 16) : undefined);
+  for (let i = 0; i < body.length; ) {
+    const c = body[i];
+    if (c === '"' || c === '\n') return undefined;
+    if (c !== '\\') {
+      const cp = body.codePointAt(i)!;
+      const ch = String.fromCodePoint(cp);
+      bytes.push(...encoder.encode(ch));
+      i += ch.length;
+      continue;
+    }
+    const e = body[i + 1];
+    if (e === undefined) return undefined;
+    if (e in SIMPLE_ESCAPES) {
+      bytes.push(SIMPLE_ESCAPES[e]);
+      i += 2;
+    } else if (e === 'x') {
+      const b = hex(body.slice(i + 2, i + 4), 2);
+      if (b === undefined) return undefined;
+      bytes.push(b);
+      i += 4;
+    } else if (e >= '0' && e <= '7') {
+      const oct = body.slice(i + 1, i + 4);
+      if (!/^[0-7]{3}$/.test(oct) || parseInt(oct, 8) > 255) return undefined;
+      bytes.push(parseInt(oct, 8));
+      i += 4;
+    } else if (e === 'u' || e === 'U') {
+      const n = e === 'u' ? 4 : 8;
+      const cp = hex(body.slice(i + 2, i + 2 + n), n);
+      if (cp === undefined || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return undefined;
+      bytes.push(...encoder.encode(String.fromCodePoint(cp)));
+      i += 2 + n;
+    } else return undefined;
+  }
+  return new TextDecoder().decode(new Uint8Array(bytes));
 }

@@ -1,0 +1,78 @@
+/**
+ * The envd command line as the bundled action really runs it (dist/index.js through the harness; run
+ * `npm run package` first), against the fake envd, which follows envd v1.3.4's source: the global
+ * --buildkitd-image before `build`, a --tag that envd can parse for a workspace named `.github`, and the
+ * step's own ENVD_BUILD_OWNER reaching envd.
+ */
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { createJob, type Job, runPhase } from '../../scripts/harness.mjs';
+import { type ReleaseServer, startReleaseServer } from '../support/fakes/releases.mjs';
+
+const BUILD_ENVD = `def build():
+    base(dev=False)
+    config.owner(uid=2000, gid=2001)
+    run(["true"])
+`;
+
+let releases: ReleaseServer;
+let root: string;
+let workspace: string;
+
+beforeAll(async () => {
+  releases = await startReleaseServer({ buildkitVersions: ['v0.32.2'] });
+  root = fs.mkdtempSync(path.join(os.tmpdir(), 'envd-argv-'));
+  // envd's default tag would be `.github:dev`, which envd refuses (pkg/driver/docker/docker.go:103-105).
+  workspace = path.join(root, '.github');
+  fs.mkdirSync(workspace);
+  fs.writeFileSync(path.join(workspace, 'build.envd'), BUILD_ENVD);
+}, 30000);
+
+afterAll(async () => {
+  await releases?.close();
+  fs.rmSync(root, { recursive: true, force: true });
+});
+
+async function run(env: Record<string, string | undefined> = {}) {
+  const calls = path.join(fs.mkdtempSync(path.join(root, 'calls-')), 'envd.jsonl');
+  const job: Job = createJob({
+    workspace,
+    inputs: { cache: 'none', output: 'type=oci,dest=image.tar' },
+    env: {
+      HOME: fs.mkdtempSync(path.join(root, 'home-')),
+      RUNNER_TOOL_CACHE: path.join(root, 'tool-cache'),
+      ENVD_CACHE_ACTION_DOWNLOAD_URL: releases.url,
+      ENVD_CACHE_ACTION_API_URL: releases.apiUrl,
+      ENVD_CACHE_ACTION_BUILDKITD_TIMEOUT: '10',
+      FAKE_ENVD_CALLS: calls,
+      ...env
+    }
+  });
+  try {
+    const main = await runPhase(job, 'main', { timeoutMs: 90000 });
+    await runPhase(job, 'post', { timeoutMs: 30000 });
+    const argv = fs.readFileSync(calls, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as string[]);
+    return { main, build: argv.find((a) => a.includes('build'))! };
+  } finally {
+    job.cleanup();
+  }
+}
+
+describe('envd as the action runs it', () => {
+  test('global --buildkitd-image of the started BuildKit before build, and a --tag envd parses for a .github workspace', async () => {
+    const { main, build } = await run();
+    expect(main.code).toBe(0);
+    expect(build.slice(0, 3)).toEqual(['--buildkitd-image', 'docker.io/moby/buildkit:v0.32.2', 'build']);
+    expect(build[build.indexOf('--tag') + 1]).toBe('github:dev');
+    // ENVD_BUILD_OWNER (the action's default) wins over config.owner() of the build file.
+    expect(main.stdout).toContain('[internal] create user group envd(g:1000) and user envd(u:1000)');
+  }, 120000);
+
+  test("the step's own ENVD_BUILD_OWNER reaches envd unchanged", async () => {
+    const { main } = await run({ ENVD_BUILD_OWNER: '2000:2001' });
+    expect(main.code).toBe(0);
+    expect(main.stdout).toContain('[internal] create user group envd(g:2001) and user envd(u:2000)');
+  }, 120000);
+});
