@@ -66,7 +66,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
   };
 
   if (plan.problems.length) {
-    for (const p of plan.problems) core.error(p, { title: 'envd cache action' });
+    for (const p of plan.problems) core.error(echo(p, MAX_SENTENCE), { title: 'envd cache action' });
     await finish(plan);
     core.setFailed(`${plan.problems.length} problem${plan.problems.length > 1 ? 's' : ''} found before the build; nothing was started (see the errors above)`);
     return;

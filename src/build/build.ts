@@ -16,7 +16,7 @@ import { STABLE_PUBLIC_KEY } from '../envd/ssh-key.js';
 import { versionAtLeast, type Inputs } from '../inputs/inputs.js';
 import type { Plan } from '../plan/plan.js';
 import type { Runtime } from '../runtime/runtime.js';
-import { echo } from '../report/text.js';
+import { echo, MAX_SENTENCE } from '../report/text.js';
 import { Log } from '../shell/log.js';
 import { State } from '../state.js';
 import type { LocalSave } from '../local/local-cache.js';
@@ -163,7 +163,7 @@ async function buildWith({ plan, inputs, rt, env, dir, tools, toolEnv, readyTime
   let retried: string | undefined;
   if (attempt.failure?.known?.id === 'evicted-blob' && plan.import) {
     retried = attempt.failure.line;
-    core.warning(`The build failed on a cached layer that is gone (${attempt.failure.line}). Retrying once without --import-cache; the export still refreshes the cache.`, { title: 'Evicted cache layer: retrying without the import' });
+    core.warning(`The build failed on a cached layer that is gone (${echo(attempt.failure.line, MAX_SENTENCE)}). Retrying once without --import-cache; the export still refreshes the cache.`, { title: 'Evicted cache layer: retrying without the import' });
     attempt = await runOnce(envd, plan, { publicKeyFile: keyFile, buildkitdImage, cwd }, false);
   }
   const report: BuildReport = {
@@ -177,8 +177,8 @@ async function buildWith({ plan, inputs, rt, env, dir, tools, toolEnv, readyTime
     failure: attempt.failure
   };
   for (const i of attempt.figures.imports.filter((x) => x.error))
-    core.warning(`${i.name} failed: ${i.error}. The build went on without that cache.`);
-  for (const e of attempt.figures.exports.filter((x) => x.error)) core.warning(`${e.name} failed: ${e.error}`);
+    core.warning(`${echo(i.name)} failed: ${echo(i.error ?? '', MAX_SENTENCE)}. The build went on without that cache.`);
+  for (const e of attempt.figures.exports.filter((x) => x.error)) core.warning(`${echo(e.name)} failed: ${echo(e.error ?? '', MAX_SENTENCE)}`);
   if (attempt.failure) {
     core.saveState(State.BuildFailed, 'true');
     const known = attempt.failure.known;
