@@ -5,6 +5,7 @@
 import { ATTRIBUTES, BACKENDS, type Backend, crossChecks, type Direction, REQUIRED } from './backends.js';
 import { CsvError, formatCsvRecord, parseCsvRecord } from './csv.js';
 import type { Parsed } from './image-ref.js';
+import { findSecrets, isSecretName, REDACTED, redactText } from './redact.js';
 import { didYouMean } from './suggest.js';
 
 export interface CacheSpec {
@@ -13,7 +14,7 @@ export interface CacheSpec {
   attrs: Map<string, string>;
 }
 
-export const REDACTED = '***';
+export { REDACTED };
 
 export function cacheSpec(type: string, attrs: Iterable<[string, string]> = []): CacheSpec {
   return { type, attrs: new Map(attrs) };
@@ -109,9 +110,12 @@ const SECRET_KEYS = new Set(
   Object.values(ATTRIBUTES).flatMap((rules) => Object.entries(rules).filter(([, r]) => r.secret).map(([k]) => k))
 );
 
+/** A credential attribute: a backend's secret, or any name that carries one (password, sig, …). */
+const isSecretKey = (key: string) => SECRET_KEYS.has(key) || isSecretName(key);
+
 function render(spec: CacheSpec, redact: boolean): string {
   const fields = [`type=${spec.type}`];
-  for (const [k, v] of spec.attrs) fields.push(`${k}=${redact && SECRET_KEYS.has(k) ? REDACTED : v}`);
+  for (const [k, v] of spec.attrs) fields.push(`${k}=${!redact ? v : isSecretKey(k) ? REDACTED : redactText(v)}`);
   return formatCsvRecord(fields);
 }
 
@@ -120,12 +124,21 @@ export function serializeCacheSpec(spec: CacheSpec): string {
   return render(spec, false);
 }
 
-/** The value with every credential replaced by ***, for logs, outputs and the summary. */
+/**
+ * The value with every credential replaced by ***, for logs, outputs and the summary: credential
+ * attributes whole, and URL userinfo and credential query parameters inside any other value.
+ */
 export function redactCacheSpec(spec: CacheSpec): string {
   return render(spec, true);
 }
 
 /** The credential values a spec carries, to register as secrets before anything is logged. */
 export function secretsOf(spec: CacheSpec): string[] {
-  return [...spec.attrs].filter(([k, v]) => SECRET_KEYS.has(k) && v !== '').map(([, v]) => v);
+  const out = new Set<string>();
+  for (const [k, v] of spec.attrs) {
+    if (v === '') continue;
+    if (isSecretKey(k)) out.add(v);
+    else for (const s of findSecrets(v)) out.add(s);
+  }
+  return [...out];
 }
