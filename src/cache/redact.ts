@@ -15,6 +15,8 @@
  * of the credential; AWS's own actions mask it too.
  */
 
+import { echo } from '../report/text.js';
+
 export const REDACTED = '***';
 
 /** Names whose value is a credential, lowercase. Compared case-insensitively, `-` and `_` alike. */
@@ -70,8 +72,9 @@ interface Span {
 function valueEnd(text: string, i: number, inQuery: boolean, quotedField: boolean): Span | undefined {
   const q = text[i];
   if (q === '"' || q === "'") {
-    const close = text.indexOf(q, i + 1);
-    const end = close < 0 ? text.length : close;
+    // To the closing quote, or (unclosed) to the end of the line.
+    let end = i + 1;
+    while (end < text.length && text[end] !== q && text[end] !== '\n' && text[end] !== '\r') end++;
     return end > i + 1 ? { start: i + 1, end } : undefined;
   }
   // Inside a quoted CSV field ("key=a,b") the value runs to the closing quote.
@@ -106,7 +109,8 @@ function namedSpans(text: string): Span[] {
 function userinfoSpans(text: string): Span[] {
   const spans: Span[] = [];
   // scheme://userinfo@
-  const withScheme = /[A-Za-z][A-Za-z0-9+.-]*:\/\/([^\s/?#@,"']+)@/g;
+  // (The lookbehind keeps this linear on a long run of letters.)
+  const withScheme = /(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]*:\/\/([^\s/?#@,"']+)@/g;
   for (let m = withScheme.exec(text); m; m = withScheme.exec(text)) {
     const info = m[1];
     const start = m.index + m[0].length - 1 - info.length;
@@ -172,4 +176,12 @@ export function redactKnown(text: string, secrets: Iterable<string>): string {
   let out = text;
   for (const s of [...new Set(secrets)].filter((v) => v !== '' && v !== REDACTED).sort((a, b) => b.length - a.length)) out = out.split(s).join(REDACTED);
   return out;
+}
+
+/**
+ * A value quoted in an error: its secrets replaced by ***, then one line, control characters visible,
+ * capped (`echo`), so a 100 KB input or a forged workflow command is never written whole.
+ */
+export function quoted(value: string): string {
+  return `"${echo(redactText(value))}"`;
 }

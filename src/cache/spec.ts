@@ -5,7 +5,8 @@
 import { ATTRIBUTES, BACKENDS, type Backend, crossChecks, type Direction, REQUIRED } from './backends.js';
 import { CsvError, formatCsvRecord, parseCsvRecord } from './csv.js';
 import type { Parsed } from './image-ref.js';
-import { findSecrets, isSecretName, REDACTED, redactText } from './redact.js';
+import { echo } from '../report/text.js';
+import { findSecrets, isSecretName, quoted, REDACTED, redactText } from './redact.js';
 import { didYouMean } from './suggest.js';
 
 export interface CacheSpec {
@@ -26,11 +27,11 @@ export function parseFields(fields: readonly string[]): Parsed<Map<string, strin
   for (const field of fields) {
     const eq = field.indexOf('=');
     if (eq < 0) {
-      const hint = field.trim() === '' ? 'remove the empty field (a stray comma?)' : `write ${field.trim()}=true or ${field.trim()}=<value>`;
-      return { ok: false, problem: `"${field}" has no "=": ${hint}` };
+      const hint = field.trim() === '' ? 'remove the empty field (a stray comma?)' : `write ${echo(redactText(field.trim()))}=true or ${echo(redactText(field.trim()))}=<value>`;
+      return { ok: false, problem: `${quoted(field)} has no "=": ${hint}` };
     }
     const key = field.slice(0, eq).toLowerCase();
-    if (attrs.has(key)) return { ok: false, problem: `"${key}" is given twice: keep one` };
+    if (attrs.has(key)) return { ok: false, problem: `${quoted(key)} is given twice: keep one` };
     attrs.set(key, field.slice(eq + 1));
   }
   return { ok: true, value: attrs };
@@ -47,7 +48,7 @@ export function parseCacheSpec(text: string): Parsed<CacheSpec> {
     throw e;
   }
   if (!text.includes('type=')) {
-    return { ok: false, problem: `has no type=; envd would silently read it as a registry ref: write type=registry,ref=${text.trim()} or another type` };
+    return { ok: false, problem: `has no type=; envd would silently read it as a registry ref: write type=registry,ref=${echo(redactText(text.trim()))} or another type` };
   }
   const parsed = parseFields(fields);
   if (!parsed.ok) return parsed;
@@ -72,7 +73,7 @@ export function validateCacheSpec(spec: CacheSpec, direction: Direction, options
   const flag = direction === 'export' ? '--export-cache' : '--import-cache';
   if (!isBackend(spec.type)) {
     const caseHint = isBackend(spec.type.toLowerCase()) ? ` (type is case-sensitive: write "${spec.type.toLowerCase()}")` : didYouMean(spec.type, BACKENDS);
-    return [`type=${spec.type} is not a cache type this action supports${caseHint}; use one of ${BACKENDS.join(', ')}`];
+    return [`type=${echo(spec.type)} is not a cache type this action supports${caseHint}; use one of ${BACKENDS.join(', ')}`];
   }
   if (spec.type === 'inline' && direction === 'import') {
     return ['type=inline cannot be imported: BuildKit has no inline importer; import type=registry,ref=<the output image> instead'];
@@ -82,7 +83,7 @@ export function validateCacheSpec(spec: CacheSpec, direction: Direction, options
   for (const [key, value] of spec.attrs) {
     const rule = rules[key];
     if (!rule) {
-      problems.push(`unknown attribute "${key}" for type=${spec.type}${didYouMean(key, Object.keys(rules))}`);
+      problems.push(`unknown attribute ${quoted(key)} for type=${spec.type}${didYouMean(key, Object.keys(rules))}`);
       continue;
     }
     if (rule.refused) {
