@@ -50,10 +50,10 @@ describe('findSecrets and redactText: on text that may not parse', () => {
 });
 
 describe('isSecretName', () => {
-  test.each(['token', 'ghtoken', 'secret_access_key', 'Session_Token', 'access_key_id', 'password', 'X-Amz-Security-Token', 'x_amz_signature', 'sig'])('%s is a secret', (n) =>
+  test.each(['my_token', 'registry-password', 'aws.session_token', 'token', 'ghtoken', 'secret_access_key', 'Session_Token', 'access_key_id', 'password', 'X-Amz-Security-Token', 'x_amz_signature', 'sig'])('%s is a secret', (n) =>
     expect(isSecretName(n)).toBe(true)
   );
-  test.each(['scope', 'bucket', 'region', 'endpoint_url', 'ref', 'name', 'mode'])('%s is not', (n) => expect(isSecretName(n)).toBe(false));
+  test.each(['scope', 'bucket', 'region', 'endpoint_url', 'ref', 'name', 'mode', 'xtoken', 'tokens', 'cache_key', 'upload_parallelism'])('%s is not', (n) => expect(isSecretName(n)).toBe(false));
 });
 
 describe('redactKnown', () => {

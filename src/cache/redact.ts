@@ -58,9 +58,13 @@ const SECRET_NAMES = [
 const fold = (name: string) => name.toLowerCase().replace(/-/g, '_');
 const NAMES = new Set(SECRET_NAMES.map(fold));
 
+/** Last words that make any name a credential name: `aws_session_token`, `registry-password`, … */
+const SECRET_SUFFIXES = ['token', 'password', 'passwd', 'secret', 'signature', 'credential', 'secret_access_key', 'access_key_id'];
+
 /** True when a key (attribute, query parameter, TOML key) carries a credential. */
 export function isSecretName(name: string): boolean {
-  return NAMES.has(fold(name.trim()));
+  const n = fold(name.trim());
+  return NAMES.has(n) || SECRET_SUFFIXES.some((s) => n.endsWith(`_${s}`) || n.endsWith(`.${s}`));
 }
 
 interface Span {
