@@ -17,6 +17,8 @@ describe('findSecrets and redactText: on text that may not parse', () => {
     // quoted CSV fields and quoted values
     ['"secret_access_key=a,b",region=r', ['a,b'], '"secret_access_key=***",region=r'],
     ['password = "to ml"\nx=1', ['to ml'], 'password = "***"\nx=1'],
+    // JSON, as a matrix entry would hold it
+    ['{"os":"linux","token":"JsonTok1","n":1}', ['JsonTok1'], '{"os":"linux","token":"***","n":1}'],
     // one line per attribute (cache-options)
     ['bucket=b\nsecret_access_key=LINE2\nregion=r', ['LINE2'], 'bucket=b\nsecret_access_key=***\nregion=r'],
     // URL userinfo, with and without a scheme

@@ -95,6 +95,9 @@ function namedSpans(text: string): Span[] {
   for (let m = re.exec(text); m; m = re.exec(text)) {
     if (!isSecretName(m[0])) continue;
     let i = m.index + m[0].length;
+    // A quoted key, as in JSON ("token": "…").
+    const before0 = text[m.index - 1];
+    if ((before0 === '"' || before0 === "'") && text[i] === before0) i++;
     while (text[i] === ' ' || text[i] === '\t') i++;
     // `=` or `:`, but not `://` (a scheme is not a key).
     if (text[i] !== '=' && !(text[i] === ':' && text[i + 1] !== '/')) continue;
