@@ -4,8 +4,8 @@ import { build, BuildFailure, type BuildReport } from './build/build.js';
 import { budgetFacts, budgetFigures, pruneNow, readBudgetFor } from './build/budget.js';
 import { resolveImportEntry } from './build/import-entry.js';
 import { decidePrune } from './budget/run.js';
-import { formatProblem, parseInputs } from './inputs/inputs.js';
-import { Input } from './inputs/names.js';
+import { findSecrets, redactKnown } from './cache/redact.js';
+import { formatProblem, inputSecrets, parseInputs } from './inputs/inputs.js';
 import type { Plan } from './plan/plan.js';
 import { plan as makePlan } from './plan/planner.js';
 import { outputs } from './report/outputs.js';
@@ -17,6 +17,8 @@ import { preflight } from './shell/preflight.js';
 
 /** Secrets the environment may hold; registered before the first log line. */
 const SECRET_ENV = ['ACTIONS_RUNTIME_TOKEN', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_ACCESS_KEY_ID'];
+/** Environment values that may carry credentials inside (URL userinfo, a signed query). */
+const URL_ENV = ['AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_S3'];
 
 export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const masked = new Set<string>();
@@ -27,14 +29,19 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
     }
   };
   for (const name of SECRET_ENV) mask(env[name]);
-  mask(core.getInput(Input.GithubToken));
+  for (const name of URL_ENV) for (const s of findSecrets(env[name] ?? '')) mask(s);
+  // Every input, also an invalid one: the GitHub token whole, and the credentials, URL userinfo and
+  // signed query parameters inside any other input, registered before the first line is written.
+  const raw = (name: string) => core.getInput(name);
+  for (const s of inputSecrets(raw)) mask(s);
 
-  const parsed = parseInputs((name) => core.getInput(name));
+  const parsed = parseInputs(raw);
   const cwd = env.GITHUB_WORKSPACE || process.cwd();
   // command: prune builds nothing, so it needs no checkout of the build context.
   const problems = !parsed.inputs ? parsed.problems : parsed.inputs.command === 'prune' ? [] : preflight(parsed.inputs, cwd);
   if (!parsed.inputs || problems.length) {
-    const messages = problems.map(formatProblem);
+    // Preflight problems quote paths and inputs too: no secret found above is written back.
+    const messages = problems.map((p) => redactKnown(formatProblem(p), masked));
     for (const m of messages) core.error(m, { title: 'envd cache action: invalid input' });
     await writeSummary(inputProblemsSummary(messages));
     core.setFailed(`${messages.length} invalid input${messages.length > 1 ? 's' : ''}; nothing was started (see the errors above)`);

@@ -74,6 +74,25 @@ describe('serialization', () => {
     expect(redactCacheSpec(cacheSpec('azblob', [['secret_access_key', 'k']]))).toBe('type=azblob,secret_access_key=***');
   });
 
+  // Issue 10 item 5: credentials inside any attribute value, not only under a credential name.
+  const URL_CASES: [string, [string, string][], string, string[]][] = [
+    [
+      's3',
+      [['endpoint_url', 'https://bob:PASS1@minio.example.com/?X-Amz-Security-Token=TOK1&x=1']],
+      'type=s3,endpoint_url=https://bob:***@minio.example.com/?X-Amz-Security-Token=***&x=1',
+      ['PASS1', 'TOK1']
+    ],
+    ['registry', [['ref', 'user:REFPASS@ghcr.io/o/e:c']], 'type=registry,ref=user:***@ghcr.io/o/e:c', ['REFPASS']],
+    ['gha', [['url_v2', 'https://r.example/?sig=SIG9']], 'type=gha,url_v2=https://r.example/?sig=***', ['SIG9']],
+    ['s3', [['password', 'pw-unknown-attr']], 'type=s3,password=***', ['pw-unknown-attr']],
+    ['registry', [['ref', 'ghcr.io/o/e:c']], 'type=registry,ref=ghcr.io/o/e:c', []]
+  ];
+  test.each(URL_CASES)('redaction covers URL userinfo and credential query parameters: %s %j', (type, attrs, redacted, secrets) => {
+    const spec = cacheSpec(type, attrs);
+    expect(redactCacheSpec(spec)).toBe(redacted);
+    expect(secretsOf(spec)).toEqual(secrets);
+  });
+
   // A small deterministic generator, so the property covers awkward characters without a library.
   const ALPHABET = ['a', 'Z', '0', '=', ',', '"', ' ', ';', '/', ':', '-', '_', '.', 'é', '\t', '\n'];
   function* randomSpecs(count: number) {

@@ -2,6 +2,8 @@
  * What BuildKit knows, per cache backend and direction (reference: buildkit-cache.md §2, §3).
  * Attribute rules are data; the rules that relate two attributes live in `crossChecks`.
  */
+import { echo } from '../report/text.js';
+import { quoted } from './redact.js';
 import { parseImageRef } from './image-ref.js';
 import {
   type Check,
@@ -69,7 +71,7 @@ export const ATTRIBUTES: Record<Backend, Record<string, AttributeRule>> = {
   },
   inline: {
     // BuildKit's inline exporter reads no attributes; mode is accepted only as min (the only mode it has).
-    mode: { in: E, check: (v) => (v === 'min' ? undefined : `"${v}": inline cache supports only mode=min; use cache: registry for mode=max`) }
+    mode: { in: E, check: (v) => (v === 'min' ? undefined : `${quoted(v)}: inline cache supports only mode=min; use cache: registry for mode=max`) }
   },
   local: {
     dest: { in: E, check: nonEmpty },
@@ -83,13 +85,13 @@ export const ATTRIBUTES: Record<Backend, Record<string, AttributeRule>> = {
     ...layerOptions
   },
   gha: {
-    scope: { in: EI, check: (v) => (/^[^,\s]{1,200}$/.test(v) ? undefined : `"${v}" must be 1-200 characters without commas or spaces`) },
+    scope: { in: EI, check: (v) => (/^[^,\s]{1,200}$/.test(v) ? undefined : `${quoted(v)} must be 1-200 characters without commas or spaces`) },
     token: { in: EI, check: nonEmpty, secret: true },
     url: { in: EI, check: nonEmpty },
     url_v2: { in: EI, check: nonEmpty },
     version: { in: EI, check: oneOf('1', '2') },
     timeout: { in: EI, check: goDuration },
-    repository: { in: E, check: (v) => (/^[\w.-]+\/[\w.-]+$/.test(v) ? undefined : `"${v}" is not owner/repo`) },
+    repository: { in: E, check: (v) => (/^[\w.-]+\/[\w.-]+$/.test(v) ? undefined : `${quoted(v)} is not owner/repo`) },
     ghtoken: { in: E, check: nonEmpty, secret: true },
     mode,
     'ignore-error': ignoreError,
@@ -102,7 +104,7 @@ export const ATTRIBUTES: Record<Backend, Record<string, AttributeRule>> = {
     blobs_prefix: { in: EI },
     manifests_prefix: { in: EI },
     name: { in: EI, check: nonEmpty },
-    endpoint_url: { in: EI, check: (v) => (/^https?:\/\/[^\s]+$/.test(v) ? undefined : `"${v}" is not an http(s) URL`) },
+    endpoint_url: { in: EI, check: (v) => (/^https?:\/\/[^\s]+$/.test(v) ? undefined : `${quoted(v)} is not an http(s) URL`) },
     use_path_style: { in: EI, check: goBool },
     access_key_id: { in: EI, check: nonEmpty, secret: true },
     secret_access_key: { in: EI, check: nonEmpty, secret: true },
@@ -140,7 +142,7 @@ export function crossChecks(backend: Backend, direction: Direction, attrs: Reado
       const range = LEVEL_RANGE[compression];
       if (!range) problems.push(`compression-level has no effect with compression=${compression}; remove it`);
       else if (Number(level) < range[0] || Number(level) > range[1])
-        problems.push(`compression-level=${level} is out of range for ${compression}: use ${range[0]}-${range[1]}`);
+        problems.push(`compression-level=${echo(level)} is out of range for ${compression}: use ${range[0]}-${range[1]}`);
     }
     if (oci === false && (compression === 'estargz' || compression === 'zstd'))
       problems.push(`compression=${compression} needs OCI media types: remove oci-mediatypes=false`);
@@ -152,6 +154,6 @@ export function crossChecks(backend: Backend, direction: Direction, attrs: Reado
   if (backend === 'gha' && attrs.has('repository') !== attrs.has('ghtoken'))
     problems.push('repository and ghtoken go together: set both or neither');
   if (backend === 's3' && direction === 'import' && (attrs.get('name') ?? '').includes(';'))
-    problems.push(`name=${attrs.get('name')}: an s3 import reads only the first name; give one name`);
+    problems.push(`name=${quoted(attrs.get('name')!)}: an s3 import reads only the first name; give one name`);
   return problems;
 }

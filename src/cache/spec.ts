@@ -5,6 +5,8 @@
 import { ATTRIBUTES, BACKENDS, type Backend, crossChecks, type Direction, REQUIRED } from './backends.js';
 import { CsvError, formatCsvRecord, parseCsvRecord } from './csv.js';
 import type { Parsed } from './image-ref.js';
+import { echo } from '../report/text.js';
+import { findSecrets, isSecretName, quoted, REDACTED, redactText } from './redact.js';
 import { didYouMean } from './suggest.js';
 
 export interface CacheSpec {
@@ -13,7 +15,7 @@ export interface CacheSpec {
   attrs: Map<string, string>;
 }
 
-export const REDACTED = '***';
+export { REDACTED };
 
 export function cacheSpec(type: string, attrs: Iterable<[string, string]> = []): CacheSpec {
   return { type, attrs: new Map(attrs) };
@@ -25,11 +27,11 @@ export function parseFields(fields: readonly string[]): Parsed<Map<string, strin
   for (const field of fields) {
     const eq = field.indexOf('=');
     if (eq < 0) {
-      const hint = field.trim() === '' ? 'remove the empty field (a stray comma?)' : `write ${field.trim()}=true or ${field.trim()}=<value>`;
-      return { ok: false, problem: `"${field}" has no "=": ${hint}` };
+      const hint = field.trim() === '' ? 'remove the empty field (a stray comma?)' : `write ${echo(redactText(field.trim()))}=true or ${echo(redactText(field.trim()))}=<value>`;
+      return { ok: false, problem: `${quoted(field)} has no "=": ${hint}` };
     }
     const key = field.slice(0, eq).toLowerCase();
-    if (attrs.has(key)) return { ok: false, problem: `"${key}" is given twice: keep one` };
+    if (attrs.has(key)) return { ok: false, problem: `${quoted(key)} is given twice: keep one` };
     attrs.set(key, field.slice(eq + 1));
   }
   return { ok: true, value: attrs };
@@ -46,7 +48,7 @@ export function parseCacheSpec(text: string): Parsed<CacheSpec> {
     throw e;
   }
   if (!text.includes('type=')) {
-    return { ok: false, problem: `has no type=; envd would silently read it as a registry ref: write type=registry,ref=${text.trim()} or another type` };
+    return { ok: false, problem: `has no type=; envd would silently read it as a registry ref: write type=registry,ref=${echo(redactText(text.trim()))} or another type` };
   }
   const parsed = parseFields(fields);
   if (!parsed.ok) return parsed;
@@ -71,7 +73,7 @@ export function validateCacheSpec(spec: CacheSpec, direction: Direction, options
   const flag = direction === 'export' ? '--export-cache' : '--import-cache';
   if (!isBackend(spec.type)) {
     const caseHint = isBackend(spec.type.toLowerCase()) ? ` (type is case-sensitive: write "${spec.type.toLowerCase()}")` : didYouMean(spec.type, BACKENDS);
-    return [`type=${spec.type} is not a cache type this action supports${caseHint}; use one of ${BACKENDS.join(', ')}`];
+    return [`type=${echo(spec.type)} is not a cache type this action supports${caseHint}; use one of ${BACKENDS.join(', ')}`];
   }
   if (spec.type === 'inline' && direction === 'import') {
     return ['type=inline cannot be imported: BuildKit has no inline importer; import type=registry,ref=<the output image> instead'];
@@ -81,7 +83,7 @@ export function validateCacheSpec(spec: CacheSpec, direction: Direction, options
   for (const [key, value] of spec.attrs) {
     const rule = rules[key];
     if (!rule) {
-      problems.push(`unknown attribute "${key}" for type=${spec.type}${didYouMean(key, Object.keys(rules))}`);
+      problems.push(`unknown attribute ${quoted(key)} for type=${spec.type}${didYouMean(key, Object.keys(rules))}`);
       continue;
     }
     if (rule.refused) {
@@ -109,9 +111,12 @@ const SECRET_KEYS = new Set(
   Object.values(ATTRIBUTES).flatMap((rules) => Object.entries(rules).filter(([, r]) => r.secret).map(([k]) => k))
 );
 
+/** A credential attribute: a backend's secret, or any name that carries one (password, sig, …). */
+const isSecretKey = (key: string) => SECRET_KEYS.has(key) || isSecretName(key);
+
 function render(spec: CacheSpec, redact: boolean): string {
   const fields = [`type=${spec.type}`];
-  for (const [k, v] of spec.attrs) fields.push(`${k}=${redact && SECRET_KEYS.has(k) ? REDACTED : v}`);
+  for (const [k, v] of spec.attrs) fields.push(`${k}=${!redact ? v : isSecretKey(k) ? REDACTED : redactText(v)}`);
   return formatCsvRecord(fields);
 }
 
@@ -120,12 +125,21 @@ export function serializeCacheSpec(spec: CacheSpec): string {
   return render(spec, false);
 }
 
-/** The value with every credential replaced by ***, for logs, outputs and the summary. */
+/**
+ * The value with every credential replaced by ***, for logs, outputs and the summary: credential
+ * attributes whole, and URL userinfo and credential query parameters inside any other value.
+ */
 export function redactCacheSpec(spec: CacheSpec): string {
   return render(spec, true);
 }
 
 /** The credential values a spec carries, to register as secrets before anything is logged. */
 export function secretsOf(spec: CacheSpec): string[] {
-  return [...spec.attrs].filter(([k, v]) => SECRET_KEYS.has(k) && v !== '').map(([, v]) => v);
+  const out = new Set<string>();
+  for (const [k, v] of spec.attrs) {
+    if (v === '') continue;
+    if (isSecretKey(k)) out.add(v);
+    else for (const s of findSecrets(v)) out.add(s);
+  }
+  return [...out];
 }

@@ -2,14 +2,18 @@
  * Inputs, read once: every raw string checked and turned into a typed value. All problems are collected, so
  * a workflow author sees every mistake in one run; each names the input, the bad value and the fix.
  */
+import { parse as parseToml, TomlError } from 'smol-toml';
+import { splitFlags } from '../builder/args.js';
 import { ATTRIBUTES, BACKENDS, type Backend, type Direction } from '../cache/backends.js';
 import { CsvError, parseCsvRecord } from '../cache/csv.js';
 import { parseImageRef } from '../cache/image-ref.js';
+import { findSecrets, quoted, redactKnown } from '../cache/redact.js';
 import { type CacheSpec, isBackend, parseCacheSpec, parseFields, validateCacheSpec } from '../cache/spec.js';
 import { closest, didYouMean } from '../cache/suggest.js';
 import { Input } from './names.js';
 import { type OutputSpec, parseOutput } from './output.js';
-import { parseSize } from './size.js';
+import { echo } from '../report/text.js';
+import { readSize } from './size.js';
 
 export type CacheBackend = Backend | 'none';
 export type Mode = 'min' | 'max';
@@ -54,11 +58,30 @@ export interface Problem {
 /** What the action does with a value it is shown; the GitHub token is never echoed. */
 const SECRET_INPUTS = new Set<Input>([Input.GithubToken]);
 
+/** The longest message the action writes about one input: values inside are capped at 200 already. */
+const MAX_MESSAGE = 1000;
+
 export function formatProblem(p: Problem): string {
-  return `Input "${p.input}": ${p.message}`;
+  return `Input "${p.input}": ${echo(p.message, MAX_MESSAGE)}`;
 }
 
 type Raw = (name: Input) => string;
+
+/**
+ * Every secret-bearing value in the raw inputs, found without parsing them (they may be invalid): the
+ * GitHub token whole, and credentials, URL userinfo and signed query parameters in every other input.
+ * Register these with the runner before the first line is written.
+ */
+export function inputSecrets(raw: Raw): string[] {
+  const found = new Set<string>();
+  for (const name of Object.values(Input)) {
+    const value = raw(name);
+    if (SECRET_INPUTS.has(name)) {
+      for (const v of [value, value.trim()]) if (v !== '') found.add(v);
+    } else for (const s of findSecrets(value)) found.add(s);
+  }
+  return [...found];
+}
 
 /** Booleans as YAML authors write them: true/false in any case. */
 function bool(text: string): boolean | undefined {
@@ -92,9 +115,12 @@ const OWNED_BY_INPUT: Record<string, string> = {
 
 export function parseInputs(raw: Raw): { inputs?: Inputs; problems: Problem[] } {
   const problems: Problem[] = [];
-  const fail = (input: Input, message: string) => problems.push({ input, message });
+  // No message quotes a secret: values are quoted redacted (quoted()), and any known secret left in a
+  // message (a token pasted into the wrong input) is replaced by *** here.
+  const secrets = inputSecrets(raw);
+  const fail = (input: Input, message: string) => problems.push({ input, message: redactKnown(message, secrets) });
   const text = (name: Input) => raw(name).trim();
-  const shown = (name: Input) => (SECRET_INPUTS.has(name) ? '***' : JSON.stringify(text(name)));
+  const shown = (name: Input) => (SECRET_INPUTS.has(name) ? '***' : quoted(redactKnown(text(name), secrets)));
 
   const oneOf = <T extends string>(name: Input, allowed: readonly T[], fallback: T): T => {
     const value = text(name) === '' ? fallback : choice(text(name), allowed);
@@ -112,8 +138,12 @@ export function parseInputs(raw: Raw): { inputs?: Inputs; problems: Problem[] } 
   // path and from
   const path = text(Input.Path) || '.';
   const fromText = text(Input.From) || 'build.envd:build';
-  const fromMatch = /^(.+):([A-Za-z_][A-Za-z0-9_]*)$/.exec(fromText);
-  if (!fromMatch) fail(Input.From, `${shown(Input.From)} is not file:function; write e.g. ${fromText.split(':')[0] || 'build.envd'}:build`);
+  // envd splits --from on every ":" and wants exactly two parts (envd v1.3.4 pkg/builder/util.go:315-318).
+  const colons = fromText.split(':').length - 1;
+  const fromMatch = colons === 1 ? /^(.+):([A-Za-z_][A-Za-z0-9_]*)$/.exec(fromText) : null;
+  if (colons > 1)
+    fail(Input.From, `${shown(Input.From)} has ${colons} colons; envd splits --from on every ":" and wants file:func (invalid from format, expected \`file:func\`): a build file whose name holds a colon cannot be used, rename it`);
+  else if (!fromMatch) fail(Input.From, `${shown(Input.From)} is not file:function; write e.g. ${echo(fromText.split(':')[0] || 'build.envd')}:build`);
   const from = fromMatch ? { file: fromMatch[1], func: fromMatch[2] } : { file: 'build.envd', func: 'build' };
 
   // output and platform
@@ -185,9 +215,11 @@ export function parseInputs(raw: Raw): { inputs?: Inputs; problems: Problem[] } 
   let cacheBudget: Auto<number> = 'auto';
   const budgetText = text(Input.CacheBudget);
   if (budgetText !== '' && budgetText.toLowerCase() !== 'auto') {
-    const bytes = parseSize(budgetText);
-    if (bytes === undefined) fail(Input.CacheBudget, `${shown(Input.CacheBudget)} is not auto or a size with a unit, such as 8GB or 500MiB`);
-    else cacheBudget = bytes;
+    const size = readSize(budgetText);
+    if ('bytes' in size) cacheBudget = size.bytes;
+    else if (size.problem === 'too large') fail(Input.CacheBudget, `${shown(Input.CacheBudget)} is more than 1 PB; write the repository's cache budget, such as 10GB`);
+    else if (size.problem === 'not whole') fail(Input.CacheBudget, `${shown(Input.CacheBudget)} is not a whole number of bytes; use a smaller unit, such as 1500KB for 1.5MB`);
+    else fail(Input.CacheBudget, `${shown(Input.CacheBudget)} is not auto or a size with a unit, such as 8GB or 500MiB`);
   }
   const cachePrune = autoBool(Input.CachePrune);
   const command = oneOf(Input.Command, ['build', 'prune'] as const, 'build');
@@ -213,14 +245,26 @@ export function parseInputs(raw: Raw): { inputs?: Inputs; problems: Problem[] } 
   const builderText = text(Input.Builder) || 'auto';
   let builder: Builder = { kind: 'auto' };
   if (builderText === 'docker-container') builder = { kind: 'docker-container' };
-  else if (/^unix:\/\/\/.+/.test(builderText) || /^tcp:\/\/[^/:]+:\d+$/.test(builderText)) builder = { kind: 'address', address: builderText };
-  else if (builderText !== 'auto')
+  else if (/^unix:\/\/\/.+/.test(builderText)) builder = { kind: 'address', address: builderText };
+  else if (/^tcp:\/\/[^/:]+:\d+$/.test(builderText)) {
+    const port = Number(builderText.slice(builderText.lastIndexOf(':') + 1));
+    if (port >= 1 && port <= 65535) builder = { kind: 'address', address: builderText };
+    else fail(Input.Builder, `${shown(Input.Builder)} has port ${echo(String(port))}; a port is 1-65535`);
+  } else if (builderText !== 'auto')
     fail(Input.Builder, `${shown(Input.Builder)} is not auto, docker-container, unix:///path/to/buildkitd.sock or tcp://host:port${didYouMean(builderText, ['auto', 'docker-container'])}`);
   const buildkitdConfigInline = raw(Input.BuildkitdConfigInline).trim();
   const buildkitdFlags = text(Input.BuildkitdFlags);
   if (builder.kind === 'address') {
-    if (buildkitdConfigInline) fail(Input.BuildkitdConfigInline, `has no effect on a running buildkitd (builder is ${builderText}); configure that daemon itself, or use builder: auto`);
-    if (buildkitdFlags) fail(Input.BuildkitdFlags, `has no effect on a running buildkitd (builder is ${builderText}); use builder: auto`);
+    if (buildkitdConfigInline) fail(Input.BuildkitdConfigInline, `has no effect on a running buildkitd (builder is ${echo(builderText)}); configure that daemon itself, or use builder: auto`);
+    if (buildkitdFlags) fail(Input.BuildkitdFlags, `has no effect on a running buildkitd (builder is ${echo(builderText)}); use builder: auto`);
+  } else {
+    try {
+      splitFlags(buildkitdFlags);
+    } catch (e) {
+      fail(Input.BuildkitdFlags, `cannot be split into arguments: ${(e as Error).message}; close the quote, or escape a literal quote with \\`);
+    }
+    const toml = tomlProblem(buildkitdConfigInline);
+    if (toml) fail(Input.BuildkitdConfigInline, toml);
   }
 
   const dryRunText = text(Input.DryRun);
@@ -266,6 +310,22 @@ export function parseInputs(raw: Raw): { inputs?: Inputs; problems: Problem[] } 
   };
 }
 
+/**
+ * Why buildkitd-config-inline is not TOML, with the parser's line and column; never the document itself
+ * (smol-toml's message carries a code excerpt, which could hold a secret).
+ */
+function tomlProblem(text: string): string | undefined {
+  if (text === '') return undefined;
+  try {
+    parseToml(text);
+    return undefined;
+  } catch (e) {
+    if (!(e instanceof TomlError)) throw e;
+    const reason = e.message.split('\n')[0].replace(/^Invalid TOML document: /, '');
+    return `is not TOML (line ${e.line}, column ${e.column}: ${echo(reason, 120)}); fix the document (buildkitd.toml syntax), or leave the input empty`;
+  }
+}
+
 /** `key=value` attributes, comma or newline separated, each checked against the chosen backend. */
 function parseCacheOptions(text: string, cache: CacheBackend, fail: (message: string) => void): Map<string, string> {
   const fields: string[] = [];
@@ -274,7 +334,7 @@ function parseCacheOptions(text: string, cache: CacheBackend, fail: (message: st
     try {
       fields.push(...parseCsvRecord(line.trim()));
     } catch (e) {
-      if (e instanceof CsvError) fail(`${JSON.stringify(line.trim())} cannot be read as CSV (${e.message}); quote a whole field that holds a comma, e.g. "prefix=a,b/"`);
+      if (e instanceof CsvError) fail(`${quoted(line.trim())} cannot be read as CSV (${e.message}); quote a whole field that holds a comma, e.g. "prefix=a,b/"`);
       else throw e;
     }
   }
@@ -298,7 +358,7 @@ function parseCacheOptions(text: string, cache: CacheBackend, fail: (message: st
     const rule = rules[key];
     if (!rule) {
       const hint = closest(key, Object.keys(rules));
-      fail(`unknown attribute "${key}" for cache: ${cache}${hint ? ` (did you mean "${hint}"?)` : `; known: ${Object.keys(rules).filter((k) => !OWNED_BY_INPUT[k]).join(', ')}`}`);
+      fail(`unknown attribute ${quoted(key)} for cache: ${cache}${hint ? ` (did you mean "${hint}"?)` : `; known: ${Object.keys(rules).filter((k) => !OWNED_BY_INPUT[k]).join(', ')}`}`);
       continue;
     }
     if (rule.refused) {

@@ -1,4 +1,6 @@
 /** envd's `--output` value (one CSV record, `type=` required), parsed enough to derive cache refs. */
+import { quoted } from '../cache/redact.js';
+import { echo } from '../report/text.js';
 import { CsvError, parseCsvRecord } from '../cache/csv.js';
 import { type ImageRef, type Parsed, parseImageRef } from '../cache/image-ref.js';
 import { parseFields } from '../cache/spec.js';
@@ -30,13 +32,13 @@ export function parseOutput(raw: string): Parsed<OutputSpec> {
   const type = attrs.get('type');
   if (!type) return { ok: false, problem: 'needs type=, e.g. type=image,name=ghcr.io/org/env:latest,push=true' };
   attrs.delete('type');
-  if (!KNOWN.includes(type)) return { ok: false, problem: `type=${type} is not an output type; use one of ${KNOWN.join(', ')}` };
-  if (attrs.has('output')) return { ok: false, problem: `output=${attrs.get('output')} is not an attribute of --output; you meant dest=` };
+  if (!KNOWN.includes(type)) return { ok: false, problem: `type=${quoted(type)} is not an output type; use one of ${KNOWN.join(', ')}` };
+  if (attrs.has('output')) return { ok: false, problem: `output=${quoted(attrs.get('output')!)} is not an attribute of --output; you meant dest=` };
   if (type === 'local' && !attrs.has('dest')) return { ok: false, problem: 'type=local needs dest=<directory>' };
   if ((type === 'image' || type === 'registry') && attrs.has('dest')) return { ok: false, problem: `type=${type} takes name=, not dest=` };
   const pushText = type === 'registry' ? 'true' : (attrs.get('push') ?? 'false');
   const push = parseGoBool(pushText);
-  if (push === undefined) return { ok: false, problem: `push=${pushText} is not a boolean; use true or false` };
+  if (push === undefined) return { ok: false, problem: `push=${echo(pushText)} is not a boolean; use true or false` };
   const out: OutputSpec = { raw: raw.trim(), type, attrs, push };
   const names = attrs.get('name');
   if (names !== undefined && (type === 'image' || type === 'registry')) {
