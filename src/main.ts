@@ -63,7 +63,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
   }
 
   await core.group('Plan', async () => {
-    for (const d of plan.decisions) core.info(`${echo(d.topic)} ${echo(d.outcome)}: ${echo(d.reason, MAX_SENTENCE)}`);
+    for (const d of plan.decisions) core.info(redactKnown(`${echo(d.topic)} ${echo(d.outcome)}: ${echo(d.reason, MAX_SENTENCE)}`, masked));
   });
   for (const w of plan.warnings) core.warning(echo(w, MAX_SENTENCE));
   const finish = async (p: Plan, result?: BuildReport, failure?: string) => {

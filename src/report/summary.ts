@@ -4,6 +4,7 @@ import type { BudgetState } from '../build/budget.js';
 import { budgetMarkdown } from '../budget/report.js';
 import { redactCacheSpec } from '../cache/spec.js';
 import type { Plan } from '../plan/plan.js';
+import { redactKnown } from '../cache/redact.js';
 import { cell, code, echo, MAX_SENTENCE } from './text.js';
 
 const TITLE = 'envd cache action';
@@ -77,7 +78,8 @@ export function planSummary(plan: Plan, build?: BuildReport, budget?: BudgetStat
     );
   }
   if (plan.dryRun && !plan.problems.length) lines.push('Dry run: the inputs were validated and the plan made; nothing was installed, started, built or deleted.', '');
-  return lines.join('\n');
+  // The plan's secrets never reach the summary, whatever line a decision or a tool's error put them in.
+  return redactKnown(lines.join('\n'), plan.secrets);
 }
 
 export function inputProblemsSummary(messages: string[]): string {
