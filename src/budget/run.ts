@@ -6,7 +6,8 @@
  */
 import type { Auto, Mode } from '../inputs/inputs.js';
 import type { Decision } from '../plan/plan.js';
-import { TARGET_RATIO, formatSize, modeForBudget, nearBudget, percent, resolveBudget, usageBar, type Budget } from './budget.js';
+import { TARGET_RATIO, formatSize, modeForBudget, type LegIdentity, nearBudget, percent, resolveBudget, usageBar, type Budget } from './budget.js';
+import { scopeFootprints, type ScopeFootprint } from './estimate.js';
 import { readLiveIndexes, type IndexReader } from './indexes.js';
 import { planPrune, type Deletion, type PrunePlan } from './prune.js';
 import { describeDeletions, planLines } from './report.js';
@@ -47,11 +48,18 @@ export interface BudgetReading {
   warnings: string[];
   /** Set when the token lacks `actions: read`; pass `warned: true` on to prune() so it does not warn again. */
   missingGrant?: 'read';
+  /** What each scope's previous export tells (for the mode estimate); undefined when not listed or read. */
+  footprints?: ScopeFootprint[];
 }
 
 /** Before the build: the budget (`cache-budget`, else the storage limit, else 10 GB) and current usage. */
 export async function readBudget(opts: {
   rest?: CacheRest;
+  /** With a reader, the listing and the live indexes on `readableRefs` give each scope's footprint. */
+  reader?: IndexReader;
+  /** Refs the runtime token can read, its own (writable) ref first. */
+  readableRefs?: readonly string[];
+  now?: () => number;
   cacheBudget: Auto<number>;
   targetRatio?: number;
   warned?: boolean;
@@ -81,21 +89,37 @@ export async function readBudget(opts: {
     decisions.push({ topic: 'usage', outcome: 'unknown', reason: grant ? 'the github-token lacks actions: read' : `the REST API answered: ${usage.message}` });
     return { budget, near: false, aboveTarget: false, decisions, warnings, ...(grant ? { missingGrant: 'read' as const } : {}) };
   }
-  const near = nearBudget(usage.value.bytes, budget.bytes);
-  const aboveTarget = usage.value.bytes > (opts.targetRatio ?? TARGET_RATIO) * budget.bytes;
-  const bar = usageBar(usage.value.bytes, budget.bytes);
+  let bytes = usage.value.bytes;
+  let count = usage.value.count;
+  let footprints: ScopeFootprint[] | undefined;
+  let listed = false;
+  if (opts.reader && opts.readableRefs) {
+    // The listing is current where the usage figure lags (about 5 minutes): the larger of the two counts.
+    const listing = await opts.rest.listAll();
+    if (listing.ok) {
+      const now = (opts.now ?? Date.now)();
+      const read = await readLiveIndexes(opts.reader, listing.value.entries, { readableRefs: opts.readableRefs, now });
+      footprints = scopeFootprints(read.entries, new Map([...read.liveIndexes].map(([id, digests]) => [id, { digests, final: read.finalLayers.get(id) ?? digests }])), opts.readableRefs, now);
+      const listedBytes = read.entries.reduce((sum, e) => sum + e.size, 0);
+      if (listedBytes > bytes) [bytes, count] = [listedBytes, read.entries.length];
+      listed = true;
+    } else log.info(`The cache could not be listed (${listing.message}); this export's size is not estimated`);
+  }
+  const near = nearBudget(bytes, budget.bytes);
+  const aboveTarget = bytes > (opts.targetRatio ?? TARGET_RATIO) * budget.bytes;
+  const bar = usageBar(bytes, budget.bytes);
   decisions.push({
     topic: 'usage',
-    outcome: `${formatSize(usage.value.bytes)} (${percent(usage.value.bytes, budget.bytes)}%)`,
-    reason: `${usage.value.count} entries in the repository's GitHub cache${near ? ', near the budget' : ''} (GitHub refreshes this figure about every 5 minutes)`
+    outcome: `${formatSize(bytes)} (${percent(bytes, budget.bytes)}%)`,
+    reason: `${count} entries in the repository's GitHub cache${near ? ', near the budget' : ''} (${listed ? 'listed now' : 'GitHub refreshes this figure about every 5 minutes'})`
   });
   log.info(`Cache usage: ${bar}`);
-  return { budget, usageBytes: usage.value.bytes, usageCount: usage.value.count, near, aboveTarget, bar, decisions, warnings };
+  return { budget, usageBytes: bytes, usageCount: count, near, aboveTarget, bar, decisions, warnings, ...(footprints ? { footprints } : {}) };
 }
 
-/** `cache-mode: auto` after the budget is read: `min` above the high-water mark. */
-export function modeAfterBudget(requested: Auto<Mode>, decided: Mode, reading: BudgetReading): { mode: Mode; decision?: Decision } {
-  return modeForBudget(requested, decided, reading.usageBytes, reading.budget.bytes);
+/** `cache-mode: auto` after the budget is read (see modeForBudget). */
+export function modeAfterBudget(requested: Auto<Mode>, decided: Mode, reading: BudgetReading, leg?: LegIdentity): { mode: Mode; decision?: Decision } {
+  return modeForBudget(requested, decided, { usageBytes: reading.usageBytes, budgetBytes: reading.budget.bytes, footprints: reading.footprints }, leg);
 }
 
 /** `cache-prune`: auto prunes after a successful gha export (and always for `command: prune`). */
