@@ -116,7 +116,7 @@ describe('prune', () => {
     expect(out.prunedBytes).toBe(2 * GB + 500 * MB + indexBytes);
     expect(emu.entries().map((e) => e.id)).toEqual([2, 3, 4, 8, 9]);
     expect(out.usageAfterBytes).toBe(emu.entries().reduce((s, e) => s + e.size, 0));
-    expect(out.restCalls).toBe(1 + 4);
+    expect(out.restCalls).toBe(1 + 1 + 4); // the listing, the open pull requests, 4 deletes
     expect(out.indexCalls).toBe(2);
     expect(out.warnings).toEqual([]);
   });
@@ -142,7 +142,7 @@ describe('prune', () => {
     expect(out.missingGrant).toBe('write');
     expect(out.deleted).toEqual([]);
     expect(out.notDeleted).toHaveLength(4);
-    expect(out.restCalls).toBe(2); // the listing and the one refused delete
+    expect(out.restCalls).toBe(3); // the listing, the open pull requests and the one refused delete (it goes alone)
     expect(emu.entries()).toHaveLength(9);
   });
 

@@ -188,3 +188,17 @@ describe('REST auth, grants and accounting', () => {
     expect((await rest(emu, 'GET', `${REPO}/actions/caches`, 'reader')).json.total_count).toBe(0);
   });
 });
+
+describe('GET /pulls', () => {
+  test('lists the open pull requests (newest first, paged), needs a read grant', async () => {
+    emu.setOpenPullRequests([7, 12, 3]);
+    const r = await rest(emu, 'GET', `${REPO}/pulls?state=open&per_page=2`, 'reader');
+    expect(r.status).toBe(200);
+    expect(JSON.parse(r.text)).toEqual([{ number: 12, state: 'open' }, { number: 7, state: 'open' }]);
+    expect(JSON.parse((await rest(emu, 'GET', `${REPO}/pulls?state=open&per_page=2&page=2`, 'reader')).text)).toEqual([{ number: 3, state: 'open' }]);
+    expect(JSON.parse((await rest(emu, 'GET', `${REPO}/pulls?state=closed`, 'reader')).text)).toEqual([]);
+    expect((await rest(emu, 'GET', `${REPO}/pulls`, 'nobody')).status).toBe(403);
+    emu.reset();
+    expect(JSON.parse((await rest(emu, 'GET', `${REPO}/pulls`, 'reader')).text)).toEqual([]);
+  });
+});

@@ -17,6 +17,8 @@ export interface RestFailure {
   kind: RestFailureKind;
   status?: number;
   message: string;
+  /** How long GitHub asked to wait (`retry-after`, or the primary limit's reset), for a rate-limited answer. */
+  retryAfterMs?: number;
 }
 
 export type RestResult<T> = { ok: true; value: T } | RestFailure;
@@ -59,7 +61,11 @@ export interface CacheRest {
   storageLimitGb(): Promise<number | undefined>;
   /** Every page (100 a page, oldest first, so entries written meanwhile land on later pages), a few at a time. */
   listAll(filter?: { key?: string; ref?: string }): Promise<RestResult<Listing>>;
-  /** `gone` when the entry no longer exists (deleted or evicted since it was listed). */
+  /**
+   * `gone` when the entry no longer exists (deleted or evicted since it was listed). Sent at once: no
+   * throttling, no retry; a rate-limited answer comes back with `retryAfterMs` for the caller's scheduler
+   * (src/budget/deletes.ts), which spaces and retries deletes within GitHub's limits.
+   */
   deleteById(id: number): Promise<RestResult<'deleted' | 'gone'>>;
   /** Numbers of the open pull requests (needs `pull-requests: read`). */
   openPullRequests(): Promise<RestResult<number[]>>;
@@ -87,8 +93,22 @@ function toEntry(c: ApiCache): CacheEntry | undefined {
   return { id: c.id, key: c.key, ref: c.ref, size: c.size_in_bytes ?? 0, createdAt, lastAccessedAt, ...(c.version ? { version: c.version } : {}) };
 }
 
+/** `retry-after` in seconds or as an HTTP date, else the primary limit's reset when none is left; in ms. */
+export function retryAfterMs(headers: Record<string, string | undefined> | undefined, now = Date.now()): number | undefined {
+  const after = headers?.['retry-after'];
+  if (after !== undefined && after.trim() !== '') {
+    const seconds = Number(after);
+    if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+    const date = Date.parse(after);
+    if (Number.isFinite(date)) return Math.max(0, date - now);
+  }
+  const reset = Number(headers?.['x-ratelimit-reset']);
+  if (headers?.['x-ratelimit-remaining'] === '0' && Number.isFinite(reset)) return Math.max(0, reset * 1000 - now);
+  return undefined;
+}
+
 /** An octokit error (or anything thrown) → a typed failure. */
-export function restFailure(error: unknown): RestFailure {
+export function restFailure(error: unknown, now = Date.now()): RestFailure {
   const e = error as { status?: unknown; message?: unknown; response?: { headers?: Record<string, string | undefined> } };
   const status = typeof e?.status === 'number' ? e.status : undefined;
   const message = typeof e?.message === 'string' ? e.message : String(error);
@@ -99,7 +119,8 @@ export function restFailure(error: unknown): RestFailure {
     : status === 401 ? 'unauthorized'
     : status === 404 ? 'not-found'
     : 'error';
-  return { ok: false, kind, ...(status !== undefined ? { status } : {}), message };
+  const wait = kind === 'rate-limited' ? retryAfterMs(e?.response?.headers, now) : undefined;
+  return { ok: false, kind, ...(status !== undefined ? { status } : {}), message, ...(wait !== undefined ? { retryAfterMs: wait } : {}) };
 }
 
 export function createCacheRest(options: CacheRestOptions): CacheRest {
@@ -135,6 +156,14 @@ export function createCacheRest(options: CacheRestOptions): CacheRest {
     retry,
     throttling
   );
+
+  // Deletes bypass the throttling plugin (it spaces writes a second apart) and the retry plugin (it waits on
+  // its own): runDeletes paces them within GitHub's limits and honours retry-after itself.
+  const direct = getOctokit(options.token, {
+    baseUrl: options.apiUrl.replace(/\/+$/, ''),
+    request: { fetch: countingFetch, retries: 0 },
+    log: { debug: () => undefined, info: () => undefined, warn: debug, error: debug }
+  });
 
   async function attempt<T>(work: () => Promise<T>): Promise<RestResult<T>> {
     try {
@@ -209,7 +238,7 @@ export function createCacheRest(options: CacheRestOptions): CacheRest {
       }),
 
     async deleteById(id) {
-      const r = await attempt(() => octokit.rest.actions.deleteActionsCacheById({ owner, repo, cache_id: id }));
+      const r = await attempt(() => direct.rest.actions.deleteActionsCacheById({ owner, repo, cache_id: id }));
       if (r.ok) return { ok: true, value: 'deleted' };
       return r.kind === 'not-found' ? { ok: true, value: 'gone' } : r;
     },

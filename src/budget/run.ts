@@ -7,6 +7,7 @@
 import type { Auto, Mode } from '../inputs/inputs.js';
 import type { Decision } from '../plan/plan.js';
 import { TARGET_RATIO, formatSize, modeForBudget, type LegIdentity, nearBudget, percent, resolveBudget, usageBar, type Budget } from './budget.js';
+import { runDeletes, type DeleteLimits, type Timer } from './deletes.js';
 import { scopeFootprints, type ScopeFootprint } from './estimate.js';
 import { readLiveIndexes, type IndexReader } from './indexes.js';
 import { planPrune, type Deletion, type PrunePlan } from './prune.js';
@@ -152,7 +153,10 @@ export interface PruneOptions {
   readableRefs: readonly string[];
   /** Refs of pull requests known to be closed, e.g. the event's on `pull_request: closed`. */
   closedPrRefs?: readonly string[];
-  /** Ask which pull requests are open and treat the other `refs/pull/…` refs as closed (a scheduled sweep). */
+  /**
+   * Treat the `refs/pull/…` refs of pull requests that are not open as closed (a scheduled sweep). The open
+   * pull requests are asked for anyway: their caches rank above other refs' (see planPrune).
+   */
   discoverClosedPrs?: boolean;
   budgetBytes: number;
   targetRatio?: number;
@@ -163,8 +167,12 @@ export interface PruneOptions {
   jobStart: number;
   now?: () => number;
   dryRun: boolean;
-  /** At most this many deletions in this run (each is one REST call, spaced 1 s apart); the rest wait for the next run. */
+  /** At most this many deletions in this run; the rest wait for the next run. */
   maxDeletes?: number;
+  /** How deletes are paced (concurrency, GitHub's points a minute) and how long they may take (timeBudgetMs). */
+  deleteLimits?: DeleteLimits;
+  /** The clock deletes wait on; tests inject one. */
+  timer?: Timer;
   /** A missing-grant warning was already given in this job. */
   warned?: boolean;
   log?: Logger;
@@ -223,16 +231,17 @@ export async function prune(opts: PruneOptions): Promise<PruneOutcome> {
   log.info(`Listed ${listing.value.entries.length} cache entries in ${listing.value.pages} page${listing.value.pages === 1 ? '' : 's'}`);
 
   const closed = new Set(opts.closedPrRefs ?? []);
-  if (opts.discoverClosedPrs) {
-    const open = await opts.rest.openPullRequests();
-    if (open.ok) {
-      const openSet = new Set(open.value);
+  let openPrRefs: string[] | undefined;
+  const open = await opts.rest.openPullRequests();
+  if (open.ok) {
+    const openSet = new Set(open.value);
+    openPrRefs = open.value.flatMap((n) => [`refs/pull/${n}/merge`, `refs/pull/${n}/head`]);
+    if (opts.discoverClosedPrs)
       for (const e of listing.value.entries) {
         const m = PR_REF.exec(e.ref);
         if (m && !openSet.has(Number(m[1]))) closed.add(e.ref);
       }
-    } else log.info(`Open pull requests could not be listed (${open.message}); closed pull requests' caches are judged by age only`);
-  }
+  } else log.info(`Open pull requests could not be listed (${open.message}); pull requests' caches are judged by age only`);
 
   let entries = listing.value.entries;
   let liveIndexes = new Map<number, Set<string>>();
@@ -246,7 +255,7 @@ export async function prune(opts: PruneOptions): Promise<PruneOutcome> {
   }
 
   const plan = planPrune({
-    entries, liveIndexes, readableRefs: opts.readableRefs, closedPrRefs: [...closed], budgetBytes: opts.budgetBytes,
+    entries, liveIndexes, readableRefs: opts.readableRefs, closedPrRefs: [...closed], openPrRefs, budgetBytes: opts.budgetBytes,
     targetRatio: opts.targetRatio, now: now(), jobStart: opts.jobStart, graceMs: opts.graceMs, pinMs: opts.pinMs, idleMs: opts.idleMs,
     listingComplete: listing.value.complete
   });
@@ -261,38 +270,37 @@ export async function prune(opts: PruneOptions): Promise<PruneOutcome> {
   }
 
   const max = opts.maxDeletes ?? Number.POSITIVE_INFINITY;
-  let stop: string | undefined;
-  let errors = 0;
-  for (const d of plan.deletions) {
-    if (stop !== undefined || out.deleted.length + out.gone.length >= max) {
-      out.notDeleted.push(d);
-      continue;
-    }
-    const r = await opts.rest.deleteById(d.id);
-    if (r.ok) {
-      (r.value === 'gone' ? out.gone : out.deleted).push(d);
-      errors = 0;
-      log.debug?.(`deleted ${d.key} on ${d.ref} (${d.reason}, ${formatSize(d.bytes)})`);
-      continue;
-    }
-    out.notDeleted.push(d);
-    if (missingGrant(r)) {
-      out.missingGrant = 'write';
-      if (!opts.warned) out.warnings.push(WRITE_GRANT_WARNING);
-      stop = 'the github-token lacks actions: write';
-    } else if (r.kind === 'rate-limited') {
-      out.warnings.push(`Pruning stopped at GitHub's REST rate limit after ${out.deleted.length} deletions; the rest waits for the next run.`);
-      stop = 'REST rate limit';
-    } else if (++errors >= 3) {
-      out.warnings.push(`Pruning stopped after repeated failures (${r.message}); the rest waits for the next run.`);
-      stop = r.message;
-    }
+  const now0 = (opts.timer ?? { now }).now();
+  const run = await runDeletes(
+    plan.deletions.slice(0, max),
+    async (d) => {
+      const r = await opts.rest.deleteById(d.id);
+      if (r.ok) log.debug?.(`deleted ${d.key} on ${d.ref} (${d.reason}, ${formatSize(d.bytes)})`);
+      return r;
+    },
+    opts.deleteLimits,
+    opts.timer
+  );
+  out.deleted.push(...run.deleted);
+  out.gone.push(...run.gone);
+  // Back in plan order: the least valuable first, as the next run would plan them.
+  const left = new Set([...run.notDeleted, ...plan.deletions.slice(max)]);
+  out.notDeleted.push(...plan.deletions.filter((d) => left.has(d)));
+  let stop = run.stop ?? (plan.deletions.length > max ? 'maxDeletes' : undefined);
+  if (run.forbidden) {
+    out.missingGrant = 'write';
+    if (!opts.warned) out.warnings.push(WRITE_GRANT_WARNING);
+  } else if (run.stop !== undefined && out.notDeleted.length > 0) {
+    stop = `${run.stop}; ${run.rateLimited ? `${run.rateLimited} rate-limited answers; ` : ''}the rest waits for the next run or command: prune`;
+    if (run.rateLimited) out.warnings.push(`Pruning stopped at GitHub's REST rate limit after ${out.deleted.length} deletions; the rest waits for the next run or command: prune.`);
+    else if (/repeated failures/.test(run.stop)) out.warnings.push(`Pruning stopped after ${run.stop}; the rest waits for the next run.`);
   }
+  log.info(`Deleted ${out.deleted.length} entries in ${((((opts.timer ?? { now }).now()) - now0) / 1000).toFixed(1)} s${out.notDeleted.length ? `; ${out.notDeleted.length} left (${stop})` : ''}`);
   const deferred = out.notDeleted.length;
   out.decisions.push({
     topic: 'prune',
     outcome: `${out.deleted.length} deleted`,
-    reason: `${describeDeletions(out.deleted)}${out.gone.length ? `; ${out.gone.length} already gone` : ''}${deferred ? `; ${deferred} not deleted${stop ? ` (${stop})` : ' (maxDeletes)'}` : ''}${plan.notes.length ? `; ${plan.notes.join('; ')}` : ''}`
+    reason: `${describeDeletions(out.deleted)}${out.gone.length ? `; ${out.gone.length} already gone` : ''}${deferred ? `; ${deferred} not deleted (${stop ?? 'maxDeletes'})` : ''}${plan.notes.length ? `; ${plan.notes.join('; ')}` : ''}`
   });
   return finish();
 }

@@ -14,6 +14,7 @@ export interface Settings extends StoreSettings {
   repository: string;
   restTokens: Map<string, RestGrant>;
   usageLagMs: number;
+  openPullRequests: number[];
 }
 
 export interface ServiceContext {

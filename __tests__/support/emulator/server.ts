@@ -39,6 +39,8 @@ export interface Emulator {
   setConflictStyle(style: ConflictStyle): void;
   setBudgetBytes(bytes: number): void;
   grantRest(token: string, grant: RestGrant): void;
+  /** The open pull requests the REST API lists. */
+  setOpenPullRequests(numbers: number[]): void;
   /** Fails the next `count` calls of a route (or group) with `fault`. */
   failNext(target: FaultTarget, count: number, fault: Fault): void;
   /** All live entries (reserved and committed), by id. */
@@ -70,7 +72,8 @@ function initialSettings(o: EmulatorOptions): Settings {
     sasTtlMs: o.sasTtlMs ?? HOUR,
     repository: o.repository ?? 'octo-org/octo-repo',
     restTokens: new Map(Object.entries(o.restTokens ?? {})),
-    usageLagMs: o.usageLagMs ?? 0
+    usageLagMs: o.usageLagMs ?? 0,
+    openPullRequests: [...(o.openPullRequests ?? [])]
   };
 }
 
@@ -217,6 +220,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     setConflictStyle: style => void (settings.conflictStyle = style),
     setBudgetBytes: bytes => void (settings.budgetBytes = bytes),
     grantRest: (token, grant) => void settings.restTokens.set(token, grant),
+    setOpenPullRequests: numbers => void (settings.openPullRequests = [...numbers]),
     failNext: (target, count, fault) => faults.add(target, count, fault),
     entries: () => ctx.store.all().map(entryInfo),
     nextEvictions: (n = 1) => ctx.store.lruOrder().slice(0, n).map(entryInfo),

@@ -20,7 +20,8 @@ export type RestRoute =
   | 'rest.storage-limit'
   | 'rest.retention-limit'
   | 'rest.delete-by-key'
-  | 'rest.delete-by-id';
+  | 'rest.delete-by-id'
+  | 'rest.pulls';
 export type RouteName = TwirpMethod | BlobRoute | RestRoute | 'twirp.unknown' | 'rest.unknown' | 'unknown';
 
 /** A fault can target one route, or a whole group: `twirp`, `blob` or `rest`. */
@@ -78,6 +79,8 @@ export interface EmulatorOptions {
   restCallsPerHour?: number;
   /** `usage` is refreshed at most this often (injected clock); default 0 (live). */
   usageLagMs?: number;
+  /** Numbers of the open pull requests `GET /repos/{o}/{r}/pulls?state=open` lists; default none. */
+  openPullRequests?: number[];
 }
 
 /** `create` … `blobGet` and `rest` count calls received (faulted ones included); the others count outcomes. */
