@@ -2,7 +2,7 @@
 import * as core from '@actions/core';
 import * as fs from 'node:fs';
 import { build, BuildFailure, type BuildReport } from './build/build.js';
-import { budgetFacts, budgetFigures, pruneNow, readBudgetFor } from './build/budget.js';
+import { budgetFacts, budgetFigures, pruneBeforeTarget, pruneNow, readBudgetFor } from './build/budget.js';
 import { resolveImportEntry } from './build/import-entry.js';
 import { decidePrune } from './budget/run.js';
 import { formatProblem, parseInputs } from './inputs/inputs.js';
@@ -83,8 +83,9 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
     return;
   }
 
-  // Above the prune target, make room first so this run's export does not push the repository over.
-  if (budget.reading?.aboveTarget && inputs.cache === 'gha' && inputs.cachePrune !== false && plan.export) await pruneNow(budget, inputs, rt, plan, 'before');
+  // Make room first when usage is above the prune target or this run's exports would not fit under the budget.
+  const roomTarget = pruneBeforeTarget(budget, inputs, rt, plan);
+  if (roomTarget !== undefined) await pruneNow(budget, inputs, rt, plan, 'before', roomTarget);
   let result: BuildReport | undefined;
   try {
     result = await build(plan, inputs, rt, env);

@@ -100,6 +100,12 @@ const CASES: Case[] = [
     reason: /first export of this scope and no sibling/
   },
   {
+    name: 'first export of a single build (no matrix): one export, the high-water mark decides',
+    facts: { usageBytes: 10 * MB, footprints: [fp('lint-aaaaaaaa')] },
+    job: undefined,
+    mode: 'max'
+  },
+  {
     name: 'first export with a sibling known: as large as it; two max legs would not fit with the third at min',
     facts: { usageBytes: 0, footprints: [fp(LEG.a), fp(LEG.c)] },
     mode: 'min',

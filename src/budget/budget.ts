@@ -92,6 +92,9 @@ export function legPlanFor(facts: ModeFacts, leg?: LegIdentity): LegPlan | undef
   if (facts.usageBytes === undefined || !facts.footprints || !leg) return undefined;
   const prefix = leg.job !== undefined && sanitize(leg.job) !== '' ? `${sanitize(leg.job)}-` : undefined;
   const { self, siblings, unknown } = legEstimates(facts.footprints, leg.scope, prefix, prefix === undefined ? undefined : facts.concurrentLegs);
+  // A single build's first export (no matrix) cannot be sized, but it is one export: the high-water mark decides.
+  // A matrix leg's first export with nothing to size it by is min (planLegs): its legs export at once.
+  if (self === undefined && prefix === undefined) return undefined;
   return planLegs(facts.usageBytes, facts.budgetBytes, self, siblings, unknown);
 }
 

@@ -149,6 +149,8 @@ export interface LegPlan {
   mode: Mode;
   /** What every leg (this one included) is expected to add with the modes they choose. */
   addBytes: number;
+  /** What they add if every leg exports min (unseen legs still at max). */
+  minAddBytes: number;
   /** Usage plus that, and the ceiling it has to stay under. */
   peakBytes: number;
   ceilingBytes: number;
@@ -174,7 +176,7 @@ export function planLegs(
   const at = `${formatSize(usageBytes)} used of ${formatSize(budgetBytes)}`;
   if (self === undefined) {
     return {
-      mode: 'min', addBytes: 0, peakBytes: usageBytes, ceilingBytes, pruneFirst: usageBytes > ceilingBytes,
+      mode: 'min', addBytes: 0, minAddBytes: 0, peakBytes: usageBytes, ceilingBytes, pruneFirst: usageBytes > ceilingBytes,
       reason: `first export of this scope and no sibling scope to size it by (${at}): min, so that a matrix of first exports cannot overshoot the budget; the next run knows its size`
     };
   }
@@ -206,5 +208,5 @@ export function planLegs(
       : pruneFirst
         ? `${estimate}: even min does not fit, so the cache is pruned first`
         : `${estimate}: max (${formatSize(self.max)}) would not fit, min does`;
-  return { mode, addBytes, peakBytes: total, ceilingBytes, pruneFirst, reason };
+  return { mode, addBytes, minAddBytes: minTotal - usageBytes, peakBytes: total, ceilingBytes, pruneFirst, reason };
 }

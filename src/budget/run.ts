@@ -12,7 +12,7 @@ import { scopeFootprints, type ScopeFootprint } from './estimate.js';
 import { readLiveIndexes, type IndexReader } from './indexes.js';
 import { planPrune, type Deletion, type PrunePlan } from './prune.js';
 import { describeDeletions, planLines } from './report.js';
-import type { CacheRest, RestFailure } from './rest.js';
+import type { CacheRest, Listing, RestFailure, RestResult } from './rest.js';
 
 export interface Logger {
   info(message: string): void;
@@ -51,6 +51,8 @@ export interface BudgetReading {
   missingGrant?: 'read';
   /** What each scope's previous export tells (for the mode estimate); undefined when not listed or read. */
   footprints?: ScopeFootprint[];
+  /** The listing read for the estimate, for a prune right after (PruneOptions.listing). */
+  listing?: Listing;
 }
 
 /** Before the build: the budget (`cache-budget`, else the storage limit, else 10 GB) and current usage. */
@@ -93,18 +95,18 @@ export async function readBudget(opts: {
   let bytes = usage.value.bytes;
   let count = usage.value.count;
   let footprints: ScopeFootprint[] | undefined;
-  let listed = false;
+  let listing: Listing | undefined;
   if (opts.reader && opts.readableRefs) {
     // The listing is current where the usage figure lags (about 5 minutes): the larger of the two counts.
-    const listing = await opts.rest.listAll();
-    if (listing.ok) {
+    const listed = await opts.rest.listAll();
+    if (listed.ok) {
+      listing = listed.value;
       const now = (opts.now ?? Date.now)();
-      const read = await readLiveIndexes(opts.reader, listing.value.entries, { readableRefs: opts.readableRefs, now });
+      const read = await readLiveIndexes(opts.reader, listed.value.entries, { readableRefs: opts.readableRefs, now });
       footprints = scopeFootprints(read.entries, new Map([...read.liveIndexes].map(([id, digests]) => [id, { digests, final: read.finalLayers.get(id) ?? digests }])), opts.readableRefs, now);
       const listedBytes = read.entries.reduce((sum, e) => sum + e.size, 0);
       if (listedBytes > bytes) [bytes, count] = [listedBytes, read.entries.length];
-      listed = true;
-    } else log.info(`The cache could not be listed (${listing.message}); this export's size is not estimated`);
+    } else log.info(`The cache could not be listed (${listed.message}); this export's size is not estimated`);
   }
   const near = nearBudget(bytes, budget.bytes);
   const aboveTarget = bytes > (opts.targetRatio ?? TARGET_RATIO) * budget.bytes;
@@ -112,10 +114,10 @@ export async function readBudget(opts: {
   decisions.push({
     topic: 'usage',
     outcome: `${formatSize(bytes)} (${percent(bytes, budget.bytes)}%)`,
-    reason: `${count} entries in the repository's GitHub cache${near ? ', near the budget' : ''} (${listed ? 'listed now' : 'GitHub refreshes this figure about every 5 minutes'})`
+    reason: `${count} entries in the repository's GitHub cache${near ? ', near the budget' : ''} (${listing ? 'listed now' : 'GitHub refreshes this figure about every 5 minutes'})`
   });
   log.info(`Cache usage: ${bar}`);
-  return { budget, usageBytes: bytes, usageCount: count, near, aboveTarget, bar, decisions, warnings, ...(footprints ? { footprints } : {}) };
+  return { budget, usageBytes: bytes, usageCount: count, near, aboveTarget, bar, decisions, warnings, ...(footprints ? { footprints } : {}), ...(listing ? { listing } : {}) };
 }
 
 /** `cache-mode: auto` after the budget is read (see modeForBudget). */
@@ -169,6 +171,8 @@ export interface PruneOptions {
   dryRun: boolean;
   /** At most this many deletions in this run; the rest wait for the next run. */
   maxDeletes?: number;
+  /** A listing just read (readBudget's), used instead of listing again. */
+  listing?: Listing;
   /** How deletes are paced (concurrency, GitHub's points a minute) and how long they may take (timeBudgetMs). */
   deleteLimits?: DeleteLimits;
   /** The clock deletes wait on; tests inject one. */
@@ -219,7 +223,7 @@ export async function prune(opts: PruneOptions): Promise<PruneOutcome> {
     return out;
   };
 
-  const listing = await opts.rest.listAll();
+  const listing: RestResult<Listing> = opts.listing ? { ok: true, value: opts.listing } : await opts.rest.listAll();
   if (!listing.ok) {
     const grant = missingGrant(listing);
     if (grant) out.missingGrant = 'read';
