@@ -2,7 +2,7 @@
 import * as core from '@actions/core';
 import * as fs from 'node:fs';
 import { build, BuildFailure, type BuildReport } from './build/build.js';
-import { budgetFacts, budgetFigures, pruneBeforeTarget, pruneNow, readBudgetFor } from './build/budget.js';
+import { budgetFacts, budgetFigures, exportRoom, pruneBeforeTarget, pruneNow, readBudgetFor } from './build/budget.js';
 import { resolveImportEntry } from './build/import-entry.js';
 import { decidePrune } from './budget/run.js';
 import { formatProblem, parseInputs } from './inputs/inputs.js';
@@ -86,6 +86,13 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
   // Make room first when usage is above the prune target or this run's exports would not fit under the budget.
   const roomTarget = pruneBeforeTarget(budget, inputs, rt, plan);
   if (roomTarget !== undefined) await pruneNow(budget, inputs, rt, plan, 'before', roomTarget);
+  // Still no room for this leg's export (other than the default branch's): it reads the cache, writes none.
+  const noRoom = exportRoom(budget, inputs, rt, plan);
+  if (noRoom) {
+    plan.export = undefined;
+    plan.decisions.push(noRoom);
+    core.info(`export skipped: ${noRoom.reason}`);
+  }
   let result: BuildReport | undefined;
   try {
     result = await build(plan, inputs, rt, env);

@@ -1,7 +1,7 @@
 /** The export estimate and the mode it chooses, table-driven and pure: facts in, mode and reason out. */
 import { describe, expect, test } from '@jest/globals';
 import { modeForBudget, type ModeFacts } from '../../src/budget/budget.js';
-import { EXPORT_CEILING, EXPORT_WINDOW_MS, scopeFootprints, type ScopeFootprint } from '../../src/budget/estimate.js';
+import { EXPORT_CEILING, EXPORT_WINDOW_MS, exportFits, legEstimates, planLegs, scopeFootprints, type ScopeFootprint } from '../../src/budget/estimate.js';
 import { BUILDKIT_CACHE_VERSION, blobKey, indexKey, sha256Digest } from '../../src/budget/keys.js';
 import { DAY_MS, MINUTE_MS, type CacheEntry } from '../../src/budget/prune.js';
 
@@ -70,7 +70,7 @@ describe('scopeFootprints: what the previous index of each scope tells', () => {
 
 /** A footprint with the sizes of the brief's replay: one leg's max export is 14.8 MB, 9 MB of it final. */
 function fp(scope: string, over: Partial<ScopeFootprint> = {}): ScopeFootprint {
-  return { scope, ref: MAIN, fullBytes: 14.8 * MB, finalBytes: 9 * MB, addedBytes: 14.8 * MB, addedFinalBytes: 9 * MB, max: true, ...over };
+  return { scope, ref: MAIN, fullBytes: 14.8 * MB, finalBytes: 9 * MB, addedBytes: 14.8 * MB, addedFinalBytes: 9 * MB, max: true, own: true, ...over };
 }
 const warm = (scope: string) => fp(scope, { addedBytes: 2 * MB, addedFinalBytes: 1 * MB });
 
@@ -168,5 +168,28 @@ describe('modeForBudget with the estimate', () => {
     expect(got).toEqual(modes);
     const added = footprints.reduce((s, f, i) => s + (got[i] === 'max' ? f.addedBytes : f.addedFinalBytes), 0);
     expect(usage + added).toBeLessThanOrEqual(EXPORT_CEILING * BUDGET);
+  });
+});
+
+describe('a first export on another ref, and exports that do not fit', () => {
+  test("a pull request's first export is sized by main's whole index, not by main's last change", () => {
+    const mainFp = fp(LEG.a, { addedBytes: 0.1 * MB, addedFinalBytes: 0.1 * MB, own: false });
+    expect(legEstimates([mainFp], LEG.a).self).toMatchObject({ min: 9 * MB, max: 14.8 * MB, basis: expect.stringMatching(/first export on this ref/) });
+    expect(legEstimates([{ ...mainFp, own: true }], LEG.a).self).toMatchObject({ min: 0.1 * MB, max: 0.1 * MB });
+  });
+
+  test.each([
+    { name: 'room for all three after the prune', usage: 5 * MB, onDefault: false, fits: [true, true, true] },
+    { name: 'room for the first two legs (scope order); the third does not write', usage: 10 * MB, onDefault: false, fits: [true, true, false] },
+    { name: 'no room at all: no leg writes, each says why', usage: 28 * MB, onDefault: false, fits: [false, false, false] },
+    { name: "the default branch's legs always write", usage: 28 * MB, onDefault: true, fits: [true, true, true] }
+  ])('exportFits: $name', ({ usage, onDefault, fits }) => {
+    const legs = [LEG.a, LEG.b, LEG.c].map((scope) => ({ scope, min: 9 * MB, max: 14.8 * MB, basis: 'test' }));
+    const plan = planLegs(usage, BUDGET, legs[0], legs.slice(1));
+    expect([LEG.a, LEG.b, LEG.c].map((scope) => exportFits(plan, scope, usage, onDefault).fits)).toEqual(fits);
+    if (!fits[2]) expect(exportFits(plan, LEG.c, usage, onDefault).reason).toMatch(/over the 33\.3 MB ceiling, and GitHub would evict least-recently-used entries/);
+    // Whatever fits, fits together: usage + the shares of the legs that write stay under the ceiling.
+    const written = plan.legs.filter((l) => exportFits(plan, l.scope, usage, onDefault).fits).reduce((s, l) => s + l.add, 0);
+    if (!onDefault) expect(usage + written).toBeLessThanOrEqual(EXPORT_CEILING * BUDGET);
   });
 });

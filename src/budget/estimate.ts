@@ -44,6 +44,8 @@ export interface ScopeFootprint {
   addedFinalBytes: number;
   /** The index holds layers outside the results' chains: it was a max export. */
   max: boolean;
+  /** The index is on the first readable ref (the token's own, where this export writes). */
+  own: boolean;
 }
 
 /**
@@ -91,7 +93,8 @@ export function scopeFootprints(
         finalBytes: sum(final, false),
         addedBytes: sum(referenced, true),
         addedFinalBytes: sum(final, true),
-        max: referenced.length > final.length
+        max: referenced.length > final.length,
+        own: ref === readableRefs[0]
       });
     }
   }
@@ -127,13 +130,17 @@ export function legEstimates(
   const own = footprints.find((f) => f.scope === self);
   const family = own ? [own, ...siblings] : siblings;
   const intermediate = Math.max(0, ...family.filter((f) => f.max).map((f) => f.fullBytes - f.finalBytes));
+  const whole = (f: ScopeFootprint) => ({ min: f.finalBytes, max: f.max ? f.fullBytes : f.fullBytes + (intermediate || f.finalBytes) });
   const estimate = (f: ScopeFootprint): LegEstimate => {
+    // Only the scope's own ref tells how much its exports change; another ref's index (main's, read by a pull
+    // request) says nothing of what this ref will write: its first export is assumed as large as that index.
+    if (!f.own)
+      return { scope: f.scope, ...whole(f), basis: `first export on this ref, assumed as large as ${f.ref}'s (${formatSize(f.fullBytes)})` };
     const max = f.max ? f.addedBytes : f.addedFinalBytes + (intermediate || f.finalBytes);
     return { scope: f.scope, min: f.addedFinalBytes, max, basis: `its last export added ${formatSize(f.max ? f.addedBytes : f.addedFinalBytes)} (${f.max ? 'max' : 'min'}, ${f.ref})` };
   };
   const out: { self?: LegEstimate; siblings: LegEstimate[]; unknown: LegEstimate[] } = { siblings: siblings.map(estimate), unknown: [] };
   const largest = family.length ? family.reduce((a, b) => (b.fullBytes > a.fullBytes ? b : a)) : undefined;
-  const whole = (f: ScopeFootprint) => ({ min: f.finalBytes, max: f.max ? f.fullBytes : f.fullBytes + (intermediate || f.finalBytes) });
   if (own) out.self = estimate(own);
   else if (largest) out.self = { scope: self, ...whole(largest), basis: `first export, assumed as large as ${largest.scope}'s (${formatSize(largest.fullBytes)})` };
   const missing = Math.max(0, (concurrentLegs ?? 0) - siblings.length);
@@ -157,6 +164,9 @@ export interface LegPlan {
   /** True when even min exports of every leg do not fit: prune first, down to `ceilingBytes - addBytes`. */
   pruneFirst: boolean;
   reason: string;
+  /** Every seen leg, in scope order, with its mode and what it adds; and the unseen legs' bytes (counted first). */
+  legs: Array<{ scope: string; mode: Mode; add: number }>;
+  unknownBytes: number;
 }
 
 /**
@@ -176,7 +186,7 @@ export function planLegs(
   const at = `${formatSize(usageBytes)} used of ${formatSize(budgetBytes)}`;
   if (self === undefined) {
     return {
-      mode: 'min', addBytes: 0, minAddBytes: 0, peakBytes: usageBytes, ceilingBytes, pruneFirst: usageBytes > ceilingBytes,
+      mode: 'min', addBytes: 0, minAddBytes: 0, peakBytes: usageBytes, ceilingBytes, pruneFirst: usageBytes > ceilingBytes, legs: [], unknownBytes: 0,
       reason: `first export of this scope and no sibling scope to size it by (${at}): min, so that a matrix of first exports cannot overshoot the budget; the next run knows its size`
     };
   }
@@ -208,5 +218,26 @@ export function planLegs(
       : pruneFirst
         ? `${estimate}: even min does not fit, so the cache is pruned first`
         : `${estimate}: max (${formatSize(self.max)}) would not fit, min does`;
-  return { mode, addBytes, minAddBytes: minTotal - usageBytes, peakBytes: total, ceilingBytes, pruneFirst, reason };
+  const shares = legs.map((l) => ({ scope: l.scope, mode: chosen.get(l.scope)!, add: chosen.get(l.scope) === 'max' ? l.max : l.min }));
+  return { mode, addBytes, minAddBytes: minTotal - usageBytes, peakBytes: total, ceilingBytes, pruneFirst, reason, legs: shares, unknownBytes };
+}
+
+/**
+ * After the prune before the build: does this leg's export still fit? Unseen legs count first, then the legs in
+ * scope order with their modes; a leg whose share passes the ceiling does not export (every leg decides the
+ * same way, so the ones before it still fit). The default branch's export always goes (everyone reads it; its
+ * prune first made what room lower-value refs could give); so does a leg this plan knows nothing about.
+ */
+export function exportFits(p: LegPlan, scope: string, usageBytes: number, defaultBranch: boolean): { fits: boolean; reason?: string } {
+  const index = p.legs.findIndex((l) => l.scope === scope);
+  if (index < 0 || defaultBranch) return { fits: true };
+  const total = usageBytes + p.unknownBytes + p.legs.slice(0, index + 1).reduce((s, l) => s + l.add, 0);
+  if (total <= p.ceilingBytes) return { fits: true };
+  return {
+    fits: false,
+    reason:
+      `after pruning, ${formatSize(usageBytes)} used; with this export (${formatSize(p.legs[index].add)})${index > 0 || p.unknownBytes ? ' and the legs before it' : ''} ` +
+      `usage would reach ${formatSize(total)}, over the ${formatSize(p.ceilingBytes)} ceiling, and GitHub would evict least-recently-used entries ` +
+      `that live indexes need: this run reads the cache but does not write it (the default branch's cache still serves it)`
+  };
 }

@@ -5,10 +5,10 @@
  */
 import * as core from '@actions/core';
 import { TARGET_RATIO, legPlanFor, type ModeFacts } from '../budget/budget.js';
-import type { LegPlan } from '../budget/estimate.js';
+import { exportFits, type LegPlan } from '../budget/estimate.js';
 import type { BudgetReading, PruneOutcome } from '../budget/run.js';
 import type { Inputs } from '../inputs/inputs.js';
-import type { Plan } from '../plan/plan.js';
+import type { Decision, Plan } from '../plan/plan.js';
 import type { BudgetFigures } from '../report/outputs.js';
 import type { Runtime } from '../runtime/runtime.js';
 
@@ -84,6 +84,22 @@ export function pruneBeforeTarget(state: BudgetState, inputs: Inputs, rt: Runtim
 }
 
 /** Prunes once: before the build (`before`), after it, or for command: prune. Records the outcome. */
+/**
+ * After the prune before the build: when this leg's export still does not fit under the budget's ceiling (see
+ * exportFits), the decision not to export, else undefined. The default branch always exports.
+ */
+export function exportRoom(state: BudgetState, inputs: Inputs, rt: Runtime, plan: Plan): Decision | undefined {
+  const r = state.reading;
+  if (!r || r.usageBytes === undefined || plan.export?.type !== 'gha' || inputs.cacheMode !== 'auto' || inputs.exportCache) return undefined;
+  const legs = legPlan(state, inputs, rt, plan);
+  if (!legs) return undefined;
+  const last = state.prunes[state.prunes.length - 1];
+  const usage = last?.usageAfterBytes ?? r.usageBytes;
+  const onDefault = rt.defaultBranch !== undefined && rt.ref === `refs/heads/${rt.defaultBranch}`;
+  const fit = exportFits(legs, plan.scope, usage, onDefault);
+  return fit.fits ? undefined : { topic: 'export', outcome: 'skipped', reason: fit.reason ?? 'no room under the budget' };
+}
+
 export async function pruneNow(
   state: BudgetState,
   inputs: Inputs,
