@@ -24,12 +24,12 @@ const checks: Array<[string, boolean]> = [];
 function table(results: Map<StrategyName, Metrics>, unit: number, unitName: string): void {
   const u = (b: number) => (b / unit).toFixed(unit === GB ? 2 : 1);
   const rows: string[][] = [
-    ['strategy', 'jobs', 'hits', 'misses', 'hit ratio', 'max/min/skip', 'written', 'LRU evictions', 'writes over budget', 'pruned', 'deferred', `peak ${unitName} (any moment)`, `peak ${unitName} (hourly checks)`, 'blob-not-found', 'max s deleting in a step']
+    ['strategy', 'jobs', 'hits', 'misses', 'hit ratio', 'max/min/skip', 'written', 'LRU evictions', 'writes over budget', 'pruned', 'deferred', `peak ${unitName} (any moment)`, `peak ${unitName} (hourly checks)`, 'blob-not-found', 'max s deleting in a step', 'REST calls (busiest hour)']
   ];
   for (const [name, m] of results) {
     rows.push([
       name, m.jobs, m.hits, m.misses, ratio(m).toFixed(3), `${m.modes.max}/${m.modes.min - m.skippedExports}/${m.skippedExports}`, m.entriesWritten, m.evicted, m.overBudgetWrites, m.pruned, m.deferredDeletes,
-      u(m.maxInstantBytes), u(m.peakBytes), m.blobNotFound, (m.maxDeleteMs / 1000).toFixed(1)
+      u(m.maxInstantBytes), u(m.peakBytes), m.blobNotFound, (m.maxDeleteMs / 1000).toFixed(1), `${m.restCalls} (${m.busiestHourRest})`
     ].map(String));
   }
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
