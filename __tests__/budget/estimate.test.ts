@@ -1,7 +1,7 @@
 /** The export estimate and the mode it chooses, table-driven and pure: facts in, mode and reason out. */
 import { describe, expect, test } from '@jest/globals';
 import { modeForBudget, type ModeFacts } from '../../src/budget/budget.js';
-import { EXPORT_CEILING, EXPORT_WINDOW_MS, exportFits, legEstimates, planLegs, scopeFootprints, type ScopeFootprint } from '../../src/budget/estimate.js';
+import { EXPORT_CEILING, EXPORT_WINDOW_MS, concurrentLegsOf, exportFits, legEstimates, planLegs, scopeFootprints, type ScopeFootprint } from '../../src/budget/estimate.js';
 import { BUILDKIT_CACHE_VERSION, blobKey, indexKey, sha256Digest } from '../../src/budget/keys.js';
 import { DAY_MS, MINUTE_MS, type CacheEntry } from '../../src/budget/prune.js';
 
@@ -191,5 +191,16 @@ describe('a first export on another ref, and exports that do not fit', () => {
     // Whatever fits, fits together: usage + the shares of the legs that write stay under the ceiling.
     const written = plan.legs.filter((l) => exportFits(plan, l.scope, usage, onDefault).fits).reduce((s, l) => s + l.add, 0);
     if (!onDefault) expect(usage + written).toBeLessThanOrEqual(EXPORT_CEILING * BUDGET);
+  });
+});
+
+describe('concurrentLegsOf: sibling legs of this job in this run (GITHUB_RUN_ID), from its jobs', () => {
+  test.each([
+    { name: 'three legs running or queued: two siblings', jobs: [['build (3.10)', 'in_progress'], ['build (3.11)', 'queued'], ['build (3.12)', 'in_progress'], ['lint', 'in_progress']], legs: 2 },
+    { name: 'finished legs do not export any more', jobs: [['build (3.10)', 'in_progress'], ['build (3.11)', 'completed']], legs: 0 },
+    { name: 'another job whose id starts the same is not a leg', jobs: [['build (3.10)', 'in_progress'], ['build-docs (3.10)', 'in_progress'], ['buildx', 'queued']], legs: 0 },
+    { name: 'a job with a custom name: not known', jobs: [['Build on 3.10', 'in_progress']], legs: undefined }
+  ])('$name', ({ jobs, legs }) => {
+    expect(concurrentLegsOf(jobs.map(([name, status]) => ({ name, status })), 'build')).toBe(legs);
   });
 });

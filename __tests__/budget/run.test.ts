@@ -79,6 +79,30 @@ describe('readBudget', () => {
     expect(alone(45)).toMatchObject({ mode: 'min' });
   });
 
+  test("a matrix leg counts sibling legs its run's jobs show, even those without a cache yet", async () => {
+    const scopes = ['build-py310-1a2b3c4d', 'build-py311-5e6f7a8b'];
+    seedBlob(emu, MAIN, 'base', 8 * MB, START - 2 * DAY - 5 * MINUTE);
+    scopes.forEach((scope, i) => {
+      seedBlob(emu, MAIN, `own-${i}`, 4 * MB, START - 2 * DAY - 4 * MINUTE);
+      seedIndex(emu, MAIN, scope, 1, ['base', `own-${i}`], START - 2 * DAY);
+    });
+    // The run has a third leg (py312), new in the matrix: no cache of its own yet.
+    emu.setRunJobs('4242', ['3.10', '3.11', '3.12'].map((v) => ({ name: `build (${v})`, status: 'in_progress' as const })));
+    const read = (run?: { id: string; job: string }) =>
+      readBudget({ rest: rest('reader'), reader: reader(), readableRefs: [MAIN], run, cacheBudget: 60 * MB, now: () => emu.clock.now() });
+    const withJobs = await read({ id: '4242', job: 'build' });
+    expect(withJobs.concurrentLegs).toBe(2);
+    const without = await read();
+    expect(without.concurrentLegs).toBeUndefined();
+    // Usage 16 MB; each known leg adds 12 MB at min and 24 MB at max (min-shaped indexes).
+    // Knowing only its cached sibling, py310 goes max (16 + 24 + 12 = 52 ≤ 54 MB);
+    // with the unseen leg counted at 24 MB, it stays min.
+    expect(modeAfterBudget('auto', 'max', without, { scope: scopes[0], job: 'build' }).mode).toBe('max');
+    const counted = modeAfterBudget('auto', 'max', withJobs, { scope: scopes[0], job: 'build' });
+    expect(counted.mode).toBe('min');
+    expect(counted.decision?.reason).toMatch(/1 first-export leg at 24\.0 MB/);
+  });
+
   test('without actions: read: one warning, the budget falls back, nothing fails', async () => {
     const reading = await readBudget({ rest: rest('nobody'), cacheBudget: 'auto' });
     expect(reading.warnings).toEqual([READ_GRANT_WARNING]);

@@ -241,3 +241,13 @@ export function exportFits(p: LegPlan, scope: string, usageBytes: number, defaul
       `that live indexes need: this run reads the cache but does not write it (the default branch's cache still serves it)`
   };
 }
+
+/**
+ * How many other legs of this job run in this workflow run (GITHUB_RUN_ID), from the run's jobs: a matrix leg
+ * of job `build` is named `build (<its matrix values>)` unless the workflow gives the job a `name:`. Queued or
+ * in progress, this leg included. Undefined when no job carries that name (a custom name: not known).
+ */
+export function concurrentLegsOf(jobs: ReadonlyArray<{ name: string; status: string }>, jobId: string): number | undefined {
+  const legs = jobs.filter((j) => j.name.startsWith(`${jobId} (`) && j.name.endsWith(')') && (j.status === 'in_progress' || j.status === 'queued' || j.status === 'waiting'));
+  return legs.length > 0 ? legs.length - 1 : undefined;
+}

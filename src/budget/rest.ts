@@ -69,6 +69,8 @@ export interface CacheRest {
   deleteById(id: number): Promise<RestResult<'deleted' | 'gone'>>;
   /** Numbers of the open pull requests (needs `pull-requests: read`). */
   openPullRequests(): Promise<RestResult<number[]>>;
+  /** The jobs of a workflow run, latest attempt (needs `actions: read`). */
+  runJobs?(runId: string): Promise<RestResult<Array<{ name: string; status: string }>>>;
 }
 
 interface ApiCache {
@@ -242,6 +244,17 @@ export function createCacheRest(options: CacheRestOptions): CacheRest {
       if (r.ok) return { ok: true, value: 'deleted' };
       return r.kind === 'not-found' ? { ok: true, value: 'gone' } : r;
     },
+
+    runJobs: (runId) =>
+      attempt(async () => {
+        const jobs: Array<{ name: string; status: string }> = [];
+        for (let page = 1; page <= 10; page++) {
+          const { data } = await octokit.rest.actions.listJobsForWorkflowRun({ owner, repo, run_id: Number(runId), filter: 'latest', per_page: PER_PAGE, page });
+          for (const job of data.jobs) jobs.push({ name: job.name, status: job.status });
+          if (data.jobs.length < PER_PAGE) break;
+        }
+        return jobs;
+      }),
 
     openPullRequests: () =>
       attempt(async () => {

@@ -8,7 +8,7 @@ import type { Auto, Mode } from '../inputs/inputs.js';
 import type { Decision } from '../plan/plan.js';
 import { TARGET_RATIO, formatSize, modeForBudget, type LegIdentity, nearBudget, percent, resolveBudget, usageBar, type Budget } from './budget.js';
 import { runDeletes, type DeleteLimits, type Timer } from './deletes.js';
-import { scopeFootprints, type ScopeFootprint } from './estimate.js';
+import { concurrentLegsOf, scopeFootprints, type ScopeFootprint } from './estimate.js';
 import { readLiveIndexes, type IndexReader } from './indexes.js';
 import { planPrune, type Deletion, type PrunePlan } from './prune.js';
 import { describeDeletions, planLines } from './report.js';
@@ -53,6 +53,8 @@ export interface BudgetReading {
   footprints?: ScopeFootprint[];
   /** The listing read for the estimate, for a prune right after (PruneOptions.listing). */
   listing?: Listing;
+  /** Sibling legs of this job running in this run, from the run's jobs; undefined when not known. */
+  concurrentLegs?: number;
 }
 
 /** Before the build: the budget (`cache-budget`, else the storage limit, else 10 GB) and current usage. */
@@ -62,6 +64,8 @@ export async function readBudget(opts: {
   reader?: IndexReader;
   /** Refs the runtime token can read, its own (writable) ref first. */
   readableRefs?: readonly string[];
+  /** GITHUB_RUN_ID and GITHUB_JOB of a matrix leg: its run's jobs tell how many sibling legs run with it. */
+  run?: { id: string; job: string };
   now?: () => number;
   cacheBudget: Auto<number>;
   targetRatio?: number;
@@ -108,6 +112,12 @@ export async function readBudget(opts: {
       if (listedBytes > bytes) [bytes, count] = [listedBytes, read.entries.length];
     } else log.info(`The cache could not be listed (${listed.message}); this export's size is not estimated`);
   }
+  let concurrentLegs: number | undefined;
+  if (footprints && opts.run?.id && opts.rest.runJobs) {
+    const jobs = await opts.rest.runJobs(opts.run.id);
+    if (jobs.ok) concurrentLegs = concurrentLegsOf(jobs.value, opts.run.job);
+    else log.info(`The run's jobs could not be listed (${jobs.message}); sibling legs are known from their caches only`);
+  }
   const near = nearBudget(bytes, budget.bytes);
   const aboveTarget = bytes > (opts.targetRatio ?? TARGET_RATIO) * budget.bytes;
   const bar = usageBar(bytes, budget.bytes);
@@ -117,12 +127,12 @@ export async function readBudget(opts: {
     reason: `${count} entries in the repository's GitHub cache${near ? ', near the budget' : ''} (${listing ? 'listed now' : 'GitHub refreshes this figure about every 5 minutes'})`
   });
   log.info(`Cache usage: ${bar}`);
-  return { budget, usageBytes: bytes, usageCount: count, near, aboveTarget, bar, decisions, warnings, ...(footprints ? { footprints } : {}), ...(listing ? { listing } : {}) };
+  return { budget, usageBytes: bytes, usageCount: count, near, aboveTarget, bar, decisions, warnings, ...(footprints ? { footprints } : {}), ...(listing ? { listing } : {}), ...(concurrentLegs !== undefined ? { concurrentLegs } : {}) };
 }
 
 /** `cache-mode: auto` after the budget is read (see modeForBudget). */
 export function modeAfterBudget(requested: Auto<Mode>, decided: Mode, reading: BudgetReading, leg?: LegIdentity): { mode: Mode; decision?: Decision } {
-  return modeForBudget(requested, decided, { usageBytes: reading.usageBytes, budgetBytes: reading.budget.bytes, footprints: reading.footprints }, leg);
+  return modeForBudget(requested, decided, { usageBytes: reading.usageBytes, budgetBytes: reading.budget.bytes, footprints: reading.footprints, concurrentLegs: reading.concurrentLegs }, leg);
 }
 
 /** `cache-prune`: auto prunes after a successful gha export (and always for `command: prune`). */

@@ -52,14 +52,20 @@ export async function readBudgetFor(inputs: Inputs, rt: Runtime): Promise<Budget
   // indexes on readable refs. The listing is reused by a prune before the build.
   const estimate = rest && inputs.command === 'build' && inputs.cache === 'gha' && inputs.cacheWrite !== false;
   const reader = estimate ? await readerFor(rt) : undefined;
-  state.reading = await readBudget({ rest, reader, readableRefs: reader ? readableRefs(rt) : undefined, cacheBudget: inputs.cacheBudget, log: core });
+  const leg = !inputs.cacheScope && inputs.matrix && rt.runId ? { id: rt.runId, job: rt.job } : undefined;
+  state.reading = await readBudget({ rest, reader, readableRefs: reader ? readableRefs(rt) : undefined, run: leg, cacheBudget: inputs.cacheBudget, log: core });
   state.warned = state.reading.missingGrant !== undefined;
   return state;
 }
 
 export function budgetFacts(state: BudgetState): ModeFacts | undefined {
   const r = state.reading;
-  return r && { usageBytes: r.usageBytes, budgetBytes: r.budget.bytes, ...(r.footprints ? { footprints: r.footprints } : {}) };
+  return r && {
+    usageBytes: r.usageBytes,
+    budgetBytes: r.budget.bytes,
+    ...(r.footprints ? { footprints: r.footprints } : {}),
+    ...(r.concurrentLegs !== undefined ? { concurrentLegs: r.concurrentLegs } : {})
+  };
 }
 
 /** The leg plan this build's mode came from (same facts, same scope), if the estimate was made. */

@@ -18,6 +18,8 @@ interface Parsed {
 
 /** Classifies a path below the REST prefix (e.g. `/repos/o/r/actions/caches`). */
 export function parseRestPath(method: string, path: string): Parsed {
+  const jobs = /^\/repos\/([^/]+)\/([^/]+)\/actions\/runs\/(\d+)(?:\/attempts\/\d+)?\/jobs\/?$/.exec(path);
+  if (jobs) return { route: method === 'GET' ? 'rest.run-jobs' : 'rest.unknown', owner: jobs[1], repo: jobs[2], id: jobs[3] };
   const pulls = /^\/repos\/([^/]+)\/([^/]+)\/pulls\/?$/.exec(path);
   if (pulls) return { route: method === 'GET' ? 'rest.pulls' : 'rest.unknown', owner: pulls[1], repo: pulls[2] };
   const m = /^\/repos\/([^/]+)\/([^/]+)\/actions\/(caches|caches\/([^/]+)|cache\/(usage|storage-limit|retention-limit))\/?$/.exec(path);
@@ -91,6 +93,8 @@ function dispatch(ctx: ServiceContext, req: RequestInfo, parsed: Parsed): Reply 
       return deleteById(ctx, parsed.id ?? '');
     case 'rest.pulls':
       return pulls(ctx, req);
+    case 'rest.run-jobs':
+      return runJobs(ctx, req, parsed.id ?? '');
     default:
       return restError(404, 'Not Found');
   }
@@ -138,6 +142,17 @@ function pulls(ctx: ServiceContext, req: RequestInfo): Reply {
   const page = Math.max(1, Number.parseInt(q.get('page') ?? '1', 10) || 1);
   const open = state === 'open' || state === 'all' ? [...ctx.settings.openPullRequests].sort((a, b) => b - a) : [];
   return json(200, open.slice((page - 1) * perPage, page * perPage).map(number => ({ number, state: 'open' })));
+}
+
+/** `GET …/actions/runs/{run_id}/jobs`: `{total_count, jobs: [{id, run_id, name, status}]}`, paged; unknown run: 404. */
+function runJobs(ctx: ServiceContext, req: RequestInfo, runId: string): Reply {
+  const jobs = ctx.settings.runJobs.get(runId);
+  if (!jobs) return restError(404, 'Not Found');
+  const q = req.url.searchParams;
+  const perPage = Math.min(100, Math.max(1, Number.parseInt(q.get('per_page') ?? '30', 10) || 30));
+  const page = Math.max(1, Number.parseInt(q.get('page') ?? '1', 10) || 1);
+  const items = jobs.map((j, i) => ({ id: i + 1, run_id: Number(runId), name: j.name, status: j.status }));
+  return json(200, { total_count: items.length, jobs: items.slice((page - 1) * perPage, page * perPage) });
 }
 
 function usage(ctx: ServiceContext): Reply {
