@@ -127,6 +127,7 @@ const perJob = results.get('per-job')!;
 const dflt = results.get('default')!;
 checks.push(
   ['month: action hit ratio beats both', ratio(action) > ratio(perJob) && ratio(action) > ratio(dflt)],
+  ['month: action peak ≤ budget at the hourly eviction checks', action.peakBytes <= BUDGET],
   ['month: action peak ≤ budget at every moment', action.maxInstantBytes <= BUDGET],
   ['month: action blob-not-found = 0', action.blobNotFound === 0],
   ['planning ≤ 2 s', sc.planMs <= 2000],
