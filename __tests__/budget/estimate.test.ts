@@ -204,3 +204,10 @@ describe('concurrentLegsOf: sibling legs of this job in this run (GITHUB_RUN_ID)
     expect(concurrentLegsOf(jobs.map(([name, status]) => ({ name, status })), 'build')).toBe(legs);
   });
 });
+
+test('a scope or ref read from the cache is echoed on one line, its control characters visible', () => {
+  const hostile = `build-x\u001b[31m::warning::pwned-deadbeef`;
+  const { self } = legEstimates([fp(hostile, { ref: 'refs/heads/a\u0007b', own: false })], LEG.b, 'build-');
+  expect(self?.basis).toContain('\\u001b[31m::warning::pwned');
+  expect(self?.basis).not.toMatch(/[\u0000-\u001f]/);
+});

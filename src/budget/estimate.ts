@@ -18,6 +18,7 @@
  *   export was `min` adds, going `max`, intermediate layers as large as its siblings' (else its own chain's).
  */
 import type { Mode } from '../inputs/inputs.js';
+import { echo } from '../report/text.js';
 import { formatSize, percent } from './budget.js';
 import { blobDigest, parseIndexKey } from './keys.js';
 import { classifyIndexes, type CacheEntry } from './prune.js';
@@ -135,19 +136,19 @@ export function legEstimates(
     // Only the scope's own ref tells how much its exports change; another ref's index (main's, read by a pull
     // request) says nothing of what this ref will write: its first export is assumed as large as that index.
     if (!f.own)
-      return { scope: f.scope, ...whole(f), basis: `first export on this ref, assumed as large as ${f.ref}'s (${formatSize(f.fullBytes)})` };
+      return { scope: f.scope, ...whole(f), basis: `first export on this ref, assumed as large as ${echo(f.ref)}'s (${formatSize(f.fullBytes)})` };
     const max = f.max ? f.addedBytes : f.addedFinalBytes + (intermediate || f.finalBytes);
-    return { scope: f.scope, min: f.addedFinalBytes, max, basis: `its last export added ${formatSize(f.max ? f.addedBytes : f.addedFinalBytes)} (${f.max ? 'max' : 'min'}, ${f.ref})` };
+    return { scope: f.scope, min: f.addedFinalBytes, max, basis: `its last export added ${formatSize(f.max ? f.addedBytes : f.addedFinalBytes)} (${f.max ? 'max' : 'min'}, ${echo(f.ref)})` };
   };
   const out: { self?: LegEstimate; siblings: LegEstimate[]; unknown: LegEstimate[] } = { siblings: siblings.map(estimate), unknown: [] };
   const largest = family.length ? family.reduce((a, b) => (b.fullBytes > a.fullBytes ? b : a)) : undefined;
   if (own) out.self = estimate(own);
-  else if (largest) out.self = { scope: self, ...whole(largest), basis: `first export, assumed as large as ${largest.scope}'s (${formatSize(largest.fullBytes)})` };
+  else if (largest) out.self = { scope: self, ...whole(largest), basis: `first export, assumed as large as ${echo(largest.scope)}'s (${formatSize(largest.fullBytes)})` };
   const missing = Math.max(0, (concurrentLegs ?? 0) - siblings.length);
   if (largest && missing > 0) {
     const size = whole(largest);
     for (let i = 0; i < missing; i++)
-      out.unknown.push({ scope: `(first export ${i + 1})`, min: size.max, max: size.max, basis: `a leg without a previous export, assumed max as large as ${largest.scope}'s` });
+      out.unknown.push({ scope: `(first export ${i + 1})`, min: size.max, max: size.max, basis: `a leg without a previous export, assumed max as large as ${echo(largest.scope)}'s` });
   }
   return out;
 }

@@ -6,6 +6,7 @@
  */
 import type { Auto, Mode } from '../inputs/inputs.js';
 import type { Decision } from '../plan/plan.js';
+import { echo } from '../report/text.js';
 import { TARGET_RATIO, formatSize, modeForBudget, type LegIdentity, nearBudget, percent, resolveBudget, usageBar, type Budget } from './budget.js';
 import { runDeletes, type DeleteLimits, type Timer } from './deletes.js';
 import { concurrentLegsOf, scopeFootprints, type ScopeFootprint } from './estimate.js';
@@ -264,8 +265,8 @@ export async function prune(opts: PruneOptions): Promise<PruneOutcome> {
     entries = read.entries;
     liveIndexes = read.liveIndexes;
     if (read.vanished.length) log.info(`${read.vanished.length} index entr${read.vanished.length === 1 ? 'y' : 'ies'} vanished between the listing and the read`);
-    for (const f of read.failed) log.info(`Index ${f.entry.key} on ${f.entry.ref} could not be read: ${f.message}`);
-    for (const u of read.unrecognized) log.info(`Index ${u.key} has an unexpected shape; every digest in it is kept`);
+    for (const f of read.failed) log.info(`Index ${echo(f.entry.key)} on ${echo(f.entry.ref)} could not be read: ${echo(f.message)}`);
+    for (const u of read.unrecognized) log.info(`Index ${echo(u.key)} has an unexpected shape; every digest in it is kept`);
   }
 
   const plan = planPrune({
@@ -289,7 +290,7 @@ export async function prune(opts: PruneOptions): Promise<PruneOutcome> {
     plan.deletions.slice(0, max),
     async (d) => {
       const r = await opts.rest.deleteById(d.id);
-      if (r.ok) log.debug?.(`deleted ${d.key} on ${d.ref} (${d.reason}, ${formatSize(d.bytes)})`);
+      if (r.ok) log.debug?.(`deleted ${echo(d.key)} on ${echo(d.ref)} (${d.reason}, ${formatSize(d.bytes)})`);
       return r;
     },
     opts.deleteLimits,
