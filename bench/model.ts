@@ -1,51 +1,57 @@
 /**
  * BuildKit's gha cache client, modelled on the emulator's own store (the same code that serves the HTTP
- * emulator: immutability, per-ref lookup with exact/prefix/newest matching and last-access updates, hourly
- * LRU eviction over the budget, 7-day expiry). One month of CI is replayed in-process against it, for three
- * strategies. The action's strategy calls the same pure core as the action (planPrune, indexesToRead,
- * parseIndexJson, budget); only the HTTP transport is left out here (bench/scale.ts covers it).
+ * emulator: immutability, per-ref lookup with exact/prefix/newest matching and last-access updates, LRU
+ * eviction over the budget either right after each write or hourly, 7-day expiry). CI is replayed in-process
+ * against it for four strategies. The action's strategies call the same pure core as the action
+ * (modeForBudget and the estimate, planPrune, indexesToRead, parseIndexJson); only the HTTP transport is left
+ * out here (bench/scale.ts covers it). `action-before` is the action before issue 15 (bench/legacy-prune.ts).
+ *
+ * Concurrency: the legs of one run read the cache at the same moment (the same usage, the same listing), then
+ * build, then export one after another, then each prunes.
  */
 import { Clock } from '../__tests__/support/emulator/clock.js';
 import { CacheStore, type Entry } from '../__tests__/support/emulator/store.js';
 import { zeroCounters, type Counters } from '../__tests__/support/emulator/types.js';
-import { HIGH_WATER, TARGET_RATIO, nearBudget } from '../src/budget/budget.js';
+import type { EvictionMode } from '../__tests__/support/emulator/types.js';
+import { HIGH_WATER, TARGET_RATIO, legPlanFor, modeForBudget, nearBudget, type ModeFacts } from '../src/budget/budget.js';
+import { exportFits, scopeFootprints, type LegPlan } from '../src/budget/estimate.js';
 import { BUILDKIT_CACHE_VERSION as V, blobKey, indexKey, parseIndexJson, parseIndexKey, sha256Digest } from '../src/budget/keys.js';
 import { indexesToRead, planPrune, type CacheEntry } from '../src/budget/prune.js';
-import { DAY, HOUR, MAIN, MATRIX, MINUTE, STEPS, prRef, prng, type CiEvent, type Workload } from './workload.js';
+import { autoScope } from '../src/plan/scope.js';
+import { planPrune as legacyPlanPrune } from './legacy-prune.js';
+import { DAY, HOUR, MAIN, MINUTE, STEPS, branchRef, prRef, prng, type CiEvent, type Workload } from './workload.js';
 
-export type StrategyName = 'action' | 'per-job' | 'default';
+export type StrategyName = 'default' | 'per-job' | 'action-before' | 'action';
 
 export interface Strategy {
   name: StrategyName;
   label: string;
   scope(matrix: string): string;
-  mode(onDefaultPush: boolean, nearBudget: boolean): 'min' | 'max';
   prune: boolean;
 }
 
+/** The action's auto scope for a leg of job `build` in workflow `ci` (src/plan/scope.ts). */
+const actionScope = (m: string) => autoScope({ workflow: 'ci', job: 'build', matrix: JSON.stringify({ python: m }), path: '.', from: 'build.envd:build' });
+
 export const STRATEGIES: readonly Strategy[] = [
+  { name: 'default', label: "BuildKit's defaults: scope=buildkit, mode=min, no pruning", scope: () => 'buildkit', prune: false },
+  { name: 'per-job', label: 'per-job scopes, mode=max, no pruning (the docs)', scope: (m) => `ci-build-${m}`, prune: false },
   {
-    name: 'default',
-    label: "BuildKit's defaults: scope=buildkit, mode=min, no pruning",
-    scope: () => 'buildkit',
-    mode: () => 'min',
-    prune: false
-  },
-  {
-    name: 'per-job',
-    label: 'per-job scopes, mode=max, no pruning (the docs)',
-    scope: (m) => `ci-build-${m}`,
-    mode: () => 'max',
-    prune: false
+    name: 'action-before',
+    label: 'the action before issue 15: auto mode by usage ≥ 80%, prune to 70% (idle refs by idle × bytes), deletes 1 s apart',
+    scope: actionScope,
+    prune: true
   },
   {
     name: 'action',
-    label: 'this action: per-job scopes, mode auto, budget + pruning',
-    scope: (m) => `ci-build-${m}`,
-    mode: (onDefaultPush, near) => (onDefaultPush && !near ? 'max' : 'min'),
+    label: 'the action: auto mode by the export estimate of every leg, prune by value, deletes 4 at a time for ≤ 2 s',
+    scope: actionScope,
     prune: true
   }
 ];
+
+/** A DELETE's round trip in the model (what one costs a build step). */
+export const DELETE_LATENCY_MS = 150;
 
 export interface Metrics {
   strategy: StrategyName;
@@ -57,8 +63,17 @@ export interface Metrics {
   expired: number;
   /** Highest usage GitHub's hourly eviction check saw (what makes it evict). */
   peakBytes: number;
-  /** Highest usage at any moment, between an export and the prune that follows it too. */
+  /** Highest usage at any moment: right after each write, before any eviction, and between export and prune. */
   maxInstantBytes: number;
+  /** Writes that took usage over the budget (each one an eviction with immediate eviction). */
+  overBudgetWrites: number;
+  modes: { min: number; max: number };
+  /** Legs that did not export: no room even after pruning. */
+  skippedExports: number;
+  /** Longest time one build step spent deleting. */
+  maxDeleteMs: number;
+  /** Deletions left for a later run (time budget). */
+  deferredDeletes: number;
   blobNotFound: number;
   pruned: number;
   prunedBytes: number;
@@ -79,13 +94,18 @@ export function contentTimeline(w: Workload, seed = 7): Map<CiEvent, Versions> {
   const patches = new Map<number, Map<number, number>>();
   const out = new Map<CiEvent, Versions>();
   const prs = new Map(w.prs.map((p) => [p.number, p]));
+  const patchedAt = new Map<number, number>();
   for (const ev of w.events) {
-    if (ev.kind === 'pr-run') {
+    if (ev.kind === 'pr-run' || ev.kind === 'branch-push') {
       const pr = prs.get(ev.pr)!;
       const patch = patches.get(pr.number) ?? new Map<number, number>();
       // The opening push carries the PR's change; later pushes mostly touch code, sometimes the change again.
-      if (ev.update === 0 || rnd() < 0.3) for (const s of pr.steps) patch.set(s, next++);
-      if (ev.update > 0 && rnd() < 0.7) patch.set(5, next++);
+      // A branch push and its pull request's run of the same update build the same content.
+      if (patchedAt.get(pr.number) !== ev.update) {
+        if (ev.update === 0 || rnd() < 0.3) for (const s of pr.steps) patch.set(s, next++);
+        if (ev.update > 0 && rnd() < 0.7) patch.set(5, next++);
+        patchedAt.set(pr.number, ev.update);
+      }
       patches.set(pr.number, patch);
       out.set(ev, main.map((v, i) => patch.get(i) ?? v));
     } else if (ev.kind === 'main-push') {
@@ -124,7 +144,13 @@ interface Token {
 
 const readOrder = (t: Token) => [t.write, ...t.read.filter((r) => r !== t.write)];
 
-export function simulate(w: Workload, content: Map<CiEvent, Versions>, strategy: Strategy, budgetBytes: number): Metrics {
+export interface SimOptions {
+  eviction: EvictionMode;
+  /** One line per run (time, ref, modes, usage at its peak): what `peak at every moment` looks like. */
+  trace?: string[];
+}
+
+export function simulate(w: Workload, content: Map<CiEvent, Versions>, strategy: Strategy, budgetBytes: number, sim: SimOptions = { eviction: 'hourly' }): Metrics {
   const clock = new Clock(w.start);
   const counters: Counters = zeroCounters();
   // Registered before the store's own listener: sees usage at each hourly eviction check, before it evicts.
@@ -132,9 +158,10 @@ export function simulate(w: Workload, content: Map<CiEvent, Versions>, strategy:
   clock.onChange((now, previous) => {
     if (Math.floor(now / HOUR) > Math.floor(previous / HOUR)) peakAtChecks = Math.max(peakAtChecks, store.totalBytes());
   });
-  const store = new CacheStore(clock, { budgetBytes, retentionMs: 7 * DAY, eviction: 'hourly' }, counters);
+  const store = new CacheStore(clock, { budgetBytes, retentionMs: 7 * DAY, eviction: sim.eviction }, counters);
   const m: Metrics = {
-    strategy: strategy.name, jobs: 0, hits: 0, misses: 0, entriesWritten: 0, evicted: 0, expired: 0, peakBytes: 0, maxInstantBytes: 0, blobNotFound: 0,
+    strategy: strategy.name, jobs: 0, hits: 0, misses: 0, entriesWritten: 0, evicted: 0, expired: 0, peakBytes: 0, maxInstantBytes: 0,
+    overBudgetWrites: 0, modes: { min: 0, max: 0 }, skippedExports: 0, maxDeleteMs: 0, deferredDeletes: 0, blobNotFound: 0,
     pruned: 0, prunedBytes: 0, maxPrunedPerJob: 0, restCalls: 0, busiestHourRest: 0, finalBytes: 0
   };
   const restByHour = new Map<number, number>();
@@ -147,33 +174,63 @@ export function simulate(w: Workload, content: Map<CiEvent, Versions>, strategy:
   const at = (t: number) => {
     if (t > clock.now()) clock.set(t);
   };
+  const openPrRefs = () => w.prs.filter((p) => p.opened <= clock.now() && clock.now() < p.closed).map((p) => prRef(p.number));
+  const after = strategy.name === 'action';
 
   const lookup = (refs: string[], key: string): Entry | undefined => store.lookup(refs, [key], V)?.entry;
+  let runPeak = 0;
   const upload = (ref: string, key: string, size: number, data: Buffer): void => {
     const r = store.reserve(ref, key, V);
     if (!r.ok) return;
     store.putBlob(r.entry, data);
+    // Usage the moment this write lands, before GitHub's eviction can act on it.
+    const landing = store.totalBytes() + size;
+    m.maxInstantBytes = Math.max(m.maxInstantBytes, landing);
+    runPeak = Math.max(runPeak, landing);
+    if (landing > budgetBytes) m.overBudgetWrites++;
     if (store.finalize(ref, key, V, size).ok) m.entriesWritten++;
   };
 
-  /** The action's prune, through the same pure planner the action runs (index reads bump access, as twirp does). */
-  const pruneJob = (token: Token, jobStart: number, closed: string[]) => {
-    const entries: CacheEntry[] = store.committed().map((e) => ({ id: e.id, key: e.key, ref: e.ref, size: e.size, createdAt: e.createdAt, lastAccessedAt: e.lastAccessedAt, version: e.version }));
-    const readable = readOrder(token);
-    const liveIndexes = new Map<number, Set<string>>();
+  const listing = (): CacheEntry[] =>
+    store.committed().map((e) => ({ id: e.id, key: e.key, ref: e.ref, size: e.size, createdAt: e.createdAt, lastAccessedAt: e.lastAccessedAt, version: e.version }));
+
+  /** Reads the live (and pinned) indexes on readable refs, as the action's twirp reader does (a read bumps access). */
+  const readIndexes = (entries: CacheEntry[], readable: string[], closed: string[]) => {
+    const contents = new Map<number, { digests: Set<string>; final: Set<string> }>();
     for (const e of indexesToRead(entries, readable, closed, clock.now())) {
       const hit = store.lookup([e.ref], [e.key], V);
       if (!hit || hit.matchedKey !== e.key || !hit.entry.data) continue;
-      const digests = parseIndexJson(hit.entry.data).digests;
+      const parsed = parseIndexJson(hit.entry.data);
+      const digests = new Set(parsed.digests);
       digests.add(sha256Digest(hit.entry.data));
-      liveIndexes.set(e.id, digests);
+      contents.set(e.id, { digests, final: parsed.final });
     }
-    const plan = planPrune({ entries, liveIndexes, readableRefs: readable, closedPrRefs: closed, budgetBytes, now: clock.now(), jobStart });
-    for (const d of plan.deletions) store.remove(d.id);
-    m.pruned += plan.deletions.length;
-    m.prunedBytes += plan.deleteBytes;
-    m.maxPrunedPerJob = Math.max(m.maxPrunedPerJob, plan.deletions.length);
-    rest(Math.max(1, Math.ceil(entries.length / 100)) + plan.deletions.length);
+    return contents;
+  };
+
+  /** The action's prune, through the same pure planner the action runs; deletes paced as the action paces them. */
+  const pruneJob = (token: Token, jobStart: number, closed: string[], opts: { targetRatio?: number; command?: boolean; entries?: CacheEntry[] } = {}) => {
+    const entries = opts.entries ?? listing();
+    const readable = readOrder(token);
+    const contents = readIndexes(entries, readable, closed);
+    const liveIndexes = new Map([...contents].map(([id, c]) => [id, c.digests]));
+    const input = { entries, liveIndexes, readableRefs: readable, closedPrRefs: closed, budgetBytes, now: clock.now(), jobStart, targetRatio: opts.targetRatio };
+    const plan = after ? planPrune({ ...input, openPrRefs: openPrRefs() }) : legacyPlanPrune(input);
+    // Before: up to 100 deletes a second apart. After: 4 at a time within GitHub's limits, ~2 s in a build step.
+    let deletions = plan.deletions;
+    let ms = deletions.length * 1000;
+    if (after) {
+      const fit = opts.command ? deletions.length : deletesWithin(2_000);
+      m.deferredDeletes += Math.max(0, deletions.length - fit);
+      deletions = deletions.slice(0, fit);
+      ms = deleteMs(deletions.length);
+    } else deletions = deletions.slice(0, opts.command ? undefined : 100);
+    for (const d of deletions) store.remove(d.id);
+    if (!opts.command) m.maxDeleteMs = Math.max(m.maxDeleteMs, ms);
+    m.pruned += deletions.length;
+    m.prunedBytes += deletions.reduce((s, d) => s + d.bytes, 0);
+    m.maxPrunedPerJob = Math.max(m.maxPrunedPerJob, deletions.length);
+    rest(Math.max(1, Math.ceil(entries.length / 100)) + (after ? 1 : 0) + deletions.length);
   };
 
   interface Job {
@@ -185,20 +242,52 @@ export function simulate(w: Workload, content: Map<CiEvent, Versions>, strategy:
     mode: 'min' | 'max';
   }
 
-  const buildRun = (token: Token, versions: Versions, onDefaultPush: boolean) => {
+  const buildRun = (token: Token, versions: Versions, onDefaultPush: boolean, label: string) => {
     const runStart = clock.now();
+    runPeak = store.totalBytes();
     const refs = readOrder(token);
     const jobs: Job[] = [];
-    // Phase 1: every matrix job reads the budget, imports and builds.
-    for (const matrix of MATRIX) {
-      m.jobs++;
-      let near = false;
-      if (strategy.prune) {
-        // readBudget: usage before the build; above target, prune first to make room for this run's exports.
-        rest(2);
-        if (store.totalBytes() > TARGET_RATIO * budgetBytes) pruneJob(token, clock.now(), []);
-        near = nearBudget(store.totalBytes(), budgetBytes, HIGH_WATER);
+    const decided = strategy.name === 'default' ? 'min' : strategy.name === 'per-job' ? 'max' : onDefaultPush ? 'max' : 'min';
+    // Phase 1: every leg reads the cache at the same moment: the same usage, the same listing.
+    const modes = new Map<string, 'min' | 'max'>(w.matrix.map((mx) => [mx, decided]));
+    const legPlans = new Map<string, LegPlan>();
+    const skipped = new Set<string>();
+    if (strategy.prune) {
+      const entries = listing();
+      const usage = entries.reduce((sum, e) => sum + e.size, 0);
+      rest(w.matrix.length * (2 + (after ? Math.max(1, Math.ceil(entries.length / 100)) : 0)));
+      let target: number | undefined;
+      if (after) {
+        const contents = readIndexes(entries, refs, []);
+        const facts: ModeFacts = { usageBytes: usage, budgetBytes, footprints: scopeFootprints(entries, contents, refs, clock.now()), concurrentLegs: w.matrix.length - 1 };
+        for (const mx of w.matrix) {
+          const leg = { scope: strategy.scope(mx), job: 'build' };
+          const mode = modeForBudget('auto', decided, facts, leg).mode;
+          modes.set(mx, mode);
+          // The prune before the build leaves room for what the legs add (src/build/budget.ts pruneBeforeTarget).
+          const legs = legPlanFor(facts, leg);
+          if (legs) legPlans.set(mx, legs);
+          const adds = legs && (mode === 'max' ? legs.addBytes : legs.minAddBytes);
+          const room = legs && adds !== undefined ? Math.max(0, (legs.ceilingBytes - adds) / budgetBytes) : TARGET_RATIO;
+          const t = Math.min(TARGET_RATIO, room);
+          if (usage > t * budgetBytes) target = Math.min(target ?? 1, t);
+        }
+      } else {
+        const near = nearBudget(usage, budgetBytes, HIGH_WATER);
+        for (const mx of w.matrix) modes.set(mx, onDefaultPush && !near ? 'max' : 'min');
+        if (usage > TARGET_RATIO * budgetBytes) target = TARGET_RATIO;
       }
+      // Concurrent legs plan the same deletions from the same listing: carried out once.
+      if (target !== undefined) pruneJob(token, clock.now(), [], { targetRatio: target, entries });
+      // What still does not fit after that prune is not exported (src/build/budget.ts exportRoom).
+      if (after)
+        for (const mx of w.matrix) {
+          const legs = legPlans.get(mx);
+          if (legs && !exportFits(legs, strategy.scope(mx), store.totalBytes(), token.write === MAIN).fits) skipped.add(mx);
+        }
+    }
+    for (const matrix of w.matrix) {
+      m.jobs++;
       const scope = strategy.scope(matrix);
       const records = new Map<string, string>();
       for (const ref of refs) {
@@ -230,15 +319,21 @@ export function simulate(w: Workload, content: Map<CiEvent, Versions>, strategy:
         loaded.fill(false);
       }
       const cached = executed.filter((e) => !e).length;
+      if (skipped.has(matrix)) m.skippedExports++;
       m.hits += cached;
       m.misses += STEPS.length - cached;
-      jobs.push({ matrix, keys, executed, loaded, failed, mode: strategy.mode(onDefaultPush, near) });
+      const mode = modes.get(matrix)!;
+      m.modes[mode]++;
+      jobs.push({ matrix, keys, executed, loaded, failed, mode });
     }
-    // Phase 2: every job exports (layers first, then a new index #n+1 on its own ref).
+    // Phase 2: every leg exports (layers first, then a new index #n+1 on its own ref).
     at(runStart + 15 * MINUTE);
     for (const job of jobs) {
+      if (skipped.has(job.matrix)) continue;
       const layers: Array<{ blob: string; parent: number }> = [];
-      const recs: Array<{ digest: string; results: Array<{ layer: number }> }> = [];
+      const recs: Array<{ digest: string; results: Array<{ layer: number }>; inputs: Array<Array<{ selector: string; link: number }>> }> = [];
+      const layerOf = new Map<number, number>();
+      const recordOf = new Map<number, number>();
       STEPS.forEach((step, i) => {
         if (job.mode === 'min' && !step.final) return;
         const digest = layerDigest(job.keys[i]);
@@ -248,33 +343,47 @@ export function simulate(w: Workload, content: Map<CiEvent, Versions>, strategy:
           if (!have) return; // a lazy layer that is gone: skipped (BuildKit ≥ 0.26)
           upload(token.write, blobKey(digest), layerSize(i, job.keys[i]), Buffer.alloc(0));
         }
-        layers.push({ blob: digest, parent: layers.length - 1 });
-        recs.push({ digest: job.keys[i], results: [{ layer: layers.length - 1 }] });
+        // BuildKit's cache config (cache/remotecache/v1/types/spec.go): a layer's parent, a record's inputs.
+        layers.push({ blob: digest, parent: step.parents.length ? (layerOf.get(step.parents[0]) ?? -1) : -1 });
+        layerOf.set(i, layers.length - 1);
+        recs.push({
+          digest: job.keys[i],
+          results: [{ layer: layers.length - 1 }],
+          inputs: step.parents.filter((p) => recordOf.has(p)).map((p) => [{ selector: '', link: recordOf.get(p)! }])
+        });
+        recordOf.set(i, recs.length - 1);
       });
       const scope = strategy.scope(job.matrix);
       const prev = store.lookup([token.write], [`${indexKey(scope, token.write)}#`], V);
       const n = (prev ? (parseIndexKey(prev.matchedKey)?.n ?? 0) : 0) + 1;
       const json = Buffer.from(JSON.stringify({ layers, records: recs }));
       upload(token.write, indexKey(scope, token.write, n), json.length, json);
-      m.maxInstantBytes = Math.max(m.maxInstantBytes, store.totalBytes());
     }
     // Phase 3: the action prunes after each successful export.
     if (strategy.prune) {
       at(runStart + 17 * MINUTE);
-      for (let i = 0; i < jobs.length; i++) pruneJob(token, runStart, []);
+      for (const job of jobs) if (!skipped.has(job.matrix)) pruneJob(token, runStart, []);
     }
+    sim.trace?.push(
+      `${new Date(runStart).toISOString().slice(11, 16)} ${label.padEnd(34)} ${jobs.map((j) => (skipped.has(j.matrix) ? 'skip' : j.mode)).join(',').padEnd(14)} ` +
+        `peak ${(runPeak / 1e6).toFixed(0).padStart(5)} MB (${Math.round((runPeak / budgetBytes) * 100)}%), after prune ${(store.totalBytes() / 1e6).toFixed(0)} MB`
+    );
   };
 
+  const prOf = new Map(w.prs.map((p) => [p.number, p]));
   for (const ev of w.events) {
     at(ev.t);
-    if (ev.kind === 'main-push') buildRun({ write: MAIN, read: [] }, content.get(ev)!, true);
-    else if (ev.kind === 'pr-run') buildRun({ write: prRef(ev.pr), read: [MAIN] }, content.get(ev)!, false);
-    else if (ev.kind === 'pr-closed') {
+    if (ev.kind === 'main-push') buildRun({ write: MAIN, read: [] }, content.get(ev)!, true, `push ${MAIN}`);
+    else if (ev.kind === 'pr-run') buildRun({ write: prRef(ev.pr), read: [MAIN] }, content.get(ev)!, false, `pull_request ${prRef(ev.pr)}`);
+    else if (ev.kind === 'branch-push') {
+      const ref = branchRef(prOf.get(ev.pr)!.branch);
+      buildRun({ write: ref, read: [MAIN] }, content.get(ev)!, false, `push ${ref}`);
+    } else if (ev.kind === 'pr-closed') {
       closedRefs.push(prRef(ev.pr));
-      if (strategy.prune) pruneJob({ write: prRef(ev.pr), read: [MAIN] }, clock.now(), [prRef(ev.pr)]);
+      if (strategy.prune) pruneJob({ write: prRef(ev.pr), read: [MAIN] }, clock.now(), [prRef(ev.pr)], { command: true });
     } else if (ev.kind === 'sweep' && strategy.prune) {
       rest(1); // open pull requests
-      pruneJob({ write: MAIN, read: [] }, clock.now(), [...closedRefs]);
+      pruneJob({ write: MAIN, read: [] }, clock.now(), [...closedRefs], { command: true });
     }
   }
   at(w.start + w.days * DAY);
@@ -284,4 +393,14 @@ export function simulate(w: Workload, content: Map<CiEvent, Versions>, strategy:
   m.finalBytes = store.totalBytes();
   m.busiestHourRest = Math.max(0, ...restByHour.values());
   return m;
+}
+
+/** How many deletes the action gets through in a build step's time budget (4 at a time, the first alone). */
+export function deletesWithin(budgetMs: number, latencyMs = DELETE_LATENCY_MS, concurrency = 4): number {
+  return budgetMs < latencyMs ? 0 : 1 + concurrency * Math.floor((budgetMs - latencyMs) / latencyMs);
+}
+
+/** How long `n` deletes take the action: the first alone, then 4 at a time. */
+export function deleteMs(n: number, latencyMs = DELETE_LATENCY_MS, concurrency = 4): number {
+  return n === 0 ? 0 : latencyMs * (1 + Math.ceil((n - 1) / concurrency));
 }

@@ -73,6 +73,8 @@ export interface PullRequest {
 export type CiEvent =
   | { t: number; kind: 'main-push'; pr?: number }
   | { t: number; kind: 'pr-run'; pr: number; update: number }
+  /** A push to the pull request's branch (a `push` run on `refs/heads/<branch>`), same content as its PR run. */
+  | { t: number; kind: 'branch-push'; pr: number; update: number }
   | { t: number; kind: 'pr-closed'; pr: number }
   | { t: number; kind: 'sweep' };
 
@@ -81,6 +83,35 @@ export interface Workload {
   days: number;
   prs: PullRequest[];
   events: CiEvent[];
+  /** The build matrix: one leg (and scope) per entry. */
+  matrix: readonly string[];
+}
+
+export const branchRef = (branch: string) => `refs/heads/${branch}`;
+
+/**
+ * The issue's replay: one simulated day, a three-leg matrix, 40 builds: 10 pushes to main, two feature
+ * branches pushed 7 times each and their two pull requests run 8 times each; the first is merged at midday,
+ * the second stays open.
+ */
+export function makeDay(start: number): Workload {
+  const hours = (h: number) => start + h * HOUR;
+  const prs: PullRequest[] = [
+    { number: 1, branch: 'feature-a', opened: hours(0.5), runs: [0.5, 1.5, 3, 4.5, 6, 7.5, 9, 11].map(hours), closed: hours(12), merged: true, steps: [3, 4] },
+    { number: 2, branch: 'feature-b', opened: hours(2), runs: [2, 5, 8, 10, 13, 16, 19, 22].map(hours), closed: hours(48), merged: false, steps: [5] }
+  ];
+  const events: CiEvent[] = [];
+  for (const h of [0, 2.5, 5.5, 8.5, 10.5, 14, 16.5, 18, 20.5, 23]) events.push({ t: hours(h), kind: 'main-push' });
+  events.push({ t: hours(12), kind: 'pr-closed', pr: 1 }, { t: hours(12) + MINUTE, kind: 'main-push', pr: 1 });
+  events.splice(events.findIndex((e) => e.t === hours(14)), 1); // the merge push replaces the 14:00 one
+  for (const pr of prs) {
+    pr.runs.forEach((t, update) => {
+      events.push({ t, kind: 'pr-run', pr: pr.number, update });
+      if (update < 7) events.push({ t: t - 10 * MINUTE, kind: 'branch-push', pr: pr.number, update });
+    });
+  }
+  events.sort((a, b) => a.t - b.t);
+  return { start, days: 1, prs, events, matrix: ['py310', 'py311', 'py312'] };
 }
 
 export function makeWorkload(start: number, seed = 20261001, days = 30, branches = 20): Workload {
@@ -112,5 +143,5 @@ export function makeWorkload(start: number, seed = 20261001, days = 30, branches
   }
   for (let d = 1; d < days; d++) events.push({ t: start + d * DAY + 3 * HOUR, kind: 'sweep' });
   events.sort((a, b) => a.t - b.t);
-  return { start, days, prs, events };
+  return { start, days, prs, events, matrix: MATRIX };
 }

@@ -1,7 +1,7 @@
 /** The main step: read inputs, plan, report; then (outside dry-run) build. Orchestration only. */
 import * as core from '@actions/core';
 import { build, BuildFailure, type BuildReport } from './build/build.js';
-import { budgetFacts, budgetFigures, pruneNow, readBudgetFor } from './build/budget.js';
+import { budgetFacts, budgetFigures, exportRoom, pruneBeforeTarget, pruneNow, readBudgetFor } from './build/budget.js';
 import { resolveImportEntry } from './build/import-entry.js';
 import { decidePrune } from './budget/run.js';
 import { findSecrets, redactKnown } from './cache/redact.js';
@@ -92,8 +92,16 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
     return;
   }
 
-  // Above the prune target, make room first so this run's export does not push the repository over.
-  if (budget.reading?.aboveTarget && inputs.cache === 'gha' && inputs.cachePrune !== false && plan.export) await pruneNow(budget, inputs, rt, plan, 'before');
+  // Make room first when usage is above the prune target or this run's exports would not fit under the budget.
+  const roomTarget = pruneBeforeTarget(budget, inputs, rt, plan);
+  if (roomTarget !== undefined) await pruneNow(budget, inputs, rt, plan, 'before', roomTarget);
+  // Still no room for this leg's export (other than the default branch's): it reads the cache, writes none.
+  const noRoom = exportRoom(budget, inputs, rt, plan);
+  if (noRoom) {
+    plan.export = undefined;
+    plan.decisions.push(noRoom);
+    core.info(`export skipped: ${noRoom.reason}`);
+  }
   let result: BuildReport | undefined;
   try {
     result = await build(plan, inputs, rt, env);

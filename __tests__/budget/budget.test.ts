@@ -29,10 +29,11 @@ describe('high water and mode', () => {
   });
 
   test('cache-mode auto falls to min near the budget; an explicit mode is respected', () => {
-    expect(modeForBudget('auto', 'max', 9 * GB, 10 * GB)).toEqual({ mode: 'min', decision: expect.objectContaining({ topic: 'mode', outcome: 'min' }) });
-    expect(modeForBudget('auto', 'max', 5 * GB, 10 * GB)).toEqual({ mode: 'max' });
-    expect(modeForBudget('auto', 'max', undefined, 10 * GB)).toEqual({ mode: 'max' });
-    expect(modeForBudget('max', 'max', 9.9 * GB, 10 * GB)).toEqual({ mode: 'max' });
+    const facts = (usageBytes: number | undefined) => ({ usageBytes, budgetBytes: 10 * GB });
+    expect(modeForBudget('auto', 'max', facts(9 * GB))).toEqual({ mode: 'min', decision: expect.objectContaining({ topic: 'mode', outcome: 'min' }) });
+    expect(modeForBudget('auto', 'max', facts(5 * GB))).toEqual({ mode: 'max' });
+    expect(modeForBudget('auto', 'max', facts(undefined))).toEqual({ mode: 'max' });
+    expect(modeForBudget('max', 'max', facts(9.9 * GB))).toEqual({ mode: 'max' });
   });
 });
 

@@ -23,7 +23,7 @@ describe('createIndexReader', () => {
     const pr = asEntry(seedIndex(emu, PR12, 'ci', 1, ['a', 'c'], START - HOUR));
     const r = reader();
     const results = await r.read([main, pr]);
-    expect(results.get(main.id)).toEqual({ status: 'read', recognized: true, digests: new Set([digest('a'), digest('b'), sha256Digest(cacheConfig(['a', 'b']))]) });
+    expect(results.get(main.id)).toMatchObject({ status: 'read', recognized: true, digests: new Set([digest('a'), digest('b'), sha256Digest(cacheConfig(['a', 'b']))]) });
     expect(results.get(pr.id)).toMatchObject({ status: 'read', digests: new Set([digest('a'), digest('c'), sha256Digest(cacheConfig(['a', 'c']))]) });
     expect(r.calls).toBe(4);
     // One lookup (exact key, BuildKit's version) and one download per index.

@@ -51,7 +51,24 @@ describe('parseIndexJson', () => {
       records: [{ digest: key, results: [{ layer: 1, createdAt: '2026-10-01T00:00:00Z' }] }]
     };
     const parsed = parseIndexJson(JSON.stringify(config));
-    expect(parsed).toEqual({ digests: new Set([d1, d2]), recognized: true });
+    // No record takes another as input: the records do not tell what min holds, so final is everything.
+    expect(parsed).toEqual({ digests: new Set([d1, d2]), recognized: true, final: new Set([d1, d2]) });
+  });
+
+  test('final: the layer chains of the records nothing links to, as a min export would hold them', () => {
+    // spec.go (cache/remotecache/v1/types, v0.32.2): parent omitted = 0, -1 = none; inputs[][].link = record index.
+    const [base, wheels, pkgs, code] = ['base', 'wheels', 'pkgs', 'code'].map((l) => sha256Digest(l));
+    const config = {
+      layers: [{ blob: base, parent: -1 }, { blob: wheels }, { blob: pkgs }, { blob: code, parent: 2 }],
+      records: [
+        { digest: key, results: [{ layer: 0 }] },
+        { digest: key, results: [{ layer: 1 }], inputs: [[{ selector: '', link: 0 }]] },
+        { digest: key, results: [{ layer: 2 }], inputs: [[{ link: 0 }], [{ link: 1 }]] },
+        { digest: key, results: [{ layer: 3 }], inputs: [[{ link: 2 }]] }
+      ]
+    };
+    // The wheels stage (layer 1) is an input of pkgs but not in the result's chain code → pkgs → base.
+    expect(parseIndexJson(JSON.stringify(config))).toEqual({ digests: new Set([base, wheels, pkgs, code]), recognized: true, final: new Set([code, pkgs, base]) });
   });
 
   test('an unknown shape yields every digest it contains (over-protecting is safe)', () => {
@@ -68,6 +85,6 @@ describe('parseIndexJson', () => {
 
   test('not JSON: scraped; empty: nothing', () => {
     expect(parseIndexJson(Buffer.from(`garbage ${d1} more`)).digests).toEqual(new Set([d1]));
-    expect(parseIndexJson('{"layers":[]}')).toEqual({ digests: new Set(), recognized: true });
+    expect(parseIndexJson('{"layers":[]}')).toEqual({ digests: new Set(), recognized: true, final: new Set() });
   });
 });

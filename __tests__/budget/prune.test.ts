@@ -216,6 +216,60 @@ const CASES: Case[] = [
     why: { 8: 'idle-ref', 9: 'idle-ref' }
   },
   {
+    name: 'value ranking: an open pull request keeps its live index and blobs while an inactive branch goes whole',
+    entries: [
+      ...mainBase(),
+      index(6, PR12, 'ci-build', 2, { created: ago(2 * DAY_MS) }),
+      blob(7, PR12, 'pr12-live', 5 * GB, { created: ago(2 * DAY_MS) }),
+      blob(8, PR12, 'pr12-old', 1 * GB, { created: ago(5 * DAY_MS) }),
+      index(9, FEAT, 'ci-build', 1, { created: ago(5 * DAY_MS), accessed: ago(DAY_MS) }),
+      blob(10, FEAT, 'feat', 1 * GB, { created: ago(5 * DAY_MS), accessed: ago(DAY_MS) })
+    ],
+    input: { contents: { 2: ['a', 'b'] }, openPrRefs: [PR12] },
+    // 8.5 GB, target 7 GB. Idle × bytes alone took 'old', then PR 12 (6 GB × 2 d) whole. By value: feat (not
+    // pushed for 5 days) whole, then PR 12's blob untouched since before its newest export; 'old' (touched since
+    // PR 12's export: it may reference it) is held back; PR 12's live index and blob stay.
+    deleted: [1, 9, 10, 8],
+    why: { 9: 'idle-ref', 10: 'idle-ref', 8: 'unreferenced-blob' },
+    underTarget: true
+  },
+  {
+    name: 'value ranking: a pull request that is not open goes before a recently pushed branch',
+    entries: [
+      ...mainBase(),
+      index(6, PR12, 'ci-build', 1, { created: ago(HOUR_MS) }),
+      blob(7, PR12, 'pr12', 3 * GB, { created: ago(HOUR_MS) }),
+      index(8, FEAT, 'ci-build', 1, { created: ago(DAY_MS) }),
+      blob(9, FEAT, 'feat', 5 * GB, { created: ago(DAY_MS) })
+    ],
+    input: { contents: { 2: ['a', 'b'] }, openPrRefs: [] },
+    deleted: [1, 5, 6, 7],
+    why: { 6: 'idle-ref', 7: 'idle-ref' }
+  },
+  {
+    name: "value ranking: main's unreferenced blobs an open pull request's newest export touched wait until inactive refs are gone",
+    entries: [
+      ...mainBase().map((e) => (e.id === 5 ? { ...e, lastAccessedAt: ago(4 * DAY_MS) } : e)),
+      blob(6, MAIN, 'pr-base', 3 * GB, { created: ago(3 * DAY_MS), accessed: ago(2 * DAY_MS - 5 * MINUTE_MS) }),
+      index(7, PR12, 'ci-build', 1, { created: ago(2 * DAY_MS) }),
+      blob(8, PR12, 'pr12', 600 * MB, { created: ago(2 * DAY_MS) }),
+      index(9, FEAT, 'ci-build', 1, { created: ago(5 * DAY_MS) }),
+      blob(10, FEAT, 'feat', 3 * GB, { created: ago(5 * DAY_MS) })
+    ],
+    input: { contents: { 2: ['a', 'b'] }, openPrRefs: [PR12] },
+    // 8.1 GB: 'old' (0.7 GB) goes; 'pr-base' (touched by PR 12's export) is held back, where LRU alone took it;
+    // feat (inactive) whole is enough.
+    deleted: [1, 5, 9, 10],
+    underTarget: true
+  },
+  {
+    name: 'value ranking: when nothing less valuable is left, an active ref goes too (before GitHub evicts blindly)',
+    entries: [...mainBase(), index(6, PR12, 'ci-build', 1, { created: ago(DAY_MS) }), blob(7, PR12, 'pr12', 9 * GB, { created: ago(DAY_MS) })],
+    input: { contents: { 2: ['a', 'b'] }, openPrRefs: [PR12] },
+    deleted: [1, 5, 6, 7],
+    why: { 6: 'idle-ref', 7: 'idle-ref' }
+  },
+  {
     name: 'an unreadable ref used within the idle window (15 min) is left alone',
     entries: [...mainBase(), index(6, FEAT, 'ci-build', 1, { accessed: ago(10 * MINUTE_MS) }), blob(7, FEAT, 'feat', 9 * GB, { accessed: ago(10 * MINUTE_MS) })],
     input: { contents: { 2: ['a', 'b'] } },

@@ -121,8 +121,20 @@ describe('CacheRest', () => {
     }
   });
 
-  test('open pull requests: not served by the emulator, reported as not-found', async () => {
-    expect(await client('reader').openPullRequests()).toMatchObject({ ok: false, kind: 'not-found' });
+  test('open pull requests: every page of them', async () => {
+    emu.setOpenPullRequests(Array.from({ length: 130 }, (_, i) => i + 1));
+    const r = await client('reader').openPullRequests();
+    expect(r.ok && [...r.value].sort((a, b) => a - b)).toEqual(Array.from({ length: 130 }, (_, i) => i + 1));
+  });
+
+  test('deletes go out at once: a rate-limited delete comes back with its retry-after, not retried or waited on', async () => {
+    seedBlob(emu, MAIN, 'x', 1, START);
+    const id = emu.entries()[0].id;
+    emu.failNext('rest.delete-by-id', 1, { status: 429, retryAfter: 7 });
+    const before = emu.counters.rest;
+    expect(await client('writer').deleteById(id)).toMatchObject({ ok: false, kind: 'rate-limited', retryAfterMs: 7_000 });
+    expect(emu.counters.rest - before).toBe(1);
+    expect(await client('writer').deleteById(id)).toEqual({ ok: true, value: 'deleted' });
   });
 
   test('rejects a repository that is not owner/repo', () => {

@@ -55,6 +55,54 @@ describe('readBudget', () => {
     expect(modeAfterBudget('auto', 'max', reading)).toMatchObject({ mode: 'min' });
   });
 
+  test('with the index reader: each scope\'s previous export is sized and the matrix legs share the room', async () => {
+    // Three legs of job `build` exported max on main 2 days ago (8 MB base shared, 4 MB each of their own).
+    const scopes = ['build-py310-1a2b3c4d', 'build-py311-5e6f7a8b', 'build-py312-9c0d1e2f'];
+    seedBlob(emu, MAIN, 'base', 8 * MB, START - 2 * DAY - 5 * MINUTE);
+    scopes.forEach((scope, i) => {
+      seedBlob(emu, MAIN, `own-${i}`, 4 * MB, START - 2 * DAY - 4 * MINUTE);
+      seedIndex(emu, MAIN, scope, 1, ['base', `own-${i}`], START - 2 * DAY);
+    });
+    const budgetBytes = 30 * MB;
+    const reading = await readBudget({ rest: rest('reader'), reader: reader(), readableRefs: [MAIN], cacheBudget: budgetBytes, now: () => emu.clock.now() });
+    expect(reading.usageBytes).toBe(20 * MB + 3 * reading.listing!.entries.find((e) => e.key.startsWith('index-'))!.size);
+    expect(reading.footprints?.map((f) => [f.scope, f.fullBytes, f.addedBytes])).toEqual(scopes.map((s) => [s, 12 * MB, 12 * MB]));
+    // 20 MB used; each leg's last export added 12 MB (base counted for each: conservative): even min for all
+    // three (36 MB) passes the 27 MB ceiling, so every leg exports min and the cache is pruned first.
+    const modes = scopes.map((scope) => modeAfterBudget('auto', 'max', reading, { scope, job: 'build' }));
+    expect(modes.map((m) => m.mode)).toEqual(['min', 'min', 'min']);
+    expect(modes[0].decision?.reason).toMatch(/this export adds about 12\.0 MB .* with 2 sibling legs \(0 max\).*pruned first/);
+    // Without the job (no matrix) the other scopes are not counted. The indexes record no inputs, so they read
+    // as min exports: max adds intermediate layers assumed as large as the chain, 20 + 12 + 12 = 44 MB.
+    const alone = (mb: number) => modeAfterBudget('auto', 'max', { ...reading, budget: { ...reading.budget, bytes: mb * MB } }, { scope: scopes[0] });
+    expect(alone(50)).toMatchObject({ mode: 'max' });
+    expect(alone(45)).toMatchObject({ mode: 'min' });
+  });
+
+  test("a matrix leg counts sibling legs its run's jobs show, even those without a cache yet", async () => {
+    const scopes = ['build-py310-1a2b3c4d', 'build-py311-5e6f7a8b'];
+    seedBlob(emu, MAIN, 'base', 8 * MB, START - 2 * DAY - 5 * MINUTE);
+    scopes.forEach((scope, i) => {
+      seedBlob(emu, MAIN, `own-${i}`, 4 * MB, START - 2 * DAY - 4 * MINUTE);
+      seedIndex(emu, MAIN, scope, 1, ['base', `own-${i}`], START - 2 * DAY);
+    });
+    // The run has a third leg (py312), new in the matrix: no cache of its own yet.
+    emu.setRunJobs('4242', ['3.10', '3.11', '3.12'].map((v) => ({ name: `build (${v})`, status: 'in_progress' as const })));
+    const read = (run?: { id: string; job: string }) =>
+      readBudget({ rest: rest('reader'), reader: reader(), readableRefs: [MAIN], run, cacheBudget: 60 * MB, now: () => emu.clock.now() });
+    const withJobs = await read({ id: '4242', job: 'build' });
+    expect(withJobs.concurrentLegs).toBe(2);
+    const without = await read();
+    expect(without.concurrentLegs).toBeUndefined();
+    // Usage 16 MB; each known leg adds 12 MB at min and 24 MB at max (min-shaped indexes).
+    // Knowing only its cached sibling, py310 goes max (16 + 24 + 12 = 52 ≤ 54 MB);
+    // with the unseen leg counted at 24 MB, it stays min.
+    expect(modeAfterBudget('auto', 'max', without, { scope: scopes[0], job: 'build' }).mode).toBe('max');
+    const counted = modeAfterBudget('auto', 'max', withJobs, { scope: scopes[0], job: 'build' });
+    expect(counted.mode).toBe('min');
+    expect(counted.decision?.reason).toMatch(/1 first-export leg at 24\.0 MB/);
+  });
+
   test('without actions: read: one warning, the budget falls back, nothing fails', async () => {
     const reading = await readBudget({ rest: rest('nobody'), cacheBudget: 'auto' });
     expect(reading.warnings).toEqual([READ_GRANT_WARNING]);
@@ -116,7 +164,7 @@ describe('prune', () => {
     expect(out.prunedBytes).toBe(2 * GB + 500 * MB + indexBytes);
     expect(emu.entries().map((e) => e.id)).toEqual([2, 3, 4, 8, 9]);
     expect(out.usageAfterBytes).toBe(emu.entries().reduce((s, e) => s + e.size, 0));
-    expect(out.restCalls).toBe(1 + 4);
+    expect(out.restCalls).toBe(1 + 1 + 4); // the listing, the open pull requests, 4 deletes
     expect(out.indexCalls).toBe(2);
     expect(out.warnings).toEqual([]);
   });
@@ -142,7 +190,7 @@ describe('prune', () => {
     expect(out.missingGrant).toBe('write');
     expect(out.deleted).toEqual([]);
     expect(out.notDeleted).toHaveLength(4);
-    expect(out.restCalls).toBe(2); // the listing and the one refused delete
+    expect(out.restCalls).toBe(3); // the listing, the open pull requests and the one refused delete (it goes alone)
     expect(emu.entries()).toHaveLength(9);
   });
 

@@ -188,3 +188,33 @@ describe('REST auth, grants and accounting', () => {
     expect((await rest(emu, 'GET', `${REPO}/actions/caches`, 'reader')).json.total_count).toBe(0);
   });
 });
+
+describe('GET /pulls', () => {
+  test('lists the open pull requests (newest first, paged), needs a read grant', async () => {
+    emu.setOpenPullRequests([7, 12, 3]);
+    const r = await rest(emu, 'GET', `${REPO}/pulls?state=open&per_page=2`, 'reader');
+    expect(r.status).toBe(200);
+    expect(JSON.parse(r.text)).toEqual([{ number: 12, state: 'open' }, { number: 7, state: 'open' }]);
+    expect(JSON.parse((await rest(emu, 'GET', `${REPO}/pulls?state=open&per_page=2&page=2`, 'reader')).text)).toEqual([{ number: 3, state: 'open' }]);
+    expect(JSON.parse((await rest(emu, 'GET', `${REPO}/pulls?state=closed`, 'reader')).text)).toEqual([]);
+    expect((await rest(emu, 'GET', `${REPO}/pulls`, 'nobody')).status).toBe(403);
+    emu.reset();
+    expect(JSON.parse((await rest(emu, 'GET', `${REPO}/pulls`, 'reader')).text)).toEqual([]);
+  });
+});
+
+describe('GET /actions/runs/{run_id}/jobs', () => {
+  test('lists the jobs set for a run (paged), 404 for an unknown run', async () => {
+    emu.setRunJobs('42', [
+      { name: 'build (3.10)', status: 'in_progress' },
+      { name: 'build (3.11)', status: 'queued' },
+      { name: 'lint', status: 'completed' }
+    ]);
+    const r = await rest(emu, 'GET', `${REPO}/actions/runs/42/jobs?per_page=2`, 'reader');
+    expect(r.status).toBe(200);
+    expect(r.json).toEqual({ total_count: 3, jobs: [{ id: 1, run_id: 42, name: 'build (3.10)', status: 'in_progress' }, { id: 2, run_id: 42, name: 'build (3.11)', status: 'queued' }] });
+    expect((await rest(emu, 'GET', `${REPO}/actions/runs/42/attempts/2/jobs?page=2&per_page=2`, 'reader')).json.jobs).toEqual([{ id: 3, run_id: 42, name: 'lint', status: 'completed' }]);
+    expect((await rest(emu, 'GET', `${REPO}/actions/runs/7/jobs`, 'reader')).status).toBe(404);
+    expect((await rest(emu, 'GET', `${REPO}/actions/runs/42/jobs`, 'nobody')).status).toBe(403);
+  });
+});

@@ -7,6 +7,8 @@
  */
 import type { Auto, Mode } from '../inputs/inputs.js';
 import type { Decision } from '../plan/plan.js';
+import { sanitize } from '../plan/scope.js';
+import { legEstimates, planLegs, type LegPlan, type ScopeFootprint } from './estimate.js';
 
 export const GB = 1000 ** 3;
 /** GitHub's default per-repository cache storage. */
@@ -46,12 +48,35 @@ export function nearBudget(usageBytes: number, budgetBytes: number, highWater = 
   return budgetBytes > 0 && usageBytes >= highWater * budgetBytes;
 }
 
+/** What was read about the GitHub cache before planning. */
+export interface ModeFacts {
+  /** Undefined when usage could not be read. */
+  usageBytes?: number;
+  budgetBytes: number;
+  /** What each scope's previous export tells (src/budget/estimate.ts); undefined when the listing was not read. */
+  footprints?: readonly ScopeFootprint[];
+  /** Sibling matrix legs of this job running in this run (GITHUB_RUN_ID), when known. */
+  concurrentLegs?: number;
+}
+
+/** This build's scope; `job` (GITHUB_JOB) only for an auto scope of a matrix leg, whose sibling legs export with it. */
+export interface LegIdentity {
+  scope: string;
+  job?: string;
+}
+
 /**
- * `cache-mode: auto` falls to `min` once usage nears the budget; an explicit mode is respected.
- * `decided` is what the planner chose before usage was known.
+ * `cache-mode: auto` after the budget is read; an explicit mode is respected. `decided` is what the planner
+ * chose before usage was known. With the previous exports known, this export and its concurrent sibling legs
+ * are estimated and the mode chosen so that usage plus all of them stays under the budget (planLegs);
+ * without, `min` from the high-water mark on.
  */
-export function modeForBudget(requested: Auto<Mode>, decided: Mode, usageBytes: number | undefined, budgetBytes: number): { mode: Mode; decision?: Decision } {
-  if (requested !== 'auto' || decided === 'min' || usageBytes === undefined || !nearBudget(usageBytes, budgetBytes)) return { mode: decided };
+export function modeForBudget(requested: Auto<Mode>, decided: Mode, facts: ModeFacts, leg?: LegIdentity): { mode: Mode; decision?: Decision } {
+  const { usageBytes, budgetBytes } = facts;
+  if (requested !== 'auto' || decided === 'min' || usageBytes === undefined) return { mode: decided };
+  const planned = legPlanFor(facts, leg);
+  if (planned) return { mode: planned.mode, decision: { topic: 'mode', outcome: planned.mode, reason: planned.reason } };
+  if (!nearBudget(usageBytes, budgetBytes)) return { mode: decided };
   return {
     mode: 'min',
     decision: {
@@ -60,6 +85,17 @@ export function modeForBudget(requested: Auto<Mode>, decided: Mode, usageBytes: 
       reason: `cache usage ${formatSize(usageBytes)} is ${percent(usageBytes, budgetBytes)}% of the ${formatSize(budgetBytes)} budget (≥ ${Math.round(HIGH_WATER * 100)}%): only the final layers are exported`
     }
   };
+}
+
+/** The split of the room among this leg and its siblings (planLegs), when usage and the footprints are known. */
+export function legPlanFor(facts: ModeFacts, leg?: LegIdentity): LegPlan | undefined {
+  if (facts.usageBytes === undefined || !facts.footprints || !leg) return undefined;
+  const prefix = leg.job !== undefined && sanitize(leg.job) !== '' ? `${sanitize(leg.job)}-` : undefined;
+  const { self, siblings, unknown } = legEstimates(facts.footprints, leg.scope, prefix, prefix === undefined ? undefined : facts.concurrentLegs);
+  // A single build's first export (no matrix) cannot be sized, but it is one export: the high-water mark decides.
+  // A matrix leg's first export with nothing to size it by is min (planLegs): its legs export at once.
+  if (self === undefined && prefix === undefined) return undefined;
+  return planLegs(facts.usageBytes, facts.budgetBytes, self, siblings, unknown);
 }
 
 /** Decimal units, as GitHub states its limits: 1.5 GB, 320 MB, 12 KB, 0 B. */

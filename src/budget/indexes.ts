@@ -11,7 +11,7 @@ import { DEFAULT_PIN_MS, indexesToRead, type CacheEntry } from './prune.js';
 const LOOKUP = 'twirp/github.actions.results.api.v1.CacheService/GetCacheEntryDownloadURL';
 
 export type IndexRead =
-  | { status: 'read'; digests: Set<string>; recognized: boolean }
+  | { status: 'read'; digests: Set<string>; recognized: boolean; /** What a min export of it would hold. */ final: Set<string> }
   /** The entry is gone (deleted or evicted since it was listed), or another entry answered. */
   | { status: 'missing' }
   | { status: 'failed'; message: string };
@@ -93,10 +93,10 @@ export function createIndexReader(options: IndexReaderOptions): IndexReader {
         if (url === undefined) return { status: 'missing' };
         const text = await retrying(() => download(url));
         if (text === 'expired') continue; // an expired signed URL: ask for a fresh one, once
-        const { digests, recognized } = parseIndexJson(text);
+        const { digests, recognized, final } = parseIndexJson(text);
         // A signed cache stores `buildkit-blob-1-<index digest>-sig`: the index protects its signature.
         digests.add(sha256Digest(text));
-        return { status: 'read', digests, recognized };
+        return { status: 'read', digests, recognized, final };
       }
       return { status: 'failed', message: 'the signed download URL was refused twice' };
     } catch (error) {
@@ -124,6 +124,8 @@ export interface LiveIndexes {
   /** The listing without the entries found to be gone. */
   entries: CacheEntry[];
   liveIndexes: Map<number, Set<string>>;
+  /** Per index read: the blobs a min export of it holds (see parseIndexJson). */
+  finalLayers: Map<number, Set<string>>;
   /** Index entries that vanished between the listing and the read. */
   vanished: CacheEntry[];
   failed: Array<{ entry: CacheEntry; message: string }>;
@@ -142,6 +144,7 @@ export async function readLiveIndexes(
 ): Promise<LiveIndexes> {
   let current = [...entries];
   const liveIndexes = new Map<number, Set<string>>();
+  const finalLayers = new Map<number, Set<string>>();
   const vanished: CacheEntry[] = [];
   const failed: LiveIndexes['failed'] = [];
   const unrecognized: CacheEntry[] = [];
@@ -156,6 +159,7 @@ export async function readLiveIndexes(
       const r = results.get(entry.id);
       if (r?.status === 'read') {
         liveIndexes.set(entry.id, r.digests);
+        finalLayers.set(entry.id, r.final);
         if (!r.recognized) unrecognized.push(entry);
       } else if (r?.status === 'missing') {
         gone.add(entry.id);
@@ -165,5 +169,5 @@ export async function readLiveIndexes(
     if (gone.size === 0) break;
     current = current.filter((e) => !gone.has(e.id));
   }
-  return { entries: current, liveIndexes, vanished, failed, unrecognized };
+  return { entries: current, liveIndexes, finalLayers, vanished, failed, unrecognized };
 }

@@ -80,6 +80,11 @@ export interface IndexContents {
   digests: Set<string>;
   /** True when the document had BuildKit's `layers` list; false when digests were scraped from an unknown shape. */
   recognized: boolean;
+  /**
+   * The blobs a `mode=min` export of the same build would hold: the layer chains of the records no other record
+   * takes as input (the build's results). Equal to `digests` when the records do not tell (or for a min export).
+   */
+  final: Set<string>;
 }
 
 function scrape(text: string, into: Set<string>): void {
@@ -99,12 +104,12 @@ export function parseIndexJson(content: string | Uint8Array): IndexContents {
     doc = JSON.parse(text);
   } catch {
     scrape(text.toLowerCase(), digests);
-    return { digests, recognized: false };
+    return { digests, recognized: false, final: digests };
   }
   const layers = typeof doc === 'object' && doc !== null ? (doc as { layers?: unknown }).layers : undefined;
   if (!Array.isArray(layers)) {
     scrape(text.toLowerCase(), digests);
-    return { digests, recognized: false };
+    return { digests, recognized: false, final: digests };
   }
   let odd = false;
   for (const layer of layers) {
@@ -113,6 +118,39 @@ export function parseIndexJson(content: string | Uint8Array): IndexContents {
     else odd = true;
   }
   // A layer without a readable blob digest: keep everything that looks like one.
-  if (odd) scrape(text.toLowerCase(), digests);
-  return { digests, recognized: !odd };
+  if (odd) {
+    scrape(text.toLowerCase(), digests);
+    return { digests, recognized: false, final: digests };
+  }
+  return { digests, recognized: true, final: finalChain(doc as { layers: unknown[]; records?: unknown }, layers) ?? digests };
+}
+
+/**
+ * BuildKit's cache config (`cache/remotecache/v1/types/spec.go`, v0.32.2): `layers[i].parent` is the index of
+ * the layer below (omitted when 0, -1 for none), `records[i].results[].layer` the layer a step produced and
+ * `records[i].inputs[][].link` the records it builds on. The records nothing links to are the build's results;
+ * their layer chains are what `mode=min` exports. Undefined when the document does not say.
+ */
+function finalChain(doc: { records?: unknown }, layers: unknown[]): Set<string> | undefined {
+  const records = Array.isArray(doc.records) ? (doc.records as Array<{ results?: unknown; inputs?: unknown }>) : undefined;
+  if (!records || records.length === 0) return undefined;
+  const linked = new Set<number>();
+  for (const r of records)
+    if (Array.isArray(r?.inputs))
+      for (const group of r.inputs) if (Array.isArray(group)) for (const i of group) if (typeof i?.link === 'number') linked.add(i.link);
+  if (linked.size === 0) return undefined; // no inputs recorded: every record looks final, which tells nothing
+  const out = new Set<string>();
+  const seen = new Set<number>();
+  records.forEach((r, index) => {
+    if (linked.has(index) || !Array.isArray(r?.results)) return;
+    for (const res of r.results as Array<{ layer?: unknown }>) {
+      for (let l = typeof res?.layer === 'number' ? res.layer : -1; l >= 0 && l < layers.length && !seen.has(l); ) {
+        seen.add(l);
+        const layer = layers[l] as { blob?: string; parent?: unknown };
+        if (typeof layer.blob === 'string') out.add(layer.blob.toLowerCase());
+        l = typeof layer.parent === 'number' ? layer.parent : 0;
+      }
+    }
+  });
+  return out.size > 0 ? out : undefined;
 }

@@ -11,20 +11,27 @@
  * 2. `superseded-index`: superseded indexes that are not pinned, on any ref (the keys alone tell). Always:
  *    they are a few KB each and nothing imports them.
  * 3. `unreferenced-blob`: layer blobs on readable refs that no live or pinned index on a readable ref
- *    references, least recently used first. Only while usage is above target.
- * 4. `idle-ref`: refs this token cannot read (other branches, other pull requests) are judged by age and
- *    last access only. Whole refs untouched for `idleMs`, the most bytes unused the longest first (idle time
- *    × bytes), each with all its indexes before any of its blobs: an index never points at a deleted blob,
- *    and blobs without their index give no hits. Only while usage is above target.
- * 5. `superseded-index` / `unreferenced-blob` again, for pinned generations on readable refs: their blobs
- *    that no live index references, then. A last resort before GitHub's own LRU eviction, which would be
- *    blind to live indexes.
+ *    references, least recently used first; those touched since an active ref's newest export wait for rule 7
+ *    (a pull request's index points at main's blobs). Only while usage is above target.
+ * Refs this token cannot read (other branches, other pull requests) are ranked by value: *active* ones (open
+ * pull requests when `openPrRefs` is known, else refs written within `activeMs`) keep their live index and its
+ * blobs while anything less valuable is left.
+ * 4. `idle-ref`: inactive refs, whole, untouched for `idleMs`, the most bytes unused the longest first (idle
+ *    time × bytes), each with all its indexes before any of its blobs: an index never points at a deleted blob,
+ *    and blobs without their index give no hits.
+ * 5. `unreferenced-blob`: blobs of active refs untouched since before the ref's newest export (BuildKit looks
+ *    up every layer it exports, which touches it), least recently used first.
+ * 6. `superseded-index` / `unreferenced-blob` for pinned generations on readable refs: their blobs that no live
+ *    index references.
+ * 7. `unreferenced-blob`: the readable blobs rule 3 held back.
+ * 8. `idle-ref`: active refs, whole, as in rule 4. A last resort before GitHub's own LRU eviction, which would
+ *    be blind to live indexes.
  *
  * Invariants: nothing a live index on a readable ref references is deleted, nor such an index; entries that
  * are not BuildKit's (another version, another key shape) are never deleted but count toward usage. Rules 3
- * to 5 leave alone whatever was written or used since the job started, or within `graceMs` (3) or `idleMs`
- * (4, 5): it may belong to a concurrent job whose index is not written yet. If a live index on a
- * readable ref could not be read, or the listing changed while it was paged, rules 3 and 5 are skipped.
+ * to 8 leave alone whatever was written or used since the job started, or within `graceMs` (3) or `idleMs`
+ * (4 to 8): it may belong to a concurrent job whose index is not written yet. If a live index on a
+ * readable ref could not be read, or the listing changed while it was paged, rules 3, 6 and 7 are skipped.
  */
 import { TARGET_RATIO, formatSize } from './budget.js';
 import { BUILDKIT_CACHE_VERSION, blobDigest, isBlobKey, parseIndexKey } from './keys.js';
@@ -42,6 +49,35 @@ export const DEFAULT_PIN_MS = HOUR_MS;
  * young goes only when the alternative is GitHub's own LRU eviction.
  */
 export const DEFAULT_IDLE_MS = 15 * MINUTE_MS;
+/** A branch written within this long is active (keeps its live index and blobs while less valuable is left). */
+export const DEFAULT_ACTIVE_MS = 3 * DAY_MS;
+/** An export looks up its layers at most this long before it writes its index. */
+export const EXPORT_SLACK_MS = 30 * MINUTE_MS;
+const PR_REF = /^refs\/pull\/\d+\/(merge|head)$/;
+
+/**
+ * The oldest newest-export time among active refs this token cannot read (their live indexes' creation), or
+ * +∞ when there is none: readable blobs touched since then may be what those exports reference.
+ */
+function activeExportsSince(
+  ours: readonly CacheEntry[],
+  readable: ReadonlySet<string>,
+  closed: ReadonlySet<string>,
+  openPrRefs: readonly string[] | undefined,
+  activeCutoff: number,
+  now: number
+): number {
+  const open = openPrRefs ? new Set(openPrRefs) : undefined;
+  const newest = new Map<string, number>();
+  for (const e of ours) if (!readable.has(e.ref) && !closed.has(e.ref)) newest.set(e.ref, Math.max(newest.get(e.ref) ?? 0, e.createdAt));
+  let since = Number.POSITIVE_INFINITY;
+  for (const e of classifyIndexes(ours, now).live) {
+    if (readable.has(e.ref) || closed.has(e.ref)) continue;
+    const active = PR_REF.test(e.ref) && open ? open.has(e.ref) : (newest.get(e.ref) ?? 0) > activeCutoff;
+    if (active) since = Math.min(since, e.createdAt);
+  }
+  return since;
+}
 
 /** One GitHub cache entry, as the REST listing reports it (times in ms since the epoch). */
 export interface CacheEntry {
@@ -76,6 +112,10 @@ export interface PruneInput {
   readableRefs: readonly string[];
   /** Refs of closed pull requests (`refs/pull/<n>/merge`). */
   closedPrRefs?: readonly string[];
+  /** Refs of the open pull requests; undefined when not known (pull requests are then judged by recency). */
+  openPrRefs?: readonly string[];
+  /** A branch (or, open ones unknown, a pull request) last written within this long is active; default 3 days. */
+  activeMs?: number;
   budgetBytes: number;
   /** Usage is brought under `targetRatio × budgetBytes`; default TARGET_RATIO. */
   targetRatio?: number;
@@ -256,43 +296,70 @@ export function planPrune(input: PruneInput): PrunePlan {
     return digest !== undefined && !referenced(digest);
   };
 
-  // 3. Blobs on readable refs that no live or pinned index references, least recently used first.
+  // 3. Blobs on readable refs that no live or pinned index references, least recently used first. Those touched
+  //    since an active unreadable ref's newest export may be what that export references (a pull request's
+  //    index points at main's blobs): they are held back until rule 7.
+  const activeSince = activeExportsSince(ours, readable, closed, input.openPrRefs, now - (input.activeMs ?? DEFAULT_ACTIVE_MS), now);
+  const deferred: CacheEntry[] = [];
   if (above() && blobsKnown) {
     for (const e of ours.filter((x) => blobOnReadable(x, (d) => referencedLive.has(d) || referencedPinned.has(d))).sort(lru)) {
       if (!above()) break;
-      take(e, 'unreferenced-blob', `no live index on a readable ref references it; last used ${formatAge(now - e.lastAccessedAt)} ago`);
+      if (e.lastAccessedAt >= activeSince - EXPORT_SLACK_MS) deferred.push(e);
+      else take(e, 'unreferenced-blob', `no live index on a readable ref references it; last used ${formatAge(now - e.lastAccessedAt)} ago`);
     }
   }
 
-  // 4. Refs this token cannot read, whole: idle time × bytes, largest first; indexes before blobs.
+  // What the refs this token cannot read are worth: open pull requests and branches pushed lately are active.
+  const byRef = new Map<string, CacheEntry[]>();
+  for (const e of ours) {
+    if (readable.has(e.ref) || closed.has(e.ref)) continue;
+    const list = byRef.get(e.ref) ?? [];
+    list.push(e);
+    byRef.set(e.ref, list);
+  }
+  const openPrs = input.openPrRefs ? new Set(input.openPrRefs) : undefined;
+  const activeCutoff = now - (input.activeMs ?? DEFAULT_ACTIVE_MS);
+  const others = [...byRef.entries()].map(([ref, list]) => {
+    const lastUse = list.reduce((m, e) => Math.max(m, e.lastAccessedAt), 0);
+    const created = list.reduce((m, e) => Math.max(m, e.createdAt), 0);
+    const pr = PR_REF.test(ref);
+    const active = pr && openPrs ? openPrs.has(ref) : created > activeCutoff;
+    const why = pr && openPrs ? (active ? 'pull request open' : 'pull request not open') : `last written ${formatAge(now - created)} ago`;
+    // Its live indexes were written after BuildKit looked up (and so touched) every blob they reference
+    // (cache/remotecache/gha/gha.go:275, v0.32.2): a blob untouched since before the oldest of them is not theirs.
+    const liveSince = classes.live.filter((e) => e.ref === ref).reduce((m, e) => Math.min(m, e.createdAt), Number.POSITIVE_INFINITY);
+    return { ref, list, lastUse, created, active, why, liveSince, bytes: list.reduce((m, e) => m + e.size, 0) };
+  });
+  const idleFirst = (a: (typeof others)[number], b: (typeof others)[number]) =>
+    (now - b.lastUse) * b.bytes - (now - a.lastUse) * a.bytes || a.ref.localeCompare(b.ref);
+  const wholeRef = (r: (typeof others)[number], worth: string) => {
+    const detail = `${r.ref} unused for ${formatAge(now - r.lastUse)} (${worth}); this run's token cannot read its indexes`;
+    // The whole ref goes: without its indexes its blobs give no cache hits, only bytes.
+    for (const e of r.list.filter((x) => !isBlobKey(x.key)).sort(oldestFirst)) take(e, 'idle-ref', detail);
+    for (const e of r.list.filter((x) => isBlobKey(x.key)).sort(lru)) take(e, 'idle-ref', detail);
+  };
+  const idleEnough = (r: (typeof others)[number]) => r.lastUse < idleCutoff && r.created < idleCutoff;
+
+  // 4. Inactive refs this token cannot read (pull requests not open, branches not pushed lately), whole:
+  //    idle time × bytes, largest first; indexes before blobs.
+  for (const r of others.filter((x) => !x.active && idleEnough(x)).sort(idleFirst)) {
+    if (!above()) break;
+    wholeRef(r, r.why);
+  }
+
+  // 5. Active refs keep their live indexes and the blobs those use; older generations' blobs go, LRU.
   if (above()) {
-    const byRef = new Map<string, CacheEntry[]>();
-    for (const e of ours) {
-      if (readable.has(e.ref) || closed.has(e.ref)) continue;
-      const list = byRef.get(e.ref) ?? [];
-      list.push(e);
-      byRef.set(e.ref, list);
-    }
-    const idle = [...byRef.entries()]
-      .map(([ref, list]) => ({
-        ref,
-        list,
-        lastUse: list.reduce((m, e) => Math.max(m, e.lastAccessedAt), 0),
-        created: list.reduce((m, e) => Math.max(m, e.createdAt), 0),
-        bytes: list.reduce((m, e) => m + e.size, 0)
-      }))
-      .filter((r) => r.lastUse < idleCutoff && r.created < idleCutoff)
-      .sort((a, b) => (now - b.lastUse) * b.bytes - (now - a.lastUse) * a.bytes || a.ref.localeCompare(b.ref));
-    for (const r of idle) {
+    const stale = others
+      .filter((r) => r.active && Number.isFinite(r.liveSince))
+      .flatMap((r) => r.list.filter((e) => isBlobKey(e.key) && e.lastAccessedAt < r.liveSince - EXPORT_SLACK_MS && e.lastAccessedAt < idleCutoff && e.createdAt < idleCutoff))
+      .sort(lru);
+    for (const e of stale) {
       if (!above()) break;
-      const detail = `${r.ref} unused for ${formatAge(now - r.lastUse)}; this run's token cannot read its indexes`;
-      // The whole ref goes: without its indexes its blobs give no cache hits, only bytes.
-      for (const e of r.list.filter((x) => !isBlobKey(x.key)).sort(oldestFirst)) take(e, 'idle-ref', detail);
-      for (const e of r.list.filter((x) => isBlobKey(x.key)).sort(lru)) take(e, 'idle-ref', detail);
+      take(e, 'unreferenced-blob', `untouched since before the newest export on ${e.ref} (last used ${formatAge(now - e.lastAccessedAt)} ago), which is active`);
     }
   }
 
-  // 5. Last resort: the generations pinned indexes on readable refs still hold. Their blobs are not in flight
+  // 6. Next: the generations pinned indexes on readable refs still hold. Their blobs are not in flight
   //    (a written index names them), so only a recent use (within idleMs, or since the job started) keeps them.
   if (above() && blobsKnown && pinnedHere.length > 0) {
     const candidates = ours
@@ -311,6 +378,20 @@ export function planPrune(input: PruneInput): PrunePlan {
         take(e, 'unreferenced-blob', `only superseded indexes reference it; last used ${formatAge(now - e.lastAccessedAt)} ago; usage is above target`);
       }
     }
+  }
+
+  // 7. Readable blobs held back in rule 3 because an active ref may use them (see usedByActive).
+  if (above() && blobsKnown) {
+    for (const e of deferred.filter((x) => !chosen.has(x.id)).sort(lru)) {
+      if (!above()) break;
+      take(e, 'unreferenced-blob', `no live index on a readable ref references it; last used ${formatAge(now - e.lastAccessedAt)} ago; usage is above target`);
+    }
+  }
+
+  // 8. Last resort before GitHub's blind LRU: active refs too, whole, the most bytes unused the longest first.
+  for (const r of others.filter((x) => x.active && idleEnough(x)).sort(idleFirst)) {
+    if (!above()) break;
+    wholeRef(r, r.why);
   }
 
   const deleteBytes = deletions.reduce((s, d) => s + d.bytes, 0);

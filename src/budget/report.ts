@@ -1,4 +1,5 @@
 /** The budget and prune plan in words: log lines and the job summary's Markdown. Pure. */
+import { cell, code, echo } from '../report/text.js';
 import { formatSize, usageBar } from './budget.js';
 import { PRUNE_REASONS, type Deletion, type PrunePlan, type PruneReason } from './prune.js';
 
@@ -9,8 +10,6 @@ const REASON_WORDS: Record<PruneReason, string> = {
   'idle-ref': 'idle ref this token cannot read'
 };
 
-const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
-const code = (s: string) => '`' + s.replace(/`/g, "'") + '`';
 
 /** `12 entries, 3.1 GB: 2 closed pull request (1.0 GB), 10 superseded index (40.0 KB)`. */
 export function describeDeletions(deletions: readonly Deletion[]): string {
@@ -24,7 +23,7 @@ export function describeDeletions(deletions: readonly Deletion[]): string {
 
 /** One log line per planned deletion: key, ref, why, bytes. */
 export function planLines(plan: PrunePlan): string[] {
-  const lines = plan.deletions.map((d) => `${d.key} on ${d.ref}: ${REASON_WORDS[d.reason]}, ${d.detail} (${formatSize(d.bytes)}, ${d.bytes} B)`);
+  const lines = plan.deletions.map((d) => `${echo(d.key)} on ${echo(d.ref)}: ${REASON_WORDS[d.reason]}, ${echo(d.detail, 400)} (${formatSize(d.bytes)}, ${d.bytes} B)`);
   lines.push(
     `usage ${formatSize(plan.usageBytes)} → ${formatSize(plan.keptBytes)}; target ${formatSize(plan.targetBytes)} of a ${formatSize(plan.budgetBytes)} budget`
   );
@@ -55,11 +54,11 @@ export function budgetMarkdown(args: {
     const max = args.maxRows ?? 50;
     if (rows.length) {
       lines.push('| Entry | Ref | Why | Size |', '|---|---|---|---:|');
-      for (const d of rows.slice(0, max)) lines.push(`| ${code(d.key)} | ${code(d.ref)} | ${cell(`${REASON_WORDS[d.reason]}: ${d.detail}`)} | ${formatSize(d.bytes)} |`);
+      for (const d of rows.slice(0, max)) lines.push(`| ${code(d.key)} | ${code(d.ref)} | ${cell(`${REASON_WORDS[d.reason]}: ${d.detail}`, 400)} | ${formatSize(d.bytes)} |`);
       if (rows.length > max) lines.push(`| … ${rows.length - max} more | | | ${formatSize(rows.slice(max).reduce((s, d) => s + d.bytes, 0))} |`);
       lines.push('');
     }
-    for (const n of plan.notes) lines.push(`- ${n}`);
+    for (const n of plan.notes) lines.push(`- ${echo(n, 400)}`);
     if (plan.notes.length) lines.push('');
   }
   return lines.join('\n');

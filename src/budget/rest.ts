@@ -17,6 +17,8 @@ export interface RestFailure {
   kind: RestFailureKind;
   status?: number;
   message: string;
+  /** How long GitHub asked to wait (`retry-after`, or the primary limit's reset), for a rate-limited answer. */
+  retryAfterMs?: number;
 }
 
 export type RestResult<T> = { ok: true; value: T } | RestFailure;
@@ -59,10 +61,16 @@ export interface CacheRest {
   storageLimitGb(): Promise<number | undefined>;
   /** Every page (100 a page, oldest first, so entries written meanwhile land on later pages), a few at a time. */
   listAll(filter?: { key?: string; ref?: string }): Promise<RestResult<Listing>>;
-  /** `gone` when the entry no longer exists (deleted or evicted since it was listed). */
+  /**
+   * `gone` when the entry no longer exists (deleted or evicted since it was listed). Sent at once: no
+   * throttling, no retry; a rate-limited answer comes back with `retryAfterMs` for the caller's scheduler
+   * (src/budget/deletes.ts), which spaces and retries deletes within GitHub's limits.
+   */
   deleteById(id: number): Promise<RestResult<'deleted' | 'gone'>>;
   /** Numbers of the open pull requests (needs `pull-requests: read`). */
   openPullRequests(): Promise<RestResult<number[]>>;
+  /** The jobs of a workflow run, latest attempt (needs `actions: read`). */
+  runJobs?(runId: string): Promise<RestResult<Array<{ name: string; status: string }>>>;
 }
 
 interface ApiCache {
@@ -87,8 +95,22 @@ function toEntry(c: ApiCache): CacheEntry | undefined {
   return { id: c.id, key: c.key, ref: c.ref, size: c.size_in_bytes ?? 0, createdAt, lastAccessedAt, ...(c.version ? { version: c.version } : {}) };
 }
 
+/** `retry-after` in seconds or as an HTTP date, else the primary limit's reset when none is left; in ms. */
+export function retryAfterMs(headers: Record<string, string | undefined> | undefined, now = Date.now()): number | undefined {
+  const after = headers?.['retry-after'];
+  if (after !== undefined && after.trim() !== '') {
+    const seconds = Number(after);
+    if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+    const date = Date.parse(after);
+    if (Number.isFinite(date)) return Math.max(0, date - now);
+  }
+  const reset = Number(headers?.['x-ratelimit-reset']);
+  if (headers?.['x-ratelimit-remaining'] === '0' && Number.isFinite(reset)) return Math.max(0, reset * 1000 - now);
+  return undefined;
+}
+
 /** An octokit error (or anything thrown) → a typed failure. */
-export function restFailure(error: unknown): RestFailure {
+export function restFailure(error: unknown, now = Date.now()): RestFailure {
   const e = error as { status?: unknown; message?: unknown; response?: { headers?: Record<string, string | undefined> } };
   const status = typeof e?.status === 'number' ? e.status : undefined;
   const message = typeof e?.message === 'string' ? e.message : String(error);
@@ -99,7 +121,8 @@ export function restFailure(error: unknown): RestFailure {
     : status === 401 ? 'unauthorized'
     : status === 404 ? 'not-found'
     : 'error';
-  return { ok: false, kind, ...(status !== undefined ? { status } : {}), message };
+  const wait = kind === 'rate-limited' ? retryAfterMs(e?.response?.headers, now) : undefined;
+  return { ok: false, kind, ...(status !== undefined ? { status } : {}), message, ...(wait !== undefined ? { retryAfterMs: wait } : {}) };
 }
 
 export function createCacheRest(options: CacheRestOptions): CacheRest {
@@ -135,6 +158,14 @@ export function createCacheRest(options: CacheRestOptions): CacheRest {
     retry,
     throttling
   );
+
+  // Deletes bypass the throttling plugin (it spaces writes a second apart) and the retry plugin (it waits on
+  // its own): runDeletes paces them within GitHub's limits and honours retry-after itself.
+  const direct = getOctokit(options.token, {
+    baseUrl: options.apiUrl.replace(/\/+$/, ''),
+    request: { fetch: countingFetch, retries: 0 },
+    log: { debug: () => undefined, info: () => undefined, warn: debug, error: debug }
+  });
 
   async function attempt<T>(work: () => Promise<T>): Promise<RestResult<T>> {
     try {
@@ -209,10 +240,21 @@ export function createCacheRest(options: CacheRestOptions): CacheRest {
       }),
 
     async deleteById(id) {
-      const r = await attempt(() => octokit.rest.actions.deleteActionsCacheById({ owner, repo, cache_id: id }));
+      const r = await attempt(() => direct.rest.actions.deleteActionsCacheById({ owner, repo, cache_id: id }));
       if (r.ok) return { ok: true, value: 'deleted' };
       return r.kind === 'not-found' ? { ok: true, value: 'gone' } : r;
     },
+
+    runJobs: (runId) =>
+      attempt(async () => {
+        const jobs: Array<{ name: string; status: string }> = [];
+        for (let page = 1; page <= 10; page++) {
+          const { data } = await octokit.rest.actions.listJobsForWorkflowRun({ owner, repo, run_id: Number(runId), filter: 'latest', per_page: PER_PAGE, page });
+          for (const job of data.jobs) jobs.push({ name: job.name, status: job.status });
+          if (data.jobs.length < PER_PAGE) break;
+        }
+        return jobs;
+      }),
 
     openPullRequests: () =>
       attempt(async () => {

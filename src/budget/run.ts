@@ -6,11 +6,14 @@
  */
 import type { Auto, Mode } from '../inputs/inputs.js';
 import type { Decision } from '../plan/plan.js';
-import { TARGET_RATIO, formatSize, modeForBudget, nearBudget, percent, resolveBudget, usageBar, type Budget } from './budget.js';
+import { echo } from '../report/text.js';
+import { TARGET_RATIO, formatSize, modeForBudget, type LegIdentity, nearBudget, percent, resolveBudget, usageBar, type Budget } from './budget.js';
+import { runDeletes, type DeleteLimits, type Timer } from './deletes.js';
+import { concurrentLegsOf, scopeFootprints, type ScopeFootprint } from './estimate.js';
 import { readLiveIndexes, type IndexReader } from './indexes.js';
 import { planPrune, type Deletion, type PrunePlan } from './prune.js';
 import { describeDeletions, planLines } from './report.js';
-import type { CacheRest, RestFailure } from './rest.js';
+import type { CacheRest, Listing, RestFailure, RestResult } from './rest.js';
 
 export interface Logger {
   info(message: string): void;
@@ -47,11 +50,24 @@ export interface BudgetReading {
   warnings: string[];
   /** Set when the token lacks `actions: read`; pass `warned: true` on to prune() so it does not warn again. */
   missingGrant?: 'read';
+  /** What each scope's previous export tells (for the mode estimate); undefined when not listed or read. */
+  footprints?: ScopeFootprint[];
+  /** The listing read for the estimate, for a prune right after (PruneOptions.listing). */
+  listing?: Listing;
+  /** Sibling legs of this job running in this run, from the run's jobs; undefined when not known. */
+  concurrentLegs?: number;
 }
 
 /** Before the build: the budget (`cache-budget`, else the storage limit, else 10 GB) and current usage. */
 export async function readBudget(opts: {
   rest?: CacheRest;
+  /** With a reader, the listing and the live indexes on `readableRefs` give each scope's footprint. */
+  reader?: IndexReader;
+  /** Refs the runtime token can read, its own (writable) ref first. */
+  readableRefs?: readonly string[];
+  /** GITHUB_RUN_ID and GITHUB_JOB of a matrix leg: its run's jobs tell how many sibling legs run with it. */
+  run?: { id: string; job: string };
+  now?: () => number;
   cacheBudget: Auto<number>;
   targetRatio?: number;
   warned?: boolean;
@@ -81,21 +97,43 @@ export async function readBudget(opts: {
     decisions.push({ topic: 'usage', outcome: 'unknown', reason: grant ? 'the github-token lacks actions: read' : `the REST API answered: ${usage.message}` });
     return { budget, near: false, aboveTarget: false, decisions, warnings, ...(grant ? { missingGrant: 'read' as const } : {}) };
   }
-  const near = nearBudget(usage.value.bytes, budget.bytes);
-  const aboveTarget = usage.value.bytes > (opts.targetRatio ?? TARGET_RATIO) * budget.bytes;
-  const bar = usageBar(usage.value.bytes, budget.bytes);
+  let bytes = usage.value.bytes;
+  let count = usage.value.count;
+  let footprints: ScopeFootprint[] | undefined;
+  let listing: Listing | undefined;
+  if (opts.reader && opts.readableRefs) {
+    // The listing is current where the usage figure lags (about 5 minutes): the larger of the two counts.
+    const listed = await opts.rest.listAll();
+    if (listed.ok) {
+      listing = listed.value;
+      const now = (opts.now ?? Date.now)();
+      const read = await readLiveIndexes(opts.reader, listed.value.entries, { readableRefs: opts.readableRefs, now });
+      footprints = scopeFootprints(read.entries, new Map([...read.liveIndexes].map(([id, digests]) => [id, { digests, final: read.finalLayers.get(id) ?? digests }])), opts.readableRefs, now);
+      const listedBytes = read.entries.reduce((sum, e) => sum + e.size, 0);
+      if (listedBytes > bytes) [bytes, count] = [listedBytes, read.entries.length];
+    } else log.info(`The cache could not be listed (${listed.message}); this export's size is not estimated`);
+  }
+  let concurrentLegs: number | undefined;
+  if (footprints && opts.run?.id && opts.rest.runJobs) {
+    const jobs = await opts.rest.runJobs(opts.run.id);
+    if (jobs.ok) concurrentLegs = concurrentLegsOf(jobs.value, opts.run.job);
+    else log.info(`The run's jobs could not be listed (${jobs.message}); sibling legs are known from their caches only`);
+  }
+  const near = nearBudget(bytes, budget.bytes);
+  const aboveTarget = bytes > (opts.targetRatio ?? TARGET_RATIO) * budget.bytes;
+  const bar = usageBar(bytes, budget.bytes);
   decisions.push({
     topic: 'usage',
-    outcome: `${formatSize(usage.value.bytes)} (${percent(usage.value.bytes, budget.bytes)}%)`,
-    reason: `${usage.value.count} entries in the repository's GitHub cache${near ? ', near the budget' : ''} (GitHub refreshes this figure about every 5 minutes)`
+    outcome: `${formatSize(bytes)} (${percent(bytes, budget.bytes)}%)`,
+    reason: `${count} entries in the repository's GitHub cache${near ? ', near the budget' : ''} (${listing ? 'listed now' : 'GitHub refreshes this figure about every 5 minutes'})`
   });
   log.info(`Cache usage: ${bar}`);
-  return { budget, usageBytes: usage.value.bytes, usageCount: usage.value.count, near, aboveTarget, bar, decisions, warnings };
+  return { budget, usageBytes: bytes, usageCount: count, near, aboveTarget, bar, decisions, warnings, ...(footprints ? { footprints } : {}), ...(listing ? { listing } : {}), ...(concurrentLegs !== undefined ? { concurrentLegs } : {}) };
 }
 
-/** `cache-mode: auto` after the budget is read: `min` above the high-water mark. */
-export function modeAfterBudget(requested: Auto<Mode>, decided: Mode, reading: BudgetReading): { mode: Mode; decision?: Decision } {
-  return modeForBudget(requested, decided, reading.usageBytes, reading.budget.bytes);
+/** `cache-mode: auto` after the budget is read (see modeForBudget). */
+export function modeAfterBudget(requested: Auto<Mode>, decided: Mode, reading: BudgetReading, leg?: LegIdentity): { mode: Mode; decision?: Decision } {
+  return modeForBudget(requested, decided, { usageBytes: reading.usageBytes, budgetBytes: reading.budget.bytes, footprints: reading.footprints, concurrentLegs: reading.concurrentLegs }, leg);
 }
 
 /** `cache-prune`: auto prunes after a successful gha export (and always for `command: prune`). */
@@ -128,7 +166,10 @@ export interface PruneOptions {
   readableRefs: readonly string[];
   /** Refs of pull requests known to be closed, e.g. the event's on `pull_request: closed`. */
   closedPrRefs?: readonly string[];
-  /** Ask which pull requests are open and treat the other `refs/pull/…` refs as closed (a scheduled sweep). */
+  /**
+   * Treat the `refs/pull/…` refs of pull requests that are not open as closed (a scheduled sweep). The open
+   * pull requests are asked for anyway: their caches rank above other refs' (see planPrune).
+   */
   discoverClosedPrs?: boolean;
   budgetBytes: number;
   targetRatio?: number;
@@ -139,8 +180,14 @@ export interface PruneOptions {
   jobStart: number;
   now?: () => number;
   dryRun: boolean;
-  /** At most this many deletions in this run (each is one REST call, spaced 1 s apart); the rest wait for the next run. */
+  /** At most this many deletions in this run; the rest wait for the next run. */
   maxDeletes?: number;
+  /** A listing just read (readBudget's), used instead of listing again. */
+  listing?: Listing;
+  /** How deletes are paced (concurrency, GitHub's points a minute) and how long they may take (timeBudgetMs). */
+  deleteLimits?: DeleteLimits;
+  /** The clock deletes wait on; tests inject one. */
+  timer?: Timer;
   /** A missing-grant warning was already given in this job. */
   warned?: boolean;
   log?: Logger;
@@ -187,7 +234,7 @@ export async function prune(opts: PruneOptions): Promise<PruneOutcome> {
     return out;
   };
 
-  const listing = await opts.rest.listAll();
+  const listing: RestResult<Listing> = opts.listing ? { ok: true, value: opts.listing } : await opts.rest.listAll();
   if (!listing.ok) {
     const grant = missingGrant(listing);
     if (grant) out.missingGrant = 'read';
@@ -199,16 +246,17 @@ export async function prune(opts: PruneOptions): Promise<PruneOutcome> {
   log.info(`Listed ${listing.value.entries.length} cache entries in ${listing.value.pages} page${listing.value.pages === 1 ? '' : 's'}`);
 
   const closed = new Set(opts.closedPrRefs ?? []);
-  if (opts.discoverClosedPrs) {
-    const open = await opts.rest.openPullRequests();
-    if (open.ok) {
-      const openSet = new Set(open.value);
+  let openPrRefs: string[] | undefined;
+  const open = await opts.rest.openPullRequests();
+  if (open.ok) {
+    const openSet = new Set(open.value);
+    openPrRefs = open.value.flatMap((n) => [`refs/pull/${n}/merge`, `refs/pull/${n}/head`]);
+    if (opts.discoverClosedPrs)
       for (const e of listing.value.entries) {
         const m = PR_REF.exec(e.ref);
         if (m && !openSet.has(Number(m[1]))) closed.add(e.ref);
       }
-    } else log.info(`Open pull requests could not be listed (${open.message}); closed pull requests' caches are judged by age only`);
-  }
+  } else log.info(`Open pull requests could not be listed (${open.message}); pull requests' caches are judged by age only`);
 
   let entries = listing.value.entries;
   let liveIndexes = new Map<number, Set<string>>();
@@ -217,12 +265,12 @@ export async function prune(opts: PruneOptions): Promise<PruneOutcome> {
     entries = read.entries;
     liveIndexes = read.liveIndexes;
     if (read.vanished.length) log.info(`${read.vanished.length} index entr${read.vanished.length === 1 ? 'y' : 'ies'} vanished between the listing and the read`);
-    for (const f of read.failed) log.info(`Index ${f.entry.key} on ${f.entry.ref} could not be read: ${f.message}`);
-    for (const u of read.unrecognized) log.info(`Index ${u.key} has an unexpected shape; every digest in it is kept`);
+    for (const f of read.failed) log.info(`Index ${echo(f.entry.key)} on ${echo(f.entry.ref)} could not be read: ${echo(f.message)}`);
+    for (const u of read.unrecognized) log.info(`Index ${echo(u.key)} has an unexpected shape; every digest in it is kept`);
   }
 
   const plan = planPrune({
-    entries, liveIndexes, readableRefs: opts.readableRefs, closedPrRefs: [...closed], budgetBytes: opts.budgetBytes,
+    entries, liveIndexes, readableRefs: opts.readableRefs, closedPrRefs: [...closed], openPrRefs, budgetBytes: opts.budgetBytes,
     targetRatio: opts.targetRatio, now: now(), jobStart: opts.jobStart, graceMs: opts.graceMs, pinMs: opts.pinMs, idleMs: opts.idleMs,
     listingComplete: listing.value.complete
   });
@@ -237,38 +285,37 @@ export async function prune(opts: PruneOptions): Promise<PruneOutcome> {
   }
 
   const max = opts.maxDeletes ?? Number.POSITIVE_INFINITY;
-  let stop: string | undefined;
-  let errors = 0;
-  for (const d of plan.deletions) {
-    if (stop !== undefined || out.deleted.length + out.gone.length >= max) {
-      out.notDeleted.push(d);
-      continue;
-    }
-    const r = await opts.rest.deleteById(d.id);
-    if (r.ok) {
-      (r.value === 'gone' ? out.gone : out.deleted).push(d);
-      errors = 0;
-      log.debug?.(`deleted ${d.key} on ${d.ref} (${d.reason}, ${formatSize(d.bytes)})`);
-      continue;
-    }
-    out.notDeleted.push(d);
-    if (missingGrant(r)) {
-      out.missingGrant = 'write';
-      if (!opts.warned) out.warnings.push(WRITE_GRANT_WARNING);
-      stop = 'the github-token lacks actions: write';
-    } else if (r.kind === 'rate-limited') {
-      out.warnings.push(`Pruning stopped at GitHub's REST rate limit after ${out.deleted.length} deletions; the rest waits for the next run.`);
-      stop = 'REST rate limit';
-    } else if (++errors >= 3) {
-      out.warnings.push(`Pruning stopped after repeated failures (${r.message}); the rest waits for the next run.`);
-      stop = r.message;
-    }
+  const now0 = (opts.timer ?? { now }).now();
+  const run = await runDeletes(
+    plan.deletions.slice(0, max),
+    async (d) => {
+      const r = await opts.rest.deleteById(d.id);
+      if (r.ok) log.debug?.(`deleted ${echo(d.key)} on ${echo(d.ref)} (${d.reason}, ${formatSize(d.bytes)})`);
+      return r;
+    },
+    opts.deleteLimits,
+    opts.timer
+  );
+  out.deleted.push(...run.deleted);
+  out.gone.push(...run.gone);
+  // Back in plan order: the least valuable first, as the next run would plan them.
+  const left = new Set([...run.notDeleted, ...plan.deletions.slice(max)]);
+  out.notDeleted.push(...plan.deletions.filter((d) => left.has(d)));
+  let stop = run.stop ?? (plan.deletions.length > max ? 'maxDeletes' : undefined);
+  if (run.forbidden) {
+    out.missingGrant = 'write';
+    if (!opts.warned) out.warnings.push(WRITE_GRANT_WARNING);
+  } else if (run.stop !== undefined && out.notDeleted.length > 0) {
+    stop = `${run.stop}; ${run.rateLimited ? `${run.rateLimited} rate-limited answers; ` : ''}the rest waits for the next run or command: prune`;
+    if (run.rateLimited) out.warnings.push(`Pruning stopped at GitHub's REST rate limit after ${out.deleted.length} deletions; the rest waits for the next run or command: prune.`);
+    else if (/repeated failures/.test(run.stop)) out.warnings.push(`Pruning stopped after ${run.stop}; the rest waits for the next run.`);
   }
+  log.info(`Deleted ${out.deleted.length} entries in ${((((opts.timer ?? { now }).now()) - now0) / 1000).toFixed(1)} s${out.notDeleted.length ? `; ${out.notDeleted.length} left (${stop})` : ''}`);
   const deferred = out.notDeleted.length;
   out.decisions.push({
     topic: 'prune',
     outcome: `${out.deleted.length} deleted`,
-    reason: `${describeDeletions(out.deleted)}${out.gone.length ? `; ${out.gone.length} already gone` : ''}${deferred ? `; ${deferred} not deleted${stop ? ` (${stop})` : ' (maxDeletes)'}` : ''}${plan.notes.length ? `; ${plan.notes.join('; ')}` : ''}`
+    reason: `${describeDeletions(out.deleted)}${out.gone.length ? `; ${out.gone.length} already gone` : ''}${deferred ? `; ${deferred} not deleted (${stop ?? 'maxDeletes'})` : ''}${plan.notes.length ? `; ${plan.notes.join('; ')}` : ''}`
   });
   return finish();
 }

@@ -4,9 +4,11 @@
  * Also `command: prune`. The REST client and index reader are loaded only when used.
  */
 import * as core from '@actions/core';
+import { TARGET_RATIO, legPlanFor, type ModeFacts } from '../budget/budget.js';
+import { exportFits, type LegPlan } from '../budget/estimate.js';
 import type { BudgetReading, PruneOutcome } from '../budget/run.js';
 import type { Inputs } from '../inputs/inputs.js';
-import type { Plan } from '../plan/plan.js';
+import type { Decision, Plan } from '../plan/plan.js';
 import type { BudgetFigures } from '../report/outputs.js';
 import type { Runtime } from '../runtime/runtime.js';
 
@@ -34,21 +36,84 @@ async function readerFor(rt: Runtime) {
   return createIndexReader({ token: cs.token, resultsUrl: cs.resultsUrl });
 }
 
+/** Refs the runtime token can read, its writable ref first (where BuildKit writes, and looks first). */
+function readableRefs(rt: Runtime): string[] {
+  const refs = rt.cacheService.decoded?.refs ?? [];
+  return [...refs.filter((r) => r.write && r.read), ...refs.filter((r) => r.read && !r.write)].map((r) => r.ref);
+}
+
 export async function readBudgetFor(inputs: Inputs, rt: Runtime): Promise<BudgetState> {
   const state: BudgetState = { prunes: [], warned: false };
   if (!usesGithubCache(inputs) && inputs.command === 'build') return state;
   const { readBudget } = await import('../budget/run.js');
-  state.reading = await readBudget({ rest: await restFor(inputs, rt), cacheBudget: inputs.cacheBudget, log: core });
+  const rest = await restFor(inputs, rt);
+  // A build that exports to the GitHub cache sizes its export (and its sibling legs') from their previous
+  // indexes before the mode is chosen and before anything is written: one listing and a read of the live
+  // indexes on readable refs. The listing is reused by a prune before the build.
+  const estimate = rest && inputs.command === 'build' && inputs.cache === 'gha' && inputs.cacheWrite !== false;
+  const reader = estimate ? await readerFor(rt) : undefined;
+  const leg = !inputs.cacheScope && inputs.matrix && rt.runId ? { id: rt.runId, job: rt.job } : undefined;
+  state.reading = await readBudget({ rest, reader, readableRefs: reader ? readableRefs(rt) : undefined, run: leg, cacheBudget: inputs.cacheBudget, log: core });
   state.warned = state.reading.missingGrant !== undefined;
   return state;
 }
 
-export function budgetFacts(state: BudgetState) {
-  return state.reading && { usageBytes: state.reading.usageBytes, budgetBytes: state.reading.budget.bytes };
+export function budgetFacts(state: BudgetState): ModeFacts | undefined {
+  const r = state.reading;
+  return r && {
+    usageBytes: r.usageBytes,
+    budgetBytes: r.budget.bytes,
+    ...(r.footprints ? { footprints: r.footprints } : {}),
+    ...(r.concurrentLegs !== undefined ? { concurrentLegs: r.concurrentLegs } : {})
+  };
+}
+
+/** The leg plan this build's mode came from (same facts, same scope), if the estimate was made. */
+function legPlan(state: BudgetState, inputs: Inputs, rt: Runtime, plan: Plan): LegPlan | undefined {
+  const facts = budgetFacts(state);
+  if (!facts || plan.mode === undefined) return undefined;
+  return legPlanFor(facts, { scope: plan.scope, job: !inputs.cacheScope && inputs.matrix ? rt.job : undefined });
+}
+
+/**
+ * Prune before the build when usage is above the prune target, or when this run's exports (estimated for the
+ * mode) would take usage over the ceiling: down to what leaves them room.
+ */
+export function pruneBeforeTarget(state: BudgetState, inputs: Inputs, rt: Runtime, plan: Plan): number | undefined {
+  const r = state.reading;
+  if (!r || inputs.cache !== 'gha' || inputs.cachePrune === false || !plan.export) return undefined;
+  const legs = legPlan(state, inputs, rt, plan);
+  const adds = legs && (plan.mode === 'max' ? legs.addBytes : legs.minAddBytes);
+  const room = legs && adds !== undefined ? Math.max(0, (legs.ceilingBytes - adds) / r.budget.bytes) : TARGET_RATIO;
+  const target = Math.min(TARGET_RATIO, room);
+  return r.usageBytes !== undefined && r.usageBytes > target * r.budget.bytes ? target : undefined;
 }
 
 /** Prunes once: before the build (`before`), after it, or for command: prune. Records the outcome. */
-export async function pruneNow(state: BudgetState, inputs: Inputs, rt: Runtime, plan: Plan, when: 'before' | 'after' | 'command'): Promise<PruneOutcome | undefined> {
+/**
+ * After the prune before the build: when this leg's export still does not fit under the budget's ceiling (see
+ * exportFits), the decision not to export, else undefined. The default branch always exports.
+ */
+export function exportRoom(state: BudgetState, inputs: Inputs, rt: Runtime, plan: Plan): Decision | undefined {
+  const r = state.reading;
+  if (!r || r.usageBytes === undefined || plan.export?.type !== 'gha' || inputs.cacheMode !== 'auto' || inputs.exportCache) return undefined;
+  const legs = legPlan(state, inputs, rt, plan);
+  if (!legs) return undefined;
+  const last = state.prunes[state.prunes.length - 1];
+  const usage = last?.usageAfterBytes ?? r.usageBytes;
+  const onDefault = rt.defaultBranch !== undefined && rt.ref === `refs/heads/${rt.defaultBranch}`;
+  const fit = exportFits(legs, plan.scope, usage, onDefault);
+  return fit.fits ? undefined : { topic: 'export', outcome: 'skipped', reason: fit.reason ?? 'no room under the budget' };
+}
+
+export async function pruneNow(
+  state: BudgetState,
+  inputs: Inputs,
+  rt: Runtime,
+  plan: Plan,
+  when: 'before' | 'after' | 'command',
+  targetRatio?: number
+): Promise<PruneOutcome | undefined> {
   if (!state.reading) return undefined;
   const rest = await restFor(inputs, rt);
   if (!rest) return undefined;
@@ -64,10 +129,12 @@ export async function pruneNow(state: BudgetState, inputs: Inputs, rt: Runtime, 
       closedPrRefs: closingPr,
       discoverClosedPrs: when === 'command' && rt.event !== 'pull_request',
       budgetBytes: state.reading!.budget.bytes,
+      targetRatio,
+      ...(when === 'before' && state.reading!.listing ? { listing: state.reading!.listing } : {}),
       jobStart: when === 'before' ? Date.now() : Math.floor(performance.timeOrigin),
       dryRun: inputs.dryRun,
-      // Deletes are spaced a second apart; a build step does not wait on more than this many.
-      maxDeletes: when === 'command' ? undefined : 100,
+      // A build step spends about 2 s deleting (several at once, within GitHub's limits); command: prune, what it takes.
+      deleteLimits: when === 'command' ? {} : { timeBudgetMs: 2_000 },
       warned: state.warned,
       log: core
     })

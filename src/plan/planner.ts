@@ -3,7 +3,7 @@ import { type Backend, type Direction, REQUIRED } from '../cache/backends.js';
 import { type CacheSpec, secretsOf, validateCacheSpec } from '../cache/spec.js';
 import type { Inputs } from '../inputs/inputs.js';
 import { defaultBranchRef, type Runtime } from '../runtime/runtime.js';
-import { modeForBudget } from '../budget/budget.js';
+import { modeForBudget, type ModeFacts } from '../budget/budget.js';
 import { echo } from '../report/text.js';
 import { type Access, decideAccess } from './access.js';
 import { ghaCredentials, missingCredentialsMessage } from './credentials.js';
@@ -16,10 +16,7 @@ import { autoScope, platformOf } from './scope.js';
 const FLAG: Record<Direction, string> = { export: '--export-cache', import: '--import-cache' };
 
 /** What the shell read about the GitHub cache budget before planning (usage unknown: undefined). */
-export interface BudgetFacts {
-  usageBytes?: number;
-  budgetBytes: number;
-}
+export type BudgetFacts = ModeFacts;
 
 /** `nowSeconds` is the clock for the token's expiry; tests pass it in. */
 export function plan(inputs: Inputs, rt: Runtime, nowSeconds = Math.floor(Date.now() / 1000), budget?: BudgetFacts): Plan {
@@ -69,9 +66,13 @@ export function plan(inputs: Inputs, rt: Runtime, nowSeconds = Math.floor(Date.n
   } else {
     const { mode, decision } = decideMode(inputs.cacheMode, rt);
     // The budget only concerns entries in the GitHub cache (gha, and local through @actions/cache).
-    const lowered = budget && (backend === 'gha' || backend === 'local') ? modeForBudget(inputs.cacheMode, mode, budget.usageBytes, budget.budgetBytes) : { mode };
+    const lowered =
+      budget && (backend === 'gha' || backend === 'local')
+        ? modeForBudget(inputs.cacheMode, mode, budget, { scope, job: !inputs.cacheScope && inputs.matrix ? rt.job : undefined })
+        : { mode };
     p.mode = lowered.mode;
-    p.decisions.push(lowered.decision ?? decision);
+    // Kept as decided: why, then what the budget estimate said about it.
+    p.decisions.push(lowered.decision && lowered.mode === mode ? { ...decision, reason: `${decision.reason}; ${lowered.decision.reason}` } : (lowered.decision ?? decision));
   }
   const ctx = { inputs, rt, scope, mode: p.mode };
 

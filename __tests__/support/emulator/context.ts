@@ -4,7 +4,7 @@ import type { Clock } from './clock.js';
 import type { SlidingWindow } from './faults.js';
 import type { SasSigner } from './sas.js';
 import type { CacheStore, StoreSettings } from './store.js';
-import type { CacheMode, ConflictStyle, Counters, RestGrant } from './types.js';
+import type { CacheMode, ConflictStyle, Counters, RestGrant, RunJob } from './types.js';
 
 export interface Settings extends StoreSettings {
   cacheMode: CacheMode;
@@ -14,6 +14,8 @@ export interface Settings extends StoreSettings {
   repository: string;
   restTokens: Map<string, RestGrant>;
   usageLagMs: number;
+  openPullRequests: number[];
+  runJobs: Map<string, RunJob[]>;
 }
 
 export interface ServiceContext {

@@ -18,6 +18,10 @@ interface Parsed {
 
 /** Classifies a path below the REST prefix (e.g. `/repos/o/r/actions/caches`). */
 export function parseRestPath(method: string, path: string): Parsed {
+  const jobs = /^\/repos\/([^/]+)\/([^/]+)\/actions\/runs\/(\d+)(?:\/attempts\/\d+)?\/jobs\/?$/.exec(path);
+  if (jobs) return { route: method === 'GET' ? 'rest.run-jobs' : 'rest.unknown', owner: jobs[1], repo: jobs[2], id: jobs[3] };
+  const pulls = /^\/repos\/([^/]+)\/([^/]+)\/pulls\/?$/.exec(path);
+  if (pulls) return { route: method === 'GET' ? 'rest.pulls' : 'rest.unknown', owner: pulls[1], repo: pulls[2] };
   const m = /^\/repos\/([^/]+)\/([^/]+)\/actions\/(caches|caches\/([^/]+)|cache\/(usage|storage-limit|retention-limit))\/?$/.exec(path);
   if (!m) return { route: 'rest.unknown' };
   const [, owner, repo, tail, id, sub] = m;
@@ -87,6 +91,10 @@ function dispatch(ctx: ServiceContext, req: RequestInfo, parsed: Parsed): Reply 
       return deleteByKey(ctx, q.get('key'), q.get('ref'));
     case 'rest.delete-by-id':
       return deleteById(ctx, parsed.id ?? '');
+    case 'rest.pulls':
+      return pulls(ctx, req);
+    case 'rest.run-jobs':
+      return runJobs(ctx, req, parsed.id ?? '');
     default:
       return restError(404, 'Not Found');
   }
@@ -124,6 +132,27 @@ function linkHeader(ctx: ServiceContext, req: RequestInfo, page: number, lastPag
   if (page > 1) links.push(link(page - 1, 'prev'), link(1, 'first'));
   if (page < lastPage) links.push(link(page + 1, 'next'), link(lastPage, 'last'));
   return links.length > 0 ? { link: links.join(', ') } : {};
+}
+
+/** `GET …/pulls`: only `state=open` (the default) lists anything; `{number, state}` per pull request, paged. */
+function pulls(ctx: ServiceContext, req: RequestInfo): Reply {
+  const q = req.url.searchParams;
+  const state = q.get('state') ?? 'open';
+  const perPage = Math.min(100, Math.max(1, Number.parseInt(q.get('per_page') ?? '30', 10) || 30));
+  const page = Math.max(1, Number.parseInt(q.get('page') ?? '1', 10) || 1);
+  const open = state === 'open' || state === 'all' ? [...ctx.settings.openPullRequests].sort((a, b) => b - a) : [];
+  return json(200, open.slice((page - 1) * perPage, page * perPage).map(number => ({ number, state: 'open' })));
+}
+
+/** `GET …/actions/runs/{run_id}/jobs`: `{total_count, jobs: [{id, run_id, name, status}]}`, paged; unknown run: 404. */
+function runJobs(ctx: ServiceContext, req: RequestInfo, runId: string): Reply {
+  const jobs = ctx.settings.runJobs.get(runId);
+  if (!jobs) return restError(404, 'Not Found');
+  const q = req.url.searchParams;
+  const perPage = Math.min(100, Math.max(1, Number.parseInt(q.get('per_page') ?? '30', 10) || 30));
+  const page = Math.max(1, Number.parseInt(q.get('page') ?? '1', 10) || 1);
+  const items = jobs.map((j, i) => ({ id: i + 1, run_id: Number(runId), name: j.name, status: j.status }));
+  return json(200, { total_count: items.length, jobs: items.slice((page - 1) * perPage, page * perPage) });
 }
 
 function usage(ctx: ServiceContext): Reply {

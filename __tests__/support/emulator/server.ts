@@ -14,7 +14,7 @@ import { mintRuntimeToken, type AccessControl, type MintTokenOptions } from './t
 import { handleTwirp, twirpMethod } from './twirp.js';
 import {
   zeroCounters, type CacheMode, type ConflictStyle, type Counters, type EmulatorOptions, type EntryInfo, type Fault,
-  type FaultTarget, type RequestLogEntry, type RestGrant, type RouteName, type SeedEntry
+  type FaultTarget, type RequestLogEntry, type RestGrant, type RouteName, type RunJob, type SeedEntry
 } from './types.js';
 
 export const API_PREFIX = '/api';
@@ -39,6 +39,10 @@ export interface Emulator {
   setConflictStyle(style: ConflictStyle): void;
   setBudgetBytes(bytes: number): void;
   grantRest(token: string, grant: RestGrant): void;
+  /** The open pull requests the REST API lists. */
+  setOpenPullRequests(numbers: number[]): void;
+  /** The jobs of a workflow run the REST API lists. */
+  setRunJobs(runId: string, jobs: RunJob[]): void;
   /** Fails the next `count` calls of a route (or group) with `fault`. */
   failNext(target: FaultTarget, count: number, fault: Fault): void;
   /** All live entries (reserved and committed), by id. */
@@ -70,7 +74,9 @@ function initialSettings(o: EmulatorOptions): Settings {
     sasTtlMs: o.sasTtlMs ?? HOUR,
     repository: o.repository ?? 'octo-org/octo-repo',
     restTokens: new Map(Object.entries(o.restTokens ?? {})),
-    usageLagMs: o.usageLagMs ?? 0
+    usageLagMs: o.usageLagMs ?? 0,
+    openPullRequests: [...(o.openPullRequests ?? [])],
+    runJobs: new Map(Object.entries(o.runJobs ?? {}))
   };
 }
 
@@ -217,6 +223,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     setConflictStyle: style => void (settings.conflictStyle = style),
     setBudgetBytes: bytes => void (settings.budgetBytes = bytes),
     grantRest: (token, grant) => void settings.restTokens.set(token, grant),
+    setOpenPullRequests: numbers => void (settings.openPullRequests = [...numbers]),
+    setRunJobs: (runId, jobs) => void settings.runJobs.set(runId, jobs.map(j => ({ ...j }))),
     failNext: (target, count, fault) => faults.add(target, count, fault),
     entries: () => ctx.store.all().map(entryInfo),
     nextEvictions: (n = 1) => ctx.store.lruOrder().slice(0, n).map(entryInfo),

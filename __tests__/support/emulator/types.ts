@@ -20,7 +20,9 @@ export type RestRoute =
   | 'rest.storage-limit'
   | 'rest.retention-limit'
   | 'rest.delete-by-key'
-  | 'rest.delete-by-id';
+  | 'rest.delete-by-id'
+  | 'rest.pulls'
+  | 'rest.run-jobs';
 export type RouteName = TwirpMethod | BlobRoute | RestRoute | 'twirp.unknown' | 'rest.unknown' | 'unknown';
 
 /** A fault can target one route, or a whole group: `twirp`, `blob` or `rest`. */
@@ -78,6 +80,16 @@ export interface EmulatorOptions {
   restCallsPerHour?: number;
   /** `usage` is refreshed at most this often (injected clock); default 0 (live). */
   usageLagMs?: number;
+  /** Numbers of the open pull requests `GET /repos/{o}/{r}/pulls?state=open` lists; default none. */
+  openPullRequests?: number[];
+  /** The jobs `GET /repos/{o}/{r}/actions/runs/{run_id}/jobs` lists, per run id; default none. */
+  runJobs?: Record<string, RunJob[]>;
+}
+
+/** A job of a workflow run, as the REST API lists it (the fields the action reads). */
+export interface RunJob {
+  name: string;
+  status: 'queued' | 'in_progress' | 'completed' | 'waiting';
 }
 
 /** `create` … `blobGet` and `rest` count calls received (faulted ones included); the others count outcomes. */

@@ -1,0 +1,139 @@
+/**
+ * Carrying out a prune's deletions: several at once within GitHub's documented REST limits, honouring
+ * `retry-after` and secondary-rate-limit answers, and within a time budget (a build step spends ~2 s on it;
+ * the rest waits for the next run or `command: prune`). The clock is injected: tests never wait.
+ *
+ * GitHub's documented secondary limits for REST (docs "Rate limits for the REST API", 2026): at most 100
+ * concurrent requests, and at most 900 points a minute per endpoint group, a DELETE costing 5 points (so 180
+ * deletes a minute). The older advice to space writes a second apart is the throttling plugin's default; it is
+ * what made a build step spend 14 s deleting 13 entries.
+ */
+import type { RestFailureKind } from './rest.js';
+
+export interface DeleteLimits {
+  /** Deletes in flight at once; default 4. */
+  concurrency?: number;
+  /** Points a minute GitHub allows (secondary limit); default 900. */
+  pointsPerMinute?: number;
+  /** Points one DELETE costs; default 5. */
+  pointsPerDelete?: number;
+  /** No delete starts, and no wait ends, later than this after the first; default none. */
+  timeBudgetMs?: number;
+  /** A rate-limit answer without `retry-after` pauses this long; default 60 s (GitHub's advice). */
+  defaultRetryMs?: number;
+  /** Attempts per entry (rate-limited or failed); default 2. */
+  attempts?: number;
+}
+
+export type DeleteAnswer =
+  | { ok: true; value: 'deleted' | 'gone' }
+  | { ok: false; kind: RestFailureKind; message: string; retryAfterMs?: number };
+
+export interface Timer {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+export const realTimer: Timer = { now: () => Date.now(), sleep: (ms) => new Promise((r) => setTimeout(r, ms)) };
+
+export interface DeleteRun<T> {
+  deleted: T[];
+  gone: T[];
+  /** Planned, but not deleted: time budget, rate limit, missing grant or repeated failures. */
+  notDeleted: T[];
+  /** Why deleting stopped early, in words. */
+  stop?: string;
+  /** The token lacks `actions: write`. */
+  forbidden: boolean;
+  rateLimited: number;
+  elapsedMs: number;
+}
+
+/**
+ * When the next delete may start: after `pausedUntil`, and once the starts in the last minute leave room for
+ * its points. Pure. `starts` are the start times so far, oldest first.
+ */
+export function nextStart(starts: readonly number[], now: number, pausedUntil: number, limits: DeleteLimits = {}): number {
+  const per = limits.pointsPerDelete ?? 5;
+  const allowed = Math.max(1, Math.floor((limits.pointsPerMinute ?? 900) / per));
+  let at = Math.max(now, pausedUntil);
+  const recent = starts.filter((t) => t > at - 60_000);
+  if (recent.length >= allowed) at = Math.max(at, recent[recent.length - allowed] + 60_000);
+  return at;
+}
+
+export async function runDeletes<T>(items: readonly T[], del: (item: T) => Promise<DeleteAnswer>, limits: DeleteLimits = {}, timer: Timer = realTimer): Promise<DeleteRun<T>> {
+  const started = timer.now();
+  const deadline = started + (limits.timeBudgetMs ?? Number.POSITIVE_INFINITY);
+  const attempts = Math.max(1, limits.attempts ?? 2);
+  const out: DeleteRun<T> = { deleted: [], gone: [], notDeleted: [], forbidden: false, rateLimited: 0, elapsedMs: 0 };
+  const queue = items.map((item) => ({ item, tries: 0 }));
+  const starts: number[] = [];
+  let pausedUntil = 0;
+  let errorsInARow = 0;
+  const halt = (why: string) => {
+    out.stop ??= why;
+  };
+
+  const worker = async () => {
+    for (let job = queue.shift(); job !== undefined; job = queue.shift()) {
+      if (out.stop !== undefined) {
+        out.notDeleted.push(job.item);
+        continue;
+      }
+      const at = nextStart(starts, timer.now(), pausedUntil, limits);
+      if (at > deadline) {
+        out.notDeleted.push(job.item);
+        halt(
+          at === pausedUntil
+            ? `GitHub asked to wait ${Math.ceil((pausedUntil - timer.now()) / 1000)} s (rate limit), beyond the time budget`
+            : `time budget of ${((limits.timeBudgetMs ?? 0) / 1000).toFixed(1)} s`
+        );
+        continue;
+      }
+      // The slot is taken now, before waiting for it, so that concurrent workers do not all take the same one.
+      starts.push(at);
+      starts.sort((a, b) => a - b);
+      if (at > timer.now()) await timer.sleep(at - timer.now());
+      if (out.stop !== undefined) {
+        out.notDeleted.push(job.item);
+        continue;
+      }
+      job.tries++;
+      const answer = await del(job.item);
+      if (answer.ok) {
+        errorsInARow = 0;
+        (answer.value === 'gone' ? out.gone : out.deleted).push(job.item);
+        continue;
+      }
+      if (answer.kind === 'forbidden' || answer.kind === 'unauthorized') {
+        out.forbidden = true;
+        out.notDeleted.push(job.item);
+        halt('the github-token lacks actions: write');
+        continue;
+      }
+      if (answer.kind === 'rate-limited') {
+        out.rateLimited++;
+        // Everyone waits: GitHub's answer is about the token, not about this entry.
+        pausedUntil = Math.max(pausedUntil, timer.now() + (answer.retryAfterMs ?? limits.defaultRetryMs ?? 60_000));
+      } else if (++errorsInARow >= 3) {
+        out.notDeleted.push(job.item);
+        halt(`repeated failures (${answer.message})`);
+        continue;
+      }
+      if (job.tries < attempts) queue.unshift(job);
+      else out.notDeleted.push(job.item);
+    }
+  };
+  // The first delete goes alone: a token without actions: write is refused once, not once per worker.
+  const first = queue.shift();
+  if (first) {
+    const rest = queue.splice(0);
+    queue.push(first);
+    await worker();
+    queue.push(...rest);
+  }
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limits.concurrency ?? 4, queue.length)) }, worker));
+  out.elapsedMs = timer.now() - started;
+  return out;
+}
