@@ -13,6 +13,11 @@ beforeAll(() => {
 afterEach(() => stopAllBuildkitd());
 afterAll(() => sb.cleanup());
 
+/** Polls a condition the code under test makes true; bounded only by the test's own timeout. */
+async function until(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((r) => setTimeout(r, 10));
+}
+
 const alive = (pid: number) => {
   try {
     process.kill(pid, 0);
@@ -126,19 +131,57 @@ describe('lifecycle', () => {
     expect(await bk.stop('SIGINT')).toEqual({ code: 0, signal: null });
   });
 
-  test('FAKE_BUILDKITD_READY_DELAY_MS and FAKE_BUILDKITD_NEVER_READY; buildctl --wait', async () => {
-    const delayed = await startBuildkitd({ addr: `unix://${sb.socket}`, env: { FAKE_BUILDKITD_READY_DELAY_MS: '300' }, waitReady: false });
-    await new Promise((r) => setTimeout(r, 100));
+  // No sleeps: each step waits for something the fake says (a log line, a file), never for the clock.
+  test('FAKE_BUILDKITD_READY_WHEN holds the socket back; buildctl --wait retries until it is there', async () => {
+    const gate = path.join(sb.dir, 'open-the-gate');
+    const attempts = path.join(sb.dir, 'buildctl-attempts');
+    const gated = await startBuildkitd({ addr: `unix://${sb.socket}`, env: { FAKE_BUILDKITD_READY_WHEN: gate }, waitReady: 'started' });
+    // It says so when it reaches the gate (after the line 'started' waits for): wait for the words.
+    await until(() => gated.logs().includes(`msg="fake: not listening until ${gate} exists"`));
     expect(fs.existsSync(sb.socket)).toBe(false);
-    const waited = await sb.buildctl(['--addr', `unix://${sb.socket}`, '--wait', '--timeout', '3', 'debug', 'workers']);
-    expect(waited.code).toBe(0);
-    await delayed.stop();
+    const failFast = await sb.buildctl(['--addr', `unix://${sb.socket}`, 'debug', 'workers']);
+    expect(failFast.code).toBe(1);
+    const waited = sb.buildctl(['--addr', `unix://${sb.socket}`, '--wait', '--timeout', '60', 'debug', 'workers'], { FAKE_BUILDCTL_ATTEMPTS: attempts });
+    // Open the gate only once buildctl has failed once and is retrying: that is what --wait must do.
+    await until(() => fs.existsSync(attempts) && fs.readFileSync(attempts, 'utf8').includes('connect: no such file or directory'));
+    fs.writeFileSync(gate, '');
+    expect((await waited).code).toBe(0);
+    expect(await gated.stop()).toEqual({ code: 0, signal: null });
+  });
 
-    const never = await startBuildkitd({ addr: `unix://${sb.socket}`, env: { FAKE_BUILDKITD_NEVER_READY: '1' }, waitReady: false });
-    await new Promise((r) => setTimeout(r, 200));
+  test('FAKE_BUILDKITD_READY_DELAY_MS listens late but listens', async () => {
+    const delayed = await startBuildkitd({ addr: `unix://${sb.socket}`, env: { FAKE_BUILDKITD_READY_DELAY_MS: '300' } });
+    expect((await sb.buildctl(['--addr', `unix://${sb.socket}`, 'debug', 'workers'])).code).toBe(0);
+    expect(await delayed.stop()).toEqual({ code: 0, signal: null });
+  });
+
+  test('FAKE_BUILDKITD_NEVER_READY: alive, not listening, and an orderly stop on SIGTERM', async () => {
+    // 'started' resolves once its SIGTERM handler is installed, however slow the machine is.
+    const never = await startBuildkitd({ addr: `unix://${sb.socket}`, env: { FAKE_BUILDKITD_NEVER_READY: '1' }, waitReady: 'started' });
     expect(never.proc.exitCode).toBeNull();
     expect(fs.existsSync(sb.socket)).toBe(false);
     expect(await never.stop()).toEqual({ code: 0, signal: null });
+    expect(never.logs()).toContain('msg="stopping server"');
+  });
+
+  test('without --root it locks /var/lib/buildkit like the real one, so a second daemon without --root refuses to start', async () => {
+    // FAKE_BUILDKITD_DEFAULT_ROOT stands in for /var/lib/buildkit (this machine's is never touched).
+    const machine = path.join(sb.dir, 'var-lib-buildkit');
+    const env = { FAKE_BUILDKITD_DEFAULT_ROOT: machine };
+    const first = await startBuildkitd({ addr: `unix://${sb.socket}`, env });
+    expect(first.root).toBeUndefined();
+    expect(fs.readFileSync(path.join(machine, 'buildkitd.lock'), 'utf8')).toBe(String(first.pid));
+    const second = await runFake('buildkitd', ['--addr', `unix://${path.join(sb.dir, 'other.sock')}`], { env });
+    expect(second.code).toBe(1);
+    expect(second.stderr).toBe(`buildkitd: could not lock ${path.join(machine, 'buildkitd.lock')}, another instance running?\n`);
+    // Its own --root: no collision.
+    const own = await startBuildkitd({ addr: `unix://${path.join(sb.dir, 'own.sock')}`, args: ['--root', path.join(sb.dir, 'own-root')], env });
+    expect(own.pid).toBeDefined();
+    // startBuildkitd gives a daemon without --root a fresh temp root, removed once it stopped.
+    const temp = await startBuildkitd({ addr: `unix://${path.join(sb.dir, 'temp.sock')}` });
+    expect(fs.existsSync(path.join(temp.root!, 'buildkitd.lock'))).toBe(true);
+    await temp.stop();
+    expect(fs.existsSync(temp.root!)).toBe(false);
   });
 
   test('--root holds a lock: a second daemon on the same root refuses to start', async () => {
@@ -178,8 +221,9 @@ describe('lifecycle', () => {
 
   test('a daemon spawned directly exits 0 on SIGTERM and is reaped', async () => {
     // A daemon started outside the helper is still ours to stop: spawn, wait for the socket, SIGTERM, reap.
-    const child = spawn(path.join(FAKES_BIN, 'buildkitd'), ['--addr', `unix://${sb.socket}`], { stdio: 'ignore' });
-    for (let i = 0; i < 100 && !fs.existsSync(sb.socket); i++) await new Promise((r) => setTimeout(r, 20));
+    const child = spawn(path.join(FAKES_BIN, 'buildkitd'), ['--addr', `unix://${sb.socket}`, '--root', path.join(sb.dir, 'direct-root')], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let log = '';
+    await new Promise<void>((resolve) => child.stderr.setEncoding('utf8').on('data', (d: string) => (log += d).includes('msg="running server on') && resolve()));
     expect(fs.existsSync(sb.socket)).toBe(true);
     const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
     child.kill('SIGTERM');

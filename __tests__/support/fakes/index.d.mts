@@ -35,9 +35,13 @@ export interface BuildkitdOptions {
   env?: Record<string, string | undefined>;
   /** Another buildkitd executable (e.g. one extracted from a fake release tarball). */
   bin?: string;
+  /** Give up waiting after this long (default 30 s: a bound for a broken fake, not a readiness guess). */
   readyTimeoutMs?: number;
-  /** false: resolve at once, without waiting for `running server on`. */
-  waitReady?: boolean;
+  /**
+   * true (default): resolve once it logs `running server on`. 'started': once it logs its workers, i.e. its
+   * SIGTERM/SIGINT handlers are installed but it may not listen yet. false: resolve at once.
+   */
+  waitReady?: boolean | 'started';
 }
 export interface Buildkitd {
   proc: ChildProcess;
@@ -46,6 +50,8 @@ export interface Buildkitd {
   addr: string;
   socketPath?: string;
   port?: number;
+  /** The temp root the helper chose (removed once the daemon exited); undefined when the caller chose one. */
+  root?: string;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** Everything it logged on stderr so far. */
   logs(): string;
