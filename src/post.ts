@@ -4,7 +4,7 @@
  */
 import * as core from '@actions/core';
 import * as fs from 'node:fs';
-import { type BuilderHandle, builderLogTail, stopBuilder } from './builder/builder.js';
+import { type BuilderHandle, builderLogTail, releaseShared, stopBuilder } from './builder/builder.js';
 import { Envd } from './envd/envd.js';
 import type { LocalSave } from './local/local-cache.js';
 import { State } from './state.js';
@@ -26,9 +26,14 @@ export async function post(): Promise<void> {
     if (problem) core.warning(problem);
     else core.info(`Removed envd context ${context}`);
   }
-  if (builder && builder.kind !== 'address') {
+  if (builder?.reused) {
+    // Post steps run in reverse order: the call that started it runs its post step after this one.
+    core.info(`Left buildkitd (pid ${builder.pid}) running for the call that started it; its post step stops it`);
+  } else if (builder && builder.kind !== 'address') {
     await stopBuilder(builder);
     core.info(builder.container ? `Removed container ${builder.container}` : `Stopped buildkitd (pid ${builder.pid})`);
+    const problem = await releaseShared(builder);
+    if (problem) core.warning(problem);
   }
   const localSave = core.getState(State.LocalSave);
   if (localSave) {
