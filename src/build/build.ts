@@ -16,6 +16,7 @@ import { STABLE_PUBLIC_KEY } from '../envd/ssh-key.js';
 import { versionAtLeast, type Inputs } from '../inputs/inputs.js';
 import type { Plan } from '../plan/plan.js';
 import type { Runtime } from '../runtime/runtime.js';
+import { echo } from '../report/text.js';
 import { State } from '../state.js';
 import type { LocalSave } from '../local/local-cache.js';
 import type { OciServer } from '../local/oci-server.js';
@@ -130,7 +131,7 @@ async function buildWith({ plan, inputs, rt, env, dir, tools, toolEnv, readyTime
         const shared = await findShared(recordsDir(env), wish, tools.buildkit.dir, toolEnv);
         if (shared.handle) {
           h = shared.handle;
-          core.info(`Reusing the buildkitd ${h.version} (pid ${h.pid}) an earlier call in this job started, with its local cache; that call's post step stops it`);
+          core.info(`Reusing the buildkitd ${echo(h.version ?? '')} (pid ${h.pid}) an earlier call in this job started, with its local cache; that call's post step stops it`);
           core.saveState(State.Builder, JSON.stringify(h));
           await createContext(h);
         } else {

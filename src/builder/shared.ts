@@ -6,6 +6,7 @@
  * Otherwise the later call starts its own (own root, own socket) and logs why. Pure: no I/O here.
  */
 import { createHash } from 'node:crypto';
+import { echo } from '../report/text.js';
 import { splitFlags } from './args.js';
 
 /** What a call would start buildkitd with. */
@@ -78,10 +79,10 @@ function isRecord(r: unknown): r is SharedRecord {
 export function decideReuse(record: unknown, wish: SharedWish, live: Liveness): ReuseDecision {
   if (!isRecord(record)) return { reuse: false, why: 'its record is not one this action version understands' };
   const fp = sharedFingerprint(wish);
-  if (record.version !== fp.version) return { reuse: false, why: `it runs BuildKit ${record.version} and this call wants ${wish.version}` };
+  if (record.version !== fp.version) return { reuse: false, why: `it runs BuildKit ${echo(record.version)} and this call wants ${echo(wish.version)}` };
   if (record.flags !== fp.flags) return { reuse: false, why: 'it was started with other buildkitd-flags' };
   if (record.config !== fp.config) return { reuse: false, why: 'it was started with another buildkitd-config-inline' };
   if (!live.running) return { reuse: false, why: `its process ${record.pid} is no longer running` };
-  if (!live.answers) return { reuse: false, why: `its socket ${record.buildctlAddr} does not answer` };
+  if (!live.answers) return { reuse: false, why: `its socket ${echo(record.buildctlAddr)} does not answer` };
   return { reuse: true };
 }
