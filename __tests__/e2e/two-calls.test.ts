@@ -43,7 +43,12 @@ afterAll(async () => {
 });
 
 afterEach(() => {
-  while (jobs.length) jobs.pop()!.cleanup();
+  // A test that failed half-way leaves its daemons behind: stop them, then remove the job.
+  while (jobs.length) {
+    const j = jobs.pop()!;
+    for (const pid of buildkitds(j)) process.kill(pid, 'SIGKILL');
+    j.cleanup();
+  }
 });
 
 /** One job on a fresh runner: its RUNNER_TEMP, tool cache and HOME are shared by every step in it. */
