@@ -5,8 +5,11 @@ export declare const FAKES_DIR: string;
 /** Directory holding the fake executables `envd`, `buildkitd`, `buildctl`. */
 export declare const FAKES_BIN: string;
 
+/** FAKES_REAL=1: the stand-ins' tests drive the real tools on PATH instead (see README). */
+export declare const REAL: boolean;
+/** The fake (or, with FAKES_REAL=1, the real tool on PATH; throws when there is none). */
 export declare function fakeTool(name: 'envd' | 'buildkitd' | 'buildctl'): string;
-/** `PATH` with FAKES_BIN first. */
+/** `PATH` with FAKES_BIN first (unchanged with FAKES_REAL=1). */
 export declare function pathWithFakes(pathValue?: string): string;
 
 export interface RunOptions {
@@ -35,6 +38,11 @@ export interface BuildkitdOptions {
   env?: Record<string, string | undefined>;
   /** Another buildkitd executable (e.g. one extracted from a fake release tarball). */
   bin?: string;
+  /**
+   * Its --root. Default: a fresh temp root (unless `args` or FAKE_BUILDKITD_DEFAULT_ROOT choose one);
+   * false: none, so it takes the default root (/var/lib/buildkit, or FAKE_BUILDKITD_DEFAULT_ROOT).
+   */
+  root?: string | false;
   /** Give up waiting after this long (default 30 s: a bound for a broken fake, not a readiness guess). */
   readyTimeoutMs?: number;
   /**

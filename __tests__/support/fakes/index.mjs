@@ -10,13 +10,38 @@ import { fileURLToPath } from 'node:url';
 export const FAKES_DIR = path.dirname(fileURLToPath(import.meta.url));
 export const FAKES_BIN = path.join(FAKES_DIR, 'bin');
 
-/** Absolute path of one fake executable. */
-export function fakeTool(name) {
-  return path.join(FAKES_BIN, name);
+/**
+ * FAKES_REAL=1: the stand-ins' own tests run against the real envd, buildkitd and buildctl found on PATH
+ * (the contract job of .github/workflows/e2e.yml), to show where a fake drifted from the real tool.
+ */
+export const REAL = process.env.FAKES_REAL === '1';
+
+/** The executable named `name` on PATH (FAKES_REAL), or undefined. */
+function onPath(name) {
+  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
+    if (!dir || path.resolve(dir) === FAKES_BIN) continue;
+    const file = path.join(dir, name);
+    try {
+      fs.accessSync(file, fs.constants.X_OK);
+      return file;
+    } catch {
+      // not here
+    }
+  }
+  return undefined;
 }
 
-/** `PATH` with the fakes first. */
+/** Absolute path of one fake executable, or with FAKES_REAL=1 of the real tool on PATH. */
+export function fakeTool(name) {
+  if (!REAL) return path.join(FAKES_BIN, name);
+  const real = onPath(name);
+  if (!real) throw new Error(`FAKES_REAL=1, but there is no ${name} on PATH`);
+  return real;
+}
+
+/** `PATH` with the fakes first (unchanged with FAKES_REAL=1). */
 export function pathWithFakes(pathValue = process.env.PATH ?? '') {
+  if (REAL) return pathValue;
   return pathValue ? `${FAKES_BIN}${path.delimiter}${pathValue}` : FAKES_BIN;
 }
 
@@ -54,13 +79,15 @@ const choosesRoot = (args) => args.some((a) => /^--?root(=|$)/.test(a));
  * Like the real one it always locks a root (default /var/lib/buildkit), so unless `args` pass `--root` or
  * the environment sets FAKE_BUILDKITD_DEFAULT_ROOT, it gets a fresh temp root (`daemon.root`), removed
  * once it exited.
- * options: { addr, args, env, bin, readyTimeoutMs, waitReady }
+ * options: { addr, args, env, bin, readyTimeoutMs, waitReady, root }
  */
 export function startBuildkitd(options = {}) {
   const bin = options.bin ?? fakeTool('buildkitd');
   const env = { ...process.env, ...options.env };
   for (const [k, v] of Object.entries(env)) if (v === undefined) delete env[k];
-  const tempRoot = choosesRoot(options.args ?? []) || env.FAKE_BUILDKITD_DEFAULT_ROOT ? undefined : fs.mkdtempSync(path.join(os.tmpdir(), 'fake-bk-root-'));
+  const tempRoot =
+    options.root !== undefined || choosesRoot(options.args ?? []) || env.FAKE_BUILDKITD_DEFAULT_ROOT ? undefined : fs.mkdtempSync(path.join(os.tmpdir(), 'fake-bk-root-'));
+  if (typeof options.root === 'string') options = { ...options, args: ['--root', options.root, ...(options.args ?? [])] };
   const args = [...(options.addr ? ['--addr', options.addr] : []), ...(tempRoot ? ['--root', tempRoot] : []), ...(options.args ?? [])];
   const child = spawn(bin, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
