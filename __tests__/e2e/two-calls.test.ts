@@ -165,6 +165,40 @@ describe('two calls of the action in one job', () => {
     expect(records(j)).toEqual([]);
   }, 240000);
 
+  test('cache: local in both calls: the reused buildkitd imports the cache the second call serves on its own port', async () => {
+    // The daemon keeps no cache of its own here, so every cached step of call 2 comes through its import.
+    const daemon = { FAKE_BUILDKITD_NO_LOCAL_CACHE: '1' };
+    // A job on another runner saves the local cache of scope "gpu-local" (the runner's RUNNER_TEMP path is
+    // the same in every job, and @actions/cache keys by path).
+    const runnerTemp = path.join(root, 'runner-temp');
+    const fresh = () => {
+      fs.rmSync(runnerTemp, { recursive: true, force: true });
+      fs.mkdirSync(runnerTemp);
+      const j = newJob();
+      j.env.RUNNER_TEMP = runnerTemp;
+      j.dirs.temp = runnerTemp;
+      return j;
+    };
+    const earlier = fresh();
+    const saver = jobStep(earlier, { inputs: { cache: 'local', 'cache-scope': 'gpu-local' }, env: daemon });
+    expect((await runPhase(saver, 'main', { timeoutMs: 90000 })).code).toBe(0);
+    expect((await runPhase(saver, 'post', { timeoutMs: 30000 })).code).toBe(0);
+
+    const j = fresh();
+    const cpu = jobStep(j, { inputs: { cache: 'local', 'cache-scope': 'cpu-local' }, env: daemon });
+    const gpu = jobStep(j, { inputs: { cache: 'local', 'cache-scope': 'gpu-local' }, env: daemon });
+    const main1 = await runPhase(cpu, 'main', { timeoutMs: 90000 });
+    expect(main1.code).toBe(0);
+    const main2 = await runPhase(gpu, 'main', { timeoutMs: 90000 });
+    expect(main2.code).toBe(0);
+    expect(builderOf(main2)).toMatchObject({ pid: builderOf(main1).pid, reused: true });
+    expect(main2.outputs['import-cache']).toMatch(/^type=registry,ref=127\.0\.0\.1:\d+\/.*registry\.insecure=true/);
+    expect(main2.outputs['cached-steps']).toBe(main2.outputs['total-steps']);
+    expect((await runPhase(gpu, 'post', { timeoutMs: 30000 })).code).toBe(0);
+    expect((await runPhase(cpu, 'post', { timeoutMs: 30000 })).code).toBe(0);
+    expect(buildkitds(j)).toEqual([]);
+  }, 240000);
+
   test('a record whose buildkitd is gone is not trusted: the next call starts a fresh one and says why', async () => {
     const j = newJob();
     const one = jobStep(j, { inputs: { 'cache-scope': 'gone1' } });
