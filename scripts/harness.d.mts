@@ -35,5 +35,7 @@ export interface PhaseResult {
   files: Record<string, string>;
 }
 export declare function createJob(options?: JobOptions): Job;
+/** A further step of `job` (same runner and job, its own inputs and STATE); cleanup() is the job's to do. */
+export declare function jobStep(job: Job, options?: { inputs?: Record<string, string>; env?: Record<string, string | undefined> }): Job;
 export declare function parseFileCommands(text: string): Record<string, string>;
 export declare function runPhase(job: Job, phase?: 'main' | 'post', options?: { entry?: string; timeoutMs?: number }): Promise<PhaseResult>;

@@ -64,6 +64,8 @@ export function createJob(options = {}) {
     RUNNER_TOOL_CACHE: dirs.toolCache,
     RUNNER_OS: 'Linux',
     RUNNER_ARCH: 'X64',
+    // The fake buildkitd locks this instead of the machine's /var/lib/buildkit when it is given no --root.
+    FAKE_BUILDKITD_DEFAULT_ROOT: path.join(base, 'var-lib-buildkit'),
     ...options.env
   };
   const ctx = { githubToken: options.githubToken ?? 'ghs_harnessToken000000000000000000000', matrix: options.matrix };
@@ -71,6 +73,18 @@ export function createJob(options = {}) {
   for (const [name, value] of Object.entries(options.inputs ?? {})) env[inputEnvName(name)] = String(value);
   for (const [k, v] of Object.entries(env)) if (v === undefined) delete env[k];
   return { dirs, env, workspace, state: {}, cleanup: () => fs.rmSync(base, { recursive: true, force: true }) };
+}
+
+/**
+ * Another `uses:` of the action in the same job: the job's runner (RUNNER_TEMP, tool cache, HOME, workspace,
+ * event) with its own inputs on top and its own STATE, as the runner keeps state per step.
+ * options: { inputs, env }
+ */
+export function jobStep(job, options = {}) {
+  const env = { ...job.env, ...options.env };
+  for (const [name, value] of Object.entries(options.inputs ?? {})) env[inputEnvName(name)] = String(value);
+  for (const [k, v] of Object.entries(env)) if (v === undefined) delete env[k];
+  return { dirs: job.dirs, env, workspace: job.workspace, state: {}, cleanup: () => {} };
 }
 
 /** Parses a file-command file: heredoc blocks (`name<<DELIM` … `DELIM`) and `name=value` lines. */

@@ -4,10 +4,11 @@
  */
 import * as core from '@actions/core';
 import * as os from 'node:os';
-import { type BuilderHandle, builderLogTail, stopBuilder } from './builder/builder.js';
+import { type BuilderHandle, builderLogTail, releaseShared, stopBuilder } from './builder/builder.js';
 import { Envd } from './envd/envd.js';
 import type { LocalSave } from './local/local-cache.js';
 import { releaseDir, surroundingsOf } from './local/owned-dirs.js';
+import { Log } from './shell/log.js';
 import { State } from './state.js';
 
 export async function post(): Promise<void> {
@@ -17,7 +18,8 @@ export async function post(): Promise<void> {
 
   if (builder && failed) {
     const log = builderLogTail(builder);
-    if (log) await core.group('buildkitd log (the build failed)', async () => core.info(log));
+    // buildkitd's log quotes what the build did: fenced, so no line of it can issue a workflow command.
+    if (log) await core.group('buildkitd log (the build failed)', () => Log.fenced(async (fence) => log.split('\n').forEach((l) => fence.line(l))));
   }
   const context = core.getState(State.Context);
   const envdBinary = core.getState(State.EnvdBinary);
@@ -27,9 +29,14 @@ export async function post(): Promise<void> {
     if (problem) core.warning(problem);
     else core.info(`Removed envd context ${context}`);
   }
-  if (builder && builder.kind !== 'address') {
+  if (builder?.reused) {
+    // Post steps run in reverse order: the call that started it runs its post step after this one.
+    core.info(`Left buildkitd (pid ${builder.pid}) running for the call that started it; its post step stops it`);
+  } else if (builder && builder.kind !== 'address') {
     await stopBuilder(builder);
     core.info(builder.container ? `Removed container ${builder.container}` : `Stopped buildkitd (pid ${builder.pid})`);
+    const problem = await releaseShared(builder);
+    if (problem) core.warning(problem);
   }
   const localSave = core.getState(State.LocalSave);
   if (localSave) {

@@ -17,10 +17,12 @@ describe('buildkitd arguments', () => {
     expect(() => splitFlags('--a "x')).toThrow('unclosed " quote');
   });
 
-  test('socket, config, group and flags', () => {
-    expect(buildkitdArgs({ socket: '/t/b.sock', configFile: '/t/b.toml', group: 121, flags: ['--debug'] })).toEqual([
+  test('socket, root, config, group and flags (the user\'s flags last: a --root of theirs wins, as Go flags go)', () => {
+    expect(buildkitdArgs({ socket: '/t/b.sock', root: '/t/root', configFile: '/t/b.toml', group: 121, flags: ['--debug'] })).toEqual([
       '--addr',
       'unix:///t/b.sock',
+      '--root',
+      '/t/root',
       '--config',
       '/t/b.toml',
       '--group',

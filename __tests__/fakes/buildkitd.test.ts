@@ -1,10 +1,13 @@
-/** The fake buildkitd's lifecycle and the fake buildctl's view of it. */
+/**
+ * The fake buildkitd's lifecycle and the fake buildctl's view of it. With FAKES_REAL=1 the same tests run
+ * against the real buildkitd and buildctl on PATH (as root), and the fake-only ones are skipped with the reason.
+ */
 import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { FAKES_BIN, runFake, startBuildkitd, stopAllBuildkitd } from '../support/fakes/index.mjs';
-import { sandbox, type Sandbox } from './sandbox.js';
+import { FAKES_BIN, REAL, runFake, startBuildkitd, stopAllBuildkitd } from '../support/fakes/index.mjs';
+import { fakeOnly, sandbox, type Sandbox } from './sandbox.js';
 
 let sb: Sandbox;
 beforeAll(() => {
@@ -12,6 +15,11 @@ beforeAll(() => {
 });
 afterEach(() => stopAllBuildkitd());
 afterAll(() => sb.cleanup());
+
+/** Polls a condition the code under test makes true; bounded only by the test's own timeout. */
+async function until(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((r) => setTimeout(r, 10));
+}
 
 const alive = (pid: number) => {
   try {
@@ -23,9 +31,12 @@ const alive = (pid: number) => {
 };
 
 describe('versions and flags', () => {
-  test('--version from FAKE_BUILDKIT_VERSION, a VERSION file next to the script, else v0.32.2', async () => {
+  test('--version: the tool, the module path, the release, a 40-hex commit', async () => {
     expect((await runFake('buildkitd', ['--version'])).stdout).toMatch(/^buildkitd github\.com\/moby\/buildkit v0\.32\.2 [0-9a-f]{40}\n$/);
     expect((await runFake('buildctl', ['--version'])).stdout).toMatch(/^buildctl github\.com\/moby\/buildkit v0\.32\.2 [0-9a-f]{40}\n$/);
+  });
+
+  fakeOnly('version knobs and copies of the stand-in')('--version from FAKE_BUILDKIT_VERSION, a VERSION file next to the script, else v0.32.2', async () => {
     expect((await runFake('buildkitd', ['-v'], { env: { FAKE_BUILDKIT_VERSION: 'v0.19.0' } })).stdout).toMatch(/ v0\.19\.0 /);
     // Copied together into another directory (no package.json there: CommonJS), with a VERSION file.
     const dir = path.join(sb.dir, 'copied');
@@ -53,9 +64,11 @@ describe('versions and flags', () => {
     expect(needs.stderr).toBe('buildkitd: flag needs an argument: -addr\n');
     const sandboxFlag = await runFake('buildkitd', ['--addr', `unix://${sb.socket}`, '--oci-worker-no-process-sandbox']);
     expect(sandboxFlag.stderr).toBe("buildkitd: can't enable NoProcessSandbox without Rootless\n");
-    const exit = await runFake('buildkitd', ['--addr', `unix://${sb.socket}`], { env: { FAKE_BUILDKITD_EXIT: '3' } });
-    expect(exit.code).toBe(3);
-    expect(exit.stderr).toContain('FAKE_BUILDKITD_EXIT=3');
+    if (!REAL) {
+      const exit = await runFake('buildkitd', ['--addr', `unix://${sb.socket}`], { env: { FAKE_BUILDKITD_EXIT: '3' } });
+      expect(exit.code).toBe(3);
+      expect(exit.stderr).toContain('FAKE_BUILDKITD_EXIT=3');
+    }
     expect(fs.existsSync(sb.socket)).toBe(false);
   });
 });
@@ -75,7 +88,7 @@ describe('lifecycle', () => {
     expect(bk.logs()).toContain(`level=info msg="running server on ${sock}"`);
     expect(bk.logs()).toContain('level=debug');
     expect(fs.statSync(sock).isSocket()).toBe(true);
-    expect(Number(fs.readFileSync(pidfile, 'utf8'))).toBe(bk.pid);
+    if (!REAL) expect(Number(fs.readFileSync(pidfile, 'utf8'))).toBe(bk.pid);
 
     const workers = await sb.buildctl(['--addr', `unix://${sock}`, 'debug', 'workers']);
     expect(workers.code).toBe(0);
@@ -126,25 +139,65 @@ describe('lifecycle', () => {
     expect(await bk.stop('SIGINT')).toEqual({ code: 0, signal: null });
   });
 
-  test('FAKE_BUILDKITD_READY_DELAY_MS and FAKE_BUILDKITD_NEVER_READY; buildctl --wait', async () => {
-    const delayed = await startBuildkitd({ addr: `unix://${sb.socket}`, env: { FAKE_BUILDKITD_READY_DELAY_MS: '300' }, waitReady: false });
-    await new Promise((r) => setTimeout(r, 100));
+  // No sleeps: each step waits for something the fake says (a log line, a file), never for the clock.
+  fakeOnly('a knob of the stand-in')('FAKE_BUILDKITD_READY_WHEN holds the socket back; buildctl --wait retries until it is there', async () => {
+    const gate = path.join(sb.dir, 'open-the-gate');
+    const attempts = path.join(sb.dir, 'buildctl-attempts');
+    const gated = await startBuildkitd({ addr: `unix://${sb.socket}`, env: { FAKE_BUILDKITD_READY_WHEN: gate }, waitReady: 'started' });
+    // It says so when it reaches the gate (after the line 'started' waits for): wait for the words.
+    await until(() => gated.logs().includes(`msg="fake: not listening until ${gate} exists"`));
     expect(fs.existsSync(sb.socket)).toBe(false);
-    const waited = await sb.buildctl(['--addr', `unix://${sb.socket}`, '--wait', '--timeout', '3', 'debug', 'workers']);
-    expect(waited.code).toBe(0);
-    await delayed.stop();
+    const failFast = await sb.buildctl(['--addr', `unix://${sb.socket}`, 'debug', 'workers']);
+    expect(failFast.code).toBe(1);
+    const waited = sb.buildctl(['--addr', `unix://${sb.socket}`, '--wait', '--timeout', '60', 'debug', 'workers'], { FAKE_BUILDCTL_ATTEMPTS: attempts });
+    // Open the gate only once buildctl has failed once and is retrying: that is what --wait must do.
+    await until(() => fs.existsSync(attempts) && fs.readFileSync(attempts, 'utf8').includes('connect: no such file or directory'));
+    fs.writeFileSync(gate, '');
+    expect((await waited).code).toBe(0);
+    expect(await gated.stop()).toEqual({ code: 0, signal: null });
+  });
 
-    const never = await startBuildkitd({ addr: `unix://${sb.socket}`, env: { FAKE_BUILDKITD_NEVER_READY: '1' }, waitReady: false });
-    await new Promise((r) => setTimeout(r, 200));
+  fakeOnly('a knob of the stand-in')('FAKE_BUILDKITD_READY_DELAY_MS listens late but listens', async () => {
+    const delayed = await startBuildkitd({ addr: `unix://${sb.socket}`, env: { FAKE_BUILDKITD_READY_DELAY_MS: '300' } });
+    expect((await sb.buildctl(['--addr', `unix://${sb.socket}`, 'debug', 'workers'])).code).toBe(0);
+    expect(await delayed.stop()).toEqual({ code: 0, signal: null });
+  });
+
+  fakeOnly('a knob of the stand-in')('FAKE_BUILDKITD_NEVER_READY: alive, not listening, and an orderly stop on SIGTERM', async () => {
+    // 'started' resolves once its SIGTERM handler is installed, however slow the machine is.
+    const never = await startBuildkitd({ addr: `unix://${sb.socket}`, env: { FAKE_BUILDKITD_NEVER_READY: '1' }, waitReady: 'started' });
     expect(never.proc.exitCode).toBeNull();
     expect(fs.existsSync(sb.socket)).toBe(false);
     expect(await never.stop()).toEqual({ code: 0, signal: null });
+    expect(never.logs()).toContain('msg="stopping server"');
+  });
+
+  test('without --root it locks /var/lib/buildkit like the real one, so a second daemon without --root refuses to start', async () => {
+    // FAKE_BUILDKITD_DEFAULT_ROOT stands in for /var/lib/buildkit (this machine's is never touched); the real
+    // buildkitd (FAKES_REAL=1, on a throw-away runner) uses the real one.
+    const machine = REAL ? '/var/lib/buildkit' : path.join(sb.dir, 'var-lib-buildkit');
+    const env = { FAKE_BUILDKITD_DEFAULT_ROOT: machine };
+    const first = await startBuildkitd({ addr: `unix://${sb.socket}`, env, root: false });
+    expect(first.root).toBeUndefined();
+    expect(fs.existsSync(path.join(machine, 'buildkitd.lock'))).toBe(true);
+    if (!REAL) expect(fs.readFileSync(path.join(machine, 'buildkitd.lock'), 'utf8')).toBe(String(first.pid));
+    const second = await runFake('buildkitd', ['--addr', `unix://${path.join(sb.dir, 'other.sock')}`], { env });
+    expect(second.code).toBe(1);
+    expect(second.stderr).toBe(`buildkitd: could not lock ${path.join(machine, 'buildkitd.lock')}, another instance running?\n`);
+    // Its own --root: no collision.
+    const own = await startBuildkitd({ addr: `unix://${path.join(sb.dir, 'own.sock')}`, args: ['--root', path.join(sb.dir, 'own-root')], env });
+    expect(own.pid).toBeDefined();
+    // startBuildkitd gives a daemon without --root a fresh temp root, removed once it stopped.
+    const temp = await startBuildkitd({ addr: `unix://${path.join(sb.dir, 'temp.sock')}` });
+    expect(fs.existsSync(path.join(temp.root!, 'buildkitd.lock'))).toBe(true);
+    await temp.stop();
+    expect(fs.existsSync(temp.root!)).toBe(false);
   });
 
   test('--root holds a lock: a second daemon on the same root refuses to start', async () => {
     const root = path.join(sb.dir, 'state');
     const first = await startBuildkitd({ addr: `unix://${sb.socket}`, args: ['--root', root] });
-    expect(fs.readFileSync(path.join(root, 'buildkitd.lock'), 'utf8')).toBe(String(first.pid));
+    if (!REAL) expect(fs.readFileSync(path.join(root, 'buildkitd.lock'), 'utf8')).toBe(String(first.pid));
     const second = await runFake('buildkitd', ['--addr', `unix://${path.join(sb.dir, 'other.sock')}`, '--root', root]);
     expect(second.code).toBe(1);
     expect(second.stderr).toBe(`buildkitd: could not lock ${path.join(root, 'buildkitd.lock')}, another instance running?\n`);
@@ -152,7 +205,7 @@ describe('lifecycle', () => {
     expect(fs.existsSync(path.join(root, 'buildkitd.lock'))).toBe(false);
   });
 
-  test('a raw client gets newline-delimited JSON answers (version, workers, unknown method)', async () => {
+  fakeOnly('the stand-ins speak JSON lines, the real ones gRPC')('a raw client gets newline-delimited JSON answers (version, workers, unknown method)', async () => {
     const bk = await sb.daemon();
     const { createConnection } = await import('node:net');
     const replies = await new Promise<string[]>((resolve, reject) => {
@@ -176,10 +229,11 @@ describe('lifecycle', () => {
     expect(parsed.find((r) => r.id === 3).error).toBe('unknown method "prune"');
   });
 
-  test('a daemon spawned directly exits 0 on SIGTERM and is reaped', async () => {
+  fakeOnly('the real buildkitd may exit non-zero on SIGTERM (context canceled)')('a daemon spawned directly exits 0 on SIGTERM and is reaped', async () => {
     // A daemon started outside the helper is still ours to stop: spawn, wait for the socket, SIGTERM, reap.
-    const child = spawn(path.join(FAKES_BIN, 'buildkitd'), ['--addr', `unix://${sb.socket}`], { stdio: 'ignore' });
-    for (let i = 0; i < 100 && !fs.existsSync(sb.socket); i++) await new Promise((r) => setTimeout(r, 20));
+    const child = spawn(path.join(FAKES_BIN, 'buildkitd'), ['--addr', `unix://${sb.socket}`, '--root', path.join(sb.dir, 'direct-root')], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let log = '';
+    await new Promise<void>((resolve) => child.stderr.setEncoding('utf8').on('data', (d: string) => (log += d).includes('msg="running server on') && resolve()));
     expect(fs.existsSync(sb.socket)).toBe(true);
     const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
     child.kill('SIGTERM');

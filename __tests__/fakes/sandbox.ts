@@ -1,8 +1,18 @@
 /** A throw-away HOME, project and storage roots for driving the fakes; every test cleans up after itself. */
+import { test } from '@jest/globals';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { runFake, startBuildkitd, type Buildkitd, type RunResult } from '../support/fakes/index.mjs';
+import { REAL, runFake, startBuildkitd, type Buildkitd, type RunResult } from '../support/fakes/index.mjs';
+
+/**
+ * A test that only makes sense for a stand-in (its knobs, its copies, its wire protocol). With FAKES_REAL=1
+ * (the contract job runs these tests against the real tools) it is skipped, and its name says why.
+ */
+export function fakeOnly(reason: string): (name: string, fn: () => Promise<unknown> | void, timeout?: number) => void {
+  if (!REAL) return (name, fn, timeout) => test(name, fn, timeout);
+  return (name, fn, timeout) => test.skip(`${name} [fake only: ${reason}]`, fn, timeout);
+}
 
 export const BUILD_ENVD = `# syntax=v1
 

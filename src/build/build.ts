@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { awaitBuildkitd, type BuilderHandle, spawnBuildkitd, startContainer, useAddress } from '../builder/builder.js';
+import { awaitBuildkitd, type BuilderHandle, findShared, newDaemonDir, publishShared, recordsDir, spawnBuildkitd, startContainer, useAddress } from '../builder/builder.js';
 import { type BuildCallOptions, envdBuildCall, showArgs } from '../envd/args.js';
 import { Envd, envdEnv } from '../envd/envd.js';
 import { classify, envdErrorLine, type KnownError } from '../envd/errors.js';
@@ -134,12 +134,29 @@ async function buildWith({ plan, inputs, rt, env, dir, tools, toolEnv, readyTime
     } else {
       const common = { binDir: tools.buildkit.dir, workDir: dir, configInline, flags: inputs.buildkitdFlags, readyTimeoutMs, env: toolEnv };
       if (b.kind === 'auto') {
-        h = spawnBuildkitd(common);
-        h.version = tools.buildkit.tag;
-        // Recorded before the wait, so that post stops it whatever happens next.
-        core.saveState(State.Builder, JSON.stringify(h));
-        // The context needs only the address: create it while buildkitd comes up.
-        await Promise.all([awaitBuildkitd(h, common), createContext(h)]);
+        // One buildkitd per job: a later call uses the one an earlier call started when it is the same
+        // (the action's own per-call config lines, e.g. for cache: local, are not part of the comparison).
+        const wish = { version: tools.buildkit.tag, flags: inputs.buildkitdFlags, config: inputs.buildkitdConfigInline };
+        const shared = await findShared(recordsDir(env), wish, tools.buildkit.dir, toolEnv);
+        if (shared.handle) {
+          h = shared.handle;
+          core.info(`Reusing the buildkitd ${echo(h.version ?? '')} (pid ${h.pid}) an earlier call in this job started, with its local cache; that call's post step stops it`);
+          core.saveState(State.Builder, JSON.stringify(h));
+          await createContext(h);
+        } else {
+          for (const n of shared.notReused)
+            core.info(`Starting a buildkitd of its own: not the one (pid ${n.pid ?? 'unknown'}) an earlier call in this job started, because ${n.why}`);
+          const own = { ...common, workDir: newDaemonDir(env) };
+          h = spawnBuildkitd(own);
+          h.version = tools.buildkit.tag;
+          // Recorded before the wait, so that post stops it whatever happens next.
+          core.saveState(State.Builder, JSON.stringify(h));
+          // The context needs only the address: create it while buildkitd comes up.
+          await Promise.all([awaitBuildkitd(h, own), createContext(h)]);
+          // Only an answering buildkitd is offered to later calls.
+          publishShared(h, wish, recordsDir(env));
+          core.saveState(State.Builder, JSON.stringify(h));
+        }
       } else {
         h = await startContainer({ ...common, image: `moby/buildkit:${tools.buildkit.tag}`, name: `envd-cache-${randomBytes(4).toString('hex')}` });
         h.version = tools.buildkit.tag;
@@ -147,7 +164,7 @@ async function buildWith({ plan, inputs, rt, env, dir, tools, toolEnv, readyTime
         await createContext(h);
       }
     }
-    core.info(`${h.kind === 'address' ? 'Using' : 'Started'} buildkitd ${h.version ?? '(version unknown)'} at ${h.buildctlAddr}`);
+    core.info(`${h.kind === 'address' || h.reused ? 'Using' : 'Started'} buildkitd ${h.version ?? '(version unknown)'} at ${h.buildctlAddr}`);
     return h;
   });
   const usesGha = plan.export?.type === 'gha' || plan.import?.type === 'gha';

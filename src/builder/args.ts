@@ -31,6 +31,8 @@ export function splitFlags(text: string): string[] {
 
 export interface BuildkitdArgs {
   socket: string;
+  /** Its own state directory: without one buildkitd uses and locks /var/lib/buildkit, shared by the whole machine. */
+  root?: string;
   configFile?: string;
   /** The group that may use the socket, when buildkitd runs as root for another user. */
   group?: number;
@@ -41,6 +43,7 @@ export function buildkitdArgs(a: BuildkitdArgs): string[] {
   return [
     '--addr',
     `unix://${a.socket}`,
+    ...(a.root ? ['--root', a.root] : []),
     ...(a.configFile ? ['--config', a.configFile] : []),
     ...(a.group !== undefined ? ['--group', String(a.group)] : []),
     ...a.flags

@@ -4,9 +4,11 @@
  */
 import * as fs from 'node:fs';
 import * as net from 'node:net';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { Exec } from '../shell/exec.js';
 import { buildkitdArgs, parseBuildkitVersion, splitFlags } from './args.js';
+import { decideReuse, RECORD_PATTERN, recordFileName, sharedFingerprint, type SharedRecord, type SharedWish } from './shared.js';
 
 export interface BuilderHandle {
   kind: 'auto' | 'docker-container' | 'address';
@@ -21,6 +23,14 @@ export interface BuilderHandle {
   sudo?: boolean;
   container?: string;
   logFile?: string;
+  /** builder: auto — its own state directory (`--root`), inside daemonDir. */
+  root?: string;
+  /** builder: auto — the directory the action made for it under RUNNER_TEMP: socket, log, config, root. */
+  daemonDir?: string;
+  /** The record that lets later calls in the job find it (set by the call that started it). */
+  record?: string;
+  /** Started by an earlier call in this job: this call uses it and leaves it running. */
+  reused?: boolean;
 }
 
 export class BuilderError extends Error {}
@@ -46,7 +56,7 @@ const accepts = (socket: string) =>
 export interface StartOptions {
   /** The directory with buildkitd and buildctl. */
   binDir: string;
-  /** A private directory for the socket, config and log. */
+  /** A private directory for the socket, config and log (and, for builder: auto, the root). */
   workDir: string;
   configInline: string;
   flags: string;
@@ -67,6 +77,8 @@ export function spawnBuildkitd(o: StartOptions): BuilderHandle {
   fs.mkdirSync(o.workDir, { recursive: true });
   const socket = path.join(o.workDir, 'buildkitd.sock');
   const logFile = path.join(o.workDir, 'buildkitd.log');
+  // Its own root: the default /var/lib/buildkit is locked by whichever buildkitd came first on the machine.
+  const root = path.join(o.workDir, 'root');
   let configFile: string | undefined;
   if (o.configInline) {
     configFile = path.join(o.workDir, 'buildkitd.toml');
@@ -78,10 +90,137 @@ export function spawnBuildkitd(o: StartOptions): BuilderHandle {
   } catch (e) {
     throw new BuilderError(`buildkitd-flags cannot be read: ${(e as Error).message}`);
   }
-  const args = buildkitdArgs({ socket, configFile, group: via === 'sudo' ? process.getgid?.() : undefined, flags });
+  const args = buildkitdArgs({ socket, root, configFile, group: via === 'sudo' ? process.getgid?.() : undefined, flags });
   const buildkitd = path.join(o.binDir, 'buildkitd');
   const pid = via === 'root' ? Exec.spawnDetached(buildkitd, args, { env: o.env, logFile }) : Exec.spawnDetached('sudo', ['-n', buildkitd, ...args], { env: o.env, logFile });
-  return { kind: 'auto', envdBuilder: 'unix', envdAddress: socket, buildctlAddr: `unix://${socket}`, pid, sudo: via === 'sudo', logFile };
+  return { kind: 'auto', envdBuilder: 'unix', envdAddress: socket, buildctlAddr: `unix://${socket}`, pid, sudo: via === 'sudo', logFile, root, daemonDir: o.workDir };
+}
+
+const DAEMON_DIR_PREFIX = 'envd-bk-';
+
+/**
+ * A fresh directory for a buildkitd the action starts: under RUNNER_TEMP (emptied after the job) when its
+ * path is short enough for a unix socket (~100 characters), else under the system temp directory.
+ */
+export function newDaemonDir(env: NodeJS.ProcessEnv): string {
+  const base = env.RUNNER_TEMP && env.RUNNER_TEMP.length < 60 ? env.RUNNER_TEMP : os.tmpdir();
+  return fs.mkdtempSync(path.join(base, DAEMON_DIR_PREFIX));
+}
+
+/** Where the records of this job's buildkitds live: RUNNER_TEMP is per job, so jobs never see each other's. */
+export function recordsDir(env: NodeJS.ProcessEnv): string {
+  return env.RUNNER_TEMP || os.tmpdir();
+}
+
+export interface SharedLookup {
+  handle?: BuilderHandle;
+  /** Every recorded buildkitd this call did not take, and why. */
+  notReused: { pid?: number; why: string }[];
+}
+
+/**
+ * Looks for a buildkitd an earlier call of the action in this job started and this call may use. The record
+ * of the same configuration is tried first; every record is checked for liveness (pid, then buildctl).
+ */
+export async function findShared(dir: string, wish: SharedWish, binDir: string, env: NodeJS.ProcessEnv): Promise<SharedLookup> {
+  const own = recordFileName(wish);
+  let files: string[];
+  try {
+    files = fs.readdirSync(dir).filter((f) => RECORD_PATTERN.test(f));
+  } catch {
+    return { notReused: [] };
+  }
+  files.sort((a, b) => Number(b === own) - Number(a === own));
+  const notReused: SharedLookup['notReused'] = [];
+  for (const file of files) {
+    let record: unknown;
+    try {
+      record = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'));
+    } catch {
+      record = undefined;
+    }
+    const r = record as Partial<SharedRecord> | undefined;
+    const pid = typeof r?.pid === 'number' ? r.pid : undefined;
+    const isRunning = pid !== undefined && Exec.isAlive(pid);
+    const live = { running: isRunning, answers: isRunning && typeof r?.buildctlAddr === 'string' ? (await answers(path.join(binDir, 'buildctl'), r.buildctlAddr, env)).ok : false };
+    const decision = decideReuse(record, wish, live);
+    if (!decision.reuse) {
+      notReused.push({ pid, why: decision.why });
+      continue;
+    }
+    const rec = record as SharedRecord;
+    return {
+      notReused,
+      handle: {
+        kind: 'auto',
+        envdBuilder: 'unix',
+        envdAddress: rec.envdAddress,
+        buildctlAddr: rec.buildctlAddr,
+        version: rec.version,
+        pid: rec.pid,
+        sudo: rec.sudo,
+        logFile: rec.logFile,
+        root: rec.root,
+        daemonDir: rec.dir,
+        reused: true
+      }
+    };
+  }
+  return { notReused };
+}
+
+/** Writes the record that lets later calls in this job use `h` (once it answers). Sets `h.record`. */
+export function publishShared(h: BuilderHandle, wish: SharedWish, dir: string): void {
+  if (h.kind !== 'auto' || h.pid === undefined || !h.daemonDir || !h.root || !h.logFile) return;
+  const fp = sharedFingerprint(wish);
+  const record: SharedRecord = {
+    schema: 1,
+    version: fp.version,
+    flags: fp.flags,
+    config: fp.config,
+    pid: h.pid,
+    sudo: h.sudo === true,
+    buildctlAddr: h.buildctlAddr,
+    envdAddress: h.envdAddress,
+    dir: h.daemonDir,
+    root: h.root,
+    logFile: h.logFile
+  };
+  const file = path.join(dir, recordFileName(wish));
+  const temp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(temp, JSON.stringify(record) + '\n');
+  fs.renameSync(temp, file); // whole or nothing for a reader
+  h.record = file;
+}
+
+/**
+ * After stopping a buildkitd this call started: removes its record (if it is still the one pointing at it)
+ * and its directory (root, socket, log), through sudo when buildkitd ran as root for this user.
+ * Returns a problem to warn about, or undefined.
+ */
+export async function releaseShared(h: BuilderHandle, env: NodeJS.ProcessEnv = process.env): Promise<string | undefined> {
+  if (h.reused) return undefined;
+  if (h.record) {
+    try {
+      const r = JSON.parse(fs.readFileSync(h.record, 'utf8')) as Partial<SharedRecord>;
+      if (r.pid === h.pid) fs.rmSync(h.record, { force: true });
+    } catch {
+      // gone already, or overwritten by a call that started a buildkitd of the same configuration
+    }
+  }
+  const dir = h.daemonDir;
+  // Only a directory the action made for it (the --root inside is buildkitd's, owned by root under sudo).
+  if (!dir || !path.basename(dir).startsWith(DAEMON_DIR_PREFIX) || !fs.existsSync(dir)) return undefined;
+  if (h.sudo) {
+    const r = await Exec.run('sudo', ['-n', 'rm', '-rf', '--', dir], { env });
+    return r.code === 0 ? undefined : `could not remove ${dir}: ${(r.stderr || r.stdout).trim()}`;
+  }
+  try {
+    fs.rmSync(dir, { recursive: true, force: true });
+    return undefined;
+  } catch (e) {
+    return `could not remove ${dir}: ${(e as Error).message}`;
+  }
 }
 
 /** Waits, bounded, until `buildctl debug workers` answers; stops the daemon and shows its log when it does not. */

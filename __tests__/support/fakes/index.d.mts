@@ -5,8 +5,11 @@ export declare const FAKES_DIR: string;
 /** Directory holding the fake executables `envd`, `buildkitd`, `buildctl`. */
 export declare const FAKES_BIN: string;
 
+/** FAKES_REAL=1: the stand-ins' tests drive the real tools on PATH instead (see README). */
+export declare const REAL: boolean;
+/** The fake (or, with FAKES_REAL=1, the real tool on PATH; throws when there is none). */
 export declare function fakeTool(name: 'envd' | 'buildkitd' | 'buildctl'): string;
-/** `PATH` with FAKES_BIN first. */
+/** `PATH` with FAKES_BIN first (unchanged with FAKES_REAL=1). */
 export declare function pathWithFakes(pathValue?: string): string;
 
 export interface RunOptions {
@@ -35,9 +38,18 @@ export interface BuildkitdOptions {
   env?: Record<string, string | undefined>;
   /** Another buildkitd executable (e.g. one extracted from a fake release tarball). */
   bin?: string;
+  /**
+   * Its --root. Default: a fresh temp root (unless `args` or FAKE_BUILDKITD_DEFAULT_ROOT choose one);
+   * false: none, so it takes the default root (/var/lib/buildkit, or FAKE_BUILDKITD_DEFAULT_ROOT).
+   */
+  root?: string | false;
+  /** Give up waiting after this long (default 30 s: a bound for a broken fake, not a readiness guess). */
   readyTimeoutMs?: number;
-  /** false: resolve at once, without waiting for `running server on`. */
-  waitReady?: boolean;
+  /**
+   * true (default): resolve once it logs `running server on`. 'started': once it logs its workers, i.e. its
+   * SIGTERM/SIGINT handlers are installed but it may not listen yet. false: resolve at once.
+   */
+  waitReady?: boolean | 'started';
 }
 export interface Buildkitd {
   proc: ChildProcess;
@@ -46,6 +58,8 @@ export interface Buildkitd {
   addr: string;
   socketPath?: string;
   port?: number;
+  /** The temp root the helper chose (removed once the daemon exited); undefined when the caller chose one. */
+  root?: string;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** Everything it logged on stderr so far. */
   logs(): string;

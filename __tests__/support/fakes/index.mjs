@@ -3,19 +3,45 @@
 import { spawn } from 'node:child_process';
 import { createHash, generateKeyPairSync } from 'node:crypto';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const FAKES_DIR = path.dirname(fileURLToPath(import.meta.url));
 export const FAKES_BIN = path.join(FAKES_DIR, 'bin');
 
-/** Absolute path of one fake executable. */
-export function fakeTool(name) {
-  return path.join(FAKES_BIN, name);
+/**
+ * FAKES_REAL=1: the stand-ins' own tests run against the real envd, buildkitd and buildctl found on PATH
+ * (the contract job of .github/workflows/e2e.yml), to show where a fake drifted from the real tool.
+ */
+export const REAL = process.env.FAKES_REAL === '1';
+
+/** The executable named `name` on PATH (FAKES_REAL), or undefined. */
+function onPath(name) {
+  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
+    if (!dir || path.resolve(dir) === FAKES_BIN) continue;
+    const file = path.join(dir, name);
+    try {
+      fs.accessSync(file, fs.constants.X_OK);
+      return file;
+    } catch {
+      // not here
+    }
+  }
+  return undefined;
 }
 
-/** `PATH` with the fakes first. */
+/** Absolute path of one fake executable, or with FAKES_REAL=1 of the real tool on PATH. */
+export function fakeTool(name) {
+  if (!REAL) return path.join(FAKES_BIN, name);
+  const real = onPath(name);
+  if (!real) throw new Error(`FAKES_REAL=1, but there is no ${name} on PATH`);
+  return real;
+}
+
+/** `PATH` with the fakes first (unchanged with FAKES_REAL=1). */
 export function pathWithFakes(pathValue = process.env.PATH ?? '') {
+  if (REAL) return pathValue;
   return pathValue ? `${FAKES_BIN}${path.delimiter}${pathValue}` : FAKES_BIN;
 }
 
@@ -45,22 +71,37 @@ export function runFake(tool, args = [], options = {}) {
 
 const running = new Set();
 
+/** Whether buildkitd flags (or the config file they name) choose a root: then the helper adds none. */
+const choosesRoot = (args) => args.some((a) => /^--?root(=|$)/.test(a));
+
 /**
  * Starts the fake buildkitd and waits until it logs `running server on …`.
- * options: { addr, args, env, bin, readyTimeoutMs, waitReady }
+ * Like the real one it always locks a root (default /var/lib/buildkit), so unless `args` pass `--root` or
+ * the environment sets FAKE_BUILDKITD_DEFAULT_ROOT, it gets a fresh temp root (`daemon.root`), removed
+ * once it exited.
+ * options: { addr, args, env, bin, readyTimeoutMs, waitReady, root }
  */
 export function startBuildkitd(options = {}) {
   const bin = options.bin ?? fakeTool('buildkitd');
-  const args = [...(options.addr ? ['--addr', options.addr] : []), ...(options.args ?? [])];
   const env = { ...process.env, ...options.env };
   for (const [k, v] of Object.entries(env)) if (v === undefined) delete env[k];
+  const tempRoot =
+    options.root !== undefined || choosesRoot(options.args ?? []) || env.FAKE_BUILDKITD_DEFAULT_ROOT ? undefined : fs.mkdtempSync(path.join(os.tmpdir(), 'fake-bk-root-'));
+  if (typeof options.root === 'string') options = { ...options, args: ['--root', options.root, ...(options.args ?? [])] };
+  const args = [...(options.addr ? ['--addr', options.addr] : []), ...(tempRoot ? ['--root', tempRoot] : []), ...(options.args ?? [])];
   const child = spawn(bin, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   let stdout = '';
-  const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise((resolve) =>
+    child.on('exit', (code, signal) => {
+      if (tempRoot) fs.rmSync(tempRoot, { recursive: true, force: true });
+      resolve({ code, signal });
+    })
+  );
   const daemon = {
     proc: child,
     pid: child.pid,
+    root: tempRoot,
     addr: options.addr ?? '',
     socketPath: options.addr?.startsWith('unix://') ? options.addr.slice('unix://'.length) : undefined,
     port: undefined,
@@ -91,10 +132,12 @@ export function startBuildkitd(options = {}) {
     };
     const timer = setTimeout(
       () => finish(options.waitReady === false ? undefined : new Error(`fake buildkitd did not get ready in time:\n${stderr}`)),
-      options.waitReady === false ? 0 : (options.readyTimeoutMs ?? 10000)
+      options.waitReady === false ? 0 : (options.readyTimeoutMs ?? 30000)
     );
     child.stderr.setEncoding('utf8').on('data', (d) => {
       stderr += d;
+      // 'started': its signal handlers are installed (it logs its workers after installing them).
+      if (options.waitReady === 'started' && /msg="found 1 workers/.test(stderr)) finish();
       const m = /msg="running server on ([^"]+)"/.exec(stderr);
       if (m && !done) {
         const tcp = /^(.*):(\d+)$/.exec(m[1]);

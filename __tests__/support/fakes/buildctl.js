@@ -1,0 +1,305 @@
+#!/usr/bin/env node
+'use strict';
+// @ts-check
+// Fake buildctl: a test stand-in for moby/buildkit's client (see ../README.md). Only `debug workers` and
+// `debug info` talk to the daemon. Self-contained (runs as CommonJS or ESM, copied anywhere).
+const BAKED_VERSION = null; // @fake-baked-version: release assets replace this line
+const DEFAULT_VERSION = 'v0.32.2';
+const DEFAULT_ADDR = 'unix:///run/buildkit/buildkitd.sock';
+
+let fs, path, net, crypto;
+
+function toolVersion() {
+  if (process.env.FAKE_BUILDKIT_VERSION) return process.env.FAKE_BUILDKIT_VERSION;
+  try {
+    const v = fs.readFileSync(path.join(path.dirname(path.resolve(process.argv[1])), 'VERSION'), 'utf8').trim();
+    if (v) return v;
+  } catch {
+    // no VERSION file next to the script
+  }
+  return BAKED_VERSION || DEFAULT_VERSION;
+}
+const revisionOf = (version) => crypto.createHash('sha1').update(`moby/buildkit ${version}`).digest('hex');
+
+class UsageError extends Error {}
+class CommandError extends Error {
+  /** True when the daemon could not be dialled (what --wait retries). */
+  dial = false;
+}
+
+function parseBool(v) {
+  if (['1', 't', 'T', 'TRUE', 'true', 'True'].includes(v)) return true;
+  if (['0', 'f', 'F', 'FALSE', 'false', 'False'].includes(v)) return false;
+  return undefined;
+}
+
+/** Go's flag package as urfave/cli v1 drives it (stops at the first non-flag argument). */
+function parseGoFlags(args, defs) {
+  const values = {};
+  let i = 0;
+  while (i < args.length) {
+    const a = args[i];
+    if (a.length < 2 || a[0] !== '-') break;
+    let minus = 1;
+    if (a[1] === '-') {
+      minus = 2;
+      if (a.length === 2) {
+        i++;
+        break;
+      }
+    }
+    let name = a.slice(minus);
+    if (!name || name[0] === '-' || name[0] === '=') throw new UsageError(`bad flag syntax: ${a}`);
+    i++;
+    let value;
+    let hasValue = false;
+    const eq = name.indexOf('=', 1);
+    if (eq > 0) {
+      value = name.slice(eq + 1);
+      name = name.slice(0, eq);
+      hasValue = true;
+    }
+    const def = defs[name];
+    if (!def) {
+      if (name === 'help' || name === 'h') {
+        values.help = true;
+        continue;
+      }
+      throw new UsageError(`flag provided but not defined: -${name}`);
+    }
+    const key = def.name ?? name;
+    if (def.type === 'bool') {
+      if (hasValue) {
+        const b = parseBool(value);
+        if (b === undefined) throw new UsageError(`invalid boolean value ${JSON.stringify(value)} for -${name}: parse error`);
+        values[key] = b;
+      } else values[key] = true;
+      continue;
+    }
+    if (!hasValue) {
+      if (i >= args.length) throw new UsageError(`flag needs an argument: -${name}`);
+      value = args[i++];
+    }
+    if (def.type === 'int' && !/^[-+]?\d+$/.test(value)) throw new UsageError(`invalid value ${JSON.stringify(value)} for flag -${name}: parse error`);
+    if (def.type === 'slice') (values[key] ??= []).push(value);
+    else values[key] = value;
+  }
+  return { values, rest: args.slice(i) };
+}
+
+const GLOBAL_FLAGS = {
+  debug: { type: 'bool' },
+  addr: { type: 'string' },
+  'log-format': { type: 'string' },
+  tlsservername: { type: 'string' },
+  tlscacert: { type: 'string' },
+  tlscert: { type: 'string' },
+  tlskey: { type: 'string' },
+  tlsdir: { type: 'string' },
+  timeout: { type: 'int' },
+  wait: { type: 'bool' },
+  help: { type: 'bool' },
+  h: { type: 'bool', name: 'help' },
+  version: { type: 'bool' },
+  v: { type: 'bool', name: 'version' }
+};
+const WORKERS_FLAGS = { filter: { type: 'slice' }, f: { type: 'slice', name: 'filter' }, verbose: { type: 'bool' }, v: { type: 'bool', name: 'verbose' }, format: { type: 'string' } };
+const COMMANDS = ['du', 'prune', 'build', 'b', 'debug', 'dial-stdio', 'prune-histories', 'help', 'h'];
+const DEBUG_COMMANDS = ['dump-llb', 'dump-metadata', 'workers', 'info', 'monitor', 'logs', 'ctl', 'histories', 'get'];
+
+const HELP = `NAME:
+   buildctl - build utility
+
+USAGE:
+   buildctl [global options] command [command options] [arguments...]
+
+COMMANDS:
+   du               disk usage
+   prune            clean up build cache
+   build, b         build
+   debug            debug utilities
+   dial-stdio       Proxy the stdio stream to the daemon connection. Should not be invoked manually.
+   help, h          Shows a list of commands or help for one command
+
+GLOBAL OPTIONS:
+   --debug              enable debug output in logs
+   --addr value         buildkitd address (default: "${DEFAULT_ADDR}") [$BUILDKIT_HOST]
+   --log-format value   log formatter: json or text (default: "text")
+   --tlsservername value, --tlscacert value, --tlscert value, --tlskey value, --tlsdir value
+   --timeout value      timeout backend connection after value seconds (default: 5)
+   --wait               block RPCs until the connection becomes available
+   --help, -h           show help
+   --version, -v        print the version
+
+(fake buildctl: only "debug workers" and "debug info" are emulated)
+`;
+
+function usage(message) {
+  process.stdout.write(`Incorrect Usage. ${message}\n\n${HELP}`);
+  process.stderr.write(`error: ${message}\n`);
+  process.exit(1);
+}
+
+/** One JSON request over the daemon socket. Rejects with Go/gRPC-like dial errors. */
+function call(addr, method, timeoutMs) {
+  return new Promise((resolve, reject) => {
+    let options;
+    let dialText;
+    if (addr.startsWith('unix://')) {
+      const p = addr.slice('unix://'.length);
+      options = { path: p };
+      dialText = `dial unix ${p}`;
+    } else if (addr.startsWith('tcp://')) {
+      const m = /^tcp:\/\/(\[[^\]]*\]|[^:/]*):(\d+)\/?$/.exec(addr);
+      if (!m) return reject(new CommandError(`failed to parse address ${JSON.stringify(addr)}: missing port in address`));
+      options = { host: m[1].replace(/^\[|\]$/g, ''), port: Number(m[2]) };
+      dialText = `dial tcp ${m[1]}:${m[2]}`;
+    } else {
+      const scheme = addr.includes('://') ? addr.slice(0, addr.indexOf('://')) : addr;
+      return reject(new CommandError(`fake buildctl: address scheme ${JSON.stringify(scheme)} is not emulated (use unix:// or tcp://)`));
+    }
+    const socket = net.connect(options);
+    let buffer = '';
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new CommandError('DeadlineExceeded: context deadline exceeded'));
+    }, timeoutMs);
+    socket.setEncoding('utf8');
+    socket.on('connect', () => socket.write(JSON.stringify({ id: 1, method }) + '\n'));
+    socket.on('data', (chunk) => {
+      buffer += chunk;
+      const nl = buffer.indexOf('\n');
+      if (nl < 0) return;
+      clearTimeout(timer);
+      socket.end();
+      const reply = JSON.parse(buffer.slice(0, nl));
+      if (reply.error) reject(new CommandError(reply.error));
+      else resolve(reply.result);
+    });
+    socket.on('error', (e) => {
+      clearTimeout(timer);
+      const reason = { ENOENT: 'no such file or directory', ECONNREFUSED: 'connection refused', EACCES: 'permission denied', ENOTSOCK: 'socket operation on non-socket' }[e.code] ?? e.message;
+      const err = new CommandError(`Unavailable: connection error: desc = "transport: Error while dialing: ${dialText}: connect: ${reason}"`);
+      err.dial = true;
+      reject(err);
+    });
+  });
+}
+
+async function callWithWait(globals, method) {
+  const timeoutMs = (globals.timeout !== undefined ? Number(globals.timeout) : 5) * 1000;
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await call(globals.addr, method, Math.max(100, deadline - Date.now()));
+    } catch (e) {
+      if (!globals.wait || !e.dial || Date.now() >= deadline) throw e;
+      // A handshake for tests: one line per failed attempt that --wait retries.
+      if (process.env.FAKE_BUILDCTL_ATTEMPTS) fs.appendFileSync(process.env.FAKE_BUILDCTL_ATTEMPTS, `${e.message}\n`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
+
+/** text/tabwriter with minwidth 1, tabwidth 8, padding 1, padchar '\t' (what buildctl uses). */
+function tabwrite(rows) {
+  const widths = [];
+  for (const r of rows) r.slice(0, -1).forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length + 1)));
+  const cols = widths.map((w) => Math.ceil(w / 8) * 8);
+  return rows
+    .map((r) =>
+      r
+        .map((cell, i) => (i === r.length - 1 ? cell : cell + '\t'.repeat(Math.ceil((cols[i] - cell.length) / 8))))
+        .join('')
+    )
+    .join('\n') + '\n';
+}
+
+async function main() {
+  [fs, path, net, crypto] = await Promise.all(['node:fs', 'node:path', 'node:net', 'node:crypto'].map((m) => import(m)));
+  const version = toolVersion();
+  let parsed;
+  try {
+    parsed = parseGoFlags(process.argv.slice(2), GLOBAL_FLAGS);
+  } catch (e) {
+    if (e instanceof UsageError) usage(e.message);
+    throw e;
+  }
+  const globals = parsed.values;
+  if (globals.version) {
+    process.stdout.write(`buildctl github.com/moby/buildkit ${version} ${revisionOf(version)}\n`);
+    return;
+  }
+  if (globals.help || parsed.rest.length === 0 || parsed.rest[0] === 'help' || parsed.rest[0] === 'h') {
+    process.stdout.write(HELP);
+    return;
+  }
+  globals.addr ??= process.env.BUILDKIT_HOST || DEFAULT_ADDR;
+  const [command, ...args] = parsed.rest;
+  if (!COMMANDS.includes(command)) {
+    process.stdout.write(`No help topic for '${command}'\n`);
+    process.stderr.write(`error: No help topic for '${command}'\n`);
+    process.exit(3);
+  }
+  if (command !== 'debug') throw new CommandError(`fake buildctl: command ${JSON.stringify(command)} is not emulated`);
+  const [sub, ...subArgs] = args;
+  if (!sub || !DEBUG_COMMANDS.includes(sub)) {
+    process.stdout.write('NAME:\n   buildctl debug - debug utilities\n\nCOMMANDS:\n   workers  list workers\n   info     display internal information\n');
+    if (sub) {
+      process.stderr.write(`error: No help topic for '${sub}'\n`);
+      process.exit(3);
+    }
+    return;
+  }
+  if (sub === 'info') {
+    const info = await callWithWait(globals, 'version').catch((e) => {
+      throw new CommandError(`failed to get info: ${e.message}`);
+    });
+    process.stdout.write(`BuildKit: ${info.package} ${info.version} ${info.revision}\n`);
+    return;
+  }
+  if (sub !== 'workers') throw new CommandError(`fake buildctl: command "debug ${sub}" is not emulated`);
+  let wflags;
+  try {
+    wflags = parseGoFlags(subArgs, WORKERS_FLAGS).values;
+  } catch (e) {
+    if (e instanceof UsageError) usage(e.message);
+    throw e;
+  }
+  let result;
+  try {
+    result = await callWithWait(globals, 'workers');
+  } catch (e) {
+    throw new CommandError(`failed to list workers: ${e.message}`);
+  }
+  const workers = result.workers ?? [];
+  if (wflags.format === 'json' || wflags.format === '{{json .}}') {
+    process.stdout.write(JSON.stringify(workers.map((w) => ({ id: w.id, labels: w.labels, platforms: w.platforms.map(platformObject) })), null, 2) + '\n');
+    return;
+  }
+  if (wflags.verbose) {
+    for (const w of workers) {
+      const rows = [
+        ['ID:', w.id],
+        ['Platforms:', w.platforms.join(',')],
+        ['BuildKit:', `github.com/moby/buildkit ${version} ${revisionOf(version)}`],
+        ['Labels:', '']
+      ];
+      let out = tabwrite(rows);
+      out += tabwrite(Object.entries(w.labels ?? {}).map(([k, v]) => [`\t${k}:`, v]));
+      process.stdout.write(out + '\n');
+    }
+    return;
+  }
+  process.stdout.write(tabwrite([['ID', 'PLATFORMS'], ...workers.map((w) => [w.id, w.platforms.join(',')])]));
+}
+
+function platformObject(p) {
+  const [os, architecture, variant] = p.split('/');
+  return variant ? { os, architecture, variant } : { os, architecture };
+}
+
+main().catch((e) => {
+  process.stderr.write(`error: ${e && e.message ? e.message : e}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,1542 @@
+#!/usr/bin/env node
+'use strict';
+// @ts-check
+// Fake buildkitd: a test stand-in for moby/buildkit's daemon (see ../README.md).
+// Self-contained on purpose: it runs as CommonJS or as ESM (no static imports, no require, no import.meta),
+// so the file keeps working when copied anywhere, e.g. into a release tarball or a tool cache.
+const BAKED_VERSION = null; // @fake-baked-version: release assets replace this line
+const DEFAULT_VERSION = 'v0.32.2';
+const GHA_CACHE_VERSION = '693bb7016429d80366022f036f84856888c9f13e00145f5f6f4dce303a38d6f2';
+const TWIRP_SERVICE = 'twirp/github.actions.results.api.v1.CacheService/';
+const LEGACY_GHA =
+  'This legacy service is shutting down, effective April 15, 2025. Migrate to the new service ASAP. For more information: https://gh.io/gha-cache-sunset';
+const CACHE_SCHEMA = 'fake-buildkit-cache/1';
+
+let fs, path, os, net, crypto, http, https;
+
+// ---------------------------------------------------------------------------------------------- basics
+
+function sha256hex(data) {
+  return crypto.createHash('sha256').update(data).digest('hex');
+}
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function toolVersion() {
+  if (process.env.FAKE_BUILDKIT_VERSION) return process.env.FAKE_BUILDKIT_VERSION;
+  try {
+    const v = fs.readFileSync(path.join(path.dirname(path.resolve(process.argv[1])), 'VERSION'), 'utf8').trim();
+    if (v) return v;
+  } catch {
+    // no VERSION file next to the script
+  }
+  return BAKED_VERSION || DEFAULT_VERSION;
+}
+const revisionOf = (version) => crypto.createHash('sha1').update(`moby/buildkit ${version}`).digest('hex');
+
+/** Negative when a < b. Non-semver versions (e.g. `master`) count as newest. */
+function compareVersions(a, b) {
+  const pa = /^v?(\d+)\.(\d+)\.(\d+)/.exec(a);
+  const pb = /^v?(\d+)\.(\d+)\.(\d+)/.exec(b);
+  if (!pa) return pb ? 1 : 0;
+  if (!pb) return -1;
+  for (let i = 1; i <= 3; i++) if (Number(pa[i]) !== Number(pb[i])) return Number(pa[i]) - Number(pb[i]);
+  return 0;
+}
+
+// Go-style durations (time.ParseDuration / Duration.String), milliseconds in JS.
+const DURATION_UNITS = { ns: 1e-6, us: 1e-3, 'µs': 1e-3, ms: 1, s: 1000, m: 60000, h: 3600000 };
+function parseGoDuration(text) {
+  if (text === '0') return 0;
+  const re = /(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h)/gy;
+  let total = 0;
+  let matched = 0;
+  let m;
+  const s = text.startsWith('-') || text.startsWith('+') ? text.slice(1) : text;
+  while ((m = re.exec(s))) {
+    total += Number(m[1]) * DURATION_UNITS[m[2]];
+    matched = re.lastIndex;
+  }
+  if (!s || matched !== s.length) throw new Error(`time: invalid duration ${JSON.stringify(text)}`);
+  return text.startsWith('-') ? -total : total;
+}
+function trimNum(n) {
+  return String(Number(n.toFixed(9)));
+}
+function formatGoDuration(ms) {
+  if (ms === 0) return '0s';
+  if (ms < 1000) return ms < 1 ? `${trimNum(ms * 1000)}µs` : `${trimNum(ms)}ms`;
+  let s = ms / 1000;
+  const h = Math.floor(s / 3600);
+  s -= h * 3600;
+  const m = Math.floor(s / 60);
+  s -= m * 60;
+  return `${h ? `${h}h` : ''}${h || m ? `${m}m` : ''}${trimNum(s)}s`;
+}
+
+// logrus text/json formatter on stderr.
+const LOG = { format: 'text', level: 'info' };
+const LEVELS = { trace: 0, debug: 1, info: 2, warning: 3, error: 4, fatal: 5 };
+function logValue(v) {
+  const s = String(v);
+  return /^[A-Za-z0-9\-._/@^+]*$/.test(s) ? s : JSON.stringify(s);
+}
+function log(level, msg, fields = {}) {
+  if (LEVELS[level] < LEVELS[LOG.level]) return;
+  const time = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+  if (LOG.format === 'json') {
+    process.stderr.write(JSON.stringify({ ...fields, level, msg, time }) + '\n');
+    return;
+  }
+  const extra = Object.keys(fields)
+    .sort()
+    .map((k) => ` ${k}=${logValue(fields[k])}`)
+    .join('');
+  process.stderr.write(`time=${logValue(time)} level=${level} msg=${logValue(msg)}${extra}\n`);
+}
+
+// ---------------------------------------------------------------------------------------- flag parsing
+
+class UsageError extends Error {}
+
+/**
+ * Go's flag package, as urfave/cli drives it: `-x`/`--x`, `--x=v`/`--x v`, bool flags take no separate value,
+ * parsing stops at the first non-flag argument or `--`. Unknown flags are refused with Go's wording.
+ */
+function parseGoFlags(args, defs) {
+  const values = {};
+  let i = 0;
+  while (i < args.length) {
+    const a = args[i];
+    if (a.length < 2 || a[0] !== '-') break;
+    let minus = 1;
+    if (a[1] === '-') {
+      minus = 2;
+      if (a.length === 2) {
+        i++;
+        break;
+      }
+    }
+    let name = a.slice(minus);
+    if (!name || name[0] === '-' || name[0] === '=') throw new UsageError(`bad flag syntax: ${a}`);
+    i++;
+    let value;
+    let hasValue = false;
+    const eq = name.indexOf('=', 1);
+    if (eq > 0) {
+      value = name.slice(eq + 1);
+      name = name.slice(0, eq);
+      hasValue = true;
+    }
+    const def = defs[name];
+    if (!def) {
+      if (name === 'help' || name === 'h') {
+        values.help = true;
+        continue;
+      }
+      throw new UsageError(`flag provided but not defined: -${name}`);
+    }
+    const key = def.name ?? name;
+    if (def.type === 'bool') {
+      if (hasValue) {
+        const b = parseBool(value);
+        if (b === undefined) throw new UsageError(`invalid boolean value ${JSON.stringify(value)} for -${name}: parse error`);
+        values[key] = b;
+      } else values[key] = true;
+      continue;
+    }
+    if (!hasValue) {
+      if (i >= args.length) throw new UsageError(`flag needs an argument: -${name}`);
+      value = args[i++];
+    }
+    if (def.type === 'int' && !/^[-+]?\d+$/.test(value)) {
+      throw new UsageError(`invalid value ${JSON.stringify(value)} for flag -${name}: parse error`);
+    }
+    if (def.type === 'slice') (values[key] ??= []).push(value);
+    else values[key] = value;
+  }
+  return { values, rest: args.slice(i) };
+}
+function parseBool(v) {
+  if (['1', 't', 'T', 'TRUE', 'true', 'True'].includes(v)) return true;
+  if (['0', 'f', 'F', 'FALSE', 'false', 'False'].includes(v)) return false;
+  return undefined;
+}
+
+// cmd/buildkitd flags (main.go, main_oci_worker.go, main_containerd_worker.go); urfave/cli v1 adds help and version.
+const FLAG_TYPES = {
+  config: 'string', debug: 'bool', trace: 'bool', root: 'string', addr: 'slice', 'log-format': 'string', group: 'string',
+  debugaddr: 'string', tlscert: 'string', tlskey: 'string', tlscacert: 'string', 'allow-insecure-entitlement': 'slice',
+  'otel-socket-path': 'string', rootless: 'bool',
+  'oci-worker': 'string', 'oci-worker-labels': 'slice', 'oci-worker-snapshotter': 'string',
+  'oci-worker-proxy-snapshotter-path': 'string', 'oci-worker-platform': 'slice', 'oci-worker-net': 'string',
+  'oci-cni-config-path': 'string', 'oci-cni-binary-dir': 'string', 'oci-cni-pool-size': 'int', 'oci-worker-binary': 'string',
+  'oci-worker-apparmor-profile': 'string', 'oci-worker-selinux': 'bool', 'oci-worker-rootless': 'bool',
+  'oci-worker-no-process-sandbox': 'bool', 'oci-worker-gc': 'bool', 'oci-worker-gc-keepstorage': 'int',
+  'containerd-worker': 'string', 'containerd-worker-addr': 'string', 'containerd-worker-labels': 'slice',
+  'containerd-worker-platform': 'slice', 'containerd-worker-namespace': 'string', 'containerd-worker-runtime': 'string',
+  'containerd-worker-net': 'string', 'containerd-cni-config-path': 'string', 'containerd-cni-binary-dir': 'string',
+  'containerd-cni-pool-size': 'int', 'containerd-worker-snapshotter': 'string', 'containerd-worker-apparmor-profile': 'string',
+  'containerd-worker-selinux': 'bool', 'containerd-worker-rootless': 'bool', 'containerd-worker-gc': 'bool',
+  'containerd-worker-gc-keepstorage': 'int',
+  help: 'bool', version: 'bool'
+};
+/** @typedef {{ type: string, name?: string }} FlagSpec  a flag's type, and the flag it is an alias of */
+/** @type {Record<string, FlagSpec>} */
+const FLAGS = Object.fromEntries(Object.entries(FLAG_TYPES).map(([name, type]) => [name, { type }]));
+FLAGS.h = { type: 'bool', name: 'help' };
+FLAGS.v = { type: 'bool', name: 'version' };
+
+function helpText(version) {
+  return `NAME:
+   buildkitd - build daemon
+
+USAGE:
+   buildkitd [global options] command [command options] [arguments...]
+
+VERSION:
+   ${version}
+
+COMMANDS:
+   help, h  Shows a list of commands or help for one command
+
+GLOBAL OPTIONS:
+${Object.keys(FLAG_TYPES)
+  .filter((n) => n !== 'help' && n !== 'version')
+  .map((n) => `   --${n}`)
+  .join('\n')}
+   --help, -h     show help
+   --version, -v  print the version
+
+(fake buildkitd: a test stand-in, see __tests__/support/fakes/README.md)
+`;
+}
+
+// ------------------------------------------------------------------------------------------ tiny TOML
+
+/** Enough TOML for buildkitd.toml: tables, key = string|bool|number|array; inline tables are accepted and kept raw. */
+function parseToml(text) {
+  const root = {};
+  let table = root;
+  const lines = text.split(/\r?\n/);
+  const fail = (n, msg) => {
+    throw new Error(`toml: line ${n}: ${msg}`);
+  };
+  for (let i = 0; i < lines.length; i++) {
+    let line = stripComment(lines[i]).trim();
+    if (!line) continue;
+    const header = /^\[(\[)?\s*((?:[A-Za-z0-9_\- ]|\.|"[^"]*"|'[^']*')+?)\s*\]?\]$/.exec(line);
+    if (header) {
+      table = root;
+      // Dotted keys; a quoted part may hold dots and colons: [registry."127.0.0.1:5000"].
+      const keys = [...header[2].matchAll(/"([^"]*)"|'([^']*)'|([^.]+)/g)].map((m) => (m[1] ?? m[2] ?? m[3]).trim());
+      for (const [idx, k] of keys.entries()) {
+        if (idx === keys.length - 1 && header[1]) {
+          const arr = (table[k] ??= []);
+          if (!Array.isArray(arr)) fail(i + 1, `key ${k} is not an array of tables`);
+          arr.push({});
+          table = arr[arr.length - 1];
+        } else {
+          table[k] ??= {};
+          table = Array.isArray(table[k]) ? table[k][table[k].length - 1] : table[k];
+        }
+        if (typeof table !== 'object' || table === null) fail(i + 1, `key ${k} is not a table`);
+      }
+      continue;
+    }
+    const eq = line.indexOf('=');
+    if (eq <= 0) fail(i + 1, `expected key = value, found ${JSON.stringify(line)}`);
+    const key = line.slice(0, eq).trim().replace(/^["']|["']$/g, '');
+    let raw = line.slice(eq + 1).trim();
+    while (depth(raw) > 0 && i + 1 < lines.length) raw += ' ' + stripComment(lines[++i]).trim();
+    table[key] = parseTomlValue(raw, () => fail(i + 1, `invalid value ${JSON.stringify(raw)} for key ${key}`));
+  }
+  return root;
+}
+function stripComment(line) {
+  let inStr = '';
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (inStr) {
+      if (c === '\\' && inStr === '"') i++;
+      else if (c === inStr) inStr = '';
+    } else if (c === '"' || c === "'") inStr = c;
+    else if (c === '#') return line.slice(0, i);
+  }
+  return line;
+}
+function depth(raw) {
+  let d = 0;
+  let inStr = '';
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw[i];
+    if (inStr) {
+      if (c === '\\' && inStr === '"') i++;
+      else if (c === inStr) inStr = '';
+    } else if (c === '"' || c === "'") inStr = c;
+    else if (c === '[' || c === '{') d++;
+    else if (c === ']' || c === '}') d--;
+  }
+  return d;
+}
+function parseTomlValue(raw, fail) {
+  if (raw === 'true') return true;
+  if (raw === 'false') return false;
+  if (/^[-+]?\d[\d_]*(\.\d+)?([eE][-+]?\d+)?$/.test(raw)) return Number(raw.replace(/_/g, ''));
+  if (/^"([^"\\]|\\.)*"$/.test(raw)) {
+    try {
+      return JSON.parse(raw);
+    } catch {
+      return fail();
+    }
+  }
+  if (/^'[^']*'$/.test(raw)) return raw.slice(1, -1);
+  if (raw.startsWith('[') && raw.endsWith(']')) {
+    const inner = raw.slice(1, -1).trim();
+    if (!inner) return [];
+    return splitTop(inner, ',')
+      .map((p) => p.trim())
+      .filter(Boolean)
+      .map((p) => parseTomlValue(p, fail));
+  }
+  if (raw.startsWith('{') && raw.endsWith('}')) return { raw };
+  if (/^\d{4}-\d{2}-\d{2}/.test(raw)) return raw;
+  return fail();
+}
+function splitTop(text, sep) {
+  const parts = [];
+  let d = 0;
+  let inStr = '';
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (inStr) {
+      if (c === '\\' && inStr === '"') i++;
+      else if (c === inStr) inStr = '';
+    } else if (c === '"' || c === "'") inStr = c;
+    else if (c === '[' || c === '{') d++;
+    else if (c === ']' || c === '}') d--;
+    else if (c === sep && d === 0) {
+      parts.push(text.slice(start, i));
+      start = i + 1;
+    }
+  }
+  parts.push(text.slice(start));
+  return parts;
+}
+
+// ------------------------------------------------------------------------------------------ the daemon
+
+const STATE = {
+  version: DEFAULT_VERSION,
+  workerId: '',
+  platforms: [],
+  labels: {},
+  root: '',
+  localCache: new Set(),
+  noLocalCache: false
+};
+
+function defaultPlatforms() {
+  return process.arch === 'arm64'
+    ? ['linux/arm64', 'linux/arm/v7', 'linux/arm/v6']
+    : ['linux/amd64', 'linux/amd64/v2', 'linux/amd64/v3', 'linux/386'];
+}
+
+function groupToGid(group) {
+  if (/^\d+$/.test(group)) return Number(group);
+  try {
+    for (const line of fs.readFileSync('/etc/group', 'utf8').split('\n')) {
+      const [name, , gid] = line.split(':');
+      if (name === group) return Number(gid);
+    }
+  } catch {
+    // no /etc/group
+  }
+  throw new Error(`group: unknown group ${group}`);
+}
+
+function fatalStart(message) {
+  process.stderr.write(`buildkitd: ${message}\n`);
+  process.exit(1);
+}
+
+async function main() {
+  [fs, path, os, net, crypto, http, https] = await Promise.all(
+    ['node:fs', 'node:path', 'node:os', 'node:net', 'node:crypto', 'node:http', 'node:https'].map((m) => import(m))
+  );
+  const version = toolVersion();
+  STATE.version = version;
+  let flags;
+  try {
+    flags = parseGoFlags(process.argv.slice(2), FLAGS).values;
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    process.stdout.write(`Incorrect Usage. ${e.message}\n\n${helpText(version)}`);
+    fatalStart(e.message);
+  }
+  if (flags.help) {
+    process.stdout.write(helpText(version));
+    return;
+  }
+  if (flags.version) {
+    process.stdout.write(`buildkitd github.com/moby/buildkit ${version} ${revisionOf(version)}\n`);
+    return;
+  }
+  if (process.env.FAKE_BUILDKITD_EXIT) {
+    const code = Number(process.env.FAKE_BUILDKITD_EXIT);
+    process.stderr.write(`buildkitd: fake startup failure (FAKE_BUILDKITD_EXIT=${process.env.FAKE_BUILDKITD_EXIT})\n`);
+    process.exit(Number.isInteger(code) && code > 0 && code < 256 ? code : 1);
+  }
+  if (process.env.FAKE_BUILDKITD_REQUIRE_ROOT === '1' && process.geteuid && process.geteuid() > 0) {
+    fatalStart('rootless mode requires to be executed as the mapped root in a user namespace; you may use RootlessKit for setting up the namespace');
+  }
+
+  let cfg = {};
+  if (flags.config !== undefined) {
+    let text;
+    try {
+      text = fs.readFileSync(flags.config, 'utf8');
+    } catch (e) {
+      fatalStart(`failed to load config from ${flags.config}: open ${flags.config}: ${e.code === 'ENOENT' ? 'no such file or directory' : e.message}`);
+    }
+    try {
+      cfg = parseToml(text);
+    } catch (e) {
+      fatalStart(`failed to parse config: ${e.message}`);
+    }
+  }
+  if (flags['oci-worker-no-process-sandbox'] && !flags.rootless && !flags['oci-worker-rootless']) {
+    fatalStart("can't enable NoProcessSandbox without Rootless");
+  }
+  const grpc = (typeof cfg.grpc === 'object' && cfg.grpc) || {};
+  const logCfg = (typeof cfg.log === 'object' && cfg.log) || {};
+  const format = flags['log-format'] ?? logCfg.format ?? 'text';
+  if (format !== 'text' && format !== 'json' && format !== '') fatalStart(`unsupported log type ${JSON.stringify(format)}`);
+  LOG.format = format || 'text';
+  if (flags.debug ?? cfg.debug) LOG.level = 'debug';
+  if (flags.trace ?? cfg.trace) LOG.level = 'trace';
+  if (flags.config !== undefined) log('debug', 'loaded config', { path: flags.config, keys: Object.keys(cfg).join(',') });
+
+  const addrs = flags.addr ?? (Array.isArray(grpc.address) && grpc.address.length ? grpc.address : ['unix:///run/buildkit/buildkitd.sock']);
+  let gid = typeof grpc.gid === 'number' ? grpc.gid : process.getgid?.() ?? 0;
+  const uid = typeof grpc.uid === 'number' ? grpc.uid : process.getuid?.() ?? 0;
+  if (flags.group) {
+    try {
+      gid = groupToGid(flags.group);
+    } catch (e) {
+      fatalStart(e.message);
+    }
+  }
+  /** @type {{ kind: 'unix' | 'tcp', addr: string, path?: string, host?: string, port?: number, bound?: boolean }[]} */
+  const listeners = [];
+  for (const addr of addrs) {
+    const sep = addr.indexOf('://');
+    if (sep < 0) fatalStart(`address ${addr} does not contain proto, you meant unix://${addr} ?`);
+    const proto = addr.slice(0, sep);
+    const rest = addr.slice(sep + 3);
+    if (proto === 'unix') listeners.push({ kind: 'unix', path: rest, addr });
+    else if (proto === 'tcp') {
+      const m = /^(\[[^\]]*\]|[^:]*):(\d+)$/.exec(rest);
+      if (!m) fatalStart(`address ${rest}: missing port in address`);
+      listeners.push({ kind: 'tcp', host: m[1].replace(/^\[|\]$/g, '') || '0.0.0.0', port: Number(m[2]), addr });
+    } else fatalStart(`addr ${addr} not supported`);
+  }
+
+  // State directory and its lock, always, as buildkitd does (v0.32.2): an empty root becomes
+  // appdefaults.Root = /var/lib/buildkit (util/appdefaults/appdefaults_unix.go:12, applied in
+  // cmd/buildkitd/main.go:594-596); --root overrides the config (main.go:658-660); the root is made absolute
+  // and created 0700, then <root>/buildkitd.lock is taken with a non-blocking flock, refused with
+  // "could not lock …, another instance running?" (main.go:366-392). Two daemons without --root collide.
+  // FAKE_BUILDKITD_DEFAULT_ROOT stands in for /var/lib/buildkit, so tests never touch the host's.
+  const rootDir = flags.root || (typeof cfg.root === 'string' && cfg.root) || process.env.FAKE_BUILDKITD_DEFAULT_ROOT || '/var/lib/buildkit';
+  let lockPath;
+  {
+    STATE.root = path.resolve(rootDir);
+    try {
+      fs.mkdirSync(STATE.root, { recursive: true, mode: 0o700 });
+    } catch (e) {
+      fatalStart(`failed to create ${STATE.root}: mkdir ${STATE.root}: ${e.code === 'EACCES' ? 'permission denied' : e.message}`);
+    }
+    lockPath = path.join(STATE.root, 'buildkitd.lock');
+    try {
+      const other = Number(fs.readFileSync(lockPath, 'utf8'));
+      if (other && other !== process.pid && alive(other)) fatalStart(`could not lock ${lockPath}, another instance running?`);
+    } catch {
+      // no lock file
+    }
+    fs.writeFileSync(lockPath, String(process.pid));
+    try {
+      for (const k of JSON.parse(fs.readFileSync(path.join(STATE.root, 'fake-local-cache.json'), 'utf8'))) STATE.localCache.add(k);
+    } catch {
+      // fresh state directory
+    }
+  }
+  STATE.noLocalCache = process.env.FAKE_BUILDKITD_NO_LOCAL_CACHE === '1';
+  if (process.env.FAKE_BUILDKITD_PIDFILE) fs.writeFileSync(process.env.FAKE_BUILDKITD_PIDFILE, `${process.pid}\n`);
+
+  const ociPlatforms = flags['oci-worker-platform'] ?? cfg.worker?.oci?.platforms;
+  STATE.platforms = Array.isArray(ociPlatforms) && ociPlatforms.length ? ociPlatforms : defaultPlatforms();
+  STATE.workerId = Array.from(crypto.randomBytes(25), (b) => 'abcdefghijklmnopqrstuvwxyz0123456789'[b % 36]).join('');
+  STATE.labels = {
+    'org.mobyproject.buildkit.worker.executor': 'oci',
+    'org.mobyproject.buildkit.worker.hostname': os.hostname(),
+    'org.mobyproject.buildkit.worker.network': 'host',
+    'org.mobyproject.buildkit.worker.oci.process-mode': flags['oci-worker-no-process-sandbox'] ? 'no-sandbox' : 'sandbox',
+    'org.mobyproject.buildkit.worker.snapshotter': 'overlayfs'
+  };
+
+  let stopping = false;
+  const servers = [];
+  const sockets = new Set();
+  const cleanup = () => {
+    for (const l of listeners) if (l.kind === 'unix' && l.bound) rmQuiet(l.path);
+    if (lockPath) rmQuiet(lockPath);
+  };
+  const stop = (signal) => {
+    if (stopping) return;
+    stopping = true;
+    log('info', 'stopping server', { signal });
+    for (const s of sockets) s.destroy();
+    for (const s of servers) s.close();
+    cleanup();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+  // The worker lines below come after the signal handlers: a test that has seen `found 1 workers` may
+  // signal the daemon and gets the orderly stop (the handshake of startBuildkitd({ waitReady: 'started' })).
+
+  log('info', 'auto snapshotter: using overlayfs');
+  log('warning', 'using host network as the default');
+  log('info', `found worker ${JSON.stringify(STATE.workerId)}, labels=map[${Object.entries(STATE.labels).map(([k, v]) => `${k}:${v}`).join(' ')}], platforms=[${STATE.platforms.join(' ')}]`);
+  log('info', `found 1 workers, default=${JSON.stringify(STATE.workerId)}`);
+  log('warning', 'currently, only the default worker can be used.');
+
+  if (process.env.FAKE_BUILDKITD_NEVER_READY === '1') {
+    log('debug', 'FAKE_BUILDKITD_NEVER_READY=1: not listening');
+    setInterval(() => {}, 1 << 30);
+    return;
+  }
+  const delay = Number(process.env.FAKE_BUILDKITD_READY_DELAY_MS ?? 0);
+  if (delay > 0) await sleep(delay);
+  // A gate instead of a delay: listen only once this file exists (tests open it when they are ready).
+  const gate = process.env.FAKE_BUILDKITD_READY_WHEN;
+  if (gate) {
+    log('info', `fake: not listening until ${gate} exists`);
+    while (!fs.existsSync(gate) && !stopping) await sleep(20);
+  }
+  if (stopping) return;
+
+  for (const l of listeners) {
+    const server = net.createServer((socket) => {
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
+      serveConnection(socket);
+    });
+    servers.push(server);
+    try {
+      if (l.kind === 'unix') {
+        fs.mkdirSync(path.dirname(l.path), { recursive: true, mode: 0o700 });
+        rmQuiet(l.path);
+        await listen(server, { path: l.path });
+        l.bound = true;
+        fs.chmodSync(l.path, 0o660);
+        try {
+          fs.chownSync(l.path, uid, gid);
+        } catch (e) {
+          throw new Error(`chown ${l.path}: ${e.code === 'EPERM' ? 'operation not permitted' : e.message}`);
+        }
+        log('info', `running server on ${l.path}`);
+      } else {
+        await listen(server, { host: l.host, port: l.port });
+        const a = server.address();
+        log('info', `running server on ${a.family === 'IPv6' ? `[${a.address}]` : a.address}:${a.port}`);
+      }
+    } catch (e) {
+      cleanup();
+      fatalStart(e.message.startsWith('chown') ? e.message : `listen ${l.kind} ${l.kind === 'unix' ? l.path : `${l.host}:${l.port}`}: bind: ${netMessage(e)}`);
+    }
+  }
+}
+
+function alive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return e.code === 'EPERM';
+  }
+}
+function rmQuiet(p) {
+  try {
+    fs.unlinkSync(p);
+  } catch {
+    // already gone
+  }
+}
+function listen(server, options) {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+function netMessage(e) {
+  return (
+    {
+      EADDRINUSE: 'address already in use',
+      EACCES: 'permission denied',
+      ENOENT: 'no such file or directory',
+      ECONNREFUSED: 'connection refused',
+      EADDRNOTAVAIL: 'cannot assign requested address'
+    }[e.code] ?? e.message
+  );
+}
+
+// ------------------------------------------------------------------------------------ socket protocol
+
+/** One JSON request per line; answers `{id, result}` / `{id, error}`; `solve` streams `{id, event}` lines first. */
+function serveConnection(socket) {
+  let buffer = '';
+  socket.setEncoding('utf8');
+  socket.on('error', () => {});
+  const send = (obj) => {
+    if (!socket.destroyed && socket.writable) socket.write(JSON.stringify(obj) + '\n');
+  };
+  socket.on('data', (chunk) => {
+    buffer += chunk;
+    for (let nl = buffer.indexOf('\n'); nl >= 0; nl = buffer.indexOf('\n')) {
+      const line = buffer.slice(0, nl);
+      buffer = buffer.slice(nl + 1);
+      if (line.trim()) handle(line).catch((e) => log('error', 'request failed', { error: e.message }));
+    }
+  });
+  async function handle(line) {
+    let req;
+    try {
+      req = JSON.parse(line);
+    } catch {
+      send({ error: 'malformed request: the fake buildkitd speaks newline-delimited JSON, not gRPC' });
+      socket.end();
+      return;
+    }
+    const id = req.id ?? null;
+    switch (req.method) {
+      case 'version':
+        return send({ id, result: { package: 'github.com/moby/buildkit', version: STATE.version, revision: revisionOf(STATE.version) } });
+      case 'workers':
+        return send({ id, result: { workers: [{ id: STATE.workerId, platforms: STATE.platforms, labels: STATE.labels }] } });
+      case 'solve': {
+        log('debug', 'session started', { spanID: id });
+        try {
+          const result = await solve(req.params ?? {}, (event) => send({ id, event }));
+          send({ id, result });
+        } catch (e) {
+          if (!(e instanceof SolveError)) log('error', '/moby.buildkit.v1.Control/Solve returned error', { error: e.message });
+          send({ id, error: e.message });
+        }
+        return;
+      }
+      default:
+        return send({ id, error: `unknown method ${JSON.stringify(req.method)}` });
+    }
+  }
+}
+
+// ------------------------------------------------------------------------------------ the build model
+
+class SolveError extends Error {}
+class NotFoundError extends Error {}
+const notFound = (digest) => new NotFoundError(`blob ${digest} not found`);
+
+/** The layer blob a step produces: deterministic bytes derived from its cache key. */
+function blobFor(step) {
+  const seed = crypto.createHash('sha256').update(step.key).digest();
+  const head = `fake layer\nstep: ${step.name}\ncache key: ${step.key}\n`;
+  const pad = seed.toString('hex').repeat(8).slice(0, 96 + seed[0]);
+  const data = Buffer.from(head + pad + '\n');
+  return { data, digest: `sha256:${sha256hex(data)}`, size: data.length };
+}
+function cacheConfig(steps, mode) {
+  return {
+    schema: CACHE_SCHEMA,
+    mode,
+    steps: steps.map((s) => {
+      const b = blobFor(s);
+      return { key: s.key, name: s.name, blob: b.digest, size: b.size };
+    })
+  };
+}
+function stepsOf(config) {
+  if (!config || config.schema !== CACHE_SCHEMA || !Array.isArray(config.steps)) throw new Error('invalid cache config: not a fake-buildkit cache manifest');
+  return config.steps;
+}
+
+function truthy(v, fallback) {
+  if (v === undefined) return fallback;
+  if (v === '') return true;
+  const b = parseBool(v);
+  return b === undefined ? fallback : b;
+}
+
+/** `gha:<uint64>`-style id for the importing vertex, from a hash of all attributes (as BuildKit does). */
+function importerId(entry) {
+  if (entry.type === 'registry' && entry.attrs.ref) return entry.attrs.ref;
+  const sorted = Object.keys(entry.attrs)
+    .sort()
+    .map((k) => [k, entry.attrs[k]]);
+  const h = crypto.createHash('sha256').update(JSON.stringify(sorted)).digest();
+  return `${entry.type}:${h.readBigUInt64BE(0).toString()}`;
+}
+
+// ------------------------------------------------------------------------------------------- registry
+
+function registryRoot() {
+  const r = process.env.FAKE_REGISTRY_ROOT;
+  if (!r) throw new Error('fake registry unreachable: FAKE_REGISTRY_ROOT is not set in buildkitd\'s environment');
+  return r;
+}
+/** docker reference normalisation: `name[:tag]` → `domain/path:tag` (docker.io/library for short names). */
+function normalizeRef(ref) {
+  const at = ref.indexOf('@');
+  const noDigest = at >= 0 ? ref.slice(0, at) : ref;
+  const slash = noDigest.lastIndexOf('/');
+  const colon = noDigest.lastIndexOf(':');
+  let name = noDigest;
+  let tag = 'latest';
+  if (colon > slash) {
+    name = noDigest.slice(0, colon);
+    tag = noDigest.slice(colon + 1);
+  }
+  const first = name.split('/')[0];
+  let domain = 'docker.io';
+  let remote = name;
+  if (name.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost' || first !== first.toLowerCase())) {
+    domain = first;
+    remote = name.slice(first.length + 1);
+  }
+  if (!name || !tag) throw new Error('invalid reference format');
+  if (domain !== 'docker.io' && !/^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::\d+)?$/.test(domain)) {
+    throw new Error('invalid reference format');
+  }
+  if (remote !== remote.toLowerCase()) throw new Error('invalid reference format: repository name must be lowercase');
+  if (!/^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/.test(remote)) throw new Error('invalid reference format');
+  if (!/^[\w][\w.-]{0,127}$/.test(tag)) throw new Error('invalid reference format');
+  if (domain === 'docker.io' && !remote.includes('/')) remote = `library/${remote}`;
+  return `${domain}/${remote}:${tag}`;
+}
+/** The directory of one reference: `%`, `/`, `:` and `@` percent-encoded. */
+function refDir(root, normalized) {
+  return path.join(root, normalized.replace(/[%/:@]/g, (c) => encodeURIComponent(c)));
+}
+function writeBlobs(dir, steps) {
+  const blobs = path.join(dir, 'blobs', 'sha256');
+  fs.mkdirSync(blobs, { recursive: true });
+  const written = [];
+  for (const s of steps) {
+    const b = blobFor(s);
+    const file = path.join(blobs, b.digest.slice(7));
+    if (!fs.existsSync(file)) {
+      fs.writeFileSync(file, b.data);
+      written.push(b.digest);
+    }
+  }
+  return written;
+}
+function fileBlobSource(dir) {
+  return (digest) => {
+    const file = path.join(dir, 'blobs', 'sha256', digest.replace(/^sha256:/, ''));
+    if (!fs.existsSync(file)) throw notFound(digest);
+    return fs.readFileSync(file);
+  };
+}
+
+function validateRemoteExportAttrs(attrs, version) {
+  const a = attrs;
+  for (const k of ['oci-mediatypes', 'image-manifest']) {
+    if (a[k] !== undefined && parseBool(a[k]) === undefined) throw new Error(`failed to parse ${k}: strconv.ParseBool: parsing ${JSON.stringify(a[k])}: invalid syntax`);
+  }
+  if (a.compression !== undefined && !['uncompressed', 'gzip', 'estargz', 'zstd'].includes(a.compression)) throw new Error(`unsupported compression type ${a.compression}`);
+  if (a['compression-level'] !== undefined && !/^-?\d+$/.test(a['compression-level'])) throw new Error(`non-integer value ${a['compression-level']} specified for compression-level`);
+  if (a['force-compression'] !== undefined && a['force-compression'] !== '' && parseBool(a['force-compression']) === undefined) {
+    throw new Error(`non-bool value ${a['force-compression']} specified for force-compression`);
+  }
+  const oci = a['oci-mediatypes'] === undefined ? true : parseBool(a['oci-mediatypes']);
+  const newer = compareVersions(version, 'v0.22.0') >= 0;
+  const imageManifestDefault = compareVersions(version, 'v0.21.0') >= 0 && (oci || !newer);
+  const imageManifest = a['image-manifest'] === undefined ? imageManifestDefault : parseBool(a['image-manifest']);
+  if (imageManifest && !oci) {
+    throw new Error(newer ? 'invalid configuration for remote cache, OCI mediatypes are required for image-manifest cache format' : 'invalid configuration for remote cache');
+  }
+  return { imageManifest };
+}
+
+// ------------------------------------------------------------------------------------------------ s3
+
+function s3Config(attrs, version) {
+  const bucket = attrs.bucket ?? process.env.AWS_BUCKET;
+  if (!bucket) throw new Error('bucket ($AWS_BUCKET) not set for s3 cache');
+  const region = attrs.region ?? process.env.AWS_REGION;
+  if (!region) throw new Error('region ($AWS_REGION) not set for s3 cache');
+  if (attrs.upload_parallelism !== undefined && !(/^\d+$/.test(attrs.upload_parallelism) && Number(attrs.upload_parallelism) > 0)) {
+    throw new Error('upload_parallelism must be a positive integer');
+  }
+  if (compareVersions(version, 'v0.30.0') >= 0) {
+    if (attrs.retry_mode !== undefined && !['standard', 'adaptive'].includes(attrs.retry_mode)) throw new Error('retry_mode must be "standard" or "adaptive"');
+    if (attrs.retry_max_attempts !== undefined && !(/^\d+$/.test(attrs.retry_max_attempts) && Number(attrs.retry_max_attempts) >= 1)) {
+      throw new Error('retry_max_attempts must be a positive integer');
+    }
+  }
+  return {
+    bucket,
+    region,
+    prefix: attrs.prefix ?? '',
+    blobsPrefix: attrs.blobs_prefix ?? 'blobs/',
+    manifestsPrefix: attrs.manifests_prefix ?? 'manifests/',
+    names: (attrs.name ?? 'buildkit').split(';').filter((n) => n !== '')
+  };
+}
+function s3Root() {
+  const r = process.env.FAKE_S3_ROOT;
+  if (!r) throw new Error('operation error S3: fake S3 unreachable: FAKE_S3_ROOT is not set in buildkitd\'s environment');
+  return r;
+}
+function s3Path(cfg, key) {
+  return path.join(s3Root(), cfg.bucket, key);
+}
+function s3BlobKey(cfg, digest) {
+  return `${cfg.prefix}${cfg.blobsPrefix}${digest}`;
+}
+
+// ------------------------------------------------------------------------------------------------ gha
+
+function decodeRuntimeToken(token) {
+  const parts = token.split('.');
+  if (parts.length !== 3) throw new Error('token contains an invalid number of segments');
+  let claims;
+  try {
+    claims = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8'));
+  } catch {
+    throw new Error('could not JSON decode claim: invalid character');
+  }
+  if (claims.ac === undefined) throw new Error('invalid token without access controls');
+  let scopes;
+  try {
+    scopes = typeof claims.ac === 'string' ? JSON.parse(claims.ac) : claims.ac;
+  } catch {
+    throw new Error('invalid token access controls');
+  }
+  if (!Array.isArray(scopes)) throw new Error('invalid token access controls');
+  return scopes.filter((s) => s && typeof s.Scope === 'string').map((s) => ({ Scope: s.Scope, Permission: Number(s.Permission) || 0 }));
+}
+
+function ghaConfig(attrs, version) {
+  if (compareVersions(version, 'v0.9.0') < 0) return { unknown: true };
+  const scope = attrs.scope ?? 'buildkit';
+  if (compareVersions(version, 'v0.20.0') < 0) {
+    // v1-only BuildKit: url_v2 and version are unknown attributes.
+    if (!attrs.url) throw new Error('url not set for github actions cache');
+    if (!attrs.token) throw new Error('token not set for github actions cache');
+    return { scope, token: attrs.token, scopes: decodeRuntimeToken(attrs.token), api: 1, url: attrs.url, timeoutMs: 300000 };
+  }
+  if (!attrs.token) throw new Error('token not set for github actions cache');
+  let apiVersion = 0;
+  if (attrs.version !== undefined) {
+    if (!/^\d+$/.test(attrs.version) || Number(attrs.version) <= 0) throw new Error(`failed to parse api version ${JSON.stringify(attrs.version)}, expected positive integer`);
+    apiVersion = Number(attrs.version);
+  }
+  let api;
+  let url;
+  if (attrs.url_v2 && apiVersion !== 1) {
+    api = 2;
+    url = attrs.url_v2;
+  } else if (attrs.url) {
+    url = attrs.url;
+    api = apiVersion === 2 || url.includes('results-receiver.actions.githubusercontent.com') ? 2 : 1;
+  } else throw new Error('url not set for github actions cache');
+  let timeoutMs = compareVersions(version, 'v0.13.0') >= 0 ? 600000 : 300000;
+  if (attrs.timeout !== undefined && compareVersions(version, 'v0.13.0') >= 0) {
+    try {
+      timeoutMs = parseGoDuration(attrs.timeout);
+    } catch (e) {
+      throw new Error(`failed to parse timeout for github actions cache: ${e.message}`);
+    }
+  }
+  return { scope, token: attrs.token, scopes: decodeRuntimeToken(attrs.token), api, url: url.endsWith('/') ? url : `${url}/`, timeoutMs };
+}
+const indexKey = (scope, ref) => `index-${scope}-1-${sha256hex(ref).slice(0, 8)}`;
+
+class GhaClient {
+  constructor(cfg) {
+    this.cfg = cfg;
+    this.backoff = 1000;
+  }
+  async twirp(method, body) {
+    if (this.cfg.api === 1) throw new Error(LEGACY_GHA);
+    const url = `${this.cfg.url}${TWIRP_SERVICE}${method}`;
+    const deadline = Date.now() + this.cfg.timeoutMs;
+    for (;;) {
+      let res;
+      try {
+        res = await httpRequest(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${this.cfg.token}` },
+          body: JSON.stringify(body)
+        });
+      } catch (e) {
+        throw new Error(`Post ${JSON.stringify(url)}: ${fetchCause(e)}`);
+      }
+      const text = res.body.toString('utf8');
+      if (res.status === 429) {
+        const retryAfter = compareVersions(STATE.version, 'v0.27.0') >= 0 ? parseRetryAfter(res.headers.get('retry-after')) : undefined;
+        const delay = retryAfter ?? this.backoff;
+        if (retryAfter === undefined) this.backoff = Math.min(this.backoff * 2, 90000);
+        if (Date.now() + delay > deadline) {
+          throw new Error(retryAfter !== undefined ? `requested delay ${trimNum(delay / 1000)}s exceeds maximum timeout ${formatGoDuration(this.cfg.timeoutMs)}` : 'maximum timeout reached');
+        }
+        log('debug', 'github actions cache: rate limited, retrying', { delay: formatGoDuration(delay) });
+        await sleep(delay);
+        continue;
+      }
+      let json;
+      try {
+        json = JSON.parse(text.replace(/^\uFEFF/, ''));
+      } catch {
+        json = undefined;
+      }
+      if (res.status < 200 || res.status >= 300) {
+        // go-actions-cache reads `code` and `message`; twirp sends `msg`, so only the code survives.
+        const err = /** @type {Error & { twirpCode?: string }} */ (new Error(json?.message || json?.code || `unexpected status ${res.status}`));
+        err.twirpCode = json?.code;
+        throw err;
+      }
+      if (!json) throw new Error(`failed to decode ${method} response`);
+      return json;
+    }
+  }
+  async lookup(key) {
+    const res = await this.twirp('GetCacheEntryDownloadURL', { key, restore_keys: [key], version: GHA_CACHE_VERSION });
+    return res.ok ? { url: res.signed_download_url, key: res.matched_key } : null;
+  }
+  async save(key, data) {
+    let created;
+    try {
+      created = await this.twirp('CreateCacheEntry', { key, version: GHA_CACHE_VERSION });
+    } catch (e) {
+      if (e.twirpCode === 'already_exists') e.exists = true;
+      throw e;
+    }
+    if (!created.ok) throw new Error('failed to reserve cache');
+    await this.upload(created.signed_upload_url, data);
+    const fin = await this.twirp('FinalizeCacheEntryUpload', { key, version: GHA_CACHE_VERSION, size_bytes: data.length });
+    if (!fin.ok) throw new Error('failed to commit cache');
+  }
+  async upload(url, data) {
+    let last;
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      try {
+        const res = await httpRequest(url, {
+          method: 'PUT',
+          headers: { 'x-ms-blob-type': 'BlockBlob', 'x-ms-version': '2025-01-05', 'content-type': 'application/octet-stream' },
+          body: data
+        });
+        if (res.status === 201) return;
+        last = new Error(`PUT ${url.split('?')[0]}: RESPONSE ${res.status}: ${res.headers.get('x-ms-error-code') ?? res.statusText}`);
+        if (res.status < 500 && res.status !== 429) throw last;
+      } catch (e) {
+        if (e === last) throw e;
+        last = new Error(`PUT ${url.split('?')[0]}: ${fetchCause(e)}`);
+      }
+      await sleep(50 * attempt);
+    }
+    throw last;
+  }
+  async download(url) {
+    let res;
+    try {
+      res = await httpRequest(url, { headers: { 'x-ms-version': '2025-01-05' } });
+    } catch (e) {
+      throw new Error(`GET ${url.split('?')[0]}: ${fetchCause(e)}`);
+    }
+    const body = res.body;
+    if (res.status === 200 || res.status === 206) return { status: res.status, body };
+    return { status: res.status, code: res.headers.get('x-ms-error-code') ?? '', body };
+  }
+  async blob(digest) {
+    const key = `buildkit-blob-1-${digest}`;
+    const reload = compareVersions(STATE.version, 'v0.23.2') >= 0;
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const hit = await this.lookup(key);
+      if (!hit) throw notFound(digest);
+      const got = await this.download(hit.url);
+      if (got.status === 200 || got.status === 206) return got.body;
+      if (got.status === 404) throw notFound(digest);
+      if ((got.status === 401 || got.status === 403) && reload && attempt === 0) continue;
+      throw new Error(`invalid status response ${got.status} ${got.code}`.trim());
+    }
+    throw new Error(`failed to read blob ${digest}`);
+  }
+}
+const AGENTS = {};
+/** @typedef {{ method?: string, headers?: Record<string, string>, body?: string | Buffer }} HttpOptions */
+/**
+ * A small HTTP client over node:http(s) with keep-alive: {status, statusText, headers: Map-like get(), body: Buffer}.
+ * @param {string} url
+ * @param {HttpOptions} [options]
+ */
+function httpRequest(url, { method = 'GET', headers = {}, body } = {}) {
+  return new Promise((resolve, reject) => {
+    const u = new URL(url);
+    const mod = u.protocol === 'https:' ? https : http;
+    const agent = (AGENTS[u.protocol] ??= new mod.Agent({ keepAlive: true }));
+    const data = body === undefined ? undefined : Buffer.isBuffer(body) ? body : Buffer.from(body);
+    const req = mod.request(u, { method, agent, headers: { ...headers, ...(data ? { 'content-length': String(data.length) } : {}) } }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('error', reject);
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          statusText: res.statusMessage ?? '',
+          headers: { get: (name) => res.headers[name.toLowerCase()] ?? null },
+          body: Buffer.concat(chunks)
+        })
+      );
+    });
+    req.on('error', (e) => reject(Object.assign(new Error(e.message), { cause: e })));
+    req.end(data);
+  });
+}
+
+function parseRetryAfter(value) {
+  if (!value) return undefined;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+function fetchCause(e) {
+  const c = e.cause ?? e;
+  if (c.code === 'ECONNREFUSED') return `dial tcp ${c.address ?? ''}${c.port ? `:${c.port}` : ''}: connect: connection refused`;
+  if (c.code === 'ECONNRESET' || c.code === 'UND_ERR_SOCKET') return 'connection reset by peer';
+  return c.message ?? String(c);
+}
+
+/** Reads a cache manifest and its config over the distribution API; returns [steps, blob fetcher]. */
+async function loadFromHttpRegistry(ref) {
+  const m = /^([^/]+)\/(.+?)(?::([\w][\w.-]*))?(?:@(sha256:[a-f0-9]{64}))?$/.exec(ref);
+  if (!m) throw new Error(`invalid reference format: ${ref}`);
+  const [, host, repo, tag, digest] = m;
+  const base = `http://${host}/v2/${repo}`;
+  const accept = 'application/vnd.oci.image.index.v1+json, application/vnd.oci.image.manifest.v1+json';
+  let res;
+  try {
+    res = await httpRequest(`${base}/manifests/${digest ?? tag ?? 'latest'}`, { headers: { accept } });
+  } catch (e) {
+    throw new Error(`failed to do request: Head "${base}/manifests/${tag}": ${fetchCause(e)}`);
+  }
+  if (res.status === 404) throw new Error(`${ref}: not found`);
+  if (res.status !== 200) throw new Error(`unexpected status from GET request to ${base}/manifests/${tag}: ${res.status}`);
+  const manifest = JSON.parse(res.body.toString('utf8'));
+  const descriptors = manifest.config ? [manifest.config] : (manifest.manifests ?? []);
+  const config = descriptors.find((d) => d.mediaType === 'application/vnd.buildkit.cacheconfig.v0');
+  if (!config) throw new Error(`${ref}: not a cache manifest`);
+  const blob = async (d) => {
+    const got = await httpRequest(`${base}/blobs/${d}`);
+    if (got.status === 404) throw notFound(d);
+    if (got.status !== 200) throw new Error(`unexpected status ${got.status} for blob ${d}`);
+    if (`sha256:${sha256hex(got.body)}` !== d) throw new Error(`digest mismatch for blob ${d}`);
+    return got.body;
+  };
+  return [stepsOf(JSON.parse((await blob(config.digest)).toString('utf8'))), blob];
+}
+
+// ------------------------------------------------------------------------------------------ importers
+
+/** Resolves one import entry into `Map<step key, {blob, size, fetch}>`. Any error is soft (the caller shows it). */
+async function loadImporter(entry) {
+  const { type, attrs } = entry;
+  const found = new Map();
+  const addAll = (steps, fetchBlob) => {
+    for (const s of steps) if (!found.has(s.key)) found.set(s.key, { blob: s.blob, size: s.size, fetch: () => fetchBlob(s.blob) });
+  };
+  switch (type) {
+    case 'gha': {
+      const cfg = ghaConfig(attrs, STATE.version);
+      if (cfg.unknown) throw new Error('unknown cache importer: gha');
+      const client = new GhaClient(cfg);
+      if (cfg.api === 1) throw new Error(LEGACY_GHA);
+      const refs = [...new Set(cfg.scopes.map((s) => s.Scope))];
+      const configs = await Promise.all(
+        refs.map(async (ref) => {
+          const hit = await client.lookup(`${indexKey(cfg.scope, ref)}#`);
+          if (!hit) return null;
+          const got = await client.download(hit.url);
+          if (got.status !== 200 && got.status !== 206) throw new Error(`invalid status response ${got.status} ${got.code}`.trim());
+          return JSON.parse(got.body.toString('utf8'));
+        })
+      );
+      for (const c of configs) if (c) addAll(stepsOf(c), (digest) => client.blob(digest));
+      return found;
+    }
+    case 'registry': {
+      if (!attrs.ref) throw new Error('missing ref');
+      // A plain-HTTP registry (registry.insecure=true) is read over the OCI distribution API, as BuildKit does.
+      if (truthy(attrs['registry.insecure'], false)) {
+        addAll(...(await loadFromHttpRegistry(attrs.ref)));
+        return found;
+      }
+      const normalized = normalizeRef(attrs.ref);
+      const dir = refDir(registryRoot(), normalized);
+      let manifest;
+      try {
+        manifest = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8'));
+      } catch {
+        throw new Error(`${attrs.ref}: not found`);
+      }
+      const steps = manifest.kind === 'image' ? (manifest.inlineCache ? stepsOf(manifest.inlineCache) : []) : stepsOf(manifest.cache);
+      addAll(steps, fileBlobSource(dir));
+      return found;
+    }
+    case 'local': {
+      // envd #1391: envd's client attaches no content store for local imports.
+      if (!attrs.digest) throw new Error('local cache importer requires explicit digest');
+      throw new Error('Unimplemented: unknown service containerd.services.content.v1.Content');
+    }
+    case 's3': {
+      if (compareVersions(STATE.version, 'v0.11.0') < 0) throw new Error('unknown cache importer: s3');
+      const cfg = s3Config(attrs, STATE.version);
+      const name = cfg.names[0] ?? 'buildkit';
+      const file = s3Path(cfg, `${cfg.prefix}${cfg.manifestsPrefix}${name}`);
+      if (!fs.existsSync(file)) return found;
+      addAll(stepsOf(JSON.parse(fs.readFileSync(file, 'utf8'))), (digest) => {
+        const blob = s3Path(cfg, s3BlobKey(cfg, digest));
+        if (!fs.existsSync(blob)) throw notFound(digest);
+        return fs.readFileSync(blob);
+      });
+      return found;
+    }
+    case 'azblob':
+      if (!attrs.account_url && !process.env.BUILDKIT_AZURE_STORAGE_ACCOUNT_URL) {
+        throw new Error('either ${BUILDKIT_AZURE_STORAGE_ACCOUNT_URL} or account_url attribute is required for azblob cache');
+      }
+      throw new Error('fake buildkitd does not emulate azblob storage');
+    default:
+      throw new Error(`unknown cache importer: ${type}`);
+  }
+}
+
+// ------------------------------------------------------------------------------------------ exporters
+
+const EXPORT_VERTEX = {
+  gha: 'exporting to GitHub Actions Cache',
+  registry: 'exporting cache to registry',
+  local: 'exporting cache to client directory',
+  s3: 'exporting cache to Amazon S3',
+  azblob: 'exporting cache to Azure Blob Storage'
+};
+
+/** Configuration-time checks (fatal even with ignore-error=true), then a runner for the export itself. */
+function resolveExporter(entry) {
+  const { type, attrs } = entry;
+  const mode = attrs.mode === 'max' ? 'max' : 'min';
+  if (attrs.mode !== undefined && attrs.mode !== 'min' && attrs.mode !== 'max') log('debug', `skipping invalid cache export mode: ${attrs.mode}`);
+  const ignoreError = truthy(attrs['ignore-error'], false);
+  /** @type {{ type: string, attrs: Record<string, string>, mode: string, ignoreError: boolean, run?: (steps: any[], vertex: any, emit: (e: any) => void) => Promise<void> }} */
+  const base = { type, attrs, mode, ignoreError };
+  const configure = (fn) => {
+    try {
+      return fn();
+    } catch (e) {
+      throw new SolveError(`failed to configure ${type} cache exporter: ${e.message}`);
+    }
+  };
+  const unknown = () => new SolveError(`unknown cache exporter: ${JSON.stringify(type)}`);
+  switch (type) {
+    case 'inline':
+      return { ...base, mode: 'min' };
+    case 'gha': {
+      const cfg = configure(() => ghaConfig(attrs, STATE.version));
+      if (cfg.unknown) throw unknown();
+      return { ...base, run: (steps, v) => exportGha(cfg, steps, mode, v) };
+    }
+    case 'registry': {
+      const normalized = configure(() => {
+        if (!attrs.ref) throw new Error('missing ref');
+        validateRemoteExportAttrs(attrs, STATE.version);
+        return normalizeRef(attrs.ref);
+      });
+      return {
+        ...base,
+        run: (steps, v) => {
+          const dir = refDir(registryRoot(), normalized);
+          v.status('preparing build cache for export');
+          for (const d of writeBlobs(dir, steps)) v.status(`writing layer ${d} 0.0s done`);
+          const config = cacheConfig(steps, mode);
+          const manifest = { kind: 'cache', ref: normalized, mediaType: 'application/vnd.oci.image.manifest.v1+json', cache: config };
+          const text = JSON.stringify(manifest, null, 2);
+          v.status(`writing config sha256:${sha256hex(JSON.stringify(config))} 0.0s done`);
+          v.status(`writing cache image manifest sha256:${sha256hex(text)} 0.0s done`);
+          fs.writeFileSync(path.join(dir, 'manifest.json'), text);
+          v.status('preparing build cache for export 0.0s done');
+        }
+      };
+    }
+    case 'local': {
+      const { imageManifest } = configure(() => validateRemoteExportAttrs(attrs, STATE.version));
+      return { ...base, run: (steps, v, emit) => exportLocal(attrs, steps, mode, imageManifest, v, emit) };
+    }
+    case 's3': {
+      if (compareVersions(STATE.version, 'v0.11.0') < 0) throw unknown();
+      const cfg = configure(() => s3Config(attrs, STATE.version));
+      return {
+        ...base,
+        run: (steps, v) => {
+          v.status('preparing build cache for export');
+          for (const s of steps) {
+            const b = blobFor(s);
+            const file = s3Path(cfg, s3BlobKey(cfg, b.digest));
+            if (fs.existsSync(file)) continue;
+            fs.mkdirSync(path.dirname(file), { recursive: true });
+            fs.writeFileSync(file, b.data);
+            v.status(`writing layer ${b.digest} 0.0s done`);
+          }
+          const text = JSON.stringify(cacheConfig(steps, mode), null, 2);
+          for (const name of cfg.names) {
+            const file = s3Path(cfg, `${cfg.prefix}${cfg.manifestsPrefix}${name}`);
+            fs.mkdirSync(path.dirname(file), { recursive: true });
+            fs.writeFileSync(file, text);
+          }
+          v.status('preparing build cache for export 0.0s done');
+        }
+      };
+    }
+    case 'azblob':
+      if (compareVersions(STATE.version, 'v0.11.0') < 0) throw unknown();
+      configure(() => {
+        if (!attrs.account_url && !process.env.BUILDKIT_AZURE_STORAGE_ACCOUNT_URL) {
+          throw new Error('either ${BUILDKIT_AZURE_STORAGE_ACCOUNT_URL} or account_url attribute is required for azblob cache');
+        }
+      });
+      return {
+        ...base,
+        run: () => {
+          throw new Error('fake buildkitd does not emulate azblob storage');
+        }
+      };
+    default:
+      throw unknown();
+  }
+}
+
+async function exportGha(cfg, steps, mode, v) {
+  const client = new GhaClient(cfg);
+  v.status('preparing build cache for export');
+  for (const s of steps) {
+    const b = blobFor(s);
+    const key = `buildkit-blob-1-${b.digest}`;
+    try {
+      if (await client.lookup(key)) continue;
+      v.status(`writing layer ${b.digest}`);
+      try {
+        await client.save(key, b.data);
+      } catch (e) {
+        if (!e.exists) throw e;
+      }
+      v.status(`writing layer ${b.digest} 0.0s done`);
+    } catch (e) {
+      throw new Error(`error writing layer blob: ${e.message}`);
+    }
+  }
+  const writable = cfg.scopes.find((s) => (s.Permission & 2) !== 0);
+  if (!writable) {
+    log('warning', 'github actions cache: no writable scope in the runtime token; the cache index was not saved');
+  } else {
+    // SaveMutable: newest `#n` by prefix lookup, then reserve `#n+1`; a failed index write is swallowed.
+    const key = indexKey(cfg.scope, writable.Scope);
+    const data = Buffer.from(JSON.stringify(cacheConfig(steps, mode)));
+    try {
+      const old = await client.lookup(`${key}#`);
+      let n = old ? Number(old.key.slice(key.length + 1)) || 0 : 0;
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await client.save(`${key}#${n + 1}`, data);
+          break;
+        } catch (e) {
+          if (!e.exists || attempt >= 8) throw e;
+          n++;
+        }
+      }
+    } catch (e) {
+      log('warning', 'failed to save github actions cache index', { error: e.message, key });
+    }
+  }
+  v.status('preparing build cache for export 0.0s done');
+}
+
+function exportLocal(attrs, steps, mode, imageManifest, v, emit) {
+  v.status('preparing build cache for export');
+  const files = {};
+  const layers = [];
+  for (const s of steps) {
+    const b = blobFor(s);
+    files[`blobs/sha256/${b.digest.slice(7)}`] = b.data.toString('base64');
+    layers.push({ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: b.digest, size: b.size });
+    v.status(`writing layer ${b.digest} 0.0s done`);
+  }
+  const config = Buffer.from(JSON.stringify(cacheConfig(steps, mode)));
+  const configDigest = `sha256:${sha256hex(config)}`;
+  files[`blobs/sha256/${configDigest.slice(7)}`] = config.toString('base64');
+  const manifest = imageManifest
+    ? {
+        schemaVersion: 2,
+        mediaType: 'application/vnd.oci.image.manifest.v1+json',
+        artifactType: 'application/vnd.buildkit.cacheconfig.v0',
+        config: { mediaType: 'application/vnd.buildkit.cacheconfig.v0', digest: configDigest, size: config.length },
+        layers
+      }
+    : {
+        schemaVersion: 2,
+        mediaType: 'application/vnd.oci.image.index.v1+json',
+        manifests: [...layers, { mediaType: 'application/vnd.buildkit.cacheconfig.v0', digest: configDigest, size: config.length }]
+      };
+  const manifestData = Buffer.from(JSON.stringify(manifest));
+  const manifestDigest = `sha256:${sha256hex(manifestData)}`;
+  files[`blobs/sha256/${manifestDigest.slice(7)}`] = manifestData.toString('base64');
+  v.status(`writing config ${configDigest} 0.0s done`);
+  v.status(`writing cache manifest ${manifestDigest} 0.0s done`);
+  emit({
+    event: 'client-local-cache',
+    dest: attrs.dest,
+    tag: attrs.tag ?? 'latest',
+    files,
+    descriptor: { mediaType: manifest.mediaType, digest: manifestDigest, size: manifestData.length }
+  });
+  v.status('preparing build cache for export 0.0s done');
+}
+
+// --------------------------------------------------------------------------------------------- solve
+
+function persistLocalCache() {
+  if (!STATE.root) return;
+  try {
+    fs.writeFileSync(path.join(STATE.root, 'fake-local-cache.json'), JSON.stringify([...STATE.localCache]));
+  } catch (e) {
+    log('warning', 'failed to persist the local cache', { error: e.message });
+  }
+}
+
+/**
+ * One build. params: { steps:[{key,name,parents,inResult}], result, platform, exports:[{type,attrs}],
+ * imports:[{type,attrs}], output:{type,attrs}, labels, failWith }
+ */
+async function solve(params, emit) {
+  const steps = Array.isArray(params.steps) ? params.steps : [];
+  const byKey = new Map(steps.map((s) => [s.key, s]));
+  if (!byKey.has(params.result)) throw new SolveError('failed to solve: invalid build definition: no result step');
+  let counter = 0;
+  const vertex = (name) => {
+    const id = `v${++counter}`;
+    const started = Date.now();
+    const secs = () => (Date.now() - started) / 1000;
+    emit({ event: 'vertex', vertex: id, name });
+    return {
+      status: (text) => emit({ event: 'status', vertex: id, text }),
+      log: (text) => emit({ event: 'log', vertex: id, text, seconds: secs() }),
+      cached: () => emit({ event: 'cached', vertex: id }),
+      done: () => emit({ event: 'done', vertex: id, seconds: secs() }),
+      error: (text) => emit({ event: 'error', vertex: id, text })
+    };
+  };
+  const fail = (text) => new SolveError(`failed to solve: ${text}`);
+
+  // 1. Cache exporters are configured before anything runs (control.go): config errors are fatal.
+  const exporters = [];
+  for (const e of params.exports ?? []) {
+    try {
+      exporters.push(resolveExporter(e));
+    } catch (err) {
+      throw fail(err.message);
+    }
+  }
+  const inline = exporters.find((e) => e.type === 'inline');
+
+  // 2. Importers: each one a vertex; failures are soft (the importer counts as empty).
+  const imported = new Map();
+  for (const entry of params.imports ?? []) {
+    const v = vertex(`importing cache manifest from ${importerId(entry)}`);
+    try {
+      const found = await loadImporter(entry);
+      for (const [k, val] of found) if (!imported.has(k)) imported.set(k, val);
+      v.done();
+    } catch (e) {
+      v.error(e.message);
+      log('warning', 'failed to import cache manifest', { error: e.message, type: entry.type });
+    }
+  }
+
+  // 3. Steps: what must be computed, what the cache already has, what runs.
+  const local = (s) => !STATE.noLocalCache && STATE.localCache.has(s.key);
+  const hit = (s) => local(s) || imported.has(s.key);
+  const needed = new Set();
+  const visit = (key) => {
+    const s = byKey.get(key);
+    if (!s || needed.has(key)) return;
+    needed.add(key);
+    if (!hit(s)) for (const p of s.parents ?? []) visit(p);
+  };
+  visit(params.result);
+  let executed = 0;
+  for (const s of steps) {
+    const v = vertex(s.name);
+    if (!needed.has(s.key) && !s.inResult) {
+      v.cached();
+      continue;
+    }
+    if (hit(s)) {
+      if (!local(s)) {
+        const src = imported.get(s.key);
+        try {
+          const data = await src.fetch();
+          if (`sha256:${sha256hex(data)}` !== src.blob) throw new Error(`unexpected commit digest sha256:${sha256hex(data)}, expected ${src.blob}: failed precondition`);
+        } catch (e) {
+          const text = `failed to compute cache key: ${e.message}`;
+          v.error(text);
+          throw fail(text);
+        }
+      }
+      v.cached();
+      continue;
+    }
+    if (params.failWith && executed === 2) {
+      v.error(params.failWith);
+      throw new SolveError(`failed to solve: ${params.failWith}`);
+    }
+    executed++;
+    v.log(`fake: ${s.name.replace(/^\[[^\]]*\]\s*/, '')}`);
+    await sleep(3);
+    v.done();
+  }
+  if (params.failWith && executed < 3) {
+    const v = vertex('[internal] fake failure (FAKE_ENVD_FAIL_WITH)');
+    v.error(params.failWith);
+    throw new SolveError(`failed to solve: ${params.failWith}`);
+  }
+  for (const s of steps) if (needed.has(s.key) || s.inResult) STATE.localCache.add(s.key);
+  persistLocalCache();
+
+  // 4. The image/output exporter, then 5. the cache exporters.
+  const resultSteps = steps.filter((s) => s.inResult);
+  try {
+    await exportOutput(params, resultSteps, inline, vertex, emit);
+  } catch (e) {
+    throw fail(e.message);
+  }
+  for (const exp of exporters) {
+    if (exp.type === 'inline') continue;
+    const v = vertex(EXPORT_VERTEX[exp.type] ?? `exporting cache to ${exp.type}`);
+    const chosen = exp.mode === 'max' ? steps : resultSteps;
+    try {
+      await exp.run(chosen, v, emit);
+      v.done();
+    } catch (e) {
+      v.error(e.message);
+      if (!exp.ignoreError) throw fail(e.message);
+      log('warning', 'failed to export cache', { error: e.message, type: exp.type, 'ignore-error': 'true' });
+    }
+  }
+  return { exporterResponse: {} };
+}
+
+async function exportOutput(params, resultSteps, inline, vertex, emit) {
+  const output = params.output ?? { type: 'docker', attrs: {} };
+  const attrs = output.attrs ?? {};
+  const layers = resultSteps.map((s) => {
+    const b = blobFor(s);
+    return { digest: b.digest, size: b.size };
+  });
+  const imageConfig = { labels: params.labels ?? {}, platform: params.platform ?? 'linux/amd64', layers: layers.map((l) => l.digest) };
+  const configDigest = `sha256:${sha256hex(JSON.stringify(imageConfig))}`;
+  const manifestDigest = `sha256:${sha256hex(JSON.stringify({ config: configDigest, layers }))}`;
+  const inlineCache = inline ? cacheConfig(resultSteps, 'min') : null;
+  const image = { kind: 'image', config: imageConfig, configDigest, digest: manifestDigest, layers, inlineCache };
+  const imageLike = ['image', 'registry', 'docker', 'oci', 'moby'].includes(output.type);
+  if (inline && !imageLike) log('warning', `inline cache is only exported with an image output; nothing was exported for --output type=${output.type}`);
+  const common = (v) => {
+    v.status('exporting layers 0.0s done');
+    if (inline) v.status('preparing layers for inline cache 0.0s done');
+    v.status(`exporting manifest ${manifestDigest} 0.0s done`);
+    v.status(`exporting config ${configDigest} 0.0s done`);
+  };
+  switch (output.type) {
+    case 'image':
+    case 'registry': {
+      const v = vertex('exporting to image');
+      common(v);
+      const names = splitNames(attrs.name);
+      const push = output.type === 'registry' || truthy(attrs.push, false);
+      const normalized = [];
+      for (const n of names) {
+        try {
+          normalized.push(normalizeRef(n));
+        } catch (e) {
+          v.error(e.message);
+          throw e;
+        }
+        v.status(`naming to ${n} done`);
+      }
+      if (push) {
+        if (!names.length) {
+          v.error('push requires a name');
+          throw new Error('push requires a name');
+        }
+        try {
+          const root = registryRoot();
+          v.status('pushing layers 0.0s done');
+          for (const n of normalized) {
+            const dir = refDir(root, n);
+            writeBlobs(dir, resultSteps);
+            fs.writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify({ ...image, ref: n }, null, 2));
+            v.status(`pushing manifest for ${n}@${manifestDigest} 0.0s done`);
+          }
+        } catch (e) {
+          v.error(e.message);
+          throw e;
+        }
+      } else if (inline) log('warning', 'inline cache was prepared but the image is not pushed (push=false)');
+      v.done();
+      return;
+    }
+    case 'docker':
+    case 'oci':
+    case 'tar': {
+      const v = vertex(output.type === 'tar' ? 'exporting to client tarball' : `exporting to ${output.type} image format`);
+      if (output.type !== 'tar') common(v);
+      v.status('sending tarball 0.0s done');
+      emit({ event: 'client-image', exporter: output.type, name: attrs.name ?? '', dest: output.dest ?? null, image });
+      v.done();
+      return;
+    }
+    case 'local': {
+      const v = vertex('copying files');
+      emit({ event: 'client-local-output', dest: output.dest, files: { 'fake-image.json': Buffer.from(JSON.stringify(image, null, 2)).toString('base64') } });
+      v.status('copying files 0.0s done');
+      v.done();
+      return;
+    }
+    default:
+      throw new Error(`exporter ${JSON.stringify(output.type)} could not be found`);
+  }
+}
+function splitNames(name) {
+  return (name ?? '')
+    .split(',')
+    .map((n) => n.trim())
+    .filter(Boolean);
+}
+
+main().catch((e) => {
+  process.stderr.write(`buildkitd: ${e && e.stack ? e.stack : e}\n`);
+  process.exit(1);
+});
