@@ -186,7 +186,7 @@ describe('failure paths', () => {
     emu.deleteBlobData(blob.key);
     const { main, post } = await mainAndPost(job({ inputs: { 'cache-scope': 'evict' } }));
     expect(main.code).toBe(0);
-    expect(main.stdout).toMatch(/::warning title=Evicted cache layer%3A retrying without the import::The build failed on a cached layer that is gone \(.*blob sha256:[0-9a-f]+ not found\)/);
+    expect(main.stdout).toMatch(/::warning title=Evicted cache layer%3A retrying without the import::The build failed on a cached layer that is gone \(.*blob sha256:[0-9a-f]+: not found\)/);
     expect(main.stdout).toContain('::group::envd build (without --import-cache)');
     expect(main.summary).toContain('| Retry | once without --import-cache');
     expect(post.code).toBe(0);

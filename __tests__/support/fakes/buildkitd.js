@@ -649,7 +649,9 @@ function serveConnection(socket) {
 
 class SolveError extends Error {}
 class NotFoundError extends Error {}
-const notFound = (digest) => new NotFoundError(`blob ${digest} not found`);
+// BuildKit v0.32.2 wraps containerd's ErrNotFound as `blob <digest>`, which prints `blob sha256:<hex>: not found`
+// (cache/remotecache/gha/gha.go:593 and :618, errors.Wrapf(cerrdefs.ErrNotFound, "blob %s", …)).
+const notFound = (digest) => new NotFoundError(`blob ${digest}: not found`);
 
 /** The layer blob a step produces: deterministic bytes derived from its cache key. */
 function blobFor(step) {

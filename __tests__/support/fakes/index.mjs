@@ -221,6 +221,8 @@ export function parseProgress(stdout) {
     const m = /^#(\d+) (.*)$/.exec(line);
     if (!m) continue;
     const n = Number(m[1]);
+    // `#0` carries logs of a step not printed yet (envd v1.3.4 pkg/progress/progressui/display.go:576): never a vertex.
+    if (n === 0) continue;
     const text = m[2];
     let v = vertices.get(n);
     if (!v) {
