@@ -8,7 +8,7 @@ export const modules = {
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   createCacheRest: () => (/* binding */ createCacheRest)
 /* harmony export */ });
-/* unused harmony export restFailure */
+/* unused harmony exports retryAfterMs, restFailure */
 /* harmony import */ var _actions_github__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1351);
 /* harmony import */ var _actions_github_lib_utils__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(5555);
 /* harmony import */ var _octokit_plugin_retry__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(9735);
@@ -32,8 +32,24 @@ function toEntry(c) {
     const lastAccessedAt = Date.parse(c.last_accessed_at ?? '') || createdAt;
     return { id: c.id, key: c.key, ref: c.ref, size: c.size_in_bytes ?? 0, createdAt, lastAccessedAt, ...(c.version ? { version: c.version } : {}) };
 }
+/** `retry-after` in seconds or as an HTTP date, else the primary limit's reset when none is left; in ms. */
+function retryAfterMs(headers, now = Date.now()) {
+    const after = headers?.['retry-after'];
+    if (after !== undefined && after.trim() !== '') {
+        const seconds = Number(after);
+        if (Number.isFinite(seconds))
+            return Math.max(0, seconds * 1000);
+        const date = Date.parse(after);
+        if (Number.isFinite(date))
+            return Math.max(0, date - now);
+    }
+    const reset = Number(headers?.['x-ratelimit-reset']);
+    if (headers?.['x-ratelimit-remaining'] === '0' && Number.isFinite(reset))
+        return Math.max(0, reset * 1000 - now);
+    return undefined;
+}
 /** An octokit error (or anything thrown) → a typed failure. */
-function restFailure(error) {
+function restFailure(error, now = Date.now()) {
     const e = error;
     const status = typeof e?.status === 'number' ? e.status : undefined;
     const message = typeof e?.message === 'string' ? e.message : String(error);
@@ -43,7 +59,8 @@ function restFailure(error) {
             : status === 401 ? 'unauthorized'
                 : status === 404 ? 'not-found'
                     : 'error';
-    return { ok: false, kind, ...(status !== undefined ? { status } : {}), message };
+    const wait = kind === 'rate-limited' ? retryAfterMs(e?.response?.headers, now) : undefined;
+    return { ok: false, kind, ...(status !== undefined ? { status } : {}), message, ...(wait !== undefined ? { retryAfterMs: wait } : {}) };
 }
 function createCacheRest(options) {
     const [owner, repo] = options.repository.split('/');
@@ -73,6 +90,13 @@ function createCacheRest(options) {
             : { onRateLimit: onLimit('primary'), onSecondaryRateLimit: onLimit('secondary'), retryAfterBaseValue: options.retryBaseMs ?? 1000 },
         log: { debug: () => undefined, info: () => undefined, warn: debug, error: debug }
     }, _octokit_plugin_retry__WEBPACK_IMPORTED_MODULE_2__/* .retry */ .L, _octokit_plugin_throttling__WEBPACK_IMPORTED_MODULE_3__/* .throttling */ .A);
+    // Deletes bypass the throttling plugin (it spaces writes a second apart) and the retry plugin (it waits on
+    // its own): runDeletes paces them within GitHub's limits and honours retry-after itself.
+    const direct = (0,_actions_github__WEBPACK_IMPORTED_MODULE_0__/* .getOctokit */ .Q)(options.token, {
+        baseUrl: options.apiUrl.replace(/\/+$/, ''),
+        request: { fetch: countingFetch, retries: 0 },
+        log: { debug: () => undefined, info: () => undefined, warn: debug, error: debug }
+    });
     async function attempt(work) {
         try {
             return { ok: true, value: await work() };
@@ -140,11 +164,22 @@ function createCacheRest(options) {
             return { entries, pages, totalCount: Math.max(...totals), complete };
         }),
         async deleteById(id) {
-            const r = await attempt(() => octokit.rest.actions.deleteActionsCacheById({ owner, repo, cache_id: id }));
+            const r = await attempt(() => direct.rest.actions.deleteActionsCacheById({ owner, repo, cache_id: id }));
             if (r.ok)
                 return { ok: true, value: 'deleted' };
             return r.kind === 'not-found' ? { ok: true, value: 'gone' } : r;
         },
+        runJobs: (runId) => attempt(async () => {
+            const jobs = [];
+            for (let page = 1; page <= 10; page++) {
+                const { data } = await octokit.rest.actions.listJobsForWorkflowRun({ owner, repo, run_id: Number(runId), filter: 'latest', per_page: PER_PAGE, page });
+                for (const job of data.jobs)
+                    jobs.push({ name: job.name, status: job.status });
+                if (data.jobs.length < PER_PAGE)
+                    break;
+            }
+            return jobs;
+        }),
         openPullRequests: () => attempt(async () => {
             const numbers = [];
             for (let page = 1; page <= MAX_PAGES; page++) {

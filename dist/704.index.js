@@ -10,7 +10,8 @@ export const modules = {
 __webpack_require__.d(__webpack_exports__, {
   restoreLocal: () => (/* binding */ restoreLocal),
   saveLocal: () => (/* binding */ saveLocal),
-  serveLocal: () => (/* binding */ serveLocal)
+  serveLocal: () => (/* binding */ serveLocal),
+  surroundingsOf: () => (/* reexport */ owned_dirs/* surroundingsOf */.ZD)
 });
 
 // UNUSED EXPORTS: contentKey
@@ -23,10 +24,14 @@ var core = __webpack_require__(3838);
 var external_node_crypto_ = __webpack_require__(7598);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __webpack_require__(3024);
-// EXTERNAL MODULE: external "node:http"
-var external_node_http_ = __webpack_require__(7067);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __webpack_require__(8161);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __webpack_require__(6760);
+// EXTERNAL MODULE: ./src/report/text.ts
+var report_text = __webpack_require__(5655);
+// EXTERNAL MODULE: external "node:http"
+var external_node_http_ = __webpack_require__(7067);
 ;// CONCATENATED MODULE: ./src/local/oci-server.ts
 /**
  * A read-only OCI distribution server over an OCI image layout directory (index.json + blobs/sha256/…),
@@ -140,12 +145,25 @@ function startOciServer(layoutDir, options = {}) {
     });
 }
 
+// EXTERNAL MODULE: ./src/local/owned-dirs.ts
+var owned_dirs = __webpack_require__(5303);
+// EXTERNAL MODULE: ./src/local/ownership.ts
+var ownership = __webpack_require__(9726);
 ;// CONCATENATED MODULE: ./src/local/local-cache.ts
 /**
  * cache: local, kept between runs through the GitHub cache (@actions/cache): restored before the build,
  * served read-only on 127.0.0.1 so BuildKit can import it as a registry cache, and — after a successful
  * export into a fresh directory — swapped in and saved under a key derived from its content.
+ *
+ * The action deletes only directories it created: each one gets a marker file (OWNER_MARK) when it is
+ * created, the marker travels with the swap and the save, and a directory without it is never deleted.
  */
+
+
+
+
+
+
 
 
 
@@ -158,21 +176,31 @@ function contentKey(prefix, dir) {
         return undefined;
     return `${prefix}${(0,external_node_crypto_.createHash)('sha256').update(external_node_fs_.readFileSync(index)).digest('hex').slice(0, 16)}`;
 }
-/** Restores the newest entry of this scope (own ref first, then the default branch, by GitHub's rules). */
-async function restoreLocal(local) {
-    external_node_fs_.rmSync(local.dir, { recursive: true, force: true });
-    external_node_fs_.rmSync(local.exportDir, { recursive: true, force: true });
+/**
+ * Restores the newest entry of this scope (own ref first, then the default branch, by GitHub's rules) into
+ * a fresh directory of the action's own, and prepares the (marked) directory the build exports into.
+ * Throws, deleting nothing, when either directory holds something the action did not create.
+ */
+async function restoreLocal(local, around) {
+    for (const dir of [local.dir, local.exportDir]) {
+        const facts = (0,owned_dirs/* inspectDir */.o2)(dir);
+        const problem = (0,ownership/* deletionProblem */.IG)((0,owned_dirs/* placeOf */.$t)(dir), around, facts);
+        if (problem)
+            throw new Error(`cache: local: ${(0,report_text/* echo */.WI)(dir)} ${problem}; it was left untouched. ${ownership/* CACHE_DIR_FIX */.vf}`);
+    }
+    (0,owned_dirs/* claimDir */.er)(local.dir, around);
+    (0,owned_dirs/* claimDir */.er)(local.exportDir, around);
     if (!cache/* isFeatureAvailable */.w3()) {
         core.info('The GitHub cache service is not available to this run: the local cache starts empty and is not kept');
         return undefined;
     }
     try {
         const key = await cache/* restoreCache */.P3([local.dir], local.keyPrefix, [local.keyPrefix]);
-        core.info(key ? `Restored the local cache ${key} into ${local.dir}` : `No local cache for ${local.keyPrefix}* yet`);
+        core.info(key ? `Restored the local cache ${(0,report_text/* echo */.WI)(key)} into ${(0,report_text/* echo */.WI)(local.dir)}` : `No local cache for ${(0,report_text/* echo */.WI)(local.keyPrefix)}* yet`);
         return key;
     }
     catch (e) {
-        core.warning(`Restoring the local cache failed (${e.message}); the build runs without it`);
+        core.warning(`Restoring the local cache failed (${(0,report_text/* echo */.WI)(e.message)}); the build runs without it`);
         return undefined;
     }
 }
@@ -183,16 +211,32 @@ async function serveLocal(local) {
     return startOciServer(local.dir);
 }
 /** Post: replaces the old directory with the new export and saves it, unless its content is already stored. */
-async function saveLocal(save) {
+async function saveLocal(state) {
+    const workspace = state.workspace ?? process.cwd();
+    const around = (0,owned_dirs/* surroundingsOf */.ZD)(workspace, state.home ?? external_node_os_.homedir());
+    const save = { ...state, dir: external_node_path_.resolve(workspace, state.dir), exportDir: external_node_path_.resolve(workspace, state.exportDir) };
     const key = contentKey(save.keyPrefix, save.exportDir);
     if (!key) {
         core.info('The build exported no local cache; nothing to save');
+        const kept = (0,owned_dirs/* releaseDir */.ZI)(save.exportDir, around);
+        if (kept)
+            core.warning(`cache: local: ${kept}`);
         return;
     }
-    external_node_fs_.rmSync(save.dir, { recursive: true, force: true });
+    const exported = (0,owned_dirs/* inspectDir */.o2)(save.exportDir);
+    if (exported.kind !== 'directory' || !exported.marked) {
+        core.warning(`cache: local: ${(0,report_text/* echo */.WI)(save.exportDir)} is not the directory the action created for the export (no ${ownership/* OWNER_MARK */.yw} marker); the local cache was not swapped in or saved`);
+        return;
+    }
+    const kept = (0,owned_dirs/* releaseDir */.ZI)(save.dir, around);
+    if (kept) {
+        core.warning(`cache: local: ${kept}; the new export stays in ${(0,report_text/* echo */.WI)(save.exportDir)} and was not saved`);
+        return;
+    }
+    // The marker moves with the directory, so the next run may replace it again.
     external_node_fs_.renameSync(save.exportDir, save.dir);
     if (key === save.restoredKey) {
-        core.info(`The local cache is unchanged (${key}); not saved again`);
+        core.info(`The local cache is unchanged (${(0,report_text/* echo */.WI)(key)}); not saved again`);
         return;
     }
     if (!cache/* isFeatureAvailable */.w3()) {
@@ -201,10 +245,10 @@ async function saveLocal(save) {
     }
     try {
         await cache/* saveCache */.Io([save.dir], key);
-        core.info(`Saved the local cache as ${key}`);
+        core.info(`Saved the local cache as ${(0,report_text/* echo */.WI)(key)}`);
     }
     catch (e) {
-        core.warning(`Saving the local cache failed: ${e.message}`);
+        core.warning(`Saving the local cache failed: ${(0,report_text/* echo */.WI)(e.message)}`);
     }
 }
 

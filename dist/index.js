@@ -31613,6 +31613,7 @@ module.exports = {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   IE: () => (/* binding */ nearBudget),
 /* harmony export */   KN: () => (/* binding */ percent),
+/* harmony export */   Ti: () => (/* binding */ legPlanFor),
 /* harmony export */   Xq: () => (/* binding */ formatSize),
 /* harmony export */   as: () => (/* binding */ TARGET_RATIO),
 /* harmony export */   cZ: () => (/* binding */ modeForBudget),
@@ -31620,6 +31621,10 @@ module.exports = {
 /* harmony export */   v7: () => (/* binding */ usageBar)
 /* harmony export */ });
 /* unused harmony exports GB, DEFAULT_BUDGET_BYTES, HIGH_WATER */
+/* harmony import */ var _plan_scope_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4687);
+/* harmony import */ var _estimate_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4075);
+
+
 const GB = 1000 ** 3;
 /** GitHub's default per-repository cache storage. */
 const DEFAULT_BUDGET_BYTES = 10 * GB;
@@ -31648,11 +31653,19 @@ function nearBudget(usageBytes, budgetBytes, highWater = HIGH_WATER) {
     return budgetBytes > 0 && usageBytes >= highWater * budgetBytes;
 }
 /**
- * `cache-mode: auto` falls to `min` once usage nears the budget; an explicit mode is respected.
- * `decided` is what the planner chose before usage was known.
+ * `cache-mode: auto` after the budget is read; an explicit mode is respected. `decided` is what the planner
+ * chose before usage was known. With the previous exports known, this export and its concurrent sibling legs
+ * are estimated and the mode chosen so that usage plus all of them stays under the budget (planLegs);
+ * without, `min` from the high-water mark on.
  */
-function modeForBudget(requested, decided, usageBytes, budgetBytes) {
-    if (requested !== 'auto' || decided === 'min' || usageBytes === undefined || !nearBudget(usageBytes, budgetBytes))
+function modeForBudget(requested, decided, facts, leg) {
+    const { usageBytes, budgetBytes } = facts;
+    if (requested !== 'auto' || decided === 'min' || usageBytes === undefined)
+        return { mode: decided };
+    const planned = legPlanFor(facts, leg);
+    if (planned)
+        return { mode: planned.mode, decision: { topic: 'mode', outcome: planned.mode, reason: planned.reason } };
+    if (!nearBudget(usageBytes, budgetBytes))
         return { mode: decided };
     return {
         mode: 'min',
@@ -31662,6 +31675,18 @@ function modeForBudget(requested, decided, usageBytes, budgetBytes) {
             reason: `cache usage ${formatSize(usageBytes)} is ${percent(usageBytes, budgetBytes)}% of the ${formatSize(budgetBytes)} budget (≥ ${Math.round(HIGH_WATER * 100)}%): only the final layers are exported`
         }
     };
+}
+/** The split of the room among this leg and its siblings (planLegs), when usage and the footprints are known. */
+function legPlanFor(facts, leg) {
+    if (facts.usageBytes === undefined || !facts.footprints || !leg)
+        return undefined;
+    const prefix = leg.job !== undefined && (0,_plan_scope_js__WEBPACK_IMPORTED_MODULE_0__/* .sanitize */ .aj)(leg.job) !== '' ? `${(0,_plan_scope_js__WEBPACK_IMPORTED_MODULE_0__/* .sanitize */ .aj)(leg.job)}-` : undefined;
+    const { self, siblings, unknown } = (0,_estimate_js__WEBPACK_IMPORTED_MODULE_1__/* .legEstimates */ .Qw)(facts.footprints, leg.scope, prefix, prefix === undefined ? undefined : facts.concurrentLegs);
+    // A single build's first export (no matrix) cannot be sized, but it is one export: the high-water mark decides.
+    // A matrix leg's first export with nothing to size it by is min (planLegs): its legs export at once.
+    if (self === undefined && prefix === undefined)
+        return undefined;
+    return (0,_estimate_js__WEBPACK_IMPORTED_MODULE_1__/* .planLegs */ .DS)(facts.usageBytes, facts.budgetBytes, self, siblings, unknown);
 }
 /** Decimal units, as GitHub states its limits: 1.5 GB, 320 MB, 12 KB, 0 B. */
 function formatSize(bytes) {
@@ -31683,6 +31708,197 @@ function usageBar(usageBytes, budgetBytes, width = 20) {
     const ratio = budgetBytes > 0 ? Math.max(0, usageBytes / budgetBytes) : 0;
     const filled = Math.min(width, Math.round(Math.min(1, ratio) * width));
     return `${'█'.repeat(filled)}${'░'.repeat(width - filled)} ${percent(usageBytes, budgetBytes)}% of ${formatSize(budgetBytes)} (${formatSize(usageBytes)} used)`;
+}
+
+
+/***/ }),
+
+/***/ 4075:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   DS: () => (/* binding */ planLegs),
+/* harmony export */   Hu: () => (/* binding */ exportFits),
+/* harmony export */   Qw: () => (/* binding */ legEstimates),
+/* harmony export */   TQ: () => (/* binding */ scopeFootprints),
+/* harmony export */   k$: () => (/* binding */ concurrentLegsOf)
+/* harmony export */ });
+/* unused harmony exports EXPORT_WINDOW_MS, EXPORT_CEILING, isSibling */
+/* harmony import */ var _report_text_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5655);
+/* harmony import */ var _budget_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(580);
+/* harmony import */ var _keys_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2385);
+/* harmony import */ var _prune_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3749);
+
+
+
+
+/** Blobs created on an index's ref this long before it belong to the export that wrote it. */
+const EXPORT_WINDOW_MS = 30 * 60_000;
+/**
+ * Exports are chosen so that usage plus their estimate stays under this share of the budget: the rest absorbs
+ * index entries and estimates that come out low.
+ */
+const EXPORT_CEILING = 0.9;
+/**
+ * One footprint per scope: its newest index on the first readable ref (in the order given, own ref first)
+ * whose contents were read. `contents` maps index entry ids to their referenced and final blob digests.
+ */
+function scopeFootprints(entries, contents, readableRefs, now) {
+    const size = new Map();
+    const blobsOn = new Map();
+    for (const e of entries) {
+        const d = (0,_keys_js__WEBPACK_IMPORTED_MODULE_1__/* .blobDigest */ .ep)(e.key);
+        if (d === undefined)
+            continue;
+        size.set(d, Math.max(size.get(d) ?? 0, e.size));
+        blobsOn.set(`${e.ref}\n${d}`, e);
+    }
+    const live = (0,_prune_js__WEBPACK_IMPORTED_MODULE_2__/* .classifyIndexes */ .FI)(entries, now).live;
+    const out = new Map();
+    for (const ref of readableRefs) {
+        for (const index of live.filter((e) => e.ref === ref)) {
+            const scope = (0,_keys_js__WEBPACK_IMPORTED_MODULE_1__/* .parseIndexKey */ .bg)(index.key)?.scope;
+            const read = contents.get(index.id);
+            if (scope === undefined || read === undefined || out.has(scope))
+                continue;
+            const sum = (digests, added) => {
+                let bytes = 0;
+                for (const d of digests) {
+                    if (!added)
+                        bytes += size.get(d) ?? 0;
+                    else {
+                        const blob = blobsOn.get(`${index.ref}\n${d}`);
+                        if (blob && blob.createdAt >= index.createdAt - EXPORT_WINDOW_MS && blob.createdAt <= index.createdAt)
+                            bytes += blob.size;
+                    }
+                }
+                return bytes;
+            };
+            const referenced = [...read.digests].filter((d) => size.has(d));
+            const final = referenced.filter((d) => read.final.has(d));
+            out.set(scope, {
+                scope,
+                ref,
+                fullBytes: sum(referenced, false),
+                finalBytes: sum(final, false),
+                addedBytes: sum(referenced, true),
+                addedFinalBytes: sum(final, true),
+                max: referenced.length > final.length,
+                own: ref === readableRefs[0]
+            });
+        }
+    }
+    return [...out.values()].sort((a, b) => a.scope.localeCompare(b.scope));
+}
+/** The auto scope of a matrix leg is `<job>-<matrix words>-<8 hex>` (src/plan/scope.ts): its siblings share `<job>-`. */
+function isSibling(scope, self, prefix) {
+    return scope !== self && scope.startsWith(prefix) && /-[0-9a-f]{8}$/.test(scope);
+}
+/**
+ * Estimates for this leg and its sibling legs; undefined for this leg when nothing tells its size.
+ * `concurrentLegs`, when known, is how many sibling legs run in this run; those without a footprint (first
+ * exports) come back in `unknown`, each assumed to export max as large as the largest known leg.
+ */
+function legEstimates(footprints, self, siblingPrefix, concurrentLegs) {
+    const siblings = siblingPrefix === undefined ? [] : footprints.filter((f) => isSibling(f.scope, self, siblingPrefix));
+    const own = footprints.find((f) => f.scope === self);
+    const family = own ? [own, ...siblings] : siblings;
+    const intermediate = Math.max(0, ...family.filter((f) => f.max).map((f) => f.fullBytes - f.finalBytes));
+    const whole = (f) => ({ min: f.finalBytes, max: f.max ? f.fullBytes : f.fullBytes + (intermediate || f.finalBytes) });
+    const estimate = (f) => {
+        // Only the scope's own ref tells how much its exports change; another ref's index (main's, read by a pull
+        // request) says nothing of what this ref will write: its first export is assumed as large as that index.
+        if (!f.own)
+            return { scope: f.scope, ...whole(f), basis: `first export on this ref, assumed as large as ${(0,_report_text_js__WEBPACK_IMPORTED_MODULE_3__/* .echo */ .WI)(f.ref)}'s (${(0,_budget_js__WEBPACK_IMPORTED_MODULE_0__/* .formatSize */ .Xq)(f.fullBytes)})` };
+        const max = f.max ? f.addedBytes : f.addedFinalBytes + (intermediate || f.finalBytes);
+        return { scope: f.scope, min: f.addedFinalBytes, max, basis: `its last export added ${(0,_budget_js__WEBPACK_IMPORTED_MODULE_0__/* .formatSize */ .Xq)(f.max ? f.addedBytes : f.addedFinalBytes)} (${f.max ? 'max' : 'min'}, ${(0,_report_text_js__WEBPACK_IMPORTED_MODULE_3__/* .echo */ .WI)(f.ref)})` };
+    };
+    const out = { siblings: siblings.map(estimate), unknown: [] };
+    const largest = family.length ? family.reduce((a, b) => (b.fullBytes > a.fullBytes ? b : a)) : undefined;
+    if (own)
+        out.self = estimate(own);
+    else if (largest)
+        out.self = { scope: self, ...whole(largest), basis: `first export, assumed as large as ${(0,_report_text_js__WEBPACK_IMPORTED_MODULE_3__/* .echo */ .WI)(largest.scope)}'s (${(0,_budget_js__WEBPACK_IMPORTED_MODULE_0__/* .formatSize */ .Xq)(largest.fullBytes)})` };
+    const missing = Math.max(0, (concurrentLegs ?? 0) - siblings.length);
+    if (largest && missing > 0) {
+        const size = whole(largest);
+        for (let i = 0; i < missing; i++)
+            out.unknown.push({ scope: `(first export ${i + 1})`, min: size.max, max: size.max, basis: `a leg without a previous export, assumed max as large as ${(0,_report_text_js__WEBPACK_IMPORTED_MODULE_3__/* .echo */ .WI)(largest.scope)}'s` });
+    }
+    return out;
+}
+/**
+ * Shares the room under the ceiling among the legs: all start at min; then, in scope order, a leg goes max
+ * while the total still fits. Every leg computes the same split from the same facts, so together they fit.
+ * `unknown` legs (whose scope this leg cannot see) are counted first and at their max, whatever they choose.
+ */
+function planLegs(usageBytes, budgetBytes, self, siblings, unknown = [], ceiling = EXPORT_CEILING) {
+    const ceilingBytes = Math.floor(budgetBytes * ceiling);
+    const at = `${(0,_budget_js__WEBPACK_IMPORTED_MODULE_0__/* .formatSize */ .Xq)(usageBytes)} used of ${(0,_budget_js__WEBPACK_IMPORTED_MODULE_0__/* .formatSize */ .Xq)(budgetBytes)}`;
+    if (self === undefined) {
+        return {
+            mode: 'min', addBytes: 0, minAddBytes: 0, peakBytes: usageBytes, ceilingBytes, pruneFirst: usageBytes > ceilingBytes, legs: [], unknownBytes: 0,
+            reason: `first export of this scope and no sibling scope to size it by (${at}): min, so that a matrix of first exports cannot overshoot the budget; the next run knows its size`
+        };
+    }
+    const legs = [self, ...siblings].sort((a, b) => a.scope.localeCompare(b.scope));
+    const chosen = new Map(legs.map((l) => [l.scope, 'min']));
+    const unknownBytes = unknown.reduce((s, l) => s + l.max, 0);
+    let total = usageBytes + unknownBytes + legs.reduce((s, l) => s + l.min, 0);
+    const minTotal = total;
+    for (const leg of legs) {
+        const extra = Math.max(0, leg.max - leg.min);
+        if (total + extra > ceilingBytes)
+            continue;
+        chosen.set(leg.scope, 'max');
+        total += extra;
+    }
+    const mode = chosen.get(self.scope);
+    const addBytes = total - usageBytes;
+    const maxSiblings = siblings.filter((s) => chosen.get(s.scope) === 'max').length;
+    const others = [
+        siblings.length ? `${siblings.length} sibling leg${siblings.length > 1 ? 's' : ''} (${maxSiblings} max)` : '',
+        unknown.length ? `${unknown.length} first-export leg${unknown.length > 1 ? 's' : ''} at ${(0,_budget_js__WEBPACK_IMPORTED_MODULE_0__/* .formatSize */ .Xq)(unknownBytes)}` : ''
+    ].filter(Boolean);
+    const estimate = `this export adds about ${(0,_budget_js__WEBPACK_IMPORTED_MODULE_0__/* .formatSize */ .Xq)(mode === 'max' ? self.max : self.min)} (${self.basis})${others.length ? ` with ${others.join(' and ')}` : ''}: ` +
+        `${(0,_budget_js__WEBPACK_IMPORTED_MODULE_0__/* .formatSize */ .Xq)(usageBytes)} + ${(0,_budget_js__WEBPACK_IMPORTED_MODULE_0__/* .formatSize */ .Xq)(addBytes)} = ${(0,_budget_js__WEBPACK_IMPORTED_MODULE_0__/* .formatSize */ .Xq)(total)}, ${(0,_budget_js__WEBPACK_IMPORTED_MODULE_0__/* .percent */ .KN)(total, budgetBytes)}% of the ${(0,_budget_js__WEBPACK_IMPORTED_MODULE_0__/* .formatSize */ .Xq)(budgetBytes)} budget (ceiling ${Math.round(ceiling * 100)}%)`;
+    const pruneFirst = minTotal > ceilingBytes;
+    const reason = mode === 'max'
+        ? `${estimate}: room for max`
+        : pruneFirst
+            ? `${estimate}: even min does not fit, so the cache is pruned first`
+            : `${estimate}: max (${(0,_budget_js__WEBPACK_IMPORTED_MODULE_0__/* .formatSize */ .Xq)(self.max)}) would not fit, min does`;
+    const shares = legs.map((l) => ({ scope: l.scope, mode: chosen.get(l.scope), add: chosen.get(l.scope) === 'max' ? l.max : l.min }));
+    return { mode, addBytes, minAddBytes: minTotal - usageBytes, peakBytes: total, ceilingBytes, pruneFirst, reason, legs: shares, unknownBytes };
+}
+/**
+ * After the prune before the build: does this leg's export still fit? Unseen legs count first, then the legs in
+ * scope order with their modes; a leg whose share passes the ceiling does not export (every leg decides the
+ * same way, so the ones before it still fit). The default branch's export always goes (everyone reads it; its
+ * prune first made what room lower-value refs could give); so does a leg this plan knows nothing about.
+ */
+function exportFits(p, scope, usageBytes, defaultBranch) {
+    const index = p.legs.findIndex((l) => l.scope === scope);
+    if (index < 0 || defaultBranch)
+        return { fits: true };
+    const total = usageBytes + p.unknownBytes + p.legs.slice(0, index + 1).reduce((s, l) => s + l.add, 0);
+    if (total <= p.ceilingBytes)
+        return { fits: true };
+    return {
+        fits: false,
+        reason: `after pruning, ${(0,_budget_js__WEBPACK_IMPORTED_MODULE_0__/* .formatSize */ .Xq)(usageBytes)} used; with this export (${(0,_budget_js__WEBPACK_IMPORTED_MODULE_0__/* .formatSize */ .Xq)(p.legs[index].add)})${index > 0 || p.unknownBytes ? ' and the legs before it' : ''} ` +
+            `usage would reach ${(0,_budget_js__WEBPACK_IMPORTED_MODULE_0__/* .formatSize */ .Xq)(total)}, over the ${(0,_budget_js__WEBPACK_IMPORTED_MODULE_0__/* .formatSize */ .Xq)(p.ceilingBytes)} ceiling, and GitHub would evict least-recently-used entries ` +
+            `that live indexes need: this run reads the cache but does not write it (the default branch's cache still serves it)`
+    };
+}
+/**
+ * How many other legs of this job run in this workflow run (GITHUB_RUN_ID), from the run's jobs: a matrix leg
+ * of job `build` is named `build (<its matrix values>)` unless the workflow gives the job a `name:`. Queued or
+ * in progress, this leg included. Undefined when no job carries that name (a custom name: not known).
+ */
+function concurrentLegsOf(jobs, jobId) {
+    const legs = jobs.filter((j) => j.name.startsWith(`${jobId} (`) && j.name.endsWith(')') && (j.status === 'in_progress' || j.status === 'queued' || j.status === 'waiting'));
+    return legs.length > 0 ? legs.length - 1 : undefined;
 }
 
 
@@ -31773,10 +31989,10 @@ function createIndexReader(options) {
                 const text = await retrying(() => download(url));
                 if (text === 'expired')
                     continue; // an expired signed URL: ask for a fresh one, once
-                const { digests, recognized } = (0,_keys_js__WEBPACK_IMPORTED_MODULE_1__/* .parseIndexJson */ .ux)(text);
+                const { digests, recognized, final } = (0,_keys_js__WEBPACK_IMPORTED_MODULE_1__/* .parseIndexJson */ .ux)(text);
                 // A signed cache stores `buildkit-blob-1-<index digest>-sig`: the index protects its signature.
                 digests.add((0,_keys_js__WEBPACK_IMPORTED_MODULE_1__/* .sha256Digest */ .sI)(text));
-                return { status: 'read', digests, recognized };
+                return { status: 'read', digests, recognized, final };
             }
             return { status: 'failed', message: 'the signed download URL was refused twice' };
         }
@@ -31807,6 +32023,7 @@ function createIndexReader(options) {
 async function readLiveIndexes(reader, entries, opts) {
     let current = [...entries];
     const liveIndexes = new Map();
+    const finalLayers = new Map();
     const vanished = [];
     const failed = [];
     const unrecognized = [];
@@ -31822,6 +32039,7 @@ async function readLiveIndexes(reader, entries, opts) {
             const r = results.get(entry.id);
             if (r?.status === 'read') {
                 liveIndexes.set(entry.id, r.digests);
+                finalLayers.set(entry.id, r.final);
                 if (!r.recognized)
                     unrecognized.push(entry);
             }
@@ -31836,7 +32054,7 @@ async function readLiveIndexes(reader, entries, opts) {
             break;
         current = current.filter((e) => !gone.has(e.id));
     }
-    return { entries: current, liveIndexes, vanished, failed, unrecognized };
+    return { entries: current, liveIndexes, finalLayers, vanished, failed, unrecognized };
 }
 
 
@@ -31929,12 +32147,12 @@ function parseIndexJson(content) {
     }
     catch {
         scrape(text.toLowerCase(), digests);
-        return { digests, recognized: false };
+        return { digests, recognized: false, final: digests };
     }
     const layers = typeof doc === 'object' && doc !== null ? doc.layers : undefined;
     if (!Array.isArray(layers)) {
         scrape(text.toLowerCase(), digests);
-        return { digests, recognized: false };
+        return { digests, recognized: false, final: digests };
     }
     let odd = false;
     for (const layer of layers) {
@@ -31945,9 +32163,48 @@ function parseIndexJson(content) {
             odd = true;
     }
     // A layer without a readable blob digest: keep everything that looks like one.
-    if (odd)
+    if (odd) {
         scrape(text.toLowerCase(), digests);
-    return { digests, recognized: !odd };
+        return { digests, recognized: false, final: digests };
+    }
+    return { digests, recognized: true, final: finalChain(doc, layers) ?? digests };
+}
+/**
+ * BuildKit's cache config (`cache/remotecache/v1/types/spec.go`, v0.32.2): `layers[i].parent` is the index of
+ * the layer below (omitted when 0, -1 for none), `records[i].results[].layer` the layer a step produced and
+ * `records[i].inputs[][].link` the records it builds on. The records nothing links to are the build's results;
+ * their layer chains are what `mode=min` exports. Undefined when the document does not say.
+ */
+function finalChain(doc, layers) {
+    const records = Array.isArray(doc.records) ? doc.records : undefined;
+    if (!records || records.length === 0)
+        return undefined;
+    const linked = new Set();
+    for (const r of records)
+        if (Array.isArray(r?.inputs))
+            for (const group of r.inputs)
+                if (Array.isArray(group))
+                    for (const i of group)
+                        if (typeof i?.link === 'number')
+                            linked.add(i.link);
+    if (linked.size === 0)
+        return undefined; // no inputs recorded: every record looks final, which tells nothing
+    const out = new Set();
+    const seen = new Set();
+    records.forEach((r, index) => {
+        if (linked.has(index) || !Array.isArray(r?.results))
+            return;
+        for (const res of r.results) {
+            for (let l = typeof res?.layer === 'number' ? res.layer : -1; l >= 0 && l < layers.length && !seen.has(l);) {
+                seen.add(l);
+                const layer = layers[l];
+                if (typeof layer.blob === 'string')
+                    out.add(layer.blob.toLowerCase());
+                l = typeof layer.parent === 'number' ? layer.parent : 0;
+            }
+        }
+    });
+    return out.size > 0 ? out : undefined;
 }
 
 
@@ -31957,12 +32214,13 @@ function parseIndexJson(content) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   FI: () => (/* binding */ classifyIndexes),
 /* harmony export */   Sv: () => (/* binding */ indexesToRead),
 /* harmony export */   VW: () => (/* binding */ PRUNE_REASONS),
 /* harmony export */   vC: () => (/* binding */ DEFAULT_PIN_MS),
 /* harmony export */   wM: () => (/* binding */ planPrune)
 /* harmony export */ });
-/* unused harmony exports MINUTE_MS, HOUR_MS, DAY_MS, DEFAULT_GRACE_MS, DEFAULT_IDLE_MS, isBuildKitEntry, classifyIndexes, formatAge */
+/* unused harmony exports MINUTE_MS, HOUR_MS, DAY_MS, DEFAULT_GRACE_MS, DEFAULT_IDLE_MS, DEFAULT_ACTIVE_MS, EXPORT_SLACK_MS, isBuildKitEntry, formatAge */
 /* harmony import */ var _budget_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(580);
 /* harmony import */ var _keys_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2385);
 /**
@@ -31978,20 +32236,27 @@ function parseIndexJson(content) {
  * 2. `superseded-index`: superseded indexes that are not pinned, on any ref (the keys alone tell). Always:
  *    they are a few KB each and nothing imports them.
  * 3. `unreferenced-blob`: layer blobs on readable refs that no live or pinned index on a readable ref
- *    references, least recently used first. Only while usage is above target.
- * 4. `idle-ref`: refs this token cannot read (other branches, other pull requests) are judged by age and
- *    last access only. Whole refs untouched for `idleMs`, the most bytes unused the longest first (idle time
- *    × bytes), each with all its indexes before any of its blobs: an index never points at a deleted blob,
- *    and blobs without their index give no hits. Only while usage is above target.
- * 5. `superseded-index` / `unreferenced-blob` again, for pinned generations on readable refs: their blobs
- *    that no live index references, then. A last resort before GitHub's own LRU eviction, which would be
- *    blind to live indexes.
+ *    references, least recently used first; those touched since an active ref's newest export wait for rule 7
+ *    (a pull request's index points at main's blobs). Only while usage is above target.
+ * Refs this token cannot read (other branches, other pull requests) are ranked by value: *active* ones (open
+ * pull requests when `openPrRefs` is known, else refs written within `activeMs`) keep their live index and its
+ * blobs while anything less valuable is left.
+ * 4. `idle-ref`: inactive refs, whole, untouched for `idleMs`, the most bytes unused the longest first (idle
+ *    time × bytes), each with all its indexes before any of its blobs: an index never points at a deleted blob,
+ *    and blobs without their index give no hits.
+ * 5. `unreferenced-blob`: blobs of active refs untouched since before the ref's newest export (BuildKit looks
+ *    up every layer it exports, which touches it), least recently used first.
+ * 6. `superseded-index` / `unreferenced-blob` for pinned generations on readable refs: their blobs that no live
+ *    index references.
+ * 7. `unreferenced-blob`: the readable blobs rule 3 held back.
+ * 8. `idle-ref`: active refs, whole, as in rule 4. A last resort before GitHub's own LRU eviction, which would
+ *    be blind to live indexes.
  *
  * Invariants: nothing a live index on a readable ref references is deleted, nor such an index; entries that
  * are not BuildKit's (another version, another key shape) are never deleted but count toward usage. Rules 3
- * to 5 leave alone whatever was written or used since the job started, or within `graceMs` (3) or `idleMs`
- * (4, 5): it may belong to a concurrent job whose index is not written yet. If a live index on a
- * readable ref could not be read, or the listing changed while it was paged, rules 3 and 5 are skipped.
+ * to 8 leave alone whatever was written or used since the job started, or within `graceMs` (3) or `idleMs`
+ * (4 to 8): it may belong to a concurrent job whose index is not written yet. If a live index on a
+ * readable ref could not be read, or the listing changed while it was paged, rules 3, 6 and 7 are skipped.
  */
 
 
@@ -32008,6 +32273,31 @@ const DEFAULT_PIN_MS = HOUR_MS;
  * young goes only when the alternative is GitHub's own LRU eviction.
  */
 const DEFAULT_IDLE_MS = 15 * MINUTE_MS;
+/** A branch written within this long is active (keeps its live index and blobs while less valuable is left). */
+const DEFAULT_ACTIVE_MS = 3 * DAY_MS;
+/** An export looks up its layers at most this long before it writes its index. */
+const EXPORT_SLACK_MS = 30 * MINUTE_MS;
+const PR_REF = /^refs\/pull\/\d+\/(merge|head)$/;
+/**
+ * The oldest newest-export time among active refs this token cannot read (their live indexes' creation), or
+ * +∞ when there is none: readable blobs touched since then may be what those exports reference.
+ */
+function activeExportsSince(ours, readable, closed, openPrRefs, activeCutoff, now) {
+    const open = openPrRefs ? new Set(openPrRefs) : undefined;
+    const newest = new Map();
+    for (const e of ours)
+        if (!readable.has(e.ref) && !closed.has(e.ref))
+            newest.set(e.ref, Math.max(newest.get(e.ref) ?? 0, e.createdAt));
+    let since = Number.POSITIVE_INFINITY;
+    for (const e of classifyIndexes(ours, now).live) {
+        if (readable.has(e.ref) || closed.has(e.ref))
+            continue;
+        const active = PR_REF.test(e.ref) && open ? open.has(e.ref) : (newest.get(e.ref) ?? 0) > activeCutoff;
+        if (active)
+            since = Math.min(since, e.createdAt);
+    }
+    return since;
+}
 const PRUNE_REASONS = ['closed-pr', 'superseded-index', 'unreferenced-blob', 'idle-ref'];
 /** A BuildKit gha entry: its version (when known) is BuildKit's and its key a blob or index key. */
 function isBuildKitEntry(e) {
@@ -32136,46 +32426,73 @@ function planPrune(input) {
         const digest = (0,_keys_js__WEBPACK_IMPORTED_MODULE_1__/* .blobDigest */ .ep)(e.key);
         return digest !== undefined && !referenced(digest);
     };
-    // 3. Blobs on readable refs that no live or pinned index references, least recently used first.
+    // 3. Blobs on readable refs that no live or pinned index references, least recently used first. Those touched
+    //    since an active unreadable ref's newest export may be what that export references (a pull request's
+    //    index points at main's blobs): they are held back until rule 7.
+    const activeSince = activeExportsSince(ours, readable, closed, input.openPrRefs, now - (input.activeMs ?? DEFAULT_ACTIVE_MS), now);
+    const deferred = [];
     if (above() && blobsKnown) {
         for (const e of ours.filter((x) => blobOnReadable(x, (d) => referencedLive.has(d) || referencedPinned.has(d))).sort(lru)) {
             if (!above())
                 break;
-            take(e, 'unreferenced-blob', `no live index on a readable ref references it; last used ${formatAge(now - e.lastAccessedAt)} ago`);
+            if (e.lastAccessedAt >= activeSince - EXPORT_SLACK_MS)
+                deferred.push(e);
+            else
+                take(e, 'unreferenced-blob', `no live index on a readable ref references it; last used ${formatAge(now - e.lastAccessedAt)} ago`);
         }
     }
-    // 4. Refs this token cannot read, whole: idle time × bytes, largest first; indexes before blobs.
+    // What the refs this token cannot read are worth: open pull requests and branches pushed lately are active.
+    const byRef = new Map();
+    for (const e of ours) {
+        if (readable.has(e.ref) || closed.has(e.ref))
+            continue;
+        const list = byRef.get(e.ref) ?? [];
+        list.push(e);
+        byRef.set(e.ref, list);
+    }
+    const openPrs = input.openPrRefs ? new Set(input.openPrRefs) : undefined;
+    const activeCutoff = now - (input.activeMs ?? DEFAULT_ACTIVE_MS);
+    const others = [...byRef.entries()].map(([ref, list]) => {
+        const lastUse = list.reduce((m, e) => Math.max(m, e.lastAccessedAt), 0);
+        const created = list.reduce((m, e) => Math.max(m, e.createdAt), 0);
+        const pr = PR_REF.test(ref);
+        const active = pr && openPrs ? openPrs.has(ref) : created > activeCutoff;
+        const why = pr && openPrs ? (active ? 'pull request open' : 'pull request not open') : `last written ${formatAge(now - created)} ago`;
+        // Its live indexes were written after BuildKit looked up (and so touched) every blob they reference
+        // (cache/remotecache/gha/gha.go:275, v0.32.2): a blob untouched since before the oldest of them is not theirs.
+        const liveSince = classes.live.filter((e) => e.ref === ref).reduce((m, e) => Math.min(m, e.createdAt), Number.POSITIVE_INFINITY);
+        return { ref, list, lastUse, created, active, why, liveSince, bytes: list.reduce((m, e) => m + e.size, 0) };
+    });
+    const idleFirst = (a, b) => (now - b.lastUse) * b.bytes - (now - a.lastUse) * a.bytes || a.ref.localeCompare(b.ref);
+    const wholeRef = (r, worth) => {
+        const detail = `${r.ref} unused for ${formatAge(now - r.lastUse)} (${worth}); this run's token cannot read its indexes`;
+        // The whole ref goes: without its indexes its blobs give no cache hits, only bytes.
+        for (const e of r.list.filter((x) => !(0,_keys_js__WEBPACK_IMPORTED_MODULE_1__/* .isBlobKey */ .Bu)(x.key)).sort(oldestFirst))
+            take(e, 'idle-ref', detail);
+        for (const e of r.list.filter((x) => (0,_keys_js__WEBPACK_IMPORTED_MODULE_1__/* .isBlobKey */ .Bu)(x.key)).sort(lru))
+            take(e, 'idle-ref', detail);
+    };
+    const idleEnough = (r) => r.lastUse < idleCutoff && r.created < idleCutoff;
+    // 4. Inactive refs this token cannot read (pull requests not open, branches not pushed lately), whole:
+    //    idle time × bytes, largest first; indexes before blobs.
+    for (const r of others.filter((x) => !x.active && idleEnough(x)).sort(idleFirst)) {
+        if (!above())
+            break;
+        wholeRef(r, r.why);
+    }
+    // 5. Active refs keep their live indexes and the blobs those use; older generations' blobs go, LRU.
     if (above()) {
-        const byRef = new Map();
-        for (const e of ours) {
-            if (readable.has(e.ref) || closed.has(e.ref))
-                continue;
-            const list = byRef.get(e.ref) ?? [];
-            list.push(e);
-            byRef.set(e.ref, list);
-        }
-        const idle = [...byRef.entries()]
-            .map(([ref, list]) => ({
-            ref,
-            list,
-            lastUse: list.reduce((m, e) => Math.max(m, e.lastAccessedAt), 0),
-            created: list.reduce((m, e) => Math.max(m, e.createdAt), 0),
-            bytes: list.reduce((m, e) => m + e.size, 0)
-        }))
-            .filter((r) => r.lastUse < idleCutoff && r.created < idleCutoff)
-            .sort((a, b) => (now - b.lastUse) * b.bytes - (now - a.lastUse) * a.bytes || a.ref.localeCompare(b.ref));
-        for (const r of idle) {
+        const stale = others
+            .filter((r) => r.active && Number.isFinite(r.liveSince))
+            .flatMap((r) => r.list.filter((e) => (0,_keys_js__WEBPACK_IMPORTED_MODULE_1__/* .isBlobKey */ .Bu)(e.key) && e.lastAccessedAt < r.liveSince - EXPORT_SLACK_MS && e.lastAccessedAt < idleCutoff && e.createdAt < idleCutoff))
+            .sort(lru);
+        for (const e of stale) {
             if (!above())
                 break;
-            const detail = `${r.ref} unused for ${formatAge(now - r.lastUse)}; this run's token cannot read its indexes`;
-            // The whole ref goes: without its indexes its blobs give no cache hits, only bytes.
-            for (const e of r.list.filter((x) => !(0,_keys_js__WEBPACK_IMPORTED_MODULE_1__/* .isBlobKey */ .Bu)(x.key)).sort(oldestFirst))
-                take(e, 'idle-ref', detail);
-            for (const e of r.list.filter((x) => (0,_keys_js__WEBPACK_IMPORTED_MODULE_1__/* .isBlobKey */ .Bu)(x.key)).sort(lru))
-                take(e, 'idle-ref', detail);
+            take(e, 'unreferenced-blob', `untouched since before the newest export on ${e.ref} (last used ${formatAge(now - e.lastAccessedAt)} ago), which is active`);
         }
     }
-    // 5. Last resort: the generations pinned indexes on readable refs still hold. Their blobs are not in flight
+    // 6. Next: the generations pinned indexes on readable refs still hold. Their blobs are not in flight
     //    (a written index names them), so only a recent use (within idleMs, or since the job started) keeps them.
     if (above() && blobsKnown && pinnedHere.length > 0) {
         const candidates = ours
@@ -32196,6 +32513,20 @@ function planPrune(input) {
                 take(e, 'unreferenced-blob', `only superseded indexes reference it; last used ${formatAge(now - e.lastAccessedAt)} ago; usage is above target`);
             }
         }
+    }
+    // 7. Readable blobs held back in rule 3 because an active ref may use them (see usedByActive).
+    if (above() && blobsKnown) {
+        for (const e of deferred.filter((x) => !chosen.has(x.id)).sort(lru)) {
+            if (!above())
+                break;
+            take(e, 'unreferenced-blob', `no live index on a readable ref references it; last used ${formatAge(now - e.lastAccessedAt)} ago; usage is above target`);
+        }
+    }
+    // 8. Last resort before GitHub's blind LRU: active refs too, whole, the most bytes unused the longest first.
+    for (const r of others.filter((x) => x.active && idleEnough(x)).sort(idleFirst)) {
+        if (!above())
+            break;
+        wholeRef(r, r.why);
     }
     const deleteBytes = deletions.reduce((s, d) => s + d.bytes, 0);
     const keptBytes = usageBytes - deleteBytes;
@@ -32233,9 +32564,11 @@ function planPrune(input) {
 /* harmony export */   RL: () => (/* binding */ describeDeletions),
 /* harmony export */   V6: () => (/* binding */ budgetMarkdown)
 /* harmony export */ });
+/* harmony import */ var _report_text_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5655);
 /* harmony import */ var _budget_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(580);
 /* harmony import */ var _prune_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3749);
 /** The budget and prune plan in words: log lines and the job summary's Markdown. Pure. */
+
 
 
 const REASON_WORDS = {
@@ -32244,8 +32577,6 @@ const REASON_WORDS = {
     'unreferenced-blob': 'unreferenced blob',
     'idle-ref': 'idle ref this token cannot read'
 };
-const cell = (s) => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
-const code = (s) => '`' + s.replace(/`/g, "'") + '`';
 /** `12 entries, 3.1 GB: 2 closed pull request (1.0 GB), 10 superseded index (40.0 KB)`. */
 function describeDeletions(deletions) {
     const total = deletions.reduce((s, d) => s + d.bytes, 0);
@@ -32257,7 +32588,7 @@ function describeDeletions(deletions) {
 }
 /** One log line per planned deletion: key, ref, why, bytes. */
 function planLines(plan) {
-    const lines = plan.deletions.map((d) => `${d.key} on ${d.ref}: ${REASON_WORDS[d.reason]}, ${d.detail} (${(0,_budget_js__WEBPACK_IMPORTED_MODULE_0__/* .formatSize */ .Xq)(d.bytes)}, ${d.bytes} B)`);
+    const lines = plan.deletions.map((d) => `${(0,_report_text_js__WEBPACK_IMPORTED_MODULE_2__/* .echo */ .WI)(d.key)} on ${(0,_report_text_js__WEBPACK_IMPORTED_MODULE_2__/* .echo */ .WI)(d.ref)}: ${REASON_WORDS[d.reason]}, ${(0,_report_text_js__WEBPACK_IMPORTED_MODULE_2__/* .echo */ .WI)(d.detail, 400)} (${(0,_budget_js__WEBPACK_IMPORTED_MODULE_0__/* .formatSize */ .Xq)(d.bytes)}, ${d.bytes} B)`);
     lines.push(`usage ${(0,_budget_js__WEBPACK_IMPORTED_MODULE_0__/* .formatSize */ .Xq)(plan.usageBytes)} → ${(0,_budget_js__WEBPACK_IMPORTED_MODULE_0__/* .formatSize */ .Xq)(plan.keptBytes)}; target ${(0,_budget_js__WEBPACK_IMPORTED_MODULE_0__/* .formatSize */ .Xq)(plan.targetBytes)} of a ${(0,_budget_js__WEBPACK_IMPORTED_MODULE_0__/* .formatSize */ .Xq)(plan.budgetBytes)} budget`);
     return [...lines, ...plan.notes];
 }
@@ -32280,13 +32611,13 @@ function budgetMarkdown(args) {
         if (rows.length) {
             lines.push('| Entry | Ref | Why | Size |', '|---|---|---|---:|');
             for (const d of rows.slice(0, max))
-                lines.push(`| ${code(d.key)} | ${code(d.ref)} | ${cell(`${REASON_WORDS[d.reason]}: ${d.detail}`)} | ${(0,_budget_js__WEBPACK_IMPORTED_MODULE_0__/* .formatSize */ .Xq)(d.bytes)} |`);
+                lines.push(`| ${(0,_report_text_js__WEBPACK_IMPORTED_MODULE_2__/* .code */ .aY)(d.key)} | ${(0,_report_text_js__WEBPACK_IMPORTED_MODULE_2__/* .code */ .aY)(d.ref)} | ${(0,_report_text_js__WEBPACK_IMPORTED_MODULE_2__/* .cell */ .Hn)(`${REASON_WORDS[d.reason]}: ${d.detail}`, 400)} | ${(0,_budget_js__WEBPACK_IMPORTED_MODULE_0__/* .formatSize */ .Xq)(d.bytes)} |`);
             if (rows.length > max)
                 lines.push(`| … ${rows.length - max} more | | | ${(0,_budget_js__WEBPACK_IMPORTED_MODULE_0__/* .formatSize */ .Xq)(rows.slice(max).reduce((s, d) => s + d.bytes, 0))} |`);
             lines.push('');
         }
         for (const n of plan.notes)
-            lines.push(`- ${n}`);
+            lines.push(`- ${(0,_report_text_js__WEBPACK_IMPORTED_MODULE_2__/* .echo */ .WI)(n, 400)}`);
         if (plan.notes.length)
             lines.push('');
     }
@@ -32296,19 +32627,127 @@ function budgetMarkdown(args) {
 
 /***/ }),
 
-/***/ 296:
+/***/ 4040:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Z5: () => (/* binding */ decidePrune),
-/* harmony export */   prune: () => (/* binding */ prune),
-/* harmony export */   readBudget: () => (/* binding */ readBudget)
-/* harmony export */ });
-/* unused harmony exports READ_GRANT_WARNING, WRITE_GRANT_WARNING, modeAfterBudget */
-/* harmony import */ var _budget_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(580);
-/* harmony import */ var _indexes_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7698);
-/* harmony import */ var _prune_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3749);
-/* harmony import */ var _report_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7055);
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  Z5: () => (/* binding */ decidePrune),
+  prune: () => (/* binding */ run_prune),
+  readBudget: () => (/* binding */ readBudget)
+});
+
+// UNUSED EXPORTS: READ_GRANT_WARNING, WRITE_GRANT_WARNING, modeAfterBudget
+
+// EXTERNAL MODULE: ./src/report/text.ts
+var report_text = __nccwpck_require__(5655);
+// EXTERNAL MODULE: ./src/budget/budget.ts
+var budget_budget = __nccwpck_require__(580);
+;// CONCATENATED MODULE: ./src/budget/deletes.ts
+const realTimer = { now: () => Date.now(), sleep: (ms) => new Promise((r) => setTimeout(r, ms)) };
+/**
+ * When the next delete may start: after `pausedUntil`, and once the starts in the last minute leave room for
+ * its points. Pure. `starts` are the start times so far, oldest first.
+ */
+function nextStart(starts, now, pausedUntil, limits = {}) {
+    const per = limits.pointsPerDelete ?? 5;
+    const allowed = Math.max(1, Math.floor((limits.pointsPerMinute ?? 900) / per));
+    let at = Math.max(now, pausedUntil);
+    const recent = starts.filter((t) => t > at - 60_000);
+    if (recent.length >= allowed)
+        at = Math.max(at, recent[recent.length - allowed] + 60_000);
+    return at;
+}
+async function runDeletes(items, del, limits = {}, timer = realTimer) {
+    const started = timer.now();
+    const deadline = started + (limits.timeBudgetMs ?? Number.POSITIVE_INFINITY);
+    const attempts = Math.max(1, limits.attempts ?? 2);
+    const out = { deleted: [], gone: [], notDeleted: [], forbidden: false, rateLimited: 0, elapsedMs: 0 };
+    const queue = items.map((item) => ({ item, tries: 0 }));
+    const starts = [];
+    let pausedUntil = 0;
+    let errorsInARow = 0;
+    const halt = (why) => {
+        out.stop ??= why;
+    };
+    const worker = async () => {
+        for (let job = queue.shift(); job !== undefined; job = queue.shift()) {
+            if (out.stop !== undefined) {
+                out.notDeleted.push(job.item);
+                continue;
+            }
+            const at = nextStart(starts, timer.now(), pausedUntil, limits);
+            if (at > deadline) {
+                out.notDeleted.push(job.item);
+                halt(at === pausedUntil
+                    ? `GitHub asked to wait ${Math.ceil((pausedUntil - timer.now()) / 1000)} s (rate limit), beyond the time budget`
+                    : `time budget of ${((limits.timeBudgetMs ?? 0) / 1000).toFixed(1)} s`);
+                continue;
+            }
+            // The slot is taken now, before waiting for it, so that concurrent workers do not all take the same one.
+            starts.push(at);
+            starts.sort((a, b) => a - b);
+            if (at > timer.now())
+                await timer.sleep(at - timer.now());
+            if (out.stop !== undefined) {
+                out.notDeleted.push(job.item);
+                continue;
+            }
+            job.tries++;
+            const answer = await del(job.item);
+            if (answer.ok) {
+                errorsInARow = 0;
+                (answer.value === 'gone' ? out.gone : out.deleted).push(job.item);
+                continue;
+            }
+            if (answer.kind === 'forbidden' || answer.kind === 'unauthorized') {
+                out.forbidden = true;
+                out.notDeleted.push(job.item);
+                halt('the github-token lacks actions: write');
+                continue;
+            }
+            if (answer.kind === 'rate-limited') {
+                out.rateLimited++;
+                // Everyone waits: GitHub's answer is about the token, not about this entry.
+                pausedUntil = Math.max(pausedUntil, timer.now() + (answer.retryAfterMs ?? limits.defaultRetryMs ?? 60_000));
+            }
+            else if (++errorsInARow >= 3) {
+                out.notDeleted.push(job.item);
+                halt(`repeated failures (${answer.message})`);
+                continue;
+            }
+            if (job.tries < attempts)
+                queue.unshift(job);
+            else
+                out.notDeleted.push(job.item);
+        }
+    };
+    // The first delete goes alone: a token without actions: write is refused once, not once per worker.
+    const first = queue.shift();
+    if (first) {
+        const rest = queue.splice(0);
+        queue.push(first);
+        await worker();
+        queue.push(...rest);
+    }
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(limits.concurrency ?? 4, queue.length)) }, worker));
+    out.elapsedMs = timer.now() - started;
+    return out;
+}
+
+// EXTERNAL MODULE: ./src/budget/estimate.ts
+var estimate = __nccwpck_require__(4075);
+// EXTERNAL MODULE: ./src/budget/indexes.ts
+var indexes = __nccwpck_require__(7698);
+// EXTERNAL MODULE: ./src/budget/prune.ts
+var prune = __nccwpck_require__(3749);
+// EXTERNAL MODULE: ./src/budget/report.ts
+var report = __nccwpck_require__(7055);
+;// CONCATENATED MODULE: ./src/budget/run.ts
+
+
+
 
 
 
@@ -32325,21 +32764,21 @@ async function readBudget(opts) {
     const log = opts.log ?? silent;
     const warnings = [];
     if (!opts.rest) {
-        const budget = (0,_budget_js__WEBPACK_IMPORTED_MODULE_0__/* .resolveBudget */ .ky)(opts.cacheBudget);
+        const budget = (0,budget_budget/* resolveBudget */.ky)(opts.cacheBudget);
         return {
             budget,
             near: false,
             aboveTarget: false,
-            decisions: [{ topic: 'budget', outcome: (0,_budget_js__WEBPACK_IMPORTED_MODULE_0__/* .formatSize */ .Xq)(budget.bytes), reason: `${budget.source}; usage not read: outside GitHub Actions, or without a github-token` }],
+            decisions: [{ topic: 'budget', outcome: (0,budget_budget/* formatSize */.Xq)(budget.bytes), reason: `${budget.source}; usage not read: outside GitHub Actions, or without a github-token` }],
             warnings: budget.warning ? [budget.warning] : []
         };
     }
     const limitGb = opts.cacheBudget === 'auto' ? await opts.rest.storageLimitGb() : undefined;
-    const budget = (0,_budget_js__WEBPACK_IMPORTED_MODULE_0__/* .resolveBudget */ .ky)(opts.cacheBudget, limitGb);
+    const budget = (0,budget_budget/* resolveBudget */.ky)(opts.cacheBudget, limitGb);
     if (budget.warning)
         warnings.push(budget.warning);
     const usage = await opts.rest.usage();
-    const decisions = [{ topic: 'budget', outcome: (0,_budget_js__WEBPACK_IMPORTED_MODULE_0__/* .formatSize */ .Xq)(budget.bytes), reason: budget.source }];
+    const decisions = [{ topic: 'budget', outcome: (0,budget_budget/* formatSize */.Xq)(budget.bytes), reason: budget.source }];
     if (!usage.ok) {
         const grant = missingGrant(usage);
         if (grant && !opts.warned)
@@ -32349,20 +32788,47 @@ async function readBudget(opts) {
         decisions.push({ topic: 'usage', outcome: 'unknown', reason: grant ? 'the github-token lacks actions: read' : `the REST API answered: ${usage.message}` });
         return { budget, near: false, aboveTarget: false, decisions, warnings, ...(grant ? { missingGrant: 'read' } : {}) };
     }
-    const near = (0,_budget_js__WEBPACK_IMPORTED_MODULE_0__/* .nearBudget */ .IE)(usage.value.bytes, budget.bytes);
-    const aboveTarget = usage.value.bytes > (opts.targetRatio ?? _budget_js__WEBPACK_IMPORTED_MODULE_0__/* .TARGET_RATIO */ .as) * budget.bytes;
-    const bar = (0,_budget_js__WEBPACK_IMPORTED_MODULE_0__/* .usageBar */ .v7)(usage.value.bytes, budget.bytes);
+    let bytes = usage.value.bytes;
+    let count = usage.value.count;
+    let footprints;
+    let listing;
+    if (opts.reader && opts.readableRefs) {
+        // The listing is current where the usage figure lags (about 5 minutes): the larger of the two counts.
+        const listed = await opts.rest.listAll();
+        if (listed.ok) {
+            listing = listed.value;
+            const now = (opts.now ?? Date.now)();
+            const read = await (0,indexes/* readLiveIndexes */.f)(opts.reader, listed.value.entries, { readableRefs: opts.readableRefs, now });
+            footprints = (0,estimate/* scopeFootprints */.TQ)(read.entries, new Map([...read.liveIndexes].map(([id, digests]) => [id, { digests, final: read.finalLayers.get(id) ?? digests }])), opts.readableRefs, now);
+            const listedBytes = read.entries.reduce((sum, e) => sum + e.size, 0);
+            if (listedBytes > bytes)
+                [bytes, count] = [listedBytes, read.entries.length];
+        }
+        else
+            log.info(`The cache could not be listed (${listed.message}); this export's size is not estimated`);
+    }
+    let concurrentLegs;
+    if (footprints && opts.run?.id && opts.rest.runJobs) {
+        const jobs = await opts.rest.runJobs(opts.run.id);
+        if (jobs.ok)
+            concurrentLegs = (0,estimate/* concurrentLegsOf */.k$)(jobs.value, opts.run.job);
+        else
+            log.info(`The run's jobs could not be listed (${jobs.message}); sibling legs are known from their caches only`);
+    }
+    const near = (0,budget_budget/* nearBudget */.IE)(bytes, budget.bytes);
+    const aboveTarget = bytes > (opts.targetRatio ?? budget_budget/* TARGET_RATIO */.as) * budget.bytes;
+    const bar = (0,budget_budget/* usageBar */.v7)(bytes, budget.bytes);
     decisions.push({
         topic: 'usage',
-        outcome: `${(0,_budget_js__WEBPACK_IMPORTED_MODULE_0__/* .formatSize */ .Xq)(usage.value.bytes)} (${(0,_budget_js__WEBPACK_IMPORTED_MODULE_0__/* .percent */ .KN)(usage.value.bytes, budget.bytes)}%)`,
-        reason: `${usage.value.count} entries in the repository's GitHub cache${near ? ', near the budget' : ''} (GitHub refreshes this figure about every 5 minutes)`
+        outcome: `${(0,budget_budget/* formatSize */.Xq)(bytes)} (${(0,budget_budget/* percent */.KN)(bytes, budget.bytes)}%)`,
+        reason: `${count} entries in the repository's GitHub cache${near ? ', near the budget' : ''} (${listing ? 'listed now' : 'GitHub refreshes this figure about every 5 minutes'})`
     });
     log.info(`Cache usage: ${bar}`);
-    return { budget, usageBytes: usage.value.bytes, usageCount: usage.value.count, near, aboveTarget, bar, decisions, warnings };
+    return { budget, usageBytes: bytes, usageCount: count, near, aboveTarget, bar, decisions, warnings, ...(footprints ? { footprints } : {}), ...(listing ? { listing } : {}), ...(concurrentLegs !== undefined ? { concurrentLegs } : {}) };
 }
-/** `cache-mode: auto` after the budget is read: `min` above the high-water mark. */
-function modeAfterBudget(requested, decided, reading) {
-    return modeForBudget(requested, decided, reading.usageBytes, reading.budget.bytes);
+/** `cache-mode: auto` after the budget is read (see modeForBudget). */
+function modeAfterBudget(requested, decided, reading, leg) {
+    return modeForBudget(requested, decided, { usageBytes: reading.usageBytes, budgetBytes: reading.budget.bytes, footprints: reading.footprints, concurrentLegs: reading.concurrentLegs }, leg);
 }
 /** `cache-prune`: auto prunes after a successful gha export (and always for `command: prune`). */
 function decidePrune(cachePrune, ctx) {
@@ -32386,7 +32852,7 @@ function decidePrune(cachePrune, ctx) {
     return { prune: true, decision: { topic: 'prune', outcome: 'yes', reason: cachePrune === true ? 'cache-prune is true' : 'after a successful export to the GitHub cache' } };
 }
 const PR_REF = /^refs\/pull\/(\d+)\/(merge|head)$/;
-async function prune(opts) {
+async function run_prune(opts) {
     const log = opts.log ?? silent;
     const now = opts.now ?? Date.now;
     const started = now();
@@ -32405,7 +32871,7 @@ async function prune(opts) {
             out.usageAfterBytes = out.usageBytes - out.prunedBytes - out.gone.reduce((s, d) => s + d.bytes, 0);
         return out;
     };
-    const listing = await opts.rest.listAll();
+    const listing = opts.listing ? { ok: true, value: opts.listing } : await opts.rest.listAll();
     if (!listing.ok) {
         const grant = missingGrant(listing);
         if (grant)
@@ -32419,34 +32885,35 @@ async function prune(opts) {
     }
     log.info(`Listed ${listing.value.entries.length} cache entries in ${listing.value.pages} page${listing.value.pages === 1 ? '' : 's'}`);
     const closed = new Set(opts.closedPrRefs ?? []);
-    if (opts.discoverClosedPrs) {
-        const open = await opts.rest.openPullRequests();
-        if (open.ok) {
-            const openSet = new Set(open.value);
+    let openPrRefs;
+    const open = await opts.rest.openPullRequests();
+    if (open.ok) {
+        const openSet = new Set(open.value);
+        openPrRefs = open.value.flatMap((n) => [`refs/pull/${n}/merge`, `refs/pull/${n}/head`]);
+        if (opts.discoverClosedPrs)
             for (const e of listing.value.entries) {
                 const m = PR_REF.exec(e.ref);
                 if (m && !openSet.has(Number(m[1])))
                     closed.add(e.ref);
             }
-        }
-        else
-            log.info(`Open pull requests could not be listed (${open.message}); closed pull requests' caches are judged by age only`);
     }
+    else
+        log.info(`Open pull requests could not be listed (${open.message}); pull requests' caches are judged by age only`);
     let entries = listing.value.entries;
     let liveIndexes = new Map();
     if (opts.reader) {
-        const read = await (0,_indexes_js__WEBPACK_IMPORTED_MODULE_1__/* .readLiveIndexes */ .f)(opts.reader, entries, { readableRefs: opts.readableRefs, closedPrRefs: [...closed], now: now(), pinMs: opts.pinMs });
+        const read = await (0,indexes/* readLiveIndexes */.f)(opts.reader, entries, { readableRefs: opts.readableRefs, closedPrRefs: [...closed], now: now(), pinMs: opts.pinMs });
         entries = read.entries;
         liveIndexes = read.liveIndexes;
         if (read.vanished.length)
             log.info(`${read.vanished.length} index entr${read.vanished.length === 1 ? 'y' : 'ies'} vanished between the listing and the read`);
         for (const f of read.failed)
-            log.info(`Index ${f.entry.key} on ${f.entry.ref} could not be read: ${f.message}`);
+            log.info(`Index ${(0,report_text/* echo */.WI)(f.entry.key)} on ${(0,report_text/* echo */.WI)(f.entry.ref)} could not be read: ${(0,report_text/* echo */.WI)(f.message)}`);
         for (const u of read.unrecognized)
-            log.info(`Index ${u.key} has an unexpected shape; every digest in it is kept`);
+            log.info(`Index ${(0,report_text/* echo */.WI)(u.key)} has an unexpected shape; every digest in it is kept`);
     }
-    const plan = (0,_prune_js__WEBPACK_IMPORTED_MODULE_2__/* .planPrune */ .wM)({
-        entries, liveIndexes, readableRefs: opts.readableRefs, closedPrRefs: [...closed], budgetBytes: opts.budgetBytes,
+    const plan = (0,prune/* planPrune */.wM)({
+        entries, liveIndexes, readableRefs: opts.readableRefs, closedPrRefs: [...closed], openPrRefs, budgetBytes: opts.budgetBytes,
         targetRatio: opts.targetRatio, now: now(), jobStart: opts.jobStart, graceMs: opts.graceMs, pinMs: opts.pinMs, idleMs: opts.idleMs,
         listingComplete: listing.value.complete
     });
@@ -32454,47 +32921,43 @@ async function prune(opts) {
     out.usageBytes = plan.usageBytes;
     out.planMs = now() - started;
     if (opts.dryRun) {
-        for (const line of (0,_report_js__WEBPACK_IMPORTED_MODULE_3__/* .planLines */ .HN)(plan))
+        for (const line of (0,report/* planLines */.HN)(plan))
             log.info(line);
-        out.decisions.push({ topic: 'prune', outcome: 'dry run', reason: `would delete ${(0,_report_js__WEBPACK_IMPORTED_MODULE_3__/* .describeDeletions */ .RL)(plan.deletions)}; nothing was deleted` });
+        out.decisions.push({ topic: 'prune', outcome: 'dry run', reason: `would delete ${(0,report/* describeDeletions */.RL)(plan.deletions)}; nothing was deleted` });
         return finish();
     }
     const max = opts.maxDeletes ?? Number.POSITIVE_INFINITY;
-    let stop;
-    let errors = 0;
-    for (const d of plan.deletions) {
-        if (stop !== undefined || out.deleted.length + out.gone.length >= max) {
-            out.notDeleted.push(d);
-            continue;
-        }
+    const now0 = (opts.timer ?? { now }).now();
+    const run = await runDeletes(plan.deletions.slice(0, max), async (d) => {
         const r = await opts.rest.deleteById(d.id);
-        if (r.ok) {
-            (r.value === 'gone' ? out.gone : out.deleted).push(d);
-            errors = 0;
-            log.debug?.(`deleted ${d.key} on ${d.ref} (${d.reason}, ${(0,_budget_js__WEBPACK_IMPORTED_MODULE_0__/* .formatSize */ .Xq)(d.bytes)})`);
-            continue;
-        }
-        out.notDeleted.push(d);
-        if (missingGrant(r)) {
-            out.missingGrant = 'write';
-            if (!opts.warned)
-                out.warnings.push(WRITE_GRANT_WARNING);
-            stop = 'the github-token lacks actions: write';
-        }
-        else if (r.kind === 'rate-limited') {
-            out.warnings.push(`Pruning stopped at GitHub's REST rate limit after ${out.deleted.length} deletions; the rest waits for the next run.`);
-            stop = 'REST rate limit';
-        }
-        else if (++errors >= 3) {
-            out.warnings.push(`Pruning stopped after repeated failures (${r.message}); the rest waits for the next run.`);
-            stop = r.message;
-        }
+        if (r.ok)
+            log.debug?.(`deleted ${(0,report_text/* echo */.WI)(d.key)} on ${(0,report_text/* echo */.WI)(d.ref)} (${d.reason}, ${(0,budget_budget/* formatSize */.Xq)(d.bytes)})`);
+        return r;
+    }, opts.deleteLimits, opts.timer);
+    out.deleted.push(...run.deleted);
+    out.gone.push(...run.gone);
+    // Back in plan order: the least valuable first, as the next run would plan them.
+    const left = new Set([...run.notDeleted, ...plan.deletions.slice(max)]);
+    out.notDeleted.push(...plan.deletions.filter((d) => left.has(d)));
+    let stop = run.stop ?? (plan.deletions.length > max ? 'maxDeletes' : undefined);
+    if (run.forbidden) {
+        out.missingGrant = 'write';
+        if (!opts.warned)
+            out.warnings.push(WRITE_GRANT_WARNING);
     }
+    else if (run.stop !== undefined && out.notDeleted.length > 0) {
+        stop = `${run.stop}; ${run.rateLimited ? `${run.rateLimited} rate-limited answers; ` : ''}the rest waits for the next run or command: prune`;
+        if (run.rateLimited)
+            out.warnings.push(`Pruning stopped at GitHub's REST rate limit after ${out.deleted.length} deletions; the rest waits for the next run or command: prune.`);
+        else if (/repeated failures/.test(run.stop))
+            out.warnings.push(`Pruning stopped after ${run.stop}; the rest waits for the next run.`);
+    }
+    log.info(`Deleted ${out.deleted.length} entries in ${((((opts.timer ?? { now }).now()) - now0) / 1000).toFixed(1)} s${out.notDeleted.length ? `; ${out.notDeleted.length} left (${stop})` : ''}`);
     const deferred = out.notDeleted.length;
     out.decisions.push({
         topic: 'prune',
         outcome: `${out.deleted.length} deleted`,
-        reason: `${(0,_report_js__WEBPACK_IMPORTED_MODULE_3__/* .describeDeletions */ .RL)(out.deleted)}${out.gone.length ? `; ${out.gone.length} already gone` : ''}${deferred ? `; ${deferred} not deleted${stop ? ` (${stop})` : ' (maxDeletes)'}` : ''}${plan.notes.length ? `; ${plan.notes.join('; ')}` : ''}`
+        reason: `${(0,report/* describeDeletions */.RL)(out.deleted)}${out.gone.length ? `; ${out.gone.length} already gone` : ''}${deferred ? `; ${deferred} not deleted (${stop ?? 'maxDeletes'})` : ''}${plan.notes.length ? `; ${plan.notes.join('; ')}` : ''}`
     });
     return finish();
 }
@@ -32554,6 +33017,7 @@ function buildkitdArgs(a) {
     return [
         '--addr',
         `unix://${a.socket}`,
+        ...(a.root ? ['--root', a.root] : []),
         ...(a.configFile ? ['--config', a.configFile] : []),
         ...(a.group !== undefined ? ['--group', String(a.group)] : []),
         ...a.flags
@@ -32567,26 +33031,99 @@ function parseBuildkitVersion(text) {
 
 /***/ }),
 
-/***/ 2048:
+/***/ 7845:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   PC: () => (/* binding */ awaitBuildkitd),
-/* harmony export */   QP: () => (/* binding */ stopBuilder),
-/* harmony export */   UD: () => (/* binding */ useAddress),
-/* harmony export */   YI: () => (/* binding */ startContainer),
-/* harmony export */   yW: () => (/* binding */ spawnBuildkitd),
-/* harmony export */   y_: () => (/* binding */ builderLogTail)
-/* harmony export */ });
-/* unused harmony export BuilderError */
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_net__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7030);
-/* harmony import */ var node_net__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_net__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var _shell_exec_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3247);
-/* harmony import */ var _args_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(6614);
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  PC: () => (/* binding */ awaitBuildkitd),
+  y_: () => (/* binding */ builderLogTail),
+  LS: () => (/* binding */ findShared),
+  _o: () => (/* binding */ newDaemonDir),
+  $p: () => (/* binding */ publishShared),
+  Ap: () => (/* binding */ recordsDir),
+  vw: () => (/* binding */ releaseShared),
+  yW: () => (/* binding */ spawnBuildkitd),
+  YI: () => (/* binding */ startContainer),
+  QP: () => (/* binding */ stopBuilder),
+  UD: () => (/* binding */ useAddress)
+});
+
+// UNUSED EXPORTS: BuilderError
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: external "node:net"
+var external_node_net_ = __nccwpck_require__(7030);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(8161);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+// EXTERNAL MODULE: ./src/shell/exec.ts + 1 modules
+var exec = __nccwpck_require__(3247);
+// EXTERNAL MODULE: ./src/builder/args.ts
+var builder_args = __nccwpck_require__(6614);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+// EXTERNAL MODULE: ./src/report/text.ts
+var report_text = __nccwpck_require__(5655);
+;// CONCATENATED MODULE: ./src/builder/shared.ts
+/**
+ * One buildkitd per job. The call of the action that starts buildkitd writes a small record under
+ * RUNNER_TEMP; a later call in the same job (each `uses:` has its own STATE, so state cannot tell it)
+ * finds the record and uses that buildkitd, with its local cache, when it is the one this call would have
+ * started: same BuildKit version, same buildkitd-flags, same buildkitd-config-inline, and still answering.
+ * Otherwise the later call starts its own (own root, own socket) and logs why. Pure: no I/O here.
+ */
+
+
+
+const sha256 = (text) => (0,external_node_crypto_.createHash)('sha256').update(text).digest('hex');
+/** Flags as buildkitd receives them (split like a shell would), so blanks and quoting do not count. */
+function normalFlags(flags) {
+    try {
+        return JSON.stringify((0,builder_args/* splitFlags */.g0)(flags));
+    }
+    catch {
+        return flags.trim(); // invalid flags never start a daemon; compare the text
+    }
+}
+function sharedFingerprint(w) {
+    return { version: w.version, flags: sha256(normalFlags(w.flags)), config: sha256(w.config.trim()) };
+}
+/** One record per version and configuration, so a CPU and a GPU variant in one job each find their own. */
+function recordFileName(w) {
+    const fp = sharedFingerprint(w);
+    return `envd-cache-buildkitd-${sha256(`${fp.version}\n${fp.flags}\n${fp.config}`).slice(0, 16)}.json`;
+}
+const RECORD_PATTERN = /^envd-cache-buildkitd-[0-9a-f]{16}\.json$/;
+function isRecord(r) {
+    if (typeof r !== 'object' || r === null)
+        return false;
+    const o = r;
+    const strings = ['version', 'flags', 'config', 'buildctlAddr', 'envdAddress', 'dir', 'root', 'logFile'];
+    return o.schema === 1 && Number.isInteger(o.pid) && o.pid > 0 && typeof o.sudo === 'boolean' && strings.every((k) => typeof o[k] === 'string');
+}
+/** Whether this call may use the recorded buildkitd; if not, a reason for the log ("not reused: <why>"). */
+function decideReuse(record, wish, live) {
+    if (!isRecord(record))
+        return { reuse: false, why: 'its record is not one this action version understands' };
+    const fp = sharedFingerprint(wish);
+    if (record.version !== fp.version)
+        return { reuse: false, why: `it runs BuildKit ${(0,report_text/* echo */.WI)(record.version)} and this call wants ${(0,report_text/* echo */.WI)(wish.version)}` };
+    if (record.flags !== fp.flags)
+        return { reuse: false, why: 'it was started with other buildkitd-flags' };
+    if (record.config !== fp.config)
+        return { reuse: false, why: 'it was started with another buildkitd-config-inline' };
+    if (!live.running)
+        return { reuse: false, why: `its process ${record.pid} is no longer running` };
+    if (!live.answers)
+        return { reuse: false, why: `its socket ${(0,report_text/* echo */.WI)(record.buildctlAddr)} does not answer` };
+    return { reuse: true };
+}
+
+;// CONCATENATED MODULE: ./src/builder/builder.ts
 /**
  * The BuildKit daemon envd builds on: one the action starts (builder: auto, or a moby/buildkit container),
  * or a running one at an address. Start, wait until it answers, stop; nothing else.
@@ -32596,17 +33133,19 @@ function parseBuildkitVersion(text) {
 
 
 
+
+
 class BuilderError extends Error {
 }
 const tail = (file, lines = 20) => {
-    if (!file || !node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync(file))
+    if (!file || !external_node_fs_.existsSync(file))
         return '';
-    return node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync(file, 'utf8').split('\n').filter(Boolean).slice(-lines).join('\n');
+    return external_node_fs_.readFileSync(file, 'utf8').split('\n').filter(Boolean).slice(-lines).join('\n');
 };
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 /** Whether a unix socket accepts a connection (closed again at once). */
 const accepts = (socket) => new Promise((resolve) => {
-    const c = node_net__WEBPACK_IMPORTED_MODULE_1__.connect(socket);
+    const c = external_node_net_.connect(socket);
     c.once('connect', () => {
         c.destroy();
         resolve(true);
@@ -32614,51 +33153,176 @@ const accepts = (socket) => new Promise((resolve) => {
     c.once('error', () => resolve(false));
 });
 async function answers(buildctl, addr, env) {
-    const r = await _shell_exec_js__WEBPACK_IMPORTED_MODULE_3__/* .Exec */ .W.run(buildctl, ['--addr', addr, 'debug', 'workers'], { env, timeoutMs: 10000 });
+    const r = await exec/* Exec */.W.run(buildctl, ['--addr', addr, 'debug', 'workers'], { env, timeoutMs: 10000 });
     return { ok: r.code === 0, detail: (r.stderr || r.stdout).trim() };
 }
 /** builder: auto — buildkitd from the tool cache, as root (directly or through sudo), on a private socket. Not awaited. */
 function spawnBuildkitd(o) {
-    const via = _shell_exec_js__WEBPACK_IMPORTED_MODULE_3__/* .Exec */ .W.rootVia();
+    const via = exec/* Exec */.W.rootVia();
     if (!via)
         throw new BuilderError('buildkitd needs root, and this runner user has no password-less sudo. Use builder: docker-container, or the address of a running buildkitd (builder: unix:///… or tcp://…)');
-    node_fs__WEBPACK_IMPORTED_MODULE_0__.mkdirSync(o.workDir, { recursive: true });
-    const socket = node_path__WEBPACK_IMPORTED_MODULE_2__.join(o.workDir, 'buildkitd.sock');
-    const logFile = node_path__WEBPACK_IMPORTED_MODULE_2__.join(o.workDir, 'buildkitd.log');
+    external_node_fs_.mkdirSync(o.workDir, { recursive: true });
+    const socket = external_node_path_.join(o.workDir, 'buildkitd.sock');
+    const logFile = external_node_path_.join(o.workDir, 'buildkitd.log');
+    // Its own root: the default /var/lib/buildkit is locked by whichever buildkitd came first on the machine.
+    const root = external_node_path_.join(o.workDir, 'root');
     let configFile;
     if (o.configInline) {
-        configFile = node_path__WEBPACK_IMPORTED_MODULE_2__.join(o.workDir, 'buildkitd.toml');
-        node_fs__WEBPACK_IMPORTED_MODULE_0__.writeFileSync(configFile, o.configInline + '\n');
+        configFile = external_node_path_.join(o.workDir, 'buildkitd.toml');
+        external_node_fs_.writeFileSync(configFile, o.configInline + '\n');
     }
     let flags;
     try {
-        flags = (0,_args_js__WEBPACK_IMPORTED_MODULE_4__/* .splitFlags */ .g0)(o.flags);
+        flags = (0,builder_args/* splitFlags */.g0)(o.flags);
     }
     catch (e) {
         throw new BuilderError(`buildkitd-flags cannot be read: ${e.message}`);
     }
-    const args = (0,_args_js__WEBPACK_IMPORTED_MODULE_4__/* .buildkitdArgs */ .Ug)({ socket, configFile, group: via === 'sudo' ? process.getgid?.() : undefined, flags });
-    const buildkitd = node_path__WEBPACK_IMPORTED_MODULE_2__.join(o.binDir, 'buildkitd');
-    const pid = via === 'root' ? _shell_exec_js__WEBPACK_IMPORTED_MODULE_3__/* .Exec */ .W.spawnDetached(buildkitd, args, { env: o.env, logFile }) : _shell_exec_js__WEBPACK_IMPORTED_MODULE_3__/* .Exec */ .W.spawnDetached('sudo', ['-n', buildkitd, ...args], { env: o.env, logFile });
-    return { kind: 'auto', envdBuilder: 'unix', envdAddress: socket, buildctlAddr: `unix://${socket}`, pid, sudo: via === 'sudo', logFile };
+    const args = (0,builder_args/* buildkitdArgs */.Ug)({ socket, root, configFile, group: via === 'sudo' ? process.getgid?.() : undefined, flags });
+    const buildkitd = external_node_path_.join(o.binDir, 'buildkitd');
+    const pid = via === 'root' ? exec/* Exec */.W.spawnDetached(buildkitd, args, { env: o.env, logFile }) : exec/* Exec */.W.spawnDetached('sudo', ['-n', buildkitd, ...args], { env: o.env, logFile });
+    return { kind: 'auto', envdBuilder: 'unix', envdAddress: socket, buildctlAddr: `unix://${socket}`, pid, sudo: via === 'sudo', logFile, root, daemonDir: o.workDir };
+}
+const DAEMON_DIR_PREFIX = 'envd-bk-';
+/**
+ * A fresh directory for a buildkitd the action starts: under RUNNER_TEMP (emptied after the job) when its
+ * path is short enough for a unix socket (~100 characters), else under the system temp directory.
+ */
+function newDaemonDir(env) {
+    const base = env.RUNNER_TEMP && env.RUNNER_TEMP.length < 60 ? env.RUNNER_TEMP : external_node_os_.tmpdir();
+    return external_node_fs_.mkdtempSync(external_node_path_.join(base, DAEMON_DIR_PREFIX));
+}
+/** Where the records of this job's buildkitds live: RUNNER_TEMP is per job, so jobs never see each other's. */
+function recordsDir(env) {
+    return env.RUNNER_TEMP || external_node_os_.tmpdir();
+}
+/**
+ * Looks for a buildkitd an earlier call of the action in this job started and this call may use. The record
+ * of the same configuration is tried first; every record is checked for liveness (pid, then buildctl).
+ */
+async function findShared(dir, wish, binDir, env) {
+    const own = recordFileName(wish);
+    let files;
+    try {
+        files = external_node_fs_.readdirSync(dir).filter((f) => RECORD_PATTERN.test(f));
+    }
+    catch {
+        return { notReused: [] };
+    }
+    files.sort((a, b) => Number(b === own) - Number(a === own));
+    const notReused = [];
+    for (const file of files) {
+        let record;
+        try {
+            record = JSON.parse(external_node_fs_.readFileSync(external_node_path_.join(dir, file), 'utf8'));
+        }
+        catch {
+            record = undefined;
+        }
+        const r = record;
+        const pid = typeof r?.pid === 'number' ? r.pid : undefined;
+        const isRunning = pid !== undefined && exec/* Exec */.W.isAlive(pid);
+        const live = { running: isRunning, answers: isRunning && typeof r?.buildctlAddr === 'string' ? (await answers(external_node_path_.join(binDir, 'buildctl'), r.buildctlAddr, env)).ok : false };
+        const decision = decideReuse(record, wish, live);
+        if (!decision.reuse) {
+            notReused.push({ pid, why: decision.why });
+            continue;
+        }
+        const rec = record;
+        return {
+            notReused,
+            handle: {
+                kind: 'auto',
+                envdBuilder: 'unix',
+                envdAddress: rec.envdAddress,
+                buildctlAddr: rec.buildctlAddr,
+                version: rec.version,
+                pid: rec.pid,
+                sudo: rec.sudo,
+                logFile: rec.logFile,
+                root: rec.root,
+                daemonDir: rec.dir,
+                reused: true
+            }
+        };
+    }
+    return { notReused };
+}
+/** Writes the record that lets later calls in this job use `h` (once it answers). Sets `h.record`. */
+function publishShared(h, wish, dir) {
+    if (h.kind !== 'auto' || h.pid === undefined || !h.daemonDir || !h.root || !h.logFile)
+        return;
+    const fp = sharedFingerprint(wish);
+    const record = {
+        schema: 1,
+        version: fp.version,
+        flags: fp.flags,
+        config: fp.config,
+        pid: h.pid,
+        sudo: h.sudo === true,
+        buildctlAddr: h.buildctlAddr,
+        envdAddress: h.envdAddress,
+        dir: h.daemonDir,
+        root: h.root,
+        logFile: h.logFile
+    };
+    const file = external_node_path_.join(dir, recordFileName(wish));
+    const temp = `${file}.${process.pid}.tmp`;
+    external_node_fs_.writeFileSync(temp, JSON.stringify(record) + '\n');
+    external_node_fs_.renameSync(temp, file); // whole or nothing for a reader
+    h.record = file;
+}
+/**
+ * After stopping a buildkitd this call started: removes its record (if it is still the one pointing at it)
+ * and its directory (root, socket, log), through sudo when buildkitd ran as root for this user.
+ * Returns a problem to warn about, or undefined.
+ */
+async function releaseShared(h, env = process.env) {
+    if (h.reused)
+        return undefined;
+    if (h.record) {
+        try {
+            const r = JSON.parse(external_node_fs_.readFileSync(h.record, 'utf8'));
+            if (r.pid === h.pid)
+                external_node_fs_.rmSync(h.record, { force: true });
+        }
+        catch {
+            // gone already, or overwritten by a call that started a buildkitd of the same configuration
+        }
+    }
+    const dir = h.daemonDir;
+    // Only a directory the action made for it (the --root inside is buildkitd's, owned by root under sudo).
+    if (!dir || !external_node_path_.basename(dir).startsWith(DAEMON_DIR_PREFIX) || !external_node_fs_.existsSync(dir))
+        return undefined;
+    if (h.sudo) {
+        const r = await exec/* Exec */.W.run('sudo', ['-n', 'rm', '-rf', '--', dir], { env });
+        return r.code === 0 ? undefined : `could not remove ${dir}: ${(r.stderr || r.stdout).trim()}`;
+    }
+    try {
+        external_node_fs_.rmSync(dir, { recursive: true, force: true });
+        return undefined;
+    }
+    catch (e) {
+        return `could not remove ${dir}: ${e.message}`;
+    }
 }
 /** Waits, bounded, until `buildctl debug workers` answers; stops the daemon and shows its log when it does not. */
 async function awaitBuildkitd(handle, o) {
     const started = Date.now();
     const deadline = started + o.readyTimeoutMs;
-    const buildctl = node_path__WEBPACK_IMPORTED_MODULE_2__.join(o.binDir, 'buildctl');
+    const buildctl = external_node_path_.join(o.binDir, 'buildctl');
     let last = '';
     // A socket that does not accept connections yet cannot answer buildctl: wait for it in-process first.
     if (handle.buildctlAddr.startsWith('unix://')) {
         const socket = handle.buildctlAddr.slice('unix://'.length);
         while (Date.now() < deadline && !(await accepts(socket))) {
-            if (handle.pid !== undefined && !_shell_exec_js__WEBPACK_IMPORTED_MODULE_3__/* .Exec */ .W.isAlive(handle.pid))
+            if (handle.pid !== undefined && !exec/* Exec */.W.isAlive(handle.pid))
                 break;
             await sleep(15);
         }
     }
     for (;;) {
-        if (handle.pid !== undefined && !_shell_exec_js__WEBPACK_IMPORTED_MODULE_3__/* .Exec */ .W.isAlive(handle.pid))
+        if (handle.pid !== undefined && !exec/* Exec */.W.isAlive(handle.pid))
             throw new BuilderError(`buildkitd exited while starting. Its log:\n${tail(handle.logFile)}`);
         const r = await answers(buildctl, handle.buildctlAddr, o.env);
         if (r.ok)
@@ -32676,23 +33340,23 @@ async function awaitBuildkitd(handle, o) {
 async function startContainer(o) {
     const args = ['run', '-d', '--privileged', '--name', o.name];
     if (o.configInline) {
-        node_fs__WEBPACK_IMPORTED_MODULE_0__.mkdirSync(o.workDir, { recursive: true });
-        const configFile = node_path__WEBPACK_IMPORTED_MODULE_2__.join(o.workDir, 'buildkitd.toml');
-        node_fs__WEBPACK_IMPORTED_MODULE_0__.writeFileSync(configFile, o.configInline + '\n');
+        external_node_fs_.mkdirSync(o.workDir, { recursive: true });
+        const configFile = external_node_path_.join(o.workDir, 'buildkitd.toml');
+        external_node_fs_.writeFileSync(configFile, o.configInline + '\n');
         args.push('-v', `${configFile}:/etc/buildkit/buildkitd.toml:ro`);
     }
-    args.push(o.image, ...(0,_args_js__WEBPACK_IMPORTED_MODULE_4__/* .splitFlags */ .g0)(o.flags));
-    const run = await _shell_exec_js__WEBPACK_IMPORTED_MODULE_3__/* .Exec */ .W.run('docker', args, { env: o.env });
+    args.push(o.image, ...(0,builder_args/* splitFlags */.g0)(o.flags));
+    const run = await exec/* Exec */.W.run('docker', args, { env: o.env });
     if (run.code !== 0)
         throw new BuilderError(`docker could not start ${o.image}: ${(run.stderr || run.stdout).trim()}`);
     const handle = { kind: 'docker-container', envdBuilder: 'docker-container', envdAddress: o.name, buildctlAddr: `docker-container://${o.name}`, container: o.name };
     const deadline = Date.now() + o.readyTimeoutMs;
     for (;;) {
-        const r = await _shell_exec_js__WEBPACK_IMPORTED_MODULE_3__/* .Exec */ .W.run('docker', ['exec', o.name, 'buildctl', 'debug', 'workers'], { env: o.env, timeoutMs: 10000 });
+        const r = await exec/* Exec */.W.run('docker', ['exec', o.name, 'buildctl', 'debug', 'workers'], { env: o.env, timeoutMs: 10000 });
         if (r.code === 0)
             return handle;
         if (Date.now() >= deadline) {
-            const logs = await _shell_exec_js__WEBPACK_IMPORTED_MODULE_3__/* .Exec */ .W.run('docker', ['logs', '--tail', '20', o.name], { env: o.env });
+            const logs = await exec/* Exec */.W.run('docker', ['logs', '--tail', '20', o.name], { env: o.env });
             await stopBuilder(handle, o.env);
             throw new BuilderError(`the buildkit container did not answer within ${Math.round(o.readyTimeoutMs / 1000)} s. Its log:\n${logs.stdout}${logs.stderr}`);
         }
@@ -32701,34 +33365,34 @@ async function startContainer(o) {
 }
 /** builder: unix:///… or tcp://… — a running buildkitd: checked, never started or stopped by the action. */
 async function useAddress(address, binDir, env) {
-    const buildctl = node_path__WEBPACK_IMPORTED_MODULE_2__.join(binDir, 'buildctl');
+    const buildctl = external_node_path_.join(binDir, 'buildctl');
     const r = await answers(buildctl, address, env);
     if (!r.ok)
         throw new BuilderError(`the buildkitd at ${address} does not answer (buildctl debug workers: ${r.detail || 'no answer'}). Check that it runs and that the address is right`);
-    const info = await _shell_exec_js__WEBPACK_IMPORTED_MODULE_3__/* .Exec */ .W.run(buildctl, ['--addr', address, 'debug', 'info'], { env, timeoutMs: 10000 });
+    const info = await exec/* Exec */.W.run(buildctl, ['--addr', address, 'debug', 'info'], { env, timeoutMs: 10000 });
     const unix = address.startsWith('unix://');
     return {
         kind: 'address',
         envdBuilder: unix ? 'unix' : 'tcp',
         envdAddress: address.replace(/^(unix|tcp):\/\//, ''),
         buildctlAddr: address,
-        version: info.code === 0 ? (0,_args_js__WEBPACK_IMPORTED_MODULE_4__/* .parseBuildkitVersion */ .MT)(info.stdout) : undefined
+        version: info.code === 0 ? (0,builder_args/* parseBuildkitVersion */.MT)(info.stdout) : undefined
     };
 }
 /** Stops what the action started; a no-op for an address builder. Waits for the process to go. */
 async function stopBuilder(h, env = process.env, graceMs = 5000) {
     if (h.container) {
-        await _shell_exec_js__WEBPACK_IMPORTED_MODULE_3__/* .Exec */ .W.run('docker', ['rm', '-f', h.container], { env });
+        await exec/* Exec */.W.run('docker', ['rm', '-f', h.container], { env });
         return;
     }
     if (h.pid === undefined)
         return;
-    _shell_exec_js__WEBPACK_IMPORTED_MODULE_3__/* .Exec */ .W.kill(h.pid, 'SIGTERM', h.sudo);
+    exec/* Exec */.W.kill(h.pid, 'SIGTERM', h.sudo);
     const deadline = Date.now() + graceMs;
-    while (_shell_exec_js__WEBPACK_IMPORTED_MODULE_3__/* .Exec */ .W.isAlive(h.pid) && Date.now() < deadline)
+    while (exec/* Exec */.W.isAlive(h.pid) && Date.now() < deadline)
         await sleep(100);
-    if (_shell_exec_js__WEBPACK_IMPORTED_MODULE_3__/* .Exec */ .W.isAlive(h.pid))
-        _shell_exec_js__WEBPACK_IMPORTED_MODULE_3__/* .Exec */ .W.kill(h.pid, 'SIGKILL', h.sudo);
+    if (exec/* Exec */.W.isAlive(h.pid))
+        exec/* Exec */.W.kill(h.pid, 'SIGKILL', h.sudo);
 }
 function builderLogTail(h, lines = 200) {
     return tail(h.logFile, lines);
@@ -32746,12 +33410,16 @@ function builderLogTail(h, lines = 200) {
 /* harmony export */   iw: () => (/* binding */ ATTRIBUTES),
 /* harmony export */   mw: () => (/* binding */ REQUIRED)
 /* harmony export */ });
-/* harmony import */ var _image_ref_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3715);
-/* harmony import */ var _values_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3834);
+/* harmony import */ var _report_text_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5655);
+/* harmony import */ var _redact_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2097);
+/* harmony import */ var _image_ref_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3715);
+/* harmony import */ var _values_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3834);
 /**
  * What BuildKit knows, per cache backend and direction (reference: buildkit-cache.md §2, §3).
  * Attribute rules are data; the rules that relate two attributes live in `crossChecks`.
  */
+
+
 
 
 const BACKENDS = ['gha', 'registry', 'inline', 'local', 's3'];
@@ -32759,20 +33427,20 @@ const E = ['export'];
 const I = ['import'];
 const EI = ['export', 'import'];
 const imageRef = (v) => {
-    const r = (0,_image_ref_js__WEBPACK_IMPORTED_MODULE_0__/* .parseImageRef */ .Q)(v);
+    const r = (0,_image_ref_js__WEBPACK_IMPORTED_MODULE_1__/* .parseImageRef */ .Q)(v);
     return r.ok ? undefined : r.problem;
 };
-const mode = { in: E, check: (0,_values_js__WEBPACK_IMPORTED_MODULE_1__/* .oneOf */ .yL)('min', 'max') };
-const ignoreError = { in: E, check: _values_js__WEBPACK_IMPORTED_MODULE_1__/* .goBool */ .B7 };
+const mode = { in: E, check: (0,_values_js__WEBPACK_IMPORTED_MODULE_2__/* .oneOf */ .yL)('min', 'max') };
+const ignoreError = { in: E, check: _values_js__WEBPACK_IMPORTED_MODULE_2__/* .goBool */ .B7 };
 /** Registry-style layer options shared by registry and local exports. */
 const layerOptions = {
     mode,
     'ignore-error': ignoreError,
-    'oci-mediatypes': { in: E, check: _values_js__WEBPACK_IMPORTED_MODULE_1__/* .goBool */ .B7 },
-    'image-manifest': { in: E, check: _values_js__WEBPACK_IMPORTED_MODULE_1__/* .goBool */ .B7 },
-    compression: { in: E, check: (0,_values_js__WEBPACK_IMPORTED_MODULE_1__/* .oneOf */ .yL)('uncompressed', 'gzip', 'estargz', 'zstd') },
-    'compression-level': { in: E, check: _values_js__WEBPACK_IMPORTED_MODULE_1__/* .integer */ .nd },
-    'force-compression': { in: E, check: _values_js__WEBPACK_IMPORTED_MODULE_1__/* .goBoolOrEmpty */ .$Q }
+    'oci-mediatypes': { in: E, check: _values_js__WEBPACK_IMPORTED_MODULE_2__/* .goBool */ .B7 },
+    'image-manifest': { in: E, check: _values_js__WEBPACK_IMPORTED_MODULE_2__/* .goBool */ .B7 },
+    compression: { in: E, check: (0,_values_js__WEBPACK_IMPORTED_MODULE_2__/* .oneOf */ .yL)('uncompressed', 'gzip', 'estargz', 'zstd') },
+    'compression-level': { in: E, check: _values_js__WEBPACK_IMPORTED_MODULE_2__/* .integer */ .nd },
+    'force-compression': { in: E, check: _values_js__WEBPACK_IMPORTED_MODULE_2__/* .goBoolOrEmpty */ .$Q }
 };
 const GZIP_ONLY = 'is ignored by this backend: it always stores gzip layers; remove it';
 const ignoredByGzipOnly = Object.fromEntries(['oci-mediatypes', 'image-manifest', 'compression', 'compression-level', 'force-compression'].map((k) => [
@@ -32782,18 +33450,18 @@ const ignoredByGzipOnly = Object.fromEntries(['oci-mediatypes', 'image-manifest'
 const ATTRIBUTES = {
     registry: {
         ref: { in: EI, check: imageRef },
-        'registry.insecure': { in: EI, check: _values_js__WEBPACK_IMPORTED_MODULE_1__/* .goBool */ .B7 },
+        'registry.insecure': { in: EI, check: _values_js__WEBPACK_IMPORTED_MODULE_2__/* .goBool */ .B7 },
         ...layerOptions
     },
     inline: {
         // BuildKit's inline exporter reads no attributes; mode is accepted only as min (the only mode it has).
-        mode: { in: E, check: (v) => (v === 'min' ? undefined : `"${v}": inline cache supports only mode=min; use cache: registry for mode=max`) }
+        mode: { in: E, check: (v) => (v === 'min' ? undefined : `${(0,_redact_js__WEBPACK_IMPORTED_MODULE_0__/* .quoted */ .TL)(v)}: inline cache supports only mode=min; use cache: registry for mode=max`) }
     },
     local: {
-        dest: { in: E, check: _values_js__WEBPACK_IMPORTED_MODULE_1__/* .nonEmpty */ .hq },
-        src: { in: I, check: _values_js__WEBPACK_IMPORTED_MODULE_1__/* .nonEmpty */ .hq },
-        tag: { in: EI, check: _values_js__WEBPACK_IMPORTED_MODULE_1__/* .nonEmpty */ .hq },
-        digest: { in: I, check: _values_js__WEBPACK_IMPORTED_MODULE_1__/* .sha256Digest */ .sI },
+        dest: { in: E, check: _values_js__WEBPACK_IMPORTED_MODULE_2__/* .nonEmpty */ .hq },
+        src: { in: I, check: _values_js__WEBPACK_IMPORTED_MODULE_2__/* .nonEmpty */ .hq },
+        tag: { in: EI, check: _values_js__WEBPACK_IMPORTED_MODULE_2__/* .nonEmpty */ .hq },
+        digest: { in: I, check: _values_js__WEBPACK_IMPORTED_MODULE_2__/* .sha256Digest */ .sI },
         reset: {
             in: E,
             refused: 'needs BuildKit client v0.31 and envd v1.3.4 bundles v0.25.1, so it would be ignored; export to a fresh directory instead'
@@ -32801,35 +33469,35 @@ const ATTRIBUTES = {
         ...layerOptions
     },
     gha: {
-        scope: { in: EI, check: (v) => (/^[^,\s]{1,200}$/.test(v) ? undefined : `"${v}" must be 1-200 characters without commas or spaces`) },
-        token: { in: EI, check: _values_js__WEBPACK_IMPORTED_MODULE_1__/* .nonEmpty */ .hq, secret: true },
-        url: { in: EI, check: _values_js__WEBPACK_IMPORTED_MODULE_1__/* .nonEmpty */ .hq },
-        url_v2: { in: EI, check: _values_js__WEBPACK_IMPORTED_MODULE_1__/* .nonEmpty */ .hq },
-        version: { in: EI, check: (0,_values_js__WEBPACK_IMPORTED_MODULE_1__/* .oneOf */ .yL)('1', '2') },
-        timeout: { in: EI, check: _values_js__WEBPACK_IMPORTED_MODULE_1__/* .goDuration */ .Lm },
-        repository: { in: E, check: (v) => (/^[\w.-]+\/[\w.-]+$/.test(v) ? undefined : `"${v}" is not owner/repo`) },
-        ghtoken: { in: E, check: _values_js__WEBPACK_IMPORTED_MODULE_1__/* .nonEmpty */ .hq, secret: true },
+        scope: { in: EI, check: (v) => (/^[^,\s]{1,200}$/.test(v) ? undefined : `${(0,_redact_js__WEBPACK_IMPORTED_MODULE_0__/* .quoted */ .TL)(v)} must be 1-200 characters without commas or spaces`) },
+        token: { in: EI, check: _values_js__WEBPACK_IMPORTED_MODULE_2__/* .nonEmpty */ .hq, secret: true },
+        url: { in: EI, check: _values_js__WEBPACK_IMPORTED_MODULE_2__/* .nonEmpty */ .hq },
+        url_v2: { in: EI, check: _values_js__WEBPACK_IMPORTED_MODULE_2__/* .nonEmpty */ .hq },
+        version: { in: EI, check: (0,_values_js__WEBPACK_IMPORTED_MODULE_2__/* .oneOf */ .yL)('1', '2') },
+        timeout: { in: EI, check: _values_js__WEBPACK_IMPORTED_MODULE_2__/* .goDuration */ .Lm },
+        repository: { in: E, check: (v) => (/^[\w.-]+\/[\w.-]+$/.test(v) ? undefined : `${(0,_redact_js__WEBPACK_IMPORTED_MODULE_0__/* .quoted */ .TL)(v)} is not owner/repo`) },
+        ghtoken: { in: E, check: _values_js__WEBPACK_IMPORTED_MODULE_2__/* .nonEmpty */ .hq, secret: true },
         mode,
         'ignore-error': ignoreError,
         ...ignoredByGzipOnly
     },
     s3: {
-        bucket: { in: EI, check: _values_js__WEBPACK_IMPORTED_MODULE_1__/* .nonEmpty */ .hq },
-        region: { in: EI, check: _values_js__WEBPACK_IMPORTED_MODULE_1__/* .nonEmpty */ .hq },
+        bucket: { in: EI, check: _values_js__WEBPACK_IMPORTED_MODULE_2__/* .nonEmpty */ .hq },
+        region: { in: EI, check: _values_js__WEBPACK_IMPORTED_MODULE_2__/* .nonEmpty */ .hq },
         prefix: { in: EI },
         blobs_prefix: { in: EI },
         manifests_prefix: { in: EI },
-        name: { in: EI, check: _values_js__WEBPACK_IMPORTED_MODULE_1__/* .nonEmpty */ .hq },
-        endpoint_url: { in: EI, check: (v) => (/^https?:\/\/[^\s]+$/.test(v) ? undefined : `"${v}" is not an http(s) URL`) },
-        use_path_style: { in: EI, check: _values_js__WEBPACK_IMPORTED_MODULE_1__/* .goBool */ .B7 },
-        access_key_id: { in: EI, check: _values_js__WEBPACK_IMPORTED_MODULE_1__/* .nonEmpty */ .hq, secret: true },
-        secret_access_key: { in: EI, check: _values_js__WEBPACK_IMPORTED_MODULE_1__/* .nonEmpty */ .hq, secret: true },
-        session_token: { in: EI, check: _values_js__WEBPACK_IMPORTED_MODULE_1__/* .nonEmpty */ .hq, secret: true },
-        touch_refresh: { in: EI, check: _values_js__WEBPACK_IMPORTED_MODULE_1__/* .goDuration */ .Lm },
-        upload_parallelism: { in: EI, check: _values_js__WEBPACK_IMPORTED_MODULE_1__/* .positiveInteger */ .Cq },
-        retry_mode: { in: EI, check: (0,_values_js__WEBPACK_IMPORTED_MODULE_1__/* .oneOf */ .yL)('standard', 'adaptive') },
-        retry_max_attempts: { in: EI, check: _values_js__WEBPACK_IMPORTED_MODULE_1__/* .positiveInteger */ .Cq },
-        disable_accept_encoding: { in: EI, check: _values_js__WEBPACK_IMPORTED_MODULE_1__/* .goBool */ .B7 },
+        name: { in: EI, check: _values_js__WEBPACK_IMPORTED_MODULE_2__/* .nonEmpty */ .hq },
+        endpoint_url: { in: EI, check: (v) => (/^https?:\/\/[^\s]+$/.test(v) ? undefined : `${(0,_redact_js__WEBPACK_IMPORTED_MODULE_0__/* .quoted */ .TL)(v)} is not an http(s) URL`) },
+        use_path_style: { in: EI, check: _values_js__WEBPACK_IMPORTED_MODULE_2__/* .goBool */ .B7 },
+        access_key_id: { in: EI, check: _values_js__WEBPACK_IMPORTED_MODULE_2__/* .nonEmpty */ .hq, secret: true },
+        secret_access_key: { in: EI, check: _values_js__WEBPACK_IMPORTED_MODULE_2__/* .nonEmpty */ .hq, secret: true },
+        session_token: { in: EI, check: _values_js__WEBPACK_IMPORTED_MODULE_2__/* .nonEmpty */ .hq, secret: true },
+        touch_refresh: { in: EI, check: _values_js__WEBPACK_IMPORTED_MODULE_2__/* .goDuration */ .Lm },
+        upload_parallelism: { in: EI, check: _values_js__WEBPACK_IMPORTED_MODULE_2__/* .positiveInteger */ .Cq },
+        retry_mode: { in: EI, check: (0,_values_js__WEBPACK_IMPORTED_MODULE_2__/* .oneOf */ .yL)('standard', 'adaptive') },
+        retry_max_attempts: { in: EI, check: _values_js__WEBPACK_IMPORTED_MODULE_2__/* .positiveInteger */ .Cq },
+        disable_accept_encoding: { in: EI, check: _values_js__WEBPACK_IMPORTED_MODULE_2__/* .goBool */ .B7 },
         mode,
         'ignore-error': ignoreError,
         ...ignoredByGzipOnly
@@ -32849,18 +33517,18 @@ function crossChecks(backend, direction, attrs, complete) {
     const problems = [];
     if (backend === 'registry' || backend === 'local') {
         const compression = attrs.get('compression') ?? 'gzip';
-        const oci = attrs.has('oci-mediatypes') ? (0,_values_js__WEBPACK_IMPORTED_MODULE_1__/* .parseGoBool */ .MY)(attrs.get('oci-mediatypes')) : true;
+        const oci = attrs.has('oci-mediatypes') ? (0,_values_js__WEBPACK_IMPORTED_MODULE_2__/* .parseGoBool */ .MY)(attrs.get('oci-mediatypes')) : true;
         const level = attrs.get('compression-level');
-        if (level !== undefined && (0,_values_js__WEBPACK_IMPORTED_MODULE_1__/* .integer */ .nd)(level) === undefined) {
+        if (level !== undefined && (0,_values_js__WEBPACK_IMPORTED_MODULE_2__/* .integer */ .nd)(level) === undefined) {
             const range = LEVEL_RANGE[compression];
             if (!range)
                 problems.push(`compression-level has no effect with compression=${compression}; remove it`);
             else if (Number(level) < range[0] || Number(level) > range[1])
-                problems.push(`compression-level=${level} is out of range for ${compression}: use ${range[0]}-${range[1]}`);
+                problems.push(`compression-level=${(0,_report_text_js__WEBPACK_IMPORTED_MODULE_3__/* .echo */ .WI)(level)} is out of range for ${compression}: use ${range[0]}-${range[1]}`);
         }
         if (oci === false && (compression === 'estargz' || compression === 'zstd'))
             problems.push(`compression=${compression} needs OCI media types: remove oci-mediatypes=false`);
-        if (oci === false && attrs.has('image-manifest') && (0,_values_js__WEBPACK_IMPORTED_MODULE_1__/* .parseGoBool */ .MY)(attrs.get('image-manifest')) === true)
+        if (oci === false && attrs.has('image-manifest') && (0,_values_js__WEBPACK_IMPORTED_MODULE_2__/* .parseGoBool */ .MY)(attrs.get('image-manifest')) === true)
             problems.push('image-manifest=true needs OCI media types: remove oci-mediatypes=false or set image-manifest=false');
     }
     if (complete && backend === 'gha' && !attrs.has('url') && !attrs.has('url_v2'))
@@ -32868,7 +33536,7 @@ function crossChecks(backend, direction, attrs, complete) {
     if (backend === 'gha' && attrs.has('repository') !== attrs.has('ghtoken'))
         problems.push('repository and ghtoken go together: set both or neither');
     if (backend === 's3' && direction === 'import' && (attrs.get('name') ?? '').includes(';'))
-        problems.push(`name=${attrs.get('name')}: an s3 import reads only the first name; give one name`);
+        problems.push(`name=${(0,_redact_js__WEBPACK_IMPORTED_MODULE_0__/* .quoted */ .TL)(attrs.get('name'))}: an s3 import reads only the first name; give one name`);
     return problems;
 }
 
@@ -32954,7 +33622,9 @@ function formatCsvRecord(fields) {
 /* harmony export */   Q: () => (/* binding */ parseImageRef),
 /* harmony export */   _: () => (/* binding */ repositoryOf)
 /* harmony export */ });
+/* harmony import */ var _redact_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2097);
 /** Docker image references (`[host[:port]/]path[:tag][@digest]`), enough to validate and derive cache refs. */
+
 const COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 const DOMAIN = /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::\d+)?$/;
 const TAG = /^[\w][\w.-]{0,127}$/;
@@ -32964,7 +33634,7 @@ function parseImageRef(text) {
     if (s === '')
         return { ok: false, problem: 'is empty' };
     if (/^[a-z]+:\/\//i.test(s))
-        return { ok: false, problem: `"${s}" has a URL scheme; write the reference without it, e.g. ghcr.io/org/name:tag` };
+        return { ok: false, problem: `${(0,_redact_js__WEBPACK_IMPORTED_MODULE_0__/* .quoted */ .TL)(s)} has a URL scheme; write the reference without it, e.g. ghcr.io/org/name:tag` };
     let rest = s;
     let digest;
     const at = rest.indexOf('@');
@@ -32972,7 +33642,7 @@ function parseImageRef(text) {
         digest = rest.slice(at + 1);
         rest = rest.slice(0, at);
         if (!DIGEST.test(digest))
-            return { ok: false, problem: `"${s}" has an invalid digest "${digest}"` };
+            return { ok: false, problem: `${(0,_redact_js__WEBPACK_IMPORTED_MODULE_0__/* .quoted */ .TL)(s)} has an invalid digest ${(0,_redact_js__WEBPACK_IMPORTED_MODULE_0__/* .quoted */ .TL)(digest)}` };
     }
     let tag;
     const lastSlash = rest.lastIndexOf('/');
@@ -32981,28 +33651,236 @@ function parseImageRef(text) {
         tag = rest.slice(colon + 1);
         rest = rest.slice(0, colon);
         if (!TAG.test(tag))
-            return { ok: false, problem: `"${s}" has an invalid tag "${tag}" (at most 128 of A-Z a-z 0-9 _ . -, not starting with . or -)` };
+            return { ok: false, problem: `${(0,_redact_js__WEBPACK_IMPORTED_MODULE_0__/* .quoted */ .TL)(s)} has an invalid tag ${(0,_redact_js__WEBPACK_IMPORTED_MODULE_0__/* .quoted */ .TL)(tag)} (at most 128 of A-Z a-z 0-9 _ . -, not starting with . or -)` };
     }
     const parts = rest.split('/');
     let domain;
     if (parts.length > 1 && (parts[0].includes('.') || parts[0].includes(':') || parts[0] === 'localhost')) {
         domain = parts.shift();
         if (!DOMAIN.test(domain))
-            return { ok: false, problem: `"${s}" has an invalid registry host "${domain}"` };
+            return { ok: false, problem: `${(0,_redact_js__WEBPACK_IMPORTED_MODULE_0__/* .quoted */ .TL)(s)} has an invalid registry host ${(0,_redact_js__WEBPACK_IMPORTED_MODULE_0__/* .quoted */ .TL)(domain)}` };
     }
     for (const p of parts) {
         if (COMPONENT.test(p))
             continue;
         if (COMPONENT.test(p.toLowerCase())) {
-            return { ok: false, problem: `"${s}": repository name must be lowercase; write "${s.replace(rest, rest.toLowerCase())}"` };
+            return { ok: false, problem: `${(0,_redact_js__WEBPACK_IMPORTED_MODULE_0__/* .quoted */ .TL)(s)}: repository name must be lowercase; write ${(0,_redact_js__WEBPACK_IMPORTED_MODULE_0__/* .quoted */ .TL)(s.replace(rest, rest.toLowerCase()))}` };
         }
-        return { ok: false, problem: `"${s}" is not an image reference (path component "${p}")` };
+        return { ok: false, problem: `${(0,_redact_js__WEBPACK_IMPORTED_MODULE_0__/* .quoted */ .TL)(s)} is not an image reference (path component ${(0,_redact_js__WEBPACK_IMPORTED_MODULE_0__/* .quoted */ .TL)(p)})` };
     }
     return { ok: true, value: { domain, path: parts.join('/'), tag, digest } };
 }
 /** `host/path` without tag or digest. */
 function repositoryOf(ref) {
     return ref.domain ? `${ref.domain}/${ref.path}` : ref.path;
+}
+
+
+/***/ }),
+
+/***/ 2097:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Rd: () => (/* binding */ redactText),
+/* harmony export */   TL: () => (/* binding */ quoted),
+/* harmony export */   XF: () => (/* binding */ REDACTED),
+/* harmony export */   dL: () => (/* binding */ findSecrets),
+/* harmony export */   eh: () => (/* binding */ isSecretName),
+/* harmony export */   rA: () => (/* binding */ redactKnown)
+/* harmony export */ });
+/* harmony import */ var _report_text_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5655);
+/**
+ * Finds secret-bearing values in text that may not parse (broken CSV, a field without `=`, `key:value`,
+ * a URL with userinfo or a signed query) and replaces them by ***. Pure; used on every raw input before
+ * the first line is written, on error messages, and on the attribute values the outputs and summary show.
+ *
+ * What counts as a secret:
+ * - the value of a credential name (`token`, `ghtoken`, `secret_access_key`, `session_token`,
+ *   `access_key_id`, `password`, …) after `=` or `:`, in any case;
+ * - a query parameter that carries a credential (`X-Amz-Security-Token`, `X-Amz-Signature`,
+ *   `X-Amz-Credential`, `sig`, `token`, …);
+ * - the password of URL userinfo (`scheme://user:PASS@host` and a bare `user:PASS@host/…`), and a lone
+ *   userinfo that looks like a token (`https://TOKEN@host`).
+ *
+ * `access_key_id` is treated as a secret: alone it grants nothing, but it names the account and is half
+ * of the credential; AWS's own actions mask it too.
+ */
+
+const REDACTED = '***';
+/** Names whose value is a credential, lowercase. Compared case-insensitively, `-` and `_` alike. */
+const SECRET_NAMES = [
+    // BuildKit cache attributes (gha, s3, azblob) and their environment variables
+    'token',
+    'ghtoken',
+    'secret_access_key',
+    'session_token',
+    'access_key_id',
+    'aws_secret_access_key',
+    'aws_session_token',
+    'aws_access_key_id',
+    'actions_runtime_token',
+    'github_token',
+    'github-token',
+    // general credential names (registries, buildkitd configuration, URLs)
+    'password',
+    'passwd',
+    'secret',
+    'client_secret',
+    'api_key',
+    'apikey',
+    'access_token',
+    'refresh_token',
+    'id_token',
+    'auth',
+    'authorization',
+    'account_key',
+    'private_key',
+    // signed URLs: S3 presigned, Azure SAS
+    'x-amz-security-token',
+    'x-amz-signature',
+    'x-amz-credential',
+    'sig',
+    'signature'
+];
+const fold = (name) => name.toLowerCase().replace(/-/g, '_');
+const NAMES = new Set(SECRET_NAMES.map(fold));
+/** Last words that make any name a credential name: `aws_session_token`, `registry-password`, … */
+const SECRET_SUFFIXES = ['token', 'password', 'passwd', 'secret', 'signature', 'credential', 'secret_access_key', 'access_key_id'];
+/** True when a key (attribute, query parameter, TOML key) carries a credential. */
+function isSecretName(name) {
+    const n = fold(name.trim());
+    return NAMES.has(n) || SECRET_SUFFIXES.some((s) => n.endsWith(`_${s}`) || n.endsWith(`.${s}`));
+}
+/** Where the value that starts at `i` ends: a quoted value to its closing quote, else at a separator. */
+function valueEnd(text, i, inQuery, quotedField) {
+    const q = text[i];
+    if (q === '"' || q === "'") {
+        // To the closing quote, or (unclosed) to the end of the line.
+        let end = i + 1;
+        while (end < text.length && text[end] !== q && text[end] !== '\n' && text[end] !== '\r')
+            end++;
+        return end > i + 1 ? { start: i + 1, end } : undefined;
+    }
+    // Inside a quoted CSV field ("key=a,b") the value runs to the closing quote.
+    const stops = quotedField ? /["\r\n]/ : inQuery ? /[\s,"'&#;]/ : /[\s,"']/;
+    let end = i;
+    while (end < text.length && !stops.test(text[end]))
+        end++;
+    return end > i ? { start: i, end } : undefined;
+}
+/** Spans of `name=value` / `name: value` / `name = "value"` / `?name=value` credentials. */
+function namedSpans(text) {
+    const spans = [];
+    const re = /[A-Za-z0-9_.-]+/g;
+    for (let m = re.exec(text); m; m = re.exec(text)) {
+        if (!isSecretName(m[0]))
+            continue;
+        let i = m.index + m[0].length;
+        // A quoted key, as in JSON ("token": "…").
+        const before0 = text[m.index - 1];
+        if ((before0 === '"' || before0 === "'") && text[i] === before0)
+            i++;
+        while (text[i] === ' ' || text[i] === '\t')
+            i++;
+        // `=` or `:`, but not `://` (a scheme is not a key).
+        if (text[i] !== '=' && !(text[i] === ':' && text[i + 1] !== '/'))
+            continue;
+        i++;
+        while (text[i] === ' ' || text[i] === '\t')
+            i++;
+        const before = text[m.index - 1];
+        const inQuery = before === '?' || before === '&' || before === ';';
+        const quotedField = before === '"' && (m.index < 2 || text[m.index - 2] === ',' || /\s/.test(text[m.index - 2]));
+        const span = valueEnd(text, i, inQuery, quotedField);
+        if (span)
+            spans.push(span);
+    }
+    return spans;
+}
+/** Spans of URL userinfo passwords, and of a lone token-like userinfo after a scheme. */
+function userinfoSpans(text) {
+    const spans = [];
+    // scheme://userinfo@
+    // (The lookbehind keeps this linear on a long run of letters.)
+    const withScheme = /(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]*:\/\/([^\s/?#@,"']+)@/g;
+    for (let m = withScheme.exec(text); m; m = withScheme.exec(text)) {
+        const info = m[1];
+        const start = m.index + m[0].length - 1 - info.length;
+        const colon = info.indexOf(':');
+        if (colon >= 0) {
+            if (colon + 1 < info.length)
+                spans.push({ start: start + colon + 1, end: start + info.length });
+        }
+        else if (info.length >= 20)
+            spans.push({ start, end: start + info.length });
+    }
+    // A bare user:pass@host at the start of a value (after start, =, comma, space or a quote), as in
+    // cache-ref or output name=. Not an image's tag@digest: the user part is not preceded by "/".
+    const bare = /(^|[=,\s"'])([^\s/@:,="']+):([^\s/@,"']+)@(?!sha\d+:)[A-Za-z0-9[]/g;
+    for (let m = bare.exec(text); m; m = bare.exec(text)) {
+        const start = m.index + m[1].length + m[2].length + 1;
+        spans.push({ start, end: start + m[3].length });
+    }
+    return spans;
+}
+function spansOf(text) {
+    const all = [...namedSpans(text), ...userinfoSpans(text)].sort((a, b) => a.start - b.start || b.end - a.end);
+    const merged = [];
+    for (const s of all) {
+        const last = merged[merged.length - 1];
+        if (last && s.start <= last.end)
+            last.end = Math.max(last.end, s.end);
+        else
+            merged.push({ ...s });
+    }
+    return merged;
+}
+/** Every secret value found in the text, as it appears there (and URL-decoded, when that differs). */
+function findSecrets(text) {
+    const found = new Set();
+    for (const s of spansOf(text)) {
+        const value = text.slice(s.start, s.end);
+        if (value === REDACTED)
+            continue;
+        found.add(value);
+        try {
+            const decoded = decodeURIComponent(value);
+            if (decoded !== value && decoded !== '')
+                found.add(decoded);
+        }
+        catch {
+            // not URL-encoded
+        }
+    }
+    return [...found];
+}
+/** The text with every secret found in it replaced by ***. */
+function redactText(text) {
+    let out = '';
+    let at = 0;
+    for (const s of spansOf(text)) {
+        out += text.slice(at, s.start) + REDACTED;
+        at = s.end;
+    }
+    return out + text.slice(at);
+}
+/**
+ * The text with every known secret value (longest first) replaced by ***. For text the action wrote
+ * itself (an error message), where `redactText` would take words after "token:" for values.
+ */
+function redactKnown(text, secrets) {
+    let out = text;
+    for (const s of [...new Set(secrets)].filter((v) => v !== '' && v !== REDACTED).sort((a, b) => b.length - a.length))
+        out = out.split(s).join(REDACTED);
+    return out;
+}
+/**
+ * A value quoted in an error: its secrets replaced by ***, then one line, control characters visible,
+ * capped (`echo`), so a 100 KB input or a forged workflow command is never written whole.
+ */
+function quoted(value) {
+    return `"${(0,_report_text_js__WEBPACK_IMPORTED_MODULE_0__/* .echo */ .WI)(redactText(value))}"`;
 }
 
 
@@ -33021,10 +33899,11 @@ function repositoryOf(ref) {
 /* harmony export */   eg: () => (/* binding */ validateCacheSpec),
 /* harmony export */   fn: () => (/* binding */ parseCacheSpec)
 /* harmony export */ });
-/* unused harmony export REDACTED */
 /* harmony import */ var _backends_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1389);
-/* harmony import */ var _csv_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9022);
-/* harmony import */ var _suggest_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4372);
+/* harmony import */ var _csv_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9022);
+/* harmony import */ var _report_text_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5655);
+/* harmony import */ var _redact_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2097);
+/* harmony import */ var _suggest_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4372);
 /**
  * The cache-flag model: one `--export-cache` or `--import-cache` value, parsed from and serialized to
  * BuildKit's CSV grammar, and validated per backend and direction.
@@ -33032,7 +33911,9 @@ function repositoryOf(ref) {
 
 
 
-const REDACTED = '***';
+
+
+
 function cacheSpec(type, attrs = []) {
     return { type, attrs: new Map(attrs) };
 }
@@ -33042,12 +33923,12 @@ function parseFields(fields) {
     for (const field of fields) {
         const eq = field.indexOf('=');
         if (eq < 0) {
-            const hint = field.trim() === '' ? 'remove the empty field (a stray comma?)' : `write ${field.trim()}=true or ${field.trim()}=<value>`;
-            return { ok: false, problem: `"${field}" has no "=": ${hint}` };
+            const hint = field.trim() === '' ? 'remove the empty field (a stray comma?)' : `write ${(0,_report_text_js__WEBPACK_IMPORTED_MODULE_2__/* .echo */ .WI)((0,_redact_js__WEBPACK_IMPORTED_MODULE_1__/* .redactText */ .Rd)(field.trim()))}=true or ${(0,_report_text_js__WEBPACK_IMPORTED_MODULE_2__/* .echo */ .WI)((0,_redact_js__WEBPACK_IMPORTED_MODULE_1__/* .redactText */ .Rd)(field.trim()))}=<value>`;
+            return { ok: false, problem: `${(0,_redact_js__WEBPACK_IMPORTED_MODULE_1__/* .quoted */ .TL)(field)} has no "=": ${hint}` };
         }
         const key = field.slice(0, eq).toLowerCase();
         if (attrs.has(key))
-            return { ok: false, problem: `"${key}" is given twice: keep one` };
+            return { ok: false, problem: `${(0,_redact_js__WEBPACK_IMPORTED_MODULE_1__/* .quoted */ .TL)(key)} is given twice: keep one` };
         attrs.set(key, field.slice(eq + 1));
     }
     return { ok: true, value: attrs };
@@ -33058,15 +33939,15 @@ function parseCacheSpec(text) {
         return { ok: false, problem: 'is empty' };
     let fields;
     try {
-        fields = (0,_csv_js__WEBPACK_IMPORTED_MODULE_1__/* .parseCsvRecord */ .bd)(text);
+        fields = (0,_csv_js__WEBPACK_IMPORTED_MODULE_3__/* .parseCsvRecord */ .bd)(text);
     }
     catch (e) {
-        if (e instanceof _csv_js__WEBPACK_IMPORTED_MODULE_1__/* .CsvError */ .J$)
+        if (e instanceof _csv_js__WEBPACK_IMPORTED_MODULE_3__/* .CsvError */ .J$)
             return { ok: false, problem: `cannot be read as CSV (${e.message}); quote a whole field that holds a comma or quote, e.g. "name=a,b"` };
         throw e;
     }
     if (!text.includes('type=')) {
-        return { ok: false, problem: `has no type=; envd would silently read it as a registry ref: write type=registry,ref=${text.trim()} or another type` };
+        return { ok: false, problem: `has no type=; envd would silently read it as a registry ref: write type=registry,ref=${(0,_report_text_js__WEBPACK_IMPORTED_MODULE_2__/* .echo */ .WI)((0,_redact_js__WEBPACK_IMPORTED_MODULE_1__/* .redactText */ .Rd)(text.trim()))} or another type` };
     }
     const parsed = parseFields(fields);
     if (!parsed.ok)
@@ -33085,8 +33966,8 @@ function isBackend(type) {
 function validateCacheSpec(spec, direction, options = {}) {
     const flag = direction === 'export' ? '--export-cache' : '--import-cache';
     if (!isBackend(spec.type)) {
-        const caseHint = isBackend(spec.type.toLowerCase()) ? ` (type is case-sensitive: write "${spec.type.toLowerCase()}")` : (0,_suggest_js__WEBPACK_IMPORTED_MODULE_2__/* .didYouMean */ .a)(spec.type, _backends_js__WEBPACK_IMPORTED_MODULE_0__/* .BACKENDS */ .A7);
-        return [`type=${spec.type} is not a cache type this action supports${caseHint}; use one of ${_backends_js__WEBPACK_IMPORTED_MODULE_0__/* .BACKENDS */ .A7.join(', ')}`];
+        const caseHint = isBackend(spec.type.toLowerCase()) ? ` (type is case-sensitive: write "${spec.type.toLowerCase()}")` : (0,_suggest_js__WEBPACK_IMPORTED_MODULE_4__/* .didYouMean */ .a)(spec.type, _backends_js__WEBPACK_IMPORTED_MODULE_0__/* .BACKENDS */ .A7);
+        return [`type=${(0,_report_text_js__WEBPACK_IMPORTED_MODULE_2__/* .echo */ .WI)(spec.type)} is not a cache type this action supports${caseHint}; use one of ${_backends_js__WEBPACK_IMPORTED_MODULE_0__/* .BACKENDS */ .A7.join(', ')}`];
     }
     if (spec.type === 'inline' && direction === 'import') {
         return ['type=inline cannot be imported: BuildKit has no inline importer; import type=registry,ref=<the output image> instead'];
@@ -33096,7 +33977,7 @@ function validateCacheSpec(spec, direction, options = {}) {
     for (const [key, value] of spec.attrs) {
         const rule = rules[key];
         if (!rule) {
-            problems.push(`unknown attribute "${key}" for type=${spec.type}${(0,_suggest_js__WEBPACK_IMPORTED_MODULE_2__/* .didYouMean */ .a)(key, Object.keys(rules))}`);
+            problems.push(`unknown attribute ${(0,_redact_js__WEBPACK_IMPORTED_MODULE_1__/* .quoted */ .TL)(key)} for type=${spec.type}${(0,_suggest_js__WEBPACK_IMPORTED_MODULE_4__/* .didYouMean */ .a)(key, Object.keys(rules))}`);
             continue;
         }
         if (rule.refused) {
@@ -33123,23 +34004,38 @@ function validateCacheSpec(spec, direction, options = {}) {
 }
 /** Credential attribute names of every backend, so that even a value of an unknown type is redacted. */
 const SECRET_KEYS = new Set(Object.values(_backends_js__WEBPACK_IMPORTED_MODULE_0__/* .ATTRIBUTES */ .iw).flatMap((rules) => Object.entries(rules).filter(([, r]) => r.secret).map(([k]) => k)));
+/** A credential attribute: a backend's secret, or any name that carries one (password, sig, …). */
+const isSecretKey = (key) => SECRET_KEYS.has(key) || (0,_redact_js__WEBPACK_IMPORTED_MODULE_1__/* .isSecretName */ .eh)(key);
 function render(spec, redact) {
     const fields = [`type=${spec.type}`];
     for (const [k, v] of spec.attrs)
-        fields.push(`${k}=${redact && SECRET_KEYS.has(k) ? REDACTED : v}`);
-    return (0,_csv_js__WEBPACK_IMPORTED_MODULE_1__/* .formatCsvRecord */ .ND)(fields);
+        fields.push(`${k}=${!redact ? v : isSecretKey(k) ? _redact_js__WEBPACK_IMPORTED_MODULE_1__/* .REDACTED */ .XF : (0,_redact_js__WEBPACK_IMPORTED_MODULE_1__/* .redactText */ .Rd)(v)}`);
+    return (0,_csv_js__WEBPACK_IMPORTED_MODULE_3__/* .formatCsvRecord */ .ND)(fields);
 }
 /** The exact value given to envd. */
 function serializeCacheSpec(spec) {
     return render(spec, false);
 }
-/** The value with every credential replaced by ***, for logs, outputs and the summary. */
+/**
+ * The value with every credential replaced by ***, for logs, outputs and the summary: credential
+ * attributes whole, and URL userinfo and credential query parameters inside any other value.
+ */
 function redactCacheSpec(spec) {
     return render(spec, true);
 }
 /** The credential values a spec carries, to register as secrets before anything is logged. */
 function secretsOf(spec) {
-    return [...spec.attrs].filter(([k, v]) => SECRET_KEYS.has(k) && v !== '').map(([, v]) => v);
+    const out = new Set();
+    for (const [k, v] of spec.attrs) {
+        if (v === '')
+            continue;
+        if (isSecretKey(k))
+            out.add(v);
+        else
+            for (const s of (0,_redact_js__WEBPACK_IMPORTED_MODULE_1__/* .findSecrets */ .dL)(v))
+                out.add(s);
+    }
+    return [...out];
 }
 
 
@@ -33210,7 +34106,9 @@ function didYouMean(word, candidates) {
 /* harmony export */   sI: () => (/* binding */ sha256Digest),
 /* harmony export */   yL: () => (/* binding */ oneOf)
 /* harmony export */ });
+/* harmony import */ var _redact_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2097);
 /** Value checkers shared by the cache attributes and the action's inputs. Each returns a problem or undefined. */
+
 const GO_BOOLS = ['1', 't', 'T', 'TRUE', 'true', 'True', '0', 'f', 'F', 'FALSE', 'false', 'False'];
 /** Go's strconv.ParseBool, which BuildKit uses for its boolean attributes. */
 function parseGoBool(value) {
@@ -33218,16 +34116,16 @@ function parseGoBool(value) {
         return undefined;
     return ['1', 't', 'T', 'TRUE', 'true', 'True'].includes(value);
 }
-const goBool = (v) => (parseGoBool(v) === undefined ? `"${v}" is not a boolean; use true or false` : undefined);
+const goBool = (v) => (parseGoBool(v) === undefined ? `${(0,_redact_js__WEBPACK_IMPORTED_MODULE_0__/* .quoted */ .TL)(v)} is not a boolean; use true or false` : undefined);
 /** force-compression: an empty value means true. */
 const goBoolOrEmpty = (v) => (v === '' ? undefined : goBool(v));
-const oneOf = (...allowed) => (v) => allowed.includes(v) ? undefined : `"${v}" is not one of ${allowed.join(', ')}`;
-const integer = (v) => (/^[+-]?\d+$/.test(v) ? undefined : `"${v}" is not an integer`);
-const positiveInteger = (v) => /^\+?\d+$/.test(v) && Number(v) >= 1 ? undefined : `"${v}" is not a positive integer`;
+const oneOf = (...allowed) => (v) => allowed.includes(v) ? undefined : `${(0,_redact_js__WEBPACK_IMPORTED_MODULE_0__/* .quoted */ .TL)(v)} is not one of ${allowed.join(', ')}`;
+const integer = (v) => (/^[+-]?\d+$/.test(v) ? undefined : `${(0,_redact_js__WEBPACK_IMPORTED_MODULE_0__/* .quoted */ .TL)(v)} is not an integer`);
+const positiveInteger = (v) => /^\+?\d+$/.test(v) && Number(v) >= 1 ? undefined : `${(0,_redact_js__WEBPACK_IMPORTED_MODULE_0__/* .quoted */ .TL)(v)} is not a positive integer`;
 const DURATION = /^[+-]?(?:(?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|µs|μs|ms|s|m|h))+$/;
 /** Go's time.ParseDuration grammar: 90s, 10m, 1h30m, 0. */
-const goDuration = (v) => (v === '0' || DURATION.test(v) ? undefined : `"${v}" is not a duration such as 10m or 90s`);
-const sha256Digest = (v) => /^sha256:[a-f0-9]{64}$/.test(v) ? undefined : `"${v}" is not a digest: write sha256: followed by 64 lowercase hex digits`;
+const goDuration = (v) => (v === '0' || DURATION.test(v) ? undefined : `${(0,_redact_js__WEBPACK_IMPORTED_MODULE_0__/* .quoted */ .TL)(v)} is not a duration such as 10m or 90s`);
+const sha256Digest = (v) => /^sha256:[a-f0-9]{64}$/.test(v) ? undefined : `${(0,_redact_js__WEBPACK_IMPORTED_MODULE_0__/* .quoted */ .TL)(v)} is not a digest: write sha256: followed by 64 lowercase hex digits`;
 const nonEmpty = (v) => (v.trim() === '' ? 'is empty' : undefined);
 
 
@@ -33241,11 +34139,33 @@ const nonEmpty = (v) => (v.trim() === '' ? 'is empty' : undefined);
 /* harmony export */   dc: () => (/* binding */ contextCreateArgs),
 /* harmony export */   lS: () => (/* binding */ showArgs)
 /* harmony export */ });
-/* harmony import */ var _cache_spec_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(607);
+/* unused harmony exports envdTag, sanitizeImageName */
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _cache_spec_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(607);
+/* harmony import */ var _inputs_output_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8708);
+/* harmony import */ var _report_text_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5655);
 /** envd's command lines, from the plan. Pure: global flags before the subcommand, one value per cache flag. */
 
-function envdBuildCall(plan, publicKeyFile, options) {
-    const common = ['build', '--path', plan.envd.path, '--from', plan.envd.from, '--force', '--public-key', publicKeyFile];
+
+
+
+function envdBuildCall(plan, options) {
+    const contextDir = node_path__WEBPACK_IMPORTED_MODULE_0__.resolve(options.cwd, plan.envd.path);
+    const common = [
+        '--buildkitd-image',
+        options.buildkitdImage,
+        'build',
+        '--path',
+        plan.envd.path,
+        '--from',
+        plan.envd.from,
+        '--tag',
+        envdTag(plan.envd.output, node_path__WEBPACK_IMPORTED_MODULE_0__.basename(contextDir)),
+        '--force',
+        '--public-key',
+        options.publicKeyFile
+    ];
     if (plan.envd.output)
         common.push('--output', plan.envd.output);
     if (plan.envd.platform)
@@ -33254,14 +34174,41 @@ function envdBuildCall(plan, publicKeyFile, options) {
         ...(plan.export ? ['--export-cache', render(plan.export)] : []),
         ...(plan.import && options.withImport ? ['--import-cache', render(plan.import)] : [])
     ];
-    return { args: [...common, ...flags(_cache_spec_js__WEBPACK_IMPORTED_MODULE_0__/* .serializeCacheSpec */ .Ig)], shown: [...common, ...flags(_cache_spec_js__WEBPACK_IMPORTED_MODULE_0__/* .redactCacheSpec */ .Hf)] };
+    return { args: [...common, ...flags(_cache_spec_js__WEBPACK_IMPORTED_MODULE_1__/* .serializeCacheSpec */ .Ig)], shown: [...common, ...flags(_cache_spec_js__WEBPACK_IMPORTED_MODULE_1__/* .redactCacheSpec */ .Hf)] };
+}
+/**
+ * The `--tag` for envd build. envd parses its tag as an image reference on every build, output or not, and
+ * without `--tag` that is `<basename(--path)>:dev` (envd v1.3.4 pkg/app/build/build.go:124-133), which fails
+ * for a directory such as `.github`, `repo_` or `-x` (`failed to parse the name '.github:dev', please provide
+ * a valid image name`, pkg/driver/docker/docker.go:103-105). So: the output image's (first) name where there
+ * is one, else a valid name made from the directory, with envd's own `:dev`.
+ */
+function envdTag(output, dirName) {
+    const parsed = output ? (0,_inputs_output_js__WEBPACK_IMPORTED_MODULE_2__/* .parseOutput */ .F)(output) : undefined;
+    const name = parsed?.ok ? parsed.value.imageName : undefined;
+    // A digest cannot take the `-<os>-<arch>` suffix envd appends for several platforms.
+    if (name && !name.includes('@'))
+        return name;
+    return `${sanitizeImageName(dirName)}:dev`;
+}
+/**
+ * A directory name made into one reference path component (`[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*`):
+ * lowercased, accents dropped, every other run of characters that is no valid separator becomes `-`,
+ * leading and trailing separators dropped, at most 128 characters; `envd` when nothing is left. Pure.
+ */
+function sanitizeImageName(dirName) {
+    const ascii = dirName.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+    const joined = ascii.replace(/[^a-z0-9]+/g, (run) => (/^(\.|_|__|-+)$/.test(run) ? run : '-'));
+    const trim = (s) => s.replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, '');
+    const name = trim(trim(joined).slice(0, 128));
+    return name || 'envd';
 }
 function contextCreateArgs(name, builder, address) {
     return ['context', 'create', '--name', name, '--builder', builder, '--builder-address', address, '--use'];
 }
-/** Quotes an argument for display only (the action never runs a shell). */
+/** Quotes the arguments for display only (the action never runs a shell); control characters are shown as $'…' escapes. */
 function showArgs(cmd, args) {
-    return [cmd, ...args].map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
+    return [cmd, ...args].map((a) => (0,_report_text_js__WEBPACK_IMPORTED_MODULE_3__/* .shellArg */ .JP)(a)).join(' ');
 }
 
 
@@ -33363,7 +34310,7 @@ const DEFAULT_BUILD_OWNER = '1000:1000';
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3838);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3462);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8686);
 /* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6661);
 /* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2462);
 /** Entry of the bundle, for both phases: the runner calls it as main, then again as post. */
@@ -33395,7 +34342,263 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3462:
+/***/ 8708:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   F: () => (/* binding */ parseOutput)
+/* harmony export */ });
+/* harmony import */ var _cache_redact_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2097);
+/* harmony import */ var _report_text_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(5655);
+/* harmony import */ var _cache_csv_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(9022);
+/* harmony import */ var _cache_image_ref_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3715);
+/* harmony import */ var _cache_spec_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(607);
+/* harmony import */ var _cache_values_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3834);
+/** envd's `--output` value (one CSV record, `type=` required), parsed enough to derive cache refs. */
+
+
+
+
+
+
+const KNOWN = ['image', 'registry', 'local', 'tar', 'oci', 'docker'];
+function parseOutput(raw) {
+    let fields;
+    try {
+        fields = (0,_cache_csv_js__WEBPACK_IMPORTED_MODULE_4__/* .parseCsvRecord */ .bd)(raw.trim());
+    }
+    catch (e) {
+        if (e instanceof _cache_csv_js__WEBPACK_IMPORTED_MODULE_4__/* .CsvError */ .J$)
+            return { ok: false, problem: `cannot be read as CSV (${e.message}); envd takes one output` };
+        throw e;
+    }
+    const parsed = (0,_cache_spec_js__WEBPACK_IMPORTED_MODULE_2__/* .parseFields */ .L5)(fields);
+    if (!parsed.ok)
+        return parsed;
+    const attrs = parsed.value;
+    const type = attrs.get('type');
+    if (!type)
+        return { ok: false, problem: 'needs type=, e.g. type=image,name=ghcr.io/org/env:latest,push=true' };
+    attrs.delete('type');
+    if (!KNOWN.includes(type))
+        return { ok: false, problem: `type=${(0,_cache_redact_js__WEBPACK_IMPORTED_MODULE_0__/* .quoted */ .TL)(type)} is not an output type; use one of ${KNOWN.join(', ')}` };
+    if (attrs.has('output'))
+        return { ok: false, problem: `output=${(0,_cache_redact_js__WEBPACK_IMPORTED_MODULE_0__/* .quoted */ .TL)(attrs.get('output'))} is not an attribute of --output; you meant dest=` };
+    if (type === 'local' && !attrs.has('dest'))
+        return { ok: false, problem: 'type=local needs dest=<directory>' };
+    if ((type === 'image' || type === 'registry') && attrs.has('dest'))
+        return { ok: false, problem: `type=${type} takes name=, not dest=` };
+    const pushText = type === 'registry' ? 'true' : (attrs.get('push') ?? 'false');
+    const push = (0,_cache_values_js__WEBPACK_IMPORTED_MODULE_3__/* .parseGoBool */ .MY)(pushText);
+    if (push === undefined)
+        return { ok: false, problem: `push=${(0,_report_text_js__WEBPACK_IMPORTED_MODULE_5__/* .echo */ .WI)(pushText)} is not a boolean; use true or false` };
+    const out = { raw: raw.trim(), type, attrs, push };
+    const names = attrs.get('name');
+    if (names !== undefined && (type === 'image' || type === 'registry')) {
+        const first = names.split(',')[0].trim();
+        const ref = (0,_cache_image_ref_js__WEBPACK_IMPORTED_MODULE_1__/* .parseImageRef */ .Q)(first);
+        if (!ref.ok)
+            return { ok: false, problem: `name ${ref.problem}` };
+        out.image = ref.value;
+        out.imageName = first;
+    }
+    if (push && !out.image)
+        return { ok: false, problem: 'push=true needs name=<image>' };
+    return { ok: true, value: out };
+}
+
+
+/***/ }),
+
+/***/ 5303:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $t: () => (/* binding */ placeOf),
+/* harmony export */   MF: () => (/* binding */ cacheDirProblems),
+/* harmony export */   ZD: () => (/* binding */ surroundingsOf),
+/* harmony export */   ZI: () => (/* binding */ releaseDir),
+/* harmony export */   er: () => (/* binding */ claimDir),
+/* harmony export */   o2: () => (/* binding */ inspectDir)
+/* harmony export */ });
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var _report_text_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5655);
+/* harmony import */ var _ownership_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9726);
+/**
+ * The shell side of the ownership rule (ownership.ts): what is on disk, and the only deletions cache: local
+ * does. Free of @actions/cache so that the preflight can use it without loading it.
+ */
+
+
+
+
+/** What is at a path, without following a symbolic link there. */
+function inspectDir(p) {
+    let st;
+    try {
+        st = node_fs__WEBPACK_IMPORTED_MODULE_0__.lstatSync(p);
+    }
+    catch {
+        return { kind: 'absent' };
+    }
+    if (st.isSymbolicLink())
+        return { kind: 'symlink' };
+    if (st.isFile())
+        return { kind: 'file' };
+    if (!st.isDirectory())
+        return { kind: 'other' };
+    const names = node_fs__WEBPACK_IMPORTED_MODULE_0__.readdirSync(p);
+    return { kind: 'directory', entries: names.filter((n) => n !== _ownership_js__WEBPACK_IMPORTED_MODULE_2__/* .OWNER_MARK */ .yw).length, marked: names.includes(_ownership_js__WEBPACK_IMPORTED_MODULE_2__/* .OWNER_MARK */ .yw) };
+}
+/** A path with the symbolic links of its existing part resolved. */
+function placeOf(p) {
+    const abs = node_path__WEBPACK_IMPORTED_MODULE_1__.resolve(p);
+    let existing = abs;
+    const rest = [];
+    for (;;) {
+        try {
+            return { path: abs, real: node_path__WEBPACK_IMPORTED_MODULE_1__.join(node_fs__WEBPACK_IMPORTED_MODULE_0__.realpathSync(existing), ...rest) };
+        }
+        catch {
+            const parent = node_path__WEBPACK_IMPORTED_MODULE_1__.dirname(existing);
+            if (parent === existing)
+                return { path: abs };
+            rest.unshift(node_path__WEBPACK_IMPORTED_MODULE_1__.basename(existing));
+            existing = parent;
+        }
+    }
+}
+function surroundingsOf(workspace, home) {
+    return { workspace: placeOf(workspace), home: home ? placeOf(home) : undefined };
+}
+/** Preflight of an explicit cache-dir: the directory and its export twin `<cache-dir>.new`. Messages, no effects. */
+function cacheDirProblems(raw, workspace, home) {
+    if (/[\\/]$/.test(raw) && raw.replace(/[\\/]+$/, '') !== '')
+        return [`"${(0,_report_text_js__WEBPACK_IMPORTED_MODULE_3__/* .echo */ .WI)(raw)}" ends with a slash; write it without one (the export goes to "<cache-dir>.new" beside it)`];
+    const resolved = (0,_ownership_js__WEBPACK_IMPORTED_MODULE_2__/* .resolveCacheDir */ .gs)(raw, workspace);
+    if ('problem' in resolved)
+        return [`"${(0,_report_text_js__WEBPACK_IMPORTED_MODULE_3__/* .echo */ .WI)(raw)}" ${resolved.problem}`];
+    const around = surroundingsOf(workspace, home);
+    const problems = [];
+    for (const [label, dir] of [
+        ['', resolved.dir],
+        ['.new', `${resolved.dir}.new`]
+    ]) {
+        const problem = (0,_ownership_js__WEBPACK_IMPORTED_MODULE_2__/* .deletionProblem */ .IG)(placeOf(dir), around, inspectDir(dir));
+        if (problem)
+            problems.push(`"${(0,_report_text_js__WEBPACK_IMPORTED_MODULE_3__/* .echo */ .WI)(raw)}${label}" (${(0,_report_text_js__WEBPACK_IMPORTED_MODULE_3__/* .echo */ .WI)(dir)}) ${problem}; ${_ownership_js__WEBPACK_IMPORTED_MODULE_2__/* .CACHE_DIR_FIX */ .vf}`);
+    }
+    return problems;
+}
+/** Empties `dir` for a new cache if the action may (absent, empty or marked), then creates it with the marker. */
+function claimDir(dir, around) {
+    const facts = inspectDir(dir);
+    const problem = (0,_ownership_js__WEBPACK_IMPORTED_MODULE_2__/* .deletionProblem */ .IG)(placeOf(dir), around, facts);
+    if (problem)
+        throw new Error(`cache: local: ${(0,_report_text_js__WEBPACK_IMPORTED_MODULE_3__/* .echo */ .WI)(dir)} ${problem}; it was left untouched. ${_ownership_js__WEBPACK_IMPORTED_MODULE_2__/* .CACHE_DIR_FIX */ .vf}`);
+    if (facts.kind === 'directory' && facts.marked)
+        node_fs__WEBPACK_IMPORTED_MODULE_0__.rmSync(dir, { recursive: true, force: true });
+    node_fs__WEBPACK_IMPORTED_MODULE_0__.mkdirSync(dir, { recursive: true });
+    node_fs__WEBPACK_IMPORTED_MODULE_0__.writeFileSync(node_path__WEBPACK_IMPORTED_MODULE_1__.join(dir, _ownership_js__WEBPACK_IMPORTED_MODULE_2__/* .OWNER_MARK */ .yw), _ownership_js__WEBPACK_IMPORTED_MODULE_2__/* .OWNER_MARK_TEXT */ .g);
+}
+/** Deletes `dir` only when it is the action's own (marked); returns why it was kept otherwise. */
+function releaseDir(dir, around) {
+    const facts = inspectDir(dir);
+    if (facts.kind === 'absent')
+        return undefined;
+    const problem = (0,_ownership_js__WEBPACK_IMPORTED_MODULE_2__/* .deletionProblem */ .IG)(placeOf(dir), around, facts) ?? (facts.kind === 'directory' && !facts.marked ? `has no ${_ownership_js__WEBPACK_IMPORTED_MODULE_2__/* .OWNER_MARK */ .yw} marker` : undefined);
+    if (problem)
+        return `${(0,_report_text_js__WEBPACK_IMPORTED_MODULE_3__/* .echo */ .WI)(dir)} ${problem}; it was left untouched`;
+    node_fs__WEBPACK_IMPORTED_MODULE_0__.rmSync(dir, { recursive: true, force: true });
+    return undefined;
+}
+
+
+/***/ }),
+
+/***/ 9726:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   IG: () => (/* binding */ deletionProblem),
+/* harmony export */   g: () => (/* binding */ OWNER_MARK_TEXT),
+/* harmony export */   gs: () => (/* binding */ resolveCacheDir),
+/* harmony export */   vf: () => (/* binding */ CACHE_DIR_FIX),
+/* harmony export */   yw: () => (/* binding */ OWNER_MARK)
+/* harmony export */ });
+/* unused harmony export protectedPlace */
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_0__);
+/**
+ * Which cache directories the action may delete. cache: local replaces `cache-dir` and `<cache-dir>.new`
+ * wholesale, so it deletes only directories it created and marked as its own (a marker file inside), never
+ * the checkout, the home directory, the root or anything above them. Pure: the shell gathers what is on disk.
+ */
+
+/** The file the action writes into every cache directory it creates. Not part of the content key. */
+const OWNER_MARK = '.envd-cache-action';
+const OWNER_MARK_TEXT = 'This directory was created by envd-cache-action, which replaces it on every run. Do not keep other files here.\n';
+/** The directory `cache-dir` names: relative to the workspace, or a problem (`..` is never accepted). */
+function resolveCacheDir(raw, workspace) {
+    if (raw.split(/[\\/]/).includes('..'))
+        return { problem: 'contains "..": give a directory inside the workspace or an absolute path without "..", or leave cache-dir empty for $RUNNER_TEMP/envd-cache/<scope>' };
+    return { dir: node_path__WEBPACK_IMPORTED_MODULE_0__.resolve(workspace, raw) };
+}
+const inside = (child, parent) => {
+    const rel = node_path__WEBPACK_IMPORTED_MODULE_0__.relative(parent, child);
+    return rel === '' || (!rel.startsWith('..') && !node_path__WEBPACK_IMPORTED_MODULE_0__.isAbsolute(rel));
+};
+/** Why the action must never delete `target`: it is, or holds, the root, the workspace or the home directory. */
+function protectedPlace(target, around) {
+    const forms = [target.path, target.real].filter((p) => !!p);
+    const named = [
+        ['the workspace', around.workspace],
+        ['the home directory', around.home]
+    ];
+    for (const form of forms) {
+        if (node_path__WEBPACK_IMPORTED_MODULE_0__.resolve(form) === node_path__WEBPACK_IMPORTED_MODULE_0__.parse(node_path__WEBPACK_IMPORTED_MODULE_0__.resolve(form)).root)
+            return 'is the root directory';
+        for (const [what, place] of named)
+            for (const p of [place?.path, place?.real])
+                if (p && node_path__WEBPACK_IMPORTED_MODULE_0__.resolve(form) === node_path__WEBPACK_IMPORTED_MODULE_0__.resolve(p))
+                    return `is ${what}${what === 'the workspace' ? ' (relative paths, "." included, resolve against it)' : ''}`;
+    }
+    for (const form of forms)
+        for (const [what, place] of named)
+            for (const p of [place?.path, place?.real])
+                if (p && inside(p, form))
+                    return `holds ${what}`;
+    return undefined;
+}
+/** Whether the action may replace the directory at `target` (absent, empty, or marked as its own), or why not. */
+function deletionProblem(target, around, facts) {
+    const place = protectedPlace(target, around);
+    if (place)
+        return place;
+    switch (facts.kind) {
+        case 'absent':
+            return undefined;
+        case 'symlink':
+            return 'is a symbolic link; the action keeps its cache only in a directory it creates';
+        case 'file':
+        case 'other':
+            return 'exists and is not a directory';
+        case 'directory':
+            if (facts.marked || !facts.entries)
+                return undefined;
+            return `holds files the action did not put there (it has no ${OWNER_MARK} marker); the action deletes only directories it created`;
+    }
+}
+/** The fix a problem with cache-dir calls for. */
+const CACHE_DIR_FIX = 'use a new or empty directory of its own (for example .envd-cache in the workspace or a path under $RUNNER_TEMP), or leave cache-dir empty for $RUNNER_TEMP/envd-cache/<scope>';
+
+
+/***/ }),
+
+/***/ 8686:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -33406,16 +34609,16 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 7 modules
 var lib_core = __nccwpck_require__(3838);
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __nccwpck_require__(8161);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
-// EXTERNAL MODULE: ./src/builder/builder.ts
-var builder_builder = __nccwpck_require__(2048);
+// EXTERNAL MODULE: ./src/builder/builder.ts + 1 modules
+var builder_builder = __nccwpck_require__(7845);
 // EXTERNAL MODULE: ./src/envd/args.ts
 var args = __nccwpck_require__(2400);
 // EXTERNAL MODULE: ./src/envd/envd.ts
@@ -33427,7 +34630,12 @@ var envd_envd = __nccwpck_require__(5756);
  */
 const TABLE = [
     [
-        /blob not found|blob sha256:[0-9a-f]+ not found|BlobNotFound/i,
+        // BuildKit v0.32.2 prints `blob sha256:<hex>: not found`: errors.Wrapf(cerrdefs.ErrNotFound, "blob %s", dgst)
+        // in cache/remotecache/gha/gha.go:593,618 (also v1/chains.go:251, azblob/importer.go:219,239), and
+        // ErrNotFound reads "not found" (vendor/github.com/containerd/errdefs/errors.go:120). Still matched: the
+        // colon-less `blob sha256:<hex> not found` (azblob/importer.go:194), containerd's `blob not found`
+        // (content/local/readerat.go:43) and Azure's BlobNotFound.
+        /blob not found|blob sha256:[0-9a-f]+:? not found|BlobNotFound/i,
         {
             id: 'evicted-blob',
             title: 'A cached layer was evicted',
@@ -33542,19 +34750,94 @@ const TABLE = [
 function classify(text) {
     return TABLE.find(([re]) => re.test(text))?.[1];
 }
-/** The `error="…"` of envd's fatal log line, else the last non-empty line: one line for the annotation. */
+/**
+ * The error of envd's fatal log line, unquoted (it may span lines), else the last non-empty line without
+ * Go's `log` timestamp (a missing build file dies in `log.Fatal`, envd v1.3.4 pkg/lang/version/version.go:72-75).
+ * envd's ExitErrHandler logs through logrus (pkg/app/app.go:160-166), whose text formatter writes a value
+ * bare when it is only `[A-Za-z0-9-._/@^+]`, else Go-quoted with %q.
+ */
 function envdErrorLine(stderr) {
-    const fatal = [...stderr.matchAll(/level=fatal msg=exit\b.*? error="((?:[^"\\]|\\.)*)"/g)].pop();
+    const fatal = [...stderr.matchAll(/level=fatal msg=exit\b.*? error=("(?:[^"\\]|\\.)*"|[^\s"]+)/g)].pop();
     if (fatal)
-        return fatal[1].replace(/\\"/g, '"');
+        return fatal[1].startsWith('"') ? (goUnquote(fatal[1]) ?? fatal[1].slice(1, -1)) : fatal[1];
     const lines = stderr.split('\n').map((l) => l.trim()).filter(Boolean);
-    return lines[lines.length - 1] ?? 'envd exited with an error';
+    const last = lines[lines.length - 1];
+    return last ? last.replace(/^\d{4}\/\d{2}\/\d{2} \d{2}:\d{2}:\d{2} /, '') : 'envd exited with an error';
+}
+const SIMPLE_ESCAPES = { a: 7, b: 8, f: 12, n: 10, r: 13, t: 9, v: 11, '\\': 92, '"': 34 };
+/**
+ * Go's strconv.Unquote for a double-quoted string: `\a \b \f \n \r \t \v \\ \"`, `\xHH` and `\ooo` (bytes),
+ * `\uHHHH` and `\UHHHHHHHH` (runes; no surrogates, at most U+10FFFF). Bytes are decoded as UTF-8 at the end,
+ * as Go's string holds them. undefined when the text is not a valid Go double-quoted string.
+ */
+function goUnquote(quoted) {
+    if (quoted.length < 2 || !quoted.startsWith('"') || !quoted.endsWith('"'))
+        return undefined;
+    const body = quoted.slice(1, -1);
+    const bytes = [];
+    const encoder = new TextEncoder();
+    const hex = (text, n) => (text.length === n && /^[0-9a-fA-F]+$/.test(text) ? parseInt(text, 16) : undefined);
+    for (let i = 0; i < body.length;) {
+        const c = body[i];
+        if (c === '"' || c === '\n')
+            return undefined;
+        if (c !== '\\') {
+            const cp = body.codePointAt(i);
+            const ch = String.fromCodePoint(cp);
+            bytes.push(...encoder.encode(ch));
+            i += ch.length;
+            continue;
+        }
+        const e = body[i + 1];
+        if (e === undefined)
+            return undefined;
+        if (e in SIMPLE_ESCAPES) {
+            bytes.push(SIMPLE_ESCAPES[e]);
+            i += 2;
+        }
+        else if (e === 'x') {
+            const b = hex(body.slice(i + 2, i + 4), 2);
+            if (b === undefined)
+                return undefined;
+            bytes.push(b);
+            i += 4;
+        }
+        else if (e >= '0' && e <= '7') {
+            const oct = body.slice(i + 1, i + 4);
+            if (!/^[0-7]{3}$/.test(oct) || parseInt(oct, 8) > 255)
+                return undefined;
+            bytes.push(parseInt(oct, 8));
+            i += 4;
+        }
+        else if (e === 'u' || e === 'U') {
+            const n = e === 'u' ? 4 : 8;
+            const cp = hex(body.slice(i + 2, i + 2 + n), n);
+            if (cp === undefined || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+                return undefined;
+            bytes.push(...encoder.encode(String.fromCodePoint(cp)));
+            i += 2 + n;
+        }
+        else
+            return undefined;
+    }
+    return new TextDecoder().decode(new Uint8Array(bytes));
 }
 
 ;// CONCATENATED MODULE: ./src/envd/progress.ts
 /**
- * Reads BuildKit's plain progress as envd prints it (envd-cli.md §8): steps, which were CACHED, the cache
- * import and export vertices and their errors. Pure: lines in, figures out.
+ * Reads BuildKit's plain progress as envd prints it (envd-cli.md §8): steps, which came from the cache, the
+ * cache import and export vertices and their errors. Pure: lines in, figures out.
+ *
+ * A step counts as cached when
+ * - BuildKit printed `#N CACHED` for it (its result was found in the local or an imported cache), or
+ * - it ran nothing and only pulled its layer: a step whose result comes from the remote cache so that a later
+ *   step can run is loaded as cached (BuildKit v0.32.2 solver/jobs.go:1036-1047), and when the later step
+ *   needs the layer it is downloaded through that step's own progress controller (solver/jobs.go:1186-1191,
+ *   worker/base/worker.go:656-666): the vertex reopens with `sha256:<hex> … done` (the blob, id = its digest,
+ *   util/pull/pullprogress/progress.go:119) and `extracting sha256:<hex>` (cache/refs.go:1373) status lines
+ *   and ends with `DONE`; the display overwrites Cached, so `CACHED` may never be printed for it. Such a
+ *   vertex has no log line (nothing ran) and no `resolve …` status (that is an image pulled from a registry,
+ *   not from the cache).
  */
 function kindOf(name) {
     if (name.startsWith('importing cache manifest from'))
@@ -33573,10 +34856,14 @@ class Progress {
         if (!m)
             return;
         const id = Number(m[1]);
+        // envd numbers a log line with its vertex's index when the log arrives, and a vertex not printed yet has
+        // index 0 (envd v1.3.4 pkg/progress/progressui/display.go:576, printer.go:62-65, :160): `#0` is never a vertex.
+        if (id === 0)
+            return;
         const text = m[2];
         const v = this.vertices.get(id);
         if (!v) {
-            this.vertices.set(id, { id, name: text, cached: false, done: false });
+            this.vertices.set(id, { id, name: text, cached: false, done: false, pulled: false, ran: false, resolved: false });
             return;
         }
         if (text === 'CACHED')
@@ -33587,14 +34874,22 @@ class Progress {
             v.error = text.slice('ERROR:'.length).trim();
         else if (text.startsWith('ERROR '))
             v.error = text.slice('ERROR'.length).trim();
+        else if (/^(extracting )?sha256:[0-9a-f]{64}\b/.test(text))
+            v.pulled = true;
+        else if (text.startsWith('resolve '))
+            v.resolved = true;
+        // BuildKit prints a log line's time with a decimal point (%.3f/%.2f/%.1f, display.go:568-576).
+        else if (/^\d+\.\d+ /.test(text))
+            v.ran = true;
     }
     figures() {
         const all = [...this.vertices.values()];
         const steps = all.filter((v) => kindOf(v.name) === 'step');
         const failed = steps.filter((v) => v.error);
+        const fromCache = (v) => v.cached || (v.done && !v.error && v.pulled && !v.ran && !v.resolved && !/docker-image:\/\//.test(v.name));
         return {
             totalSteps: steps.length,
-            cachedSteps: steps.filter((v) => v.cached).length,
+            cachedSteps: steps.filter(fromCache).length,
             // envd adds its own importer for dev images (…/python-cache:envd-<version>); its misses are routine.
             imports: all
                 .filter((v) => kindOf(v.name) === 'import' && !/\/python-cache:envd-/.test(v.name))
@@ -33607,12 +34902,1331 @@ class Progress {
 
 // EXTERNAL MODULE: ./src/envd/ssh-key.ts
 var ssh_key = __nccwpck_require__(6417);
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/error.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+function getLineColFromPtr(string, ptr) {
+    let lines = string.slice(0, ptr).split(/\r?\n/);
+    return [lines.length, lines.pop().length + 1];
+}
+function makeCodeBlock(string, line, column) {
+    let lines = string.split(/\r?\n/);
+    let codeblock = '';
+    let numberLen = (Math.log10(line + 1) | 0) + 1;
+    for (let i = line - 1; i <= line + 1; i++) {
+        let l = lines[i - 1];
+        if (!l)
+            continue;
+        codeblock += i.toString().padEnd(numberLen, ' ');
+        codeblock += ':  ';
+        codeblock += l;
+        codeblock += '\n';
+        if (i === line) {
+            codeblock += ' '.repeat(numberLen + column + 2);
+            codeblock += '^\n';
+        }
+    }
+    return codeblock;
+}
+class TomlError extends Error {
+    line;
+    column;
+    codeblock;
+    constructor(message, options) {
+        const [line, column] = getLineColFromPtr(options.toml, options.ptr);
+        const codeblock = makeCodeBlock(options.toml, line, column);
+        super(`Invalid TOML document: ${message}\n\n${codeblock}`, options);
+        this.line = line;
+        this.column = column;
+        this.codeblock = codeblock;
+    }
+    /** @internal */
+    static x(message, ctx, ptr) {
+        throw new TomlError(message, { toml: ctx.s, ptr: ptr ?? ctx.p });
+    }
+}
+
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/primitive.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+
+/** @internal */
+function parseString(ctx) {
+    let startPtr = ctx.p;
+    let c = ctx.s.charCodeAt(ctx.p++);
+    let first = c;
+    let isLiteral = c === 0x27; /* ' */
+    let isMultiline = c === ctx.s.charCodeAt(ctx.p) && c === ctx.s.charCodeAt(ctx.p + 1);
+    if (isMultiline) {
+        // Trim initial newline
+        if ((c = ctx.s.charCodeAt(ctx.p += 2)) === 0xa /* \n */)
+            ctx.p++;
+        else if (c === 0xd /* \r */ && ctx.s.charCodeAt(ctx.p + 1) === 0xa /* \n */)
+            ctx.p += 2;
+    }
+    // For the record: it is not worth it to use a fast-path for literal strings using `indexOf`.
+    // Doing a char-by-char iteration ends up dispatching less instructions, for the same wall-clock runtime.
+    let parsed = '';
+    let sliceStart = ctx.p;
+    // states:
+    //   0 - decoding
+    //   1 - decoding escape
+    //   2 - whitespace escape (no newline encountered yet, must fail on non-whitespace)
+    //   3 - whitespace escape (newline encountered, allowed to transition back to normal decode)
+    let state = 0;
+    for (; ctx.p < ctx.s.length; ctx.p++) {
+        c = ctx.s.charCodeAt(ctx.p);
+        // Deal with newlines first, since that simplifies control character checking and handling across all states
+        if (isMultiline && (c === 0xa /* \n */ || (c === 0xd /* \r */ && ctx.s.charCodeAt(ctx.p + 1) === 0xa /* \n */))) {
+            state = state && 3;
+        }
+        // Control characters are banned in TOML, so we throw an error if we encounter them
+        else if ((c < 0x20 && c !== 0x9 /* \t */) || c === 0x7f) {
+            TomlError.x('control characters are not allowed in strings', ctx);
+        }
+        // The string might terminate while we're parsing through a newline escape.
+        // It must have encountered a newline; otherwise, it'll simply fail in another branch.
+        else if ((!state || state === 3) && c === first && (!isMultiline || (ctx.s.charCodeAt(ctx.p + 1) === first && ctx.s.charCodeAt(ctx.p + 2) === first))) {
+            if (isMultiline) {
+                // If the string ends with 4-5 quotes, then the first 1-2 are part of the string
+                if (ctx.s.charCodeAt(ctx.p + 3) === first)
+                    ctx.p++;
+                if (ctx.s.charCodeAt(ctx.p + 3) === first)
+                    ctx.p++;
+            }
+            // If we're in a newline escape still, then there's nothing to add.
+            if (!state) {
+                // Avoid a useless concat operation if the string can be used as-is.
+                let s = ctx.s.slice(sliceStart, ctx.p);
+                parsed = parsed ? parsed + s : s;
+            }
+            ctx.p += isMultiline ? 3 : 1;
+            return parsed;
+        }
+        // Baseline state; keep moving forward unless an escape sequence starts
+        else if (!state) {
+            if (!isLiteral && c === 0x5c /* \ */) {
+                parsed += ctx.s.slice(sliceStart, (sliceStart = ctx.p));
+                state = 1;
+            }
+        }
+        else if (state === 1) {
+            if (c === 0x78 /* x */ || c === 0x75 /* u */ || c === 0x55 /* U */) { // Unicode escape
+                let errPtr = ctx.p++ - 1;
+                let value = 0;
+                let len = c === 0x78 /* x */ ? 2 : c === 0x75 /* u */ ? 4 : 8;
+                for (let j = 0; j < len; j++, ctx.p++) {
+                    let hex = ctx.s.charCodeAt(ctx.p);
+                    let digit = 
+                    /* 0-9 */ hex >= 0x30 && hex <= 0x39 ? hex - 0x30 :
+                        /* A-F */ hex >= 0x41 && hex <= 0x46 ? hex - 0x41 + 10 :
+                            /* a-f */ hex >= 0x61 && hex <= 0x66 ? hex - 0x61 + 10 : -1;
+                    if (digit < 0)
+                        TomlError.x('invalid non-hex character in unicode escape', ctx);
+                    value = (value << 4) | digit;
+                }
+                // Because JS does bitwise on signed 32bit integers, all 0xfzzzzzzz values are actually seen as negative
+                if (value < 0 || value > 0x10ffff || (value >= 0xd800 && value <= 0xdfff)) {
+                    TomlError.x('invalid unicode escape', ctx, errPtr);
+                }
+                parsed += String.fromCodePoint(value);
+                sliceStart = ctx.p--;
+                state = 0;
+            }
+            // Newline escape sequence. We only need to care about spaces and tabs; newlines are dealt with earlier
+            else if (isMultiline && (c === 0x20 || c === 0x9 /* \t */)) {
+                state = 2;
+            }
+            // Basic escape sequence
+            else {
+                if (c === 0x62 /* b */)
+                    parsed += '\b';
+                else if (c === 0x74 /* t */)
+                    parsed += '\t';
+                else if (c === 0x6e /* n */)
+                    parsed += '\n';
+                else if (c === 0x66 /* f */)
+                    parsed += '\f';
+                else if (c === 0x72 /* r */)
+                    parsed += '\r';
+                else if (c === 0x65 /* e */)
+                    parsed += '\x1b';
+                else if (c === 0x22 /* " */)
+                    parsed += '"';
+                else if (c === 0x5c /* \ */)
+                    parsed += '\\';
+                else
+                    TomlError.x('unrecognised escape sequence', ctx);
+                sliceStart = ctx.p + 1;
+                state = 0;
+            }
+        }
+        // Newline escape continuation: keep moving forward until the first non-whitespace char
+        else if (c !== 0x20 && c !== 0x9 /* \t */) {
+            if (state === 2)
+                TomlError.x('invalid escape: only line-ending whitespace may be escaped', ctx, sliceStart);
+            // State cannot be zero, or we'd have branched earlier already.
+            // If it's a backslash, immediately transition to the escape state so it can be processed.
+            state = !isLiteral && c === 0x5c /* \ */ ? 1 : 0;
+            sliceStart = ctx.p;
+        }
+    }
+    TomlError.x('unfinished string', ctx, startPtr);
+}
+
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/date.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+let DATE_TIME_RE = /^(\d{4}-\d{2}-\d{2})?[Tt ]?(?:(\d{2}):\d{2}(?::\d{2}(?:\.\d+)?)?)?(Z|z|[-+]\d{2}:\d{2})?$/i;
+class TomlDate extends Date {
+    #hasDate = false;
+    #hasTime = false;
+    #offset = null;
+    constructor(date, fasttype, unsafeDelim) {
+        let hasDate = true;
+        let hasTime = true;
+        let offset = 'Z';
+        let c;
+        if (typeof date === 'string') {
+            if (fasttype)
+                prep: {
+                    // Date-time
+                    if (fasttype < 3) {
+                        if (+date.slice(11, 13) > 23) {
+                            date = '';
+                            break prep;
+                        }
+                        // Local
+                        if (fasttype === 2) {
+                            offset = null;
+                            date += 'Z';
+                        }
+                        // Offset; keep track of offset if not Z
+                        else if ((c = date.charCodeAt(date.length - 1)) !== 0x5a /* Z */ && c !== 0x7a /* z */) {
+                            offset = date.slice(date.length - 6);
+                        }
+                        if (unsafeDelim)
+                            date = date.slice(0, 10) + 'T' + date.slice(11);
+                    }
+                    // Time
+                    else if (fasttype === 4) {
+                        date = +date.slice(0, 2) > 23 ? '' : `0000-01-01T${date}Z`;
+                    }
+                    hasDate = fasttype !== 4;
+                    hasTime = fasttype !== 3;
+                }
+            else {
+                let match = date.match(DATE_TIME_RE);
+                if (match) {
+                    if (!match[1]) {
+                        hasDate = false;
+                        date = `0000-01-01T${date}`;
+                    }
+                    hasTime = !!match[2];
+                    // Make sure to use T instead of a space. Breaks in case of extreme values otherwise.
+                    hasTime && date[10] === ' ' && (date = date.replace(' ', 'T'));
+                    // Do not allow rollover hours.
+                    if (match[2] && +match[2] > 23) {
+                        date = '';
+                    }
+                    else {
+                        offset = match[3] || null;
+                        if (!offset && hasTime)
+                            date += 'Z';
+                    }
+                }
+                else {
+                    date = '';
+                }
+            }
+        }
+        super(date);
+        if (!isNaN(this.getTime())) {
+            this.#hasDate = hasDate;
+            this.#hasTime = hasTime;
+            this.#offset = offset;
+        }
+    }
+    isDateTime() {
+        return this.#hasDate && this.#hasTime;
+    }
+    isLocal() {
+        return !this.#hasDate || !this.#hasTime || !this.#offset;
+    }
+    isDate() {
+        return this.#hasDate && !this.#hasTime;
+    }
+    isTime() {
+        return this.#hasTime && !this.#hasDate;
+    }
+    isValid() {
+        return this.#hasDate || this.#hasTime;
+    }
+    toISOString() {
+        let iso = super.toISOString();
+        // Local Date
+        if (this.isDate())
+            return iso.slice(0, 10);
+        // Local Time
+        if (this.isTime())
+            return iso.slice(11, 23);
+        // Local DateTime
+        if (this.#offset === null)
+            return iso.slice(0, -1);
+        // Offset DateTime
+        if (this.#offset === 'Z' || this.#offset === 'z')
+            return iso;
+        // This part is quite annoying: JS strips the original timezone from the ISO string representation
+        // Instead of using a "modified" date and "Z", we restore the representation "as authored"
+        let offset = (+(this.#offset.slice(1, 3)) * 60) + +(this.#offset.slice(4, 6));
+        offset = this.#offset[0] === '-' ? offset : -offset;
+        let offsetDate = new Date(this.getTime() - (offset * 60e3));
+        return offsetDate.toISOString().slice(0, -1) + this.#offset;
+    }
+    static wrapAsOffsetDateTime(jsDate, offset = 'Z') {
+        let date = new TomlDate(jsDate);
+        date.#offset = offset;
+        return date;
+    }
+    static wrapAsLocalDateTime(jsDate) {
+        let date = new TomlDate(jsDate);
+        date.#offset = null;
+        return date;
+    }
+    static wrapAsLocalDate(jsDate) {
+        let date = new TomlDate(jsDate);
+        date.#hasTime = false;
+        date.#offset = null;
+        return date;
+    }
+    static wrapAsLocalTime(jsDate) {
+        let date = new TomlDate(jsDate);
+        date.#hasDate = false;
+        date.#offset = null;
+        return date;
+    }
+}
+
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/extract.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+
+
+
+
+function isDigit(char, base = 10) {
+    return base === 16
+        ? (char > 0x2f && char < 0x3a) || (char > 0x40 && char < 0x47) || (char > 0x60 && char < 0x67)
+        : (char > 0x2f && char < 0x30 + base);
+}
+function isEndOfValue(char, delim) {
+    // Whitespace -- we're permissive on `\r` for performance; it'll be dealt with later anyway
+    return char === 0x20 || char === 0x9 /* \t */ || char === 0xa /* \n */ || char === 0xd /* \r */ ||
+        // Structure end or next value delimiter
+        (delim && (char === delim || char === 0x2c /* , */)) ||
+        // Comment
+        char === 0x23; /* # */
+}
+/** @internal */
+function extractValue(ctx, end) {
+    let errPtr = ctx.p;
+    let c = ctx.s.charCodeAt(ctx.p);
+    // Structs
+    if (c === 0x5b /* [ */ || c === 0x7b /* { */) {
+        ctx.d-- || TomlError.x('document contains excessively nested structures. aborting.', ctx);
+        let value = c === 0x5b /* [ */
+            ? parseArray(ctx)
+            : parseInlineTable(ctx);
+        ctx.d++;
+        return value;
+    }
+    // Strings
+    if (c === 0x22 /* " */ || c === 0x27 /* ' */) {
+        return parseString(ctx);
+    }
+    // Booleans
+    // We can fast-path because the first character is enough to know the only possible value
+    if (c === 0x74 /* t */) { // Only possible valid value is `true`
+        if (ctx.s.charCodeAt(++ctx.p) !== 0x72 || ctx.s.charCodeAt(++ctx.p) !== 0x75 || ctx.s.charCodeAt(++ctx.p) !== 0x65)
+            TomlError.x('invalid value', ctx, errPtr);
+        return ctx.p++, true;
+    }
+    if (c === 0x66 /* f */) { // Only possible valid value is `false`
+        if (ctx.s.charCodeAt(++ctx.p) !== 0x61 || ctx.s.charCodeAt(++ctx.p) !== 0x6c || ctx.s.charCodeAt(++ctx.p) !== 0x73 || ctx.s.charCodeAt(++ctx.p) !== 0x65)
+            TomlError.x('invalid value', ctx, errPtr);
+        return ctx.p++, false;
+    }
+    if (c === 0x2b /* + */ || c === 0x2d /* - */) {
+        return parseNumber(ctx, ctx.p, ctx.s.charCodeAt(++ctx.p), 0x2c - c, end);
+    }
+    // Rough heuristic, but `parseDate` falls back to number parsing if it's a false positive.
+    // e.g.: `a = 1\n-------------- = 1` would match this heuristic, but gracefully fallback to numbers.
+    if (ctx.s.charCodeAt(ctx.p + 4) === 0x2d /* - */ && ctx.s.charCodeAt(ctx.p + 7) === 0x2d /* - */) {
+        return parseDate(ctx, c, end);
+    }
+    // Same logic as above; `parseTime` falls back to number parsing if it's a false positive.
+    if (ctx.s.charCodeAt(ctx.p + 2) === 0x3a /* : */) {
+        return parseTime(ctx, c, end);
+    }
+    return parseNumber(ctx, ctx.p, c, 0, end);
+}
+// State:
+// 0: init
+// 1: integer
+// 2: fractional dot
+// 3: fractional
+// 4: exponent letter
+// 5: exponent
+// 6: exponent sign
+// 7: exponent with sign
+// >9: underscore; see below
+//     -> 12: was integer
+//     -> 14: was fractional
+//     -> 16: was exponent
+// states 2-5, 14, 16 are ONLY permitted iif base === 10
+function parseNumber(ctx, startPtr, startChr, sign, endChr) {
+    let c = startChr;
+    let state = 0;
+    let hasUnderscores = false;
+    // (+/-)inf
+    if (c === 0x69 /* i */) {
+        if (ctx.s.charCodeAt(++ctx.p) !== 0x6e || ctx.s.charCodeAt(++ctx.p) !== 0x66)
+            TomlError.x('invalid value', ctx, startPtr);
+        return ctx.p++, (sign || 1) / 0;
+    }
+    // (+/-)nan
+    if (c === 0x6e /* n */) {
+        if (ctx.s.charCodeAt(++ctx.p) !== 0x61 || ctx.s.charCodeAt(++ctx.p) !== 0x6e)
+            TomlError.x('invalid value', ctx, startPtr);
+        return ctx.p++, NaN;
+    }
+    // Leading zero
+    // Only allowed cases: `0<EOV>`, `0.(...)`, `0e(...)`, `0x(...)`, `0b(...)`, `0o(...)`
+    // FWIW, `0e(...)` is a stupid case, but it's not banned per-se so we have to parse it
+    if (c === 0x30 /* 0 */) {
+        if (++ctx.p >= ctx.s.length || isEndOfValue(c = ctx.s.charCodeAt(ctx.p), endChr))
+            return ctx.bi === true ? 0n : 0; // note: conveniently deals with `-0`
+        if (!sign) {
+            if (c === 0x78 /* x */)
+                return parseIntegerBaseN(ctx, startPtr, 16, endChr);
+            else if (c === 0x62 /* b */)
+                return parseIntegerBaseN(ctx, startPtr, 2, endChr);
+            else if (c === 0x6f /* o */)
+                return parseIntegerBaseN(ctx, startPtr, 8, endChr);
+        }
+        if (c === 0x2e /* . */)
+            state = 2;
+        else if (c === 0x65 /* e */ || c === 0x45 /* E */)
+            state = 4;
+        else
+            TomlError.x('illegal leading zero', ctx, startPtr);
+    }
+    // If the 1st char is not a digit by now, then it's not a valid TOML value at all
+    else if (!isDigit(c))
+        TomlError.x('invalid value', ctx, startPtr);
+    while (++ctx.p < ctx.s.length && (c = ctx.s.charCodeAt(ctx.p), !isEndOfValue(c, endChr))) {
+        if (!state)
+            state = 1; // Detects single-digit numbers we can use a fast parse path for
+        // The way the states are numbered is not random: underscores are always permitted in odd-numbered states and
+        // never permitted in even-numbered ones.
+        if (c === 0x5f /* _ */) {
+            if (!(state & 1))
+                TomlError.x('illegal underscore', ctx);
+            state += 11; // 11 is a marker that makes the state even and greater than 9; see the numbering + rationale above
+            hasUnderscores = true;
+        }
+        // Transition to fractional part.
+        else if (state === 1 && c === 0x2e /* . */)
+            state = 2;
+        // Transition to exponent part.
+        else if ((state === 1 || state === 3) && (c === 0x65 /* e */ || c === 0x45 /* E */))
+            state = 4;
+        // + and - are permitted in state 4 only (handled before entering the function for state 0)
+        else if (state === 4 && (c === 0x2b /* + */ || c === 0x2d /* - */)) {
+            state = 6;
+        }
+        // All special cases have been handled; only digits are allowed here
+        else if (!isDigit(c))
+            TomlError.x(`illegal character in numeric literal`, ctx);
+        // Clear state flags
+        else if (state > 9)
+            state -= 11;
+        else if (!(state & 1))
+            state++;
+    }
+    // Single-char number; we can fast-path these very easily.
+    if (!state) {
+        let val = (startChr - 0x30 /* 0 */) * (sign || 1);
+        return ctx.bi === true ? BigInt(val) : val;
+    }
+    // Even-numbered states absolutely require a digit next; not even end of value is permitted
+    if (!(state & 1))
+        TomlError.x('unfinished numeric value', ctx, startPtr);
+    let str = ctx.s.slice(startPtr, ctx.p);
+    if (hasUnderscores)
+        str = str.replaceAll('_', ''); // perf: replaceAll 1.25x faster than replace with a regex
+    return state > 1
+        ? parseFloat(str)
+        : parseInteger(ctx, str, 10, startPtr);
+}
+function parseIntegerBaseN(ctx, startPtr, base, endChr) {
+    let c, underscore = 1;
+    while (++ctx.p < ctx.s.length && (c = ctx.s.charCodeAt(ctx.p), !isEndOfValue(c, endChr))) {
+        if (c === 0x5f /* _ */) {
+            if (underscore & 1)
+                TomlError.x('illegal underscore', ctx);
+            underscore = 3;
+        }
+        // We only need to check if the number is a valid digit, nothing else is permitted
+        else if (!isDigit(c, base))
+            TomlError.x(`illegal character in numeric literal`, ctx);
+        // Clear underscore flag
+        else if (underscore & 1)
+            underscore--;
+    }
+    // Trailing underscore is not allowed
+    if (underscore & 1)
+        TomlError.x('unfinished numeric value', ctx);
+    let str = ctx.s.slice(startPtr + 2, ctx.p);
+    if (underscore)
+        str = str.replaceAll('_', ''); // perf: replaceAll 1.25x faster than replace with a regex
+    return parseInteger(ctx, str, base, startPtr);
+}
+function parseInteger(ctx, str, base, startPtr) {
+    if (ctx.bi !== true)
+        int: {
+            let val = parseInt(str, base);
+            if (!Number.isSafeInteger(val)) {
+                if (ctx.bi)
+                    break int;
+                TomlError.x('integer value cannot be represented losslessly', ctx, startPtr);
+            }
+            return val;
+        }
+    return base === 10 ? BigInt(str) : BigInt((base === 2 ? '0b' : base === 8 ? '0o' : '0x') + str);
+}
+function parseDate(ctx, c, endChr) {
+    let startPtr = ctx.p++, unsafeSeparator;
+    if (!isDigit(c) ||
+        !isDigit(ctx.s.charCodeAt(ctx.p++)) ||
+        !isDigit(ctx.s.charCodeAt(ctx.p++)) ||
+        !isDigit(ctx.s.charCodeAt(ctx.p++))) {
+        return parseNumber(ctx, ctx.p = startPtr, c, 0, endChr);
+    }
+    ctx.p += 5;
+    if (!isDigit(ctx.s.charCodeAt(ctx.p++)))
+        TomlError.x('invalid date-time: date part is malformed', ctx, startPtr);
+    if (ctx.p >= ctx.s.length || (((c = ctx.s.charCodeAt(ctx.p)) !== 0x20 || (unsafeSeparator = true, !isDigit(ctx.s.charCodeAt(ctx.p + 1)))) && c !== 0x54 /* T */ && c !== 0x74 /* t */)) {
+        let t = ctx.s.slice(startPtr, ctx.p);
+        return readDate(ctx, t, 3, false, startPtr);
+    }
+    if (ctx.s.charCodeAt(ctx.p += 3) !== 0x3a /* : */)
+        TomlError.x('invalid date-time: time part is malformed', ctx, startPtr);
+    if (ctx.s.charCodeAt(ctx.p += 3) === 0x3a /* : */)
+        ctx.p += 3;
+    if (ctx.s.charCodeAt(ctx.p) === 0x2e /* . */)
+        while (isDigit(ctx.s.charCodeAt(++ctx.p)))
+            ;
+    if (c = ctx.s.charCodeAt(ctx.p)) {
+        if (c === 0x5a /* Z */ || c === 0x7a /* z */) {
+            let t = ctx.s.slice(startPtr, ++ctx.p);
+            return readDate(ctx, t, 1, unsafeSeparator, startPtr, '[+00:00]');
+        }
+        if (c === 0x2b /* + */ || c === 0x2d /* - */) {
+            // Temporal's ZonedDateTime is weird asf when it comes to dealing with traditional offsets...
+            // It's 1.2x faster to allocate a new string to pass to ZDT than use Instant.toZonedDateTimeISO
+            let t = ctx.s.slice(startPtr, ctx.p += 6);
+            return readDate(ctx, t, 1, unsafeSeparator, startPtr, !ctx.ld && ('[' + ctx.s.slice(ctx.p - 6, ctx.p) + ']'));
+        }
+    }
+    let t = ctx.s.slice(startPtr, ctx.p);
+    return readDate(ctx, t, 2, unsafeSeparator, startPtr);
+}
+function parseTime(ctx, c, endChr) {
+    let start = ctx.p;
+    if (!isDigit(c) || !isDigit(ctx.s.charCodeAt(++ctx.p))) {
+        return parseNumber(ctx, --ctx.p, c, 0, endChr);
+    }
+    if (ctx.s.charCodeAt(ctx.p += 4) === 0x3a /* : */)
+        ctx.p += 3;
+    if (ctx.s.charCodeAt(ctx.p) === 0x2e /* . */)
+        while (isDigit(ctx.s.charCodeAt(++ctx.p)))
+            ;
+    let t = ctx.s.slice(start, ctx.p);
+    return readDate(ctx, t, 4, false, start);
+}
+function readDate(ctx, str, type, unsafeDelim, errPtr, temporalSuffix) {
+    if (ctx.ld) {
+        let date = new TomlDate(str, type, unsafeDelim);
+        if (!date.isValid())
+            TomlError.x('invalid date', ctx, errPtr);
+        return date;
+    }
+    try {
+        if (temporalSuffix)
+            str += temporalSuffix;
+        switch (type) {
+            case 1: return Temporal.ZonedDateTime.from(str);
+            case 2: return Temporal.PlainDateTime.from(str);
+            case 3: return Temporal.PlainDate.from(str);
+            case 4: return Temporal.PlainTime.from(str);
+        }
+    }
+    catch (e) {
+        TomlError.x(e instanceof Error ? e.message : '' + e, ctx, errPtr);
+    }
+}
+
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/util.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+
+/** @internal */
+function skipComment(ctx) {
+    for (; ctx.p < ctx.s.length; ctx.p++) {
+        let c = ctx.s.charCodeAt(ctx.p);
+        if (c === 0xa /* \n */)
+            break;
+        if (c === 0xd /* \r */ && ctx.s.charCodeAt(ctx.p + 1) === 0xa /* \n */) {
+            ctx.p++;
+            break;
+        }
+        if ((c < 0x20 && c !== 0x9 /* \t */) || c === 0x7f) {
+            TomlError.x('control characters are not allowed in comments', ctx);
+        }
+    }
+}
+/** @internal */
+function skipVoid(ctx, banNewLines, banComments) {
+    let c;
+    while (ctx.p < ctx.s.length) {
+        while (ctx.p < ctx.s.length && ((c = ctx.s.charCodeAt(ctx.p)) === 0x20 ||
+            c === 0x9 /* \t */ ||
+            (!banNewLines &&
+                (c === 0xa /* \n */ || (c === 0xd /* \r */ && ctx.s.charCodeAt(ctx.p + 1) === 0xa /* \n */)))))
+            ctx.p++;
+        if (banComments || c !== 0x23 /* # */)
+            break;
+        skipComment(ctx);
+    }
+}
+
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/struct.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+
+
+
+
+/** @internal */
+function parseKey(ctx, end = 0x3d /* = */) {
+    // States:
+    // 0: before first char
+    // 1: parsing bare key
+    // 2: after key component
+    let startPtr;
+    let state = 0;
+    let parsed = [];
+    let sliceStart;
+    let c = ctx.s.charCodeAt(startPtr = ctx.p);
+    do {
+        // End of key
+        if (c === end) {
+            if (!state)
+                TomlError.x('unexpected end of key', ctx);
+            if (state === 1)
+                parsed.push(ctx.s.slice(sliceStart, ctx.p));
+            return ctx.p++, parsed;
+        }
+        // Dotted key separator
+        else if (c === 0x2e /* . */) {
+            if (!state)
+                TomlError.x('illegal empty bare key', ctx);
+            if (state === 1)
+                parsed.push(ctx.s.slice(sliceStart, ctx.p));
+            state = 0;
+        }
+        // Quoted key
+        else if (!state && (c === 0x22 /* " */ || c === 0x27 /* ' */)) {
+            if (c === ctx.s.charCodeAt(ctx.p + 1) && c === ctx.s.charCodeAt(ctx.p + 2))
+                TomlError.x('illegal quoted key: multiline strings are not allowed', ctx);
+            parsed.push(parseString(ctx));
+            state = 2;
+            ctx.p--;
+        }
+        // Whitespace; no-op in state 0 and 2, end of bare key in state 1
+        else if (c === 0x20 || c === 0x9 /* \t */) {
+            if (state === 1) {
+                parsed.push(ctx.s.slice(sliceStart, ctx.p));
+                state = 2;
+            }
+        }
+        // If state is post-key, no character is allowed; otherwise ensure it's a bare-key component
+        else if (state === 2 || (c < 0x30 && c !== 0x2d /* - */) || (c > 0x39 && c < 0x41) || (c > 0x5a && c < 0x61 && c !== 0x5f /* _ */) || c > 0x7a) {
+            TomlError.x('illegal character in key', ctx);
+        }
+        // Illegal character
+        else if (!state) {
+            state = 1;
+            sliceStart = ctx.p;
+        }
+    } while (c = ctx.s.charCodeAt(++ctx.p));
+    TomlError.x('incomplete key-value: cannot find end of key', ctx, startPtr);
+}
+/** @internal */
+function parseInlineTable(ctx) {
+    let startPtr = ctx.p++;
+    let res = Object.create(null);
+    let seen = new Set();
+    let c;
+    while (ctx.p < ctx.s.length) {
+        skipVoid(ctx);
+        if ((c = ctx.s.charCodeAt(ctx.p)) === 0x7d /* } */) {
+            ctx.p++;
+            return res;
+        }
+        let k;
+        let t = res;
+        let hasOwn = false;
+        let errPtr = ctx.p;
+        let key = parseKey(ctx);
+        for (let i = 0; i < key.length; i++) {
+            if (i)
+                t = hasOwn ? t[k] : (t[k] = Object.create(null));
+            k = key[i];
+            if ((hasOwn = Object.hasOwn(t, k)) && (typeof t[k] !== 'object' || seen.has(t[k]))) {
+                TomlError.x('trying to redefine an already defined value', ctx, errPtr);
+            }
+            let unsafe = k === '__proto__';
+            if (ctx.uk && (unsafe || k === 'constructor')) {
+                t = ctx.uk !== 1 && TomlError.x('document contains an unsafe property', ctx, errPtr);
+                break;
+            }
+            if (!hasOwn && unsafe) {
+                Object.defineProperty(t, k, { enumerable: true, configurable: true, writable: true });
+            }
+        }
+        if (hasOwn) {
+            TomlError.x('trying to redefine an already defined value', ctx, errPtr);
+        }
+        skipVoid(ctx, true, true);
+        let value = extractValue(ctx, 0x7d /* } */);
+        if (t && typeof (t[k] = value) === 'object')
+            seen.add(value);
+        skipVoid(ctx);
+        if ((c = ctx.s.charCodeAt(ctx.p++)) === 0x7d /* } */) {
+            return res;
+        }
+        if (c !== 0x2c /* , */)
+            TomlError.x('expected comma or end of structure', ctx, ctx.p - 1);
+    }
+    TomlError.x('unfinished table', ctx, startPtr);
+}
+/** @internal */
+function parseArray(ctx) {
+    let startPtr = ctx.p++;
+    let res = [];
+    let c;
+    while (ctx.p < ctx.s.length) {
+        skipVoid(ctx);
+        if ((c = ctx.s.charCodeAt(ctx.p)) === 0x5d /* ] */) {
+            ctx.p++;
+            return res;
+        }
+        res.push(extractValue(ctx, 0x5d /* ] */));
+        skipVoid(ctx);
+        if ((c = ctx.s.charCodeAt(ctx.p++)) === 0x5d /* ] */) {
+            return res;
+        }
+        if (c !== 0x2c /* , */)
+            TomlError.x('expected comma or end of structure', ctx, ctx.p - 1);
+    }
+    TomlError.x('unfinished array', ctx, startPtr);
+}
+
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/parse.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+
+
+
+
+function peekTable(ctx, key, table, meta, type) {
+    let t = table;
+    let m = meta;
+    let k;
+    let hasOwn = false;
+    let state;
+    for (let i = 0; i < key.length; i++) {
+        if (i) {
+            t = hasOwn ? t[k] : (t[k] = Object.create(null));
+            m = (state = m[k]).c;
+            if (type === 0 /* Type.DOTTED */ && (state.t === 1 /* Type.EXPLICIT */ || state.t === 2 /* Type.ARRAY */)) {
+                return null;
+            }
+            if (state.t === 2 /* Type.ARRAY */) {
+                let l = t.length - 1;
+                t = t[l];
+                m = m[l].c;
+            }
+        }
+        k = key[i];
+        if ((hasOwn = Object.hasOwn(t, k)) && m[k]?.t === 0 /* Type.DOTTED */ && m[k]?.d) {
+            return null;
+        }
+        if (!hasOwn) {
+            let unsafe = k === '__proto__';
+            if (ctx.uk && (unsafe || k === 'constructor'))
+                return false;
+            if (unsafe) {
+                Object.defineProperty(t, k, { enumerable: true, configurable: true, writable: true });
+                Object.defineProperty(m, k, { enumerable: true, configurable: true, writable: true });
+            }
+            m[k] = {
+                t: i < key.length - 1 && type === 2 /* Type.ARRAY */
+                    ? 3 /* Type.ARRAY_DOTTED */ : type,
+                d: false,
+                i: 0,
+                c: Object.create(null),
+            };
+        }
+    }
+    state = m[k];
+    if (state.t !== type && !(type === 1 /* Type.EXPLICIT */ && state.t === 3 /* Type.ARRAY_DOTTED */)) {
+        // Bad key type!
+        return null;
+    }
+    if (type === 2 /* Type.ARRAY */) {
+        if (!state.d) {
+            state.d = true;
+            t[k] = [];
+        }
+        t[k].push(t = Object.create(null));
+        state.c[state.i++] = (state = { t: 1 /* Type.EXPLICIT */, d: false, i: 0, c: Object.create(null) });
+    }
+    if (state.d) {
+        // Redefining a table!
+        return null;
+    }
+    state.d = true;
+    if (type === 1 /* Type.EXPLICIT */) {
+        t = hasOwn ? t[k] : (t[k] = Object.create(null));
+    }
+    else if (type === 0 /* Type.DOTTED */ && hasOwn) {
+        return null;
+    }
+    return [k, t, state.c];
+}
+function validateTablePeek(ctx, peek, ptr) {
+    if (peek === null || ctx.uk === 2)
+        TomlError.x(peek === null
+            ? 'trying to redefine an already defined table or value'
+            : 'document contains an unsafe property', ctx, ptr);
+}
+function parse(toml, options = {}) {
+    let ctx = {
+        s: toml,
+        p: 0,
+        d: options.maxDepth ?? 1000,
+        bi: options.integersAsBigInt ?? false,
+        ld: options.useLegacyDate ?? true,
+        uk: options.unsafeKeyBehaviour === 'throw' ? 2 : options.unsafeKeyBehaviour === 'drop' ? 1 : 0,
+    };
+    let res = Object.create(null);
+    let meta = Object.create(null);
+    let tmp;
+    let skipping = false;
+    let tbl = res;
+    let m = meta;
+    // BOM is allowed, skip.
+    // JS is UTF-16, so we have to check for the UTF-16 BOM instead of the UTF-8 BOM sequence!
+    if (toml.charCodeAt(0) === 0xfeff)
+        ctx.p++;
+    skipVoid(ctx);
+    while (ctx.p < toml.length) {
+        if (toml.charCodeAt(ctx.p) === 0x5b /* [ */) {
+            let isTableArray = toml.charCodeAt(++ctx.p) === 0x5b; /* [ */
+            tmp = ctx.p += +isTableArray;
+            skipping = false;
+            let k = parseKey(ctx, 0x5d /* ] */);
+            if (isTableArray) {
+                if (toml.charCodeAt(ctx.p) !== 0x5d /* ] */) {
+                    TomlError.x('expected end of table array declaration', ctx);
+                }
+                ctx.p++;
+            }
+            let p = peekTable(ctx, k, res, meta, isTableArray ? 2 /* Type.ARRAY */ : 1 /* Type.EXPLICIT */);
+            if (!p) {
+                validateTablePeek(ctx, p, tmp);
+                skipping = true;
+            }
+            else {
+                m = p[2];
+                tbl = p[1];
+            }
+        }
+        else {
+            tmp = ctx.p;
+            let k = parseKey(ctx);
+            let p = peekTable(ctx, k, tbl, m, 0 /* Type.DOTTED */);
+            if (!p && !skipping)
+                validateTablePeek(ctx, p, tmp);
+            skipVoid(ctx, true, true);
+            let v = extractValue(ctx, void 0);
+            if (p && !skipping)
+                p[1][p[0]] = v;
+        }
+        skipVoid(ctx, true);
+        if (ctx.p < toml.length && (tmp = toml.charCodeAt(ctx.p)) !== 0xa /* \n */ && (tmp !== 0xd /* \r */ || toml.charCodeAt(ctx.p + 1) !== 0xa /* \n */)) {
+            TomlError.x('each key-value declaration must be followed by an end-of-line', ctx);
+        }
+        skipVoid(ctx);
+    }
+    return res;
+}
+
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/stringify.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+let BARE_KEY = /^[a-z0-9-_]+$/i;
+let HAS_WELLFORMED = !!(''.isWellFormed);
+function extendedTypeOf(obj) {
+    let type = typeof obj;
+    if (type === 'object') {
+        if (Array.isArray(obj))
+            return 'array';
+        if (typeof obj.getUTCDate === 'function' && obj instanceof Date)
+            return 'date';
+        if (globalThis.Temporal) {
+            if (obj.until) {
+                if (obj instanceof Temporal.ZonedDateTime)
+                    return 'temporal/tz+uc';
+                if (obj instanceof Temporal.PlainDateTime || obj instanceof Temporal.PlainDate)
+                    return 'temporal/uc';
+                if (obj instanceof Temporal.PlainTime || obj instanceof Temporal.Instant)
+                    return 'temporal';
+                if (obj instanceof Temporal.PlainYearMonth)
+                    return 'temporal/x';
+            }
+            else if ((obj.toPlainDate && obj instanceof Temporal.PlainMonthDay) ||
+                (obj.negated && obj instanceof Temporal.Duration)) {
+                return 'temporal/x';
+            }
+        }
+    }
+    return type;
+}
+function isArrayOfTables(obj) {
+    for (let i = 0; i < obj.length; i++) {
+        if (extendedTypeOf(obj[i]) !== 'object')
+            return false;
+    }
+    return obj.length != 0;
+}
+function formatWellFormedStringUnchecked(s) {
+    return JSON.stringify(s).replaceAll('\x7f', '\\u007f');
+}
+function formatString(s) {
+    return formatWellFormedStringUnchecked(HAS_WELLFORMED ? s.toWellFormed() : s);
+}
+function formatKey(s) {
+    if (BARE_KEY.test(s))
+        return s;
+    if (HAS_WELLFORMED && !s.isWellFormed())
+        throw new RangeError('key contains illegal lone surrogates');
+    return formatWellFormedStringUnchecked(s);
+}
+function stringifyValue(val, type, depth, numberAsFloat, strictTemporal) {
+    if (depth === 0) {
+        throw new Error('Could not stringify the object: maximum object depth exceeded');
+    }
+    switch (type) {
+        // @ts-expect-error -- intentional fallthrough case
+        case 'number':
+            if (isNaN(val))
+                return 'nan';
+            if (val === Infinity)
+                return 'inf';
+            if (val === -Infinity)
+                return '-inf';
+            if (Number.isInteger(val) && (numberAsFloat || !Number.isSafeInteger(val)))
+                return val.toFixed(1);
+        case 'bigint':
+        case 'boolean':
+        case 'temporal':
+            return val.toString();
+        case 'string':
+            return formatString(val);
+        case 'date':
+            if (isNaN(val.getTime()))
+                throw new TypeError('cannot serialize invalid date');
+            return val.toISOString();
+        case 'object':
+            return stringifyInlineTable(val, depth, numberAsFloat, strictTemporal);
+        case 'array':
+            return stringifyArray(val, depth, numberAsFloat, strictTemporal);
+        // @ts-expect-error -- intentional fallthrough case
+        case 'temporal/tz+uc':
+            if (strictTemporal) {
+                let tz = val.timeZoneId;
+                let tzc = tz.charCodeAt(0);
+                if (
+                // Classic offset
+                tzc !== 0x2b /* + */ && tzc !== 0x2d /* - */ &&
+                    (
+                    // Fast pre-check pass; see below for the actually accepted values
+                    (tzc !== 0x55 /* U */ && tzc !== 0x47 /* G */ && tzc !== 0x5a /* Z */ && tzc !== 0x45 /* E */) ||
+                        (
+                        // UTC and its aliases; Temporal implementations don't all canonicalise unfortunately
+                        tz !== 'UTC' && tz !== 'UCT' && tz !== 'Universal' && tz !== 'Zulu' &&
+                            // GMT is a TZ but it's for all intents and purposes equivalent to UTC. Safe to downgrade.
+                            !tz.startsWith('GMT') && tz !== 'Greenwich' &&
+                            // Etc/* are all safe to downgrade to offset (either UTC, GMT, or offset)
+                            !tz.startsWith('Etc/')))) {
+                    throw new TypeError('Temporal objects with an IANA timezone are not allowed in Temporal strict mode');
+                }
+            }
+        case 'temporal/uc':
+            if (strictTemporal && val.calendarId !== 'iso8601')
+                throw new TypeError('Temporal objects with a non-default calendar are not allowed in Temporal strict mode');
+            return val.toString({
+                calendarName: 'never',
+                timeZoneName: 'never',
+            });
+        case 'temporal/x':
+            throw new TypeError('Unsupported ' + val[Symbol.toStringTag]);
+    }
+}
+function stringifyInlineTable(obj, depth, numberAsFloat, strictTemporal) {
+    let keys = Object.keys(obj);
+    if (keys.length === 0)
+        return '{}';
+    let res = '{ ';
+    for (let i = 0; i < keys.length; i++) {
+        let k = keys[i];
+        if (i)
+            res += ', ';
+        res += formatKey(k) + ' = ' + stringifyValue(obj[k], extendedTypeOf(obj[k]), depth - 1, numberAsFloat, strictTemporal);
+    }
+    return res + ' }';
+}
+function stringifyArray(array, depth, numberAsFloat, strictTemporal) {
+    if (array.length === 0)
+        return '[]';
+    let res = '[ ';
+    for (let i = 0; i < array.length; i++) {
+        if (i)
+            res += ', ';
+        if (array[i] === null || array[i] === void 0) {
+            throw new TypeError('arrays cannot contain null or undefined values');
+        }
+        res += stringifyValue(array[i], extendedTypeOf(array[i]), depth - 1, numberAsFloat, strictTemporal);
+    }
+    return res + ' ]';
+}
+function stringifyArrayTable(array, key, depth, numberAsFloat, strictTemporal) {
+    if (depth === 0) {
+        throw new Error('Could not stringify the object: maximum object depth exceeded');
+    }
+    let res = '';
+    for (let i = 0; i < array.length; i++) {
+        res += `${res && '\n'}[[${key}]]\n`;
+        res += stringifyTable(0, array[i], key, depth, numberAsFloat, strictTemporal);
+    }
+    return res;
+}
+function stringifyTable(tableKey, obj, prefix, depth, numberAsFloat, strictTemporal) {
+    if (depth === 0) {
+        throw new Error('Could not stringify the object: maximum object depth exceeded');
+    }
+    let preamble = '';
+    let tables = '';
+    let keys = Object.keys(obj);
+    for (let i = 0; i < keys.length; i++) {
+        let k = keys[i];
+        if (obj[k] !== null && obj[k] !== void 0) {
+            let type = extendedTypeOf(obj[k]);
+            if (type === 'symbol' || type === 'function') {
+                throw new TypeError(`cannot serialize values of type '${type}'`);
+            }
+            let key = formatKey(k);
+            if (type === 'array' && isArrayOfTables(obj[k])) {
+                tables += (tables && '\n') + stringifyArrayTable(obj[k], prefix ? `${prefix}.${key}` : key, depth - 1, numberAsFloat, strictTemporal);
+            }
+            else if (type === 'object') {
+                let tblKey = prefix ? `${prefix}.${key}` : key;
+                tables += (tables && '\n') + stringifyTable(tblKey, obj[k], tblKey, depth - 1, numberAsFloat, strictTemporal);
+            }
+            else {
+                preamble += key;
+                preamble += ' = ';
+                preamble += stringifyValue(obj[k], type, depth, numberAsFloat, strictTemporal);
+                preamble += '\n';
+            }
+        }
+    }
+    if (tableKey && (preamble || !tables)) // Create table only if necessary
+        preamble = preamble ? `[${tableKey}]\n${preamble}` : `[${tableKey}]`;
+    return preamble && tables
+        ? `${preamble}\n${tables}`
+        : preamble || tables;
+}
+function stringify(obj, { maxDepth = 1000, numbersAsFloat = false, strictTemporal = false } = {}) {
+    if (extendedTypeOf(obj) !== 'object') {
+        throw new TypeError('stringify can only be called with an object');
+    }
+    let str = stringifyTable(0, obj, '', maxDepth, numbersAsFloat, strictTemporal);
+    if (str[str.length - 1] !== '\n')
+        return str + '\n';
+    return str;
+}
+
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/index.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+
+
+
+
+
+/** @deprecated use `import * as ... from 'smol-toml'` instead */
+/* harmony default export */ const dist = ({ parse: parse, stringify: stringify, TomlDate: TomlDate, TomlError: TomlError });
+
+// EXTERNAL MODULE: ./src/builder/args.ts
+var builder_args = __nccwpck_require__(6614);
 // EXTERNAL MODULE: ./src/cache/backends.ts
 var backends = __nccwpck_require__(1389);
 // EXTERNAL MODULE: ./src/cache/csv.ts
 var csv = __nccwpck_require__(9022);
 // EXTERNAL MODULE: ./src/cache/image-ref.ts
 var image_ref = __nccwpck_require__(3715);
+// EXTERNAL MODULE: ./src/cache/redact.ts
+var redact = __nccwpck_require__(2097);
 // EXTERNAL MODULE: ./src/cache/spec.ts
 var cache_spec = __nccwpck_require__(607);
 // EXTERNAL MODULE: ./src/cache/suggest.ts
@@ -33664,83 +36278,47 @@ var Output;
     Output["Plan"] = "plan";
 })(Output || (Output = {}));
 
-// EXTERNAL MODULE: ./src/cache/values.ts
-var values = __nccwpck_require__(3834);
-;// CONCATENATED MODULE: ./src/inputs/output.ts
-/** envd's `--output` value (one CSV record, `type=` required), parsed enough to derive cache refs. */
-
-
-
-
-const KNOWN = ['image', 'registry', 'local', 'tar', 'oci', 'docker'];
-function parseOutput(raw) {
-    let fields;
-    try {
-        fields = (0,csv/* parseCsvRecord */.bd)(raw.trim());
-    }
-    catch (e) {
-        if (e instanceof csv/* CsvError */.J$)
-            return { ok: false, problem: `cannot be read as CSV (${e.message}); envd takes one output` };
-        throw e;
-    }
-    const parsed = (0,cache_spec/* parseFields */.L5)(fields);
-    if (!parsed.ok)
-        return parsed;
-    const attrs = parsed.value;
-    const type = attrs.get('type');
-    if (!type)
-        return { ok: false, problem: 'needs type=, e.g. type=image,name=ghcr.io/org/env:latest,push=true' };
-    attrs.delete('type');
-    if (!KNOWN.includes(type))
-        return { ok: false, problem: `type=${type} is not an output type; use one of ${KNOWN.join(', ')}` };
-    if (attrs.has('output'))
-        return { ok: false, problem: `output=${attrs.get('output')} is not an attribute of --output; you meant dest=` };
-    if (type === 'local' && !attrs.has('dest'))
-        return { ok: false, problem: 'type=local needs dest=<directory>' };
-    if ((type === 'image' || type === 'registry') && attrs.has('dest'))
-        return { ok: false, problem: `type=${type} takes name=, not dest=` };
-    const pushText = type === 'registry' ? 'true' : (attrs.get('push') ?? 'false');
-    const push = (0,values/* parseGoBool */.MY)(pushText);
-    if (push === undefined)
-        return { ok: false, problem: `push=${pushText} is not a boolean; use true or false` };
-    const out = { raw: raw.trim(), type, attrs, push };
-    const names = attrs.get('name');
-    if (names !== undefined && (type === 'image' || type === 'registry')) {
-        const first = names.split(',')[0].trim();
-        const ref = (0,image_ref/* parseImageRef */.Q)(first);
-        if (!ref.ok)
-            return { ok: false, problem: `name ${ref.problem}` };
-        out.image = ref.value;
-        out.imageName = first;
-    }
-    if (push && !out.image)
-        return { ok: false, problem: 'push=true needs name=<image>' };
-    return { ok: true, value: out };
-}
-
+// EXTERNAL MODULE: ./src/inputs/output.ts
+var inputs_output = __nccwpck_require__(8708);
+// EXTERNAL MODULE: ./src/report/text.ts
+var report_text = __nccwpck_require__(5655);
 ;// CONCATENATED MODULE: ./src/inputs/size.ts
 /** Sizes as workflow authors write them: B, KB/MB/GB/TB (powers of 10) and KiB/MiB/GiB/TiB (powers of 2). */
 const UNITS = {
-    b: 1,
-    kb: 1e3,
-    mb: 1e6,
-    gb: 1e9,
-    tb: 1e12,
-    kib: 2 ** 10,
-    mib: 2 ** 20,
-    gib: 2 ** 30,
-    tib: 2 ** 40
+    b: 1n,
+    kb: 10n ** 3n,
+    mb: 10n ** 6n,
+    gb: 10n ** 9n,
+    tb: 10n ** 12n,
+    kib: 2n ** 10n,
+    mib: 2n ** 20n,
+    gib: 2n ** 30n,
+    tib: 2n ** 40n
 };
-/** Bytes, or undefined when the text is not a size with a unit. */
+/** The largest size accepted: 1 PB. More is a typo (GitHub's largest cache limits are terabytes). */
+const MAX_SIZE = 10 ** 15;
+/** Reads a size exactly (decimal arithmetic, no float rounding): a whole number of bytes up to 1 PB. */
+function readSize(text) {
+    const m = /^\s*(\d+)(?:\.(\d+))?\s*([a-z]+)\s*$/i.exec(text);
+    const unit = m && UNITS[m[3].toLowerCase()];
+    if (!m || !unit)
+        return { problem: 'not a size' };
+    const fraction = m[2] ?? '';
+    const scale = 10n ** BigInt(fraction.length);
+    const scaled = (BigInt(m[1]) * scale + BigInt(fraction || '0')) * unit;
+    if (scaled === 0n)
+        return { problem: 'not a size' };
+    if (scaled % scale !== 0n)
+        return { problem: 'not whole' };
+    const bytes = scaled / scale;
+    if (bytes > BigInt(MAX_SIZE))
+        return { problem: 'too large' };
+    return { bytes: Number(bytes) };
+}
+/** Bytes, or undefined when the text is not a valid size. */
 function parseSize(text) {
-    const m = /^\s*(\d+(?:\.\d+)?)\s*([a-z]+)\s*$/i.exec(text);
-    if (!m)
-        return undefined;
-    const unit = UNITS[m[2].toLowerCase()];
-    if (unit === undefined)
-        return undefined;
-    const bytes = Math.round(Number(m[1]) * unit);
-    return bytes > 0 ? bytes : undefined;
+    const r = readSize(text);
+    return 'bytes' in r ? r.bytes : undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/inputs/inputs.ts
@@ -33756,10 +36334,36 @@ function parseSize(text) {
 
 
 
+
+
+
+
 /** What the action does with a value it is shown; the GitHub token is never echoed. */
 const SECRET_INPUTS = new Set([Input.GithubToken]);
+/** The longest message the action writes about one input: values inside are capped at 200 already. */
+const MAX_MESSAGE = 1000;
 function formatProblem(p) {
-    return `Input "${p.input}": ${p.message}`;
+    return `Input "${p.input}": ${(0,report_text/* echo */.WI)(p.message, MAX_MESSAGE)}`;
+}
+/**
+ * Every secret-bearing value in the raw inputs, found without parsing them (they may be invalid): the
+ * GitHub token whole, and credentials, URL userinfo and signed query parameters in every other input.
+ * Register these with the runner before the first line is written.
+ */
+function inputSecrets(raw) {
+    const found = new Set();
+    for (const name of Object.values(Input)) {
+        const value = raw(name);
+        if (SECRET_INPUTS.has(name)) {
+            for (const v of [value, value.trim()])
+                if (v !== '')
+                    found.add(v);
+        }
+        else
+            for (const s of (0,redact/* findSecrets */.dL)(value))
+                found.add(s);
+    }
+    return [...found];
 }
 /** Booleans as YAML authors write them: true/false in any case. */
 function bool(text) {
@@ -33789,9 +36393,12 @@ const OWNED_BY_INPUT = {
 };
 function parseInputs(raw) {
     const problems = [];
-    const fail = (input, message) => problems.push({ input, message });
+    // No message quotes a secret: values are quoted redacted (quoted()), and any known secret left in a
+    // message (a token pasted into the wrong input) is replaced by *** here.
+    const secrets = inputSecrets(raw);
+    const fail = (input, message) => problems.push({ input, message: (0,redact/* redactKnown */.rA)(message, secrets) });
     const text = (name) => raw(name).trim();
-    const shown = (name) => (SECRET_INPUTS.has(name) ? '***' : JSON.stringify(text(name)));
+    const shown = (name) => (SECRET_INPUTS.has(name) ? '***' : (0,redact/* quoted */.TL)((0,redact/* redactKnown */.rA)(text(name), secrets)));
     const oneOf = (name, allowed, fallback) => {
         const value = text(name) === '' ? fallback : choice(text(name), allowed);
         if (value === undefined)
@@ -33810,9 +36417,13 @@ function parseInputs(raw) {
     // path and from
     const path = text(Input.Path) || '.';
     const fromText = text(Input.From) || 'build.envd:build';
-    const fromMatch = /^(.+):([A-Za-z_][A-Za-z0-9_]*)$/.exec(fromText);
-    if (!fromMatch)
-        fail(Input.From, `${shown(Input.From)} is not file:function; write e.g. ${fromText.split(':')[0] || 'build.envd'}:build`);
+    // envd splits --from on every ":" and wants exactly two parts (envd v1.3.4 pkg/builder/util.go:315-318).
+    const colons = fromText.split(':').length - 1;
+    const fromMatch = colons === 1 ? /^(.+):([A-Za-z_][A-Za-z0-9_]*)$/.exec(fromText) : null;
+    if (colons > 1)
+        fail(Input.From, `${shown(Input.From)} has ${colons} colons; envd splits --from on every ":" and wants file:func (invalid from format, expected \`file:func\`): a build file whose name holds a colon cannot be used, rename it`);
+    else if (!fromMatch)
+        fail(Input.From, `${shown(Input.From)} is not file:function; write e.g. ${(0,report_text/* echo */.WI)(fromText.split(':')[0] || 'build.envd')}:build`);
     const from = fromMatch ? { file: fromMatch[1], func: fromMatch[2] } : { file: 'build.envd', func: 'build' };
     // output and platform
     let output;
@@ -33820,7 +36431,7 @@ function parseInputs(raw) {
         if (/[\r\n]/.test(text(Input.Output)))
             fail(Input.Output, 'envd accepts one output; give one line');
         else {
-            const parsed = parseOutput(text(Input.Output));
+            const parsed = (0,inputs_output/* parseOutput */.F)(text(Input.Output));
             if (parsed.ok)
                 output = parsed.value;
             else
@@ -33886,11 +36497,15 @@ function parseInputs(raw) {
     let cacheBudget = 'auto';
     const budgetText = text(Input.CacheBudget);
     if (budgetText !== '' && budgetText.toLowerCase() !== 'auto') {
-        const bytes = parseSize(budgetText);
-        if (bytes === undefined)
-            fail(Input.CacheBudget, `${shown(Input.CacheBudget)} is not auto or a size with a unit, such as 8GB or 500MiB`);
+        const size = readSize(budgetText);
+        if ('bytes' in size)
+            cacheBudget = size.bytes;
+        else if (size.problem === 'too large')
+            fail(Input.CacheBudget, `${shown(Input.CacheBudget)} is more than 1 PB; write the repository's cache budget, such as 10GB`);
+        else if (size.problem === 'not whole')
+            fail(Input.CacheBudget, `${shown(Input.CacheBudget)} is not a whole number of bytes; use a smaller unit, such as 1500KB for 1.5MB`);
         else
-            cacheBudget = bytes;
+            fail(Input.CacheBudget, `${shown(Input.CacheBudget)} is not auto or a size with a unit, such as 8GB or 500MiB`);
     }
     const cachePrune = autoBool(Input.CachePrune);
     const command = oneOf(Input.Command, ['build', 'prune'], 'build');
@@ -33916,17 +36531,35 @@ function parseInputs(raw) {
     let builder = { kind: 'auto' };
     if (builderText === 'docker-container')
         builder = { kind: 'docker-container' };
-    else if (/^unix:\/\/\/.+/.test(builderText) || /^tcp:\/\/[^/:]+:\d+$/.test(builderText))
+    else if (/^unix:\/\/\/.+/.test(builderText))
         builder = { kind: 'address', address: builderText };
+    else if (/^tcp:\/\/[^/:]+:\d+$/.test(builderText)) {
+        const port = Number(builderText.slice(builderText.lastIndexOf(':') + 1));
+        if (port >= 1 && port <= 65535)
+            builder = { kind: 'address', address: builderText };
+        else
+            fail(Input.Builder, `${shown(Input.Builder)} has port ${(0,report_text/* echo */.WI)(String(port))}; a port is 1-65535`);
+    }
     else if (builderText !== 'auto')
         fail(Input.Builder, `${shown(Input.Builder)} is not auto, docker-container, unix:///path/to/buildkitd.sock or tcp://host:port${(0,suggest/* didYouMean */.a)(builderText, ['auto', 'docker-container'])}`);
     const buildkitdConfigInline = raw(Input.BuildkitdConfigInline).trim();
     const buildkitdFlags = text(Input.BuildkitdFlags);
     if (builder.kind === 'address') {
         if (buildkitdConfigInline)
-            fail(Input.BuildkitdConfigInline, `has no effect on a running buildkitd (builder is ${builderText}); configure that daemon itself, or use builder: auto`);
+            fail(Input.BuildkitdConfigInline, `has no effect on a running buildkitd (builder is ${(0,report_text/* echo */.WI)(builderText)}); configure that daemon itself, or use builder: auto`);
         if (buildkitdFlags)
-            fail(Input.BuildkitdFlags, `has no effect on a running buildkitd (builder is ${builderText}); use builder: auto`);
+            fail(Input.BuildkitdFlags, `has no effect on a running buildkitd (builder is ${(0,report_text/* echo */.WI)(builderText)}); use builder: auto`);
+    }
+    else {
+        try {
+            (0,builder_args/* splitFlags */.g0)(buildkitdFlags);
+        }
+        catch (e) {
+            fail(Input.BuildkitdFlags, `cannot be split into arguments: ${e.message}; close the quote, or escape a literal quote with \\`);
+        }
+        const toml = tomlProblem(buildkitdConfigInline);
+        if (toml)
+            fail(Input.BuildkitdConfigInline, toml);
     }
     const dryRunText = text(Input.DryRun);
     const dryRun = dryRunText === '' ? false : bool(dryRunText);
@@ -33970,6 +36603,24 @@ function parseInputs(raw) {
         }
     };
 }
+/**
+ * Why buildkitd-config-inline is not TOML, with the parser's line and column; never the document itself
+ * (smol-toml's message carries a code excerpt, which could hold a secret).
+ */
+function tomlProblem(text) {
+    if (text === '')
+        return undefined;
+    try {
+        parse(text);
+        return undefined;
+    }
+    catch (e) {
+        if (!(e instanceof TomlError))
+            throw e;
+        const reason = e.message.split('\n')[0].replace(/^Invalid TOML document: /, '');
+        return `is not TOML (line ${e.line}, column ${e.column}: ${(0,report_text/* echo */.WI)(reason, 120)}); fix the document (buildkitd.toml syntax), or leave the input empty`;
+    }
+}
 /** `key=value` attributes, comma or newline separated, each checked against the chosen backend. */
 function parseCacheOptions(text, cache, fail) {
     const fields = [];
@@ -33981,7 +36632,7 @@ function parseCacheOptions(text, cache, fail) {
         }
         catch (e) {
             if (e instanceof csv/* CsvError */.J$)
-                fail(`${JSON.stringify(line.trim())} cannot be read as CSV (${e.message}); quote a whole field that holds a comma, e.g. "prefix=a,b/"`);
+                fail(`${(0,redact/* quoted */.TL)(line.trim())} cannot be read as CSV (${e.message}); quote a whole field that holds a comma, e.g. "prefix=a,b/"`);
             else
                 throw e;
         }
@@ -34007,7 +36658,7 @@ function parseCacheOptions(text, cache, fail) {
         const rule = rules[key];
         if (!rule) {
             const hint = (0,suggest/* closest */.k)(key, Object.keys(rules));
-            fail(`unknown attribute "${key}" for cache: ${cache}${hint ? ` (did you mean "${hint}"?)` : `; known: ${Object.keys(rules).filter((k) => !OWNED_BY_INPUT[k]).join(', ')}`}`);
+            fail(`unknown attribute ${(0,redact/* quoted */.TL)(key)} for cache: ${cache}${hint ? ` (did you mean "${hint}"?)` : `; known: ${Object.keys(rules).filter((k) => !OWNED_BY_INPUT[k]).join(', ')}`}`);
             continue;
         }
         if (rule.refused) {
@@ -34039,8 +36690,12 @@ function sortKeys(value) {
     return value;
 }
 
+// EXTERNAL MODULE: ./src/shell/log.ts
+var log = __nccwpck_require__(6068);
 // EXTERNAL MODULE: ./src/state.ts
 var state = __nccwpck_require__(2462);
+// EXTERNAL MODULE: ./src/local/ownership.ts
+var ownership = __nccwpck_require__(9726);
 ;// CONCATENATED MODULE: ./src/plan/location.ts
 /**
  * Where a registry or s3 cache lives, per branch. GitHub isolates refs only for its own cache; a registry
@@ -34201,8 +36856,6 @@ function computedImport(backend, ctx, entry) {
     return (0,cache_spec/* cacheSpec */.Ye)(backend, [...flags_location(backend, ctx, 'import', chosen), ...optionsFor(backend, 'import', ctx.inputs.cacheOptions)]);
 }
 
-// EXTERNAL MODULE: ./src/builder/args.ts
-var builder_args = __nccwpck_require__(6614);
 // EXTERNAL MODULE: ./src/shell/exec.ts + 1 modules
 var shell_exec = __nccwpck_require__(3247);
 // EXTERNAL MODULE: ./node_modules/@actions/io/lib/io.js
@@ -35318,6 +37971,9 @@ async function installTools(inputs, rt, env, tempDir) {
 
 
 
+
+
+
 const READY_TIMEOUT_ENV = 'ENVD_CACHE_ACTION_BUILDKITD_TIMEOUT';
 class BuildFailure extends Error {
     report;
@@ -35329,7 +37985,12 @@ class BuildFailure extends Error {
 /** A short private directory: unix socket paths must stay under ~100 characters. */
 function workDir(env) {
     const base = env.RUNNER_TEMP && env.RUNNER_TEMP.length < 60 ? env.RUNNER_TEMP : external_node_os_.tmpdir();
-    return external_node_fs_.mkdtempSync(external_node_path_.join(base, 'envd-cache-'));
+    // A RUNNER_TEMP that names a directory not made yet (a self-hosted runner, a local run) is created.
+    external_node_fs_.mkdirSync(base, { recursive: true });
+    const dir = external_node_fs_.mkdtempSync(external_node_path_.join(base, 'envd-cache-'));
+    // Marked as the action's own: post deletes only marked directories.
+    external_node_fs_.writeFileSync(external_node_path_.join(dir, ownership/* OWNER_MARK */.yw), ownership/* OWNER_MARK_TEXT */.g);
+    return dir;
 }
 async function build(planned, inputs, rt, env) {
     const dir = workDir(env);
@@ -35343,14 +38004,16 @@ async function build(planned, inputs, rt, env) {
     let restoredKey;
     let server;
     if (plan.local) {
-        const local = plan.local;
+        // Relative directories resolve against the workspace, as envd resolves the export's dest.
+        const workspace = env.GITHUB_WORKSPACE || process.cwd();
+        const local = { ...plan.local, dir: external_node_path_.resolve(workspace, plan.local.dir), exportDir: external_node_path_.resolve(workspace, plan.local.exportDir) };
         // Loaded only for cache: local: @actions/cache and the Azure SDK are most of the bundle's start-up time.
-        const { restoreLocal, serveLocal } = await Promise.all(/* import() */[__nccwpck_require__.e(691), __nccwpck_require__.e(704)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8704));
+        const { restoreLocal, serveLocal, surroundingsOf } = await Promise.all(/* import() */[__nccwpck_require__.e(691), __nccwpck_require__.e(704)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8704));
         await lib_core.group('Restore the local cache', async () => {
-            restoredKey = await restoreLocal(local);
+            restoredKey = await restoreLocal(local, surroundingsOf(workspace, env.HOME || external_node_os_.homedir()));
             server = await serveLocal(local);
             if (server)
-                lib_core.info(`Serving ${local.dir} read-only at http://${server.host} for the import`);
+                lib_core.info(`Serving ${(0,report_text/* echo */.WI)(local.dir)} read-only at http://${server.host} for the import`);
         });
         if (server) {
             plan = { ...plan, import: localRegistryImport(server.host) };
@@ -35388,12 +38051,30 @@ async function buildWith({ plan, inputs, rt, env, dir, tools, toolEnv, readyTime
         else {
             const common = { binDir: tools.buildkit.dir, workDir: dir, configInline, flags: inputs.buildkitdFlags, readyTimeoutMs, env: toolEnv };
             if (b.kind === 'auto') {
-                h = (0,builder_builder/* spawnBuildkitd */.yW)(common);
-                h.version = tools.buildkit.tag;
-                // Recorded before the wait, so that post stops it whatever happens next.
-                lib_core.saveState(state/* State */.U.Builder, JSON.stringify(h));
-                // The context needs only the address: create it while buildkitd comes up.
-                await Promise.all([(0,builder_builder/* awaitBuildkitd */.PC)(h, common), createContext(h)]);
+                // One buildkitd per job: a later call uses the one an earlier call started when it is the same
+                // (the action's own per-call config lines, e.g. for cache: local, are not part of the comparison).
+                const wish = { version: tools.buildkit.tag, flags: inputs.buildkitdFlags, config: inputs.buildkitdConfigInline };
+                const shared = await (0,builder_builder/* findShared */.LS)((0,builder_builder/* recordsDir */.Ap)(env), wish, tools.buildkit.dir, toolEnv);
+                if (shared.handle) {
+                    h = shared.handle;
+                    lib_core.info(`Reusing the buildkitd ${(0,report_text/* echo */.WI)(h.version ?? '')} (pid ${h.pid}) an earlier call in this job started, with its local cache; that call's post step stops it`);
+                    lib_core.saveState(state/* State */.U.Builder, JSON.stringify(h));
+                    await createContext(h);
+                }
+                else {
+                    for (const n of shared.notReused)
+                        lib_core.info(`Starting a buildkitd of its own: not the one (pid ${n.pid ?? 'unknown'}) an earlier call in this job started, because ${n.why}`);
+                    const own = { ...common, workDir: (0,builder_builder/* newDaemonDir */._o)(env) };
+                    h = (0,builder_builder/* spawnBuildkitd */.yW)(own);
+                    h.version = tools.buildkit.tag;
+                    // Recorded before the wait, so that post stops it whatever happens next.
+                    lib_core.saveState(state/* State */.U.Builder, JSON.stringify(h));
+                    // The context needs only the address: create it while buildkitd comes up.
+                    await Promise.all([(0,builder_builder/* awaitBuildkitd */.PC)(h, own), createContext(h)]);
+                    // Only an answering buildkitd is offered to later calls.
+                    (0,builder_builder/* publishShared */.$p)(h, wish, (0,builder_builder/* recordsDir */.Ap)(env));
+                    lib_core.saveState(state/* State */.U.Builder, JSON.stringify(h));
+                }
             }
             else {
                 h = await (0,builder_builder/* startContainer */.YI)({ ...common, image: `moby/buildkit:${tools.buildkit.tag}`, name: `envd-cache-${(0,external_node_crypto_.randomBytes)(4).toString('hex')}` });
@@ -35402,7 +38083,7 @@ async function buildWith({ plan, inputs, rt, env, dir, tools, toolEnv, readyTime
                 await createContext(h);
             }
         }
-        lib_core.info(`${h.kind === 'address' ? 'Using' : 'Started'} buildkitd ${h.version ?? '(version unknown)'} at ${h.buildctlAddr}`);
+        lib_core.info(`${h.kind === 'address' || h.reused ? 'Using' : 'Started'} buildkitd ${h.version ?? '(version unknown)'} at ${h.buildctlAddr}`);
         return h;
     });
     const usesGha = plan.export?.type === 'gha' || plan.import?.type === 'gha';
@@ -35413,12 +38094,13 @@ async function buildWith({ plan, inputs, rt, env, dir, tools, toolEnv, readyTime
     lib_core.info(`envd ${envdVersion}: context ${context} → ${builder.envdBuilder}://${builder.envdAddress}`);
     const cwd = env.GITHUB_WORKSPACE || process.cwd();
     const started = Date.now();
-    let attempt = await runOnce(envd, plan, keyFile, cwd, true);
+    const buildkitdImage = `docker.io/moby/buildkit:${tools.buildkit.tag}`;
+    let attempt = await runOnce(envd, plan, { publicKeyFile: keyFile, buildkitdImage, cwd }, true);
     let retried;
     if (attempt.failure?.known?.id === 'evicted-blob' && plan.import) {
         retried = attempt.failure.line;
-        lib_core.warning(`The build failed on a cached layer that is gone (${attempt.failure.line}). Retrying once without --import-cache; the export still refreshes the cache.`, { title: 'Evicted cache layer: retrying without the import' });
-        attempt = await runOnce(envd, plan, keyFile, cwd, false);
+        lib_core.warning(`The build failed on a cached layer that is gone (${(0,report_text/* echo */.WI)(attempt.failure.line, report_text/* MAX_SENTENCE */.Rt)}). Retrying once without --import-cache; the export still refreshes the cache.`, { title: 'Evicted cache layer: retrying without the import' });
+        attempt = await runOnce(envd, plan, { publicKeyFile: keyFile, buildkitdImage, cwd }, false);
     }
     const report = {
         plan,
@@ -35431,9 +38113,9 @@ async function buildWith({ plan, inputs, rt, env, dir, tools, toolEnv, readyTime
         failure: attempt.failure
     };
     for (const i of attempt.figures.imports.filter((x) => x.error))
-        lib_core.warning(`${i.name} failed: ${i.error}. The build went on without that cache.`);
+        lib_core.warning(`${(0,report_text/* echo */.WI)(i.name)} failed: ${(0,report_text/* echo */.WI)(i.error ?? '', report_text/* MAX_SENTENCE */.Rt)}. The build went on without that cache.`);
     for (const e of attempt.figures.exports.filter((x) => x.error))
-        lib_core.warning(`${e.name} failed: ${e.error}`);
+        lib_core.warning(`${(0,report_text/* echo */.WI)(e.name)} failed: ${(0,report_text/* echo */.WI)(e.error ?? '', report_text/* MAX_SENTENCE */.Rt)}`);
     if (attempt.failure) {
         lib_core.saveState(state/* State */.U.BuildFailed, 'true');
         const known = attempt.failure.known;
@@ -35441,20 +38123,22 @@ async function buildWith({ plan, inputs, rt, env, dir, tools, toolEnv, readyTime
         throw new BuildFailure(report, `envd build failed: ${attempt.failure.line}`);
     }
     if (plan.local && plan.export) {
-        const save = { ...plan.local, restoredKey };
+        const save = { ...plan.local, restoredKey, workspace: env.GITHUB_WORKSPACE || process.cwd(), home: env.HOME || external_node_os_.homedir() };
         lib_core.saveState(state/* State */.U.LocalSave, JSON.stringify(save));
     }
     return report;
 }
-async function runOnce(envd, plan, keyFile, cwd, withImport) {
-    const call = (0,args/* envdBuildCall */.Az)(plan, keyFile, { withImport });
+async function runOnce(envd, plan, callOptions, withImport) {
+    const cwd = callOptions.cwd;
+    const call = (0,args/* envdBuildCall */.Az)(plan, { ...callOptions, withImport });
     const progress = new Progress();
     const result = await lib_core.group(`envd build${withImport ? '' : ' (without --import-cache)'}`, async () => {
         lib_core.info((0,args/* showArgs */.lS)('envd', call.shown));
-        return envd.build(call.args, cwd, (line) => {
+        // envd's output (and the build steps' output inside it) is shown, but it cannot issue workflow commands.
+        return log/* Log */.tG.fenced((fence) => envd.build(call.args, cwd, (line) => {
             progress.push(line);
-            lib_core.info(line);
-        }, (line) => lib_core.info(line));
+            fence.line(line);
+        }, (line) => fence.line(line)));
     });
     const figures = progress.figures();
     if (result.code === 0)
@@ -35463,12 +38147,18 @@ async function runOnce(envd, plan, keyFile, cwd, withImport) {
     return { figures, failure: { line, known: classify(line) ?? classify(result.stdout + result.stderr) } };
 }
 
+// EXTERNAL MODULE: ./src/budget/budget.ts
+var budget_budget = __nccwpck_require__(580);
+// EXTERNAL MODULE: ./src/budget/estimate.ts
+var estimate = __nccwpck_require__(4075);
 ;// CONCATENATED MODULE: ./src/build/budget.ts
 /**
  * The 10 GB budget around a run: usage read before planning (it can lower cache-mode: auto to min), a prune
  * before the build when usage is above the target, and one after a successful export to the GitHub cache.
  * Also `command: prune`. The REST client and index reader are loaded only when used.
  */
+
+
 
 /** Backends whose entries live in the repository's GitHub cache. */
 const usesGithubCache = (inputs) => inputs.cache === 'gha' || inputs.cache === 'local';
@@ -35487,26 +38177,82 @@ async function readerFor(rt) {
     const { createIndexReader } = await Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 7698));
     return createIndexReader({ token: cs.token, resultsUrl: cs.resultsUrl });
 }
+/** Refs the runtime token can read, its writable ref first (where BuildKit writes, and looks first). */
+function readableRefs(rt) {
+    const refs = rt.cacheService.decoded?.refs ?? [];
+    return [...refs.filter((r) => r.write && r.read), ...refs.filter((r) => r.read && !r.write)].map((r) => r.ref);
+}
 async function readBudgetFor(inputs, rt) {
     const state = { prunes: [], warned: false };
     if (!usesGithubCache(inputs) && inputs.command === 'build')
         return state;
-    const { readBudget } = await Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 296));
-    state.reading = await readBudget({ rest: await restFor(inputs, rt), cacheBudget: inputs.cacheBudget, log: lib_core });
+    const { readBudget } = await Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 4040));
+    const rest = await restFor(inputs, rt);
+    // A build that exports to the GitHub cache sizes its export (and its sibling legs') from their previous
+    // indexes before the mode is chosen and before anything is written: one listing and a read of the live
+    // indexes on readable refs. The listing is reused by a prune before the build.
+    const estimate = rest && inputs.command === 'build' && inputs.cache === 'gha' && inputs.cacheWrite !== false;
+    const reader = estimate ? await readerFor(rt) : undefined;
+    const leg = !inputs.cacheScope && inputs.matrix && rt.runId ? { id: rt.runId, job: rt.job } : undefined;
+    state.reading = await readBudget({ rest, reader, readableRefs: reader ? readableRefs(rt) : undefined, run: leg, cacheBudget: inputs.cacheBudget, log: lib_core });
     state.warned = state.reading.missingGrant !== undefined;
     return state;
 }
 function budgetFacts(state) {
-    return state.reading && { usageBytes: state.reading.usageBytes, budgetBytes: state.reading.budget.bytes };
+    const r = state.reading;
+    return r && {
+        usageBytes: r.usageBytes,
+        budgetBytes: r.budget.bytes,
+        ...(r.footprints ? { footprints: r.footprints } : {}),
+        ...(r.concurrentLegs !== undefined ? { concurrentLegs: r.concurrentLegs } : {})
+    };
+}
+/** The leg plan this build's mode came from (same facts, same scope), if the estimate was made. */
+function legPlan(state, inputs, rt, plan) {
+    const facts = budgetFacts(state);
+    if (!facts || plan.mode === undefined)
+        return undefined;
+    return (0,budget_budget/* legPlanFor */.Ti)(facts, { scope: plan.scope, job: !inputs.cacheScope && inputs.matrix ? rt.job : undefined });
+}
+/**
+ * Prune before the build when usage is above the prune target, or when this run's exports (estimated for the
+ * mode) would take usage over the ceiling: down to what leaves them room.
+ */
+function pruneBeforeTarget(state, inputs, rt, plan) {
+    const r = state.reading;
+    if (!r || inputs.cache !== 'gha' || inputs.cachePrune === false || !plan.export)
+        return undefined;
+    const legs = legPlan(state, inputs, rt, plan);
+    const adds = legs && (plan.mode === 'max' ? legs.addBytes : legs.minAddBytes);
+    const room = legs && adds !== undefined ? Math.max(0, (legs.ceilingBytes - adds) / r.budget.bytes) : budget_budget/* TARGET_RATIO */.as;
+    const target = Math.min(budget_budget/* TARGET_RATIO */.as, room);
+    return r.usageBytes !== undefined && r.usageBytes > target * r.budget.bytes ? target : undefined;
 }
 /** Prunes once: before the build (`before`), after it, or for command: prune. Records the outcome. */
-async function pruneNow(state, inputs, rt, plan, when) {
+/**
+ * After the prune before the build: when this leg's export still does not fit under the budget's ceiling (see
+ * exportFits), the decision not to export, else undefined. The default branch always exports.
+ */
+function exportRoom(state, inputs, rt, plan) {
+    const r = state.reading;
+    if (!r || r.usageBytes === undefined || plan.export?.type !== 'gha' || inputs.cacheMode !== 'auto' || inputs.exportCache)
+        return undefined;
+    const legs = legPlan(state, inputs, rt, plan);
+    if (!legs)
+        return undefined;
+    const last = state.prunes[state.prunes.length - 1];
+    const usage = last?.usageAfterBytes ?? r.usageBytes;
+    const onDefault = rt.defaultBranch !== undefined && rt.ref === `refs/heads/${rt.defaultBranch}`;
+    const fit = (0,estimate/* exportFits */.Hu)(legs, plan.scope, usage, onDefault);
+    return fit.fits ? undefined : { topic: 'export', outcome: 'skipped', reason: fit.reason ?? 'no room under the budget' };
+}
+async function pruneNow(state, inputs, rt, plan, when, targetRatio) {
     if (!state.reading)
         return undefined;
     const rest = await restFor(inputs, rt);
     if (!rest)
         return undefined;
-    const { prune } = await Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 296));
+    const { prune } = await Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 4040));
     const reader = await readerFor(rt);
     const pr = rt.pullRequest;
     const closingPr = rt.event === 'pull_request' && pr && when === 'command' ? [`refs/pull/${pr.number}/merge`] : [];
@@ -35517,10 +38263,12 @@ async function pruneNow(state, inputs, rt, plan, when) {
         closedPrRefs: closingPr,
         discoverClosedPrs: when === 'command' && rt.event !== 'pull_request',
         budgetBytes: state.reading.budget.bytes,
+        targetRatio,
+        ...(when === 'before' && state.reading.listing ? { listing: state.reading.listing } : {}),
         jobStart: when === 'before' ? Date.now() : Math.floor(performance.timeOrigin),
         dryRun: inputs.dryRun,
-        // Deletes are spaced a second apart; a build step does not wait on more than this many.
-        maxDeletes: when === 'command' ? undefined : 100,
+        // A build step spends about 2 s deleting (several at once, within GitHub's limits); command: prune, what it takes.
+        deleteLimits: when === 'command' ? {} : { timeBudgetMs: 2_000 },
         warned: state.warned,
         log: lib_core
     }));
@@ -35540,14 +38288,236 @@ function budgetFigures(state) {
     };
 }
 
-// EXTERNAL MODULE: ./src/budget/budget.ts
-var budget_budget = __nccwpck_require__(580);
+// EXTERNAL MODULE: ./src/cache/values.ts
+var values = __nccwpck_require__(3834);
+;// CONCATENATED MODULE: ./src/runtime/token.ts
+/** The runner's ACTIONS_RUNTIME_TOKEN: a JWT whose `ac` claim lists the cache refs it may read and write. */
+class TokenError extends Error {
+}
+function decodeSegment(segment) {
+    const json = Buffer.from(segment.replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString('utf8');
+    return JSON.parse(json);
+}
+/** Decodes without verifying the signature, as BuildKit does; a malformed token is a TokenError in plain words. */
+function decodeRuntimeToken(token) {
+    const parts = token.split('.');
+    if (parts.length !== 3)
+        throw new TokenError(`it has ${parts.length} segments where a JWT has 3`);
+    let claims;
+    try {
+        claims = decodeSegment(parts[1]);
+    }
+    catch {
+        throw new TokenError('its payload is not base64url-encoded JSON');
+    }
+    if (claims === null || typeof claims !== 'object')
+        throw new TokenError('its payload is not a JSON object');
+    if (typeof claims.ac !== 'string')
+        throw new TokenError('it has no access-control claim "ac" (is it a GITHUB_TOKEN instead of the runtime token?)');
+    let ac;
+    try {
+        ac = JSON.parse(claims.ac);
+    }
+    catch {
+        throw new TokenError('its "ac" claim is not JSON');
+    }
+    if (!Array.isArray(ac))
+        throw new TokenError('its "ac" claim is not a list');
+    const refs = ac.map((entry) => {
+        if (typeof entry?.Scope !== 'string' || typeof entry.Permission !== 'number')
+            throw new TokenError('an "ac" entry lacks Scope or Permission');
+        return { ref: entry.Scope, read: (entry.Permission & 1) !== 0, write: (entry.Permission & 2) !== 0 };
+    });
+    const num = (v, name) => {
+        if (v === undefined)
+            return undefined;
+        if (typeof v !== 'number')
+            throw new TokenError(`its "${name}" claim is not a number`);
+        return v;
+    };
+    return { refs, exp: num(claims.exp, 'exp'), nbf: num(claims.nbf, 'nbf') };
+}
+
+;// CONCATENATED MODULE: ./src/runtime/runtime.ts
+/**
+ * The runner's environment, read once into a typed value: the event, refs, repository, workflow and job,
+ * GitHub.com or GHES, and the cache service endpoints and token. Pure: tests pass env and payload in.
+ */
+
+
+/** `@actions/cache`'s rule: anything but github.com, *.ghe.com and *.localhost is GHES. */
+function isGhes(serverUrl) {
+    let host;
+    try {
+        host = new URL(serverUrl).hostname.toLowerCase();
+    }
+    catch {
+        return false;
+    }
+    return !(host === 'github.com' || host.endsWith('.ghe.com') || host.endsWith('.localhost'));
+}
+const truthy = (v) => (v ?? '').trim() !== '' && !['false', '0'].includes((v ?? '').trim().toLowerCase());
+const isObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
+const obj = (v) => (isObject(v) ? v : undefined);
+const str = (v) => (typeof v === 'string' ? v : undefined);
+/** The platform envd should build for on the runner's architecture; envd alone builds linux/amd64 everywhere. */
+const RUNNER_PLATFORMS = { X64: 'linux/amd64', ARM64: 'linux/arm64', ARM: 'linux/arm/v7' };
+/** Events that run with the base repository's cache access for code or text that someone else controls. */
+const UNTRUSTED_EVENTS = {
+    pull_request_target: "runs the base branch's workflow for a pull request, with the base repository's cache access",
+    workflow_run: "runs after another workflow, which a pull request may have started, with the default branch's cache access",
+    issue_comment: "runs on the default branch, with its cache access, for whoever can comment"
+};
+/** Parses the event payload; a broken file is a problem naming GITHUB_EVENT_PATH, never a throw. */
+function parsePayload(env, event) {
+    if (event === undefined)
+        return { payload: {}, problems: [] };
+    const where = `GITHUB_EVENT_PATH (${(0,report_text/* echo */.WI)(env.GITHUB_EVENT_PATH ?? '')})`;
+    const fix = 'the runner writes the triggering event there as a JSON object; do not override GITHUB_EVENT_PATH';
+    if (typeof event !== 'string')
+        return { payload: {}, problems: [`${where}: ${event.problem}; ${fix}`] };
+    if (event.trim() === '')
+        return { payload: {}, problems: [`${where}: the file is empty; ${fix}`] };
+    let value;
+    try {
+        value = JSON.parse(event);
+    }
+    catch (e) {
+        return { payload: {}, problems: [`${where}: the file is not valid JSON (${(0,report_text/* echo */.WI)(e.message, 120)}); ${fix}`] };
+    }
+    if (!isObject(value))
+        return { payload: {}, problems: [`${where}: the file holds ${value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`}, not a JSON object; ${fix}`] };
+    return { payload: value, problems: [] };
+}
+/** Compares a head repository with the base one: same, a fork (other name, fork: true, deleted) or unknown. */
+function headOrigin(repo, base, what, field) {
+    if (repo === null)
+        return { origin: 'fork', detail: `${what} comes from a deleted repository (${field} is null)` };
+    const r = obj(repo);
+    const name = str(r?.full_name);
+    if (!r || !name || !base)
+        return { origin: 'unknown', detail: `${what} does not say which repository its head comes from (no ${field}.full_name${base ? '' : ' or base repository'})` };
+    if (name.toLowerCase() !== base.toLowerCase())
+        return { origin: 'fork', detail: `${what} comes from another repository (${(0,report_text/* echo */.WI)(name)}, not ${(0,report_text/* echo */.WI)(base)})` };
+    if (r.fork === true)
+        return { origin: 'fork', detail: `${what} comes from a fork (${field}.fork is true)` };
+    return { origin: 'same', detail: `${what} comes from ${(0,report_text/* echo */.WI)(base)} itself` };
+}
+/** What the payload says about pull requests, forks and trust. Pure. */
+function eventFacts(env, event, payload) {
+    const facts = { problems: [] };
+    const repository = str(obj(payload.repository)?.full_name) ?? env.GITHUB_REPOSITORY;
+    const pr = obj(payload.pull_request);
+    if (pr) {
+        const n = pr.number;
+        if (typeof n !== 'number' || !Number.isInteger(n) || n <= 0) {
+            facts.problems.push(`GITHUB_EVENT_PATH (${(0,report_text/* echo */.WI)(env.GITHUB_EVENT_PATH ?? '')}): pull_request.number is ${n === undefined ? 'missing' : (0,report_text/* echo */.WI)(JSON.stringify(n) ?? String(n), 60)}, not a pull request number; the event file does not look like a GitHub webhook payload`);
+        }
+        else {
+            const base = obj(pr.base);
+            const head = obj(pr.head);
+            facts.head = headOrigin(head ? head.repo : undefined, str(obj(base?.repo)?.full_name) ?? repository, `pull request #${n}`, 'head.repo');
+            facts.pullRequest = {
+                number: n,
+                fork: facts.head.origin !== 'same',
+                baseRef: str(base?.ref) ?? env.GITHUB_BASE_REF ?? '',
+                headRef: str(head?.ref) ?? env.GITHUB_HEAD_REF ?? ''
+            };
+        }
+    }
+    if (!pr && event.startsWith('pull_request'))
+        facts.head = { origin: 'unknown', detail: 'the event file carries no pull_request, so where its head comes from is not known' };
+    const issue = obj(payload.issue);
+    if (!pr && issue && issue.pull_request !== undefined && issue.pull_request !== null) {
+        const n = typeof issue.number === 'number' ? ` #${issue.number}` : '';
+        facts.head = { origin: 'unknown', detail: `pull request${n} is commented on, and the event does not say which repository its head comes from` };
+    }
+    const run = obj(payload.workflow_run);
+    if (event === 'workflow_run' && !facts.head)
+        facts.head = run
+            ? headOrigin(run.head_repository, repository, 'the triggering run', 'workflow_run.head_repository')
+            : { origin: 'unknown', detail: 'the event does not say which run triggered it (no workflow_run)' };
+    if (UNTRUSTED_EVENTS[event])
+        facts.untrusted = `${event} ${UNTRUSTED_EVENTS[event]}`;
+    else if (event !== 'pull_request' && (pr || (issue && facts.head)))
+        facts.untrusted = `${(0,report_text/* echo */.WI)(event, 60) || 'this event'} carries a pull request but does not run as pull_request`;
+    return facts;
+}
+function readRuntime(env, event) {
+    const parsed = parsePayload(env, event);
+    const payload = parsed.payload;
+    const eventName = env.GITHUB_EVENT_NAME ?? '';
+    const facts = parsed.problems.length ? { problems: [] } : eventFacts(env, eventName, parsed.payload);
+    const ref = env.GITHUB_REF ?? '';
+    const runnerArch = env.RUNNER_ARCH?.trim() || undefined;
+    const serverUrl = env.GITHUB_SERVER_URL || 'https://github.com';
+    const token = env.ACTIONS_RUNTIME_TOKEN || undefined;
+    let decoded;
+    let tokenProblem;
+    if (token) {
+        try {
+            decoded = decodeRuntimeToken(token);
+        }
+        catch (e) {
+            if (!(e instanceof TokenError))
+                throw e;
+            tokenProblem = e.message;
+        }
+    }
+    const modeText = (env.ACTIONS_CACHE_MODE ?? '').trim().toLowerCase();
+    const mode = ['read', 'write', 'write-only', 'none'].find((m) => m === modeText);
+    return {
+        actions: env.GITHUB_ACTIONS === 'true',
+        event: eventName,
+        ref,
+        refName: env.GITHUB_REF_NAME ?? ref.replace(/^refs\/(heads|tags)\//, ''),
+        sha: env.GITHUB_SHA ?? '',
+        defaultBranch: str(payload.repository?.default_branch),
+        pullRequest: facts.pullRequest,
+        head: facts.head,
+        untrusted: facts.untrusted,
+        runnerArch,
+        runnerPlatform: runnerArch ? RUNNER_PLATFORMS[runnerArch.toUpperCase()] : undefined,
+        problems: [...parsed.problems, ...facts.problems],
+        repository: env.GITHUB_REPOSITORY ?? str(payload.repository?.full_name) ?? '',
+        workflow: env.GITHUB_WORKFLOW ?? '',
+        job: env.GITHUB_JOB ?? '',
+        runId: env.GITHUB_RUN_ID ?? '',
+        serverUrl,
+        apiUrl: env.GITHUB_API_URL || 'https://api.github.com',
+        ghes: isGhes(serverUrl),
+        runnerTemp: env.RUNNER_TEMP ?? '',
+        workspace: env.GITHUB_WORKSPACE ?? '',
+        cacheService: {
+            token,
+            decoded,
+            tokenProblem,
+            resultsUrl: env.ACTIONS_RESULTS_URL || undefined,
+            cacheUrl: env.ACTIONS_CACHE_URL || undefined,
+            v2: truthy(env.ACTIONS_CACHE_SERVICE_V2),
+            mode
+        },
+        aws: {
+            bucket: env.AWS_BUCKET || undefined,
+            region: env.AWS_REGION || env.AWS_DEFAULT_REGION || undefined,
+            accessKeyId: env.AWS_ACCESS_KEY_ID || undefined,
+            secretAccessKey: env.AWS_SECRET_ACCESS_KEY || undefined,
+            sessionToken: env.AWS_SESSION_TOKEN || undefined,
+            endpointUrl: env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL || undefined
+        }
+    };
+}
+/** `refs/heads/main` when the run is on the default branch. */
+function defaultBranchRef(rt) {
+    return rt.defaultBranch ? `refs/heads/${rt.defaultBranch}` : undefined;
+}
+
 ;// CONCATENATED MODULE: ./src/plan/access.ts
+
 /** Backends whose entries live in the GitHub cache, where the runner's token and cache mode rule. */
 const GITHUB_CACHE = ['gha'];
 /** Backends whose entries every branch shares; pull requests only read them unless told to write. */
 const SHARED_STORE = ['registry', 's3'];
-const PR_EVENTS = ['pull_request', 'pull_request_target'];
 /** A long build may outlive the runtime token; BuildKit then fails with "cache token expired". */
 const TOKEN_MARGIN_SECONDS = 2 * 3600;
 function decideAccess(backend, cacheWrite, rt, nowSeconds) {
@@ -35560,6 +38530,15 @@ function decideAccess(backend, cacheWrite, rt, nowSeconds) {
     };
     if (cacheWrite === false)
         a.decisions.push({ topic: 'export', outcome: 'skipped', reason: 'cache-write is false' });
+    const event = (0,report_text/* echo */.WI)(rt.event, 60) || 'this event';
+    if (a.export && rt.head && rt.head.origin !== 'same')
+        skipExport(`${event}: ${rt.head.detail}. ${rt.head.origin === 'unknown' ? 'A head that cannot be known is treated as a fork, and code' : 'Code'} from a fork never writes a cache, whatever cache-write says`);
+    else if (a.export && rt.untrusted) {
+        if (cacheWrite === 'auto')
+            skipExport(`${rt.untrusted}, so with cache-write: auto it only reads, on every backend (set cache-write: true to let a same-repository ${event} write)`);
+        else
+            a.optedIn = rt.untrusted;
+    }
     if (GITHUB_CACHE.includes(backend)) {
         const cs = rt.cacheService;
         if (cs.tokenProblem) {
@@ -35596,12 +38575,10 @@ function decideAccess(backend, cacheWrite, rt, nowSeconds) {
             }
         }
     }
-    if (SHARED_STORE.includes(backend) && PR_EVENTS.includes(rt.event) && a.export) {
-        if (rt.pullRequest?.fork)
-            skipExport('pull requests from forks never write to a shared cache');
-        else if (cacheWrite === 'auto')
-            skipExport(`${rt.event} only reads the ${backend} cache, which every branch shares (set cache-write: true to let pull requests write)`);
-    }
+    if (SHARED_STORE.includes(backend) && rt.event === 'pull_request' && a.export && cacheWrite === 'auto')
+        skipExport(`${rt.event} only reads the ${backend} cache, which every branch shares (set cache-write: true to let pull requests write)`);
+    if (!a.export)
+        a.optedIn = undefined;
     return a;
 }
 
@@ -35657,52 +38634,12 @@ function decideMode(requested, rt) {
     return { mode: 'min', decision: { topic: 'mode', outcome: 'min', reason: `${where}: only the final layers are exported, to spare the cache budget` } };
 }
 
-;// CONCATENATED MODULE: ./src/plan/scope.ts
-/**
- * The auto scope: one name per build, identical on every branch (GitHub isolates refs itself and BuildKit's
- * gha importer reads the same name from every readable ref), distinct per workflow, job, matrix entry,
- * platform and path/from. Short, readable, sanitized and stable.
- */
-
-const MAX_SCOPE = 64;
-function sanitize(text) {
-    return text
-        .toLowerCase()
-        .replace(/[^a-z0-9._-]+/g, '-')
-        .replace(/-{2,}/g, '-')
-        .replace(/^[-._]+|[-._]+$/g, '');
-}
-/** The matrix entry's values in key order: {"os":"ubuntu","py":"3.11"} → ["ubuntu", "3.11"]. */
-function matrixWords(matrix) {
-    if (!matrix)
-        return [];
-    try {
-        const value = JSON.parse(matrix);
-        if (value !== null && typeof value === 'object' && !Array.isArray(value))
-            return Object.values(value).map((v) => (typeof v === 'object' ? '' : String(v)));
-        return [String(value)];
-    }
-    catch {
-        return [matrix];
-    }
-}
-function normalizePath(path) {
-    const p = path.replace(/\\/g, '/').replace(/\/+$/, '').replace(/^\.\//, '');
-    return p === '' ? '.' : p;
-}
-function autoScope(parts) {
-    const identity = JSON.stringify([parts.workflow, parts.job, parts.matrix ?? '', parts.platform ?? '', normalizePath(parts.path), parts.from]);
-    const hash = (0,external_node_crypto_.createHash)('sha256').update(identity).digest('hex').slice(0, 8);
-    const words = [parts.job, ...matrixWords(parts.matrix), parts.platform ?? ''].map(sanitize).filter((w) => w !== '');
-    let readable = sanitize(words.join('-')) || 'envd';
-    const room = MAX_SCOPE - hash.length - 1;
-    if (readable.length > room)
-        readable = readable.slice(0, room).replace(/[-._]+$/, '');
-    return `${readable}-${hash}`;
-}
-
+// EXTERNAL MODULE: ./src/plan/scope.ts
+var plan_scope = __nccwpck_require__(4687);
 ;// CONCATENATED MODULE: ./src/plan/planner.ts
 /** Inputs + Runtime → Plan. Pure: every decision is recorded with its reason. */
+
+
 
 
 
@@ -35716,8 +38653,9 @@ const FLAG = { export: '--export-cache', import: '--import-cache' };
 /** `nowSeconds` is the clock for the token's expiry; tests pass it in. */
 function planner_plan(inputs, rt, nowSeconds = Math.floor(Date.now() / 1000), budget) {
     const from = `${inputs.from.file}:${inputs.from.func}`;
+    const platform = (0,plan_scope/* platformOf */.tj)(inputs.platform, rt);
     const scope = inputs.cacheScope ??
-        autoScope({ workflow: rt.workflow, job: rt.job, matrix: inputs.matrix, platform: inputs.platform, path: inputs.path, from });
+        (0,plan_scope/* autoScope */.yf)({ workflow: rt.workflow, job: rt.job, matrix: inputs.matrix, platform: platform.scope, path: inputs.path, from });
     const p = {
         command: inputs.command,
         dryRun: inputs.dryRun,
@@ -35728,14 +38666,21 @@ function planner_plan(inputs, rt, nowSeconds = Math.floor(Date.now() / 1000), bu
             {
                 topic: 'scope',
                 outcome: scope,
-                reason: inputs.cacheScope ? 'cache-scope is set' : 'derived from workflow, job, matrix entry, platform and path/from; the same on every branch'
+                reason: inputs.cacheScope
+                    ? `cache-scope is set (the build's platform: ${platform.why})`
+                    : `derived from workflow, job, matrix entry, platform (${platform.why}) and path/from; the same on every branch`
             }
         ],
         warnings: [],
         problems: [],
         secrets: [],
-        envd: { path: inputs.path, from, output: inputs.output?.raw, platform: inputs.platform }
+        envd: { path: inputs.path, from, output: inputs.output?.raw, platform: platform.envd }
     };
+    // A broken event file stops the run before anything is decided from it (or contacted for it).
+    if (rt.problems.length) {
+        p.problems.push(...rt.problems);
+        return withSecrets(p, inputs);
+    }
     if (inputs.command === 'prune') {
         p.decisions.push({ topic: 'command', outcome: 'prune', reason: 'no build: reclaim GitHub cache entries' });
         return withSecrets(p, inputs);
@@ -35752,15 +38697,20 @@ function planner_plan(inputs, rt, nowSeconds = Math.floor(Date.now() / 1000), bu
     else {
         const { mode, decision } = decideMode(inputs.cacheMode, rt);
         // The budget only concerns entries in the GitHub cache (gha, and local through @actions/cache).
-        const lowered = budget && (backend === 'gha' || backend === 'local') ? (0,budget_budget/* modeForBudget */.cZ)(inputs.cacheMode, mode, budget.usageBytes, budget.budgetBytes) : { mode };
+        const lowered = budget && (backend === 'gha' || backend === 'local')
+            ? (0,budget_budget/* modeForBudget */.cZ)(inputs.cacheMode, mode, budget, { scope, job: !inputs.cacheScope && inputs.matrix ? rt.job : undefined })
+            : { mode };
         p.mode = lowered.mode;
-        p.decisions.push(lowered.decision ?? decision);
+        // Kept as decided: why, then what the budget estimate said about it.
+        p.decisions.push(lowered.decision && lowered.mode === mode ? { ...decision, reason: `${decision.reason}; ${lowered.decision.reason}` } : (lowered.decision ?? decision));
     }
     const ctx = { inputs, rt, scope, mode: p.mode };
     const access = decideAccess(backend, inputs.cacheWrite, rt, nowSeconds);
     p.decisions.push(...access.decisions);
     p.warnings.push(...access.warnings);
     p.problems.push(...access.problems);
+    if (access.optedIn)
+        p.warnings.push(optInWarning(backend, access, ctx));
     if (backend === 'gha')
         p.access = { readable: access.readable, writable: access.writable };
     const exportSpec = access.export ? (inputs.exportCache ?? computedExport(backend, ctx)) : undefined;
@@ -35821,6 +38771,28 @@ function planner_plan(inputs, rt, nowSeconds = Math.floor(Date.now() / 1000), bu
     p.import = importSpec;
     return withSecrets(p, inputs);
 }
+/** cache-write: true on an untrusted trigger: allowed for the base repository's own code, and logged with whose cache it writes. */
+function optInWarning(backend, access, ctx) {
+    const { inputs, rt } = ctx;
+    const refName = (ref) => (ref === defaultBranchRef(rt) ? `the default branch ${rt.defaultBranch}'s (${ref})` : ref);
+    let target;
+    if (inputs.exportCache)
+        target = 'the entry export-cache names, exactly as given';
+    else if (backend === 'gha')
+        target = `the GitHub cache of ${refName(access.writable ?? rt.ref)}, scope ${ctx.scope}`;
+    else if (backend === 'local')
+        target = `the GitHub cache of ${refName(rt.ref)}, where the cache directory is saved`;
+    else if (backend === 'inline')
+        target = 'the output image, which carries the cache';
+    else if (backend === 'registry' && inputs.cacheRef)
+        target = `${inputs.cacheRef} (cache-ref, which every branch shares)`;
+    else {
+        const w = sharedLocations(backend, ctx).write;
+        target = `${w.name}, ${w.owner}'s ${backend} entry`;
+    }
+    // The target holds names from the event and the inputs: one line, controls visible.
+    return `cache-write is true, so this ${(0,report_text/* echo */.WI)(rt.event, 60)} run exports although ${access.optedIn}: it writes ${(0,report_text/* echo */.WI)(target, 300)}. Only opt in where the build never runs code or text from outside the repository`;
+}
 /** Adds the runner's token and endpoint to every gha value that lacks them, and says where they came from. */
 function fillGhaCredentials(p, rt, specs) {
     const creds = ghaCredentials(rt);
@@ -35879,6 +38851,7 @@ function withSecrets(p, inputs) {
 
 
 
+
 const MANIFEST_TYPES = [
     'application/vnd.oci.image.index.v1+json',
     'application/vnd.oci.image.manifest.v1+json',
@@ -35926,6 +38899,21 @@ function challenge(header) {
         params[p[1]] = p[2];
     return { scheme: m[1].toLowerCase(), params };
 }
+/** The token of a registry token service's answer ({token} or {access_token}), or undefined when it is not that JSON. */
+function bearerToken(body) {
+    let parsed;
+    try {
+        parsed = JSON.parse(body);
+    }
+    catch {
+        return undefined;
+    }
+    if (!parsed || typeof parsed !== 'object')
+        return undefined;
+    const t = parsed;
+    const token = typeof t.token === 'string' && t.token ? t.token : t.access_token;
+    return typeof token === 'string' && token ? token : undefined;
+}
 async function registryManifestExists(ref, insecure, env, http = new Http()) {
     const parsed = (0,image_ref/* parseImageRef */.Q)(ref);
     if (!parsed.ok)
@@ -35951,9 +38939,10 @@ async function registryManifestExists(ref, insecure, env, http = new Http()) {
                 ? await http.send('GET', `${c.params.realm}?${q}&grant_type=refresh_token&refresh_token=${encodeURIComponent(creds.identitytoken)}`)
                 : await http.send('GET', `${c.params.realm}?${q}`, basic ? { Authorization: basic } : {});
             if (tokenRes.status === 200) {
-                const t = JSON.parse(tokenRes.body);
-                if (t.token || t.access_token)
-                    authorization = `Bearer ${t.token ?? t.access_token}`;
+                const t = bearerToken(tokenRes.body);
+                if (!t)
+                    return { why: `the token service of ${host} answered 200 but not with a JSON token (${(0,report_text/* echo */.WI)(tokenRes.headers.get('content-type') ?? 'no content type', 80)}, ${tokenRes.body.length} bytes)` };
+                authorization = `Bearer ${t}`;
             }
         }
         if (!authorization)
@@ -35965,7 +38954,7 @@ async function registryManifestExists(ref, insecure, env, http = new Http()) {
     if (res.status === 404)
         return { exists: false };
     if (res.status === 0)
-        return { why: `${host} did not answer (${res.body})` };
+        return { why: `${host} did not answer (${(0,report_text/* echo */.WI)(res.body)})` };
     return { why: `${host} answered ${res.status} to HEAD ${ref}` };
 }
 
@@ -36048,15 +39037,19 @@ async function resolveImportEntry(plan, env) {
     return chooseImportEntry(plan, probes.map((p) => p.exists), why);
 }
 
-// EXTERNAL MODULE: ./src/budget/run.ts
-var run = __nccwpck_require__(296);
+// EXTERNAL MODULE: ./src/budget/run.ts + 1 modules
+var run = __nccwpck_require__(4040);
 ;// CONCATENATED MODULE: ./src/report/plan-json.ts
 /** The plan as JSON for the `plan` output and the log: flags redacted, secrets never included. */
 
+
 function planJson(plan) {
-    const { secrets: _secrets, export: exp, import: imp, ...rest } = plan;
+    const { secrets, export: exp, import: imp, ...rest } = plan;
+    // Every other string (decisions, warnings, the envd output, candidates) may quote an input value.
+    const clean = (s) => (0,redact/* redactKnown */.rA)((0,redact/* redactText */.Rd)(s), secrets);
+    const body = JSON.parse(JSON.stringify(rest), (_key, value) => (typeof value === 'string' ? clean(value) : value));
     return JSON.stringify({
-        ...rest,
+        ...body,
         export: exp ? (0,cache_spec/* redactCacheSpec */.Hf)(exp) : null,
         import: imp ? (0,cache_spec/* redactCacheSpec */.Hf)(imp) : null
     });
@@ -36067,7 +39060,7 @@ function planJson(plan) {
 
 
 
-const str = (n) => (n === undefined ? '' : String(n));
+const outputs_str = (n) => (n === undefined ? '' : String(n));
 function outputs(plan, build, budget) {
     const ratio = build && build.totalSteps > 0 ? Math.round((build.cachedSteps / build.totalSteps) * 1000) / 1000 : undefined;
     return {
@@ -36076,14 +39069,14 @@ function outputs(plan, build, budget) {
         [Output.CacheMode]: plan.mode ?? '',
         [Output.ExportCache]: plan.export ? (0,cache_spec/* redactCacheSpec */.Hf)(plan.export) : '',
         [Output.ImportCache]: plan.import ? (0,cache_spec/* redactCacheSpec */.Hf)(plan.import) : '',
-        [Output.CachedSteps]: str(build?.cachedSteps),
-        [Output.TotalSteps]: str(build?.totalSteps),
-        [Output.CacheHitRatio]: str(ratio),
+        [Output.CachedSteps]: outputs_str(build?.cachedSteps),
+        [Output.TotalSteps]: outputs_str(build?.totalSteps),
+        [Output.CacheHitRatio]: outputs_str(ratio),
         [Output.BuildSeconds]: build ? build.seconds.toFixed(1) : '',
-        [Output.CacheUsageBytes]: str(budget?.usageBytes),
-        [Output.CacheBudgetBytes]: str(budget?.budgetBytes),
-        [Output.PrunedEntries]: str(budget?.prunedEntries ?? 0),
-        [Output.PrunedBytes]: str(budget?.prunedBytes ?? 0),
+        [Output.CacheUsageBytes]: outputs_str(budget?.usageBytes),
+        [Output.CacheBudgetBytes]: outputs_str(budget?.budgetBytes),
+        [Output.PrunedEntries]: outputs_str(budget?.prunedEntries ?? 0),
+        [Output.PrunedBytes]: outputs_str(budget?.prunedBytes ?? 0),
         [Output.Plan]: planJson(plan)
     };
 }
@@ -36093,9 +39086,15 @@ var report = __nccwpck_require__(7055);
 ;// CONCATENATED MODULE: ./src/report/summary.ts
 
 
+
+
 const TITLE = 'envd cache action';
-const code = (s) => '`' + s.replace(/`/g, "'") + '`';
-const cell = (s) => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+/** The most lines of a failure the summary quotes. */
+const MAX_FAILURE_LINES = 20;
+/** A list item: one line, controls visible, capped (a value inside can come from a hostile pull request). */
+const item = (s) => `- ${(0,report_text/* echo */.WI)(s, report_text/* MAX_SENTENCE */.Rt)}`;
+/** A long value shown as code in a table cell: a cache flag or a command line, capped generously. */
+const summary_long = (s) => (0,report_text/* code */.aY)(s, report_text/* MAX_SENTENCE */.Rt);
 function buildState(plan, build) {
     if (plan.problems.length)
         return 'failed before the build';
@@ -36109,8 +39108,10 @@ function planSummary(plan, build, budget, failure) {
     const lines = [];
     lines.push(`## ${TITLE}: ${buildState(plan, build)}`, '');
     // A failure before envd ran (install, builder): say what happened first.
-    if (failure && !build)
-        lines.push(`> **${failure.split('\n')[0]}**`, ...failure.split('\n').slice(1).map((l) => `> ${l}`), '');
+    if (failure && !build) {
+        const [first, ...rest] = failure.split(/\r?\n/).slice(0, MAX_FAILURE_LINES);
+        lines.push(`> **${(0,report_text/* echo */.WI)(first, report_text/* MAX_SENTENCE */.Rt)}**`, ...rest.map((l) => `> ${(0,report_text/* echo */.WI)(l, report_text/* MAX_SENTENCE */.Rt)}`), '');
+    }
     lines.push('| | |', '|---|---|');
     if (build) {
         const { cachedSteps, totalSteps } = build.figures;
@@ -36119,35 +39120,35 @@ function planSummary(plan, build, budget, failure) {
         lines.push(`| Build time | ${build.seconds.toFixed(1)} s |`);
         lines.push(`| Tools | envd ${build.envdVersion}, BuildKit ${build.buildkitVersion ?? 'unknown'} (${build.builder === 'address' ? 'a running buildkitd' : build.builder === 'auto' ? 'buildkitd started by the action' : 'a moby/buildkit container'}) |`);
         if (build.retriedWithoutImport)
-            lines.push(`| Retry | once without --import-cache: ${cell(build.retriedWithoutImport)} |`);
+            lines.push(`| Retry | once without --import-cache: ${(0,report_text/* cell */.Hn)(build.retriedWithoutImport, report_text/* MAX_SENTENCE */.Rt)} |`);
         if (build.failure)
-            lines.push(`| Failure | ${cell(build.failure.line)}${build.failure.known ? `<br>${cell(build.failure.known.advice)}` : ''} |`);
+            lines.push(`| Failure | ${(0,report_text/* cell */.Hn)(build.failure.line, report_text/* MAX_SENTENCE */.Rt)}${build.failure.known ? `<br>${(0,report_text/* cell */.Hn)(build.failure.known.advice, report_text/* MAX_SENTENCE */.Rt)}` : ''} |`);
     }
-    lines.push(`| Backend | ${code(plan.backend)} |`);
-    lines.push(`| Scope | ${code(plan.scope)} |`);
+    lines.push(`| Backend | ${(0,report_text/* code */.aY)(plan.backend)} |`);
+    lines.push(`| Scope | ${(0,report_text/* code */.aY)(plan.scope)} |`);
     if (plan.mode)
-        lines.push(`| Mode | ${code(plan.mode)} |`);
-    lines.push(`| Export | ${plan.export ? code((0,cache_spec/* redactCacheSpec */.Hf)(plan.export)) : 'none'} |`);
-    lines.push(`| Import | ${plan.import ? code((0,cache_spec/* redactCacheSpec */.Hf)(plan.import)) : 'none'} |`);
+        lines.push(`| Mode | ${(0,report_text/* code */.aY)(plan.mode)} |`);
+    lines.push(`| Export | ${plan.export ? summary_long((0,cache_spec/* redactCacheSpec */.Hf)(plan.export)) : 'none'} |`);
+    lines.push(`| Import | ${plan.import ? summary_long((0,cache_spec/* redactCacheSpec */.Hf)(plan.import)) : 'none'} |`);
     if (plan.access) {
-        const read = plan.access.readable.length ? plan.access.readable.map(code).join(', ') : 'none';
-        lines.push(`| GitHub cache refs | read ${read}; write ${plan.access.writable ? code(plan.access.writable) : 'none'} |`);
+        const read = plan.access.readable.length ? plan.access.readable.map(report_text/* code */.aY).join(', ') : 'none';
+        lines.push(`| GitHub cache refs | read ${read}; write ${plan.access.writable ? (0,report_text/* code */.aY)(plan.access.writable) : 'none'} |`);
     }
-    lines.push(`| envd | ${code(`envd build --path ${plan.envd.path} --from ${plan.envd.from}`)} |`, '');
+    lines.push(`| envd | ${summary_long(`envd build --path ${(0,report_text/* echo */.WI)(plan.envd.path)} --from ${(0,report_text/* echo */.WI)(plan.envd.from)}`)} |`, '');
     lines.push('### Decisions', '', '| Topic | Outcome | Why |', '|---|---|---|');
     for (const d of plan.decisions)
-        lines.push(`| ${cell(d.topic)} | ${code(d.outcome)} | ${cell(d.reason)} |`);
+        lines.push(`| ${(0,report_text/* cell */.Hn)(d.topic)} | ${(0,report_text/* code */.aY)(d.outcome)} | ${(0,report_text/* cell */.Hn)(d.reason, report_text/* MAX_SENTENCE */.Rt)} |`);
     lines.push('');
     if (plan.problems.length) {
         lines.push('### Problems', '');
         for (const p of plan.problems)
-            lines.push(`- ${p}`);
+            lines.push(item(p));
         lines.push('');
     }
     if (plan.warnings.length) {
         lines.push('### Warnings', '');
         for (const w of plan.warnings)
-            lines.push(`- ${w}`);
+            lines.push(item(w));
         lines.push('');
     }
     if (budget?.reading) {
@@ -36163,162 +39164,60 @@ function planSummary(plan, build, budget, failure) {
     }
     if (plan.dryRun && !plan.problems.length)
         lines.push('Dry run: the inputs were validated and the plan made; nothing was installed, started, built or deleted.', '');
-    return lines.join('\n');
+    // The plan's secrets never reach the summary, whatever line a decision or a tool's error put them in.
+    return (0,redact/* redactKnown */.rA)(lines.join('\n'), plan.secrets);
 }
 function inputProblemsSummary(messages) {
-    return [`## ${TITLE}: invalid inputs`, '', 'Nothing was started. Fix these inputs in the workflow:', '', ...messages.map((m) => `- ${m}`), ''].join('\n');
+    return [`## ${TITLE}: invalid inputs`, '', 'Nothing was started. Fix these inputs in the workflow:', '', ...messages.map(item), ''].join('\n');
 }
 
-;// CONCATENATED MODULE: ./src/runtime/token.ts
-/** The runner's ACTIONS_RUNTIME_TOKEN: a JWT whose `ac` claim lists the cache refs it may read and write. */
-class TokenError extends Error {
-}
-function decodeSegment(segment) {
-    const json = Buffer.from(segment.replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString('utf8');
-    return JSON.parse(json);
-}
-/** Decodes without verifying the signature, as BuildKit does; a malformed token is a TokenError in plain words. */
-function decodeRuntimeToken(token) {
-    const parts = token.split('.');
-    if (parts.length !== 3)
-        throw new TokenError(`it has ${parts.length} segments where a JWT has 3`);
-    let claims;
-    try {
-        claims = decodeSegment(parts[1]);
-    }
-    catch {
-        throw new TokenError('its payload is not base64url-encoded JSON');
-    }
-    if (claims === null || typeof claims !== 'object')
-        throw new TokenError('its payload is not a JSON object');
-    if (typeof claims.ac !== 'string')
-        throw new TokenError('it has no access-control claim "ac" (is it a GITHUB_TOKEN instead of the runtime token?)');
-    let ac;
-    try {
-        ac = JSON.parse(claims.ac);
-    }
-    catch {
-        throw new TokenError('its "ac" claim is not JSON');
-    }
-    if (!Array.isArray(ac))
-        throw new TokenError('its "ac" claim is not a list');
-    const refs = ac.map((entry) => {
-        if (typeof entry?.Scope !== 'string' || typeof entry.Permission !== 'number')
-            throw new TokenError('an "ac" entry lacks Scope or Permission');
-        return { ref: entry.Scope, read: (entry.Permission & 1) !== 0, write: (entry.Permission & 2) !== 0 };
-    });
-    const num = (v, name) => {
-        if (v === undefined)
-            return undefined;
-        if (typeof v !== 'number')
-            throw new TokenError(`its "${name}" claim is not a number`);
-        return v;
-    };
-    return { refs, exp: num(claims.exp, 'exp'), nbf: num(claims.nbf, 'nbf') };
-}
-
-;// CONCATENATED MODULE: ./src/runtime/runtime.ts
+;// CONCATENATED MODULE: ./src/shell/event.ts
 /**
- * The runner's environment, read once into a typed value: the event, refs, repository, workflow and job,
- * GitHub.com or GHES, and the cache service endpoints and token. Pure: tests pass env and payload in.
+ * Reads the event file the runner names in GITHUB_EVENT_PATH. Thin: it returns the text, or in plain words
+ * what kept the file from being read; `readRuntime` parses it and turns either into the run's problem.
+ * Unset (a local run) means no payload at all.
  */
 
-/** `@actions/cache`'s rule: anything but github.com, *.ghe.com and *.localhost is GHES. */
-function isGhes(serverUrl) {
-    let host;
+function readEventFile(eventPath) {
+    if (!eventPath)
+        return undefined;
+    let stat;
     try {
-        host = new URL(serverUrl).hostname.toLowerCase();
+        stat = external_node_fs_.statSync(eventPath);
     }
-    catch {
-        return false;
+    catch (e) {
+        const code = e.code;
+        return { problem: code === 'ENOENT' ? 'no such file' : `the file cannot be read (${code ?? 'unknown error'})` };
     }
-    return !(host === 'github.com' || host.endsWith('.ghe.com') || host.endsWith('.localhost'));
-}
-const truthy = (v) => (v ?? '').trim() !== '' && !['false', '0'].includes((v ?? '').trim().toLowerCase());
-function readRuntime(env, payloadText) {
-    let payload = {};
-    if (payloadText) {
-        try {
-            payload = JSON.parse(payloadText);
-        }
-        catch {
-            payload = {};
-        }
+    if (stat.isDirectory())
+        return { problem: 'it is a directory, not a file' };
+    if (!stat.isFile())
+        return { problem: 'it is not a regular file' };
+    try {
+        return external_node_fs_.readFileSync(eventPath, 'utf8');
     }
-    const ref = env.GITHUB_REF ?? '';
-    const pr = payload.pull_request;
-    const pullRequest = pr && typeof pr.number === 'number'
-        ? {
-            number: pr.number,
-            fork: !!pr.head?.repo?.full_name && pr.head.repo.full_name !== (pr.base?.repo?.full_name ?? payload.repository?.full_name),
-            baseRef: pr.base?.ref ?? env.GITHUB_BASE_REF ?? '',
-            headRef: pr.head?.ref ?? env.GITHUB_HEAD_REF ?? ''
-        }
-        : undefined;
-    const serverUrl = env.GITHUB_SERVER_URL || 'https://github.com';
-    const token = env.ACTIONS_RUNTIME_TOKEN || undefined;
-    let decoded;
-    let tokenProblem;
-    if (token) {
-        try {
-            decoded = decodeRuntimeToken(token);
-        }
-        catch (e) {
-            if (!(e instanceof TokenError))
-                throw e;
-            tokenProblem = e.message;
-        }
+    catch (e) {
+        return { problem: `the file cannot be read (${e.code ?? 'unknown error'})` };
     }
-    const modeText = (env.ACTIONS_CACHE_MODE ?? '').trim().toLowerCase();
-    const mode = ['read', 'write', 'write-only', 'none'].find((m) => m === modeText);
-    return {
-        actions: env.GITHUB_ACTIONS === 'true',
-        event: env.GITHUB_EVENT_NAME ?? '',
-        ref,
-        refName: env.GITHUB_REF_NAME ?? ref.replace(/^refs\/(heads|tags)\//, ''),
-        sha: env.GITHUB_SHA ?? '',
-        defaultBranch: payload.repository?.default_branch,
-        pullRequest,
-        repository: env.GITHUB_REPOSITORY ?? payload.repository?.full_name ?? '',
-        workflow: env.GITHUB_WORKFLOW ?? '',
-        job: env.GITHUB_JOB ?? '',
-        runId: env.GITHUB_RUN_ID ?? '',
-        serverUrl,
-        apiUrl: env.GITHUB_API_URL || 'https://api.github.com',
-        ghes: isGhes(serverUrl),
-        runnerTemp: env.RUNNER_TEMP ?? '',
-        workspace: env.GITHUB_WORKSPACE ?? '',
-        cacheService: {
-            token,
-            decoded,
-            tokenProblem,
-            resultsUrl: env.ACTIONS_RESULTS_URL || undefined,
-            cacheUrl: env.ACTIONS_CACHE_URL || undefined,
-            v2: truthy(env.ACTIONS_CACHE_SERVICE_V2),
-            mode
-        },
-        aws: {
-            bucket: env.AWS_BUCKET || undefined,
-            region: env.AWS_REGION || env.AWS_DEFAULT_REGION || undefined,
-            accessKeyId: env.AWS_ACCESS_KEY_ID || undefined,
-            secretAccessKey: env.AWS_SECRET_ACCESS_KEY || undefined,
-            sessionToken: env.AWS_SESSION_TOKEN || undefined,
-            endpointUrl: env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL || undefined
-        }
-    };
-}
-/** `refs/heads/main` when the run is on the default branch. */
-function defaultBranchRef(rt) {
-    return rt.defaultBranch ? `refs/heads/${rt.defaultBranch}` : undefined;
 }
 
+// EXTERNAL MODULE: ./src/local/owned-dirs.ts
+var owned_dirs = __nccwpck_require__(5303);
 ;// CONCATENATED MODULE: ./src/shell/preflight.ts
-/** Checks of the workspace that must pass before anything starts: the build context and the build file. */
+/**
+ * Checks of the runner's disk that must pass before anything starts: the build context, the build file, and
+ * a cache-dir the action may replace (cache: local deletes only directories it created).
+ */
 
 
 
-function preflight(inputs, cwd) {
+
+
+function preflight(inputs, cwd, home = external_node_os_.homedir()) {
     const problems = [];
+    if (inputs.cache === 'local' && inputs.cacheDir !== undefined)
+        for (const message of (0,owned_dirs/* cacheDirProblems */.MF)(inputs.cacheDir, cwd, home))
+            problems.push({ input: Input.CacheDir, message });
     const context = external_node_path_.resolve(cwd, inputs.path);
     if (!external_node_fs_.existsSync(context) || !external_node_fs_.statSync(context).isDirectory()) {
         problems.push({ input: Input.Path, message: `"${inputs.path}" is not a directory in the workspace; did the job run actions/checkout first?` });
@@ -36349,8 +39248,11 @@ function preflight(inputs, cwd) {
 
 
 
+
 /** Secrets the environment may hold; registered before the first log line. */
 const SECRET_ENV = ['ACTIONS_RUNTIME_TOKEN', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_ACCESS_KEY_ID'];
+/** Environment values that may carry credentials inside (URL userinfo, a signed query). */
+const URL_ENV = ['AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_S3'];
 async function main(env = process.env) {
     const masked = new Set();
     const mask = (value) => {
@@ -36361,13 +39263,21 @@ async function main(env = process.env) {
     };
     for (const name of SECRET_ENV)
         mask(env[name]);
-    mask(lib_core.getInput(Input.GithubToken));
-    const parsed = parseInputs((name) => lib_core.getInput(name));
+    for (const name of URL_ENV)
+        for (const s of (0,redact/* findSecrets */.dL)(env[name] ?? ''))
+            mask(s);
+    // Every input, also an invalid one: the GitHub token whole, and the credentials, URL userinfo and
+    // signed query parameters inside any other input, registered before the first line is written.
+    const raw = (name) => lib_core.getInput(name);
+    for (const s of inputSecrets(raw))
+        mask(s);
+    const parsed = parseInputs(raw);
     const cwd = env.GITHUB_WORKSPACE || process.cwd();
     // command: prune builds nothing, so it needs no checkout of the build context.
     const problems = !parsed.inputs ? parsed.problems : parsed.inputs.command === 'prune' ? [] : preflight(parsed.inputs, cwd);
     if (!parsed.inputs || problems.length) {
-        const messages = problems.map(formatProblem);
+        // Preflight problems quote paths and inputs too: no secret found above is written back.
+        const messages = problems.map((p) => (0,redact/* redactKnown */.rA)(formatProblem(p), masked));
         for (const m of messages)
             lib_core.error(m, { title: 'envd cache action: invalid input' });
         await writeSummary(inputProblemsSummary(messages));
@@ -36375,9 +39285,12 @@ async function main(env = process.env) {
         return;
     }
     const inputs = parsed.inputs;
-    const eventPath = env.GITHUB_EVENT_PATH;
-    const payload = eventPath && external_node_fs_.existsSync(eventPath) ? external_node_fs_.readFileSync(eventPath, 'utf8') : undefined;
-    const rt = readRuntime(env, payload);
+    // A broken event file stops the step here, before anything starts or reads it again (octokit parses it on load).
+    const rt = readRuntime(env, readEventFile(env.GITHUB_EVENT_PATH));
+    for (const m of rt.problems)
+        lib_core.error(m, { title: 'envd cache action: invalid event' });
+    if (rt.problems.length)
+        return lib_core.setFailed('the event file cannot be used; nothing was started (see the error above)');
     const budget = await readBudgetFor(inputs, rt);
     const planned = planner_plan(inputs, rt, undefined, budgetFacts(budget));
     for (const s of planned.secrets)
@@ -36389,20 +39302,20 @@ async function main(env = process.env) {
     }
     await lib_core.group('Plan', async () => {
         for (const d of plan.decisions)
-            lib_core.info(`${d.topic} ${d.outcome}: ${d.reason}`);
+            lib_core.info((0,redact/* redactKnown */.rA)(`${(0,report_text/* echo */.WI)(d.topic)} ${(0,report_text/* echo */.WI)(d.outcome)}: ${(0,report_text/* echo */.WI)(d.reason, report_text/* MAX_SENTENCE */.Rt)}`, masked));
     });
     for (const w of plan.warnings)
-        lib_core.warning(w);
+        lib_core.warning((0,report_text/* echo */.WI)(w, report_text/* MAX_SENTENCE */.Rt));
     const finish = async (p, result, failure) => {
         for (const w of budget.prunes.flatMap((o) => o.warnings))
-            lib_core.warning(w);
+            lib_core.warning((0,report_text/* echo */.WI)(w, report_text/* MAX_SENTENCE */.Rt));
         for (const [name, value] of Object.entries(outputs(p, result && figuresOf(result), budgetFigures(budget))))
             lib_core.setOutput(name, value);
         await writeSummary(planSummary(p, result, budget, failure));
     };
     if (plan.problems.length) {
         for (const p of plan.problems)
-            lib_core.error(p, { title: 'envd cache action' });
+            lib_core.error((0,report_text/* echo */.WI)(p, report_text/* MAX_SENTENCE */.Rt), { title: 'envd cache action' });
         await finish(plan);
         lib_core.setFailed(`${plan.problems.length} problem${plan.problems.length > 1 ? 's' : ''} found before the build; nothing was started (see the errors above)`);
         return;
@@ -36420,9 +39333,17 @@ async function main(env = process.env) {
         lib_core.info('Dry run: the inputs were validated and the plan made; nothing was installed, started or built.');
         return;
     }
-    // Above the prune target, make room first so this run's export does not push the repository over.
-    if (budget.reading?.aboveTarget && inputs.cache === 'gha' && inputs.cachePrune !== false && plan.export)
-        await pruneNow(budget, inputs, rt, plan, 'before');
+    // Make room first when usage is above the prune target or this run's exports would not fit under the budget.
+    const roomTarget = pruneBeforeTarget(budget, inputs, rt, plan);
+    if (roomTarget !== undefined)
+        await pruneNow(budget, inputs, rt, plan, 'before', roomTarget);
+    // Still no room for this leg's export (other than the default branch's): it reads the cache, writes none.
+    const noRoom = exportRoom(budget, inputs, rt, plan);
+    if (noRoom) {
+        plan.export = undefined;
+        plan.decisions.push(noRoom);
+        lib_core.info(`export skipped: ${noRoom.reason}`);
+    }
     let result;
     try {
         result = await build(plan, inputs, rt, env);
@@ -36451,6 +39372,88 @@ async function writeSummary(markdown) {
 
 /***/ }),
 
+/***/ 4687:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   aj: () => (/* binding */ sanitize),
+/* harmony export */   tj: () => (/* binding */ platformOf),
+/* harmony export */   yf: () => (/* binding */ autoScope)
+/* harmony export */ });
+/* unused harmony exports MAX_SCOPE, ENVD_DEFAULT_PLATFORM */
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _report_text_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5655);
+/**
+ * The auto scope: one name per build, identical on every branch (GitHub isolates refs itself and BuildKit's
+ * gha importer reads the same name from every readable ref), distinct per workflow, job, matrix entry,
+ * platform and path/from. Short, readable, sanitized and stable.
+ */
+
+
+const MAX_SCOPE = 64;
+function sanitize(text) {
+    return text
+        .toLowerCase()
+        .replace(/[^a-z0-9._-]+/g, '-')
+        .replace(/-{2,}/g, '-')
+        .replace(/^[-._]+|[-._]+$/g, '');
+}
+/** The matrix entry's values in key order: {"os":"ubuntu","py":"3.11"} → ["ubuntu", "3.11"]. */
+function matrixWords(matrix) {
+    if (!matrix)
+        return [];
+    try {
+        const value = JSON.parse(matrix);
+        if (value !== null && typeof value === 'object' && !Array.isArray(value))
+            return Object.values(value).map((v) => (typeof v === 'object' ? '' : String(v)));
+        return [String(value)];
+    }
+    catch {
+        return [matrix];
+    }
+}
+function normalizePath(path) {
+    const p = path.replace(/\\/g, '/').replace(/\/+$/, '').replace(/^\.\//, '');
+    return p === '' ? '.' : p;
+}
+function autoScope(parts) {
+    const identity = JSON.stringify([parts.workflow, parts.job, parts.matrix ?? '', parts.platform ?? '', normalizePath(parts.path), parts.from]);
+    const hash = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256').update(identity).digest('hex').slice(0, 8);
+    const words = [parts.job, ...matrixWords(parts.matrix), parts.platform ?? ''].map(sanitize).filter((w) => w !== '');
+    let readable = sanitize(words.join('-')) || 'envd';
+    const room = MAX_SCOPE - hash.length - 1;
+    if (readable.length > room)
+        readable = readable.slice(0, room).replace(/[-._]+$/, '');
+    return `${readable}-${hash}`;
+}
+/** What envd builds when it is given no --platform, on every host (envd v1.3.4 pkg/builder/build.go:383-387). */
+const ENVD_DEFAULT_PLATFORM = 'linux/amd64';
+/**
+ * The effective platform: an explicit `platform` input wins; otherwise the runner's (RUNNER_ARCH), because
+ * envd alone compiles linux/amd64 everywhere and an arm64 runner then fails its RUN steps.
+ *
+ * The scope takes the effective platform, with one exception that keeps existing caches warm: the runner's
+ * linux/amd64 is left out of it, exactly as before this default existed. Every build that had no platform
+ * was a linux/amd64 build (envd's default), so an X64 runner's scope stays byte-identical to what it was
+ * and names the same layers; an arm64 or arm runner gets its platform in the scope, so its legs never
+ * share one with amd64 (its earlier, platform-less scope held amd64 layers it could not run anyway). An
+ * explicit platform input is part of the scope as written, as it always was.
+ */
+function platformOf(input, rt) {
+    if (input)
+        return { envd: input, scope: input, why: `${input}, the platform input` };
+    const arch = rt.runnerArch && `RUNNER_ARCH=${(0,_report_text_js__WEBPACK_IMPORTED_MODULE_1__/* .echo */ .WI)(rt.runnerArch, 40)}`;
+    if (rt.runnerPlatform === ENVD_DEFAULT_PLATFORM)
+        return { envd: rt.runnerPlatform, why: `${rt.runnerPlatform}, the runner's (${arch}), envd's default: left out of the scope, which stays the one builds without a platform had` };
+    if (rt.runnerPlatform)
+        return { envd: rt.runnerPlatform, scope: rt.runnerPlatform, why: `${rt.runnerPlatform}, the runner's (${arch})` };
+    return { why: `none: ${arch ? `${arch} has no envd platform` : 'RUNNER_ARCH is not set'}, so envd builds its default ${ENVD_DEFAULT_PLATFORM}` };
+}
+
+
+/***/ }),
+
 /***/ 6661:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -36458,11 +39461,13 @@ async function writeSummary(markdown) {
 /* harmony export */   b: () => (/* binding */ post)
 /* harmony export */ });
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3838);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3024);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _builder_builder_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2048);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8161);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var _builder_builder_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7845);
 /* harmony import */ var _envd_envd_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5756);
-/* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(2462);
+/* harmony import */ var _local_owned_dirs_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(5303);
+/* harmony import */ var _shell_log_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(6068);
+/* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(2462);
 /**
  * The post step: always runs, also after a failed main step. Stops what main started, shows buildkitd's log
  * when the build failed, removes the envd context and the private directory. Never fails the job itself.
@@ -36472,38 +39477,122 @@ async function writeSummary(markdown) {
 
 
 
+
+
 async function post() {
-    const builderState = _actions_core__WEBPACK_IMPORTED_MODULE_0__.getState(_state_js__WEBPACK_IMPORTED_MODULE_4__/* .State */ .U.Builder);
+    const builderState = _actions_core__WEBPACK_IMPORTED_MODULE_0__.getState(_state_js__WEBPACK_IMPORTED_MODULE_6__/* .State */ .U.Builder);
     const builder = builderState ? JSON.parse(builderState) : undefined;
-    const failed = _actions_core__WEBPACK_IMPORTED_MODULE_0__.getState(_state_js__WEBPACK_IMPORTED_MODULE_4__/* .State */ .U.BuildFailed) === 'true';
+    const failed = _actions_core__WEBPACK_IMPORTED_MODULE_0__.getState(_state_js__WEBPACK_IMPORTED_MODULE_6__/* .State */ .U.BuildFailed) === 'true';
     if (builder && failed) {
         const log = (0,_builder_builder_js__WEBPACK_IMPORTED_MODULE_2__/* .builderLogTail */ .y_)(builder);
+        // buildkitd's log quotes what the build did: fenced, so no line of it can issue a workflow command.
         if (log)
-            await _actions_core__WEBPACK_IMPORTED_MODULE_0__.group('buildkitd log (the build failed)', async () => _actions_core__WEBPACK_IMPORTED_MODULE_0__.info(log));
+            await _actions_core__WEBPACK_IMPORTED_MODULE_0__.group('buildkitd log (the build failed)', () => _shell_log_js__WEBPACK_IMPORTED_MODULE_5__/* .Log */ .tG.fenced(async (fence) => log.split('\n').forEach((l) => fence.line(l))));
     }
-    const context = _actions_core__WEBPACK_IMPORTED_MODULE_0__.getState(_state_js__WEBPACK_IMPORTED_MODULE_4__/* .State */ .U.Context);
-    const envdBinary = _actions_core__WEBPACK_IMPORTED_MODULE_0__.getState(_state_js__WEBPACK_IMPORTED_MODULE_4__/* .State */ .U.EnvdBinary);
+    const context = _actions_core__WEBPACK_IMPORTED_MODULE_0__.getState(_state_js__WEBPACK_IMPORTED_MODULE_6__/* .State */ .U.Context);
+    const envdBinary = _actions_core__WEBPACK_IMPORTED_MODULE_0__.getState(_state_js__WEBPACK_IMPORTED_MODULE_6__/* .State */ .U.EnvdBinary);
     if (context && envdBinary) {
-        const env = { ...process.env, PATH: _actions_core__WEBPACK_IMPORTED_MODULE_0__.getState(_state_js__WEBPACK_IMPORTED_MODULE_4__/* .State */ .U.EnvdPath) || process.env.PATH, ENVD_ANALYTICS: 'false' };
+        const env = { ...process.env, PATH: _actions_core__WEBPACK_IMPORTED_MODULE_0__.getState(_state_js__WEBPACK_IMPORTED_MODULE_6__/* .State */ .U.EnvdPath) || process.env.PATH, ENVD_ANALYTICS: 'false' };
         const problem = await new _envd_envd_js__WEBPACK_IMPORTED_MODULE_3__/* .Envd */ .sL(envdBinary, env).removeContext(context);
         if (problem)
             _actions_core__WEBPACK_IMPORTED_MODULE_0__.warning(problem);
         else
             _actions_core__WEBPACK_IMPORTED_MODULE_0__.info(`Removed envd context ${context}`);
     }
-    if (builder && builder.kind !== 'address') {
+    if (builder?.reused) {
+        // Post steps run in reverse order: the call that started it runs its post step after this one.
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__.info(`Left buildkitd (pid ${builder.pid}) running for the call that started it; its post step stops it`);
+    }
+    else if (builder && builder.kind !== 'address') {
         await (0,_builder_builder_js__WEBPACK_IMPORTED_MODULE_2__/* .stopBuilder */ .QP)(builder);
         _actions_core__WEBPACK_IMPORTED_MODULE_0__.info(builder.container ? `Removed container ${builder.container}` : `Stopped buildkitd (pid ${builder.pid})`);
+        const problem = await (0,_builder_builder_js__WEBPACK_IMPORTED_MODULE_2__/* .releaseShared */ .vw)(builder);
+        if (problem)
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__.warning(problem);
     }
-    const localSave = _actions_core__WEBPACK_IMPORTED_MODULE_0__.getState(_state_js__WEBPACK_IMPORTED_MODULE_4__/* .State */ .U.LocalSave);
+    const localSave = _actions_core__WEBPACK_IMPORTED_MODULE_0__.getState(_state_js__WEBPACK_IMPORTED_MODULE_6__/* .State */ .U.LocalSave);
     if (localSave) {
         const { saveLocal } = await Promise.all(/* import() */[__nccwpck_require__.e(691), __nccwpck_require__.e(704)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8704));
         await _actions_core__WEBPACK_IMPORTED_MODULE_0__.group('Save the local cache', () => saveLocal(JSON.parse(localSave)));
     }
-    const dir = _actions_core__WEBPACK_IMPORTED_MODULE_0__.getState(_state_js__WEBPACK_IMPORTED_MODULE_4__/* .State */ .U.WorkDir);
-    if (dir)
-        node_fs__WEBPACK_IMPORTED_MODULE_1__.rmSync(dir, { recursive: true, force: true });
+    const dir = _actions_core__WEBPACK_IMPORTED_MODULE_0__.getState(_state_js__WEBPACK_IMPORTED_MODULE_6__/* .State */ .U.WorkDir);
+    if (dir) {
+        // Only the private directory main created and marked: never a path state could point elsewhere.
+        const kept = (0,_local_owned_dirs_js__WEBPACK_IMPORTED_MODULE_4__/* .releaseDir */ .ZI)(dir, (0,_local_owned_dirs_js__WEBPACK_IMPORTED_MODULE_4__/* .surroundingsOf */ .ZD)(process.env.GITHUB_WORKSPACE || process.cwd(), process.env.HOME || node_os__WEBPACK_IMPORTED_MODULE_1__.homedir()));
+        if (kept)
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__.warning(`The action's private directory was not removed: ${kept}`);
+    }
 }
+
+
+/***/ }),
+
+/***/ 5655:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Hn: () => (/* binding */ cell),
+/* harmony export */   JP: () => (/* binding */ shellArg),
+/* harmony export */   Rt: () => (/* binding */ MAX_SENTENCE),
+/* harmony export */   WI: () => (/* binding */ echo),
+/* harmony export */   aY: () => (/* binding */ code)
+/* harmony export */ });
+/* unused harmony exports MAX_ECHO, hasControl, MAX_ARG */
+/**
+ * Values the action echoes into logs, annotations and the job summary. A value can come from a hostile
+ * pull request (a directory name, a branch, an input), so it is shown on one line with its control
+ * characters made visible, and capped: no value can start a workflow command, break a table or flood a
+ * log. Pure.
+ */
+/** The most characters of one value the action echoes. */
+const MAX_ECHO = 200;
+const CONTROL = /[\u0000-\u001f\u007f\u0085\u2028\u2029]/g;
+function visible(c) {
+    switch (c) {
+        case '\r':
+            return '\\r';
+        case '\n':
+            return '\\n';
+        case '\t':
+            return '\\t';
+        default:
+            return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+    }
+}
+/** One line, control characters shown as escapes, at most `max` characters (then an ellipsis). */
+function echo(value, max = MAX_ECHO) {
+    const line = value.replace(CONTROL, visible);
+    return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+}
+/** A Markdown table cell: echoed, with pipes escaped. */
+function cell(value, max = MAX_ECHO) {
+    return echo(value, max).replace(/\|/g, '\\|');
+}
+/** Inline Markdown code: echoed, backticks made harmless, pipes escaped for use inside a table. */
+function code(value, max = MAX_ECHO) {
+    return '`' + cell(value, max).replace(/`/g, "'") + '`';
+}
+/** Whether a value holds a character that could end a log line or hide as one. */
+function hasControl(value) {
+    return new RegExp(CONTROL.source).test(value);
+}
+/** The most characters of one argument in a logged command line. */
+const MAX_ARG = 1000;
+/**
+ * One argument of a logged command line, for reading only (the action never runs a shell): bare when it is
+ * plain, '…' when it has spaces or quotes, $'…' with escapes when it holds control characters, so the line
+ * stays one line. Capped at `max` characters.
+ */
+function shellArg(value, max = MAX_ARG) {
+    const capped = value.length > max ? `${value.slice(0, max - 1)}…` : value;
+    if (/^[\w@%+=:,./-]+$/.test(capped))
+        return capped;
+    if (!hasControl(capped))
+        return `'${capped.replace(/'/g, `'\\''`)}'`;
+    return `$'${capped.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(CONTROL, visible)}'`;
+}
+/** The most characters of one sentence the action composes around values (a reason, a warning, a problem). */
+const MAX_SENTENCE = 1000;
 
 
 /***/ }),
@@ -36627,6 +39716,55 @@ class Exec {
         return (0,external_node_child_process_namespaceObject.spawnSync)('sudo', ['-n', 'true'], { stdio: 'ignore' }).status === 0 ? 'sudo' : undefined;
     }
 }
+
+
+/***/ }),
+
+/***/ 6068:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   tG: () => (/* binding */ Log)
+/* harmony export */ });
+/* unused harmony exports stopToken, safeLog */
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3838);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var _report_text_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5655);
+/**
+ * Output of a tool, streamed into the step's log without letting it issue workflow commands. The runner
+ * stops reading `::command::` lines after `::stop-commands::<token>` and starts again at `::<token>::`; the
+ * token is random, so the tool cannot end the block itself. The action writes nothing else inside the block
+ * (an annotation there would be inert too), and always resumes, also when the tool throws.
+ */
+
+
+
+/** A token the runner accepts: not a command name, not guessable by the tool whose output it fences. */
+function stopToken() {
+    return `envd-cache-${(0,node_crypto__WEBPACK_IMPORTED_MODULE_1__.randomBytes)(16).toString('hex')}`;
+}
+class Log {
+    /** Where the block's lines go; a seam for tests. */
+    static write = (text) => _actions_core__WEBPACK_IMPORTED_MODULE_0__.info(text);
+    static async fenced(run, token = stopToken()) {
+        Log.write(`::stop-commands::${token}`);
+        try {
+            return await run({ line: (text) => Log.write(text) });
+        }
+        finally {
+            Log.write(`::${token}::`);
+        }
+    }
+}
+/**
+ * A logger for lines that carry values from outside (cache keys from the GitHub cache, which any pull
+ * request run can write; refs; error texts): each line is echoed, so it cannot start a workflow command.
+ */
+const safeLog = {
+    info: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__.info((0,_report_text_js__WEBPACK_IMPORTED_MODULE_2__/* .echo */ .WI)(message, _report_text_js__WEBPACK_IMPORTED_MODULE_2__/* .MAX_SENTENCE */ .Rt)),
+    debug: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__.debug((0,_report_text_js__WEBPACK_IMPORTED_MODULE_2__/* .echo */ .WI)(message, _report_text_js__WEBPACK_IMPORTED_MODULE_2__/* .MAX_SENTENCE */ .Rt))
+};
 
 
 /***/ }),

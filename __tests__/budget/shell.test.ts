@@ -19,7 +19,13 @@ const LEGS = ['3.10', '3.11', '3.12'].map((python) => JSON.stringify({ python })
 const rtFor = (ref: string) =>
   ref === MAIN
     ? runtime()
-    : runtime({ event: 'pull_request', ref, env: { ACTIONS_RUNTIME_TOKEN: jwt([{ Scope: ref, Permission: 3 }, { Scope: MAIN, Permission: 1 }]) } });
+    : runtime({
+        event: 'pull_request',
+        ref,
+        env: { ACTIONS_RUNTIME_TOKEN: jwt([{ Scope: ref, Permission: 3 }, { Scope: MAIN, Permission: 1 }]) },
+        // A pull request from the repository itself (a payload without one is an unknown head, which never writes).
+        payload: { pull_request: { number: 12, base: { ref: 'main', repo: { full_name: 'octo/envd-demo' } }, head: { ref: 'feat', repo: { full_name: 'octo/envd-demo', fork: false } } } }
+      });
 
 /** The three legs' auto scopes, as the planner derives them. */
 const scopes = LEGS.map((matrix) => makePlan(inputsOf({ matrix }), runtime()).scope);

@@ -52,7 +52,7 @@ describe('registry', () => {
     fs.rmSync(path.join(dir, 'blobs', 'sha256', victim.slice('sha256:'.length)));
     const evicted = await build(['--import-cache', `type=registry,ref=${ref}`]);
     expect(evicted.code).toBe(1);
-    expect(fatalError(evicted.stderr)).toMatch(new RegExp(`failed to solve: failed to compute cache key: blob ${victim} not found$`));
+    expect(fatalError(evicted.stderr)).toMatch(new RegExp(`failed to solve: failed to compute cache key: blob ${victim}: not found$`));
   });
 
   test('inline: recorded in the pushed image, read back as type=registry; needs an image output', async () => {

@@ -178,9 +178,9 @@ describe('gha failures', () => {
     const r = await build(['--import-cache', cacheAttrs(token)]);
     expect(r.code).toBe(1);
     expect(fatalError(r.stderr)).toBe(
-      `failed to build the image: failed to build: failed to wait error group: Buildkit error: failed to solve: failed to compute cache key: blob ${victim.blob} not found`
+      `failed to build the image: failed to build: failed to wait error group: Buildkit error: failed to solve: failed to compute cache key: blob ${victim.blob}: not found`
     );
-    expect(r.stderr).toContain(`level=error msg="Buildkit error: failed to solve: failed to compute cache key: blob ${victim.blob} not found"`);
+    expect(r.stderr).toContain(`level=error msg="Buildkit error: failed to solve: failed to compute cache key: blob ${victim.blob}: not found"`);
     const failed = parseProgress(r.stdout).find((v) => v.status === 'ERROR' && STEP.test(v.name))!;
     expect(failed.name).toContain('install.python_packages');
   });
