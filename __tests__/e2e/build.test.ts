@@ -4,13 +4,11 @@
  * and the gha cache lives in the emulator. A cold run exports; a second run on a fresh HOME imports and
  * reports every step cached; nothing the action started outlives post.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals';
+import { beforeAll, describe, expect, test } from '@jest/globals';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { createJob, type Job, type PhaseResult, runPhase } from '../../scripts/harness.mjs';
-import { type Emulator, Permission, startEmulator } from '../support/emulator/index.js';
-import { type ReleaseServer, startReleaseServer } from '../support/fakes/releases.mjs';
+import { bundleWorld } from '../support/world.js';
 import { leaks } from '../security/support/leaks.js';
 import { running } from '../support/process.js';
 
@@ -22,30 +20,14 @@ def build():
     shell("zsh")
 `;
 
-let emu: Emulator;
-let releases: ReleaseServer;
-let root: string;
-let toolCache: string;
-const jobs: Job[] = [];
 
-beforeAll(async () => {
-  emu = await startEmulator({ repository: 'octo/envd-demo' });
-  releases = await startReleaseServer({ buildkitVersions: ['v0.32.2', 'v0.19.0'] });
-  root = fs.mkdtempSync(path.join(os.tmpdir(), 'envd-e2e-'));
-  toolCache = path.join(root, 'tool-cache');
-  fs.mkdirSync(path.join(root, 'project'), { recursive: true });
-  fs.writeFileSync(path.join(root, 'project', 'build.envd'), BUILD_ENVD);
-}, 30000);
-
-afterAll(async () => {
-  await emu?.close();
-  await releases?.close();
-  fs.rmSync(root, { recursive: true, force: true });
+const world = bundleWorld('envd-e2e', { buildkitVersions: ['v0.32.2', 'v0.19.0'] });
+beforeAll(() => {
+  fs.mkdirSync(path.join(world.root, 'project'), { recursive: true });
+  fs.writeFileSync(path.join(world.root, 'project', 'build.envd'), BUILD_ENVD);
 });
 
-afterEach(() => {
-  while (jobs.length) jobs.pop()!.cleanup();
-});
+
 
 interface JobSetup {
   inputs?: Record<string, string>;
@@ -60,9 +42,9 @@ interface JobSetup {
 /** A job on a fresh runner (fresh HOME and temp), sharing the tool cache, as a second job on one runner would. */
 function job(setup: JobSetup = {}): Job {
   const ref = setup.ref ?? 'refs/heads/main';
-  const home = fs.mkdtempSync(path.join(root, 'home-'));
+  const home = fs.mkdtempSync(path.join(world.root, 'home-'));
   const j = createJob({
-    workspace: path.join(root, 'project'),
+    workspace: path.join(world.root, 'project'),
     ref,
     event: setup.event,
     payload: setup.payload,
@@ -70,18 +52,12 @@ function job(setup: JobSetup = {}): Job {
     inputs: { 'cache-scope': 'e2e', ...setup.inputs },
     env: {
       HOME: home,
-      RUNNER_TOOL_CACHE: toolCache,
-      ACTIONS_RUNTIME_TOKEN: emu.mintToken(setup.ac ?? [{ Scope: ref, Permission: Permission.All }]),
-      ACTIONS_RESULTS_URL: emu.resultsUrl,
-      ACTIONS_CACHE_SERVICE_V2: 'True',
-      GITHUB_API_URL: emu.apiUrl,
-      ENVD_CACHE_ACTION_DOWNLOAD_URL: releases.url,
-      ENVD_CACHE_ACTION_API_URL: releases.apiUrl,
+      ...world.runnerEnv(ref, setup.ac),
       ENVD_CACHE_ACTION_BUILDKITD_TIMEOUT: '10',
       ...setup.env
     }
   });
-  jobs.push(j);
+  world.track(j);
   return j;
 }
 
@@ -102,8 +78,8 @@ describe('gha end to end', () => {
     expect(log(cold.main)).toContain('downloaded, checksum verified, cached');
     expect(Number(cold.main.outputs['total-steps'])).toBeGreaterThan(3);
     expect(cold.main.outputs['cached-steps']).toBe('0');
-    expect(emu.entries().some((e) => e.key.startsWith('index-e2e-1-') && e.committed)).toBe(true);
-    expect(emu.entries().some((e) => e.key.startsWith('buildkit-blob-1-sha256:'))).toBe(true);
+    expect(world.emu.entries().some((e) => e.key.startsWith('index-e2e-1-') && e.committed)).toBe(true);
+    expect(world.emu.entries().some((e) => e.key.startsWith('buildkit-blob-1-sha256:'))).toBe(true);
     expect(cold.post.code).toBe(0);
     expect(alive(pidOf(cold.main))).toBe(false);
     expect(cold.main.summary).toContain('## envd cache action: built');
@@ -122,11 +98,11 @@ describe('gha end to end', () => {
 });
 
 describe('failure paths', () => {
-  const freshToolCache = () => fs.mkdtempSync(path.join(root, 'tools-'));
+  const freshToolCache = () => fs.mkdtempSync(path.join(world.root, 'tools-'));
   const ENVD_ASSET = 'envd_1.3.4_linux_amd64';
 
   test('a failed download is retried', async () => {
-    releases.failNext(new RegExp(`${ENVD_ASSET}$`), 1, 503);
+    world.releases.failNext(new RegExp(`${ENVD_ASSET}$`), 1, 503);
     const { main, post } = await mainAndPost(job({ env: { RUNNER_TOOL_CACHE: freshToolCache() } }));
     expect(main.code).toBe(0);
     expect(log(main)).toMatch(/download attempt 1 failed \(GET .*envd_1\.3\.4_linux_amd64 answered 503\); trying again/);
@@ -134,7 +110,7 @@ describe('failure paths', () => {
   }, 60000);
 
   test('a checksum mismatch stops the step before anything starts, and the download is discarded', async () => {
-    releases.corrupt(ENVD_ASSET);
+    world.releases.corrupt(ENVD_ASSET);
     try {
       const tools = freshToolCache();
       const { main, post } = await mainAndPost(job({ env: { RUNNER_TOOL_CACHE: tools } }));
@@ -146,7 +122,7 @@ describe('failure paths', () => {
       expect(main.summary).toMatch(/> \*\*checksum mismatch for envd_1\.3\.4_linux_amd64/);
       expect(post.code).toBe(0);
     } finally {
-      releases.corrupt(ENVD_ASSET, false);
+      world.releases.corrupt(ENVD_ASSET, false);
     }
   }, 60000);
 
@@ -182,8 +158,8 @@ describe('failure paths', () => {
   test('an evicted layer: the build fails on it, is retried once without --import-cache, and succeeds', async () => {
     const first = await mainAndPost(job({ inputs: { 'cache-scope': 'evict' } }));
     expect(first.main.code).toBe(0);
-    const blob = emu.entries().find((e) => e.key.startsWith('buildkit-blob-1-sha256:') && e.hasData)!;
-    emu.deleteBlobData(blob.key);
+    const blob = world.emu.entries().find((e) => e.key.startsWith('buildkit-blob-1-sha256:') && e.hasData)!;
+    world.emu.deleteBlobData(blob.key);
     const { main, post } = await mainAndPost(job({ inputs: { 'cache-scope': 'evict' } }));
     expect(main.code).toBe(0);
     expect(main.stdout).toMatch(/::warning title=Evicted cache layer%3A retrying without the import::The build failed on a cached layer that is gone \(.*blob sha256:[0-9a-f]+: not found\)/);
@@ -195,12 +171,12 @@ describe('failure paths', () => {
 
 describe('cache: local, kept through the GitHub cache', () => {
   test('run 1 saves the directory; run 2 restores it, imports it through the served registry and caches every step; five runs do not grow it', async () => {
-    const stored = () => emu.entries().filter((e) => e.key.startsWith('envd-local-local-') && e.committed);
+    const stored = () => world.emu.entries().filter((e) => e.key.startsWith('envd-local-local-') && e.committed);
     const storedBytes = () => stored().reduce((n, e) => n + e.size, 0);
 
     // Like a runner, every job gets the same RUNNER_TEMP path, emptied in between (@actions/cache keys
     // entries by their path as well).
-    const runnerTemp = path.join(root, 'runner-temp');
+    const runnerTemp = path.join(world.root, 'runner-temp');
     const localJob = () => {
       fs.rmSync(runnerTemp, { recursive: true, force: true });
       fs.mkdirSync(runnerTemp);
@@ -232,7 +208,7 @@ describe('cache: local, kept through the GitHub cache', () => {
 describe('builder: the address of a running buildkitd', () => {
   test('is checked and used, never stopped; an old one is refused for gha; a silent one is named', async () => {
     const { startBuildkitd } = await import('../support/fakes/index.mjs');
-    const sock = path.join(fs.mkdtempSync(path.join(root, 'bk-')), 'buildkitd.sock');
+    const sock = path.join(fs.mkdtempSync(path.join(world.root, 'bk-')), 'buildkitd.sock');
     const daemon = await startBuildkitd({ addr: `unix://${sock}` });
     try {
       const { main, post } = await mainAndPost(job({ inputs: { builder: `unix://${sock}`, 'cache-scope': 'addr' } }));
@@ -246,7 +222,7 @@ describe('builder: the address of a running buildkitd', () => {
       await daemon.stop();
     }
 
-    const oldSock = path.join(fs.mkdtempSync(path.join(root, 'bk-')), 'buildkitd.sock');
+    const oldSock = path.join(fs.mkdtempSync(path.join(world.root, 'bk-')), 'buildkitd.sock');
     const old = await startBuildkitd({ addr: `unix://${oldSock}`, env: { FAKE_BUILDKIT_VERSION: 'v0.19.0' } });
     try {
       const { main } = await mainAndPost(job({ inputs: { builder: `unix://${oldSock}` } }));
@@ -256,7 +232,7 @@ describe('builder: the address of a running buildkitd', () => {
       await old.stop();
     }
 
-    const { main } = await mainAndPost(job({ inputs: { builder: `unix://${path.join(root, 'nothing.sock')}` } }));
+    const { main } = await mainAndPost(job({ inputs: { builder: `unix://${path.join(world.root, 'nothing.sock')}` } }));
     expect(main.code).toBe(1);
     expect(main.stdout).toMatch(/::error::the buildkitd at unix:\/\/.*nothing\.sock does not answer \(buildctl debug workers: .+\)/);
   }, 90000);
@@ -268,7 +244,7 @@ describe('the budget: usage, pruning, command: prune', () => {
   const DAY = 24 * 3600 * 1000;
 
   test('a build reads the usage, reports it against the budget and prunes after its export', async () => {
-    emu.grantRest(WRITER, 'write');
+    world.emu.grantRest(WRITER, 'write');
     const { main, post } = await mainAndPost(job({ githubToken: WRITER, inputs: { 'cache-scope': 'budget' } }));
     expect(main.code).toBe(0);
     expect(Number(main.outputs['cache-budget-bytes'])).toBe(10_000_000_000);
@@ -281,10 +257,10 @@ describe('the budget: usage, pruning, command: prune', () => {
   }, 60000);
 
   test('without actions: write, one warning; the build is not affected', async () => {
-    emu.grantRest(READER, 'read');
+    world.emu.grantRest(READER, 'read');
     // Two old generations of an index: #1 was superseded days ago, so pruning wants to delete it.
     for (const [n, age] of [[1, 4], [2, 3]])
-      emu.seed({ ref: 'refs/heads/main', key: `index-nowrite-1-f921bd05#${n}`, sizeBytes: 100, data: '{"layers":[]}', createdAt: Date.now() - age * DAY, lastAccessedAt: Date.now() - age * DAY });
+      world.emu.seed({ ref: 'refs/heads/main', key: `index-nowrite-1-f921bd05#${n}`, sizeBytes: 100, data: '{"layers":[]}', createdAt: Date.now() - age * DAY, lastAccessedAt: Date.now() - age * DAY });
     const { main } = await mainAndPost(job({ githubToken: READER, inputs: { 'cache-scope': 'nowrite' } }));
     expect(main.code).toBe(0);
     const warnings = main.stdout.split('\n').filter((l) => l.startsWith('::warning') && l.includes('actions: write'));
@@ -292,12 +268,12 @@ describe('the budget: usage, pruning, command: prune', () => {
   }, 60000);
 
   test('command: prune on a closed pull request deletes its entries; a dry run deletes nothing and shows the plan', async () => {
-    emu.grantRest(WRITER, 'write');
+    world.emu.grantRest(WRITER, 'write');
     const version = '693bb7016429d80366022f036f84856888c9f13e00145f5f6f4dce303a38d6f2';
     const old = Date.now() - 2 * DAY;
     for (const key of ['index-pr-1-0a1b2c3d#1', 'buildkit-blob-1-sha256:' + 'c'.repeat(64)])
-      emu.seed({ ref: 'refs/pull/77/merge', key, version, sizeBytes: 5000, createdAt: old, lastAccessedAt: old });
-    const prEntries = () => emu.entries().filter((e) => e.ref === 'refs/pull/77/merge');
+      world.emu.seed({ ref: 'refs/pull/77/merge', key, version, sizeBytes: 5000, createdAt: old, lastAccessedAt: old });
+    const prEntries = () => world.emu.entries().filter((e) => e.ref === 'refs/pull/77/merge');
     const closed = {
       event: 'pull_request',
       ref: 'refs/pull/77/merge',
@@ -306,7 +282,7 @@ describe('the budget: usage, pruning, command: prune', () => {
       githubToken: WRITER
     };
     // As in the README's cleanup workflow: no checkout, so the workspace has no build.envd.
-    const empty = fs.mkdtempSync(path.join(root, 'no-checkout-'));
+    const empty = fs.mkdtempSync(path.join(world.root, 'no-checkout-'));
     const noCheckout = (inputs: Record<string, string>) => {
       const j = job({ ...closed, inputs });
       j.env.GITHUB_WORKSPACE = empty;
@@ -335,7 +311,7 @@ describe('the budget: usage, pruning, command: prune', () => {
 describe('secrets in a real build', () => {
   test('the runtime token and the GitHub token appear nowhere the action writes, main or post', async () => {
     const githubToken = 'ghs_BuildLeakCanary7Qz2Xv9Lm4Tp8Rn3Hb';
-    emu.grantRest(githubToken, 'write');
+    world.emu.grantRest(githubToken, 'write');
     const j = job({ githubToken, inputs: { 'cache-scope': 'leak' } });
     const runtimeToken = j.env.ACTIONS_RUNTIME_TOKEN;
     const { main, post } = await mainAndPost(j);

@@ -6,13 +6,11 @@
  * buildkitd the first one started (same version, flags and config) or starts its own on its own root;
  * only the call that started a buildkitd stops it, and nothing is left after the last post step.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals';
+import { beforeAll, describe, expect, test } from '@jest/globals';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { createJob, type Job, jobStep, type PhaseResult, runPhase } from '../../scripts/harness.mjs';
-import { type Emulator, Permission, startEmulator } from '../support/emulator/index.js';
-import { type ReleaseServer, startReleaseServer } from '../support/fakes/releases.mjs';
+import { bundleWorld } from '../support/world.js';
 import { running } from '../support/process.js';
 
 const BUILD_ENVD = `# syntax=v1
@@ -23,52 +21,31 @@ def build():
     shell("zsh")
 `;
 
-let emu: Emulator;
-let releases: ReleaseServer;
-let root: string;
-const jobs: Job[] = [];
 
-beforeAll(async () => {
-  emu = await startEmulator({ repository: 'octo/envd-demo' });
-  releases = await startReleaseServer({ buildkitVersions: ['v0.32.2'] });
-  root = fs.mkdtempSync(path.join(os.tmpdir(), 'envd-two-'));
-  fs.mkdirSync(path.join(root, 'project'));
-  fs.writeFileSync(path.join(root, 'project', 'build.envd'), BUILD_ENVD);
-}, 30000);
-
-afterAll(async () => {
-  await emu?.close();
-  await releases?.close();
-  fs.rmSync(root, { recursive: true, force: true });
+const world = bundleWorld('envd-two', { buildkitVersions: ['v0.32.2'] });
+beforeAll(() => {
+  fs.mkdirSync(path.join(world.root, 'project'));
+  fs.writeFileSync(path.join(world.root, 'project', 'build.envd'), BUILD_ENVD);
 });
 
-afterEach(() => {
-  // A test that failed half-way leaves its daemons behind: stop them, then remove the job.
-  while (jobs.length) {
-    const j = jobs.pop()!;
-    for (const pid of buildkitds(j)) process.kill(pid, 'SIGKILL');
-    j.cleanup();
-  }
-});
+
 
 /** One job on a fresh runner: its RUNNER_TEMP, tool cache and HOME are shared by every step in it. */
 function newJob(): Job {
   const ref = 'refs/heads/main';
   const j = createJob({
-    workspace: path.join(root, 'project'),
+    workspace: path.join(world.root, 'project'),
     ref,
     env: {
-      HOME: fs.mkdtempSync(path.join(root, 'home-')),
-      ACTIONS_RUNTIME_TOKEN: emu.mintToken([{ Scope: ref, Permission: Permission.All }]),
-      ACTIONS_RESULTS_URL: emu.resultsUrl,
-      ACTIONS_CACHE_SERVICE_V2: 'True',
-      GITHUB_API_URL: emu.apiUrl,
-      ENVD_CACHE_ACTION_DOWNLOAD_URL: releases.url,
-      ENVD_CACHE_ACTION_API_URL: releases.apiUrl,
+      HOME: fs.mkdtempSync(path.join(world.root, 'home-')),
+      ...world.runnerEnv(ref),
       ENVD_CACHE_ACTION_BUILDKITD_TIMEOUT: '30'
     }
   });
-  jobs.push(j);
+  // A test that failed half-way leaves its daemons behind: stop them before the job goes.
+  world.track(j, (job) => {
+    for (const pid of buildkitds(job)) process.kill(pid, 'SIGKILL');
+  });
   return j;
 }
 
@@ -111,7 +88,7 @@ describe('two calls of the action in one job', () => {
     expect(records(j)).toHaveLength(1);
     expect(buildkitds(j)).toEqual([first.pid]);
 
-    expect(emu.entries().some((e) => e.key.startsWith('index-gpu-'))).toBe(false);
+    expect(world.emu.entries().some((e) => e.key.startsWith('index-gpu-'))).toBe(false);
     const main2 = await runPhase(gpu, 'main', { timeoutMs: 90000 });
     expect(main2.code).toBe(0);
     expect(log(main2)).toMatch(new RegExp(`Reusing the buildkitd v0\\.32\\.2 \\(pid ${first.pid}\\) an earlier call in this job started`));
@@ -120,7 +97,7 @@ describe('two calls of the action in one job', () => {
     // Every step cached, although the import found nothing: the daemon's own cache from call 1.
     expect(Number(main2.outputs['total-steps'])).toBeGreaterThan(3);
     expect(main2.outputs['cached-steps']).toBe(main2.outputs['total-steps']);
-    expect(emu.entries().some((e) => e.key.startsWith('index-gpu-') && e.committed)).toBe(true);
+    expect(world.emu.entries().some((e) => e.key.startsWith('index-gpu-') && e.committed)).toBe(true);
 
     // The runner runs post steps in reverse order: post2 first, and it must leave the shared daemon alone.
     const post2 = await runPhase(gpu, 'post', { timeoutMs: 30000 });
@@ -170,7 +147,7 @@ describe('two calls of the action in one job', () => {
     const daemon = { FAKE_BUILDKITD_NO_LOCAL_CACHE: '1' };
     // A job on another runner saves the local cache of scope "gpu-local" (the runner's RUNNER_TEMP path is
     // the same in every job, and @actions/cache keys by path).
-    const runnerTemp = path.join(root, 'runner-temp');
+    const runnerTemp = path.join(world.root, 'runner-temp');
     const fresh = () => {
       fs.rmSync(runnerTemp, { recursive: true, force: true });
       fs.mkdirSync(runnerTemp);

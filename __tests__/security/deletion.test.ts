@@ -4,38 +4,19 @@
  * `.`, `..` paths, the home directory, a sibling with files, an unmarked non-empty directory. Each survives
  * byte for byte, and the step fails with an error that names cache-dir and the fix.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals';
+import { describe, expect, test } from '@jest/globals';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { createJob, type Job, type PhaseResult, runPhase } from '../../scripts/harness.mjs';
 import { OWNER_MARK } from '../../src/local/ownership.js';
-import { type Emulator, Permission, startEmulator } from '../support/emulator/index.js';
-import { type ReleaseServer, startReleaseServer } from '../support/fakes/releases.mjs';
+import { bundleWorld } from '../support/world.js';
+
+const world = bundleWorld('envd-deletion');
 
 const BUILD_ENVD = '# syntax=v1\n\ndef build():\n    base(dev=True)\n    install.python_packages(name=["numpy"])\n';
 
-let emu: Emulator;
-let releases: ReleaseServer;
-let root: string;
-let toolCache: string;
-const jobs: Job[] = [];
 
-beforeAll(async () => {
-  emu = await startEmulator({ repository: 'octo/envd-demo' });
-  releases = await startReleaseServer({});
-  root = fs.mkdtempSync(path.join(os.tmpdir(), 'envd-deletion-'));
-  toolCache = path.join(root, 'tool-cache');
-}, 30000);
-afterAll(async () => {
-  await emu?.close();
-  await releases?.close();
-  fs.rmSync(root, { recursive: true, force: true });
-});
-afterEach(() => {
-  while (jobs.length) jobs.pop()!.cleanup();
-});
 
 /** Every file and directory under `dir`: relative path, mode, and content hash. */
 function snapshot(dir: string): Record<string, string> {
@@ -57,7 +38,7 @@ function snapshot(dir: string): Record<string, string> {
 
 /** A case directory: the checkout `ws` (with a build file and a source file), a home, and a sibling with files. */
 function setup() {
-  const base = fs.mkdtempSync(path.join(root, 'case-'));
+  const base = fs.mkdtempSync(path.join(world.root, 'case-'));
   const ws = path.join(base, 'ws');
   const home = path.join(base, 'home');
   const sibling = path.join(base, 'sibling');
@@ -79,18 +60,12 @@ function job(where: ReturnType<typeof setup>, inputs: Record<string, string>): J
     env: {
       HOME: where.home,
       RUNNER_TEMP: where.runnerTemp,
-      RUNNER_TOOL_CACHE: toolCache,
-      ACTIONS_RUNTIME_TOKEN: emu.mintToken([{ Scope: ref, Permission: Permission.All }]),
-      ACTIONS_RESULTS_URL: emu.resultsUrl,
-      ACTIONS_CACHE_SERVICE_V2: 'True',
-      GITHUB_API_URL: emu.apiUrl,
-      ENVD_CACHE_ACTION_DOWNLOAD_URL: releases.url,
-      ENVD_CACHE_ACTION_API_URL: releases.apiUrl,
+      ...world.runnerEnv(ref),
       ENVD_CACHE_ACTION_BUILDKITD_TIMEOUT: '10',
       FAKE_BUILDKITD_NO_LOCAL_CACHE: '1'
     }
   });
-  jobs.push(j);
+  world.track(j);
   return j;
 }
 

@@ -4,17 +4,17 @@
  * runner reads them (support/runner.ts). Hostile values carry a `PWN` payload after a CR or LF: the runner
  * splits lines on a lone `\r` too, so `p\r::error::PWN` in a logged line would run `::error::PWN`.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals';
+import { describe, expect, test } from '@jest/globals';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { createJob, type Job, type PhaseResult, runPhase } from '../../scripts/harness.mjs';
 import { showArgs } from '../../src/envd/args.js';
 import { echo, shellArg } from '../../src/report/text.js';
 import { Log, safeLog } from '../../src/shell/log.js';
-import { type Emulator, Permission, startEmulator } from '../support/emulator/index.js';
-import { type ReleaseServer, startReleaseServer } from '../support/fakes/releases.mjs';
+import { bundleWorld } from '../support/world.js';
 import { runnerCommands } from './support/runner.js';
+
+const world = bundleWorld('envd-inject');
 
 const BUILD_ENVD = `# syntax=v1
 
@@ -23,32 +23,13 @@ def build():
     install.python_packages(name=["numpy"])
 `;
 
-let emu: Emulator;
-let releases: ReleaseServer;
-let root: string;
-let toolCache: string;
-const jobs: Job[] = [];
 
-beforeAll(async () => {
-  emu = await startEmulator({ repository: 'octo/envd-demo' });
-  releases = await startReleaseServer({});
-  root = fs.mkdtempSync(path.join(os.tmpdir(), 'envd-inject-'));
-  toolCache = path.join(root, 'tool-cache');
-}, 30000);
 
-afterAll(async () => {
-  await emu?.close();
-  await releases?.close();
-  fs.rmSync(root, { recursive: true, force: true });
-});
 
-afterEach(() => {
-  while (jobs.length) jobs.pop()!.cleanup();
-});
 
 /** A checkout holding build.envd at its top and in `dirs` (directory names may be hostile). */
 function workspace(dirs: string[] = [], buildEnvd = BUILD_ENVD): string {
-  const ws = fs.mkdtempSync(path.join(root, 'ws-'));
+  const ws = fs.mkdtempSync(path.join(world.root, 'ws-'));
   for (const d of ['', ...dirs]) {
     fs.mkdirSync(path.join(ws, d), { recursive: true });
     fs.writeFileSync(path.join(ws, d, 'build.envd'), buildEnvd);
@@ -63,20 +44,14 @@ function job(ws: string, inputs: Record<string, string>, env: Record<string, str
     ref,
     inputs: { 'cache-scope': 'inject', ...inputs },
     env: {
-      HOME: fs.mkdtempSync(path.join(root, 'home-')),
-      RUNNER_TOOL_CACHE: toolCache,
-      ACTIONS_RUNTIME_TOKEN: emu.mintToken([{ Scope: ref, Permission: Permission.All }]),
-      ACTIONS_RESULTS_URL: emu.resultsUrl,
-      ACTIONS_CACHE_SERVICE_V2: 'True',
-      GITHUB_API_URL: emu.apiUrl,
-      ENVD_CACHE_ACTION_DOWNLOAD_URL: releases.url,
-      ENVD_CACHE_ACTION_API_URL: releases.apiUrl,
+      HOME: fs.mkdtempSync(path.join(world.root, 'home-')),
+      ...world.runnerEnv(ref),
       ENVD_CACHE_ACTION_BUILDKITD_TIMEOUT: '10',
       FAKE_BUILDKITD_NO_LOCAL_CACHE: '1',
       ...env
     }
   });
-  jobs.push(j);
+  world.track(j);
   return j;
 }
 

@@ -3,40 +3,23 @@
  * build error cannot break its tables or start a heading, and a 100 KB value is not echoed whole. The
  * bundle runs as the runner runs it (scripts/harness.mjs), with the stand-ins for the real run.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals';
+import { describe, expect, test } from '@jest/globals';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { createJob, type Job, runPhase } from '../../scripts/harness.mjs';
 import type { BuildReport } from '../../src/build/build.js';
 import type { Plan } from '../../src/plan/plan.js';
 import { inputProblemsSummary, planSummary } from '../../src/report/summary.js';
-import { type Emulator, Permission, startEmulator } from '../support/emulator/index.js';
-import { type ReleaseServer, startReleaseServer } from '../support/fakes/releases.mjs';
+import { bundleWorld } from '../support/world.js';
+
+const world = bundleWorld('envd-summary');
 
 const BUILD_ENVD = '# syntax=v1\n\ndef build():\n    base(dev=True)\n';
 
-let emu: Emulator;
-let releases: ReleaseServer;
-let root: string;
-const jobs: Job[] = [];
 
-beforeAll(async () => {
-  emu = await startEmulator({ repository: 'octo/envd-demo' });
-  releases = await startReleaseServer({});
-  root = fs.mkdtempSync(path.join(os.tmpdir(), 'envd-summary-'));
-}, 30000);
-afterAll(async () => {
-  await emu?.close();
-  await releases?.close();
-  fs.rmSync(root, { recursive: true, force: true });
-});
-afterEach(() => {
-  while (jobs.length) jobs.pop()!.cleanup();
-});
 
 function job(dirs: string[], inputs: Record<string, string>, env: Record<string, string> = {}): Job {
-  const ws = fs.mkdtempSync(path.join(root, 'ws-'));
+  const ws = fs.mkdtempSync(path.join(world.root, 'ws-'));
   for (const d of ['', ...dirs]) {
     fs.mkdirSync(path.join(ws, d), { recursive: true });
     fs.writeFileSync(path.join(ws, d, 'build.envd'), BUILD_ENVD);
@@ -47,18 +30,13 @@ function job(dirs: string[], inputs: Record<string, string>, env: Record<string,
     ref,
     inputs: { 'cache-scope': 'summary', ...inputs },
     env: {
-      HOME: fs.mkdtempSync(path.join(root, 'home-')),
-      ACTIONS_RUNTIME_TOKEN: emu.mintToken([{ Scope: ref, Permission: Permission.All }]),
-      ACTIONS_RESULTS_URL: emu.resultsUrl,
-      ACTIONS_CACHE_SERVICE_V2: 'True',
-      GITHUB_API_URL: emu.apiUrl,
-      ENVD_CACHE_ACTION_DOWNLOAD_URL: releases.url,
-      ENVD_CACHE_ACTION_API_URL: releases.apiUrl,
+      HOME: fs.mkdtempSync(path.join(world.root, 'home-')),
+      ...world.runnerEnv(ref),
       ENVD_CACHE_ACTION_BUILDKITD_TIMEOUT: '10',
       ...env
     }
   });
-  jobs.push(j);
+  world.track(j);
   return j;
 }
 
