@@ -71,9 +71,11 @@ describe('CacheRest', () => {
     seedMany(150);
     const rest = client('reader');
     emu.failNext('rest.list', 1, {}); // page 1: served at once
-    emu.failNext('rest.list', 1, { delayMs: 150 }); // page 2: answered after the deletions below
+    emu.failNext('rest.list', 1, { delayMs: 500 }); // page 2: held, and answered after the deletions below
     const listing = rest.listAll();
-    await new Promise((r) => setTimeout(r, 50));
+    // Handshake, not a guess at timing: page 2 has arrived (so page 1 was served) and is being held.
+    const pages = () => emu.requests.filter((q) => q.route === 'rest.list').length;
+    while (pages() < 2) await new Promise((r) => setTimeout(r, 5));
     for (let id = 1; id <= 10; id++) emu.deleteEntry(id);
     const r = await listing;
     expect(r.ok && r.value.complete).toBe(false);
