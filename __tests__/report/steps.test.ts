@@ -130,12 +130,21 @@ describe('the steps output', () => {
 describe('the failing log', () => {
   test("the step's own lines when it printed any, else envd's last non-empty stderr lines", () => {
     expect(failureLog(figuresOf('failing'), 'level=fatal')).toMatchObject({ from: 'step', step: '[internal] pip install nope' });
-    const stderr = [...Array.from({ length: 40 }, (_, i) => `line ${i + 1}`), '', '   ', 'time="t" level=fatal msg=exit error="flag provided but not defined"'].join('\n');
+    const stderr = [
+      ...Array.from({ length: 40 }, (_, i) => `line ${i + 1}`),
+      '',
+      '   ',
+      'time="2026-11-28T10:00:00Z" level=warning msg="--export-cache x is deprecated"',
+      'time="2026-11-28T10:00:01Z" level=fatal msg=exit app=envd error="flag provided but not defined" version=v1.3.4'
+    ].join('\n');
     const log = failureLog({ failedLog: { step: 'x', lines: [] } }, stderr)!;
     expect(log.from).toBe('stderr');
     expect(log.lines).toHaveLength(30);
-    expect(log.lines[29]).toContain('flag provided but not defined');
+    // the fatal line is the failure line itself, shown above the log; logrus' time prefix is dropped
+    expect(log.lines[29]).toBe('level=warning msg="--export-cache x is deprecated"');
+    expect(log.lines[28]).toBe('line 40');
     expect(failureLog({}, '\n\n')).toBeUndefined();
+    expect(failureLog({}, 'time="t" level=fatal msg=exit app=envd error=x\n')).toBeUndefined();
   });
 
   test('a line of backticks cannot close the code block', () => {

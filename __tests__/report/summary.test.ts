@@ -76,12 +76,14 @@ describe("the failing step's log", () => {
   });
 
   test("other failures quote envd's error output", () => {
-    const stderr = 'time="2026-11-28T10:00:00Z" level=fatal msg=exit app=envd error="failed to connect to buildkitd unix:///x: timeout 5s: cannot connect to buildkitd" version=v1.3.4\n';
+    const stderr =
+      'time="2026-11-28T10:00:00Z" level=warning msg="buildkitd is not ready yet"\n' +
+      'time="2026-11-28T10:00:05Z" level=fatal msg=exit app=envd error="failed to connect to buildkitd unix:///x: timeout 5s: cannot connect to buildkitd" version=v1.3.4\n';
     const f = { ...figuresOf('warm'), steps: [], totalSteps: 0, cachedSteps: 0 };
     const md = planSummary(gha, report(f, { failure: { line: 'failed to connect', log: failureLog(f, stderr) } }));
     expect(md).toContain("### envd's error output");
     expect(md).toContain('The last line envd wrote to its error output:');
-    expect(md).toContain('cannot connect to buildkitd" version=v1.3.4');
+    expect(md).toContain('level=warning msg="buildkitd is not ready yet"');
     expect(md).not.toContain('### Steps');
   });
 

@@ -110,15 +110,17 @@ export interface FailureLog {
 
 /**
  * What to quote of a failure: the failing step's last lines when it printed any, else the last non-empty
- * lines of envd's stderr (envd refusing a flag, buildkitd not answering).
+ * lines of envd's stderr (envd refusing a flag, buildkitd not answering). Of stderr, envd's closing
+ * `level=fatal msg=exit … error="…"` line is left out (its error is the failure line itself, shown above
+ * the log; envd v1.3.4 pkg/app/app.go:160-166), and logrus' `time="…" ` prefix is dropped.
  */
 export function failureLog(figures: Pick<ProgressFigures, 'failedLog'>, stderr: string): FailureLog | undefined {
   const own = figures.failedLog;
   if (own && own.lines.some((l) => l.trim() !== '')) return { from: 'step', step: own.step, lines: own.lines.slice(-SUMMARY_LOG_LINES) };
   const lines = stderr
     .split(/\r?\n/)
-    .map((l) => l.trimEnd())
-    .filter((l) => l.trim() !== '');
+    .map((l) => l.trimEnd().replace(/^time="[^"]*" /, ''))
+    .filter((l) => l.trim() !== '' && !/^level=fatal msg=exit\b/.test(l));
   return lines.length ? { from: 'stderr', lines: lines.slice(-SUMMARY_LOG_LINES) } : undefined;
 }
 
