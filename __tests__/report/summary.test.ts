@@ -94,3 +94,8 @@ describe("the failing step's log", () => {
     expect(md).toContain('echo ***');
   });
 });
+
+test('the readable GitHub cache refs are shown whole (a map index is no length cap)', () => {
+  const md = planSummary(gha, report(figuresOf('warm')));
+  expect(md).toContain('| GitHub cache refs | read `refs/heads/main`; write `refs/heads/main` |');
+});

@@ -48,7 +48,7 @@ export function planSummary(plan: Plan, build?: BuildReport, budget?: BudgetStat
   lines.push(`| Export | ${plan.export ? long(redactCacheSpec(plan.export)) : 'none'} |`);
   lines.push(`| Import | ${plan.import ? long(redactCacheSpec(plan.import)) : 'none'} |`);
   if (plan.access) {
-    const read = plan.access.readable.length ? plan.access.readable.map(code).join(', ') : 'none';
+    const read = plan.access.readable.length ? plan.access.readable.map((r) => code(r)).join(', ') : 'none';
     lines.push(`| GitHub cache refs | read ${read}; write ${plan.access.writable ? code(plan.access.writable) : 'none'} |`);
   }
   lines.push(`| envd | ${long(`envd build --path ${echo(plan.envd.path)} --from ${echo(plan.envd.from)}`)} |`, '');
