@@ -145,6 +145,8 @@ describe('the failing log', () => {
     expect(log.lines[28]).toBe('line 40');
     expect(failureLog({}, '\n\n')).toBeUndefined();
     expect(failureLog({}, 'time="t" level=fatal msg=exit app=envd error=x\n')).toBeUndefined();
+    // with the default docker output envd logs the same error once more before the fatal line (pkg/builder/build.go:270-272)
+    expect(failureLog({}, 'time="t" level=error msg="Buildkit error: failed to solve: x"\ntime="t" level=fatal msg=exit app=envd error="x"\n')).toBeUndefined();
   });
 
   test('a line of backticks cannot close the code block', () => {

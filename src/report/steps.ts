@@ -58,12 +58,14 @@ export const MAX_LOG_LINE = 500;
 const isSource = (s: StepFigure) => s.source;
 
 export function stepInsight(figures: Pick<ProgressFigures, 'steps' | 'imports'>, ctx: InsightContext): StepInsight {
-  const rows: StepRow[] = figures.steps.map((s) => ({ name: s.name, status: s.status, seconds: s.seconds, ...(s.canceled ? { canceled: true } : {}) }));
+  // Figures recorded before steps were kept (a report from an older state) have none: no table then.
+  const steps: StepFigure[] = (figures.steps as StepFigure[] | undefined) ?? [];
+  const rows: StepRow[] = steps.map((s) => ({ name: s.name, status: s.status, seconds: s.seconds, ...(s.canceled ? { canceled: true } : {}) }));
   // The first step that was not served from a cache, leaving out base images pulled from their registry
   // (they are fetched, never cached as steps) and steps canceled because another one failed.
-  const index = figures.steps.findIndex((s) => !isSource(s) && s.status !== 'cached' && !s.canceled);
+  const index = steps.findIndex((s) => !isSource(s) && s.status !== 'cached' && !s.canceled);
   if (index < 0) return { rows };
-  const hitBefore = figures.steps.slice(0, index).some((s) => !isSource(s) && s.status === 'cached');
+  const hitBefore = steps.slice(0, index).some((s) => !isSource(s) && s.status === 'cached');
   return { rows, broke: { index, ...why(figures, ctx, hitBefore) } };
 }
 
@@ -76,7 +78,7 @@ function why(figures: Pick<ProgressFigures, 'imports'>, { plan, retriedWithoutIm
     const skipped = plan.decisions.find((d) => d.topic === 'import' && d.outcome === 'skipped');
     return { kind: 'not-imported', reason: `this run did not import${skipped ? `: ${skipped.reason}` : ' a cache'}` };
   }
-  const failed = figures.imports.find((i) => i.error);
+  const failed = (figures.imports as ProgressFigures['imports'] | undefined)?.find((i) => i.error);
   if (failed) {
     if (/\bnot found$/i.test(failed.error ?? ''))
       return { kind: 'no-cache', reason: `no cache for this scope yet: the import found no cache manifest (${failed.error})` };
@@ -112,7 +114,9 @@ export interface FailureLog {
  * What to quote of a failure: the failing step's last lines when it printed any, else the last non-empty
  * lines of envd's stderr (envd refusing a flag, buildkitd not answering). Of stderr, envd's closing
  * `level=fatal msg=exit … error="…"` line is left out (its error is the failure line itself, shown above
- * the log; envd v1.3.4 pkg/app/app.go:160-166), and logrus' `time="…" ` prefix is dropped.
+ * the log; envd v1.3.4 pkg/app/app.go:160-166), and so is `level=error msg="Buildkit error: …"`, the same
+ * error logged once more with `%+v` before it is returned (pkg/builder/build.go:270-272). logrus' `time="…" `
+ * prefix is dropped.
  */
 export function failureLog(figures: Pick<ProgressFigures, 'failedLog'>, stderr: string): FailureLog | undefined {
   const own = figures.failedLog;
@@ -120,7 +124,7 @@ export function failureLog(figures: Pick<ProgressFigures, 'failedLog'>, stderr: 
   const lines = stderr
     .split(/\r?\n/)
     .map((l) => l.trimEnd().replace(/^time="[^"]*" /, ''))
-    .filter((l) => l.trim() !== '' && !/^level=fatal msg=exit\b/.test(l));
+    .filter((l) => l.trim() !== '' && !/^level=fatal msg=exit\b|^level=error msg="Buildkit error: /.test(l));
   return lines.length ? { from: 'stderr', lines: lines.slice(-SUMMARY_LOG_LINES) } : undefined;
 }
 
