@@ -84,14 +84,12 @@ export function planSummary(plan: Plan, build?: BuildReport, budget?: BudgetStat
   return redactKnown(lines.join('\n'), plan.secrets);
 }
 
-const STATUS: Record<string, string> = { cached: 'cached', built: 'built', failed: 'failed' };
-
 /** The step table (collapsed beyond MAX_OPEN_ROWS rows) and, below it, where the cache broke and why. */
 function stepsMarkdown({ rows, broke }: StepInsight): string[] {
   if (!rows.length) return [];
   const table = ['| # | Step | Status | Seconds |', '|---:|---|---|---:|'];
   rows.forEach((r, i) => {
-    const status = r.canceled ? 'failed (canceled)' : STATUS[r.status];
+    const status = r.canceled ? 'failed (canceled)' : r.status;
     const mark = broke?.index === i ? ` **← cache broke here**` : '';
     table.push(`| ${i + 1} | ${code(r.name)} | ${status}${mark} | ${r.seconds.toFixed(1)} |`);
   });
