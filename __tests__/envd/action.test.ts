@@ -96,4 +96,20 @@ describe('envd as the action runs it', () => {
     expect(steps.filter((s) => s.status === 'failed')).toHaveLength(1);
     expect(main.summary).toMatch(/\| failed \| \d+\.\d \|/);
   }, 120000);
+
+  test("a failing step's own lines reach the summary (once, without envd's closing recap) and the annotation", async () => {
+    const { main } = await run({
+      FAKE_ENVD_FAIL_WITH: 'process "python -m pip install nope" did not complete successfully: exit code: 1',
+      FAKE_ENVD_FAIL_LOG: 'ERROR: Could not find a version that satisfies the requirement nope (from versions: none)\nERROR: No matching distribution found for nope'
+    });
+    expect(main.code).toBe(1);
+    // envd's plain output repeats the failed step's last lines after the build (printErrorLogs)
+    expect(main.stdout).toContain('------');
+    const annotation = main.stdout.split('\n').find((l) => l.startsWith('::error title='))!;
+    expect(annotation).toContain('%0ALast lines of ');
+    expect(annotation).toContain('%0A  ERROR: No matching distribution found for nope');
+    expect(main.summary).toContain("### The failing step's log");
+    const block = main.summary.slice(main.summary.indexOf('```text\n') + 8, main.summary.indexOf('\n```\n', main.summary.indexOf('```text\n')));
+    expect(block.split('\n')).toEqual(['ERROR: Could not find a version that satisfies the requirement nope (from versions: none)', 'ERROR: No matching distribution found for nope']);
+  }, 120000);
 });
