@@ -118,7 +118,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
   await finish(result.plan, result);
 }
 
-const figuresOf = (r: BuildReport) => ({ cachedSteps: r.figures.cachedSteps, totalSteps: r.figures.totalSteps, seconds: r.seconds });
+const figuresOf = (r: BuildReport) => ({ cachedSteps: r.figures.cachedSteps, totalSteps: r.figures.totalSteps, seconds: r.seconds, steps: r.figures.steps });
 
 async function writeSummary(markdown: string): Promise<void> {
   if (!process.env.GITHUB_STEP_SUMMARY) return;

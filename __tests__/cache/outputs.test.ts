@@ -25,3 +25,14 @@ test('credentials inside endpoint_url and credential attributes never reach an o
   expect(JSON.parse(json).export).toContain('secret_access_key=***');
   expect(JSON.parse(json).secrets).toBeUndefined();
 });
+
+test('steps: each build step as JSON (name, status, seconds), empty without a build', () => {
+  const p = plan(inputsOf({ 'cache-scope': 'ex' }), runtime());
+  expect(outputs(p).steps).toBe('');
+  const steps = [
+    { name: 'apt-get install curl', status: 'cached' as const, seconds: 0 },
+    { name: '[internal] pip install nope', status: 'failed' as const, seconds: 1.2 }
+  ];
+  const out = outputs(p, { cachedSteps: 1, totalSteps: 2, seconds: 3, steps });
+  expect(JSON.parse(out.steps)).toEqual(steps);
+});

@@ -54,7 +54,7 @@ async function run(env: Record<string, string | undefined> = {}) {
     const main = await runPhase(job, 'main', { timeoutMs: 90000 });
     await runPhase(job, 'post', { timeoutMs: 30000 });
     const argv = fs.readFileSync(calls, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as string[]);
-    return { main, build: argv.find((a) => a.includes('build'))! };
+    return { main, build: argv.find((a) => a.includes('build'))!, summary: main.summary };
   } finally {
     job.cleanup();
   }
@@ -74,5 +74,42 @@ describe('envd as the action runs it', () => {
     const { main } = await run({ ENVD_BUILD_OWNER: '2000:2001' });
     expect(main.code).toBe(0);
     expect(main.stdout).toContain('[internal] create user group envd(g:2001) and user envd(u:2000)');
+  }, 120000);
+
+  test("the steps output and the summary's step table come from the build the bundle ran", async () => {
+    const { main } = await run();
+    expect(main.code).toBe(0);
+    const steps = JSON.parse(main.outputs.steps) as { name: string; status: string; seconds: number }[];
+    expect(steps).toHaveLength(Number(main.outputs['total-steps']));
+    const run3 = '[build.envd 3/3] run(["true"])';
+    expect(steps.find((s) => s.name === run3)).toEqual({ name: run3, status: 'built', seconds: expect.any(Number) });
+    expect(main.summary).toContain('### Steps');
+    expect(main.summary).toContain(`| \`${run3}\` | built |`);
+    // cache: none imports nothing, so the first step built is where the cache broke, and that is why
+    expect(main.summary).toContain('this run did not import: cache is none');
+  }, 120000);
+
+  test('a failing build: the failed step in the steps output and the summary', async () => {
+    const { main } = await run({ FAKE_ENVD_FAIL_WITH: 'process "python -m pip install nope" did not complete successfully: exit code: 1' });
+    expect(main.code).toBe(1);
+    const steps = JSON.parse(main.outputs.steps) as { status: string }[];
+    expect(steps.filter((s) => s.status === 'failed')).toHaveLength(1);
+    expect(main.summary).toMatch(/\| failed \| \d+\.\d \|/);
+  }, 120000);
+
+  test("a failing step's own lines reach the summary (once, without envd's closing recap) and the annotation", async () => {
+    const { main } = await run({
+      FAKE_ENVD_FAIL_WITH: 'process "python -m pip install nope" did not complete successfully: exit code: 1',
+      FAKE_ENVD_FAIL_LOG: 'ERROR: Could not find a version that satisfies the requirement nope (from versions: none)\nERROR: No matching distribution found for nope'
+    });
+    expect(main.code).toBe(1);
+    // envd's plain output repeats the failed step's last lines after the build (printErrorLogs)
+    expect(main.stdout).toContain('------');
+    const annotation = main.stdout.split('\n').find((l) => l.startsWith('::error title='))!;
+    expect(annotation).toContain('%0ALast lines of ');
+    expect(annotation).toContain('%0A  ERROR: No matching distribution found for nope');
+    expect(main.summary).toContain("### The failing step's log");
+    const block = main.summary.slice(main.summary.indexOf('```text\n') + 8, main.summary.indexOf('\n```\n', main.summary.indexOf('```text\n')));
+    expect(block.split('\n')).toEqual(['ERROR: Could not find a version that satisfies the requirement nope (from versions: none)', 'ERROR: No matching distribution found for nope']);
   }, 120000);
 });

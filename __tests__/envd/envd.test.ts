@@ -134,7 +134,7 @@ describe('progress', () => {
   test('counts steps (not internal, import or export vertices) and the cached ones', () => {
     const pr = new Progress();
     COLD.forEach((l) => pr.push(l));
-    expect(pr.figures()).toEqual({
+    expect(pr.figures()).toMatchObject({
       totalSteps: 4,
       cachedSteps: 2,
       imports: [{ name: 'importing cache manifest from gha:1234', error: 'not found' }],

@@ -16,6 +16,7 @@ import { STABLE_PUBLIC_KEY } from '../envd/ssh-key.js';
 import { versionAtLeast, type Inputs } from '../inputs/inputs.js';
 import type { Plan } from '../plan/plan.js';
 import type { Runtime } from '../runtime/runtime.js';
+import { annotationText, failureLog, type FailureLog } from '../report/steps.js';
 import { echo, MAX_SENTENCE } from '../report/text.js';
 import { Log } from '../shell/log.js';
 import { State } from '../state.js';
@@ -37,7 +38,8 @@ export interface BuildReport {
   seconds: number;
   /** Set when the first attempt failed on an evicted layer and the build ran again without the import. */
   retriedWithoutImport?: string;
-  failure?: { line: string; known?: KnownError };
+  /** `log`: the failing step's last lines, else envd's last stderr lines (`report/steps.ts` failureLog). */
+  failure?: { line: string; known?: KnownError; log?: FailureLog };
 }
 
 export class BuildFailure extends Error {
@@ -199,7 +201,7 @@ async function buildWith({ plan, inputs, rt, env, dir, tools, toolEnv, readyTime
   if (attempt.failure) {
     core.saveState(State.BuildFailed, 'true');
     const known = attempt.failure.known;
-    core.error(known ? `${attempt.failure.line}\n${known.advice}` : attempt.failure.line, { title: known ? `envd build failed: ${known.title}` : 'envd build failed' });
+    core.error(annotationText(attempt.failure.line, known?.advice, attempt.failure.log), { title: known ? `envd build failed: ${known.title}` : 'envd build failed' });
     throw new BuildFailure(report, `envd build failed: ${attempt.failure.line}`);
   }
   if (plan.local && plan.export) {
@@ -231,5 +233,5 @@ async function runOnce(envd: Envd, plan: Plan, callOptions: Omit<BuildCallOption
   const figures = progress.figures();
   if (result.code === 0) return { figures, failure: undefined };
   const line = figures.stepError && !/level=fatal/.test(result.stderr) ? figures.stepError : envdErrorLine(result.stderr);
-  return { figures, failure: { line, known: classify(line) ?? classify(result.stdout + result.stderr) } };
+  return { figures, failure: { line, known: classify(line) ?? classify(result.stdout + result.stderr), log: failureLog(figures, result.stderr) } };
 }

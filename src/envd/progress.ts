@@ -12,6 +12,21 @@
  *   and ends with `DONE`; the display overwrites Cached, so `CACHED` may never be printed for it. Such a
  *   vertex has no log line (nothing ran) and no `resolve …` status (that is an image pulled from a registry,
  *   not from the cache).
+ *
+ * Per step it also keeps its seconds and the tail of its own log (for the step table and the failing step's log,
+ * `src/report/steps.ts`).
+ * - Seconds: BuildKit's `#N DONE 1.2s` is the sum of the vertex's merged intervals, printed again in full when
+ *   a reopened vertex completes (v0.32.2 util/progress/progressui/printer.go:191-205), so the last one counts.
+ *   `#N CACHED` and `#N ERROR: …` carry no time (printer.go:183-190): a cached step has 0 s, a failed one the
+ *   offset of its last log line (seconds since the vertex started, envd v1.3.4 display.go:565-576), else 0.
+ * - Log lines: `#N <t> <text>` belongs to vertex N. A `#0 <t> <text>` line is attributed to the vertex whose
+ *   block is open when it is printed: envd formats a log line with its vertex's index when it arrives (0 before
+ *   the vertex is first printed, display.go:576) but prints it only inside that vertex's block, after the
+ *   header `printVtx` writes when it switches to the vertex (printer.go:62-89, :156-171). A block ends with
+ *   `#N DONE|CACHED|ERROR|CANCELED` or `#N ...` (printer.go:67-76, :183-214). A `#0` line outside any open
+ *   block cannot be attributed and is dropped.
+ * - After the build envd repeats the last 10 log lines of each failed vertex between `------` lines
+ *   (`printErrorLogs`, display.go:586-609, called at :101); those repeats are skipped, not counted twice.
  */
 
 interface Vertex {
@@ -26,7 +41,18 @@ interface Vertex {
   /** It resolved an image reference: a base image from a registry. */
   resolved: boolean;
   error?: string;
+  /** `#N CANCELED`: stopped because another vertex failed. */
+  canceled: boolean;
+  /** From its last `DONE <t>s`. */
+  seconds?: number;
+  /** The offset of its last log line. */
+  lastLogAt?: number;
+  /** The last LOG_TAIL lines it printed (text only, without `#N <t> `). */
+  logs: string[];
 }
+
+/** How many of a step's last log lines are kept. */
+export const LOG_TAIL = 30;
 
 export type VertexKind = 'step' | 'import' | 'export' | 'internal';
 
@@ -38,6 +64,20 @@ export function kindOf(name: string): VertexKind {
   return 'step';
 }
 
+export type StepStatus = 'cached' | 'built' | 'failed';
+
+export interface StepFigure {
+  /** The vertex name as envd/BuildKit printed it. */
+  name: string;
+  /** `cached` as counted in `cachedSteps`; `failed` for `ERROR` (and `CANCELED`, see `canceled`); else `built`. */
+  status: StepStatus;
+  seconds: number;
+  /** Stopped because another step failed (`#N CANCELED`), or never finished. */
+  canceled?: boolean;
+  /** A base image pulled from its registry (`docker-image://…`): fetched, not a step of the cache chain. */
+  source: boolean;
+}
+
 export interface ProgressFigures {
   /** Build steps shown (vertices other than BuildKit's bookkeeping, cache imports and exports, and `#0` logs). */
   totalSteps: number;
@@ -47,32 +87,69 @@ export interface ProgressFigures {
   exports: { name: string; error?: string; done: boolean }[];
   /** The last ERROR line of a step, when the build failed in one. */
   stepError?: string;
+  /** Every step in the order BuildKit first printed it (the same steps `totalSteps` counts). */
+  steps: StepFigure[];
+  /** The failing step (the one `stepError` came from) and the last lines it printed. */
+  failedLog?: { step: string; lines: string[] };
 }
 
 export class Progress {
   private readonly vertices = new Map<number, Vertex>();
+  /** The vertex whose block is open: a `#0` log line belongs to it. */
+  private current?: Vertex;
+  /** Inside envd's closing recap of failed vertices (`------` … `------`). */
+  private inRecap = false;
 
   push(line: string): void {
-    const m = /^#(\d+) (.*)$/.exec(line.trimEnd());
-    if (!m) return;
-    const id = Number(m[1]);
-    // envd numbers a log line with its vertex's index when the log arrives, and a vertex not printed yet has
-    // index 0 (envd v1.3.4 pkg/progress/progressui/display.go:576, printer.go:62-65, :160): `#0` is never a vertex.
-    if (id === 0) return;
-    const text = m[2];
-    const v = this.vertices.get(id);
-    if (!v) {
-      this.vertices.set(id, { id, name: text, cached: false, done: false, pulled: false, ran: false, resolved: false });
+    const trimmed = line.trimEnd();
+    if (trimmed === '------') {
+      this.inRecap = !this.inRecap;
+      this.current = undefined;
       return;
     }
+    if (this.inRecap) return;
+    const m = /^#(\d+) (.*)$/.exec(trimmed);
+    if (!m) return;
+    const id = Number(m[1]);
+    const text = m[2];
+    // envd numbers a log line with its vertex's index when the log arrives, and a vertex not printed yet has
+    // index 0 (envd v1.3.4 pkg/progress/progressui/display.go:576, printer.go:62-65, :160): `#0` is never a vertex.
+    if (id === 0) {
+      if (this.current) this.log(this.current, text);
+      return;
+    }
+    const v = this.vertices.get(id);
+    if (!v) {
+      const created: Vertex = { id, name: text, cached: false, done: false, pulled: false, ran: false, resolved: false, canceled: false, logs: [] };
+      this.vertices.set(id, created);
+      this.current = created;
+      return;
+    }
+    this.current = v;
     if (text === 'CACHED') v.cached = true;
-    else if (/^DONE\b/.test(text)) v.done = true;
-    else if (text.startsWith('ERROR:')) v.error = text.slice('ERROR:'.length).trim();
+    else if (/^DONE\b/.test(text)) {
+      v.done = true;
+      const t = /^DONE (\d+(?:\.\d+)?)s$/.exec(text);
+      if (t) v.seconds = Number(t[1]);
+    } else if (text.startsWith('ERROR:')) v.error = text.slice('ERROR:'.length).trim();
     else if (text.startsWith('ERROR ')) v.error = text.slice('ERROR'.length).trim();
-    else if (/^(extracting )?sha256:[0-9a-f]{64}\b/.test(text)) v.pulled = true;
+    else if (text === 'CANCELED') v.canceled = true;
+    else if (text === '...') {
+      // printVtx switches to another vertex (printer.go:67-76)
+    } else if (/^(extracting )?sha256:[0-9a-f]{64}\b/.test(text)) v.pulled = true;
     else if (text.startsWith('resolve ')) v.resolved = true;
     // BuildKit prints a log line's time with a decimal point (%.3f/%.2f/%.1f, display.go:568-576).
-    else if (/^\d+\.\d+ /.test(text)) v.ran = true;
+    else if (/^\d+\.\d+( |$)/.test(text)) this.log(v, text);
+    if (text === 'CACHED' || /^DONE\b/.test(text) || /^ERROR[: ]/.test(text) || text === 'CANCELED' || text === '...') this.current = undefined;
+  }
+
+  private log(v: Vertex, text: string): void {
+    const m = /^(\d+\.\d+)(?: (.*))?$/.exec(text);
+    if (!m) return;
+    v.ran = true;
+    v.lastLogAt = Number(m[1]);
+    v.logs.push(m[2] ?? '');
+    if (v.logs.length > LOG_TAIL) v.logs.shift();
   }
 
   figures(): ProgressFigures {
@@ -81,6 +158,7 @@ export class Progress {
     const failed = steps.filter((v) => v.error);
     const fromCache = (v: Vertex) =>
       v.cached || (v.done && !v.error && v.pulled && !v.ran && !v.resolved && !/docker-image:\/\//.test(v.name));
+    const last = failed[failed.length - 1];
     return {
       totalSteps: steps.length,
       cachedSteps: steps.filter(fromCache).length,
@@ -89,7 +167,18 @@ export class Progress {
         .filter((v) => kindOf(v.name) === 'import' && !/\/python-cache:envd-/.test(v.name))
         .map((v) => ({ name: v.name, error: v.error })),
       exports: all.filter((v) => kindOf(v.name) === 'export' && v.name !== 'exporting to image').map((v) => ({ name: v.name, error: v.error, done: v.done })),
-      stepError: failed.length ? failed[failed.length - 1].error : undefined
+      stepError: last?.error,
+      steps: steps.map((v) => stepOf(v, fromCache(v))),
+      failedLog: last ? { step: last.name, lines: [...last.logs] } : undefined
     };
   }
+}
+
+function stepOf(v: Vertex, cached: boolean): StepFigure {
+  const source = v.resolved || /docker-image:\/\//.test(v.name);
+  if (v.error) return { name: v.name, status: 'failed', seconds: v.seconds ?? v.lastLogAt ?? 0, source };
+  if (cached) return { name: v.name, status: 'cached', seconds: v.seconds ?? 0, source };
+  // Stopped because another step failed, or never finished (envd ended first).
+  if (v.canceled || !v.done) return { name: v.name, status: 'failed', seconds: v.seconds ?? v.lastLogAt ?? 0, canceled: true, source };
+  return { name: v.name, status: 'built', seconds: v.seconds ?? 0, source };
 }

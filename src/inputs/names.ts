@@ -36,6 +36,7 @@ export enum Output {
   TotalSteps = 'total-steps',
   CacheHitRatio = 'cache-hit-ratio',
   BuildSeconds = 'build-seconds',
+  Steps = 'steps',
   CacheUsageBytes = 'cache-usage-bytes',
   CacheBudgetBytes = 'cache-budget-bytes',
   PrunedEntries = 'pruned-entries',

@@ -3,11 +3,14 @@ import { redactCacheSpec } from '../cache/spec.js';
 import { Output } from '../inputs/names.js';
 import type { Plan } from '../plan/plan.js';
 import { planJson } from './plan-json.js';
+import { type StepRow, stepsJson } from './steps.js';
 
 export interface BuildFigures {
   cachedSteps: number;
   totalSteps: number;
   seconds: number;
+  /** Every step, for the `steps` output. */
+  steps?: StepRow[];
 }
 
 export interface BudgetFigures {
@@ -31,6 +34,7 @@ export function outputs(plan: Plan, build?: BuildFigures, budget?: BudgetFigures
     [Output.TotalSteps]: str(build?.totalSteps),
     [Output.CacheHitRatio]: str(ratio),
     [Output.BuildSeconds]: build ? build.seconds.toFixed(1) : '',
+    [Output.Steps]: build?.steps ? stepsJson(build.steps, plan.secrets) : '',
     [Output.CacheUsageBytes]: str(budget?.usageBytes),
     [Output.CacheBudgetBytes]: str(budget?.budgetBytes),
     [Output.PrunedEntries]: str(budget?.prunedEntries ?? 0),

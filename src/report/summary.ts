@@ -5,6 +5,7 @@ import { budgetMarkdown } from '../budget/report.js';
 import { redactCacheSpec } from '../cache/spec.js';
 import type { Plan } from '../plan/plan.js';
 import { redactKnown } from '../cache/redact.js';
+import { codeBlock, MAX_OPEN_ROWS, stepInsight, type StepInsight } from './steps.js';
 import { cell, code, echo, MAX_SENTENCE } from './text.js';
 
 const TITLE = 'envd cache action';
@@ -47,10 +48,11 @@ export function planSummary(plan: Plan, build?: BuildReport, budget?: BudgetStat
   lines.push(`| Export | ${plan.export ? long(redactCacheSpec(plan.export)) : 'none'} |`);
   lines.push(`| Import | ${plan.import ? long(redactCacheSpec(plan.import)) : 'none'} |`);
   if (plan.access) {
-    const read = plan.access.readable.length ? plan.access.readable.map(code).join(', ') : 'none';
+    const read = plan.access.readable.length ? plan.access.readable.map((r) => code(r)).join(', ') : 'none';
     lines.push(`| GitHub cache refs | read ${read}; write ${plan.access.writable ? code(plan.access.writable) : 'none'} |`);
   }
   lines.push(`| envd | ${long(`envd build --path ${echo(plan.envd.path)} --from ${echo(plan.envd.from)}`)} |`, '');
+  if (build) lines.push(...stepsMarkdown(stepInsight(build.figures, { plan, retriedWithoutImport: build.retriedWithoutImport })), ...failureLogMarkdown(build));
   lines.push('### Decisions', '', '| Topic | Outcome | Why |', '|---|---|---|');
   for (const d of plan.decisions) lines.push(`| ${cell(d.topic)} | ${code(d.outcome)} | ${cell(d.reason, MAX_SENTENCE)} |`);
   lines.push('');
@@ -80,6 +82,34 @@ export function planSummary(plan: Plan, build?: BuildReport, budget?: BudgetStat
   if (plan.dryRun && !plan.problems.length) lines.push('Dry run: the inputs were validated and the plan made; nothing was installed, started, built or deleted.', '');
   // The plan's secrets never reach the summary, whatever line a decision or a tool's error put them in.
   return redactKnown(lines.join('\n'), plan.secrets);
+}
+
+/** The step table (collapsed beyond MAX_OPEN_ROWS rows) and, below it, where the cache broke and why. */
+function stepsMarkdown({ rows, broke }: StepInsight): string[] {
+  if (!rows.length) return [];
+  const table = ['| # | Step | Status | Seconds |', '|---:|---|---|---:|'];
+  rows.forEach((r, i) => {
+    const status = r.canceled ? 'failed (canceled)' : r.status;
+    const mark = broke?.index === i ? ` **← cache broke here**` : '';
+    table.push(`| ${i + 1} | ${code(r.name)} | ${status}${mark} | ${r.seconds.toFixed(1)} |`);
+  });
+  const count = (s: string) => rows.filter((r) => r.status === s).length;
+  const out = ['### Steps', ''];
+  if (rows.length > MAX_OPEN_ROWS)
+    out.push(`<details><summary>${rows.length} steps: ${count('cached')} cached, ${count('built')} built, ${count('failed')} failed</summary>`, '', ...table, '', '</details>', '');
+  else out.push(...table, '');
+  if (broke) out.push(`**The cache broke at step ${broke.index + 1}** (${code(rows[broke.index].name)}): ${echo(broke.reason, MAX_SENTENCE)}`, '');
+  else if (rows.some((r) => r.status === 'cached')) out.push('Every step came from the cache.', '');
+  return out;
+}
+
+/** The failing step's own last lines, or envd's error output, as a code block no log line can close. */
+function failureLogMarkdown(build: BuildReport): string[] {
+  const log = build.failure?.log;
+  if (!log) return [];
+  const last = log.lines.length === 1 ? 'The last line' : `The last ${log.lines.length} lines`;
+  const what = log.from === 'step' ? `${last} ${code(log.step ?? 'the step')} printed:` : `${last} envd wrote to its error output:`;
+  return [log.from === 'step' ? "### The failing step's log" : "### envd's error output", '', what, '', ...codeBlock(log.lines), ''];
 }
 
 export function inputProblemsSummary(messages: string[]): string {

@@ -1412,6 +1412,8 @@ async function solve(params, emit) {
       continue;
     }
     if (params.failWith && executed === 2) {
+      // what the failing step printed before it failed (FAKE_ENVD_FAIL_LOG)
+      for (const line of params.failLog ?? []) v.log(line);
       v.error(params.failWith);
       throw new SolveError(`failed to solve: ${params.failWith}`);
     }
@@ -1422,6 +1424,7 @@ async function solve(params, emit) {
   }
   if (params.failWith && executed < 3) {
     const v = vertex('[internal] fake failure (FAKE_ENVD_FAIL_WITH)');
+    for (const line of params.failLog ?? []) v.log(line);
     v.error(params.failWith);
     throw new SolveError(`failed to solve: ${params.failWith}`);
   }

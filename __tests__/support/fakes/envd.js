@@ -1098,8 +1098,21 @@ async function connectBuildkitd(addr) {
 class Printer {
   constructor() {
     this.n = 0;
-    /** @type {Map<string, {n: number, name: string, early: string[]}>} */
+    /** @type {Map<string, {n: number, name: string, early: string[], last: string[], failed: boolean}>} */
     this.vertices = new Map();
+  }
+  /**
+   * When the solve ends, envd repeats the last 10 log lines of every failed vertex, as they were formatted
+   * (with their `#N <t>` prefixes, `#0` included), between `------` lines (envd v1.3.4
+   * pkg/progress/progressui/display.go:586-609, called at :101; logsBufferSize 10, printer.go:37).
+   */
+  errorLogs() {
+    for (const v of this.vertices.values()) {
+      if (!v.failed) continue;
+      out(`------\n > ${v.name}:\n`);
+      for (const line of v.last) out(`${line}\n`);
+      out('------\n');
+    }
   }
   /** @param {string} id */
   num(id) {
@@ -1121,13 +1134,14 @@ class Printer {
     const id = `${prefix}/${ev.vertex}`;
     switch (ev.event) {
       case 'vertex':
-        if (!this.vertices.has(id)) this.vertices.set(id, { n: 0, name: ev.name ?? '', early: [] });
+        if (!this.vertices.has(id)) this.vertices.set(id, { n: 0, name: ev.name ?? '', early: [], last: [], failed: false });
         return;
       case 'status':
         return out(`#${this.num(id)} ${ev.text}\n`);
       case 'log': {
         const v = this.vertices.get(id);
         const line = `#${v?.n ?? 0} ${Number(ev.seconds ?? 0).toFixed(3)} ${ev.text}`;
+        if (v) v.last = [...v.last, line].slice(-10);
         if (v && !v.n) v.early.push(line);
         else out(`${line}\n`);
         return;
@@ -1136,8 +1150,11 @@ class Printer {
         return out(`#${this.num(id)} CACHED\n\n`);
       case 'done':
         return out(`#${this.num(id)} DONE ${Number(ev.seconds ?? 0).toFixed(1)}s\n\n`);
-      case 'error':
+      case 'error': {
+        const v = this.vertices.get(id);
+        if (v) v.failed = true;
         return out(`#${this.num(id)} ERROR: ${ev.text}\n\n`);
+      }
     }
   }
   /** Prints what is left (a vertex that got only logs). */
@@ -1484,6 +1501,7 @@ async function build(g, f, b) {
       output: outputEntry,
       labels: { [LABEL_DIGEST]: manifestHash, [LABEL_CONTEXT]: b.buildContext, [LABEL_SYNTAX]: 'v1' },
       failWith: process.env.FAKE_ENVD_FAIL_WITH || undefined,
+      failLog: process.env.FAKE_ENVD_FAIL_LOG ? process.env.FAKE_ENVD_FAIL_LOG.split('\n') : undefined,
       proxy: f['use-proxy'] ? { HTTPS_PROXY: process.env.HTTPS_PROXY ?? '', HTTP_PROXY: process.env.HTTP_PROXY ?? '', NO_PROXY: process.env.NO_PROXY ?? '' } : undefined
     };
     log('debug', 'build image with buildkit', { platform, type: outputEntry.type });
@@ -1503,6 +1521,7 @@ async function build(g, f, b) {
       throw fail(messageOf(e));
     } finally {
       printer.flush();
+      printer.errorLogs();
     }
     if (clientError) throw fail(`failed to solve: ${messageOf(clientError)}`);
     log('debug', 'llb def is solved successfully', { platform });
