@@ -1,14 +1,14 @@
 /**
  * Does a registry manifest exist? A HEAD on /v2/<repo>/manifests/<tag> with the credentials docker/login-action
  * wrote into the Docker config, following the registry's Basic or Bearer challenge. true, false, or undefined
- * with the reason when it cannot be known.
+ * with the reason when it cannot be known. The same HEAD reads a pushed tag's digest (Docker-Content-Digest).
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseImageRef } from '../cache/image-ref.js';
 import { echo } from '../report/text.js';
-import { Http } from './http.js';
+import { type Answer, Http } from './http.js';
 
 const MANIFEST_TYPES = [
   'application/vnd.oci.image.index.v1+json',
@@ -77,7 +77,11 @@ function bearerToken(body: string): string | undefined {
   return typeof token === 'string' && token ? token : undefined;
 }
 
-export async function registryManifestExists(ref: string, insecure: boolean, env: NodeJS.ProcessEnv, http = new Http()): Promise<Probe> {
+/** The answer to an authorized HEAD on a manifest, or why none could be had. */
+type Head = { res: Answer; host: string } | { why: string };
+
+/** HEAD on /v2/<repo>/manifests/<tag|digest>, answering the registry's Basic or Bearer challenge with the Docker config's credentials. */
+async function headManifest(ref: string, insecure: boolean, env: NodeJS.ProcessEnv, http: Http): Promise<Head> {
   const parsed = parseImageRef(ref);
   if (!parsed.ok) return { why: parsed.problem };
   const r = parsed.value;
@@ -108,8 +112,33 @@ export async function registryManifestExists(ref: string, insecure: boolean, env
     if (!authorization) return { why: `${host} asks for credentials and the Docker config has none for it (log in with docker/login-action before this step)` };
     res = await http.send('HEAD', url, { Accept: MANIFEST_TYPES, Authorization: authorization });
   }
-  if (res.status === 200) return { exists: true };
-  if (res.status === 404) return { exists: false };
   if (res.status === 0) return { why: `${host} did not answer (${echo(res.body)})` };
-  return { why: `${host} answered ${res.status} to HEAD ${ref}` };
+  return { res, host };
+}
+
+export async function registryManifestExists(ref: string, insecure: boolean, env: NodeJS.ProcessEnv, http = new Http()): Promise<Probe> {
+  const head = await headManifest(ref, insecure, env, http);
+  if ('why' in head) return { why: head.why };
+  if (head.res.status === 200) return { exists: true };
+  if (head.res.status === 404) return { exists: false };
+  return { why: `${head.host} answered ${head.res.status} to HEAD ${ref}` };
+}
+
+/** A manifest digest as the distribution spec writes it: algorithm, colon, hex (sha256: 64, sha512: 128). */
+const DIGEST = /^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$/;
+
+/**
+ * The digest of the manifest a tag names, as the registry reports it (Docker-Content-Digest): for a
+ * multi-platform push the index (manifest list), because the HEAD accepts index media types. Never throws.
+ */
+export async function registryDigest(ref: string, insecure: boolean, env: NodeJS.ProcessEnv, http = new Http()): Promise<{ digest?: string; why?: string }> {
+  const head = await headManifest(ref, insecure, env, http);
+  if ('why' in head) return { why: head.why };
+  const { res, host } = head;
+  if (res.status === 404) return { why: `${host} has no manifest for ${echo(ref)} (404): the push did not reach it under that name` };
+  if (res.status !== 200) return { why: `${host} answered ${res.status} to HEAD ${echo(ref)}` };
+  const digest = res.headers.get('docker-content-digest')?.trim();
+  if (!digest) return { why: `${host} answered HEAD ${echo(ref)} without a Docker-Content-Digest header` };
+  if (!DIGEST.test(digest)) return { why: `${host} answered HEAD ${echo(ref)} with a Docker-Content-Digest that is not a digest (${echo(digest, 80)})` };
+  return { digest };
 }

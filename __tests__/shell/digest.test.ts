@@ -1,0 +1,143 @@
+/**
+ * The pushed image's digest, read back from a real registry (Debian's docker-registry with basic auth, on
+ * 127.0.0.1) through the same HEAD and credentials as the existence probe: an image manifest, an OCI index
+ * (what a multi-platform push leaves under the tag), and the refusals that become warnings.
+ */
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { registryDigest } from '../../src/shell/registry.js';
+import { startRegistry, type TestRegistry } from '../support/services/registry.js';
+
+const sha = (data: string | Buffer) => `sha256:${createHash('sha256').update(data).digest('hex')}`;
+
+describe('registryDigest against docker-registry (basic auth)', () => {
+  let registry: TestRegistry;
+  let dockerConfig: string;
+  let auth: string;
+
+  async function putBlob(repo: string, data: Buffer): Promise<string> {
+    const digest = sha(data);
+    const start = await fetch(`http://${registry.host}/v2/${repo}/blobs/uploads/`, { method: 'POST', headers: { Authorization: auth } });
+    const location = new URL(start.headers.get('location')!, `http://${registry.host}`);
+    location.searchParams.set('digest', digest);
+    const put = await fetch(location, { method: 'PUT', headers: { Authorization: auth, 'Content-Type': 'application/octet-stream' }, body: data });
+    expect(put.status).toBe(201);
+    return digest;
+  }
+
+  /** PUTs a manifest (image or index) under a tag; returns the digest of the exact bytes sent. */
+  async function putManifest(repo: string, tag: string, mediaType: string, body: string): Promise<string> {
+    const res = await fetch(`http://${registry.host}/v2/${repo}/manifests/${tag}`, { method: 'PUT', headers: { Authorization: auth, 'Content-Type': mediaType }, body });
+    expect(res.status).toBe(201);
+    return sha(body);
+  }
+
+  async function pushImage(repo: string, tag: string, arch: string): Promise<{ digest: string; size: number }> {
+    const config = Buffer.from(JSON.stringify({ architecture: arch, os: 'linux', rootfs: { type: 'layers', diff_ids: [] } }));
+    const configDigest = await putBlob(repo, config);
+    const body = JSON.stringify({
+      schemaVersion: 2,
+      mediaType: 'application/vnd.oci.image.manifest.v1+json',
+      config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: configDigest, size: config.length },
+      layers: []
+    });
+    return { digest: await putManifest(repo, tag, 'application/vnd.oci.image.manifest.v1+json', body), size: Buffer.byteLength(body) };
+  }
+
+  beforeAll(async () => {
+    registry = await startRegistry();
+    auth = `Basic ${Buffer.from(`${registry.user}:${registry.password}`).toString('base64')}`;
+    dockerConfig = fs.mkdtempSync(path.join(os.tmpdir(), 'docker-config-'));
+    // What docker/login-action writes.
+    fs.writeFileSync(path.join(dockerConfig, 'config.json'), JSON.stringify({ auths: { [registry.host]: { auth: Buffer.from(`${registry.user}:${registry.password}`).toString('base64') } } }));
+  }, 30000);
+  afterAll(async () => {
+    await registry?.stop();
+    fs.rmSync(dockerConfig, { recursive: true, force: true });
+  });
+
+  test('a pushed image manifest: the digest of the bytes pushed', async () => {
+    const { digest } = await pushImage('octo/env', 'v1', 'amd64');
+    expect(await registryDigest(`${registry.host}/octo/env:v1`, true, { DOCKER_CONFIG: dockerConfig })).toEqual({ digest });
+  });
+
+  test('a multi-platform push (an OCI index under the tag): the index digest, not a platform manifest', async () => {
+    const amd = await pushImage('octo/multi', 'amd64', 'amd64');
+    const arm = await pushImage('octo/multi', 'arm64', 'arm64');
+    const index = JSON.stringify({
+      schemaVersion: 2,
+      mediaType: 'application/vnd.oci.image.index.v1+json',
+      manifests: [
+        { mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: amd.digest, size: amd.size, platform: { architecture: 'amd64', os: 'linux' } },
+        { mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: arm.digest, size: arm.size, platform: { architecture: 'arm64', os: 'linux' } }
+      ]
+    });
+    const digest = await putManifest('octo/multi', 'latest', 'application/vnd.oci.image.index.v1+json', index);
+    const read = await registryDigest(`${registry.host}/octo/multi:latest`, true, { DOCKER_CONFIG: dockerConfig });
+    expect(read).toEqual({ digest });
+    expect([amd.digest, arm.digest]).not.toContain(read.digest);
+  });
+
+  test('a name without a tag reads :latest', async () => {
+    const { digest } = await pushImage('octo/plain', 'latest', 'amd64');
+    expect(await registryDigest(`${registry.host}/octo/plain`, true, { DOCKER_CONFIG: dockerConfig })).toEqual({ digest });
+  });
+
+  test('without credentials (401): why, naming the fix', async () => {
+    const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'docker-config-'));
+    const read = await registryDigest(`${registry.host}/octo/env:v1`, true, { DOCKER_CONFIG: empty, HOME: empty });
+    expect(read).toEqual({ why: `${registry.host} asks for credentials and the Docker config has none for it (log in with docker/login-action before this step)` });
+    fs.rmSync(empty, { recursive: true, force: true });
+  });
+
+  test('wrong credentials (401 again): the status, no password in the text', async () => {
+    const bad = fs.mkdtempSync(path.join(os.tmpdir(), 'docker-config-'));
+    fs.writeFileSync(path.join(bad, 'config.json'), JSON.stringify({ auths: { [registry.host]: { auth: Buffer.from('ci:wrong-password-1').toString('base64') } } }));
+    const read = await registryDigest(`${registry.host}/octo/env:v1`, true, { DOCKER_CONFIG: bad });
+    expect(read).toEqual({ why: `${registry.host} answered 401 to HEAD ${registry.host}/octo/env:v1` });
+    expect(JSON.stringify(read)).not.toContain('wrong-password-1');
+    fs.rmSync(bad, { recursive: true, force: true });
+  });
+
+  test('a tag the push did not reach (404): why', async () => {
+    const read = await registryDigest(`${registry.host}/octo/env:never-pushed`, true, { DOCKER_CONFIG: dockerConfig });
+    expect(read).toEqual({ why: `${registry.host} has no manifest for ${registry.host}/octo/env:never-pushed (404): the push did not reach it under that name` });
+  });
+});
+
+describe('registryDigest: what a registry answers that is not a digest', () => {
+  let server: http.Server;
+  let host: string;
+  let header: string | undefined;
+  beforeAll(async () => {
+    server = http.createServer((req, res) => {
+      res.writeHead(200, header === undefined ? {} : { 'Docker-Content-Digest': header });
+      res.end();
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+  test('no Docker-Content-Digest header', async () => {
+    header = undefined;
+    expect(await registryDigest(`${host}/octo/env:v1`, true, {})).toEqual({ why: `${host} answered HEAD ${host}/octo/env:v1 without a Docker-Content-Digest header` });
+  });
+
+  test.each([['md5:abc'], ['sha256:XYZ'], [`sha256:${'a'.repeat(63)}`], ['::set-output name=x::y']])('a header %j that is not a digest is refused', async (value) => {
+    header = value;
+    const read = await registryDigest(`${host}/octo/env:v1`, true, {});
+    expect(read.digest).toBeUndefined();
+    expect(read.why).toContain('with a Docker-Content-Digest that is not a digest');
+  });
+
+  test('a registry that does not answer', async () => {
+    const read = await registryDigest('127.0.0.1:9/octo/env:v1', true, {});
+    expect(read.why).toContain('127.0.0.1:9 did not answer');
+  });
+});
