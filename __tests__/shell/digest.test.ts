@@ -115,7 +115,7 @@ describe('registryDigest: what a registry answers that is not a digest', () => {
   let host: string;
   let header: string | undefined;
   beforeAll(async () => {
-    server = http.createServer((req, res) => {
+    server = http.createServer((_req, res) => {
       res.writeHead(200, header === undefined ? {} : { 'Docker-Content-Digest': header });
       res.end();
     });
