@@ -1,7 +1,11 @@
 /** Which image the action asks about after a build, and the summary section that shows the answer. */
 import { describe, expect, test } from '@jest/globals';
 import { parseOutput } from '../../src/inputs/output.js';
+import { plan } from '../../src/plan/planner.js';
 import { imageMarkdown, imageTarget } from '../../src/report/image.js';
+import { outputs } from '../../src/report/outputs.js';
+import { inputsOf } from '../support/inputs.js';
+import { runtime } from '../support/runtime.js';
 
 const out = (raw: string) => {
   const p = parseOutput(raw);
@@ -62,5 +66,21 @@ describe('imageMarkdown', () => {
   test('nothing read and nothing to say: no section', () => {
     expect(imageMarkdown(undefined)).toBe('');
     expect(imageMarkdown({ name: 'project:dev' })).toBe('');
+  });
+});
+
+describe('the digest, image and imageid outputs', () => {
+  const digest = `sha256:${'ab'.repeat(32)}`;
+  const p = plan(inputsOf({ cache: 'none' }), runtime());
+  test('a pushed image: digest and image (name@digest); no imageid', () => {
+    const out = outputs(p, undefined, undefined, { name: 'ghcr.io/octo/env:latest', digest, image: `ghcr.io/octo/env@${digest}` });
+    expect([out.digest, out.image, out.imageid]).toEqual([digest, `ghcr.io/octo/env@${digest}`, '']);
+  });
+  test('an image loaded into Docker: imageid only', () => {
+    const out = outputs(p, undefined, undefined, { name: 'project:dev', imageId: digest });
+    expect([out.digest, out.image, out.imageid]).toEqual(['', '', digest]);
+  });
+  test('nothing read (no build, a refusal, a dry run): all three empty', () => {
+    for (const out of [outputs(p), outputs(p, undefined, undefined, { name: 'x', why: 'refused' })]) expect([out.digest, out.image, out.imageid]).toEqual(['', '', '']);
   });
 });
