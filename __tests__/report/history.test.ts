@@ -1,6 +1,8 @@
 /** The hit-ratio history: keys, what is read back from the cache, recording, the sparkline and the section. */
 import { describe, expect, test } from '@jest/globals';
+import { cacheSpec } from '../../src/cache/spec.js';
 import {
+  historyAccess,
   HISTORY_RUNS,
   historyKey,
   historyKeyPrefix,
@@ -11,6 +13,7 @@ import {
   serializeHistory,
   sparkline
 } from '../../src/report/history.js';
+import { jwt, runtime } from '../support/runtime.js';
 
 const run = (n: number, cached: number, total: number, attempt = 1): HistoryRun => ({ run: String(1000 + n), attempt, cached, total, seconds: 12.3 });
 
@@ -152,5 +155,26 @@ describe('historyMarkdown', () => {
   test('nothing to show: no section', () => {
     expect(historyMarkdown(undefined)).toBe('');
     expect(historyMarkdown({ scope: 'py', runs: [], notes: ['x'] })).toBe('');
+  });
+});
+
+describe('historyAccess: the trust rules of the cache itself', () => {
+  const exp = { export: cacheSpec('gha', [['scope', 'py']]) };
+  const none = { export: undefined };
+  const rt = (env: Record<string, string | undefined> = {}, event?: string) => runtime({ event, env: { GITHUB_RUN_ID: '123456', ...env } });
+
+  test.each([
+    ['a run that exported its cache reads and writes', exp, rt(), false, { read: true, write: true }],
+    ['no export planned (a fork, an untrusted trigger, cache-write: false, no room)', none, rt(), false, { read: true, write: false, noWrite: 'this run does not write the cache' }],
+    ['the export failed (ignore-error let the build pass)', exp, rt(), true, { read: true, write: false, noWrite: 'the cache export failed' }],
+    ['ACTIONS_CACHE_MODE=read', exp, rt({ ACTIONS_CACHE_MODE: 'read' }), false, { read: true, write: false, noWrite: 'ACTIONS_CACHE_MODE is read' }],
+    ['a read-only runtime token (registry export opted in on pull_request_target)', exp, rt({ ACTIONS_RUNTIME_TOKEN: jwt([{ Scope: 'refs/heads/main', Permission: 1 }]) }), false, { read: true, write: false, noWrite: 'the runtime token has no writable ref' }],
+    ['no run id', exp, runtime(), false, { read: true, write: false, noWrite: 'GITHUB_RUN_ID is not set' }],
+    ['ACTIONS_CACHE_MODE=none', exp, rt({ ACTIONS_CACHE_MODE: 'none' }), false, { read: false, write: false, noRead: 'ACTIONS_CACHE_MODE is none', noWrite: 'ACTIONS_CACHE_MODE is none' }],
+    ['ACTIONS_CACHE_MODE=write-only', exp, rt({ ACTIONS_CACHE_MODE: 'write-only' }), false, { read: false, write: false, noRead: 'ACTIONS_CACHE_MODE is write-only', noWrite: 'ACTIONS_CACHE_MODE is write-only' }],
+    ['outside GitHub Actions (no runtime token)', exp, rt({ ACTIONS_RUNTIME_TOKEN: undefined }), false, { read: false, write: false, noRead: 'the GitHub cache service is not available to this run', noWrite: 'the GitHub cache service is not available to this run' }],
+    ['no cache service URL', exp, rt({ ACTIONS_RESULTS_URL: undefined }), false, { read: false, write: false, noRead: 'the GitHub cache service is not available to this run', noWrite: 'the GitHub cache service is not available to this run' }]
+  ])('%s', (_name, plan, runtimeOf, exportFailed, want) => {
+    expect(historyAccess(plan, runtimeOf, exportFailed)).toEqual(want);
   });
 });

@@ -4,6 +4,8 @@
  * `envd-history-<scope>-`), and drawn in the job summary as a sparkline with the figures. Pure: parse (what
  * comes back from the cache is checked, never trusted), record, serialize, render.
  */
+import type { Plan } from '../plan/plan.js';
+import type { Runtime } from '../runtime/runtime.js';
 import { code, echo, MAX_SENTENCE } from './text.js';
 
 /** How many runs the history keeps. */
@@ -122,4 +124,46 @@ export function historyMarkdown(view: HistoryView | undefined): string {
   }
   lines.push('', '</details>', '');
   return lines.join('\n');
+}
+
+/** Whether this run reads and writes the history, and why not. */
+export interface HistoryAccess {
+  read: boolean;
+  write: boolean;
+  /** Why it is not read (then nothing is written either). */
+  noRead?: string;
+  /** Why it is not written. */
+  noWrite?: string;
+}
+
+/**
+ * The history follows the cache's own rules: it is read where the GitHub cache may be read, and written only by
+ * a run that wrote its cache (an export planned and not failed: the same trust rules, untrusted triggers and
+ * forks never write) and whose runtime token has a writable ref, once per run attempt.
+ */
+export function historyAccess(
+  plan: Pick<Plan, 'export'>,
+  rt: Pick<Runtime, 'runId' | 'cacheService'>,
+  exportFailed: boolean
+): HistoryAccess {
+  const svc = rt.cacheService;
+  const noRead =
+    !svc.token || !(svc.v2 ? svc.resultsUrl : svc.cacheUrl)
+      ? 'the GitHub cache service is not available to this run'
+      : svc.mode === 'none' || svc.mode === 'write-only'
+        ? `ACTIONS_CACHE_MODE is ${svc.mode}`
+        : undefined;
+  if (noRead) return { read: false, write: false, noRead, noWrite: noRead };
+  const noWrite = !plan.export
+    ? 'this run does not write the cache'
+    : exportFailed
+      ? 'the cache export failed'
+      : svc.mode === 'read'
+        ? 'ACTIONS_CACHE_MODE is read'
+        : !svc.decoded?.refs.some((r) => r.write)
+          ? 'the runtime token has no writable ref'
+          : !RUN_ID.test(rt.runId)
+            ? 'GITHUB_RUN_ID is not set'
+            : undefined;
+  return noWrite ? { read: true, write: false, noWrite } : { read: true, write: true };
 }
