@@ -19,9 +19,14 @@ const run = (n: number, cached: number, total: number, attempt = 1): HistoryRun 
 
 describe('keys', () => {
   test('one immutable entry per run attempt, restored by the scope prefix', () => {
-    expect(historyKey('ci-build-amd64', '123456', 2)).toBe('envd-history-ci-build-amd64-123456-2');
-    expect(historyKeyPrefix('ci-build-amd64')).toBe('envd-history-ci-build-amd64-');
+    expect(historyKey('ci-build-amd64', '123456', 2)).toBe('envd-history-ci-build-amd64#123456-2');
+    expect(historyKeyPrefix('ci-build-amd64')).toBe('envd-history-ci-build-amd64#');
     expect(historyKey('ci-build-amd64', '1', 1).startsWith(historyKeyPrefix('ci-build-amd64'))).toBe(true);
+  });
+
+  test('no scope restores another: py does not match py-gpu (scopes are [A-Za-z0-9._-], never #)', () => {
+    expect(historyKey('py-gpu', '1', 1).startsWith(historyKeyPrefix('py'))).toBe(false);
+    expect(historyKey('py.1', '1', 1).startsWith(historyKeyPrefix('py'))).toBe(false);
   });
 });
 
@@ -119,13 +124,13 @@ describe('sparkline', () => {
 describe('historyMarkdown', () => {
   test('the sparkline, the newest figures, notes, and a table newest first with this run marked', () => {
     const runs = [run(1, 0, 4), run(2, 4, 4), run(3, 3, 4, 2)];
-    expect(historyMarkdown({ scope: 'py', runs, current: runs[2], notes: ['saved as envd-history-py-1003-2'] })).toBe(
+    expect(historyMarkdown({ scope: 'py', runs, current: runs[2], notes: ['saved as envd-history-py#1003-2'] })).toBe(
       [
         '### Hit-ratio history (scope `py`)',
         '',
         '`▁█▆` the last 3 runs, oldest first; the newest 75% (3 of 4 steps cached)',
         '',
-        '- saved as envd-history-py-1003-2',
+        '- saved as envd-history-py#1003-2',
         '',
         '<details><summary>Figures</summary>',
         '',

@@ -1,7 +1,7 @@
 /**
  * The hit-ratio history of one scope: the last runs' cached/total steps, kept in one small GitHub cache entry
- * per write (entries are immutable: `envd-history-<scope>-<run id>-<attempt>`, the newest restored by the prefix
- * `envd-history-<scope>-`), and drawn in the job summary as a sparkline with the figures. Pure: parse (what
+ * per write (entries are immutable: `envd-history-<scope>#<run id>-<attempt>`, the newest restored by the prefix
+ * `envd-history-<scope>#`; `#` cannot occur in a scope, so no scope's prefix matches another's), and drawn in the job summary as a sparkline with the figures. Pure: parse (what
  * comes back from the cache is checked, never trusted), record, serialize, render.
  */
 import type { Plan } from '../plan/plan.js';
@@ -37,7 +37,7 @@ export interface HistoryView {
 }
 
 /** The restore prefix of a scope's entries. */
-export const historyKeyPrefix = (scope: string) => `${HISTORY_KEY_PREFIX}${scope}-`;
+export const historyKeyPrefix = (scope: string) => `${HISTORY_KEY_PREFIX}${scope}#`;
 /** One entry per run attempt: a key is never written twice. */
 export const historyKey = (scope: string, run: string, attempt: number) => `${historyKeyPrefix(scope)}${run}-${attempt}`;
 
@@ -75,7 +75,7 @@ export function parseHistory(text: string, scope: string): { runs: HistoryRun[];
   const runs = d.runs.map(validRun);
   const kept = runs.filter((r): r is HistoryRun => r !== undefined).slice(-HISTORY_RUNS);
   const dropped = runs.length - runs.filter((r) => r).length;
-  return dropped ? { runs: kept, problem: `${dropped} malformed run${dropped > 1 ? 's' : ''} in the stored history were dropped` } : { runs: kept };
+  return dropped ? { runs: kept, problem: `${dropped} malformed run${dropped > 1 ? 's' : ''} in the stored history ${dropped > 1 ? 'were' : 'was'} dropped` } : { runs: kept };
 }
 
 /** Adds this run (replacing an earlier record of the same run and attempt) and keeps the newest HISTORY_RUNS. */

@@ -1,0 +1,99 @@
+/**
+ * The hit-ratio history's one small GitHub cache entry per run attempt, through @actions/cache: the newest
+ * entry of the scope restored by prefix, this run added, a new entry saved. Never throws: a read or write
+ * that fails is a warning (or a note), never a failed build.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import {
+  HISTORY_FILE,
+  type HistoryAccess,
+  historyKey,
+  historyKeyPrefix,
+  type HistoryRun,
+  type HistoryView,
+  MAX_HISTORY_BYTES,
+  parseHistory,
+  recordRun,
+  serializeHistory
+} from '../report/history.js';
+import { echo } from '../report/text.js';
+
+/** The part of @actions/cache used here (a seam for tests). */
+export interface CacheClient {
+  isFeatureAvailable(): boolean;
+  restoreCache(paths: string[], primaryKey: string, restoreKeys?: string[]): Promise<string | undefined>;
+  saveCache(paths: string[], key: string): Promise<number>;
+}
+
+export interface HistoryUpdate {
+  view: HistoryView;
+  warnings: string[];
+}
+
+/**
+ * The directory the entry holds. @actions/cache versions an entry by the path strings it is given, so the path
+ * is the same in every run on a runner (RUNNER_TEMP), never a random one, or no later run could restore it.
+ */
+export const historyDir = (runnerTemp: string) => path.join(runnerTemp || os.tmpdir(), 'envd-cache-history');
+
+export async function updateHistory(
+  o: { scope: string; run: HistoryRun; access: HistoryAccess; runnerTemp: string },
+  client?: CacheClient
+): Promise<HistoryUpdate> {
+  const notes: string[] = [];
+  const warnings: string[] = [];
+  const view = (runs: HistoryRun[]): HistoryUpdate => ({ view: { scope: o.scope, runs, current: o.run, notes }, warnings });
+  if (!o.access.read) {
+    notes.push(`No history is kept: ${o.access.noRead ?? 'the GitHub cache cannot be read'}`);
+    return view([o.run]);
+  }
+  // Loaded only here: @actions/cache and the Azure SDK are most of the bundle's start-up time.
+  const cache: CacheClient = client ?? (await import('@actions/cache'));
+  if (!cache.isFeatureAvailable()) {
+    notes.push('No history is kept: the GitHub cache service is not available to this run');
+    return view([o.run]);
+  }
+  const dir = historyDir(o.runnerTemp);
+  const file = path.join(dir, HISTORY_FILE);
+  const prefix = historyKeyPrefix(o.scope);
+  let runs: HistoryRun[] = [];
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+    fs.rmSync(file, { force: true });
+    const restored = await cache.restoreCache([dir], prefix, [prefix]);
+    if (!restored) notes.push('No earlier history for this scope: this run starts it');
+    else if (!fs.existsSync(file)) notes.push(`The entry ${echo(restored)} held no ${HISTORY_FILE}; starting afresh`);
+    else if (fs.statSync(file).size > MAX_HISTORY_BYTES) notes.push(`The entry ${echo(restored)} is larger than ${MAX_HISTORY_BYTES} bytes; starting afresh`);
+    else {
+      const parsed = parseHistory(fs.readFileSync(file, 'utf8'), o.scope);
+      runs = parsed.runs;
+      notes.push(`Read from ${echo(restored)}`);
+      if (parsed.problem) warnings.push(`Hit-ratio history: ${parsed.problem}`);
+    }
+  } catch (e) {
+    warnings.push(`Reading the hit-ratio history failed (${echo((e as Error).message)}); it starts afresh`);
+  }
+  runs = recordRun(runs, o.run);
+  if (!o.access.write) notes.push(`Not saved: ${o.access.noWrite ?? 'this run does not write the cache'}`);
+  else {
+    const key = historyKey(o.scope, o.run.run, o.run.attempt);
+    try {
+      fs.writeFileSync(file, serializeHistory(o.scope, runs));
+      // @actions/cache answers -1 (and logs why) when it could not save: already saved by this attempt, a refused write.
+      const id = await cache.saveCache([dir], key);
+      if (id === -1) warnings.push(`The hit-ratio history was not saved as ${echo(key)} (see the cache client's message above)`);
+      else notes.push(`Saved as ${echo(key)}`);
+    } catch (e) {
+      warnings.push(`Saving the hit-ratio history as ${echo(key)} failed: ${echo((e as Error).message)}`);
+    }
+  }
+  fs.rmSync(file, { force: true });
+  try {
+    fs.rmdirSync(dir);
+  } catch {
+    // not empty or already gone: it is not ours to clear further
+  }
+  return view(runs);
+}
