@@ -164,8 +164,8 @@ describe('historyMarkdown', () => {
 });
 
 describe('historyAccess: the trust rules of the cache itself', () => {
-  const exp = { export: cacheSpec('gha', [['scope', 'py']]) };
-  const none = { export: undefined };
+  const exp = { backend: 'gha' as const, export: cacheSpec('gha', [['scope', 'py']]) };
+  const none = { backend: 'registry' as const, export: undefined };
   const rt = (env: Record<string, string | undefined> = {}, event?: string) => runtime({ event, env: { GITHUB_RUN_ID: '123456', ...env } });
 
   test.each([
@@ -178,6 +178,7 @@ describe('historyAccess: the trust rules of the cache itself', () => {
     ['ACTIONS_CACHE_MODE=none', exp, rt({ ACTIONS_CACHE_MODE: 'none' }), false, { read: false, write: false, noRead: 'ACTIONS_CACHE_MODE is none', noWrite: 'ACTIONS_CACHE_MODE is none' }],
     ['ACTIONS_CACHE_MODE=write-only', exp, rt({ ACTIONS_CACHE_MODE: 'write-only' }), false, { read: false, write: false, noRead: 'ACTIONS_CACHE_MODE is write-only', noWrite: 'ACTIONS_CACHE_MODE is write-only' }],
     ['outside GitHub Actions (no runtime token)', exp, rt({ ACTIONS_RUNTIME_TOKEN: undefined }), false, { read: false, write: false, noRead: 'the GitHub cache service is not available to this run', noWrite: 'the GitHub cache service is not available to this run' }],
+    ['cache: none', { backend: 'none' as const, export: undefined }, rt(), false, { read: false, write: false, noRead: 'cache: none keeps no cache', noWrite: 'cache: none keeps no cache' }],
     ['no cache service URL', exp, rt({ ACTIONS_RESULTS_URL: undefined }), false, { read: false, write: false, noRead: 'the GitHub cache service is not available to this run', noWrite: 'the GitHub cache service is not available to this run' }]
   ])('%s', (_name, plan, runtimeOf, exportFailed, want) => {
     expect(historyAccess(plan, runtimeOf, exportFailed)).toEqual(want);

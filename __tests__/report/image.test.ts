@@ -4,6 +4,7 @@ import { parseOutput } from '../../src/inputs/output.js';
 import { plan } from '../../src/plan/planner.js';
 import { imageMarkdown, imageTarget } from '../../src/report/image.js';
 import { outputs } from '../../src/report/outputs.js';
+import { planSummary } from '../../src/report/summary.js';
 import { inputsOf } from '../support/inputs.js';
 import { runtime } from '../support/runtime.js';
 
@@ -82,5 +83,29 @@ describe('the digest, image and imageid outputs', () => {
   });
   test('nothing read (no build, a refusal, a dry run): all three empty', () => {
     for (const out of [outputs(p), outputs(p, undefined, undefined, { name: 'x', why: 'refused' })]) expect([out.digest, out.image, out.imageid]).toEqual(['', '', '']);
+  });
+});
+
+describe('the summary shows the image and the history after the build table, before the decisions', () => {
+  const digest = `sha256:${'ab'.repeat(32)}`;
+  test('both sections, in order, and secrets still replaced', () => {
+    const p = plan(inputsOf({ cache: 'none' }), runtime());
+    p.secrets.push('s3cr3t-value');
+    const md = planSummary(p, undefined, undefined, undefined, {
+      image: { name: 'ghcr.io/octo/env:latest', digest, image: `ghcr.io/octo/env@${digest}` },
+      history: { scope: 'py', runs: [{ run: '1', attempt: 1, cached: 2, total: 4, seconds: 1 }], notes: ['Not saved: s3cr3t-value'] }
+    });
+    const at = (s: string) => md.indexOf(s);
+    expect(at('| envd |')).toBeLessThan(at('### Image'));
+    expect(at('### Image')).toBeLessThan(at('### Hit-ratio history'));
+    expect(at('### Hit-ratio history')).toBeLessThan(at('### Decisions'));
+    expect(md).toContain(`| Image | \`ghcr.io/octo/env@${digest}\` |`);
+    expect(md).not.toContain('s3cr3t-value');
+  });
+
+  test('without insight (a failure, a dry run): neither section', () => {
+    const md = planSummary(plan(inputsOf({ cache: 'none' }), runtime()));
+    expect(md).not.toContain('### Image');
+    expect(md).not.toContain('### Hit-ratio history');
   });
 });

@@ -142,13 +142,15 @@ export interface HistoryAccess {
  * forks never write) and whose runtime token has a writable ref, once per run attempt.
  */
 export function historyAccess(
-  plan: Pick<Plan, 'export'>,
+  plan: Pick<Plan, 'backend' | 'export'>,
   rt: Pick<Runtime, 'runId' | 'cacheService'>,
   exportFailed: boolean
 ): HistoryAccess {
   const svc = rt.cacheService;
   const noRead =
-    !svc.token || !(svc.v2 ? svc.resultsUrl : svc.cacheUrl)
+    plan.backend === 'none'
+      ? 'cache: none keeps no cache'
+      : !svc.token || !(svc.v2 ? svc.resultsUrl : svc.cacheUrl)
       ? 'the GitHub cache service is not available to this run'
       : svc.mode === 'none' || svc.mode === 'write-only'
         ? `ACTIONS_CACHE_MODE is ${svc.mode}`

@@ -81,9 +81,10 @@ export async function updateHistory(
     const key = historyKey(o.scope, o.run.run, o.run.attempt);
     try {
       fs.writeFileSync(file, serializeHistory(o.scope, runs));
-      // @actions/cache answers -1 (and logs why) when it could not save: already saved by this attempt, a refused write.
+      // @actions/cache answers -1 when it could not save, and says why itself: a warning for a refused or failed
+      // write, an info line when this run attempt already saved the key (a second call with the same scope).
       const id = await cache.saveCache([dir], key);
-      if (id === -1) warnings.push(`The hit-ratio history was not saved as ${echo(key)} (see the cache client's message above)`);
+      if (id === -1) notes.push(`Not saved as ${echo(key)}: the cache client said why above`);
       else notes.push(`Saved as ${echo(key)}`);
     } catch (e) {
       warnings.push(`Saving the hit-ratio history as ${echo(key)} failed: ${echo((e as Error).message)}`);
