@@ -4,57 +4,23 @@
  * (what a multi-platform push leaves under the tag), and the refusals that become warnings.
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { registryDigest } from '../../src/shell/registry.js';
+import { dockerConfigJson, pushImage, pushIndex } from '../support/oci-push.js';
 import { startRegistry, type TestRegistry } from '../support/services/registry.js';
-
-const sha = (data: string | Buffer) => `sha256:${createHash('sha256').update(data).digest('hex')}`;
 
 describe('registryDigest against docker-registry (basic auth)', () => {
   let registry: TestRegistry;
   let dockerConfig: string;
-  let auth: string;
-
-  async function putBlob(repo: string, data: Buffer): Promise<string> {
-    const digest = sha(data);
-    const start = await fetch(`http://${registry.host}/v2/${repo}/blobs/uploads/`, { method: 'POST', headers: { Authorization: auth } });
-    const location = new URL(start.headers.get('location')!, `http://${registry.host}`);
-    location.searchParams.set('digest', digest);
-    const put = await fetch(location, { method: 'PUT', headers: { Authorization: auth, 'Content-Type': 'application/octet-stream' }, body: data });
-    expect(put.status).toBe(201);
-    return digest;
-  }
-
-  /** PUTs a manifest (image or index) under a tag; returns the digest of the exact bytes sent. */
-  async function putManifest(repo: string, tag: string, mediaType: string, body: string): Promise<string> {
-    const res = await fetch(`http://${registry.host}/v2/${repo}/manifests/${tag}`, { method: 'PUT', headers: { Authorization: auth, 'Content-Type': mediaType }, body });
-    expect(res.status).toBe(201);
-    return sha(body);
-  }
-
-  async function pushImage(repo: string, tag: string, arch: string): Promise<{ digest: string; size: number }> {
-    const config = Buffer.from(JSON.stringify({ architecture: arch, os: 'linux', rootfs: { type: 'layers', diff_ids: [] } }));
-    const configDigest = await putBlob(repo, config);
-    const body = JSON.stringify({
-      schemaVersion: 2,
-      mediaType: 'application/vnd.oci.image.manifest.v1+json',
-      config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: configDigest, size: config.length },
-      layers: []
-    });
-    return { digest: await putManifest(repo, tag, 'application/vnd.oci.image.manifest.v1+json', body), size: Buffer.byteLength(body) };
-  }
-
   beforeAll(async () => {
     registry = await startRegistry();
-    auth = `Basic ${Buffer.from(`${registry.user}:${registry.password}`).toString('base64')}`;
     dockerConfig = fs.mkdtempSync(path.join(os.tmpdir(), 'docker-config-'));
     // What docker/login-action writes.
-    fs.writeFileSync(path.join(dockerConfig, 'config.json'), JSON.stringify({ auths: { [registry.host]: { auth: Buffer.from(`${registry.user}:${registry.password}`).toString('base64') } } }));
+    fs.writeFileSync(path.join(dockerConfig, 'config.json'), dockerConfigJson(registry));
   }, 30000);
   afterAll(async () => {
     await registry?.stop();
@@ -62,29 +28,20 @@ describe('registryDigest against docker-registry (basic auth)', () => {
   });
 
   test('a pushed image manifest: the digest of the bytes pushed', async () => {
-    const { digest } = await pushImage('octo/env', 'v1', 'amd64');
+    const { digest } = await pushImage(registry, 'octo/env', 'v1');
     expect(await registryDigest(`${registry.host}/octo/env:v1`, true, { DOCKER_CONFIG: dockerConfig })).toEqual({ digest });
   });
 
   test('a multi-platform push (an OCI index under the tag): the index digest, not a platform manifest', async () => {
-    const amd = await pushImage('octo/multi', 'amd64', 'amd64');
-    const arm = await pushImage('octo/multi', 'arm64', 'arm64');
-    const index = JSON.stringify({
-      schemaVersion: 2,
-      mediaType: 'application/vnd.oci.image.index.v1+json',
-      manifests: [
-        { mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: amd.digest, size: amd.size, platform: { architecture: 'amd64', os: 'linux' } },
-        { mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: arm.digest, size: arm.size, platform: { architecture: 'arm64', os: 'linux' } }
-      ]
-    });
-    const digest = await putManifest('octo/multi', 'latest', 'application/vnd.oci.image.index.v1+json', index);
+    const { digest, platforms } = await pushIndex(registry, 'octo/multi', 'latest', ['amd64', 'arm64']);
     const read = await registryDigest(`${registry.host}/octo/multi:latest`, true, { DOCKER_CONFIG: dockerConfig });
     expect(read).toEqual({ digest });
-    expect([amd.digest, arm.digest]).not.toContain(read.digest);
+    expect(platforms).toHaveLength(2);
+    expect(platforms).not.toContain(read.digest);
   });
 
   test('a name without a tag reads :latest', async () => {
-    const { digest } = await pushImage('octo/plain', 'latest', 'amd64');
+    const { digest } = await pushImage(registry, 'octo/plain', 'latest');
     expect(await registryDigest(`${registry.host}/octo/plain`, true, { DOCKER_CONFIG: dockerConfig })).toEqual({ digest });
   });
 
@@ -97,7 +54,7 @@ describe('registryDigest against docker-registry (basic auth)', () => {
 
   test('wrong credentials (401 again): the status, no password in the text', async () => {
     const bad = fs.mkdtempSync(path.join(os.tmpdir(), 'docker-config-'));
-    fs.writeFileSync(path.join(bad, 'config.json'), JSON.stringify({ auths: { [registry.host]: { auth: Buffer.from('ci:wrong-password-1').toString('base64') } } }));
+    fs.writeFileSync(path.join(bad, 'config.json'), dockerConfigJson(registry, 'wrong-password-1'));
     const read = await registryDigest(`${registry.host}/octo/env:v1`, true, { DOCKER_CONFIG: bad });
     expect(read).toEqual({ why: `${registry.host} answered 401 to HEAD ${registry.host}/octo/env:v1` });
     expect(JSON.stringify(read)).not.toContain('wrong-password-1');
