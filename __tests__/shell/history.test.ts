@@ -18,6 +18,7 @@ const savedEnv = Object.fromEntries(ENV_KEYS.map((k) => [k, process.env[k]]));
 
 let emu: Emulator;
 let root: string;
+let tmp: string;
 let runnerTemp: string;
 let output: string[];
 const RW: HistoryAccess = { read: true, write: true };
@@ -26,6 +27,7 @@ beforeAll(async () => {
   emu = await startEmulator();
   root = fs.mkdtempSync(path.join(os.tmpdir(), 'history-io-'));
   runnerTemp = path.join(root, 'runner-temp');
+  tmp = path.join(root, 'tmp');
   fs.mkdirSync(runnerTemp);
   process.env.ACTIONS_RESULTS_URL = emu.resultsUrl;
   process.env.ACTIONS_CACHE_SERVICE_V2 = 'True';
@@ -58,7 +60,7 @@ afterEach(() => {
 const useToken = (ac: { Scope: string; Permission: number }[]) => (process.env.ACTIONS_RUNTIME_TOKEN = emu.mintToken(ac));
 const run = (n: number, cached: number, total = 4, attempt = 1): HistoryRun => ({ run: String(n), attempt, cached, total, seconds: 3.2 });
 const figures = (runs: HistoryRun[]) => runs.map((r) => `${r.run}:${r.cached}/${r.total}`);
-const update = (scope: string, r: HistoryRun, access: HistoryAccess = RW) => updateHistory({ scope, run: r, access, runnerTemp });
+const update = (scope: string, r: HistoryRun, access: HistoryAccess = RW) => updateHistory({ scope, run: r, access, tmp });
 
 describe('the history entry through @actions/cache and the emulator', () => {
   test('three runs on main: each reads the newest entry, adds itself and saves one small entry of its own', async () => {
@@ -78,8 +80,21 @@ describe('the history entry through @actions/cache and the emulator', () => {
     ]);
     // A few hundred bytes each (tar + zstd of one small JSON file): far under the budget's notice.
     for (const e of entries) expect(e.size).toBeLessThan(4096);
-    // Nothing is left behind in RUNNER_TEMP.
-    expect(fs.existsSync(historyDir(runnerTemp))).toBe(false);
+    // Nothing is left behind.
+    expect(fs.existsSync(path.join(tmp, 'envd-cache-history'))).toBe(false);
+  });
+
+  test('the entry is versioned by a path that is the same on every runner: a job with another RUNNER_TEMP reads it', async () => {
+    useToken(scopes.main);
+    expect(historyDir('py')).toBe(path.join(os.tmpdir(), 'envd-cache-history', 'py'));
+    await updateHistory({ scope: 'py', run: run(150, 1), access: RW });
+    process.env.RUNNER_TEMP = path.join(root, 'another-runner-temp');
+    try {
+      const r = await updateHistory({ scope: 'py', run: run(151, 4), access: RW });
+      expect(figures(r.view.runs)).toEqual(['150:1/4', '151:4/4']);
+    } finally {
+      process.env.RUNNER_TEMP = runnerTemp;
+    }
   });
 
   test('a scope never reads another scope whose name it prefixes', async () => {
@@ -143,7 +158,7 @@ describe('the history entry through @actions/cache and the emulator', () => {
 
   test('a stored history that is not what this version writes: dropped with a warning', async () => {
     useToken(scopes.main);
-    const dir = historyDir(runnerTemp);
+    const dir = historyDir('py', tmp);
     fs.mkdirSync(dir, { recursive: true });
     fs.writeFileSync(path.join(dir, HISTORY_FILE), '{"format":1,"scope":"py","runs":[{"run":"1","attempt":1,"cached":9,"total":2,"seconds":1}]}');
     expect(await cache.saveCache([dir], 'envd-history-py#800-1')).toBeGreaterThan(0);

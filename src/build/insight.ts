@@ -43,7 +43,7 @@ export async function afterBuild(result: BuildReport, inputs: Inputs, rt: Runtim
   };
   const access = historyAccess(plan, rt, exportFailed);
   const update = await core.group('Hit-ratio history', async () => {
-    const u = await updateHistory({ scope: plan.scope, run, access, runnerTemp: rt.runnerTemp });
+    const u = await updateHistory({ scope: plan.scope, run, access });
     for (const n of u.view.notes) core.info(echo(n, MAX_SENTENCE));
     return u;
   });

@@ -34,12 +34,13 @@ export interface HistoryUpdate {
 
 /**
  * The directory the entry holds. @actions/cache versions an entry by the path strings it is given, so the path
- * is the same in every run on a runner (RUNNER_TEMP), never a random one, or no later run could restore it.
+ * must be the same in every run of the scope on every runner: not RUNNER_TEMP (it differs between runner
+ * installations), not a random directory, but the system temp directory (/tmp on Linux runners) and the scope.
  */
-export const historyDir = (runnerTemp: string) => path.join(runnerTemp || os.tmpdir(), 'envd-cache-history');
+export const historyDir = (scope: string, tmp = os.tmpdir()) => path.join(tmp, 'envd-cache-history', scope);
 
 export async function updateHistory(
-  o: { scope: string; run: HistoryRun; access: HistoryAccess; runnerTemp: string },
+  o: { scope: string; run: HistoryRun; access: HistoryAccess; tmp?: string },
   client?: CacheClient
 ): Promise<HistoryUpdate> {
   const notes: string[] = [];
@@ -55,7 +56,7 @@ export async function updateHistory(
     notes.push('No history is kept: the GitHub cache service is not available to this run');
     return view([o.run]);
   }
-  const dir = historyDir(o.runnerTemp);
+  const dir = historyDir(o.scope, o.tmp);
   const file = path.join(dir, HISTORY_FILE);
   const prefix = historyKeyPrefix(o.scope);
   let runs: HistoryRun[] = [];
@@ -91,10 +92,12 @@ export async function updateHistory(
     }
   }
   fs.rmSync(file, { force: true });
-  try {
-    fs.rmdirSync(dir);
-  } catch {
-    // not empty or already gone: it is not ours to clear further
+  for (const d of [dir, path.dirname(dir)]) {
+    try {
+      fs.rmdirSync(d);
+    } catch {
+      // not empty (another scope's, another job's) or already gone: not ours to clear further
+    }
   }
   return view(runs);
 }
