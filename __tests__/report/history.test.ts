@@ -9,9 +9,11 @@ import {
   historyMarkdown,
   type HistoryRun,
   parseHistory,
+  parseHistoryKey,
   recordRun,
   serializeHistory,
-  sparkline
+  sparkline,
+  supersededHistoryEntries
 } from '../../src/report/history.js';
 import { jwt, runtime } from '../support/runtime.js';
 
@@ -182,5 +184,29 @@ describe('historyAccess: the trust rules of the cache itself', () => {
     ['no cache service URL', exp, rt({ ACTIONS_RESULTS_URL: undefined }), false, { read: false, write: false, noRead: 'the GitHub cache service is not available to this run', noWrite: 'the GitHub cache service is not available to this run' }]
   ])('%s', (_name, plan, runtimeOf, exportFailed, want) => {
     expect(historyAccess(plan, runtimeOf, exportFailed)).toEqual(want);
+  });
+});
+
+describe('for the budget: which history entries are superseded', () => {
+  const entry = (id: number, key: string, ref = 'refs/heads/main', createdAt = id * 1000) => ({ id, key, ref, createdAt, size: 300 });
+
+  test('parseHistoryKey', () => {
+    expect(parseHistoryKey('envd-history-ci-build-ab12#123456-2')).toEqual({ scope: 'ci-build-ab12', run: '123456', attempt: 2 });
+    expect(parseHistoryKey(historyKey('py', '7', 1))).toEqual({ scope: 'py', run: '7', attempt: 1 });
+    for (const other of ['index-py-1-f921bd05#7', 'buildkit-blob-1-sha256:' + 'a'.repeat(64), 'envd-local-py-abc', 'envd-history-py-12-1', 'envd-history-py#x-1'])
+      expect(parseHistoryKey(other)).toBeUndefined();
+  });
+
+  test('per ref and scope, all but the newest; other keys and other refs untouched', () => {
+    const entries = [
+      entry(1, 'envd-history-py#100-1'),
+      entry(2, 'envd-history-py#101-1'),
+      entry(3, 'envd-history-py#101-2'),
+      entry(4, 'envd-history-py-gpu#101-1'),
+      entry(5, 'envd-history-py#102-1', 'refs/heads/feat'),
+      entry(6, 'index-py-1-f921bd05#7'),
+      entry(7, 'envd-history-py#90-1', 'refs/heads/main', 500)
+    ];
+    expect(supersededHistoryEntries(entries).map((e) => e.id)).toEqual([1, 2, 7]);
   });
 });

@@ -169,3 +169,28 @@ export function historyAccess(
             : undefined;
   return noWrite ? { read: true, write: false, noWrite } : { read: true, write: true };
 }
+
+const HISTORY_KEY = /^envd-history-(.+)#(\d{1,20})-(\d{1,4})$/;
+
+/** `envd-history-<scope>#<run>-<attempt>` → its parts; undefined for any other key. */
+export function parseHistoryKey(key: string): { scope: string; run: string; attempt: number } | undefined {
+  const m = HISTORY_KEY.exec(key);
+  return m ? { scope: m[1], run: m[2], attempt: Number(m[3]) } : undefined;
+}
+
+/**
+ * For the budget's pruning: the history entries a later one supersedes. Per ref and scope only the newest
+ * (by creation, then id) is ever restored, so every older one is dead weight. Pure; other keys are ignored.
+ */
+export function supersededHistoryEntries<E extends { id: number; key: string; ref: string; createdAt: number }>(entries: E[]): E[] {
+  const newest = new Map<string, E>();
+  for (const e of entries) {
+    const k = parseHistoryKey(e.key);
+    if (!k) continue;
+    const slot = `${e.ref}\n${k.scope}`;
+    const best = newest.get(slot);
+    if (!best || e.createdAt > best.createdAt || (e.createdAt === best.createdAt && e.id > best.id)) newest.set(slot, e);
+  }
+  const keep = new Set(newest.values());
+  return entries.filter((e) => parseHistoryKey(e.key) && !keep.has(e));
+}
