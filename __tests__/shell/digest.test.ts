@@ -61,6 +61,53 @@ describe('registryDigest against docker-registry (basic auth)', () => {
     fs.rmSync(bad, { recursive: true, force: true });
   });
 
+  describe('credentials from a credential helper (credHelpers, credsStore), as gcloud or ECR set them up', () => {
+    let bin: string;
+    let log: string;
+    /** A docker-credential-<name> that answers for the test registry and records the server it was asked about. */
+    function helper(name: string, answer: string, code = 0) {
+      fs.writeFileSync(path.join(bin, `docker-credential-${name}`), `#!/bin/sh\n[ "$1" = get ] || exit 3\ncat >> '${log}'\necho >> '${log}'\nprintf '%s' '${answer}'\nexit ${code}\n`, { mode: 0o755 });
+    }
+    const config = (json: unknown) => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'docker-config-'));
+      fs.writeFileSync(path.join(dir, 'config.json'), JSON.stringify(json));
+      return { DOCKER_CONFIG: dir, PATH: `${bin}:/usr/bin:/bin` };
+    };
+    beforeAll(() => {
+      bin = fs.mkdtempSync(path.join(os.tmpdir(), 'cred-helpers-'));
+      log = path.join(bin, 'asked');
+    });
+    afterAll(() => fs.rmSync(bin, { recursive: true, force: true }));
+
+    test('credHelpers for the host: the helper is asked for that server, and its secret is used', async () => {
+      const { digest } = await pushImage(registry, 'octo/helped', 'v1');
+      helper('fakegcr', JSON.stringify({ ServerURL: registry.host, Username: registry.user, Secret: registry.password }));
+      const env = config({ auths: { [registry.host]: {} }, credHelpers: { [registry.host]: 'fakegcr' } });
+      expect(await registryDigest(`${registry.host}/octo/helped:v1`, true, env)).toEqual({ digest });
+      expect(fs.readFileSync(log, 'utf8').trim().split('\n').pop()).toBe(registry.host);
+    });
+
+    test('credsStore for every host', async () => {
+      const { digest } = await pushImage(registry, 'octo/stored', 'v1');
+      helper('store', JSON.stringify({ ServerURL: registry.host, Username: registry.user, Secret: registry.password }));
+      expect(await registryDigest(`${registry.host}/octo/stored:v1`, true, config({ credsStore: 'store' }))).toEqual({ digest });
+    });
+
+    test('a helper that knows nothing of the host: the inline credentials still count', async () => {
+      const { digest } = await pushImage(registry, 'octo/inline', 'v1');
+      helper('empty', 'credentials not found in native keychain', 1);
+      const env = config({ credsStore: 'empty', auths: JSON.parse(dockerConfigJson(registry)).auths });
+      expect(await registryDigest(`${registry.host}/octo/inline:v1`, true, env)).toEqual({ digest });
+    });
+
+    test('a helper that is not installed, or a helper name that is not a name: the registry asks, the config has none', async () => {
+      for (const name of ['not-installed', '../../bin/sh', 'x;touch /tmp/pwned']) {
+        const read = await registryDigest(`${registry.host}/octo/env:v1`, true, config({ credsStore: name }));
+        expect(read).toEqual({ why: `${registry.host} asks for credentials and the Docker config has none for it (log in with docker/login-action before this step)` });
+      }
+    });
+  });
+
   test('a tag the push did not reach (404): why', async () => {
     const read = await registryDigest(`${registry.host}/octo/env:never-pushed`, true, { DOCKER_CONFIG: dockerConfig });
     expect(read).toEqual({ why: `${registry.host} has no manifest for ${registry.host}/octo/env:never-pushed (404): the push did not reach it under that name` });
