@@ -105,6 +105,8 @@ describe('digest and image after a push', () => {
     expect(main.summary).toContain('### Image');
     expect(main.summary).toContain(`| Image | \`${registry.host}/octo/env@${digest}\` |`);
     expect(main.stdout).toContain(`Pushed ${registry.host}/octo/env:v1: ${registry.host}/octo/env@${digest}`);
+    // The Docker config's password is used, never shown.
+    expect(main.stdout + main.stderr + main.summary + JSON.stringify(main.outputs)).not.toContain(registry.password);
     expect(post.code).toBe(0);
   }, 120000);
 
@@ -183,6 +185,14 @@ describe('hit-ratio history', () => {
     expect(entries.map((e) => e.key)).toEqual([`envd-history-${scope}#7001-1`, `envd-history-${scope}#7002-1`]);
     for (const e of entries) expect(e.size).toBeLessThan(4096);
   }, 180000);
+
+  test('cache: none keeps no history: one log line, no section, no entry', async () => {
+    const { main } = await mainAndPost(job({ runId: '7201', inputs: { 'cache-scope': 'history-none', cache: 'none' } }));
+    expect(main.code).toBe(0);
+    expect(main.stdout).toContain('Hit-ratio history: none is kept (cache: none keeps no cache)');
+    expect(main.summary).not.toContain('### Hit-ratio history');
+    expect(emu.entries().some((e) => e.key.startsWith('envd-history-history-none#'))).toBe(false);
+  }, 120000);
 
   test('a run that does not write the cache (cache-write: false) shows the history but adds no entry', async () => {
     const scope = 'history-ro';

@@ -42,6 +42,11 @@ export async function afterBuild(result: BuildReport, inputs: Inputs, rt: Runtim
     seconds: result.seconds
   };
   const access = historyAccess(plan, rt, exportFailed);
+  // No cache to read (cache: none, no cache service, a mode without reads): one line in the log, no section.
+  if (!access.read) {
+    core.info(`Hit-ratio history: none is kept (${echo(access.noRead ?? '', MAX_SENTENCE)})`);
+    return { image: reading.facts };
+  }
   const update = await core.group('Hit-ratio history', async () => {
     const u = await updateHistory({ scope: plan.scope, run, access });
     for (const n of u.view.notes) core.info(echo(n, MAX_SENTENCE));
