@@ -1,6 +1,7 @@
 /** The main step: read inputs, plan, report; then (outside dry-run) build. Orchestration only. */
 import * as core from '@actions/core';
 import { build, BuildFailure, type BuildReport } from './build/build.js';
+import { afterBuild, type Insight } from './build/insight.js';
 import { budgetFacts, budgetFigures, exportRoom, pruneBeforeTarget, pruneNow, readBudgetFor } from './build/budget.js';
 import { resolveImportEntry } from './build/import-entry.js';
 import { decidePrune } from './budget/run.js';
@@ -66,10 +67,10 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
     for (const d of plan.decisions) core.info(redactKnown(`${echo(d.topic)} ${echo(d.outcome)}: ${echo(d.reason, MAX_SENTENCE)}`, masked));
   });
   for (const w of plan.warnings) core.warning(echo(w, MAX_SENTENCE));
-  const finish = async (p: Plan, result?: BuildReport, failure?: string) => {
+  const finish = async (p: Plan, result?: BuildReport, failure?: string, insight?: Insight) => {
     for (const w of budget.prunes.flatMap((o) => o.warnings)) core.warning(echo(w, MAX_SENTENCE));
-    for (const [name, value] of Object.entries(outputs(p, result && figuresOf(result), budgetFigures(budget)))) core.setOutput(name, value);
-    await writeSummary(planSummary(p, result, budget, failure));
+    for (const [name, value] of Object.entries(outputs(p, result && figuresOf(result), budgetFigures(budget), insight?.image))) core.setOutput(name, value);
+    await writeSummary(planSummary(p, result, budget, failure, insight));
   };
 
   if (plan.problems.length) {
@@ -115,7 +116,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
   const decision = decidePrune(inputs.cachePrune, { command: 'build', backend: inputs.cache, exported });
   result.plan.decisions.push(decision.decision);
   if (decision.prune) await pruneNow(budget, inputs, rt, result.plan, 'after');
-  await finish(result.plan, result);
+  await finish(result.plan, result, undefined, await afterBuild(result, inputs, rt, env));
 }
 
 const figuresOf = (r: BuildReport) => ({ cachedSteps: r.figures.cachedSteps, totalSteps: r.figures.totalSteps, seconds: r.seconds, steps: r.figures.steps });

@@ -41,5 +41,8 @@ export enum Output {
   CacheBudgetBytes = 'cache-budget-bytes',
   PrunedEntries = 'pruned-entries',
   PrunedBytes = 'pruned-bytes',
-  Plan = 'plan'
+  Plan = 'plan',
+  Digest = 'digest',
+  Image = 'image',
+  ImageId = 'imageid'
 }

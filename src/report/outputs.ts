@@ -2,6 +2,7 @@
 import { redactCacheSpec } from '../cache/spec.js';
 import { Output } from '../inputs/names.js';
 import type { Plan } from '../plan/plan.js';
+import type { ImageFacts } from './image.js';
 import { planJson } from './plan-json.js';
 import { type StepRow, stepsJson } from './steps.js';
 
@@ -22,7 +23,7 @@ export interface BudgetFigures {
 
 const str = (n: number | undefined) => (n === undefined ? '' : String(n));
 
-export function outputs(plan: Plan, build?: BuildFigures, budget?: BudgetFigures): Record<Output, string> {
+export function outputs(plan: Plan, build?: BuildFigures, budget?: BudgetFigures, image?: ImageFacts): Record<Output, string> {
   const ratio = build && build.totalSteps > 0 ? Math.round((build.cachedSteps / build.totalSteps) * 1000) / 1000 : undefined;
   return {
     [Output.CacheBackend]: plan.backend,
@@ -39,6 +40,9 @@ export function outputs(plan: Plan, build?: BuildFigures, budget?: BudgetFigures
     [Output.CacheBudgetBytes]: str(budget?.budgetBytes),
     [Output.PrunedEntries]: str(budget?.prunedEntries ?? 0),
     [Output.PrunedBytes]: str(budget?.prunedBytes ?? 0),
-    [Output.Plan]: planJson(plan)
+    [Output.Plan]: planJson(plan),
+    [Output.Digest]: image?.digest ?? '',
+    [Output.Image]: image?.image ?? '',
+    [Output.ImageId]: image?.imageId ?? ''
   };
 }

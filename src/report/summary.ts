@@ -6,6 +6,8 @@ import { redactCacheSpec } from '../cache/spec.js';
 import type { Plan } from '../plan/plan.js';
 import { redactKnown } from '../cache/redact.js';
 import { codeBlock, MAX_OPEN_ROWS, stepInsight, type StepInsight } from './steps.js';
+import { type HistoryView, historyMarkdown } from './history.js';
+import { type ImageFacts, imageMarkdown } from './image.js';
 import { cell, code, echo, MAX_SENTENCE } from './text.js';
 
 const TITLE = 'envd cache action';
@@ -24,7 +26,7 @@ function buildState(plan: Plan, build?: BuildReport): string {
   return build.failure ? 'build failed' : 'built';
 }
 
-export function planSummary(plan: Plan, build?: BuildReport, budget?: BudgetState, failure?: string): string {
+export function planSummary(plan: Plan, build?: BuildReport, budget?: BudgetState, failure?: string, insight: { image?: ImageFacts; history?: HistoryView } = {}): string {
   const lines: string[] = [];
   lines.push(`## ${TITLE}: ${buildState(plan, build)}`, '');
   // A failure before envd ran (install, builder): say what happened first.
@@ -53,6 +55,8 @@ export function planSummary(plan: Plan, build?: BuildReport, budget?: BudgetStat
   }
   lines.push(`| envd | ${long(`envd build --path ${echo(plan.envd.path)} --from ${echo(plan.envd.from)}`)} |`, '');
   if (build) lines.push(...stepsMarkdown(stepInsight(build.figures, { plan, retriedWithoutImport: build.retriedWithoutImport })), ...failureLogMarkdown(build));
+  // After a successful build: the pushed image's digest (or the loaded image's ID), and the scope's hit-ratio history.
+  for (const section of [imageMarkdown(insight.image), historyMarkdown(insight.history)]) if (section) lines.push(section);
   lines.push('### Decisions', '', '| Topic | Outcome | Why |', '|---|---|---|');
   for (const d of plan.decisions) lines.push(`| ${cell(d.topic)} | ${code(d.outcome)} | ${cell(d.reason, MAX_SENTENCE)} |`);
   lines.push('');

@@ -1,14 +1,17 @@
 /**
  * Does a registry manifest exist? A HEAD on /v2/<repo>/manifests/<tag> with the credentials docker/login-action
- * wrote into the Docker config, following the registry's Basic or Bearer challenge. true, false, or undefined
- * with the reason when it cannot be known.
+ * wrote into the Docker config (or its credential helper holds), following the registry's Basic or Bearer
+ * challenge. true, false, or undefined with the reason when it cannot be known. The same HEAD reads a pushed
+ * tag's digest (Docker-Content-Digest).
  */
+import * as core from '@actions/core';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseImageRef } from '../cache/image-ref.js';
 import { echo } from '../report/text.js';
-import { Http } from './http.js';
+import { Exec } from './exec.js';
+import { type Answer, Http } from './http.js';
 
 const MANIFEST_TYPES = [
   'application/vnd.oci.image.index.v1+json',
@@ -28,17 +31,59 @@ interface DockerAuth {
   identitytoken?: string;
 }
 
-/** The Docker config's credentials for a registry host, if it holds them inline (not in a credential helper). */
-export function dockerCredentials(host: string, env: NodeJS.ProcessEnv): DockerAuth | undefined {
+interface DockerConfig {
+  auths?: Record<string, { auth?: string; username?: string; password?: string; identitytoken?: string }>;
+  credHelpers?: Record<string, string>;
+  credsStore?: string;
+}
+
+function readDockerConfig(env: NodeJS.ProcessEnv): DockerConfig | undefined {
   const dir = env.DOCKER_CONFIG || path.join(env.HOME || os.homedir(), '.docker');
   const file = path.join(dir, 'config.json');
   if (!fs.existsSync(file)) return undefined;
-  let config: { auths?: Record<string, { auth?: string; username?: string; password?: string; identitytoken?: string }> };
   try {
-    config = JSON.parse(fs.readFileSync(file, 'utf8'));
+    const config = JSON.parse(fs.readFileSync(file, 'utf8')) as unknown;
+    return config && typeof config === 'object' ? (config as DockerConfig) : undefined;
   } catch {
     return undefined;
   }
+}
+
+/** The server name Docker gives a credential helper: Docker Hub's legacy URL, else the host. */
+const helperServer = (host: string) => (host === 'registry-1.docker.io' ? 'https://index.docker.io/v1/' : host);
+
+/**
+ * Credentials from a credential helper (`docker-credential-<name> get`, the server on stdin, JSON with Username and
+ * Secret on stdout; Username `<token>` means an identity token), as Docker asks them: the host's `credHelpers`
+ * entry, else `credsStore`. The secret is masked before anything else can print it.
+ */
+async function helperCredentials(host: string, config: DockerConfig | undefined, env: NodeJS.ProcessEnv): Promise<DockerAuth | undefined> {
+  const helper = config?.credHelpers?.[host] ?? config?.credsStore;
+  if (typeof helper !== 'string' || !/^[A-Za-z0-9._-]{1,64}$/.test(helper)) return undefined;
+  // The server name goes to the helper as an argument of a fixed script, never into the script itself.
+  const r = await Exec.run('sh', ['-c', 'printf %s "$1" | "docker-credential-$2" get', 'sh', helperServer(host), helper], { env, timeoutMs: 30000 });
+  if (r.code !== 0) return undefined;
+  let answer: { Username?: unknown; Secret?: unknown };
+  try {
+    answer = JSON.parse(r.stdout) as { Username?: unknown; Secret?: unknown };
+  } catch {
+    return undefined;
+  }
+  if (!answer || typeof answer.Secret !== 'string' || !answer.Secret) return undefined;
+  core.setSecret(answer.Secret);
+  if (answer.Username === '<token>') return { identitytoken: answer.Secret };
+  return { username: typeof answer.Username === 'string' ? answer.Username : '', password: answer.Secret };
+}
+
+/** The credentials for a registry host: a credential helper's first (as Docker asks them), else the config's inline ones. */
+async function registryCredentials(host: string, env: NodeJS.ProcessEnv): Promise<DockerAuth | undefined> {
+  const config = readDockerConfig(env);
+  return (await helperCredentials(host, config, env)) ?? dockerCredentials(host, env, config);
+}
+
+/** The Docker config's credentials for a registry host, if it holds them inline (not in a credential helper). */
+export function dockerCredentials(host: string, env: NodeJS.ProcessEnv, config = readDockerConfig(env)): DockerAuth | undefined {
+  if (!config) return undefined;
   const keys = host === 'registry-1.docker.io' ? ['https://index.docker.io/v1/', 'index.docker.io', 'docker.io'] : [host, `https://${host}`, `http://${host}`];
   for (const key of keys) {
     const a = config.auths?.[key] ?? config.auths?.[`${key}/`];
@@ -77,18 +122,22 @@ function bearerToken(body: string): string | undefined {
   return typeof token === 'string' && token ? token : undefined;
 }
 
-export async function registryManifestExists(ref: string, insecure: boolean, env: NodeJS.ProcessEnv, http = new Http()): Promise<Probe> {
+/** The answer to an authorized HEAD on a manifest, or why none could be had. */
+type Head = { res: Answer; host: string } | { why: string };
+
+/** HEAD on /v2/<repo>/manifests/<tag|digest>, answering the registry's Basic or Bearer challenge with the Docker config's credentials. */
+async function headManifest(ref: string, insecure: boolean, env: NodeJS.ProcessEnv, http: Http): Promise<Head> {
   const parsed = parseImageRef(ref);
   if (!parsed.ok) return { why: parsed.problem };
   const r = parsed.value;
   const host = !r.domain || r.domain === 'docker.io' || r.domain === 'index.docker.io' ? 'registry-1.docker.io' : r.domain;
   const repo = host === 'registry-1.docker.io' && !r.path.includes('/') ? `library/${r.path}` : r.path;
   const url = `${insecure ? 'http' : 'https'}://${host}/v2/${repo}/manifests/${r.digest ?? r.tag ?? 'latest'}`;
-  const creds = dockerCredentials(host, env);
-  const basic = creds?.username !== undefined ? `Basic ${Buffer.from(`${creds.username}:${creds.password ?? ''}`).toString('base64')}` : undefined;
-
   let res = await http.send('HEAD', url, { Accept: MANIFEST_TYPES });
   if (res.status === 401) {
+    // Asked only now: a credential helper is a process, and an anonymous registry needs none.
+    const creds = await registryCredentials(host, env);
+    const basic = creds?.username !== undefined ? `Basic ${Buffer.from(`${creds.username}:${creds.password ?? ''}`).toString('base64')}` : undefined;
     const c = challenge(res.headers.get('www-authenticate'));
     let authorization: string | undefined;
     if (c?.scheme === 'basic') authorization = basic;
@@ -108,8 +157,33 @@ export async function registryManifestExists(ref: string, insecure: boolean, env
     if (!authorization) return { why: `${host} asks for credentials and the Docker config has none for it (log in with docker/login-action before this step)` };
     res = await http.send('HEAD', url, { Accept: MANIFEST_TYPES, Authorization: authorization });
   }
-  if (res.status === 200) return { exists: true };
-  if (res.status === 404) return { exists: false };
   if (res.status === 0) return { why: `${host} did not answer (${echo(res.body)})` };
-  return { why: `${host} answered ${res.status} to HEAD ${ref}` };
+  return { res, host };
+}
+
+export async function registryManifestExists(ref: string, insecure: boolean, env: NodeJS.ProcessEnv, http = new Http()): Promise<Probe> {
+  const head = await headManifest(ref, insecure, env, http);
+  if ('why' in head) return { why: head.why };
+  if (head.res.status === 200) return { exists: true };
+  if (head.res.status === 404) return { exists: false };
+  return { why: `${head.host} answered ${head.res.status} to HEAD ${ref}` };
+}
+
+/** A manifest digest as the distribution spec writes it: algorithm, colon, hex (sha256: 64, sha512: 128). */
+const DIGEST = /^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$/;
+
+/**
+ * The digest of the manifest a tag names, as the registry reports it (Docker-Content-Digest): for a
+ * multi-platform push the index (manifest list), because the HEAD accepts index media types. Never throws.
+ */
+export async function registryDigest(ref: string, insecure: boolean, env: NodeJS.ProcessEnv, http = new Http()): Promise<{ digest?: string; why?: string }> {
+  const head = await headManifest(ref, insecure, env, http);
+  if ('why' in head) return { why: head.why };
+  const { res, host } = head;
+  if (res.status === 404) return { why: `${host} has no manifest for ${echo(ref)} (404): the push did not reach it under that name` };
+  if (res.status !== 200) return { why: `${host} answered ${res.status} to HEAD ${echo(ref)}` };
+  const digest = res.headers.get('docker-content-digest')?.trim();
+  if (!digest) return { why: `${host} answered HEAD ${echo(ref)} without a Docker-Content-Digest header` };
+  if (!DIGEST.test(digest)) return { why: `${host} answered HEAD ${echo(ref)} with a Docker-Content-Digest that is not a digest (${echo(digest, 80)})` };
+  return { digest };
 }

@@ -1,0 +1,57 @@
+/**
+ * After a successful build: read the image's digest or ID, and add this run to the scope's hit-ratio history.
+ * Neither ever fails the build: what cannot be done is a warning (a push whose digest is unknown, a history
+ * that could not be read or saved) or a debug line (no Docker to ask).
+ */
+import * as core from '@actions/core';
+import * as path from 'node:path';
+import { envdTag } from '../envd/args.js';
+import type { Inputs } from '../inputs/inputs.js';
+import { historyAccess, type HistoryView } from '../report/history.js';
+import { type ImageFacts, imageTarget } from '../report/image.js';
+import { echo, MAX_SENTENCE } from '../report/text.js';
+import type { Runtime } from '../runtime/runtime.js';
+import { updateHistory } from '../shell/history.js';
+import { readImage } from '../shell/image.js';
+import type { BuildReport } from './build.js';
+
+/** What the summary and the outputs show beyond the build's own figures. */
+export interface Insight {
+  image?: ImageFacts;
+  history?: HistoryView;
+}
+
+export async function afterBuild(result: BuildReport, inputs: Inputs, rt: Runtime, env: NodeJS.ProcessEnv): Promise<Insight> {
+  const plan = result.plan;
+  const workspace = env.GITHUB_WORKSPACE || process.cwd();
+  // The tag the action gave envd (envd/args.ts): the name of the image a default output loads into Docker.
+  const tag = envdTag(plan.envd.output, path.basename(path.resolve(workspace, plan.envd.path)));
+  const reading = await readImage(imageTarget(inputs.output, tag, plan.envd.platform), env);
+  if (reading.warning) core.warning(echo(reading.warning, MAX_SENTENCE), { title: 'Image digest not read' });
+  if (reading.debug) core.debug(echo(reading.debug, MAX_SENTENCE));
+  if (reading.facts.digest) core.info(`Pushed ${echo(reading.facts.name ?? '')}: ${reading.facts.image}`);
+  if (reading.facts.imageId) core.info(`Loaded into Docker as ${echo(reading.facts.name ?? '')}: ${reading.facts.imageId}`);
+
+  const exportFailed = result.figures.exports.some((e) => e.error);
+  const attempt = Number(env.GITHUB_RUN_ATTEMPT);
+  const run = {
+    run: rt.runId,
+    attempt: Number.isInteger(attempt) && attempt >= 1 && attempt <= 1000 ? attempt : 1,
+    cached: result.figures.cachedSteps,
+    total: result.figures.totalSteps,
+    seconds: result.seconds
+  };
+  const access = historyAccess(plan, rt, exportFailed);
+  // No cache to read (cache: none, no cache service, a mode without reads): one line in the log, no section.
+  if (!access.read) {
+    core.info(`Hit-ratio history: none is kept (${echo(access.noRead ?? '', MAX_SENTENCE)})`);
+    return { image: reading.facts };
+  }
+  const update = await core.group('Hit-ratio history', async () => {
+    const u = await updateHistory({ scope: plan.scope, run, access });
+    for (const n of u.view.notes) core.info(echo(n, MAX_SENTENCE));
+    return u;
+  });
+  for (const w of update.warnings) core.warning(echo(w, MAX_SENTENCE));
+  return { image: reading.facts, history: update.view };
+}

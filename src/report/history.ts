@@ -1,0 +1,196 @@
+/**
+ * The hit-ratio history of one scope: the last runs' cached/total steps, kept in one small GitHub cache entry
+ * per write (entries are immutable: `envd-history-<scope>#<run id>-<attempt>`, the newest restored by the prefix
+ * `envd-history-<scope>#`; `#` cannot occur in a scope, so no scope's prefix matches another's), and drawn in the job summary as a sparkline with the figures. Pure: parse (what
+ * comes back from the cache is checked, never trusted), record, serialize, render.
+ */
+import type { Plan } from '../plan/plan.js';
+import type { Runtime } from '../runtime/runtime.js';
+import { code, echo, MAX_SENTENCE } from './text.js';
+
+/** How many runs the history keeps. */
+export const HISTORY_RUNS = 20;
+/** Every history entry's key starts with this; the budget's pruning treats all but a scope's newest as superseded. */
+export const HISTORY_KEY_PREFIX = 'envd-history-';
+/** The file inside the entry. */
+export const HISTORY_FILE = 'history.json';
+
+export interface HistoryRun {
+  /** GITHUB_RUN_ID. */
+  run: string;
+  /** GITHUB_RUN_ATTEMPT. */
+  attempt: number;
+  cached: number;
+  total: number;
+  /** The build's seconds, one decimal. */
+  seconds: number;
+}
+
+/** What the summary shows: the runs oldest first (this one last), and what happened to the entry. */
+export interface HistoryView {
+  scope: string;
+  runs: HistoryRun[];
+  /** This run's record (marked in the table). */
+  current?: HistoryRun;
+  /** Said under the sparkline: saved as …, not saved because …, no earlier history because …. */
+  notes: string[];
+}
+
+/** The restore prefix of a scope's entries. */
+export const historyKeyPrefix = (scope: string) => `${HISTORY_KEY_PREFIX}${scope}#`;
+/** One entry per run attempt: a key is never written twice. */
+export const historyKey = (scope: string, run: string, attempt: number) => `${historyKeyPrefix(scope)}${run}-${attempt}`;
+
+const RUN_ID = /^\d{1,20}$/;
+const FORMAT = 1;
+/** A stored history larger than this is not read (a few runs' figures take well under 2 KB). */
+export const MAX_HISTORY_BYTES = 8192;
+
+const count = (v: unknown, max = 100_000): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= max;
+
+function validRun(v: unknown): HistoryRun | undefined {
+  if (!v || typeof v !== 'object') return undefined;
+  const r = v as Record<string, unknown>;
+  if (typeof r.run !== 'string' || !RUN_ID.test(r.run)) return undefined;
+  if (!count(r.attempt, 1000) || r.attempt < 1 || !count(r.cached) || !count(r.total) || r.cached > r.total) return undefined;
+  if (typeof r.seconds !== 'number' || !Number.isFinite(r.seconds) || r.seconds < 0 || r.seconds > 1e7) return undefined;
+  return { run: r.run, attempt: r.attempt, cached: r.cached, total: r.total, seconds: Math.round(r.seconds * 10) / 10 };
+}
+
+/**
+ * The runs of a stored history, oldest first. The entry may have been written by another version, a broken run
+ * or a hostile branch of the same scope: anything that is not exactly the expected shape is dropped, with the reason.
+ */
+export function parseHistory(text: string, scope: string): { runs: HistoryRun[]; problem?: string } {
+  if (text.length > MAX_HISTORY_BYTES) return { runs: [], problem: `the stored history is ${text.length} bytes, more than ${MAX_HISTORY_BYTES}; starting afresh` };
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    return { runs: [], problem: 'the stored history is not JSON; starting afresh' };
+  }
+  const d = data as { format?: unknown; scope?: unknown; runs?: unknown } | null;
+  if (!d || typeof d !== 'object' || d.format !== FORMAT || !Array.isArray(d.runs)) return { runs: [], problem: 'the stored history is not in a format this version reads; starting afresh' };
+  if (d.scope !== scope) return { runs: [], problem: `the stored history belongs to another scope (${echo(String(d.scope), 80)}); starting afresh` };
+  const runs = d.runs.map(validRun);
+  const kept = runs.filter((r): r is HistoryRun => r !== undefined).slice(-HISTORY_RUNS);
+  const dropped = runs.length - runs.filter((r) => r).length;
+  return dropped ? { runs: kept, problem: `${dropped} malformed run${dropped > 1 ? 's' : ''} in the stored history ${dropped > 1 ? 'were' : 'was'} dropped` } : { runs: kept };
+}
+
+/** Adds this run (replacing an earlier record of the same run and attempt) and keeps the newest HISTORY_RUNS. */
+export function recordRun(runs: HistoryRun[], run: HistoryRun): HistoryRun[] {
+  const rest = runs.filter((r) => !(r.run === run.run && r.attempt === run.attempt));
+  return [...rest, { ...run, seconds: Math.round(run.seconds * 10) / 10 }].slice(-HISTORY_RUNS);
+}
+
+export function serializeHistory(scope: string, runs: HistoryRun[]): string {
+  return JSON.stringify({ format: FORMAT, scope, runs: runs.slice(-HISTORY_RUNS) });
+}
+
+const BLOCKS = '▁▂▃▄▅▆▇█';
+
+/** The cached share of a run, 0..1; undefined when it had no steps. */
+export const ratioOf = (r: HistoryRun) => (r.total > 0 ? r.cached / r.total : undefined);
+
+/** One character per run, oldest first: ▁ nothing cached … █ everything cached; · a run without steps. */
+export function sparkline(runs: HistoryRun[]): string {
+  return runs
+    .map((r) => {
+      const ratio = ratioOf(r);
+      return ratio === undefined ? '·' : BLOCKS[Math.round(ratio * (BLOCKS.length - 1))];
+    })
+    .join('');
+}
+
+const pct = (r: HistoryRun) => {
+  const ratio = ratioOf(r);
+  return ratio === undefined ? '–' : `${Math.round(ratio * 100)}%`;
+};
+
+/** The summary section. Empty when there is no run to show. */
+export function historyMarkdown(view: HistoryView | undefined): string {
+  if (!view || !view.runs.length) return '';
+  const runs = view.runs.slice(-HISTORY_RUNS);
+  const lines = [`### Hit-ratio history (scope ${code(view.scope)})`, ''];
+  const last = runs[runs.length - 1];
+  lines.push(`\`${sparkline(runs)}\` the last ${runs.length} run${runs.length > 1 ? 's' : ''}, oldest first; the newest ${pct(last)} (${last.cached} of ${last.total} steps cached)`, '');
+  for (const n of view.notes) lines.push(`- ${echo(n, MAX_SENTENCE)}`);
+  if (view.notes.length) lines.push('');
+  lines.push('<details><summary>Figures</summary>', '', '| Run | Cached | Ratio | Seconds |', '|---|---|---|---|');
+  for (const r of [...runs].reverse()) {
+    const mark = view.current && r.run === view.current.run && r.attempt === view.current.attempt ? ' (this run)' : '';
+    lines.push(`| ${r.run}${r.attempt > 1 ? ` attempt ${r.attempt}` : ''}${mark} | ${r.cached} of ${r.total} | ${pct(r)} | ${r.seconds.toFixed(1)} |`);
+  }
+  lines.push('', '</details>', '');
+  return lines.join('\n');
+}
+
+/** Whether this run reads and writes the history, and why not. */
+export interface HistoryAccess {
+  read: boolean;
+  write: boolean;
+  /** Why it is not read (then nothing is written either). */
+  noRead?: string;
+  /** Why it is not written. */
+  noWrite?: string;
+}
+
+/**
+ * The history follows the cache's own rules: it is read where the GitHub cache may be read, and written only by
+ * a run that wrote its cache (an export planned and not failed: the same trust rules, untrusted triggers and
+ * forks never write) and whose runtime token has a writable ref, once per run attempt.
+ */
+export function historyAccess(
+  plan: Pick<Plan, 'backend' | 'export'>,
+  rt: Pick<Runtime, 'runId' | 'cacheService'>,
+  exportFailed: boolean
+): HistoryAccess {
+  const svc = rt.cacheService;
+  const noRead =
+    plan.backend === 'none'
+      ? 'cache: none keeps no cache'
+      : !svc.token || !(svc.v2 ? svc.resultsUrl : svc.cacheUrl)
+      ? 'the GitHub cache service is not available to this run'
+      : svc.mode === 'none' || svc.mode === 'write-only'
+        ? `ACTIONS_CACHE_MODE is ${svc.mode}`
+        : undefined;
+  if (noRead) return { read: false, write: false, noRead, noWrite: noRead };
+  const noWrite = !plan.export
+    ? 'this run does not write the cache'
+    : exportFailed
+      ? 'the cache export failed'
+      : svc.mode === 'read'
+        ? 'ACTIONS_CACHE_MODE is read'
+        : !svc.decoded?.refs.some((r) => r.write)
+          ? 'the runtime token has no writable ref'
+          : !RUN_ID.test(rt.runId)
+            ? 'GITHUB_RUN_ID is not set'
+            : undefined;
+  return noWrite ? { read: true, write: false, noWrite } : { read: true, write: true };
+}
+
+const HISTORY_KEY = /^envd-history-(.+)#(\d{1,20})-(\d{1,4})$/;
+
+/** `envd-history-<scope>#<run>-<attempt>` → its parts; undefined for any other key. */
+export function parseHistoryKey(key: string): { scope: string; run: string; attempt: number } | undefined {
+  const m = HISTORY_KEY.exec(key);
+  return m ? { scope: m[1], run: m[2], attempt: Number(m[3]) } : undefined;
+}
+
+/**
+ * For the budget's pruning: the history entries a later one supersedes. Per ref and scope only the newest
+ * (by creation, then id) is ever restored, so every older one is dead weight. Pure; other keys are ignored.
+ */
+export function supersededHistoryEntries<E extends { id: number; key: string; ref: string; createdAt: number }>(entries: E[]): E[] {
+  const newest = new Map<string, E>();
+  for (const e of entries) {
+    const k = parseHistoryKey(e.key);
+    if (!k) continue;
+    const slot = `${e.ref}\n${k.scope}`;
+    const best = newest.get(slot);
+    if (!best || e.createdAt > best.createdAt || (e.createdAt === best.createdAt && e.id > best.id)) newest.set(slot, e);
+  }
+  const keep = new Set(newest.values());
+  return entries.filter((e) => parseHistoryKey(e.key) && !keep.has(e));
+}
