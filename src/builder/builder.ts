@@ -293,6 +293,12 @@ export async function useAddress(address: string, binDir: string, env: NodeJS.Pr
   };
 }
 
+/**
+ * How long to wait before looking again whether a stopped buildkitd is gone, `elapsedMs` after SIGTERM: a
+ * daemon with nothing to flush goes within milliseconds, so the first looks are quick; then back off.
+ */
+export const stopPollMs = (elapsedMs: number) => (elapsedMs < 1000 ? 5 : 100);
+
 /** Stops what the action started; a no-op for an address builder. Waits for the process to go. */
 export async function stopBuilder(h: BuilderHandle, env: NodeJS.ProcessEnv = process.env, graceMs = 5000): Promise<void> {
   if (h.container) {
@@ -301,8 +307,8 @@ export async function stopBuilder(h: BuilderHandle, env: NodeJS.ProcessEnv = pro
   }
   if (h.pid === undefined) return;
   Exec.kill(h.pid, 'SIGTERM', h.sudo);
-  const deadline = Date.now() + graceMs;
-  while (Exec.isAlive(h.pid) && Date.now() < deadline) await sleep(100);
+  const started = Date.now();
+  while (Exec.isAlive(h.pid) && Date.now() < started + graceMs) await sleep(stopPollMs(Date.now() - started));
   if (Exec.isAlive(h.pid)) Exec.kill(h.pid, 'SIGKILL', h.sudo);
 }
 
