@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { awaitBuildkitd, type BuilderHandle, findShared, newDaemonDir, publishShared, recordsDir, spawnBuildkitd, startContainer, useAddress } from '../builder/builder.js';
+import { awaitBuildkitd, type BuilderHandle, findShared, newDaemonDir, publishShared, recordsDir, rootViaAsync, type RootVia, spawnBuildkitd, startContainer, useAddress } from '../builder/builder.js';
 import { type BuildCallOptions, envdBuildCall, showArgs } from '../envd/args.js';
 import { Envd, envdEnv } from '../envd/envd.js';
 import { classify, envdErrorLine, type KnownError } from '../envd/errors.js';
@@ -63,6 +63,9 @@ function workDir(env: NodeJS.ProcessEnv): string {
 export async function build(planned: Plan, inputs: Inputs, rt: Runtime, env: NodeJS.ProcessEnv): Promise<BuildReport> {
   const dir = workDir(env);
   core.saveState(State.WorkDir, dir);
+  // Whether buildkitd can run as root (sudo -n on a hosted runner) is asked now and answered while the tools
+  // are found and a local cache restored, not in the way of the start.
+  const rootVia = inputs.builder.kind === 'auto' ? rootViaAsync() : undefined;
   const tools = await core.group('Install envd and BuildKit', () => installTools(inputs, rt, env, dir));
   const toolEnv = envdEnv(env, [tools.envd.dir, tools.buildkit.dir]);
   const readyTimeoutMs = Number(env[READY_TIMEOUT_ENV] || 60) * 1000;
@@ -91,7 +94,7 @@ export async function build(planned: Plan, inputs: Inputs, rt: Runtime, env: Nod
     }
   }
   try {
-    return await buildWith({ plan, inputs, rt, env, dir, tools, toolEnv, readyTimeoutMs, configInline, restoredKey });
+    return await buildWith({ plan, inputs, rt, env, dir, tools, toolEnv, readyTimeoutMs, configInline, restoredKey, rootVia });
   } finally {
     await server?.close();
   }
@@ -110,9 +113,11 @@ interface BuildContext {
   readyTimeoutMs: number;
   configInline: string;
   restoredKey?: string;
+  /** builder: auto — rootViaAsync, asked at the start of the build. */
+  rootVia?: Promise<RootVia>;
 }
 
-async function buildWith({ plan, inputs, rt, env, dir, tools, toolEnv, readyTimeoutMs, configInline, restoredKey }: BuildContext): Promise<BuildReport> {
+async function buildWith({ plan, inputs, rt, env, dir, tools, toolEnv, readyTimeoutMs, configInline, restoredKey, rootVia }: BuildContext): Promise<BuildReport> {
   const envd = new Envd(path.join(tools.envd.dir, 'envd'), toolEnv);
   core.saveState(State.EnvdBinary, envd.binary);
   core.saveState(State.EnvdPath, toolEnv.PATH);
@@ -147,7 +152,7 @@ async function buildWith({ plan, inputs, rt, env, dir, tools, toolEnv, readyTime
           for (const n of shared.notReused)
             core.info(`Starting a buildkitd of its own: not the one (pid ${n.pid ?? 'unknown'}) an earlier call in this job started, because ${n.why}`);
           const own = { ...common, workDir: newDaemonDir(env) };
-          h = spawnBuildkitd(own);
+          h = spawnBuildkitd({ ...own, rootVia: await rootVia });
           h.version = tools.buildkit.tag;
           // Recorded before the wait, so that post stops it whatever happens next.
           core.saveState(State.Builder, JSON.stringify(h));

@@ -69,9 +69,22 @@ async function answers(buildctl: string, addr: string, env: NodeJS.ProcessEnv): 
   return { ok: r.code === 0, detail: (r.stderr || r.stdout).trim() };
 }
 
-/** builder: auto — buildkitd from the tool cache, as root (directly or through sudo), on a private socket. Not awaited. */
-export function spawnBuildkitd(o: StartOptions): BuilderHandle {
-  const via = Exec.rootVia();
+/** How this process may run buildkitd as root: it is root, or `sudo -n` works, or neither. */
+export type RootVia = 'root' | 'sudo' | 'none';
+
+/** The answer of Exec.rootVia without blocking: the sudo probe runs while other work goes on (tools, the cache). */
+export function rootViaAsync(): Promise<RootVia> {
+  if (process.getuid?.() === 0) return Promise.resolve('root');
+  return Exec.run('sudo', ['-n', 'true']).then((r) => (r.code === 0 ? 'sudo' : 'none'));
+}
+
+/**
+ * builder: auto — buildkitd from the tool cache, as root (directly or through sudo), on a private socket. Not
+ * awaited. `rootVia`: what rootViaAsync found when it was asked ahead; else it is asked here.
+ */
+export function spawnBuildkitd(o: StartOptions & { rootVia?: RootVia }): BuilderHandle {
+  const found = o.rootVia ?? Exec.rootVia() ?? 'none';
+  const via = found === 'none' ? undefined : found;
   if (!via)
     throw new BuilderError('buildkitd needs root, and this runner user has no password-less sudo. Use builder: docker-container, or the address of a running buildkitd (builder: unix:///… or tcp://…)');
   fs.mkdirSync(o.workDir, { recursive: true });
@@ -234,7 +247,7 @@ export async function awaitBuildkitd(handle: BuilderHandle, o: Pick<StartOptions
     const socket = handle.buildctlAddr.slice('unix://'.length);
     while (Date.now() < deadline && !(await accepts(socket))) {
       if (handle.pid !== undefined && !Exec.isAlive(handle.pid)) break;
-      await sleep(15);
+      await sleep(5); // a connect attempt is cheap; every 5 ms loses little of the moment it listens
     }
   }
   for (;;) {
