@@ -105,10 +105,19 @@ export async function saveLocal(state: LocalSave): Promise<void> {
     core.info('The GitHub cache service is not available to this run: the local cache is not kept');
     return;
   }
+  // The blobs are compressed layers already: a stronger zstd level gains nothing but time. @actions/cache has no
+  // option for the level; zstd reads it from ZSTD_CLEVEL (its default is 3). A level the workflow set is kept.
+  const level = process.env.ZSTD_CLEVEL;
+  if (level === undefined) process.env.ZSTD_CLEVEL = SAVE_ZSTD_LEVEL;
   try {
     await cache.saveCache([save.dir], key);
     core.info(`Saved the local cache as ${echo(key)}`);
   } catch (e) {
     core.warning(`Saving the local cache failed: ${echo((e as Error).message)}`);
+  } finally {
+    if (level === undefined) delete process.env.ZSTD_CLEVEL;
   }
 }
+
+/** The fastest of zstd's normal levels (1–19), for archives of already-compressed blobs. */
+export const SAVE_ZSTD_LEVEL = '1';
