@@ -3,6 +3,7 @@
  * or a running one at an address. Start, wait until it answers, stop; nothing else.
  */
 import * as fs from 'node:fs';
+import * as http2 from 'node:http2';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -52,6 +53,55 @@ const accepts = (socket: string) =>
     });
     c.once('error', () => resolve(false));
   });
+
+/**
+ * `buildctl debug workers` without starting buildctl: the same gRPC call (buildctl's debug workers calls
+ * Control.ListWorkers, client/workers.go:25-31 at v0.32.2; service moby.buildkit.v1.Control,
+ * api/services/control/control.proto:3,14,20), made in-process over HTTP/2 on the unix socket with an empty
+ * request. True only for an answer with grpc-status 0. buildkitd creates its listeners before its workers and
+ * serves only once they exist (cmd/buildkitd/main.go:399-448), so a request made as soon as the socket accepts
+ * is answered when the daemon is ready. Anything else (no gRPC on the socket, an error, no answer within
+ * `timeoutMs`) is false: the caller falls back to buildctl.
+ */
+export function listWorkers(socket: string, timeoutMs: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    let settled = false;
+    let session: http2.ClientHttp2Session | undefined;
+    let conn: net.Socket | undefined;
+    const done = (ok: boolean) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      session?.destroy();
+      // After a protocol error the session leaves its socket open: closed here, or it would keep this process alive.
+      conn?.destroy();
+      resolve(ok);
+    };
+    const timer = setTimeout(() => done(false), timeoutMs);
+    try {
+      session = http2.connect('http://buildkitd', { createConnection: () => (conn = net.connect(socket)) });
+    } catch {
+      return done(false);
+    }
+    session.on('error', () => done(false));
+    session.on('close', () => done(false));
+    const req = session.request({ ':method': 'POST', ':path': '/moby.buildkit.v1.Control/ListWorkers', 'content-type': 'application/grpc', te: 'trailers' });
+    let status: string | undefined;
+    req.on('response', (headers) => {
+      if (headers[':status'] !== 200) return done(false);
+      // A trailers-only answer (an error) carries grpc-status in the headers.
+      if (headers['grpc-status'] !== undefined) status = String(headers['grpc-status']);
+    });
+    req.on('trailers', (trailers) => {
+      if (trailers['grpc-status'] !== undefined) status = String(trailers['grpc-status']);
+    });
+    req.on('error', () => done(false));
+    req.on('data', () => undefined);
+    req.on('end', () => done(status === '0'));
+    // One gRPC message: not compressed, length 0 (an empty ListWorkersRequest).
+    req.end(Buffer.alloc(5));
+  });
+}
 
 export interface StartOptions {
   /** The directory with buildkitd and buildctl. */
@@ -236,6 +286,9 @@ export async function releaseShared(h: BuilderHandle, env: NodeJS.ProcessEnv = p
   }
 }
 
+/** How long the in-process ListWorkers may wait for buildkitd to serve before buildctl takes over. */
+const IN_PROCESS_WAIT_MS = 10_000;
+
 /** Waits, bounded, until `buildctl debug workers` answers; stops the daemon and shows its log when it does not. */
 export async function awaitBuildkitd(handle: BuilderHandle, o: Pick<StartOptions, 'binDir' | 'readyTimeoutMs' | 'env'>): Promise<void> {
   const started = Date.now();
@@ -250,6 +303,9 @@ export async function awaitBuildkitd(handle: BuilderHandle, o: Pick<StartOptions
       await sleep(5); // a connect attempt is cheap; every 5 ms loses little of the moment it listens
     }
   }
+  // Asked in-process first (no buildctl to start); whatever that does not settle, buildctl decides, as always.
+  if (handle.buildctlAddr.startsWith('unix://') && (await listWorkers(handle.buildctlAddr.slice('unix://'.length), Math.min(IN_PROCESS_WAIT_MS, Math.max(0, deadline - Date.now())))))
+    return;
   for (;;) {
     if (handle.pid !== undefined && !Exec.isAlive(handle.pid)) throw new BuilderError(`buildkitd exited while starting. Its log:\n${tail(handle.logFile)}`);
     const r = await answers(buildctl, handle.buildctlAddr, o.env);
