@@ -1,18 +1,22 @@
-/** Entry of the bundle, for both phases: the runner calls it as main, then again as post. */
-import * as core from '@actions/core';
-import { main } from './main.js';
-import { post } from './post.js';
+/**
+ * Entry of the bundle, for both phases: the runner calls it as main, then again as post. Each phase is a
+ * chunk of its own, loaded here on demand, so that post does not load (parse, evaluate) what only main needs;
+ * post's usual path does not load @actions/core at all (see post.ts).
+ */
 import { State } from './state.js';
 
 async function run(): Promise<void> {
-  const isPost = core.getState(State.IsPost) === 'true';
+  // What core.getState reads; read directly, so that this entry loads nothing before it knows the phase.
+  const isPost = process.env[`STATE_${State.IsPost}`] === 'true';
   try {
-    if (isPost) await post();
+    if (isPost) await (await import('./post.js')).post();
     else {
+      const [core, { main }] = await Promise.all([import('@actions/core'), import('./main.js')]);
       core.saveState(State.IsPost, 'true');
       await main();
     }
   } catch (error) {
+    const core = await import('@actions/core');
     // One line for the author; the stack only in debug logs.
     const e = error instanceof Error ? error : new Error(String(error));
     core.debug(e.stack ?? e.message);

@@ -1,52 +1,73 @@
 /**
  * The post step: always runs, also after a failed main step. Stops what main started, shows buildkitd's log
  * when the build failed, removes the envd context and the private directory. Never fails the job itself.
+ *
+ * Its usual path loads no @actions/core (with its HTTP client, about 1 MB of bundle and tens of ms of start-up
+ * per step): it reads state and writes its two kinds of line itself, byte for byte as core does. core is loaded
+ * only for what needs more (a group: the failed build's log, the local cache save).
  */
-import * as core from '@actions/core';
 import * as os from 'node:os';
 import { type BuilderHandle, builderLogTail, releaseShared, stopBuilder } from './builder/builder.js';
 import { Envd } from './envd/envd.js';
 import type { LocalSave } from './local/local-cache.js';
 import { releaseDir, surroundingsOf } from './local/owned-dirs.js';
-import { Log } from './shell/log.js';
 import { State } from './state.js';
 
+/** What core.getState reads. */
+const getState = (name: State) => process.env[`STATE_${name}`] || '';
+
+/**
+ * core.info and core.warning without core: a plain line; `::warning::` with the message's `%`, CR and LF
+ * escaped (the escaping of @actions/core 3.0.1 lib/command.js escapeData), so that no text can start a command.
+ */
+export const postLog = {
+  info: (message: string) => void process.stdout.write(message + os.EOL),
+  warning: (message: string) =>
+    void process.stdout.write(`::warning::${message.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A')}${os.EOL}`)
+};
+
 export async function post(): Promise<void> {
-  const builderState = core.getState(State.Builder);
+  const builderState = getState(State.Builder);
   const builder = builderState ? (JSON.parse(builderState) as BuilderHandle) : undefined;
-  const failed = core.getState(State.BuildFailed) === 'true';
+  const failed = getState(State.BuildFailed) === 'true';
 
   if (builder && failed) {
     const log = builderLogTail(builder);
-    // buildkitd's log quotes what the build did: fenced, so no line of it can issue a workflow command.
-    if (log) await core.group('buildkitd log (the build failed)', () => Log.fenced(async (fence) => log.split('\n').forEach((l) => fence.line(l))));
+    if (log) {
+      const [core, { Log }] = await Promise.all([import('@actions/core'), import('./shell/log.js')]);
+      // buildkitd's log quotes what the build did: fenced, so no line of it can issue a workflow command.
+      await core.group('buildkitd log (the build failed)', () => Log.fenced(async (fence) => log.split('\n').forEach((l) => fence.line(l))));
+    }
   }
-  const context = core.getState(State.Context);
-  const envdBinary = core.getState(State.EnvdBinary);
+  const context = getState(State.Context);
+  const envdBinary = getState(State.EnvdBinary);
+  // The envd context is a file of envd's (ContextRemove edits its contexts file, pkg/home/context.go:120-132 at
+  // v1.3.4; it never calls the builder), so it and the daemon are undone at once, reported in the same order as always.
+  const stopping = builder && !builder.reused && builder.kind !== 'address' ? stopBuilder(builder) : undefined;
   if (context && envdBinary) {
-    const env = { ...process.env, PATH: core.getState(State.EnvdPath) || process.env.PATH, ENVD_ANALYTICS: 'false' };
+    const env = { ...process.env, PATH: getState(State.EnvdPath) || process.env.PATH, ENVD_ANALYTICS: 'false' };
     const problem = await new Envd(envdBinary, env).removeContext(context);
-    if (problem) core.warning(problem);
-    else core.info(`Removed envd context ${context}`);
+    if (problem) postLog.warning(problem);
+    else postLog.info(`Removed envd context ${context}`);
   }
   if (builder?.reused) {
     // Post steps run in reverse order: the call that started it runs its post step after this one.
-    core.info(`Left buildkitd (pid ${builder.pid}) running for the call that started it; its post step stops it`);
-  } else if (builder && builder.kind !== 'address') {
-    await stopBuilder(builder);
-    core.info(builder.container ? `Removed container ${builder.container}` : `Stopped buildkitd (pid ${builder.pid})`);
+    postLog.info(`Left buildkitd (pid ${builder.pid}) running for the call that started it; its post step stops it`);
+  } else if (builder && stopping) {
+    await stopping;
+    postLog.info(builder.container ? `Removed container ${builder.container}` : `Stopped buildkitd (pid ${builder.pid})`);
     const problem = await releaseShared(builder);
-    if (problem) core.warning(problem);
+    if (problem) postLog.warning(problem);
   }
-  const localSave = core.getState(State.LocalSave);
+  const localSave = getState(State.LocalSave);
   if (localSave) {
-    const { saveLocal } = await import('./local/local-cache.js');
+    const [core, { saveLocal }] = await Promise.all([import('@actions/core'), import('./local/local-cache.js')]);
     await core.group('Save the local cache', () => saveLocal(JSON.parse(localSave) as LocalSave));
   }
-  const dir = core.getState(State.WorkDir);
+  const dir = getState(State.WorkDir);
   if (dir) {
     // Only the private directory main created and marked: never a path state could point elsewhere.
     const kept = releaseDir(dir, surroundingsOf(process.env.GITHUB_WORKSPACE || process.cwd(), process.env.HOME || os.homedir()));
-    if (kept) core.warning(`The action's private directory was not removed: ${kept}`);
+    if (kept) postLog.warning(`The action's private directory was not removed: ${kept}`);
   }
 }

@@ -196,6 +196,11 @@ describe('cache: local, kept through the GitHub cache', () => {
       expect(main.code).toBe(0);
       expect(log(main)).toMatch(/Restored the local cache envd-local-local-[0-9a-f]{16}/);
       expect(log(main)).toMatch(/Serving .* read-only at http:\/\/127\.0\.0\.1:\d+ for the import/);
+      // buildkitd comes up while the cache downloads: it is spawned (and recorded in state) before the restore,
+      // so before what the build records after it (the envd binary).
+      const order = Object.keys(main.state);
+      expect(order.indexOf('builder')).toBeGreaterThanOrEqual(0);
+      expect(order.indexOf('builder')).toBeLessThan(order.indexOf('envdBinary'));
       expect(main.outputs['import-cache']).toMatch(/^type=registry,ref=127\.0\.0\.1:\d+\/envd-local-cache:latest,registry\.insecure=true$/);
       expect(main.outputs['cached-steps']).toBe(main.outputs['total-steps']);
       expect(post.code).toBe(0);

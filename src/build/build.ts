@@ -7,7 +7,8 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { awaitBuildkitd, type BuilderHandle, findShared, newDaemonDir, publishShared, recordsDir, spawnBuildkitd, startContainer, useAddress } from '../builder/builder.js';
+import { awaitBuildkitd, type BuilderHandle, findShared, newDaemonDir, publishShared, recordsDir, rootViaAsync, type RootVia, type SharedLookup, spawnBuildkitd, startContainer, type StartOptions, useAddress } from '../builder/builder.js';
+import type { SharedWish } from '../builder/shared.js';
 import { type BuildCallOptions, envdBuildCall, showArgs } from '../envd/args.js';
 import { Envd, envdEnv } from '../envd/envd.js';
 import { classify, envdErrorLine, type KnownError } from '../envd/errors.js';
@@ -65,6 +66,9 @@ function workDir(env: NodeJS.ProcessEnv): string {
 export async function build(planned: Plan, inputs: Inputs, rt: Runtime, env: NodeJS.ProcessEnv): Promise<BuildReport> {
   const dir = workDir(env);
   core.saveState(State.WorkDir, dir);
+  // Whether buildkitd can run as root (sudo -n on a hosted runner) is asked now and answered while the tools
+  // are found and a local cache restored, not in the way of the start.
+  const rootVia = inputs.builder.kind === 'auto' ? rootViaAsync() : undefined;
   const tools = await core.group('Install envd and BuildKit', () => installTools(inputs, rt, env, dir));
   const toolEnv = envdEnv(env, [tools.envd.dir, tools.buildkit.dir]);
   const readyTimeoutMs = Number(env[READY_TIMEOUT_ENV] || 60) * 1000;
@@ -74,29 +78,76 @@ export async function build(planned: Plan, inputs: Inputs, rt: Runtime, env: Nod
   let configInline = inputs.buildkitdConfigInline;
   let restoredKey: string | undefined;
   let server: OciServer | undefined;
-  if (plan.local) {
-    // Relative directories resolve against the workspace, as envd resolves the export's dest.
-    const workspace = env.GITHUB_WORKSPACE || process.cwd();
-    const local = { ...plan.local, dir: path.resolve(workspace, plan.local.dir), exportDir: path.resolve(workspace, plan.local.exportDir) };
-    // Loaded only for cache: local: @actions/cache and the Azure SDK are most of the bundle's start-up time.
-    const { restoreLocal, serveLocal, surroundingsOf } = await import('../local/local-cache.js');
-    await core.group('Restore the local cache', async () => {
-      restoredKey = await restoreLocal(local, surroundingsOf(workspace, env.HOME || os.homedir()));
-      server = await serveLocal(local);
-      if (server) core.info(`Serving ${echo(local.dir)} read-only at http://${server.host} for the import`);
-    });
-    if (server) {
-      plan = { ...plan, import: localRegistryImport(server.host) };
-      configInline = `${configInline}\n[registry."${server.host}"]\n  http = true\n`.trim();
-      if (inputs.builder.kind === 'docker-container')
-        core.warning('cache: local with builder: docker-container: the container cannot reach the cache served on the runner\'s 127.0.0.1, so the import will miss. Use builder: auto');
-    }
-  }
+  let early: Promise<AutoStart> | undefined;
   try {
-    return await buildWith({ plan, inputs, rt, env, dir, tools, toolEnv, readyTimeoutMs, configInline, restoredKey });
+    if (plan.local) {
+      // Relative directories resolve against the workspace, as envd resolves the export's dest.
+      const workspace = env.GITHUB_WORKSPACE || process.cwd();
+      const local = { ...plan.local, dir: path.resolve(workspace, plan.local.dir), exportDir: path.resolve(workspace, plan.local.exportDir) };
+      // Loaded only for cache: local: @actions/cache and the Azure SDK are most of the bundle's start-up time.
+      const { claimLocal, hasLayout, restoreLocal, serveLocal, surroundingsOf } = await import('../local/local-cache.js');
+      // The directories are checked before anything starts; the server listens on the (still empty) directory
+      // first, so that buildkitd, told its address, starts while the restore runs.
+      claimLocal(local, surroundingsOf(workspace, env.HOME || os.homedir()));
+      server = await serveLocal(local);
+      configInline = `${configInline}\n[registry."${server.host}"]\n  http = true\n`.trim();
+      if (inputs.builder.kind === 'auto') {
+        early = startAuto({ tools, inputs, env, toolEnv, configInline, readyTimeoutMs, rootVia });
+        early.catch(() => undefined); // awaited (and its error reported) after the restore
+      }
+      const served = server;
+      await core.group('Restore the local cache', async () => {
+        restoredKey = await restoreLocal(local);
+        if (hasLayout(local)) core.info(`Serving ${echo(local.dir)} read-only at http://${served.host} for the import`);
+      });
+      if (hasLayout(local)) {
+        plan = { ...plan, import: localRegistryImport(server.host) };
+        if (inputs.builder.kind === 'docker-container')
+          core.warning('cache: local with builder: docker-container: the container cannot reach the cache served on the runner\'s 127.0.0.1, so the import will miss. Use builder: auto');
+      } else {
+        await server.close();
+        server = undefined;
+      }
+    }
+    return await buildWith({ plan, inputs, rt, env, dir, tools, toolEnv, readyTimeoutMs, configInline, restoredKey, rootVia, early });
   } finally {
     await server?.close();
   }
+}
+
+/** builder: auto — the buildkitd this call uses: one an earlier call in the job started, or its own, spawned. */
+interface AutoStart {
+  h: BuilderHandle;
+  /** Set for a buildkitd this call spawned (not awaited yet). */
+  own?: StartOptions;
+  wish: SharedWish;
+  notReused: SharedLookup['notReused'];
+}
+
+/** Finds a buildkitd to reuse, or spawns one (recorded in state at once, so post stops it whatever happens). */
+async function startAuto(o: {
+  tools: Tools;
+  inputs: Inputs;
+  env: NodeJS.ProcessEnv;
+  toolEnv: NodeJS.ProcessEnv;
+  configInline: string;
+  readyTimeoutMs: number;
+  rootVia?: Promise<RootVia>;
+}): Promise<AutoStart> {
+  // One buildkitd per job: a later call uses the one an earlier call started when it is the same
+  // (the action's own per-call config lines, e.g. for cache: local, are not part of the comparison).
+  const wish = { version: o.tools.buildkit.tag, flags: o.inputs.buildkitdFlags, config: o.inputs.buildkitdConfigInline };
+  const shared = await findShared(recordsDir(o.env), wish, o.tools.buildkit.dir, o.toolEnv);
+  if (shared.handle) {
+    core.saveState(State.Builder, JSON.stringify(shared.handle));
+    return { h: shared.handle, wish, notReused: shared.notReused };
+  }
+  const own = { binDir: o.tools.buildkit.dir, workDir: newDaemonDir(o.env), configInline: o.configInline, flags: o.inputs.buildkitdFlags, readyTimeoutMs: o.readyTimeoutMs, env: o.toolEnv };
+  const h = spawnBuildkitd({ ...own, rootVia: await o.rootVia });
+  h.version = o.tools.buildkit.tag;
+  // Recorded before the wait, so that post stops it whatever happens next.
+  core.saveState(State.Builder, JSON.stringify(h));
+  return { h, own, wish, notReused: shared.notReused };
 }
 
 /** Everything the build needs once the tools are installed and a local cache is served. */
@@ -112,9 +163,13 @@ interface BuildContext {
   readyTimeoutMs: number;
   configInline: string;
   restoredKey?: string;
+  /** builder: auto — rootViaAsync, asked at the start of the build. */
+  rootVia?: Promise<RootVia>;
+  /** builder: auto with cache: local — the buildkitd found or spawned before the restore. */
+  early?: Promise<AutoStart>;
 }
 
-async function buildWith({ plan, inputs, rt, env, dir, tools, toolEnv, readyTimeoutMs, configInline, restoredKey }: BuildContext): Promise<BuildReport> {
+async function buildWith({ plan, inputs, rt, env, dir, tools, toolEnv, readyTimeoutMs, configInline, restoredKey, rootVia, early }: BuildContext): Promise<BuildReport> {
   const envd = new Envd(path.join(tools.envd.dir, 'envd'), toolEnv);
   core.saveState(State.EnvdBinary, envd.binary);
   core.saveState(State.EnvdPath, toolEnv.PATH);
@@ -136,27 +191,18 @@ async function buildWith({ plan, inputs, rt, env, dir, tools, toolEnv, readyTime
     } else {
       const common = { binDir: tools.buildkit.dir, workDir: dir, configInline, flags: inputs.buildkitdFlags, readyTimeoutMs, env: toolEnv };
       if (b.kind === 'auto') {
-        // One buildkitd per job: a later call uses the one an earlier call started when it is the same
-        // (the action's own per-call config lines, e.g. for cache: local, are not part of the comparison).
-        const wish = { version: tools.buildkit.tag, flags: inputs.buildkitdFlags, config: inputs.buildkitdConfigInline };
-        const shared = await findShared(recordsDir(env), wish, tools.buildkit.dir, toolEnv);
-        if (shared.handle) {
-          h = shared.handle;
+        const start = await (early ?? startAuto({ tools, inputs, env, toolEnv, configInline, readyTimeoutMs, rootVia }));
+        h = start.h;
+        if (!start.own) {
           core.info(`Reusing the buildkitd ${echo(h.version ?? '')} (pid ${h.pid}) an earlier call in this job started, with its local cache; that call's post step stops it`);
-          core.saveState(State.Builder, JSON.stringify(h));
           await createContext(h);
         } else {
-          for (const n of shared.notReused)
+          for (const n of start.notReused)
             core.info(`Starting a buildkitd of its own: not the one (pid ${n.pid ?? 'unknown'}) an earlier call in this job started, because ${n.why}`);
-          const own = { ...common, workDir: newDaemonDir(env) };
-          h = spawnBuildkitd(own);
-          h.version = tools.buildkit.tag;
-          // Recorded before the wait, so that post stops it whatever happens next.
-          core.saveState(State.Builder, JSON.stringify(h));
           // The context needs only the address: create it while buildkitd comes up.
-          await Promise.all([awaitBuildkitd(h, own), createContext(h)]);
+          await Promise.all([awaitBuildkitd(h, start.own), createContext(h)]);
           // Only an answering buildkitd is offered to later calls.
-          publishShared(h, wish, recordsDir(env));
+          publishShared(h, start.wish, recordsDir(env));
           core.saveState(State.Builder, JSON.stringify(h));
         }
       } else {

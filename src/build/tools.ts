@@ -29,12 +29,18 @@ export async function installTools(inputs: Inputs, rt: Runtime, env: NodeJS.Proc
     tempDir,
     retry: { attempts: 4, backoffMs: 1000, onRetry: (n, e) => core.info(`download attempt ${n} failed (${e.message}); trying again`) }
   });
-  const envd = inputs.envdVersion === 'system' ? await systemEnvd() : await installer.envd(inputs.envdVersion);
-  core.info(`envd ${envd.tag}: ${envd.fromCache ? 'from the tool cache' : 'downloaded, checksum verified, cached'} (${envd.dir})`);
-  const buildkit =
+  // The two are independent (a tool-cache look-up, a download, a version read): resolved at once, logged and
+  // failed in the same order as one after the other (envd's problem first when both have one).
+  const [envdResult, buildkitResult] = await Promise.allSettled([
+    inputs.envdVersion === 'system' ? systemEnvd() : installer.envd(inputs.envdVersion),
     inputs.buildkitVersion === 'system'
-      ? await systemBuildkit(async () => parseBuildkitVersion((await Exec.run('buildkitd', ['--version'], { env })).stdout))
-      : await installer.buildkit(inputs.buildkitVersion);
+      ? systemBuildkit(async () => parseBuildkitVersion((await Exec.run('buildkitd', ['--version'], { env })).stdout))
+      : installer.buildkit(inputs.buildkitVersion)
+  ]);
+  if (envdResult.status === 'rejected') throw envdResult.reason;
+  if (buildkitResult.status === 'rejected') throw buildkitResult.reason;
+  const [envd, buildkit] = [envdResult.value, buildkitResult.value];
+  core.info(`envd ${envd.tag}: ${envd.fromCache ? 'from the tool cache' : 'downloaded, checksum verified, cached'} (${envd.dir})`);
   core.info(`BuildKit ${buildkit.tag}: ${buildkit.fromCache ? 'from the tool cache' : 'downloaded, checksum verified, cached'} (${buildkit.dir})`);
   return { envd, buildkit };
 }

@@ -3,6 +3,7 @@
  * or a running one at an address. Start, wait until it answers, stop; nothing else.
  */
 import * as fs from 'node:fs';
+import * as http2 from 'node:http2';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -53,6 +54,55 @@ const accepts = (socket: string) =>
     c.once('error', () => resolve(false));
   });
 
+/**
+ * `buildctl debug workers` without starting buildctl: the same gRPC call (buildctl's debug workers calls
+ * Control.ListWorkers, client/workers.go:25-31 at v0.32.2; service moby.buildkit.v1.Control,
+ * api/services/control/control.proto:3,14,20), made in-process over HTTP/2 on the unix socket with an empty
+ * request. True only for an answer with grpc-status 0. buildkitd creates its listeners before its workers and
+ * serves only once they exist (cmd/buildkitd/main.go:399-448), so a request made as soon as the socket accepts
+ * is answered when the daemon is ready. Anything else (no gRPC on the socket, an error, no answer within
+ * `timeoutMs`) is false: the caller falls back to buildctl.
+ */
+export function listWorkers(socket: string, timeoutMs: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    let settled = false;
+    let session: http2.ClientHttp2Session | undefined;
+    let conn: net.Socket | undefined;
+    const done = (ok: boolean) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      session?.destroy();
+      // After a protocol error the session leaves its socket open: closed here, or it would keep this process alive.
+      conn?.destroy();
+      resolve(ok);
+    };
+    const timer = setTimeout(() => done(false), timeoutMs);
+    try {
+      session = http2.connect('http://buildkitd', { createConnection: () => (conn = net.connect(socket)) });
+    } catch {
+      return done(false);
+    }
+    session.on('error', () => done(false));
+    session.on('close', () => done(false));
+    const req = session.request({ ':method': 'POST', ':path': '/moby.buildkit.v1.Control/ListWorkers', 'content-type': 'application/grpc', te: 'trailers' });
+    let status: string | undefined;
+    req.on('response', (headers) => {
+      if (headers[':status'] !== 200) return done(false);
+      // A trailers-only answer (an error) carries grpc-status in the headers.
+      if (headers['grpc-status'] !== undefined) status = String(headers['grpc-status']);
+    });
+    req.on('trailers', (trailers) => {
+      if (trailers['grpc-status'] !== undefined) status = String(trailers['grpc-status']);
+    });
+    req.on('error', () => done(false));
+    req.on('data', () => undefined);
+    req.on('end', () => done(status === '0'));
+    // One gRPC message: not compressed, length 0 (an empty ListWorkersRequest).
+    req.end(Buffer.alloc(5));
+  });
+}
+
 export interface StartOptions {
   /** The directory with buildkitd and buildctl. */
   binDir: string;
@@ -69,9 +119,22 @@ async function answers(buildctl: string, addr: string, env: NodeJS.ProcessEnv): 
   return { ok: r.code === 0, detail: (r.stderr || r.stdout).trim() };
 }
 
-/** builder: auto — buildkitd from the tool cache, as root (directly or through sudo), on a private socket. Not awaited. */
-export function spawnBuildkitd(o: StartOptions): BuilderHandle {
-  const via = Exec.rootVia();
+/** How this process may run buildkitd as root: it is root, or `sudo -n` works, or neither. */
+export type RootVia = 'root' | 'sudo' | 'none';
+
+/** The answer of Exec.rootVia without blocking: the sudo probe runs while other work goes on (tools, the cache). */
+export function rootViaAsync(): Promise<RootVia> {
+  if (process.getuid?.() === 0) return Promise.resolve('root');
+  return Exec.run('sudo', ['-n', 'true']).then((r) => (r.code === 0 ? 'sudo' : 'none'));
+}
+
+/**
+ * builder: auto — buildkitd from the tool cache, as root (directly or through sudo), on a private socket. Not
+ * awaited. `rootVia`: what rootViaAsync found when it was asked ahead; else it is asked here.
+ */
+export function spawnBuildkitd(o: StartOptions & { rootVia?: RootVia }): BuilderHandle {
+  const found = o.rootVia ?? Exec.rootVia() ?? 'none';
+  const via = found === 'none' ? undefined : found;
   if (!via)
     throw new BuilderError('buildkitd needs root, and this runner user has no password-less sudo. Use builder: docker-container, or the address of a running buildkitd (builder: unix:///… or tcp://…)');
   fs.mkdirSync(o.workDir, { recursive: true });
@@ -223,6 +286,9 @@ export async function releaseShared(h: BuilderHandle, env: NodeJS.ProcessEnv = p
   }
 }
 
+/** How long the in-process ListWorkers may wait for buildkitd to serve before buildctl takes over. */
+const IN_PROCESS_WAIT_MS = 10_000;
+
 /** Waits, bounded, until `buildctl debug workers` answers; stops the daemon and shows its log when it does not. */
 export async function awaitBuildkitd(handle: BuilderHandle, o: Pick<StartOptions, 'binDir' | 'readyTimeoutMs' | 'env'>): Promise<void> {
   const started = Date.now();
@@ -234,9 +300,12 @@ export async function awaitBuildkitd(handle: BuilderHandle, o: Pick<StartOptions
     const socket = handle.buildctlAddr.slice('unix://'.length);
     while (Date.now() < deadline && !(await accepts(socket))) {
       if (handle.pid !== undefined && !Exec.isAlive(handle.pid)) break;
-      await sleep(15);
+      await sleep(5); // a connect attempt is cheap; every 5 ms loses little of the moment it listens
     }
   }
+  // Asked in-process first (no buildctl to start); whatever that does not settle, buildctl decides, as always.
+  if (handle.buildctlAddr.startsWith('unix://') && (await listWorkers(handle.buildctlAddr.slice('unix://'.length), Math.min(IN_PROCESS_WAIT_MS, Math.max(0, deadline - Date.now())))))
+    return;
   for (;;) {
     if (handle.pid !== undefined && !Exec.isAlive(handle.pid)) throw new BuilderError(`buildkitd exited while starting. Its log:\n${tail(handle.logFile)}`);
     const r = await answers(buildctl, handle.buildctlAddr, o.env);
@@ -293,6 +362,12 @@ export async function useAddress(address: string, binDir: string, env: NodeJS.Pr
   };
 }
 
+/**
+ * How long to wait before looking again whether a stopped buildkitd is gone, `elapsedMs` after SIGTERM: a
+ * daemon with nothing to flush goes within milliseconds, so the first looks are quick; then back off.
+ */
+export const stopPollMs = (elapsedMs: number) => (elapsedMs < 1000 ? 5 : 100);
+
 /** Stops what the action started; a no-op for an address builder. Waits for the process to go. */
 export async function stopBuilder(h: BuilderHandle, env: NodeJS.ProcessEnv = process.env, graceMs = 5000): Promise<void> {
   if (h.container) {
@@ -301,8 +376,8 @@ export async function stopBuilder(h: BuilderHandle, env: NodeJS.ProcessEnv = pro
   }
   if (h.pid === undefined) return;
   Exec.kill(h.pid, 'SIGTERM', h.sudo);
-  const deadline = Date.now() + graceMs;
-  while (Exec.isAlive(h.pid) && Date.now() < deadline) await sleep(100);
+  const started = Date.now();
+  while (Exec.isAlive(h.pid) && Date.now() < started + graceMs) await sleep(stopPollMs(Date.now() - started));
   if (Exec.isAlive(h.pid)) Exec.kill(h.pid, 'SIGKILL', h.sudo);
 }
 

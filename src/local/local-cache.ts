@@ -41,11 +41,10 @@ export function contentKey(prefix: string, dir: string): string | undefined {
 }
 
 /**
- * Restores the newest entry of this scope (own ref first, then the default branch, by GitHub's rules) into
- * a fresh directory of the action's own, and prepares the (marked) directory the build exports into.
- * Throws, deleting nothing, when either directory holds something the action did not create.
+ * Prepares the two directories of the action's own: a fresh one to restore into, and the (marked) one the
+ * build exports into. Throws, deleting nothing, when either holds something the action did not create.
  */
-export async function restoreLocal(local: LocalCache, around: Surroundings): Promise<string | undefined> {
+export function claimLocal(local: LocalCache, around: Surroundings): void {
   for (const dir of [local.dir, local.exportDir]) {
     const facts = inspectDir(dir);
     const problem = deletionProblem(placeOf(dir), around, facts);
@@ -53,6 +52,13 @@ export async function restoreLocal(local: LocalCache, around: Surroundings): Pro
   }
   claimDir(local.dir, around);
   claimDir(local.exportDir, around);
+}
+
+/**
+ * Restores the newest entry of this scope (own ref first, then the default branch, by GitHub's rules) into
+ * the claimed directory (claimLocal). Returns the key restored; never throws for the cache service.
+ */
+export async function restoreLocal(local: LocalCache): Promise<string | undefined> {
   if (!cache.isFeatureAvailable()) {
     core.info('The GitHub cache service is not available to this run: the local cache starts empty and is not kept');
     return undefined;
@@ -67,11 +73,16 @@ export async function restoreLocal(local: LocalCache, around: Surroundings): Pro
   }
 }
 
-/** Serves the restored directory when it holds an OCI layout. */
-export async function serveLocal(local: LocalCache): Promise<OciServer | undefined> {
-  if (!fs.existsSync(`${local.dir}/index.json`)) return undefined;
+/**
+ * Serves the claimed directory read-only on 127.0.0.1. It reads the directory at each request, so it can
+ * listen (and buildkitd be told its address) before the restore has filled it.
+ */
+export function serveLocal(local: LocalCache): Promise<OciServer> {
   return startOciServer(local.dir);
 }
+
+/** Whether the directory holds an OCI layout to import (after the restore). */
+export const hasLayout = (local: LocalCache) => fs.existsSync(`${local.dir}/index.json`);
 
 /** Post: replaces the old directory with the new export and saves it, unless its content is already stored. */
 export async function saveLocal(state: LocalSave): Promise<void> {
@@ -105,10 +116,19 @@ export async function saveLocal(state: LocalSave): Promise<void> {
     core.info('The GitHub cache service is not available to this run: the local cache is not kept');
     return;
   }
+  // The blobs are compressed layers already: a stronger zstd level gains nothing but time. @actions/cache has no
+  // option for the level; zstd reads it from ZSTD_CLEVEL (its default is 3). A level the workflow set is kept.
+  const level = process.env.ZSTD_CLEVEL;
+  if (level === undefined) process.env.ZSTD_CLEVEL = SAVE_ZSTD_LEVEL;
   try {
     await cache.saveCache([save.dir], key);
     core.info(`Saved the local cache as ${echo(key)}`);
   } catch (e) {
     core.warning(`Saving the local cache failed: ${echo((e as Error).message)}`);
+  } finally {
+    if (level === undefined) delete process.env.ZSTD_CLEVEL;
   }
 }
+
+/** The fastest of zstd's normal levels (1–19), for archives of already-compressed blobs. */
+export const SAVE_ZSTD_LEVEL = '1';
