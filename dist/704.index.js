@@ -1,20 +1,24 @@
 export const id = 704;
-export const ids = [704];
+export const ids = [704,323];
 export const modules = {
 
 /***/ 8704:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
+// ESM COMPAT FLAG
+__webpack_require__.r(__webpack_exports__);
 
 // EXPORTS
 __webpack_require__.d(__webpack_exports__, {
+  SAVE_ZSTD_LEVEL: () => (/* binding */ SAVE_ZSTD_LEVEL),
+  claimLocal: () => (/* binding */ claimLocal),
+  contentKey: () => (/* binding */ contentKey),
+  hasLayout: () => (/* binding */ hasLayout),
   restoreLocal: () => (/* binding */ restoreLocal),
   saveLocal: () => (/* binding */ saveLocal),
   serveLocal: () => (/* binding */ serveLocal),
   surroundingsOf: () => (/* reexport */ owned_dirs/* surroundingsOf */.ZD)
 });
-
-// UNUSED EXPORTS: contentKey
 
 // EXTERNAL MODULE: ./node_modules/@actions/cache/lib/cache.js + 340 modules
 var cache = __webpack_require__(1691);
@@ -177,11 +181,10 @@ function contentKey(prefix, dir) {
     return `${prefix}${(0,external_node_crypto_.createHash)('sha256').update(external_node_fs_.readFileSync(index)).digest('hex').slice(0, 16)}`;
 }
 /**
- * Restores the newest entry of this scope (own ref first, then the default branch, by GitHub's rules) into
- * a fresh directory of the action's own, and prepares the (marked) directory the build exports into.
- * Throws, deleting nothing, when either directory holds something the action did not create.
+ * Prepares the two directories of the action's own: a fresh one to restore into, and the (marked) one the
+ * build exports into. Throws, deleting nothing, when either holds something the action did not create.
  */
-async function restoreLocal(local, around) {
+function claimLocal(local, around) {
     for (const dir of [local.dir, local.exportDir]) {
         const facts = (0,owned_dirs/* inspectDir */.o2)(dir);
         const problem = (0,ownership/* deletionProblem */.IG)((0,owned_dirs/* placeOf */.$t)(dir), around, facts);
@@ -190,12 +193,18 @@ async function restoreLocal(local, around) {
     }
     (0,owned_dirs/* claimDir */.er)(local.dir, around);
     (0,owned_dirs/* claimDir */.er)(local.exportDir, around);
-    if (!cache/* isFeatureAvailable */.w3()) {
+}
+/**
+ * Restores the newest entry of this scope (own ref first, then the default branch, by GitHub's rules) into
+ * the claimed directory (claimLocal). Returns the key restored; never throws for the cache service.
+ */
+async function restoreLocal(local) {
+    if (!cache.isFeatureAvailable()) {
         core.info('The GitHub cache service is not available to this run: the local cache starts empty and is not kept');
         return undefined;
     }
     try {
-        const key = await cache/* restoreCache */.P3([local.dir], local.keyPrefix, [local.keyPrefix]);
+        const key = await cache.restoreCache([local.dir], local.keyPrefix, [local.keyPrefix]);
         core.info(key ? `Restored the local cache ${(0,report_text/* echo */.WI)(key)} into ${(0,report_text/* echo */.WI)(local.dir)}` : `No local cache for ${(0,report_text/* echo */.WI)(local.keyPrefix)}* yet`);
         return key;
     }
@@ -204,12 +213,15 @@ async function restoreLocal(local, around) {
         return undefined;
     }
 }
-/** Serves the restored directory when it holds an OCI layout. */
-async function serveLocal(local) {
-    if (!external_node_fs_.existsSync(`${local.dir}/index.json`))
-        return undefined;
+/**
+ * Serves the claimed directory read-only on 127.0.0.1. It reads the directory at each request, so it can
+ * listen (and buildkitd be told its address) before the restore has filled it.
+ */
+function serveLocal(local) {
     return startOciServer(local.dir);
 }
+/** Whether the directory holds an OCI layout to import (after the restore). */
+const hasLayout = (local) => external_node_fs_.existsSync(`${local.dir}/index.json`);
 /** Post: replaces the old directory with the new export and saves it, unless its content is already stored. */
 async function saveLocal(state) {
     const workspace = state.workspace ?? process.cwd();
@@ -239,18 +251,29 @@ async function saveLocal(state) {
         core.info(`The local cache is unchanged (${(0,report_text/* echo */.WI)(key)}); not saved again`);
         return;
     }
-    if (!cache/* isFeatureAvailable */.w3()) {
+    if (!cache.isFeatureAvailable()) {
         core.info('The GitHub cache service is not available to this run: the local cache is not kept');
         return;
     }
+    // The blobs are compressed layers already: a stronger zstd level gains nothing but time. @actions/cache has no
+    // option for the level; zstd reads it from ZSTD_CLEVEL (its default is 3). A level the workflow set is kept.
+    const level = process.env.ZSTD_CLEVEL;
+    if (level === undefined)
+        process.env.ZSTD_CLEVEL = SAVE_ZSTD_LEVEL;
     try {
-        await cache/* saveCache */.Io([save.dir], key);
+        await cache.saveCache([save.dir], key);
         core.info(`Saved the local cache as ${(0,report_text/* echo */.WI)(key)}`);
     }
     catch (e) {
         core.warning(`Saving the local cache failed: ${(0,report_text/* echo */.WI)(e.message)}`);
     }
+    finally {
+        if (level === undefined)
+            delete process.env.ZSTD_CLEVEL;
+    }
 }
+/** The fastest of zstd's normal levels (1–19), for archives of already-compressed blobs. */
+const SAVE_ZSTD_LEVEL = '1';
 
 
 /***/ })
