@@ -66,21 +66,21 @@ describe("the platform: the input, else the runner's architecture", () => {
     expect(p.envd.platform).toBe('linux/arm64');
     expect(p.scope).toBe(autoScope({ workflow: 'CI', job: 'build', path: '.', from: 'build.envd:build', platform: 'linux/arm64' }));
     expect(p.scope).toMatch(/^build-linux-arm64-[0-9a-f]{8}$/);
-    expect(scopeReason(p)).toBe("derived from workflow, job, matrix entry, platform (linux/arm64, the runner's (RUNNER_ARCH=ARM64)) and path/from; the same on every branch");
+    expect(scopeReason(p)).toBe("derived from workflow, job, matrix entry, platform (linux/arm64 from RUNNER_ARCH=ARM64) and path/from; the same on every branch");
   });
 
   test('ARM: linux/arm/v7', () => {
     const p = onRunner('ARM');
     expect(p.envd.platform).toBe('linux/arm/v7');
     expect(p.scope).toMatch(/^build-linux-arm-v7-[0-9a-f]{8}$/);
-    expect(scopeReason(p)).toContain("platform (linux/arm/v7, the runner's (RUNNER_ARCH=ARM))");
+    expect(scopeReason(p)).toContain("platform (linux/arm/v7 from RUNNER_ARCH=ARM)");
   });
 
   test('X64: envd gets --platform linux/amd64, and the scope stays byte-identical to the platform-less one', () => {
     const p = onRunner('X64');
     expect(p.envd.platform).toBe('linux/amd64');
     expect(p.scope).toBe(TODAY);
-    expect(scopeReason(p)).toContain("platform (linux/amd64, the runner's (RUNNER_ARCH=X64), envd's default: left out of the scope");
+    expect(scopeReason(p)).toContain("platform (linux/amd64 from RUNNER_ARCH=X64, envd's own default, so the scope leaves it out");
   });
 
   test('amd64 and arm64 legs of one job never share a scope', () => {
@@ -113,6 +113,6 @@ describe("the platform: the input, else the runner's architecture", () => {
     const p = onRunner('ARM64', { 'cache-scope': 'gpu-env' });
     expect(p.scope).toBe('gpu-env');
     expect(p.envd.platform).toBe('linux/arm64');
-    expect(scopeReason(p)).toBe("cache-scope is set (the build's platform: linux/arm64, the runner's (RUNNER_ARCH=ARM64))");
+    expect(scopeReason(p)).toBe("cache-scope is set (the build's platform: linux/arm64 from RUNNER_ARCH=ARM64)");
   });
 });

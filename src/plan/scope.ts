@@ -82,7 +82,7 @@ export function platformOf(input: string | undefined, rt: Pick<Runtime, 'runnerA
   if (input) return { envd: input, scope: input, why: `${input}, the platform input` };
   const arch = rt.runnerArch && `RUNNER_ARCH=${echo(rt.runnerArch, 40)}`;
   if (rt.runnerPlatform === ENVD_DEFAULT_PLATFORM)
-    return { envd: rt.runnerPlatform, why: `${rt.runnerPlatform}, the runner's (${arch}), envd's default: left out of the scope, which stays the one builds without a platform had` };
-  if (rt.runnerPlatform) return { envd: rt.runnerPlatform, scope: rt.runnerPlatform, why: `${rt.runnerPlatform}, the runner's (${arch})` };
+    return { envd: rt.runnerPlatform, why: `${rt.runnerPlatform} from ${arch}, envd's own default, so the scope leaves it out and stays what it was without a platform` };
+  if (rt.runnerPlatform) return { envd: rt.runnerPlatform, scope: rt.runnerPlatform, why: `${rt.runnerPlatform} from ${arch}` };
   return { why: `none: ${arch ? `${arch} has no envd platform` : 'RUNNER_ARCH is not set'}, so envd builds its default ${ENVD_DEFAULT_PLATFORM}` };
 }
