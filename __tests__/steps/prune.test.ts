@@ -2,10 +2,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
 import { createIndexReader } from '../../src/budget/indexes.js';
 import { createCacheRest, type CacheRest } from '../../src/budget/rest.js';
-import { READ_GRANT_WARNING, WRITE_GRANT_WARNING, decidePrune, modeAfterBudget, prune, readBudget, type PruneOptions } from '../../src/budget/run.js';
+import { READ_GRANT_WARNING, WRITE_GRANT_WARNING, decidePrune, modeAfterBudget, prune, readBudget, type PruneOptions } from '../../src/steps/prune.js';
 import { budgetMarkdown } from '../../src/budget/report.js';
 import { DAY, HOUR, MINUTE, Permission, startEmulator, type Emulator } from '../support/emulator/index.js';
-import { GB, MAIN, MB, PR12, PR7, REPOSITORY, START, seedBlob, seedIndex } from './fixtures.js';
+import { GB, MAIN, MB, PR12, PR7, REPOSITORY, START, seedBlob, seedIndex } from '../budget/fixtures.js';
 
 let emu: Emulator;
 beforeAll(async () => {

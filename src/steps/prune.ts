@@ -7,13 +7,13 @@
 import type { Auto, Mode } from '../inputs/inputs.js';
 import type { Decision } from '../plan/plan.js';
 import { echo } from '../report/text.js';
-import { TARGET_RATIO, formatSize, modeForBudget, type LegIdentity, nearBudget, percent, resolveBudget, usageBar, type Budget } from './budget.js';
-import { runDeletes, type DeleteLimits, type Timer } from './deletes.js';
-import { concurrentLegsOf, scopeFootprints, type ScopeFootprint } from './estimate.js';
-import { readLiveIndexes, type IndexReader } from './indexes.js';
-import { planPrune, type Deletion, type PrunePlan } from './prune.js';
-import { describeDeletions, planLines } from './report.js';
-import type { CacheRest, Listing, RestFailure, RestResult } from './rest.js';
+import { TARGET_RATIO, formatSize, modeForBudget, type LegIdentity, nearBudget, percent, resolveBudget, usageBar, type Budget } from '../budget/budget.js';
+import { runDeletes, type DeleteLimits, type Timer } from '../budget/deletes.js';
+import { concurrentLegsOf, scopeFootprints, type ScopeFootprint } from '../budget/estimate.js';
+import { readLiveIndexes, type IndexReader } from '../budget/indexes.js';
+import { planPrune, type Deletion, type PrunePlan } from '../budget/prune.js';
+import { describeDeletions, planLines } from '../budget/report.js';
+import type { CacheRest, Listing, RestFailure, RestResult } from '../budget/rest.js';
 
 export interface Logger {
   info(message: string): void;

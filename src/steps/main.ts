@@ -1,20 +1,20 @@
 /** The main step: read inputs, plan, report; then (outside dry-run) build. Orchestration only. */
 import * as core from '@actions/core';
-import { build, BuildFailure, type BuildReport } from './build/build.js';
-import { afterBuild, type Insight } from './build/insight.js';
-import { budgetFacts, budgetFigures, exportRoom, pruneBeforeTarget, pruneNow, readBudgetFor } from './build/budget.js';
-import { resolveImportEntry } from './build/import-entry.js';
-import { decidePrune } from './budget/run.js';
-import { findSecrets, redactKnown } from './cache/redact.js';
-import { formatProblem, inputSecrets, parseInputs } from './inputs/inputs.js';
-import type { Plan } from './plan/plan.js';
-import { plan as makePlan } from './plan/planner.js';
-import { outputs } from './report/outputs.js';
-import { inputProblemsSummary, planSummary } from './report/summary.js';
-import { echo, MAX_SENTENCE } from './report/text.js';
-import { readRuntime } from './runtime/runtime.js';
-import { readEventFile } from './shell/event.js';
-import { preflight } from './shell/preflight.js';
+import { build, BuildFailure, type BuildReport } from './build.js';
+import { afterBuild, type Insight } from './insight.js';
+import { budgetFacts, budgetFigures, exportRoom, pruneBeforeTarget, pruneNow, readBudgetFor } from './cache-usage.js';
+import { resolveImportEntry } from './import-entry.js';
+import { decidePrune } from './prune.js';
+import { findSecrets, redactKnown } from '../cache/redact.js';
+import { formatProblem, inputSecrets, parseInputs } from '../inputs/inputs.js';
+import type { Plan } from '../plan/plan.js';
+import { plan as makePlan } from '../plan/planner.js';
+import { outputs } from '../report/outputs.js';
+import { inputProblemsSummary, planSummary } from '../report/summary.js';
+import { echo, MAX_SENTENCE } from '../report/text.js';
+import { readRuntime } from '../runtime/runtime.js';
+import { readEventFile } from '../shell/event.js';
+import { preflight } from '../shell/preflight.js';
 
 /** Secrets the environment may hold; registered before the first log line. */
 const SECRET_ENV = ['ACTIONS_RUNTIME_TOKEN', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_ACCESS_KEY_ID'];

@@ -1,11 +1,11 @@
 /**
- * The budget around a run (src/build/budget.ts) with the planner: the mode from the estimate, the prune target
+ * The budget around a run (src/steps/cache-usage.ts) with the planner: the mode from the estimate, the prune target
  * before the build, and whether the export still fits afterwards. Pure inputs, no network.
  */
 import { describe, expect, test } from '@jest/globals';
 import type { ScopeFootprint } from '../../src/budget/estimate.js';
-import type { PruneOutcome } from '../../src/budget/run.js';
-import { budgetFacts, exportRoom, pruneBeforeTarget, type BudgetState } from '../../src/build/budget.js';
+import type { PruneOutcome } from '../../src/steps/prune.js';
+import { budgetFacts, exportRoom, pruneBeforeTarget, type BudgetState } from '../../src/steps/cache-usage.js';
 import { plan as makePlan } from '../../src/plan/planner.js';
 import { inputsOf } from '../support/inputs.js';
 import { jwt, runtime } from '../support/runtime.js';

@@ -6,7 +6,7 @@
 import * as core from '@actions/core';
 import { TARGET_RATIO, legPlanFor, type ModeFacts } from '../budget/budget.js';
 import { exportFits, type LegPlan } from '../budget/estimate.js';
-import type { BudgetReading, PruneOutcome } from '../budget/run.js';
+import type { BudgetReading, PruneOutcome } from './prune.js';
 import type { Inputs } from '../inputs/inputs.js';
 import type { Decision, Plan } from '../plan/plan.js';
 import type { BudgetFigures } from '../report/outputs.js';
@@ -45,7 +45,7 @@ function readableRefs(rt: Runtime): string[] {
 export async function readBudgetFor(inputs: Inputs, rt: Runtime): Promise<BudgetState> {
   const state: BudgetState = { prunes: [], warned: false };
   if (!usesGithubCache(inputs) && inputs.command === 'build') return state;
-  const { readBudget } = await import('../budget/run.js');
+  const { readBudget } = await import('./prune.js');
   const rest = await restFor(inputs, rt);
   // A build that exports to the GitHub cache sizes its export (and its sibling legs') from their previous
   // indexes before the mode is chosen and before anything is written: one listing and a read of the live
@@ -117,7 +117,7 @@ export async function pruneNow(
   if (!state.reading) return undefined;
   const rest = await restFor(inputs, rt);
   if (!rest) return undefined;
-  const { prune } = await import('../budget/run.js');
+  const { prune } = await import('./prune.js');
   const reader = await readerFor(rt);
   const pr = rt.pullRequest;
   const closingPr = rt.event === 'pull_request' && pr && when === 'command' ? [`refs/pull/${pr.number}/merge`] : [];
