@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import { redactCacheSpec } from '../../src/cache/spec.js';
-import { plan } from '../../src/plan/planner.js';
+import { plan } from '../support/freeze.js';
 import { EVENTS, type EventFixture, FORKED, prPayload, UNTRUSTED_SAME_REPO } from '../fixtures/events.js';
 import { inputsOf } from '../support/inputs.js';
 import { jwt, runtime } from '../support/runtime.js';

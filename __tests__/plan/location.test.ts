@@ -1,7 +1,8 @@
 import { describe, expect, test } from '@jest/globals';
 import { redactCacheSpec } from '../../src/cache/spec.js';
 import { locations, refSuffix } from '../../src/plan/location.js';
-import { chooseImportEntry, plan } from '../../src/plan/planner.js';
+import { chooseImportEntry } from '../../src/plan/planner.js';
+import { plan } from '../support/freeze.js';
 import { EVENTS, type EventFixture } from '../fixtures/events.js';
 import { inputsOf } from '../support/inputs.js';
 import { jwt, runtime } from '../support/runtime.js';

@@ -82,8 +82,9 @@ export function plan(inputs: Inputs, rt: Runtime, nowSeconds = Math.floor(Date.n
   p.problems.push(...access.problems);
   if (access.optedIn) p.warnings.push(optInWarning(backend, access, ctx));
   if (backend === 'gha') p.access = { readable: access.readable, writable: access.writable };
-  const exportSpec = access.export ? (inputs.exportCache ?? computedExport(backend, ctx)) : undefined;
-  let importSpec = access.import ? (inputs.importCache ?? computedImport(backend, ctx)) : undefined;
+  // The raw values are copied: the plan adds ignore-error and credentials to its own values, never to the inputs.
+  const exportSpec = access.export ? (copySpec(inputs.exportCache) ?? computedExport(backend, ctx)) : undefined;
+  let importSpec = access.import ? (copySpec(inputs.importCache) ?? computedImport(backend, ctx)) : undefined;
   if (backend === 'local' && !inputs.exportCache && !inputs.importCache) {
     const dir = localCacheDir(inputs, rt, scope);
     p.local = { dir, exportDir: `${dir}.new`, keyPrefix: `envd-local-${scope}-` };
@@ -188,6 +189,8 @@ export function chooseImportEntry(p: Plan, exists: Existence[], why?: string): P
   decisions.push({ topic: 'import entry', outcome: chosen.name, reason });
   return { ...p, import: chosen.spec, decisions };
 }
+
+const copySpec = (spec: CacheSpec | undefined): CacheSpec | undefined => spec && { type: spec.type, attrs: new Map(spec.attrs) };
 
 function withSecrets(p: Plan, inputs: Inputs): Plan {
   const secrets = new Set<string>();
