@@ -3,6 +3,7 @@
  * a workflow author sees every mistake in one run; each names the input, the bad value and the fix.
  */
 import { parse as parseToml, TomlError } from 'smol-toml';
+import semver from 'semver';
 import { splitFlags } from '../builder/args.js';
 import { ATTRIBUTES, BACKENDS, type Backend, type Direction } from '../cache/backends.js';
 import { CsvError, parseCsvRecord } from '../cache/csv.js';
@@ -94,13 +95,11 @@ function choice<T extends string>(text: string, allowed: readonly T[]): T | unde
   return (allowed as readonly string[]).includes(t) ? (t as T) : undefined;
 }
 
-const VERSION = /^v?(\d+)\.(\d+)\.(\d+)(-[0-9A-Za-z.-]+)?$/;
-
-export function versionAtLeast(version: string, major: number, minor: number): boolean {
-  const m = VERSION.exec(version);
-  if (!m) return true; // latest/system: checked against the real binary later
-  const [a, b] = [Number(m[1]), Number(m[2])];
-  return a > major || (a === major && b >= minor);
+/** Whether `version` (v-prefixed or not) is at least `min` by major.minor.patch, a prerelease counting as its release. */
+export function versionAtLeast(version: string, min: string): boolean {
+  const v = semver.parse(version);
+  if (!v) return true; // latest/system: checked against the real binary later
+  return v.compareMain(min) >= 0;
 }
 
 /** Keys of cache-options that have an input of their own. */
@@ -230,15 +229,15 @@ export function parseInputs(raw: Raw): { inputs?: Inputs; problems: Problem[] } 
   function version(name: Input, words: string[], fallback: string): string {
     const t = text(name) || fallback;
     if (words.includes(t.toLowerCase())) return t.toLowerCase();
-    const m = VERSION.exec(t);
-    if (!m) {
+    const valid = semver.valid(t);
+    if (!valid) {
       fail(name, `${shown(name)} is not a version such as ${fallback}${words.length ? ` or one of ${words.join(', ')}` : ''}`);
       return fallback;
     }
-    return t.startsWith('v') ? t : `v${t}`;
+    return `v${valid}`;
   }
   const usesGha = cache === 'gha' || exportCache?.type === 'gha' || importCache?.type === 'gha';
-  if (usesGha && !versionAtLeast(buildkitVersion, 0, 20))
+  if (usesGha && !versionAtLeast(buildkitVersion, '0.20.0'))
     fail(Input.BuildkitVersion, `${buildkitVersion} speaks only the GitHub cache API v1, which github.com shut down on 2025-04-15; gha needs BuildKit v0.20.0 or later (v0.27.0+ recommended)`);
 
   // builder

@@ -216,7 +216,7 @@ async function buildWith({ plan, inputs, rt, env, dir, tools, toolEnv, readyTime
     return h;
   });
   const usesGha = plan.export?.type === 'gha' || plan.import?.type === 'gha';
-  if (usesGha && builder.version && !versionAtLeast(builder.version, 0, 20))
+  if (usesGha && builder.version && !versionAtLeast(builder.version, '0.20.0'))
     throw new Error(`cache: gha needs BuildKit v0.20.0 or later (cache API v2), and the builder at ${builder.buildctlAddr} runs ${builder.version}; github.com shut the v1 API down on 2025-04-15`);
   if (usesGha && !builder.version) core.warning(`The version of the buildkitd at ${builder.buildctlAddr} is unknown; gha cache needs v0.20.0 or later`);
   core.info(`envd ${envdVersion}: context ${context} → ${builder.envdBuilder}://${builder.envdAddress}`);
