@@ -50,9 +50,9 @@ export const DEFAULT_PIN_MS = HOUR_MS;
  */
 export const DEFAULT_IDLE_MS = 15 * MINUTE_MS;
 /** A branch written within this long is active (keeps its live index and blobs while less valuable is left). */
-export const DEFAULT_ACTIVE_MS = 3 * DAY_MS;
+const DEFAULT_ACTIVE_MS = 3 * DAY_MS;
 /** An export looks up its layers at most this long before it writes its index. */
-export const EXPORT_SLACK_MS = 30 * MINUTE_MS;
+const EXPORT_SLACK_MS = 30 * MINUTE_MS;
 const PR_REF = /^refs\/pull\/\d+\/(merge|head)$/;
 
 /**

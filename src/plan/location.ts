@@ -24,7 +24,7 @@ export interface Locations {
 }
 
 /** Registry tags are at most 128 characters of [A-Za-z0-9_.-]; the suffix keeps well inside that. */
-export const MAX_SUFFIX = 40;
+const MAX_SUFFIX = 40;
 
 const hash = (ref: string) => createHash('sha256').update(ref).digest('hex').slice(0, 7);
 
@@ -39,7 +39,7 @@ export function refSuffix(ref: string): string {
   return readable ? `${readable}-${hash(ref)}` : hash(ref);
 }
 
-export const withSuffix = (base: string, suffix: string | undefined) => (suffix ? `${base}-${suffix}` : base);
+const withSuffix = (base: string, suffix: string | undefined) => (suffix ? `${base}-${suffix}` : base);
 
 export function locations(base: string, rt: Runtime): Locations {
   const defaultRef = rt.defaultBranch ? `refs/heads/${rt.defaultBranch}` : undefined;

@@ -60,7 +60,7 @@ export function autoScope(parts: ScopeParts): string {
 }
 
 /** What envd builds when it is given no --platform, on every host (envd v1.3.4 pkg/builder/build.go:383-387). */
-export const ENVD_DEFAULT_PLATFORM = 'linux/amd64';
+const ENVD_DEFAULT_PLATFORM = 'linux/amd64';
 
 export interface Platform {
   /** envd's --platform: the platform input, else the runner's architecture, else none (envd's default). */

@@ -27,7 +27,7 @@ import { OWNER_MARK, OWNER_MARK_TEXT } from '../local/ownership.js';
 import { localRegistryImport } from '../plan/flags.js';
 import { installTools, type Tools } from './tools.js';
 
-export const READY_TIMEOUT_ENV = 'ENVD_CACHE_ACTION_BUILDKITD_TIMEOUT';
+const READY_TIMEOUT_ENV = 'ENVD_CACHE_ACTION_BUILDKITD_TIMEOUT';
 
 export interface BuildReport {
   /** The plan as built: for cache: local it carries the import of the served directory. */

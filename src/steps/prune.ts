@@ -4,10 +4,10 @@
  * Decisions and warnings; nothing here fails a build. With `dryRun` nothing is deleted and the plan is
  * returned instead.
  */
-import type { Auto, Mode } from '../inputs/inputs.js';
+import type { Auto } from '../inputs/inputs.js';
 import type { Decision } from '../plan/plan.js';
 import { echo } from '../report/text.js';
-import { TARGET_RATIO, formatSize, modeForBudget, type LegIdentity, nearBudget, percent, resolveBudget, usageBar, type Budget } from '../budget/budget.js';
+import { TARGET_RATIO, formatSize, nearBudget, percent, resolveBudget, usageBar, type Budget } from '../budget/budget.js';
 import { runDeletes, type DeleteLimits, type Timer } from '../budget/deletes.js';
 import { concurrentLegsOf, scopeFootprints, type ScopeFootprint } from '../budget/estimate.js';
 import { readLiveIndexes, type IndexReader } from '../budget/indexes.js';
@@ -36,7 +36,7 @@ export interface BudgetReading {
   budget: Budget;
   usageBytes?: number;
   usageCount?: number;
-  /** Usage is at or above the high-water mark: `cache-mode: auto` exports min (modeAfterBudget). */
+  /** Usage is at or above the high-water mark: `cache-mode: auto` exports min (budget/budget.ts modeForBudget). */
   near: boolean;
   /**
    * Usage is above the prune target: prune before the build too (same call, `jobStart` = now), so this run's
@@ -129,11 +129,6 @@ export async function readBudget(opts: {
   });
   log.info(`Cache usage: ${bar}`);
   return { budget, usageBytes: bytes, usageCount: count, near, aboveTarget, bar, decisions, warnings, ...(footprints ? { footprints } : {}), ...(listing ? { listing } : {}), ...(concurrentLegs !== undefined ? { concurrentLegs } : {}) };
-}
-
-/** `cache-mode: auto` after the budget is read (see modeForBudget). */
-export function modeAfterBudget(requested: Auto<Mode>, decided: Mode, reading: BudgetReading, leg?: LegIdentity): { mode: Mode; decision?: Decision } {
-  return modeForBudget(requested, decided, { usageBytes: reading.usageBytes, budgetBytes: reading.budget.bytes, footprints: reading.footprints, concurrentLegs: reading.concurrentLegs }, leg);
 }
 
 /** `cache-prune`: auto prunes after a successful gha export (and always for `command: prune`). */
