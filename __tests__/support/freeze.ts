@@ -27,5 +27,4 @@ export function deepFreeze<T>(value: T, seen = new Set<unknown>()): T {
 }
 
 /** The planner with every argument deep-frozen first: the planner's tests call this one. */
-export const plan: typeof planUnfrozen = (inputs, rt, nowSeconds, budget) =>
-  planUnfrozen(deepFreeze(inputs), deepFreeze(rt), nowSeconds, deepFreeze(budget));
+export const plan: typeof planUnfrozen = (inputs, rt, options) => planUnfrozen(deepFreeze(inputs), deepFreeze(rt), deepFreeze(options));

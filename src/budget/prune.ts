@@ -60,7 +60,7 @@ const PR_REF = /^refs\/pull\/\d+\/(merge|head)$/;
  * +∞ when there is none: readable blobs touched since then may be what those exports reference.
  */
 function activeExportsSince(
-  ours: readonly CacheEntry[],
+  buildkitEntries: readonly CacheEntry[],
   readable: ReadonlySet<string>,
   closed: ReadonlySet<string>,
   openPrRefs: readonly string[] | undefined,
@@ -69,9 +69,9 @@ function activeExportsSince(
 ): number {
   const open = openPrRefs ? new Set(openPrRefs) : undefined;
   const newest = new Map<string, number>();
-  for (const e of ours) if (!readable.has(e.ref) && !closed.has(e.ref)) newest.set(e.ref, Math.max(newest.get(e.ref) ?? 0, e.createdAt));
+  for (const e of buildkitEntries) if (!readable.has(e.ref) && !closed.has(e.ref)) newest.set(e.ref, Math.max(newest.get(e.ref) ?? 0, e.createdAt));
   let since = Number.POSITIVE_INFINITY;
-  for (const e of classifyIndexes(ours, now).live) {
+  for (const e of classifyIndexes(buildkitEntries, now).live) {
     if (readable.has(e.ref) || closed.has(e.ref)) continue;
     const active = PR_REF.test(e.ref) && open ? open.has(e.ref) : (newest.get(e.ref) ?? 0) > activeCutoff;
     if (active) since = Math.min(since, e.createdAt);
@@ -202,7 +202,7 @@ export function classifyIndexes(entries: readonly CacheEntry[], now: number, pin
 export function indexesToRead(
   entries: readonly CacheEntry[],
   readableRefs: readonly string[],
-  closedPrRefs: readonly string[] = [],
+  closedPrRefs: readonly string[],
   now: number,
   pinMs = DEFAULT_PIN_MS
 ): CacheEntry[] {
@@ -219,7 +219,8 @@ export function formatAge(ms: number): string {
 
 const lru = (a: CacheEntry, b: CacheEntry) => a.lastAccessedAt - b.lastAccessedAt || b.size - a.size || a.id - b.id;
 const oldestFirst = (a: CacheEntry, b: CacheEntry) => a.createdAt - b.createdAt || a.id - b.id;
-const n = (e: CacheEntry) => parseIndexKey(e.key)?.n ?? '?';
+/** An index entry's generation (the `#7` of its key), as the notes show it. */
+const indexNumber = (e: CacheEntry) => parseIndexKey(e.key)?.n ?? '?';
 
 export function planPrune(input: PruneInput): PrunePlan {
   const { now, budgetBytes } = input;
@@ -232,7 +233,7 @@ export function planPrune(input: PruneInput): PrunePlan {
   const idleCutoff = Math.min(now - (input.idleMs ?? DEFAULT_IDLE_MS), jobStart);
   const targetBytes = Math.floor(budgetBytes * (input.targetRatio ?? TARGET_RATIO));
   const usageBytes = input.entries.reduce((sum, e) => sum + e.size, 0);
-  const ours = input.entries.filter(isBuildKitEntry);
+  const buildkitEntries = input.entries.filter(isBuildKitEntry);
   const notes: string[] = [];
 
   const deletions: Deletion[] = [];
@@ -248,16 +249,16 @@ export function planPrune(input: PruneInput): PrunePlan {
 
   // 1. Closed pull requests: indexes first, then blobs.
   for (const ref of [...closed].sort()) {
-    const onRef = ours.filter((e) => e.ref === ref);
+    const onRef = buildkitEntries.filter((e) => e.ref === ref);
     const indexes = onRef.filter((e) => !isBlobKey(e.key)).sort(oldestFirst);
     const blobs = onRef.filter((e) => isBlobKey(e.key)).sort(lru);
     for (const e of [...indexes, ...blobs]) take(e, 'closed-pr', `pull request closed (${ref})`);
   }
 
   // 2. Superseded indexes that are not pinned.
-  const classes = classifyIndexes(ours, now, pinMs);
+  const classes = classifyIndexes(buildkitEntries, now, pinMs);
   for (const s of [...classes.superseded].sort((a, b) => oldestFirst(a.entry, b.entry))) {
-    if (!closed.has(s.entry.ref)) take(s.entry, 'superseded-index', `superseded by #${n(s.live)} on ${s.entry.ref}`);
+    if (!closed.has(s.entry.ref)) take(s.entry, 'superseded-index', `superseded by #${indexNumber(s.live)} on ${s.entry.ref}`);
   }
 
   // What the live and pinned indexes on readable refs reference.
@@ -274,7 +275,7 @@ export function planPrune(input: PruneInput): PrunePlan {
     }
   }
   let protectedBytes = 0;
-  for (const e of ours) {
+  for (const e of buildkitEntries) {
     const digest = blobDigest(e.key);
     if (digest !== undefined && readable.has(e.ref) && referencedLive.has(digest)) protectedBytes += e.size;
   }
@@ -299,10 +300,10 @@ export function planPrune(input: PruneInput): PrunePlan {
   // 3. Blobs on readable refs that no live or pinned index references, least recently used first. Those touched
   //    since an active unreadable ref's newest export may be what that export references (a pull request's
   //    index points at main's blobs): they are held back until rule 7.
-  const activeSince = activeExportsSince(ours, readable, closed, input.openPrRefs, now - (input.activeMs ?? DEFAULT_ACTIVE_MS), now);
+  const activeSince = activeExportsSince(buildkitEntries, readable, closed, input.openPrRefs, now - (input.activeMs ?? DEFAULT_ACTIVE_MS), now);
   const deferred: CacheEntry[] = [];
   if (above() && blobsKnown) {
-    for (const e of ours.filter((x) => blobOnReadable(x, (d) => referencedLive.has(d) || referencedPinned.has(d))).sort(lru)) {
+    for (const e of buildkitEntries.filter((x) => blobOnReadable(x, (d) => referencedLive.has(d) || referencedPinned.has(d))).sort(lru)) {
       if (!above()) break;
       if (e.lastAccessedAt >= activeSince - EXPORT_SLACK_MS) deferred.push(e);
       else take(e, 'unreferenced-blob', `no live index on a readable ref references it; last used ${formatAge(now - e.lastAccessedAt)} ago`);
@@ -311,7 +312,7 @@ export function planPrune(input: PruneInput): PrunePlan {
 
   // What the refs this token cannot read are worth: open pull requests and branches pushed lately are active.
   const byRef = new Map<string, CacheEntry[]>();
-  for (const e of ours) {
+  for (const e of buildkitEntries) {
     if (readable.has(e.ref) || closed.has(e.ref)) continue;
     const list = byRef.get(e.ref) ?? [];
     list.push(e);
@@ -362,7 +363,7 @@ export function planPrune(input: PruneInput): PrunePlan {
   // 6. Next: the generations pinned indexes on readable refs still hold. Their blobs are not in flight
   //    (a written index names them), so only a recent use (within idleMs, or since the job started) keeps them.
   if (above() && blobsKnown && pinnedHere.length > 0) {
-    const candidates = ours
+    const candidates = buildkitEntries
       .filter((e) => {
         if (chosen.has(e.id) || !readable.has(e.ref) || e.lastAccessedAt >= idleCutoff) return false;
         const digest = blobDigest(e.key);
@@ -371,7 +372,7 @@ export function planPrune(input: PruneInput): PrunePlan {
       .sort(lru);
     if (candidates.length > 0) {
       for (const p of [...pinnedHere].sort((a, b) => oldestFirst(a.entry, b.entry))) {
-        take(p.entry, 'superseded-index', `superseded by #${n(p.live)} ${formatAge(now - p.successor.createdAt)} ago; usage is above target`);
+        take(p.entry, 'superseded-index', `superseded by #${indexNumber(p.live)} ${formatAge(now - p.successor.createdAt)} ago; usage is above target`);
       }
       for (const e of candidates) {
         if (!above()) break;

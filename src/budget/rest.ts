@@ -215,21 +215,21 @@ export function createCacheRest(options: CacheRestOptions): CacheRest {
         // Page 1 tells how many pages there are; the rest are read a few at a time.
         const firstCount = await fetchPage(1);
         const firstTotal = totals[0];
-        const known = Math.min(MAX_PAGES, Math.max(1, Math.ceil(firstTotal / PER_PAGE)));
+        const pagesFromTotal = Math.min(MAX_PAGES, Math.max(1, Math.ceil(firstTotal / PER_PAGE)));
         let pages = 1;
         let lastCount = firstCount;
-        const queue = Array.from({ length: known - 1 }, (_, i) => i + 2);
+        const queue = Array.from({ length: pagesFromTotal - 1 }, (_, i) => i + 2);
         await Promise.all(
           Array.from({ length: Math.min(pageConcurrency, queue.length) }, async () => {
             for (let page = queue.shift(); page !== undefined; page = queue.shift()) {
               const count = await fetchPage(page);
               pages++;
-              if (page === known) lastCount = count;
+              if (page === pagesFromTotal) lastCount = count;
             }
           })
         );
         // Entries written meanwhile land after the last page: follow them while pages come back full.
-        for (let page = known + 1; lastCount === PER_PAGE && page <= MAX_PAGES && (page - 1) * PER_PAGE < Math.max(...totals); page++) {
+        for (let page = pagesFromTotal + 1; lastCount === PER_PAGE && page <= MAX_PAGES && (page - 1) * PER_PAGE < Math.max(...totals); page++) {
           lastCount = await fetchPage(page);
           pages++;
         }

@@ -18,8 +18,14 @@ const FLAG: Record<Direction, string> = { export: '--export-cache', import: '--i
 /** What the shell read about the GitHub cache budget before planning (usage unknown: undefined). */
 export type BudgetFacts = ModeFacts;
 
-/** `nowSeconds` is the clock for the token's expiry; tests pass it in. */
-export function plan(inputs: Inputs, rt: Runtime, nowSeconds = Math.floor(Date.now() / 1000), budget?: BudgetFacts): Plan {
+export interface PlanOptions {
+  /** The clock for the token's expiry (seconds); tests pass it in. */
+  nowSeconds?: number;
+  /** What the shell read about the GitHub cache budget, when it did. */
+  budget?: BudgetFacts;
+}
+
+export function plan(inputs: Inputs, rt: Runtime, { nowSeconds = Math.floor(Date.now() / 1000), budget }: PlanOptions = {}): Plan {
   const from = `${inputs.from.file}:${inputs.from.func}`;
   const platform = platformOf(inputs.platform, rt);
   const scope =

@@ -55,7 +55,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
   for (const m of rt.problems) core.error(m, { title: 'envd cache action: invalid event' });
   if (rt.problems.length) return core.setFailed('the event file cannot be used; nothing was started (see the error above)');
   const budget = await readBudgetFor(inputs, rt);
-  const planned = makePlan(inputs, rt, undefined, budgetFacts(budget));
+  const planned = makePlan(inputs, rt, { budget: budgetFacts(budget) });
   for (const s of planned.secrets) mask(s);
   const plan = await resolveImportEntry(planned, env);
   if (budget.reading) {
