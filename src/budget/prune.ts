@@ -261,36 +261,7 @@ export function planPrune(input: PruneInput): PrunePlan {
     if (!closed.has(s.entry.ref)) take(s.entry, 'superseded-index', `superseded by #${indexNumber(s.live)} on ${s.entry.ref}`);
   }
 
-  // What the live and pinned indexes on readable refs reference.
-  const liveHere = classes.live.filter((e) => readable.has(e.ref));
-  const pinnedHere = classes.pinned.filter((p) => readable.has(p.entry.ref));
-  const referencedLive = new Set<string>();
-  const referencedPinned = new Set<string>();
-  const unread: CacheEntry[] = [];
-  for (const [entries, into] of [[liveHere, referencedLive], [pinnedHere.map((p) => p.entry), referencedPinned]] as const) {
-    for (const e of entries) {
-      const digests = input.liveIndexes.get(e.id);
-      if (digests === undefined) unread.push(e);
-      else for (const d of digests) into.add(d);
-    }
-  }
-  let protectedBytes = 0;
-  for (const e of buildkitEntries) {
-    const digest = blobDigest(e.key);
-    if (digest !== undefined && readable.has(e.ref) && referencedLive.has(digest)) protectedBytes += e.size;
-  }
-  let blobsKnown = true;
-  if (unread.length > 0) {
-    blobsKnown = false;
-    const names = unread.slice(0, 3).map((e) => e.key).join(', ');
-    notes.push(
-      `unreferenced blobs were kept: ${unread.length} index${unread.length > 1 ? 'es' : ''} on readable refs could not be read (${names}${unread.length > 3 ? ', …' : ''})`
-    );
-  }
-  if (input.listingComplete === false) {
-    blobsKnown = false;
-    notes.push('unreferenced blobs were kept: the cache listing changed while it was read, so an index may have been missed');
-  }
+  const { liveHere, pinnedHere, referencedLive, referencedPinned, unread, protectedBytes, blobsKnown } = readReferences(input, classes, readable, buildkitEntries, notes);
   const blobOnReadable = (e: CacheEntry, referenced: (digest: string) => boolean) => {
     if (chosen.has(e.id) || !readable.has(e.ref) || e.lastAccessedAt >= cutoff || e.createdAt >= cutoff) return false;
     const digest = blobDigest(e.key);
@@ -310,36 +281,15 @@ export function planPrune(input: PruneInput): PrunePlan {
     }
   }
 
-  // What the refs this token cannot read are worth: open pull requests and branches pushed lately are active.
-  const byRef = new Map<string, CacheEntry[]>();
-  for (const e of buildkitEntries) {
-    if (readable.has(e.ref) || closed.has(e.ref)) continue;
-    const list = byRef.get(e.ref) ?? [];
-    list.push(e);
-    byRef.set(e.ref, list);
-  }
-  const openPrs = input.openPrRefs ? new Set(input.openPrRefs) : undefined;
-  const activeCutoff = now - (input.activeMs ?? DEFAULT_ACTIVE_MS);
-  const others = [...byRef.entries()].map(([ref, list]) => {
-    const lastUse = list.reduce((m, e) => Math.max(m, e.lastAccessedAt), 0);
-    const created = list.reduce((m, e) => Math.max(m, e.createdAt), 0);
-    const pr = PR_REF.test(ref);
-    const active = pr && openPrs ? openPrs.has(ref) : created > activeCutoff;
-    const why = pr && openPrs ? (active ? 'pull request open' : 'pull request not open') : `last written ${formatAge(now - created)} ago`;
-    // Its live indexes were written after BuildKit looked up (and so touched) every blob they reference
-    // (cache/remotecache/gha/gha.go:275, v0.32.2): a blob untouched since before the oldest of them is not theirs.
-    const liveSince = classes.live.filter((e) => e.ref === ref).reduce((m, e) => Math.min(m, e.createdAt), Number.POSITIVE_INFINITY);
-    return { ref, list, lastUse, created, active, why, liveSince, bytes: list.reduce((m, e) => m + e.size, 0) };
-  });
-  const idleFirst = (a: (typeof others)[number], b: (typeof others)[number]) =>
-    (now - b.lastUse) * b.bytes - (now - a.lastUse) * a.bytes || a.ref.localeCompare(b.ref);
-  const wholeRef = (r: (typeof others)[number], worth: string) => {
+  const others = unreadableRefs(input, buildkitEntries, classes, (ref) => readable.has(ref) || closed.has(ref));
+  const idleFirst = (a: UnreadableRef, b: UnreadableRef) => (now - b.lastUse) * b.bytes - (now - a.lastUse) * a.bytes || a.ref.localeCompare(b.ref);
+  const wholeRef = (r: UnreadableRef, worth: string) => {
     const detail = `${r.ref} unused for ${formatAge(now - r.lastUse)} (${worth}); this run's token cannot read its indexes`;
     // The whole ref goes: without its indexes its blobs give no cache hits, only bytes.
     for (const e of r.list.filter((x) => !isBlobKey(x.key)).sort(oldestFirst)) take(e, 'idle-ref', detail);
     for (const e of r.list.filter((x) => isBlobKey(x.key)).sort(lru)) take(e, 'idle-ref', detail);
   };
-  const idleEnough = (r: (typeof others)[number]) => r.lastUse < idleCutoff && r.created < idleCutoff;
+  const idleEnough = (r: UnreadableRef) => r.lastUse < idleCutoff && r.created < idleCutoff;
 
   // 4. Inactive refs this token cannot read (pull requests not open, branches not pushed lately), whole:
   //    idle time × bytes, largest first; indexes before blobs.
@@ -395,6 +345,87 @@ export function planPrune(input: PruneInput): PrunePlan {
     wholeRef(r, r.why);
   }
 
+  return summarize(input, deletions, { usageBytes, targetBytes, liveHere, pinnedHere, unread, protectedBytes, notes });
+}
+
+/** What the live and pinned indexes on readable refs reference, and whether every one of them could be read. */
+function readReferences(input: PruneInput, classes: IndexClasses, readable: ReadonlySet<string>, buildkitEntries: readonly CacheEntry[], notes: string[]) {
+  const liveHere = classes.live.filter((e) => readable.has(e.ref));
+  const pinnedHere = classes.pinned.filter((p) => readable.has(p.entry.ref));
+  const referencedLive = new Set<string>();
+  const referencedPinned = new Set<string>();
+  const unread: CacheEntry[] = [];
+  for (const [entries, into] of [[liveHere, referencedLive], [pinnedHere.map((p) => p.entry), referencedPinned]] as const) {
+    for (const e of entries) {
+      const digests = input.liveIndexes.get(e.id);
+      if (digests === undefined) unread.push(e);
+      else for (const d of digests) into.add(d);
+    }
+  }
+  let protectedBytes = 0;
+  for (const e of buildkitEntries) {
+    const digest = blobDigest(e.key);
+    if (digest !== undefined && readable.has(e.ref) && referencedLive.has(digest)) protectedBytes += e.size;
+  }
+  let blobsKnown = true;
+  if (unread.length > 0) {
+    blobsKnown = false;
+    const names = unread.slice(0, 3).map((e) => e.key).join(', ');
+    notes.push(
+      `unreferenced blobs were kept: ${unread.length} index${unread.length > 1 ? 'es' : ''} on readable refs could not be read (${names}${unread.length > 3 ? ', …' : ''})`
+    );
+  }
+  if (input.listingComplete === false) {
+    blobsKnown = false;
+    notes.push('unreferenced blobs were kept: the cache listing changed while it was read, so an index may have been missed');
+  }
+  return { liveHere, pinnedHere, referencedLive, referencedPinned, unread, protectedBytes, blobsKnown };
+}
+
+interface UnreadableRef {
+  ref: string;
+  list: CacheEntry[];
+  lastUse: number;
+  created: number;
+  active: boolean;
+  why: string;
+  liveSince: number;
+  bytes: number;
+}
+
+/** What the refs this token cannot read are worth: open pull requests and branches pushed lately are active. */
+function unreadableRefs(input: PruneInput, buildkitEntries: readonly CacheEntry[], classes: IndexClasses, skip: (ref: string) => boolean): UnreadableRef[] {
+  const { now } = input;
+  const byRef = new Map<string, CacheEntry[]>();
+  for (const e of buildkitEntries) {
+    if (skip(e.ref)) continue;
+    const list = byRef.get(e.ref) ?? [];
+    list.push(e);
+    byRef.set(e.ref, list);
+  }
+  const openPrs = input.openPrRefs ? new Set(input.openPrRefs) : undefined;
+  const activeCutoff = now - (input.activeMs ?? DEFAULT_ACTIVE_MS);
+  return [...byRef.entries()].map(([ref, list]) => {
+    const lastUse = list.reduce((m, e) => Math.max(m, e.lastAccessedAt), 0);
+    const created = list.reduce((m, e) => Math.max(m, e.createdAt), 0);
+    const pr = PR_REF.test(ref);
+    const active = pr && openPrs ? openPrs.has(ref) : created > activeCutoff;
+    const why = pr && openPrs ? (active ? 'pull request open' : 'pull request not open') : `last written ${formatAge(now - created)} ago`;
+    // Its live indexes were written after BuildKit looked up (and so touched) every blob they reference
+    // (cache/remotecache/gha/gha.go:275, v0.32.2): a blob untouched since before the oldest of them is not theirs.
+    const liveSince = classes.live.filter((e) => e.ref === ref).reduce((m, e) => Math.min(m, e.createdAt), Number.POSITIVE_INFINITY);
+    return { ref, list, lastUse, created, active, why, liveSince, bytes: list.reduce((m, e) => m + e.size, 0) };
+  });
+}
+
+/** The plan's totals, per-reason counts and the note when usage stays above target. */
+function summarize(
+  input: PruneInput,
+  deletions: Deletion[],
+  facts: { usageBytes: number; targetBytes: number; liveHere: CacheEntry[]; pinnedHere: Superseded[]; unread: CacheEntry[]; protectedBytes: number; notes: string[] }
+): PrunePlan {
+  const { budgetBytes } = input;
+  const { usageBytes, targetBytes, liveHere, pinnedHere, unread, protectedBytes, notes } = facts;
   const deleteBytes = deletions.reduce((s, d) => s + d.bytes, 0);
   const keptBytes = usageBytes - deleteBytes;
   if (keptBytes > targetBytes) {
