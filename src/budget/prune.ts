@@ -236,16 +236,8 @@ export function planPrune(input: PruneInput): PrunePlan {
   const buildkitEntries = input.entries.filter(isBuildKitEntry);
   const notes: string[] = [];
 
-  const deletions: Deletion[] = [];
-  const chosen = new Set<number>();
-  let projected = usageBytes;
-  const above = () => projected > targetBytes;
-  const take = (e: CacheEntry, reason: PruneReason, detail: string) => {
-    if (chosen.has(e.id)) return;
-    chosen.add(e.id);
-    deletions.push({ id: e.id, key: e.key, ref: e.ref, bytes: e.size, reason, detail });
-    projected -= e.size;
-  };
+  const ledger = deletionLedger(usageBytes, targetBytes);
+  const { deletions, chosen, above, take } = ledger;
 
   // 1. Closed pull requests: indexes first, then blobs.
   for (const ref of [...closed].sort()) {
@@ -299,37 +291,10 @@ export function planPrune(input: PruneInput): PrunePlan {
   }
 
   // 5. Active refs keep their live indexes and the blobs those use; older generations' blobs go, LRU.
-  if (above()) {
-    const stale = others
-      .filter((r) => r.active && Number.isFinite(r.liveSince))
-      .flatMap((r) => r.list.filter((e) => isBlobKey(e.key) && e.lastAccessedAt < r.liveSince - EXPORT_SLACK_MS && e.lastAccessedAt < idleCutoff && e.createdAt < idleCutoff))
-      .sort(lru);
-    for (const e of stale) {
-      if (!above()) break;
-      take(e, 'unreferenced-blob', `untouched since before the newest export on ${e.ref} (last used ${formatAge(now - e.lastAccessedAt)} ago), which is active`);
-    }
-  }
+  staleOnActiveRefs(ledger, others, { now, idleCutoff });
 
-  // 6. Next: the generations pinned indexes on readable refs still hold. Their blobs are not in flight
-  //    (a written index names them), so only a recent use (within idleMs, or since the job started) keeps them.
-  if (above() && blobsKnown && pinnedHere.length > 0) {
-    const candidates = buildkitEntries
-      .filter((e) => {
-        if (chosen.has(e.id) || !readable.has(e.ref) || e.lastAccessedAt >= idleCutoff) return false;
-        const digest = blobDigest(e.key);
-        return digest !== undefined && referencedPinned.has(digest) && !referencedLive.has(digest);
-      })
-      .sort(lru);
-    if (candidates.length > 0) {
-      for (const p of [...pinnedHere].sort((a, b) => oldestFirst(a.entry, b.entry))) {
-        take(p.entry, 'superseded-index', `superseded by #${indexNumber(p.live)} ${formatAge(now - p.successor.createdAt)} ago; usage is above target`);
-      }
-      for (const e of candidates) {
-        if (!above()) break;
-        take(e, 'unreferenced-blob', `only superseded indexes reference it; last used ${formatAge(now - e.lastAccessedAt)} ago; usage is above target`);
-      }
-    }
-  }
+  // 6. Next: the generations pinned indexes on readable refs still hold (see pinnedGenerations).
+  if (above() && blobsKnown && pinnedHere.length > 0) pinnedGenerations(ledger, buildkitEntries, { now, idleCutoff, readable, referencedLive, referencedPinned, pinnedHere });
 
   // 7. Readable blobs held back in rule 3 because an active ref may use them (see usedByActive).
   if (above() && blobsKnown) {
@@ -451,4 +416,72 @@ function summarize(
     byReason,
     notes
   };
+}
+
+interface DeletionLedger {
+  deletions: Deletion[];
+  chosen: Set<number>;
+  /** Usage after the deletions so far is still above the target. */
+  above(): boolean;
+  take(e: CacheEntry, reason: PruneReason, detail: string): void;
+}
+
+/** The deletions chosen so far, each entry once, and the usage they leave. */
+function deletionLedger(usageBytes: number, targetBytes: number): DeletionLedger {
+  const deletions: Deletion[] = [];
+  const chosen = new Set<number>();
+  let projected = usageBytes;
+  return {
+    deletions,
+    chosen,
+    above: () => projected > targetBytes,
+    take: (e, reason, detail) => {
+      if (chosen.has(e.id)) return;
+      chosen.add(e.id);
+      deletions.push({ id: e.id, key: e.key, ref: e.ref, bytes: e.size, reason, detail });
+      projected -= e.size;
+    }
+  };
+}
+
+/** Rule 5: on active refs this token cannot read, blobs untouched since before their newest export, LRU. */
+function staleOnActiveRefs(ledger: DeletionLedger, others: UnreadableRef[], { now, idleCutoff }: { now: number; idleCutoff: number }): void {
+  const { above, take } = ledger;
+  if (!above()) return;
+  const stale = others
+    .filter((r) => r.active && Number.isFinite(r.liveSince))
+    .flatMap((r) => r.list.filter((e) => isBlobKey(e.key) && e.lastAccessedAt < r.liveSince - EXPORT_SLACK_MS && e.lastAccessedAt < idleCutoff && e.createdAt < idleCutoff))
+    .sort(lru);
+  for (const e of stale) {
+    if (!above()) break;
+    take(e, 'unreferenced-blob', `untouched since before the newest export on ${e.ref} (last used ${formatAge(now - e.lastAccessedAt)} ago), which is active`);
+  }
+}
+
+/**
+ * Rule 6: the generations pinned indexes on readable refs still hold. Their blobs are not in flight (a written
+ * index names them), so only a recent use (within idleMs, or since the job started) keeps them.
+ */
+function pinnedGenerations(
+  ledger: DeletionLedger,
+  buildkitEntries: readonly CacheEntry[],
+  facts: { now: number; idleCutoff: number; readable: ReadonlySet<string>; referencedLive: ReadonlySet<string>; referencedPinned: ReadonlySet<string>; pinnedHere: Superseded[] }
+): void {
+  const { above, take, chosen } = ledger;
+  const { now, idleCutoff, readable, referencedLive, referencedPinned, pinnedHere } = facts;
+  const candidates = buildkitEntries
+    .filter((e) => {
+      if (chosen.has(e.id) || !readable.has(e.ref) || e.lastAccessedAt >= idleCutoff) return false;
+      const digest = blobDigest(e.key);
+      return digest !== undefined && referencedPinned.has(digest) && !referencedLive.has(digest);
+    })
+    .sort(lru);
+  if (candidates.length === 0) return;
+  for (const p of [...pinnedHere].sort((a, b) => oldestFirst(a.entry, b.entry))) {
+    take(p.entry, 'superseded-index', `superseded by #${indexNumber(p.live)} ${formatAge(now - p.successor.createdAt)} ago; usage is above target`);
+  }
+  for (const e of candidates) {
+    if (!above()) break;
+    take(e, 'unreferenced-blob', `only superseded indexes reference it; last used ${formatAge(now - e.lastAccessedAt)} ago; usage is above target`);
+  }
 }
