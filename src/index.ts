@@ -9,9 +9,9 @@ async function run(): Promise<void> {
   // What core.getState reads; read directly, so that this entry loads nothing before it knows the phase.
   const isPost = process.env[`STATE_${State.IsPost}`] === 'true';
   try {
-    if (isPost) await (await import('./post.js')).post();
+    if (isPost) await (await import('./steps/post.js')).post();
     else {
-      const [core, { main }] = await Promise.all([import('@actions/core'), import('./main.js')]);
+      const [core, { main }] = await Promise.all([import('@actions/core'), import('./steps/main.js')]);
       core.saveState(State.IsPost, 'true');
       await main();
     }

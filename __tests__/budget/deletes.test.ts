@@ -6,7 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/g
 import { nextStart, runDeletes, type DeleteAnswer, type Timer } from '../../src/budget/deletes.js';
 import { createIndexReader } from '../../src/budget/indexes.js';
 import { createCacheRest, restFailure, retryAfterMs } from '../../src/budget/rest.js';
-import { prune } from '../../src/budget/run.js';
+import { prune } from '../../src/steps/prune.js';
 import { Permission, startEmulator, type Emulator } from '../support/emulator/index.js';
 import { GB, MAIN, MB, REPOSITORY, START, seedBlob, seedIndex } from './fixtures.js';
 

@@ -4,7 +4,7 @@
  */
 import { describe, expect, jest, test } from '@jest/globals';
 import * as core from '@actions/core';
-import { postLog } from '../../src/post.js';
+import { postLog } from '../../src/steps/post.js';
 
 const written = (fn: () => void) => {
   const spy = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);

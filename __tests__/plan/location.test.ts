@@ -1,7 +1,8 @@
 import { describe, expect, test } from '@jest/globals';
 import { redactCacheSpec } from '../../src/cache/spec.js';
 import { locations, refSuffix } from '../../src/plan/location.js';
-import { chooseImportEntry, plan } from '../../src/plan/planner.js';
+import { chooseImportEntry } from '../../src/plan/planner.js';
+import { plan } from '../support/freeze.js';
 import { EVENTS, type EventFixture } from '../fixtures/events.js';
 import { inputsOf } from '../support/inputs.js';
 import { jwt, runtime } from '../support/runtime.js';
@@ -26,7 +27,7 @@ const EXPECTED: Record<string, [string | null, string[]]> = {
 
 describe('where registry and s3 caches live, per event', () => {
   test.each(EVENTS.map((e) => [e.name, e] as const))('registry: %s', (name, e) => {
-    const p = plan(inputsOf(REGISTRY), rtFor(e), NOW);
+    const p = plan(inputsOf(REGISTRY), rtFor(e), { nowSeconds: NOW });
     const [write, reads] = EXPECTED[name];
     expect(refOf(p.export && redactCacheSpec(p.export))).toBe(write === null ? undefined : `ghcr.io/octo/env:${write}`);
     const candidates = p.importCandidates?.map((c) => c.name) ?? [refOf(redactCacheSpec(p.import!))!.split(':').pop()!];
@@ -34,20 +35,20 @@ describe('where registry and s3 caches live, per event', () => {
   });
 
   test.each(EVENTS.map((e) => [e.name, e] as const))('s3: %s', (name, e) => {
-    const p = plan(inputsOf(S3), rtFor(e), NOW);
+    const p = plan(inputsOf(S3), rtFor(e), { nowSeconds: NOW });
     const [write, reads] = EXPECTED[name];
     expect(p.export?.attrs.get('name')).toBe(write === null ? undefined : write.replace('buildcache-', ''));
     expect((p.importCandidates?.map((c) => c.spec.attrs.get('name')) ?? [p.import!.attrs.get('name')])).toEqual(reads.map((r) => r.replace('buildcache-', '')));
   });
 
   test('a same-repository pull request with cache-write: true writes its own pr entry, never the default', () => {
-    const p = plan(inputsOf({ ...REGISTRY, 'cache-write': 'true' }), rtFor(EVENTS[2]), NOW);
+    const p = plan(inputsOf({ ...REGISTRY, 'cache-write': 'true' }), rtFor(EVENTS[2]), { nowSeconds: NOW });
     expect(p.export!.attrs.get('ref')).toBe('ghcr.io/octo/env:buildcache-py-pr-12');
   });
 
   test('a pull request into a non-default base reads its own entry, then the base, then the default branch', () => {
     const payload = { pull_request: { number: 5, base: { ref: 'release', repo: { full_name: 'octo/envd-demo' } }, head: { ref: 'fix', repo: { full_name: 'octo/envd-demo' } } } };
-    const p = plan(inputsOf(REGISTRY), runtime({ event: 'pull_request', ref: 'refs/pull/5/merge', payload }), NOW);
+    const p = plan(inputsOf(REGISTRY), runtime({ event: 'pull_request', ref: 'refs/pull/5/merge', payload }), { nowSeconds: NOW });
     expect(p.importCandidates!.map((c) => `${c.name} (${c.owner})`)).toEqual([
       'buildcache-py-pr-5 (pull request #5)',
       `buildcache-py-${refSuffix('refs/heads/release')} (the pull request base release)`,
@@ -61,7 +62,7 @@ describe('where registry and s3 caches live, per event', () => {
     [[false, false], 'buildcache-py', 'no cache exists yet'],
     [[undefined, undefined], 'buildcache-py', 'existence could not be checked (no credentials)']
   ])('import choice from existence %j → %s', (exists, entry, reason) => {
-    const p = chooseImportEntry(plan(inputsOf(REGISTRY), rtFor(EVENTS[2]), NOW), exists, 'no credentials');
+    const p = chooseImportEntry(plan(inputsOf(REGISTRY), rtFor(EVENTS[2]), { nowSeconds: NOW }), exists, 'no credentials');
     expect(p.import!.attrs.get('ref')).toBe(`ghcr.io/octo/env:${entry}`);
     const d = p.decisions.find((x) => x.topic === 'import entry')!;
     expect(d.outcome).toBe(entry);
@@ -70,7 +71,7 @@ describe('where registry and s3 caches live, per event', () => {
 
   test('an explicit cache-ref is used exactly as given, on every branch', () => {
     for (const e of EVENTS) {
-      const p = plan(inputsOf({ ...REGISTRY, 'cache-ref': 'ghcr.io/octo/cache:shared', 'cache-write': 'true' }), rtFor(e), NOW);
+      const p = plan(inputsOf({ ...REGISTRY, 'cache-ref': 'ghcr.io/octo/cache:shared', 'cache-write': 'true' }), rtFor(e), { nowSeconds: NOW });
       expect(p.import!.attrs.get('ref')).toBe('ghcr.io/octo/cache:shared');
       if (p.export) expect(p.export.attrs.get('ref')).toBe('ghcr.io/octo/cache:shared');
       expect(p.importCandidates).toBeUndefined();
@@ -107,7 +108,7 @@ describe('property: no run off the default branch can write the default branch e
         const other = seen.get(locs.write.name);
         if (other !== undefined) expect(other).toBe(ref); // two refs never share an entry
         seen.set(locs.write.name, ref);
-        const p = plan(inputsOf({ ...REGISTRY, 'cache-write': 'true' }), runtime({ event: 'push', ref, env: { ACTIONS_RUNTIME_TOKEN: jwt([{ Scope: ref, Permission: 3 }]) } }), NOW);
+        const p = plan(inputsOf({ ...REGISTRY, 'cache-write': 'true' }), runtime({ event: 'push', ref, env: { ACTIONS_RUNTIME_TOKEN: jwt([{ Scope: ref, Permission: 3 }]) } }), { nowSeconds: NOW });
         expect(p.export!.attrs.get('ref')).not.toBe(`ghcr.io/octo/env:${defaultEntry}`);
       }
     }

@@ -1,6 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
 import { redactCacheSpec, serializeCacheSpec } from '../../src/cache/spec.js';
-import { plan } from '../../src/plan/planner.js';
+import { plan as planUnfrozen } from '../../src/plan/planner.js';
+import { deepFreeze, plan } from '../support/freeze.js';
 import { readRuntime } from '../../src/runtime/runtime.js';
 import { prPayload } from '../fixtures/events.js';
 import { inputsOf } from '../support/inputs.js';
@@ -72,6 +73,20 @@ const CASES: [string, Record<string, string>, string | null, string | null][] = 
 ];
 
 describe('planner', () => {
+  test('leaves the export-cache and import-cache it was given as they were (it adds to copies)', () => {
+    const inputs = inputsOf({ 'export-cache': 'type=gha,scope=custom,mode=min', 'import-cache': 'type=gha,scope=custom' });
+    const p = planUnfrozen(inputs, runtime());
+    expect(serializeCacheSpec(p.export!)).toContain('ignore-error=true');
+    expect(serializeCacheSpec(inputs.exportCache!)).toBe('type=gha,scope=custom,mode=min');
+    expect(serializeCacheSpec(inputs.importCache!)).toBe('type=gha,scope=custom');
+  });
+
+  test('the frozen inputs these tests hand the planner refuse an edit', () => {
+    const inputs = deepFreeze(inputsOf({ 'export-cache': 'type=gha,scope=custom' }));
+    expect(() => inputs.exportCache!.attrs.set('mode', 'max')).toThrow(TypeError);
+    expect(() => Object.assign(inputs.exportCache!, { type: 'registry' })).toThrow(TypeError);
+  });
+
   test.each(CASES)('%s', (_name, overrides, exp, imp) => {
     const p = plan(inputsOf(overrides), runtime());
     expect(p.problems).toEqual([]);

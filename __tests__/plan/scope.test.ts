@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { plan } from '../../src/plan/planner.js';
+import { plan } from '../support/freeze.js';
 import { autoScope, MAX_SCOPE, sanitize, type ScopeParts } from '../../src/plan/scope.js';
 import { inputsOf } from '../support/inputs.js';
 import { runtime } from '../support/runtime.js';

@@ -1,6 +1,6 @@
 /** The job summary's step table, cache-break mark and failing log (issue 14 items 1 and 2). Pure: planSummary. */
 import { describe, expect, test } from '@jest/globals';
-import type { BuildReport } from '../../src/build/build.js';
+import type { BuildReport } from '../../src/steps/build.js';
 import type { ProgressFigures } from '../../src/envd/progress.js';
 import { plan as makePlan } from '../../src/plan/planner.js';
 import { failureLog } from '../../src/report/steps.js';

@@ -7,7 +7,7 @@ import { describe, expect, test } from '@jest/globals';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createJob, type Job, runPhase } from '../../scripts/harness.mjs';
-import type { BuildReport } from '../../src/build/build.js';
+import type { BuildReport } from '../../src/steps/build.js';
 import type { Plan } from '../../src/plan/plan.js';
 import { inputProblemsSummary, planSummary } from '../../src/report/summary.js';
 import { bundleWorld } from '../support/world.js';

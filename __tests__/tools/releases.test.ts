@@ -1,5 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
-import { buildkitAssetName, checksumFor, compareVersions, envdAssetName, runnerPlatform } from '../../src/tools/releases.js';
+import { versionAtLeast } from '../../src/inputs/inputs.js';
+import { buildkitAssetName, checksumFor, envdAssetName, runnerPlatform } from '../../src/tools/releases.js';
 
 describe('release assets', () => {
   test.each([
@@ -30,9 +31,10 @@ describe('release assets', () => {
     expect(runnerPlatform('Linux', 'ARM')).toMatch(/architecture ARM is not supported/);
   });
 
-  test('versions compare numerically', () => {
-    expect(compareVersions('v0.20.0', 'v0.19.9')).toBeGreaterThan(0);
-    expect(compareVersions('v1.3.0', 'v1.3.1')).toBeLessThan(0);
-    expect(compareVersions('v0.100.0', 'v0.20.0')).toBeGreaterThan(0);
+  test('versions compare numerically (semver, as the version gates use it)', () => {
+    expect(versionAtLeast('v0.20.0', '0.19.9')).toBe(true);
+    expect(versionAtLeast('v1.3.0', '1.3.1')).toBe(false);
+    expect(versionAtLeast('v0.100.0', '0.20.0')).toBe(true);
+    expect(versionAtLeast('v0.20.0-rc1', '0.20.0')).toBe(true);
   });
 });

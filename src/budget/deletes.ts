@@ -34,7 +34,7 @@ export interface Timer {
   sleep(ms: number): Promise<void>;
 }
 
-export const realTimer: Timer = { now: () => Date.now(), sleep: (ms) => new Promise((r) => setTimeout(r, ms)) };
+const realTimer: Timer = { now: () => Date.now(), sleep: (ms) => new Promise((r) => setTimeout(r, ms)) };
 
 export interface DeleteRun<T> {
   deleted: T[];

@@ -112,7 +112,7 @@ export interface LegEstimate {
 }
 
 /** The auto scope of a matrix leg is `<job>-<matrix words>-<8 hex>` (src/plan/scope.ts): its siblings share `<job>-`. */
-export function isSibling(scope: string, self: string, prefix: string): boolean {
+function isSibling(scope: string, self: string, prefix: string): boolean {
   return scope !== self && scope.startsWith(prefix) && /-[0-9a-f]{8}$/.test(scope);
 }
 

@@ -10,8 +10,7 @@ import { createHash } from 'node:crypto';
 
 /** BuildKit's cache version for every entry: sha256("|go-actionscache-1.0"). */
 export const BUILDKIT_CACHE_VERSION = '693bb7016429d80366022f036f84856888c9f13e00145f5f6f4dce303a38d6f2';
-export const BLOB_PREFIX = 'buildkit-blob-1-';
-export const INDEX_PREFIX = 'index-';
+const BLOB_PREFIX = 'buildkit-blob-1-';
 
 export interface IndexKey {
   scope: string;

@@ -50,9 +50,9 @@ export const DEFAULT_PIN_MS = HOUR_MS;
  */
 export const DEFAULT_IDLE_MS = 15 * MINUTE_MS;
 /** A branch written within this long is active (keeps its live index and blobs while less valuable is left). */
-export const DEFAULT_ACTIVE_MS = 3 * DAY_MS;
+const DEFAULT_ACTIVE_MS = 3 * DAY_MS;
 /** An export looks up its layers at most this long before it writes its index. */
-export const EXPORT_SLACK_MS = 30 * MINUTE_MS;
+const EXPORT_SLACK_MS = 30 * MINUTE_MS;
 const PR_REF = /^refs\/pull\/\d+\/(merge|head)$/;
 
 /**
@@ -60,7 +60,7 @@ const PR_REF = /^refs\/pull\/\d+\/(merge|head)$/;
  * +∞ when there is none: readable blobs touched since then may be what those exports reference.
  */
 function activeExportsSince(
-  ours: readonly CacheEntry[],
+  buildkitEntries: readonly CacheEntry[],
   readable: ReadonlySet<string>,
   closed: ReadonlySet<string>,
   openPrRefs: readonly string[] | undefined,
@@ -69,9 +69,9 @@ function activeExportsSince(
 ): number {
   const open = openPrRefs ? new Set(openPrRefs) : undefined;
   const newest = new Map<string, number>();
-  for (const e of ours) if (!readable.has(e.ref) && !closed.has(e.ref)) newest.set(e.ref, Math.max(newest.get(e.ref) ?? 0, e.createdAt));
+  for (const e of buildkitEntries) if (!readable.has(e.ref) && !closed.has(e.ref)) newest.set(e.ref, Math.max(newest.get(e.ref) ?? 0, e.createdAt));
   let since = Number.POSITIVE_INFINITY;
-  for (const e of classifyIndexes(ours, now).live) {
+  for (const e of classifyIndexes(buildkitEntries, now).live) {
     if (readable.has(e.ref) || closed.has(e.ref)) continue;
     const active = PR_REF.test(e.ref) && open ? open.has(e.ref) : (newest.get(e.ref) ?? 0) > activeCutoff;
     if (active) since = Math.min(since, e.createdAt);
@@ -202,7 +202,7 @@ export function classifyIndexes(entries: readonly CacheEntry[], now: number, pin
 export function indexesToRead(
   entries: readonly CacheEntry[],
   readableRefs: readonly string[],
-  closedPrRefs: readonly string[] = [],
+  closedPrRefs: readonly string[],
   now: number,
   pinMs = DEFAULT_PIN_MS
 ): CacheEntry[] {
@@ -219,7 +219,8 @@ export function formatAge(ms: number): string {
 
 const lru = (a: CacheEntry, b: CacheEntry) => a.lastAccessedAt - b.lastAccessedAt || b.size - a.size || a.id - b.id;
 const oldestFirst = (a: CacheEntry, b: CacheEntry) => a.createdAt - b.createdAt || a.id - b.id;
-const n = (e: CacheEntry) => parseIndexKey(e.key)?.n ?? '?';
+/** An index entry's generation (the `#7` of its key), as the notes show it. */
+const indexNumber = (e: CacheEntry) => parseIndexKey(e.key)?.n ?? '?';
 
 export function planPrune(input: PruneInput): PrunePlan {
   const { now, budgetBytes } = input;
@@ -232,64 +233,27 @@ export function planPrune(input: PruneInput): PrunePlan {
   const idleCutoff = Math.min(now - (input.idleMs ?? DEFAULT_IDLE_MS), jobStart);
   const targetBytes = Math.floor(budgetBytes * (input.targetRatio ?? TARGET_RATIO));
   const usageBytes = input.entries.reduce((sum, e) => sum + e.size, 0);
-  const ours = input.entries.filter(isBuildKitEntry);
+  const buildkitEntries = input.entries.filter(isBuildKitEntry);
   const notes: string[] = [];
 
-  const deletions: Deletion[] = [];
-  const chosen = new Set<number>();
-  let projected = usageBytes;
-  const above = () => projected > targetBytes;
-  const take = (e: CacheEntry, reason: PruneReason, detail: string) => {
-    if (chosen.has(e.id)) return;
-    chosen.add(e.id);
-    deletions.push({ id: e.id, key: e.key, ref: e.ref, bytes: e.size, reason, detail });
-    projected -= e.size;
-  };
+  const ledger = deletionLedger(usageBytes, targetBytes);
+  const { deletions, chosen, above, take } = ledger;
 
   // 1. Closed pull requests: indexes first, then blobs.
   for (const ref of [...closed].sort()) {
-    const onRef = ours.filter((e) => e.ref === ref);
+    const onRef = buildkitEntries.filter((e) => e.ref === ref);
     const indexes = onRef.filter((e) => !isBlobKey(e.key)).sort(oldestFirst);
     const blobs = onRef.filter((e) => isBlobKey(e.key)).sort(lru);
     for (const e of [...indexes, ...blobs]) take(e, 'closed-pr', `pull request closed (${ref})`);
   }
 
   // 2. Superseded indexes that are not pinned.
-  const classes = classifyIndexes(ours, now, pinMs);
+  const classes = classifyIndexes(buildkitEntries, now, pinMs);
   for (const s of [...classes.superseded].sort((a, b) => oldestFirst(a.entry, b.entry))) {
-    if (!closed.has(s.entry.ref)) take(s.entry, 'superseded-index', `superseded by #${n(s.live)} on ${s.entry.ref}`);
+    if (!closed.has(s.entry.ref)) take(s.entry, 'superseded-index', `superseded by #${indexNumber(s.live)} on ${s.entry.ref}`);
   }
 
-  // What the live and pinned indexes on readable refs reference.
-  const liveHere = classes.live.filter((e) => readable.has(e.ref));
-  const pinnedHere = classes.pinned.filter((p) => readable.has(p.entry.ref));
-  const referencedLive = new Set<string>();
-  const referencedPinned = new Set<string>();
-  const unread: CacheEntry[] = [];
-  for (const [entries, into] of [[liveHere, referencedLive], [pinnedHere.map((p) => p.entry), referencedPinned]] as const) {
-    for (const e of entries) {
-      const digests = input.liveIndexes.get(e.id);
-      if (digests === undefined) unread.push(e);
-      else for (const d of digests) into.add(d);
-    }
-  }
-  let protectedBytes = 0;
-  for (const e of ours) {
-    const digest = blobDigest(e.key);
-    if (digest !== undefined && readable.has(e.ref) && referencedLive.has(digest)) protectedBytes += e.size;
-  }
-  let blobsKnown = true;
-  if (unread.length > 0) {
-    blobsKnown = false;
-    const names = unread.slice(0, 3).map((e) => e.key).join(', ');
-    notes.push(
-      `unreferenced blobs were kept: ${unread.length} index${unread.length > 1 ? 'es' : ''} on readable refs could not be read (${names}${unread.length > 3 ? ', …' : ''})`
-    );
-  }
-  if (input.listingComplete === false) {
-    blobsKnown = false;
-    notes.push('unreferenced blobs were kept: the cache listing changed while it was read, so an index may have been missed');
-  }
+  const { liveHere, pinnedHere, referencedLive, referencedPinned, unread, protectedBytes, blobsKnown } = readReferences(input, classes, readable, buildkitEntries, notes);
   const blobOnReadable = (e: CacheEntry, referenced: (digest: string) => boolean) => {
     if (chosen.has(e.id) || !readable.has(e.ref) || e.lastAccessedAt >= cutoff || e.createdAt >= cutoff) return false;
     const digest = blobDigest(e.key);
@@ -299,46 +263,25 @@ export function planPrune(input: PruneInput): PrunePlan {
   // 3. Blobs on readable refs that no live or pinned index references, least recently used first. Those touched
   //    since an active unreadable ref's newest export may be what that export references (a pull request's
   //    index points at main's blobs): they are held back until rule 7.
-  const activeSince = activeExportsSince(ours, readable, closed, input.openPrRefs, now - (input.activeMs ?? DEFAULT_ACTIVE_MS), now);
+  const activeSince = activeExportsSince(buildkitEntries, readable, closed, input.openPrRefs, now - (input.activeMs ?? DEFAULT_ACTIVE_MS), now);
   const deferred: CacheEntry[] = [];
   if (above() && blobsKnown) {
-    for (const e of ours.filter((x) => blobOnReadable(x, (d) => referencedLive.has(d) || referencedPinned.has(d))).sort(lru)) {
+    for (const e of buildkitEntries.filter((x) => blobOnReadable(x, (d) => referencedLive.has(d) || referencedPinned.has(d))).sort(lru)) {
       if (!above()) break;
       if (e.lastAccessedAt >= activeSince - EXPORT_SLACK_MS) deferred.push(e);
       else take(e, 'unreferenced-blob', `no live index on a readable ref references it; last used ${formatAge(now - e.lastAccessedAt)} ago`);
     }
   }
 
-  // What the refs this token cannot read are worth: open pull requests and branches pushed lately are active.
-  const byRef = new Map<string, CacheEntry[]>();
-  for (const e of ours) {
-    if (readable.has(e.ref) || closed.has(e.ref)) continue;
-    const list = byRef.get(e.ref) ?? [];
-    list.push(e);
-    byRef.set(e.ref, list);
-  }
-  const openPrs = input.openPrRefs ? new Set(input.openPrRefs) : undefined;
-  const activeCutoff = now - (input.activeMs ?? DEFAULT_ACTIVE_MS);
-  const others = [...byRef.entries()].map(([ref, list]) => {
-    const lastUse = list.reduce((m, e) => Math.max(m, e.lastAccessedAt), 0);
-    const created = list.reduce((m, e) => Math.max(m, e.createdAt), 0);
-    const pr = PR_REF.test(ref);
-    const active = pr && openPrs ? openPrs.has(ref) : created > activeCutoff;
-    const why = pr && openPrs ? (active ? 'pull request open' : 'pull request not open') : `last written ${formatAge(now - created)} ago`;
-    // Its live indexes were written after BuildKit looked up (and so touched) every blob they reference
-    // (cache/remotecache/gha/gha.go:275, v0.32.2): a blob untouched since before the oldest of them is not theirs.
-    const liveSince = classes.live.filter((e) => e.ref === ref).reduce((m, e) => Math.min(m, e.createdAt), Number.POSITIVE_INFINITY);
-    return { ref, list, lastUse, created, active, why, liveSince, bytes: list.reduce((m, e) => m + e.size, 0) };
-  });
-  const idleFirst = (a: (typeof others)[number], b: (typeof others)[number]) =>
-    (now - b.lastUse) * b.bytes - (now - a.lastUse) * a.bytes || a.ref.localeCompare(b.ref);
-  const wholeRef = (r: (typeof others)[number], worth: string) => {
+  const others = unreadableRefs(input, buildkitEntries, classes, (ref) => readable.has(ref) || closed.has(ref));
+  const idleFirst = (a: UnreadableRef, b: UnreadableRef) => (now - b.lastUse) * b.bytes - (now - a.lastUse) * a.bytes || a.ref.localeCompare(b.ref);
+  const wholeRef = (r: UnreadableRef, worth: string) => {
     const detail = `${r.ref} unused for ${formatAge(now - r.lastUse)} (${worth}); this run's token cannot read its indexes`;
     // The whole ref goes: without its indexes its blobs give no cache hits, only bytes.
     for (const e of r.list.filter((x) => !isBlobKey(x.key)).sort(oldestFirst)) take(e, 'idle-ref', detail);
     for (const e of r.list.filter((x) => isBlobKey(x.key)).sort(lru)) take(e, 'idle-ref', detail);
   };
-  const idleEnough = (r: (typeof others)[number]) => r.lastUse < idleCutoff && r.created < idleCutoff;
+  const idleEnough = (r: UnreadableRef) => r.lastUse < idleCutoff && r.created < idleCutoff;
 
   // 4. Inactive refs this token cannot read (pull requests not open, branches not pushed lately), whole:
   //    idle time × bytes, largest first; indexes before blobs.
@@ -348,37 +291,10 @@ export function planPrune(input: PruneInput): PrunePlan {
   }
 
   // 5. Active refs keep their live indexes and the blobs those use; older generations' blobs go, LRU.
-  if (above()) {
-    const stale = others
-      .filter((r) => r.active && Number.isFinite(r.liveSince))
-      .flatMap((r) => r.list.filter((e) => isBlobKey(e.key) && e.lastAccessedAt < r.liveSince - EXPORT_SLACK_MS && e.lastAccessedAt < idleCutoff && e.createdAt < idleCutoff))
-      .sort(lru);
-    for (const e of stale) {
-      if (!above()) break;
-      take(e, 'unreferenced-blob', `untouched since before the newest export on ${e.ref} (last used ${formatAge(now - e.lastAccessedAt)} ago), which is active`);
-    }
-  }
+  staleOnActiveRefs(ledger, others, { now, idleCutoff });
 
-  // 6. Next: the generations pinned indexes on readable refs still hold. Their blobs are not in flight
-  //    (a written index names them), so only a recent use (within idleMs, or since the job started) keeps them.
-  if (above() && blobsKnown && pinnedHere.length > 0) {
-    const candidates = ours
-      .filter((e) => {
-        if (chosen.has(e.id) || !readable.has(e.ref) || e.lastAccessedAt >= idleCutoff) return false;
-        const digest = blobDigest(e.key);
-        return digest !== undefined && referencedPinned.has(digest) && !referencedLive.has(digest);
-      })
-      .sort(lru);
-    if (candidates.length > 0) {
-      for (const p of [...pinnedHere].sort((a, b) => oldestFirst(a.entry, b.entry))) {
-        take(p.entry, 'superseded-index', `superseded by #${n(p.live)} ${formatAge(now - p.successor.createdAt)} ago; usage is above target`);
-      }
-      for (const e of candidates) {
-        if (!above()) break;
-        take(e, 'unreferenced-blob', `only superseded indexes reference it; last used ${formatAge(now - e.lastAccessedAt)} ago; usage is above target`);
-      }
-    }
-  }
+  // 6. Next: the generations pinned indexes on readable refs still hold (see pinnedGenerations).
+  if (above() && blobsKnown && pinnedHere.length > 0) pinnedGenerations(ledger, buildkitEntries, { now, idleCutoff, readable, referencedLive, referencedPinned, pinnedHere });
 
   // 7. Readable blobs held back in rule 3 because an active ref may use them (see usedByActive).
   if (above() && blobsKnown) {
@@ -394,6 +310,87 @@ export function planPrune(input: PruneInput): PrunePlan {
     wholeRef(r, r.why);
   }
 
+  return summarize(input, deletions, { usageBytes, targetBytes, liveHere, pinnedHere, unread, protectedBytes, notes });
+}
+
+/** What the live and pinned indexes on readable refs reference, and whether every one of them could be read. */
+function readReferences(input: PruneInput, classes: IndexClasses, readable: ReadonlySet<string>, buildkitEntries: readonly CacheEntry[], notes: string[]) {
+  const liveHere = classes.live.filter((e) => readable.has(e.ref));
+  const pinnedHere = classes.pinned.filter((p) => readable.has(p.entry.ref));
+  const referencedLive = new Set<string>();
+  const referencedPinned = new Set<string>();
+  const unread: CacheEntry[] = [];
+  for (const [entries, into] of [[liveHere, referencedLive], [pinnedHere.map((p) => p.entry), referencedPinned]] as const) {
+    for (const e of entries) {
+      const digests = input.liveIndexes.get(e.id);
+      if (digests === undefined) unread.push(e);
+      else for (const d of digests) into.add(d);
+    }
+  }
+  let protectedBytes = 0;
+  for (const e of buildkitEntries) {
+    const digest = blobDigest(e.key);
+    if (digest !== undefined && readable.has(e.ref) && referencedLive.has(digest)) protectedBytes += e.size;
+  }
+  let blobsKnown = true;
+  if (unread.length > 0) {
+    blobsKnown = false;
+    const names = unread.slice(0, 3).map((e) => e.key).join(', ');
+    notes.push(
+      `unreferenced blobs were kept: ${unread.length} index${unread.length > 1 ? 'es' : ''} on readable refs could not be read (${names}${unread.length > 3 ? ', …' : ''})`
+    );
+  }
+  if (input.listingComplete === false) {
+    blobsKnown = false;
+    notes.push('unreferenced blobs were kept: the cache listing changed while it was read, so an index may have been missed');
+  }
+  return { liveHere, pinnedHere, referencedLive, referencedPinned, unread, protectedBytes, blobsKnown };
+}
+
+interface UnreadableRef {
+  ref: string;
+  list: CacheEntry[];
+  lastUse: number;
+  created: number;
+  active: boolean;
+  why: string;
+  liveSince: number;
+  bytes: number;
+}
+
+/** What the refs this token cannot read are worth: open pull requests and branches pushed lately are active. */
+function unreadableRefs(input: PruneInput, buildkitEntries: readonly CacheEntry[], classes: IndexClasses, skip: (ref: string) => boolean): UnreadableRef[] {
+  const { now } = input;
+  const byRef = new Map<string, CacheEntry[]>();
+  for (const e of buildkitEntries) {
+    if (skip(e.ref)) continue;
+    const list = byRef.get(e.ref) ?? [];
+    list.push(e);
+    byRef.set(e.ref, list);
+  }
+  const openPrs = input.openPrRefs ? new Set(input.openPrRefs) : undefined;
+  const activeCutoff = now - (input.activeMs ?? DEFAULT_ACTIVE_MS);
+  return [...byRef.entries()].map(([ref, list]) => {
+    const lastUse = list.reduce((m, e) => Math.max(m, e.lastAccessedAt), 0);
+    const created = list.reduce((m, e) => Math.max(m, e.createdAt), 0);
+    const pr = PR_REF.test(ref);
+    const active = pr && openPrs ? openPrs.has(ref) : created > activeCutoff;
+    const why = pr && openPrs ? (active ? 'pull request open' : 'pull request not open') : `last written ${formatAge(now - created)} ago`;
+    // Its live indexes were written after BuildKit looked up (and so touched) every blob they reference
+    // (cache/remotecache/gha/gha.go:275, v0.32.2): a blob untouched since before the oldest of them is not theirs.
+    const liveSince = classes.live.filter((e) => e.ref === ref).reduce((m, e) => Math.min(m, e.createdAt), Number.POSITIVE_INFINITY);
+    return { ref, list, lastUse, created, active, why, liveSince, bytes: list.reduce((m, e) => m + e.size, 0) };
+  });
+}
+
+/** The plan's totals, per-reason counts and the note when usage stays above target. */
+function summarize(
+  input: PruneInput,
+  deletions: Deletion[],
+  facts: { usageBytes: number; targetBytes: number; liveHere: CacheEntry[]; pinnedHere: Superseded[]; unread: CacheEntry[]; protectedBytes: number; notes: string[] }
+): PrunePlan {
+  const { budgetBytes } = input;
+  const { usageBytes, targetBytes, liveHere, pinnedHere, unread, protectedBytes, notes } = facts;
   const deleteBytes = deletions.reduce((s, d) => s + d.bytes, 0);
   const keptBytes = usageBytes - deleteBytes;
   if (keptBytes > targetBytes) {
@@ -419,4 +416,72 @@ export function planPrune(input: PruneInput): PrunePlan {
     byReason,
     notes
   };
+}
+
+interface DeletionLedger {
+  deletions: Deletion[];
+  chosen: Set<number>;
+  /** Usage after the deletions so far is still above the target. */
+  above(): boolean;
+  take(e: CacheEntry, reason: PruneReason, detail: string): void;
+}
+
+/** The deletions chosen so far, each entry once, and the usage they leave. */
+function deletionLedger(usageBytes: number, targetBytes: number): DeletionLedger {
+  const deletions: Deletion[] = [];
+  const chosen = new Set<number>();
+  let projected = usageBytes;
+  return {
+    deletions,
+    chosen,
+    above: () => projected > targetBytes,
+    take: (e, reason, detail) => {
+      if (chosen.has(e.id)) return;
+      chosen.add(e.id);
+      deletions.push({ id: e.id, key: e.key, ref: e.ref, bytes: e.size, reason, detail });
+      projected -= e.size;
+    }
+  };
+}
+
+/** Rule 5: on active refs this token cannot read, blobs untouched since before their newest export, LRU. */
+function staleOnActiveRefs(ledger: DeletionLedger, others: UnreadableRef[], { now, idleCutoff }: { now: number; idleCutoff: number }): void {
+  const { above, take } = ledger;
+  if (!above()) return;
+  const stale = others
+    .filter((r) => r.active && Number.isFinite(r.liveSince))
+    .flatMap((r) => r.list.filter((e) => isBlobKey(e.key) && e.lastAccessedAt < r.liveSince - EXPORT_SLACK_MS && e.lastAccessedAt < idleCutoff && e.createdAt < idleCutoff))
+    .sort(lru);
+  for (const e of stale) {
+    if (!above()) break;
+    take(e, 'unreferenced-blob', `untouched since before the newest export on ${e.ref} (last used ${formatAge(now - e.lastAccessedAt)} ago), which is active`);
+  }
+}
+
+/**
+ * Rule 6: the generations pinned indexes on readable refs still hold. Their blobs are not in flight (a written
+ * index names them), so only a recent use (within idleMs, or since the job started) keeps them.
+ */
+function pinnedGenerations(
+  ledger: DeletionLedger,
+  buildkitEntries: readonly CacheEntry[],
+  facts: { now: number; idleCutoff: number; readable: ReadonlySet<string>; referencedLive: ReadonlySet<string>; referencedPinned: ReadonlySet<string>; pinnedHere: Superseded[] }
+): void {
+  const { above, take, chosen } = ledger;
+  const { now, idleCutoff, readable, referencedLive, referencedPinned, pinnedHere } = facts;
+  const candidates = buildkitEntries
+    .filter((e) => {
+      if (chosen.has(e.id) || !readable.has(e.ref) || e.lastAccessedAt >= idleCutoff) return false;
+      const digest = blobDigest(e.key);
+      return digest !== undefined && referencedPinned.has(digest) && !referencedLive.has(digest);
+    })
+    .sort(lru);
+  if (candidates.length === 0) return;
+  for (const p of [...pinnedHere].sort((a, b) => oldestFirst(a.entry, b.entry))) {
+    take(p.entry, 'superseded-index', `superseded by #${indexNumber(p.live)} ${formatAge(now - p.successor.createdAt)} ago; usage is above target`);
+  }
+  for (const e of candidates) {
+    if (!above()) break;
+    take(e, 'unreferenced-blob', `only superseded indexes reference it; last used ${formatAge(now - e.lastAccessedAt)} ago; usage is above target`);
+  }
 }

@@ -128,10 +128,78 @@ export function restFailure(error: unknown, now = Date.now()): RestFailure {
 export function createCacheRest(options: CacheRestOptions): CacheRest {
   const [owner, repo] = options.repository.split('/');
   if (!owner || !repo) throw new Error(`repository "${options.repository}" is not owner/repo`);
+  const pageConcurrency = Math.max(1, options.pageConcurrency ?? 4);
+  const { octokit, direct, calls } = clientsFor(options);
+
+  async function attempt<T>(work: () => Promise<T>): Promise<RestResult<T>> {
+    try {
+      return { ok: true, value: await work() };
+    } catch (error) {
+      return restFailure(error);
+    }
+  }
+
+  return {
+    get calls() {
+      return calls();
+    },
+
+    usage: () =>
+      attempt(async () => {
+        const { data } = await octokit.rest.actions.getActionsCacheUsage({ owner, repo });
+        return { bytes: data.active_caches_size_in_bytes, count: data.active_caches_count };
+      }),
+
+    async storageLimitGb() {
+      const r = await attempt(async () => {
+        const { data } = await octokit.request('GET /repos/{owner}/{repo}/actions/cache/storage-limit', { owner, repo });
+        return (data as { max_cache_size_gb?: unknown }).max_cache_size_gb;
+      });
+      return r.ok && typeof r.value === 'number' && r.value > 0 ? r.value : undefined;
+    },
+
+    listAll: (filter = {}) => attempt(() => listEntries(octokit, { owner, repo }, filter, pageConcurrency)),
+
+    async deleteById(id) {
+      const r = await attempt(() => direct.rest.actions.deleteActionsCacheById({ owner, repo, cache_id: id }));
+      if (r.ok) return { ok: true, value: 'deleted' };
+      return r.kind === 'not-found' ? { ok: true, value: 'gone' } : r;
+    },
+
+    runJobs: (runId) =>
+      attempt(async () => {
+        const jobs: Array<{ name: string; status: string }> = [];
+        for (let page = 1; page <= 10; page++) {
+          const { data } = await octokit.rest.actions.listJobsForWorkflowRun({ owner, repo, run_id: Number(runId), filter: 'latest', per_page: PER_PAGE, page });
+          for (const job of data.jobs) jobs.push({ name: job.name, status: job.status });
+          if (data.jobs.length < PER_PAGE) break;
+        }
+        return jobs;
+      }),
+
+    openPullRequests: () =>
+      attempt(async () => {
+        const numbers: number[] = [];
+        for (let page = 1; page <= MAX_PAGES; page++) {
+          const { data } = await octokit.rest.pulls.list({ owner, repo, state: 'open', per_page: PER_PAGE, page });
+          for (const pr of data) numbers.push(pr.number);
+          if (data.length < PER_PAGE) break;
+        }
+        return numbers;
+      })
+  };
+}
+
+type Octokit = ReturnType<typeof getOctokit>;
+
+/**
+ * The two octokit clients over one call-counting fetch: one with the retry and throttling plugins for reads,
+ * and `direct` for deletes.
+ */
+function clientsFor(options: CacheRestOptions): { octokit: Octokit; direct: Octokit; calls: () => number } {
   const debug = options.debug ?? (() => undefined);
   const maxWait = options.maxRateLimitWaitSeconds ?? 60;
   const timeoutMs = options.timeoutMs ?? 30_000;
-  const pageConcurrency = Math.max(1, options.pageConcurrency ?? 4);
   const baseFetch: Fetch = (githubDefaults.request?.fetch as Fetch | undefined) ?? globalThis.fetch;
   let calls = 0;
   const countingFetch: Fetch = (input, init) => {
@@ -167,104 +235,51 @@ export function createCacheRest(options: CacheRestOptions): CacheRest {
     log: { debug: () => undefined, info: () => undefined, warn: debug, error: debug }
   });
 
-  async function attempt<T>(work: () => Promise<T>): Promise<RestResult<T>> {
-    try {
-      return { ok: true, value: await work() };
-    } catch (error) {
-      return restFailure(error);
-    }
-  }
+  return { octokit, direct, calls: () => calls };
+}
 
-  return {
-    get calls() {
-      return calls;
-    },
-
-    usage: () =>
-      attempt(async () => {
-        const { data } = await octokit.rest.actions.getActionsCacheUsage({ owner, repo });
-        return { bytes: data.active_caches_size_in_bytes, count: data.active_caches_count };
-      }),
-
-    async storageLimitGb() {
-      const r = await attempt(async () => {
-        const { data } = await octokit.request('GET /repos/{owner}/{repo}/actions/cache/storage-limit', { owner, repo });
-        return (data as { max_cache_size_gb?: unknown }).max_cache_size_gb;
+/** Every cache entry (or those of one key or ref), read page by page, and whether the listing held still. */
+async function listEntries(octokit: Octokit, where: { owner: string; repo: string }, filter: { key?: string; ref?: string }, pageConcurrency: number): Promise<Listing> {
+  const { owner, repo } = where;
+    const byId = new Map<number, CacheEntry>();
+    const totals: number[] = [];
+    const fetchPage = async (page: number) => {
+      const { data } = await octokit.rest.actions.getActionsCacheList({
+        owner, repo, per_page: PER_PAGE, page, sort: 'created_at', direction: 'asc',
+        ...(filter.key ? { key: filter.key } : {}),
+        ...(filter.ref ? { ref: filter.ref } : {})
       });
-      return r.ok && typeof r.value === 'number' && r.value > 0 ? r.value : undefined;
-    },
-
-    listAll: (filter = {}) =>
-      attempt(async () => {
-        const byId = new Map<number, CacheEntry>();
-        const totals: number[] = [];
-        const fetchPage = async (page: number) => {
-          const { data } = await octokit.rest.actions.getActionsCacheList({
-            owner, repo, per_page: PER_PAGE, page, sort: 'created_at', direction: 'asc',
-            ...(filter.key ? { key: filter.key } : {}),
-            ...(filter.ref ? { ref: filter.ref } : {})
-          });
-          totals.push(data.total_count);
-          const items = data.actions_caches ?? [];
-          for (const item of items) {
-            const entry = toEntry(item as ApiCache);
-            if (entry) byId.set(entry.id, entry);
-          }
-          return items.length;
-        };
-        // Page 1 tells how many pages there are; the rest are read a few at a time.
-        const firstCount = await fetchPage(1);
-        const firstTotal = totals[0];
-        const known = Math.min(MAX_PAGES, Math.max(1, Math.ceil(firstTotal / PER_PAGE)));
-        let pages = 1;
-        let lastCount = firstCount;
-        const queue = Array.from({ length: known - 1 }, (_, i) => i + 2);
-        await Promise.all(
-          Array.from({ length: Math.min(pageConcurrency, queue.length) }, async () => {
-            for (let page = queue.shift(); page !== undefined; page = queue.shift()) {
-              const count = await fetchPage(page);
-              pages++;
-              if (page === known) lastCount = count;
-            }
-          })
-        );
-        // Entries written meanwhile land after the last page: follow them while pages come back full.
-        for (let page = known + 1; lastCount === PER_PAGE && page <= MAX_PAGES && (page - 1) * PER_PAGE < Math.max(...totals); page++) {
-          lastCount = await fetchPage(page);
+      totals.push(data.total_count);
+      const items = data.actions_caches ?? [];
+      for (const item of items) {
+        const entry = toEntry(item as ApiCache);
+        if (entry) byId.set(entry.id, entry);
+      }
+      return items.length;
+    };
+    // Page 1 tells how many pages there are; the rest are read a few at a time.
+    const firstCount = await fetchPage(1);
+    const firstTotal = totals[0];
+    const pagesFromTotal = Math.min(MAX_PAGES, Math.max(1, Math.ceil(firstTotal / PER_PAGE)));
+    let pages = 1;
+    let lastCount = firstCount;
+    const queue = Array.from({ length: pagesFromTotal - 1 }, (_, i) => i + 2);
+    await Promise.all(
+      Array.from({ length: Math.min(pageConcurrency, queue.length) }, async () => {
+        for (let page = queue.shift(); page !== undefined; page = queue.shift()) {
+          const count = await fetchPage(page);
           pages++;
+          if (page === pagesFromTotal) lastCount = count;
         }
-        const entries = [...byId.values()].sort((a, b) => a.createdAt - b.createdAt || a.id - b.id);
-        // Entries deleted meanwhile shift later ones onto pages already read: some may have been skipped.
-        const complete = totals.every((t) => t >= firstTotal) && entries.length >= firstTotal;
-        return { entries, pages, totalCount: Math.max(...totals), complete };
-      }),
-
-    async deleteById(id) {
-      const r = await attempt(() => direct.rest.actions.deleteActionsCacheById({ owner, repo, cache_id: id }));
-      if (r.ok) return { ok: true, value: 'deleted' };
-      return r.kind === 'not-found' ? { ok: true, value: 'gone' } : r;
-    },
-
-    runJobs: (runId) =>
-      attempt(async () => {
-        const jobs: Array<{ name: string; status: string }> = [];
-        for (let page = 1; page <= 10; page++) {
-          const { data } = await octokit.rest.actions.listJobsForWorkflowRun({ owner, repo, run_id: Number(runId), filter: 'latest', per_page: PER_PAGE, page });
-          for (const job of data.jobs) jobs.push({ name: job.name, status: job.status });
-          if (data.jobs.length < PER_PAGE) break;
-        }
-        return jobs;
-      }),
-
-    openPullRequests: () =>
-      attempt(async () => {
-        const numbers: number[] = [];
-        for (let page = 1; page <= MAX_PAGES; page++) {
-          const { data } = await octokit.rest.pulls.list({ owner, repo, state: 'open', per_page: PER_PAGE, page });
-          for (const pr of data) numbers.push(pr.number);
-          if (data.length < PER_PAGE) break;
-        }
-        return numbers;
       })
-  };
+    );
+    // Entries written meanwhile land after the last page: follow them while pages come back full.
+    for (let page = pagesFromTotal + 1; lastCount === PER_PAGE && page <= MAX_PAGES && (page - 1) * PER_PAGE < Math.max(...totals); page++) {
+      lastCount = await fetchPage(page);
+      pages++;
+    }
+    const entries = [...byId.values()].sort((a, b) => a.createdAt - b.createdAt || a.id - b.id);
+    // Entries deleted meanwhile shift later ones onto pages already read: some may have been skipped.
+    const complete = totals.every((t) => t >= firstTotal) && entries.length >= firstTotal;
+    return { entries, pages, totalCount: Math.max(...totals), complete };
 }

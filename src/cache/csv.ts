@@ -46,7 +46,7 @@ export function parseCsvRecord(text: string): string[] {
 }
 
 /** Quotes a field the way Go's csv.Writer does, so that parseCsvRecord gives it back. */
-export function quoteCsvField(field: string): string {
+function quoteCsvField(field: string): string {
   const needs = field === '' ? false : /[",\r\n]/.test(field) || field[0] === ' ' || field[0] === '\t';
   return needs ? `"${field.replace(/"/g, '""')}"` : field;
 }

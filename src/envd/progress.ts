@@ -52,11 +52,11 @@ interface Vertex {
 }
 
 /** How many of a step's last log lines are kept. */
-export const LOG_TAIL = 30;
+const LOG_TAIL = 30;
 
 export type VertexKind = 'step' | 'import' | 'export' | 'internal';
 
-export function kindOf(name: string): VertexKind {
+function kindOf(name: string): VertexKind {
   if (name.startsWith('importing cache manifest from')) return 'import';
   if (/^(exporting |preparing layers for inline cache|writing image|naming to|pushing )/.test(name)) return 'export';
   // BuildKit's own bookkeeping and envd's parse phase; envd names many real build steps "[internal] …".

@@ -3,6 +3,7 @@
  * a workflow author sees every mistake in one run; each names the input, the bad value and the fix.
  */
 import { parse as parseToml, TomlError } from 'smol-toml';
+import semver from 'semver';
 import { splitFlags } from '../builder/args.js';
 import { ATTRIBUTES, BACKENDS, type Backend, type Direction } from '../cache/backends.js';
 import { CsvError, parseCsvRecord } from '../cache/csv.js';
@@ -94,13 +95,11 @@ function choice<T extends string>(text: string, allowed: readonly T[]): T | unde
   return (allowed as readonly string[]).includes(t) ? (t as T) : undefined;
 }
 
-const VERSION = /^v?(\d+)\.(\d+)\.(\d+)(-[0-9A-Za-z.-]+)?$/;
-
-export function versionAtLeast(version: string, major: number, minor: number): boolean {
-  const m = VERSION.exec(version);
-  if (!m) return true; // latest/system: checked against the real binary later
-  const [a, b] = [Number(m[1]), Number(m[2])];
-  return a > major || (a === major && b >= minor);
+/** Whether `version` (v-prefixed or not) is at least `min` by major.minor.patch, a prerelease counting as its release. */
+export function versionAtLeast(version: string, min: string): boolean {
+  const v = semver.parse(version);
+  if (!v) return true; // latest/system: checked against the real binary later
+  return v.compareMain(min) >= 0;
 }
 
 /** Keys of cache-options that have an input of their own. */
@@ -113,171 +112,68 @@ const OWNED_BY_INPUT: Record<string, string> = {
   src: 'cache-dir'
 };
 
-export function parseInputs(raw: Raw): { inputs?: Inputs; problems: Problem[] } {
-  const problems: Problem[] = [];
+/** The readers every section of parseInputs shares: trimmed text, a redacted rendering, and the problem list. */
+interface InputReader {
+  raw: Raw;
+  text(name: Input): string;
+  /** The value as a message may quote it: redacted, and *** for a secret input. */
+  shown(name: Input): string;
+  fail(input: Input, message: string): void;
+  oneOf<T extends string>(name: Input, allowed: readonly T[], fallback: T): T;
+  autoBool(name: Input): Auto<boolean>;
+}
+
+function inputReader(raw: Raw, problems: Problem[]): InputReader {
   // No message quotes a secret: values are quoted redacted (quoted()), and any known secret left in a
   // message (a token pasted into the wrong input) is replaced by *** here.
   const secrets = inputSecrets(raw);
-  const fail = (input: Input, message: string) => problems.push({ input, message: redactKnown(message, secrets) });
+  const fail = (input: Input, message: string) => void problems.push({ input, message: redactKnown(message, secrets) });
   const text = (name: Input) => raw(name).trim();
   const shown = (name: Input) => (SECRET_INPUTS.has(name) ? '***' : quoted(redactKnown(text(name), secrets)));
-
-  const oneOf = <T extends string>(name: Input, allowed: readonly T[], fallback: T): T => {
-    const value = text(name) === '' ? fallback : choice(text(name), allowed);
-    if (value === undefined) fail(name, `${shown(name)} is not one of ${allowed.join(', ')}${didYouMean(text(name), allowed)}`);
-    return value ?? fallback;
+  return {
+    raw,
+    text,
+    shown,
+    fail,
+    oneOf: (name, allowed, fallback) => {
+      const value = text(name) === '' ? fallback : choice(text(name), allowed);
+      if (value === undefined) fail(name, `${shown(name)} is not one of ${allowed.join(', ')}${didYouMean(text(name), allowed)}`);
+      return value ?? fallback;
+    },
+    autoBool: (name) => {
+      const t = text(name);
+      if (t === '' || t.toLowerCase() === 'auto') return 'auto';
+      const b = bool(t);
+      if (b === undefined) fail(name, `${shown(name)} is not auto, true or false`);
+      return b ?? 'auto';
+    }
   };
-  const autoBool = (name: Input): Auto<boolean> => {
-    const t = text(name);
-    if (t === '' || t.toLowerCase() === 'auto') return 'auto';
-    const b = bool(t);
-    if (b === undefined) fail(name, `${shown(name)} is not auto, true or false`);
-    return b ?? 'auto';
-  };
+}
 
-  // path and from
-  const path = text(Input.Path) || '.';
-  const fromText = text(Input.From) || 'build.envd:build';
-  // envd splits --from on every ":" and wants exactly two parts (envd v1.3.4 pkg/builder/util.go:315-318).
-  const colons = fromText.split(':').length - 1;
-  const fromMatch = colons === 1 ? /^(.+):([A-Za-z_][A-Za-z0-9_]*)$/.exec(fromText) : null;
-  if (colons > 1)
-    fail(Input.From, `${shown(Input.From)} has ${colons} colons; envd splits --from on every ":" and wants file:func (invalid from format, expected \`file:func\`): a build file whose name holds a colon cannot be used, rename it`);
-  else if (!fromMatch) fail(Input.From, `${shown(Input.From)} is not file:function; write e.g. ${echo(fromText.split(':')[0] || 'build.envd')}:build`);
-  const from = fromMatch ? { file: fromMatch[1], func: fromMatch[2] } : { file: 'build.envd', func: 'build' };
-
-  // output and platform
-  let output: OutputSpec | undefined;
-  if (text(Input.Output) !== '') {
-    if (/[\r\n]/.test(text(Input.Output))) fail(Input.Output, 'envd accepts one output; give one line');
-    else {
-      const parsed = parseOutput(text(Input.Output));
-      if (parsed.ok) output = parsed.value;
-      else fail(Input.Output, `${shown(Input.Output)} ${parsed.problem}`);
-    }
-  }
-  const platform = text(Input.Platform) || undefined;
-  if (platform !== undefined) {
-    if (platform.includes(','))
-      fail(Input.Platform, `${shown(Input.Platform)} lists several platforms; envd would build them one after another into one cache ref. Build one platform per matrix entry`);
-    else if (!/^[a-z0-9]+\/[a-z0-9]+(\/[a-z0-9]+)?$/.test(platform))
-      fail(Input.Platform, `${shown(Input.Platform)} is not os/arch[/variant], e.g. linux/amd64 or linux/arm64`);
-  }
-
-  // cache backend and its companions
-  const cache = oneOf<CacheBackend>(Input.Cache, [...BACKENDS, 'none'], 'gha');
-  const cacheScope = text(Input.CacheScope) || undefined;
-  if (cacheScope !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(cacheScope))
-    fail(Input.CacheScope, `${shown(Input.CacheScope)} must be 1-64 characters of A-Z a-z 0-9 . _ - starting with a letter or digit (it becomes a cache key, a registry tag and a directory name)`);
-  const cacheMode = oneOf<Auto<Mode>>(Input.CacheMode, ['auto', 'min', 'max'], 'auto');
-  if (cache === 'inline' && cacheMode === 'max') fail(Input.CacheMode, '"max" is not possible with cache: inline, which stores only the final image\'s layers (min); use cache: registry for max');
-  const cacheWrite = autoBool(Input.CacheWrite);
-
-  const cacheRef = text(Input.CacheRef) || undefined;
-  if (cacheRef !== undefined) {
-    if (cache !== 'registry') fail(Input.CacheRef, `is only used with cache: registry (cache is ${cache}); remove it`);
-    else {
-      const r = parseImageRef(cacheRef);
-      if (!r.ok) fail(Input.CacheRef, r.problem);
-    }
-  }
-  const cacheDir = text(Input.CacheDir) || undefined;
-  if (cacheDir !== undefined && cache !== 'local') fail(Input.CacheDir, `is only used with cache: local (cache is ${cache}); remove it`);
-
-  const cacheOptions = parseCacheOptions(raw(Input.CacheOptions), cache, (m) => fail(Input.CacheOptions, m));
-
-  const exportCache = rawCacheFlag(Input.ExportCache, 'export');
-  const importCache = rawCacheFlag(Input.ImportCache, 'import');
-  function rawCacheFlag(name: Input, direction: Direction): CacheSpec | undefined {
-    const t = text(name);
-    if (t === '') return undefined;
-    if (/[\r\n]/.test(t)) {
-      fail(name, 'envd takes one value per cache flag; give one line (combine attributes with commas)');
-      return undefined;
-    }
-    if (cache === 'none') {
-      fail(name, 'is set while cache is none; remove one of them');
-      return undefined;
-    }
-    const parsed = parseCacheSpec(t);
-    if (!parsed.ok) {
-      fail(name, `${parsed.problem}`);
-      return undefined;
-    }
-    for (const p of validateCacheSpec(parsed.value, direction)) fail(name, p);
-    return parsed.value;
-  }
-
-  // matrix
-  const matrix = canonicalMatrix(text(Input.Matrix));
-
-  // budget, pruning, command
-  let cacheBudget: Auto<number> = 'auto';
-  const budgetText = text(Input.CacheBudget);
-  if (budgetText !== '' && budgetText.toLowerCase() !== 'auto') {
-    const size = readSize(budgetText);
-    if ('bytes' in size) cacheBudget = size.bytes;
-    else if (size.problem === 'too large') fail(Input.CacheBudget, `${shown(Input.CacheBudget)} is more than 1 PB; write the repository's cache budget, such as 10GB`);
-    else if (size.problem === 'not whole') fail(Input.CacheBudget, `${shown(Input.CacheBudget)} is not a whole number of bytes; use a smaller unit, such as 1500KB for 1.5MB`);
-    else fail(Input.CacheBudget, `${shown(Input.CacheBudget)} is not auto or a size with a unit, such as 8GB or 500MiB`);
-  }
-  const cachePrune = autoBool(Input.CachePrune);
-  const command = oneOf(Input.Command, ['build', 'prune'] as const, 'build');
-
-  // tools
-  const envdVersion = version(Input.EnvdVersion, ['latest', 'system'], 'v1.3.4');
-  const buildkitVersion = version(Input.BuildkitVersion, ['latest', 'system'], 'v0.32.2');
-  function version(name: Input, words: string[], fallback: string): string {
-    const t = text(name) || fallback;
-    if (words.includes(t.toLowerCase())) return t.toLowerCase();
-    const m = VERSION.exec(t);
-    if (!m) {
-      fail(name, `${shown(name)} is not a version such as ${fallback}${words.length ? ` or one of ${words.join(', ')}` : ''}`);
-      return fallback;
-    }
-    return t.startsWith('v') ? t : `v${t}`;
-  }
+export function parseInputs(raw: Raw): { inputs?: Inputs; problems: Problem[] } {
+  const problems: Problem[] = [];
+  const r = inputReader(raw, problems);
+  const path = r.text(Input.Path) || '.';
+  const from = readFrom(r);
+  const { output, platform } = readOutputAndPlatform(r);
+  const { cache, cacheScope, cacheMode, cacheWrite, cacheRef, cacheDir, cacheOptions, exportCache, importCache } = readCache(r);
+  const matrix = canonicalMatrix(r.text(Input.Matrix));
+  const { cacheBudget, cachePrune, command } = readBudgetAndCommand(r);
   const usesGha = cache === 'gha' || exportCache?.type === 'gha' || importCache?.type === 'gha';
-  if (usesGha && !versionAtLeast(buildkitVersion, 0, 20))
-    fail(Input.BuildkitVersion, `${buildkitVersion} speaks only the GitHub cache API v1, which github.com shut down on 2025-04-15; gha needs BuildKit v0.20.0 or later (v0.27.0+ recommended)`);
+  const { envdVersion, buildkitVersion } = readTools(r, usesGha);
+  const { builder, buildkitdConfigInline, buildkitdFlags } = readBuilder(r);
 
-  // builder
-  const builderText = text(Input.Builder) || 'auto';
-  let builder: Builder = { kind: 'auto' };
-  if (builderText === 'docker-container') builder = { kind: 'docker-container' };
-  else if (/^unix:\/\/\/.+/.test(builderText)) builder = { kind: 'address', address: builderText };
-  else if (/^tcp:\/\/[^/:]+:\d+$/.test(builderText)) {
-    const port = Number(builderText.slice(builderText.lastIndexOf(':') + 1));
-    if (port >= 1 && port <= 65535) builder = { kind: 'address', address: builderText };
-    else fail(Input.Builder, `${shown(Input.Builder)} has port ${echo(String(port))}; a port is 1-65535`);
-  } else if (builderText !== 'auto')
-    fail(Input.Builder, `${shown(Input.Builder)} is not auto, docker-container, unix:///path/to/buildkitd.sock or tcp://host:port${didYouMean(builderText, ['auto', 'docker-container'])}`);
-  const buildkitdConfigInline = raw(Input.BuildkitdConfigInline).trim();
-  const buildkitdFlags = text(Input.BuildkitdFlags);
-  if (builder.kind === 'address') {
-    if (buildkitdConfigInline) fail(Input.BuildkitdConfigInline, `has no effect on a running buildkitd (builder is ${echo(builderText)}); configure that daemon itself, or use builder: auto`);
-    if (buildkitdFlags) fail(Input.BuildkitdFlags, `has no effect on a running buildkitd (builder is ${echo(builderText)}); use builder: auto`);
-  } else {
-    try {
-      splitFlags(buildkitdFlags);
-    } catch (e) {
-      fail(Input.BuildkitdFlags, `cannot be split into arguments: ${(e as Error).message}; close the quote, or escape a literal quote with \\`);
-    }
-    const toml = tomlProblem(buildkitdConfigInline);
-    if (toml) fail(Input.BuildkitdConfigInline, toml);
-  }
-
-  const dryRunText = text(Input.DryRun);
+  const dryRunText = r.text(Input.DryRun);
   const dryRun = dryRunText === '' ? false : bool(dryRunText);
-  if (dryRun === undefined) fail(Input.DryRun, `${shown(Input.DryRun)} is not true or false`);
+  if (dryRun === undefined) r.fail(Input.DryRun, `${r.shown(Input.DryRun)} is not true or false`);
 
   // inputs that only make sense together
   if (cache === 'inline' && !(output?.image && output.push))
-    fail(Input.Output, 'cache: inline stores the cache inside the pushed image: set output to type=image,name=<registry>/<image>:<tag>,push=true');
+    r.fail(Input.Output, 'cache: inline stores the cache inside the pushed image: set output to type=image,name=<registry>/<image>:<tag>,push=true');
   if (cache === 'registry' && cacheRef === undefined && !output?.image)
-    fail(Input.CacheRef, 'cache: registry needs a place for the cache: set cache-ref (e.g. ghcr.io/org/env:buildcache) or an output with name=<image>');
+    r.fail(Input.CacheRef, 'cache: registry needs a place for the cache: set cache-ref (e.g. ghcr.io/org/env:buildcache) or an output with name=<image>');
 
-  const githubToken = raw(Input.GithubToken).trim();
+  const githubToken = r.raw(Input.GithubToken).trim();
   if (problems.length > 0) return { problems };
   return {
     problems,
@@ -308,6 +204,155 @@ export function parseInputs(raw: Raw): { inputs?: Inputs; problems: Problem[] } 
       dryRun: dryRun ?? false
     }
   };
+}
+
+
+/** from: file:function, as envd splits it. */
+function readFrom(r: InputReader): Inputs['from'] {
+  const fromText = r.text(Input.From) || 'build.envd:build';
+  // envd splits --from on every ":" and wants exactly two parts (envd v1.3.4 pkg/builder/util.go:315-318).
+  const colons = fromText.split(':').length - 1;
+  const fromMatch = colons === 1 ? /^(.+):([A-Za-z_][A-Za-z0-9_]*)$/.exec(fromText) : null;
+  if (colons > 1)
+    r.fail(Input.From, `${r.shown(Input.From)} has ${colons} colons; envd splits --from on every ":" and wants file:func (invalid from format, expected \`file:func\`): a build file whose name holds a colon cannot be used, rename it`);
+  else if (!fromMatch) r.fail(Input.From, `${r.shown(Input.From)} is not file:function; write e.g. ${echo(fromText.split(':')[0] || 'build.envd')}:build`);
+  const from = fromMatch ? { file: fromMatch[1], func: fromMatch[2] } : { file: 'build.envd', func: 'build' };
+
+  return from;
+}
+
+function readOutputAndPlatform(r: InputReader): Pick<Inputs, 'output' | 'platform'> {
+  let output: OutputSpec | undefined;
+  if (r.text(Input.Output) !== '') {
+    if (/[\r\n]/.test(r.text(Input.Output))) r.fail(Input.Output, 'envd accepts one output; give one line');
+    else {
+      const parsed = parseOutput(r.text(Input.Output));
+      if (parsed.ok) output = parsed.value;
+      else r.fail(Input.Output, `${r.shown(Input.Output)} ${parsed.problem}`);
+    }
+  }
+  const platform = r.text(Input.Platform) || undefined;
+  if (platform !== undefined) {
+    if (platform.includes(','))
+      r.fail(Input.Platform, `${r.shown(Input.Platform)} lists several platforms; envd would build them one after another into one cache ref. Build one platform per matrix entry`);
+    else if (!/^[a-z0-9]+\/[a-z0-9]+(\/[a-z0-9]+)?$/.test(platform))
+      r.fail(Input.Platform, `${r.shown(Input.Platform)} is not os/arch[/variant], e.g. linux/amd64 or linux/arm64`);
+  }
+
+  return { output, platform };
+}
+
+/** The cache backend and its companions: scope, mode, write, ref, dir, options and the raw flags. */
+function readCache(r: InputReader): Pick<Inputs, 'cache' | 'cacheScope' | 'cacheMode' | 'cacheWrite' | 'cacheRef' | 'cacheDir' | 'cacheOptions' | 'exportCache' | 'importCache'> {
+  const cache = r.oneOf<CacheBackend>(Input.Cache, [...BACKENDS, 'none'], 'gha');
+  const cacheScope = r.text(Input.CacheScope) || undefined;
+  if (cacheScope !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(cacheScope))
+    r.fail(Input.CacheScope, `${r.shown(Input.CacheScope)} must be 1-64 characters of A-Z a-z 0-9 . _ - starting with a letter or digit (it becomes a cache key, a registry tag and a directory name)`);
+  const cacheMode = r.oneOf<Auto<Mode>>(Input.CacheMode, ['auto', 'min', 'max'], 'auto');
+  if (cache === 'inline' && cacheMode === 'max') r.fail(Input.CacheMode, '"max" is not possible with cache: inline, which stores only the final image\'s layers (min); use cache: registry for max');
+  const cacheWrite = r.autoBool(Input.CacheWrite);
+
+  const cacheRef = r.text(Input.CacheRef) || undefined;
+  if (cacheRef !== undefined) {
+    if (cache !== 'registry') r.fail(Input.CacheRef, `is only used with cache: registry (cache is ${cache}); remove it`);
+    else {
+      const ref = parseImageRef(cacheRef);
+      if (!ref.ok) r.fail(Input.CacheRef, ref.problem);
+    }
+  }
+  const cacheDir = r.text(Input.CacheDir) || undefined;
+  if (cacheDir !== undefined && cache !== 'local') r.fail(Input.CacheDir, `is only used with cache: local (cache is ${cache}); remove it`);
+
+  const cacheOptions = parseCacheOptions(r.raw(Input.CacheOptions), cache, (m) => r.fail(Input.CacheOptions, m));
+
+  const exportCache = rawCacheFlag(Input.ExportCache, 'export');
+  const importCache = rawCacheFlag(Input.ImportCache, 'import');
+  function rawCacheFlag(name: Input, direction: Direction): CacheSpec | undefined {
+    const t = r.text(name);
+    if (t === '') return undefined;
+    if (/[\r\n]/.test(t)) {
+      r.fail(name, 'envd takes one value per cache flag; give one line (combine attributes with commas)');
+      return undefined;
+    }
+    if (cache === 'none') {
+      r.fail(name, 'is set while cache is none; remove one of them');
+      return undefined;
+    }
+    const parsed = parseCacheSpec(t);
+    if (!parsed.ok) {
+      r.fail(name, `${parsed.problem}`);
+      return undefined;
+    }
+    for (const p of validateCacheSpec(parsed.value, direction)) r.fail(name, p);
+    return parsed.value;
+  }
+
+  return { cache, cacheScope, cacheMode, cacheWrite, cacheRef, cacheDir, cacheOptions, exportCache, importCache };
+}
+
+function readBudgetAndCommand(r: InputReader): Pick<Inputs, 'cacheBudget' | 'cachePrune' | 'command'> {
+  let cacheBudget: Auto<number> = 'auto';
+  const budgetText = r.text(Input.CacheBudget);
+  if (budgetText !== '' && budgetText.toLowerCase() !== 'auto') {
+    const size = readSize(budgetText);
+    if ('bytes' in size) cacheBudget = size.bytes;
+    else if (size.problem === 'too large') r.fail(Input.CacheBudget, `${r.shown(Input.CacheBudget)} is more than 1 PB; write the repository's cache budget, such as 10GB`);
+    else if (size.problem === 'not whole') r.fail(Input.CacheBudget, `${r.shown(Input.CacheBudget)} is not a whole number of bytes; use a smaller unit, such as 1500KB for 1.5MB`);
+    else r.fail(Input.CacheBudget, `${r.shown(Input.CacheBudget)} is not auto or a size with a unit, such as 8GB or 500MiB`);
+  }
+  const cachePrune = r.autoBool(Input.CachePrune);
+  const command = r.oneOf(Input.Command, ['build', 'prune'] as const, 'build');
+
+  return { cacheBudget, cachePrune, command };
+}
+
+/** envd-version and buildkit-version; gha needs BuildKit v0.20 or later. */
+function readTools(r: InputReader, usesGha: boolean): Pick<Inputs, 'envdVersion' | 'buildkitVersion'> {
+  const envdVersion = version(Input.EnvdVersion, ['latest', 'system'], 'v1.3.4');
+  const buildkitVersion = version(Input.BuildkitVersion, ['latest', 'system'], 'v0.32.2');
+  function version(name: Input, words: string[], fallback: string): string {
+    const t = r.text(name) || fallback;
+    if (words.includes(t.toLowerCase())) return t.toLowerCase();
+    const valid = semver.valid(t);
+    if (!valid) {
+      r.fail(name, `${r.shown(name)} is not a version such as ${fallback}${words.length ? ` or one of ${words.join(', ')}` : ''}`);
+      return fallback;
+    }
+    return `v${valid}`;
+  }
+  if (usesGha && !versionAtLeast(buildkitVersion, '0.20.0'))
+    r.fail(Input.BuildkitVersion, `${buildkitVersion} speaks only the GitHub cache API v1, which github.com shut down on 2025-04-15; gha needs BuildKit v0.20.0 or later (v0.27.0+ recommended)`);
+
+  return { envdVersion, buildkitVersion };
+}
+
+function readBuilder(r: InputReader): Pick<Inputs, 'builder' | 'buildkitdConfigInline' | 'buildkitdFlags'> {
+  const builderText = r.text(Input.Builder) || 'auto';
+  let builder: Builder = { kind: 'auto' };
+  if (builderText === 'docker-container') builder = { kind: 'docker-container' };
+  else if (/^unix:\/\/\/.+/.test(builderText)) builder = { kind: 'address', address: builderText };
+  else if (/^tcp:\/\/[^/:]+:\d+$/.test(builderText)) {
+    const port = Number(builderText.slice(builderText.lastIndexOf(':') + 1));
+    if (port >= 1 && port <= 65535) builder = { kind: 'address', address: builderText };
+    else r.fail(Input.Builder, `${r.shown(Input.Builder)} has port ${echo(String(port))}; a port is 1-65535`);
+  } else if (builderText !== 'auto')
+    r.fail(Input.Builder, `${r.shown(Input.Builder)} is not auto, docker-container, unix:///path/to/buildkitd.sock or tcp://host:port${didYouMean(builderText, ['auto', 'docker-container'])}`);
+  const buildkitdConfigInline = r.raw(Input.BuildkitdConfigInline).trim();
+  const buildkitdFlags = r.text(Input.BuildkitdFlags);
+  if (builder.kind === 'address') {
+    if (buildkitdConfigInline) r.fail(Input.BuildkitdConfigInline, `has no effect on a running buildkitd (builder is ${echo(builderText)}); configure that daemon itself, or use builder: auto`);
+    if (buildkitdFlags) r.fail(Input.BuildkitdFlags, `has no effect on a running buildkitd (builder is ${echo(builderText)}); use builder: auto`);
+  } else {
+    try {
+      splitFlags(buildkitdFlags);
+    } catch (e) {
+      r.fail(Input.BuildkitdFlags, `cannot be split into arguments: ${(e as Error).message}; close the quote, or escape a literal quote with \\`);
+    }
+    const toml = tomlProblem(buildkitdConfigInline);
+    if (toml) r.fail(Input.BuildkitdConfigInline, toml);
+  }
+
+  return { builder, buildkitdConfigInline, buildkitdFlags };
 }
 
 /**

@@ -13,7 +13,7 @@ const UNITS: Record<string, bigint> = {
 };
 
 /** The largest size accepted: 1 PB. More is a typo (GitHub's largest cache limits are terabytes). */
-export const MAX_SIZE = 10 ** 15;
+const MAX_SIZE = 10 ** 15;
 
 export type SizeReading = { bytes: number } | { problem: 'not a size' | 'too large' | 'not whole' };
 

@@ -34,7 +34,7 @@ export interface LocalSave extends LocalCache {
 }
 
 /** The key of an exported directory: the scope's prefix and a hash of its index.json (the export's identity). */
-export function contentKey(prefix: string, dir: string): string | undefined {
+function contentKey(prefix: string, dir: string): string | undefined {
   const index = `${dir}/index.json`;
   if (!fs.existsSync(index)) return undefined;
   return `${prefix}${createHash('sha256').update(fs.readFileSync(index)).digest('hex').slice(0, 16)}`;
@@ -131,4 +131,4 @@ export async function saveLocal(state: LocalSave): Promise<void> {
 }
 
 /** The fastest of zstd's normal levels (1–19), for archives of already-compressed blobs. */
-export const SAVE_ZSTD_LEVEL = '1';
+const SAVE_ZSTD_LEVEL = '1';

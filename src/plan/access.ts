@@ -33,7 +33,7 @@ const GITHUB_CACHE: readonly Backend[] = ['gha'];
 const SHARED_STORE: readonly Backend[] = ['registry', 's3'];
 
 /** A long build may outlive the runtime token; BuildKit then fails with "cache token expired". */
-export const TOKEN_MARGIN_SECONDS = 2 * 3600;
+const TOKEN_MARGIN_SECONDS = 2 * 3600;
 
 export function decideAccess(backend: Backend, cacheWrite: Auto<boolean>, rt: Runtime, nowSeconds: number): Access {
   const a: Access = { export: cacheWrite !== false, import: true, readable: [], decisions: [], warnings: [], problems: [] };

@@ -33,7 +33,7 @@ function optionsFor(backend: Backend, direction: Direction, options: Map<string,
 }
 
 /** The registry cache ref for an entry name (a tag), or cache-ref as given. */
-export function registryCacheRef(inputs: Inputs, entry: string | undefined): string {
+function registryCacheRef(inputs: Inputs, entry: string | undefined): string {
   if (inputs.cacheRef || entry === undefined) return inputs.cacheRef!;
   return `${repositoryOf(inputs.output!.image!)}:${entry}`;
 }
@@ -89,7 +89,7 @@ export function computedExport(backend: Backend, ctx: FlagContext): CacheSpec {
 }
 
 /** The repository name the action's read-only registry serves a restored local cache under. */
-export const LOCAL_CACHE_REPO = 'envd-local-cache';
+const LOCAL_CACHE_REPO = 'envd-local-cache';
 
 /** How BuildKit imports a restored local cache: from the action's registry on 127.0.0.1, over plain HTTP. */
 export function localRegistryImport(host: string, tag = 'latest'): CacheSpec {

@@ -7,6 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Runtime } from '../runtime/runtime.js';
+import { sanitize } from './scope.js';
 
 export interface Candidate {
   /** The entry name: a registry tag or an S3 name. */
@@ -23,18 +24,9 @@ export interface Locations {
 }
 
 /** Registry tags are at most 128 characters of [A-Za-z0-9_.-]; the suffix keeps well inside that. */
-export const MAX_SUFFIX = 40;
+const MAX_SUFFIX = 40;
 
 const hash = (ref: string) => createHash('sha256').update(ref).digest('hex').slice(0, 7);
-
-function slug(text: string, room: number): string {
-  const s = text
-    .toLowerCase()
-    .replace(/[^a-z0-9._-]+/g, '-')
-    .replace(/-{2,}/g, '-')
-    .replace(/^[-._]+|[-._]+$/g, '');
-  return s.slice(0, room).replace(/[-._]+$/, '');
-}
 
 /** `feature/Login` on refs/heads → `feature-login-1a2b3c4`; a tag → `tag-v1.0-…`; PR 12 → `pr-12`. */
 export function refSuffix(ref: string): string {
@@ -43,11 +35,11 @@ export function refSuffix(ref: string): string {
   const tag = /^refs\/tags\/(.+)$/.exec(ref);
   const branch = /^refs\/heads\/(.+)$/.exec(ref);
   const words = tag ? `tag-${tag[1]}` : branch ? branch[1] : ref.replace(/^refs\//, '');
-  const readable = slug(words, MAX_SUFFIX - 8);
+  const readable = sanitize(words, MAX_SUFFIX - 8);
   return readable ? `${readable}-${hash(ref)}` : hash(ref);
 }
 
-export const withSuffix = (base: string, suffix: string | undefined) => (suffix ? `${base}-${suffix}` : base);
+const withSuffix = (base: string, suffix: string | undefined) => (suffix ? `${base}-${suffix}` : base);
 
 export function locations(base: string, rt: Runtime): Locations {
   const defaultRef = rt.defaultBranch ? `refs/heads/${rt.defaultBranch}` : undefined;

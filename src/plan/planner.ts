@@ -1,7 +1,7 @@
 /** Inputs + Runtime → Plan. Pure: every decision is recorded with its reason. */
 import { type Backend, type Direction, REQUIRED } from '../cache/backends.js';
 import { type CacheSpec, secretsOf, validateCacheSpec } from '../cache/spec.js';
-import type { Inputs } from '../inputs/inputs.js';
+import type { Inputs, Mode } from '../inputs/inputs.js';
 import { defaultBranchRef, type Runtime } from '../runtime/runtime.js';
 import { modeForBudget, type ModeFacts } from '../budget/budget.js';
 import { echo } from '../report/text.js';
@@ -10,7 +10,7 @@ import { ghaCredentials, missingCredentialsMessage } from './credentials.js';
 import { computedExport, computedImport, type FlagContext, localCacheDir, sharedLocations } from './flags.js';
 import { chooseImport, type Existence } from './location.js';
 import { decideMode } from './mode.js';
-import type { Plan } from './plan.js';
+import type { Decision, Plan } from './plan.js';
 import { autoScope, platformOf } from './scope.js';
 
 const FLAG: Record<Direction, string> = { export: '--export-cache', import: '--import-cache' };
@@ -18,14 +18,62 @@ const FLAG: Record<Direction, string> = { export: '--export-cache', import: '--i
 /** What the shell read about the GitHub cache budget before planning (usage unknown: undefined). */
 export type BudgetFacts = ModeFacts;
 
-/** `nowSeconds` is the clock for the token's expiry; tests pass it in. */
-export function plan(inputs: Inputs, rt: Runtime, nowSeconds = Math.floor(Date.now() / 1000), budget?: BudgetFacts): Plan {
+export interface PlanOptions {
+  /** The clock for the token's expiry (seconds); tests pass it in. */
+  nowSeconds?: number;
+  /** What the shell read about the GitHub cache budget, when it did. */
+  budget?: BudgetFacts;
+}
+
+export function plan(inputs: Inputs, rt: Runtime, { nowSeconds = Math.floor(Date.now() / 1000), budget }: PlanOptions = {}): Plan {
+  const p = planSkeleton(inputs, rt);
+  // A broken event file stops the run before anything is decided from it (or contacted for it).
+  if (rt.problems.length) {
+    p.problems.push(...rt.problems);
+    return withSecrets(p, inputs);
+  }
+  if (inputs.command === 'prune') {
+    p.decisions.push({ topic: 'command', outcome: 'prune', reason: 'no build: reclaim GitHub cache entries' });
+    return withSecrets(p, inputs);
+  }
+  if (inputs.cache === 'none') {
+    p.decisions.push({ topic: 'cache', outcome: 'none', reason: 'cache is none: envd builds without remote cache' });
+    return withSecrets(p, inputs);
+  }
+  const backend: Backend = inputs.cache;
+  const { mode, decision } = modeFor(backend, inputs, rt, p.scope, budget);
+  p.mode = mode;
+  p.decisions.push(decision);
+  const ctx: FlagContext = { inputs, rt, scope: p.scope, mode };
+
+  const access = decideAccess(backend, inputs.cacheWrite, rt, nowSeconds);
+  p.decisions.push(...access.decisions);
+  p.warnings.push(...access.warnings);
+  p.problems.push(...access.problems);
+  if (access.optedIn) p.warnings.push(optInWarning(backend, access, ctx));
+  if (backend === 'gha') p.access = { readable: access.readable, writable: access.writable };
+
+  const { exportSpec, importSpec } = chooseSpecs(p, backend, access, ctx);
+  const specs = [
+    ['export', exportSpec],
+    ['import', importSpec]
+  ] as const;
+  if (specs.some(([, s]) => s?.type === 'gha')) fillGhaCredentials(p, rt, specs.map(([, s]) => s));
+  for (const [direction, spec] of specs) if (spec) checkSpec(p, direction, spec, inputs);
+
+  p.export = exportSpec;
+  p.import = importSpec;
+  return withSecrets(p, inputs);
+}
+
+/** The plan's scope, envd arguments and empty lists, before any cache decision. */
+function planSkeleton(inputs: Inputs, rt: Runtime): Plan {
   const from = `${inputs.from.file}:${inputs.from.func}`;
   const platform = platformOf(inputs.platform, rt);
   const scope =
     inputs.cacheScope ??
     autoScope({ workflow: rt.workflow, job: rt.job, matrix: inputs.matrix, platform: platform.scope, path: inputs.path, from });
-  const p: Plan = {
+  return {
     command: inputs.command,
     dryRun: inputs.dryRun,
     backend: inputs.cache,
@@ -45,45 +93,30 @@ export function plan(inputs: Inputs, rt: Runtime, nowSeconds = Math.floor(Date.n
     secrets: [],
     envd: { path: inputs.path, from, output: inputs.output?.raw, platform: platform.envd }
   };
-  // A broken event file stops the run before anything is decided from it (or contacted for it).
-  if (rt.problems.length) {
-    p.problems.push(...rt.problems);
-    return withSecrets(p, inputs);
-  }
-  if (inputs.command === 'prune') {
-    p.decisions.push({ topic: 'command', outcome: 'prune', reason: 'no build: reclaim GitHub cache entries' });
-    return withSecrets(p, inputs);
-  }
-  if (inputs.cache === 'none') {
-    p.decisions.push({ topic: 'cache', outcome: 'none', reason: 'cache is none: envd builds without remote cache' });
-    return withSecrets(p, inputs);
-  }
-  const backend: Backend = inputs.cache;
+}
 
-  if (backend === 'inline') {
-    p.mode = 'min';
-    p.decisions.push({ topic: 'mode', outcome: 'min', reason: 'inline cache is always min' });
-  } else {
-    const { mode, decision } = decideMode(inputs.cacheMode, rt);
-    // The budget only concerns entries in the GitHub cache (gha, and local through @actions/cache).
-    const lowered =
-      budget && (backend === 'gha' || backend === 'local')
-        ? modeForBudget(inputs.cacheMode, mode, budget, { scope, job: !inputs.cacheScope && inputs.matrix ? rt.job : undefined })
-        : { mode };
-    p.mode = lowered.mode;
-    // Kept as decided: why, then what the budget estimate said about it.
-    p.decisions.push(lowered.decision && lowered.mode === mode ? { ...decision, reason: `${decision.reason}; ${lowered.decision.reason}` } : (lowered.decision ?? decision));
-  }
-  const ctx = { inputs, rt, scope, mode: p.mode };
+/** cache-mode: inline is always min; otherwise the input or the trigger's default, lowered near the budget. */
+function modeFor(backend: Backend, inputs: Inputs, rt: Runtime, scope: string, budget: BudgetFacts | undefined): { mode: Mode; decision: Decision } {
+  if (backend === 'inline') return { mode: 'min', decision: { topic: 'mode', outcome: 'min', reason: 'inline cache is always min' } };
+  const { mode, decision } = decideMode(inputs.cacheMode, rt);
+  // The budget only concerns entries in the GitHub cache (gha, and local through @actions/cache).
+  const lowered =
+    budget && (backend === 'gha' || backend === 'local')
+      ? modeForBudget(inputs.cacheMode, mode, budget, { scope, job: !inputs.cacheScope && inputs.matrix ? rt.job : undefined })
+      : { mode };
+  // Kept as decided: why, then what the budget estimate said about it.
+  return {
+    mode: lowered.mode,
+    decision: lowered.decision && lowered.mode === mode ? { ...decision, reason: `${decision.reason}; ${lowered.decision.reason}` } : (lowered.decision ?? decision)
+  };
+}
 
-  const access = decideAccess(backend, inputs.cacheWrite, rt, nowSeconds);
-  p.decisions.push(...access.decisions);
-  p.warnings.push(...access.warnings);
-  p.problems.push(...access.problems);
-  if (access.optedIn) p.warnings.push(optInWarning(backend, access, ctx));
-  if (backend === 'gha') p.access = { readable: access.readable, writable: access.writable };
-  const exportSpec = access.export ? (inputs.exportCache ?? computedExport(backend, ctx)) : undefined;
-  let importSpec = access.import ? (inputs.importCache ?? computedImport(backend, ctx)) : undefined;
+/** The export and import values the access allows: raw or computed, local's served import, shared candidates. */
+function chooseSpecs(p: Plan, backend: Backend, access: Access, ctx: FlagContext): { exportSpec?: CacheSpec; importSpec?: CacheSpec } {
+  const { inputs, rt, scope } = ctx;
+  // The raw values are copied: the plan adds ignore-error and credentials to its own values, never to the inputs.
+  const exportSpec = access.export ? (copySpec(inputs.exportCache) ?? computedExport(backend, ctx)) : undefined;
+  let importSpec = access.import ? (copySpec(inputs.importCache) ?? computedImport(backend, ctx)) : undefined;
   if (backend === 'local' && !inputs.exportCache && !inputs.importCache) {
     const dir = localCacheDir(inputs, rt, scope);
     p.local = { dir, exportDir: `${dir}.new`, keyPrefix: `envd-local-${scope}-` };
@@ -104,40 +137,31 @@ export function plan(inputs: Inputs, rt: Runtime, nowSeconds = Math.floor(Date.n
   // Export entries carry ignore-error=true unless the author set it: a cache outage never fails a build.
   // (BuildKit's inline exporter reads no attributes, so it gets none.)
   if (exportSpec && exportSpec.type !== 'inline' && !exportSpec.attrs.has('ignore-error')) exportSpec.attrs.set('ignore-error', 'true');
+  return { exportSpec, importSpec };
+}
 
-  const specs = [
-    ['export', exportSpec],
-    ['import', importSpec]
-  ] as const;
-  if (specs.some(([, s]) => s?.type === 'gha')) fillGhaCredentials(p, rt, specs.map(([, s]) => s));
-
-  for (const [direction, spec] of specs) {
-    if (!spec) continue;
-    p.decisions.push({
-      topic: direction,
-      outcome: spec.type,
-      reason: (direction === 'export' ? inputs.exportCache : inputs.importCache)
-        ? `${direction}-cache is set and replaces the computed value`
-        : backend === 'inline' && direction === 'import'
-          ? 'inline cache is read back from the output image as a registry cache'
-          : `cache: ${backend}`
-    });
-    for (const problem of validateCacheSpec(spec, direction, { complete: true })) {
-      // Missing gha credentials and s3 locations are reported once, with their fix, above or below.
-      if (spec.type === 'gha' && /needs (token|url_v2)/.test(problem)) continue;
-      if (spec.type === 's3' && /needs (bucket|region)=/.test(problem)) continue;
-      p.problems.push(`${FLAG[direction]}: ${problem}`);
-    }
-    if (spec.type === 's3')
-      for (const key of REQUIRED.s3[direction])
-        if (!spec.attrs.has(key) && !p.problems.some((m) => m.includes(`s3 needs ${key}`)))
-          p.problems.push(`cache: s3 needs ${key}: set cache-options: ${key}=… or the AWS_${key.toUpperCase()} environment variable`);
+/** Records where one value came from and validates it, reporting missing gha credentials and s3 locations once. */
+function checkSpec(p: Plan, direction: Direction, spec: CacheSpec, inputs: Inputs): void {
+  const backend = inputs.cache;
+  p.decisions.push({
+    topic: direction,
+    outcome: spec.type,
+    reason: (direction === 'export' ? inputs.exportCache : inputs.importCache)
+      ? `${direction}-cache is set and replaces the computed value`
+      : backend === 'inline' && direction === 'import'
+        ? 'inline cache is read back from the output image as a registry cache'
+        : `cache: ${backend}`
+  });
+  for (const problem of validateCacheSpec(spec, direction, { complete: true })) {
+    // Missing gha credentials and s3 locations are reported once, with their fix, above or below.
+    if (spec.type === 'gha' && /needs (token|url_v2)/.test(problem)) continue;
+    if (spec.type === 's3' && /needs (bucket|region)=/.test(problem)) continue;
+    p.problems.push(`${FLAG[direction]}: ${problem}`);
   }
-
-
-  p.export = exportSpec;
-  p.import = importSpec;
-  return withSecrets(p, inputs);
+  if (spec.type === 's3')
+    for (const key of REQUIRED.s3[direction])
+      if (!spec.attrs.has(key) && !p.problems.some((m) => m.includes(`s3 needs ${key}`)))
+        p.problems.push(`cache: s3 needs ${key}: set cache-options: ${key}=… or the AWS_${key.toUpperCase()} environment variable`);
 }
 
 /** cache-write: true on an untrusted trigger: allowed for the base repository's own code, and logged with whose cache it writes. */
@@ -188,6 +212,8 @@ export function chooseImportEntry(p: Plan, exists: Existence[], why?: string): P
   decisions.push({ topic: 'import entry', outcome: chosen.name, reason });
   return { ...p, import: chosen.spec, decisions };
 }
+
+const copySpec = (spec: CacheSpec | undefined): CacheSpec | undefined => spec && { type: spec.type, attrs: new Map(spec.attrs) };
 
 function withSecrets(p: Plan, inputs: Inputs): Plan {
   const secrets = new Set<string>();

@@ -19,12 +19,18 @@ export interface ScopeParts {
 
 export const MAX_SCOPE = 64;
 
-export function sanitize(text: string): string {
+/**
+ * A name fit for a cache scope, key or registry tag: lowercase `[a-z0-9._-]`, runs of anything else one `-`, no
+ * separator at either end; cut to `room` characters (and its separators at the cut dropped) when given.
+ */
+export function sanitize(text: string, room = Infinity): string {
   return text
     .toLowerCase()
     .replace(/[^a-z0-9._-]+/g, '-')
     .replace(/-{2,}/g, '-')
-    .replace(/^[-._]+|[-._]+$/g, '');
+    .replace(/^[-._]+|[-._]+$/g, '')
+    .slice(0, room)
+    .replace(/[-._]+$/, '');
 }
 
 /** The matrix entry's values in key order: {"os":"ubuntu","py":"3.11"} → ["ubuntu", "3.11"]. */
@@ -48,15 +54,13 @@ function normalizePath(path: string): string {
 export function autoScope(parts: ScopeParts): string {
   const identity = JSON.stringify([parts.workflow, parts.job, parts.matrix ?? '', parts.platform ?? '', normalizePath(parts.path), parts.from]);
   const hash = createHash('sha256').update(identity).digest('hex').slice(0, 8);
-  const words = [parts.job, ...matrixWords(parts.matrix), parts.platform ?? ''].map(sanitize).filter((w) => w !== '');
-  let readable = sanitize(words.join('-')) || 'envd';
-  const room = MAX_SCOPE - hash.length - 1;
-  if (readable.length > room) readable = readable.slice(0, room).replace(/[-._]+$/, '');
+  const words = [parts.job, ...matrixWords(parts.matrix), parts.platform ?? ''].map((w) => sanitize(w)).filter((w) => w !== '');
+  const readable = sanitize(words.join('-'), MAX_SCOPE - hash.length - 1) || 'envd';
   return `${readable}-${hash}`;
 }
 
 /** What envd builds when it is given no --platform, on every host (envd v1.3.4 pkg/builder/build.go:383-387). */
-export const ENVD_DEFAULT_PLATFORM = 'linux/amd64';
+const ENVD_DEFAULT_PLATFORM = 'linux/amd64';
 
 export interface Platform {
   /** envd's --platform: the platform input, else the runner's architecture, else none (envd's default). */

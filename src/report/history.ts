@@ -11,7 +11,7 @@ import { code, echo, MAX_SENTENCE } from './text.js';
 /** How many runs the history keeps. */
 export const HISTORY_RUNS = 20;
 /** Every history entry's key starts with this; the budget's pruning treats all but a scope's newest as superseded. */
-export const HISTORY_KEY_PREFIX = 'envd-history-';
+const HISTORY_KEY_PREFIX = 'envd-history-';
 /** The file inside the entry. */
 export const HISTORY_FILE = 'history.json';
 
@@ -91,7 +91,7 @@ export function serializeHistory(scope: string, runs: HistoryRun[]): string {
 const BLOCKS = '▁▂▃▄▅▆▇█';
 
 /** The cached share of a run, 0..1; undefined when it had no steps. */
-export const ratioOf = (r: HistoryRun) => (r.total > 0 ? r.cached / r.total : undefined);
+const ratioOf = (r: HistoryRun) => (r.total > 0 ? r.cached / r.total : undefined);
 
 /** One character per run, oldest first: ▁ nothing cached … █ everything cached; · a run without steps. */
 export function sparkline(runs: HistoryRun[]): string {

@@ -50,10 +50,10 @@ export interface InsightContext {
 /** Rows beyond this many are collapsed in the summary. */
 export const MAX_OPEN_ROWS = 15;
 /** The most log lines the summary quotes, and the annotation. */
-export const SUMMARY_LOG_LINES = 30;
-export const ANNOTATION_LOG_LINES = 10;
+const SUMMARY_LOG_LINES = 30;
+const ANNOTATION_LOG_LINES = 10;
 /** The most characters of one quoted log line. */
-export const MAX_LOG_LINE = 500;
+const MAX_LOG_LINE = 500;
 
 const isSource = (s: StepFigure) => s.source;
 

@@ -1,6 +1,6 @@
 /** The job summary as Markdown: what was decided and why, in a green run and a failing one. Pure. */
-import type { BuildReport } from '../build/build.js';
-import type { BudgetState } from '../build/budget.js';
+import type { BuildReport } from '../steps/build.js';
+import type { BudgetState } from '../steps/cache-usage.js';
 import { budgetMarkdown } from '../budget/report.js';
 import { redactCacheSpec } from '../cache/spec.js';
 import type { Plan } from '../plan/plan.js';

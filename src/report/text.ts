@@ -40,12 +40,12 @@ export function code(value: string, max = MAX_ECHO): string {
 }
 
 /** Whether a value holds a character that could end a log line or hide as one. */
-export function hasControl(value: string): boolean {
+function hasControl(value: string): boolean {
   return new RegExp(CONTROL.source).test(value);
 }
 
 /** The most characters of one argument in a logged command line. */
-export const MAX_ARG = 1000;
+const MAX_ARG = 1000;
 
 /**
  * One argument of a logged command line, for reading only (the action never runs a shell): bare when it is

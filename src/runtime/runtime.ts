@@ -106,7 +106,7 @@ const obj = (v: unknown): Json | undefined => (isObject(v) ? v : undefined);
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
 /** The platform envd should build for on the runner's architecture; envd alone builds linux/amd64 everywhere. */
-export const RUNNER_PLATFORMS: Readonly<Record<string, string>> = { X64: 'linux/amd64', ARM64: 'linux/arm64', ARM: 'linux/arm/v7' };
+const RUNNER_PLATFORMS: Readonly<Record<string, string>> = { X64: 'linux/amd64', ARM64: 'linux/arm64', ARM: 'linux/arm/v7' };
 
 /** Events that run with the base repository's cache access for code or text that someone else controls. */
 const UNTRUSTED_EVENTS: Readonly<Record<string, string>> = {

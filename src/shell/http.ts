@@ -14,7 +14,7 @@ export class HttpError extends Error {
 }
 
 /** 408, 429 and 5xx are worth another try; anything else is final. */
-export const isTransient = (status: number) => status === 408 || status === 429 || status >= 500;
+const isTransient = (status: number) => status === 408 || status === 429 || status >= 500;
 
 export interface RetryPolicy {
   attempts: number;

@@ -82,7 +82,7 @@ async function registryCredentials(host: string, env: NodeJS.ProcessEnv): Promis
 }
 
 /** The Docker config's credentials for a registry host, if it holds them inline (not in a credential helper). */
-export function dockerCredentials(host: string, env: NodeJS.ProcessEnv, config = readDockerConfig(env)): DockerAuth | undefined {
+function dockerCredentials(host: string, env: NodeJS.ProcessEnv, config = readDockerConfig(env)): DockerAuth | undefined {
   if (!config) return undefined;
   const keys = host === 'registry-1.docker.io' ? ['https://index.docker.io/v1/', 'index.docker.io', 'docker.io'] : [host, `https://${host}`, `http://${host}`];
   for (const key of keys) {

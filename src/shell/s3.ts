@@ -5,6 +5,7 @@
  */
 import { createHash, createHmac } from 'node:crypto';
 import type { CacheSpec } from '../cache/spec.js';
+import { parseGoBool } from '../cache/values.js';
 import { Http } from './http.js';
 import type { Probe } from './registry.js';
 
@@ -50,7 +51,7 @@ export function s3ObjectUrl(spec: CacheSpec, key: string): URL {
   const a = spec.attrs;
   const bucket = a.get('bucket')!;
   const region = a.get('region')!;
-  const pathStyle = ['1', 't', 'T', 'true', 'True', 'TRUE'].includes(a.get('use_path_style') ?? '');
+  const pathStyle = parseGoBool(a.get('use_path_style') ?? '') === true;
   const endpoint = new URL(a.get('endpoint_url') ?? `https://s3.${region}.amazonaws.com`);
   if (pathStyle) return new URL(`${endpoint.origin}${endpoint.pathname.replace(/\/$/, '')}/${bucket}/${key}`);
   return new URL(`${endpoint.protocol}//${bucket}.${endpoint.host}/${key}`);

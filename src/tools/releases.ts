@@ -2,6 +2,7 @@
  * Where envd and BuildKit releases live and how their assets are named (envd-cli.md §9). Pure.
  * GoReleaser changed envd's naming in v1.3.1; BuildKit ships tarballs with bin/buildkitd and bin/buildctl.
  */
+import semver from 'semver';
 
 export type Os = 'linux' | 'darwin';
 export type Arch = 'amd64' | 'arm64';
@@ -23,23 +24,11 @@ export function runnerPlatform(runnerOs: string, runnerArch: string): Platform |
   return { os, arch };
 }
 
-const SEMVER = /^v?(\d+)\.(\d+)\.(\d+)/;
-
-export function compareVersions(a: string, b: string): number {
-  const pa = SEMVER.exec(a);
-  const pb = SEMVER.exec(b);
-  if (!pa || !pb) return 0;
-  for (let i = 1; i <= 3; i++) {
-    const d = Number(pa[i]) - Number(pb[i]);
-    if (d !== 0) return d;
-  }
-  return 0;
-}
-
 /** envd's raw binary for a release: `envd_1.3.4_linux_amd64` (v1.3.1+) or `envd_1.3.0_Linux_x86_64` (older). */
 export function envdAssetName(tag: string, p: Platform): string {
   const version = tag.replace(/^v/, '');
-  if (compareVersions(tag, 'v1.3.1') >= 0) return `envd_${version}_${p.os}_${p.arch}`;
+  const v = semver.coerce(tag);
+  if (!v || semver.gte(v, '1.3.1')) return `envd_${version}_${p.os}_${p.arch}`;
   const os = p.os === 'linux' ? 'Linux' : 'Darwin';
   const arch = p.arch === 'amd64' ? 'x86_64' : 'arm64';
   return `envd_${version}_${os}_${arch}`;

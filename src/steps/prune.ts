@@ -4,16 +4,16 @@
  * Decisions and warnings; nothing here fails a build. With `dryRun` nothing is deleted and the plan is
  * returned instead.
  */
-import type { Auto, Mode } from '../inputs/inputs.js';
+import type { Auto } from '../inputs/inputs.js';
 import type { Decision } from '../plan/plan.js';
 import { echo } from '../report/text.js';
-import { TARGET_RATIO, formatSize, modeForBudget, type LegIdentity, nearBudget, percent, resolveBudget, usageBar, type Budget } from './budget.js';
-import { runDeletes, type DeleteLimits, type Timer } from './deletes.js';
-import { concurrentLegsOf, scopeFootprints, type ScopeFootprint } from './estimate.js';
-import { readLiveIndexes, type IndexReader } from './indexes.js';
-import { planPrune, type Deletion, type PrunePlan } from './prune.js';
-import { describeDeletions, planLines } from './report.js';
-import type { CacheRest, Listing, RestFailure, RestResult } from './rest.js';
+import { TARGET_RATIO, formatSize, nearBudget, percent, resolveBudget, usageBar, type Budget } from '../budget/budget.js';
+import { runDeletes, type DeleteLimits, type Timer } from '../budget/deletes.js';
+import { concurrentLegsOf, scopeFootprints, type ScopeFootprint } from '../budget/estimate.js';
+import { readLiveIndexes, type IndexReader } from '../budget/indexes.js';
+import { type CacheEntry, planPrune, type Deletion, type PrunePlan } from '../budget/prune.js';
+import { describeDeletions, planLines } from '../budget/report.js';
+import type { CacheRest, Listing, RestFailure, RestResult } from '../budget/rest.js';
 
 export interface Logger {
   info(message: string): void;
@@ -36,7 +36,7 @@ export interface BudgetReading {
   budget: Budget;
   usageBytes?: number;
   usageCount?: number;
-  /** Usage is at or above the high-water mark: `cache-mode: auto` exports min (modeAfterBudget). */
+  /** Usage is at or above the high-water mark: `cache-mode: auto` exports min (budget/budget.ts modeForBudget). */
   near: boolean;
   /**
    * Usage is above the prune target: prune before the build too (same call, `jobStart` = now), so this run's
@@ -129,11 +129,6 @@ export async function readBudget(opts: {
   });
   log.info(`Cache usage: ${bar}`);
   return { budget, usageBytes: bytes, usageCount: count, near, aboveTarget, bar, decisions, warnings, ...(footprints ? { footprints } : {}), ...(listing ? { listing } : {}), ...(concurrentLegs !== undefined ? { concurrentLegs } : {}) };
-}
-
-/** `cache-mode: auto` after the budget is read (see modeForBudget). */
-export function modeAfterBudget(requested: Auto<Mode>, decided: Mode, reading: BudgetReading, leg?: LegIdentity): { mode: Mode; decision?: Decision } {
-  return modeForBudget(requested, decided, { usageBytes: reading.usageBytes, budgetBytes: reading.budget.bytes, footprints: reading.footprints, concurrentLegs: reading.concurrentLegs }, leg);
 }
 
 /** `cache-prune`: auto prunes after a successful gha export (and always for `command: prune`). */
@@ -245,29 +240,8 @@ export async function prune(opts: PruneOptions): Promise<PruneOutcome> {
   }
   log.info(`Listed ${listing.value.entries.length} cache entries in ${listing.value.pages} page${listing.value.pages === 1 ? '' : 's'}`);
 
-  const closed = new Set(opts.closedPrRefs ?? []);
-  let openPrRefs: string[] | undefined;
-  const open = await opts.rest.openPullRequests();
-  if (open.ok) {
-    const openSet = new Set(open.value);
-    openPrRefs = open.value.flatMap((n) => [`refs/pull/${n}/merge`, `refs/pull/${n}/head`]);
-    if (opts.discoverClosedPrs)
-      for (const e of listing.value.entries) {
-        const m = PR_REF.exec(e.ref);
-        if (m && !openSet.has(Number(m[1]))) closed.add(e.ref);
-      }
-  } else log.info(`Open pull requests could not be listed (${open.message}); pull requests' caches are judged by age only`);
-
-  let entries = listing.value.entries;
-  let liveIndexes = new Map<number, Set<string>>();
-  if (opts.reader) {
-    const read = await readLiveIndexes(opts.reader, entries, { readableRefs: opts.readableRefs, closedPrRefs: [...closed], now: now(), pinMs: opts.pinMs });
-    entries = read.entries;
-    liveIndexes = read.liveIndexes;
-    if (read.vanished.length) log.info(`${read.vanished.length} index entr${read.vanished.length === 1 ? 'y' : 'ies'} vanished between the listing and the read`);
-    for (const f of read.failed) log.info(`Index ${echo(f.entry.key)} on ${echo(f.entry.ref)} could not be read: ${echo(f.message)}`);
-    for (const u of read.unrecognized) log.info(`Index ${echo(u.key)} has an unexpected shape; every digest in it is kept`);
-  }
+  const { closed, openPrRefs } = await pullRequestRefs(opts, listing.value.entries, log);
+  const { entries, liveIndexes } = await readIndexes(opts, listing.value.entries, [...closed], log);
 
   const plan = planPrune({
     entries, liveIndexes, readableRefs: opts.readableRefs, closedPrRefs: [...closed], openPrRefs, budgetBytes: opts.budgetBytes,
@@ -284,6 +258,41 @@ export async function prune(opts: PruneOptions): Promise<PruneOutcome> {
     return finish();
   }
 
+  await deleteAll(opts, plan, out, log);
+  return finish();
+}
+
+/** Open pull requests' refs, and the closed ones: those given, plus (discoverClosedPrs) listed ones no longer open. */
+async function pullRequestRefs(opts: PruneOptions, listed: readonly CacheEntry[], log: Logger): Promise<{ closed: Set<string>; openPrRefs?: string[] }> {
+  const closed = new Set(opts.closedPrRefs ?? []);
+  const open = await opts.rest.openPullRequests();
+  if (!open.ok) {
+    log.info(`Open pull requests could not be listed (${open.message}); pull requests' caches are judged by age only`);
+    return { closed };
+  }
+  const openSet = new Set(open.value);
+  if (opts.discoverClosedPrs)
+    for (const e of listed) {
+      const m = PR_REF.exec(e.ref);
+      if (m && !openSet.has(Number(m[1]))) closed.add(e.ref);
+    }
+  return { closed, openPrRefs: open.value.flatMap((n) => [`refs/pull/${n}/merge`, `refs/pull/${n}/head`]) };
+}
+
+/** The live indexes' contents, through the index reader when there is one (else none: every blob is kept). */
+async function readIndexes(opts: PruneOptions, listed: CacheEntry[], closedPrRefs: string[], log: Logger): Promise<{ entries: CacheEntry[]; liveIndexes: Map<number, Set<string>> }> {
+  if (!opts.reader) return { entries: listed, liveIndexes: new Map() };
+  const now = opts.now ?? Date.now;
+  const read = await readLiveIndexes(opts.reader, listed, { readableRefs: opts.readableRefs, closedPrRefs, now: now(), pinMs: opts.pinMs });
+  if (read.vanished.length) log.info(`${read.vanished.length} index entr${read.vanished.length === 1 ? 'y' : 'ies'} vanished between the listing and the read`);
+  for (const f of read.failed) log.info(`Index ${echo(f.entry.key)} on ${echo(f.entry.ref)} could not be read: ${echo(f.message)}`);
+  for (const u of read.unrecognized) log.info(`Index ${echo(u.key)} has an unexpected shape; every digest in it is kept`);
+  return { entries: read.entries, liveIndexes: read.liveIndexes };
+}
+
+/** Runs the plan's deletions (up to maxDeletes) and records what was deleted, gone and left, and why it stopped. */
+async function deleteAll(opts: PruneOptions, plan: PrunePlan, out: PruneOutcome, log: Logger): Promise<void> {
+  const now = opts.now ?? Date.now;
   const max = opts.maxDeletes ?? Number.POSITIVE_INFINITY;
   const now0 = (opts.timer ?? { now }).now();
   const run = await runDeletes(
@@ -317,5 +326,4 @@ export async function prune(opts: PruneOptions): Promise<PruneOutcome> {
     outcome: `${out.deleted.length} deleted`,
     reason: `${describeDeletions(out.deleted)}${out.gone.length ? `; ${out.gone.length} already gone` : ''}${deferred ? `; ${deferred} not deleted (${stop ?? 'maxDeletes'})` : ''}${plan.notes.length ? `; ${plan.notes.join('; ')}` : ''}`
   });
-  return finish();
 }

@@ -7,11 +7,11 @@
  * only for what needs more (a group: the failed build's log, the local cache save).
  */
 import * as os from 'node:os';
-import { type BuilderHandle, builderLogTail, releaseShared, stopBuilder } from './builder/builder.js';
-import { Envd } from './envd/envd.js';
-import type { LocalSave } from './local/local-cache.js';
-import { releaseDir, surroundingsOf } from './local/owned-dirs.js';
-import { State } from './state.js';
+import { type BuilderHandle, builderLogTail, releaseShared, stopBuilder } from '../builder/builder.js';
+import { Envd } from '../envd/envd.js';
+import type { LocalSave } from '../local/local-cache.js';
+import { releaseDir, surroundingsOf } from '../local/owned-dirs.js';
+import { State } from '../state.js';
 
 /** What core.getState reads. */
 const getState = (name: State) => process.env[`STATE_${name}`] || '';
@@ -34,7 +34,7 @@ export async function post(): Promise<void> {
   if (builder && failed) {
     const log = builderLogTail(builder);
     if (log) {
-      const [core, { Log }] = await Promise.all([import('@actions/core'), import('./shell/log.js')]);
+      const [core, { Log }] = await Promise.all([import('@actions/core'), import('../shell/log.js')]);
       // buildkitd's log quotes what the build did: fenced, so no line of it can issue a workflow command.
       await core.group('buildkitd log (the build failed)', () => Log.fenced(async (fence) => log.split('\n').forEach((l) => fence.line(l))));
     }
@@ -61,7 +61,7 @@ export async function post(): Promise<void> {
   }
   const localSave = getState(State.LocalSave);
   if (localSave) {
-    const [core, { saveLocal }] = await Promise.all([import('@actions/core'), import('./local/local-cache.js')]);
+    const [core, { saveLocal }] = await Promise.all([import('@actions/core'), import('../local/local-cache.js')]);
     await core.group('Save the local cache', () => saveLocal(JSON.parse(localSave) as LocalSave));
   }
   const dir = getState(State.WorkDir);

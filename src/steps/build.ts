@@ -27,7 +27,7 @@ import { OWNER_MARK, OWNER_MARK_TEXT } from '../local/ownership.js';
 import { localRegistryImport } from '../plan/flags.js';
 import { installTools, type Tools } from './tools.js';
 
-export const READY_TIMEOUT_ENV = 'ENVD_CACHE_ACTION_BUILDKITD_TIMEOUT';
+const READY_TIMEOUT_ENV = 'ENVD_CACHE_ACTION_BUILDKITD_TIMEOUT';
 
 export interface BuildReport {
   /** The plan as built: for cache: local it carries the import of the served directory. */
@@ -216,7 +216,7 @@ async function buildWith({ plan, inputs, rt, env, dir, tools, toolEnv, readyTime
     return h;
   });
   const usesGha = plan.export?.type === 'gha' || plan.import?.type === 'gha';
-  if (usesGha && builder.version && !versionAtLeast(builder.version, 0, 20))
+  if (usesGha && builder.version && !versionAtLeast(builder.version, '0.20.0'))
     throw new Error(`cache: gha needs BuildKit v0.20.0 or later (cache API v2), and the builder at ${builder.buildctlAddr} runs ${builder.version}; github.com shut the v1 API down on 2025-04-15`);
   if (usesGha && !builder.version) core.warning(`The version of the buildkitd at ${builder.buildctlAddr} is unknown; gha cache needs v0.20.0 or later`);
   core.info(`envd ${envdVersion}: context ${context} → ${builder.envdBuilder}://${builder.envdAddress}`);
@@ -224,12 +224,12 @@ async function buildWith({ plan, inputs, rt, env, dir, tools, toolEnv, readyTime
   const cwd = env.GITHUB_WORKSPACE || process.cwd();
   const started = Date.now();
   const buildkitdImage = `docker.io/moby/buildkit:${tools.buildkit.tag}`;
-  let attempt = await runOnce(envd, plan, { publicKeyFile: keyFile, buildkitdImage, cwd }, true);
+  let attempt = await runOnce(envd, plan, { publicKeyFile: keyFile, buildkitdImage, cwd, withImport: true });
   let retried: string | undefined;
   if (attempt.failure?.known?.id === 'evicted-blob' && plan.import) {
     retried = attempt.failure.line;
     core.warning(`The build failed on a cached layer that is gone (${echo(attempt.failure.line, MAX_SENTENCE)}). Retrying once without --import-cache; the export still refreshes the cache.`, { title: 'Evicted cache layer: retrying without the import' });
-    attempt = await runOnce(envd, plan, { publicKeyFile: keyFile, buildkitdImage, cwd }, false);
+    attempt = await runOnce(envd, plan, { publicKeyFile: keyFile, buildkitdImage, cwd, withImport: false });
   }
   const report: BuildReport = {
     plan,
@@ -257,9 +257,9 @@ async function buildWith({ plan, inputs, rt, env, dir, tools, toolEnv, readyTime
   return report;
 }
 
-async function runOnce(envd: Envd, plan: Plan, callOptions: Omit<BuildCallOptions, 'withImport'>, withImport: boolean) {
-  const cwd = callOptions.cwd;
-  const call = envdBuildCall(plan, { ...callOptions, withImport });
+async function runOnce(envd: Envd, plan: Plan, callOptions: BuildCallOptions) {
+  const { cwd, withImport } = callOptions;
+  const call = envdBuildCall(plan, callOptions);
   const progress = new Progress();
   const result = await core.group(`envd build${withImport ? '' : ' (without --import-cache)'}`, async () => {
     core.info(showArgs('envd', call.shown));

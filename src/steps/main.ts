@@ -1,20 +1,20 @@
 /** The main step: read inputs, plan, report; then (outside dry-run) build. Orchestration only. */
 import * as core from '@actions/core';
-import { build, BuildFailure, type BuildReport } from './build/build.js';
-import { afterBuild, type Insight } from './build/insight.js';
-import { budgetFacts, budgetFigures, exportRoom, pruneBeforeTarget, pruneNow, readBudgetFor } from './build/budget.js';
-import { resolveImportEntry } from './build/import-entry.js';
-import { decidePrune } from './budget/run.js';
-import { findSecrets, redactKnown } from './cache/redact.js';
-import { formatProblem, inputSecrets, parseInputs } from './inputs/inputs.js';
-import type { Plan } from './plan/plan.js';
-import { plan as makePlan } from './plan/planner.js';
-import { outputs } from './report/outputs.js';
-import { inputProblemsSummary, planSummary } from './report/summary.js';
-import { echo, MAX_SENTENCE } from './report/text.js';
-import { readRuntime } from './runtime/runtime.js';
-import { readEventFile } from './shell/event.js';
-import { preflight } from './shell/preflight.js';
+import { build, BuildFailure, type BuildReport } from './build.js';
+import { afterBuild, type Insight } from './insight.js';
+import { budgetFacts, budgetFigures, type BudgetState, exportRoom, pruneBeforeTarget, pruneNow, readBudgetFor } from './cache-usage.js';
+import { resolveImportEntry } from './import-entry.js';
+import { decidePrune } from './prune.js';
+import { findSecrets, redactKnown } from '../cache/redact.js';
+import { formatProblem, type Inputs, inputSecrets, parseInputs } from '../inputs/inputs.js';
+import type { Plan } from '../plan/plan.js';
+import { plan as makePlan } from '../plan/planner.js';
+import { outputs } from '../report/outputs.js';
+import { inputProblemsSummary, planSummary } from '../report/summary.js';
+import { echo, MAX_SENTENCE } from '../report/text.js';
+import { readRuntime, type Runtime } from '../runtime/runtime.js';
+import { readEventFile } from '../shell/event.js';
+import { preflight } from '../shell/preflight.js';
 
 /** Secrets the environment may hold; registered before the first log line. */
 const SECRET_ENV = ['ACTIONS_RUNTIME_TOKEN', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_ACCESS_KEY_ID'];
@@ -22,41 +22,17 @@ const SECRET_ENV = ['ACTIONS_RUNTIME_TOKEN', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSI
 const URL_ENV = ['AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_S3'];
 
 export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> {
-  const masked = new Set<string>();
-  const mask = (value: string | undefined) => {
-    if (value && !masked.has(value)) {
-      masked.add(value);
-      core.setSecret(value);
-    }
-  };
-  for (const name of SECRET_ENV) mask(env[name]);
-  for (const name of URL_ENV) for (const s of findSecrets(env[name] ?? '')) mask(s);
-  // Every input, also an invalid one: the GitHub token whole, and the credentials, URL userinfo and
-  // signed query parameters inside any other input, registered before the first line is written.
-  const raw = (name: string) => core.getInput(name);
-  for (const s of inputSecrets(raw)) mask(s);
-
-  const parsed = parseInputs(raw);
-  const cwd = env.GITHUB_WORKSPACE || process.cwd();
-  // command: prune builds nothing, so it needs no checkout of the build context.
-  const problems = !parsed.inputs ? parsed.problems : parsed.inputs.command === 'prune' ? [] : preflight(parsed.inputs, cwd);
-  if (!parsed.inputs || problems.length) {
-    // Preflight problems quote paths and inputs too: no secret found above is written back.
-    const messages = problems.map((p) => redactKnown(formatProblem(p), masked));
-    for (const m of messages) core.error(m, { title: 'envd cache action: invalid input' });
-    await writeSummary(inputProblemsSummary(messages));
-    core.setFailed(`${messages.length} invalid input${messages.length > 1 ? 's' : ''}; nothing was started (see the errors above)`);
-    return;
-  }
-  const inputs = parsed.inputs;
+  const secrets = new Secrets();
+  const inputs = await readInputs(env, secrets);
+  if (!inputs) return;
 
   // A broken event file stops the step here, before anything starts or reads it again (octokit parses it on load).
   const rt = readRuntime(env, readEventFile(env.GITHUB_EVENT_PATH));
   for (const m of rt.problems) core.error(m, { title: 'envd cache action: invalid event' });
   if (rt.problems.length) return core.setFailed('the event file cannot be used; nothing was started (see the error above)');
   const budget = await readBudgetFor(inputs, rt);
-  const planned = makePlan(inputs, rt, undefined, budgetFacts(budget));
-  for (const s of planned.secrets) mask(s);
+  const planned = makePlan(inputs, rt, { budget: budgetFacts(budget) });
+  for (const s of planned.secrets) secrets.mask(s);
   const plan = await resolveImportEntry(planned, env);
   if (budget.reading) {
     plan.decisions.push(...budget.reading.decisions);
@@ -64,10 +40,10 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
   }
 
   await core.group('Plan', async () => {
-    for (const d of plan.decisions) core.info(redactKnown(`${echo(d.topic)} ${echo(d.outcome)}: ${echo(d.reason, MAX_SENTENCE)}`, masked));
+    for (const d of plan.decisions) core.info(redactKnown(`${echo(d.topic)} ${echo(d.outcome)}: ${echo(d.reason, MAX_SENTENCE)}`, secrets.masked));
   });
   for (const w of plan.warnings) core.warning(echo(w, MAX_SENTENCE));
-  const finish = async (p: Plan, result?: BuildReport, failure?: string, insight?: Insight) => {
+  const finish: Finish = async (p, result, failure, insight) => {
     for (const w of budget.prunes.flatMap((o) => o.warnings)) core.warning(echo(w, MAX_SENTENCE));
     for (const [name, value] of Object.entries(outputs(p, result && figuresOf(result), budgetFigures(budget), insight?.image))) core.setOutput(name, value);
     await writeSummary(planSummary(p, result, budget, failure, insight));
@@ -93,6 +69,49 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
     return;
   }
 
+  await buildAndPrune(plan, { inputs, rt, env, budget }, finish);
+}
+
+/** Every secret registered with the runner (core.setSecret) once, and the set of them for redaction. */
+class Secrets {
+  readonly masked = new Set<string>();
+  mask(value: string | undefined): void {
+    if (value && !this.masked.has(value)) {
+      this.masked.add(value);
+      core.setSecret(value);
+    }
+  }
+}
+
+type Finish = (p: Plan, result?: BuildReport, failure?: string, insight?: Insight) => Promise<void>;
+
+/** Registers the secrets of the environment and the inputs, then parses and preflights the inputs (undefined: failed). */
+async function readInputs(env: NodeJS.ProcessEnv, secrets: Secrets): Promise<Inputs | undefined> {
+  for (const name of SECRET_ENV) secrets.mask(env[name]);
+  for (const name of URL_ENV) for (const s of findSecrets(env[name] ?? '')) secrets.mask(s);
+  // Every input, also an invalid one: the GitHub token whole, and the credentials, URL userinfo and
+  // signed query parameters inside any other input, registered before the first line is written.
+  const raw = (name: string) => core.getInput(name);
+  for (const s of inputSecrets(raw)) secrets.mask(s);
+
+  const parsed = parseInputs(raw);
+  const cwd = env.GITHUB_WORKSPACE || process.cwd();
+  // command: prune builds nothing, so it needs no checkout of the build context.
+  const problems = !parsed.inputs ? parsed.problems : parsed.inputs.command === 'prune' ? [] : preflight(parsed.inputs, cwd);
+  if (!parsed.inputs || problems.length) {
+    // Preflight problems quote paths and inputs too: no secret found above is written back.
+    const messages = problems.map((p) => redactKnown(formatProblem(p), secrets.masked));
+    for (const m of messages) core.error(m, { title: 'envd cache action: invalid input' });
+    await writeSummary(inputProblemsSummary(messages));
+    core.setFailed(`${messages.length} invalid input${messages.length > 1 ? 's' : ''}; nothing was started (see the errors above)`);
+    return undefined;
+  }
+  return parsed.inputs;
+}
+
+/** Makes room, builds, and prunes after a successful export; reports through `finish` whatever happens. */
+async function buildAndPrune(plan: Plan, ctx: { inputs: Inputs; rt: Runtime; env: NodeJS.ProcessEnv; budget: BudgetState }, finish: Finish): Promise<void> {
+  const { inputs, rt, env, budget } = ctx;
   // Make room first when usage is above the prune target or this run's exports would not fit under the budget.
   const roomTarget = pruneBeforeTarget(budget, inputs, rt, plan);
   if (roomTarget !== undefined) await pruneNow(budget, inputs, rt, plan, 'before', roomTarget);

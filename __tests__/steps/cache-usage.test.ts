@@ -1,11 +1,11 @@
 /**
- * The budget around a run (src/build/budget.ts) with the planner: the mode from the estimate, the prune target
+ * The budget around a run (src/steps/cache-usage.ts) with the planner: the mode from the estimate, the prune target
  * before the build, and whether the export still fits afterwards. Pure inputs, no network.
  */
 import { describe, expect, test } from '@jest/globals';
 import type { ScopeFootprint } from '../../src/budget/estimate.js';
-import type { PruneOutcome } from '../../src/budget/run.js';
-import { budgetFacts, exportRoom, pruneBeforeTarget, type BudgetState } from '../../src/build/budget.js';
+import type { PruneOutcome } from '../../src/steps/prune.js';
+import { budgetFacts, exportRoom, pruneBeforeTarget, type BudgetState } from '../../src/steps/cache-usage.js';
 import { plan as makePlan } from '../../src/plan/planner.js';
 import { inputsOf } from '../support/inputs.js';
 import { jwt, runtime } from '../support/runtime.js';
@@ -67,7 +67,7 @@ describe('the budget around the build', () => {
     const got = LEGS.map((matrix) => {
       const inputs = inputsOf({ matrix });
       const before = state(usage, mainIndexes(ref === MAIN));
-      const p = makePlan(inputs, rt, undefined, budgetFacts(before));
+      const p = makePlan(inputs, rt, { budget: budgetFacts(before) });
       const t = pruneBeforeTarget(before, inputs, rt, p);
       const after = state(usage, mainIndexes(ref === MAIN), afterPrune);
       return { target: t, room: exportRoom(after, inputs, rt, p), mode: p.mode };
@@ -85,7 +85,7 @@ describe('the budget around the build', () => {
     for (const over of [{ 'cache-mode': 'min' }, { 'export-cache': 'type=gha,scope=mine,mode=min' }] as Record<string, string>[]) {
       const inputs = inputsOf({ matrix: LEGS[2], ...over });
       const s = state(28 * MB, mainIndexes(false), 27 * MB);
-      const p = makePlan(inputs, rt, undefined, budgetFacts(s));
+      const p = makePlan(inputs, rt, { budget: budgetFacts(s) });
       expect(exportRoom(s, inputs, rt, p)).toBeUndefined();
     }
   });
@@ -93,7 +93,7 @@ describe('the budget around the build', () => {
   test('the mode reason states the estimate', () => {
     const inputs = inputsOf({ matrix: LEGS[0] });
     const s = state(20 * MB, scopes.map((scope) => ({ ...mainIndexes(true)[0], scope, max: true, fullBytes: 14 * MB, addedBytes: 2 * MB })));
-    const p = makePlan(inputs, runtime(), undefined, budgetFacts(s));
+    const p = makePlan(inputs, runtime(), { budget: budgetFacts(s) });
     expect(p.mode).toBe('max');
     expect(p.decisions.find((d) => d.topic === 'mode')?.reason).toMatch(/^push to the default branch main: .*; this export adds about 2\.0 MB .* with 2 sibling legs \(2 max\)/);
   });

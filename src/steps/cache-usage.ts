@@ -1,12 +1,14 @@
 /**
  * The 10 GB budget around a run: usage read before planning (it can lower cache-mode: auto to min), a prune
  * before the build when usage is above the target, and one after a successful export to the GitHub cache.
- * Also `command: prune`. The REST client and index reader are loaded only when used.
+ * Also `command: prune`. The REST client (octokit, its own chunk) is loaded only when a call is made; the prune
+ * step and the index reader are imported statically, as main imports them anyway.
  */
 import * as core from '@actions/core';
 import { TARGET_RATIO, legPlanFor, type ModeFacts } from '../budget/budget.js';
 import { exportFits, type LegPlan } from '../budget/estimate.js';
-import type { BudgetReading, PruneOutcome } from '../budget/run.js';
+import { createIndexReader } from '../budget/indexes.js';
+import { type BudgetReading, prune, type PruneOutcome, readBudget } from './prune.js';
 import type { Inputs } from '../inputs/inputs.js';
 import type { Decision, Plan } from '../plan/plan.js';
 import type { BudgetFigures } from '../report/outputs.js';
@@ -29,10 +31,9 @@ async function restFor(inputs: Inputs, rt: Runtime) {
   return createCacheRest({ token: inputs.githubToken, apiUrl: rt.apiUrl, repository: rt.repository, retries: 2, retryBaseMs: 300 });
 }
 
-async function readerFor(rt: Runtime) {
+function readerFor(rt: Runtime) {
   const cs = rt.cacheService;
   if (!cs.token || !cs.resultsUrl || !cs.v2 || rt.ghes) return undefined;
-  const { createIndexReader } = await import('../budget/indexes.js');
   return createIndexReader({ token: cs.token, resultsUrl: cs.resultsUrl });
 }
 
@@ -45,13 +46,12 @@ function readableRefs(rt: Runtime): string[] {
 export async function readBudgetFor(inputs: Inputs, rt: Runtime): Promise<BudgetState> {
   const state: BudgetState = { prunes: [], warned: false };
   if (!usesGithubCache(inputs) && inputs.command === 'build') return state;
-  const { readBudget } = await import('../budget/run.js');
   const rest = await restFor(inputs, rt);
   // A build that exports to the GitHub cache sizes its export (and its sibling legs') from their previous
   // indexes before the mode is chosen and before anything is written: one listing and a read of the live
   // indexes on readable refs. The listing is reused by a prune before the build.
   const estimate = rest && inputs.command === 'build' && inputs.cache === 'gha' && inputs.cacheWrite !== false;
-  const reader = estimate ? await readerFor(rt) : undefined;
+  const reader = estimate ? readerFor(rt) : undefined;
   const leg = !inputs.cacheScope && inputs.matrix && rt.runId ? { id: rt.runId, job: rt.job } : undefined;
   state.reading = await readBudget({ rest, reader, readableRefs: reader ? readableRefs(rt) : undefined, run: leg, cacheBudget: inputs.cacheBudget, log: core });
   state.warned = state.reading.missingGrant !== undefined;
@@ -117,8 +117,7 @@ export async function pruneNow(
   if (!state.reading) return undefined;
   const rest = await restFor(inputs, rt);
   if (!rest) return undefined;
-  const { prune } = await import('../budget/run.js');
-  const reader = await readerFor(rt);
+  const reader = readerFor(rt);
   const pr = rt.pullRequest;
   const closingPr = rt.event === 'pull_request' && pr && when === 'command' ? [`refs/pull/${pr.number}/merge`] : [];
   const outcome = await core.group(when === 'command' ? 'Prune the GitHub cache' : `Prune the GitHub cache (${when} the build)`, () =>

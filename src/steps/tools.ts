@@ -7,8 +7,8 @@ import { Exec } from '../shell/exec.js';
 import { type Installed, Installer, InstallError, systemBuildkit, systemEnvd } from '../tools/installer.js';
 import { runnerPlatform } from '../tools/releases.js';
 
-export const DOWNLOAD_URL_ENV = 'ENVD_CACHE_ACTION_DOWNLOAD_URL';
-export const API_URL_ENV = 'ENVD_CACHE_ACTION_API_URL';
+const DOWNLOAD_URL_ENV = 'ENVD_CACHE_ACTION_DOWNLOAD_URL';
+const API_URL_ENV = 'ENVD_CACHE_ACTION_API_URL';
 
 export interface Tools {
   envd: Installed;

@@ -1,6 +1,6 @@
 /** installTools resolves envd and BuildKit at once, and still reports (and fails) in the order of old. */
 import { afterEach, describe, expect, jest, test } from '@jest/globals';
-import { installTools } from '../../src/build/tools.js';
+import { installTools } from '../../src/steps/tools.js';
 import type { Inputs } from '../../src/inputs/inputs.js';
 import type { Runtime } from '../../src/runtime/runtime.js';
 import { type Installed, Installer, InstallError } from '../../src/tools/installer.js';

@@ -2,10 +2,13 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
 import { createIndexReader } from '../../src/budget/indexes.js';
 import { createCacheRest, type CacheRest } from '../../src/budget/rest.js';
-import { READ_GRANT_WARNING, WRITE_GRANT_WARNING, decidePrune, modeAfterBudget, prune, readBudget, type PruneOptions } from '../../src/budget/run.js';
+import { type LegIdentity, modeForBudget } from '../../src/budget/budget.js';
+import type { Auto, Mode } from '../../src/inputs/inputs.js';
+import { budgetFacts } from '../../src/steps/cache-usage.js';
+import { type BudgetReading, READ_GRANT_WARNING, WRITE_GRANT_WARNING, decidePrune, prune, readBudget, type PruneOptions } from '../../src/steps/prune.js';
 import { budgetMarkdown } from '../../src/budget/report.js';
 import { DAY, HOUR, MINUTE, Permission, startEmulator, type Emulator } from '../support/emulator/index.js';
-import { GB, MAIN, MB, PR12, PR7, REPOSITORY, START, seedBlob, seedIndex } from './fixtures.js';
+import { GB, MAIN, MB, PR12, PR7, REPOSITORY, START, seedBlob, seedIndex } from '../budget/fixtures.js';
 
 let emu: Emulator;
 beforeAll(async () => {
@@ -40,6 +43,10 @@ function options(over: Partial<PruneOptions> = {}): PruneOptions {
     now: () => emu.clock.now(), dryRun: false, ...over
   };
 }
+
+/** The planner's mode rule fed with a reading, as the main step does through budgetFacts. */
+const modeAfterBudget = (requested: Auto<Mode>, decided: Mode, reading: BudgetReading, leg?: LegIdentity) =>
+  modeForBudget(requested, decided, budgetFacts({ reading, prunes: [], warned: false })!, leg);
 
 describe('readBudget', () => {
   test('auto: the storage limit and the usage, with a bar and decisions', async () => {
