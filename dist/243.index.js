@@ -66,37 +66,8 @@ function createCacheRest(options) {
     const [owner, repo] = options.repository.split('/');
     if (!owner || !repo)
         throw new Error(`repository "${options.repository}" is not owner/repo`);
-    const debug = options.debug ?? (() => undefined);
-    const maxWait = options.maxRateLimitWaitSeconds ?? 60;
-    const timeoutMs = options.timeoutMs ?? 30_000;
     const pageConcurrency = Math.max(1, options.pageConcurrency ?? 4);
-    const baseFetch = _actions_github_lib_utils__WEBPACK_IMPORTED_MODULE_1__/* .defaults */ .NT.request?.fetch ?? globalThis.fetch;
-    let calls = 0;
-    const countingFetch = (input, init) => {
-        calls++;
-        return baseFetch(input, { ...init, signal: init?.signal ?? AbortSignal.timeout(timeoutMs) });
-    };
-    const onLimit = (kind) => (retryAfter, opts, _octokit, retryCount) => {
-        const again = retryCount < 1 && retryAfter <= maxWait;
-        debug(`${kind} rate limit on ${opts.method ?? ''} ${opts.url ?? ''}: ${again ? `retrying in ${retryAfter} s` : 'giving up'}`);
-        return again;
-    };
-    const octokit = (0,_actions_github__WEBPACK_IMPORTED_MODULE_0__/* .getOctokit */ .Q)(options.token, {
-        baseUrl: options.apiUrl.replace(/\/+$/, ''),
-        request: { fetch: countingFetch },
-        retry: { retries: options.retries ?? 3, retryAfterBaseValue: options.retryBaseMs ?? 1000 },
-        throttle: options.throttle === false
-            ? { enabled: false }
-            : { onRateLimit: onLimit('primary'), onSecondaryRateLimit: onLimit('secondary'), retryAfterBaseValue: options.retryBaseMs ?? 1000 },
-        log: { debug: () => undefined, info: () => undefined, warn: debug, error: debug }
-    }, _octokit_plugin_retry__WEBPACK_IMPORTED_MODULE_2__/* .retry */ .L, _octokit_plugin_throttling__WEBPACK_IMPORTED_MODULE_3__/* .throttling */ .A);
-    // Deletes bypass the throttling plugin (it spaces writes a second apart) and the retry plugin (it waits on
-    // its own): runDeletes paces them within GitHub's limits and honours retry-after itself.
-    const direct = (0,_actions_github__WEBPACK_IMPORTED_MODULE_0__/* .getOctokit */ .Q)(options.token, {
-        baseUrl: options.apiUrl.replace(/\/+$/, ''),
-        request: { fetch: countingFetch, retries: 0 },
-        log: { debug: () => undefined, info: () => undefined, warn: debug, error: debug }
-    });
+    const { octokit, direct, calls } = clientsFor(options);
     async function attempt(work) {
         try {
             return { ok: true, value: await work() };
@@ -107,7 +78,7 @@ function createCacheRest(options) {
     }
     return {
         get calls() {
-            return calls;
+            return calls();
         },
         usage: () => attempt(async () => {
             const { data } = await octokit.rest.actions.getActionsCacheUsage({ owner, repo });
@@ -120,49 +91,7 @@ function createCacheRest(options) {
             });
             return r.ok && typeof r.value === 'number' && r.value > 0 ? r.value : undefined;
         },
-        listAll: (filter = {}) => attempt(async () => {
-            const byId = new Map();
-            const totals = [];
-            const fetchPage = async (page) => {
-                const { data } = await octokit.rest.actions.getActionsCacheList({
-                    owner, repo, per_page: PER_PAGE, page, sort: 'created_at', direction: 'asc',
-                    ...(filter.key ? { key: filter.key } : {}),
-                    ...(filter.ref ? { ref: filter.ref } : {})
-                });
-                totals.push(data.total_count);
-                const items = data.actions_caches ?? [];
-                for (const item of items) {
-                    const entry = toEntry(item);
-                    if (entry)
-                        byId.set(entry.id, entry);
-                }
-                return items.length;
-            };
-            // Page 1 tells how many pages there are; the rest are read a few at a time.
-            const firstCount = await fetchPage(1);
-            const firstTotal = totals[0];
-            const known = Math.min(MAX_PAGES, Math.max(1, Math.ceil(firstTotal / PER_PAGE)));
-            let pages = 1;
-            let lastCount = firstCount;
-            const queue = Array.from({ length: known - 1 }, (_, i) => i + 2);
-            await Promise.all(Array.from({ length: Math.min(pageConcurrency, queue.length) }, async () => {
-                for (let page = queue.shift(); page !== undefined; page = queue.shift()) {
-                    const count = await fetchPage(page);
-                    pages++;
-                    if (page === known)
-                        lastCount = count;
-                }
-            }));
-            // Entries written meanwhile land after the last page: follow them while pages come back full.
-            for (let page = known + 1; lastCount === PER_PAGE && page <= MAX_PAGES && (page - 1) * PER_PAGE < Math.max(...totals); page++) {
-                lastCount = await fetchPage(page);
-                pages++;
-            }
-            const entries = [...byId.values()].sort((a, b) => a.createdAt - b.createdAt || a.id - b.id);
-            // Entries deleted meanwhile shift later ones onto pages already read: some may have been skipped.
-            const complete = totals.every((t) => t >= firstTotal) && entries.length >= firstTotal;
-            return { entries, pages, totalCount: Math.max(...totals), complete };
-        }),
+        listAll: (filter = {}) => attempt(() => listEntries(octokit, { owner, repo }, filter, pageConcurrency)),
         async deleteById(id) {
             const r = await attempt(() => direct.rest.actions.deleteActionsCacheById({ owner, repo, cache_id: id }));
             if (r.ok)
@@ -192,6 +121,88 @@ function createCacheRest(options) {
             return numbers;
         })
     };
+}
+/**
+ * The two octokit clients over one call-counting fetch: one with the retry and throttling plugins for reads,
+ * and `direct` for deletes.
+ */
+function clientsFor(options) {
+    const debug = options.debug ?? (() => undefined);
+    const maxWait = options.maxRateLimitWaitSeconds ?? 60;
+    const timeoutMs = options.timeoutMs ?? 30_000;
+    const baseFetch = _actions_github_lib_utils__WEBPACK_IMPORTED_MODULE_1__/* .defaults */ .NT.request?.fetch ?? globalThis.fetch;
+    let calls = 0;
+    const countingFetch = (input, init) => {
+        calls++;
+        return baseFetch(input, { ...init, signal: init?.signal ?? AbortSignal.timeout(timeoutMs) });
+    };
+    const onLimit = (kind) => (retryAfter, opts, _octokit, retryCount) => {
+        const again = retryCount < 1 && retryAfter <= maxWait;
+        debug(`${kind} rate limit on ${opts.method ?? ''} ${opts.url ?? ''}: ${again ? `retrying in ${retryAfter} s` : 'giving up'}`);
+        return again;
+    };
+    const octokit = (0,_actions_github__WEBPACK_IMPORTED_MODULE_0__/* .getOctokit */ .Q)(options.token, {
+        baseUrl: options.apiUrl.replace(/\/+$/, ''),
+        request: { fetch: countingFetch },
+        retry: { retries: options.retries ?? 3, retryAfterBaseValue: options.retryBaseMs ?? 1000 },
+        throttle: options.throttle === false
+            ? { enabled: false }
+            : { onRateLimit: onLimit('primary'), onSecondaryRateLimit: onLimit('secondary'), retryAfterBaseValue: options.retryBaseMs ?? 1000 },
+        log: { debug: () => undefined, info: () => undefined, warn: debug, error: debug }
+    }, _octokit_plugin_retry__WEBPACK_IMPORTED_MODULE_2__/* .retry */ .L, _octokit_plugin_throttling__WEBPACK_IMPORTED_MODULE_3__/* .throttling */ .A);
+    // Deletes bypass the throttling plugin (it spaces writes a second apart) and the retry plugin (it waits on
+    // its own): runDeletes paces them within GitHub's limits and honours retry-after itself.
+    const direct = (0,_actions_github__WEBPACK_IMPORTED_MODULE_0__/* .getOctokit */ .Q)(options.token, {
+        baseUrl: options.apiUrl.replace(/\/+$/, ''),
+        request: { fetch: countingFetch, retries: 0 },
+        log: { debug: () => undefined, info: () => undefined, warn: debug, error: debug }
+    });
+    return { octokit, direct, calls: () => calls };
+}
+/** Every cache entry (or those of one key or ref), read page by page, and whether the listing held still. */
+async function listEntries(octokit, where, filter, pageConcurrency) {
+    const { owner, repo } = where;
+    const byId = new Map();
+    const totals = [];
+    const fetchPage = async (page) => {
+        const { data } = await octokit.rest.actions.getActionsCacheList({
+            owner, repo, per_page: PER_PAGE, page, sort: 'created_at', direction: 'asc',
+            ...(filter.key ? { key: filter.key } : {}),
+            ...(filter.ref ? { ref: filter.ref } : {})
+        });
+        totals.push(data.total_count);
+        const items = data.actions_caches ?? [];
+        for (const item of items) {
+            const entry = toEntry(item);
+            if (entry)
+                byId.set(entry.id, entry);
+        }
+        return items.length;
+    };
+    // Page 1 tells how many pages there are; the rest are read a few at a time.
+    const firstCount = await fetchPage(1);
+    const firstTotal = totals[0];
+    const pagesFromTotal = Math.min(MAX_PAGES, Math.max(1, Math.ceil(firstTotal / PER_PAGE)));
+    let pages = 1;
+    let lastCount = firstCount;
+    const queue = Array.from({ length: pagesFromTotal - 1 }, (_, i) => i + 2);
+    await Promise.all(Array.from({ length: Math.min(pageConcurrency, queue.length) }, async () => {
+        for (let page = queue.shift(); page !== undefined; page = queue.shift()) {
+            const count = await fetchPage(page);
+            pages++;
+            if (page === pagesFromTotal)
+                lastCount = count;
+        }
+    }));
+    // Entries written meanwhile land after the last page: follow them while pages come back full.
+    for (let page = pagesFromTotal + 1; lastCount === PER_PAGE && page <= MAX_PAGES && (page - 1) * PER_PAGE < Math.max(...totals); page++) {
+        lastCount = await fetchPage(page);
+        pages++;
+    }
+    const entries = [...byId.values()].sort((a, b) => a.createdAt - b.createdAt || a.id - b.id);
+    // Entries deleted meanwhile shift later ones onto pages already read: some may have been skipped.
+    const complete = totals.every((t) => t >= firstTotal) && entries.length >= firstTotal;
+    return { entries, pages, totalCount: Math.max(...totals), complete };
 }
 
 

@@ -10,9 +10,7 @@ __webpack_require__.r(__webpack_exports__);
 
 // EXPORTS
 __webpack_require__.d(__webpack_exports__, {
-  SAVE_ZSTD_LEVEL: () => (/* binding */ SAVE_ZSTD_LEVEL),
   claimLocal: () => (/* binding */ claimLocal),
-  contentKey: () => (/* binding */ contentKey),
   hasLayout: () => (/* binding */ hasLayout),
   restoreLocal: () => (/* binding */ restoreLocal),
   saveLocal: () => (/* binding */ saveLocal),

@@ -665,7 +665,6 @@ function crossChecks(backend, direction, attrs, complete) {
 /* harmony export */   ND: () => (/* binding */ formatCsvRecord),
 /* harmony export */   bd: () => (/* binding */ parseCsvRecord)
 /* harmony export */ });
-/* unused harmony export quoteCsvField */
 /**
  * BuildKit's CSV grammar for `--export-cache` / `--import-cache` values, as envd reads them with Go's
  * `encoding/csv`: comma separator, double quotes around a whole field, `""` for a literal quote inside a
@@ -1687,7 +1686,6 @@ const CACHE_DIR_FIX = 'use a new or empty directory of its own (for example .env
 /* harmony export */   aY: () => (/* binding */ code),
 /* harmony export */   dP: () => (/* binding */ MAX_ECHO)
 /* harmony export */ });
-/* unused harmony exports hasControl, MAX_ARG */
 /**
  * Values the action echoes into logs, annotations and the job summary. A value can come from a hostile
  * pull request (a directory name, a branch, an input), so it is shown on one line with its control

@@ -17,9 +17,9 @@ async function run() {
     const isPost = process.env[`STATE_${_state_js__WEBPACK_IMPORTED_MODULE_0__/* .State */ .U.IsPost}`] === 'true';
     try {
         if (isPost)
-            await (await Promise.all(/* import() */[__nccwpck_require__.e(524), __nccwpck_require__.e(661)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6661))).post();
+            await (await Promise.all(/* import() */[__nccwpck_require__.e(524), __nccwpck_require__.e(677)]).then(__nccwpck_require__.bind(__nccwpck_require__, 2677))).post();
         else {
-            const [core, { main }] = await Promise.all([__nccwpck_require__.e(/* import() */ 838).then(__nccwpck_require__.bind(__nccwpck_require__, 3838)), Promise.all(/* import() */[__nccwpck_require__.e(838), __nccwpck_require__.e(88), __nccwpck_require__.e(408), __nccwpck_require__.e(524), __nccwpck_require__.e(6)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4006))]);
+            const [core, { main }] = await Promise.all([__nccwpck_require__.e(/* import() */ 838).then(__nccwpck_require__.bind(__nccwpck_require__, 3838)), Promise.all(/* import() */[__nccwpck_require__.e(838), __nccwpck_require__.e(88), __nccwpck_require__.e(408), __nccwpck_require__.e(524), __nccwpck_require__.e(763)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1763))]);
             core.saveState(_state_js__WEBPACK_IMPORTED_MODULE_0__/* .State */ .U.IsPost, 'true');
             await main();
         }

@@ -1,0 +1,97 @@
+export const id = 677;
+export const ids = [677];
+export const modules = {
+
+/***/ 2677:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+__webpack_require__.r(__webpack_exports__);
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   post: () => (/* binding */ post),
+/* harmony export */   postLog: () => (/* binding */ postLog)
+/* harmony export */ });
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8161);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_os__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _builder_builder_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(7845);
+/* harmony import */ var _envd_envd_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(5756);
+/* harmony import */ var _local_owned_dirs_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(5303);
+/* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(2462);
+/**
+ * The post step: always runs, also after a failed main step. Stops what main started, shows buildkitd's log
+ * when the build failed, removes the envd context and the private directory. Never fails the job itself.
+ *
+ * Its usual path loads no @actions/core (with its HTTP client, about 1 MB of bundle and tens of ms of start-up
+ * per step): it reads state and writes its two kinds of line itself, byte for byte as core does. core is loaded
+ * only for what needs more (a group: the failed build's log, the local cache save).
+ */
+
+
+
+
+
+/** What core.getState reads. */
+const getState = (name) => process.env[`STATE_${name}`] || '';
+/**
+ * core.info and core.warning without core: a plain line; `::warning::` with the message's `%`, CR and LF
+ * escaped (the escaping of @actions/core 3.0.1 lib/command.js escapeData), so that no text can start a command.
+ */
+const postLog = {
+    info: (message) => void process.stdout.write(message + node_os__WEBPACK_IMPORTED_MODULE_0__.EOL),
+    warning: (message) => void process.stdout.write(`::warning::${message.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A')}${node_os__WEBPACK_IMPORTED_MODULE_0__.EOL}`)
+};
+async function post() {
+    const builderState = getState(_state_js__WEBPACK_IMPORTED_MODULE_4__/* .State */ .U.Builder);
+    const builder = builderState ? JSON.parse(builderState) : undefined;
+    const failed = getState(_state_js__WEBPACK_IMPORTED_MODULE_4__/* .State */ .U.BuildFailed) === 'true';
+    if (builder && failed) {
+        const log = (0,_builder_builder_js__WEBPACK_IMPORTED_MODULE_1__/* .builderLogTail */ .y_)(builder);
+        if (log) {
+            const [core, { Log }] = await Promise.all([__webpack_require__.e(/* import() */ 838).then(__webpack_require__.bind(__webpack_require__, 3838)), Promise.all(/* import() */[__webpack_require__.e(838), __webpack_require__.e(68)]).then(__webpack_require__.bind(__webpack_require__, 6068))]);
+            // buildkitd's log quotes what the build did: fenced, so no line of it can issue a workflow command.
+            await core.group('buildkitd log (the build failed)', () => Log.fenced(async (fence) => log.split('\n').forEach((l) => fence.line(l))));
+        }
+    }
+    const context = getState(_state_js__WEBPACK_IMPORTED_MODULE_4__/* .State */ .U.Context);
+    const envdBinary = getState(_state_js__WEBPACK_IMPORTED_MODULE_4__/* .State */ .U.EnvdBinary);
+    // The envd context is a file of envd's (ContextRemove edits its contexts file, pkg/home/context.go:120-132 at
+    // v1.3.4; it never calls the builder), so it and the daemon are undone at once, reported in the same order as always.
+    const stopping = builder && !builder.reused && builder.kind !== 'address' ? (0,_builder_builder_js__WEBPACK_IMPORTED_MODULE_1__/* .stopBuilder */ .QP)(builder) : undefined;
+    if (context && envdBinary) {
+        const env = { ...process.env, PATH: getState(_state_js__WEBPACK_IMPORTED_MODULE_4__/* .State */ .U.EnvdPath) || process.env.PATH, ENVD_ANALYTICS: 'false' };
+        const problem = await new _envd_envd_js__WEBPACK_IMPORTED_MODULE_2__/* .Envd */ .sL(envdBinary, env).removeContext(context);
+        if (problem)
+            postLog.warning(problem);
+        else
+            postLog.info(`Removed envd context ${context}`);
+    }
+    if (builder?.reused) {
+        // Post steps run in reverse order: the call that started it runs its post step after this one.
+        postLog.info(`Left buildkitd (pid ${builder.pid}) running for the call that started it; its post step stops it`);
+    }
+    else if (builder && stopping) {
+        await stopping;
+        postLog.info(builder.container ? `Removed container ${builder.container}` : `Stopped buildkitd (pid ${builder.pid})`);
+        const problem = await (0,_builder_builder_js__WEBPACK_IMPORTED_MODULE_1__/* .releaseShared */ .vw)(builder);
+        if (problem)
+            postLog.warning(problem);
+    }
+    const localSave = getState(_state_js__WEBPACK_IMPORTED_MODULE_4__/* .State */ .U.LocalSave);
+    if (localSave) {
+        const [core, { saveLocal }] = await Promise.all([__webpack_require__.e(/* import() */ 838).then(__webpack_require__.bind(__webpack_require__, 3838)), Promise.all(/* import() */[__webpack_require__.e(838), __webpack_require__.e(691), __webpack_require__.e(88), __webpack_require__.e(704)]).then(__webpack_require__.bind(__webpack_require__, 8704))]);
+        await core.group('Save the local cache', () => saveLocal(JSON.parse(localSave)));
+    }
+    const dir = getState(_state_js__WEBPACK_IMPORTED_MODULE_4__/* .State */ .U.WorkDir);
+    if (dir) {
+        // Only the private directory main created and marked: never a path state could point elsewhere.
+        const kept = (0,_local_owned_dirs_js__WEBPACK_IMPORTED_MODULE_3__/* .releaseDir */ .ZI)(dir, (0,_local_owned_dirs_js__WEBPACK_IMPORTED_MODULE_3__/* .surroundingsOf */ .ZD)(process.env.GITHUB_WORKSPACE || process.cwd(), process.env.HOME || node_os__WEBPACK_IMPORTED_MODULE_0__.homedir()));
+        if (kept)
+            postLog.warning(`The action's private directory was not removed: ${kept}`);
+    }
+}
+
+
+/***/ })
+
+};
+
+//# sourceMappingURL=677.index.js.map
