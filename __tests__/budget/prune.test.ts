@@ -373,6 +373,24 @@ describe('planPrune', () => {
     expect(p.deletions[3].detail).toMatch(/last used 4\.0 d ago/);
   });
 
+  test("hit-ratio histories: all but the newest per ref and scope go, whatever the usage; other entries that are not BuildKit's stay", () => {
+    const history = (id: number, ref: string, scope: string, run: number, created: number): CacheEntry => ({
+      id, ref, key: `envd-history-${scope}#${run}-1`, size: 600, createdAt: ago(created), lastAccessedAt: ago(created), version: 'actions-cache-version'
+    });
+    const entries = [
+      ...mainBase(),
+      history(20, MAIN, 'ci-build', 100, 3 * DAY_MS),
+      history(21, MAIN, 'ci-build', 101, 2 * DAY_MS),
+      history(22, MAIN, 'ci-build', 102, DAY_MS), // newest on main for ci-build: kept
+      history(23, MAIN, 'ci-build-gpu', 100, 3 * DAY_MS), // another scope's only one: kept
+      history(24, PR12, 'ci-build', 7, 2 * DAY_MS), // the pull request's own newest: kept
+      { id: 25, ref: MAIN, key: 'envd-local-ci-build-0123456789abcdef', size: 900, createdAt: ago(3 * DAY_MS), lastAccessedAt: ago(3 * DAY_MS), version: 'other' }
+    ];
+    const p = plan(entries, { contents: { 2: ['a', 'b'] } });
+    expect(ids(p).filter((id) => id >= 20).sort()).toEqual([20, 21]);
+    expect(reasons(p)[20]).toBe('superseded-history');
+  });
+
   test('indexesToRead: live and pinned indexes on readable refs, not on closed or unreadable ones', () => {
     const entries = [
       index(1, MAIN, 'ci-build', 1, { created: ago(7 * HOUR_MS) }),

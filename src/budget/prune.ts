@@ -27,13 +27,18 @@
  * 8. `idle-ref`: active refs, whole, as in rule 4. A last resort before GitHub's own LRU eviction, which would
  *    be blind to live indexes.
  *
+ * Between 2 and 3, `superseded-history`: the action's own hit-ratio histories (`envd-history-<scope>#…`) but the
+ * newest per ref and scope, which is the only one a run reads.
+ *
  * Invariants: nothing a live index on a readable ref references is deleted, nor such an index; entries that
- * are not BuildKit's (another version, another key shape) are never deleted but count toward usage. Rules 3
+ * are neither BuildKit's (another version, another key shape) nor the action's histories are never deleted but
+ * count toward usage. Rules 3
  * to 8 leave alone whatever was written or used since the job started, or within `graceMs` (3) or `idleMs`
  * (4 to 8): it may belong to a concurrent job whose index is not written yet. If a live index on a
  * readable ref could not be read, or the listing changed while it was paged, rules 3, 6 and 7 are skipped.
  */
 import { TARGET_RATIO, formatSize } from './budget.js';
+import { supersededHistoryEntries } from '../report/history.js';
 import { BUILDKIT_CACHE_VERSION, blobDigest, isBlobKey, parseIndexKey } from './keys.js';
 
 export const MINUTE_MS = 60_000;
@@ -91,8 +96,8 @@ export interface CacheEntry {
   version?: string;
 }
 
-export type PruneReason = 'closed-pr' | 'superseded-index' | 'unreferenced-blob' | 'idle-ref';
-export const PRUNE_REASONS: readonly PruneReason[] = ['closed-pr', 'superseded-index', 'unreferenced-blob', 'idle-ref'];
+export type PruneReason = 'closed-pr' | 'superseded-index' | 'superseded-history' | 'unreferenced-blob' | 'idle-ref';
+export const PRUNE_REASONS: readonly PruneReason[] = ['closed-pr', 'superseded-index', 'superseded-history', 'unreferenced-blob', 'idle-ref'];
 
 export interface Deletion {
   id: number;
@@ -252,6 +257,10 @@ export function planPrune(input: PruneInput): PrunePlan {
   for (const s of [...classes.superseded].sort((a, b) => oldestFirst(a.entry, b.entry))) {
     if (!closed.has(s.entry.ref)) take(s.entry, 'superseded-index', `superseded by #${indexNumber(s.live)} on ${s.entry.ref}`);
   }
+
+  // 2b. Older hit-ratio histories (report/history.ts): a run reads only the newest per ref and scope.
+  for (const e of supersededHistoryEntries([...input.entries]).sort(oldestFirst))
+    take(e, 'superseded-history', `an older hit-ratio history of its scope on ${e.ref}; only the newest is read`);
 
   const { liveHere, pinnedHere, referencedLive, referencedPinned, unread, protectedBytes, blobsKnown } = readReferences(input, classes, readable, buildkitEntries, notes);
   const blobOnReadable = (e: CacheEntry, referenced: (digest: string) => boolean) => {

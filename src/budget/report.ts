@@ -6,6 +6,7 @@ import { PRUNE_REASONS, type Deletion, type PrunePlan, type PruneReason } from '
 const REASON_WORDS: Record<PruneReason, string> = {
   'closed-pr': 'closed pull request',
   'superseded-index': 'superseded index',
+  'superseded-history': 'superseded hit-ratio history',
   'unreferenced-blob': 'unreferenced blob',
   'idle-ref': 'idle ref this token cannot read'
 };
