@@ -1731,6 +1731,7 @@ async function buildWith({ plan, inputs, rt, env, dir, tools, toolEnv, readyTime
         envdVersion,
         buildkitVersion: builder.version,
         builder: builder.kind,
+        reusedBuilder: builder.reused,
         figures: attempt.figures,
         seconds: (Date.now() - started) / 1000,
         retriedWithoutImport: retried,
@@ -2506,12 +2507,17 @@ function finalChain(doc, layers) {
  * 8. `idle-ref`: active refs, whole, as in rule 4. A last resort before GitHub's own LRU eviction, which would
  *    be blind to live indexes.
  *
+ * Between 2 and 3, `superseded-history`: the action's own hit-ratio histories (`envd-history-<scope>#…`) but the
+ * newest per ref and scope, which is the only one a run reads.
+ *
  * Invariants: nothing a live index on a readable ref references is deleted, nor such an index; entries that
- * are not BuildKit's (another version, another key shape) are never deleted but count toward usage. Rules 3
+ * are neither BuildKit's (another version, another key shape) nor the action's histories are never deleted but
+ * count toward usage. Rules 3
  * to 8 leave alone whatever was written or used since the job started, or within `graceMs` (3) or `idleMs`
  * (4 to 8): it may belong to a concurrent job whose index is not written yet. If a live index on a
  * readable ref could not be read, or the listing changed while it was paged, rules 3, 6 and 7 are skipped.
  */
+
 
 
 const MINUTE_MS = 60_000;
@@ -2552,7 +2558,7 @@ function activeExportsSince(buildkitEntries, readable, closed, openPrRefs, activ
     }
     return since;
 }
-const PRUNE_REASONS = ['closed-pr', 'superseded-index', 'unreferenced-blob', 'idle-ref'];
+const PRUNE_REASONS = ['closed-pr', 'superseded-index', 'superseded-history', 'unreferenced-blob', 'idle-ref'];
 /** A BuildKit gha entry: its version (when known) is BuildKit's and its key a blob or index key. */
 function isBuildKitEntry(e) {
     if (e.version !== undefined && e.version !== BUILDKIT_CACHE_VERSION)
@@ -2634,6 +2640,9 @@ function planPrune(input) {
         if (!closed.has(s.entry.ref))
             take(s.entry, 'superseded-index', `superseded by #${indexNumber(s.live)} on ${s.entry.ref}`);
     }
+    // 2b. Older hit-ratio histories (report/history.ts): a run reads only the newest per ref and scope.
+    for (const e of supersededHistoryEntries([...input.entries]).sort(oldestFirst))
+        take(e, 'superseded-history', `an older hit-ratio history of its scope on ${e.ref}; only the newest is read`);
     const { liveHere, pinnedHere, referencedLive, referencedPinned, unread, protectedBytes, blobsKnown } = readReferences(input, classes, readable, buildkitEntries, notes);
     const blobOnReadable = (e, referenced) => {
         if (chosen.has(e.id) || !readable.has(e.ref) || e.lastAccessedAt >= cutoff || e.createdAt >= cutoff)
@@ -3349,6 +3358,7 @@ async function runDeletes(items, del, limits = {}, timer = realTimer) {
 const REASON_WORDS = {
     'closed-pr': 'closed pull request',
     'superseded-index': 'superseded index',
+    'superseded-history': 'superseded hit-ratio history',
     'unreferenced-blob': 'unreferenced blob',
     'idle-ref': 'idle ref this token cannot read'
 };
@@ -4477,6 +4487,13 @@ function buildState(plan, build) {
         return 'failed before the build';
     return build.failure ? 'build failed' : 'built';
 }
+function builderWords(build) {
+    if (build.builder === 'address')
+        return 'a running buildkitd';
+    if (build.reusedBuilder)
+        return 'the buildkitd an earlier step of this job started, reused';
+    return build.builder === 'auto' ? 'buildkitd started by the action' : 'a moby/buildkit container';
+}
 function planSummary(plan, build, budget, failure, insight = {}) {
     const lines = [];
     lines.push(`## ${TITLE}: ${buildState(plan, build)}`, '');
@@ -4491,7 +4508,7 @@ function planSummary(plan, build, budget, failure, insight = {}) {
         const pct = totalSteps ? ` (${Math.round((cachedSteps / totalSteps) * 100)}%)` : '';
         lines.push(`| Steps cached | ${cachedSteps} of ${totalSteps}${pct} |`);
         lines.push(`| Build time | ${build.seconds.toFixed(1)} s |`);
-        lines.push(`| Tools | envd ${build.envdVersion}, BuildKit ${build.buildkitVersion ?? 'unknown'} (${build.builder === 'address' ? 'a running buildkitd' : build.builder === 'auto' ? 'buildkitd started by the action' : 'a moby/buildkit container'}) |`);
+        lines.push(`| Tools | envd ${build.envdVersion}, BuildKit ${build.buildkitVersion ?? 'unknown'} (${builderWords(build)}) |`);
         if (build.retriedWithoutImport)
             lines.push(`| Retry | once without --import-cache: ${(0,report_text/* cell */.Hn)(build.retriedWithoutImport, report_text/* MAX_SENTENCE */.Rt)} |`);
         if (build.failure)

@@ -97,6 +97,7 @@ describe('two calls of the action in one job', () => {
     // Every step cached, although the import found nothing: the daemon's own cache from call 1.
     expect(Number(main2.outputs['total-steps'])).toBeGreaterThan(3);
     expect(main2.outputs['cached-steps']).toBe(main2.outputs['total-steps']);
+    expect(main2.summary).toContain('the buildkitd an earlier step of this job started, reused');
     expect(world.emu.entries().some((e) => e.key.startsWith('index-gpu-') && e.committed)).toBe(true);
 
     // The runner runs post steps in reverse order: post2 first, and it must leave the shared daemon alone.

@@ -26,6 +26,12 @@ function buildState(plan: Plan, build?: BuildReport): string {
   return build.failure ? 'build failed' : 'built';
 }
 
+function builderWords(build: BuildReport): string {
+  if (build.builder === 'address') return 'a running buildkitd';
+  if (build.reusedBuilder) return 'the buildkitd an earlier step of this job started, reused';
+  return build.builder === 'auto' ? 'buildkitd started by the action' : 'a moby/buildkit container';
+}
+
 export function planSummary(plan: Plan, build?: BuildReport, budget?: BudgetState, failure?: string, insight: { image?: ImageFacts; history?: HistoryView } = {}): string {
   const lines: string[] = [];
   lines.push(`## ${TITLE}: ${buildState(plan, build)}`, '');
@@ -40,7 +46,7 @@ export function planSummary(plan: Plan, build?: BuildReport, budget?: BudgetStat
     const pct = totalSteps ? ` (${Math.round((cachedSteps / totalSteps) * 100)}%)` : '';
     lines.push(`| Steps cached | ${cachedSteps} of ${totalSteps}${pct} |`);
     lines.push(`| Build time | ${build.seconds.toFixed(1)} s |`);
-    lines.push(`| Tools | envd ${build.envdVersion}, BuildKit ${build.buildkitVersion ?? 'unknown'} (${build.builder === 'address' ? 'a running buildkitd' : build.builder === 'auto' ? 'buildkitd started by the action' : 'a moby/buildkit container'}) |`);
+    lines.push(`| Tools | envd ${build.envdVersion}, BuildKit ${build.buildkitVersion ?? 'unknown'} (${builderWords(build)}) |`);
     if (build.retriedWithoutImport) lines.push(`| Retry | once without --import-cache: ${cell(build.retriedWithoutImport, MAX_SENTENCE)} |`);
     if (build.failure) lines.push(`| Failure | ${cell(build.failure.line, MAX_SENTENCE)}${build.failure.known ? `<br>${cell(build.failure.known.advice, MAX_SENTENCE)}` : ''} |`);
   }

@@ -35,6 +35,8 @@ export interface BuildReport {
   envdVersion: string;
   buildkitVersion?: string;
   builder: BuilderHandle['kind'];
+  /** The buildkitd an earlier call of the action in this job started, used again. */
+  reusedBuilder?: boolean;
   figures: ProgressFigures;
   seconds: number;
   /** Set when the first attempt failed on an evicted layer and the build ran again without the import. */
@@ -236,6 +238,7 @@ async function buildWith({ plan, inputs, rt, env, dir, tools, toolEnv, readyTime
     envdVersion,
     buildkitVersion: builder.version,
     builder: builder.kind,
+    reusedBuilder: builder.reused,
     figures: attempt.figures,
     seconds: (Date.now() - started) / 1000,
     retriedWithoutImport: retried,
