@@ -3,17 +3,19 @@
  * chunk of its own, loaded here on demand, so that post does not load (parse, evaluate) what only main needs;
  * post's usual path does not load @actions/core at all (see post.ts).
  */
-import { State } from './state.js';
+import { State, stateFromEnv } from './state.js';
 
 async function run(): Promise<void> {
   // What core.getState reads; read directly, so that this entry loads nothing before it knows the phase.
   const isPost = process.env[`STATE_${State.IsPost}`] === 'true';
   try {
-    if (isPost) await (await import('./steps/post.js')).post();
-    else {
+    if (isPost) {
+      const { post, realPostIo } = await import('./steps/post.js');
+      await post({ env: process.env, state: stateFromEnv(process.env), io: realPostIo });
+    } else {
       const [core, { main }] = await Promise.all([import('@actions/core'), import('./steps/main.js')]);
       core.saveState(State.IsPost, 'true');
-      await main();
+      await main({ env: process.env, input: (name) => core.getInput(name), state: { get: (name) => core.getState(name), save: (name, value) => core.saveState(name, value) } });
     }
   } catch (error) {
     const core = await import('@actions/core');

@@ -11,3 +11,17 @@ export enum State {
   /** JSON of the local cache to swap in and save (cache: local, after a successful export). */
   LocalSave = 'localSave'
 }
+
+/**
+ * Where main saves state for post and post reads it back. The real store is built in `src/index.ts`
+ * (core.saveState for main; the STATE_<key> environment for post, without loading @actions/core); tests pass a map.
+ */
+export interface StateStore {
+  get(name: State): string;
+  save(name: State, value: string): void;
+}
+
+/** The state the runner hands the post step: STATE_<key> in its environment (what core.getState reads). */
+export function stateFromEnv(env: NodeJS.ProcessEnv): Pick<StateStore, 'get'> {
+  return { get: (name) => env[`STATE_${name}`] || '' };
+}

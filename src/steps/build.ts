@@ -20,7 +20,7 @@ import type { Runtime } from '../runtime/runtime.js';
 import { annotationText, failureLog, type FailureLog } from '../report/steps.js';
 import { echo, MAX_SENTENCE } from '../report/text.js';
 import { Log } from '../shell/log.js';
-import { State } from '../state.js';
+import { State, type StateStore } from '../state.js';
 import type { LocalSave } from '../local/local-cache.js';
 import type { OciServer } from '../local/oci-server.js';
 import { OWNER_MARK, OWNER_MARK_TEXT } from '../local/ownership.js';
@@ -65,9 +65,10 @@ function workDir(env: NodeJS.ProcessEnv): string {
   return dir;
 }
 
-export async function build(planned: Plan, inputs: Inputs, rt: Runtime, env: NodeJS.ProcessEnv): Promise<BuildReport> {
+/** `state`: where everything started is recorded for the post step. */
+export async function build(planned: Plan, inputs: Inputs, rt: Runtime, env: NodeJS.ProcessEnv, state: StateStore): Promise<BuildReport> {
   const dir = workDir(env);
-  core.saveState(State.WorkDir, dir);
+  state.save(State.WorkDir, dir);
   // Whether buildkitd can run as root (sudo -n on a hosted runner) is asked now and answered while the tools
   // are found and a local cache restored, not in the way of the start.
   const rootVia = inputs.builder.kind === 'auto' ? rootViaAsync() : undefined;
@@ -94,7 +95,7 @@ export async function build(planned: Plan, inputs: Inputs, rt: Runtime, env: Nod
       server = await serveLocal(local);
       configInline = `${configInline}\n[registry."${server.host}"]\n  http = true\n`.trim();
       if (inputs.builder.kind === 'auto') {
-        early = startAuto({ tools, inputs, env, toolEnv, configInline, readyTimeoutMs, rootVia });
+        early = startAuto({ tools, inputs, env, toolEnv, configInline, readyTimeoutMs, rootVia, state });
         early.catch(() => undefined); // awaited (and its error reported) after the restore
       }
       const served = server;
@@ -111,7 +112,7 @@ export async function build(planned: Plan, inputs: Inputs, rt: Runtime, env: Nod
         server = undefined;
       }
     }
-    return await buildWith({ plan, inputs, rt, env, dir, tools, toolEnv, readyTimeoutMs, configInline, restoredKey, rootVia, early });
+    return await buildWith({ plan, inputs, rt, env, dir, tools, toolEnv, readyTimeoutMs, configInline, restoredKey, rootVia, early, state });
   } finally {
     await server?.close();
   }
@@ -135,20 +136,21 @@ async function startAuto(o: {
   configInline: string;
   readyTimeoutMs: number;
   rootVia?: Promise<RootVia>;
+  state: StateStore;
 }): Promise<AutoStart> {
   // One buildkitd per job: a later call uses the one an earlier call started when it is the same
   // (the action's own per-call config lines, e.g. for cache: local, are not part of the comparison).
   const wish = { version: o.tools.buildkit.tag, flags: o.inputs.buildkitdFlags, config: o.inputs.buildkitdConfigInline };
   const shared = await findShared(recordsDir(o.env), wish, o.tools.buildkit.dir, o.toolEnv);
   if (shared.handle) {
-    core.saveState(State.Builder, JSON.stringify(shared.handle));
+    o.state.save(State.Builder, JSON.stringify(shared.handle));
     return { h: shared.handle, wish, notReused: shared.notReused };
   }
   const own = { binDir: o.tools.buildkit.dir, workDir: newDaemonDir(o.env), configInline: o.configInline, flags: o.inputs.buildkitdFlags, readyTimeoutMs: o.readyTimeoutMs, env: o.toolEnv };
   const h = spawnBuildkitd({ ...own, rootVia: await o.rootVia });
   h.version = o.tools.buildkit.tag;
   // Recorded before the wait, so that post stops it whatever happens next.
-  core.saveState(State.Builder, JSON.stringify(h));
+  o.state.save(State.Builder, JSON.stringify(h));
   return { h, own, wish, notReused: shared.notReused };
 }
 
@@ -169,19 +171,20 @@ interface BuildContext {
   rootVia?: Promise<RootVia>;
   /** builder: auto with cache: local — the buildkitd found or spawned before the restore. */
   early?: Promise<AutoStart>;
+  state: StateStore;
 }
 
-async function buildWith({ plan, inputs, rt, env, dir, tools, toolEnv, readyTimeoutMs, configInline, restoredKey, rootVia, early }: BuildContext): Promise<BuildReport> {
+async function buildWith({ plan, inputs, rt, env, dir, tools, toolEnv, readyTimeoutMs, configInline, restoredKey, rootVia, early, state }: BuildContext): Promise<BuildReport> {
   const envd = new Envd(path.join(tools.envd.dir, 'envd'), toolEnv);
-  core.saveState(State.EnvdBinary, envd.binary);
-  core.saveState(State.EnvdPath, toolEnv.PATH);
+  state.save(State.EnvdBinary, envd.binary);
+  state.save(State.EnvdPath, toolEnv.PATH ?? '');
   const envdVersion = tools.envd.tag === 'system' ? await envd.version() : tools.envd.tag;
   const keyFile = path.join(dir, 'envd-public-key.pub');
   fs.writeFileSync(keyFile, STABLE_PUBLIC_KEY);
   const context = `envd-cache-action-${rt.runId || 'local'}-${randomBytes(3).toString('hex')}`;
   const createContext = async (h: BuilderHandle) => {
     await envd.createContext(context, h.envdBuilder, h.envdAddress);
-    core.saveState(State.Context, context);
+    state.save(State.Context, context);
   };
 
   const builder = await core.group('Start the builder', async () => {
@@ -193,7 +196,7 @@ async function buildWith({ plan, inputs, rt, env, dir, tools, toolEnv, readyTime
     } else {
       const common = { binDir: tools.buildkit.dir, workDir: dir, configInline, flags: inputs.buildkitdFlags, readyTimeoutMs, env: toolEnv };
       if (b.kind === 'auto') {
-        const start = await (early ?? startAuto({ tools, inputs, env, toolEnv, configInline, readyTimeoutMs, rootVia }));
+        const start = await (early ?? startAuto({ tools, inputs, env, toolEnv, configInline, readyTimeoutMs, rootVia, state }));
         h = start.h;
         if (!start.own) {
           core.info(`Reusing the buildkitd ${echo(h.version ?? '')} (pid ${h.pid}) an earlier call in this job started, with its local cache; that call's post step stops it`);
@@ -205,12 +208,12 @@ async function buildWith({ plan, inputs, rt, env, dir, tools, toolEnv, readyTime
           await Promise.all([awaitBuildkitd(h, start.own), createContext(h)]);
           // Only an answering buildkitd is offered to later calls.
           publishShared(h, start.wish, recordsDir(env));
-          core.saveState(State.Builder, JSON.stringify(h));
+          state.save(State.Builder, JSON.stringify(h));
         }
       } else {
         h = await startContainer({ ...common, image: `moby/buildkit:${tools.buildkit.tag}`, name: `envd-cache-${randomBytes(4).toString('hex')}` });
         h.version = tools.buildkit.tag;
-        core.saveState(State.Builder, JSON.stringify(h));
+        state.save(State.Builder, JSON.stringify(h));
         await createContext(h);
       }
     }
@@ -248,14 +251,14 @@ async function buildWith({ plan, inputs, rt, env, dir, tools, toolEnv, readyTime
     core.warning(`${echo(i.name)} failed: ${echo(i.error ?? '', MAX_SENTENCE)}. The build went on without that cache.`);
   for (const e of attempt.figures.exports.filter((x) => x.error)) core.warning(`${echo(e.name)} failed: ${echo(e.error ?? '', MAX_SENTENCE)}`);
   if (attempt.failure) {
-    core.saveState(State.BuildFailed, 'true');
+    state.save(State.BuildFailed, 'true');
     const known = attempt.failure.known;
     core.error(annotationText(attempt.failure.line, known?.advice, attempt.failure.log), { title: known ? `envd build failed: ${known.title}` : 'envd build failed' });
     throw new BuildFailure(report, `envd build failed: ${attempt.failure.line}`);
   }
   if (plan.local && plan.export) {
     const save: LocalSave = { ...plan.local, restoredKey, workspace: env.GITHUB_WORKSPACE || process.cwd(), home: env.HOME || os.homedir() };
-    core.saveState(State.LocalSave, JSON.stringify(save));
+    state.save(State.LocalSave, JSON.stringify(save));
   }
   return report;
 }

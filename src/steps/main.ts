@@ -15,15 +15,26 @@ import { echo, MAX_SENTENCE } from '../report/text.js';
 import { readRuntime, type Runtime } from '../runtime/runtime.js';
 import { readEventFile } from '../shell/event.js';
 import { preflight } from '../shell/preflight.js';
+import type { StateStore } from '../state.js';
 
 /** Secrets the environment may hold; registered before the first log line. */
 const SECRET_ENV = ['ACTIONS_RUNTIME_TOKEN', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_ACCESS_KEY_ID'];
 /** Environment values that may carry credentials inside (URL userinfo, a signed query). */
 const URL_ENV = ['AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_S3'];
 
-export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+/** What main reads and keeps outside itself; the real one is built in `src/index.ts`, tests pass fakes. */
+export interface MainDeps {
+  env: NodeJS.ProcessEnv;
+  /** An action input as the runner gives it (core.getInput). */
+  input: (name: string) => string;
+  /** Where the build records what it started, for the post step. */
+  state: StateStore;
+}
+
+export async function main(deps: MainDeps): Promise<void> {
+  const { env } = deps;
   const secrets = new Secrets();
-  const inputs = await readInputs(env, secrets);
+  const inputs = await readInputs(deps, secrets);
   if (!inputs) return;
 
   // A broken event file stops the step here, before anything starts or reads it again (octokit parses it on load).
@@ -69,7 +80,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
     return;
   }
 
-  await buildAndPrune(plan, { inputs, rt, env, budget }, finish);
+  await buildAndPrune(plan, { inputs, rt, env, budget, state: deps.state }, finish);
 }
 
 /** Every secret registered with the runner (core.setSecret) once, and the set of them for redaction. */
@@ -86,12 +97,12 @@ class Secrets {
 type Finish = (p: Plan, result?: BuildReport, failure?: string, insight?: Insight) => Promise<void>;
 
 /** Registers the secrets of the environment and the inputs, then parses and preflights the inputs (undefined: failed). */
-async function readInputs(env: NodeJS.ProcessEnv, secrets: Secrets): Promise<Inputs | undefined> {
+async function readInputs({ env, input }: MainDeps, secrets: Secrets): Promise<Inputs | undefined> {
   for (const name of SECRET_ENV) secrets.mask(env[name]);
   for (const name of URL_ENV) for (const s of findSecrets(env[name] ?? '')) secrets.mask(s);
   // Every input, also an invalid one: the GitHub token whole, and the credentials, URL userinfo and
   // signed query parameters inside any other input, registered before the first line is written.
-  const raw = (name: string) => core.getInput(name);
+  const raw = (name: string) => input(name);
   for (const s of inputSecrets(raw)) secrets.mask(s);
 
   const parsed = parseInputs(raw);
@@ -110,8 +121,8 @@ async function readInputs(env: NodeJS.ProcessEnv, secrets: Secrets): Promise<Inp
 }
 
 /** Makes room, builds, and prunes after a successful export; reports through `finish` whatever happens. */
-async function buildAndPrune(plan: Plan, ctx: { inputs: Inputs; rt: Runtime; env: NodeJS.ProcessEnv; budget: BudgetState }, finish: Finish): Promise<void> {
-  const { inputs, rt, env, budget } = ctx;
+async function buildAndPrune(plan: Plan, ctx: { inputs: Inputs; rt: Runtime; env: NodeJS.ProcessEnv; budget: BudgetState; state: StateStore }, finish: Finish): Promise<void> {
+  const { inputs, rt, env, budget, state } = ctx;
   // Make room first when usage is above the prune target or this run's exports would not fit under the budget.
   const roomTarget = pruneBeforeTarget(budget, inputs, rt, plan);
   if (roomTarget !== undefined) await pruneNow(budget, inputs, rt, plan, 'before', roomTarget);
@@ -124,7 +135,7 @@ async function buildAndPrune(plan: Plan, ctx: { inputs: Inputs; rt: Runtime; env
   }
   let result: BuildReport | undefined;
   try {
-    result = await build(plan, inputs, rt, env);
+    result = await build(plan, inputs, rt, env, state);
   } catch (error) {
     if (error instanceof BuildFailure) result = error.report;
     await finish(result?.plan ?? plan, result, (error as Error).message);

@@ -11,10 +11,32 @@ import { type BuilderHandle, builderLogTail, releaseShared, stopBuilder } from '
 import { Envd } from '../envd/envd.js';
 import type { LocalSave } from '../local/local-cache.js';
 import { releaseDir, surroundingsOf } from '../local/owned-dirs.js';
-import { State } from '../state.js';
+import { State, type StateStore } from '../state.js';
 
-/** What core.getState reads. */
-const getState = (name: State) => process.env[`STATE_${name}`] || '';
+/** The effects post has on the builder and envd; `realPostIo` is the real one, tests pass fakes. */
+export interface PostIo {
+  builderLogTail: (h: BuilderHandle) => string;
+  stopBuilder: (h: BuilderHandle) => Promise<void>;
+  /** A problem to warn about, or undefined. */
+  releaseShared: (h: BuilderHandle) => Promise<string | undefined>;
+  /** A problem to warn about, or undefined. */
+  removeContext: (envdBinary: string, env: NodeJS.ProcessEnv, context: string) => Promise<string | undefined>;
+}
+
+export const realPostIo: PostIo = {
+  builderLogTail: (h) => builderLogTail(h),
+  stopBuilder: (h) => stopBuilder(h),
+  releaseShared: (h) => releaseShared(h),
+  removeContext: (binary, env, context) => new Envd(binary, env).removeContext(context)
+};
+
+/** What post reads and acts on; built in `src/index.ts` without loading @actions/core. */
+export interface PostDeps {
+  env: NodeJS.ProcessEnv;
+  /** The state main saved (STATE_<key> in the runner's environment). */
+  state: Pick<StateStore, 'get'>;
+  io: PostIo;
+}
 
 /**
  * core.info and core.warning without core: a plain line; `::warning::` with the message's `%`, CR and LF
@@ -26,13 +48,14 @@ export const postLog = {
     void process.stdout.write(`::warning::${message.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A')}${os.EOL}`)
 };
 
-export async function post(): Promise<void> {
+export async function post({ env: processEnv, state, io }: PostDeps): Promise<void> {
+  const getState = (name: State) => state.get(name);
   const builderState = getState(State.Builder);
   const builder = builderState ? (JSON.parse(builderState) as BuilderHandle) : undefined;
   const failed = getState(State.BuildFailed) === 'true';
 
   if (builder && failed) {
-    const log = builderLogTail(builder);
+    const log = io.builderLogTail(builder);
     if (log) {
       const [core, { Log }] = await Promise.all([import('@actions/core'), import('../shell/log.js')]);
       // buildkitd's log quotes what the build did: fenced, so no line of it can issue a workflow command.
@@ -43,10 +66,10 @@ export async function post(): Promise<void> {
   const envdBinary = getState(State.EnvdBinary);
   // The envd context is a file of envd's (ContextRemove edits its contexts file, pkg/home/context.go:120-132 at
   // v1.3.4; it never calls the builder), so it and the daemon are undone at once, reported in the same order as always.
-  const stopping = builder && !builder.reused && builder.kind !== 'address' ? stopBuilder(builder) : undefined;
+  const stopping = builder && !builder.reused && builder.kind !== 'address' ? io.stopBuilder(builder) : undefined;
   if (context && envdBinary) {
-    const env = { ...process.env, PATH: getState(State.EnvdPath) || process.env.PATH, ENVD_ANALYTICS: 'false' };
-    const problem = await new Envd(envdBinary, env).removeContext(context);
+    const env = { ...processEnv, PATH: getState(State.EnvdPath) || processEnv.PATH, ENVD_ANALYTICS: 'false' };
+    const problem = await io.removeContext(envdBinary, env, context);
     if (problem) postLog.warning(problem);
     else postLog.info(`Removed envd context ${context}`);
   }
@@ -56,7 +79,7 @@ export async function post(): Promise<void> {
   } else if (builder && stopping) {
     await stopping;
     postLog.info(builder.container ? `Removed container ${builder.container}` : `Stopped buildkitd (pid ${builder.pid})`);
-    const problem = await releaseShared(builder);
+    const problem = await io.releaseShared(builder);
     if (problem) postLog.warning(problem);
   }
   const localSave = getState(State.LocalSave);
@@ -67,7 +90,7 @@ export async function post(): Promise<void> {
   const dir = getState(State.WorkDir);
   if (dir) {
     // Only the private directory main created and marked: never a path state could point elsewhere.
-    const kept = releaseDir(dir, surroundingsOf(process.env.GITHUB_WORKSPACE || process.cwd(), process.env.HOME || os.homedir()));
+    const kept = releaseDir(dir, surroundingsOf(processEnv.GITHUB_WORKSPACE || process.cwd(), processEnv.HOME || os.homedir()));
     if (kept) postLog.warning(`The action's private directory was not removed: ${kept}`);
   }
 }

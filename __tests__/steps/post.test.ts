@@ -1,0 +1,127 @@
+/**
+ * The post step from source, with the state main saved and fakes of its effects on the builder and envd:
+ * it stops only what main started, leaves a reused or an addressed buildkitd running, fences buildkitd's log
+ * after a failed build, and removes only the private directory main marked as its own.
+ */
+import { afterEach, beforeEach, describe, expect, jest, test } from '@jest/globals';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { BuilderHandle } from '../../src/builder/builder.js';
+import { OWNER_MARK, OWNER_MARK_TEXT } from '../../src/local/ownership.js';
+import { State } from '../../src/state.js';
+import { post, type PostIo } from '../../src/steps/post.js';
+// Loaded here, as post's own dynamic imports of them run at once and jest's ESM loader can race on their
+// shared dependencies ("request for './command.js' is not in cache").
+import '@actions/core';
+import '../../src/shell/log.js';
+
+/** Fakes of post's effects, each call recorded. */
+function fakeIo(over: Partial<PostIo> = {}) {
+  const calls: { what: string; args: unknown[] }[] = [];
+  const io: PostIo = {
+    builderLogTail: (h) => (calls.push({ what: 'logTail', args: [h] }), ''),
+    stopBuilder: async (h) => void calls.push({ what: 'stop', args: [h] }),
+    releaseShared: async (h) => (calls.push({ what: 'release', args: [h] }), undefined),
+    removeContext: async (binary, env, context) => (calls.push({ what: 'removeContext', args: [binary, env.PATH, context] }), undefined),
+    ...over
+  };
+  return { io, calls };
+}
+
+const stateOf = (saved: Partial<Record<State, string>>) => ({ get: (name: State) => saved[name] ?? '' });
+
+const own: BuilderHandle = { kind: 'auto', envdBuilder: 'unix', envdAddress: '/tmp/x/buildkitd.sock', buildctlAddr: 'unix:///tmp/x/buildkitd.sock', pid: 4242, logFile: '/tmp/x/buildkitd.log' };
+
+let root: string;
+let out: string[];
+beforeEach(() => {
+  root = fs.mkdtempSync(path.join(os.tmpdir(), 'post-step-'));
+  out = [];
+  jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => (out.push(String(chunk)), true));
+});
+afterEach(() => {
+  jest.restoreAllMocks();
+  fs.rmSync(root, { recursive: true, force: true });
+});
+const lines = () => out.join('').split(os.EOL).filter(Boolean);
+const env = () => ({ PATH: '/usr/bin', GITHUB_WORKSPACE: path.join(root, 'ws'), HOME: path.join(root, 'home') });
+
+describe('post', () => {
+  test('without state (main stopped before the build): nothing is stopped or removed, nothing is written', async () => {
+    const { io, calls } = fakeIo();
+    await post({ env: env(), state: stateOf({}), io });
+    expect(calls).toEqual([]);
+    expect(lines()).toEqual([]);
+  });
+
+  test('stops the buildkitd main started, removes its envd context, with the PATH main saved', async () => {
+    const { io, calls } = fakeIo();
+    const state = { [State.Builder]: JSON.stringify(own), [State.Context]: 'envd-cache-action-7-abc123', [State.EnvdBinary]: '/tools/envd/envd', [State.EnvdPath]: '/tools/envd:/usr/bin' };
+    await post({ env: env(), state: stateOf(state), io });
+    expect(calls.map((c) => c.what)).toEqual(['stop', 'removeContext', 'release']);
+    expect(calls[0].args[0]).toEqual(own);
+    expect(calls[1].args).toEqual(['/tools/envd/envd', '/tools/envd:/usr/bin', 'envd-cache-action-7-abc123']);
+    expect(lines()).toEqual(['Removed envd context envd-cache-action-7-abc123', 'Stopped buildkitd (pid 4242)']);
+  });
+
+  test('a buildkitd an earlier call started is left running for that call; only this call\'s context goes', async () => {
+    const { io, calls } = fakeIo();
+    const state = { [State.Builder]: JSON.stringify({ ...own, reused: true }), [State.Context]: 'ctx-1', [State.EnvdBinary]: '/tools/envd/envd' };
+    await post({ env: env(), state: stateOf(state), io });
+    expect(calls.map((c) => c.what)).toEqual(['removeContext']);
+    expect(lines()).toEqual(['Removed envd context ctx-1', 'Left buildkitd (pid 4242) running for the call that started it; its post step stops it']);
+  });
+
+  test('a buildkitd given by address is not the action\'s to stop', async () => {
+    const { io, calls } = fakeIo();
+    const addressed: BuilderHandle = { kind: 'address', envdBuilder: 'tcp', envdAddress: '10.0.0.1:1234', buildctlAddr: 'tcp://10.0.0.1:1234' };
+    await post({ env: env(), state: stateOf({ [State.Builder]: JSON.stringify(addressed), [State.Context]: 'ctx-2', [State.EnvdBinary]: '/e/envd' }), io });
+    expect(calls.map((c) => c.what)).toEqual(['removeContext']);
+  });
+
+  test('problems removing the context or the reuse record are warnings (escaped), not failures', async () => {
+    const { io } = fakeIo({ removeContext: async () => 'envd context rm failed\n::error::x', releaseShared: async () => 'record kept' });
+    await post({ env: env(), state: stateOf({ [State.Builder]: JSON.stringify(own), [State.Context]: 'c', [State.EnvdBinary]: '/e/envd' }), io });
+    expect(lines()).toEqual(['::warning::envd context rm failed%0A::error::x', 'Stopped buildkitd (pid 4242)', '::warning::record kept']);
+  });
+
+  test('after a failed build, buildkitd\'s log is shown fenced: no line of it can issue a command', async () => {
+    const { io } = fakeIo({ builderLogTail: () => 'level=info msg=started\n::error::from the build\nlevel=error msg=failed' });
+    await post({ env: env(), state: stateOf({ [State.Builder]: JSON.stringify(own), [State.BuildFailed]: 'true' }), io });
+    const l = lines();
+    const open = l.findIndex((x) => x.startsWith('::stop-commands::'));
+    expect(open).toBeGreaterThan(-1);
+    const token = l[open].slice('::stop-commands::'.length);
+    expect(token.length).toBeGreaterThan(16);
+    const close = l.indexOf(`::${token}::`);
+    const inside = l.indexOf('::error::from the build');
+    expect(inside).toBeGreaterThan(open);
+    expect(inside).toBeLessThan(close);
+    expect(l[0]).toBe('::group::buildkitd log (the build failed)');
+    expect(l).toContain('::endgroup::');
+  });
+
+  test('after a successful build the log is not read', async () => {
+    const { io, calls } = fakeIo();
+    await post({ env: env(), state: stateOf({ [State.Builder]: JSON.stringify(own) }), io });
+    expect(calls.map((c) => c.what)).not.toContain('logTail');
+    expect(out.join('')).not.toContain('::stop-commands::');
+  });
+
+  test('removes the private directory main marked, and leaves an unmarked one with a warning', async () => {
+    const { io } = fakeIo();
+    const marked = path.join(root, 'tmp', 'envd-cache-a');
+    fs.mkdirSync(marked, { recursive: true });
+    fs.writeFileSync(path.join(marked, OWNER_MARK), OWNER_MARK_TEXT);
+    await post({ env: env(), state: stateOf({ [State.WorkDir]: marked }), io });
+    expect(fs.existsSync(marked)).toBe(false);
+
+    const unmarked = path.join(root, 'tmp', 'someone-elses');
+    fs.mkdirSync(unmarked, { recursive: true });
+    fs.writeFileSync(path.join(unmarked, 'keep'), 'x');
+    await post({ env: env(), state: stateOf({ [State.WorkDir]: unmarked }), io });
+    expect(fs.existsSync(path.join(unmarked, 'keep'))).toBe(true);
+    expect(lines().at(-1)).toMatch(/^::warning::The action's private directory was not removed: .*someone-elses/);
+  });
+});
