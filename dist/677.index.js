@@ -5,11 +5,11 @@ export const modules = {
 /***/ 2677:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
-__webpack_require__.r(__webpack_exports__);
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   post: () => (/* binding */ post),
-/* harmony export */   postLog: () => (/* binding */ postLog)
+/* harmony export */   realPostIo: () => (/* binding */ realPostIo)
 /* harmony export */ });
+/* unused harmony export postLog */
 /* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8161);
 /* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_os__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var _builder_builder_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(7845);
@@ -29,8 +29,12 @@ __webpack_require__.r(__webpack_exports__);
 
 
 
-/** What core.getState reads. */
-const getState = (name) => process.env[`STATE_${name}`] || '';
+const realPostIo = {
+    builderLogTail: (h) => (0,_builder_builder_js__WEBPACK_IMPORTED_MODULE_1__/* .builderLogTail */ .y_)(h),
+    stopBuilder: (h) => (0,_builder_builder_js__WEBPACK_IMPORTED_MODULE_1__/* .stopBuilder */ .QP)(h),
+    releaseShared: (h) => (0,_builder_builder_js__WEBPACK_IMPORTED_MODULE_1__/* .releaseShared */ .vw)(h),
+    removeContext: (binary, env, context) => new _envd_envd_js__WEBPACK_IMPORTED_MODULE_2__/* .Envd */ .sL(binary, env).removeContext(context)
+};
 /**
  * core.info and core.warning without core: a plain line; `::warning::` with the message's `%`, CR and LF
  * escaped (the escaping of @actions/core 3.0.1 lib/command.js escapeData), so that no text can start a command.
@@ -39,12 +43,13 @@ const postLog = {
     info: (message) => void process.stdout.write(message + node_os__WEBPACK_IMPORTED_MODULE_0__.EOL),
     warning: (message) => void process.stdout.write(`::warning::${message.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A')}${node_os__WEBPACK_IMPORTED_MODULE_0__.EOL}`)
 };
-async function post() {
+async function post({ env: processEnv, state, io }) {
+    const getState = (name) => state.get(name);
     const builderState = getState(_state_js__WEBPACK_IMPORTED_MODULE_4__/* .State */ .U.Builder);
     const builder = builderState ? JSON.parse(builderState) : undefined;
     const failed = getState(_state_js__WEBPACK_IMPORTED_MODULE_4__/* .State */ .U.BuildFailed) === 'true';
     if (builder && failed) {
-        const log = (0,_builder_builder_js__WEBPACK_IMPORTED_MODULE_1__/* .builderLogTail */ .y_)(builder);
+        const log = io.builderLogTail(builder);
         if (log) {
             const [core, { Log }] = await Promise.all([__webpack_require__.e(/* import() */ 838).then(__webpack_require__.bind(__webpack_require__, 3838)), Promise.all(/* import() */[__webpack_require__.e(838), __webpack_require__.e(68)]).then(__webpack_require__.bind(__webpack_require__, 6068))]);
             // buildkitd's log quotes what the build did: fenced, so no line of it can issue a workflow command.
@@ -55,10 +60,10 @@ async function post() {
     const envdBinary = getState(_state_js__WEBPACK_IMPORTED_MODULE_4__/* .State */ .U.EnvdBinary);
     // The envd context is a file of envd's (ContextRemove edits its contexts file, pkg/home/context.go:120-132 at
     // v1.3.4; it never calls the builder), so it and the daemon are undone at once, reported in the same order as always.
-    const stopping = builder && !builder.reused && builder.kind !== 'address' ? (0,_builder_builder_js__WEBPACK_IMPORTED_MODULE_1__/* .stopBuilder */ .QP)(builder) : undefined;
+    const stopping = builder && !builder.reused && builder.kind !== 'address' ? io.stopBuilder(builder) : undefined;
     if (context && envdBinary) {
-        const env = { ...process.env, PATH: getState(_state_js__WEBPACK_IMPORTED_MODULE_4__/* .State */ .U.EnvdPath) || process.env.PATH, ENVD_ANALYTICS: 'false' };
-        const problem = await new _envd_envd_js__WEBPACK_IMPORTED_MODULE_2__/* .Envd */ .sL(envdBinary, env).removeContext(context);
+        const env = { ...processEnv, PATH: getState(_state_js__WEBPACK_IMPORTED_MODULE_4__/* .State */ .U.EnvdPath) || processEnv.PATH, ENVD_ANALYTICS: 'false' };
+        const problem = await io.removeContext(envdBinary, env, context);
         if (problem)
             postLog.warning(problem);
         else
@@ -71,7 +76,7 @@ async function post() {
     else if (builder && stopping) {
         await stopping;
         postLog.info(builder.container ? `Removed container ${builder.container}` : `Stopped buildkitd (pid ${builder.pid})`);
-        const problem = await (0,_builder_builder_js__WEBPACK_IMPORTED_MODULE_1__/* .releaseShared */ .vw)(builder);
+        const problem = await io.releaseShared(builder);
         if (problem)
             postLog.warning(problem);
     }
@@ -83,7 +88,7 @@ async function post() {
     const dir = getState(_state_js__WEBPACK_IMPORTED_MODULE_4__/* .State */ .U.WorkDir);
     if (dir) {
         // Only the private directory main created and marked: never a path state could point elsewhere.
-        const kept = (0,_local_owned_dirs_js__WEBPACK_IMPORTED_MODULE_3__/* .releaseDir */ .ZI)(dir, (0,_local_owned_dirs_js__WEBPACK_IMPORTED_MODULE_3__/* .surroundingsOf */ .ZD)(process.env.GITHUB_WORKSPACE || process.cwd(), process.env.HOME || node_os__WEBPACK_IMPORTED_MODULE_0__.homedir()));
+        const kept = (0,_local_owned_dirs_js__WEBPACK_IMPORTED_MODULE_3__/* .releaseDir */ .ZI)(dir, (0,_local_owned_dirs_js__WEBPACK_IMPORTED_MODULE_3__/* .surroundingsOf */ .ZD)(processEnv.GITHUB_WORKSPACE || process.cwd(), processEnv.HOME || node_os__WEBPACK_IMPORTED_MODULE_0__.homedir()));
         if (kept)
             postLog.warning(`The action's private directory was not removed: ${kept}`);
     }

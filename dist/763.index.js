@@ -1042,7 +1042,7 @@ function annotationText(line, advice, log) {
 // EXTERNAL MODULE: ./src/shell/log.ts
 var log = __webpack_require__(6068);
 // EXTERNAL MODULE: ./src/state.ts
-var state = __webpack_require__(2462);
+var src_state = __webpack_require__(2462);
 // EXTERNAL MODULE: ./src/local/ownership.ts
 var ownership = __webpack_require__(9726);
 ;// CONCATENATED MODULE: ./src/plan/scope.ts
@@ -1592,9 +1592,10 @@ function workDir(env) {
     external_node_fs_.writeFileSync(external_node_path_.join(dir, ownership/* OWNER_MARK */.yw), ownership/* OWNER_MARK_TEXT */.g);
     return dir;
 }
-async function build(planned, inputs, rt, env) {
+/** `state`: where everything started is recorded for the post step. */
+async function build(planned, inputs, rt, env, state) {
     const dir = workDir(env);
-    core.saveState(state/* State */.U.WorkDir, dir);
+    state.save(src_state/* State */.U.WorkDir, dir);
     // Whether buildkitd can run as root (sudo -n on a hosted runner) is asked now and answered while the tools
     // are found and a local cache restored, not in the way of the start.
     const rootVia = inputs.builder.kind === 'auto' ? (0,builder_builder/* rootViaAsync */.sN)() : undefined;
@@ -1620,7 +1621,7 @@ async function build(planned, inputs, rt, env) {
             server = await serveLocal(local);
             configInline = `${configInline}\n[registry."${server.host}"]\n  http = true\n`.trim();
             if (inputs.builder.kind === 'auto') {
-                early = startAuto({ tools, inputs, env, toolEnv, configInline, readyTimeoutMs, rootVia });
+                early = startAuto({ tools, inputs, env, toolEnv, configInline, readyTimeoutMs, rootVia, state });
                 early.catch(() => undefined); // awaited (and its error reported) after the restore
             }
             const served = server;
@@ -1639,7 +1640,7 @@ async function build(planned, inputs, rt, env) {
                 server = undefined;
             }
         }
-        return await buildWith({ plan, inputs, rt, env, dir, tools, toolEnv, readyTimeoutMs, configInline, restoredKey, rootVia, early });
+        return await buildWith({ plan, inputs, rt, env, dir, tools, toolEnv, readyTimeoutMs, configInline, restoredKey, rootVia, early, state });
     }
     finally {
         await server?.close();
@@ -1652,27 +1653,27 @@ async function startAuto(o) {
     const wish = { version: o.tools.buildkit.tag, flags: o.inputs.buildkitdFlags, config: o.inputs.buildkitdConfigInline };
     const shared = await (0,builder_builder/* findShared */.LS)((0,builder_builder/* recordsDir */.Ap)(o.env), wish, o.tools.buildkit.dir, o.toolEnv);
     if (shared.handle) {
-        core.saveState(state/* State */.U.Builder, JSON.stringify(shared.handle));
+        o.state.save(src_state/* State */.U.Builder, JSON.stringify(shared.handle));
         return { h: shared.handle, wish, notReused: shared.notReused };
     }
     const own = { binDir: o.tools.buildkit.dir, workDir: (0,builder_builder/* newDaemonDir */._o)(o.env), configInline: o.configInline, flags: o.inputs.buildkitdFlags, readyTimeoutMs: o.readyTimeoutMs, env: o.toolEnv };
     const h = (0,builder_builder/* spawnBuildkitd */.yW)({ ...own, rootVia: await o.rootVia });
     h.version = o.tools.buildkit.tag;
     // Recorded before the wait, so that post stops it whatever happens next.
-    core.saveState(state/* State */.U.Builder, JSON.stringify(h));
+    o.state.save(src_state/* State */.U.Builder, JSON.stringify(h));
     return { h, own, wish, notReused: shared.notReused };
 }
-async function buildWith({ plan, inputs, rt, env, dir, tools, toolEnv, readyTimeoutMs, configInline, restoredKey, rootVia, early }) {
+async function buildWith({ plan, inputs, rt, env, dir, tools, toolEnv, readyTimeoutMs, configInline, restoredKey, rootVia, early, state }) {
     const envd = new envd_envd/* Envd */.sL(external_node_path_.join(tools.envd.dir, 'envd'), toolEnv);
-    core.saveState(state/* State */.U.EnvdBinary, envd.binary);
-    core.saveState(state/* State */.U.EnvdPath, toolEnv.PATH);
+    state.save(src_state/* State */.U.EnvdBinary, envd.binary);
+    state.save(src_state/* State */.U.EnvdPath, toolEnv.PATH ?? '');
     const envdVersion = tools.envd.tag === 'system' ? await envd.version() : tools.envd.tag;
     const keyFile = external_node_path_.join(dir, 'envd-public-key.pub');
     external_node_fs_.writeFileSync(keyFile, ssh_key/* STABLE_PUBLIC_KEY */.K);
     const context = `envd-cache-action-${rt.runId || 'local'}-${(0,external_node_crypto_.randomBytes)(3).toString('hex')}`;
     const createContext = async (h) => {
         await envd.createContext(context, h.envdBuilder, h.envdAddress);
-        core.saveState(state/* State */.U.Context, context);
+        state.save(src_state/* State */.U.Context, context);
     };
     const builder = await core.group('Start the builder', async () => {
         const b = inputs.builder;
@@ -1684,7 +1685,7 @@ async function buildWith({ plan, inputs, rt, env, dir, tools, toolEnv, readyTime
         else {
             const common = { binDir: tools.buildkit.dir, workDir: dir, configInline, flags: inputs.buildkitdFlags, readyTimeoutMs, env: toolEnv };
             if (b.kind === 'auto') {
-                const start = await (early ?? startAuto({ tools, inputs, env, toolEnv, configInline, readyTimeoutMs, rootVia }));
+                const start = await (early ?? startAuto({ tools, inputs, env, toolEnv, configInline, readyTimeoutMs, rootVia, state }));
                 h = start.h;
                 if (!start.own) {
                     core.info(`Reusing the buildkitd ${(0,report_text/* echo */.WI)(h.version ?? '')} (pid ${h.pid}) an earlier call in this job started, with its local cache; that call's post step stops it`);
@@ -1697,13 +1698,13 @@ async function buildWith({ plan, inputs, rt, env, dir, tools, toolEnv, readyTime
                     await Promise.all([(0,builder_builder/* awaitBuildkitd */.PC)(h, start.own), createContext(h)]);
                     // Only an answering buildkitd is offered to later calls.
                     (0,builder_builder/* publishShared */.$p)(h, start.wish, (0,builder_builder/* recordsDir */.Ap)(env));
-                    core.saveState(state/* State */.U.Builder, JSON.stringify(h));
+                    state.save(src_state/* State */.U.Builder, JSON.stringify(h));
                 }
             }
             else {
                 h = await (0,builder_builder/* startContainer */.YI)({ ...common, image: `moby/buildkit:${tools.buildkit.tag}`, name: `envd-cache-${(0,external_node_crypto_.randomBytes)(4).toString('hex')}` });
                 h.version = tools.buildkit.tag;
-                core.saveState(state/* State */.U.Builder, JSON.stringify(h));
+                state.save(src_state/* State */.U.Builder, JSON.stringify(h));
                 await createContext(h);
             }
         }
@@ -1742,14 +1743,14 @@ async function buildWith({ plan, inputs, rt, env, dir, tools, toolEnv, readyTime
     for (const e of attempt.figures.exports.filter((x) => x.error))
         core.warning(`${(0,report_text/* echo */.WI)(e.name)} failed: ${(0,report_text/* echo */.WI)(e.error ?? '', report_text/* MAX_SENTENCE */.Rt)}`);
     if (attempt.failure) {
-        core.saveState(state/* State */.U.BuildFailed, 'true');
+        state.save(src_state/* State */.U.BuildFailed, 'true');
         const known = attempt.failure.known;
         core.error(annotationText(attempt.failure.line, known?.advice, attempt.failure.log), { title: known ? `envd build failed: ${known.title}` : 'envd build failed' });
         throw new BuildFailure(report, `envd build failed: ${attempt.failure.line}`);
     }
     if (plan.local && plan.export) {
         const save = { ...plan.local, restoredKey, workspace: env.GITHUB_WORKSPACE || process.cwd(), home: env.HOME || external_node_os_.homedir() };
-        core.saveState(state/* State */.U.LocalSave, JSON.stringify(save));
+        state.save(src_state/* State */.U.LocalSave, JSON.stringify(save));
     }
     return report;
 }
@@ -4681,9 +4682,10 @@ function preflight(inputs, cwd, home = external_node_os_.homedir()) {
 const SECRET_ENV = ['ACTIONS_RUNTIME_TOKEN', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_ACCESS_KEY_ID'];
 /** Environment values that may carry credentials inside (URL userinfo, a signed query). */
 const URL_ENV = ['AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_S3'];
-async function main(env = process.env) {
+async function main(deps) {
+    const { env } = deps;
     const secrets = new Secrets();
-    const inputs = await readInputs(env, secrets);
+    const inputs = await readInputs(deps, secrets);
     if (!inputs)
         return;
     // A broken event file stops the step here, before anything starts or reads it again (octokit parses it on load).
@@ -4734,7 +4736,7 @@ async function main(env = process.env) {
         core.info('Dry run: the inputs were validated and the plan made; nothing was installed, started or built.');
         return;
     }
-    await buildAndPrune(plan, { inputs, rt, env, budget }, finish);
+    await buildAndPrune(plan, { inputs, rt, env, budget, state: deps.state }, finish);
 }
 /** Every secret registered with the runner (core.setSecret) once, and the set of them for redaction. */
 class Secrets {
@@ -4747,7 +4749,7 @@ class Secrets {
     }
 }
 /** Registers the secrets of the environment and the inputs, then parses and preflights the inputs (undefined: failed). */
-async function readInputs(env, secrets) {
+async function readInputs({ env, input }, secrets) {
     for (const name of SECRET_ENV)
         secrets.mask(env[name]);
     for (const name of URL_ENV)
@@ -4755,7 +4757,7 @@ async function readInputs(env, secrets) {
             secrets.mask(s);
     // Every input, also an invalid one: the GitHub token whole, and the credentials, URL userinfo and
     // signed query parameters inside any other input, registered before the first line is written.
-    const raw = (name) => core.getInput(name);
+    const raw = (name) => input(name);
     for (const s of inputSecrets(raw))
         secrets.mask(s);
     const parsed = parseInputs(raw);
@@ -4775,7 +4777,7 @@ async function readInputs(env, secrets) {
 }
 /** Makes room, builds, and prunes after a successful export; reports through `finish` whatever happens. */
 async function buildAndPrune(plan, ctx, finish) {
-    const { inputs, rt, env, budget } = ctx;
+    const { inputs, rt, env, budget, state } = ctx;
     // Make room first when usage is above the prune target or this run's exports would not fit under the budget.
     const roomTarget = pruneBeforeTarget(budget, inputs, rt, plan);
     if (roomTarget !== undefined)
@@ -4789,7 +4791,7 @@ async function buildAndPrune(plan, ctx, finish) {
     }
     let result;
     try {
-        result = await build(plan, inputs, rt, env);
+        result = await build(plan, inputs, rt, env, state);
     }
     catch (error) {
         if (error instanceof BuildFailure)

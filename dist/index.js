@@ -16,12 +16,14 @@ async function run() {
     // What core.getState reads; read directly, so that this entry loads nothing before it knows the phase.
     const isPost = process.env[`STATE_${_state_js__WEBPACK_IMPORTED_MODULE_0__/* .State */ .U.IsPost}`] === 'true';
     try {
-        if (isPost)
-            await (await Promise.all(/* import() */[__nccwpck_require__.e(524), __nccwpck_require__.e(677)]).then(__nccwpck_require__.bind(__nccwpck_require__, 2677))).post();
+        if (isPost) {
+            const { post, realPostIo } = await Promise.all(/* import() */[__nccwpck_require__.e(524), __nccwpck_require__.e(677)]).then(__nccwpck_require__.bind(__nccwpck_require__, 2677));
+            await post({ env: process.env, state: (0,_state_js__WEBPACK_IMPORTED_MODULE_0__/* .stateFromEnv */ .J)(process.env), io: realPostIo });
+        }
         else {
             const [core, { main }] = await Promise.all([__nccwpck_require__.e(/* import() */ 838).then(__nccwpck_require__.bind(__nccwpck_require__, 3838)), Promise.all(/* import() */[__nccwpck_require__.e(838), __nccwpck_require__.e(88), __nccwpck_require__.e(408), __nccwpck_require__.e(524), __nccwpck_require__.e(763)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1763))]);
             core.saveState(_state_js__WEBPACK_IMPORTED_MODULE_0__/* .State */ .U.IsPost, 'true');
-            await main();
+            await main({ env: process.env, input: (name) => core.getInput(name), state: { get: (name) => core.getState(name), save: (name, value) => core.saveState(name, value) } });
         }
     }
     catch (error) {
@@ -43,6 +45,7 @@ __webpack_async_result__();
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   J: () => (/* binding */ stateFromEnv),
 /* harmony export */   U: () => (/* binding */ State)
 /* harmony export */ });
 /** Keys of the state saved by the main step for the post step (read back as STATE_<key>). */
@@ -59,6 +62,10 @@ var State;
     /** JSON of the local cache to swap in and save (cache: local, after a successful export). */
     State["LocalSave"] = "localSave";
 })(State || (State = {}));
+/** The state the runner hands the post step: STATE_<key> in its environment (what core.getState reads). */
+function stateFromEnv(env) {
+    return { get: (name) => env[`STATE_${name}`] || '' };
+}
 
 
 /***/ }),
