@@ -1,0 +1,17 @@
+/** `cache: inline`: the cache travels inside the pushed image; it is read back as a registry cache. */
+import { quoted } from '../cache/redact.js';
+import type { Backend } from './backend.js';
+import { E } from './rules.js';
+
+export const inline: Backend = {
+  name: 'inline',
+  attributes: {
+    // BuildKit's inline exporter reads no attributes; mode is accepted only as min (the only mode it has).
+    mode: { in: E, check: (v) => (v === 'min' ? undefined : `${quoted(v)}: inline cache supports only mode=min; use cache: registry for mode=max`) }
+  },
+  required: { export: [], import: [] },
+  store: 'image',
+  savedInGithubCache: false,
+  location: () => [],
+  companions: []
+};
