@@ -59,6 +59,12 @@ export interface Backend {
   sharedLocations?(ctx: LocationContext): Locations | undefined;
   /** The attributes that locate the cache in this direction; `entry` is the shared location chosen, if any. */
   location(ctx: LocationContext, direction: Direction, entry?: Candidate): [string, string][];
+  /** How an export is written when it is not the usual location + mode + options (inline: its options only). */
+  exportAttrs?(options: [string, string][]): [string, string][];
+  /** When the import is read back through another backend (inline: from the output image, as a registry cache). */
+  importAs?(ctx: LocationContext): { type: string; attrs: [string, string][] };
+  /** A mode the backend always has, with the reason (inline stores only the final image's layers). */
+  readonly fixedMode?: { mode: Mode; reason: string };
   readonly probe?: ProbeKind;
   readonly companions: readonly Companion[];
 }

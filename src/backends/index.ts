@@ -24,4 +24,4 @@ export function backendOf(name: BackendName): Backend {
   return BACKENDS[name];
 }
 
-export type { Backend, Direction } from './backend.js';
+export type { Backend, Direction, LocationContext } from './backend.js';

@@ -7,6 +7,7 @@ import { modeForBudget, type ModeFacts } from '../budget/budget.js';
 import { echo } from '../report/text.js';
 import { type Access, decideAccess } from './access.js';
 import { ghaCredentials, missingCredentialsMessage } from './credentials.js';
+import { backendOf } from '../backends/index.js';
 import { computedExport, computedImport, type FlagContext, localCacheDir, sharedLocations } from './flags.js';
 import { chooseImport, type Existence } from './location.js';
 import { decideMode } from './mode.js';
@@ -51,7 +52,7 @@ export function plan(inputs: Inputs, rt: Runtime, { nowSeconds = Math.floor(Date
   p.warnings.push(...access.warnings);
   p.problems.push(...access.problems);
   if (access.optedIn) p.warnings.push(optInWarning(backend, access, ctx));
-  if (backend === 'gha') p.access = { readable: access.readable, writable: access.writable };
+  if (backendOf(backend).store === 'github-cache') p.access = { readable: access.readable, writable: access.writable };
 
   const { exportSpec, importSpec } = chooseSpecs(p, backend, access, ctx);
   const specs = [
@@ -97,11 +98,12 @@ function planSkeleton(inputs: Inputs, rt: Runtime): Plan {
 
 /** cache-mode: inline is always min; otherwise the input or the trigger's default, lowered near the budget. */
 function modeFor(backend: Backend, inputs: Inputs, rt: Runtime, scope: string, budget: BudgetFacts | undefined): { mode: Mode; decision: Decision } {
-  if (backend === 'inline') return { mode: 'min', decision: { topic: 'mode', outcome: 'min', reason: 'inline cache is always min' } };
+  const fixed = backendOf(backend).fixedMode;
+  if (fixed) return { mode: fixed.mode, decision: { topic: 'mode', outcome: fixed.mode, reason: fixed.reason } };
   const { mode, decision } = decideMode(inputs.cacheMode, rt);
   // The budget only concerns entries in the GitHub cache (gha, and local through @actions/cache).
   const lowered =
-    budget && (backend === 'gha' || backend === 'local')
+    budget && backendOf(backend).savedInGithubCache
       ? modeForBudget(inputs.cacheMode, mode, budget, { scope, job: !inputs.cacheScope && inputs.matrix ? rt.job : undefined })
       : { mode };
   // Kept as decided: why, then what the budget estimate said about it.
