@@ -59,6 +59,10 @@ export interface Backend {
   sharedLocations?(ctx: LocationContext): Locations | undefined;
   /** The attributes that locate the cache in this direction; `entry` is the shared location chosen, if any. */
   location(ctx: LocationContext, direction: Direction, entry?: Candidate): [string, string][];
+  /** What an export writes, for the opt-in warning; `ref` is the ref written, already shown. Undefined: the shared location. */
+  writeTarget?(ctx: LocationContext, ref: string): string | undefined;
+  /** The directory on the runner the action restores, serves to BuildKit and saves (local). */
+  runnerDir?(ctx: LocationContext): string;
   /** How an export is written when it is not the usual location + mode + options (inline: its options only). */
   exportAttrs?(options: [string, string][]): [string, string][];
   /** When the import is read back through another backend (inline: from the output image, as a registry cache). */

@@ -34,5 +34,6 @@ export const gha: Backend = {
     // An explicit per-call deadline: BuildKit before v0.13 defaulted to 5m, later to 10m.
     ['timeout', inputs.cacheOptions.get('timeout') ?? '10m']
   ],
+  writeTarget: ({ scope }, ref) => `the GitHub cache of ${ref}, scope ${scope}`,
   companions: []
 };

@@ -18,5 +18,6 @@ export const inline: Backend = {
   // There is no inline importer: the cache travels inside the pushed image and is read back as a registry cache.
   importAs: ({ inputs }) => ({ type: 'registry', attrs: [['ref', inputs.output!.imageName!]] }),
   fixedMode: { mode: 'min', reason: 'inline cache is always min' },
+  writeTarget: () => 'the output image, which carries the cache',
   companions: []
 };

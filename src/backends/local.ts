@@ -31,5 +31,7 @@ export const local: Backend = {
   location: ({ inputs, rt, scope }, direction) => [
     [direction === 'export' ? 'dest' : 'src', `${localCacheDir(inputs, rt, scope)}${direction === 'export' ? '.new' : ''}`]
   ],
+  writeTarget: (_ctx, ref) => `the GitHub cache of ${ref}, where the cache directory is saved`,
+  runnerDir: ({ inputs, rt, scope }) => localCacheDir(inputs, rt, scope),
   companions: ['cache-dir']
 };

@@ -22,6 +22,7 @@ export const registry: Backend = {
     const ref = inputs.cacheRef || entry === undefined ? inputs.cacheRef! : `${repositoryOf(inputs.output!.image!)}:${entry.name}`;
     return [['ref', ref]];
   },
+  writeTarget: ({ inputs }) => (inputs.cacheRef ? `${inputs.cacheRef} (cache-ref, which every branch shares)` : undefined),
   probe: 'registry-manifest',
   companions: ['cache-ref']
 };
