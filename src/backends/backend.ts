@@ -5,6 +5,7 @@
  */
 import type { Check } from '../cache/values.js';
 import type { Inputs, Mode } from '../inputs/inputs.js';
+import type { Input } from '../inputs/names.js';
 import type { Candidate, Locations } from '../plan/location.js';
 import type { Runtime } from '../runtime/runtime.js';
 
@@ -71,4 +72,6 @@ export interface Backend {
   readonly fixedMode?: { mode: Mode; reason: string };
   readonly probe?: ProbeKind;
   readonly companions: readonly Companion[];
+  /** What the other inputs must give for this backend to have a place for its cache (checked with the inputs). */
+  inputProblems?(given: Pick<Inputs, 'cacheRef' | 'output'>): { input: Input; message: string }[];
 }

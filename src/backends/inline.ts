@@ -1,5 +1,6 @@
 /** `cache: inline`: the cache travels inside the pushed image; it is read back as a registry cache. */
 import { quoted } from '../cache/redact.js';
+import { Input } from '../inputs/names.js';
 import type { Backend } from './backend.js';
 import { E } from './rules.js';
 
@@ -19,5 +20,9 @@ export const inline: Backend = {
   importAs: ({ inputs }) => ({ type: 'registry', attrs: [['ref', inputs.output!.imageName!]] }),
   fixedMode: { mode: 'min', reason: 'inline cache is always min' },
   writeTarget: () => 'the output image, which carries the cache',
-  companions: []
+  companions: [],
+  inputProblems: ({ output }) =>
+    output?.image && output.push
+      ? []
+      : [{ input: Input.Output, message: 'cache: inline stores the cache inside the pushed image: set output to type=image,name=<registry>/<image>:<tag>,push=true' }]
 };

@@ -2,6 +2,7 @@
 import { repositoryOf } from '../cache/image-ref.js';
 import { goBool } from '../cache/values.js';
 import { locations } from '../plan/location.js';
+import { Input } from '../inputs/names.js';
 import type { Backend } from './backend.js';
 import { EI, imageRef, layerCrossChecks, layerOptions } from './rules.js';
 
@@ -24,5 +25,9 @@ export const registry: Backend = {
   },
   writeTarget: ({ inputs }) => (inputs.cacheRef ? `${inputs.cacheRef} (cache-ref, which every branch shares)` : undefined),
   probe: 'registry-manifest',
-  companions: ['cache-ref']
+  companions: ['cache-ref'],
+  inputProblems: ({ cacheRef, output }) =>
+    cacheRef === undefined && !output?.image
+      ? [{ input: Input.CacheRef, message: 'cache: registry needs a place for the cache: set cache-ref (e.g. ghcr.io/org/env:buildcache) or an output with name=<image>' }]
+      : []
 };

@@ -169,10 +169,7 @@ export function parseInputs(raw: Raw): { inputs?: Inputs; problems: Problem[] } 
   if (dryRun === undefined) r.fail(Input.DryRun, `${r.shown(Input.DryRun)} is not true or false`);
 
   // inputs that only make sense together
-  if (cache === 'inline' && !(output?.image && output.push))
-    r.fail(Input.Output, 'cache: inline stores the cache inside the pushed image: set output to type=image,name=<registry>/<image>:<tag>,push=true');
-  if (cache === 'registry' && cacheRef === undefined && !output?.image)
-    r.fail(Input.CacheRef, 'cache: registry needs a place for the cache: set cache-ref (e.g. ghcr.io/org/env:buildcache) or an output with name=<image>');
+  for (const { input, message } of backendOf(cache).inputProblems?.({ cacheRef, output }) ?? []) r.fail(input, message);
 
   const githubToken = r.raw(Input.GithubToken).trim();
   if (problems.length > 0) return { problems };
