@@ -4,8 +4,9 @@
  */
 import { parse as parseToml, TomlError } from 'smol-toml';
 import semver from 'semver';
+import { BACKEND_NAMES, backendOf, type Companion } from '../backends/index.js';
 import { splitFlags } from '../builder/args.js';
-import { ATTRIBUTES, BACKENDS, type Backend, type Direction } from '../cache/backends.js';
+import { ATTRIBUTES, type Backend, type Direction } from '../cache/backends.js';
 import { CsvError, parseCsvRecord } from '../cache/csv.js';
 import { parseImageRef } from '../cache/image-ref.js';
 import { findSecrets, quoted, redactKnown } from '../cache/redact.js';
@@ -168,10 +169,7 @@ export function parseInputs(raw: Raw): { inputs?: Inputs; problems: Problem[] } 
   if (dryRun === undefined) r.fail(Input.DryRun, `${r.shown(Input.DryRun)} is not true or false`);
 
   // inputs that only make sense together
-  if (cache === 'inline' && !(output?.image && output.push))
-    r.fail(Input.Output, 'cache: inline stores the cache inside the pushed image: set output to type=image,name=<registry>/<image>:<tag>,push=true');
-  if (cache === 'registry' && cacheRef === undefined && !output?.image)
-    r.fail(Input.CacheRef, 'cache: registry needs a place for the cache: set cache-ref (e.g. ghcr.io/org/env:buildcache) or an output with name=<image>');
+  for (const { input, message } of backendOf(cache).inputProblems?.({ cacheRef, output }) ?? []) r.fail(input, message);
 
   const githubToken = r.raw(Input.GithubToken).trim();
   if (problems.length > 0) return { problems };
@@ -242,9 +240,16 @@ function readOutputAndPlatform(r: InputReader): Pick<Inputs, 'output' | 'platfor
   return { output, platform };
 }
 
+/** An input that goes with one backend (its companion), given with another: the problem, else undefined. */
+function companionProblem(input: Companion, cache: CacheBackend): string | undefined {
+  if (backendOf(cache).companions.includes(input)) return undefined;
+  const owner = BACKEND_NAMES.find((n) => backendOf(n).companions.includes(input));
+  return `is only used with cache: ${owner} (cache is ${cache}); remove it`;
+}
+
 /** The cache backend and its companions: scope, mode, write, ref, dir, options and the raw flags. */
 function readCache(r: InputReader): Pick<Inputs, 'cache' | 'cacheScope' | 'cacheMode' | 'cacheWrite' | 'cacheRef' | 'cacheDir' | 'cacheOptions' | 'exportCache' | 'importCache'> {
-  const cache = r.oneOf<CacheBackend>(Input.Cache, [...BACKENDS, 'none'], 'gha');
+  const cache = r.oneOf<CacheBackend>(Input.Cache, BACKEND_NAMES, 'gha');
   const cacheScope = r.text(Input.CacheScope) || undefined;
   if (cacheScope !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(cacheScope))
     r.fail(Input.CacheScope, `${r.shown(Input.CacheScope)} must be 1-64 characters of A-Z a-z 0-9 . _ - starting with a letter or digit (it becomes a cache key, a registry tag and a directory name)`);
@@ -254,14 +259,16 @@ function readCache(r: InputReader): Pick<Inputs, 'cache' | 'cacheScope' | 'cache
 
   const cacheRef = r.text(Input.CacheRef) || undefined;
   if (cacheRef !== undefined) {
-    if (cache !== 'registry') r.fail(Input.CacheRef, `is only used with cache: registry (cache is ${cache}); remove it`);
+    const wrong = companionProblem('cache-ref', cache);
+    if (wrong) r.fail(Input.CacheRef, wrong);
     else {
       const ref = parseImageRef(cacheRef);
       if (!ref.ok) r.fail(Input.CacheRef, ref.problem);
     }
   }
   const cacheDir = r.text(Input.CacheDir) || undefined;
-  if (cacheDir !== undefined && cache !== 'local') r.fail(Input.CacheDir, `is only used with cache: local (cache is ${cache}); remove it`);
+  const wrongDir = cacheDir === undefined ? undefined : companionProblem('cache-dir', cache);
+  if (wrongDir) r.fail(Input.CacheDir, wrongDir);
 
   const cacheOptions = parseCacheOptions(r.raw(Input.CacheOptions), cache, (m) => r.fail(Input.CacheOptions, m));
 

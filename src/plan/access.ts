@@ -8,6 +8,7 @@
  * request) only reads unless cache-write is true. The runtime token is not relied on for either: GHES and
  * older runners hand such events a token that can write the base branch.
  */
+import { backendOf } from '../backends/index.js';
 import type { Backend } from '../cache/backends.js';
 import type { Auto } from '../inputs/inputs.js';
 import { echo } from '../report/text.js';
@@ -27,10 +28,6 @@ export interface Access {
   optedIn?: string;
 }
 
-/** Backends whose entries live in the GitHub cache, where the runner's token and cache mode rule. */
-const GITHUB_CACHE: readonly Backend[] = ['gha'];
-/** Backends whose entries every branch shares; pull requests only read them unless told to write. */
-const SHARED_STORE: readonly Backend[] = ['registry', 's3'];
 
 /** A long build may outlive the runtime token; BuildKit then fails with "cache token expired". */
 const TOKEN_MARGIN_SECONDS = 2 * 3600;
@@ -55,7 +52,8 @@ export function decideAccess(backend: Backend, cacheWrite: Auto<boolean>, rt: Ru
     else a.optedIn = rt.untrusted;
   }
 
-  if (GITHUB_CACHE.includes(backend)) {
+  // Entries in the GitHub cache: the runner's token and cache mode rule.
+  if (backendOf(backend).store === 'github-cache') {
     const cs = rt.cacheService;
     if (cs.tokenProblem) {
       a.problems.push(`ACTIONS_RUNTIME_TOKEN cannot be read: ${cs.tokenProblem}. The gha backend needs the runner's own runtime token; do not override it`);
@@ -91,7 +89,8 @@ export function decideAccess(backend: Backend, cacheWrite: Auto<boolean>, rt: Ru
     }
   }
 
-  if (SHARED_STORE.includes(backend) && rt.event === 'pull_request' && a.export && cacheWrite === 'auto')
+  // Entries every branch shares: pull requests only read them unless told to write.
+  if (backendOf(backend).store === 'shared-store' && rt.event === 'pull_request' && a.export && cacheWrite === 'auto')
     skipExport(`${rt.event} only reads the ${backend} cache, which every branch shares (set cache-write: true to let pull requests write)`);
   if (!a.export) a.optedIn = undefined;
   return a;

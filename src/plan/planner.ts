@@ -7,7 +7,8 @@ import { modeForBudget, type ModeFacts } from '../budget/budget.js';
 import { echo } from '../report/text.js';
 import { type Access, decideAccess } from './access.js';
 import { ghaCredentials, missingCredentialsMessage } from './credentials.js';
-import { computedExport, computedImport, type FlagContext, localCacheDir, sharedLocations } from './flags.js';
+import { backendOf } from '../backends/index.js';
+import { computedExport, computedImport, type FlagContext, sharedLocations } from './flags.js';
 import { chooseImport, type Existence } from './location.js';
 import { decideMode } from './mode.js';
 import type { Decision, Plan } from './plan.js';
@@ -51,7 +52,7 @@ export function plan(inputs: Inputs, rt: Runtime, { nowSeconds = Math.floor(Date
   p.warnings.push(...access.warnings);
   p.problems.push(...access.problems);
   if (access.optedIn) p.warnings.push(optInWarning(backend, access, ctx));
-  if (backend === 'gha') p.access = { readable: access.readable, writable: access.writable };
+  if (backendOf(backend).store === 'github-cache') p.access = { readable: access.readable, writable: access.writable };
 
   const { exportSpec, importSpec } = chooseSpecs(p, backend, access, ctx);
   const specs = [
@@ -97,11 +98,12 @@ function planSkeleton(inputs: Inputs, rt: Runtime): Plan {
 
 /** cache-mode: inline is always min; otherwise the input or the trigger's default, lowered near the budget. */
 function modeFor(backend: Backend, inputs: Inputs, rt: Runtime, scope: string, budget: BudgetFacts | undefined): { mode: Mode; decision: Decision } {
-  if (backend === 'inline') return { mode: 'min', decision: { topic: 'mode', outcome: 'min', reason: 'inline cache is always min' } };
+  const fixed = backendOf(backend).fixedMode;
+  if (fixed) return { mode: fixed.mode, decision: { topic: 'mode', outcome: fixed.mode, reason: fixed.reason } };
   const { mode, decision } = decideMode(inputs.cacheMode, rt);
   // The budget only concerns entries in the GitHub cache (gha, and local through @actions/cache).
   const lowered =
-    budget && (backend === 'gha' || backend === 'local')
+    budget && backendOf(backend).savedInGithubCache
       ? modeForBudget(inputs.cacheMode, mode, budget, { scope, job: !inputs.cacheScope && inputs.matrix ? rt.job : undefined })
       : { mode };
   // Kept as decided: why, then what the budget estimate said about it.
@@ -113,12 +115,12 @@ function modeFor(backend: Backend, inputs: Inputs, rt: Runtime, scope: string, b
 
 /** The export and import values the access allows: raw or computed, local's served import, shared candidates. */
 function chooseSpecs(p: Plan, backend: Backend, access: Access, ctx: FlagContext): { exportSpec?: CacheSpec; importSpec?: CacheSpec } {
-  const { inputs, rt, scope } = ctx;
+  const { inputs, scope } = ctx;
   // The raw values are copied: the plan adds ignore-error and credentials to its own values, never to the inputs.
   const exportSpec = access.export ? (copySpec(inputs.exportCache) ?? computedExport(backend, ctx)) : undefined;
   let importSpec = access.import ? (copySpec(inputs.importCache) ?? computedImport(backend, ctx)) : undefined;
-  if (backend === 'local' && !inputs.exportCache && !inputs.importCache) {
-    const dir = localCacheDir(inputs, rt, scope);
+  const dir = backendOf(backend).runnerDir?.(ctx);
+  if (dir !== undefined && !inputs.exportCache && !inputs.importCache) {
     p.local = { dir, exportDir: `${dir}.new`, keyPrefix: `envd-local-${scope}-` };
     if (importSpec) {
       importSpec = undefined;
@@ -168,16 +170,14 @@ function checkSpec(p: Plan, direction: Direction, spec: CacheSpec, inputs: Input
 function optInWarning(backend: Backend, access: Access, ctx: FlagContext): string {
   const { inputs, rt } = ctx;
   const refName = (ref: string) => (ref === defaultBranchRef(rt) ? `the default branch ${rt.defaultBranch}'s (${ref})` : ref);
-  let target: string;
-  if (inputs.exportCache) target = 'the entry export-cache names, exactly as given';
-  else if (backend === 'gha') target = `the GitHub cache of ${refName(access.writable ?? rt.ref)}, scope ${ctx.scope}`;
-  else if (backend === 'local') target = `the GitHub cache of ${refName(rt.ref)}, where the cache directory is saved`;
-  else if (backend === 'inline') target = 'the output image, which carries the cache';
-  else if (backend === 'registry' && inputs.cacheRef) target = `${inputs.cacheRef} (cache-ref, which every branch shares)`;
-  else {
+  const shared = () => {
     const w = sharedLocations(backend, ctx)!.write;
-    target = `${w.name}, ${w.owner}'s ${backend} entry`;
-  }
+    return `${w.name}, ${w.owner}'s ${backend} entry`;
+  };
+  // Only a backend in the GitHub cache gets a writable ref from the token; the others write the run's own ref.
+  const target = inputs.exportCache
+    ? 'the entry export-cache names, exactly as given'
+    : (backendOf(backend).writeTarget?.(ctx, refName(access.writable ?? rt.ref)) ?? shared());
   // The target holds names from the event and the inputs: one line, controls visible.
   return `cache-write is true, so this ${echo(rt.event, 60)} run exports although ${access.optedIn}: it writes ${echo(target, 300)}. Only opt in where the build never runs code or text from outside the repository`;
 }

@@ -5,6 +5,7 @@
  * step and the index reader are imported statically, as main imports them anyway.
  */
 import * as core from '@actions/core';
+import { backendOf } from '../backends/index.js';
 import { TARGET_RATIO, legPlanFor, type ModeFacts } from '../budget/budget.js';
 import { exportFits, type LegPlan } from '../budget/estimate.js';
 import { createIndexReader } from '../budget/indexes.js';
@@ -20,8 +21,10 @@ export interface BudgetState {
   warned: boolean;
 }
 
-/** Backends whose entries live in the repository's GitHub cache. */
-const usesGithubCache = (inputs: Inputs) => inputs.cache === 'gha' || inputs.cache === 'local';
+/** Entries of this backend live in the repository's GitHub cache (gha, and local's saved directory). */
+const usesGithubCache = (inputs: Inputs) => backendOf(inputs.cache).savedInGithubCache;
+/** BuildKit itself writes this backend's entries to the GitHub cache (gha): the ones the budget sizes and prunes. */
+const buildkitWritesGithubCache = (inputs: Inputs) => backendOf(inputs.cache).store === 'github-cache';
 
 async function restFor(inputs: Inputs, rt: Runtime) {
   // Outside a GitHub Actions run there is no repository cache to read, and no token worth sending.
@@ -50,7 +53,7 @@ export async function readBudgetFor(inputs: Inputs, rt: Runtime): Promise<Budget
   // A build that exports to the GitHub cache sizes its export (and its sibling legs') from their previous
   // indexes before the mode is chosen and before anything is written: one listing and a read of the live
   // indexes on readable refs. The listing is reused by a prune before the build.
-  const estimate = rest && inputs.command === 'build' && inputs.cache === 'gha' && inputs.cacheWrite !== false;
+  const estimate = rest && inputs.command === 'build' && buildkitWritesGithubCache(inputs) && inputs.cacheWrite !== false;
   const reader = estimate ? readerFor(rt) : undefined;
   const leg = !inputs.cacheScope && inputs.matrix && rt.runId ? { id: rt.runId, job: rt.job } : undefined;
   state.reading = await readBudget({ rest, reader, readableRefs: reader ? readableRefs(rt) : undefined, run: leg, cacheBudget: inputs.cacheBudget, log: core });
@@ -81,7 +84,7 @@ function legPlan(state: BudgetState, inputs: Inputs, rt: Runtime, plan: Plan): L
  */
 export function pruneBeforeTarget(state: BudgetState, inputs: Inputs, rt: Runtime, plan: Plan): number | undefined {
   const r = state.reading;
-  if (!r || inputs.cache !== 'gha' || inputs.cachePrune === false || !plan.export) return undefined;
+  if (!r || !buildkitWritesGithubCache(inputs) || inputs.cachePrune === false || !plan.export) return undefined;
   const legs = legPlan(state, inputs, rt, plan);
   const adds = legs && (plan.mode === 'max' ? legs.addBytes : legs.minAddBytes);
   const room = legs && adds !== undefined ? Math.max(0, (legs.ceilingBytes - adds) / r.budget.bytes) : TARGET_RATIO;

@@ -1,20 +1,29 @@
-/** Checks which import candidates exist (registry HEAD, S3 HEAD) and lets the planner choose. */
+/** Checks which import candidates exist (each backend's probe: registry HEAD, S3 HEAD) and lets the planner choose. */
+import { BACKENDS, type Backend, type ProbeKind } from '../backends/index.js';
+import type { CacheSpec } from '../cache/spec.js';
 import { parseGoBool } from '../cache/values.js';
 import type { Plan } from '../plan/plan.js';
 import { chooseImportEntry } from '../plan/planner.js';
+import { echo } from '../report/text.js';
 import { registryManifestExists, type Probe } from '../shell/registry.js';
 import { s3ManifestExists } from '../shell/s3.js';
+
+/** The shell's side of each probe a backend can describe. */
+const PROBES: Record<ProbeKind, (spec: CacheSpec, env: NodeJS.ProcessEnv) => Promise<Probe>> = {
+  'registry-manifest': (spec, env) => registryManifestExists(spec.attrs.get('ref')!, parseGoBool(spec.attrs.get('registry.insecure') ?? 'false') === true, env),
+  's3-manifest': (spec, env) => s3ManifestExists(spec, env)
+};
+
+function probe(spec: CacheSpec, env: NodeJS.ProcessEnv): Promise<Probe> {
+  const kind = (BACKENDS as Readonly<Record<string, Backend | undefined>>)[spec.type]?.probe;
+  if (!kind) return Promise.resolve({ why: `the ${echo(spec.type)} backend has no existence probe` });
+  return PROBES[kind](spec, env);
+}
 
 export async function resolveImportEntry(plan: Plan, env: NodeJS.ProcessEnv): Promise<Plan> {
   if (!plan.importCandidates) return plan;
   if (plan.dryRun) return chooseImportEntry(plan, plan.importCandidates.map(() => undefined), 'dry run: nothing is contacted');
-  const probes: Probe[] = await Promise.all(
-    plan.importCandidates.map(({ spec }) =>
-      spec.type === 'registry'
-        ? registryManifestExists(spec.attrs.get('ref')!, parseGoBool(spec.attrs.get('registry.insecure') ?? 'false') === true, env)
-        : s3ManifestExists(spec, env)
-    )
-  );
+  const probes: Probe[] = await Promise.all(plan.importCandidates.map(({ spec }) => probe(spec, env)));
   const why = probes.find((p) => p.exists === undefined)?.why;
   return chooseImportEntry(
     plan,

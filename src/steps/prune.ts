@@ -4,6 +4,7 @@
  * Decisions and warnings; nothing here fails a build. With `dryRun` nothing is deleted and the plan is
  * returned instead.
  */
+import { type Backend, BACKENDS } from '../backends/index.js';
 import type { Auto } from '../inputs/inputs.js';
 import type { Decision } from '../plan/plan.js';
 import { echo } from '../report/text.js';
@@ -136,15 +137,16 @@ export function decidePrune(cachePrune: Auto<boolean>, ctx: { command: 'build' |
   if (ctx.command === 'prune') return { prune: true, decision: { topic: 'prune', outcome: 'yes', reason: 'command is prune' } };
   if (cachePrune === false) return { prune: false, decision: { topic: 'prune', outcome: 'no', reason: 'cache-prune is false' } };
   if (!ctx.exported) return { prune: false, decision: { topic: 'prune', outcome: 'no', reason: 'no cache export succeeded in this run' } };
-  if (cachePrune === 'auto' && ctx.backend !== 'gha')
+  const backend = (BACKENDS as Readonly<Record<string, Backend | undefined>>)[ctx.backend];
+  if (cachePrune === 'auto' && backend?.store !== 'github-cache')
     return {
       prune: false,
       decision: {
         topic: 'prune',
         outcome: 'no',
         reason:
-          ctx.backend === 'local'
-            ? 'the local backend keeps one GitHub cache entry per scope, replaced by each export; pruning handles BuildKit\'s gha entries'
+          backend?.savedInGithubCache
+            ? `the ${ctx.backend} backend keeps one GitHub cache entry per scope, replaced by each export; pruning handles BuildKit's gha entries`
             : `the ${ctx.backend} backend does not use the GitHub cache`
       }
     };

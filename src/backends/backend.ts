@@ -1,0 +1,77 @@
+/**
+ * What one cache backend is, in one object: its BuildKit attributes and rules, where its entries live, how the
+ * action locates them per ref and direction, how the shell may check that one exists, and which action inputs
+ * go with it. Pure: a probe is a description that the shell carries out (`steps/import-entry.ts`).
+ */
+import type { Check } from '../cache/values.js';
+import type { Inputs, Mode } from '../inputs/inputs.js';
+import type { Input } from '../inputs/names.js';
+import type { Candidate, Locations } from '../plan/location.js';
+import type { Runtime } from '../runtime/runtime.js';
+
+export type Direction = 'export' | 'import';
+
+export interface AttributeRule {
+  /** The directions in which BuildKit reads the attribute. */
+  in: readonly Direction[];
+  check?: Check;
+  /** A credential: never logged, replaced by *** in outputs. */
+  secret?: boolean;
+  /** Known to BuildKit but refused here, with the reason and the fix. */
+  refused?: string;
+}
+
+/** What the planner knows when it computes the flags for a backend. */
+export interface LocationContext {
+  inputs: Inputs;
+  rt: Runtime;
+  scope: string;
+  mode: Mode;
+}
+
+/**
+ * Where a backend's entries live:
+ * - `github-cache`: BuildKit reads and writes the GitHub cache itself, ruled by the runner's token and cache mode;
+ * - `shared-store`: a store every branch shares (pull requests only read it unless told to write);
+ * - `image`: inside the pushed output image;
+ * - `runner`: a directory on the runner (which the action may save elsewhere, see `savedInGithubCache`);
+ * - `nowhere`: no cache.
+ */
+export type Store = 'github-cache' | 'shared-store' | 'image' | 'runner' | 'nowhere';
+
+/** How the shell checks that an import candidate exists: a registry manifest HEAD, or an S3 manifest HEAD. */
+export type ProbeKind = 'registry-manifest' | 's3-manifest';
+
+/** Action inputs that are only meaningful with this backend. */
+export type Companion = 'cache-ref' | 'cache-dir';
+
+export interface Backend {
+  readonly name: string;
+  /** cache-options / cache-flag attributes BuildKit knows for this backend. */
+  readonly attributes: Readonly<Record<string, AttributeRule>>;
+  /** Attributes a value must carry, per direction (env fallbacks are resolved by the planner). */
+  readonly required: Readonly<Record<Direction, readonly string[]>>;
+  /** Rules that relate attributes to each other; problems in plain words. */
+  crossChecks?(direction: Direction, attrs: ReadonlyMap<string, string>, complete: boolean): string[];
+  readonly store: Store;
+  /** Its entries count against the repository's GitHub cache (read and pruned by the budget). */
+  readonly savedInGithubCache: boolean;
+  /** Entries per branch (registry tags, S3 names), unless the author fixed the place. */
+  sharedLocations?(ctx: LocationContext): Locations | undefined;
+  /** The attributes that locate the cache in this direction; `entry` is the shared location chosen, if any. */
+  location(ctx: LocationContext, direction: Direction, entry?: Candidate): [string, string][];
+  /** What an export writes, for the opt-in warning; `ref` is the ref written, already shown. Undefined: the shared location. */
+  writeTarget?(ctx: LocationContext, ref: string): string | undefined;
+  /** The directory on the runner the action restores, serves to BuildKit and saves (local). */
+  runnerDir?(ctx: LocationContext): string;
+  /** How an export is written when it is not the usual location + mode + options (inline: its options only). */
+  exportAttrs?(options: [string, string][]): [string, string][];
+  /** When the import is read back through another backend (inline: from the output image, as a registry cache). */
+  importAs?(ctx: LocationContext): { type: string; attrs: [string, string][] };
+  /** A mode the backend always has, with the reason (inline stores only the final image's layers). */
+  readonly fixedMode?: { mode: Mode; reason: string };
+  readonly probe?: ProbeKind;
+  readonly companions: readonly Companion[];
+  /** What the other inputs must give for this backend to have a place for its cache (checked with the inputs). */
+  inputProblems?(given: Pick<Inputs, 'cacheRef' | 'output'>): { input: Input; message: string }[];
+}

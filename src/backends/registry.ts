@@ -1,0 +1,33 @@
+/** `cache: registry`: a cache image in an OCI registry, one tag per ref unless cache-ref fixes the place. */
+import { repositoryOf } from '../cache/image-ref.js';
+import { goBool } from '../cache/values.js';
+import { locations } from '../plan/location.js';
+import { Input } from '../inputs/names.js';
+import type { Backend } from './backend.js';
+import { EI, imageRef, layerCrossChecks, layerOptions } from './rules.js';
+
+export const registry: Backend = {
+  name: 'registry',
+  attributes: {
+    ref: { in: EI, check: imageRef },
+    'registry.insecure': { in: EI, check: goBool },
+    ...layerOptions
+  },
+  required: { export: ['ref'], import: ['ref'] },
+  crossChecks: layerCrossChecks,
+  store: 'shared-store',
+  savedInGithubCache: false,
+  // cache-ref, when given, is used exactly as given, on every branch.
+  sharedLocations: (ctx) => (ctx.inputs.cacheRef ? undefined : locations(`buildcache-${ctx.scope}`, ctx.rt)),
+  location({ inputs }, _direction, entry) {
+    const ref = inputs.cacheRef || entry === undefined ? inputs.cacheRef! : `${repositoryOf(inputs.output!.image!)}:${entry.name}`;
+    return [['ref', ref]];
+  },
+  writeTarget: ({ inputs }) => (inputs.cacheRef ? `${inputs.cacheRef} (cache-ref, which every branch shares)` : undefined),
+  probe: 'registry-manifest',
+  companions: ['cache-ref'],
+  inputProblems: ({ cacheRef, output }) =>
+    cacheRef === undefined && !output?.image
+      ? [{ input: Input.CacheRef, message: 'cache: registry needs a place for the cache: set cache-ref (e.g. ghcr.io/org/env:buildcache) or an output with name=<image>' }]
+      : []
+};
