@@ -2,6 +2,329 @@ export const id = 524;
 export const ids = [524];
 export const modules = {
 
+/***/ 4039:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  A7: () => (/* binding */ BACKENDS),
+  Gi: () => (/* binding */ BACKEND_NAMES),
+  Vz: () => (/* binding */ CACHE_TYPES),
+  EC: () => (/* binding */ backendOf)
+});
+
+// EXTERNAL MODULE: ./src/cache/redact.ts
+var redact = __webpack_require__(2097);
+// EXTERNAL MODULE: ./src/cache/values.ts
+var values = __webpack_require__(3834);
+// EXTERNAL MODULE: ./src/backends/rules.ts
+var rules = __webpack_require__(1390);
+;// CONCATENATED MODULE: ./src/backends/gha.ts
+/** `cache: gha`: BuildKit's GitHub Actions cache exporter and importer, one scope per ref. */
+
+
+
+const gha = {
+    name: 'gha',
+    attributes: {
+        scope: { in: rules.EI, check: (v) => (/^[^,\s]{1,200}$/.test(v) ? undefined : `${(0,redact/* quoted */.TL)(v)} must be 1-200 characters without commas or spaces`) },
+        token: { in: rules.EI, check: values/* nonEmpty */.hq, secret: true },
+        url: { in: rules.EI, check: values/* nonEmpty */.hq },
+        url_v2: { in: rules.EI, check: values/* nonEmpty */.hq },
+        version: { in: rules.EI, check: (0,values/* oneOf */.yL)('1', '2') },
+        timeout: { in: rules.EI, check: values/* goDuration */.Lm },
+        repository: { in: rules.E, check: (v) => (/^[\w.-]+\/[\w.-]+$/.test(v) ? undefined : `${(0,redact/* quoted */.TL)(v)} is not owner/repo`) },
+        ghtoken: { in: rules.E, check: values/* nonEmpty */.hq, secret: true },
+        mode: rules/* mode */.Mq,
+        'ignore-error': rules/* ignoreError */.FZ,
+        ...rules/* ignoredByGzipOnly */.U8
+    },
+    required: { export: ['token'], import: ['token'] },
+    crossChecks(_direction, attrs, complete) {
+        const problems = [];
+        if (complete && !attrs.has('url') && !attrs.has('url_v2'))
+            problems.push('needs url_v2 (cache service v2) or url (v1, GHES); the action fills them from the runner');
+        if (attrs.has('repository') !== attrs.has('ghtoken'))
+            problems.push('repository and ghtoken go together: set both or neither');
+        return problems;
+    },
+    store: 'github-cache',
+    savedInGithubCache: true,
+    location: ({ inputs, scope }) => [
+        ['scope', scope],
+        // An explicit per-call deadline: BuildKit before v0.13 defaulted to 5m, later to 10m.
+        ['timeout', inputs.cacheOptions.get('timeout') ?? '10m']
+    ],
+    writeTarget: ({ scope }, ref) => `the GitHub cache of ${ref}, scope ${scope}`,
+    companions: []
+};
+
+// EXTERNAL MODULE: ./src/inputs/names.ts
+var names = __webpack_require__(5585);
+;// CONCATENATED MODULE: ./src/backends/inline.ts
+/** `cache: inline`: the cache travels inside the pushed image; it is read back as a registry cache. */
+
+
+
+const inline = {
+    name: 'inline',
+    attributes: {
+        // BuildKit's inline exporter reads no attributes; mode is accepted only as min (the only mode it has).
+        mode: { in: rules.E, check: (v) => (v === 'min' ? undefined : `${(0,redact/* quoted */.TL)(v)}: inline cache supports only mode=min; use cache: registry for mode=max`) }
+    },
+    required: { export: [], import: [] },
+    store: 'image',
+    savedInGithubCache: false,
+    location: () => [],
+    // BuildKit's inline exporter reads no attributes but the ones given; it has no mode of its own to set.
+    exportAttrs: (options) => options,
+    // There is no inline importer: the cache travels inside the pushed image and is read back as a registry cache.
+    importAs: ({ inputs }) => ({ type: 'registry', attrs: [['ref', inputs.output.imageName]] }),
+    fixedMode: { mode: 'min', reason: 'inline cache is always min' },
+    writeTarget: () => 'the output image, which carries the cache',
+    companions: [],
+    inputProblems: ({ output }) => output?.image && output.push
+        ? []
+        : [{ input: names/* Input */.p.Output, message: 'cache: inline stores the cache inside the pushed image: set output to type=image,name=<registry>/<image>:<tag>,push=true' }]
+};
+
+// EXTERNAL MODULE: ./src/backends/local.ts
+var local = __webpack_require__(7490);
+;// CONCATENATED MODULE: ./src/backends/none.ts
+const none = {
+    name: 'none',
+    attributes: {},
+    required: { export: [], import: [] },
+    store: 'nowhere',
+    savedInGithubCache: false,
+    location: () => [],
+    companions: []
+};
+
+// EXTERNAL MODULE: ./src/cache/image-ref.ts
+var image_ref = __webpack_require__(3715);
+// EXTERNAL MODULE: ./src/plan/location.ts
+var plan_location = __webpack_require__(792);
+;// CONCATENATED MODULE: ./src/backends/registry.ts
+/** `cache: registry`: a cache image in an OCI registry, one tag per ref unless cache-ref fixes the place. */
+
+
+
+
+
+const registry = {
+    name: 'registry',
+    attributes: {
+        ref: { in: rules.EI, check: rules/* imageRef */.D6 },
+        'registry.insecure': { in: rules.EI, check: values/* goBool */.B7 },
+        ...rules/* layerOptions */.AT
+    },
+    required: { export: ['ref'], import: ['ref'] },
+    crossChecks: rules/* layerCrossChecks */.PM,
+    store: 'shared-store',
+    savedInGithubCache: false,
+    // cache-ref, when given, is used exactly as given, on every branch.
+    sharedLocations: (ctx) => (ctx.inputs.cacheRef ? undefined : (0,plan_location/* locations */.j2)(`buildcache-${ctx.scope}`, ctx.rt)),
+    location({ inputs }, _direction, entry) {
+        const ref = inputs.cacheRef || entry === undefined ? inputs.cacheRef : `${(0,image_ref/* repositoryOf */._)(inputs.output.image)}:${entry.name}`;
+        return [['ref', ref]];
+    },
+    writeTarget: ({ inputs }) => (inputs.cacheRef ? `${inputs.cacheRef} (cache-ref, which every branch shares)` : undefined),
+    probe: 'registry-manifest',
+    companions: ['cache-ref'],
+    inputProblems: ({ cacheRef, output }) => cacheRef === undefined && !output?.image
+        ? [{ input: names/* Input */.p.CacheRef, message: 'cache: registry needs a place for the cache: set cache-ref (e.g. ghcr.io/org/env:buildcache) or an output with name=<image>' }]
+        : []
+};
+
+;// CONCATENATED MODULE: ./src/backends/s3.ts
+/** `cache: s3`: an S3 bucket every branch shares, one name per ref; credentials may come from the AWS env. */
+
+
+
+
+const s3 = {
+    name: 's3',
+    attributes: {
+        bucket: { in: rules.EI, check: values/* nonEmpty */.hq },
+        region: { in: rules.EI, check: values/* nonEmpty */.hq },
+        prefix: { in: rules.EI },
+        blobs_prefix: { in: rules.EI },
+        manifests_prefix: { in: rules.EI },
+        name: { in: rules.EI, check: values/* nonEmpty */.hq },
+        endpoint_url: { in: rules.EI, check: (v) => (/^https?:\/\/[^\s]+$/.test(v) ? undefined : `${(0,redact/* quoted */.TL)(v)} is not an http(s) URL`) },
+        use_path_style: { in: rules.EI, check: values/* goBool */.B7 },
+        access_key_id: { in: rules.EI, check: values/* nonEmpty */.hq, secret: true },
+        secret_access_key: { in: rules.EI, check: values/* nonEmpty */.hq, secret: true },
+        session_token: { in: rules.EI, check: values/* nonEmpty */.hq, secret: true },
+        touch_refresh: { in: rules.EI, check: values/* goDuration */.Lm },
+        upload_parallelism: { in: rules.EI, check: values/* positiveInteger */.Cq },
+        retry_mode: { in: rules.EI, check: (0,values/* oneOf */.yL)('standard', 'adaptive') },
+        retry_max_attempts: { in: rules.EI, check: values/* positiveInteger */.Cq },
+        disable_accept_encoding: { in: rules.EI, check: values/* goBool */.B7 },
+        mode: rules/* mode */.Mq,
+        'ignore-error': rules/* ignoreError */.FZ,
+        ...rules/* ignoredByGzipOnly */.U8
+    },
+    required: { export: ['bucket', 'region'], import: ['bucket', 'region'] },
+    crossChecks(direction, attrs) {
+        if (direction === 'import' && (attrs.get('name') ?? '').includes(';'))
+            return [`name=${(0,redact/* quoted */.TL)(attrs.get('name'))}: an s3 import reads only the first name; give one name`];
+        return [];
+    },
+    store: 'shared-store',
+    savedInGithubCache: false,
+    sharedLocations: (ctx) => (0,plan_location/* locations */.j2)(ctx.scope, ctx.rt),
+    location({ inputs, rt, scope }, _direction, entry) {
+        const o = inputs.cacheOptions;
+        const a = rt.aws;
+        const fromEnv = [
+            ['bucket', a.bucket],
+            ['region', a.region],
+            ['endpoint_url', a.endpointUrl],
+            ['access_key_id', a.accessKeyId],
+            ['secret_access_key', a.secretAccessKey],
+            ['session_token', a.sessionToken]
+        ];
+        return [['name', entry?.name ?? scope], ...fromEnv.filter((e) => e[1] !== undefined && !o.has(e[0]))];
+    },
+    probe: 's3-manifest',
+    companions: []
+};
+
+;// CONCATENATED MODULE: ./src/backends/index.ts
+
+
+
+
+
+
+const BACKENDS = { gha: gha, registry: registry, inline: inline, local: local/* local */.s, s3: s3, none: none };
+/** Every backend's name, in registry order (the order the `cache` input lists them). */
+const BACKEND_NAMES = Object.keys(BACKENDS);
+const CACHE_TYPES = BACKEND_NAMES.filter((n) => n !== 'none');
+function backendOf(name) {
+    return BACKENDS[name];
+}
+
+
+/***/ }),
+
+/***/ 7490:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   s: () => (/* binding */ local)
+/* harmony export */ });
+/* unused harmony export localCacheDir */
+/* harmony import */ var _cache_values_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3834);
+/* harmony import */ var _rules_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1390);
+/** `cache: local`: an OCI layout directory on the runner, which the action saves to and restores from the GitHub cache. */
+
+
+function localCacheDir(inputs, rt, scope) {
+    return inputs.cacheDir ?? `${rt.runnerTemp || '.'}/envd-cache/${scope}`;
+}
+const local = {
+    name: 'local',
+    attributes: {
+        dest: { in: _rules_js__WEBPACK_IMPORTED_MODULE_1__.E, check: _cache_values_js__WEBPACK_IMPORTED_MODULE_0__/* .nonEmpty */ .hq },
+        src: { in: _rules_js__WEBPACK_IMPORTED_MODULE_1__.I, check: _cache_values_js__WEBPACK_IMPORTED_MODULE_0__/* .nonEmpty */ .hq },
+        tag: { in: _rules_js__WEBPACK_IMPORTED_MODULE_1__.EI, check: _cache_values_js__WEBPACK_IMPORTED_MODULE_0__/* .nonEmpty */ .hq },
+        digest: { in: _rules_js__WEBPACK_IMPORTED_MODULE_1__.I, check: _cache_values_js__WEBPACK_IMPORTED_MODULE_0__/* .sha256Digest */ .sI },
+        reset: {
+            in: _rules_js__WEBPACK_IMPORTED_MODULE_1__.E,
+            refused: 'needs BuildKit client v0.31 and envd v1.3.4 bundles v0.25.1, so it would be ignored; export to a fresh directory instead'
+        },
+        ..._rules_js__WEBPACK_IMPORTED_MODULE_1__/* .layerOptions */ .AT
+    },
+    required: { export: ['dest'], import: ['src'] },
+    crossChecks: _rules_js__WEBPACK_IMPORTED_MODULE_1__/* .layerCrossChecks */ .PM,
+    store: 'runner',
+    savedInGithubCache: true,
+    // Export into a fresh directory that replaces the restored one after the build: the stored cache
+    // is always one export, never a pile of them.
+    location: ({ inputs, rt, scope }, direction) => [
+        [direction === 'export' ? 'dest' : 'src', `${localCacheDir(inputs, rt, scope)}${direction === 'export' ? '.new' : ''}`]
+    ],
+    writeTarget: (_ctx, ref) => `the GitHub cache of ${ref}, where the cache directory is saved`,
+    runnerDir: ({ inputs, rt, scope }) => localCacheDir(inputs, rt, scope),
+    companions: ['cache-dir']
+};
+
+
+/***/ }),
+
+/***/ 1390:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   AT: () => (/* binding */ layerOptions),
+/* harmony export */   D6: () => (/* binding */ imageRef),
+/* harmony export */   E: () => (/* binding */ E),
+/* harmony export */   EI: () => (/* binding */ EI),
+/* harmony export */   FZ: () => (/* binding */ ignoreError),
+/* harmony export */   I: () => (/* binding */ I),
+/* harmony export */   Mq: () => (/* binding */ mode),
+/* harmony export */   PM: () => (/* binding */ layerCrossChecks),
+/* harmony export */   U8: () => (/* binding */ ignoredByGzipOnly)
+/* harmony export */ });
+/* harmony import */ var _cache_image_ref_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3715);
+/* harmony import */ var _cache_values_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3834);
+/* harmony import */ var _report_text_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(5655);
+/** Attribute rules more than one backend shares (reference: buildkit-cache.md §2, §3). */
+
+
+
+const E = ['export'];
+const I = ['import'];
+const EI = ['export', 'import'];
+const imageRef = (v) => {
+    const r = (0,_cache_image_ref_js__WEBPACK_IMPORTED_MODULE_0__/* .parseImageRef */ .Q)(v);
+    return r.ok ? undefined : r.problem;
+};
+const mode = { in: E, check: (0,_cache_values_js__WEBPACK_IMPORTED_MODULE_1__/* .oneOf */ .yL)('min', 'max') };
+const ignoreError = { in: E, check: _cache_values_js__WEBPACK_IMPORTED_MODULE_1__/* .goBool */ .B7 };
+/** Registry-style layer options shared by registry and local exports. */
+const layerOptions = {
+    mode,
+    'ignore-error': ignoreError,
+    'oci-mediatypes': { in: E, check: _cache_values_js__WEBPACK_IMPORTED_MODULE_1__/* .goBool */ .B7 },
+    'image-manifest': { in: E, check: _cache_values_js__WEBPACK_IMPORTED_MODULE_1__/* .goBool */ .B7 },
+    compression: { in: E, check: (0,_cache_values_js__WEBPACK_IMPORTED_MODULE_1__/* .oneOf */ .yL)('uncompressed', 'gzip', 'estargz', 'zstd') },
+    'compression-level': { in: E, check: _cache_values_js__WEBPACK_IMPORTED_MODULE_1__/* .integer */ .nd },
+    'force-compression': { in: E, check: _cache_values_js__WEBPACK_IMPORTED_MODULE_1__/* .goBoolOrEmpty */ .$Q }
+};
+const GZIP_ONLY = 'is ignored by this backend: it always stores gzip layers; remove it';
+const ignoredByGzipOnly = Object.fromEntries(['oci-mediatypes', 'image-manifest', 'compression', 'compression-level', 'force-compression'].map((k) => [
+    k,
+    { in: EI, refused: GZIP_ONLY }
+]));
+const LEVEL_RANGE = { gzip: [0, 9], estargz: [0, 9], zstd: [0, 22] };
+/** How the layer options relate to each other (registry and local). */
+function layerCrossChecks(_direction, attrs) {
+    const problems = [];
+    const compression = attrs.get('compression') ?? 'gzip';
+    const oci = attrs.has('oci-mediatypes') ? (0,_cache_values_js__WEBPACK_IMPORTED_MODULE_1__/* .parseGoBool */ .MY)(attrs.get('oci-mediatypes')) : true;
+    const level = attrs.get('compression-level');
+    if (level !== undefined && (0,_cache_values_js__WEBPACK_IMPORTED_MODULE_1__/* .integer */ .nd)(level) === undefined) {
+        const range = LEVEL_RANGE[compression];
+        if (!range)
+            problems.push(`compression-level has no effect with compression=${compression}; remove it`);
+        else if (Number(level) < range[0] || Number(level) > range[1])
+            problems.push(`compression-level=${(0,_report_text_js__WEBPACK_IMPORTED_MODULE_2__/* .echo */ .WI)(level)} is out of range for ${compression}: use ${range[0]}-${range[1]}`);
+    }
+    if (oci === false && (compression === 'estargz' || compression === 'zstd'))
+        problems.push(`compression=${compression} needs OCI media types: remove oci-mediatypes=false`);
+    if (oci === false && attrs.has('image-manifest') && (0,_cache_values_js__WEBPACK_IMPORTED_MODULE_1__/* .parseGoBool */ .MY)(attrs.get('image-manifest')) === true)
+        problems.push('image-manifest=true needs OCI media types: remove oci-mediatypes=false or set image-manifest=false');
+    return problems;
+}
+
+
+/***/ }),
+
 /***/ 6614:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
@@ -524,134 +847,20 @@ function builderLogTail(h, lines = 200) {
 /* harmony export */   iw: () => (/* binding */ ATTRIBUTES),
 /* harmony export */   mw: () => (/* binding */ REQUIRED)
 /* harmony export */ });
-/* harmony import */ var _report_text_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(5655);
-/* harmony import */ var _redact_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2097);
-/* harmony import */ var _image_ref_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3715);
-/* harmony import */ var _values_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(3834);
+/* harmony import */ var _backends_index_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4039);
 /**
- * What BuildKit knows, per cache backend and direction (reference: buildkit-cache.md §2, §3).
- * Attribute rules are data; the rules that relate two attributes live in `crossChecks`.
+ * What BuildKit knows, per cache backend and direction (reference: buildkit-cache.md §2, §3), read from the
+ * backend registry (`src/backends/`): attribute rules are data there; the rules that relate two attributes
+ * are each backend's `crossChecks`.
  */
 
-
-
-
-const BACKENDS = ['gha', 'registry', 'inline', 'local', 's3'];
-const E = ['export'];
-const I = ['import'];
-const EI = ['export', 'import'];
-const imageRef = (v) => {
-    const r = (0,_image_ref_js__WEBPACK_IMPORTED_MODULE_1__/* .parseImageRef */ .Q)(v);
-    return r.ok ? undefined : r.problem;
-};
-const mode = { in: E, check: (0,_values_js__WEBPACK_IMPORTED_MODULE_2__/* .oneOf */ .yL)('min', 'max') };
-const ignoreError = { in: E, check: _values_js__WEBPACK_IMPORTED_MODULE_2__/* .goBool */ .B7 };
-/** Registry-style layer options shared by registry and local exports. */
-const layerOptions = {
-    mode,
-    'ignore-error': ignoreError,
-    'oci-mediatypes': { in: E, check: _values_js__WEBPACK_IMPORTED_MODULE_2__/* .goBool */ .B7 },
-    'image-manifest': { in: E, check: _values_js__WEBPACK_IMPORTED_MODULE_2__/* .goBool */ .B7 },
-    compression: { in: E, check: (0,_values_js__WEBPACK_IMPORTED_MODULE_2__/* .oneOf */ .yL)('uncompressed', 'gzip', 'estargz', 'zstd') },
-    'compression-level': { in: E, check: _values_js__WEBPACK_IMPORTED_MODULE_2__/* .integer */ .nd },
-    'force-compression': { in: E, check: _values_js__WEBPACK_IMPORTED_MODULE_2__/* .goBoolOrEmpty */ .$Q }
-};
-const GZIP_ONLY = 'is ignored by this backend: it always stores gzip layers; remove it';
-const ignoredByGzipOnly = Object.fromEntries(['oci-mediatypes', 'image-manifest', 'compression', 'compression-level', 'force-compression'].map((k) => [
-    k,
-    { in: EI, refused: GZIP_ONLY }
-]));
-const ATTRIBUTES = {
-    registry: {
-        ref: { in: EI, check: imageRef },
-        'registry.insecure': { in: EI, check: _values_js__WEBPACK_IMPORTED_MODULE_2__/* .goBool */ .B7 },
-        ...layerOptions
-    },
-    inline: {
-        // BuildKit's inline exporter reads no attributes; mode is accepted only as min (the only mode it has).
-        mode: { in: E, check: (v) => (v === 'min' ? undefined : `${(0,_redact_js__WEBPACK_IMPORTED_MODULE_0__/* .quoted */ .TL)(v)}: inline cache supports only mode=min; use cache: registry for mode=max`) }
-    },
-    local: {
-        dest: { in: E, check: _values_js__WEBPACK_IMPORTED_MODULE_2__/* .nonEmpty */ .hq },
-        src: { in: I, check: _values_js__WEBPACK_IMPORTED_MODULE_2__/* .nonEmpty */ .hq },
-        tag: { in: EI, check: _values_js__WEBPACK_IMPORTED_MODULE_2__/* .nonEmpty */ .hq },
-        digest: { in: I, check: _values_js__WEBPACK_IMPORTED_MODULE_2__/* .sha256Digest */ .sI },
-        reset: {
-            in: E,
-            refused: 'needs BuildKit client v0.31 and envd v1.3.4 bundles v0.25.1, so it would be ignored; export to a fresh directory instead'
-        },
-        ...layerOptions
-    },
-    gha: {
-        scope: { in: EI, check: (v) => (/^[^,\s]{1,200}$/.test(v) ? undefined : `${(0,_redact_js__WEBPACK_IMPORTED_MODULE_0__/* .quoted */ .TL)(v)} must be 1-200 characters without commas or spaces`) },
-        token: { in: EI, check: _values_js__WEBPACK_IMPORTED_MODULE_2__/* .nonEmpty */ .hq, secret: true },
-        url: { in: EI, check: _values_js__WEBPACK_IMPORTED_MODULE_2__/* .nonEmpty */ .hq },
-        url_v2: { in: EI, check: _values_js__WEBPACK_IMPORTED_MODULE_2__/* .nonEmpty */ .hq },
-        version: { in: EI, check: (0,_values_js__WEBPACK_IMPORTED_MODULE_2__/* .oneOf */ .yL)('1', '2') },
-        timeout: { in: EI, check: _values_js__WEBPACK_IMPORTED_MODULE_2__/* .goDuration */ .Lm },
-        repository: { in: E, check: (v) => (/^[\w.-]+\/[\w.-]+$/.test(v) ? undefined : `${(0,_redact_js__WEBPACK_IMPORTED_MODULE_0__/* .quoted */ .TL)(v)} is not owner/repo`) },
-        ghtoken: { in: E, check: _values_js__WEBPACK_IMPORTED_MODULE_2__/* .nonEmpty */ .hq, secret: true },
-        mode,
-        'ignore-error': ignoreError,
-        ...ignoredByGzipOnly
-    },
-    s3: {
-        bucket: { in: EI, check: _values_js__WEBPACK_IMPORTED_MODULE_2__/* .nonEmpty */ .hq },
-        region: { in: EI, check: _values_js__WEBPACK_IMPORTED_MODULE_2__/* .nonEmpty */ .hq },
-        prefix: { in: EI },
-        blobs_prefix: { in: EI },
-        manifests_prefix: { in: EI },
-        name: { in: EI, check: _values_js__WEBPACK_IMPORTED_MODULE_2__/* .nonEmpty */ .hq },
-        endpoint_url: { in: EI, check: (v) => (/^https?:\/\/[^\s]+$/.test(v) ? undefined : `${(0,_redact_js__WEBPACK_IMPORTED_MODULE_0__/* .quoted */ .TL)(v)} is not an http(s) URL`) },
-        use_path_style: { in: EI, check: _values_js__WEBPACK_IMPORTED_MODULE_2__/* .goBool */ .B7 },
-        access_key_id: { in: EI, check: _values_js__WEBPACK_IMPORTED_MODULE_2__/* .nonEmpty */ .hq, secret: true },
-        secret_access_key: { in: EI, check: _values_js__WEBPACK_IMPORTED_MODULE_2__/* .nonEmpty */ .hq, secret: true },
-        session_token: { in: EI, check: _values_js__WEBPACK_IMPORTED_MODULE_2__/* .nonEmpty */ .hq, secret: true },
-        touch_refresh: { in: EI, check: _values_js__WEBPACK_IMPORTED_MODULE_2__/* .goDuration */ .Lm },
-        upload_parallelism: { in: EI, check: _values_js__WEBPACK_IMPORTED_MODULE_2__/* .positiveInteger */ .Cq },
-        retry_mode: { in: EI, check: (0,_values_js__WEBPACK_IMPORTED_MODULE_2__/* .oneOf */ .yL)('standard', 'adaptive') },
-        retry_max_attempts: { in: EI, check: _values_js__WEBPACK_IMPORTED_MODULE_2__/* .positiveInteger */ .Cq },
-        disable_accept_encoding: { in: EI, check: _values_js__WEBPACK_IMPORTED_MODULE_2__/* .goBool */ .B7 },
-        mode,
-        'ignore-error': ignoreError,
-        ...ignoredByGzipOnly
-    }
-};
+const BACKENDS = _backends_index_js__WEBPACK_IMPORTED_MODULE_0__/* .CACHE_TYPES */ .Vz;
+const ATTRIBUTES = Object.fromEntries(_backends_index_js__WEBPACK_IMPORTED_MODULE_0__/* .CACHE_TYPES */ .Vz.map((b) => [b, _backends_index_js__WEBPACK_IMPORTED_MODULE_0__/* .BACKENDS */ .A7[b].attributes]));
 /** Attributes a value must carry, per backend and direction (env fallbacks are resolved by the planner). */
-const REQUIRED = {
-    registry: { export: ['ref'], import: ['ref'] },
-    inline: { export: [], import: [] },
-    local: { export: ['dest'], import: ['src'] },
-    gha: { export: ['token'], import: ['token'] },
-    s3: { export: ['bucket', 'region'], import: ['bucket', 'region'] }
-};
-const LEVEL_RANGE = { gzip: [0, 9], estargz: [0, 9], zstd: [0, 22] };
+const REQUIRED = Object.fromEntries(_backends_index_js__WEBPACK_IMPORTED_MODULE_0__/* .CACHE_TYPES */ .Vz.map((b) => [b, _backends_index_js__WEBPACK_IMPORTED_MODULE_0__/* .BACKENDS */ .A7[b].required]));
 /** Rules that relate attributes to each other. Each returns problems in plain words. */
 function crossChecks(backend, direction, attrs, complete) {
-    const problems = [];
-    if (backend === 'registry' || backend === 'local') {
-        const compression = attrs.get('compression') ?? 'gzip';
-        const oci = attrs.has('oci-mediatypes') ? (0,_values_js__WEBPACK_IMPORTED_MODULE_2__/* .parseGoBool */ .MY)(attrs.get('oci-mediatypes')) : true;
-        const level = attrs.get('compression-level');
-        if (level !== undefined && (0,_values_js__WEBPACK_IMPORTED_MODULE_2__/* .integer */ .nd)(level) === undefined) {
-            const range = LEVEL_RANGE[compression];
-            if (!range)
-                problems.push(`compression-level has no effect with compression=${compression}; remove it`);
-            else if (Number(level) < range[0] || Number(level) > range[1])
-                problems.push(`compression-level=${(0,_report_text_js__WEBPACK_IMPORTED_MODULE_3__/* .echo */ .WI)(level)} is out of range for ${compression}: use ${range[0]}-${range[1]}`);
-        }
-        if (oci === false && (compression === 'estargz' || compression === 'zstd'))
-            problems.push(`compression=${compression} needs OCI media types: remove oci-mediatypes=false`);
-        if (oci === false && attrs.has('image-manifest') && (0,_values_js__WEBPACK_IMPORTED_MODULE_2__/* .parseGoBool */ .MY)(attrs.get('image-manifest')) === true)
-            problems.push('image-manifest=true needs OCI media types: remove oci-mediatypes=false or set image-manifest=false');
-    }
-    if (complete && backend === 'gha' && !attrs.has('url') && !attrs.has('url_v2'))
-        problems.push('needs url_v2 (cache service v2) or url (v1, GHES); the action fills them from the runner');
-    if (backend === 'gha' && attrs.has('repository') !== attrs.has('ghtoken'))
-        problems.push('repository and ghtoken go together: set both or neither');
-    if (backend === 's3' && direction === 'import' && (attrs.get('name') ?? '').includes(';'))
-        problems.push(`name=${(0,_redact_js__WEBPACK_IMPORTED_MODULE_0__/* .quoted */ .TL)(attrs.get('name'))}: an s3 import reads only the first name; give one name`);
-    return problems;
+    return _backends_index_js__WEBPACK_IMPORTED_MODULE_0__/* .BACKENDS */ .A7[backend].crossChecks?.(direction, attrs, complete) ?? [];
 }
 
 
@@ -1419,6 +1628,66 @@ const DEFAULT_BUILD_OWNER = '1000:1000';
 
 /***/ }),
 
+/***/ 5585:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   k: () => (/* binding */ Output),
+/* harmony export */   p: () => (/* binding */ Input)
+/* harmony export */ });
+/** The action's inputs and outputs, named exactly as in action.yml. */
+var Input;
+(function (Input) {
+    Input["Path"] = "path";
+    Input["From"] = "from";
+    Input["Output"] = "output";
+    Input["Platform"] = "platform";
+    Input["Cache"] = "cache";
+    Input["CacheScope"] = "cache-scope";
+    Input["CacheMode"] = "cache-mode";
+    Input["CacheWrite"] = "cache-write";
+    Input["CacheRef"] = "cache-ref";
+    Input["CacheDir"] = "cache-dir";
+    Input["CacheOptions"] = "cache-options";
+    Input["ExportCache"] = "export-cache";
+    Input["ImportCache"] = "import-cache";
+    Input["Matrix"] = "matrix";
+    Input["GithubToken"] = "github-token";
+    Input["CacheBudget"] = "cache-budget";
+    Input["CachePrune"] = "cache-prune";
+    Input["Command"] = "command";
+    Input["EnvdVersion"] = "envd-version";
+    Input["BuildkitVersion"] = "buildkit-version";
+    Input["Builder"] = "builder";
+    Input["BuildkitdConfigInline"] = "buildkitd-config-inline";
+    Input["BuildkitdFlags"] = "buildkitd-flags";
+    Input["DryRun"] = "dry-run";
+})(Input || (Input = {}));
+var Output;
+(function (Output) {
+    Output["CacheBackend"] = "cache-backend";
+    Output["CacheScope"] = "cache-scope";
+    Output["CacheMode"] = "cache-mode";
+    Output["ExportCache"] = "export-cache";
+    Output["ImportCache"] = "import-cache";
+    Output["CachedSteps"] = "cached-steps";
+    Output["TotalSteps"] = "total-steps";
+    Output["CacheHitRatio"] = "cache-hit-ratio";
+    Output["BuildSeconds"] = "build-seconds";
+    Output["Steps"] = "steps";
+    Output["CacheUsageBytes"] = "cache-usage-bytes";
+    Output["CacheBudgetBytes"] = "cache-budget-bytes";
+    Output["PrunedEntries"] = "pruned-entries";
+    Output["PrunedBytes"] = "pruned-bytes";
+    Output["Plan"] = "plan";
+    Output["Digest"] = "digest";
+    Output["Image"] = "image";
+    Output["ImageId"] = "imageid";
+})(Output || (Output = {}));
+
+
+/***/ }),
+
 /***/ 8708:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
@@ -1671,6 +1940,158 @@ function deletionProblem(target, around, facts) {
 }
 /** The fix a problem with cache-dir calls for. */
 const CACHE_DIR_FIX = 'use a new or empty directory of its own (for example .envd-cache in the workspace or a path under $RUNNER_TEMP), or leave cache-dir empty for $RUNNER_TEMP/envd-cache/<scope>';
+
+
+/***/ }),
+
+/***/ 792:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   f7: () => (/* binding */ chooseImport),
+/* harmony export */   j2: () => (/* binding */ locations)
+/* harmony export */ });
+/* unused harmony export refSuffix */
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _scope_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(4687);
+/**
+ * Where a registry or s3 cache lives, per branch. GitHub isolates refs only for its own cache; a registry
+ * tag or an S3 name is shared by every branch, so the action adds the branch itself: the default branch
+ * owns `<base>`, every other ref writes `<base>-<suffix>`, where the suffix is readable and ends in a hash
+ * of the full ref, so no branch name can sanitize into the default branch's entry or another branch's.
+ * Pure.
+ */
+
+
+/** Registry tags are at most 128 characters of [A-Za-z0-9_.-]; the suffix keeps well inside that. */
+const MAX_SUFFIX = 40;
+const hash = (ref) => (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256').update(ref).digest('hex').slice(0, 7);
+/** `feature/Login` on refs/heads → `feature-login-1a2b3c4`; a tag → `tag-v1.0-…`; PR 12 → `pr-12`. */
+function refSuffix(ref) {
+    const pr = /^refs\/pull\/(\d+)\//.exec(ref);
+    if (pr)
+        return `pr-${pr[1]}`;
+    const tag = /^refs\/tags\/(.+)$/.exec(ref);
+    const branch = /^refs\/heads\/(.+)$/.exec(ref);
+    const words = tag ? `tag-${tag[1]}` : branch ? branch[1] : ref.replace(/^refs\//, '');
+    const readable = (0,_scope_js__WEBPACK_IMPORTED_MODULE_1__/* .sanitize */ .aj)(words, MAX_SUFFIX - 8);
+    return readable ? `${readable}-${hash(ref)}` : hash(ref);
+}
+const withSuffix = (base, suffix) => (suffix ? `${base}-${suffix}` : base);
+function locations(base, rt) {
+    const defaultRef = rt.defaultBranch ? `refs/heads/${rt.defaultBranch}` : undefined;
+    const defaultEntry = { name: base, owner: rt.defaultBranch ? `the default branch ${rt.defaultBranch}` : 'the default branch' };
+    // A pull request's own entry is keyed by its number, whatever ref the event carries (pull_request_target runs on the base).
+    const ownRef = rt.pullRequest ? `refs/pull/${rt.pullRequest.number}/merge` : rt.ref;
+    const onDefault = !rt.pullRequest && defaultRef !== undefined && ownRef === defaultRef;
+    if (onDefault || !ownRef)
+        return { write: defaultEntry, reads: [defaultEntry] };
+    const own = { name: withSuffix(base, refSuffix(ownRef)), owner: rt.pullRequest ? `pull request #${rt.pullRequest.number}` : ownRef.replace(/^refs\/(heads|tags)\//, '') };
+    const reads = [own];
+    const baseRef = rt.pullRequest?.baseRef ? `refs/heads/${rt.pullRequest.baseRef}` : undefined;
+    if (baseRef && baseRef !== defaultRef)
+        reads.push({ name: withSuffix(base, refSuffix(baseRef)), owner: `the pull request base ${rt.pullRequest.baseRef}` });
+    reads.push(defaultEntry);
+    return { write: own, reads };
+}
+/** Picks the first candidate known to exist; when nothing could be checked, the default branch's entry. */
+function chooseImport(reads, exists, why) {
+    const found = reads.findIndex((_, i) => exists[i] === true);
+    if (found >= 0) {
+        const skipped = reads.slice(0, found).map((c) => c.owner);
+        return { choice: reads[found], reason: `${reads[found].owner} has a cache${skipped.length ? ` (${skipped.join(', ')}: none yet)` : ''}` };
+    }
+    const last = reads[reads.length - 1];
+    if (exists.every((e) => e === false))
+        return { choice: last, reason: `no cache exists yet for ${reads.map((c) => c.owner).join(', ')}; importing ${last.owner}'s, which the next push there creates` };
+    return { choice: last, reason: `existence could not be checked${why ? ` (${why})` : ''}; importing ${last.owner}'s` };
+}
+
+
+/***/ }),
+
+/***/ 4687:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   aj: () => (/* binding */ sanitize),
+/* harmony export */   tj: () => (/* binding */ platformOf),
+/* harmony export */   yf: () => (/* binding */ autoScope)
+/* harmony export */ });
+/* unused harmony export MAX_SCOPE */
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _report_text_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(5655);
+/**
+ * The auto scope: one name per build, identical on every branch (GitHub isolates refs itself and BuildKit's
+ * gha importer reads the same name from every readable ref), distinct per workflow, job, matrix entry,
+ * platform and path/from. Short, readable, sanitized and stable.
+ */
+
+
+const MAX_SCOPE = 64;
+/**
+ * A name fit for a cache scope, key or registry tag: lowercase `[a-z0-9._-]`, runs of anything else one `-`, no
+ * separator at either end; cut to `room` characters (and its separators at the cut dropped) when given.
+ */
+function sanitize(text, room = Infinity) {
+    return text
+        .toLowerCase()
+        .replace(/[^a-z0-9._-]+/g, '-')
+        .replace(/-{2,}/g, '-')
+        .replace(/^[-._]+|[-._]+$/g, '')
+        .slice(0, room)
+        .replace(/[-._]+$/, '');
+}
+/** The matrix entry's values in key order: {"os":"ubuntu","py":"3.11"} → ["ubuntu", "3.11"]. */
+function matrixWords(matrix) {
+    if (!matrix)
+        return [];
+    try {
+        const value = JSON.parse(matrix);
+        if (value !== null && typeof value === 'object' && !Array.isArray(value))
+            return Object.values(value).map((v) => (typeof v === 'object' ? '' : String(v)));
+        return [String(value)];
+    }
+    catch {
+        return [matrix];
+    }
+}
+function normalizePath(path) {
+    const p = path.replace(/\\/g, '/').replace(/\/+$/, '').replace(/^\.\//, '');
+    return p === '' ? '.' : p;
+}
+function autoScope(parts) {
+    const identity = JSON.stringify([parts.workflow, parts.job, parts.matrix ?? '', parts.platform ?? '', normalizePath(parts.path), parts.from]);
+    const hash = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256').update(identity).digest('hex').slice(0, 8);
+    const words = [parts.job, ...matrixWords(parts.matrix), parts.platform ?? ''].map((w) => sanitize(w)).filter((w) => w !== '');
+    const readable = sanitize(words.join('-'), MAX_SCOPE - hash.length - 1) || 'envd';
+    return `${readable}-${hash}`;
+}
+/** What envd builds when it is given no --platform, on every host (envd v1.3.4 pkg/builder/build.go:383-387). */
+const ENVD_DEFAULT_PLATFORM = 'linux/amd64';
+/**
+ * The effective platform: an explicit `platform` input wins; otherwise the runner's (RUNNER_ARCH), because
+ * envd alone compiles linux/amd64 everywhere and an arm64 runner then fails its RUN steps.
+ *
+ * The scope takes the effective platform, with one exception that keeps existing caches warm: the runner's
+ * linux/amd64 is left out of it, exactly as before this default existed. Every build that had no platform
+ * was a linux/amd64 build (envd's default), so an X64 runner's scope stays byte-identical to what it was
+ * and names the same layers; an arm64 or arm runner gets its platform in the scope, so its legs never
+ * share one with amd64 (its earlier, platform-less scope held amd64 layers it could not run anyway). An
+ * explicit platform input is part of the scope as written, as it always was.
+ */
+function platformOf(input, rt) {
+    if (input)
+        return { envd: input, scope: input, why: `${input}, the platform input` };
+    const arch = rt.runnerArch && `RUNNER_ARCH=${(0,_report_text_js__WEBPACK_IMPORTED_MODULE_1__/* .echo */ .WI)(rt.runnerArch, 40)}`;
+    if (rt.runnerPlatform === ENVD_DEFAULT_PLATFORM)
+        return { envd: rt.runnerPlatform, why: `${rt.runnerPlatform} from ${arch}, envd's own default, so the scope leaves it out and stays what it was without a platform` };
+    if (rt.runnerPlatform)
+        return { envd: rt.runnerPlatform, scope: rt.runnerPlatform, why: `${rt.runnerPlatform} from ${arch}` };
+    return { why: `none: ${arch ? `${arch} has no envd platform` : 'RUNNER_ARCH is not set'}, so envd builds its default ${ENVD_DEFAULT_PLATFORM}` };
+}
 
 
 /***/ }),
