@@ -56,8 +56,8 @@ describe('envd build command line', () => {
       const args = envdBuildCall(pl, { ...options, cwd, withImport: true }).args;
       return args[args.indexOf('--tag') + 1];
     };
-    expect(tagOf(noOutput, '/home/runner/work/x/.github')).toBe('github:dev');
-    expect(tagOf(noOutput, '/home/runner/work/x/My Repo_')).toBe('my-repo:dev');
+    expect(tagOf(noOutput, '/home/runner/_work/x/.github')).toBe('github:dev');
+    expect(tagOf(noOutput, '/home/runner/_work/x/My Repo_')).toBe('my-repo:dev');
     expect(tagOf(p, '/ws/.github')).toBe('ghcr.io/o/e:1');
     const sub = plan(inputsOf({ 'cache-scope': 's', path: 'envs/-x' }), runtime());
     expect(tagOf(sub, '/ws')).toBe('x:dev');

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { cacheDirProblems, claimDir, inspectDir, placeOf, releaseDir, surroundingsOf } from '../../src/local/owned-dirs.js';
 import { deletionProblem, type DirFacts, OWNER_MARK, protectedPlace, resolveCacheDir } from '../../src/local/ownership.js';
 
-const WS = '/home/runner/work/repo/repo';
+const WS = '/home/runner/_work/repo/repo';
 const HOME = '/home/runner';
 const around = { workspace: { path: WS }, home: { path: HOME } };
 const absent: DirFacts = { kind: 'absent' };
@@ -39,13 +39,13 @@ describe('protectedPlace', () => {
     [WS, 'is the workspace'],
     [HOME, 'is the home directory'],
     ['/home', 'holds the workspace'],
-    ['/home/runner/work', 'holds the workspace'],
-    ['/home/runner/work/repo', 'holds the workspace']
+    ['/home/runner/_work', 'holds the workspace'],
+    ['/home/runner/_work/repo', 'holds the workspace']
   ])('%j %s', (p, why) => {
     expect(protectedPlace({ path: p }, around)).toContain(why);
   });
 
-  test.each([`${WS}/.envd-cache`, `${HOME}/envd-cache`, '/tmp/envd-cache/scope', '/home/runner/work/_temp/envd-cache/x'])('%j may be used', (p) => {
+  test.each([`${WS}/.envd-cache`, `${HOME}/envd-cache`, '/tmp/envd-cache/scope', '/home/runner/_work/_temp/envd-cache/x'])('%j may be used', (p) => {
     expect(protectedPlace({ path: p }, around)).toBeUndefined();
   });
 
