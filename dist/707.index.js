@@ -4414,7 +4414,14 @@ function failureLogMarkdown(build) {
     return [log.from === 'step' ? "### The failing step's log" : "### envd's error output", '', what, '', ...codeBlock(log.lines), ''];
 }
 function inputProblemsSummary(messages) {
-    return [`## ${TITLE}: invalid inputs`, '', 'Nothing was started. Fix these inputs in the workflow:', '', ...messages.map(item), ''].join('\n');
+    return stoppedSummary('invalid inputs', 'Fix these inputs in the workflow:', messages);
+}
+/** The event file (GITHUB_EVENT_PATH) could not be used: the runner, not the workflow, handed it over. */
+function eventProblemsSummary(messages) {
+    return stoppedSummary('invalid event', 'The event file the runner gave this step (GITHUB_EVENT_PATH) cannot be used:', messages);
+}
+function stoppedSummary(what, lead, messages) {
+    return [`## ${TITLE}: ${what}`, '', `Nothing was started. ${lead}`, '', ...messages.map(item), ''].join('\n');
 }
 
 ;// CONCATENATED MODULE: ./src/shell/event.ts
@@ -4510,8 +4517,10 @@ async function main(deps) {
     const rt = readRuntime(env, readEventFile(env.GITHUB_EVENT_PATH));
     for (const m of rt.problems)
         core.error(m, { title: 'envd cache action: invalid event' });
-    if (rt.problems.length)
+    if (rt.problems.length) {
+        await writeSummary(eventProblemsSummary(rt.problems));
         return core.setFailed('the event file cannot be used; nothing was started (see the error above)');
+    }
     const budget = await readBudgetFor(inputs, rt);
     const planned = planner_plan(inputs, rt, { budget: budgetFacts(budget) });
     for (const s of planned.secrets)

@@ -56,6 +56,8 @@ test.each(CASES)('%s: one attributed error, the step fails, nothing starts', asy
   expect(main.stdout + main.stderr).not.toMatch(/Unexpected end of JSON input|Cannot read properties|EISDIR|\n\s+at |node:internal/);
   expect(main.stdout).not.toContain('Install envd and BuildKit');
   expect(Object.keys(main.state)).toEqual(['isPost']);
+  expect(main.summary).toContain('## envd cache action: invalid event');
+  expect(main.summary).toContain(words);
   expect((await runPhase(j, 'post')).code).toBe(0);
 });
 

@@ -123,5 +123,14 @@ function failureLogMarkdown(build: BuildReport): string[] {
 }
 
 export function inputProblemsSummary(messages: string[]): string {
-  return [`## ${TITLE}: invalid inputs`, '', 'Nothing was started. Fix these inputs in the workflow:', '', ...messages.map(item), ''].join('\n');
+  return stoppedSummary('invalid inputs', 'Fix these inputs in the workflow:', messages);
+}
+
+/** The event file (GITHUB_EVENT_PATH) could not be used: the runner, not the workflow, handed it over. */
+export function eventProblemsSummary(messages: string[]): string {
+  return stoppedSummary('invalid event', 'The event file the runner gave this step (GITHUB_EVENT_PATH) cannot be used:', messages);
+}
+
+function stoppedSummary(what: string, lead: string, messages: string[]): string {
+  return [`## ${TITLE}: ${what}`, '', `Nothing was started. ${lead}`, '', ...messages.map(item), ''].join('\n');
 }

@@ -10,7 +10,7 @@ import { formatProblem, type Inputs, inputSecrets, parseInputs } from '../inputs
 import type { Plan } from '../plan/plan.js';
 import { plan as makePlan } from '../plan/planner.js';
 import { outputs } from '../report/outputs.js';
-import { inputProblemsSummary, planSummary } from '../report/summary.js';
+import { eventProblemsSummary, inputProblemsSummary, planSummary } from '../report/summary.js';
 import { echo, MAX_SENTENCE } from '../report/text.js';
 import { readRuntime, type Runtime } from '../runtime/runtime.js';
 import { readEventFile } from '../shell/event.js';
@@ -40,7 +40,10 @@ export async function main(deps: MainDeps): Promise<void> {
   // A broken event file stops the step here, before anything starts or reads it again (octokit parses it on load).
   const rt = readRuntime(env, readEventFile(env.GITHUB_EVENT_PATH));
   for (const m of rt.problems) core.error(m, { title: 'envd cache action: invalid event' });
-  if (rt.problems.length) return core.setFailed('the event file cannot be used; nothing was started (see the error above)');
+  if (rt.problems.length) {
+    await writeSummary(eventProblemsSummary(rt.problems));
+    return core.setFailed('the event file cannot be used; nothing was started (see the error above)');
+  }
   const budget = await readBudgetFor(inputs, rt);
   const planned = makePlan(inputs, rt, { budget: budgetFacts(budget) });
   for (const s of planned.secrets) secrets.mask(s);
