@@ -9,12 +9,30 @@ const selfContained = [
   { selector: 'AwaitExpression:not(:function AwaitExpression), ForOfStatement[await=true]:not(:function ForOfStatement)', message: 'No top-level await: CommonJS cannot run it.' }
 ];
 
+
+/** The pure core: decisions only. Effects live under src/io/, orchestration under src/steps/ (CONTRIBUTING.md). */
+const CORE = ['src/{backends,budget,builder,cache,envd,inputs,local,plan,report,runtime,tools}/**/*.ts', 'src/state.ts'];
+const EFFECTS = 'an effect belongs under src/io/ (and is called from src/steps/); the core takes facts in and gives decisions out';
+
 export default tseslint.config(
   { ignores: ['dist/**', 'lib/**', 'node_modules/**', 'coverage/**'] },
   ...tseslint.configs.recommended,
   {
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }]
+    }
+  },
+  {
+    files: CORE,
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: ['fs', 'fs/promises', 'child_process', 'net', 'http', 'http2', 'https', 'os', 'dgram', 'tls', 'worker_threads'].flatMap((m) => [m, `node:${m}`]).map((name) => ({ name, message: `${name}: ${EFFECTS}.` })),
+        patterns: [
+          { group: ['@actions/*', '@octokit/*'], message: `The runner's and GitHub's clients: ${EFFECTS}.` },
+          { group: ['**/io/*', '**/io/**', '**/steps/*'], message: `The core does not import the shell: ${EFFECTS}. Move a shared record's type into the core.` }
+        ]
+      }],
+      'no-restricted-globals': ['error', { name: 'fetch', message: EFFECTS }, { name: 'process', message: `process: ${EFFECTS}; pass the environment in.` }]
     }
   },
   {

@@ -3,9 +3,9 @@
  * and the action's own shell (octokit client with retry and throttling, twirp index reader, src/steps/prune.ts) lists,
  * reads the live indexes and plans. Timed, and REST calls counted (client side and by the emulator).
  */
-import { createIndexReader } from '../src/budget/indexes.js';
+import { createIndexReader } from '../src/io/github/indexes.js';
 import { blobKey, indexKey, sha256Digest } from '../src/budget/keys.js';
-import { createCacheRest, type CacheRest } from '../src/budget/rest.js';
+import { createCacheRest, type CacheRest } from '../src/io/github/rest.js';
 import { prune, readBudget } from '../src/steps/prune.js';
 import { Permission, startEmulator } from '../__tests__/support/emulator/index.js';
 import { DAY, HOUR, MAIN, MB, MINUTE, prRef, prng } from './workload.js';

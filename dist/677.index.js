@@ -12,9 +12,9 @@ export const modules = {
 /* unused harmony export postLog */
 /* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8161);
 /* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_os__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _builder_builder_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(7845);
-/* harmony import */ var _envd_envd_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(5756);
-/* harmony import */ var _local_owned_dirs_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(5303);
+/* harmony import */ var _io_buildkit_builder_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(5055);
+/* harmony import */ var _io_envd_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(3883);
+/* harmony import */ var _io_local_owned_dirs_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(7322);
 /* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(2462);
 /**
  * The post step: always runs, also after a failed main step. Stops what main started, shows buildkitd's log
@@ -30,10 +30,10 @@ export const modules = {
 
 
 const realPostIo = {
-    builderLogTail: (h) => (0,_builder_builder_js__WEBPACK_IMPORTED_MODULE_1__/* .builderLogTail */ .y_)(h),
-    stopBuilder: (h) => (0,_builder_builder_js__WEBPACK_IMPORTED_MODULE_1__/* .stopBuilder */ .QP)(h),
-    releaseShared: (h) => (0,_builder_builder_js__WEBPACK_IMPORTED_MODULE_1__/* .releaseShared */ .vw)(h),
-    removeContext: (binary, env, context) => new _envd_envd_js__WEBPACK_IMPORTED_MODULE_2__/* .Envd */ .sL(binary, env).removeContext(context)
+    builderLogTail: (h) => (0,_io_buildkit_builder_js__WEBPACK_IMPORTED_MODULE_1__/* .builderLogTail */ .y_)(h),
+    stopBuilder: (h) => (0,_io_buildkit_builder_js__WEBPACK_IMPORTED_MODULE_1__/* .stopBuilder */ .QP)(h),
+    releaseShared: (h) => (0,_io_buildkit_builder_js__WEBPACK_IMPORTED_MODULE_1__/* .releaseShared */ .vw)(h),
+    removeContext: (binary, env, context) => new _io_envd_js__WEBPACK_IMPORTED_MODULE_2__/* .Envd */ .sL(binary, env).removeContext(context)
 };
 /**
  * core.info and core.warning without core: a plain line; `::warning::` with the message's `%`, CR and LF
@@ -51,7 +51,7 @@ async function post({ env: processEnv, state, io }) {
     if (builder && failed) {
         const log = io.builderLogTail(builder);
         if (log) {
-            const [core, { Log }] = await Promise.all([__webpack_require__.e(/* import() */ 838).then(__webpack_require__.bind(__webpack_require__, 3838)), Promise.all(/* import() */[__webpack_require__.e(838), __webpack_require__.e(68)]).then(__webpack_require__.bind(__webpack_require__, 6068))]);
+            const [core, { Log }] = await Promise.all([__webpack_require__.e(/* import() */ 838).then(__webpack_require__.bind(__webpack_require__, 3838)), Promise.all(/* import() */[__webpack_require__.e(838), __webpack_require__.e(334)]).then(__webpack_require__.bind(__webpack_require__, 9334))]);
             // buildkitd's log quotes what the build did: fenced, so no line of it can issue a workflow command.
             await core.group('buildkitd log (the build failed)', () => Log.fenced(async (fence) => log.split('\n').forEach((l) => fence.line(l))));
         }
@@ -82,13 +82,13 @@ async function post({ env: processEnv, state, io }) {
     }
     const localSave = getState(_state_js__WEBPACK_IMPORTED_MODULE_4__/* .State */ .U.LocalSave);
     if (localSave) {
-        const [core, { saveLocal }] = await Promise.all([__webpack_require__.e(/* import() */ 838).then(__webpack_require__.bind(__webpack_require__, 3838)), Promise.all(/* import() */[__webpack_require__.e(838), __webpack_require__.e(691), __webpack_require__.e(88), __webpack_require__.e(704)]).then(__webpack_require__.bind(__webpack_require__, 8704))]);
+        const [core, { saveLocal }] = await Promise.all([__webpack_require__.e(/* import() */ 838).then(__webpack_require__.bind(__webpack_require__, 3838)), Promise.all(/* import() */[__webpack_require__.e(838), __webpack_require__.e(691), __webpack_require__.e(88), __webpack_require__.e(145)]).then(__webpack_require__.bind(__webpack_require__, 4526))]);
         await core.group('Save the local cache', () => saveLocal(JSON.parse(localSave)));
     }
     const dir = getState(_state_js__WEBPACK_IMPORTED_MODULE_4__/* .State */ .U.WorkDir);
     if (dir) {
         // Only the private directory main created and marked: never a path state could point elsewhere.
-        const kept = (0,_local_owned_dirs_js__WEBPACK_IMPORTED_MODULE_3__/* .releaseDir */ .ZI)(dir, (0,_local_owned_dirs_js__WEBPACK_IMPORTED_MODULE_3__/* .surroundingsOf */ .ZD)(processEnv.GITHUB_WORKSPACE || process.cwd(), processEnv.HOME || node_os__WEBPACK_IMPORTED_MODULE_0__.homedir()));
+        const kept = (0,_io_local_owned_dirs_js__WEBPACK_IMPORTED_MODULE_3__/* .releaseDir */ .ZI)(dir, (0,_io_local_owned_dirs_js__WEBPACK_IMPORTED_MODULE_3__/* .surroundingsOf */ .ZD)(processEnv.GITHUB_WORKSPACE || process.cwd(), processEnv.HOME || node_os__WEBPACK_IMPORTED_MODULE_0__.homedir()));
         if (kept)
             postLog.warning(`The action's private directory was not removed: ${kept}`);
     }

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startContainer, stopBuilder } from '../../src/builder/builder.js';
+import { startContainer, stopBuilder } from '../../src/io/buildkit/builder.js';
 import { FAKES_BIN } from '../support/fakes/index.mjs';
 import { running } from '../support/process.js';
 

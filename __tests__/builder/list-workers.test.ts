@@ -8,8 +8,8 @@ import * as http2 from 'node:http2';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { awaitBuildkitd, listWorkers } from '../../src/builder/builder.js';
-import { Exec } from '../../src/shell/exec.js';
+import { awaitBuildkitd, listWorkers } from '../../src/io/buildkit/builder.js';
+import { Exec } from '../../src/io/exec.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lw-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));

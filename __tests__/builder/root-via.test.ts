@@ -2,8 +2,8 @@
 import { afterEach, describe, expect, jest, test } from '@jest/globals';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { rootViaAsync, spawnBuildkitd } from '../../src/builder/builder.js';
-import { Exec } from '../../src/shell/exec.js';
+import { rootViaAsync, spawnBuildkitd } from '../../src/io/buildkit/builder.js';
+import { Exec } from '../../src/io/exec.js';
 
 afterEach(() => {
   jest.restoreAllMocks();

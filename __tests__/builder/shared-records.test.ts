@@ -6,7 +6,7 @@ import { afterAll, afterEach, describe, expect, test } from '@jest/globals';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { type BuilderHandle, findShared, newDaemonDir, publishShared, releaseShared } from '../../src/builder/builder.js';
+import { type BuilderHandle, findShared, newDaemonDir, publishShared, releaseShared } from '../../src/io/buildkit/builder.js';
 import { recordFileName } from '../../src/builder/shared.js';
 import { FAKES_BIN, startBuildkitd, stopAllBuildkitd } from '../support/fakes/index.mjs';
 

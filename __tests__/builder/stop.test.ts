@@ -2,7 +2,7 @@
 import { describe, expect, test } from '@jest/globals';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { stopBuilder, stopPollMs } from '../../src/builder/builder.js';
+import { stopBuilder, stopPollMs } from '../../src/io/buildkit/builder.js';
 import { running } from '../support/process.js';
 
 /** A child that prints `ready` once its SIGTERM handling is in place (so the test never guesses by the clock). */

@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import { envdBuildCall, envdTag, sanitizeImageName, showArgs } from '../../src/envd/args.js';
-import { envdEnv } from '../../src/envd/envd.js';
+import { envdEnv } from '../../src/io/envd.js';
 import { classify, envdErrorLine, goUnquote } from '../../src/envd/errors.js';
 import { DEFAULT_BUILD_OWNER } from '../../src/envd/ssh-key.js';
 import { Progress } from '../../src/envd/progress.js';

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { type OciServer, startOciServer } from '../../src/local/oci-server.js';
+import { type OciServer, startOciServer } from '../../src/io/local/oci-server.js';
 import { type Layout, writeLayout } from '../support/oci-layout.js';
 
 let dir: string;

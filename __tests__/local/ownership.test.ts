@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { cacheDirProblems, claimDir, inspectDir, placeOf, releaseDir, surroundingsOf } from '../../src/local/owned-dirs.js';
+import { cacheDirProblems, claimDir, inspectDir, placeOf, releaseDir, surroundingsOf } from '../../src/io/local/owned-dirs.js';
 import { deletionProblem, type DirFacts, OWNER_MARK, protectedPlace, resolveCacheDir } from '../../src/local/ownership.js';
 
 const WS = '/home/runner/_work/repo/repo';

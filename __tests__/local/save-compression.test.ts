@@ -17,7 +17,7 @@ jest.unstable_mockModule('@actions/cache', () => ({
     return 1;
   })
 }));
-const { saveLocal } = await import('../../src/local/local-cache.js');
+const { saveLocal } = await import('../../src/io/local/local-cache.js');
 const { OWNER_MARK, OWNER_MARK_TEXT } = await import('../../src/local/ownership.js');
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'save-compression-'));

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { readRuntime } from '../../src/runtime/runtime.js';
-import { readEventFile } from '../../src/shell/event.js';
+import { readEventFile } from '../../src/io/event.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'envd-event-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));

@@ -15,7 +15,7 @@ import { main } from '../../src/steps/main.js';
 import { post, realPostIo } from '../../src/steps/post.js';
 // Loaded here, as post's own dynamic imports of them run at once and jest's ESM loader can race on them.
 import '@actions/core';
-import '../../src/shell/log.js';
+import '../../src/io/log.js';
 
 const BUILD_ENVD = `# syntax=v1
 

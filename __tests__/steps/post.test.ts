@@ -7,14 +7,14 @@ import { afterEach, beforeEach, describe, expect, jest, test } from '@jest/globa
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { BuilderHandle } from '../../src/builder/builder.js';
+import type { BuilderHandle } from '../../src/io/buildkit/builder.js';
 import { OWNER_MARK, OWNER_MARK_TEXT } from '../../src/local/ownership.js';
 import { State } from '../../src/state.js';
 import { post, type PostIo } from '../../src/steps/post.js';
 // Loaded here, as post's own dynamic imports of them run at once and jest's ESM loader can race on their
 // shared dependencies ("request for './command.js' is not in cache").
 import '@actions/core';
-import '../../src/shell/log.js';
+import '../../src/io/log.js';
 
 /** Fakes of post's effects, each call recorded. */
 function fakeIo(over: Partial<PostIo> = {}) {

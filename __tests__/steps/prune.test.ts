@@ -1,7 +1,7 @@
 /** readBudget and prune as main/post call them, end to end against the emulator. */
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
-import { createIndexReader } from '../../src/budget/indexes.js';
-import { createCacheRest, type CacheRest } from '../../src/budget/rest.js';
+import { createIndexReader } from '../../src/io/github/indexes.js';
+import { createCacheRest, type CacheRest } from '../../src/io/github/rest.js';
 import { type LegIdentity, modeForBudget } from '../../src/budget/budget.js';
 import type { Auto, Mode } from '../../src/inputs/inputs.js';
 import { budgetFacts } from '../../src/steps/cache-usage.js';

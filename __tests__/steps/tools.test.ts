@@ -3,7 +3,7 @@ import { afterEach, describe, expect, jest, test } from '@jest/globals';
 import { installTools } from '../../src/steps/tools.js';
 import type { Inputs } from '../../src/inputs/inputs.js';
 import type { Runtime } from '../../src/runtime/runtime.js';
-import { type Installed, Installer, InstallError } from '../../src/tools/installer.js';
+import { type Installed, Installer, InstallError } from '../../src/io/installer.js';
 
 const inputs = { envdVersion: 'v1.3.4', buildkitVersion: 'v0.32.2', githubToken: '' } as unknown as Inputs;
 const rt = { ghes: false } as unknown as Runtime;

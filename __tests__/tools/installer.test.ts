@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Installer, InstallError } from '../../src/tools/installer.js';
+import { Installer, InstallError } from '../../src/io/installer.js';
 import { type ReleaseServer, startReleaseServer } from '../support/fakes/releases.mjs';
 
 let releases: ReleaseServer;

@@ -1,6 +1,7 @@
 /** The job summary as Markdown: what was decided and why, in a green run and a failing one. Pure. */
-import type { BuildReport } from '../steps/build.js';
-import type { BudgetState } from '../steps/cache-usage.js';
+import type { BuildReport } from './build-report.js';
+import type { Budget } from '../budget/budget.js';
+import type { Deletion, PrunePlan } from '../budget/prune.js';
 import { budgetMarkdown } from '../budget/report.js';
 import { redactCacheSpec } from '../cache/spec.js';
 import type { Plan } from '../plan/plan.js';
@@ -9,6 +10,12 @@ import { codeBlock, MAX_OPEN_ROWS, stepInsight, type StepInsight } from './steps
 import { type HistoryView, historyMarkdown } from './history.js';
 import { type ImageFacts, imageMarkdown } from './image.js';
 import { cell, code, echo, MAX_SENTENCE } from './text.js';
+
+/** What the summary reads of the budget (the step's BudgetState, steps/cache-usage.ts, has this shape). */
+export interface SummaryBudget {
+  reading?: { usageBytes?: number; budget: Pick<Budget, 'bytes' | 'source'> };
+  prunes: { dryRun: boolean; plan?: PrunePlan; deleted: Deletion[] }[];
+}
 
 const TITLE = 'envd cache action';
 /** The most lines of a failure the summary quotes. */
@@ -32,7 +39,7 @@ function builderWords(build: BuildReport): string {
   return build.builder === 'auto' ? 'buildkitd started by the action' : 'a moby/buildkit container';
 }
 
-export function planSummary(plan: Plan, build?: BuildReport, budget?: BudgetState, failure?: string, insight: { image?: ImageFacts; history?: HistoryView } = {}): string {
+export function planSummary(plan: Plan, build?: BuildReport, budget?: SummaryBudget, failure?: string, insight: { image?: ImageFacts; history?: HistoryView } = {}): string {
   const lines: string[] = [];
   lines.push(`## ${TITLE}: ${buildState(plan, build)}`, '');
   // A failure before envd ran (install, builder): say what happened first.

@@ -7,43 +7,31 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { awaitBuildkitd, type BuilderHandle, findShared, newDaemonDir, publishShared, recordsDir, rootViaAsync, type RootVia, type SharedLookup, spawnBuildkitd, startContainer, type StartOptions, useAddress } from '../builder/builder.js';
+import { awaitBuildkitd, type BuilderHandle, findShared, newDaemonDir, publishShared, recordsDir, rootViaAsync, type RootVia, type SharedLookup, spawnBuildkitd, startContainer, type StartOptions, useAddress } from '../io/buildkit/builder.js';
 import type { SharedWish } from '../builder/shared.js';
 import { type BuildCallOptions, envdBuildCall, showArgs } from '../envd/args.js';
-import { Envd, envdEnv } from '../envd/envd.js';
-import { classify, envdErrorLine, type KnownError } from '../envd/errors.js';
-import { Progress, type ProgressFigures } from '../envd/progress.js';
+import { Envd, envdEnv } from '../io/envd.js';
+import { classify, envdErrorLine } from '../envd/errors.js';
+import { Progress } from '../envd/progress.js';
 import { STABLE_PUBLIC_KEY } from '../envd/ssh-key.js';
 import { versionAtLeast, type Inputs } from '../inputs/inputs.js';
 import type { Plan } from '../plan/plan.js';
 import type { Runtime } from '../runtime/runtime.js';
-import { annotationText, failureLog, type FailureLog } from '../report/steps.js';
+import { annotationText, failureLog } from '../report/steps.js';
 import { echo, MAX_SENTENCE } from '../report/text.js';
-import { Log } from '../shell/log.js';
+import { Log } from '../io/log.js';
 import { State, type StateStore } from '../state.js';
-import type { LocalSave } from '../local/local-cache.js';
-import type { OciServer } from '../local/oci-server.js';
+import type { LocalSave } from '../io/local/local-cache.js';
+import type { OciServer } from '../io/local/oci-server.js';
 import { OWNER_MARK, OWNER_MARK_TEXT } from '../local/ownership.js';
 import { localRegistryImport } from '../plan/flags.js';
 import { installTools, type Tools } from './tools.js';
+import type { BuildReport } from '../report/build-report.js';
+
+export type { BuildReport };
 
 const READY_TIMEOUT_ENV = 'ENVD_CACHE_ACTION_BUILDKITD_TIMEOUT';
 
-export interface BuildReport {
-  /** The plan as built: for cache: local it carries the import of the served directory. */
-  plan: Plan;
-  envdVersion: string;
-  buildkitVersion?: string;
-  builder: BuilderHandle['kind'];
-  /** The buildkitd an earlier call of the action in this job started, used again. */
-  reusedBuilder?: boolean;
-  figures: ProgressFigures;
-  seconds: number;
-  /** Set when the first attempt failed on an evicted layer and the build ran again without the import. */
-  retriedWithoutImport?: string;
-  /** `log`: the failing step's last lines, else envd's last stderr lines (`report/steps.ts` failureLog). */
-  failure?: { line: string; known?: KnownError; log?: FailureLog };
-}
 
 export class BuildFailure extends Error {
   constructor(
@@ -88,7 +76,7 @@ export async function build(planned: Plan, inputs: Inputs, rt: Runtime, env: Nod
       const workspace = env.GITHUB_WORKSPACE || process.cwd();
       const local = { ...plan.local, dir: path.resolve(workspace, plan.local.dir), exportDir: path.resolve(workspace, plan.local.exportDir) };
       // Loaded only for cache: local: @actions/cache and the Azure SDK are most of the bundle's start-up time.
-      const { claimLocal, hasLayout, restoreLocal, serveLocal, surroundingsOf } = await import('../local/local-cache.js');
+      const { claimLocal, hasLayout, restoreLocal, serveLocal, surroundingsOf } = await import('../io/local/local-cache.js');
       // The directories are checked before anything starts; the server listens on the (still empty) directory
       // first, so that buildkitd, told its address, starts while the restore runs.
       claimLocal(local, surroundingsOf(workspace, env.HOME || os.homedir()));

@@ -8,7 +8,7 @@ import * as core from '@actions/core';
 import { backendOf } from '../backends/index.js';
 import { TARGET_RATIO, legPlanFor, type ModeFacts } from '../budget/budget.js';
 import { exportFits, type LegPlan } from '../budget/estimate.js';
-import { createIndexReader } from '../budget/indexes.js';
+import { createIndexReader } from '../io/github/indexes.js';
 import { type BudgetReading, prune, type PruneOutcome, readBudget } from './prune.js';
 import type { Inputs } from '../inputs/inputs.js';
 import type { Decision, Plan } from '../plan/plan.js';
@@ -29,7 +29,7 @@ const buildkitWritesGithubCache = (inputs: Inputs) => backendOf(inputs.cache).st
 async function restFor(inputs: Inputs, rt: Runtime) {
   // Outside a GitHub Actions run there is no repository cache to read, and no token worth sending.
   if (!rt.actions || !inputs.githubToken || !rt.repository.includes('/')) return undefined;
-  const { createCacheRest } = await import('../budget/rest.js');
+  const { createCacheRest } = await import('../io/github/rest.js');
   // Budget reading must not hold a build up for long when the API is unreachable: two quick retries.
   return createCacheRest({ token: inputs.githubToken, apiUrl: rt.apiUrl, repository: rt.repository, retries: 2, retryBaseMs: 300 });
 }

@@ -5,8 +5,8 @@ import { parseGoBool } from '../cache/values.js';
 import type { Plan } from '../plan/plan.js';
 import { chooseImportEntry } from '../plan/planner.js';
 import { echo } from '../report/text.js';
-import { registryManifestExists, type Probe } from '../shell/registry.js';
-import { s3ManifestExists } from '../shell/s3.js';
+import { registryManifestExists, type Probe } from '../io/registry.js';
+import { s3ManifestExists } from '../io/s3.js';
 
 /** The shell's side of each probe a backend can describe. */
 const PROBES: Record<ProbeKind, (spec: CacheSpec, env: NodeJS.ProcessEnv) => Promise<Probe>> = {

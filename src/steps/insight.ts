@@ -11,8 +11,8 @@ import { historyAccess, type HistoryView } from '../report/history.js';
 import { type ImageFacts, imageTarget } from '../report/image.js';
 import { echo, MAX_SENTENCE } from '../report/text.js';
 import type { Runtime } from '../runtime/runtime.js';
-import { updateHistory } from '../shell/history.js';
-import { readImage } from '../shell/image.js';
+import { updateHistory } from '../io/history.js';
+import { readImage } from '../io/image.js';
 import type { BuildReport } from './build.js';
 
 /** What the summary and the outputs show beyond the build's own figures. */

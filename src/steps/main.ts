@@ -13,8 +13,8 @@ import { outputs } from '../report/outputs.js';
 import { eventProblemsSummary, inputProblemsSummary, planSummary } from '../report/summary.js';
 import { echo, MAX_SENTENCE } from '../report/text.js';
 import { readRuntime, type Runtime } from '../runtime/runtime.js';
-import { readEventFile } from '../shell/event.js';
-import { preflight } from '../shell/preflight.js';
+import { readEventFile } from '../io/event.js';
+import { preflight } from '../io/preflight.js';
 import type { StateStore } from '../state.js';
 
 /** Secrets the environment may hold; registered before the first log line. */

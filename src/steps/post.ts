@@ -7,10 +7,10 @@
  * only for what needs more (a group: the failed build's log, the local cache save).
  */
 import * as os from 'node:os';
-import { type BuilderHandle, builderLogTail, releaseShared, stopBuilder } from '../builder/builder.js';
-import { Envd } from '../envd/envd.js';
-import type { LocalSave } from '../local/local-cache.js';
-import { releaseDir, surroundingsOf } from '../local/owned-dirs.js';
+import { type BuilderHandle, builderLogTail, releaseShared, stopBuilder } from '../io/buildkit/builder.js';
+import { Envd } from '../io/envd.js';
+import type { LocalSave } from '../io/local/local-cache.js';
+import { releaseDir, surroundingsOf } from '../io/local/owned-dirs.js';
 import { State, type StateStore } from '../state.js';
 
 /** The effects post has on the builder and envd; `realPostIo` is the real one, tests pass fakes. */
@@ -57,7 +57,7 @@ export async function post({ env: processEnv, state, io }: PostDeps): Promise<vo
   if (builder && failed) {
     const log = io.builderLogTail(builder);
     if (log) {
-      const [core, { Log }] = await Promise.all([import('@actions/core'), import('../shell/log.js')]);
+      const [core, { Log }] = await Promise.all([import('@actions/core'), import('../io/log.js')]);
       // buildkitd's log quotes what the build did: fenced, so no line of it can issue a workflow command.
       await core.group('buildkitd log (the build failed)', () => Log.fenced(async (fence) => log.split('\n').forEach((l) => fence.line(l))));
     }
@@ -84,7 +84,7 @@ export async function post({ env: processEnv, state, io }: PostDeps): Promise<vo
   }
   const localSave = getState(State.LocalSave);
   if (localSave) {
-    const [core, { saveLocal }] = await Promise.all([import('@actions/core'), import('../local/local-cache.js')]);
+    const [core, { saveLocal }] = await Promise.all([import('@actions/core'), import('../io/local/local-cache.js')]);
     await core.group('Save the local cache', () => saveLocal(JSON.parse(localSave) as LocalSave));
   }
   const dir = getState(State.WorkDir);

@@ -9,12 +9,12 @@ import type { Auto } from '../inputs/inputs.js';
 import type { Decision } from '../plan/plan.js';
 import { echo } from '../report/text.js';
 import { TARGET_RATIO, formatSize, nearBudget, percent, resolveBudget, usageBar, type Budget } from '../budget/budget.js';
-import { runDeletes, type DeleteLimits, type Timer } from '../budget/deletes.js';
+import { runDeletes, type DeleteLimits, type Timer } from '../io/github/deletes.js';
 import { concurrentLegsOf, scopeFootprints, type ScopeFootprint } from '../budget/estimate.js';
-import { readLiveIndexes, type IndexReader } from '../budget/indexes.js';
+import { readLiveIndexes, type IndexReader } from '../io/github/indexes.js';
 import { type CacheEntry, planPrune, type Deletion, type PrunePlan } from '../budget/prune.js';
 import { describeDeletions, planLines } from '../budget/report.js';
-import type { CacheRest, Listing, RestFailure, RestResult } from '../budget/rest.js';
+import type { CacheRest, Listing, RestFailure, RestResult } from '../io/github/rest.js';
 
 export interface Logger {
   info(message: string): void;

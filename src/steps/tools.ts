@@ -3,8 +3,8 @@ import * as core from '@actions/core';
 import type { Inputs } from '../inputs/inputs.js';
 import type { Runtime } from '../runtime/runtime.js';
 import { parseBuildkitVersion } from '../builder/args.js';
-import { Exec } from '../shell/exec.js';
-import { type Installed, Installer, InstallError, systemBuildkit, systemEnvd } from '../tools/installer.js';
+import { Exec } from '../io/exec.js';
+import { type Installed, Installer, InstallError, systemBuildkit, systemEnvd } from '../io/installer.js';
 import { runnerPlatform } from '../tools/releases.js';
 
 const DOWNLOAD_URL_ENV = 'ENVD_CACHE_ACTION_DOWNLOAD_URL';

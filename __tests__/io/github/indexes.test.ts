@@ -1,0 +1,93 @@
+/** Reading index contents through the cache service with the runtime token, against the emulator. */
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
+import { createIndexReader, readLiveIndexes } from '../../../src/io/github/indexes.js';
+import { indexKey, sha256Digest } from '../../../src/budget/keys.js';
+import type { CacheEntry } from '../../../src/budget/prune.js';
+import { HOUR, Permission, startEmulator, type EntryInfo, type Emulator } from '../../support/emulator/index.js';
+import { MAIN, PR12, PR7, START, cacheConfig, digest, seedIndex } from '../../budget/fixtures.js';
+
+let emu: Emulator;
+beforeAll(async () => {
+  emu = await startEmulator({ startTime: START });
+});
+afterAll(() => emu.close());
+beforeEach(() => emu.reset());
+
+const asEntry = (e: EntryInfo): CacheEntry => ({ id: e.id, key: e.key, ref: e.ref, size: e.size, createdAt: e.createdAt, lastAccessedAt: e.lastAccessedAt, version: e.version });
+const prToken = () => emu.mintToken([{ Scope: PR12, Permission: Permission.All }, { Scope: MAIN, Permission: Permission.Read }]);
+const reader = (token = prToken()) => createIndexReader({ token, resultsUrl: emu.resultsUrl, backoffMs: 1 });
+
+describe('createIndexReader', () => {
+  test('reads the digests of indexes on readable refs, plus the index digest (for signature blobs)', async () => {
+    const main = asEntry(seedIndex(emu, MAIN, 'ci', 3, ['a', 'b'], START - HOUR));
+    const pr = asEntry(seedIndex(emu, PR12, 'ci', 1, ['a', 'c'], START - HOUR));
+    const r = reader();
+    const results = await r.read([main, pr]);
+    expect(results.get(main.id)).toMatchObject({ status: 'read', recognized: true, digests: new Set([digest('a'), digest('b'), sha256Digest(cacheConfig(['a', 'b']))]) });
+    expect(results.get(pr.id)).toMatchObject({ status: 'read', digests: new Set([digest('a'), digest('c'), sha256Digest(cacheConfig(['a', 'c']))]) });
+    expect(r.calls).toBe(4);
+    // One lookup (exact key, BuildKit's version) and one download per index.
+    const bodies = emu.requests.filter((q) => q.route === 'GetCacheEntryDownloadURL');
+    expect(bodies).toHaveLength(2);
+  });
+
+  test('a read refreshes the index last access, as an import would', async () => {
+    const main = asEntry(seedIndex(emu, MAIN, 'ci', 3, ['a'], START - 5 * HOUR));
+    await reader().read([main]);
+    expect(emu.entries()[0].lastAccessedAt).toBe(START);
+  });
+
+  test('missing: vanished, on a ref the token cannot read, or only a prefix match (#7 gone, #70 there)', async () => {
+    const gone = asEntry(seedIndex(emu, MAIN, 'ci', 7, ['a'], START - HOUR));
+    emu.seed({ ref: MAIN, key: indexKey('ci', MAIN, 70), data: cacheConfig(['z']), createdAt: START });
+    const other = asEntry(seedIndex(emu, PR7, 'ci', 1, ['a'], START - HOUR));
+    emu.deleteEntry(gone.id);
+    const results = await reader().read([gone, other]);
+    expect(results.get(gone.id)).toEqual({ status: 'missing' });
+    expect(results.get(other.id)).toEqual({ status: 'missing' });
+  });
+
+  test('an expired signed URL is requested again once; 5xx is retried', async () => {
+    const main = asEntry(seedIndex(emu, MAIN, 'ci', 1, ['a'], START));
+    emu.failNext('blob.get', 1, { authenticationFailed: true });
+    emu.failNext('GetCacheEntryDownloadURL', 1, { status: 503 });
+    const results = await reader().read([main]);
+    expect(results.get(main.id)).toMatchObject({ status: 'read' });
+  });
+
+  test('a persistent failure is reported, not thrown', async () => {
+    const main = asEntry(seedIndex(emu, MAIN, 'ci', 1, ['a'], START));
+    emu.failNext('GetCacheEntryDownloadURL', 5, { status: 500 });
+    const results = await reader().read([main]);
+    expect(results.get(main.id)).toMatchObject({ status: 'failed', message: expect.stringMatching(/500/) });
+  });
+
+  test('an unreadable token is a failure for every index', async () => {
+    const main = asEntry(seedIndex(emu, MAIN, 'ci', 1, ['a'], START));
+    const results = await reader('not-a-jwt').read([main]);
+    expect(results.get(main.id)).toMatchObject({ status: 'failed', message: expect.stringMatching(/401/) });
+  });
+});
+
+describe('readLiveIndexes', () => {
+  test('an index that vanished after the listing: the previous #n is read instead', async () => {
+    seedIndex(emu, MAIN, 'ci', 1, ['old'], START - 3 * 24 * HOUR);
+    seedIndex(emu, MAIN, 'ci', 2, ['new'], START - 2 * 24 * HOUR);
+    seedIndex(emu, PR7, 'ci', 1, ['pr7'], START - HOUR);
+    const listed = emu.entries().map(asEntry);
+    emu.deleteEntry(2);
+    const read = await readLiveIndexes(reader(), listed, { readableRefs: [PR12, MAIN], now: START });
+    expect(read.vanished.map((e) => e.id)).toEqual([2]);
+    expect([...read.liveIndexes.keys()]).toEqual([1]);
+    expect(read.liveIndexes.get(1)?.has(digest('old'))).toBe(true);
+    expect(read.entries.map((e) => e.id)).toEqual([1, 3]);
+    expect(read.failed).toEqual([]);
+  });
+
+  test('an index with an unknown shape is reported and every digest in it is kept', async () => {
+    emu.seed({ ref: MAIN, key: indexKey('ci', MAIN, 1), data: JSON.stringify({ manifests: [{ digest: digest('x') }] }), createdAt: START });
+    const read = await readLiveIndexes(reader(), emu.entries().map(asEntry), { readableRefs: [MAIN], now: START });
+    expect(read.unrecognized).toHaveLength(1);
+    expect(read.liveIndexes.get(1)?.has(digest('x'))).toBe(true);
+  });
+});

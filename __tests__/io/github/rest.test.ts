@@ -1,0 +1,151 @@
+/** The octokit REST client against the emulator: paging, grants, retries, deletion of vanished entries. */
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
+import { createCacheRest, type CacheRestOptions } from '../../../src/io/github/rest.js';
+import { startEmulator, type Emulator } from '../../support/emulator/index.js';
+import { GB, MAIN, PR12, REPOSITORY, START, seedBlob } from '../../budget/fixtures.js';
+
+let emu: Emulator;
+beforeAll(async () => {
+  emu = await startEmulator({ startTime: START, budgetBytes: 10 * 1024 ** 3, restTokens: { writer: 'write', reader: 'read', nobody: 'none' } });
+});
+afterAll(() => emu.close());
+beforeEach(() => emu.reset());
+
+const client = (token: string, o: Partial<CacheRestOptions> = {}) =>
+  createCacheRest({ token, apiUrl: emu.apiUrl, repository: REPOSITORY, retryBaseMs: 1, throttle: false, ...o });
+
+function seedMany(n: number, ref = MAIN) {
+  for (let i = 0; i < n; i++) seedBlob(emu, ref, `layer-${ref}-${i}`, 1000 + i, START - (n - i) * 1000);
+}
+
+describe('CacheRest', () => {
+  test('usage and the storage limit', async () => {
+    seedMany(3);
+    const rest = client('reader');
+    expect(await rest.usage()).toEqual({ ok: true, value: { bytes: 3003, count: 3 } });
+    expect(await rest.storageLimitGb()).toBe(10);
+    expect(rest.calls).toBe(2);
+  });
+
+  test('the storage limit is undefined when it cannot be read', async () => {
+    emu.failNext('rest.storage-limit', 1, { status: 404, message: 'Not Found' });
+    expect(await client('reader').storageLimitGb()).toBeUndefined();
+    emu.failNext('rest.storage-limit', 1, { status: 403, message: 'Resource not accessible by integration' });
+    expect(await client('reader').storageLimitGb()).toBeUndefined();
+  });
+
+  test('listAll reads every page of 100, oldest first, one call a page', async () => {
+    seedMany(250);
+    const rest = client('reader');
+    const r = await rest.listAll();
+    if (!r.ok) throw new Error(r.message);
+    expect(r.value.pages).toBe(3);
+    expect(r.value.entries).toHaveLength(250);
+    expect(r.value.complete).toBe(true);
+    expect(r.value.entries[0]).toEqual({
+      id: 1, ref: MAIN, key: expect.stringMatching(/^buildkit-blob-1-sha256:/), size: 1000, createdAt: START - 250_000, lastAccessedAt: START - 250_000,
+      version: '693bb7016429d80366022f036f84856888c9f13e00145f5f6f4dce303a38d6f2'
+    });
+    expect(rest.calls).toBe(3);
+    expect(emu.requests.filter((q) => q.route === 'rest.list').map((q) => q.query)).toEqual(
+      [1, 2, 3].map((p) => `?per_page=100&page=${p}&sort=created_at&direction=asc`)
+    );
+  });
+
+  test('an exact multiple of 100 needs no empty extra page', async () => {
+    seedMany(200);
+    const rest = client('reader');
+    const r = await rest.listAll();
+    expect(r.ok && r.value.entries.length).toBe(200);
+    expect(rest.calls).toBe(2);
+  });
+
+  test('filters by key prefix and ref', async () => {
+    seedMany(5);
+    seedMany(2, PR12);
+    const r = await client('reader').listAll({ ref: PR12, key: 'buildkit-blob-1-' });
+    expect(r.ok && r.value.entries.map((e) => e.ref)).toEqual([PR12, PR12]);
+  });
+
+  test('a listing that shrinks while it is paged is flagged incomplete', async () => {
+    seedMany(150);
+    const rest = client('reader');
+    emu.failNext('rest.list', 1, {}); // page 1: served at once
+    emu.failNext('rest.list', 1, { delayMs: 500 }); // page 2: held, and answered after the deletions below
+    const listing = rest.listAll();
+    // Handshake, not a guess at timing: page 2 has arrived (so page 1 was served) and is being held.
+    const pages = () => emu.requests.filter((q) => q.route === 'rest.list').length;
+    while (pages() < 2) await new Promise((r) => setTimeout(r, 5));
+    for (let id = 1; id <= 10; id++) emu.deleteEntry(id);
+    const r = await listing;
+    expect(r.ok && r.value.complete).toBe(false);
+  });
+
+  test('without a grant: typed failures, not exceptions', async () => {
+    seedMany(1);
+    expect(await client('nobody').listAll()).toMatchObject({ ok: false, kind: 'forbidden', status: 403 });
+    expect(await client('nobody').usage()).toMatchObject({ ok: false, kind: 'forbidden' });
+    expect(await client('stranger').usage()).toMatchObject({ ok: false, kind: 'unauthorized', status: 401 });
+    expect(await client('reader').deleteById(1)).toMatchObject({ ok: false, kind: 'forbidden' });
+    expect(emu.entries()).toHaveLength(1);
+  });
+
+  test('delete by id; an entry that vanished since the listing is "gone", not an error', async () => {
+    seedMany(2);
+    const rest = client('writer', { throttle: true });
+    expect(await rest.deleteById(1)).toEqual({ ok: true, value: 'deleted' });
+    emu.deleteEntry(2); // evicted meanwhile
+    expect(await rest.deleteById(2)).toEqual({ ok: true, value: 'gone' });
+    expect(await rest.deleteById(1)).toEqual({ ok: true, value: 'gone' });
+    expect(emu.entries()).toHaveLength(0);
+  });
+
+  test('5xx and dropped connections are retried by the retry plugin', async () => {
+    seedMany(120);
+    const rest = client('reader');
+    emu.failNext('rest.list', 1, { status: 502 });
+    emu.failNext('rest.usage', 1, { status: 500 });
+    const r = await rest.listAll();
+    expect(r.ok && r.value.entries.length).toBe(120);
+    expect((await rest.usage()).ok).toBe(true);
+    expect(rest.calls).toBe(5);
+  });
+
+  test('the hourly REST limit surfaces as rate-limited', async () => {
+    const small = await startEmulator({ startTime: START, restTokens: { reader: 'read' }, restCallsPerHour: 2 });
+    try {
+      const rest = createCacheRest({ token: 'reader', apiUrl: small.apiUrl, repository: REPOSITORY, retryBaseMs: 1, maxRateLimitWaitSeconds: 0 });
+      expect((await rest.usage()).ok).toBe(true);
+      expect((await rest.usage()).ok).toBe(true);
+      expect(await rest.usage()).toMatchObject({ ok: false, kind: 'rate-limited', status: 403 });
+    } finally {
+      await small.close();
+    }
+  });
+
+  test('open pull requests: every page of them', async () => {
+    emu.setOpenPullRequests(Array.from({ length: 130 }, (_, i) => i + 1));
+    const r = await client('reader').openPullRequests();
+    expect(r.ok && [...r.value].sort((a, b) => a - b)).toEqual(Array.from({ length: 130 }, (_, i) => i + 1));
+  });
+
+  test('deletes go out at once: a rate-limited delete comes back with its retry-after, not retried or waited on', async () => {
+    seedBlob(emu, MAIN, 'x', 1, START);
+    const id = emu.entries()[0].id;
+    emu.failNext('rest.delete-by-id', 1, { status: 429, retryAfter: 7 });
+    const before = emu.counters.rest;
+    expect(await client('writer').deleteById(id)).toMatchObject({ ok: false, kind: 'rate-limited', retryAfterMs: 7_000 });
+    expect(emu.counters.rest - before).toBe(1);
+    expect(await client('writer').deleteById(id)).toEqual({ ok: true, value: 'deleted' });
+  });
+
+  test('rejects a repository that is not owner/repo', () => {
+    expect(() => createCacheRest({ token: 't', apiUrl: emu.apiUrl, repository: 'nope' })).toThrow(/owner\/repo/);
+  });
+
+  test('sizes are reported as listed', async () => {
+    seedBlob(emu, MAIN, 'big', 3 * GB, START);
+    const r = await client('reader').listAll();
+    expect(r.ok && r.value.entries[0].size).toBe(3 * GB);
+  });
+});

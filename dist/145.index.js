@@ -1,0 +1,281 @@
+export const id = 145;
+export const ids = [145,526];
+export const modules = {
+
+/***/ 4526:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+// ESM COMPAT FLAG
+__webpack_require__.r(__webpack_exports__);
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  claimLocal: () => (/* binding */ claimLocal),
+  hasLayout: () => (/* binding */ hasLayout),
+  restoreLocal: () => (/* binding */ restoreLocal),
+  saveLocal: () => (/* binding */ saveLocal),
+  serveLocal: () => (/* binding */ serveLocal),
+  surroundingsOf: () => (/* reexport */ owned_dirs/* surroundingsOf */.ZD)
+});
+
+// EXTERNAL MODULE: ./node_modules/@actions/cache/lib/cache.js + 340 modules
+var cache = __webpack_require__(1691);
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 7 modules
+var core = __webpack_require__(3838);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __webpack_require__(7598);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __webpack_require__(3024);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __webpack_require__(8161);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __webpack_require__(6760);
+// EXTERNAL MODULE: ./src/report/text.ts
+var report_text = __webpack_require__(5655);
+// EXTERNAL MODULE: external "node:http"
+var external_node_http_ = __webpack_require__(7067);
+;// CONCATENATED MODULE: ./src/io/local/oci-server.ts
+/**
+ * A read-only OCI distribution server over an OCI image layout directory (index.json + blobs/sha256/…),
+ * on 127.0.0.1. It lets BuildKit import a local cache as `type=registry` while envd cannot import
+ * `type=local` (envd #1391). GET and HEAD only; every write is refused. Errors use the registry format.
+ */
+
+
+
+const DIGEST = /^sha256:[a-f0-9]{64}$/;
+const NAME = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*';
+const ROUTE = new RegExp(`^/v2/(${NAME})/(manifests|blobs)/([^/]+)$`);
+function registryError(res, status, code, message, detail) {
+    const body = JSON.stringify({ errors: [{ code, message, detail: detail ?? null }] });
+    res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), 'Docker-Distribution-API-Version': 'registry/2.0' });
+    res.end(body);
+}
+function startOciServer(layoutDir, options = {}) {
+    const requests = [];
+    const blobPath = (digest) => external_node_path_.join(layoutDir, 'blobs', 'sha256', digest.slice('sha256:'.length));
+    const index = () => {
+        try {
+            return JSON.parse(external_node_fs_.readFileSync(external_node_path_.join(layoutDir, 'index.json'), 'utf8')).manifests ?? [];
+        }
+        catch {
+            return [];
+        }
+    };
+    const mediaTypeOf = (digest) => {
+        const listed = index().find((d) => d.digest === digest)?.mediaType;
+        if (listed)
+            return listed;
+        try {
+            return JSON.parse(external_node_fs_.readFileSync(blobPath(digest), 'utf8')).mediaType;
+        }
+        catch {
+            return undefined;
+        }
+    };
+    const server = external_node_http_.createServer((req, res) => {
+        const url = new URL(req.url ?? '/', 'http://localhost');
+        res.on('finish', () => requests.push({ method: req.method ?? '', path: url.pathname, status: res.statusCode }));
+        if (req.method !== 'GET' && req.method !== 'HEAD')
+            return registryError(res, 405, 'UNSUPPORTED', 'this registry is read-only');
+        if (url.pathname === '/v2/' || url.pathname === '/v2') {
+            res.writeHead(200, { 'Content-Type': 'application/json', 'Docker-Distribution-API-Version': 'registry/2.0', 'Content-Length': 2 });
+            return res.end(req.method === 'HEAD' ? undefined : '{}');
+        }
+        const m = ROUTE.exec(url.pathname);
+        if (!m)
+            return registryError(res, 404, 'NAME_UNKNOWN', 'repository name not known to registry');
+        const [, , kind, reference] = m;
+        let digest = reference;
+        let mediaType = 'application/octet-stream';
+        if (kind === 'manifests') {
+            if (!DIGEST.test(reference)) {
+                const d = index().find((x) => x.annotations?.['org.opencontainers.image.ref.name'] === reference);
+                if (!d)
+                    return registryError(res, 404, 'MANIFEST_UNKNOWN', 'manifest unknown', { Tag: reference });
+                digest = d.digest;
+            }
+            const type = mediaTypeOf(digest);
+            if (!type || !external_node_fs_.existsSync(blobPath(digest)))
+                return registryError(res, 404, 'MANIFEST_UNKNOWN', 'manifest unknown', { Digest: digest });
+            mediaType = type;
+        }
+        else if (!DIGEST.test(digest))
+            return registryError(res, 400, 'DIGEST_INVALID', 'provided digest did not match uploaded content');
+        const file = blobPath(digest);
+        if (!external_node_fs_.existsSync(file))
+            return registryError(res, 404, 'BLOB_UNKNOWN', 'blob unknown to registry', { Digest: digest });
+        const size = external_node_fs_.statSync(file).size;
+        const headers = {
+            'Content-Type': mediaType,
+            'Docker-Content-Digest': digest,
+            'Docker-Distribution-API-Version': 'registry/2.0',
+            ETag: `"${digest}"`,
+            'Accept-Ranges': 'bytes'
+        };
+        const range = kind === 'blobs' ? /^bytes=(\d+)-(\d*)$/.exec(req.headers.range ?? '') : null;
+        if (range) {
+            const start = Number(range[1]);
+            const end = range[2] ? Math.min(Number(range[2]), size - 1) : size - 1;
+            if (start >= size || start > end) {
+                res.writeHead(416, { 'Content-Range': `bytes */${size}` });
+                return res.end();
+            }
+            res.writeHead(206, { ...headers, 'Content-Length': end - start + 1, 'Content-Range': `bytes ${start}-${end}/${size}` });
+            if (req.method === 'HEAD')
+                return res.end();
+            return void external_node_fs_.createReadStream(file, { start, end }).pipe(res);
+        }
+        res.writeHead(200, { ...headers, 'Content-Length': size });
+        if (req.method === 'HEAD')
+            return res.end();
+        external_node_fs_.createReadStream(file).pipe(res);
+    });
+    return new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(options.port ?? 0, '127.0.0.1', () => {
+            const port = server.address().port;
+            resolve({
+                host: `127.0.0.1:${port}`,
+                requests,
+                close: () => new Promise((r) => {
+                    server.closeAllConnections();
+                    server.close(() => r());
+                })
+            });
+        });
+    });
+}
+
+// EXTERNAL MODULE: ./src/io/local/owned-dirs.ts
+var owned_dirs = __webpack_require__(7322);
+// EXTERNAL MODULE: ./src/local/ownership.ts
+var ownership = __webpack_require__(9726);
+;// CONCATENATED MODULE: ./src/io/local/local-cache.ts
+/**
+ * cache: local, kept between runs through the GitHub cache (@actions/cache): restored before the build,
+ * served read-only on 127.0.0.1 so BuildKit can import it as a registry cache, and — after a successful
+ * export into a fresh directory — swapped in and saved under a key derived from its content.
+ *
+ * The action deletes only directories it created: each one gets a marker file (OWNER_MARK) when it is
+ * created, the marker travels with the swap and the save, and a directory without it is never deleted.
+ */
+
+
+
+
+
+
+
+
+
+
+
+/** The key of an exported directory: the scope's prefix and a hash of its index.json (the export's identity). */
+function contentKey(prefix, dir) {
+    const index = `${dir}/index.json`;
+    if (!external_node_fs_.existsSync(index))
+        return undefined;
+    return `${prefix}${(0,external_node_crypto_.createHash)('sha256').update(external_node_fs_.readFileSync(index)).digest('hex').slice(0, 16)}`;
+}
+/**
+ * Prepares the two directories of the action's own: a fresh one to restore into, and the (marked) one the
+ * build exports into. Throws, deleting nothing, when either holds something the action did not create.
+ */
+function claimLocal(local, around) {
+    for (const dir of [local.dir, local.exportDir]) {
+        const facts = (0,owned_dirs/* inspectDir */.o2)(dir);
+        const problem = (0,ownership/* deletionProblem */.IG)((0,owned_dirs/* placeOf */.$t)(dir), around, facts);
+        if (problem)
+            throw new Error(`cache: local: ${(0,report_text/* echo */.WI)(dir)} ${problem}; it was left untouched. ${ownership/* CACHE_DIR_FIX */.vf}`);
+    }
+    (0,owned_dirs/* claimDir */.er)(local.dir, around);
+    (0,owned_dirs/* claimDir */.er)(local.exportDir, around);
+}
+/**
+ * Restores the newest entry of this scope (own ref first, then the default branch, by GitHub's rules) into
+ * the claimed directory (claimLocal). Returns the key restored; never throws for the cache service.
+ */
+async function restoreLocal(local) {
+    if (!cache.isFeatureAvailable()) {
+        core.info('The GitHub cache service is not available to this run: the local cache starts empty and is not kept');
+        return undefined;
+    }
+    try {
+        const key = await cache.restoreCache([local.dir], local.keyPrefix, [local.keyPrefix]);
+        core.info(key ? `Restored the local cache ${(0,report_text/* echo */.WI)(key)} into ${(0,report_text/* echo */.WI)(local.dir)}` : `No local cache for ${(0,report_text/* echo */.WI)(local.keyPrefix)}* yet`);
+        return key;
+    }
+    catch (e) {
+        core.warning(`Restoring the local cache failed (${(0,report_text/* echo */.WI)(e.message)}); the build runs without it`);
+        return undefined;
+    }
+}
+/**
+ * Serves the claimed directory read-only on 127.0.0.1. It reads the directory at each request, so it can
+ * listen (and buildkitd be told its address) before the restore has filled it.
+ */
+function serveLocal(local) {
+    return startOciServer(local.dir);
+}
+/** Whether the directory holds an OCI layout to import (after the restore). */
+const hasLayout = (local) => external_node_fs_.existsSync(`${local.dir}/index.json`);
+/** Post: replaces the old directory with the new export and saves it, unless its content is already stored. */
+async function saveLocal(state) {
+    const workspace = state.workspace ?? process.cwd();
+    const around = (0,owned_dirs/* surroundingsOf */.ZD)(workspace, state.home ?? external_node_os_.homedir());
+    const save = { ...state, dir: external_node_path_.resolve(workspace, state.dir), exportDir: external_node_path_.resolve(workspace, state.exportDir) };
+    const key = contentKey(save.keyPrefix, save.exportDir);
+    if (!key) {
+        core.info('The build exported no local cache; nothing to save');
+        const kept = (0,owned_dirs/* releaseDir */.ZI)(save.exportDir, around);
+        if (kept)
+            core.warning(`cache: local: ${kept}`);
+        return;
+    }
+    const exported = (0,owned_dirs/* inspectDir */.o2)(save.exportDir);
+    if (exported.kind !== 'directory' || !exported.marked) {
+        core.warning(`cache: local: ${(0,report_text/* echo */.WI)(save.exportDir)} is not the directory the action created for the export (no ${ownership/* OWNER_MARK */.yw} marker); the local cache was not swapped in or saved`);
+        return;
+    }
+    const kept = (0,owned_dirs/* releaseDir */.ZI)(save.dir, around);
+    if (kept) {
+        core.warning(`cache: local: ${kept}; the new export stays in ${(0,report_text/* echo */.WI)(save.exportDir)} and was not saved`);
+        return;
+    }
+    // The marker moves with the directory, so the next run may replace it again.
+    external_node_fs_.renameSync(save.exportDir, save.dir);
+    if (key === save.restoredKey) {
+        core.info(`The local cache is unchanged (${(0,report_text/* echo */.WI)(key)}); not saved again`);
+        return;
+    }
+    if (!cache.isFeatureAvailable()) {
+        core.info('The GitHub cache service is not available to this run: the local cache is not kept');
+        return;
+    }
+    // The blobs are compressed layers already: a stronger zstd level gains nothing but time. @actions/cache has no
+    // option for the level; zstd reads it from ZSTD_CLEVEL (its default is 3). A level the workflow set is kept.
+    const level = process.env.ZSTD_CLEVEL;
+    if (level === undefined)
+        process.env.ZSTD_CLEVEL = SAVE_ZSTD_LEVEL;
+    try {
+        await cache.saveCache([save.dir], key);
+        core.info(`Saved the local cache as ${(0,report_text/* echo */.WI)(key)}`);
+    }
+    catch (e) {
+        core.warning(`Saving the local cache failed: ${(0,report_text/* echo */.WI)(e.message)}`);
+    }
+    finally {
+        if (level === undefined)
+            delete process.env.ZSTD_CLEVEL;
+    }
+}
+/** The fastest of zstd's normal levels (1–19), for archives of already-compressed blobs. */
+const SAVE_ZSTD_LEVEL = '1';
+
+
+/***/ })
+
+};
+
+//# sourceMappingURL=145.index.js.map

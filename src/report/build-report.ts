@@ -1,0 +1,22 @@
+/** What a build reports: the record the build step hands to the summary, the outputs and the insight. */
+import type { BuilderHandle } from '../builder/handle.js';
+import type { KnownError } from '../envd/errors.js';
+import type { ProgressFigures } from '../envd/progress.js';
+import type { Plan } from '../plan/plan.js';
+import type { FailureLog } from './steps.js';
+
+export interface BuildReport {
+  /** The plan as built: for cache: local it carries the import of the served directory. */
+  plan: Plan;
+  envdVersion: string;
+  buildkitVersion?: string;
+  builder: BuilderHandle['kind'];
+  /** The buildkitd an earlier call of the action in this job started, used again. */
+  reusedBuilder?: boolean;
+  figures: ProgressFigures;
+  seconds: number;
+  /** Set when the first attempt failed on an evicted layer and the build ran again without the import. */
+  retriedWithoutImport?: string;
+  /** `log`: the failing step's last lines, else envd's last stderr lines (`report/steps.ts` failureLog). */
+  failure?: { line: string; known?: KnownError; log?: FailureLog };
+}
