@@ -5,17 +5,15 @@
  *
  * The fake buildkitd "pushes" into its own directory (FAKE_REGISTRY_ROOT), not to a real registry, so the
  * real registry is given the tag before the run: this proves the wiring over the bundle (read after the build,
- * outputs, summary, warnings); `__tests__/shell/digest.test.ts` proves the read itself.
+ * outputs, summary, warnings); `__tests__/io/digest.test.ts` proves the read itself.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { createJob, type Job, runPhase } from '../../scripts/harness.mjs';
-import { type Emulator, Permission, startEmulator } from '../support/emulator/index.js';
-import { type ReleaseServer, startReleaseServer } from '../support/fakes/releases.mjs';
 import { dockerConfigJson, pushImage, pushIndex } from '../support/oci-push.js';
 import { startRegistry, type TestRegistry } from '../support/services/registry.js';
+import { bundleWorld } from '../support/world.js';
 
 const BUILD_ENVD = `# syntax=v1
 
@@ -24,21 +22,15 @@ def build():
     install.python_packages(name=["numpy"])
 `;
 
-let emu: Emulator;
-let releases: ReleaseServer;
+const world = bundleWorld('envd-e2e-digest', { buildkitVersions: ['v0.32.2'] });
 let registry: TestRegistry;
 let root: string;
-let toolCache: string;
 let dockerConfig: string;
 let noDockerConfig: string;
-const jobs: Job[] = [];
 
 beforeAll(async () => {
-  emu = await startEmulator({ repository: 'octo/envd-demo' });
-  releases = await startReleaseServer({ buildkitVersions: ['v0.32.2'] });
   registry = await startRegistry();
-  root = fs.mkdtempSync(path.join(os.tmpdir(), 'envd-e2e-digest-'));
-  toolCache = path.join(root, 'tool-cache');
+  root = world.root;
   fs.mkdirSync(path.join(root, 'project'), { recursive: true });
   fs.writeFileSync(path.join(root, 'project', 'build.envd'), BUILD_ENVD);
   dockerConfig = path.join(root, 'docker-config');
@@ -49,14 +41,7 @@ beforeAll(async () => {
 }, 30000);
 
 afterAll(async () => {
-  await emu?.close();
-  await releases?.close();
   await registry?.stop();
-  fs.rmSync(root, { recursive: true, force: true });
-});
-
-afterEach(() => {
-  while (jobs.length) jobs.pop()!.cleanup();
 });
 
 function job(o: { inputs?: Record<string, string>; env?: Record<string, string | undefined>; runId: string }): Job {
@@ -67,14 +52,8 @@ function job(o: { inputs?: Record<string, string>; env?: Record<string, string |
     inputs: { 'cache-scope': 'digest', ...o.inputs },
     env: {
       HOME: home,
-      RUNNER_TOOL_CACHE: toolCache,
+      ...world.runnerEnv('refs/heads/main'),
       GITHUB_RUN_ID: o.runId,
-      ACTIONS_RUNTIME_TOKEN: emu.mintToken([{ Scope: 'refs/heads/main', Permission: Permission.All }]),
-      ACTIONS_RESULTS_URL: emu.resultsUrl,
-      ACTIONS_CACHE_SERVICE_V2: 'True',
-      GITHUB_API_URL: emu.apiUrl,
-      ENVD_CACHE_ACTION_DOWNLOAD_URL: releases.url,
-      ENVD_CACHE_ACTION_API_URL: releases.apiUrl,
       ENVD_CACHE_ACTION_BUILDKITD_TIMEOUT: '10',
       FAKE_REGISTRY_ROOT: path.join(root, 'fake-registry'),
       FAKE_DOCKER_ROOT: path.join(home, 'fake-docker'),
@@ -82,8 +61,7 @@ function job(o: { inputs?: Record<string, string>; env?: Record<string, string |
       ...o.env
     }
   });
-  jobs.push(j);
-  return j;
+  return world.track(j);
 }
 
 async function mainAndPost(j: Job) {
@@ -181,7 +159,7 @@ describe('hit-ratio history', () => {
     // The cold run built everything (▁), the warm one imported everything (█).
     expect(second.main.summary).toContain(`\`▁█\` the last 2 runs, oldest first; the newest 100% (${total} of ${total} steps cached)`);
     expect(second.main.summary).toContain('| 7002 (this run) |');
-    const entries = emu.entries().filter((e) => e.key.startsWith(`envd-history-${scope}#`));
+    const entries = world.emu.entries().filter((e) => e.key.startsWith(`envd-history-${scope}#`));
     expect(entries.map((e) => e.key)).toEqual([`envd-history-${scope}#7001-1`, `envd-history-${scope}#7002-1`]);
     for (const e of entries) expect(e.size).toBeLessThan(4096);
   }, 180000);
@@ -191,7 +169,7 @@ describe('hit-ratio history', () => {
     expect(main.code).toBe(0);
     expect(main.stdout).toContain('Hit-ratio history: none is kept (cache: none keeps no cache)');
     expect(main.summary).not.toContain('### Hit-ratio history');
-    expect(emu.entries().some((e) => e.key.startsWith('envd-history-history-none#'))).toBe(false);
+    expect(world.emu.entries().some((e) => e.key.startsWith('envd-history-history-none#'))).toBe(false);
   }, 120000);
 
   test('a run that does not write the cache (cache-write: false) shows the history but adds no entry', async () => {
@@ -201,6 +179,6 @@ describe('hit-ratio history', () => {
     expect(ro.main.code).toBe(0);
     expect(ro.main.summary).toContain('the last 2 runs');
     expect(ro.main.summary).toContain('- Not saved: this run does not write the cache');
-    expect(emu.entries().filter((e) => e.key.startsWith(`envd-history-${scope}#`)).map((e) => e.key)).toEqual([`envd-history-${scope}#7101-1`]);
+    expect(world.emu.entries().filter((e) => e.key.startsWith(`envd-history-${scope}#`)).map((e) => e.key)).toEqual([`envd-history-${scope}#7101-1`]);
   }, 180000);
 });

@@ -4,12 +4,11 @@
  * --buildkitd-image before `build`, a --tag that envd can parse for a workspace named `.github`, and the
  * step's own ENVD_BUILD_OWNER reaching envd.
  */
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { beforeAll, describe, expect, test } from '@jest/globals';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { createJob, type Job, runPhase } from '../../scripts/harness.mjs';
-import { type ReleaseServer, startReleaseServer } from '../support/fakes/releases.mjs';
+import { bundleWorld } from '../support/world.js';
 
 const BUILD_ENVD = `def build():
     base(dev=False)
@@ -17,34 +16,26 @@ const BUILD_ENVD = `def build():
     run(["true"])
 `;
 
-let releases: ReleaseServer;
-let root: string;
+const world = bundleWorld('envd-argv', { buildkitVersions: ['v0.32.2'] });
 let workspace: string;
 
-beforeAll(async () => {
-  releases = await startReleaseServer({ buildkitVersions: ['v0.32.2'] });
-  root = fs.mkdtempSync(path.join(os.tmpdir(), 'envd-argv-'));
+beforeAll(() => {
   // envd's default tag would be `.github:dev`, which envd refuses (pkg/driver/docker/docker.go:103-105).
-  workspace = path.join(root, '.github');
+  workspace = path.join(world.root, '.github');
   fs.mkdirSync(workspace);
   fs.writeFileSync(path.join(workspace, 'build.envd'), BUILD_ENVD);
-}, 30000);
-
-afterAll(async () => {
-  await releases?.close();
-  fs.rmSync(root, { recursive: true, force: true });
 });
 
 async function run(env: Record<string, string | undefined> = {}) {
-  const calls = path.join(fs.mkdtempSync(path.join(root, 'calls-')), 'envd.jsonl');
+  const calls = path.join(fs.mkdtempSync(path.join(world.root, 'calls-')), 'envd.jsonl');
   const job: Job = createJob({
     workspace,
     inputs: { cache: 'none', output: 'type=oci,dest=image.tar' },
     env: {
-      HOME: fs.mkdtempSync(path.join(root, 'home-')),
-      RUNNER_TOOL_CACHE: path.join(root, 'tool-cache'),
-      ENVD_CACHE_ACTION_DOWNLOAD_URL: releases.url,
-      ENVD_CACHE_ACTION_API_URL: releases.apiUrl,
+      HOME: fs.mkdtempSync(path.join(world.root, 'home-')),
+      RUNNER_TOOL_CACHE: world.toolCache,
+      ENVD_CACHE_ACTION_DOWNLOAD_URL: world.releases.url,
+      ENVD_CACHE_ACTION_API_URL: world.releases.apiUrl,
       ENVD_CACHE_ACTION_BUILDKITD_TIMEOUT: '10',
       FAKE_ENVD_CALLS: calls,
       ...env
