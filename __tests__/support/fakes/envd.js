@@ -26,6 +26,22 @@ let net;
 let crypto;
 let VERSION = DEFAULT_VERSION;
 
+// Shared with the other fakes (one copy: ./shared.mjs), loaded in main(): parseBool.
+/** @type {typeof import('./shared.mjs').parseBool} */
+let parseBool;
+const SHARED_SOURCE = null; // @fake-shared-source: a copy made to run alone (releases.mjs bakeFake) carries ./shared.mjs here
+/** ./shared.mjs from this script's own directory (through the bin/ symlink), or the source a copy carries inline. */
+async function loadShared() {
+  if (SHARED_SOURCE) return import(`data:text/javascript,${encodeURIComponent(SHARED_SOURCE)}`);
+  const file = path.join(path.dirname(fs.realpathSync(process.argv[1])), 'shared.mjs');
+  const { pathToFileURL } = await import('node:url');
+  try {
+    return await import(pathToFileURL(file).href);
+  } catch (e) {
+    throw new Error(`fake envd: cannot load ${file} (copy shared.mjs along with the fake, or make a self-contained copy with bakeFake): ${e && e.message ? e.message : e}`);
+  }
+}
+
 // ---------------------------------------------------------------------------------------------- basics
 
 /** @param {string | Buffer} data */
@@ -140,13 +156,6 @@ function formatGoDuration(ms) {
 }
 
 // ---------------------------------------------------------------------------------------- flag parsing
-
-/** @param {string} v */
-function parseBool(v) {
-  if (['1', 't', 'T', 'TRUE', 'true', 'True'].includes(v)) return true;
-  if (['0', 'f', 'F', 'FALSE', 'false', 'False'].includes(v)) return false;
-  return undefined;
-}
 
 /**
  * @typedef {object} FlagDef
@@ -1615,6 +1624,7 @@ async function run(argv) {
 
 async function main() {
   [fs, path, os, net, crypto] = await Promise.all(['node:fs', 'node:path', 'node:os', 'node:net', 'node:crypto'].map((m) => import(m)));
+  ({ parseBool } = await loadShared());
   VERSION = toolVersion();
   const argv = process.argv.slice(2);
   if (process.env.FAKE_ENVD_CALLS) {
