@@ -291,9 +291,18 @@ describe('build: parsing and refusals', () => {
     expect(panic.stderr).toMatch(/^panic: time: invalid duration "soon"/);
   });
 
-  test('--debug logs the build options, cache strings included', async () => {
-    const r = await sb.envd(['--debug', 'build', '--force', '--import-cache', 'type=gha,token=SECRET-TOKEN,url_v2=http://127.0.0.1:1/']);
-    expect(r.stderr).toMatch(/level=debug msg="starting build command" .*ImportCache:type=gha,token=SECRET-TOKEN/);
+  // envd v1.3.4 pkg/app/build.go:113-118 logs `builder-options` (a builder.Options, pkg/builder/types.go:27-55) and
+  // `cmd`; logrus writes a non-string field with fmt.Sprint (logrus text_formatter.go appendValue), so the
+  // struct's values in field order, without names, then Go-quoted. --output type=local stops it right after.
+  test('--debug logs the build options as a Go struct value, cache strings included', async () => {
+    const ic = 'type=gha,token=SECRET-TOKEN,url_v2=http://127.0.0.1:1/';
+    const r = await sb.envd(['--debug', 'build', '--force', '--import-cache', ic, '--output', 'type=local']);
+    expect(fatalError(r.stderr)).toBe('failed to create the builder: failed to parse output: output directory is required for local exporter');
+    const line = r.stderr.split('\n').find((l) => l.includes(' msg="starting build command" '));
+    const config = path.join(sb.home, '.config', 'envd');
+    const values = [path.join(sb.project, 'build.envd'), path.join(config, 'config.envd'), 'plain', 'project:dev', sb.project, 'build', path.join(config, 'id_rsa_envd.pub'), 'type=local', '', ic, 'false', ''];
+    expect(line).toMatch(/^time="[^"]+" level=debug msg="starting build command" builder-options="\{.*\}" cmd=build$/);
+    expect(line?.replace(/^.* builder-options=("(?:[^"\\]|\\.)*") cmd=build$/, '$1')).toBe(JSON.stringify(`{${values.join(' ')}}`));
   });
 
   test('the daemon is still the one started for this suite', () => {

@@ -1306,9 +1306,13 @@ function normalizeName(name) {
   }
 }
 
-/** @param {Record<string, unknown>} o */
+/**
+ * builder.Options as logrus writes a non-string field: fmt.Sprint of the struct, its values in field order with no
+ * names (envd v1.3.4 pkg/builder/types.go:27-55; logrus v1.9 text_formatter.go appendValue).
+ * @param {Record<string, unknown>} o
+ */
 function optionsStruct(o) {
-  return `{ManifestFilePath:${o.manifest} ConfigFilePath:${o.config} BuildFuncName:${o.func} BuildContextDir:${o.buildContext} Tag:${o.tag} OutputOpts:${o.output} PubKeyPath:${o.pubKey} ProgressMode:${o.progress} ExportCache:${o.exportCache} ImportCache:${o.importCache} UseHTTPProxy:${o.useProxy} Platform:${o.platform}}`;
+  return `{${[o.manifest, o.config, o.progress, o.tag, o.buildContext, o.func, o.pubKey, o.output, o.exportCache, o.importCache, o.useProxy, o.platform].join(' ')}}`;
 }
 
 /**
@@ -1332,7 +1336,8 @@ async function cmdBuild(g, args) {
     manifest, config: configFile, func: funcName, buildContext, tag, output: f.output, pubKey: f['public-key'], progress: progressMode,
     exportCache: f['export-cache'], importCache: f['import-cache'], useProxy: f['use-proxy'], platform: f.platform
   };
-  log('debug', 'starting build command', { 'build-context': buildContext, 'build-file': manifest, 'builder-options': optionsStruct(opts), config: configFile, tag });
+  // envd v1.3.4 pkg/app/build.go:113-118: only these two fields.
+  log('debug', 'starting build command', { 'builder-options': optionsStruct(opts), cmd: 'build' });
 
   // builder.New
   let output;
