@@ -40,7 +40,13 @@ describe('flags', () => {
     const help = await sb.envd(['--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('envd build --path <path>');
-    expect((await sb.envd(['build', '--help'])).stdout).toContain('--export-cache, --ec value');
+    // urfave/cli v2.27.7 (envd's): the placeholder is the first `quoted` part of the usage, else `value`, written
+    // after every name; one-letter names take one dash (flag.go:237-280, 329-362). Usages: envd v1.3.4 pkg/app/build.go:41-100.
+    const buildHelp = (await sb.envd(['build', '--help'])).stdout;
+    expect(buildHelp).toContain('--export-cache type=registry,ref=<image>, --ec type=registry,ref=<image>');
+    expect(buildHelp).toContain('--tag value, -t value');
+    expect(buildHelp).toMatch(/--force\s+Force rebuild the image \(default: false\)\n/);
+    expect(buildHelp).toMatch(/--from file:func, -f file:func\s+Function to execute, format file:func \(default: "build\.envd:build"\)\n/);
     const bad = await sb.envd(['version'], { env: { ENVD_ANALYTICS: 'nope' } });
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('could not parse "nope" as bool value from env ENVD_ANALYTICS');

@@ -166,6 +166,7 @@ function formatGoDuration(ms) {
  * @property {string[]} [env]
  * @property {boolean} [required]
  * @property {string} [usage]
+ * @property {string} [defaultText] what the help shows as the default (urfave/cli DefaultText)
  * @property {boolean} [hidden]
  */
 /**
@@ -269,16 +270,31 @@ function homeConfigDir() {
 
 /** @returns {FlagDef[]} */
 const BUILD_FLAGS = () => [
-  { name: 'tag', aliases: ['t'], type: 'string', value: '', usage: "Name and optionally a tag in the 'name:tag' format" },
+  // envd v1.3.4 pkg/app/build.go:41-100 (usages verbatim: a `quoted` part is the help's placeholder).
+  { name: 'tag', aliases: ['t'], type: 'string', value: '', defaultText: 'PROJECT:dev', usage: "Name and optionally a tag in the 'name:tag' format" },
   { name: 'from', aliases: ['f'], type: 'string', value: 'build.envd:build', usage: 'Function to execute, format `file:func`' },
   { name: 'use-proxy', aliases: ['proxy'], type: 'bool', value: false, usage: 'Use HTTPS_PROXY/HTTP_PROXY/NO_PROXY in the build process' },
   { name: 'path', aliases: ['p'], type: 'string', value: '.', usage: 'Path to the directory containing the build.envd' },
   { name: 'public-key', aliases: ['pubk'], type: 'string', value: path.join(homeConfigDir(), 'id_rsa_envd.pub'), hidden: true },
-  { name: 'output', aliases: ['o'], type: 'string', value: '', usage: 'Output destination (e.g. type=tar,dest=path,push=true)' },
+  { name: 'output', aliases: ['o'], type: 'string', value: '', usage: 'Output destination (e.g. `type=tar,dest=path,push=true`)' },
   { name: 'force', type: 'bool', value: false, usage: 'Force rebuild the image' },
-  { name: 'export-cache', aliases: ['ec'], type: 'string', value: '', usage: 'Export the cache (e.g. type=registry,ref=<image>)' },
-  { name: 'import-cache', aliases: ['ic'], type: 'string', value: '', usage: 'Import the cache (e.g. type=registry,ref=<image>)' },
-  { name: 'platform', type: 'string', value: '', usage: 'Specify the target platforms (e.g. linux/amd64,linux/arm64)' }
+  {
+    name: 'export-cache',
+    aliases: ['ec'],
+    type: 'string',
+    value: '',
+    usage:
+      "Export the cache (e.g. `type=registry,ref=<image>`). The default `moby-worker` builder doesn't support this unless the docker-ce has enabled the `containerd` image store. You can run `envd context create --name docker --builder docker-container --use` to use this feature."
+  },
+  { name: 'import-cache', aliases: ['ic'], type: 'string', value: '', usage: 'Import the cache (e.g. `type=registry,ref=<image>`)' },
+  {
+    name: 'platform',
+    type: 'string',
+    value: '',
+    defaultText: `${process.platform}/${process.arch === 'x64' ? 'amd64' : process.arch}`,
+    usage:
+      'Specify the target platforms for the build output (for example, "windows/amd64" or "linux/amd64,darwin/arm64").\nBuild images with same tags could cause image overwriting, platform suffixes will be added to differentiate the images.'
+  }
 ];
 /** @type {Record<string, FlagDef[]>} */
 const CONTEXT_FLAGS = {
@@ -357,6 +373,28 @@ ${flagLines}
 `;
 }
 /**
+ * One flag's help line as urfave/cli v2.27.7 writes it (flag.go:329-362 stringifyFlag): the placeholder is the first
+ * `quoted` part of the usage, unquoted there (flag.go:248-262), else `value` for a flag that takes one; it follows
+ * every name, one dash for a one-letter name (flag.go:237-280); then ` (default: …)`: DefaultText, else a bool's
+ * value, else a non-empty string's value Go-quoted (flag_bool.go:83-91, flag_string.go:30-43, flag_path.go:32-44).
+ * Columns are separated by a tab (the real help aligns them with text/tabwriter).
+ * @param {FlagDef} d
+ */
+function flagHelp(d) {
+  let usage = d.usage ?? '';
+  let placeholder = '';
+  const quoted = /`([^`]*)`/.exec(usage);
+  if (quoted) {
+    placeholder = quoted[1];
+    usage = usage.slice(0, quoted.index) + quoted[1] + usage.slice(quoted.index + quoted[0].length);
+  }
+  if (d.type !== 'bool' && !placeholder) placeholder = 'value';
+  const names = [d.name, ...(d.aliases ?? [])].map((n) => `${n.length === 1 ? '-' : '--'}${n}${placeholder ? ` ${placeholder}` : ''}`).join(', ');
+  const def = d.defaultText ?? (d.type === 'bool' ? String(d.value) : d.value ? goQuote(String(d.value)) : '');
+  return `   ${names}\t${`${usage}${def ? ` (default: ${def})` : ''}`.trim()}`;
+}
+
+/**
  * @param {string} name
  * @param {string} usage
  * @param {FlagDef[]} defs
@@ -371,7 +409,7 @@ USAGE:
 OPTIONS:
 ${defs
   .filter((d) => !d.hidden)
-  .map((d) => `   --${[d.name, ...(d.aliases ?? [])].join(', --')}${d.type === 'bool' ? '' : ' value'}\t${d.usage ?? ''}${d.value !== undefined && d.value !== '' && d.value !== false ? ` (default: ${JSON.stringify(d.value)})` : ''}`)
+  .map(flagHelp)
   .join('\n')}
    --help, -h\tshow help
 `;
