@@ -49,7 +49,14 @@ describe('flags', () => {
     expect(buildHelp).toMatch(/--from file:func, -f file:func\s+Function to execute, format file:func \(default: "build\.envd:build"\)\n/);
     const bad = await sb.envd(['version'], { env: { ENVD_ANALYTICS: 'nope' } });
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toContain('could not parse "nope" as bool value from env ENVD_ANALYTICS');
+    // urfave/cli v2.27.7 flag_bool.go:113-118 (Go's strconv.ParseBool on the untrimmed value; the source from
+    // flag.go:378-383), a usage error of the root command (command.go:164-183), printed by envd's main.go:54-73.
+    expect(bad.stderr).toBe(
+      'error: could not parse "nope" as bool value from environment variable "ENVD_ANALYTICS" for flag analytics-enabled: strconv.ParseBool: parsing "nope": invalid syntax\n'
+    );
+    expect(bad.stdout).toMatch(/^Incorrect Usage: could not parse "nope" as bool value/);
+    const spaced = await sb.envd(['version', '--short'], { env: { ENVD_ANALYTICS: ' false' } });
+    expect([spaced.code, spaced.stderr]).toEqual([1, expect.stringContaining('could not parse " false" as bool value') as unknown as string]);
   });
 
   test('every command creates the key pair and the config dir (0700)', async () => {

@@ -196,9 +196,13 @@ function parseFlags(args, defs) {
     if (envName) {
       const raw = process.env[envName] ?? '';
       if (d.type === 'bool') {
-        const b = parseBool(raw.trim());
+        // urfave/cli v2.27.7 flag_bool.go:113-118: Go's strconv.ParseBool on the value as is (not trimmed), the
+        // source written by flag.go:378-383; a usage error of the command (command.go:164-183).
+        const b = parseBool(raw);
         if (b === undefined) {
-          throw new UsageError(`could not parse ${JSON.stringify(raw)} as bool value from env ${envName} for flag ${d.name}: strconv.ParseBool: parsing ${JSON.stringify(raw)}: invalid syntax`);
+          throw new UsageError(
+            `could not parse ${goQuote(raw)} as bool value from environment variable ${goQuote(envName)} for flag ${d.name}: strconv.ParseBool: parsing ${goQuote(raw)}: invalid syntax`
+          );
         }
         values[d.name] = b;
       } else values[d.name] = raw;
@@ -239,7 +243,7 @@ function parseFlags(args, defs) {
     if (d.type === 'bool') {
       if (hasValue) {
         const b = parseBool(value);
-        if (b === undefined) throw new UsageError(`invalid boolean value ${JSON.stringify(value)} for -${name}: parse error`);
+        if (b === undefined) throw new UsageError(`invalid boolean value ${goQuote(value)} for -${name}: parse error`);
         values[d.name] = b;
       } else values[d.name] = true;
     } else {
