@@ -560,7 +560,13 @@ function parseCommandFlags(name, usage, args, defs) {
     out(commandHelp(name, usage, defs));
     return undefined;
   }
-  for (const d of defs) if (d.required && !parsed.set.has(d.name)) throw new EnvdError(`Required flag "${d.name}" not set`);
+  // urfave/cli v2.27.7 command.go:209-213 and errors.go:59-66: the command's help, then the error goes back past
+  // envd's ExitErrHandler, so envd's main.go:54-73 prints `error: …` (no logrus line), exit 1.
+  const missing = defs.filter((d) => d.required && !parsed.set.has(d.name)).map((d) => d.name);
+  if (missing.length) {
+    out(commandHelp(name, usage, defs));
+    throw new UsageError(missing.length === 1 ? `Required flag ${goQuote(missing[0])} not set` : `Required flags ${goQuote(missing.join(', '))} not set`);
+  }
   parsed.usage = () => commandHelp(name, usage, defs);
   return parsed;
 }
