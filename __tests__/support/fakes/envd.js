@@ -503,8 +503,10 @@ function cmdContext(args) {
       data.contexts.push(c);
       if (f.use) data.current = f.name;
       saveContexts(data);
-      log('info', `Context ${f.name} is created`);
-      if (f.use) log('info', `Current context is now "${f.name}"`);
+      // envd v1.3.4 pkg/app/context_create.go:70-98: both lines carry the command's fields.
+      const fields = { cmd: 'context create', name: f.name, builder: f.builder, builderAddress: f['builder-address'], runner: f.runner, runnerAddress: f['runner-address'], use: f.use };
+      log('info', `Context ${f.name} is created`, fields);
+      if (f.use) log('info', `Current context is "${f.name}"`, fields);
       return;
     }
     case 'use':
@@ -518,7 +520,7 @@ function cmdContext(args) {
       if (!data.contexts.some((c) => c.name === f.name)) throw new EnvdError(`failed to remove context: cannot find context "${f.name}"`);
       data.contexts = data.contexts.filter((c) => c.name !== f.name);
       saveContexts(data);
-      log('info', `Context ${f.name} is removed`);
+      log('info', `Context ${f.name} is removed`, { cmd: 'context remove' }); // pkg/app/context_rm.go:40-48
       return;
     case 'ls': {
       const rows = data.contexts.map((c) => ({
