@@ -8,7 +8,7 @@ const FALSE = ['0', 'f', 'F', 'FALSE', 'false', 'False'];
 
 /**
  * Go's strconv.ParseBool: exactly "1", "t", "T", "TRUE", "true", "True" are true and "0", "f", "F", "FALSE",
- * "false", "False" are false (Go strconv/atob.go); anything else, spaces and the empty string included, is
+ * "false", "False" are false (Go src/strconv/atob.go:7-18, ParseBool); anything else, spaces and the empty string included, is
  * `strconv.ParseBool: parsing "<text>": invalid syntax`, here undefined.
  * @param {string} text
  * @returns {boolean | undefined}
