@@ -100,6 +100,16 @@ describe('e2e.yml: the real envd and BuildKit', () => {
     expect(install.run).toMatch(/moby\/buildkit\/releases\/download/);
     expect(steps.at(-1)?.run).toMatch(/FAKES_REAL=1 npm run test:jest -- __tests__\/fakes\//);
   });
+
+  test('the contract job runs the fake tests of buildkitd, buildctl and envd, each file marking what only a stand-in can do', () => {
+    const run = wf.jobs.contract.steps!.at(-1)!.run!;
+    const files = run.match(/__tests__\/fakes\/[\w.-]+\.test\.ts/g) ?? [];
+    expect(files).toEqual(expect.arrayContaining(['__tests__/fakes/buildkitd.test.ts', '__tests__/fakes/envd-cli.test.ts']));
+    for (const file of files) {
+      const source = fs.readFileSync(path.join(ROOT, file), 'utf8');
+      expect({ file, marks: /\bfakeOnly\(/.test(source) && /\bREAL\b/.test(source) }).toEqual({ file, marks: true });
+    }
+  });
 });
 
 describe('e2e-leg.yml: build, then build again on a fresh runner', () => {

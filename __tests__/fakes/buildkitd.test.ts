@@ -38,15 +38,22 @@ describe('versions and flags', () => {
 
   fakeOnly('version knobs and copies of the stand-in')('--version from FAKE_BUILDKIT_VERSION, a VERSION file next to the script, else v0.32.2', async () => {
     expect((await runFake('buildkitd', ['-v'], { env: { FAKE_BUILDKIT_VERSION: 'v0.19.0' } })).stdout).toMatch(/ v0\.19\.0 /);
-    // Copied together into another directory (no package.json there: CommonJS), with a VERSION file.
+    // Copied together into another directory (no package.json there: CommonJS), with a VERSION file and the
+    // module they share (a copy that runs alone is made by releases.mjs bakeFake, which inlines it).
     const dir = path.join(sb.dir, 'copied');
     fs.mkdirSync(dir);
     for (const tool of ['buildkitd', 'buildctl', 'envd']) fs.copyFileSync(path.join(FAKES_BIN, tool), path.join(dir, tool));
+    fs.copyFileSync(path.join(FAKES_BIN, '..', 'shared.mjs'), path.join(dir, 'shared.mjs'));
     for (const tool of ['buildkitd', 'buildctl', 'envd']) fs.chmodSync(path.join(dir, tool), 0o755);
     fs.writeFileSync(path.join(dir, 'VERSION'), 'v0.23.2\n');
     expect((await runFake(path.join(dir, 'buildkitd'), ['--version'], { env: { FAKE_BUILDKIT_VERSION: undefined } })).stdout).toMatch(/ v0\.23\.2 /);
     expect((await runFake(path.join(dir, 'buildctl'), ['--version'], { env: { FAKE_BUILDKIT_VERSION: undefined } })).stdout).toMatch(/ v0\.23\.2 /);
     expect(fs.statSync(path.join(FAKES_BIN, 'buildkitd')).mode & 0o777).toBe(0o755);
+    // Without it, a plain copy says what is missing instead of crashing on a missing function.
+    fs.rmSync(path.join(dir, 'shared.mjs'));
+    const alone = await runFake(path.join(dir, 'buildctl'), ['--version']);
+    expect(alone.code).toBe(1);
+    expect(alone.stderr).toContain(`fake buildctl: cannot load ${path.join(dir, 'shared.mjs')} (copy shared.mjs along with the fake`);
   });
 
   test('unknown flags, a missing config file and a bad address are refused with exit 1', async () => {

@@ -9,6 +9,22 @@ const DEFAULT_ADDR = 'unix:///run/buildkit/buildkitd.sock';
 
 let fs, path, net, crypto;
 
+// Shared with the other fakes (one copy: ./shared.mjs), loaded in main(): parseBool.
+/** @type {typeof import('./shared.mjs').parseBool} */
+let parseBool;
+const SHARED_SOURCE = null; // @fake-shared-source: a copy made to run alone (releases.mjs bakeFake) carries ./shared.mjs here
+/** ./shared.mjs from this script's own directory (through the bin/ symlink), or the source a copy carries inline. */
+async function loadShared() {
+  if (SHARED_SOURCE) return import(`data:text/javascript,${encodeURIComponent(SHARED_SOURCE)}`);
+  const file = path.join(path.dirname(fs.realpathSync(process.argv[1])), 'shared.mjs');
+  const { pathToFileURL } = await import('node:url');
+  try {
+    return await import(pathToFileURL(file).href);
+  } catch (e) {
+    throw new Error(`fake buildctl: cannot load ${file} (copy shared.mjs along with the fake, or make a self-contained copy with bakeFake): ${e && e.message ? e.message : e}`);
+  }
+}
+
 function toolVersion() {
   if (process.env.FAKE_BUILDKIT_VERSION) return process.env.FAKE_BUILDKIT_VERSION;
   try {
@@ -25,12 +41,6 @@ class UsageError extends Error {}
 class CommandError extends Error {
   /** True when the daemon could not be dialled (what --wait retries). */
   dial = false;
-}
-
-function parseBool(v) {
-  if (['1', 't', 'T', 'TRUE', 'true', 'True'].includes(v)) return true;
-  if (['0', 'f', 'F', 'FALSE', 'false', 'False'].includes(v)) return false;
-  return undefined;
 }
 
 /** Go's flag package as urfave/cli v1 drives it (stops at the first non-flag argument). */
@@ -217,6 +227,7 @@ function tabwrite(rows) {
 
 async function main() {
   [fs, path, net, crypto] = await Promise.all(['node:fs', 'node:path', 'node:net', 'node:crypto'].map((m) => import(m)));
+  ({ parseBool } = await loadShared());
   const version = toolVersion();
   let parsed;
   try {

@@ -14,6 +14,24 @@ const CACHE_SCHEMA = 'fake-buildkit-cache/1';
 
 let fs, path, os, net, crypto, http, https;
 
+// Shared with the other fakes (one copy: ./shared.mjs), loaded in main(): parseBool, compareVersions.
+/** @type {typeof import('./shared.mjs').parseBool} */
+let parseBool;
+/** @type {typeof import('./shared.mjs').compareVersions} */
+let compareVersions;
+const SHARED_SOURCE = null; // @fake-shared-source: a copy made to run alone (releases.mjs bakeFake) carries ./shared.mjs here
+/** ./shared.mjs from this script's own directory (through the bin/ symlink), or the source a copy carries inline. */
+async function loadShared() {
+  if (SHARED_SOURCE) return import(`data:text/javascript,${encodeURIComponent(SHARED_SOURCE)}`);
+  const file = path.join(path.dirname(fs.realpathSync(process.argv[1])), 'shared.mjs');
+  const { pathToFileURL } = await import('node:url');
+  try {
+    return await import(pathToFileURL(file).href);
+  } catch (e) {
+    throw new Error(`fake buildkitd: cannot load ${file} (copy shared.mjs along with the fake, or make a self-contained copy with bakeFake): ${e && e.message ? e.message : e}`);
+  }
+}
+
 // ---------------------------------------------------------------------------------------------- basics
 
 function sha256hex(data) {
@@ -32,16 +50,6 @@ function toolVersion() {
   return BAKED_VERSION || DEFAULT_VERSION;
 }
 const revisionOf = (version) => crypto.createHash('sha1').update(`moby/buildkit ${version}`).digest('hex');
-
-/** Negative when a < b. Non-semver versions (e.g. `master`) count as newest. */
-function compareVersions(a, b) {
-  const pa = /^v?(\d+)\.(\d+)\.(\d+)/.exec(a);
-  const pb = /^v?(\d+)\.(\d+)\.(\d+)/.exec(b);
-  if (!pa) return pb ? 1 : 0;
-  if (!pb) return -1;
-  for (let i = 1; i <= 3; i++) if (Number(pa[i]) !== Number(pb[i])) return Number(pa[i]) - Number(pb[i]);
-  return 0;
-}
 
 // Go-style durations (time.ParseDuration / Duration.String), milliseconds in JS.
 const DURATION_UNITS = { ns: 1e-6, us: 1e-3, 'µs': 1e-3, ms: 1, s: 1000, m: 60000, h: 3600000 };
@@ -155,11 +163,6 @@ function parseGoFlags(args, defs) {
     else values[key] = value;
   }
   return { values, rest: args.slice(i) };
-}
-function parseBool(v) {
-  if (['1', 't', 'T', 'TRUE', 'true', 'True'].includes(v)) return true;
-  if (['0', 'f', 'F', 'FALSE', 'false', 'False'].includes(v)) return false;
-  return undefined;
 }
 
 // cmd/buildkitd flags (main.go, main_oci_worker.go, main_containerd_worker.go); urfave/cli v1 adds help and version.
@@ -364,6 +367,7 @@ async function main() {
   [fs, path, os, net, crypto, http, https] = await Promise.all(
     ['node:fs', 'node:path', 'node:os', 'node:net', 'node:crypto', 'node:http', 'node:https'].map((m) => import(m))
   );
+  ({ parseBool, compareVersions } = await loadShared());
   const version = toolVersion();
   STATE.version = version;
   let flags;

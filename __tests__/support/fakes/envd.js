@@ -26,6 +26,22 @@ let net;
 let crypto;
 let VERSION = DEFAULT_VERSION;
 
+// Shared with the other fakes (one copy: ./shared.mjs), loaded in main(): parseBool.
+/** @type {typeof import('./shared.mjs').parseBool} */
+let parseBool;
+const SHARED_SOURCE = null; // @fake-shared-source: a copy made to run alone (releases.mjs bakeFake) carries ./shared.mjs here
+/** ./shared.mjs from this script's own directory (through the bin/ symlink), or the source a copy carries inline. */
+async function loadShared() {
+  if (SHARED_SOURCE) return import(`data:text/javascript,${encodeURIComponent(SHARED_SOURCE)}`);
+  const file = path.join(path.dirname(fs.realpathSync(process.argv[1])), 'shared.mjs');
+  const { pathToFileURL } = await import('node:url');
+  try {
+    return await import(pathToFileURL(file).href);
+  } catch (e) {
+    throw new Error(`fake envd: cannot load ${file} (copy shared.mjs along with the fake, or make a self-contained copy with bakeFake): ${e && e.message ? e.message : e}`);
+  }
+}
+
 // ---------------------------------------------------------------------------------------------- basics
 
 /** @param {string | Buffer} data */
@@ -141,13 +157,6 @@ function formatGoDuration(ms) {
 
 // ---------------------------------------------------------------------------------------- flag parsing
 
-/** @param {string} v */
-function parseBool(v) {
-  if (['1', 't', 'T', 'TRUE', 'true', 'True'].includes(v)) return true;
-  if (['0', 'f', 'F', 'FALSE', 'false', 'False'].includes(v)) return false;
-  return undefined;
-}
-
 /**
  * @typedef {object} FlagDef
  * @property {string} name
@@ -157,6 +166,7 @@ function parseBool(v) {
  * @property {string[]} [env]
  * @property {boolean} [required]
  * @property {string} [usage]
+ * @property {string} [defaultText] what the help shows as the default (urfave/cli DefaultText)
  * @property {boolean} [hidden]
  */
 /**
@@ -186,9 +196,13 @@ function parseFlags(args, defs) {
     if (envName) {
       const raw = process.env[envName] ?? '';
       if (d.type === 'bool') {
-        const b = parseBool(raw.trim());
+        // urfave/cli v2.27.7 flag_bool.go:113-118: Go's strconv.ParseBool on the value as is (not trimmed), the
+        // source written by flag.go:378-383; a usage error of the command (command.go:164-183).
+        const b = parseBool(raw);
         if (b === undefined) {
-          throw new UsageError(`could not parse ${JSON.stringify(raw)} as bool value from env ${envName} for flag ${d.name}: strconv.ParseBool: parsing ${JSON.stringify(raw)}: invalid syntax`);
+          throw new UsageError(
+            `could not parse ${goQuote(raw)} as bool value from environment variable ${goQuote(envName)} for flag ${d.name}: strconv.ParseBool: parsing ${goQuote(raw)}: invalid syntax`
+          );
         }
         values[d.name] = b;
       } else values[d.name] = raw;
@@ -229,7 +243,7 @@ function parseFlags(args, defs) {
     if (d.type === 'bool') {
       if (hasValue) {
         const b = parseBool(value);
-        if (b === undefined) throw new UsageError(`invalid boolean value ${JSON.stringify(value)} for -${name}: parse error`);
+        if (b === undefined) throw new UsageError(`invalid boolean value ${goQuote(value)} for -${name}: parse error`);
         values[d.name] = b;
       } else values[d.name] = true;
     } else {
@@ -260,16 +274,31 @@ function homeConfigDir() {
 
 /** @returns {FlagDef[]} */
 const BUILD_FLAGS = () => [
-  { name: 'tag', aliases: ['t'], type: 'string', value: '', usage: "Name and optionally a tag in the 'name:tag' format" },
+  // envd v1.3.4 pkg/app/build.go:41-100 (usages verbatim: a `quoted` part is the help's placeholder).
+  { name: 'tag', aliases: ['t'], type: 'string', value: '', defaultText: 'PROJECT:dev', usage: "Name and optionally a tag in the 'name:tag' format" },
   { name: 'from', aliases: ['f'], type: 'string', value: 'build.envd:build', usage: 'Function to execute, format `file:func`' },
   { name: 'use-proxy', aliases: ['proxy'], type: 'bool', value: false, usage: 'Use HTTPS_PROXY/HTTP_PROXY/NO_PROXY in the build process' },
   { name: 'path', aliases: ['p'], type: 'string', value: '.', usage: 'Path to the directory containing the build.envd' },
   { name: 'public-key', aliases: ['pubk'], type: 'string', value: path.join(homeConfigDir(), 'id_rsa_envd.pub'), hidden: true },
-  { name: 'output', aliases: ['o'], type: 'string', value: '', usage: 'Output destination (e.g. type=tar,dest=path,push=true)' },
+  { name: 'output', aliases: ['o'], type: 'string', value: '', usage: 'Output destination (e.g. `type=tar,dest=path,push=true`)' },
   { name: 'force', type: 'bool', value: false, usage: 'Force rebuild the image' },
-  { name: 'export-cache', aliases: ['ec'], type: 'string', value: '', usage: 'Export the cache (e.g. type=registry,ref=<image>)' },
-  { name: 'import-cache', aliases: ['ic'], type: 'string', value: '', usage: 'Import the cache (e.g. type=registry,ref=<image>)' },
-  { name: 'platform', type: 'string', value: '', usage: 'Specify the target platforms (e.g. linux/amd64,linux/arm64)' }
+  {
+    name: 'export-cache',
+    aliases: ['ec'],
+    type: 'string',
+    value: '',
+    usage:
+      "Export the cache (e.g. `type=registry,ref=<image>`). The default `moby-worker` builder doesn't support this unless the docker-ce has enabled the `containerd` image store. You can run `envd context create --name docker --builder docker-container --use` to use this feature."
+  },
+  { name: 'import-cache', aliases: ['ic'], type: 'string', value: '', usage: 'Import the cache (e.g. `type=registry,ref=<image>`)' },
+  {
+    name: 'platform',
+    type: 'string',
+    value: '',
+    defaultText: `${process.platform}/${process.arch === 'x64' ? 'amd64' : process.arch}`,
+    usage:
+      'Specify the target platforms for the build output (for example, "windows/amd64" or "linux/amd64,darwin/arm64").\nBuild images with same tags could cause image overwriting, platform suffixes will be added to differentiate the images.'
+  }
 ];
 /** @type {Record<string, FlagDef[]>} */
 const CONTEXT_FLAGS = {
@@ -348,6 +377,28 @@ ${flagLines}
 `;
 }
 /**
+ * One flag's help line as urfave/cli v2.27.7 writes it (flag.go:329-362 stringifyFlag): the placeholder is the first
+ * `quoted` part of the usage, unquoted there (flag.go:248-262), else `value` for a flag that takes one; it follows
+ * every name, one dash for a one-letter name (flag.go:237-280); then ` (default: …)`: DefaultText, else a bool's
+ * value, else a non-empty string's value Go-quoted (flag_bool.go:83-91, flag_string.go:30-43, flag_path.go:32-44).
+ * Columns are separated by a tab (the real help aligns them with text/tabwriter).
+ * @param {FlagDef} d
+ */
+function flagHelp(d) {
+  let usage = d.usage ?? '';
+  let placeholder = '';
+  const quoted = /`([^`]*)`/.exec(usage);
+  if (quoted) {
+    placeholder = quoted[1];
+    usage = usage.slice(0, quoted.index) + quoted[1] + usage.slice(quoted.index + quoted[0].length);
+  }
+  if (d.type !== 'bool' && !placeholder) placeholder = 'value';
+  const names = [d.name, ...(d.aliases ?? [])].map((n) => `${n.length === 1 ? '-' : '--'}${n}${placeholder ? ` ${placeholder}` : ''}`).join(', ');
+  const def = d.defaultText ?? (d.type === 'bool' ? String(d.value) : d.value ? goQuote(String(d.value)) : '');
+  return `   ${names}\t${`${usage}${def ? ` (default: ${def})` : ''}`.trim()}`;
+}
+
+/**
  * @param {string} name
  * @param {string} usage
  * @param {FlagDef[]} defs
@@ -362,7 +413,7 @@ USAGE:
 OPTIONS:
 ${defs
   .filter((d) => !d.hidden)
-  .map((d) => `   --${[d.name, ...(d.aliases ?? [])].join(', --')}${d.type === 'bool' ? '' : ' value'}\t${d.usage ?? ''}${d.value !== undefined && d.value !== '' && d.value !== false ? ` (default: ${JSON.stringify(d.value)})` : ''}`)
+  .map(flagHelp)
   .join('\n')}
    --help, -h\tshow help
 `;
@@ -452,8 +503,10 @@ function cmdContext(args) {
       data.contexts.push(c);
       if (f.use) data.current = f.name;
       saveContexts(data);
-      log('info', `Context ${f.name} is created`);
-      if (f.use) log('info', `Current context is now "${f.name}"`);
+      // envd v1.3.4 pkg/app/context_create.go:70-98: both lines carry the command's fields.
+      const fields = { cmd: 'context create', name: f.name, builder: f.builder, builderAddress: f['builder-address'], runner: f.runner, runnerAddress: f['runner-address'], use: f.use };
+      log('info', `Context ${f.name} is created`, fields);
+      if (f.use) log('info', `Current context is "${f.name}"`, fields);
       return;
     }
     case 'use':
@@ -467,7 +520,7 @@ function cmdContext(args) {
       if (!data.contexts.some((c) => c.name === f.name)) throw new EnvdError(`failed to remove context: cannot find context "${f.name}"`);
       data.contexts = data.contexts.filter((c) => c.name !== f.name);
       saveContexts(data);
-      log('info', `Context ${f.name} is removed`);
+      log('info', `Context ${f.name} is removed`, { cmd: 'context remove' }); // pkg/app/context_rm.go:40-48
       return;
     case 'ls': {
       const rows = data.contexts.map((c) => ({
@@ -509,7 +562,13 @@ function parseCommandFlags(name, usage, args, defs) {
     out(commandHelp(name, usage, defs));
     return undefined;
   }
-  for (const d of defs) if (d.required && !parsed.set.has(d.name)) throw new EnvdError(`Required flag "${d.name}" not set`);
+  // urfave/cli v2.27.7 command.go:209-213 and errors.go:59-66: the command's help, then the error goes back past
+  // envd's ExitErrHandler, so envd's main.go:54-73 prints `error: …` (no logrus line), exit 1.
+  const missing = defs.filter((d) => d.required && !parsed.set.has(d.name)).map((d) => d.name);
+  if (missing.length) {
+    out(commandHelp(name, usage, defs));
+    throw new UsageError(missing.length === 1 ? `Required flag ${goQuote(missing[0])} not set` : `Required flags ${goQuote(missing.join(', '))} not set`);
+  }
   parsed.usage = () => commandHelp(name, usage, defs);
   return parsed;
 }
@@ -1297,9 +1356,13 @@ function normalizeName(name) {
   }
 }
 
-/** @param {Record<string, unknown>} o */
+/**
+ * builder.Options as logrus writes a non-string field: fmt.Sprint of the struct, its values in field order with no
+ * names (envd v1.3.4 pkg/builder/types.go:27-55; logrus v1.9 text_formatter.go appendValue).
+ * @param {Record<string, unknown>} o
+ */
 function optionsStruct(o) {
-  return `{ManifestFilePath:${o.manifest} ConfigFilePath:${o.config} BuildFuncName:${o.func} BuildContextDir:${o.buildContext} Tag:${o.tag} OutputOpts:${o.output} PubKeyPath:${o.pubKey} ProgressMode:${o.progress} ExportCache:${o.exportCache} ImportCache:${o.importCache} UseHTTPProxy:${o.useProxy} Platform:${o.platform}}`;
+  return `{${[o.manifest, o.config, o.progress, o.tag, o.buildContext, o.func, o.pubKey, o.output, o.exportCache, o.importCache, o.useProxy, o.platform].join(' ')}}`;
 }
 
 /**
@@ -1323,7 +1386,8 @@ async function cmdBuild(g, args) {
     manifest, config: configFile, func: funcName, buildContext, tag, output: f.output, pubKey: f['public-key'], progress: progressMode,
     exportCache: f['export-cache'], importCache: f['import-cache'], useProxy: f['use-proxy'], platform: f.platform
   };
-  log('debug', 'starting build command', { 'build-context': buildContext, 'build-file': manifest, 'builder-options': optionsStruct(opts), config: configFile, tag });
+  // envd v1.3.4 pkg/app/build.go:113-118: only these two fields.
+  log('debug', 'starting build command', { 'builder-options': optionsStruct(opts), cmd: 'build' });
 
   // builder.New
   let output;
@@ -1615,6 +1679,7 @@ async function run(argv) {
 
 async function main() {
   [fs, path, os, net, crypto] = await Promise.all(['node:fs', 'node:path', 'node:os', 'node:net', 'node:crypto'].map((m) => import(m)));
+  ({ parseBool } = await loadShared());
   VERSION = toolVersion();
   const argv = process.argv.slice(2);
   if (process.env.FAKE_ENVD_CALLS) {

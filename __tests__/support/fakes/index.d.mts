@@ -95,5 +95,5 @@ export interface ProgressVertex {
 }
 /** Parses BuildKit plain progress output into vertices. */
 export declare function parseProgress(stdout: string): ProgressVertex[];
-/** The error text of envd's `level=fatal msg=exit … error="…"` line. */
+/** The error text of envd's `level=fatal msg=exit … error="…"` line, unquoted by Go's strconv.Unquote rules (throws when they refuse it). */
 export declare function fatalError(stderr: string): string | undefined;

@@ -1,11 +1,13 @@
 // Helpers for driving the fake envd / buildkitd / buildctl from tests (types in index.d.mts, docs in README.md).
-// Plain ESM so that TypeScript tests and plain-node scripts can both load it without a compiler.
+// Plain ESM, loaded by the TypeScript tests (under jest, which compiles the one src/ module it imports).
 import { spawn } from 'node:child_process';
 import { createHash, generateKeyPairSync } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+// The action's own reading of envd's fatal line: the fakes' tests unquote with the same code, not a copy.
+import { goUnquote } from '../../../src/envd/errors.js';
 
 export const FAKES_DIR = path.dirname(fileURLToPath(import.meta.url));
 export const FAKES_BIN = path.join(FAKES_DIR, 'bin');
@@ -240,9 +242,18 @@ export function parseProgress(stdout) {
   return [...vertices.values()];
 }
 
-/** The `error="…"` of envd's final `level=fatal msg=exit` line, unquoted; undefined when there is none. */
+/**
+ * The `error="…"` of envd's final `level=fatal msg=exit` line, unquoted; undefined when there is none.
+ * logrus writes the value with Go's %q (strconv.Quote), which is not JSON (`\a`, `\v`, `\x1b`, `\U0001F600`, octal
+ * `\101` are Go escapes JSON lacks), so it is read back with Go's strconv.Unquote rules: src/envd/errors.ts goUnquote,
+ * the code the action itself uses. A value Go could not unquote (e.g. `\'`, which UnquoteChar refuses inside
+ * double quotes) means the tool printed something %q never writes: an error, not a guess.
+ */
 export function fatalError(stderr) {
   const m = /level=fatal msg=exit .*?error=("(?:[^"\\]|\\.)*"|\S+)/.exec(stderr);
   if (!m) return undefined;
-  return m[1].startsWith('"') ? JSON.parse(m[1]) : m[1];
+  if (!m[1].startsWith('"')) return m[1];
+  const text = goUnquote(m[1]);
+  if (text === undefined) throw new Error(`envd's fatal line has an error value that is not a Go-quoted string: ${m[1]}`);
+  return text;
 }

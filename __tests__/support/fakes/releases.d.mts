@@ -7,7 +7,7 @@ export declare const BUILDKIT_PLATFORMS: Record<string, boolean>;
 export declare function buildkitAssetName(tag: string, platform: string): string;
 /** Every envd asset of a release (binaries for all platforms, envd-sshd placeholders), without checksums.txt. */
 export declare function envdAssetNames(tag: string): string[];
-/** The source of a fake (`envd`, `buildkitd`, `buildctl`) with its version baked in. */
+/** The source of a fake (`envd`, `buildkitd`, `buildctl`) that runs alone: its version baked in, ./shared.mjs inlined. */
 export declare function bakeFake(name: 'envd' | 'buildkitd' | 'buildctl', version: string, assetName?: string): string;
 
 export interface ReleaseServerOptions {

@@ -9,27 +9,27 @@ import { createServer } from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { compareVersions } from './shared.mjs';
 
 const BIN = path.join(path.dirname(fileURLToPath(import.meta.url)), 'bin');
 export const ENVD_REPO = 'tensorchord/envd';
 export const BUILDKIT_REPO = 'moby/buildkit';
 const BAKED_LINE = /^const BAKED_VERSION = null;.*$/m;
-const SEMVER = /^v?(\d+)\.(\d+)\.(\d+)/;
-
-function compareVersions(a, b) {
-  const pa = SEMVER.exec(a);
-  const pb = SEMVER.exec(b);
-  if (!pa || !pb) return 0;
-  for (let i = 1; i <= 3; i++) if (Number(pa[i]) !== Number(pb[i])) return Number(pa[i]) - Number(pb[i]);
-  return 0;
-}
+const SHARED_LINE = /^const SHARED_SOURCE = null;.*$/m;
 const sha256 = (data) => createHash('sha256').update(data).digest('hex');
 
-/** A fake's source with its version (and, for distinct bytes per asset, the asset name) baked in. */
+/**
+ * A fake's source that runs alone, with its version (and, for distinct bytes per asset, the asset name) baked
+ * in: a release asset is one file, so the fake carries ./shared.mjs inline (loaded as a `data:` module).
+ */
 export function bakeFake(name, version, assetName = '') {
   const source = fs.readFileSync(path.join(BIN, name), 'utf8');
   if (!BAKED_LINE.test(source)) throw new Error(`releases: ${name} has no BAKED_VERSION line`);
-  return source.replace(BAKED_LINE, `const BAKED_VERSION = ${JSON.stringify(version)}; // baked by the fake release server${assetName ? ` for ${assetName}` : ''}`);
+  if (!SHARED_LINE.test(source)) throw new Error(`releases: ${name} has no SHARED_SOURCE line`);
+  const shared = fs.readFileSync(path.join(BIN, '..', 'shared.mjs'), 'utf8');
+  return source
+    .replace(BAKED_LINE, () => `const BAKED_VERSION = ${JSON.stringify(version)}; // baked by the fake release server${assetName ? ` for ${assetName}` : ''}`)
+    .replace(SHARED_LINE, () => `const SHARED_SOURCE = ${JSON.stringify(shared)}; // ./shared.mjs, inlined by the fake release server`);
 }
 
 /** envd's raw-binary asset names: `envd_1.3.4_linux_amd64` (v1.3.1+) or `envd_1.3.0_Linux_x86_64` (older). */
