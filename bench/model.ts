@@ -44,7 +44,7 @@ export const STRATEGIES: readonly Strategy[] = [
   },
   {
     name: 'action',
-    label: 'the action: auto mode by the export estimate of every leg, prune by value, deletes 4 at a time for ≤ 2 s',
+    label: 'the action: each leg sized by the layers no build needed since its last export, oldest cache first, skip past the ceiling; prune by value, deletes 4 at a time for ≤ 2 s',
     scope: actionScope,
     prune: true
   }
@@ -289,7 +289,7 @@ export function simulate(w: Workload, content: Map<CiEvent, Versions>, strategy:
       if (after)
         for (const mx of w.matrix) {
           const legs = legPlans.get(mx);
-          if (legs && !exportFits(legs, strategy.scope(mx), store.totalBytes(), token.write === MAIN).fits) skipped.add(mx);
+          if (legs && !exportFits(legs, strategy.scope(mx), store.totalBytes()).fits) skipped.add(mx);
         }
     }
     for (const matrix of w.matrix) {
