@@ -44,7 +44,7 @@ export const STRATEGIES: readonly Strategy[] = [
   },
   {
     name: 'action',
-    label: 'the action: each leg sized by the layers no build needed since its last export, oldest cache first, skip past the ceiling; prune by value, deletes 4 at a time for ≤ 2 s',
+    label: 'the action: each leg sized by its own layers (all but the shared base), oldest cache first, skip past the ceiling; prune by value, deletes 4 at a time for ≤ 2 s',
     scope: actionScope,
     prune: true
   }

@@ -68,14 +68,14 @@ describe('scopeFootprints: what the previous index of each scope tells', () => {
   });
 });
 
-describe('scopeFootprints: the layers no build has needed since the last export', () => {
+describe("scopeFootprints: a scope's own layers, what any change below them writes anew", () => {
   const T = NOW - 3 * 3_600_000;
   const entries = [
-    { ...blob(1, MAIN, 'base', 10 * MB, T - 9 * DAY_MS), lastAccessedAt: T - 5 * MINUTE_MS }, // shared with leg b
-    { ...blob(2, MAIN, 'runtime', 2 * MB, T - 9 * DAY_MS), lastAccessedAt: T + 3_600_000 }, // a later build needed it
-    { ...blob(3, MAIN, 'pkgs', 3 * MB, T - 9 * DAY_MS), lastAccessedAt: T - 5 * MINUTE_MS }, // the export's lookup
-    { ...blob(4, MAIN, 'code', 1 * MB, T - 6 * MINUTE_MS), lastAccessedAt: T }, // written by that export
-    { ...blob(5, MAIN, 'wheels', 4 * MB, T - 9 * DAY_MS), lastAccessedAt: T - 5 * MINUTE_MS }, // max only
+    blob(1, MAIN, 'base', 10 * MB, T - 9 * DAY_MS), // shared with leg b
+    { ...blob(2, MAIN, 'runtime', 2 * MB, T - 9 * DAY_MS), lastAccessedAt: T + 3_600_000 }, // a later build used it: still its own
+    blob(3, MAIN, 'pkgs', 3 * MB, T - 9 * DAY_MS),
+    blob(4, MAIN, 'code', 1 * MB, T - 6 * MINUTE_MS), // written by the last export
+    blob(5, MAIN, 'wheels', 4 * MB, T - 9 * DAY_MS), // max only
     index(6, MAIN, LEG.a, 4, T),
     blob(7, MAIN, 'b-pkgs', 3 * MB, T - DAY_MS),
     index(8, MAIN, LEG.b, 2, T - DAY_MS)
@@ -85,16 +85,18 @@ describe('scopeFootprints: the layers no build has needed since the last export'
     [8, read(['base', 'b-pkgs'])]
   ]);
 
-  test('untouched: referenced, not shared with a sibling scope, not looked up since the index was written', () => {
+  test('own: referenced and not shared with a sibling scope; exportedAt: when the index was written', () => {
     const [a, b] = scopeFootprints(entries, contents, [MAIN], NOW);
-    expect(a).toMatchObject({ scope: LEG.a, untouchedBytes: 8 * MB, untouchedFinalBytes: 4 * MB, addedBytes: 1 * MB, exportedAt: T });
-    // Right after an export nothing has touched anything: its whole own chain counts.
-    expect(b).toMatchObject({ scope: LEG.b, untouchedBytes: 3 * MB, exportedAt: T - DAY_MS });
+    expect(a).toMatchObject({ scope: LEG.a, ownBytes: 10 * MB, ownFinalBytes: 6 * MB, addedBytes: 1 * MB, exportedAt: T });
+    expect(b).toMatchObject({ scope: LEG.b, ownBytes: 3 * MB, exportedAt: T - DAY_MS });
   });
 
-  test("a push that changed nothing added 0 B, yet the next export is sized by the layers nobody needed since (issue 15's 12:01 merge)", () => {
-    const f = fp(LEG.a, { max: false, addedBytes: 0, addedFinalBytes: 0, untouchedBytes: 5 * MB, untouchedFinalBytes: 5 * MB });
-    expect(legEstimates([f], LEG.a).self).toMatchObject({ min: 5 * MB, basis: expect.stringMatching(/^5\.0 MB of its layers no build has needed since its last export \(min, refs\/heads\/main, which added 0 B\)$/) });
+  test("a push that changed nothing added 0 B, yet the next export is sized by the leg's own layers (issue 15's 12:01 merge)", () => {
+    const f = fp(LEG.a, { max: false, addedBytes: 0, addedFinalBytes: 0, ownBytes: 5 * MB, ownFinalBytes: 5 * MB });
+    expect(legEstimates([f], LEG.a).self).toMatchObject({
+      min: 5 * MB,
+      basis: expect.stringMatching(/^its own layers, 5\.0 MB, as any change below them writes them anew \(last export min on refs\/heads\/main, which added 0 B\)$/)
+    });
   });
 });
 
@@ -102,11 +104,11 @@ describe('scopeFootprints: the layers no build has needed since the last export'
 function fp(scope: string, over: Partial<ScopeFootprint> = {}): ScopeFootprint {
   return {
     scope, ref: MAIN, fullBytes: 14.8 * MB, finalBytes: 9 * MB, addedBytes: 14.8 * MB, addedFinalBytes: 9 * MB,
-    untouchedBytes: 14.8 * MB, untouchedFinalBytes: 9 * MB, exportedAt: NOW - DAY_MS, max: true, own: true, ...over
+    ownBytes: 14.8 * MB, ownFinalBytes: 9 * MB, exportedAt: NOW - DAY_MS, max: true, own: true, ...over
   };
 }
-/** A leg whose builds since its last export needed all but 2 MB (1 MB of it final) of its layers. */
-const warm = (scope: string) => fp(scope, { addedBytes: 2 * MB, addedFinalBytes: 1 * MB, untouchedBytes: 2 * MB, untouchedFinalBytes: 1 * MB });
+/** A leg with 2 MB of layers of its own (1 MB of it final); the rest is shared with its siblings. */
+const warm = (scope: string) => fp(scope, { addedBytes: 2 * MB, addedFinalBytes: 1 * MB, ownBytes: 2 * MB, ownFinalBytes: 1 * MB });
 
 interface Case {
   name: string;
@@ -147,10 +149,10 @@ const CASES: Case[] = [
     reason: /assumed as large as build-py310-1a2b3c4d's \(14\.8 MB\).*2 sibling legs \(0 max\).*room for max/
   },
   {
-    name: 'warm legs: each adds what its last export added; all three max fit',
+    name: 'legs with small layers of their own: each may write those anew; all three max fit',
     facts: { usageBytes: 20 * MB, footprints: [warm(LEG.a), warm(LEG.b), warm(LEG.c)] },
     mode: 'max',
-    reason: /adds about 2\.0 MB \(2\.0 MB of its layers no build has needed since its last export \(max, refs\/heads\/main, which added 2\.0 MB\)\) with 2 sibling legs \(2 max\): 20\.0 MB \+ 6\.0 MB = 26\.0 MB, 70% of the 37\.0 MB budget \(ceiling 90%\): room for max/
+    reason: /adds about 2\.0 MB \(its own layers, 2\.0 MB, as any change below them writes them anew \(last export max on refs\/heads\/main, which added 2\.0 MB\)\) with 2 sibling legs \(2 max\): 20\.0 MB \+ 6\.0 MB = 26\.0 MB, 70% of the 37\.0 MB budget \(ceiling 90%\): room for max/
   },
   {
     name: 'near the budget, even min of every leg does not fit: min, and prune first',
@@ -160,7 +162,7 @@ const CASES: Case[] = [
   },
   {
     name: 'a leg whose last export was min adds, going max, intermediate layers as large as its max sibling',
-    facts: { usageBytes: 20 * MB, footprints: [warm(LEG.a), fp(LEG.b, { max: false, fullBytes: 9 * MB, untouchedBytes: 1 * MB, untouchedFinalBytes: 1 * MB })] },
+    facts: { usageBytes: 20 * MB, footprints: [warm(LEG.a), fp(LEG.b, { max: false, fullBytes: 9 * MB, ownBytes: 1 * MB, ownFinalBytes: 1 * MB })] },
     // b max = 1 MB + (14.8 - 9) MB = 6.8 MB; a max 2 MB: 20 + 2 + 6.8 = 28.8 MB ≤ 33.3 MB.
     mode: 'max',
     reason: /adds about 6\.8 MB/
@@ -201,7 +203,7 @@ describe('modeForBudget with the estimate', () => {
     const facts: ModeFacts = { usageBytes: usage, budgetBytes: BUDGET, footprints };
     const got = [LEG.a, LEG.b, LEG.c].map((scope) => modeForBudget('auto', 'max', facts, { scope, job: 'build' }).mode);
     expect(got).toEqual(modes);
-    const added = footprints.reduce((s, f, i) => s + (got[i] === 'max' ? f.untouchedBytes : f.untouchedFinalBytes), 0);
+    const added = footprints.reduce((s, f, i) => s + (got[i] === 'max' ? f.ownBytes : f.ownFinalBytes), 0);
     expect(usage + added).toBeLessThanOrEqual(EXPORT_CEILING * BUDGET);
   });
 });
@@ -210,7 +212,7 @@ describe('a first export on another ref, and exports that do not fit', () => {
   test("a pull request's first export is sized by main's whole index, not by main's last change", () => {
     const mainFp = fp(LEG.a, { addedBytes: 0.1 * MB, addedFinalBytes: 0.1 * MB, own: false });
     expect(legEstimates([mainFp], LEG.a).self).toMatchObject({ min: 9 * MB, max: 14.8 * MB, basis: expect.stringMatching(/first export on this ref/) });
-    expect(legEstimates([{ ...mainFp, own: true, untouchedBytes: 0.1 * MB, untouchedFinalBytes: 0.1 * MB }], LEG.a).self).toMatchObject({ min: 0.1 * MB, max: 0.1 * MB });
+    expect(legEstimates([{ ...mainFp, own: true, ownBytes: 0.1 * MB, ownFinalBytes: 0.1 * MB }], LEG.a).self).toMatchObject({ min: 0.1 * MB, max: 0.1 * MB });
   });
 
   test.each([

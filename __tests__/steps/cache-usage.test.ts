@@ -41,7 +41,7 @@ function state(usageBytes: number, footprints: ScopeFootprint[], usageAfterPrune
 /** Main's index for each leg, 9 MB each (a min export), read by the pull request from main. */
 const mainIndexes = (own: boolean) =>
   scopes.map((scope): ScopeFootprint => ({
-    scope, ref: MAIN, fullBytes: 9 * MB, finalBytes: 9 * MB, addedBytes: 1 * MB, addedFinalBytes: 1 * MB, untouchedBytes: 1 * MB, untouchedFinalBytes: 1 * MB,
+    scope, ref: MAIN, fullBytes: 9 * MB, finalBytes: 9 * MB, addedBytes: 1 * MB, addedFinalBytes: 1 * MB, ownBytes: 1 * MB, ownFinalBytes: 1 * MB,
     exportedAt: Date.UTC(2026, 10, 27), max: false, own
   }));
 
@@ -100,7 +100,7 @@ describe('the budget around the build', () => {
 
   test('the mode reason states the estimate', () => {
     const inputs = inputsOf({ matrix: LEGS[0] });
-    const s = state(20 * MB, scopes.map((scope) => ({ ...mainIndexes(true)[0], scope, max: true, fullBytes: 14 * MB, untouchedBytes: 2 * MB })));
+    const s = state(20 * MB, scopes.map((scope) => ({ ...mainIndexes(true)[0], scope, max: true, fullBytes: 14 * MB, ownBytes: 2 * MB })));
     const p = makePlan(inputs, runtime(), { budget: budgetFacts(s) });
     expect(p.mode).toBe('max');
     expect(p.decisions.find((d) => d.topic === 'mode')?.reason).toMatch(/^push to the default branch main: .*; this export adds about 2\.0 MB .* with 2 sibling legs \(2 max\)/);

@@ -10,13 +10,12 @@
  * its export and is first in line next time, on the default branch too).
  *
  * Estimates come from the previous index of each scope (its layers and the listed sizes of their blobs):
- * - a scope that exported before is expected to write anew the layers of its index that no build has touched
- *   since that index was written, leaving out layers a sibling scope shares (the base image). A build looks up
- *   cached layer it uses (`cache/remotecache/gha/gha.go:613`, v0.32.2, loadEntry) and an export
- *   every layer it writes (`gha.go:275`), and a lookup touches the entry; so the layers nobody needed since are
- *   those the builds since replaced. Right after an export nothing has touched them: the whole chain counts.
- *   What the last export added (its blobs created shortly before it) only sized the last change: a push that
- *   changed nothing added 0 B, and the merge after it rewrote half the chain (issue 15's replay, 12:01);
+ * - a scope that exported before may write anew every layer of its own: those of its index that no sibling
+ *   scope's index shares (the shared base image is left out; a base-image change is not foreseen). Before the
+ *   build nothing tells how deep the change goes. What the last export added (its blobs created shortly before
+ *   it) only sized the last change: a push that changed nothing added 0 B, and the merge after it rewrote half
+ *   the chain (issue 15's replay, 12:01). Which layers builds since that export touched does not tell either: a
+ *   pull request merged later may have run before it (the month's replay, 2026-10-11 09:12);
  * - a scope's first export is assumed as large as its largest sibling scope's whole export;
  * - `min` holds only the layer chains of the build's results (`parseIndexJson().final`); a scope whose last
  *   export was `min` adds, going `max`, intermediate layers as large as its siblings' (else its own chain's).
@@ -48,14 +47,11 @@ export interface ScopeFootprint {
   addedBytes: number;
   addedFinalBytes: number;
   /**
-   * Bytes of the referenced blobs no build has touched since the index was written (last accessed no later than
-   * it), leaving out blobs a sibling scope's index references too (the shared base image). A build looks up the
-   * cached layers it uses (and an export every layer it writes), which touches them; the layers nobody needed
-   * since are the ones the builds since replaced, and what the next change is likely to write anew. Right after
-   * an export nothing has touched them, so the whole chain counts: no evidence, no discount.
+   * Bytes of the referenced blobs that no sibling scope's index references too (those are the shared base
+   * image): the layers a change anywhere in this scope's own chain could make its next export write anew.
    */
-  untouchedBytes: number;
-  untouchedFinalBytes: number;
+  ownBytes: number;
+  ownFinalBytes: number;
   /** When the index was written (its entry's creation): the leg that has waited longest writes first. */
   exportedAt: number;
   /** The index holds layers outside the results' chains: it was a max export. */
@@ -83,12 +79,7 @@ export function scopeFootprints(
     blobsOn.set(`${e.ref}\n${d}`, e);
   }
   const live = classifyIndexes(entries, now).live;
-  // Last access of each blob digest (on any ref), and the scopes whose read indexes reference it.
-  const touched = new Map<string, number>();
-  for (const e of entries) {
-    const d = blobDigest(e.key);
-    if (d !== undefined) touched.set(d, Math.max(touched.get(d) ?? 0, e.lastAccessedAt));
-  }
+  // The scopes whose read indexes reference each blob digest.
   const scopesOf = new Map<string, Set<string>>();
   for (const index of live) {
     const scope = parseIndexKey(index.key)?.scope;
@@ -115,8 +106,7 @@ export function scopeFootprints(
       };
       const referenced = [...read.digests].filter((d) => size.has(d));
       const final = referenced.filter((d) => read.final.has(d));
-      const untouched = (digests: string[]) =>
-        digests.filter((d) => (scopesOf.get(d)?.size ?? 1) <= 1 && (touched.get(d) ?? 0) <= index.createdAt).reduce((b, d) => b + (size.get(d) ?? 0), 0);
+      const own = (digests: string[]) => digests.filter((d) => (scopesOf.get(d)?.size ?? 1) <= 1).reduce((b, d) => b + (size.get(d) ?? 0), 0);
       out.set(scope, {
         scope,
         ref,
@@ -124,8 +114,8 @@ export function scopeFootprints(
         finalBytes: sum(final, false),
         addedBytes: sum(referenced, true),
         addedFinalBytes: sum(final, true),
-        untouchedBytes: untouched(referenced),
-        untouchedFinalBytes: untouched(final),
+        ownBytes: own(referenced),
+        ownFinalBytes: own(final),
         exportedAt: index.createdAt,
         max: referenced.length > final.length,
         own: ref === readableRefs[0]
@@ -172,14 +162,14 @@ export function legEstimates(
     // request) says nothing of what this ref will write: its first export is assumed as large as that index.
     if (!f.own)
       return { scope: f.scope, ...whole(f), basis: `first export on this ref, assumed as large as ${echo(f.ref)}'s (${formatSize(f.fullBytes)})` };
-    // What the last export added says how large the last change was, not the next one (a push that changed
-    // nothing added 0 B, and the merge after it rewrites half the chain). The layers no build has needed since
-    // that export are what the builds since replaced: what the next export is expected to write anew.
-    const max = f.max ? f.untouchedBytes : f.untouchedFinalBytes + (intermediate || f.finalBytes);
+    // Before the build nobody knows how deep the change goes. What the last export added only sized the last
+    // change (a push that changed nothing added 0 B, and the merge after it rewrote half the chain: issue 15's
+    // replay, 12:01), so every layer of its own the leg could write anew counts.
+    const max = f.max ? f.ownBytes : f.ownFinalBytes + (intermediate || f.finalBytes);
     const basis =
-      `${formatSize(f.max ? f.untouchedBytes : f.untouchedFinalBytes)} of its layers no build has needed since its last export ` +
-      `(${f.max ? 'max' : 'min'}, ${echo(f.ref)}, which added ${formatSize(f.max ? f.addedBytes : f.addedFinalBytes)})`;
-    return { scope: f.scope, min: f.untouchedFinalBytes, max, basis, exportedAt: f.exportedAt };
+      `its own layers, ${formatSize(f.max ? f.ownBytes : f.ownFinalBytes)}, as any change below them writes them anew ` +
+      `(last export ${f.max ? 'max' : 'min'} on ${echo(f.ref)}, which added ${formatSize(f.max ? f.addedBytes : f.addedFinalBytes)})`;
+    return { scope: f.scope, min: f.ownFinalBytes, max, basis, exportedAt: f.exportedAt };
   };
   const out: { self?: LegEstimate; siblings: LegEstimate[]; unknown: LegEstimate[] } = { siblings: siblings.map(estimate), unknown: [] };
   const largest = family.length ? family.reduce((a, b) => (b.fullBytes > a.fullBytes ? b : a)) : undefined;
