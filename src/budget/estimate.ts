@@ -5,7 +5,7 @@
  * Why before the export: GitHub never refuses a write for size; it stores it, then evicts least-recently-used
  * entries, blind to which ones a live index needs. A prune after the export is too late for that moment, and
  * matrix legs of one run export concurrently, each having read the same usage figure. So each leg estimates
- * what every leg of its matrix is about to add, and all legs share out the room the same way (scope order), so
+ * what every leg of its matrix is about to add, and all legs share out the room the same way, so
  * that together they fit (the leg whose cache is oldest first, then scope order; a leg that does not fit skips
  * its export and is first in line next time, on the default branch too).
  *
@@ -206,13 +206,13 @@ export interface LegPlan {
   /** True when even min exports of every leg do not fit: prune first, down to `ceilingBytes - addBytes`. */
   pruneFirst: boolean;
   reason: string;
-  /** Every seen leg, in scope order, with its mode and what it adds; and the unseen legs' bytes (counted first). */
+  /** Every seen leg, in legOrder, with its mode and what it adds; and the unseen legs' bytes (counted first). */
   legs: Array<{ scope: string; mode: Mode; add: number }>;
   unknownBytes: number;
 }
 
 /**
- * Shares the room under the ceiling among the legs: all start at min; then, in scope order, a leg goes max
+ * Shares the room under the ceiling among the legs: all start at min; then, in legOrder, a leg goes max
  * while the total still fits. Every leg computes the same split from the same facts, so together they fit.
  * `unknown` legs (whose scope this leg cannot see) are counted first and at their max, whatever they choose.
  */

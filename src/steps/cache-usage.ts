@@ -92,7 +92,6 @@ export function pruneBeforeTarget(state: BudgetState, inputs: Inputs, rt: Runtim
   return r.usageBytes !== undefined && r.usageBytes > target * r.budget.bytes ? target : undefined;
 }
 
-/** Prunes once: before the build (`before`), after it, or for command: prune. Records the outcome. */
 /**
  * After the prune before the build: when this leg's export still does not fit under the budget's ceiling (see
  * exportFits), the decision not to export, else undefined; on the default branch too.
@@ -108,6 +107,7 @@ export function exportRoom(state: BudgetState, inputs: Inputs, rt: Runtime, plan
   return fit.fits ? undefined : { topic: 'export', outcome: 'skipped', reason: fit.reason ?? 'no room under the budget' };
 }
 
+/** Prunes once: before the build (`before`), after it, or for command: prune. Records the outcome. */
 export async function pruneNow(
   state: BudgetState,
   inputs: Inputs,
