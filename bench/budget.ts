@@ -39,6 +39,17 @@ function table(results: Map<StrategyName, Metrics>, unit: number, unitName: stri
   }
 }
 
+/** Where and why the action's usage peaked: the run, the moment and the write. */
+function peakLine(m: Metrics, budget: number): string {
+  const p = m.peakAt;
+  if (!p) return `${m.strategy}: wrote nothing`;
+  const when = new Date(p.t).toISOString().replace('T', ' ').slice(0, 16);
+  return (
+    `${m.strategy} peak ${formatSize(m.maxInstantBytes)} (${Math.round((m.maxInstantBytes / budget) * 100)}% of ${formatSize(budget)}) at ${when} UTC: ` +
+    `run ${p.run} (usage ${formatSize(p.usageAtRunStart)} when it started), ${p.phase}, writing ${p.key.slice(0, 40)}${p.key.length > 40 ? '…' : ''} (${formatSize(p.bytes)})`
+  );
+}
+
 function run(w: Workload, budget: number, eviction: EvictionMode, trace?: string[]): Map<StrategyName, Metrics> {
   const content = contentTimeline(w);
   const out = new Map<StrategyName, Metrics>();
@@ -76,6 +87,7 @@ for (const eviction of ['finalize', 'hourly'] as const) {
       `(before: ${ratio(before).toFixed(3)} = ${(ratio(before) / ratio(perJob)).toFixed(2)}× per-job, ${(ratio(before) / ratio(dflt)).toFixed(2)}× default); ` +
       `peak any moment: action ${formatSize(a.maxInstantBytes)}, before ${formatSize(before.maxInstantBytes)}, budget ${formatSize(dayBudget)}`
   );
+  console.log(peakLine(a, dayBudget));
   const tag = eviction === 'finalize' ? 'immediate eviction' : 'hourly eviction';
   checks.push(
     [`day/${tag}: action peak ≤ budget at every moment`, a.maxInstantBytes <= dayBudget],
@@ -103,6 +115,7 @@ console.log(`budget: ${formatSize(BUDGET)}, GitHub's LRU eviction hourly, 7-day 
 const results = run(workload, BUDGET, 'hourly');
 table(results, GB, 'GB');
 const action = results.get('action')!;
+console.log(peakLine(action, BUDGET));
 console.log('');
 console.log(
   `action: ${action.pruned} entries pruned (${formatSize(action.prunedBytes)}), at most ${action.maxPrunedPerJob} in one job; ` +

@@ -44,7 +44,7 @@ export const STRATEGIES: readonly Strategy[] = [
   },
   {
     name: 'action',
-    label: 'the action: auto mode by the export estimate of every leg, prune by value, deletes 4 at a time for ≤ 2 s',
+    label: 'the action: each leg sized by its own layers (all but the shared base), oldest cache first, skip past the ceiling; prune by value, deletes 4 at a time for ≤ 2 s',
     scope: actionScope,
     prune: true
   }
@@ -65,6 +65,8 @@ export interface Metrics {
   peakBytes: number;
   /** Highest usage at any moment: right after each write, before any eviction, and between export and prune. */
   maxInstantBytes: number;
+  /** The write that set `maxInstantBytes`: when, by which run (event and ref), which entry, in which phase. */
+  peakAt?: { t: number; run: string; key: string; bytes: number; phase: string; usageAtRunStart: number };
   /** Writes that took usage over the budget (each one an eviction with immediate eviction). */
   overBudgetWrites: number;
   modes: { min: number; max: number };
@@ -179,12 +181,15 @@ export function simulate(w: Workload, content: Map<CiEvent, Versions>, strategy:
 
   const lookup = (refs: string[], key: string): Entry | undefined => store.lookup(refs, [key], V)?.entry;
   let runPeak = 0;
+  /** The run being replayed and its phase, for `peakAt`. */
+  let current = { run: '', phase: '', usageAtRunStart: 0 };
   const upload = (ref: string, key: string, size: number, data: Buffer): void => {
     const r = store.reserve(ref, key, V);
     if (!r.ok) return;
     store.putBlob(r.entry, data);
     // Usage the moment this write lands, before GitHub's eviction can act on it.
     const landing = store.totalBytes() + size;
+    if (landing > m.maxInstantBytes) m.peakAt = { t: clock.now(), key, bytes: size, ...current };
     m.maxInstantBytes = Math.max(m.maxInstantBytes, landing);
     runPeak = Math.max(runPeak, landing);
     if (landing > budgetBytes) m.overBudgetWrites++;
@@ -245,6 +250,7 @@ export function simulate(w: Workload, content: Map<CiEvent, Versions>, strategy:
   const buildRun = (token: Token, versions: Versions, onDefaultPush: boolean, label: string) => {
     const runStart = clock.now();
     runPeak = store.totalBytes();
+    current = { run: label, phase: '', usageAtRunStart: store.totalBytes() };
     const refs = readOrder(token);
     const jobs: Job[] = [];
     const decided = strategy.name === 'default' ? 'min' : strategy.name === 'per-job' ? 'max' : onDefaultPush ? 'max' : 'min';
@@ -283,7 +289,7 @@ export function simulate(w: Workload, content: Map<CiEvent, Versions>, strategy:
       if (after)
         for (const mx of w.matrix) {
           const legs = legPlans.get(mx);
-          if (legs && !exportFits(legs, strategy.scope(mx), store.totalBytes(), token.write === MAIN).fits) skipped.add(mx);
+          if (legs && !exportFits(legs, strategy.scope(mx), store.totalBytes()).fits) skipped.add(mx);
         }
     }
     for (const matrix of w.matrix) {
@@ -328,8 +334,9 @@ export function simulate(w: Workload, content: Map<CiEvent, Versions>, strategy:
     }
     // Phase 2: every leg exports (layers first, then a new index #n+1 on its own ref).
     at(runStart + 15 * MINUTE);
-    for (const job of jobs) {
+    for (const [i, job] of jobs.entries()) {
       if (skipped.has(job.matrix)) continue;
+      current.phase = `leg ${i + 1}/${jobs.length} (${job.matrix}, ${job.mode}) exporting, ${store.totalBytes() === 0 ? 'empty cache' : `${(store.totalBytes() / 1e6).toFixed(0)} MB before its first write`}`;
       const layers: Array<{ blob: string; parent: number }> = [];
       const recs: Array<{ digest: string; results: Array<{ layer: number }>; inputs: Array<Array<{ selector: string; link: number }>> }> = [];
       const layerOf = new Map<number, number>();

@@ -68,11 +68,47 @@ describe('scopeFootprints: what the previous index of each scope tells', () => {
   });
 });
 
+describe("scopeFootprints: a scope's own layers, what any change below them writes anew", () => {
+  const T = NOW - 3 * 3_600_000;
+  const entries = [
+    blob(1, MAIN, 'base', 10 * MB, T - 9 * DAY_MS), // shared with leg b
+    { ...blob(2, MAIN, 'runtime', 2 * MB, T - 9 * DAY_MS), lastAccessedAt: T + 3_600_000 }, // a later build used it: still its own
+    blob(3, MAIN, 'pkgs', 3 * MB, T - 9 * DAY_MS),
+    blob(4, MAIN, 'code', 1 * MB, T - 6 * MINUTE_MS), // written by the last export
+    blob(5, MAIN, 'wheels', 4 * MB, T - 9 * DAY_MS), // max only
+    index(6, MAIN, LEG.a, 4, T),
+    blob(7, MAIN, 'b-pkgs', 3 * MB, T - DAY_MS),
+    index(8, MAIN, LEG.b, 2, T - DAY_MS)
+  ];
+  const contents = new Map([
+    [6, read(['base', 'runtime', 'wheels', 'pkgs', 'code'], ['base', 'runtime', 'pkgs', 'code'])],
+    [8, read(['base', 'b-pkgs'])]
+  ]);
+
+  test('own: referenced and not shared with a sibling scope; exportedAt: when the index was written', () => {
+    const [a, b] = scopeFootprints(entries, contents, [MAIN], NOW);
+    expect(a).toMatchObject({ scope: LEG.a, ownBytes: 10 * MB, ownFinalBytes: 6 * MB, addedBytes: 1 * MB, exportedAt: T });
+    expect(b).toMatchObject({ scope: LEG.b, ownBytes: 3 * MB, exportedAt: T - DAY_MS });
+  });
+
+  test("a push that changed nothing added 0 B, yet the next export is sized by the leg's own layers (issue 15's 12:01 merge)", () => {
+    const f = fp(LEG.a, { max: false, addedBytes: 0, addedFinalBytes: 0, ownBytes: 5 * MB, ownFinalBytes: 5 * MB });
+    expect(legEstimates([f], LEG.a).self).toMatchObject({
+      min: 5 * MB,
+      basis: expect.stringMatching(/^its own layers, 5\.0 MB, as any change below them writes them anew \(last export min on refs\/heads\/main, which added 0 B\)$/)
+    });
+  });
+});
+
 /** A footprint with the sizes of the brief's replay: one leg's max export is 14.8 MB, 9 MB of it final. */
 function fp(scope: string, over: Partial<ScopeFootprint> = {}): ScopeFootprint {
-  return { scope, ref: MAIN, fullBytes: 14.8 * MB, finalBytes: 9 * MB, addedBytes: 14.8 * MB, addedFinalBytes: 9 * MB, max: true, own: true, ...over };
+  return {
+    scope, ref: MAIN, fullBytes: 14.8 * MB, finalBytes: 9 * MB, addedBytes: 14.8 * MB, addedFinalBytes: 9 * MB,
+    ownBytes: 14.8 * MB, ownFinalBytes: 9 * MB, exportedAt: NOW - DAY_MS, max: true, own: true, ...over
+  };
 }
-const warm = (scope: string) => fp(scope, { addedBytes: 2 * MB, addedFinalBytes: 1 * MB });
+/** A leg with 2 MB of layers of its own (1 MB of it final); the rest is shared with its siblings. */
+const warm = (scope: string) => fp(scope, { addedBytes: 2 * MB, addedFinalBytes: 1 * MB, ownBytes: 2 * MB, ownFinalBytes: 1 * MB });
 
 interface Case {
   name: string;
@@ -106,16 +142,17 @@ const CASES: Case[] = [
     mode: 'max'
   },
   {
-    name: 'first export with a sibling known: as large as it; two max legs would not fit with the third at min',
+    // A leg without any cache gets the room first (legOrder): b max, a and c min (two max legs would not fit).
+    name: 'first export with a sibling known: as large as it; it goes max first, its siblings min',
     facts: { usageBytes: 0, footprints: [fp(LEG.a), fp(LEG.c)] },
-    mode: 'min',
-    reason: /assumed as large as build-py310-1a2b3c4d's \(14\.8 MB\).*2 sibling legs \(1 max\).*max \(14\.8 MB\) would not fit, min does/
+    mode: 'max',
+    reason: /assumed as large as build-py310-1a2b3c4d's \(14\.8 MB\).*2 sibling legs \(0 max\).*room for max/
   },
   {
-    name: 'warm legs: each adds what its last export added; all three max fit',
+    name: 'legs with small layers of their own: each may write those anew; all three max fit',
     facts: { usageBytes: 20 * MB, footprints: [warm(LEG.a), warm(LEG.b), warm(LEG.c)] },
     mode: 'max',
-    reason: /adds about 2\.0 MB \(its last export added 2\.0 MB \(max, refs\/heads\/main\)\) with 2 sibling legs \(2 max\): 20\.0 MB \+ 6\.0 MB = 26\.0 MB, 70% of the 37\.0 MB budget \(ceiling 90%\): room for max/
+    reason: /adds about 2\.0 MB \(its own layers, 2\.0 MB, as any change below them writes them anew \(last export max on refs\/heads\/main, which added 2\.0 MB\)\) with 2 sibling legs \(2 max\): 20\.0 MB \+ 6\.0 MB = 26\.0 MB, 70% of the 37\.0 MB budget \(ceiling 90%\): room for max/
   },
   {
     name: 'near the budget, even min of every leg does not fit: min, and prune first',
@@ -125,7 +162,7 @@ const CASES: Case[] = [
   },
   {
     name: 'a leg whose last export was min adds, going max, intermediate layers as large as its max sibling',
-    facts: { usageBytes: 20 * MB, footprints: [warm(LEG.a), fp(LEG.b, { max: false, fullBytes: 9 * MB, addedBytes: 1 * MB, addedFinalBytes: 1 * MB })] },
+    facts: { usageBytes: 20 * MB, footprints: [warm(LEG.a), fp(LEG.b, { max: false, fullBytes: 9 * MB, ownBytes: 1 * MB, ownFinalBytes: 1 * MB })] },
     // b max = 1 MB + (14.8 - 9) MB = 6.8 MB; a max 2 MB: 20 + 2 + 6.8 = 28.8 MB ≤ 33.3 MB.
     mode: 'max',
     reason: /adds about 6\.8 MB/
@@ -166,7 +203,7 @@ describe('modeForBudget with the estimate', () => {
     const facts: ModeFacts = { usageBytes: usage, budgetBytes: BUDGET, footprints };
     const got = [LEG.a, LEG.b, LEG.c].map((scope) => modeForBudget('auto', 'max', facts, { scope, job: 'build' }).mode);
     expect(got).toEqual(modes);
-    const added = footprints.reduce((s, f, i) => s + (got[i] === 'max' ? f.addedBytes : f.addedFinalBytes), 0);
+    const added = footprints.reduce((s, f, i) => s + (got[i] === 'max' ? f.ownBytes : f.ownFinalBytes), 0);
     expect(usage + added).toBeLessThanOrEqual(EXPORT_CEILING * BUDGET);
   });
 });
@@ -175,22 +212,42 @@ describe('a first export on another ref, and exports that do not fit', () => {
   test("a pull request's first export is sized by main's whole index, not by main's last change", () => {
     const mainFp = fp(LEG.a, { addedBytes: 0.1 * MB, addedFinalBytes: 0.1 * MB, own: false });
     expect(legEstimates([mainFp], LEG.a).self).toMatchObject({ min: 9 * MB, max: 14.8 * MB, basis: expect.stringMatching(/first export on this ref/) });
-    expect(legEstimates([{ ...mainFp, own: true }], LEG.a).self).toMatchObject({ min: 0.1 * MB, max: 0.1 * MB });
+    expect(legEstimates([{ ...mainFp, own: true, ownBytes: 0.1 * MB, ownFinalBytes: 0.1 * MB }], LEG.a).self).toMatchObject({ min: 0.1 * MB, max: 0.1 * MB });
   });
 
   test.each([
-    { name: 'room for all three after the prune', usage: 5 * MB, onDefault: false, fits: [true, true, true] },
-    { name: 'room for the first two legs (scope order); the third does not write', usage: 10 * MB, onDefault: false, fits: [true, true, false] },
-    { name: 'no room at all: no leg writes, each says why', usage: 28 * MB, onDefault: false, fits: [false, false, false] },
-    { name: "the default branch's legs always write", usage: 28 * MB, onDefault: true, fits: [true, true, true] }
-  ])('exportFits: $name', ({ usage, onDefault, fits }) => {
-    const legs = [LEG.a, LEG.b, LEG.c].map((scope) => ({ scope, min: 9 * MB, max: 14.8 * MB, basis: 'test' }));
+    { name: 'room for all three after the prune', usage: 5 * MB, fits: [true, true, true] },
+    { name: 'room for two legs: the two whose caches are oldest write, the newest does not', usage: 10 * MB, fits: [false, true, true] },
+    { name: 'no room at all: no leg writes, each says why', usage: 28 * MB, fits: [false, false, false] }
+  ])('exportFits: $name', ({ usage, fits }) => {
+    // a exported last; b and c a day ago (scope order between them).
+    const legs = [LEG.a, LEG.b, LEG.c].map((scope) => ({ scope, min: 9 * MB, max: 14.8 * MB, basis: 'test', exportedAt: scope === LEG.a ? NOW : NOW - DAY_MS }));
     const plan = planLegs(usage, BUDGET, legs[0], legs.slice(1));
-    expect([LEG.a, LEG.b, LEG.c].map((scope) => exportFits(plan, scope, usage, onDefault).fits)).toEqual(fits);
-    if (!fits[2]) expect(exportFits(plan, LEG.c, usage, onDefault).reason).toMatch(/over the 33\.3 MB ceiling, and GitHub would evict least-recently-used entries/);
+    expect([LEG.a, LEG.b, LEG.c].map((scope) => exportFits(plan, scope, usage).fits)).toEqual(fits);
+    if (!fits[0]) expect(exportFits(plan, LEG.a, usage).reason).toMatch(/over the 33\.3 MB ceiling, and GitHub would evict least-recently-used entries.*goes first next run/);
     // Whatever fits, fits together: usage + the shares of the legs that write stay under the ceiling.
-    const written = plan.legs.filter((l) => exportFits(plan, l.scope, usage, onDefault).fits).reduce((s, l) => s + l.add, 0);
-    if (!onDefault) expect(usage + written).toBeLessThanOrEqual(EXPORT_CEILING * BUDGET);
+    const written = plan.legs.filter((l) => exportFits(plan, l.scope, usage).fits).reduce((s, l) => s + l.add, 0);
+    expect(usage + written).toBeLessThanOrEqual(EXPORT_CEILING * BUDGET);
+  });
+
+  test('a leg that does not fit leaves its room to the smaller legs after it; every leg computes the same split', () => {
+    // c (oldest) is large and does not fit; a and b are small and do.
+    const legs = [
+      { scope: LEG.a, min: 2 * MB, max: 2 * MB, basis: 'test', exportedAt: NOW - 1 },
+      { scope: LEG.b, min: 2 * MB, max: 2 * MB, basis: 'test', exportedAt: NOW },
+      { scope: LEG.c, min: 12 * MB, max: 12 * MB, basis: 'test', exportedAt: NOW - DAY_MS }
+    ];
+    const plans = legs.map((self) => planLegs(25 * MB, BUDGET, self, legs.filter((l) => l !== self)));
+    expect(plans.map((p) => p.legs.map((l) => l.scope))).toEqual(legs.map(() => [LEG.c, LEG.a, LEG.b]));
+    expect(plans.map((p, i) => exportFits(p, legs[i].scope, 25 * MB).fits)).toEqual([true, true, false]);
+  });
+
+  test("the default branch's legs are no exception: past the ceiling they skip (their previous cache still serves)", () => {
+    // Issue 15's replay at 12:01: main's three legs after a merge, 2.3 GB used of 3.3 GB, each about to write 0.45 GB.
+    const GBu = 1000 * MB;
+    const legs = [LEG.a, LEG.b, LEG.c].map((scope) => ({ scope, min: 0.45 * GBu, max: 0.45 * GBu, basis: 'test', exportedAt: NOW - DAY_MS }));
+    const plan = planLegs(2.3 * GBu, 3.27 * GBu, legs[0], legs.slice(1));
+    expect([LEG.a, LEG.b, LEG.c].map((scope) => exportFits(plan, scope, 2.3 * GBu).fits)).toEqual([true, false, false]);
   });
 });
 

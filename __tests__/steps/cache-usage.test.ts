@@ -40,7 +40,10 @@ function state(usageBytes: number, footprints: ScopeFootprint[], usageAfterPrune
 
 /** Main's index for each leg, 9 MB each (a min export), read by the pull request from main. */
 const mainIndexes = (own: boolean) =>
-  scopes.map((scope): ScopeFootprint => ({ scope, ref: MAIN, fullBytes: 9 * MB, finalBytes: 9 * MB, addedBytes: 1 * MB, addedFinalBytes: 1 * MB, max: false, own }));
+  scopes.map((scope): ScopeFootprint => ({
+    scope, ref: MAIN, fullBytes: 9 * MB, finalBytes: 9 * MB, addedBytes: 1 * MB, addedFinalBytes: 1 * MB, ownBytes: 1 * MB, ownFinalBytes: 1 * MB,
+    exportedAt: Date.UTC(2026, 10, 27), max: false, own
+  }));
 
 describe('the budget around the build', () => {
   test.each([
@@ -58,9 +61,14 @@ describe('the budget around the build', () => {
       ref: PR12, usage: 5 * MB, afterPrune: undefined, target: undefined, skipped: [false, false, false]
     },
     {
-      // Main's own exports added 1 MB each: min fits, so the prune goes to the usual 70%.
-      name: "the default branch's legs always write, after pruning first",
+      // Main's legs are each expected to write 1 MB: min fits, so the prune goes to the usual 70%.
+      name: "the default branch's legs write when they fit, after pruning first",
       ref: MAIN, usage: 28 * MB, afterPrune: 27 * MB, target: 0.7, skipped: [false, false, false]
+    },
+    {
+      // 32 MB left after the prune: one more MB fits under the 33.3 MB ceiling, two do not (issue 15).
+      name: "the default branch's legs are no exception: past the ceiling, the later ones skip",
+      ref: MAIN, usage: 33 * MB, afterPrune: 32 * MB, target: 0.7, skipped: [false, true, true]
     }
   ])('$name', ({ ref, usage, afterPrune, target, skipped }) => {
     const rt = rtFor(ref);
@@ -92,7 +100,7 @@ describe('the budget around the build', () => {
 
   test('the mode reason states the estimate', () => {
     const inputs = inputsOf({ matrix: LEGS[0] });
-    const s = state(20 * MB, scopes.map((scope) => ({ ...mainIndexes(true)[0], scope, max: true, fullBytes: 14 * MB, addedBytes: 2 * MB })));
+    const s = state(20 * MB, scopes.map((scope) => ({ ...mainIndexes(true)[0], scope, max: true, fullBytes: 14 * MB, ownBytes: 2 * MB })));
     const p = makePlan(inputs, runtime(), { budget: budgetFacts(s) });
     expect(p.mode).toBe('max');
     expect(p.decisions.find((d) => d.topic === 'mode')?.reason).toMatch(/^push to the default branch main: .*; this export adds about 2\.0 MB .* with 2 sibling legs \(2 max\)/);

@@ -73,17 +73,17 @@ describe('readBudget', () => {
     const budgetBytes = 30 * MB;
     const reading = await readBudget({ rest: rest('reader'), reader: reader(), readableRefs: [MAIN], cacheBudget: budgetBytes, now: () => emu.clock.now() });
     expect(reading.usageBytes).toBe(20 * MB + 3 * reading.listing!.entries.find((e) => e.key.startsWith('index-'))!.size);
-    expect(reading.footprints?.map((f) => [f.scope, f.fullBytes, f.addedBytes])).toEqual(scopes.map((s) => [s, 12 * MB, 12 * MB]));
-    // 20 MB used; each leg's last export added 12 MB (base counted for each: conservative): even min for all
-    // three (36 MB) passes the 27 MB ceiling, so every leg exports min and the cache is pruned first.
+    expect(reading.footprints?.map((f) => [f.scope, f.fullBytes, f.addedBytes, f.ownBytes])).toEqual(scopes.map((s) => [s, 12 * MB, 12 * MB, 4 * MB]));
+    // 20 MB used; each leg may write its own 4 MB anew (the shared 8 MB base is not its own): min for all three
+    // (32 MB) passes the 27 MB ceiling, so every leg exports min and the cache is pruned first.
     const modes = scopes.map((scope) => modeAfterBudget('auto', 'max', reading, { scope, job: 'build' }));
     expect(modes.map((m) => m.mode)).toEqual(['min', 'min', 'min']);
-    expect(modes[0].decision?.reason).toMatch(/this export adds about 12\.0 MB .* with 2 sibling legs \(0 max\).*pruned first/);
+    expect(modes[0].decision?.reason).toMatch(/this export adds about 4\.0 MB .* with 2 sibling legs \(0 max\).*pruned first/);
     // Without the job (no matrix) the other scopes are not counted. The indexes record no inputs, so they read
-    // as min exports: max adds intermediate layers assumed as large as the chain, 20 + 12 + 12 = 44 MB.
+    // as min exports: max adds intermediate layers assumed as large as the chain, 20 (and the indexes) + 4 + 12 = 36 MB.
     const alone = (mb: number) => modeAfterBudget('auto', 'max', { ...reading, budget: { ...reading.budget, bytes: mb * MB } }, { scope: scopes[0] });
-    expect(alone(50)).toMatchObject({ mode: 'max' });
-    expect(alone(45)).toMatchObject({ mode: 'min' });
+    expect(alone(41)).toMatchObject({ mode: 'max' });
+    expect(alone(39)).toMatchObject({ mode: 'min' });
   });
 
   test("a matrix leg counts sibling legs its run's jobs show, even those without a cache yet", async () => {

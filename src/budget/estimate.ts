@@ -5,14 +5,17 @@
  * Why before the export: GitHub never refuses a write for size; it stores it, then evicts least-recently-used
  * entries, blind to which ones a live index needs. A prune after the export is too late for that moment, and
  * matrix legs of one run export concurrently, each having read the same usage figure. So each leg estimates
- * what every leg of its matrix is about to add, and all legs share out the room the same way (scope order), so
- * that together they fit.
+ * what every leg of its matrix is about to add, and all legs share out the room the same way, so
+ * that together they fit (the leg whose cache is oldest first, then scope order; a leg that does not fit skips
+ * its export and is first in line next time, on the default branch too).
  *
  * Estimates come from the previous index of each scope (its layers and the listed sizes of their blobs):
- * - a scope that exported before adds about what its last export added: the blobs its index references that
- *   were written in that export (created on the index's ref shortly before it). BuildKit checks each layer
- *   with a lookup before writing it (`cache/remotecache/gha/gha.go:275`, v0.32.2), so unchanged layers are
- *   not written again;
+ * - a scope that exported before may write anew every layer of its own: those of its index that no sibling
+ *   scope's index shares (the shared base image is left out; a base-image change is not foreseen). Before the
+ *   build nothing tells how deep the change goes. What the last export added (its blobs created shortly before
+ *   it) only sized the last change: a push that changed nothing added 0 B, and the merge after it rewrote half
+ *   the chain (issue 15's replay, 12:01). Which layers builds since that export touched does not tell either: a
+ *   pull request merged later may have run before it (the month's replay, 2026-10-11 09:12);
  * - a scope's first export is assumed as large as its largest sibling scope's whole export;
  * - `min` holds only the layer chains of the build's results (`parseIndexJson().final`); a scope whose last
  *   export was `min` adds, going `max`, intermediate layers as large as its siblings' (else its own chain's).
@@ -43,6 +46,14 @@ export interface ScopeFootprint {
   /** Bytes of the referenced blobs written by that export. */
   addedBytes: number;
   addedFinalBytes: number;
+  /**
+   * Bytes of the referenced blobs that no sibling scope's index references too (those are the shared base
+   * image): the layers a change anywhere in this scope's own chain could make its next export write anew.
+   */
+  ownBytes: number;
+  ownFinalBytes: number;
+  /** When the index was written (its entry's creation): the leg that has waited longest writes first. */
+  exportedAt: number;
   /** The index holds layers outside the results' chains: it was a max export. */
   max: boolean;
   /** The index is on the first readable ref (the token's own, where this export writes). */
@@ -68,6 +79,14 @@ export function scopeFootprints(
     blobsOn.set(`${e.ref}\n${d}`, e);
   }
   const live = classifyIndexes(entries, now).live;
+  // The scopes whose read indexes reference each blob digest.
+  const scopesOf = new Map<string, Set<string>>();
+  for (const index of live) {
+    const scope = parseIndexKey(index.key)?.scope;
+    const read = contents.get(index.id);
+    if (scope === undefined || read === undefined) continue;
+    for (const d of read.digests) scopesOf.set(d, (scopesOf.get(d) ?? new Set<string>()).add(scope));
+  }
   const out = new Map<string, ScopeFootprint>();
   for (const ref of readableRefs) {
     for (const index of live.filter((e) => e.ref === ref)) {
@@ -87,6 +106,7 @@ export function scopeFootprints(
       };
       const referenced = [...read.digests].filter((d) => size.has(d));
       const final = referenced.filter((d) => read.final.has(d));
+      const own = (digests: string[]) => digests.filter((d) => (scopesOf.get(d)?.size ?? 1) <= 1).reduce((b, d) => b + (size.get(d) ?? 0), 0);
       out.set(scope, {
         scope,
         ref,
@@ -94,6 +114,9 @@ export function scopeFootprints(
         finalBytes: sum(final, false),
         addedBytes: sum(referenced, true),
         addedFinalBytes: sum(final, true),
+        ownBytes: own(referenced),
+        ownFinalBytes: own(final),
+        exportedAt: index.createdAt,
         max: referenced.length > final.length,
         own: ref === readableRefs[0]
       });
@@ -109,6 +132,8 @@ export interface LegEstimate {
   max: number;
   /** How it was estimated, in words. */
   basis: string;
+  /** When its live index on this ref was written; undefined for a first export on this ref (it writes first). */
+  exportedAt?: number;
 }
 
 /** The auto scope of a matrix leg is `<job>-<matrix words>-<8 hex>` (src/plan/scope.ts): its siblings share `<job>-`. */
@@ -137,8 +162,14 @@ export function legEstimates(
     // request) says nothing of what this ref will write: its first export is assumed as large as that index.
     if (!f.own)
       return { scope: f.scope, ...whole(f), basis: `first export on this ref, assumed as large as ${echo(f.ref)}'s (${formatSize(f.fullBytes)})` };
-    const max = f.max ? f.addedBytes : f.addedFinalBytes + (intermediate || f.finalBytes);
-    return { scope: f.scope, min: f.addedFinalBytes, max, basis: `its last export added ${formatSize(f.max ? f.addedBytes : f.addedFinalBytes)} (${f.max ? 'max' : 'min'}, ${echo(f.ref)})` };
+    // Before the build nobody knows how deep the change goes. What the last export added only sized the last
+    // change (a push that changed nothing added 0 B, and the merge after it rewrote half the chain: issue 15's
+    // replay, 12:01), so every layer of its own the leg could write anew counts.
+    const max = f.max ? f.ownBytes : f.ownFinalBytes + (intermediate || f.finalBytes);
+    const basis =
+      `its own layers, ${formatSize(f.max ? f.ownBytes : f.ownFinalBytes)}, as any change below them writes them anew ` +
+      `(last export ${f.max ? 'max' : 'min'} on ${echo(f.ref)}, which added ${formatSize(f.max ? f.addedBytes : f.addedFinalBytes)})`;
+    return { scope: f.scope, min: f.ownFinalBytes, max, basis, exportedAt: f.exportedAt };
   };
   const out: { self?: LegEstimate; siblings: LegEstimate[]; unknown: LegEstimate[] } = { siblings: siblings.map(estimate), unknown: [] };
   const largest = family.length ? family.reduce((a, b) => (b.fullBytes > a.fullBytes ? b : a)) : undefined;
@@ -153,6 +184,16 @@ export function legEstimates(
   return out;
 }
 
+/**
+ * The order in which legs get the room: the one whose cache on this ref is oldest first (a first export before
+ * any), then scope order. Every leg sorts the same listing the same way, and a leg that had to skip its export
+ * is first in line next time.
+ */
+export function legOrder(a: LegEstimate, b: LegEstimate): number {
+  const at = (l: LegEstimate) => l.exportedAt ?? Number.NEGATIVE_INFINITY;
+  return at(a) < at(b) ? -1 : at(a) > at(b) ? 1 : a.scope.localeCompare(b.scope);
+}
+
 export interface LegPlan {
   mode: Mode;
   /** What every leg (this one included) is expected to add with the modes they choose. */
@@ -165,13 +206,13 @@ export interface LegPlan {
   /** True when even min exports of every leg do not fit: prune first, down to `ceilingBytes - addBytes`. */
   pruneFirst: boolean;
   reason: string;
-  /** Every seen leg, in scope order, with its mode and what it adds; and the unseen legs' bytes (counted first). */
+  /** Every seen leg, in legOrder, with its mode and what it adds; and the unseen legs' bytes (counted first). */
   legs: Array<{ scope: string; mode: Mode; add: number }>;
   unknownBytes: number;
 }
 
 /**
- * Shares the room under the ceiling among the legs: all start at min; then, in scope order, a leg goes max
+ * Shares the room under the ceiling among the legs: all start at min; then, in legOrder, a leg goes max
  * while the total still fits. Every leg computes the same split from the same facts, so together they fit.
  * `unknown` legs (whose scope this leg cannot see) are counted first and at their max, whatever they choose.
  */
@@ -191,7 +232,7 @@ export function planLegs(
       reason: `first export of this scope and no sibling scope to size it by (${at}): min, so that a matrix of first exports cannot overshoot the budget; the next run knows its size`
     };
   }
-  const legs = [self, ...siblings].sort((a, b) => a.scope.localeCompare(b.scope));
+  const legs = [self, ...siblings].sort(legOrder);
   const chosen = new Map<string, Mode>(legs.map((l) => [l.scope, 'min']));
   const unknownBytes = unknown.reduce((s, l) => s + l.max, 0);
   let total = usageBytes + unknownBytes + legs.reduce((s, l) => s + l.min, 0);
@@ -225,21 +266,30 @@ export function planLegs(
 
 /**
  * After the prune before the build: does this leg's export still fit? Unseen legs count first, then the legs in
- * scope order with their modes; a leg whose share passes the ceiling does not export (every leg decides the
- * same way, so the ones before it still fit). The default branch's export always goes (everyone reads it; its
- * prune first made what room lower-value refs could give); so does a leg this plan knows nothing about.
+ * the plan's order (legOrder) with their modes; a leg whose share would pass the ceiling does not export and
+ * leaves its room to the legs after it. Every leg decides the same way from the same figures, so the ones that
+ * write fit together. The default branch is no exception: its export past the ceiling would make GitHub evict
+ * least-recently-used entries blind to what live indexes need, while a skipped leg keeps its previous cache and
+ * is first in line next run. A leg this plan knows nothing about exports.
  */
-export function exportFits(p: LegPlan, scope: string, usageBytes: number, defaultBranch: boolean): { fits: boolean; reason?: string } {
+export function exportFits(p: LegPlan, scope: string, usageBytes: number): { fits: boolean; reason?: string } {
   const index = p.legs.findIndex((l) => l.scope === scope);
-  if (index < 0 || defaultBranch) return { fits: true };
-  const total = usageBytes + p.unknownBytes + p.legs.slice(0, index + 1).reduce((s, l) => s + l.add, 0);
-  if (total <= p.ceilingBytes) return { fits: true };
+  if (index < 0) return { fits: true };
+  let total = usageBytes + p.unknownBytes;
+  let before = 0;
+  for (const leg of p.legs.slice(0, index)) {
+    if (total + leg.add > p.ceilingBytes) continue;
+    total += leg.add;
+    before++;
+  }
+  const own = p.legs[index].add;
+  if (total + own <= p.ceilingBytes) return { fits: true };
   return {
     fits: false,
     reason:
-      `after pruning, ${formatSize(usageBytes)} used; with this export (${formatSize(p.legs[index].add)})${index > 0 || p.unknownBytes ? ' and the legs before it' : ''} ` +
-      `usage would reach ${formatSize(total)}, over the ${formatSize(p.ceilingBytes)} ceiling, and GitHub would evict least-recently-used entries ` +
-      `that live indexes need: this run reads the cache but does not write it (the default branch's cache still serves it)`
+      `after pruning, ${formatSize(usageBytes)} used; with this export (${formatSize(own)})${before > 0 || p.unknownBytes ? ` and the ${before + (p.unknownBytes ? 1 : 0) > 1 ? 'exports' : 'export'} that go first` : ''} ` +
+      `usage would reach ${formatSize(total + own)}, over the ${formatSize(p.ceilingBytes)} ceiling, and GitHub would evict least-recently-used entries ` +
+      `that live indexes need: this run reads the cache but does not write it (its previous cache still serves; its leg goes first next run)`
   };
 }
 

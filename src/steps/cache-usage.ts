@@ -92,10 +92,9 @@ export function pruneBeforeTarget(state: BudgetState, inputs: Inputs, rt: Runtim
   return r.usageBytes !== undefined && r.usageBytes > target * r.budget.bytes ? target : undefined;
 }
 
-/** Prunes once: before the build (`before`), after it, or for command: prune. Records the outcome. */
 /**
  * After the prune before the build: when this leg's export still does not fit under the budget's ceiling (see
- * exportFits), the decision not to export, else undefined. The default branch always exports.
+ * exportFits), the decision not to export, else undefined; on the default branch too.
  */
 export function exportRoom(state: BudgetState, inputs: Inputs, rt: Runtime, plan: Plan): Decision | undefined {
   const r = state.reading;
@@ -104,11 +103,11 @@ export function exportRoom(state: BudgetState, inputs: Inputs, rt: Runtime, plan
   if (!legs) return undefined;
   const last = state.prunes[state.prunes.length - 1];
   const usage = last?.usageAfterBytes ?? r.usageBytes;
-  const onDefault = rt.defaultBranch !== undefined && rt.ref === `refs/heads/${rt.defaultBranch}`;
-  const fit = exportFits(legs, plan.scope, usage, onDefault);
+  const fit = exportFits(legs, plan.scope, usage);
   return fit.fits ? undefined : { topic: 'export', outcome: 'skipped', reason: fit.reason ?? 'no room under the budget' };
 }
 
+/** Prunes once: before the build (`before`), after it, or for command: prune. Records the outcome. */
 export async function pruneNow(
   state: BudgetState,
   inputs: Inputs,

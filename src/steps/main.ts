@@ -129,7 +129,7 @@ async function buildAndPrune(plan: Plan, ctx: { inputs: Inputs; rt: Runtime; env
   // Make room first when usage is above the prune target or this run's exports would not fit under the budget.
   const roomTarget = pruneBeforeTarget(budget, inputs, rt, plan);
   if (roomTarget !== undefined) await pruneNow(budget, inputs, rt, plan, 'before', roomTarget);
-  // Still no room for this leg's export (other than the default branch's): it reads the cache, writes none.
+  // Still no room for this leg's export (on the default branch too): it reads the cache, writes none.
   const noRoom = exportRoom(budget, inputs, rt, plan);
   if (noRoom) {
     plan.export = undefined;
