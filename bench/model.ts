@@ -270,7 +270,7 @@ export function simulate(w: Workload, content: Map<CiEvent, Versions>, strategy:
           const leg = { scope: strategy.scope(mx), job: 'build' };
           const mode = modeForBudget('auto', decided, facts, leg).mode;
           modes.set(mx, mode);
-          // The prune before the build leaves room for what the legs add (src/steps/cache-usage.ts pruneBeforeTarget).
+          // The prune before the build leaves room for what the legs add (src/budget/run.ts pruneBeforeTarget).
           const legs = legPlanFor(facts, leg);
           if (legs) legPlans.set(mx, legs);
           const adds = legs && (mode === 'max' ? legs.addBytes : legs.minAddBytes);
@@ -285,7 +285,7 @@ export function simulate(w: Workload, content: Map<CiEvent, Versions>, strategy:
       }
       // Concurrent legs plan the same deletions from the same listing: carried out once.
       if (target !== undefined) pruneJob(token, clock.now(), [], { targetRatio: target, entries });
-      // What still does not fit after that prune is not exported (src/steps/cache-usage.ts exportRoom).
+      // What still does not fit after that prune is not exported (src/budget/run.ts exportRoom).
       if (after)
         for (const mx of w.matrix) {
           const legs = legPlans.get(mx);

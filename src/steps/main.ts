@@ -2,9 +2,9 @@
 import * as core from '@actions/core';
 import { build, BuildFailure, type BuildReport } from './build.js';
 import { afterBuild, type Insight } from './insight.js';
-import { budgetFacts, budgetFigures, type BudgetState, exportRoom, pruneBeforeTarget, pruneNow, readBudgetFor } from './cache-usage.js';
+import { type BudgetState, pruneNow, readBudgetFor } from './cache-usage.js';
+import { budgetFacts, budgetFigures, decidePrune, exportRoom, pruneBeforeTarget } from '../budget/run.js';
 import { resolveImportEntry } from './import-entry.js';
-import { decidePrune } from './prune.js';
 import { findSecrets, redactKnown } from '../cache/redact.js';
 import { formatProblem, type Inputs, inputSecrets, parseInputs } from '../inputs/inputs.js';
 import type { Plan } from '../plan/plan.js';
@@ -70,14 +70,14 @@ export async function main(deps: MainDeps): Promise<void> {
     return;
   }
   if (inputs.command === 'prune') {
-    await pruneNow(budget, inputs, rt, plan, 'command');
+    await pruneNow({ state: budget, inputs, rt, plan }, 'command');
     await finish(plan);
     return;
   }
   if (plan.dryRun) {
     // A dry run shows what pruning after this build would delete, and deletes nothing.
     if (budget.reading && decidePrune(inputs.cachePrune, { command: 'build', backend: inputs.cache, exported: !!plan.export }).prune)
-      await pruneNow(budget, inputs, rt, plan, 'after');
+      await pruneNow({ state: budget, inputs, rt, plan }, 'after');
     await finish(plan);
     core.info('Dry run: the inputs were validated and the plan made; nothing was installed, started or built.');
     return;
@@ -127,10 +127,11 @@ async function readInputs({ env, input }: MainDeps, secrets: Secrets): Promise<I
 async function buildAndPrune(plan: Plan, ctx: { inputs: Inputs; rt: Runtime; env: NodeJS.ProcessEnv; budget: BudgetState; state: StateStore }, finish: Finish): Promise<void> {
   const { inputs, rt, env, budget, state } = ctx;
   // Make room first when usage is above the prune target or this run's exports would not fit under the budget.
-  const roomTarget = pruneBeforeTarget(budget, inputs, rt, plan);
-  if (roomTarget !== undefined) await pruneNow(budget, inputs, rt, plan, 'before', roomTarget);
+  const run = { state: budget, inputs, rt, plan };
+  const roomTarget = pruneBeforeTarget(run);
+  if (roomTarget !== undefined) await pruneNow(run, 'before', roomTarget);
   // Still no room for this leg's export (on the default branch too): it reads the cache, writes none.
-  const noRoom = exportRoom(budget, inputs, rt, plan);
+  const noRoom = exportRoom(run);
   if (noRoom) {
     plan.export = undefined;
     plan.decisions.push(noRoom);
@@ -148,7 +149,7 @@ async function buildAndPrune(plan: Plan, ctx: { inputs: Inputs; rt: Runtime; env
   const exported = !!result.plan.export && !result.figures.exports.some((e) => e.error);
   const decision = decidePrune(inputs.cachePrune, { command: 'build', backend: inputs.cache, exported });
   result.plan.decisions.push(decision.decision);
-  if (decision.prune) await pruneNow(budget, inputs, rt, result.plan, 'after');
+  if (decision.prune) await pruneNow({ ...run, plan: result.plan }, 'after');
   await finish(result.plan, result, undefined, await afterBuild(result, inputs, rt, env));
 }
 

@@ -4,17 +4,19 @@
  * Decisions and warnings; nothing here fails a build. With `dryRun` nothing is deleted and the plan is
  * returned instead.
  */
-import { type Backend, BACKENDS } from '../backends/index.js';
 import type { Auto } from '../inputs/inputs.js';
 import type { Decision } from '../plan/plan.js';
 import { echo } from '../report/text.js';
-import { TARGET_RATIO, formatSize, nearBudget, percent, resolveBudget, usageBar, type Budget } from '../budget/budget.js';
+import { TARGET_RATIO, formatSize, nearBudget, percent, resolveBudget, usageBar } from '../budget/budget.js';
 import { runDeletes, type DeleteLimits, type Timer } from '../io/github/deletes.js';
 import { concurrentLegsOf, scopeFootprints, type ScopeFootprint } from '../budget/estimate.js';
 import { readLiveIndexes, type IndexReader } from '../io/github/indexes.js';
-import { type CacheEntry, planPrune, type Deletion, type PrunePlan } from '../budget/prune.js';
+import { type CacheEntry, planPrune, type PrunePlan } from '../budget/prune.js';
 import { describeDeletions, planLines } from '../budget/report.js';
-import type { CacheRest, Listing, RestFailure, RestResult } from '../io/github/rest.js';
+import type { BudgetReading, Listing, PruneOutcome } from '../budget/state.js';
+import type { CacheRest, RestFailure, RestResult } from '../io/github/rest.js';
+
+export type { BudgetReading, PruneOutcome };
 
 export interface Logger {
   info(message: string): void;
@@ -33,31 +35,6 @@ export const READ_GRANT_WARNING =
 export const WRITE_GRANT_WARNING =
   'Pruning needs "permissions: actions: write" for the github-token; nothing was deleted, and GitHub will evict least-recently-used entries once the repository is over its limit. The build is not affected.';
 
-export interface BudgetReading {
-  budget: Budget;
-  usageBytes?: number;
-  usageCount?: number;
-  /** Usage is at or above the high-water mark: `cache-mode: auto` exports min (budget/budget.ts modeForBudget). */
-  near: boolean;
-  /**
-   * Usage is above the prune target: prune before the build too (same call, `jobStart` = now), so this run's
-   * exports have room. Pruning only after exports leaves whatever was too young to prune then in place
-   * until the next job's exports have already landed on top of it.
-   */
-  aboveTarget: boolean;
-  /** The Markdown/Unicode bar for the summary, when usage is known. */
-  bar?: string;
-  decisions: Decision[];
-  warnings: string[];
-  /** Set when the token lacks `actions: read`; pass `warned: true` on to prune() so it does not warn again. */
-  missingGrant?: 'read';
-  /** What each scope's previous export tells (for the mode estimate); undefined when not listed or read. */
-  footprints?: ScopeFootprint[];
-  /** The listing read for the estimate, for a prune right after (PruneOptions.listing). */
-  listing?: Listing;
-  /** Sibling legs of this job running in this run, from the run's jobs; undefined when not known. */
-  concurrentLegs?: number;
-}
 
 /** Before the build: the budget (`cache-budget`, else the storage limit, else 10 GB) and current usage. */
 export async function readBudget(opts: {
@@ -132,26 +109,6 @@ export async function readBudget(opts: {
   return { budget, usageBytes: bytes, usageCount: count, near, aboveTarget, bar, decisions, warnings, ...(footprints ? { footprints } : {}), ...(listing ? { listing } : {}), ...(concurrentLegs !== undefined ? { concurrentLegs } : {}) };
 }
 
-/** `cache-prune`: auto prunes after a successful gha export (and always for `command: prune`). */
-export function decidePrune(cachePrune: Auto<boolean>, ctx: { command: 'build' | 'prune'; backend: string; exported: boolean }): { prune: boolean; decision: Decision } {
-  if (ctx.command === 'prune') return { prune: true, decision: { topic: 'prune', outcome: 'yes', reason: 'command is prune' } };
-  if (cachePrune === false) return { prune: false, decision: { topic: 'prune', outcome: 'no', reason: 'cache-prune is false' } };
-  if (!ctx.exported) return { prune: false, decision: { topic: 'prune', outcome: 'no', reason: 'no cache export succeeded in this run' } };
-  const backend = (BACKENDS as Readonly<Record<string, Backend | undefined>>)[ctx.backend];
-  if (cachePrune === 'auto' && backend?.store !== 'github-cache')
-    return {
-      prune: false,
-      decision: {
-        topic: 'prune',
-        outcome: 'no',
-        reason:
-          backend?.savedInGithubCache
-            ? `the ${ctx.backend} backend keeps one GitHub cache entry per scope, replaced by each export; pruning handles BuildKit's gha entries`
-            : `the ${ctx.backend} backend does not use the GitHub cache`
-      }
-    };
-  return { prune: true, decision: { topic: 'prune', outcome: 'yes', reason: cachePrune === true ? 'cache-prune is true' : 'after a successful export to the GitHub cache' } };
-}
 
 const PR_REF = /^refs\/pull\/(\d+)\/(merge|head)$/;
 
@@ -190,27 +147,6 @@ export interface PruneOptions {
   log?: Logger;
 }
 
-export interface PruneOutcome {
-  dryRun: boolean;
-  plan?: PrunePlan;
-  deleted: Deletion[];
-  /** Planned, but already gone when deleted (evicted or deleted by another job meanwhile). */
-  gone: Deletion[];
-  /** Planned but not deleted: a failure, no permission, a rate limit or the maxDeletes cap. */
-  notDeleted: Deletion[];
-  prunedEntries: number;
-  prunedBytes: number;
-  /** Usage before and after, from the listing. */
-  usageBytes?: number;
-  usageAfterBytes?: number;
-  restCalls: number;
-  indexCalls: number;
-  /** Time spent listing, reading indexes and planning. */
-  planMs: number;
-  decisions: Decision[];
-  warnings: string[];
-  missingGrant?: 'read' | 'write';
-}
 
 export async function prune(opts: PruneOptions): Promise<PruneOutcome> {
   const log = opts.log ?? silent;

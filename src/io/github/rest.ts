@@ -9,6 +9,9 @@ import { defaults as githubDefaults } from '@actions/github/lib/utils';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import type { CacheEntry } from '../../budget/prune.js';
+import type { Listing } from '../../budget/state.js';
+
+export type { Listing };
 
 export type RestFailureKind = 'forbidden' | 'unauthorized' | 'not-found' | 'rate-limited' | 'error';
 
@@ -23,13 +26,6 @@ export interface RestFailure {
 
 export type RestResult<T> = { ok: true; value: T } | RestFailure;
 
-export interface Listing {
-  entries: CacheEntry[];
-  pages: number;
-  totalCount: number;
-  /** False when the listing shrank while it was paged: entries may have been skipped. */
-  complete: boolean;
-}
 
 export interface CacheRestOptions {
   token: string;

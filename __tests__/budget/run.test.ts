@@ -1,11 +1,11 @@
 /**
- * The budget around a run (src/steps/cache-usage.ts) with the planner: the mode from the estimate, the prune target
+ * The budget around a run (src/budget/run.ts) with the planner: the mode from the estimate, the prune target
  * before the build, and whether the export still fits afterwards. Pure inputs, no network.
  */
 import { describe, expect, test } from '@jest/globals';
 import type { ScopeFootprint } from '../../src/budget/estimate.js';
-import type { PruneOutcome } from '../../src/steps/prune.js';
-import { budgetFacts, exportRoom, pruneBeforeTarget, type BudgetState } from '../../src/steps/cache-usage.js';
+import { budgetFacts, exportRoom, pruneBeforeTarget, pruneRequest, type PruneWhen, readableRefs, readingScope } from '../../src/budget/run.js';
+import type { BudgetState, PruneOutcome } from '../../src/budget/state.js';
 import { plan as makePlan } from '../../src/plan/planner.js';
 import { inputsOf } from '../support/inputs.js';
 import { jwt, runtime } from '../support/runtime.js';
@@ -76,9 +76,9 @@ describe('the budget around the build', () => {
       const inputs = inputsOf({ matrix });
       const before = state(usage, mainIndexes(ref === MAIN));
       const p = makePlan(inputs, rt, { budget: budgetFacts(before) });
-      const t = pruneBeforeTarget(before, inputs, rt, p);
+      const t = pruneBeforeTarget({ state: before, inputs, rt, plan: p });
       const after = state(usage, mainIndexes(ref === MAIN), afterPrune);
-      return { target: t, room: exportRoom(after, inputs, rt, p), mode: p.mode };
+      return { target: t, room: exportRoom({ state: after, inputs, rt, plan: p }), mode: p.mode };
     });
     for (const g of got) {
       if (target === undefined) expect(g.target).toBeUndefined();
@@ -94,7 +94,7 @@ describe('the budget around the build', () => {
       const inputs = inputsOf({ matrix: LEGS[2], ...over });
       const s = state(28 * MB, mainIndexes(false), 27 * MB);
       const p = makePlan(inputs, rt, { budget: budgetFacts(s) });
-      expect(exportRoom(s, inputs, rt, p)).toBeUndefined();
+      expect(exportRoom({ state: s, inputs, rt, plan: p })).toBeUndefined();
     }
   });
 
@@ -104,5 +104,57 @@ describe('the budget around the build', () => {
     const p = makePlan(inputs, runtime(), { budget: budgetFacts(s) });
     expect(p.mode).toBe('max');
     expect(p.decisions.find((d) => d.topic === 'mode')?.reason).toMatch(/^push to the default branch main: .*; this export adds about 2\.0 MB .* with 2 sibling legs \(2 max\)/);
+  });
+});
+
+describe('what a prune is asked to do', () => {
+  const clock = { now: 5_000_000, jobStartedAt: 4_000_000 };
+  const ctx = (rt = runtime(), inputs = inputsOf({})) => ({ state: state(20 * MB, []), inputs, rt, plan: makePlan(inputs, rt) });
+  const closingPr = runtime({
+    event: 'pull_request',
+    ref: PR12,
+    env: { ACTIONS_RUNTIME_TOKEN: jwt([{ Scope: PR12, Permission: 3 }, { Scope: MAIN, Permission: 1 }]) },
+    payload: { action: 'closed', pull_request: { number: 12, base: { ref: 'main', repo: { full_name: 'octo/envd-demo' } }, head: { ref: 'feat', repo: { full_name: 'octo/envd-demo', fork: false } } } }
+  });
+  const cases: [string, PruneWhen, ReturnType<typeof ctx>, Partial<ReturnType<typeof pruneRequest>>][] = [
+    ['before the build: now is the job start, the reading\'s listing is reused, 2 s of deleting', 'before', ctx(), { title: 'Prune the GitHub cache (before the build)', jobStart: 5_000_000, reuseListing: true, timeBudgetMs: 2_000, closedPrRefs: [], discoverClosedPrs: false }],
+    ['after the build: entries since the process started are this job\'s own', 'after', ctx(), { title: 'Prune the GitHub cache (after the build)', jobStart: 4_000_000, reuseListing: false, timeBudgetMs: 2_000 }],
+    ['command: prune on a push: closed pull requests are asked of the API, no time cap', 'command', ctx(), { title: 'Prune the GitHub cache', discoverClosedPrs: true, closedPrRefs: [], timeBudgetMs: undefined }],
+    ['command: prune on the closing pull_request: its own merge ref is closed', 'command', ctx(closingPr), { closedPrRefs: [PR12], discoverClosedPrs: false }],
+    ['a build on a pull request never treats its own ref as closed', 'after', ctx(closingPr), { closedPrRefs: [], discoverClosedPrs: false }],
+    ['a dry run deletes nothing', 'after', ctx(runtime(), inputsOf({ 'dry-run': 'true' })), { dryRun: true }]
+  ];
+  test.each(cases)('%s', (_, when, c, expected) => {
+    const req = pruneRequest(c, when, clock);
+    for (const [k, v] of Object.entries(expected)) expect([k, req[k as keyof typeof req]]).toEqual([k, v]);
+  });
+
+  test('the refs it may read are the plan\'s, the writable one first', () => {
+    const c = ctx(closingPr);
+    expect(pruneRequest(c, 'after', clock).readableRefs).toEqual(c.plan.access?.readable);
+    expect(readableRefs(closingPr)).toEqual([PR12, MAIN]);
+  });
+
+  test('a target ratio is passed on only when given', () => {
+    expect(pruneRequest(ctx(), 'before', { ...clock, targetRatio: 0.5 }).targetRatio).toBe(0.5);
+    expect('targetRatio' in pruneRequest(ctx(), 'before', clock)).toBe(false);
+  });
+});
+
+describe('what the budget reading reads', () => {
+  test.each([
+    ['gha build: usage and the export estimate', { cache: 'gha' }, { read: true, estimate: true }],
+    ['gha build that never writes: usage only', { cache: 'gha', 'cache-write': 'false' }, { read: true, estimate: false }],
+    ['local build: usage (its directory is in the GitHub cache), no estimate', { cache: 'local' }, { read: true, estimate: false }],
+    ['registry build: nothing', { cache: 'registry', 'cache-ref': 'ghcr.io/octo/cache' }, { read: false, estimate: false }],
+    ['command: prune reads whatever the backend', { cache: 'registry', 'cache-ref': 'ghcr.io/octo/cache', command: 'prune' }, { read: true, estimate: false }]
+  ])('%s', (_, raw, expected) => {
+    expect(readingScope(inputsOf(raw as Record<string, string>), runtime())).toMatchObject(expected);
+  });
+
+  test('a matrix leg without its own scope names its run, so sibling legs are counted', () => {
+    const rt = runtime({ env: { GITHUB_RUN_ID: '77' } });
+    expect(readingScope(inputsOf({ matrix: LEGS[0] }), rt).leg).toEqual({ id: '77', job: 'build' });
+    expect(readingScope(inputsOf({ matrix: LEGS[0], 'cache-scope': 'mine' }), rt).leg).toBeUndefined();
   });
 });

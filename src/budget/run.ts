@@ -1,0 +1,162 @@
+/**
+ * The budget's decisions around one run, pure: which refs to read, the facts the planner's mode rule gets,
+ * whether and how far to prune before the build, whether this leg's export still fits after that, whether to
+ * prune after it, and what a prune is asked to do (its refs, closed pull requests, job start, deletion cap).
+ * `steps/cache-usage.ts` carries them out.
+ */
+import { BACKENDS, backendOf, type Backend } from '../backends/index.js';
+import type { Auto, Inputs } from '../inputs/inputs.js';
+import type { Decision, Plan } from '../plan/plan.js';
+import type { BudgetFigures } from '../report/outputs.js';
+import type { Runtime } from '../runtime/runtime.js';
+import { TARGET_RATIO, legPlanFor, type ModeFacts } from './budget.js';
+import { exportFits, type LegPlan } from './estimate.js';
+import type { BudgetState } from './state.js';
+
+/** Entries of this backend live in the repository's GitHub cache (gha, and local's saved directory). */
+export const usesGithubCache = (inputs: Inputs) => backendOf(inputs.cache).savedInGithubCache;
+/** BuildKit itself writes this backend's entries to the GitHub cache (gha): the ones the budget sizes and prunes. */
+export const buildkitWritesGithubCache = (inputs: Inputs) => backendOf(inputs.cache).store === 'github-cache';
+
+/** Refs the runtime token can read, its writable ref first (where BuildKit writes, and looks first). */
+export function readableRefs(rt: Runtime): string[] {
+  const refs = rt.cacheService.decoded?.refs ?? [];
+  return [...refs.filter((r) => r.write && r.read), ...refs.filter((r) => r.read && !r.write)].map((r) => r.ref);
+}
+
+/** What the budget reading needs to read: the export estimate only for a build that writes to the GitHub cache. */
+export function readingScope(inputs: Inputs, rt: Runtime): { read: boolean; estimate: boolean; leg?: { id: string; job: string } } {
+  const read = usesGithubCache(inputs) || inputs.command !== 'build';
+  const estimate = read && inputs.command === 'build' && buildkitWritesGithubCache(inputs) && inputs.cacheWrite !== false;
+  const leg = !inputs.cacheScope && inputs.matrix && rt.runId ? { id: rt.runId, job: rt.job } : undefined;
+  return { read, estimate, ...(leg ? { leg } : {}) };
+}
+
+export function budgetFacts(state: BudgetState): ModeFacts | undefined {
+  const r = state.reading;
+  return r && {
+    usageBytes: r.usageBytes,
+    budgetBytes: r.budget.bytes,
+    ...(r.footprints ? { footprints: r.footprints } : {}),
+    ...(r.concurrentLegs !== undefined ? { concurrentLegs: r.concurrentLegs } : {})
+  };
+}
+
+/** What a run needs to decide about its budget. */
+export interface RunContext {
+  state: BudgetState;
+  inputs: Inputs;
+  rt: Runtime;
+  plan: Plan;
+}
+
+/** The leg plan this build's mode came from (same facts, same scope), if the estimate was made. */
+function legPlan({ state, inputs, rt, plan }: RunContext): LegPlan | undefined {
+  const facts = budgetFacts(state);
+  if (!facts || plan.mode === undefined) return undefined;
+  return legPlanFor(facts, { scope: plan.scope, job: !inputs.cacheScope && inputs.matrix ? rt.job : undefined });
+}
+
+/**
+ * Prune before the build when usage is above the prune target, or when this run's exports (estimated for the
+ * mode) would take usage over the ceiling: down to what leaves them room.
+ */
+export function pruneBeforeTarget(ctx: RunContext): number | undefined {
+  const { state, inputs, plan } = ctx;
+  const r = state.reading;
+  if (!r || !buildkitWritesGithubCache(inputs) || inputs.cachePrune === false || !plan.export) return undefined;
+  const legs = legPlan(ctx);
+  const adds = legs && (plan.mode === 'max' ? legs.addBytes : legs.minAddBytes);
+  const room = legs && adds !== undefined ? Math.max(0, (legs.ceilingBytes - adds) / r.budget.bytes) : TARGET_RATIO;
+  const target = Math.min(TARGET_RATIO, room);
+  return r.usageBytes !== undefined && r.usageBytes > target * r.budget.bytes ? target : undefined;
+}
+
+/**
+ * After the prune before the build: when this leg's export still does not fit under the budget's ceiling (see
+ * exportFits; the default branch is no exception), the decision not to export, else undefined.
+ */
+export function exportRoom(ctx: RunContext): Decision | undefined {
+  const { state, inputs, plan } = ctx;
+  const r = state.reading;
+  if (!r || r.usageBytes === undefined || !plan.export || !buildkitWritesGithubCache(inputs) || inputs.cacheMode !== 'auto' || inputs.exportCache) return undefined;
+  const legs = legPlan(ctx);
+  if (!legs) return undefined;
+  const last = state.prunes[state.prunes.length - 1];
+  const fit = exportFits(legs, plan.scope, last?.usageAfterBytes ?? r.usageBytes);
+  return fit.fits ? undefined : { topic: 'export', outcome: 'skipped', reason: fit.reason ?? 'no room under the budget' };
+}
+
+export function budgetFigures(state: BudgetState): BudgetFigures | undefined {
+  if (!state.reading) return undefined;
+  const last = state.prunes[state.prunes.length - 1];
+  return {
+    usageBytes: last?.usageAfterBytes ?? state.reading.usageBytes,
+    budgetBytes: state.reading.budget.bytes,
+    prunedEntries: state.prunes.reduce((n, p) => n + p.prunedEntries, 0),
+    prunedBytes: state.prunes.reduce((n, p) => n + p.prunedBytes, 0)
+  };
+}
+
+/** `cache-prune`: auto prunes after a successful gha export (and always for `command: prune`). */
+export function decidePrune(cachePrune: Auto<boolean>, ctx: { command: 'build' | 'prune'; backend: string; exported: boolean }): { prune: boolean; decision: Decision } {
+  if (ctx.command === 'prune') return { prune: true, decision: { topic: 'prune', outcome: 'yes', reason: 'command is prune' } };
+  if (cachePrune === false) return { prune: false, decision: { topic: 'prune', outcome: 'no', reason: 'cache-prune is false' } };
+  if (!ctx.exported) return { prune: false, decision: { topic: 'prune', outcome: 'no', reason: 'no cache export succeeded in this run' } };
+  const backend = (BACKENDS as Readonly<Record<string, Backend | undefined>>)[ctx.backend];
+  if (cachePrune === 'auto' && backend?.store !== 'github-cache')
+    return {
+      prune: false,
+      decision: {
+        topic: 'prune',
+        outcome: 'no',
+        reason:
+          backend?.savedInGithubCache
+            ? `the ${ctx.backend} backend keeps one GitHub cache entry per scope, replaced by each export; pruning handles BuildKit's gha entries`
+            : `the ${ctx.backend} backend does not use the GitHub cache`
+      }
+    };
+  return { prune: true, decision: { topic: 'prune', outcome: 'yes', reason: cachePrune === true ? 'cache-prune is true' : 'after a successful export to the GitHub cache' } };
+}
+
+/** When a prune runs: before the build (to make room), after a successful export, or as `command: prune`. */
+export type PruneWhen = 'before' | 'after' | 'command';
+
+/** What one prune is asked to do; the shell adds the clients and the logger. */
+export interface PruneRequest {
+  /** The log group it runs in. */
+  title: string;
+  readableRefs: string[];
+  /** Refs of a pull request being closed: `command: prune` on the closing pull_request event. */
+  closedPrRefs: string[];
+  /** Ask the REST API which pull requests are closed (`command: prune` outside a pull_request event). */
+  discoverClosedPrs: boolean;
+  /** Reuse the listing the budget reading made (a prune right before the build). */
+  reuseListing: boolean;
+  /** Entries written since then are this job's own or a concurrent leg's: never pruned. */
+  jobStart: number;
+  dryRun: boolean;
+  /** A build step spends about 2 s deleting (several at once, within GitHub's limits); command: prune, what it takes. */
+  timeBudgetMs?: number;
+  targetRatio?: number;
+}
+
+/**
+ * The prune for `when`: `now` is the moment the prune is asked for, `jobStartedAt` when this process started
+ * (entries written since are this job's own).
+ */
+export function pruneRequest(ctx: RunContext, when: PruneWhen, clock: { now: number; jobStartedAt: number; targetRatio?: number }): PruneRequest {
+  const { inputs, rt, plan } = ctx;
+  const pr = rt.pullRequest;
+  return {
+    title: when === 'command' ? 'Prune the GitHub cache' : `Prune the GitHub cache (${when} the build)`,
+    readableRefs: [...(plan.access?.readable ?? (rt.cacheService.decoded?.refs.filter((r) => r.read).map((r) => r.ref) ?? []))],
+    closedPrRefs: rt.event === 'pull_request' && pr && when === 'command' ? [`refs/pull/${pr.number}/merge`] : [],
+    discoverClosedPrs: when === 'command' && rt.event !== 'pull_request',
+    reuseListing: when === 'before',
+    jobStart: when === 'before' ? clock.now : clock.jobStartedAt,
+    dryRun: inputs.dryRun,
+    ...(when === 'command' ? {} : { timeBudgetMs: 2_000 }),
+    ...(clock.targetRatio !== undefined ? { targetRatio: clock.targetRatio } : {})
+  };
+}
