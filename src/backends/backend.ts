@@ -42,6 +42,21 @@ export type Store = 'github-cache' | 'shared-store' | 'image' | 'runner' | 'nowh
 /** How the shell checks that an import candidate exists: a registry manifest HEAD, or an S3 manifest HEAD. */
 export type ProbeKind = 'registry-manifest' | 's3-manifest';
 
+/**
+ * The oldest BuildKit that can reach a backend's store, and what the action says when the one chosen or
+ * found is older (or its version cannot be read). Checked on buildkit-version and on the builder found.
+ */
+export interface BuildkitFloor {
+  /** major.minor.patch, without v. */
+  readonly version: string;
+  /** The buildkit-version input names `given`, which is too old. */
+  inputProblem(given: string): string;
+  /** The builder at `address` runs `version`, which is too old. */
+  builderProblem(address: string, version: string): string;
+  /** The builder at `address` did not say its version. */
+  unknownWarning(address: string): string;
+}
+
 /** Action inputs that are only meaningful with this backend. */
 export type Companion = 'cache-ref' | 'cache-dir';
 
@@ -71,6 +86,8 @@ export interface Backend {
   /** A mode the backend always has, with the reason (inline stores only the final image's layers). */
   readonly fixedMode?: { mode: Mode; reason: string };
   readonly probe?: ProbeKind;
+  /** The oldest BuildKit this backend works with. */
+  readonly minBuildkit?: BuildkitFloor;
   readonly companions: readonly Companion[];
   /** What the other inputs must give for this backend to have a place for its cache (checked with the inputs). */
   inputProblems?(given: Pick<Inputs, 'cacheRef' | 'output'>): { input: Input; message: string }[];

@@ -35,5 +35,13 @@ export const gha: Backend = {
     ['timeout', inputs.cacheOptions.get('timeout') ?? '10m']
   ],
   writeTarget: ({ scope }, ref) => `the GitHub cache of ${ref}, scope ${scope}`,
+  // github.com serves only the cache API v2, which BuildKit speaks from v0.20.0 (url_v2, version=2).
+  minBuildkit: {
+    version: '0.20.0',
+    inputProblem: (given) => `${given} speaks only the GitHub cache API v1, which github.com shut down on 2025-04-15; gha needs BuildKit v0.20.0 or later (v0.27.0+ recommended)`,
+    builderProblem: (address, version) =>
+      `cache: gha needs BuildKit v0.20.0 or later (cache API v2), and the builder at ${address} runs ${version}; github.com shut the v1 API down on 2025-04-15`,
+    unknownWarning: (address) => `The version of the buildkitd at ${address} is unknown; gha cache needs v0.20.0 or later`
+  },
   companions: []
 };

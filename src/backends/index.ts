@@ -24,4 +24,4 @@ export function backendOf(name: BackendName): Backend {
   return BACKENDS[name];
 }
 
-export type { Backend, Companion, Direction, LocationContext, ProbeKind } from './backend.js';
+export type { Backend, BuildkitFloor, Companion, Direction, LocationContext, ProbeKind } from './backend.js';

@@ -4,6 +4,7 @@
  */
 import { parse as parseToml, TomlError } from 'smol-toml';
 import semver from 'semver';
+import { buildkitFloorMisses } from '../backends/buildkit.js';
 import { BACKEND_NAMES, backendOf, type Companion } from '../backends/index.js';
 import { splitFlags } from '../builder/args.js';
 import { ATTRIBUTES, type Backend, type Direction } from '../cache/backends.js';
@@ -96,13 +97,6 @@ function choice<T extends string>(text: string, allowed: readonly T[]): T | unde
   return (allowed as readonly string[]).includes(t) ? (t as T) : undefined;
 }
 
-/** Whether `version` (v-prefixed or not) is at least `min` by major.minor.patch, a prerelease counting as its release. */
-export function versionAtLeast(version: string, min: string): boolean {
-  const v = semver.parse(version);
-  if (!v) return true; // latest/system: checked against the real binary later
-  return v.compareMain(min) >= 0;
-}
-
 /** Keys of cache-options that have an input of their own. */
 const OWNED_BY_INPUT: Record<string, string> = {
   type: 'cache',
@@ -160,8 +154,7 @@ export function parseInputs(raw: Raw): { inputs?: Inputs; problems: Problem[] } 
   const { cache, cacheScope, cacheMode, cacheWrite, cacheRef, cacheDir, cacheOptions, exportCache, importCache } = readCache(r);
   const matrix = canonicalMatrix(r.text(Input.Matrix));
   const { cacheBudget, cachePrune, command } = readBudgetAndCommand(r);
-  const usesGha = cache === 'gha' || exportCache?.type === 'gha' || importCache?.type === 'gha';
-  const { envdVersion, buildkitVersion } = readTools(r, usesGha);
+  const { envdVersion, buildkitVersion } = readTools(r, [cache, exportCache?.type, importCache?.type]);
   const { builder, buildkitdConfigInline, buildkitdFlags } = readBuilder(r);
 
   const dryRunText = r.text(Input.DryRun);
@@ -313,8 +306,8 @@ function readBudgetAndCommand(r: InputReader): Pick<Inputs, 'cacheBudget' | 'cac
   return { cacheBudget, cachePrune, command };
 }
 
-/** envd-version and buildkit-version; gha needs BuildKit v0.20 or later. */
-function readTools(r: InputReader, usesGha: boolean): Pick<Inputs, 'envdVersion' | 'buildkitVersion'> {
+/** envd-version and buildkit-version, which must reach the floor of every backend in use (`types`: cache, export and import types). */
+function readTools(r: InputReader, types: readonly (string | undefined)[]): Pick<Inputs, 'envdVersion' | 'buildkitVersion'> {
   const envdVersion = version(Input.EnvdVersion, ['latest', 'system'], 'v1.3.4');
   const buildkitVersion = version(Input.BuildkitVersion, ['latest', 'system'], 'v0.32.2');
   function version(name: Input, words: string[], fallback: string): string {
@@ -327,8 +320,7 @@ function readTools(r: InputReader, usesGha: boolean): Pick<Inputs, 'envdVersion'
     }
     return `v${valid}`;
   }
-  if (usesGha && !versionAtLeast(buildkitVersion, '0.20.0'))
-    r.fail(Input.BuildkitVersion, `${buildkitVersion} speaks only the GitHub cache API v1, which github.com shut down on 2025-04-15; gha needs BuildKit v0.20.0 or later (v0.27.0+ recommended)`);
+  for (const miss of buildkitFloorMisses(types, buildkitVersion)) r.fail(Input.BuildkitVersion, miss.floor.inputProblem(buildkitVersion));
 
   return { envdVersion, buildkitVersion };
 }

@@ -31,17 +31,6 @@ export function computedExport(backend: Backend, ctx: FlagContext): CacheSpec {
   return cacheSpec(backend, [...b.location(ctx, 'export', sharedLocations(backend, ctx)?.write), ['mode', ctx.mode], ...options]);
 }
 
-/** The repository name the action's read-only registry serves a restored local cache under. */
-const LOCAL_CACHE_REPO = 'envd-local-cache';
-
-/** How BuildKit imports a restored local cache: from the action's registry on 127.0.0.1, over plain HTTP. */
-export function localRegistryImport(host: string, tag = 'latest'): CacheSpec {
-  return cacheSpec('registry', [
-    ['ref', `${host}/${LOCAL_CACHE_REPO}:${tag}`],
-    ['registry.insecure', 'true']
-  ]);
-}
-
 /** The import from one candidate entry; without one, the last (the default branch's) of the shared locations. */
 export function computedImport(backend: Backend, ctx: FlagContext, entry?: Candidate): CacheSpec {
   const b = backendOf(backend);

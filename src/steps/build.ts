@@ -14,7 +14,8 @@ import { Envd, envdEnv } from '../io/envd.js';
 import { classify, envdErrorLine } from '../envd/errors.js';
 import { Progress } from '../envd/progress.js';
 import { STABLE_PUBLIC_KEY } from '../envd/ssh-key.js';
-import { versionAtLeast, type Inputs } from '../inputs/inputs.js';
+import type { Inputs } from '../inputs/inputs.js';
+import { buildkitFloorMisses } from '../backends/buildkit.js';
 import type { Plan } from '../plan/plan.js';
 import type { Runtime } from '../runtime/runtime.js';
 import { annotationText, failureLog } from '../report/steps.js';
@@ -24,7 +25,7 @@ import { State, type StateStore } from '../state.js';
 import type { LocalSave } from '../io/local/local-cache.js';
 import type { OciServer } from '../io/local/oci-server.js';
 import { OWNER_MARK, OWNER_MARK_TEXT } from '../local/ownership.js';
-import { localRegistryImport } from '../plan/flags.js';
+import { servedLocalCache } from '../plan/local-serve.js';
 import { installTools, type Tools } from './tools.js';
 import type { BuildReport } from '../report/build-report.js';
 
@@ -81,18 +82,19 @@ export async function build(planned: Plan, inputs: Inputs, rt: Runtime, env: Nod
       // first, so that buildkitd, told its address, starts while the restore runs.
       claimLocal(local, surroundingsOf(workspace, env.HOME || os.homedir()));
       server = await serveLocal(local);
-      configInline = `${configInline}\n[registry."${server.host}"]\n  http = true\n`.trim();
+      const served = servedLocalCache({ plan, configInline, host: server.host });
+      configInline = served.configInline;
       if (inputs.builder.kind === 'auto') {
         early = startAuto({ tools, inputs, env, toolEnv, configInline, readyTimeoutMs, rootVia, state });
         early.catch(() => undefined); // awaited (and its error reported) after the restore
       }
-      const served = server;
+      const host = server.host;
       await core.group('Restore the local cache', async () => {
         restoredKey = await restoreLocal(local);
-        if (hasLayout(local)) core.info(`Serving ${echo(local.dir)} read-only at http://${served.host} for the import`);
+        if (hasLayout(local)) core.info(`Serving ${echo(local.dir)} read-only at http://${host} for the import`);
       });
       if (hasLayout(local)) {
-        plan = { ...plan, import: localRegistryImport(server.host) };
+        plan = served.plan;
         if (inputs.builder.kind === 'docker-container')
           core.warning('cache: local with builder: docker-container: the container cannot reach the cache served on the runner\'s 127.0.0.1, so the import will miss. Use builder: auto');
       } else {
@@ -208,10 +210,10 @@ async function buildWith({ plan, inputs, rt, env, dir, tools, toolEnv, readyTime
     core.info(`${h.kind === 'address' || h.reused ? 'Using' : 'Started'} buildkitd ${h.version ?? '(version unknown)'} at ${h.buildctlAddr}`);
     return h;
   });
-  const usesGha = plan.export?.type === 'gha' || plan.import?.type === 'gha';
-  if (usesGha && builder.version && !versionAtLeast(builder.version, '0.20.0'))
-    throw new Error(`cache: gha needs BuildKit v0.20.0 or later (cache API v2), and the builder at ${builder.buildctlAddr} runs ${builder.version}; github.com shut the v1 API down on 2025-04-15`);
-  if (usesGha && !builder.version) core.warning(`The version of the buildkitd at ${builder.buildctlAddr} is unknown; gha cache needs v0.20.0 or later`);
+  for (const miss of buildkitFloorMisses([plan.export?.type, plan.import?.type], builder.version || undefined)) {
+    if (miss.status === 'too-old') throw new Error(miss.floor.builderProblem(builder.buildctlAddr, builder.version!));
+    core.warning(miss.floor.unknownWarning(builder.buildctlAddr));
+  }
   core.info(`envd ${envdVersion}: context ${context} → ${builder.envdBuilder}://${builder.envdAddress}`);
 
   const cwd = env.GITHUB_WORKSPACE || process.cwd();
