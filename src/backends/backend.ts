@@ -57,6 +57,17 @@ export interface BuildkitFloor {
   unknownWarning(address: string): string;
 }
 
+/** What `fromRunner` added, and what it could not. */
+export interface RunnerFill {
+  /** Each value's attributes with the runner's added, in the order given (new maps: the ones given are not edited). */
+  values: Map<string, string>[];
+  /** Where the attributes came from, or what is missing. */
+  decision: { outcome: string; reason: string };
+  warning?: string;
+  /** What is missing and how to get it; undefined when nothing is. */
+  missing?: string;
+}
+
 /** Action inputs that are only meaningful with this backend. */
 export type Companion = 'cache-ref' | 'cache-dir';
 
@@ -81,8 +92,22 @@ export interface Backend {
   runnerDir?(ctx: LocationContext): string;
   /** How an export is written when it is not the usual location + mode + options (inline: its options only). */
   exportAttrs?(options: [string, string][]): [string, string][];
-  /** When the import is read back through another backend (inline: from the output image, as a registry cache). */
-  importAs?(ctx: LocationContext): { type: string; attrs: [string, string][] };
+  /** When the import is read back through another backend (inline: from the output image, as a registry cache), and why. */
+  readonly readBack?: { reason: string; as(ctx: LocationContext): { type: string; attrs: [string, string][] } };
+  /**
+   * Its importer fails on a missing entry (registry: the resolver's "not found"), so an import that ended
+   * without an error found one. gha and s3 read a missing entry as an empty cache, without an error.
+   */
+  readonly importReportsMissing?: boolean;
+  /** What the action fills in from the runner (gha: the runtime token and the cache service endpoint). */
+  fromRunner?(rt: Runtime, values: readonly ReadonlyMap<string, string>[]): RunnerFill;
+  /**
+   * Attributes the action fills or asks for in its own words, so the validator's "needs <key>" is left out for
+   * them: gha's runner credentials (`fromRunner` reports what is missing), s3's bucket and region (`missingMessage`).
+   */
+  readonly filledByAction?: readonly string[];
+  /** The problem for a required attribute a complete value still lacks, with every way to give it. */
+  missingMessage?(key: string): string;
   /** A mode the backend always has, with the reason (inline stores only the final image's layers). */
   readonly fixedMode?: { mode: Mode; reason: string };
   readonly probe?: ProbeKind;

@@ -17,7 +17,10 @@ export const inline: Backend = {
   // BuildKit's inline exporter reads no attributes but the ones given; it has no mode of its own to set.
   exportAttrs: (options) => options,
   // There is no inline importer: the cache travels inside the pushed image and is read back as a registry cache.
-  importAs: ({ inputs }) => ({ type: 'registry', attrs: [['ref', inputs.output!.imageName!]] }),
+  readBack: {
+    reason: 'inline cache is read back from the output image as a registry cache',
+    as: ({ inputs }) => ({ type: 'registry', attrs: [['ref', inputs.output!.imageName!]] })
+  },
   fixedMode: { mode: 'min', reason: 'inline cache is always min' },
   writeTarget: () => 'the output image, which carries the cache',
   companions: [],

@@ -2,7 +2,7 @@
  * The cache-flag model: one `--export-cache` or `--import-cache` value, parsed from and serialized to
  * BuildKit's CSV grammar, and validated per backend and direction.
  */
-import { ATTRIBUTES, BACKENDS, type Backend, crossChecks, type Direction, REQUIRED } from './backends.js';
+import { ATTRIBUTES, CACHE_TYPES, type CacheType, crossChecks, type Direction, REQUIRED } from './backends.js';
 import { CsvError, formatCsvRecord, parseCsvRecord } from './csv.js';
 import type { Parsed } from './image-ref.js';
 import { echo } from '../report/text.js';
@@ -59,8 +59,8 @@ export function parseCacheSpec(text: string): Parsed<CacheSpec> {
   return { ok: true, value: { type, attrs } };
 }
 
-export function isBackend(type: string): type is Backend {
-  return (BACKENDS as readonly string[]).includes(type);
+export function isBackend(type: string): type is CacheType {
+  return (CACHE_TYPES as readonly string[]).includes(type);
 }
 
 export interface ValidateOptions {
@@ -72,8 +72,8 @@ export interface ValidateOptions {
 export function validateCacheSpec(spec: CacheSpec, direction: Direction, options: ValidateOptions = {}): string[] {
   const flag = direction === 'export' ? '--export-cache' : '--import-cache';
   if (!isBackend(spec.type)) {
-    const caseHint = isBackend(spec.type.toLowerCase()) ? ` (type is case-sensitive: write "${spec.type.toLowerCase()}")` : didYouMean(spec.type, BACKENDS);
-    return [`type=${echo(spec.type)} is not a cache type this action supports${caseHint}; use one of ${BACKENDS.join(', ')}`];
+    const caseHint = isBackend(spec.type.toLowerCase()) ? ` (type is case-sensitive: write "${spec.type.toLowerCase()}")` : didYouMean(spec.type, CACHE_TYPES);
+    return [`type=${echo(spec.type)} is not a cache type this action supports${caseHint}; use one of ${CACHE_TYPES.join(', ')}`];
   }
   if (spec.type === 'inline' && direction === 'import') {
     return ['type=inline cannot be imported: BuildKit has no inline importer; import type=registry,ref=<the output image> instead'];

@@ -7,7 +7,7 @@ import semver from 'semver';
 import { buildkitFloorMisses } from '../backends/buildkit.js';
 import { BACKEND_NAMES, backendOf, type Companion } from '../backends/index.js';
 import { splitFlags } from '../builder/args.js';
-import { ATTRIBUTES, type Backend, type Direction } from '../cache/backends.js';
+import { ATTRIBUTES, type CacheType, type Direction } from '../cache/backends.js';
 import { CsvError, parseCsvRecord } from '../cache/csv.js';
 import { parseImageRef } from '../cache/image-ref.js';
 import { findSecrets, quoted, redactKnown } from '../cache/redact.js';
@@ -18,7 +18,7 @@ import { type OutputSpec, parseOutput } from './output.js';
 import { echo } from '../report/text.js';
 import { readSize } from './size.js';
 
-export type CacheBackend = Backend | 'none';
+export type CacheBackend = CacheType | 'none';
 export type Mode = 'min' | 'max';
 export type Auto<T> = 'auto' | T;
 
