@@ -91,7 +91,7 @@ describe('the summary shows the image and the history after the build table, bef
   test('both sections, in order, and secrets still replaced', () => {
     const p = plan(inputsOf({ cache: 'none' }), runtime());
     p.secrets.push('s3cr3t-value');
-    const md = planSummary(p, undefined, undefined, undefined, {
+    const md = planSummary(p, {
       image: { name: 'ghcr.io/octo/env:latest', digest, image: `ghcr.io/octo/env@${digest}` },
       history: { scope: 'py', runs: [{ run: '1', attempt: 1, cached: 2, total: 4, seconds: 1 }], notes: ['Not saved: s3cr3t-value'] }
     });

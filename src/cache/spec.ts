@@ -114,7 +114,7 @@ const SECRET_KEYS = new Set(
 /** A credential attribute: a backend's secret, or any name that carries one (password, sig, …). */
 const isSecretKey = (key: string) => SECRET_KEYS.has(key) || isSecretName(key);
 
-function render(spec: CacheSpec, redact: boolean): string {
+function render(spec: CacheSpec, { redact }: { redact: boolean }): string {
   const fields = [`type=${spec.type}`];
   for (const [k, v] of spec.attrs) fields.push(`${k}=${!redact ? v : isSecretKey(k) ? REDACTED : redactText(v)}`);
   return formatCsvRecord(fields);
@@ -122,7 +122,7 @@ function render(spec: CacheSpec, redact: boolean): string {
 
 /** The exact value given to envd. */
 export function serializeCacheSpec(spec: CacheSpec): string {
-  return render(spec, false);
+  return render(spec, { redact: false });
 }
 
 /**
@@ -130,7 +130,7 @@ export function serializeCacheSpec(spec: CacheSpec): string {
  * attributes whole, and URL userinfo and credential query parameters inside any other value.
  */
 export function redactCacheSpec(spec: CacheSpec): string {
-  return render(spec, true);
+  return render(spec, { redact: true });
 }
 
 /** The credential values a spec carries, to register as secrets before anything is logged. */

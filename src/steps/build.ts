@@ -54,8 +54,16 @@ function workDir(env: NodeJS.ProcessEnv): string {
   return dir;
 }
 
-/** `state`: where everything started is recorded for the post step. */
-export async function build(planned: Plan, inputs: Inputs, rt: Runtime, env: NodeJS.ProcessEnv, state: StateStore): Promise<BuildReport> {
+/** What the build is given: the plan, and `state`, where everything started is recorded for the post step. */
+export interface BuildRequest {
+  plan: Plan;
+  inputs: Inputs;
+  rt: Runtime;
+  env: NodeJS.ProcessEnv;
+  state: StateStore;
+}
+
+export async function build({ plan: planned, inputs, rt, env, state }: BuildRequest): Promise<BuildReport> {
   const dir = workDir(env);
   state.save(State.WorkDir, dir);
   // Whether buildkitd can run as root (sudo -n on a hosted runner) is asked now and answered while the tools
@@ -164,7 +172,8 @@ interface BuildContext {
   state: StateStore;
 }
 
-async function buildWith({ plan, inputs, rt, env, dir, tools, toolEnv, readyTimeoutMs, configInline, restoredKey, rootVia, early, state }: BuildContext): Promise<BuildReport> {
+async function buildWith(ctx: BuildContext): Promise<BuildReport> {
+  const { plan, rt, env, dir, tools, toolEnv, restoredKey, state } = ctx;
   const envd = new Envd(path.join(tools.envd.dir, 'envd'), toolEnv);
   state.save(State.EnvdBinary, envd.binary);
   state.save(State.EnvdPath, toolEnv.PATH ?? '');
@@ -177,55 +186,15 @@ async function buildWith({ plan, inputs, rt, env, dir, tools, toolEnv, readyTime
     state.save(State.Context, context);
   };
 
-  const builder = await core.group('Start the builder', async () => {
-    const b = inputs.builder;
-    let h: BuilderHandle;
-    if (b.kind === 'address') {
-      h = await useAddress(b.address, tools.buildkit.dir, toolEnv);
-      await createContext(h);
-    } else {
-      const common = { binDir: tools.buildkit.dir, workDir: dir, configInline, flags: inputs.buildkitdFlags, readyTimeoutMs, env: toolEnv };
-      if (b.kind === 'auto') {
-        const start = await (early ?? startAuto({ tools, inputs, env, toolEnv, configInline, readyTimeoutMs, rootVia, state }));
-        h = start.h;
-        if (!start.own) {
-          core.info(`Reusing the buildkitd ${echo(h.version ?? '')} (pid ${h.pid}) an earlier call in this job started, with its local cache; that call's post step stops it`);
-          await createContext(h);
-        } else {
-          for (const n of start.notReused)
-            core.info(`Starting a buildkitd of its own: not the one (pid ${n.pid ?? 'unknown'}) an earlier call in this job started, because ${n.why}`);
-          // The context needs only the address: create it while buildkitd comes up.
-          await Promise.all([awaitBuildkitd(h, start.own), createContext(h)]);
-          // Only an answering buildkitd is offered to later calls.
-          publishShared(h, start.wish, recordsDir(env));
-          state.save(State.Builder, JSON.stringify(h));
-        }
-      } else {
-        h = await startContainer({ ...common, image: `moby/buildkit:${tools.buildkit.tag}`, name: `envd-cache-${randomBytes(4).toString('hex')}` });
-        h.version = tools.buildkit.tag;
-        state.save(State.Builder, JSON.stringify(h));
-        await createContext(h);
-      }
-    }
-    core.info(`${h.kind === 'address' || h.reused ? 'Using' : 'Started'} buildkitd ${h.version ?? '(version unknown)'} at ${h.buildctlAddr}`);
-    return h;
-  });
+  const builder = await core.group('Start the builder', () => startBuilder(ctx, createContext));
   for (const miss of buildkitFloorMisses([plan.export?.type, plan.import?.type], builder.version || undefined)) {
     if (miss.status === 'too-old') throw new Error(miss.floor.builderProblem(builder.buildctlAddr, builder.version!));
     core.warning(miss.floor.unknownWarning(builder.buildctlAddr));
   }
   core.info(`envd ${envdVersion}: context ${context} → ${builder.envdBuilder}://${builder.envdAddress}`);
 
-  const cwd = env.GITHUB_WORKSPACE || process.cwd();
   const started = Date.now();
-  const buildkitdImage = `docker.io/moby/buildkit:${tools.buildkit.tag}`;
-  let attempt = await runOnce(envd, plan, { publicKeyFile: keyFile, buildkitdImage, cwd, withImport: true });
-  let retried: string | undefined;
-  if (attempt.failure?.known?.id === 'evicted-blob' && plan.import) {
-    retried = attempt.failure.line;
-    core.warning(`The build failed on a cached layer that is gone (${echo(attempt.failure.line, MAX_SENTENCE)}). Retrying once without --import-cache; the export still refreshes the cache.`, { title: 'Evicted cache layer: retrying without the import' });
-    attempt = await runOnce(envd, plan, { publicKeyFile: keyFile, buildkitdImage, cwd, withImport: false });
-  }
+  const { attempt, retried } = await runWithRetry(envd, plan, { publicKeyFile: keyFile, buildkitdImage: `docker.io/moby/buildkit:${tools.buildkit.tag}`, cwd: env.GITHUB_WORKSPACE || process.cwd() });
   const report: BuildReport = {
     plan,
     envdVersion,
@@ -237,20 +206,70 @@ async function buildWith({ plan, inputs, rt, env, dir, tools, toolEnv, readyTime
     retriedWithoutImport: retried,
     failure: attempt.failure
   };
-  for (const i of attempt.figures.imports.filter((x) => x.error))
-    core.warning(`${echo(i.name)} failed: ${echo(i.error ?? '', MAX_SENTENCE)}. The build went on without that cache.`);
-  for (const e of attempt.figures.exports.filter((x) => x.error)) core.warning(`${echo(e.name)} failed: ${echo(e.error ?? '', MAX_SENTENCE)}`);
-  if (attempt.failure) {
-    state.save(State.BuildFailed, 'true');
-    const known = attempt.failure.known;
-    core.error(annotationText(attempt.failure.line, known?.advice, attempt.failure.log), { title: known ? `envd build failed: ${known.title}` : 'envd build failed' });
-    throw new BuildFailure(report, `envd build failed: ${attempt.failure.line}`);
-  }
+  reportAttempt(report, state);
   if (plan.local && plan.export) {
     const save: LocalSave = { ...plan.local, restoredKey, workspace: env.GITHUB_WORKSPACE || process.cwd(), home: env.HOME || os.homedir() };
     state.save(State.LocalSave, JSON.stringify(save));
   }
   return report;
+}
+
+/** The builder the inputs ask for: a running one at an address, buildkitd on the runner (found or spawned), or a container. */
+async function startBuilder(ctx: BuildContext, createContext: (h: BuilderHandle) => Promise<void>): Promise<BuilderHandle> {
+  const { inputs, env, dir, tools, toolEnv, readyTimeoutMs, configInline, rootVia, early, state } = ctx;
+  const b = inputs.builder;
+  let h: BuilderHandle;
+  if (b.kind === 'address') {
+    h = await useAddress(b.address, tools.buildkit.dir, toolEnv);
+    await createContext(h);
+  } else if (b.kind === 'auto') {
+    const start = await (early ?? startAuto({ tools, inputs, env, toolEnv, configInline, readyTimeoutMs, rootVia, state }));
+    h = start.h;
+    if (!start.own) {
+      core.info(`Reusing the buildkitd ${echo(h.version ?? '')} (pid ${h.pid}) an earlier call in this job started, with its local cache; that call's post step stops it`);
+      await createContext(h);
+    } else {
+      for (const n of start.notReused)
+        core.info(`Starting a buildkitd of its own: not the one (pid ${n.pid ?? 'unknown'}) an earlier call in this job started, because ${n.why}`);
+      // The context needs only the address: create it while buildkitd comes up.
+      await Promise.all([awaitBuildkitd(h, start.own), createContext(h)]);
+      // Only an answering buildkitd is offered to later calls.
+      publishShared(h, start.wish, recordsDir(env));
+      state.save(State.Builder, JSON.stringify(h));
+    }
+  } else {
+    const common = { binDir: tools.buildkit.dir, workDir: dir, configInline, flags: inputs.buildkitdFlags, readyTimeoutMs, env: toolEnv };
+    h = await startContainer({ ...common, image: `moby/buildkit:${tools.buildkit.tag}`, name: `envd-cache-${randomBytes(4).toString('hex')}` });
+    h.version = tools.buildkit.tag;
+    state.save(State.Builder, JSON.stringify(h));
+    await createContext(h);
+  }
+  core.info(`${h.kind === 'address' || h.reused ? 'Using' : 'Started'} buildkitd ${h.version ?? '(version unknown)'} at ${h.buildctlAddr}`);
+  return h;
+}
+
+type Attempt = Awaited<ReturnType<typeof runOnce>>;
+
+/** `envd build`, and once more without the import when a cached layer it named was evicted. */
+async function runWithRetry(envd: Envd, plan: Plan, call: Omit<BuildCallOptions, 'withImport'>): Promise<{ attempt: Attempt; retried?: string }> {
+  const attempt = await runOnce(envd, plan, { ...call, withImport: true });
+  if (attempt.failure?.known?.id !== 'evicted-blob' || !plan.import) return { attempt };
+  const retried = attempt.failure.line;
+  core.warning(`The build failed on a cached layer that is gone (${echo(retried, MAX_SENTENCE)}). Retrying once without --import-cache; the export still refreshes the cache.`, { title: 'Evicted cache layer: retrying without the import' });
+  return { attempt: await runOnce(envd, plan, { ...call, withImport: false }), retried };
+}
+
+/** Warns of each failed import and export, and stops on a failed build (recorded for post, annotated with its log). */
+function reportAttempt(report: BuildReport, state: StateStore): void {
+  const { figures, failure } = report;
+  for (const i of figures.imports.filter((x) => x.error))
+    core.warning(`${echo(i.name)} failed: ${echo(i.error ?? '', MAX_SENTENCE)}. The build went on without that cache.`);
+  for (const e of figures.exports.filter((x) => x.error)) core.warning(`${echo(e.name)} failed: ${echo(e.error ?? '', MAX_SENTENCE)}`);
+  if (!failure) return;
+  state.save(State.BuildFailed, 'true');
+  const known = failure.known;
+  core.error(annotationText(failure.line, known?.advice, failure.log), { title: known ? `envd build failed: ${known.title}` : 'envd build failed' });
+  throw new BuildFailure(report, `envd build failed: ${failure.line}`);
 }
 
 async function runOnce(envd: Envd, plan: Plan, callOptions: BuildCallOptions) {

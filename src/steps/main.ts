@@ -60,7 +60,7 @@ export async function main(deps: MainDeps): Promise<void> {
   const finish: Finish = async (p, result, failure, insight) => {
     for (const w of budget.prunes.flatMap((o) => o.warnings)) core.warning(echo(w, MAX_SENTENCE));
     for (const [name, value] of Object.entries(outputs(p, result && figuresOf(result), budgetFigures(budget), insight?.image))) core.setOutput(name, value);
-    await writeSummary(planSummary(p, result, budget, failure, insight));
+    await writeSummary(planSummary(p, { build: result, budget, failure, ...insight }));
   };
 
   if (plan.problems.length) {
@@ -138,7 +138,7 @@ async function buildAndPrune(plan: Plan, ctx: { inputs: Inputs; rt: Runtime; env
   }
   let result: BuildReport | undefined;
   try {
-    result = await build(plan, inputs, rt, env, state);
+    result = await build({ plan, inputs, rt, env, state });
   } catch (error) {
     if (error instanceof BuildFailure) result = error.report;
     await finish(result?.plan ?? plan, result, (error as Error).message);
