@@ -146,7 +146,7 @@ export function codeBlock(lines: string[]): string[] {
 }
 
 /** The error annotation: the error line, the advice, and the last lines of the log (at most ANNOTATION_LOG_LINES). */
-export function annotationText(line: string, advice: string | undefined, log: FailureLog | undefined): string {
+export function annotationText({ line, advice, log }: { line: string; advice?: string; log?: FailureLog }): string {
   const parts = [line];
   if (advice) parts.push(advice);
   if (log) {

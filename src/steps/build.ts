@@ -268,7 +268,7 @@ function reportAttempt(report: BuildReport, state: StateStore): void {
   if (!failure) return;
   state.save(State.BuildFailed, 'true');
   const known = failure.known;
-  core.error(annotationText(failure.line, known?.advice, failure.log), { title: known ? `envd build failed: ${known.title}` : 'envd build failed' });
+  core.error(annotationText({ line: failure.line, advice: known?.advice, log: failure.log }), { title: known ? `envd build failed: ${known.title}` : 'envd build failed' });
   throw new BuildFailure(report, `envd build failed: ${failure.line}`);
 }
 

@@ -59,7 +59,7 @@ export async function main(deps: MainDeps): Promise<void> {
   for (const w of plan.warnings) core.warning(echo(w, MAX_SENTENCE));
   const finish: Finish = async (p, result, failure, insight) => {
     for (const w of budget.prunes.flatMap((o) => o.warnings)) core.warning(echo(w, MAX_SENTENCE));
-    for (const [name, value] of Object.entries(outputs(p, result && figuresOf(result), budgetFigures(budget), insight?.image))) core.setOutput(name, value);
+    for (const [name, value] of Object.entries(outputs(p, { build: result && figuresOf(result), budget: budgetFigures(budget), image: insight?.image }))) core.setOutput(name, value);
     await writeSummary(planSummary(p, { build: result, budget, failure, ...insight }));
   };
 
