@@ -29,4 +29,4 @@ export function backendOfType(type: string): Backend | undefined {
   return Object.hasOwn(BACKENDS, type) ? BACKENDS[type as BackendName] : undefined;
 }
 
-export type { Backend, BuildkitFloor, Companion, Direction, LocationContext, ProbeKind } from './backend.js';
+export type { Backend, Companion, LocationContext, ProbeKind } from './backend.js';

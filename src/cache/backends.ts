@@ -7,7 +7,7 @@ import { BACKENDS, CACHE_TYPES, type CacheType } from '../backends/index.js';
 import type { AttributeRule, Direction } from '../backends/backend.js';
 
 export { CACHE_TYPES };
-export type { AttributeRule, CacheType, Direction };
+export type { CacheType, Direction };
 
 export const ATTRIBUTES: Record<CacheType, Readonly<Record<string, AttributeRule>>> = Object.fromEntries(
   CACHE_TYPES.map((b) => [b, BACKENDS[b].attributes])

@@ -15,8 +15,6 @@ export interface CacheSpec {
   attrs: Map<string, string>;
 }
 
-export { REDACTED };
-
 export function cacheSpec(type: string, attrs: Iterable<[string, string]> = []): CacheSpec {
   return { type, attrs: new Map(attrs) };
 }

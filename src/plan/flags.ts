@@ -8,7 +8,6 @@ import { type CacheSpec, cacheSpec } from '../cache/spec.js';
 import type { Candidate, Locations } from './location.js';
 
 export type FlagContext = LocationContext;
-export { localCacheDir } from '../backends/local.js';
 
 /**
  * Registry tags and S3 names per branch (location.ts), unless the author gave the place (cache-ref):
