@@ -93,7 +93,12 @@ export interface Backend {
   /** How an export is written when it is not the usual location + mode + options (inline: its options only). */
   exportAttrs?(options: [string, string][]): [string, string][];
   /** When the import is read back through another backend (inline: from the output image, as a registry cache), and why. */
-  readonly readBack?: { reason: string; as(ctx: LocationContext): { type: string; attrs: [string, string][] } };
+  readonly readBack?: {
+    reason: string;
+    as(ctx: LocationContext): { type: string; attrs: [string, string][] };
+    /** The problem with an import-cache of this type, which BuildKit cannot import, and the fix. */
+    noImporter: string;
+  };
   /**
    * Its importer fails on a missing entry (registry: the resolver's "not found"), so an import that ended
    * without an error found one. gha and s3 read a missing entry as an empty cache, without an error.
@@ -108,8 +113,8 @@ export interface Backend {
   readonly filledByAction?: readonly string[];
   /** The problem for a required attribute a complete value still lacks, with every way to give it. */
   missingMessage?(key: string): string;
-  /** A mode the backend always has, with the reason (inline stores only the final image's layers). */
-  readonly fixedMode?: { mode: Mode; reason: string };
+  /** A mode the backend always has, with the reason (inline stores only the final image's layers), and the problem with cache-mode asking for `other`. */
+  readonly fixedMode?: { mode: Mode; reason: string; otherProblem(other: Mode): string };
   readonly probe?: ProbeKind;
   /** The oldest BuildKit this backend works with. */
   readonly minBuildkit?: BuildkitFloor;

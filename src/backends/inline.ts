@@ -19,9 +19,14 @@ export const inline: Backend = {
   // There is no inline importer: the cache travels inside the pushed image and is read back as a registry cache.
   readBack: {
     reason: 'inline cache is read back from the output image as a registry cache',
-    as: ({ inputs }) => ({ type: 'registry', attrs: [['ref', inputs.output!.imageName!]] })
+    as: ({ inputs }) => ({ type: 'registry', attrs: [['ref', inputs.output!.imageName!]] }),
+    noImporter: 'type=inline cannot be imported: BuildKit has no inline importer; import type=registry,ref=<the output image> instead'
   },
-  fixedMode: { mode: 'min', reason: 'inline cache is always min' },
+  fixedMode: {
+    mode: 'min',
+    reason: 'inline cache is always min',
+    otherProblem: (other) => `"${other}" is not possible with cache: inline, which stores only the final image's layers (min); use cache: registry for ${other}`
+  },
   writeTarget: () => 'the output image, which carries the cache',
   companions: [],
   inputProblems: ({ output }) =>

@@ -3,6 +3,7 @@
  * BuildKit's CSV grammar, and validated per backend and direction.
  */
 import { ATTRIBUTES, CACHE_TYPES, type CacheType, crossChecks, type Direction, REQUIRED } from './backends.js';
+import { backendOfType } from '../backends/index.js';
 import { CsvError, formatCsvRecord, parseCsvRecord } from './csv.js';
 import type { Parsed } from './image-ref.js';
 import { echo } from '../report/text.js';
@@ -73,9 +74,8 @@ export function validateCacheSpec(spec: CacheSpec, direction: Direction, options
     const caseHint = isBackend(spec.type.toLowerCase()) ? ` (type is case-sensitive: write "${spec.type.toLowerCase()}")` : didYouMean(spec.type, CACHE_TYPES);
     return [`type=${echo(spec.type)} is not a cache type this action supports${caseHint}; use one of ${CACHE_TYPES.join(', ')}`];
   }
-  if (spec.type === 'inline' && direction === 'import') {
-    return ['type=inline cannot be imported: BuildKit has no inline importer; import type=registry,ref=<the output image> instead'];
-  }
+  const noImporter = backendOfType(spec.type)?.readBack?.noImporter;
+  if (noImporter && direction === 'import') return [noImporter];
   const rules = ATTRIBUTES[spec.type];
   const problems: string[] = [];
   for (const [key, value] of spec.attrs) {

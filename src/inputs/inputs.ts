@@ -247,7 +247,8 @@ function readCache(r: InputReader): Pick<Inputs, 'cache' | 'cacheScope' | 'cache
   if (cacheScope !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(cacheScope))
     r.fail(Input.CacheScope, `${r.shown(Input.CacheScope)} must be 1-64 characters of A-Z a-z 0-9 . _ - starting with a letter or digit (it becomes a cache key, a registry tag and a directory name)`);
   const cacheMode = r.oneOf<Auto<Mode>>(Input.CacheMode, ['auto', 'min', 'max'], 'auto');
-  if (cache === 'inline' && cacheMode === 'max') r.fail(Input.CacheMode, '"max" is not possible with cache: inline, which stores only the final image\'s layers (min); use cache: registry for max');
+  const fixed = backendOf(cache).fixedMode;
+  if (fixed && cacheMode !== 'auto' && cacheMode !== fixed.mode) r.fail(Input.CacheMode, fixed.otherProblem(cacheMode));
   const cacheWrite = r.autoBool(Input.CacheWrite);
 
   const cacheRef = r.text(Input.CacheRef) || undefined;
@@ -274,8 +275,8 @@ function readCache(r: InputReader): Pick<Inputs, 'cache' | 'cacheScope' | 'cache
       r.fail(name, 'envd takes one value per cache flag; give one line (combine attributes with commas)');
       return undefined;
     }
-    if (cache === 'none') {
-      r.fail(name, 'is set while cache is none; remove one of them');
+    if (backendOf(cache).store === 'nowhere') {
+      r.fail(name, `is set while cache is ${cache}; remove one of them`);
       return undefined;
     }
     const parsed = parseCacheSpec(t);

@@ -1,6 +1,6 @@
 /** Inputs + Runtime → Plan. Pure: every decision is recorded with its reason. */
 import type { CacheType, Direction } from '../cache/backends.js';
-import { type CacheSpec, secretsOf, validateCacheSpec } from '../cache/spec.js';
+import { type CacheSpec, isBackend, secretsOf, validateCacheSpec } from '../cache/spec.js';
 import type { Inputs, Mode } from '../inputs/inputs.js';
 import { defaultBranchRef, type Runtime } from '../runtime/runtime.js';
 import { modeForBudget, type ModeFacts } from '../budget/budget.js';
@@ -36,11 +36,12 @@ export function plan(inputs: Inputs, rt: Runtime, { nowSeconds = Math.floor(Date
     p.decisions.push({ topic: 'command', outcome: 'prune', reason: 'no build: reclaim GitHub cache entries' });
     return withSecrets(p, inputs);
   }
-  if (inputs.cache === 'none') {
-    p.decisions.push({ topic: 'cache', outcome: 'none', reason: 'cache is none: envd builds without remote cache' });
+  // A backend with no store (none) gives BuildKit no cache type.
+  if (!isBackend(inputs.cache)) {
+    p.decisions.push({ topic: 'cache', outcome: inputs.cache, reason: `cache is ${inputs.cache}: envd builds without remote cache` });
     return withSecrets(p, inputs);
   }
-  const backend: CacheType = inputs.cache;
+  const backend = inputs.cache;
   const { mode, decision } = modeFor({ backend, inputs, rt, scope: p.scope, budget });
   p.mode = mode;
   p.decisions.push(decision);
@@ -136,8 +137,8 @@ function chooseSpecs(p: Plan, backend: CacheType, access: Access, ctx: FlagConte
   if (shared && importSpec && !inputs.importCache && shared.reads.length > 1)
     p.importCandidates = shared.reads.map((c) => ({ owner: c.owner, name: c.name, spec: computedImport(backend, ctx, c) }));
   // Export entries carry ignore-error=true unless the author set it: a cache outage never fails a build.
-  // (BuildKit's inline exporter reads no attributes, so it gets none.)
-  if (exportSpec && exportSpec.type !== 'inline' && !exportSpec.attrs.has('ignore-error')) exportSpec.attrs.set('ignore-error', 'true');
+  // (An exporter that reads no ignore-error, BuildKit's inline one, gets none.)
+  if (exportSpec && backendOfType(exportSpec.type)?.attributes['ignore-error'] && !exportSpec.attrs.has('ignore-error')) exportSpec.attrs.set('ignore-error', 'true');
   return { exportSpec, importSpec };
 }
 
