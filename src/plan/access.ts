@@ -56,7 +56,7 @@ export function decideAccess(backend: CacheType, cacheWrite: Auto<boolean>, rt: 
   if (backendOf(backend).store === 'github-cache') {
     const cs = rt.cacheService;
     if (cs.tokenProblem) {
-      a.problems.push(`ACTIONS_RUNTIME_TOKEN cannot be read: ${cs.tokenProblem}. The gha backend needs the runner's own runtime token; do not override it`);
+      a.problems.push(`ACTIONS_RUNTIME_TOKEN cannot be read: ${cs.tokenProblem}. The ${backend} backend needs the runner's own runtime token; do not override it`);
       return a;
     }
     const mode = cs.mode;
