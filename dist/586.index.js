@@ -2,7 +2,7 @@ export const id = 586;
 export const ids = [586];
 export const modules = {
 
-/***/ 4039:
+/***/ 7399:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -11,15 +11,68 @@ __webpack_require__.d(__webpack_exports__, {
   A7: () => (/* binding */ BACKENDS),
   Gi: () => (/* binding */ BACKEND_NAMES),
   Vz: () => (/* binding */ CACHE_TYPES),
-  EC: () => (/* binding */ backendOf)
+  EC: () => (/* binding */ backendOf),
+  kY: () => (/* binding */ backendOfType)
 });
 
 // EXTERNAL MODULE: ./src/cache/redact.ts
 var redact = __webpack_require__(2097);
 // EXTERNAL MODULE: ./src/cache/values.ts
 var values = __webpack_require__(3834);
-// EXTERNAL MODULE: ./src/backends/rules.ts
-var rules = __webpack_require__(1390);
+// EXTERNAL MODULE: ./src/cache/image-ref.ts
+var image_ref = __webpack_require__(3715);
+// EXTERNAL MODULE: ./src/report/text.ts
+var report_text = __webpack_require__(5655);
+;// CONCATENATED MODULE: ./src/backends/rules.ts
+/** Attribute rules more than one backend shares (reference: buildkit-cache.md §2, §3). */
+
+
+
+const E = ['export'];
+const I = ['import'];
+const EI = ['export', 'import'];
+const imageRef = (v) => {
+    const r = (0,image_ref/* parseImageRef */.Q)(v);
+    return r.ok ? undefined : r.problem;
+};
+const mode = { in: E, check: (0,values/* oneOf */.yL)('min', 'max') };
+const ignoreError = { in: E, check: values/* goBool */.B7 };
+/** Registry-style layer options shared by registry and local exports. */
+const layerOptions = {
+    mode,
+    'ignore-error': ignoreError,
+    'oci-mediatypes': { in: E, check: values/* goBool */.B7 },
+    'image-manifest': { in: E, check: values/* goBool */.B7 },
+    compression: { in: E, check: (0,values/* oneOf */.yL)('uncompressed', 'gzip', 'estargz', 'zstd') },
+    'compression-level': { in: E, check: values/* integer */.nd },
+    'force-compression': { in: E, check: values/* goBoolOrEmpty */.$Q }
+};
+const GZIP_ONLY = 'is ignored by this backend: it always stores gzip layers; remove it';
+const ignoredByGzipOnly = Object.fromEntries(['oci-mediatypes', 'image-manifest', 'compression', 'compression-level', 'force-compression'].map((k) => [
+    k,
+    { in: EI, refused: GZIP_ONLY }
+]));
+const LEVEL_RANGE = { gzip: [0, 9], estargz: [0, 9], zstd: [0, 22] };
+/** How the layer options relate to each other (registry and local). */
+function layerCrossChecks(_direction, attrs) {
+    const problems = [];
+    const compression = attrs.get('compression') ?? 'gzip';
+    const oci = attrs.has('oci-mediatypes') ? (0,values/* parseGoBool */.MY)(attrs.get('oci-mediatypes')) : true;
+    const level = attrs.get('compression-level');
+    if (level !== undefined && (0,values/* integer */.nd)(level) === undefined) {
+        const range = LEVEL_RANGE[compression];
+        if (!range)
+            problems.push(`compression-level has no effect with compression=${compression}; remove it`);
+        else if (Number(level) < range[0] || Number(level) > range[1])
+            problems.push(`compression-level=${(0,report_text/* echo */.WI)(level)} is out of range for ${compression}: use ${range[0]}-${range[1]}`);
+    }
+    if (oci === false && (compression === 'estargz' || compression === 'zstd'))
+        problems.push(`compression=${compression} needs OCI media types: remove oci-mediatypes=false`);
+    if (oci === false && attrs.has('image-manifest') && (0,values/* parseGoBool */.MY)(attrs.get('image-manifest')) === true)
+        problems.push('image-manifest=true needs OCI media types: remove oci-mediatypes=false or set image-manifest=false');
+    return problems;
+}
+
 ;// CONCATENATED MODULE: ./src/backends/gha.ts
 /** `cache: gha`: BuildKit's GitHub Actions cache exporter and importer, one scope per ref. */
 
@@ -28,17 +81,17 @@ var rules = __webpack_require__(1390);
 const gha = {
     name: 'gha',
     attributes: {
-        scope: { in: rules.EI, check: (v) => (/^[^,\s]{1,200}$/.test(v) ? undefined : `${(0,redact/* quoted */.TL)(v)} must be 1-200 characters without commas or spaces`) },
-        token: { in: rules.EI, check: values/* nonEmpty */.hq, secret: true },
-        url: { in: rules.EI, check: values/* nonEmpty */.hq },
-        url_v2: { in: rules.EI, check: values/* nonEmpty */.hq },
-        version: { in: rules.EI, check: (0,values/* oneOf */.yL)('1', '2') },
-        timeout: { in: rules.EI, check: values/* goDuration */.Lm },
-        repository: { in: rules.E, check: (v) => (/^[\w.-]+\/[\w.-]+$/.test(v) ? undefined : `${(0,redact/* quoted */.TL)(v)} is not owner/repo`) },
-        ghtoken: { in: rules.E, check: values/* nonEmpty */.hq, secret: true },
-        mode: rules/* mode */.Mq,
-        'ignore-error': rules/* ignoreError */.FZ,
-        ...rules/* ignoredByGzipOnly */.U8
+        scope: { in: EI, check: (v) => (/^[^,\s]{1,200}$/.test(v) ? undefined : `${(0,redact/* quoted */.TL)(v)} must be 1-200 characters without commas or spaces`) },
+        token: { in: EI, check: values/* nonEmpty */.hq, secret: true },
+        url: { in: EI, check: values/* nonEmpty */.hq },
+        url_v2: { in: EI, check: values/* nonEmpty */.hq },
+        version: { in: EI, check: (0,values/* oneOf */.yL)('1', '2') },
+        timeout: { in: EI, check: values/* goDuration */.Lm },
+        repository: { in: E, check: (v) => (/^[\w.-]+\/[\w.-]+$/.test(v) ? undefined : `${(0,redact/* quoted */.TL)(v)} is not owner/repo`) },
+        ghtoken: { in: E, check: values/* nonEmpty */.hq, secret: true },
+        mode: mode,
+        'ignore-error': ignoreError,
+        ...ignoredByGzipOnly
     },
     required: { export: ['token'], import: ['token'] },
     crossChecks(_direction, attrs, complete) {
@@ -56,9 +109,77 @@ const gha = {
         // An explicit per-call deadline: BuildKit before v0.13 defaulted to 5m, later to 10m.
         ['timeout', inputs.cacheOptions.get('timeout') ?? '10m']
     ],
+    fromRunner: fillFromRunner,
+    filledByAction: ['token', 'url_v2'],
     writeTarget: ({ scope }, ref) => `the GitHub cache of ${ref}, scope ${scope}`,
+    // github.com serves only the cache API v2, which BuildKit speaks from v0.20.0 (url_v2, version=2).
+    minBuildkit: {
+        version: '0.20.0',
+        inputProblem: (given) => `${given} speaks only the GitHub cache API v1, which github.com shut down on 2025-04-15; gha needs BuildKit v0.20.0 or later (v0.27.0+ recommended)`,
+        builderProblem: (address, version) => `cache: gha needs BuildKit v0.20.0 or later (cache API v2), and the builder at ${address} runs ${version}; github.com shut the v1 API down on 2025-04-15`,
+        unknownWarning: (address) => `The version of the buildkitd at ${address} is unknown; gha cache needs v0.20.0 or later`
+    },
     companions: []
 };
+function ghaCredentials(rt) {
+    const cs = rt.cacheService;
+    const attrs = [];
+    const missing = [];
+    let reason;
+    let warning;
+    if (cs.v2 && !rt.ghes) {
+        if (cs.resultsUrl)
+            attrs.push(['url_v2', cs.resultsUrl], ['version', '2']);
+        else
+            missing.push('ACTIONS_RESULTS_URL');
+        reason = 'cache service v2 (ACTIONS_CACHE_SERVICE_V2 is set on github.com)';
+    }
+    else {
+        const url = cs.cacheUrl ?? cs.resultsUrl;
+        if (url)
+            attrs.push(['url', url], ['version', '1']);
+        else
+            missing.push('ACTIONS_CACHE_URL');
+        reason = !url
+            ? 'no cache service endpoint in the environment'
+            : rt.ghes
+                ? 'cache service v1 (GitHub Enterprise Server)'
+                : 'cache service v1 (ACTIONS_CACHE_SERVICE_V2 is not set)';
+        if (url && !rt.ghes && rt.actions)
+            warning = 'ACTIONS_CACHE_SERVICE_V2 is not set on github.com, so the legacy cache API v1 is used; github.com shut it down on 2025-04-15 and gha cache will likely fail. Check the runner version (v2.321.0+ sets the flag)';
+    }
+    if (cs.token)
+        attrs.unshift(['token', cs.token]);
+    else
+        missing.unshift('ACTIONS_RUNTIME_TOKEN');
+    return { attrs, reason, missing, warning };
+}
+function missingCredentialsMessage(rt, missing) {
+    const where = rt.actions
+        ? 'The runner gives them only to JavaScript actions; if this action runs inside a composite action or a container job, check that the variables are passed through'
+        : 'This does not look like a GitHub Actions run (GITHUB_ACTIONS is not true): the runner gives these only to JavaScript actions it runs. Locally, use dry-run: true or another cache backend';
+    return `cache: gha needs the runner's cache credentials, and ${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} not set. ${where}`;
+}
+/** Adds the runner's token and endpoint to every value that lacks them (after scope), and says where they came from. */
+function fillFromRunner(rt, values) {
+    const creds = ghaCredentials(rt);
+    let missing = creds.missing;
+    const filled = values.map((given) => {
+        const hasEndpoint = given.has('url') || given.has('url_v2');
+        const fill = creds.attrs.filter(([k]) => !given.has(k) && !(hasEndpoint && k !== 'token'));
+        const attrs = [...given];
+        attrs.splice(attrs.findIndex(([k]) => k === 'scope') + 1, 0, ...fill);
+        const out = new Map(attrs);
+        missing = missing.filter((v) => (v === 'ACTIONS_RUNTIME_TOKEN' ? !out.has('token') : !hasEndpoint));
+        return out;
+    });
+    return {
+        values: filled,
+        decision: { outcome: missing.length ? `missing ${missing.join(', ')}` : 'from the runner', reason: creds.reason },
+        warning: creds.warning,
+        missing: missing.length ? missingCredentialsMessage(rt, missing) : undefined
+    };
+}
 
 // EXTERNAL MODULE: ./src/inputs/names.ts
 var names = __webpack_require__(5585);
@@ -71,7 +192,7 @@ const inline = {
     name: 'inline',
     attributes: {
         // BuildKit's inline exporter reads no attributes; mode is accepted only as min (the only mode it has).
-        mode: { in: rules.E, check: (v) => (v === 'min' ? undefined : `${(0,redact/* quoted */.TL)(v)}: inline cache supports only mode=min; use cache: registry for mode=max`) }
+        mode: { in: E, check: (v) => (v === 'min' ? undefined : `${(0,redact/* quoted */.TL)(v)}: inline cache supports only mode=min; use cache: registry for mode=max`) }
     },
     required: { export: [], import: [] },
     store: 'image',
@@ -80,8 +201,16 @@ const inline = {
     // BuildKit's inline exporter reads no attributes but the ones given; it has no mode of its own to set.
     exportAttrs: (options) => options,
     // There is no inline importer: the cache travels inside the pushed image and is read back as a registry cache.
-    importAs: ({ inputs }) => ({ type: 'registry', attrs: [['ref', inputs.output.imageName]] }),
-    fixedMode: { mode: 'min', reason: 'inline cache is always min' },
+    readBack: {
+        reason: 'inline cache is read back from the output image as a registry cache',
+        as: ({ inputs }) => ({ type: 'registry', attrs: [['ref', inputs.output.imageName]] }),
+        noImporter: 'type=inline cannot be imported: BuildKit has no inline importer; import type=registry,ref=<the output image> instead'
+    },
+    fixedMode: {
+        mode: 'min',
+        reason: 'inline cache is always min',
+        otherProblem: (other) => `"${other}" is not possible with cache: inline, which stores only the final image's layers (min); use cache: registry for ${other}`
+    },
     writeTarget: () => 'the output image, which carries the cache',
     companions: [],
     inputProblems: ({ output }) => output?.image && output.push
@@ -89,8 +218,40 @@ const inline = {
         : [{ input: names/* Input */.p.Output, message: 'cache: inline stores the cache inside the pushed image: set output to type=image,name=<registry>/<image>:<tag>,push=true' }]
 };
 
-// EXTERNAL MODULE: ./src/backends/local.ts
-var local = __webpack_require__(7490);
+;// CONCATENATED MODULE: ./src/backends/local.ts
+/** `cache: local`: an OCI layout directory on the runner, which the action saves to and restores from the GitHub cache. */
+
+
+function localCacheDir(inputs, rt, scope) {
+    return inputs.cacheDir ?? `${rt.runnerTemp || '.'}/envd-cache/${scope}`;
+}
+const local = {
+    name: 'local',
+    attributes: {
+        dest: { in: E, check: values/* nonEmpty */.hq },
+        src: { in: I, check: values/* nonEmpty */.hq },
+        tag: { in: EI, check: values/* nonEmpty */.hq },
+        digest: { in: I, check: values/* sha256Digest */.sI },
+        reset: {
+            in: E,
+            refused: 'needs BuildKit client v0.31 and envd v1.3.4 bundles v0.25.1, so it would be ignored; export to a fresh directory instead'
+        },
+        ...layerOptions
+    },
+    required: { export: ['dest'], import: ['src'] },
+    crossChecks: layerCrossChecks,
+    store: 'runner',
+    savedInGithubCache: true,
+    // Export into a fresh directory that replaces the restored one after the build: the stored cache
+    // is always one export, never a pile of them.
+    location: ({ inputs, rt, scope }, direction) => [
+        [direction === 'export' ? 'dest' : 'src', `${localCacheDir(inputs, rt, scope)}${direction === 'export' ? '.new' : ''}`]
+    ],
+    writeTarget: (_ctx, ref) => `the GitHub cache of ${ref}, where the cache directory is saved`,
+    runnerDir: ({ inputs, rt, scope }) => localCacheDir(inputs, rt, scope),
+    companions: ['cache-dir']
+};
+
 ;// CONCATENATED MODULE: ./src/backends/none.ts
 const none = {
     name: 'none',
@@ -102,8 +263,6 @@ const none = {
     companions: []
 };
 
-// EXTERNAL MODULE: ./src/cache/image-ref.ts
-var image_ref = __webpack_require__(3715);
 // EXTERNAL MODULE: ./src/plan/location.ts
 var plan_location = __webpack_require__(792);
 ;// CONCATENATED MODULE: ./src/backends/registry.ts
@@ -116,12 +275,12 @@ var plan_location = __webpack_require__(792);
 const registry = {
     name: 'registry',
     attributes: {
-        ref: { in: rules.EI, check: rules/* imageRef */.D6 },
-        'registry.insecure': { in: rules.EI, check: values/* goBool */.B7 },
-        ...rules/* layerOptions */.AT
+        ref: { in: EI, check: imageRef },
+        'registry.insecure': { in: EI, check: values/* goBool */.B7 },
+        ...layerOptions
     },
     required: { export: ['ref'], import: ['ref'] },
-    crossChecks: rules/* layerCrossChecks */.PM,
+    crossChecks: layerCrossChecks,
     store: 'shared-store',
     savedInGithubCache: false,
     // cache-ref, when given, is used exactly as given, on every branch.
@@ -132,6 +291,8 @@ const registry = {
     },
     writeTarget: ({ inputs }) => (inputs.cacheRef ? `${inputs.cacheRef} (cache-ref, which every branch shares)` : undefined),
     probe: 'registry-manifest',
+    // A missing cache image ends the import vertex with "… not found" (see report/steps.ts).
+    importReportsMissing: true,
     companions: ['cache-ref'],
     inputProblems: ({ cacheRef, output }) => cacheRef === undefined && !output?.image
         ? [{ input: names/* Input */.p.CacheRef, message: 'cache: registry needs a place for the cache: set cache-ref (e.g. ghcr.io/org/env:buildcache) or an output with name=<image>' }]
@@ -147,25 +308,25 @@ const registry = {
 const s3 = {
     name: 's3',
     attributes: {
-        bucket: { in: rules.EI, check: values/* nonEmpty */.hq },
-        region: { in: rules.EI, check: values/* nonEmpty */.hq },
-        prefix: { in: rules.EI },
-        blobs_prefix: { in: rules.EI },
-        manifests_prefix: { in: rules.EI },
-        name: { in: rules.EI, check: values/* nonEmpty */.hq },
-        endpoint_url: { in: rules.EI, check: (v) => (/^https?:\/\/[^\s]+$/.test(v) ? undefined : `${(0,redact/* quoted */.TL)(v)} is not an http(s) URL`) },
-        use_path_style: { in: rules.EI, check: values/* goBool */.B7 },
-        access_key_id: { in: rules.EI, check: values/* nonEmpty */.hq, secret: true },
-        secret_access_key: { in: rules.EI, check: values/* nonEmpty */.hq, secret: true },
-        session_token: { in: rules.EI, check: values/* nonEmpty */.hq, secret: true },
-        touch_refresh: { in: rules.EI, check: values/* goDuration */.Lm },
-        upload_parallelism: { in: rules.EI, check: values/* positiveInteger */.Cq },
-        retry_mode: { in: rules.EI, check: (0,values/* oneOf */.yL)('standard', 'adaptive') },
-        retry_max_attempts: { in: rules.EI, check: values/* positiveInteger */.Cq },
-        disable_accept_encoding: { in: rules.EI, check: values/* goBool */.B7 },
-        mode: rules/* mode */.Mq,
-        'ignore-error': rules/* ignoreError */.FZ,
-        ...rules/* ignoredByGzipOnly */.U8
+        bucket: { in: EI, check: values/* nonEmpty */.hq },
+        region: { in: EI, check: values/* nonEmpty */.hq },
+        prefix: { in: EI },
+        blobs_prefix: { in: EI },
+        manifests_prefix: { in: EI },
+        name: { in: EI, check: values/* nonEmpty */.hq },
+        endpoint_url: { in: EI, check: (v) => (/^https?:\/\/[^\s]+$/.test(v) ? undefined : `${(0,redact/* quoted */.TL)(v)} is not an http(s) URL`) },
+        use_path_style: { in: EI, check: values/* goBool */.B7 },
+        access_key_id: { in: EI, check: values/* nonEmpty */.hq, secret: true },
+        secret_access_key: { in: EI, check: values/* nonEmpty */.hq, secret: true },
+        session_token: { in: EI, check: values/* nonEmpty */.hq, secret: true },
+        touch_refresh: { in: EI, check: values/* goDuration */.Lm },
+        upload_parallelism: { in: EI, check: values/* positiveInteger */.Cq },
+        retry_mode: { in: EI, check: (0,values/* oneOf */.yL)('standard', 'adaptive') },
+        retry_max_attempts: { in: EI, check: values/* positiveInteger */.Cq },
+        disable_accept_encoding: { in: EI, check: values/* goBool */.B7 },
+        mode: mode,
+        'ignore-error': ignoreError,
+        ...ignoredByGzipOnly
     },
     required: { export: ['bucket', 'region'], import: ['bucket', 'region'] },
     crossChecks(direction, attrs) {
@@ -190,6 +351,9 @@ const s3 = {
         return [['name', entry?.name ?? scope], ...fromEnv.filter((e) => e[1] !== undefined && !o.has(e[0]))];
     },
     probe: 's3-manifest',
+    // bucket and region may come from the AWS environment (location above): one message names both ways.
+    filledByAction: ['bucket', 'region'],
+    missingMessage: (key) => `cache: s3 needs ${key}: set cache-options: ${key}=… or the AWS_${key.toUpperCase()} environment variable`,
     companions: []
 };
 
@@ -200,126 +364,16 @@ const s3 = {
 
 
 
-const BACKENDS = { gha: gha, registry: registry, inline: inline, local: local/* local */.s, s3: s3, none: none };
+const BACKENDS = { gha: gha, registry: registry, inline: inline, local: local, s3: s3, none: none };
 /** Every backend's name, in registry order (the order the `cache` input lists them). */
 const BACKEND_NAMES = Object.keys(BACKENDS);
 const CACHE_TYPES = BACKEND_NAMES.filter((n) => n !== 'none');
 function backendOf(name) {
     return BACKENDS[name];
 }
-
-
-/***/ }),
-
-/***/ 7490:
-/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   s: () => (/* binding */ local)
-/* harmony export */ });
-/* unused harmony export localCacheDir */
-/* harmony import */ var _cache_values_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3834);
-/* harmony import */ var _rules_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1390);
-/** `cache: local`: an OCI layout directory on the runner, which the action saves to and restores from the GitHub cache. */
-
-
-function localCacheDir(inputs, rt, scope) {
-    return inputs.cacheDir ?? `${rt.runnerTemp || '.'}/envd-cache/${scope}`;
-}
-const local = {
-    name: 'local',
-    attributes: {
-        dest: { in: _rules_js__WEBPACK_IMPORTED_MODULE_1__.E, check: _cache_values_js__WEBPACK_IMPORTED_MODULE_0__/* .nonEmpty */ .hq },
-        src: { in: _rules_js__WEBPACK_IMPORTED_MODULE_1__.I, check: _cache_values_js__WEBPACK_IMPORTED_MODULE_0__/* .nonEmpty */ .hq },
-        tag: { in: _rules_js__WEBPACK_IMPORTED_MODULE_1__.EI, check: _cache_values_js__WEBPACK_IMPORTED_MODULE_0__/* .nonEmpty */ .hq },
-        digest: { in: _rules_js__WEBPACK_IMPORTED_MODULE_1__.I, check: _cache_values_js__WEBPACK_IMPORTED_MODULE_0__/* .sha256Digest */ .sI },
-        reset: {
-            in: _rules_js__WEBPACK_IMPORTED_MODULE_1__.E,
-            refused: 'needs BuildKit client v0.31 and envd v1.3.4 bundles v0.25.1, so it would be ignored; export to a fresh directory instead'
-        },
-        ..._rules_js__WEBPACK_IMPORTED_MODULE_1__/* .layerOptions */ .AT
-    },
-    required: { export: ['dest'], import: ['src'] },
-    crossChecks: _rules_js__WEBPACK_IMPORTED_MODULE_1__/* .layerCrossChecks */ .PM,
-    store: 'runner',
-    savedInGithubCache: true,
-    // Export into a fresh directory that replaces the restored one after the build: the stored cache
-    // is always one export, never a pile of them.
-    location: ({ inputs, rt, scope }, direction) => [
-        [direction === 'export' ? 'dest' : 'src', `${localCacheDir(inputs, rt, scope)}${direction === 'export' ? '.new' : ''}`]
-    ],
-    writeTarget: (_ctx, ref) => `the GitHub cache of ${ref}, where the cache directory is saved`,
-    runnerDir: ({ inputs, rt, scope }) => localCacheDir(inputs, rt, scope),
-    companions: ['cache-dir']
-};
-
-
-/***/ }),
-
-/***/ 1390:
-/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   AT: () => (/* binding */ layerOptions),
-/* harmony export */   D6: () => (/* binding */ imageRef),
-/* harmony export */   E: () => (/* binding */ E),
-/* harmony export */   EI: () => (/* binding */ EI),
-/* harmony export */   FZ: () => (/* binding */ ignoreError),
-/* harmony export */   I: () => (/* binding */ I),
-/* harmony export */   Mq: () => (/* binding */ mode),
-/* harmony export */   PM: () => (/* binding */ layerCrossChecks),
-/* harmony export */   U8: () => (/* binding */ ignoredByGzipOnly)
-/* harmony export */ });
-/* harmony import */ var _cache_image_ref_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3715);
-/* harmony import */ var _cache_values_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3834);
-/* harmony import */ var _report_text_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(5655);
-/** Attribute rules more than one backend shares (reference: buildkit-cache.md §2, §3). */
-
-
-
-const E = ['export'];
-const I = ['import'];
-const EI = ['export', 'import'];
-const imageRef = (v) => {
-    const r = (0,_cache_image_ref_js__WEBPACK_IMPORTED_MODULE_0__/* .parseImageRef */ .Q)(v);
-    return r.ok ? undefined : r.problem;
-};
-const mode = { in: E, check: (0,_cache_values_js__WEBPACK_IMPORTED_MODULE_1__/* .oneOf */ .yL)('min', 'max') };
-const ignoreError = { in: E, check: _cache_values_js__WEBPACK_IMPORTED_MODULE_1__/* .goBool */ .B7 };
-/** Registry-style layer options shared by registry and local exports. */
-const layerOptions = {
-    mode,
-    'ignore-error': ignoreError,
-    'oci-mediatypes': { in: E, check: _cache_values_js__WEBPACK_IMPORTED_MODULE_1__/* .goBool */ .B7 },
-    'image-manifest': { in: E, check: _cache_values_js__WEBPACK_IMPORTED_MODULE_1__/* .goBool */ .B7 },
-    compression: { in: E, check: (0,_cache_values_js__WEBPACK_IMPORTED_MODULE_1__/* .oneOf */ .yL)('uncompressed', 'gzip', 'estargz', 'zstd') },
-    'compression-level': { in: E, check: _cache_values_js__WEBPACK_IMPORTED_MODULE_1__/* .integer */ .nd },
-    'force-compression': { in: E, check: _cache_values_js__WEBPACK_IMPORTED_MODULE_1__/* .goBoolOrEmpty */ .$Q }
-};
-const GZIP_ONLY = 'is ignored by this backend: it always stores gzip layers; remove it';
-const ignoredByGzipOnly = Object.fromEntries(['oci-mediatypes', 'image-manifest', 'compression', 'compression-level', 'force-compression'].map((k) => [
-    k,
-    { in: EI, refused: GZIP_ONLY }
-]));
-const LEVEL_RANGE = { gzip: [0, 9], estargz: [0, 9], zstd: [0, 22] };
-/** How the layer options relate to each other (registry and local). */
-function layerCrossChecks(_direction, attrs) {
-    const problems = [];
-    const compression = attrs.get('compression') ?? 'gzip';
-    const oci = attrs.has('oci-mediatypes') ? (0,_cache_values_js__WEBPACK_IMPORTED_MODULE_1__/* .parseGoBool */ .MY)(attrs.get('oci-mediatypes')) : true;
-    const level = attrs.get('compression-level');
-    if (level !== undefined && (0,_cache_values_js__WEBPACK_IMPORTED_MODULE_1__/* .integer */ .nd)(level) === undefined) {
-        const range = LEVEL_RANGE[compression];
-        if (!range)
-            problems.push(`compression-level has no effect with compression=${compression}; remove it`);
-        else if (Number(level) < range[0] || Number(level) > range[1])
-            problems.push(`compression-level=${(0,_report_text_js__WEBPACK_IMPORTED_MODULE_2__/* .echo */ .WI)(level)} is out of range for ${compression}: use ${range[0]}-${range[1]}`);
-    }
-    if (oci === false && (compression === 'estargz' || compression === 'zstd'))
-        problems.push(`compression=${compression} needs OCI media types: remove oci-mediatypes=false`);
-    if (oci === false && attrs.has('image-manifest') && (0,_cache_values_js__WEBPACK_IMPORTED_MODULE_1__/* .parseGoBool */ .MY)(attrs.get('image-manifest')) === true)
-        problems.push('image-manifest=true needs OCI media types: remove oci-mediatypes=false or set image-manifest=false');
-    return problems;
+/** The backend a cache value's `type=` names; undefined for a type no backend has. */
+function backendOfType(type) {
+    return Object.hasOwn(BACKENDS, type) ? BACKENDS[type] : undefined;
 }
 
 
@@ -395,19 +449,19 @@ function parseBuildkitVersion(text) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   A7: () => (/* binding */ BACKENDS),
 /* harmony export */   KN: () => (/* binding */ crossChecks),
+/* harmony export */   Vz: () => (/* reexport safe */ _backends_index_js__WEBPACK_IMPORTED_MODULE_0__.Vz),
 /* harmony export */   iw: () => (/* binding */ ATTRIBUTES),
 /* harmony export */   mw: () => (/* binding */ REQUIRED)
 /* harmony export */ });
-/* harmony import */ var _backends_index_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4039);
+/* harmony import */ var _backends_index_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7399);
 /**
  * What BuildKit knows, per cache backend and direction (reference: buildkit-cache.md §2, §3), read from the
  * backend registry (`src/backends/`): attribute rules are data there; the rules that relate two attributes
  * are each backend's `crossChecks`.
  */
 
-const BACKENDS = _backends_index_js__WEBPACK_IMPORTED_MODULE_0__/* .CACHE_TYPES */ .Vz;
+
 const ATTRIBUTES = Object.fromEntries(_backends_index_js__WEBPACK_IMPORTED_MODULE_0__/* .CACHE_TYPES */ .Vz.map((b) => [b, _backends_index_js__WEBPACK_IMPORTED_MODULE_0__/* .BACKENDS */ .A7[b].attributes]));
 /** Attributes a value must carry, per backend and direction (env fallbacks are resolved by the planner). */
 const REQUIRED = Object.fromEntries(_backends_index_js__WEBPACK_IMPORTED_MODULE_0__/* .CACHE_TYPES */ .Vz.map((b) => [b, _backends_index_js__WEBPACK_IMPORTED_MODULE_0__/* .BACKENDS */ .A7[b].required]));
@@ -775,10 +829,11 @@ function quoted(value) {
 /* harmony export */   fn: () => (/* binding */ parseCacheSpec)
 /* harmony export */ });
 /* harmony import */ var _backends_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1389);
-/* harmony import */ var _csv_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(9022);
-/* harmony import */ var _report_text_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(5655);
-/* harmony import */ var _redact_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(2097);
-/* harmony import */ var _suggest_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(4372);
+/* harmony import */ var _backends_index_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(7399);
+/* harmony import */ var _csv_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(9022);
+/* harmony import */ var _report_text_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(5655);
+/* harmony import */ var _redact_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(2097);
+/* harmony import */ var _suggest_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(4372);
 /**
  * The cache-flag model: one `--export-cache` or `--import-cache` value, parsed from and serialized to
  * BuildKit's CSV grammar, and validated per backend and direction.
@@ -798,12 +853,12 @@ function parseFields(fields) {
     for (const field of fields) {
         const eq = field.indexOf('=');
         if (eq < 0) {
-            const hint = field.trim() === '' ? 'remove the empty field (a stray comma?)' : `write ${(0,_report_text_js__WEBPACK_IMPORTED_MODULE_2__/* .echo */ .WI)((0,_redact_js__WEBPACK_IMPORTED_MODULE_1__/* .redactText */ .Rd)(field.trim()))}=true or ${(0,_report_text_js__WEBPACK_IMPORTED_MODULE_2__/* .echo */ .WI)((0,_redact_js__WEBPACK_IMPORTED_MODULE_1__/* .redactText */ .Rd)(field.trim()))}=<value>`;
-            return { ok: false, problem: `${(0,_redact_js__WEBPACK_IMPORTED_MODULE_1__/* .quoted */ .TL)(field)} has no "=": ${hint}` };
+            const hint = field.trim() === '' ? 'remove the empty field (a stray comma?)' : `write ${(0,_report_text_js__WEBPACK_IMPORTED_MODULE_3__/* .echo */ .WI)((0,_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .redactText */ .Rd)(field.trim()))}=true or ${(0,_report_text_js__WEBPACK_IMPORTED_MODULE_3__/* .echo */ .WI)((0,_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .redactText */ .Rd)(field.trim()))}=<value>`;
+            return { ok: false, problem: `${(0,_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .quoted */ .TL)(field)} has no "=": ${hint}` };
         }
         const key = field.slice(0, eq).toLowerCase();
         if (attrs.has(key))
-            return { ok: false, problem: `${(0,_redact_js__WEBPACK_IMPORTED_MODULE_1__/* .quoted */ .TL)(key)} is given twice: keep one` };
+            return { ok: false, problem: `${(0,_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .quoted */ .TL)(key)} is given twice: keep one` };
         attrs.set(key, field.slice(eq + 1));
     }
     return { ok: true, value: attrs };
@@ -814,15 +869,15 @@ function parseCacheSpec(text) {
         return { ok: false, problem: 'is empty' };
     let fields;
     try {
-        fields = (0,_csv_js__WEBPACK_IMPORTED_MODULE_3__/* .parseCsvRecord */ .bd)(text);
+        fields = (0,_csv_js__WEBPACK_IMPORTED_MODULE_4__/* .parseCsvRecord */ .bd)(text);
     }
     catch (e) {
-        if (e instanceof _csv_js__WEBPACK_IMPORTED_MODULE_3__/* .CsvError */ .J$)
+        if (e instanceof _csv_js__WEBPACK_IMPORTED_MODULE_4__/* .CsvError */ .J$)
             return { ok: false, problem: `cannot be read as CSV (${e.message}); quote a whole field that holds a comma or quote, e.g. "name=a,b"` };
         throw e;
     }
     if (!text.includes('type=')) {
-        return { ok: false, problem: `has no type=; envd would silently read it as a registry ref: write type=registry,ref=${(0,_report_text_js__WEBPACK_IMPORTED_MODULE_2__/* .echo */ .WI)((0,_redact_js__WEBPACK_IMPORTED_MODULE_1__/* .redactText */ .Rd)(text.trim()))} or another type` };
+        return { ok: false, problem: `has no type=; envd would silently read it as a registry ref: write type=registry,ref=${(0,_report_text_js__WEBPACK_IMPORTED_MODULE_3__/* .echo */ .WI)((0,_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .redactText */ .Rd)(text.trim()))} or another type` };
     }
     const parsed = parseFields(fields);
     if (!parsed.ok)
@@ -835,24 +890,24 @@ function parseCacheSpec(text) {
     return { ok: true, value: { type, attrs } };
 }
 function isBackend(type) {
-    return _backends_js__WEBPACK_IMPORTED_MODULE_0__/* .BACKENDS */ .A7.includes(type);
+    return _backends_js__WEBPACK_IMPORTED_MODULE_0__/* .CACHE_TYPES */ .Vz.includes(type);
 }
 /** Every problem with a value for one direction, in plain words; empty when valid. */
 function validateCacheSpec(spec, direction, options = {}) {
     const flag = direction === 'export' ? '--export-cache' : '--import-cache';
     if (!isBackend(spec.type)) {
-        const caseHint = isBackend(spec.type.toLowerCase()) ? ` (type is case-sensitive: write "${spec.type.toLowerCase()}")` : (0,_suggest_js__WEBPACK_IMPORTED_MODULE_4__/* .didYouMean */ .a)(spec.type, _backends_js__WEBPACK_IMPORTED_MODULE_0__/* .BACKENDS */ .A7);
-        return [`type=${(0,_report_text_js__WEBPACK_IMPORTED_MODULE_2__/* .echo */ .WI)(spec.type)} is not a cache type this action supports${caseHint}; use one of ${_backends_js__WEBPACK_IMPORTED_MODULE_0__/* .BACKENDS */ .A7.join(', ')}`];
+        const caseHint = isBackend(spec.type.toLowerCase()) ? ` (type is case-sensitive: write "${spec.type.toLowerCase()}")` : (0,_suggest_js__WEBPACK_IMPORTED_MODULE_5__/* .didYouMean */ .a)(spec.type, _backends_js__WEBPACK_IMPORTED_MODULE_0__/* .CACHE_TYPES */ .Vz);
+        return [`type=${(0,_report_text_js__WEBPACK_IMPORTED_MODULE_3__/* .echo */ .WI)(spec.type)} is not a cache type this action supports${caseHint}; use one of ${_backends_js__WEBPACK_IMPORTED_MODULE_0__/* .CACHE_TYPES */ .Vz.join(', ')}`];
     }
-    if (spec.type === 'inline' && direction === 'import') {
-        return ['type=inline cannot be imported: BuildKit has no inline importer; import type=registry,ref=<the output image> instead'];
-    }
+    const noImporter = (0,_backends_index_js__WEBPACK_IMPORTED_MODULE_1__/* .backendOfType */ .kY)(spec.type)?.readBack?.noImporter;
+    if (noImporter && direction === 'import')
+        return [noImporter];
     const rules = _backends_js__WEBPACK_IMPORTED_MODULE_0__/* .ATTRIBUTES */ .iw[spec.type];
     const problems = [];
     for (const [key, value] of spec.attrs) {
         const rule = rules[key];
         if (!rule) {
-            problems.push(`unknown attribute ${(0,_redact_js__WEBPACK_IMPORTED_MODULE_1__/* .quoted */ .TL)(key)} for type=${spec.type}${(0,_suggest_js__WEBPACK_IMPORTED_MODULE_4__/* .didYouMean */ .a)(key, Object.keys(rules))}`);
+            problems.push(`unknown attribute ${(0,_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .quoted */ .TL)(key)} for type=${spec.type}${(0,_suggest_js__WEBPACK_IMPORTED_MODULE_5__/* .didYouMean */ .a)(key, Object.keys(rules))}`);
             continue;
         }
         if (rule.refused) {
@@ -880,23 +935,23 @@ function validateCacheSpec(spec, direction, options = {}) {
 /** Credential attribute names of every backend, so that even a value of an unknown type is redacted. */
 const SECRET_KEYS = new Set(Object.values(_backends_js__WEBPACK_IMPORTED_MODULE_0__/* .ATTRIBUTES */ .iw).flatMap((rules) => Object.entries(rules).filter(([, r]) => r.secret).map(([k]) => k)));
 /** A credential attribute: a backend's secret, or any name that carries one (password, sig, …). */
-const isSecretKey = (key) => SECRET_KEYS.has(key) || (0,_redact_js__WEBPACK_IMPORTED_MODULE_1__/* .isSecretName */ .eh)(key);
-function render(spec, redact) {
+const isSecretKey = (key) => SECRET_KEYS.has(key) || (0,_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .isSecretName */ .eh)(key);
+function render(spec, { redact }) {
     const fields = [`type=${spec.type}`];
     for (const [k, v] of spec.attrs)
-        fields.push(`${k}=${!redact ? v : isSecretKey(k) ? _redact_js__WEBPACK_IMPORTED_MODULE_1__/* .REDACTED */ .XF : (0,_redact_js__WEBPACK_IMPORTED_MODULE_1__/* .redactText */ .Rd)(v)}`);
-    return (0,_csv_js__WEBPACK_IMPORTED_MODULE_3__/* .formatCsvRecord */ .ND)(fields);
+        fields.push(`${k}=${!redact ? v : isSecretKey(k) ? _redact_js__WEBPACK_IMPORTED_MODULE_2__/* .REDACTED */ .XF : (0,_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .redactText */ .Rd)(v)}`);
+    return (0,_csv_js__WEBPACK_IMPORTED_MODULE_4__/* .formatCsvRecord */ .ND)(fields);
 }
 /** The exact value given to envd. */
 function serializeCacheSpec(spec) {
-    return render(spec, false);
+    return render(spec, { redact: false });
 }
 /**
  * The value with every credential replaced by ***, for logs, outputs and the summary: credential
  * attributes whole, and URL userinfo and credential query parameters inside any other value.
  */
 function redactCacheSpec(spec) {
-    return render(spec, true);
+    return render(spec, { redact: true });
 }
 /** The credential values a spec carries, to register as secrets before anything is logged. */
 function secretsOf(spec) {
@@ -907,7 +962,7 @@ function secretsOf(spec) {
         if (isSecretKey(k))
             out.add(v);
         else
-            for (const s of (0,_redact_js__WEBPACK_IMPORTED_MODULE_1__/* .findSecrets */ .dL)(v))
+            for (const s of (0,_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .findSecrets */ .dL)(v))
                 out.add(s);
     }
     return [...out];

@@ -33,6 +33,6 @@ test('steps: each build step as JSON (name, status, seconds), empty without a bu
     { name: 'apt-get install curl', status: 'cached' as const, seconds: 0 },
     { name: '[internal] pip install nope', status: 'failed' as const, seconds: 1.2 }
   ];
-  const out = outputs(p, { cachedSteps: 1, totalSteps: 2, seconds: 3, steps });
+  const out = outputs(p, { build: { cachedSteps: 1, totalSteps: 2, seconds: 3, steps } });
   expect(JSON.parse(out.steps)).toEqual(steps);
 });

@@ -74,15 +74,15 @@ describe('the digest, image and imageid outputs', () => {
   const digest = `sha256:${'ab'.repeat(32)}`;
   const p = plan(inputsOf({ cache: 'none' }), runtime());
   test('a pushed image: digest and image (name@digest); no imageid', () => {
-    const out = outputs(p, undefined, undefined, { name: 'ghcr.io/octo/env:latest', digest, image: `ghcr.io/octo/env@${digest}` });
+    const out = outputs(p, { image: { name: 'ghcr.io/octo/env:latest', digest, image: `ghcr.io/octo/env@${digest}` } });
     expect([out.digest, out.image, out.imageid]).toEqual([digest, `ghcr.io/octo/env@${digest}`, '']);
   });
   test('an image loaded into Docker: imageid only', () => {
-    const out = outputs(p, undefined, undefined, { name: 'project:dev', imageId: digest });
+    const out = outputs(p, { image: { name: 'project:dev', imageId: digest } });
     expect([out.digest, out.image, out.imageid]).toEqual(['', '', digest]);
   });
   test('nothing read (no build, a refusal, a dry run): all three empty', () => {
-    for (const out of [outputs(p), outputs(p, undefined, undefined, { name: 'x', why: 'refused' })]) expect([out.digest, out.image, out.imageid]).toEqual(['', '', '']);
+    for (const out of [outputs(p), outputs(p, { image: { name: 'x', why: 'refused' } })]) expect([out.digest, out.image, out.imageid]).toEqual(['', '', '']);
   });
 });
 
@@ -91,7 +91,7 @@ describe('the summary shows the image and the history after the build table, bef
   test('both sections, in order, and secrets still replaced', () => {
     const p = plan(inputsOf({ cache: 'none' }), runtime());
     p.secrets.push('s3cr3t-value');
-    const md = planSummary(p, undefined, undefined, undefined, {
+    const md = planSummary(p, {
       image: { name: 'ghcr.io/octo/env:latest', digest, image: `ghcr.io/octo/env@${digest}` },
       history: { scope: 'py', runs: [{ run: '1', attempt: 1, cached: 2, total: 4, seconds: 1 }], notes: ['Not saved: s3cr3t-value'] }
     });

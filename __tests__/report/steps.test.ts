@@ -164,11 +164,11 @@ describe('the failing log', () => {
 
   test('the annotation: the error, the advice, and at most 10 of the last lines', () => {
     const lines = Array.from({ length: 30 }, (_, i) => `line ${i + 1}`);
-    const text = annotationText('process "x" did not complete successfully: exit code: 1', 'advice', { from: 'step', step: '[internal] pip install nope', lines });
+    const text = annotationText({ line: 'process "x" did not complete successfully: exit code: 1', advice: 'advice', log: { from: 'step', step: '[internal] pip install nope', lines } });
     const out = text.split('\n');
     expect(out.slice(0, 3)).toEqual(['process "x" did not complete successfully: exit code: 1', 'advice', 'Last lines of [internal] pip install nope:']);
     expect(out.slice(3)).toEqual(lines.slice(20).map((l) => `  ${l}`));
     const failing = failureLog(figuresOf('failing'), '')!;
-    expect(annotationText('e', undefined, failing)).toContain('  ERROR: No matching distribution found for nope');
+    expect(annotationText({ line: 'e', log: failing })).toContain('  ERROR: No matching distribution found for nope');
   });
 });

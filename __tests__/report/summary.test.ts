@@ -17,7 +17,7 @@ function report(figures: ProgressFigures, extra: Partial<BuildReport> = {}): Bui
 
 describe('the step table', () => {
   test('a partly cached build: every step, its status and seconds, and where the cache broke and why', () => {
-    const md = planSummary(gha, report(figuresOf('partly-cached')));
+    const md = planSummary(gha, { build: report(figuresOf('partly-cached')) });
     expect(md).toContain('### Steps');
     expect(md).toContain('| 1 | `docker-image://docker.io/library/ubuntu:22.04` | built | 1.7 |');
     expect(md).toContain('| 2 | `apt-get install curl git` | cached | 1.8 |');
@@ -29,7 +29,7 @@ describe('the step table', () => {
   });
 
   test('a fully cached build has no mark', () => {
-    const md = planSummary(gha, report(figuresOf('warm')));
+    const md = planSummary(gha, { build: report(figuresOf('warm')) });
     expect(md).not.toContain('cache broke');
     expect(md).toContain('Every step came from the cache.');
   });
@@ -37,7 +37,7 @@ describe('the step table', () => {
   test('beyond 15 rows the table is collapsed; the mark stays visible', () => {
     const f = figuresOf('partly-cached');
     const many = { ...f, steps: [...f.steps, ...Array.from({ length: 14 }, (_, i) => ({ name: `run step ${i}`, status: 'built' as const, seconds: 0.1, source: false }))] };
-    const md = planSummary(gha, report(many));
+    const md = planSummary(gha, { build: report(many) });
     expect(md).toMatch(/<details><summary>19 steps: 2 cached, 17 built, 0 failed<\/summary>\n\n\| # \| Step/);
     const after = md.slice(md.indexOf('</details>'));
     expect(after).toContain('**The cache broke at step 4**');
@@ -47,7 +47,7 @@ describe('the step table', () => {
     const f = figuresOf('partly-cached');
     const token = gha.secrets.find((s) => s.split('.').length === 3)!;
     const hostile = { ...f, steps: [{ name: `a | b\n## c \`x\` ${token}`, status: 'built' as const, seconds: 1, source: false }] };
-    const md = planSummary(gha, report(hostile));
+    const md = planSummary(gha, { build: report(hostile) });
     const row = md.split('\n').find((l) => l.startsWith('| 1 |'))!;
     expect(row).toBe("| 1 | `a \\| b\\n## c 'x' ***` | built **← cache broke here** | 1.0 |");
     expect(md).not.toContain(token);
@@ -59,7 +59,7 @@ describe("the failing step's log", () => {
   const failure = { line: failing.stepError!, log: failureLog(failing, '') };
 
   test("the last lines the step printed, in a code block that a line of backticks in the log cannot close", () => {
-    const md = planSummary(gha, report(failing, { failure }));
+    const md = planSummary(gha, { build: report(failing, { failure }) });
     expect(md).toContain("### The failing step's log");
     expect(md).toContain('The last 4 lines `[internal] pip install nope` printed:');
     const start = md.indexOf('````text\n');
@@ -80,7 +80,7 @@ describe("the failing step's log", () => {
       'time="2026-11-28T10:00:00Z" level=warning msg="buildkitd is not ready yet"\n' +
       'time="2026-11-28T10:00:05Z" level=fatal msg=exit app=envd error="failed to connect to buildkitd unix:///x: timeout 5s: cannot connect to buildkitd" version=v1.3.4\n';
     const f = { ...figuresOf('warm'), steps: [], totalSteps: 0, cachedSteps: 0 };
-    const md = planSummary(gha, report(f, { failure: { line: 'failed to connect', log: failureLog(f, stderr) } }));
+    const md = planSummary(gha, { build: report(f, { failure: { line: 'failed to connect', log: failureLog(f, stderr) } }) });
     expect(md).toContain("### envd's error output");
     expect(md).toContain('The last line envd wrote to its error output:');
     expect(md).toContain('level=warning msg="buildkitd is not ready yet"');
@@ -89,13 +89,13 @@ describe("the failing step's log", () => {
 
   test('the plan\'s secrets in a log line are replaced, as everywhere in the summary', () => {
     const token = gha.secrets.find((s) => s.split('.').length === 3)!;
-    const md = planSummary(gha, report(failing, { failure: { line: 'x', log: { from: 'step', step: 's', lines: [`echo ${token}`] } } }));
+    const md = planSummary(gha, { build: report(failing, { failure: { line: 'x', log: { from: 'step', step: 's', lines: [`echo ${token}`] } } }) });
     expect(md).not.toContain(token);
     expect(md).toContain('echo ***');
   });
 });
 
 test('the readable GitHub cache refs are shown whole (a map index is no length cap)', () => {
-  const md = planSummary(gha, report(figuresOf('warm')));
+  const md = planSummary(gha, { build: report(figuresOf('warm')) });
   expect(md).toContain('| GitHub cache refs | read `refs/heads/main`; write `refs/heads/main` |');
 });

@@ -118,7 +118,7 @@ describe('planSummary and inputProblemsSummary (pure)', () => {
 
   test('a failure before the build is quoted line by line, escaped and capped', () => {
     const failure = ['first | line\r## PWN', ...Array.from({ length: 50 }, (_, i) => `line ${i}`)].join('\n');
-    const md = planSummary({ ...plan, problems: [] }, undefined, undefined, failure);
+    const md = planSummary({ ...plan, problems: [] }, { failure });
     expect(md).toContain('> **first | line\\r## PWN**');
     expect(md.split('\n').filter((l) => l.startsWith('> '))).toHaveLength(20);
   });
@@ -132,7 +132,7 @@ describe('planSummary and inputProblemsSummary (pure)', () => {
       seconds: 1,
       failure: { line: 'x|y\n## PWN', known: { advice: 'do | this\nnow' } }
     } as unknown as BuildReport;
-    const md = planSummary({ ...plan, problems: [] }, build);
+    const md = planSummary({ ...plan, problems: [] }, { build });
     expectIntact(md);
     expect(md).toContain('| Failure | x\\|y\\n## PWN<br>do \\| this\\nnow |');
   });

@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { versionAtLeast } from '../../src/inputs/inputs.js';
+import { versionAtLeast } from '../../src/backends/buildkit.js';
 import { buildkitAssetName, checksumFor, envdAssetName, runnerPlatform } from '../../src/tools/releases.js';
 
 describe('release assets', () => {

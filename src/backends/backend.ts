@@ -42,6 +42,32 @@ export type Store = 'github-cache' | 'shared-store' | 'image' | 'runner' | 'nowh
 /** How the shell checks that an import candidate exists: a registry manifest HEAD, or an S3 manifest HEAD. */
 export type ProbeKind = 'registry-manifest' | 's3-manifest';
 
+/**
+ * The oldest BuildKit that can reach a backend's store, and what the action says when the one chosen or
+ * found is older (or its version cannot be read). Checked on buildkit-version and on the builder found.
+ */
+export interface BuildkitFloor {
+  /** major.minor.patch, without v. */
+  readonly version: string;
+  /** The buildkit-version input names `given`, which is too old. */
+  inputProblem(given: string): string;
+  /** The builder at `address` runs `version`, which is too old. */
+  builderProblem(address: string, version: string): string;
+  /** The builder at `address` did not say its version. */
+  unknownWarning(address: string): string;
+}
+
+/** What `fromRunner` added, and what it could not. */
+export interface RunnerFill {
+  /** Each value's attributes with the runner's added, in the order given (new maps: the ones given are not edited). */
+  values: Map<string, string>[];
+  /** Where the attributes came from, or what is missing. */
+  decision: { outcome: string; reason: string };
+  warning?: string;
+  /** What is missing and how to get it; undefined when nothing is. */
+  missing?: string;
+}
+
 /** Action inputs that are only meaningful with this backend. */
 export type Companion = 'cache-ref' | 'cache-dir';
 
@@ -66,11 +92,32 @@ export interface Backend {
   runnerDir?(ctx: LocationContext): string;
   /** How an export is written when it is not the usual location + mode + options (inline: its options only). */
   exportAttrs?(options: [string, string][]): [string, string][];
-  /** When the import is read back through another backend (inline: from the output image, as a registry cache). */
-  importAs?(ctx: LocationContext): { type: string; attrs: [string, string][] };
-  /** A mode the backend always has, with the reason (inline stores only the final image's layers). */
-  readonly fixedMode?: { mode: Mode; reason: string };
+  /** When the import is read back through another backend (inline: from the output image, as a registry cache), and why. */
+  readonly readBack?: {
+    reason: string;
+    as(ctx: LocationContext): { type: string; attrs: [string, string][] };
+    /** The problem with an import-cache of this type, which BuildKit cannot import, and the fix. */
+    noImporter: string;
+  };
+  /**
+   * Its importer fails on a missing entry (registry: the resolver's "not found"), so an import that ended
+   * without an error found one. gha and s3 read a missing entry as an empty cache, without an error.
+   */
+  readonly importReportsMissing?: boolean;
+  /** What the action fills in from the runner (gha: the runtime token and the cache service endpoint). */
+  fromRunner?(rt: Runtime, values: readonly ReadonlyMap<string, string>[]): RunnerFill;
+  /**
+   * Attributes the action fills or asks for in its own words, so the validator's "needs <key>" is left out for
+   * them: gha's runner credentials (`fromRunner` reports what is missing), s3's bucket and region (`missingMessage`).
+   */
+  readonly filledByAction?: readonly string[];
+  /** The problem for a required attribute a complete value still lacks, with every way to give it. */
+  missingMessage?(key: string): string;
+  /** A mode the backend always has, with the reason (inline stores only the final image's layers), and the problem with cache-mode asking for `other`. */
+  readonly fixedMode?: { mode: Mode; reason: string; otherProblem(other: Mode): string };
   readonly probe?: ProbeKind;
+  /** The oldest BuildKit this backend works with. */
+  readonly minBuildkit?: BuildkitFloor;
   readonly companions: readonly Companion[];
   /** What the other inputs must give for this backend to have a place for its cache (checked with the inputs). */
   inputProblems?(given: Pick<Inputs, 'cacheRef' | 'output'>): { input: Input; message: string }[];

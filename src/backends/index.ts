@@ -24,4 +24,9 @@ export function backendOf(name: BackendName): Backend {
   return BACKENDS[name];
 }
 
-export type { Backend, Companion, Direction, LocationContext, ProbeKind } from './backend.js';
+/** The backend a cache value's `type=` names; undefined for a type no backend has. */
+export function backendOfType(type: string): Backend | undefined {
+  return Object.hasOwn(BACKENDS, type) ? BACKENDS[type as BackendName] : undefined;
+}
+
+export type { Backend, Companion, LocationContext, ProbeKind } from './backend.js';

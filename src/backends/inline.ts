@@ -17,8 +17,16 @@ export const inline: Backend = {
   // BuildKit's inline exporter reads no attributes but the ones given; it has no mode of its own to set.
   exportAttrs: (options) => options,
   // There is no inline importer: the cache travels inside the pushed image and is read back as a registry cache.
-  importAs: ({ inputs }) => ({ type: 'registry', attrs: [['ref', inputs.output!.imageName!]] }),
-  fixedMode: { mode: 'min', reason: 'inline cache is always min' },
+  readBack: {
+    reason: 'inline cache is read back from the output image as a registry cache',
+    as: ({ inputs }) => ({ type: 'registry', attrs: [['ref', inputs.output!.imageName!]] }),
+    noImporter: 'type=inline cannot be imported: BuildKit has no inline importer; import type=registry,ref=<the output image> instead'
+  },
+  fixedMode: {
+    mode: 'min',
+    reason: 'inline cache is always min',
+    otherProblem: (other) => `"${other}" is not possible with cache: inline, which stores only the final image's layers (min); use cache: registry for ${other}`
+  },
   writeTarget: () => 'the output image, which carries the cache',
   companions: [],
   inputProblems: ({ output }) =>

@@ -5,7 +5,7 @@ import type { Runtime } from '../runtime/runtime.js';
 import type { Backend } from './backend.js';
 import { E, EI, I, layerCrossChecks, layerOptions } from './rules.js';
 
-export function localCacheDir(inputs: Inputs, rt: Runtime, scope: string): string {
+function localCacheDir(inputs: Inputs, rt: Runtime, scope: string): string {
   return inputs.cacheDir ?? `${rt.runnerTemp || '.'}/envd-cache/${scope}`;
 }
 

@@ -25,6 +25,8 @@ export const registry: Backend = {
   },
   writeTarget: ({ inputs }) => (inputs.cacheRef ? `${inputs.cacheRef} (cache-ref, which every branch shares)` : undefined),
   probe: 'registry-manifest',
+  // A missing cache image ends the import vertex with "… not found" (see report/steps.ts).
+  importReportsMissing: true,
   companions: ['cache-ref'],
   inputProblems: ({ cacheRef, output }) =>
     cacheRef === undefined && !output?.image

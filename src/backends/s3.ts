@@ -51,5 +51,8 @@ export const s3: Backend = {
     return [['name', entry?.name ?? scope], ...fromEnv.filter((e): e is [string, string] => e[1] !== undefined && !o.has(e[0]))];
   },
   probe: 's3-manifest',
+  // bucket and region may come from the AWS environment (location above): one message names both ways.
+  filledByAction: ['bucket', 'region'],
+  missingMessage: (key) => `cache: s3 needs ${key}: set cache-options: ${key}=… or the AWS_${key.toUpperCase()} environment variable`,
   companions: []
 };

@@ -3,23 +3,22 @@
  * backend registry (`src/backends/`): attribute rules are data there; the rules that relate two attributes
  * are each backend's `crossChecks`.
  */
-import { BACKENDS as REGISTRY, CACHE_TYPES, type CacheType } from '../backends/index.js';
+import { BACKENDS, CACHE_TYPES, type CacheType } from '../backends/index.js';
 import type { AttributeRule, Direction } from '../backends/backend.js';
 
-export const BACKENDS = CACHE_TYPES;
-export type Backend = CacheType;
-export type { AttributeRule, Direction };
+export { CACHE_TYPES };
+export type { CacheType, Direction };
 
-export const ATTRIBUTES: Record<Backend, Readonly<Record<string, AttributeRule>>> = Object.fromEntries(
-  CACHE_TYPES.map((b) => [b, REGISTRY[b].attributes])
-) as Record<Backend, Readonly<Record<string, AttributeRule>>>;
+export const ATTRIBUTES: Record<CacheType, Readonly<Record<string, AttributeRule>>> = Object.fromEntries(
+  CACHE_TYPES.map((b) => [b, BACKENDS[b].attributes])
+) as Record<CacheType, Readonly<Record<string, AttributeRule>>>;
 
 /** Attributes a value must carry, per backend and direction (env fallbacks are resolved by the planner). */
-export const REQUIRED: Record<Backend, Readonly<Record<Direction, readonly string[]>>> = Object.fromEntries(
-  CACHE_TYPES.map((b) => [b, REGISTRY[b].required])
-) as Record<Backend, Readonly<Record<Direction, readonly string[]>>>;
+export const REQUIRED: Record<CacheType, Readonly<Record<Direction, readonly string[]>>> = Object.fromEntries(
+  CACHE_TYPES.map((b) => [b, BACKENDS[b].required])
+) as Record<CacheType, Readonly<Record<Direction, readonly string[]>>>;
 
 /** Rules that relate attributes to each other. Each returns problems in plain words. */
-export function crossChecks(backend: Backend, direction: Direction, attrs: ReadonlyMap<string, string>, complete: boolean): string[] {
-  return REGISTRY[backend].crossChecks?.(direction, attrs, complete) ?? [];
+export function crossChecks(backend: CacheType, direction: Direction, attrs: ReadonlyMap<string, string>, complete: boolean): string[] {
+  return BACKENDS[backend].crossChecks?.(direction, attrs, complete) ?? [];
 }

@@ -2,7 +2,8 @@
  * The cache-flag model: one `--export-cache` or `--import-cache` value, parsed from and serialized to
  * BuildKit's CSV grammar, and validated per backend and direction.
  */
-import { ATTRIBUTES, BACKENDS, type Backend, crossChecks, type Direction, REQUIRED } from './backends.js';
+import { ATTRIBUTES, CACHE_TYPES, type CacheType, crossChecks, type Direction, REQUIRED } from './backends.js';
+import { backendOfType } from '../backends/index.js';
 import { CsvError, formatCsvRecord, parseCsvRecord } from './csv.js';
 import type { Parsed } from './image-ref.js';
 import { echo } from '../report/text.js';
@@ -14,8 +15,6 @@ export interface CacheSpec {
   /** Attributes in the order they were given; keys are lowercase, as envd makes them. */
   attrs: Map<string, string>;
 }
-
-export { REDACTED };
 
 export function cacheSpec(type: string, attrs: Iterable<[string, string]> = []): CacheSpec {
   return { type, attrs: new Map(attrs) };
@@ -59,8 +58,8 @@ export function parseCacheSpec(text: string): Parsed<CacheSpec> {
   return { ok: true, value: { type, attrs } };
 }
 
-export function isBackend(type: string): type is Backend {
-  return (BACKENDS as readonly string[]).includes(type);
+export function isBackend(type: string): type is CacheType {
+  return (CACHE_TYPES as readonly string[]).includes(type);
 }
 
 export interface ValidateOptions {
@@ -72,12 +71,11 @@ export interface ValidateOptions {
 export function validateCacheSpec(spec: CacheSpec, direction: Direction, options: ValidateOptions = {}): string[] {
   const flag = direction === 'export' ? '--export-cache' : '--import-cache';
   if (!isBackend(spec.type)) {
-    const caseHint = isBackend(spec.type.toLowerCase()) ? ` (type is case-sensitive: write "${spec.type.toLowerCase()}")` : didYouMean(spec.type, BACKENDS);
-    return [`type=${echo(spec.type)} is not a cache type this action supports${caseHint}; use one of ${BACKENDS.join(', ')}`];
+    const caseHint = isBackend(spec.type.toLowerCase()) ? ` (type is case-sensitive: write "${spec.type.toLowerCase()}")` : didYouMean(spec.type, CACHE_TYPES);
+    return [`type=${echo(spec.type)} is not a cache type this action supports${caseHint}; use one of ${CACHE_TYPES.join(', ')}`];
   }
-  if (spec.type === 'inline' && direction === 'import') {
-    return ['type=inline cannot be imported: BuildKit has no inline importer; import type=registry,ref=<the output image> instead'];
-  }
+  const noImporter = backendOfType(spec.type)?.readBack?.noImporter;
+  if (noImporter && direction === 'import') return [noImporter];
   const rules = ATTRIBUTES[spec.type];
   const problems: string[] = [];
   for (const [key, value] of spec.attrs) {
@@ -114,7 +112,7 @@ const SECRET_KEYS = new Set(
 /** A credential attribute: a backend's secret, or any name that carries one (password, sig, …). */
 const isSecretKey = (key: string) => SECRET_KEYS.has(key) || isSecretName(key);
 
-function render(spec: CacheSpec, redact: boolean): string {
+function render(spec: CacheSpec, { redact }: { redact: boolean }): string {
   const fields = [`type=${spec.type}`];
   for (const [k, v] of spec.attrs) fields.push(`${k}=${!redact ? v : isSecretKey(k) ? REDACTED : redactText(v)}`);
   return formatCsvRecord(fields);
@@ -122,7 +120,7 @@ function render(spec: CacheSpec, redact: boolean): string {
 
 /** The exact value given to envd. */
 export function serializeCacheSpec(spec: CacheSpec): string {
-  return render(spec, false);
+  return render(spec, { redact: false });
 }
 
 /**
@@ -130,7 +128,7 @@ export function serializeCacheSpec(spec: CacheSpec): string {
  * attributes whole, and URL userinfo and credential query parameters inside any other value.
  */
 export function redactCacheSpec(spec: CacheSpec): string {
-  return render(spec, true);
+  return render(spec, { redact: true });
 }
 
 /** The credential values a spec carries, to register as secrets before anything is logged. */

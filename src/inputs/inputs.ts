@@ -4,9 +4,10 @@
  */
 import { parse as parseToml, TomlError } from 'smol-toml';
 import semver from 'semver';
+import { buildkitFloorMisses } from '../backends/buildkit.js';
 import { BACKEND_NAMES, backendOf, type Companion } from '../backends/index.js';
 import { splitFlags } from '../builder/args.js';
-import { ATTRIBUTES, type Backend, type Direction } from '../cache/backends.js';
+import { ATTRIBUTES, type CacheType, type Direction } from '../cache/backends.js';
 import { CsvError, parseCsvRecord } from '../cache/csv.js';
 import { parseImageRef } from '../cache/image-ref.js';
 import { findSecrets, quoted, redactKnown } from '../cache/redact.js';
@@ -17,7 +18,7 @@ import { type OutputSpec, parseOutput } from './output.js';
 import { echo } from '../report/text.js';
 import { readSize } from './size.js';
 
-export type CacheBackend = Backend | 'none';
+export type CacheBackend = CacheType | 'none';
 export type Mode = 'min' | 'max';
 export type Auto<T> = 'auto' | T;
 
@@ -96,13 +97,6 @@ function choice<T extends string>(text: string, allowed: readonly T[]): T | unde
   return (allowed as readonly string[]).includes(t) ? (t as T) : undefined;
 }
 
-/** Whether `version` (v-prefixed or not) is at least `min` by major.minor.patch, a prerelease counting as its release. */
-export function versionAtLeast(version: string, min: string): boolean {
-  const v = semver.parse(version);
-  if (!v) return true; // latest/system: checked against the real binary later
-  return v.compareMain(min) >= 0;
-}
-
 /** Keys of cache-options that have an input of their own. */
 const OWNED_BY_INPUT: Record<string, string> = {
   type: 'cache',
@@ -160,8 +154,7 @@ export function parseInputs(raw: Raw): { inputs?: Inputs; problems: Problem[] } 
   const { cache, cacheScope, cacheMode, cacheWrite, cacheRef, cacheDir, cacheOptions, exportCache, importCache } = readCache(r);
   const matrix = canonicalMatrix(r.text(Input.Matrix));
   const { cacheBudget, cachePrune, command } = readBudgetAndCommand(r);
-  const usesGha = cache === 'gha' || exportCache?.type === 'gha' || importCache?.type === 'gha';
-  const { envdVersion, buildkitVersion } = readTools(r, usesGha);
+  const { envdVersion, buildkitVersion } = readTools(r, [cache, exportCache?.type, importCache?.type]);
   const { builder, buildkitdConfigInline, buildkitdFlags } = readBuilder(r);
 
   const dryRunText = r.text(Input.DryRun);
@@ -254,7 +247,8 @@ function readCache(r: InputReader): Pick<Inputs, 'cache' | 'cacheScope' | 'cache
   if (cacheScope !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(cacheScope))
     r.fail(Input.CacheScope, `${r.shown(Input.CacheScope)} must be 1-64 characters of A-Z a-z 0-9 . _ - starting with a letter or digit (it becomes a cache key, a registry tag and a directory name)`);
   const cacheMode = r.oneOf<Auto<Mode>>(Input.CacheMode, ['auto', 'min', 'max'], 'auto');
-  if (cache === 'inline' && cacheMode === 'max') r.fail(Input.CacheMode, '"max" is not possible with cache: inline, which stores only the final image\'s layers (min); use cache: registry for max');
+  const fixed = backendOf(cache).fixedMode;
+  if (fixed && cacheMode !== 'auto' && cacheMode !== fixed.mode) r.fail(Input.CacheMode, fixed.otherProblem(cacheMode));
   const cacheWrite = r.autoBool(Input.CacheWrite);
 
   const cacheRef = r.text(Input.CacheRef) || undefined;
@@ -281,8 +275,8 @@ function readCache(r: InputReader): Pick<Inputs, 'cache' | 'cacheScope' | 'cache
       r.fail(name, 'envd takes one value per cache flag; give one line (combine attributes with commas)');
       return undefined;
     }
-    if (cache === 'none') {
-      r.fail(name, 'is set while cache is none; remove one of them');
+    if (backendOf(cache).store === 'nowhere') {
+      r.fail(name, `is set while cache is ${cache}; remove one of them`);
       return undefined;
     }
     const parsed = parseCacheSpec(t);
@@ -313,8 +307,8 @@ function readBudgetAndCommand(r: InputReader): Pick<Inputs, 'cacheBudget' | 'cac
   return { cacheBudget, cachePrune, command };
 }
 
-/** envd-version and buildkit-version; gha needs BuildKit v0.20 or later. */
-function readTools(r: InputReader, usesGha: boolean): Pick<Inputs, 'envdVersion' | 'buildkitVersion'> {
+/** envd-version and buildkit-version, which must reach the floor of every backend in use (`types`: cache, export and import types). */
+function readTools(r: InputReader, types: readonly (string | undefined)[]): Pick<Inputs, 'envdVersion' | 'buildkitVersion'> {
   const envdVersion = version(Input.EnvdVersion, ['latest', 'system'], 'v1.3.4');
   const buildkitVersion = version(Input.BuildkitVersion, ['latest', 'system'], 'v0.32.2');
   function version(name: Input, words: string[], fallback: string): string {
@@ -327,8 +321,7 @@ function readTools(r: InputReader, usesGha: boolean): Pick<Inputs, 'envdVersion'
     }
     return `v${valid}`;
   }
-  if (usesGha && !versionAtLeast(buildkitVersion, '0.20.0'))
-    r.fail(Input.BuildkitVersion, `${buildkitVersion} speaks only the GitHub cache API v1, which github.com shut down on 2025-04-15; gha needs BuildKit v0.20.0 or later (v0.27.0+ recommended)`);
+  for (const miss of buildkitFloorMisses(types, buildkitVersion)) r.fail(Input.BuildkitVersion, miss.floor.inputProblem(buildkitVersion));
 
   return { envdVersion, buildkitVersion };
 }

@@ -5,13 +5,15 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { backendOf } from '../backends/index.js';
 import type { Inputs, Problem } from '../inputs/inputs.js';
 import { Input } from '../inputs/names.js';
 import { cacheDirProblems } from './local/owned-dirs.js';
 
 export function preflight(inputs: Inputs, cwd: string, home: string | undefined = os.homedir()): Problem[] {
   const problems: Problem[] = [];
-  if (inputs.cache === 'local' && inputs.cacheDir !== undefined)
+  // A backend kept in a runner directory replaces that directory: cache-dir must be one the action may own.
+  if (backendOf(inputs.cache).runnerDir && inputs.cacheDir !== undefined)
     for (const message of cacheDirProblems(inputs.cacheDir, cwd, home)) problems.push({ input: Input.CacheDir, message });
   const context = path.resolve(cwd, inputs.path);
   if (!fs.existsSync(context) || !fs.statSync(context).isDirectory()) {

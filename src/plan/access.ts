@@ -9,7 +9,7 @@
  * older runners hand such events a token that can write the base branch.
  */
 import { backendOf } from '../backends/index.js';
-import type { Backend } from '../cache/backends.js';
+import type { CacheType } from '../cache/backends.js';
 import type { Auto } from '../inputs/inputs.js';
 import { echo } from '../report/text.js';
 import type { Runtime } from '../runtime/runtime.js';
@@ -32,7 +32,7 @@ export interface Access {
 /** A long build may outlive the runtime token; BuildKit then fails with "cache token expired". */
 const TOKEN_MARGIN_SECONDS = 2 * 3600;
 
-export function decideAccess(backend: Backend, cacheWrite: Auto<boolean>, rt: Runtime, nowSeconds: number): Access {
+export function decideAccess(backend: CacheType, cacheWrite: Auto<boolean>, rt: Runtime, nowSeconds: number): Access {
   const a: Access = { export: cacheWrite !== false, import: true, readable: [], decisions: [], warnings: [], problems: [] };
   const skipExport = (reason: string) => {
     if (a.export && cacheWrite === true) a.warnings.push(`cache-write is true, but the export is skipped: ${reason}`);
@@ -56,7 +56,7 @@ export function decideAccess(backend: Backend, cacheWrite: Auto<boolean>, rt: Ru
   if (backendOf(backend).store === 'github-cache') {
     const cs = rt.cacheService;
     if (cs.tokenProblem) {
-      a.problems.push(`ACTIONS_RUNTIME_TOKEN cannot be read: ${cs.tokenProblem}. The gha backend needs the runner's own runtime token; do not override it`);
+      a.problems.push(`ACTIONS_RUNTIME_TOKEN cannot be read: ${cs.tokenProblem}. The ${backend} backend needs the runner's own runtime token; do not override it`);
       return a;
     }
     const mode = cs.mode;

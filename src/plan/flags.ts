@@ -3,50 +3,38 @@
  * Pure; each backend's own rules are in `src/backends/`; credentials and runtime decisions are applied by the planner.
  */
 import { backendOf, type LocationContext } from '../backends/index.js';
-import { ATTRIBUTES, type Backend, type Direction } from '../cache/backends.js';
+import { ATTRIBUTES, type CacheType, type Direction } from '../cache/backends.js';
 import { type CacheSpec, cacheSpec } from '../cache/spec.js';
 import type { Candidate, Locations } from './location.js';
 
 export type FlagContext = LocationContext;
-export { localCacheDir } from '../backends/local.js';
 
 /**
  * Registry tags and S3 names per branch (location.ts), unless the author gave the place (cache-ref):
  * then it is used exactly as given, on every branch.
  */
-export function sharedLocations(backend: Backend, ctx: FlagContext): Locations | undefined {
+export function sharedLocations(backend: CacheType, ctx: FlagContext): Locations | undefined {
   return backendOf(backend).sharedLocations?.(ctx);
 }
 
 /** cache-options attributes that BuildKit reads in this direction. */
-function optionsFor(backend: Backend, direction: Direction, options: Map<string, string>): [string, string][] {
+function optionsFor(backend: CacheType, direction: Direction, options: Map<string, string>): [string, string][] {
   const rules = ATTRIBUTES[backend];
   return [...options].filter(([k]) => rules[k]?.in.includes(direction));
 }
 
-export function computedExport(backend: Backend, ctx: FlagContext): CacheSpec {
+export function computedExport(backend: CacheType, ctx: FlagContext): CacheSpec {
   const b = backendOf(backend);
   const options = optionsFor(backend, 'export', ctx.inputs.cacheOptions);
   if (b.exportAttrs) return cacheSpec(backend, b.exportAttrs(options));
   return cacheSpec(backend, [...b.location(ctx, 'export', sharedLocations(backend, ctx)?.write), ['mode', ctx.mode], ...options]);
 }
 
-/** The repository name the action's read-only registry serves a restored local cache under. */
-const LOCAL_CACHE_REPO = 'envd-local-cache';
-
-/** How BuildKit imports a restored local cache: from the action's registry on 127.0.0.1, over plain HTTP. */
-export function localRegistryImport(host: string, tag = 'latest'): CacheSpec {
-  return cacheSpec('registry', [
-    ['ref', `${host}/${LOCAL_CACHE_REPO}:${tag}`],
-    ['registry.insecure', 'true']
-  ]);
-}
-
 /** The import from one candidate entry; without one, the last (the default branch's) of the shared locations. */
-export function computedImport(backend: Backend, ctx: FlagContext, entry?: Candidate): CacheSpec {
+export function computedImport(backend: CacheType, ctx: FlagContext, entry?: Candidate): CacheSpec {
   const b = backendOf(backend);
-  if (b.importAs) {
-    const as = b.importAs(ctx);
+  if (b.readBack) {
+    const as = b.readBack.as(ctx);
     return cacheSpec(as.type, as.attrs);
   }
   const reads = sharedLocations(backend, ctx)?.reads;

@@ -1,13 +1,12 @@
 /** Inputs + Runtime → Plan. Pure: every decision is recorded with its reason. */
-import { type Backend, type Direction, REQUIRED } from '../cache/backends.js';
-import { type CacheSpec, secretsOf, validateCacheSpec } from '../cache/spec.js';
+import type { CacheType, Direction } from '../cache/backends.js';
+import { type CacheSpec, isBackend, secretsOf, validateCacheSpec } from '../cache/spec.js';
 import type { Inputs, Mode } from '../inputs/inputs.js';
 import { defaultBranchRef, type Runtime } from '../runtime/runtime.js';
 import { modeForBudget, type ModeFacts } from '../budget/budget.js';
 import { echo } from '../report/text.js';
 import { type Access, decideAccess } from './access.js';
-import { ghaCredentials, missingCredentialsMessage } from './credentials.js';
-import { backendOf } from '../backends/index.js';
+import { BACKEND_NAMES, backendOf, backendOfType } from '../backends/index.js';
 import { computedExport, computedImport, type FlagContext, sharedLocations } from './flags.js';
 import { chooseImport, type Existence } from './location.js';
 import { decideMode } from './mode.js';
@@ -37,12 +36,13 @@ export function plan(inputs: Inputs, rt: Runtime, { nowSeconds = Math.floor(Date
     p.decisions.push({ topic: 'command', outcome: 'prune', reason: 'no build: reclaim GitHub cache entries' });
     return withSecrets(p, inputs);
   }
-  if (inputs.cache === 'none') {
-    p.decisions.push({ topic: 'cache', outcome: 'none', reason: 'cache is none: envd builds without remote cache' });
+  // A backend with no store (none) gives BuildKit no cache type.
+  if (!isBackend(inputs.cache)) {
+    p.decisions.push({ topic: 'cache', outcome: inputs.cache, reason: `cache is ${inputs.cache}: envd builds without remote cache` });
     return withSecrets(p, inputs);
   }
-  const backend: Backend = inputs.cache;
-  const { mode, decision } = modeFor(backend, inputs, rt, p.scope, budget);
+  const backend = inputs.cache;
+  const { mode, decision } = modeFor({ backend, inputs, rt, scope: p.scope, budget });
   p.mode = mode;
   p.decisions.push(decision);
   const ctx: FlagContext = { inputs, rt, scope: p.scope, mode };
@@ -54,13 +54,10 @@ export function plan(inputs: Inputs, rt: Runtime, { nowSeconds = Math.floor(Date
   if (access.optedIn) p.warnings.push(optInWarning(backend, access, ctx));
   if (backendOf(backend).store === 'github-cache') p.access = { readable: access.readable, writable: access.writable };
 
-  const { exportSpec, importSpec } = chooseSpecs(p, backend, access, ctx);
-  const specs = [
-    ['export', exportSpec],
-    ['import', importSpec]
-  ] as const;
-  if (specs.some(([, s]) => s?.type === 'gha')) fillGhaCredentials(p, rt, specs.map(([, s]) => s));
-  for (const [direction, spec] of specs) if (spec) checkSpec(p, direction, spec, inputs);
+  const chosen = chooseSpecs(p, backend, access, ctx);
+  const [exportSpec, importSpec] = fillFromRunner(p, rt, [chosen.exportSpec, chosen.importSpec]);
+  if (exportSpec) checkSpec(p, 'export', exportSpec, inputs);
+  if (importSpec) checkSpec(p, 'import', importSpec, inputs);
 
   p.export = exportSpec;
   p.import = importSpec;
@@ -97,7 +94,10 @@ function planSkeleton(inputs: Inputs, rt: Runtime): Plan {
 }
 
 /** cache-mode: inline is always min; otherwise the input or the trigger's default, lowered near the budget. */
-function modeFor(backend: Backend, inputs: Inputs, rt: Runtime, scope: string, budget: BudgetFacts | undefined): { mode: Mode; decision: Decision } {
+function modeFor({ backend, inputs, rt, scope, budget }: { backend: CacheType; inputs: Inputs; rt: Runtime; scope: string; budget?: BudgetFacts }): {
+  mode: Mode;
+  decision: Decision;
+} {
   const fixed = backendOf(backend).fixedMode;
   if (fixed) return { mode: fixed.mode, decision: { topic: 'mode', outcome: fixed.mode, reason: fixed.reason } };
   const { mode, decision } = decideMode(inputs.cacheMode, rt);
@@ -114,7 +114,7 @@ function modeFor(backend: Backend, inputs: Inputs, rt: Runtime, scope: string, b
 }
 
 /** The export and import values the access allows: raw or computed, local's served import, shared candidates. */
-function chooseSpecs(p: Plan, backend: Backend, access: Access, ctx: FlagContext): { exportSpec?: CacheSpec; importSpec?: CacheSpec } {
+function chooseSpecs(p: Plan, backend: CacheType, access: Access, ctx: FlagContext): { exportSpec?: CacheSpec; importSpec?: CacheSpec } {
   const { inputs, scope } = ctx;
   // The raw values are copied: the plan adds ignore-error and credentials to its own values, never to the inputs.
   const exportSpec = access.export ? (copySpec(inputs.exportCache) ?? computedExport(backend, ctx)) : undefined;
@@ -137,37 +137,37 @@ function chooseSpecs(p: Plan, backend: Backend, access: Access, ctx: FlagContext
   if (shared && importSpec && !inputs.importCache && shared.reads.length > 1)
     p.importCandidates = shared.reads.map((c) => ({ owner: c.owner, name: c.name, spec: computedImport(backend, ctx, c) }));
   // Export entries carry ignore-error=true unless the author set it: a cache outage never fails a build.
-  // (BuildKit's inline exporter reads no attributes, so it gets none.)
-  if (exportSpec && exportSpec.type !== 'inline' && !exportSpec.attrs.has('ignore-error')) exportSpec.attrs.set('ignore-error', 'true');
+  // (An exporter that reads no ignore-error, BuildKit's inline one, gets none.)
+  if (exportSpec && backendOfType(exportSpec.type)?.attributes['ignore-error'] && !exportSpec.attrs.has('ignore-error')) exportSpec.attrs.set('ignore-error', 'true');
   return { exportSpec, importSpec };
 }
 
-/** Records where one value came from and validates it, reporting missing gha credentials and s3 locations once. */
+/** Records where one value came from and validates it; what the backend fills or asks for itself is said once, in its words. */
 function checkSpec(p: Plan, direction: Direction, spec: CacheSpec, inputs: Inputs): void {
   const backend = inputs.cache;
+  const readBack = backendOf(backend).readBack;
   p.decisions.push({
     topic: direction,
     outcome: spec.type,
     reason: (direction === 'export' ? inputs.exportCache : inputs.importCache)
       ? `${direction}-cache is set and replaces the computed value`
-      : backend === 'inline' && direction === 'import'
-        ? 'inline cache is read back from the output image as a registry cache'
+      : readBack && direction === 'import'
+        ? readBack.reason
         : `cache: ${backend}`
   });
-  for (const problem of validateCacheSpec(spec, direction, { complete: true })) {
-    // Missing gha credentials and s3 locations are reported once, with their fix, above or below.
-    if (spec.type === 'gha' && /needs (token|url_v2)/.test(problem)) continue;
-    if (spec.type === 's3' && /needs (bucket|region)=/.test(problem)) continue;
-    p.problems.push(`${FLAG[direction]}: ${problem}`);
-  }
-  if (spec.type === 's3')
-    for (const key of REQUIRED.s3[direction])
-      if (!spec.attrs.has(key) && !p.problems.some((m) => m.includes(`s3 needs ${key}`)))
-        p.problems.push(`cache: s3 needs ${key}: set cache-options: ${key}=… or the AWS_${key.toUpperCase()} environment variable`);
+  const own = backendOfType(spec.type);
+  const filled = (own?.filledByAction ?? []).map((key) => new RegExp(`\\bneeds ${key}\\b`));
+  for (const problem of validateCacheSpec(spec, direction, { complete: true }))
+    if (!filled.some((re) => re.test(problem))) p.problems.push(`${FLAG[direction]}: ${problem}`);
+  if (own?.missingMessage)
+    for (const key of own.required[direction]) {
+      const message = own.missingMessage(key);
+      if (!spec.attrs.has(key) && !p.problems.includes(message)) p.problems.push(message);
+    }
 }
 
 /** cache-write: true on an untrusted trigger: allowed for the base repository's own code, and logged with whose cache it writes. */
-function optInWarning(backend: Backend, access: Access, ctx: FlagContext): string {
+function optInWarning(backend: CacheType, access: Access, ctx: FlagContext): string {
   const { inputs, rt } = ctx;
   const refName = (ref: string) => (ref === defaultBranchRef(rt) ? `the default branch ${rt.defaultBranch}'s (${ref})` : ref);
   const shared = () => {
@@ -182,25 +182,23 @@ function optInWarning(backend: Backend, access: Access, ctx: FlagContext): strin
   return `cache-write is true, so this ${echo(rt.event, 60)} run exports although ${access.optedIn}: it writes ${echo(target, 300)}. Only opt in where the build never runs code or text from outside the repository`;
 }
 
-/** Adds the runner's token and endpoint to every gha value that lacks them, and says where they came from. */
-function fillGhaCredentials(p: Plan, rt: Runtime, specs: (CacheSpec | undefined)[]): void {
-  const creds = ghaCredentials(rt);
-  let missing = creds.missing;
-  for (const spec of specs) {
-    if (spec?.type !== 'gha') continue;
-    const hasEndpoint = spec.attrs.has('url') || spec.attrs.has('url_v2');
-    const fill = creds.attrs.filter(([k]) => !spec.attrs.has(k) && !(hasEndpoint && k !== 'token'));
-    const attrs = [...spec.attrs];
-    attrs.splice(attrs.findIndex(([k]) => k === 'scope') + 1, 0, ...fill);
-    spec.attrs = new Map(attrs);
-    missing = missing.filter((v) => (v === 'ACTIONS_RUNTIME_TOKEN' ? !spec.attrs.has('token') : !hasEndpoint));
+/** Adds what a backend takes from the runner (gha: the runtime token and endpoint) to its values, and says where it came from. */
+function fillFromRunner(p: Plan, rt: Runtime, specs: (CacheSpec | undefined)[]): (CacheSpec | undefined)[] {
+  let out = specs;
+  for (const name of BACKEND_NAMES) {
+    const fromRunner = backendOf(name).fromRunner;
+    const mine = out.filter((s): s is CacheSpec => s?.type === name);
+    if (!fromRunner || !mine.length) continue;
+    const fill = fromRunner(rt, mine.map((s) => s.attrs));
+    let next = 0;
+    out = out.map((s) => (s?.type === name ? { type: s.type, attrs: fill.values[next++] } : s));
+    p.decisions.push({ topic: 'credentials', ...fill.decision });
+    if (fill.warning) p.warnings.push(fill.warning);
+    if (fill.missing === undefined) continue;
+    if (p.dryRun) p.warnings.push(`${fill.missing}. This is a dry run, so the plan goes on without them; a real run would stop here`);
+    else p.problems.push(fill.missing);
   }
-  p.decisions.push({ topic: 'credentials', outcome: missing.length ? `missing ${missing.join(', ')}` : 'from the runner', reason: creds.reason });
-  if (creds.warning) p.warnings.push(creds.warning);
-  if (missing.length === 0) return;
-  const message = missingCredentialsMessage(rt, missing);
-  if (p.dryRun) p.warnings.push(`${message}. This is a dry run, so the plan goes on without them; a real run would stop here`);
-  else p.problems.push(message);
+  return out;
 }
 
 /** Picks the import among the candidates from what exists (true/false/unknown per candidate). Pure. */

@@ -4,6 +4,7 @@
  * `envd-history-<scope>#`; `#` cannot occur in a scope, so no scope's prefix matches another's), and drawn in the job summary as a sparkline with the figures. Pure: parse (what
  * comes back from the cache is checked, never trusted), record, serialize, render.
  */
+import { backendOf } from '../backends/index.js';
 import type { Plan } from '../plan/plan.js';
 import type { Runtime } from '../runtime/runtime.js';
 import { code, echo, MAX_SENTENCE } from './text.js';
@@ -148,8 +149,8 @@ export function historyAccess(
 ): HistoryAccess {
   const svc = rt.cacheService;
   const noRead =
-    plan.backend === 'none'
-      ? 'cache: none keeps no cache'
+    backendOf(plan.backend).store === 'nowhere'
+      ? `cache: ${plan.backend} keeps no cache`
       : !svc.token || !(svc.v2 ? svc.resultsUrl : svc.cacheUrl)
       ? 'the GitHub cache service is not available to this run'
       : svc.mode === 'none' || svc.mode === 'write-only'

@@ -23,7 +23,14 @@ export interface BudgetFigures {
 
 const str = (n: number | undefined) => (n === undefined ? '' : String(n));
 
-export function outputs(plan: Plan, build?: BuildFigures, budget?: BudgetFigures, image?: ImageFacts): Record<Output, string> {
+/** The figures the outputs show besides the plan, as far as the run got. */
+export interface OutputParts {
+  build?: BuildFigures;
+  budget?: BudgetFigures;
+  image?: ImageFacts;
+}
+
+export function outputs(plan: Plan, { build, budget, image }: OutputParts = {}): Record<Output, string> {
   const ratio = build && build.totalSteps > 0 ? Math.round((build.cachedSteps / build.totalSteps) * 1000) / 1000 : undefined;
   return {
     [Output.CacheBackend]: plan.backend,

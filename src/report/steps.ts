@@ -14,6 +14,7 @@
  * - Any import failure is soft: the importer counts as empty and the build runs on (bridge.go:114-131).
  */
 import type { ProgressFigures, StepFigure, StepStatus } from '../envd/progress.js';
+import { backendOf, backendOfType } from '../backends/index.js';
 import type { Plan } from '../plan/plan.js';
 import { redactKnown, redactText } from '../cache/redact.js';
 import { echo, MAX_ECHO } from './text.js';
@@ -73,7 +74,7 @@ function why(figures: Pick<ProgressFigures, 'imports'>, { plan, retriedWithoutIm
   if (retriedWithoutImport)
     return { kind: 'not-imported', reason: `this run did not import: the build ran again without --import-cache after a cached layer was gone (${retriedWithoutImport})` };
   if (!plan.import) {
-    if (plan.backend === 'none') return { kind: 'not-imported', reason: 'this run did not import: cache is none' };
+    if (backendOf(plan.backend).store === 'nowhere') return { kind: 'not-imported', reason: `this run did not import: cache is ${plan.backend}` };
     if (plan.local) return { kind: 'no-cache', reason: `no cache for this scope yet: no local cache was restored for ${plan.scope}` };
     const skipped = plan.decisions.find((d) => d.topic === 'import' && d.outcome === 'skipped');
     return { kind: 'not-imported', reason: `this run did not import${skipped ? `: ${skipped.reason}` : ' a cache'}` };
@@ -88,7 +89,9 @@ function why(figures: Pick<ProgressFigures, 'imports'>, { plan, retriedWithoutIm
     return { kind: 'inputs-changed', reason: "the step's inputs changed since the cache was written: the steps before it came from the cache, this one did not" };
   const entry = plan.decisions.find((d) => d.topic === 'import entry');
   if (entry && /^no cache exists yet/.test(entry.reason)) return { kind: 'no-cache', reason: `no cache for this scope yet: ${entry.reason}` };
-  if (plan.import.type === 'registry' && plan.backend !== 'inline' && !plan.local)
+  // An importer that fails on a missing entry found one when it ended clean; not so for a value read back through
+  // it (inline: the output image exists whether or not it carries a cache) or the local cache the action serves.
+  if (backendOfType(plan.import.type)?.importReportsMissing && !backendOf(plan.backend).readBack && !plan.local)
     return { kind: 'inputs-changed', reason: "the step's inputs changed since the cache was written: the import found the cache manifest, but no step matched it from this one on" };
   return {
     kind: 'no-match',
@@ -143,7 +146,7 @@ export function codeBlock(lines: string[]): string[] {
 }
 
 /** The error annotation: the error line, the advice, and the last lines of the log (at most ANNOTATION_LOG_LINES). */
-export function annotationText(line: string, advice: string | undefined, log: FailureLog | undefined): string {
+export function annotationText({ line, advice, log }: { line: string; advice?: string; log?: FailureLog }): string {
   const parts = [line];
   if (advice) parts.push(advice);
   if (log) {

@@ -39,7 +39,19 @@ function builderWords(build: BuildReport): string {
   return build.builder === 'auto' ? 'buildkitd started by the action' : 'a moby/buildkit container';
 }
 
-export function planSummary(plan: Plan, build?: BuildReport, budget?: SummaryBudget, failure?: string, insight: { image?: ImageFacts; history?: HistoryView } = {}): string {
+/** What the summary shows besides the plan, as far as the run got. */
+export interface SummaryParts {
+  build?: BuildReport;
+  budget?: SummaryBudget;
+  /** The error that stopped the run, when it stopped. */
+  failure?: string;
+  /** After a successful build: the pushed image's digest (or the loaded image's ID). */
+  image?: ImageFacts;
+  /** The scope's hit-ratio history. */
+  history?: HistoryView;
+}
+
+export function planSummary(plan: Plan, { build, budget, failure, image, history }: SummaryParts = {}): string {
   const lines: string[] = [];
   lines.push(`## ${TITLE}: ${buildState(plan, build)}`, '');
   // A failure before envd ran (install, builder): say what happened first.
@@ -69,7 +81,7 @@ export function planSummary(plan: Plan, build?: BuildReport, budget?: SummaryBud
   lines.push(`| envd | ${long(`envd build --path ${echo(plan.envd.path)} --from ${echo(plan.envd.from)}`)} |`, '');
   if (build) lines.push(...stepsMarkdown(stepInsight(build.figures, { plan, retriedWithoutImport: build.retriedWithoutImport })), ...failureLogMarkdown(build));
   // After a successful build: the pushed image's digest (or the loaded image's ID), and the scope's hit-ratio history.
-  for (const section of [imageMarkdown(insight.image), historyMarkdown(insight.history)]) if (section) lines.push(section);
+  for (const section of [imageMarkdown(image), historyMarkdown(history)]) if (section) lines.push(section);
   lines.push('### Decisions', '', '| Topic | Outcome | Why |', '|---|---|---|');
   for (const d of plan.decisions) lines.push(`| ${cell(d.topic)} | ${code(d.outcome)} | ${cell(d.reason, MAX_SENTENCE)} |`);
   lines.push('');

@@ -14,7 +14,8 @@ import { Envd, envdEnv } from '../io/envd.js';
 import { classify, envdErrorLine } from '../envd/errors.js';
 import { Progress } from '../envd/progress.js';
 import { STABLE_PUBLIC_KEY } from '../envd/ssh-key.js';
-import { versionAtLeast, type Inputs } from '../inputs/inputs.js';
+import type { Inputs } from '../inputs/inputs.js';
+import { buildkitFloorMisses } from '../backends/buildkit.js';
 import type { Plan } from '../plan/plan.js';
 import type { Runtime } from '../runtime/runtime.js';
 import { annotationText, failureLog } from '../report/steps.js';
@@ -24,7 +25,7 @@ import { State, type StateStore } from '../state.js';
 import type { LocalSave } from '../io/local/local-cache.js';
 import type { OciServer } from '../io/local/oci-server.js';
 import { OWNER_MARK, OWNER_MARK_TEXT } from '../local/ownership.js';
-import { localRegistryImport } from '../plan/flags.js';
+import { servedLocalCache } from '../plan/local-serve.js';
 import { installTools, type Tools } from './tools.js';
 import type { BuildReport } from '../report/build-report.js';
 
@@ -53,8 +54,16 @@ function workDir(env: NodeJS.ProcessEnv): string {
   return dir;
 }
 
-/** `state`: where everything started is recorded for the post step. */
-export async function build(planned: Plan, inputs: Inputs, rt: Runtime, env: NodeJS.ProcessEnv, state: StateStore): Promise<BuildReport> {
+/** What the build is given: the plan, and `state`, where everything started is recorded for the post step. */
+export interface BuildRequest {
+  plan: Plan;
+  inputs: Inputs;
+  rt: Runtime;
+  env: NodeJS.ProcessEnv;
+  state: StateStore;
+}
+
+export async function build({ plan: planned, inputs, rt, env, state }: BuildRequest): Promise<BuildReport> {
   const dir = workDir(env);
   state.save(State.WorkDir, dir);
   // Whether buildkitd can run as root (sudo -n on a hosted runner) is asked now and answered while the tools
@@ -81,18 +90,19 @@ export async function build(planned: Plan, inputs: Inputs, rt: Runtime, env: Nod
       // first, so that buildkitd, told its address, starts while the restore runs.
       claimLocal(local, surroundingsOf(workspace, env.HOME || os.homedir()));
       server = await serveLocal(local);
-      configInline = `${configInline}\n[registry."${server.host}"]\n  http = true\n`.trim();
+      const served = servedLocalCache({ plan, configInline, host: server.host });
+      configInline = served.configInline;
       if (inputs.builder.kind === 'auto') {
         early = startAuto({ tools, inputs, env, toolEnv, configInline, readyTimeoutMs, rootVia, state });
         early.catch(() => undefined); // awaited (and its error reported) after the restore
       }
-      const served = server;
+      const host = server.host;
       await core.group('Restore the local cache', async () => {
         restoredKey = await restoreLocal(local);
-        if (hasLayout(local)) core.info(`Serving ${echo(local.dir)} read-only at http://${served.host} for the import`);
+        if (hasLayout(local)) core.info(`Serving ${echo(local.dir)} read-only at http://${host} for the import`);
       });
       if (hasLayout(local)) {
-        plan = { ...plan, import: localRegistryImport(server.host) };
+        plan = served.plan;
         if (inputs.builder.kind === 'docker-container')
           core.warning('cache: local with builder: docker-container: the container cannot reach the cache served on the runner\'s 127.0.0.1, so the import will miss. Use builder: auto');
       } else {
@@ -162,7 +172,8 @@ interface BuildContext {
   state: StateStore;
 }
 
-async function buildWith({ plan, inputs, rt, env, dir, tools, toolEnv, readyTimeoutMs, configInline, restoredKey, rootVia, early, state }: BuildContext): Promise<BuildReport> {
+async function buildWith(ctx: BuildContext): Promise<BuildReport> {
+  const { plan, rt, env, dir, tools, toolEnv, restoredKey, state } = ctx;
   const envd = new Envd(path.join(tools.envd.dir, 'envd'), toolEnv);
   state.save(State.EnvdBinary, envd.binary);
   state.save(State.EnvdPath, toolEnv.PATH ?? '');
@@ -175,55 +186,15 @@ async function buildWith({ plan, inputs, rt, env, dir, tools, toolEnv, readyTime
     state.save(State.Context, context);
   };
 
-  const builder = await core.group('Start the builder', async () => {
-    const b = inputs.builder;
-    let h: BuilderHandle;
-    if (b.kind === 'address') {
-      h = await useAddress(b.address, tools.buildkit.dir, toolEnv);
-      await createContext(h);
-    } else {
-      const common = { binDir: tools.buildkit.dir, workDir: dir, configInline, flags: inputs.buildkitdFlags, readyTimeoutMs, env: toolEnv };
-      if (b.kind === 'auto') {
-        const start = await (early ?? startAuto({ tools, inputs, env, toolEnv, configInline, readyTimeoutMs, rootVia, state }));
-        h = start.h;
-        if (!start.own) {
-          core.info(`Reusing the buildkitd ${echo(h.version ?? '')} (pid ${h.pid}) an earlier call in this job started, with its local cache; that call's post step stops it`);
-          await createContext(h);
-        } else {
-          for (const n of start.notReused)
-            core.info(`Starting a buildkitd of its own: not the one (pid ${n.pid ?? 'unknown'}) an earlier call in this job started, because ${n.why}`);
-          // The context needs only the address: create it while buildkitd comes up.
-          await Promise.all([awaitBuildkitd(h, start.own), createContext(h)]);
-          // Only an answering buildkitd is offered to later calls.
-          publishShared(h, start.wish, recordsDir(env));
-          state.save(State.Builder, JSON.stringify(h));
-        }
-      } else {
-        h = await startContainer({ ...common, image: `moby/buildkit:${tools.buildkit.tag}`, name: `envd-cache-${randomBytes(4).toString('hex')}` });
-        h.version = tools.buildkit.tag;
-        state.save(State.Builder, JSON.stringify(h));
-        await createContext(h);
-      }
-    }
-    core.info(`${h.kind === 'address' || h.reused ? 'Using' : 'Started'} buildkitd ${h.version ?? '(version unknown)'} at ${h.buildctlAddr}`);
-    return h;
-  });
-  const usesGha = plan.export?.type === 'gha' || plan.import?.type === 'gha';
-  if (usesGha && builder.version && !versionAtLeast(builder.version, '0.20.0'))
-    throw new Error(`cache: gha needs BuildKit v0.20.0 or later (cache API v2), and the builder at ${builder.buildctlAddr} runs ${builder.version}; github.com shut the v1 API down on 2025-04-15`);
-  if (usesGha && !builder.version) core.warning(`The version of the buildkitd at ${builder.buildctlAddr} is unknown; gha cache needs v0.20.0 or later`);
+  const builder = await core.group('Start the builder', () => startBuilder(ctx, createContext));
+  for (const miss of buildkitFloorMisses([plan.export?.type, plan.import?.type], builder.version || undefined)) {
+    if (miss.status === 'too-old') throw new Error(miss.floor.builderProblem(builder.buildctlAddr, builder.version!));
+    core.warning(miss.floor.unknownWarning(builder.buildctlAddr));
+  }
   core.info(`envd ${envdVersion}: context ${context} → ${builder.envdBuilder}://${builder.envdAddress}`);
 
-  const cwd = env.GITHUB_WORKSPACE || process.cwd();
   const started = Date.now();
-  const buildkitdImage = `docker.io/moby/buildkit:${tools.buildkit.tag}`;
-  let attempt = await runOnce(envd, plan, { publicKeyFile: keyFile, buildkitdImage, cwd, withImport: true });
-  let retried: string | undefined;
-  if (attempt.failure?.known?.id === 'evicted-blob' && plan.import) {
-    retried = attempt.failure.line;
-    core.warning(`The build failed on a cached layer that is gone (${echo(attempt.failure.line, MAX_SENTENCE)}). Retrying once without --import-cache; the export still refreshes the cache.`, { title: 'Evicted cache layer: retrying without the import' });
-    attempt = await runOnce(envd, plan, { publicKeyFile: keyFile, buildkitdImage, cwd, withImport: false });
-  }
+  const { attempt, retried } = await runWithRetry(envd, plan, { publicKeyFile: keyFile, buildkitdImage: `docker.io/moby/buildkit:${tools.buildkit.tag}`, cwd: env.GITHUB_WORKSPACE || process.cwd() });
   const report: BuildReport = {
     plan,
     envdVersion,
@@ -235,20 +206,70 @@ async function buildWith({ plan, inputs, rt, env, dir, tools, toolEnv, readyTime
     retriedWithoutImport: retried,
     failure: attempt.failure
   };
-  for (const i of attempt.figures.imports.filter((x) => x.error))
-    core.warning(`${echo(i.name)} failed: ${echo(i.error ?? '', MAX_SENTENCE)}. The build went on without that cache.`);
-  for (const e of attempt.figures.exports.filter((x) => x.error)) core.warning(`${echo(e.name)} failed: ${echo(e.error ?? '', MAX_SENTENCE)}`);
-  if (attempt.failure) {
-    state.save(State.BuildFailed, 'true');
-    const known = attempt.failure.known;
-    core.error(annotationText(attempt.failure.line, known?.advice, attempt.failure.log), { title: known ? `envd build failed: ${known.title}` : 'envd build failed' });
-    throw new BuildFailure(report, `envd build failed: ${attempt.failure.line}`);
-  }
+  reportAttempt(report, state);
   if (plan.local && plan.export) {
     const save: LocalSave = { ...plan.local, restoredKey, workspace: env.GITHUB_WORKSPACE || process.cwd(), home: env.HOME || os.homedir() };
     state.save(State.LocalSave, JSON.stringify(save));
   }
   return report;
+}
+
+/** The builder the inputs ask for: a running one at an address, buildkitd on the runner (found or spawned), or a container. */
+async function startBuilder(ctx: BuildContext, createContext: (h: BuilderHandle) => Promise<void>): Promise<BuilderHandle> {
+  const { inputs, env, dir, tools, toolEnv, readyTimeoutMs, configInline, rootVia, early, state } = ctx;
+  const b = inputs.builder;
+  let h: BuilderHandle;
+  if (b.kind === 'address') {
+    h = await useAddress(b.address, tools.buildkit.dir, toolEnv);
+    await createContext(h);
+  } else if (b.kind === 'auto') {
+    const start = await (early ?? startAuto({ tools, inputs, env, toolEnv, configInline, readyTimeoutMs, rootVia, state }));
+    h = start.h;
+    if (!start.own) {
+      core.info(`Reusing the buildkitd ${echo(h.version ?? '')} (pid ${h.pid}) an earlier call in this job started, with its local cache; that call's post step stops it`);
+      await createContext(h);
+    } else {
+      for (const n of start.notReused)
+        core.info(`Starting a buildkitd of its own: not the one (pid ${n.pid ?? 'unknown'}) an earlier call in this job started, because ${n.why}`);
+      // The context needs only the address: create it while buildkitd comes up.
+      await Promise.all([awaitBuildkitd(h, start.own), createContext(h)]);
+      // Only an answering buildkitd is offered to later calls.
+      publishShared(h, start.wish, recordsDir(env));
+      state.save(State.Builder, JSON.stringify(h));
+    }
+  } else {
+    const common = { binDir: tools.buildkit.dir, workDir: dir, configInline, flags: inputs.buildkitdFlags, readyTimeoutMs, env: toolEnv };
+    h = await startContainer({ ...common, image: `moby/buildkit:${tools.buildkit.tag}`, name: `envd-cache-${randomBytes(4).toString('hex')}` });
+    h.version = tools.buildkit.tag;
+    state.save(State.Builder, JSON.stringify(h));
+    await createContext(h);
+  }
+  core.info(`${h.kind === 'address' || h.reused ? 'Using' : 'Started'} buildkitd ${h.version ?? '(version unknown)'} at ${h.buildctlAddr}`);
+  return h;
+}
+
+type Attempt = Awaited<ReturnType<typeof runOnce>>;
+
+/** `envd build`, and once more without the import when a cached layer it named was evicted. */
+async function runWithRetry(envd: Envd, plan: Plan, call: Omit<BuildCallOptions, 'withImport'>): Promise<{ attempt: Attempt; retried?: string }> {
+  const attempt = await runOnce(envd, plan, { ...call, withImport: true });
+  if (attempt.failure?.known?.id !== 'evicted-blob' || !plan.import) return { attempt };
+  const retried = attempt.failure.line;
+  core.warning(`The build failed on a cached layer that is gone (${echo(retried, MAX_SENTENCE)}). Retrying once without --import-cache; the export still refreshes the cache.`, { title: 'Evicted cache layer: retrying without the import' });
+  return { attempt: await runOnce(envd, plan, { ...call, withImport: false }), retried };
+}
+
+/** Warns of each failed import and export, and stops on a failed build (recorded for post, annotated with its log). */
+function reportAttempt(report: BuildReport, state: StateStore): void {
+  const { figures, failure } = report;
+  for (const i of figures.imports.filter((x) => x.error))
+    core.warning(`${echo(i.name)} failed: ${echo(i.error ?? '', MAX_SENTENCE)}. The build went on without that cache.`);
+  for (const e of figures.exports.filter((x) => x.error)) core.warning(`${echo(e.name)} failed: ${echo(e.error ?? '', MAX_SENTENCE)}`);
+  if (!failure) return;
+  state.save(State.BuildFailed, 'true');
+  const known = failure.known;
+  core.error(annotationText({ line: failure.line, advice: known?.advice, log: failure.log }), { title: known ? `envd build failed: ${known.title}` : 'envd build failed' });
+  throw new BuildFailure(report, `envd build failed: ${failure.line}`);
 }
 
 async function runOnce(envd: Envd, plan: Plan, callOptions: BuildCallOptions) {

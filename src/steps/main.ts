@@ -59,8 +59,8 @@ export async function main(deps: MainDeps): Promise<void> {
   for (const w of plan.warnings) core.warning(echo(w, MAX_SENTENCE));
   const finish: Finish = async (p, result, failure, insight) => {
     for (const w of budget.prunes.flatMap((o) => o.warnings)) core.warning(echo(w, MAX_SENTENCE));
-    for (const [name, value] of Object.entries(outputs(p, result && figuresOf(result), budgetFigures(budget), insight?.image))) core.setOutput(name, value);
-    await writeSummary(planSummary(p, result, budget, failure, insight));
+    for (const [name, value] of Object.entries(outputs(p, { build: result && figuresOf(result), budget: budgetFigures(budget), image: insight?.image }))) core.setOutput(name, value);
+    await writeSummary(planSummary(p, { build: result, budget, failure, ...insight }));
   };
 
   if (plan.problems.length) {
@@ -139,7 +139,7 @@ async function buildAndPrune(plan: Plan, ctx: { inputs: Inputs; rt: Runtime; env
   }
   let result: BuildReport | undefined;
   try {
-    result = await build(plan, inputs, rt, env, state);
+    result = await build({ plan, inputs, rt, env, state });
   } catch (error) {
     if (error instanceof BuildFailure) result = error.report;
     await finish(result?.plan ?? plan, result, (error as Error).message);

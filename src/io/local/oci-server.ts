@@ -27,14 +27,29 @@ const DIGEST = /^sha256:[a-f0-9]{64}$/;
 const NAME = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*';
 const ROUTE = new RegExp(`^/v2/(${NAME})/(manifests|blobs)/([^/]+)$`);
 
-function registryError(res: http.ServerResponse, status: number, code: string, message: string, detail?: unknown): void {
+interface RegistryError {
+  status: number;
+  code: string;
+  message: string;
+  detail?: unknown;
+}
+
+function registryError(res: http.ServerResponse, { status, code, message, detail }: RegistryError): void {
   const body = JSON.stringify({ errors: [{ code, message, detail: detail ?? null }] });
   res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), 'Docker-Distribution-API-Version': 'registry/2.0' });
   res.end(body);
 }
 
-export function startOciServer(layoutDir: string, options: { port?: number } = {}): Promise<OciServer> {
-  const requests: OciServer['requests'] = [];
+/** What the server reads of the layout directory, fresh on every request (the restore may still be writing it). */
+interface Layout {
+  blobPath(digest: string): string;
+  /** The manifests index.json lists; none when it is missing or broken. */
+  index(): Descriptor[];
+  /** A manifest's media type: as index.json lists it, else as the blob says. */
+  mediaTypeOf(digest: string): string | undefined;
+}
+
+function layoutOf(layoutDir: string): Layout {
   const blobPath = (digest: string) => path.join(layoutDir, 'blobs', 'sha256', digest.slice('sha256:'.length));
   const index = (): Descriptor[] => {
     try {
@@ -52,63 +67,82 @@ export function startOciServer(layoutDir: string, options: { port?: number } = {
       return undefined;
     }
   };
+  return { blobPath, index, mediaTypeOf };
+}
 
+export function startOciServer(layoutDir: string, options: { port?: number } = {}): Promise<OciServer> {
+  const requests: OciServer['requests'] = [];
+  const layout = layoutOf(layoutDir);
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     res.on('finish', () => requests.push({ method: req.method ?? '', path: url.pathname, status: res.statusCode }));
-    if (req.method !== 'GET' && req.method !== 'HEAD') return registryError(res, 405, 'UNSUPPORTED', 'this registry is read-only');
-    if (url.pathname === '/v2/' || url.pathname === '/v2') {
-      res.writeHead(200, { 'Content-Type': 'application/json', 'Docker-Distribution-API-Version': 'registry/2.0', 'Content-Length': 2 });
-      return res.end(req.method === 'HEAD' ? undefined : '{}');
-    }
-    const m = ROUTE.exec(url.pathname);
-    if (!m) return registryError(res, 404, 'NAME_UNKNOWN', 'repository name not known to registry');
-    const [, , kind, reference] = m;
-    let digest = reference;
-    let mediaType = 'application/octet-stream';
-    if (kind === 'manifests') {
-      if (!DIGEST.test(reference)) {
-        const d = index().find((x) => x.annotations?.['org.opencontainers.image.ref.name'] === reference);
-        if (!d) return registryError(res, 404, 'MANIFEST_UNKNOWN', 'manifest unknown', { Tag: reference });
-        digest = d.digest;
-      }
-      const type = mediaTypeOf(digest);
-      if (!type || !fs.existsSync(blobPath(digest))) return registryError(res, 404, 'MANIFEST_UNKNOWN', 'manifest unknown', { Digest: digest });
-      mediaType = type;
-    } else if (!DIGEST.test(digest)) return registryError(res, 400, 'DIGEST_INVALID', 'provided digest did not match uploaded content');
-    const file = blobPath(digest);
-    if (!fs.existsSync(file)) return registryError(res, 404, 'BLOB_UNKNOWN', 'blob unknown to registry', { Digest: digest });
-    const size = fs.statSync(file).size;
-    const headers: http.OutgoingHttpHeaders = {
-      'Content-Type': mediaType,
-      'Docker-Content-Digest': digest,
-      'Docker-Distribution-API-Version': 'registry/2.0',
-      ETag: `"${digest}"`,
-      'Accept-Ranges': 'bytes'
-    };
-    const range = kind === 'blobs' ? /^bytes=(\d+)-(\d*)$/.exec(req.headers.range ?? '') : null;
-    if (range) {
-      const start = Number(range[1]);
-      const end = range[2] ? Math.min(Number(range[2]), size - 1) : size - 1;
-      if (start >= size || start > end) {
-        res.writeHead(416, { 'Content-Range': `bytes */${size}` });
-        return res.end();
-      }
-      res.writeHead(206, { ...headers, 'Content-Length': end - start + 1, 'Content-Range': `bytes ${start}-${end}/${size}` });
-      if (req.method === 'HEAD') return res.end();
-      return void fs.createReadStream(file, { start, end }).pipe(res);
-    }
-    res.writeHead(200, { ...headers, 'Content-Length': size });
-    if (req.method === 'HEAD') return res.end();
-    fs.createReadStream(file).pipe(res);
+    serve(layout, { req, res, pathname: url.pathname });
   });
+  return listen(server, { port: options.port ?? 0, requests });
+}
 
+/** One request: the API root, a manifest by tag or digest, or a blob (whole or one byte range). */
+function serve(layout: Layout, { req, res, pathname }: { req: http.IncomingMessage; res: http.ServerResponse; pathname: string }): void {
+  if (req.method !== 'GET' && req.method !== 'HEAD') return registryError(res, { status: 405, code: 'UNSUPPORTED', message: 'this registry is read-only' });
+  if (pathname === '/v2/' || pathname === '/v2') {
+    res.writeHead(200, { 'Content-Type': 'application/json', 'Docker-Distribution-API-Version': 'registry/2.0', 'Content-Length': 2 });
+    return void res.end(req.method === 'HEAD' ? undefined : '{}');
+  }
+  const m = ROUTE.exec(pathname);
+  if (!m) return registryError(res, { status: 404, code: 'NAME_UNKNOWN', message: 'repository name not known to registry' });
+  const [, , kind, reference] = m;
+  let digest = reference;
+  let mediaType = 'application/octet-stream';
+  if (kind === 'manifests') {
+    if (!DIGEST.test(reference)) {
+      const d = layout.index().find((x) => x.annotations?.['org.opencontainers.image.ref.name'] === reference);
+      if (!d) return registryError(res, { status: 404, code: 'MANIFEST_UNKNOWN', message: 'manifest unknown', detail: { Tag: reference } });
+      digest = d.digest;
+    }
+    const type = layout.mediaTypeOf(digest);
+    if (!type || !fs.existsSync(layout.blobPath(digest))) return registryError(res, { status: 404, code: 'MANIFEST_UNKNOWN', message: 'manifest unknown', detail: { Digest: digest } });
+    mediaType = type;
+  } else if (!DIGEST.test(digest)) return registryError(res, { status: 400, code: 'DIGEST_INVALID', message: 'provided digest did not match uploaded content' });
+  const file = layout.blobPath(digest);
+  if (!fs.existsSync(file)) return registryError(res, { status: 404, code: 'BLOB_UNKNOWN', message: 'blob unknown to registry', detail: { Digest: digest } });
+  sendFile(req, res, { file, digest, mediaType, ranged: kind === 'blobs' });
+}
+
+/** The content with its digest headers; for a blob, one `Range: bytes=a-b` is honoured (206, or 416 outside the file). */
+function sendFile(req: http.IncomingMessage, res: http.ServerResponse, o: { file: string; digest: string; mediaType: string; ranged: boolean }): void {
+  const size = fs.statSync(o.file).size;
+  const headers: http.OutgoingHttpHeaders = {
+    'Content-Type': o.mediaType,
+    'Docker-Content-Digest': o.digest,
+    'Docker-Distribution-API-Version': 'registry/2.0',
+    ETag: `"${o.digest}"`,
+    'Accept-Ranges': 'bytes'
+  };
+  const range = o.ranged ? /^bytes=(\d+)-(\d*)$/.exec(req.headers.range ?? '') : null;
+  if (range) {
+    const start = Number(range[1]);
+    const end = range[2] ? Math.min(Number(range[2]), size - 1) : size - 1;
+    if (start >= size || start > end) {
+      res.writeHead(416, { 'Content-Range': `bytes */${size}` });
+      return void res.end();
+    }
+    res.writeHead(206, { ...headers, 'Content-Length': end - start + 1, 'Content-Range': `bytes ${start}-${end}/${size}` });
+    if (req.method === 'HEAD') return void res.end();
+    return void fs.createReadStream(o.file, { start, end }).pipe(res);
+  }
+  res.writeHead(200, { ...headers, 'Content-Length': size });
+  if (req.method === 'HEAD') return void res.end();
+  fs.createReadStream(o.file).pipe(res);
+}
+
+/** Listens on 127.0.0.1 (`port` 0: any free one). */
+function listen(server: http.Server, { port, requests }: { port: number; requests: OciServer['requests'] }): Promise<OciServer> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => {
-      const port = (server.address() as AddressInfo).port;
+    server.listen(port, '127.0.0.1', () => {
+      const bound = (server.address() as AddressInfo).port;
       resolve({
-        host: `127.0.0.1:${port}`,
+        host: `127.0.0.1:${bound}`,
         requests,
         close: () =>
           new Promise<void>((r) => {
