@@ -8,7 +8,7 @@ import * as tc from '@actions/tool-cache';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Http, HttpError, type RetryPolicy, withRetries } from './http.js';
+import { Http, type Parsed, type RetryPolicy } from './http.js';
 import {
   BUILDKIT_REPO,
   buildkitAssetName,
@@ -46,6 +46,15 @@ interface Release {
   assets: { name: string; digest?: string | null; browser_download_url?: string }[];
 }
 
+/** A release as the API answers it: a tag, and assets with a name (and a digest since 2025). */
+export function parseRelease(value: unknown): Parsed<Release> {
+  const r = value as { tag_name?: unknown; assets?: unknown } | null;
+  if (!r || typeof r !== 'object' || typeof r.tag_name !== 'string' || r.tag_name === '') return { ok: false, reason: 'not a release (no tag_name)' };
+  if (!Array.isArray(r.assets) || !r.assets.every((a) => a && typeof a === 'object' && typeof (a as { name?: unknown }).name === 'string'))
+    return { ok: false, reason: `not a release (the assets of ${r.tag_name} are not a list of named files)` };
+  return { ok: true, value: r as Release };
+}
+
 const sha256File = async (file: string) => {
   const hash = createHash('sha256');
   for await (const chunk of fs.createReadStream(file)) hash.update(chunk as Buffer);
@@ -64,23 +73,18 @@ export class Installer {
 
   private async release(repo: string, version: string): Promise<Release> {
     const url = `${this.options.apiBase.replace(/\/+$/, '')}/repos/${repo}/releases/${version === 'latest' ? 'latest' : `tags/${version}`}`;
-    try {
-      return await withRetries(this.options.retry, () => this.http.getJson<Release>(url, this.headers()));
-    } catch (e) {
-      if (e instanceof HttpError && e.status === 404) throw new InstallError(`${repo} has no release ${version}; check the version input`);
-      throw new InstallError(`cannot read the ${repo} release ${version}: ${(e as Error).message}`);
-    }
+    const r = await this.http.getJson(url, parseRelease, { headers: this.headers(), policy: this.options.retry });
+    if (r.ok) return r.value;
+    if (r.failure.status === 404) throw new InstallError(`${repo} has no release ${version}; check the version input`);
+    throw new InstallError(`cannot read the ${repo} release ${version}: ${r.reason}`);
   }
 
   private async fetch(url: string, name: string): Promise<string> {
     const dest = path.join(this.options.tempDir, `${Date.now()}-${name}`);
-    try {
-      await withRetries(this.options.retry, () => this.http.download(url, dest));
-    } catch (e) {
-      if (e instanceof HttpError && e.status === 404) throw new InstallError(`${url} does not exist (404): check the version input (envd-version or buildkit-version), or that release has no build for this platform`);
-      throw new InstallError(`download of ${url} failed after ${this.options.retry.attempts} attempts: ${(e as Error).message}`);
-    }
-    return dest;
+    const r = await this.http.download(url, dest, { policy: this.options.retry });
+    if (r.ok) return dest;
+    if (r.failure.status === 404) throw new InstallError(`${url} does not exist (404): check the version input (envd-version or buildkit-version), or that release has no build for this platform`);
+    throw new InstallError(`download of ${url} failed: ${r.reason}`);
   }
 
   private async verify(file: string, asset: string, expected: string | undefined, source: string): Promise<void> {
@@ -100,12 +104,9 @@ export class Installer {
     if (cached) return { tag, dir: cached, fromCache: true };
     const asset = envdAssetName(tag, this.options.platform);
     const file = await this.fetch(downloadUrl(this.options.downloadBase, ENVD_REPO, tag, asset), asset);
-    const checksums = await withRetries(this.options.retry, () =>
-      this.http.getText(downloadUrl(this.options.downloadBase, ENVD_REPO, tag, 'checksums.txt'))
-    ).catch((e: Error) => {
-      throw new InstallError(`cannot read checksums.txt of envd ${tag}: ${e.message}`);
-    });
-    await this.verify(file, asset, checksumFor(checksums, asset), 'checksums.txt');
+    const checksums = await this.http.getText(downloadUrl(this.options.downloadBase, ENVD_REPO, tag, 'checksums.txt'), { policy: this.options.retry });
+    if (!checksums.ok) throw new InstallError(`cannot read checksums.txt of envd ${tag}: ${checksums.reason}`);
+    await this.verify(file, asset, checksumFor(checksums.value, asset), 'checksums.txt');
     fs.chmodSync(file, 0o755);
     const dir = await tc.cacheFile(file, 'envd', 'envd', semver, this.options.platform.arch);
     return { tag, dir, fromCache: false };
