@@ -1,6 +1,7 @@
 /** The octokit REST client against the emulator: paging, grants, retries, deletion of vanished entries. */
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
 import { createCacheRest, type CacheRestOptions } from '../../../src/io/github/rest.js';
+import { type Clock, type Fetch, Http } from '../../../src/io/http.js';
 import { startEmulator, type Emulator } from '../../support/emulator/index.js';
 import { GB, MAIN, PR12, REPOSITORY, START, seedBlob } from '../../budget/fixtures.js';
 
@@ -100,7 +101,7 @@ describe('CacheRest', () => {
     expect(emu.entries()).toHaveLength(0);
   });
 
-  test('5xx and dropped connections are retried by the retry plugin', async () => {
+  test('5xx and dropped connections are retried by the one retry policy', async () => {
     seedMany(120);
     const rest = client('reader');
     emu.failNext('rest.list', 1, { status: 502 });
@@ -147,5 +148,57 @@ describe('CacheRest', () => {
     seedBlob(emu, MAIN, 'big', 3 * GB, START);
     const r = await client('reader').listAll();
     expect(r.ok && r.value.entries[0].size).toBe(3 * GB);
+  });
+});
+
+/** A clock that records the waits asked for instead of waiting. */
+function fakeClock(): Clock & { waits: number[] } {
+  let now = START;
+  const waits: number[] = [];
+  return { waits, now: () => now, sleep: async (ms) => void (waits.push(ms), (now += ms)) };
+}
+
+describe('CacheRest: one client, one retry policy (no octokit plugins)', () => {
+  test('a secondary rate limit with retry-after is waited as asked, then the read succeeds', async () => {
+    seedMany(2);
+    emu.failNext('rest.usage', 1, { status: 403, retryAfter: 7, message: 'You have exceeded a secondary rate limit' });
+    const clock = fakeClock();
+    const rest = client('reader', { http: new Http({ clock }) });
+    expect(await rest.usage()).toEqual({ ok: true, value: { bytes: 2001, count: 2 } });
+    expect(clock.waits).toEqual([7_000]);
+    expect(rest.calls).toBe(2);
+  });
+
+  test('a 429 whose retry-after (an HTTP date) is further than maxRateLimitWaitSeconds: one request, rate-limited, the wait handed back', async () => {
+    emu.failNext('rest.list', 1, { status: 429, retryAfterDate: new Date(START + 600_000) });
+    const clock = fakeClock();
+    const rest = client('reader', { http: new Http({ clock }), maxRateLimitWaitSeconds: 60 });
+    expect(await rest.listAll()).toMatchObject({ ok: false, kind: 'rate-limited', status: 429, retryAfterMs: expect.any(Number) });
+    expect(clock.waits).toEqual([]);
+    expect(rest.calls).toBe(1);
+  });
+
+  test('501 is final: one request', async () => {
+    emu.failNext('rest.usage', 3, { status: 501 });
+    const rest = client('reader', { http: new Http({ clock: fakeClock() }) });
+    expect(await rest.usage()).toMatchObject({ ok: false, kind: 'error', status: 501 });
+    expect(rest.calls).toBe(1);
+  });
+
+  test('a listing page that is not JSON is one request and a failure that says so', async () => {
+    seedMany(3);
+    const portal: Fetch = async (input, init) =>
+      String(input).includes('/actions/caches') ? new Response('<html>sign in</html>', { status: 200, headers: { 'content-type': 'application/json' } }) : fetch(input, init);
+    const rest = client('reader', { http: new Http({ fetch: portal, clock: fakeClock() }) });
+    expect(await rest.listAll()).toEqual({ ok: false, kind: 'error', message: 'GET actions/caches page 1 answered text, not JSON ("<html>sign in</html>")' });
+    expect(rest.calls).toBe(1);
+  });
+
+  test('usage without its numbers is a failure that says so, not NaN', async () => {
+    const odd: Fetch = async (input, init) =>
+      String(input).includes('/actions/cache/usage') ? new Response('{"full_name":"o/r"}', { status: 200, headers: { 'content-type': 'application/json' } }) : fetch(input, init);
+    expect(await client('reader', { http: new Http({ fetch: odd, clock: fakeClock() }) }).usage()).toEqual({
+      ok: false, kind: 'error', message: 'GET actions/cache/usage answered without active_caches_size_in_bytes and active_caches_count'
+    });
   });
 });
