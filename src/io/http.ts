@@ -52,13 +52,17 @@ const lowerHeaders = (h: Headers): Record<string, string> => Object.fromEntries(
 const statusFailure = (label: string, res: Response): Failure => ({ status: res.status, headers: lowerHeaders(res.headers), message: `${label} answered ${res.status}` });
 const urlOf = (input: Parameters<Fetch>[0]) => (typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
 
-/** Parses JSON, then checks its shape; never throws. */
+/**
+ * Parses JSON, then checks its shape; never throws. The reason never quotes the text (V8's messages do, and the
+ * text may be a token or a credential helper's secret): its length, and where it broke when V8 says.
+ */
 export function parseJson<T>(text: string, check: (value: unknown) => Parsed<T>): Parsed<T> {
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (e) {
-    return { ok: false, reason: `not JSON (${(e as Error).message})` };
+    const at = /at position (\d+)/.exec((e as Error).message)?.[1];
+    return { ok: false, reason: `not JSON (${text.length} bytes${at !== undefined ? `, broken at ${at}` : ''})` };
   }
   return check(value);
 }

@@ -190,7 +190,7 @@ describe('CacheRest: one client, one retry policy (no octokit plugins)', () => {
     const portal: Fetch = async (input, init) =>
       String(input).includes('/actions/caches') ? new Response('<html>sign in</html>', { status: 200, headers: { 'content-type': 'application/json' } }) : fetch(input, init);
     const rest = client('reader', { http: new Http({ fetch: portal, clock: fakeClock() }) });
-    expect(await rest.listAll()).toEqual({ ok: false, kind: 'error', message: 'GET actions/caches page 1 answered text, not JSON ("<html>sign in</html>")' });
+    expect(await rest.listAll()).toEqual({ ok: false, kind: 'error', message: 'GET actions/caches page 1 answered text, not JSON (20 bytes)' });
     expect(rest.calls).toBe(1);
   });
 

@@ -123,7 +123,7 @@ export function restFailure(error: unknown, now = Date.now()): RestFailure {
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 0;
 /** What an answer that is not JSON looks like here: octokit hands back the text. */
-const notJson = (data: unknown) => (typeof data === 'string' ? `text, not JSON (${JSON.stringify(data.slice(0, 60))})` : `not a JSON object`);
+const notJson = (data: unknown) => (typeof data === 'string' ? `text, not JSON (${data.length} bytes)` : `not a JSON object`);
 
 export function parseUsage(data: unknown): Parsed<{ bytes: number; count: number }> {
   if (!isObject(data)) return { ok: false, reason: notJson(data) };
