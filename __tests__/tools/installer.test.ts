@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Installer, InstallError } from '../../src/io/installer.js';
+import { findCached, Installer, InstallError } from '../../src/io/installer.js';
 import { type ReleaseServer, startReleaseServer } from '../support/fakes/releases.mjs';
 
 let releases: ReleaseServer;
@@ -72,5 +72,23 @@ describe('installer', () => {
   test('a download that keeps failing names the last answer and the attempts', async () => {
     releases.failNext(/\/v1\.3\.0\/envd_1\.3\.0_Linux_x86_64$/, 2, 502);
     await expect(installer().envd('v1.3.0')).rejects.toThrow(/^download of \S+ failed: GET \S+ answered 502 \(after 2 attempts\)$/);
+  });
+});
+
+describe('findCached: the tool cache read as tool-cache find reads an explicit version, without loading it', () => {
+  test('complete only with the .complete marker; the version without its v; no cache root, no hit', () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'tool-cache-'));
+    try {
+      const dir = path.join(root, 'envd', '1.3.4', 'amd64');
+      fs.mkdirSync(dir, { recursive: true });
+      expect(findCached('envd', '1.3.4', 'amd64', { RUNNER_TOOL_CACHE: root })).toBeUndefined();
+      fs.writeFileSync(`${dir}.complete`, '');
+      expect(findCached('envd', '1.3.4', 'amd64', { RUNNER_TOOL_CACHE: root })).toBe(dir);
+      expect(findCached('envd', '1.3.4', 'arm64', { RUNNER_TOOL_CACHE: root })).toBeUndefined();
+      expect(findCached('envd', 'nightly', 'amd64', { RUNNER_TOOL_CACHE: root })).toBeUndefined();
+      expect(findCached('envd', '1.3.4', 'amd64', {})).toBeUndefined();
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
   });
 });
