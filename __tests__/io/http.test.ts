@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { type Clock, Http, type Parsed } from '../../src/io/http.js';
 
 /** What the server answers, one script entry per request (the last one repeats). */
-type Step = { status?: number; body?: string; headers?: Record<string, string>; drop?: boolean };
+type Step = { status?: number; body?: string; headers?: Record<string, string>; drop?: boolean; stall?: boolean; trickle?: { chunks: number; everyMs: number } };
 let script: Step[] = [];
 let hits: string[] = [];
 let server: http.Server;
@@ -19,13 +19,33 @@ beforeAll(async () => {
     hits.push(`${req.method} ${req.url}`);
     const step = script.length > 1 ? script.shift()! : (script[0] ?? {});
     if (step.drop) return void req.socket.destroy();
+    if (step.stall) {
+      res.writeHead(200, { 'content-length': '100' });
+      return void res.write('partial');
+    }
+    if (step.trickle) {
+      const { chunks, everyMs } = step.trickle;
+      res.writeHead(200, { 'content-length': String(chunks) });
+      let sent = 0;
+      const timer = setInterval(() => {
+        res.write('x');
+        if (++sent === chunks) {
+          clearInterval(timer);
+          res.end();
+        }
+      }, everyMs);
+      return;
+    }
     res.writeHead(step.status ?? 200, step.headers ?? {});
     res.end(step.body ?? '');
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   base = `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`;
 });
-afterAll(() => new Promise<void>((r) => server.close(() => r())));
+afterAll(() => {
+  server.closeAllConnections();
+  return new Promise<void>((r) => server.close(() => r()));
+});
 afterEach(() => {
   script = [];
   hits = [];
@@ -115,6 +135,28 @@ describe('download', () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('download: no overall timeout, an idle one', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'http-'));
+  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  test('a body that stops coming is cut after the idle timeout, and tried again', async () => {
+    script = [{ stall: true }, { body: 'whole' }];
+    const r = await new Http({ clock: fakeClock() }).download(`${base}/f`, path.join(dir, 'stalled'), { policy, idleTimeoutMs: 200 });
+    expect(r).toMatchObject({ ok: true, attempts: 2 });
+    expect(fs.readFileSync(path.join(dir, 'stalled'), 'utf8')).toBe('whole');
+  });
+
+  test('a body that keeps coming is not cut, however long it takes in all', async () => {
+    script = [{ trickle: { chunks: 12, everyMs: 100 } }];
+    const r = await new Http({ clock: fakeClock(), timeoutMs: 500 }).download(`${base}/f`, path.join(dir, 'slow'), { policy: { attempts: 1, backoffMs: 1 }, idleTimeoutMs: 1000 });
+    expect(r).toMatchObject({ ok: true, attempts: 1 });
+    expect(fs.readFileSync(path.join(dir, 'slow'), 'utf8')).toBe('x'.repeat(12));
   });
 });
 

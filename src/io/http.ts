@@ -189,17 +189,30 @@ export class Http {
     }, label);
   }
 
-  /** A 2xx body streamed into `dest`; a connection lost on the way is tried again from the start. */
-  download(url: string, dest: string, o: RequestOptions = {}): Promise<Retried<void>> {
+  /**
+   * A 2xx body streamed into `dest`; a connection lost on the way is tried again from the start. No overall
+   * timeout (a large asset on a slow link takes what it takes): the download ends when no byte came for
+   * `o.idleTimeoutMs` (default 60 s), a TimeoutError, which is retried.
+   */
+  download(url: string, dest: string, o: RequestOptions & { idleTimeoutMs?: number } = {}): Promise<Retried<void>> {
     const label = o.label ?? `GET ${url}`;
+    const idleMs = o.idleTimeoutMs ?? 60_000;
     return this.attempts(o.policy, async () => {
-      const res = await this.fetch(url, { headers: o.headers, ...(o.timeoutMs ? { signal: AbortSignal.timeout(o.timeoutMs) } : {}) });
-      if (!res.ok || !res.body) {
-        await res.body?.cancel().catch(() => undefined);
-        return { ok: false, failure: statusFailure(label, res) };
+      const controller = new AbortController();
+      const idle = setTimeout(() => controller.abort(new DOMException(`no data for ${idleMs / 1000} s`, 'TimeoutError')), idleMs);
+      try {
+        const res = await this.fetch(url, { headers: o.headers, signal: controller.signal });
+        if (!res.ok || !res.body) {
+          await res.body?.cancel().catch(() => undefined);
+          return { ok: false, failure: statusFailure(label, res) };
+        }
+        const body = Readable.fromWeb(res.body as WebReadableStream<Uint8Array>);
+        body.on('data', () => idle.refresh());
+        await pipeline(body, fs.createWriteStream(dest));
+        return { ok: true, value: undefined };
+      } finally {
+        clearTimeout(idle);
       }
-      await pipeline(Readable.fromWeb(res.body as WebReadableStream<Uint8Array>), fs.createWriteStream(dest));
-      return { ok: true, value: undefined };
     }, label);
   }
 
