@@ -109,6 +109,14 @@ describe('createIndexReader: the one retry policy against the emulator faults', 
     expect(r.calls).toBe(4);
   });
 
+  test('a lookup that hangs is cut by the per-request timeout and tried again', async () => {
+    const main = asEntry(seedIndex(emu, MAIN, 'ci', 1, ['a'], START));
+    emu.failNext('GetCacheEntryDownloadURL', 1, { hang: true });
+    const http = new Http({ clock: fakeClock(), timeoutMs: 200 });
+    expect((await createIndexReader({ token: prToken(), resultsUrl: emu.resultsUrl, http }).read([main])).get(main.id)).toMatchObject({ status: 'read' });
+    expect(http.calls).toBe(3);
+  });
+
   test('a 404 from the lookup is final: one request', async () => {
     const main = asEntry(seedIndex(emu, MAIN, 'ci', 1, ['a'], START));
     emu.failNext('GetCacheEntryDownloadURL', 3, { status: 404 });
