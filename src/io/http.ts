@@ -162,7 +162,8 @@ export class Http {
     return this.attempts(o.policy, async () => {
       const res = await this.fetch(url, { method, headers: o.headers, body: o.body, ...(o.timeoutMs ? { signal: AbortSignal.timeout(o.timeoutMs) } : {}) });
       const body = method === 'HEAD' ? '' : await res.text();
-      if (!res.ok && isRetryable(statusFailure(label, res))) return { ok: false, failure: statusFailure(label, res) };
+      const failure = statusFailure(label, res);
+      if (!res.ok && isRetryable(failure)) return { ok: false, failure };
       return { ok: true, value: { status: res.status, headers: res.headers, body } };
     }, label);
   }
