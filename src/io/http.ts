@@ -49,7 +49,15 @@ const USER_AGENT = 'envd-cache-action';
 const GITHUB_JSON = { Accept: 'application/vnd.github+json', 'X-GitHub-Api-Version': '2022-11-28' };
 
 const lowerHeaders = (h: Headers): Record<string, string> => Object.fromEntries([...h.entries()].map(([k, v]) => [k.toLowerCase(), v]));
-const statusFailure = (label: string, res: Response): Failure => ({ status: res.status, headers: lowerHeaders(res.headers), message: `${label} answered ${res.status}` });
+/**
+ * A status as a failure. GitHub's secondary limit may come as a bare 403 whose body alone says "rate limit" (REST
+ * docs: then wait at least a minute): given the body, the message says so, which isRateLimited reads.
+ */
+const statusFailure = (label: string, res: Response, body = ''): Failure => ({
+  status: res.status,
+  headers: lowerHeaders(res.headers),
+  message: `${label} answered ${res.status}${res.status === 403 && /rate limit/i.test(body) ? ' (a rate limit)' : ''}`
+});
 const urlOf = (input: Parameters<Fetch>[0]) => (typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
 
 /**
@@ -130,7 +138,8 @@ export class Http {
           last = undefined;
           const res = await this.fetch(input, init);
           if (res.ok) return { ok: true, value: res };
-          const failure = statusFailure(`${init?.method ?? 'GET'} ${urlOf(input)}`, res);
+          const body = res.status === 403 ? await res.clone().text().catch(() => '') : '';
+          const failure = statusFailure(`${init?.method ?? 'GET'} ${urlOf(input)}`, res, body);
           if (!retryable(failure)) return { ok: true, value: res };
           last = res;
           return { ok: false, failure };
@@ -162,7 +171,7 @@ export class Http {
     return this.attempts(o.policy, async () => {
       const res = await this.fetch(url, { method, headers: o.headers, body: o.body, ...(o.timeoutMs ? { signal: AbortSignal.timeout(o.timeoutMs) } : {}) });
       const body = method === 'HEAD' ? '' : await res.text();
-      const failure = statusFailure(label, res);
+      const failure = statusFailure(label, res, body);
       if (!res.ok && isRetryable(failure)) return { ok: false, failure };
       return { ok: true, value: { status: res.status, headers: res.headers, body } };
     }, label);

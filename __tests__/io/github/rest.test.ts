@@ -169,6 +169,20 @@ describe('CacheRest: one client, one retry policy (no octokit plugins)', () => {
     expect(rest.calls).toBe(2);
   });
 
+  test('a bare 403 whose body says "secondary rate limit" waits a minute (GitHub advice), then the read succeeds', async () => {
+    emu.failNext('rest.usage', 1, { status: 403, message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.' });
+    const clock = fakeClock();
+    const rest = client('reader', { http: new Http({ clock }) });
+    expect((await rest.usage()).ok).toBe(true);
+    expect(clock.waits).toEqual([60_000]);
+  });
+
+  test('a 403 for a missing grant is final: one request, forbidden', async () => {
+    const rest = client('nobody', { http: new Http({ clock: fakeClock() }) });
+    expect(await rest.usage()).toMatchObject({ ok: false, kind: 'forbidden', status: 403 });
+    expect(rest.calls).toBe(1);
+  });
+
   test('a 429 whose retry-after (an HTTP date) is further than maxRateLimitWaitSeconds: one request, rate-limited, the wait handed back', async () => {
     emu.failNext('rest.list', 1, { status: 429, retryAfterDate: new Date(START + 600_000) });
     const clock = fakeClock();
