@@ -178,6 +178,14 @@ describe('withRetries', () => {
     expect(clock.waits).toEqual([]);
   });
 
+  test('waits a server asks for count against maxWaitMs in all: the second one past it ends the tries', async () => {
+    const clock = fakeClock();
+    const s = script<string>(fail({ status: 429, message: 'busy', headers: { 'retry-after': '40' } }));
+    const r = await withRetries({ attempts: 5, backoffMs: 1, maxWaitMs: 60_000 }, isRetryable, s.work, clock);
+    expect(r).toMatchObject({ ok: false, attempts: 2, reason: 'busy; the server asked to wait 40 s, more than the 60 s allowed, 40 s of it waited already' });
+    expect(clock.waits).toEqual([40_000]);
+  });
+
   test('attempts below 1 still make one attempt', async () => {
     const s = script<string>(fail({ status: 500, message: 'x' }));
     expect(await withRetries({ attempts: 0, backoffMs: 1 }, isRetryable, s.work, fakeClock())).toMatchObject({ ok: false, attempts: 1 });

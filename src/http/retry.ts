@@ -34,7 +34,10 @@ export interface RetryPolicy {
   backoffMs: number;
   /** The longest backoff; default none. */
   maxBackoffMs?: number;
-  /** The longest wait a server may ask for (`retry-after`, a rate-limit reset); a longer one ends the tries. Default 60 s. */
+  /**
+   * The most time spent in all on waits a server asked for (`retry-after`, a rate-limit reset); a wait that would
+   * go past it ends the tries. Default 60 s (the throttling plugin this replaces retried a rate limit once).
+   */
   maxWaitMs?: number;
   onRetry?: (attempt: number, failure: Failure) => void;
 }
@@ -111,14 +114,17 @@ export function failureOf(error: unknown): Failure {
 }
 
 /** How long to wait before the next attempt, or why not to: the server's wait when it gave one, else the backoff. */
-export function waitBefore(policy: RetryPolicy, attempt: number, failure: Failure, now: number): { waitMs: number } | { stop: string } {
-  const asked = retryAfterMs(failure.headers, now) ?? (isRateLimited(failure) ? RATE_LIMIT_DEFAULT_WAIT_MS : undefined);
+export function waitBefore(policy: RetryPolicy, failure: Failure, at: { attempt: number; now: number; waitedMs: number }): { waitMs: number; asked: boolean } | { stop: string } {
+  const asked = retryAfterMs(failure.headers, at.now) ?? (isRateLimited(failure) ? RATE_LIMIT_DEFAULT_WAIT_MS : undefined);
   if (asked !== undefined) {
     const max = policy.maxWaitMs ?? 60_000;
-    if (asked > max) return { stop: `the server asked to wait ${Math.ceil(asked / 1000)} s, more than the ${Math.round(max / 1000)} s allowed` };
-    return { waitMs: asked };
+    if (at.waitedMs + asked > max) {
+      const already = at.waitedMs > 0 ? `, ${Math.round(at.waitedMs / 1000)} s of it waited already` : '';
+      return { stop: `the server asked to wait ${Math.ceil(asked / 1000)} s, more than the ${Math.round(max / 1000)} s allowed${already}` };
+    }
+    return { waitMs: asked, asked: true };
   }
-  return { waitMs: Math.min(policy.backoffMs * 2 ** (attempt - 1), policy.maxBackoffMs ?? Number.POSITIVE_INFINITY) };
+  return { waitMs: Math.min(policy.backoffMs * 2 ** (at.attempt - 1), policy.maxBackoffMs ?? Number.POSITIVE_INFINITY), asked: false };
 }
 
 /**
@@ -127,6 +133,7 @@ export function waitBefore(policy: RetryPolicy, attempt: number, failure: Failur
  */
 export async function withRetries<T>(policy: RetryPolicy, retryable: (f: Failure) => boolean, work: (attempt: number) => Promise<Outcome<T>>, clock: Clock): Promise<Retried<T>> {
   const attempts = Math.max(1, Math.floor(policy.attempts));
+  let waitedMs = 0;
   for (let attempt = 1; ; attempt++) {
     let outcome: Outcome<T>;
     try {
@@ -138,8 +145,9 @@ export async function withRetries<T>(policy: RetryPolicy, retryable: (f: Failure
     const { failure } = outcome;
     if (!retryable(failure)) return { ok: false, failure, attempts: attempt, reason: attempt === 1 ? failure.message : `${failure.message} (after ${attempt} attempts)` };
     if (attempt >= attempts) return { ok: false, failure, attempts: attempt, reason: attempt === 1 ? failure.message : `${failure.message} (after ${attempt} attempts)` };
-    const next = waitBefore(policy, attempt, failure, clock.now());
+    const next = waitBefore(policy, failure, { attempt, now: clock.now(), waitedMs });
     if ('stop' in next) return { ok: false, failure, attempts: attempt, reason: `${failure.message}; ${next.stop}` };
+    if (next.asked) waitedMs += next.waitMs;
     policy.onRetry?.(attempt, failure);
     if (next.waitMs > 0) await clock.sleep(next.waitMs);
   }
