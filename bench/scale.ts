@@ -1,6 +1,6 @@
 /**
  * Planning a prune over 10,000 entries, over HTTP: the emulator serves the REST API and the cache service,
- * and the action's own shell (octokit client with retry and throttling, twirp index reader, src/steps/prune.ts) lists,
+ * and the action's own shell (octokit over the one HTTP client and retry policy, twirp index reader, src/steps/prune.ts) lists,
  * reads the live indexes and plans. Timed, and REST calls counted (client side and by the emulator).
  */
 import { createIndexReader } from '../src/io/github/indexes.js';
@@ -90,10 +90,9 @@ export async function scale(total = 10_000): Promise<ScaleResult> {
     };
 
     // Then carry out the first 100 deletions for real, while 5 of them vanish between the listing and the
-    // delete (evicted, or deleted by another job). Octokit's throttling spaces writes 1 s apart, as GitHub
-    // asks; it is switched off here only to keep the benchmark short.
+    // delete (evicted, or deleted by another job); one at a time here, paced only by the emulator.
     emu.clock.advance(HOUR);
-    const fast = createCacheRest({ token: TOKEN, apiUrl: emu.apiUrl, repository: REPOSITORY, throttle: false });
+    const fast = createCacheRest({ token: TOKEN, apiUrl: emu.apiUrl, repository: REPOSITORY });
     const racing: CacheRest = {
       get calls() {
         return fast.calls;

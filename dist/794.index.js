@@ -8,17 +8,21 @@ export const modules = {
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   createCacheRest: () => (/* binding */ createCacheRest)
 /* harmony export */ });
-/* unused harmony exports retryAfterMs, restFailure */
-/* harmony import */ var _actions_github__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1351);
-/* harmony import */ var _actions_github_lib_utils__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(5555);
-/* harmony import */ var _octokit_plugin_retry__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(9735);
-/* harmony import */ var _octokit_plugin_throttling__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(6856);
+/* unused harmony exports restFailure, parseUsage, parseListPage */
+/* harmony import */ var _actions_github__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2413);
+/* harmony import */ var _http_retry_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8902);
+/* harmony import */ var _http_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(742);
+/* harmony import */ var _pool_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(4476);
 /**
- * The REST cache management API through @actions/github (octokit) with the retry and throttling plugins:
- * usage, the storage limit, the full listing and deletion by id. Every call returns a typed result instead of
- * throwing, so the caller can warn once about a missing `actions: read|write` grant and carry on.
+ * The REST cache management API through @actions/github (octokit): usage, the storage limit, the full listing
+ * and deletion by id. Octokit is handed the one HTTP client's fetch (../http.ts) with the one retry policy
+ * (src/http/retry.ts): 5xx, network errors and rate limits (`retry-after`, or the primary limit's reset, when
+ * it is at most `maxRateLimitWaitSeconds` away) are retried there, so octokit's retry and throttling plugins
+ * are not loaded. Every call returns a typed result instead of throwing, so the caller can warn once about a
+ * missing `actions: read|write` grant and carry on, and every answer is checked before it is used.
  * The base URL is GITHUB_API_URL (the runtime's `apiUrl`), so tests point it at the emulator.
  */
+
 
 
 
@@ -32,36 +36,57 @@ function toEntry(c) {
     const lastAccessedAt = Date.parse(c.last_accessed_at ?? '') || createdAt;
     return { id: c.id, key: c.key, ref: c.ref, size: c.size_in_bytes ?? 0, createdAt, lastAccessedAt, ...(c.version ? { version: c.version } : {}) };
 }
-/** `retry-after` in seconds or as an HTTP date, else the primary limit's reset when none is left; in ms. */
-function retryAfterMs(headers, now = Date.now()) {
-    const after = headers?.['retry-after'];
-    if (after !== undefined && after.trim() !== '') {
-        const seconds = Number(after);
-        if (Number.isFinite(seconds))
-            return Math.max(0, seconds * 1000);
-        const date = Date.parse(after);
-        if (Number.isFinite(date))
-            return Math.max(0, date - now);
-    }
-    const reset = Number(headers?.['x-ratelimit-reset']);
-    if (headers?.['x-ratelimit-remaining'] === '0' && Number.isFinite(reset))
-        return Math.max(0, reset * 1000 - now);
-    return undefined;
-}
 /** An octokit error (or anything thrown) → a typed failure. */
 function restFailure(error, now = Date.now()) {
     const e = error;
     const status = typeof e?.status === 'number' ? e.status : undefined;
     const message = typeof e?.message === 'string' ? e.message : String(error);
-    const remaining = e?.response?.headers?.['x-ratelimit-remaining'];
-    const kind = status === 429 || (status === 403 && (remaining === '0' || /rate limit/i.test(message))) ? 'rate-limited'
+    const headers = e?.response?.headers;
+    const kind = (0,_http_retry_js__WEBPACK_IMPORTED_MODULE_1__/* .isRateLimited */ .Jz)({ ...(status !== undefined ? { status } : {}), headers, message }) ? 'rate-limited'
         : status === 403 ? 'forbidden'
             : status === 401 ? 'unauthorized'
                 : status === 404 ? 'not-found'
                     : 'error';
-    const wait = kind === 'rate-limited' ? retryAfterMs(e?.response?.headers, now) : undefined;
+    const wait = kind === 'rate-limited' ? (0,_http_retry_js__WEBPACK_IMPORTED_MODULE_1__/* .retryAfterMs */ .Vs)(headers, now) : undefined;
     return { ok: false, kind, ...(status !== undefined ? { status } : {}), message, ...(wait !== undefined ? { retryAfterMs: wait } : {}) };
 }
+const isObject = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isCount = (v) => typeof v === 'number' && Number.isFinite(v) && v >= 0;
+/** What an answer that is not JSON looks like here: octokit hands back the text. */
+const notJson = (data) => (typeof data === 'string' ? `text, not JSON (${data.length} bytes)` : `not a JSON object`);
+function parseUsage(data) {
+    if (!isObject(data))
+        return { ok: false, reason: notJson(data) };
+    const { active_caches_size_in_bytes: bytes, active_caches_count: count } = data;
+    if (!isCount(bytes) || !isCount(count))
+        return { ok: false, reason: 'without active_caches_size_in_bytes and active_caches_count' };
+    return { ok: true, value: { bytes, count } };
+}
+/** One page of `GET …/actions/caches`: its total, how many items it held, and the entries among them that are well formed. */
+function parseListPage(data) {
+    if (!isObject(data))
+        return { ok: false, reason: notJson(data) };
+    const items = data.actions_caches ?? [];
+    if (!isCount(data.total_count) || !Array.isArray(items))
+        return { ok: false, reason: 'without total_count and actions_caches' };
+    const entries = items.flatMap((item) => (isObject(item) ? (toEntry(item) ?? []) : []));
+    return { ok: true, value: { totalCount: data.total_count, items: items.length, entries } };
+}
+const parseJobs = (data) => {
+    const jobs = isObject(data) ? data.jobs : undefined;
+    if (!Array.isArray(jobs))
+        return { ok: false, reason: isObject(data) ? 'without jobs' : notJson(data) };
+    return { ok: true, value: jobs.filter(isObject).map((j) => ({ name: String(j.name ?? ''), status: String(j.status ?? '') })) };
+};
+const parsePulls = (data) => Array.isArray(data) ? { ok: true, value: data.flatMap((pr) => (isObject(pr) && typeof pr.number === 'number' ? [pr.number] : [])) } : { ok: false, reason: notJson(data) };
+/** A page whose answer did not parse: thrown inside `attempt` only, which turns it into a typed failure. */
+class Unreadable extends Error {
+}
+const must = (what, r) => {
+    if (r.ok)
+        return r.value;
+    throw new Unreadable(`${what} answered ${r.reason}`);
+};
 function createCacheRest(options) {
     const [owner, repo] = options.repository.split('/');
     if (!owner || !repo)
@@ -73,21 +98,18 @@ function createCacheRest(options) {
             return { ok: true, value: await work() };
         }
         catch (error) {
-            return restFailure(error);
+            return error instanceof Unreadable ? { ok: false, kind: 'error', message: error.message } : restFailure(error);
         }
     }
     return {
         get calls() {
             return calls();
         },
-        usage: () => attempt(async () => {
-            const { data } = await octokit.rest.actions.getActionsCacheUsage({ owner, repo });
-            return { bytes: data.active_caches_size_in_bytes, count: data.active_caches_count };
-        }),
+        usage: () => attempt(async () => must('GET actions/cache/usage', parseUsage((await octokit.rest.actions.getActionsCacheUsage({ owner, repo })).data))),
         async storageLimitGb() {
             const r = await attempt(async () => {
                 const { data } = await octokit.request('GET /repos/{owner}/{repo}/actions/cache/storage-limit', { owner, repo });
-                return data.max_cache_size_gb;
+                return isObject(data) ? data.max_cache_size_gb : undefined;
             });
             return r.ok && typeof r.value === 'number' && r.value > 0 ? r.value : undefined;
         },
@@ -102,9 +124,9 @@ function createCacheRest(options) {
             const jobs = [];
             for (let page = 1; page <= 10; page++) {
                 const { data } = await octokit.rest.actions.listJobsForWorkflowRun({ owner, repo, run_id: Number(runId), filter: 'latest', per_page: PER_PAGE, page });
-                for (const job of data.jobs)
-                    jobs.push({ name: job.name, status: job.status });
-                if (data.jobs.length < PER_PAGE)
+                const got = must(`GET actions/runs/${runId}/jobs`, parseJobs(data));
+                jobs.push(...got);
+                if (got.length < PER_PAGE)
                     break;
             }
             return jobs;
@@ -113,9 +135,9 @@ function createCacheRest(options) {
             const numbers = [];
             for (let page = 1; page <= MAX_PAGES; page++) {
                 const { data } = await octokit.rest.pulls.list({ owner, repo, state: 'open', per_page: PER_PAGE, page });
-                for (const pr of data)
-                    numbers.push(pr.number);
-                if (data.length < PER_PAGE)
+                const got = must('GET pulls', parsePulls(data));
+                numbers.push(...got);
+                if (!Array.isArray(data) || data.length < PER_PAGE)
                     break;
             }
             return numbers;
@@ -123,41 +145,24 @@ function createCacheRest(options) {
     };
 }
 /**
- * The two octokit clients over one call-counting fetch: one with the retry and throttling plugins for reads,
- * and `direct` for deletes.
+ * Two octokit clients over the one HTTP client: `octokit` retries by the policy (reads), `direct` sends once
+ * (deletes: runDeletes paces them within GitHub's limits and honours retry-after itself).
  */
 function clientsFor(options) {
     const debug = options.debug ?? (() => undefined);
-    const maxWait = options.maxRateLimitWaitSeconds ?? 60;
-    const timeoutMs = options.timeoutMs ?? 30_000;
-    const baseFetch = _actions_github_lib_utils__WEBPACK_IMPORTED_MODULE_1__/* .defaults */ .NT.request?.fetch ?? globalThis.fetch;
-    let calls = 0;
-    const countingFetch = (input, init) => {
-        calls++;
-        return baseFetch(input, { ...init, signal: init?.signal ?? AbortSignal.timeout(timeoutMs) });
+    const http = options.http ?? new _http_js__WEBPACK_IMPORTED_MODULE_2__/* .Http */ .lw({ timeoutMs: options.timeoutMs ?? 30_000 });
+    const sent = http.calls;
+    const policy = {
+        attempts: (options.retries ?? 3) + 1,
+        backoffMs: options.retryBaseMs ?? 1000,
+        maxWaitMs: (options.maxRateLimitWaitSeconds ?? 60) * 1000,
+        onRetry: (n, f) => debug(`${f.message} (attempt ${n}); trying again`)
     };
-    const onLimit = (kind) => (retryAfter, opts, _octokit, retryCount) => {
-        const again = retryCount < 1 && retryAfter <= maxWait;
-        debug(`${kind} rate limit on ${opts.method ?? ''} ${opts.url ?? ''}: ${again ? `retrying in ${retryAfter} s` : 'giving up'}`);
-        return again;
-    };
-    const octokit = (0,_actions_github__WEBPACK_IMPORTED_MODULE_0__/* .getOctokit */ .Q)(options.token, {
-        baseUrl: options.apiUrl.replace(/\/+$/, ''),
-        request: { fetch: countingFetch },
-        retry: { retries: options.retries ?? 3, retryAfterBaseValue: options.retryBaseMs ?? 1000 },
-        throttle: options.throttle === false
-            ? { enabled: false }
-            : { onRateLimit: onLimit('primary'), onSecondaryRateLimit: onLimit('secondary'), retryAfterBaseValue: options.retryBaseMs ?? 1000 },
-        log: { debug: () => undefined, info: () => undefined, warn: debug, error: debug }
-    }, _octokit_plugin_retry__WEBPACK_IMPORTED_MODULE_2__/* .retry */ .L, _octokit_plugin_throttling__WEBPACK_IMPORTED_MODULE_3__/* .throttling */ .A);
-    // Deletes bypass the throttling plugin (it spaces writes a second apart) and the retry plugin (it waits on
-    // its own): runDeletes paces them within GitHub's limits and honours retry-after itself.
-    const direct = (0,_actions_github__WEBPACK_IMPORTED_MODULE_0__/* .getOctokit */ .Q)(options.token, {
-        baseUrl: options.apiUrl.replace(/\/+$/, ''),
-        request: { fetch: countingFetch, retries: 0 },
-        log: { debug: () => undefined, info: () => undefined, warn: debug, error: debug }
-    });
-    return { octokit, direct, calls: () => calls };
+    const log = { debug: () => undefined, info: () => undefined, warn: debug, error: debug };
+    const baseUrl = options.apiUrl.replace(/\/+$/, '');
+    const octokit = (0,_actions_github__WEBPACK_IMPORTED_MODULE_0__/* .getOctokit */ .Q)(options.token, { baseUrl, request: { fetch: http.retryingFetch(policy) }, log });
+    const direct = (0,_actions_github__WEBPACK_IMPORTED_MODULE_0__/* .getOctokit */ .Q)(options.token, { baseUrl, request: { fetch: http.retryingFetch(_http_js__WEBPACK_IMPORTED_MODULE_2__/* .ONCE */ .ET) }, log });
+    return { octokit, direct, calls: () => http.calls - sent };
 }
 /** Every cache entry (or those of one key or ref), read page by page, and whether the listing held still. */
 async function listEntries(octokit, where, filter, pageConcurrency) {
@@ -170,14 +175,11 @@ async function listEntries(octokit, where, filter, pageConcurrency) {
             ...(filter.key ? { key: filter.key } : {}),
             ...(filter.ref ? { ref: filter.ref } : {})
         });
-        totals.push(data.total_count);
-        const items = data.actions_caches ?? [];
-        for (const item of items) {
-            const entry = toEntry(item);
-            if (entry)
-                byId.set(entry.id, entry);
-        }
-        return items.length;
+        const read = must(`GET actions/caches page ${page}`, parseListPage(data));
+        totals.push(read.totalCount);
+        for (const entry of read.entries)
+            byId.set(entry.id, entry);
+        return read.items;
     };
     // Page 1 tells how many pages there are; the rest are read a few at a time.
     const firstCount = await fetchPage(1);
@@ -185,15 +187,12 @@ async function listEntries(octokit, where, filter, pageConcurrency) {
     const pagesFromTotal = Math.min(MAX_PAGES, Math.max(1, Math.ceil(firstTotal / PER_PAGE)));
     let pages = 1;
     let lastCount = firstCount;
-    const queue = Array.from({ length: pagesFromTotal - 1 }, (_, i) => i + 2);
-    await Promise.all(Array.from({ length: Math.min(pageConcurrency, queue.length) }, async () => {
-        for (let page = queue.shift(); page !== undefined; page = queue.shift()) {
-            const count = await fetchPage(page);
-            pages++;
-            if (page === pagesFromTotal)
-                lastCount = count;
-        }
-    }));
+    await (0,_pool_js__WEBPACK_IMPORTED_MODULE_3__/* .drain */ .Z)(Array.from({ length: pagesFromTotal - 1 }, (_, i) => i + 2), pageConcurrency, async (page) => {
+        const count = await fetchPage(page);
+        pages++;
+        if (page === pagesFromTotal)
+            lastCount = count;
+    });
     // Entries written meanwhile land after the last page: follow them while pages come back full.
     for (let page = pagesFromTotal + 1; lastCount === PER_PAGE && page <= MAX_PAGES && (page - 1) * PER_PAGE < Math.max(...totals); page++) {
         lastCount = await fetchPage(page);

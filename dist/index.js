@@ -21,7 +21,7 @@ async function run() {
             await post({ env: process.env, state: (0,_state_js__WEBPACK_IMPORTED_MODULE_0__/* .stateFromEnv */ .J)(process.env), io: realPostIo });
         }
         else {
-            const [core, { main }] = await Promise.all([__nccwpck_require__.e(/* import() */ 838).then(__nccwpck_require__.bind(__nccwpck_require__, 3838)), Promise.all(/* import() */[__nccwpck_require__.e(838), __nccwpck_require__.e(88), __nccwpck_require__.e(408), __nccwpck_require__.e(586), __nccwpck_require__.e(291)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1291))]);
+            const [core, { main }] = await Promise.all([__nccwpck_require__.e(/* import() */ 838).then(__nccwpck_require__.bind(__nccwpck_require__, 3838)), Promise.all(/* import() */[__nccwpck_require__.e(838), __nccwpck_require__.e(88), __nccwpck_require__.e(292), __nccwpck_require__.e(586), __nccwpck_require__.e(519)]).then(__nccwpck_require__.bind(__nccwpck_require__, 2519))]);
             core.saveState(_state_js__WEBPACK_IMPORTED_MODULE_0__/* .State */ .U.IsPost, 'true');
             await main({ env: process.env, input: (name) => core.getInput(name), state: { get: (name) => core.getState(name), save: (name, value) => core.saveState(name, value) } });
         }

@@ -106,6 +106,26 @@ describe('registryDigest against docker-registry (basic auth)', () => {
         expect(read).toEqual({ why: `${registry.host} asks for credentials and the Docker config has none for it (log in with docker/login-action before this step)` });
       }
     });
+    test('a helper whose answer is not JSON: the reason says so, without the answer (it may be the secret)', async () => {
+      helper('garbled', 'hunter2-not-json', 0);
+      const read = await registryDigest(`${registry.host}/octo/env:v1`, true, config({ credsStore: 'garbled' }));
+      expect(read).toEqual({
+        why: `${registry.host} asks for credentials and the Docker config has none for it (log in with docker/login-action before this step); docker-credential-garbled answered with not JSON (16 bytes)`
+      });
+      expect(JSON.stringify(read)).not.toContain('hunter2');
+    });
+  });
+
+  test('a Docker config that is not JSON: the reason names it, without its text', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'docker-config-'));
+    fs.writeFileSync(path.join(dir, 'config.json'), '{"auths": {"x": {"auth": "c2VjcmV0"}');
+    try {
+      const read = await registryDigest(`${registry.host}/octo/env:v1`, true, { DOCKER_CONFIG: dir });
+      expect(read.why).toMatch(/asks for credentials and the Docker config has none for it \(log in with docker\/login-action before this step\); the Docker config \S+config\.json is not JSON \(36 bytes(, broken at 36)?\)$/);
+      expect(read.why).not.toContain('c2VjcmV0');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('a tag the push did not reach (404): why', async () => {

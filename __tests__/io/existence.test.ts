@@ -88,7 +88,7 @@ describe('s3 manifest existence (s3rver, SigV4)', () => {
 
   async function put(key: string, body: string) {
     const hash = createHash('sha256').update(body).digest('hex');
-    const signed = signS3('PUT', s3ObjectUrl(spec('x'), key), 'us-east-1', { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey }, new Date(), hash);
+    const signed = signS3({ method: 'PUT', url: s3ObjectUrl(spec('x'), key), region: 'us-east-1', credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey }, now: new Date(), payloadHash: hash });
     const res = await fetch(signed.url, { method: 'PUT', headers: signed.headers, body });
     expect(res.status).toBe(200);
   }
@@ -114,15 +114,14 @@ describe('s3 manifest existence (s3rver, SigV4)', () => {
   });
 
   test("SigV4 matches AWS's published example (GET Object with a Range header)", () => {
-    const signed = signS3(
-      'GET',
-      new URL('https://examplebucket.s3.amazonaws.com/test.txt'),
-      'us-east-1',
-      { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' },
-      new Date('2013-05-24T00:00:00Z'),
-      undefined,
-      { Range: 'bytes=0-9' }
-    );
+    const signed = signS3({
+      method: 'GET',
+      url: new URL('https://examplebucket.s3.amazonaws.com/test.txt'),
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' },
+      now: new Date('2013-05-24T00:00:00Z'),
+      headers: { Range: 'bytes=0-9' }
+    });
     expect(signed.headers.Authorization).toBe(
       'AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20130524/us-east-1/s3/aws4_request, SignedHeaders=host;range;x-amz-content-sha256;x-amz-date, Signature=f0e8bdb87c964420e857bd35b5d6ed310bd44f0170aba48dd91039c6036bdb41'
     );

@@ -17,7 +17,7 @@ beforeAll(async () => {
 afterAll(() => emu.close());
 beforeEach(() => emu.reset());
 
-const rest = (token = 'writer') => createCacheRest({ token, apiUrl: emu.apiUrl, repository: REPOSITORY, retryBaseMs: 1, throttle: false });
+const rest = (token = 'writer') => createCacheRest({ token, apiUrl: emu.apiUrl, repository: REPOSITORY, retryBaseMs: 1 });
 const mainToken = () => emu.mintToken([{ Scope: MAIN, Permission: Permission.All }]);
 const reader = () => createIndexReader({ token: mainToken(), resultsUrl: emu.resultsUrl, backoffMs: 1 });
 

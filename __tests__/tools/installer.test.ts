@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Installer, InstallError } from '../../src/io/installer.js';
+import { findCached, Installer, InstallError } from '../../src/io/installer.js';
 import { type ReleaseServer, startReleaseServer } from '../support/fakes/releases.mjs';
 
 let releases: ReleaseServer;
@@ -52,5 +52,43 @@ describe('installer', () => {
   test('an unknown version names the input to fix', async () => {
     await expect(installer().envd('v9.9.9')).rejects.toThrow(InstallError);
     await expect(installer().buildkit('v9.9.9')).rejects.toThrow('moby/buildkit has no release v9.9.9; check the version input');
+  });
+
+  test('a release answer that is not JSON is read once, and the error says so', async () => {
+    releases.failNext(/\/releases\/latest$/, 1, 200, '<html>maintenance</html>');
+    const latest = () => releases.requests.filter((r) => r.path.endsWith('/releases/latest')).length;
+    const asked = latest();
+    await expect(installer().envd('latest')).rejects.toThrow(/^cannot read the tensorchord\/envd release latest: the answer to GET \S+ is not JSON \(/);
+    expect(latest() - asked).toBe(1);
+  });
+
+  test('a 503 on the download is tried again, and the download then succeeds', async () => {
+    const installerAt = new Installer({ platform: { os: 'linux', arch: 'amd64' }, downloadBase: releases.url, apiBase: releases.apiUrl, tempDir: process.env.RUNNER_TEMP!, retry: { attempts: 3, backoffMs: 1 } });
+    releases.failNext(/\/v0\.27\.0\/buildkit-v0\.27\.0\.linux-amd64\.tar\.gz$/, 2, 503);
+    const got = await installerAt.buildkit('v0.27.0');
+    expect(got).toMatchObject({ tag: 'v0.27.0', fromCache: false });
+  });
+
+  test('a download that keeps failing names the last answer and the attempts', async () => {
+    releases.failNext(/\/v1\.3\.0\/envd_1\.3\.0_Linux_x86_64$/, 2, 502);
+    await expect(installer().envd('v1.3.0')).rejects.toThrow(/^download of \S+ failed: GET \S+ answered 502 \(after 2 attempts\)$/);
+  });
+});
+
+describe('findCached: the tool cache read as tool-cache find reads an explicit version, without loading it', () => {
+  test('complete only with the .complete marker; the version without its v; no cache root, no hit', () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'tool-cache-'));
+    try {
+      const dir = path.join(root, 'envd', '1.3.4', 'amd64');
+      fs.mkdirSync(dir, { recursive: true });
+      expect(findCached('envd', '1.3.4', 'amd64', { RUNNER_TOOL_CACHE: root })).toBeUndefined();
+      fs.writeFileSync(`${dir}.complete`, '');
+      expect(findCached('envd', '1.3.4', 'amd64', { RUNNER_TOOL_CACHE: root })).toBe(dir);
+      expect(findCached('envd', '1.3.4', 'arm64', { RUNNER_TOOL_CACHE: root })).toBeUndefined();
+      expect(findCached('envd', 'nightly', 'amd64', { RUNNER_TOOL_CACHE: root })).toBeUndefined();
+      expect(findCached('envd', '1.3.4', 'amd64', {})).toBeUndefined();
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
   });
 });

@@ -3,12 +3,11 @@
  * asset downloaded with retries, its sha256 verified (envd: checksums.txt; BuildKit: the digest GitHub
  * publishes per release asset), then cached so later jobs on the runner skip the download.
  */
-import * as io from '@actions/io';
-import * as tc from '@actions/tool-cache';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Http, HttpError, type RetryPolicy, withRetries } from './http.js';
+import semver from 'semver';
+import { Http, type Parsed, type RetryPolicy } from './http.js';
 import {
   BUILDKIT_REPO,
   buildkitAssetName,
@@ -46,11 +45,36 @@ interface Release {
   assets: { name: string; digest?: string | null; browser_download_url?: string }[];
 }
 
+/** A release as the API answers it: a tag, and assets with a name (and a digest since 2025). */
+export function parseRelease(value: unknown): Parsed<Release> {
+  const r = value as { tag_name?: unknown; assets?: unknown } | null;
+  if (!r || typeof r !== 'object' || typeof r.tag_name !== 'string' || r.tag_name === '') return { ok: false, reason: 'not a release (no tag_name)' };
+  if (!Array.isArray(r.assets) || !r.assets.every((a) => a && typeof a === 'object' && typeof (a as { name?: unknown }).name === 'string'))
+    return { ok: false, reason: `not a release (the assets of ${r.tag_name} are not a list of named files)` };
+  return { ok: true, value: r as Release };
+}
+
 const sha256File = async (file: string) => {
   const hash = createHash('sha256');
   for await (const chunk of fs.createReadStream(file)) hash.update(chunk as Buffer);
   return hash.digest('hex');
 };
+
+/**
+ * The directory of a cached tool, as @actions/tool-cache's `find` looks for an explicit version (4.0.0,
+ * lib/tool-cache.js `find`): `$RUNNER_TOOL_CACHE/<tool>/<clean version>/<arch>`, complete when `<arch>.complete`
+ * lies beside it. Read here so that a job whose tools are cached loads neither tool-cache nor, through
+ * @actions/http-client, undici; tool-cache is loaded to fill the cache only.
+ */
+export function findCached(tool: string, version: string, arch: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const root = env.RUNNER_TOOL_CACHE;
+  const clean = semver.valid(version); // the version without its v: what tool-cache's semver.clean gives
+  if (!root || !clean) return undefined;
+  const dir = path.join(root, tool, clean, arch);
+  return fs.existsSync(dir) && fs.existsSync(`${dir}.complete`) ? dir : undefined;
+}
+
+const toolCache = () => import('@actions/tool-cache');
 
 export class Installer {
   constructor(
@@ -64,23 +88,18 @@ export class Installer {
 
   private async release(repo: string, version: string): Promise<Release> {
     const url = `${this.options.apiBase.replace(/\/+$/, '')}/repos/${repo}/releases/${version === 'latest' ? 'latest' : `tags/${version}`}`;
-    try {
-      return await withRetries(this.options.retry, () => this.http.getJson<Release>(url, this.headers()));
-    } catch (e) {
-      if (e instanceof HttpError && e.status === 404) throw new InstallError(`${repo} has no release ${version}; check the version input`);
-      throw new InstallError(`cannot read the ${repo} release ${version}: ${(e as Error).message}`);
-    }
+    const r = await this.http.getJson(url, parseRelease, { headers: this.headers(), policy: this.options.retry });
+    if (r.ok) return r.value;
+    if (r.failure.status === 404) throw new InstallError(`${repo} has no release ${version}; check the version input`);
+    throw new InstallError(`cannot read the ${repo} release ${version}: ${r.reason}`);
   }
 
   private async fetch(url: string, name: string): Promise<string> {
     const dest = path.join(this.options.tempDir, `${Date.now()}-${name}`);
-    try {
-      await withRetries(this.options.retry, () => this.http.download(url, dest));
-    } catch (e) {
-      if (e instanceof HttpError && e.status === 404) throw new InstallError(`${url} does not exist (404): check the version input (envd-version or buildkit-version), or that release has no build for this platform`);
-      throw new InstallError(`download of ${url} failed after ${this.options.retry.attempts} attempts: ${(e as Error).message}`);
-    }
-    return dest;
+    const r = await this.http.download(url, dest, { policy: this.options.retry });
+    if (r.ok) return dest;
+    if (r.failure.status === 404) throw new InstallError(`${url} does not exist (404): check the version input (envd-version or buildkit-version), or that release has no build for this platform`);
+    throw new InstallError(`download of ${url} failed: ${r.reason}`);
   }
 
   private async verify(file: string, asset: string, expected: string | undefined, source: string): Promise<void> {
@@ -95,41 +114,40 @@ export class Installer {
   /** `version`: a tag (v1.3.4), or `latest`. */
   async envd(version: string): Promise<Installed> {
     const tag = version === 'latest' ? (await this.release(ENVD_REPO, 'latest')).tag_name : version;
-    const semver = tag.replace(/^v/, '');
-    const cached = tc.find('envd', semver, this.options.platform.arch);
+    const bare = tag.replace(/^v/, '');
+    const cached = findCached('envd', bare, this.options.platform.arch);
     if (cached) return { tag, dir: cached, fromCache: true };
     const asset = envdAssetName(tag, this.options.platform);
     const file = await this.fetch(downloadUrl(this.options.downloadBase, ENVD_REPO, tag, asset), asset);
-    const checksums = await withRetries(this.options.retry, () =>
-      this.http.getText(downloadUrl(this.options.downloadBase, ENVD_REPO, tag, 'checksums.txt'))
-    ).catch((e: Error) => {
-      throw new InstallError(`cannot read checksums.txt of envd ${tag}: ${e.message}`);
-    });
-    await this.verify(file, asset, checksumFor(checksums, asset), 'checksums.txt');
+    const checksums = await this.http.getText(downloadUrl(this.options.downloadBase, ENVD_REPO, tag, 'checksums.txt'), { policy: this.options.retry });
+    if (!checksums.ok) throw new InstallError(`cannot read checksums.txt of envd ${tag}: ${checksums.reason}`);
+    await this.verify(file, asset, checksumFor(checksums.value, asset), 'checksums.txt');
     fs.chmodSync(file, 0o755);
-    const dir = await tc.cacheFile(file, 'envd', 'envd', semver, this.options.platform.arch);
+    const dir = await (await toolCache()).cacheFile(file, 'envd', 'envd', bare, this.options.platform.arch);
     return { tag, dir, fromCache: false };
   }
 
   async buildkit(version: string): Promise<Installed> {
     const latest = version === 'latest' ? await this.release(BUILDKIT_REPO, 'latest') : undefined;
     const tag = latest?.tag_name ?? version;
-    const semver = tag.replace(/^v/, '');
-    const cached = tc.find('buildkit', semver, this.options.platform.arch);
+    const bare = tag.replace(/^v/, '');
+    const cached = findCached('buildkit', bare, this.options.platform.arch);
     if (cached) return { tag, dir: path.join(cached, 'bin'), fromCache: true };
     const release = latest ?? (await this.release(BUILDKIT_REPO, tag));
     const asset = buildkitAssetName(tag, this.options.platform);
     const digest = release.assets.find((a) => a.name === asset)?.digest ?? undefined;
     const file = await this.fetch(downloadUrl(this.options.downloadBase, BUILDKIT_REPO, tag, asset), asset);
     await this.verify(file, asset, digest?.replace(/^sha256:/, ''), 'the release API');
-    const extracted = await tc.extractTar(file, path.join(this.options.tempDir, `buildkit-${semver}`));
-    const dir = await tc.cacheDir(extracted, 'buildkit', semver, this.options.platform.arch);
+    const tc = await toolCache();
+    const extracted = await tc.extractTar(file, path.join(this.options.tempDir, `buildkit-${bare}`));
+    const dir = await tc.cacheDir(extracted, 'buildkit', bare, this.options.platform.arch);
     return { tag, dir: path.join(dir, 'bin'), fromCache: false };
   }
 }
 
 /** `envd-version: system`: the envd on PATH. */
 export async function systemEnvd(): Promise<Installed> {
+  const io = await import('@actions/io');
   const found = await io.which('envd', false);
   if (!found) throw new InstallError('envd-version is system, but no envd is on PATH; install it in an earlier step or use a version');
   return { tag: 'system', dir: path.dirname(found), fromCache: true };
@@ -137,6 +155,7 @@ export async function systemEnvd(): Promise<Installed> {
 
 /** `buildkit-version: system`: buildkitd and buildctl on PATH, with the version buildkitd reports. */
 export async function systemBuildkit(version: () => Promise<string | undefined>): Promise<Installed> {
+  const io = await import('@actions/io');
   const found = await io.which('buildkitd', false);
   const ctl = await io.which('buildctl', false);
   if (!found || !ctl) throw new InstallError('buildkit-version is system, but buildkitd and buildctl are not both on PATH; install them in an earlier step or use a version');

@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { parseImageRef } from '../cache/image-ref.js';
 import { echo } from '../report/text.js';
 import { Exec } from './exec.js';
-import { type Answer, Http } from './http.js';
+import { type Answer, Http, parseJson, type Parsed } from './http.js';
 
 const MANIFEST_TYPES = [
   'application/vnd.oci.image.index.v1+json',
@@ -37,16 +37,25 @@ interface DockerConfig {
   credsStore?: string;
 }
 
-function readDockerConfig(env: NodeJS.ProcessEnv): DockerConfig | undefined {
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+export function parseDockerConfig(text: string): Parsed<DockerConfig> {
+  return parseJson(text, (v) => (isObject(v) ? { ok: true, value: v as DockerConfig } : { ok: false, reason: 'not a JSON object' }));
+}
+
+/** The Docker config, none when there is no file, or why it cannot be used. */
+function readDockerConfig(env: NodeJS.ProcessEnv): { config?: DockerConfig; problem?: string } {
   const dir = env.DOCKER_CONFIG || path.join(env.HOME || os.homedir(), '.docker');
   const file = path.join(dir, 'config.json');
-  if (!fs.existsSync(file)) return undefined;
+  if (!fs.existsSync(file)) return {};
+  let text: string;
   try {
-    const config = JSON.parse(fs.readFileSync(file, 'utf8')) as unknown;
-    return config && typeof config === 'object' ? (config as DockerConfig) : undefined;
-  } catch {
-    return undefined;
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    return { problem: `the Docker config ${echo(file)} cannot be read (${echo((e as Error).message)})` };
   }
+  const parsed = parseDockerConfig(text);
+  return parsed.ok ? { config: parsed.value } : { problem: `the Docker config ${echo(file)} is ${parsed.reason}` };
 }
 
 /** The server name Docker gives a credential helper: Docker Hub's legacy URL, else the host. */
@@ -55,34 +64,47 @@ const helperServer = (host: string) => (host === 'registry-1.docker.io' ? 'https
 /**
  * Credentials from a credential helper (`docker-credential-<name> get`, the server on stdin, JSON with Username and
  * Secret on stdout; Username `<token>` means an identity token), as Docker asks them: the host's `credHelpers`
- * entry, else `credsStore`. The secret is masked before anything else can print it.
+ * entry, else `credsStore`. The secret is masked before anything else can print it; an answer that does not parse
+ * comes back as the problem, without its text (it may hold the secret).
  */
-async function helperCredentials(host: string, config: DockerConfig | undefined, env: NodeJS.ProcessEnv): Promise<DockerAuth | undefined> {
+async function helperCredentials(host: string, config: DockerConfig | undefined, env: NodeJS.ProcessEnv): Promise<DockerAuth | { problem: string } | undefined> {
   const helper = config?.credHelpers?.[host] ?? config?.credsStore;
   if (typeof helper !== 'string' || !/^[A-Za-z0-9._-]{1,64}$/.test(helper)) return undefined;
   // The server name goes to the helper as an argument of a fixed script, never into the script itself.
   const r = await Exec.run('sh', ['-c', 'printf %s "$1" | "docker-credential-$2" get', 'sh', helperServer(host), helper], { env, timeoutMs: 30000 });
   if (r.code !== 0) return undefined;
-  let answer: { Username?: unknown; Secret?: unknown };
-  try {
-    answer = JSON.parse(r.stdout) as { Username?: unknown; Secret?: unknown };
-  } catch {
-    return undefined;
-  }
-  if (!answer || typeof answer.Secret !== 'string' || !answer.Secret) return undefined;
-  core.setSecret(answer.Secret);
-  if (answer.Username === '<token>') return { identitytoken: answer.Secret };
-  return { username: typeof answer.Username === 'string' ? answer.Username : '', password: answer.Secret };
+  const answer = parseHelperAnswer(r.stdout);
+  if (!answer.ok) return { problem: `docker-credential-${helper} answered with ${answer.reason}` };
+  const secret = answer.value.identitytoken ?? answer.value.password;
+  if (secret) core.setSecret(secret);
+  return answer.value;
 }
 
-/** The credentials for a registry host: a credential helper's first (as Docker asks them), else the config's inline ones. */
-async function registryCredentials(host: string, env: NodeJS.ProcessEnv): Promise<DockerAuth | undefined> {
-  const config = readDockerConfig(env);
-  return (await helperCredentials(host, config, env)) ?? dockerCredentials(host, env, config);
+/** A credential helper's answer to `get`: JSON with Username and Secret; Username `<token>` means an identity token. */
+export function parseHelperAnswer(stdout: string): Parsed<DockerAuth> {
+  return parseJson(stdout, (v): Parsed<DockerAuth> => {
+    if (!isObject(v)) return { ok: false, reason: 'not a JSON object' };
+    if (typeof v.Secret !== 'string' || !v.Secret) return { ok: false, reason: 'JSON without a Secret' };
+    if (v.Username === '<token>') return { ok: true, value: { identitytoken: v.Secret } };
+    return { ok: true, value: { username: typeof v.Username === 'string' ? v.Username : '', password: v.Secret } };
+  });
+}
+
+/**
+ * The credentials for a registry host: a credential helper's first (as Docker asks them), else the config's
+ * inline ones; with what kept them from being read, for the reason when there are none.
+ */
+async function registryCredentials(host: string, env: NodeJS.ProcessEnv): Promise<{ creds?: DockerAuth; problems: string[] }> {
+  const { config, problem } = readDockerConfig(env);
+  const problems = problem ? [problem] : [];
+  const helped = await helperCredentials(host, config, env);
+  if (helped && 'problem' in helped) problems.push(helped.problem);
+  else if (helped) return { creds: helped, problems };
+  return { creds: dockerCredentials(host, config), problems };
 }
 
 /** The Docker config's credentials for a registry host, if it holds them inline (not in a credential helper). */
-function dockerCredentials(host: string, env: NodeJS.ProcessEnv, config = readDockerConfig(env)): DockerAuth | undefined {
+function dockerCredentials(host: string, config: DockerConfig | undefined): DockerAuth | undefined {
   if (!config) return undefined;
   const keys = host === 'registry-1.docker.io' ? ['https://index.docker.io/v1/', 'index.docker.io', 'docker.io'] : [host, `https://${host}`, `http://${host}`];
   for (const key of keys) {
@@ -108,18 +130,13 @@ function challenge(header: string | null): { scheme: string; params: Record<stri
   return { scheme: m[1].toLowerCase(), params };
 }
 
-/** The token of a registry token service's answer ({token} or {access_token}), or undefined when it is not that JSON. */
-function bearerToken(body: string): string | undefined {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body);
-  } catch {
-    return undefined;
-  }
-  if (!parsed || typeof parsed !== 'object') return undefined;
-  const t = parsed as { token?: unknown; access_token?: unknown };
-  const token = typeof t.token === 'string' && t.token ? t.token : t.access_token;
-  return typeof token === 'string' && token ? token : undefined;
+/** The token of a registry token service's answer ({token} or {access_token}). */
+export function parseBearerToken(body: string): Parsed<string> {
+  return parseJson(body, (v) => {
+    if (!isObject(v)) return { ok: false, reason: 'not a JSON object' };
+    const token = typeof v.token === 'string' && v.token ? v.token : v.access_token;
+    return typeof token === 'string' && token ? { ok: true, value: token } : { ok: false, reason: 'JSON without a token or access_token' };
+  });
 }
 
 /** The answer to an authorized HEAD on a manifest, or why none could be had. */
@@ -136,7 +153,7 @@ async function headManifest(ref: string, insecure: boolean, env: NodeJS.ProcessE
   let res = await http.send('HEAD', url, { Accept: MANIFEST_TYPES });
   if (res.status === 401) {
     // Asked only now: a credential helper is a process, and an anonymous registry needs none.
-    const creds = await registryCredentials(host, env);
+    const { creds, problems } = await registryCredentials(host, env);
     const basic = creds?.username !== undefined ? `Basic ${Buffer.from(`${creds.username}:${creds.password ?? ''}`).toString('base64')}` : undefined;
     const c = challenge(res.headers.get('www-authenticate'));
     let authorization: string | undefined;
@@ -149,12 +166,13 @@ async function headManifest(ref: string, insecure: boolean, env: NodeJS.ProcessE
         ? await http.send('GET', `${c.params.realm}?${q}&grant_type=refresh_token&refresh_token=${encodeURIComponent(creds.identitytoken)}`)
         : await http.send('GET', `${c.params.realm}?${q}`, basic ? { Authorization: basic } : {});
       if (tokenRes.status === 200) {
-        const t = bearerToken(tokenRes.body);
-        if (!t) return { why: `the token service of ${host} answered 200 but not with a JSON token (${echo(tokenRes.headers.get('content-type') ?? 'no content type', 80)}, ${tokenRes.body.length} bytes)` };
-        authorization = `Bearer ${t}`;
+        const t = parseBearerToken(tokenRes.body);
+        if (!t.ok) return { why: `the token service of ${host} answered 200 but not with a JSON token (${echo(tokenRes.headers.get('content-type') ?? 'no content type', 80)}, ${tokenRes.body.length} bytes): ${t.reason}` };
+        authorization = `Bearer ${t.value}`;
       }
     }
-    if (!authorization) return { why: `${host} asks for credentials and the Docker config has none for it (log in with docker/login-action before this step)` };
+    if (!authorization)
+      return { why: `${host} asks for credentials and the Docker config has none for it (log in with docker/login-action before this step)${problems.map((p) => `; ${p}`).join('')}` };
     res = await http.send('HEAD', url, { Accept: MANIFEST_TYPES, Authorization: authorization });
   }
   if (res.status === 0) return { why: `${host} did not answer (${echo(res.body)})` };

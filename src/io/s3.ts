@@ -18,16 +18,28 @@ export interface SignedRequest {
   headers: Record<string, string>;
 }
 
-/** A SigV4-signed request without a body. Pure apart from the given clock. */
-export function signS3(
-  method: string,
-  url: URL,
-  region: string,
-  creds: { accessKeyId: string; secretAccessKey: string; sessionToken?: string },
-  now: Date,
-  payloadHash = sha256(''),
-  extraHeaders: Record<string, string> = {}
-): SignedRequest {
+export interface S3Credentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+}
+
+export interface S3Request {
+  method: string;
+  url: URL;
+  region: string;
+  credentials: S3Credentials;
+  /** The signing time. */
+  now: Date;
+  /** The body's sha256 in hex; default that of an empty body. */
+  payloadHash?: string;
+  /** Headers to sign and send besides host, x-amz-content-sha256, x-amz-date (and the session token). */
+  headers?: Record<string, string>;
+}
+
+/** A SigV4-signed request (AWS "Signature Version 4 signing process", S3 flavour). Pure: the time is given. */
+export function signS3(request: S3Request): SignedRequest {
+  const { method, url, region, credentials: creds, now, payloadHash = sha256(''), headers: extraHeaders = {} } = request;
   const amzDate = now.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
   const day = amzDate.slice(0, 8);
   const headers: Record<string, string> = { host: url.host, 'x-amz-content-sha256': payloadHash, 'x-amz-date': amzDate };
@@ -63,7 +75,13 @@ export async function s3ManifestExists(spec: CacheSpec, env: NodeJS.ProcessEnv, 
   const secretAccessKey = a.get('secret_access_key') ?? env.AWS_SECRET_ACCESS_KEY;
   if (!accessKeyId || !secretAccessKey) return { why: 'no static S3 credentials to sign the check with' };
   const key = `${a.get('prefix') ?? ''}${a.get('manifests_prefix') ?? 'manifests/'}${(a.get('name') ?? 'buildkit').split(';')[0]}`;
-  const signed = signS3('HEAD', s3ObjectUrl(spec, key), a.get('region')!, { accessKeyId, secretAccessKey, sessionToken: a.get('session_token') ?? env.AWS_SESSION_TOKEN }, now);
+  const signed = signS3({
+    method: 'HEAD',
+    url: s3ObjectUrl(spec, key),
+    region: a.get('region')!,
+    credentials: { accessKeyId, secretAccessKey, sessionToken: a.get('session_token') ?? env.AWS_SESSION_TOKEN },
+    now
+  });
   const res = await http.send('HEAD', signed.url, signed.headers);
   if (res.status === 200) return { exists: true };
   if (res.status === 404) return { exists: false };

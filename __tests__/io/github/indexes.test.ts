@@ -1,6 +1,7 @@
 /** Reading index contents through the cache service with the runtime token, against the emulator. */
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
 import { createIndexReader, readLiveIndexes } from '../../../src/io/github/indexes.js';
+import { type Clock, type Fetch, Http } from '../../../src/io/http.js';
 import { indexKey, sha256Digest } from '../../../src/budget/keys.js';
 import type { CacheEntry } from '../../../src/budget/prune.js';
 import { HOUR, Permission, startEmulator, type EntryInfo, type Emulator } from '../../support/emulator/index.js';
@@ -66,6 +67,62 @@ describe('createIndexReader', () => {
     const main = asEntry(seedIndex(emu, MAIN, 'ci', 1, ['a'], START));
     const results = await reader('not-a-jwt').read([main]);
     expect(results.get(main.id)).toMatchObject({ status: 'failed', message: expect.stringMatching(/401/) });
+  });
+});
+
+/** A clock that records the waits asked for instead of waiting. */
+function fakeClock(): Clock & { waits: number[] } {
+  let now = START;
+  const waits: number[] = [];
+  return { waits, now: () => now, sleep: async (ms) => void (waits.push(ms), (now += ms)) };
+}
+
+describe('createIndexReader: the one retry policy against the emulator faults', () => {
+  test('a lookup answer that is not JSON is one request and a failure that says so', async () => {
+    const main = asEntry(seedIndex(emu, MAIN, 'ci', 1, ['a'], START));
+    // The emulator always answers twirp with JSON; a proxy or a captive portal may not.
+    const portal: Fetch = async (input, init) => (String(input).includes('GetCacheEntryDownloadURL') ? new Response('<html>sign in</html>', { status: 200 }) : fetch(input, init));
+    const http = new Http({ fetch: portal, clock: fakeClock() });
+    const results = await createIndexReader({ token: prToken(), resultsUrl: emu.resultsUrl, http }).read([main]);
+    expect(results.get(main.id)).toEqual({ status: 'failed', message: expect.stringMatching(/^GetCacheEntryDownloadURL answered 200 with a body that is not JSON \(/) });
+    expect(http.calls).toBe(1);
+  });
+
+  test('429 on the lookup: retry-after in seconds is waited; an HTTP date further away than allowed ends the tries', async () => {
+    const main = asEntry(seedIndex(emu, MAIN, 'ci', 1, ['a'], START));
+    emu.failNext('GetCacheEntryDownloadURL', 1, { status: 429, retryAfter: 3 });
+    emu.failNext('GetCacheEntryDownloadURL', 1, { status: 429, retryAfterDate: new Date(START + 3_000 + 3_600_000) });
+    const clock = fakeClock();
+    const reader = createIndexReader({ token: prToken(), resultsUrl: emu.resultsUrl, attempts: 3, backoffMs: 1, http: new Http({ clock }) });
+    const results = await reader.read([main]);
+    // The date is an hour after the (fake) clock's now: more than the policy allows, so it is not waited.
+    expect(results.get(main.id)).toEqual({ status: 'failed', message: expect.stringMatching(/^GetCacheEntryDownloadURL answered 429; the server asked to wait 3600 s, more than the 60 s allowed, 3 s of it waited already$/) });
+    expect(clock.waits).toEqual([3_000]);
+  });
+
+  test('a truncated download and a dropped connection are tried again; the calls count every attempt', async () => {
+    const main = asEntry(seedIndex(emu, MAIN, 'ci', 1, ['a'], START));
+    emu.failNext('blob.get', 1, { truncate: true });
+    emu.failNext('GetCacheEntryDownloadURL', 1, { dropConnection: true });
+    const r = createIndexReader({ token: prToken(), resultsUrl: emu.resultsUrl, http: new Http({ clock: fakeClock() }) });
+    expect((await r.read([main])).get(main.id)).toMatchObject({ status: 'read' });
+    expect(r.calls).toBe(4);
+  });
+
+  test('a lookup that hangs is cut by the per-request timeout and tried again', async () => {
+    const main = asEntry(seedIndex(emu, MAIN, 'ci', 1, ['a'], START));
+    emu.failNext('GetCacheEntryDownloadURL', 1, { hang: true });
+    const http = new Http({ clock: fakeClock(), timeoutMs: 200 });
+    expect((await createIndexReader({ token: prToken(), resultsUrl: emu.resultsUrl, http }).read([main])).get(main.id)).toMatchObject({ status: 'read' });
+    expect(http.calls).toBe(3);
+  });
+
+  test('a 404 from the lookup is final: one request', async () => {
+    const main = asEntry(seedIndex(emu, MAIN, 'ci', 1, ['a'], START));
+    emu.failNext('GetCacheEntryDownloadURL', 3, { status: 404 });
+    const http = new Http({ clock: fakeClock() });
+    expect((await createIndexReader({ token: prToken(), resultsUrl: emu.resultsUrl, http }).read([main])).get(main.id)).toMatchObject({ status: 'failed', message: expect.stringMatching(/answered 404/) });
+    expect(http.calls).toBe(1);
   });
 });
 

@@ -1,6 +1,7 @@
 /** The octokit REST client against the emulator: paging, grants, retries, deletion of vanished entries. */
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
 import { createCacheRest, type CacheRestOptions } from '../../../src/io/github/rest.js';
+import { type Clock, type Fetch, Http } from '../../../src/io/http.js';
 import { startEmulator, type Emulator } from '../../support/emulator/index.js';
 import { GB, MAIN, PR12, REPOSITORY, START, seedBlob } from '../../budget/fixtures.js';
 
@@ -12,7 +13,7 @@ afterAll(() => emu.close());
 beforeEach(() => emu.reset());
 
 const client = (token: string, o: Partial<CacheRestOptions> = {}) =>
-  createCacheRest({ token, apiUrl: emu.apiUrl, repository: REPOSITORY, retryBaseMs: 1, throttle: false, ...o });
+  createCacheRest({ token, apiUrl: emu.apiUrl, repository: REPOSITORY, retryBaseMs: 1, ...o });
 
 function seedMany(n: number, ref = MAIN) {
   for (let i = 0; i < n; i++) seedBlob(emu, ref, `layer-${ref}-${i}`, 1000 + i, START - (n - i) * 1000);
@@ -92,7 +93,7 @@ describe('CacheRest', () => {
 
   test('delete by id; an entry that vanished since the listing is "gone", not an error', async () => {
     seedMany(2);
-    const rest = client('writer', { throttle: true });
+    const rest = client('writer');
     expect(await rest.deleteById(1)).toEqual({ ok: true, value: 'deleted' });
     emu.deleteEntry(2); // evicted meanwhile
     expect(await rest.deleteById(2)).toEqual({ ok: true, value: 'gone' });
@@ -100,7 +101,7 @@ describe('CacheRest', () => {
     expect(emu.entries()).toHaveLength(0);
   });
 
-  test('5xx and dropped connections are retried by the retry plugin', async () => {
+  test('5xx and dropped connections are retried by the one retry policy', async () => {
     seedMany(120);
     const rest = client('reader');
     emu.failNext('rest.list', 1, { status: 502 });
@@ -147,5 +148,71 @@ describe('CacheRest', () => {
     seedBlob(emu, MAIN, 'big', 3 * GB, START);
     const r = await client('reader').listAll();
     expect(r.ok && r.value.entries[0].size).toBe(3 * GB);
+  });
+});
+
+/** A clock that records the waits asked for instead of waiting. */
+function fakeClock(): Clock & { waits: number[] } {
+  let now = START;
+  const waits: number[] = [];
+  return { waits, now: () => now, sleep: async (ms) => void (waits.push(ms), (now += ms)) };
+}
+
+describe('CacheRest: one client, one retry policy (no octokit plugins)', () => {
+  test('a secondary rate limit with retry-after is waited as asked, then the read succeeds', async () => {
+    seedMany(2);
+    emu.failNext('rest.usage', 1, { status: 403, retryAfter: 7, message: 'You have exceeded a secondary rate limit' });
+    const clock = fakeClock();
+    const rest = client('reader', { http: new Http({ clock }) });
+    expect(await rest.usage()).toEqual({ ok: true, value: { bytes: 2001, count: 2 } });
+    expect(clock.waits).toEqual([7_000]);
+    expect(rest.calls).toBe(2);
+  });
+
+  test('a bare 403 whose body says "secondary rate limit" waits a minute (GitHub advice), then the read succeeds', async () => {
+    emu.failNext('rest.usage', 1, { status: 403, message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.' });
+    const clock = fakeClock();
+    const rest = client('reader', { http: new Http({ clock }) });
+    expect((await rest.usage()).ok).toBe(true);
+    expect(clock.waits).toEqual([60_000]);
+  });
+
+  test('a 403 for a missing grant is final: one request, forbidden', async () => {
+    const rest = client('nobody', { http: new Http({ clock: fakeClock() }) });
+    expect(await rest.usage()).toMatchObject({ ok: false, kind: 'forbidden', status: 403 });
+    expect(rest.calls).toBe(1);
+  });
+
+  test('a 429 whose retry-after (an HTTP date) is further than maxRateLimitWaitSeconds: one request, rate-limited, the wait handed back', async () => {
+    emu.failNext('rest.list', 1, { status: 429, retryAfterDate: new Date(START + 600_000) });
+    const clock = fakeClock();
+    const rest = client('reader', { http: new Http({ clock }), maxRateLimitWaitSeconds: 60 });
+    expect(await rest.listAll()).toMatchObject({ ok: false, kind: 'rate-limited', status: 429, retryAfterMs: expect.any(Number) });
+    expect(clock.waits).toEqual([]);
+    expect(rest.calls).toBe(1);
+  });
+
+  test('501 is final: one request', async () => {
+    emu.failNext('rest.usage', 3, { status: 501 });
+    const rest = client('reader', { http: new Http({ clock: fakeClock() }) });
+    expect(await rest.usage()).toMatchObject({ ok: false, kind: 'error', status: 501 });
+    expect(rest.calls).toBe(1);
+  });
+
+  test('a listing page that is not JSON is one request and a failure that says so', async () => {
+    seedMany(3);
+    const portal: Fetch = async (input, init) =>
+      String(input).includes('/actions/caches') ? new Response('<html>sign in</html>', { status: 200, headers: { 'content-type': 'application/json' } }) : fetch(input, init);
+    const rest = client('reader', { http: new Http({ fetch: portal, clock: fakeClock() }) });
+    expect(await rest.listAll()).toEqual({ ok: false, kind: 'error', message: 'GET actions/caches page 1 answered text, not JSON (20 bytes)' });
+    expect(rest.calls).toBe(1);
+  });
+
+  test('usage without its numbers is a failure that says so, not NaN', async () => {
+    const odd: Fetch = async (input, init) =>
+      String(input).includes('/actions/cache/usage') ? new Response('{"full_name":"o/r"}', { status: 200, headers: { 'content-type': 'application/json' } }) : fetch(input, init);
+    expect(await client('reader', { http: new Http({ fetch: odd, clock: fakeClock() }) }).usage()).toEqual({
+      ok: false, kind: 'error', message: 'GET actions/cache/usage answered without active_caches_size_in_bytes and active_caches_count'
+    });
   });
 });

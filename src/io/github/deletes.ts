@@ -8,6 +8,8 @@
  * deletes a minute). The older advice to space writes a second apart is the throttling plugin's default; it is
  * what made a build step spend 14 s deleting 13 entries.
  */
+import { type Clock, realClock } from '../http.js';
+import { drain } from '../pool.js';
 import type { RestFailureKind } from './rest.js';
 
 export interface DeleteLimits {
@@ -29,12 +31,8 @@ export type DeleteAnswer =
   | { ok: true; value: 'deleted' | 'gone' }
   | { ok: false; kind: RestFailureKind; message: string; retryAfterMs?: number };
 
-export interface Timer {
-  now(): number;
-  sleep(ms: number): Promise<void>;
-}
-
-const realTimer: Timer = { now: () => Date.now(), sleep: (ms) => new Promise((r) => setTimeout(r, ms)) };
+/** The clock the waits go through (the HTTP client's; tests hand in a fake one). */
+export type Timer = Clock;
 
 export interface DeleteRun<T> {
   deleted: T[];
@@ -62,7 +60,7 @@ export function nextStart(starts: readonly number[], now: number, pausedUntil: n
   return at;
 }
 
-export async function runDeletes<T>(items: readonly T[], del: (item: T) => Promise<DeleteAnswer>, limits: DeleteLimits = {}, timer: Timer = realTimer): Promise<DeleteRun<T>> {
+export async function runDeletes<T>(items: readonly T[], del: (item: T) => Promise<DeleteAnswer>, limits: DeleteLimits = {}, timer: Timer = realClock): Promise<DeleteRun<T>> {
   const started = timer.now();
   const deadline = started + (limits.timeBudgetMs ?? Number.POSITIVE_INFINITY);
   const attempts = Math.max(1, limits.attempts ?? 2);
@@ -75,65 +73,61 @@ export async function runDeletes<T>(items: readonly T[], del: (item: T) => Promi
     out.stop ??= why;
   };
 
-  const worker = async () => {
-    for (let job = queue.shift(); job !== undefined; job = queue.shift()) {
-      if (out.stop !== undefined) {
-        out.notDeleted.push(job.item);
-        continue;
-      }
-      const at = nextStart(starts, timer.now(), pausedUntil, limits);
-      if (at > deadline) {
-        out.notDeleted.push(job.item);
-        halt(
-          at === pausedUntil
-            ? `GitHub asked to wait ${Math.ceil((pausedUntil - timer.now()) / 1000)} s (rate limit), beyond the time budget`
-            : `time budget of ${((limits.timeBudgetMs ?? 0) / 1000).toFixed(1)} s`
-        );
-        continue;
-      }
-      // The slot is taken now, before waiting for it, so that concurrent workers do not all take the same one.
-      starts.push(at);
-      starts.sort((a, b) => a - b);
-      if (at > timer.now()) await timer.sleep(at - timer.now());
-      if (out.stop !== undefined) {
-        out.notDeleted.push(job.item);
-        continue;
-      }
-      job.tries++;
-      const answer = await del(job.item);
-      if (answer.ok) {
-        errorsInARow = 0;
-        (answer.value === 'gone' ? out.gone : out.deleted).push(job.item);
-        continue;
-      }
-      if (answer.kind === 'forbidden' || answer.kind === 'unauthorized') {
-        out.forbidden = true;
-        out.notDeleted.push(job.item);
-        halt('the github-token lacks actions: write');
-        continue;
-      }
-      if (answer.kind === 'rate-limited') {
-        out.rateLimited++;
-        // Everyone waits: GitHub's answer is about the token, not about this entry.
-        pausedUntil = Math.max(pausedUntil, timer.now() + (answer.retryAfterMs ?? limits.defaultRetryMs ?? 60_000));
-      } else if (++errorsInARow >= 3) {
-        out.notDeleted.push(job.item);
-        halt(`repeated failures (${answer.message})`);
-        continue;
-      }
-      if (job.tries < attempts) queue.unshift(job);
-      else out.notDeleted.push(job.item);
+  type Job = (typeof queue)[number];
+  // One job: `return` moves on to the next; a job to try again goes back to the front of the queue.
+  const handle = async (job: Job): Promise<void> => {
+    if (out.stop !== undefined) {
+      out.notDeleted.push(job.item);
+      return;
     }
+    const at = nextStart(starts, timer.now(), pausedUntil, limits);
+    if (at > deadline) {
+      out.notDeleted.push(job.item);
+      halt(
+        at === pausedUntil
+          ? `GitHub asked to wait ${Math.ceil((pausedUntil - timer.now()) / 1000)} s (rate limit), beyond the time budget`
+          : `time budget of ${((limits.timeBudgetMs ?? 0) / 1000).toFixed(1)} s`
+      );
+      return;
+    }
+    // The slot is taken now, before waiting for it, so that concurrent workers do not all take the same one.
+    starts.push(at);
+    starts.sort((a, b) => a - b);
+    if (at > timer.now()) await timer.sleep(at - timer.now());
+    if (out.stop !== undefined) {
+      out.notDeleted.push(job.item);
+      return;
+    }
+    job.tries++;
+    const answer = await del(job.item);
+    if (answer.ok) {
+      errorsInARow = 0;
+      (answer.value === 'gone' ? out.gone : out.deleted).push(job.item);
+      return;
+    }
+    if (answer.kind === 'forbidden' || answer.kind === 'unauthorized') {
+      out.forbidden = true;
+      out.notDeleted.push(job.item);
+      halt('the github-token lacks actions: write');
+      return;
+    }
+    if (answer.kind === 'rate-limited') {
+      out.rateLimited++;
+      // Everyone waits: GitHub's answer is about the token, not about this entry.
+      pausedUntil = Math.max(pausedUntil, timer.now() + (answer.retryAfterMs ?? limits.defaultRetryMs ?? 60_000));
+    } else if (++errorsInARow >= 3) {
+      out.notDeleted.push(job.item);
+      halt(`repeated failures (${answer.message})`);
+      return;
+    }
+    if (job.tries < attempts) queue.unshift(job);
+    else out.notDeleted.push(job.item);
   };
   // The first delete goes alone: a token without actions: write is refused once, not once per worker.
-  const first = queue.shift();
-  if (first) {
-    const rest = queue.splice(0);
-    queue.push(first);
-    await worker();
-    queue.push(...rest);
-  }
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limits.concurrency ?? 4, queue.length)) }, worker));
+  const rest = queue.splice(1);
+  await drain(queue, 1, handle);
+  queue.push(...rest);
+  await drain(queue, limits.concurrency ?? 4, handle);
   out.elapsedMs = timer.now() - started;
   return out;
 }

@@ -4,9 +4,10 @@
  * cache version, then a GET of the signed URL. The token can read only its own refs, so only indexes on
  * readable refs can be read; a read refreshes the index's last access, as an import would.
  */
-import { HttpClient } from '@actions/http-client';
 import { BUILDKIT_CACHE_VERSION, parseIndexJson, sha256Digest } from '../../budget/keys.js';
 import { DEFAULT_PIN_MS, indexesToRead, type CacheEntry } from '../../budget/prune.js';
+import { Http, parseJson, type Parsed, type RetryPolicy } from '../http.js';
+import { drain } from '../pool.js';
 
 const LOOKUP = 'twirp/github.actions.results.api.v1.CacheService/GetCacheEntryDownloadURL';
 
@@ -23,9 +24,11 @@ export interface IndexReaderOptions {
   resultsUrl: string;
   /** Reads in flight at once; default 8. */
   concurrency?: number;
-  /** Attempts per request on 5xx, 429 or a network error; default 3. */
+  /** Attempts per request on a retryable answer (src/http/retry.ts); default 3. */
   attempts?: number;
   backoffMs?: number;
+  /** The HTTP client (tests hand one in with their clock or transport); default a new one. */
+  http?: Http;
 }
 
 export interface IndexReader {
@@ -34,87 +37,73 @@ export interface IndexReader {
   read(entries: readonly CacheEntry[]): Promise<Map<number, IndexRead>>;
 }
 
-class Transient extends Error {}
+/** GetCacheEntryDownloadURL's answer: the signed URL when it is for this very key, else nothing. */
+export function parseLookup(value: unknown, key: string): Parsed<string | undefined> {
+  if (!value || typeof value !== 'object') return { ok: false, reason: 'not a JSON object' };
+  const body = value as { ok?: unknown; signed_download_url?: unknown; matched_key?: unknown };
+  if (body.ok !== true) return { ok: true, value: undefined };
+  if (typeof body.signed_download_url !== 'string') return { ok: false, reason: 'ok without a signed_download_url' };
+  // A prefix match on another key (`#7` gone, `#70` there) is not this index.
+  return { ok: true, value: body.signed_download_url && body.matched_key === key ? body.signed_download_url : undefined };
+}
 
 export function createIndexReader(options: IndexReaderOptions): IndexReader {
-  const client = new HttpClient('envd-cache-action');
+  const http = options.http ?? new Http();
   const base = options.resultsUrl.endsWith('/') ? options.resultsUrl : `${options.resultsUrl}/`;
-  const attempts = options.attempts ?? 3;
-  const backoffMs = options.backoffMs ?? 500;
-  let calls = 0;
+  const policy: RetryPolicy = { attempts: options.attempts ?? 3, backoffMs: options.backoffMs ?? 500 };
+  const sent = http.calls;
 
-  async function retrying<T>(work: () => Promise<T>): Promise<T> {
-    for (let i = 1; ; i++) {
-      try {
-        return await work();
-      } catch (error) {
-        const transient = error instanceof Transient || !(error instanceof Error && error.name === 'Final');
-        if (!transient || i >= attempts) throw error;
-        await new Promise((r) => setTimeout(r, backoffMs * 2 ** (i - 1)));
-      }
-    }
-  }
-
-  const final = (message: string) => Object.assign(new Error(message), { name: 'Final' });
-  const transientStatus = (s: number) => s === 408 || s === 429 || s >= 500;
-
-  async function downloadUrl(key: string): Promise<string | undefined> {
-    calls++;
-    const res = await client.post(`${base}${LOOKUP}`, JSON.stringify({ key, restore_keys: [], version: BUILDKIT_CACHE_VERSION }), {
-      'content-type': 'application/json',
-      authorization: `Bearer ${options.token}`
+  /** The signed URL of this exact key, undefined when there is none, or why it could not be had. */
+  async function downloadUrl(key: string): Promise<Parsed<string | undefined>> {
+    const label = 'GetCacheEntryDownloadURL';
+    const r = await http.answer('POST', `${base}${LOOKUP}`, {
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${options.token}` },
+      body: JSON.stringify({ key, restore_keys: [], version: BUILDKIT_CACHE_VERSION }),
+      policy,
+      label
     });
-    const status = res.message.statusCode ?? 0;
-    const text = await res.readBody();
-    if (transientStatus(status)) throw new Transient(`GetCacheEntryDownloadURL answered ${status}`);
-    if (status !== 200) throw final(`GetCacheEntryDownloadURL answered ${status}: ${text.slice(0, 200)}`);
-    const body = JSON.parse(text) as { ok?: boolean; signed_download_url?: string; matched_key?: string };
-    // A prefix match on another key (`#7` gone, `#70` there) is not this index.
-    if (body.ok !== true || !body.signed_download_url || body.matched_key !== key) return undefined;
-    return body.signed_download_url;
+    if (!r.ok) return { ok: false, reason: r.reason };
+    const { status, body } = r.value;
+    if (status !== 200) return { ok: false, reason: `${label} answered ${status}: ${body.slice(0, 200)}` };
+    const parsed = parseJson(body, (v) => parseLookup(v, key));
+    return parsed.ok ? parsed : { ok: false, reason: `${label} answered 200 with a body that is ${parsed.reason}` };
   }
 
-  async function download(url: string): Promise<string | 'expired'> {
-    calls++;
-    const res = await client.get(url);
-    const status = res.message.statusCode ?? 0;
-    const text = await res.readBody();
-    if (status === 401 || status === 403) return 'expired';
-    if (status === 404) throw final('the signed URL answered 404');
-    if (transientStatus(status)) throw new Transient(`download answered ${status}`);
-    if (status < 200 || status >= 300) throw final(`download answered ${status}`);
-    return text;
+  /** The index text, `expired` when the signed URL was refused (ask for a fresh one), or why not. */
+  async function download(url: string): Promise<Parsed<string | 'expired'>> {
+    // The signed URL carries its signature: it is never part of a message.
+    const label = 'the signed download URL';
+    const r = await http.answer('GET', url, { policy, label });
+    if (!r.ok) return { ok: false, reason: r.reason };
+    const { status, body } = r.value;
+    if (status === 401 || status === 403) return { ok: true, value: 'expired' };
+    if (status < 200 || status >= 300) return { ok: false, reason: `${label} answered ${status}` };
+    return { ok: true, value: body };
   }
 
   async function readOne(entry: CacheEntry): Promise<IndexRead> {
-    try {
-      for (let round = 0; round < 2; round++) {
-        const url = await retrying(() => downloadUrl(entry.key));
-        if (url === undefined) return { status: 'missing' };
-        const text = await retrying(() => download(url));
-        if (text === 'expired') continue; // an expired signed URL: ask for a fresh one, once
-        const { digests, recognized, final } = parseIndexJson(text);
-        // A signed cache stores `buildkit-blob-1-<index digest>-sig`: the index protects its signature.
-        digests.add(sha256Digest(text));
-        return { status: 'read', digests, recognized, final };
-      }
-      return { status: 'failed', message: 'the signed download URL was refused twice' };
-    } catch (error) {
-      return { status: 'failed', message: (error as Error).message };
+    for (let round = 0; round < 2; round++) {
+      const url = await downloadUrl(entry.key);
+      if (!url.ok) return { status: 'failed', message: url.reason };
+      if (url.value === undefined) return { status: 'missing' };
+      const text = await download(url.value);
+      if (!text.ok) return { status: 'failed', message: text.reason };
+      if (text.value === 'expired') continue; // an expired signed URL: ask for a fresh one, once
+      const { digests, recognized, final } = parseIndexJson(text.value);
+      // A signed cache stores `buildkit-blob-1-<index digest>-sig`: the index protects its signature.
+      digests.add(sha256Digest(text.value));
+      return { status: 'read', digests, recognized, final };
     }
+    return { status: 'failed', message: 'the signed download URL was refused twice' };
   }
 
   return {
     get calls() {
-      return calls;
+      return http.calls - sent;
     },
     async read(entries) {
       const results = new Map<number, IndexRead>();
-      const queue = [...entries];
-      const worker = async () => {
-        for (let e = queue.shift(); e !== undefined; e = queue.shift()) results.set(e.id, await readOne(e));
-      };
-      await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency ?? 8, queue.length)) }, worker));
+      await drain([...entries], options.concurrency ?? 8, async (e) => void results.set(e.id, await readOne(e)));
       return results;
     }
   };

@@ -1,16 +1,20 @@
 /**
- * The REST cache management API through @actions/github (octokit) with the retry and throttling plugins:
- * usage, the storage limit, the full listing and deletion by id. Every call returns a typed result instead of
- * throwing, so the caller can warn once about a missing `actions: read|write` grant and carry on.
+ * The REST cache management API through @actions/github (octokit): usage, the storage limit, the full listing
+ * and deletion by id. Octokit is handed the one HTTP client's fetch (../http.ts) with the one retry policy
+ * (src/http/retry.ts): 5xx, network errors and rate limits (`retry-after`, or the primary limit's reset, when
+ * it is at most `maxRateLimitWaitSeconds` away) are retried there, so octokit's retry and throttling plugins
+ * are not loaded. Every call returns a typed result instead of throwing, so the caller can warn once about a
+ * missing `actions: read|write` grant and carry on, and every answer is checked before it is used.
  * The base URL is GITHUB_API_URL (the runtime's `apiUrl`), so tests point it at the emulator.
  */
 import { getOctokit } from '@actions/github';
-import { defaults as githubDefaults } from '@actions/github/lib/utils';
-import { retry } from '@octokit/plugin-retry';
-import { throttling } from '@octokit/plugin-throttling';
 import type { CacheEntry } from '../../budget/prune.js';
 import type { Listing } from '../../budget/state.js';
+import { isRateLimited, retryAfterMs, type RetryPolicy } from '../../http/retry.js';
+import { Http, ONCE, type Parsed } from '../http.js';
+import { drain } from '../pool.js';
 
+export { retryAfterMs };
 export type { Listing };
 
 export type RestFailureKind = 'forbidden' | 'unauthorized' | 'not-found' | 'rate-limited' | 'error';
@@ -33,12 +37,10 @@ export interface CacheRestOptions {
   apiUrl: string;
   /** `owner/repo`. */
   repository: string;
-  /** Retries of 5xx and network failures (the retry plugin); default 3. */
+  /** Retries of a retryable answer (src/http/retry.ts: 5xx, network errors, rate limits); default 3. */
   retries?: number;
-  /** The retry plugin's base delay (it grows with the square of the attempt); default 1000 ms. */
+  /** The wait after the first failure, doubling after each further one; default 1000 ms. */
   retryBaseMs?: number;
-  /** Octokit's throttling (writes spaced 1 s apart, as GitHub asks); default true. Benchmarks may turn it off. */
-  throttle?: boolean;
   /** Wait for a primary or secondary rate limit reset only when it is at most this long; default 60 s. */
   maxRateLimitWaitSeconds?: number;
   /** Per-request timeout; default 30 s. */
@@ -47,6 +49,8 @@ export interface CacheRestOptions {
   pageConcurrency?: number;
   /** Debug lines (retries, rate limits). */
   debug?: (message: string) => void;
+  /** The HTTP client (tests hand one in with their clock or transport); default a new one. */
+  http?: Http;
 }
 
 export interface CacheRest {
@@ -82,8 +86,6 @@ interface ApiCache {
 const PER_PAGE = 100;
 const MAX_PAGES = 1000;
 
-type Fetch = typeof globalThis.fetch;
-
 function toEntry(c: ApiCache): CacheEntry | undefined {
   if (typeof c.id !== 'number' || typeof c.key !== 'string' || typeof c.ref !== 'string') return undefined;
   const createdAt = Date.parse(c.created_at ?? '') || 0;
@@ -91,35 +93,58 @@ function toEntry(c: ApiCache): CacheEntry | undefined {
   return { id: c.id, key: c.key, ref: c.ref, size: c.size_in_bytes ?? 0, createdAt, lastAccessedAt, ...(c.version ? { version: c.version } : {}) };
 }
 
-/** `retry-after` in seconds or as an HTTP date, else the primary limit's reset when none is left; in ms. */
-export function retryAfterMs(headers: Record<string, string | undefined> | undefined, now = Date.now()): number | undefined {
-  const after = headers?.['retry-after'];
-  if (after !== undefined && after.trim() !== '') {
-    const seconds = Number(after);
-    if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-    const date = Date.parse(after);
-    if (Number.isFinite(date)) return Math.max(0, date - now);
-  }
-  const reset = Number(headers?.['x-ratelimit-reset']);
-  if (headers?.['x-ratelimit-remaining'] === '0' && Number.isFinite(reset)) return Math.max(0, reset * 1000 - now);
-  return undefined;
-}
-
 /** An octokit error (or anything thrown) → a typed failure. */
 export function restFailure(error: unknown, now = Date.now()): RestFailure {
   const e = error as { status?: unknown; message?: unknown; response?: { headers?: Record<string, string | undefined> } };
   const status = typeof e?.status === 'number' ? e.status : undefined;
   const message = typeof e?.message === 'string' ? e.message : String(error);
-  const remaining = e?.response?.headers?.['x-ratelimit-remaining'];
+  const headers = e?.response?.headers;
   const kind: RestFailureKind =
-    status === 429 || (status === 403 && (remaining === '0' || /rate limit/i.test(message))) ? 'rate-limited'
+    isRateLimited({ ...(status !== undefined ? { status } : {}), headers, message }) ? 'rate-limited'
     : status === 403 ? 'forbidden'
     : status === 401 ? 'unauthorized'
     : status === 404 ? 'not-found'
     : 'error';
-  const wait = kind === 'rate-limited' ? retryAfterMs(e?.response?.headers, now) : undefined;
+  const wait = kind === 'rate-limited' ? retryAfterMs(headers, now) : undefined;
   return { ok: false, kind, ...(status !== undefined ? { status } : {}), message, ...(wait !== undefined ? { retryAfterMs: wait } : {}) };
 }
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 0;
+/** What an answer that is not JSON looks like here: octokit hands back the text. */
+const notJson = (data: unknown) => (typeof data === 'string' ? `text, not JSON (${data.length} bytes)` : `not a JSON object`);
+
+export function parseUsage(data: unknown): Parsed<{ bytes: number; count: number }> {
+  if (!isObject(data)) return { ok: false, reason: notJson(data) };
+  const { active_caches_size_in_bytes: bytes, active_caches_count: count } = data;
+  if (!isCount(bytes) || !isCount(count)) return { ok: false, reason: 'without active_caches_size_in_bytes and active_caches_count' };
+  return { ok: true, value: { bytes, count } };
+}
+
+/** One page of `GET …/actions/caches`: its total, how many items it held, and the entries among them that are well formed. */
+export function parseListPage(data: unknown): Parsed<{ totalCount: number; items: number; entries: CacheEntry[] }> {
+  if (!isObject(data)) return { ok: false, reason: notJson(data) };
+  const items = data.actions_caches ?? [];
+  if (!isCount(data.total_count) || !Array.isArray(items)) return { ok: false, reason: 'without total_count and actions_caches' };
+  const entries = items.flatMap((item: unknown) => (isObject(item) ? (toEntry(item as ApiCache) ?? []) : []));
+  return { ok: true, value: { totalCount: data.total_count, items: items.length, entries } };
+}
+
+const parseJobs = (data: unknown): Parsed<Array<{ name: string; status: string }>> => {
+  const jobs = isObject(data) ? data.jobs : undefined;
+  if (!Array.isArray(jobs)) return { ok: false, reason: isObject(data) ? 'without jobs' : notJson(data) };
+  return { ok: true, value: jobs.filter(isObject).map((j) => ({ name: String(j.name ?? ''), status: String(j.status ?? '') })) };
+};
+
+const parsePulls = (data: unknown): Parsed<number[]> =>
+  Array.isArray(data) ? { ok: true, value: data.flatMap((pr: unknown) => (isObject(pr) && typeof pr.number === 'number' ? [pr.number] : [])) } : { ok: false, reason: notJson(data) };
+
+/** A page whose answer did not parse: thrown inside `attempt` only, which turns it into a typed failure. */
+class Unreadable extends Error {}
+const must = <T>(what: string, r: Parsed<T>): T => {
+  if (r.ok) return r.value;
+  throw new Unreadable(`${what} answered ${r.reason}`);
+};
 
 export function createCacheRest(options: CacheRestOptions): CacheRest {
   const [owner, repo] = options.repository.split('/');
@@ -131,7 +156,7 @@ export function createCacheRest(options: CacheRestOptions): CacheRest {
     try {
       return { ok: true, value: await work() };
     } catch (error) {
-      return restFailure(error);
+      return error instanceof Unreadable ? { ok: false, kind: 'error', message: error.message } : restFailure(error);
     }
   }
 
@@ -140,16 +165,12 @@ export function createCacheRest(options: CacheRestOptions): CacheRest {
       return calls();
     },
 
-    usage: () =>
-      attempt(async () => {
-        const { data } = await octokit.rest.actions.getActionsCacheUsage({ owner, repo });
-        return { bytes: data.active_caches_size_in_bytes, count: data.active_caches_count };
-      }),
+    usage: () => attempt(async () => must('GET actions/cache/usage', parseUsage((await octokit.rest.actions.getActionsCacheUsage({ owner, repo })).data))),
 
     async storageLimitGb() {
       const r = await attempt(async () => {
         const { data } = await octokit.request('GET /repos/{owner}/{repo}/actions/cache/storage-limit', { owner, repo });
-        return (data as { max_cache_size_gb?: unknown }).max_cache_size_gb;
+        return isObject(data) ? data.max_cache_size_gb : undefined;
       });
       return r.ok && typeof r.value === 'number' && r.value > 0 ? r.value : undefined;
     },
@@ -167,8 +188,9 @@ export function createCacheRest(options: CacheRestOptions): CacheRest {
         const jobs: Array<{ name: string; status: string }> = [];
         for (let page = 1; page <= 10; page++) {
           const { data } = await octokit.rest.actions.listJobsForWorkflowRun({ owner, repo, run_id: Number(runId), filter: 'latest', per_page: PER_PAGE, page });
-          for (const job of data.jobs) jobs.push({ name: job.name, status: job.status });
-          if (data.jobs.length < PER_PAGE) break;
+          const got = must(`GET actions/runs/${runId}/jobs`, parseJobs(data));
+          jobs.push(...got);
+          if (got.length < PER_PAGE) break;
         }
         return jobs;
       }),
@@ -178,8 +200,9 @@ export function createCacheRest(options: CacheRestOptions): CacheRest {
         const numbers: number[] = [];
         for (let page = 1; page <= MAX_PAGES; page++) {
           const { data } = await octokit.rest.pulls.list({ owner, repo, state: 'open', per_page: PER_PAGE, page });
-          for (const pr of data) numbers.push(pr.number);
-          if (data.length < PER_PAGE) break;
+          const got = must('GET pulls', parsePulls(data));
+          numbers.push(...got);
+          if (!Array.isArray(data) || data.length < PER_PAGE) break;
         }
         return numbers;
       })
@@ -189,93 +212,60 @@ export function createCacheRest(options: CacheRestOptions): CacheRest {
 type Octokit = ReturnType<typeof getOctokit>;
 
 /**
- * The two octokit clients over one call-counting fetch: one with the retry and throttling plugins for reads,
- * and `direct` for deletes.
+ * Two octokit clients over the one HTTP client: `octokit` retries by the policy (reads), `direct` sends once
+ * (deletes: runDeletes paces them within GitHub's limits and honours retry-after itself).
  */
 function clientsFor(options: CacheRestOptions): { octokit: Octokit; direct: Octokit; calls: () => number } {
   const debug = options.debug ?? (() => undefined);
-  const maxWait = options.maxRateLimitWaitSeconds ?? 60;
-  const timeoutMs = options.timeoutMs ?? 30_000;
-  const baseFetch: Fetch = (githubDefaults.request?.fetch as Fetch | undefined) ?? globalThis.fetch;
-  let calls = 0;
-  const countingFetch: Fetch = (input, init) => {
-    calls++;
-    return baseFetch(input, { ...init, signal: init?.signal ?? AbortSignal.timeout(timeoutMs) });
+  const http = options.http ?? new Http({ timeoutMs: options.timeoutMs ?? 30_000 });
+  const sent = http.calls;
+  const policy: RetryPolicy = {
+    attempts: (options.retries ?? 3) + 1,
+    backoffMs: options.retryBaseMs ?? 1000,
+    maxWaitMs: (options.maxRateLimitWaitSeconds ?? 60) * 1000,
+    onRetry: (n, f) => debug(`${f.message} (attempt ${n}); trying again`)
   };
-  const onLimit = (kind: string) => (retryAfter: number, opts: { method?: string; url?: string }, _octokit: unknown, retryCount: number) => {
-    const again = retryCount < 1 && retryAfter <= maxWait;
-    debug(`${kind} rate limit on ${opts.method ?? ''} ${opts.url ?? ''}: ${again ? `retrying in ${retryAfter} s` : 'giving up'}`);
-    return again;
-  };
-  const octokit = getOctokit(
-    options.token,
-    {
-      baseUrl: options.apiUrl.replace(/\/+$/, ''),
-      request: { fetch: countingFetch },
-      retry: { retries: options.retries ?? 3, retryAfterBaseValue: options.retryBaseMs ?? 1000 },
-      throttle:
-        options.throttle === false
-          ? { enabled: false }
-          : { onRateLimit: onLimit('primary'), onSecondaryRateLimit: onLimit('secondary'), retryAfterBaseValue: options.retryBaseMs ?? 1000 },
-      log: { debug: () => undefined, info: () => undefined, warn: debug, error: debug }
-    },
-    retry,
-    throttling
-  );
-
-  // Deletes bypass the throttling plugin (it spaces writes a second apart) and the retry plugin (it waits on
-  // its own): runDeletes paces them within GitHub's limits and honours retry-after itself.
-  const direct = getOctokit(options.token, {
-    baseUrl: options.apiUrl.replace(/\/+$/, ''),
-    request: { fetch: countingFetch, retries: 0 },
-    log: { debug: () => undefined, info: () => undefined, warn: debug, error: debug }
-  });
-
-  return { octokit, direct, calls: () => calls };
+  const log = { debug: () => undefined, info: () => undefined, warn: debug, error: debug };
+  const baseUrl = options.apiUrl.replace(/\/+$/, '');
+  const octokit = getOctokit(options.token, { baseUrl, request: { fetch: http.retryingFetch(policy) }, log });
+  const direct = getOctokit(options.token, { baseUrl, request: { fetch: http.retryingFetch(ONCE) }, log });
+  return { octokit, direct, calls: () => http.calls - sent };
 }
 
 /** Every cache entry (or those of one key or ref), read page by page, and whether the listing held still. */
 async function listEntries(octokit: Octokit, where: { owner: string; repo: string }, filter: { key?: string; ref?: string }, pageConcurrency: number): Promise<Listing> {
   const { owner, repo } = where;
-    const byId = new Map<number, CacheEntry>();
-    const totals: number[] = [];
-    const fetchPage = async (page: number) => {
-      const { data } = await octokit.rest.actions.getActionsCacheList({
-        owner, repo, per_page: PER_PAGE, page, sort: 'created_at', direction: 'asc',
-        ...(filter.key ? { key: filter.key } : {}),
-        ...(filter.ref ? { ref: filter.ref } : {})
-      });
-      totals.push(data.total_count);
-      const items = data.actions_caches ?? [];
-      for (const item of items) {
-        const entry = toEntry(item as ApiCache);
-        if (entry) byId.set(entry.id, entry);
-      }
-      return items.length;
-    };
-    // Page 1 tells how many pages there are; the rest are read a few at a time.
-    const firstCount = await fetchPage(1);
-    const firstTotal = totals[0];
-    const pagesFromTotal = Math.min(MAX_PAGES, Math.max(1, Math.ceil(firstTotal / PER_PAGE)));
-    let pages = 1;
-    let lastCount = firstCount;
-    const queue = Array.from({ length: pagesFromTotal - 1 }, (_, i) => i + 2);
-    await Promise.all(
-      Array.from({ length: Math.min(pageConcurrency, queue.length) }, async () => {
-        for (let page = queue.shift(); page !== undefined; page = queue.shift()) {
-          const count = await fetchPage(page);
-          pages++;
-          if (page === pagesFromTotal) lastCount = count;
-        }
-      })
-    );
-    // Entries written meanwhile land after the last page: follow them while pages come back full.
-    for (let page = pagesFromTotal + 1; lastCount === PER_PAGE && page <= MAX_PAGES && (page - 1) * PER_PAGE < Math.max(...totals); page++) {
-      lastCount = await fetchPage(page);
-      pages++;
-    }
-    const entries = [...byId.values()].sort((a, b) => a.createdAt - b.createdAt || a.id - b.id);
-    // Entries deleted meanwhile shift later ones onto pages already read: some may have been skipped.
-    const complete = totals.every((t) => t >= firstTotal) && entries.length >= firstTotal;
-    return { entries, pages, totalCount: Math.max(...totals), complete };
+  const byId = new Map<number, CacheEntry>();
+  const totals: number[] = [];
+  const fetchPage = async (page: number) => {
+    const { data } = await octokit.rest.actions.getActionsCacheList({
+      owner, repo, per_page: PER_PAGE, page, sort: 'created_at', direction: 'asc',
+      ...(filter.key ? { key: filter.key } : {}),
+      ...(filter.ref ? { ref: filter.ref } : {})
+    });
+    const read = must(`GET actions/caches page ${page}`, parseListPage(data));
+    totals.push(read.totalCount);
+    for (const entry of read.entries) byId.set(entry.id, entry);
+    return read.items;
+  };
+  // Page 1 tells how many pages there are; the rest are read a few at a time.
+  const firstCount = await fetchPage(1);
+  const firstTotal = totals[0];
+  const pagesFromTotal = Math.min(MAX_PAGES, Math.max(1, Math.ceil(firstTotal / PER_PAGE)));
+  let pages = 1;
+  let lastCount = firstCount;
+  await drain(Array.from({ length: pagesFromTotal - 1 }, (_, i) => i + 2), pageConcurrency, async (page) => {
+    const count = await fetchPage(page);
+    pages++;
+    if (page === pagesFromTotal) lastCount = count;
+  });
+  // Entries written meanwhile land after the last page: follow them while pages come back full.
+  for (let page = pagesFromTotal + 1; lastCount === PER_PAGE && page <= MAX_PAGES && (page - 1) * PER_PAGE < Math.max(...totals); page++) {
+    lastCount = await fetchPage(page);
+    pages++;
+  }
+  const entries = [...byId.values()].sort((a, b) => a.createdAt - b.createdAt || a.id - b.id);
+  // Entries deleted meanwhile shift later ones onto pages already read: some may have been skipped.
+  const complete = totals.every((t) => t >= firstTotal) && entries.length >= firstTotal;
+  return { entries, pages, totalCount: Math.max(...totals), complete };
 }
