@@ -4,7 +4,7 @@
  */
 import { describe, expect, test } from '@jest/globals';
 import type { ScopeFootprint } from '../../src/budget/estimate.js';
-import { budgetFacts, exportRoom, pruneBeforeTarget, pruneRequest, type PruneWhen, readableRefs, readingScope } from '../../src/budget/run.js';
+import { budgetFacts, exportRoom, pruneBeforeTarget, pruneRequest, type PruneWhen, readableRefs, readingScope, skippedExportWarning } from '../../src/budget/run.js';
 import type { BudgetState, PruneOutcome } from '../../src/budget/state.js';
 import { plan as makePlan } from '../../src/plan/planner.js';
 import { inputsOf } from '../support/inputs.js';
@@ -156,5 +156,21 @@ describe('what the budget reading reads', () => {
     const rt = runtime({ env: { GITHUB_RUN_ID: '77' } });
     expect(readingScope(inputsOf({ matrix: LEGS[0] }), rt).leg).toEqual({ id: '77', job: 'build' });
     expect(readingScope(inputsOf({ matrix: LEGS[0], 'cache-scope': 'mine' }), rt).leg).toBeUndefined();
+  });
+});
+
+describe('a skipped export on the default branch warns', () => {
+  test.each([
+    ['the default branch, budget from the storage limit: names the branch and asks to set cache-budget', MAIN, {}, /default branch main: it keeps its previous cache .* Set cache-budget if the repository has room, or set cache-mode: min/],
+    ['the default branch already at min: no advice to write less', MAIN, { 'cache-mode': 'min' }, /Set cache-budget if the repository has room\.$/],
+    ['the default branch, budget set, mode max: raise it or write less', MAIN, { 'cache-budget': '37MB', 'cache-mode': 'max' }, /Raise cache-budget if the repository has room, or set cache-mode: min to write less\.$/],
+    ['a pull request: the decision line is enough', PR12, {}, undefined]
+  ])('%s', (_, ref, raw, expected) => {
+    const rt = rtFor(ref);
+    const inputs = inputsOf(raw as Record<string, string>);
+    const w = skippedExportWarning({ state: state(33 * MB, []), inputs, rt, plan: makePlan(inputs, rt) });
+    if (expected) expect(w).toMatch(expected);
+    else expect(w).toBeUndefined();
+    if (w) expect(w).toContain('(37.0 MB)');
   });
 });

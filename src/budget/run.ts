@@ -9,7 +9,7 @@ import type { Auto, Inputs } from '../inputs/inputs.js';
 import type { Decision, Plan } from '../plan/plan.js';
 import type { BudgetFigures } from '../report/outputs.js';
 import type { Runtime } from '../runtime/runtime.js';
-import { TARGET_RATIO, legPlanFor, type ModeFacts } from './budget.js';
+import { TARGET_RATIO, formatSize, legPlanFor, type ModeFacts } from './budget.js';
 import { exportFits, type LegPlan } from './estimate.js';
 import type { BudgetState } from './state.js';
 
@@ -85,6 +85,20 @@ export function exportRoom(ctx: RunContext): Decision | undefined {
   const last = state.prunes[state.prunes.length - 1];
   const fit = exportFits(legs, plan.scope, last?.usageAfterBytes ?? r.usageBytes);
   return fit.fits ? undefined : { topic: 'export', outcome: 'skipped', reason: fit.reason ?? 'no room under the budget' };
+}
+
+/**
+ * A skipped export on the default branch is worth a warning: its cache is the one every branch and pull request
+ * falls back to, and it stays behind until the budget has room. Elsewhere the decision line is enough.
+ */
+export function skippedExportWarning({ rt, state, inputs, plan }: RunContext): string | undefined {
+  if (!rt.defaultBranch || rt.pullRequest || rt.ref !== `refs/heads/${rt.defaultBranch}`) return undefined;
+  const budget = state.reading?.budget;
+  return (
+    `The cache budget${budget ? ` (${formatSize(budget.bytes)})` : ''} has no room to refresh this leg's cache on the default branch ${rt.defaultBranch}: ` +
+    `it keeps its previous cache and goes first next run. ${inputs.cacheBudget === 'auto' ? 'Set cache-budget' : 'Raise cache-budget'} if the repository has room` +
+    (plan.mode === 'max' ? ', or set cache-mode: min to write less.' : '.')
+  );
 }
 
 export function budgetFigures(state: BudgetState): BudgetFigures | undefined {

@@ -3,7 +3,7 @@ import * as core from '@actions/core';
 import { build, BuildFailure, type BuildReport } from './build.js';
 import { afterBuild, type Insight } from './insight.js';
 import { type BudgetState, pruneNow, readBudgetFor } from './cache-usage.js';
-import { budgetFacts, budgetFigures, decidePrune, exportRoom, pruneBeforeTarget } from '../budget/run.js';
+import { budgetFacts, budgetFigures, decidePrune, exportRoom, pruneBeforeTarget, skippedExportWarning } from '../budget/run.js';
 import { resolveImportEntry } from './import-entry.js';
 import { findSecrets, redactKnown } from '../cache/redact.js';
 import { formatProblem, type Inputs, inputSecrets, parseInputs } from '../inputs/inputs.js';
@@ -136,6 +136,11 @@ async function buildAndPrune(plan: Plan, ctx: { inputs: Inputs; rt: Runtime; env
     plan.export = undefined;
     plan.decisions.push(noRoom);
     core.info(`export skipped: ${noRoom.reason}`);
+    const warning = skippedExportWarning(run);
+    if (warning) {
+      plan.warnings.push(warning);
+      core.warning(echo(warning, MAX_SENTENCE));
+    }
   }
   let result: BuildReport | undefined;
   try {
