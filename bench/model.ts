@@ -202,7 +202,7 @@ export function simulate(w: Workload, content: Map<CiEvent, Versions>, strategy:
   /** Reads the live (and pinned) indexes on readable refs, as the action's twirp reader does (a read bumps access). */
   const readIndexes = (entries: CacheEntry[], readable: string[], closed: string[]) => {
     const contents = new Map<number, { digests: Set<string>; final: Set<string> }>();
-    for (const e of indexesToRead(entries, readable, closed, clock.now())) {
+    for (const e of indexesToRead(entries, { readableRefs: readable, closedPrRefs: closed, now: clock.now() })) {
       const hit = store.lookup([e.ref], [e.key], V);
       if (!hit || hit.matchedKey !== e.key || !hit.entry.data) continue;
       const parsed = parseIndexJson(hit.entry.data);

@@ -222,7 +222,7 @@ describe('a first export on another ref, and exports that do not fit', () => {
   ])('exportFits: $name', ({ usage, fits }) => {
     // a exported last; b and c a day ago (scope order between them).
     const legs = [LEG.a, LEG.b, LEG.c].map((scope) => ({ scope, min: 9 * MB, max: 14.8 * MB, basis: 'test', exportedAt: scope === LEG.a ? NOW : NOW - DAY_MS }));
-    const plan = planLegs(usage, BUDGET, legs[0], legs.slice(1));
+    const plan = planLegs({ usageBytes: usage, budgetBytes: BUDGET }, { self: legs[0], siblings: legs.slice(1) });
     expect([LEG.a, LEG.b, LEG.c].map((scope) => exportFits(plan, scope, usage).fits)).toEqual(fits);
     if (!fits[0]) expect(exportFits(plan, LEG.a, usage).reason).toMatch(/over the 33\.3 MB ceiling, and GitHub would evict least-recently-used entries.*goes first next run/);
     // Whatever fits, fits together: usage + the shares of the legs that write stay under the ceiling.
@@ -237,7 +237,7 @@ describe('a first export on another ref, and exports that do not fit', () => {
       { scope: LEG.b, min: 2 * MB, max: 2 * MB, basis: 'test', exportedAt: NOW },
       { scope: LEG.c, min: 12 * MB, max: 12 * MB, basis: 'test', exportedAt: NOW - DAY_MS }
     ];
-    const plans = legs.map((self) => planLegs(25 * MB, BUDGET, self, legs.filter((l) => l !== self)));
+    const plans = legs.map((self) => planLegs({ usageBytes: 25 * MB, budgetBytes: BUDGET }, { self, siblings: legs.filter((l) => l !== self) }));
     expect(plans.map((p) => p.legs.map((l) => l.scope))).toEqual(legs.map(() => [LEG.c, LEG.a, LEG.b]));
     expect(plans.map((p, i) => exportFits(p, legs[i].scope, 25 * MB).fits)).toEqual([true, true, false]);
   });
@@ -246,7 +246,7 @@ describe('a first export on another ref, and exports that do not fit', () => {
     // Issue 15's replay at 12:01: main's three legs after a merge, 2.3 GB used of 3.3 GB, each about to write 0.45 GB.
     const GBu = 1000 * MB;
     const legs = [LEG.a, LEG.b, LEG.c].map((scope) => ({ scope, min: 0.45 * GBu, max: 0.45 * GBu, basis: 'test', exportedAt: NOW - DAY_MS }));
-    const plan = planLegs(2.3 * GBu, 3.27 * GBu, legs[0], legs.slice(1));
+    const plan = planLegs({ usageBytes: 2.3 * GBu, budgetBytes: 3.27 * GBu }, { self: legs[0], siblings: legs.slice(1) });
     expect([LEG.a, LEG.b, LEG.c].map((scope) => exportFits(plan, scope, 2.3 * GBu).fits)).toEqual([true, false, false]);
   });
 });

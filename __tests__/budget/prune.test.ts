@@ -399,8 +399,8 @@ describe('planPrune', () => {
       index(4, PR12, 'ci-build', 1),
       index(5, PR7, 'ci-build', 1)
     ];
-    expect(indexesToRead(entries, [PR12, MAIN], [], NOW).map((e) => e.id).sort()).toEqual([1, 2, 4]);
-    expect(indexesToRead(entries, [PR12, MAIN], [PR12], NOW).map((e) => e.id).sort()).toEqual([1, 2]);
+    expect(indexesToRead(entries, { readableRefs: [PR12, MAIN], now: NOW }).map((e) => e.id).sort()).toEqual([1, 2, 4]);
+    expect(indexesToRead(entries, { readableRefs: [PR12, MAIN], closedPrRefs: [PR12], now: NOW }).map((e) => e.id).sort()).toEqual([1, 2]);
     const classes = classifyIndexes(entries, NOW);
     expect(classes.live.map((e) => e.id).sort()).toEqual([2, 4, 5]);
     expect(classes.pinned.map((p) => p.entry.id)).toEqual([1]);

@@ -91,11 +91,11 @@ export function modeForBudget(requested: Auto<Mode>, decided: Mode, facts: ModeF
 export function legPlanFor(facts: ModeFacts, leg?: LegIdentity): LegPlan | undefined {
   if (facts.usageBytes === undefined || !facts.footprints || !leg) return undefined;
   const prefix = leg.job !== undefined && sanitize(leg.job) !== '' ? `${sanitize(leg.job)}-` : undefined;
-  const { self, siblings, unknown } = legEstimates(facts.footprints, leg.scope, prefix, prefix === undefined ? undefined : facts.concurrentLegs);
+  const legs = legEstimates(facts.footprints, leg.scope, prefix, prefix === undefined ? undefined : facts.concurrentLegs);
   // A single build's first export (no matrix) cannot be sized, but it is one export: the high-water mark decides.
   // A matrix leg's first export with nothing to size it by is min (planLegs): its legs export at once.
-  if (self === undefined && prefix === undefined) return undefined;
-  return planLegs(facts.usageBytes, facts.budgetBytes, self, siblings, unknown);
+  if (legs.self === undefined && prefix === undefined) return undefined;
+  return planLegs({ usageBytes: facts.usageBytes, budgetBytes: facts.budgetBytes }, legs);
 }
 
 /** Decimal units, as GitHub states its limits: 1.5 GB, 320 MB, 12 KB, 0 B. */

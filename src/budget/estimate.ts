@@ -93,14 +93,18 @@ export function scopeFootprints(
       const scope = parseIndexKey(index.key)?.scope;
       const read = contents.get(index.id);
       if (scope === undefined || read === undefined || out.has(scope)) continue;
-      const sum = (digests: Iterable<string>, added: boolean) => {
+      /** The digests' listed sizes. */
+      const listed = (digests: Iterable<string>) => {
+        let bytes = 0;
+        for (const d of digests) bytes += size.get(d) ?? 0;
+        return bytes;
+      };
+      /** The bytes of those blobs the export that wrote this index wrote too (created on its ref shortly before it). */
+      const addedByExport = (digests: Iterable<string>) => {
         let bytes = 0;
         for (const d of digests) {
-          if (!added) bytes += size.get(d) ?? 0;
-          else {
-            const blob = blobsOn.get(`${index.ref}\n${d}`);
-            if (blob && blob.createdAt >= index.createdAt - EXPORT_WINDOW_MS && blob.createdAt <= index.createdAt) bytes += blob.size;
-          }
+          const blob = blobsOn.get(`${index.ref}\n${d}`);
+          if (blob && blob.createdAt >= index.createdAt - EXPORT_WINDOW_MS && blob.createdAt <= index.createdAt) bytes += blob.size;
         }
         return bytes;
       };
@@ -110,10 +114,10 @@ export function scopeFootprints(
       out.set(scope, {
         scope,
         ref,
-        fullBytes: sum(referenced, false),
-        finalBytes: sum(final, false),
-        addedBytes: sum(referenced, true),
-        addedFinalBytes: sum(final, true),
+        fullBytes: listed(referenced),
+        finalBytes: listed(final),
+        addedBytes: addedByExport(referenced),
+        addedFinalBytes: addedByExport(final),
         ownBytes: own(referenced),
         ownFinalBytes: own(final),
         exportedAt: index.createdAt,
@@ -211,19 +215,26 @@ export interface LegPlan {
   unknownBytes: number;
 }
 
+/** The room the legs share: usage now, the budget, and the share of it exports may fill (EXPORT_CEILING). */
+export interface LegRoom {
+  usageBytes: number;
+  budgetBytes: number;
+  ceiling?: number;
+}
+
+/** The legs that share it, as legEstimates gives them: this one (undefined when nothing sizes it), its seen siblings, the unseen. */
+export interface LegSet {
+  self?: LegEstimate;
+  siblings: readonly LegEstimate[];
+  unknown?: readonly LegEstimate[];
+}
+
 /**
  * Shares the room under the ceiling among the legs: all start at min; then, in legOrder, a leg goes max
  * while the total still fits. Every leg computes the same split from the same facts, so together they fit.
  * `unknown` legs (whose scope this leg cannot see) are counted first and at their max, whatever they choose.
  */
-export function planLegs(
-  usageBytes: number,
-  budgetBytes: number,
-  self: LegEstimate | undefined,
-  siblings: readonly LegEstimate[],
-  unknown: readonly LegEstimate[] = [],
-  ceiling = EXPORT_CEILING
-): LegPlan {
+export function planLegs({ usageBytes, budgetBytes, ceiling = EXPORT_CEILING }: LegRoom, { self, siblings, unknown = [] }: LegSet): LegPlan {
   const ceilingBytes = Math.floor(budgetBytes * ceiling);
   const at = `${formatSize(usageBytes)} used of ${formatSize(budgetBytes)}`;
   if (self === undefined) {

@@ -64,19 +64,12 @@ const PR_REF = /^refs\/pull\/\d+\/(merge|head)$/;
  * The oldest newest-export time among active refs this token cannot read (their live indexes' creation), or
  * +∞ when there is none: readable blobs touched since then may be what those exports reference.
  */
-function activeExportsSince(
-  buildkitEntries: readonly CacheEntry[],
-  readable: ReadonlySet<string>,
-  closed: ReadonlySet<string>,
-  openPrRefs: readonly string[] | undefined,
-  activeCutoff: number,
-  now: number
-): number {
-  const open = openPrRefs ? new Set(openPrRefs) : undefined;
+function activeExportsSince({ input, buildkitEntries, classes, readable, closed, activeCutoff }: PruneContext): number {
+  const open = input.openPrRefs ? new Set(input.openPrRefs) : undefined;
   const newest = new Map<string, number>();
   for (const e of buildkitEntries) if (!readable.has(e.ref) && !closed.has(e.ref)) newest.set(e.ref, Math.max(newest.get(e.ref) ?? 0, e.createdAt));
   let since = Number.POSITIVE_INFINITY;
-  for (const e of classifyIndexes(buildkitEntries, now).live) {
+  for (const e of classes.live) {
     if (readable.has(e.ref) || closed.has(e.ref)) continue;
     const active = PR_REF.test(e.ref) && open ? open.has(e.ref) : (newest.get(e.ref) ?? 0) > activeCutoff;
     if (active) since = Math.min(since, e.createdAt);
@@ -206,10 +199,7 @@ export function classifyIndexes(entries: readonly CacheEntry[], now: number, pin
 /** The index entries whose contents the planner needs: live and pinned indexes on readable refs. */
 export function indexesToRead(
   entries: readonly CacheEntry[],
-  readableRefs: readonly string[],
-  closedPrRefs: readonly string[],
-  now: number,
-  pinMs = DEFAULT_PIN_MS
+  { readableRefs, closedPrRefs = [], now, pinMs }: Pick<PruneInput, 'readableRefs' | 'closedPrRefs' | 'now' | 'pinMs'>
 ): CacheEntry[] {
   const readable = new Set(readableRefs.filter((r) => !closedPrRefs.includes(r)));
   const { live, pinned } = classifyIndexes(entries, now, pinMs);
@@ -227,103 +217,109 @@ const oldestFirst = (a: CacheEntry, b: CacheEntry) => a.createdAt - b.createdAt 
 /** An index entry's generation (the `#7` of its key), as the notes show it. */
 const indexNumber = (e: CacheEntry) => parseIndexKey(e.key)?.n ?? '?';
 
+/**
+ * The rules of the header, in their order: first what nothing can use any more (1, 2, 2b), then, while usage is
+ * above target, the least valuable of what is left (3 to 8).
+ */
 export function planPrune(input: PruneInput): PrunePlan {
+  const ctx = pruneContext(input);
+  const ledger = deletionLedger(ctx.usageBytes, ctx.targetBytes);
+
+  closedPullRequests(ledger, ctx); // 1
+  unpinnedSuperseded(ledger, ctx); // 2
+  olderHistories(ledger, ctx); // 2b
+
+  const refs = readReferences(ctx);
+  const heldBack = unreferencedOnReadable(ledger, ctx, refs); // 3
+  const others = unreadableRefs(ctx);
+  wholeIdleRefs(ledger, ctx, others.filter((r) => !r.active)); // 4
+  staleOnActiveRefs(ledger, ctx, others); // 5
+  pinnedGenerations(ledger, ctx, refs); // 6
+  heldBackBlobs(ledger, ctx, heldBack); // 7
+  wholeIdleRefs(ledger, ctx, others.filter((r) => r.active)); // 8: the last resort before GitHub's blind LRU
+
+  return summarize(ctx, ledger.deletions, refs);
+}
+
+/** The facts every rule reads, derived once from the input. */
+interface PruneContext {
+  input: PruneInput;
+  now: number;
+  /** The entries that are BuildKit's: every rule but 2b deletes only those. */
+  buildkitEntries: readonly CacheEntry[];
+  classes: IndexClasses;
+  /** Refs of closed pull requests. */
+  closed: ReadonlySet<string>;
+  /** Refs this token can read, closed pull requests left out. */
+  readable: ReadonlySet<string>;
+  /** Rule 3 leaves alone what was written or used since `cutoff` (graceMs, the job's start); rules 4 to 8 since `idleCutoff`. */
+  cutoff: number;
+  idleCutoff: number;
+  /** A branch (or, open ones unknown, a pull request) last written after this is active. */
+  activeCutoff: number;
+  usageBytes: number;
+  targetBytes: number;
+}
+
+function pruneContext(input: PruneInput): PruneContext {
   const { now, budgetBytes } = input;
-  const graceMs = input.graceMs ?? DEFAULT_GRACE_MS;
-  const pinMs = input.pinMs ?? DEFAULT_PIN_MS;
   const closed = new Set(input.closedPrRefs ?? []);
-  const readable = new Set(input.readableRefs.filter((r) => !closed.has(r)));
   const jobStart = input.jobStart ?? Number.POSITIVE_INFINITY;
-  const cutoff = Math.min(now - graceMs, jobStart);
-  const idleCutoff = Math.min(now - (input.idleMs ?? DEFAULT_IDLE_MS), jobStart);
-  const targetBytes = Math.floor(budgetBytes * (input.targetRatio ?? TARGET_RATIO));
-  const usageBytes = input.entries.reduce((sum, e) => sum + e.size, 0);
   const buildkitEntries = input.entries.filter(isBuildKitEntry);
-  const notes: string[] = [];
+  return {
+    input,
+    now,
+    buildkitEntries,
+    classes: classifyIndexes(buildkitEntries, now, input.pinMs ?? DEFAULT_PIN_MS),
+    closed,
+    readable: new Set(input.readableRefs.filter((r) => !closed.has(r))),
+    cutoff: Math.min(now - (input.graceMs ?? DEFAULT_GRACE_MS), jobStart),
+    idleCutoff: Math.min(now - (input.idleMs ?? DEFAULT_IDLE_MS), jobStart),
+    activeCutoff: now - (input.activeMs ?? DEFAULT_ACTIVE_MS),
+    usageBytes: input.entries.reduce((sum, e) => sum + e.size, 0),
+    targetBytes: Math.floor(budgetBytes * (input.targetRatio ?? TARGET_RATIO))
+  };
+}
 
-  const ledger = deletionLedger(usageBytes, targetBytes);
-  const { deletions, chosen, above, take } = ledger;
-
-  // 1. Closed pull requests: indexes first, then blobs.
+/** Rule 1: every BuildKit entry on a closed pull request's ref, indexes first, then blobs. */
+function closedPullRequests({ take }: DeletionLedger, { buildkitEntries, closed }: PruneContext): void {
   for (const ref of [...closed].sort()) {
     const onRef = buildkitEntries.filter((e) => e.ref === ref);
     const indexes = onRef.filter((e) => !isBlobKey(e.key)).sort(oldestFirst);
     const blobs = onRef.filter((e) => isBlobKey(e.key)).sort(lru);
     for (const e of [...indexes, ...blobs]) take(e, 'closed-pr', `pull request closed (${ref})`);
   }
+}
 
-  // 2. Superseded indexes that are not pinned.
-  const classes = classifyIndexes(buildkitEntries, now, pinMs);
+/** Rule 2: superseded indexes that are not pinned, oldest first. */
+function unpinnedSuperseded({ take }: DeletionLedger, { classes, closed }: PruneContext): void {
   for (const s of [...classes.superseded].sort((a, b) => oldestFirst(a.entry, b.entry))) {
     if (!closed.has(s.entry.ref)) take(s.entry, 'superseded-index', `superseded by #${indexNumber(s.live)} on ${s.entry.ref}`);
   }
+}
 
-  // 2b. Older hit-ratio histories (report/history.ts): a run reads only the newest per ref and scope.
+/** Rule 2b: older hit-ratio histories (report/history.ts): a run reads only the newest per ref and scope. */
+function olderHistories({ take }: DeletionLedger, { input }: PruneContext): void {
   for (const e of supersededHistoryEntries([...input.entries]).sort(oldestFirst))
     take(e, 'superseded-history', `an older hit-ratio history of its scope on ${e.ref}; only the newest is read`);
-
-  const { liveHere, pinnedHere, referencedLive, referencedPinned, unread, protectedBytes, blobsKnown } = readReferences(input, classes, readable, buildkitEntries, notes);
-  const blobOnReadable = (e: CacheEntry, referenced: (digest: string) => boolean) => {
-    if (chosen.has(e.id) || !readable.has(e.ref) || e.lastAccessedAt >= cutoff || e.createdAt >= cutoff) return false;
-    const digest = blobDigest(e.key);
-    return digest !== undefined && !referenced(digest);
-  };
-
-  // 3. Blobs on readable refs that no live or pinned index references, least recently used first. Those touched
-  //    since an active unreadable ref's newest export may be what that export references (a pull request's
-  //    index points at main's blobs): they are held back until rule 7.
-  const activeSince = activeExportsSince(buildkitEntries, readable, closed, input.openPrRefs, now - (input.activeMs ?? DEFAULT_ACTIVE_MS), now);
-  const deferred: CacheEntry[] = [];
-  if (above() && blobsKnown) {
-    for (const e of buildkitEntries.filter((x) => blobOnReadable(x, (d) => referencedLive.has(d) || referencedPinned.has(d))).sort(lru)) {
-      if (!above()) break;
-      if (e.lastAccessedAt >= activeSince - EXPORT_SLACK_MS) deferred.push(e);
-      else take(e, 'unreferenced-blob', `no live index on a readable ref references it; last used ${formatAge(now - e.lastAccessedAt)} ago`);
-    }
-  }
-
-  const others = unreadableRefs(input, buildkitEntries, classes, (ref) => readable.has(ref) || closed.has(ref));
-  const idleFirst = (a: UnreadableRef, b: UnreadableRef) => (now - b.lastUse) * b.bytes - (now - a.lastUse) * a.bytes || a.ref.localeCompare(b.ref);
-  const wholeRef = (r: UnreadableRef, worth: string) => {
-    const detail = `${r.ref} unused for ${formatAge(now - r.lastUse)} (${worth}); this run's token cannot read its indexes`;
-    // The whole ref goes: without its indexes its blobs give no cache hits, only bytes.
-    for (const e of r.list.filter((x) => !isBlobKey(x.key)).sort(oldestFirst)) take(e, 'idle-ref', detail);
-    for (const e of r.list.filter((x) => isBlobKey(x.key)).sort(lru)) take(e, 'idle-ref', detail);
-  };
-  const idleEnough = (r: UnreadableRef) => r.lastUse < idleCutoff && r.created < idleCutoff;
-
-  // 4. Inactive refs this token cannot read (pull requests not open, branches not pushed lately), whole:
-  //    idle time × bytes, largest first; indexes before blobs.
-  for (const r of others.filter((x) => !x.active && idleEnough(x)).sort(idleFirst)) {
-    if (!above()) break;
-    wholeRef(r, r.why);
-  }
-
-  // 5. Active refs keep their live indexes and the blobs those use; older generations' blobs go, LRU.
-  staleOnActiveRefs(ledger, others, { now, idleCutoff });
-
-  // 6. Next: the generations pinned indexes on readable refs still hold (see pinnedGenerations).
-  if (above() && blobsKnown && pinnedHere.length > 0) pinnedGenerations(ledger, buildkitEntries, { now, idleCutoff, readable, referencedLive, referencedPinned, pinnedHere });
-
-  // 7. Readable blobs held back in rule 3 because an active ref may use them (see usedByActive).
-  if (above() && blobsKnown) {
-    for (const e of deferred.filter((x) => !chosen.has(x.id)).sort(lru)) {
-      if (!above()) break;
-      take(e, 'unreferenced-blob', `no live index on a readable ref references it; last used ${formatAge(now - e.lastAccessedAt)} ago; usage is above target`);
-    }
-  }
-
-  // 8. Last resort before GitHub's blind LRU: active refs too, whole, the most bytes unused the longest first.
-  for (const r of others.filter((x) => x.active && idleEnough(x)).sort(idleFirst)) {
-    if (!above()) break;
-    wholeRef(r, r.why);
-  }
-
-  return summarize(input, deletions, { usageBytes, targetBytes, liveHere, pinnedHere, unread, protectedBytes, notes });
 }
 
 /** What the live and pinned indexes on readable refs reference, and whether every one of them could be read. */
-function readReferences(input: PruneInput, classes: IndexClasses, readable: ReadonlySet<string>, buildkitEntries: readonly CacheEntry[], notes: string[]) {
+interface References {
+  liveHere: CacheEntry[];
+  pinnedHere: Superseded[];
+  referencedLive: Set<string>;
+  referencedPinned: Set<string>;
+  unread: CacheEntry[];
+  /** Bytes of blobs on readable refs that a live index references. */
+  protectedBytes: number;
+  /** Every such index was read, from a complete listing: rules 3, 6 and 7 may judge blobs unreferenced. */
+  blobsKnown: boolean;
+  /** Why they may not, when they may not. */
+  notes: string[];
+}
+
+function readReferences({ input, classes, readable, buildkitEntries }: PruneContext): References {
   const liveHere = classes.live.filter((e) => readable.has(e.ref));
   const pinnedHere = classes.pinned.filter((p) => readable.has(p.entry.ref));
   const referencedLive = new Set<string>();
@@ -341,19 +337,64 @@ function readReferences(input: PruneInput, classes: IndexClasses, readable: Read
     const digest = blobDigest(e.key);
     if (digest !== undefined && readable.has(e.ref) && referencedLive.has(digest)) protectedBytes += e.size;
   }
-  let blobsKnown = true;
+  const notes: string[] = [];
   if (unread.length > 0) {
-    blobsKnown = false;
     const names = unread.slice(0, 3).map((e) => e.key).join(', ');
     notes.push(
       `unreferenced blobs were kept: ${unread.length} index${unread.length > 1 ? 'es' : ''} on readable refs could not be read (${names}${unread.length > 3 ? ', …' : ''})`
     );
   }
-  if (input.listingComplete === false) {
-    blobsKnown = false;
-    notes.push('unreferenced blobs were kept: the cache listing changed while it was read, so an index may have been missed');
+  if (input.listingComplete === false) notes.push('unreferenced blobs were kept: the cache listing changed while it was read, so an index may have been missed');
+  const blobsKnown = unread.length === 0 && input.listingComplete !== false;
+  return { liveHere, pinnedHere, referencedLive, referencedPinned, unread, protectedBytes, blobsKnown, notes };
+}
+
+/**
+ * Rule 3: blobs on readable refs that no live or pinned index references, least recently used first. Those
+ * touched since an active unreadable ref's newest export may be what that export references (a pull request's
+ * index points at main's blobs): they are held back for rule 7, and returned.
+ */
+function unreferencedOnReadable(ledger: DeletionLedger, ctx: PruneContext, refs: References): CacheEntry[] {
+  const { above, take, chosen } = ledger;
+  const { now, readable, cutoff } = ctx;
+  const heldBack: CacheEntry[] = [];
+  if (!above() || !refs.blobsKnown) return heldBack;
+  const activeSince = activeExportsSince(ctx);
+  const unreferenced = (e: CacheEntry) => {
+    if (chosen.has(e.id) || !readable.has(e.ref) || e.lastAccessedAt >= cutoff || e.createdAt >= cutoff) return false;
+    const digest = blobDigest(e.key);
+    return digest !== undefined && !refs.referencedLive.has(digest) && !refs.referencedPinned.has(digest);
+  };
+  for (const e of ctx.buildkitEntries.filter(unreferenced).sort(lru)) {
+    if (!above()) break;
+    if (e.lastAccessedAt >= activeSince - EXPORT_SLACK_MS) heldBack.push(e);
+    else take(e, 'unreferenced-blob', `no live index on a readable ref references it; last used ${formatAge(now - e.lastAccessedAt)} ago`);
   }
-  return { liveHere, pinnedHere, referencedLive, referencedPinned, unread, protectedBytes, blobsKnown };
+  return heldBack;
+}
+
+/**
+ * Rules 4 (inactive refs: pull requests not open, branches not pushed lately) and 8 (active ones): refs this
+ * token cannot read, whole, once idle long enough; the most bytes unused the longest first (idle time × bytes).
+ * Each ref's indexes go before its blobs: an index never points at a deleted blob.
+ */
+function wholeIdleRefs({ above, take }: DeletionLedger, { now, idleCutoff }: PruneContext, refs: readonly UnreadableRef[]): void {
+  const idleFirst = (a: UnreadableRef, b: UnreadableRef) => (now - b.lastUse) * b.bytes - (now - a.lastUse) * a.bytes || a.ref.localeCompare(b.ref);
+  for (const r of refs.filter((x) => x.lastUse < idleCutoff && x.created < idleCutoff).sort(idleFirst)) {
+    if (!above()) break;
+    const detail = `${r.ref} unused for ${formatAge(now - r.lastUse)} (${r.why}); this run's token cannot read its indexes`;
+    // The whole ref goes: without its indexes its blobs give no cache hits, only bytes.
+    for (const e of r.list.filter((x) => !isBlobKey(x.key)).sort(oldestFirst)) take(e, 'idle-ref', detail);
+    for (const e of r.list.filter((x) => isBlobKey(x.key)).sort(lru)) take(e, 'idle-ref', detail);
+  }
+}
+
+/** Rule 7: the readable blobs rule 3 held back because an active ref's export may use them, least recently used first. */
+function heldBackBlobs({ above, take, chosen }: DeletionLedger, { now }: PruneContext, heldBack: readonly CacheEntry[]): void {
+  for (const e of heldBack.filter((x) => !chosen.has(x.id)).sort(lru)) {
+    if (!above()) break;
+    take(e, 'unreferenced-blob', `no live index on a readable ref references it; last used ${formatAge(now - e.lastAccessedAt)} ago; usage is above target`);
+  }
 }
 
 interface UnreadableRef {
@@ -368,17 +409,15 @@ interface UnreadableRef {
 }
 
 /** What the refs this token cannot read are worth: open pull requests and branches pushed lately are active. */
-function unreadableRefs(input: PruneInput, buildkitEntries: readonly CacheEntry[], classes: IndexClasses, skip: (ref: string) => boolean): UnreadableRef[] {
-  const { now } = input;
+function unreadableRefs({ input, now, buildkitEntries, classes, readable, closed, activeCutoff }: PruneContext): UnreadableRef[] {
   const byRef = new Map<string, CacheEntry[]>();
   for (const e of buildkitEntries) {
-    if (skip(e.ref)) continue;
+    if (readable.has(e.ref) || closed.has(e.ref)) continue;
     const list = byRef.get(e.ref) ?? [];
     list.push(e);
     byRef.set(e.ref, list);
   }
   const openPrs = input.openPrRefs ? new Set(input.openPrRefs) : undefined;
-  const activeCutoff = now - (input.activeMs ?? DEFAULT_ACTIVE_MS);
   return [...byRef.entries()].map(([ref, list]) => {
     const lastUse = list.reduce((m, e) => Math.max(m, e.lastAccessedAt), 0);
     const created = list.reduce((m, e) => Math.max(m, e.createdAt), 0);
@@ -393,13 +432,10 @@ function unreadableRefs(input: PruneInput, buildkitEntries: readonly CacheEntry[
 }
 
 /** The plan's totals, per-reason counts and the note when usage stays above target. */
-function summarize(
-  input: PruneInput,
-  deletions: Deletion[],
-  facts: { usageBytes: number; targetBytes: number; liveHere: CacheEntry[]; pinnedHere: Superseded[]; unread: CacheEntry[]; protectedBytes: number; notes: string[] }
-): PrunePlan {
+function summarize({ input, usageBytes, targetBytes }: PruneContext, deletions: Deletion[], refs: References): PrunePlan {
   const { budgetBytes } = input;
-  const { usageBytes, targetBytes, liveHere, pinnedHere, unread, protectedBytes, notes } = facts;
+  const { liveHere, pinnedHere, unread, protectedBytes } = refs;
+  const notes = [...refs.notes];
   const deleteBytes = deletions.reduce((s, d) => s + d.bytes, 0);
   const keptBytes = usageBytes - deleteBytes;
   if (keptBytes > targetBytes) {
@@ -454,7 +490,7 @@ function deletionLedger(usageBytes: number, targetBytes: number): DeletionLedger
 }
 
 /** Rule 5: on active refs this token cannot read, blobs untouched since before their newest export, LRU. */
-function staleOnActiveRefs(ledger: DeletionLedger, others: UnreadableRef[], { now, idleCutoff }: { now: number; idleCutoff: number }): void {
+function staleOnActiveRefs(ledger: DeletionLedger, { now, idleCutoff }: PruneContext, others: readonly UnreadableRef[]): void {
   const { above, take } = ledger;
   if (!above()) return;
   const stale = others
@@ -471,13 +507,10 @@ function staleOnActiveRefs(ledger: DeletionLedger, others: UnreadableRef[], { no
  * Rule 6: the generations pinned indexes on readable refs still hold. Their blobs are not in flight (a written
  * index names them), so only a recent use (within idleMs, or since the job started) keeps them.
  */
-function pinnedGenerations(
-  ledger: DeletionLedger,
-  buildkitEntries: readonly CacheEntry[],
-  facts: { now: number; idleCutoff: number; readable: ReadonlySet<string>; referencedLive: ReadonlySet<string>; referencedPinned: ReadonlySet<string>; pinnedHere: Superseded[] }
-): void {
+function pinnedGenerations(ledger: DeletionLedger, { now, idleCutoff, readable, buildkitEntries }: PruneContext, refs: References): void {
   const { above, take, chosen } = ledger;
-  const { now, idleCutoff, readable, referencedLive, referencedPinned, pinnedHere } = facts;
+  const { referencedLive, referencedPinned, pinnedHere } = refs;
+  if (!above() || !refs.blobsKnown || pinnedHere.length === 0) return;
   const candidates = buildkitEntries
     .filter((e) => {
       if (chosen.has(e.id) || !readable.has(e.ref) || e.lastAccessedAt >= idleCutoff) return false;

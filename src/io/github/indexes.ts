@@ -139,7 +139,7 @@ export async function readLiveIndexes(
   const unrecognized: CacheEntry[] = [];
   const tried = new Set<number>();
   for (let round = 0; round < (opts.rounds ?? 3); round++) {
-    const wanted = indexesToRead(current, opts.readableRefs, opts.closedPrRefs ?? [], opts.now, opts.pinMs ?? DEFAULT_PIN_MS).filter((e) => !tried.has(e.id));
+    const wanted = indexesToRead(current, { ...opts, pinMs: opts.pinMs ?? DEFAULT_PIN_MS }).filter((e) => !tried.has(e.id));
     if (wanted.length === 0) break;
     const results = await reader.read(wanted);
     const gone = new Set<number>();
