@@ -5,7 +5,7 @@
  * readable refs can be read; a read refreshes the index's last access, as an import would.
  */
 import { BUILDKIT_CACHE_VERSION, parseIndexJson, sha256Digest } from '../../budget/keys.js';
-import { DEFAULT_PIN_MS, indexesToRead, type CacheEntry } from '../../budget/prune.js';
+import { indexesToRead, type CacheEntry } from '../../budget/prune.js';
 import { Http, parseJson, type Parsed, type RetryPolicy } from '../http.js';
 import { drain } from '../pool.js';
 
@@ -48,18 +48,40 @@ export function parseLookup(value: unknown, key: string): Parsed<string | undefi
 }
 
 export function createIndexReader(options: IndexReaderOptions): IndexReader {
-  const http = options.http ?? new Http();
-  const base = options.resultsUrl.endsWith('/') ? options.resultsUrl : `${options.resultsUrl}/`;
-  const policy: RetryPolicy = { attempts: options.attempts ?? 3, backoffMs: options.backoffMs ?? 500 };
-  const sent = http.calls;
+  return new CacheServiceIndexReader(options);
+}
+
+/** One reader: its HTTP client, the policy of every request, and the calls counted from its creation. */
+class CacheServiceIndexReader implements IndexReader {
+  private readonly http: Http;
+  private readonly base: string;
+  private readonly policy: RetryPolicy;
+  private readonly sent: number;
+
+  constructor(private readonly options: IndexReaderOptions) {
+    this.http = options.http ?? new Http();
+    this.base = options.resultsUrl.endsWith('/') ? options.resultsUrl : `${options.resultsUrl}/`;
+    this.policy = { attempts: options.attempts ?? 3, backoffMs: options.backoffMs ?? 500 };
+    this.sent = this.http.calls;
+  }
+
+  get calls(): number {
+    return this.http.calls - this.sent;
+  }
+
+  async read(entries: readonly CacheEntry[]): Promise<Map<number, IndexRead>> {
+    const results = new Map<number, IndexRead>();
+    await drain([...entries], this.options.concurrency ?? 8, async (e) => void results.set(e.id, await this.readOne(e)));
+    return results;
+  }
 
   /** The signed URL of this exact key, undefined when there is none, or why it could not be had. */
-  async function downloadUrl(key: string): Promise<Parsed<string | undefined>> {
+  private async downloadUrl(key: string): Promise<Parsed<string | undefined>> {
     const label = 'GetCacheEntryDownloadURL';
-    const r = await http.answer('POST', `${base}${LOOKUP}`, {
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${options.token}` },
+    const r = await this.http.answer('POST', `${this.base}${LOOKUP}`, {
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${this.options.token}` },
       body: JSON.stringify({ key, restore_keys: [], version: BUILDKIT_CACHE_VERSION }),
-      policy,
+      policy: this.policy,
       label
     });
     if (!r.ok) return { ok: false, reason: r.reason };
@@ -70,10 +92,10 @@ export function createIndexReader(options: IndexReaderOptions): IndexReader {
   }
 
   /** The index text, `expired` when the signed URL was refused (ask for a fresh one), or why not. */
-  async function download(url: string): Promise<Parsed<string | 'expired'>> {
+  private async download(url: string): Promise<Parsed<string | 'expired'>> {
     // The signed URL carries its signature: it is never part of a message.
     const label = 'the signed download URL';
-    const r = await http.answer('GET', url, { policy, label });
+    const r = await this.http.answer('GET', url, { policy: this.policy, label });
     if (!r.ok) return { ok: false, reason: r.reason };
     const { status, body } = r.value;
     if (status === 401 || status === 403) return { ok: true, value: 'expired' };
@@ -81,12 +103,12 @@ export function createIndexReader(options: IndexReaderOptions): IndexReader {
     return { ok: true, value: body };
   }
 
-  async function readOne(entry: CacheEntry): Promise<IndexRead> {
+  private async readOne(entry: CacheEntry): Promise<IndexRead> {
     for (let round = 0; round < 2; round++) {
-      const url = await downloadUrl(entry.key);
+      const url = await this.downloadUrl(entry.key);
       if (!url.ok) return { status: 'failed', message: url.reason };
       if (url.value === undefined) return { status: 'missing' };
-      const text = await download(url.value);
+      const text = await this.download(url.value);
       if (!text.ok) return { status: 'failed', message: text.reason };
       if (text.value === 'expired') continue; // an expired signed URL: ask for a fresh one, once
       const { digests, recognized, final } = parseIndexJson(text.value);
@@ -96,17 +118,6 @@ export function createIndexReader(options: IndexReaderOptions): IndexReader {
     }
     return { status: 'failed', message: 'the signed download URL was refused twice' };
   }
-
-  return {
-    get calls() {
-      return http.calls - sent;
-    },
-    async read(entries) {
-      const results = new Map<number, IndexRead>();
-      await drain([...entries], options.concurrency ?? 8, async (e) => void results.set(e.id, await readOne(e)));
-      return results;
-    }
-  };
 }
 
 export interface LiveIndexes {
@@ -139,7 +150,7 @@ export async function readLiveIndexes(
   const unrecognized: CacheEntry[] = [];
   const tried = new Set<number>();
   for (let round = 0; round < (opts.rounds ?? 3); round++) {
-    const wanted = indexesToRead(current, { ...opts, pinMs: opts.pinMs ?? DEFAULT_PIN_MS }).filter((e) => !tried.has(e.id));
+    const wanted = indexesToRead(current, opts).filter((e) => !tried.has(e.id));
     if (wanted.length === 0) break;
     const results = await reader.read(wanted);
     const gone = new Set<number>();
