@@ -45,15 +45,15 @@ export const MINUTE_MS = 60_000;
 export const HOUR_MS = 60 * MINUTE_MS;
 export const DAY_MS = 24 * HOUR_MS;
 /** Unreferenced blobs used this recently stay: a concurrent export may not have written its index yet. */
-export const DEFAULT_GRACE_MS = HOUR_MS;
+const DEFAULT_GRACE_MS = HOUR_MS;
 /** How long after being superseded an index may still be in use by a job that loaded it. */
-export const DEFAULT_PIN_MS = HOUR_MS;
+const DEFAULT_PIN_MS = HOUR_MS;
 /**
  * A ref this token cannot read is reclaimable once nobody touched it for this long (longer than an export
  * takes). Refs go least recently used first and only while usage is above target, so in practice a ref this
  * young goes only when the alternative is GitHub's own LRU eviction.
  */
-export const DEFAULT_IDLE_MS = 15 * MINUTE_MS;
+const DEFAULT_IDLE_MS = 15 * MINUTE_MS;
 /** A branch written within this long is active (keeps its live index and blobs while less valuable is left). */
 const DEFAULT_ACTIVE_MS = 3 * DAY_MS;
 /** An export looks up its layers at most this long before it writes its index. */
@@ -146,7 +146,7 @@ export interface PrunePlan {
 }
 
 /** A BuildKit gha entry: its version (when known) is BuildKit's and its key a blob or index key. */
-export function isBuildKitEntry(e: CacheEntry): boolean {
+function isBuildKitEntry(e: CacheEntry): boolean {
   if (e.version !== undefined && e.version !== BUILDKIT_CACHE_VERSION) return false;
   return isBlobKey(e.key) || parseIndexKey(e.key) !== undefined;
 }
@@ -206,7 +206,7 @@ export function indexesToRead(
   return [...live, ...pinned.map((p) => p.entry)].filter((e) => readable.has(e.ref));
 }
 
-export function formatAge(ms: number): string {
+function formatAge(ms: number): string {
   if (ms < HOUR_MS) return `${Math.max(0, Math.round(ms / MINUTE_MS))} min`;
   if (ms < DAY_MS) return `${(ms / HOUR_MS).toFixed(1)} h`;
   return `${(ms / DAY_MS).toFixed(1)} d`;

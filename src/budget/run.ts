@@ -14,9 +14,9 @@ import { exportFits, type LegPlan } from './estimate.js';
 import type { BudgetState } from './state.js';
 
 /** Entries of this backend live in the repository's GitHub cache (gha, and local's saved directory). */
-export const usesGithubCache = (inputs: Inputs) => backendOf(inputs.cache).savedInGithubCache;
+const usesGithubCache = (inputs: Inputs) => backendOf(inputs.cache).savedInGithubCache;
 /** BuildKit itself writes this backend's entries to the GitHub cache (gha): the ones the budget sizes and prunes. */
-export const buildkitWritesGithubCache = (inputs: Inputs) => backendOf(inputs.cache).store === 'github-cache';
+const buildkitWritesGithubCache = (inputs: Inputs) => backendOf(inputs.cache).store === 'github-cache';
 
 /** Refs the runtime token can read, its writable ref first (where BuildKit writes, and looks first). */
 export function readableRefs(rt: Runtime): string[] {

@@ -48,14 +48,14 @@ export interface Clock {
 }
 
 /** Statuses worth another try: a timeout, too many requests, and the server errors except "not implemented" and "version not supported". */
-export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([408, 429, 500, 502, 503, 504, 507, 508, 509, 520, 521, 522, 523, 524]);
+const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([408, 429, 500, 502, 503, 504, 507, 508, 509, 520, 521, 522, 523, 524]);
 
 /**
  * Network errors worth another try: the connection reset, refused, timed out or closed, a DNS answer to try again
  * (not ENOTFOUND: the name does not exist), undici's socket and timeout errors, and our own per-request timeout
  * (`AbortSignal.timeout` throws a `TimeoutError`). Not a `SyntaxError`, a certificate error or a bad argument.
  */
-export const RETRYABLE_CODES: ReadonlySet<string> = new Set([
+const RETRYABLE_CODES: ReadonlySet<string> = new Set([
   'ECONNRESET',
   'ECONNREFUSED',
   'ECONNABORTED',
@@ -73,7 +73,7 @@ export const RETRYABLE_CODES: ReadonlySet<string> = new Set([
 ]);
 
 /** GitHub's advice when a secondary rate limit gives no `retry-after`: wait at least a minute. */
-export const RATE_LIMIT_DEFAULT_WAIT_MS = 60_000;
+const RATE_LIMIT_DEFAULT_WAIT_MS = 60_000;
 
 /** A primary or secondary rate limit: 429, or 403 with `retry-after`, no requests left, or GitHub's wording. */
 export function isRateLimited(f: Failure): boolean {
@@ -114,7 +114,7 @@ export function failureOf(error: unknown): Failure {
 }
 
 /** How long to wait before the next attempt, or why not to: the server's wait when it gave one, else the backoff. */
-export function waitBefore(policy: RetryPolicy, failure: Failure, at: { attempt: number; now: number; waitedMs: number }): { waitMs: number; asked: boolean } | { stop: string } {
+function waitBefore(policy: RetryPolicy, failure: Failure, at: { attempt: number; now: number; waitedMs: number }): { waitMs: number; asked: boolean } | { stop: string } {
   const asked = retryAfterMs(failure.headers, at.now) ?? (isRateLimited(failure) ? RATE_LIMIT_DEFAULT_WAIT_MS : undefined);
   if (asked !== undefined) {
     const max = policy.maxWaitMs ?? 60_000;

@@ -46,7 +46,7 @@ interface Release {
 }
 
 /** A release as the API answers it: a tag, and assets with a name (and a digest since 2025). */
-export function parseRelease(value: unknown): Parsed<Release> {
+function parseRelease(value: unknown): Parsed<Release> {
   const r = value as { tag_name?: unknown; assets?: unknown } | null;
   if (!r || typeof r !== 'object' || typeof r.tag_name !== 'string' || r.tag_name === '') return { ok: false, reason: 'not a release (no tag_name)' };
   if (!Array.isArray(r.assets) || !r.assets.every((a) => a && typeof a === 'object' && typeof (a as { name?: unknown }).name === 'string'))

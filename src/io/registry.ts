@@ -39,7 +39,7 @@ interface DockerConfig {
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-export function parseDockerConfig(text: string): Parsed<DockerConfig> {
+function parseDockerConfig(text: string): Parsed<DockerConfig> {
   return parseJson(text, (v) => (isObject(v) ? { ok: true, value: v as DockerConfig } : { ok: false, reason: 'not a JSON object' }));
 }
 
@@ -81,7 +81,7 @@ async function helperCredentials(host: string, config: DockerConfig | undefined,
 }
 
 /** A credential helper's answer to `get`: JSON with Username and Secret; Username `<token>` means an identity token. */
-export function parseHelperAnswer(stdout: string): Parsed<DockerAuth> {
+function parseHelperAnswer(stdout: string): Parsed<DockerAuth> {
   return parseJson(stdout, (v): Parsed<DockerAuth> => {
     if (!isObject(v)) return { ok: false, reason: 'not a JSON object' };
     if (typeof v.Secret !== 'string' || !v.Secret) return { ok: false, reason: 'JSON without a Secret' };
@@ -131,7 +131,7 @@ function challenge(header: string | null): { scheme: string; params: Record<stri
 }
 
 /** The token of a registry token service's answer ({token} or {access_token}). */
-export function parseBearerToken(body: string): Parsed<string> {
+function parseBearerToken(body: string): Parsed<string> {
   return parseJson(body, (v) => {
     if (!isObject(v)) return { ok: false, reason: 'not a JSON object' };
     const token = typeof v.token === 'string' && v.token ? v.token : v.access_token;

@@ -14,7 +14,7 @@ import type { BuilderHandle } from '../../builder/handle.js';
 
 export type { BuilderHandle };
 
-export class BuilderError extends Error {}
+class BuilderError extends Error {}
 
 const tail = (file: string | undefined, lines = 20) => {
   if (!file || !fs.existsSync(file)) return '';

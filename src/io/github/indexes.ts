@@ -38,7 +38,7 @@ export interface IndexReader {
 }
 
 /** GetCacheEntryDownloadURL's answer: the signed URL when it is for this very key, else nothing. */
-export function parseLookup(value: unknown, key: string): Parsed<string | undefined> {
+function parseLookup(value: unknown, key: string): Parsed<string | undefined> {
   if (!value || typeof value !== 'object') return { ok: false, reason: 'not a JSON object' };
   const body = value as { ok?: unknown; signed_download_url?: unknown; matched_key?: unknown };
   if (body.ok !== true) return { ok: true, value: undefined };

@@ -114,7 +114,7 @@ const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isF
 /** What an answer that is not JSON looks like here: octokit hands back the text. */
 const notJson = (data: unknown) => (typeof data === 'string' ? `text, not JSON (${data.length} bytes)` : `not a JSON object`);
 
-export function parseUsage(data: unknown): Parsed<{ bytes: number; count: number }> {
+function parseUsage(data: unknown): Parsed<{ bytes: number; count: number }> {
   if (!isObject(data)) return { ok: false, reason: notJson(data) };
   const { active_caches_size_in_bytes: bytes, active_caches_count: count } = data;
   if (!isCount(bytes) || !isCount(count)) return { ok: false, reason: 'without active_caches_size_in_bytes and active_caches_count' };
@@ -122,7 +122,7 @@ export function parseUsage(data: unknown): Parsed<{ bytes: number; count: number
 }
 
 /** One page of `GET …/actions/caches`: its total, how many items it held, and the entries among them that are well formed. */
-export function parseListPage(data: unknown): Parsed<{ totalCount: number; items: number; entries: CacheEntry[] }> {
+function parseListPage(data: unknown): Parsed<{ totalCount: number; items: number; entries: CacheEntry[] }> {
   if (!isObject(data)) return { ok: false, reason: notJson(data) };
   const items = data.actions_caches ?? [];
   if (!isCount(data.total_count) || !Array.isArray(items)) return { ok: false, reason: 'without total_count and actions_caches' };
