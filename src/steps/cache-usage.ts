@@ -4,7 +4,7 @@
  * Also `command: prune`. The REST client (octokit, its own chunk) is loaded only when a call is made; the prune
  * step and the index reader are imported statically, as main imports them anyway.
  */
-import * as core from '@actions/core';
+import * as core from '../io/runner.js';
 import { backendOf } from '../backends/index.js';
 import { TARGET_RATIO, legPlanFor, type ModeFacts } from '../budget/budget.js';
 import { exportFits, type LegPlan } from '../budget/estimate.js';

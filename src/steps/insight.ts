@@ -3,7 +3,7 @@
  * Neither ever fails the build: what cannot be done is a warning (a push whose digest is unknown, a history
  * that could not be read or saved) or a debug line (no Docker to ask).
  */
-import * as core from '@actions/core';
+import * as core from '../io/runner.js';
 import * as path from 'node:path';
 import { envdTag } from '../envd/args.js';
 import type { Inputs } from '../inputs/inputs.js';

@@ -1,5 +1,5 @@
 /** The main step: read inputs, plan, report; then (outside dry-run) build. Orchestration only. */
-import * as core from '@actions/core';
+import * as core from '../io/runner.js';
 import { build, BuildFailure, type BuildReport } from './build.js';
 import { afterBuild, type Insight } from './insight.js';
 import { budgetFacts, budgetFigures, type BudgetState, exportRoom, pruneBeforeTarget, pruneNow, readBudgetFor } from './cache-usage.js';
@@ -156,5 +156,5 @@ const figuresOf = (r: BuildReport) => ({ cachedSteps: r.figures.cachedSteps, tot
 
 async function writeSummary(markdown: string): Promise<void> {
   if (!process.env.GITHUB_STEP_SUMMARY) return;
-  await core.summary.addRaw(markdown).write();
+  await core.appendSummary(markdown);
 }

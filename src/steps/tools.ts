@@ -1,5 +1,5 @@
 /** Which envd and BuildKit to use, installed into the tool cache (or found on PATH for envd-version: system). */
-import * as core from '@actions/core';
+import * as core from '../io/runner.js';
 import type { Inputs } from '../inputs/inputs.js';
 import type { Runtime } from '../runtime/runtime.js';
 import { parseBuildkitVersion } from '../builder/args.js';
