@@ -1,7 +1,7 @@
 /** The main step: read inputs, plan, report; then (outside dry-run) build. Orchestration only. */
 import * as core from '../io/runner.js';
 import { build, BuildFailure, type BuildReport } from './build.js';
-import { afterBuild, type Insight } from './insight.js';
+import { afterBuild, type Insight, prepareAfterBuild } from './insight.js';
 import { budgetFacts, budgetFigures, type BudgetState, exportRoom, pruneBeforeTarget, pruneNow, readBudgetFor } from './cache-usage.js';
 import { resolveImportEntry } from './import-entry.js';
 import { decidePrune } from './prune.js';
@@ -137,6 +137,8 @@ async function buildAndPrune(plan: Plan, ctx: { inputs: Inputs; rt: Runtime; env
     core.info(`export skipped: ${noRoom.reason}`);
   }
   let result: BuildReport | undefined;
+  // Loaded while the build waits on its tools, not after it.
+  void prepareAfterBuild(plan, rt);
   try {
     result = await build(plan, inputs, rt, env, state);
   } catch (error) {
