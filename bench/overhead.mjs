@@ -11,7 +11,9 @@
 // the hit-ratio history is read and saved); and `gha`, whose budget read and prune also go to REST. The
 // service is the cache emulator of the tests (__tests__/support/emulator, loaded through bench/ts-loader.mjs)
 // with every REST answer held back BENCH_REST_MS (default 70, what the issue measured on a runner). BuildKit's
-// own cache traffic is not exercised (the stand-ins ignore the cache flags).
+// own cache traffic is not exercised (the stand-ins ignore the cache flags). BENCH_BUILD_MS makes the stand-in
+// `envd build` take that long, BENCH_BUILDKITD_MS the stand-in buildkitd wait that long before it listens
+// (both 0 by default), to see what main does while it waits on real tools (subtract them from the figures).
 //
 // Each round runs, alternating so that machine noise hits all alike: two bare `node` starts (`node -e ''`),
 // then one warm job per bundle and backend (this bundle, and each `--compare [name=]DIR`, an older dist/).
@@ -47,6 +49,10 @@ for (let i = 0; i < args.length; i++) {
 bundles.push({ name: 'this', entry: path.join(ROOT, 'dist', 'index.js') });
 const BACKENDS = (process.env.BENCH_BACKENDS || 'registry,registry-svc,gha').split(',');
 const REST_MS = Number(process.env.BENCH_REST_MS ?? 70);
+/** How long the stand-in `envd build` takes (default 0: the action's own time alone); BuildKit's time is idle time for main. */
+const BUILD_S = (Number(process.env.BENCH_BUILD_MS ?? 0) / 1000).toFixed(3);
+/** How long the stand-in buildkitd takes before it listens (default 0); a real one takes a few hundred ms. */
+const BUILDKITD_S = (Number(process.env.BENCH_BUILDKITD_MS ?? 0) / 1000).toFixed(3);
 for (const b of bundles) if (!fs.existsSync(b.entry)) throw new Error(`no bundle at ${b.entry}: run npm run package first`);
 const ENVD = 'v1.3.4';
 const BUILDKIT = 'v0.32.2';
@@ -70,7 +76,7 @@ function toolCache() {
 # envd stand-in: every command succeeds at once; a build prints one finished step.
 case "$*" in
   *version*) echo "envd: ${ENVD}" ;;
-  *build*) echo "#1 [internal] load build definition"; echo "#1 DONE 0.0s" ;;
+  *build*) echo "#1 [internal] load build definition"; case " $* " in *" build "*) sleep ${BUILD_S} ;; esac; echo "#1 DONE 0.0s" ;;
 esac
 exit 0
 `);
@@ -83,6 +89,7 @@ while [ $# -gt 0 ]; do
   shift
 done
 sock="\${addr#unix://}"
+sleep ${BUILDKITD_S}
 echo "time=\\"0\\" level=info msg=\\"running server on $sock\\""
 exec perl -MIO::Socket::UNIX -e '$s = IO::Socket::UNIX->new(Local => $ARGV[0], Listen => 16) or die "listen: $!"; while (my $c = $s->accept) { close $c }' "$sock"
 `);
