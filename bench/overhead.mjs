@@ -5,30 +5,54 @@
 // action's). The fake buildkitd listens on its socket through a perl one-liner: the action waits for the
 // socket to accept before it asks `buildctl debug workers`.
 //
+// Three warm jobs per round (BENCH_BACKENDS=registry,… picks some): `registry` without the GitHub cache
+// service (no REST call, nothing read from the cache: comparable with earlier runs of this bench);
+// `registry-svc`, the same with the cache service a hosted runner always offers (ACTIONS_RUNTIME_TOKEN, so
+// the hit-ratio history is read and saved); and `gha`, whose budget read and prune also go to REST. The
+// service is the cache emulator of the tests (__tests__/support/emulator, loaded through bench/ts-loader.mjs)
+// with every REST answer held back BENCH_REST_MS (default 70, what the issue measured on a runner). BuildKit's
+// own cache traffic is not exercised (the stand-ins ignore the cache flags). BENCH_BUILD_MS makes the stand-in
+// `envd build` take that long, BENCH_BUILDKITD_MS the stand-in buildkitd wait that long before it listens
+// (both 0 by default), to see what main does while it waits on real tools (subtract them from the figures).
+//
 // Each round runs, alternating so that machine noise hits all alike: two bare `node` starts (`node -e ''`),
-// then one warm job per bundle measured (this one, and with `--compare DIR` an older bundle's dist/ too).
-// Printed: per bundle `overhead-ms main=… post=… total=… bare-node=…` (medians; main and post are the
-// wall time of each phase from spawn to exit, minus nothing: bare-node is printed beside them for the
-// reader, total is main+post), and the breakdown by phase from the action's own log: the time from spawn to
-// its first line (start-up: loading the bundle), then from each `::group::` line to the next, and from the
-// last one to the exit.
+// then one warm job per bundle and backend (this bundle, and each `--compare [name=]DIR`, an older dist/).
+// Printed per bundle and backend: `overhead-ms main=… post=… total=… bare-node=…` (medians of the wall time
+// of each phase from spawn to exit; bare-node beside them; total is main+post), `cpu-ms …` (the same for the
+// CPU time of the action's own process, user+system, stand-ins excluded: steadier than wall time on a busy
+// machine), and the breakdown by phase from the action's own log: spawn to its first line (start-up:
+// loading the bundle), then from each `::group::` line to the next, and from the last one to the exit.
 //
 // `npm run bench:startup` (bench/startup.mjs) is kept: it measures something narrower, the time from spawning
 // main to the moment main spawns `envd build`, with the Node stand-ins of the tests (their start-up included).
 //
-//   BENCH_RUNS=15 npm run bench:overhead                 # this worktree's dist/ (npm run package first)
-//   node bench/overhead.mjs --compare /tmp/old/dist      # the same, beside an older bundle, same run
+//   BENCH_RUNS=15 npm run bench:overhead                       # this worktree's dist/ (npm run package first)
+//   node bench/overhead.mjs --compare old=/tmp/old/dist        # beside older bundles, same run (repeatable)
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { register } from 'node:module';
 import { createJob, parseFileCommands, ROOT } from '../scripts/harness.mjs';
+
+register('./ts-loader.mjs', import.meta.url);
+const { startEmulator, Permission } = await import('../__tests__/support/emulator/index.js');
 
 const RUNS = Number(process.env.BENCH_RUNS || 11);
 const args = process.argv.slice(2);
-const compareAt = args.indexOf('--compare');
-const bundles = [{ name: 'this', entry: path.join(ROOT, 'dist', 'index.js') }];
-if (compareAt >= 0) bundles.unshift({ name: 'compare', entry: path.join(path.resolve(args[compareAt + 1]), 'index.js') });
+const bundles = [];
+for (let i = 0; i < args.length; i++) {
+  if (args[i] !== '--compare') continue;
+  const [name, dir] = args[i + 1].includes('=') ? args[i + 1].split(/=(.*)/s) : [`compare${bundles.length + 1}`, args[i + 1]];
+  bundles.push({ name, entry: path.join(path.resolve(dir), 'index.js') });
+}
+bundles.push({ name: 'this', entry: path.join(ROOT, 'dist', 'index.js') });
+const BACKENDS = (process.env.BENCH_BACKENDS || 'registry,registry-svc,gha').split(',');
+const REST_MS = Number(process.env.BENCH_REST_MS ?? 70);
+/** How long the stand-in `envd build` takes (default 0: the action's own time alone); BuildKit's time is idle time for main. */
+const BUILD_S = (Number(process.env.BENCH_BUILD_MS ?? 0) / 1000).toFixed(3);
+/** How long the stand-in buildkitd takes before it listens (default 0); a real one takes a few hundred ms. */
+const BUILDKITD_S = (Number(process.env.BENCH_BUILDKITD_MS ?? 0) / 1000).toFixed(3);
 for (const b of bundles) if (!fs.existsSync(b.entry)) throw new Error(`no bundle at ${b.entry}: run npm run package first`);
 const ENVD = 'v1.3.4';
 const BUILDKIT = 'v0.32.2';
@@ -52,7 +76,7 @@ function toolCache() {
 # envd stand-in: every command succeeds at once; a build prints one finished step.
 case "$*" in
   *version*) echo "envd: ${ENVD}" ;;
-  *build*) echo "#1 [internal] load build definition"; echo "#1 DONE 0.0s" ;;
+  *build*) echo "#1 [internal] load build definition"; case " $* " in *" build "*) sleep ${BUILD_S} ;; esac; echo "#1 DONE 0.0s" ;;
 esac
 exit 0
 `);
@@ -65,6 +89,7 @@ while [ $# -gt 0 ]; do
   shift
 done
 sock="\${addr#unix://}"
+sleep ${BUILDKITD_S}
 echo "time=\\"0\\" level=info msg=\\"running server on $sock\\""
 exec perl -MIO::Socket::UNIX -e '$s = IO::Socket::UNIX->new(Local => $ARGV[0], Listen => 16) or die "listen: $!"; while (my $c = $s->accept) { close $c }' "$sock"
 `);
@@ -73,12 +98,26 @@ exec perl -MIO::Socket::UNIX -e '$s = IO::Socket::UNIX->new(Local => $ARGV[0], L
 }
 const tc = toolCache();
 
-function job() {
-  return createJob({
-    workspace: project,
-    inputs: { cache: 'registry', 'cache-ref': 'localhost:5000/bench/env:buildcache', 'cache-scope': 'bench', 'envd-version': ENVD, 'buildkit-version': BUILDKIT },
-    env: { HOME: fs.mkdtempSync(path.join(root, 'home-')), RUNNER_TOOL_CACHE: tc }
-  });
+/** Writes the process's own CPU time (µs, user+system) to BENCH_CPU_FILE as it exits; loaded with --require. */
+const cpuProbe = path.join(root, 'cpu-probe.cjs');
+fs.writeFileSync(cpuProbe, "process.on('exit', () => { const u = process.cpuUsage(); require('fs').writeFileSync(process.env.BENCH_CPU_FILE, String(u.user + u.system)); });\n");
+const readCpu = (file) => Number(fs.readFileSync(file, 'utf8')) / 1000;
+
+const emu = BACKENDS.some((b) => b !== 'registry') ? await startEmulator({ repository: 'octo/envd-demo', restTokens: { ghs_harnessToken000000000000000000000: 'read' } }) : undefined;
+
+function job(backend) {
+  const common = { 'cache-scope': 'bench', 'envd-version': ENVD, 'buildkit-version': BUILDKIT };
+  const env = { HOME: fs.mkdtempSync(path.join(root, 'home-')), RUNNER_TOOL_CACHE: tc };
+  const registry = { cache: 'registry', 'cache-ref': 'localhost:5000/bench/env:buildcache', ...common };
+  if (backend === 'registry') return createJob({ workspace: project, inputs: registry, env });
+  if (backend === 'gha') emu.failNext('rest', 50, { delayMs: REST_MS });
+  const service = {
+    GITHUB_API_URL: emu.apiUrl,
+    ACTIONS_RESULTS_URL: emu.resultsUrl,
+    ACTIONS_CACHE_SERVICE_V2: 'True',
+    ACTIONS_RUNTIME_TOKEN: emu.mintToken([{ Scope: 'refs/heads/main', Permission: Permission.All }])
+  };
+  return createJob({ workspace: project, inputs: backend === 'gha' ? { cache: 'gha', ...common } : registry, env: { ...env, ...service } });
 }
 
 /** Spawns one phase; returns its wall time and the arrival time of each stdout line (ms after spawn). */
@@ -88,11 +127,12 @@ function phase(j, entry, name) {
     files[f] = path.join(j.dirs.files, `${name}-${Math.random().toString(16).slice(2)}-${f.toLowerCase()}`);
     fs.writeFileSync(files[f], '');
   }
-  const env = { ...j.env, ...files };
+  const cpuFile = path.join(j.dirs.files, `${name}-cpu`);
+  const env = { ...j.env, ...files, BENCH_CPU_FILE: cpuFile };
   if (name === 'post') for (const [k, v] of Object.entries(j.state)) env[`STATE_${k}`] = v;
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const child = spawn(process.execPath, [entry], { cwd: j.workspace, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--require', cpuProbe, entry], { cwd: j.workspace, env, stdio: ['ignore', 'pipe', 'pipe'] });
     const lines = [];
     let rest = '';
     let err = '';
@@ -107,7 +147,7 @@ function phase(j, entry, name) {
       const ms = performance.now() - t0;
       if (code !== 0) return reject(new Error(`${name} exited ${code}:\n${lines.map((l) => l.text).join('\n')}\n${err}`));
       if (name === 'main') Object.assign(j.state, parseFileCommands(fs.readFileSync(files.GITHUB_STATE, 'utf8')));
-      resolve({ ms, lines });
+      resolve({ ms, cpu: readCpu(cpuFile), lines });
     });
   });
 }
@@ -127,27 +167,35 @@ function segments(name, r) {
 }
 
 function bare() {
+  const cpuFile = path.join(root, 'bare-cpu');
   return new Promise((resolve) => {
     const t0 = performance.now();
-    spawn(process.execPath, ['-e', ''], { stdio: 'ignore' }).on('close', () => resolve(performance.now() - t0));
+    spawn(process.execPath, ['--require', cpuProbe, '-e', ''], { stdio: 'ignore', env: { ...process.env, BENCH_CPU_FILE: cpuFile } }).on('close', () =>
+      resolve({ ms: performance.now() - t0, cpu: readCpu(cpuFile) })
+    );
   });
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const f0 = (x) => x.toFixed(0);
 
-const results = Object.fromEntries(bundles.map((b) => [b.name, { main: [], post: [], total: [], parts: {} }]));
+const runsOf = (b, backend) => `${b.name} ${backend}`;
+const results = {};
+for (const b of bundles) for (const backend of BACKENDS) results[runsOf(b, backend)] = { main: [], post: [], total: [], cpu: { main: [], post: [], total: [] }, parts: {} };
 const bares = [];
-async function warmJob(b, record) {
-  const j = job();
+async function warmJob(b, backend, record) {
+  const j = job(backend);
   try {
     const m = await phase(j, b.entry, 'main');
     const p = await phase(j, b.entry, 'post');
     if (!record) return;
-    const r = results[b.name];
+    const r = results[runsOf(b, backend)];
     r.main.push(m.ms);
     r.post.push(p.ms);
     r.total.push(m.ms + p.ms);
+    r.cpu.main.push(m.cpu);
+    r.cpu.post.push(p.cpu);
+    r.cpu.total.push(m.cpu + p.cpu);
     for (const [k, v] of Object.entries({ ...segments('main', m), ...segments('post', p) })) (r.parts[k] ??= []).push(v);
   } finally {
     j.cleanup();
@@ -155,21 +203,26 @@ async function warmJob(b, record) {
 }
 
 try {
-  for (const b of bundles) await warmJob(b, false); // warms the file cache; not counted
+  for (const b of bundles) for (const backend of BACKENDS) await warmJob(b, backend, false); // warms the file cache; not counted
   for (let i = 0; i < RUNS; i++) {
     bares.push(await bare());
-    for (const b of bundles) await warmJob(b, true);
+    for (const b of bundles) for (const backend of BACKENDS) await warmJob(b, backend, true);
     bares.push(await bare());
   }
-  const bn = median(bares);
+  const bn = median(bares.map((x) => x.ms));
+  const bc = median(bares.map((x) => x.cpu));
   for (const b of bundles) {
-    const r = results[b.name];
-    console.log(`\n## ${b.name}: ${path.relative(process.cwd(), b.entry) || b.entry} (${RUNS} warm jobs, medians)\n`);
-    console.log('| phase | median ms |');
-    console.log('|---|---|');
-    for (const [k, v] of Object.entries(r.parts)) console.log(`| ${k} | ${f0(median(v))} |`);
-    console.log(`\noverhead-ms main=${f0(median(r.main))} post=${f0(median(r.post))} total=${f0(median(r.total))} bare-node=${f0(bn)}`);
+    for (const backend of BACKENDS) {
+      const r = results[runsOf(b, backend)];
+      console.log(`\n## ${b.name}, cache: ${backend}: ${path.relative(process.cwd(), b.entry) || b.entry} (${RUNS} warm jobs, medians)\n`);
+      console.log('| phase | median ms |');
+      console.log('|---|---|');
+      for (const [k, v] of Object.entries(r.parts)) console.log(`| ${k} | ${f0(median(v))} |`);
+      console.log(`\noverhead-ms main=${f0(median(r.main))} post=${f0(median(r.post))} total=${f0(median(r.total))} bare-node=${f0(bn)}`);
+      console.log(`cpu-ms main=${f0(median(r.cpu.main))} post=${f0(median(r.cpu.post))} total=${f0(median(r.cpu.total))} bare-node=${f0(bc)}`);
+    }
   }
 } finally {
+  await emu?.close();
   fs.rmSync(root, { recursive: true, force: true });
 }

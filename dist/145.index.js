@@ -2,11 +2,9 @@ export const id = 145;
 export const ids = [145,526];
 export const modules = {
 
-/***/ 4526:
+/***/ 2145:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
-// ESM COMPAT FLAG
-__webpack_require__.r(__webpack_exports__);
 
 // EXPORTS
 __webpack_require__.d(__webpack_exports__, {
@@ -20,8 +18,8 @@ __webpack_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./node_modules/@actions/cache/lib/cache.js + 340 modules
 var cache = __webpack_require__(1691);
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 7 modules
-var core = __webpack_require__(3838);
+// EXTERNAL MODULE: ./src/io/runner.ts
+var runner = __webpack_require__(1068);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __webpack_require__(7598);
 // EXTERNAL MODULE: external "node:fs"
@@ -214,16 +212,16 @@ function claimLocal(local, around) {
  */
 async function restoreLocal(local) {
     if (!cache.isFeatureAvailable()) {
-        core.info('The GitHub cache service is not available to this run: the local cache starts empty and is not kept');
+        runner.info('The GitHub cache service is not available to this run: the local cache starts empty and is not kept');
         return undefined;
     }
     try {
         const key = await cache.restoreCache([local.dir], local.keyPrefix, [local.keyPrefix]);
-        core.info(key ? `Restored the local cache ${(0,report_text/* echo */.WI)(key)} into ${(0,report_text/* echo */.WI)(local.dir)}` : `No local cache for ${(0,report_text/* echo */.WI)(local.keyPrefix)}* yet`);
+        runner.info(key ? `Restored the local cache ${(0,report_text/* echo */.WI)(key)} into ${(0,report_text/* echo */.WI)(local.dir)}` : `No local cache for ${(0,report_text/* echo */.WI)(local.keyPrefix)}* yet`);
         return key;
     }
     catch (e) {
-        core.warning(`Restoring the local cache failed (${(0,report_text/* echo */.WI)(e.message)}); the build runs without it`);
+        runner.warning(`Restoring the local cache failed (${(0,report_text/* echo */.WI)(e.message)}); the build runs without it`);
         return undefined;
     }
 }
@@ -243,30 +241,30 @@ async function saveLocal(state) {
     const save = { ...state, dir: external_node_path_.resolve(workspace, state.dir), exportDir: external_node_path_.resolve(workspace, state.exportDir) };
     const key = contentKey(save.keyPrefix, save.exportDir);
     if (!key) {
-        core.info('The build exported no local cache; nothing to save');
+        runner.info('The build exported no local cache; nothing to save');
         const kept = (0,owned_dirs/* releaseDir */.ZI)(save.exportDir, around);
         if (kept)
-            core.warning(`cache: local: ${kept}`);
+            runner.warning(`cache: local: ${kept}`);
         return;
     }
     const exported = (0,owned_dirs/* inspectDir */.o2)(save.exportDir);
     if (exported.kind !== 'directory' || !exported.marked) {
-        core.warning(`cache: local: ${(0,report_text/* echo */.WI)(save.exportDir)} is not the directory the action created for the export (no ${ownership/* OWNER_MARK */.yw} marker); the local cache was not swapped in or saved`);
+        runner.warning(`cache: local: ${(0,report_text/* echo */.WI)(save.exportDir)} is not the directory the action created for the export (no ${ownership/* OWNER_MARK */.yw} marker); the local cache was not swapped in or saved`);
         return;
     }
     const kept = (0,owned_dirs/* releaseDir */.ZI)(save.dir, around);
     if (kept) {
-        core.warning(`cache: local: ${kept}; the new export stays in ${(0,report_text/* echo */.WI)(save.exportDir)} and was not saved`);
+        runner.warning(`cache: local: ${kept}; the new export stays in ${(0,report_text/* echo */.WI)(save.exportDir)} and was not saved`);
         return;
     }
     // The marker moves with the directory, so the next run may replace it again.
     external_node_fs_.renameSync(save.exportDir, save.dir);
     if (key === save.restoredKey) {
-        core.info(`The local cache is unchanged (${(0,report_text/* echo */.WI)(key)}); not saved again`);
+        runner.info(`The local cache is unchanged (${(0,report_text/* echo */.WI)(key)}); not saved again`);
         return;
     }
     if (!cache.isFeatureAvailable()) {
-        core.info('The GitHub cache service is not available to this run: the local cache is not kept');
+        runner.info('The GitHub cache service is not available to this run: the local cache is not kept');
         return;
     }
     // The blobs are compressed layers already: a stronger zstd level gains nothing but time. @actions/cache has no
@@ -276,10 +274,10 @@ async function saveLocal(state) {
         process.env.ZSTD_CLEVEL = SAVE_ZSTD_LEVEL;
     try {
         await cache.saveCache([save.dir], key);
-        core.info(`Saved the local cache as ${(0,report_text/* echo */.WI)(key)}`);
+        runner.info(`Saved the local cache as ${(0,report_text/* echo */.WI)(key)}`);
     }
     catch (e) {
-        core.warning(`Saving the local cache failed: ${(0,report_text/* echo */.WI)(e.message)}`);
+        runner.warning(`Saving the local cache failed: ${(0,report_text/* echo */.WI)(e.message)}`);
     }
     finally {
         if (level === undefined)

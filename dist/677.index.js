@@ -9,21 +9,23 @@ export const modules = {
 /* harmony export */   post: () => (/* binding */ post),
 /* harmony export */   realPostIo: () => (/* binding */ realPostIo)
 /* harmony export */ });
-/* unused harmony export postLog */
 /* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8161);
 /* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_os__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var _io_buildkit_builder_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(5055);
 /* harmony import */ var _io_envd_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(3883);
 /* harmony import */ var _io_local_owned_dirs_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(7322);
 /* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(2462);
+/* harmony import */ var _io_log_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(9334);
+/* harmony import */ var _io_runner_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(1068);
 /**
  * The post step: always runs, also after a failed main step. Stops what main started, shows buildkitd's log
  * when the build failed, removes the envd context and the private directory. Never fails the job itself.
  *
- * Its usual path loads no @actions/core (with its HTTP client, about 1 MB of bundle and tens of ms of start-up
- * per step): it reads state and writes its two kinds of line itself, byte for byte as core does. core is loaded
- * only for what needs more (a group: the failed build's log, the local cache save).
+ * It loads only what its path needs: the runner's protocol (io/runner.ts, small), the builder and envd; the
+ * local cache save (with @actions/cache) only when there is one.
  */
+
+
 
 
 
@@ -35,14 +37,6 @@ const realPostIo = {
     releaseShared: (h) => (0,_io_buildkit_builder_js__WEBPACK_IMPORTED_MODULE_1__/* .releaseShared */ .vw)(h),
     removeContext: (binary, env, context) => new _io_envd_js__WEBPACK_IMPORTED_MODULE_2__/* .Envd */ .sL(binary, env).removeContext(context)
 };
-/**
- * core.info and core.warning without core: a plain line; `::warning::` with the message's `%`, CR and LF
- * escaped (the escaping of @actions/core 3.0.1 lib/command.js escapeData), so that no text can start a command.
- */
-const postLog = {
-    info: (message) => void process.stdout.write(message + node_os__WEBPACK_IMPORTED_MODULE_0__.EOL),
-    warning: (message) => void process.stdout.write(`::warning::${message.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A')}${node_os__WEBPACK_IMPORTED_MODULE_0__.EOL}`)
-};
 async function post({ env: processEnv, state, io }) {
     const getState = (name) => state.get(name);
     const builderState = getState(_state_js__WEBPACK_IMPORTED_MODULE_4__/* .State */ .U.Builder);
@@ -51,9 +45,8 @@ async function post({ env: processEnv, state, io }) {
     if (builder && failed) {
         const log = io.builderLogTail(builder);
         if (log) {
-            const [core, { Log }] = await Promise.all([__webpack_require__.e(/* import() */ 838).then(__webpack_require__.bind(__webpack_require__, 3838)), Promise.all(/* import() */[__webpack_require__.e(838), __webpack_require__.e(334)]).then(__webpack_require__.bind(__webpack_require__, 9334))]);
             // buildkitd's log quotes what the build did: fenced, so no line of it can issue a workflow command.
-            await core.group('buildkitd log (the build failed)', () => Log.fenced(async (fence) => log.split('\n').forEach((l) => fence.line(l))));
+            await _io_runner_js__WEBPACK_IMPORTED_MODULE_6__.group('buildkitd log (the build failed)', () => _io_log_js__WEBPACK_IMPORTED_MODULE_5__/* .Log */ .tG.fenced(async (fence) => log.split('\n').forEach((l) => fence.line(l))));
         }
     }
     const context = getState(_state_js__WEBPACK_IMPORTED_MODULE_4__/* .State */ .U.Context);
@@ -65,32 +58,32 @@ async function post({ env: processEnv, state, io }) {
         const env = { ...processEnv, PATH: getState(_state_js__WEBPACK_IMPORTED_MODULE_4__/* .State */ .U.EnvdPath) || processEnv.PATH, ENVD_ANALYTICS: 'false' };
         const problem = await io.removeContext(envdBinary, env, context);
         if (problem)
-            postLog.warning(problem);
+            _io_runner_js__WEBPACK_IMPORTED_MODULE_6__.warning(problem);
         else
-            postLog.info(`Removed envd context ${context}`);
+            _io_runner_js__WEBPACK_IMPORTED_MODULE_6__.info(`Removed envd context ${context}`);
     }
     if (builder?.reused) {
         // Post steps run in reverse order: the call that started it runs its post step after this one.
-        postLog.info(`Left buildkitd (pid ${builder.pid}) running for the call that started it; its post step stops it`);
+        _io_runner_js__WEBPACK_IMPORTED_MODULE_6__.info(`Left buildkitd (pid ${builder.pid}) running for the call that started it; its post step stops it`);
     }
     else if (builder && stopping) {
         await stopping;
-        postLog.info(builder.container ? `Removed container ${builder.container}` : `Stopped buildkitd (pid ${builder.pid})`);
+        _io_runner_js__WEBPACK_IMPORTED_MODULE_6__.info(builder.container ? `Removed container ${builder.container}` : `Stopped buildkitd (pid ${builder.pid})`);
         const problem = await io.releaseShared(builder);
         if (problem)
-            postLog.warning(problem);
+            _io_runner_js__WEBPACK_IMPORTED_MODULE_6__.warning(problem);
     }
     const localSave = getState(_state_js__WEBPACK_IMPORTED_MODULE_4__/* .State */ .U.LocalSave);
     if (localSave) {
-        const [core, { saveLocal }] = await Promise.all([__webpack_require__.e(/* import() */ 838).then(__webpack_require__.bind(__webpack_require__, 3838)), Promise.all(/* import() */[__webpack_require__.e(838), __webpack_require__.e(691), __webpack_require__.e(88), __webpack_require__.e(145)]).then(__webpack_require__.bind(__webpack_require__, 4526))]);
-        await core.group('Save the local cache', () => saveLocal(JSON.parse(localSave)));
+        const { saveLocal } = await Promise.all(/* import() */[__webpack_require__.e(752), __webpack_require__.e(779), __webpack_require__.e(838), __webpack_require__.e(691), __webpack_require__.e(844), __webpack_require__.e(145)]).then(__webpack_require__.bind(__webpack_require__, 2145));
+        await _io_runner_js__WEBPACK_IMPORTED_MODULE_6__.group('Save the local cache', () => saveLocal(JSON.parse(localSave)));
     }
     const dir = getState(_state_js__WEBPACK_IMPORTED_MODULE_4__/* .State */ .U.WorkDir);
     if (dir) {
         // Only the private directory main created and marked: never a path state could point elsewhere.
         const kept = (0,_io_local_owned_dirs_js__WEBPACK_IMPORTED_MODULE_3__/* .releaseDir */ .ZI)(dir, (0,_io_local_owned_dirs_js__WEBPACK_IMPORTED_MODULE_3__/* .surroundingsOf */ .ZD)(processEnv.GITHUB_WORKSPACE || process.cwd(), processEnv.HOME || node_os__WEBPACK_IMPORTED_MODULE_0__.homedir()));
         if (kept)
-            postLog.warning(`The action's private directory was not removed: ${kept}`);
+            _io_runner_js__WEBPACK_IMPORTED_MODULE_6__.warning(`The action's private directory was not removed: ${kept}`);
     }
 }
 

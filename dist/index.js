@@ -5,39 +5,255 @@ import './sourcemap-register.cjs';import { createRequire as __WEBPACK_EXTERNAL_c
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2462);
+/* harmony import */ var _io_runner_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1068);
+/* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2462);
 /**
  * Entry of the bundle, for both phases: the runner calls it as main, then again as post. Each phase is a
- * chunk of its own, loaded here on demand, so that post does not load (parse, evaluate) what only main needs;
- * post's usual path does not load @actions/core at all (see post.ts).
+ * chunk of its own, loaded here on demand, so that post does not load (parse, evaluate) what only main needs.
+ * The runner's protocol is our own small module (io/runner.ts), not @actions/core and its HTTP client.
  */
 
+
 async function run() {
-    // What core.getState reads; read directly, so that this entry loads nothing before it knows the phase.
-    const isPost = process.env[`STATE_${_state_js__WEBPACK_IMPORTED_MODULE_0__/* .State */ .U.IsPost}`] === 'true';
+    const isPost = _io_runner_js__WEBPACK_IMPORTED_MODULE_0__.getState(_state_js__WEBPACK_IMPORTED_MODULE_1__/* .State */ .U.IsPost) === 'true';
     try {
         if (isPost) {
-            const { post, realPostIo } = await Promise.all(/* import() */[__nccwpck_require__.e(586), __nccwpck_require__.e(677)]).then(__nccwpck_require__.bind(__nccwpck_require__, 2677));
-            await post({ env: process.env, state: (0,_state_js__WEBPACK_IMPORTED_MODULE_0__/* .stateFromEnv */ .J)(process.env), io: realPostIo });
+            const { post, realPostIo } = await Promise.all(/* import() */[__nccwpck_require__.e(515), __nccwpck_require__.e(677)]).then(__nccwpck_require__.bind(__nccwpck_require__, 2677));
+            await post({ env: process.env, state: (0,_state_js__WEBPACK_IMPORTED_MODULE_1__/* .stateFromEnv */ .J)(process.env), io: realPostIo });
         }
         else {
-            const [core, { main }] = await Promise.all([__nccwpck_require__.e(/* import() */ 838).then(__nccwpck_require__.bind(__nccwpck_require__, 3838)), Promise.all(/* import() */[__nccwpck_require__.e(838), __nccwpck_require__.e(88), __nccwpck_require__.e(292), __nccwpck_require__.e(586), __nccwpck_require__.e(519)]).then(__nccwpck_require__.bind(__nccwpck_require__, 2519))]);
-            core.saveState(_state_js__WEBPACK_IMPORTED_MODULE_0__/* .State */ .U.IsPost, 'true');
-            await main({ env: process.env, input: (name) => core.getInput(name), state: { get: (name) => core.getState(name), save: (name, value) => core.saveState(name, value) } });
+            const { main } = await Promise.all(/* import() */[__nccwpck_require__.e(844), __nccwpck_require__.e(292), __nccwpck_require__.e(515), __nccwpck_require__.e(387)]).then(__nccwpck_require__.bind(__nccwpck_require__, 3387));
+            _io_runner_js__WEBPACK_IMPORTED_MODULE_0__.saveState(_state_js__WEBPACK_IMPORTED_MODULE_1__/* .State */ .U.IsPost, 'true');
+            await main({ env: process.env, input: (name) => _io_runner_js__WEBPACK_IMPORTED_MODULE_0__.getInput(name), state: { get: (name) => _io_runner_js__WEBPACK_IMPORTED_MODULE_0__.getState(name), save: (name, value) => _io_runner_js__WEBPACK_IMPORTED_MODULE_0__.saveState(name, value) } });
         }
     }
     catch (error) {
-        const core = await __nccwpck_require__.e(/* import() */ 838).then(__nccwpck_require__.bind(__nccwpck_require__, 3838));
         // One line for the author; the stack only in debug logs.
         const e = error instanceof Error ? error : new Error(String(error));
-        core.debug(e.stack ?? e.message);
-        core.setFailed(e.message);
+        _io_runner_js__WEBPACK_IMPORTED_MODULE_0__.debug(e.stack ?? e.message);
+        _io_runner_js__WEBPACK_IMPORTED_MODULE_0__.setFailed(e.message);
     }
 }
 await run();
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
+
+/***/ }),
+
+/***/ 1068:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+__nccwpck_require__.r(__webpack_exports__);
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   addPath: () => (/* binding */ addPath),
+/* harmony export */   appendSummary: () => (/* binding */ appendSummary),
+/* harmony export */   command: () => (/* binding */ command),
+/* harmony export */   debug: () => (/* binding */ debug),
+/* harmony export */   endGroup: () => (/* binding */ endGroup),
+/* harmony export */   error: () => (/* binding */ error),
+/* harmony export */   escapeData: () => (/* binding */ escapeData),
+/* harmony export */   escapeProperty: () => (/* binding */ escapeProperty),
+/* harmony export */   exportVariable: () => (/* binding */ exportVariable),
+/* harmony export */   getInput: () => (/* binding */ getInput),
+/* harmony export */   getState: () => (/* binding */ getState),
+/* harmony export */   group: () => (/* binding */ group),
+/* harmony export */   info: () => (/* binding */ info),
+/* harmony export */   isDebug: () => (/* binding */ isDebug),
+/* harmony export */   keyValueBlock: () => (/* binding */ keyValueBlock),
+/* harmony export */   notice: () => (/* binding */ notice),
+/* harmony export */   saveState: () => (/* binding */ saveState),
+/* harmony export */   setFailed: () => (/* binding */ setFailed),
+/* harmony export */   setOutput: () => (/* binding */ setOutput),
+/* harmony export */   setSecret: () => (/* binding */ setSecret),
+/* harmony export */   startGroup: () => (/* binding */ startGroup),
+/* harmony export */   summary: () => (/* binding */ summary),
+/* harmony export */   warning: () => (/* binding */ warning)
+/* harmony export */ });
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8161);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_2__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_3___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_3__);
+/**
+ * The runner's protocol, the part this action uses, written from the runner's contract (workflow commands on
+ * stdout, file commands in the files the runner creates before each step) instead of loading @actions/core,
+ * whose OIDC client pulls @actions/http-client and undici (about 1 MB of bundle, tens of ms of start-up) into
+ * every step. Only node:fs, node:os, node:path and node:crypto are imported: keep it that way.
+ *
+ * The names and signatures are those of @actions/core for what it has in common with it, so a call site reads
+ * the same; `__tests__/io/runner.test.ts` compares the bytes written with core's for the same calls.
+ *
+ * Chosen: no fallback to the stdout commands `::set-output`, `::save-state`, `::set-env`, `::add-path`. The
+ * runner creates GITHUB_OUTPUT, GITHUB_STATE, GITHUB_ENV, GITHUB_PATH and GITHUB_STEP_SUMMARY before every step
+ * (since runner v2.297.0; this action needs node24, so v2.327.1 or later), and the stdout forms are deprecated.
+ * A missing variable is therefore a broken environment, and the call throws an error naming it rather than
+ * writing a command that a runner may ignore.
+ */
+
+
+
+
+/** What a command or file command carries: a string as is, nothing as '', anything else as JSON. */
+function text(value) {
+    if (value === undefined || value === null)
+        return '';
+    if (typeof value === 'string' || value instanceof String)
+        return String(value);
+    return JSON.stringify(value);
+}
+/** A command's data: `%`, CR and LF encoded, so that a message is one line and cannot end early. */
+function escapeData(value) {
+    return text(value).replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+/** A command's property value: as data, and `:` and `,` too (they end the value and the property list). */
+function escapeProperty(value) {
+    return escapeData(value).replace(/:/g, '%3A').replace(/,/g, '%2C');
+}
+/**
+ * One workflow command line, `::name key=value,…::data`. Properties without a value are left out; when
+ * properties were given but all are empty, the space before `::` stays (the runner reads both forms).
+ */
+function command(name, properties, data) {
+    const props = Object.keys(properties).length
+        ? ' ' + Object.entries(properties).filter(([, v]) => v).map(([k, v]) => `${k}=${escapeProperty(v)}`).join(',')
+        : '';
+    return `::${name}${props}::${escapeData(data)}`;
+}
+function issue(name, properties, data) {
+    process.stdout.write(command(name, properties, data) + node_os__WEBPACK_IMPORTED_MODULE_2__.EOL);
+}
+/** The annotation properties under the names the runner reads (`line`, `col`). */
+function annotation(p) {
+    if (!Object.keys(p).length)
+        return {};
+    return { title: p.title, file: p.file, line: p.startLine, endLine: p.endLine, col: p.startColumn, endColumn: p.endColumn };
+}
+const newDelimiter = () => `ghadelimiter_${(0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.randomUUID)()}`;
+/**
+ * A name/value block for a file command: `name<<DELIM`, the value, `DELIM`. The delimiter is random per
+ * block; a name or value that holds it would end the block early and let the rest be read as more entries,
+ * so that is refused.
+ */
+function keyValueBlock(name, value, delimiter = newDelimiter()) {
+    const v = text(value);
+    if (name.includes(delimiter))
+        throw new Error(`Unexpected input: name should not contain the delimiter "${delimiter}"`);
+    if (v.includes(delimiter))
+        throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter}"`);
+    return `${name}<<${delimiter}${node_os__WEBPACK_IMPORTED_MODULE_2__.EOL}${v}${node_os__WEBPACK_IMPORTED_MODULE_2__.EOL}${delimiter}`;
+}
+/** Appends one entry to the file the runner named in GITHUB_<kind>. */
+function fileCommand(kind, entry) {
+    const variable = `GITHUB_${kind}`;
+    const file = process.env[variable];
+    if (!file)
+        throw new Error(`${variable} is not set: the runner sets it for every step (runner v2.297.0 or later); run the action under the GitHub Actions runner or set it to a file`);
+    node_fs__WEBPACK_IMPORTED_MODULE_1__.appendFileSync(file, `${entry}${node_os__WEBPACK_IMPORTED_MODULE_2__.EOL}`, { encoding: 'utf8' });
+}
+// ---- inputs, outputs, state, environment --------------------------------------------------------------
+/** An input: `INPUT_<NAME>` with spaces as `_` and upper case (hyphens kept), trimmed unless told not to. */
+function getInput(name, options = {}) {
+    const value = process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] || '';
+    if (options.required && !value)
+        throw new Error(`Input required and not supplied: ${name}`);
+    return options.trimWhitespace === false ? value : value.trim();
+}
+function setOutput(name, value) {
+    fileCommand('OUTPUT', keyValueBlock(name, value));
+}
+/** State for a later phase of this action, where it reads as STATE_<name>. */
+function saveState(name, value) {
+    fileCommand('STATE', keyValueBlock(name, value));
+}
+function getState(name) {
+    return process.env[`STATE_${name}`] || '';
+}
+/** An environment variable for this process and the job's later steps. */
+function exportVariable(name, value) {
+    const v = text(value);
+    fileCommand('ENV', keyValueBlock(name, v));
+    process.env[name] = v;
+}
+/** A directory in front of PATH, for this process and the job's later steps. */
+function addPath(dir) {
+    if (/[\r\n]/.test(dir))
+        throw new Error('Unexpected input: a path added to PATH cannot contain a line break');
+    fileCommand('PATH', dir);
+    process.env.PATH = `${dir}${node_path__WEBPACK_IMPORTED_MODULE_3__.delimiter}${process.env.PATH ?? ''}`;
+}
+// ---- log --------------------------------------------------------------------------------------------
+/** The runner replaces this value with *** in every later line of the job's log. */
+function setSecret(secret) {
+    issue('add-mask', {}, secret);
+}
+function info(message) {
+    process.stdout.write(message + node_os__WEBPACK_IMPORTED_MODULE_2__.EOL);
+}
+function debug(message) {
+    issue('debug', {}, message);
+}
+/** Whether the run has step debug logging on (RUNNER_DEBUG=1). */
+function isDebug() {
+    return process.env.RUNNER_DEBUG === '1';
+}
+const messageOf = (m) => (m instanceof Error ? m.toString() : m);
+function error(message, properties = {}) {
+    issue('error', annotation(properties), messageOf(message));
+}
+function warning(message, properties = {}) {
+    issue('warning', annotation(properties), messageOf(message));
+}
+function notice(message, properties = {}) {
+    issue('notice', annotation(properties), messageOf(message));
+}
+function startGroup(name) {
+    issue('group', {}, name);
+}
+function endGroup() {
+    issue('endgroup', {}, '');
+}
+/** Runs `fn` inside a foldable group of the log; the group is closed also when `fn` throws. */
+async function group(name, fn) {
+    startGroup(name);
+    try {
+        return await fn();
+    }
+    finally {
+        endGroup();
+    }
+}
+/** An error annotation, and the step's exit code 1 (the process is not ended). */
+function setFailed(message) {
+    process.exitCode = 1;
+    error(message);
+}
+// ---- job summary ------------------------------------------------------------------------------------
+/** Appends Markdown to the job summary (GITHUB_STEP_SUMMARY). */
+async function appendSummary(markdown) {
+    const file = process.env.GITHUB_STEP_SUMMARY;
+    if (!file)
+        throw new Error('GITHUB_STEP_SUMMARY is not set: this runner offers no job summary');
+    await node_fs__WEBPACK_IMPORTED_MODULE_1__.promises.appendFile(file, markdown, { encoding: 'utf8' });
+}
+/** The part of @actions/core's `summary` this action uses: text buffered by addRaw, appended by write. */
+class Summary {
+    buffer = '';
+    addRaw(text, addEOL = false) {
+        this.buffer += text + (addEOL ? node_os__WEBPACK_IMPORTED_MODULE_2__.EOL : '');
+        return this;
+    }
+    async write() {
+        await appendSummary(this.buffer);
+        this.buffer = '';
+        return this;
+    }
+}
+const summary = new Summary();
+
 
 /***/ }),
 
@@ -350,7 +566,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("stream");
 
 /***/ }),
 
-/***/ 3193:
+/***/ 5574:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("string_decoder");

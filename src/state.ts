@@ -14,7 +14,7 @@ export enum State {
 
 /**
  * Where main saves state for post and post reads it back. The real store is built in `src/index.ts`
- * (core.saveState for main; the STATE_<key> environment for post, without loading @actions/core); tests pass a map.
+ * (io/runner.ts saveState for main; the STATE_<key> environment for post, without loading @actions/core); tests pass a map.
  */
 export interface StateStore {
   get(name: State): string;

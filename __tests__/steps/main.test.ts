@@ -13,9 +13,6 @@ import { running } from '../support/process.js';
 import { State, type StateStore } from '../../src/state.js';
 import { main } from '../../src/steps/main.js';
 import { post, realPostIo } from '../../src/steps/post.js';
-// Loaded here, as post's own dynamic imports of them run at once and jest's ESM loader can race on them.
-import '@actions/core';
-import '../../src/io/log.js';
 
 const BUILD_ENVD = `# syntax=v1
 
@@ -38,14 +35,14 @@ let out: string[];
 let job: Job | undefined;
 const pids: number[] = [];
 
-// One directory for the file: core.summary keeps the summary's path once it has read it.
+// One directory for the file commands' files.
 beforeAll(() => {
   files = fs.mkdtempSync(path.join(os.tmpdir(), 'main-step-'));
 });
 afterAll(() => fs.rmSync(files, { recursive: true, force: true }));
 beforeEach(() => {
   kept = Object.fromEntries(KEPT_ENV.map((k) => [k, process.env[k]]));
-  // core's file commands: outputs and the summary land here (state does not: it goes to the store passed in).
+  // The runner's file commands (src/io/runner.ts): outputs and the summary land here (state does not: it goes to the store passed in).
   process.env.GITHUB_OUTPUT = path.join(files, 'output');
   process.env.GITHUB_STEP_SUMMARY = path.join(files, 'summary');
   process.env.GITHUB_STATE = path.join(files, 'state');
@@ -57,7 +54,7 @@ afterEach(() => {
   jest.restoreAllMocks();
   for (const k of KEPT_ENV) if (kept[k] === undefined) delete process.env[k];
   else process.env[k] = kept[k];
-  process.exitCode = undefined; // core.setFailed sets it
+  process.exitCode = undefined; // setFailed sets it
   for (const pid of pids.splice(0)) if (running(pid)) process.kill(pid, 'SIGKILL');
   job?.cleanup();
   job = undefined;
@@ -71,7 +68,7 @@ const outputOf = (name: string) => new RegExp(`^${name}<<(\\S+)\\n([\\s\\S]*?)\\
 
 function depsOf(j: Job) {
   const state = memoryState();
-  // What core.getInput reads, trimmed as it trims.
+  // What runner.getInput reads, trimmed as it trims.
   const input = (name: string) => (j.env[inputEnvName(name)] ?? '').trim();
   return { deps: { env: j.env, input, state: state.store }, saved: state.saved };
 }

@@ -11,10 +11,6 @@ import type { BuilderHandle } from '../../src/io/buildkit/builder.js';
 import { OWNER_MARK, OWNER_MARK_TEXT } from '../../src/local/ownership.js';
 import { State } from '../../src/state.js';
 import { post, type PostIo } from '../../src/steps/post.js';
-// Loaded here, as post's own dynamic imports of them run at once and jest's ESM loader can race on their
-// shared dependencies ("request for './command.js' is not in cache").
-import '@actions/core';
-import '../../src/io/log.js';
 
 /** Fakes of post's effects, each call recorded. */
 function fakeIo(over: Partial<PostIo> = {}) {

@@ -1,5 +1,11 @@
-/** installTools resolves envd and BuildKit at once, and still reports (and fails) in the order of old. */
+/**
+ * installTools resolves envd and BuildKit at once, and still reports (and fails) in the order of old; a pinned
+ * version already in the tool cache is taken from there without the installer.
+ */
 import { afterEach, describe, expect, jest, test } from '@jest/globals';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { installTools } from '../../src/steps/tools.js';
 import type { Inputs } from '../../src/inputs/inputs.js';
 import type { Runtime } from '../../src/runtime/runtime.js';
@@ -38,4 +44,34 @@ describe('installTools', () => {
     });
     await expect(installTools(inputs, rt, env, '/tmp')).rejects.toThrow('envd failed');
   }, 5000);
+
+  test('pinned versions in the tool cache: taken from there, the installer never asked', async () => {
+    const tc = fs.mkdtempSync(path.join(os.tmpdir(), 'tools-tc-'));
+    try {
+      // tool-cache's layout: <tool>/<version>/<arch> and <arch>.complete beside it.
+      for (const [tool, version] of [['envd', '1.3.4'], ['buildkit', '0.32.2']]) {
+        fs.mkdirSync(path.join(tc, tool, version, 'amd64', 'bin'), { recursive: true });
+        fs.writeFileSync(path.join(tc, tool, version, 'amd64.complete'), '');
+      }
+      const asked: string[] = [];
+      jest.spyOn(Installer.prototype, 'envd').mockImplementation(async (v) => (asked.push('envd'), installed(v)));
+      jest.spyOn(Installer.prototype, 'buildkit').mockImplementation(async (v) => (asked.push('buildkit'), installed(v)));
+      const out: string[] = [];
+      jest.spyOn(process.stdout, 'write').mockImplementation((c: string | Uint8Array) => (out.push(String(c)), true));
+      const tools = await installTools(inputs, rt, { ...env, RUNNER_TOOL_CACHE: tc }, '/tmp');
+      expect(asked).toEqual([]);
+      expect(tools).toEqual({
+        envd: { tag: 'v1.3.4', dir: path.join(tc, 'envd', '1.3.4', 'amd64'), fromCache: true },
+        buildkit: { tag: 'v0.32.2', dir: path.join(tc, 'buildkit', '0.32.2', 'amd64', 'bin'), fromCache: true }
+      });
+      expect(out.join('')).toContain('BuildKit v0.32.2: from the tool cache');
+
+      // Half-written (no .complete): that one goes to the installer.
+      fs.rmSync(path.join(tc, 'buildkit', '0.32.2', 'amd64.complete'));
+      await installTools(inputs, rt, { ...env, RUNNER_TOOL_CACHE: tc }, '/tmp');
+      expect(asked).toEqual(['buildkit']);
+    } finally {
+      fs.rmSync(tc, { recursive: true, force: true });
+    }
+  });
 });

@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { findCached, Installer, InstallError } from '../../src/io/installer.js';
+import { Installer, InstallError } from '../../src/io/installer.js';
+import { findCached } from '../../src/io/tool-cache.js';
 import { type ReleaseServer, startReleaseServer } from '../support/fakes/releases.mjs';
 
 let releases: ReleaseServer;
@@ -81,12 +82,12 @@ describe('findCached: the tool cache read as tool-cache find reads an explicit v
     try {
       const dir = path.join(root, 'envd', '1.3.4', 'amd64');
       fs.mkdirSync(dir, { recursive: true });
-      expect(findCached('envd', '1.3.4', 'amd64', { RUNNER_TOOL_CACHE: root })).toBeUndefined();
+      expect(findCached(root, 'envd', '1.3.4', 'amd64')).toBeUndefined();
       fs.writeFileSync(`${dir}.complete`, '');
-      expect(findCached('envd', '1.3.4', 'amd64', { RUNNER_TOOL_CACHE: root })).toBe(dir);
-      expect(findCached('envd', '1.3.4', 'arm64', { RUNNER_TOOL_CACHE: root })).toBeUndefined();
-      expect(findCached('envd', 'nightly', 'amd64', { RUNNER_TOOL_CACHE: root })).toBeUndefined();
-      expect(findCached('envd', '1.3.4', 'amd64', {})).toBeUndefined();
+      expect(findCached(root, 'envd', '1.3.4', 'amd64')).toBe(dir);
+      expect(findCached(root, 'envd', '1.3.4', 'arm64')).toBeUndefined();
+      expect(findCached(root, 'envd', 'nightly', 'amd64')).toBeUndefined();
+      expect(findCached(undefined, 'envd', '1.3.4', 'amd64')).toBeUndefined();
     } finally {
       fs.rmSync(root, { recursive: true, force: true });
     }

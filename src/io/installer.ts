@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import semver from 'semver';
+import { findCached } from './tool-cache.js';
 import { Http, type Parsed, type RetryPolicy } from './http.js';
 import {
   BUILDKIT_REPO,
@@ -60,20 +60,6 @@ const sha256File = async (file: string) => {
   return hash.digest('hex');
 };
 
-/**
- * The directory of a cached tool, as @actions/tool-cache's `find` looks for an explicit version (4.0.0,
- * lib/tool-cache.js `find`): `$RUNNER_TOOL_CACHE/<tool>/<clean version>/<arch>`, complete when `<arch>.complete`
- * lies beside it. Read here so that a job whose tools are cached loads neither tool-cache nor, through
- * @actions/http-client, undici; tool-cache is loaded to fill the cache only.
- */
-export function findCached(tool: string, version: string, arch: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
-  const root = env.RUNNER_TOOL_CACHE;
-  const clean = semver.valid(version); // the version without its v: what tool-cache's semver.clean gives
-  if (!root || !clean) return undefined;
-  const dir = path.join(root, tool, clean, arch);
-  return fs.existsSync(dir) && fs.existsSync(`${dir}.complete`) ? dir : undefined;
-}
-
 const toolCache = () => import('@actions/tool-cache');
 
 export class Installer {
@@ -115,7 +101,7 @@ export class Installer {
   async envd(version: string): Promise<Installed> {
     const tag = version === 'latest' ? (await this.release(ENVD_REPO, 'latest')).tag_name : version;
     const bare = tag.replace(/^v/, '');
-    const cached = findCached('envd', bare, this.options.platform.arch);
+    const cached = findCached(process.env.RUNNER_TOOL_CACHE, 'envd', bare, this.options.platform.arch);
     if (cached) return { tag, dir: cached, fromCache: true };
     const asset = envdAssetName(tag, this.options.platform);
     const file = await this.fetch(downloadUrl(this.options.downloadBase, ENVD_REPO, tag, asset), asset);
@@ -131,7 +117,7 @@ export class Installer {
     const latest = version === 'latest' ? await this.release(BUILDKIT_REPO, 'latest') : undefined;
     const tag = latest?.tag_name ?? version;
     const bare = tag.replace(/^v/, '');
-    const cached = findCached('buildkit', bare, this.options.platform.arch);
+    const cached = findCached(process.env.RUNNER_TOOL_CACHE, 'buildkit', bare, this.options.platform.arch);
     if (cached) return { tag, dir: path.join(cached, 'bin'), fromCache: true };
     const release = latest ?? (await this.release(BUILDKIT_REPO, tag));
     const asset = buildkitAssetName(tag, this.options.platform);

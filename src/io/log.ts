@@ -4,7 +4,7 @@
  * token is random, so the tool cannot end the block itself. The action writes nothing else inside the block
  * (an annotation there would be inert too), and always resumes, also when the tool throws.
  */
-import * as core from '@actions/core';
+import * as core from './runner.js';
 import { randomBytes } from 'node:crypto';
 import { echo, MAX_SENTENCE } from '../report/text.js';
 

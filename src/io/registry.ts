@@ -4,7 +4,7 @@
  * challenge. true, false, or undefined with the reason when it cannot be known. The same HEAD reads a pushed
  * tag's digest (Docker-Content-Digest).
  */
-import * as core from '@actions/core';
+import * as core from './runner.js';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';

@@ -2,7 +2,7 @@
  * The build, outside dry-run: tools, builder, envd context, `envd build` with progress, one retry without
  * the import when a cached layer was evicted. Everything started is recorded in state for the post step.
  */
-import * as core from '@actions/core';
+import * as core from '../io/runner.js';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';

@@ -3,7 +3,7 @@
  * and each prune the core asks for (`budget/run.ts`: before the build, after a successful export, or
  * `command: prune`). The REST client (octokit, its own chunk) is loaded only when a call is made.
  */
-import * as core from '@actions/core';
+import * as core from '../io/runner.js';
 import type { Inputs } from '../inputs/inputs.js';
 import type { Runtime } from '../runtime/runtime.js';
 import { type PruneWhen, pruneRequest, readableRefs, readingScope, type RunContext } from '../budget/run.js';

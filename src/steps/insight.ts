@@ -3,10 +3,11 @@
  * Neither ever fails the build: what cannot be done is a warning (a push whose digest is unknown, a history
  * that could not be read or saved) or a debug line (no Docker to ask).
  */
-import * as core from '@actions/core';
+import * as core from '../io/runner.js';
 import * as path from 'node:path';
 import { envdTag } from '../envd/args.js';
 import type { Inputs } from '../inputs/inputs.js';
+import type { Plan } from '../plan/plan.js';
 import { historyAccess, type HistoryView } from '../report/history.js';
 import { type ImageFacts, imageTarget } from '../report/image.js';
 import { echo, MAX_SENTENCE } from '../report/text.js';
@@ -19,6 +20,17 @@ import type { BuildReport } from './build.js';
 export interface Insight {
   image?: ImageFacts;
   history?: HistoryView;
+}
+
+/**
+ * Starts loading what `afterBuild` will need, to be called as the build starts: the hit-ratio history's cache
+ * client (@actions/cache with the Azure SDK, io/history.ts loads it on first use; the largest chunk of the
+ * bundle, a few hundred ms to evaluate) is then evaluated while main waits on buildkitd and envd, not after.
+ * Only when the history will be read; a failure here is left to the real load to report.
+ */
+export function prepareAfterBuild(plan: Pick<Plan, 'backend' | 'export'>, rt: Runtime): Promise<unknown> | undefined {
+  if (!historyAccess(plan, rt, false).read) return undefined;
+  return import('@actions/cache').catch(() => undefined);
 }
 
 export async function afterBuild(result: BuildReport, inputs: Inputs, rt: Runtime, env: NodeJS.ProcessEnv): Promise<Insight> {

@@ -1,7 +1,7 @@
 /** The main step: read inputs, plan, report; then (outside dry-run) build. Orchestration only. */
-import * as core from '@actions/core';
+import * as core from '../io/runner.js';
 import { build, BuildFailure, type BuildReport } from './build.js';
-import { afterBuild, type Insight } from './insight.js';
+import { afterBuild, type Insight, prepareAfterBuild } from './insight.js';
 import { type BudgetState, pruneNow, readBudgetFor } from './cache-usage.js';
 import { budgetFacts, budgetFigures, decidePrune, exportRoom, pruneBeforeTarget, skippedExportWarning } from '../budget/run.js';
 import { resolveImportEntry } from './import-entry.js';
@@ -143,6 +143,8 @@ async function buildAndPrune(plan: Plan, ctx: { inputs: Inputs; rt: Runtime; env
     }
   }
   let result: BuildReport | undefined;
+  // Loaded while the build waits on its tools, not after it.
+  void prepareAfterBuild(plan, rt);
   try {
     result = await build({ plan, inputs, rt, env, state });
   } catch (error) {
@@ -162,5 +164,5 @@ const figuresOf = (r: BuildReport) => ({ cachedSteps: r.figures.cachedSteps, tot
 
 async function writeSummary(markdown: string): Promise<void> {
   if (!process.env.GITHUB_STEP_SUMMARY) return;
-  await core.summary.addRaw(markdown).write();
+  await core.appendSummary(markdown);
 }

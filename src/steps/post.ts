@@ -2,9 +2,8 @@
  * The post step: always runs, also after a failed main step. Stops what main started, shows buildkitd's log
  * when the build failed, removes the envd context and the private directory. Never fails the job itself.
  *
- * Its usual path loads no @actions/core (with its HTTP client, about 1 MB of bundle and tens of ms of start-up
- * per step): it reads state and writes its two kinds of line itself, byte for byte as core does. core is loaded
- * only for what needs more (a group: the failed build's log, the local cache save).
+ * It loads only what its path needs: the runner's protocol (io/runner.ts, small), the builder and envd; the
+ * local cache save (with @actions/cache) only when there is one.
  */
 import * as os from 'node:os';
 import { type BuilderHandle, builderLogTail, releaseShared, stopBuilder } from '../io/buildkit/builder.js';
@@ -12,6 +11,8 @@ import { Envd } from '../io/envd.js';
 import type { LocalSave } from '../io/local/local-cache.js';
 import { releaseDir, surroundingsOf } from '../io/local/owned-dirs.js';
 import { State, type StateStore } from '../state.js';
+import { Log } from '../io/log.js';
+import * as core from '../io/runner.js';
 
 /** The effects post has on the builder and envd; `realPostIo` is the real one, tests pass fakes. */
 export interface PostIo {
@@ -30,23 +31,13 @@ export const realPostIo: PostIo = {
   removeContext: (binary, env, context) => new Envd(binary, env).removeContext(context)
 };
 
-/** What post reads and acts on; built in `src/index.ts` without loading @actions/core. */
+/** What post reads and acts on; built in `src/index.ts`. */
 export interface PostDeps {
   env: NodeJS.ProcessEnv;
   /** The state main saved (STATE_<key> in the runner's environment). */
   state: Pick<StateStore, 'get'>;
   io: PostIo;
 }
-
-/**
- * core.info and core.warning without core: a plain line; `::warning::` with the message's `%`, CR and LF
- * escaped (the escaping of @actions/core 3.0.1 lib/command.js escapeData), so that no text can start a command.
- */
-export const postLog = {
-  info: (message: string) => void process.stdout.write(message + os.EOL),
-  warning: (message: string) =>
-    void process.stdout.write(`::warning::${message.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A')}${os.EOL}`)
-};
 
 export async function post({ env: processEnv, state, io }: PostDeps): Promise<void> {
   const getState = (name: State) => state.get(name);
@@ -57,7 +48,6 @@ export async function post({ env: processEnv, state, io }: PostDeps): Promise<vo
   if (builder && failed) {
     const log = io.builderLogTail(builder);
     if (log) {
-      const [core, { Log }] = await Promise.all([import('@actions/core'), import('../io/log.js')]);
       // buildkitd's log quotes what the build did: fenced, so no line of it can issue a workflow command.
       await core.group('buildkitd log (the build failed)', () => Log.fenced(async (fence) => log.split('\n').forEach((l) => fence.line(l))));
     }
@@ -70,27 +60,27 @@ export async function post({ env: processEnv, state, io }: PostDeps): Promise<vo
   if (context && envdBinary) {
     const env = { ...processEnv, PATH: getState(State.EnvdPath) || processEnv.PATH, ENVD_ANALYTICS: 'false' };
     const problem = await io.removeContext(envdBinary, env, context);
-    if (problem) postLog.warning(problem);
-    else postLog.info(`Removed envd context ${context}`);
+    if (problem) core.warning(problem);
+    else core.info(`Removed envd context ${context}`);
   }
   if (builder?.reused) {
     // Post steps run in reverse order: the call that started it runs its post step after this one.
-    postLog.info(`Left buildkitd (pid ${builder.pid}) running for the call that started it; its post step stops it`);
+    core.info(`Left buildkitd (pid ${builder.pid}) running for the call that started it; its post step stops it`);
   } else if (builder && stopping) {
     await stopping;
-    postLog.info(builder.container ? `Removed container ${builder.container}` : `Stopped buildkitd (pid ${builder.pid})`);
+    core.info(builder.container ? `Removed container ${builder.container}` : `Stopped buildkitd (pid ${builder.pid})`);
     const problem = await io.releaseShared(builder);
-    if (problem) postLog.warning(problem);
+    if (problem) core.warning(problem);
   }
   const localSave = getState(State.LocalSave);
   if (localSave) {
-    const [core, { saveLocal }] = await Promise.all([import('@actions/core'), import('../io/local/local-cache.js')]);
+    const { saveLocal } = await import('../io/local/local-cache.js');
     await core.group('Save the local cache', () => saveLocal(JSON.parse(localSave) as LocalSave));
   }
   const dir = getState(State.WorkDir);
   if (dir) {
     // Only the private directory main created and marked: never a path state could point elsewhere.
     const kept = releaseDir(dir, surroundingsOf(processEnv.GITHUB_WORKSPACE || process.cwd(), processEnv.HOME || os.homedir()));
-    if (kept) postLog.warning(`The action's private directory was not removed: ${kept}`);
+    if (kept) core.warning(`The action's private directory was not removed: ${kept}`);
   }
 }

@@ -1,10 +1,17 @@
-/** Which envd and BuildKit to use, installed into the tool cache (or found on PATH for envd-version: system). */
-import * as core from '@actions/core';
+/**
+ * Which envd and BuildKit to use, installed into the tool cache (or found on PATH for envd-version: system).
+ * A pinned version already in the tool cache is taken from there without loading the installer (and with it
+ * @actions/tool-cache, @actions/core and their HTTP client): the warm job's usual case.
+ */
+import * as path from 'node:path';
+import * as core from '../io/runner.js';
 import type { Inputs } from '../inputs/inputs.js';
 import type { Runtime } from '../runtime/runtime.js';
 import { parseBuildkitVersion } from '../builder/args.js';
 import { Exec } from '../io/exec.js';
-import { type Installed, Installer, InstallError, systemBuildkit, systemEnvd } from '../io/installer.js';
+import type { Installed, Installer } from '../io/installer.js';
+import { findCached } from '../io/tool-cache.js';
+import { echo } from '../report/text.js';
 import { runnerPlatform } from '../tools/releases.js';
 
 const DOWNLOAD_URL_ENV = 'ENVD_CACHE_ACTION_DOWNLOAD_URL';
@@ -15,32 +22,51 @@ export interface Tools {
   buildkit: Installed;
 }
 
+const installerModule = () => import('../io/installer.js');
+
 export async function installTools(inputs: Inputs, rt: Runtime, env: NodeJS.ProcessEnv, tempDir: string): Promise<Tools> {
   const platform = runnerPlatform(env.RUNNER_OS || process.platform, env.RUNNER_ARCH || process.arch);
-  if (typeof platform === 'string') throw new InstallError(platform);
-  const apiBase = env[API_URL_ENV] || 'https://api.github.com';
-  // The GitHub token goes only to GitHub's own API, never to a mirror or to GHES for github.com releases.
-  const token = !env[API_URL_ENV] && !rt.ghes ? inputs.githubToken || undefined : undefined;
-  const installer = new Installer({
-    platform,
-    downloadBase: env[DOWNLOAD_URL_ENV] || 'https://github.com',
-    apiBase,
-    token,
-    tempDir,
-    retry: { attempts: 4, backoffMs: 1000, onRetry: (n, e) => core.info(`download attempt ${n} failed (${e.message}); trying again`) }
-  });
+  if (typeof platform === 'string') throw new (await installerModule()).InstallError(platform);
+  let installer: Promise<Installer> | undefined;
+  // Loaded and made once, and only for a tool the tool cache does not hold.
+  const installerFor = () =>
+    (installer ??= installerModule().then(({ Installer }) => {
+      const apiBase = env[API_URL_ENV] || 'https://api.github.com';
+      // The GitHub token goes only to GitHub's own API, never to a mirror or to GHES for github.com releases.
+      const token = !env[API_URL_ENV] && !rt.ghes ? inputs.githubToken || undefined : undefined;
+      return new Installer({
+        platform,
+        downloadBase: env[DOWNLOAD_URL_ENV] || 'https://github.com',
+        apiBase,
+        token,
+        tempDir,
+        retry: { attempts: 4, backoffMs: 1000, onRetry: (n, e) => core.info(`download attempt ${n} failed (${e.message}); trying again`) }
+      });
+    }));
+  const cached = (tool: string, version: string) => findCached(env.RUNNER_TOOL_CACHE, tool, version, platform.arch);
+
+  const envd = async (version: string): Promise<Installed> => {
+    if (version === 'system') return (await installerModule()).systemEnvd();
+    const dir = cached('envd', version);
+    return dir ? { tag: version, dir, fromCache: true } : (await installerFor()).envd(version);
+  };
+  const buildkit = async (version: string): Promise<Installed> => {
+    if (version === 'system') {
+      const { systemBuildkit } = await installerModule();
+      return systemBuildkit(async () => parseBuildkitVersion((await Exec.run('buildkitd', ['--version'], { env })).stdout));
+    }
+    // The release archive unpacks into bin/ (the installer's layout).
+    const dir = cached('buildkit', version);
+    return dir ? { tag: version, dir: path.join(dir, 'bin'), fromCache: true } : (await installerFor()).buildkit(version);
+  };
+
   // The two are independent (a tool-cache look-up, a download, a version read): resolved at once, logged and
   // failed in the same order as one after the other (envd's problem first when both have one).
-  const [envdResult, buildkitResult] = await Promise.allSettled([
-    inputs.envdVersion === 'system' ? systemEnvd() : installer.envd(inputs.envdVersion),
-    inputs.buildkitVersion === 'system'
-      ? systemBuildkit(async () => parseBuildkitVersion((await Exec.run('buildkitd', ['--version'], { env })).stdout))
-      : installer.buildkit(inputs.buildkitVersion)
-  ]);
+  const [envdResult, buildkitResult] = await Promise.allSettled([envd(inputs.envdVersion), buildkit(inputs.buildkitVersion)]);
   if (envdResult.status === 'rejected') throw envdResult.reason;
   if (buildkitResult.status === 'rejected') throw buildkitResult.reason;
-  const [envd, buildkit] = [envdResult.value, buildkitResult.value];
-  core.info(`envd ${envd.tag}: ${envd.fromCache ? 'from the tool cache' : 'downloaded, checksum verified, cached'} (${envd.dir})`);
-  core.info(`BuildKit ${buildkit.tag}: ${buildkit.fromCache ? 'from the tool cache' : 'downloaded, checksum verified, cached'} (${buildkit.dir})`);
-  return { envd, buildkit };
+  const [e, b] = [envdResult.value, buildkitResult.value];
+  core.info(`envd ${e.tag}: ${e.fromCache ? 'from the tool cache' : 'downloaded, checksum verified, cached'} (${echo(e.dir)})`);
+  core.info(`BuildKit ${b.tag}: ${b.fromCache ? 'from the tool cache' : 'downloaded, checksum verified, cached'} (${echo(b.dir)})`);
+  return { envd: e, buildkit: b };
 }

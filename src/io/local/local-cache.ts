@@ -7,7 +7,7 @@
  * created, the marker travels with the swap and the save, and a directory without it is never deleted.
  */
 import * as cache from '@actions/cache';
-import * as core from '@actions/core';
+import * as core from '../runner.js';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
