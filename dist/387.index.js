@@ -2879,6 +2879,21 @@ function decidePrune(cachePrune, ctx) {
     return { prune: true, decision: { topic: 'prune', outcome: 'yes', reason: cachePrune === true ? 'cache-prune is true' : 'after a successful export to the GitHub cache' } };
 }
 /**
+ * After the build, the listing the reading made (minutes old) serves the prune when usage stays under the target
+ * even with everything this run writes: then only the rules that do not depend on usage or last access apply
+ * (closed pull requests, superseded indexes, older histories), and what was written since is this job's or a
+ * concurrent one's, never pruned. A round trip to the REST API less. Not after a prune before the build (its
+ * deletions would be asked again), nor without the estimate.
+ */
+function staysUnderTarget(ctx) {
+    const r = ctx.state.reading;
+    const legs = legPlan(ctx);
+    if (!r?.listing || r.usageBytes === undefined || !legs || ctx.state.prunes.length)
+        return false;
+    const adds = ctx.plan.mode === 'max' ? legs.addBytes : legs.minAddBytes;
+    return r.usageBytes + adds <= TARGET_RATIO * r.budget.bytes;
+}
+/**
  * The prune for `when`: `now` is the moment the prune is asked for, `jobStartedAt` when this process started
  * (entries written since are this job's own).
  */
@@ -2890,7 +2905,7 @@ function pruneRequest(ctx, when, clock) {
         readableRefs: [...(plan.access?.readable ?? (rt.cacheService.decoded?.refs.filter((r) => r.read).map((r) => r.ref) ?? []))],
         closedPrRefs: rt.event === 'pull_request' && pr && when === 'command' ? [`refs/pull/${pr.number}/merge`] : [],
         discoverClosedPrs: when === 'command' && rt.event !== 'pull_request',
-        reuseListing: when === 'before',
+        reuseListing: when === 'before' || (when === 'after' && staysUnderTarget(ctx)),
         jobStart: when === 'before' ? clock.now : clock.jobStartedAt,
         dryRun: inputs.dryRun,
         ...(when === 'command' ? {} : { timeBudgetMs: 2_000 }),
@@ -2946,8 +2961,23 @@ class CacheServiceIndexReader {
     }
     async read(entries) {
         const results = new Map();
-        await (0,pool/* drain */.Z)([...entries], this.options.concurrency ?? 8, async (e) => void results.set(e.id, await this.readOne(e)));
+        await (0,pool/* drain */.Z)([...entries], this.options.concurrency ?? 8, async (e) => void results.set(e.id, await this.readOnce(e)));
         return results;
+    }
+    /**
+     * A key in the GitHub cache is immutable, so an index read once (the budget reading before the build) is not
+     * read again by the same job (the prune after it): one round trip less. What was missing or failed is asked again.
+     */
+    known = new Map();
+    async readOnce(entry) {
+        const id = `${entry.id}\n${entry.key}`;
+        const known = this.known.get(id);
+        if (known)
+            return known;
+        const read = await this.readOne(entry);
+        if (read.status === 'read')
+            this.known.set(id, read);
+        return read;
     }
     /** The signed URL of this exact key, undefined when there is none, or why it could not be had. */
     async downloadUrl(key) {
@@ -3227,11 +3257,16 @@ async function readBudget(opts) {
             warnings: budget.warning ? [budget.warning] : []
         };
     }
-    const limitGb = opts.cacheBudget === 'auto' ? await opts.rest.storageLimitGb() : undefined;
+    // Every read that does not depend on another starts at once: each is a round trip to the REST API. The
+    // listing and the run's jobs are only used once usage could be read (a missing grant fails them all alike).
+    const rest = opts.rest;
+    const estimate = !!(opts.reader && opts.readableRefs);
+    const listedP = estimate ? rest.listAll() : undefined;
+    const jobsP = estimate && opts.run?.id && rest.runJobs ? rest.runJobs(opts.run.id) : undefined;
+    const [limitGb, usage] = await Promise.all([opts.cacheBudget === 'auto' ? rest.storageLimitGb() : undefined, rest.usage()]);
     const budget = resolveBudget(opts.cacheBudget, limitGb);
     if (budget.warning)
         warnings.push(budget.warning);
-    const usage = await opts.rest.usage();
     const decisions = [{ topic: 'budget', outcome: formatSize(budget.bytes), reason: budget.source }];
     if (!usage.ok) {
         const grant = missingGrant(usage);
@@ -3246,9 +3281,9 @@ async function readBudget(opts) {
     let count = usage.value.count;
     let footprints;
     let listing;
-    if (opts.reader && opts.readableRefs) {
+    if (listedP && opts.reader && opts.readableRefs) {
         // The listing is current where the usage figure lags (about 5 minutes): the larger of the two counts.
-        const listed = await opts.rest.listAll();
+        const listed = await listedP;
         if (listed.ok) {
             listing = listed.value;
             const now = (opts.now ?? Date.now)();
@@ -3262,8 +3297,8 @@ async function readBudget(opts) {
             log.info(`The cache could not be listed (${listed.message}); this export's size is not estimated`);
     }
     let concurrentLegs;
-    if (footprints && opts.run?.id && opts.rest.runJobs) {
-        const jobs = await opts.rest.runJobs(opts.run.id);
+    if (footprints && jobsP && opts.run) {
+        const jobs = await jobsP;
         if (jobs.ok)
             concurrentLegs = concurrentLegsOf(jobs.value, opts.run.job);
         else
@@ -3300,6 +3335,8 @@ async function prune(opts) {
             out.usageAfterBytes = out.usageBytes - out.prunedBytes - out.gone.reduce((s, d) => s + d.bytes, 0);
         return out;
     };
+    // The open pull requests do not depend on the listing: both round trips at once.
+    const openPrs = opts.rest.openPullRequests();
     const listing = opts.listing ? { ok: true, value: opts.listing } : await opts.rest.listAll();
     if (!listing.ok) {
         const grant = missingGrant(listing);
@@ -3312,8 +3349,11 @@ async function prune(opts) {
         out.decisions.push({ topic: 'prune', outcome: 'skipped', reason: grant ? 'the github-token lacks actions: read' : `listing failed: ${listing.message}` });
         return finish();
     }
-    log.info(`Listed ${listing.value.entries.length} cache entries in ${listing.value.pages} page${listing.value.pages === 1 ? '' : 's'}`);
-    const { closed, openPrRefs } = await pullRequestRefs(opts, listing.value.entries, log);
+    if (opts.listing)
+        log.info(`The listing read before the build serves: ${listing.value.entries.length} cache entries`);
+    else
+        log.info(`Listed ${listing.value.entries.length} cache entries in ${listing.value.pages} page${listing.value.pages === 1 ? '' : 's'}`);
+    const { closed, openPrRefs } = pullRequestRefs(opts, { listed: listing.value.entries, open: await openPrs }, log);
     const { entries, liveIndexes } = await readIndexes(opts, listing.value.entries, [...closed], log);
     const plan = planPrune({
         entries, liveIndexes, readableRefs: opts.readableRefs, closedPrRefs: [...closed], openPrRefs, budgetBytes: opts.budgetBytes,
@@ -3333,9 +3373,8 @@ async function prune(opts) {
     return finish();
 }
 /** Open pull requests' refs, and the closed ones: those given, plus (discoverClosedPrs) listed ones no longer open. */
-async function pullRequestRefs(opts, listed, log) {
+function pullRequestRefs(opts, { listed, open }, log) {
     const closed = new Set(opts.closedPrRefs ?? []);
-    const open = await opts.rest.openPullRequests();
     if (!open.ok) {
         log.info(`Open pull requests could not be listed (${open.message}); pull requests' caches are judged by age only`);
         return { closed };
@@ -3419,11 +3458,16 @@ async function restFor(inputs, rt) {
     // Budget reading must not hold a build up for long when the API is unreachable: two quick retries.
     return createCacheRest({ token: inputs.githubToken, apiUrl: rt.apiUrl, repository: rt.repository, retries: 2, retryBaseMs: 300 });
 }
+/** One index reader for the job, so the prune after the build does not read again what the reading read. */
+const readers = new Map();
 function readerFor(rt) {
     const cs = rt.cacheService;
     if (!cs.token || !cs.resultsUrl || !cs.v2 || rt.ghes)
         return undefined;
-    return createIndexReader({ token: cs.token, resultsUrl: cs.resultsUrl });
+    const id = `${cs.resultsUrl}\n${cs.token}`;
+    const reader = readers.get(id) ?? createIndexReader({ token: cs.token, resultsUrl: cs.resultsUrl });
+    readers.set(id, reader);
+    return reader;
 }
 async function readBudgetFor(inputs, rt) {
     const state = { prunes: [], warned: false };

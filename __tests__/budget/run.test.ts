@@ -129,6 +129,27 @@ describe('what a prune is asked to do', () => {
     for (const [k, v] of Object.entries(expected)) expect([k, req[k as keyof typeof req]]).toEqual([k, v]);
   });
 
+  test.each([
+    ['usage stays under the target with every leg\'s export: the listing read before the build serves', 10 * MB, false, true],
+    ['the exports would take usage past the target: listed again', 24 * MB, false, false],
+    ['a prune ran before the build: listed again (its deletions are not asked twice)', 10 * MB, true, false]
+  ])('after the build, %s', (_, usage, prunedBefore, reuse) => {
+    // min: every leg adds its own final layers, 1 MB each, 3 MB in all (the target is 70% of 37 MB, 25.9 MB).
+    const inputs = inputsOf({ matrix: LEGS[0], 'cache-mode': 'min' });
+    const rt = runtime();
+    const s = state(usage, mainIndexes(true), prunedBefore ? usage : undefined);
+    s.reading!.listing = { entries: [], pages: 1, totalCount: 0, complete: true };
+    const c = { state: s, inputs, rt, plan: makePlan(inputs, rt, { budget: budgetFacts(s) }) };
+    expect(pruneRequest(c, 'after', clock).reuseListing).toBe(reuse);
+  });
+
+  test('without the estimate, the prune after the build lists again', () => {
+    const s = state(1 * MB, []);
+    s.reading!.listing = { entries: [], pages: 1, totalCount: 0, complete: true };
+    const inputs = inputsOf({ cache: 'gha', 'cache-mode': 'min' });
+    expect(pruneRequest({ state: s, inputs, rt: runtime(), plan: makePlan(inputs, runtime()) }, 'after', clock).reuseListing).toBe(false);
+  });
+
   test('the refs it may read are the plan\'s, the writable one first', () => {
     const c = ctx(closingPr);
     expect(pruneRequest(c, 'after', clock).readableRefs).toEqual(c.plan.access?.readable);

@@ -133,6 +133,21 @@ export function decidePrune(cachePrune: Auto<boolean>, ctx: { command: 'build' |
   return { prune: true, decision: { topic: 'prune', outcome: 'yes', reason: cachePrune === true ? 'cache-prune is true' : 'after a successful export to the GitHub cache' } };
 }
 
+/**
+ * After the build, the listing the reading made (minutes old) serves the prune when usage stays under the target
+ * even with everything this run writes: then only the rules that do not depend on usage or last access apply
+ * (closed pull requests, superseded indexes, older histories), and what was written since is this job's or a
+ * concurrent one's, never pruned. A round trip to the REST API less. Not after a prune before the build (its
+ * deletions would be asked again), nor without the estimate.
+ */
+function staysUnderTarget(ctx: RunContext): boolean {
+  const r = ctx.state.reading;
+  const legs = legPlan(ctx);
+  if (!r?.listing || r.usageBytes === undefined || !legs || ctx.state.prunes.length) return false;
+  const adds = ctx.plan.mode === 'max' ? legs.addBytes : legs.minAddBytes;
+  return r.usageBytes + adds <= TARGET_RATIO * r.budget.bytes;
+}
+
 /** When a prune runs: before the build (to make room), after a successful export, or as `command: prune`. */
 export type PruneWhen = 'before' | 'after' | 'command';
 
@@ -145,7 +160,7 @@ export interface PruneRequest {
   closedPrRefs: string[];
   /** Ask the REST API which pull requests are closed (`command: prune` outside a pull_request event). */
   discoverClosedPrs: boolean;
-  /** Reuse the listing the budget reading made (a prune right before the build). */
+  /** Reuse the listing the budget reading made: a prune right before the build, or after it while usage stays under the target. */
   reuseListing: boolean;
   /** Entries written since then are this job's own or a concurrent leg's: never pruned. */
   jobStart: number;
@@ -167,7 +182,7 @@ export function pruneRequest(ctx: RunContext, when: PruneWhen, clock: { now: num
     readableRefs: [...(plan.access?.readable ?? (rt.cacheService.decoded?.refs.filter((r) => r.read).map((r) => r.ref) ?? []))],
     closedPrRefs: rt.event === 'pull_request' && pr && when === 'command' ? [`refs/pull/${pr.number}/merge`] : [],
     discoverClosedPrs: when === 'command' && rt.event !== 'pull_request',
-    reuseListing: when === 'before',
+    reuseListing: when === 'before' || (when === 'after' && staysUnderTarget(ctx)),
     jobStart: when === 'before' ? clock.now : clock.jobStartedAt,
     dryRun: inputs.dryRun,
     ...(when === 'command' ? {} : { timeBudgetMs: 2_000 }),

@@ -8,7 +8,7 @@ import type { Inputs } from '../inputs/inputs.js';
 import type { Runtime } from '../runtime/runtime.js';
 import { type PruneWhen, pruneRequest, readableRefs, readingScope, type RunContext } from '../budget/run.js';
 import type { BudgetState, PruneOutcome } from '../budget/state.js';
-import { createIndexReader } from '../io/github/indexes.js';
+import { createIndexReader, type IndexReader } from '../io/github/indexes.js';
 import { prune, readBudget } from './prune.js';
 
 export type { BudgetState };
@@ -21,10 +21,16 @@ async function restFor(inputs: Inputs, rt: Runtime) {
   return createCacheRest({ token: inputs.githubToken, apiUrl: rt.apiUrl, repository: rt.repository, retries: 2, retryBaseMs: 300 });
 }
 
-function readerFor(rt: Runtime) {
+/** One index reader for the job, so the prune after the build does not read again what the reading read. */
+const readers = new Map<string, IndexReader>();
+
+function readerFor(rt: Runtime): IndexReader | undefined {
   const cs = rt.cacheService;
   if (!cs.token || !cs.resultsUrl || !cs.v2 || rt.ghes) return undefined;
-  return createIndexReader({ token: cs.token, resultsUrl: cs.resultsUrl });
+  const id = `${cs.resultsUrl}\n${cs.token}`;
+  const reader = readers.get(id) ?? createIndexReader({ token: cs.token, resultsUrl: cs.resultsUrl });
+  readers.set(id, reader);
+  return reader;
 }
 
 export async function readBudgetFor(inputs: Inputs, rt: Runtime): Promise<BudgetState> {

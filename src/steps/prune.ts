@@ -63,10 +63,15 @@ export async function readBudget(opts: {
       warnings: budget.warning ? [budget.warning] : []
     };
   }
-  const limitGb = opts.cacheBudget === 'auto' ? await opts.rest.storageLimitGb() : undefined;
+  // Every read that does not depend on another starts at once: each is a round trip to the REST API. The
+  // listing and the run's jobs are only used once usage could be read (a missing grant fails them all alike).
+  const rest = opts.rest;
+  const estimate = !!(opts.reader && opts.readableRefs);
+  const listedP = estimate ? rest.listAll() : undefined;
+  const jobsP = estimate && opts.run?.id && rest.runJobs ? rest.runJobs(opts.run.id) : undefined;
+  const [limitGb, usage] = await Promise.all([opts.cacheBudget === 'auto' ? rest.storageLimitGb() : undefined, rest.usage()]);
   const budget = resolveBudget(opts.cacheBudget, limitGb);
   if (budget.warning) warnings.push(budget.warning);
-  const usage = await opts.rest.usage();
   const decisions: Decision[] = [{ topic: 'budget', outcome: formatSize(budget.bytes), reason: budget.source }];
   if (!usage.ok) {
     const grant = missingGrant(usage);
@@ -79,9 +84,9 @@ export async function readBudget(opts: {
   let count = usage.value.count;
   let footprints: ScopeFootprint[] | undefined;
   let listing: Listing | undefined;
-  if (opts.reader && opts.readableRefs) {
+  if (listedP && opts.reader && opts.readableRefs) {
     // The listing is current where the usage figure lags (about 5 minutes): the larger of the two counts.
-    const listed = await opts.rest.listAll();
+    const listed = await listedP;
     if (listed.ok) {
       listing = listed.value;
       const now = (opts.now ?? Date.now)();
@@ -92,8 +97,8 @@ export async function readBudget(opts: {
     } else log.info(`The cache could not be listed (${listed.message}); this export's size is not estimated`);
   }
   let concurrentLegs: number | undefined;
-  if (footprints && opts.run?.id && opts.rest.runJobs) {
-    const jobs = await opts.rest.runJobs(opts.run.id);
+  if (footprints && jobsP && opts.run) {
+    const jobs = await jobsP;
     if (jobs.ok) concurrentLegs = concurrentLegsOf(jobs.value, opts.run.job);
     else log.info(`The run's jobs could not be listed (${jobs.message}); sibling legs are known from their caches only`);
   }
@@ -167,6 +172,8 @@ export async function prune(opts: PruneOptions): Promise<PruneOutcome> {
     return out;
   };
 
+  // The open pull requests do not depend on the listing: both round trips at once.
+  const openPrs = opts.rest.openPullRequests();
   const listing: RestResult<Listing> = opts.listing ? { ok: true, value: opts.listing } : await opts.rest.listAll();
   if (!listing.ok) {
     const grant = missingGrant(listing);
@@ -176,9 +183,10 @@ export async function prune(opts: PruneOptions): Promise<PruneOutcome> {
     out.decisions.push({ topic: 'prune', outcome: 'skipped', reason: grant ? 'the github-token lacks actions: read' : `listing failed: ${listing.message}` });
     return finish();
   }
-  log.info(`Listed ${listing.value.entries.length} cache entries in ${listing.value.pages} page${listing.value.pages === 1 ? '' : 's'}`);
+  if (opts.listing) log.info(`The listing read before the build serves: ${listing.value.entries.length} cache entries`);
+  else log.info(`Listed ${listing.value.entries.length} cache entries in ${listing.value.pages} page${listing.value.pages === 1 ? '' : 's'}`);
 
-  const { closed, openPrRefs } = await pullRequestRefs(opts, listing.value.entries, log);
+  const { closed, openPrRefs } = pullRequestRefs(opts, { listed: listing.value.entries, open: await openPrs }, log);
   const { entries, liveIndexes } = await readIndexes(opts, listing.value.entries, [...closed], log);
 
   const plan = planPrune({
@@ -201,9 +209,12 @@ export async function prune(opts: PruneOptions): Promise<PruneOutcome> {
 }
 
 /** Open pull requests' refs, and the closed ones: those given, plus (discoverClosedPrs) listed ones no longer open. */
-async function pullRequestRefs(opts: PruneOptions, listed: readonly CacheEntry[], log: Logger): Promise<{ closed: Set<string>; openPrRefs?: string[] }> {
+function pullRequestRefs(
+  opts: PruneOptions,
+  { listed, open }: { listed: readonly CacheEntry[]; open: RestResult<number[]> },
+  log: Logger
+): { closed: Set<string>; openPrRefs?: string[] } {
   const closed = new Set(opts.closedPrRefs ?? []);
-  const open = await opts.rest.openPullRequests();
   if (!open.ok) {
     log.info(`Open pull requests could not be listed (${open.message}); pull requests' caches are judged by age only`);
     return { closed };

@@ -32,6 +32,20 @@ describe('createIndexReader', () => {
     expect(bodies).toHaveLength(2);
   });
 
+  test('an index read once is not read again by the same reader (keys are immutable); a missing one is asked again', async () => {
+    const main = asEntry(seedIndex(emu, MAIN, 'ci', 3, ['a', 'b'], START - HOUR));
+    const later = asEntry(seedIndex(emu, MAIN, 'ci', 4, ['a', 'c'], START - HOUR));
+    const r = reader();
+    const first = await r.read([main]);
+    emu.deleteEntry(later.id);
+    expect((await r.read([later])).get(later.id)).toEqual({ status: 'missing' });
+    expect(r.calls).toBe(3);
+    const again = await r.read([main, later]);
+    expect(again.get(main.id)).toEqual(first.get(main.id));
+    // main: no request at all; later: its lookup again (it was missing, it may be there now).
+    expect(r.calls).toBe(4);
+  });
+
   test('a read refreshes the index last access, as an import would', async () => {
     const main = asEntry(seedIndex(emu, MAIN, 'ci', 3, ['a'], START - 5 * HOUR));
     await reader().read([main]);

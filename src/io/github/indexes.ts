@@ -71,8 +71,23 @@ class CacheServiceIndexReader implements IndexReader {
 
   async read(entries: readonly CacheEntry[]): Promise<Map<number, IndexRead>> {
     const results = new Map<number, IndexRead>();
-    await drain([...entries], this.options.concurrency ?? 8, async (e) => void results.set(e.id, await this.readOne(e)));
+    await drain([...entries], this.options.concurrency ?? 8, async (e) => void results.set(e.id, await this.readOnce(e)));
     return results;
+  }
+
+  /**
+   * A key in the GitHub cache is immutable, so an index read once (the budget reading before the build) is not
+   * read again by the same job (the prune after it): one round trip less. What was missing or failed is asked again.
+   */
+  private readonly known = new Map<string, IndexRead>();
+
+  private async readOnce(entry: CacheEntry): Promise<IndexRead> {
+    const id = `${entry.id}\n${entry.key}`;
+    const known = this.known.get(id);
+    if (known) return known;
+    const read = await this.readOne(entry);
+    if (read.status === 'read') this.known.set(id, read);
+    return read;
   }
 
   /** The signed URL of this exact key, undefined when there is none, or why it could not be had. */
