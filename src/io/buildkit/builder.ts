@@ -3,7 +3,7 @@
  * or a running one at an address. Start, wait until it answers, stop; nothing else.
  */
 import * as fs from 'node:fs';
-import * as http2 from 'node:http2';
+import type * as Http2 from 'node:http2';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -43,10 +43,12 @@ const accepts = (socket: string) =>
  * is answered when the daemon is ready. Anything else (no gRPC on the socket, an error, no answer within
  * `timeoutMs`) is false: the caller falls back to buildctl.
  */
-export function listWorkers(socket: string, timeoutMs: number): Promise<boolean> {
+export async function listWorkers(socket: string, timeoutMs: number): Promise<boolean> {
+  // Loaded here: post, which never asks, does not load node:http2.
+  const http2 = await import('node:http2');
   return new Promise((resolve) => {
     let settled = false;
-    let session: http2.ClientHttp2Session | undefined;
+    let session: Http2.ClientHttp2Session | undefined;
     let conn: net.Socket | undefined;
     const done = (ok: boolean) => {
       if (settled) return;
