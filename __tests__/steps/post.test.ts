@@ -76,6 +76,13 @@ describe('post', () => {
     expect(calls.map((c) => c.what)).toEqual(['removeContext']);
   });
 
+  test('a builder record that is not JSON is a warning; the rest of the clean-up still runs', async () => {
+    const { io, calls } = fakeIo();
+    await post({ env: env(), state: stateOf({ [State.Builder]: '{"kind":"auto",', [State.Context]: 'ctx-3', [State.EnvdBinary]: '/e/envd' }), io });
+    expect(calls.map((c) => c.what)).toEqual(['removeContext']);
+    expect(lines()).toEqual(['::warning::The state main saved as builder is not JSON (15 characters): buildkitd is not stopped by this step', 'Removed envd context ctx-3']);
+  });
+
   test('problems removing the context or the reuse record are warnings (escaped), not failures', async () => {
     const { io } = fakeIo({ removeContext: async () => 'envd context rm failed\n::error::x', releaseShared: async () => 'record kept' });
     await post({ env: env(), state: stateOf({ [State.Builder]: JSON.stringify(own), [State.Context]: 'c', [State.EnvdBinary]: '/e/envd' }), io });

@@ -41,8 +41,7 @@ export interface PostDeps {
 
 export async function post({ env: processEnv, state, io }: PostDeps): Promise<void> {
   const getState = (name: State) => state.get(name);
-  const builderState = getState(State.Builder);
-  const builder = builderState ? (JSON.parse(builderState) as BuilderHandle) : undefined;
+  const builder = jsonState<BuilderHandle>(getState, State.Builder, 'buildkitd is not stopped by this step');
   const failed = getState(State.BuildFailed) === 'true';
 
   if (builder && failed) {
@@ -72,15 +71,30 @@ export async function post({ env: processEnv, state, io }: PostDeps): Promise<vo
     const problem = await io.releaseShared(builder);
     if (problem) core.warning(problem);
   }
-  const localSave = getState(State.LocalSave);
+  const localSave = jsonState<LocalSave>(getState, State.LocalSave, 'the local cache is not saved');
   if (localSave) {
     const { saveLocal } = await import('../io/local/local-cache.js');
-    await core.group('Save the local cache', () => saveLocal(JSON.parse(localSave) as LocalSave));
+    await core.group('Save the local cache', () => saveLocal(localSave));
   }
   const dir = getState(State.WorkDir);
   if (dir) {
     // Only the private directory main created and marked: never a path state could point elsewhere.
     const kept = releaseDir(dir, surroundingsOf(processEnv.GITHUB_WORKSPACE || process.cwd(), processEnv.HOME || os.homedir()));
     if (kept) core.warning(`The action's private directory was not removed: ${kept}`);
+  }
+}
+
+/**
+ * A record main saved as JSON. The runner hands it back as it was written, so text that does not parse is a
+ * defect: post says what it cannot do and carries on with the rest of its clean-up instead of stopping there.
+ */
+function jsonState<T>(getState: (name: State) => string, name: State, consequence: string): T | undefined {
+  const text = getState(name);
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    core.warning(`The state main saved as ${name} is not JSON (${text.length} characters): ${consequence}`);
+    return undefined;
   }
 }
