@@ -1,17 +1,19 @@
 import { describe, expect, test } from '@jest/globals';
 import { isGhes, readRuntime } from '../../src/runtime/runtime.js';
-import { decodeRuntimeToken, TokenError } from '../../src/runtime/token.js';
+import { decodeRuntimeToken } from '../../src/runtime/token.js';
 import { issueCommentPayload, prPayload, workflowRunPayload } from '../fixtures/events.js';
 import { jwt } from '../support/runtime.js';
 
 describe('runtime token', () => {
   test('decodes the ac claim (a JSON string) into readable and writable refs', () => {
-    const token = decodeRuntimeToken(
+    const read = decodeRuntimeToken(
       jwt([
         { Scope: 'refs/heads/feat', Permission: 3 },
         { Scope: 'refs/heads/main', Permission: 1 }
       ])
     );
+    if (!read.ok) throw new Error(read.reason);
+    const token = read.value;
     expect(token.refs).toEqual([
       { ref: 'refs/heads/feat', read: true, write: true },
       { ref: 'refs/heads/main', read: true, write: false }
@@ -24,10 +26,14 @@ describe('runtime token', () => {
     ['a.!!!.c', 'not base64url-encoded JSON'],
     [`x.${Buffer.from('{"sub":"x"}').toString('base64url')}.y`, 'no access-control claim "ac"'],
     [`x.${Buffer.from('{"ac":"nope"}').toString('base64url')}.y`, '"ac" claim is not JSON'],
-    [`x.${Buffer.from(JSON.stringify({ ac: '[]', exp: 'soon' })).toString('base64url')}.y`, '"exp" claim is not a number']
-  ])('a malformed token is a clear error: %s', (token, message) => {
-    expect(() => decodeRuntimeToken(token)).toThrow(TokenError);
-    expect(() => decodeRuntimeToken(token)).toThrow(message);
+    [`x.${Buffer.from(JSON.stringify({ ac: '[]', exp: 'soon' })).toString('base64url')}.y`, '"exp" claim is not a number'],
+    [`x.${Buffer.from('[1]').toString('base64url')}.y`, 'payload is not a JSON object'],
+    [`x.${Buffer.from(JSON.stringify({ ac: '{}' })).toString('base64url')}.y`, '"ac" claim is not a list'],
+    [`x.${Buffer.from(JSON.stringify({ ac: '[{"Scope":1}]' })).toString('base64url')}.y`, 'lacks Scope or Permission']
+  ])('a malformed token gives a clear reason, never throws: %s', (token, message) => {
+    const read = decodeRuntimeToken(token);
+    expect(read.ok).toBe(false);
+    expect(!read.ok && read.reason).toContain(message);
   });
 });
 

@@ -4,6 +4,7 @@
  * undici loaded), one retry policy (src/http/retry.ts) for every call that retries, and answers that never
  * throw: a result with the value, or the reason. The REST client (github/rest.ts) hands octokit `retryingFetch`.
  */
+import { parseJson, type Parsed } from '../http/parse.js';
 import { getProxyUrl } from '@actions/http-client/lib/proxy';
 import * as fs from 'node:fs';
 import { Readable } from 'node:stream';
@@ -12,10 +13,9 @@ import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { type Clock, type Failure, failureOf, isRetryable, type Outcome, type Retried, type RetryPolicy, withRetries } from '../http/retry.js';
 
 export type { Clock, Failure, Retried, RetryPolicy };
+export { parseJson, type Parsed };
 export type Fetch = typeof globalThis.fetch;
 
-/** A parse that says why instead of throwing. */
-export type Parsed<T> = { ok: true; value: T } | { ok: false; reason: string };
 
 export interface Answer {
   status: number;
@@ -60,20 +60,6 @@ const statusFailure = (label: string, res: Response, body = ''): Failure => ({
 });
 const urlOf = (input: Parameters<Fetch>[0]) => (typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
 
-/**
- * Parses JSON, then checks its shape; never throws. The reason never quotes the text (V8's messages do, and the
- * text may be a token or a credential helper's secret): its length, and where it broke when V8 says.
- */
-export function parseJson<T>(text: string, check: (value: unknown) => Parsed<T>): Parsed<T> {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (e) {
-    const at = /at position (\d+)/.exec((e as Error).message)?.[1];
-    return { ok: false, reason: `not JSON (${text.length} bytes${at !== undefined ? `, broken at ${at}` : ''})` };
-  }
-  return check(value);
-}
 
 export class Http {
   private sent = 0;

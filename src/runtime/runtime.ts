@@ -3,7 +3,7 @@
  * GitHub.com or GHES, and the cache service endpoints and token. Pure: tests pass env and payload in.
  */
 import { echo } from '../report/text.js';
-import { decodeRuntimeToken, type RuntimeToken, TokenError } from './token.js';
+import { decodeRuntimeToken, type RuntimeToken } from './token.js';
 
 export type CacheServiceMode = 'read' | 'write' | 'write-only' | 'none';
 
@@ -205,12 +205,9 @@ export function readRuntime(env: Env, event?: EventFile): Runtime {
   let decoded: RuntimeToken | undefined;
   let tokenProblem: string | undefined;
   if (token) {
-    try {
-      decoded = decodeRuntimeToken(token);
-    } catch (e) {
-      if (!(e instanceof TokenError)) throw e;
-      tokenProblem = e.message;
-    }
+    const read = decodeRuntimeToken(token);
+    if (read.ok) decoded = read.value;
+    else tokenProblem = read.reason;
   }
   const modeText = (env.ACTIONS_CACHE_MODE ?? '').trim().toLowerCase();
   const mode = (['read', 'write', 'write-only', 'none'] as const).find((m) => m === modeText);
