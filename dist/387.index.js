@@ -2,6 +2,35 @@ export const id = 387;
 export const ids = [387];
 export const modules = {
 
+/***/ 8539:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   q: () => (/* binding */ parseJson)
+/* harmony export */ });
+/**
+ * Reading what comes from outside — an HTTP answer, a Docker config, a token's claims, a record main saved for
+ * post — without throwing: a parse gives the value, or the reason it could not.
+ */
+/**
+ * Parses JSON, then checks its shape; never throws. The reason never quotes the text (V8's messages do, and the
+ * text may be a token or a credential helper's secret): its length, and where it broke when V8 says.
+ */
+function parseJson(text, check) {
+    let value;
+    try {
+        value = JSON.parse(text);
+    }
+    catch (e) {
+        const at = /at position (\d+)/.exec(e.message)?.[1];
+        return { ok: false, reason: `not JSON (${text.length} bytes${at !== undefined ? `, broken at ${at}` : ''})` };
+    }
+    return check(value);
+}
+
+
+/***/ }),
+
 /***/ 8902:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
@@ -144,8 +173,9 @@ async function withRetries(policy, retryable, work, clock) {
 /* harmony export */   ET: () => (/* binding */ ONCE),
 /* harmony export */   dQ: () => (/* binding */ realClock),
 /* harmony export */   lw: () => (/* binding */ Http),
-/* harmony export */   qF: () => (/* binding */ parseJson)
+/* harmony export */   qF: () => (/* reexport safe */ _http_parse_js__WEBPACK_IMPORTED_MODULE_5__.q)
 /* harmony export */ });
+/* harmony import */ var _http_parse_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(8539);
 /* harmony import */ var _actions_http_client_lib_proxy__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(9783);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3024);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_1__);
@@ -160,6 +190,8 @@ async function withRetries(policy, retryable, work, clock) {
  * undici loaded), one retry policy (src/http/retry.ts) for every call that retries, and answers that never
  * throw: a result with the value, or the reason. The REST client (github/rest.ts) hands octokit `retryingFetch`.
  */
+
+
 
 
 
@@ -180,21 +212,6 @@ const statusFailure = (label, res, body = '') => ({
     message: `${label} answered ${res.status}${res.status === 403 && /rate limit/i.test(body) ? ' (a rate limit)' : ''}`
 });
 const urlOf = (input) => (typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
-/**
- * Parses JSON, then checks its shape; never throws. The reason never quotes the text (V8's messages do, and the
- * text may be a token or a credential helper's secret): its length, and where it broke when V8 says.
- */
-function parseJson(text, check) {
-    let value;
-    try {
-        value = JSON.parse(text);
-    }
-    catch (e) {
-        const at = /at position (\d+)/.exec(e.message)?.[1];
-        return { ok: false, reason: `not JSON (${text.length} bytes${at !== undefined ? `, broken at ${at}` : ''})` };
-    }
-    return check(value);
-}
 class Http {
     options;
     sent = 0;
@@ -304,7 +321,7 @@ class Http {
             const text = await res.text();
             if (!res.ok)
                 return { ok: false, failure: statusFailure(label, res) };
-            const parsed = parseJson(text, check);
+            const parsed = (0,_http_parse_js__WEBPACK_IMPORTED_MODULE_5__/* .parseJson */ .q)(text, check);
             return parsed.ok ? parsed : { ok: false, failure: { kind: 'parse', status: res.status, message: `the answer to ${label} is ${parsed.reason}` } };
         }, label);
     }
@@ -3513,52 +3530,52 @@ async function pruneNow(ctx, when, targetRatio) {
     return outcome;
 }
 
+// EXTERNAL MODULE: ./src/http/parse.ts
+var parse = __webpack_require__(8539);
 ;// CONCATENATED MODULE: ./src/runtime/token.ts
 /** The runner's ACTIONS_RUNTIME_TOKEN: a JWT whose `ac` claim lists the cache refs it may read and write. */
-class TokenError extends Error {
-}
+
+/** Base64url, then JSON: the reason names what failed, never the text (it is part of a secret). */
 function decodeSegment(segment) {
     const json = Buffer.from(segment.replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString('utf8');
-    return JSON.parse(json);
+    return (0,parse/* parseJson */.q)(json, (value) => ({ ok: true, value }));
 }
-/** Decodes without verifying the signature, as BuildKit does; a malformed token is a TokenError in plain words. */
+const isRecord = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
+/** The refs of the `ac` claim, or what is wrong with it. */
+function refsOf(acClaim) {
+    const ac = (0,parse/* parseJson */.q)(acClaim, (value) => ({ ok: true, value }));
+    if (!ac.ok)
+        return { ok: false, reason: 'its "ac" claim is not JSON' };
+    if (!Array.isArray(ac.value))
+        return { ok: false, reason: 'its "ac" claim is not a list' };
+    const refs = [];
+    for (const entry of ac.value) {
+        if (typeof entry?.Scope !== 'string' || typeof entry.Permission !== 'number')
+            return { ok: false, reason: 'an "ac" entry lacks Scope or Permission' };
+        refs.push({ ref: entry.Scope, read: (entry.Permission & 1) !== 0, write: (entry.Permission & 2) !== 0 });
+    }
+    return { ok: true, value: refs };
+}
+/** Decodes without verifying the signature, as BuildKit does; a malformed token gives the reason in plain words. */
 function decodeRuntimeToken(token) {
     const parts = token.split('.');
     if (parts.length !== 3)
-        throw new TokenError(`it has ${parts.length} segments where a JWT has 3`);
-    let claims;
-    try {
-        claims = decodeSegment(parts[1]);
-    }
-    catch {
-        throw new TokenError('its payload is not base64url-encoded JSON');
-    }
-    if (claims === null || typeof claims !== 'object')
-        throw new TokenError('its payload is not a JSON object');
+        return { ok: false, reason: `it has ${parts.length} segments where a JWT has 3` };
+    const payload = decodeSegment(parts[1]);
+    if (!payload.ok)
+        return { ok: false, reason: 'its payload is not base64url-encoded JSON' };
+    const claims = payload.value;
+    if (!isRecord(claims))
+        return { ok: false, reason: 'its payload is not a JSON object' };
     if (typeof claims.ac !== 'string')
-        throw new TokenError('it has no access-control claim "ac" (is it a GITHUB_TOKEN instead of the runtime token?)');
-    let ac;
-    try {
-        ac = JSON.parse(claims.ac);
-    }
-    catch {
-        throw new TokenError('its "ac" claim is not JSON');
-    }
-    if (!Array.isArray(ac))
-        throw new TokenError('its "ac" claim is not a list');
-    const refs = ac.map((entry) => {
-        if (typeof entry?.Scope !== 'string' || typeof entry.Permission !== 'number')
-            throw new TokenError('an "ac" entry lacks Scope or Permission');
-        return { ref: entry.Scope, read: (entry.Permission & 1) !== 0, write: (entry.Permission & 2) !== 0 };
-    });
-    const num = (v, name) => {
-        if (v === undefined)
-            return undefined;
-        if (typeof v !== 'number')
-            throw new TokenError(`its "${name}" claim is not a number`);
-        return v;
-    };
-    return { refs, exp: num(claims.exp, 'exp'), nbf: num(claims.nbf, 'nbf') };
+        return { ok: false, reason: 'it has no access-control claim "ac" (is it a GITHUB_TOKEN instead of the runtime token?)' };
+    const refs = refsOf(claims.ac);
+    if (!refs.ok)
+        return refs;
+    for (const name of ['exp', 'nbf'])
+        if (claims[name] !== undefined && typeof claims[name] !== 'number')
+            return { ok: false, reason: `its "${name}" claim is not a number` };
+    return { ok: true, value: { refs: refs.value, exp: claims.exp, nbf: claims.nbf } };
 }
 
 ;// CONCATENATED MODULE: ./src/runtime/runtime.ts
@@ -3678,14 +3695,11 @@ function readRuntime(env, event) {
     let decoded;
     let tokenProblem;
     if (token) {
-        try {
-            decoded = decodeRuntimeToken(token);
-        }
-        catch (e) {
-            if (!(e instanceof TokenError))
-                throw e;
-            tokenProblem = e.message;
-        }
+        const read = decodeRuntimeToken(token);
+        if (read.ok)
+            decoded = read.value;
+        else
+            tokenProblem = read.reason;
     }
     const modeText = (env.ACTIONS_CACHE_MODE ?? '').trim().toLowerCase();
     const mode = ['read', 'write', 'write-only', 'none'].find((m) => m === modeText);

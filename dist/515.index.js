@@ -1317,8 +1317,6 @@ __webpack_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __webpack_require__(3024);
-// EXTERNAL MODULE: external "node:http2"
-var external_node_http2_ = __webpack_require__(2467);
 // EXTERNAL MODULE: external "node:net"
 var external_node_net_ = __webpack_require__(7030);
 // EXTERNAL MODULE: external "node:os"
@@ -1400,7 +1398,6 @@ function decideReuse(record, wish, live) {
 
 
 
-
 class BuilderError extends Error {
 }
 const tail = (file, lines = 20) => {
@@ -1427,7 +1424,9 @@ const accepts = (socket) => new Promise((resolve) => {
  * is answered when the daemon is ready. Anything else (no gRPC on the socket, an error, no answer within
  * `timeoutMs`) is false: the caller falls back to buildctl.
  */
-function listWorkers(socket, timeoutMs) {
+async function listWorkers(socket, timeoutMs) {
+    // Loaded here: post, which never asks, does not load node:http2.
+    const http2 = await Promise.resolve(/* import() */).then(__webpack_require__.t.bind(__webpack_require__, 2467, 23));
     return new Promise((resolve) => {
         let settled = false;
         let session;
@@ -1444,7 +1443,7 @@ function listWorkers(socket, timeoutMs) {
         };
         const timer = setTimeout(() => done(false), timeoutMs);
         try {
-            session = external_node_http2_.connect('http://buildkitd', { createConnection: () => (conn = external_node_net_.connect(socket)) });
+            session = http2.connect('http://buildkitd', { createConnection: () => (conn = external_node_net_.connect(socket)) });
         }
         catch {
             return done(false);

@@ -39,8 +39,7 @@ const realPostIo = {
 };
 async function post({ env: processEnv, state, io }) {
     const getState = (name) => state.get(name);
-    const builderState = getState(_state_js__WEBPACK_IMPORTED_MODULE_4__/* .State */ .U.Builder);
-    const builder = builderState ? JSON.parse(builderState) : undefined;
+    const builder = jsonState(getState, _state_js__WEBPACK_IMPORTED_MODULE_4__/* .State */ .U.Builder, 'buildkitd is not stopped by this step');
     const failed = getState(_state_js__WEBPACK_IMPORTED_MODULE_4__/* .State */ .U.BuildFailed) === 'true';
     if (builder && failed) {
         const log = io.builderLogTail(builder);
@@ -73,10 +72,10 @@ async function post({ env: processEnv, state, io }) {
         if (problem)
             _io_runner_js__WEBPACK_IMPORTED_MODULE_6__.warning(problem);
     }
-    const localSave = getState(_state_js__WEBPACK_IMPORTED_MODULE_4__/* .State */ .U.LocalSave);
+    const localSave = jsonState(getState, _state_js__WEBPACK_IMPORTED_MODULE_4__/* .State */ .U.LocalSave, 'the local cache is not saved');
     if (localSave) {
         const { saveLocal } = await Promise.all(/* import() */[__webpack_require__.e(752), __webpack_require__.e(779), __webpack_require__.e(838), __webpack_require__.e(691), __webpack_require__.e(844), __webpack_require__.e(145)]).then(__webpack_require__.bind(__webpack_require__, 2145));
-        await _io_runner_js__WEBPACK_IMPORTED_MODULE_6__.group('Save the local cache', () => saveLocal(JSON.parse(localSave)));
+        await _io_runner_js__WEBPACK_IMPORTED_MODULE_6__.group('Save the local cache', () => saveLocal(localSave));
     }
     const dir = getState(_state_js__WEBPACK_IMPORTED_MODULE_4__/* .State */ .U.WorkDir);
     if (dir) {
@@ -84,6 +83,22 @@ async function post({ env: processEnv, state, io }) {
         const kept = (0,_io_local_owned_dirs_js__WEBPACK_IMPORTED_MODULE_3__/* .releaseDir */ .ZI)(dir, (0,_io_local_owned_dirs_js__WEBPACK_IMPORTED_MODULE_3__/* .surroundingsOf */ .ZD)(processEnv.GITHUB_WORKSPACE || process.cwd(), processEnv.HOME || node_os__WEBPACK_IMPORTED_MODULE_0__.homedir()));
         if (kept)
             _io_runner_js__WEBPACK_IMPORTED_MODULE_6__.warning(`The action's private directory was not removed: ${kept}`);
+    }
+}
+/**
+ * A record main saved as JSON. The runner hands it back as it was written, so text that does not parse is a
+ * defect: post says what it cannot do and carries on with the rest of its clean-up instead of stopping there.
+ */
+function jsonState(getState, name, consequence) {
+    const text = getState(name);
+    if (!text)
+        return undefined;
+    try {
+        return JSON.parse(text);
+    }
+    catch {
+        _io_runner_js__WEBPACK_IMPORTED_MODULE_6__.warning(`The state main saved as ${name} is not JSON (${text.length} characters): ${consequence}`);
+        return undefined;
     }
 }
 
