@@ -4,7 +4,7 @@
  * prune after it, and what a prune is asked to do (its refs, closed pull requests, job start, deletion cap).
  * `steps/cache-usage.ts` carries them out.
  */
-import { BACKENDS, backendOf, type Backend } from '../backends/index.js';
+import { backendOf, backendOfType } from '../backends/index.js';
 import type { Auto, Inputs } from '../inputs/inputs.js';
 import type { Decision, Plan } from '../plan/plan.js';
 import type { BudgetFigures } from '../report/outputs.js';
@@ -117,7 +117,7 @@ export function decidePrune(cachePrune: Auto<boolean>, ctx: { command: 'build' |
   if (ctx.command === 'prune') return { prune: true, decision: { topic: 'prune', outcome: 'yes', reason: 'command is prune' } };
   if (cachePrune === false) return { prune: false, decision: { topic: 'prune', outcome: 'no', reason: 'cache-prune is false' } };
   if (!ctx.exported) return { prune: false, decision: { topic: 'prune', outcome: 'no', reason: 'no cache export succeeded in this run' } };
-  const backend = (BACKENDS as Readonly<Record<string, Backend | undefined>>)[ctx.backend];
+  const backend = backendOfType(ctx.backend);
   if (cachePrune === 'auto' && backend?.store !== 'github-cache')
     return {
       prune: false,

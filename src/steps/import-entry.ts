@@ -1,5 +1,5 @@
 /** Checks which import candidates exist (each backend's probe: registry HEAD, S3 HEAD) and lets the planner choose. */
-import { BACKENDS, type Backend, type ProbeKind } from '../backends/index.js';
+import { backendOfType, type ProbeKind } from '../backends/index.js';
 import type { CacheSpec } from '../cache/spec.js';
 import { parseGoBool } from '../cache/values.js';
 import type { Plan } from '../plan/plan.js';
@@ -15,7 +15,7 @@ const PROBES: Record<ProbeKind, (spec: CacheSpec, env: NodeJS.ProcessEnv) => Pro
 };
 
 function probe(spec: CacheSpec, env: NodeJS.ProcessEnv): Promise<Probe> {
-  const kind = (BACKENDS as Readonly<Record<string, Backend | undefined>>)[spec.type]?.probe;
+  const kind = backendOfType(spec.type)?.probe;
   if (!kind) return Promise.resolve({ why: `the ${echo(spec.type)} backend has no existence probe` });
   return PROBES[kind](spec, env);
 }
