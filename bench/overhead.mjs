@@ -5,15 +5,20 @@
 // action's). The fake buildkitd listens on its socket through a perl one-liner: the action waits for the
 // socket to accept before it asks `buildctl debug workers`.
 //
-// Three warm jobs per round (BENCH_BACKENDS=registry,… picks some): `registry` without the GitHub cache
+// Four warm jobs per round (BENCH_BACKENDS=registry,… picks some): `registry` without the GitHub cache
 // service (no REST call, nothing read from the cache: comparable with earlier runs of this bench);
 // `registry-svc`, the same with the cache service a hosted runner always offers (ACTIONS_RUNTIME_TOKEN, so
 // the hit-ratio history is read and saved); and `gha`, whose budget read and prune also go to REST. The
 // service is the cache emulator of the tests (__tests__/support/emulator, loaded through bench/ts-loader.mjs)
 // with every REST answer held back BENCH_REST_MS (default 70, what the issue measured on a runner). BuildKit's
-// own cache traffic is not exercised (the stand-ins ignore the cache flags). BENCH_BUILD_MS makes the stand-in
+// own cache traffic is not exercised (the stand-ins ignore the cache flags, but for local's, below). BENCH_BUILD_MS makes the stand-in
 // `envd build` take that long, BENCH_BUILDKITD_MS the stand-in buildkitd wait that long before it listens
 // (both 0 by default), to see what main does while it waits on real tools (subtract them from the figures).
+//
+// `local` restores and saves its directory through @actions/cache against the emulator: the stand-in envd writes the
+// same OCI layout (one BENCH_LOCAL_MB blob of random bytes, default 50) into the export every time, as an unchanged
+// build does, so a warm job restores it and finds nothing to save; all jobs share one RUNNER_TEMP, as on a hosted
+// runner (@actions/cache versions an entry by its path).
 //
 // Each round runs, alternating so that machine noise hits all alike: two bare `node` starts (`node -e ''`),
 // then one warm job per bundle and backend (this bundle, and each `--compare [name=]DIR`, an older dist/).
@@ -29,6 +34,7 @@
 //   BENCH_RUNS=15 npm run bench:overhead                       # this worktree's dist/ (npm run package first)
 //   node bench/overhead.mjs --compare old=/tmp/old/dist        # beside older bundles, same run (repeatable)
 import { spawn } from 'node:child_process';
+import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -47,7 +53,7 @@ for (let i = 0; i < args.length; i++) {
   bundles.push({ name, entry: path.join(path.resolve(dir), 'index.js') });
 }
 bundles.push({ name: 'this', entry: path.join(ROOT, 'dist', 'index.js') });
-const BACKENDS = (process.env.BENCH_BACKENDS || 'registry,registry-svc,gha').split(',');
+const BACKENDS = (process.env.BENCH_BACKENDS || 'registry,registry-svc,gha,local').split(',');
 const REST_MS = Number(process.env.BENCH_REST_MS ?? 70);
 /** How long the stand-in `envd build` takes (default 0: the action's own time alone); BuildKit's time is idle time for main. */
 const BUILD_S = (Number(process.env.BENCH_BUILD_MS ?? 0) / 1000).toFixed(3);
@@ -62,6 +68,18 @@ const project = path.join(root, 'project');
 fs.mkdirSync(project);
 fs.writeFileSync(path.join(project, 'build.envd'), '# syntax=v1\n\ndef build():\n    base(dev=True)\n');
 
+/** How large the `local` leg's cache is: one blob of random (incompressible, like a compressed layer) bytes. */
+const LOCAL_MB = Number(process.env.BENCH_LOCAL_MB ?? 50);
+/** The blob the stand-in envd writes into a local export, and the index.json that names it. */
+const localBlob = (() => {
+  const file = path.join(root, 'local-blob');
+  const data = crypto.randomBytes(LOCAL_MB * 1000 * 1000);
+  fs.writeFileSync(file, data);
+  const hex = crypto.createHash('sha256').update(data).digest('hex');
+  const index = JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: `sha256:${hex}`, size: data.length }] });
+  return { file, hex, index };
+})();
+
 /** A tool cache as @actions/tool-cache lays it out (`<tool>/<semver>/<arch>` plus `<arch>.complete`), stand-ins inside. */
 function toolCache() {
   const tc = path.join(root, 'tool-cache');
@@ -73,10 +91,26 @@ function toolCache() {
     fs.writeFileSync(`${dir}.complete`, '');
   };
   put('envd', ENVD, 'envd', `#!/bin/sh
-# envd stand-in: every command succeeds at once; a build prints one finished step.
+# envd stand-in: every command succeeds at once; a build prints one finished step. A build with
+# --export-cache type=local,dest=DIR writes the same OCI layout into DIR every time (one ${LOCAL_MB} MB blob),
+# as BuildKit does for an unchanged build.
 case "$*" in
   *version*) echo "envd: ${ENVD}" ;;
-  *build*) echo "#1 [internal] load build definition"; case " $* " in *" build "*) sleep ${BUILD_S} ;; esac; echo "#1 DONE 0.0s" ;;
+  *build*)
+    echo "#1 [internal] load build definition"; case " $* " in *" build "*) sleep ${BUILD_S} ;; esac; echo "#1 DONE 0.0s"
+    prev=""
+    for a in "$@"; do
+      if [ "$prev" = "--export-cache" ]; then
+        case "$a" in *type=local*)
+          dest=$(printf '%s' "$a" | tr ',' '\\n' | sed -n 's/^dest=//p')
+          mkdir -p "$dest/blobs/sha256"
+          cp "${localBlob.file}" "$dest/blobs/sha256/${localBlob.hex}"
+          printf '%s' '{"imageLayoutVersion":"1.0.0"}' > "$dest/oci-layout"
+          printf '%s' '${localBlob.index}' > "$dest/index.json" ;;
+        esac
+      fi
+      prev="$a"
+    done ;;
 esac
 exit 0
 `);
@@ -117,7 +151,10 @@ function job(backend) {
     ACTIONS_CACHE_SERVICE_V2: 'True',
     ACTIONS_RUNTIME_TOKEN: emu.mintToken([{ Scope: 'refs/heads/main', Permission: Permission.All }])
   };
-  return createJob({ workspace: project, inputs: backend === 'gha' ? { cache: 'gha', ...common } : registry, env: { ...env, ...service } });
+  const inputs = backend === 'gha' ? { cache: 'gha', ...common } : backend === 'local' ? { cache: 'local', ...common } : registry;
+  // A hosted runner's RUNNER_TEMP is the same path in every job, and @actions/cache versions an entry by its path.
+  const temp = backend === 'local' ? { RUNNER_TEMP: path.join(root, 'runner-temp') } : {};
+  return createJob({ workspace: project, inputs, env: { ...env, ...service, ...temp } });
 }
 
 /** Spawns one phase; returns its wall time and the arrival time of each stdout line (ms after spawn). */
