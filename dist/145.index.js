@@ -1,5 +1,5 @@
 export const id = 145;
-export const ids = [145,526];
+export const ids = [145];
 export const modules = {
 
 /***/ 2145:
@@ -16,8 +16,6 @@ __webpack_require__.d(__webpack_exports__, {
   surroundingsOf: () => (/* reexport */ owned_dirs/* surroundingsOf */.ZD)
 });
 
-// EXTERNAL MODULE: ./node_modules/@actions/cache/lib/cache.js + 340 modules
-var cache = __webpack_require__(1691);
 // EXTERNAL MODULE: ./src/io/runner.ts
 var runner = __webpack_require__(1068);
 // EXTERNAL MODULE: external "node:crypto"
@@ -183,7 +181,11 @@ var ownership = __webpack_require__(9726);
 
 
 
-
+/**
+ * @actions/cache with the Azure SDK is the largest part of the bundle: loaded when an entry is restored or saved,
+ * not for a post step that finds the export unchanged.
+ */
+const actionsCache = () => Promise.all(/* import() */[__webpack_require__.e(752), __webpack_require__.e(779), __webpack_require__.e(838), __webpack_require__.e(691), __webpack_require__.e(844)]).then(__webpack_require__.bind(__webpack_require__, 1691));
 
 /** The key of an exported directory: the scope's prefix and a hash of its index.json (the export's identity). */
 function contentKey(prefix, dir) {
@@ -211,6 +213,7 @@ function claimLocal(local, around) {
  * the claimed directory (claimLocal). Returns the key restored; never throws for the cache service.
  */
 async function restoreLocal(local) {
+    const cache = await actionsCache();
     if (!cache.isFeatureAvailable()) {
         runner.info('The GitHub cache service is not available to this run: the local cache starts empty and is not kept');
         return undefined;
@@ -263,6 +266,7 @@ async function saveLocal(state) {
         runner.info(`The local cache is unchanged (${(0,report_text/* echo */.WI)(key)}); not saved again`);
         return;
     }
+    const cache = await actionsCache();
     if (!cache.isFeatureAvailable()) {
         runner.info('The GitHub cache service is not available to this run: the local cache is not kept');
         return;

@@ -1164,7 +1164,7 @@ async function build({ plan: planned, inputs, rt, env, state }) {
             const workspace = env.GITHUB_WORKSPACE || process.cwd();
             const local = { ...plan.local, dir: external_node_path_.resolve(workspace, plan.local.dir), exportDir: external_node_path_.resolve(workspace, plan.local.exportDir) };
             // Loaded only for cache: local: @actions/cache and the Azure SDK are most of the bundle's start-up time.
-            const { claimLocal, hasLayout, restoreLocal, serveLocal, surroundingsOf } = await Promise.all(/* import() */[__webpack_require__.e(752), __webpack_require__.e(779), __webpack_require__.e(838), __webpack_require__.e(691), __webpack_require__.e(526)]).then(__webpack_require__.bind(__webpack_require__, 2145));
+            const { claimLocal, hasLayout, restoreLocal, serveLocal, surroundingsOf } = await __webpack_require__.e(/* import() */ 145).then(__webpack_require__.bind(__webpack_require__, 2145));
             // The directories are checked before anything starts; the server listens on the (still empty) directory
             // first, so that buildkitd, told its address, starts while the restore runs.
             claimLocal(local, surroundingsOf(workspace, env.HOME || external_node_os_.homedir()));
@@ -2881,7 +2881,7 @@ function decidePrune(cachePrune, ctx) {
         return { prune: false, decision: { topic: 'prune', outcome: 'no', reason: 'cache-prune is false' } };
     if (!ctx.exported)
         return { prune: false, decision: { topic: 'prune', outcome: 'no', reason: 'no cache export succeeded in this run' } };
-    const backend = backends/* BACKENDS */.A7[ctx.backend];
+    const backend = (0,backends/* backendOfType */.kY)(ctx.backend);
     if (cachePrune === 'auto' && backend?.store !== 'github-cache')
         return {
             prune: false,
@@ -4174,7 +4174,7 @@ const PROBES = {
     's3-manifest': (spec, env) => s3ManifestExists(spec, env)
 };
 function probe(spec, env) {
-    const kind = backends/* BACKENDS */.A7[spec.type]?.probe;
+    const kind = (0,backends/* backendOfType */.kY)(spec.type)?.probe;
     if (!kind)
         return Promise.resolve({ why: `the ${(0,report_text/* echo */.WI)(spec.type)} backend has no existence probe` });
     return PROBES[kind](spec, env);

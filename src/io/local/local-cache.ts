@@ -6,7 +6,6 @@
  * The action deletes only directories it created: each one gets a marker file (OWNER_MARK) when it is
  * created, the marker travels with the swap and the save, and a directory without it is never deleted.
  */
-import * as cache from '@actions/cache';
 import * as core from '../runner.js';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -16,6 +15,12 @@ import { echo } from '../../report/text.js';
 import { type OciServer, startOciServer } from './oci-server.js';
 import { claimDir, inspectDir, placeOf, releaseDir, surroundingsOf } from './owned-dirs.js';
 import { CACHE_DIR_FIX, deletionProblem, OWNER_MARK, type Surroundings } from '../../local/ownership.js';
+
+/**
+ * @actions/cache with the Azure SDK is the largest part of the bundle: loaded when an entry is restored or saved,
+ * not for a post step that finds the export unchanged.
+ */
+const actionsCache = () => import('@actions/cache');
 
 export { surroundingsOf };
 
@@ -59,6 +64,7 @@ export function claimLocal(local: LocalCache, around: Surroundings): void {
  * the claimed directory (claimLocal). Returns the key restored; never throws for the cache service.
  */
 export async function restoreLocal(local: LocalCache): Promise<string | undefined> {
+  const cache = await actionsCache();
   if (!cache.isFeatureAvailable()) {
     core.info('The GitHub cache service is not available to this run: the local cache starts empty and is not kept');
     return undefined;
@@ -112,6 +118,7 @@ export async function saveLocal(state: LocalSave): Promise<void> {
     core.info(`The local cache is unchanged (${echo(key)}); not saved again`);
     return;
   }
+  const cache = await actionsCache();
   if (!cache.isFeatureAvailable()) {
     core.info('The GitHub cache service is not available to this run: the local cache is not kept');
     return;
