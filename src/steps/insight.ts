@@ -12,7 +12,7 @@ import { historyAccess, type HistoryView } from '../report/history.js';
 import { type ImageFacts, imageTarget } from '../report/image.js';
 import { echo, MAX_SENTENCE } from '../report/text.js';
 import type { Runtime } from '../runtime/runtime.js';
-import { updateHistory } from '../io/history.js';
+import { updateHistory, usesOwnClient } from '../io/history.js';
 import { readImage } from '../io/image.js';
 import type { BuildReport } from './build.js';
 
@@ -23,13 +23,14 @@ export interface Insight {
 }
 
 /**
- * Starts loading what `afterBuild` will need, to be called as the build starts: the hit-ratio history's cache
- * client (@actions/cache with the Azure SDK, io/history.ts loads it on first use; the largest chunk of the
- * bundle, a few hundred ms to evaluate) is then evaluated while main waits on buildkitd and envd, not after.
- * Only when the history will be read; a failure here is left to the real load to report.
+ * Starts loading what `afterBuild` will need, to be called as the build starts. On the cache service v2 nothing:
+ * the history goes through the action's own small client (io/history.ts). Where only v1 is offered (GHES), its
+ * fallback client (@actions/cache with the Azure SDK, the largest chunk of the bundle, a few hundred ms to
+ * evaluate) is then evaluated while main waits on buildkitd and envd, not after. Only when the history will be
+ * read; a failure here is left to the real load to report.
  */
 export function prepareAfterBuild(plan: Pick<Plan, 'backend' | 'export'>, rt: Runtime): Promise<unknown> | undefined {
-  if (!historyAccess(plan, rt, false).read) return undefined;
+  if (!historyAccess(plan, rt, false).read || usesOwnClient(rt.cacheService)) return undefined;
   return import('@actions/cache').catch(() => undefined);
 }
 
@@ -60,7 +61,7 @@ export async function afterBuild(result: BuildReport, inputs: Inputs, rt: Runtim
     return { image: reading.facts };
   }
   const update = await core.group('Hit-ratio history', async () => {
-    const u = await updateHistory({ scope: plan.scope, run, access });
+    const u = await updateHistory({ scope: plan.scope, run, access, service: rt.cacheService });
     for (const n of u.view.notes) core.info(echo(n, MAX_SENTENCE));
     return u;
   });
