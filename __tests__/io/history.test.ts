@@ -12,7 +12,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { createHash } from 'node:crypto';
 import { HISTORY_CACHE_VERSION, HISTORY_FILE, type HistoryAccess, type HistoryRun, serializeHistory } from '../../src/report/history.js';
-import { type CacheClient, historyDir, updateHistory } from '../../src/io/history.js';
+import { beginHistory, type CacheClient, historyDir, updateHistory } from '../../src/io/history.js';
 import { Http } from '../../src/io/http.js';
 import { startEmulator, type Emulator } from '../support/emulator/index.js';
 import { scopes } from '../emulator/client.js';
@@ -305,6 +305,20 @@ describe('cache service v2: the history entry through the own client', () => {
     const r = await updateV2('py', run(951, 1));
     expect(r.warnings).toEqual([]);
     expect(r.view.notes).toEqual(['No earlier history for this scope: this run starts it', 'Saved as envd-history-py#951-1']);
+  });
+
+  test('begun as the build starts: the read goes out at once, finish only writes (and with the access it is given)', async () => {
+    useToken(scopes.main);
+    await updateV2('py', run(1101, 4));
+    emu.reset();
+    seedHistory('refs/heads/main', 'envd-history-py#1101-1', serializeHistory('py', [run(1101, 4)]));
+    const handle = beginHistory({ scope: 'py', access: RW, service: v2() });
+    await handle.read;
+    expect(emu.requests.map((r) => r.route)).toEqual(['GetCacheEntryDownloadURL', 'blob.get']);
+    const done = await handle.finish(run(1102, 1), { read: true, write: false, noWrite: 'the cache export failed' });
+    expect(figures(done.view.runs)).toEqual(['1101:4/4', '1102:1/4']);
+    expect(done.view.notes).toEqual(['Read from envd-history-py#1101-1', 'Not saved: the cache export failed']);
+    expect(emu.requests).toHaveLength(2);
   });
 
   test('an expired signed URL is asked for again; a dropped upload is tried again', async () => {

@@ -138,50 +138,87 @@ export interface HistoryOptions {
   http?: Http;
 }
 
-/** The runs of the newest stored history, with what to say about it. */
-async function readRuns(store: HistoryStore, scope: string, said: { notes: string[]; warnings: string[] }): Promise<HistoryRun[]> {
+/** What the read of the newest stored history gave: its runs, and what to say about them. */
+interface HistoryRead {
+  runs: HistoryRun[];
+  notes: string[];
+  warnings: string[];
+}
+
+/** The runs of the newest stored history, with what to say about it. Never throws. */
+async function readRuns(store: HistoryStore, scope: string): Promise<HistoryRead> {
+  const said: HistoryRead = { runs: [], notes: [], warnings: [] };
   const found = await store.read(historyKeyPrefix(scope));
-  if ('note' in found) return void said.notes.push(found.note), [];
-  if ('failed' in found) return void said.warnings.push(`Reading the hit-ratio history failed (${echo(found.failed)}); it starts afresh`), [];
+  if ('note' in found) return void said.notes.push(found.note), said;
+  if ('failed' in found) return void said.warnings.push(`Reading the hit-ratio history failed (${echo(found.failed)}); it starts afresh`), said;
   if (Buffer.byteLength(found.text) > MAX_HISTORY_BYTES) {
     said.notes.push(`The entry ${echo(found.key)} is larger than ${MAX_HISTORY_BYTES} bytes; starting afresh`);
-    return [];
+    return said;
   }
   const parsed = parseHistory(found.text, scope);
   said.notes.push(`Read from ${echo(found.key)}`);
   if (parsed.problem) said.warnings.push(`Hit-ratio history: ${parsed.problem}`);
-  return parsed.runs;
+  return { ...said, runs: parsed.runs };
 }
 
-/** `client`: the v1 fallback's cache client (tests); never used on v2. */
-export async function updateHistory(o: HistoryOptions, client?: CacheClient): Promise<HistoryUpdate> {
-  const said = { notes: [] as string[], warnings: [] as string[] };
-  const view = (runs: HistoryRun[]): HistoryUpdate => ({ view: { scope: o.scope, runs, current: o.run, notes: said.notes }, warnings: said.warnings });
-  if (!o.access.read) {
-    said.notes.push(`No history is kept: ${o.access.noRead ?? 'the GitHub cache cannot be read'}`);
-    return view([o.run]);
-  }
-  let store: HistoryStore;
-  if (usesOwnClient(o.service)) store = serviceStore(o.service, o.http);
-  else {
+/** The store for this run, or the note saying why no history is kept. */
+async function openStore(o: Omit<HistoryOptions, 'run'>, client?: CacheClient): Promise<HistoryStore | string> {
+  if (usesOwnClient(o.service)) return serviceStore(o.service, o.http);
+  try {
     // Loaded only here, and only on v1: @actions/cache and the Azure SDK are most of the bundle's start-up time.
     const cache: CacheClient = client ?? (await import('@actions/cache'));
-    if (!cache.isFeatureAvailable()) {
-      said.notes.push('No history is kept: the GitHub cache service is not available to this run');
-      return view([o.run]);
-    }
-    store = actionsCacheStore(cache, historyDir(o.scope, o.tmp));
+    if (!cache.isFeatureAvailable()) return 'No history is kept: the GitHub cache service is not available to this run';
+    return actionsCacheStore(cache, historyDir(o.scope, o.tmp));
+  } catch (e) {
+    return `No history is kept: the cache client could not be loaded (${echo((e as Error).message)})`;
   }
-  try {
-    const runs = recordRun(await readRuns(store, o.scope, said), o.run);
-    if (!o.access.write) said.notes.push(`Not saved: ${o.access.noWrite ?? 'this run does not write the cache'}`);
-    else {
-      const saved = await store.write(historyKey(o.scope, o.run.run, o.run.attempt), serializeHistory(o.scope, runs));
-      if ('note' in saved) said.notes.push(saved.note);
-      else said.warnings.push(saved.warning);
+}
+
+/** A history whose read is under way: `finish` adds this run and saves it, by `access`. */
+export interface HistoryHandle {
+  /** Settles when the read is done (never rejects). */
+  read: Promise<unknown>;
+  finish(run: HistoryRun, access: HistoryAccess): Promise<HistoryUpdate>;
+}
+
+/**
+ * Starts the history: the read of the newest stored entry goes out at once (it does not depend on the build, so
+ * main starts it as the build starts); `finish` waits for it, adds the run and writes. Never throws.
+ * `client`: the v1 fallback's cache client (tests); never used on v2.
+ */
+export function beginHistory(o: Omit<HistoryOptions, 'run'>, client?: CacheClient): HistoryHandle {
+  const opening = o.access.read ? openStore(o, client) : Promise.resolve(`No history is kept: ${o.access.noRead ?? 'the GitHub cache cannot be read'}`);
+  const reading = opening
+    .then((store) => (typeof store === 'string' ? undefined : readRuns(store, o.scope)))
+    .catch((e: Error): HistoryRead => ({ runs: [], notes: [], warnings: [`Reading the hit-ratio history failed (${echo(e.message)}); it starts afresh`] }));
+  return {
+    read: reading,
+    async finish(run, access) {
+      const store = await opening;
+      const view = (runs: HistoryRun[], said: { notes: string[]; warnings: string[] }): HistoryUpdate => ({
+        view: { scope: o.scope, runs, current: run, notes: said.notes },
+        warnings: said.warnings
+      });
+      if (typeof store === 'string') return view([run], { notes: [store], warnings: [] });
+      const read = (await reading) as HistoryRead;
+      const said = { notes: [...read.notes], warnings: [...read.warnings] };
+      try {
+        const runs = recordRun(read.runs, run);
+        if (!access.write) said.notes.push(`Not saved: ${access.noWrite ?? 'this run does not write the cache'}`);
+        else {
+          const saved = await store.write(historyKey(o.scope, run.run, run.attempt), serializeHistory(o.scope, runs));
+          if ('note' in saved) said.notes.push(saved.note);
+          else said.warnings.push(saved.warning);
+        }
+        return view(runs, said);
+      } finally {
+        store.close();
+      }
     }
-    return view(runs);
-  } finally {
-    store.close();
-  }
+  };
+}
+
+/** Reads, adds this run and saves, in one go (beginHistory then finish). `client`: the v1 fallback's (tests). */
+export function updateHistory(o: HistoryOptions, client?: CacheClient): Promise<HistoryUpdate> {
+  return beginHistory(o, client).finish(o.run, o.access);
 }
