@@ -14,6 +14,7 @@ import { createJob, type Job, runPhase } from '../../scripts/harness.mjs';
 import { dockerConfigJson, pushImage, pushIndex } from '../support/oci-push.js';
 import { startRegistry, type TestRegistry } from '../support/services/registry.js';
 import { bundleWorld } from '../support/world.js';
+import { HISTORY_CACHE_VERSION } from '../../src/report/history.js';
 
 const BUILD_ENVD = `# syntax=v1
 
@@ -162,6 +163,9 @@ describe('hit-ratio history', () => {
     const entries = world.emu.entries().filter((e) => e.key.startsWith(`envd-history-${scope}#`));
     expect(entries.map((e) => e.key)).toEqual([`envd-history-${scope}#7001-1`, `envd-history-${scope}#7002-1`]);
     for (const e of entries) expect(e.size).toBeLessThan(4096);
+    // On the cache service v2 the entry is the JSON document itself, in the action's own cache version (no tar).
+    for (const e of entries) expect(e.version).toBe(HISTORY_CACHE_VERSION);
+    expect(JSON.parse(world.emu.blobData(entries[1].id)!.toString('utf8'))).toMatchObject({ format: 1, scope, runs: [{ run: '7001' }, { run: '7002' }] });
   }, 180000);
 
   test('cache: none keeps no history: one log line, no section, no entry', async () => {

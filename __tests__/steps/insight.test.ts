@@ -1,15 +1,36 @@
 /**
- * prepareAfterBuild starts loading the hit-ratio history's cache client as the build starts, and only when the
- * history will be read: no cache service, cache: none or a write-only cache mode load nothing.
+ * prepareAfterBuild starts what the hit-ratio history needs as the build starts, and only when the history will
+ * be read: on the cache service v2 the read itself (through the action's own client, nothing loaded); where only
+ * v1 is offered, the load of its fallback client (@actions/cache); with no cache service, cache: none or a
+ * write-only cache mode, nothing.
  */
-import { expect, test } from '@jest/globals';
+import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { prepareAfterBuild } from '../../src/steps/insight.js';
 import { runtime } from '../support/runtime.js';
+import { type Emulator, Permission, startEmulator } from '../support/emulator/index.js';
 
-const plan = (backend: string) => ({ backend, export: undefined }) as unknown as Parameters<typeof prepareAfterBuild>[0];
+const plan = (backend: string) => ({ backend, export: undefined, scope: 'py' }) as unknown as Parameters<typeof prepareAfterBuild>[0];
+const v1 = { ACTIONS_CACHE_SERVICE_V2: undefined, ACTIONS_CACHE_URL: 'https://artifactcache.ghes.example/' };
 
-test('the history will be read: the cache client is loaded, and the load settles', async () => {
-  const loading = prepareAfterBuild(plan('registry'), runtime());
+let emu: Emulator;
+beforeAll(async () => {
+  emu = await startEmulator();
+});
+afterAll(() => emu.close());
+
+test('cache service v2: the history read goes out as the build starts (one lookup), no cache client is loaded', async () => {
+  const token = emu.mintToken([{ Scope: 'refs/heads/main', Permission: Permission.All }]);
+  const loading = prepareAfterBuild(plan('registry'), runtime({ env: { ACTIONS_RESULTS_URL: emu.resultsUrl, ACTIONS_RUNTIME_TOKEN: token } }));
+  expect(loading).toBeInstanceOf(Promise);
+  const read = (await loading) as { notes?: string[]; restoreCache?: unknown };
+  expect(read.restoreCache).toBeUndefined();
+  expect(read.notes).toEqual(['No earlier history for this scope: this run starts it']);
+  expect(emu.counters.lookup).toBe(1);
+  expect(emu.requests.map((r) => r.route)).toEqual(['GetCacheEntryDownloadURL']);
+});
+
+test('the history will be read through @actions/cache (cache service v1 only): it is loaded, and the load settles', async () => {
+  const loading = prepareAfterBuild(plan('registry'), runtime({ env: v1 }));
   expect(loading).toBeInstanceOf(Promise);
   const loaded = (await loading) as { restoreCache?: unknown };
   expect(typeof loaded?.restoreCache).toBe('function');

@@ -13,8 +13,16 @@ import { code, echo, MAX_SENTENCE } from './text.js';
 export const HISTORY_RUNS = 20;
 /** Every history entry's key starts with this; the budget's pruning treats all but a scope's newest as superseded. */
 const HISTORY_KEY_PREFIX = 'envd-history-';
-/** The file inside the entry. */
+/** The file inside the entry (the @actions/cache fallback on cache service v1, which stores a tar of it). */
 export const HISTORY_FILE = 'history.json';
+/**
+ * The cache version of every history entry written through the cache service v2 (io/github/cache-service.ts):
+ * sha256 of the fixed string `envd-cache-action|hit-ratio-history|json-1`, hex, as the service expects an
+ * opaque hash. The entry holds the JSON document itself (no tar, no compression). It cannot collide with
+ * BuildKit's version (sha256 of `|go-actionscache-1.0`) nor with @actions/cache's (sha256 of the paths, the
+ * compression method and the cross-OS flag joined by `|`): a lookup in this version finds only our own entries.
+ */
+export const HISTORY_CACHE_VERSION = '5d9b6adabf622251e9e8b1dc617634f2be6a4c513d9802c202859c0f2f714313';
 
 export interface HistoryRun {
   /** GITHUB_RUN_ID. */

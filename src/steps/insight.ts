@@ -12,7 +12,7 @@ import { historyAccess, type HistoryView } from '../report/history.js';
 import { type ImageFacts, imageTarget } from '../report/image.js';
 import { echo, MAX_SENTENCE } from '../report/text.js';
 import type { Runtime } from '../runtime/runtime.js';
-import { updateHistory } from '../io/history.js';
+import { beginHistory, type HistoryHandle, usesOwnClient } from '../io/history.js';
 import { readImage } from '../io/image.js';
 import type { BuildReport } from './build.js';
 
@@ -22,15 +22,25 @@ export interface Insight {
   history?: HistoryView;
 }
 
+/** The histories whose read went out as the build started, by scope (one per scope and process). */
+const begun = new Map<string, HistoryHandle>();
+
 /**
- * Starts loading what `afterBuild` will need, to be called as the build starts: the hit-ratio history's cache
- * client (@actions/cache with the Azure SDK, io/history.ts loads it on first use; the largest chunk of the
- * bundle, a few hundred ms to evaluate) is then evaluated while main waits on buildkitd and envd, not after.
- * Only when the history will be read; a failure here is left to the real load to report.
+ * Starts what `afterBuild` will need, to be called as the build starts, and only when the history will be read.
+ * On the cache service v2 the history's read (one lookup, one download through the action's own client; it does
+ * not depend on the build) goes out now, so after the build only the write is left; nothing is loaded for it.
+ * Where only v1 is offered (GHES), its fallback client (@actions/cache with the Azure SDK, the largest chunk of
+ * the bundle, a few hundred ms to evaluate) is loaded now instead, while main waits on buildkitd and envd; its
+ * read waits for the build (it writes under the temp directory, which a failed build would leave behind).
+ * Never rejects: a failure here is left to `afterBuild` to report.
  */
-export function prepareAfterBuild(plan: Pick<Plan, 'backend' | 'export'>, rt: Runtime): Promise<unknown> | undefined {
-  if (!historyAccess(plan, rt, false).read) return undefined;
-  return import('@actions/cache').catch(() => undefined);
+export function prepareAfterBuild(plan: Pick<Plan, 'backend' | 'export' | 'scope'>, rt: Runtime): Promise<unknown> | undefined {
+  const access = historyAccess(plan, rt, false);
+  if (!access.read) return undefined;
+  if (!usesOwnClient(rt.cacheService)) return import('@actions/cache').catch(() => undefined);
+  const handle = beginHistory({ scope: plan.scope, access, service: rt.cacheService });
+  begun.set(plan.scope, handle);
+  return handle.read;
 }
 
 export async function afterBuild(result: BuildReport, inputs: Inputs, rt: Runtime, env: NodeJS.ProcessEnv): Promise<Insight> {
@@ -60,7 +70,9 @@ export async function afterBuild(result: BuildReport, inputs: Inputs, rt: Runtim
     return { image: reading.facts };
   }
   const update = await core.group('Hit-ratio history', async () => {
-    const u = await updateHistory({ scope: plan.scope, run, access });
+    const handle = begun.get(plan.scope) ?? beginHistory({ scope: plan.scope, access, service: rt.cacheService });
+    begun.delete(plan.scope);
+    const u = await handle.finish(run, access);
     for (const n of u.view.notes) core.info(echo(n, MAX_SENTENCE));
     return u;
   });

@@ -2,14 +2,14 @@
  * Reads BuildKit index entries (cache-config JSON) through the cache service v2 with the runtime token,
  * exactly as BuildKit's importer does: twirp GetCacheEntryDownloadURL for the exact index key and BuildKit's
  * cache version, then a GET of the signed URL. The token can read only its own refs, so only indexes on
- * readable refs can be read; a read refreshes the index's last access, as an import would.
+ * readable refs can be read; a read refreshes the index's last access, as an import would. The lookup and the
+ * download are those of the one cache-service client (cache-service.ts).
  */
 import { BUILDKIT_CACHE_VERSION, parseIndexJson, sha256Digest } from '../../budget/keys.js';
 import { indexesToRead, type CacheEntry } from '../../budget/prune.js';
-import { Http, parseJson, type Parsed, type RetryPolicy } from '../http.js';
+import { Http } from '../http.js';
+import { CacheService } from './cache-service.js';
 import { drain } from '../pool.js';
-
-const LOOKUP = 'twirp/github.actions.results.api.v1.CacheService/GetCacheEntryDownloadURL';
 
 export type IndexRead =
   | { status: 'read'; digests: Set<string>; recognized: boolean; /** What a min export of it would hold. */ final: Set<string> }
@@ -37,16 +37,6 @@ export interface IndexReader {
   read(entries: readonly CacheEntry[]): Promise<Map<number, IndexRead>>;
 }
 
-/** GetCacheEntryDownloadURL's answer: the signed URL when it is for this very key, else nothing. */
-function parseLookup(value: unknown, key: string): Parsed<string | undefined> {
-  if (!value || typeof value !== 'object') return { ok: false, reason: 'not a JSON object' };
-  const body = value as { ok?: unknown; signed_download_url?: unknown; matched_key?: unknown };
-  if (body.ok !== true) return { ok: true, value: undefined };
-  if (typeof body.signed_download_url !== 'string') return { ok: false, reason: 'ok without a signed_download_url' };
-  // A prefix match on another key (`#7` gone, `#70` there) is not this index.
-  return { ok: true, value: body.signed_download_url && body.matched_key === key ? body.signed_download_url : undefined };
-}
-
 export function createIndexReader(options: IndexReaderOptions): IndexReader {
   return new CacheServiceIndexReader(options);
 }
@@ -54,14 +44,12 @@ export function createIndexReader(options: IndexReaderOptions): IndexReader {
 /** One reader: its HTTP client, the policy of every request, and the calls counted from its creation. */
 class CacheServiceIndexReader implements IndexReader {
   private readonly http: Http;
-  private readonly base: string;
-  private readonly policy: RetryPolicy;
+  private readonly service: CacheService;
   private readonly sent: number;
 
   constructor(private readonly options: IndexReaderOptions) {
     this.http = options.http ?? new Http();
-    this.base = options.resultsUrl.endsWith('/') ? options.resultsUrl : `${options.resultsUrl}/`;
-    this.policy = { attempts: options.attempts ?? 3, backoffMs: options.backoffMs ?? 500 };
+    this.service = new CacheService({ ...options, http: this.http });
     this.sent = this.http.calls;
   }
 
@@ -90,48 +78,15 @@ class CacheServiceIndexReader implements IndexReader {
     return read;
   }
 
-  /** The signed URL of this exact key, undefined when there is none, or why it could not be had. */
-  private async downloadUrl(key: string): Promise<Parsed<string | undefined>> {
-    const label = 'GetCacheEntryDownloadURL';
-    const r = await this.http.answer('POST', `${this.base}${LOOKUP}`, {
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${this.options.token}` },
-      body: JSON.stringify({ key, restore_keys: [], version: BUILDKIT_CACHE_VERSION }),
-      policy: this.policy,
-      label
-    });
-    if (!r.ok) return { ok: false, reason: r.reason };
-    const { status, body } = r.value;
-    if (status !== 200) return { ok: false, reason: `${label} answered ${status}: ${body.slice(0, 200)}` };
-    const parsed = parseJson(body, (v) => parseLookup(v, key));
-    return parsed.ok ? parsed : { ok: false, reason: `${label} answered 200 with a body that is ${parsed.reason}` };
-  }
-
-  /** The index text, `expired` when the signed URL was refused (ask for a fresh one), or why not. */
-  private async download(url: string): Promise<Parsed<string | 'expired'>> {
-    // The signed URL carries its signature: it is never part of a message.
-    const label = 'the signed download URL';
-    const r = await this.http.answer('GET', url, { policy: this.policy, label });
-    if (!r.ok) return { ok: false, reason: r.reason };
-    const { status, body } = r.value;
-    if (status === 401 || status === 403) return { ok: true, value: 'expired' };
-    if (status < 200 || status >= 300) return { ok: false, reason: `${label} answered ${status}` };
-    return { ok: true, value: body };
-  }
-
   private async readOne(entry: CacheEntry): Promise<IndexRead> {
-    for (let round = 0; round < 2; round++) {
-      const url = await this.downloadUrl(entry.key);
-      if (!url.ok) return { status: 'failed', message: url.reason };
-      if (url.value === undefined) return { status: 'missing' };
-      const text = await this.download(url.value);
-      if (!text.ok) return { status: 'failed', message: text.reason };
-      if (text.value === 'expired') continue; // an expired signed URL: ask for a fresh one, once
-      const { digests, recognized, final } = parseIndexJson(text.value);
-      // A signed cache stores `buildkit-blob-1-<index digest>-sig`: the index protects its signature.
-      digests.add(sha256Digest(text.value));
-      return { status: 'read', digests, recognized, final };
-    }
-    return { status: 'failed', message: 'the signed download URL was refused twice' };
+    // The exact key in BuildKit's version: a prefix match on another key (`#7` gone, `#70` there) is not this index.
+    const r = await this.service.read(entry.key, [], { version: BUILDKIT_CACHE_VERSION, exact: true });
+    if (r.status === 'failed') return { status: 'failed', message: r.reason };
+    if (r.status === 'miss') return { status: 'missing' };
+    const { digests, recognized, final } = parseIndexJson(r.body);
+    // A signed cache stores `buildkit-blob-1-<index digest>-sig`: the index protects its signature.
+    digests.add(sha256Digest(r.body));
+    return { status: 'read', digests, recognized, final };
   }
 }
 
