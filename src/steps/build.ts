@@ -7,8 +7,7 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { awaitBuildkitd, type BuilderHandle, findShared, newDaemonDir, publishShared, recordsDir, rootViaAsync, type RootVia, type SharedLookup, spawnBuildkitd, startContainer, type StartOptions, useAddress } from '../io/buildkit/builder.js';
-import type { SharedWish } from '../builder/shared.js';
+import { awaitBuildkitd, type BuilderHandle, publishShared, recordsDir, rootViaAsync, type RootVia, startContainer, useAddress } from '../io/buildkit/builder.js';
 import { type BuildCallOptions, envdBuildCall, showArgs } from '../envd/args.js';
 import { Envd, envdEnv } from '../io/envd.js';
 import { classify, envdErrorLine } from '../envd/errors.js';
@@ -24,15 +23,12 @@ import { Log } from '../io/log.js';
 import { State, type StateStore } from '../state.js';
 import type { LocalSave } from '../io/local/local-cache.js';
 import type { OciServer } from '../io/local/oci-server.js';
-import { OWNER_MARK, OWNER_MARK_TEXT } from '../local/ownership.js';
 import { servedLocalCache } from '../plan/local-serve.js';
-import { installTools, type Tools } from './tools.js';
+import { installTools, logTools, type Tools } from './tools.js';
+import { type AutoStart, type Preparation, readyTimeoutOf, startAuto, workDir } from './prepare.js';
 import type { BuildReport } from '../report/build-report.js';
 
 export type { BuildReport };
-
-const READY_TIMEOUT_ENV = 'ENVD_CACHE_ACTION_BUILDKITD_TIMEOUT';
-
 
 export class BuildFailure extends Error {
   constructor(
@@ -43,17 +39,6 @@ export class BuildFailure extends Error {
   }
 }
 
-/** A short private directory: unix socket paths must stay under ~100 characters. */
-function workDir(env: NodeJS.ProcessEnv): string {
-  const base = env.RUNNER_TEMP && env.RUNNER_TEMP.length < 60 ? env.RUNNER_TEMP : os.tmpdir();
-  // A RUNNER_TEMP that names a directory not made yet (a self-hosted runner, a local run) is created.
-  fs.mkdirSync(base, { recursive: true });
-  const dir = fs.mkdtempSync(path.join(base, 'envd-cache-'));
-  // Marked as the action's own: post deletes only marked directories.
-  fs.writeFileSync(path.join(dir, OWNER_MARK), OWNER_MARK_TEXT);
-  return dir;
-}
-
 /** What the build is given: the plan, and `state`, where everything started is recorded for the post step. */
 export interface BuildRequest {
   plan: Plan;
@@ -61,24 +46,29 @@ export interface BuildRequest {
   rt: Runtime;
   env: NodeJS.ProcessEnv;
   state: StateStore;
+  /**
+   * What main started while the budget was read (`prepareBuild`): its work dir, tools and buildkitd are used
+   * here, with the same groups and lines as when the build does the work itself.
+   */
+  prepared?: Preparation;
 }
 
-export async function build({ plan: planned, inputs, rt, env, state }: BuildRequest): Promise<BuildReport> {
-  const dir = workDir(env);
-  state.save(State.WorkDir, dir);
+export async function build({ plan: planned, inputs, rt, env, state, prepared }: BuildRequest): Promise<BuildReport> {
+  const dir = prepared?.dir ?? workDir(env, state);
   // Whether buildkitd can run as root (sudo -n on a hosted runner) is asked now and answered while the tools
   // are found and a local cache restored, not in the way of the start.
-  const rootVia = inputs.builder.kind === 'auto' ? rootViaAsync() : undefined;
-  const tools = await core.group('Install envd and BuildKit', () => installTools(inputs, rt, env, dir));
+  const rootVia = prepared?.rootVia ?? (inputs.builder.kind === 'auto' ? rootViaAsync() : undefined);
+  const tools = await core.group('Install envd and BuildKit', async () => (prepared ? logTools(prepared.tools) : installTools(inputs, rt, env, dir)));
   const toolEnv = envdEnv(env, [tools.envd.dir, tools.buildkit.dir]);
-  const readyTimeoutMs = Number(env[READY_TIMEOUT_ENV] || 60) * 1000;
+  const readyTimeoutMs = readyTimeoutOf(env);
 
   // cache: local — restore the directory and serve it, so BuildKit imports it as a registry cache.
   let plan = planned;
   let configInline = inputs.buildkitdConfigInline;
   let restoredKey: string | undefined;
   let server: OciServer | undefined;
-  let early: Promise<AutoStart> | undefined;
+  // builder: auto started by main (prepared) or, for cache: local, before the restore below.
+  let early: Promise<AutoStart> | undefined = prepared?.start;
   try {
     if (plan.local) {
       // Relative directories resolve against the workspace, as envd resolves the export's dest.
@@ -114,42 +104,6 @@ export async function build({ plan: planned, inputs, rt, env, state }: BuildRequ
   } finally {
     await server?.close();
   }
-}
-
-/** builder: auto — the buildkitd this call uses: one an earlier call in the job started, or its own, spawned. */
-interface AutoStart {
-  h: BuilderHandle;
-  /** Set for a buildkitd this call spawned (not awaited yet). */
-  own?: StartOptions;
-  wish: SharedWish;
-  notReused: SharedLookup['notReused'];
-}
-
-/** Finds a buildkitd to reuse, or spawns one (recorded in state at once, so post stops it whatever happens). */
-async function startAuto(o: {
-  tools: Tools;
-  inputs: Inputs;
-  env: NodeJS.ProcessEnv;
-  toolEnv: NodeJS.ProcessEnv;
-  configInline: string;
-  readyTimeoutMs: number;
-  rootVia?: Promise<RootVia>;
-  state: StateStore;
-}): Promise<AutoStart> {
-  // One buildkitd per job: a later call uses the one an earlier call started when it is the same
-  // (the action's own per-call config lines, e.g. for cache: local, are not part of the comparison).
-  const wish = { version: o.tools.buildkit.tag, flags: o.inputs.buildkitdFlags, config: o.inputs.buildkitdConfigInline };
-  const shared = await findShared(recordsDir(o.env), wish, o.tools.buildkit.dir, o.toolEnv);
-  if (shared.handle) {
-    o.state.save(State.Builder, JSON.stringify(shared.handle));
-    return { h: shared.handle, wish, notReused: shared.notReused };
-  }
-  const own = { binDir: o.tools.buildkit.dir, workDir: newDaemonDir(o.env), configInline: o.configInline, flags: o.inputs.buildkitdFlags, readyTimeoutMs: o.readyTimeoutMs, env: o.toolEnv };
-  const h = spawnBuildkitd({ ...own, rootVia: await o.rootVia });
-  h.version = o.tools.buildkit.tag;
-  // Recorded before the wait, so that post stops it whatever happens next.
-  o.state.save(State.Builder, JSON.stringify(h));
-  return { h, own, wish, notReused: shared.notReused };
 }
 
 /** Everything the build needs once the tools are installed and a local cache is served. */

@@ -65,8 +65,25 @@ export async function installTools(inputs: Inputs, rt: Runtime, env: NodeJS.Proc
   const [envdResult, buildkitResult] = await Promise.allSettled([envd(inputs.envdVersion), buildkit(inputs.buildkitVersion)]);
   if (envdResult.status === 'rejected') throw envdResult.reason;
   if (buildkitResult.status === 'rejected') throw buildkitResult.reason;
-  const [e, b] = [envdResult.value, buildkitResult.value];
-  core.info(`envd ${e.tag}: ${e.fromCache ? 'from the tool cache' : 'downloaded, checksum verified, cached'} (${echo(e.dir)})`);
-  core.info(`BuildKit ${b.tag}: ${b.fromCache ? 'from the tool cache' : 'downloaded, checksum verified, cached'} (${echo(b.dir)})`);
-  return { envd: e, buildkit: b };
+  return logTools({ envd: envdResult.value, buildkit: buildkitResult.value });
+}
+
+/** The lines "Install envd and BuildKit" shows for the tools found or installed, the same whoever found them. */
+export function logTools(tools: Tools): Tools {
+  for (const [name, t] of [['envd', tools.envd], ['BuildKit', tools.buildkit]] as const)
+    core.info(`${name} ${t.tag}: ${t.fromCache ? 'from the tool cache' : 'downloaded, checksum verified, cached'} (${echo(t.dir)})`);
+  return tools;
+}
+
+/**
+ * Both tools, when both are pinned versions already in the tool cache (what `installTools` would take from
+ * there); undefined otherwise. Reads two paths and writes nothing, to the log or elsewhere.
+ */
+export function cachedTools(inputs: Inputs, env: NodeJS.ProcessEnv): Tools | undefined {
+  const platform = runnerPlatform(env.RUNNER_OS || process.platform, env.RUNNER_ARCH || process.arch);
+  if (typeof platform === 'string') return undefined;
+  const envd = findCached(env.RUNNER_TOOL_CACHE, 'envd', inputs.envdVersion, platform.arch);
+  const buildkit = findCached(env.RUNNER_TOOL_CACHE, 'buildkit', inputs.buildkitVersion, platform.arch);
+  if (!envd || !buildkit) return undefined;
+  return { envd: { tag: inputs.envdVersion, dir: envd, fromCache: true }, buildkit: { tag: inputs.buildkitVersion, dir: path.join(buildkit, 'bin'), fromCache: true } };
 }
