@@ -3,7 +3,8 @@ import * as core from '../io/runner.js';
 import { build, BuildFailure, type BuildReport } from './build.js';
 import { afterBuild, type Insight, prepareAfterBuild } from './insight.js';
 import { type BudgetState, pruneNow, readBudgetFor } from './cache-usage.js';
-import { budgetFacts, budgetFigures, decidePrune, exportRoom, pruneBeforeTarget, skippedExportWarning } from '../budget/run.js';
+import { budgetFacts, budgetFigures, decidePrune, exportRoom, pruneBeforeTarget, readingScope, skippedExportWarning } from '../budget/run.js';
+import { type Preparation, prepareBuild } from './prepare.js';
 import { resolveImportEntry } from './import-entry.js';
 import { findSecrets, redactKnown } from '../cache/redact.js';
 import { formatProblem, type Inputs, inputSecrets, parseInputs } from '../inputs/inputs.js';
@@ -44,6 +45,8 @@ export async function main(deps: MainDeps): Promise<void> {
     await writeSummary(eventProblemsSummary(rt.problems));
     return core.setFailed('the event file cannot be used; nothing was started (see the error above)');
   }
+  // The build's tools and buildkitd, started while the budget is read (nothing is logged until the build).
+  const prepared = prepareEarly(inputs, rt, deps);
   const budget = await readBudgetFor(inputs, rt);
   const planned = makePlan(inputs, rt, { budget: budgetFacts(budget) });
   for (const s of planned.secrets) secrets.mask(s);
@@ -83,7 +86,28 @@ export async function main(deps: MainDeps): Promise<void> {
     return;
   }
 
-  await buildAndPrune(plan, { inputs, rt, env, budget, state: deps.state }, finish);
+  await buildAndPrune(plan, { inputs, rt, env, budget, state: deps.state, prepared }, finish);
+}
+
+/**
+ * Issue 13: a build that reads the budget over REST first starts its builder meanwhile — the work dir, the
+ * tools when all are in the tool cache, and builder: auto's buildkitd (`prepareBuild`, which logs nothing, so
+ * no group interleaves with the budget's output). Only when the build will most likely run: a build, not a dry
+ * run, no problem in the plan made without the budget, and not cache: local (it starts its buildkitd early on
+ * its own, with the served cache in its config). If main stops before the build all the same (a problem found
+ * once the budget is read, a failed prune), what was started is in state: post stops buildkitd and removes the
+ * work dir, as after any build.
+ */
+function prepareEarly(inputs: Inputs, rt: Runtime, { env, state }: MainDeps): Preparation | undefined {
+  if (inputs.command !== 'build' || !readingScope(inputs, rt).read) return undefined;
+  const early = makePlan(inputs, rt);
+  if (early.dryRun || early.local || early.problems.length) return undefined;
+  try {
+    return prepareBuild(inputs, env, state);
+  } catch {
+    // Not in the way of the budget: the build makes the same attempt itself and reports what fails.
+    return undefined;
+  }
 }
 
 /** Every secret registered with the runner (core.setSecret) once, and the set of them for redaction. */
@@ -124,8 +148,8 @@ async function readInputs({ env, input }: MainDeps, secrets: Secrets): Promise<I
 }
 
 /** Makes room, builds, and prunes after a successful export; reports through `finish` whatever happens. */
-async function buildAndPrune(plan: Plan, ctx: { inputs: Inputs; rt: Runtime; env: NodeJS.ProcessEnv; budget: BudgetState; state: StateStore }, finish: Finish): Promise<void> {
-  const { inputs, rt, env, budget, state } = ctx;
+async function buildAndPrune(plan: Plan, ctx: { inputs: Inputs; rt: Runtime; env: NodeJS.ProcessEnv; budget: BudgetState; state: StateStore; prepared?: Preparation }, finish: Finish): Promise<void> {
+  const { inputs, rt, env, budget, state, prepared } = ctx;
   // Make room first when usage is above the prune target or this run's exports would not fit under the budget.
   const run = { state: budget, inputs, rt, plan };
   const roomTarget = pruneBeforeTarget(run);
@@ -146,7 +170,7 @@ async function buildAndPrune(plan: Plan, ctx: { inputs: Inputs; rt: Runtime; env
   // Loaded while the build waits on its tools, not after it.
   void prepareAfterBuild(plan, rt);
   try {
-    result = await build({ plan, inputs, rt, env, state });
+    result = await build({ plan, inputs, rt, env, state, prepared });
   } catch (error) {
     if (error instanceof BuildFailure) result = error.report;
     await finish(result?.plan ?? plan, result, (error as Error).message);

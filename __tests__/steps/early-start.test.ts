@@ -1,0 +1,279 @@
+/**
+ * The builder started while the budget is read (issue 13): on a `gha` build whose tools are all in the tool
+ * cache, main spawns buildkitd before the budget's REST answers arrive, writes the same log as without the early
+ * start, and leaves nothing running after post when it stops before the build.
+ *
+ * From source, as `main.test.ts`: the tool cache holds the stand-ins of envd and BuildKit, the REST API and the
+ * cache service are the emulator's. The planner is wrapped (test (c) only) to find a problem once the budget is read.
+ */
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, jest, test } from '@jest/globals';
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { createJob, inputEnvName, type Job } from '../../scripts/harness.mjs';
+import { FAKES_BIN } from '../support/fakes/index.mjs';
+import { type Emulator, Permission, startEmulator } from '../support/emulator/index.js';
+import { running } from '../support/process.js';
+import type { State as StateName, StateStore } from '../../src/state.js';
+
+/**
+ * Test (c) turns `problemAfterBudget` on: the plan made with the budget's facts has a problem the budget-less one
+ * has not. Test (b) turns `noPreparation` on for the run it compares with: main then starts nothing early.
+ */
+const planned = { problemAfterBudget: false, noPreparation: false, prepared: 0 };
+const realPrepare = await import('../../src/steps/prepare.js');
+jest.unstable_mockModule('../../src/steps/prepare.js', () => ({
+  ...realPrepare,
+  prepareBuild: (...args: Parameters<typeof realPrepare.prepareBuild>) => {
+    const p = planned.noPreparation ? undefined : realPrepare.prepareBuild(...args);
+    planned.prepared += p ? 1 : 0;
+    return p;
+  }
+}));
+const realPlanner = await import('../../src/plan/planner.js');
+jest.unstable_mockModule('../../src/plan/planner.js', () => ({
+  ...realPlanner,
+  plan: (...args: Parameters<typeof realPlanner.plan>) => {
+    const p = realPlanner.plan(...args);
+    if (planned.problemAfterBudget && args[2]?.budget) p.problems.push('a problem the budget revealed (test)');
+    return p;
+  }
+}));
+const { main } = await import('../../src/steps/main.js');
+const { post, realPostIo } = await import('../../src/steps/post.js');
+const { State } = await import('../../src/state.js');
+
+const BUILD_ENVD = `# syntax=v1
+
+def build():
+    base(dev=True)
+    install.python_packages(name=["numpy"])
+`;
+const ENVD = 'v1.3.4';
+const BUILDKIT = 'v0.32.2';
+
+let root: string;
+let toolCache: string;
+let emu: Emulator;
+let out: string[];
+const jobs: Job[] = [];
+const pids: number[] = [];
+const KEPT_ENV = ['GITHUB_OUTPUT', 'GITHUB_STEP_SUMMARY', 'GITHUB_STATE'] as const;
+let kept: Record<string, string | undefined>;
+
+/** A tool cache as @actions/tool-cache lays it out, each tool a link to its stand-in (which finds shared.mjs through it). */
+function makeToolCache(dir: string): void {
+  const put = (tool: string, version: string, rel: string, fake: string) => {
+    const arch = path.join(dir, tool, version.replace(/^v/, ''), 'amd64');
+    fs.mkdirSync(path.join(arch, path.dirname(rel)), { recursive: true });
+    fs.symlinkSync(fs.realpathSync(path.join(FAKES_BIN, fake)), path.join(arch, rel));
+    fs.writeFileSync(`${arch}.complete`, '');
+  };
+  put('envd', ENVD, 'envd', 'envd');
+  put('buildkit', BUILDKIT, 'bin/buildkitd', 'buildkitd');
+  put('buildkit', BUILDKIT, 'bin/buildctl', 'buildctl');
+}
+
+beforeAll(async () => {
+  root = fs.mkdtempSync(path.join(os.tmpdir(), 'early-start-'));
+  toolCache = path.join(root, 'tool-cache');
+  makeToolCache(toolCache);
+  emu = await startEmulator({ repository: 'octo/envd-demo' });
+});
+afterAll(async () => {
+  await emu?.close();
+  fs.rmSync(root, { recursive: true, force: true });
+});
+beforeEach(() => {
+  kept = Object.fromEntries(KEPT_ENV.map((k) => [k, process.env[k]]));
+  for (const f of ['output', 'summary', 'state']) fs.writeFileSync(path.join(root, f), '');
+  process.env.GITHUB_OUTPUT = path.join(root, 'output');
+  process.env.GITHUB_STEP_SUMMARY = path.join(root, 'summary');
+  process.env.GITHUB_STATE = path.join(root, 'state');
+  out = [];
+  jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => (out.push(String(chunk)), true));
+});
+afterEach(() => {
+  jest.restoreAllMocks();
+  for (const k of KEPT_ENV) if (kept[k] === undefined) delete process.env[k];
+  else process.env[k] = kept[k];
+  process.exitCode = undefined;
+  planned.problemAfterBudget = false;
+  planned.noPreparation = false;
+  planned.prepared = 0;
+  emu.reset();
+  for (const pid of pids.splice(0)) if (running(pid)) process.kill(pid, 'SIGKILL');
+  for (const j of jobs.splice(0)) j.cleanup();
+});
+
+/** A job on main with the tool cache above; `apiUrl` replaces the emulator's REST address. */
+function newJob(inputs: Record<string, string>, env: Record<string, string> = {}): Job {
+  const workspace = fs.mkdtempSync(path.join(root, 'ws-'));
+  fs.writeFileSync(path.join(workspace, 'build.envd'), BUILD_ENVD);
+  const j = createJob({
+    workspace,
+    inputs: { builder: 'auto', 'envd-version': ENVD, 'buildkit-version': BUILDKIT, ...inputs },
+    env: {
+      HOME: path.join(root, 'home'),
+      ENVD_CACHE_ACTION_BUILDKITD_TIMEOUT: '10',
+      RUNNER_TOOL_CACHE: toolCache,
+      ACTIONS_RUNTIME_TOKEN: emu.mintToken([{ Scope: 'refs/heads/main', Permission: Permission.All }]),
+      ACTIONS_RESULTS_URL: emu.resultsUrl,
+      ACTIONS_CACHE_SERVICE_V2: 'True',
+      GITHUB_API_URL: emu.apiUrl,
+      ...env
+    }
+  });
+  jobs.push(j);
+  return j;
+}
+
+function depsOf(j: Job) {
+  const saved = new Map<StateName, string>();
+  const state: StateStore = { get: (name) => saved.get(name) ?? '', save: (name, value) => void saved.set(name, value) };
+  const input = (name: string) => (j.env[inputEnvName(name)] ?? '').trim();
+  return { deps: { env: j.env, input, state }, saved };
+}
+
+async function mainThenPost(j: Job): Promise<{ saved: Map<StateName, string>; builderPid?: number }> {
+  const { deps, saved } = depsOf(j);
+  await main(deps);
+  const builderPid = (JSON.parse(saved.get(State.Builder) || '{}') as { pid?: number }).pid;
+  if (builderPid) pids.push(builderPid);
+  await post({ env: j.env, state: { get: (name) => saved.get(name) ?? '' }, io: realPostIo });
+  return { saved, builderPid };
+}
+
+/**
+ * A REST front for the emulator that holds every call until `released` exists (the fake buildkitd's pid file,
+ * written when it starts), or until `giveUpMs` passes; it records which let each call through.
+ */
+async function holdingFront(target: string, released: string, giveUpMs: number) {
+  const outcomes: ('started' | 'gave up')[] = [];
+  const server = http.createServer((req, res) => {
+    const began = Date.now();
+    const poll = () => {
+      const started = fs.existsSync(released);
+      if (!started && Date.now() - began < giveUpMs) return void setTimeout(poll, 10);
+      outcomes.push(started ? 'started' : 'gave up');
+      const up = http.request(new URL(req.url ?? '/', target), { method: req.method, headers: { ...req.headers, host: new URL(target).host } }, (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      });
+      up.on('error', () => res.destroy());
+      req.pipe(up);
+    };
+    poll();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, outcomes, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
+/**
+ * The step's log as its groups in order, each with its lines, and the lines between groups as groups named '';
+ * paths, pids, addresses, context names, fences, digests, the workspace's name and timings made comparable.
+ */
+function groups(log: string, j: Job): { name: string; lines: string[] }[] {
+  const found: { name: string; lines: string[] }[] = [];
+  let open: { name: string; lines: string[] } | undefined;
+  let loose: string[] = [];
+  for (const raw of log.split(os.EOL)) {
+    const line = raw
+      .split(j.dirs.base).join('<job>')
+      .replace(/envd-cache-action-\d+-[0-9a-f]{6}/g, '<context>')
+      .replace(/envd-cache-[0-9a-f]{32}/g, '<fence>')
+      .replace(/sha256:[0-9a-f]{64}/g, 'sha256:<digest>')
+      .replace(/\bws-[a-z0-9]{6}\b/g, '<workspace>')
+      .replace(/^#(\d+) \d+\.\d{3} /, '#$1 <t> ')
+      .replace(/\b\d+\.\d+s\b/g, '<t>s')
+      .replace(/envd-(cache|bk)-[A-Za-z0-9]{6}/g, '<work>')
+      .replace(/pid \d+/g, 'pid <pid>');
+    if (line.startsWith('::group::')) {
+      // Groups never nest or interleave: one is closed before the next opens.
+      expect(open).toBeUndefined();
+      if (loose.length) found.push({ name: '', lines: loose });
+      loose = [];
+      open = { name: line.slice('::group::'.length), lines: [] };
+    } else if (line === '::endgroup::') {
+      expect(open).toBeDefined();
+      found.push(open!);
+      open = undefined;
+    } else if (open) open.lines.push(line);
+    else loose.push(line);
+  }
+  expect(open).toBeUndefined();
+  if (loose.length) found.push({ name: '', lines: loose });
+  return found;
+}
+
+const BUILD_GROUPS = ['Install envd and BuildKit', 'Start the builder'];
+
+describe('builder: auto on gha with the tools in the tool cache', () => {
+  test('(a) buildkitd is spawned while the budget\'s first REST call is still unanswered', async () => {
+    const pidFile = path.join(root, `buildkitd-${Date.now()}.pid`);
+    // Held until buildkitd has started: without the early start the budget waits, and main with it, until the front gives up.
+    const front = await holdingFront(emu.apiUrl.replace(/\/api$/, ''), pidFile, 8000);
+    try {
+      // Every REST answer held a little more by the emulator, as a slow API would.
+      emu.failNext('rest', 4, { delayMs: 50 });
+      const j = newJob({ cache: 'gha' }, { GITHUB_API_URL: `${front.url}/api`, FAKE_BUILDKITD_PIDFILE: pidFile });
+      const { builderPid } = await mainThenPost(j);
+      expect(process.exitCode).toBeUndefined();
+      expect(emu.requests.some((r) => r.route.startsWith('rest.'))).toBe(true);
+      expect(front.outcomes.length).toBeGreaterThan(0);
+      expect(front.outcomes).not.toContain('gave up');
+      expect(Number(fs.readFileSync(pidFile, 'utf8'))).toBe(builderPid);
+      expect(running(builderPid)).toBe(false);
+    } finally {
+      await front.close();
+    }
+  }, 30000);
+
+  test('(b) the step writes the same groups and lines as the same job with nothing started early', async () => {
+    planned.noPreparation = true;
+    const plain = newJob({ cache: 'gha' });
+    await mainThenPost(plain);
+    expect(process.exitCode).toBeUndefined();
+    expect(planned.prepared).toBe(0);
+    const without = groups(out.join(''), plain);
+
+    // The same job again on a fresh emulator (the first run's export would change the plan's lines).
+    emu.reset();
+    planned.noPreparation = false;
+    out.length = 0;
+    const early = newJob({ cache: 'gha' });
+    await mainThenPost(early);
+    expect(process.exitCode).toBeUndefined();
+    expect(planned.prepared).toBe(1);
+    const withEarly = groups(out.join(''), early);
+
+    expect(withEarly).toEqual(without);
+    const names = withEarly.map((g) => g.name);
+    expect(names.indexOf('Plan')).toBeLessThan(names.indexOf(BUILD_GROUPS[0]));
+    expect(names.filter((n) => BUILD_GROUPS.includes(n))).toEqual(BUILD_GROUPS);
+    const byName = (name: string) => withEarly.find((g) => g.name === name)?.lines;
+    expect(byName(BUILD_GROUPS[0])).toEqual([
+      `envd ${ENVD}: from the tool cache (${path.join(toolCache, 'envd', '1.3.4', 'amd64')})`,
+      `BuildKit ${BUILDKIT}: from the tool cache (${path.join(toolCache, 'buildkit', '0.32.2', 'amd64', 'bin')})`
+    ]);
+    expect(byName(BUILD_GROUPS[1])?.at(-1)).toMatch(/^Started buildkitd v0\.32\.2 at unix:\/\//);
+  }, 60000);
+
+  test('(c) a plan problem found only after the budget: the step fails, and nothing runs after post', async () => {
+    planned.problemAfterBudget = true;
+    const j = newJob({ cache: 'gha' });
+    const { saved, builderPid } = await mainThenPost(j);
+    expect(process.exitCode).toBe(1);
+    expect(out.join('')).toMatch(/^::error title=envd cache action::a problem the budget revealed \(test\)$/m);
+    // The early start did start buildkitd (recorded for post) and made the work dir; post undid both.
+    expect(builderPid).toBeDefined();
+    expect(running(builderPid)).toBe(false);
+    const workDir = saved.get(State.WorkDir) ?? '';
+    expect(workDir).not.toBe('');
+    expect(fs.existsSync(workDir)).toBe(false);
+    expect(fs.readdirSync(j.dirs.temp).filter((e) => e.startsWith('envd-cache-'))).toEqual([]);
+  }, 30000);
+});
