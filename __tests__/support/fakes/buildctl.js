@@ -9,9 +9,11 @@ const DEFAULT_ADDR = 'unix:///run/buildkit/buildkitd.sock';
 
 let fs, path, net, crypto;
 
-// Shared with the other fakes (one copy: ./shared.mjs), loaded in main(): parseBool.
-/** @type {typeof import('./shared.mjs').parseBool} */
-let parseBool;
+// Shared with the other fakes (one copy: ./shared.mjs), loaded in main(): Go's flag parsing.
+/** @type {typeof import('./shared.mjs').parseGoFlags} */
+let parseGoFlags;
+/** @type {typeof import('./shared.mjs').UsageError} */
+let UsageError;
 const SHARED_SOURCE = null; // @fake-shared-source: a copy made to run alone (releases.mjs bakeFake) carries ./shared.mjs here
 /** ./shared.mjs from this script's own directory (through the bin/ symlink), or the source a copy carries inline. */
 async function loadShared() {
@@ -37,65 +39,11 @@ function toolVersion() {
 }
 const revisionOf = (version) => crypto.createHash('sha1').update(`moby/buildkit ${version}`).digest('hex');
 
-class UsageError extends Error {}
 class CommandError extends Error {
   /** True when the daemon could not be dialled (what --wait retries). */
   dial = false;
 }
 
-/** Go's flag package as urfave/cli v1 drives it (stops at the first non-flag argument). */
-function parseGoFlags(args, defs) {
-  const values = {};
-  let i = 0;
-  while (i < args.length) {
-    const a = args[i];
-    if (a.length < 2 || a[0] !== '-') break;
-    let minus = 1;
-    if (a[1] === '-') {
-      minus = 2;
-      if (a.length === 2) {
-        i++;
-        break;
-      }
-    }
-    let name = a.slice(minus);
-    if (!name || name[0] === '-' || name[0] === '=') throw new UsageError(`bad flag syntax: ${a}`);
-    i++;
-    let value;
-    let hasValue = false;
-    const eq = name.indexOf('=', 1);
-    if (eq > 0) {
-      value = name.slice(eq + 1);
-      name = name.slice(0, eq);
-      hasValue = true;
-    }
-    const def = defs[name];
-    if (!def) {
-      if (name === 'help' || name === 'h') {
-        values.help = true;
-        continue;
-      }
-      throw new UsageError(`flag provided but not defined: -${name}`);
-    }
-    const key = def.name ?? name;
-    if (def.type === 'bool') {
-      if (hasValue) {
-        const b = parseBool(value);
-        if (b === undefined) throw new UsageError(`invalid boolean value ${JSON.stringify(value)} for -${name}: parse error`);
-        values[key] = b;
-      } else values[key] = true;
-      continue;
-    }
-    if (!hasValue) {
-      if (i >= args.length) throw new UsageError(`flag needs an argument: -${name}`);
-      value = args[i++];
-    }
-    if (def.type === 'int' && !/^[-+]?\d+$/.test(value)) throw new UsageError(`invalid value ${JSON.stringify(value)} for flag -${name}: parse error`);
-    if (def.type === 'slice') (values[key] ??= []).push(value);
-    else values[key] = value;
-  }
-  return { values, rest: args.slice(i) };
-}
 
 const GLOBAL_FLAGS = {
   debug: { type: 'bool' },
@@ -227,7 +175,7 @@ function tabwrite(rows) {
 
 async function main() {
   [fs, path, net, crypto] = await Promise.all(['node:fs', 'node:path', 'node:net', 'node:crypto'].map((m) => import(m)));
-  ({ parseBool } = await loadShared());
+  ({ parseGoFlags, UsageError } = await loadShared());
   const version = toolVersion();
   let parsed;
   try {

@@ -14,9 +14,13 @@ const CACHE_SCHEMA = 'fake-buildkit-cache/1';
 
 let fs, path, os, net, crypto, http, https;
 
-// Shared with the other fakes (one copy: ./shared.mjs), loaded in main(): parseBool, compareVersions.
+// Shared with the other fakes (one copy: ./shared.mjs), loaded in main(): parseBool, compareVersions, Go's flag parsing.
 /** @type {typeof import('./shared.mjs').parseBool} */
 let parseBool;
+/** @type {typeof import('./shared.mjs').parseGoFlags} */
+let parseGoFlags;
+/** @type {typeof import('./shared.mjs').UsageError} */
+let UsageError;
 /** @type {typeof import('./shared.mjs').compareVersions} */
 let compareVersions;
 const SHARED_SOURCE = null; // @fake-shared-source: a copy made to run alone (releases.mjs bakeFake) carries ./shared.mjs here
@@ -104,66 +108,6 @@ function log(level, msg, fields = {}) {
 
 // ---------------------------------------------------------------------------------------- flag parsing
 
-class UsageError extends Error {}
-
-/**
- * Go's flag package, as urfave/cli drives it: `-x`/`--x`, `--x=v`/`--x v`, bool flags take no separate value,
- * parsing stops at the first non-flag argument or `--`. Unknown flags are refused with Go's wording.
- */
-function parseGoFlags(args, defs) {
-  const values = {};
-  let i = 0;
-  while (i < args.length) {
-    const a = args[i];
-    if (a.length < 2 || a[0] !== '-') break;
-    let minus = 1;
-    if (a[1] === '-') {
-      minus = 2;
-      if (a.length === 2) {
-        i++;
-        break;
-      }
-    }
-    let name = a.slice(minus);
-    if (!name || name[0] === '-' || name[0] === '=') throw new UsageError(`bad flag syntax: ${a}`);
-    i++;
-    let value;
-    let hasValue = false;
-    const eq = name.indexOf('=', 1);
-    if (eq > 0) {
-      value = name.slice(eq + 1);
-      name = name.slice(0, eq);
-      hasValue = true;
-    }
-    const def = defs[name];
-    if (!def) {
-      if (name === 'help' || name === 'h') {
-        values.help = true;
-        continue;
-      }
-      throw new UsageError(`flag provided but not defined: -${name}`);
-    }
-    const key = def.name ?? name;
-    if (def.type === 'bool') {
-      if (hasValue) {
-        const b = parseBool(value);
-        if (b === undefined) throw new UsageError(`invalid boolean value ${JSON.stringify(value)} for -${name}: parse error`);
-        values[key] = b;
-      } else values[key] = true;
-      continue;
-    }
-    if (!hasValue) {
-      if (i >= args.length) throw new UsageError(`flag needs an argument: -${name}`);
-      value = args[i++];
-    }
-    if (def.type === 'int' && !/^[-+]?\d+$/.test(value)) {
-      throw new UsageError(`invalid value ${JSON.stringify(value)} for flag -${name}: parse error`);
-    }
-    if (def.type === 'slice') (values[key] ??= []).push(value);
-    else values[key] = value;
-  }
-  return { values, rest: args.slice(i) };
-}
 
 // cmd/buildkitd flags (main.go, main_oci_worker.go, main_containerd_worker.go); urfave/cli v1 adds help and version.
 const FLAG_TYPES = {
@@ -367,7 +311,7 @@ async function main() {
   [fs, path, os, net, crypto, http, https] = await Promise.all(
     ['node:fs', 'node:path', 'node:os', 'node:net', 'node:crypto', 'node:http', 'node:https'].map((m) => import(m))
   );
-  ({ parseBool, compareVersions } = await loadShared());
+  ({ parseBool, compareVersions, parseGoFlags, UsageError } = await loadShared());
   const version = toolVersion();
   STATE.version = version;
   let flags;

@@ -62,3 +62,69 @@ export function compareVersions(a, b) {
   if (pb[4] === undefined) return -1;
   return comparePrerelease(pa[4], pb[4]);
 }
+
+/** A command line Go's flag package refuses: the fake prints its usage with the message. */
+export class UsageError extends Error {}
+
+/**
+ * Go's flag package, as urfave/cli drives it: `-x`/`--x`, `--x=v`/`--x v`, bool flags take no separate value,
+ * parsing stops at the first non-flag argument or `--`. Unknown flags are refused with Go's wording (a UsageError;
+ * the fake prints its usage). `defs`: flag name → `{ type: 'bool' | 'string' | 'int' | 'slice', name? }`.
+ * @param {string[]} args
+ * @param {Record<string, { type: string, name?: string }>} defs
+ * @returns {{ values: Record<string, any>, rest: string[] }}
+ */
+export function parseGoFlags(args, defs) {
+  const values = {};
+  let i = 0;
+  while (i < args.length) {
+    const a = args[i];
+    if (a.length < 2 || a[0] !== '-') break;
+    let minus = 1;
+    if (a[1] === '-') {
+      minus = 2;
+      if (a.length === 2) {
+        i++;
+        break;
+      }
+    }
+    let name = a.slice(minus);
+    if (!name || name[0] === '-' || name[0] === '=') throw new UsageError(`bad flag syntax: ${a}`);
+    i++;
+    let value;
+    let hasValue = false;
+    const eq = name.indexOf('=', 1);
+    if (eq > 0) {
+      value = name.slice(eq + 1);
+      name = name.slice(0, eq);
+      hasValue = true;
+    }
+    const def = defs[name];
+    if (!def) {
+      if (name === 'help' || name === 'h') {
+        values.help = true;
+        continue;
+      }
+      throw new UsageError(`flag provided but not defined: -${name}`);
+    }
+    const key = def.name ?? name;
+    if (def.type === 'bool') {
+      if (hasValue) {
+        const b = parseBool(value);
+        if (b === undefined) throw new UsageError(`invalid boolean value ${JSON.stringify(value)} for -${name}: parse error`);
+        values[key] = b;
+      } else values[key] = true;
+      continue;
+    }
+    if (!hasValue) {
+      if (i >= args.length) throw new UsageError(`flag needs an argument: -${name}`);
+      value = args[i++];
+    }
+    if (def.type === 'int' && !/^[-+]?\d+$/.test(value)) {
+      throw new UsageError(`invalid value ${JSON.stringify(value)} for flag -${name}: parse error`);
+    }
+    if (def.type === 'slice') (values[key] ??= []).push(value);
+    else values[key] = value;
+  }
+  return { values, rest: args.slice(i) };
+}
