@@ -268,6 +268,8 @@ describe('builder: auto on gha with the tools in the tool cache', () => {
     const { saved, builderPid } = await mainThenPost(j);
     expect(process.exitCode).toBe(1);
     expect(out.join('')).toMatch(/^::error title=envd cache action::a problem the budget revealed \(test\)$/m);
+    // The failure does not claim that nothing was started.
+    expect(out.join('')).toMatch(/^::error::1 problem found before the build; nothing was built \(the buildkitd started meanwhile is stopped by the post step\)/m);
     // The early start did start buildkitd (recorded for post) and made the work dir; post undid both.
     expect(builderPid).toBeDefined();
     expect(running(builderPid)).toBe(false);

@@ -69,7 +69,7 @@ export async function main(deps: MainDeps): Promise<void> {
   if (plan.problems.length) {
     for (const p of plan.problems) core.error(echo(p, MAX_SENTENCE), { title: 'envd cache action' });
     await finish(plan);
-    core.setFailed(`${plan.problems.length} problem${plan.problems.length > 1 ? 's' : ''} found before the build; nothing was started (see the errors above)`);
+    core.setFailed(`${plan.problems.length} problem${plan.problems.length > 1 ? 's' : ''} found before the build; ${prepared ? 'nothing was built (the buildkitd started meanwhile is stopped by the post step)' : 'nothing was started'} (see the errors above)`);
     return;
   }
   if (inputs.command === 'prune') {
