@@ -5198,7 +5198,7 @@ async function main(deps) {
         for (const p of plan.problems)
             runner.error((0,report_text/* echo */.WI)(p, report_text/* MAX_SENTENCE */.Rt), { title: 'envd cache action' });
         await finish(plan);
-        runner.setFailed(`${plan.problems.length} problem${plan.problems.length > 1 ? 's' : ''} found before the build; nothing was started (see the errors above)`);
+        runner.setFailed(`${plan.problems.length} problem${plan.problems.length > 1 ? 's' : ''} found before the build; ${prepared ? 'nothing was built (the buildkitd started meanwhile is stopped by the post step)' : 'nothing was started'} (see the errors above)`);
         return;
     }
     if (inputs.command === 'prune') {
