@@ -160,7 +160,7 @@ describe('download: no overall timeout, an idle one', () => {
   });
 });
 
-describe('retryingFetch (what octokit is handed)', () => {
+describe('retryingFetch (what the REST client sends through)', () => {
   test('retries 502 and gives back the answer that came', async () => {
     script = [{ status: 502 }, { body: 'ok' }];
     const client = new Http({ clock: fakeClock() });

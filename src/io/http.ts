@@ -2,7 +2,7 @@
  * The one HTTP client. One transport, `fetch` (Node's own, so nothing is loaded for it; through the runner's
  * proxy when `https_proxy`/`http_proxy` apply to the URL, as @actions/http-client decides it, and only then is
  * undici loaded), one retry policy (src/http/retry.ts) for every call that retries, and answers that never
- * throw: a result with the value, or the reason. The REST client (github/rest.ts) hands octokit `retryingFetch`.
+ * throw: a result with the value, or the reason. The REST client (github/rest.ts) sends through `retryingFetch`.
  */
 import { parseJson, type Parsed } from '../http/parse.js';
 import { getProxyUrl } from '@actions/http-client/lib/proxy';
@@ -110,7 +110,7 @@ export class Http {
   };
 
   /**
-   * A fetch that retries by `policy` (for octokit): the answer it gives back is the first final one, or the last
+   * A fetch that retries by `policy` (for the REST client): the answer it gives back is the first final one, or the last
    * retryable one when the attempts run out; a network failure that outlasts them is thrown with the reason.
    */
   retryingFetch(policy: RetryPolicy, retryable: (f: Failure) => boolean = isRetryable): Fetch {

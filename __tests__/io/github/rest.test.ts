@@ -1,4 +1,4 @@
-/** The octokit REST client against the emulator: paging, grants, retries, deletion of vanished entries. */
+/** The REST client against the emulator: paging, grants, retries, deletion of vanished entries. */
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
 import { createCacheRest, type CacheRestOptions } from '../../../src/io/github/rest.js';
 import { type Clock, type Fetch, Http } from '../../../src/io/http.js';
@@ -158,7 +158,7 @@ function fakeClock(): Clock & { waits: number[] } {
   return { waits, now: () => now, sleep: async (ms) => void (waits.push(ms), (now += ms)) };
 }
 
-describe('CacheRest: one client, one retry policy (no octokit plugins)', () => {
+describe('CacheRest: one client, one retry policy', () => {
   test('a secondary rate limit with retry-after is waited as asked, then the read succeeds', async () => {
     seedMany(2);
     emu.failNext('rest.usage', 1, { status: 403, retryAfter: 7, message: 'You have exceeded a secondary rate limit' });
@@ -177,10 +177,27 @@ describe('CacheRest: one client, one retry policy (no octokit plugins)', () => {
     expect(clock.waits).toEqual([60_000]);
   });
 
-  test('a 403 for a missing grant is final: one request, forbidden', async () => {
+  test('a 403 for a missing grant is final: one request, forbidden, with GitHub\'s message', async () => {
     const rest = client('nobody', { http: new Http({ clock: fakeClock() }) });
-    expect(await rest.usage()).toMatchObject({ ok: false, kind: 'forbidden', status: 403 });
+    const r = await rest.usage();
+    expect(r).toMatchObject({ ok: false, kind: 'forbidden', status: 403 });
+    expect(!r.ok && r.message).toMatch(/^Resource not accessible by integration/);
     expect(rest.calls).toBe(1);
+  });
+
+  test('each request carries the token, the media type, the API version and a user agent, as GitHub asks', async () => {
+    const rest = client('reader');
+    await rest.usage();
+    await rest.openPullRequests();
+    const sent = emu.requests.filter((r) => r.route.startsWith('rest.'));
+    expect(sent.map((r) => r.route)).toEqual(['rest.usage', 'rest.pulls']);
+    for (const r of sent) {
+      expect(r.headers.authorization).toBe('token reader');
+      expect(r.headers.accept).toBe('application/vnd.github+json');
+      expect(r.headers['x-github-api-version']).toBe('2022-11-28');
+      expect(r.headers['user-agent']).toMatch(/^envd-cache-action/);
+    }
+    expect(sent[1].query).toContain('state=open');
   });
 
   test('a 429 whose retry-after (an HTTP date) is further than maxRateLimitWaitSeconds: one request, rate-limited, the wait handed back', async () => {

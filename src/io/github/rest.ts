@@ -1,17 +1,17 @@
 /**
- * The REST cache management API through @actions/github (octokit): usage, the storage limit, the full listing
- * and deletion by id. Octokit is handed the one HTTP client's fetch (../http.ts) with the one retry policy
- * (src/http/retry.ts): 5xx, network errors and rate limits (`retry-after`, or the primary limit's reset, when
- * it is at most `maxRateLimitWaitSeconds` away) are retried there, so octokit's retry and throttling plugins
- * are not loaded. Every call returns a typed result instead of throwing, so the caller can warn once about a
- * missing `actions: read|write` grant and carry on, and every answer is checked before it is used.
- * The base URL is GITHUB_API_URL (the runtime's `apiUrl`), so tests point it at the emulator.
+ * The REST cache management API: usage, the storage limit, the full listing and deletion by id, the run's jobs
+ * and the open pull requests. A handful of GET and DELETE requests on the one HTTP client (../http.ts) with the
+ * one retry policy (src/http/retry.ts: 5xx, network errors and rate limits — `retry-after`, or the primary
+ * limit's reset, when it is at most `maxRateLimitWaitSeconds` away). No octokit: loading it cost a job more than
+ * a REST round trip (issue 13), and these few routes need nothing of it. Every call returns a typed result
+ * instead of throwing, so the caller can warn once about a missing `actions: read|write` grant and carry on, and
+ * every answer is checked before it is used. The base URL is GITHUB_API_URL (the runtime's `apiUrl`: github.com,
+ * GHES's `/api/v3`, or the emulator in tests).
  */
-import { getOctokit } from '@actions/github';
 import type { CacheEntry } from '../../budget/prune.js';
 import type { Listing } from '../../budget/state.js';
 import { isRateLimited, retryAfterMs, type RetryPolicy } from '../../http/retry.js';
-import { Http, ONCE, type Parsed } from '../http.js';
+import { type Fetch, Http, ONCE, type Parsed } from '../http.js';
 import { drain } from '../pool.js';
 
 export { retryAfterMs };
@@ -45,7 +45,7 @@ export interface CacheRestOptions {
   maxRateLimitWaitSeconds?: number;
   /** Per-request timeout; default 30 s. */
   timeoutMs?: number;
-  /** Listing pages read at once after the first; default 4 (octokit's throttling allows 10 in flight). */
+  /** Listing pages read at once after the first; default 4 (GitHub asks for few concurrent requests). */
   pageConcurrency?: number;
   /** Debug lines (retries, rate limits). */
   debug?: (message: string) => void;
@@ -93,7 +93,7 @@ function toEntry(c: ApiCache): CacheEntry | undefined {
   return { id: c.id, key: c.key, ref: c.ref, size: c.size_in_bytes ?? 0, createdAt, lastAccessedAt, ...(c.version ? { version: c.version } : {}) };
 }
 
-/** An octokit error (or anything thrown) → a typed failure. */
+/** An error answer (`ApiError`), or anything thrown (a network failure), → a typed failure. */
 export function restFailure(error: unknown, now = Date.now()): RestFailure {
   const e = error as { status?: unknown; message?: unknown; response?: { headers?: Record<string, string | undefined> } };
   const status = typeof e?.status === 'number' ? e.status : undefined;
@@ -111,7 +111,7 @@ export function restFailure(error: unknown, now = Date.now()): RestFailure {
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 0;
-/** What an answer that is not JSON looks like here: octokit hands back the text. */
+/** What an answer that is not JSON looks like here: the client hands back the text. */
 const notJson = (data: unknown) => (typeof data === 'string' ? `text, not JSON (${data.length} bytes)` : `not a JSON object`);
 
 function parseUsage(data: unknown): Parsed<{ bytes: number; count: number }> {
@@ -150,7 +150,8 @@ export function createCacheRest(options: CacheRestOptions): CacheRest {
   const [owner, repo] = options.repository.split('/');
   if (!owner || !repo) throw new Error(`repository "${options.repository}" is not owner/repo`);
   const pageConcurrency = Math.max(1, options.pageConcurrency ?? 4);
-  const { octokit, direct, calls } = clientsFor(options);
+  const { api, direct, calls } = clientsFor(options);
+  const repoPath = `/repos/${encodeURIComponent(owner)}/${encodeURIComponent(repo)}`;
 
   async function attempt<T>(work: () => Promise<T>): Promise<RestResult<T>> {
     try {
@@ -165,20 +166,20 @@ export function createCacheRest(options: CacheRestOptions): CacheRest {
       return calls();
     },
 
-    usage: () => attempt(async () => must('GET actions/cache/usage', parseUsage((await octokit.rest.actions.getActionsCacheUsage({ owner, repo })).data))),
+    usage: () => attempt(async () => must('GET actions/cache/usage', parseUsage(await api('GET', `${repoPath}/actions/cache/usage`)))),
 
     async storageLimitGb() {
       const r = await attempt(async () => {
-        const { data } = await octokit.request('GET /repos/{owner}/{repo}/actions/cache/storage-limit', { owner, repo });
+        const data = await api('GET', `${repoPath}/actions/cache/storage-limit`);
         return isObject(data) ? data.max_cache_size_gb : undefined;
       });
       return r.ok && typeof r.value === 'number' && r.value > 0 ? r.value : undefined;
     },
 
-    listAll: (filter = {}) => attempt(() => listEntries(octokit, { owner, repo }, filter, pageConcurrency)),
+    listAll: (filter = {}) => attempt(() => listEntries((query) => api('GET', `${repoPath}/actions/caches`, query), filter, pageConcurrency)),
 
     async deleteById(id) {
-      const r = await attempt(() => direct.rest.actions.deleteActionsCacheById({ owner, repo, cache_id: id }));
+      const r = await attempt(() => direct('DELETE', `${repoPath}/actions/caches/${encodeURIComponent(String(id))}`));
       if (r.ok) return { ok: true, value: 'deleted' };
       return r.kind === 'not-found' ? { ok: true, value: 'gone' } : r;
     },
@@ -187,7 +188,7 @@ export function createCacheRest(options: CacheRestOptions): CacheRest {
       attempt(async () => {
         const jobs: Array<{ name: string; status: string }> = [];
         for (let page = 1; page <= 10; page++) {
-          const { data } = await octokit.rest.actions.listJobsForWorkflowRun({ owner, repo, run_id: Number(runId), filter: 'latest', per_page: PER_PAGE, page });
+          const data = await api('GET', `${repoPath}/actions/runs/${encodeURIComponent(runId)}/jobs`, { filter: 'latest', per_page: PER_PAGE, page });
           const got = must(`GET actions/runs/${runId}/jobs`, parseJobs(data));
           jobs.push(...got);
           if (got.length < PER_PAGE) break;
@@ -199,7 +200,7 @@ export function createCacheRest(options: CacheRestOptions): CacheRest {
       attempt(async () => {
         const numbers: number[] = [];
         for (let page = 1; page <= MAX_PAGES; page++) {
-          const { data } = await octokit.rest.pulls.list({ owner, repo, state: 'open', per_page: PER_PAGE, page });
+          const data = await api('GET', `${repoPath}/pulls`, { state: 'open', per_page: PER_PAGE, page });
           const got = must('GET pulls', parsePulls(data));
           numbers.push(...got);
           if (!Array.isArray(data) || data.length < PER_PAGE) break;
@@ -209,13 +210,47 @@ export function createCacheRest(options: CacheRestOptions): CacheRest {
   };
 }
 
-type Octokit = ReturnType<typeof getOctokit>;
+/** One request of the REST API: its JSON answer (or its text, when it is not JSON); an error status throws `ApiError`. */
+type Api = (method: 'GET' | 'DELETE', path: string, query?: Record<string, string | number>) => Promise<unknown>;
+
+/** An error answer, with what restFailure reads of it: the status, GitHub's message and the headers (rate limits). */
+class ApiError extends Error {
+  constructor(message: string, readonly status: number, readonly response: { headers: Record<string, string> }) {
+    super(message);
+  }
+}
+
+/** GitHub's error text: its `message`, and the documentation address it names; else the body, else the status. */
+function errorMessage(json: unknown, text: string, status: number): string {
+  if (isObject(json) && typeof json.message === 'string') return typeof json.documentation_url === 'string' ? `${json.message} - ${json.documentation_url}` : json.message;
+  return text.trim() ? text.trim().slice(0, 500) : `HTTP ${status}`;
+}
+
+function apiOver(fetchWith: Fetch, baseUrl: string, token: string): Api {
+  const headers = { authorization: `token ${token}`, accept: 'application/vnd.github+json', 'x-github-api-version': '2022-11-28', 'user-agent': 'envd-cache-action' };
+  return async (method, path, query = {}) => {
+    const url = new URL(baseUrl + path);
+    for (const [k, v] of Object.entries(query)) url.searchParams.set(k, String(v));
+    const res = await fetchWith(url.toString(), { method, headers });
+    const text = await res.text();
+    let json: unknown;
+    if (/\bjson\b/i.test(res.headers.get('content-type') ?? '') && text) {
+      try {
+        json = JSON.parse(text);
+      } catch {
+        json = undefined; // handed back as text: the caller's check says it is not JSON
+      }
+    }
+    if (res.status >= 400) throw new ApiError(errorMessage(json, text, res.status), res.status, { headers: Object.fromEntries(res.headers) });
+    return json ?? text;
+  };
+}
 
 /**
- * Two octokit clients over the one HTTP client: `octokit` retries by the policy (reads), `direct` sends once
+ * Two request functions over the one HTTP client: `api` retries by the policy (reads), `direct` sends once
  * (deletes: runDeletes paces them within GitHub's limits and honours retry-after itself).
  */
-function clientsFor(options: CacheRestOptions): { octokit: Octokit; direct: Octokit; calls: () => number } {
+function clientsFor(options: CacheRestOptions): { api: Api; direct: Api; calls: () => number } {
   const debug = options.debug ?? (() => undefined);
   const http = options.http ?? new Http({ timeoutMs: options.timeoutMs ?? 30_000 });
   const sent = http.calls;
@@ -225,21 +260,17 @@ function clientsFor(options: CacheRestOptions): { octokit: Octokit; direct: Octo
     maxWaitMs: (options.maxRateLimitWaitSeconds ?? 60) * 1000,
     onRetry: (n, f) => debug(`${f.message} (attempt ${n}); trying again`)
   };
-  const log = { debug: () => undefined, info: () => undefined, warn: debug, error: debug };
   const baseUrl = options.apiUrl.replace(/\/+$/, '');
-  const octokit = getOctokit(options.token, { baseUrl, request: { fetch: http.retryingFetch(policy) }, log });
-  const direct = getOctokit(options.token, { baseUrl, request: { fetch: http.retryingFetch(ONCE) }, log });
-  return { octokit, direct, calls: () => http.calls - sent };
+  return { api: apiOver(http.retryingFetch(policy), baseUrl, options.token), direct: apiOver(http.retryingFetch(ONCE), baseUrl, options.token), calls: () => http.calls - sent };
 }
 
 /** Every cache entry (or those of one key or ref), read page by page, and whether the listing held still. */
-async function listEntries(octokit: Octokit, where: { owner: string; repo: string }, filter: { key?: string; ref?: string }, pageConcurrency: number): Promise<Listing> {
-  const { owner, repo } = where;
+async function listEntries(get: (query: Record<string, string | number>) => Promise<unknown>, filter: { key?: string; ref?: string }, pageConcurrency: number): Promise<Listing> {
   const byId = new Map<number, CacheEntry>();
   const totals: number[] = [];
   const fetchPage = async (page: number) => {
-    const { data } = await octokit.rest.actions.getActionsCacheList({
-      owner, repo, per_page: PER_PAGE, page, sort: 'created_at', direction: 'asc',
+    const data = await get({
+      per_page: PER_PAGE, page, sort: 'created_at', direction: 'asc',
       ...(filter.key ? { key: filter.key } : {}),
       ...(filter.ref ? { ref: filter.ref } : {})
     });
