@@ -261,10 +261,18 @@ describe('the budget: usage, pruning, command: prune', () => {
     expect(post.code).toBe(0);
 
     // Warm: the scope's index sizes the export; usage stays far under the target, so the prune after the build
-    // works from the listing read before it, with one REST round trip less.
+    // works from the listing read before it, and from the open pull requests asked for with that listing: no
+    // REST round trip between the export and the deletions.
+    const seq0 = world.emu.requests.length;
     const warm = await mainAndPost(job({ githubToken: WRITER, inputs: { 'cache-scope': 'budget' } }));
     expect(warm.main.code).toBe(0);
     expect(log(warm.main)).toMatch(/The listing read before the build serves: \d+ cache entries/);
+    const routes = world.emu.requests.slice(seq0).map((r) => r.route);
+    const lastRest = routes.map((r, i) => (r.startsWith('rest.') ? i : -1)).reduce((a, b) => Math.max(a, b));
+    const firstWrite = routes.indexOf('CreateCacheEntry');
+    expect(routes.filter((r) => r === 'rest.pulls')).toHaveLength(1);
+    expect(firstWrite).toBeGreaterThan(-1);
+    expect(lastRest).toBeLessThan(firstWrite);
   }, 60000);
 
   test('without actions: write, one warning; the build is not affected', async () => {

@@ -1,13 +1,14 @@
 /**
  * The 10 GB budget around a run, carried out: usage read before planning (it can lower cache-mode: auto to min),
  * and each prune the core asks for (`budget/run.ts`: before the build, after a successful export, or
- * `command: prune`). The REST client (octokit, its own chunk) is loaded only when a call is made.
+ * `command: prune`). The REST client (its own chunk) is loaded only when a call is made.
  */
 import * as core from '../io/runner.js';
 import type { Inputs } from '../inputs/inputs.js';
 import type { Runtime } from '../runtime/runtime.js';
-import { type PruneWhen, pruneRequest, readableRefs, readingScope, type RunContext } from '../budget/run.js';
+import { decidePrune, type PruneWhen, pruneRequest, readableRefs, readingScope, type RunContext } from '../budget/run.js';
 import type { BudgetState, PruneOutcome } from '../budget/state.js';
+import type { RestResult } from '../io/github/rest.js';
 import { createIndexReader, type IndexReader } from '../io/github/indexes.js';
 import { prune, readBudget } from './prune.js';
 
@@ -33,6 +34,13 @@ function readerFor(rt: Runtime): IndexReader | undefined {
   return reader;
 }
 
+/**
+ * The open pull requests, asked for with the reading's listing: a build that lists the cache (one that exports to
+ * the GitHub cache) prunes after its export, and its prune then starts without a round trip. A pull request closed
+ * while the build ran is found by the next run.
+ */
+const openPrsAsked = new WeakMap<BudgetState, Promise<RestResult<number[]>>>();
+
 export async function readBudgetFor(inputs: Inputs, rt: Runtime): Promise<BudgetState> {
   const state: BudgetState = { prunes: [], warned: false };
   const scope = readingScope(inputs, rt);
@@ -42,6 +50,8 @@ export async function readBudgetFor(inputs: Inputs, rt: Runtime): Promise<Budget
   // indexes before the mode is chosen and before anything is written: one listing and a read of the live
   // indexes on readable refs. The listing is reused by a prune before the build.
   const reader = rest && scope.estimate ? readerFor(rt) : undefined;
+  if (rest && reader && inputs.command === 'build' && decidePrune(inputs.cachePrune, { command: 'build', backend: inputs.cache, exported: true }).prune)
+    openPrsAsked.set(state, rest.openPullRequests());
   state.reading = await readBudget({ rest, reader, readableRefs: reader ? readableRefs(rt) : undefined, run: scope.leg, cacheBudget: inputs.cacheBudget, log: core });
   state.warned = state.reading.missingGrant !== undefined;
   return state;
@@ -65,6 +75,7 @@ export async function pruneNow(ctx: RunContext, when: PruneWhen, targetRatio?: n
       budgetBytes: reading.budget.bytes,
       targetRatio: req.targetRatio,
       ...(req.reuseListing && reading.listing ? { listing: reading.listing } : {}),
+      ...(when !== 'command' && openPrsAsked.has(state) ? { openPrs: openPrsAsked.get(state) } : {}),
       jobStart: req.jobStart,
       dryRun: req.dryRun,
       deleteLimits: req.timeBudgetMs !== undefined ? { timeBudgetMs: req.timeBudgetMs } : {},

@@ -143,6 +143,8 @@ export interface PruneOptions {
   maxDeletes?: number;
   /** A listing just read (readBudget's), used instead of listing again. */
   listing?: Listing;
+  /** The open pull requests, asked for already (with the budget reading's listing), used instead of asking again. */
+  openPrs?: Promise<RestResult<number[]>>;
   /** How deletes are paced (concurrency, GitHub's points a minute) and how long they may take (timeBudgetMs). */
   deleteLimits?: DeleteLimits;
   /** The clock deletes wait on; tests inject one. */
@@ -173,7 +175,7 @@ export async function prune(opts: PruneOptions): Promise<PruneOutcome> {
   };
 
   // The open pull requests do not depend on the listing: both round trips at once.
-  const openPrs = opts.rest.openPullRequests();
+  const openPrs = opts.openPrs ?? opts.rest.openPullRequests();
   const listing: RestResult<Listing> = opts.listing ? { ok: true, value: opts.listing } : await opts.rest.listAll();
   if (!listing.ok) {
     const grant = missingGrant(listing);
