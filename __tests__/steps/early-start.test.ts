@@ -8,14 +8,13 @@
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, jest, test } from '@jest/globals';
 import * as fs from 'node:fs';
-import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { AddressInfo } from 'node:net';
 import { createJob, inputEnvName, type Job } from '../../scripts/harness.mjs';
 import { FAKES_BIN } from '../support/fakes/index.mjs';
 import { type Emulator, Permission, startEmulator } from '../support/emulator/index.js';
 import { running } from '../support/process.js';
+import { holdingFront } from '../support/holding-front.js';
 import type { State as StateName, StateStore } from '../../src/state.js';
 
 /**
@@ -147,32 +146,6 @@ async function mainThenPost(j: Job): Promise<{ saved: Map<StateName, string>; bu
 }
 
 /**
- * A REST front for the emulator that holds every call until `released` exists (the fake buildkitd's pid file,
- * written when it starts), or until `giveUpMs` passes; it records which let each call through.
- */
-async function holdingFront(target: string, released: string, giveUpMs: number) {
-  const outcomes: ('started' | 'gave up')[] = [];
-  const server = http.createServer((req, res) => {
-    const began = Date.now();
-    const poll = () => {
-      const started = fs.existsSync(released);
-      if (!started && Date.now() - began < giveUpMs) return void setTimeout(poll, 10);
-      outcomes.push(started ? 'started' : 'gave up');
-      const up = http.request(new URL(req.url ?? '/', target), { method: req.method, headers: { ...req.headers, host: new URL(target).host } }, (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-      });
-      up.on('error', () => res.destroy());
-      req.pipe(up);
-    };
-    poll();
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, outcomes, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
-}
-
-/**
  * The step's log as its groups in order, each with its lines, and the lines between groups as groups named '';
  * paths, pids, addresses, context names, fences, digests, the workspace's name and timings made comparable.
  */
@@ -215,7 +188,7 @@ describe('builder: auto on gha with the tools in the tool cache', () => {
   test('(a) buildkitd is spawned while the budget\'s first REST call is still unanswered', async () => {
     const pidFile = path.join(root, `buildkitd-${Date.now()}.pid`);
     // Held until buildkitd has started: without the early start the budget waits, and main with it, until the front gives up.
-    const front = await holdingFront(emu.apiUrl.replace(/\/api$/, ''), pidFile, 8000);
+    const front = await holdingFront(emu.apiUrl.replace(/\/api$/, ''), () => fs.existsSync(pidFile), 8000);
     try {
       // Every REST answer held a little more by the emulator, as a slow API would.
       emu.failNext('rest', 4, { delayMs: 50 });

@@ -22,6 +22,9 @@ import { CACHE_DIR_FIX, deletionProblem, OWNER_MARK, type Surroundings } from '.
  */
 const actionsCache = () => import('@actions/cache');
 
+/** Loads @actions/cache ahead of the restore (main, while the budget is read); never throws. */
+export const preloadCacheClient = (): Promise<unknown> => actionsCache().catch(() => undefined);
+
 export { surroundingsOf };
 
 export interface LocalCache {
