@@ -11,9 +11,12 @@
 // the hit-ratio history is read and saved); and `gha`, whose budget read and prune also go to REST. The
 // service is the cache emulator of the tests (__tests__/support/emulator, loaded through bench/ts-loader.mjs)
 // with every REST answer held back BENCH_REST_MS (default 70, what the issue measured on a runner). BuildKit's
-// own cache traffic is not exercised (the stand-ins ignore the cache flags, but for local's, below). BENCH_BUILD_MS makes the stand-in
-// `envd build` take that long, BENCH_BUILDKITD_MS the stand-in buildkitd wait that long before it listens
-// (both 0 by default), to see what main does while it waits on real tools (subtract them from the figures).
+// own cache traffic is not exercised (the stand-ins ignore the cache flags, but for local's, below). The gha
+// leg's emulator holds what the cold job's BuildKit export left in the scope (an index naming three 12 MB layers,
+// and the layers), so a warm job sizes its export from it as on a runner (BENCH_GHA_SEED=0: an empty scope).
+// BENCH_BUILD_MS makes the stand-in `envd build` take that long, BENCH_BUILDKITD_MS the stand-in buildkitd wait
+// that long before it listens (both 0 by default), to see what main does while it waits on real tools (subtract
+// them from the figures). BENCH_LOG=1 prints each job's log lines with their arrival (ms after spawn).
 //
 // `local` restores and saves its directory through @actions/cache against the emulator: the stand-in envd writes the
 // same OCI layout (one BENCH_LOCAL_MB blob of random bytes, default 50) into the export every time, as an unchanged
@@ -43,6 +46,7 @@ import { createJob, parseFileCommands, ROOT } from '../scripts/harness.mjs';
 
 register('./ts-loader.mjs', import.meta.url);
 const { startEmulator, Permission } = await import('../__tests__/support/emulator/index.js');
+const { blobKey, indexKey, sha256Digest } = await import('../src/budget/keys.js');
 
 const RUNS = Number(process.env.BENCH_RUNS || 11);
 const args = process.argv.slice(2);
@@ -138,6 +142,19 @@ fs.writeFileSync(cpuProbe, "process.on('exit', () => { const u = process.cpuUsag
 const readCpu = (file) => Number(fs.readFileSync(file, 'utf8')) / 1000;
 
 const emu = BACKENDS.some((b) => b !== 'registry') ? await startEmulator({ repository: 'octo/envd-demo', restTokens: { ghs_harnessToken000000000000000000000: 'read' } }) : undefined;
+if (BACKENDS.includes('gha') && process.env.BENCH_GHA_SEED !== '0') seedGhaScope('bench', 'refs/heads/main');
+
+/** The gha cache a cold job leaves in `scope` (BuildKit's key layout, src/budget/keys.ts): three layers and their index. */
+function seedGhaScope(scope, ref) {
+  const layers = ['run-1', 'run-2', 'run-3'].map((l) => sha256Digest(`${l}-blob`));
+  const createdAt = Date.now() - 60 * 60 * 1000;
+  for (const blob of layers) emu.seed({ ref, key: blobKey(blob), sizeBytes: 12 * 1000 * 1000, createdAt });
+  const config = {
+    layers: layers.map((blob, i) => ({ blob, parent: i - 1, annotations: { 'containerd.io/uncompressed': sha256Digest(`${blob}-diff`) } })),
+    records: layers.map((blob, i) => ({ digest: sha256Digest(`key-${blob}`), results: [{ layer: i }] }))
+  };
+  emu.seed({ ref, key: indexKey(scope, ref, 1), data: JSON.stringify(config), createdAt });
+}
 
 function job(backend) {
   const common = { 'cache-scope': 'bench', 'envd-version': ENVD, 'buildkit-version': BUILDKIT };
@@ -225,6 +242,7 @@ async function warmJob(b, backend, record) {
   try {
     const m = await phase(j, b.entry, 'main');
     const p = await phase(j, b.entry, 'post');
+    if (process.env.BENCH_LOG) for (const l of [...m.lines, ...p.lines]) console.log(`${Math.round(l.at)} ${l.text.slice(0, 200)}`);
     if (!record) return;
     const r = results[runsOf(b, backend)];
     r.main.push(m.ms);
