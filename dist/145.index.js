@@ -5,11 +5,14 @@ export const modules = {
 /***/ 2145:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
+// ESM COMPAT FLAG
+__webpack_require__.r(__webpack_exports__);
 
 // EXPORTS
 __webpack_require__.d(__webpack_exports__, {
   claimLocal: () => (/* binding */ claimLocal),
   hasLayout: () => (/* binding */ hasLayout),
+  preloadCacheClient: () => (/* binding */ preloadCacheClient),
   restoreLocal: () => (/* binding */ restoreLocal),
   saveLocal: () => (/* binding */ saveLocal),
   serveLocal: () => (/* binding */ serveLocal),
@@ -186,6 +189,8 @@ var ownership = __webpack_require__(9726);
  * not for a post step that finds the export unchanged.
  */
 const actionsCache = () => Promise.all(/* import() */[__webpack_require__.e(752), __webpack_require__.e(779), __webpack_require__.e(838), __webpack_require__.e(691), __webpack_require__.e(844)]).then(__webpack_require__.bind(__webpack_require__, 1691));
+/** Loads @actions/cache ahead of the restore (main, while the budget is read); never throws. */
+const preloadCacheClient = () => actionsCache().catch(() => undefined);
 
 /** The key of an exported directory: the scope's prefix and a hash of its index.json (the export's identity). */
 function contentKey(prefix, dir) {

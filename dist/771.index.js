@@ -188,7 +188,7 @@ async function withRetries(policy, retryable, work, clock) {
  * The one HTTP client. One transport, `fetch` (Node's own, so nothing is loaded for it; through the runner's
  * proxy when `https_proxy`/`http_proxy` apply to the URL, as @actions/http-client decides it, and only then is
  * undici loaded), one retry policy (src/http/retry.ts) for every call that retries, and answers that never
- * throw: a result with the value, or the reason. The REST client (github/rest.ts) hands octokit `retryingFetch`.
+ * throw: a result with the value, or the reason. The REST client (github/rest.ts) sends through `retryingFetch`.
  */
 
 
@@ -262,7 +262,7 @@ class Http {
         return transport(input, { ...init, headers, signal: init?.signal ?? AbortSignal.timeout(this.options.timeoutMs ?? 15_000) });
     };
     /**
-     * A fetch that retries by `policy` (for octokit): the answer it gives back is the first final one, or the last
+     * A fetch that retries by `policy` (for the REST client): the answer it gives back is the first final one, or the last
      * retryable one when the attempts run out; a network failure that outlasts them is thrown with the reason.
      */
     retryingFetch(policy, retryable = _http_retry_js__WEBPACK_IMPORTED_MODULE_4__/* .isRetryable */ .r3) {
@@ -3598,7 +3598,7 @@ async function prune(opts) {
         return out;
     };
     // The open pull requests do not depend on the listing: both round trips at once.
-    const openPrs = opts.rest.openPullRequests();
+    const openPrs = opts.openPrs ?? opts.rest.openPullRequests();
     const listing = opts.listing ? { ok: true, value: opts.listing } : await opts.rest.listAll();
     if (!listing.ok) {
         const grant = missingGrant(listing);
@@ -3706,7 +3706,7 @@ async function deleteAll(opts, plan, out, log) {
 /**
  * The 10 GB budget around a run, carried out: usage read before planning (it can lower cache-mode: auto to min),
  * and each prune the core asks for (`budget/run.ts`: before the build, after a successful export, or
- * `command: prune`). The REST client (octokit, its own chunk) is loaded only when a call is made.
+ * `command: prune`). The REST client (its own chunk) is loaded only when a call is made.
  */
 
 
@@ -3716,7 +3716,7 @@ async function restFor(inputs, rt) {
     // Outside a GitHub Actions run there is no repository cache to read, and no token worth sending.
     if (!rt.actions || !inputs.githubToken || !rt.repository.includes('/'))
         return undefined;
-    const { createCacheRest } = await Promise.all(/* import() */[__webpack_require__.e(752), __webpack_require__.e(413), __webpack_require__.e(794)]).then(__webpack_require__.bind(__webpack_require__, 1794));
+    const { createCacheRest } = await __webpack_require__.e(/* import() */ 794).then(__webpack_require__.bind(__webpack_require__, 1794));
     // Budget reading must not hold a build up for long when the API is unreachable: two quick retries.
     return createCacheRest({ token: inputs.githubToken, apiUrl: rt.apiUrl, repository: rt.repository, retries: 2, retryBaseMs: 300 });
 }
@@ -3731,6 +3731,12 @@ function readerFor(rt) {
     readers.set(id, reader);
     return reader;
 }
+/**
+ * The open pull requests, asked for with the reading's listing: a build that lists the cache (one that exports to
+ * the GitHub cache) prunes after its export, and its prune then starts without a round trip. A pull request closed
+ * while the build ran is found by the next run.
+ */
+const openPrsAsked = new WeakMap();
 async function readBudgetFor(inputs, rt) {
     const state = { prunes: [], warned: false };
     const scope = readingScope(inputs, rt);
@@ -3741,6 +3747,8 @@ async function readBudgetFor(inputs, rt) {
     // indexes before the mode is chosen and before anything is written: one listing and a read of the live
     // indexes on readable refs. The listing is reused by a prune before the build.
     const reader = rest && scope.estimate ? readerFor(rt) : undefined;
+    if (rest && reader && inputs.command === 'build' && decidePrune(inputs.cachePrune, { command: 'build', backend: inputs.cache, exported: true }).prune)
+        openPrsAsked.set(state, rest.openPullRequests());
     state.reading = await readBudget({ rest, reader, readableRefs: reader ? readableRefs(rt) : undefined, run: scope.leg, cacheBudget: inputs.cacheBudget, log: runner });
     state.warned = state.reading.missingGrant !== undefined;
     return state;
@@ -3764,6 +3772,7 @@ async function pruneNow(ctx, when, targetRatio) {
         budgetBytes: reading.budget.bytes,
         targetRatio: req.targetRatio,
         ...(req.reuseListing && reading.listing ? { listing: reading.listing } : {}),
+        ...(when !== 'command' && openPrsAsked.has(state) ? { openPrs: openPrsAsked.get(state) } : {}),
         jobStart: req.jobStart,
         dryRun: req.dryRun,
         deleteLimits: req.timeBudgetMs !== undefined ? { timeBudgetMs: req.timeBudgetMs } : {},
@@ -5162,7 +5171,7 @@ async function main(deps) {
     const inputs = await readInputs(deps, secrets);
     if (!inputs)
         return;
-    // A broken event file stops the step here, before anything starts or reads it again (octokit parses it on load).
+    // A broken event file stops the step here, before anything starts or reads it again.
     const rt = readRuntime(env, readEventFile(env.GITHUB_EVENT_PATH));
     for (const m of rt.problems)
         runner.error(m, { title: 'envd cache action: invalid event' });
@@ -5221,7 +5230,7 @@ async function main(deps) {
  * tools when all are in the tool cache, and builder: auto's buildkitd (`prepareBuild`, which logs nothing, so
  * no group interleaves with the budget's output). Only when the build will most likely run: a build, not a dry
  * run, no problem in the plan made without the budget, and not cache: local (it starts its buildkitd early on
- * its own, with the served cache in its config). If main stops before the build all the same (a problem found
+ * its own, with the served cache in its config; here it only loads the cache client its restore needs). If main stops before the build all the same (a problem found
  * once the budget is read, a failed prune), what was started is in state: post stops buildkitd and removes the
  * work dir, as after any build.
  */
@@ -5229,8 +5238,13 @@ function prepareEarly(inputs, rt, { env, state }) {
     if (inputs.command !== 'build' || !readingScope(inputs, rt).read)
         return undefined;
     const early = planner_plan(inputs, rt);
-    if (early.dryRun || early.local || early.problems.length)
+    if (early.dryRun || early.problems.length)
         return undefined;
+    if (early.local) {
+        // cache: local's restore loads @actions/cache (~80 ms of compiling): done now, while REST answers.
+        void __webpack_require__.e(/* import() */ 145).then(__webpack_require__.bind(__webpack_require__, 2145)).then((m) => m.preloadCacheClient(), () => undefined);
+        return undefined;
+    }
     try {
         return prepareBuild(inputs, env, state);
     }

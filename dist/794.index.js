@@ -9,20 +9,9 @@ export const modules = {
 /* harmony export */   createCacheRest: () => (/* binding */ createCacheRest)
 /* harmony export */ });
 /* unused harmony export restFailure */
-/* harmony import */ var _actions_github__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2413);
-/* harmony import */ var _http_retry_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8902);
-/* harmony import */ var _http_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(742);
-/* harmony import */ var _pool_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(4476);
-/**
- * The REST cache management API through @actions/github (octokit): usage, the storage limit, the full listing
- * and deletion by id. Octokit is handed the one HTTP client's fetch (../http.ts) with the one retry policy
- * (src/http/retry.ts): 5xx, network errors and rate limits (`retry-after`, or the primary limit's reset, when
- * it is at most `maxRateLimitWaitSeconds` away) are retried there, so octokit's retry and throttling plugins
- * are not loaded. Every call returns a typed result instead of throwing, so the caller can warn once about a
- * missing `actions: read|write` grant and carry on, and every answer is checked before it is used.
- * The base URL is GITHUB_API_URL (the runtime's `apiUrl`), so tests point it at the emulator.
- */
-
+/* harmony import */ var _http_retry_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8902);
+/* harmony import */ var _http_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(742);
+/* harmony import */ var _pool_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(4476);
 
 
 
@@ -36,23 +25,23 @@ function toEntry(c) {
     const lastAccessedAt = Date.parse(c.last_accessed_at ?? '') || createdAt;
     return { id: c.id, key: c.key, ref: c.ref, size: c.size_in_bytes ?? 0, createdAt, lastAccessedAt, ...(c.version ? { version: c.version } : {}) };
 }
-/** An octokit error (or anything thrown) → a typed failure. */
+/** An error answer (`ApiError`), or anything thrown (a network failure), → a typed failure. */
 function restFailure(error, now = Date.now()) {
     const e = error;
     const status = typeof e?.status === 'number' ? e.status : undefined;
     const message = typeof e?.message === 'string' ? e.message : String(error);
     const headers = e?.response?.headers;
-    const kind = (0,_http_retry_js__WEBPACK_IMPORTED_MODULE_1__/* .isRateLimited */ .Jz)({ ...(status !== undefined ? { status } : {}), headers, message }) ? 'rate-limited'
+    const kind = (0,_http_retry_js__WEBPACK_IMPORTED_MODULE_0__/* .isRateLimited */ .Jz)({ ...(status !== undefined ? { status } : {}), headers, message }) ? 'rate-limited'
         : status === 403 ? 'forbidden'
             : status === 401 ? 'unauthorized'
                 : status === 404 ? 'not-found'
                     : 'error';
-    const wait = kind === 'rate-limited' ? (0,_http_retry_js__WEBPACK_IMPORTED_MODULE_1__/* .retryAfterMs */ .Vs)(headers, now) : undefined;
+    const wait = kind === 'rate-limited' ? (0,_http_retry_js__WEBPACK_IMPORTED_MODULE_0__/* .retryAfterMs */ .Vs)(headers, now) : undefined;
     return { ok: false, kind, ...(status !== undefined ? { status } : {}), message, ...(wait !== undefined ? { retryAfterMs: wait } : {}) };
 }
 const isObject = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isCount = (v) => typeof v === 'number' && Number.isFinite(v) && v >= 0;
-/** What an answer that is not JSON looks like here: octokit hands back the text. */
+/** What an answer that is not JSON looks like here: the client hands back the text. */
 const notJson = (data) => (typeof data === 'string' ? `text, not JSON (${data.length} bytes)` : `not a JSON object`);
 function parseUsage(data) {
     if (!isObject(data))
@@ -92,7 +81,8 @@ function createCacheRest(options) {
     if (!owner || !repo)
         throw new Error(`repository "${options.repository}" is not owner/repo`);
     const pageConcurrency = Math.max(1, options.pageConcurrency ?? 4);
-    const { octokit, direct, calls } = clientsFor(options);
+    const { api, direct, calls } = clientsFor(options);
+    const repoPath = `/repos/${encodeURIComponent(owner)}/${encodeURIComponent(repo)}`;
     async function attempt(work) {
         try {
             return { ok: true, value: await work() };
@@ -105,17 +95,17 @@ function createCacheRest(options) {
         get calls() {
             return calls();
         },
-        usage: () => attempt(async () => must('GET actions/cache/usage', parseUsage((await octokit.rest.actions.getActionsCacheUsage({ owner, repo })).data))),
+        usage: () => attempt(async () => must('GET actions/cache/usage', parseUsage(await api('GET', `${repoPath}/actions/cache/usage`)))),
         async storageLimitGb() {
             const r = await attempt(async () => {
-                const { data } = await octokit.request('GET /repos/{owner}/{repo}/actions/cache/storage-limit', { owner, repo });
+                const data = await api('GET', `${repoPath}/actions/cache/storage-limit`);
                 return isObject(data) ? data.max_cache_size_gb : undefined;
             });
             return r.ok && typeof r.value === 'number' && r.value > 0 ? r.value : undefined;
         },
-        listAll: (filter = {}) => attempt(() => listEntries(octokit, { owner, repo }, filter, pageConcurrency)),
+        listAll: (filter = {}) => attempt(() => listEntries((query) => api('GET', `${repoPath}/actions/caches`, query), filter, pageConcurrency)),
         async deleteById(id) {
-            const r = await attempt(() => direct.rest.actions.deleteActionsCacheById({ owner, repo, cache_id: id }));
+            const r = await attempt(() => direct('DELETE', `${repoPath}/actions/caches/${encodeURIComponent(String(id))}`));
             if (r.ok)
                 return { ok: true, value: 'deleted' };
             return r.kind === 'not-found' ? { ok: true, value: 'gone' } : r;
@@ -123,7 +113,7 @@ function createCacheRest(options) {
         runJobs: (runId) => attempt(async () => {
             const jobs = [];
             for (let page = 1; page <= 10; page++) {
-                const { data } = await octokit.rest.actions.listJobsForWorkflowRun({ owner, repo, run_id: Number(runId), filter: 'latest', per_page: PER_PAGE, page });
+                const data = await api('GET', `${repoPath}/actions/runs/${encodeURIComponent(runId)}/jobs`, { filter: 'latest', per_page: PER_PAGE, page });
                 const got = must(`GET actions/runs/${runId}/jobs`, parseJobs(data));
                 jobs.push(...got);
                 if (got.length < PER_PAGE)
@@ -134,7 +124,7 @@ function createCacheRest(options) {
         openPullRequests: () => attempt(async () => {
             const numbers = [];
             for (let page = 1; page <= MAX_PAGES; page++) {
-                const { data } = await octokit.rest.pulls.list({ owner, repo, state: 'open', per_page: PER_PAGE, page });
+                const data = await api('GET', `${repoPath}/pulls`, { state: 'open', per_page: PER_PAGE, page });
                 const got = must('GET pulls', parsePulls(data));
                 numbers.push(...got);
                 if (!Array.isArray(data) || data.length < PER_PAGE)
@@ -144,13 +134,51 @@ function createCacheRest(options) {
         })
     };
 }
+/** An error answer, with what restFailure reads of it: the status, GitHub's message and the headers (rate limits). */
+class ApiError extends Error {
+    status;
+    response;
+    constructor(message, status, response) {
+        super(message);
+        this.status = status;
+        this.response = response;
+    }
+}
+/** GitHub's error text: its `message`, and the documentation address it names; else the body, else the status. */
+function errorMessage(json, text, status) {
+    if (isObject(json) && typeof json.message === 'string')
+        return typeof json.documentation_url === 'string' ? `${json.message} - ${json.documentation_url}` : json.message;
+    return text.trim() ? text.trim().slice(0, 500) : `HTTP ${status}`;
+}
+function apiOver(fetchWith, baseUrl, token) {
+    const headers = { authorization: `token ${token}`, accept: 'application/vnd.github+json', 'x-github-api-version': '2022-11-28', 'user-agent': 'envd-cache-action' };
+    return async (method, path, query = {}) => {
+        const url = new URL(baseUrl + path);
+        for (const [k, v] of Object.entries(query))
+            url.searchParams.set(k, String(v));
+        const res = await fetchWith(url.toString(), { method, headers });
+        const text = await res.text();
+        let json;
+        if (/\bjson\b/i.test(res.headers.get('content-type') ?? '') && text) {
+            try {
+                json = JSON.parse(text);
+            }
+            catch {
+                json = undefined; // handed back as text: the caller's check says it is not JSON
+            }
+        }
+        if (res.status >= 400)
+            throw new ApiError(errorMessage(json, text, res.status), res.status, { headers: Object.fromEntries(res.headers) });
+        return json ?? text;
+    };
+}
 /**
- * Two octokit clients over the one HTTP client: `octokit` retries by the policy (reads), `direct` sends once
+ * Two request functions over the one HTTP client: `api` retries by the policy (reads), `direct` sends once
  * (deletes: runDeletes paces them within GitHub's limits and honours retry-after itself).
  */
 function clientsFor(options) {
     const debug = options.debug ?? (() => undefined);
-    const http = options.http ?? new _http_js__WEBPACK_IMPORTED_MODULE_2__/* .Http */ .lw({ timeoutMs: options.timeoutMs ?? 30_000 });
+    const http = options.http ?? new _http_js__WEBPACK_IMPORTED_MODULE_1__/* .Http */ .lw({ timeoutMs: options.timeoutMs ?? 30_000 });
     const sent = http.calls;
     const policy = {
         attempts: (options.retries ?? 3) + 1,
@@ -158,20 +186,16 @@ function clientsFor(options) {
         maxWaitMs: (options.maxRateLimitWaitSeconds ?? 60) * 1000,
         onRetry: (n, f) => debug(`${f.message} (attempt ${n}); trying again`)
     };
-    const log = { debug: () => undefined, info: () => undefined, warn: debug, error: debug };
     const baseUrl = options.apiUrl.replace(/\/+$/, '');
-    const octokit = (0,_actions_github__WEBPACK_IMPORTED_MODULE_0__/* .getOctokit */ .Q)(options.token, { baseUrl, request: { fetch: http.retryingFetch(policy) }, log });
-    const direct = (0,_actions_github__WEBPACK_IMPORTED_MODULE_0__/* .getOctokit */ .Q)(options.token, { baseUrl, request: { fetch: http.retryingFetch(_http_js__WEBPACK_IMPORTED_MODULE_2__/* .ONCE */ .ET) }, log });
-    return { octokit, direct, calls: () => http.calls - sent };
+    return { api: apiOver(http.retryingFetch(policy), baseUrl, options.token), direct: apiOver(http.retryingFetch(_http_js__WEBPACK_IMPORTED_MODULE_1__/* .ONCE */ .ET), baseUrl, options.token), calls: () => http.calls - sent };
 }
 /** Every cache entry (or those of one key or ref), read page by page, and whether the listing held still. */
-async function listEntries(octokit, where, filter, pageConcurrency) {
-    const { owner, repo } = where;
+async function listEntries(get, filter, pageConcurrency) {
     const byId = new Map();
     const totals = [];
     const fetchPage = async (page) => {
-        const { data } = await octokit.rest.actions.getActionsCacheList({
-            owner, repo, per_page: PER_PAGE, page, sort: 'created_at', direction: 'asc',
+        const data = await get({
+            per_page: PER_PAGE, page, sort: 'created_at', direction: 'asc',
             ...(filter.key ? { key: filter.key } : {}),
             ...(filter.ref ? { ref: filter.ref } : {})
         });
@@ -187,7 +211,7 @@ async function listEntries(octokit, where, filter, pageConcurrency) {
     const pagesFromTotal = Math.min(MAX_PAGES, Math.max(1, Math.ceil(firstTotal / PER_PAGE)));
     let pages = 1;
     let lastCount = firstCount;
-    await (0,_pool_js__WEBPACK_IMPORTED_MODULE_3__/* .drain */ .Z)(Array.from({ length: pagesFromTotal - 1 }, (_, i) => i + 2), pageConcurrency, async (page) => {
+    await (0,_pool_js__WEBPACK_IMPORTED_MODULE_2__/* .drain */ .Z)(Array.from({ length: pagesFromTotal - 1 }, (_, i) => i + 2), pageConcurrency, async (page) => {
         const count = await fetchPage(page);
         pages++;
         if (page === pagesFromTotal)
