@@ -184,6 +184,31 @@ function groups(log: string, j: Job): { name: string; lines: string[] }[] {
 
 const BUILD_GROUPS = ['Install envd and BuildKit', 'Start the builder'];
 
+describe('after the build', () => {
+  test('the hit-ratio history is written while the prune after the build deletes, and logged after it', async () => {
+    // A superseded index of the scope, days old: the prune after the build deletes it.
+    const DAY = 24 * 3600 * 1000;
+    emu.grantRest('ghs_harnessToken000000000000000000000', 'write');
+    for (const [n, age] of [[1, 4], [2, 3]])
+      emu.seed({ ref: 'refs/heads/main', key: `index-overlap-1-f921bd05#${n}`, sizeBytes: 100, data: '{"layers":[]}', createdAt: Date.now() - age * DAY, lastAccessedAt: Date.now() - age * DAY });
+    const historyWritten = () => emu.entries().some((e) => e.key.startsWith('envd-history-overlap'));
+    // A delete is held until the history's entry exists: with the two one after the other, the front gives up.
+    const front = await holdingFront(emu.apiUrl.replace(/\/api$/, ''), (req) => req.method !== 'DELETE' || historyWritten(), 8000);
+    try {
+      const j = newJob({ cache: 'gha', 'cache-scope': 'overlap' }, { GITHUB_API_URL: `${front.url}/api` });
+      await mainThenPost(j);
+      expect(process.exitCode).toBeUndefined();
+      expect(emu.requests.filter((r) => r.route === 'rest.delete-by-id')).toHaveLength(1);
+      expect(front.outcomes).not.toContain('gave up');
+      const names = groups(out.join(''), j).map((g) => g.name);
+      expect(names.indexOf('Prune the GitHub cache (after the build)')).toBeGreaterThan(-1);
+      expect(names.indexOf('Hit-ratio history')).toBeGreaterThan(names.indexOf('Prune the GitHub cache (after the build)'));
+    } finally {
+      await front.close();
+    }
+  }, 30000);
+});
+
 describe('builder: auto on gha with the tools in the tool cache', () => {
   test('(a) buildkitd is spawned while the budget\'s first REST call is still unanswered', async () => {
     const pidFile = path.join(root, `buildkitd-${Date.now()}.pid`);

@@ -1,5 +1,5 @@
 /**
- * A REST front for the emulator that holds every call until `released()` is true, or until `giveUpMs` passes;
+ * A REST front for the emulator that holds each call until `released(request)` is true, or until `giveUpMs` passes;
  * it records which let each call through. Tests of what main starts while the budget's REST calls are pending
  * (issue 13) use it: a call that "gave up" means main waited for an answer before starting the thing.
  */
@@ -12,12 +12,12 @@ export interface HoldingFront {
   close(): Promise<void>;
 }
 
-export async function holdingFront(target: string, released: () => boolean, giveUpMs: number): Promise<HoldingFront> {
+export async function holdingFront(target: string, released: (req: http.IncomingMessage) => boolean, giveUpMs: number): Promise<HoldingFront> {
   const outcomes: ('released' | 'gave up')[] = [];
   const server = http.createServer((req, res) => {
     const began = Date.now();
     const poll = () => {
-      const free = released();
+      const free = released(req);
       if (!free && Date.now() - began < giveUpMs) return void setTimeout(poll, 10);
       outcomes.push(free ? 'released' : 'gave up');
       const up = http.request(new URL(req.url ?? '/', target), { method: req.method, headers: { ...req.headers, host: new URL(target).host } }, (answer) => {

@@ -12,8 +12,8 @@ import { historyAccess, type HistoryView } from '../report/history.js';
 import { type ImageFacts, imageTarget } from '../report/image.js';
 import { echo, MAX_SENTENCE } from '../report/text.js';
 import type { Runtime } from '../runtime/runtime.js';
-import { beginHistory, type HistoryHandle, usesOwnClient } from '../io/history.js';
-import { readImage } from '../io/image.js';
+import { beginHistory, type HistoryHandle, type HistoryUpdate, usesOwnClient } from '../io/history.js';
+import { type ImageReading, readImage } from '../io/image.js';
 import type { BuildReport } from './build.js';
 
 /** What the summary and the outputs show beyond the build's own figures. */
@@ -26,13 +26,13 @@ export interface Insight {
 const begun = new Map<string, HistoryHandle>();
 
 /**
- * Starts what `afterBuild` will need, to be called as the build starts, and only when the history will be read.
+ * Starts what `beginAfterBuild` will need, to be called as the build starts, and only when the history will be read.
  * On the cache service v2 the history's read (one lookup, one download through the action's own client; it does
  * not depend on the build) goes out now, so after the build only the write is left; nothing is loaded for it.
  * Where only v1 is offered (GHES), its fallback client (@actions/cache with the Azure SDK, the largest chunk of
  * the bundle, a few hundred ms to evaluate) is loaded now instead, while main waits on buildkitd and envd; its
  * read waits for the build (it writes under the temp directory, which a failed build would leave behind).
- * Never rejects: a failure here is left to `afterBuild` to report.
+ * Never rejects: a failure here is left to `reportAfterBuild` to report.
  */
 export function prepareAfterBuild(plan: Pick<Plan, 'backend' | 'export' | 'scope'>, rt: Runtime): Promise<unknown> | undefined {
   const access = historyAccess(plan, rt, false);
@@ -43,17 +43,26 @@ export function prepareAfterBuild(plan: Pick<Plan, 'backend' | 'export' | 'scope
   return handle.read;
 }
 
-export async function afterBuild(result: BuildReport, inputs: Inputs, rt: Runtime, env: NodeJS.ProcessEnv): Promise<Insight> {
+/** What `beginAfterBuild` started: the image read and the history's update, under way; nothing logged yet. */
+export interface AfterBuild {
+  reading: Promise<ImageReading>;
+  /** Why no history is kept (nothing is read or written), or the update under way (or to start, for v1). */
+  history: { noRead: string } | { update: () => Promise<HistoryUpdate> };
+}
+
+/**
+ * After a successful build, what does not depend on the prune after it starts at once, so that both run
+ * together: the image's digest or ID (a registry read, or `docker image inspect`) and, on the cache service
+ * v2, the history's write (its own client, which logs nothing). The v1 fallback (@actions/cache) writes lines of
+ * its own, so its update starts only in `reportAfterBuild`, inside the history's group. Never rejects.
+ */
+export function beginAfterBuild(result: BuildReport, inputs: Inputs, rt: Runtime, env: NodeJS.ProcessEnv): AfterBuild {
   const plan = result.plan;
   const workspace = env.GITHUB_WORKSPACE || process.cwd();
   // The tag the action gave envd (envd/args.ts): the name of the image a default output loads into Docker.
   const tag = envdTag(plan.envd.output, path.basename(path.resolve(workspace, plan.envd.path)));
-  const reading = await readImage(imageTarget(inputs.output, tag, plan.envd.platform), env);
-  if (reading.warning) core.warning(echo(reading.warning, MAX_SENTENCE), { title: 'Image digest not read' });
-  if (reading.debug) core.debug(echo(reading.debug, MAX_SENTENCE));
-  if (reading.facts.digest) core.info(`Pushed ${echo(reading.facts.name ?? '')}: ${reading.facts.image}`);
-  if (reading.facts.imageId) core.info(`Loaded into Docker as ${echo(reading.facts.name ?? '')}: ${reading.facts.imageId}`);
-
+  const reading = readImage(imageTarget(inputs.output, tag, plan.envd.platform), env);
+  reading.catch(() => undefined); // its error is thrown where reportAfterBuild awaits it, not unhandled meanwhile
   const exportFailed = result.figures.exports.some((e) => e.error);
   const attempt = Number(env.GITHUB_RUN_ATTEMPT);
   const run = {
@@ -65,14 +74,32 @@ export async function afterBuild(result: BuildReport, inputs: Inputs, rt: Runtim
   };
   const access = historyAccess(plan, rt, exportFailed);
   // No cache to read (cache: none, no cache service, a mode without reads): one line in the log, no section.
-  if (!access.read) {
-    core.info(`Hit-ratio history: none is kept (${echo(access.noRead ?? '', MAX_SENTENCE)})`);
+  if (!access.read) return { reading, history: { noRead: access.noRead ?? '' } };
+  const start = () => {
+    const handle = begun.get(plan.scope) ?? beginHistory({ scope: plan.scope, access, service: rt.cacheService });
+    begun.delete(plan.scope);
+    return handle.finish(run, access);
+  };
+  if (!usesOwnClient(rt.cacheService)) return { reading, history: { update: start } };
+  const update = start();
+  update.catch(() => undefined); // never rejects (beginHistory); awaited in reportAfterBuild
+  return { reading, history: { update: () => update } };
+}
+
+/** Logs what `beginAfterBuild` found, in the order and groups of a step that did it all here. */
+export async function reportAfterBuild(after: AfterBuild): Promise<Insight> {
+  const reading = await after.reading;
+  if (reading.warning) core.warning(echo(reading.warning, MAX_SENTENCE), { title: 'Image digest not read' });
+  if (reading.debug) core.debug(echo(reading.debug, MAX_SENTENCE));
+  if (reading.facts.digest) core.info(`Pushed ${echo(reading.facts.name ?? '')}: ${reading.facts.image}`);
+  if (reading.facts.imageId) core.info(`Loaded into Docker as ${echo(reading.facts.name ?? '')}: ${reading.facts.imageId}`);
+  const history = after.history;
+  if ('noRead' in history) {
+    core.info(`Hit-ratio history: none is kept (${echo(history.noRead, MAX_SENTENCE)})`);
     return { image: reading.facts };
   }
   const update = await core.group('Hit-ratio history', async () => {
-    const handle = begun.get(plan.scope) ?? beginHistory({ scope: plan.scope, access, service: rt.cacheService });
-    begun.delete(plan.scope);
-    const u = await handle.finish(run, access);
+    const u = await history.update();
     for (const n of u.view.notes) core.info(echo(n, MAX_SENTENCE));
     return u;
   });

@@ -1,7 +1,7 @@
 /** The main step: read inputs, plan, report; then (outside dry-run) build. Orchestration only. */
 import * as core from '../io/runner.js';
 import { build, BuildFailure, type BuildReport } from './build.js';
-import { afterBuild, type Insight, prepareAfterBuild } from './insight.js';
+import { beginAfterBuild, type Insight, prepareAfterBuild, reportAfterBuild } from './insight.js';
 import { type BudgetState, pruneNow, readBudgetFor } from './cache-usage.js';
 import { budgetFacts, budgetFigures, decidePrune, exportRoom, pruneBeforeTarget, readingScope, skippedExportWarning } from '../budget/run.js';
 import { type Preparation, prepareBuild } from './prepare.js';
@@ -185,8 +185,10 @@ async function buildAndPrune(plan: Plan, ctx: { inputs: Inputs; rt: Runtime; env
   const exported = !!result.plan.export && !result.figures.exports.some((e) => e.error);
   const decision = decidePrune(inputs.cachePrune, { command: 'build', backend: inputs.cache, exported });
   result.plan.decisions.push(decision.decision);
+  // The image read and the history's write do not depend on the prune: under way while it runs, logged after it.
+  const after = beginAfterBuild(result, inputs, rt, env);
   if (decision.prune) await pruneNow({ ...run, plan: result.plan }, 'after');
-  await finish(result.plan, result, undefined, await afterBuild(result, inputs, rt, env));
+  await finish(result.plan, result, undefined, await reportAfterBuild(after));
 }
 
 const figuresOf = (r: BuildReport) => ({ cachedSteps: r.figures.cachedSteps, totalSteps: r.figures.totalSteps, seconds: r.seconds, steps: r.figures.steps });
