@@ -440,7 +440,8 @@ try {
         r.cold.push(cold.ms);
         r.warm.push(warm.ms);
         if (first) r.first.push(first.ms);
-        r.ratio.push(`${cold.outputs['cache-hit-ratio'] ?? '?'}→${warm.outputs['cache-hit-ratio'] ?? '?'}`);
+        const steps = (j) => `${j.outputs['cache-hit-ratio'] ?? '?'} (${j.outputs['cached-steps'] ?? '?'}/${j.outputs['total-steps'] ?? '?'})`;
+        r.ratio.push(`${steps(cold)}→${steps(warm)}`);
         for (const [k, v] of Object.entries({ ...segments('main', warm.main), ...segments('post', warm.post) })) (r.parts[k] ??= []).push(v);
         if (b.name === 'this') warmOfThis = warm;
         if (process.env.BENCH_SHOW_LOGS) {
@@ -493,7 +494,7 @@ try {
     for (const backend of BACKENDS) {
       const r = results[keyOf(b, backend)];
       const first = r.first.length ? ` | first warm after the cold ${raw(r.first)} (median ${s2(median(r.first))})` : '';
-      console.log(`${b.name} ${backend}: cold ${raw(r.cold)}${first} | warm ${raw(r.warm)} | cache-hit-ratio cold→warm ${r.ratio.join(' ') || '–'}`);
+      console.log(`${b.name} ${backend}: cold ${raw(r.cold)}${first} | warm ${raw(r.warm)} | cache-hit-ratio (cached/total steps) cold→warm ${r.ratio.join(', ') || '–'}`);
     }
 
   for (const b of bundles)
