@@ -38,9 +38,11 @@
 //
 // Printed: the table (medians) and the raw values; per backend, the warm job's phases from the action's own log
 // (spawn → first line, each `::group::` → the next, the last → exit; main and post) as bench:overhead prints
-// them; the hit ratio each job reported (a warm job that did not hit the cache is flagged); and every request
-// of BuildKit's gha client the emulator answered with an error. BENCH_SHOW_LOGS=1: each warm job's log, every line
-// stamped with its ms after spawn, on stderr.
+// them, and the CPU time of the action's own node processes; each job's cache-hit-ratio and cached/total steps
+// (a warm job that did not hit the whole cache is listed as a problem: its row would not be a warm job); the
+// warnings the action logged; and every request the cache emulator answered with an error (BuildKit's gha client's
+// and the action's own). BENCH_SHOW_LOGS=1: each warm job's log, every line stamped with its ms after spawn, on
+// stderr. BENCH_NODE_ARGS: node flags for the action's own processes (e.g. `--cpu-prof --cpu-prof-dir=DIR`).
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
@@ -55,6 +57,7 @@ const ENVD = 'v1.3.4';
 const BUILDKIT = 'v0.32.2';
 const RUNS = Number(process.env.BENCH_RUNS || 3);
 const REST_MS = Number(process.env.BENCH_REST_MS ?? 70);
+const NODE_ARGS = (process.env.BENCH_NODE_ARGS || '').split(' ').filter(Boolean);
 const JOB_TIMEOUT_MS = Number(process.env.BENCH_JOB_TIMEOUT_MS || 180_000);
 
 // ------------------------------------------------------------------------------------------ what it needs
@@ -174,6 +177,10 @@ const versionOf = (t) => spawnSync(path.join(BIN, t), ['--version'], { encoding:
 const bkVersion = versionOf('buildkitd');
 if (!bkVersion.includes(` ${BUILDKIT} `)) notes.push(`buildkitd --version says "${bkVersion}", not ${BUILDKIT}: the tool cache says ${BUILDKIT} all the same.`);
 
+/** Writes the process's own CPU time (µs, user+system) to BENCH_CPU_FILE as it exits; loaded with --require. */
+const cpuProbe = path.join(root, 'cpu-probe.cjs');
+fs.writeFileSync(cpuProbe, "process.on('exit', () => { const u = process.cpuUsage(); require('fs').writeFileSync(process.env.BENCH_CPU_FILE, String(u.user + u.system)); });\n");
+
 /** One RUNNER_TEMP path for every job, emptied before each (a hosted runner's is the same path, fresh). */
 const runnerTemp = path.join(root, 'rt');
 const freshRunnerTemp = () => {
@@ -233,11 +240,12 @@ function phase(j, entry, name) {
     files[f] = path.join(j.dirs.files, `${name}-${f.toLowerCase()}`);
     fs.writeFileSync(files[f], '');
   }
-  const env = { ...j.env, ...files };
+  const cpuFile = path.join(j.dirs.files, `${name}-cpu`);
+  const env = { ...j.env, ...files, BENCH_CPU_FILE: cpuFile };
   if (name === 'post') for (const [k, v] of Object.entries(j.state)) env[`STATE_${k}`] = v;
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const child = spawn(process.execPath, [entry], { cwd: j.workspace, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const child = spawn(process.execPath, [...NODE_ARGS, '--require', cpuProbe, entry], { cwd: j.workspace, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     started.add(child);
     const timer = setTimeout(() => killGroup(child, 'SIGKILL'), JOB_TIMEOUT_MS);
     const lines = [];
@@ -257,7 +265,8 @@ function phase(j, entry, name) {
       started.delete(child);
       if (rest) lines.push({ at: ms, text: rest });
       if (name === 'main') Object.assign(j.state, parseFileCommands(fs.readFileSync(files.GITHUB_STATE, 'utf8')));
-      resolve({ ms, code, lines, err, outputs: parseFileCommands(fs.readFileSync(files.GITHUB_OUTPUT, 'utf8')) });
+      const cpu = fs.existsSync(cpuFile) ? Number(fs.readFileSync(cpuFile, 'utf8')) / 1000 : NaN;
+      resolve({ ms, cpu, code, lines, err, outputs: parseFileCommands(fs.readFileSync(files.GITHUB_OUTPUT, 'utf8')) });
     });
   });
 }
@@ -387,7 +396,7 @@ const s2 = (ms) => (ms === undefined || Number.isNaN(ms) ? '–' : `${(ms / 1000
 const f0 = (x) => x.toFixed(0);
 const results = {};
 const keyOf = (b, backend) => `${b.name} ${backend}`;
-for (const b of bundles) for (const backend of BACKENDS) results[keyOf(b, backend)] = { cold: [], first: [], warm: [], floor: [], ratio: [], parts: {}, problems: [], warnings: new Set() };
+for (const b of bundles) for (const backend of BACKENDS) results[keyOf(b, backend)] = { cold: [], first: [], warm: [], cpu: { main: [], post: [] }, floor: [], ratio: [], parts: {}, problems: [], warnings: new Set() };
 const floorsOf = {};
 for (const backend of BACKENDS) floorsOf[backend] = [];
 
@@ -465,6 +474,7 @@ try {
         const first = backend === 'local' ? await actionJob(b, backend, name, 'warm') : undefined;
         if (first) note(r, 'first warm', first, round);
         const warm = await actionJob(b, backend, name, 'warm');
+        if (warm.outputs['cache-hit-ratio'] !== '1' && !warm.problems.length) warm.problems.push(`the warm job reported cache-hit-ratio ${warm.outputs['cache-hit-ratio'] ?? '(none)'}, not 1`);
         note(r, 'warm', warm, round);
         const ok = !cold.problems.length && !warm.problems.length && !first?.problems.length;
         process.stderr.write(
@@ -473,6 +483,8 @@ try {
         if (!ok) continue;
         r.cold.push(cold.ms);
         r.warm.push(warm.ms);
+        r.cpu.main.push(warm.main.cpu);
+        r.cpu.post.push(warm.post.cpu);
         if (first) r.first.push(first.ms);
         const steps = (j) => `${j.outputs['cache-hit-ratio'] ?? '?'} (${j.outputs['cached-steps'] ?? '?'}/${j.outputs['total-steps'] ?? '?'})`;
         r.ratio.push(`${steps(cold)}→${steps(warm)}`);
@@ -544,6 +556,7 @@ try {
       console.log('| phase | median ms |');
       console.log('|---|---|');
       for (const [k, v] of Object.entries(r.parts)) console.log(`| ${k} | ${f0(median(v))} |`);
+      if (r.cpu.main.length) console.log(`\ncpu-ms (the action's own node processes, user+system; steadier than wall time on a busy machine) main=${f0(median(r.cpu.main))} post=${f0(median(r.cpu.post))}`);
       if (r.warnings.size) console.log(`\nWarnings and errors the action logged:\n${[...r.warnings].map((w) => `- ${w}`).join('\n')}`);
       if (r.problems.length) {
         failed = true;
