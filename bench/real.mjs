@@ -15,9 +15,10 @@
 // `buildctl --addr <the context's address> build --frontend dockerfile.v0 …` with the action's cache flags as given.
 // envd's own compile time (build.envd → LLB, a few hundred ms for a real envd) is therefore ABSENT from every job:
 // "action adds" is the action alone.
-// Every job runs with the GitHub cache service a hosted runner offers, its github-token allowed `actions: write` (pruning), (the cache emulator of the tests,
-// __tests__/support/emulator, every REST answer held back BENCH_REST_MS, default 70), so the hit-ratio history
-// is read and saved on every backend, and gha's cache traffic is REAL BuildKit's gha v2 client talking to it.
+// Every job runs with the GitHub cache service a hosted runner offers (the cache emulator of the tests,
+// __tests__/support/emulator, every REST answer held back BENCH_REST_MS, default 70) and a github-token allowed
+// `actions: write` (so gha prunes), so the hit-ratio history is read and saved on every backend, and gha's cache
+// traffic is REAL BuildKit's gha v2 client talking to the emulator.
 //
 // Per backend and round: a COLD job (empty cache: a fresh registry repository, image, gha scope or local scope),
 // then a WARM job (the same build, the cache the cold job wrote, a fresh buildkitd), then the FLOOR: a fresh
@@ -308,15 +309,24 @@ async function actionJob(bundle, backend, name, kind) {
   };
   const j = createJob({ workspace: project, inputs: inputsOf(backend, name), env });
   try {
+    const seen = emu.requests.length;
     const main = await phase(j, bundle.entry, 'main');
+    const afterMain = emu.requests.length;
     const post = await phase(j, bundle.entry, 'post');
+    // The cache service's requests in each phase, by route (the action's own and, in main, BuildKit's gha client's).
+    const routes = (from, to) => {
+      const count = {};
+      for (const q of emu.requests.slice(from, to)) count[q.route] = (count[q.route] ?? 0) + 1;
+      return Object.entries(count).map(([k, v]) => `${k}×${v}`).join(' ') || 'none';
+    };
+    const requests = { main: routes(seen, afterMain), post: routes(afterMain, emu.requests.length) };
     const left = strays().filter((s) => s.cmd.includes(runnerTemp));
     const problems = [];
     if (main.code !== 0) problems.push(`main exited ${main.code}`);
     if (post.code !== 0) problems.push(`post exited ${post.code}`);
     if (left.length) problems.push(`left running after post: ${left.map((s) => `${s.pid} ${s.cmd}`).join('; ')}`);
     const warnings = [...main.lines, ...post.lines].map((l) => l.text).filter((t) => /^::(warning|error)/.test(t));
-    const job = { ms: main.ms + post.ms, main, post, problems, warnings, replay: replayOf(record), outputs: main.outputs };
+    const job = { ms: main.ms + post.ms, main, post, problems, warnings, requests, replay: replayOf(record), outputs: main.outputs };
     // A local job's cache directory, for the local floor (RUNNER_TEMP is emptied before the next job).
     if (backend === 'local') {
       const dir = path.join(runnerTemp, 'envd-cache', name);
@@ -489,6 +499,7 @@ try {
         const steps = (j) => `${j.outputs['cache-hit-ratio'] ?? '?'} (${j.outputs['cached-steps'] ?? '?'}/${j.outputs['total-steps'] ?? '?'})`;
         r.ratio.push(`${steps(cold)}→${steps(warm)}`);
         for (const [k, v] of Object.entries({ ...segments('main', warm.main), ...segments('post', warm.post) })) (r.parts[k] ??= []).push(v);
+        r.requests = warm.requests;
         if (b.name === 'this') warmOfThis = warm;
         if (process.env.BENCH_SHOW_LOGS) {
           const stamped = (r) => r.lines.map((l) => `${f0(l.at).padStart(6)} ${l.text}`).join('\n');
@@ -556,6 +567,7 @@ try {
       console.log('| phase | median ms |');
       console.log('|---|---|');
       for (const [k, v] of Object.entries(r.parts)) console.log(`| ${k} | ${f0(median(v))} |`);
+      if (r.requests) console.log(`\nThe cache service's requests in the last warm job (REST held back ${REST_MS} ms each): main ${r.requests.main}; post ${r.requests.post}`);
       if (r.cpu.main.length) console.log(`\ncpu-ms (the action's own node processes, user+system; steadier than wall time on a busy machine) main=${f0(median(r.cpu.main))} post=${f0(median(r.cpu.post))}`);
       if (r.warnings.size) console.log(`\nWarnings and errors the action logged:\n${[...r.warnings].map((w) => `- ${w}`).join('\n')}`);
       if (r.problems.length) {
