@@ -20,7 +20,8 @@
 // `actions: write` (so gha prunes), so the hit-ratio history is read and saved on every backend, and gha's cache
 // traffic is REAL BuildKit's gha v2 client talking to the emulator.
 //
-// Per backend and round: a COLD job (empty cache: a fresh registry repository, image, gha scope or local scope),
+// Per backend and round: a COLD job (empty cache: a fresh registry repository or image; the GitHub cache emulator
+// emptied, so a fresh gha or local scope in a repository that holds nothing else),
 // then a WARM job (the same build, the cache the cold job wrote, a fresh buildkitd), then the FLOOR: a fresh
 // buildkitd (its own --root) spawned, the warm job's exact buildctl build (the argv the shim ran, replayed:
 // same import, export, output) once the socket accepts, buildkitd stopped — timed from spawn to stopped. For
@@ -452,6 +453,13 @@ for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'])
     process.exit(130);
   });
 
+/** Every request the emulator served, kept across its resets: how many, and those answered with an error. */
+const served = { total: 0, bad: [] };
+function collectRequests() {
+  served.total += emu.requests.length;
+  served.bad.push(...emu.requests.filter((q) => q.status === undefined || q.status >= 400));
+}
+
 let failed = false;
 try {
   if (BACKENDS.includes('registry') || BACKENDS.includes('inline')) registry = await startRegistry();
@@ -477,6 +485,10 @@ try {
       for (const b of bundles) {
         const name = `bench-${backend}-${b.name}-${round}-${Math.random().toString(16).slice(2, 6)}`;
         const r = results[keyOf(b, backend)];
+        // Each measurement starts from an empty GitHub cache: gha's budget read downloads the live index of every
+        // scope in the repository, so scopes left by earlier rounds would make later rounds slower.
+        collectRequests();
+        emu.reset();
         const cold = await actionJob(b, backend, name, 'cold');
         note(r, 'cold', cold, round);
         // local: the first warm job after a cold one exports a cache that differs from the restored one (see the
@@ -576,8 +588,9 @@ try {
       }
     }
 
-  const bad = emu.requests.filter((q) => q.status === undefined || q.status >= 400);
-  console.log(`\n## The cache service: ${emu.requests.length} requests, ${bad.length} answered with an error\n`);
+  collectRequests();
+  const bad = served.bad;
+  console.log(`\n## The cache service: ${served.total} requests, ${bad.length} answered with an error\n`);
   for (const q of bad.slice(0, 40)) console.log(`- ${q.method} ${q.path} (${q.route}) → ${q.status ?? 'no answer'}`);
 } catch (e) {
   failed = true;
