@@ -57,3 +57,32 @@ export function parseImageRef(text: string): Parsed<ImageRef> {
 export function repositoryOf(ref: ImageRef): string {
   return ref.domain ? `${ref.domain}/${ref.path}` : ref.path;
 }
+
+/**
+ * Whether BuildKit speaks plain http to this registry host by default: a loopback host — `localhost`, an address
+ * in 127.0.0.0/8 or `::1`, with or without a port — as containerd's docker.MatchLocalhost decides, the plain-http
+ * rule BuildKit v0.32.2 gives its registry resolver (util/resolver/pool.go:125, util/resolver/resolver.go:38-41,
+ * :169; vendor/github.com/containerd/containerd/v2/core/remotes/docker/registry.go:218-252). Pure.
+ */
+export function isLoopbackRegistry(host: string): boolean {
+  if (host === '::1' || host === '[::1]') return true;
+  let name: string;
+  const bracketed = /^\[([^\]]*)\]:(\d+)$/.exec(host);
+  const colons = host.split(':').length - 1;
+  if (bracketed) name = bracketed[1];
+  else if (colons === 0) name = host;
+  else if (colons === 1) {
+    const [h, port] = host.split(':');
+    if (!/^\d+$/.test(port)) return false;
+    name = h;
+  } else return false;
+  if (name === 'localhost') return true;
+  const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(name);
+  if (v4) return v4.slice(1).every((o) => Number(o) <= 255) && Number(v4[1]) === 127;
+  if (!name.includes(':')) return false;
+  try {
+    return new URL(`http://[${name}]/`).hostname === '[::1]';
+  } catch {
+    return false;
+  }
+}

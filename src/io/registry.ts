@@ -8,7 +8,7 @@ import * as core from './runner.js';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { parseImageRef } from '../cache/image-ref.js';
+import { isLoopbackRegistry, parseImageRef } from '../cache/image-ref.js';
 import { echo } from '../report/text.js';
 import { Exec } from './exec.js';
 import { type Answer, Http, parseJson, type Parsed } from './http.js';
@@ -149,7 +149,8 @@ async function headManifest(ref: string, insecure: boolean, env: NodeJS.ProcessE
   const r = parsed.value;
   const host = !r.domain || r.domain === 'docker.io' || r.domain === 'index.docker.io' ? 'registry-1.docker.io' : r.domain;
   const repo = host === 'registry-1.docker.io' && !r.path.includes('/') ? `library/${r.path}` : r.path;
-  const url = `${insecure ? 'http' : 'https'}://${host}/v2/${repo}/manifests/${r.digest ?? r.tag ?? 'latest'}`;
+  // Plain http where BuildKit uses it: registry.insecure, or a loopback host (BuildKit's default for those).
+  const url = `${insecure || isLoopbackRegistry(host) ? 'http' : 'https'}://${host}/v2/${repo}/manifests/${r.digest ?? r.tag ?? 'latest'}`;
   let res = await http.send('HEAD', url, { Accept: MANIFEST_TYPES });
   if (res.status === 401) {
     // Asked only now: a credential helper is a process, and an anonymous registry needs none.
