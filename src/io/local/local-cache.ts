@@ -15,6 +15,7 @@ import { echo } from '../../report/text.js';
 import { type OciServer, startOciServer } from './oci-server.js';
 import { claimDir, inspectDir, placeOf, releaseDir, surroundingsOf } from './owned-dirs.js';
 import { CACHE_DIR_FIX, deletionProblem, OWNER_MARK, type Surroundings } from '../../local/ownership.js';
+import { exportIdentity } from '../../local/identity.js';
 
 /**
  * @actions/cache with the Azure SDK is the largest part of the bundle: loaded when an entry is restored or saved,
@@ -41,11 +42,29 @@ export interface LocalSave extends LocalCache {
   home?: string;
 }
 
-/** The key of an exported directory: the scope's prefix and a hash of its index.json (the export's identity). */
-function contentKey(prefix: string, dir: string): string | undefined {
+/** The largest manifest blob read for the key (BuildKit's cache manifests are a few KB). */
+const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
+
+/** A manifest blob of the layout, when it is a regular file of a manifest's size. */
+function manifestBlob(dir: string, digest: string): string | undefined {
+  const file = path.join(dir, 'blobs', 'sha256', digest.slice('sha256:'.length));
+  try {
+    const st = fs.lstatSync(file);
+    return st.isFile() && st.size <= MAX_MANIFEST_BYTES ? fs.readFileSync(file, 'utf8') : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The key of an exported directory: the scope's prefix and a hash of its content's identity (local/identity.ts:
+ * index.json and its manifests, without the layers' distribution-source annotations BuildKit adds after an import).
+ */
+export function contentKey(prefix: string, dir: string): string | undefined {
   const index = `${dir}/index.json`;
   if (!fs.existsSync(index)) return undefined;
-  return `${prefix}${createHash('sha256').update(fs.readFileSync(index)).digest('hex').slice(0, 16)}`;
+  const identity = exportIdentity(fs.readFileSync(index, 'utf8'), (digest) => manifestBlob(dir, digest));
+  return `${prefix}${createHash('sha256').update(identity).digest('hex').slice(0, 16)}`;
 }
 
 /**
