@@ -148,6 +148,45 @@ describe('gha failures', () => {
     expect(emu.entries()).toEqual([]);
   });
 
+  test('no writable ref, every blob already there: the index is reserved under the empty ref and refused (not skipped)', async () => {
+    // Observed with buildkitd v0.32.2: `CreateCacheEntry index-<scope>-1-e3b0c442#1` answered ok:false, and the
+    // export failed with `failed to reserve cache` (go-actions-cache SaveMutable returns reserve errors).
+    expect((await build(['--export-cache', cacheAttrs(emu.mintToken(MAIN))])).code).toBe(0);
+    const readOnly = emu.mintToken([{ Scope: 'refs/heads/main', Permission: Permission.Read }]);
+    const [soft, hard] = await Promise.all([
+      build(['--export-cache', `${cacheAttrs(readOnly)},ignore-error=true`]),
+      build(['--output', 'type=image,name=ghcr.io/octo/e:1', '--export-cache', cacheAttrs(readOnly)])
+    ]);
+    expect(soft.code).toBe(0);
+    expect(parseProgress(soft.stdout).find((v) => v.name === 'exporting to GitHub Actions Cache')).toMatchObject({ status: 'ERROR', error: 'failed to reserve cache' });
+    expect(hard.code).toBe(1);
+    expect(fatalError(hard.stderr)).toMatch(/failed to solve: failed to reserve cache$/);
+    const created = emu.requests.filter((r) => r.route === 'CreateCacheEntry').map((r) => (r.body as { key: string }).key);
+    expect(created.filter((k) => k.startsWith('index-'))).toEqual(['index-ci-1-f921bd05#1', 'index-ci-1-e3b0c442#1', 'index-ci-1-e3b0c442#1']);
+    expect(emu.entries().map((e) => e.key).filter((k) => k.startsWith('index-'))).toEqual(['index-ci-1-f921bd05#1']);
+  });
+
+  test('a failed index upload is swallowed (the reservation stays behind); the import looks up the bare index key', async () => {
+    const keys = (from: number) => emu.requests.slice(from).filter((r) => r.route === 'GetCacheEntryDownloadURL').map((r) => (r.body as { key: string }).key);
+    const token = emu.mintToken(MAIN);
+    expect((await build(['--export-cache', cacheAttrs(token)])).code).toBe(0);
+    emu.failNext('blob.put', 1, { status: 403, message: 'denied' });
+    const before = emu.requests.length;
+    const again = await build(['--export-cache', cacheAttrs(token)]);
+    expect(again.code).toBe(0);
+    // SaveMutable looked `…#` up twice (an index existed), as observed with buildkitd v0.32.2.
+    expect(keys(before).filter((k) => k.startsWith('index-'))).toEqual(['index-ci-1-f921bd05#', 'index-ci-1-f921bd05#']);
+    expect(emu.entries().filter((e) => e.key.startsWith('index-')).map((e) => [e.key, e.committed])).toEqual([
+      ['index-ci-1-f921bd05#1', true],
+      ['index-ci-1-f921bd05#2', false]
+    ]);
+    const since = emu.requests.length;
+    const imp = await build(['--import-cache', cacheAttrs(token)]);
+    expect(imp.code).toBe(0);
+    expect(keys(since).filter((k) => k.startsWith('index-'))).toEqual(['index-ci-1-f921bd05']);
+    expect(emu.requests.filter((r) => r.route === 'blob.put').every((r) => r.headers['x-ms-version'] === '2024-11-04')).toBe(true);
+  });
+
   test('a missing token is fatal on export even with ignore-error=true, and a soft miss on import', async () => {
     const noToken = `type=gha,scope=ci,url_v2=${emu.resultsUrl},version=2`;
     const [exp, imp, badVersion] = await Promise.all([

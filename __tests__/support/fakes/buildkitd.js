@@ -817,6 +817,9 @@ function ghaConfig(attrs, version) {
   return { scope, token: attrs.token, scopes: decodeRuntimeToken(attrs.token), api, url: url.endsWith('/') ? url : `${url}/`, timeoutMs };
 }
 const indexKey = (scope, ref) => `index-${scope}-1-${sha256hex(ref).slice(0, 8)}`;
+// The storage API version BuildKit's Azure client sends (vendored azblob v1.5.0; observed with buildkitd v0.32.2:
+// `x-ms-version: 2024-11-04`, user agent `azsdk-go-azblob/v1.5.0`).
+const AZURE_API_VERSION = '2024-11-04';
 
 class GhaClient {
   constructor(cfg) {
@@ -870,7 +873,7 @@ class GhaClient {
     const res = await this.twirp('GetCacheEntryDownloadURL', { key, restore_keys: [key], version: GHA_CACHE_VERSION });
     return res.ok ? { url: res.signed_download_url, key: res.matched_key } : null;
   }
-  async save(key, data) {
+  async reserve(key) {
     let created;
     try {
       created = await this.twirp('CreateCacheEntry', { key, version: GHA_CACHE_VERSION });
@@ -879,9 +882,16 @@ class GhaClient {
       throw e;
     }
     if (!created.ok) throw new Error('failed to reserve cache');
-    await this.upload(created.signed_upload_url, data);
-    const fin = await this.twirp('FinalizeCacheEntryUpload', { key, version: GHA_CACHE_VERSION, size_bytes: data.length });
+    return { url: created.signed_upload_url };
+  }
+  async commit(key, size) {
+    const fin = await this.twirp('FinalizeCacheEntryUpload', { key, version: GHA_CACHE_VERSION, size_bytes: size });
     if (!fin.ok) throw new Error('failed to commit cache');
+  }
+  async save(key, data) {
+    const { url } = await this.reserve(key);
+    await this.upload(url, data);
+    await this.commit(key, data.length);
   }
   async upload(url, data) {
     let last;
@@ -889,7 +899,7 @@ class GhaClient {
       try {
         const res = await httpRequest(url, {
           method: 'PUT',
-          headers: { 'x-ms-blob-type': 'BlockBlob', 'x-ms-version': '2025-01-05', 'content-type': 'application/octet-stream' },
+          headers: { 'x-ms-blob-type': 'BlockBlob', 'x-ms-version': AZURE_API_VERSION, 'content-type': 'application/octet-stream' },
           body: data
         });
         if (res.status === 201) return;
@@ -906,7 +916,7 @@ class GhaClient {
   async download(url) {
     let res;
     try {
-      res = await httpRequest(url, { headers: { 'x-ms-version': '2025-01-05' } });
+      res = await httpRequest(url, { headers: { 'x-ms-version': AZURE_API_VERSION } });
     } catch (e) {
       throw new Error(`GET ${url.split('?')[0]}: ${fetchCause(e)}`);
     }
@@ -1020,7 +1030,9 @@ async function loadImporter(entry) {
       const refs = [...new Set(cfg.scopes.map((s) => s.Scope))];
       const configs = await Promise.all(
         refs.map(async (ref) => {
-          const hit = await client.lookup(`${indexKey(cfg.scope, ref)}#`);
+          // The import loads the bare index key; the service's prefix match returns the newest `#n`
+          // (cache/remotecache/gha/gha.go:486-488 at v0.32.2; observed: `index-<scope>-1-<hash>`, no `#`).
+          const hit = await client.lookup(indexKey(cfg.scope, ref));
           if (!hit) return null;
           const got = await client.download(hit.url);
           if (got.status !== 200 && got.status !== 206) throw new Error(`invalid status response ${got.status} ${got.code}`.trim());
@@ -1180,6 +1192,45 @@ function resolveExporter(entry) {
   }
 }
 
+/**
+ * go-actions-cache's SaveMutable (vendor/github.com/tonistiigi/go-actions-cache/cache.go:411-466 at v0.32.2): the
+ * newest `key#n` by prefix lookup, looked up again when there was one (a changed index starts over), then
+ * `key#n+1` reserved, uploaded and committed. Reserve and commit errors are returned (they fail the export
+ * unless ignore-error=true); only a failed upload is swallowed (cache.go:460-462), leaving the reservation behind.
+ * Simplification: `already_exists` moves to the next number at once (the real one waits 2 s per try, for 15 s).
+ * @param {GhaClient} client
+ * @param {string} key
+ * @param {Buffer} data
+ */
+async function saveMutable(client, key, data) {
+  for (let round = 0; ; round++) {
+    const old = await client.lookup(`${key}#`);
+    if (old) {
+      const again = await client.lookup(`${key}#`);
+      if ((!again || again.key !== old.key) && round < 8) continue;
+    }
+    let n = old ? Number(old.key.slice(key.length + 1)) || 0 : 0;
+    for (let attempt = 0; ; attempt++) {
+      let created;
+      try {
+        created = await client.reserve(`${key}#${n + 1}`);
+      } catch (e) {
+        if (!e.exists || attempt >= 8) throw e;
+        n++;
+        continue;
+      }
+      try {
+        await client.upload(created.url, data);
+      } catch (e) {
+        log('debug', 'github actions cache: index upload failed, not saved', { error: e.message, key: `${key}#${n + 1}` });
+        return;
+      }
+      await client.commit(`${key}#${n + 1}`, data.length);
+      return;
+    }
+  }
+}
+
 async function exportGha(cfg, steps, mode, v) {
   const client = new GhaClient(cfg);
   v.status('preparing build cache for export');
@@ -1199,29 +1250,11 @@ async function exportGha(cfg, steps, mode, v) {
       throw new Error(`error writing layer blob: ${e.message}`);
     }
   }
+  // The index goes under the token's writable ref; with none, under the hash of the empty ref, which the
+  // service then refuses (gha.go:190-205; observed with buildkitd v0.32.2: `index-<scope>-1-e3b0c442#1`
+  // refused, `failed to reserve cache`).
   const writable = cfg.scopes.find((s) => (s.Permission & 2) !== 0);
-  if (!writable) {
-    log('warning', 'github actions cache: no writable scope in the runtime token; the cache index was not saved');
-  } else {
-    // SaveMutable: newest `#n` by prefix lookup, then reserve `#n+1`; a failed index write is swallowed.
-    const key = indexKey(cfg.scope, writable.Scope);
-    const data = Buffer.from(JSON.stringify(cacheConfig(steps, mode)));
-    try {
-      const old = await client.lookup(`${key}#`);
-      let n = old ? Number(old.key.slice(key.length + 1)) || 0 : 0;
-      for (let attempt = 0; ; attempt++) {
-        try {
-          await client.save(`${key}#${n + 1}`, data);
-          break;
-        } catch (e) {
-          if (!e.exists || attempt >= 8) throw e;
-          n++;
-        }
-      }
-    } catch (e) {
-      log('warning', 'failed to save github actions cache index', { error: e.message, key });
-    }
-  }
+  await saveMutable(client, indexKey(cfg.scope, writable ? writable.Scope : ''), Buffer.from(JSON.stringify(cacheConfig(steps, mode))));
   v.status('preparing build cache for export 0.0s done');
 }
 
