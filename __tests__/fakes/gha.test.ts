@@ -47,8 +47,21 @@ describe('gha round trip', () => {
     expect(index.map((e) => e.key)).toEqual([`index-ci-1-${ghaRefHash('refs/heads/main')}#1`]);
     expect(index[0].key).toBe('index-ci-1-f921bd05#1');
     const config = JSON.parse(emu.blobData(index[0].id)!.toString('utf8'));
-    expect(config).toMatchObject({ schema: 'fake-buildkit-cache/1', mode: 'max' });
-    expect(config.steps.map((s: { blob: string }) => `buildkit-blob-1-${s.blob}`).sort()).toEqual(blobs.map((b) => b.key).sort());
+    // BuildKit's cache config (cache/remotecache/v1/types/spec.go), as a real v0.32.2 export wrote it: layers
+    // sorted by blob, each with its annotations; one record per step, keyed by its cache key, linked to its parents.
+    const layers = config.layers as { blob: string; parent?: number; annotations: { mediaType: string; diffID: string; size: number; createdAt: string } }[];
+    expect(layers.map((l) => `buildkit-blob-1-${l.blob}`)).toEqual(blobs.map((b) => b.key).sort());
+    expect(layers.map((l) => l.blob)).toEqual(layers.map((l) => l.blob).sort());
+    for (const l of layers) {
+      expect(l.annotations).toEqual({ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', diffID: expect.stringMatching(/^sha256:[0-9a-f]{64}$/), size: blobs.find((b) => b.key === `buildkit-blob-1-${l.blob}`)!.size, createdAt: expect.any(String) });
+      expect(l.parent).not.toBe(0); // omitted when 0 (omitempty)
+    }
+    expect(layers.filter((l) => l.parent === -1)).toHaveLength(1);
+    const records = config.records as { layers: { layer: number; createdAt: string }[]; digest: string; inputs?: { link: number }[][] }[];
+    expect(records).toHaveLength(layers.length);
+    expect(records.map((r) => r.digest)).toEqual(records.map((r) => r.digest).sort());
+    expect(new Set(records.map((r) => r.layers[0].layer)).size).toBe(layers.length);
+    expect(records.filter((r) => !r.inputs)).toHaveLength(1);
 
     // Same key pair and owner, fresh HOME and daemon: every step comes from the imported cache.
     const warm = await build(['--export-cache', `${cacheAttrs(token)},mode=max,ignore-error=true`, '--import-cache', cacheAttrs(token)]);
@@ -208,10 +221,14 @@ describe('gha failures', () => {
 
   test('an evicted blob referenced by the index fails the build: blob sha256:… not found', async () => {
     const token = emu.mintToken(MAIN);
-    expect((await build(['--export-cache', `${cacheAttrs(token)},mode=max`])).code).toBe(0);
+    const exported = await build(['--export-cache', `${cacheAttrs(token)},mode=max`]);
+    expect(exported.code).toBe(0);
     const index = emu.entries().find((e) => e.key.startsWith('index-'))!;
-    const config = JSON.parse(emu.blobData(index.id)!.toString('utf8')) as { steps: { name: string; blob: string }[] };
-    const victim = config.steps.find((s) => s.name.includes('install.python_packages'))!;
+    // The export wrote one layer per step, in step order: the victim is the layer of the python packages step.
+    const built = parseProgress(exported.stdout);
+    const writes = built.find((v) => v.name === 'exporting to GitHub Actions Cache')!.lines.filter((l) => /^writing layer sha256:[0-9a-f]{64}$/.test(l));
+    const victim = { blob: writes[steps(exported.stdout).findIndex((v) => v.name.includes('install.python_packages'))].slice('writing layer '.length) };
+    expect(emu.entries().some((e) => e.key === `buildkit-blob-1-${victim.blob}` && e.id !== index.id)).toBe(true);
     expect(emu.deleteBlobData(`buildkit-blob-1-${victim.blob}`)).toBe(1);
 
     const r = await build(['--import-cache', cacheAttrs(token)]);

@@ -10,7 +10,6 @@ const GHA_CACHE_VERSION = '693bb7016429d80366022f036f84856888c9f13e00145f5f6f4dc
 const TWIRP_SERVICE = 'twirp/github.actions.results.api.v1.CacheService/';
 const LEGACY_GHA =
   'This legacy service is shutting down, effective April 15, 2025. Migrate to the new service ASAP. For more information: https://gh.io/gha-cache-sunset';
-const CACHE_SCHEMA = 'fake-buildkit-cache/1';
 
 let fs, path, os, net, crypto, http, https;
 
@@ -609,19 +608,50 @@ function blobFor(step) {
   const data = Buffer.from(head + pad + '\n');
   return { data, digest: `sha256:${sha256hex(data)}`, size: data.length };
 }
-function cacheConfig(steps, mode) {
-  return {
-    schema: CACHE_SCHEMA,
-    mode,
-    steps: steps.map((s) => {
-      const b = blobFor(s);
-      return { key: s.key, name: s.name, blob: b.digest, size: b.size };
-    })
-  };
+/**
+ * The cache config BuildKit writes (cache/remotecache/v1/types/spec.go at v0.32.2; observed with buildkitd v0.32.2
+ * in a gha index): `layers[]` = {blob, parent (index of the layer below, omitted when 0, -1 for none),
+ * annotations {mediaType, diffID, size, createdAt}}, `records[]` = {layers: [{layer, createdAt}], digest (the
+ * step's cache key), inputs: [[{link}]] (one group per parent record)}. Both sorted, layers by blob and records by
+ * digest, as the real one sorts them. Here every step has one layer whose parent is its first parent's layer.
+ * @param {{key: string, parents?: string[]}[]} steps
+ */
+function cacheConfig(steps) {
+  const exported = new Map(steps.map((s) => [s.key, s]));
+  const blobs = new Map(steps.map((s) => [s.key, blobFor(s)]));
+  const layerOrder = [...new Set(steps.map((s) => blobs.get(s.key).digest))].sort();
+  const layerIndex = (key) => layerOrder.indexOf(blobs.get(key).digest);
+  const recordOrder = [...exported.keys()].sort();
+  const createdAt = new Date().toISOString();
+  const layers = layerOrder.map(() => ({}));
+  for (const s of steps) {
+    const b = blobs.get(s.key);
+    const below = (s.parents ?? []).find((p) => exported.has(p));
+    const parent = below === undefined ? -1 : layerIndex(below);
+    layers[layerIndex(s.key)] = {
+      blob: b.digest,
+      ...(parent !== 0 ? { parent } : {}),
+      annotations: { mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', diffID: `sha256:${sha256hex(Buffer.concat([Buffer.from('diff\n'), b.data]))}`, size: b.size, createdAt }
+    };
+  }
+  const records = recordOrder.map((key) => {
+    const links = (exported.get(key).parents ?? []).filter((p) => exported.has(p)).map((p) => [{ link: recordOrder.indexOf(p) }]);
+    return { layers: [{ layer: layerIndex(key), createdAt }], digest: key, ...(links.length ? { inputs: links } : {}) };
+  });
+  return { layers, records };
 }
+/**
+ * The steps a cache config holds: each record's key with the blob of its layer.
+ * @returns {{key: string, blob: string, size: number}[]}
+ */
 function stepsOf(config) {
-  if (!config || config.schema !== CACHE_SCHEMA || !Array.isArray(config.steps)) throw new Error('invalid cache config: not a fake-buildkit cache manifest');
-  return config.steps;
+  if (!config || !Array.isArray(config.layers) || !Array.isArray(config.records)) throw new Error('invalid cache config: no layers and records');
+  const steps = [];
+  for (const r of config.records) {
+    const l = config.layers[r?.layers?.[0]?.layer];
+    if (typeof r?.digest === 'string' && typeof l?.blob === 'string') steps.push({ key: r.digest, blob: l.blob, size: l.annotations?.size ?? 0 });
+  }
+  return steps;
 }
 
 function truthy(v, fallback) {
@@ -1121,7 +1151,7 @@ function resolveExporter(entry) {
     case 'gha': {
       const cfg = configure(() => ghaConfig(attrs, STATE.version));
       if (cfg.unknown) throw unknown();
-      return { ...base, run: (steps, v) => exportGha(cfg, steps, mode, v) };
+      return { ...base, run: (steps, v) => exportGha(cfg, steps, v) };
     }
     case 'registry': {
       const normalized = configure(() => {
@@ -1135,7 +1165,7 @@ function resolveExporter(entry) {
           const dir = refDir(registryRoot(), normalized);
           v.status('preparing build cache for export');
           for (const d of writeBlobs(dir, steps)) v.status(`writing layer ${d} 0.0s done`);
-          const config = cacheConfig(steps, mode);
+          const config = cacheConfig(steps);
           const manifest = { kind: 'cache', ref: normalized, mediaType: 'application/vnd.oci.image.manifest.v1+json', cache: config };
           const text = JSON.stringify(manifest, null, 2);
           v.status(`writing config sha256:${sha256hex(JSON.stringify(config))} 0.0s done`);
@@ -1147,7 +1177,7 @@ function resolveExporter(entry) {
     }
     case 'local': {
       const { imageManifest } = configure(() => validateRemoteExportAttrs(attrs, STATE.version));
-      return { ...base, run: (steps, v, emit) => exportLocal(attrs, steps, mode, imageManifest, v, emit) };
+      return { ...base, run: (steps, v, emit) => exportLocal(attrs, steps, imageManifest, v, emit) };
     }
     case 's3': {
       if (compareVersions(STATE.version, 'v0.11.0') < 0) throw unknown();
@@ -1164,7 +1194,7 @@ function resolveExporter(entry) {
             fs.writeFileSync(file, b.data);
             v.status(`writing layer ${b.digest} 0.0s done`);
           }
-          const text = JSON.stringify(cacheConfig(steps, mode), null, 2);
+          const text = JSON.stringify(cacheConfig(steps), null, 2);
           for (const name of cfg.names) {
             const file = s3Path(cfg, `${cfg.prefix}${cfg.manifestsPrefix}${name}`);
             fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -1231,7 +1261,7 @@ async function saveMutable(client, key, data) {
   }
 }
 
-async function exportGha(cfg, steps, mode, v) {
+async function exportGha(cfg, steps, v) {
   const client = new GhaClient(cfg);
   v.status('preparing build cache for export');
   for (const s of steps) {
@@ -1254,11 +1284,11 @@ async function exportGha(cfg, steps, mode, v) {
   // service then refuses (gha.go:190-205; observed with buildkitd v0.32.2: `index-<scope>-1-e3b0c442#1`
   // refused, `failed to reserve cache`).
   const writable = cfg.scopes.find((s) => (s.Permission & 2) !== 0);
-  await saveMutable(client, indexKey(cfg.scope, writable ? writable.Scope : ''), Buffer.from(JSON.stringify(cacheConfig(steps, mode))));
+  await saveMutable(client, indexKey(cfg.scope, writable ? writable.Scope : ''), Buffer.from(JSON.stringify(cacheConfig(steps))));
   v.status('preparing build cache for export 0.0s done');
 }
 
-function exportLocal(attrs, steps, mode, imageManifest, v, emit) {
+function exportLocal(attrs, steps, imageManifest, v, emit) {
   v.status('preparing build cache for export');
   const files = {};
   const layers = [];
@@ -1268,7 +1298,7 @@ function exportLocal(attrs, steps, mode, imageManifest, v, emit) {
     layers.push({ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: b.digest, size: b.size });
     v.status(`writing layer ${b.digest} 0.0s done`);
   }
-  const config = Buffer.from(JSON.stringify(cacheConfig(steps, mode)));
+  const config = Buffer.from(JSON.stringify(cacheConfig(steps)));
   const configDigest = `sha256:${sha256hex(config)}`;
   files[`blobs/sha256/${configDigest.slice(7)}`] = config.toString('base64');
   const manifest = imageManifest
@@ -1445,7 +1475,7 @@ async function exportOutput(params, resultSteps, inline, vertex, emit) {
   const imageConfig = { labels: params.labels ?? {}, platform: params.platform ?? 'linux/amd64', layers: layers.map((l) => l.digest) };
   const configDigest = `sha256:${sha256hex(JSON.stringify(imageConfig))}`;
   const manifestDigest = `sha256:${sha256hex(JSON.stringify({ config: configDigest, layers }))}`;
-  const inlineCache = inline ? cacheConfig(resultSteps, 'min') : null;
+  const inlineCache = inline ? cacheConfig(resultSteps) : null;
   const image = { kind: 'image', config: imageConfig, configDigest, digest: manifestDigest, layers, inlineCache };
   const imageLike = ['image', 'registry', 'docker', 'oci', 'moby'].includes(output.type);
   if (inline && !imageLike) log('warning', `inline cache is only exported with an image output; nothing was exported for --output type=${output.type}`);
