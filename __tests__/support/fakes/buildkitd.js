@@ -622,7 +622,9 @@ function cacheConfig(steps) {
   const layerOrder = [...new Set(steps.map((s) => blobs.get(s.key).digest))].sort();
   const layerIndex = (key) => layerOrder.indexOf(blobs.get(key).digest);
   const recordOrder = [...exported.keys()].sort();
-  const createdAt = new Date().toISOString();
+  // Real: the layer's creation time, carried along when a layer comes back from a cache, so an export of unchanged
+  // layers writes the same times. Here a stable time per blob.
+  const createdAt = (digest) => new Date(Date.UTC(2026, 0, 1) + parseInt(digest.slice(7, 15), 16) * 1000).toISOString();
   const layers = layerOrder.map(() => ({}));
   for (const s of steps) {
     const b = blobs.get(s.key);
@@ -631,12 +633,12 @@ function cacheConfig(steps) {
     layers[layerIndex(s.key)] = {
       blob: b.digest,
       ...(parent !== 0 ? { parent } : {}),
-      annotations: { mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', diffID: `sha256:${sha256hex(Buffer.concat([Buffer.from('diff\n'), b.data]))}`, size: b.size, createdAt }
+      annotations: { mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', diffID: `sha256:${sha256hex(Buffer.concat([Buffer.from('diff\n'), b.data]))}`, size: b.size, createdAt: createdAt(b.digest) }
     };
   }
   const records = recordOrder.map((key) => {
     const links = (exported.get(key).parents ?? []).filter((p) => exported.has(p)).map((p) => [{ link: recordOrder.indexOf(p) }]);
-    return { layers: [{ layer: layerIndex(key), createdAt }], digest: key, ...(links.length ? { inputs: links } : {}) };
+    return { layers: [{ layer: layerIndex(key), createdAt: createdAt(blobs.get(key).digest) }], digest: key, ...(links.length ? { inputs: links } : {}) };
   });
   return { layers, records };
 }
