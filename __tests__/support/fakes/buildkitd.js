@@ -954,7 +954,11 @@ class GhaClient {
     }
     const body = res.body;
     if (res.status === 200 || res.status === 206) return { status: res.status, body };
-    return { status: res.status, code: res.headers.get('x-ms-error-code') ?? '', body };
+    return { status: res.status, statusText: res.statusText, code: res.headers.get('x-ms-error-code') ?? '', body };
+  }
+  /** Whether the blob's entry is there (a lookup, as BuildKit makes when it loads a cached result). */
+  async exists(digest) {
+    return (await this.lookup(`buildkit-blob-1-${digest}`)) !== null;
   }
   async blob(digest) {
     const key = `buildkit-blob-1-${digest}`;
@@ -964,12 +968,25 @@ class GhaClient {
       if (!hit) throw notFound(digest);
       const got = await this.download(hit.url);
       if (got.status === 200 || got.status === 206) return got.body;
-      if (got.status === 404) throw notFound(digest);
+      if (got.status === 404) throw new Error(azureResponseError('GET', hit.url, got));
       if ((got.status === 401 || got.status === 403) && reload && attempt === 0) continue;
       throw new Error(`invalid status response ${got.status} ${got.code}`.trim());
     }
     throw new Error(`failed to read blob ${digest}`);
   }
+}
+/**
+ * How a blob download that the storage refused reads in BuildKit v0.32.2 (azcore's ResponseError, wrapped by
+ * containerd's copy; observed with buildkitd v0.32.2 for an entry whose blob answered 404 BlobNotFound):
+ * `failed to copy: GET <url without its query>`, then the status, the error code and the body between lines of
+ * 80 dashes.
+ * @param {string} method
+ * @param {string} url
+ * @param {{status: number, statusText?: string, code?: string, body: Buffer}} got
+ */
+function azureResponseError(method, url, got) {
+  const rule = '-'.repeat(80);
+  return `failed to copy: ${method} ${url.split('?')[0]}\n${rule}\nRESPONSE ${got.status}: ${got.status} ${got.statusText ?? ''}\nERROR CODE: ${got.code ?? ''}\n${rule}\n${got.body.toString('utf8')}\n${rule}\n`;
 }
 const AGENTS = {};
 /** @typedef {{ method?: string, headers?: Record<string, string>, body?: string | Buffer }} HttpOptions */
@@ -1050,8 +1067,11 @@ async function loadFromHttpRegistry(ref) {
 async function loadImporter(entry) {
   const { type, attrs } = entry;
   const found = new Map();
-  const addAll = (steps, fetchBlob) => {
-    for (const s of steps) if (!found.has(s.key)) found.set(s.key, { blob: s.blob, size: s.size, fetch: () => fetchBlob(s.blob) });
+  /** `exists` (gha): a lookup without the download; the download then waits for the output exporter. */
+  const addAll = (steps, fetchBlob, exists) => {
+    for (const s of steps) {
+      if (!found.has(s.key)) found.set(s.key, { blob: s.blob, size: s.size, fetch: () => fetchBlob(s.blob), ...(exists ? { exists: () => exists(s.blob) } : {}) });
+    }
   };
   switch (type) {
     case 'gha': {
@@ -1071,7 +1091,7 @@ async function loadImporter(entry) {
           return JSON.parse(got.body.toString('utf8'));
         })
       );
-      for (const c of configs) if (c) addAll(stepsOf(c), (digest) => client.blob(digest));
+      for (const c of configs) if (c) addAll(stepsOf(c), (digest) => client.blob(digest), (digest) => client.exists(digest));
       return found;
     }
     case 'registry': {
@@ -1393,15 +1413,51 @@ async function solve(params, emit) {
 
   // 3. Steps: what must be computed, what the cache already has, what runs.
   const local = (s) => !STATE.noLocalCache && STATE.localCache.has(s.key);
-  const hit = (s) => local(s) || imported.has(s.key);
-  const needed = new Set();
-  const visit = (key) => {
-    const s = byKey.get(key);
-    if (!s || needed.has(key)) return;
-    needed.add(key);
-    if (!hit(s)) for (const p of s.parents ?? []) visit(p);
+  // A gha-imported step whose layer chain lost a blob (its entry gone: the lookup misses) is not a hit: BuildKit
+  // v0.32.2 marks its vertex `ERROR: blob sha256:<hex>: not found`, then builds it (and what it needs) again, and
+  // the build goes on (observed with buildkitd v0.32.2, the last or a middle layer's entry deleted).
+  /** @type {Map<string, string>} step key → the digest of the blob its chain lost */
+  const broken = new Map();
+  const hit = (s) => local(s) || (imported.has(s.key) && !broken.has(s.key));
+  const computeNeeded = () => {
+    const set = new Set();
+    const visit = (key) => {
+      const s = byKey.get(key);
+      if (!s || set.has(key)) return;
+      set.add(key);
+      if (!hit(s)) for (const p of s.parents ?? []) visit(p);
+    };
+    visit(params.result);
+    return set;
   };
-  visit(params.result);
+  const present = new Map();
+  const isPresent = (s) => {
+    const src = imported.get(s.key);
+    if (!present.has(s.key)) present.set(s.key, src.exists());
+    return present.get(s.key);
+  };
+  /** The first blob of a step's imported layer chain (itself, then its first parents) whose entry is gone. */
+  const chainLoss = async (s) => {
+    for (let c = s; c && !local(c) && imported.get(c.key)?.exists; c = byKey.get((c.parents ?? [])[0])) {
+      if (!(await isPresent(c))) return imported.get(c.key).blob;
+    }
+    return undefined;
+  };
+  let needed = computeNeeded();
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const s of steps) {
+      if (!(needed.has(s.key) || s.inResult) || !hit(s) || local(s) || !imported.get(s.key).exists) continue;
+      const lost = await chainLoss(s);
+      if (lost) {
+        broken.set(s.key, lost);
+        changed = true;
+      }
+    }
+    if (changed) needed = computeNeeded();
+  }
+  /** Imported layers the output needs: downloaded when the output exporter runs (BuildKit pulls them lazily). */
+  const lazy = [];
   let executed = 0;
   for (const s of steps) {
     const v = vertex(s.name);
@@ -1409,8 +1465,10 @@ async function solve(params, emit) {
       v.cached();
       continue;
     }
+    if (broken.has(s.key)) v.error(`blob ${broken.get(s.key)}: not found`);
     if (hit(s)) {
-      if (!local(s)) {
+      if (!local(s) && imported.get(s.key).exists) lazy.push(imported.get(s.key));
+      else if (!local(s)) {
         const src = imported.get(s.key);
         try {
           const data = await src.fetch();
@@ -1446,8 +1504,21 @@ async function solve(params, emit) {
 
   // 4. The image/output exporter, then 5. the cache exporters.
   const resultSteps = steps.filter((s) => s.inResult);
+  /** Downloads the lazily pulled layers under the output exporter's vertex; a refused download fails it. */
+  const pull = async (v) => {
+    for (const src of lazy) {
+      let data;
+      try {
+        data = await src.fetch();
+        if (`sha256:${sha256hex(data)}` !== src.blob) throw new Error(`unexpected commit digest sha256:${sha256hex(data)}, expected ${src.blob}: failed precondition`);
+      } catch (e) {
+        v.error(e.message);
+        throw e;
+      }
+    }
+  };
   try {
-    await exportOutput(params, resultSteps, inline, vertex, emit);
+    await exportOutput(params, resultSteps, inline, vertex, emit, pull);
   } catch (e) {
     throw fail(e.message);
   }
@@ -1467,7 +1538,7 @@ async function solve(params, emit) {
   return { exporterResponse: {} };
 }
 
-async function exportOutput(params, resultSteps, inline, vertex, emit) {
+async function exportOutput(params, resultSteps, inline, vertex, emit, pull = async (_v) => undefined) {
   const output = params.output ?? { type: 'docker', attrs: {} };
   const attrs = output.attrs ?? {};
   const layers = resultSteps.map((s) => {
@@ -1491,6 +1562,7 @@ async function exportOutput(params, resultSteps, inline, vertex, emit) {
     case 'image':
     case 'registry': {
       const v = vertex('exporting to image');
+      await pull(v);
       common(v);
       const names = splitNames(attrs.name);
       const push = output.type === 'registry' || truthy(attrs.push, false);
@@ -1530,6 +1602,7 @@ async function exportOutput(params, resultSteps, inline, vertex, emit) {
     case 'oci':
     case 'tar': {
       const v = vertex(output.type === 'tar' ? 'exporting to client tarball' : `exporting to ${output.type} image format`);
+      await pull(v);
       if (output.type !== 'tar') common(v);
       v.status('sending tarball 0.0s done');
       emit({ event: 'client-image', exporter: output.type, name: attrs.name ?? '', dest: output.dest ?? null, image });
@@ -1538,6 +1611,7 @@ async function exportOutput(params, resultSteps, inline, vertex, emit) {
     }
     case 'local': {
       const v = vertex('copying files');
+      await pull(v);
       emit({ event: 'client-local-output', dest: output.dest, files: { 'fake-image.json': Buffer.from(JSON.stringify(image, null, 2)).toString('base64') } });
       v.status('copying files 0.0s done');
       v.done();
