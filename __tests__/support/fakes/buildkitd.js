@@ -117,13 +117,16 @@ const FLAG_TYPES = {
   'oci-worker-proxy-snapshotter-path': 'string', 'oci-worker-platform': 'slice', 'oci-worker-net': 'string',
   'oci-cni-config-path': 'string', 'oci-cni-binary-dir': 'string', 'oci-cni-pool-size': 'int', 'oci-worker-binary': 'string',
   'oci-worker-apparmor-profile': 'string', 'oci-worker-selinux': 'bool', 'oci-worker-rootless': 'bool',
-  'oci-worker-no-process-sandbox': 'bool', 'oci-worker-gc': 'bool', 'oci-worker-gc-keepstorage': 'int',
+  'oci-worker-no-process-sandbox': 'bool', 'oci-worker-gc': 'bool', 'oci-worker-gc-keepstorage': 'string',
   'containerd-worker': 'string', 'containerd-worker-addr': 'string', 'containerd-worker-labels': 'slice',
   'containerd-worker-platform': 'slice', 'containerd-worker-namespace': 'string', 'containerd-worker-runtime': 'string',
   'containerd-worker-net': 'string', 'containerd-cni-config-path': 'string', 'containerd-cni-binary-dir': 'string',
   'containerd-cni-pool-size': 'int', 'containerd-worker-snapshotter': 'string', 'containerd-worker-apparmor-profile': 'string',
   'containerd-worker-selinux': 'bool', 'containerd-worker-rootless': 'bool', 'containerd-worker-gc': 'bool',
-  'containerd-worker-gc-keepstorage': 'int',
+  'containerd-worker-gc-keepstorage': 'string',
+  // added by the v0.31+ releases (main.go:170-256, main_oci_worker.go:124, main_containerd_worker.go:127 at v0.32.2)
+  'log-level': 'string', 'proxy-network': 'bool', 'cdi-disabled': 'bool', 'cdi-spec-dir': 'slice', 'save-cache-debug': 'bool',
+  'oci-max-parallelism': 'int', 'containerd-max-parallelism': 'int',
   help: 'bool', version: 'bool'
 };
 /** @typedef {{ type: string, name?: string }} FlagSpec  a flag's type, and the flag it is an alias of */
@@ -132,7 +135,31 @@ const FLAGS = Object.fromEntries(Object.entries(FLAG_TYPES).map(([name, type]) =
 FLAGS.h = { type: 'bool', name: 'help' };
 FLAGS.v = { type: 'bool', name: 'version' };
 
+/** BuildKit v0.31.0 moved from urfave/cli v1 to v3 (go.mod), which changed the usage texts. */
+const cliV3 = (version) => compareVersions(version, 'v0.31.0') >= 0;
+
 function helpText(version) {
+  if (cliV3(version)) {
+    return `NAME:
+   buildkitd - build daemon
+
+USAGE:
+   buildkitd [global options]
+
+VERSION:
+   ${version}
+
+GLOBAL OPTIONS:
+${Object.keys(FLAG_TYPES)
+  .filter((n) => n !== 'help' && n !== 'version' && n !== 'trace')
+  .map((n) => `   --${n}${FLAG_TYPES[n] === 'bool' ? '' : FLAG_TYPES[n] === 'int' ? ' int' : FLAG_TYPES[n] === 'slice' ? ` string [ --${n} string ]` : ' string'}`)
+  .join('\n')}
+   --help, -h     show help
+   --version, -v  print the version
+
+(fake buildkitd: a test stand-in, see __tests__/support/fakes/README.md)
+`;
+  }
   return `NAME:
    buildkitd - build daemon
 
@@ -301,8 +328,27 @@ function groupToGid(group) {
   throw new Error(`group: unknown group ${group}`);
 }
 
+/**
+ * A Go stack as `%+v` prints a github.com/pkg/errors error (file paths of a release build, whose sources sit under
+ * /src): buildkitd prints its error that way (cmd/buildkitd/main.go:487-490 at v0.32.2), so the error line is
+ * followed by the frames (observed with buildkitd v0.32.2, e.g. 14 lines after `could not lock …`). The fake's
+ * frames are plausible, not the real call sites.
+ * @param {string[][]} frames [function, file:line] pairs, innermost first
+ */
+function goStack(frames) {
+  const arch = process.arch === 'arm64' ? 'arm64' : 'amd64';
+  return [...frames, ['runtime.goexit', `/usr/local/go/src/runtime/asm_${arch}.s:1771`]].map(([fn, at]) => `${fn}\n\t${at}`).join('\n');
+}
+const RUN_FRAMES = [
+  ['main.main.func3', '/src/cmd/buildkitd/main.go:401'],
+  ['github.com/urfave/cli/v3.(*Command).run', '/src/vendor/github.com/urfave/cli/v3/command_run.go:365'],
+  ['github.com/urfave/cli/v3.(*Command).Run', '/src/vendor/github.com/urfave/cli/v3/command_run.go:93'],
+  ['main.main', '/src/cmd/buildkitd/main.go:488'],
+  ['runtime.main', '/usr/local/go/src/runtime/proc.go:290']
+];
+
 function fatalStart(message) {
-  process.stderr.write(`buildkitd: ${message}\n`);
+  process.stderr.write(`buildkitd: ${message}\n${goStack(RUN_FRAMES)}\n`);
   process.exit(1);
 }
 
@@ -315,11 +361,19 @@ async function main() {
   STATE.version = version;
   let flags;
   try {
-    flags = parseGoFlags(process.argv.slice(2), FLAGS).values;
+    flags = parseGoFlags(process.argv.slice(2), FLAGS, cliV3(version) ? 'v3' : 'v1').values;
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
-    process.stdout.write(`Incorrect Usage. ${e.message}\n\n${helpText(version)}`);
-    fatalStart(e.message);
+    // urfave/cli v3: the help on stdout, `Incorrect Usage: <msg>` and a blank line on stderr before the error
+    // line (observed with buildkitd v0.32.2); v1: `Incorrect Usage. <msg>` heads the help on stdout.
+    if (cliV3(version)) {
+      process.stdout.write(helpText(version));
+      process.stderr.write(`Incorrect Usage: ${e.message}\n\nbuildkitd: ${e.message}\n`);
+    } else {
+      process.stdout.write(`Incorrect Usage. ${e.message}\n\n${helpText(version)}`);
+      process.stderr.write(`buildkitd: ${e.message}\n`);
+    }
+    process.exit(1);
   }
   if (flags.help) {
     process.stdout.write(helpText(version));
@@ -344,16 +398,16 @@ async function main() {
     try {
       text = fs.readFileSync(flags.config, 'utf8');
     } catch (e) {
-      fatalStart(`failed to load config from ${flags.config}: open ${flags.config}: ${e.code === 'ENOENT' ? 'no such file or directory' : e.message}`);
+      // A config file that does not exist is an empty config (cmd/buildkitd/config/load.go:21-26 at v0.32.2;
+      // observed with buildkitd v0.32.2: it starts).
+      if (e.code === 'ENOENT') text = '';
+      else fatalStart(`failed to load config from ${flags.config}: open ${flags.config}: ${e.code === 'EACCES' ? 'permission denied' : e.message}`);
     }
     try {
       cfg = parseToml(text);
     } catch (e) {
       fatalStart(`failed to parse config: ${e.message}`);
     }
-  }
-  if (flags['oci-worker-no-process-sandbox'] && !flags.rootless && !flags['oci-worker-rootless']) {
-    fatalStart("can't enable NoProcessSandbox without Rootless");
   }
   const grpc = (typeof cfg.grpc === 'object' && cfg.grpc) || {};
   const logCfg = (typeof cfg.log === 'object' && cfg.log) || {};
@@ -362,6 +416,10 @@ async function main() {
   LOG.format = format || 'text';
   if (flags.debug ?? cfg.debug) LOG.level = 'debug';
   if (flags.trace ?? cfg.trace) LOG.level = 'trace';
+  const level = String(flags['log-level'] ?? '');
+  if (Object.hasOwn(LEVELS, level)) LOG.level = level;
+  // Hidden and deprecated from v0.31.0 (main.go:179-183 at v0.32.2; the warning observed with buildkitd v0.32.2).
+  if (flags.trace && cliV3(version)) log('warning', '--trace option is deprecated; use --log-level=trace instead');
   if (flags.config !== undefined) log('debug', 'loaded config', { path: flags.config, keys: Object.keys(cfg).join(',') });
 
   const addrs = flags.addr ?? (Array.isArray(grpc.address) && grpc.address.length ? grpc.address : ['unix:///run/buildkit/buildkitd.sock']);
@@ -446,7 +504,13 @@ async function main() {
     for (const s of sockets) s.destroy();
     for (const s of servers) s.close();
     cleanup();
-    process.exit(0);
+    // The signal cancels the app context with this cause, which main returns: exit 1 (util/appcontext/
+    // appcontext.go:51-54 and cmd/buildkitd/main.go:453-458 at v0.32.2; observed with buildkitd v0.32.2 for
+    // SIGTERM and SIGINT, socket and lock removed).
+    process.stderr.write(
+      `buildkitd: got SIGTERM/SIGINT, forcing shutdown\n${goStack([['github.com/moby/buildkit/util/appcontext.initContexts.func1.1', '/src/util/appcontext/appcontext.go:53']])}\n`
+    );
+    process.exit(1);
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
@@ -454,6 +518,19 @@ async function main() {
   // signal the daemon and gets the orderly stop (the handshake of startBuildkitd({ waitReady: 'started' })).
 
   log('info', 'auto snapshotter: using overlayfs');
+  if (flags['oci-worker-no-process-sandbox'] && !flags.rootless && !flags['oci-worker-rootless']) {
+    // A worker error: the listeners exist by then (cmd/buildkitd/main.go:399-416 at v0.32.2), so a unix socket
+    // stays behind, unserved; the lock goes (observed with buildkitd v0.32.2, after this warning).
+    log('warning', 'NoProcessSandbox is enabled. Note that NoProcessSandbox allows build containers to kill (and potentially ptrace) an arbitrary process in the BuildKit host namespace. NoProcessSandbox should be enabled only when the BuildKit is running in a container as an unprivileged user.');
+    for (const l of listeners) {
+      if (l.kind !== 'unix') continue;
+      fs.mkdirSync(path.dirname(l.path), { recursive: true, mode: 0o700 });
+      rmQuiet(l.path);
+      await listen(net.createServer(), { path: l.path });
+    }
+    if (lockPath) rmQuiet(lockPath);
+    fatalStart("can't enable NoProcessSandbox without Rootless");
+  }
   log('warning', 'using host network as the default');
   log('info', `found worker ${JSON.stringify(STATE.workerId)}, labels=map[${Object.entries(STATE.labels).map(([k, v]) => `${k}:${v}`).join(' ')}], platforms=[${STATE.platforms.join(' ')}]`);
   log('info', `found 1 workers, default=${JSON.stringify(STATE.workerId)}`);
@@ -572,7 +649,7 @@ function serveConnection(socket) {
     const id = req.id ?? null;
     switch (req.method) {
       case 'version':
-        return send({ id, result: { package: 'github.com/moby/buildkit', version: STATE.version, revision: revisionOf(STATE.version) } });
+        return send({ id, result: { package: 'github.com/moby/buildkit', version: STATE.version, revision: revisionOf(STATE.version), dockerfileVersion: '1.26.0' } });
       case 'workers':
         return send({ id, result: { workers: [{ id: STATE.workerId, platforms: STATE.platforms, labels: STATE.labels }] } });
       case 'solve': {
