@@ -8,7 +8,7 @@ import * as http2 from 'node:http2';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { awaitBuildkitd, listWorkers } from '../../src/io/buildkit/builder.js';
+import { awaitBuildkitd, listWorkers, withoutGoStacks } from '../../src/io/buildkit/builder.js';
 import { Exec } from '../../src/io/exec.js';
 
 /** A real buildkitd v0.32.2's answers, captured on its socket (`__tests__/fixtures/buildkit-v0.32.2/list-workers.json`). */
@@ -175,5 +175,31 @@ describe('listWorkers (buildctl debug workers, in-process)', () => {
       run.mockRestore();
       await s.close();
     }
+  });
+
+  test('awaitBuildkitd: a daemon that died says why in the error, its Go stack left out (the log of a real buildkitd v0.32.2)', async () => {
+    // What buildkitd v0.32.2 logged for --allow-insecure-entitlement bogus (its paths rewritten): the error line,
+    // then 12 lines of stack, after 10 lines of start-up.
+    const logFile = path.join(dir, 'died.log');
+    fs.copyFileSync(new URL('../fixtures/buildkit-v0.32.2/buildkitd-invalid-entitlement.txt', import.meta.url), logFile);
+    const dead = Exec.spawnDetached(process.execPath, ['-e', ''], { env: {}, logFile: path.join(dir, 'dead.out') });
+    while (Exec.isAlive(dead)) await new Promise((r) => setTimeout(r, 5));
+    const handle = { kind: 'auto' as const, envdBuilder: 'unix' as const, envdAddress: path.join(dir, 'died.sock'), buildctlAddr: `unix://${path.join(dir, 'died.sock')}`, pid: dead, logFile };
+    const failed = await awaitBuildkitd(handle, { binDir: path.join(dir, 'no-bin'), readyTimeoutMs: 5000, env: {} }).then(
+      () => undefined,
+      (e: Error) => e.message
+    );
+    expect(failed).toMatch(/^buildkitd exited while starting\. Its log:\n/);
+    expect(failed).toContain('\nbuildkitd: invalid entitlement : bogus');
+    expect(failed).toContain('level=info msg="auto snapshotter: using overlayfs"');
+    expect(failed).not.toMatch(/\t\S+\.go:\d+|runtime\.goexit|main\.main/);
+  });
+
+  test('withoutGoStacks drops function/file:line pairs and nothing else', () => {
+    const log = fs.readFileSync(new URL('../fixtures/buildkit-v0.32.2/buildkitd-invalid-entitlement.txt', import.meta.url), 'utf8').split('\n').filter(Boolean);
+    const kept = withoutGoStacks(log);
+    expect(kept.at(-1)).toBe('buildkitd: invalid entitlement : bogus');
+    expect(log.length - kept.length).toBe(12);
+    expect(withoutGoStacks(['a', '\tnot a frame', 'b'])).toEqual(['a', '\tnot a frame', 'b']);
   });
 });

@@ -331,7 +331,7 @@ function groupToGid(group) {
 /**
  * A Go stack as `%+v` prints a github.com/pkg/errors error (file paths of a release build, whose sources sit under
  * /src): buildkitd prints its error that way (cmd/buildkitd/main.go:487-490 at v0.32.2), so the error line is
- * followed by the frames (observed with buildkitd v0.32.2, e.g. 14 lines after `could not lock …`). The fake's
+ * followed by the frames (observed with buildkitd v0.32.2, e.g. 12 lines after `could not lock …`). The fake's
  * frames are plausible, not the real call sites.
  * @param {string[][]} frames [function, file:line] pairs, innermost first
  */
