@@ -44,6 +44,38 @@ describe('uploads', () => {
     expect(emu.entries()[0]).toMatchObject({ size: 6, receivedBytes: 6 });
   });
 
+  test('block ids as Azure checks them: valid Base64 of at most 64 bytes, one length per blob', async () => {
+    const url = await reserve('ids');
+    // What BuildKit v0.32.2 sent (observed): 64 bytes, a 16-byte UUID, the block number (uint32, big-endian), zeros;
+    // Base64 with '/', '+' and '==' (88 characters).
+    const real = (n: number) => {
+      const id = Buffer.alloc(64);
+      Buffer.from('lmK2h9WiR/xhwNvA1Mob+A==', 'base64').copy(id);
+      id.writeUInt32BE(n, 16);
+      return id.toString('base64');
+    };
+    expect(real(1)).toBe('lmK2h9WiR/xhwNvA1Mob+AAAAAEAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA==');
+    expect((await putBlock(url, real(0), 'a')).status).toBe(201);
+    expect((await putBlock(url, real(1), 'b')).status).toBe(201);
+    const shorter = await putBlock(url, blockId(2), 'c');
+    expect(shorter.status).toBe(400);
+    expect(shorter.headers['x-ms-error-code']).toBe('InvalidBlobOrBlock');
+    for (const bad of ['not base64!', 'YWJj=', Buffer.alloc(65).toString('base64')]) {
+      const r = await putBlock(await reserve(`ids-${bad.length}`), bad, 'x');
+      expect(r.status).toBe(400);
+      expect(r.headers['x-ms-error-code']).toBe('InvalidQueryParameterValue');
+    }
+  });
+
+  test('x-ms-version: the one the client asked for, else the SAS version', async () => {
+    const url = await reserve('version');
+    const asked = await http(url, { method: 'PUT', headers: { 'x-ms-blob-type': 'BlockBlob', 'x-ms-version': '2024-11-04' }, body: 'x' });
+    expect(asked.status).toBe(201);
+    expect(asked.headers['x-ms-version']).toBe('2024-11-04');
+    const download = await finalizeAndGetUrl('version', 1);
+    expect((await http(download)).headers['x-ms-version']).toBe(new URL(download).searchParams.get('sv'));
+  });
+
   test('Committed, Uncommitted and Latest pick from the right lists', async () => {
     const url = await reserve('lists');
     await putBlock(url, blockId(0), 'aaa');

@@ -192,7 +192,10 @@ describe('build: parsing and refusals', () => {
     expect(fs.existsSync(path.join(sb.env.FAKE_REGISTRY_ROOT, 'ghcr.io%2Focto%2Flegacy%3Acache', 'manifest.json'))).toBe(true);
     const quoted = await sb.envd(['build', '--force', '--export-cache', 'type=registry,"REF=ghcr.io/octo/q:a",Mode=max,note=a=b']);
     expect(quoted.code).toBe(0);
-    expect(JSON.parse(fs.readFileSync(path.join(sb.env.FAKE_REGISTRY_ROOT, 'ghcr.io%2Focto%2Fq%3Aa', 'manifest.json'), 'utf8')).cache.mode).toBe('max');
+    // Mode=max took effect: the cache holds a record for every step, the intermediate download stage included.
+    expect(JSON.parse(fs.readFileSync(path.join(sb.env.FAKE_REGISTRY_ROOT, 'ghcr.io%2Focto%2Fq%3Aa', 'manifest.json'), 'utf8')).cache.records).toHaveLength(
+      parseProgress(quoted.stdout).filter((v) => STEP.test(v.name)).length
+    );
     // The legacy check is envd's case-sensitive strings.Contains(s, "type="): `TYPE=` makes the whole value a ref.
     const upper = await sb.envd(['build', '--force', '--output', 'type=image,name=ghcr.io/octo/u:1', '--export-cache', 'TYPE=registry,ref=ghcr.io/octo/u:c']);
     expect(upper.stderr).toContain('--export-cache TYPE=registry,ref=ghcr.io/octo/u:c is deprecated');

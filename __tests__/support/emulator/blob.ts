@@ -10,8 +10,18 @@ function etag(entry: Entry): string {
   return `"0x${createHash('sha256').update(`${entry.id}:${entry.data?.length ?? 0}`).digest('hex').slice(0, 16).toUpperCase()}"`;
 }
 
+/**
+ * Azure answers with the version that executed the request: the client's `x-ms-version` (BuildKit v0.32.2's
+ * azblob v1.5.0 sends `2024-11-04`, observed with buildkitd v0.32.2), else the SAS's `sv`, else its default.
+ */
+function versionOf(req: RequestInfo): string {
+  const header = req.headers['x-ms-version'];
+  if (typeof header === 'string' && header !== '') return header;
+  return req.url.searchParams.get('sv') || API_VERSION;
+}
+
 function baseHeaders(ctx: ServiceContext, req: RequestInfo): Record<string, string> {
-  return { 'x-ms-request-id': req.requestId, 'x-ms-version': API_VERSION, date: ctx.clock.date().toUTCString() };
+  return { 'x-ms-request-id': req.requestId, 'x-ms-version': versionOf(req), date: ctx.clock.date().toUTCString() };
 }
 
 function withBase(ctx: ServiceContext, req: RequestInfo, reply: Reply): Reply {
@@ -53,6 +63,12 @@ function upload(req: RequestInfo, entry: Entry, ctx: ServiceContext, fail: Fail)
   if (comp === 'block') {
     const blockId = req.url.searchParams.get('blockid');
     if (!blockId) return fail(400, 'MissingRequiredQueryParameter', 'A query parameter that is mandatory for this request is not specified: blockid.');
+    // Azure: a block id is valid Base64 of at most 64 bytes, and every block id of one blob has the same length.
+    if (!/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(blockId) || Buffer.from(blockId, 'base64').length > 64) {
+      return fail(400, 'InvalidQueryParameterValue', 'Value for one of the query parameters specified in the request URI is invalid.');
+    }
+    const other = [...entry.staged.keys(), ...entry.committedBlocks.keys()].find((id) => id.length !== blockId.length);
+    if (other !== undefined) return fail(400, 'InvalidBlobOrBlock', 'The specified blob or block content is invalid.');
     ctx.store.stageBlock(entry, blockId, req.body);
     return created;
   }

@@ -182,6 +182,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     const counter = callCounter(route);
     if (counter) counters[counter]++;
     const info: RequestInfo = { method, url: parsedUrl, headers: req.headers, body: await readBody(req), requestId: randomUUID() };
+    if (routeGroup(route) === 'twirp') {
+      try {
+        log.body = JSON.parse(info.body.toString('utf8')) as unknown;
+      } catch {
+        // not JSON: the handler answers malformed
+      }
+    }
     const fault = faults.take(route);
     if (fault) {
       counters.faultsInjected++;

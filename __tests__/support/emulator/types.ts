@@ -131,6 +131,8 @@ export interface RequestLogEntry {
   query: string;
   /** Request headers as received (lower-case names). */
   headers: Record<string, string | string[] | undefined>;
+  /** A twirp request's JSON body as parsed (undefined for other routes, or when it is not JSON). */
+  body?: unknown;
   /** Final status; 0 = connection dropped; undefined = still open (hanging). */
   status?: number;
   fault?: Fault;

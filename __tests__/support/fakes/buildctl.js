@@ -6,12 +6,16 @@
 const BAKED_VERSION = null; // @fake-baked-version: release assets replace this line
 const DEFAULT_VERSION = 'v0.32.2';
 const DEFAULT_ADDR = 'unix:///run/buildkit/buildkitd.sock';
+// The Dockerfile frontend built into buildkitd v0.32.2 (observed: `Dockerfile: 1.26.0`).
+const DOCKERFILE_VERSION = '1.26.0';
 
 let fs, path, net, crypto;
 
 // Shared with the other fakes (one copy: ./shared.mjs), loaded in main(): Go's flag parsing.
 /** @type {typeof import('./shared.mjs').parseGoFlags} */
 let parseGoFlags;
+/** @type {typeof import('./shared.mjs').compareVersions} */
+let compareVersions;
 /** @type {typeof import('./shared.mjs').UsageError} */
 let UsageError;
 const SHARED_SOURCE = null; // @fake-shared-source: a copy made to run alone (releases.mjs bakeFake) carries ./shared.mjs here
@@ -92,9 +96,22 @@ GLOBAL OPTIONS:
 (fake buildctl: only "debug workers" and "debug info" are emulated)
 `;
 
-function usage(message) {
-  process.stdout.write(`Incorrect Usage. ${message}\n\n${HELP}`);
-  process.stderr.write(`error: ${message}\n`);
+/** BuildKit v0.31.0 moved from urfave/cli v1 to v3 (go.mod), which changed the usage texts. */
+const cliV3 = (version) => compareVersions(version, 'v0.31.0') >= 0;
+
+/**
+ * A refused command line. urfave/cli v3 (observed with buildctl v0.32.2): the root's help on stdout only for a
+ * global flag (nothing for a subcommand's), and `Incorrect Usage: <msg>`, a blank line and `error: <msg>` on stderr.
+ * v1: `Incorrect Usage. <msg>` heads the help on stdout.
+ */
+function usage(message, version, atRoot) {
+  if (cliV3(version)) {
+    if (atRoot) process.stdout.write(HELP);
+    process.stderr.write(`Incorrect Usage: ${message}\n\nerror: ${message}\n`);
+  } else {
+    process.stdout.write(`Incorrect Usage. ${message}\n\n${HELP}`);
+    process.stderr.write(`error: ${message}\n`);
+  }
   process.exit(1);
 }
 
@@ -175,13 +192,13 @@ function tabwrite(rows) {
 
 async function main() {
   [fs, path, net, crypto] = await Promise.all(['node:fs', 'node:path', 'node:net', 'node:crypto'].map((m) => import(m)));
-  ({ parseGoFlags, UsageError } = await loadShared());
+  ({ parseGoFlags, compareVersions, UsageError } = await loadShared());
   const version = toolVersion();
   let parsed;
   try {
-    parsed = parseGoFlags(process.argv.slice(2), GLOBAL_FLAGS);
+    parsed = parseGoFlags(process.argv.slice(2), GLOBAL_FLAGS, cliV3(version) ? 'v3' : 'v1');
   } catch (e) {
-    if (e instanceof UsageError) usage(e.message);
+    if (e instanceof UsageError) usage(e.message, version, true);
     throw e;
   }
   const globals = parsed.values;
@@ -193,11 +210,14 @@ async function main() {
     process.stdout.write(HELP);
     return;
   }
-  globals.addr ??= process.env.BUILDKIT_HOST || DEFAULT_ADDR;
   const [command, ...args] = parsed.rest;
   if (!COMMANDS.includes(command)) {
-    process.stdout.write(`No help topic for '${command}'\n`);
-    process.stderr.write(`error: No help topic for '${command}'\n`);
+    // v3: on stderr only (observed with buildctl v0.32.2, exit 3).
+    if (cliV3(version)) process.stderr.write(`No help topic for '${command}'\n`);
+    else {
+      process.stdout.write(`No help topic for '${command}'\n`);
+      process.stderr.write(`error: No help topic for '${command}'\n`);
+    }
     process.exit(3);
   }
   if (command !== 'debug') throw new CommandError(`fake buildctl: command ${JSON.stringify(command)} is not emulated`);
@@ -210,21 +230,33 @@ async function main() {
     }
     return;
   }
+  // urfave/cli v3: the global flags are accepted after the subcommand too (observed: `debug workers --debug`).
+  const subFlags = (defs) => {
+    try {
+      const values = parseGoFlags(subArgs, cliV3(version) ? { ...GLOBAL_FLAGS, ...defs } : defs, cliV3(version) ? 'v3' : 'v1').values;
+      for (const k of Object.keys(GLOBAL_FLAGS)) if (!(k in defs) && values[k] !== undefined) globals[GLOBAL_FLAGS[k].name ?? k] = values[k];
+      return values;
+    } catch (e) {
+      if (e instanceof UsageError) usage(e.message, version, false);
+      throw e;
+    }
+  };
   if (sub === 'info') {
+    subFlags({ format: { type: 'string' } });
+    globals.addr ??= process.env.BUILDKIT_HOST || DEFAULT_ADDR;
     const info = await callWithWait(globals, 'version').catch((e) => {
-      throw new CommandError(`failed to get info: ${e.message}`);
+      throw new CommandError(`failed to call info: ${e.message}`);
     });
-    process.stdout.write(`BuildKit: ${info.package} ${info.version} ${info.revision}\n`);
+    // A tabwriter with space padding (cmd/buildctl/debug/info.go:44-49 at v0.32.2): `BuildKit:   …` when the
+    // Dockerfile line is there (observed with buildctl v0.32.2).
+    const rows = [['BuildKit:', `${info.package} ${info.version} ${info.revision}`], ...(info.dockerfileVersion ? [['Dockerfile:', info.dockerfileVersion]] : [])];
+    const width = Math.max(...rows.map(([k]) => k.length)) + 1;
+    process.stdout.write(rows.map(([k, v]) => `${k.padEnd(width)}${v}\n`).join(''));
     return;
   }
   if (sub !== 'workers') throw new CommandError(`fake buildctl: command "debug ${sub}" is not emulated`);
-  let wflags;
-  try {
-    wflags = parseGoFlags(subArgs, WORKERS_FLAGS).values;
-  } catch (e) {
-    if (e instanceof UsageError) usage(e.message);
-    throw e;
-  }
+  const wflags = subFlags(WORKERS_FLAGS);
+  globals.addr ??= process.env.BUILDKIT_HOST || DEFAULT_ADDR;
   let result;
   try {
     result = await callWithWait(globals, 'workers');
@@ -233,7 +265,9 @@ async function main() {
   }
   const workers = result.workers ?? [];
   if (wflags.format === 'json' || wflags.format === '{{json .}}') {
-    process.stdout.write(JSON.stringify(workers.map((w) => ({ id: w.id, labels: w.labels, platforms: w.platforms.map(platformObject) })), null, 2) + '\n');
+    // One line, the fields of the worker record (observed with buildctl v0.32.2; gcPolicy left empty here).
+    const buildkitVersion = { package: 'github.com/moby/buildkit', version, revision: revisionOf(version), dockerfileVersion: DOCKERFILE_VERSION };
+    process.stdout.write(JSON.stringify(workers.map((w) => ({ id: w.id, labels: w.labels, platforms: w.platforms.map(platformObject), gcPolicy: [], buildkitVersion, cdiDevices: null }))) + '\n');
     return;
   }
   if (wflags.verbose) {
@@ -253,9 +287,10 @@ async function main() {
   process.stdout.write(tabwrite([['ID', 'PLATFORMS'], ...workers.map((w) => [w.id, w.platforms.join(',')])]));
 }
 
+/** An OCI platform in Go's field order (architecture, os, variant), as buildctl prints it. */
 function platformObject(p) {
   const [os, architecture, variant] = p.split('/');
-  return variant ? { os, architecture, variant } : { os, architecture };
+  return variant ? { architecture, os, variant } : { architecture, os };
 }
 
 main().catch((e) => {

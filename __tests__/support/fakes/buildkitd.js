@@ -10,7 +10,6 @@ const GHA_CACHE_VERSION = '693bb7016429d80366022f036f84856888c9f13e00145f5f6f4dc
 const TWIRP_SERVICE = 'twirp/github.actions.results.api.v1.CacheService/';
 const LEGACY_GHA =
   'This legacy service is shutting down, effective April 15, 2025. Migrate to the new service ASAP. For more information: https://gh.io/gha-cache-sunset';
-const CACHE_SCHEMA = 'fake-buildkit-cache/1';
 
 let fs, path, os, net, crypto, http, https;
 
@@ -118,13 +117,16 @@ const FLAG_TYPES = {
   'oci-worker-proxy-snapshotter-path': 'string', 'oci-worker-platform': 'slice', 'oci-worker-net': 'string',
   'oci-cni-config-path': 'string', 'oci-cni-binary-dir': 'string', 'oci-cni-pool-size': 'int', 'oci-worker-binary': 'string',
   'oci-worker-apparmor-profile': 'string', 'oci-worker-selinux': 'bool', 'oci-worker-rootless': 'bool',
-  'oci-worker-no-process-sandbox': 'bool', 'oci-worker-gc': 'bool', 'oci-worker-gc-keepstorage': 'int',
+  'oci-worker-no-process-sandbox': 'bool', 'oci-worker-gc': 'bool', 'oci-worker-gc-keepstorage': 'string',
   'containerd-worker': 'string', 'containerd-worker-addr': 'string', 'containerd-worker-labels': 'slice',
   'containerd-worker-platform': 'slice', 'containerd-worker-namespace': 'string', 'containerd-worker-runtime': 'string',
   'containerd-worker-net': 'string', 'containerd-cni-config-path': 'string', 'containerd-cni-binary-dir': 'string',
   'containerd-cni-pool-size': 'int', 'containerd-worker-snapshotter': 'string', 'containerd-worker-apparmor-profile': 'string',
   'containerd-worker-selinux': 'bool', 'containerd-worker-rootless': 'bool', 'containerd-worker-gc': 'bool',
-  'containerd-worker-gc-keepstorage': 'int',
+  'containerd-worker-gc-keepstorage': 'string',
+  // added by the v0.31+ releases (main.go:170-256, main_oci_worker.go:124, main_containerd_worker.go:127 at v0.32.2)
+  'log-level': 'string', 'proxy-network': 'bool', 'cdi-disabled': 'bool', 'cdi-spec-dir': 'slice', 'save-cache-debug': 'bool',
+  'oci-max-parallelism': 'int', 'containerd-max-parallelism': 'int',
   help: 'bool', version: 'bool'
 };
 /** @typedef {{ type: string, name?: string }} FlagSpec  a flag's type, and the flag it is an alias of */
@@ -133,7 +135,31 @@ const FLAGS = Object.fromEntries(Object.entries(FLAG_TYPES).map(([name, type]) =
 FLAGS.h = { type: 'bool', name: 'help' };
 FLAGS.v = { type: 'bool', name: 'version' };
 
+/** BuildKit v0.31.0 moved from urfave/cli v1 to v3 (go.mod), which changed the usage texts. */
+const cliV3 = (version) => compareVersions(version, 'v0.31.0') >= 0;
+
 function helpText(version) {
+  if (cliV3(version)) {
+    return `NAME:
+   buildkitd - build daemon
+
+USAGE:
+   buildkitd [global options]
+
+VERSION:
+   ${version}
+
+GLOBAL OPTIONS:
+${Object.keys(FLAG_TYPES)
+  .filter((n) => n !== 'help' && n !== 'version' && n !== 'trace')
+  .map((n) => `   --${n}${FLAG_TYPES[n] === 'bool' ? '' : FLAG_TYPES[n] === 'int' ? ' int' : FLAG_TYPES[n] === 'slice' ? ` string [ --${n} string ]` : ' string'}`)
+  .join('\n')}
+   --help, -h     show help
+   --version, -v  print the version
+
+(fake buildkitd: a test stand-in, see __tests__/support/fakes/README.md)
+`;
+  }
   return `NAME:
    buildkitd - build daemon
 
@@ -302,8 +328,27 @@ function groupToGid(group) {
   throw new Error(`group: unknown group ${group}`);
 }
 
+/**
+ * A Go stack as `%+v` prints a github.com/pkg/errors error (file paths of a release build, whose sources sit under
+ * /src): buildkitd prints its error that way (cmd/buildkitd/main.go:487-490 at v0.32.2), so the error line is
+ * followed by the frames (observed with buildkitd v0.32.2, e.g. 12 lines after `could not lock …`). The fake's
+ * frames are plausible, not the real call sites.
+ * @param {string[][]} frames [function, file:line] pairs, innermost first
+ */
+function goStack(frames) {
+  const arch = process.arch === 'arm64' ? 'arm64' : 'amd64';
+  return [...frames, ['runtime.goexit', `/usr/local/go/src/runtime/asm_${arch}.s:1771`]].map(([fn, at]) => `${fn}\n\t${at}`).join('\n');
+}
+const RUN_FRAMES = [
+  ['main.main.func3', '/src/cmd/buildkitd/main.go:401'],
+  ['github.com/urfave/cli/v3.(*Command).run', '/src/vendor/github.com/urfave/cli/v3/command_run.go:365'],
+  ['github.com/urfave/cli/v3.(*Command).Run', '/src/vendor/github.com/urfave/cli/v3/command_run.go:93'],
+  ['main.main', '/src/cmd/buildkitd/main.go:488'],
+  ['runtime.main', '/usr/local/go/src/runtime/proc.go:290']
+];
+
 function fatalStart(message) {
-  process.stderr.write(`buildkitd: ${message}\n`);
+  process.stderr.write(`buildkitd: ${message}\n${goStack(RUN_FRAMES)}\n`);
   process.exit(1);
 }
 
@@ -316,11 +361,19 @@ async function main() {
   STATE.version = version;
   let flags;
   try {
-    flags = parseGoFlags(process.argv.slice(2), FLAGS).values;
+    flags = parseGoFlags(process.argv.slice(2), FLAGS, cliV3(version) ? 'v3' : 'v1').values;
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
-    process.stdout.write(`Incorrect Usage. ${e.message}\n\n${helpText(version)}`);
-    fatalStart(e.message);
+    // urfave/cli v3: the help on stdout, `Incorrect Usage: <msg>` and a blank line on stderr before the error
+    // line (observed with buildkitd v0.32.2); v1: `Incorrect Usage. <msg>` heads the help on stdout.
+    if (cliV3(version)) {
+      process.stdout.write(helpText(version));
+      process.stderr.write(`Incorrect Usage: ${e.message}\n\nbuildkitd: ${e.message}\n`);
+    } else {
+      process.stdout.write(`Incorrect Usage. ${e.message}\n\n${helpText(version)}`);
+      process.stderr.write(`buildkitd: ${e.message}\n`);
+    }
+    process.exit(1);
   }
   if (flags.help) {
     process.stdout.write(helpText(version));
@@ -345,16 +398,16 @@ async function main() {
     try {
       text = fs.readFileSync(flags.config, 'utf8');
     } catch (e) {
-      fatalStart(`failed to load config from ${flags.config}: open ${flags.config}: ${e.code === 'ENOENT' ? 'no such file or directory' : e.message}`);
+      // A config file that does not exist is an empty config (cmd/buildkitd/config/load.go:21-26 at v0.32.2;
+      // observed with buildkitd v0.32.2: it starts).
+      if (e.code === 'ENOENT') text = '';
+      else fatalStart(`failed to load config from ${flags.config}: open ${flags.config}: ${e.code === 'EACCES' ? 'permission denied' : e.message}`);
     }
     try {
       cfg = parseToml(text);
     } catch (e) {
       fatalStart(`failed to parse config: ${e.message}`);
     }
-  }
-  if (flags['oci-worker-no-process-sandbox'] && !flags.rootless && !flags['oci-worker-rootless']) {
-    fatalStart("can't enable NoProcessSandbox without Rootless");
   }
   const grpc = (typeof cfg.grpc === 'object' && cfg.grpc) || {};
   const logCfg = (typeof cfg.log === 'object' && cfg.log) || {};
@@ -363,6 +416,10 @@ async function main() {
   LOG.format = format || 'text';
   if (flags.debug ?? cfg.debug) LOG.level = 'debug';
   if (flags.trace ?? cfg.trace) LOG.level = 'trace';
+  const level = String(flags['log-level'] ?? '');
+  if (Object.hasOwn(LEVELS, level)) LOG.level = level;
+  // Hidden and deprecated from v0.31.0 (main.go:179-183 at v0.32.2; the warning observed with buildkitd v0.32.2).
+  if (flags.trace && cliV3(version)) log('warning', '--trace option is deprecated; use --log-level=trace instead');
   if (flags.config !== undefined) log('debug', 'loaded config', { path: flags.config, keys: Object.keys(cfg).join(',') });
 
   const addrs = flags.addr ?? (Array.isArray(grpc.address) && grpc.address.length ? grpc.address : ['unix:///run/buildkit/buildkitd.sock']);
@@ -447,7 +504,13 @@ async function main() {
     for (const s of sockets) s.destroy();
     for (const s of servers) s.close();
     cleanup();
-    process.exit(0);
+    // The signal cancels the app context with this cause, which main returns: exit 1 (util/appcontext/
+    // appcontext.go:51-54 and cmd/buildkitd/main.go:453-458 at v0.32.2; observed with buildkitd v0.32.2 for
+    // SIGTERM and SIGINT, socket and lock removed).
+    process.stderr.write(
+      `buildkitd: got SIGTERM/SIGINT, forcing shutdown\n${goStack([['github.com/moby/buildkit/util/appcontext.initContexts.func1.1', '/src/util/appcontext/appcontext.go:53']])}\n`
+    );
+    process.exit(1);
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
@@ -455,6 +518,19 @@ async function main() {
   // signal the daemon and gets the orderly stop (the handshake of startBuildkitd({ waitReady: 'started' })).
 
   log('info', 'auto snapshotter: using overlayfs');
+  if (flags['oci-worker-no-process-sandbox'] && !flags.rootless && !flags['oci-worker-rootless']) {
+    // A worker error: the listeners exist by then (cmd/buildkitd/main.go:399-416 at v0.32.2), so a unix socket
+    // stays behind, unserved; the lock goes (observed with buildkitd v0.32.2, after this warning).
+    log('warning', 'NoProcessSandbox is enabled. Note that NoProcessSandbox allows build containers to kill (and potentially ptrace) an arbitrary process in the BuildKit host namespace. NoProcessSandbox should be enabled only when the BuildKit is running in a container as an unprivileged user.');
+    for (const l of listeners) {
+      if (l.kind !== 'unix') continue;
+      fs.mkdirSync(path.dirname(l.path), { recursive: true, mode: 0o700 });
+      rmQuiet(l.path);
+      await listen(net.createServer(), { path: l.path });
+    }
+    if (lockPath) rmQuiet(lockPath);
+    fatalStart("can't enable NoProcessSandbox without Rootless");
+  }
   log('warning', 'using host network as the default');
   log('info', `found worker ${JSON.stringify(STATE.workerId)}, labels=map[${Object.entries(STATE.labels).map(([k, v]) => `${k}:${v}`).join(' ')}], platforms=[${STATE.platforms.join(' ')}]`);
   log('info', `found 1 workers, default=${JSON.stringify(STATE.workerId)}`);
@@ -573,7 +649,7 @@ function serveConnection(socket) {
     const id = req.id ?? null;
     switch (req.method) {
       case 'version':
-        return send({ id, result: { package: 'github.com/moby/buildkit', version: STATE.version, revision: revisionOf(STATE.version) } });
+        return send({ id, result: { package: 'github.com/moby/buildkit', version: STATE.version, revision: revisionOf(STATE.version), dockerfileVersion: '1.26.0' } });
       case 'workers':
         return send({ id, result: { workers: [{ id: STATE.workerId, platforms: STATE.platforms, labels: STATE.labels }] } });
       case 'solve': {
@@ -609,19 +685,52 @@ function blobFor(step) {
   const data = Buffer.from(head + pad + '\n');
   return { data, digest: `sha256:${sha256hex(data)}`, size: data.length };
 }
-function cacheConfig(steps, mode) {
-  return {
-    schema: CACHE_SCHEMA,
-    mode,
-    steps: steps.map((s) => {
-      const b = blobFor(s);
-      return { key: s.key, name: s.name, blob: b.digest, size: b.size };
-    })
-  };
+/**
+ * The cache config BuildKit writes (cache/remotecache/v1/types/spec.go at v0.32.2; observed with buildkitd v0.32.2
+ * in a gha index): `layers[]` = {blob, parent (index of the layer below, omitted when 0, -1 for none),
+ * annotations {mediaType, diffID, size, createdAt}}, `records[]` = {layers: [{layer, createdAt}], digest (the
+ * step's cache key), inputs: [[{link}]] (one group per parent record)}. Both sorted, layers by blob and records by
+ * digest, as the real one sorts them. Here every step has one layer whose parent is its first parent's layer.
+ * @param {{key: string, parents?: string[]}[]} steps
+ */
+function cacheConfig(steps) {
+  const exported = new Map(steps.map((s) => [s.key, s]));
+  const blobs = new Map(steps.map((s) => [s.key, blobFor(s)]));
+  const layerOrder = [...new Set(steps.map((s) => blobs.get(s.key).digest))].sort();
+  const layerIndex = (key) => layerOrder.indexOf(blobs.get(key).digest);
+  const recordOrder = [...exported.keys()].sort();
+  // Real: the layer's creation time, carried along when a layer comes back from a cache, so an export of unchanged
+  // layers writes the same times. Here a stable time per blob.
+  const createdAt = (digest) => new Date(Date.UTC(2026, 0, 1) + parseInt(digest.slice(7, 15), 16) * 1000).toISOString();
+  const layers = layerOrder.map(() => ({}));
+  for (const s of steps) {
+    const b = blobs.get(s.key);
+    const below = (s.parents ?? []).find((p) => exported.has(p));
+    const parent = below === undefined ? -1 : layerIndex(below);
+    layers[layerIndex(s.key)] = {
+      blob: b.digest,
+      ...(parent !== 0 ? { parent } : {}),
+      annotations: { mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', diffID: `sha256:${sha256hex(Buffer.concat([Buffer.from('diff\n'), b.data]))}`, size: b.size, createdAt: createdAt(b.digest) }
+    };
+  }
+  const records = recordOrder.map((key) => {
+    const links = (exported.get(key).parents ?? []).filter((p) => exported.has(p)).map((p) => [{ link: recordOrder.indexOf(p) }]);
+    return { layers: [{ layer: layerIndex(key), createdAt: createdAt(blobs.get(key).digest) }], digest: key, ...(links.length ? { inputs: links } : {}) };
+  });
+  return { layers, records };
 }
+/**
+ * The steps a cache config holds: each record's key with the blob of its layer.
+ * @returns {{key: string, blob: string, size: number}[]}
+ */
 function stepsOf(config) {
-  if (!config || config.schema !== CACHE_SCHEMA || !Array.isArray(config.steps)) throw new Error('invalid cache config: not a fake-buildkit cache manifest');
-  return config.steps;
+  if (!config || !Array.isArray(config.layers) || !Array.isArray(config.records)) throw new Error('invalid cache config: no layers and records');
+  const steps = [];
+  for (const r of config.records) {
+    const l = config.layers[r?.layers?.[0]?.layer];
+    if (typeof r?.digest === 'string' && typeof l?.blob === 'string') steps.push({ key: r.digest, blob: l.blob, size: l.annotations?.size ?? 0 });
+  }
+  return steps;
 }
 
 function truthy(v, fallback) {
@@ -817,6 +926,9 @@ function ghaConfig(attrs, version) {
   return { scope, token: attrs.token, scopes: decodeRuntimeToken(attrs.token), api, url: url.endsWith('/') ? url : `${url}/`, timeoutMs };
 }
 const indexKey = (scope, ref) => `index-${scope}-1-${sha256hex(ref).slice(0, 8)}`;
+// The storage API version BuildKit's Azure client sends (vendored azblob v1.5.0; observed with buildkitd v0.32.2:
+// `x-ms-version: 2024-11-04`, user agent `azsdk-go-azblob/v1.5.0`).
+const AZURE_API_VERSION = '2024-11-04';
 
 class GhaClient {
   constructor(cfg) {
@@ -870,7 +982,7 @@ class GhaClient {
     const res = await this.twirp('GetCacheEntryDownloadURL', { key, restore_keys: [key], version: GHA_CACHE_VERSION });
     return res.ok ? { url: res.signed_download_url, key: res.matched_key } : null;
   }
-  async save(key, data) {
+  async reserve(key) {
     let created;
     try {
       created = await this.twirp('CreateCacheEntry', { key, version: GHA_CACHE_VERSION });
@@ -879,9 +991,16 @@ class GhaClient {
       throw e;
     }
     if (!created.ok) throw new Error('failed to reserve cache');
-    await this.upload(created.signed_upload_url, data);
-    const fin = await this.twirp('FinalizeCacheEntryUpload', { key, version: GHA_CACHE_VERSION, size_bytes: data.length });
+    return { url: created.signed_upload_url };
+  }
+  async commit(key, size) {
+    const fin = await this.twirp('FinalizeCacheEntryUpload', { key, version: GHA_CACHE_VERSION, size_bytes: size });
     if (!fin.ok) throw new Error('failed to commit cache');
+  }
+  async save(key, data) {
+    const { url } = await this.reserve(key);
+    await this.upload(url, data);
+    await this.commit(key, data.length);
   }
   async upload(url, data) {
     let last;
@@ -889,7 +1008,7 @@ class GhaClient {
       try {
         const res = await httpRequest(url, {
           method: 'PUT',
-          headers: { 'x-ms-blob-type': 'BlockBlob', 'x-ms-version': '2025-01-05', 'content-type': 'application/octet-stream' },
+          headers: { 'x-ms-blob-type': 'BlockBlob', 'x-ms-version': AZURE_API_VERSION, 'content-type': 'application/octet-stream' },
           body: data
         });
         if (res.status === 201) return;
@@ -906,13 +1025,17 @@ class GhaClient {
   async download(url) {
     let res;
     try {
-      res = await httpRequest(url, { headers: { 'x-ms-version': '2025-01-05' } });
+      res = await httpRequest(url, { headers: { 'x-ms-version': AZURE_API_VERSION } });
     } catch (e) {
       throw new Error(`GET ${url.split('?')[0]}: ${fetchCause(e)}`);
     }
     const body = res.body;
     if (res.status === 200 || res.status === 206) return { status: res.status, body };
-    return { status: res.status, code: res.headers.get('x-ms-error-code') ?? '', body };
+    return { status: res.status, statusText: res.statusText, code: res.headers.get('x-ms-error-code') ?? '', body };
+  }
+  /** Whether the blob's entry is there (a lookup, as BuildKit makes when it loads a cached result). */
+  async exists(digest) {
+    return (await this.lookup(`buildkit-blob-1-${digest}`)) !== null;
   }
   async blob(digest) {
     const key = `buildkit-blob-1-${digest}`;
@@ -922,12 +1045,25 @@ class GhaClient {
       if (!hit) throw notFound(digest);
       const got = await this.download(hit.url);
       if (got.status === 200 || got.status === 206) return got.body;
-      if (got.status === 404) throw notFound(digest);
+      if (got.status === 404) throw new Error(azureResponseError('GET', hit.url, got));
       if ((got.status === 401 || got.status === 403) && reload && attempt === 0) continue;
       throw new Error(`invalid status response ${got.status} ${got.code}`.trim());
     }
     throw new Error(`failed to read blob ${digest}`);
   }
+}
+/**
+ * How a blob download that the storage refused reads in BuildKit v0.32.2 (azcore's ResponseError, wrapped by
+ * containerd's copy; observed with buildkitd v0.32.2 for an entry whose blob answered 404 BlobNotFound):
+ * `failed to copy: GET <url without its query>`, then the status, the error code and the body between lines of
+ * 80 dashes.
+ * @param {string} method
+ * @param {string} url
+ * @param {{status: number, statusText?: string, code?: string, body: Buffer}} got
+ */
+function azureResponseError(method, url, got) {
+  const rule = '-'.repeat(80);
+  return `failed to copy: ${method} ${url.split('?')[0]}\n${rule}\nRESPONSE ${got.status}: ${got.status} ${got.statusText ?? ''}\nERROR CODE: ${got.code ?? ''}\n${rule}\n${got.body.toString('utf8')}\n${rule}\n`;
 }
 const AGENTS = {};
 /** @typedef {{ method?: string, headers?: Record<string, string>, body?: string | Buffer }} HttpOptions */
@@ -1008,8 +1144,11 @@ async function loadFromHttpRegistry(ref) {
 async function loadImporter(entry) {
   const { type, attrs } = entry;
   const found = new Map();
-  const addAll = (steps, fetchBlob) => {
-    for (const s of steps) if (!found.has(s.key)) found.set(s.key, { blob: s.blob, size: s.size, fetch: () => fetchBlob(s.blob) });
+  /** `exists` (gha): a lookup without the download; the download then waits for the output exporter. */
+  const addAll = (steps, fetchBlob, exists) => {
+    for (const s of steps) {
+      if (!found.has(s.key)) found.set(s.key, { blob: s.blob, size: s.size, fetch: () => fetchBlob(s.blob), ...(exists ? { exists: () => exists(s.blob) } : {}) });
+    }
   };
   switch (type) {
     case 'gha': {
@@ -1020,14 +1159,16 @@ async function loadImporter(entry) {
       const refs = [...new Set(cfg.scopes.map((s) => s.Scope))];
       const configs = await Promise.all(
         refs.map(async (ref) => {
-          const hit = await client.lookup(`${indexKey(cfg.scope, ref)}#`);
+          // The import loads the bare index key; the service's prefix match returns the newest `#n`
+          // (cache/remotecache/gha/gha.go:486-488 at v0.32.2; observed: `index-<scope>-1-<hash>`, no `#`).
+          const hit = await client.lookup(indexKey(cfg.scope, ref));
           if (!hit) return null;
           const got = await client.download(hit.url);
           if (got.status !== 200 && got.status !== 206) throw new Error(`invalid status response ${got.status} ${got.code}`.trim());
           return JSON.parse(got.body.toString('utf8'));
         })
       );
-      for (const c of configs) if (c) addAll(stepsOf(c), (digest) => client.blob(digest));
+      for (const c of configs) if (c) addAll(stepsOf(c), (digest) => client.blob(digest), (digest) => client.exists(digest));
       return found;
     }
     case 'registry': {
@@ -1109,7 +1250,7 @@ function resolveExporter(entry) {
     case 'gha': {
       const cfg = configure(() => ghaConfig(attrs, STATE.version));
       if (cfg.unknown) throw unknown();
-      return { ...base, run: (steps, v) => exportGha(cfg, steps, mode, v) };
+      return { ...base, run: (steps, v) => exportGha(cfg, steps, v) };
     }
     case 'registry': {
       const normalized = configure(() => {
@@ -1123,7 +1264,7 @@ function resolveExporter(entry) {
           const dir = refDir(registryRoot(), normalized);
           v.status('preparing build cache for export');
           for (const d of writeBlobs(dir, steps)) v.status(`writing layer ${d} 0.0s done`);
-          const config = cacheConfig(steps, mode);
+          const config = cacheConfig(steps);
           const manifest = { kind: 'cache', ref: normalized, mediaType: 'application/vnd.oci.image.manifest.v1+json', cache: config };
           const text = JSON.stringify(manifest, null, 2);
           v.status(`writing config sha256:${sha256hex(JSON.stringify(config))} 0.0s done`);
@@ -1135,7 +1276,7 @@ function resolveExporter(entry) {
     }
     case 'local': {
       const { imageManifest } = configure(() => validateRemoteExportAttrs(attrs, STATE.version));
-      return { ...base, run: (steps, v, emit) => exportLocal(attrs, steps, mode, imageManifest, v, emit) };
+      return { ...base, run: (steps, v, emit) => exportLocal(attrs, steps, imageManifest, v, emit) };
     }
     case 's3': {
       if (compareVersions(STATE.version, 'v0.11.0') < 0) throw unknown();
@@ -1152,7 +1293,7 @@ function resolveExporter(entry) {
             fs.writeFileSync(file, b.data);
             v.status(`writing layer ${b.digest} 0.0s done`);
           }
-          const text = JSON.stringify(cacheConfig(steps, mode), null, 2);
+          const text = JSON.stringify(cacheConfig(steps), null, 2);
           for (const name of cfg.names) {
             const file = s3Path(cfg, `${cfg.prefix}${cfg.manifestsPrefix}${name}`);
             fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -1180,7 +1321,46 @@ function resolveExporter(entry) {
   }
 }
 
-async function exportGha(cfg, steps, mode, v) {
+/**
+ * go-actions-cache's SaveMutable (vendor/github.com/tonistiigi/go-actions-cache/cache.go:411-466 at v0.32.2): the
+ * newest `key#n` by prefix lookup, looked up again when there was one (a changed index starts over), then
+ * `key#n+1` reserved, uploaded and committed. Reserve and commit errors are returned (they fail the export
+ * unless ignore-error=true); only a failed upload is swallowed (cache.go:460-462), leaving the reservation behind.
+ * Simplification: `already_exists` moves to the next number at once (the real one waits 2 s per try, for 15 s).
+ * @param {GhaClient} client
+ * @param {string} key
+ * @param {Buffer} data
+ */
+async function saveMutable(client, key, data) {
+  for (let round = 0; ; round++) {
+    const old = await client.lookup(`${key}#`);
+    if (old) {
+      const again = await client.lookup(`${key}#`);
+      if ((!again || again.key !== old.key) && round < 8) continue;
+    }
+    let n = old ? Number(old.key.slice(key.length + 1)) || 0 : 0;
+    for (let attempt = 0; ; attempt++) {
+      let created;
+      try {
+        created = await client.reserve(`${key}#${n + 1}`);
+      } catch (e) {
+        if (!e.exists || attempt >= 8) throw e;
+        n++;
+        continue;
+      }
+      try {
+        await client.upload(created.url, data);
+      } catch (e) {
+        log('debug', 'github actions cache: index upload failed, not saved', { error: e.message, key: `${key}#${n + 1}` });
+        return;
+      }
+      await client.commit(`${key}#${n + 1}`, data.length);
+      return;
+    }
+  }
+}
+
+async function exportGha(cfg, steps, v) {
   const client = new GhaClient(cfg);
   v.status('preparing build cache for export');
   for (const s of steps) {
@@ -1199,33 +1379,15 @@ async function exportGha(cfg, steps, mode, v) {
       throw new Error(`error writing layer blob: ${e.message}`);
     }
   }
+  // The index goes under the token's writable ref; with none, under the hash of the empty ref, which the
+  // service then refuses (gha.go:190-205; observed with buildkitd v0.32.2: `index-<scope>-1-e3b0c442#1`
+  // refused, `failed to reserve cache`).
   const writable = cfg.scopes.find((s) => (s.Permission & 2) !== 0);
-  if (!writable) {
-    log('warning', 'github actions cache: no writable scope in the runtime token; the cache index was not saved');
-  } else {
-    // SaveMutable: newest `#n` by prefix lookup, then reserve `#n+1`; a failed index write is swallowed.
-    const key = indexKey(cfg.scope, writable.Scope);
-    const data = Buffer.from(JSON.stringify(cacheConfig(steps, mode)));
-    try {
-      const old = await client.lookup(`${key}#`);
-      let n = old ? Number(old.key.slice(key.length + 1)) || 0 : 0;
-      for (let attempt = 0; ; attempt++) {
-        try {
-          await client.save(`${key}#${n + 1}`, data);
-          break;
-        } catch (e) {
-          if (!e.exists || attempt >= 8) throw e;
-          n++;
-        }
-      }
-    } catch (e) {
-      log('warning', 'failed to save github actions cache index', { error: e.message, key });
-    }
-  }
+  await saveMutable(client, indexKey(cfg.scope, writable ? writable.Scope : ''), Buffer.from(JSON.stringify(cacheConfig(steps))));
   v.status('preparing build cache for export 0.0s done');
 }
 
-function exportLocal(attrs, steps, mode, imageManifest, v, emit) {
+function exportLocal(attrs, steps, imageManifest, v, emit) {
   v.status('preparing build cache for export');
   const files = {};
   const layers = [];
@@ -1235,7 +1397,7 @@ function exportLocal(attrs, steps, mode, imageManifest, v, emit) {
     layers.push({ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: b.digest, size: b.size });
     v.status(`writing layer ${b.digest} 0.0s done`);
   }
-  const config = Buffer.from(JSON.stringify(cacheConfig(steps, mode)));
+  const config = Buffer.from(JSON.stringify(cacheConfig(steps)));
   const configDigest = `sha256:${sha256hex(config)}`;
   files[`blobs/sha256/${configDigest.slice(7)}`] = config.toString('base64');
   const manifest = imageManifest
@@ -1328,15 +1490,51 @@ async function solve(params, emit) {
 
   // 3. Steps: what must be computed, what the cache already has, what runs.
   const local = (s) => !STATE.noLocalCache && STATE.localCache.has(s.key);
-  const hit = (s) => local(s) || imported.has(s.key);
-  const needed = new Set();
-  const visit = (key) => {
-    const s = byKey.get(key);
-    if (!s || needed.has(key)) return;
-    needed.add(key);
-    if (!hit(s)) for (const p of s.parents ?? []) visit(p);
+  // A gha-imported step whose layer chain lost a blob (its entry gone: the lookup misses) is not a hit: BuildKit
+  // v0.32.2 marks its vertex `ERROR: blob sha256:<hex>: not found`, then builds it (and what it needs) again, and
+  // the build goes on (observed with buildkitd v0.32.2, the last or a middle layer's entry deleted).
+  /** @type {Map<string, string>} step key → the digest of the blob its chain lost */
+  const broken = new Map();
+  const hit = (s) => local(s) || (imported.has(s.key) && !broken.has(s.key));
+  const computeNeeded = () => {
+    const set = new Set();
+    const visit = (key) => {
+      const s = byKey.get(key);
+      if (!s || set.has(key)) return;
+      set.add(key);
+      if (!hit(s)) for (const p of s.parents ?? []) visit(p);
+    };
+    visit(params.result);
+    return set;
   };
-  visit(params.result);
+  const present = new Map();
+  const isPresent = (s) => {
+    const src = imported.get(s.key);
+    if (!present.has(s.key)) present.set(s.key, src.exists());
+    return present.get(s.key);
+  };
+  /** The first blob of a step's imported layer chain (itself, then its first parents) whose entry is gone. */
+  const chainLoss = async (s) => {
+    for (let c = s; c && !local(c) && imported.get(c.key)?.exists; c = byKey.get((c.parents ?? [])[0])) {
+      if (!(await isPresent(c))) return imported.get(c.key).blob;
+    }
+    return undefined;
+  };
+  let needed = computeNeeded();
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const s of steps) {
+      if (!(needed.has(s.key) || s.inResult) || !hit(s) || local(s) || !imported.get(s.key).exists) continue;
+      const lost = await chainLoss(s);
+      if (lost) {
+        broken.set(s.key, lost);
+        changed = true;
+      }
+    }
+    if (changed) needed = computeNeeded();
+  }
+  /** Imported layers the output needs: downloaded when the output exporter runs (BuildKit pulls them lazily). */
+  const lazy = [];
   let executed = 0;
   for (const s of steps) {
     const v = vertex(s.name);
@@ -1344,8 +1542,10 @@ async function solve(params, emit) {
       v.cached();
       continue;
     }
+    if (broken.has(s.key)) v.error(`blob ${broken.get(s.key)}: not found`);
     if (hit(s)) {
-      if (!local(s)) {
+      if (!local(s) && imported.get(s.key).exists) lazy.push(imported.get(s.key));
+      else if (!local(s)) {
         const src = imported.get(s.key);
         try {
           const data = await src.fetch();
@@ -1381,8 +1581,21 @@ async function solve(params, emit) {
 
   // 4. The image/output exporter, then 5. the cache exporters.
   const resultSteps = steps.filter((s) => s.inResult);
+  /** Downloads the lazily pulled layers under the output exporter's vertex; a refused download fails it. */
+  const pull = async (v) => {
+    for (const src of lazy) {
+      let data;
+      try {
+        data = await src.fetch();
+        if (`sha256:${sha256hex(data)}` !== src.blob) throw new Error(`unexpected commit digest sha256:${sha256hex(data)}, expected ${src.blob}: failed precondition`);
+      } catch (e) {
+        v.error(e.message);
+        throw e;
+      }
+    }
+  };
   try {
-    await exportOutput(params, resultSteps, inline, vertex, emit);
+    await exportOutput(params, resultSteps, inline, vertex, emit, pull);
   } catch (e) {
     throw fail(e.message);
   }
@@ -1402,7 +1615,7 @@ async function solve(params, emit) {
   return { exporterResponse: {} };
 }
 
-async function exportOutput(params, resultSteps, inline, vertex, emit) {
+async function exportOutput(params, resultSteps, inline, vertex, emit, pull = async (_v) => undefined) {
   const output = params.output ?? { type: 'docker', attrs: {} };
   const attrs = output.attrs ?? {};
   const layers = resultSteps.map((s) => {
@@ -1412,7 +1625,7 @@ async function exportOutput(params, resultSteps, inline, vertex, emit) {
   const imageConfig = { labels: params.labels ?? {}, platform: params.platform ?? 'linux/amd64', layers: layers.map((l) => l.digest) };
   const configDigest = `sha256:${sha256hex(JSON.stringify(imageConfig))}`;
   const manifestDigest = `sha256:${sha256hex(JSON.stringify({ config: configDigest, layers }))}`;
-  const inlineCache = inline ? cacheConfig(resultSteps, 'min') : null;
+  const inlineCache = inline ? cacheConfig(resultSteps) : null;
   const image = { kind: 'image', config: imageConfig, configDigest, digest: manifestDigest, layers, inlineCache };
   const imageLike = ['image', 'registry', 'docker', 'oci', 'moby'].includes(output.type);
   if (inline && !imageLike) log('warning', `inline cache is only exported with an image output; nothing was exported for --output type=${output.type}`);
@@ -1426,6 +1639,7 @@ async function exportOutput(params, resultSteps, inline, vertex, emit) {
     case 'image':
     case 'registry': {
       const v = vertex('exporting to image');
+      await pull(v);
       common(v);
       const names = splitNames(attrs.name);
       const push = output.type === 'registry' || truthy(attrs.push, false);
@@ -1465,6 +1679,7 @@ async function exportOutput(params, resultSteps, inline, vertex, emit) {
     case 'oci':
     case 'tar': {
       const v = vertex(output.type === 'tar' ? 'exporting to client tarball' : `exporting to ${output.type} image format`);
+      await pull(v);
       if (output.type !== 'tar') common(v);
       v.status('sending tarball 0.0s done');
       emit({ event: 'client-image', exporter: output.type, name: attrs.name ?? '', dest: output.dest ?? null, image });
@@ -1473,6 +1688,7 @@ async function exportOutput(params, resultSteps, inline, vertex, emit) {
     }
     case 'local': {
       const v = vertex('copying files');
+      await pull(v);
       emit({ event: 'client-local-output', dest: output.dest, files: { 'fake-image.json': Buffer.from(JSON.stringify(image, null, 2)).toString('base64') } });
       v.status('copying files 0.0s done');
       v.done();

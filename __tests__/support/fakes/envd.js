@@ -1205,9 +1205,14 @@ class Printer {
         else out(`${line}\n`);
         return;
       }
+      // A later state replaces an error: BuildKit keeps each vertex's last Error (util/progress/progressui/
+      // display.go:607, printErrorLogs :785-787 at v0.32.2), so a step rebuilt after `ERROR: blob …: not found`
+      // gets no error-log block.
       case 'cached':
+        this.clearFailed(id);
         return out(`#${this.num(id)} CACHED\n\n`);
       case 'done':
+        this.clearFailed(id);
         return out(`#${this.num(id)} DONE ${Number(ev.seconds ?? 0).toFixed(1)}s\n\n`);
       case 'error': {
         const v = this.vertices.get(id);
@@ -1215,6 +1220,11 @@ class Printer {
         return out(`#${this.num(id)} ERROR: ${ev.text}\n\n`);
       }
     }
+  }
+  /** @param {string} id */
+  clearFailed(id) {
+    const v = this.vertices.get(id);
+    if (v) v.failed = false;
   }
   /** Prints what is left (a vertex that got only logs). */
   flush() {

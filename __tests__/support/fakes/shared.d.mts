@@ -7,5 +7,6 @@ export declare class UsageError extends Error {}
 /** Go's flag package as urfave/cli drives it; throws UsageError with Go's wording. */
 export declare function parseGoFlags(
   args: string[],
-  defs: Record<string, { type: string; name?: string }>
+  defs: Record<string, { type: string; name?: string }>,
+  style?: 'v1' | 'v3'
 ): { values: Record<string, string | boolean | string[] | undefined>; rest: string[] };

@@ -67,14 +67,19 @@ export function compareVersions(a, b) {
 export class UsageError extends Error {}
 
 /**
+ * `style`: 'v1' (urfave/cli v1 over Go's flag package: BuildKit before v0.31.0) or 'v3' (urfave/cli v3.9.0, BuildKit
+ * v0.31.0 on; its wording observed with buildkitd v0.32.2: `flag needs an argument: --addr`, `invalid value "x" for
+ * flag -debug: parse error`, `… for flag -n: strconv.ParseInt: parsing "x": invalid syntax`).
  * Go's flag package, as urfave/cli drives it: `-x`/`--x`, `--x=v`/`--x v`, bool flags take no separate value,
  * parsing stops at the first non-flag argument or `--`. Unknown flags are refused with Go's wording (a UsageError;
  * the fake prints its usage). `defs`: flag name → `{ type: 'bool' | 'string' | 'int' | 'slice', name? }`.
  * @param {string[]} args
  * @param {Record<string, { type: string, name?: string }>} defs
+ * @param {'v1' | 'v3'} [style]
  * @returns {{ values: Record<string, any>, rest: string[] }}
  */
-export function parseGoFlags(args, defs) {
+export function parseGoFlags(args, defs, style = 'v1') {
+  const v3 = style === 'v3';
   const values = {};
   let i = 0;
   while (i < args.length) {
@@ -111,17 +116,22 @@ export function parseGoFlags(args, defs) {
     if (def.type === 'bool') {
       if (hasValue) {
         const b = parseBool(value);
-        if (b === undefined) throw new UsageError(`invalid boolean value ${JSON.stringify(value)} for -${name}: parse error`);
+        if (b === undefined) {
+          throw new UsageError(v3 ? `invalid value ${JSON.stringify(value)} for flag -${name}: parse error` : `invalid boolean value ${JSON.stringify(value)} for -${name}: parse error`);
+        }
         values[key] = b;
       } else values[key] = true;
       continue;
     }
     if (!hasValue) {
-      if (i >= args.length) throw new UsageError(`flag needs an argument: -${name}`);
+      // urfave/cli v3 names the flag with the dashes it was given (`--addr`), Go's flag package with one.
+      if (i >= args.length) throw new UsageError(`flag needs an argument: ${v3 ? a.slice(0, minus) : '-'}${name}`);
       value = args[i++];
     }
     if (def.type === 'int' && !/^[-+]?\d+$/.test(value)) {
-      throw new UsageError(`invalid value ${JSON.stringify(value)} for flag -${name}: parse error`);
+      throw new UsageError(
+        `invalid value ${JSON.stringify(value)} for flag -${name}: ${v3 ? `strconv.ParseInt: parsing ${JSON.stringify(value)}: invalid syntax` : 'parse error'}`
+      );
     }
     if (def.type === 'slice') (values[key] ??= []).push(value);
     else values[key] = value;

@@ -16,9 +16,20 @@ export type { BuilderHandle };
 
 class BuilderError extends Error {}
 
-const tail = (file: string | undefined, lines = 20) => {
+/**
+ * buildkitd prints a fatal error as `buildkitd: <text>` followed by its Go stack (`%+v` of a pkg/errors error,
+ * cmd/buildkitd/main.go:487-490 at v0.32.2): pairs of a function line and a tab-indented `file:line`, 12 to 18
+ * lines (observed with buildkitd v0.32.2). In a short tail they would push out the lines that say what happened.
+ */
+export function withoutGoStacks(lines: readonly string[]): string[] {
+  const frameAt = (i: number) => i < lines.length && /^\t\S+:\d+$/.test(lines[i]);
+  return lines.filter((_, i) => !frameAt(i) && !frameAt(i + 1));
+}
+
+const tail = (file: string | undefined, lines = 20, stacks = false) => {
   if (!file || !fs.existsSync(file)) return '';
-  return fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).slice(-lines).join('\n');
+  const all = fs.readFileSync(file, 'utf8').split('\n').filter(Boolean);
+  return (stacks ? all : withoutGoStacks(all)).slice(-lines).join('\n');
 };
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -364,5 +375,5 @@ export async function stopBuilder(h: BuilderHandle, env: NodeJS.ProcessEnv = pro
 }
 
 export function builderLogTail(h: BuilderHandle, lines = 200): string {
-  return tail(h.logFile, lines);
+  return tail(h.logFile, lines, true);
 }
