@@ -299,8 +299,8 @@ export function simulate(w: Workload, content: Map<CiEvent, Versions>, strategy:
       for (const ref of refs) {
         const index = lookup(refs, indexKey(scope, ref));
         if (!index?.data) continue;
-        const config = JSON.parse(index.data.toString('utf8')) as { layers: Array<{ blob: string }>; records: Array<{ digest: string; results: Array<{ layer: number }> }> };
-        for (const r of config.records) if (!records.has(r.digest)) records.set(r.digest, config.layers[r.results[0].layer].blob);
+        const config = JSON.parse(index.data.toString('utf8')) as { layers: Array<{ blob: string }>; records: Array<{ digest: string; layers: Array<{ layer: number }> }> };
+        for (const r of config.records) if (!records.has(r.digest)) records.set(r.digest, config.layers[r.layers[0].layer].blob);
       }
       const keys = cacheKeys(matrix, versions);
       const hit = keys.map((k) => records.has(k));
@@ -338,7 +338,7 @@ export function simulate(w: Workload, content: Map<CiEvent, Versions>, strategy:
       if (skipped.has(job.matrix)) continue;
       current.phase = `leg ${i + 1}/${jobs.length} (${job.matrix}, ${job.mode}) exporting, ${store.totalBytes() === 0 ? 'empty cache' : `${(store.totalBytes() / 1e6).toFixed(0)} MB before its first write`}`;
       const layers: Array<{ blob: string; parent: number }> = [];
-      const recs: Array<{ digest: string; results: Array<{ layer: number }>; inputs: Array<Array<{ selector: string; link: number }>> }> = [];
+      const recs: Array<{ digest: string; layers: Array<{ layer: number }>; inputs: Array<Array<{ selector: string; link: number }>> }> = [];
       const layerOf = new Map<number, number>();
       const recordOf = new Map<number, number>();
       STEPS.forEach((step, i) => {
@@ -355,7 +355,7 @@ export function simulate(w: Workload, content: Map<CiEvent, Versions>, strategy:
         layerOf.set(i, layers.length - 1);
         recs.push({
           digest: job.keys[i],
-          results: [{ layer: layers.length - 1 }],
+          layers: [{ layer: layers.length - 1 }],
           inputs: step.parents.filter((p) => recordOf.has(p)).map((p) => [{ selector: '', link: recordOf.get(p)! }])
         });
         recordOf.set(i, recs.length - 1);

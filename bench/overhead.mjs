@@ -151,7 +151,7 @@ function seedGhaScope(scope, ref) {
   for (const blob of layers) emu.seed({ ref, key: blobKey(blob), sizeBytes: 12 * 1000 * 1000, createdAt });
   const config = {
     layers: layers.map((blob, i) => ({ blob, parent: i - 1, annotations: { 'containerd.io/uncompressed': sha256Digest(`${blob}-diff`) } })),
-    records: layers.map((blob, i) => ({ digest: sha256Digest(`key-${blob}`), results: [{ layer: i }] }))
+    records: layers.map((blob, i) => ({ digest: sha256Digest(`key-${blob}`), layers: [{ layer: i }] }))
   };
   emu.seed({ ref, key: indexKey(scope, ref, 1), data: JSON.stringify(config), createdAt });
 }

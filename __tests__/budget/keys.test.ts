@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import { describe, expect, test } from '@jest/globals';
 import {
   blobDigest, blobKey, indexKey, isBlobKey, isIndexKey, isSignatureBlob, parseIndexJson, parseIndexKey, refHash, sha256Digest
@@ -48,7 +49,7 @@ describe('parseIndexJson', () => {
   test("BuildKit's cache config: layer blobs, not record digests", () => {
     const config = {
       layers: [{ blob: d1, parent: -1, annotations: { 'containerd.io/uncompressed': sha256Digest('u1') } }, { blob: d2, parent: 0 }],
-      records: [{ digest: key, results: [{ layer: 1, createdAt: '2026-10-01T00:00:00Z' }] }]
+      records: [{ digest: key, layers: [{ layer: 1, createdAt: '2026-10-01T00:00:00Z' }] }]
     };
     const parsed = parseIndexJson(JSON.stringify(config));
     // No record takes another as input: the records do not tell what min holds, so final is everything.
@@ -60,15 +61,47 @@ describe('parseIndexJson', () => {
     const [base, wheels, pkgs, code] = ['base', 'wheels', 'pkgs', 'code'].map((l) => sha256Digest(l));
     const config = {
       layers: [{ blob: base, parent: -1 }, { blob: wheels }, { blob: pkgs }, { blob: code, parent: 2 }],
+      // A record's results are `layers` in the JSON (CacheRecord.Results, spec.go:30), as a real export writes them.
       records: [
-        { digest: key, results: [{ layer: 0 }] },
-        { digest: key, results: [{ layer: 1 }], inputs: [[{ selector: '', link: 0 }]] },
-        { digest: key, results: [{ layer: 2 }], inputs: [[{ link: 0 }], [{ link: 1 }]] },
-        { digest: key, results: [{ layer: 3 }], inputs: [[{ link: 2 }]] }
+        { digest: key, layers: [{ layer: 0 }] },
+        { digest: key, layers: [{ layer: 1 }], inputs: [[{ selector: '', link: 0 }]] },
+        { digest: key, layers: [{ layer: 2 }], inputs: [[{ link: 0 }], [{ link: 1 }]] },
+        { digest: key, layers: [{ layer: 3 }], inputs: [[{ link: 2 }]] }
       ]
     };
     // The wheels stage (layer 1) is an input of pkgs but not in the result's chain code → pkgs → base.
     expect(parseIndexJson(JSON.stringify(config))).toEqual({ digests: new Set([base, wheels, pkgs, code]), recognized: true, final: new Set([code, pkgs, base]) });
+  });
+
+  test('final: a result given as a chain of layers (`chains[].layers`, spec.go:31 and :42) holds every layer of it', () => {
+    const [base, a, b, top, inter] = ['base', 'a', 'b', 'top', 'inter'].map((l) => sha256Digest(l));
+    const config = {
+      layers: [{ blob: base, parent: -1 }, { blob: a, parent: -1 }, { blob: b, parent: 1 }, { blob: top, parent: -1 }, { blob: inter, parent: -1 }],
+      records: [
+        { digest: key, layers: [{ layer: 4 }] },
+        { digest: key, layers: [{ layer: 3 }], inputs: [[{ link: 0 }]] },
+        { digest: key, chains: [{ layers: [0, 2] }], inputs: [[{ link: 0 }]] }
+      ]
+    };
+    // Record 0 (inter) is linked; 1 holds top alone, 2 the chain base + b (b's parent a with it).
+    expect(parseIndexJson(JSON.stringify(config)).final).toEqual(new Set([top, base, b, a]));
+  });
+
+  test('final of an index a real buildkitd v0.32.2 exported: its records are read, not the every-digest fallback', () => {
+    const text = fs.readFileSync(new URL('../fixtures/buildkit-v0.32.2/gha-index.json', import.meta.url), 'utf8');
+    type Doc = { layers: { blob: string; parent?: number }[]; records: { layers?: { layer: number }[]; results?: unknown; inputs?: { link: number }[][] }[] };
+    const doc = JSON.parse(text) as Doc;
+    expect(doc.records.some((r) => Array.isArray(r.layers))).toBe(true);
+    expect(doc.records.some((r) => r.results !== undefined)).toBe(false);
+    // A linear build: every layer is in the result's chain.
+    const parsed = parseIndexJson(text);
+    expect(parsed).toMatchObject({ recognized: true });
+    expect(parsed.final).toEqual(parsed.digests);
+    // Without the top record, the record below it is the result: its chain leaves the top layer out.
+    const top = doc.records.findIndex((_, i) => !doc.records.some((r) => (r.inputs ?? []).flat().some((x) => x.link === i)) && doc.records[i].layers?.length);
+    const topLayer = doc.records[top].layers![0].layer;
+    const below = { ...doc, records: doc.records.map((r, i) => (i === top ? { digest: 'sha256:' + '0'.repeat(64) } : r)) };
+    expect(parseIndexJson(JSON.stringify(below)).final).toEqual(new Set([...parsed.digests].filter((d) => d !== doc.layers[topLayer].blob)));
   });
 
   test('an unknown shape yields every digest it contains (over-protecting is safe)', () => {

@@ -126,12 +126,13 @@ export function parseIndexJson(content: string | Uint8Array): IndexContents {
 
 /**
  * BuildKit's cache config (`cache/remotecache/v1/types/spec.go`, v0.32.2): `layers[i].parent` is the index of
- * the layer below (omitted when 0, -1 for none), `records[i].results[].layer` the layer a step produced and
- * `records[i].inputs[][].link` the records it builds on. The records nothing links to are the build's results;
- * their layer chains are what `mode=min` exports. Undefined when the document does not say.
+ * the layer below (omitted when 0, -1 for none); a record's results are `records[i].layers[].layer` (the Go field
+ * `Results`, spec.go:30) or, for a result made of several layers, `records[i].chains[].layers[]` (spec.go:31, 42);
+ * `records[i].inputs[][].link` names the records it builds on. The records nothing links to are the build's
+ * results; their layer chains are what `mode=min` exports. Undefined when the document does not say.
  */
 function finalChain(doc: { records?: unknown }, layers: unknown[]): Set<string> | undefined {
-  const records = Array.isArray(doc.records) ? (doc.records as Array<{ results?: unknown; inputs?: unknown }>) : undefined;
+  const records = Array.isArray(doc.records) ? (doc.records as Array<{ layers?: unknown; chains?: unknown; inputs?: unknown }>) : undefined;
   if (!records || records.length === 0) return undefined;
   const linked = new Set<number>();
   for (const r of records)
@@ -140,16 +141,18 @@ function finalChain(doc: { records?: unknown }, layers: unknown[]): Set<string> 
   if (linked.size === 0) return undefined; // no inputs recorded: every record looks final, which tells nothing
   const out = new Set<string>();
   const seen = new Set<number>();
-  records.forEach((r, index) => {
-    if (linked.has(index) || !Array.isArray(r?.results)) return;
-    for (const res of r.results as Array<{ layer?: unknown }>) {
-      for (let l = typeof res?.layer === 'number' ? res.layer : -1; l >= 0 && l < layers.length && !seen.has(l); ) {
-        seen.add(l);
-        const layer = layers[l] as { blob?: string; parent?: unknown };
-        if (typeof layer.blob === 'string') out.add(layer.blob.toLowerCase());
-        l = typeof layer.parent === 'number' ? layer.parent : 0;
-      }
+  const chainFrom = (top: unknown) => {
+    for (let l = typeof top === 'number' ? top : -1; l >= 0 && l < layers.length && !seen.has(l); ) {
+      seen.add(l);
+      const layer = layers[l] as { blob?: string; parent?: unknown };
+      if (typeof layer.blob === 'string') out.add(layer.blob.toLowerCase());
+      l = typeof layer.parent === 'number' ? layer.parent : 0;
     }
+  };
+  records.forEach((r, index) => {
+    if (linked.has(index)) return;
+    if (Array.isArray(r?.layers)) for (const res of r.layers as Array<{ layer?: unknown }>) chainFrom(res?.layer);
+    if (Array.isArray(r?.chains)) for (const c of r.chains as Array<{ layers?: unknown }>) if (Array.isArray(c?.layers)) for (const l of c.layers) chainFrom(l);
   });
   return out.size > 0 ? out : undefined;
 }
