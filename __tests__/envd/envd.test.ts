@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import { describe, expect, test } from '@jest/globals';
 import { envdBuildCall, envdTag, sanitizeImageName, showArgs } from '../../src/envd/args.js';
 import { envdEnv } from '../../src/io/envd.js';
@@ -210,6 +211,18 @@ describe('progress', () => {
     expect(f.totalSteps).toBe(5);
     expect(f.cachedSteps).toBe(2);
   });
+
+  test.each(['progress-evicted-middle-layer.txt', 'progress-evicted-last-layer.txt'])(
+    'a step whose cached layer was evicted shows ERROR, is rebuilt and finishes: built, not failed (%s, captured from buildkitd v0.32.2)',
+    (file) => {
+      const pr = new Progress();
+      fs.readFileSync(new URL(`../fixtures/buildkit-v0.32.2/${file}`, import.meta.url), 'utf8').split('\n').forEach((l) => pr.push(l));
+      const f = pr.figures();
+      expect(f.stepError).toBeUndefined();
+      expect(f.steps.filter((s) => s.status === 'failed')).toEqual([]);
+      expect(f.steps.some((s) => s.status === 'built')).toBe(true);
+    }
+  );
 
   test('the failing step is reported', () => {
     const pr = new Progress();

@@ -126,9 +126,14 @@ export class Progress {
       return;
     }
     this.current = v;
-    if (text === 'CACHED') v.cached = true;
-    else if (/^DONE\b/.test(text)) {
+    // A later CACHED or DONE ends an ERROR: BuildKit marks a step whose cached layer was evicted ERROR, rebuilds
+    // it and finishes it (seen with buildkitd v0.32.2; __tests__/fixtures/buildkit-v0.32.2/progress-evicted-*).
+    if (text === 'CACHED') {
+      v.cached = true;
+      v.error = undefined;
+    } else if (/^DONE\b/.test(text)) {
       v.done = true;
+      v.error = undefined;
       const t = /^DONE (\d+(?:\.\d+)?)s$/.exec(text);
       if (t) v.seconds = Number(t[1]);
     } else if (text.startsWith('ERROR:')) v.error = text.slice('ERROR:'.length).trim();
