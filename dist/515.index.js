@@ -286,7 +286,7 @@ const registry = {
     // cache-ref, when given, is used exactly as given, on every branch.
     sharedLocations: (ctx) => (ctx.inputs.cacheRef ? undefined : (0,plan_location/* locations */.j2)(`buildcache-${ctx.scope}`, ctx.rt)),
     location({ inputs }, _direction, entry) {
-        const ref = inputs.cacheRef || entry === undefined ? inputs.cacheRef : `${(0,image_ref/* repositoryOf */._)(inputs.output.image)}:${entry.name}`;
+        const ref = inputs.cacheRef || entry === undefined ? inputs.cacheRef : `${(0,image_ref/* repositoryOf */._M)(inputs.output.image)}:${entry.name}`;
         return [['ref', ref]];
     },
     writeTarget: ({ inputs }) => (inputs.cacheRef ? `${inputs.cacheRef} (cache-ref, which every branch shares)` : undefined),
@@ -549,7 +549,8 @@ function formatCsvRecord(fields) {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   Q: () => (/* binding */ parseImageRef),
-/* harmony export */   _: () => (/* binding */ repositoryOf)
+/* harmony export */   _M: () => (/* binding */ repositoryOf),
+/* harmony export */   jW: () => (/* binding */ isLoopbackRegistry)
 /* harmony export */ });
 /* harmony import */ var _redact_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2097);
 /** Docker image references (`[host[:port]/]path[:tag][@digest]`), enough to validate and derive cache refs. */
@@ -602,6 +603,44 @@ function parseImageRef(text) {
 /** `host/path` without tag or digest. */
 function repositoryOf(ref) {
     return ref.domain ? `${ref.domain}/${ref.path}` : ref.path;
+}
+/**
+ * Whether BuildKit speaks plain http to this registry host by default: a loopback host — `localhost`, an address
+ * in 127.0.0.0/8 or `::1`, with or without a port — as containerd's docker.MatchLocalhost decides, the plain-http
+ * rule BuildKit v0.32.2 gives its registry resolver (util/resolver/pool.go:125, util/resolver/resolver.go:38-41,
+ * :169; vendor/github.com/containerd/containerd/v2/core/remotes/docker/registry.go:218-252). Pure.
+ */
+function isLoopbackRegistry(host) {
+    if (host === '::1' || host === '[::1]')
+        return true;
+    let name;
+    const bracketed = /^\[([^\]]*)\]:(\d+)$/.exec(host);
+    const colons = host.split(':').length - 1;
+    if (bracketed)
+        name = bracketed[1];
+    else if (colons === 0)
+        name = host;
+    else if (colons === 1) {
+        const [h, port] = host.split(':');
+        if (!/^\d+$/.test(port))
+            return false;
+        name = h;
+    }
+    else
+        return false;
+    if (name === 'localhost')
+        return true;
+    const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(name);
+    if (v4)
+        return v4.slice(1).every((o) => Number(o) <= 255) && Number(v4[1]) === 127;
+    if (!name.includes(':'))
+        return false;
+    try {
+        return new URL(`http://[${name}]/`).hostname === '[::1]';
+    }
+    catch {
+        return false;
+    }
 }
 
 
@@ -1313,7 +1352,7 @@ __webpack_require__.d(__webpack_exports__, {
   UD: () => (/* binding */ useAddress)
 });
 
-// UNUSED EXPORTS: listWorkers, stopPollMs
+// UNUSED EXPORTS: listWorkers, stopPollMs, withoutGoStacks
 
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __webpack_require__(3024);
@@ -1400,10 +1439,20 @@ function decideReuse(record, wish, live) {
 
 class BuilderError extends Error {
 }
-const tail = (file, lines = 20) => {
+/**
+ * buildkitd prints a fatal error as `buildkitd: <text>` followed by its Go stack (`%+v` of a pkg/errors error,
+ * cmd/buildkitd/main.go:487-490 at v0.32.2): pairs of a function line and a tab-indented `file:line`, 12 to 18
+ * lines (observed with buildkitd v0.32.2). In a short tail they would push out the lines that say what happened.
+ */
+function withoutGoStacks(lines) {
+    const frameAt = (i) => i < lines.length && /^\t\S+:\d+$/.test(lines[i]);
+    return lines.filter((_, i) => !frameAt(i) && !frameAt(i + 1));
+}
+const tail = (file, lines = 20, stacks = false) => {
     if (!file || !external_node_fs_.existsSync(file))
         return '';
-    return external_node_fs_.readFileSync(file, 'utf8').split('\n').filter(Boolean).slice(-lines).join('\n');
+    const all = external_node_fs_.readFileSync(file, 'utf8').split('\n').filter(Boolean);
+    return (stacks ? all : withoutGoStacks(all)).slice(-lines).join('\n');
 };
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 /** Whether a unix socket accepts a connection (closed again at once). */
@@ -1733,7 +1782,7 @@ async function stopBuilder(h, env = process.env, graceMs = 5000) {
         exec/* Exec */.W.kill(h.pid, 'SIGKILL', h.sudo);
 }
 function builderLogTail(h, lines = 200) {
-    return tail(h.logFile, lines);
+    return tail(h.logFile, lines, true);
 }
 
 

@@ -74,7 +74,7 @@ async function post({ env: processEnv, state, io }) {
     }
     const localSave = jsonState(getState, _state_js__WEBPACK_IMPORTED_MODULE_4__/* .State */ .U.LocalSave, 'the local cache is not saved');
     if (localSave) {
-        const { saveLocal } = await __webpack_require__.e(/* import() */ 145).then(__webpack_require__.bind(__webpack_require__, 2145));
+        const { saveLocal } = await __webpack_require__.e(/* import() */ 930).then(__webpack_require__.bind(__webpack_require__, 1930));
         await _io_runner_js__WEBPACK_IMPORTED_MODULE_6__.group('Save the local cache', () => saveLocal(localSave));
     }
     const dir = getState(_state_js__WEBPACK_IMPORTED_MODULE_4__/* .State */ .U.WorkDir);

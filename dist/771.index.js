@@ -740,10 +740,15 @@ class Progress {
             return;
         }
         this.current = v;
-        if (text === 'CACHED')
+        // A later CACHED or DONE ends an ERROR: BuildKit marks a step whose cached layer was evicted ERROR, rebuilds
+        // it and finishes it (seen with buildkitd v0.32.2; __tests__/fixtures/buildkit-v0.32.2/progress-evicted-*).
+        if (text === 'CACHED') {
             v.cached = true;
+            v.error = undefined;
+        }
         else if (/^DONE\b/.test(text)) {
             v.done = true;
+            v.error = undefined;
             const t = /^DONE (\d+(?:\.\d+)?)s$/.exec(text);
             if (t)
                 v.seconds = Number(t[1]);
@@ -1239,7 +1244,7 @@ async function build({ plan: planned, inputs, rt, env, state, prepared }) {
             const workspace = env.GITHUB_WORKSPACE || process.cwd();
             const local = { ...plan.local, dir: external_node_path_.resolve(workspace, plan.local.dir), exportDir: external_node_path_.resolve(workspace, plan.local.exportDir) };
             // Loaded only for cache: local: @actions/cache and the Azure SDK are most of the bundle's start-up time.
-            const { claimLocal, hasLayout, restoreLocal, serveLocal, surroundingsOf } = await __webpack_require__.e(/* import() */ 145).then(__webpack_require__.bind(__webpack_require__, 2145));
+            const { claimLocal, hasLayout, restoreLocal, serveLocal, surroundingsOf } = await __webpack_require__.e(/* import() */ 930).then(__webpack_require__.bind(__webpack_require__, 1930));
             // The directories are checked before anything starts; the server listens on the (still empty) directory
             // first, so that buildkitd, told its address, starts while the restore runs.
             claimLocal(local, surroundingsOf(workspace, env.HOME || external_node_os_.homedir()));
@@ -1577,7 +1582,7 @@ var values = __webpack_require__(3834);
 function imageTarget(output, tag, platform) {
     if (output?.push && output.image && output.imageName) {
         const insecure = (0,values/* parseGoBool */.MY)(output.attrs.get('registry.insecure') ?? 'false') === true;
-        return { kind: 'registry', name: output.imageName, repository: (0,image_ref/* repositoryOf */._)(output.image), insecure };
+        return { kind: 'registry', name: output.imageName, repository: (0,image_ref/* repositoryOf */._M)(output.image), insecure };
     }
     if (output && output.type !== 'docker')
         return { kind: 'none', why: `output type=${output.type}${output.push ? '' : ' without push=true'} leaves no image in a registry or in Docker` };
@@ -2059,7 +2064,8 @@ async function headManifest(ref, insecure, env, http) {
     const r = parsed.value;
     const host = !r.domain || r.domain === 'docker.io' || r.domain === 'index.docker.io' ? 'registry-1.docker.io' : r.domain;
     const repo = host === 'registry-1.docker.io' && !r.path.includes('/') ? `library/${r.path}` : r.path;
-    const url = `${insecure ? 'http' : 'https'}://${host}/v2/${repo}/manifests/${r.digest ?? r.tag ?? 'latest'}`;
+    // Plain http where BuildKit uses it: registry.insecure, or a loopback host (BuildKit's default for those).
+    const url = `${insecure || (0,image_ref/* isLoopbackRegistry */.jW)(host) ? 'http' : 'https'}://${host}/v2/${repo}/manifests/${r.digest ?? r.tag ?? 'latest'}`;
     let res = await http.send('HEAD', url, { Accept: MANIFEST_TYPES });
     if (res.status === 401) {
         // Asked only now: a credential helper is a process, and an anonymous registry needs none.
@@ -2179,13 +2185,13 @@ async function readImage(target, env, http = new io_http/* Http */.lw()) {
 /** The histories whose read went out as the build started, by scope (one per scope and process). */
 const begun = new Map();
 /**
- * Starts what `afterBuild` will need, to be called as the build starts, and only when the history will be read.
+ * Starts what `beginAfterBuild` will need, to be called as the build starts, and only when the history will be read.
  * On the cache service v2 the history's read (one lookup, one download through the action's own client; it does
  * not depend on the build) goes out now, so after the build only the write is left; nothing is loaded for it.
  * Where only v1 is offered (GHES), its fallback client (@actions/cache with the Azure SDK, the largest chunk of
  * the bundle, a few hundred ms to evaluate) is loaded now instead, while main waits on buildkitd and envd; its
  * read waits for the build (it writes under the temp directory, which a failed build would leave behind).
- * Never rejects: a failure here is left to `afterBuild` to report.
+ * Never rejects: a failure here is left to `reportAfterBuild` to report.
  */
 function prepareAfterBuild(plan, rt) {
     const access = historyAccess(plan, rt, false);
@@ -2197,20 +2203,19 @@ function prepareAfterBuild(plan, rt) {
     begun.set(plan.scope, handle);
     return handle.read;
 }
-async function afterBuild(result, inputs, rt, env) {
+/**
+ * After a successful build, what does not depend on the prune after it starts at once, so that both run
+ * together: the image's digest or ID (a registry read, or `docker image inspect`) and, on the cache service
+ * v2, the history's write (its own client, which logs nothing). The v1 fallback (@actions/cache) writes lines of
+ * its own, so its update starts only in `reportAfterBuild`, inside the history's group. Never rejects.
+ */
+function beginAfterBuild(result, inputs, rt, env) {
     const plan = result.plan;
     const workspace = env.GITHUB_WORKSPACE || process.cwd();
     // The tag the action gave envd (envd/args.ts): the name of the image a default output loads into Docker.
     const tag = (0,args/* envdTag */.iu)(plan.envd.output, external_node_path_.basename(external_node_path_.resolve(workspace, plan.envd.path)));
-    const reading = await readImage(imageTarget(inputs.output, tag, plan.envd.platform), env);
-    if (reading.warning)
-        runner.warning((0,report_text/* echo */.WI)(reading.warning, report_text/* MAX_SENTENCE */.Rt), { title: 'Image digest not read' });
-    if (reading.debug)
-        runner.debug((0,report_text/* echo */.WI)(reading.debug, report_text/* MAX_SENTENCE */.Rt));
-    if (reading.facts.digest)
-        runner.info(`Pushed ${(0,report_text/* echo */.WI)(reading.facts.name ?? '')}: ${reading.facts.image}`);
-    if (reading.facts.imageId)
-        runner.info(`Loaded into Docker as ${(0,report_text/* echo */.WI)(reading.facts.name ?? '')}: ${reading.facts.imageId}`);
+    const reading = readImage(imageTarget(inputs.output, tag, plan.envd.platform), env);
+    reading.catch(() => undefined); // its error is thrown where reportAfterBuild awaits it, not unhandled meanwhile
     const exportFailed = result.figures.exports.some((e) => e.error);
     const attempt = Number(env.GITHUB_RUN_ATTEMPT);
     const run = {
@@ -2222,14 +2227,37 @@ async function afterBuild(result, inputs, rt, env) {
     };
     const access = historyAccess(plan, rt, exportFailed);
     // No cache to read (cache: none, no cache service, a mode without reads): one line in the log, no section.
-    if (!access.read) {
-        runner.info(`Hit-ratio history: none is kept (${(0,report_text/* echo */.WI)(access.noRead ?? '', report_text/* MAX_SENTENCE */.Rt)})`);
+    if (!access.read)
+        return { reading, history: { noRead: access.noRead ?? '' } };
+    const start = () => {
+        const handle = begun.get(plan.scope) ?? beginHistory({ scope: plan.scope, access, service: rt.cacheService });
+        begun.delete(plan.scope);
+        return handle.finish(run, access);
+    };
+    if (!usesOwnClient(rt.cacheService))
+        return { reading, history: { update: start } };
+    const update = start();
+    update.catch(() => undefined); // never rejects (beginHistory); awaited in reportAfterBuild
+    return { reading, history: { update: () => update } };
+}
+/** Logs what `beginAfterBuild` found, in the order and groups of a step that did it all here. */
+async function reportAfterBuild(after) {
+    const reading = await after.reading;
+    if (reading.warning)
+        runner.warning((0,report_text/* echo */.WI)(reading.warning, report_text/* MAX_SENTENCE */.Rt), { title: 'Image digest not read' });
+    if (reading.debug)
+        runner.debug((0,report_text/* echo */.WI)(reading.debug, report_text/* MAX_SENTENCE */.Rt));
+    if (reading.facts.digest)
+        runner.info(`Pushed ${(0,report_text/* echo */.WI)(reading.facts.name ?? '')}: ${reading.facts.image}`);
+    if (reading.facts.imageId)
+        runner.info(`Loaded into Docker as ${(0,report_text/* echo */.WI)(reading.facts.name ?? '')}: ${reading.facts.imageId}`);
+    const history = after.history;
+    if ('noRead' in history) {
+        runner.info(`Hit-ratio history: none is kept (${(0,report_text/* echo */.WI)(history.noRead, report_text/* MAX_SENTENCE */.Rt)})`);
         return { image: reading.facts };
     }
     const update = await runner.group('Hit-ratio history', async () => {
-        const handle = begun.get(plan.scope) ?? beginHistory({ scope: plan.scope, access, service: rt.cacheService });
-        begun.delete(plan.scope);
-        const u = await handle.finish(run, access);
+        const u = await history.update();
         for (const n of u.view.notes)
             runner.info((0,report_text/* echo */.WI)(n, report_text/* MAX_SENTENCE */.Rt));
         return u;
@@ -2338,9 +2366,10 @@ function parseIndexJson(content) {
 }
 /**
  * BuildKit's cache config (`cache/remotecache/v1/types/spec.go`, v0.32.2): `layers[i].parent` is the index of
- * the layer below (omitted when 0, -1 for none), `records[i].results[].layer` the layer a step produced and
- * `records[i].inputs[][].link` the records it builds on. The records nothing links to are the build's results;
- * their layer chains are what `mode=min` exports. Undefined when the document does not say.
+ * the layer below (omitted when 0, -1 for none); a record's results are `records[i].layers[].layer` (the Go field
+ * `Results`, spec.go:30) or, for a result made of several layers, `records[i].chains[].layers[]` (spec.go:31, 42);
+ * `records[i].inputs[][].link` names the records it builds on. The records nothing links to are the build's
+ * results; their layer chains are what `mode=min` exports. Undefined when the document does not say.
  */
 function finalChain(doc, layers) {
     const records = Array.isArray(doc.records) ? doc.records : undefined;
@@ -2358,18 +2387,26 @@ function finalChain(doc, layers) {
         return undefined; // no inputs recorded: every record looks final, which tells nothing
     const out = new Set();
     const seen = new Set();
-    records.forEach((r, index) => {
-        if (linked.has(index) || !Array.isArray(r?.results))
-            return;
-        for (const res of r.results) {
-            for (let l = typeof res?.layer === 'number' ? res.layer : -1; l >= 0 && l < layers.length && !seen.has(l);) {
-                seen.add(l);
-                const layer = layers[l];
-                if (typeof layer.blob === 'string')
-                    out.add(layer.blob.toLowerCase());
-                l = typeof layer.parent === 'number' ? layer.parent : 0;
-            }
+    const chainFrom = (top) => {
+        for (let l = typeof top === 'number' ? top : -1; l >= 0 && l < layers.length && !seen.has(l);) {
+            seen.add(l);
+            const layer = layers[l];
+            if (typeof layer.blob === 'string')
+                out.add(layer.blob.toLowerCase());
+            l = typeof layer.parent === 'number' ? layer.parent : 0;
         }
+    };
+    records.forEach((r, index) => {
+        if (linked.has(index))
+            return;
+        if (Array.isArray(r?.layers))
+            for (const res of r.layers)
+                chainFrom(res?.layer);
+        if (Array.isArray(r?.chains))
+            for (const c of r.chains)
+                if (Array.isArray(c?.layers))
+                    for (const l of c.layers)
+                        chainFrom(l);
     });
     return out.size > 0 ? out : undefined;
 }
@@ -5242,7 +5279,7 @@ function prepareEarly(inputs, rt, { env, state }) {
         return undefined;
     if (early.local) {
         // cache: local's restore loads @actions/cache (~80 ms of compiling): done now, while REST answers.
-        void __webpack_require__.e(/* import() */ 145).then(__webpack_require__.bind(__webpack_require__, 2145)).then((m) => m.preloadCacheClient(), () => undefined);
+        void __webpack_require__.e(/* import() */ 930).then(__webpack_require__.bind(__webpack_require__, 1930)).then((m) => m.preloadCacheClient(), () => undefined);
         return undefined;
     }
     try {
@@ -5326,9 +5363,11 @@ async function buildAndPrune(plan, ctx, finish) {
     const exported = !!result.plan.export && !result.figures.exports.some((e) => e.error);
     const decision = decidePrune(inputs.cachePrune, { command: 'build', backend: inputs.cache, exported });
     result.plan.decisions.push(decision.decision);
+    // The image read and the history's write do not depend on the prune: under way while it runs, logged after it.
+    const after = beginAfterBuild(result, inputs, rt, env);
     if (decision.prune)
         await pruneNow({ ...run, plan: result.plan }, 'after');
-    await finish(result.plan, result, undefined, await afterBuild(result, inputs, rt, env));
+    await finish(result.plan, result, undefined, await reportAfterBuild(after));
 }
 const figuresOf = (r) => ({ cachedSteps: r.figures.cachedSteps, totalSteps: r.figures.totalSteps, seconds: r.seconds, steps: r.figures.steps });
 async function writeSummary(markdown) {
