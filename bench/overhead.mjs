@@ -42,7 +42,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { register } from 'node:module';
-import { createJob, parseFileCommands, ROOT } from '../scripts/harness.mjs';
+import { createJob, ROOT } from '../scripts/harness.mjs';
+import { cpuProbe, readCpu, segments, spawnPhase } from './phases.mjs';
 
 register('./ts-loader.mjs', import.meta.url);
 const { startEmulator, Permission } = await import('../__tests__/support/emulator/index.js');
@@ -136,10 +137,8 @@ exec perl -MIO::Socket::UNIX -e '$s = IO::Socket::UNIX->new(Local => $ARGV[0], L
 }
 const tc = toolCache();
 
-/** Writes the process's own CPU time (µs, user+system) to BENCH_CPU_FILE as it exits; loaded with --require. */
-const cpuProbe = path.join(root, 'cpu-probe.cjs');
-fs.writeFileSync(cpuProbe, "process.on('exit', () => { const u = process.cpuUsage(); require('fs').writeFileSync(process.env.BENCH_CPU_FILE, String(u.user + u.system)); });\n");
-const readCpu = (file) => Number(fs.readFileSync(file, 'utf8')) / 1000;
+/** Writes the process's own CPU time to BENCH_CPU_FILE as it exits; loaded with --require. */
+const probe = cpuProbe(root);
 
 const emu = BACKENDS.some((b) => b !== 'registry') ? await startEmulator({ repository: 'octo/envd-demo', restTokens: { ghs_harnessToken000000000000000000000: 'read' } }) : undefined;
 if (BACKENDS.includes('gha') && process.env.BENCH_GHA_SEED !== '0') seedGhaScope('bench', 'refs/heads/main');
@@ -174,57 +173,18 @@ function job(backend) {
   return createJob({ workspace: project, inputs, env: { ...env, ...service, ...temp } });
 }
 
-/** Spawns one phase; returns its wall time and the arrival time of each stdout line (ms after spawn). */
-function phase(j, entry, name) {
-  const files = {};
-  for (const f of ['GITHUB_OUTPUT', 'GITHUB_STATE', 'GITHUB_ENV', 'GITHUB_PATH', 'GITHUB_STEP_SUMMARY']) {
-    files[f] = path.join(j.dirs.files, `${name}-${Math.random().toString(16).slice(2)}-${f.toLowerCase()}`);
-    fs.writeFileSync(files[f], '');
-  }
-  const cpuFile = path.join(j.dirs.files, `${name}-cpu`);
-  const env = { ...j.env, ...files, BENCH_CPU_FILE: cpuFile };
-  if (name === 'post') for (const [k, v] of Object.entries(j.state)) env[`STATE_${k}`] = v;
-  return new Promise((resolve, reject) => {
-    const t0 = performance.now();
-    const child = spawn(process.execPath, ['--require', cpuProbe, entry], { cwd: j.workspace, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    const lines = [];
-    let rest = '';
-    let err = '';
-    child.stdout.setEncoding('utf8').on('data', (d) => {
-      const at = performance.now() - t0;
-      const parts = (rest + d).split('\n');
-      rest = parts.pop();
-      for (const text of parts) lines.push({ at, text });
-    });
-    child.stderr.on('data', (d) => (err += d));
-    child.on('close', (code) => {
-      const ms = performance.now() - t0;
-      if (code !== 0) return reject(new Error(`${name} exited ${code}:\n${lines.map((l) => l.text).join('\n')}\n${err}`));
-      if (name === 'main') Object.assign(j.state, parseFileCommands(fs.readFileSync(files.GITHUB_STATE, 'utf8')));
-      resolve({ ms, cpu: readCpu(cpuFile), lines });
-    });
-  });
-}
-
-/** Segments of one phase: start-up (spawn → first line), each group (its line → the next group's), the tail. */
-function segments(name, r) {
-  const out = {};
-  const marks = [{ label: `${name}: start-up (spawn → first line)`, at: 0 }];
-  if (r.lines.length) marks.push({ label: `${name}: first line → first group (or exit)`, at: r.lines[0].at });
-  for (const l of r.lines) {
-    const g = /^::group::(.*)$/.exec(l.text);
-    if (g) marks.push({ label: `${name}: ${g[1]}`, at: l.at });
-  }
-  marks.push({ at: r.ms });
-  for (let i = 0; i < marks.length - 1; i++) out[marks[i].label] = (out[marks[i].label] ?? 0) + marks[i + 1].at - marks[i].at;
-  return out;
+/** One phase; a phase that fails stops the bench with its log. */
+async function phase(j, entry, name) {
+  const r = await spawnPhase(j, entry, name, { probe });
+  if (r.code !== 0) throw new Error(`${name} exited ${r.code}:\n${r.lines.map((l) => l.text).join('\n')}\n${r.err}`);
+  return r;
 }
 
 function bare() {
   const cpuFile = path.join(root, 'bare-cpu');
   return new Promise((resolve) => {
     const t0 = performance.now();
-    spawn(process.execPath, ['--require', cpuProbe, '-e', ''], { stdio: 'ignore', env: { ...process.env, BENCH_CPU_FILE: cpuFile } }).on('close', () =>
+    spawn(process.execPath, ['--require', probe, '-e', ''], { stdio: 'ignore', env: { ...process.env, BENCH_CPU_FILE: cpuFile } }).on('close', () =>
       resolve({ ms: performance.now() - t0, cpu: readCpu(cpuFile) })
     );
   });

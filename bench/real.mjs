@@ -52,7 +52,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { register } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { createJob, parseFileCommands, ROOT } from '../scripts/harness.mjs';
+import { createJob, ROOT } from '../scripts/harness.mjs';
+import { cpuProbe, segments, spawnPhase } from './phases.mjs';
 
 const HERE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'real');
 const ENVD = 'v1.3.4';
@@ -180,8 +181,7 @@ const bkVersion = versionOf('buildkitd');
 if (!bkVersion.includes(` ${BUILDKIT} `)) notes.push(`buildkitd --version says "${bkVersion}", not ${BUILDKIT}: the tool cache says ${BUILDKIT} all the same.`);
 
 /** Writes the process's own CPU time (µs, user+system) to BENCH_CPU_FILE as it exits; loaded with --require. */
-const cpuProbe = path.join(root, 'cpu-probe.cjs');
-fs.writeFileSync(cpuProbe, "process.on('exit', () => { const u = process.cpuUsage(); require('fs').writeFileSync(process.env.BENCH_CPU_FILE, String(u.user + u.system)); });\n");
+const probe = cpuProbe(root);
 
 /** One RUNNER_TEMP path for every job, emptied before each (a hosted runner's is the same path, fresh). */
 const runnerTemp = path.join(root, 'rt');
@@ -235,56 +235,16 @@ function inputsOf(backend, name) {
   }
 }
 
-/** Spawns one phase of the bundle; its wall time, the arrival time of each stdout line, its outputs. */
-function phase(j, entry, name) {
-  const files = {};
-  for (const f of ['GITHUB_OUTPUT', 'GITHUB_STATE', 'GITHUB_ENV', 'GITHUB_PATH', 'GITHUB_STEP_SUMMARY']) {
-    files[f] = path.join(j.dirs.files, `${name}-${f.toLowerCase()}`);
-    fs.writeFileSync(files[f], '');
+/** One phase of the bundle, tracked (stopped on a signal) and killed after JOB_TIMEOUT_MS. */
+async function phase(j, entry, name) {
+  let child;
+  const timer = setTimeout(() => child && killGroup(child, 'SIGKILL'), JOB_TIMEOUT_MS);
+  try {
+    return await spawnPhase(j, entry, name, { probe, nodeArgs: NODE_ARGS, detached: true, onChild: (c) => started.add((child = c)) });
+  } finally {
+    clearTimeout(timer);
+    if (child) started.delete(child);
   }
-  const cpuFile = path.join(j.dirs.files, `${name}-cpu`);
-  const env = { ...j.env, ...files, BENCH_CPU_FILE: cpuFile };
-  if (name === 'post') for (const [k, v] of Object.entries(j.state)) env[`STATE_${k}`] = v;
-  return new Promise((resolve, reject) => {
-    const t0 = performance.now();
-    const child = spawn(process.execPath, [...NODE_ARGS, '--require', cpuProbe, entry], { cwd: j.workspace, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-    started.add(child);
-    const timer = setTimeout(() => killGroup(child, 'SIGKILL'), JOB_TIMEOUT_MS);
-    const lines = [];
-    let rest = '';
-    let err = '';
-    child.stdout.setEncoding('utf8').on('data', (d) => {
-      const at = performance.now() - t0;
-      const parts = (rest + d).split('\n');
-      rest = parts.pop();
-      for (const text of parts) lines.push({ at, text });
-    });
-    child.stderr.on('data', (d) => (err += d));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const ms = performance.now() - t0;
-      clearTimeout(timer);
-      started.delete(child);
-      if (rest) lines.push({ at: ms, text: rest });
-      if (name === 'main') Object.assign(j.state, parseFileCommands(fs.readFileSync(files.GITHUB_STATE, 'utf8')));
-      const cpu = fs.existsSync(cpuFile) ? Number(fs.readFileSync(cpuFile, 'utf8')) / 1000 : NaN;
-      resolve({ ms, cpu, code, lines, err, outputs: parseFileCommands(fs.readFileSync(files.GITHUB_OUTPUT, 'utf8')) });
-    });
-  });
-}
-
-/** Segments of one phase: start-up (spawn → first line), each group (its line → the next group's), the tail. */
-function segments(name, r) {
-  const out = {};
-  const marks = [{ label: `${name}: start-up (spawn → first line)`, at: 0 }];
-  if (r.lines.length) marks.push({ label: `${name}: first line → first group (or exit)`, at: r.lines[0].at });
-  for (const l of r.lines) {
-    const g = /^::group::(.*)$/.exec(l.text);
-    if (g) marks.push({ label: `${name}: ${g[1]}`, at: l.at });
-  }
-  marks.push({ at: r.ms });
-  for (let i = 0; i < marks.length - 1; i++) out[marks[i].label] = (out[marks[i].label] ?? 0) + marks[i + 1].at - marks[i].at;
-  return out;
 }
 
 const logOf = (r) => `${r.lines.map((l) => l.text).join('\n')}\n${r.err}`;
