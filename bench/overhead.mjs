@@ -43,28 +43,20 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { register } from 'node:module';
 import { createJob, ROOT } from '../scripts/harness.mjs';
-import { cpuProbe, readCpu, segments, spawnPhase } from './phases.mjs';
+import { bundlesFrom, cpuProbe, readCpu, segments, spawnPhase } from './phases.mjs';
 
 register('./ts-loader.mjs', import.meta.url);
 const { startEmulator, Permission } = await import('../__tests__/support/emulator/index.js');
 const { blobKey, indexKey, sha256Digest } = await import('../src/budget/keys.js');
 
 const RUNS = Number(process.env.BENCH_RUNS || 11);
-const args = process.argv.slice(2);
-const bundles = [];
-for (let i = 0; i < args.length; i++) {
-  if (args[i] !== '--compare') continue;
-  const [name, dir] = args[i + 1].includes('=') ? args[i + 1].split(/=(.*)/s) : [`compare${bundles.length + 1}`, args[i + 1]];
-  bundles.push({ name, entry: path.join(path.resolve(dir), 'index.js') });
-}
-bundles.push({ name: 'this', entry: path.join(ROOT, 'dist', 'index.js') });
+const bundles = bundlesFrom(process.argv.slice(2), ROOT);
 const BACKENDS = (process.env.BENCH_BACKENDS || 'registry,registry-svc,gha,local').split(',');
 const REST_MS = Number(process.env.BENCH_REST_MS ?? 70);
 /** How long the stand-in `envd build` takes (default 0: the action's own time alone); BuildKit's time is idle time for main. */
 const BUILD_S = (Number(process.env.BENCH_BUILD_MS ?? 0) / 1000).toFixed(3);
 /** How long the stand-in buildkitd takes before it listens (default 0); a real one takes a few hundred ms. */
 const BUILDKITD_S = (Number(process.env.BENCH_BUILDKITD_MS ?? 0) / 1000).toFixed(3);
-for (const b of bundles) if (!fs.existsSync(b.entry)) throw new Error(`no bundle at ${b.entry}: run npm run package first`);
 const ENVD = 'v1.3.4';
 const BUILDKIT = 'v0.32.2';
 

@@ -67,3 +67,16 @@ export function segments(name, r) {
   for (let i = 0; i < marks.length - 1; i++) out[marks[i].label] = (out[marks[i].label] ?? 0) + marks[i + 1].at - marks[i].at;
   return out;
 }
+
+/** The bundles a bench runs: each `--compare [name=]DIR` (an older dist/), then this worktree's dist/. */
+export function bundlesFrom(args, root) {
+  const bundles = [];
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] !== '--compare') continue;
+    const [name, dir] = args[i + 1].includes('=') ? args[i + 1].split(/=(.*)/s) : [`compare${bundles.length + 1}`, args[i + 1]];
+    bundles.push({ name, entry: path.join(path.resolve(dir), 'index.js') });
+  }
+  bundles.push({ name: 'this', entry: path.join(root, 'dist', 'index.js') });
+  for (const b of bundles) if (!fs.existsSync(b.entry)) throw new Error(`no bundle at ${b.entry}: run npm run package first`);
+  return bundles;
+}

@@ -53,7 +53,7 @@ import * as path from 'node:path';
 import { register } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { createJob, ROOT } from '../scripts/harness.mjs';
-import { cpuProbe, segments, spawnPhase } from './phases.mjs';
+import { bundlesFrom, cpuProbe, segments, spawnPhase } from './phases.mjs';
 
 const HERE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'real');
 const ENVD = 'v1.3.4';
@@ -78,15 +78,7 @@ if (missing.length) {
   process.exit(2);
 }
 
-const args = process.argv.slice(2);
-const bundles = [];
-for (let i = 0; i < args.length; i++) {
-  if (args[i] !== '--compare') continue;
-  const [name, dir] = args[i + 1].includes('=') ? args[i + 1].split(/=(.*)/s) : [`compare${bundles.length + 1}`, args[i + 1]];
-  bundles.push({ name, entry: path.join(path.resolve(dir), 'index.js') });
-}
-bundles.push({ name: 'this', entry: path.join(ROOT, 'dist', 'index.js') });
-for (const b of bundles) if (!fs.existsSync(b.entry)) throw new Error(`no bundle at ${b.entry}: run npm run package first`);
+const bundles = bundlesFrom(process.argv.slice(2), ROOT);
 
 let BACKENDS = (process.env.BENCH_BACKENDS || 'registry,inline,gha,local').split(',').filter(Boolean);
 const notes = ['s3: not measured (there is no S3 server here).'];
