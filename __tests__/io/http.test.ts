@@ -109,7 +109,7 @@ describe('getJson', () => {
     const port = (closed.address() as net.AddressInfo).port;
     await new Promise<void>((r) => closed.close(() => r()));
     const r = await new Http({ clock: fakeClock() }).getJson(`http://127.0.0.1:${port}/r`, release, { policy: { attempts: 2, backoffMs: 1 } });
-    expect(r).toMatchObject({ ok: false, attempts: 2, failure: { code: 'ECONNREFUSED' }, reason: expect.stringMatching(/^GET \S+ failed: fetch failed.*\(after 2 attempts\)$/) });
+    expect(r).toMatchObject({ ok: false, attempts: 2, failure: { code: 'ECONNREFUSED' }, reason: expect.stringMatching(/^GET \S+ failed: .*ECONNREFUSED.*\(after 2 attempts\)$/) });
   });
 });
 
@@ -160,22 +160,40 @@ describe('download: no overall timeout, an idle one', () => {
   });
 });
 
-describe('retryingFetch (what the REST client sends through)', () => {
+describe('exchange (what the REST client sends through)', () => {
   test('retries 502 and gives back the answer that came', async () => {
     script = [{ status: 502 }, { body: 'ok' }];
     const client = new Http({ clock: fakeClock() });
-    const res = await client.retryingFetch(policy)(`${base}/a`);
-    expect([res.status, await res.text(), client.calls]).toEqual([200, 'ok', 2]);
+    const res = await client.exchange('GET', `${base}/a`, { policy });
+    expect([res.status, res.body, client.calls]).toEqual([200, 'ok', 2]);
   });
 
   test('a final status comes back at once; a retryable one that persists comes back readable after the last attempt', async () => {
     script = [{ status: 403, body: 'Resource not accessible by integration' }];
     const client = new Http({ clock: fakeClock() });
-    const forbidden = await client.retryingFetch(policy)(`${base}/a`);
+    const forbidden = await client.exchange('GET', `${base}/a`, { policy });
     expect([forbidden.status, client.calls]).toEqual([403, 1]);
-    script = [{ status: 503, body: 'busy' }];
-    const busy = await client.retryingFetch(policy)(`${base}/a`);
-    expect([busy.status, await busy.text(), client.calls]).toEqual([503, 'busy', 4]);
+    script = [{ status: 503, body: 'busy', headers: { 'X-Request-Id': 'r1' } }];
+    const busy = await client.exchange('GET', `${base}/a`, { policy });
+    expect([busy.status, busy.body, busy.headers.get('x-request-id'), client.calls]).toEqual([503, 'busy', 'r1', 4]);
+  });
+
+  test('a 403 whose body names a rate limit is retried', async () => {
+    script = [{ status: 403, body: 'You have exceeded a secondary rate limit' , headers: { 'retry-after': '1' } }, { body: 'ok' }];
+    const clock = fakeClock();
+    const client = new Http({ clock });
+    expect((await client.exchange('GET', `${base}/a`, { policy })).body).toBe('ok');
+    expect(clock.waits).toEqual([1000]);
+  });
+
+  test('a network failure that outlasts the attempts is thrown with its code', async () => {
+    const closed = net.createServer();
+    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
+    const port = (closed.address() as net.AddressInfo).port;
+    await new Promise<void>((r) => closed.close(() => r()));
+    const client = new Http({ clock: fakeClock() });
+    await expect(client.exchange('GET', `http://127.0.0.1:${port}/a`, { policy: { attempts: 2, backoffMs: 1 } })).rejects.toMatchObject({ code: 'ECONNREFUSED', message: expect.stringMatching(/ECONNREFUSED.*\(after 2 attempts\)$/) });
+    expect(client.calls).toBe(2);
   });
 });
 

@@ -1,12 +1,18 @@
 /**
- * The one HTTP client. One transport, `fetch` (Node's own, so nothing is loaded for it; through the runner's
- * proxy when `https_proxy`/`http_proxy` apply to the URL, as @actions/http-client decides it, and only then is
- * undici loaded), one retry policy (src/http/retry.ts) for every call that retries, and answers that never
- * throw: a result with the value, or the reason. The REST client (github/rest.ts) sends through `retryingFetch`.
+ * The one HTTP client: one retry policy (src/http/retry.ts) for every call that retries, and answers that never
+ * throw: a result with the value, or the reason. The REST client (github/rest.ts) sends through `exchange`.
+ *
+ * Two transports. A request whose whole answer is read as text goes through `node:http`/`node:https` (./node-request
+ * below): Node's `fetch`, and the first touch of `Headers`, `Response` or `Request`, compile Node's bundled undici,
+ * 25–55 ms of CPU for the first request of a process (issue 13), where node:http costs a few. `fetch` is kept where
+ * it is wanted: a transport handed in (tests), the runner's proxy (`https_proxy`/`http_proxy` applying to the URL,
+ * as @actions/http-client decides it: undici's fetch through its dispatcher) and `download()` (a stream).
  */
 import { parseJson, type Parsed } from '../http/parse.js';
 import { getProxyUrl } from '@actions/http-client/lib/proxy';
 import * as fs from 'node:fs';
+import * as nodeHttp from 'node:http';
+import * as nodeHttps from 'node:https';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
@@ -17,9 +23,17 @@ export { parseJson, type Parsed };
 export type Fetch = typeof globalThis.fetch;
 
 
+/**
+ * An answer's headers, as the action reads them: `get` by any case of the name (several values joined by `, `), and
+ * the entries (lower-case names). A fetch `Headers` is one; so are the node transport's.
+ */
+export interface AnswerHeaders extends Iterable<[string, string]> {
+  get(name: string): string | null;
+}
+
 export interface Answer {
   status: number;
-  headers: Headers;
+  headers: AnswerHeaders;
   body: string;
 }
 
@@ -34,7 +48,7 @@ export interface HttpOptions {
 
 export interface RequestOptions {
   headers?: Record<string, string>;
-  body?: string;
+  body?: string | Uint8Array;
   /** Default: one attempt. */
   policy?: RetryPolicy;
   /** How messages name the request, when the URL must not be printed (a signed URL); default `METHOD url`. */
@@ -48,17 +62,130 @@ export const realClock: Clock = { now: () => Date.now(), sleep: (ms) => new Prom
 const USER_AGENT = 'envd-cache-action';
 const GITHUB_JSON = { Accept: 'application/vnd.github+json', 'X-GitHub-Api-Version': '2022-11-28' };
 
-const lowerHeaders = (h: Headers): Record<string, string> => Object.fromEntries([...h.entries()].map(([k, v]) => [k.toLowerCase(), v]));
+const lowerHeaders = (h: AnswerHeaders): Record<string, string> => Object.fromEntries([...h].map(([k, v]) => [k.toLowerCase(), v]));
 /**
  * A status as a failure. GitHub's secondary limit may come as a bare 403 whose body alone says "rate limit" (REST
  * docs: then wait at least a minute): given the body, the message says so, which isRateLimited reads.
  */
-const statusFailure = (label: string, res: Response, body = ''): Failure => ({
+const statusFailure = (label: string, res: { status: number; headers: AnswerHeaders }, body = ''): Failure => ({
   status: res.status,
   headers: lowerHeaders(res.headers),
   message: `${label} answered ${res.status}${res.status === 403 && /rate limit/i.test(body) ? ' (a rate limit)' : ''}`
 });
+const ok = (a: Answer) => a.status >= 200 && a.status < 300;
 const urlOf = (input: Parameters<Fetch>[0]) => (typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
+
+/** The headers of a node:http answer, read as a fetch `Headers` reads them: any case of the name, repeated values joined. */
+class NodeHeaders implements AnswerHeaders {
+  private readonly byName = new Map<string, string>();
+
+  constructor(distinct: NodeJS.Dict<string[]> = {}) {
+    for (const [name, values] of Object.entries(distinct)) if (values?.length) this.byName.set(name.toLowerCase(), values.join(', '));
+  }
+
+  get(name: string): string | null {
+    return this.byName.get(name.toLowerCase()) ?? null;
+  }
+
+  /** Sorted by name, as a fetch `Headers` iterates. */
+  [Symbol.iterator](): Iterator<[string, string]> {
+    return [...this.byName].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))[Symbol.iterator]();
+  }
+}
+
+/** The redirect statuses fetch follows (Fetch standard, "HTTP-redirect fetch"), and at most how many in a row. */
+const REDIRECTS: ReadonlySet<number> = new Set([301, 302, 303, 307, 308]);
+const MAX_REDIRECTS = 20;
+/** What a redirect that turns the request into a GET drops with the body (Fetch standard: request-body-header names). */
+const BODY_HEADERS = ['content-type', 'content-length', 'content-encoding', 'content-language', 'content-location'];
+
+const networkError = (message: string, code: string) => Object.assign(new Error(message), { code });
+
+/** What one hop sends: header names lower-case. */
+interface Hop {
+  method: string;
+  url: URL;
+  headers: Record<string, string>;
+  body?: Buffer;
+}
+
+/**
+ * One request and its whole answer as text over node:http or node:https (Node's default CAs, NODE_EXTRA_CA_CERTS
+ * included), redirects followed as fetch follows them: up to 20, a relative Location resolved against the URL that
+ * answered, a 303 (or a 301/302 to a POST) turned into a bodiless GET, and `authorization`, `proxy-authorization` and
+ * `cookie` dropped when the origin changes. `timeoutMs` covers all of it, redirects and body included, and ends it
+ * with a `TimeoutError` (what fetch's `AbortSignal.timeout` throws, retried alike). A network error keeps Node's
+ * `code` (ECONNREFUSED, ECONNRESET…). `headers` have lower-case names; no accept-encoding is sent, so nothing
+ * comes back compressed.
+ */
+function nodeRequest(first: Hop, timeoutMs: number): Promise<Answer> {
+  return new Promise<Answer>((resolve, reject) => {
+    let current: nodeHttp.ClientRequest | undefined;
+    let settled = false;
+    const settle = (then: () => void) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      then();
+    };
+    const fail = (error: Error) => settle(() => reject(error));
+    const timer = setTimeout(() => {
+      const error = Object.assign(networkError(`no answer within ${timeoutMs} ms`, 'TimeoutError'), { name: 'TimeoutError' });
+      fail(error);
+      current?.destroy(error);
+    }, timeoutMs);
+
+    const hop = ({ method, url, headers, body }: Hop, redirectsLeft: number): void => {
+      const transport = url.protocol === 'https:' ? nodeHttps : url.protocol === 'http:' ? nodeHttp : undefined;
+      if (!transport) return fail(networkError(`cannot request a ${url.protocol} URL`, 'ERR_INVALID_PROTOCOL'));
+      const sent = body ? { ...headers, 'content-length': String(body.length) } : headers;
+      let req: nodeHttp.ClientRequest;
+      try {
+        req = transport.request(url, { method, headers: sent }, (res) => {
+          const status = res.statusCode ?? 0;
+          const location = res.headers.location;
+          if (REDIRECTS.has(status) && location !== undefined) {
+            // Left behind: what it still does (its body read to the end, its socket closing) is no longer this request's.
+            res.on('error', () => undefined);
+            res.resume();
+            if (redirectsLeft === 0) return fail(networkError(`${method} ${url.origin} redirected more than ${MAX_REDIRECTS} times`, 'ERR_TOO_MANY_REDIRECTS'));
+            let next: URL;
+            try {
+              next = new URL(location, url);
+            } catch {
+              return fail(networkError(`${method} ${url.origin} redirected to a Location that is not a URL`, 'ERR_INVALID_URL'));
+            }
+            const toGet = ((status === 301 || status === 302) && method === 'POST') || (status === 303 && method !== 'GET' && method !== 'HEAD');
+            const nextHeaders = { ...headers };
+            if (toGet) for (const name of BODY_HEADERS) delete nextHeaders[name];
+            if (next.origin !== url.origin) for (const name of ['authorization', 'proxy-authorization', 'cookie']) delete nextHeaders[name];
+            return hop({ method: toGet ? 'GET' : method, url: next, headers: nextHeaders, body: toGet ? undefined : body }, redirectsLeft - 1);
+          }
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('error', fail);
+          res.on('close', () => {
+            if (!res.complete) fail(networkError(`${method} ${url.origin}: the connection closed before the whole answer came`, 'ECONNRESET'));
+          });
+          res.on('end', () => {
+            // fetch's text(): UTF-8, a byte order mark dropped.
+            const text = Buffer.concat(chunks).toString('utf8').replace(/^\uFEFF/, '');
+            settle(() => resolve({ status, headers: new NodeHeaders(res.headersDistinct), body: method === 'HEAD' ? '' : text }));
+          });
+        });
+      } catch (error) {
+        // Thrown at once by node:http (a header value it refuses, say): as fetch, a failure of the request.
+        return fail(error as Error);
+      }
+      current = req;
+      req.on('error', (error) => {
+        if (current === req) fail(error);
+      });
+      req.end(body);
+    };
+    hop(first, MAX_REDIRECTS);
+  });
+}
 
 
 export class Http {
@@ -99,6 +226,38 @@ export class Http {
     return made;
   }
 
+  /** Whether `url` goes over node:http(s): no fetch handed in, an http(s) URL, and no proxy for it. */
+  private direct(url: string): boolean {
+    if (this.options.fetch) return false;
+    try {
+      const u = new URL(url);
+      return (u.protocol === 'http:' || u.protocol === 'https:') && !getProxyUrl(u);
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * One attempt whose whole answer is read as text: counted, with a User-Agent and a timeout (`timeoutMs`, else the
+   * client's, else 15 s). Over node:http(s) when `direct`, else fetch. Throws what the transport throws.
+   */
+  private async request(method: string, url: string, o: { headers?: Record<string, string>; body?: string | Uint8Array; timeoutMs?: number } = {}): Promise<Answer> {
+    const timeoutMs = o.timeoutMs ?? this.options.timeoutMs ?? 15_000;
+    if (!this.direct(url)) {
+      const res = await this.fetch(url, { method, headers: o.headers, body: o.body as RequestInit['body'], signal: AbortSignal.timeout(timeoutMs) });
+      return { status: res.status, headers: res.headers, body: method === 'HEAD' ? '' : await res.text() };
+    }
+    this.sent++;
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(o.headers ?? {})) headers[name.toLowerCase()] = value;
+    headers['user-agent'] ??= USER_AGENT;
+    headers.accept ??= '*/*';
+    // As fetch: a string body is UTF-8 text unless said otherwise.
+    if (typeof o.body === 'string') headers['content-type'] ??= 'text/plain;charset=UTF-8';
+    const body = o.body === undefined ? undefined : typeof o.body === 'string' ? Buffer.from(o.body, 'utf8') : Buffer.from(o.body);
+    return nodeRequest({ method, url: new URL(url), headers, body }, timeoutMs);
+  }
+
   /** One attempt: counted, with a User-Agent and a timeout. Throws what fetch throws. */
   readonly fetch: Fetch = async (input, init) => {
     this.sent++;
@@ -110,41 +269,38 @@ export class Http {
   };
 
   /**
-   * A fetch that retries by `policy` (for the REST client): the answer it gives back is the first final one, or the last
-   * retryable one when the attempts run out; a network failure that outlasts them is thrown with the reason.
+   * A request retried by `o.policy` whose answer is given back whatever its status (for the REST client, which reads
+   * error answers itself): the first final answer, or the last retryable one when the attempts run out. A network
+   * failure that outlasts them is thrown, with the reason and the error's code.
    */
-  retryingFetch(policy: RetryPolicy, retryable: (f: Failure) => boolean = isRetryable): Fetch {
-    return async (input, init) => {
-      let last: Response | undefined;
-      const r = await withRetries(
-        policy,
-        retryable,
-        async (): Promise<Outcome<Response>> => {
-          await last?.body?.cancel().catch(() => undefined);
-          last = undefined;
-          const res = await this.fetch(input, init);
-          if (res.ok) return { ok: true, value: res };
-          const body = res.status === 403 ? await res.clone().text().catch(() => '') : '';
-          const failure = statusFailure(`${init?.method ?? 'GET'} ${urlOf(input)}`, res, body);
-          if (!retryable(failure)) return { ok: true, value: res };
-          last = res;
-          return { ok: false, failure };
-        },
-        this.clock
-      );
-      if (r.ok) return r.value;
-      if (last) return last;
-      throw Object.assign(new Error(r.reason), { code: r.failure.code });
-    };
+  async exchange(method: string, url: string, o: RequestOptions = {}): Promise<Answer> {
+    const label = o.label ?? `${method} ${url}`;
+    let last: Answer | undefined;
+    const r = await withRetries(
+      o.policy ?? ONCE,
+      isRetryable,
+      async (): Promise<Outcome<Answer>> => {
+        last = undefined;
+        const answer = await this.request(method, url, o);
+        if (ok(answer)) return { ok: true, value: answer };
+        const failure = statusFailure(label, answer, answer.status === 403 ? answer.body : '');
+        if (!isRetryable(failure)) return { ok: true, value: answer };
+        last = answer;
+        return { ok: false, failure };
+      },
+      this.clock
+    );
+    if (r.ok) return r.value;
+    if (last) return last;
+    throw Object.assign(new Error(r.reason), { code: r.failure.code });
   }
 
   /** Any request, answered with status, headers and body; one attempt, and a network error is status 0. */
   async send(method: string, url: string, headers: Record<string, string> = {}, timeoutMs = 15000): Promise<Answer> {
     try {
-      const res = await this.fetch(url, { method, headers, signal: AbortSignal.timeout(timeoutMs) });
-      return { status: res.status, headers: res.headers, body: method === 'HEAD' ? '' : await res.text() };
+      return await this.request(method, url, { headers, timeoutMs });
     } catch (e) {
-      return { status: 0, headers: new Headers(), body: (e as Error).message };
+      return { status: 0, headers: new NodeHeaders(), body: failureOf(e).message };
     }
   }
 
@@ -155,11 +311,10 @@ export class Http {
   answer(method: string, url: string, o: RequestOptions = {}): Promise<Retried<Answer>> {
     const label = o.label ?? `${method} ${url}`;
     return this.attempts(o.policy, async () => {
-      const res = await this.fetch(url, { method, headers: o.headers, body: o.body, ...(o.timeoutMs ? { signal: AbortSignal.timeout(o.timeoutMs) } : {}) });
-      const body = method === 'HEAD' ? '' : await res.text();
-      const failure = statusFailure(label, res, body);
-      if (!res.ok && isRetryable(failure)) return { ok: false, failure };
-      return { ok: true, value: { status: res.status, headers: res.headers, body } };
+      const res = await this.request(method, url, o);
+      const failure = statusFailure(label, res, res.body);
+      if (!ok(res) && isRetryable(failure)) return { ok: false, failure };
+      return { ok: true, value: res };
     }, label);
   }
 
@@ -167,10 +322,9 @@ export class Http {
   getJson<T>(url: string, check: (value: unknown) => Parsed<T>, o: RequestOptions = {}): Promise<Retried<T>> {
     const label = o.label ?? `GET ${url}`;
     return this.attempts(o.policy, async () => {
-      const res = await this.fetch(url, { headers: { ...GITHUB_JSON, ...o.headers } });
-      const text = await res.text();
-      if (!res.ok) return { ok: false, failure: statusFailure(label, res) };
-      const parsed = parseJson(text, check);
+      const res = await this.request('GET', url, { headers: { ...GITHUB_JSON, ...o.headers }, timeoutMs: o.timeoutMs });
+      if (!ok(res)) return { ok: false, failure: statusFailure(label, res) };
+      const parsed = parseJson(res.body, check);
       return parsed.ok ? parsed : { ok: false, failure: { kind: 'parse', status: res.status, message: `the answer to ${label} is ${parsed.reason}` } };
     }, label);
   }
@@ -179,9 +333,8 @@ export class Http {
   getText(url: string, o: RequestOptions = {}): Promise<Retried<string>> {
     const label = o.label ?? `GET ${url}`;
     return this.attempts(o.policy, async () => {
-      const res = await this.fetch(url, { headers: o.headers });
-      const text = await res.text();
-      return res.ok ? { ok: true, value: text } : { ok: false, failure: statusFailure(label, res) };
+      const res = await this.request('GET', url, { headers: o.headers, timeoutMs: o.timeoutMs });
+      return ok(res) ? { ok: true, value: res.body } : { ok: false, failure: statusFailure(label, res) };
     }, label);
   }
 

@@ -11,7 +11,7 @@
 import type { CacheEntry } from '../../budget/prune.js';
 import type { Listing } from '../../budget/state.js';
 import { isRateLimited, retryAfterMs, type RetryPolicy } from '../../http/retry.js';
-import { type Fetch, Http, ONCE, type Parsed } from '../http.js';
+import { type Answer, Http, ONCE, type Parsed } from '../http.js';
 import { drain } from '../pool.js';
 
 export { retryAfterMs };
@@ -226,13 +226,16 @@ function errorMessage(json: unknown, text: string, status: number): string {
   return text.trim() ? text.trim().slice(0, 500) : `HTTP ${status}`;
 }
 
-function apiOver(fetchWith: Fetch, baseUrl: string, token: string): Api {
+/** One request and its answer, retried or not (Http.exchange): a network failure throws. */
+type Exchange = (method: string, url: string, headers: Record<string, string>) => Promise<Answer>;
+
+function apiOver(send: Exchange, baseUrl: string, token: string): Api {
   const headers = { authorization: `token ${token}`, accept: 'application/vnd.github+json', 'x-github-api-version': '2022-11-28', 'user-agent': 'envd-cache-action' };
   return async (method, path, query = {}) => {
     const url = new URL(baseUrl + path);
     for (const [k, v] of Object.entries(query)) url.searchParams.set(k, String(v));
-    const res = await fetchWith(url.toString(), { method, headers });
-    const text = await res.text();
+    const res = await send(method, url.toString(), headers);
+    const text = res.body;
     let json: unknown;
     if (/\bjson\b/i.test(res.headers.get('content-type') ?? '') && text) {
       try {
@@ -261,7 +264,11 @@ function clientsFor(options: CacheRestOptions): { api: Api; direct: Api; calls: 
     onRetry: (n, f) => debug(`${f.message} (attempt ${n}); trying again`)
   };
   const baseUrl = options.apiUrl.replace(/\/+$/, '');
-  return { api: apiOver(http.retryingFetch(policy), baseUrl, options.token), direct: apiOver(http.retryingFetch(ONCE), baseUrl, options.token), calls: () => http.calls - sent };
+  return {
+    api: apiOver((method, url, headers) => http.exchange(method, url, { headers, policy }), baseUrl, options.token),
+    direct: apiOver((method, url, headers) => http.exchange(method, url, { headers, policy: ONCE }), baseUrl, options.token),
+    calls: () => http.calls - sent
+  };
 }
 
 /** Every cache entry (or those of one key or ref), read page by page, and whether the listing held still. */
