@@ -212,7 +212,26 @@ describe.each(transports)('over %s', (_name, transport) => {
   });
 });
 
+/** Runs an ES module in a child `node` (the TypeScript sources loaded through bench/register.mjs) and parses what it prints. */
+function runChild(dir: string, lines: string[], args: string[] = [], env: Record<string, string> = {}): unknown {
+  const script = path.join(dir, `child-${Math.random().toString(36).slice(2)}.mjs`);
+  fs.writeFileSync(script, lines.join('\n'));
+  const run = spawnSync(process.execPath, ['--import', pathToFileURL(path.join(ROOT, 'bench', 'register.mjs')).href, script, pathToFileURL(path.join(ROOT, 'src', 'io', 'http.js')).href, ...args], {
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH ?? '', HOME: os.tmpdir(), NODE_NO_WARNINGS: '1', ...env },
+    timeout: 60_000
+  });
+  expect(run.stderr).toBe('');
+  return JSON.parse(run.stdout);
+}
+
 describe('node:http only', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'http-node-'));
+  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
   test('no accept-encoding is sent, so nothing comes back compressed to decode', async () => {
     one.on((_req, res) => res.end('plain'));
     await new Http().answer('GET', `${a}/plain`);
@@ -220,41 +239,45 @@ describe('node:http only', () => {
   });
 
   test('a request leaves Node\'s fetch machinery unloaded; the same request through fetch loads it (the probe can tell)', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'http-node-'));
-    try {
-      const script = path.join(dir, 'probe.mjs');
-      fs.writeFileSync(
-        script,
-        [
-          "import * as http from 'node:http';",
-          'const { Http } = await import(process.argv[2]);',
-          "const server = http.createServer((req, res) => res.end('hi'));",
-          "await new Promise((r) => server.listen(0, '127.0.0.1', r));",
-          'const url = `http://127.0.0.1:${server.address().port}/`;',
-          // Node loads its bundled undici as the internal module internal/deps/undici/undici, on the first fetch
-          // call or the first touch of Headers, Request or Response (they are lazy globals until then).
-          "const loaded = () => process.moduleLoadList.some((m) => m.includes('undici'));",
-          "const lazy = (name) => typeof Object.getOwnPropertyDescriptor(globalThis, name)?.get === 'function';",
-          "const node = await new Http().answer('GET', url);",
-          "const afterNode = { body: node.ok && node.value.body, undici: loaded(), lazy: ['Headers', 'Request', 'Response'].filter(lazy) };",
-          "const viaFetch = await new Http({ fetch: globalThis.fetch }).answer('GET', url);",
-          'const afterFetch = { body: viaFetch.ok && viaFetch.value.body, undici: loaded() };',
-          'console.log(JSON.stringify({ afterNode, afterFetch }));',
-          'server.close();'
-        ].join('\n')
-      );
-      const run = spawnSync(process.execPath, ['--import', pathToFileURL(path.join(ROOT, 'bench', 'register.mjs')).href, script, pathToFileURL(path.join(ROOT, 'src', 'io', 'http.js')).href], {
-        encoding: 'utf8',
-        env: { PATH: process.env.PATH ?? '', HOME: os.tmpdir(), NODE_NO_WARNINGS: '1' },
-        timeout: 60_000
-      });
-      expect(run.stderr).toBe('');
-      expect(JSON.parse(run.stdout)).toEqual({
-        afterNode: { body: 'hi', undici: false, lazy: ['Headers', 'Request', 'Response'] },
-        afterFetch: { body: 'hi', undici: true }
-      });
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+    const out = runChild(dir, [
+      "import * as http from 'node:http';",
+      'const { Http } = await import(process.argv[2]);',
+      "const server = http.createServer((req, res) => res.end('hi'));",
+      "await new Promise((r) => server.listen(0, '127.0.0.1', r));",
+      'const url = `http://127.0.0.1:${server.address().port}/`;',
+      // Node loads its bundled undici as the internal module internal/deps/undici/undici, on the first fetch
+      // call or the first touch of Headers, Request or Response (they are lazy globals until then).
+      "const loaded = () => process.moduleLoadList.some((m) => m.includes('undici'));",
+      "const lazy = (name) => typeof Object.getOwnPropertyDescriptor(globalThis, name)?.get === 'function';",
+      "const node = await new Http().answer('GET', url);",
+      "const afterNode = { body: node.ok && node.value.body, undici: loaded(), lazy: ['Headers', 'Request', 'Response'].filter(lazy) };",
+      "const viaFetch = await new Http({ fetch: globalThis.fetch }).answer('GET', url);",
+      'const afterFetch = { body: viaFetch.ok && viaFetch.value.body, undici: loaded() };',
+      'console.log(JSON.stringify({ afterNode, afterFetch }));',
+      'server.close();'
+    ]);
+    expect(out).toEqual({
+      afterNode: { body: 'hi', undici: false, lazy: ['Headers', 'Request', 'Response'] },
+      afterFetch: { body: 'hi', undici: true }
+    });
+  });
+
+  test('https over node:https trusts NODE_EXTRA_CA_CERTS; a certificate it cannot trust is a failure not retried', () => {
+    const key = path.join(dir, 'key.pem');
+    const cert = path.join(dir, 'cert.pem');
+    const made = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { encoding: 'utf8' });
+    expect(made.status).toBe(0);
+    const lines = [
+      "import * as fs from 'node:fs';",
+      "import * as https from 'node:https';",
+      'const { Http } = await import(process.argv[2]);',
+      "const server = https.createServer({ key: fs.readFileSync(process.argv[3]), cert: fs.readFileSync(process.argv[4]) }, (req, res) => res.end('secure'));",
+      "await new Promise((r) => server.listen(0, '127.0.0.1', r));",
+      "const r = await new Http({ clock: { now: () => 0, sleep: async () => undefined } }).answer('GET', `https://127.0.0.1:${server.address().port}/`, { policy: { attempts: 3, backoffMs: 1 } });",
+      "console.log(JSON.stringify({ ok: r.ok, body: r.ok ? r.value.body : undefined, code: r.ok ? undefined : r.failure.code, attempts: r.attempts, undici: process.moduleLoadList.some((m) => m.includes('undici')) }));",
+      'server.close();'
+    ];
+    expect(runChild(dir, lines, [key, cert], { NODE_EXTRA_CA_CERTS: cert })).toEqual({ ok: true, body: 'secure', attempts: 1, undici: false });
+    expect(runChild(dir, lines, [key, cert])).toEqual({ ok: false, code: expect.stringMatching(/SELF_SIGNED|UNABLE_TO_VERIFY/), attempts: 1, undici: false });
   });
 });
