@@ -117,11 +117,24 @@ describe.each(transports)('over %s', (_name, transport) => {
     expect((await http.send('GET', `${a}/no-location`)).status).toBe(304);
   });
 
-  test('more than 20 redirects in a row is a failure, not a loop', async () => {
-    one.on((req, res) => res.writeHead(302, { location: `/hop${Number(req.url?.slice(4) || 0) + 1}` }).end());
-    const r = await client(transport).answer('GET', `${a}/hop0`);
-    expect(r.ok).toBe(false);
+  test('more than 20 redirects in a row is a failure, not a loop, and its reason names no signed URL', async () => {
+    one.on((req, res) => res.writeHead(302, { location: `/hop${Number(/\/hop(\d+)/.exec(req.url ?? '')?.[1] ?? 0) + 1}?sig=secret` }).end());
+    const r = await client(transport).answer('GET', `${a}/hop0?sig=secret`, { label: 'the signed download URL' });
+    expect(r).toMatchObject({ ok: false, reason: expect.stringMatching(/^the signed download URL failed: /) });
+    expect(JSON.stringify(r)).not.toContain('secret');
     expect(one.seen).toHaveLength(21);
+  });
+
+  test('a connection lost in the middle of the body is a network failure (ECONNRESET; undici\'s UND_ERR_SOCKET), retried, naming no signed URL', async () => {
+    one.on((_req, res) => {
+      res.writeHead(200, { 'content-length': '100' });
+      res.write('partial', () => res.socket?.destroy());
+    });
+    const http = client(transport);
+    const r = await http.answer('GET', `${a}/blob?sig=secret`, { policy: { attempts: 2, backoffMs: 1 }, label: 'the signed download URL' });
+    expect(r).toMatchObject({ ok: false, attempts: 2, failure: { code: expect.stringMatching(/^(ECONNRESET|UND_ERR_SOCKET)$/) } });
+    expect(JSON.stringify(r)).not.toContain('secret');
+    expect(http.calls).toBe(2);
   });
 
   test('a Location that is not http(s) is a failure', async () => {

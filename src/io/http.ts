@@ -115,8 +115,8 @@ interface Hop {
  * answered, a 303 (or a 301/302 to a POST) turned into a bodiless GET, and `authorization`, `proxy-authorization` and
  * `cookie` dropped when the origin changes. `timeoutMs` covers all of it, redirects and body included, and ends it
  * with a `TimeoutError` (what fetch's `AbortSignal.timeout` throws, retried alike). A network error keeps Node's
- * `code` (ECONNREFUSED, ECONNRESET…). `headers` have lower-case names; no accept-encoding is sent, so nothing
- * comes back compressed.
+ * `code` (ECONNREFUSED, ECONNRESET…). Its own messages name no URL (a signed one carries its signature): the caller's
+ * label does. `headers` have lower-case names; no accept-encoding is sent, so nothing comes back compressed.
  */
 function nodeRequest(first: Hop, timeoutMs: number): Promise<Answer> {
   return new Promise<Answer>((resolve, reject) => {
@@ -148,12 +148,12 @@ function nodeRequest(first: Hop, timeoutMs: number): Promise<Answer> {
             // Left behind: what it still does (its body read to the end, its socket closing) is no longer this request's.
             res.on('error', () => undefined);
             res.resume();
-            if (redirectsLeft === 0) return fail(networkError(`${method} ${url.origin} redirected more than ${MAX_REDIRECTS} times`, 'ERR_TOO_MANY_REDIRECTS'));
+            if (redirectsLeft === 0) return fail(networkError(`redirected more than ${MAX_REDIRECTS} times`, 'ERR_TOO_MANY_REDIRECTS'));
             let next: URL;
             try {
               next = new URL(location, url);
             } catch {
-              return fail(networkError(`${method} ${url.origin} redirected to a Location that is not a URL`, 'ERR_INVALID_URL'));
+              return fail(networkError(`redirected to a Location that is not a URL`, 'ERR_INVALID_URL'));
             }
             const toGet = ((status === 301 || status === 302) && method === 'POST') || (status === 303 && method !== 'GET' && method !== 'HEAD');
             const nextHeaders = { ...headers };
@@ -165,7 +165,7 @@ function nodeRequest(first: Hop, timeoutMs: number): Promise<Answer> {
           res.on('data', (chunk: Buffer) => chunks.push(chunk));
           res.on('error', fail);
           res.on('close', () => {
-            if (!res.complete) fail(networkError(`${method} ${url.origin}: the connection closed before the whole answer came`, 'ECONNRESET'));
+            if (!res.complete) fail(networkError('the connection closed before the whole answer came', 'ECONNRESET'));
           });
           res.on('end', () => {
             // fetch's text(): UTF-8, a byte order mark dropped.
