@@ -173,23 +173,33 @@ async function withRetries(policy, retryable, work, clock) {
 /* harmony export */   ET: () => (/* binding */ ONCE),
 /* harmony export */   dQ: () => (/* binding */ realClock),
 /* harmony export */   lw: () => (/* binding */ Http),
-/* harmony export */   qF: () => (/* reexport safe */ _http_parse_js__WEBPACK_IMPORTED_MODULE_5__.q)
+/* harmony export */   qF: () => (/* reexport safe */ _http_parse_js__WEBPACK_IMPORTED_MODULE_7__.q)
 /* harmony export */ });
-/* harmony import */ var _http_parse_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(8539);
+/* harmony import */ var _http_parse_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(8539);
 /* harmony import */ var _actions_http_client_lib_proxy__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(9783);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3024);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(7075);
-/* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(node_stream__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var node_stream_promises__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(6466);
-/* harmony import */ var node_stream_promises__WEBPACK_IMPORTED_MODULE_3___default = /*#__PURE__*/__webpack_require__.n(node_stream_promises__WEBPACK_IMPORTED_MODULE_3__);
-/* harmony import */ var _http_retry_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(8902);
+/* harmony import */ var node_http__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(7067);
+/* harmony import */ var node_http__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(node_http__WEBPACK_IMPORTED_MODULE_2__);
+/* harmony import */ var node_https__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(4708);
+/* harmony import */ var node_https__WEBPACK_IMPORTED_MODULE_3___default = /*#__PURE__*/__webpack_require__.n(node_https__WEBPACK_IMPORTED_MODULE_3__);
+/* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(7075);
+/* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_4___default = /*#__PURE__*/__webpack_require__.n(node_stream__WEBPACK_IMPORTED_MODULE_4__);
+/* harmony import */ var node_stream_promises__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(6466);
+/* harmony import */ var node_stream_promises__WEBPACK_IMPORTED_MODULE_5___default = /*#__PURE__*/__webpack_require__.n(node_stream_promises__WEBPACK_IMPORTED_MODULE_5__);
+/* harmony import */ var _http_retry_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(8902);
 /**
- * The one HTTP client. One transport, `fetch` (Node's own, so nothing is loaded for it; through the runner's
- * proxy when `https_proxy`/`http_proxy` apply to the URL, as @actions/http-client decides it, and only then is
- * undici loaded), one retry policy (src/http/retry.ts) for every call that retries, and answers that never
- * throw: a result with the value, or the reason. The REST client (github/rest.ts) sends through `retryingFetch`.
+ * The one HTTP client: one retry policy (src/http/retry.ts) for every call that retries, and answers that never
+ * throw: a result with the value, or the reason. The REST client (github/rest.ts) sends through `exchange`.
+ *
+ * Two transports. A request whose whole answer is read as text goes through `node:http`/`node:https` (./node-request
+ * below): Node's `fetch`, and the first touch of `Headers`, `Response` or `Request`, compile Node's bundled undici,
+ * 25–55 ms of CPU for the first request of a process (issue 13), where node:http costs a few. `fetch` is kept where
+ * it is wanted: a transport handed in (tests), the runner's proxy (`https_proxy`/`http_proxy` applying to the URL,
+ * as @actions/http-client decides it: undici's fetch through its dispatcher) and `download()` (a stream).
  */
+
+
 
 
 
@@ -201,7 +211,7 @@ const ONCE = { attempts: 1, backoffMs: 0 };
 const realClock = { now: () => Date.now(), sleep: (ms) => new Promise((r) => setTimeout(r, ms)) };
 const USER_AGENT = 'envd-cache-action';
 const GITHUB_JSON = { Accept: 'application/vnd.github+json', 'X-GitHub-Api-Version': '2022-11-28' };
-const lowerHeaders = (h) => Object.fromEntries([...h.entries()].map(([k, v]) => [k.toLowerCase(), v]));
+const lowerHeaders = (h) => Object.fromEntries([...h].map(([k, v]) => [k.toLowerCase(), v]));
 /**
  * A status as a failure. GitHub's secondary limit may come as a bare 403 whose body alone says "rate limit" (REST
  * docs: then wait at least a minute): given the body, the message says so, which isRateLimited reads.
@@ -211,7 +221,117 @@ const statusFailure = (label, res, body = '') => ({
     headers: lowerHeaders(res.headers),
     message: `${label} answered ${res.status}${res.status === 403 && /rate limit/i.test(body) ? ' (a rate limit)' : ''}`
 });
+const ok = (a) => a.status >= 200 && a.status < 300;
 const urlOf = (input) => (typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
+/** The headers of a node:http answer, read as a fetch `Headers` reads them: any case of the name, repeated values joined. */
+class NodeHeaders {
+    byName = new Map();
+    constructor(distinct = {}) {
+        for (const [name, values] of Object.entries(distinct))
+            if (values?.length)
+                this.byName.set(name.toLowerCase(), values.join(', '));
+    }
+    get(name) {
+        return this.byName.get(name.toLowerCase()) ?? null;
+    }
+    /** Sorted by name, as a fetch `Headers` iterates. */
+    [Symbol.iterator]() {
+        return [...this.byName].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))[Symbol.iterator]();
+    }
+}
+/** The redirect statuses fetch follows (Fetch standard, "HTTP-redirect fetch"), and at most how many in a row. */
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+const MAX_REDIRECTS = 20;
+/** What a redirect that turns the request into a GET drops with the body (Fetch standard: request-body-header names). */
+const BODY_HEADERS = ['content-type', 'content-length', 'content-encoding', 'content-language', 'content-location'];
+const networkError = (message, code) => Object.assign(new Error(message), { code });
+/**
+ * One request and its whole answer as text over node:http or node:https (Node's default CAs, NODE_EXTRA_CA_CERTS
+ * included), redirects followed as fetch follows them: up to 20, a relative Location resolved against the URL that
+ * answered, a 303 (or a 301/302 to a POST) turned into a bodiless GET, and `authorization`, `proxy-authorization` and
+ * `cookie` dropped when the origin changes. `timeoutMs` covers all of it, redirects and body included, and ends it
+ * with a `TimeoutError` (what fetch's `AbortSignal.timeout` throws, retried alike). A network error keeps Node's
+ * `code` (ECONNREFUSED, ECONNRESET…). Its own messages name no URL (a signed one carries its signature): the caller's
+ * label does. `headers` have lower-case names; no accept-encoding is sent, so nothing comes back compressed.
+ */
+function nodeRequest(first, timeoutMs) {
+    return new Promise((resolve, reject) => {
+        let current;
+        let settled = false;
+        const settle = (then) => {
+            if (settled)
+                return;
+            settled = true;
+            clearTimeout(timer);
+            then();
+        };
+        const fail = (error) => settle(() => reject(error));
+        const timer = setTimeout(() => {
+            const error = Object.assign(networkError(`no answer within ${timeoutMs} ms`, 'TimeoutError'), { name: 'TimeoutError' });
+            fail(error);
+            current?.destroy(error);
+        }, timeoutMs);
+        const hop = ({ method, url, headers, body }, redirectsLeft) => {
+            const transport = url.protocol === 'https:' ? node_https__WEBPACK_IMPORTED_MODULE_3__ : url.protocol === 'http:' ? node_http__WEBPACK_IMPORTED_MODULE_2__ : undefined;
+            if (!transport)
+                return fail(networkError(`cannot request a ${url.protocol} URL`, 'ERR_INVALID_PROTOCOL'));
+            const sent = body ? { ...headers, 'content-length': String(body.length) } : headers;
+            let req;
+            try {
+                req = transport.request(url, { method, headers: sent }, (res) => {
+                    const status = res.statusCode ?? 0;
+                    const location = res.headers.location;
+                    if (REDIRECTS.has(status) && location !== undefined) {
+                        // Left behind: what it still does (its body read to the end, its socket closing) is no longer this request's.
+                        res.on('error', () => undefined);
+                        res.resume();
+                        if (redirectsLeft === 0)
+                            return fail(networkError(`redirected more than ${MAX_REDIRECTS} times`, 'ERR_TOO_MANY_REDIRECTS'));
+                        let next;
+                        try {
+                            next = new URL(location, url);
+                        }
+                        catch {
+                            return fail(networkError(`redirected to a Location that is not a URL`, 'ERR_INVALID_URL'));
+                        }
+                        const toGet = ((status === 301 || status === 302) && method === 'POST') || (status === 303 && method !== 'GET' && method !== 'HEAD');
+                        const nextHeaders = { ...headers };
+                        if (toGet)
+                            for (const name of BODY_HEADERS)
+                                delete nextHeaders[name];
+                        if (next.origin !== url.origin)
+                            for (const name of ['authorization', 'proxy-authorization', 'cookie'])
+                                delete nextHeaders[name];
+                        return hop({ method: toGet ? 'GET' : method, url: next, headers: nextHeaders, body: toGet ? undefined : body }, redirectsLeft - 1);
+                    }
+                    const chunks = [];
+                    res.on('data', (chunk) => chunks.push(chunk));
+                    res.on('error', fail);
+                    res.on('close', () => {
+                        if (!res.complete)
+                            fail(networkError('the connection closed before the whole answer came', 'ECONNRESET'));
+                    });
+                    res.on('end', () => {
+                        // fetch's text(): UTF-8, a byte order mark dropped.
+                        const text = Buffer.concat(chunks).toString('utf8').replace(/^\uFEFF/, '');
+                        settle(() => resolve({ status, headers: new NodeHeaders(res.headersDistinct), body: method === 'HEAD' ? '' : text }));
+                    });
+                });
+            }
+            catch (error) {
+                // Thrown at once by node:http (a header value it refuses, say): as fetch, a failure of the request.
+                return fail(error);
+            }
+            current = req;
+            req.on('error', (error) => {
+                if (current === req)
+                    fail(error);
+            });
+            req.end(body);
+        };
+        hop(first, MAX_REDIRECTS);
+    });
+}
 class Http {
     options;
     sent = 0;
@@ -251,6 +371,40 @@ class Http {
         }
         return made;
     }
+    /** Whether `url` goes over node:http(s): no fetch handed in, an http(s) URL, and no proxy for it. */
+    direct(url) {
+        if (this.options.fetch)
+            return false;
+        try {
+            const u = new URL(url);
+            return (u.protocol === 'http:' || u.protocol === 'https:') && !(0,_actions_http_client_lib_proxy__WEBPACK_IMPORTED_MODULE_0__/* .getProxyUrl */ .s)(u);
+        }
+        catch {
+            return false;
+        }
+    }
+    /**
+     * One attempt whose whole answer is read as text: counted, with a User-Agent and a timeout (`timeoutMs`, else the
+     * client's, else 15 s). Over node:http(s) when `direct`, else fetch. Throws what the transport throws.
+     */
+    async request(method, url, o = {}) {
+        const timeoutMs = o.timeoutMs ?? this.options.timeoutMs ?? 15_000;
+        if (!this.direct(url)) {
+            const res = await this.fetch(url, { method, headers: o.headers, body: o.body, signal: AbortSignal.timeout(timeoutMs) });
+            return { status: res.status, headers: res.headers, body: method === 'HEAD' ? '' : await res.text() };
+        }
+        this.sent++;
+        const headers = {};
+        for (const [name, value] of Object.entries(o.headers ?? {}))
+            headers[name.toLowerCase()] = value;
+        headers['user-agent'] ??= USER_AGENT;
+        headers.accept ??= '*/*';
+        // As fetch: a string body is UTF-8 text unless said otherwise.
+        if (typeof o.body === 'string')
+            headers['content-type'] ??= 'text/plain;charset=UTF-8';
+        const body = o.body === undefined ? undefined : typeof o.body === 'string' ? Buffer.from(o.body, 'utf8') : Buffer.from(o.body);
+        return nodeRequest({ method, url: new URL(url), headers, body }, timeoutMs);
+    }
     /** One attempt: counted, with a User-Agent and a timeout. Throws what fetch throws. */
     fetch = async (input, init) => {
         this.sent++;
@@ -262,40 +416,37 @@ class Http {
         return transport(input, { ...init, headers, signal: init?.signal ?? AbortSignal.timeout(this.options.timeoutMs ?? 15_000) });
     };
     /**
-     * A fetch that retries by `policy` (for the REST client): the answer it gives back is the first final one, or the last
-     * retryable one when the attempts run out; a network failure that outlasts them is thrown with the reason.
+     * A request retried by `o.policy` whose answer is given back whatever its status (for the REST client, which reads
+     * error answers itself): the first final answer, or the last retryable one when the attempts run out. A network
+     * failure that outlasts them is thrown, with the reason and the error's code.
      */
-    retryingFetch(policy, retryable = _http_retry_js__WEBPACK_IMPORTED_MODULE_4__/* .isRetryable */ .r3) {
-        return async (input, init) => {
-            let last;
-            const r = await (0,_http_retry_js__WEBPACK_IMPORTED_MODULE_4__/* .withRetries */ .LH)(policy, retryable, async () => {
-                await last?.body?.cancel().catch(() => undefined);
-                last = undefined;
-                const res = await this.fetch(input, init);
-                if (res.ok)
-                    return { ok: true, value: res };
-                const body = res.status === 403 ? await res.clone().text().catch(() => '') : '';
-                const failure = statusFailure(`${init?.method ?? 'GET'} ${urlOf(input)}`, res, body);
-                if (!retryable(failure))
-                    return { ok: true, value: res };
-                last = res;
-                return { ok: false, failure };
-            }, this.clock);
-            if (r.ok)
-                return r.value;
-            if (last)
-                return last;
-            throw Object.assign(new Error(r.reason), { code: r.failure.code });
-        };
+    async exchange(method, url, o = {}) {
+        const label = o.label ?? `${method} ${url}`;
+        let last;
+        const r = await (0,_http_retry_js__WEBPACK_IMPORTED_MODULE_6__/* .withRetries */ .LH)(o.policy ?? ONCE, _http_retry_js__WEBPACK_IMPORTED_MODULE_6__/* .isRetryable */ .r3, async () => {
+            last = undefined;
+            const answer = await this.request(method, url, o);
+            if (ok(answer))
+                return { ok: true, value: answer };
+            const failure = statusFailure(label, answer, answer.status === 403 ? answer.body : '');
+            if (!(0,_http_retry_js__WEBPACK_IMPORTED_MODULE_6__/* .isRetryable */ .r3)(failure))
+                return { ok: true, value: answer };
+            last = answer;
+            return { ok: false, failure };
+        }, this.clock);
+        if (r.ok)
+            return r.value;
+        if (last)
+            return last;
+        throw Object.assign(new Error(r.reason), { code: r.failure.code });
     }
     /** Any request, answered with status, headers and body; one attempt, and a network error is status 0. */
     async send(method, url, headers = {}, timeoutMs = 15000) {
         try {
-            const res = await this.fetch(url, { method, headers, signal: AbortSignal.timeout(timeoutMs) });
-            return { status: res.status, headers: res.headers, body: method === 'HEAD' ? '' : await res.text() };
+            return await this.request(method, url, { headers, timeoutMs });
         }
         catch (e) {
-            return { status: 0, headers: new Headers(), body: e.message };
+            return { status: 0, headers: new NodeHeaders(), body: (0,_http_retry_js__WEBPACK_IMPORTED_MODULE_6__/* .failureOf */ .g5)(e).message };
         }
     }
     /**
@@ -305,23 +456,21 @@ class Http {
     answer(method, url, o = {}) {
         const label = o.label ?? `${method} ${url}`;
         return this.attempts(o.policy, async () => {
-            const res = await this.fetch(url, { method, headers: o.headers, body: o.body, ...(o.timeoutMs ? { signal: AbortSignal.timeout(o.timeoutMs) } : {}) });
-            const body = method === 'HEAD' ? '' : await res.text();
-            const failure = statusFailure(label, res, body);
-            if (!res.ok && (0,_http_retry_js__WEBPACK_IMPORTED_MODULE_4__/* .isRetryable */ .r3)(failure))
+            const res = await this.request(method, url, o);
+            const failure = statusFailure(label, res, res.body);
+            if (!ok(res) && (0,_http_retry_js__WEBPACK_IMPORTED_MODULE_6__/* .isRetryable */ .r3)(failure))
                 return { ok: false, failure };
-            return { ok: true, value: { status: res.status, headers: res.headers, body } };
+            return { ok: true, value: res };
         }, label);
     }
     /** A GitHub API GET whose 2xx body is JSON of the shape `check` accepts; a body that does not parse is not retried. */
     getJson(url, check, o = {}) {
         const label = o.label ?? `GET ${url}`;
         return this.attempts(o.policy, async () => {
-            const res = await this.fetch(url, { headers: { ...GITHUB_JSON, ...o.headers } });
-            const text = await res.text();
-            if (!res.ok)
+            const res = await this.request('GET', url, { headers: { ...GITHUB_JSON, ...o.headers }, timeoutMs: o.timeoutMs });
+            if (!ok(res))
                 return { ok: false, failure: statusFailure(label, res) };
-            const parsed = (0,_http_parse_js__WEBPACK_IMPORTED_MODULE_5__/* .parseJson */ .q)(text, check);
+            const parsed = (0,_http_parse_js__WEBPACK_IMPORTED_MODULE_7__/* .parseJson */ .q)(res.body, check);
             return parsed.ok ? parsed : { ok: false, failure: { kind: 'parse', status: res.status, message: `the answer to ${label} is ${parsed.reason}` } };
         }, label);
     }
@@ -329,9 +478,8 @@ class Http {
     getText(url, o = {}) {
         const label = o.label ?? `GET ${url}`;
         return this.attempts(o.policy, async () => {
-            const res = await this.fetch(url, { headers: o.headers });
-            const text = await res.text();
-            return res.ok ? { ok: true, value: text } : { ok: false, failure: statusFailure(label, res) };
+            const res = await this.request('GET', url, { headers: o.headers, timeoutMs: o.timeoutMs });
+            return ok(res) ? { ok: true, value: res.body } : { ok: false, failure: statusFailure(label, res) };
         }, label);
     }
     /**
@@ -351,9 +499,9 @@ class Http {
                     await res.body?.cancel().catch(() => undefined);
                     return { ok: false, failure: statusFailure(label, res) };
                 }
-                const body = node_stream__WEBPACK_IMPORTED_MODULE_2__.Readable.fromWeb(res.body);
+                const body = node_stream__WEBPACK_IMPORTED_MODULE_4__.Readable.fromWeb(res.body);
                 body.on('data', () => idle.refresh());
-                await (0,node_stream_promises__WEBPACK_IMPORTED_MODULE_3__.pipeline)(body, node_fs__WEBPACK_IMPORTED_MODULE_1__.createWriteStream(dest));
+                await (0,node_stream_promises__WEBPACK_IMPORTED_MODULE_5__.pipeline)(body, node_fs__WEBPACK_IMPORTED_MODULE_1__.createWriteStream(dest));
                 return { ok: true, value: undefined };
             }
             finally {
@@ -363,12 +511,12 @@ class Http {
     }
     /** withRetries with this client's clock; a thrown error's message is prefixed with what was asked. */
     attempts(policy, work, label) {
-        return (0,_http_retry_js__WEBPACK_IMPORTED_MODULE_4__/* .withRetries */ .LH)(policy ?? ONCE, _http_retry_js__WEBPACK_IMPORTED_MODULE_4__/* .isRetryable */ .r3, async () => {
+        return (0,_http_retry_js__WEBPACK_IMPORTED_MODULE_6__/* .withRetries */ .LH)(policy ?? ONCE, _http_retry_js__WEBPACK_IMPORTED_MODULE_6__/* .isRetryable */ .r3, async () => {
             try {
                 return await work();
             }
             catch (error) {
-                const f = (0,_http_retry_js__WEBPACK_IMPORTED_MODULE_4__/* .failureOf */ .g5)(error);
+                const f = (0,_http_retry_js__WEBPACK_IMPORTED_MODULE_6__/* .failureOf */ .g5)(error);
                 return { ok: false, failure: { ...f, message: `${label} failed: ${f.message}` } };
             }
         }, this.clock);

@@ -150,14 +150,14 @@ function errorMessage(json, text, status) {
         return typeof json.documentation_url === 'string' ? `${json.message} - ${json.documentation_url}` : json.message;
     return text.trim() ? text.trim().slice(0, 500) : `HTTP ${status}`;
 }
-function apiOver(fetchWith, baseUrl, token) {
+function apiOver(send, baseUrl, token) {
     const headers = { authorization: `token ${token}`, accept: 'application/vnd.github+json', 'x-github-api-version': '2022-11-28', 'user-agent': 'envd-cache-action' };
     return async (method, path, query = {}) => {
         const url = new URL(baseUrl + path);
         for (const [k, v] of Object.entries(query))
             url.searchParams.set(k, String(v));
-        const res = await fetchWith(url.toString(), { method, headers });
-        const text = await res.text();
+        const res = await send(method, url.toString(), headers);
+        const text = res.body;
         let json;
         if (/\bjson\b/i.test(res.headers.get('content-type') ?? '') && text) {
             try {
@@ -187,7 +187,11 @@ function clientsFor(options) {
         onRetry: (n, f) => debug(`${f.message} (attempt ${n}); trying again`)
     };
     const baseUrl = options.apiUrl.replace(/\/+$/, '');
-    return { api: apiOver(http.retryingFetch(policy), baseUrl, options.token), direct: apiOver(http.retryingFetch(_http_js__WEBPACK_IMPORTED_MODULE_1__/* .ONCE */ .ET), baseUrl, options.token), calls: () => http.calls - sent };
+    return {
+        api: apiOver((method, url, headers) => http.exchange(method, url, { headers, policy }), baseUrl, options.token),
+        direct: apiOver((method, url, headers) => http.exchange(method, url, { headers, policy: _http_js__WEBPACK_IMPORTED_MODULE_1__/* .ONCE */ .ET }), baseUrl, options.token),
+        calls: () => http.calls - sent
+    };
 }
 /** Every cache entry (or those of one key or ref), read page by page, and whether the listing held still. */
 async function listEntries(get, filter, pageConcurrency) {
