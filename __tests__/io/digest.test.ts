@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { registryDigest } from '../../src/io/registry.js';
-import { dockerConfigJson, pushImage, pushIndex } from '../support/oci-push.js';
+import { dockerConfigJson, pushImage, pushIndex, writeDockerConfig } from '../support/oci-push.js';
 import { startRegistry, type TestRegistry } from '../support/services/registry.js';
 
 describe('registryDigest against docker-registry (basic auth)', () => {
@@ -18,9 +18,7 @@ describe('registryDigest against docker-registry (basic auth)', () => {
   let dockerConfig: string;
   beforeAll(async () => {
     registry = await startRegistry();
-    dockerConfig = fs.mkdtempSync(path.join(os.tmpdir(), 'docker-config-'));
-    // What docker/login-action writes.
-    fs.writeFileSync(path.join(dockerConfig, 'config.json'), dockerConfigJson(registry));
+    dockerConfig = writeDockerConfig(registry);
   }, 30000);
   afterAll(async () => {
     await registry?.stop();

@@ -14,7 +14,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { isLoopbackRegistry } from '../../src/cache/image-ref.js';
 import { registryDigest, registryManifestExists } from '../../src/io/registry.js';
-import { dockerConfigJson, pushImage } from '../support/oci-push.js';
+import { dockerConfigJson, pushImage, writeDockerConfig } from '../support/oci-push.js';
 import { startRegistry, type TestRegistry } from '../support/services/registry.js';
 
 describe('isLoopbackRegistry (containerd MatchLocalhost)', () => {
@@ -34,8 +34,7 @@ describe('the digest read and the existence probe on a loopback registry without
   let dockerConfig: string;
   beforeAll(async () => {
     registry = await startRegistry();
-    dockerConfig = fs.mkdtempSync(path.join(os.tmpdir(), 'docker-config-'));
-    fs.writeFileSync(path.join(dockerConfig, 'config.json'), dockerConfigJson(registry));
+    dockerConfig = writeDockerConfig(registry);
   }, 30000);
   afterAll(async () => {
     await registry?.stop();

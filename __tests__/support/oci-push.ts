@@ -3,6 +3,9 @@
  * answers the digest of the exact manifest bytes sent: what a registry reports as Docker-Content-Digest.
  */
 import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import type { TestRegistry } from './services/registry.js';
 
 export const sha256 = (data: string | Buffer) => `sha256:${createHash('sha256').update(data).digest('hex')}`;
@@ -51,7 +54,14 @@ export async function pushIndex(r: TestRegistry, repo: string, tag: string, arch
   return { digest: await putManifest(r, repo, tag, 'application/vnd.oci.image.index.v1+json', index), platforms: images.map((i) => i.digest) };
 }
 
-/** A Docker config directory holding what docker/login-action writes for the registry. */
+/** A new Docker config directory (under the temp dir) holding what docker/login-action writes for the registry. */
+export function writeDockerConfig(r: TestRegistry, password = r.password): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'docker-config-'));
+  fs.writeFileSync(path.join(dir, 'config.json'), dockerConfigJson(r, password));
+  return dir;
+}
+
+/** The config.json docker/login-action writes for the registry. */
 export function dockerConfigJson(r: TestRegistry, password = r.password): string {
   return JSON.stringify({ auths: { [r.host]: { auth: Buffer.from(`${r.user}:${password}`).toString('base64') } } });
 }
