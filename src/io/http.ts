@@ -60,7 +60,7 @@ export const ONCE: RetryPolicy = { attempts: 1, backoffMs: 0 };
 export const realClock: Clock = { now: () => Date.now(), sleep: (ms) => new Promise((r) => setTimeout(r, ms)) };
 
 const USER_AGENT = 'envd-cache-action';
-const GITHUB_JSON = { Accept: 'application/vnd.github+json', 'X-GitHub-Api-Version': '2022-11-28' };
+export const GITHUB_JSON = { Accept: 'application/vnd.github+json', 'X-GitHub-Api-Version': '2022-11-28' };
 
 const lowerHeaders = (h: AnswerHeaders): Record<string, string> => Object.fromEntries([...h].map(([k, v]) => [k.toLowerCase(), v]));
 /**
@@ -274,25 +274,10 @@ export class Http {
    * failure that outlasts them is thrown, with the reason and the error's code.
    */
   async exchange(method: string, url: string, o: RequestOptions = {}): Promise<Answer> {
-    const label = o.label ?? `${method} ${url}`;
-    let last: Answer | undefined;
-    const r = await withRetries(
-      o.policy ?? ONCE,
-      isRetryable,
-      async (): Promise<Outcome<Answer>> => {
-        last = undefined;
-        const answer = await this.request(method, url, o);
-        if (ok(answer)) return { ok: true, value: answer };
-        const failure = statusFailure(label, answer, answer.status === 403 ? answer.body : '');
-        if (!isRetryable(failure)) return { ok: true, value: answer };
-        last = answer;
-        return { ok: false, failure };
-      },
-      this.clock
-    );
-    if (r.ok) return r.value;
+    const { retried, last } = await this.retried(method, url, o);
+    if (retried.ok) return retried.value;
     if (last) return last;
-    throw Object.assign(new Error(r.reason), { code: r.failure.code });
+    throw Object.assign(new Error(retried.reason), { code: retried.failure.code });
   }
 
   /** Any request, answered with status, headers and body; one attempt, and a network error is status 0. */
@@ -308,14 +293,25 @@ export class Http {
    * A request retried by `o.policy` on retryable statuses and network errors. Any other status is an answer for
    * the caller to read (404 included); a failure is a retryable one that outlasted the attempts, or a network error.
    */
-  answer(method: string, url: string, o: RequestOptions = {}): Promise<Retried<Answer>> {
+  async answer(method: string, url: string, o: RequestOptions = {}): Promise<Retried<Answer>> {
+    return (await this.retried(method, url, o)).retried;
+  }
+
+  /** `answer`'s attempts, and the last answer whose retryable status outlasted them (what `exchange` gives back). */
+  private async retried(method: string, url: string, o: RequestOptions): Promise<{ retried: Retried<Answer>; last?: Answer }> {
     const label = o.label ?? `${method} ${url}`;
-    return this.attempts(o.policy, async () => {
+    let last: Answer | undefined;
+    const retried = await this.attempts(o.policy, async () => {
+      last = undefined;
       const res = await this.request(method, url, o);
       const failure = statusFailure(label, res, res.body);
-      if (!ok(res) && isRetryable(failure)) return { ok: false, failure };
+      if (!ok(res) && isRetryable(failure)) {
+        last = res;
+        return { ok: false, failure };
+      }
       return { ok: true, value: res };
     }, label);
+    return { retried, last };
   }
 
   /** A GitHub API GET whose 2xx body is JSON of the shape `check` accepts; a body that does not parse is not retried. */

@@ -11,7 +11,7 @@
 import type { CacheEntry } from '../../budget/prune.js';
 import type { Listing } from '../../budget/state.js';
 import { isRateLimited, retryAfterMs, type RetryPolicy } from '../../http/retry.js';
-import { type Answer, Http, ONCE, type Parsed } from '../http.js';
+import { type Answer, GITHUB_JSON, Http, ONCE, type Parsed } from '../http.js';
 import { drain } from '../pool.js';
 
 export { retryAfterMs };
@@ -230,7 +230,8 @@ function errorMessage(json: unknown, text: string, status: number): string {
 type Exchange = (method: string, url: string, headers: Record<string, string>) => Promise<Answer>;
 
 function apiOver(send: Exchange, baseUrl: string, token: string): Api {
-  const headers = { authorization: `token ${token}`, accept: 'application/vnd.github+json', 'x-github-api-version': '2022-11-28', 'user-agent': 'envd-cache-action' };
+  // The client adds its user agent.
+  const headers = { ...GITHUB_JSON, authorization: `token ${token}` };
   return async (method, path, query = {}) => {
     const url = new URL(baseUrl + path);
     for (const [k, v] of Object.entries(query)) url.searchParams.set(k, String(v));
