@@ -172,6 +172,7 @@ async function withRetries(policy, retryable, work, clock) {
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   ET: () => (/* binding */ ONCE),
 /* harmony export */   dQ: () => (/* binding */ realClock),
+/* harmony export */   hS: () => (/* binding */ GITHUB_JSON),
 /* harmony export */   lw: () => (/* binding */ Http),
 /* harmony export */   qF: () => (/* reexport safe */ _http_parse_js__WEBPACK_IMPORTED_MODULE_7__.q)
 /* harmony export */ });
@@ -421,24 +422,12 @@ class Http {
      * failure that outlasts them is thrown, with the reason and the error's code.
      */
     async exchange(method, url, o = {}) {
-        const label = o.label ?? `${method} ${url}`;
-        let last;
-        const r = await (0,_http_retry_js__WEBPACK_IMPORTED_MODULE_6__/* .withRetries */ .LH)(o.policy ?? ONCE, _http_retry_js__WEBPACK_IMPORTED_MODULE_6__/* .isRetryable */ .r3, async () => {
-            last = undefined;
-            const answer = await this.request(method, url, o);
-            if (ok(answer))
-                return { ok: true, value: answer };
-            const failure = statusFailure(label, answer, answer.status === 403 ? answer.body : '');
-            if (!(0,_http_retry_js__WEBPACK_IMPORTED_MODULE_6__/* .isRetryable */ .r3)(failure))
-                return { ok: true, value: answer };
-            last = answer;
-            return { ok: false, failure };
-        }, this.clock);
-        if (r.ok)
-            return r.value;
+        const { retried, last } = await this.retried(method, url, o);
+        if (retried.ok)
+            return retried.value;
         if (last)
             return last;
-        throw Object.assign(new Error(r.reason), { code: r.failure.code });
+        throw Object.assign(new Error(retried.reason), { code: retried.failure.code });
     }
     /** Any request, answered with status, headers and body; one attempt, and a network error is status 0. */
     async send(method, url, headers = {}, timeoutMs = 15000) {
@@ -453,15 +442,24 @@ class Http {
      * A request retried by `o.policy` on retryable statuses and network errors. Any other status is an answer for
      * the caller to read (404 included); a failure is a retryable one that outlasted the attempts, or a network error.
      */
-    answer(method, url, o = {}) {
+    async answer(method, url, o = {}) {
+        return (await this.retried(method, url, o)).retried;
+    }
+    /** `answer`'s attempts, and the last answer whose retryable status outlasted them (what `exchange` gives back). */
+    async retried(method, url, o) {
         const label = o.label ?? `${method} ${url}`;
-        return this.attempts(o.policy, async () => {
+        let last;
+        const retried = await this.attempts(o.policy, async () => {
+            last = undefined;
             const res = await this.request(method, url, o);
             const failure = statusFailure(label, res, res.body);
-            if (!ok(res) && (0,_http_retry_js__WEBPACK_IMPORTED_MODULE_6__/* .isRetryable */ .r3)(failure))
+            if (!ok(res) && (0,_http_retry_js__WEBPACK_IMPORTED_MODULE_6__/* .isRetryable */ .r3)(failure)) {
+                last = res;
                 return { ok: false, failure };
+            }
             return { ok: true, value: res };
         }, label);
+        return { retried, last };
     }
     /** A GitHub API GET whose 2xx body is JSON of the shape `check` accepts; a body that does not parse is not retried. */
     getJson(url, check, o = {}) {

@@ -151,7 +151,8 @@ function errorMessage(json, text, status) {
     return text.trim() ? text.trim().slice(0, 500) : `HTTP ${status}`;
 }
 function apiOver(send, baseUrl, token) {
-    const headers = { authorization: `token ${token}`, accept: 'application/vnd.github+json', 'x-github-api-version': '2022-11-28', 'user-agent': 'envd-cache-action' };
+    // The client adds its user agent.
+    const headers = { ..._http_js__WEBPACK_IMPORTED_MODULE_1__/* .GITHUB_JSON */ .hS, authorization: `token ${token}` };
     return async (method, path, query = {}) => {
         const url = new URL(baseUrl + path);
         for (const [k, v] of Object.entries(query))
