@@ -39,3 +39,78 @@ export function didYouMean(word: string, candidates: readonly string[]): string 
   const s = closest(word, candidates);
   return s !== undefined && s !== word ? ` (did you mean "${s}"?)` : '';
 }
+
+/**
+ * Words an author writes for a value under another name (folded as `fold` folds): `github` for gha, `full` for
+ * max, `yes` for true. The first target that is among the candidates wins.
+ */
+const SYNONYMS: Record<string, readonly string[]> = {
+  github: ['gha'],
+  githubactions: ['gha'],
+  actions: ['gha'],
+  actionscache: ['gha'],
+  githubcache: ['gha'],
+  gh: ['gha'],
+  docker: ['registry', 'docker-container'],
+  oci: ['registry'],
+  image: ['registry'],
+  ghcr: ['registry'],
+  ghcrio: ['registry'],
+  ecr: ['registry'],
+  aws: ['s3'],
+  minio: ['s3'],
+  r2: ['s3'],
+  dir: ['local'],
+  directory: ['local'],
+  disk: ['local'],
+  file: ['local'],
+  full: ['max'],
+  all: ['max'],
+  maximum: ['max'],
+  everything: ['max'],
+  minimal: ['min'],
+  minimum: ['min'],
+  final: ['min'],
+  yes: ['true'],
+  y: ['true'],
+  on: ['true'],
+  enable: ['true'],
+  enabled: ['true'],
+  no: ['false', 'none'],
+  n: ['false', 'none'],
+  off: ['false', 'none'],
+  disable: ['false', 'none'],
+  disabled: ['false', 'none'],
+  nocache: ['none'],
+  default: ['auto'],
+  automatic: ['auto'],
+  clean: ['prune'],
+  cleanup: ['prune'],
+  delete: ['prune'],
+  gc: ['prune']
+};
+
+/**
+ * The valid value the author most likely meant, always one of the candidates: a synonym first, then the closest
+ * spelling (ties go to the earlier candidate).
+ */
+export function nearest(word: string, candidates: readonly string[]): string | undefined {
+  const folded = fold(word);
+  const synonym = SYNONYMS[folded]?.find((s) => candidates.includes(s));
+  if (synonym !== undefined) return synonym;
+  const exact = candidates.find((c) => fold(c) === folded);
+  if (exact !== undefined) return exact;
+  let best: string | undefined;
+  let bestScore = Infinity;
+  for (const c of candidates) {
+    const score = distance(folded, fold(c));
+    if (score < bestScore) [best, bestScore] = [c, score];
+  }
+  return best;
+}
+
+/** ` (did you mean "x"?)` with the nearest candidate, for a value that must be one of them. */
+export function nearestHint(word: string, candidates: readonly string[]): string {
+  const s = nearest(word, candidates);
+  return s !== undefined && s !== word ? ` (did you mean "${s}"?)` : '';
+}

@@ -1,5 +1,6 @@
 /** Value checkers shared by the cache attributes and the action's inputs. Each returns a problem or undefined. */
 import { quoted } from './redact.js';
+import { nearestHint } from './suggest.js';
 
 export type Check = (value: string) => string | undefined;
 
@@ -19,7 +20,7 @@ export const goBoolOrEmpty: Check = (v) => (v === '' ? undefined : goBool(v));
 export const oneOf =
   (...allowed: string[]): Check =>
   (v) =>
-    allowed.includes(v) ? undefined : `${quoted(v)} is not one of ${allowed.join(', ')}`;
+    allowed.includes(v) ? undefined : `${quoted(v)} is not one of ${allowed.join(', ')}${quoted(v).includes('***') ? '' : nearestHint(v, allowed)}`;
 
 export const integer: Check = (v) => (/^[+-]?\d+$/.test(v) ? undefined : `${quoted(v)} is not an integer`);
 

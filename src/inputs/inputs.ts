@@ -12,7 +12,7 @@ import { CsvError, parseCsvRecord } from '../cache/csv.js';
 import { parseImageRef } from '../cache/image-ref.js';
 import { findSecrets, quoted, redactKnown } from '../cache/redact.js';
 import { type CacheSpec, isBackend, parseCacheSpec, parseFields, validateCacheSpec } from '../cache/spec.js';
-import { closest, didYouMean } from '../cache/suggest.js';
+import { closest, didYouMean, nearestHint } from '../cache/suggest.js';
 import { Input } from './names.js';
 import { type OutputSpec, parseOutput } from './output.js';
 import { echo } from '../report/text.js';
@@ -113,6 +113,8 @@ interface InputReader {
   text(name: Input): string;
   /** The value as a message may quote it: redacted, and *** for a secret input. */
   shown(name: Input): string;
+  /** ` (did you mean "x"?)` with the allowed value nearest to the input's value. */
+  hint(name: Input, allowed: readonly string[]): string;
   fail(input: Input, message: string): void;
   oneOf<T extends string>(name: Input, allowed: readonly T[], fallback: T): T;
   autoBool(name: Input): Auto<boolean>;
@@ -125,21 +127,24 @@ function inputReader(raw: Raw, problems: Problem[]): InputReader {
   const fail = (input: Input, message: string) => void problems.push({ input, message: redactKnown(message, secrets) });
   const text = (name: Input) => raw(name).trim();
   const shown = (name: Input) => (SECRET_INPUTS.has(name) ? '***' : quoted(redactKnown(text(name), secrets)));
+  // The nearest valid value, unless the value held a secret: a suggestion must not hint at what was masked.
+  const hint = (name: Input, allowed: readonly string[]) => (shown(name).includes('***') ? '' : nearestHint(text(name), allowed));
   return {
     raw,
     text,
     shown,
+    hint,
     fail,
     oneOf: (name, allowed, fallback) => {
       const value = text(name) === '' ? fallback : choice(text(name), allowed);
-      if (value === undefined) fail(name, `${shown(name)} is not one of ${allowed.join(', ')}${didYouMean(text(name), allowed)}`);
+      if (value === undefined) fail(name, `${shown(name)} is not one of ${allowed.join(', ')}${hint(name, allowed)}`);
       return value ?? fallback;
     },
     autoBool: (name) => {
       const t = text(name);
       if (t === '' || t.toLowerCase() === 'auto') return 'auto';
       const b = bool(t);
-      if (b === undefined) fail(name, `${shown(name)} is not auto, true or false`);
+      if (b === undefined) fail(name, `${shown(name)} is not auto, true or false${hint(name, ['auto', 'true', 'false'])}`);
       return b ?? 'auto';
     }
   };
@@ -159,7 +164,7 @@ export function parseInputs(raw: Raw): { inputs?: Inputs; problems: Problem[] } 
 
   const dryRunText = r.text(Input.DryRun);
   const dryRun = dryRunText === '' ? false : bool(dryRunText);
-  if (dryRun === undefined) r.fail(Input.DryRun, `${r.shown(Input.DryRun)} is not true or false`);
+  if (dryRun === undefined) r.fail(Input.DryRun, `${r.shown(Input.DryRun)} is not true or false${r.hint(Input.DryRun, ['true', 'false'])}`);
 
   // inputs that only make sense together
   for (const { input, message } of backendOf(cache).inputProblems?.({ cacheRef, output }) ?? []) r.fail(input, message);

@@ -1,5 +1,5 @@
 /** envd's `--output` value (one CSV record, `type=` required), parsed enough to derive cache refs. */
-import { quoted } from '../cache/redact.js';
+import { quoted, redactText } from '../cache/redact.js';
 import { echo } from '../report/text.js';
 import { CsvError, parseCsvRecord } from '../cache/csv.js';
 import { type ImageRef, type Parsed, parseImageRef } from '../cache/image-ref.js';
@@ -26,11 +26,12 @@ export function parseOutput(raw: string): Parsed<OutputSpec> {
     if (e instanceof CsvError) return { ok: false, problem: `cannot be read as CSV (${e.message}); envd takes one output` };
     throw e;
   }
+  if (!fields.some((f) => /^type=/i.test(f.trim()))) return { ok: false, problem: missingType(fields) };
   const parsed = parseFields(fields);
   if (!parsed.ok) return parsed;
   const attrs = parsed.value;
   const type = attrs.get('type');
-  if (!type) return { ok: false, problem: 'needs type=, e.g. type=image,name=ghcr.io/org/env:latest,push=true' };
+  if (!type) return { ok: false, problem: missingType(fields) };
   attrs.delete('type');
   if (!KNOWN.includes(type)) return { ok: false, problem: `type=${quoted(type)} is not an output type; use one of ${KNOWN.join(', ')}` };
   if (attrs.has('output')) return { ok: false, problem: `output=${quoted(attrs.get('output')!)} is not an attribute of --output; you meant dest=` };
@@ -50,4 +51,14 @@ export function parseOutput(raw: string): Parsed<OutputSpec> {
   }
   if (push && !out.image) return { ok: false, problem: 'push=true needs name=<image>' };
   return { ok: true, value: out };
+}
+
+/**
+ * What to write instead of an output without `type=`. A lone image name is the usual mistake: the fix is the
+ * whole value to paste, built around that name (the error line has already quoted the value as given).
+ */
+function missingType(fields: readonly string[]): string {
+  const lone = fields.length === 1 && !fields[0].includes('=') ? parseImageRef(fields[0].trim()) : undefined;
+  if (lone?.ok) return `is an image name, not an output: write type=image,name=${echo(redactText(fields[0].trim()))},push=true to push it (without push=true it is only built)`;
+  return 'has no type=: write the whole output, e.g. type=image,name=ghcr.io/my-org/env:latest,push=true';
 }
