@@ -124,10 +124,13 @@ const TABLE: [RegExp, KnownError][] = [
     {
       id: 'local-import',
       title: 'envd cannot import a local cache',
-      advice: 'envd v1.3.4 cannot import type=local (envd #1391); the build ran uncached. Use gha, registry or s3 to get hits across runs.'
+      advice: 'envd v1.3.4 cannot import type=local (envd #1391), so this build ran without that cache. Use cache: local and leave import-cache empty: the action then serves the restored directory as a registry on 127.0.0.1 and imports that.'
     }
   ]
 ];
+
+/** Every known error with the pattern that recognizes it, in the order they are tried (docs/troubleshooting.md lists them). */
+export const KNOWN_ERRORS: readonly (KnownError & { pattern: RegExp })[] = TABLE.map(([pattern, e]) => ({ ...e, pattern }));
 
 export function classify(text: string): KnownError | undefined {
   return TABLE.find(([re]) => re.test(text))?.[1];
