@@ -39,6 +39,9 @@ describe('inputs', () => {
     [{ 'cache-prune': 'sometimes' }, 'Input "cache-prune": "sometimes" is not auto, true or false (did you mean "'],
     [{ 'dry-run': 'on' }, 'Input "dry-run": "on" is not true or false (did you mean "true"?)'],
     [{ 'cache-options': 'compression=zst', cache: 'registry', 'cache-ref': 'r/e:c' }, '"zst" is not one of uncompressed, gzip, estargz, zstd (did you mean "zstd"?)'],
+    [{ 'envd-version': 'lastest' }, 'Input "envd-version": "lastest" is not a version such as v1.3.4 or one of latest, system (did you mean "latest"?)'],
+    [{ 'export-cache': 'type=github,scope=x' }, 'is not a cache type this action supports (did you mean "gha"?)'],
+    [{ output: 'type=img,name=ghcr.io/o/e' }, 'type="img" is not an output type (did you mean "image"?); use one of'],
     // an image name where an output goes: the message quotes it once and gives the whole value to write
     [{ output: 'ghcr.io/org/env:latest' }, 'Input "output": "ghcr.io/org/env:latest" is an image name, not an output: write type=image,name=ghcr.io/org/env:latest,push=true'],
     [{ 'cache-budget': '10' }, 'Input "cache-budget": "10" is not auto or a size with a unit, such as 8GB or 500MiB'],

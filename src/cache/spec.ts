@@ -8,7 +8,7 @@ import { CsvError, formatCsvRecord, parseCsvRecord } from './csv.js';
 import type { Parsed } from './image-ref.js';
 import { echo } from '../report/text.js';
 import { findSecrets, isSecretName, quoted, REDACTED, redactText } from './redact.js';
-import { didYouMean } from './suggest.js';
+import { didYouMean, nearestHint } from './suggest.js';
 
 export interface CacheSpec {
   type: string;
@@ -71,7 +71,7 @@ export interface ValidateOptions {
 export function validateCacheSpec(spec: CacheSpec, direction: Direction, options: ValidateOptions = {}): string[] {
   const flag = direction === 'export' ? '--export-cache' : '--import-cache';
   if (!isBackend(spec.type)) {
-    const caseHint = isBackend(spec.type.toLowerCase()) ? ` (type is case-sensitive: write "${spec.type.toLowerCase()}")` : didYouMean(spec.type, CACHE_TYPES);
+    const caseHint = isBackend(spec.type.toLowerCase()) ? ` (type is case-sensitive: write "${spec.type.toLowerCase()}")` : nearestHint(spec.type, CACHE_TYPES);
     return [`type=${echo(spec.type)} is not a cache type this action supports${caseHint}; use one of ${CACHE_TYPES.join(', ')}`];
   }
   const noImporter = backendOfType(spec.type)?.readBack?.noImporter;

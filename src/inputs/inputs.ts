@@ -321,7 +321,9 @@ function readTools(r: InputReader, types: readonly (string | undefined)[]): Pick
     if (words.includes(t.toLowerCase())) return t.toLowerCase();
     const valid = semver.valid(t);
     if (!valid) {
-      r.fail(name, `${r.shown(name)} is not a version such as ${fallback}${words.length ? ` or one of ${words.join(', ')}` : ''}`);
+      // A word (no digit) was meant as one of the words: name the nearest.
+      const hint = /\d/.test(t) ? '' : r.hint(name, words);
+      r.fail(name, `${r.shown(name)} is not a version such as ${fallback}${words.length ? ` or one of ${words.join(', ')}` : ''}${hint}`);
       return fallback;
     }
     return `v${valid}`;

@@ -5,6 +5,7 @@ import { CsvError, parseCsvRecord } from '../cache/csv.js';
 import { type ImageRef, type Parsed, parseImageRef } from '../cache/image-ref.js';
 import { parseFields } from '../cache/spec.js';
 import { parseGoBool } from '../cache/values.js';
+import { nearestHint } from '../cache/suggest.js';
 
 export interface OutputSpec {
   raw: string;
@@ -33,7 +34,7 @@ export function parseOutput(raw: string): Parsed<OutputSpec> {
   const type = attrs.get('type');
   if (!type) return { ok: false, problem: missingType(fields) };
   attrs.delete('type');
-  if (!KNOWN.includes(type)) return { ok: false, problem: `type=${quoted(type)} is not an output type; use one of ${KNOWN.join(', ')}` };
+  if (!KNOWN.includes(type)) return { ok: false, problem: `type=${quoted(type)} is not an output type${nearestHint(type, KNOWN)}; use one of ${KNOWN.join(', ')}` };
   if (attrs.has('output')) return { ok: false, problem: `output=${quoted(attrs.get('output')!)} is not an attribute of --output; you meant dest=` };
   if (type === 'local' && !attrs.has('dest')) return { ok: false, problem: 'type=local needs dest=<directory>' };
   if ((type === 'image' || type === 'registry') && attrs.has('dest')) return { ok: false, problem: `type=${type} takes name=, not dest=` };
