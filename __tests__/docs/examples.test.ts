@@ -12,6 +12,7 @@ import { type Emulator, startEmulator } from '../support/emulator/index.js';
 import { pages } from '../support/markdown.js';
 import {
   ACTION_USES,
+  evaluate,
   type Example,
   type ExampleRun,
   FEATURE,
@@ -23,6 +24,7 @@ import {
   scenariosFor,
   secretValue,
   type Step,
+  substitute,
   type Workflow
 } from '../support/workflow-example.js';
 
@@ -213,6 +215,16 @@ describe('documentation examples, run through dist/index.js in dry-run', () => {
         expect({ key: f.key, placeholder, named: comments(f.body).some((c) => c.includes(placeholder) && /\byour\b/.test(c)) }).toEqual({ key: f.key, placeholder, named: true });
     expect(fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8')).toContain('`OWNER/envd-cache-action@v1` stands for the repository and version you use the action from');
     expect(Object.keys(EXPECTED).filter((k) => !found.some((f) => f.key === k))).toEqual([]);
+  });
+
+  test('the runner reads expressions and matrices as GitHub does, and fails on what it does not know', () => {
+    const ternary = "matrix.arch == 'arm64' && 'ubuntu-24.04-arm' || 'ubuntu-24.04'";
+    expect([evaluate(ternary, { matrix: { arch: 'arm64' } }), evaluate(ternary, { matrix: { arch: 'amd64' } })]).toEqual(['ubuntu-24.04-arm', 'ubuntu-24.04']);
+    expect(substitute("push=${{ github.event_name == 'push' }}", { github: { event_name: 'pull_request' } })).toBe('push=false');
+    expect(() => evaluate('github.nope', { github: {} })).toThrow('github.nope: no nope');
+    expect(() => evaluate('secret.X', { secrets: {} })).toThrow('no context secret');
+    expect(matrixLegs({ a: [1, 2], include: [{ a: 1, b: 'x' }, { c: 3 }] })).toEqual([{ a: 1, b: 'x', c: 3 }, { a: 2, c: 3 }]);
+    expect(matrixLegs({ a: [1], include: [{ a: 9 }] })).toEqual([{ a: 1 }, { a: 9 }]);
   });
 
   test.each(found.map((f) => [f.key, f] as const))('%s', async (key, f) => {

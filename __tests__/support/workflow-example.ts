@@ -130,24 +130,17 @@ export function evaluate(expr: string, contexts: Record<string, unknown>): Value
     const same = typeof left === 'string' && typeof right === 'string' ? left.toLowerCase() === right.toLowerCase() : left === right;
     return op === '==' ? same : !same;
   };
-  const and = (): Value => {
-    let v = comparison();
-    while (tokens[i] === '&&') {
+  /** A left-to-right chain of one operator; `pick` gives its value from the two sides. */
+  const chain = (op: string, next: () => Value, pick: (left: Value, right: Value) => Value) => (): Value => {
+    let v = next();
+    while (tokens[i] === op) {
       i++;
-      const r = comparison();
-      v = truthy(v) ? r : v;
+      v = pick(v, next());
     }
     return v;
   };
-  const or = (): Value => {
-    let v = and();
-    while (tokens[i] === '||') {
-      i++;
-      const r = and();
-      v = truthy(v) ? v : r;
-    }
-    return v;
-  };
+  const and = chain('&&', comparison, (l, r) => (truthy(l) ? r : l));
+  const or = chain('||', and, (l, r) => (truthy(l) ? l : r));
   const v = or();
   if (i !== tokens.length) throw new Error(`cannot read ${tokens.slice(i).join(' ')} in ${expr}`);
   return v;
