@@ -8,7 +8,7 @@ import { actionYml, ROOT } from './harness.mjs';
 
 /** The inputs and outputs a user touches first: the README's tables. docs/reference.md has all of them. */
 const FIRST_INPUTS = ['path', 'from', 'output', 'cache', 'cache-ref', 'cache-options', 'cache-write', 'cache-budget', 'command', 'dry-run'];
-const FIRST_OUTPUTS = ['cache-backend', 'cache-scope', 'cache-mode', 'cached-steps', 'total-steps', 'cache-hit-ratio', 'plan', 'digest', 'image'];
+const FIRST_OUTPUTS = ['cache-backend', 'cache-scope', 'cache-mode', 'export-cache', 'cached-steps', 'total-steps', 'cache-hit-ratio', 'plan', 'digest', 'image'];
 
 /** Every generated table: the file, the block's name, and what it lists. */
 export const BLOCKS = [
