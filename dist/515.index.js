@@ -869,10 +869,10 @@ function quoted(value) {
 /* harmony export */ });
 /* harmony import */ var _backends_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1389);
 /* harmony import */ var _backends_index_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(7399);
-/* harmony import */ var _csv_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(9022);
-/* harmony import */ var _report_text_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(5655);
+/* harmony import */ var _csv_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(9022);
+/* harmony import */ var _report_text_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(5655);
 /* harmony import */ var _redact_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(2097);
-/* harmony import */ var _suggest_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(4372);
+/* harmony import */ var _suggest_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(4372);
 /**
  * The cache-flag model: one `--export-cache` or `--import-cache` value, parsed from and serialized to
  * BuildKit's CSV grammar, and validated per backend and direction.
@@ -892,7 +892,7 @@ function parseFields(fields) {
     for (const field of fields) {
         const eq = field.indexOf('=');
         if (eq < 0) {
-            const hint = field.trim() === '' ? 'remove the empty field (a stray comma?)' : `write ${(0,_report_text_js__WEBPACK_IMPORTED_MODULE_3__/* .echo */ .WI)((0,_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .redactText */ .Rd)(field.trim()))}=true or ${(0,_report_text_js__WEBPACK_IMPORTED_MODULE_3__/* .echo */ .WI)((0,_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .redactText */ .Rd)(field.trim()))}=<value>`;
+            const hint = field.trim() === '' ? 'remove the empty field (a stray comma?)' : `write ${(0,_report_text_js__WEBPACK_IMPORTED_MODULE_4__/* .echo */ .WI)((0,_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .redactText */ .Rd)(field.trim()))}=true or ${(0,_report_text_js__WEBPACK_IMPORTED_MODULE_4__/* .echo */ .WI)((0,_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .redactText */ .Rd)(field.trim()))}=<value>`;
             return { ok: false, problem: `${(0,_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .quoted */ .TL)(field)} has no "=": ${hint}` };
         }
         const key = field.slice(0, eq).toLowerCase();
@@ -908,15 +908,15 @@ function parseCacheSpec(text) {
         return { ok: false, problem: 'is empty' };
     let fields;
     try {
-        fields = (0,_csv_js__WEBPACK_IMPORTED_MODULE_4__/* .parseCsvRecord */ .bd)(text);
+        fields = (0,_csv_js__WEBPACK_IMPORTED_MODULE_5__/* .parseCsvRecord */ .bd)(text);
     }
     catch (e) {
-        if (e instanceof _csv_js__WEBPACK_IMPORTED_MODULE_4__/* .CsvError */ .J$)
+        if (e instanceof _csv_js__WEBPACK_IMPORTED_MODULE_5__/* .CsvError */ .J$)
             return { ok: false, problem: `cannot be read as CSV (${e.message}); quote a whole field that holds a comma or quote, e.g. "name=a,b"` };
         throw e;
     }
     if (!text.includes('type=')) {
-        return { ok: false, problem: `has no type=; envd would silently read it as a registry ref: write type=registry,ref=${(0,_report_text_js__WEBPACK_IMPORTED_MODULE_3__/* .echo */ .WI)((0,_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .redactText */ .Rd)(text.trim()))} or another type` };
+        return { ok: false, problem: `has no type=; envd would silently read it as a registry ref: write type=registry,ref=${(0,_report_text_js__WEBPACK_IMPORTED_MODULE_4__/* .echo */ .WI)((0,_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .redactText */ .Rd)(text.trim()))} or another type` };
     }
     const parsed = parseFields(fields);
     if (!parsed.ok)
@@ -935,8 +935,8 @@ function isBackend(type) {
 function validateCacheSpec(spec, direction, options = {}) {
     const flag = direction === 'export' ? '--export-cache' : '--import-cache';
     if (!isBackend(spec.type)) {
-        const caseHint = isBackend(spec.type.toLowerCase()) ? ` (type is case-sensitive: write "${spec.type.toLowerCase()}")` : (0,_suggest_js__WEBPACK_IMPORTED_MODULE_5__/* .didYouMean */ .a)(spec.type, _backends_js__WEBPACK_IMPORTED_MODULE_0__/* .CACHE_TYPES */ .Vz);
-        return [`type=${(0,_report_text_js__WEBPACK_IMPORTED_MODULE_3__/* .echo */ .WI)(spec.type)} is not a cache type this action supports${caseHint}; use one of ${_backends_js__WEBPACK_IMPORTED_MODULE_0__/* .CACHE_TYPES */ .Vz.join(', ')}`];
+        const caseHint = isBackend(spec.type.toLowerCase()) ? ` (type is case-sensitive: write "${spec.type.toLowerCase()}")` : (0,_suggest_js__WEBPACK_IMPORTED_MODULE_3__/* .nearestHint */ .AN)(spec.type, _backends_js__WEBPACK_IMPORTED_MODULE_0__/* .CACHE_TYPES */ .Vz);
+        return [`type=${(0,_report_text_js__WEBPACK_IMPORTED_MODULE_4__/* .echo */ .WI)(spec.type)} is not a cache type this action supports${caseHint}; use one of ${_backends_js__WEBPACK_IMPORTED_MODULE_0__/* .CACHE_TYPES */ .Vz.join(', ')}`];
     }
     const noImporter = (0,_backends_index_js__WEBPACK_IMPORTED_MODULE_1__/* .backendOfType */ .kY)(spec.type)?.readBack?.noImporter;
     if (noImporter && direction === 'import')
@@ -946,7 +946,7 @@ function validateCacheSpec(spec, direction, options = {}) {
     for (const [key, value] of spec.attrs) {
         const rule = rules[key];
         if (!rule) {
-            problems.push(`unknown attribute ${(0,_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .quoted */ .TL)(key)} for type=${spec.type}${(0,_suggest_js__WEBPACK_IMPORTED_MODULE_5__/* .didYouMean */ .a)(key, Object.keys(rules))}`);
+            problems.push(`unknown attribute ${(0,_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .quoted */ .TL)(key)} for type=${spec.type}${(0,_suggest_js__WEBPACK_IMPORTED_MODULE_3__/* .didYouMean */ .au)(key, Object.keys(rules))}`);
             continue;
         }
         if (rule.refused) {
@@ -979,7 +979,7 @@ function render(spec, { redact }) {
     const fields = [`type=${spec.type}`];
     for (const [k, v] of spec.attrs)
         fields.push(`${k}=${!redact ? v : isSecretKey(k) ? _redact_js__WEBPACK_IMPORTED_MODULE_2__/* .REDACTED */ .XF : (0,_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .redactText */ .Rd)(v)}`);
-    return (0,_csv_js__WEBPACK_IMPORTED_MODULE_4__/* .formatCsvRecord */ .ND)(fields);
+    return (0,_csv_js__WEBPACK_IMPORTED_MODULE_5__/* .formatCsvRecord */ .ND)(fields);
 }
 /** The exact value given to envd. */
 function serializeCacheSpec(spec) {
@@ -1014,9 +1014,11 @@ function secretsOf(spec) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   a: () => (/* binding */ didYouMean),
-/* harmony export */   k: () => (/* binding */ closest)
+/* harmony export */   AN: () => (/* binding */ nearestHint),
+/* harmony export */   au: () => (/* binding */ didYouMean),
+/* harmony export */   kp: () => (/* binding */ closest)
 /* harmony export */ });
+/* unused harmony export nearest */
 /** "Did you mean" suggestions for misspelt attribute and input values. */
 function distance(a, b) {
     // Optimal string alignment distance: edits plus adjacent transpositions.
@@ -1057,6 +1059,81 @@ function didYouMean(word, candidates) {
     const s = closest(word, candidates);
     return s !== undefined && s !== word ? ` (did you mean "${s}"?)` : '';
 }
+/**
+ * Words an author writes for a value under another name (folded as `fold` folds): `github` for gha, `full` for
+ * max, `yes` for true. The first target that is among the candidates wins.
+ */
+const SYNONYMS = {
+    github: ['gha'],
+    githubactions: ['gha'],
+    actions: ['gha'],
+    actionscache: ['gha'],
+    githubcache: ['gha'],
+    gh: ['gha'],
+    docker: ['registry', 'docker-container'],
+    oci: ['registry'],
+    image: ['registry'],
+    ghcr: ['registry'],
+    ghcrio: ['registry'],
+    ecr: ['registry'],
+    aws: ['s3'],
+    minio: ['s3'],
+    r2: ['s3'],
+    dir: ['local'],
+    directory: ['local'],
+    disk: ['local'],
+    file: ['local'],
+    full: ['max'],
+    all: ['max'],
+    maximum: ['max'],
+    everything: ['max'],
+    minimal: ['min'],
+    minimum: ['min'],
+    final: ['min'],
+    yes: ['true'],
+    y: ['true'],
+    on: ['true'],
+    enable: ['true'],
+    enabled: ['true'],
+    no: ['false', 'none'],
+    n: ['false', 'none'],
+    off: ['false', 'none'],
+    disable: ['false', 'none'],
+    disabled: ['false', 'none'],
+    nocache: ['none'],
+    default: ['auto'],
+    automatic: ['auto'],
+    clean: ['prune'],
+    cleanup: ['prune'],
+    delete: ['prune'],
+    gc: ['prune']
+};
+/**
+ * The valid value the author most likely meant, always one of the candidates: a synonym first, then the closest
+ * spelling (ties go to the earlier candidate).
+ */
+function nearest(word, candidates) {
+    const folded = fold(word);
+    const synonym = SYNONYMS[folded]?.find((s) => candidates.includes(s));
+    if (synonym !== undefined)
+        return synonym;
+    const exact = candidates.find((c) => fold(c) === folded);
+    if (exact !== undefined)
+        return exact;
+    let best;
+    let bestScore = Infinity;
+    for (const c of candidates) {
+        const score = distance(folded, fold(c));
+        if (score < bestScore)
+            [best, bestScore] = [c, score];
+    }
+    return best;
+}
+/** ` (did you mean "x"?)` with the nearest candidate, for a value that must be one of them. */
+function nearestHint(word, candidates) {
+    const s = nearest(word, candidates);
+    return s !== undefined && s !== word ? ` (did you mean "${s}"?)` : '';
+}
 
 
 /***/ }),
@@ -1076,7 +1153,9 @@ function didYouMean(word, candidates) {
 /* harmony export */   yL: () => (/* binding */ oneOf)
 /* harmony export */ });
 /* harmony import */ var _redact_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2097);
+/* harmony import */ var _suggest_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(4372);
 /** Value checkers shared by the cache attributes and the action's inputs. Each returns a problem or undefined. */
+
 
 const GO_BOOLS = ['1', 't', 'T', 'TRUE', 'true', 'True', '0', 'f', 'F', 'FALSE', 'false', 'False'];
 /** Go's strconv.ParseBool, which BuildKit uses for its boolean attributes. */
@@ -1088,7 +1167,7 @@ function parseGoBool(value) {
 const goBool = (v) => (parseGoBool(v) === undefined ? `${(0,_redact_js__WEBPACK_IMPORTED_MODULE_0__/* .quoted */ .TL)(v)} is not a boolean; use true or false` : undefined);
 /** force-compression: an empty value means true. */
 const goBoolOrEmpty = (v) => (v === '' ? undefined : goBool(v));
-const oneOf = (...allowed) => (v) => allowed.includes(v) ? undefined : `${(0,_redact_js__WEBPACK_IMPORTED_MODULE_0__/* .quoted */ .TL)(v)} is not one of ${allowed.join(', ')}`;
+const oneOf = (...allowed) => (v) => allowed.includes(v) ? undefined : `${(0,_redact_js__WEBPACK_IMPORTED_MODULE_0__/* .quoted */ .TL)(v)} is not one of ${allowed.join(', ')}${(0,_redact_js__WEBPACK_IMPORTED_MODULE_0__/* .quoted */ .TL)(v).includes('***') ? '' : (0,_suggest_js__WEBPACK_IMPORTED_MODULE_1__/* .nearestHint */ .AN)(v, allowed)}`;
 const integer = (v) => (/^[+-]?\d+$/.test(v) ? undefined : `${(0,_redact_js__WEBPACK_IMPORTED_MODULE_0__/* .quoted */ .TL)(v)} is not an integer`);
 const positiveInteger = (v) => /^\+?\d+$/.test(v) && Number(v) >= 1 ? undefined : `${(0,_redact_js__WEBPACK_IMPORTED_MODULE_0__/* .quoted */ .TL)(v)} is not a positive integer`;
 const DURATION = /^[+-]?(?:(?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|µs|μs|ms|s|m|h))+$/;
@@ -1271,12 +1350,14 @@ var Output;
 /* harmony export */   F: () => (/* binding */ parseOutput)
 /* harmony export */ });
 /* harmony import */ var _cache_redact_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2097);
-/* harmony import */ var _report_text_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(5655);
-/* harmony import */ var _cache_csv_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(9022);
+/* harmony import */ var _report_text_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(5655);
+/* harmony import */ var _cache_csv_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(9022);
 /* harmony import */ var _cache_image_ref_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3715);
 /* harmony import */ var _cache_spec_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(607);
 /* harmony import */ var _cache_values_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(3834);
+/* harmony import */ var _cache_suggest_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(4372);
 /** envd's `--output` value (one CSV record, `type=` required), parsed enough to derive cache refs. */
+
 
 
 
@@ -1287,23 +1368,25 @@ const KNOWN = ['image', 'registry', 'local', 'tar', 'oci', 'docker'];
 function parseOutput(raw) {
     let fields;
     try {
-        fields = (0,_cache_csv_js__WEBPACK_IMPORTED_MODULE_4__/* .parseCsvRecord */ .bd)(raw.trim());
+        fields = (0,_cache_csv_js__WEBPACK_IMPORTED_MODULE_5__/* .parseCsvRecord */ .bd)(raw.trim());
     }
     catch (e) {
-        if (e instanceof _cache_csv_js__WEBPACK_IMPORTED_MODULE_4__/* .CsvError */ .J$)
+        if (e instanceof _cache_csv_js__WEBPACK_IMPORTED_MODULE_5__/* .CsvError */ .J$)
             return { ok: false, problem: `cannot be read as CSV (${e.message}); envd takes one output` };
         throw e;
     }
+    if (!fields.some((f) => /^type=/i.test(f.trim())))
+        return { ok: false, problem: missingType(fields) };
     const parsed = (0,_cache_spec_js__WEBPACK_IMPORTED_MODULE_2__/* .parseFields */ .L5)(fields);
     if (!parsed.ok)
         return parsed;
     const attrs = parsed.value;
     const type = attrs.get('type');
     if (!type)
-        return { ok: false, problem: 'needs type=, e.g. type=image,name=ghcr.io/org/env:latest,push=true' };
+        return { ok: false, problem: missingType(fields) };
     attrs.delete('type');
     if (!KNOWN.includes(type))
-        return { ok: false, problem: `type=${(0,_cache_redact_js__WEBPACK_IMPORTED_MODULE_0__/* .quoted */ .TL)(type)} is not an output type; use one of ${KNOWN.join(', ')}` };
+        return { ok: false, problem: `type=${(0,_cache_redact_js__WEBPACK_IMPORTED_MODULE_0__/* .quoted */ .TL)(type)} is not an output type${(0,_cache_suggest_js__WEBPACK_IMPORTED_MODULE_4__/* .nearestHint */ .AN)(type, KNOWN)}; use one of ${KNOWN.join(', ')}` };
     if (attrs.has('output'))
         return { ok: false, problem: `output=${(0,_cache_redact_js__WEBPACK_IMPORTED_MODULE_0__/* .quoted */ .TL)(attrs.get('output'))} is not an attribute of --output; you meant dest=` };
     if (type === 'local' && !attrs.has('dest'))
@@ -1313,7 +1396,7 @@ function parseOutput(raw) {
     const pushText = type === 'registry' ? 'true' : (attrs.get('push') ?? 'false');
     const push = (0,_cache_values_js__WEBPACK_IMPORTED_MODULE_3__/* .parseGoBool */ .MY)(pushText);
     if (push === undefined)
-        return { ok: false, problem: `push=${(0,_report_text_js__WEBPACK_IMPORTED_MODULE_5__/* .echo */ .WI)(pushText)} is not a boolean; use true or false` };
+        return { ok: false, problem: `push=${(0,_report_text_js__WEBPACK_IMPORTED_MODULE_6__/* .echo */ .WI)(pushText)} is not a boolean; use true or false` };
     const out = { raw: raw.trim(), type, attrs, push };
     const names = attrs.get('name');
     if (names !== undefined && (type === 'image' || type === 'registry')) {
@@ -1327,6 +1410,16 @@ function parseOutput(raw) {
     if (push && !out.image)
         return { ok: false, problem: 'push=true needs name=<image>' };
     return { ok: true, value: out };
+}
+/**
+ * What to write instead of an output without `type=`. A lone image name is the usual mistake: the fix is the
+ * whole value to paste, built around that name (the error line has already quoted the value as given).
+ */
+function missingType(fields) {
+    const lone = fields.length === 1 && !fields[0].includes('=') ? (0,_cache_image_ref_js__WEBPACK_IMPORTED_MODULE_1__/* .parseImageRef */ .Q)(fields[0].trim()) : undefined;
+    if (lone?.ok)
+        return `is an image name, not an output: write type=image,name=${(0,_report_text_js__WEBPACK_IMPORTED_MODULE_6__/* .echo */ .WI)((0,_cache_redact_js__WEBPACK_IMPORTED_MODULE_0__/* .redactText */ .Rd)(fields[0].trim()))},push=true to push it (without push=true it is only built)`;
+    return 'has no type=: write the whole output, e.g. type=image,name=ghcr.io/my-org/env:latest,push=true';
 }
 
 

@@ -728,10 +728,12 @@ const TABLE = [
         {
             id: 'local-import',
             title: 'envd cannot import a local cache',
-            advice: 'envd v1.3.4 cannot import type=local (envd #1391); the build ran uncached. Use gha, registry or s3 to get hits across runs.'
+            advice: 'envd v1.3.4 cannot import type=local (envd #1391), so this build ran without that cache. Use cache: local and leave import-cache empty: the action then serves the restored directory as a registry on 127.0.0.1 and imports that.'
         }
     ]
 ];
+/** Every known error with the pattern that recognizes it, in the order they are tried (docs/troubleshooting.md lists them). */
+const KNOWN_ERRORS = TABLE.map(([pattern, e]) => ({ ...e, pattern }));
 function classify(text) {
     return TABLE.find(([re]) => re.test(text))?.[1];
 }
@@ -4745,15 +4747,18 @@ function inputReader(raw, problems) {
     const fail = (input, message) => void problems.push({ input, message: (0,redact/* redactKnown */.rA)(message, secrets) });
     const text = (name) => raw(name).trim();
     const shown = (name) => (SECRET_INPUTS.has(name) ? '***' : (0,redact/* quoted */.TL)((0,redact/* redactKnown */.rA)(text(name), secrets)));
+    // The nearest valid value, unless the value held a secret: a suggestion must not hint at what was masked.
+    const hint = (name, allowed) => (shown(name).includes('***') ? '' : (0,suggest/* nearestHint */.AN)(text(name), allowed));
     return {
         raw,
         text,
         shown,
+        hint,
         fail,
         oneOf: (name, allowed, fallback) => {
             const value = text(name) === '' ? fallback : choice(text(name), allowed);
             if (value === undefined)
-                fail(name, `${shown(name)} is not one of ${allowed.join(', ')}${(0,suggest/* didYouMean */.a)(text(name), allowed)}`);
+                fail(name, `${shown(name)} is not one of ${allowed.join(', ')}${hint(name, allowed)}`);
             return value ?? fallback;
         },
         autoBool: (name) => {
@@ -4762,7 +4767,7 @@ function inputReader(raw, problems) {
                 return 'auto';
             const b = bool(t);
             if (b === undefined)
-                fail(name, `${shown(name)} is not auto, true or false`);
+                fail(name, `${shown(name)} is not auto, true or false${hint(name, ['auto', 'true', 'false'])}`);
             return b ?? 'auto';
         }
     };
@@ -4781,7 +4786,7 @@ function parseInputs(raw) {
     const dryRunText = r.text(names/* Input */.p.DryRun);
     const dryRun = dryRunText === '' ? false : bool(dryRunText);
     if (dryRun === undefined)
-        r.fail(names/* Input */.p.DryRun, `${r.shown(names/* Input */.p.DryRun)} is not true or false`);
+        r.fail(names/* Input */.p.DryRun, `${r.shown(names/* Input */.p.DryRun)} is not true or false${r.hint(names/* Input */.p.DryRun, ['true', 'false'])}`);
     // inputs that only make sense together
     for (const { input, message } of (0,backends/* backendOf */.EC)(cache).inputProblems?.({ cacheRef, output }) ?? [])
         r.fail(input, message);
@@ -4940,7 +4945,9 @@ function readTools(r, types) {
             return t.toLowerCase();
         const valid = semver_default().valid(t);
         if (!valid) {
-            r.fail(name, `${r.shown(name)} is not a version such as ${fallback}${words.length ? ` or one of ${words.join(', ')}` : ''}`);
+            // A word (no digit) was meant as one of the words: name the nearest.
+            const hint = /\d/.test(t) ? '' : r.hint(name, words);
+            r.fail(name, `${r.shown(name)} is not a version such as ${fallback}${words.length ? ` or one of ${words.join(', ')}` : ''}${hint}`);
             return fallback;
         }
         return `v${valid}`;
@@ -4964,7 +4971,7 @@ function readBuilder(r) {
             r.fail(names/* Input */.p.Builder, `${r.shown(names/* Input */.p.Builder)} has port ${(0,report_text/* echo */.WI)(String(port))}; a port is 1-65535`);
     }
     else if (builderText !== 'auto')
-        r.fail(names/* Input */.p.Builder, `${r.shown(names/* Input */.p.Builder)} is not auto, docker-container, unix:///path/to/buildkitd.sock or tcp://host:port${(0,suggest/* didYouMean */.a)(builderText, ['auto', 'docker-container'])}`);
+        r.fail(names/* Input */.p.Builder, `${r.shown(names/* Input */.p.Builder)} is not auto, docker-container, unix:///path/to/buildkitd.sock or tcp://host:port${(0,suggest/* didYouMean */.au)(builderText, ['auto', 'docker-container'])}`);
     const buildkitdConfigInline = r.raw(names/* Input */.p.BuildkitdConfigInline).trim();
     const buildkitdFlags = r.text(names/* Input */.p.BuildkitdFlags);
     if (builder.kind === 'address') {
@@ -5040,7 +5047,7 @@ function parseCacheOptions(text, cache, fail) {
         }
         const rule = rules[key];
         if (!rule) {
-            const hint = (0,suggest/* closest */.k)(key, Object.keys(rules));
+            const hint = (0,suggest/* closest */.kp)(key, Object.keys(rules));
             fail(`unknown attribute ${(0,redact/* quoted */.TL)(key)} for cache: ${cache}${hint ? ` (did you mean "${hint}"?)` : `; known: ${Object.keys(rules).filter((k) => !OWNED_BY_INPUT[k]).join(', ')}`}`);
             continue;
         }
