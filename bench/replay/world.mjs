@@ -1,0 +1,156 @@
+// bench:replay's world on disk: the matrix legs' build contexts, the tool cache (the real BuildKit and the envd
+// shim), and the processes it started (stopped in the end, also on a signal). Effects only; the day and the
+// figures are decided in schedule.ts, progress.ts, ledger.ts and metrics.ts.
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+export const ENVD = 'v1.3.4';
+export const BUILDKIT = 'v0.32.2';
+
+/** A leg's build context directory name (`3.10` → `py3.10`). */
+export const legDir = (leg) => `py${leg}`;
+
+/**
+ * A leg's Dockerfile: 7 steps, small layers of random bytes (so every build's new layers are new blobs), and, as an
+ * envd Python environment has, a wheel-building stage whose layer only a mode=max export holds:
+ * - base (3 steps; the leg's own from the second on);
+ * - dependencies (2): wheels built from requirements.txt (a bind mount, in the builder stage, 5 MB), then the
+ *   installed packages copied into the image (2 MB);
+ * - app (2): app.txt, and a step built from it.
+ */
+export function dockerfile(leg) {
+  const sh = (cmd) => `["/bin/busybox", "sh", "-c", "${cmd}"]`;
+  const random = (bytes, file) => `/bin/busybox head -c ${bytes} /dev/urandom > ${file}`;
+  return [
+    `# bench:replay, leg ${leg}: base (3 steps), dependencies (2), app (2). FROM scratch + a static busybox: nothing is pulled.`,
+    'FROM scratch AS base',
+    'COPY busybox /bin/busybox',
+    `RUN ${sh(`echo python ${leg} > /leg && ${random(2000000, '/base-1')}`)}`,
+    `RUN ${sh(random(1000000, '/base-2'))}`,
+    'FROM base AS wheels',
+    `RUN --mount=type=bind,source=requirements.txt,target=/requirements.txt ${sh(`/bin/busybox mkdir -p /wheels/site && /bin/busybox cp /requirements.txt /wheels/site/ && ${random(5000000, '/wheels/cache')} && ${random(2000000, '/wheels/site/packages')}`)}`,
+    'FROM base',
+    'COPY --from=wheels /wheels/site /site-packages',
+    'COPY app.txt /app.txt',
+    `RUN ${sh(`/bin/busybox cat /app.txt > /app-build && ${random(500000, '/app-1')}`)}`,
+    ''
+  ].join('\n');
+}
+
+const ENVD_FILE = '# syntax=v1\n# bench:replay: the envd shim builds the Dockerfile in this directory\n\ndef build():\n    base(dev=True)\n';
+
+/** The workspace: one directory per leg with its Dockerfile, busybox and build.envd. */
+export function makeProject(root, legs, busybox) {
+  const project = path.join(root, 'project');
+  fs.mkdirSync(project, { recursive: true });
+  fs.writeFileSync(path.join(project, 'build.envd'), ENVD_FILE);
+  for (const leg of legs) {
+    const dir = path.join(project, legDir(leg));
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, 'Dockerfile'), dockerfile(leg));
+    fs.writeFileSync(path.join(dir, 'build.envd'), ENVD_FILE);
+    fs.copyFileSync(busybox, path.join(dir, 'busybox'));
+    fs.chmodSync(path.join(dir, 'busybox'), 0o755);
+  }
+  return project;
+}
+
+/** Writes a commit's content into every leg's context. */
+export function checkout(project, legs, content) {
+  for (const leg of legs) {
+    fs.writeFileSync(path.join(project, legDir(leg), 'requirements.txt'), content.requirements);
+    fs.writeFileSync(path.join(project, legDir(leg), 'app.txt'), content.app);
+  }
+}
+
+/** A tool cache as @actions/tool-cache lays it out: the real buildkitd and buildctl, and the envd shim. */
+export function makeToolCache(root, bin, shim) {
+  const tc = path.join(root, 'tool-cache');
+  const dirOf = (tool, version) => path.join(tc, tool, version.replace(/^v/, ''), 'amd64');
+  const bk = dirOf('buildkit', BUILDKIT);
+  fs.mkdirSync(path.join(bk, 'bin'), { recursive: true });
+  for (const t of ['buildkitd', 'buildctl']) fs.symlinkSync(path.join(bin, t), path.join(bk, 'bin', t));
+  fs.writeFileSync(`${bk}.complete`, '');
+  const envd = dirOf('envd', ENVD);
+  fs.mkdirSync(envd, { recursive: true });
+  fs.copyFileSync(shim, path.join(envd, 'envd'));
+  fs.chmodSync(path.join(envd, 'envd'), 0o755);
+  fs.writeFileSync(`${envd}.complete`, '');
+  return tc;
+}
+
+/** The progress of each build the shim ran into `dir` (build-1.log, build-2.log, …), with exit codes. */
+export function buildsIn(dir) {
+  if (!fs.existsSync(dir)) return [];
+  const out = [];
+  for (let n = 1; fs.existsSync(path.join(dir, `build-${n}.log`)); n++) {
+    const rc = path.join(dir, `build-${n}.rc`);
+    out.push({ progress: fs.readFileSync(path.join(dir, `build-${n}.log`), 'utf8'), code: fs.existsSync(rc) ? Number(fs.readFileSync(rc, 'utf8').trim()) : undefined });
+  }
+  return out;
+}
+
+/** The processes this bench started, and those that name its directory (a buildkitd the action started). */
+export class Processes {
+  constructor(root) {
+    this.root = root;
+    this.started = new Set();
+  }
+
+  track(child) {
+    this.started.add(child);
+    child.once('exit', () => this.started.delete(child));
+    return child;
+  }
+
+  /** Processes whose command line names the bench's directory (not this one). */
+  strays() {
+    const out = [];
+    for (const pid of fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+      try {
+        const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+        if (cmd.includes(this.root) && Number(pid) !== process.pid) out.push({ pid: Number(pid), cmd: cmd.trim() });
+      } catch {
+        // exited meanwhile
+      }
+    }
+    return out;
+  }
+
+  /** Its own children's process groups first, then what names its directory: SIGTERM (buildkitd unmounts), SIGKILL after 5 s. */
+  async stopAll() {
+    for (const child of this.started) {
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // gone
+      }
+    }
+    const signal = (sig) => {
+      const left = this.strays();
+      for (const s of left) {
+        try {
+          process.kill(s.pid, sig);
+        } catch {
+          // gone
+        }
+      }
+      return left.length;
+    };
+    const deadline = Date.now() + 5000;
+    while (signal('SIGTERM') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    signal('SIGKILL');
+  }
+}
+
+/** `buildkitd --version`'s text, to print beside the figures. */
+export function versionOf(bin) {
+  return new Promise((resolve) => {
+    const child = spawn(path.join(bin, 'buildkitd'), ['--version'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.on('close', () => resolve(out.trim()));
+    child.on('error', () => resolve(''));
+  });
+}
