@@ -11,7 +11,7 @@
 // The day (bench/replay/schedule.ts): 9 pushes to main (four dependency changes, one of them a merged pull
 // request's), two feature branches pushed once, their two pull requests (the README's PR workflow, `envd pr`, a
 // workflow and job of its own) run once and close: 39 builds, the legs of a run concurrently. Each leg builds 7
-// steps (3 base, 2 dependency, 2 app; bench/replay/world.mjs) writing a few MB of random bytes, so a build takes
+// steps (3 base shared by the legs, 2 dependency, 2 app; bench/replay/world.mjs) writing a few MB of random bytes, so a build takes
 // seconds. Budget = 2.5 × one leg's max export, measured first (a cold mode=max export of one leg).
 // envd is the shell shim of bench:real (bench/real/envd-shim.sh): it hands the build to buildctl with the action's
 // flags and keeps each build's progress, from which the replay counts steps itself (bench/replay/progress.ts).
@@ -225,7 +225,7 @@ async function replay({ bundle, strategy, day, budgetBytes }) {
     emu.setRunJobs(String(id), legs.map((leg) => ({ name: run.kind === 'pr-closed' ? run.job : `${run.job} (${leg})`, status: 'in_progress' })));
     const t0 = performance.now();
     const seen = emu.requests.length;
-    const mainBases = ledger.liveIndexBases(MAIN);
+    const mainBases = ledger.writtenIndexBases(MAIN);
     const results = await Promise.all(legs.map((leg) => job({ bundle, strategy, run, leg, runId: id })));
     const lookups = emu.requests.slice(seen).filter((q) => q.route === 'GetCacheEntryDownloadURL').map((q) => String(q.body?.key ?? ''));
     const lookedUpMain = lookedUpAny(lookups, mainBases);
@@ -304,7 +304,7 @@ try {
   console.log(`${day.length} runs, ${buildsOf(day)} builds (a ${LEGS.length}-leg matrix${opts.short ? ', the short day' : ''}), seed ${opts.seed}; one leg's max export ${(legMax / 1e6).toFixed(2)} MB, budget ${(budgetBytes / 1e6).toFixed(2)} MB (${opts.budgetFactor}×); LRU eviction the moment usage passes it.`);
   console.log(`Bundles: ${opts.bundles.map((b) => `${b.name} = ${path.relative(process.cwd(), b.entry) || b.entry}`).join(', ')}. envd is a shim (bench/real/envd-shim.sh). ${((performance.now() - t0) / 60000).toFixed(1)} min.\n`);
   console.log(table(rows));
-  console.log('\nSteps are counted from BuildKit\'s progress (a step marked ERROR, then run, is built). "main, requirements unchanged": main\'s pushes whose requirements.txt did not change since that leg\'s previous push (the app changes every push, so 5 of 7 steps is the most). "PR workflow imports main": the `envd pr` workflow\'s first run of each pull request looked up an index main had live (its scope is main\'s), and how many of its builds restored steps (it can read only its own ref and main).');
+  console.log('\nSteps are counted from BuildKit\'s progress (a step marked ERROR, then run, is built). "main, requirements unchanged": main\'s pushes whose requirements.txt did not change since that leg\'s previous push (the app changes every push, so 5 of 7 steps is the most). "PR workflow imports main": the `envd pr` workflow\'s first run of each pull request looked up an index key main\'s workflow wrote (its scope is main\'s), and how many of its builds restored steps (it can read only its own ref and main).');
   for (const n of notes) {
     const f = n.figures;
     console.log(`\n## ${n.label}\n`);

@@ -40,12 +40,16 @@ export class Ledger {
   /** The blob digests each committed index entry names. */
   private readonly names = new Map<number, Set<string>>();
   private readonly brokenIndexes = new Set<number>();
+  /** Every index key (without `#n`) ever committed, per ref. */
+  private readonly written = new Map<string, Set<string>>();
   readonly figures: LedgerFigures = { peakBytes: 0, evicted: 0, deleted: 0, evictionsBreaking: 0, deletionsBreaking: 0, indexesBroken: 0 };
 
   /** An entry was committed; `digests` = the blobs it names when it is an index. `usageBytes` before any eviction. */
   committed(entry: LedgerEntry, usageBytes: number, digests?: Iterable<string>): void {
     this.entries.set(entry.id, { ...entry });
     if (digests) this.names.set(entry.id, new Set(digests));
+    const k = parseIndexKey(entry.key);
+    if (k) this.written.set(entry.ref, (this.written.get(entry.ref) ?? new Set()).add(k.base));
     this.figures.peakBytes = Math.max(this.figures.peakBytes, usageBytes);
   }
 
@@ -89,9 +93,9 @@ export class Ledger {
     return false;
   }
 
-  /** The keys (without `#n`) of the live indexes on `ref`: what an import of the same scope from there would find. */
-  liveIndexBases(ref: string): Set<string> {
-    return new Set(this.liveIndexes().filter((e) => e.ref === ref).map((e) => parseIndexKey(e.key)?.base ?? e.key));
+  /** The index keys (without `#n`) ever written on `ref`, evicted ones included: the scopes that ref's jobs used. */
+  writtenIndexBases(ref: string): Set<string> {
+    return new Set(this.written.get(ref));
   }
 
   usageBytes(): number {
@@ -103,7 +107,7 @@ export class Ledger {
 
 /**
  * Whether index lookups (the keys BuildKit asked the cache service for: `index-<scope>-1-<ref hash>`, with `#` or
- * `#n` when it writes) named one of `bases` (live index keys): the job looked for an index that was there.
+ * `#n` when it writes) named one of `bases` (index keys without `#n`): the job looked for an index of that scope.
  */
 export function lookedUpAny(keys: Iterable<string>, bases: ReadonlySet<string>): boolean {
   for (const key of keys) {

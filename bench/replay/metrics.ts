@@ -13,7 +13,7 @@ export interface BuildRecord {
   unchangedSincePrevious?: boolean;
   /** The first build of its pull request (pr-run). */
   firstOfPr?: boolean;
-  /** pr-run: the run's cache lookups named an index main had live when the run started (its scope is main's). */
+  /** pr-run: the run's cache lookups named an index key main's workflow wrote before (its scope is main's). */
   lookedUpMain?: boolean;
   total: number;
   cached: number;
@@ -40,8 +40,8 @@ export interface StrategyFigures {
   /** main's pushes whose requirements did not change since that leg's previous push: share of steps restored. */
   unchangedMain: { builds: number; ratio: number };
   /**
-   * The pull request workflow's first build of each pull request: how many looked up an index main had live (the
-   * scopes match), and how many restored steps (all they can read besides their own ref is main's).
+   * The pull request workflow's first build of each pull request: how many looked up an index key main's workflow
+   * wrote (the scopes match), and how many restored steps (all they can read besides their own ref is main's).
    */
   prImportsMain: { builds: number; lookedUp: number; restoring: number };
   /** The action's `cached-steps` outputs summed, beside the progress's count over the same builds. */
@@ -75,7 +75,7 @@ export function figuresOf(builds: readonly BuildRecord[], ledger: LedgerFigures,
 }
 
 /**
- * `yes` when every first pull-request build looked up an index main had live, `no` when none did, else
+ * `yes` when every first pull-request build looked up an index key main's workflow wrote, `no` when none did, else
  * `partly (k/n)`; then how many of them restored steps (a yes that restored nothing met an evicted index or layers).
  */
 export function yesNo({ builds, lookedUp, restoring }: StrategyFigures['prImportsMain']): string {

@@ -6,8 +6,8 @@
  * - `envd pr` (on pull_request): the README's "Pull request pipeline", a workflow and job of its own, same matrix.
  * - `envd cache cleanup` (on pull_request: closed): the README's prune job; only strategies that use it run it.
  *
- * Each leg builds 7 steps: 3 base steps, 2 dependency steps (COPY requirements.txt, RUN install), 2 app steps
- * (COPY app.txt, RUN build). Every push changes the app (a commit); a dependency change edits requirements.txt, so
+ * Each leg builds 7 steps (bench/replay/world.mjs): 3 base steps shared by the legs, 2 dependency steps of its own
+ * (wheels built from requirements.txt, the packages copied in), 2 app steps (COPY app.txt, RUN build). Every push changes the app (a commit); a dependency change edits requirements.txt, so
  * that step and every later one rebuild. main gets four dependency changes, one of them a merged pull request's.
  */
 
