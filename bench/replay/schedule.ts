@@ -11,6 +11,8 @@
  * that step and every later one rebuild. main gets four dependency changes, one of them a merged pull request's.
  */
 
+import { prng } from '../workload.js';
+
 export const MAIN = 'refs/heads/main';
 export const LEGS = ['3.10', '3.11', '3.12'] as const;
 export type Leg = (typeof LEGS)[number];
@@ -38,18 +40,6 @@ export interface Run {
   depsChanged?: boolean;
   /** pr-closed: whether the pull request was merged (its merge is main's next push). */
   merged?: boolean;
-}
-
-/** A small seeded generator (mulberry32). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 type Step =

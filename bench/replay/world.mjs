@@ -91,59 +91,6 @@ export function buildsIn(dir) {
   return out;
 }
 
-/** The processes this bench started, and those that name its directory (a buildkitd the action started). */
-export class Processes {
-  constructor(root) {
-    this.root = root;
-    this.started = new Set();
-  }
-
-  track(child) {
-    this.started.add(child);
-    child.once('exit', () => this.started.delete(child));
-    return child;
-  }
-
-  /** Processes whose command line names the bench's directory (not this one). */
-  strays() {
-    const out = [];
-    for (const pid of fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
-      try {
-        const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
-        if (cmd.includes(this.root) && Number(pid) !== process.pid) out.push({ pid: Number(pid), cmd: cmd.trim() });
-      } catch {
-        // exited meanwhile
-      }
-    }
-    return out;
-  }
-
-  /** Its own children's process groups first, then what names its directory: SIGTERM (buildkitd unmounts), SIGKILL after 5 s. */
-  async stopAll() {
-    for (const child of this.started) {
-      try {
-        process.kill(-child.pid, 'SIGKILL');
-      } catch {
-        // gone
-      }
-    }
-    const signal = (sig) => {
-      const left = this.strays();
-      for (const s of left) {
-        try {
-          process.kill(s.pid, sig);
-        } catch {
-          // gone
-        }
-      }
-      return left.length;
-    };
-    const deadline = Date.now() + 5000;
-    while (signal('SIGTERM') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-    signal('SIGKILL');
-  }
-}
-
 /** `buildkitd --version`'s text, to print beside the figures. */
 export function versionOf(bin) {
   return new Promise((resolve) => {
