@@ -54,11 +54,9 @@ import { register } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { createJob, ROOT } from '../scripts/harness.mjs';
 import { bundlesFrom, cpuProbe, segments, spawnPhase } from './phases.mjs';
-import { Processes, killGroup } from './processes.mjs';
+import { BUILDKIT, ENVD, Processes, killGroup, makeToolCache } from './real-shared.mjs';
 
 const HERE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'real');
-const ENVD = 'v1.3.4';
-const BUILDKIT = 'v0.32.2';
 const RUNS = Number(process.env.BENCH_RUNS || 3);
 const REST_MS = Number(process.env.BENCH_REST_MS ?? 70);
 const NODE_ARGS = (process.env.BENCH_NODE_ARGS || '').split(' ').filter(Boolean);
@@ -136,19 +134,7 @@ fs.writeFileSync(path.join(project, 'small-2.txt'), 'two\n');
 fs.writeFileSync(path.join(project, 'build.envd'), '# syntax=v1\n# bench:real: the envd shim builds the Dockerfile in this directory\n\ndef build():\n    base(dev=True)\n');
 
 /** A tool cache as @actions/tool-cache lays it out: the real buildkitd and buildctl, the envd shim. */
-const tc = path.join(root, 'tool-cache');
-{
-  const dirOf = (tool, version) => path.join(tc, tool, version.replace(/^v/, ''), 'amd64');
-  const bk = dirOf('buildkit', BUILDKIT);
-  fs.mkdirSync(path.join(bk, 'bin'), { recursive: true });
-  for (const t of ['buildkitd', 'buildctl']) fs.symlinkSync(path.join(BIN, t), path.join(bk, 'bin', t));
-  fs.writeFileSync(`${bk}.complete`, '');
-  const envd = dirOf('envd', ENVD);
-  fs.mkdirSync(envd, { recursive: true });
-  fs.copyFileSync(path.join(HERE, 'envd-shim.sh'), path.join(envd, 'envd'));
-  fs.chmodSync(path.join(envd, 'envd'), 0o755);
-  fs.writeFileSync(`${envd}.complete`, '');
-}
+const tc = makeToolCache(root, BIN, path.join(HERE, 'envd-shim.sh'));
 const versionOf = (t) => spawnSync(path.join(BIN, t), ['--version'], { encoding: 'utf8' }).stdout.trim();
 const bkVersion = versionOf('buildkitd');
 if (!bkVersion.includes(` ${BUILDKIT} `)) notes.push(`buildkitd --version says "${bkVersion}", not ${BUILDKIT}: the tool cache says ${BUILDKIT} all the same.`);

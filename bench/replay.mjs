@@ -28,8 +28,8 @@ import { register } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { createJob, ROOT } from '../scripts/harness.mjs';
 import { cpuProbe, spawnPhase } from './phases.mjs';
-import { Processes } from './processes.mjs';
-import { BUILDKIT, ENVD, buildsIn, checkout, legDir, makeProject, makeToolCache, versionOf } from './replay/world.mjs';
+import { BUILDKIT, ENVD, Processes, makeToolCache } from './real-shared.mjs';
+import { buildsIn, checkout, legDir, makeProject, versionOf } from './replay/world.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const JOB_TIMEOUT_MS = Number(process.env.BENCH_JOB_TIMEOUT_MS || 240_000);

@@ -1,12 +1,8 @@
-// bench:replay's world on disk: the matrix legs' build contexts, the tool cache (the real BuildKit and the envd
-// shim), and the processes it started (stopped in the end, also on a signal). Effects only; the day and the
-// figures are decided in schedule.ts, progress.ts, ledger.ts and metrics.ts.
+// bench:replay's world on disk: the matrix legs' build contexts and what the shim left of each build. Effects only;
+// the day and the figures are decided in schedule.ts, progress.ts, ledger.ts and metrics.ts.
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-
-export const ENVD = 'v1.3.4';
-export const BUILDKIT = 'v0.32.2';
 
 /** A leg's build context directory name (`3.10` → `py3.10`). */
 export const legDir = (leg) => `py${leg}`;
@@ -62,22 +58,6 @@ export function checkout(project, legs, content) {
     fs.writeFileSync(path.join(project, legDir(leg), 'requirements.txt'), content.requirements);
     fs.writeFileSync(path.join(project, legDir(leg), 'app.txt'), content.app);
   }
-}
-
-/** A tool cache as @actions/tool-cache lays it out: the real buildkitd and buildctl, and the envd shim. */
-export function makeToolCache(root, bin, shim) {
-  const tc = path.join(root, 'tool-cache');
-  const dirOf = (tool, version) => path.join(tc, tool, version.replace(/^v/, ''), 'amd64');
-  const bk = dirOf('buildkit', BUILDKIT);
-  fs.mkdirSync(path.join(bk, 'bin'), { recursive: true });
-  for (const t of ['buildkitd', 'buildctl']) fs.symlinkSync(path.join(bin, t), path.join(bk, 'bin', t));
-  fs.writeFileSync(`${bk}.complete`, '');
-  const envd = dirOf('envd', ENVD);
-  fs.mkdirSync(envd, { recursive: true });
-  fs.copyFileSync(shim, path.join(envd, 'envd'));
-  fs.chmodSync(path.join(envd, 'envd'), 0o755);
-  fs.writeFileSync(`${envd}.complete`, '');
-  return tc;
 }
 
 /** The progress of each build the shim ran into `dir` (build-1.log, build-2.log, …), with exit codes. */

@@ -1,7 +1,28 @@
-// What the real-BuildKit benches (bench:real, bench:replay) share about the processes they start: every child is
-// spawned detached (its own process group) so that one signal stops it and what it started; a buildkitd the action
-// started is found by its command line, which names the bench's temporary directory.
+// What the real-BuildKit benches (bench:real, bench:replay) share: the tool cache they hand the action (the real
+// buildkitd and buildctl, the envd shim), and the processes they start: every child is spawned detached (its own
+// process group) so that one signal stops it and what it started; a buildkitd the action started is found by its
+// command line, which names the bench's temporary directory.
 import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+export const ENVD = 'v1.3.4';
+export const BUILDKIT = 'v0.32.2';
+
+/** A tool cache under `root` as @actions/tool-cache lays it out: buildkitd and buildctl from `bin`, `shim` as envd. */
+export function makeToolCache(root, bin, shim) {
+  const tc = path.join(root, 'tool-cache');
+  const dirOf = (tool, version) => path.join(tc, tool, version.replace(/^v/, ''), 'amd64');
+  const bk = dirOf('buildkit', BUILDKIT);
+  fs.mkdirSync(path.join(bk, 'bin'), { recursive: true });
+  for (const t of ['buildkitd', 'buildctl']) fs.symlinkSync(path.join(bin, t), path.join(bk, 'bin', t));
+  fs.writeFileSync(`${bk}.complete`, '');
+  const envd = dirOf('envd', ENVD);
+  fs.mkdirSync(envd, { recursive: true });
+  fs.copyFileSync(shim, path.join(envd, 'envd'));
+  fs.chmodSync(path.join(envd, 'envd'), 0o755);
+  fs.writeFileSync(`${envd}.complete`, '');
+  return tc;
+}
 
 /** Signals a detached child's whole process group; a group already gone is not an error. */
 export function killGroup(child, signal = 'SIGTERM') {
