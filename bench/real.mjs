@@ -54,10 +54,9 @@ import { register } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { createJob, ROOT } from '../scripts/harness.mjs';
 import { bundlesFrom, cpuProbe, segments, spawnPhase } from './phases.mjs';
+import { BUILDKIT, ENVD, Processes, killGroup, makeToolCache } from './real-shared.mjs';
 
 const HERE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'real');
-const ENVD = 'v1.3.4';
-const BUILDKIT = 'v0.32.2';
 const RUNS = Number(process.env.BENCH_RUNS || 3);
 const REST_MS = Number(process.env.BENCH_REST_MS ?? 70);
 const NODE_ARGS = (process.env.BENCH_NODE_ARGS || '').split(' ').filter(Boolean);
@@ -90,31 +89,11 @@ register('./ts-loader.mjs', import.meta.url);
 const { startEmulator, Permission } = await import('../__tests__/support/emulator/index.js');
 
 // ------------------------------------------------------------------------------------------ processes
-/** Everything this bench spawned that may outlive a call: killed (process group) in the end, also on failure. */
-const started = new Set();
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-real-'));
-
-function killGroup(child, signal = 'SIGTERM') {
-  try {
-    process.kill(-child.pid, signal);
-  } catch {
-    // gone
-  }
-}
+const procs = new Processes(root);
+const started = procs.started;
+const strays = () => procs.strays();
 const exited = (child) => (child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((r) => child.once('exit', r)));
-/** Processes whose command line names this bench's directory (a buildkitd the action started and did not stop). */
-function strays() {
-  const out = [];
-  for (const pid of fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
-    try {
-      const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
-      if (cmd.includes(root) && Number(pid) !== process.pid) out.push({ pid: Number(pid), cmd: cmd.trim() });
-    } catch {
-      // exited meanwhile
-    }
-  }
-  return out;
-}
 
 /** Runs a command to its end; resolves { code, out } (stdout and stderr together). */
 function run(cmd, argv, options = {}) {
@@ -155,19 +134,7 @@ fs.writeFileSync(path.join(project, 'small-2.txt'), 'two\n');
 fs.writeFileSync(path.join(project, 'build.envd'), '# syntax=v1\n# bench:real: the envd shim builds the Dockerfile in this directory\n\ndef build():\n    base(dev=True)\n');
 
 /** A tool cache as @actions/tool-cache lays it out: the real buildkitd and buildctl, the envd shim. */
-const tc = path.join(root, 'tool-cache');
-{
-  const dirOf = (tool, version) => path.join(tc, tool, version.replace(/^v/, ''), 'amd64');
-  const bk = dirOf('buildkit', BUILDKIT);
-  fs.mkdirSync(path.join(bk, 'bin'), { recursive: true });
-  for (const t of ['buildkitd', 'buildctl']) fs.symlinkSync(path.join(BIN, t), path.join(bk, 'bin', t));
-  fs.writeFileSync(`${bk}.complete`, '');
-  const envd = dirOf('envd', ENVD);
-  fs.mkdirSync(envd, { recursive: true });
-  fs.copyFileSync(path.join(HERE, 'envd-shim.sh'), path.join(envd, 'envd'));
-  fs.chmodSync(path.join(envd, 'envd'), 0o755);
-  fs.writeFileSync(`${envd}.complete`, '');
-}
+const tc = makeToolCache(root, BIN, path.join(HERE, 'envd-shim.sh'));
 const versionOf = (t) => spawnSync(path.join(BIN, t), ['--version'], { encoding: 'utf8' }).stdout.trim();
 const bkVersion = versionOf('buildkitd');
 if (!bkVersion.includes(` ${BUILDKIT} `)) notes.push(`buildkitd --version says "${bkVersion}", not ${BUILDKIT}: the tool cache says ${BUILDKIT} all the same.`);
@@ -371,27 +338,7 @@ function note(r, kind, job, round) {
 /** What the post step of a local job did with the export: saved it again, or found it unchanged. */
 const savedOf = (job) => (job.post.lines.some((l) => /^The local cache is unchanged/.test(l.text)) ? 'post: unchanged, not saved' : job.post.lines.some((l) => /^Saved the local cache/.test(l.text)) ? 'post: saved again' : 'post: no save line');
 
-/**
- * Stops everything this bench started: its own children's process groups, then whatever still names its directory
- * (a buildkitd the action started: SIGTERM first, so that it unmounts what it mounted under its root; SIGKILL after 5 s).
- */
-async function stopAll() {
-  for (const child of started) killGroup(child, 'SIGKILL');
-  const signal = (sig) => {
-    const left = strays();
-    for (const s of left) {
-      try {
-        process.kill(s.pid, sig);
-      } catch {
-        // gone
-      }
-    }
-    return left.length;
-  };
-  const deadline = Date.now() + 5000;
-  while (signal('SIGTERM') && Date.now() < deadline) await sleep(50);
-  signal('SIGKILL');
-}
+const stopAll = () => procs.stopAll();
 // Interrupted (Ctrl-C, a timeout): the detached children would outlive this process; stopped first.
 for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'])
   process.once(sig, async () => {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, test } from '@jest/globals';
 import { DAY, HOUR, MINUTE, startEmulator, type Emulator, type EmulatorOptions } from '../support/emulator/index.js';
-import { lookup, saveEntry, scopes } from './client.js';
+import { lookup, rest, saveEntry, scopes } from './client.js';
 
 const START = Date.UTC(2026, 9, 1, 12, 10);
 let emu: Emulator | undefined;
@@ -105,5 +105,34 @@ describe('7-day expiry', () => {
     expect(keys(emu)).toEqual(['used']);
     emu.clock.advance(1);
     expect(keys(emu)).toEqual([]);
+  });
+});
+
+describe('store events (onStoreEvent)', () => {
+  test('a commit reports the usage before the eviction it causes, then the eviction; REST deletions and expiry are reported', async () => {
+    emu = await startEmulator({ startTime: START, budgetBytes: 1000, restTokens: { writer: 'write' } });
+    const token = emu.mintToken(scopes.main);
+    const events: Array<{ kind: string; keys: string[]; usageBytes: number }> = [];
+    const stop = emu.onStoreEvent(e => events.push({ kind: e.kind, keys: e.entries.map(x => x.key), usageBytes: e.usageBytes }));
+    await saveEntry(emu, token, 'a', Buffer.alloc(600));
+    emu.clock.advance(MINUTE);
+    await saveEntry(emu, token, 'b', Buffer.alloc(600));
+    expect(events).toEqual([
+      { kind: 'committed', keys: ['a'], usageBytes: 600 },
+      { kind: 'committed', keys: ['b'], usageBytes: 1200 },
+      { kind: 'evicted', keys: ['a'], usageBytes: 600 }
+    ]);
+    events.length = 0;
+    const id = emu.entries()[0].id;
+    expect((await rest(emu, 'DELETE', `/repos/octo-org/octo-repo/actions/caches/${id}`, 'writer')).status).toBe(204);
+    expect(events).toEqual([{ kind: 'deleted', keys: ['b'], usageBytes: 0 }]);
+    events.length = 0;
+    await saveEntry(emu, token, 'c', Buffer.alloc(10));
+    emu.clock.advance(8 * DAY);
+    expect(emu.entries()).toEqual([]);
+    expect(events.map(e => e.kind)).toEqual(['committed', 'expired']);
+    stop();
+    await saveEntry(emu, emu.mintToken(scopes.main), 'd', Buffer.alloc(10));
+    expect(events).toHaveLength(2);
   });
 });

@@ -17,6 +17,8 @@
 # Contexts live in $HOME/.envd-shim (one file per context holding its buildctl address; `current`).
 # ENVD_SHIM_RECORD=FILE: the buildctl arguments after `--addr A` are appended to FILE, one per line, and a line
 # `--` after them, so the bench can replay exactly this build through buildctl alone (its floor).
+# ENVD_SHIM_PROGRESS_DIR=DIR: each build's output (BuildKit's plain progress) is also written to DIR/build-<n>.log
+# (n = 1, 2, … per build in that directory) and its exit code to DIR/build-<n>.rc (bench:replay counts steps from them).
 # Progress goes to stdout, where the action reads BuildKit's plain progress as envd prints it.
 set -u
 state="${HOME:?envd shim: HOME is not set}/.envd-shim"
@@ -95,6 +97,14 @@ case "$cmd" in
     if [ -n "${ENVD_SHIM_RECORD:-}" ]; then
       for a in "$@"; do printf '%s\n' "$a"; done >> "$ENVD_SHIM_RECORD"
       echo "--" >> "$ENVD_SHIM_RECORD"
+    fi
+    if [ -n "${ENVD_SHIM_PROGRESS_DIR:-}" ]; then
+      n=1
+      while [ -e "$ENVD_SHIM_PROGRESS_DIR/build-$n.log" ]; do n=$((n + 1)); done
+      f="$ENVD_SHIM_PROGRESS_DIR/build-$n"
+      : > "$f.log"
+      { buildctl --addr "$addr" "$@" 2>&1; echo "$?" > "$f.rc"; } | tee -a "$f.log"
+      exit "$(cat "$f.rc")"
     fi
     exec buildctl --addr "$addr" "$@" 2>&1 ;;
   *) die "command $cmd is not implemented by the shim" ;;

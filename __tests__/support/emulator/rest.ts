@@ -170,7 +170,7 @@ function deleteByKey(ctx: ServiceContext, key: string | null, ref: string | null
   if (!key) return restError(422, 'Invalid request.\n\n"key" wasn\'t supplied.');
   const doomed = ctx.store.committed().filter(e => e.key === key && (ref ? e.ref === ref : true));
   if (doomed.length === 0) return restError(404, 'Not Found');
-  for (const e of doomed) ctx.store.remove(e.id);
+  ctx.store.deleteEntries(doomed);
   return json(200, { total_count: doomed.length, actions_caches: doomed.map(cacheJson) });
 }
 
@@ -178,6 +178,6 @@ function deleteById(ctx: ServiceContext, rawId: string): Reply {
   const id = /^\d+$/.test(rawId) ? Number(rawId) : NaN;
   const entry = Number.isSafeInteger(id) ? ctx.store.get(id) : undefined;
   if (!entry || !entry.committed) return restError(404, 'Not Found');
-  ctx.store.remove(id);
+  ctx.store.deleteEntries([entry]);
   return { status: 204 };
 }

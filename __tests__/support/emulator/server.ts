@@ -14,7 +14,7 @@ import { mintRuntimeToken, type AccessControl, type MintTokenOptions } from './t
 import { handleTwirp, twirpMethod } from './twirp.js';
 import {
   zeroCounters, type CacheMode, type ConflictStyle, type Counters, type EmulatorOptions, type EntryInfo, type Fault,
-  type FaultTarget, type RequestLogEntry, type RestGrant, type RouteName, type RunJob, type SeedEntry
+  type FaultTarget, type RequestLogEntry, type RestGrant, type RouteName, type RunJob, type SeedEntry, type StoreEvent
 } from './types.js';
 
 export const API_PREFIX = '/api';
@@ -58,6 +58,8 @@ export interface Emulator {
   deleteBlobData(key: string, filter?: { ref?: string; version?: string }): number;
   /** Removes one entry (as an eviction would), keeping all others. */
   deleteEntry(id: number): boolean;
+  /** Calls `listener` synchronously on every commit, LRU eviction, expiry and REST deletion; returns its removal. */
+  onStoreEvent(listener: (event: StoreEvent) => void): () => void;
   /** Back to the freshly started state: entries, counters, log, faults, limits, settings and clock. */
   reset(): void;
   close(): Promise<void>;
@@ -247,6 +249,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       return matches.length;
     },
     deleteEntry: id => ctx.store.remove(id) !== undefined,
+    onStoreEvent: listener => ctx.store.onEvent(listener),
     reset: () => {
       ctx.store.clear();
       Object.assign(counters, zeroCounters());

@@ -1,6 +1,6 @@
 /** Cache entries, their blobs, lookups, LRU eviction and expiry. No HTTP here. */
 import { Clock, HOUR } from './clock.js';
-import type { Counters, EntryInfo, EvictionMode, SeedEntry } from './types.js';
+import type { Counters, EntryInfo, EvictionMode, SeedEntry, StoreEvent, StoreEventKind } from './types.js';
 
 /** BuildKit's version for every entry: sha256("|go-actionscache-1.0"). */
 export const BUILDKIT_CACHE_VERSION = '693bb7016429d80366022f036f84856888c9f13e00145f5f6f4dce303a38d6f2';
@@ -48,6 +48,7 @@ function newest(entries: Entry[]): Entry | undefined {
 
 export class CacheStore {
   private readonly byId = new Map<number, Entry>();
+  private readonly listeners = new Set<(event: StoreEvent) => void>();
   private nextId = 1;
 
   constructor(
@@ -58,6 +59,20 @@ export class CacheStore {
     clock.onChange((now, previous) => {
       if (this.settings.eviction === 'hourly' && Math.floor(now / HOUR) > Math.floor(previous / HOUR)) this.evictOverBudget();
     });
+  }
+
+  /** Calls `listener` synchronously on every commit, eviction, expiry and REST deletion; returns its removal. */
+  onEvent(listener: (event: StoreEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private emit(kind: StoreEventKind, entries: Entry[]): void {
+    if (entries.length === 0 || this.listeners.size === 0) return;
+    let usageBytes = 0;
+    for (const e of this.byId.values()) if (e.committed) usageBytes += e.size;
+    const event: StoreEvent = { kind, entries: entries.map(entryInfo), usageBytes };
+    for (const listener of this.listeners) listener(event);
   }
 
   clear(): void {
@@ -90,6 +105,12 @@ export class CacheStore {
     return entry;
   }
 
+  /** Removes committed entries as the REST API's deletion does, and reports them (`deleted`). */
+  deleteEntries(entries: Entry[]): void {
+    for (const e of entries) this.byId.delete(e.id);
+    this.emit('deleted', entries);
+  }
+
   /** Reserves key+version on ref; refuses while an entry (reserved or committed) exists. */
   reserve(ref: string, key: string, version: string): { ok: true; entry: Entry } | { ok: false; existing: Entry } {
     const existing = this.find(ref, key, version);
@@ -114,6 +135,7 @@ export class CacheStore {
     entry.createdAt = now;
     entry.lastAccessedAt = now;
     entry.staged.clear();
+    this.emit('committed', [entry]);
     if (this.settings.eviction === 'finalize') this.evictOverBudget();
     return { ok: true, entry };
   }
@@ -182,6 +204,7 @@ export class CacheStore {
       evicted.push(entry);
     }
     this.counters.evicted += evicted.length;
+    this.emit('evicted', evicted);
     return evicted;
   }
 
@@ -191,6 +214,7 @@ export class CacheStore {
     const expired = [...this.byId.values()].filter(e => e.lastAccessedAt <= cutoff);
     for (const e of expired) this.byId.delete(e.id);
     this.counters.expired += expired.length;
+    this.emit('expired', expired);
     return expired;
   }
 

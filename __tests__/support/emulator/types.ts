@@ -155,6 +155,19 @@ export interface EntryInfo {
   hasData: boolean;
 }
 
+export type StoreEventKind = 'committed' | 'evicted' | 'expired' | 'deleted';
+
+/**
+ * A change of the store, reported as it happens (`Emulator.onStoreEvent`): an entry committed (finalize), entries
+ * LRU-evicted, expired, or deleted through the REST API. `usageBytes` is the committed total right after the change;
+ * for `committed` that is before the eviction the commit may cause (the moment usage passes the budget).
+ */
+export interface StoreEvent {
+  kind: StoreEventKind;
+  entries: EntryInfo[];
+  usageBytes: number;
+}
+
 export interface SeedEntry {
   ref: string;
   key: string;
