@@ -22,7 +22,8 @@
  * display.go:82-92, :258-266, :683-685; printer.go:183-205), so a state between two prints may never show: a
  * load and its reopening without `CACHED`, a failed load without `ERROR` (`CACHED` then a bare `DONE`: it ran).
  * Over a cache service slower than that, the steps below the top one print `CACHED` (marked as its inputs) before
- * their own load fails and they run: built (issue 20; __tests__/fixtures/progress/evicted-cached-first.txt).
+ * their own load fails and they run: built (issue 20; captured: __tests__/fixtures/buildkit-v0.32.2/progress-
+ * evicted-slow-service.txt).
  *
  * Per step it also keeps its seconds and the tail of its own log (for the step table and the failing step's log,
  * `src/report/steps.ts`).
