@@ -17,7 +17,7 @@ import { HIGH_WATER, TARGET_RATIO, legPlanFor, modeForBudget, nearBudget, type M
 import { exportFits, scopeFootprints, type LegPlan } from '../src/budget/estimate.js';
 import { BUILDKIT_CACHE_VERSION as V, blobKey, indexKey, parseIndexJson, parseIndexKey, sha256Digest } from '../src/budget/keys.js';
 import { indexesToRead, planPrune, type CacheEntry } from '../src/budget/prune.js';
-import { autoScope } from '../src/plan/scope.js';
+import { autoScope, scopeFamily } from '../src/plan/scope.js';
 import { planPrune as legacyPlanPrune } from './legacy-prune.js';
 import { DAY, HOUR, MAIN, MINUTE, STEPS, branchRef, prRef, prng, type CiEvent, type Workload } from './workload.js';
 
@@ -30,8 +30,8 @@ export interface Strategy {
   prune: boolean;
 }
 
-/** The action's auto scope for a leg of job `build` in workflow `ci` (src/plan/scope.ts). */
-const actionScope = (m: string) => autoScope({ workflow: 'ci', job: 'build', matrix: JSON.stringify({ python: m }), path: '.', from: 'build.envd:build' });
+/** The action's auto scope for a leg building `.` with build.envd:build (src/plan/scope.ts). */
+const actionScope = (m: string) => autoScope({ matrix: JSON.stringify({ python: m }), path: '.', from: 'build.envd:build' });
 
 export const STRATEGIES: readonly Strategy[] = [
   { name: 'default', label: "BuildKit's defaults: scope=buildkit, mode=min, no pruning", scope: () => 'buildkit', prune: false },
@@ -267,7 +267,7 @@ export function simulate(w: Workload, content: Map<CiEvent, Versions>, strategy:
         const contents = readIndexes(entries, refs, []);
         const facts: ModeFacts = { usageBytes: usage, budgetBytes, footprints: scopeFootprints(entries, contents, refs, clock.now()), concurrentLegs: w.matrix.length - 1 };
         for (const mx of w.matrix) {
-          const leg = { scope: strategy.scope(mx), job: 'build' };
+          const leg = { scope: strategy.scope(mx), family: scopeFamily('.', 'build.envd:build') };
           const mode = modeForBudget('auto', decided, facts, leg).mode;
           modes.set(mx, mode);
           // The prune before the build leaves room for what the legs add (src/budget/run.ts pruneBeforeTarget).

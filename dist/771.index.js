@@ -815,16 +815,28 @@ function goUnquote(quoted) {
  * Reads BuildKit's plain progress as envd prints it (envd-cli.md §8): steps, which came from the cache, the
  * cache import and export vertices and their errors. Pure: lines in, figures out.
  *
- * A step counts as cached when
- * - BuildKit printed `#N CACHED` for it (its result was found in the local or an imported cache), or
- * - it ran nothing and only pulled its layer: a step whose result comes from the remote cache so that a later
- *   step can run is loaded as cached (BuildKit v0.32.2 solver/jobs.go:1036-1047), and when the later step
- *   needs the layer it is downloaded through that step's own progress controller (solver/jobs.go:1186-1191,
- *   worker/base/worker.go:656-666): the vertex reopens with `sha256:<hex> … done` (the blob, id = its digest,
- *   util/pull/pullprogress/progress.go:119) and `extracting sha256:<hex>` (cache/refs.go:1373) status lines
- *   and ends with `DONE`; the display overwrites Cached, so `CACHED` may never be printed for it. Such a
- *   vertex has no log line (nothing ran) and no `resolve …` status (that is an image pulled from a registry,
- *   not from the cache).
+ * What a step was is said by its last terminal line (`CACHED`, `DONE`, `ERROR`, `CANCELED`) and by what it printed
+ * since the one before, its last segment (BuildKit v0.32.2; envd's plain printer is a fork of the same one):
+ * - `CACHED`: its result was loaded from a cache (solver/jobs.go:1036-1052, notifyStarted with Cached=true), or
+ *   it was marked cached as an input of a step that started (solver/progress.go:110-122). Cached.
+ * - `ERROR`: the step failed, or its cached result could not be loaded: loading checks every blob of the chain
+ *   (worker/base/worker.go:641-653), so an evicted layer's entry reads `blob sha256:…: not found` (jobs.go:
+ *   1376-1386). The record is dropped and the edge loads another or runs the step (solver/edge.go:621-631,
+ *   :923-943), so a later `CACHED` or `DONE` ends the error (__tests__/fixtures/buildkit-v0.32.2/progress-evicted-*).
+ * - `DONE`: the step ran (jobs.go:1242, Cached=false), or its progress controller reopened it to materialise a
+ *   result loaded from the cache for a later step or the exporter (util/progress/controller/controller.go:30-75,
+ *   which writes the vertex without Cached). A reopening always prints a status, never a log line: the layer
+ *   download `sha256:<hex> …` (cache/remote.go:353-356, util/pull/pullprogress/progress.go:119), `extracting
+ *   sha256:<hex>` (cache/refs.go:1371-1373), `merging`/`diffing` (cache/refs.go:1292-1304). So a `DONE` segment
+ *   with a status and no log line keeps what the step was before it: cached after `CACHED`, built after a run;
+ *   after nothing or an `ERROR`, cached when it pulled a layer and resolved no image (a base image pulled from its
+ *   registry is fetched, not cached: `resolve …` status, `docker-image://` name). Any other `DONE` is a run.
+ * The plain display prints at most every 100 ms the latest state of a vertex (util/progress/progressui/
+ * display.go:82-92, :258-266, :683-685; printer.go:183-205), so a state between two prints may never show: a
+ * load and its reopening without `CACHED`, a failed load without `ERROR` (`CACHED` then a bare `DONE`: it ran).
+ * Over a cache service slower than that, the steps below the top one print `CACHED` (marked as its inputs) before
+ * their own load fails and they run: built (issue 20; captured: __tests__/fixtures/buildkit-v0.32.2/progress-
+ * evicted-slow-service.txt).
  *
  * Per step it also keeps its seconds and the tail of its own log (for the step table and the failing step's log,
  * `src/report/steps.ts`).
@@ -841,6 +853,7 @@ function goUnquote(quoted) {
  * - After the build envd repeats the last 10 log lines of each failed vertex between `------` lines
  *   (`printErrorLogs`, display.go:586-609, called at :101); those repeats are skipped, not counted twice.
  */
+const NO_SEGMENT = { status: false, pulled: false, logged: false };
 /** How many of a step's last log lines are kept. */
 const LOG_TAIL = 30;
 function kindOf(name) {
@@ -882,49 +895,62 @@ class Progress {
         }
         const v = this.vertices.get(id);
         if (!v) {
-            const created = { id, name: text, cached: false, done: false, pulled: false, ran: false, resolved: false, canceled: false, logs: [] };
+            const created = { id, name: text, state: 'none', segment: { ...NO_SEGMENT }, done: false, resolved: false, logs: [] };
             this.vertices.set(id, created);
             this.current = created;
             return;
         }
         this.current = v;
-        // A later CACHED or DONE ends an ERROR: BuildKit marks a step whose cached layer was evicted ERROR, rebuilds
-        // it and finishes it (seen with buildkitd v0.32.2; __tests__/fixtures/buildkit-v0.32.2/progress-evicted-*).
-        if (text === 'CACHED') {
-            v.cached = true;
-            v.error = undefined;
-        }
+        if (text === 'CACHED')
+            this.end(v, 'cached');
         else if (/^DONE\b/.test(text)) {
             v.done = true;
-            v.error = undefined;
             const t = /^DONE (\d+(?:\.\d+)?)s$/.exec(text);
             if (t)
                 v.seconds = Number(t[1]);
+            this.end(v, doneState(v));
         }
-        else if (text.startsWith('ERROR:'))
-            v.error = text.slice('ERROR:'.length).trim();
-        else if (text.startsWith('ERROR '))
-            v.error = text.slice('ERROR'.length).trim();
+        else if (/^ERROR[: ]/.test(text)) {
+            this.end(v, 'error');
+            v.error = text.slice('ERROR'.length).replace(/^:/, '').trim();
+        }
         else if (text === 'CANCELED')
-            v.canceled = true;
+            this.end(v, 'canceled');
         else if (text === '...') {
-            // printVtx switches to another vertex (printer.go:67-76)
+            // printVtx switches to another vertex (printer.go:67-76); the block is not over
         }
-        else if (/^(extracting )?sha256:[0-9a-f]{64}\b/.test(text))
-            v.pulled = true;
-        else if (text.startsWith('resolve '))
-            v.resolved = true;
-        // BuildKit prints a log line's time with a decimal point (%.3f/%.2f/%.1f, display.go:568-576).
-        else if (/^\d+\.\d+( |$)/.test(text))
+        else if (text.startsWith('WARN: ')) {
+            // a warning of the step (printer.go:140-143), not a status of a reopening
+        }
+        else if (/^\d+\.\d+( |$)/.test(text)) {
+            // BuildKit prints a log line's time with a decimal point (%.3f/%.2f/%.1f, display.go:568-576).
             this.log(v, text);
-        if (text === 'CACHED' || /^DONE\b/.test(text) || /^ERROR[: ]/.test(text) || text === 'CANCELED' || text === '...')
+        }
+        else {
+            v.segment.status = true;
+            if (/^(extracting )?sha256:[0-9a-f]{64}\b/.test(text))
+                v.segment.pulled = true;
+            else if (text.startsWith('resolve '))
+                v.resolved = true;
+        }
+        if (text === '...')
             this.current = undefined;
+    }
+    /** A terminal line: the vertex's block is over, and with it the segment. */
+    end(v, state) {
+        if (v.state === 'error' && (state === 'cached' || state === 'built'))
+            v.loadError = v.error;
+        if (state !== 'error')
+            v.error = undefined;
+        v.state = state;
+        v.segment = { ...NO_SEGMENT };
+        this.current = undefined;
     }
     log(v, text) {
         const m = /^(\d+\.\d+)(?: (.*))?$/.exec(text);
         if (!m)
             return;
-        v.ran = true;
+        v.segment.logged = true;
         v.lastLogAt = Number(m[1]);
         v.logs.push(m[2] ?? '');
         if (v.logs.length > LOG_TAIL)
@@ -934,32 +960,42 @@ class Progress {
         const all = [...this.vertices.values()];
         const steps = all.filter((v) => kindOf(v.name) === 'step');
         const failed = steps.filter((v) => v.error);
-        const fromCache = (v) => v.cached || (v.done && !v.error && v.pulled && !v.ran && !v.resolved && !/docker-image:\/\//.test(v.name));
         const last = failed[failed.length - 1];
         return {
             totalSteps: steps.length,
-            cachedSteps: steps.filter(fromCache).length,
+            cachedSteps: steps.filter((v) => v.state === 'cached').length,
             // envd adds its own importer for dev images (…/python-cache:envd-<version>); its misses are routine.
             imports: all
                 .filter((v) => kindOf(v.name) === 'import' && !/\/python-cache:envd-/.test(v.name))
                 .map((v) => ({ name: v.name, error: v.error })),
             exports: all.filter((v) => kindOf(v.name) === 'export' && v.name !== 'exporting to image').map((v) => ({ name: v.name, error: v.error, done: v.done })),
             stepError: last?.error,
-            steps: steps.map((v) => stepOf(v, fromCache(v))),
+            steps: steps.map(stepOf),
             failedLog: last ? { step: last.name, lines: [...last.logs] } : undefined
         };
     }
 }
-function stepOf(v, cached) {
-    const source = v.resolved || /docker-image:\/\//.test(v.name);
-    if (v.error)
+const isSource = (v) => v.resolved || /docker-image:\/\//.test(v.name);
+/** What a `DONE` says the vertex was, from what it printed since its last terminal line (see the header). */
+function doneState(v) {
+    const { status, pulled, logged } = v.segment;
+    if (logged || !status)
+        return 'built';
+    if (v.state === 'cached' || v.state === 'built')
+        return v.state;
+    return pulled && !isSource(v) ? 'cached' : 'built';
+}
+function stepOf(v) {
+    const source = isSource(v);
+    const load = v.loadError ? { loadError: v.loadError } : {};
+    if (v.state === 'error')
         return { name: v.name, status: 'failed', seconds: v.seconds ?? v.lastLogAt ?? 0, source };
-    if (cached)
-        return { name: v.name, status: 'cached', seconds: v.seconds ?? 0, source };
+    if (v.state === 'cached')
+        return { name: v.name, status: 'cached', seconds: v.seconds ?? 0, source, ...load };
     // Stopped because another step failed, or never finished (envd ended first).
-    if (v.canceled || !v.done)
+    if (v.state !== 'built')
         return { name: v.name, status: 'failed', seconds: v.seconds ?? v.lastLogAt ?? 0, canceled: true, source };
-    return { name: v.name, status: 'built', seconds: v.seconds ?? 0, source };
+    return { name: v.name, status: 'built', seconds: v.seconds ?? 0, source, ...load };
 }
 
 // EXTERNAL MODULE: ./src/envd/ssh-key.ts
@@ -1013,17 +1049,27 @@ const SUMMARY_LOG_LINES = 30;
 const ANNOTATION_LOG_LINES = 10;
 /** The most characters of one quoted log line. */
 const MAX_LOG_LINE = 500;
-const isSource = (s) => s.source;
+const steps_isSource = (s) => s.source;
+/** A blob of the chain missing when the cache record is loaded (worker/base/worker.go:641-653, v0.32.2). */
+const GONE = /^blob sha256:[0-9a-f]{64}: not found$/;
+const GONE_WHY = ': a layer it needs is gone from the cache (evicted or deleted)';
 function stepInsight(figures, ctx) {
     // Figures recorded before steps were kept (a report from an older state) have none: no table then.
     const steps = figures.steps ?? [];
     const rows = steps.map((s) => ({ name: s.name, status: s.status, seconds: s.seconds, ...(s.canceled ? { canceled: true } : {}) }));
     // The first step that was not served from a cache, leaving out base images pulled from their registry
     // (they are fetched, never cached as steps) and steps canceled because another one failed.
-    const index = steps.findIndex((s) => !isSource(s) && s.status !== 'cached' && !s.canceled);
+    const index = steps.findIndex((s) => !steps_isSource(s) && s.status !== 'cached' && !s.canceled);
     if (index < 0)
         return { rows };
-    const hitBefore = steps.slice(0, index).some((s) => !isSource(s) && s.status === 'cached');
+    const hitBefore = steps.slice(0, index).some((s) => !steps_isSource(s) && s.status === 'cached');
+    const { loadError } = steps[index];
+    // BuildKit found the step in the cache but could not load it (progress.ts): that, not its inputs, broke it.
+    if (loadError && !ctx.retriedWithoutImport)
+        return {
+            rows,
+            broke: { index, kind: 'layer-gone', reason: `its cached result could not be loaded (${loadError})${GONE.test(loadError) ? GONE_WHY : ''}, so BuildKit ran the step again` }
+        };
     return { rows, broke: { index, ...why(figures, ctx, hitBefore) } };
 }
 function why(figures, { plan, retriedWithoutImport }, hitBefore) {
@@ -1941,9 +1987,10 @@ function serviceStore(svc, http) {
             const w = await client.write(key, HISTORY_CACHE_VERSION, text);
             if (w.status === 'saved')
                 return { note: `Saved as ${(0,report_text/* echo */.WI)(key)}` };
-            // Entries are immutable: this run attempt saved the key already (a second call with the same scope).
+            // Entries are immutable: this run attempt saved the key already (a second call, or another job of the run
+            // building the same thing: the scope names the build, not the job).
             if (w.status === 'exists')
-                return { note: `Not saved as ${(0,report_text/* echo */.WI)(key)}: an entry of this run attempt exists already` };
+                return { note: `Not saved as ${(0,report_text/* echo */.WI)(key)}: an entry of this run attempt exists already (another call or job of this run with the same scope)` };
             return { warning: `Saving the hit-ratio history as ${(0,report_text/* echo */.WI)(key)} ${w.status === 'refused' ? 'was refused' : 'failed'}: ${(0,report_text/* echo */.WI)(w.reason)}` };
         },
         close() { }
@@ -1972,7 +2019,7 @@ function actionsCacheStore(cache, dir) {
             try {
                 external_node_fs_.writeFileSync(file, text);
                 // @actions/cache answers -1 when it could not save, and says why itself: a warning for a refused or failed
-                // write, an info line when this run attempt already saved the key (a second call with the same scope).
+                // write, an info line when this run attempt already saved the key (a second call or job with the same scope).
                 const id = await cache.saveCache([dir], key);
                 return { note: id === -1 ? `Not saved as ${(0,report_text/* echo */.WI)(key)}: the cache client said why above` : `Saved as ${(0,report_text/* echo */.WI)(key)}` };
             }
@@ -3035,7 +3082,7 @@ function scopeFootprints(entries, contents, readableRefs, now) {
     }
     return [...out.values()].sort((a, b) => a.scope.localeCompare(b.scope));
 }
-/** The auto scope of a matrix leg is `<job>-<matrix words>-<8 hex>` (src/plan/scope.ts): its siblings share `<job>-`. */
+/** The auto scope of a matrix leg is `<family>-<matrix words>-<8 hex>` (src/plan/scope.ts): its siblings share `<family>-`. */
 function isSibling(scope, self, prefix) {
     return scope !== self && scope.startsWith(prefix) && /-[0-9a-f]{8}$/.test(scope);
 }
@@ -3200,6 +3247,10 @@ function resolveBudget(input, storageLimitGb) {
 function nearBudget(usageBytes, budgetBytes, highWater = HIGH_WATER) {
     return budgetBytes > 0 && usageBytes >= highWater * budgetBytes;
 }
+/** The leg a build is: a named scope, or an auto scope without a matrix, has no sibling legs. */
+function legIdentity(scope, inputs) {
+    return { scope, family: !inputs.cacheScope && inputs.matrix ? (0,plan_scope/* scopeFamily */.Vl)(inputs.path, `${inputs.from.file}:${inputs.from.func}`) : undefined };
+}
 /**
  * `cache-mode: auto` after the budget is read; an explicit mode is respected. `decided` is what the planner
  * chose before usage was known. With the previous exports known, this export and its concurrent sibling legs
@@ -3228,7 +3279,7 @@ function modeForBudget(requested, decided, facts, leg) {
 function legPlanFor(facts, leg) {
     if (facts.usageBytes === undefined || !facts.footprints || !leg)
         return undefined;
-    const prefix = leg.job !== undefined && (0,plan_scope/* sanitize */.aj)(leg.job) !== '' ? `${(0,plan_scope/* sanitize */.aj)(leg.job)}-` : undefined;
+    const prefix = leg.family ? `${leg.family}-` : undefined;
     const legs = legEstimates(facts.footprints, leg.scope, prefix, prefix === undefined ? undefined : facts.concurrentLegs);
     // A single build's first export (no matrix) cannot be sized, but it is one export: the high-water mark decides.
     // A matrix leg's first export with nothing to size it by is min (planLegs): its legs export at once.
@@ -3294,11 +3345,11 @@ function budgetFacts(state) {
     };
 }
 /** The leg plan this build's mode came from (same facts, same scope), if the estimate was made. */
-function legPlan({ state, inputs, rt, plan }) {
+function legPlan({ state, inputs, plan }) {
     const facts = budgetFacts(state);
     if (!facts || plan.mode === undefined)
         return undefined;
-    return legPlanFor(facts, { scope: plan.scope, job: !inputs.cacheScope && inputs.matrix ? rt.job : undefined });
+    return legPlanFor(facts, legIdentity(plan.scope, inputs));
 }
 /**
  * Prune before the build when usage is above the prune target, or when this run's exports (estimated for the
@@ -4019,7 +4070,7 @@ function decodeRuntimeToken(token) {
 
 ;// CONCATENATED MODULE: ./src/runtime/runtime.ts
 /**
- * The runner's environment, read once into a typed value: the event, refs, repository, workflow and job,
+ * The runner's environment, read once into a typed value: the event, refs, repository, job,
  * GitHub.com or GHES, and the cache service endpoints and token. Pure: tests pass env and payload in.
  */
 
@@ -4156,7 +4207,6 @@ function readRuntime(env, event) {
         runnerPlatform: runnerArch ? RUNNER_PLATFORMS[runnerArch.toUpperCase()] : undefined,
         problems: [...parsed.problems, ...facts.problems],
         repository: env.GITHUB_REPOSITORY ?? str(payload.repository?.full_name) ?? '',
-        workflow: env.GITHUB_WORKFLOW ?? '',
         job: env.GITHUB_JOB ?? '',
         runId: env.GITHUB_RUN_ID ?? '',
         serverUrl,
@@ -4377,7 +4427,7 @@ function planSkeleton(inputs, rt) {
     const from = `${inputs.from.file}:${inputs.from.func}`;
     const platform = (0,plan_scope/* platformOf */.tj)(inputs.platform, rt);
     const scope = inputs.cacheScope ??
-        (0,plan_scope/* autoScope */.yf)({ workflow: rt.workflow, job: rt.job, matrix: inputs.matrix, platform: platform.scope, path: inputs.path, from });
+        (0,plan_scope/* autoScope */.yf)({ matrix: inputs.matrix, platform: platform.scope, path: inputs.path, from });
     return {
         command: inputs.command,
         dryRun: inputs.dryRun,
@@ -4390,7 +4440,7 @@ function planSkeleton(inputs, rt) {
                 outcome: scope,
                 reason: inputs.cacheScope
                     ? `cache-scope is set (the build's platform: ${platform.why})`
-                    : `derived from workflow, job, matrix entry, platform (${platform.why}) and path/from; the same on every branch`
+                    : `derived from what is built: path/from, platform (${platform.why}) and matrix entry, not from the workflow or job; the same on every branch, in every workflow`
             }
         ],
         warnings: [],
@@ -4407,7 +4457,7 @@ function modeFor({ backend, inputs, rt, scope, budget }) {
     const { mode, decision } = decideMode(inputs.cacheMode, rt);
     // The budget only concerns entries in the GitHub cache (gha, and local through @actions/cache).
     const lowered = budget && (0,backends/* backendOf */.EC)(backend).savedInGithubCache
-        ? modeForBudget(inputs.cacheMode, mode, budget, { scope, job: !inputs.cacheScope && inputs.matrix ? rt.job : undefined })
+        ? modeForBudget(inputs.cacheMode, mode, budget, legIdentity(scope, inputs))
         : { mode };
     // Kept as decided: why, then what the budget estimate said about it.
     return {

@@ -11,7 +11,8 @@
  *  2. gha against the in-repo emulator: export (mode=max), then import on a fresh root with every RUN step CACHED;
  *     every request answered 2xx; the index where and as the stand-in writes it (key, BuildKit's cache config) and
  *     read by the action's parser; an evicted blob (entry gone) rebuilds, a blob answering 404 fails with
- *     BlobNotFound; a token without a writable scope fails with `failed to reserve cache`.
+ *     BlobNotFound; a token without a writable scope fails with `failed to reserve cache`; over a cache service
+ *     answering after 250 ms, the steps that print CACHED, then ERROR (evicted layer), then run count as built.
  *  3. The stand-ins' own buildkitd/buildctl tests with FAKES_REAL=1 (versions, flag errors, lifecycle, buildctl
  *     texts), without the one that takes /var/lib/buildkit (the e2e contract job runs that file whole).
  * Exit 0 when every check passed, 1 when one failed, 2 when something it needs is missing (it says what).
@@ -41,6 +42,7 @@ register('../bench/ts-loader.mjs', import.meta.url);
 const { listWorkers } = await import('../src/io/buildkit/builder.ts');
 const { parseIndexJson } = await import('../src/budget/keys.ts');
 const { startEmulator, Permission } = await import('../__tests__/support/emulator/index.ts');
+const { Progress } = await import('../src/envd/progress.ts');
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'bk-contract-'));
 const daemons = [];
@@ -236,6 +238,37 @@ try {
     const r = await build(d, ['--import-cache', gha(token), '--output', `type=tar,dest=${path.join(work, 'd.tar')}`]);
     expect(r.code !== 0 && /failed to copy: GET .*\n-{80}\nRESPONSE 404: 404 Not Found\nERROR CODE: BlobNotFound\n/.test(r.stderr), `exit ${r.code}: ${r.stderr.split('\n').slice(-12).join('\n')}`);
     await stop(d);
+  });
+
+  await check("gha over a slow cache service: steps printed CACHED, then ERROR (evicted layer), then run are built in the action's count", async () => {
+    // Its own emulator, so the checks above keep theirs. Every cache-service call answered after 250 ms: the steps
+    // below the top one print CACHED before their own load fails, then run (src/envd/progress.ts, issue 20).
+    const slow = await startEmulator();
+    try {
+      const t = slow.mintToken([{ Scope: 'refs/heads/main', Permission: Permission.All }]);
+      const attrs = (extra = '') => `type=gha,url_v2=${slow.resultsUrl},token=${t},scope=contract-slow${extra}`;
+      const ex = await build(a, ['--export-cache', attrs(',mode=max')]);
+      expect(ex.code === 0, `the export failed:\n${ex.stderr.split('\n').slice(-5).join('\n')}`);
+      const largest = slow.entries().filter((e) => e.key.startsWith('buildkit-blob-1-')).sort((x, y) => y.size - x.size)[0];
+      slow.deleteEntry(largest.id);
+      slow.failNext('twirp', 1000, { delayMs: 250 });
+      const e = await daemon('e');
+      const r = await build(e, ['--import-cache', attrs(), '--output', `type=tar,dest=${path.join(work, 'e.tar')}`]);
+      await stop(e);
+      expect(r.code === 0, `exit ${r.code}: ${r.stderr.split('\n').slice(-5).join(' | ')}`);
+      // The RUN step above the evicted layer's, as BuildKit printed it: CACHED first, then ERROR, then DONE.
+      const terminal = (id) => r.stderr.split('\n').filter((l) => l.startsWith(`#${id} `) && /^#\d+ (CACHED|ERROR|DONE)/.test(l)).map((l) => l.split(' ')[1]);
+      const ids = [...new Set([...r.stderr.matchAll(/^#(\d+) \[\d\/3\] RUN /gm)].map((m) => m[1]))];
+      expect(ids.some((id) => terminal(id).join(' ') === 'CACHED ERROR: DONE'), `no RUN step printed CACHED, ERROR, DONE:\n${r.stderr}`);
+      const progress = new Progress();
+      r.stderr.split('\n').forEach((l) => progress.push(l));
+      const f = progress.figures();
+      // The COPY loaded from the cache; both RUN steps ran (in the order BuildKit first printed them).
+      const right = f.steps.length === 3 && f.steps.every((s) => s.status === (s.name.includes('] COPY ') ? 'cached' : 'built'));
+      expect(right && f.cachedSteps === 1, `the parser read ${JSON.stringify(f.steps.map((s) => [s.name, s.status]))}`);
+    } finally {
+      await slow.close();
+    }
   });
 
   await stop(a);

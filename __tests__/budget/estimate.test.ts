@@ -11,7 +11,7 @@ const PR12 = 'refs/pull/12/merge';
 const MB = 1000 ** 2;
 const d = (layer: string) => sha256Digest(layer);
 
-// Auto scopes of the three legs of job `build` (src/plan/scope.ts: <job>-<matrix words>-<8 hex>).
+// Auto scopes of the three legs of one matrix, family `build` (src/plan/scope.ts: <family>-<matrix words>-<8 hex>).
 const LEG = { a: 'build-py310-1a2b3c4d', b: 'build-py311-5e6f7a8b', c: 'build-py312-9c0d1e2f' };
 const BUDGET = 37 * MB;
 
@@ -114,7 +114,7 @@ interface Case {
   name: string;
   facts: Omit<ModeFacts, 'budgetBytes'>;
   scope?: string;
-  job?: string;
+  family?: string;
   requested?: 'auto' | 'max';
   mode: 'min' | 'max';
   reason?: RegExp;
@@ -138,7 +138,7 @@ const CASES: Case[] = [
   {
     name: 'first export of a single build (no matrix): one export, the high-water mark decides',
     facts: { usageBytes: 10 * MB, footprints: [fp('lint-aaaaaaaa')] },
-    job: undefined,
+    family: undefined,
     mode: 'max'
   },
   {
@@ -175,13 +175,13 @@ const CASES: Case[] = [
     reason: /2 first-export legs at 29\.6 MB.*pruned first/
   },
   {
-    name: 'without a matrix (no job given) other scopes are not siblings',
+    name: 'without a matrix (no family given) other scopes are not siblings',
     facts: { usageBytes: 20 * MB, footprints: [warm(LEG.b), fp(LEG.a), fp(LEG.c)] },
-    job: undefined,
+    family: undefined,
     mode: 'max'
   },
   {
-    name: "another job's scopes are not siblings",
+    name: "another build's scopes are not siblings",
     facts: { usageBytes: 20 * MB, footprints: [warm(LEG.b), fp('lint-py310-aaaaaaaa'), fp('build-docs')] },
     mode: 'max'
   }
@@ -189,8 +189,8 @@ const CASES: Case[] = [
 
 describe('modeForBudget with the estimate', () => {
   test.each(CASES)('$name', (c) => {
-    const job = 'job' in c ? c.job : 'build';
-    const got = modeForBudget(c.requested ?? 'auto', 'max', { budgetBytes: BUDGET, ...c.facts }, { scope: c.scope ?? LEG.b, job });
+    const family = 'family' in c ? c.family : 'build';
+    const got = modeForBudget(c.requested ?? 'auto', 'max', { budgetBytes: BUDGET, ...c.facts }, { scope: c.scope ?? LEG.b, family });
     expect(got.mode).toBe(c.mode);
     if (c.reason) expect(got.decision?.reason).toMatch(c.reason);
   });
@@ -201,7 +201,7 @@ describe('modeForBudget with the estimate', () => {
     { name: 'warm: every leg max', usage: 25 * MB, footprints: [warm(LEG.a), warm(LEG.b), warm(LEG.c)], modes: ['max', 'max', 'max'] }
   ])('concurrent legs read the same figure, share the room the same way and together stay under the budget: $name', ({ usage, footprints, modes }) => {
     const facts: ModeFacts = { usageBytes: usage, budgetBytes: BUDGET, footprints };
-    const got = [LEG.a, LEG.b, LEG.c].map((scope) => modeForBudget('auto', 'max', facts, { scope, job: 'build' }).mode);
+    const got = [LEG.a, LEG.b, LEG.c].map((scope) => modeForBudget('auto', 'max', facts, { scope, family: 'build' }).mode);
     expect(got).toEqual(modes);
     const added = footprints.reduce((s, f, i) => s + (got[i] === 'max' ? f.ownBytes : f.ownFinalBytes), 0);
     expect(usage + added).toBeLessThanOrEqual(EXPORT_CEILING * BUDGET);

@@ -97,6 +97,38 @@ describe('gha end to end', () => {
   }, 180000);
 });
 
+describe('the auto scope across workflows (issue 20 item 5)', () => {
+  // The README's examples: "gha (default)" (`name: envd`, job `build`) on main, then "Pull request pipeline:
+  // import only" (`name: envd pr`) with a job id of its own: it reads what main's workflow wrote.
+  const PR = 'refs/pull/9/merge';
+  const prPayload = { action: 'opened', repository: { full_name: 'octo/envd-demo', default_branch: 'main' }, pull_request: { number: 9, base: { ref: 'main', repo: { full_name: 'octo/envd-demo' } }, head: { ref: 'feature', repo: { full_name: 'octo/envd-demo' } } } };
+
+  test("main's workflow writes; a pull-request workflow with another name and job id imports every step", async () => {
+    const onMain = await mainAndPost(job({ inputs: { 'cache-scope': '', path: '.' }, env: { GITHUB_WORKFLOW: 'envd', GITHUB_JOB: 'build' } }));
+    expect(onMain.main.code).toBe(0);
+    const scope = onMain.main.outputs['cache-scope'];
+    expect(scope).toMatch(/^envd-[0-9a-f]{8}$/);
+    expect(world.emu.entries().some((e) => e.key.startsWith(`index-${scope}-1-`) && e.ref === 'refs/heads/main' && e.committed)).toBe(true);
+
+    const pr = await mainAndPost(
+      job({
+        event: 'pull_request',
+        ref: PR,
+        ac: [{ Scope: PR, Permission: 3 }, { Scope: 'refs/heads/main', Permission: 1 }],
+        payload: prPayload,
+        inputs: { 'cache-scope': '', path: '.', 'cache-write': 'false' },
+        env: { GITHUB_WORKFLOW: 'envd pr', GITHUB_JOB: 'pr-import' }
+      })
+    );
+    expect(pr.main.code).toBe(0);
+    expect(pr.main.outputs['cache-scope']).toBe(scope);
+    expect(pr.main.outputs['cached-steps']).toBe(pr.main.outputs['total-steps']);
+    expect(pr.main.outputs['cache-hit-ratio']).toBe('1');
+    // Import only: nothing written on the pull request's ref.
+    expect(world.emu.entries().filter((e) => e.ref === PR && e.key.startsWith('index-'))).toEqual([]);
+  }, 180000);
+});
+
 describe('failure paths', () => {
   const freshToolCache = () => fs.mkdtempSync(path.join(world.root, 'tools-'));
   const ENVD_ASSET = 'envd_1.3.4_linux_amd64';

@@ -37,8 +37,8 @@ test('the bundle exists (npm test builds it first)', () => {
 describe('dry-run through dist/index.js, per backend', () => {
   // [backend inputs, expected export-cache output, expected import-cache output]
   const CASES: [Record<string, string>, RegExp, RegExp][] = [
-    [{ cache: 'gha' }, /^type=gha,scope=build-[0-9a-f]{8},token=\*\*\*,url_v2=https:\/\/results-receiver\.actions\.githubusercontent\.com\/,version=2,timeout=10m,mode=max,ignore-error=true$/, /^type=gha,scope=build-[0-9a-f]{8},token=\*\*\*,url_v2=.+,version=2,timeout=10m$/],
-    [{ cache: 'registry', output: IMAGE }, /^type=registry,ref=ghcr\.io\/octo\/env:buildcache-build-[0-9a-f]{8},mode=max,ignore-error=true$/, /^type=registry,ref=ghcr\.io\/octo\/env:buildcache-build-[0-9a-f]{8}$/],
+    [{ cache: 'gha' }, /^type=gha,scope=examples-[0-9a-f]{8},token=\*\*\*,url_v2=https:\/\/results-receiver\.actions\.githubusercontent\.com\/,version=2,timeout=10m,mode=max,ignore-error=true$/, /^type=gha,scope=examples-[0-9a-f]{8},token=\*\*\*,url_v2=.+,version=2,timeout=10m$/],
+    [{ cache: 'registry', output: IMAGE }, /^type=registry,ref=ghcr\.io\/octo\/env:buildcache-examples-[0-9a-f]{8},mode=max,ignore-error=true$/, /^type=registry,ref=ghcr\.io\/octo\/env:buildcache-examples-[0-9a-f]{8}$/],
     [{ cache: 'inline', output: IMAGE }, /^type=inline$/, /^type=registry,ref=ghcr\.io\/octo\/env:latest$/],
     [{ cache: 'local', 'cache-scope': 'ex' }, /^type=local,dest=.+\/temp\/envd-cache\/ex\.new,mode=max,ignore-error=true$/, /^$/],
     [{ cache: 's3', 'cache-scope': 'ex', 'cache-options': 'bucket=cache,region=eu-west-1' }, /^type=s3,name=ex,mode=max,bucket=cache,region=eu-west-1,ignore-error=true$/, /^type=s3,name=ex,bucket=cache,region=eu-west-1$/],

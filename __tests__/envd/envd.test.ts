@@ -224,6 +224,55 @@ describe('progress', () => {
     }
   );
 
+  test.each([
+    // The last layer's entry gone: [1/3] CACHED, [3/3] ERROR then run, [2/3] pulled for it (no CACHED printed).
+    ['progress-evicted-last-layer.txt', ['cached', 'built', 'cached'], 2],
+    // A middle layer's entry gone: [3/3] and [2/3] ERROR then run, [1/3] CACHED then pulled.
+    ['progress-evicted-middle-layer.txt', ['built', 'built', 'cached'], 1],
+    // The same over a cache service answering each lookup after 250 ms: [2/4] and [3/4] print CACHED (marked as
+    // inputs when [4/4]'s load starts), then ERROR, then run. Issue 20 item 4: they were counted cached (3 of 4).
+    ['progress-evicted-slow-service.txt', ['cached', 'built', 'built', 'built'], 1]
+  ])('%s: a step that printed ERROR and then ran is built; only what loaded is cached', (file, statuses, cached) => {
+    const pr = new Progress();
+    fs.readFileSync(new URL(`../fixtures/buildkit-v0.32.2/${file}`, import.meta.url), 'utf8').split('\n').forEach((l) => pr.push(l));
+    const f = pr.figures();
+    expect(f.steps.map((s) => s.status)).toEqual(statuses);
+    expect([f.cachedSteps, f.totalSteps, f.stepError]).toEqual([cached, statuses.length, undefined]);
+  });
+
+  // What a vertex was is said by its last terminal line and what came since the one before (BuildKit v0.32.2):
+  // CACHED: its result was loaded (solver/jobs.go:1044, Cached=true) or marked cached as an input of a step that
+  // started (solver/progress.go:110-122). ERROR: its load failed (jobs.go:1376-1386; the record is dropped and the
+  // step runs or the next record loads, solver/edge.go:621-631, :923-943) or it failed. DONE: it ran (jobs.go:1242,
+  // Cached=false), or its progress controller reopened it to materialise a loaded result, which always prints a
+  // status (`sha256:…` pull, `extracting sha256:…`, `merging`/`diffing`: cache/remote.go:353-356, cache/refs.go:
+  // 1292-1304, :1371-1373; util/progress/controller/controller.go:30-75). The plain display prints at most every
+  // 100 ms the latest state of a vertex (util/progress/progressui/display.go:82-92, :683-685), so a state between
+  // two prints may never show.
+  const PULL = `sha256:${'c'.repeat(64)} 1.06MB / 1.06MB 0.0s done`;
+  const EXTRACT = `extracting sha256:${'c'.repeat(64)} 0.1s done`;
+  const GONE = `ERROR: blob sha256:${'b'.repeat(64)}: not found`;
+  test.each<[string, 'cached' | 'built', string[]]>([
+    ['CACHED', 'cached', ['CACHED']],
+    ['CACHED, reopened to pull its layers', 'cached', ['CACHED', PULL, EXTRACT, 'DONE 0.1s']],
+    ['CACHED, reopened to merge (no layer pulled)', 'cached', ['CACHED', 'merging 0.1s done', 'DONE 0.1s']],
+    ['pulled without a CACHED print (the load and the reopen between two prints)', 'cached', [PULL, EXTRACT, 'DONE 0.2s']],
+    ['CACHED, ERROR (load failed), run quietly', 'built', ['CACHED', GONE, 'DONE 0.1s']],
+    ['CACHED, ERROR, run with log lines', 'built', ['CACHED', GONE, '0.412 Collecting numpy', 'DONE 5.3s']],
+    ['CACHED, then run (the failed load between two prints)', 'built', ['CACHED', 'DONE 0.1s']],
+    ['a pull, ERROR, run quietly: the pull does not make the run a hit', 'built', [PULL, GONE, 'DONE 0.1s']],
+    ['ERROR, then another record loaded', 'cached', [GONE, 'CACHED']],
+    ['ERROR, then another record loaded and pulled', 'cached', [GONE, PULL, EXTRACT, 'DONE 0.1s']],
+    ['run, then reopened to pull its result for a later step', 'built', ['DONE 0.3s', PULL, 'DONE 0.1s']],
+    ['run', 'built', ['DONE 0.3s']]
+  ])('%s: %s', (_what, status, lines) => {
+    const pr = new Progress();
+    ['#5 [2/3] RUN make', ...lines.map((l) => `#5 ${l}`)].forEach((l) => pr.push(l));
+    const f = pr.figures();
+    expect(f.steps.map((s) => s.status)).toEqual([status]);
+    expect(f.cachedSteps).toBe(status === 'cached' ? 1 : 0);
+  });
+
   test('the failing step is reported', () => {
     const pr = new Progress();
     ['#7 pip install nope', '#7 ERROR: process "pip install nope" did not complete successfully: exit code: 1'].forEach((l) => pr.push(l));

@@ -272,7 +272,7 @@ describe('cache service v2: the history entry through the own client', () => {
     await updateV2('py', run(601, 2));
     const again = await updateV2('py', run(601, 3));
     expect(again.warnings).toEqual([]);
-    expect(again.view.notes).toContain('Not saved as envd-history-py#601-1: an entry of this run attempt exists already');
+    expect(again.view.notes).toContain('Not saved as envd-history-py#601-1: an entry of this run attempt exists already (another call or job of this run with the same scope)');
     expect(figures(again.view.runs)).toEqual(['601:3/4']);
     expect(emu.blobData(emu.entries()[0].id)?.toString('utf8')).toContain('"cached":2');
   });

@@ -6,6 +6,7 @@ import { describe, expect, test } from '@jest/globals';
 import { Progress } from '../../src/envd/progress.js';
 import type { Plan } from '../../src/plan/plan.js';
 import { plan as makePlan } from '../../src/plan/planner.js';
+import { outputs } from '../../src/report/outputs.js';
 import { annotationText, codeBlock, failureLog, stepInsight, stepsJson } from '../../src/report/steps.js';
 import { inputsOf } from '../support/inputs.js';
 import { runtime } from '../support/runtime.js';
@@ -27,6 +28,31 @@ describe('progress: steps, seconds and logs', () => {
     // the figures that were already there keep their meaning
     expect(f.totalSteps).toBe(5);
     expect(f.cachedSteps).toBe(2);
+  });
+
+  test('a step printed CACHED, then ERROR (its layer evicted), then run is built: the step table, cached-steps and the ratio agree', () => {
+    // Issue 20 item 4: over 40 builds the outputs summed to 61 cached steps where the progress showed 38 that did
+    // not run; the steps printed CACHED before their load failed were counted as cached.
+    const f = figuresOf('evicted-cached-first');
+    expect(f.steps.map((s) => [s.name, s.status, s.seconds])).toEqual([
+      ['docker-image://docker.io/library/ubuntu:22.04', 'built', 0.2],
+      ['apt-get install curl git', 'cached', 1.8],
+      ['[internal] pip install numpy', 'built', 5.3],
+      ['[internal] setting pip cache mount permissions', 'built', 0.1],
+      ['[internal] install ssh keys', 'built', 0.1]
+    ]);
+    expect([f.cachedSteps, f.totalSteps, f.stepError]).toEqual([1, 5, undefined]);
+    const out = outputs(gha, { build: { cachedSteps: f.cachedSteps, totalSteps: f.totalSteps, seconds: 9, steps: f.steps } });
+    expect([out['cached-steps'], out['total-steps'], out['cache-hit-ratio']]).toEqual(['1', '5', '0.2']);
+    expect(JSON.parse(out.steps).filter((s: { status: string }) => s.status === 'cached')).toHaveLength(1);
+    // Where the cache broke: the first step that ran, and why in BuildKit's words, not "its inputs changed".
+    const broke = stepInsight(f, { plan: gha }).broke;
+    expect(broke).toMatchObject({ index: 2, kind: 'layer-gone' });
+    expect(broke?.reason).toMatch(/^its cached result could not be loaded \(blob sha256:b{64}: not found\): a layer it needs is gone from the cache \(evicted or deleted\), so BuildKit ran the step again$/);
+    // Another load error is quoted as it is, without guessing why.
+    const p = new Progress();
+    ['#5 [1/2] RUN make', '#5 CACHED', '#5 ERROR: failed to get blob: 503 Service Unavailable', '#5 DONE 0.4s'].forEach((l) => p.push(l));
+    expect(stepInsight(p.figures(), { plan: gha }).broke?.reason).toBe('its cached result could not be loaded (failed to get blob: 503 Service Unavailable), so BuildKit ran the step again');
   });
 
   test('a #0 line belongs to the step whose block is open; one outside any block is dropped', () => {

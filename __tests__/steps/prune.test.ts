@@ -63,7 +63,7 @@ describe('readBudget', () => {
   });
 
   test('with the index reader: each scope\'s previous export is sized and the matrix legs share the room', async () => {
-    // Three legs of job `build` exported max on main 2 days ago (8 MB base shared, 4 MB each of their own).
+    // Three legs of one matrix (family `build`) exported max on main 2 days ago (8 MB base shared, 4 MB each of their own).
     const scopes = ['build-py310-1a2b3c4d', 'build-py311-5e6f7a8b', 'build-py312-9c0d1e2f'];
     seedBlob(emu, MAIN, 'base', 8 * MB, START - 2 * DAY - 5 * MINUTE);
     scopes.forEach((scope, i) => {
@@ -76,10 +76,10 @@ describe('readBudget', () => {
     expect(reading.footprints?.map((f) => [f.scope, f.fullBytes, f.addedBytes, f.ownBytes])).toEqual(scopes.map((s) => [s, 12 * MB, 12 * MB, 4 * MB]));
     // 20 MB used; each leg may write its own 4 MB anew (the shared 8 MB base is not its own): min for all three
     // (32 MB) passes the 27 MB ceiling, so every leg exports min and the cache is pruned first.
-    const modes = scopes.map((scope) => modeAfterBudget('auto', 'max', reading, { scope, job: 'build' }));
+    const modes = scopes.map((scope) => modeAfterBudget('auto', 'max', reading, { scope, family: 'build' }));
     expect(modes.map((m) => m.mode)).toEqual(['min', 'min', 'min']);
     expect(modes[0].decision?.reason).toMatch(/this export adds about 4\.0 MB .* with 2 sibling legs \(0 max\).*pruned first/);
-    // Without the job (no matrix) the other scopes are not counted. The indexes record no inputs, so they read
+    // Without a family (no matrix) the other scopes are not counted. The indexes record no inputs, so they read
     // as min exports: max adds intermediate layers assumed as large as the chain, 20 (and the indexes) + 4 + 12 = 36 MB.
     const alone = (mb: number) => modeAfterBudget('auto', 'max', { ...reading, budget: { ...reading.budget, bytes: mb * MB } }, { scope: scopes[0] });
     expect(alone(41)).toMatchObject({ mode: 'max' });
@@ -104,8 +104,8 @@ describe('readBudget', () => {
     // Usage 16 MB; each known leg adds 12 MB at min and 24 MB at max (min-shaped indexes).
     // Knowing only its cached sibling, py310 goes max (16 + 24 + 12 = 52 ≤ 54 MB);
     // with the unseen leg counted at 24 MB, it stays min.
-    expect(modeAfterBudget('auto', 'max', without, { scope: scopes[0], job: 'build' }).mode).toBe('max');
-    const counted = modeAfterBudget('auto', 'max', withJobs, { scope: scopes[0], job: 'build' });
+    expect(modeAfterBudget('auto', 'max', without, { scope: scopes[0], family: 'build' }).mode).toBe('max');
+    const counted = modeAfterBudget('auto', 'max', withJobs, { scope: scopes[0], family: 'build' });
     expect(counted.mode).toBe('min');
     expect(counted.decision?.reason).toMatch(/1 first-export leg at 24\.0 MB/);
   });

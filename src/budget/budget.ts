@@ -5,9 +5,9 @@
  * same unit `cache-budget: 10GB` means. Should GitHub count GiB, the action keeps a 7% margin under the real
  * eviction line instead of overshooting it.
  */
-import type { Auto, Mode } from '../inputs/inputs.js';
+import type { Auto, Inputs, Mode } from '../inputs/inputs.js';
 import type { Decision } from '../plan/plan.js';
-import { sanitize } from '../plan/scope.js';
+import { scopeFamily } from '../plan/scope.js';
 import { legEstimates, planLegs, type LegPlan, type ScopeFootprint } from './estimate.js';
 
 export const GB = 1000 ** 3;
@@ -59,10 +59,18 @@ export interface ModeFacts {
   concurrentLegs?: number;
 }
 
-/** This build's scope; `job` (GITHUB_JOB) only for an auto scope of a matrix leg, whose sibling legs export with it. */
+/**
+ * This build's scope; `family` only for an auto scope of a matrix leg, whose sibling legs export with it: the first
+ * word their scopes share (src/plan/scope.ts scopeFamily).
+ */
 export interface LegIdentity {
   scope: string;
-  job?: string;
+  family?: string;
+}
+
+/** The leg a build is: a named scope, or an auto scope without a matrix, has no sibling legs. */
+export function legIdentity(scope: string, inputs: Pick<Inputs, 'cacheScope' | 'matrix' | 'path' | 'from'>): LegIdentity {
+  return { scope, family: !inputs.cacheScope && inputs.matrix ? scopeFamily(inputs.path, `${inputs.from.file}:${inputs.from.func}`) : undefined };
 }
 
 /**
@@ -90,7 +98,7 @@ export function modeForBudget(requested: Auto<Mode>, decided: Mode, facts: ModeF
 /** The split of the room among this leg and its siblings (planLegs), when usage and the footprints are known. */
 export function legPlanFor(facts: ModeFacts, leg?: LegIdentity): LegPlan | undefined {
   if (facts.usageBytes === undefined || !facts.footprints || !leg) return undefined;
-  const prefix = leg.job !== undefined && sanitize(leg.job) !== '' ? `${sanitize(leg.job)}-` : undefined;
+  const prefix = leg.family ? `${leg.family}-` : undefined;
   const legs = legEstimates(facts.footprints, leg.scope, prefix, prefix === undefined ? undefined : facts.concurrentLegs);
   // A single build's first export (no matrix) cannot be sized, but it is one export: the high-water mark decides.
   // A matrix leg's first export with nothing to size it by is min (planLegs): its legs export at once.

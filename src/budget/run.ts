@@ -9,7 +9,7 @@ import type { Auto, Inputs } from '../inputs/inputs.js';
 import type { Decision, Plan } from '../plan/plan.js';
 import type { BudgetFigures } from '../report/outputs.js';
 import type { Runtime } from '../runtime/runtime.js';
-import { TARGET_RATIO, formatSize, legPlanFor, type ModeFacts } from './budget.js';
+import { TARGET_RATIO, formatSize, legIdentity, legPlanFor, type ModeFacts } from './budget.js';
 import { exportFits, type LegPlan } from './estimate.js';
 import type { BudgetState } from './state.js';
 
@@ -51,10 +51,10 @@ export interface RunContext {
 }
 
 /** The leg plan this build's mode came from (same facts, same scope), if the estimate was made. */
-function legPlan({ state, inputs, rt, plan }: RunContext): LegPlan | undefined {
+function legPlan({ state, inputs, plan }: RunContext): LegPlan | undefined {
   const facts = budgetFacts(state);
   if (!facts || plan.mode === undefined) return undefined;
-  return legPlanFor(facts, { scope: plan.scope, job: !inputs.cacheScope && inputs.matrix ? rt.job : undefined });
+  return legPlanFor(facts, legIdentity(plan.scope, inputs));
 }
 
 /**

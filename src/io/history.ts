@@ -78,8 +78,9 @@ function serviceStore(svc: { token: string; resultsUrl: string }, http?: Http): 
     async write(key, text) {
       const w = await client.write(key, HISTORY_CACHE_VERSION, text);
       if (w.status === 'saved') return { note: `Saved as ${echo(key)}` };
-      // Entries are immutable: this run attempt saved the key already (a second call with the same scope).
-      if (w.status === 'exists') return { note: `Not saved as ${echo(key)}: an entry of this run attempt exists already` };
+      // Entries are immutable: this run attempt saved the key already (a second call, or another job of the run
+      // building the same thing: the scope names the build, not the job).
+      if (w.status === 'exists') return { note: `Not saved as ${echo(key)}: an entry of this run attempt exists already (another call or job of this run with the same scope)` };
       return { warning: `Saving the hit-ratio history as ${echo(key)} ${w.status === 'refused' ? 'was refused' : 'failed'}: ${echo(w.reason)}` };
     },
     close() {}
@@ -106,7 +107,7 @@ function actionsCacheStore(cache: CacheClient, dir: string): HistoryStore {
       try {
         fs.writeFileSync(file, text);
         // @actions/cache answers -1 when it could not save, and says why itself: a warning for a refused or failed
-        // write, an info line when this run attempt already saved the key (a second call with the same scope).
+        // write, an info line when this run attempt already saved the key (a second call or job with the same scope).
         const id = await cache.saveCache([dir], key);
         return { note: id === -1 ? `Not saved as ${echo(key)}: the cache client said why above` : `Saved as ${echo(key)}` };
       } catch (e) {

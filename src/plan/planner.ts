@@ -3,7 +3,7 @@ import type { CacheType, Direction } from '../cache/backends.js';
 import { type CacheSpec, isBackend, secretsOf, validateCacheSpec } from '../cache/spec.js';
 import type { Inputs, Mode } from '../inputs/inputs.js';
 import { defaultBranchRef, type Runtime } from '../runtime/runtime.js';
-import { modeForBudget, type ModeFacts } from '../budget/budget.js';
+import { legIdentity, modeForBudget, type ModeFacts } from '../budget/budget.js';
 import { echo } from '../report/text.js';
 import { type Access, decideAccess } from './access.js';
 import { BACKEND_NAMES, backendOf, backendOfType } from '../backends/index.js';
@@ -70,7 +70,7 @@ function planSkeleton(inputs: Inputs, rt: Runtime): Plan {
   const platform = platformOf(inputs.platform, rt);
   const scope =
     inputs.cacheScope ??
-    autoScope({ workflow: rt.workflow, job: rt.job, matrix: inputs.matrix, platform: platform.scope, path: inputs.path, from });
+    autoScope({ matrix: inputs.matrix, platform: platform.scope, path: inputs.path, from });
   return {
     command: inputs.command,
     dryRun: inputs.dryRun,
@@ -83,7 +83,7 @@ function planSkeleton(inputs: Inputs, rt: Runtime): Plan {
         outcome: scope,
         reason: inputs.cacheScope
           ? `cache-scope is set (the build's platform: ${platform.why})`
-          : `derived from workflow, job, matrix entry, platform (${platform.why}) and path/from; the same on every branch`
+          : `derived from what is built: path/from, platform (${platform.why}) and matrix entry, not from the workflow or job; the same on every branch, in every workflow`
       }
     ],
     warnings: [],
@@ -104,7 +104,7 @@ function modeFor({ backend, inputs, rt, scope, budget }: { backend: CacheType; i
   // The budget only concerns entries in the GitHub cache (gha, and local through @actions/cache).
   const lowered =
     budget && backendOf(backend).savedInGithubCache
-      ? modeForBudget(inputs.cacheMode, mode, budget, { scope, job: !inputs.cacheScope && inputs.matrix ? rt.job : undefined })
+      ? modeForBudget(inputs.cacheMode, mode, budget, legIdentity(scope, inputs))
       : { mode };
   // Kept as decided: why, then what the budget estimate said about it.
   return {

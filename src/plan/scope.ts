@@ -1,19 +1,20 @@
 /**
  * The auto scope: one name per build, identical on every branch (GitHub isolates refs itself and BuildKit's
- * gha importer reads the same name from every readable ref), distinct per workflow, job, matrix entry,
- * platform and path/from. Short, readable, sanitized and stable.
+ * gha importer reads the same name from every readable ref) and in every workflow and job. It says what is built
+ * (path/from, platform, matrix entry), not who builds it, so a pull-request workflow of its own reads what the
+ * default branch's workflow wrote, and two jobs that build the same thing share one cache. Short, readable,
+ * sanitized and stable.
  */
 import { createHash } from 'node:crypto';
 import { echo } from '../report/text.js';
 import type { Runtime } from '../runtime/runtime.js';
 
 export interface ScopeParts {
-  workflow: string;
-  job: string;
   /** Canonical matrix JSON or plain text. */
   matrix?: string;
   platform?: string;
   path: string;
+  /** `<file>:<function>`. */
   from: string;
 }
 
@@ -51,10 +52,32 @@ function normalizePath(path: string): string {
   return p === '' ? '.' : p;
 }
 
+/** The room the family word may take of a scope. */
+const MAX_FAMILY = 24;
+
+/**
+ * The first word of an auto scope, from what is built: the build directory's name (`envd` for the workspace
+ * itself), then the file and function when they are not envd's defaults. Every leg of one matrix shares it
+ * (they differ in the matrix entry and platform only): the budget counts the scopes that start with it as the
+ * legs of one matrix (src/budget/budget.ts legPlanFor).
+ */
+export function scopeFamily(path: string, from: string): string {
+  const dir = normalizePath(path);
+  const [file, func] = splitFrom(from);
+  const words = [dir === '.' ? 'envd' : dir.slice(dir.lastIndexOf('/') + 1), file === 'build.envd' ? '' : file.replace(/\.envd$/, ''), func === 'build' ? '' : func];
+  return sanitize(words.filter((w) => w !== '').join('-'), MAX_FAMILY) || 'envd';
+}
+
+/** `build.envd:build` → [`build.envd`, `build`]; the function is after the last colon. */
+function splitFrom(from: string): [string, string] {
+  const at = from.lastIndexOf(':');
+  return at < 0 ? [from, ''] : [from.slice(0, at), from.slice(at + 1)];
+}
+
 export function autoScope(parts: ScopeParts): string {
-  const identity = JSON.stringify([parts.workflow, parts.job, parts.matrix ?? '', parts.platform ?? '', normalizePath(parts.path), parts.from]);
+  const identity = JSON.stringify([parts.matrix ?? '', parts.platform ?? '', normalizePath(parts.path), parts.from]);
   const hash = createHash('sha256').update(identity).digest('hex').slice(0, 8);
-  const words = [parts.job, ...matrixWords(parts.matrix), parts.platform ?? ''].map((w) => sanitize(w)).filter((w) => w !== '');
+  const words = [scopeFamily(parts.path, parts.from), ...matrixWords(parts.matrix), parts.platform ?? ''].map((w) => sanitize(w)).filter((w) => w !== '');
   const readable = sanitize(words.join('-'), MAX_SCOPE - hash.length - 1) || 'envd';
   return `${readable}-${hash}`;
 }

@@ -27,7 +27,7 @@ export interface StepRow {
   canceled?: boolean;
 }
 
-export type BreakKind = 'no-cache' | 'import-failed' | 'inputs-changed' | 'not-imported' | 'no-match';
+export type BreakKind = 'no-cache' | 'import-failed' | 'inputs-changed' | 'not-imported' | 'no-match' | 'layer-gone';
 
 export interface CacheBreak {
   /** Index into the rows. */
@@ -57,6 +57,9 @@ const ANNOTATION_LOG_LINES = 10;
 const MAX_LOG_LINE = 500;
 
 const isSource = (s: StepFigure) => s.source;
+/** A blob of the chain missing when the cache record is loaded (worker/base/worker.go:641-653, v0.32.2). */
+const GONE = /^blob sha256:[0-9a-f]{64}: not found$/;
+const GONE_WHY = ': a layer it needs is gone from the cache (evicted or deleted)';
 
 export function stepInsight(figures: Pick<ProgressFigures, 'steps' | 'imports'>, ctx: InsightContext): StepInsight {
   // Figures recorded before steps were kept (a report from an older state) have none: no table then.
@@ -67,6 +70,13 @@ export function stepInsight(figures: Pick<ProgressFigures, 'steps' | 'imports'>,
   const index = steps.findIndex((s) => !isSource(s) && s.status !== 'cached' && !s.canceled);
   if (index < 0) return { rows };
   const hitBefore = steps.slice(0, index).some((s) => !isSource(s) && s.status === 'cached');
+  const { loadError } = steps[index];
+  // BuildKit found the step in the cache but could not load it (progress.ts): that, not its inputs, broke it.
+  if (loadError && !ctx.retriedWithoutImport)
+    return {
+      rows,
+      broke: { index, kind: 'layer-gone', reason: `its cached result could not be loaded (${loadError})${GONE.test(loadError) ? GONE_WHY : ''}, so BuildKit ran the step again` }
+    };
   return { rows, broke: { index, ...why(figures, ctx, hitBefore) } };
 }
 

@@ -1,5 +1,5 @@
 /**
- * The runner's environment, read once into a typed value: the event, refs, repository, workflow and job,
+ * The runner's environment, read once into a typed value: the event, refs, repository, job,
  * GitHub.com or GHES, and the cache service endpoints and token. Pure: tests pass env and payload in.
  */
 import { echo } from '../report/text.js';
@@ -50,7 +50,6 @@ export interface Runtime {
   /** What is wrong with the event file (GITHUB_EVENT_PATH): the run stops before anything starts. */
   problems: string[];
   repository: string;
-  workflow: string;
   job: string;
   runId: string;
   serverUrl: string;
@@ -225,7 +224,6 @@ export function readRuntime(env: Env, event?: EventFile): Runtime {
     runnerPlatform: runnerArch ? RUNNER_PLATFORMS[runnerArch.toUpperCase()] : undefined,
     problems: [...parsed.problems, ...facts.problems],
     repository: env.GITHUB_REPOSITORY ?? str(payload.repository?.full_name) ?? '',
-    workflow: env.GITHUB_WORKFLOW ?? '',
     job: env.GITHUB_JOB ?? '',
     runId: env.GITHUB_RUN_ID ?? '',
     serverUrl,
