@@ -1027,6 +1027,7 @@ class GhaClient {
     try {
       res = await httpRequest(url, { headers: { 'x-ms-version': AZURE_API_VERSION } });
     } catch (e) {
+      if (e instanceof ShortReadError) throw e;
       throw new Error(`GET ${url.split('?')[0]}: ${fetchCause(e)}`);
     }
     const body = res.body;
@@ -1081,7 +1082,12 @@ function httpRequest(url, { method = 'GET', headers = {}, body } = {}) {
     const req = mod.request(u, { method, agent, headers: { ...headers, ...(data ? { 'content-length': String(data.length) } : {}) } }, (res) => {
       const chunks = [];
       res.on('data', (c) => chunks.push(c));
-      res.on('error', reject);
+      // The connection dropped before the body's Content-Length was read: a short read (ShortReadError).
+      res.on('error', (e) => {
+        const expected = Number(res.headers['content-length']);
+        const got = chunks.reduce((n, c) => n + c.length, 0);
+        reject(Number.isFinite(expected) && got < expected ? new ShortReadError(expected, got) : e);
+      });
       res.on('end', () =>
         resolve({
           status: res.statusCode ?? 0,
@@ -1094,6 +1100,20 @@ function httpRequest(url, { method = 'GET', headers = {}, body } = {}) {
     req.on('error', (e) => reject(Object.assign(new Error(e.message), { cause: e })));
     req.end(data);
   });
+}
+
+/**
+ * A body cut short. containerd's content.Copy, which BuildKit v0.32.2 reads every remote blob through, reports it
+ * as `short read: expected <size> bytes but got <copied>: unexpected EOF`
+ * (vendor/github.com/containerd/containerd/v2/core/content/helpers.go:219-221); seen with buildkitd v0.32.2 behind
+ * a proxy that cut a layer's body in half (`exporting to oci image format failed: short read: expected 524594
+ * bytes but got 400384: unexpected EOF`, issue 21).
+ */
+class ShortReadError extends Error {
+  constructor(expected, got) {
+    super(`short read: expected ${expected} bytes but got ${got}: unexpected EOF`);
+    this.shortRead = true;
+  }
 }
 
 function parseRetryAfter(value) {
