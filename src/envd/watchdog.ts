@@ -33,7 +33,7 @@ export interface CacheStall {
   kind: 'import' | 'export';
   /** The vertex as BuildKit named it, such as `importing cache manifest from ghcr.io/o/r:buildcache`. */
   vertex: string;
-  /** How long nothing was printed, in ms. */
+  /** How long nothing was printed, in ms: `cache-timeout` (the watch notices a stall up to a poll later). */
   waitedMs: number;
 }
 
@@ -86,9 +86,9 @@ export class CacheWatch {
     if (this.timeoutMs <= 0 || waitedMs < this.timeoutMs) return undefined;
     const openNamed = (re: RegExp) => [...this.open].map((id) => this.names.get(id)!).find((name) => re.test(name));
     const importing = openNamed(IMPORT_VERTEX);
-    if (importing) return { kind: 'import', vertex: importing, waitedMs };
+    if (importing) return { kind: 'import', vertex: importing, waitedMs: this.timeoutMs };
     const exporting = this.outputComplete() ? openNamed(CACHE_EXPORT_VERTEX) : undefined;
-    return exporting ? { kind: 'export', vertex: exporting, waitedMs } : undefined;
+    return exporting ? { kind: 'export', vertex: exporting, waitedMs: this.timeoutMs } : undefined;
   }
 }
 

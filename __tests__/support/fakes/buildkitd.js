@@ -1596,7 +1596,12 @@ async function solve(params, emit) {
     v.error(params.failWith);
     throw new SolveError(`failed to solve: ${params.failWith}`);
   }
-  for (const s of steps) if (needed.has(s.key) || s.inResult) STATE.localCache.add(s.key);
+  // A result loaded from the remote cache stays a lazy ref until its layer is pulled (BuildKit v0.32.2
+  // cache/refs.go:1227-1312, unlazy/unlazyLayer: a ref with lazy blobs is pulled when its content is first needed): it joins the local cache
+  // only once the output exporter pulled it, so a build that failed on a cut layer pulls it again next time.
+  const lazyKeys = new Set(steps.filter((s) => lazy.includes(imported.get(s.key))).map((s) => s.key));
+  const keep = (s) => (needed.has(s.key) || s.inResult) && !lazyKeys.has(s.key);
+  for (const s of steps) if (keep(s)) STATE.localCache.add(s.key);
   persistLocalCache();
 
   // 4. The image/output exporter, then 5. the cache exporters.
@@ -1619,6 +1624,8 @@ async function solve(params, emit) {
   } catch (e) {
     throw fail(e.message);
   }
+  for (const key of lazyKeys) STATE.localCache.add(key);
+  persistLocalCache();
   for (const exp of exporters) {
     if (exp.type === 'inline') continue;
     const v = vertex(EXPORT_VERTEX[exp.type] ?? `exporting cache to ${exp.type}`);
