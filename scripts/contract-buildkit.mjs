@@ -12,7 +12,12 @@
  *     every request answered 2xx; the index where and as the stand-in writes it (key, BuildKit's cache config) and
  *     read by the action's parser; an evicted blob (entry gone) rebuilds, a blob answering 404 fails with
  *     BlobNotFound; a token without a writable scope fails with `failed to reserve cache`.
- *  3. The stand-ins' own buildkitd/buildctl tests with FAKES_REAL=1 (versions, flag errors, lifecycle, buildctl
+ *  3. Issue 21, through the fault proxy in front of a second emulator, buildctl's progress read by the action's
+ *     watchdog: a cut layer fails with containerd's short read (which the action reads as an unreadable layer); an
+ *     import that never answers and an export that never answers after the output is written are stalls the
+ *     watchdog sees; a build on the same daemon after the stalled import. CONTRACT_CAPTURE_DIR=<dir> keeps the
+ *     progress of each for __tests__/fixtures/buildkit-v0.32.2/.
+ *  4. The stand-ins' own buildkitd/buildctl tests with FAKES_REAL=1 (versions, flag errors, lifecycle, buildctl
  *     texts), without the one that takes /var/lib/buildkit (the e2e contract job runs that file whole).
  * Exit 0 when every check passed, 1 when one failed, 2 when something it needs is missing (it says what).
  */
@@ -41,6 +46,9 @@ register('../bench/ts-loader.mjs', import.meta.url);
 const { listWorkers } = await import('../src/io/buildkit/builder.ts');
 const { parseIndexJson } = await import('../src/budget/keys.ts');
 const { startEmulator, Permission } = await import('../__tests__/support/emulator/index.ts');
+const { CacheWatch } = await import('../src/envd/watchdog.ts');
+const { classify } = await import('../src/envd/errors.ts');
+const { startFaultProxy } = await import('../__tests__/support/fault-proxy.mjs');
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'bk-contract-'));
 const daemons = [];
@@ -240,6 +248,10 @@ try {
 
   await stop(a);
 
+  // Issue 21: the build's own cache traffic through the fault proxy (a second emulator, so the faults above do
+  // not interfere). Each check reads buildctl's progress through the action's watchdog (src/envd/watchdog.ts).
+  await faultChecks();
+
   await check('the stand-ins\' buildkitd/buildctl tests pass against the real binaries (FAKES_REAL=1)', async () => {
     const r = spawnSync('npm', ['run', 'test:jest', '--', '__tests__/fakes/buildkitd.test.ts', '-t', '^(?!.*without --root).*$'], {
       cwd: ROOT,
@@ -254,6 +266,118 @@ try {
   for (const d of daemons) await stop(d);
   await emu?.close();
   fs.rmSync(work, { recursive: true, force: true });
+}
+
+/**
+ * buildctl build, its progress fed line by line to the action's CacheWatch; at the first stall the watch reports,
+ * buildctl is sent SIGINT (as the action sends envd). Resolves with the exit, the progress and the stall.
+ */
+function watchedBuild(d, args, timeoutMs) {
+  return new Promise((resolve) => {
+    const watch = new CacheWatch(timeoutMs, Date.now());
+    const child = spawn(path.join(BIN, 'buildctl'), ['--addr', d.addr, 'build', '--frontend', 'dockerfile.v0', '--local', `context=${CONTEXT}`, '--local', `dockerfile=${CONTEXT}`, '--progress', 'plain', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    let buffered = '';
+    let stall;
+    child.stdout.resume();
+    child.stderr.setEncoding('utf8').on('data', (chunk) => {
+      stderr += chunk;
+      buffered += chunk;
+      const lines = buffered.split('\n');
+      buffered = lines.pop() ?? '';
+      for (const l of lines) watch.push(l, Date.now());
+    });
+    // SIGINT once, SIGTERM 2 s later, as the action stops envd (src/io/exec.ts). buildctl (unlike envd) handles
+    // SIGINT: the first cancels its solve; it ends on the third (`got 3 SIGTERM/SIGINTs, forcibly terminating`).
+    let term;
+    const poll = setInterval(() => {
+      stall ??= watch.stall(Date.now());
+      if (!stall || term) return;
+      child.kill('SIGINT');
+      term = setTimeout(() => child.kill('SIGTERM'), 2000);
+    }, 250);
+    const hard = setTimeout(() => child.kill('SIGKILL'), 120_000);
+    child.on('close', (code, signal) => {
+      clearInterval(poll);
+      clearTimeout(hard);
+      clearTimeout(term);
+      resolve({ code, signal, stderr, stall, outputComplete: watch.outputComplete() });
+    });
+  });
+}
+
+/** A capture for __tests__/fixtures/buildkit-v0.32.2/: machine paths and ports rewritten, nothing else. */
+function capture(name, text) {
+  const dir = process.env.CONTRACT_CAPTURE_DIR;
+  if (!dir) return;
+  const clean = text
+    .split(work)
+    .join('/work')
+    .replace(/127\.0\.0\.1:\d+/g, '127.0.0.1:PORT');
+  fs.writeFileSync(path.join(dir, name), clean);
+}
+
+async function faultChecks() {
+  const emu2 = await startEmulator();
+  const proxy = await startFaultProxy({ upstream: emu2.url });
+  emu2.setPublicUrl(proxy.url);
+  const token2 = emu2.mintToken([{ Scope: 'refs/heads/main', Permission: Permission.All }]);
+  const gha2 = (extra = '') => `type=gha,url_v2=${proxy.url}/,token=${token2},scope=faults${extra}`;
+  const entryPath = (start) => new RegExp(`/cache-entry-(${emu2.entries().filter((e) => e.key.startsWith(start) && e.committed).map((e) => e.id).join('|')})(\\?|$)`);
+  const tar = (name) => ['--output', `type=tar,dest=${path.join(work, `${name}.tar`)}`];
+  try {
+    const e = await daemon('e');
+    const seeded = await build(e, ['--export-cache', gha2(',mode=max'), ...tar('e')]);
+    await stop(e);
+    expect(seeded.code === 0, `the export through the healthy proxy failed: ${seeded.stderr.split('\n').slice(-5).join(' | ')}`);
+
+    await check('fault proxy: a cached layer cut in half fails the output with containerd\'s short read, which the action retries', async () => {
+      await proxy.set({ kind: 'cut', path: entryPath('buildkit-blob-1-') });
+      const f = await daemon('f');
+      const r = await watchedBuild(f, ['--import-cache', gha2(), ...tar('f')], 60_000);
+      await proxy.set({ kind: 'none' });
+      await stop(f);
+      capture('progress-cut-layer.txt', r.stderr);
+      const line = /short read: expected \d+ bytes but got \d+: unexpected EOF/.exec(r.stderr);
+      expect(r.code !== 0 && line, `exit ${r.code}: ${r.stderr.split('\n').slice(-6).join(' | ')}`);
+      expect(proxy.counts().cut > 0, 'the proxy cut nothing');
+      expect(classify(r.stderr.split('\n').filter((l) => l.startsWith('error:')).pop() ?? '')?.id === 'unreadable-layer', 'the action does not read the error line as an unreadable layer');
+    });
+
+    await check('fault proxy: an import that never answers is a stall the watchdog sees (`importing cache manifest from …` open, silent)', async () => {
+      proxy.clear();
+      await proxy.set({ kind: 'stall', path: entryPath('index-faults-') });
+      const g = await daemon('g');
+      const r = await watchedBuild(g, ['--import-cache', gha2(), ...tar('g')], 5_000);
+      await proxy.set({ kind: 'refuse' });
+      await proxy.set({ kind: 'none' });
+      capture('progress-stalled-import.txt', r.stderr);
+      expect(r.stall?.kind === 'import' && /^importing cache manifest from gha:\d+$/.test(r.stall.vertex), `stall: ${JSON.stringify(r.stall)}; exit ${r.code}; ${r.stderr.split('\n').slice(-4).join(' | ')}`);
+      expect(r.code !== null || r.signal, 'buildctl did not end on SIGINT');
+      // The same daemon, the service healthy again: does a build without the import still run? (issue 21: it hung)
+      const again = await watchedBuild(g, tar('g2'), 60_000);
+      capture('progress-after-stalled-import.txt', again.stderr);
+      await stop(g);
+      expect(again.code === 0, `a build without the import on the same daemon after the stall: exit ${again.code}, stall ${JSON.stringify(again.stall)}`);
+    });
+
+    await check('fault proxy: an export that never answers after the output is written is a stall the watchdog sees', async () => {
+      proxy.clear();
+      await proxy.set({ kind: 'stall', path: /\/CreateCacheEntry$/ });
+      const h = await daemon('h');
+      fs.appendFileSync(path.join(CONTEXT, 'Dockerfile'), 'RUN ["/bin/busybox","sh","-c","echo three > /out/c"]\n');
+      const r = await watchedBuild(h, ['--export-cache', gha2(',mode=max'), ...tar('h')], 5_000);
+      await proxy.set({ kind: 'refuse' });
+      await proxy.set({ kind: 'none' });
+      await stop(h);
+      capture('progress-stalled-export.txt', r.stderr);
+      expect(r.stall?.kind === 'export' && r.stall.vertex === 'exporting to GitHub Actions Cache' && r.outputComplete, `stall: ${JSON.stringify(r.stall)}; output complete ${r.outputComplete}; exit ${r.code}; ${r.stderr.split('\n').slice(-6).join(' | ')}`);
+      expect(fs.existsSync(path.join(work, 'h.tar')) && fs.statSync(path.join(work, 'h.tar')).size > 0, 'the output tarball was not written before the stall');
+    });
+  } finally {
+    await proxy.close();
+    await emu2.close();
+  }
 }
 
 const failed = results.filter((r) => !r.ok);
