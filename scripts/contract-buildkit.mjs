@@ -312,7 +312,7 @@ function capture(name, text) {
   if (!dir) return;
   const clean = text
     .split(work)
-    .join('/work')
+    .join('<contract dir>')
     .replace(/127\.0\.0\.1:\d+/g, '127.0.0.1:PORT');
   fs.writeFileSync(path.join(dir, name), clean);
 }

@@ -137,3 +137,30 @@ test('waitText', () => {
   expect(waitText(90_000)).toBe('90 s');
   expect(waitText(5 * MIN)).toBe('5 min');
 });
+
+describe('captures of a real BuildKit v0.32.2 behind the fault proxy (npm run contract:buildkit)', () => {
+  const capture = (name: string) => fs.readFileSync(new URL(`../fixtures/buildkit-v0.32.2/${name}`, import.meta.url), 'utf8').split('\n');
+
+  test('a gha import that never answers: the import vertex is open and silent, a stall', () => {
+    const lines = capture('progress-stalled-import.txt');
+    const { watch, at } = fed(lines.slice(0, lines.findIndex((l) => l.startsWith('time='))));
+    expect(watch.stall(at + 5 * MIN)).toEqual({ kind: 'import', vertex: expect.stringMatching(/^importing cache manifest from gha:\d+$/), waitedMs: 5 * MIN });
+  });
+
+  test('a gha export that never answers after the tarball was sent: the output is complete, the export a stall', () => {
+    const lines = capture('progress-stalled-export.txt');
+    const { watch, at } = fed(lines.slice(0, lines.findIndex((l) => / CANCELED$/.test(l))));
+    expect(watch.outputComplete()).toBe(true);
+    expect(watch.stall(at + 5 * MIN)).toEqual({ kind: 'export', vertex: 'exporting to GitHub Actions Cache', waitedMs: 5 * MIN });
+  });
+
+  test('a layer cut in half: the error line is an unreadable layer, retried with the same import', () => {
+    const lines = capture('progress-cut-layer.txt');
+    const line = lines.filter((l) => l.startsWith('error: ')).pop()!.slice('error: '.length);
+    expect(line).toMatch(/^failed to solve: short read: expected \d+ bytes but got \d+: unexpected EOF$/);
+    const { watch } = fed(lines);
+    const outcome = failedOutcome(line, { allText: lines.join('\n'), pushing: watch.pushing() });
+    expect(nextAttempt([{ withImport: true, outcome }], true)).toEqual({ withImport: true, why: 'unreadable-layer' });
+  });
+});
+
