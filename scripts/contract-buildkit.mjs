@@ -96,13 +96,17 @@ function run(tool, args, { timeoutMs = 300_000 } = {}) {
 }
 
 /** A buildkitd of its own (root, socket, OTEL socket in the temp dir); resolves once it logged `running server on`. */
-async function daemon(name) {
+async function daemon(name, configToml) {
   const dir = path.join(work, name);
   fs.mkdirSync(dir, { recursive: true });
   const socket = path.join(dir, 'bk.sock');
   const log = path.join(dir, 'buildkitd.log');
   const out = fs.openSync(log, 'w');
   const args = ['--root', path.join(dir, 'root'), '--addr', `unix://${socket}`, '--otel-socket-path', path.join(dir, 'otel.sock')];
+  if (configToml) {
+    fs.writeFileSync(path.join(dir, 'buildkitd.toml'), configToml);
+    args.push('--config', path.join(dir, 'buildkitd.toml'));
+  }
   const proc = spawn(path.join(BIN, 'buildkitd'), args, { stdio: ['ignore', out, out] });
   const d = { name, socket, addr: `unix://${socket}`, log, proc, exited: false };
   proc.on('exit', () => (d.exited = true));
@@ -251,6 +255,7 @@ try {
   // Issue 21: the build's own cache traffic through the fault proxy (a second emulator, so the faults above do
   // not interfere). Each check reads buildctl's progress through the action's watchdog (src/envd/watchdog.ts).
   await faultChecks();
+  await registryFaultChecks();
 
   await check('the stand-ins\' buildkitd/buildctl tests pass against the real binaries (FAKES_REAL=1)', async () => {
     const r = spawnSync('npm', ['run', 'test:jest', '--', '__tests__/fakes/buildkitd.test.ts', '-t', '^(?!.*without --root).*$'], {
@@ -272,10 +277,10 @@ try {
  * buildctl build, its progress fed line by line to the action's CacheWatch; at the first stall the watch reports,
  * buildctl is sent SIGINT (as the action sends envd). Resolves with the exit, the progress and the stall.
  */
-function watchedBuild(d, args, timeoutMs) {
+function watchedBuild(d, args, timeoutMs, env = process.env) {
   return new Promise((resolve) => {
     const watch = new CacheWatch(timeoutMs, Date.now());
-    const child = spawn(path.join(BIN, 'buildctl'), ['--addr', d.addr, 'build', '--frontend', 'dockerfile.v0', '--local', `context=${CONTEXT}`, '--local', `dockerfile=${CONTEXT}`, '--progress', 'plain', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(path.join(BIN, 'buildctl'), ['--addr', d.addr, 'build', '--frontend', 'dockerfile.v0', '--local', `context=${CONTEXT}`, '--local', `dockerfile=${CONTEXT}`, '--progress', 'plain', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env });
     let stderr = '';
     let buffered = '';
     let stall;
@@ -377,6 +382,69 @@ async function faultChecks() {
   } finally {
     await proxy.close();
     await emu2.close();
+  }
+}
+
+/** The same faults between BuildKit and a registry (Debian's docker-registry, basic auth) as a registry cache. */
+async function registryFaultChecks() {
+  if (spawnSync('sh', ['-c', 'command -v docker-registry && command -v htpasswd'], { stdio: 'ignore' }).status !== 0) {
+    results.push({ name: 'registry faults', ok: false, why: 'docker-registry or htpasswd missing (scripts/test-deps.sh)' });
+    return;
+  }
+  const { startRegistry } = await import('../__tests__/support/services/registry.ts');
+  const registry = await startRegistry();
+  const proxy = await startFaultProxy({ upstream: `http://${registry.host}` });
+  const dockerConfig = path.join(work, 'docker-config');
+  fs.mkdirSync(dockerConfig, { recursive: true });
+  const auth = Buffer.from(`${registry.user}:${registry.password}`).toString('base64');
+  fs.writeFileSync(path.join(dockerConfig, 'config.json'), JSON.stringify({ auths: { [proxy.host]: { auth } } }));
+  const env = { ...process.env, DOCKER_CONFIG: dockerConfig };
+  const cacheRef = `type=registry,ref=${proxy.host}/contract/app:buildcache`;
+  // Plain HTTP to the proxy: with registry.insecure alone BuildKit tries https first and reads the proxy's answer
+  // to a TLS hello as EOF.
+  const plain = `[registry."${proxy.host}"]\n  http = true\n`;
+  const tar = (name) => ['--output', `type=tar,dest=${path.join(work, `${name}.tar`)}`];
+  try {
+    let seeded = false;
+    await check('registry behind the healthy fault proxy: the cache export (mode=max) succeeds', async () => {
+      const r0 = await daemon('r0', plain);
+      const r = await watchedBuild(r0, ['--export-cache', `${cacheRef},mode=max`, ...tar('r0')], 0, env);
+      await stop(r0);
+      expect(r.code === 0, `exit ${r.code}: ${r.stderr.split('\n').slice(-5).join(' | ')}`);
+      seeded = true;
+    });
+    if (!seeded) return;
+
+    await check('registry behind the fault proxy: a cached layer cut in half fails the output with a text the action reads as an unreadable layer', async () => {
+      proxy.clear();
+      await proxy.set({ kind: 'cut', path: /\/blobs\/sha256:/ });
+      const r1 = await daemon('r1', plain);
+      const r = await watchedBuild(r1, ['--import-cache', cacheRef, ...tar('r1')], 60_000, env);
+      await proxy.set({ kind: 'none' });
+      await stop(r1);
+      capture('progress-registry-cut-layer.txt', r.stderr);
+      const line = r.stderr.split('\n').filter((l) => l.startsWith('error:')).pop() ?? '';
+      expect(proxy.counts().cut > 0, 'the proxy cut nothing');
+      expect(r.code !== 0 && classify(line)?.id === 'unreadable-layer', `exit ${r.code}: ${line || r.stderr.split('\n').slice(-4).join(' | ')}`);
+    });
+
+    await check('registry behind the fault proxy: a manifest read that never answers is an import stall; the same daemon builds without the import afterwards?', async () => {
+      proxy.clear();
+      await proxy.set({ kind: 'stall', path: /\/manifests\// });
+      const r2 = await daemon('r2', plain);
+      const r = await watchedBuild(r2, ['--import-cache', cacheRef, ...tar('r2')], 5_000, env);
+      await proxy.set({ kind: 'refuse' });
+      await proxy.set({ kind: 'none' });
+      capture('progress-registry-stalled-import.txt', r.stderr);
+      expect(r.stall?.kind === 'import', `stall: ${JSON.stringify(r.stall)}; exit ${r.code}; ${r.stderr.split('\n').slice(-4).join(' | ')}`);
+      const again = await watchedBuild(r2, tar('r2b'), 30_000, env);
+      capture('progress-registry-after-stalled-import.txt', again.stderr);
+      await stop(r2);
+      expect(again.code === 0, `a build without the import on the same daemon after the stall: exit ${again.code}, stall ${JSON.stringify(again.stall)}, last lines ${again.stderr.split('\n').slice(-3).join(' | ')}`);
+    });
+  } finally {
+    await proxy.close();
+    await registry.stop();
   }
 }
 

@@ -24,7 +24,9 @@ beforeEach(() => {
     return true;
   });
 });
-afterEach(() => jest.restoreAllMocks());
+afterEach(() => {
+  jest.restoreAllMocks();
+});
 
 /** Runs the attempts with `results` in order; returns which imports each attempt had. */
 async function attempts(results: Attempt[], inputs: Record<string, string> = {}) {
