@@ -415,7 +415,10 @@ async function registryFaultChecks() {
     });
     if (!seeded) return;
 
-    await check('registry behind the fault proxy: a cached layer cut in half fails the output with a text the action reads as an unreadable layer', async () => {
+    await check('registry behind the fault proxy: a cached layer cut in half is resumed (containerd reconnects at the offset), the build succeeds', async () => {
+      // containerd's httpReadSeeker reopens the blob at its offset on io.ErrUnexpectedEOF
+      // (vendor/github.com/containerd/containerd/v2/core/remotes/docker/httpreadseeker.go:62-78 at v0.32.2), so a
+      // body cut short is read on with a Range request: seen here, each retry cut in half again, until it is whole.
       proxy.clear();
       await proxy.set({ kind: 'cut', path: /\/blobs\/sha256:/ });
       const r1 = await daemon('r1', plain);
@@ -423,12 +426,11 @@ async function registryFaultChecks() {
       await proxy.set({ kind: 'none' });
       await stop(r1);
       capture('progress-registry-cut-layer.txt', r.stderr);
-      const line = r.stderr.split('\n').filter((l) => l.startsWith('error:')).pop() ?? '';
       expect(proxy.counts().cut > 0, 'the proxy cut nothing');
-      expect(r.code !== 0 && classify(line)?.id === 'unreadable-layer', `exit ${r.code}: ${line || r.stderr.split('\n').slice(-4).join(' | ')}`);
+      expect(r.code === 0, `exit ${r.code}: ${r.stderr.split('\n').slice(-4).join(' | ')}`);
     });
 
-    await check('registry behind the fault proxy: a manifest read that never answers is an import stall; the same daemon builds without the import afterwards?', async () => {
+    await check('registry behind the fault proxy: a manifest read that never answers is an import stall; after SIGINT the same daemon builds without the import', async () => {
       proxy.clear();
       await proxy.set({ kind: 'stall', path: /\/manifests\// });
       const r2 = await daemon('r2', plain);

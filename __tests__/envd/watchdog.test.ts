@@ -148,6 +148,18 @@ describe('captures of a real BuildKit v0.32.2 behind the fault proxy (npm run co
     expect(watch.stall(at + 5 * MIN)).toEqual({ kind: 'import', vertex: expect.stringMatching(/^importing cache manifest from gha:\d+$/), waitedMs: 5 * MIN });
   });
 
+  test('a registry whose manifest read never answers: the same', () => {
+    const lines = capture('progress-registry-stalled-import.txt');
+    const { watch, at } = fed(lines.slice(0, lines.findIndex((l) => l.startsWith('error: '))));
+    expect(watch.stall(at + 5 * MIN)).toEqual({ kind: 'import', vertex: 'importing cache manifest from 127.0.0.1:PORT/contract/app:buildcache', waitedMs: 5 * MIN });
+  });
+
+  test('a registry layer cut in half is resumed by containerd and the build ends well: nothing to decide', () => {
+    const { watch } = fed(capture('progress-registry-cut-layer.txt'));
+    expect(watch.outputComplete()).toBe(true);
+    expect(watch.stall(600 * MIN)).toBeUndefined();
+  });
+
   test('a gha export that never answers after the tarball was sent: the output is complete, the export a stall', () => {
     const lines = capture('progress-stalled-export.txt');
     const { watch, at } = fed(lines.slice(0, lines.findIndex((l) => / CANCELED$/.test(l))));
