@@ -16,5 +16,5 @@ export async function watched<T, S>(run: (stop: AbortSignal) => Promise<T>, stal
   }
 }
 
-/** How often the watchdog looks: a tenth of the timeout, at most once a second. */
-export const watchEvery = (timeoutMs: number): number => Math.max(100, Math.min(1000, Math.floor(timeoutMs / 10)));
+/** How often the watchdog looks: a tenth of the timeout, at most once a second (once a second when it is off). */
+export const watchEvery = (timeoutMs: number): number => (timeoutMs > 0 ? Math.max(100, Math.min(1000, Math.floor(timeoutMs / 10))) : 1000);
