@@ -963,8 +963,8 @@ async function watched(run, stalled, everyMs) {
         clearInterval(timer);
     }
 }
-/** How often the watchdog looks: a tenth of the timeout, at most once a second. */
-const watchEvery = (timeoutMs) => Math.max(100, Math.min(1000, Math.floor(timeoutMs / 10)));
+/** How often the watchdog looks: a tenth of the timeout, at most once a second (once a second when it is off). */
+const watchEvery = (timeoutMs) => (timeoutMs > 0 ? Math.max(100, Math.min(1000, Math.floor(timeoutMs / 10))) : 1000);
 
 // EXTERNAL MODULE: ./src/report/text.ts
 var report_text = __webpack_require__(5655);
