@@ -1310,6 +1310,7 @@ var Input;
     Input["GithubToken"] = "github-token";
     Input["CacheBudget"] = "cache-budget";
     Input["CachePrune"] = "cache-prune";
+    Input["CacheTimeout"] = "cache-timeout";
     Input["Command"] = "command";
     Input["EnvdVersion"] = "envd-version";
     Input["BuildkitVersion"] = "buildkit-version";
@@ -1944,8 +1945,9 @@ class Envd {
             return undefined;
         return `envd context rm ${name}: ${(rm.stderr || use.stderr).trim().split('\n').pop()}`;
     }
-    build(args, cwd, onStdout, onStderr) {
-        return _exec_js__WEBPACK_IMPORTED_MODULE_1__/* .Exec */ .W.run(this.binary, args, { env: this.env, cwd, onStdout, onStderr });
+    /** `envd build`; when `streams.stop` is aborted envd is stopped as Ctrl-C would (SIGINT, then SIGTERM). */
+    build(args, cwd, streams) {
+        return _exec_js__WEBPACK_IMPORTED_MODULE_1__/* .Exec */ .W.run(this.binary, args, { env: this.env, cwd, ...streams });
     }
 }
 
@@ -1958,6 +1960,7 @@ class Envd {
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   W: () => (/* binding */ Exec)
 /* harmony export */ });
+/* unused harmony export STOP_GRACE_MS */
 /* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1421);
 /* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_child_process__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3024);
@@ -1968,6 +1971,27 @@ class Envd {
  */
 
 
+/** The grace between SIGINT, SIGTERM and SIGKILL: the runner itself gives a cancelled step 7.5 s before SIGTERM. */
+const STOP_GRACE_MS = 2000;
+/**
+ * SIGINT as Ctrl-C would, SIGTERM when it still runs after `graceMs`, SIGKILL after as long again. envd v1.3.4
+ * sets no handler of its own for either signal (its only signal.Notify is pkg/syncthing/syncthing.go:186), so Go's
+ * default ends it at SIGINT; its gRPC connection closes, and buildkitd cancels the solve of the client gone.
+ */
+function stopChild(child, graceMs) {
+    if (child.exitCode !== null || child.signalCode !== null)
+        return;
+    child.kill('SIGINT');
+    const term = setTimeout(() => child.kill('SIGTERM'), graceMs);
+    const kill = setTimeout(() => child.kill('SIGKILL'), 2 * graceMs);
+    child.once('close', () => {
+        clearTimeout(term);
+        clearTimeout(kill);
+    });
+}
+/** Every child `run` started that has not ended, for `stopAll`. */
+const running = new Set();
+let cancelled = false;
 function lines(onLine) {
     let buffered = '';
     return {
@@ -1989,8 +2013,17 @@ function lines(onLine) {
 }
 class Exec {
     static run(cmd, args, options = {}) {
+        // Once the step is cancelled nothing new starts, and nothing that was stopped reports back: the cancel
+        // handler writes the step's last line and ends the process.
+        if (cancelled)
+            return new Promise(() => undefined);
         return new Promise((resolve) => {
             const child = (0,node_child_process__WEBPACK_IMPORTED_MODULE_0__.spawn)(cmd, args, { env: options.env ?? process.env, cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+            running.add(child);
+            const onStop = () => stopChild(child, STOP_GRACE_MS);
+            options.stop?.addEventListener('abort', onStop, { once: true });
+            if (options.stop?.aborted)
+                onStop();
             let stdout = '';
             let stderr = '';
             const out = lines(options.onStdout);
@@ -2004,19 +2037,39 @@ class Exec {
                 err.feed(d);
             });
             const timer = options.timeoutMs ? setTimeout(() => child.kill('SIGKILL'), options.timeoutMs) : undefined;
-            child.on('error', (e) => {
+            const ended = () => {
+                running.delete(child);
+                options.stop?.removeEventListener('abort', onStop);
                 if (timer)
                     clearTimeout(timer);
-                resolve({ code: 127, stdout, stderr: stderr + e.message });
+                return !cancelled;
+            };
+            child.on('error', (e) => {
+                if (ended())
+                    resolve({ code: 127, stdout, stderr: stderr + e.message });
             });
             child.on('close', (code, signal) => {
-                if (timer)
-                    clearTimeout(timer);
+                if (!ended())
+                    return;
                 out.flush();
                 err.flush();
                 resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr });
             });
         });
+    }
+    /**
+     * The step is cancelled: every child `run` started is stopped as Ctrl-C would (SIGINT, SIGTERM, SIGKILL,
+     * `graceMs` apart), nothing new starts, and no stopped call returns. Resolves when all have ended.
+     */
+    static stopAll(graceMs = STOP_GRACE_MS) {
+        cancelled = true;
+        const children = [...running];
+        return Promise.all(children.map((child) => new Promise((resolve) => {
+            if (child.exitCode !== null || child.signalCode !== null)
+                return resolve();
+            child.once('close', () => resolve());
+            stopChild(child, graceMs);
+        }))).then(() => undefined);
     }
     /** Starts a long-running process that outlives this step; its output goes to logFile. Returns its pid. */
     static spawnDetached(cmd, args, options) {
@@ -2207,14 +2260,30 @@ function stopToken() {
 class Log {
     /** Where the block's lines go; a seam for tests. */
     static write = (text) => _runner_js__WEBPACK_IMPORTED_MODULE_0__.info(text);
+    /** The tokens of the blocks open now: a cancelled step resumes them before its last line (`resumeAll`). */
+    static open = [];
     static async fenced(run, token = stopToken()) {
         Log.write(`::stop-commands::${token}`);
+        Log.open.push(token);
         try {
             return await run({ line: (text) => Log.write(text) });
         }
         finally {
-            Log.write(`::${token}::`);
+            Log.resume(token);
         }
+    }
+    /** Ends every open block, so that the lines after it are workflow commands again; no tool line follows. */
+    static resumeAll() {
+        for (const token of [...Log.open].reverse())
+            Log.resume(token);
+        Log.write = () => undefined;
+    }
+    static resume(token) {
+        const i = Log.open.indexOf(token);
+        if (i < 0)
+            return;
+        Log.open.splice(i, 1);
+        Log.write(`::${token}::`);
     }
 }
 /**

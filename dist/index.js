@@ -22,7 +22,9 @@ async function run() {
             await post({ env: process.env, state: (0,_state_js__WEBPACK_IMPORTED_MODULE_1__/* .stateFromEnv */ .J)(process.env), io: realPostIo });
         }
         else {
-            const { main } = await Promise.all(/* import() */[__nccwpck_require__.e(844), __nccwpck_require__.e(292), __nccwpck_require__.e(515), __nccwpck_require__.e(771)]).then(__nccwpck_require__.bind(__nccwpck_require__, 2771));
+            // Before anything starts: a cancelled main stops what it ran and says so (io/cancel.ts).
+            const [{ main }, { onCancel }, { cancelledLine, cancelledSummary }] = await Promise.all([Promise.all(/* import() */[__nccwpck_require__.e(844), __nccwpck_require__.e(292), __nccwpck_require__.e(515), __nccwpck_require__.e(160)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4160)), __nccwpck_require__.e(/* import() */ 736).then(__nccwpck_require__.bind(__nccwpck_require__, 6736)), __nccwpck_require__.e(/* import() */ 594).then(__nccwpck_require__.bind(__nccwpck_require__, 6594))]);
+            onCancel({ line: cancelledLine, summary: cancelledSummary });
             _io_runner_js__WEBPACK_IMPORTED_MODULE_0__.saveState(_state_js__WEBPACK_IMPORTED_MODULE_1__/* .State */ .U.IsPost, 'true');
             await main({ env: process.env, input: (name) => _io_runner_js__WEBPACK_IMPORTED_MODULE_0__.getInput(name), state: { get: (name) => _io_runner_js__WEBPACK_IMPORTED_MODULE_0__.getState(name), save: (name, value) => _io_runner_js__WEBPACK_IMPORTED_MODULE_0__.saveState(name, value) } });
         }
@@ -49,6 +51,7 @@ __nccwpck_require__.r(__webpack_exports__);
 /* harmony export */   addPath: () => (/* binding */ addPath),
 /* harmony export */   appendSummary: () => (/* binding */ appendSummary),
 /* harmony export */   command: () => (/* binding */ command),
+/* harmony export */   currentGroup: () => (/* binding */ currentGroup),
 /* harmony export */   debug: () => (/* binding */ debug),
 /* harmony export */   endGroup: () => (/* binding */ endGroup),
 /* harmony export */   error: () => (/* binding */ error),
@@ -217,12 +220,17 @@ function endGroup() {
     issue('endgroup', {}, '');
 }
 /** Runs `fn` inside a foldable group of the log; the group is closed also when `fn` throws. */
+/** The groups open now, innermost last: what a cancelled step says it was doing. */
+const openGroups = [];
+const currentGroup = () => openGroups[openGroups.length - 1];
 async function group(name, fn) {
     startGroup(name);
+    openGroups.push(name);
     try {
         return await fn();
     }
     finally {
+        openGroups.splice(openGroups.lastIndexOf(name), 1);
         endGroup();
     }
 }

@@ -13,7 +13,12 @@
  *     read by the action's parser; an evicted blob (entry gone) rebuilds, a blob answering 404 fails with
  *     BlobNotFound; a token without a writable scope fails with `failed to reserve cache`; over a cache service
  *     answering after 250 ms, the steps that print CACHED, then ERROR (evicted layer), then run count as built.
- *  3. The stand-ins' own buildkitd/buildctl tests with FAKES_REAL=1 (versions, flag errors, lifecycle, buildctl
+ *  3. Issue 21, through the fault proxy in front of a second emulator, buildctl's progress read by the action's
+ *     watchdog: a cut layer fails with containerd's short read (which the action reads as an unreadable layer); an
+ *     import that never answers and an export that never answers after the output is written are stalls the
+ *     watchdog sees; a build on the same daemon after the stalled import. CONTRACT_CAPTURE_DIR=<dir> keeps the
+ *     progress of each for __tests__/fixtures/buildkit-v0.32.2/.
+ *  4. The stand-ins' own buildkitd/buildctl tests with FAKES_REAL=1 (versions, flag errors, lifecycle, buildctl
  *     texts), without the one that takes /var/lib/buildkit (the e2e contract job runs that file whole).
  * Exit 0 when every check passed, 1 when one failed, 2 when something it needs is missing (it says what).
  */
@@ -43,6 +48,9 @@ const { listWorkers } = await import('../src/io/buildkit/builder.ts');
 const { parseIndexJson } = await import('../src/budget/keys.ts');
 const { startEmulator, Permission } = await import('../__tests__/support/emulator/index.ts');
 const { Progress } = await import('../src/envd/progress.ts');
+const { CacheWatch } = await import('../src/envd/watchdog.ts');
+const { classify } = await import('../src/envd/errors.ts');
+const { startFaultProxy } = await import('../__tests__/support/fault-proxy.mjs');
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'bk-contract-'));
 const daemons = [];
@@ -90,13 +98,17 @@ function run(tool, args, { timeoutMs = 300_000 } = {}) {
 }
 
 /** A buildkitd of its own (root, socket, OTEL socket in the temp dir); resolves once it logged `running server on`. */
-async function daemon(name) {
+async function daemon(name, configToml) {
   const dir = path.join(work, name);
   fs.mkdirSync(dir, { recursive: true });
   const socket = path.join(dir, 'bk.sock');
   const log = path.join(dir, 'buildkitd.log');
   const out = fs.openSync(log, 'w');
   const args = ['--root', path.join(dir, 'root'), '--addr', `unix://${socket}`, '--otel-socket-path', path.join(dir, 'otel.sock')];
+  if (configToml) {
+    fs.writeFileSync(path.join(dir, 'buildkitd.toml'), configToml);
+    args.push('--config', path.join(dir, 'buildkitd.toml'));
+  }
   const proc = spawn(path.join(BIN, 'buildkitd'), args, { stdio: ['ignore', out, out] });
   const d = { name, socket, addr: `unix://${socket}`, log, proc, exited: false };
   proc.on('exit', () => (d.exited = true));
@@ -273,6 +285,11 @@ try {
 
   await stop(a);
 
+  // Issue 21: the build's own cache traffic through the fault proxy (a second emulator, so the faults above do
+  // not interfere). Each check reads buildctl's progress through the action's watchdog (src/envd/watchdog.ts).
+  await faultChecks();
+  await registryFaultChecks();
+
   await check('the stand-ins\' buildkitd/buildctl tests pass against the real binaries (FAKES_REAL=1)', async () => {
     const r = spawnSync('npm', ['run', 'test:jest', '--', '__tests__/fakes/buildkitd.test.ts', '-t', '^(?!.*without --root).*$'], {
       cwd: ROOT,
@@ -287,6 +304,183 @@ try {
   for (const d of daemons) await stop(d);
   await emu?.close();
   fs.rmSync(work, { recursive: true, force: true });
+}
+
+/**
+ * buildctl build, its progress fed line by line to the action's CacheWatch; at the first stall the watch reports,
+ * buildctl is sent SIGINT (as the action sends envd). Resolves with the exit, the progress and the stall.
+ */
+function watchedBuild(d, args, timeoutMs, env = process.env) {
+  return new Promise((resolve) => {
+    const watch = new CacheWatch(timeoutMs, Date.now());
+    const child = spawn(path.join(BIN, 'buildctl'), ['--addr', d.addr, 'build', '--frontend', 'dockerfile.v0', '--local', `context=${CONTEXT}`, '--local', `dockerfile=${CONTEXT}`, '--progress', 'plain', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env });
+    let stderr = '';
+    let buffered = '';
+    let stall;
+    child.stdout.resume();
+    child.stderr.setEncoding('utf8').on('data', (chunk) => {
+      stderr += chunk;
+      buffered += chunk;
+      const lines = buffered.split('\n');
+      buffered = lines.pop() ?? '';
+      for (const l of lines) watch.push(l, Date.now());
+    });
+    // SIGINT once, SIGTERM 2 s later, as the action stops envd (src/io/exec.ts). buildctl (unlike envd) handles
+    // SIGINT: the first cancels its solve; it ends on the third (`got 3 SIGTERM/SIGINTs, forcibly terminating`).
+    let term;
+    const poll = setInterval(() => {
+      stall ??= watch.stall(Date.now());
+      if (!stall || term) return;
+      child.kill('SIGINT');
+      term = setTimeout(() => child.kill('SIGTERM'), 2000);
+    }, 250);
+    const hard = setTimeout(() => child.kill('SIGKILL'), 120_000);
+    child.on('close', (code, signal) => {
+      clearInterval(poll);
+      clearTimeout(hard);
+      clearTimeout(term);
+      resolve({ code, signal, stderr, stall, outputComplete: watch.outputComplete() });
+    });
+  });
+}
+
+/** A capture for __tests__/fixtures/buildkit-v0.32.2/: machine paths and ports rewritten, nothing else. */
+function capture(name, text) {
+  const dir = process.env.CONTRACT_CAPTURE_DIR;
+  if (!dir) return;
+  const clean = text
+    .split(work)
+    .join('<contract dir>')
+    .replace(/127\.0\.0\.1:\d+/g, '127.0.0.1:PORT');
+  fs.writeFileSync(path.join(dir, name), clean);
+}
+
+async function faultChecks() {
+  const emu2 = await startEmulator();
+  const proxy = await startFaultProxy({ upstream: emu2.url });
+  emu2.setPublicUrl(proxy.url);
+  const token2 = emu2.mintToken([{ Scope: 'refs/heads/main', Permission: Permission.All }]);
+  const gha2 = (extra = '') => `type=gha,url_v2=${proxy.url}/,token=${token2},scope=faults${extra}`;
+  const entryPath = (start) => new RegExp(`/cache-entry-(${emu2.entries().filter((e) => e.key.startsWith(start) && e.committed).map((e) => e.id).join('|')})(\\?|$)`);
+  const tar = (name) => ['--output', `type=tar,dest=${path.join(work, `${name}.tar`)}`];
+  try {
+    const e = await daemon('e');
+    const seeded = await build(e, ['--export-cache', gha2(',mode=max'), ...tar('e')]);
+    await stop(e);
+    expect(seeded.code === 0, `the export through the healthy proxy failed: ${seeded.stderr.split('\n').slice(-5).join(' | ')}`);
+
+    await check('fault proxy: a cached layer cut in half fails the output with containerd\'s short read, which the action retries', async () => {
+      await proxy.set({ kind: 'cut', path: entryPath('buildkit-blob-1-') });
+      const f = await daemon('f');
+      const r = await watchedBuild(f, ['--import-cache', gha2(), ...tar('f')], 60_000);
+      await proxy.set({ kind: 'none' });
+      await stop(f);
+      capture('progress-cut-layer.txt', r.stderr);
+      const line = /short read: expected \d+ bytes but got \d+: unexpected EOF/.exec(r.stderr);
+      expect(r.code !== 0 && line, `exit ${r.code}: ${r.stderr.split('\n').slice(-6).join(' | ')}`);
+      expect(proxy.counts().cut > 0, 'the proxy cut nothing');
+      expect(classify(r.stderr.split('\n').filter((l) => l.startsWith('error:')).pop() ?? '')?.id === 'unreadable-layer', 'the action does not read the error line as an unreadable layer');
+    });
+
+    await check('fault proxy: an import that never answers is a stall the watchdog sees (`importing cache manifest from …` open, silent)', async () => {
+      proxy.clear();
+      await proxy.set({ kind: 'stall', path: entryPath('index-faults-') });
+      const g = await daemon('g');
+      const r = await watchedBuild(g, ['--import-cache', gha2(), ...tar('g')], 5_000);
+      await proxy.set({ kind: 'refuse' });
+      await proxy.set({ kind: 'none' });
+      capture('progress-stalled-import.txt', r.stderr);
+      expect(r.stall?.kind === 'import' && /^importing cache manifest from gha:\d+$/.test(r.stall.vertex), `stall: ${JSON.stringify(r.stall)}; exit ${r.code}; ${r.stderr.split('\n').slice(-4).join(' | ')}`);
+      expect(r.code !== null || r.signal, 'buildctl did not end on SIGINT');
+      // The same daemon, the service healthy again: does a build without the import still run? (issue 21: it hung)
+      const again = await watchedBuild(g, tar('g2'), 60_000);
+      capture('progress-after-stalled-import.txt', again.stderr);
+      await stop(g);
+      expect(again.code === 0, `a build without the import on the same daemon after the stall: exit ${again.code}, stall ${JSON.stringify(again.stall)}`);
+    });
+
+    await check('fault proxy: an export that never answers after the output is written is a stall the watchdog sees', async () => {
+      proxy.clear();
+      await proxy.set({ kind: 'stall', path: /\/CreateCacheEntry$/ });
+      const h = await daemon('h');
+      fs.appendFileSync(path.join(CONTEXT, 'Dockerfile'), 'RUN ["/bin/busybox","sh","-c","echo three > /out/c"]\n');
+      const r = await watchedBuild(h, ['--export-cache', gha2(',mode=max'), ...tar('h')], 5_000);
+      await proxy.set({ kind: 'refuse' });
+      await proxy.set({ kind: 'none' });
+      await stop(h);
+      capture('progress-stalled-export.txt', r.stderr);
+      expect(r.stall?.kind === 'export' && r.stall.vertex === 'exporting to GitHub Actions Cache' && r.outputComplete, `stall: ${JSON.stringify(r.stall)}; output complete ${r.outputComplete}; exit ${r.code}; ${r.stderr.split('\n').slice(-6).join(' | ')}`);
+      expect(fs.existsSync(path.join(work, 'h.tar')) && fs.statSync(path.join(work, 'h.tar')).size > 0, 'the output tarball was not written before the stall');
+    });
+  } finally {
+    await proxy.close();
+    await emu2.close();
+  }
+}
+
+/** The same faults between BuildKit and a registry (Debian's docker-registry, basic auth) as a registry cache. */
+async function registryFaultChecks() {
+  if (spawnSync('sh', ['-c', 'command -v docker-registry && command -v htpasswd'], { stdio: 'ignore' }).status !== 0) {
+    results.push({ name: 'registry faults', ok: false, why: 'docker-registry or htpasswd missing (scripts/test-deps.sh)' });
+    return;
+  }
+  const { startRegistry } = await import('../__tests__/support/services/registry.ts');
+  const registry = await startRegistry();
+  const proxy = await startFaultProxy({ upstream: `http://${registry.host}` });
+  const dockerConfig = path.join(work, 'docker-config');
+  fs.mkdirSync(dockerConfig, { recursive: true });
+  const auth = Buffer.from(`${registry.user}:${registry.password}`).toString('base64');
+  fs.writeFileSync(path.join(dockerConfig, 'config.json'), JSON.stringify({ auths: { [proxy.host]: { auth } } }));
+  const env = { ...process.env, DOCKER_CONFIG: dockerConfig };
+  const cacheRef = `type=registry,ref=${proxy.host}/contract/app:buildcache`;
+  // Plain HTTP to the proxy: with registry.insecure alone BuildKit tries https first and reads the proxy's answer
+  // to a TLS hello as EOF.
+  const plain = `[registry."${proxy.host}"]\n  http = true\n`;
+  const tar = (name) => ['--output', `type=tar,dest=${path.join(work, `${name}.tar`)}`];
+  try {
+    let seeded = false;
+    await check('registry behind the healthy fault proxy: the cache export (mode=max) succeeds', async () => {
+      const r0 = await daemon('r0', plain);
+      const r = await watchedBuild(r0, ['--export-cache', `${cacheRef},mode=max`, ...tar('r0')], 0, env);
+      await stop(r0);
+      expect(r.code === 0, `exit ${r.code}: ${r.stderr.split('\n').slice(-5).join(' | ')}`);
+      seeded = true;
+    });
+    if (!seeded) return;
+
+    await check('registry behind the fault proxy: a cached layer cut in half is resumed (containerd reconnects at the offset), the build succeeds', async () => {
+      // containerd's httpReadSeeker reopens the blob at its offset on io.ErrUnexpectedEOF
+      // (vendor/github.com/containerd/containerd/v2/core/remotes/docker/httpreadseeker.go:62-78 at v0.32.2), so a
+      // body cut short is read on with a Range request: seen here, each retry cut in half again, until it is whole.
+      proxy.clear();
+      await proxy.set({ kind: 'cut', path: /\/blobs\/sha256:/ });
+      const r1 = await daemon('r1', plain);
+      const r = await watchedBuild(r1, ['--import-cache', cacheRef, ...tar('r1')], 60_000, env);
+      await proxy.set({ kind: 'none' });
+      await stop(r1);
+      capture('progress-registry-cut-layer.txt', r.stderr);
+      expect(proxy.counts().cut > 0, 'the proxy cut nothing');
+      expect(r.code === 0, `exit ${r.code}: ${r.stderr.split('\n').slice(-4).join(' | ')}`);
+    });
+
+    await check('registry behind the fault proxy: a manifest read that never answers is an import stall; after SIGINT the same daemon builds without the import', async () => {
+      proxy.clear();
+      await proxy.set({ kind: 'stall', path: /\/manifests\// });
+      const r2 = await daemon('r2', plain);
+      const r = await watchedBuild(r2, ['--import-cache', cacheRef, ...tar('r2')], 5_000, env);
+      await proxy.set({ kind: 'refuse' });
+      await proxy.set({ kind: 'none' });
+      capture('progress-registry-stalled-import.txt', r.stderr);
+      expect(r.stall?.kind === 'import', `stall: ${JSON.stringify(r.stall)}; exit ${r.code}; ${r.stderr.split('\n').slice(-4).join(' | ')}`);
+      const again = await watchedBuild(r2, tar('r2b'), 30_000, env);
+      capture('progress-registry-after-stalled-import.txt', again.stderr);
+      await stop(r2);
+      expect(again.code === 0, `a build without the import on the same daemon after the stall: exit ${again.code}, stall ${JSON.stringify(again.stall)}, last lines ${again.stderr.split('\n').slice(-3).join(' | ')}`);
+    });
+  } finally {
+    await proxy.close();
+    await registry.stop();
+  }
 }
 
 const failed = results.filter((r) => !r.ok);

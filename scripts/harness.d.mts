@@ -33,9 +33,11 @@ export interface PhaseResult {
   exported: Record<string, string>;
   summary: string;
   files: Record<string, string>;
+  /** With `signal`: ms from the signal to the phase's exit. */
+  msAfterSignal?: number;
 }
 export declare function createJob(options?: JobOptions): Job;
 /** A further step of `job` (same runner and job, its own inputs and STATE); cleanup() is the job's to do. */
 export declare function jobStep(job: Job, options?: { inputs?: Record<string, string>; env?: Record<string, string | undefined> }): Job;
 export declare function parseFileCommands(text: string): Record<string, string>;
-export declare function runPhase(job: Job, phase?: 'main' | 'post', options?: { entry?: string; timeoutMs?: number }): Promise<PhaseResult>;
+export declare function runPhase(job: Job, phase?: 'main' | 'post', options?: { entry?: string; timeoutMs?: number; signal?: { when: RegExp; name: NodeJS.Signals } }): Promise<PhaseResult>;

@@ -109,7 +109,7 @@ export function parseFileCommands(text) {
 }
 
 /** Runs one phase of the bundle; returns { code, stdout, stderr, outputs, state, exported, summary, files }. */
-export async function runPhase(job, phase = 'main', { entry = path.join(ROOT, 'dist', 'index.js'), timeoutMs = 60000 } = {}) {
+export async function runPhase(job, phase = 'main', { entry = path.join(ROOT, 'dist', 'index.js'), timeoutMs = 60000, signal } = {}) {
   const stamp = `${phase}-${Date.now()}-${Math.random().toString(16).slice(2)}`;
   const files = {};
   for (const name of ['GITHUB_OUTPUT', 'GITHUB_STATE', 'GITHUB_ENV', 'GITHUB_PATH', 'GITHUB_STEP_SUMMARY']) {
@@ -121,7 +121,15 @@ export async function runPhase(job, phase = 'main', { entry = path.join(ROOT, 'd
   const child = spawn(process.execPath, [entry], { cwd: job.workspace, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
-  child.stdout.on('data', (d) => (stdout += d));
+  // `signal`: sends `signal.name` to the phase once its output matches `signal.when` (as the runner cancels a step).
+  let signalledAt;
+  child.stdout.on('data', (d) => {
+    stdout += d;
+    if (signal && signalledAt === undefined && signal.when.test(stdout)) {
+      signalledAt = Date.now();
+      child.kill(signal.name);
+    }
+  });
   child.stderr.on('data', (d) => (stderr += d));
   const code = await new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
@@ -133,6 +141,7 @@ export async function runPhase(job, phase = 'main', { entry = path.join(ROOT, 'd
       resolve(c);
     });
   });
+  const endedAt = Date.now();
   const read = (name) => fs.readFileSync(files[name], 'utf8');
   const state = parseFileCommands(read('GITHUB_STATE'));
   if (phase === 'main') Object.assign(job.state, state);
@@ -144,6 +153,7 @@ export async function runPhase(job, phase = 'main', { entry = path.join(ROOT, 'd
     state,
     exported: parseFileCommands(read('GITHUB_ENV')),
     summary: read('GITHUB_STEP_SUMMARY'),
-    files: Object.fromEntries(Object.entries(files).map(([k]) => [k, read(k)]))
+    files: Object.fromEntries(Object.entries(files).map(([k]) => [k, read(k)])),
+    ...(signalledAt === undefined ? {} : { msAfterSignal: endedAt - signalledAt })
   };
 }

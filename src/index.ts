@@ -13,7 +13,9 @@ async function run(): Promise<void> {
       const { post, realPostIo } = await import('./steps/post.js');
       await post({ env: process.env, state: stateFromEnv(process.env), io: realPostIo });
     } else {
-      const { main } = await import('./steps/main.js');
+      // Before anything starts: a cancelled main stops what it ran and says so (io/cancel.ts).
+      const [{ main }, { onCancel }, { cancelledLine, cancelledSummary }] = await Promise.all([import('./steps/main.js'), import('./io/cancel.js'), import('./report/cancel.js')]);
+      onCancel({ line: cancelledLine, summary: cancelledSummary });
       runner.saveState(State.IsPost, 'true');
       await main({ env: process.env, input: (name) => runner.getInput(name), state: { get: (name) => runner.getState(name), save: (name, value) => runner.saveState(name, value) } });
     }

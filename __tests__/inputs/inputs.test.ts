@@ -47,6 +47,9 @@ describe('inputs', () => {
     [{ 'cache-budget': '10' }, 'Input "cache-budget": "10" is not auto or a size with a unit, such as 8GB or 500MiB'],
     [{ 'cache-budget': '8 gigs' }, 'is not auto or a size'],
     [{ command: 'clean' }, 'Input "command": "clean" is not one of build, prune (did you mean "prune"?)'],
+    [{ 'cache-timeout': 'soon' }, 'Input "cache-timeout": "soon" is not a duration; write a duration such as 90s, 5m or 1h, or 0 to wait as long as BuildKit does'],
+    [{ 'cache-timeout': '5' }, 'Input "cache-timeout": "5" is too short; write 10s or more'],
+    [{ 'cache-timeout': '7h' }, 'Input "cache-timeout": "7h" is too long; write 6h or less'],
     [{ from: 'build.envd' }, 'Input "from": "build.envd" is not file:function; write e.g. build.envd:build'],
     [{ platform: 'linux/amd64,linux/arm64' }, 'Build one platform per matrix entry'],
     [{ platform: 'amd64' }, 'is not os/arch[/variant]'],
@@ -150,5 +153,21 @@ describe('inputs', () => {
   test('versions are normalized with a v', () => {
     expect(inputsOf({ 'envd-version': '1.3.3', 'buildkit-version': '0.27.0' })).toMatchObject({ envdVersion: 'v1.3.3', buildkitVersion: 'v0.27.0' });
     expect(inputsOf({ 'envd-version': 'SYSTEM' }).envdVersion).toBe('system');
+  });
+});
+
+describe('cache-timeout', () => {
+  test.each([
+    ['', 300_000],
+    ['5m', 300_000],
+    ['90s', 90_000],
+    ['90', 90_000],
+    ['1m30s', 90_000],
+    ['1.5m', 90_000],
+    ['1h', 3_600_000],
+    ['0', 0],
+    [' 10S ', 10_000]
+  ])('%j → %d ms', (text, ms) => {
+    expect(inputsOf({ 'cache-timeout': text }).cacheTimeoutMs).toBe(ms);
   });
 });

@@ -24,6 +24,22 @@ const TABLE: [RegExp, KnownError][] = [
     }
   ],
   [
+    // A cached layer that could not be read whole. containerd's content copy: `short read: expected %d bytes but
+    // got %d: unexpected EOF` (vendor/github.com/containerd/containerd/v2/core/content/helpers.go:221 at BuildKit
+    // v0.32.2) and `failed to read expected number of bytes: unexpected EOF` (:249); a body of another digest:
+    // `unexpected commit digest <got>, expected <want>: failed precondition` (plugins/content/local/writer.go:135);
+    // a reset; a 5xx from the registry (`unexpected status from GET request to <url>: 503 …`,
+    // core/remotes/errors/errors.go:43), the GitHub cache (`invalid status response 503 … for <url>`,
+    // vendor/github.com/tonistiigi/go-actions-cache/cache.go:686-688) or S3 (`https response error StatusCode:
+    // 503`, vendor/github.com/aws/aws-sdk-go-v2/aws/transport/http/response_error.go:25).
+    /short read: expected \d+ bytes but got \d+|unexpected EOF|failed to read expected number of bytes|unexpected commit digest sha256:[0-9a-f]+, expected sha256:|connection reset by peer|unexpected status from GET request to \S+: 5\d\d|invalid status response 5\d\d|https response error StatusCode: 5\d\d/,
+    {
+      id: 'unreadable-layer',
+      title: 'A cached layer could not be read',
+      advice: 'A layer of the imported cache came cut short, reset, with a server error or with the wrong digest. The action retries once with the same import, then once without it; if the build still fails, the cache service (or a proxy in front of it) is failing: the next run after it recovers restores the whole cache.'
+    }
+  ],
+  [
     /This legacy service is shutting down/,
     {
       id: 'legacy-cache-api',

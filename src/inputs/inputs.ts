@@ -17,6 +17,7 @@ import { Input } from './names.js';
 import { type OutputSpec, parseOutput } from './output.js';
 import { echo } from '../report/text.js';
 import { readSize } from './size.js';
+import { readDuration } from './duration.js';
 
 export type CacheBackend = CacheType | 'none';
 export type Mode = 'min' | 'max';
@@ -44,6 +45,8 @@ export interface Inputs {
   githubToken: string;
   cacheBudget: Auto<number>;
   cachePrune: Auto<boolean>;
+  /** `cache-timeout` in ms: how long a cache import or export may show no progress; 0: no limit. */
+  cacheTimeoutMs: number;
   command: 'build' | 'prune';
   envdVersion: string;
   buildkitVersion: string;
@@ -161,6 +164,7 @@ export function parseInputs(raw: Raw): { inputs?: Inputs; problems: Problem[] } 
   const { cacheBudget, cachePrune, command } = readBudgetAndCommand(r);
   const { envdVersion, buildkitVersion } = readTools(r, [cache, exportCache?.type, importCache?.type]);
   const { builder, buildkitdConfigInline, buildkitdFlags } = readBuilder(r);
+  const cacheTimeoutMs = readCacheTimeout(r);
 
   const dryRunText = r.text(Input.DryRun);
   const dryRun = dryRunText === '' ? false : bool(dryRunText);
@@ -191,6 +195,7 @@ export function parseInputs(raw: Raw): { inputs?: Inputs; problems: Problem[] } 
       githubToken,
       cacheBudget,
       cachePrune,
+      cacheTimeoutMs,
       command,
       envdVersion,
       buildkitVersion,
@@ -310,6 +315,16 @@ function readBudgetAndCommand(r: InputReader): Pick<Inputs, 'cacheBudget' | 'cac
   const command = r.oneOf(Input.Command, ['build', 'prune'] as const, 'build');
 
   return { cacheBudget, cachePrune, command };
+}
+
+/** cache-timeout: empty is the default, 5 minutes (action.yml; docs/cache-failures.md says why). */
+function readCacheTimeout(r: InputReader): number {
+  const text = r.text(Input.CacheTimeout);
+  const d = readDuration(text || '5m');
+  if ('ms' in d) return d.ms;
+  const fix = { 'not a duration': 'write a duration such as 90s, 5m or 1h, or 0 to wait as long as BuildKit does', 'too short': 'write 10s or more (a healthy import can take tens of seconds), or 0 for no limit', 'too long': 'write 6h or less (a hosted job ends at 6 h)' }[d.problem];
+  r.fail(Input.CacheTimeout, `${r.shown(Input.CacheTimeout)} is ${d.problem}; ${fix}`);
+  return 0;
 }
 
 /** envd-version and buildkit-version, which must reach the floor of every backend in use (`types`: cache, export and import types). */

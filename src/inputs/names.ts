@@ -17,6 +17,7 @@ export enum Input {
   GithubToken = 'github-token',
   CacheBudget = 'cache-budget',
   CachePrune = 'cache-prune',
+  CacheTimeout = 'cache-timeout',
   Command = 'command',
   EnvdVersion = 'envd-version',
   BuildkitVersion = 'buildkit-version',

@@ -24,6 +24,13 @@ export function envdEnv(base: NodeJS.ProcessEnv, binDirs: string[]): NodeJS.Proc
   };
 }
 
+/** Where envd's output lines go, and the signal that stops it. */
+export interface BuildStreams {
+  onStdout: (line: string) => void;
+  onStderr: (line: string) => void;
+  stop?: AbortSignal;
+}
+
 export class Envd {
   constructor(
     readonly binary: string,
@@ -53,7 +60,8 @@ export class Envd {
     return `envd context rm ${name}: ${(rm.stderr || use.stderr).trim().split('\n').pop()}`;
   }
 
-  build(args: string[], cwd: string, onStdout: (line: string) => void, onStderr: (line: string) => void): Promise<ExecResult> {
-    return Exec.run(this.binary, args, { env: this.env, cwd, onStdout, onStderr });
+  /** `envd build`; when `streams.stop` is aborted envd is stopped as Ctrl-C would (SIGINT, then SIGTERM). */
+  build(args: string[], cwd: string, streams: BuildStreams): Promise<ExecResult> {
+    return Exec.run(this.binary, args, { env: this.env, cwd, ...streams });
   }
 }

@@ -2,7 +2,7 @@
  * The one seam for subprocesses. Nothing is echoed by itself: callers log a redacted command line, because
  * cache flags carry credentials. Static methods, so tests can spy on them under ESM.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 
 export interface ExecResult {
@@ -18,7 +18,32 @@ export interface ExecOptions {
   onStdout?: (line: string) => void;
   onStderr?: (line: string) => void;
   timeoutMs?: number;
+  /** When aborted, the process is stopped as Ctrl-C would (`stopChild`); its result is what it returns then. */
+  stop?: AbortSignal;
 }
+
+/** The grace between SIGINT, SIGTERM and SIGKILL: the runner itself gives a cancelled step 7.5 s before SIGTERM. */
+export const STOP_GRACE_MS = 2000;
+
+/**
+ * SIGINT as Ctrl-C would, SIGTERM when it still runs after `graceMs`, SIGKILL after as long again. envd v1.3.4
+ * sets no handler of its own for either signal (its only signal.Notify is pkg/syncthing/syncthing.go:186), so Go's
+ * default ends it at SIGINT; its gRPC connection closes, and buildkitd cancels the solve of the client gone.
+ */
+function stopChild(child: ChildProcess, graceMs: number): void {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  child.kill('SIGINT');
+  const term = setTimeout(() => child.kill('SIGTERM'), graceMs);
+  const kill = setTimeout(() => child.kill('SIGKILL'), 2 * graceMs);
+  child.once('close', () => {
+    clearTimeout(term);
+    clearTimeout(kill);
+  });
+}
+
+/** Every child `run` started that has not ended, for `stopAll`. */
+const running = new Set<ChildProcess>();
+let cancelled = false;
 
 function lines(onLine: ((line: string) => void) | undefined) {
   let buffered = '';
@@ -39,8 +64,15 @@ function lines(onLine: ((line: string) => void) | undefined) {
 
 export class Exec {
   static run(cmd: string, args: string[], options: ExecOptions = {}): Promise<ExecResult> {
+    // Once the step is cancelled nothing new starts, and nothing that was stopped reports back: the cancel
+    // handler writes the step's last line and ends the process.
+    if (cancelled) return new Promise(() => undefined);
     return new Promise((resolve) => {
       const child = spawn(cmd, args, { env: options.env ?? process.env, cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+      running.add(child);
+      const onStop = () => stopChild(child, STOP_GRACE_MS);
+      options.stop?.addEventListener('abort', onStop, { once: true });
+      if (options.stop?.aborted) onStop();
       let stdout = '';
       let stderr = '';
       const out = lines(options.onStdout);
@@ -54,17 +86,41 @@ export class Exec {
         err.feed(d);
       });
       const timer = options.timeoutMs ? setTimeout(() => child.kill('SIGKILL'), options.timeoutMs) : undefined;
-      child.on('error', (e) => {
+      const ended = () => {
+        running.delete(child);
+        options.stop?.removeEventListener('abort', onStop);
         if (timer) clearTimeout(timer);
-        resolve({ code: 127, stdout, stderr: stderr + e.message });
+        return !cancelled;
+      };
+      child.on('error', (e) => {
+        if (ended()) resolve({ code: 127, stdout, stderr: stderr + e.message });
       });
       child.on('close', (code, signal) => {
-        if (timer) clearTimeout(timer);
+        if (!ended()) return;
         out.flush();
         err.flush();
         resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr });
       });
     });
+  }
+
+  /**
+   * The step is cancelled: every child `run` started is stopped as Ctrl-C would (SIGINT, SIGTERM, SIGKILL,
+   * `graceMs` apart), nothing new starts, and no stopped call returns. Resolves when all have ended.
+   */
+  static stopAll(graceMs = STOP_GRACE_MS): Promise<void> {
+    cancelled = true;
+    const children = [...running];
+    return Promise.all(
+      children.map(
+        (child) =>
+          new Promise<void>((resolve) => {
+            if (child.exitCode !== null || child.signalCode !== null) return resolve();
+            child.once('close', () => resolve());
+            stopChild(child, graceMs);
+          })
+      )
+    ).then(() => undefined);
   }
 
   /** Starts a long-running process that outlives this step; its output goes to logFile. Returns its pid. */

@@ -22,13 +22,30 @@ export class Log {
   /** Where the block's lines go; a seam for tests. */
   static write: (text: string) => void = (text) => core.info(text);
 
+  /** The tokens of the blocks open now: a cancelled step resumes them before its last line (`resumeAll`). */
+  private static readonly open: string[] = [];
+
   static async fenced<T>(run: (fence: Fence) => Promise<T>, token = stopToken()): Promise<T> {
     Log.write(`::stop-commands::${token}`);
+    Log.open.push(token);
     try {
       return await run({ line: (text) => Log.write(text) });
     } finally {
-      Log.write(`::${token}::`);
+      Log.resume(token);
     }
+  }
+
+  /** Ends every open block, so that the lines after it are workflow commands again; no tool line follows. */
+  static resumeAll(): void {
+    for (const token of [...Log.open].reverse()) Log.resume(token);
+    Log.write = () => undefined;
+  }
+
+  private static resume(token: string): void {
+    const i = Log.open.indexOf(token);
+    if (i < 0) return;
+    Log.open.splice(i, 1);
+    Log.write(`::${token}::`);
   }
 }
 

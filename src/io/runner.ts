@@ -172,11 +172,17 @@ export function endGroup(): void {
 }
 
 /** Runs `fn` inside a foldable group of the log; the group is closed also when `fn` throws. */
+/** The groups open now, innermost last: what a cancelled step says it was doing. */
+const openGroups: string[] = [];
+export const currentGroup = (): string | undefined => openGroups[openGroups.length - 1];
+
 export async function group<T>(name: string, fn: () => Promise<T>): Promise<T> {
   startGroup(name);
+  openGroups.push(name);
   try {
     return await fn();
   } finally {
+    openGroups.splice(openGroups.lastIndexOf(name), 1);
     endGroup();
   }
 }

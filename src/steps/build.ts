@@ -1,6 +1,6 @@
 /**
- * The build, outside dry-run: tools, builder, envd context, `envd build` with progress, one retry without
- * the import when a cached layer was evicted. Everything started is recorded in state for the post step.
+ * The build, outside dry-run: tools, builder, envd context, `envd build` with progress under the watchdog of
+ * `cache-timeout`, and the attempts after a stalled import or an unreadable or evicted cached layer (attempts.ts). Everything started is recorded in state for the post step.
  */
 import * as core from '../io/runner.js';
 import { randomBytes } from 'node:crypto';
@@ -10,7 +10,10 @@ import * as path from 'node:path';
 import { awaitBuildkitd, type BuilderHandle, publishShared, recordsDir, rootViaAsync, type RootVia, startContainer, useAddress } from '../io/buildkit/builder.js';
 import { type BuildCallOptions, envdBuildCall, showArgs } from '../envd/args.js';
 import { Envd, envdEnv } from '../io/envd.js';
-import { classify, envdErrorLine } from '../envd/errors.js';
+import { envdErrorLine } from '../envd/errors.js';
+import { CacheWatch, failedOutcome } from '../envd/watchdog.js';
+import { watched, watchEvery } from '../io/watchdog.js';
+import { type Attempt, runAttempts } from './attempts.js';
 import { Progress } from '../envd/progress.js';
 import { STABLE_PUBLIC_KEY } from '../envd/ssh-key.js';
 import type { Inputs } from '../inputs/inputs.js';
@@ -148,7 +151,7 @@ async function buildWith(ctx: BuildContext): Promise<BuildReport> {
   core.info(`envd ${envdVersion}: context ${context} → ${builder.envdBuilder}://${builder.envdAddress}`);
 
   const started = Date.now();
-  const { attempt, retried } = await runWithRetry(envd, plan, { publicKeyFile: keyFile, buildkitdImage: `docker.io/moby/buildkit:${tools.buildkit.tag}`, cwd: env.GITHUB_WORKSPACE || process.cwd() });
+  const { attempt, retried } = await runWithRetry(envd, plan, { publicKeyFile: keyFile, buildkitdImage: `docker.io/moby/buildkit:${tools.buildkit.tag}`, cwd: env.GITHUB_WORKSPACE || process.cwd() }, ctx.inputs.cacheTimeoutMs);
   const report: BuildReport = {
     plan,
     envdVersion,
@@ -202,15 +205,9 @@ async function startBuilder(ctx: BuildContext, createContext: (h: BuilderHandle)
   return h;
 }
 
-type Attempt = Awaited<ReturnType<typeof runOnce>>;
-
-/** `envd build`, and once more without the import when a cached layer it named was evicted. */
-async function runWithRetry(envd: Envd, plan: Plan, call: Omit<BuildCallOptions, 'withImport'>): Promise<{ attempt: Attempt; retried?: string }> {
-  const attempt = await runOnce(envd, plan, { ...call, withImport: true });
-  if (attempt.failure?.known?.id !== 'evicted-blob' || !plan.import) return { attempt };
-  const retried = attempt.failure.line;
-  core.warning(`The build failed on a cached layer that is gone (${echo(retried, MAX_SENTENCE)}). Retrying once without --import-cache; the export still refreshes the cache.`, { title: 'Evicted cache layer: retrying without the import' });
-  return { attempt: await runOnce(envd, plan, { ...call, withImport: false }), retried };
+/** `envd build` and the attempts after it (steps/attempts.ts), each under the watchdog of `cache-timeout`. */
+function runWithRetry(envd: Envd, plan: Plan, call: Omit<BuildCallOptions, 'withImport'>, cacheTimeoutMs: number): Promise<{ attempt: Attempt; retried?: string }> {
+  return runAttempts(plan, (withImport) => runOnce(envd, plan, { ...call, withImport }, cacheTimeoutMs));
 }
 
 /** Warns of each failed import and export, and stops on a failed build (recorded for post, annotated with its log). */
@@ -226,27 +223,39 @@ function reportAttempt(report: BuildReport, state: StateStore): void {
   throw new BuildFailure(report, `envd build failed: ${failure.line}`);
 }
 
-async function runOnce(envd: Envd, plan: Plan, callOptions: BuildCallOptions) {
+async function runOnce(envd: Envd, plan: Plan, callOptions: BuildCallOptions, cacheTimeoutMs: number): Promise<Attempt> {
   const { cwd, withImport } = callOptions;
   const call = envdBuildCall(plan, callOptions);
   const progress = new Progress();
-  const result = await core.group(`envd build${withImport ? '' : ' (without --import-cache)'}`, async () => {
+  const watch = new CacheWatch(cacheTimeoutMs, Date.now());
+  const { result, stall } = await core.group(`envd build${withImport ? '' : ' (without --import-cache)'}`, async () => {
     core.info(showArgs('envd', call.shown));
     // envd's output (and the build steps' output inside it) is shown, but it cannot issue workflow commands.
     return Log.fenced((fence) =>
-      envd.build(
-        call.args,
-        cwd,
-        (line) => {
-          progress.push(line);
-          fence.line(line);
-        },
-        (line) => fence.line(line)
+      watched(
+        (stop) =>
+          envd.build(call.args, cwd, {
+            onStdout: (line) => {
+              progress.push(line);
+              watch.push(line, Date.now());
+              fence.line(line);
+            },
+            onStderr: (line) => {
+              watch.push(line, Date.now());
+              fence.line(line);
+            },
+            stop
+          }),
+        (now) => watch.stall(now),
+        watchEvery(cacheTimeoutMs)
       )
     );
   });
   const figures = progress.figures();
-  if (result.code === 0) return { figures, failure: undefined };
+  if (stall) return { figures, failure: undefined, outcome: { kind: 'stalled', stall } };
+  if (result.code === 0) return { figures, failure: undefined, outcome: { kind: 'ok' } };
   const line = figures.stepError && !/level=fatal/.test(result.stderr) ? figures.stepError : envdErrorLine(result.stderr);
-  return { figures, failure: { line, known: classify(line) ?? classify(result.stdout + result.stderr), log: failureLog(figures, result.stderr) } };
+  const outcome = failedOutcome(line, { allText: result.stdout + result.stderr, pushing: watch.pushing() });
+  const known = outcome.kind === 'failed' ? outcome.known : undefined;
+  return { figures, failure: { line, known, log: failureLog(figures, result.stderr) }, outcome };
 }

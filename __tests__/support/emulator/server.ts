@@ -43,6 +43,11 @@ export interface Emulator {
   setOpenPullRequests(numbers: number[]): void;
   /** The jobs of a workflow run the REST API lists. */
   setRunJobs(runId: string, jobs: RunJob[]): void;
+  /**
+   * Where clients reach the emulator when something stands in front of it (a fault proxy): signed blob URLs and
+   * REST `Link` headers name this origin from now on. Its own `url` stays the listening address.
+   */
+  setPublicUrl(origin: string): void;
   /** Fails the next `count` calls of a route (or group) with `fault`. */
   failNext(target: FaultTarget, count: number, fault: Fault): void;
   /** All live entries (reserved and committed), by id. */
@@ -234,6 +239,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     grantRest: (token, grant) => void settings.restTokens.set(token, grant),
     setOpenPullRequests: numbers => void (settings.openPullRequests = [...numbers]),
     setRunJobs: (runId, jobs) => void settings.runJobs.set(runId, jobs.map(j => ({ ...j }))),
+    setPublicUrl: origin => void (ctx.baseUrl = origin.replace(/\/+$/, '')),
     failNext: (target, count, fault) => faults.add(target, count, fault),
     entries: () => ctx.store.all().map(entryInfo),
     nextEvictions: (n = 1) => ctx.store.lruOrder().slice(0, n).map(entryInfo),
@@ -260,6 +266,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       ctx.sas.reset();
       ctx.usageSnapshot = undefined;
       Object.assign(settings, initialSettings(options));
+      ctx.baseUrl = url;
       clock.set(startTime);
     },
     close: async () => {

@@ -1027,6 +1027,7 @@ class GhaClient {
     try {
       res = await httpRequest(url, { headers: { 'x-ms-version': AZURE_API_VERSION } });
     } catch (e) {
+      if (e instanceof ShortReadError) throw e;
       throw new Error(`GET ${url.split('?')[0]}: ${fetchCause(e)}`);
     }
     const body = res.body;
@@ -1081,7 +1082,12 @@ function httpRequest(url, { method = 'GET', headers = {}, body } = {}) {
     const req = mod.request(u, { method, agent, headers: { ...headers, ...(data ? { 'content-length': String(data.length) } : {}) } }, (res) => {
       const chunks = [];
       res.on('data', (c) => chunks.push(c));
-      res.on('error', reject);
+      // The connection dropped before the body's Content-Length was read: a short read (ShortReadError).
+      res.on('error', (e) => {
+        const expected = Number(res.headers['content-length']);
+        const got = chunks.reduce((n, c) => n + c.length, 0);
+        reject(Number.isFinite(expected) && got < expected ? new ShortReadError(expected, got) : e);
+      });
       res.on('end', () =>
         resolve({
           status: res.statusCode ?? 0,
@@ -1094,6 +1100,20 @@ function httpRequest(url, { method = 'GET', headers = {}, body } = {}) {
     req.on('error', (e) => reject(Object.assign(new Error(e.message), { cause: e })));
     req.end(data);
   });
+}
+
+/**
+ * A body cut short. containerd's content.Copy, which BuildKit v0.32.2 reads every remote blob through, reports it
+ * as `short read: expected <size> bytes but got <copied>: unexpected EOF`
+ * (vendor/github.com/containerd/containerd/v2/core/content/helpers.go:219-221); seen with buildkitd v0.32.2 behind
+ * a proxy that cut a layer's body in half (`exporting to oci image format failed: short read: expected 524594
+ * bytes but got 400384: unexpected EOF`, issue 21).
+ */
+class ShortReadError extends Error {
+  constructor(expected, got) {
+    super(`short read: expected ${expected} bytes but got ${got}: unexpected EOF`);
+    this.shortRead = true;
+  }
 }
 
 function parseRetryAfter(value) {
@@ -1576,7 +1596,12 @@ async function solve(params, emit) {
     v.error(params.failWith);
     throw new SolveError(`failed to solve: ${params.failWith}`);
   }
-  for (const s of steps) if (needed.has(s.key) || s.inResult) STATE.localCache.add(s.key);
+  // A result loaded from the remote cache stays a lazy ref until its layer is pulled (BuildKit v0.32.2
+  // cache/refs.go:1227-1312, unlazy/unlazyLayer: a ref with lazy blobs is pulled when its content is first needed): it joins the local cache
+  // only once the output exporter pulled it, so a build that failed on a cut layer pulls it again next time.
+  const lazyKeys = new Set(steps.filter((s) => lazy.includes(imported.get(s.key))).map((s) => s.key));
+  const keep = (s) => (needed.has(s.key) || s.inResult) && !lazyKeys.has(s.key);
+  for (const s of steps) if (keep(s)) STATE.localCache.add(s.key);
   persistLocalCache();
 
   // 4. The image/output exporter, then 5. the cache exporters.
@@ -1599,6 +1624,8 @@ async function solve(params, emit) {
   } catch (e) {
     throw fail(e.message);
   }
+  for (const key of lazyKeys) STATE.localCache.add(key);
+  persistLocalCache();
   for (const exp of exporters) {
     if (exp.type === 'inline') continue;
     const v = vertex(EXPORT_VERTEX[exp.type] ?? `exporting cache to ${exp.type}`);

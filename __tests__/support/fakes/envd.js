@@ -1194,6 +1194,11 @@ class Printer {
     switch (ev.event) {
       case 'vertex':
         if (!this.vertices.has(id)) this.vertices.set(id, { n: 0, name: ev.name ?? '', early: [], last: [], failed: false });
+        // A vertex's start is an update of its own: the printer shows a started vertex as the active one when
+        // nothing else is (BuildKit v0.32.2 util/progress/progressui/printer.go:255-268, envd's copy the same). A
+        // cache import starts alone, before any step, so its header is printed as it starts, and stays the last
+        // line while the import hangs (issue 21: "hangs at `importing cache manifest from …`").
+        if (/^importing cache manifest from /.test(ev.name ?? '')) this.num(id);
         return;
       case 'status':
         return out(`#${this.num(id)} ${ev.text}\n`);
@@ -1687,6 +1692,8 @@ async function run(argv) {
   }
 }
 
+// No signal handler, as envd v1.3.4 sets none for a build (its one signal.Notify is pkg/syncthing/syncthing.go:186):
+// SIGINT and SIGTERM end the process as Go's default does, and its connection to buildkitd closes with it.
 async function main() {
   [fs, path, os, net, crypto] = await Promise.all(['node:fs', 'node:path', 'node:os', 'node:net', 'node:crypto'].map((m) => import(m)));
   ({ parseBool } = await loadShared());
@@ -1700,9 +1707,10 @@ async function main() {
     }
   }
   if (process.env.FAKE_ENVD_STARTS) {
-    // When this process was started (spawned by its caller), for the start-up benchmark.
+    // When this process was started (spawned by its caller), for the start-up benchmark; its pid, for the tests
+    // that check nothing is left running.
     try {
-      fs.appendFileSync(process.env.FAKE_ENVD_STARTS, JSON.stringify({ argv, startedAt: performance.timeOrigin }) + '\n');
+      fs.appendFileSync(process.env.FAKE_ENVD_STARTS, JSON.stringify({ argv, startedAt: performance.timeOrigin, pid: process.pid }) + '\n');
     } catch {
       // best effort
     }
