@@ -180,10 +180,10 @@ async function withRetries(policy, retryable, work, clock) {
 /* harmony import */ var _actions_http_client_lib_proxy__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(9783);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3024);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var node_http__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(7067);
-/* harmony import */ var node_http__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(node_http__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var node_https__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(4708);
-/* harmony import */ var node_https__WEBPACK_IMPORTED_MODULE_3___default = /*#__PURE__*/__webpack_require__.n(node_https__WEBPACK_IMPORTED_MODULE_3__);
+/* harmony import */ var node_https__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(4708);
+/* harmony import */ var node_https__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(node_https__WEBPACK_IMPORTED_MODULE_2__);
+/* harmony import */ var node_module__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(8995);
+/* harmony import */ var node_module__WEBPACK_IMPORTED_MODULE_3___default = /*#__PURE__*/__webpack_require__.n(node_module__WEBPACK_IMPORTED_MODULE_3__);
 /* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(7075);
 /* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_4___default = /*#__PURE__*/__webpack_require__.n(node_stream__WEBPACK_IMPORTED_MODULE_4__);
 /* harmony import */ var node_stream_promises__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(6466);
@@ -208,6 +208,12 @@ async function withRetries(policy, retryable, work, clock) {
 
 
 
+/**
+ * node:http through require, as the bundle loads every built-in: on Node 24 (not 20) node:http has lazy exports
+ * (WebSocket, CloseEvent, MessageEvent) that load undici when read, and an ES module namespace of node:http reads
+ * every export (observed on Node 24.22: `import 'node:http'` alone loads undici; node:https has no such export).
+ */
+const nodeHttp = (0,node_module__WEBPACK_IMPORTED_MODULE_3__.createRequire)(import.meta.url)('node:http');
 const ONCE = { attempts: 1, backoffMs: 0 };
 const realClock = { now: () => Date.now(), sleep: (ms) => new Promise((r) => setTimeout(r, ms)) };
 const USER_AGENT = 'envd-cache-action';
@@ -273,7 +279,7 @@ function nodeRequest(first, timeoutMs) {
             current?.destroy(error);
         }, timeoutMs);
         const hop = ({ method, url, headers, body }, redirectsLeft) => {
-            const transport = url.protocol === 'https:' ? node_https__WEBPACK_IMPORTED_MODULE_3__ : url.protocol === 'http:' ? node_http__WEBPACK_IMPORTED_MODULE_2__ : undefined;
+            const transport = url.protocol === 'https:' ? node_https__WEBPACK_IMPORTED_MODULE_2__ : url.protocol === 'http:' ? nodeHttp : undefined;
             if (!transport)
                 return fail(networkError(`cannot request a ${url.protocol} URL`, 'ERR_INVALID_PROTOCOL'));
             const sent = body ? { ...headers, 'content-length': String(body.length) } : headers;
@@ -604,8 +610,8 @@ var external_node_fs_ = __webpack_require__(3024);
 var external_node_os_ = __webpack_require__(8161);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __webpack_require__(6760);
-// EXTERNAL MODULE: ./src/io/buildkit/builder.ts + 1 modules
-var builder = __webpack_require__(5055);
+// EXTERNAL MODULE: ./src/io/buildkit/builder.ts + 2 modules
+var builder = __webpack_require__(2433);
 // EXTERNAL MODULE: ./src/envd/args.ts
 var args = __webpack_require__(2400);
 // EXTERNAL MODULE: ./src/io/envd.ts

@@ -11,7 +11,7 @@ export const modules = {
 /* harmony export */ });
 /* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8161);
 /* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_os__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _io_buildkit_builder_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(5055);
+/* harmony import */ var _io_buildkit_builder_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(2433);
 /* harmony import */ var _io_envd_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(3883);
 /* harmony import */ var _io_local_owned_dirs_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(7322);
 /* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(2462);

@@ -16,12 +16,19 @@ export interface JobOptions {
   githubToken?: string;
   matrix?: unknown;
   workspace?: string;
+  /** Run main and post as this user (the caller must be root); the job's directories become theirs. */
+  user?: JobUser;
+}
+export interface JobUser {
+  uid: number;
+  gid: number;
 }
 export interface Job {
   dirs: { base: string; temp: string; toolCache: string; files: string };
   env: Record<string, string>;
   workspace: string;
   state: Record<string, string>;
+  user?: JobUser;
   cleanup(): void;
 }
 export interface PhaseResult {
@@ -36,6 +43,11 @@ export interface PhaseResult {
   /** With `signal`: ms from the signal to the phase's exit. */
   msAfterSignal?: number;
 }
+export declare const BUILDKITD_ENV: string;
+/** Names every FAKE_* variable of `env` in BUILDKITD_ENV, so that the stand-ins' knobs reach buildkitd. Edits `env`. */
+export declare function allowFakeKnobs<T extends Record<string, string | undefined>>(env: T): T;
+/** Hands `dir` and everything under it to `user` (the caller must be root). */
+export declare function chownTree(dir: string, user: JobUser): void;
 export declare function createJob(options?: JobOptions): Job;
 /** A further step of `job` (same runner and job, its own inputs and STATE); cleanup() is the job's to do. */
 export declare function jobStep(job: Job, options?: { inputs?: Record<string, string>; env?: Record<string, string | undefined> }): Job;

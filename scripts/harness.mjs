@@ -28,9 +28,34 @@ function evaluateDefault(value, ctx) {
   });
 }
 
+/** The environment variable that adds names to the environment the action gives buildkitd (src/builder/env.ts). */
+export const BUILDKITD_ENV = 'ENVD_CACHE_ACTION_BUILDKITD_ENV';
+
+/**
+ * The stand-ins' FAKE_* knobs reach buildkitd the way a workflow's own variable would: named in BUILDKITD_ENV
+ * (the action gives buildkitd an allow-list of the environment, never all of it). Edits `env`.
+ */
+export function allowFakeKnobs(env) {
+  const names = new Set((env[BUILDKITD_ENV] ?? '').split(/[\s,]+/).filter(Boolean));
+  for (const k of Object.keys(env)) if (k.startsWith('FAKE_') && env[k] !== undefined) names.add(k);
+  if (names.size) env[BUILDKITD_ENV] = [...names].join(',');
+  return env;
+}
+
+/** Hands `dir` and everything under it to `user` ({ uid, gid }): the job's directories when it runs as another user. */
+export function chownTree(dir, user) {
+  fs.chownSync(dir, user.uid, user.gid);
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    if (e.isDirectory()) chownTree(path.join(dir, e.name), user);
+    else fs.lchownSync(path.join(dir, e.name), user.uid, user.gid);
+  }
+}
+
 /**
  * A runner-like job: a workspace, a temp dir, a tool cache, an event payload and the file commands.
- * options: { inputs, env, event, ref, payload, githubToken, matrix, workspace }
+ * options: { inputs, env, event, ref, payload, githubToken, matrix, workspace, user }
+ * `user` ({ uid, gid }): main and post run as that user (the caller is root), as the runner runs them as `runner`;
+ * the job's directories are that user's.
  */
 export function createJob(options = {}) {
   const base = fs.mkdtempSync(path.join(os.tmpdir(), 'envd-cache-job-'));
@@ -41,6 +66,7 @@ export function createJob(options = {}) {
   const defaultBranch = options.defaultBranch ?? 'main';
   const payload = options.payload ?? { repository: { full_name: 'octo/envd-demo', default_branch: defaultBranch } };
   fs.writeFileSync(eventPath, JSON.stringify(payload));
+  if (options.user) chownTree(base, options.user);
 
   const env = {
     PATH: process.env.PATH,
@@ -72,7 +98,8 @@ export function createJob(options = {}) {
   for (const [name, spec] of Object.entries(actionYml().inputs ?? {})) env[inputEnvName(name)] = evaluateDefault(spec.default, ctx);
   for (const [name, value] of Object.entries(options.inputs ?? {})) env[inputEnvName(name)] = String(value);
   for (const [k, v] of Object.entries(env)) if (v === undefined) delete env[k];
-  return { dirs, env, workspace, state: {}, cleanup: () => fs.rmSync(base, { recursive: true, force: true }) };
+  allowFakeKnobs(env);
+  return { dirs, env, workspace, state: {}, user: options.user, cleanup: () => fs.rmSync(base, { recursive: true, force: true }) };
 }
 
 /**
@@ -84,7 +111,8 @@ export function jobStep(job, options = {}) {
   const env = { ...job.env, ...options.env };
   for (const [name, value] of Object.entries(options.inputs ?? {})) env[inputEnvName(name)] = String(value);
   for (const [k, v] of Object.entries(env)) if (v === undefined) delete env[k];
-  return { dirs: job.dirs, env, workspace: job.workspace, state: {}, cleanup: () => {} };
+  allowFakeKnobs(env);
+  return { dirs: job.dirs, env, workspace: job.workspace, state: {}, user: job.user, cleanup: () => {} };
 }
 
 /** Parses a file-command file: heredoc blocks (`name<<DELIM` … `DELIM`) and `name=value` lines. */
@@ -115,10 +143,12 @@ export async function runPhase(job, phase = 'main', { entry = path.join(ROOT, 'd
   for (const name of ['GITHUB_OUTPUT', 'GITHUB_STATE', 'GITHUB_ENV', 'GITHUB_PATH', 'GITHUB_STEP_SUMMARY']) {
     files[name] = path.join(job.dirs.files, `${stamp}-${name.toLowerCase()}`);
     fs.writeFileSync(files[name], '');
+    if (job.user) fs.chownSync(files[name], job.user.uid, job.user.gid);
   }
   const env = { ...job.env, ...files };
   if (phase === 'post') for (const [k, v] of Object.entries(job.state)) env[`STATE_${k}`] = v;
-  const child = spawn(process.execPath, [entry], { cwd: job.workspace, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const as = job.user ? { uid: job.user.uid, gid: job.user.gid } : {};
+  const child = spawn(process.execPath, [entry], { cwd: job.workspace, env, stdio: ['ignore', 'pipe', 'pipe'], ...as });
   let stdout = '';
   let stderr = '';
   // `signal`: sends `signal.name` to the phase once its output matches `signal.when` (as the runner cancels a step).

@@ -13,6 +13,7 @@ import * as path from 'node:path';
 import { createJob, inputEnvName, type Job } from '../../scripts/harness.mjs';
 import { FAKES_BIN } from '../support/fakes/index.mjs';
 import { type Emulator, Permission, startEmulator } from '../support/emulator/index.js';
+import { killAsRoot } from '../support/sudo.js';
 import { running } from '../support/process.js';
 import { holdingFront } from '../support/holding-front.js';
 import type { State as StateName, StateStore } from '../../src/state.js';
@@ -103,7 +104,7 @@ afterEach(() => {
   planned.noPreparation = false;
   planned.prepared = 0;
   emu.reset();
-  for (const pid of pids.splice(0)) if (running(pid)) process.kill(pid, 'SIGKILL');
+  for (const pid of pids.splice(0)) if (running(pid)) killAsRoot(pid);
   for (const j of jobs.splice(0)) j.cleanup();
 });
 

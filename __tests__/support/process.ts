@@ -8,8 +8,9 @@ export function running(pid: number | undefined): boolean {
   if (pid === undefined) return false;
   try {
     process.kill(pid, 0);
-  } catch {
-    return false;
+  } catch (e) {
+    // EPERM: it runs, as another user (buildkitd started as root through sudo, seen from the runner user).
+    if ((e as NodeJS.ErrnoException).code !== 'EPERM') return false;
   }
   try {
     return !/^\d+ \(.*\) Z/.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'));

@@ -54,3 +54,24 @@ export function buildkitdArgs(a: BuildkitdArgs): string[] {
 export function parseBuildkitVersion(text: string): string | undefined {
   return /github\.com\/moby\/buildkit (v\d+\.\d+\.\d+[^\s]*)/.exec(text)?.[1];
 }
+
+/**
+ * The shell sudo runs buildkitd through: it writes its own pid (which `exec` hands to buildkitd) where the
+ * action reads it, readable by the runner user, sets PATH (sudo's secure_path replaces the caller's, so the
+ * tool directory with buildkit-runc would be lost), then becomes buildkitd. `$1` the pid file, `$2` the PATH.
+ */
+const SUDO_WRAPPER = '(umask 022 && echo "$$" > "$1") && PATH="$2" && export PATH && shift 2 && exec "$@"';
+
+export interface SudoCommand {
+  /** The variables buildkitd needs from the caller's environment, by name only (values never go on a command line). */
+  preserve: string[];
+  pidFile: string;
+  path: string;
+  command: string[];
+}
+
+/** `sudo -n [--preserve-env=…] -- /bin/sh -c …`: the arguments of the sudo that starts buildkitd as root. */
+export function sudoArgs(s: SudoCommand): string[] {
+  const preserve = s.preserve.length ? [`--preserve-env=${s.preserve.join(',')}`] : [];
+  return ['-n', ...preserve, '--', '/bin/sh', '-c', SUDO_WRAPPER, 'sh', s.pidFile, s.path, ...s.command];
+}

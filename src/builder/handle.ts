@@ -10,6 +10,8 @@ export interface BuilderHandle {
   version?: string;
   pid?: number;
   sudo?: boolean;
+  /** Started through sudo: where the wrapper writes buildkitd's own pid (`pid` is sudo's until it is read). */
+  pidFile?: string;
   container?: string;
   logFile?: string;
   /** builder: auto — its own state directory (`--root`), inside daemonDir. */

@@ -11,8 +11,9 @@
 import { parseJson, type Parsed } from '../http/parse.js';
 import { getProxyUrl } from '@actions/http-client/lib/proxy';
 import * as fs from 'node:fs';
-import * as nodeHttp from 'node:http';
+import type * as NodeHttp from 'node:http';
 import * as nodeHttps from 'node:https';
+import { createRequire } from 'node:module';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
@@ -21,6 +22,13 @@ import { type Clock, type Failure, failureOf, isRetryable, type Outcome, type Re
 export type { Clock, Failure, Retried, RetryPolicy };
 export { parseJson, type Parsed };
 export type Fetch = typeof globalThis.fetch;
+
+/**
+ * node:http through require, as the bundle loads every built-in: on Node 24 (not 20) node:http has lazy exports
+ * (WebSocket, CloseEvent, MessageEvent) that load undici when read, and an ES module namespace of node:http reads
+ * every export (observed on Node 24.22: `import 'node:http'` alone loads undici; node:https has no such export).
+ */
+const nodeHttp = createRequire(import.meta.url)('node:http') as typeof NodeHttp;
 
 
 /**
@@ -120,7 +128,7 @@ interface Hop {
  */
 function nodeRequest(first: Hop, timeoutMs: number): Promise<Answer> {
   return new Promise<Answer>((resolve, reject) => {
-    let current: nodeHttp.ClientRequest | undefined;
+    let current: NodeHttp.ClientRequest | undefined;
     let settled = false;
     const settle = (then: () => void) => {
       if (settled) return;
@@ -139,7 +147,7 @@ function nodeRequest(first: Hop, timeoutMs: number): Promise<Answer> {
       const transport = url.protocol === 'https:' ? nodeHttps : url.protocol === 'http:' ? nodeHttp : undefined;
       if (!transport) return fail(networkError(`cannot request a ${url.protocol} URL`, 'ERR_INVALID_PROTOCOL'));
       const sent = body ? { ...headers, 'content-length': String(body.length) } : headers;
-      let req: nodeHttp.ClientRequest;
+      let req: NodeHttp.ClientRequest;
       try {
         req = transport.request(url, { method, headers: sent }, (res) => {
           const status = res.statusCode ?? 0;

@@ -8,7 +8,8 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Exec } from '../exec.js';
-import { buildkitdArgs, parseBuildkitVersion, splitFlags } from '../../builder/args.js';
+import { buildkitdArgs, parseBuildkitVersion, splitFlags, sudoArgs } from '../../builder/args.js';
+import { buildkitdEnv } from '../../builder/env.js';
 import { decideReuse, RECORD_PATTERN, recordFileName, sharedFingerprint, type SharedRecord, type SharedWish } from '../../builder/shared.js';
 import type { BuilderHandle } from '../../builder/handle.js';
 
@@ -130,6 +131,8 @@ export function spawnBuildkitd(o: StartOptions & { rootVia?: RootVia }): Builder
   const via = found === 'none' ? undefined : found;
   if (!via)
     throw new BuilderError('buildkitd needs root, and this runner user has no password-less sudo. Use builder: docker-container, or the address of a running buildkitd (builder: unix:///… or tcp://…)');
+  const allowed = buildkitdEnv(o.env);
+  if ('problem' in allowed) throw new BuilderError(allowed.problem);
   fs.mkdirSync(o.workDir, { recursive: true });
   const socket = path.join(o.workDir, 'buildkitd.sock');
   const logFile = path.join(o.workDir, 'buildkitd.log');
@@ -146,10 +149,30 @@ export function spawnBuildkitd(o: StartOptions & { rootVia?: RootVia }): Builder
   } catch (e) {
     throw new BuilderError(`buildkitd-flags cannot be read: ${(e as Error).message}`);
   }
-  const args = buildkitdArgs({ socket, root, configFile, group: via === 'sudo' ? process.getgid?.() : undefined, flags });
-  const buildkitd = path.join(o.binDir, 'buildkitd');
-  const pid = via === 'root' ? Exec.spawnDetached(buildkitd, args, { env: o.env, logFile }) : Exec.spawnDetached('sudo', ['-n', buildkitd, ...args], { env: o.env, logFile });
-  return { kind: 'auto', envdBuilder: 'unix', envdAddress: socket, buildctlAddr: `unix://${socket}`, pid, sudo: via === 'sudo', logFile, root, daemonDir: o.workDir };
+  const command = [path.join(o.binDir, 'buildkitd'), ...buildkitdArgs({ socket, root, configFile, group: via === 'sudo' ? process.getgid?.() : undefined, flags })];
+  const handle: BuilderHandle = { kind: 'auto', envdBuilder: 'unix', envdAddress: socket, buildctlAddr: `unix://${socket}`, sudo: via === 'sudo', logFile, root, daemonDir: o.workDir };
+  const PATH = o.env.PATH ?? '';
+  if (via === 'root') handle.pid = Exec.spawnDetached(command[0], command.slice(1), { env: { ...allowed.env, PATH }, logFile });
+  else {
+    // sudo's pid until buildkitd's own is read from pidFile (daemonPid): signals and liveness go to buildkitd itself.
+    handle.pidFile = path.join(o.workDir, 'buildkitd.pid');
+    handle.pid = Exec.spawnDetached('sudo', sudoArgs({ preserve: allowed.names, pidFile: handle.pidFile, path: PATH, command }), { env: { ...allowed.env, PATH }, logFile });
+  }
+  return handle;
+}
+
+/**
+ * The pid of the buildkitd itself: for one started through sudo, what its wrapper wrote to pidFile (the pid the
+ * shell `exec`s buildkitd with), else the pid recorded at the start (sudo's, before the wrapper ran).
+ */
+export function daemonPid(h: BuilderHandle): number | undefined {
+  if (!h.pidFile) return h.pid;
+  try {
+    const pid = Number(fs.readFileSync(h.pidFile, 'utf8').trim());
+    return Number.isSafeInteger(pid) && pid > 0 ? pid : h.pid;
+  } catch {
+    return h.pid;
+  }
 }
 
 const DAEMON_DIR_PREFIX = 'envd-bk-';
@@ -296,6 +319,8 @@ export async function awaitBuildkitd(handle: BuilderHandle, o: Pick<StartOptions
       await sleep(5); // a connect attempt is cheap; every 5 ms loses little of the moment it listens
     }
   }
+  // Through sudo, the wrapper wrote buildkitd's pid before it became buildkitd: from here on, the pid is its own.
+  handle.pid = daemonPid(handle);
   // Asked in-process first (no buildctl to start); whatever that does not settle, buildctl decides, as always.
   if (handle.buildctlAddr.startsWith('unix://') && (await listWorkers(handle.buildctlAddr.slice('unix://'.length), Math.min(IN_PROCESS_WAIT_MS, Math.max(0, deadline - Date.now())))))
     return;
@@ -367,11 +392,12 @@ export async function stopBuilder(h: BuilderHandle, env: NodeJS.ProcessEnv = pro
     await Exec.run('docker', ['rm', '-f', h.container], { env });
     return;
   }
-  if (h.pid === undefined) return;
-  Exec.kill(h.pid, 'SIGTERM', h.sudo);
+  const pid = daemonPid(h);
+  if (pid === undefined) return;
+  Exec.kill(pid, 'SIGTERM', h.sudo);
   const started = Date.now();
-  while (Exec.isAlive(h.pid) && Date.now() < started + graceMs) await sleep(stopPollMs(Date.now() - started));
-  if (Exec.isAlive(h.pid)) Exec.kill(h.pid, 'SIGKILL', h.sudo);
+  while (Exec.isAlive(pid) && Date.now() < started + graceMs) await sleep(stopPollMs(Date.now() - started));
+  if (Exec.isAlive(pid)) Exec.kill(pid, 'SIGKILL', h.sudo);
 }
 
 export function builderLogTail(h: BuilderHandle, lines = 200): string {
