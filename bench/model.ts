@@ -83,6 +83,12 @@ export interface Metrics {
   restCalls: number;
   busiestHourRest: number;
   finalBytes: number;
+  /**
+   * Main's pushes, per leg, against that leg's previous push to main: the steps whose cache key did not change
+   * (`unchanged`) and how many of them the build restored; and the pushes whose requirements (wheels,
+   * packages) did not change: their steps and how many were restored.
+   */
+  main: { unchanged: number; unchangedRestored: number; steadySteps: number; steadyRestored: number };
 }
 
 /** Content of one build: a version per step (shared across strategies, precomputed per event). */
@@ -113,6 +119,7 @@ export function contentTimeline(w: Workload, seed = 7): Map<CiEvent, Versions> {
     } else if (ev.kind === 'main-push') {
       const patch = ev.pr !== undefined ? patches.get(ev.pr) : undefined;
       if (patch) main = main.map((v, i) => patch.get(i) ?? v);
+      if (ev.steps) main = main.map((v, i) => (ev.steps!.includes(i) ? next++ : v));
       out.set(ev, main);
     }
   }
@@ -164,8 +171,12 @@ export function simulate(w: Workload, content: Map<CiEvent, Versions>, strategy:
   const m: Metrics = {
     strategy: strategy.name, jobs: 0, hits: 0, misses: 0, entriesWritten: 0, evicted: 0, expired: 0, peakBytes: 0, maxInstantBytes: 0,
     overBudgetWrites: 0, modes: { min: 0, max: 0 }, skippedExports: 0, maxDeleteMs: 0, deferredDeletes: 0, blobNotFound: 0,
-    pruned: 0, prunedBytes: 0, maxPrunedPerJob: 0, restCalls: 0, busiestHourRest: 0, finalBytes: 0
+    pruned: 0, prunedBytes: 0, maxPrunedPerJob: 0, restCalls: 0, busiestHourRest: 0, finalBytes: 0,
+    main: { unchanged: 0, unchangedRestored: 0, steadySteps: 0, steadyRestored: 0 }
   };
+  /** Each leg's cache keys at its previous push to main. */
+  const lastMainKeys = new Map<string, string[]>();
+  const REQUIREMENTS = [3, 4];
   const restByHour = new Map<number, number>();
   const rest = (n: number) => {
     m.restCalls += n;
@@ -328,6 +339,21 @@ export function simulate(w: Workload, content: Map<CiEvent, Versions>, strategy:
       if (skipped.has(matrix)) m.skippedExports++;
       m.hits += cached;
       m.misses += STEPS.length - cached;
+      if (onDefaultPush) {
+        const previous = lastMainKeys.get(matrix);
+        if (previous) {
+          keys.forEach((k, i) => {
+            if (k !== previous[i]) return;
+            m.main.unchanged++;
+            if (!executed[i]) m.main.unchangedRestored++;
+          });
+          if (REQUIREMENTS.every((i) => keys[i] === previous[i])) {
+            m.main.steadySteps += STEPS.length;
+            m.main.steadyRestored += cached;
+          }
+        }
+        lastMainKeys.set(matrix, keys);
+      }
       const mode = modes.get(matrix)!;
       m.modes[mode]++;
       jobs.push({ matrix, keys, executed, loaded, failed, mode });
