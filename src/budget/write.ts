@@ -19,8 +19,8 @@
  */
 import { formatSize, percent } from './budget.js';
 import { EXPORT_CEILING } from './estimate.js';
-import type { CacheEntry } from './prune.js';
-import { blobDigest } from './keys.js';
+import { classifyIndexes, type CacheEntry } from './prune.js';
+import { blobDigest, parseIndexKey } from './keys.js';
 
 /** An entry of the previous generation the new index will not name. */
 export interface Superseded {
@@ -127,4 +127,56 @@ export function supersededEntries(
     if (generation.previous.has(d) && !generation.kept.has(d) && !othersLive.has(d)) out.push({ id: e.id, key: e.key, ref: e.ref, bytes: e.size });
   }
   return out.sort((a, b) => b.bytes - a.bytes || a.id - b.id);
+}
+
+/** Clocks of the runner and of GitHub may differ by this much: blobs used this shortly before the build count as used by it. */
+export const CLOCK_SLACK_MS = 2 * 60_000;
+
+/** What the listing after a build (made without an export) tells about the leg's previous generation. */
+export interface Generation {
+  /** The ref whose live index of this scope the build imported first (the own ref, else the next readable). */
+  ref?: string;
+  /** Bytes of that index's blobs the build did not use: the steps it rebuilt, which the write replaces. */
+  rebuiltBytes: number;
+  /** Of those, the ones on the own ref that nothing else needs: deletable once the build has run. */
+  superseded: Superseded[];
+}
+
+/**
+ * The leg's previous generation after a build that only imported. BuildKit looks up every blob of a cached
+ * result's layer chain when it loads the result (worker/base/worker.go:640-653 at v0.32.2, `FromRemote` calls
+ * the provider's `Info`, which for gha is a cache lookup: cache/remotecache/gha/gha.go:591-625), and a lookup
+ * is a use of the entry: blobs of the results' chains (`final`) the build did not use since it started are the
+ * layers of the steps it rebuilt. Intermediate layers (mode=max) are not judged (a max export still names
+ * those of steps it did not need); the prune after the export takes what the new index no longer names.
+ * `heldSince`: blobs used since then may be named by an active ref this token cannot read (a pull request's
+ * index pointing at main's blobs): they are not deleted early.
+ */
+export function generationAfterBuild(
+  entries: readonly CacheEntry[],
+  indexes: { contents: ReadonlyMap<number, { digests: ReadonlySet<string>; final: ReadonlySet<string> }>; scope: string; readableRefs: readonly string[] },
+  times: { buildStartedAt: number; heldSince?: number; now: number }
+): Generation {
+  const live = classifyIndexes(entries, times.now).live;
+  let previous: CacheEntry | undefined;
+  for (const ref of indexes.readableRefs) {
+    previous ??= live.filter((e) => e.ref === ref && parseIndexKey(e.key)?.scope === indexes.scope && indexes.contents.has(e.id)).sort((a, b) => b.createdAt - a.createdAt)[0];
+  }
+  if (!previous) return { rebuiltBytes: 0, superseded: [] };
+  const read = indexes.contents.get(previous.id)!;
+  const others = new Set<string>();
+  for (const [id, c] of indexes.contents) if (id !== previous.id) for (const d of c.digests) others.add(d);
+  const blobs = new Map<string, CacheEntry>();
+  for (const e of entries) {
+    const d = blobDigest(e.key);
+    if (d !== undefined && read.final.has(d) && indexes.readableRefs.includes(e.ref) && (!blobs.has(d) || e.ref === previous.ref)) blobs.set(d, e);
+  }
+  const usedSince = times.buildStartedAt - CLOCK_SLACK_MS;
+  const rebuilt = [...blobs.values()].filter((e) => e.lastAccessedAt < usedSince);
+  const held = times.heldSince ?? Number.POSITIVE_INFINITY;
+  const superseded = rebuilt
+    .filter((e) => e.ref === indexes.readableRefs[0] && !others.has(blobDigest(e.key)!) && e.lastAccessedAt < held)
+    .map((e) => ({ id: e.id, key: e.key, ref: e.ref, bytes: e.size }))
+    .sort((a, b) => b.bytes - a.bytes || a.id - b.id);
+  return { ref: previous.ref, rebuiltBytes: rebuilt.reduce((s, e) => s + e.size, 0), superseded };
 }
