@@ -90,7 +90,7 @@ describe('the budget around the build', () => {
       else expect(g.target).toBeCloseTo(target, 3);
     }
     expect(got.map((g) => g.room !== undefined)).toEqual(skipped);
-    for (const g of got.filter((x) => x.room)) expect(g.room).toMatchObject({ topic: 'export', outcome: 'skipped', reason: expect.stringMatching(/does not write it/) });
+    for (const g of got.filter((x) => x.room)) expect(g.room).toMatchObject({ topic: 'write', outcome: 'skipped', reason: expect.stringMatching(/does not write it/) });
   });
 
   test('an explicit cache-mode or export-cache is the author\'s: never skipped', () => {

@@ -168,6 +168,9 @@ describe('failure paths', () => {
     expect(main.stdout).toContain('::group::envd build (without --import-cache)');
     expect(main.summary).toContain('| Retry | once without --import-cache');
     expect(post.code).toBe(0);
+    // The entry stays without its blob (the retry's export finds the entry and uploads nothing): removed, so that
+    // later builds in this world, which share the base layers, do not meet it.
+    world.emu.deleteEntry(blob.id);
   }, 90000);
 });
 
@@ -269,10 +272,9 @@ describe('the budget: usage, pruning, command: prune', () => {
     expect(warm.main.code).toBe(0);
     expect(warm.main.outputs['cached-steps']).toBe(warm.main.outputs['total-steps']);
     expect(log(warm.main)).toContain('Nothing to write: the build ran no step');
-    expect(log(warm.main).match(/::group::envd build/g)).toHaveLength(1);
     expect(log(warm.main)).not.toContain('--export-cache');
     expect(world.emu.requests.slice(seq0).map((r) => r.route)).not.toContain('CreateCacheEntry');
-    expect(warm.main.summary).toMatch(/export.*nothing new/);
+    expect(warm.main.summary).toMatch(/write.*nothing new/);
 
     // A change: the build ran steps, so after it the cache is listed again and the write decided; the same build
     // then exports. Usage stays far under the target, so the prune after the export works from the listing read

@@ -103,7 +103,7 @@ export function exportRoom(ctx: RunContext): Decision | undefined {
   if (!legs) return undefined;
   const last = state.prunes[state.prunes.length - 1];
   const fit = exportFits(legs, plan.scope, last?.usageAfterBytes ?? r.usageBytes);
-  return fit.fits ? undefined : { topic: 'export', outcome: 'skipped', reason: fit.reason ?? 'no room under the budget' };
+  return fit.fits ? undefined : { topic: 'write', outcome: 'skipped', reason: fit.reason ?? 'no room under the budget' };
 }
 
 /** What the build told, for the write decision: its steps, and the listing read after it (budget/write.ts generationAfterBuild). */

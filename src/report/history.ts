@@ -38,7 +38,7 @@ export interface HistoryRun {
 }
 
 /** The run's cache write was skipped for room (the decision steps/write.ts records). */
-export const writeSkipped = (plan: Pick<Plan, 'decisions'>) => plan.decisions.some((d) => d.topic === 'export' && d.outcome === 'skipped');
+export const writeSkipped = (plan: Pick<Plan, 'decisions'>) => plan.decisions.some((d) => d.topic === 'write' && d.outcome === 'skipped');
 
 /** What the summary shows: the runs oldest first (this one last), and what happened to the entry. */
 export interface HistoryView {

@@ -19,8 +19,12 @@ import { runDeletes } from '../io/github/deletes.js';
 import type { CacheRest } from '../io/github/rest.js';
 import { pruneNow, readerFor, restFor } from './cache-usage.js';
 
-/** Called between the two builds: the plan the second build runs with (no export: it does not run). */
-export type WriteGate = (figures: ProgressFigures, startedAt: number) => Promise<Plan>;
+/**
+ * Called between the two builds: the plan the second build runs with (no export: it does not run). `retried`:
+ * the first build was retried without the import (a cached layer was gone), so its figures count steps the
+ * failed attempt built as cached.
+ */
+export type WriteGate = (figures: ProgressFigures, startedAt: number, retried: boolean) => Promise<Plan>;
 
 export interface WriteSteps {
   beforeExport: WriteGate;
@@ -33,8 +37,9 @@ export function writeSteps(run: RunContext, skippedLast: () => Promise<boolean>)
   let later: Superseded[] = [];
   let rest: CacheRest | undefined;
   return {
-    beforeExport: async (figures, startedAt) => {
-      const built = Math.max(0, figures.totalSteps - figures.cachedSteps);
+    beforeExport: async (figures, startedAt, retried) => {
+      // After a retry without the import every step was this job's own: the write repairs the cache.
+      const built = retried ? figures.totalSteps : Math.max(0, figures.totalSteps - figures.cachedSteps);
       const seconds = figures.steps.filter((st) => st.status !== 'cached').reduce((sum, st) => sum + st.seconds, 0);
       return core.group('Decide the cache write', async () => {
         let decision: WriteDecision | undefined;
@@ -54,7 +59,7 @@ function applyDecision(run: RunContext, decision: WriteDecision, keepForLater: (
   const { plan } = run;
   if (decision.write) {
     keepForLater(decision.deleteAfter);
-    plan.decisions.push({ topic: 'export', outcome: 'yes', reason: decision.reason });
+    plan.decisions.push({ topic: 'write', outcome: 'yes', reason: decision.reason });
     if (decision.warning) {
       plan.warnings.push(decision.warning);
       core.warning(echo(decision.warning, MAX_SENTENCE));
@@ -62,11 +67,11 @@ function applyDecision(run: RunContext, decision: WriteDecision, keepForLater: (
     return plan;
   }
   if (decision.outcome === 'nothing-new') {
-    plan.decisions.push({ topic: 'export', outcome: 'nothing new', reason: decision.reason });
+    plan.decisions.push({ topic: 'write', outcome: 'nothing new', reason: decision.reason });
     core.info(`Nothing to write: ${decision.reason}`);
   } else {
     const reason = `${decision.reason}; what it costs: ${('cost' in decision && decision.cost) || 'unknown'}`;
-    plan.decisions.push({ topic: 'export', outcome: 'skipped', reason });
+    plan.decisions.push({ topic: 'write', outcome: 'skipped', reason });
     const warning = `This build's cache is not written: ${reason}`;
     plan.warnings.push(warning);
     core.warning(echo(warning, MAX_SENTENCE));
@@ -145,7 +150,7 @@ export async function inPhases<R extends PhaseResult>(plan: Plan, gate: WriteGat
   const startedAt = Date.now();
   const first = await run({ ...plan, export: undefined });
   if (first.attempt.failure) return { ...first, plan };
-  const next = await gate(first.attempt.figures, startedAt);
+  const next = await gate(first.attempt.figures, startedAt, first.retried !== undefined);
   if (!next.export) return { ...first, plan: next };
   core.info('Writing the cache: the same build again, every step cached, with the export');
   const second = await run(next);
