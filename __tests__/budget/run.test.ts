@@ -220,4 +220,14 @@ describe('issue 20: the write decided after the build', () => {
     // The estimate before the build: its own 1 MB and, going max from a min index, intermediate layers as large as its chain (9 MB).
     expect(first).toMatchObject({ addBytes: 10 * MB, defaultBranch: false, skippedLast: true });
   });
+
+  test('writeFacts: sibling legs decide alone at the same moment; those before a leg in the plan\'s order count as adding as much as it', () => {
+    const aheads = LEGS.map((matrix) => {
+      const inputs = inputsOf({ matrix });
+      const s = state(20 * MB, mainIndexes(true));
+      const p = makePlan(inputs, runtime(), { budget: budgetFacts(s) });
+      return writeFacts({ state: s, inputs, rt: runtime(), plan: p }, { builtSteps: 2, seconds: 1, generation: { ref: MAIN, rebuiltBytes: 3 * MB, superseded: [] }, usageBytes: 20 * MB, skippedLast: false }).aheadBytes;
+    });
+    expect([...aheads].sort((a, b) => a! - b!)).toEqual([0, 3 * MB, 6 * MB]);
+  });
 });

@@ -119,14 +119,17 @@ export interface AfterImport {
 /**
  * The facts decideWrite takes. What the write adds: the previous generation's layers of the steps the build
  * rebuilt (the new ones replace them, layer for layer); without a previous generation, the leg's estimate.
+ * Sibling legs write at the same moment, each deciding alone: the legs before this one in the plan's order
+ * (legOrder) are counted as adding as much as this one (the same change, rebuilt in each leg).
  */
 export function writeFacts(ctx: RunContext, after: AfterImport): WriteFacts {
   const legs = legPlan(ctx);
-  const estimate = legs?.legs.find((l) => l.scope === ctx.plan.scope)?.add;
-  const addBytes = after.generation.ref !== undefined ? after.generation.rebuiltBytes : (estimate ?? 0);
+  const index = legs ? legs.legs.findIndex((l) => l.scope === ctx.plan.scope) : -1;
+  const addBytes = after.generation.ref !== undefined ? after.generation.rebuiltBytes : index >= 0 ? legs!.legs[index].add : 0;
   return {
     builtSteps: after.builtSteps,
     addBytes,
+    aheadBytes: Math.max(0, index) * addBytes + (legs?.unknownBytes ?? 0),
     usageBytes: after.usageBytes,
     budgetBytes: ctx.state.reading!.budget.bytes,
     superseded: after.generation.superseded,
