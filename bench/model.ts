@@ -17,7 +17,7 @@ import { HIGH_WATER, TARGET_RATIO, legPlanFor, modeForBudget, nearBudget, type M
 import { exportFits, scopeFootprints, type LegPlan } from '../src/budget/estimate.js';
 import { BUILDKIT_CACHE_VERSION as V, blobKey, indexKey, parseIndexJson, parseIndexKey, sha256Digest } from '../src/budget/keys.js';
 import { indexesToRead, planPrune, type CacheEntry } from '../src/budget/prune.js';
-import { decideWrite, supersededEntries, type Superseded } from '../src/budget/write.js';
+import { decideWrite, generationAfterBuild, supersededEntries, type Superseded } from '../src/budget/write.js';
 import { autoScope } from '../src/plan/scope.js';
 import { planPrune as legacyPlanPrune } from './legacy-prune.js';
 import { DAY, HOUR, MAIN, MINUTE, STEPS, branchRef, prRef, prng, type CiEvent, type Workload } from './workload.js';
@@ -56,6 +56,13 @@ export const STRATEGIES: readonly Strategy[] = [
     prune: true
   }
 ];
+
+/**
+ * How the model's `action` sizes a write after the build: as the action does (the previous generation's chain
+ * layers the build did not look up, budget/write.ts generationAfterBuild), or, with BENCH_WRITE_SIZING=exact,
+ * by the layers the model knows the build created.
+ */
+const EXACT_WRITE_SIZING = process.env.BENCH_WRITE_SIZING === 'exact';
 
 /** A DELETE's round trip in the model (what one costs a build step). */
 export const DELETE_LATENCY_MS = 150;
@@ -299,12 +306,15 @@ export function simulate(w: Workload, content: Map<CiEvent, Versions>, strategy:
     const othersLive = new Set([...contents].filter(([id]) => id !== own?.id).flatMap(([, c]) => [...c.digests]));
     const previous = own ? contents.get(own.id)!.digests : new Set<string>();
     const key = `${scope}\n${token.write}`;
+    // As the action sizes it (steps/write.ts): the previous generation's chain layers the build did not look up.
+    const generation = generationAfterBuild(entries, { contents, scope, readableRefs: readable }, { buildStartedAt: runStart, now: clock.now() });
+    const asAction = EXACT_WRITE_SIZING ? undefined : generation.ref !== undefined ? generation : undefined;
     const facts = {
       builtSteps: job.executed.filter(Boolean).length,
-      addBytes,
+      addBytes: asAction ? asAction.rebuiltBytes : addBytes,
       usageBytes: store.totalBytes(),
       budgetBytes,
-      superseded: supersededEntries(entries, token.write, { previous, kept }, othersLive),
+      superseded: asAction ? asAction.superseded : supersededEntries(entries, token.write, { previous, kept }, othersLive),
       defaultBranch: token.write === MAIN,
       skippedLast: lastSkip.get(key) ?? false
     };
