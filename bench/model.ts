@@ -17,11 +17,12 @@ import { HIGH_WATER, TARGET_RATIO, legPlanFor, modeForBudget, nearBudget, type M
 import { exportFits, scopeFootprints, type LegPlan } from '../src/budget/estimate.js';
 import { BUILDKIT_CACHE_VERSION as V, blobKey, indexKey, parseIndexJson, parseIndexKey, sha256Digest } from '../src/budget/keys.js';
 import { indexesToRead, planPrune, type CacheEntry } from '../src/budget/prune.js';
+import { decideWrite, generationAfterBuild, supersededEntries, type Superseded } from '../src/budget/write.js';
 import { autoScope, scopeFamily } from '../src/plan/scope.js';
 import { planPrune as legacyPlanPrune } from './legacy-prune.js';
 import { DAY, HOUR, MAIN, MINUTE, STEPS, branchRef, prRef, prng, type CiEvent, type Workload } from './workload.js';
 
-export type StrategyName = 'default' | 'per-job' | 'action-before' | 'action';
+export type StrategyName = 'default' | 'per-job' | 'action-before' | 'action-20' | 'action';
 
 export interface Strategy {
   name: StrategyName;
@@ -43,12 +44,25 @@ export const STRATEGIES: readonly Strategy[] = [
     prune: true
   },
   {
+    name: 'action-20',
+    label: 'the action before issue 20: each leg sized before the build by its own layers (all but the shared base), oldest cache first, skip past the ceiling; prune by value, deletes 4 at a time for ≤ 2 s',
+    scope: actionScope,
+    prune: true
+  },
+  {
     name: 'action',
-    label: 'the action: each leg sized by its own layers (all but the shared base), oldest cache first, skip past the ceiling; prune by value, deletes 4 at a time for ≤ 2 s',
+    label: "the action: mode chosen as before, the write decided after the build by what it adds (src/budget/write.ts): nothing new writes nothing, the superseded generation deleted first when room is short, main never skips, no scope skips twice in a row",
     scope: actionScope,
     prune: true
   }
 ];
+
+/**
+ * How the model's `action` sizes a write after the build: as the action does (the previous generation's chain
+ * layers the build did not look up, budget/write.ts generationAfterBuild), or, with BENCH_WRITE_SIZING=exact,
+ * by the layers the model knows the build created.
+ */
+const EXACT_WRITE_SIZING = process.env.BENCH_WRITE_SIZING === 'exact';
 
 /** A DELETE's round trip in the model (what one costs a build step). */
 export const DELETE_LATENCY_MS = 150;
@@ -72,6 +86,8 @@ export interface Metrics {
   modes: { min: number; max: number };
   /** Legs that did not export: no room even after pruning. */
   skippedExports: number;
+  /** Legs that ran no step and so wrote nothing (the action after issue 20). */
+  nothingNew: number;
   /** Longest time one build step spent deleting. */
   maxDeleteMs: number;
   /** Deletions left for a later run (time budget). */
@@ -83,6 +99,12 @@ export interface Metrics {
   restCalls: number;
   busiestHourRest: number;
   finalBytes: number;
+  /**
+   * Main's pushes, per leg, against that leg's previous push to main: the steps whose cache key did not change
+   * (`unchanged`) and how many of them the build restored; and the pushes whose requirements (wheels,
+   * packages) did not change: their steps and how many were restored.
+   */
+  main: { unchanged: number; unchangedRestored: number; steadySteps: number; steadyRestored: number };
 }
 
 /** Content of one build: a version per step (shared across strategies, precomputed per event). */
@@ -113,6 +135,7 @@ export function contentTimeline(w: Workload, seed = 7): Map<CiEvent, Versions> {
     } else if (ev.kind === 'main-push') {
       const patch = ev.pr !== undefined ? patches.get(ev.pr) : undefined;
       if (patch) main = main.map((v, i) => patch.get(i) ?? v);
+      if (ev.steps) main = main.map((v, i) => (ev.steps!.includes(i) ? next++ : v));
       out.set(ev, main);
     }
   }
@@ -163,9 +186,13 @@ export function simulate(w: Workload, content: Map<CiEvent, Versions>, strategy:
   const store = new CacheStore(clock, { budgetBytes, retentionMs: 7 * DAY, eviction: sim.eviction }, counters);
   const m: Metrics = {
     strategy: strategy.name, jobs: 0, hits: 0, misses: 0, entriesWritten: 0, evicted: 0, expired: 0, peakBytes: 0, maxInstantBytes: 0,
-    overBudgetWrites: 0, modes: { min: 0, max: 0 }, skippedExports: 0, maxDeleteMs: 0, deferredDeletes: 0, blobNotFound: 0,
-    pruned: 0, prunedBytes: 0, maxPrunedPerJob: 0, restCalls: 0, busiestHourRest: 0, finalBytes: 0
+    overBudgetWrites: 0, modes: { min: 0, max: 0 }, skippedExports: 0, nothingNew: 0, maxDeleteMs: 0, deferredDeletes: 0, blobNotFound: 0,
+    pruned: 0, prunedBytes: 0, maxPrunedPerJob: 0, restCalls: 0, busiestHourRest: 0, finalBytes: 0,
+    main: { unchanged: 0, unchangedRestored: 0, steadySteps: 0, steadyRestored: 0 }
   };
+  /** Each leg's cache keys at its previous push to main. */
+  const lastMainKeys = new Map<string, string[]>();
+  const REQUIREMENTS = [3, 4];
   const restByHour = new Map<number, number>();
   const rest = (n: number) => {
     m.restCalls += n;
@@ -177,7 +204,11 @@ export function simulate(w: Workload, content: Map<CiEvent, Versions>, strategy:
     if (t > clock.now()) clock.set(t);
   };
   const openPrRefs = () => w.prs.filter((p) => p.opened <= clock.now() && clock.now() < p.closed).map((p) => prRef(p.number));
-  const after = strategy.name === 'action';
+  const after = strategy.name === 'action' || strategy.name === 'action-20';
+  /** Issue 20: the write is decided once the build has run (bench model of src/budget/write.ts). */
+  const afterBuild = strategy.name === 'action';
+  /** Scopes (per ref) whose last build skipped its write. */
+  const lastSkip = new Map<string, boolean>();
 
   const lookup = (refs: string[], key: string): Entry | undefined => store.lookup(refs, [key], V)?.entry;
   let runPeak = 0;
@@ -238,6 +269,74 @@ export function simulate(w: Workload, content: Map<CiEvent, Versions>, strategy:
     rest(Math.max(1, Math.ceil(entries.length / 100)) + (after ? 1 : 0) + deletions.length);
   };
 
+  /** Superseded blobs the decision left for after the export (nothing needs them once the new index is written). */
+  const deleteAfter: Superseded[] = [];
+  const removeSuperseded = (d: Superseded) => {
+    if (!store.committed().some((e) => e.id === d.id)) return;
+    store.remove(d.id);
+    m.pruned++;
+    m.prunedBytes += d.bytes;
+    rest(1);
+  };
+
+  /**
+   * Issue 20: once the leg's build has run, what its write adds and which blobs of its previous generation the
+   * new index will not name are known; decideWrite says whether it writes and what to delete first. The legs of a
+   * run decide one after another, each seeing the writes and deletions of the legs before it.
+   */
+  const writeAfterBuild = (job: Job, token: Token, runStart: number): boolean => {
+    const scope = strategy.scope(job.matrix);
+    const entries = listing();
+    const readable = readOrder(token);
+    const present = new Set(entries.filter((e) => readable.includes(e.ref)).map((e) => e.key));
+    let addBytes = 1_500; // the new index
+    const kept = new Set<string>();
+    STEPS.forEach((step, i) => {
+      if (job.mode === 'min' && !step.final) return;
+      const digest = layerDigest(job.keys[i]);
+      const exists = present.has(blobKey(digest));
+      const have = job.executed[i] || job.loaded[i];
+      if (exists || have) kept.add(digest);
+      if (!exists && have) addBytes += layerSize(i, job.keys[i]);
+    });
+    const contents = readIndexes(entries, readable, []);
+    const own = entries
+      .filter((e) => e.ref === token.write && parseIndexKey(e.key)?.scope === scope && contents.has(e.id))
+      .sort((a, b) => b.createdAt - a.createdAt)[0];
+    const othersLive = new Set([...contents].filter(([id]) => id !== own?.id).flatMap(([, c]) => [...c.digests]));
+    const previous = own ? contents.get(own.id)!.digests : new Set<string>();
+    const key = `${scope}\n${token.write}`;
+    // As the action sizes it (steps/write.ts): the previous generation's chain layers the build did not look up.
+    const generation = generationAfterBuild(entries, { contents, scope, readableRefs: readable }, { buildStartedAt: runStart, now: clock.now() });
+    const asAction = EXACT_WRITE_SIZING ? undefined : generation.ref !== undefined ? generation : undefined;
+    const facts = {
+      builtSteps: job.executed.filter(Boolean).length,
+      addBytes: asAction ? asAction.rebuiltBytes : addBytes,
+      usageBytes: store.totalBytes(),
+      budgetBytes,
+      superseded: asAction ? asAction.superseded : supersededEntries(entries, token.write, { previous, kept }, othersLive),
+      defaultBranch: token.write === MAIN,
+      skippedLast: lastSkip.get(key) ?? false
+    };
+    let decision = decideWrite(facts);
+    if (decision.outcome === 'make-room') {
+      for (const d of decision.deleteBefore) removeSuperseded(d);
+      pruneJob(token, runStart, [], { targetRatio: decision.usageTargetBytes / budgetBytes });
+      decision = decideWrite({ ...facts, superseded: [], usageBytes: store.totalBytes(), roomMade: true });
+    }
+    rest(Math.max(1, Math.ceil(entries.length / 100)));
+    if (!decision.write) {
+      if (decision.outcome === 'skipped') m.skippedExports++;
+      else m.nothingNew++;
+      lastSkip.set(key, decision.outcome === 'skipped');
+      return false;
+    }
+    lastSkip.set(key, false);
+    for (const d of decision.deleteBefore) removeSuperseded(d);
+    deleteAfter.push(...decision.deleteAfter);
+    return true;
+  };
+
   interface Job {
     matrix: string;
     keys: string[];
@@ -285,8 +384,8 @@ export function simulate(w: Workload, content: Map<CiEvent, Versions>, strategy:
       }
       // Concurrent legs plan the same deletions from the same listing: carried out once.
       if (target !== undefined) pruneJob(token, clock.now(), [], { targetRatio: target, entries });
-      // What still does not fit after that prune is not exported (src/budget/run.ts exportRoom).
-      if (after)
+      // What still does not fit after that prune is not exported (src/budget/run.ts exportRoom, before issue 20).
+      if (after && !afterBuild)
         for (const mx of w.matrix) {
           const legs = legPlans.get(mx);
           if (legs && !exportFits(legs, strategy.scope(mx), store.totalBytes()).fits) skipped.add(mx);
@@ -325,9 +424,24 @@ export function simulate(w: Workload, content: Map<CiEvent, Versions>, strategy:
         loaded.fill(false);
       }
       const cached = executed.filter((e) => !e).length;
-      if (skipped.has(matrix)) m.skippedExports++;
+      if (skipped.has(matrix) && !afterBuild) m.skippedExports++;
       m.hits += cached;
       m.misses += STEPS.length - cached;
+      if (onDefaultPush) {
+        const previous = lastMainKeys.get(matrix);
+        if (previous) {
+          keys.forEach((k, i) => {
+            if (k !== previous[i]) return;
+            m.main.unchanged++;
+            if (!executed[i]) m.main.unchangedRestored++;
+          });
+          if (REQUIREMENTS.every((i) => keys[i] === previous[i])) {
+            m.main.steadySteps += STEPS.length;
+            m.main.steadyRestored += cached;
+          }
+        }
+        lastMainKeys.set(matrix, keys);
+      }
       const mode = modes.get(matrix)!;
       m.modes[mode]++;
       jobs.push({ matrix, keys, executed, loaded, failed, mode });
@@ -335,6 +449,7 @@ export function simulate(w: Workload, content: Map<CiEvent, Versions>, strategy:
     // Phase 2: every leg exports (layers first, then a new index #n+1 on its own ref).
     at(runStart + 15 * MINUTE);
     for (const [i, job] of jobs.entries()) {
+      if (afterBuild && !writeAfterBuild(job, token, runStart)) skipped.add(job.matrix);
       if (skipped.has(job.matrix)) continue;
       current.phase = `leg ${i + 1}/${jobs.length} (${job.matrix}, ${job.mode}) exporting, ${store.totalBytes() === 0 ? 'empty cache' : `${(store.totalBytes() / 1e6).toFixed(0)} MB before its first write`}`;
       const layers: Array<{ blob: string; parent: number }> = [];
@@ -365,6 +480,7 @@ export function simulate(w: Workload, content: Map<CiEvent, Versions>, strategy:
       const n = (prev ? (parseIndexKey(prev.matchedKey)?.n ?? 0) : 0) + 1;
       const json = Buffer.from(JSON.stringify({ layers, records: recs }));
       upload(token.write, indexKey(scope, token.write, n), json.length, json);
+      for (const d of deleteAfter.splice(0)) removeSuperseded(d);
     }
     // Phase 3: the action prunes after each successful export.
     if (strategy.prune) {

@@ -71,7 +71,8 @@ export interface PullRequest {
 }
 
 export type CiEvent =
-  | { t: number; kind: 'main-push'; pr?: number }
+  /** A push to the default branch: a merged pull request's content, or `steps` edited on main itself. */
+  | { t: number; kind: 'main-push'; pr?: number; steps?: number[] }
   | { t: number; kind: 'pr-run'; pr: number; update: number }
   /** A push to the pull request's branch (a `push` run on `refs/heads/<branch>`), same content as its PR run. */
   | { t: number; kind: 'branch-push'; pr: number; update: number }
@@ -112,6 +113,18 @@ export function makeDay(start: number): Workload {
   }
   events.sort((a, b) => a.t - b.t);
   return { start, days: 1, prs, events, matrix: ['py310', 'py311', 'py312'] };
+}
+
+/**
+ * Issue 20's replay: the same day, and main's own pushes change things too: four of them the requirements
+ * (wheels and site-packages), the others the code. After each dependency change every leg of main's matrix
+ * has a new generation to write, while the old one still holds the room.
+ */
+export function makeDependencyDay(start: number): Workload {
+  const w = makeDay(start);
+  const dependencyAt = new Set([2.5, 8.5, 16.5, 20.5].map((h) => start + h * HOUR));
+  for (const ev of w.events) if (ev.kind === 'main-push' && ev.pr === undefined && ev.t > start) ev.steps = dependencyAt.has(ev.t) ? [3, 4] : [5];
+  return w;
 }
 
 export function makeWorkload(start: number, seed = 20261001, days = 30, branches = 20): Workload {

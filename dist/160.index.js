@@ -1,5 +1,10 @@
+<<<<<<<< HEAD:dist/160.index.js
 export const id = 160;
 export const ids = [160];
+========
+export const id = 309;
+export const ids = [309];
+>>>>>>>> h-econ:dist/309.index.js
 export const modules = {
 
 /***/ 8539:
@@ -589,7 +594,11 @@ function findCached(root, tool, version, arch) {
 
 /***/ }),
 
+<<<<<<<< HEAD:dist/160.index.js
 /***/ 4160:
+========
+/***/ 5309:
+>>>>>>>> h-econ:dist/309.index.js
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -1541,79 +1550,69 @@ function cachedTools(inputs, env) {
     return { envd: { tag: inputs.envdVersion, dir: envd, fromCache: true }, buildkit: { tag: inputs.buildkitVersion, dir: external_node_path_.join(buildkit, 'bin'), fromCache: true } };
 }
 
-// EXTERNAL MODULE: ./src/local/ownership.ts
-var ownership = __webpack_require__(9726);
-;// CONCATENATED MODULE: ./src/steps/prepare.ts
+// EXTERNAL MODULE: ./src/plan/scope.ts
+var plan_scope = __webpack_require__(4687);
+;// CONCATENATED MODULE: ./src/budget/keys.ts
 /**
- * What the build needs before its first log line, started early when it can be: the private work dir, whether
- * buildkitd can run as root, the tools when the tool cache holds them, and builder: auto's buildkitd (found or
- * spawned). Main starts it while the budget is read (issue 13: REST time spent while buildkitd starts is hidden);
- * the build then shows the same groups and lines as if it had done the work itself.
+ * BuildKit's gha cache key layout, parsed. Pure.
+ *
+ * - layer blob: `buildkit-blob-1-sha256:<64 hex>` (shared by every scope and image; a signed cache adds
+ *   `buildkit-blob-1-sha256:<index digest>-sig`)
+ * - index: `index-<scope>-1-<first 8 hex of sha256(ref)>[-sig]#<n>`; every export writes a new `#n`.
+ *   Scopes may contain `-`, so the suffix is matched from the end.
  */
 
-
-
-
-
-
-
-
-const READY_TIMEOUT_ENV = 'ENVD_CACHE_ACTION_BUILDKITD_TIMEOUT';
-/** How long the build waits for buildkitd to answer (ENVD_CACHE_ACTION_BUILDKITD_TIMEOUT seconds, 60 by default). */
-const readyTimeoutOf = (env) => Number(env[READY_TIMEOUT_ENV] || 60) * 1000;
-/** A short private directory: unix socket paths must stay under ~100 characters. Recorded in state for post. */
-function workDir(env, state) {
-    const base = env.RUNNER_TEMP && env.RUNNER_TEMP.length < 60 ? env.RUNNER_TEMP : external_node_os_.tmpdir();
-    // A RUNNER_TEMP that names a directory not made yet (a self-hosted runner, a local run) is created.
-    external_node_fs_.mkdirSync(base, { recursive: true });
-    const dir = external_node_fs_.mkdtempSync(external_node_path_.join(base, 'envd-cache-'));
-    // Marked as the action's own: post deletes only marked directories.
-    external_node_fs_.writeFileSync(external_node_path_.join(dir, ownership/* OWNER_MARK */.yw), ownership/* OWNER_MARK_TEXT */.g);
-    state.save(src_state/* State */.U.WorkDir, dir);
-    return dir;
+/** BuildKit's cache version for every entry: sha256("|go-actionscache-1.0"). */
+const BUILDKIT_CACHE_VERSION = '693bb7016429d80366022f036f84856888c9f13e00145f5f6f4dce303a38d6f2';
+const BLOB_PREFIX = 'buildkit-blob-1-';
+const INDEX_KEY = /^index-(.+)-1-([0-9a-f]{8})(-sig)?(?:#(\d+))?$/;
+const BLOB_KEY = /^buildkit-blob-1-(sha256:[0-9a-f]{64})(-sig)?$/;
+const DIGEST = /^sha256:[0-9a-f]{64}$/;
+const DIGEST_ANYWHERE = /sha256:[0-9a-f]{64}/g;
+/** `index-build-ab12cd34-1-f921bd05#7` → `{ scope: 'build-ab12cd34', refHash: 'f921bd05', n: 7, signed: false }`. */
+function parseIndexKey(key) {
+    const m = INDEX_KEY.exec(key);
+    if (!m)
+        return undefined;
+    const [, scope, refHash, sig, n] = m;
+    const signed = sig !== undefined;
+    return { scope, refHash, n: n === undefined ? 0 : Number(n), signed, base: `index-${scope}-1-${refHash}${signed ? '-sig' : ''}` };
 }
-/** Finds a buildkitd to reuse, or spawns one (recorded in state at once, so post stops it whatever happens). Logs nothing. */
-async function startAuto(o) {
-    // One buildkitd per job: a later call uses the one an earlier call started when it is the same
-    // (the action's own per-call config lines, e.g. for cache: local, are not part of the comparison).
-    const wish = { version: o.tools.buildkit.tag, flags: o.inputs.buildkitdFlags, config: o.inputs.buildkitdConfigInline };
-    const shared = await (0,builder/* findShared */.LS)((0,builder/* recordsDir */.Ap)(o.env), wish, o.tools.buildkit.dir, o.toolEnv);
-    if (shared.handle) {
-        o.state.save(src_state/* State */.U.Builder, JSON.stringify(shared.handle));
-        return { h: shared.handle, wish, notReused: shared.notReused };
-    }
-    const own = { binDir: o.tools.buildkit.dir, workDir: (0,builder/* newDaemonDir */._o)(o.env), configInline: o.configInline, flags: o.inputs.buildkitdFlags, readyTimeoutMs: o.readyTimeoutMs, env: o.toolEnv };
-    const h = (0,builder/* spawnBuildkitd */.yW)({ ...own, rootVia: await o.rootVia });
-    h.version = o.tools.buildkit.tag;
-    // Recorded before the wait, so that post stops it whatever happens next.
-    o.state.save(src_state/* State */.U.Builder, JSON.stringify(h));
-    return { h, own, wish, notReused: shared.notReused };
+function isIndexKey(key) {
+    return INDEX_KEY.test(key);
+}
+/** A layer blob (or a signature blob) as BuildKit names it. */
+function isBlobKey(key) {
+    return BLOB_KEY.test(key);
+}
+/** `buildkit-blob-1-sha256:<hex>[-sig]` → `sha256:<hex>`; undefined for other keys. */
+function keys_blobDigest(key) {
+    return BLOB_KEY.exec(key)?.[1];
+}
+/** A signature blob (`…-sig`): its digest is the digest of the index it signs. */
+function isSignatureBlob(key) {
+    return BLOB_KEY.exec(key)?.[2] !== undefined;
+}
+function blobKey(digest) {
+    return `${BLOB_PREFIX}${digest}`;
+}
+/** First 8 hex of sha256(ref), as BuildKit puts it in index keys (`refs/heads/main` → `f921bd05`). */
+function refHash(ref) {
+    return createHash('sha256').update(ref).digest('hex').slice(0, 8);
+}
+/** The index key BuildKit writes for a scope from a ref; `n` omitted gives the lookup prefix without `#`. */
+function indexKey(scope, ref, n, signed = false) {
+    return `index-${scope}-1-${refHash(ref)}${signed ? '-sig' : ''}${n === undefined ? '' : `#${n}`}`;
+}
+function sha256Digest(data) {
+    return `sha256:${(0,external_node_crypto_.createHash)('sha256').update(data).digest('hex')}`;
+}
+function scrape(text, into) {
+    for (const m of text.matchAll(DIGEST_ANYWHERE))
+        into.add(m[0]);
 }
 /**
- * builder: auto with both tools in the tool cache: the work dir made, the root question asked and buildkitd
- * found or spawned now, writing nothing to the log. Undefined (nothing started) otherwise: the build then
- * installs the tools with its download lines and starts the builder itself. The caller decides whether the
- * build will run at all (a build, not a dry run, no problems in the plan so far, no cache: local, which starts
- * its builder early on its own); what was started is in state from here on, so post stops and removes it
- * even when main stops before the build.
- */
-function prepareBuild(inputs, env, state) {
-    if (inputs.builder.kind !== 'auto')
-        return undefined;
-    const tools = cachedTools(inputs, env);
-    if (!tools)
-        return undefined;
-    const dir = workDir(env, state);
-    const rootVia = (0,builder/* rootViaAsync */.sN)();
-    const toolEnv = (0,io_envd/* envdEnv */.bQ)(env, [tools.envd.dir, tools.buildkit.dir]);
-    const configInline = inputs.buildkitdConfigInline;
-    const start = startAuto({ tools, inputs, env, toolEnv, configInline, readyTimeoutMs: readyTimeoutOf(env), rootVia, state });
-    start.catch(() => undefined); // awaited, and its error reported, by the build; unhandled if main stops first
-    return { dir, rootVia, tools, start };
-}
-
-;// CONCATENATED MODULE: ./src/steps/build.ts
-/**
+<<<<<<<< HEAD:dist/160.index.js
  * The build, outside dry-run: tools, builder, envd context, `envd build` with progress under the watchdog of
  * `cache-timeout`, and the attempts after a stalled import or an unreadable or evicted cached layer (attempts.ts). Everything started is recorded in state for the post step.
  */
@@ -1661,58 +1660,76 @@ async function build({ plan: planned, inputs, rt, env, state, prepared }) {
     let server;
     // builder: auto started by main (prepared) or, for cache: local, before the restore below.
     let early = prepared?.start;
+========
+ * The blob digests a BuildKit cache config (`{"layers":[{"blob":"sha256:…"}],"records":[…]}`) references.
+ * Lenient: an unknown shape, or text that is not JSON, yields every `sha256:<64 hex>` it contains, so
+ * reading more than is referenced can only protect more, never less.
+ */
+function parseIndexJson(content) {
+    const text = typeof content === 'string' ? content : Buffer.from(content).toString('utf8');
+    const digests = new Set();
+    let doc;
+>>>>>>>> h-econ:dist/309.index.js
     try {
-        if (plan.local) {
-            // Relative directories resolve against the workspace, as envd resolves the export's dest.
-            const workspace = env.GITHUB_WORKSPACE || process.cwd();
-            const local = { ...plan.local, dir: external_node_path_.resolve(workspace, plan.local.dir), exportDir: external_node_path_.resolve(workspace, plan.local.exportDir) };
-            // Loaded only for cache: local: @actions/cache and the Azure SDK are most of the bundle's start-up time.
-            const { claimLocal, hasLayout, restoreLocal, serveLocal, surroundingsOf } = await __webpack_require__.e(/* import() */ 930).then(__webpack_require__.bind(__webpack_require__, 1930));
-            // The directories are checked before anything starts; the server listens on the (still empty) directory
-            // first, so that buildkitd, told its address, starts while the restore runs.
-            claimLocal(local, surroundingsOf(workspace, env.HOME || external_node_os_.homedir()));
-            server = await serveLocal(local);
-            const served = servedLocalCache({ plan, configInline, host: server.host });
-            configInline = served.configInline;
-            if (inputs.builder.kind === 'auto') {
-                early = startAuto({ tools, inputs, env, toolEnv, configInline, readyTimeoutMs, rootVia, state });
-                early.catch(() => undefined); // awaited (and its error reported) after the restore
-            }
-            const host = server.host;
-            await runner.group('Restore the local cache', async () => {
-                restoredKey = await restoreLocal(local);
-                if (hasLayout(local))
-                    runner.info(`Serving ${(0,report_text/* echo */.WI)(local.dir)} read-only at http://${host} for the import`);
-            });
-            if (hasLayout(local)) {
-                plan = served.plan;
-                if (inputs.builder.kind === 'docker-container')
-                    runner.warning('cache: local with builder: docker-container: the container cannot reach the cache served on the runner\'s 127.0.0.1, so the import will miss. Use builder: auto');
-            }
-            else {
-                await server.close();
-                server = undefined;
-            }
-        }
-        return await buildWith({ plan, inputs, rt, env, dir, tools, toolEnv, readyTimeoutMs, configInline, restoredKey, rootVia, early, state });
+        doc = JSON.parse(text);
     }
-    finally {
-        await server?.close();
+    catch {
+        scrape(text.toLowerCase(), digests);
+        return { digests, recognized: false, final: digests };
     }
+    const layers = typeof doc === 'object' && doc !== null ? doc.layers : undefined;
+    if (!Array.isArray(layers)) {
+        scrape(text.toLowerCase(), digests);
+        return { digests, recognized: false, final: digests };
+    }
+    let odd = false;
+    for (const layer of layers) {
+        const blob = typeof layer === 'object' && layer !== null ? layer.blob : undefined;
+        if (typeof blob === 'string' && DIGEST.test(blob.toLowerCase()))
+            digests.add(blob.toLowerCase());
+        else
+            odd = true;
+    }
+    // A layer without a readable blob digest: keep everything that looks like one.
+    if (odd) {
+        scrape(text.toLowerCase(), digests);
+        return { digests, recognized: false, final: digests };
+    }
+    return { digests, recognized: true, final: finalChain(doc, layers) ?? digests };
 }
-async function buildWith(ctx) {
-    const { plan, rt, env, dir, tools, toolEnv, restoredKey, state } = ctx;
-    const envd = new io_envd/* Envd */.sL(external_node_path_.join(tools.envd.dir, 'envd'), toolEnv);
-    state.save(src_state/* State */.U.EnvdBinary, envd.binary);
-    state.save(src_state/* State */.U.EnvdPath, toolEnv.PATH ?? '');
-    const envdVersion = tools.envd.tag === 'system' ? await envd.version() : tools.envd.tag;
-    const keyFile = external_node_path_.join(dir, 'envd-public-key.pub');
-    external_node_fs_.writeFileSync(keyFile, ssh_key/* STABLE_PUBLIC_KEY */.K);
-    const context = `envd-cache-action-${rt.runId || 'local'}-${(0,external_node_crypto_.randomBytes)(3).toString('hex')}`;
-    const createContext = async (h) => {
-        await envd.createContext(context, h.envdBuilder, h.envdAddress);
-        state.save(src_state/* State */.U.Context, context);
+/**
+ * BuildKit's cache config (`cache/remotecache/v1/types/spec.go`, v0.32.2): `layers[i].parent` is the index of
+ * the layer below (omitted when 0, -1 for none); a record's results are `records[i].layers[].layer` (the Go field
+ * `Results`, spec.go:30) or, for a result made of several layers, `records[i].chains[].layers[]` (spec.go:31, 42);
+ * `records[i].inputs[][].link` names the records it builds on. The records nothing links to are the build's
+ * results; their layer chains are what `mode=min` exports. Undefined when the document does not say.
+ */
+function finalChain(doc, layers) {
+    const records = Array.isArray(doc.records) ? doc.records : undefined;
+    if (!records || records.length === 0)
+        return undefined;
+    const linked = new Set();
+    for (const r of records)
+        if (Array.isArray(r?.inputs))
+            for (const group of r.inputs)
+                if (Array.isArray(group))
+                    for (const i of group)
+                        if (typeof i?.link === 'number')
+                            linked.add(i.link);
+    if (linked.size === 0)
+        return undefined; // no inputs recorded: every record looks final, which tells nothing
+    const out = new Set();
+    const seen = new Set();
+    const chainFrom = (top) => {
+        for (let l = typeof top === 'number' ? top : -1; l >= 0 && l < layers.length && !seen.has(l);) {
+            seen.add(l);
+            const layer = layers[l];
+            if (typeof layer.blob === 'string')
+                out.add(layer.blob.toLowerCase());
+            l = typeof layer.parent === 'number' ? layer.parent : 0;
+        }
     };
+<<<<<<<< HEAD:dist/160.index.js
     const builder = await runner.group('Start the builder', () => startBuilder(ctx, createContext));
     for (const miss of buildkitFloorMisses([plan.export?.type, plan.import?.type], builder.version || undefined)) {
         if (miss.status === 'too-old')
@@ -1824,6 +1841,21 @@ async function runOnce(envd, plan, callOptions, cacheTimeoutMs) {
     const outcome = failedOutcome(line, { allText: result.stdout + result.stderr, pushing: watch.pushing() });
     const known = outcome.kind === 'failed' ? outcome.known : undefined;
     return { figures, failure: { line, known, log: failureLog(figures, result.stderr) }, outcome };
+========
+    records.forEach((r, index) => {
+        if (linked.has(index))
+            return;
+        if (Array.isArray(r?.layers))
+            for (const res of r.layers)
+                chainFrom(res?.layer);
+        if (Array.isArray(r?.chains))
+            for (const c of r.chains)
+                if (Array.isArray(c?.layers))
+                    for (const l of c.layers)
+                        chainFrom(l);
+    });
+    return out.size > 0 ? out : undefined;
+>>>>>>>> h-econ:dist/309.index.js
 }
 
 ;// CONCATENATED MODULE: ./src/report/history.ts
@@ -1849,6 +1881,8 @@ const HISTORY_FILE = 'history.json';
  * compression method and the cross-OS flag joined by `|`): a lookup in this version finds only our own entries.
  */
 const HISTORY_CACHE_VERSION = '5d9b6adabf622251e9e8b1dc617634f2be6a4c513d9802c202859c0f2f714313';
+/** The run's cache write was skipped for room (the decision steps/write.ts records). */
+const writeSkipped = (plan) => plan.decisions.some((d) => d.topic === 'write' && d.outcome === 'skipped');
 /** The restore prefix of a scope's entries. */
 const historyKeyPrefix = (scope) => `${HISTORY_KEY_PREFIX}${scope}#`;
 /** One entry per run attempt: a key is never written twice. */
@@ -1868,7 +1902,9 @@ function validRun(v) {
         return undefined;
     if (typeof r.seconds !== 'number' || !Number.isFinite(r.seconds) || r.seconds < 0 || r.seconds > 1e7)
         return undefined;
-    return { run: r.run, attempt: r.attempt, cached: r.cached, total: r.total, seconds: Math.round(r.seconds * 10) / 10 };
+    if (r.skipped !== undefined && r.skipped !== true)
+        return undefined;
+    return { run: r.run, attempt: r.attempt, cached: r.cached, total: r.total, seconds: Math.round(r.seconds * 10) / 10, ...(r.skipped ? { skipped: true } : {}) };
 }
 /**
  * The runs of a stored history, oldest first. The entry may have been written by another version, a broken run
@@ -1954,7 +1990,8 @@ function historyAccess(plan, rt, exportFailed) {
                 : undefined;
     if (noRead)
         return { read: false, write: false, noRead, noWrite: noRead };
-    const noWrite = !plan.export
+    // A write skipped for room is still recorded: the scope's next run must not skip again.
+    const noWrite = !plan.export && !(plan.decisions && writeSkipped({ decisions: plan.decisions }))
         ? 'this run does not write the cache'
         : exportFailed
             ? 'the cache export failed'
@@ -1992,6 +2029,7 @@ function supersededHistoryEntries(entries) {
     return entries.filter((e) => parseHistoryKey(e.key) && !keep.has(e));
 }
 
+<<<<<<<< HEAD:dist/160.index.js
 // EXTERNAL MODULE: ./src/cache/image-ref.ts
 var image_ref = __webpack_require__(3715);
 // EXTERNAL MODULE: ./src/cache/values.ts
@@ -2843,6 +2881,8 @@ function finalChain(doc, layers) {
     return out.size > 0 ? out : undefined;
 }
 
+========
+>>>>>>>> h-econ:dist/309.index.js
 ;// CONCATENATED MODULE: ./src/budget/prune.ts
 /**
  * The prune planner: which GitHub cache entries to delete, and why. Pure: a function of the listed entries,
@@ -2924,7 +2964,16 @@ function activeExportsSince({ input, buildkitEntries, classes, readable, closed,
     }
     return since;
 }
-const PRUNE_REASONS = ['closed-pr', 'superseded-index', 'superseded-history', 'unreferenced-blob', 'idle-ref'];
+/**
+ * Readable blobs used since this moment may be named by an active ref's index this token cannot read (a pull
+ * request's index points at main's blobs): what rule 3 holds back, for a deletion outside the prune
+ * (budget/write.ts). −∞ when every such blob may be; +∞ when no active unreadable ref exports.
+ */
+function heldBackSince(input) {
+    const ctx = pruneContext({ ...input, liveIndexes: new Map(), budgetBytes: 1 });
+    return activeExportsSince(ctx) - EXPORT_SLACK_MS;
+}
+const PRUNE_REASONS = ['closed-pr', 'superseded-index', 'superseded-history', 'superseded-layer', 'unreferenced-blob', 'idle-ref'];
 /** A BuildKit gha entry: its version (when known) is BuildKit's and its key a blob or index key. */
 function isBuildKitEntry(e) {
     if (e.version !== undefined && e.version !== BUILDKIT_CACHE_VERSION)
@@ -3056,7 +3105,7 @@ function readReferences({ input, classes, readable, buildkitEntries }) {
     }
     let protectedBytes = 0;
     for (const e of buildkitEntries) {
-        const digest = blobDigest(e.key);
+        const digest = keys_blobDigest(e.key);
         if (digest !== undefined && readable.has(e.ref) && referencedLive.has(digest))
             protectedBytes += e.size;
     }
@@ -3085,7 +3134,7 @@ function unreferencedOnReadable(ledger, ctx, refs) {
     const unreferenced = (e) => {
         if (chosen.has(e.id) || !readable.has(e.ref) || e.lastAccessedAt >= cutoff || e.createdAt >= cutoff)
             return false;
-        const digest = blobDigest(e.key);
+        const digest = keys_blobDigest(e.key);
         return digest !== undefined && !refs.referencedLive.has(digest) && !refs.referencedPinned.has(digest);
     };
     for (const e of ctx.buildkitEntries.filter(unreferenced).sort(lru)) {
@@ -3222,7 +3271,7 @@ function pinnedGenerations(ledger, { now, idleCutoff, readable, buildkitEntries 
         .filter((e) => {
         if (chosen.has(e.id) || !readable.has(e.ref) || e.lastAccessedAt >= idleCutoff)
             return false;
-        const digest = blobDigest(e.key);
+        const digest = keys_blobDigest(e.key);
         return digest !== undefined && referencedPinned.has(digest) && !referencedLive.has(digest);
     })
         .sort(lru);
@@ -3258,7 +3307,7 @@ function scopeFootprints(entries, contents, readableRefs, now) {
     const size = new Map();
     const blobsOn = new Map();
     for (const e of entries) {
-        const d = blobDigest(e.key);
+        const d = keys_blobDigest(e.key);
         if (d === undefined)
             continue;
         size.set(d, Math.max(size.get(d) ?? 0, e.size));
@@ -3603,33 +3652,60 @@ function pruneBeforeTarget(ctx) {
     const target = Math.min(TARGET_RATIO, room);
     return r.usageBytes !== undefined && r.usageBytes > target * r.budget.bytes ? target : undefined;
 }
+/** A push to the default branch: the cache every branch and pull request falls back to. */
+function onDefaultBranch(rt) {
+    return !!rt.defaultBranch && !rt.pullRequest && rt.ref === `refs/heads/${rt.defaultBranch}`;
+}
+/**
+ * Issue 20: the build runs with the import only, and whether (and after which deletions) it writes is decided
+ * once it has run, by what it adds (budget/write.ts); then a second `envd build` of the same context, fully
+ * cached, exports. For an export to the GitHub cache the action sizes (the listing was read), unless the
+ * author chose the export (`export-cache`, `cache-write: true`).
+ */
+function splitsWrite({ state, inputs, plan }) {
+    return !!state.reading?.listing && !!plan.export && buildkitWritesGithubCache(inputs) && inputs.cacheWrite === 'auto' && !inputs.exportCache;
+}
 /**
  * After the prune before the build: when this leg's export still does not fit under the budget's ceiling (see
- * exportFits; the default branch is no exception), the decision not to export, else undefined.
+ * exportFits), the decision not to export, else undefined. Never on the default branch (issue 20: a stale
+ * generation there would hold the room the new one needs, forever), and not when the write is decided after
+ * the build (splitsWrite), where what it adds is known.
  */
 function exportRoom(ctx) {
-    const { state, inputs, plan } = ctx;
+    const { state, inputs, rt, plan } = ctx;
     const r = state.reading;
     if (!r || r.usageBytes === undefined || !plan.export || !buildkitWritesGithubCache(inputs) || inputs.cacheMode !== 'auto' || inputs.exportCache)
+        return undefined;
+    if (onDefaultBranch(rt) || splitsWrite(ctx))
         return undefined;
     const legs = legPlan(ctx);
     if (!legs)
         return undefined;
     const last = state.prunes[state.prunes.length - 1];
     const fit = exportFits(legs, plan.scope, last?.usageAfterBytes ?? r.usageBytes);
-    return fit.fits ? undefined : { topic: 'export', outcome: 'skipped', reason: fit.reason ?? 'no room under the budget' };
+    return fit.fits ? undefined : { topic: 'write', outcome: 'skipped', reason: fit.reason ?? 'no room under the budget' };
 }
 /**
- * A skipped export on the default branch is worth a warning: its cache is the one every branch and pull request
- * falls back to, and it stays behind until the budget has room. Elsewhere the decision line is enough.
+ * The facts decideWrite takes. What the write adds: the previous generation's layers of the steps the build
+ * rebuilt (the new ones replace them, layer for layer); without a previous generation, the leg's estimate.
+ * Sibling legs write at the same moment, each deciding alone: the legs before this one in the plan's order
+ * (legOrder) are counted as adding as much as this one (the same change, rebuilt in each leg).
  */
-function skippedExportWarning({ rt, state, inputs, plan }) {
-    if (!rt.defaultBranch || rt.pullRequest || rt.ref !== `refs/heads/${rt.defaultBranch}`)
-        return undefined;
-    const budget = state.reading?.budget;
-    return (`The cache budget${budget ? ` (${formatSize(budget.bytes)})` : ''} has no room to refresh this leg's cache on the default branch ${rt.defaultBranch}: ` +
-        `it keeps its previous cache and goes first next run. ${inputs.cacheBudget === 'auto' ? 'Set cache-budget' : 'Raise cache-budget'} if the repository has room` +
-        (plan.mode === 'max' ? ', or set cache-mode: min to write less.' : '.'));
+function writeFacts(ctx, after) {
+    const legs = legPlan(ctx);
+    const index = legs ? legs.legs.findIndex((l) => l.scope === ctx.plan.scope) : -1;
+    const addBytes = after.generation.ref !== undefined ? after.generation.rebuiltBytes : index >= 0 ? legs.legs[index].add : 0;
+    return {
+        builtSteps: after.builtSteps,
+        addBytes,
+        aheadBytes: Math.max(0, index) * addBytes + (legs?.unknownBytes ?? 0),
+        usageBytes: after.usageBytes,
+        budgetBytes: ctx.state.reading.budget.bytes,
+        superseded: after.generation.superseded,
+        defaultBranch: onDefaultBranch(ctx.rt),
+        skippedLast: after.skippedLast,
+        builtSeconds: after.seconds
+    };
 }
 function budgetFigures(state) {
     if (!state.reading)
@@ -3697,6 +3773,265 @@ function pruneRequest(ctx, when, clock) {
         ...(when === 'command' ? {} : { timeBudgetMs: 2_000 }),
         ...(clock.targetRatio !== undefined ? { targetRatio: clock.targetRatio } : {})
     };
+}
+
+;// CONCATENATED MODULE: ./src/budget/write.ts
+/**
+ * Whether a leg writes its cache once its build has run, sized by what the write adds. Pure: facts in, decision
+ * out (issue 20).
+ *
+ * Before the build nobody knows how deep a change goes, so `estimate.ts` can only bound it by every layer the
+ * leg owns; sized that way, a default branch whose stale generation holds the room never writes again. Once
+ * the build has run it is known: the write adds the layers this build created (the steps it ran), and the
+ * previous generation's layers the new index will not name (the steps it rebuilt) are needed by nobody once
+ * that index is written. So:
+ *
+ * 1. a build that ran no step writes nothing: its cache would repeat the one it read;
+ * 2. the write fits when usage, the legs that go first and it stay under the ceiling: it is written, and the
+ *    superseded layers are deleted after it (by then nothing needs them);
+ * 3. when it does not, the superseded layers are deleted first, so that the old and the new generation never
+ *    have to fit side by side;
+ * 4. still short: skipping is the last resort, never on the default branch (the cache every branch and pull
+ *    request falls back to) and never twice in a row for a scope: those write, under the budget if they can;
+ *    a skip says what it costs.
+ */
+
+
+
+
+/**
+ * A scope that skipped last time writes after pruning while usage stays under this share of the budget: past
+ * the ceiling, but with half its margin left, as what a rebuilt layer adds is sized by the layer it replaces and
+ * may come out low (bench:budget's day, sized as the action sizes it: a pull request's second write reached 100 %).
+ */
+const SECOND_WRITE_CEILING = 0.95;
+const sum = (xs) => xs.reduce((s, x) => s + x.bytes, 0);
+const steps = (n) => `${n} step${n === 1 ? '' : 's'}`;
+function decideWrite(f) {
+    if (f.builtSteps === 0)
+        return { write: false, outcome: 'nothing-new', reason: 'the build ran no step: every layer came from the cache it read, so there is nothing new to write' };
+    const ceilingBytes = Math.floor(f.budgetBytes * (f.ceiling ?? EXPORT_CEILING));
+    const before = f.usageBytes + (f.aheadBytes ?? 0);
+    const adds = `this write adds ${formatSize(f.addBytes)} (the layers of the ${steps(f.builtSteps)} this build ran)`;
+    const after = (peak) => `${formatSize(peak)}, ${percent(peak, f.budgetBytes)}% of the ${formatSize(f.budgetBytes)} budget`;
+    const old = sum(f.superseded);
+    if (before + f.addBytes <= ceilingBytes)
+        return { write: true, outcome: 'write', deleteBefore: [], deleteAfter: [...f.superseded], peakBytes: before + f.addBytes, reason: `${adds}: usage reaches ${after(before + f.addBytes)}` };
+    const freed = before - old + f.addBytes;
+    const replaced = old ? `${adds}; the previous generation's ${formatSize(old)} it replaces ${f.superseded.length === 1 ? 'is' : 'are'} deleted first` : adds;
+    if (freed <= ceilingBytes)
+        return { write: true, outcome: 'write', deleteBefore: [...f.superseded], deleteAfter: [], peakBytes: freed, reason: `${replaced}: usage reaches ${after(freed)}` };
+    const must = f.defaultBranch ? 'the default branch never skips its write' : f.skippedLast ? 'this scope skipped its write last time and never skips twice in a row' : undefined;
+    if (must && !f.roomMade)
+        return { write: false, outcome: 'make-room', deleteBefore: [...f.superseded], usageTargetBytes: Math.max(0, ceilingBytes - f.addBytes - (f.aheadBytes ?? 0)), reason: `${replaced}, and usage would still reach ${after(freed)}: ${must}, so the cache is pruned first` };
+    // After the prune: the default branch writes whatever the room; a scope that skipped last time, under the budget.
+    const mustCeiling = Math.floor(f.budgetBytes * SECOND_WRITE_CEILING);
+    if (must && (f.defaultBranch || freed <= mustCeiling)) {
+        const warning = freed > f.budgetBytes
+            ? `${replaced}, and usage still reaches ${after(freed)} after pruning: ${must}, so GitHub will evict least-recently-used entries; raise cache-budget or set cache-mode: min`
+            : `usage reaches ${after(freed)}, over the ${Math.round((f.ceiling ?? EXPORT_CEILING) * 100)}% ceiling: ${must}`;
+        return { write: true, outcome: 'write', deleteBefore: [...f.superseded], deleteAfter: [], peakBytes: freed, reason: `${replaced}: ${must}`, warning };
+    }
+    return {
+        write: false,
+        outcome: 'skipped',
+        reason: `${adds}${old ? ` and replaces ${formatSize(old)}` : ''}: usage would reach ${after(freed)}${f.roomMade ? ' even after pruning' : ''}, over the ${formatSize(must ? mustCeiling : ceilingBytes)} ${must ? `limit (${Math.round(SECOND_WRITE_CEILING * 100)}% of the budget) for a scope that skipped last time` : 'ceiling'}`,
+        cost: `the next build of this scope on this ref runs these ${steps(f.builtSteps)} again${f.builtSeconds !== undefined ? ` (about ${Math.round(f.builtSeconds)} s)` : ''}${must ? '' : '; it writes then if pruning can make the room, as no scope skips twice in a row'}`
+    };
+}
+/**
+ * The blobs of a leg's previous generation on `ref` that its new index will not name and that no other live
+ * index references: those of `previous` (the old index's digests) outside `kept` and `othersLive`. The old index
+ * entry itself stays until the new one supersedes it (the prune's superseded-index rule takes it then).
+ */
+function supersededEntries(entries, ref, generation, othersLive) {
+    const out = [];
+    for (const e of entries) {
+        const d = blobDigest(e.key);
+        if (e.ref !== ref || d === undefined)
+            continue;
+        if (generation.previous.has(d) && !generation.kept.has(d) && !othersLive.has(d))
+            out.push({ id: e.id, key: e.key, ref: e.ref, bytes: e.size });
+    }
+    return out.sort((a, b) => b.bytes - a.bytes || a.id - b.id);
+}
+/** Clocks of the runner and of GitHub may differ by this much: blobs used this shortly before the build count as used by it. */
+const CLOCK_SLACK_MS = 2 * 60_000;
+/**
+ * The leg's previous generation after a build that only imported. BuildKit looks up every blob of a cached
+ * result's layer chain when it loads the result (worker/base/worker.go:640-653 at v0.32.2, `FromRemote` calls
+ * the provider's `Info`, which for gha is a cache lookup: cache/remotecache/gha/gha.go:591-625), and a lookup
+ * is a use of the entry: blobs of the results' chains (`final`) the build did not use since it started are the
+ * layers of the steps it rebuilt. Intermediate layers (mode=max) are not judged (a max export still names
+ * those of steps it did not need); the prune after the export takes what the new index no longer names.
+ * `heldSince`: blobs used since then may be named by an active ref this token cannot read (a pull request's
+ * index pointing at main's blobs): they are not deleted early.
+ */
+function generationAfterBuild(entries, indexes, times) {
+    const live = classifyIndexes(entries, times.now).live;
+    let previous;
+    for (const ref of indexes.readableRefs) {
+        previous ??= live.filter((e) => e.ref === ref && parseIndexKey(e.key)?.scope === indexes.scope && indexes.contents.has(e.id)).sort((a, b) => b.createdAt - a.createdAt)[0];
+    }
+    if (!previous)
+        return { rebuiltBytes: 0, superseded: [] };
+    const read = indexes.contents.get(previous.id);
+    const others = new Set();
+    for (const [id, c] of indexes.contents)
+        if (id !== previous.id)
+            for (const d of c.digests)
+                others.add(d);
+    const blobs = new Map();
+    for (const e of entries) {
+        const d = keys_blobDigest(e.key);
+        if (d !== undefined && read.final.has(d) && indexes.readableRefs.includes(e.ref) && (!blobs.has(d) || e.ref === previous.ref))
+            blobs.set(d, e);
+    }
+    const usedSince = times.buildStartedAt - CLOCK_SLACK_MS;
+    const rebuilt = [...blobs.values()].filter((e) => e.lastAccessedAt < usedSince);
+    const held = times.heldSince ?? Number.POSITIVE_INFINITY;
+    const superseded = rebuilt
+        .filter((e) => e.ref === indexes.readableRefs[0] && !others.has(keys_blobDigest(e.key)) && e.lastAccessedAt < held)
+        .map((e) => ({ id: e.id, key: e.key, ref: e.ref, bytes: e.size }))
+        .sort((a, b) => b.bytes - a.bytes || a.id - b.id);
+    return { ref: previous.ref, rebuiltBytes: rebuilt.reduce((s, e) => s + e.size, 0), superseded };
+}
+
+// EXTERNAL MODULE: ./src/io/http.ts
+var io_http = __webpack_require__(742);
+;// CONCATENATED MODULE: ./src/io/github/cache-service.ts
+/**
+ * A small client of the GitHub cache service v2 (twirp JSON) and its block-blob data plane, on the one HTTP
+ * client (io/http.ts) and its retry policy: look an entry up by key and restore keys (GetCacheEntryDownloadURL),
+ * download it, and write one (CreateCacheEntry, one Put Blob of the bytes, FinalizeCacheEntryUpload). Every
+ * answer is a result with its reason, never a throw. The runtime token goes only into the Authorization header,
+ * and a signed URL only into the request it signs: neither is ever part of a message.
+ */
+
+const SERVICE = 'twirp/github.actions.results.api.v1.CacheService/';
+/** The Azure Blob API version the data-plane requests declare (what @actions/cache's SDK sends). */
+const BLOB_API_VERSION = '2024-11-04';
+const isObject = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
+const cache_service_text = (v) => (typeof v === 'string' ? v : '');
+/** A twirp error body `{code, msg}` (or `message`), else the start of the body. */
+function twirpReason(body) {
+    const parsed = (0,io_http/* parseJson */.qF)(body.replace(/^\uFEFF/, ''), (v) => (isObject(v) ? { ok: true, value: v } : { ok: false, reason: 'not an object' }));
+    if (!parsed.ok)
+        return { message: body.slice(0, 200) };
+    return { code: cache_service_text(parsed.value.code) || undefined, message: (cache_service_text(parsed.value.msg) || cache_service_text(parsed.value.message)).slice(0, 200) };
+}
+class CacheService {
+    options;
+    http;
+    base;
+    policy;
+    constructor(options) {
+        this.options = options;
+        this.http = options.http ?? new io_http/* Http */.lw();
+        this.base = options.resultsUrl.endsWith('/') ? options.resultsUrl : `${options.resultsUrl}/`;
+        this.policy = { attempts: options.attempts ?? 3, backoffMs: options.backoffMs ?? 500 };
+    }
+    /** HTTP requests sent through this client's Http so far (every attempt). */
+    get calls() {
+        return this.http.calls;
+    }
+    /** One twirp call: a 200 body that is a JSON object, or why not (the twirp error's code kept). */
+    async twirp(method, request) {
+        const r = await this.http.answer('POST', `${this.base}${SERVICE}${method}`, {
+            headers: { 'content-type': 'application/json', authorization: `Bearer ${this.options.token}` },
+            body: JSON.stringify(request),
+            policy: this.policy,
+            label: method
+        });
+        if (!r.ok)
+            return { ok: false, reason: r.reason };
+        const { status, body } = r.value;
+        if (status !== 200) {
+            const e = twirpReason(body);
+            return { ok: false, status, code: e.code, reason: `${method} answered ${status}${e.message ? `: ${e.message}` : ''}` };
+        }
+        const parsed = (0,io_http/* parseJson */.qF)(body, (v) => (isObject(v) ? { ok: true, value: v } : { ok: false, reason: 'not a JSON object' }));
+        return parsed.ok ? { ok: true, body: parsed.value } : { ok: false, reason: `${method} answered 200 with a body that is ${parsed.reason}` };
+    }
+    /**
+     * The entry the service restores for `key` then `restoreKeys` (each exact, then as a prefix, newest first; own
+     * ref first, then the refs the token may read), in `version`.
+     */
+    async lookup(key, restoreKeys, version) {
+        const r = await this.twirp('GetCacheEntryDownloadURL', { key, restore_keys: [...restoreKeys], version });
+        if (!r.ok)
+            return { status: 'failed', reason: r.reason };
+        if (r.body.ok !== true)
+            return { status: 'miss' };
+        const url = r.body.signed_download_url;
+        if (typeof url !== 'string')
+            return { status: 'failed', reason: 'GetCacheEntryDownloadURL answered ok without a signed_download_url' };
+        if (!url)
+            return { status: 'miss' };
+        const matchedKey = cache_service_text(r.body.matched_key) || key;
+        return { status: 'hit', matchedKey, url };
+    }
+    /** The body of a signed download URL. The URL is never named: its query is the signature. */
+    async download(url) {
+        const label = 'the signed download URL';
+        const r = await this.http.answer('GET', url, { headers: { 'x-ms-version': BLOB_API_VERSION }, policy: this.policy, label });
+        if (!r.ok)
+            return { status: 'failed', reason: r.reason };
+        const { status, body } = r.value;
+        if (status === 401 || status === 403)
+            return { status: 'expired' };
+        if (status < 200 || status >= 300)
+            return { status: 'failed', reason: `${label} answered ${status}` };
+        return { status: 'ok', body };
+    }
+    /**
+     * Looks up and downloads; a signed URL refused as expired is asked for again, once (as BuildKit ≥ v0.23.2 does).
+     * `exact`: only an entry of this very key counts (a prefix match on another key is a miss).
+     */
+    async read(key, restoreKeys, o) {
+        for (let round = 0; round < 2; round++) {
+            const found = await this.lookup(key, restoreKeys, o.version);
+            if (found.status !== 'hit')
+                return found;
+            if (o.exact && found.matchedKey !== key)
+                return { status: 'miss' };
+            const got = await this.download(found.url);
+            if (got.status === 'failed')
+                return got;
+            if (got.status === 'ok')
+                return { status: 'ok', key: found.matchedKey, body: got.body };
+        }
+        return { status: 'failed', reason: 'the signed download URL was refused twice' };
+    }
+    /** Writes one entry: reserve the key, PUT the bytes as one block blob, finalize with the size. */
+    async write(key, version, body) {
+        const created = await this.twirp('CreateCacheEntry', { key, version });
+        if (!created.ok)
+            return created.code === 'already_exists' || created.status === 409 ? { status: 'exists', reason: created.reason } : { status: 'failed', reason: created.reason };
+        if (created.body.ok !== true)
+            return { status: 'refused', reason: `CreateCacheEntry refused: ${cache_service_text(created.body.message).slice(0, 200) || 'no reason given'}` };
+        const url = created.body.signed_upload_url;
+        if (typeof url !== 'string' || !url)
+            return { status: 'failed', reason: 'CreateCacheEntry answered ok without a signed_upload_url' };
+        const size = Buffer.byteLength(body);
+        const label = 'the signed upload URL';
+        const put = await this.http.answer('PUT', url, {
+            headers: { 'x-ms-blob-type': 'BlockBlob', 'x-ms-version': BLOB_API_VERSION, 'content-type': 'application/octet-stream' },
+            body,
+            policy: this.policy,
+            label
+        });
+        if (!put.ok)
+            return { status: 'failed', reason: put.reason };
+        if (put.value.status !== 201 && put.value.status !== 200)
+            return { status: 'failed', reason: `${label} answered ${put.value.status}` };
+        const done = await this.twirp('FinalizeCacheEntryUpload', { key, version, size_bytes: String(size) });
+        if (!done.ok)
+            return { status: 'failed', reason: done.reason };
+        if (done.body.ok !== true)
+            return { status: 'refused', reason: `FinalizeCacheEntryUpload refused: ${cache_service_text(done.body.message).slice(0, 200) || 'no reason given'}` };
+        return { status: 'saved', entryId: cache_service_text(done.body.entry_id) || String(done.body.entry_id ?? ''), size };
+    }
 }
 
 // EXTERNAL MODULE: ./src/io/pool.ts
@@ -3913,6 +4248,7 @@ const REASON_WORDS = {
     'closed-pr': 'closed pull request',
     'superseded-index': 'superseded index',
     'superseded-history': 'superseded hit-ratio history',
+    'superseded-layer': "layer of a step this build rebuilt (the previous generation's)",
     'unreferenced-blob': 'unreferenced blob',
     'idle-ref': 'idle ref this token cannot read'
 };
@@ -4255,6 +4591,1006 @@ async function pruneNow(ctx, when, targetRatio) {
     state.warned ||= outcome.missingGrant !== undefined;
     state.prunes.push(outcome);
     return outcome;
+}
+
+;// CONCATENATED MODULE: ./src/steps/write.ts
+/**
+ * Issue 20, carried out: the build runs with the import only; once it has run, the cache is listed again, the
+ * leg's previous generation judged by what the build used (budget/write.ts generationAfterBuild), and the
+ * write decided by what it adds (decideWrite). Then the superseded layers are deleted (before the export when
+ * room is short, else after it), and a second `envd build` of the same context, every step cached, exports.
+ * The decisions are the core's; this module lists, deletes and logs.
+ */
+
+
+
+
+
+
+
+
+
+/** A build sequence of import-only build, decision, exporting build; `skippedLast` tells whether this scope's last write was skipped. */
+function writeSteps(run, skippedLast) {
+    let later = [];
+    let rest;
+    return {
+        beforeExport: async (figures, startedAt, retried) => {
+            // After a retry without the import every step was this job's own: the write repairs the cache.
+            const built = retried ? figures.totalSteps : Math.max(0, figures.totalSteps - figures.cachedSteps);
+            const seconds = figures.steps.filter((st) => st.status !== 'cached').reduce((sum, st) => sum + st.seconds, 0);
+            return runner.group('Decide the cache write', async () => {
+                let decision;
+                if (built === 0)
+                    decision = decideWrite({ builtSteps: 0, addBytes: 0, usageBytes: 0, budgetBytes: 1, superseded: [], defaultBranch: onDefaultBranch(run.rt), skippedLast: false });
+                else if ((rest = await restFor(run.inputs, run.rt)))
+                    decision = await decideAfterListing(run, rest, { built, seconds, startedAt, skippedLast: await skippedLast() });
+                return decision ? applyDecision(run, decision, (s) => (later = s)) : run.plan;
+            });
+        },
+        afterExport: async () => {
+            if (rest && later.length)
+                await deleteSuperseded(run, rest, later.splice(0));
+        }
+    };
+}
+/** The plan the second build runs with, from the decision; logs it and records the decision. */
+function applyDecision(run, decision, keepForLater) {
+    const { plan } = run;
+    if (decision.write) {
+        keepForLater(decision.deleteAfter);
+        plan.decisions.push({ topic: 'write', outcome: 'yes', reason: decision.reason });
+        if (decision.warning) {
+            plan.warnings.push(decision.warning);
+            runner.warning((0,report_text/* echo */.WI)(decision.warning, report_text/* MAX_SENTENCE */.Rt));
+        }
+        return plan;
+    }
+    if (decision.outcome === 'nothing-new') {
+        plan.decisions.push({ topic: 'write', outcome: 'nothing new', reason: decision.reason });
+        runner.info(`Nothing to write: ${decision.reason}`);
+    }
+    else {
+        const reason = `${decision.reason}; what it costs: ${('cost' in decision && decision.cost) || 'unknown'}`;
+        plan.decisions.push({ topic: 'write', outcome: 'skipped', reason });
+        const warning = `This build's cache is not written: ${reason}`;
+        plan.warnings.push(warning);
+        runner.warning((0,report_text/* echo */.WI)(warning, report_text/* MAX_SENTENCE */.Rt));
+    }
+    return { ...plan, export: undefined };
+}
+/** Lists the cache again, reads the live indexes, and decides; a make-room decision prunes first and decides again. */
+async function decideAfterListing(run, rest, build) {
+    const { state, plan } = run;
+    const reading = state.reading;
+    const listed = await rest.listAll();
+    const reader = readerFor(run.rt);
+    if (!listed.ok || !reader) {
+        runner.info(`The cache could not be listed after the build (${listed.ok ? 'no index reader' : (0,report_text/* echo */.WI)(listed.message)}); it is written as planned`);
+        return undefined;
+    }
+    const refs = readableRefs(run.rt);
+    const now = Date.now();
+    const read = await readLiveIndexes(reader, listed.value.entries, { readableRefs: refs, now });
+    const contents = new Map([...read.liveIndexes].map(([id, digests]) => [id, { digests, final: read.finalLayers.get(id) ?? digests }]));
+    const heldSince = heldBackSince({ entries: read.entries, readableRefs: refs, now });
+    const generation = generationAfterBuild(read.entries, { contents, scope: plan.scope, readableRefs: refs }, { buildStartedAt: build.startedAt, heldSince, now });
+    const usageBytes = read.entries.reduce((s, e) => s + e.size, 0);
+    runner.info(generation.ref
+        ? `The build ran ${build.built} step${build.built === 1 ? '' : 's'}; of the previous generation on ${(0,report_text/* echo */.WI)(generation.ref)} it did not use ${formatSize(generation.rebuiltBytes)}, of which ${formatSize(generation.superseded.reduce((s, x) => s + x.bytes, 0))} nothing else needs`
+        : `The build ran ${build.built} step${build.built === 1 ? '' : 's'}; this scope has no previous generation on a readable ref`);
+    const facts = writeFacts(run, { builtSteps: build.built, seconds: build.seconds, generation, usageBytes, skippedLast: build.skippedLast });
+    let decision = decideWrite(facts);
+    if (decision.outcome === 'make-room') {
+        runner.info(decision.reason);
+        await deleteSuperseded(run, rest, decision.deleteBefore);
+        // The prune plans on the listing just read, not the one from before the build.
+        reading.listing = listed.value;
+        const outcome = await pruneNow(run, 'before', decision.usageTargetBytes / reading.budget.bytes);
+        const usage = outcome?.usageAfterBytes ?? usageBytes - decision.deleteBefore.reduce((s, x) => s + x.bytes, 0);
+        decision = decideWrite({ ...facts, superseded: [], usageBytes: usage, roomMade: true });
+    }
+    else if (decision.write && decision.deleteBefore.length)
+        await deleteSuperseded(run, rest, decision.deleteBefore);
+    return decision;
+}
+/** Deletes superseded layers (a few, paced as the prune paces them) and records them with the run's prunes. */
+async function deleteSuperseded(run, rest, entries) {
+    if (!entries.length)
+        return;
+    const deletions = entries.map((s) => ({ ...s, reason: 'superseded-layer', detail: 'a layer of a step this build rebuilt; its new index will not name it' }));
+    const calls = rest.calls;
+    const done = await runDeletes(deletions, (d) => rest.deleteById(d.id), { timeBudgetMs: 2_000 });
+    const bytes = (xs) => xs.reduce((s, d) => s + d.bytes, 0);
+    const last = run.state.prunes[run.state.prunes.length - 1];
+    const usageBytes = last?.usageAfterBytes ?? run.state.reading?.usageBytes;
+    const outcome = {
+        dryRun: false, deleted: done.deleted, gone: done.gone, notDeleted: done.notDeleted, prunedEntries: done.deleted.length, prunedBytes: bytes(done.deleted),
+        ...(usageBytes !== undefined ? { usageBytes, usageAfterBytes: usageBytes - bytes(done.deleted) - bytes(done.gone) } : {}),
+        restCalls: rest.calls - calls, indexCalls: 0, planMs: 0, warnings: [],
+        decisions: [{ topic: 'prune', outcome: `${done.deleted.length} deleted`, reason: `${formatSize(bytes(done.deleted))} of the previous generation's layers this build replaced${done.notDeleted.length ? `; ${done.notDeleted.length} left for the prune (${done.stop ?? 'not deleted'})` : ''}` }]
+    };
+    run.state.prunes.push(outcome);
+    runner.info(`Deleted ${done.deleted.length} superseded layer${done.deleted.length === 1 ? '' : 's'} (${formatSize(bytes(done.deleted))})${done.gone.length ? `, ${done.gone.length} already gone` : ''}`);
+}
+/**
+ * The build in two phases when a gate is given and the plan exports: with the import only, then (if the gate
+ * says so) again with the export. The steps are the first build's (the second finds every one cached); the
+ * exports the second's. Without a gate: one build, as planned.
+ */
+async function inPhases(plan, gate, run) {
+    if (!gate || !plan.export)
+        return { ...(await run(plan)), plan };
+    const startedAt = Date.now();
+    const first = await run({ ...plan, export: undefined });
+    if (first.attempt.failure)
+        return { ...first, plan };
+    const next = await gate(first.attempt.figures, startedAt, first.retried !== undefined);
+    if (!next.export)
+        return { ...first, plan: next };
+    runner.info('Writing the cache: the same build again, every step cached, with the export');
+    const second = await run(next);
+    const figures = { ...first.attempt.figures, exports: second.attempt.figures.exports, ...(second.attempt.failure ? { stepError: second.attempt.figures.stepError, failedLog: second.attempt.figures.failedLog } : {}) };
+    return { ...second, attempt: { ...second.attempt, figures }, retried: first.retried ?? second.retried, plan: next };
+}
+
+// EXTERNAL MODULE: ./src/local/ownership.ts
+var ownership = __webpack_require__(9726);
+;// CONCATENATED MODULE: ./src/steps/prepare.ts
+/**
+ * What the build needs before its first log line, started early when it can be: the private work dir, whether
+ * buildkitd can run as root, the tools when the tool cache holds them, and builder: auto's buildkitd (found or
+ * spawned). Main starts it while the budget is read (issue 13: REST time spent while buildkitd starts is hidden);
+ * the build then shows the same groups and lines as if it had done the work itself.
+ */
+
+
+
+
+
+
+
+
+const READY_TIMEOUT_ENV = 'ENVD_CACHE_ACTION_BUILDKITD_TIMEOUT';
+/** How long the build waits for buildkitd to answer (ENVD_CACHE_ACTION_BUILDKITD_TIMEOUT seconds, 60 by default). */
+const readyTimeoutOf = (env) => Number(env[READY_TIMEOUT_ENV] || 60) * 1000;
+/** A short private directory: unix socket paths must stay under ~100 characters. Recorded in state for post. */
+function workDir(env, state) {
+    const base = env.RUNNER_TEMP && env.RUNNER_TEMP.length < 60 ? env.RUNNER_TEMP : external_node_os_.tmpdir();
+    // A RUNNER_TEMP that names a directory not made yet (a self-hosted runner, a local run) is created.
+    external_node_fs_.mkdirSync(base, { recursive: true });
+    const dir = external_node_fs_.mkdtempSync(external_node_path_.join(base, 'envd-cache-'));
+    // Marked as the action's own: post deletes only marked directories.
+    external_node_fs_.writeFileSync(external_node_path_.join(dir, ownership/* OWNER_MARK */.yw), ownership/* OWNER_MARK_TEXT */.g);
+    state.save(src_state/* State */.U.WorkDir, dir);
+    return dir;
+}
+/** Finds a buildkitd to reuse, or spawns one (recorded in state at once, so post stops it whatever happens). Logs nothing. */
+async function startAuto(o) {
+    // One buildkitd per job: a later call uses the one an earlier call started when it is the same
+    // (the action's own per-call config lines, e.g. for cache: local, are not part of the comparison).
+    const wish = { version: o.tools.buildkit.tag, flags: o.inputs.buildkitdFlags, config: o.inputs.buildkitdConfigInline };
+    const shared = await (0,builder/* findShared */.LS)((0,builder/* recordsDir */.Ap)(o.env), wish, o.tools.buildkit.dir, o.toolEnv);
+    if (shared.handle) {
+        o.state.save(src_state/* State */.U.Builder, JSON.stringify(shared.handle));
+        return { h: shared.handle, wish, notReused: shared.notReused };
+    }
+    const own = { binDir: o.tools.buildkit.dir, workDir: (0,builder/* newDaemonDir */._o)(o.env), configInline: o.configInline, flags: o.inputs.buildkitdFlags, readyTimeoutMs: o.readyTimeoutMs, env: o.toolEnv };
+    const h = (0,builder/* spawnBuildkitd */.yW)({ ...own, rootVia: await o.rootVia });
+    h.version = o.tools.buildkit.tag;
+    // Recorded before the wait, so that post stops it whatever happens next.
+    o.state.save(src_state/* State */.U.Builder, JSON.stringify(h));
+    return { h, own, wish, notReused: shared.notReused };
+}
+/**
+ * builder: auto with both tools in the tool cache: the work dir made, the root question asked and buildkitd
+ * found or spawned now, writing nothing to the log. Undefined (nothing started) otherwise: the build then
+ * installs the tools with its download lines and starts the builder itself. The caller decides whether the
+ * build will run at all (a build, not a dry run, no problems in the plan so far, no cache: local, which starts
+ * its builder early on its own); what was started is in state from here on, so post stops and removes it
+ * even when main stops before the build.
+ */
+function prepareBuild(inputs, env, state) {
+    if (inputs.builder.kind !== 'auto')
+        return undefined;
+    const tools = cachedTools(inputs, env);
+    if (!tools)
+        return undefined;
+    const dir = workDir(env, state);
+    const rootVia = (0,builder/* rootViaAsync */.sN)();
+    const toolEnv = (0,io_envd/* envdEnv */.bQ)(env, [tools.envd.dir, tools.buildkit.dir]);
+    const configInline = inputs.buildkitdConfigInline;
+    const start = startAuto({ tools, inputs, env, toolEnv, configInline, readyTimeoutMs: readyTimeoutOf(env), rootVia, state });
+    start.catch(() => undefined); // awaited, and its error reported, by the build; unhandled if main stops first
+    return { dir, rootVia, tools, start };
+}
+
+;// CONCATENATED MODULE: ./src/steps/build.ts
+/**
+ * The build, outside dry-run: tools, builder, envd context, `envd build` with progress, one retry without
+ * the import when a cached layer was evicted. Everything started is recorded in state for the post step.
+ */
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+class BuildFailure extends Error {
+    report;
+    constructor(report, message) {
+        super(message);
+        this.report = report;
+    }
+}
+async function build({ plan: planned, inputs, rt, env, state, prepared, writeGate }) {
+    const dir = prepared?.dir ?? workDir(env, state);
+    // Whether buildkitd can run as root (sudo -n on a hosted runner) is asked now and answered while the tools
+    // are found and a local cache restored, not in the way of the start.
+    const rootVia = prepared?.rootVia ?? (inputs.builder.kind === 'auto' ? (0,builder/* rootViaAsync */.sN)() : undefined);
+    const tools = await runner.group('Install envd and BuildKit', async () => (prepared ? logTools(prepared.tools) : installTools(inputs, rt, env, dir)));
+    const toolEnv = (0,io_envd/* envdEnv */.bQ)(env, [tools.envd.dir, tools.buildkit.dir]);
+    const readyTimeoutMs = readyTimeoutOf(env);
+    // cache: local — restore the directory and serve it, so BuildKit imports it as a registry cache.
+    let plan = planned;
+    let configInline = inputs.buildkitdConfigInline;
+    let restoredKey;
+    let server;
+    // builder: auto started by main (prepared) or, for cache: local, before the restore below.
+    let early = prepared?.start;
+    try {
+        if (plan.local) {
+            // Relative directories resolve against the workspace, as envd resolves the export's dest.
+            const workspace = env.GITHUB_WORKSPACE || process.cwd();
+            const local = { ...plan.local, dir: external_node_path_.resolve(workspace, plan.local.dir), exportDir: external_node_path_.resolve(workspace, plan.local.exportDir) };
+            // Loaded only for cache: local: @actions/cache and the Azure SDK are most of the bundle's start-up time.
+            const { claimLocal, hasLayout, restoreLocal, serveLocal, surroundingsOf } = await __webpack_require__.e(/* import() */ 930).then(__webpack_require__.bind(__webpack_require__, 1930));
+            // The directories are checked before anything starts; the server listens on the (still empty) directory
+            // first, so that buildkitd, told its address, starts while the restore runs.
+            claimLocal(local, surroundingsOf(workspace, env.HOME || external_node_os_.homedir()));
+            server = await serveLocal(local);
+            const served = servedLocalCache({ plan, configInline, host: server.host });
+            configInline = served.configInline;
+            if (inputs.builder.kind === 'auto') {
+                early = startAuto({ tools, inputs, env, toolEnv, configInline, readyTimeoutMs, rootVia, state });
+                early.catch(() => undefined); // awaited (and its error reported) after the restore
+            }
+            const host = server.host;
+            await runner.group('Restore the local cache', async () => {
+                restoredKey = await restoreLocal(local);
+                if (hasLayout(local))
+                    runner.info(`Serving ${(0,report_text/* echo */.WI)(local.dir)} read-only at http://${host} for the import`);
+            });
+            if (hasLayout(local)) {
+                plan = served.plan;
+                if (inputs.builder.kind === 'docker-container')
+                    runner.warning('cache: local with builder: docker-container: the container cannot reach the cache served on the runner\'s 127.0.0.1, so the import will miss. Use builder: auto');
+            }
+            else {
+                await server.close();
+                server = undefined;
+            }
+        }
+        return await buildWith({ plan, inputs, rt, env, dir, tools, toolEnv, readyTimeoutMs, configInline, restoredKey, rootVia, early, state, writeGate });
+    }
+    finally {
+        await server?.close();
+    }
+}
+async function buildWith(ctx) {
+    const { rt, env, dir, tools, toolEnv, restoredKey, state } = ctx;
+    const envd = new io_envd/* Envd */.sL(external_node_path_.join(tools.envd.dir, 'envd'), toolEnv);
+    state.save(src_state/* State */.U.EnvdBinary, envd.binary);
+    state.save(src_state/* State */.U.EnvdPath, toolEnv.PATH ?? '');
+    const envdVersion = tools.envd.tag === 'system' ? await envd.version() : tools.envd.tag;
+    const keyFile = external_node_path_.join(dir, 'envd-public-key.pub');
+    external_node_fs_.writeFileSync(keyFile, ssh_key/* STABLE_PUBLIC_KEY */.K);
+    const context = `envd-cache-action-${rt.runId || 'local'}-${(0,external_node_crypto_.randomBytes)(3).toString('hex')}`;
+    const createContext = async (h) => {
+        await envd.createContext(context, h.envdBuilder, h.envdAddress);
+        state.save(src_state/* State */.U.Context, context);
+    };
+    const builder = await runner.group('Start the builder', () => startBuilder(ctx, createContext));
+    for (const miss of buildkitFloorMisses([ctx.plan.export?.type, ctx.plan.import?.type], builder.version || undefined)) {
+        if (miss.status === 'too-old')
+            throw new Error(miss.floor.builderProblem(builder.buildctlAddr, builder.version));
+        runner.warning(miss.floor.unknownWarning(builder.buildctlAddr));
+    }
+    runner.info(`envd ${envdVersion}: context ${context} → ${builder.envdBuilder}://${builder.envdAddress}`);
+    const started = Date.now();
+    const call = { publicKeyFile: keyFile, buildkitdImage: `docker.io/moby/buildkit:${tools.buildkit.tag}`, cwd: env.GITHUB_WORKSPACE || process.cwd() };
+    const { attempt, retried, plan } = await inPhases(ctx.plan, ctx.writeGate, (p) => runWithRetry(envd, p, call));
+    const report = {
+        plan,
+        envdVersion,
+        buildkitVersion: builder.version,
+        builder: builder.kind,
+        reusedBuilder: builder.reused,
+        figures: attempt.figures,
+        seconds: (Date.now() - started) / 1000,
+        retriedWithoutImport: retried,
+        failure: attempt.failure
+    };
+    reportAttempt(report, state);
+    if (plan.local && plan.export) {
+        const save = { ...plan.local, restoredKey, workspace: env.GITHUB_WORKSPACE || process.cwd(), home: env.HOME || external_node_os_.homedir() };
+        state.save(src_state/* State */.U.LocalSave, JSON.stringify(save));
+    }
+    return report;
+}
+/** The builder the inputs ask for: a running one at an address, buildkitd on the runner (found or spawned), or a container. */
+async function startBuilder(ctx, createContext) {
+    const { inputs, env, dir, tools, toolEnv, readyTimeoutMs, configInline, rootVia, early, state } = ctx;
+    const b = inputs.builder;
+    let h;
+    if (b.kind === 'address') {
+        h = await (0,builder/* useAddress */.UD)(b.address, tools.buildkit.dir, toolEnv);
+        await createContext(h);
+    }
+    else if (b.kind === 'auto') {
+        const start = await (early ?? startAuto({ tools, inputs, env, toolEnv, configInline, readyTimeoutMs, rootVia, state }));
+        h = start.h;
+        if (!start.own) {
+            runner.info(`Reusing the buildkitd ${(0,report_text/* echo */.WI)(h.version ?? '')} (pid ${h.pid}) an earlier call in this job started, with its local cache; that call's post step stops it`);
+            await createContext(h);
+        }
+        else {
+            for (const n of start.notReused)
+                runner.info(`Starting a buildkitd of its own: not the one (pid ${n.pid ?? 'unknown'}) an earlier call in this job started, because ${n.why}`);
+            // The context needs only the address: create it while buildkitd comes up.
+            await Promise.all([(0,builder/* awaitBuildkitd */.PC)(h, start.own), createContext(h)]);
+            // Only an answering buildkitd is offered to later calls.
+            (0,builder/* publishShared */.$p)(h, start.wish, (0,builder/* recordsDir */.Ap)(env));
+            state.save(src_state/* State */.U.Builder, JSON.stringify(h));
+        }
+    }
+    else {
+        const common = { binDir: tools.buildkit.dir, workDir: dir, configInline, flags: inputs.buildkitdFlags, readyTimeoutMs, env: toolEnv };
+        h = await (0,builder/* startContainer */.YI)({ ...common, image: `moby/buildkit:${tools.buildkit.tag}`, name: `envd-cache-${(0,external_node_crypto_.randomBytes)(4).toString('hex')}` });
+        h.version = tools.buildkit.tag;
+        state.save(src_state/* State */.U.Builder, JSON.stringify(h));
+        await createContext(h);
+    }
+    runner.info(`${h.kind === 'address' || h.reused ? 'Using' : 'Started'} buildkitd ${h.version ?? '(version unknown)'} at ${h.buildctlAddr}`);
+    return h;
+}
+/** `envd build`, and once more without the import when a cached layer it named was evicted. */
+async function runWithRetry(envd, plan, call) {
+    const attempt = await runOnce(envd, plan, { ...call, withImport: true });
+    if (attempt.failure?.known?.id !== 'evicted-blob' || !plan.import)
+        return { attempt };
+    const retried = attempt.failure.line;
+    runner.warning(`The build failed on a cached layer that is gone (${(0,report_text/* echo */.WI)(retried, report_text/* MAX_SENTENCE */.Rt)}). Retrying once without --import-cache; the export still refreshes the cache.`, { title: 'Evicted cache layer: retrying without the import' });
+    return { attempt: await runOnce(envd, plan, { ...call, withImport: false }), retried };
+}
+/** Warns of each failed import and export, and stops on a failed build (recorded for post, annotated with its log). */
+function reportAttempt(report, state) {
+    const { figures, failure } = report;
+    for (const i of figures.imports.filter((x) => x.error))
+        runner.warning(`${(0,report_text/* echo */.WI)(i.name)} failed: ${(0,report_text/* echo */.WI)(i.error ?? '', report_text/* MAX_SENTENCE */.Rt)}. The build went on without that cache.`);
+    for (const e of figures.exports.filter((x) => x.error))
+        runner.warning(`${(0,report_text/* echo */.WI)(e.name)} failed: ${(0,report_text/* echo */.WI)(e.error ?? '', report_text/* MAX_SENTENCE */.Rt)}`);
+    if (!failure)
+        return;
+    state.save(src_state/* State */.U.BuildFailed, 'true');
+    const known = failure.known;
+    runner.error(annotationText({ line: failure.line, advice: known?.advice, log: failure.log }), { title: known ? `envd build failed: ${known.title}` : 'envd build failed' });
+    throw new BuildFailure(report, `envd build failed: ${failure.line}`);
+}
+async function runOnce(envd, plan, callOptions) {
+    const { cwd, withImport } = callOptions;
+    const call = (0,args/* envdBuildCall */.Az)(plan, callOptions);
+    const progress = new Progress();
+    const result = await runner.group(`envd build${withImport ? '' : ' (without --import-cache)'}`, async () => {
+        runner.info((0,args/* showArgs */.lS)('envd', call.shown));
+        // envd's output (and the build steps' output inside it) is shown, but it cannot issue workflow commands.
+        return log/* Log */.tG.fenced((fence) => envd.build(call.args, cwd, (line) => {
+            progress.push(line);
+            fence.line(line);
+        }, (line) => fence.line(line)));
+    });
+    const figures = progress.figures();
+    if (result.code === 0)
+        return { figures, failure: undefined };
+    const line = figures.stepError && !/level=fatal/.test(result.stderr) ? figures.stepError : envdErrorLine(result.stderr);
+    return { figures, failure: { line, known: classify(line) ?? classify(result.stdout + result.stderr), log: failureLog(figures, result.stderr) } };
+}
+
+// EXTERNAL MODULE: ./src/cache/image-ref.ts
+var image_ref = __webpack_require__(3715);
+// EXTERNAL MODULE: ./src/cache/values.ts
+var values = __webpack_require__(3834);
+;// CONCATENATED MODULE: ./src/report/image.ts
+/**
+ * The built image, after a successful build: which image to ask about (a pushed tag in its registry, or the
+ * image loaded into Docker), and how the answer is shown. Pure. envd discards BuildKit's solve result, so
+ * there is no digest from the build itself: it is read back from where the image went.
+ */
+
+
+
+/**
+ * What to read: a pushed image (`type=image|registry` with push) by its first name; an image loaded into Docker
+ * (no output, or `type=docker` without `dest`) by the tag envd gave it. `tag` is the `--tag` the action passes
+ * envd; several platforms make envd suffix it per platform, so no single image ID exists then.
+ */
+function imageTarget(output, tag, platform) {
+    if (output?.push && output.image && output.imageName) {
+        const insecure = (0,values/* parseGoBool */.MY)(output.attrs.get('registry.insecure') ?? 'false') === true;
+        return { kind: 'registry', name: output.imageName, repository: (0,image_ref/* repositoryOf */._M)(output.image), insecure };
+    }
+    if (output && output.type !== 'docker')
+        return { kind: 'none', why: `output type=${output.type}${output.push ? '' : ' without push=true'} leaves no image in a registry or in Docker` };
+    if (output?.attrs.has('dest'))
+        return { kind: 'none', why: 'output type=docker with dest= writes a tarball; nothing is loaded into Docker' };
+    if (platform?.includes(','))
+        return { kind: 'none', why: 'several platforms: envd loads one image per platform, under suffixed tags' };
+    // type=docker takes its name from name=, else the tag.
+    const name = output?.attrs.get('name')?.split(',')[0].trim() || tag;
+    return { kind: 'docker', name };
+}
+/** A digest read from a registry, as the pushed image pinned. */
+function pinned(repository, digest) {
+    return `${repository}@${digest}`;
+}
+/** The summary section: the pinned image, or why it is not known. Empty when there is nothing to say. */
+function imageMarkdown(facts) {
+    if (!facts || (!facts.digest && !facts.imageId && !facts.why))
+        return '';
+    const lines = ['### Image', '', '| | |', '|---|---|'];
+    if (facts.name)
+        lines.push(`| Name | ${(0,report_text/* code */.aY)(facts.name)} |`);
+    if (facts.image)
+        lines.push(`| Image | ${(0,report_text/* code */.aY)(facts.image, report_text/* MAX_SENTENCE */.Rt)} |`);
+    if (facts.digest)
+        lines.push(`| Digest | ${(0,report_text/* code */.aY)(facts.digest)} |`);
+    if (facts.imageId)
+        lines.push(`| Image ID | ${(0,report_text/* code */.aY)(facts.imageId)} |`);
+    if (!facts.digest && !facts.imageId && facts.why)
+        lines.push(`| Digest | not read: ${(0,report_text/* cell */.Hn)(facts.why, report_text/* MAX_SENTENCE */.Rt)} |`);
+    lines.push('');
+    return lines.join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/io/history.ts
+/**
+ * The hit-ratio history's one small GitHub cache entry per run attempt: the newest entry of the scope restored by
+ * prefix, this run added, a new entry saved. On the cache service v2 (github.com) the entry is the JSON document
+ * itself, read and written through our own client (io/github/cache-service.ts): no tar, no temporary directory,
+ * nothing loaded. Where only v1 is offered (GHES), @actions/cache is the fallback, loaded on first use, with its
+ * tar of one file under the system temp directory. Never throws: a read or write that fails is a warning (or a
+ * note), never a failed build.
+ */
+
+
+
+
+
+
+/** Whether the history goes through our own client (cache service v2), not @actions/cache. */
+const usesOwnClient = (svc) => !!svc?.v2 && !!svc.token && !!svc.resultsUrl;
+/**
+ * The fallback's directory. @actions/cache versions an entry by the path strings it is given, so the path must
+ * be the same in every run of the scope on every runner: not RUNNER_TEMP (it differs between runner
+ * installations), not a random directory, but the system temp directory (/tmp on Linux runners) and the scope.
+ */
+const historyDir = (scope, tmp = external_node_os_.tmpdir()) => external_node_path_.join(tmp, 'envd-cache-history', scope);
+/** Cache service v2: the entry is the document, in our own version (HISTORY_CACHE_VERSION). */
+function serviceStore(svc, http) {
+    const client = new CacheService({ token: svc.token, resultsUrl: svc.resultsUrl, ...(http ? { http } : {}) });
+    return {
+        async read(prefix) {
+            const r = await client.read(prefix, [], { version: HISTORY_CACHE_VERSION });
+            if (r.status === 'miss')
+                return { note: 'No earlier history for this scope: this run starts it' };
+            if (r.status === 'failed')
+                return { failed: r.reason };
+            return { key: r.key, text: r.body };
+        },
+        async write(key, text) {
+            const w = await client.write(key, HISTORY_CACHE_VERSION, text);
+            if (w.status === 'saved')
+                return { note: `Saved as ${(0,report_text/* echo */.WI)(key)}` };
+            // Entries are immutable: this run attempt saved the key already (a second call with the same scope).
+            if (w.status === 'exists')
+                return { note: `Not saved as ${(0,report_text/* echo */.WI)(key)}: an entry of this run attempt exists already` };
+            return { warning: `Saving the hit-ratio history as ${(0,report_text/* echo */.WI)(key)} ${w.status === 'refused' ? 'was refused' : 'failed'}: ${(0,report_text/* echo */.WI)(w.reason)}` };
+        },
+        close() { }
+    };
+}
+/** Cache service v1 (GHES): @actions/cache, with the document as a file in historyDir. */
+function actionsCacheStore(cache, dir) {
+    const file = external_node_path_.join(dir, HISTORY_FILE);
+    return {
+        async read(prefix) {
+            try {
+                external_node_fs_.mkdirSync(dir, { recursive: true });
+                external_node_fs_.rmSync(file, { force: true });
+                const restored = await cache.restoreCache([dir], prefix, [prefix]);
+                if (!restored)
+                    return { note: 'No earlier history for this scope: this run starts it' };
+                if (!external_node_fs_.existsSync(file))
+                    return { note: `The entry ${(0,report_text/* echo */.WI)(restored)} held no ${HISTORY_FILE}; starting afresh` };
+                return { key: restored, text: external_node_fs_.readFileSync(file, 'utf8') };
+            }
+            catch (e) {
+                return { failed: e.message };
+            }
+        },
+        async write(key, text) {
+            try {
+                external_node_fs_.writeFileSync(file, text);
+                // @actions/cache answers -1 when it could not save, and says why itself: a warning for a refused or failed
+                // write, an info line when this run attempt already saved the key (a second call with the same scope).
+                const id = await cache.saveCache([dir], key);
+                return { note: id === -1 ? `Not saved as ${(0,report_text/* echo */.WI)(key)}: the cache client said why above` : `Saved as ${(0,report_text/* echo */.WI)(key)}` };
+            }
+            catch (e) {
+                return { warning: `Saving the hit-ratio history as ${(0,report_text/* echo */.WI)(key)} failed: ${(0,report_text/* echo */.WI)(e.message)}` };
+            }
+        },
+        close() {
+            external_node_fs_.rmSync(file, { force: true });
+            for (const d of [dir, external_node_path_.dirname(dir)]) {
+                try {
+                    external_node_fs_.rmdirSync(d);
+                }
+                catch {
+                    // not empty (another scope's, another job's) or already gone: not ours to clear further
+                }
+            }
+        }
+    };
+}
+/** The runs of the newest stored history, with what to say about it. Never throws. */
+async function readRuns(store, scope) {
+    const said = { runs: [], notes: [], warnings: [] };
+    const found = await store.read(historyKeyPrefix(scope));
+    if ('note' in found)
+        return void said.notes.push(found.note), said;
+    if ('failed' in found)
+        return void said.warnings.push(`Reading the hit-ratio history failed (${(0,report_text/* echo */.WI)(found.failed)}); it starts afresh`), said;
+    if (Buffer.byteLength(found.text) > MAX_HISTORY_BYTES) {
+        said.notes.push(`The entry ${(0,report_text/* echo */.WI)(found.key)} is larger than ${MAX_HISTORY_BYTES} bytes; starting afresh`);
+        return said;
+    }
+    const parsed = parseHistory(found.text, scope);
+    said.notes.push(`Read from ${(0,report_text/* echo */.WI)(found.key)}`);
+    if (parsed.problem)
+        said.warnings.push(`Hit-ratio history: ${parsed.problem}`);
+    return { ...said, runs: parsed.runs };
+}
+/** The store for this run, or the note saying why no history is kept. */
+async function openStore(o, client) {
+    if (usesOwnClient(o.service))
+        return serviceStore(o.service, o.http);
+    try {
+        // Loaded only here, and only on v1: @actions/cache and the Azure SDK are most of the bundle's start-up time.
+        const cache = client ?? (await Promise.all(/* import() */[__webpack_require__.e(752), __webpack_require__.e(779), __webpack_require__.e(838), __webpack_require__.e(691)]).then(__webpack_require__.bind(__webpack_require__, 1691)));
+        if (!cache.isFeatureAvailable())
+            return 'No history is kept: the GitHub cache service is not available to this run';
+        return actionsCacheStore(cache, historyDir(o.scope, o.tmp));
+    }
+    catch (e) {
+        return `No history is kept: the cache client could not be loaded (${(0,report_text/* echo */.WI)(e.message)})`;
+    }
+}
+/**
+ * Starts the history: the read of the newest stored entry goes out at once (it does not depend on the build, so
+ * main starts it as the build starts); `finish` waits for it, adds the run and writes. Never throws.
+ * `client`: the v1 fallback's cache client (tests); never used on v2.
+ */
+function beginHistory(o, client) {
+    const opening = o.access.read ? openStore(o, client) : Promise.resolve(`No history is kept: ${o.access.noRead ?? 'the GitHub cache cannot be read'}`);
+    const reading = opening
+        .then((store) => (typeof store === 'string' ? undefined : readRuns(store, o.scope)))
+        .catch((e) => ({ runs: [], notes: [], warnings: [`Reading the hit-ratio history failed (${(0,report_text/* echo */.WI)(e.message)}); it starts afresh`] }));
+    return {
+        read: reading,
+        async finish(run, access) {
+            const store = await opening;
+            const view = (runs, said) => ({
+                view: { scope: o.scope, runs, current: run, notes: said.notes },
+                warnings: said.warnings
+            });
+            if (typeof store === 'string')
+                return view([run], { notes: [store], warnings: [] });
+            const read = (await reading);
+            const said = { notes: [...read.notes], warnings: [...read.warnings] };
+            try {
+                const runs = recordRun(read.runs, run);
+                if (!access.write)
+                    said.notes.push(`Not saved: ${access.noWrite ?? 'this run does not write the cache'}`);
+                else {
+                    const saved = await store.write(historyKey(o.scope, run.run, run.attempt), serializeHistory(o.scope, runs));
+                    if ('note' in saved)
+                        said.notes.push(saved.note);
+                    else
+                        said.warnings.push(saved.warning);
+                }
+                return view(runs, said);
+            }
+            finally {
+                store.close();
+            }
+        }
+    };
+}
+/** The newest run of the history a handle read (undefined: none, or nothing could be read). Never throws. */
+async function lastRun(handle) {
+    const read = (await handle.read);
+    return read?.runs[read.runs.length - 1];
+}
+/** Reads, adds this run and saves, in one go (beginHistory then finish). `client`: the v1 fallback's (tests). */
+function updateHistory(o, client) {
+    return beginHistory(o, client).finish(o.run, o.access);
+}
+
+;// CONCATENATED MODULE: ./src/io/registry.ts
+/**
+ * Does a registry manifest exist? A HEAD on /v2/<repo>/manifests/<tag> with the credentials docker/login-action
+ * wrote into the Docker config (or its credential helper holds), following the registry's Basic or Bearer
+ * challenge. true, false, or undefined with the reason when it cannot be known. The same HEAD reads a pushed
+ * tag's digest (Docker-Content-Digest).
+ */
+
+
+
+
+
+
+
+
+const MANIFEST_TYPES = [
+    'application/vnd.oci.image.index.v1+json',
+    'application/vnd.oci.image.manifest.v1+json',
+    'application/vnd.docker.distribution.manifest.list.v2+json',
+    'application/vnd.docker.distribution.manifest.v2+json'
+].join(', ');
+const registry_isObject = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
+function parseDockerConfig(text) {
+    return (0,io_http/* parseJson */.qF)(text, (v) => (registry_isObject(v) ? { ok: true, value: v } : { ok: false, reason: 'not a JSON object' }));
+}
+/** The Docker config, none when there is no file, or why it cannot be used. */
+function readDockerConfig(env) {
+    const dir = env.DOCKER_CONFIG || external_node_path_.join(env.HOME || external_node_os_.homedir(), '.docker');
+    const file = external_node_path_.join(dir, 'config.json');
+    if (!external_node_fs_.existsSync(file))
+        return {};
+    let text;
+    try {
+        text = external_node_fs_.readFileSync(file, 'utf8');
+    }
+    catch (e) {
+        return { problem: `the Docker config ${(0,report_text/* echo */.WI)(file)} cannot be read (${(0,report_text/* echo */.WI)(e.message)})` };
+    }
+    const parsed = parseDockerConfig(text);
+    return parsed.ok ? { config: parsed.value } : { problem: `the Docker config ${(0,report_text/* echo */.WI)(file)} is ${parsed.reason}` };
+}
+/** The server name Docker gives a credential helper: Docker Hub's legacy URL, else the host. */
+const helperServer = (host) => (host === 'registry-1.docker.io' ? 'https://index.docker.io/v1/' : host);
+/**
+ * Credentials from a credential helper (`docker-credential-<name> get`, the server on stdin, JSON with Username and
+ * Secret on stdout; Username `<token>` means an identity token), as Docker asks them: the host's `credHelpers`
+ * entry, else `credsStore`. The secret is masked before anything else can print it; an answer that does not parse
+ * comes back as the problem, without its text (it may hold the secret).
+ */
+async function helperCredentials(host, config, env) {
+    const helper = config?.credHelpers?.[host] ?? config?.credsStore;
+    if (typeof helper !== 'string' || !/^[A-Za-z0-9._-]{1,64}$/.test(helper))
+        return undefined;
+    // The server name goes to the helper as an argument of a fixed script, never into the script itself.
+    const r = await exec/* Exec */.W.run('sh', ['-c', 'printf %s "$1" | "docker-credential-$2" get', 'sh', helperServer(host), helper], { env, timeoutMs: 30000 });
+    if (r.code !== 0)
+        return undefined;
+    const answer = parseHelperAnswer(r.stdout);
+    if (!answer.ok)
+        return { problem: `docker-credential-${helper} answered with ${answer.reason}` };
+    const secret = answer.value.identitytoken ?? answer.value.password;
+    if (secret)
+        runner.setSecret(secret);
+    return answer.value;
+}
+/** A credential helper's answer to `get`: JSON with Username and Secret; Username `<token>` means an identity token. */
+function parseHelperAnswer(stdout) {
+    return (0,io_http/* parseJson */.qF)(stdout, (v) => {
+        if (!registry_isObject(v))
+            return { ok: false, reason: 'not a JSON object' };
+        if (typeof v.Secret !== 'string' || !v.Secret)
+            return { ok: false, reason: 'JSON without a Secret' };
+        if (v.Username === '<token>')
+            return { ok: true, value: { identitytoken: v.Secret } };
+        return { ok: true, value: { username: typeof v.Username === 'string' ? v.Username : '', password: v.Secret } };
+    });
+}
+/**
+ * The credentials for a registry host: a credential helper's first (as Docker asks them), else the config's
+ * inline ones; with what kept them from being read, for the reason when there are none.
+ */
+async function registryCredentials(host, env) {
+    const { config, problem } = readDockerConfig(env);
+    const problems = problem ? [problem] : [];
+    const helped = await helperCredentials(host, config, env);
+    if (helped && 'problem' in helped)
+        problems.push(helped.problem);
+    else if (helped)
+        return { creds: helped, problems };
+    return { creds: dockerCredentials(host, config), problems };
+}
+/** The Docker config's credentials for a registry host, if it holds them inline (not in a credential helper). */
+function dockerCredentials(host, config) {
+    if (!config)
+        return undefined;
+    const keys = host === 'registry-1.docker.io' ? ['https://index.docker.io/v1/', 'index.docker.io', 'docker.io'] : [host, `https://${host}`, `http://${host}`];
+    for (const key of keys) {
+        const a = config.auths?.[key] ?? config.auths?.[`${key}/`];
+        if (!a)
+            continue;
+        if (a.identitytoken)
+            return { identitytoken: a.identitytoken };
+        if (a.auth) {
+            const decoded = Buffer.from(a.auth, 'base64').toString('utf8');
+            const colon = decoded.indexOf(':');
+            return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
+        }
+        if (a.username)
+            return { username: a.username, password: a.password };
+    }
+    return undefined;
+}
+function challenge(header) {
+    if (!header)
+        return undefined;
+    const m = /^(\w+)\s+(.*)$/.exec(header.trim());
+    if (!m)
+        return undefined;
+    const params = {};
+    for (const p of m[2].matchAll(/(\w+)="([^"]*)"/g))
+        params[p[1]] = p[2];
+    return { scheme: m[1].toLowerCase(), params };
+}
+/** The token of a registry token service's answer ({token} or {access_token}). */
+function parseBearerToken(body) {
+    return (0,io_http/* parseJson */.qF)(body, (v) => {
+        if (!registry_isObject(v))
+            return { ok: false, reason: 'not a JSON object' };
+        const token = typeof v.token === 'string' && v.token ? v.token : v.access_token;
+        return typeof token === 'string' && token ? { ok: true, value: token } : { ok: false, reason: 'JSON without a token or access_token' };
+    });
+}
+/** HEAD on /v2/<repo>/manifests/<tag|digest>, answering the registry's Basic or Bearer challenge with the Docker config's credentials. */
+async function headManifest(ref, insecure, env, http) {
+    const parsed = (0,image_ref/* parseImageRef */.Q)(ref);
+    if (!parsed.ok)
+        return { why: parsed.problem };
+    const r = parsed.value;
+    const host = !r.domain || r.domain === 'docker.io' || r.domain === 'index.docker.io' ? 'registry-1.docker.io' : r.domain;
+    const repo = host === 'registry-1.docker.io' && !r.path.includes('/') ? `library/${r.path}` : r.path;
+    // Plain http where BuildKit uses it: registry.insecure, or a loopback host (BuildKit's default for those).
+    const url = `${insecure || (0,image_ref/* isLoopbackRegistry */.jW)(host) ? 'http' : 'https'}://${host}/v2/${repo}/manifests/${r.digest ?? r.tag ?? 'latest'}`;
+    let res = await http.send('HEAD', url, { Accept: MANIFEST_TYPES });
+    if (res.status === 401) {
+        // Asked only now: a credential helper is a process, and an anonymous registry needs none.
+        const { creds, problems } = await registryCredentials(host, env);
+        const basic = creds?.username !== undefined ? `Basic ${Buffer.from(`${creds.username}:${creds.password ?? ''}`).toString('base64')}` : undefined;
+        const c = challenge(res.headers.get('www-authenticate'));
+        let authorization;
+        if (c?.scheme === 'basic')
+            authorization = basic;
+        else if (c?.scheme === 'bearer' && c.params.realm) {
+            const q = new URLSearchParams();
+            if (c.params.service)
+                q.set('service', c.params.service);
+            q.set('scope', c.params.scope ?? `repository:${repo}:pull`);
+            const tokenRes = creds?.identitytoken
+                ? await http.send('GET', `${c.params.realm}?${q}&grant_type=refresh_token&refresh_token=${encodeURIComponent(creds.identitytoken)}`)
+                : await http.send('GET', `${c.params.realm}?${q}`, basic ? { Authorization: basic } : {});
+            if (tokenRes.status === 200) {
+                const t = parseBearerToken(tokenRes.body);
+                if (!t.ok)
+                    return { why: `the token service of ${host} answered 200 but not with a JSON token (${(0,report_text/* echo */.WI)(tokenRes.headers.get('content-type') ?? 'no content type', 80)}, ${tokenRes.body.length} bytes): ${t.reason}` };
+                authorization = `Bearer ${t.value}`;
+            }
+        }
+        if (!authorization)
+            return { why: `${host} asks for credentials and the Docker config has none for it (log in with docker/login-action before this step)${problems.map((p) => `; ${p}`).join('')}` };
+        res = await http.send('HEAD', url, { Accept: MANIFEST_TYPES, Authorization: authorization });
+    }
+    if (res.status === 0)
+        return { why: `${host} did not answer (${(0,report_text/* echo */.WI)(res.body)})` };
+    return { res, host };
+}
+async function registryManifestExists(ref, insecure, env, http = new io_http/* Http */.lw()) {
+    const head = await headManifest(ref, insecure, env, http);
+    if ('why' in head)
+        return { why: head.why };
+    if (head.res.status === 200)
+        return { exists: true };
+    if (head.res.status === 404)
+        return { exists: false };
+    return { why: `${head.host} answered ${head.res.status} to HEAD ${ref}` };
+}
+/** A manifest digest as the distribution spec writes it: algorithm, colon, hex (sha256: 64, sha512: 128). */
+const registry_DIGEST = /^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$/;
+/**
+ * The digest of the manifest a tag names, as the registry reports it (Docker-Content-Digest): for a
+ * multi-platform push the index (manifest list), because the HEAD accepts index media types. Never throws.
+ */
+async function registryDigest(ref, insecure, env, http = new io_http/* Http */.lw()) {
+    const head = await headManifest(ref, insecure, env, http);
+    if ('why' in head)
+        return { why: head.why };
+    const { res, host } = head;
+    if (res.status === 404)
+        return { why: `${host} has no manifest for ${(0,report_text/* echo */.WI)(ref)} (404): the push did not reach it under that name` };
+    if (res.status !== 200)
+        return { why: `${host} answered ${res.status} to HEAD ${(0,report_text/* echo */.WI)(ref)}` };
+    const digest = res.headers.get('docker-content-digest')?.trim();
+    if (!digest)
+        return { why: `${host} answered HEAD ${(0,report_text/* echo */.WI)(ref)} without a Docker-Content-Digest header` };
+    if (!registry_DIGEST.test(digest))
+        return { why: `${host} answered HEAD ${(0,report_text/* echo */.WI)(ref)} with a Docker-Content-Digest that is not a digest (${(0,report_text/* echo */.WI)(digest, 80)})` };
+    return { digest };
+}
+
+;// CONCATENATED MODULE: ./src/io/image.ts
+/**
+ * Reads what the build left behind: the pushed tag's digest from its registry (the existence probe's HEAD and
+ * credentials), or the ID of the image loaded into Docker (`docker image inspect`, through the Exec seam).
+ * Never throws and never fails the build: what cannot be read comes back with the reason.
+ */
+
+
+
+
+
+const IMAGE_ID = /^sha256:[a-f0-9]{64}$/;
+async function readImage(target, env, http = new io_http/* Http */.lw()) {
+    if (target.kind === 'none')
+        return { facts: {}, debug: `No digest or image ID to read: ${target.why}` };
+    if (target.kind === 'registry') {
+        const read = await registryDigest(target.name, target.insecure, env, http);
+        if (read.digest)
+            return { facts: { name: target.name, digest: read.digest, image: pinned(target.repository, read.digest) } };
+        const why = read.why ?? 'no answer';
+        return {
+            facts: { name: target.name, why },
+            warning: `The digest of the pushed image ${(0,report_text/* echo */.WI)(target.name)} could not be read: ${why}. The build succeeded; the digest and image outputs are empty.`
+        };
+    }
+    const r = await exec/* Exec */.W.run('docker', ['image', 'inspect', '--format', '{{.Id}}', target.name], { env, timeoutMs: 30000 });
+    const id = r.stdout.trim();
+    if (r.code === 0 && IMAGE_ID.test(id))
+        return { facts: { name: target.name, imageId: id } };
+    const why = r.code === 127
+        ? 'docker is not on PATH'
+        : r.code === 0
+            ? `docker image inspect answered ${(0,report_text/* echo */.WI)(id, 80)}, not an image ID`
+            : `docker image inspect ${(0,report_text/* echo */.WI)(target.name)} exited ${r.code}: ${(0,report_text/* echo */.WI)(r.stderr.trim().split('\n')[0] ?? '')}`;
+    return { facts: { name: target.name }, debug: `No imageid output: ${why}` };
+}
+
+;// CONCATENATED MODULE: ./src/steps/insight.ts
+/**
+ * After a successful build: read the image's digest or ID, and add this run to the scope's hit-ratio history.
+ * Neither ever fails the build: what cannot be done is a warning (a push whose digest is unknown, a history
+ * that could not be read or saved) or a debug line (no Docker to ask).
+ */
+
+
+
+
+
+
+
+
+/** The histories whose read went out as the build started, by scope (one per scope and process). */
+const begun = new Map();
+/**
+ * Starts what `beginAfterBuild` will need, to be called as the build starts, and only when the history will be read.
+ * On the cache service v2 the history's read (one lookup, one download through the action's own client; it does
+ * not depend on the build) goes out now, so after the build only the write is left; nothing is loaded for it.
+ * Where only v1 is offered (GHES), its fallback client (@actions/cache with the Azure SDK, the largest chunk of
+ * the bundle, a few hundred ms to evaluate) is loaded now instead, while main waits on buildkitd and envd; its
+ * read waits for the build (it writes under the temp directory, which a failed build would leave behind).
+ * Never rejects: a failure here is left to `reportAfterBuild` to report.
+ */
+function prepareAfterBuild(plan, rt) {
+    const access = historyAccess(plan, rt, false);
+    if (!access.read)
+        return undefined;
+    if (!usesOwnClient(rt.cacheService))
+        return Promise.all(/* import() */[__webpack_require__.e(752), __webpack_require__.e(779), __webpack_require__.e(838), __webpack_require__.e(691)]).then(__webpack_require__.bind(__webpack_require__, 1691)).catch(() => undefined);
+    const handle = beginHistory({ scope: plan.scope, access, service: rt.cacheService });
+    begun.set(plan.scope, handle);
+    return handle.read;
+}
+/**
+ * Whether the last run this scope's history holds skipped its cache write (issue 20: no scope skips twice in a
+ * row). False when no history was begun for the scope or it holds no run.
+ */
+async function lastWriteSkipped(scope) {
+    const handle = begun.get(scope);
+    return handle ? (await lastRun(handle))?.skipped === true : false;
+}
+/**
+ * After a successful build, what does not depend on the prune after it starts at once, so that both run
+ * together: the image's digest or ID (a registry read, or `docker image inspect`) and, on the cache service
+ * v2, the history's write (its own client, which logs nothing). The v1 fallback (@actions/cache) writes lines of
+ * its own, so its update starts only in `reportAfterBuild`, inside the history's group. Never rejects.
+ */
+function beginAfterBuild(result, inputs, rt, env) {
+    const plan = result.plan;
+    const workspace = env.GITHUB_WORKSPACE || process.cwd();
+    // The tag the action gave envd (envd/args.ts): the name of the image a default output loads into Docker.
+    const tag = (0,args/* envdTag */.iu)(plan.envd.output, external_node_path_.basename(external_node_path_.resolve(workspace, plan.envd.path)));
+    const reading = readImage(imageTarget(inputs.output, tag, plan.envd.platform), env);
+    reading.catch(() => undefined); // its error is thrown where reportAfterBuild awaits it, not unhandled meanwhile
+    const exportFailed = result.figures.exports.some((e) => e.error);
+    const attempt = Number(env.GITHUB_RUN_ATTEMPT);
+    const run = {
+        run: rt.runId,
+        attempt: Number.isInteger(attempt) && attempt >= 1 && attempt <= 1000 ? attempt : 1,
+        cached: result.figures.cachedSteps,
+        total: result.figures.totalSteps,
+        seconds: result.seconds,
+        ...(writeSkipped(plan) ? { skipped: true } : {})
+    };
+    const access = historyAccess(plan, rt, exportFailed);
+    // No cache to read (cache: none, no cache service, a mode without reads): one line in the log, no section.
+    if (!access.read)
+        return { reading, history: { noRead: access.noRead ?? '' } };
+    const start = () => {
+        const handle = begun.get(plan.scope) ?? beginHistory({ scope: plan.scope, access, service: rt.cacheService });
+        begun.delete(plan.scope);
+        return handle.finish(run, access);
+    };
+    if (!usesOwnClient(rt.cacheService))
+        return { reading, history: { update: start } };
+    const update = start();
+    update.catch(() => undefined); // never rejects (beginHistory); awaited in reportAfterBuild
+    return { reading, history: { update: () => update } };
+}
+/** Logs what `beginAfterBuild` found, in the order and groups of a step that did it all here. */
+async function reportAfterBuild(after) {
+    const reading = await after.reading;
+    if (reading.warning)
+        runner.warning((0,report_text/* echo */.WI)(reading.warning, report_text/* MAX_SENTENCE */.Rt), { title: 'Image digest not read' });
+    if (reading.debug)
+        runner.debug((0,report_text/* echo */.WI)(reading.debug, report_text/* MAX_SENTENCE */.Rt));
+    if (reading.facts.digest)
+        runner.info(`Pushed ${(0,report_text/* echo */.WI)(reading.facts.name ?? '')}: ${reading.facts.image}`);
+    if (reading.facts.imageId)
+        runner.info(`Loaded into Docker as ${(0,report_text/* echo */.WI)(reading.facts.name ?? '')}: ${reading.facts.imageId}`);
+    const history = after.history;
+    if ('noRead' in history) {
+        runner.info(`Hit-ratio history: none is kept (${(0,report_text/* echo */.WI)(history.noRead, report_text/* MAX_SENTENCE */.Rt)})`);
+        return { image: reading.facts };
+    }
+    const update = await runner.group('Hit-ratio history', async () => {
+        const u = await history.update();
+        for (const n of u.view.notes)
+            runner.info((0,report_text/* echo */.WI)(n, report_text/* MAX_SENTENCE */.Rt));
+        return u;
+    });
+    for (const w of update.warnings)
+        runner.warning((0,report_text/* echo */.WI)(w, report_text/* MAX_SENTENCE */.Rt));
+    return { image: reading.facts, history: update.view };
 }
 
 // EXTERNAL MODULE: ./src/http/parse.ts
@@ -5677,6 +7013,7 @@ function preflight(inputs, cwd, home = external_node_os_.homedir()) {
 
 
 
+
 /** Secrets the environment may hold; registered before the first log line. */
 const SECRET_ENV = ['ACTIONS_RUNTIME_TOKEN', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_ACCESS_KEY_ID'];
 /** Environment values that may carry credentials inside (URL userinfo, a signed query). */
@@ -5814,23 +7151,21 @@ async function buildAndPrune(plan, ctx, finish) {
     const roomTarget = pruneBeforeTarget(run);
     if (roomTarget !== undefined)
         await pruneNow(run, 'before', roomTarget);
-    // Still no room for this leg's export (on the default branch too): it reads the cache, writes none.
+    // Still no room for this leg's export (never on the default branch, and only when the write is not decided
+    // after the build): it reads the cache, writes none.
     const noRoom = exportRoom(run);
     if (noRoom) {
         plan.export = undefined;
         plan.decisions.push(noRoom);
         runner.info(`export skipped: ${noRoom.reason}`);
-        const warning = skippedExportWarning(run);
-        if (warning) {
-            plan.warnings.push(warning);
-            runner.warning((0,report_text/* echo */.WI)(warning, report_text/* MAX_SENTENCE */.Rt));
-        }
     }
+    // Issue 20: the build imports only; what it adds decides the write, then the same build exports.
+    const write = splitsWrite(run) ? writeSteps(run, () => lastWriteSkipped(plan.scope)) : undefined;
     let result;
     // Loaded while the build waits on its tools, not after it.
     void prepareAfterBuild(plan, rt);
     try {
-        result = await build({ plan, inputs, rt, env, state, prepared });
+        result = await build({ plan, inputs, rt, env, state, prepared, ...(write ? { writeGate: write.beforeExport } : {}) });
     }
     catch (error) {
         if (error instanceof BuildFailure)
@@ -5844,6 +7179,8 @@ async function buildAndPrune(plan, ctx, finish) {
     result.plan.decisions.push(decision.decision);
     // The image read and the history's write do not depend on the prune: under way while it runs, logged after it.
     const after = beginAfterBuild(result, inputs, rt, env);
+    if (exported)
+        await write?.afterExport();
     if (decision.prune)
         await pruneNow({ ...run, plan: result.plan }, 'after');
     await finish(result.plan, result, undefined, await reportAfterBuild(after));
@@ -5920,4 +7257,8 @@ function checksumFor(checksums, asset) {
 
 };
 
+<<<<<<<< HEAD:dist/160.index.js
 //# sourceMappingURL=160.index.js.map
+========
+//# sourceMappingURL=309.index.js.map
+>>>>>>>> h-econ:dist/309.index.js

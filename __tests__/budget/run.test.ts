@@ -4,7 +4,7 @@
  */
 import { describe, expect, test } from '@jest/globals';
 import type { ScopeFootprint } from '../../src/budget/estimate.js';
-import { budgetFacts, exportRoom, pruneBeforeTarget, pruneRequest, type PruneWhen, readableRefs, readingScope, skippedExportWarning } from '../../src/budget/run.js';
+import { budgetFacts, exportRoom, pruneBeforeTarget, pruneRequest, type PruneWhen, readableRefs, readingScope, splitsWrite, writeFacts } from '../../src/budget/run.js';
 import type { BudgetState, PruneOutcome } from '../../src/budget/state.js';
 import { plan as makePlan } from '../../src/plan/planner.js';
 import { inputsOf } from '../support/inputs.js';
@@ -66,9 +66,14 @@ describe('the budget around the build', () => {
       ref: MAIN, usage: 28 * MB, afterPrune: 27 * MB, target: 0.7, skipped: [false, false, false]
     },
     {
-      // 32 MB left after the prune: one more MB fits under the 33.3 MB ceiling, two do not (issue 15).
-      name: "the default branch's legs are no exception: past the ceiling, the later ones skip",
-      ref: MAIN, usage: 33 * MB, afterPrune: 32 * MB, target: 0.7, skipped: [false, true, true]
+      // 32 MB left after the prune: one more MB fits under the 33.3 MB ceiling, two do not; issue 15 skipped the
+      // later legs, and main then stayed a generation behind for good (issue 20): the default branch never skips.
+      name: 'the default branch never skips, past the ceiling too',
+      ref: MAIN, usage: 33 * MB, afterPrune: 32 * MB, target: 0.7, skipped: [false, false, false]
+    },
+    {
+      name: 'a pull request past the ceiling: the later legs skip before the build (the write is not split without a listing)',
+      ref: PR12, usage: 33 * MB, afterPrune: 20 * MB, target: (0.9 * 37 - 27) / 37, skipped: [false, true, true]
     }
   ])('$name', ({ ref, usage, afterPrune, target, skipped }) => {
     const rt = rtFor(ref);
@@ -85,7 +90,7 @@ describe('the budget around the build', () => {
       else expect(g.target).toBeCloseTo(target, 3);
     }
     expect(got.map((g) => g.room !== undefined)).toEqual(skipped);
-    for (const g of got.filter((x) => x.room)) expect(g.room).toMatchObject({ topic: 'export', outcome: 'skipped', reason: expect.stringMatching(/does not write it/) });
+    for (const g of got.filter((x) => x.room)) expect(g.room).toMatchObject({ topic: 'write', outcome: 'skipped', reason: expect.stringMatching(/does not write it/) });
   });
 
   test('an explicit cache-mode or export-cache is the author\'s: never skipped', () => {
@@ -180,18 +185,49 @@ describe('what the budget reading reads', () => {
   });
 });
 
-describe('a skipped export on the default branch warns', () => {
+describe('issue 20: the write decided after the build', () => {
+  const withListing = (s: BudgetState): BudgetState => ({ ...s, reading: { ...s.reading!, listing: { entries: [], pages: 1, totalCount: 0, complete: true } } });
+
   test.each([
-    ['the default branch, budget from the storage limit: names the branch and asks to set cache-budget', MAIN, {}, /default branch main: it keeps its previous cache .* Set cache-budget if the repository has room, or set cache-mode: min/],
-    ['the default branch already at min: no advice to write less', MAIN, { 'cache-mode': 'min' }, /Set cache-budget if the repository has room\.$/],
-    ['the default branch, budget set, mode max: raise it or write less', MAIN, { 'cache-budget': '37MB', 'cache-mode': 'max' }, /Raise cache-budget if the repository has room, or set cache-mode: min to write less\.$/],
-    ['a pull request: the decision line is enough', PR12, {}, undefined]
-  ])('%s', (_, ref, raw, expected) => {
-    const rt = rtFor(ref);
-    const inputs = inputsOf(raw as Record<string, string>);
-    const w = skippedExportWarning({ state: state(33 * MB, []), inputs, rt, plan: makePlan(inputs, rt) });
-    if (expected) expect(w).toMatch(expected);
-    else expect(w).toBeUndefined();
-    if (w) expect(w).toContain('(37.0 MB)');
+    ['a gha export with the listing read: split', {}, true, true],
+    ['no listing (no index reader, or the listing failed): one build, as planned', {}, false, false],
+    ['export-cache given: the author\'s export, one build', { 'export-cache': 'type=gha,scope=mine,mode=min' }, true, false],
+    ['cache-write: true: the author asked for the write, one build', { 'cache-write': 'true' }, true, false],
+    ['another backend: one build', { cache: 'registry', 'cache-ref': 'ghcr.io/octo/c:cache' }, true, false]
+  ])('%s', (_, raw, listed, expected) => {
+    const inputs = inputsOf({ matrix: LEGS[0], ...(raw as Record<string, string>) });
+    const s = state(10 * MB, mainIndexes(true));
+    const p = makePlan(inputs, runtime(), { budget: budgetFacts(s) });
+    expect(splitsWrite({ state: listed ? withListing(s) : s, inputs, rt: runtime(), plan: p })).toBe(expected);
+  });
+
+  test('a split write is not skipped before the build: it is decided once what it adds is known', () => {
+    const rt = rtFor(PR12);
+    const inputs = inputsOf({ matrix: LEGS[2] });
+    const s = withListing(state(33 * MB, mainIndexes(false), 32 * MB));
+    const p = makePlan(inputs, rt, { budget: budgetFacts(s) });
+    expect(exportRoom({ state: s, inputs, rt, plan: p })).toBeUndefined();
+  });
+
+  test('writeFacts: what the write adds is the rebuilt layers of the previous generation; else the leg\'s estimate; main is the default branch', () => {
+    const inputs = inputsOf({ matrix: LEGS[0] });
+    const s = state(20 * MB, mainIndexes(true));
+    const p = makePlan(inputs, runtime(), { budget: budgetFacts(s) });
+    const superseded = [{ id: 7, key: 'buildkit-blob-1-sha256:' + 'a'.repeat(64), ref: MAIN, bytes: 3 * MB }];
+    const known = writeFacts({ state: s, inputs, rt: runtime(), plan: p }, { builtSteps: 2, seconds: 40, generation: { ref: MAIN, rebuiltBytes: 4 * MB, superseded }, usageBytes: 21 * MB, skippedLast: false });
+    expect(known).toMatchObject({ builtSteps: 2, addBytes: 4 * MB, usageBytes: 21 * MB, budgetBytes: BUDGET, superseded, defaultBranch: true, builtSeconds: 40 });
+    const first = writeFacts({ state: s, inputs, rt: rtFor(PR12), plan: p }, { builtSteps: 5, seconds: 1, generation: { rebuiltBytes: 0, superseded: [] }, usageBytes: 21 * MB, skippedLast: true });
+    // The estimate before the build: its own 1 MB and, going max from a min index, intermediate layers as large as its chain (9 MB).
+    expect(first).toMatchObject({ addBytes: 10 * MB, defaultBranch: false, skippedLast: true });
+  });
+
+  test('writeFacts: sibling legs decide alone at the same moment; those before a leg in the plan\'s order count as adding as much as it', () => {
+    const aheads = LEGS.map((matrix) => {
+      const inputs = inputsOf({ matrix });
+      const s = state(20 * MB, mainIndexes(true));
+      const p = makePlan(inputs, runtime(), { budget: budgetFacts(s) });
+      return writeFacts({ state: s, inputs, rt: runtime(), plan: p }, { builtSteps: 2, seconds: 1, generation: { ref: MAIN, rebuiltBytes: 3 * MB, superseded: [] }, usageBytes: 20 * MB, skippedLast: false }).aheadBytes;
+    });
+    expect([...aheads].sort((a, b) => a! - b!)).toEqual([0, 3 * MB, 6 * MB]);
   });
 });

@@ -200,6 +200,9 @@ describe('failure paths', () => {
     expect(main.stdout).toContain('::group::envd build (without --import-cache)');
     expect(main.summary).toContain('| Retry | once without --import-cache');
     expect(post.code).toBe(0);
+    // The entry stays without its blob (the retry's export finds the entry and uploads nothing): removed, so that
+    // later builds in this world, which share the base layers, do not meet it.
+    world.emu.deleteEntry(blob.id);
   }, 90000);
 });
 
@@ -294,20 +297,40 @@ describe('the budget: usage, pruning, command: prune', () => {
     expect(log(main)).toContain('::group::Prune the GitHub cache (after the build)');
     expect(post.code).toBe(0);
 
-    // Warm: the scope's index sizes the export; usage stays far under the target, so the prune after the build
-    // works from the listing read before it, and from the open pull requests asked for with that listing: no
-    // REST round trip between the export and the deletions.
+    // Warm, nothing changed (issue 20): the build imports only, runs no step, and writes nothing at all: no
+    // cache entry, no prune after it.
     const seq0 = world.emu.requests.length;
     const warm = await mainAndPost(job({ githubToken: WRITER, inputs: { 'cache-scope': 'budget' } }));
     expect(warm.main.code).toBe(0);
-    expect(log(warm.main)).toMatch(/The listing read before the build serves: \d+ cache entries/);
-    const routes = world.emu.requests.slice(seq0).map((r) => r.route);
-    const lastRest = routes.map((r, i) => (r.startsWith('rest.') ? i : -1)).reduce((a, b) => Math.max(a, b));
-    const firstWrite = routes.indexOf('CreateCacheEntry');
-    expect(routes.filter((r) => r === 'rest.pulls')).toHaveLength(1);
-    expect(firstWrite).toBeGreaterThan(-1);
-    expect(lastRest).toBeLessThan(firstWrite);
-  }, 60000);
+    expect(warm.main.outputs['cached-steps']).toBe(warm.main.outputs['total-steps']);
+    expect(log(warm.main)).toContain('Nothing to write: the build ran no step');
+    expect(log(warm.main)).not.toContain('--export-cache');
+    expect(world.emu.requests.slice(seq0).map((r) => r.route)).not.toContain('CreateCacheEntry');
+    expect(warm.main.summary).toMatch(/write.*nothing new/);
+
+    // A change: the build ran steps, so after it the cache is listed again and the write decided; the same build
+    // then exports. Usage stays far under the target, so the prune after the export works from the listing read
+    // before the build, and from the open pull requests asked for with that listing: no REST round trip between
+    // the export and the deletions.
+    const file = path.join(world.root, 'project', 'build.envd');
+    fs.writeFileSync(file, BUILD_ENVD.replace('"requests"', '"requests", "rich"'));
+    try {
+      const seq1 = world.emu.requests.length;
+      const changed = await mainAndPost(job({ githubToken: WRITER, inputs: { 'cache-scope': 'budget' } }));
+      expect(changed.main.code).toBe(0);
+      expect(log(changed.main)).toMatch(/::group::Decide the cache write\nThe build ran \d+ steps?; of the previous generation on refs\/heads\/main it did not use/);
+      expect(log(changed.main)).toContain('Writing the cache: the same build again, every step cached, with the export');
+      expect(log(changed.main)).toMatch(/The listing read before the build serves: \d+ cache entries/);
+      const routes = world.emu.requests.slice(seq1).map((r) => r.route);
+      const firstWrite = routes.indexOf('CreateCacheEntry');
+      const restAfterWrite = routes.slice(firstWrite).filter((r) => r.startsWith('rest.') && r !== 'rest.delete-by-id');
+      expect(routes.filter((r) => r === 'rest.pulls')).toHaveLength(1);
+      expect(firstWrite).toBeGreaterThan(-1);
+      expect(restAfterWrite).toEqual([]);
+    } finally {
+      fs.writeFileSync(file, BUILD_ENVD);
+    }
+  }, 90000);
 
   test('without actions: write, one warning; the build is not affected', async () => {
     world.emu.grantRest(READER, 'read');

@@ -13,7 +13,8 @@ import {
   recordRun,
   serializeHistory,
   sparkline,
-  supersededHistoryEntries
+  supersededHistoryEntries,
+  writeSkipped
 } from '../../src/report/history.js';
 import { jwt, runtime } from '../support/runtime.js';
 
@@ -165,6 +166,21 @@ describe('historyMarkdown', () => {
   });
 });
 
+describe('a skipped write in the history (issue 20: never twice in a row)', () => {
+  test('kept through a round trip; anything but true is a malformed run', () => {
+    const runs = [run(1, 2, 4), { ...run(2, 2, 4), skipped: true as const }];
+    expect(parseHistory(serializeHistory('py', runs), 'py')).toEqual({ runs });
+    const text = JSON.stringify({ format: 1, scope: 'py', runs: [{ ...run(3, 1, 4), skipped: 'yes' }] });
+    expect(parseHistory(text, 'py')).toEqual({ runs: [], problem: '1 malformed run in the stored history was dropped' });
+  });
+
+  test('writeSkipped: the budget\'s write decision only, not cache-write: false', () => {
+    expect(writeSkipped({ decisions: [{ topic: 'write', outcome: 'skipped', reason: 'no room' }] })).toBe(true);
+    expect(writeSkipped({ decisions: [{ topic: 'export', outcome: 'skipped', reason: 'cache-write is false' }] })).toBe(false);
+    expect(writeSkipped({ decisions: [{ topic: 'write', outcome: 'nothing new', reason: 'no step ran' }] })).toBe(false);
+  });
+});
+
 describe('historyAccess: the trust rules of the cache itself', () => {
   const exp = { backend: 'gha' as const, export: cacheSpec('gha', [['scope', 'py']]) };
   const none = { backend: 'registry' as const, export: undefined };
@@ -180,6 +196,7 @@ describe('historyAccess: the trust rules of the cache itself', () => {
     ['ACTIONS_CACHE_MODE=none', exp, rt({ ACTIONS_CACHE_MODE: 'none' }), false, { read: false, write: false, noRead: 'ACTIONS_CACHE_MODE is none', noWrite: 'ACTIONS_CACHE_MODE is none' }],
     ['ACTIONS_CACHE_MODE=write-only', exp, rt({ ACTIONS_CACHE_MODE: 'write-only' }), false, { read: false, write: false, noRead: 'ACTIONS_CACHE_MODE is write-only', noWrite: 'ACTIONS_CACHE_MODE is write-only' }],
     ['outside GitHub Actions (no runtime token)', exp, rt({ ACTIONS_RUNTIME_TOKEN: undefined }), false, { read: false, write: false, noRead: 'the GitHub cache service is not available to this run', noWrite: 'the GitHub cache service is not available to this run' }],
+    ['a write skipped for room (issue 20) is recorded: the scope\'s next run must not skip again', { ...none, backend: 'gha' as const, decisions: [{ topic: 'write', outcome: 'skipped', reason: 'no room' }] }, rt(), false, { read: true, write: true }],
     ['cache: none', { backend: 'none' as const, export: undefined }, rt(), false, { read: false, write: false, noRead: 'cache: none keeps no cache', noWrite: 'cache: none keeps no cache' }],
     ['no cache service URL', exp, rt({ ACTIONS_RESULTS_URL: undefined }), false, { read: false, write: false, noRead: 'the GitHub cache service is not available to this run', noWrite: 'the GitHub cache service is not available to this run' }]
   ])('%s', (_name, plan, runtimeOf, exportFailed, want) => {

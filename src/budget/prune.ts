@@ -77,6 +77,16 @@ function activeExportsSince({ input, buildkitEntries, classes, readable, closed,
   return since;
 }
 
+/**
+ * Readable blobs used since this moment may be named by an active ref's index this token cannot read (a pull
+ * request's index points at main's blobs): what rule 3 holds back, for a deletion outside the prune
+ * (budget/write.ts). −∞ when every such blob may be; +∞ when no active unreadable ref exports.
+ */
+export function heldBackSince(input: Pick<PruneInput, 'entries' | 'readableRefs' | 'openPrRefs' | 'now'>): number {
+  const ctx = pruneContext({ ...input, liveIndexes: new Map(), budgetBytes: 1 });
+  return activeExportsSince(ctx) - EXPORT_SLACK_MS;
+}
+
 /** One GitHub cache entry, as the REST listing reports it (times in ms since the epoch). */
 export interface CacheEntry {
   id: number;
@@ -89,8 +99,8 @@ export interface CacheEntry {
   version?: string;
 }
 
-export type PruneReason = 'closed-pr' | 'superseded-index' | 'superseded-history' | 'unreferenced-blob' | 'idle-ref';
-export const PRUNE_REASONS: readonly PruneReason[] = ['closed-pr', 'superseded-index', 'superseded-history', 'unreferenced-blob', 'idle-ref'];
+export type PruneReason = 'closed-pr' | 'superseded-index' | 'superseded-history' | 'superseded-layer' | 'unreferenced-blob' | 'idle-ref';
+export const PRUNE_REASONS: readonly PruneReason[] = ['closed-pr', 'superseded-index', 'superseded-history', 'superseded-layer', 'unreferenced-blob', 'idle-ref'];
 
 export interface Deletion {
   id: number;

@@ -9,9 +9,10 @@ import type { Auto, Inputs } from '../inputs/inputs.js';
 import type { Decision, Plan } from '../plan/plan.js';
 import type { BudgetFigures } from '../report/outputs.js';
 import type { Runtime } from '../runtime/runtime.js';
-import { TARGET_RATIO, formatSize, legIdentity, legPlanFor, type ModeFacts } from './budget.js';
+import { TARGET_RATIO, legIdentity, legPlanFor, type ModeFacts } from './budget.js';
 import { exportFits, type LegPlan } from './estimate.js';
 import type { BudgetState } from './state.js';
+import type { Generation, WriteFacts } from './write.js';
 
 /** Entries of this backend live in the repository's GitHub cache (gha, and local's saved directory). */
 const usesGithubCache = (inputs: Inputs) => backendOf(inputs.cache).savedInGithubCache;
@@ -72,33 +73,70 @@ export function pruneBeforeTarget(ctx: RunContext): number | undefined {
   return r.usageBytes !== undefined && r.usageBytes > target * r.budget.bytes ? target : undefined;
 }
 
+/** A push to the default branch: the cache every branch and pull request falls back to. */
+export function onDefaultBranch(rt: Runtime): boolean {
+  return !!rt.defaultBranch && !rt.pullRequest && rt.ref === `refs/heads/${rt.defaultBranch}`;
+}
+
+/**
+ * Issue 20: the build runs with the import only, and whether (and after which deletions) it writes is decided
+ * once it has run, by what it adds (budget/write.ts); then a second `envd build` of the same context, fully
+ * cached, exports. For an export to the GitHub cache the action sizes (the listing was read), unless the
+ * author chose the export (`export-cache`, `cache-write: true`).
+ */
+export function splitsWrite({ state, inputs, plan }: RunContext): boolean {
+  return !!state.reading?.listing && !!plan.export && buildkitWritesGithubCache(inputs) && inputs.cacheWrite === 'auto' && !inputs.exportCache;
+}
+
 /**
  * After the prune before the build: when this leg's export still does not fit under the budget's ceiling (see
- * exportFits; the default branch is no exception), the decision not to export, else undefined.
+ * exportFits), the decision not to export, else undefined. Never on the default branch (issue 20: a stale
+ * generation there would hold the room the new one needs, forever), and not when the write is decided after
+ * the build (splitsWrite), where what it adds is known.
  */
 export function exportRoom(ctx: RunContext): Decision | undefined {
-  const { state, inputs, plan } = ctx;
+  const { state, inputs, rt, plan } = ctx;
   const r = state.reading;
   if (!r || r.usageBytes === undefined || !plan.export || !buildkitWritesGithubCache(inputs) || inputs.cacheMode !== 'auto' || inputs.exportCache) return undefined;
+  if (onDefaultBranch(rt) || splitsWrite(ctx)) return undefined;
   const legs = legPlan(ctx);
   if (!legs) return undefined;
   const last = state.prunes[state.prunes.length - 1];
   const fit = exportFits(legs, plan.scope, last?.usageAfterBytes ?? r.usageBytes);
-  return fit.fits ? undefined : { topic: 'export', outcome: 'skipped', reason: fit.reason ?? 'no room under the budget' };
+  return fit.fits ? undefined : { topic: 'write', outcome: 'skipped', reason: fit.reason ?? 'no room under the budget' };
+}
+
+/** What the build told, for the write decision: its steps, and the listing read after it (budget/write.ts generationAfterBuild). */
+export interface AfterImport {
+  builtSteps: number;
+  seconds: number;
+  generation: Generation;
+  usageBytes: number;
+  /** The previous write of this scope on this ref was skipped (its history says so). */
+  skippedLast: boolean;
 }
 
 /**
- * A skipped export on the default branch is worth a warning: its cache is the one every branch and pull request
- * falls back to, and it stays behind until the budget has room. Elsewhere the decision line is enough.
+ * The facts decideWrite takes. What the write adds: the previous generation's layers of the steps the build
+ * rebuilt (the new ones replace them, layer for layer); without a previous generation, the leg's estimate.
+ * Sibling legs write at the same moment, each deciding alone: the legs before this one in the plan's order
+ * (legOrder) are counted as adding as much as this one (the same change, rebuilt in each leg).
  */
-export function skippedExportWarning({ rt, state, inputs, plan }: RunContext): string | undefined {
-  if (!rt.defaultBranch || rt.pullRequest || rt.ref !== `refs/heads/${rt.defaultBranch}`) return undefined;
-  const budget = state.reading?.budget;
-  return (
-    `The cache budget${budget ? ` (${formatSize(budget.bytes)})` : ''} has no room to refresh this leg's cache on the default branch ${rt.defaultBranch}: ` +
-    `it keeps its previous cache and goes first next run. ${inputs.cacheBudget === 'auto' ? 'Set cache-budget' : 'Raise cache-budget'} if the repository has room` +
-    (plan.mode === 'max' ? ', or set cache-mode: min to write less.' : '.')
-  );
+export function writeFacts(ctx: RunContext, after: AfterImport): WriteFacts {
+  const legs = legPlan(ctx);
+  const index = legs ? legs.legs.findIndex((l) => l.scope === ctx.plan.scope) : -1;
+  const addBytes = after.generation.ref !== undefined ? after.generation.rebuiltBytes : index >= 0 ? legs!.legs[index].add : 0;
+  return {
+    builtSteps: after.builtSteps,
+    addBytes,
+    aheadBytes: Math.max(0, index) * addBytes + (legs?.unknownBytes ?? 0),
+    usageBytes: after.usageBytes,
+    budgetBytes: ctx.state.reading!.budget.bytes,
+    superseded: after.generation.superseded,
+    defaultBranch: onDefaultBranch(ctx.rt),
+    skippedLast: after.skippedLast,
+    builtSeconds: after.seconds
+  };
 }
 
 export function budgetFigures(state: BudgetState): BudgetFigures | undefined {

@@ -219,6 +219,12 @@ export function beginHistory(o: Omit<HistoryOptions, 'run'>, client?: CacheClien
   };
 }
 
+/** The newest run of the history a handle read (undefined: none, or nothing could be read). Never throws. */
+export async function lastRun(handle: HistoryHandle): Promise<HistoryRun | undefined> {
+  const read = (await handle.read) as HistoryRead | undefined;
+  return read?.runs[read.runs.length - 1];
+}
+
 /** Reads, adds this run and saves, in one go (beginHistory then finish). `client`: the v1 fallback's (tests). */
 export function updateHistory(o: HistoryOptions, client?: CacheClient): Promise<HistoryUpdate> {
   return beginHistory(o, client).finish(o.run, o.access);

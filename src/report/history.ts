@@ -33,7 +33,12 @@ export interface HistoryRun {
   total: number;
   /** The build's seconds, one decimal. */
   seconds: number;
+  /** Its cache write was skipped for room (issue 20: the next run of the scope does not skip). */
+  skipped?: true;
 }
+
+/** The run's cache write was skipped for room (the decision steps/write.ts records). */
+export const writeSkipped = (plan: Pick<Plan, 'decisions'>) => plan.decisions.some((d) => d.topic === 'write' && d.outcome === 'skipped');
 
 /** What the summary shows: the runs oldest first (this one last), and what happened to the entry. */
 export interface HistoryView {
@@ -63,7 +68,8 @@ function validRun(v: unknown): HistoryRun | undefined {
   if (typeof r.run !== 'string' || !RUN_ID.test(r.run)) return undefined;
   if (!count(r.attempt, 1000) || r.attempt < 1 || !count(r.cached) || !count(r.total) || r.cached > r.total) return undefined;
   if (typeof r.seconds !== 'number' || !Number.isFinite(r.seconds) || r.seconds < 0 || r.seconds > 1e7) return undefined;
-  return { run: r.run, attempt: r.attempt, cached: r.cached, total: r.total, seconds: Math.round(r.seconds * 10) / 10 };
+  if (r.skipped !== undefined && r.skipped !== true) return undefined;
+  return { run: r.run, attempt: r.attempt, cached: r.cached, total: r.total, seconds: Math.round(r.seconds * 10) / 10, ...(r.skipped ? { skipped: true as const } : {}) };
 }
 
 /**
@@ -151,7 +157,7 @@ export interface HistoryAccess {
  * forks never write) and whose runtime token has a writable ref, once per run attempt.
  */
 export function historyAccess(
-  plan: Pick<Plan, 'backend' | 'export'>,
+  plan: Pick<Plan, 'backend' | 'export'> & Partial<Pick<Plan, 'decisions'>>,
   rt: Pick<Runtime, 'runId' | 'cacheService'>,
   exportFailed: boolean
 ): HistoryAccess {
@@ -165,7 +171,8 @@ export function historyAccess(
         ? `ACTIONS_CACHE_MODE is ${svc.mode}`
         : undefined;
   if (noRead) return { read: false, write: false, noRead, noWrite: noRead };
-  const noWrite = !plan.export
+  // A write skipped for room is still recorded: the scope's next run must not skip again.
+  const noWrite = !plan.export && !(plan.decisions && writeSkipped({ decisions: plan.decisions }))
     ? 'this run does not write the cache'
     : exportFailed
       ? 'the cache export failed'

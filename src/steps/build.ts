@@ -28,6 +28,7 @@ import type { LocalSave } from '../io/local/local-cache.js';
 import type { OciServer } from '../io/local/oci-server.js';
 import { servedLocalCache } from '../plan/local-serve.js';
 import { installTools, logTools, type Tools } from './tools.js';
+import { inPhases, type WriteGate } from './write.js';
 import { type AutoStart, type Preparation, readyTimeoutOf, startAuto, workDir } from './prepare.js';
 import type { BuildReport } from '../report/build-report.js';
 
@@ -54,9 +55,11 @@ export interface BuildRequest {
    * here, with the same groups and lines as when the build does the work itself.
    */
   prepared?: Preparation;
+  /** Issue 20: build with the import only, then ask this whether and how to write (steps/write.ts). */
+  writeGate?: WriteGate;
 }
 
-export async function build({ plan: planned, inputs, rt, env, state, prepared }: BuildRequest): Promise<BuildReport> {
+export async function build({ plan: planned, inputs, rt, env, state, prepared, writeGate }: BuildRequest): Promise<BuildReport> {
   const dir = prepared?.dir ?? workDir(env, state);
   // Whether buildkitd can run as root (sudo -n on a hosted runner) is asked now and answered while the tools
   // are found and a local cache restored, not in the way of the start.
@@ -103,7 +106,7 @@ export async function build({ plan: planned, inputs, rt, env, state, prepared }:
         server = undefined;
       }
     }
-    return await buildWith({ plan, inputs, rt, env, dir, tools, toolEnv, readyTimeoutMs, configInline, restoredKey, rootVia, early, state });
+    return await buildWith({ plan, inputs, rt, env, dir, tools, toolEnv, readyTimeoutMs, configInline, restoredKey, rootVia, early, state, writeGate });
   } finally {
     await server?.close();
   }
@@ -127,10 +130,11 @@ interface BuildContext {
   /** builder: auto with cache: local — the buildkitd found or spawned before the restore. */
   early?: Promise<AutoStart>;
   state: StateStore;
+  writeGate?: WriteGate;
 }
 
 async function buildWith(ctx: BuildContext): Promise<BuildReport> {
-  const { plan, rt, env, dir, tools, toolEnv, restoredKey, state } = ctx;
+  const { rt, env, dir, tools, toolEnv, restoredKey, state } = ctx;
   const envd = new Envd(path.join(tools.envd.dir, 'envd'), toolEnv);
   state.save(State.EnvdBinary, envd.binary);
   state.save(State.EnvdPath, toolEnv.PATH ?? '');
@@ -144,14 +148,15 @@ async function buildWith(ctx: BuildContext): Promise<BuildReport> {
   };
 
   const builder = await core.group('Start the builder', () => startBuilder(ctx, createContext));
-  for (const miss of buildkitFloorMisses([plan.export?.type, plan.import?.type], builder.version || undefined)) {
+  for (const miss of buildkitFloorMisses([ctx.plan.export?.type, ctx.plan.import?.type], builder.version || undefined)) {
     if (miss.status === 'too-old') throw new Error(miss.floor.builderProblem(builder.buildctlAddr, builder.version!));
     core.warning(miss.floor.unknownWarning(builder.buildctlAddr));
   }
   core.info(`envd ${envdVersion}: context ${context} → ${builder.envdBuilder}://${builder.envdAddress}`);
 
   const started = Date.now();
-  const { attempt, retried } = await runWithRetry(envd, plan, { publicKeyFile: keyFile, buildkitdImage: `docker.io/moby/buildkit:${tools.buildkit.tag}`, cwd: env.GITHUB_WORKSPACE || process.cwd() }, ctx.inputs.cacheTimeoutMs);
+  const call = { publicKeyFile: keyFile, buildkitdImage: `docker.io/moby/buildkit:${tools.buildkit.tag}`, cwd: env.GITHUB_WORKSPACE || process.cwd() };
+  const { attempt, retried, plan } = await inPhases(ctx.plan, ctx.writeGate, (p) => runWithRetry(envd, p, call, ctx.inputs.cacheTimeoutMs));
   const report: BuildReport = {
     plan,
     envdVersion,

@@ -14,7 +14,7 @@ import { prune, readBudget } from './prune.js';
 
 export type { BudgetState };
 
-async function restFor(inputs: Inputs, rt: Runtime) {
+export async function restFor(inputs: Inputs, rt: Runtime) {
   // Outside a GitHub Actions run there is no repository cache to read, and no token worth sending.
   if (!rt.actions || !inputs.githubToken || !rt.repository.includes('/')) return undefined;
   const { createCacheRest } = await import('../io/github/rest.js');
@@ -25,7 +25,7 @@ async function restFor(inputs: Inputs, rt: Runtime) {
 /** One index reader for the job, so the prune after the build does not read again what the reading read. */
 const readers = new Map<string, IndexReader>();
 
-function readerFor(rt: Runtime): IndexReader | undefined {
+export function readerFor(rt: Runtime): IndexReader | undefined {
   const cs = rt.cacheService;
   if (!cs.token || !cs.resultsUrl || !cs.v2 || rt.ghes) return undefined;
   const id = `${cs.resultsUrl}\n${cs.token}`;

@@ -8,11 +8,11 @@ import * as path from 'node:path';
 import { envdTag } from '../envd/args.js';
 import type { Inputs } from '../inputs/inputs.js';
 import type { Plan } from '../plan/plan.js';
-import { historyAccess, type HistoryView } from '../report/history.js';
+import { historyAccess, type HistoryView, writeSkipped } from '../report/history.js';
 import { type ImageFacts, imageTarget } from '../report/image.js';
 import { echo, MAX_SENTENCE } from '../report/text.js';
 import type { Runtime } from '../runtime/runtime.js';
-import { beginHistory, type HistoryHandle, type HistoryUpdate, usesOwnClient } from '../io/history.js';
+import { beginHistory, type HistoryHandle, type HistoryUpdate, lastRun, usesOwnClient } from '../io/history.js';
 import { type ImageReading, readImage } from '../io/image.js';
 import type { BuildReport } from './build.js';
 
@@ -43,6 +43,15 @@ export function prepareAfterBuild(plan: Pick<Plan, 'backend' | 'export' | 'scope
   return handle.read;
 }
 
+/**
+ * Whether the last run this scope's history holds skipped its cache write (issue 20: no scope skips twice in a
+ * row). False when no history was begun for the scope or it holds no run.
+ */
+export async function lastWriteSkipped(scope: string): Promise<boolean> {
+  const handle = begun.get(scope);
+  return handle ? (await lastRun(handle))?.skipped === true : false;
+}
+
 /** What `beginAfterBuild` started: the image read and the history's update, under way; nothing logged yet. */
 export interface AfterBuild {
   reading: Promise<ImageReading>;
@@ -70,7 +79,8 @@ export function beginAfterBuild(result: BuildReport, inputs: Inputs, rt: Runtime
     attempt: Number.isInteger(attempt) && attempt >= 1 && attempt <= 1000 ? attempt : 1,
     cached: result.figures.cachedSteps,
     total: result.figures.totalSteps,
-    seconds: result.seconds
+    seconds: result.seconds,
+    ...(writeSkipped(plan) ? { skipped: true as const } : {})
   };
   const access = historyAccess(plan, rt, exportFailed);
   // No cache to read (cache: none, no cache service, a mode without reads): one line in the log, no section.

@@ -1,9 +1,10 @@
 /** The main step: read inputs, plan, report; then (outside dry-run) build. Orchestration only. */
 import * as core from '../io/runner.js';
 import { build, BuildFailure, type BuildReport } from './build.js';
-import { beginAfterBuild, type Insight, prepareAfterBuild, reportAfterBuild } from './insight.js';
+import { beginAfterBuild, type Insight, lastWriteSkipped, prepareAfterBuild, reportAfterBuild } from './insight.js';
+import { writeSteps } from './write.js';
 import { type BudgetState, pruneNow, readBudgetFor } from './cache-usage.js';
-import { budgetFacts, budgetFigures, decidePrune, exportRoom, pruneBeforeTarget, readingScope, skippedExportWarning } from '../budget/run.js';
+import { budgetFacts, budgetFigures, decidePrune, exportRoom, pruneBeforeTarget, readingScope, splitsWrite } from '../budget/run.js';
 import { type Preparation, prepareBuild } from './prepare.js';
 import { resolveImportEntry } from './import-entry.js';
 import { findSecrets, redactKnown } from '../cache/redact.js';
@@ -159,23 +160,21 @@ async function buildAndPrune(plan: Plan, ctx: { inputs: Inputs; rt: Runtime; env
   const run = { state: budget, inputs, rt, plan };
   const roomTarget = pruneBeforeTarget(run);
   if (roomTarget !== undefined) await pruneNow(run, 'before', roomTarget);
-  // Still no room for this leg's export (on the default branch too): it reads the cache, writes none.
+  // Still no room for this leg's export (never on the default branch, and only when the write is not decided
+  // after the build): it reads the cache, writes none.
   const noRoom = exportRoom(run);
   if (noRoom) {
     plan.export = undefined;
     plan.decisions.push(noRoom);
     core.info(`export skipped: ${noRoom.reason}`);
-    const warning = skippedExportWarning(run);
-    if (warning) {
-      plan.warnings.push(warning);
-      core.warning(echo(warning, MAX_SENTENCE));
-    }
   }
+  // Issue 20: the build imports only; what it adds decides the write, then the same build exports.
+  const write = splitsWrite(run) ? writeSteps(run, () => lastWriteSkipped(plan.scope)) : undefined;
   let result: BuildReport | undefined;
   // Loaded while the build waits on its tools, not after it.
   void prepareAfterBuild(plan, rt);
   try {
-    result = await build({ plan, inputs, rt, env, state, prepared });
+    result = await build({ plan, inputs, rt, env, state, prepared, ...(write ? { writeGate: write.beforeExport } : {}) });
   } catch (error) {
     if (error instanceof BuildFailure) result = error.report;
     await finish(result?.plan ?? plan, result, (error as Error).message);
@@ -187,6 +186,7 @@ async function buildAndPrune(plan: Plan, ctx: { inputs: Inputs; rt: Runtime; env
   result.plan.decisions.push(decision.decision);
   // The image read and the history's write do not depend on the prune: under way while it runs, logged after it.
   const after = beginAfterBuild(result, inputs, rt, env);
+  if (exported) await write?.afterExport();
   if (decision.prune) await pruneNow({ ...run, plan: result.plan }, 'after');
   await finish(result.plan, result, undefined, await reportAfterBuild(after));
 }
