@@ -174,7 +174,7 @@ async function startBuilder(ctx: BuildContext, createContext: (h: BuilderHandle)
   const b = inputs.builder;
   let h: BuilderHandle;
   if (b.kind === 'address') {
-    h = await useAddress(b.address, tools.buildkit.dir, toolEnv);
+    h = await useAddress(b.addresses[0].text, tools.buildkit.dir, toolEnv);
     await createContext(h);
   } else if (b.kind === 'auto') {
     const start = await (early ?? startAuto({ tools, inputs, env, toolEnv, configInline, readyTimeoutMs, rootVia, state }));
