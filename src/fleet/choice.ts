@@ -44,8 +44,11 @@ function explainFailure(f: ProbeFailure, tls: boolean): string {
   const code = f.code ?? '';
   if (f.stage === 'tls' || (tls && NOT_TLS.has(code))) {
     if (UNTRUSTED.has(code)) return 'TLS: the daemon\'s certificate is not signed by the CA in builder-tls-ca; give builder-tls-ca the CA that signed the daemon certificates';
-    if (code === 'ERR_TLS_CERT_ALTNAME_INVALID')
-      return `TLS: the daemon's certificate is not valid for the name the action checked${f.detail && /altnames: (.*)$/.test(f.detail) ? ` (it carries ${/altnames: (.*)$/.exec(f.detail)![1]})` : ''}; set builder-tls-server-name to a name it carries`;
+    if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
+      // Node: "Hostname/IP does not match certificate's altnames: Host: x. is not in the cert's altnames: DNS:…"
+      const names = /cert's altnames: (.*)$/.exec(f.detail ?? '')?.[1];
+      return `TLS: the daemon's certificate is not valid for the name the action checked${names ? ` (it carries ${names})` : ''}; set builder-tls-server-name to a name it carries`;
+    }
     if (code === 'CERT_HAS_EXPIRED' || code === 'CERT_NOT_YET_VALID') return `TLS: the daemon's certificate ${code === 'CERT_HAS_EXPIRED' ? 'has expired' : 'is not valid yet'}; renew the daemon certificate`;
     if (MISSING_CLIENT.has(code)) return 'TLS: the daemon requires a client certificate and none was given; set builder-tls-cert and builder-tls-key';
     if (REFUSED_CLIENT.has(code)) return 'TLS: the daemon refused the client certificate; give builder-tls-cert and builder-tls-key a certificate signed by the CA the daemon trusts (its --tlscacert)';

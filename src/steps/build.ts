@@ -7,7 +7,9 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { awaitBuildkitd, type BuilderHandle, publishShared, recordsDir, rootViaAsync, type RootVia, startContainer, useAddress } from '../io/buildkit/builder.js';
+import { awaitBuildkitd, type BuilderHandle, publishShared, recordsDir, rootViaAsync, type RootVia, startContainer } from '../io/buildkit/builder.js';
+import { startRemote } from './fleet.js';
+import type { FleetChoice } from '../fleet/choice.js';
 import { type BuildCallOptions, envdBuildCall, showArgs } from '../envd/args.js';
 import { Envd, envdEnv } from '../io/envd.js';
 import { classify, envdErrorLine } from '../envd/errors.js';
@@ -69,6 +71,8 @@ export async function build({ plan: planned, inputs, rt, env, state, prepared }:
   let server: OciServer | undefined;
   // builder: auto started by main (prepared) or, for cache: local, before the restore below.
   let early: Promise<AutoStart> | undefined = prepared?.start;
+  // What runs only while the build does (the TLS relay to a remote builder), closed when it ends.
+  const closers: (() => Promise<void>)[] = [];
   try {
     if (plan.local) {
       // Relative directories resolve against the workspace, as envd resolves the export's dest.
@@ -100,8 +104,9 @@ export async function build({ plan: planned, inputs, rt, env, state, prepared }:
         server = undefined;
       }
     }
-    return await buildWith({ plan, inputs, rt, env, dir, tools, toolEnv, readyTimeoutMs, configInline, restoredKey, rootVia, early, state });
+    return await buildWith({ plan, inputs, rt, env, dir, tools, toolEnv, readyTimeoutMs, configInline, restoredKey, rootVia, early, state, closers });
   } finally {
+    for (const close of closers) await close();
     await server?.close();
   }
 }
@@ -124,6 +129,8 @@ interface BuildContext {
   /** builder: auto with cache: local — the buildkitd found or spawned before the restore. */
   early?: Promise<AutoStart>;
   state: StateStore;
+  /** Called when the build is over: what startBuilder keeps open for it. */
+  closers: (() => Promise<void>)[];
 }
 
 async function buildWith(ctx: BuildContext): Promise<BuildReport> {
@@ -140,7 +147,7 @@ async function buildWith(ctx: BuildContext): Promise<BuildReport> {
     state.save(State.Context, context);
   };
 
-  const builder = await core.group('Start the builder', () => startBuilder(ctx, createContext));
+  const { h: builder, choice } = await core.group('Start the builder', () => startBuilder(ctx, createContext));
   for (const miss of buildkitFloorMisses([plan.export?.type, plan.import?.type], builder.version || undefined)) {
     if (miss.status === 'too-old') throw new Error(miss.floor.builderProblem(builder.buildctlAddr, builder.version!));
     core.warning(miss.floor.unknownWarning(builder.buildctlAddr));
@@ -154,6 +161,7 @@ async function buildWith(ctx: BuildContext): Promise<BuildReport> {
     envdVersion,
     buildkitVersion: builder.version,
     builder: builder.kind,
+    fleet: choice,
     reusedBuilder: builder.reused,
     figures: attempt.figures,
     seconds: (Date.now() - started) / 1000,
@@ -169,12 +177,15 @@ async function buildWith(ctx: BuildContext): Promise<BuildReport> {
 }
 
 /** The builder the inputs ask for: a running one at an address, buildkitd on the runner (found or spawned), or a container. */
-async function startBuilder(ctx: BuildContext, createContext: (h: BuilderHandle) => Promise<void>): Promise<BuilderHandle> {
+async function startBuilder(ctx: BuildContext, createContext: (h: BuilderHandle) => Promise<void>): Promise<{ h: BuilderHandle; choice?: FleetChoice }> {
   const { inputs, env, dir, tools, toolEnv, readyTimeoutMs, configInline, rootVia, early, state } = ctx;
   const b = inputs.builder;
   let h: BuilderHandle;
+  let choice: FleetChoice | undefined;
   if (b.kind === 'address') {
-    h = await useAddress(b.addresses[0].text, tools.buildkit.dir, toolEnv);
+    const remote = await startRemote({ addresses: b.addresses, tls: b.tls, scope: ctx.plan.scope, dir, binDir: tools.buildkit.dir, env: toolEnv, cwd: env.GITHUB_WORKSPACE || process.cwd() });
+    if (remote.relay) ctx.closers.push(remote.relay.close);
+    ({ h, choice } = remote);
     await createContext(h);
   } else if (b.kind === 'auto') {
     const start = await (early ?? startAuto({ tools, inputs, env, toolEnv, configInline, readyTimeoutMs, rootVia, state }));
@@ -199,7 +210,7 @@ async function startBuilder(ctx: BuildContext, createContext: (h: BuilderHandle)
     await createContext(h);
   }
   core.info(`${h.kind === 'address' || h.reused ? 'Using' : 'Started'} buildkitd ${h.version ?? '(version unknown)'} at ${h.buildctlAddr}`);
-  return h;
+  return { h, choice };
 }
 
 type Attempt = Awaited<ReturnType<typeof runOnce>>;

@@ -8,7 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Exec } from '../exec.js';
 import { listWorkersOn } from '../grpc-list-workers.js';
-import { buildkitdArgs, parseBuildkitVersion, splitFlags } from '../../builder/args.js';
+import { buildkitdArgs, splitFlags } from '../../builder/args.js';
 import { decideReuse, RECORD_PATTERN, recordFileName, sharedFingerprint, type SharedRecord, type SharedWish } from '../../builder/shared.js';
 import type { BuilderHandle } from '../../builder/handle.js';
 
@@ -297,22 +297,6 @@ export async function startContainer(o: StartOptions & { image: string; name: st
     }
     await sleep(500);
   }
-}
-
-/** builder: unix:///… or tcp://… — a running buildkitd: checked, never started or stopped by the action. */
-export async function useAddress(address: string, binDir: string, env: NodeJS.ProcessEnv): Promise<BuilderHandle> {
-  const buildctl = path.join(binDir, 'buildctl');
-  const r = await answers(buildctl, address, env);
-  if (!r.ok) throw new BuilderError(`the buildkitd at ${address} does not answer (buildctl debug workers: ${r.detail || 'no answer'}). Check that it runs and that the address is right`);
-  const info = await Exec.run(buildctl, ['--addr', address, 'debug', 'info'], { env, timeoutMs: 10000 });
-  const unix = address.startsWith('unix://');
-  return {
-    kind: 'address',
-    envdBuilder: unix ? 'unix' : 'tcp',
-    envdAddress: address.replace(/^(unix|tcp):\/\//, ''),
-    buildctlAddr: address,
-    version: info.code === 0 ? parseBuildkitVersion(info.stdout) : undefined
-  };
 }
 
 /**
