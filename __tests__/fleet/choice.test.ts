@@ -13,6 +13,7 @@ describe('explaining a probe', () => {
     [{ stage: 'tls', code: 'ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED' }, true, 'TLS: the daemon requires a client certificate and none was given; set builder-tls-cert and builder-tls-key'],
     [{ stage: 'tls', code: 'ERR_SSL_SSLV3_ALERT_BAD_CERTIFICATE' }, true, 'TLS: the daemon refused the client certificate; give builder-tls-cert and builder-tls-key a certificate signed by the CA the daemon trusts'],
     [{ stage: 'tls', code: 'ERR_SSL_TLSV1_ALERT_UNKNOWN_CA' }, true, 'refused the client certificate'],
+    [{ stage: 'tls', code: 'CLOSED_AFTER_HANDSHAKE' }, true, 'TLS: the daemon closed the connection right after the handshake, as it does when it refuses the client certificate; give builder-tls-cert and builder-tls-key'],
     [{ stage: 'tls', code: 'ERR_SSL_WRONG_VERSION_NUMBER' }, true, 'TLS: the daemon does not speak TLS (a plain tcp listener); remove the builder-tls-* inputs for it'],
     [{ stage: 'grpc', detail: 'the connection closed without an answer', speaksTls: true }, false, `${A}: TLS: the daemon speaks TLS and the action connected in plain text; set builder-tls-ca, builder-tls-cert and builder-tls-key`],
     [{ stage: 'connect', code: 'ECONNREFUSED' }, false, `${A}: nothing listens there (connection refused); check that the daemon runs and the address is right`],

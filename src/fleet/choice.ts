@@ -51,6 +51,8 @@ function explainFailure(f: ProbeFailure, tls: boolean): string {
     }
     if (code === 'CERT_HAS_EXPIRED' || code === 'CERT_NOT_YET_VALID') return `TLS: the daemon's certificate ${code === 'CERT_HAS_EXPIRED' ? 'has expired' : 'is not valid yet'}; renew the daemon certificate`;
     if (MISSING_CLIENT.has(code)) return 'TLS: the daemon requires a client certificate and none was given; set builder-tls-cert and builder-tls-key';
+    if (code === 'CLOSED_AFTER_HANDSHAKE')
+      return `TLS: the daemon closed the connection right after the handshake, as it does when it refuses the client certificate; ${tls ? 'give builder-tls-cert and builder-tls-key a certificate signed by the CA the daemon trusts (its --tlscacert)' : 'set builder-tls-cert and builder-tls-key'}`;
     if (REFUSED_CLIENT.has(code)) return 'TLS: the daemon refused the client certificate; give builder-tls-cert and builder-tls-key a certificate signed by the CA the daemon trusts (its --tlscacert)';
     if (NOT_TLS.has(code) || code === 'ECONNRESET') return 'TLS: the daemon does not speak TLS (a plain tcp listener); remove the builder-tls-* inputs for it, or start buildkitd with --tlscacert, --tlscert and --tlskey';
     return `TLS: the handshake failed (${code || f.detail || 'no reason given'}); check builder-tls-ca, builder-tls-cert, builder-tls-key and builder-tls-server-name`;

@@ -4,9 +4,10 @@
  * daemon that does not speak gRPC in-process), and a TLS hello when a plain-text probe failed.
  */
 import * as net from 'node:net';
+import * as tls from 'node:tls';
 import { Exec } from './exec.js';
 import { listWorkersOn } from './grpc-list-workers.js';
-import { connectTls, speaksTls } from './tls-relay.js';
+import { speaksTls, tlsOptions } from './tls-relay.js';
 import type { BuilderAddress } from '../fleet/address.js';
 import type { ProbeOutcome } from '../fleet/choice.js';
 import type { TlsMaterial } from '../fleet/tls.js';
@@ -30,7 +31,8 @@ async function viaBuildctl(addr: string, o: ProbeOptions): Promise<ProbeOutcome>
 /** Probes one builder, bounded. Never throws. */
 export async function probeBuilder(a: BuilderAddress, o: ProbeOptions): Promise<ProbeOutcome> {
   if (a.scheme === 'kube-pod') return viaBuildctl(a.text, o);
-  if (a.scheme === 'tcp' && o.tls) return listWorkersOn(() => connectTls({ host: a.host, port: a.port, tls: o.tls! }), o.timeoutMs);
+  // Not half-open (unlike the relay): a daemon that closes after the handshake ends the probe at once.
+  if (a.scheme === 'tcp' && o.tls) return listWorkersOn(() => tls.connect(tlsOptions({ host: a.host, port: a.port, tls: o.tls! })), o.timeoutMs);
   const plain = await listWorkersOn(() => (a.scheme === 'unix' ? net.connect(a.path) : net.connect({ host: a.host, port: a.port })), o.timeoutMs);
   if (plain.ok || plain.stage === 'connect' || plain.stage === 'timeout') return plain;
   if (a.scheme === 'tcp' && (await speaksTls(a.host, a.port, o.timeoutMs))) return { ...plain, speaksTls: true };

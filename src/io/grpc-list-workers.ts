@@ -17,6 +17,8 @@ interface Seen {
   socketError?: NodeJS.ErrnoException;
   secure: boolean;
   handshook: boolean;
+  /** The daemon's HTTP/2 SETTINGS arrived: it accepted the connection (a gRPC server sends them at once). */
+  heard: boolean;
   grpcStatus?: string;
   grpcMessage?: string;
   httpStatus?: number;
@@ -27,6 +29,9 @@ function outcome(seen: Seen, timedOut: boolean, timeoutMs: number): ProbeOutcome
   const e = seen.socketError;
   if (e?.code && CONNECT_CODES.has(e.code)) return { ok: false, stage: 'connect', code: e.code, detail: e.message };
   if (e && seen.secure && (!seen.handshook || e.code?.startsWith('ERR_SSL'))) return { ok: false, stage: 'tls', code: e.code, detail: e.message };
+  // Handshake done, then closed without a word: how a daemon refuses a client certificate under TLS 1.3 when
+  // its alert does not reach the reader (observed with a Node TLS server standing in for buildkitd).
+  if (seen.secure && seen.handshook && !seen.heard && !timedOut) return { ok: false, stage: 'tls', code: 'CLOSED_AFTER_HANDSHAKE', detail: e?.message };
   if (timedOut) return { ok: false, stage: 'timeout', timeoutMs };
   if (seen.grpcStatus !== undefined) return { ok: false, stage: 'grpc', code: seen.grpcStatus, detail: seen.grpcMessage };
   if (seen.httpStatus !== undefined && seen.httpStatus !== 200) return { ok: false, stage: 'grpc', detail: `HTTP status ${seen.httpStatus}` };
@@ -41,7 +46,7 @@ export async function listWorkersOn(connect: () => net.Socket | tls.TLSSocket, t
   // Loaded here: post, which never asks, does not load node:http2.
   const http2 = await import('node:http2');
   return new Promise((resolve) => {
-    const seen: Seen = { secure: false, handshook: false };
+    const seen: Seen = { secure: false, handshook: false, heard: false };
     let settled = false;
     let session: Http2.ClientHttp2Session | undefined;
     let conn: net.Socket | undefined;
@@ -71,6 +76,7 @@ export async function listWorkersOn(connect: () => net.Socket | tls.TLSSocket, t
     } catch {
       return done();
     }
+    session.on('remoteSettings', () => (seen.heard = true));
     session.on('error', () => done());
     session.on('close', () => done());
     const req = session.request({ ':method': 'POST', ':path': '/moby.buildkit.v1.Control/ListWorkers', 'content-type': 'application/grpc', te: 'trailers' });
