@@ -12,7 +12,11 @@
  *     every request answered 2xx; the index where and as the stand-in writes it (key, BuildKit's cache config) and
  *     read by the action's parser; an evicted blob (entry gone) rebuilds, a blob answering 404 fails with
  *     BlobNotFound; a token without a writable scope fails with `failed to reserve cache`.
- *  3. The stand-ins' own buildkitd/buildctl tests with FAKES_REAL=1 (versions, flag errors, lifecycle, buildctl
+ *  3. Mutual TLS (issue 22): a buildkitd on tcp 127.0.0.1 with --tlscacert/--tlscert/--tlskey (certificates made
+ *     with openssl here): the action's probe answers over TLS; a build and `buildctl debug info` run through the
+ *     action's TLS relay; a CA that did not sign, no client certificate, a foreign client certificate and plain tcp
+ *     are each explained as a TLS failure naming the address (the codes the real daemon gives are printed).
+ *  4. The stand-ins' own buildkitd/buildctl tests with FAKES_REAL=1 (versions, flag errors, lifecycle, buildctl
  *     texts), without the one that takes /var/lib/buildkit (the e2e contract job runs that file whole).
  * Exit 0 when every check passed, 1 when one failed, 2 when something it needs is missing (it says what).
  */
@@ -41,6 +45,10 @@ register('../bench/ts-loader.mjs', import.meta.url);
 const { listWorkers } = await import('../src/io/buildkit/builder.ts');
 const { parseIndexJson } = await import('../src/budget/keys.ts');
 const { startEmulator, Permission } = await import('../__tests__/support/emulator/index.ts');
+const { probeBuilder } = await import('../src/io/builder-probe.ts');
+const { startTlsRelay } = await import('../src/io/tls-relay.ts');
+const { explain } = await import('../src/fleet/choice.ts');
+const { makeCerts } = await import('../__tests__/support/certs.mjs');
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'bk-contract-'));
 const daemons = [];
@@ -101,6 +109,36 @@ async function daemon(name) {
   daemons.push(d);
   const until = Date.now() + 30_000;
   while (!fs.readFileSync(log, 'utf8').includes(`msg="running server on ${socket}"`)) {
+    if (d.exited || Date.now() > until) throw new Error(`buildkitd ${name} did not start:\n${fs.readFileSync(log, 'utf8').split('\n').slice(-15).join('\n')}`);
+    await sleep(20);
+  }
+  return d;
+}
+
+/** A free loopback port (asked of the kernel, then released for buildkitd to take). */
+async function freePort() {
+  const net = await import('node:net');
+  const srv = net.createServer();
+  await new Promise((r) => srv.listen(0, '127.0.0.1', r));
+  const { port } = srv.address();
+  await new Promise((r) => srv.close(r));
+  return port;
+}
+
+/** A buildkitd on tcp 127.0.0.1 with mutual TLS, as buildkit's examples/kubernetes run it. */
+async function tlsDaemon(name, certs) {
+  const dir = path.join(work, name);
+  fs.mkdirSync(dir, { recursive: true });
+  const port = await freePort();
+  const log = path.join(dir, 'buildkitd.log');
+  const out = fs.openSync(log, 'w');
+  const args = ['--root', path.join(dir, 'root'), '--addr', `tcp://127.0.0.1:${port}`, '--otel-socket-path', path.join(dir, 'otel.sock'), '--tlscacert', certs.ca, '--tlscert', certs.daemonCert, '--tlskey', certs.daemonKey];
+  const proc = spawn(path.join(BIN, 'buildkitd'), args, { stdio: ['ignore', out, out] });
+  const d = { name, host: '127.0.0.1', port, addr: `tcp://127.0.0.1:${port}`, log, proc, exited: false };
+  proc.on('exit', () => (d.exited = true));
+  daemons.push(d);
+  const until = Date.now() + 30_000;
+  while (!fs.readFileSync(log, 'utf8').includes(`running server on 127.0.0.1:${port}`)) {
     if (d.exited || Date.now() > until) throw new Error(`buildkitd ${name} did not start:\n${fs.readFileSync(log, 'utf8').split('\n').slice(-15).join('\n')}`);
     await sleep(20);
   }
@@ -239,6 +277,46 @@ try {
   });
 
   await stop(a);
+
+  const certs = makeCerts(path.join(work, 'certs'));
+  const pem = (f) => fs.readFileSync(f, 'utf8');
+  const good = { ca: pem(certs.ca), cert: pem(certs.clientCert), key: pem(certs.clientKey) };
+  const t = await tlsDaemon('tls', certs);
+  const address = { scheme: 'tcp', text: t.addr, host: t.host, port: t.port };
+  const probe = (tls) => probeBuilder(address, { tls, buildctl: path.join(BIN, 'buildctl'), env: process.env, timeoutMs: 10_000 });
+
+  await check('TLS: the action\'s probe answers over mutual TLS (ALPN h2)', async () => {
+    const r = await probe(good);
+    expect(r.ok, `not ok: ${JSON.stringify(r)}`);
+  });
+
+  await check('TLS: buildctl debug info and a build with a local context run through the action\'s relay', async () => {
+    const relay = await startTlsRelay({ host: t.host, port: t.port, tls: good }, path.join(work, 'relay.sock'));
+    try {
+      const info = await run('buildctl', ['--addr', `unix://${relay.socket}`, 'debug', 'info']);
+      expect(info.code === 0 && /github\.com\/moby\/buildkit v0\./.test(info.stdout), `debug info: exit ${info.code}: ${info.stderr.trim()}`);
+      const r = await build({ addr: `unix://${relay.socket}` }, ['--output', `type=tar,dest=${path.join(work, 'tls.tar')}`]);
+      expect(r.code === 0, `build: exit ${r.code}: ${r.stderr.split('\n').slice(-5).join(' | ')}`);
+      expect(relay.counts().refused === 0, `relay refused ${relay.counts().refused}`);
+    } finally {
+      await relay.close();
+    }
+  });
+
+  for (const [what, tls] of [
+    ['a CA that did not sign the daemon', { ...good, ca: pem(certs.rogueCa) }],
+    ['no client certificate', { ca: good.ca }],
+    ['a client certificate from another CA', { ...good, cert: pem(certs.rogueClientCert), key: pem(certs.rogueClientKey) }],
+    ['plain tcp against TLS', undefined]
+  ])
+    await check(`TLS: ${what} is explained as a TLS failure naming the address`, async () => {
+      const r = await probe(tls);
+      expect(!r.ok, 'the probe answered');
+      const line = explain(t.addr, r, !!tls);
+      console.log(`     ${JSON.stringify({ stage: r.stage, code: r.code, speaksTls: r.speaksTls })} → ${line}`);
+      expect(line.startsWith(`${t.addr}: TLS: `), line);
+    });
+  await stop(t);
 
   await check('the stand-ins\' buildkitd/buildctl tests pass against the real binaries (FAKES_REAL=1)', async () => {
     const r = spawnSync('npm', ['run', 'test:jest', '--', '__tests__/fakes/buildkitd.test.ts', '-t', '^(?!.*without --root).*$'], {
