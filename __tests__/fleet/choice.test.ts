@@ -2,6 +2,9 @@
 import { describe, expect, test } from '@jest/globals';
 import { choiceReason, explain, isTlsFailure, type ProbeFailure } from '../../src/fleet/choice.js';
 import { fleetDecision } from '../../src/fleet/rank.js';
+import { plan } from '../../src/plan/planner.js';
+import { inputsOf } from '../support/inputs.js';
+import { runtime } from '../support/runtime.js';
 
 const A = 'tcp://buildkitd-0.buildkitd:1234';
 
@@ -43,5 +46,13 @@ describe('the reason for a choice', () => {
     const d = fleetDecision('scope-1', [{ text: 'tcp://a:1' }, { text: 'tcp://b:1' }]);
     expect(d).toMatchObject({ topic: 'builder', outcome: 'fleet of 2' });
     expect(d.reason).toMatch(/^ranked for this scope by rendezvous hashing: tcp:\/\/[ab]:1, tcp:\/\/[ab]:1; the build runs on the first that answers ListWorkers$/);
+  });
+
+  test("a dry run's plan shows the fleet and its ranking; a single address is named as is", () => {
+    const fleet = plan(inputsOf({ builder: 'tcp://a:1\ntcp://b:1\ntcp://c:1', cache: 'none', 'cache-scope': 'proj' }), runtime());
+    expect(fleet.decisions.find((d) => d.topic === 'builder')).toEqual(fleetDecision('proj', [{ text: 'tcp://a:1' }, { text: 'tcp://b:1' }, { text: 'tcp://c:1' }]));
+    const one = plan(inputsOf({ builder: 'unix:///run/bk.sock', cache: 'none' }), runtime());
+    expect(one.decisions.find((d) => d.topic === 'builder')?.outcome).toBe('unix:///run/bk.sock');
+    expect(plan(inputsOf({ cache: 'none' }), runtime()).decisions.find((d) => d.topic === 'builder')).toBeUndefined();
   });
 });
