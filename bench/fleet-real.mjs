@@ -12,14 +12,14 @@
  * build ran on, its cached steps and its time, and checks the issue's conditions; exit 1 when one fails.
  * Every daemon and temp directory it made is gone at the end.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createJob, runPhase } from '../scripts/harness.mjs';
 import { makeCerts } from '../__tests__/support/certs.mjs';
+import { startTlsBuildkitd, stopBuildkitd } from '../scripts/real-buildkitd.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const BIN = process.env.BUILDKIT_BIN;
@@ -37,46 +37,10 @@ if (missing.length) {
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'fleet-real-'));
 const daemons = [];
 const failures = [];
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const check = (ok, what) => {
   console.log(`${ok ? 'PASS' : 'FAIL'} ${what}`);
   if (!ok) failures.push(what);
 };
-
-async function freePort() {
-  const srv = net.createServer();
-  await new Promise((r) => srv.listen(0, '127.0.0.1', r));
-  const { port } = srv.address();
-  await new Promise((r) => srv.close(r));
-  return port;
-}
-
-async function startDaemon(name, certs, port) {
-  const dir = path.join(root, name);
-  fs.mkdirSync(dir, { recursive: true });
-  port ??= await freePort();
-  const log = path.join(dir, 'buildkitd.log');
-  const out = fs.openSync(log, 'a');
-  const args = ['--root', path.join(dir, 'root'), '--addr', `tcp://127.0.0.1:${port}`, '--otel-socket-path', path.join(dir, 'otel.sock'), '--tlscacert', certs.ca, '--tlscert', certs.daemonCert, '--tlskey', certs.daemonKey];
-  const proc = spawn(path.join(BIN, 'buildkitd'), args, { stdio: ['ignore', out, out] });
-  const d = { name, port, addr: `tcp://127.0.0.1:${port}`, proc, exited: false };
-  proc.on('exit', () => (d.exited = true));
-  daemons.push(d);
-  const until = Date.now() + 30_000;
-  while (!fs.readFileSync(log, 'utf8').includes(`running server on 127.0.0.1:${port}`)) {
-    if (d.exited || Date.now() > until) throw new Error(`buildkitd ${name} did not start:\n${fs.readFileSync(log, 'utf8').slice(-2000)}`);
-    await sleep(20);
-  }
-  return d;
-}
-
-async function stopDaemon(d) {
-  if (d.exited) return;
-  const gone = new Promise((r) => d.proc.once('exit', r));
-  d.proc.kill('SIGTERM');
-  await Promise.race([gone, sleep(10_000)]);
-  if (!d.exited) d.proc.kill('SIGKILL');
-}
 
 /** The tool cache the action finds: the real buildkitd/buildctl and bench/real's envd shim. */
 function toolCache() {
@@ -130,7 +94,7 @@ try {
   const tls = { 'builder-tls-ca': certs.ca, 'builder-tls-cert': pem(certs.clientCert), 'builder-tls-key': pem(certs.clientKey) };
   tc = toolCache();
   workspace = project();
-  for (const n of ['bk-0', 'bk-1', 'bk-2']) await startDaemon(n, certs);
+  for (const n of ['bk-0', 'bk-1', 'bk-2']) daemons.push(await startTlsBuildkitd({ bin: BIN, dir: path.join(root, n), certs }));
   const builder = daemons.map((d) => d.addr).join('\n');
   const runs = [];
   const chosen = new Map();
@@ -153,7 +117,7 @@ try {
 
   const [scope, first] = [...chosen.entries()][0];
   const dead = daemons.find((d) => d.addr === first.builder);
-  await stopDaemon(dead);
+  await stopBuildkitd(dead);
   const moved = await job({ builder, 'cache-scope': scope, ...tls });
   runs.push(moved);
   console.log(`${scope} after ${dead.addr} stopped: ran on ${moved.main.outputs.builder} in ${moved.seconds.toFixed(1)} s (its first build took ${first.seconds.toFixed(1)} s)`);
@@ -183,7 +147,7 @@ try {
   failures.push(e.message);
   console.error(e);
 } finally {
-  for (const d of daemons) await stopDaemon(d);
+  for (const d of daemons) await stopBuildkitd(d);
   fs.rmSync(root, { recursive: true, force: true });
 }
 const left = spawnSync('pgrep', ['-f', root], { encoding: 'utf8' }).stdout.trim();

@@ -49,6 +49,7 @@ const { probeBuilder } = await import('../src/io/builder-probe.ts');
 const { startTlsRelay } = await import('../src/io/tls-relay.ts');
 const { explain } = await import('../src/fleet/choice.ts');
 const { makeCerts } = await import('../__tests__/support/certs.mjs');
+const { startTlsBuildkitd, stopBuildkitd } = await import('./real-buildkitd.mjs');
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'bk-contract-'));
 const daemons = [];
@@ -115,43 +116,7 @@ async function daemon(name) {
   return d;
 }
 
-/** A free loopback port (asked of the kernel, then released for buildkitd to take). */
-async function freePort() {
-  const net = await import('node:net');
-  const srv = net.createServer();
-  await new Promise((r) => srv.listen(0, '127.0.0.1', r));
-  const { port } = srv.address();
-  await new Promise((r) => srv.close(r));
-  return port;
-}
-
-/** A buildkitd on tcp 127.0.0.1 with mutual TLS, as buildkit's examples/kubernetes run it. */
-async function tlsDaemon(name, certs) {
-  const dir = path.join(work, name);
-  fs.mkdirSync(dir, { recursive: true });
-  const port = await freePort();
-  const log = path.join(dir, 'buildkitd.log');
-  const out = fs.openSync(log, 'w');
-  const args = ['--root', path.join(dir, 'root'), '--addr', `tcp://127.0.0.1:${port}`, '--otel-socket-path', path.join(dir, 'otel.sock'), '--tlscacert', certs.ca, '--tlscert', certs.daemonCert, '--tlskey', certs.daemonKey];
-  const proc = spawn(path.join(BIN, 'buildkitd'), args, { stdio: ['ignore', out, out] });
-  const d = { name, host: '127.0.0.1', port, addr: `tcp://127.0.0.1:${port}`, log, proc, exited: false };
-  proc.on('exit', () => (d.exited = true));
-  daemons.push(d);
-  const until = Date.now() + 30_000;
-  while (!fs.readFileSync(log, 'utf8').includes(`running server on 127.0.0.1:${port}`)) {
-    if (d.exited || Date.now() > until) throw new Error(`buildkitd ${name} did not start:\n${fs.readFileSync(log, 'utf8').split('\n').slice(-15).join('\n')}`);
-    await sleep(20);
-  }
-  return d;
-}
-
-async function stop(d) {
-  if (d.exited) return;
-  const gone = new Promise((r) => d.proc.once('exit', r));
-  d.proc.kill('SIGTERM');
-  await Promise.race([gone, sleep(10_000)]);
-  if (!d.exited) d.proc.kill('SIGKILL');
-}
+const stop = stopBuildkitd;
 
 const CONTEXT = path.join(work, 'context');
 fs.mkdirSync(CONTEXT);
@@ -281,7 +246,8 @@ try {
   const certs = makeCerts(path.join(work, 'certs'));
   const pem = (f) => fs.readFileSync(f, 'utf8');
   const good = { ca: pem(certs.ca), cert: pem(certs.clientCert), key: pem(certs.clientKey) };
-  const t = await tlsDaemon('tls', certs);
+  const t = await startTlsBuildkitd({ bin: BIN, dir: path.join(work, 'tls'), certs });
+  daemons.push(t);
   const address = { scheme: 'tcp', text: t.addr, host: t.host, port: t.port };
   const probe = (tls) => probeBuilder(address, { tls, buildctl: path.join(BIN, 'buildctl'), env: process.env, timeoutMs: 10_000 });
 
