@@ -1235,6 +1235,10 @@ var Input;
     Input["EnvdVersion"] = "envd-version";
     Input["BuildkitVersion"] = "buildkit-version";
     Input["Builder"] = "builder";
+    Input["BuilderTlsCa"] = "builder-tls-ca";
+    Input["BuilderTlsCert"] = "builder-tls-cert";
+    Input["BuilderTlsKey"] = "builder-tls-key";
+    Input["BuilderTlsServerName"] = "builder-tls-server-name";
     Input["BuildkitdConfigInline"] = "buildkitd-config-inline";
     Input["BuildkitdFlags"] = "buildkitd-flags";
     Input["DryRun"] = "dry-run";
@@ -1259,6 +1263,7 @@ var Output;
     Output["Digest"] = "digest";
     Output["Image"] = "image";
     Output["ImageId"] = "imageid";
+    Output["Builder"] = "builder";
 })(Output || (Output = {}));
 
 
@@ -1348,8 +1353,7 @@ __webpack_require__.d(__webpack_exports__, {
   sN: () => (/* binding */ rootViaAsync),
   yW: () => (/* binding */ spawnBuildkitd),
   YI: () => (/* binding */ startContainer),
-  QP: () => (/* binding */ stopBuilder),
-  UD: () => (/* binding */ useAddress)
+  QP: () => (/* binding */ stopBuilder)
 });
 
 // UNUSED EXPORTS: listWorkers, stopPollMs, withoutGoStacks
@@ -1364,6 +1368,8 @@ var external_node_os_ = __webpack_require__(8161);
 var external_node_path_ = __webpack_require__(6760);
 // EXTERNAL MODULE: ./src/io/exec.ts
 var exec = __webpack_require__(9867);
+// EXTERNAL MODULE: ./src/io/grpc-list-workers.ts
+var grpc_list_workers = __webpack_require__(7137);
 // EXTERNAL MODULE: ./src/builder/args.ts
 var builder_args = __webpack_require__(6614);
 // EXTERNAL MODULE: external "node:crypto"
@@ -1437,6 +1443,7 @@ function decideReuse(record, wish, live) {
 
 
 
+
 class BuilderError extends Error {
 }
 /**
@@ -1465,59 +1472,14 @@ const accepts = (socket) => new Promise((resolve) => {
     c.once('error', () => resolve(false));
 });
 /**
- * `buildctl debug workers` without starting buildctl: the same gRPC call (buildctl's debug workers calls
- * Control.ListWorkers, client/workers.go:25-31 at v0.32.2; service moby.buildkit.v1.Control,
- * api/services/control/control.proto:3,14,20), made in-process over HTTP/2 on the unix socket with an empty
- * request. True only for an answer with grpc-status 0. buildkitd creates its listeners before its workers and
- * serves only once they exist (cmd/buildkitd/main.go:399-448), so a request made as soon as the socket accepts
- * is answered when the daemon is ready. Anything else (no gRPC on the socket, an error, no answer within
- * `timeoutMs`) is false: the caller falls back to buildctl.
+ * `buildctl debug workers` without starting buildctl: ListWorkers in-process on the unix socket
+ * (`listWorkersOn`). True only for an answer with grpc-status 0. buildkitd creates its listeners before its
+ * workers and serves only once they exist (cmd/buildkitd/main.go:399-448 at v0.32.2), so a request made as
+ * soon as the socket accepts is answered when the daemon is ready. Anything else (no gRPC on the socket, an
+ * error, no answer within `timeoutMs`) is false: the caller falls back to buildctl.
  */
 async function listWorkers(socket, timeoutMs) {
-    // Loaded here: post, which never asks, does not load node:http2.
-    const http2 = await Promise.resolve(/* import() */).then(__webpack_require__.t.bind(__webpack_require__, 2467, 23));
-    return new Promise((resolve) => {
-        let settled = false;
-        let session;
-        let conn;
-        const done = (ok) => {
-            if (settled)
-                return;
-            settled = true;
-            clearTimeout(timer);
-            session?.destroy();
-            // After a protocol error the session leaves its socket open: closed here, or it would keep this process alive.
-            conn?.destroy();
-            resolve(ok);
-        };
-        const timer = setTimeout(() => done(false), timeoutMs);
-        try {
-            session = http2.connect('http://buildkitd', { createConnection: () => (conn = external_node_net_.connect(socket)) });
-        }
-        catch {
-            return done(false);
-        }
-        session.on('error', () => done(false));
-        session.on('close', () => done(false));
-        const req = session.request({ ':method': 'POST', ':path': '/moby.buildkit.v1.Control/ListWorkers', 'content-type': 'application/grpc', te: 'trailers' });
-        let status;
-        req.on('response', (headers) => {
-            if (headers[':status'] !== 200)
-                return done(false);
-            // A trailers-only answer (an error) carries grpc-status in the headers.
-            if (headers['grpc-status'] !== undefined)
-                status = String(headers['grpc-status']);
-        });
-        req.on('trailers', (trailers) => {
-            if (trailers['grpc-status'] !== undefined)
-                status = String(trailers['grpc-status']);
-        });
-        req.on('error', () => done(false));
-        req.on('data', () => undefined);
-        req.on('end', () => done(status === '0'));
-        // One gRPC message: not compressed, length 0 (an empty ListWorkersRequest).
-        req.end(Buffer.alloc(5));
-    });
+    return (await (0,grpc_list_workers/* listWorkersOn */.Z)(() => external_node_net_.connect(socket), timeoutMs)).ok;
 }
 async function answers(buildctl, addr, env) {
     const r = await exec/* Exec */.W.run(buildctl, ['--addr', addr, 'debug', 'workers'], { env, timeoutMs: 10000 });
@@ -1745,22 +1707,6 @@ async function startContainer(o) {
         await sleep(500);
     }
 }
-/** builder: unix:///… or tcp://… — a running buildkitd: checked, never started or stopped by the action. */
-async function useAddress(address, binDir, env) {
-    const buildctl = external_node_path_.join(binDir, 'buildctl');
-    const r = await answers(buildctl, address, env);
-    if (!r.ok)
-        throw new BuilderError(`the buildkitd at ${address} does not answer (buildctl debug workers: ${r.detail || 'no answer'}). Check that it runs and that the address is right`);
-    const info = await exec/* Exec */.W.run(buildctl, ['--addr', address, 'debug', 'info'], { env, timeoutMs: 10000 });
-    const unix = address.startsWith('unix://');
-    return {
-        kind: 'address',
-        envdBuilder: unix ? 'unix' : 'tcp',
-        envdAddress: address.replace(/^(unix|tcp):\/\//, ''),
-        buildctlAddr: address,
-        version: info.code === 0 ? (0,builder_args/* parseBuildkitVersion */.MT)(info.stdout) : undefined
-    };
-}
 /**
  * How long to wait before looking again whether a stopped buildkitd is gone, `elapsedMs` after SIGTERM: a
  * daemon with nothing to flush goes within milliseconds, so the first looks are quick; then back off.
@@ -1973,6 +1919,103 @@ class Exec {
             return 'root';
         return (0,node_child_process__WEBPACK_IMPORTED_MODULE_0__.spawnSync)('sudo', ['-n', 'true'], { stdio: 'ignore' }).status === 0 ? 'sudo' : undefined;
     }
+}
+
+
+/***/ }),
+
+/***/ 7137:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Z: () => (/* binding */ listWorkersOn)
+/* harmony export */ });
+/** Errors of reaching the other end at all, before any byte of a protocol. */
+const CONNECT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'ENOENT', 'EACCES']);
+function outcome(seen, timedOut, timeoutMs) {
+    if (seen.grpcStatus === '0')
+        return { ok: true };
+    const e = seen.socketError;
+    if (e?.code && CONNECT_CODES.has(e.code))
+        return { ok: false, stage: 'connect', code: e.code, detail: e.message };
+    if (e && seen.secure && (!seen.handshook || e.code?.startsWith('ERR_SSL')))
+        return { ok: false, stage: 'tls', code: e.code, detail: e.message };
+    // Handshake done, then closed without a word: how a daemon refuses a client certificate under TLS 1.3 when
+    // its alert does not reach the reader (observed with a Node TLS server standing in for buildkitd).
+    if (seen.secure && seen.handshook && !seen.heard && !timedOut)
+        return { ok: false, stage: 'tls', code: 'CLOSED_AFTER_HANDSHAKE', detail: e?.message };
+    if (timedOut)
+        return { ok: false, stage: 'timeout', timeoutMs };
+    if (seen.grpcStatus !== undefined)
+        return { ok: false, stage: 'grpc', code: seen.grpcStatus, detail: seen.grpcMessage };
+    if (seen.httpStatus !== undefined && seen.httpStatus !== 200)
+        return { ok: false, stage: 'grpc', detail: `HTTP status ${seen.httpStatus}` };
+    return { ok: false, stage: 'grpc', code: e?.code, detail: e?.message ?? 'the connection closed without an answer' };
+}
+/**
+ * Asks ListWorkers once over the connection `connect` opens (a net.Socket, or a tls.TLSSocket still in its
+ * handshake), bounded by `timeoutMs`. Never throws; the connection is closed when it settles.
+ */
+async function listWorkersOn(connect, timeoutMs) {
+    // Loaded here: post, which never asks, does not load node:http2.
+    const http2 = await Promise.resolve(/* import() */).then(__webpack_require__.t.bind(__webpack_require__, 2467, 23));
+    return new Promise((resolve) => {
+        const seen = { secure: false, handshook: false, heard: false };
+        let settled = false;
+        let session;
+        let conn;
+        const done = (timedOut = false) => {
+            if (settled)
+                return;
+            settled = true;
+            clearTimeout(timer);
+            session?.destroy();
+            // After a protocol error the session leaves its socket open: closed here, or it would keep this process alive.
+            conn?.destroy();
+            resolve(outcome(seen, timedOut, timeoutMs));
+        };
+        const timer = setTimeout(() => done(true), timeoutMs);
+        const open = () => {
+            const c = connect();
+            conn = c;
+            seen.secure = 'encrypted' in c && c.encrypted === true;
+            c.on('secureConnect', () => (seen.handshook = true));
+            c.on('error', (e) => {
+                seen.socketError ??= e;
+                done();
+            });
+            return c;
+        };
+        try {
+            session = http2.connect('http://buildkitd', { createConnection: open });
+        }
+        catch {
+            return done();
+        }
+        session.on('remoteSettings', () => (seen.heard = true));
+        session.on('error', () => done());
+        session.on('close', () => done());
+        const req = session.request({ ':method': 'POST', ':path': '/moby.buildkit.v1.Control/ListWorkers', 'content-type': 'application/grpc', te: 'trailers' });
+        const trailers = (h) => {
+            if (h['grpc-status'] !== undefined)
+                seen.grpcStatus = String(h['grpc-status']);
+            if (h['grpc-message'] !== undefined)
+                seen.grpcMessage = decodeURIComponent(String(h['grpc-message']));
+        };
+        req.on('response', (headers) => {
+            seen.httpStatus = Number(headers[':status']);
+            if (seen.httpStatus !== 200)
+                return done();
+            // A trailers-only answer (an error) carries grpc-status in the headers.
+            trailers(headers);
+        });
+        req.on('trailers', trailers);
+        req.on('error', () => done());
+        req.on('data', () => undefined);
+        req.on('end', () => done());
+        // One gRPC message: not compressed, length 0 (an empty ListWorkersRequest).
+        req.end(Buffer.alloc(5));
+    });
 }
 
 
