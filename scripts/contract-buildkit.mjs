@@ -18,7 +18,11 @@
  *     import that never answers and an export that never answers after the output is written are stalls the
  *     watchdog sees; a build on the same daemon after the stalled import. CONTRACT_CAPTURE_DIR=<dir> keeps the
  *     progress of each for __tests__/fixtures/buildkit-v0.32.2/.
- *  4. The stand-ins' own buildkitd/buildctl tests with FAKES_REAL=1 (versions, flag errors, lifecycle, buildctl
+ *  4. Mutual TLS (issue 22): a buildkitd on tcp 127.0.0.1 with --tlscacert/--tlscert/--tlskey (certificates made
+ *     with openssl here): the action's probe answers over TLS; a build and `buildctl debug info` run through the
+ *     action's TLS relay; a CA that did not sign, no client certificate, a foreign client certificate and plain tcp
+ *     are each explained as a TLS failure naming the address (the codes the real daemon gives are printed).
+ *  5. The stand-ins' own buildkitd/buildctl tests with FAKES_REAL=1 (versions, flag errors, lifecycle, buildctl
  *     texts), without the one that takes /var/lib/buildkit (the e2e contract job runs that file whole).
  * Exit 0 when every check passed, 1 when one failed, 2 when something it needs is missing (it says what).
  */
@@ -51,6 +55,11 @@ const { Progress } = await import('../src/envd/progress.ts');
 const { CacheWatch } = await import('../src/envd/watchdog.ts');
 const { classify } = await import('../src/envd/errors.ts');
 const { startFaultProxy } = await import('../__tests__/support/fault-proxy.mjs');
+const { probeBuilder } = await import('../src/io/builder-probe.ts');
+const { startTlsRelay } = await import('../src/io/tls-relay.ts');
+const { explain } = await import('../src/fleet/choice.ts');
+const { makeCerts } = await import('../__tests__/support/certs.mjs');
+const { startTlsBuildkitd, stopBuildkitd } = await import('./real-buildkitd.mjs');
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'bk-contract-'));
 const daemons = [];
@@ -121,13 +130,7 @@ async function daemon(name, configToml) {
   return d;
 }
 
-async function stop(d) {
-  if (d.exited) return;
-  const gone = new Promise((r) => d.proc.once('exit', r));
-  d.proc.kill('SIGTERM');
-  await Promise.race([gone, sleep(10_000)]);
-  if (!d.exited) d.proc.kill('SIGKILL');
-}
+const stop = stopBuildkitd;
 
 const CONTEXT = path.join(work, 'context');
 fs.mkdirSync(CONTEXT);
@@ -289,6 +292,46 @@ try {
   // not interfere). Each check reads buildctl's progress through the action's watchdog (src/envd/watchdog.ts).
   await faultChecks();
   await registryFaultChecks();
+  const certs = makeCerts(path.join(work, 'certs'));
+  const pem = (f) => fs.readFileSync(f, 'utf8');
+  const good = { ca: pem(certs.ca), cert: pem(certs.clientCert), key: pem(certs.clientKey) };
+  const t = await startTlsBuildkitd({ bin: BIN, dir: path.join(work, 'tls'), certs });
+  daemons.push(t);
+  const address = { scheme: 'tcp', text: t.addr, host: t.host, port: t.port };
+  const probe = (tls) => probeBuilder(address, { tls, buildctl: path.join(BIN, 'buildctl'), env: process.env, timeoutMs: 10_000 });
+
+  await check('TLS: the action\'s probe answers over mutual TLS (ALPN h2)', async () => {
+    const r = await probe(good);
+    expect(r.ok, `not ok: ${JSON.stringify(r)}`);
+  });
+
+  await check('TLS: buildctl debug info and a build with a local context run through the action\'s relay', async () => {
+    const relay = await startTlsRelay({ host: t.host, port: t.port, tls: good }, path.join(work, 'relay.sock'));
+    try {
+      const info = await run('buildctl', ['--addr', `unix://${relay.socket}`, 'debug', 'info']);
+      expect(info.code === 0 && /github\.com\/moby\/buildkit v0\./.test(info.stdout), `debug info: exit ${info.code}: ${info.stderr.trim()}`);
+      const r = await build({ addr: `unix://${relay.socket}` }, ['--output', `type=tar,dest=${path.join(work, 'tls.tar')}`]);
+      expect(r.code === 0, `build: exit ${r.code}: ${r.stderr.split('\n').slice(-5).join(' | ')}`);
+      expect(relay.counts().refused === 0, `relay refused ${relay.counts().refused}`);
+    } finally {
+      await relay.close();
+    }
+  });
+
+  for (const [what, tls] of [
+    ['a CA that did not sign the daemon', { ...good, ca: pem(certs.rogueCa) }],
+    ['no client certificate', { ca: good.ca }],
+    ['a client certificate from another CA', { ...good, cert: pem(certs.rogueClientCert), key: pem(certs.rogueClientKey) }],
+    ['plain tcp against TLS', undefined]
+  ])
+    await check(`TLS: ${what} is explained as a TLS failure naming the address`, async () => {
+      const r = await probe(tls);
+      expect(!r.ok, 'the probe answered');
+      const line = explain(t.addr, r, !!tls);
+      console.log(`     ${JSON.stringify({ stage: r.stage, code: r.code, speaksTls: r.speaksTls })} → ${line}`);
+      expect(line.startsWith(`${t.addr}: TLS: `), line);
+    });
+  await stop(t);
 
   await check('the stand-ins\' buildkitd/buildctl tests pass against the real binaries (FAKES_REAL=1)', async () => {
     const r = spawnSync('npm', ['run', 'test:jest', '--', '__tests__/fakes/buildkitd.test.ts', '-t', '^(?!.*without --root).*$'], {

@@ -84,7 +84,7 @@ describe('inputs', () => {
     [{ 'buildkit-version': 'v0.19.0' }, 'Input "buildkit-version": v0.19.0 speaks only the GitHub cache API v1'],
     [{ 'buildkit-version': 'newest' }, 'Input "buildkit-version": "newest" is not a version such as v0.32.2'],
     [{ 'envd-version': '1.3' }, 'Input "envd-version": "1.3" is not a version such as v1.3.4 or one of latest, system'],
-    [{ builder: 'docker' }, 'Input "builder": "docker" is not auto, docker-container, unix:///path/to/buildkitd.sock or tcp://host:port'],
+    [{ builder: 'docker' }, 'Input "builder": "docker" is not auto, docker-container, or buildkitd addresses (unix:///path/to/buildkitd.sock, tcp://host:port, kube-pod://<pod>)'],
     [{ builder: 'tcp://127.0.0.1:1234', 'buildkitd-flags': '--debug' }, 'Input "buildkitd-flags": has no effect on a running buildkitd'],
     [{ builder: 'unix:///run/b.sock', 'buildkitd-config-inline': 'debug = true' }, 'Input "buildkitd-config-inline": has no effect on a running buildkitd']
   ];
@@ -145,8 +145,8 @@ describe('inputs', () => {
   });
 
   test('builder addresses', () => {
-    expect(inputsOf({ builder: 'unix:///run/buildkit/buildkitd.sock' }).builder).toEqual({ kind: 'address', address: 'unix:///run/buildkit/buildkitd.sock' });
-    expect(inputsOf({ builder: 'tcp://127.0.0.1:1234' }).builder).toEqual({ kind: 'address', address: 'tcp://127.0.0.1:1234' });
+    expect(inputsOf({ builder: 'unix:///run/buildkit/buildkitd.sock' }).builder).toEqual({ kind: 'address', addresses: [{ scheme: 'unix', text: 'unix:///run/buildkit/buildkitd.sock', path: '/run/buildkit/buildkitd.sock' }] });
+    expect(inputsOf({ builder: 'tcp://127.0.0.1:1234' }).builder).toEqual({ kind: 'address', addresses: [{ scheme: 'tcp', text: 'tcp://127.0.0.1:1234', host: '127.0.0.1', port: 1234 }] });
     expect(inputsOf({ builder: 'docker-container' }).builder).toEqual({ kind: 'docker-container' });
   });
 

@@ -87,7 +87,7 @@ describe('validation gaps: refused before anything starts, naming the input and 
     ['tcp://127.0.0.1:1', 'tcp://127.0.0.1:1'],
     ['tcp://buildkitd:65535', 'tcp://buildkitd:65535']
   ])('builder %s is accepted', (text, address) => {
-    expect(parseInputs(raw({ builder: text })).inputs?.builder).toEqual({ kind: 'address', address });
+    expect(parseInputs(raw({ builder: text })).inputs?.builder).toMatchObject({ kind: 'address', addresses: [{ text: address }] });
   });
 
   test('valid buildkitd-flags and TOML pass', () => {

@@ -2,7 +2,7 @@
 export interface BuilderHandle {
   kind: 'auto' | 'docker-container' | 'address';
   /** What `envd context create --builder` takes. */
-  envdBuilder: 'unix' | 'tcp' | 'docker-container';
+  envdBuilder: 'unix' | 'tcp' | 'kube-pod' | 'docker-container';
   /** `--builder-address`, without a scheme. */
   envdAddress: string;
   /** What `buildctl --addr` takes. */

@@ -78,7 +78,7 @@ export function sanitizeImageName(dirName: string): string {
   return name || 'envd';
 }
 
-export function contextCreateArgs(name: string, builder: 'unix' | 'tcp' | 'docker-container', address: string): string[] {
+export function contextCreateArgs(name: string, builder: 'unix' | 'tcp' | 'kube-pod' | 'docker-container', address: string): string[] {
   return ['context', 'create', '--name', name, '--builder', builder, '--builder-address', address, '--use'];
 }
 

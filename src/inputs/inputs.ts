@@ -18,12 +18,15 @@ import { type OutputSpec, parseOutput } from './output.js';
 import { echo } from '../report/text.js';
 import { readSize } from './size.js';
 import { readDuration } from './duration.js';
+import { type BuilderAddress, isRemote, parseAddresses } from '../fleet/address.js';
+import { pemSecrets, pemSource, type TlsInputs, tlsInputProblems } from '../fleet/tls.js';
 
 export type CacheBackend = CacheType | 'none';
 export type Mode = 'min' | 'max';
 export type Auto<T> = 'auto' | T;
 
-export type Builder = { kind: 'auto' } | { kind: 'docker-container' } | { kind: 'address'; address: string };
+/** `address`: one running buildkitd or, with several, a fleet; `tls` for its tcp:// members. */
+export type Builder = { kind: 'auto' } | { kind: 'docker-container' } | { kind: 'address'; addresses: BuilderAddress[]; tls?: TlsInputs };
 
 export interface Inputs {
   path: string;
@@ -63,6 +66,8 @@ export interface Problem {
 
 /** What the action does with a value it is shown; the GitHub token is never echoed. */
 const SECRET_INPUTS = new Set<Input>([Input.GithubToken]);
+/** Certificates and keys: never echoed, each line of PEM text masked. */
+const PEM_INPUTS = new Set<Input>([Input.BuilderTlsCa, Input.BuilderTlsCert, Input.BuilderTlsKey]);
 
 /** The longest message the action writes about one input: values inside are capped at 200 already. */
 const MAX_MESSAGE = 1000;
@@ -84,6 +89,8 @@ export function inputSecrets(raw: Raw): string[] {
     const value = raw(name);
     if (SECRET_INPUTS.has(name)) {
       for (const v of [value, value.trim()]) if (v !== '') found.add(v);
+    } else if (PEM_INPUTS.has(name)) {
+      for (const v of pemSecrets(value)) found.add(v);
     } else for (const s of findSecrets(value)) found.add(s);
   }
   return [...found];
@@ -129,7 +136,7 @@ function inputReader(raw: Raw, problems: Problem[]): InputReader {
   const secrets = inputSecrets(raw);
   const fail = (input: Input, message: string) => void problems.push({ input, message: redactKnown(message, secrets) });
   const text = (name: Input) => raw(name).trim();
-  const shown = (name: Input) => (SECRET_INPUTS.has(name) ? '***' : quoted(redactKnown(text(name), secrets)));
+  const shown = (name: Input) => (SECRET_INPUTS.has(name) || PEM_INPUTS.has(name) ? '***' : quoted(redactKnown(text(name), secrets)));
   // The nearest valid value, unless the value held a secret: a suggestion must not hint at what was masked.
   const hint = (name: Input, allowed: readonly string[]) => (shown(name).includes('***') ? '' : nearestHint(text(name), allowed));
   return {
@@ -163,7 +170,7 @@ export function parseInputs(raw: Raw): { inputs?: Inputs; problems: Problem[] } 
   const matrix = canonicalMatrix(r.text(Input.Matrix));
   const { cacheBudget, cachePrune, command } = readBudgetAndCommand(r);
   const { envdVersion, buildkitVersion } = readTools(r, [cache, exportCache?.type, importCache?.type]);
-  const { builder, buildkitdConfigInline, buildkitdFlags } = readBuilder(r);
+  const { builder, buildkitdConfigInline, buildkitdFlags } = readBuilder(r, cache);
   const cacheTimeoutMs = readCacheTimeout(r);
 
   const dryRunText = r.text(Input.DryRun);
@@ -348,17 +355,23 @@ function readTools(r: InputReader, types: readonly (string | undefined)[]): Pick
   return { envdVersion, buildkitVersion };
 }
 
-function readBuilder(r: InputReader): Pick<Inputs, 'builder' | 'buildkitdConfigInline' | 'buildkitdFlags'> {
+function readBuilder(r: InputReader, cache: CacheBackend): Pick<Inputs, 'builder' | 'buildkitdConfigInline' | 'buildkitdFlags'> {
   const builderText = r.text(Input.Builder) || 'auto';
   let builder: Builder = { kind: 'auto' };
   if (builderText === 'docker-container') builder = { kind: 'docker-container' };
-  else if (/^unix:\/\/\/.+/.test(builderText)) builder = { kind: 'address', address: builderText };
-  else if (/^tcp:\/\/[^/:]+:\d+$/.test(builderText)) {
-    const port = Number(builderText.slice(builderText.lastIndexOf(':') + 1));
-    if (port >= 1 && port <= 65535) builder = { kind: 'address', address: builderText };
-    else r.fail(Input.Builder, `${r.shown(Input.Builder)} has port ${echo(String(port))}; a port is 1-65535`);
-  } else if (builderText !== 'auto')
-    r.fail(Input.Builder, `${r.shown(Input.Builder)} is not auto, docker-container, unix:///path/to/buildkitd.sock or tcp://host:port${didYouMean(builderText, ['auto', 'docker-container'])}`);
+  let invalid = builderText !== 'auto' && builderText !== 'docker-container' && !builderText.includes('://');
+  if (invalid)
+    r.fail(Input.Builder, `${r.shown(Input.Builder)} is not auto, docker-container, or buildkitd addresses (unix:///path/to/buildkitd.sock, tcp://host:port, kube-pod://<pod>)${didYouMean(builderText, ['auto', 'docker-container'])}`);
+  else if (builderText.includes('://')) {
+    const parsed = parseAddresses(r.raw(Input.Builder), (v) => quoted(v));
+    for (const p of parsed.problems) r.fail(Input.Builder, p);
+    invalid = parsed.problems.length > 0;
+    if (parsed.addresses.length && !invalid) builder = { kind: 'address', addresses: parsed.addresses };
+  }
+  const tls = readTls(r, builder.kind === 'address' ? builder.addresses : invalid ? undefined : []);
+  if (builder.kind === 'address' && tls) builder.tls = tls;
+  if (builder.kind === 'address' && backendOf(cache).runnerDir && builder.addresses.some(isRemote))
+    r.fail(Input.Cache, `${cache} keeps the cache in a directory on this runner, which a remote builder cannot read or write (the action serves it on the runner's 127.0.0.1); a remote builder keeps its own cache: use cache: none, or registry/s3 to refill a builder that lost its state`);
   const buildkitdConfigInline = r.raw(Input.BuildkitdConfigInline).trim();
   const buildkitdFlags = r.text(Input.BuildkitdFlags);
   if (builder.kind === 'address') {
@@ -375,6 +388,21 @@ function readBuilder(r: InputReader): Pick<Inputs, 'builder' | 'buildkitdConfigI
   }
 
   return { builder, buildkitdConfigInline, buildkitdFlags };
+}
+
+/**
+ * The TLS inputs (PEM text or file paths; files are read in preflight). `addresses`: the builders they are
+ * for, none for auto and docker-container, undefined when the builder input itself is invalid.
+ */
+function readTls(r: InputReader, addresses: BuilderAddress[] | undefined): TlsInputs | undefined {
+  const tls: TlsInputs = {
+    ca: pemSource(r.raw(Input.BuilderTlsCa)),
+    cert: pemSource(r.raw(Input.BuilderTlsCert)),
+    key: pemSource(r.raw(Input.BuilderTlsKey)),
+    serverName: r.text(Input.BuilderTlsServerName) || undefined
+  };
+  for (const p of tlsInputProblems(tls, addresses)) r.fail(p.input as Input, p.message);
+  return tls.ca || tls.cert || tls.key ? tls : undefined;
 }
 
 /**

@@ -22,6 +22,10 @@ export enum Input {
   EnvdVersion = 'envd-version',
   BuildkitVersion = 'buildkit-version',
   Builder = 'builder',
+  BuilderTlsCa = 'builder-tls-ca',
+  BuilderTlsCert = 'builder-tls-cert',
+  BuilderTlsKey = 'builder-tls-key',
+  BuilderTlsServerName = 'builder-tls-server-name',
   BuildkitdConfigInline = 'buildkitd-config-inline',
   BuildkitdFlags = 'buildkitd-flags',
   DryRun = 'dry-run'
@@ -45,5 +49,6 @@ export enum Output {
   Plan = 'plan',
   Digest = 'digest',
   Image = 'image',
-  ImageId = 'imageid'
+  ImageId = 'imageid',
+  Builder = 'builder'
 }

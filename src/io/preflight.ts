@@ -9,12 +9,15 @@ import { backendOf } from '../backends/index.js';
 import type { Inputs, Problem } from '../inputs/inputs.js';
 import { Input } from '../inputs/names.js';
 import { cacheDirProblems } from './local/owned-dirs.js';
+import { readTlsMaterial } from './tls-material.js';
 
 export function preflight(inputs: Inputs, cwd: string, home: string | undefined = os.homedir()): Problem[] {
   const problems: Problem[] = [];
   // A backend kept in a runner directory replaces that directory: cache-dir must be one the action may own.
   if (backendOf(inputs.cache).runnerDir && inputs.cacheDir !== undefined)
     for (const message of cacheDirProblems(inputs.cacheDir, cwd, home)) problems.push({ input: Input.CacheDir, message });
+  // The builder-tls-* files, read and checked now: a bad certificate stops the run before anything starts.
+  if (inputs.builder.kind === 'address' && inputs.builder.tls) problems.push(...readTlsMaterial(inputs.builder.tls, cwd).problems);
   const context = path.resolve(cwd, inputs.path);
   if (!fs.existsSync(context) || !fs.statSync(context).isDirectory()) {
     problems.push({ input: Input.Path, message: `"${inputs.path}" is not a directory in the workspace; did the job run actions/checkout first?` });

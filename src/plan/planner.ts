@@ -1,6 +1,7 @@
 /** Inputs + Runtime → Plan. Pure: every decision is recorded with its reason. */
 import type { CacheType, Direction } from '../cache/backends.js';
 import { type CacheSpec, isBackend, secretsOf, validateCacheSpec } from '../cache/spec.js';
+import { fleetDecision } from '../fleet/rank.js';
 import type { Inputs, Mode } from '../inputs/inputs.js';
 import { defaultBranchRef, type Runtime } from '../runtime/runtime.js';
 import { legIdentity, modeForBudget, type ModeFacts } from '../budget/budget.js';
@@ -84,7 +85,8 @@ function planSkeleton(inputs: Inputs, rt: Runtime): Plan {
         reason: inputs.cacheScope
           ? `cache-scope is set (the build's platform: ${platform.why})`
           : `derived from what is built: path/from, platform (${platform.why}) and matrix entry, not from the workflow or job; the same on every branch, in every workflow`
-      }
+      },
+      ...(inputs.builder.kind === 'address' ? [fleetDecision(scope, inputs.builder.addresses)] : [])
     ],
     warnings: [],
     problems: [],

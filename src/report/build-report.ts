@@ -1,6 +1,7 @@
 /** What a build reports: the record the build step hands to the summary, the outputs and the insight. */
 import type { BuilderHandle } from '../builder/handle.js';
 import type { KnownError } from '../envd/errors.js';
+import type { FleetChoice } from '../fleet/choice.js';
 import type { ProgressFigures } from '../envd/progress.js';
 import type { Plan } from '../plan/plan.js';
 import type { FailureLog } from './steps.js';
@@ -11,6 +12,8 @@ export interface BuildReport {
   envdVersion: string;
   buildkitVersion?: string;
   builder: BuilderHandle['kind'];
+  /** A running buildkitd given as an address (one, or a fleet's choice): how it was chosen. */
+  fleet?: FleetChoice;
   /** The buildkitd an earlier call of the action in this job started, used again. */
   reusedBuilder?: boolean;
   figures: ProgressFigures;

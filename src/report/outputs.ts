@@ -12,6 +12,8 @@ export interface BuildFigures {
   seconds: number;
   /** Every step, for the `steps` output. */
   steps?: StepRow[];
+  /** The address of the running buildkitd the build ran on (a fleet's choice); undefined for one the action started. */
+  builder?: string;
 }
 
 export interface BudgetFigures {
@@ -50,6 +52,7 @@ export function outputs(plan: Plan, { build, budget, image }: OutputParts = {}):
     [Output.Plan]: planJson(plan),
     [Output.Digest]: image?.digest ?? '',
     [Output.Image]: image?.image ?? '',
-    [Output.ImageId]: image?.imageId ?? ''
+    [Output.ImageId]: image?.imageId ?? '',
+    [Output.Builder]: build?.builder ?? ''
   };
 }

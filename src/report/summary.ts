@@ -39,6 +39,15 @@ function builderWords(build: BuildReport): string {
   return build.builder === 'auto' ? 'buildkitd started by the action' : 'a moby/buildkit container';
 }
 
+/** A running builder given by address: the one used and why; with a fleet, the ranking and who was passed over. */
+function fleetRows({ fleet }: BuildReport): string[] {
+  if (!fleet?.chosen) return [];
+  const rows = [`| Builder | ${code(fleet.chosen)}: ${cell(fleet.reason, MAX_SENTENCE)} |`];
+  if (fleet.ranked.length > 1) rows.push(`| Fleet | ranked for this scope: ${fleet.ranked.map((a) => code(a)).join(', ')} |`);
+  if (fleet.passed.length) rows.push(`| Passed over | ${fleet.passed.map((p) => cell(p.why, MAX_SENTENCE)).join('<br>')} |`);
+  return rows;
+}
+
 /** What the summary shows besides the plan, as far as the run got. */
 export interface SummaryParts {
   build?: BuildReport;
@@ -66,6 +75,7 @@ export function planSummary(plan: Plan, { build, budget, failure, image, history
     lines.push(`| Steps cached | ${cachedSteps} of ${totalSteps}${pct} |`);
     lines.push(`| Build time | ${build.seconds.toFixed(1)} s |`);
     lines.push(`| Tools | envd ${build.envdVersion}, BuildKit ${build.buildkitVersion ?? 'unknown'} (${builderWords(build)}) |`);
+    lines.push(...fleetRows(build));
     if (build.retriedWithoutImport) lines.push(`| Retry | once without --import-cache: ${cell(build.retriedWithoutImport, MAX_SENTENCE)} |`);
     if (build.failure) lines.push(`| Failure | ${cell(build.failure.line, MAX_SENTENCE)}${build.failure.known ? `<br>${cell(build.failure.known.advice, MAX_SENTENCE)}` : ''} |`);
   }

@@ -7,7 +7,9 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { awaitBuildkitd, type BuilderHandle, publishShared, recordsDir, rootViaAsync, type RootVia, startContainer, useAddress } from '../io/buildkit/builder.js';
+import { awaitBuildkitd, type BuilderHandle, publishShared, recordsDir, rootViaAsync, type RootVia, startContainer } from '../io/buildkit/builder.js';
+import { startRemote } from './fleet.js';
+import type { FleetChoice } from '../fleet/choice.js';
 import { type BuildCallOptions, envdBuildCall, showArgs } from '../envd/args.js';
 import { Envd, envdEnv } from '../io/envd.js';
 import { envdErrorLine } from '../envd/errors.js';
@@ -75,6 +77,8 @@ export async function build({ plan: planned, inputs, rt, env, state, prepared, w
   let server: OciServer | undefined;
   // builder: auto started by main (prepared) or, for cache: local, before the restore below.
   let early: Promise<AutoStart> | undefined = prepared?.start;
+  // What runs only while the build does (the TLS relay to a remote builder), closed when it ends.
+  const closers: (() => Promise<void>)[] = [];
   try {
     if (plan.local) {
       // Relative directories resolve against the workspace, as envd resolves the export's dest.
@@ -106,8 +110,9 @@ export async function build({ plan: planned, inputs, rt, env, state, prepared, w
         server = undefined;
       }
     }
-    return await buildWith({ plan, inputs, rt, env, dir, tools, toolEnv, readyTimeoutMs, configInline, restoredKey, rootVia, early, state, writeGate });
+    return await buildWith({ plan, inputs, rt, env, dir, tools, toolEnv, readyTimeoutMs, configInline, restoredKey, rootVia, early, state, writeGate, closers });
   } finally {
+    for (const close of closers) await close();
     await server?.close();
   }
 }
@@ -131,6 +136,8 @@ interface BuildContext {
   early?: Promise<AutoStart>;
   state: StateStore;
   writeGate?: WriteGate;
+  /** Called when the build is over: what startBuilder keeps open for it. */
+  closers: (() => Promise<void>)[];
 }
 
 async function buildWith(ctx: BuildContext): Promise<BuildReport> {
@@ -147,7 +154,7 @@ async function buildWith(ctx: BuildContext): Promise<BuildReport> {
     state.save(State.Context, context);
   };
 
-  const builder = await core.group('Start the builder', () => startBuilder(ctx, createContext));
+  const { h: builder, choice } = await core.group('Start the builder', () => startBuilder(ctx, createContext));
   for (const miss of buildkitFloorMisses([ctx.plan.export?.type, ctx.plan.import?.type], builder.version || undefined)) {
     if (miss.status === 'too-old') throw new Error(miss.floor.builderProblem(builder.buildctlAddr, builder.version!));
     core.warning(miss.floor.unknownWarning(builder.buildctlAddr));
@@ -162,6 +169,7 @@ async function buildWith(ctx: BuildContext): Promise<BuildReport> {
     envdVersion,
     buildkitVersion: builder.version,
     builder: builder.kind,
+    fleet: choice,
     reusedBuilder: builder.reused,
     figures: attempt.figures,
     seconds: (Date.now() - started) / 1000,
@@ -177,12 +185,15 @@ async function buildWith(ctx: BuildContext): Promise<BuildReport> {
 }
 
 /** The builder the inputs ask for: a running one at an address, buildkitd on the runner (found or spawned), or a container. */
-async function startBuilder(ctx: BuildContext, createContext: (h: BuilderHandle) => Promise<void>): Promise<BuilderHandle> {
+async function startBuilder(ctx: BuildContext, createContext: (h: BuilderHandle) => Promise<void>): Promise<{ h: BuilderHandle; choice?: FleetChoice }> {
   const { inputs, env, dir, tools, toolEnv, readyTimeoutMs, configInline, rootVia, early, state } = ctx;
   const b = inputs.builder;
   let h: BuilderHandle;
+  let choice: FleetChoice | undefined;
   if (b.kind === 'address') {
-    h = await useAddress(b.address, tools.buildkit.dir, toolEnv);
+    const remote = await startRemote({ addresses: b.addresses, tls: b.tls, scope: ctx.plan.scope, dir, binDir: tools.buildkit.dir, env: toolEnv, cwd: env.GITHUB_WORKSPACE || process.cwd() });
+    if (remote.relay) ctx.closers.push(remote.relay.close);
+    ({ h, choice } = remote);
     await createContext(h);
   } else if (b.kind === 'auto') {
     const start = await (early ?? startAuto({ tools, inputs, env, toolEnv, configInline, readyTimeoutMs, rootVia, state }));
@@ -207,7 +218,7 @@ async function startBuilder(ctx: BuildContext, createContext: (h: BuilderHandle)
     await createContext(h);
   }
   core.info(`${h.kind === 'address' || h.reused ? 'Using' : 'Started'} buildkitd ${h.version ?? '(version unknown)'} at ${h.buildctlAddr}`);
-  return h;
+  return { h, choice };
 }
 
 /** `envd build` and the attempts after it (steps/attempts.ts), each under the watchdog of `cache-timeout`. */

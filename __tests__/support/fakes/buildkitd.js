@@ -11,7 +11,7 @@ const TWIRP_SERVICE = 'twirp/github.actions.results.api.v1.CacheService/';
 const LEGACY_GHA =
   'This legacy service is shutting down, effective April 15, 2025. Migrate to the new service ASAP. For more information: https://gh.io/gha-cache-sunset';
 
-let fs, path, os, net, crypto, http, https;
+let fs, path, os, net, crypto, http, https, tls, http2, stream;
 
 // Shared with the other fakes (one copy: ./shared.mjs), loaded in main(): parseBool, compareVersions, Go's flag parsing.
 /** @type {typeof import('./shared.mjs').parseBool} */
@@ -353,8 +353,8 @@ function fatalStart(message) {
 }
 
 async function main() {
-  [fs, path, os, net, crypto, http, https] = await Promise.all(
-    ['node:fs', 'node:path', 'node:os', 'node:net', 'node:crypto', 'node:http', 'node:https'].map((m) => import(m))
+  [fs, path, os, net, crypto, http, https, tls, http2, stream] = await Promise.all(
+    ['node:fs', 'node:path', 'node:os', 'node:net', 'node:crypto', 'node:http', 'node:https', 'node:tls', 'node:http2', 'node:stream'].map((m) => import(m))
   );
   ({ parseBool, compareVersions, parseGoFlags, UsageError } = await loadShared());
   const version = toolVersion();
@@ -446,6 +446,8 @@ async function main() {
       listeners.push({ kind: 'tcp', host: m[1].replace(/^\[|\]$/g, '') || '0.0.0.0', port: Number(m[2]), addr });
     } else fatalStart(`addr ${addr} not supported`);
   }
+
+  const tlsConfig = serverCredentials(flags, grpc);
 
   // State directory and its lock, always, as buildkitd does (v0.32.2): an empty root becomes
   // appdefaults.Root = /var/lib/buildkit (util/appdefaults/appdefaults_unix.go:12, applied in
@@ -552,11 +554,25 @@ async function main() {
   if (stopping) return;
 
   for (const l of listeners) {
-    const server = net.createServer((socket) => {
+    // TLS on tcp listeners only: a unix socket stays plain, with a warning (getListener, cmd/buildkitd/main.go:760-793 at v0.32.2).
+    const secure = tlsConfig && l.kind === 'tcp';
+    if (tlsConfig && l.kind === 'unix') log('warning', `TLS is disabled for ${l.addr}`);
+    if (!tlsConfig && l.kind === 'tcp') log('warning', `TLS is not enabled for ${l.addr}. enabling mutual TLS authentication is highly recommended`);
+    const accept = (socket) => {
       sockets.add(socket);
       socket.on('close', () => sockets.delete(socket));
-      serveConnection(socket);
-    });
+      if (secure) serveSecure(socket);
+      else serveConnection(socket);
+    };
+    const server = secure ? tls.createServer(tlsConfig, accept) : net.createServer(accept);
+    if (secure) {
+      // A client that fails the handshake is dropped, as Go's tls.Listener does; the raw socket is tracked so a stop closes it.
+      server.on('connection', (raw) => {
+        sockets.add(raw);
+        raw.on('close', () => sockets.delete(raw));
+      });
+      server.on('tlsClientError', (e) => log('debug', 'TLS handshake failed', { error: e.code || e.message }));
+    }
     servers.push(server);
     try {
       if (l.kind === 'unix') {
@@ -622,6 +638,108 @@ function netMessage(e) {
 // ------------------------------------------------------------------------------------ socket protocol
 
 /** One JSON request per line; answers `{id, result}` / `{id, error}`; `solve` streams `{id, event}` lines first. */
+/**
+ * The TLS settings buildkitd listens with (serverCredentials, cmd/buildkitd/main.go:813-848 at v0.32.2): none
+ * without a certificate and key; one without the other is an error; the key pair and the CA are read from
+ * files; with a CA, client certificates are required and verified against it (tls.RequireAndVerifyClientCert).
+ * ALPN offers h2. The flags override the config's [grpc.tls] (main.go:709-717).
+ */
+function serverCredentials(flags, grpc) {
+  const conf = (typeof grpc.tls === 'object' && grpc.tls) || {};
+  const cert = flags.tlscert || conf.cert || '';
+  const key = flags.tlskey || conf.key || '';
+  const ca = flags.tlscacert || conf.ca || '';
+  if (!cert && !key) return undefined;
+  if (!cert || !key) fatalStart('you must specify key and cert file if one is specified');
+  const options = { ALPNProtocols: ['h2'] };
+  try {
+    options.cert = fs.readFileSync(cert);
+    options.key = fs.readFileSync(key);
+    tls.createSecureContext({ cert: options.cert, key: options.key });
+  } catch (e) {
+    fatalStart(`could not load server key pair: ${e.code === 'ENOENT' ? `open ${e.path}: no such file or directory` : e.message}`);
+  }
+  if (ca) {
+    try {
+      options.ca = fs.readFileSync(ca);
+    } catch (e) {
+      fatalStart(`could not read ca certificate: open ${ca}: ${e.code === 'ENOENT' ? 'no such file or directory' : e.message}`);
+    }
+    if (!/-----BEGIN CERTIFICATE-----/.test(String(options.ca))) fatalStart('failed to append ca cert');
+    options.requestCert = true;
+    options.rejectUnauthorized = true;
+  }
+  return options;
+}
+
+/**
+ * A connection on a TLS listener. Real buildkitd serves gRPC on it; this stand-in answers the one call the
+ * action makes in-process, Control.ListWorkers over HTTP/2 (api/services/control/control.proto at v0.32.2),
+ * and otherwise speaks its own newline-delimited JSON, as on its plain listeners (envd and buildctl here are
+ * stand-ins too). Which one is told by the first bytes: the HTTP/2 client preface, or not.
+ */
+function serveSecure(socket) {
+  socket.on('error', () => {});
+  socket.once('data', (first) => {
+    socket.pause();
+    if (!first.toString('latin1').startsWith('PRI * HTTP/2.0')) {
+      socket.unshift(first);
+      serveConnection(socket);
+      socket.resume();
+      return;
+    }
+    // The bytes already read go first; http2 takes any duplex stream as its connection.
+    const duplex = new stream.Duplex({
+      read() {},
+      write(chunk, _enc, cb) {
+        socket.write(chunk, cb);
+      },
+      final(cb) {
+        socket.end();
+        cb();
+      },
+      destroy(err, cb) {
+        socket.destroy();
+        cb(err);
+      }
+    });
+    duplex.push(first);
+    socket.on('data', (c) => duplex.push(c));
+    socket.on('end', () => duplex.push(null));
+    socket.on('close', () => duplex.destroy());
+    socket.resume();
+    grpcServer().emit('connection', duplex);
+  });
+}
+
+let grpcServerOnce;
+/** An HTTP/2 server for the gRPC calls the stand-in answers (ListWorkers); anything else is UNIMPLEMENTED, as grpc-go says it. */
+function grpcServer() {
+  if (grpcServerOnce) return grpcServerOnce;
+  grpcServerOnce = http2.createServer();
+  grpcServerOnce.on('stream', (s, headers) => {
+    s.on('error', () => {});
+    s.on('data', () => {});
+    s.on('end', () => {
+      const method = String(headers[':path'] ?? '');
+      if (method !== '/moby.buildkit.v1.Control/ListWorkers') {
+        const [, service = '', name = ''] = /^\/([^/]*)\/(.*)$/.exec(method) ?? [];
+        s.respond({ ':status': 200, 'content-type': 'application/grpc', 'grpc-status': '12', 'grpc-message': encodeURIComponent(`unknown method ${name} for service ${service}`) }, { endStream: true });
+        return;
+      }
+      // ListWorkersResponse{record: [WorkerRecord{ID}]}: field 1 (bytes) holding field 1 (string).
+      const id = Buffer.from(STATE.workerId);
+      const record = Buffer.concat([Buffer.from([0x0a, id.length]), id]);
+      const message = Buffer.concat([Buffer.from([0x0a, record.length]), record]);
+      const frame = Buffer.concat([Buffer.from([0, 0, 0, 0, message.length]), message]);
+      s.respond({ ':status': 200, 'content-type': 'application/grpc' }, { waitForTrailers: true });
+      s.on('wantTrailers', () => s.sendTrailers({ 'grpc-status': '0' }));
+      s.end(frame);
+    });
+  });
+  return grpcServerOnce;
+}
+
 function serveConnection(socket) {
   let buffer = '';
   socket.setEncoding('utf8');

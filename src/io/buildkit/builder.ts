@@ -3,12 +3,12 @@
  * or a running one at an address. Start, wait until it answers, stop; nothing else.
  */
 import * as fs from 'node:fs';
-import type * as Http2 from 'node:http2';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Exec } from '../exec.js';
-import { buildkitdArgs, parseBuildkitVersion, splitFlags, sudoArgs } from '../../builder/args.js';
+import { listWorkersOn } from '../grpc-list-workers.js';
+import { buildkitdArgs, splitFlags, sudoArgs } from '../../builder/args.js';
 import { buildkitdEnv } from '../../builder/env.js';
 import { decideReuse, RECORD_PATTERN, recordFileName, sharedFingerprint, type SharedRecord, type SharedWish } from '../../builder/shared.js';
 import type { BuilderHandle } from '../../builder/handle.js';
@@ -47,54 +47,14 @@ const accepts = (socket: string) =>
   });
 
 /**
- * `buildctl debug workers` without starting buildctl: the same gRPC call (buildctl's debug workers calls
- * Control.ListWorkers, client/workers.go:25-31 at v0.32.2; service moby.buildkit.v1.Control,
- * api/services/control/control.proto:3,14,20), made in-process over HTTP/2 on the unix socket with an empty
- * request. True only for an answer with grpc-status 0. buildkitd creates its listeners before its workers and
- * serves only once they exist (cmd/buildkitd/main.go:399-448), so a request made as soon as the socket accepts
- * is answered when the daemon is ready. Anything else (no gRPC on the socket, an error, no answer within
- * `timeoutMs`) is false: the caller falls back to buildctl.
+ * `buildctl debug workers` without starting buildctl: ListWorkers in-process on the unix socket
+ * (`listWorkersOn`). True only for an answer with grpc-status 0. buildkitd creates its listeners before its
+ * workers and serves only once they exist (cmd/buildkitd/main.go:399-448 at v0.32.2), so a request made as
+ * soon as the socket accepts is answered when the daemon is ready. Anything else (no gRPC on the socket, an
+ * error, no answer within `timeoutMs`) is false: the caller falls back to buildctl.
  */
 export async function listWorkers(socket: string, timeoutMs: number): Promise<boolean> {
-  // Loaded here: post, which never asks, does not load node:http2.
-  const http2 = await import('node:http2');
-  return new Promise((resolve) => {
-    let settled = false;
-    let session: Http2.ClientHttp2Session | undefined;
-    let conn: net.Socket | undefined;
-    const done = (ok: boolean) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      session?.destroy();
-      // After a protocol error the session leaves its socket open: closed here, or it would keep this process alive.
-      conn?.destroy();
-      resolve(ok);
-    };
-    const timer = setTimeout(() => done(false), timeoutMs);
-    try {
-      session = http2.connect('http://buildkitd', { createConnection: () => (conn = net.connect(socket)) });
-    } catch {
-      return done(false);
-    }
-    session.on('error', () => done(false));
-    session.on('close', () => done(false));
-    const req = session.request({ ':method': 'POST', ':path': '/moby.buildkit.v1.Control/ListWorkers', 'content-type': 'application/grpc', te: 'trailers' });
-    let status: string | undefined;
-    req.on('response', (headers) => {
-      if (headers[':status'] !== 200) return done(false);
-      // A trailers-only answer (an error) carries grpc-status in the headers.
-      if (headers['grpc-status'] !== undefined) status = String(headers['grpc-status']);
-    });
-    req.on('trailers', (trailers) => {
-      if (trailers['grpc-status'] !== undefined) status = String(trailers['grpc-status']);
-    });
-    req.on('error', () => done(false));
-    req.on('data', () => undefined);
-    req.on('end', () => done(status === '0'));
-    // One gRPC message: not compressed, length 0 (an empty ListWorkersRequest).
-    req.end(Buffer.alloc(5));
-  });
+  return (await listWorkersOn(() => net.connect(socket), timeoutMs)).ok;
 }
 
 export interface StartOptions {
@@ -362,22 +322,6 @@ export async function startContainer(o: StartOptions & { image: string; name: st
     }
     await sleep(500);
   }
-}
-
-/** builder: unix:///… or tcp://… — a running buildkitd: checked, never started or stopped by the action. */
-export async function useAddress(address: string, binDir: string, env: NodeJS.ProcessEnv): Promise<BuilderHandle> {
-  const buildctl = path.join(binDir, 'buildctl');
-  const r = await answers(buildctl, address, env);
-  if (!r.ok) throw new BuilderError(`the buildkitd at ${address} does not answer (buildctl debug workers: ${r.detail || 'no answer'}). Check that it runs and that the address is right`);
-  const info = await Exec.run(buildctl, ['--addr', address, 'debug', 'info'], { env, timeoutMs: 10000 });
-  const unix = address.startsWith('unix://');
-  return {
-    kind: 'address',
-    envdBuilder: unix ? 'unix' : 'tcp',
-    envdAddress: address.replace(/^(unix|tcp):\/\//, ''),
-    buildctlAddr: address,
-    version: info.code === 0 ? parseBuildkitVersion(info.stdout) : undefined
-  };
 }
 
 /**
