@@ -69,7 +69,12 @@ export const POLICIES = {
     /** A prune inside a build step (before or after the build): listing, pull requests, index reads and deletes. */
     prune: 20_000,
     /** `command: prune`: the step exists to prune, and its deletes are paced by GitHub's limits; 10 minutes. */
-    pruneCommand: 600_000
+    pruneCommand: 600_000,
+    /**
+     * Saving the hit-ratio history after the build (reserve, one Put Blob of a few KB, finalize: three requests that
+     * each take well under a second). Its read goes out as the build starts and costs the job nothing.
+     */
+    history: 10_000
   }
 } as const;
 

@@ -39,7 +39,8 @@ const PHASE_WORDS: Record<PhaseName, string> = {
   budgetRead: 'Reading the cache budget',
   probes: 'Checking which cache entry to import',
   prune: 'Pruning',
-  pruneCommand: 'Pruning'
+  pruneCommand: 'Pruning',
+  history: 'Saving the hit-ratio history'
 };
 
 /** What the action goes without when a phase is cut short. */
@@ -47,7 +48,8 @@ const PHASE_LOSS: Record<PhaseName, string> = {
   budgetRead: 'what it had not read yet is left out (usage, the listing or the export estimate)',
   probes: 'the import is kept as planned, unchecked',
   prune: 'what it had not deleted waits for the next run',
-  pruneCommand: 'what it had not deleted waits for the next run'
+  pruneCommand: 'what it had not deleted waits for the next run',
+  history: 'this run is not added to the history'
 };
 
 /** A service as warnings name it, and what the action goes without while it is down. */
