@@ -19,13 +19,17 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
 /* harmony import */ var _tool_cache_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(2063);
-/* harmony import */ var _http_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(742);
-/* harmony import */ var _tools_releases_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(21);
+/* harmony import */ var _http_policies_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(4196);
+/* harmony import */ var _deadlines_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(8193);
+/* harmony import */ var _http_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(742);
+/* harmony import */ var _tools_releases_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(21);
 /**
  * Installs envd and BuildKit into the runner's tool cache: the release resolved (a tag or `latest`), the
  * asset downloaded with retries, its sha256 verified (envd: checksums.txt; BuildKit: the digest GitHub
  * publishes per release asset), then cached so later jobs on the runner skip the download.
  */
+
+
 
 
 
@@ -53,7 +57,7 @@ const toolCache = () => Promise.all(/* import() */[__webpack_require__.e(752), _
 class Installer {
     options;
     http;
-    constructor(options, http = new _http_js__WEBPACK_IMPORTED_MODULE_4__/* .Http */ .lw()) {
+    constructor(options, http = new _http_js__WEBPACK_IMPORTED_MODULE_6__/* .Http */ .lw({ timeoutMs: (0,_deadlines_js__WEBPACK_IMPORTED_MODULE_5__.ms)(_http_policies_js__WEBPACK_IMPORTED_MODULE_4__/* .POLICIES */ .PQ.release.requestMs), service: { name: 'The release server', without: 'the tools cannot be downloaded' } })) {
         this.options = options;
         this.http = http;
     }
@@ -89,32 +93,32 @@ class Installer {
     }
     /** `version`: a tag (v1.3.4), or `latest`. */
     async envd(version) {
-        const tag = version === 'latest' ? (await this.release(_tools_releases_js__WEBPACK_IMPORTED_MODULE_5__/* .ENVD_REPO */ .hS, 'latest')).tag_name : version;
+        const tag = version === 'latest' ? (await this.release(_tools_releases_js__WEBPACK_IMPORTED_MODULE_7__/* .ENVD_REPO */ .hS, 'latest')).tag_name : version;
         const bare = tag.replace(/^v/, '');
         const cached = (0,_tool_cache_js__WEBPACK_IMPORTED_MODULE_3__/* .findCached */ .a)(process.env.RUNNER_TOOL_CACHE, 'envd', bare, this.options.platform.arch);
         if (cached)
             return { tag, dir: cached, fromCache: true };
-        const asset = (0,_tools_releases_js__WEBPACK_IMPORTED_MODULE_5__/* .envdAssetName */ .NJ)(tag, this.options.platform);
-        const file = await this.fetch((0,_tools_releases_js__WEBPACK_IMPORTED_MODULE_5__/* .downloadUrl */ .Is)(this.options.downloadBase, _tools_releases_js__WEBPACK_IMPORTED_MODULE_5__/* .ENVD_REPO */ .hS, tag, asset), asset);
-        const checksums = await this.http.getText((0,_tools_releases_js__WEBPACK_IMPORTED_MODULE_5__/* .downloadUrl */ .Is)(this.options.downloadBase, _tools_releases_js__WEBPACK_IMPORTED_MODULE_5__/* .ENVD_REPO */ .hS, tag, 'checksums.txt'), { policy: this.options.retry });
+        const asset = (0,_tools_releases_js__WEBPACK_IMPORTED_MODULE_7__/* .envdAssetName */ .NJ)(tag, this.options.platform);
+        const file = await this.fetch((0,_tools_releases_js__WEBPACK_IMPORTED_MODULE_7__/* .downloadUrl */ .Is)(this.options.downloadBase, _tools_releases_js__WEBPACK_IMPORTED_MODULE_7__/* .ENVD_REPO */ .hS, tag, asset), asset);
+        const checksums = await this.http.getText((0,_tools_releases_js__WEBPACK_IMPORTED_MODULE_7__/* .downloadUrl */ .Is)(this.options.downloadBase, _tools_releases_js__WEBPACK_IMPORTED_MODULE_7__/* .ENVD_REPO */ .hS, tag, 'checksums.txt'), { policy: this.options.retry });
         if (!checksums.ok)
             throw new InstallError(`cannot read checksums.txt of envd ${tag}: ${checksums.reason}`);
-        await this.verify(file, asset, (0,_tools_releases_js__WEBPACK_IMPORTED_MODULE_5__/* .checksumFor */ .xs)(checksums.value, asset), 'checksums.txt');
+        await this.verify(file, asset, (0,_tools_releases_js__WEBPACK_IMPORTED_MODULE_7__/* .checksumFor */ .xs)(checksums.value, asset), 'checksums.txt');
         node_fs__WEBPACK_IMPORTED_MODULE_1__.chmodSync(file, 0o755);
         const dir = await (await toolCache()).cacheFile(file, 'envd', 'envd', bare, this.options.platform.arch);
         return { tag, dir, fromCache: false };
     }
     async buildkit(version) {
-        const latest = version === 'latest' ? await this.release(_tools_releases_js__WEBPACK_IMPORTED_MODULE_5__/* .BUILDKIT_REPO */ .A6, 'latest') : undefined;
+        const latest = version === 'latest' ? await this.release(_tools_releases_js__WEBPACK_IMPORTED_MODULE_7__/* .BUILDKIT_REPO */ .A6, 'latest') : undefined;
         const tag = latest?.tag_name ?? version;
         const bare = tag.replace(/^v/, '');
         const cached = (0,_tool_cache_js__WEBPACK_IMPORTED_MODULE_3__/* .findCached */ .a)(process.env.RUNNER_TOOL_CACHE, 'buildkit', bare, this.options.platform.arch);
         if (cached)
             return { tag, dir: node_path__WEBPACK_IMPORTED_MODULE_2__.join(cached, 'bin'), fromCache: true };
-        const release = latest ?? (await this.release(_tools_releases_js__WEBPACK_IMPORTED_MODULE_5__/* .BUILDKIT_REPO */ .A6, tag));
-        const asset = (0,_tools_releases_js__WEBPACK_IMPORTED_MODULE_5__/* .buildkitAssetName */ .M3)(tag, this.options.platform);
+        const release = latest ?? (await this.release(_tools_releases_js__WEBPACK_IMPORTED_MODULE_7__/* .BUILDKIT_REPO */ .A6, tag));
+        const asset = (0,_tools_releases_js__WEBPACK_IMPORTED_MODULE_7__/* .buildkitAssetName */ .M3)(tag, this.options.platform);
         const digest = release.assets.find((a) => a.name === asset)?.digest ?? undefined;
-        const file = await this.fetch((0,_tools_releases_js__WEBPACK_IMPORTED_MODULE_5__/* .downloadUrl */ .Is)(this.options.downloadBase, _tools_releases_js__WEBPACK_IMPORTED_MODULE_5__/* .BUILDKIT_REPO */ .A6, tag, asset), asset);
+        const file = await this.fetch((0,_tools_releases_js__WEBPACK_IMPORTED_MODULE_7__/* .downloadUrl */ .Is)(this.options.downloadBase, _tools_releases_js__WEBPACK_IMPORTED_MODULE_7__/* .BUILDKIT_REPO */ .A6, tag, asset), asset);
         await this.verify(file, asset, digest?.replace(/^sha256:/, ''), 'the release API');
         const tc = await toolCache();
         const extracted = await tc.extractTar(file, node_path__WEBPACK_IMPORTED_MODULE_2__.join(this.options.tempDir, `buildkit-${bare}`));

@@ -31,6 +31,97 @@ function parseJson(text, check) {
 
 /***/ }),
 
+/***/ 4196:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   PQ: () => (/* binding */ POLICIES),
+/* harmony export */   cP: () => (/* binding */ DEADLINE_SCALE_ENV),
+/* harmony export */   rR: () => (/* binding */ deadlineScale),
+/* harmony export */   vK: () => (/* binding */ scaled)
+/* harmony export */ });
+/**
+ * Every deadline, retry and phase budget of the action's own requests, in one table (issue 21 item 1; issue 25
+ * asks for the numbers in one place). Pure: the shell (io/http.ts, io/deadlines.ts) applies them.
+ *
+ * The promise they keep: a GitHub API, cache service, registry or S3 endpoint that accepts connections and never
+ * answers costs a job at most ~30 s of the action's own time, and one that refuses or answers 5xx costs a few
+ * seconds. How the numbers add up:
+ *  - A request that gets no answer within its deadline marks its service silent for the rest of the job
+ *    (io/deadlines.ts): every later request to it fails at once, so a silent service costs ONE request deadline,
+ *    not one per attempt, page, phase or step. The phase that met it goes on without its figure and says so in one
+ *    warning; later phases skip that service quietly.
+ *  - The requests of a phase that go out together (the budget reading sends usage, the storage limit, the listing,
+ *    the run's jobs and the open pull requests at once) time out together: 10 s for the GitHub API, not 5 × 10 s.
+ *  - A phase budget bounds a service that answers, but slowly (a listing of many pages, each just under its
+ *    deadline): past it the phase's requests are cancelled and the phase goes on with what it has.
+ *  - Worst cases, silent: GitHub API 10 s (budget reading; the prune then skips), cache service 10 s (index reads;
+ *    the history then skips), registry 5 s (the probe; the digest read then skips), S3 5 s (the probe).
+ *    Never more than one request deadline each, and at most the sum of the phase budgets a build step runs
+ *    (budget reading 20 s + probes 10 s + prune 20 s) when every service is slow at once.
+ */
+const POLICIES = {
+    /**
+     * TCP connect (and TLS) to any endpoint. A runner reaches GitHub, a registry or S3 in well under a second; a SYN
+     * left unanswered for 5 s is a dead route, not a slow one.
+     */
+    connectMs: 5_000,
+    /**
+     * GitHub's REST API (usage, storage limit, listing pages, the run's jobs, pull requests, deletes). It answers in
+     * well under a second (a page of 100 caches included); 10 s is far past any healthy answer. Three attempts at
+     * 300 ms, 600 ms: a 503 or a reset costs about a second before the figure is given up.
+     */
+    rest: { requestMs: 10_000, attempts: 3, backoffMs: 300 },
+    /**
+     * The cache service (twirp lookups) and its blob store (an index download: JSON of a few KB to a few MB, the
+     * history entry). As REST: 10 s is far past a healthy answer; three attempts at 500 ms, 1 s.
+     */
+    cacheService: { requestMs: 10_000, attempts: 3, backoffMs: 500 },
+    /**
+     * An existence probe or digest read: a HEAD on a registry manifest or an S3 object, and a registry's token
+     * request. A HEAD is answered from metadata; 5 s each, one attempt (a probe that fails is "unknown", and the
+     * import is kept as planned: the build decides).
+     */
+    probe: { requestMs: 5_000, attempts: 1, backoffMs: 0 },
+    /** A request whose client names none of the kinds here. */
+    otherRequestMs: 10_000,
+    /** The release API read for a tool (a JSON of a few KB). */
+    release: { requestMs: 10_000, attempts: 4, backoffMs: 1_000 },
+    /**
+     * A tool's download (tens of MB): no whole-request deadline (a slow link takes what it takes), but no byte for
+     * 15 s ends it; four attempts from the start at 1 s, 2 s, 4 s for a cut connection or a 5xx.
+     */
+    download: { idleMs: 15_000, attempts: 4, backoffMs: 1_000 },
+    /** Phase budgets: past one, the phase's requests are cancelled and it goes on without what it had not read. */
+    phases: {
+        /** Usage, storage limit, listing, the run's jobs, open pull requests and the live indexes, before the plan. */
+        budgetRead: 20_000,
+        /** The import candidates' existence probes (registry HEAD with its token request, S3 HEAD), before the build. */
+        probes: 10_000,
+        /** A prune inside a build step (before or after the build): listing, pull requests, index reads and deletes. */
+        prune: 20_000,
+        /** `command: prune`: the step exists to prune, and its deletes are paced by GitHub's limits; 10 minutes. */
+        pruneCommand: 600_000,
+        /**
+         * Saving the hit-ratio history after the build (reserve, one Put Blob of a few KB, finalize: three requests that
+         * each take well under a second). Its read goes out as the build starts and costs the job nothing.
+         */
+        history: 10_000
+    }
+};
+/** The environment variable only tests set: every deadline and budget above multiplied by it (0.05: 10 s → 500 ms). */
+const DEADLINE_SCALE_ENV = 'ENVD_CACHE_ACTION_DEADLINE_SCALE';
+/** The scale `DEADLINE_SCALE_ENV` asks for: a positive number, at most 1; anything else (unset included) is 1. */
+function deadlineScale(text) {
+    const n = Number(text);
+    return text !== undefined && text.trim() !== '' && Number.isFinite(n) && n > 0 && n <= 1 ? n : 1;
+}
+/** `ms` scaled, never below 1 ms. */
+const scaled = (ms, scale) => Math.max(1, Math.round(ms * scale));
+
+
+/***/ }),
+
 /***/ 8902:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
@@ -166,6 +257,122 @@ async function withRetries(policy, retryable, work, clock) {
 
 /***/ }),
 
+/***/ 8193:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Db: () => (/* binding */ withinPhase),
+/* harmony export */   YA: () => (/* binding */ seconds),
+/* harmony export */   fk: () => (/* binding */ takeDeadlineWarnings),
+/* harmony export */   hk: () => (/* binding */ currentPhase),
+/* harmony export */   kF: () => (/* binding */ markDown),
+/* harmony export */   kz: () => (/* binding */ downFor),
+/* harmony export */   ms: () => (/* binding */ ms)
+/* harmony export */ });
+/* unused harmony export resetDeadlines */
+/* harmony import */ var node_async_hooks__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6698);
+/* harmony import */ var node_async_hooks__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_async_hooks__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _http_policies_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(4196);
+/**
+ * The deadlines of the action's own requests, carried out (the numbers: src/http/policies.ts).
+ *
+ * - `ms(n)`: a deadline of the table, scaled by ENVD_CACHE_ACTION_DEADLINE_SCALE (tests only; read once).
+ * - Phases: `withinPhase(name, work)` runs `work` with a budget. Every request the HTTP client (io/http.ts) sends
+ *   from inside it (through async context, however deep) ends by the phase's end at the latest, and is cancelled
+ *   when the budget runs out; the work then goes on with the failures it gets back, as it does with any failure.
+ * - Silence: a service that left a request unanswered past its deadline, or failed every attempt of a retried one
+ *   with a network error or 5xx, is down for the rest of the job. Later requests to it fail at once, without a
+ *   round trip, so that one silent service costs one deadline per job. `takeDeadlineWarnings()` gives one warning per
+ *   service that went down (and per phase cut short), each once: the steps print them.
+ */
+
+
+const scale = (0,_http_policies_js__WEBPACK_IMPORTED_MODULE_1__/* .deadlineScale */ .rR)(process.env[_http_policies_js__WEBPACK_IMPORTED_MODULE_1__/* .DEADLINE_SCALE_ENV */ .cP]);
+/** A deadline or budget of the table, in ms, as this process applies it. */
+const ms = (n) => (0,_http_policies_js__WEBPACK_IMPORTED_MODULE_1__/* .scaled */ .vK)(n, scale);
+/** Seconds for a message: `10 s`, `0.5 s`. */
+const seconds = (n) => `${Number((n / 1000).toFixed(n < 1000 ? 2 : 1))} s`;
+const current = new node_async_hooks__WEBPACK_IMPORTED_MODULE_0__.AsyncLocalStorage();
+/** The phase the caller runs in, if any. */
+const currentPhase = () => current.getStore();
+/** What each phase is called in a warning. */
+const PHASE_WORDS = {
+    budgetRead: 'Reading the cache budget',
+    probes: 'Checking which cache entry to import',
+    prune: 'Pruning',
+    pruneCommand: 'Pruning',
+    history: 'Saving the hit-ratio history'
+};
+/** What the action goes without when a phase is cut short. */
+const PHASE_LOSS = {
+    budgetRead: 'what it had not read yet is left out (usage, the listing or the export estimate)',
+    probes: 'the import is kept as planned, unchecked',
+    prune: 'what it had not deleted waits for the next run',
+    pruneCommand: 'what it had not deleted waits for the next run',
+    history: 'this run is not added to the history'
+};
+const down = new Map();
+const cutShort = [];
+const originOf = (url) => {
+    try {
+        return new URL(url).origin;
+    }
+    catch {
+        return undefined;
+    }
+};
+/** Records that `service` at `url`'s origin is down for this job (the first reason is kept). */
+function markDown(url, service, why) {
+    const origin = originOf(url);
+    if (origin && !down.has(origin))
+        down.set(origin, { service, origin, why, warned: false });
+}
+/** Why the service at `url`'s origin is down for this job, in words, if it is. */
+function downFor(url) {
+    const origin = originOf(url);
+    const d = origin ? down.get(origin) : undefined;
+    return d && `${d.service.name} (${d.origin}) ${d.why} earlier in this job`;
+}
+/**
+ * Runs `work` within the budget of phase `name` (POLICIES.phases, scaled): past it the phase's requests are
+ * cancelled. Resolves with what `work` resolves with; a phase cut short adds one warning (takeDeadlineWarnings)
+ * unless a service it used went down meanwhile (that one's warning says it).
+ */
+async function withinPhase(name, work) {
+    const budget = ms(_http_policies_js__WEBPACK_IMPORTED_MODULE_1__/* .POLICIES */ .PQ.phases[name]);
+    const controller = new AbortController();
+    const downBefore = down.size;
+    const timer = setTimeout(() => controller.abort(Object.assign(new Error(`${PHASE_WORDS[name]} ran out of its ${seconds(budget)} budget`), { code: 'EPHASEBUDGET' })), budget);
+    try {
+        return await current.run({ name, signal: controller.signal, until: Date.now() + budget }, work);
+    }
+    finally {
+        clearTimeout(timer);
+        if (controller.signal.aborted && down.size === downBefore)
+            cutShort.push(`${PHASE_WORDS[name]} took longer than its ${seconds(budget)} budget and was cut short: ${PHASE_LOSS[name]}. The build is not affected.`);
+    }
+}
+/** The warnings not given yet: one per service that went down, one per phase cut short. */
+function takeDeadlineWarnings() {
+    const out = [];
+    for (const d of down.values()) {
+        if (d.warned)
+            continue;
+        d.warned = true;
+        out.push(`${d.service.name} (${d.origin}) ${d.why}: ${d.service.without}; the action goes on without it for the rest of this job. The build is not affected.`);
+    }
+    out.push(...cutShort.splice(0));
+    return out;
+}
+/** Forgets every service marked down and every warning (tests of one process that plays several jobs). */
+function resetDeadlines() {
+    down.clear();
+    cutShort.length = 0;
+}
+
+
+/***/ }),
+
 /***/ 742:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
@@ -174,9 +381,9 @@ async function withRetries(policy, retryable, work, clock) {
 /* harmony export */   dQ: () => (/* binding */ realClock),
 /* harmony export */   hS: () => (/* binding */ GITHUB_JSON),
 /* harmony export */   lw: () => (/* binding */ Http),
-/* harmony export */   qF: () => (/* reexport safe */ _http_parse_js__WEBPACK_IMPORTED_MODULE_7__.q)
+/* harmony export */   qF: () => (/* reexport safe */ _http_parse_js__WEBPACK_IMPORTED_MODULE_9__.q)
 /* harmony export */ });
-/* harmony import */ var _http_parse_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(8539);
+/* harmony import */ var _http_parse_js__WEBPACK_IMPORTED_MODULE_9__ = __webpack_require__(8539);
 /* harmony import */ var _actions_http_client_lib_proxy__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(9783);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3024);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_1__);
@@ -189,6 +396,8 @@ async function withRetries(policy, retryable, work, clock) {
 /* harmony import */ var node_stream_promises__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(6466);
 /* harmony import */ var node_stream_promises__WEBPACK_IMPORTED_MODULE_5___default = /*#__PURE__*/__webpack_require__.n(node_stream_promises__WEBPACK_IMPORTED_MODULE_5__);
 /* harmony import */ var _http_retry_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(8902);
+/* harmony import */ var _http_policies_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(4196);
+/* harmony import */ var _deadlines_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(8193);
 /**
  * The one HTTP client: one retry policy (src/http/retry.ts) for every call that retries, and answers that never
  * throw: a result with the value, or the reason. The REST client (github/rest.ts) sends through `exchange`.
@@ -199,6 +408,8 @@ async function withRetries(policy, retryable, work, clock) {
  * it is wanted: a transport handed in (tests), the runner's proxy (`https_proxy`/`http_proxy` applying to the URL,
  * as @actions/http-client decides it: undici's fetch through its dispatcher) and `download()` (a stream).
  */
+
+
 
 
 
@@ -223,6 +434,16 @@ const statusFailure = (label, res, body = '') => ({
     message: `${label} answered ${res.status}${res.status === 403 && /rate limit/i.test(body) ? ' (a rate limit)' : ''}`
 });
 const ok = (a) => a.status >= 200 && a.status < 300;
+/** How a message names a request it was not given a label for: method, origin and path, never the query (a signature, a token). */
+function requestName(method, url) {
+    try {
+        const u = new URL(url);
+        return `${method} ${u.origin}${u.pathname}`;
+    }
+    catch {
+        return method;
+    }
+}
 const urlOf = (input) => (typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
 /** The headers of a node:http answer, read as a fetch `Headers` reads them: any case of the name, repeated values joined. */
 class NodeHeaders {
@@ -255,7 +476,8 @@ const networkError = (message, code) => Object.assign(new Error(message), { code
  * `code` (ECONNREFUSED, ECONNRESET…). Its own messages name no URL (a signed one carries its signature): the caller's
  * label does. `headers` have lower-case names; no accept-encoding is sent, so nothing comes back compressed.
  */
-function nodeRequest(first, timeoutMs) {
+function nodeRequest(first, limits) {
+    const { timeoutMs, connectMs, signal } = limits;
     return new Promise((resolve, reject) => {
         let current;
         let settled = false;
@@ -264,14 +486,18 @@ function nodeRequest(first, timeoutMs) {
                 return;
             settled = true;
             clearTimeout(timer);
+            signal?.removeEventListener('abort', aborted);
             then();
         };
         const fail = (error) => settle(() => reject(error));
-        const timer = setTimeout(() => {
-            const error = Object.assign(networkError(`no answer within ${timeoutMs} ms`, 'TimeoutError'), { name: 'TimeoutError' });
+        const end = (error) => {
             fail(error);
             current?.destroy(error);
-        }, timeoutMs);
+        };
+        const timer = setTimeout(() => end(Object.assign(networkError(`no answer within ${(0,_deadlines_js__WEBPACK_IMPORTED_MODULE_8__/* .seconds */ .YA)(timeoutMs)}`, 'TimeoutError'), { name: 'TimeoutError' })), timeoutMs);
+        // The phase's budget ran out (io/deadlines.ts): its reason carries its own code.
+        const aborted = () => end(signal?.reason instanceof Error ? signal.reason : networkError('cancelled', 'ABORT_ERR'));
+        signal?.addEventListener('abort', aborted, { once: true });
         const hop = ({ method, url, headers, body }, redirectsLeft) => {
             const transport = url.protocol === 'https:' ? node_https__WEBPACK_IMPORTED_MODULE_3__ : url.protocol === 'http:' ? node_http__WEBPACK_IMPORTED_MODULE_2__ : undefined;
             if (!transport)
@@ -327,6 +553,14 @@ function nodeRequest(first, timeoutMs) {
             req.on('error', (error) => {
                 if (current === req)
                     fail(error);
+            });
+            // The connect deadline (TCP and TLS), apart from the whole request's: a SYN nobody answers.
+            req.on('socket', (socket) => {
+                if (!socket.connecting)
+                    return;
+                const connect = setTimeout(() => end(Object.assign(networkError(`could not connect within ${(0,_deadlines_js__WEBPACK_IMPORTED_MODULE_8__/* .seconds */ .YA)(connectMs)}`, 'TimeoutError'), { name: 'TimeoutError' })), connectMs);
+                socket.once('connect', () => clearTimeout(connect));
+                socket.once('close', () => clearTimeout(connect));
             });
             req.end(body);
         };
@@ -385,26 +619,52 @@ class Http {
         }
     }
     /**
-     * One attempt whose whole answer is read as text: counted, with a User-Agent and a timeout (`timeoutMs`, else the
-     * client's, else 15 s). Over node:http(s) when `direct`, else fetch. Throws what the transport throws.
+     * One attempt whose whole answer is read as text: counted, with a User-Agent and a deadline (`timeoutMs`, else
+     * the client's, else POLICIES.otherRequestMs; never past the end of the phase it runs in). Over node:http(s) when
+     * `direct`, else fetch. Throws what the transport throws; at once, without a round trip, when the service is
+     * down for this job or the phase is over. A deadline of its own that passes marks the service down.
      */
     async request(method, url, o = {}) {
-        const timeoutMs = o.timeoutMs ?? this.options.timeoutMs ?? 15_000;
-        if (!this.direct(url)) {
-            const res = await this.fetch(url, { method, headers: o.headers, body: o.body, signal: AbortSignal.timeout(timeoutMs) });
-            return { status: res.status, headers: res.headers, body: method === 'HEAD' ? '' : await res.text() };
+        const { timeoutMs, own, phase } = this.deadline(url, o.timeoutMs);
+        try {
+            if (!this.direct(url)) {
+                const signal = phase ? AbortSignal.any([AbortSignal.timeout(timeoutMs), phase.signal]) : AbortSignal.timeout(timeoutMs);
+                const res = await this.fetch(url, { method, headers: o.headers, body: o.body, signal });
+                return { status: res.status, headers: res.headers, body: method === 'HEAD' ? '' : await res.text() };
+            }
+            this.sent++;
+            const headers = {};
+            for (const [name, value] of Object.entries(o.headers ?? {}))
+                headers[name.toLowerCase()] = value;
+            headers['user-agent'] ??= USER_AGENT;
+            headers.accept ??= '*/*';
+            // As fetch: a string body is UTF-8 text unless said otherwise.
+            if (typeof o.body === 'string')
+                headers['content-type'] ??= 'text/plain;charset=UTF-8';
+            const body = o.body === undefined ? undefined : typeof o.body === 'string' ? Buffer.from(o.body, 'utf8') : Buffer.from(o.body);
+            return await nodeRequest({ method, url: new URL(url), headers, body }, { timeoutMs, connectMs: (0,_deadlines_js__WEBPACK_IMPORTED_MODULE_8__.ms)(_http_policies_js__WEBPACK_IMPORTED_MODULE_7__/* .POLICIES */ .PQ.connectMs), signal: phase?.signal });
         }
-        this.sent++;
-        const headers = {};
-        for (const [name, value] of Object.entries(o.headers ?? {}))
-            headers[name.toLowerCase()] = value;
-        headers['user-agent'] ??= USER_AGENT;
-        headers.accept ??= '*/*';
-        // As fetch: a string body is UTF-8 text unless said otherwise.
-        if (typeof o.body === 'string')
-            headers['content-type'] ??= 'text/plain;charset=UTF-8';
-        const body = o.body === undefined ? undefined : typeof o.body === 'string' ? Buffer.from(o.body, 'utf8') : Buffer.from(o.body);
-        return nodeRequest({ method, url: new URL(url), headers, body }, timeoutMs);
+        catch (error) {
+            const f = (0,_http_retry_js__WEBPACK_IMPORTED_MODULE_6__/* .failureOf */ .g5)(error);
+            // Its own deadline, not the phase's end: the service is silent.
+            if (f.code === 'TimeoutError' && own && this.options.service)
+                (0,_deadlines_js__WEBPACK_IMPORTED_MODULE_8__/* .markDown */ .kF)(url, this.options.service, `did not answer within ${(0,_deadlines_js__WEBPACK_IMPORTED_MODULE_8__/* .seconds */ .YA)(timeoutMs)} (${o.label ?? requestName(method, url)})`);
+            throw error;
+        }
+    }
+    /** The deadline of one request: its own, clipped to the phase's end; throws at once when there is no point sending it. */
+    deadline(url, asked) {
+        const gone = (0,_deadlines_js__WEBPACK_IMPORTED_MODULE_8__/* .downFor */ .kz)(url);
+        if (gone)
+            throw networkError(gone, 'ESERVICEDOWN');
+        const phase = (0,_deadlines_js__WEBPACK_IMPORTED_MODULE_8__/* .currentPhase */ .hk)();
+        if (phase?.signal.aborted)
+            throw phase.signal.reason;
+        const timeoutMs = asked ?? this.options.timeoutMs ?? (0,_deadlines_js__WEBPACK_IMPORTED_MODULE_8__.ms)(_http_policies_js__WEBPACK_IMPORTED_MODULE_7__/* .POLICIES */ .PQ.otherRequestMs);
+        const left = phase ? phase.until - Date.now() : Number.POSITIVE_INFINITY;
+        if (left <= 0)
+            throw networkError('the phase is over', 'EPHASEBUDGET');
+        return { timeoutMs: Math.min(timeoutMs, left), own: timeoutMs <= left, phase };
     }
     /** One attempt: counted, with a User-Agent and a timeout. Throws what fetch throws. */
     fetch = async (input, init) => {
@@ -414,7 +674,7 @@ class Http {
         if (!headers.has('user-agent'))
             headers.set('user-agent', USER_AGENT);
         const transport = await this.transport(url);
-        return transport(input, { ...init, headers, signal: init?.signal ?? AbortSignal.timeout(this.options.timeoutMs ?? 15_000) });
+        return transport(input, { ...init, headers, signal: init?.signal ?? AbortSignal.timeout(this.options.timeoutMs ?? (0,_deadlines_js__WEBPACK_IMPORTED_MODULE_8__.ms)(_http_policies_js__WEBPACK_IMPORTED_MODULE_7__/* .POLICIES */ .PQ.otherRequestMs)) });
     };
     /**
      * A request retried by `o.policy` whose answer is given back whatever its status (for the REST client, which reads
@@ -430,7 +690,7 @@ class Http {
         throw Object.assign(new Error(retried.reason), { code: retried.failure.code });
     }
     /** Any request, answered with status, headers and body; one attempt, and a network error is status 0. */
-    async send(method, url, headers = {}, timeoutMs = 15000) {
+    async send(method, url, headers = {}, timeoutMs) {
         try {
             return await this.request(method, url, { headers, timeoutMs });
         }
@@ -449,7 +709,7 @@ class Http {
     async retried(method, url, o) {
         const label = o.label ?? `${method} ${url}`;
         let last;
-        const retried = await this.attempts(o.policy, async () => {
+        const retried = await this.attempts(o.policy, { url, name: o.label ?? requestName(method, url) }, async () => {
             last = undefined;
             const res = await this.request(method, url, o);
             const failure = statusFailure(label, res, res.body);
@@ -464,33 +724,37 @@ class Http {
     /** A GitHub API GET whose 2xx body is JSON of the shape `check` accepts; a body that does not parse is not retried. */
     getJson(url, check, o = {}) {
         const label = o.label ?? `GET ${url}`;
-        return this.attempts(o.policy, async () => {
-            const res = await this.request('GET', url, { headers: { ...GITHUB_JSON, ...o.headers }, timeoutMs: o.timeoutMs });
+        return this.attempts(o.policy, { url, name: o.label ?? requestName('GET', url) }, async () => {
+            const res = await this.request('GET', url, { headers: { ...GITHUB_JSON, ...o.headers }, timeoutMs: o.timeoutMs, label: o.label });
             if (!ok(res))
                 return { ok: false, failure: statusFailure(label, res) };
-            const parsed = (0,_http_parse_js__WEBPACK_IMPORTED_MODULE_7__/* .parseJson */ .q)(res.body, check);
+            const parsed = (0,_http_parse_js__WEBPACK_IMPORTED_MODULE_9__/* .parseJson */ .q)(res.body, check);
             return parsed.ok ? parsed : { ok: false, failure: { kind: 'parse', status: res.status, message: `the answer to ${label} is ${parsed.reason}` } };
         }, label);
     }
     /** A 2xx body as text. */
     getText(url, o = {}) {
         const label = o.label ?? `GET ${url}`;
-        return this.attempts(o.policy, async () => {
-            const res = await this.request('GET', url, { headers: o.headers, timeoutMs: o.timeoutMs });
+        return this.attempts(o.policy, { url, name: o.label ?? requestName('GET', url) }, async () => {
+            const res = await this.request('GET', url, { headers: o.headers, timeoutMs: o.timeoutMs, label: o.label });
             return ok(res) ? { ok: true, value: res.body } : { ok: false, failure: statusFailure(label, res) };
         }, label);
     }
     /**
      * A 2xx body streamed into `dest`; a connection lost on the way is tried again from the start. No overall
      * timeout (a large asset on a slow link takes what it takes): the download ends when no byte came for
-     * `o.idleTimeoutMs` (default 60 s), a TimeoutError, which is retried.
+     * `o.idleTimeoutMs` (default POLICIES.download.idleMs), a TimeoutError, which is retried unless the client names
+     * its service (then that service is down for the job).
      */
     download(url, dest, o = {}) {
         const label = o.label ?? `GET ${url}`;
-        const idleMs = o.idleTimeoutMs ?? 60_000;
-        return this.attempts(o.policy, async () => {
+        const idleMs = o.idleTimeoutMs ?? (0,_deadlines_js__WEBPACK_IMPORTED_MODULE_8__.ms)(_http_policies_js__WEBPACK_IMPORTED_MODULE_7__/* .POLICIES */ .PQ.download.idleMs);
+        return this.attempts(o.policy, { url, name: o.label ?? requestName('GET', url) }, async () => {
+            const gone = (0,_deadlines_js__WEBPACK_IMPORTED_MODULE_8__/* .downFor */ .kz)(url);
+            if (gone)
+                throw networkError(gone, 'ESERVICEDOWN');
             const controller = new AbortController();
-            const idle = setTimeout(() => controller.abort(new DOMException(`no data for ${idleMs / 1000} s`, 'TimeoutError')), idleMs);
+            const idle = setTimeout(() => controller.abort(new DOMException(`no data for ${(0,_deadlines_js__WEBPACK_IMPORTED_MODULE_8__/* .seconds */ .YA)(idleMs)}`, 'TimeoutError')), idleMs);
             try {
                 const res = await this.fetch(url, { headers: o.headers, signal: controller.signal });
                 if (!res.ok || !res.body) {
@@ -502,14 +766,24 @@ class Http {
                 await (0,node_stream_promises__WEBPACK_IMPORTED_MODULE_5__.pipeline)(body, node_fs__WEBPACK_IMPORTED_MODULE_1__.createWriteStream(dest));
                 return { ok: true, value: undefined };
             }
+            catch (error) {
+                if (controller.signal.aborted && this.options.service)
+                    (0,_deadlines_js__WEBPACK_IMPORTED_MODULE_8__/* .markDown */ .kF)(url, this.options.service, `sent no data for ${(0,_deadlines_js__WEBPACK_IMPORTED_MODULE_8__/* .seconds */ .YA)(idleMs)} (${o.label ?? requestName('GET', url)})`);
+                throw error;
+            }
             finally {
                 clearTimeout(idle);
             }
         }, label);
     }
-    /** withRetries with this client's clock; a thrown error's message is prefixed with what was asked. */
-    attempts(policy, work, label) {
-        return (0,_http_retry_js__WEBPACK_IMPORTED_MODULE_6__/* .withRetries */ .LH)(policy ?? ONCE, _http_retry_js__WEBPACK_IMPORTED_MODULE_6__/* .isRetryable */ .r3, async () => {
+    /**
+     * withRetries with this client's clock; a thrown error's message is prefixed with what was asked. A retried
+     * request whose every attempt failed with a network error or a 5xx marks the service down (not a rate limit:
+     * GitHub answered, and said when to come back).
+     */
+    async attempts(policy, target, work, label) {
+        const p = policy ?? ONCE;
+        const r = await (0,_http_retry_js__WEBPACK_IMPORTED_MODULE_6__/* .withRetries */ .LH)(p, _http_retry_js__WEBPACK_IMPORTED_MODULE_6__/* .isRetryable */ .r3, async () => {
             try {
                 return await work();
             }
@@ -518,6 +792,9 @@ class Http {
                 return { ok: false, failure: { ...f, message: `${label} failed: ${f.message}` } };
             }
         }, this.clock);
+        if (!r.ok && this.options.service && p.attempts > 1 && r.attempts >= p.attempts && (0,_http_retry_js__WEBPACK_IMPORTED_MODULE_6__/* .isRetryable */ .r3)(r.failure) && !(0,_http_retry_js__WEBPACK_IMPORTED_MODULE_6__/* .isRateLimited */ .Jz)(r.failure))
+            (0,_deadlines_js__WEBPACK_IMPORTED_MODULE_8__/* .markDown */ .kF)(target.url, this.options.service, `failed ${r.attempts} attempts (${target.name}: ${r.failure.status !== undefined ? `answered ${r.failure.status}` : (r.failure.code ?? 'no answer')})`);
+        return r;
     }
 }
 
@@ -1180,6 +1457,8 @@ function servedLocalCache(o) {
 
 // EXTERNAL MODULE: ./src/builder/args.ts
 var builder_args = __webpack_require__(6614);
+// EXTERNAL MODULE: ./src/http/policies.ts
+var policies = __webpack_require__(4196);
 // EXTERNAL MODULE: ./src/io/exec.ts
 var exec = __webpack_require__(9867);
 // EXTERNAL MODULE: ./src/io/tool-cache.ts
@@ -1192,6 +1471,7 @@ var releases = __webpack_require__(21);
  * A pinned version already in the tool cache is taken from there without loading the installer (and with it
  * @actions/tool-cache, @actions/core and their HTTP client): the warm job's usual case.
  */
+
 
 
 
@@ -1218,7 +1498,7 @@ async function installTools(inputs, rt, env, tempDir) {
             apiBase,
             token,
             tempDir,
-            retry: { attempts: 4, backoffMs: 1000, onRetry: (n, e) => runner.info(`download attempt ${n} failed (${e.message}); trying again`) }
+            retry: { attempts: policies/* POLICIES */.PQ.release.attempts, backoffMs: policies/* POLICIES */.PQ.release.backoffMs, onRetry: (n, e) => runner.info(`download attempt ${n} failed (${e.message}); trying again`) }
         });
     }));
     const cached = (tool, version) => (0,tool_cache/* findCached */.a)(env.RUNNER_TOOL_CACHE, tool, version, platform.arch);
@@ -1763,8 +2043,10 @@ function imageMarkdown(facts) {
     return lines.join('\n');
 }
 
+// EXTERNAL MODULE: ./src/io/deadlines.ts
+var deadlines = __webpack_require__(8193);
 // EXTERNAL MODULE: ./src/io/http.ts
-var io_http = __webpack_require__(742);
+var http = __webpack_require__(742);
 ;// CONCATENATED MODULE: ./src/io/github/cache-service.ts
 /**
  * A small client of the GitHub cache service v2 (twirp JSON) and its block-blob data plane, on the one HTTP
@@ -1774,6 +2056,15 @@ var io_http = __webpack_require__(742);
  * and a signed URL only into the request it signs: neither is ever part of a message.
  */
 
+
+
+/** How a warning names the cache service when it goes down, and what the action then goes without. */
+const CACHE_SERVICE = {
+    name: 'The GitHub cache service',
+    without: "earlier indexes are not read (the export is not sized from them, a prune keeps every blob) and the hit-ratio history is not kept"
+};
+/** The client of the cache service: its deadline and service. */
+const cacheServiceHttp = () => new http/* Http */.lw({ timeoutMs: (0,deadlines.ms)(policies/* POLICIES */.PQ.cacheService.requestMs), service: CACHE_SERVICE });
 const SERVICE = 'twirp/github.actions.results.api.v1.CacheService/';
 /** The Azure Blob API version the data-plane requests declare (what @actions/cache's SDK sends). */
 const BLOB_API_VERSION = '2024-11-04';
@@ -1781,7 +2072,7 @@ const isObject = (v) => typeof v === 'object' && v !== null && !Array.isArray(v)
 const cache_service_text = (v) => (typeof v === 'string' ? v : '');
 /** A twirp error body `{code, msg}` (or `message`), else the start of the body. */
 function twirpReason(body) {
-    const parsed = (0,io_http/* parseJson */.qF)(body.replace(/^\uFEFF/, ''), (v) => (isObject(v) ? { ok: true, value: v } : { ok: false, reason: 'not an object' }));
+    const parsed = (0,http/* parseJson */.qF)(body.replace(/^\uFEFF/, ''), (v) => (isObject(v) ? { ok: true, value: v } : { ok: false, reason: 'not an object' }));
     if (!parsed.ok)
         return { message: body.slice(0, 200) };
     return { code: cache_service_text(parsed.value.code) || undefined, message: (cache_service_text(parsed.value.msg) || cache_service_text(parsed.value.message)).slice(0, 200) };
@@ -1793,9 +2084,9 @@ class CacheService {
     policy;
     constructor(options) {
         this.options = options;
-        this.http = options.http ?? new io_http/* Http */.lw();
+        this.http = options.http ?? cacheServiceHttp();
         this.base = options.resultsUrl.endsWith('/') ? options.resultsUrl : `${options.resultsUrl}/`;
-        this.policy = { attempts: options.attempts ?? 3, backoffMs: options.backoffMs ?? 500 };
+        this.policy = { attempts: options.attempts ?? policies/* POLICIES */.PQ.cacheService.attempts, backoffMs: options.backoffMs ?? policies/* POLICIES */.PQ.cacheService.backoffMs };
     }
     /** HTTP requests sent through this client's Http so far (every attempt). */
     get calls() {
@@ -1816,7 +2107,7 @@ class CacheService {
             const e = twirpReason(body);
             return { ok: false, status, code: e.code, reason: `${method} answered ${status}${e.message ? `: ${e.message}` : ''}` };
         }
-        const parsed = (0,io_http/* parseJson */.qF)(body, (v) => (isObject(v) ? { ok: true, value: v } : { ok: false, reason: 'not a JSON object' }));
+        const parsed = (0,http/* parseJson */.qF)(body, (v) => (isObject(v) ? { ok: true, value: v } : { ok: false, reason: 'not a JSON object' }));
         return parsed.ok ? { ok: true, body: parsed.value } : { ok: false, reason: `${method} answered 200 with a body that is ${parsed.reason}` };
     }
     /**
@@ -1915,6 +2206,7 @@ class CacheService {
 
 
 
+
 /** Whether the history goes through our own client (cache service v2), not @actions/cache. */
 const usesOwnClient = (svc) => !!svc?.v2 && !!svc.token && !!svc.resultsUrl;
 /**
@@ -1931,6 +2223,10 @@ function serviceStore(svc, http) {
             const r = await client.read(prefix, [], { version: HISTORY_CACHE_VERSION });
             if (r.status === 'miss')
                 return { note: 'No earlier history for this scope: this run starts it' };
+            // A service that went silent has had its one warning (io/deadlines.ts): here a note says what it cost.
+            const down = (0,deadlines/* downFor */.kz)(svc.resultsUrl);
+            if (r.status === 'failed' && down)
+                return { note: `Not read: ${(0,report_text/* echo */.WI)(down)}` };
             if (r.status === 'failed')
                 return { failed: r.reason };
             return { key: r.key, text: r.body };
@@ -1942,6 +2238,9 @@ function serviceStore(svc, http) {
             // Entries are immutable: this run attempt saved the key already (a second call with the same scope).
             if (w.status === 'exists')
                 return { note: `Not saved as ${(0,report_text/* echo */.WI)(key)}: an entry of this run attempt exists already` };
+            const down = (0,deadlines/* downFor */.kz)(svc.resultsUrl);
+            if (down)
+                return { note: `Not saved: ${(0,report_text/* echo */.WI)(down)}` };
             return { warning: `Saving the hit-ratio history as ${(0,report_text/* echo */.WI)(key)} ${w.status === 'refused' ? 'was refused' : 'failed'}: ${(0,report_text/* echo */.WI)(w.reason)}` };
         },
         close() { }
@@ -2085,6 +2384,10 @@ function updateHistory(o, client) {
 
 
 
+
+
+/** The client of a registry probe or digest read: the probe's deadline; a registry that goes down is skipped for the job. */
+const registryHttp = () => new http/* Http */.lw({ timeoutMs: (0,deadlines.ms)(policies/* POLICIES */.PQ.probe.requestMs), service: { name: 'The registry', without: "the cache entry to import is not checked and the pushed image's digest is not read" } });
 const MANIFEST_TYPES = [
     'application/vnd.oci.image.index.v1+json',
     'application/vnd.oci.image.manifest.v1+json',
@@ -2093,7 +2396,7 @@ const MANIFEST_TYPES = [
 ].join(', ');
 const registry_isObject = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
 function parseDockerConfig(text) {
-    return (0,io_http/* parseJson */.qF)(text, (v) => (registry_isObject(v) ? { ok: true, value: v } : { ok: false, reason: 'not a JSON object' }));
+    return (0,http/* parseJson */.qF)(text, (v) => (registry_isObject(v) ? { ok: true, value: v } : { ok: false, reason: 'not a JSON object' }));
 }
 /** The Docker config, none when there is no file, or why it cannot be used. */
 function readDockerConfig(env) {
@@ -2137,7 +2440,7 @@ async function helperCredentials(host, config, env) {
 }
 /** A credential helper's answer to `get`: JSON with Username and Secret; Username `<token>` means an identity token. */
 function parseHelperAnswer(stdout) {
-    return (0,io_http/* parseJson */.qF)(stdout, (v) => {
+    return (0,http/* parseJson */.qF)(stdout, (v) => {
         if (!registry_isObject(v))
             return { ok: false, reason: 'not a JSON object' };
         if (typeof v.Secret !== 'string' || !v.Secret)
@@ -2195,7 +2498,7 @@ function challenge(header) {
 }
 /** The token of a registry token service's answer ({token} or {access_token}). */
 function parseBearerToken(body) {
-    return (0,io_http/* parseJson */.qF)(body, (v) => {
+    return (0,http/* parseJson */.qF)(body, (v) => {
         if (!registry_isObject(v))
             return { ok: false, reason: 'not a JSON object' };
         const token = typeof v.token === 'string' && v.token ? v.token : v.access_token;
@@ -2212,6 +2515,9 @@ async function headManifest(ref, insecure, env, http) {
     const repo = host === 'registry-1.docker.io' && !r.path.includes('/') ? `library/${r.path}` : r.path;
     // Plain http where BuildKit uses it: registry.insecure, or a loopback host (BuildKit's default for those).
     const url = `${insecure || (0,image_ref/* isLoopbackRegistry */.jW)(host) ? 'http' : 'https'}://${host}/v2/${repo}/manifests/${r.digest ?? r.tag ?? 'latest'}`;
+    const gone = (0,deadlines/* downFor */.kz)(url);
+    if (gone)
+        return { why: gone, down: true };
     let res = await http.send('HEAD', url, { Accept: MANIFEST_TYPES });
     if (res.status === 401) {
         // Asked only now: a credential helper is a process, and an anonymous registry needs none.
@@ -2244,7 +2550,7 @@ async function headManifest(ref, insecure, env, http) {
         return { why: `${host} did not answer (${(0,report_text/* echo */.WI)(res.body)})` };
     return { res, host };
 }
-async function registryManifestExists(ref, insecure, env, http = new io_http/* Http */.lw()) {
+async function registryManifestExists(ref, insecure, env, http = registryHttp()) {
     const head = await headManifest(ref, insecure, env, http);
     if ('why' in head)
         return { why: head.why };
@@ -2260,10 +2566,10 @@ const DIGEST = /^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$/;
  * The digest of the manifest a tag names, as the registry reports it (Docker-Content-Digest): for a
  * multi-platform push the index (manifest list), because the HEAD accepts index media types. Never throws.
  */
-async function registryDigest(ref, insecure, env, http = new io_http/* Http */.lw()) {
+async function registryDigest(ref, insecure, env, http = registryHttp()) {
     const head = await headManifest(ref, insecure, env, http);
     if ('why' in head)
-        return { why: head.why };
+        return head;
     const { res, host } = head;
     if (res.status === 404)
         return { why: `${host} has no manifest for ${(0,report_text/* echo */.WI)(ref)} (404): the push did not reach it under that name` };
@@ -2287,9 +2593,8 @@ async function registryDigest(ref, insecure, env, http = new io_http/* Http */.l
 
 
 
-
 const IMAGE_ID = /^sha256:[a-f0-9]{64}$/;
-async function readImage(target, env, http = new io_http/* Http */.lw()) {
+async function readImage(target, env, http = registryHttp()) {
     if (target.kind === 'none')
         return { facts: {}, debug: `No digest or image ID to read: ${target.why}` };
     if (target.kind === 'registry') {
@@ -2297,6 +2602,9 @@ async function readImage(target, env, http = new io_http/* Http */.lw()) {
         if (read.digest)
             return { facts: { name: target.name, digest: read.digest, image: pinned(target.repository, read.digest) } };
         const why = read.why ?? 'no answer';
+        // A registry that went silent had its one warning, which names the digest among what the job goes without.
+        if (read.down)
+            return { facts: { name: target.name, why }, debug: `The digest of the pushed image ${(0,report_text/* echo */.WI)(target.name)} is not read: ${why}` };
         return {
             facts: { name: target.name, why },
             warning: `The digest of the pushed image ${(0,report_text/* echo */.WI)(target.name)} could not be read: ${why}. The build succeeded; the digest and image outputs are empty.`
@@ -2320,6 +2628,7 @@ async function readImage(target, env, http = new io_http/* Http */.lw()) {
  * Neither ever fails the build: what cannot be done is a warning (a push whose digest is unknown, a history
  * that could not be read or saved) or a debug line (no Docker to ask).
  */
+
 
 
 
@@ -2378,7 +2687,7 @@ function beginAfterBuild(result, inputs, rt, env) {
     const start = () => {
         const handle = begun.get(plan.scope) ?? beginHistory({ scope: plan.scope, access, service: rt.cacheService });
         begun.delete(plan.scope);
-        return handle.finish(run, access);
+        return (0,deadlines/* withinPhase */.Db)('history', () => handle.finish(run, access));
     };
     if (!usesOwnClient(rt.cacheService))
         return { reading, history: { update: start } };
@@ -3423,7 +3732,6 @@ var pool = __webpack_require__(4476);
 
 
 
-
 function createIndexReader(options) {
     return new CacheServiceIndexReader(options);
 }
@@ -3435,7 +3743,7 @@ class CacheServiceIndexReader {
     sent;
     constructor(options) {
         this.options = options;
-        this.http = options.http ?? new io_http/* Http */.lw();
+        this.http = options.http ?? cacheServiceHttp();
         this.service = new CacheService({ ...options, http: this.http });
         this.sent = this.http.calls;
     }
@@ -3542,7 +3850,7 @@ function nextStart(starts, now, pausedUntil, limits = {}) {
         at = Math.max(at, recent[recent.length - allowed] + 60_000);
     return at;
 }
-async function runDeletes(items, del, limits = {}, timer = io_http/* realClock */.dQ) {
+async function runDeletes(items, del, limits = {}, timer = http/* realClock */.dQ) {
     const started = timer.now();
     const deadline = started + (limits.timeBudgetMs ?? Number.POSITIVE_INFINITY);
     const attempts = Math.max(1, limits.attempts ?? 2);
@@ -3588,6 +3896,12 @@ async function runDeletes(items, del, limits = {}, timer = io_http/* realClock *
             out.forbidden = true;
             out.notDeleted.push(job.item);
             halt('the github-token lacks actions: write');
+            return;
+        }
+        if (answer.kind === 'down') {
+            // The API went silent: the rest is not sent (its warning was given where it went silent).
+            out.notDeleted.push(job.item);
+            halt(answer.message);
             return;
         }
         if (answer.kind === 'rate-limited') {
@@ -3789,7 +4103,8 @@ async function prune(opts) {
             out.missingGrant = 'read';
         if (grant && !opts.warned)
             out.warnings.push(READ_GRANT_WARNING);
-        else if (!grant)
+        // A GitHub API that went silent was warned about once, where it did.
+        else if (!grant && listing.kind !== 'down')
             out.warnings.push(`Pruning skipped: the cache listing failed (${listing.message}). The build is not affected.`);
         out.decisions.push({ topic: 'prune', outcome: 'skipped', reason: grant ? 'the github-token lacks actions: read' : `listing failed: ${listing.message}` });
         return finish();
@@ -3895,13 +4210,14 @@ async function deleteAll(opts, plan, out, log) {
 
 
 
+
 async function restFor(inputs, rt) {
     // Outside a GitHub Actions run there is no repository cache to read, and no token worth sending.
     if (!rt.actions || !inputs.githubToken || !rt.repository.includes('/'))
         return undefined;
     const { createCacheRest } = await __webpack_require__.e(/* import() */ 794).then(__webpack_require__.bind(__webpack_require__, 1794));
-    // Budget reading must not hold a build up for long when the API is unreachable: two quick retries.
-    return createCacheRest({ token: inputs.githubToken, apiUrl: rt.apiUrl, repository: rt.repository, retries: 2, retryBaseMs: 300 });
+    // Its deadlines and retries: POLICIES.rest (src/http/policies.ts); each phase's budget: withinPhase.
+    return createCacheRest({ token: inputs.githubToken, apiUrl: rt.apiUrl, repository: rt.repository });
 }
 /** One index reader for the job, so the prune after the build does not read again what the reading read. */
 const readers = new Map();
@@ -3930,9 +4246,12 @@ async function readBudgetFor(inputs, rt) {
     // indexes before the mode is chosen and before anything is written: one listing and a read of the live
     // indexes on readable refs. The listing is reused by a prune before the build.
     const reader = rest && scope.estimate ? readerFor(rt) : undefined;
-    if (rest && reader && inputs.command === 'build' && decidePrune(inputs.cachePrune, { command: 'build', backend: inputs.cache, exported: true }).prune)
-        openPrsAsked.set(state, rest.openPullRequests());
-    state.reading = await readBudget({ rest, reader, readableRefs: reader ? readableRefs(rt) : undefined, run: scope.leg, cacheBudget: inputs.cacheBudget, log: runner });
+    // Every request of the reading, the open pull requests' included, within the reading's budget.
+    state.reading = await (0,deadlines/* withinPhase */.Db)('budgetRead', () => {
+        if (rest && reader && inputs.command === 'build' && decidePrune(inputs.cachePrune, { command: 'build', backend: inputs.cache, exported: true }).prune)
+            openPrsAsked.set(state, rest.openPullRequests());
+        return readBudget({ rest, reader, readableRefs: reader ? readableRefs(rt) : undefined, run: scope.leg, cacheBudget: inputs.cacheBudget, log: runner });
+    });
     state.warned = state.reading.missingGrant !== undefined;
     return state;
 }
@@ -3946,7 +4265,7 @@ async function pruneNow(ctx, when, targetRatio) {
     if (!rest)
         return undefined;
     const req = pruneRequest(ctx, when, { now: Date.now(), jobStartedAt: Math.floor(performance.timeOrigin), targetRatio });
-    const outcome = await runner.group(req.title, () => prune({
+    const outcome = await runner.group(req.title, () => (0,deadlines/* withinPhase */.Db)(when === 'command' ? 'pruneCommand' : 'prune', () => prune({
         rest,
         reader: readerFor(rt),
         readableRefs: req.readableRefs,
@@ -3961,7 +4280,7 @@ async function pruneNow(ctx, when, targetRatio) {
         deleteLimits: req.timeBudgetMs !== undefined ? { timeBudgetMs: req.timeBudgetMs } : {},
         warned: state.warned,
         log: runner
-    }));
+    })));
     state.warned ||= outcome.missingGrant !== undefined;
     state.prunes.push(outcome);
     return outcome;
@@ -4537,6 +4856,10 @@ function withSecrets(p, inputs) {
 
 
 
+
+
+/** The client of an S3 probe: the probe's deadline; an endpoint that goes down is skipped for the job. */
+const s3Http = () => new http/* Http */.lw({ timeoutMs: (0,deadlines.ms)(policies/* POLICIES */.PQ.probe.requestMs), service: { name: 'The S3 endpoint', without: 'the cache entry to import is not checked' } });
 const sha256 = (s) => (0,external_node_crypto_.createHash)('sha256').update(s).digest('hex');
 const hmac = (key, s) => (0,external_node_crypto_.createHmac)('sha256', key).update(s).digest();
 const encodePath = (p) => p.split('/').map((s) => encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)).join('/');
@@ -4573,7 +4896,7 @@ function s3ObjectUrl(spec, key) {
         return new URL(`${endpoint.origin}${endpoint.pathname.replace(/\/$/, '')}/${bucket}/${key}`);
     return new URL(`${endpoint.protocol}//${bucket}.${endpoint.host}/${key}`);
 }
-async function s3ManifestExists(spec, env, http = new io_http/* Http */.lw(), now = new Date()) {
+async function s3ManifestExists(spec, env, http = s3Http(), now = new Date()) {
     const a = spec.attrs;
     const accessKeyId = a.get('access_key_id') ?? env.AWS_ACCESS_KEY_ID;
     const secretAccessKey = a.get('secret_access_key') ?? env.AWS_SECRET_ACCESS_KEY;
@@ -4605,6 +4928,7 @@ async function s3ManifestExists(spec, env, http = new io_http/* Http */.lw(), no
 
 
 
+
 /** The shell's side of each probe a backend can describe. */
 const PROBES = {
     'registry-manifest': (spec, env) => registryManifestExists(spec.attrs.get('ref'), (0,values/* parseGoBool */.MY)(spec.attrs.get('registry.insecure') ?? 'false') === true, env),
@@ -4621,7 +4945,8 @@ async function resolveImportEntry(plan, env) {
         return plan;
     if (plan.dryRun)
         return chooseImportEntry(plan, plan.importCandidates.map(() => undefined), 'dry run: nothing is contacted');
-    const probes = await Promise.all(plan.importCandidates.map(({ spec }) => probe(spec, env)));
+    const candidates = plan.importCandidates;
+    const probes = await (0,deadlines/* withinPhase */.Db)('probes', () => Promise.all(candidates.map(({ spec }) => probe(spec, env))));
     const why = probes.find((p) => p.exists === undefined)?.why;
     return chooseImportEntry(plan, probes.map((p) => p.exists), why);
 }
@@ -5344,6 +5669,7 @@ function preflight(inputs, cwd, home = external_node_os_.homedir()) {
 
 
 
+
 /** Secrets the environment may hold; registered before the first log line. */
 const SECRET_ENV = ['ACTIONS_RUNTIME_TOKEN', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_ACCESS_KEY_ID'];
 /** Environment values that may carry credentials inside (URL userinfo, a signed query). */
@@ -5373,6 +5699,8 @@ async function main(deps) {
         plan.decisions.push(...budget.reading.decisions);
         plan.warnings.push(...budget.reading.warnings);
     }
+    // A service that went silent (or a phase cut short) so far: one warning each (io/deadlines.ts).
+    plan.warnings.push(...(0,deadlines/* takeDeadlineWarnings */.fk)());
     await runner.group('Plan', async () => {
         for (const d of plan.decisions)
             runner.info((0,redact/* redactKnown */.rA)(`${(0,report_text/* echo */.WI)(d.topic)} ${(0,report_text/* echo */.WI)(d.outcome)}: ${(0,report_text/* echo */.WI)(d.reason, report_text/* MAX_SENTENCE */.Rt)}`, secrets.masked));
@@ -5380,7 +5708,7 @@ async function main(deps) {
     for (const w of plan.warnings)
         runner.warning((0,report_text/* echo */.WI)(w, report_text/* MAX_SENTENCE */.Rt));
     const finish = async (p, result, failure, insight) => {
-        for (const w of budget.prunes.flatMap((o) => o.warnings))
+        for (const w of [...(0,deadlines/* takeDeadlineWarnings */.fk)(), ...budget.prunes.flatMap((o) => o.warnings)])
             runner.warning((0,report_text/* echo */.WI)(w, report_text/* MAX_SENTENCE */.Rt));
         for (const [name, value] of Object.entries(outputs(p, { build: result && figuresOf(result), budget: budgetFigures(budget), image: insight?.image })))
             runner.setOutput(name, value);

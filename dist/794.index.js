@@ -8,14 +8,20 @@ export const modules = {
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   createCacheRest: () => (/* binding */ createCacheRest)
 /* harmony export */ });
-/* unused harmony export restFailure */
-/* harmony import */ var _http_retry_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8902);
-/* harmony import */ var _http_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(742);
-/* harmony import */ var _pool_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(4476);
+/* unused harmony exports GITHUB_API, restFailure */
+/* harmony import */ var _http_policies_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4196);
+/* harmony import */ var _http_retry_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8902);
+/* harmony import */ var _deadlines_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(8193);
+/* harmony import */ var _http_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(742);
+/* harmony import */ var _pool_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(4476);
 
 
 
 
+
+
+/** How a warning names the REST API when it goes down, and what the action then goes without. */
+const GITHUB_API = { name: 'The GitHub API', without: 'the cache usage is not checked and nothing is pruned' };
 const PER_PAGE = 100;
 const MAX_PAGES = 1000;
 function toEntry(c) {
@@ -31,12 +37,13 @@ function restFailure(error, now = Date.now()) {
     const status = typeof e?.status === 'number' ? e.status : undefined;
     const message = typeof e?.message === 'string' ? e.message : String(error);
     const headers = e?.response?.headers;
-    const kind = (0,_http_retry_js__WEBPACK_IMPORTED_MODULE_0__/* .isRateLimited */ .Jz)({ ...(status !== undefined ? { status } : {}), headers, message }) ? 'rate-limited'
+    const kind = (0,_http_retry_js__WEBPACK_IMPORTED_MODULE_1__/* .isRateLimited */ .Jz)({ ...(status !== undefined ? { status } : {}), headers, message }) ? 'rate-limited'
         : status === 403 ? 'forbidden'
             : status === 401 ? 'unauthorized'
                 : status === 404 ? 'not-found'
-                    : 'error';
-    const wait = kind === 'rate-limited' ? (0,_http_retry_js__WEBPACK_IMPORTED_MODULE_0__/* .retryAfterMs */ .Vs)(headers, now) : undefined;
+                    : e?.code === 'ESERVICEDOWN' ? 'down'
+                        : 'error';
+    const wait = kind === 'rate-limited' ? (0,_http_retry_js__WEBPACK_IMPORTED_MODULE_1__/* .retryAfterMs */ .Vs)(headers, now) : undefined;
     return { ok: false, kind, ...(status !== undefined ? { status } : {}), message, ...(wait !== undefined ? { retryAfterMs: wait } : {}) };
 }
 const isObject = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -152,7 +159,7 @@ function errorMessage(json, text, status) {
 }
 function apiOver(send, baseUrl, token) {
     // The client adds its user agent.
-    const headers = { ..._http_js__WEBPACK_IMPORTED_MODULE_1__/* .GITHUB_JSON */ .hS, authorization: `token ${token}` };
+    const headers = { ..._http_js__WEBPACK_IMPORTED_MODULE_3__/* .GITHUB_JSON */ .hS, authorization: `token ${token}` };
     return async (method, path, query = {}) => {
         const url = new URL(baseUrl + path);
         for (const [k, v] of Object.entries(query))
@@ -179,18 +186,18 @@ function apiOver(send, baseUrl, token) {
  */
 function clientsFor(options) {
     const debug = options.debug ?? (() => undefined);
-    const http = options.http ?? new _http_js__WEBPACK_IMPORTED_MODULE_1__/* .Http */ .lw({ timeoutMs: options.timeoutMs ?? 30_000 });
+    const http = options.http ?? new _http_js__WEBPACK_IMPORTED_MODULE_3__/* .Http */ .lw({ timeoutMs: options.timeoutMs ?? (0,_deadlines_js__WEBPACK_IMPORTED_MODULE_2__.ms)(_http_policies_js__WEBPACK_IMPORTED_MODULE_0__/* .POLICIES */ .PQ.rest.requestMs), service: GITHUB_API });
     const sent = http.calls;
     const policy = {
-        attempts: (options.retries ?? 3) + 1,
-        backoffMs: options.retryBaseMs ?? 1000,
+        attempts: (options.retries ?? _http_policies_js__WEBPACK_IMPORTED_MODULE_0__/* .POLICIES */ .PQ.rest.attempts - 1) + 1,
+        backoffMs: options.retryBaseMs ?? _http_policies_js__WEBPACK_IMPORTED_MODULE_0__/* .POLICIES */ .PQ.rest.backoffMs,
         maxWaitMs: (options.maxRateLimitWaitSeconds ?? 60) * 1000,
         onRetry: (n, f) => debug(`${f.message} (attempt ${n}); trying again`)
     };
     const baseUrl = options.apiUrl.replace(/\/+$/, '');
     return {
         api: apiOver((method, url, headers) => http.exchange(method, url, { headers, policy }), baseUrl, options.token),
-        direct: apiOver((method, url, headers) => http.exchange(method, url, { headers, policy: _http_js__WEBPACK_IMPORTED_MODULE_1__/* .ONCE */ .ET }), baseUrl, options.token),
+        direct: apiOver((method, url, headers) => http.exchange(method, url, { headers, policy: _http_js__WEBPACK_IMPORTED_MODULE_3__/* .ONCE */ .ET }), baseUrl, options.token),
         calls: () => http.calls - sent
     };
 }
@@ -216,7 +223,7 @@ async function listEntries(get, filter, pageConcurrency) {
     const pagesFromTotal = Math.min(MAX_PAGES, Math.max(1, Math.ceil(firstTotal / PER_PAGE)));
     let pages = 1;
     let lastCount = firstCount;
-    await (0,_pool_js__WEBPACK_IMPORTED_MODULE_2__/* .drain */ .Z)(Array.from({ length: pagesFromTotal - 1 }, (_, i) => i + 2), pageConcurrency, async (page) => {
+    await (0,_pool_js__WEBPACK_IMPORTED_MODULE_4__/* .drain */ .Z)(Array.from({ length: pagesFromTotal - 1 }, (_, i) => i + 2), pageConcurrency, async (page) => {
         const count = await fetchPage(page);
         pages++;
         if (page === pagesFromTotal)
