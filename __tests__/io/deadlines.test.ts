@@ -5,7 +5,9 @@
  * (ENVD_CACHE_ACTION_DEADLINE_SCALE, read when the module loads) so that nothing here waits long.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals';
+import { spawn } from 'node:child_process';
 import * as http from 'node:http';
+import * as net from 'node:net';
 import type { AddressInfo } from 'node:net';
 
 process.env.ENVD_CACHE_ACTION_DEADLINE_SCALE = '0.01';
@@ -72,6 +74,30 @@ describe('a request past its own deadline', () => {
     const said = takeDeadlineWarnings().join('\n');
     expect(said).toContain('/stall');
     expect(said).not.toMatch(/secret-token|secret-password/);
+  });
+});
+
+describe('the connect deadline', () => {
+  test('a listener that never completes the handshake: the service could not be connected to, and is down', async () => {
+    // A socket listening with a backlog of 0 that never accepts: once one connection waits in its queue, the
+    // kernel drops further SYNs and a connect hangs, as it does towards a host that drops packets. Python, because
+    // Node accepts every connection itself.
+    const listener = spawn('python3', ['-c', "import socket,time\ns=socket.socket()\ns.bind(('127.0.0.1',0))\ns.listen(0)\nprint(s.getsockname()[1],flush=True)\ntime.sleep(60)"], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const filler: net.Socket[] = [];
+    try {
+      const port = await new Promise<number>((resolve) => listener.stdout.once('data', (d) => resolve(Number(String(d).trim()))));
+      const first = net.connect(port, '127.0.0.1');
+      filler.push(first);
+      await new Promise((resolve) => first.once('connect', resolve));
+      const client = new Http({ timeoutMs: ANSWERED, service: SERVICE });
+      const r = await client.send('GET', `http://127.0.0.1:${port}/v2/`);
+      // connectMs 5 s, scaled by 0.01.
+      expect(r).toMatchObject({ status: 0, body: 'could not connect within 0.05 s' });
+      expect(downFor(`http://127.0.0.1:${port}/`)).toBe(`The test service (http://127.0.0.1:${port}) could not be connected to within 0.05 s (GET http://127.0.0.1:${port}/v2/) earlier in this job`);
+    } finally {
+      for (const s of filler) s.destroy();
+      listener.kill();
+    }
   });
 });
 

@@ -291,8 +291,11 @@ export class Http {
       return await nodeRequest({ method, url: new URL(url), headers, body }, { timeoutMs, connectMs: ms(POLICIES.connectMs), signal: phase?.signal });
     } catch (error) {
       const f = failureOf(error);
-      // Its own deadline, not the phase's end: the service is silent.
-      if (f.code === 'TimeoutError' && own && this.options.service) markDown(url, this.options.service, `did not answer within ${seconds(timeoutMs)} (${o.label ?? requestName(method, url)})`);
+      // Its own deadline, not the phase's end: the service is silent (or no route reaches it).
+      if (f.code === 'TimeoutError' && own && this.options.service) {
+        const what = f.message.startsWith('could not connect') ? `could not be connected to within ${seconds(ms(POLICIES.connectMs))}` : `did not answer within ${seconds(timeoutMs)}`;
+        markDown(url, this.options.service, `${what} (${o.label ?? requestName(method, url)})`);
+      }
       throw error;
     }
   }
