@@ -117,7 +117,7 @@ describe('the GitHub API', () => {
     const said = warnings(main);
     expect(said.length).toBeLessThanOrEqual(1);
     for (const w of said) expect(w).toMatch(/^::warning::The GitHub API \(http:\/\/127\.0\.0\.1:\d+\) failed 3 attempts \(GET .*: answered 503\)/);
-    expect(Math.max(...perPath())).toBeLessThanOrEqual(3);
+    if (said.length === 0) expect(main.outputs['cache-usage-bytes']).toMatch(/^\d+$/);
   });
 });
 
