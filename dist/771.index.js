@@ -646,9 +646,11 @@ class Http {
         }
         catch (error) {
             const f = (0,_http_retry_js__WEBPACK_IMPORTED_MODULE_6__/* .failureOf */ .g5)(error);
-            // Its own deadline, not the phase's end: the service is silent.
-            if (f.code === 'TimeoutError' && own && this.options.service)
-                (0,_deadlines_js__WEBPACK_IMPORTED_MODULE_8__/* .markDown */ .kF)(url, this.options.service, `did not answer within ${(0,_deadlines_js__WEBPACK_IMPORTED_MODULE_8__/* .seconds */ .YA)(timeoutMs)} (${o.label ?? requestName(method, url)})`);
+            // Its own deadline, not the phase's end: the service is silent (or no route reaches it).
+            if (f.code === 'TimeoutError' && own && this.options.service) {
+                const what = f.message.startsWith('could not connect') ? `could not be connected to within ${(0,_deadlines_js__WEBPACK_IMPORTED_MODULE_8__/* .seconds */ .YA)((0,_deadlines_js__WEBPACK_IMPORTED_MODULE_8__.ms)(_http_policies_js__WEBPACK_IMPORTED_MODULE_7__/* .POLICIES */ .PQ.connectMs))}` : `did not answer within ${(0,_deadlines_js__WEBPACK_IMPORTED_MODULE_8__/* .seconds */ .YA)(timeoutMs)}`;
+                (0,_deadlines_js__WEBPACK_IMPORTED_MODULE_8__/* .markDown */ .kF)(url, this.options.service, `${what} (${o.label ?? requestName(method, url)})`);
+            }
             throw error;
         }
     }
