@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import { createJob, type PhaseResult, runPhase } from '../../scripts/harness.mjs';
 import { BUILDKIT_CACHE_VERSION, indexKey } from '../../src/budget/keys.js';
 import { type FaultProxy, type ProxyFault, startFaultProxy } from '../support/fault-proxy.mjs';
+import { running } from '../support/process.js';
 import { bundleWorld } from '../support/world.js';
 
 const TOKEN = 'ghs_deadlinesToken00000000000000000000';
@@ -150,7 +151,7 @@ describe('the GitHub cache service (index reads)', () => {
 
 describe('existence probes in a build (registry, S3)', () => {
   /** On a feature branch, so that there are two import candidates to check (the branch's own, then main's). */
-  function build(inputs: Record<string, string>) {
+  async function build(inputs: Record<string, string>) {
     const ref = 'refs/heads/feat';
     const j = createJob({
       workspace: path.join(world.root, 'project'),
@@ -168,7 +169,14 @@ describe('existence probes in a build (registry, S3)', () => {
       }
     });
     world.track(j);
-    return runPhase(j, 'main', { timeoutMs: 90_000 });
+    const main = await runPhase(j, 'main', { timeoutMs: 90_000 });
+    // Post stops the buildkitd main started; nothing the job started outlives it.
+    const post = await runPhase(j, 'post', { timeoutMs: 30_000 });
+    expect(post.code).toBe(0);
+    const pid = main.state.builder ? (JSON.parse(main.state.builder) as { pid?: number }).pid : undefined;
+    expect(pid).toBeDefined();
+    expect(running(pid)).toBe(false);
+    return main;
   }
 
   test('a stalled registry: the probe waits one deadline, the digest read after the build does not ask again', async () => {
