@@ -25,6 +25,7 @@ import {
 import type { Runtime } from '../runtime/runtime.js';
 import { echo } from '../report/text.js';
 import { CacheService } from './github/cache-service.js';
+import { downFor } from './deadlines.js';
 import type { Http } from './http.js';
 
 /** The part of @actions/cache used by the v1 fallback (a seam for tests). */
@@ -72,6 +73,9 @@ function serviceStore(svc: { token: string; resultsUrl: string }, http?: Http): 
     async read(prefix) {
       const r = await client.read(prefix, [], { version: HISTORY_CACHE_VERSION });
       if (r.status === 'miss') return { note: 'No earlier history for this scope: this run starts it' };
+      // A service that went silent has had its one warning (io/deadlines.ts): here a note says what it cost.
+      const down = downFor(svc.resultsUrl);
+      if (r.status === 'failed' && down) return { note: `Not read: ${echo(down)}` };
       if (r.status === 'failed') return { failed: r.reason };
       return { key: r.key, text: r.body };
     },
@@ -81,6 +85,8 @@ function serviceStore(svc: { token: string; resultsUrl: string }, http?: Http): 
       // Entries are immutable: this run attempt saved the key already (a second call, or another job of the run
       // building the same thing: the scope names the build, not the job).
       if (w.status === 'exists') return { note: `Not saved as ${echo(key)}: an entry of this run attempt exists already (another call or job of this run with the same scope)` };
+      const down = downFor(svc.resultsUrl);
+      if (down) return { note: `Not saved: ${echo(down)}` };
       return { warning: `Saving the hit-ratio history as ${echo(key)} ${w.status === 'refused' ? 'was refused' : 'failed'}: ${echo(w.reason)}` };
     },
     close() {}

@@ -17,9 +17,11 @@ import { createRequire } from 'node:module';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
-import { type Clock, type Failure, failureOf, isRetryable, type Outcome, type Retried, type RetryPolicy, withRetries } from '../http/retry.js';
+import { type Clock, type Failure, failureOf, isRateLimited, isRetryable, type Outcome, type Retried, type RetryPolicy, withRetries } from '../http/retry.js';
+import { POLICIES } from '../http/policies.js';
+import { currentPhase, downFor, markDown, ms, type Phase, seconds, type Service } from './deadlines.js';
 
-export type { Clock, Failure, Retried, RetryPolicy };
+export type { Clock, Failure, Retried, RetryPolicy, Service };
 export { parseJson, type Parsed };
 export type Fetch = typeof globalThis.fetch;
 
@@ -50,8 +52,14 @@ export interface HttpOptions {
   fetch?: Fetch;
   /** Waits between attempts; default the real clock. */
   clock?: Clock;
-  /** Per request; default 15 s. */
+  /** Per request (the whole answer); default POLICIES.otherRequestMs. Clipped to the end of the phase it runs in. */
   timeoutMs?: number;
+  /**
+   * The service this client talks to, as a warning names it when it goes down (io/deadlines.ts): a request left
+   * unanswered past its deadline, or a retried one whose every attempt failed, marks its origin down for the job.
+   * Without it, nothing is marked (and nothing skipped).
+   */
+  service?: Service;
 }
 
 export interface RequestOptions {
@@ -81,6 +89,15 @@ const statusFailure = (label: string, res: { status: number; headers: AnswerHead
   message: `${label} answered ${res.status}${res.status === 403 && /rate limit/i.test(body) ? ' (a rate limit)' : ''}`
 });
 const ok = (a: Answer) => a.status >= 200 && a.status < 300;
+/** How a message names a request it was not given a label for: method, origin and path, never the query (a signature, a token). */
+function requestName(method: string, url: string): string {
+  try {
+    const u = new URL(url);
+    return `${method} ${u.origin}${u.pathname}`;
+  } catch {
+    return method;
+  }
+}
 const urlOf = (input: Parameters<Fetch>[0]) => (typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
 
 /** The headers of a node:http answer, read as a fetch `Headers` reads them: any case of the name, repeated values joined. */
@@ -126,7 +143,8 @@ interface Hop {
  * `code` (ECONNREFUSED, ECONNRESET…). Its own messages name no URL (a signed one carries its signature): the caller's
  * label does. `headers` have lower-case names; no accept-encoding is sent, so nothing comes back compressed.
  */
-function nodeRequest(first: Hop, timeoutMs: number): Promise<Answer> {
+function nodeRequest(first: Hop, limits: { timeoutMs: number; connectMs: number; signal?: AbortSignal }): Promise<Answer> {
+  const { timeoutMs, connectMs, signal } = limits;
   return new Promise<Answer>((resolve, reject) => {
     let current: NodeHttp.ClientRequest | undefined;
     let settled = false;
@@ -134,14 +152,18 @@ function nodeRequest(first: Hop, timeoutMs: number): Promise<Answer> {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      signal?.removeEventListener('abort', aborted);
       then();
     };
     const fail = (error: Error) => settle(() => reject(error));
-    const timer = setTimeout(() => {
-      const error = Object.assign(networkError(`no answer within ${timeoutMs} ms`, 'TimeoutError'), { name: 'TimeoutError' });
+    const end = (error: Error) => {
       fail(error);
       current?.destroy(error);
-    }, timeoutMs);
+    };
+    const timer = setTimeout(() => end(Object.assign(networkError(`no answer within ${seconds(timeoutMs)}`, 'TimeoutError'), { name: 'TimeoutError' })), timeoutMs);
+    // The phase's budget ran out (io/deadlines.ts): its reason carries its own code.
+    const aborted = () => end(signal?.reason instanceof Error ? signal.reason : networkError('cancelled', 'ABORT_ERR'));
+    signal?.addEventListener('abort', aborted, { once: true });
 
     const hop = ({ method, url, headers, body }: Hop, redirectsLeft: number): void => {
       const transport = url.protocol === 'https:' ? nodeHttps : url.protocol === 'http:' ? nodeHttp : undefined;
@@ -188,6 +210,13 @@ function nodeRequest(first: Hop, timeoutMs: number): Promise<Answer> {
       current = req;
       req.on('error', (error) => {
         if (current === req) fail(error);
+      });
+      // The connect deadline (TCP and TLS), apart from the whole request's: a SYN nobody answers.
+      req.on('socket', (socket) => {
+        if (!socket.connecting) return;
+        const connect = setTimeout(() => end(Object.assign(networkError(`could not connect within ${seconds(connectMs)}`, 'TimeoutError'), { name: 'TimeoutError' })), connectMs);
+        socket.once('connect', () => clearTimeout(connect));
+        socket.once('close', () => clearTimeout(connect));
       });
       req.end(body);
     };
@@ -246,24 +275,49 @@ export class Http {
   }
 
   /**
-   * One attempt whose whole answer is read as text: counted, with a User-Agent and a timeout (`timeoutMs`, else the
-   * client's, else 15 s). Over node:http(s) when `direct`, else fetch. Throws what the transport throws.
+   * One attempt whose whole answer is read as text: counted, with a User-Agent and a deadline (`timeoutMs`, else
+   * the client's, else POLICIES.otherRequestMs; never past the end of the phase it runs in). Over node:http(s) when
+   * `direct`, else fetch. Throws what the transport throws; at once, without a round trip, when the service is
+   * down for this job or the phase is over. A deadline of its own that passes marks the service down.
    */
-  private async request(method: string, url: string, o: { headers?: Record<string, string>; body?: string | Uint8Array; timeoutMs?: number } = {}): Promise<Answer> {
-    const timeoutMs = o.timeoutMs ?? this.options.timeoutMs ?? 15_000;
-    if (!this.direct(url)) {
-      const res = await this.fetch(url, { method, headers: o.headers, body: o.body as RequestInit['body'], signal: AbortSignal.timeout(timeoutMs) });
-      return { status: res.status, headers: res.headers, body: method === 'HEAD' ? '' : await res.text() };
+  private async request(method: string, url: string, o: { headers?: Record<string, string>; body?: string | Uint8Array; timeoutMs?: number; label?: string } = {}): Promise<Answer> {
+    const { timeoutMs, own, phase } = this.deadline(url, o.timeoutMs);
+    try {
+      if (!this.direct(url)) {
+        const signal = phase ? AbortSignal.any([AbortSignal.timeout(timeoutMs), phase.signal]) : AbortSignal.timeout(timeoutMs);
+        const res = await this.fetch(url, { method, headers: o.headers, body: o.body as RequestInit['body'], signal });
+        return { status: res.status, headers: res.headers, body: method === 'HEAD' ? '' : await res.text() };
+      }
+      this.sent++;
+      const headers: Record<string, string> = {};
+      for (const [name, value] of Object.entries(o.headers ?? {})) headers[name.toLowerCase()] = value;
+      headers['user-agent'] ??= USER_AGENT;
+      headers.accept ??= '*/*';
+      // As fetch: a string body is UTF-8 text unless said otherwise.
+      if (typeof o.body === 'string') headers['content-type'] ??= 'text/plain;charset=UTF-8';
+      const body = o.body === undefined ? undefined : typeof o.body === 'string' ? Buffer.from(o.body, 'utf8') : Buffer.from(o.body);
+      return await nodeRequest({ method, url: new URL(url), headers, body }, { timeoutMs, connectMs: ms(POLICIES.connectMs), signal: phase?.signal });
+    } catch (error) {
+      const f = failureOf(error);
+      // Its own deadline, not the phase's end: the service is silent (or no route reaches it).
+      if (f.code === 'TimeoutError' && own && this.options.service) {
+        const what = f.message.startsWith('could not connect') ? `could not be connected to within ${seconds(ms(POLICIES.connectMs))}` : `did not answer within ${seconds(timeoutMs)}`;
+        markDown(url, this.options.service, `${what} (${o.label ?? requestName(method, url)})`);
+      }
+      throw error;
     }
-    this.sent++;
-    const headers: Record<string, string> = {};
-    for (const [name, value] of Object.entries(o.headers ?? {})) headers[name.toLowerCase()] = value;
-    headers['user-agent'] ??= USER_AGENT;
-    headers.accept ??= '*/*';
-    // As fetch: a string body is UTF-8 text unless said otherwise.
-    if (typeof o.body === 'string') headers['content-type'] ??= 'text/plain;charset=UTF-8';
-    const body = o.body === undefined ? undefined : typeof o.body === 'string' ? Buffer.from(o.body, 'utf8') : Buffer.from(o.body);
-    return nodeRequest({ method, url: new URL(url), headers, body }, timeoutMs);
+  }
+
+  /** The deadline of one request: its own, clipped to the phase's end; throws at once when there is no point sending it. */
+  private deadline(url: string, asked: number | undefined): { timeoutMs: number; own: boolean; phase?: Phase } {
+    const gone = downFor(url);
+    if (gone) throw networkError(gone, 'ESERVICEDOWN');
+    const phase = currentPhase();
+    if (phase?.signal.aborted) throw phase.signal.reason as Error;
+    const timeoutMs = asked ?? this.options.timeoutMs ?? ms(POLICIES.otherRequestMs);
+    const left = phase ? phase.until - Date.now() : Number.POSITIVE_INFINITY;
+    if (left <= 0) throw networkError('the phase is over', 'EPHASEBUDGET');
+    return { timeoutMs: Math.min(timeoutMs, left), own: timeoutMs <= left, phase };
   }
 
   /** One attempt: counted, with a User-Agent and a timeout. Throws what fetch throws. */
@@ -273,7 +327,7 @@ export class Http {
     const headers = new Headers(init?.headers);
     if (!headers.has('user-agent')) headers.set('user-agent', USER_AGENT);
     const transport = await this.transport(url);
-    return transport(input, { ...init, headers, signal: init?.signal ?? AbortSignal.timeout(this.options.timeoutMs ?? 15_000) });
+    return transport(input, { ...init, headers, signal: init?.signal ?? AbortSignal.timeout(this.options.timeoutMs ?? ms(POLICIES.otherRequestMs)) });
   };
 
   /**
@@ -289,7 +343,7 @@ export class Http {
   }
 
   /** Any request, answered with status, headers and body; one attempt, and a network error is status 0. */
-  async send(method: string, url: string, headers: Record<string, string> = {}, timeoutMs = 15000): Promise<Answer> {
+  async send(method: string, url: string, headers: Record<string, string> = {}, timeoutMs?: number): Promise<Answer> {
     try {
       return await this.request(method, url, { headers, timeoutMs });
     } catch (e) {
@@ -309,7 +363,7 @@ export class Http {
   private async retried(method: string, url: string, o: RequestOptions): Promise<{ retried: Retried<Answer>; last?: Answer }> {
     const label = o.label ?? `${method} ${url}`;
     let last: Answer | undefined;
-    const retried = await this.attempts(o.policy, async () => {
+    const retried = await this.attempts(o.policy, { url, name: o.label ?? requestName(method, url) }, async () => {
       last = undefined;
       const res = await this.request(method, url, o);
       const failure = statusFailure(label, res, res.body);
@@ -325,8 +379,8 @@ export class Http {
   /** A GitHub API GET whose 2xx body is JSON of the shape `check` accepts; a body that does not parse is not retried. */
   getJson<T>(url: string, check: (value: unknown) => Parsed<T>, o: RequestOptions = {}): Promise<Retried<T>> {
     const label = o.label ?? `GET ${url}`;
-    return this.attempts(o.policy, async () => {
-      const res = await this.request('GET', url, { headers: { ...GITHUB_JSON, ...o.headers }, timeoutMs: o.timeoutMs });
+    return this.attempts(o.policy, { url, name: o.label ?? requestName('GET', url) }, async () => {
+      const res = await this.request('GET', url, { headers: { ...GITHUB_JSON, ...o.headers }, timeoutMs: o.timeoutMs, label: o.label });
       if (!ok(res)) return { ok: false, failure: statusFailure(label, res) };
       const parsed = parseJson(res.body, check);
       return parsed.ok ? parsed : { ok: false, failure: { kind: 'parse', status: res.status, message: `the answer to ${label} is ${parsed.reason}` } };
@@ -336,8 +390,8 @@ export class Http {
   /** A 2xx body as text. */
   getText(url: string, o: RequestOptions = {}): Promise<Retried<string>> {
     const label = o.label ?? `GET ${url}`;
-    return this.attempts(o.policy, async () => {
-      const res = await this.request('GET', url, { headers: o.headers, timeoutMs: o.timeoutMs });
+    return this.attempts(o.policy, { url, name: o.label ?? requestName('GET', url) }, async () => {
+      const res = await this.request('GET', url, { headers: o.headers, timeoutMs: o.timeoutMs, label: o.label });
       return ok(res) ? { ok: true, value: res.body } : { ok: false, failure: statusFailure(label, res) };
     }, label);
   }
@@ -345,14 +399,17 @@ export class Http {
   /**
    * A 2xx body streamed into `dest`; a connection lost on the way is tried again from the start. No overall
    * timeout (a large asset on a slow link takes what it takes): the download ends when no byte came for
-   * `o.idleTimeoutMs` (default 60 s), a TimeoutError, which is retried.
+   * `o.idleTimeoutMs` (default POLICIES.download.idleMs), a TimeoutError, which is retried unless the client names
+   * its service (then that service is down for the job).
    */
   download(url: string, dest: string, o: RequestOptions & { idleTimeoutMs?: number } = {}): Promise<Retried<void>> {
     const label = o.label ?? `GET ${url}`;
-    const idleMs = o.idleTimeoutMs ?? 60_000;
-    return this.attempts(o.policy, async () => {
+    const idleMs = o.idleTimeoutMs ?? ms(POLICIES.download.idleMs);
+    return this.attempts(o.policy, { url, name: o.label ?? requestName('GET', url) }, async () => {
+      const gone = downFor(url);
+      if (gone) throw networkError(gone, 'ESERVICEDOWN');
       const controller = new AbortController();
-      const idle = setTimeout(() => controller.abort(new DOMException(`no data for ${idleMs / 1000} s`, 'TimeoutError')), idleMs);
+      const idle = setTimeout(() => controller.abort(new DOMException(`no data for ${seconds(idleMs)}`, 'TimeoutError')), idleMs);
       try {
         const res = await this.fetch(url, { headers: o.headers, signal: controller.signal });
         if (!res.ok || !res.body) {
@@ -363,16 +420,24 @@ export class Http {
         body.on('data', () => idle.refresh());
         await pipeline(body, fs.createWriteStream(dest));
         return { ok: true, value: undefined };
+      } catch (error) {
+        if (controller.signal.aborted && this.options.service) markDown(url, this.options.service, `sent no data for ${seconds(idleMs)} (${o.label ?? requestName('GET', url)})`);
+        throw error;
       } finally {
         clearTimeout(idle);
       }
     }, label);
   }
 
-  /** withRetries with this client's clock; a thrown error's message is prefixed with what was asked. */
-  private attempts<T>(policy: RetryPolicy | undefined, work: () => Promise<Outcome<T>>, label: string): Promise<Retried<T>> {
-    return withRetries(
-      policy ?? ONCE,
+  /**
+   * withRetries with this client's clock; a thrown error's message is prefixed with what was asked. A retried
+   * request whose every attempt failed with a network error or a 5xx marks the service down (not a rate limit:
+   * GitHub answered, and said when to come back).
+   */
+  private async attempts<T>(policy: RetryPolicy | undefined, target: { url: string; name: string }, work: () => Promise<Outcome<T>>, label: string): Promise<Retried<T>> {
+    const p = policy ?? ONCE;
+    const r = await withRetries(
+      p,
       isRetryable,
       async () => {
         try {
@@ -384,5 +449,8 @@ export class Http {
       },
       this.clock
     );
+    if (!r.ok && this.options.service && p.attempts > 1 && r.attempts >= p.attempts && isRetryable(r.failure) && !isRateLimited(r.failure))
+      markDown(target.url, this.options.service, `failed ${r.attempts} attempts (${target.name}: ${r.failure.status !== undefined ? `answered ${r.failure.status}` : (r.failure.code ?? 'no answer')})`);
+    return r;
   }
 }

@@ -6,8 +6,8 @@
 import { type ImageFacts, type ImageTarget, pinned } from '../report/image.js';
 import { echo } from '../report/text.js';
 import { Exec } from './exec.js';
-import { Http } from './http.js';
-import { registryDigest } from './registry.js';
+import type { Http } from './http.js';
+import { registryDigest, registryHttp } from './registry.js';
 
 /** What was read, and how loudly to say what was not: a push whose digest is unknown is a warning, a missing Docker a debug line. */
 export interface ImageReading {
@@ -18,12 +18,14 @@ export interface ImageReading {
 
 const IMAGE_ID = /^sha256:[a-f0-9]{64}$/;
 
-export async function readImage(target: ImageTarget, env: NodeJS.ProcessEnv, http = new Http()): Promise<ImageReading> {
+export async function readImage(target: ImageTarget, env: NodeJS.ProcessEnv, http: Http = registryHttp()): Promise<ImageReading> {
   if (target.kind === 'none') return { facts: {}, debug: `No digest or image ID to read: ${target.why}` };
   if (target.kind === 'registry') {
     const read = await registryDigest(target.name, target.insecure, env, http);
     if (read.digest) return { facts: { name: target.name, digest: read.digest, image: pinned(target.repository, read.digest) } };
     const why = read.why ?? 'no answer';
+    // A registry that went silent had its one warning, which names the digest among what the job goes without.
+    if (read.down) return { facts: { name: target.name, why }, debug: `The digest of the pushed image ${echo(target.name)} is not read: ${why}` };
     return {
       facts: { name: target.name, why },
       warning: `The digest of the pushed image ${echo(target.name)} could not be read: ${why}. The build succeeded; the digest and image outputs are empty.`

@@ -7,6 +7,8 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { findCached } from './tool-cache.js';
+import { POLICIES } from '../http/policies.js';
+import { ms } from './deadlines.js';
 import { Http, type Parsed, type RetryPolicy } from './http.js';
 import {
   BUILDKIT_REPO,
@@ -65,7 +67,7 @@ const toolCache = () => import('@actions/tool-cache');
 export class Installer {
   constructor(
     private readonly options: InstallerOptions,
-    private readonly http = new Http()
+    private readonly http = new Http({ timeoutMs: ms(POLICIES.release.requestMs), service: { name: 'The release server', without: 'the tools cannot be downloaded' } })
   ) {}
 
   private headers(): Record<string, string> {

@@ -11,7 +11,13 @@ import * as path from 'node:path';
 import { isLoopbackRegistry, parseImageRef } from '../cache/image-ref.js';
 import { echo } from '../report/text.js';
 import { Exec } from './exec.js';
+import { POLICIES } from '../http/policies.js';
+import { downFor, ms } from './deadlines.js';
 import { type Answer, Http, parseJson, type Parsed } from './http.js';
+
+/** The client of a registry probe or digest read: the probe's deadline; a registry that goes down is skipped for the job. */
+export const registryHttp = (): Http =>
+  new Http({ timeoutMs: ms(POLICIES.probe.requestMs), service: { name: 'The registry', without: "the cache entry to import is not checked and the pushed image's digest is not read" } });
 
 const MANIFEST_TYPES = [
   'application/vnd.oci.image.index.v1+json',
@@ -139,8 +145,8 @@ function parseBearerToken(body: string): Parsed<string> {
   });
 }
 
-/** The answer to an authorized HEAD on a manifest, or why none could be had. */
-type Head = { res: Answer; host: string } | { why: string };
+/** The answer to an authorized HEAD on a manifest, or why none could be had (`down`: the registry went silent earlier in this job). */
+type Head = { res: Answer; host: string } | { why: string; down?: true };
 
 /** HEAD on /v2/<repo>/manifests/<tag|digest>, answering the registry's Basic or Bearer challenge with the Docker config's credentials. */
 async function headManifest(ref: string, insecure: boolean, env: NodeJS.ProcessEnv, http: Http): Promise<Head> {
@@ -151,6 +157,8 @@ async function headManifest(ref: string, insecure: boolean, env: NodeJS.ProcessE
   const repo = host === 'registry-1.docker.io' && !r.path.includes('/') ? `library/${r.path}` : r.path;
   // Plain http where BuildKit uses it: registry.insecure, or a loopback host (BuildKit's default for those).
   const url = `${insecure || isLoopbackRegistry(host) ? 'http' : 'https'}://${host}/v2/${repo}/manifests/${r.digest ?? r.tag ?? 'latest'}`;
+  const gone = downFor(url);
+  if (gone) return { why: gone, down: true };
   let res = await http.send('HEAD', url, { Accept: MANIFEST_TYPES });
   if (res.status === 401) {
     // Asked only now: a credential helper is a process, and an anonymous registry needs none.
@@ -180,7 +188,7 @@ async function headManifest(ref: string, insecure: boolean, env: NodeJS.ProcessE
   return { res, host };
 }
 
-export async function registryManifestExists(ref: string, insecure: boolean, env: NodeJS.ProcessEnv, http = new Http()): Promise<Probe> {
+export async function registryManifestExists(ref: string, insecure: boolean, env: NodeJS.ProcessEnv, http = registryHttp()): Promise<Probe> {
   const head = await headManifest(ref, insecure, env, http);
   if ('why' in head) return { why: head.why };
   if (head.res.status === 200) return { exists: true };
@@ -195,9 +203,9 @@ const DIGEST = /^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$/;
  * The digest of the manifest a tag names, as the registry reports it (Docker-Content-Digest): for a
  * multi-platform push the index (manifest list), because the HEAD accepts index media types. Never throws.
  */
-export async function registryDigest(ref: string, insecure: boolean, env: NodeJS.ProcessEnv, http = new Http()): Promise<{ digest?: string; why?: string }> {
+export async function registryDigest(ref: string, insecure: boolean, env: NodeJS.ProcessEnv, http = registryHttp()): Promise<{ digest?: string; why?: string; down?: true }> {
   const head = await headManifest(ref, insecure, env, http);
-  if ('why' in head) return { why: head.why };
+  if ('why' in head) return head;
   const { res, host } = head;
   if (res.status === 404) return { why: `${host} has no manifest for ${echo(ref)} (404): the push did not reach it under that name` };
   if (res.status !== 200) return { why: `${host} answered ${res.status} to HEAD ${echo(ref)}` };

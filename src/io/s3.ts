@@ -6,8 +6,13 @@
 import { createHash, createHmac } from 'node:crypto';
 import type { CacheSpec } from '../cache/spec.js';
 import { parseGoBool } from '../cache/values.js';
+import { POLICIES } from '../http/policies.js';
+import { ms } from './deadlines.js';
 import { Http } from './http.js';
 import type { Probe } from './registry.js';
+
+/** The client of an S3 probe: the probe's deadline; an endpoint that goes down is skipped for the job. */
+const s3Http = (): Http => new Http({ timeoutMs: ms(POLICIES.probe.requestMs), service: { name: 'The S3 endpoint', without: 'the cache entry to import is not checked' } });
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 const hmac = (key: Buffer | string, s: string) => createHmac('sha256', key).update(s).digest();
@@ -69,7 +74,7 @@ export function s3ObjectUrl(spec: CacheSpec, key: string): URL {
   return new URL(`${endpoint.protocol}//${bucket}.${endpoint.host}/${key}`);
 }
 
-export async function s3ManifestExists(spec: CacheSpec, env: NodeJS.ProcessEnv, http = new Http(), now = new Date()): Promise<Probe> {
+export async function s3ManifestExists(spec: CacheSpec, env: NodeJS.ProcessEnv, http = s3Http(), now = new Date()): Promise<Probe> {
   const a = spec.attrs;
   const accessKeyId = a.get('access_key_id') ?? env.AWS_ACCESS_KEY_ID;
   const secretAccessKey = a.get('secret_access_key') ?? env.AWS_SECRET_ACCESS_KEY;

@@ -11,6 +11,7 @@ import type { BudgetState, PruneOutcome } from '../budget/state.js';
 import type { RestResult } from '../io/github/rest.js';
 import { createIndexReader, type IndexReader } from '../io/github/indexes.js';
 import { prune, readBudget } from './prune.js';
+import { withinPhase } from '../io/deadlines.js';
 
 export type { BudgetState };
 
@@ -18,8 +19,8 @@ export async function restFor(inputs: Inputs, rt: Runtime) {
   // Outside a GitHub Actions run there is no repository cache to read, and no token worth sending.
   if (!rt.actions || !inputs.githubToken || !rt.repository.includes('/')) return undefined;
   const { createCacheRest } = await import('../io/github/rest.js');
-  // Budget reading must not hold a build up for long when the API is unreachable: two quick retries.
-  return createCacheRest({ token: inputs.githubToken, apiUrl: rt.apiUrl, repository: rt.repository, retries: 2, retryBaseMs: 300 });
+  // Its deadlines and retries: POLICIES.rest (src/http/policies.ts); each phase's budget: withinPhase.
+  return createCacheRest({ token: inputs.githubToken, apiUrl: rt.apiUrl, repository: rt.repository });
 }
 
 /** One index reader for the job, so the prune after the build does not read again what the reading read. */
@@ -50,9 +51,12 @@ export async function readBudgetFor(inputs: Inputs, rt: Runtime): Promise<Budget
   // indexes before the mode is chosen and before anything is written: one listing and a read of the live
   // indexes on readable refs. The listing is reused by a prune before the build.
   const reader = rest && scope.estimate ? readerFor(rt) : undefined;
-  if (rest && reader && inputs.command === 'build' && decidePrune(inputs.cachePrune, { command: 'build', backend: inputs.cache, exported: true }).prune)
-    openPrsAsked.set(state, rest.openPullRequests());
-  state.reading = await readBudget({ rest, reader, readableRefs: reader ? readableRefs(rt) : undefined, run: scope.leg, cacheBudget: inputs.cacheBudget, log: core });
+  // Every request of the reading, the open pull requests' included, within the reading's budget.
+  state.reading = await withinPhase('budgetRead', () => {
+    if (rest && reader && inputs.command === 'build' && decidePrune(inputs.cachePrune, { command: 'build', backend: inputs.cache, exported: true }).prune)
+      openPrsAsked.set(state, rest.openPullRequests());
+    return readBudget({ rest, reader, readableRefs: reader ? readableRefs(rt) : undefined, run: scope.leg, cacheBudget: inputs.cacheBudget, log: core });
+  });
   state.warned = state.reading.missingGrant !== undefined;
   return state;
 }
@@ -65,7 +69,7 @@ export async function pruneNow(ctx: RunContext, when: PruneWhen, targetRatio?: n
   const rest = await restFor(inputs, rt);
   if (!rest) return undefined;
   const req = pruneRequest(ctx, when, { now: Date.now(), jobStartedAt: Math.floor(performance.timeOrigin), targetRatio });
-  const outcome = await core.group(req.title, () =>
+  const outcome = await core.group(req.title, () => withinPhase(when === 'command' ? 'pruneCommand' : 'prune', () =>
     prune({
       rest,
       reader: readerFor(rt),
@@ -82,7 +86,7 @@ export async function pruneNow(ctx: RunContext, when: PruneWhen, targetRatio?: n
       warned: state.warned,
       log: core
     })
-  );
+  ));
   state.warned ||= outcome.missingGrant !== undefined;
   state.prunes.push(outcome);
   return outcome;

@@ -7,6 +7,7 @@ import { chooseImportEntry } from '../plan/planner.js';
 import { echo } from '../report/text.js';
 import { registryManifestExists, type Probe } from '../io/registry.js';
 import { s3ManifestExists } from '../io/s3.js';
+import { withinPhase } from '../io/deadlines.js';
 
 /** The shell's side of each probe a backend can describe. */
 const PROBES: Record<ProbeKind, (spec: CacheSpec, env: NodeJS.ProcessEnv) => Promise<Probe>> = {
@@ -23,7 +24,8 @@ function probe(spec: CacheSpec, env: NodeJS.ProcessEnv): Promise<Probe> {
 export async function resolveImportEntry(plan: Plan, env: NodeJS.ProcessEnv): Promise<Plan> {
   if (!plan.importCandidates) return plan;
   if (plan.dryRun) return chooseImportEntry(plan, plan.importCandidates.map(() => undefined), 'dry run: nothing is contacted');
-  const probes: Probe[] = await Promise.all(plan.importCandidates.map(({ spec }) => probe(spec, env)));
+  const candidates = plan.importCandidates;
+  const probes: Probe[] = await withinPhase('probes', () => Promise.all(candidates.map(({ spec }) => probe(spec, env))));
   const why = probes.find((p) => p.exists === undefined)?.why;
   return chooseImportEntry(
     plan,

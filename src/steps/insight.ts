@@ -14,6 +14,7 @@ import { echo, MAX_SENTENCE } from '../report/text.js';
 import type { Runtime } from '../runtime/runtime.js';
 import { beginHistory, type HistoryHandle, type HistoryUpdate, lastRun, usesOwnClient } from '../io/history.js';
 import { type ImageReading, readImage } from '../io/image.js';
+import { withinPhase } from '../io/deadlines.js';
 import type { BuildReport } from './build.js';
 
 /** What the summary and the outputs show beyond the build's own figures. */
@@ -88,7 +89,7 @@ export function beginAfterBuild(result: BuildReport, inputs: Inputs, rt: Runtime
   const start = () => {
     const handle = begun.get(plan.scope) ?? beginHistory({ scope: plan.scope, access, service: rt.cacheService });
     begun.delete(plan.scope);
-    return handle.finish(run, access);
+    return withinPhase('history', () => handle.finish(run, access));
   };
   if (!usesOwnClient(rt.cacheService)) return { reading, history: { update: start } };
   const update = start();

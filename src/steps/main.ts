@@ -17,6 +17,7 @@ import { echo, MAX_SENTENCE } from '../report/text.js';
 import { readRuntime, type Runtime } from '../runtime/runtime.js';
 import { readEventFile } from '../io/event.js';
 import { preflight } from '../io/preflight.js';
+import { takeDeadlineWarnings } from '../io/deadlines.js';
 import type { StateStore } from '../state.js';
 
 /** Secrets the environment may hold; registered before the first log line. */
@@ -56,13 +57,15 @@ export async function main(deps: MainDeps): Promise<void> {
     plan.decisions.push(...budget.reading.decisions);
     plan.warnings.push(...budget.reading.warnings);
   }
+  // A service that went silent (or a phase cut short) so far: one warning each (io/deadlines.ts).
+  plan.warnings.push(...takeDeadlineWarnings());
 
   await core.group('Plan', async () => {
     for (const d of plan.decisions) core.info(redactKnown(`${echo(d.topic)} ${echo(d.outcome)}: ${echo(d.reason, MAX_SENTENCE)}`, secrets.masked));
   });
   for (const w of plan.warnings) core.warning(echo(w, MAX_SENTENCE));
   const finish: Finish = async (p, result, failure, insight) => {
-    for (const w of budget.prunes.flatMap((o) => o.warnings)) core.warning(echo(w, MAX_SENTENCE));
+    for (const w of [...takeDeadlineWarnings(), ...budget.prunes.flatMap((o) => o.warnings)]) core.warning(echo(w, MAX_SENTENCE));
     for (const [name, value] of Object.entries(outputs(p, { build: result && figuresOf(result), budget: budgetFigures(budget), image: insight?.image }))) core.setOutput(name, value);
     await writeSummary(planSummary(p, { build: result, budget, failure, ...insight }));
   };

@@ -181,7 +181,8 @@ export async function prune(opts: PruneOptions): Promise<PruneOutcome> {
     const grant = missingGrant(listing);
     if (grant) out.missingGrant = 'read';
     if (grant && !opts.warned) out.warnings.push(READ_GRANT_WARNING);
-    else if (!grant) out.warnings.push(`Pruning skipped: the cache listing failed (${listing.message}). The build is not affected.`);
+    // A GitHub API that went silent was warned about once, where it did.
+    else if (!grant && listing.kind !== 'down') out.warnings.push(`Pruning skipped: the cache listing failed (${listing.message}). The build is not affected.`);
     out.decisions.push({ topic: 'prune', outcome: 'skipped', reason: grant ? 'the github-token lacks actions: read' : `listing failed: ${listing.message}` });
     return finish();
   }

@@ -8,6 +8,7 @@ import * as core from '../io/runner.js';
 import type { Inputs } from '../inputs/inputs.js';
 import type { Runtime } from '../runtime/runtime.js';
 import { parseBuildkitVersion } from '../builder/args.js';
+import { POLICIES } from '../http/policies.js';
 import { Exec } from '../io/exec.js';
 import type { Installed, Installer } from '../io/installer.js';
 import { findCached } from '../io/tool-cache.js';
@@ -40,7 +41,7 @@ export async function installTools(inputs: Inputs, rt: Runtime, env: NodeJS.Proc
         apiBase,
         token,
         tempDir,
-        retry: { attempts: 4, backoffMs: 1000, onRetry: (n, e) => core.info(`download attempt ${n} failed (${e.message}); trying again`) }
+        retry: { attempts: POLICIES.release.attempts, backoffMs: POLICIES.release.backoffMs, onRetry: (n, e) => core.info(`download attempt ${n} failed (${e.message}); trying again`) }
       });
     }));
   const cached = (tool: string, version: string) => findCached(env.RUNNER_TOOL_CACHE, tool, version, platform.arch);

@@ -1,6 +1,7 @@
 /** Reading index contents through the cache service with the runtime token, against the emulator. */
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
 import { createIndexReader, readLiveIndexes } from '../../../src/io/github/indexes.js';
+import { resetDeadlines } from '../../../src/io/deadlines.js';
 import { type Clock, type Fetch, Http } from '../../../src/io/http.js';
 import { indexKey, sha256Digest } from '../../../src/budget/keys.js';
 import type { CacheEntry } from '../../../src/budget/prune.js';
@@ -12,7 +13,11 @@ beforeAll(async () => {
   emu = await startEmulator({ startTime: START });
 });
 afterAll(() => emu.close());
-beforeEach(() => emu.reset());
+// Each test is a job of its own: an emulator one test drove to failing every attempt is not down for the next.
+beforeEach(() => {
+  emu.reset();
+  resetDeadlines();
+});
 
 const asEntry = (e: EntryInfo): CacheEntry => ({ id: e.id, key: e.key, ref: e.ref, size: e.size, createdAt: e.createdAt, lastAccessedAt: e.lastAccessedAt, version: e.version });
 const prToken = () => emu.mintToken([{ Scope: PR12, Permission: Permission.All }, { Scope: MAIN, Permission: Permission.Read }]);

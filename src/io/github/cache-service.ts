@@ -5,7 +5,18 @@
  * answer is a result with its reason, never a throw. The runtime token goes only into the Authorization header,
  * and a signed URL only into the request it signs: neither is ever part of a message.
  */
-import { Http, parseJson, type Parsed, type RetryPolicy } from '../http.js';
+import { POLICIES } from '../../http/policies.js';
+import { ms } from '../deadlines.js';
+import { Http, parseJson, type Parsed, type RetryPolicy, type Service } from '../http.js';
+
+/** How a warning names the cache service when it goes down, and what the action then goes without. */
+export const CACHE_SERVICE: Service = {
+  name: 'The GitHub cache service',
+  without: "earlier indexes are not read (the export is not sized from them, a prune keeps every blob) and the hit-ratio history is not kept"
+};
+
+/** The client of the cache service: its deadline and service. */
+export const cacheServiceHttp = (): Http => new Http({ timeoutMs: ms(POLICIES.cacheService.requestMs), service: CACHE_SERVICE });
 
 const SERVICE = 'twirp/github.actions.results.api.v1.CacheService/';
 /** The Azure Blob API version the data-plane requests declare (what @actions/cache's SDK sends). */
@@ -16,10 +27,10 @@ export interface CacheServiceOptions {
   token: string;
   /** ACTIONS_RESULTS_URL. */
   resultsUrl: string;
-  /** Attempts per request on a retryable answer (src/http/retry.ts); default 3. */
+  /** Attempts per request on a retryable answer (src/http/retry.ts); default POLICIES.cacheService's. */
   attempts?: number;
   backoffMs?: number;
-  /** The HTTP client (tests hand one in with their clock or transport); default a new one. */
+  /** The HTTP client (tests hand one in with their clock or transport); default cacheServiceHttp(). */
   http?: Http;
 }
 
@@ -60,9 +71,9 @@ export class CacheService {
   private readonly policy: RetryPolicy;
 
   constructor(private readonly options: CacheServiceOptions) {
-    this.http = options.http ?? new Http();
+    this.http = options.http ?? cacheServiceHttp();
     this.base = options.resultsUrl.endsWith('/') ? options.resultsUrl : `${options.resultsUrl}/`;
-    this.policy = { attempts: options.attempts ?? 3, backoffMs: options.backoffMs ?? 500 };
+    this.policy = { attempts: options.attempts ?? POLICIES.cacheService.attempts, backoffMs: options.backoffMs ?? POLICIES.cacheService.backoffMs };
   }
 
   /** HTTP requests sent through this client's Http so far (every attempt). */

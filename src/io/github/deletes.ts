@@ -111,6 +111,12 @@ export async function runDeletes<T>(items: readonly T[], del: (item: T) => Promi
       halt('the github-token lacks actions: write');
       return;
     }
+    if (answer.kind === 'down') {
+      // The API went silent: the rest is not sent (its warning was given where it went silent).
+      out.notDeleted.push(job.item);
+      halt(answer.message);
+      return;
+    }
     if (answer.kind === 'rate-limited') {
       out.rateLimited++;
       // Everyone waits: GitHub's answer is about the token, not about this entry.

@@ -7,8 +7,8 @@
  */
 import { BUILDKIT_CACHE_VERSION, parseIndexJson, sha256Digest } from '../../budget/keys.js';
 import { indexesToRead, type CacheEntry } from '../../budget/prune.js';
-import { Http } from '../http.js';
-import { CacheService } from './cache-service.js';
+import type { Http } from '../http.js';
+import { CacheService, cacheServiceHttp } from './cache-service.js';
 import { drain } from '../pool.js';
 
 export type IndexRead =
@@ -48,7 +48,7 @@ class CacheServiceIndexReader implements IndexReader {
   private readonly sent: number;
 
   constructor(private readonly options: IndexReaderOptions) {
-    this.http = options.http ?? new Http();
+    this.http = options.http ?? cacheServiceHttp();
     this.service = new CacheService({ ...options, http: this.http });
     this.sent = this.http.calls;
   }

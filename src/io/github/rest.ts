@@ -10,14 +10,17 @@
  */
 import type { CacheEntry } from '../../budget/prune.js';
 import type { Listing } from '../../budget/state.js';
+import { POLICIES } from '../../http/policies.js';
 import { isRateLimited, retryAfterMs, type RetryPolicy } from '../../http/retry.js';
-import { type Answer, GITHUB_JSON, Http, ONCE, type Parsed } from '../http.js';
+import { ms } from '../deadlines.js';
+import { type Answer, GITHUB_JSON, Http, ONCE, type Parsed, type Service } from '../http.js';
 import { drain } from '../pool.js';
 
 export { retryAfterMs };
 export type { Listing };
 
-export type RestFailureKind = 'forbidden' | 'unauthorized' | 'not-found' | 'rate-limited' | 'error';
+/** `down`: the API went silent (or failed every attempt) earlier in this job, and was not asked (io/deadlines.ts). */
+export type RestFailureKind = 'forbidden' | 'unauthorized' | 'not-found' | 'rate-limited' | 'down' | 'error';
 
 export interface RestFailure {
   ok: false;
@@ -37,13 +40,13 @@ export interface CacheRestOptions {
   apiUrl: string;
   /** `owner/repo`. */
   repository: string;
-  /** Retries of a retryable answer (src/http/retry.ts: 5xx, network errors, rate limits); default 3. */
+  /** Retries of a retryable answer (src/http/retry.ts: 5xx, network errors, rate limits); default POLICIES.rest's. */
   retries?: number;
-  /** The wait after the first failure, doubling after each further one; default 1000 ms. */
+  /** The wait after the first failure, doubling after each further one; default POLICIES.rest's. */
   retryBaseMs?: number;
   /** Wait for a primary or secondary rate limit reset only when it is at most this long; default 60 s. */
   maxRateLimitWaitSeconds?: number;
-  /** Per-request timeout; default 30 s. */
+  /** Per-request deadline; default POLICIES.rest's. */
   timeoutMs?: number;
   /** Listing pages read at once after the first; default 4 (GitHub asks for few concurrent requests). */
   pageConcurrency?: number;
@@ -83,6 +86,9 @@ interface ApiCache {
   last_accessed_at?: string;
 }
 
+/** How a warning names the REST API when it goes down, and what the action then goes without. */
+export const GITHUB_API: Service = { name: 'The GitHub API', without: 'the cache usage is not checked and nothing is pruned' };
+
 const PER_PAGE = 100;
 const MAX_PAGES = 1000;
 
@@ -95,7 +101,7 @@ function toEntry(c: ApiCache): CacheEntry | undefined {
 
 /** An error answer (`ApiError`), or anything thrown (a network failure), → a typed failure. */
 export function restFailure(error: unknown, now = Date.now()): RestFailure {
-  const e = error as { status?: unknown; message?: unknown; response?: { headers?: Record<string, string | undefined> } };
+  const e = error as { status?: unknown; code?: unknown; message?: unknown; response?: { headers?: Record<string, string | undefined> } };
   const status = typeof e?.status === 'number' ? e.status : undefined;
   const message = typeof e?.message === 'string' ? e.message : String(error);
   const headers = e?.response?.headers;
@@ -104,6 +110,7 @@ export function restFailure(error: unknown, now = Date.now()): RestFailure {
     : status === 403 ? 'forbidden'
     : status === 401 ? 'unauthorized'
     : status === 404 ? 'not-found'
+    : e?.code === 'ESERVICEDOWN' ? 'down'
     : 'error';
   const wait = kind === 'rate-limited' ? retryAfterMs(headers, now) : undefined;
   return { ok: false, kind, ...(status !== undefined ? { status } : {}), message, ...(wait !== undefined ? { retryAfterMs: wait } : {}) };
@@ -256,11 +263,11 @@ function apiOver(send: Exchange, baseUrl: string, token: string): Api {
  */
 function clientsFor(options: CacheRestOptions): { api: Api; direct: Api; calls: () => number } {
   const debug = options.debug ?? (() => undefined);
-  const http = options.http ?? new Http({ timeoutMs: options.timeoutMs ?? 30_000 });
+  const http = options.http ?? new Http({ timeoutMs: options.timeoutMs ?? ms(POLICIES.rest.requestMs), service: GITHUB_API });
   const sent = http.calls;
   const policy: RetryPolicy = {
-    attempts: (options.retries ?? 3) + 1,
-    backoffMs: options.retryBaseMs ?? 1000,
+    attempts: (options.retries ?? POLICIES.rest.attempts - 1) + 1,
+    backoffMs: options.retryBaseMs ?? POLICIES.rest.backoffMs,
     maxWaitMs: (options.maxRateLimitWaitSeconds ?? 60) * 1000,
     onRetry: (n, f) => debug(`${f.message} (attempt ${n}); trying again`)
   };
