@@ -23,7 +23,10 @@ export enum Input {
   Builder = 'builder',
   BuildkitdConfigInline = 'buildkitd-config-inline',
   BuildkitdFlags = 'buildkitd-flags',
-  DryRun = 'dry-run'
+  DryRun = 'dry-run',
+  CacheMounts = 'cache-mounts',
+  CacheMountsMax = 'cache-mounts-max',
+  CacheMountsImage = 'cache-mounts-image'
 }
 
 export enum Output {
@@ -44,5 +47,6 @@ export enum Output {
   Plan = 'plan',
   Digest = 'digest',
   Image = 'image',
-  ImageId = 'imageid'
+  ImageId = 'imageid',
+  CacheMounts = 'cache-mounts'
 }

@@ -214,3 +214,17 @@ export function decideSaves(records: readonly MountRecord[], ctx: SaveContext): 
   return out;
 }
 
+
+/** What happened to one mount in this run: the `cache-mounts` output and the summary's rows. */
+export interface MountFigure {
+  id: string;
+  restoredBytes?: number;
+  restoreSeconds?: number;
+  savedBytes?: number;
+  saveSeconds?: number;
+  /** Why it was not restored or saved, or what failed. */
+  note?: string;
+}
+
+/** The `cache-mounts` output: JSON, `[]` without mounts. */
+export const mountsJson = (figures: readonly MountFigure[] | undefined) => JSON.stringify(figures ?? []);

@@ -5,6 +5,7 @@ import type { Plan } from '../plan/plan.js';
 import type { ImageFacts } from './image.js';
 import { planJson } from './plan-json.js';
 import { type StepRow, stepsJson } from './steps.js';
+import { type MountFigure, mountsJson } from '../mounts/mounts.js';
 
 export interface BuildFigures {
   cachedSteps: number;
@@ -12,6 +13,8 @@ export interface BuildFigures {
   seconds: number;
   /** Every step, for the `steps` output. */
   steps?: StepRow[];
+  /** cache-mounts: what was restored and saved per mount. */
+  mounts?: MountFigure[];
 }
 
 export interface BudgetFigures {
@@ -50,6 +53,7 @@ export function outputs(plan: Plan, { build, budget, image }: OutputParts = {}):
     [Output.Plan]: planJson(plan),
     [Output.Digest]: image?.digest ?? '',
     [Output.Image]: image?.image ?? '',
-    [Output.ImageId]: image?.imageId ?? ''
+    [Output.ImageId]: image?.imageId ?? '',
+    [Output.CacheMounts]: mountsJson(build?.mounts)
   };
 }
