@@ -148,8 +148,8 @@ describe('helper builds', () => {
       [
         'FROM busybox@sha256:00 AS dance',
         'ARG ENVD_CACHE_MOUNTS_NONCE',
-        'RUN --mount=type=cache,id=root/.cache/pip/py-cpu,target=/m0,sharing=shared --mount=type=bind,source=0,target=/in0 sh -c "tar -xf /in0/mount.tar -C /m0"',
-        'RUN --mount=type=cache,id=var/lib/apt/py-cpu,target=/m1,sharing=shared --mount=type=bind,source=1,target=/in1 sh -c "tar -xf /in1/mount.tar -C /m1"',
+        'RUN --mount=type=cache,id=root/.cache/pip/py-cpu,target=/m0,sharing=shared --mount=type=bind,source=root_.cache_pip_py-cpu,target=/in0 sh -c "tar -xf /in0/mount.tar -C /m0"',
+        'RUN --mount=type=cache,id=var/lib/apt/py-cpu,target=/m1,sharing=shared --mount=type=bind,source=var_lib_apt_py-cpu,target=/in1 sh -c "tar -xf /in1/mount.tar -C /m1"',
         ''
       ].join('\n')
     );
@@ -161,7 +161,7 @@ describe('helper builds', () => {
         'FROM scratch AS dance',
         'COPY busybox /bin/busybox',
         'ARG ENVD_CACHE_MOUNTS_NONCE',
-        'RUN --mount=type=cache,id=root/.cache/pip/py-cpu,target=/m0,sharing=shared ["/bin/busybox","sh","-c","/bin/busybox mkdir -p /out && /bin/busybox tar -cf /out/0.tar -C /m0 ."]',
+        'RUN --mount=type=cache,id=root/.cache/pip/py-cpu,target=/m0,sharing=shared ["/bin/busybox","sh","-c","/bin/busybox mkdir -p /out && /bin/busybox tar -cf /out/root_.cache_pip_py-cpu.tar -C /m0 ."]',
         'FROM scratch',
         'COPY --from=dance /out/ /',
         ''

@@ -148,6 +148,9 @@ export function parseMountKey(key: string): { scope: string; id: string; hash: s
  */
 const dockerfileId = (id: string) => id.replace(/^\/+/, '');
 
+/** A mount's directory name on the runner (its archive's place, restored and saved at the same path every run). */
+export const slotOf = (id: string) => id.replace(/^\/+/, '').replace(/[^A-Za-z0-9._-]/g, '_');
+
 /** How a helper RUN starts its shell, and how the script names tar, for each kind of helper. */
 function shell(helper: Helper): { from: string[]; run: (script: string) => string; bin: string } {
   if (helper.kind === 'image') return { from: [`FROM ${helper.ref} AS dance`], run: (s) => `sh -c ${JSON.stringify(s)}`, bin: '' };
@@ -166,22 +169,22 @@ function shell(helper: Helper): { from: string[]; run: (script: string) => strin
 export const NONCE_ARG = 'ENVD_CACHE_MOUNTS_NONCE';
 
 /**
- * The restore build: each saved archive (context directory `<i>/mount.tar`) is unpacked into the mount it came
- * from. Mounts are shared, as envd mounts them.
+ * The restore build: each saved archive (context directory `<slot>/mount.tar`, slotOf) is unpacked into the mount
+ * it came from. Mounts are shared, as envd mounts them.
  */
 export function restoreDockerfile(helper: Helper, ids: readonly string[]): string {
   const sh = shell(helper);
   const runs = ids.map(
     (id, i) =>
-      `RUN --mount=type=cache,id=${dockerfileId(id)},target=/m${i},sharing=shared --mount=type=bind,source=${i},target=/in${i} ${sh.run(`${sh.bin}tar -xf /in${i}/mount.tar -C /m${i}`)}`
+      `RUN --mount=type=cache,id=${dockerfileId(id)},target=/m${i},sharing=shared --mount=type=bind,source=${slotOf(id)},target=/in${i} ${sh.run(`${sh.bin}tar -xf /in${i}/mount.tar -C /m${i}`)}`
   );
   return [...sh.from, `ARG ${NONCE_ARG}`, ...runs, ''].join('\n');
 }
 
-/** The save build: each mount is packed into `<i>.tar` of the local output. */
+/** The save build: each mount is packed into `<slot>.tar` of the local output. */
 export function saveDockerfile(helper: Helper, ids: readonly string[]): string {
   const sh = shell(helper);
-  const runs = ids.map((id, i) => `RUN --mount=type=cache,id=${dockerfileId(id)},target=/m${i},sharing=shared ${sh.run(`${sh.bin}mkdir -p /out && ${sh.bin}tar -cf /out/${i}.tar -C /m${i} .`)}`);
+  const runs = ids.map((id, i) => `RUN --mount=type=cache,id=${dockerfileId(id)},target=/m${i},sharing=shared ${sh.run(`${sh.bin}mkdir -p /out && ${sh.bin}tar -cf /out/${slotOf(id)}.tar -C /m${i} .`)}`);
   return [...sh.from, `ARG ${NONCE_ARG}`, ...runs, 'FROM scratch', 'COPY --from=dance /out/ /', ''].join('\n');
 }
 
@@ -228,3 +231,19 @@ export interface MountFigure {
 
 /** The `cache-mounts` output: JSON, `[]` without mounts. */
 export const mountsJson = (figures: readonly MountFigure[] | undefined) => JSON.stringify(figures ?? []);
+
+/** One log line: `<id>: restored 1.2 MB in 0.8 s`. */
+export function formatMountLine(f: MountFigure, what: 'restored' | 'saved'): string {
+  const bytes = what === 'restored' ? f.restoredBytes : f.savedBytes;
+  const secs = what === 'restored' ? f.restoreSeconds : f.saveSeconds;
+  if (bytes === undefined) return `${f.id}: ${f.note ?? `not ${what}`}`;
+  return `${f.id}: ${what} ${formatSize(bytes)} in ${(secs ?? 0).toFixed(1)} s`;
+}
+
+/** The job summary's table of package caches (empty without any). Values pass through `cell`. */
+export function mountsTable(figures: readonly MountFigure[] | undefined, cell: (text: string) => string): string {
+  if (!figures?.length) return '';
+  const n = (bytes?: number, secs?: number) => (bytes === undefined ? '–' : `${formatSize(bytes)} in ${(secs ?? 0).toFixed(1)} s`);
+  const rows = figures.map((f) => `| ${cell(f.id)} | ${n(f.restoredBytes, f.restoreSeconds)} | ${n(f.savedBytes, f.saveSeconds)} | ${cell(f.note ?? '')} |`);
+  return ['### Package caches', '', '| mount | restored | saved | note |', '|---|---|---|---|', ...rows, ''].join('\n');
+}
