@@ -7,6 +7,7 @@ import {
   mountIdOf,
   mountKey,
   mountKeyPrefix,
+  mountsMayHaveChanged,
   parseDiskUsage,
   parseDuSize,
   parseHelper,
@@ -54,7 +55,7 @@ const DU = [
   'ID:\t\tq1',
   'Created at:\t2026-12-07 04:27:52 +0000 UTC',
   'Mutable:\ttrue',
-  'Reclaimable:\ttrue',
+  'Reclaimable:\tfalse',
   'Shared:\t\tfalse',
   'Size:\t\t2.5GB',
   'Description:\tcached mount /opt/conda/pkgs from exec /bin/sh -c conda install with id "/opt/conda/pkgs/demo-gpu"',
@@ -172,20 +173,21 @@ describe('helper builds', () => {
 
 describe('what is saved', () => {
   const records = parseDiskUsage(DU);
-  const ctx = { setting: { kind: 'auto' } as const, env: 'demo', maxBytes: 2e9, before: new Map<string, string>() };
-  test('used mounts under the limit are saved; over it, skipped with a warning', () => {
+  const ctx = { setting: { kind: 'auto' } as const, env: 'demo', maxBytes: 2e9 };
+  test('the setting\'s mounts of this environment under the limit are saved; over it, skipped with a warning', () => {
     expect(decideSaves(records, ctx)).toEqual([
       { id: '/root/.cache/pip/demo-cpu', size: 315390, save: true },
       { id: '/opt/conda/pkgs/demo-gpu', size: 2.5e9, save: false, warn: true, reason: '2.5 GB is over cache-mounts-max (2.0 GB); raise cache-mounts-max or keep fewer directories' }
     ]);
-  });
-  test('a mount the build did not use since the restore is not saved again; others are ignored', () => {
-    const before = new Map([['/root/.cache/pip/demo-cpu', '2026-12-07 04:27:53.428026611 +0000 UTC']]);
-    expect(decideSaves(records, { ...ctx, maxBytes: 3e9, before })).toEqual([
-      { id: '/root/.cache/pip/demo-cpu', size: 315390, save: false, reason: 'unchanged: the build did not use it' },
-      { id: '/opt/conda/pkgs/demo-gpu', size: 2.5e9, save: true }
-    ]);
     expect(decideSaves(records, { ...ctx, env: 'other' })).toEqual([]);
-    expect(decideSaves(records, { ...ctx, setting: { kind: 'dirs', dirs: ['/opt/conda/pkgs'] }, maxBytes: 3e9 }).map((d) => d.id)).toEqual(['/opt/conda/pkgs/demo-gpu']);
+    expect(decideSaves(records, { ...ctx, setting: { kind: 'dirs', dirs: ['/opt/conda/pkgs'] }, maxBytes: 3e9 })).toEqual([{ id: '/opt/conda/pkgs/demo-gpu', size: 2.5e9, save: true }]);
+  });
+  test('an empty mount is not saved', () => {
+    expect(decideSaves([{ id: '/var/lib/apt/demo-cpu', size: 0, lastUsed: '' }], ctx)).toEqual([{ id: '/var/lib/apt/demo-cpu', size: 0, save: false, reason: 'empty' }]);
+  });
+  test('only a build that ran a step can have changed a mount', () => {
+    expect(mountsMayHaveChanged({ cachedSteps: 7, totalSteps: 7 })).toBe(false);
+    expect(mountsMayHaveChanged({ cachedSteps: 6, totalSteps: 7 })).toBe(true);
+    expect(mountsMayHaveChanged({ cachedSteps: 0, totalSteps: 0 })).toBe(true);
   });
 });

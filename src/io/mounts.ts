@@ -45,10 +45,11 @@ export const slotDir = (dir: string, id: string) => path.join(dir, slotOf(id));
  */
 export async function helperBuild(c: BuildkitClient, o: { dockerfile: string; context: string; helper: Helper; output?: string }): Promise<Outcome<number>> {
   const started = Date.now();
-  const dfDir = fs.mkdtempSync(path.join(path.dirname(o.context), 'dance-'));
+  let dfDir: string | undefined;
   try {
-    fs.writeFileSync(path.join(dfDir, 'Dockerfile'), o.dockerfile);
     fs.mkdirSync(o.context, { recursive: true });
+    dfDir = fs.mkdtempSync(`${o.context}-dockerfile-`);
+    fs.writeFileSync(path.join(dfDir, 'Dockerfile'), o.dockerfile);
     if (o.helper.kind === 'busybox') fs.copyFileSync(path.resolve(o.helper.file), path.join(o.context, 'busybox'));
     const args = ['--addr', c.addr, 'build', '--frontend', 'dockerfile.v0', '--local', `context=${o.context}`, '--local', `dockerfile=${dfDir}`];
     args.push('--opt', `build-arg:${NONCE_ARG}=${randomBytes(8).toString('hex')}`);
@@ -59,7 +60,7 @@ export async function helperBuild(c: BuildkitClient, o: { dockerfile: string; co
   } catch (e) {
     return { ok: false, reason: (e as Error).message };
   } finally {
-    fs.rmSync(dfDir, { recursive: true, force: true });
+    if (dfDir) fs.rmSync(dfDir, { recursive: true, force: true });
   }
 }
 

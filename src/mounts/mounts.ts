@@ -72,7 +72,7 @@ export interface MountRecord {
   id: string;
   /** Bytes, as buildctl rounds them (two decimals of a decimal unit). */
   size: number;
-  /** `Last used` as printed; compared, not parsed. */
+  /** `Last used` as printed. */
   lastUsed: string;
 }
 
@@ -195,21 +195,22 @@ export interface SaveContext {
   setting: MountsSetting;
   env: string;
   maxBytes: number;
-  /** `Last used` of each mount right after the restore build (or before the build when nothing was restored). */
-  before: ReadonlyMap<string, string>;
 }
 
 /**
- * Which mounts to save: the setting's mounts of this environment that the build used (their `Last used` moved since
- * before the build; an unchanged warm job saves nothing), not empty, and not over `cache-mounts-max` (warned).
+ * Whether the build can have changed a mount: only a step that ran (was not cached) mounts one. An unchanged warm
+ * job, every step from the cache, reads nothing out. (buildkitd's own `Last used` is no signal: v0.32.2 was seen
+ * moving it a few hundred ms after a build that used the mount had returned, with the mount already free.)
  */
+export const mountsMayHaveChanged = (f: { cachedSteps: number; totalSteps: number }) => f.totalSteps === 0 || f.cachedSteps < f.totalSteps;
+
+/** Which mounts to save: the setting's mounts of this environment, not empty, and not over `cache-mounts-max` (warned). */
 export function decideSaves(records: readonly MountRecord[], ctx: SaveContext): SaveDecision[] {
   const out: SaveDecision[] = [];
   for (const r of records) {
     if (!isKept(ctx.setting, ctx.env, r.id)) continue;
     const base = { id: r.id, size: r.size, save: false as const };
-    if (ctx.before.get(r.id) === r.lastUsed) out.push({ ...base, reason: 'unchanged: the build did not use it' });
-    else if (r.size === 0) out.push({ ...base, reason: 'empty' });
+    if (r.size === 0) out.push({ ...base, reason: 'empty' });
     else if (r.size > ctx.maxBytes)
       out.push({ ...base, warn: true, reason: `${formatSize(r.size)} is over cache-mounts-max (${formatSize(ctx.maxBytes)}); raise cache-mounts-max or keep fewer directories` });
     else out.push({ id: r.id, size: r.size, save: true });

@@ -167,7 +167,7 @@ async function buildWith(ctx: BuildContext): Promise<BuildReport> {
     failure: attempt.failure
   };
   reportAttempt(report, state);
-  if (ctx.mounts) report.mounts = await saveMounts(ctx.mounts, buildctl, plan);
+  if (ctx.mounts) report.mounts = await saveMounts(ctx.mounts, buildctl, report);
   if (plan.local && plan.export) {
     const save: LocalSave = { ...plan.local, restoredKey, workspace: env.GITHUB_WORKSPACE || process.cwd(), home: env.HOME || os.homedir() };
     state.save(State.LocalSave, JSON.stringify(save));

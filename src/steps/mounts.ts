@@ -7,7 +7,7 @@
 import * as path from 'node:path';
 import * as core from '../io/runner.js';
 import { type BuildkitClient, fileSha256, fileSize, githubMountStore, helperBuild, listMounts, type MountStore, mountsDir, placeArchive, removeDir, slotDir } from '../io/mounts.js';
-import { candidateIds, decideSaves, envName, formatMountLine, mountKey, mountKeyPrefix, type MountFigure, restoreDockerfile, saveDockerfile } from '../mounts/mounts.js';
+import { candidateIds, decideSaves, mountsMayHaveChanged, envName, formatMountLine, mountKey, mountKeyPrefix, type MountFigure, restoreDockerfile, saveDockerfile } from '../mounts/mounts.js';
 import type { MountsPlan } from '../plan/mounts.js';
 import type { Plan } from '../plan/plan.js';
 import { echo, MAX_SENTENCE } from '../report/text.js';
@@ -21,8 +21,6 @@ export interface Mounts {
   figures: Map<string, MountFigure>;
   /** The key each restored mount came from (an unchanged archive is not saved again). */
   restoredKeys: Map<string, string>;
-  /** Each mount's `Last used` once restored: a mount the build leaves alone is not read out again. */
-  before: Map<string, string>;
   downloads: Promise<{ id: string; key?: string; seconds: number }[]>;
 }
 
@@ -38,7 +36,7 @@ export function beginMounts(plan: Plan, env: NodeJS.ProcessEnv, store: MountStor
   removeDir(dir);
   const downloads = m.restore ? download(store, candidateIds(m.setting, name), { dir, scope: m.scope }) : Promise.resolve([]);
   downloads.catch(() => undefined);
-  return { plan: m, env: name, dir, store, figures: new Map(), restoredKeys: new Map(), before: new Map(), downloads };
+  return { plan: m, env: name, dir, store, figures: new Map(), restoredKeys: new Map(), downloads };
 }
 
 async function download(store: MountStore, ids: string[], o: { dir: string; scope: string }) {
@@ -74,22 +72,20 @@ export async function restoreMounts(m: Mounts, client: BuildkitClient): Promise<
       core.info(`Restored in ${seconds(started)} s after buildkitd answered`);
     }
     removeDir(m.dir);
-    await noteLastUse(m, client);
   });
 }
 
-async function noteLastUse(m: Mounts, client: BuildkitClient): Promise<void> {
-  const found = await listMounts(client);
-  if (found.ok) for (const r of found.value) m.before.set(r.id, r.lastUsed);
-}
-
 /** After a successful build: reads out and saves the mounts the build used; the figures for the outputs. */
-export async function saveMounts(m: Mounts, client: BuildkitClient, plan: Plan): Promise<MountFigure[]> {
+export async function saveMounts(m: Mounts, client: BuildkitClient, build: { plan: Plan; figures: { cachedSteps: number; totalSteps: number } }): Promise<MountFigure[]> {
   await core.group('Save package caches', async () => {
-    if (!m.plan.save || !plan.export) return core.info('Not saved: this run writes no cache (see the export decision in the plan)');
+    if (!m.plan.save || !build.plan.export) return core.info('Not saved: this run writes no cache (see the export decision in the plan)');
+    if (!mountsMayHaveChanged(build.figures)) {
+      for (const id of m.restoredKeys.keys()) note(m, id, 'not saved: unchanged, every step came from the cache');
+      return core.info('Every step came from the cache: no package cache changed, nothing is read out or saved');
+    }
     const found = await listMounts(client);
     if (!found.ok) return core.warning(`Package caches were not saved: ${echo(found.reason, MAX_SENTENCE)}`);
-    const decisions = decideSaves(found.value, { setting: m.plan.setting, env: m.env, maxBytes: m.plan.maxBytes, before: m.before });
+    const decisions = decideSaves(found.value, { setting: m.plan.setting, env: m.env, maxBytes: m.plan.maxBytes });
     for (const d of decisions.filter((x) => !x.save)) {
       note(m, d.id, `not saved: ${d.reason}`);
       if (!d.save && d.warn) core.warning(`Package cache ${echo(d.id)} not saved: ${d.reason}`);
