@@ -7,6 +7,7 @@ const REASON_WORDS: Record<PruneReason, string> = {
   'closed-pr': 'closed pull request',
   'superseded-index': 'superseded index',
   'superseded-history': 'superseded hit-ratio history',
+  'superseded-mount': 'superseded package cache',
   'unreferenced-blob': 'unreferenced blob',
   'idle-ref': 'idle ref this token cannot read'
 };

@@ -248,3 +248,20 @@ export function mountsTable(figures: readonly MountFigure[] | undefined, cell: (
   const rows = figures.map((f) => `| ${cell(f.id)} | ${n(f.restoredBytes, f.restoreSeconds)} | ${n(f.savedBytes, f.saveSeconds)} | ${cell(f.note ?? '')} |`);
   return ['### Package caches', '', '| mount | restored | saved | note |', '|---|---|---|---|', ...rows, ''].join('\n');
 }
+
+/**
+ * Package-cache entries a restore can no longer pick: all but the newest per ref, scope and mount (a restore takes
+ * the newest prefix match). The newest stays on every ref, the default branch's included, like a live index.
+ */
+export function supersededMountEntries<E extends { id: number; key: string; ref: string; createdAt: number }>(entries: readonly E[]): E[] {
+  const newest = new Map<string, E>();
+  for (const e of entries) {
+    const k = parseMountKey(e.key);
+    if (!k) continue;
+    const slot = `${e.ref}\n${k.scope}\n${k.id}`;
+    const best = newest.get(slot);
+    if (!best || e.createdAt > best.createdAt || (e.createdAt === best.createdAt && e.id > best.id)) newest.set(slot, e);
+  }
+  const keep = new Set(newest.values());
+  return entries.filter((e) => parseMountKey(e.key) && !keep.has(e));
+}
