@@ -4,6 +4,7 @@
  * mount and out of it (the technique of reproducible-containers/buildkit-cache-dance, written here afresh). Pure.
  */
 import { formatSize } from '../budget/budget.js';
+import { allButNewest } from '../budget/keys.js';
 
 /**
  * The directories envd mounts a cache on (envd v1.3.4, `pkg/lang/ir/v1/`): pip in `python.go`
@@ -254,14 +255,8 @@ export function mountsTable(figures: readonly MountFigure[] | undefined, cell: (
  * the newest prefix match). The newest stays on every ref, the default branch's included, like a live index.
  */
 export function supersededMountEntries<E extends { id: number; key: string; ref: string; createdAt: number }>(entries: readonly E[]): E[] {
-  const newest = new Map<string, E>();
-  for (const e of entries) {
+  return allButNewest(entries, (e) => {
     const k = parseMountKey(e.key);
-    if (!k) continue;
-    const slot = `${e.ref}\n${k.scope}\n${k.id}`;
-    const best = newest.get(slot);
-    if (!best || e.createdAt > best.createdAt || (e.createdAt === best.createdAt && e.id > best.id)) newest.set(slot, e);
-  }
-  const keep = new Set(newest.values());
-  return entries.filter((e) => parseMountKey(e.key) && !keep.has(e));
+    return k && `${e.ref}\n${k.scope}\n${k.id}`;
+  });
 }
