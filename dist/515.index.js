@@ -1317,6 +1317,9 @@ var Input;
     Input["BuildkitdConfigInline"] = "buildkitd-config-inline";
     Input["BuildkitdFlags"] = "buildkitd-flags";
     Input["DryRun"] = "dry-run";
+    Input["CacheMounts"] = "cache-mounts";
+    Input["CacheMountsMax"] = "cache-mounts-max";
+    Input["CacheMountsImage"] = "cache-mounts-image";
 })(Input || (Input = {}));
 var Output;
 (function (Output) {
@@ -1338,6 +1341,7 @@ var Output;
     Output["Digest"] = "digest";
     Output["Image"] = "image";
     Output["ImageId"] = "imageid";
+    Output["CacheMounts"] = "cache-mounts";
 })(Output || (Output = {}));
 
 

@@ -22,7 +22,7 @@ async function run() {
             await post({ env: process.env, state: (0,_state_js__WEBPACK_IMPORTED_MODULE_1__/* .stateFromEnv */ .J)(process.env), io: realPostIo });
         }
         else {
-            const { main } = await Promise.all(/* import() */[__nccwpck_require__.e(844), __nccwpck_require__.e(292), __nccwpck_require__.e(515), __nccwpck_require__.e(771)]).then(__nccwpck_require__.bind(__nccwpck_require__, 2771));
+            const { main } = await Promise.all(/* import() */[__nccwpck_require__.e(844), __nccwpck_require__.e(292), __nccwpck_require__.e(515), __nccwpck_require__.e(785)]).then(__nccwpck_require__.bind(__nccwpck_require__, 3785));
             _io_runner_js__WEBPACK_IMPORTED_MODULE_0__.saveState(_state_js__WEBPACK_IMPORTED_MODULE_1__/* .State */ .U.IsPost, 'true');
             await main({ env: process.env, input: (name) => _io_runner_js__WEBPACK_IMPORTED_MODULE_0__.getInput(name), state: { get: (name) => _io_runner_js__WEBPACK_IMPORTED_MODULE_0__.getState(name), save: (name, value) => _io_runner_js__WEBPACK_IMPORTED_MODULE_0__.saveState(name, value) } });
         }
