@@ -30,7 +30,7 @@ const daemons: ChildProcess[] = [];
 
 afterAll(() => {
   for (const d of daemons) if (d.exitCode === null) d.kill('SIGTERM');
-  if (READY) fs.rmSync(root, { recursive: true, force: true });
+  fs.rmSync(root, { recursive: true, force: true });
 });
 
 /** A directory store: entries are directories, restored by key prefix (newest first), as the GitHub cache does. */

@@ -3,7 +3,7 @@
  * cache by a directory store. What is restored, what is saved and what is said, by trust, step figures and size.
  * The same step against a real BuildKit: real-buildkit.test.ts.
  */
-import { beforeEach, describe, expect, jest, test } from '@jest/globals';
+import { afterAll, beforeEach, describe, expect, jest, test } from '@jest/globals';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -34,6 +34,7 @@ const { runtime } = await import('../support/runtime.js');
 const { prPayload } = await import('../fixtures/events.js');
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'mounts-step-'));
+afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 const env = { GITHUB_WORKSPACE: path.join(root, 'app'), RUNNER_TEMP: path.join(root, 'temp') };
 const client = { buildctl: 'buildctl', addr: 'unix:///nowhere', env: {} };
 const PIP = '/root/.cache/pip/app-cpu';
