@@ -26,6 +26,7 @@
  *     are each explained as a TLS failure naming the address (the codes the real daemon gives are printed).
  *  5. The stand-ins' own buildkitd/buildctl tests with FAKES_REAL=1 (versions, flag errors, lifecycle, buildctl
  *     texts), without the one that takes /var/lib/buildkit (the e2e contract job runs that file whole).
+ *  4. cache-mounts' restore and save through the real daemon (__tests__/mounts/real-buildkit.test.ts).
  * Exit 0 when every check passed, 1 when one failed, 2 when something it needs is missing (it says what).
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -378,6 +379,19 @@ try {
     });
     const summary = `${r.stdout}\n${r.stderr}`.split('\n').filter((l) => /✕|Tests:/.test(l));
     expect(r.status === 0, summary.join('\n') || `exit ${r.status}`);
+  });
+
+  await check('cache-mounts: a rerun package step on a fresh buildkitd finds the previous job\'s files (restore/save helper builds)', async () => {
+    const r = spawnSync('npm', ['run', 'test:jest', '--', '__tests__/mounts/real-buildkit.test.ts'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, BUILDKIT_BIN: BIN, BENCH_BUSYBOX: busybox },
+      timeout: 600_000
+    });
+    const lines = `${r.stdout}\n${r.stderr}`.split('\n');
+    for (const l of lines.filter((x) => x.startsWith('cache-mounts, real BuildKit:'))) console.log(`  ${l}`);
+    const summary = lines.filter((l) => /✕|✓|skipped|Tests:/.test(l));
+    expect(r.status === 0 && !summary.some((l) => /skipped/.test(l)), summary.join('\n') || `exit ${r.status}`);
   });
 } finally {
   for (const d of daemons) await stop(d);

@@ -391,6 +391,25 @@ describe('planPrune', () => {
     expect(reasons(p)[20]).toBe('superseded-history');
   });
 
+  test('package caches (cache-mounts): all but the newest per ref, scope and mount go, whatever the usage; a closed pull request\'s go with it', () => {
+    const mount = (id: number, ref: string, scope: string, dir: string, created: number): CacheEntry => ({
+      id, ref, key: `envd-mount-${scope}#${dir}/demo-cpu#${String(id).padStart(16, '0')}`, size: 700 * MB, createdAt: ago(created), lastAccessedAt: ago(created), version: 'actions-cache-version'
+    });
+    const entries = [
+      ...mainBase(),
+      mount(30, MAIN, 'ci-build', '/root/.cache/pip', 3 * DAY_MS),
+      mount(31, MAIN, 'ci-build', '/root/.cache/pip', DAY_MS), // newest pip cache on main: kept
+      mount(32, MAIN, 'ci-build', '/opt/conda/pkgs', 3 * DAY_MS), // another mount's only one: kept
+      mount(33, MAIN, 'ci-build-gpu', '/root/.cache/pip', 3 * DAY_MS), // another scope's only one: kept
+      mount(34, PR12, 'ci-build', '/root/.cache/pip', 2 * DAY_MS), // on a closed pull request: goes
+      mount(35, PR7, 'ci-build', '/root/.cache/pip', 2 * DAY_MS) // an open pull request's own newest: kept
+    ];
+    const p = plan(entries, { contents: { 2: ['a', 'b'] }, closedPrRefs: [PR12] });
+    expect(ids(p).filter((id) => id >= 30).sort()).toEqual([30, 34]);
+    expect(reasons(p)[30]).toBe('superseded-mount');
+    expect(reasons(p)[34]).toBe('closed-pr');
+  });
+
   test('indexesToRead: live and pinned indexes on readable refs, not on closed or unreadable ones', () => {
     const entries = [
       index(1, MAIN, 'ci-build', 1, { created: ago(7 * HOUR_MS) }),

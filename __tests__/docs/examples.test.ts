@@ -73,6 +73,14 @@ const ghcr: Promise_ = (runs) => {
 const EXPECTED: Record<string, Promise_> = {
   'README.md > Quick start': ghaPushAndPr,
   'README.md > Registry cache on ghcr.io': ghcr,
+  'docs/cache-mounts.md > Package caches (cache mounts)': (runs) => {
+    ghaPushAndPr(runs);
+    // A push and a same-repository pull request both write their layers, so both restore and save their package caches.
+    for (const r of runs) {
+      expect(r.plan.mounts).toMatchObject({ setting: { kind: 'auto' }, restore: true, save: true, scope: out(r, 'cache-scope') });
+      expect(out(r, 'cache-mounts')).toBe('[]'); // figures only after a build; a dry run builds nothing
+    }
+  },
   'docs/examples.md > gha (default)': (runs) => {
     ghaPushAndPr(runs);
     for (const r of runs) expect(r.after).toEqual(['echo "cached  of  steps"']); // cached-steps and total-steps exist; empty in a dry run

@@ -56,7 +56,7 @@ describe('dry-run through dist/index.js, per backend', () => {
     const planned = JSON.parse(main.outputs.plan);
     expect(planned).toMatchObject({ backend: inputs.cache, dryRun: true, problems: [] });
     expect(Object.keys(main.outputs).sort()).toEqual(
-      ['cache-backend', 'cache-scope', 'cache-mode', 'export-cache', 'import-cache', 'cached-steps', 'total-steps', 'cache-hit-ratio', 'build-seconds', 'steps', 'cache-usage-bytes', 'cache-budget-bytes', 'pruned-entries', 'pruned-bytes', 'plan', 'digest', 'image', 'imageid', 'builder'].sort()
+      ['cache-backend', 'cache-scope', 'cache-mode', 'export-cache', 'import-cache', 'cached-steps', 'total-steps', 'cache-hit-ratio', 'build-seconds', 'steps', 'cache-usage-bytes', 'cache-budget-bytes', 'pruned-entries', 'pruned-bytes', 'plan', 'digest', 'image', 'imageid', 'builder', 'cache-mounts'].sort()
     );
     expect(main.stdout).toContain('::group::Plan');
     expect(main.summary).toContain('## envd cache action: dry run');

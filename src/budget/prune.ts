@@ -28,7 +28,9 @@
  *    be blind to live indexes.
  *
  * Between 2 and 3, `superseded-history`: the action's own hit-ratio histories (`envd-history-<scope>#…`) but the
- * newest per ref and scope, which is the only one a run reads.
+ * newest per ref and scope, which is the only one a run reads; and `superseded-mount`: its package caches
+ * (`envd-mount-<scope>#<mount id>#…`, cache-mounts) but the newest per ref, scope and mount, the only one a restore
+ * picks. A closed pull request's package caches go with its BuildKit entries (rule 1).
  *
  * Invariants: nothing a live index on a readable ref references is deleted, nor such an index; entries that
  * are neither BuildKit's (another version, another key shape) nor the action's histories are never deleted but
@@ -39,6 +41,7 @@
  */
 import { TARGET_RATIO, formatSize } from './budget.js';
 import { supersededHistoryEntries } from '../report/history.js';
+import { parseMountKey, supersededMountEntries } from '../mounts/mounts.js';
 import { BUILDKIT_CACHE_VERSION, blobDigest, isBlobKey, parseIndexKey } from './keys.js';
 
 export const MINUTE_MS = 60_000;
@@ -99,8 +102,8 @@ export interface CacheEntry {
   version?: string;
 }
 
-export type PruneReason = 'closed-pr' | 'superseded-index' | 'superseded-history' | 'superseded-layer' | 'unreferenced-blob' | 'idle-ref';
-export const PRUNE_REASONS: readonly PruneReason[] = ['closed-pr', 'superseded-index', 'superseded-history', 'superseded-layer', 'unreferenced-blob', 'idle-ref'];
+export type PruneReason = 'closed-pr' | 'superseded-index' | 'superseded-history' | 'superseded-layer' | 'superseded-mount' | 'unreferenced-blob' | 'idle-ref';
+export const PRUNE_REASONS: readonly PruneReason[] = ['closed-pr', 'superseded-index', 'superseded-history', 'superseded-layer', 'superseded-mount', 'unreferenced-blob', 'idle-ref'];
 
 export interface Deletion {
   id: number;
@@ -238,6 +241,7 @@ export function planPrune(input: PruneInput): PrunePlan {
   closedPullRequests(ledger, ctx); // 1
   unpinnedSuperseded(ledger, ctx); // 2
   olderHistories(ledger, ctx); // 2b
+  olderMounts(ledger, ctx); // 2c
 
   const refs = readReferences(ctx);
   const heldBack = unreferencedOnReadable(ledger, ctx, refs); // 3
@@ -291,13 +295,14 @@ function pruneContext(input: PruneInput): PruneContext {
   };
 }
 
-/** Rule 1: every BuildKit entry on a closed pull request's ref, indexes first, then blobs. */
-function closedPullRequests({ take }: DeletionLedger, { buildkitEntries, closed }: PruneContext): void {
+/** Rule 1: every BuildKit entry on a closed pull request's ref, indexes first, then blobs, then its package caches. */
+function closedPullRequests({ take }: DeletionLedger, { buildkitEntries, closed, input }: PruneContext): void {
   for (const ref of [...closed].sort()) {
     const onRef = buildkitEntries.filter((e) => e.ref === ref);
     const indexes = onRef.filter((e) => !isBlobKey(e.key)).sort(oldestFirst);
     const blobs = onRef.filter((e) => isBlobKey(e.key)).sort(lru);
-    for (const e of [...indexes, ...blobs]) take(e, 'closed-pr', `pull request closed (${ref})`);
+    const mounts = input.entries.filter((e) => e.ref === ref && parseMountKey(e.key)).sort(oldestFirst);
+    for (const e of [...indexes, ...blobs, ...mounts]) take(e, 'closed-pr', `pull request closed (${ref})`);
   }
 }
 
@@ -312,6 +317,12 @@ function unpinnedSuperseded({ take }: DeletionLedger, { classes, closed }: Prune
 function olderHistories({ take }: DeletionLedger, { input }: PruneContext): void {
   for (const e of supersededHistoryEntries([...input.entries]).sort(oldestFirst))
     take(e, 'superseded-history', `an older hit-ratio history of its scope on ${e.ref}; only the newest is read`);
+}
+
+/** Rule 2c: older package caches (cache-mounts, mounts/mounts.ts): a restore takes only the newest per ref, scope and mount. */
+function olderMounts({ take }: DeletionLedger, { input }: PruneContext): void {
+  for (const e of supersededMountEntries([...input.entries]).sort(oldestFirst))
+    take(e, 'superseded-mount', `an older package cache of its scope and mount on ${e.ref}; only the newest is restored`);
 }
 
 /** What the live and pinned indexes on readable refs reference, and whether every one of them could be read. */

@@ -8,6 +8,7 @@ const REASON_WORDS: Record<PruneReason, string> = {
   'superseded-index': 'superseded index',
   'superseded-history': 'superseded hit-ratio history',
   'superseded-layer': "layer of a step this build rebuilt (the previous generation's)",
+  'superseded-mount': 'superseded package cache',
   'unreferenced-blob': 'unreferenced blob',
   'idle-ref': 'idle ref this token cannot read'
 };

@@ -16,6 +16,7 @@ import { closest, didYouMean, nearestHint } from '../cache/suggest.js';
 import { Input } from './names.js';
 import { type OutputSpec, parseOutput } from './output.js';
 import { echo } from '../report/text.js';
+import { DEFAULT_MOUNTS_MAX, type Helper, type MountsSetting, parseHelper, parseMountsSetting } from '../mounts/mounts.js';
 import { readSize } from './size.js';
 import { readDuration } from './duration.js';
 import { type BuilderAddress, isRemote, parseAddresses } from '../fleet/address.js';
@@ -57,6 +58,8 @@ export interface Inputs {
   buildkitdConfigInline: string;
   buildkitdFlags: string;
   dryRun: boolean;
+  /** envd's package caches kept between runs (issue 23): which, the largest saved, the helper builds' image. */
+  cacheMounts: { setting: MountsSetting; maxBytes: number; helper: Helper };
 }
 
 export interface Problem {
@@ -172,6 +175,7 @@ export function parseInputs(raw: Raw): { inputs?: Inputs; problems: Problem[] } 
   const { envdVersion, buildkitVersion } = readTools(r, [cache, exportCache?.type, importCache?.type]);
   const { builder, buildkitdConfigInline, buildkitdFlags } = readBuilder(r, cache);
   const cacheTimeoutMs = readCacheTimeout(r);
+  const cacheMounts = readCacheMounts(r, cache);
 
   const dryRunText = r.text(Input.DryRun);
   const dryRun = dryRunText === '' ? false : bool(dryRunText);
@@ -209,7 +213,8 @@ export function parseInputs(raw: Raw): { inputs?: Inputs; problems: Problem[] } 
       builder,
       buildkitdConfigInline,
       buildkitdFlags,
-      dryRun: dryRun ?? false
+      dryRun: dryRun ?? false,
+      cacheMounts
     }
   };
 }
@@ -388,6 +393,31 @@ function readBuilder(r: InputReader, cache: CacheBackend): Pick<Inputs, 'builder
   }
 
   return { builder, buildkitdConfigInline, buildkitdFlags };
+}
+
+/** cache-mounts, cache-mounts-max and cache-mounts-image. */
+function readCacheMounts(r: InputReader, cache: CacheBackend): Inputs['cacheMounts'] {
+  const parsed = parseMountsSetting(r.text(Input.CacheMounts));
+  if (!parsed.ok) r.fail(Input.CacheMounts, `${r.shown(Input.CacheMounts)}: ${parsed.problem}`);
+  const setting = parsed.ok ? parsed.value : ({ kind: 'none' } as const);
+  // Mounts travel through the GitHub cache: with gha and local (registry and s3 are not carried yet).
+  if (setting.kind !== 'none' && !backendOf(cache).savedInGithubCache) {
+    const carriers = BACKEND_NAMES.filter((n) => backendOf(n).savedInGithubCache).join(' or ');
+    r.fail(Input.CacheMounts, `is ${r.shown(Input.CacheMounts)} while cache is ${cache}; package caches are kept in the GitHub cache, with cache: ${carriers}. Set cache-mounts: none, or use one of those`);
+  }
+  let maxBytes = DEFAULT_MOUNTS_MAX;
+  const maxText = r.text(Input.CacheMountsMax);
+  if (maxText !== '') {
+    const size = readSize(maxText);
+    if ('bytes' in size) maxBytes = size.bytes;
+    else r.fail(Input.CacheMountsMax, `${r.shown(Input.CacheMountsMax)} is not a size with a unit, such as 2GB or 500MiB`);
+  }
+  const helper = parseHelper(r.text(Input.CacheMountsImage));
+  if (helper.kind === 'image') {
+    const ref = parseImageRef(helper.ref);
+    if (!ref.ok) r.fail(Input.CacheMountsImage, `${ref.problem}; give an image with sh and tar (pinned by digest), or the path of a static busybox on the runner`);
+  }
+  return { setting, maxBytes, helper };
 }
 
 /**

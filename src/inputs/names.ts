@@ -28,7 +28,10 @@ export enum Input {
   BuilderTlsServerName = 'builder-tls-server-name',
   BuildkitdConfigInline = 'buildkitd-config-inline',
   BuildkitdFlags = 'buildkitd-flags',
-  DryRun = 'dry-run'
+  DryRun = 'dry-run',
+  CacheMounts = 'cache-mounts',
+  CacheMountsMax = 'cache-mounts-max',
+  CacheMountsImage = 'cache-mounts-image'
 }
 
 export enum Output {
@@ -50,5 +53,6 @@ export enum Output {
   Digest = 'digest',
   Image = 'image',
   ImageId = 'imageid',
-  Builder = 'builder'
+  Builder = 'builder',
+  CacheMounts = 'cache-mounts'
 }

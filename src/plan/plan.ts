@@ -1,6 +1,7 @@
 /** The whole decision for one run, before anything starts. */
 import type { CacheSpec } from '../cache/spec.js';
 import type { CacheBackend, Mode } from '../inputs/inputs.js';
+import type { MountsPlan } from './mounts.js';
 
 export interface Decision {
   /** What was decided: scope, mode, export, import, credentials, … */
@@ -30,6 +31,8 @@ export interface Plan {
    * once the directory is served on 127.0.0.1 (envd cannot import type=local itself).
    */
   local?: { dir: string; exportDir: string; keyPrefix: string };
+  /** cache-mounts: envd's package caches restored before the build and saved after it (undefined: none). */
+  mounts?: MountsPlan;
   /** GitHub-cache refs this run can read and the one it writes (from the runtime token). */
   access?: { readable: string[]; writable?: string };
   decisions: Decision[];

@@ -11,6 +11,7 @@ import { BACKEND_NAMES, backendOf, backendOfType } from '../backends/index.js';
 import { computedExport, computedImport, type FlagContext, sharedLocations } from './flags.js';
 import { chooseImport, type Existence } from './location.js';
 import { decideMode } from './mode.js';
+import { planMounts } from './mounts.js';
 import type { Decision, Plan } from './plan.js';
 import { autoScope, platformOf } from './scope.js';
 
@@ -62,6 +63,9 @@ export function plan(inputs: Inputs, rt: Runtime, { nowSeconds = Math.floor(Date
 
   p.export = exportSpec;
   p.import = importSpec;
+  const { mounts, decision: mountsDecision } = planMounts(inputs, p);
+  p.mounts = mounts;
+  if (mountsDecision) p.decisions.push(mountsDecision);
   return withSecrets(p, inputs);
 }
 

@@ -5,6 +5,7 @@ import type { FleetChoice } from '../fleet/choice.js';
 import type { ProgressFigures } from '../envd/progress.js';
 import type { Plan } from '../plan/plan.js';
 import type { FailureLog } from './steps.js';
+import type { MountFigure } from '../mounts/mounts.js';
 
 export interface BuildReport {
   /** The plan as built: for cache: local it carries the import of the served directory. */
@@ -22,4 +23,6 @@ export interface BuildReport {
   retriedWithoutImport?: string;
   /** `log`: the failing step's last lines, else envd's last stderr lines (`report/steps.ts` failureLog). */
   failure?: { line: string; known?: KnownError; log?: FailureLog };
+  /** cache-mounts: restored and saved per mount (empty or absent without them). */
+  mounts?: MountFigure[];
 }

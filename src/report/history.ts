@@ -5,6 +5,7 @@
  * comes back from the cache is checked, never trusted), record, serialize, render.
  */
 import { backendOf } from '../backends/index.js';
+import { allButNewest } from '../budget/keys.js';
 import type { Plan } from '../plan/plan.js';
 import type { Runtime } from '../runtime/runtime.js';
 import { code, echo, MAX_SENTENCE } from './text.js';
@@ -199,14 +200,8 @@ export function parseHistoryKey(key: string): { scope: string; run: string; atte
  * (by creation, then id) is ever restored, so every older one is dead weight. Pure; other keys are ignored.
  */
 export function supersededHistoryEntries<E extends { id: number; key: string; ref: string; createdAt: number }>(entries: E[]): E[] {
-  const newest = new Map<string, E>();
-  for (const e of entries) {
+  return allButNewest(entries, (e) => {
     const k = parseHistoryKey(e.key);
-    if (!k) continue;
-    const slot = `${e.ref}\n${k.scope}`;
-    const best = newest.get(slot);
-    if (!best || e.createdAt > best.createdAt || (e.createdAt === best.createdAt && e.id > best.id)) newest.set(slot, e);
-  }
-  const keep = new Set(newest.values());
-  return entries.filter((e) => parseHistoryKey(e.key) && !keep.has(e));
+    return k && `${e.ref}\n${k.scope}`;
+  });
 }

@@ -5,6 +5,7 @@ import type { Plan } from '../plan/plan.js';
 import type { ImageFacts } from './image.js';
 import { planJson } from './plan-json.js';
 import { type StepRow, stepsJson } from './steps.js';
+import { type MountFigure, mountsJson } from '../mounts/mounts.js';
 
 export interface BuildFigures {
   cachedSteps: number;
@@ -14,6 +15,8 @@ export interface BuildFigures {
   steps?: StepRow[];
   /** The address of the running buildkitd the build ran on (a fleet's choice); undefined for one the action started. */
   builder?: string;
+  /** cache-mounts: what was restored and saved per mount. */
+  mounts?: MountFigure[];
 }
 
 export interface BudgetFigures {
@@ -53,6 +56,7 @@ export function outputs(plan: Plan, { build, budget, image }: OutputParts = {}):
     [Output.Digest]: image?.digest ?? '',
     [Output.Image]: image?.image ?? '',
     [Output.ImageId]: image?.imageId ?? '',
-    [Output.Builder]: build?.builder ?? ''
+    [Output.Builder]: build?.builder ?? '',
+    [Output.CacheMounts]: mountsJson(build?.mounts)
   };
 }

@@ -10,6 +10,7 @@ import { codeBlock, MAX_OPEN_ROWS, stepInsight, type StepInsight } from './steps
 import { type HistoryView, historyMarkdown } from './history.js';
 import { type ImageFacts, imageMarkdown } from './image.js';
 import { cell, code, echo, MAX_SENTENCE } from './text.js';
+import { mountsTable } from '../mounts/mounts.js';
 
 /** What the summary reads of the budget (the step's BudgetState, steps/cache-usage.ts, has this shape). */
 export interface SummaryBudget {
@@ -91,7 +92,7 @@ export function planSummary(plan: Plan, { build, budget, failure, image, history
   lines.push(`| envd | ${long(`envd build --path ${echo(plan.envd.path)} --from ${echo(plan.envd.from)}`)} |`, '');
   if (build) lines.push(...stepsMarkdown(stepInsight(build.figures, { plan, retriedWithoutImport: build.retriedWithoutImport })), ...failureLogMarkdown(build));
   // After a successful build: the pushed image's digest (or the loaded image's ID), and the scope's hit-ratio history.
-  for (const section of [imageMarkdown(image), historyMarkdown(history)]) if (section) lines.push(section);
+  for (const section of [imageMarkdown(image), mountsTable(build?.mounts, (t) => cell(t)), historyMarkdown(history)]) if (section) lines.push(section);
   lines.push('### Decisions', '', '| Topic | Outcome | Why |', '|---|---|---|');
   for (const d of plan.decisions) lines.push(`| ${cell(d.topic)} | ${code(d.outcome)} | ${cell(d.reason, MAX_SENTENCE)} |`);
   lines.push('');

@@ -33,6 +33,7 @@ import { installTools, logTools, type Tools } from './tools.js';
 import { inPhases, type WriteGate } from './write.js';
 import { type AutoStart, type Preparation, readyTimeoutOf, startAuto, workDir } from './prepare.js';
 import type { BuildReport } from '../report/build-report.js';
+import { beginMounts, type Mounts, restoreMounts, saveMounts } from './mounts.js';
 
 export type { BuildReport };
 
@@ -63,6 +64,8 @@ export interface BuildRequest {
 
 export async function build({ plan: planned, inputs, rt, env, state, prepared, writeGate }: BuildRequest): Promise<BuildReport> {
   const dir = prepared?.dir ?? workDir(env, state);
+  // cache-mounts: the saved package caches download while the tools are found and buildkitd starts.
+  const mounts = beginMounts(planned, env);
   // Whether buildkitd can run as root (sudo -n on a hosted runner) is asked now and answered while the tools
   // are found and a local cache restored, not in the way of the start.
   const rootVia = prepared?.rootVia ?? (inputs.builder.kind === 'auto' ? rootViaAsync() : undefined);
@@ -110,7 +113,7 @@ export async function build({ plan: planned, inputs, rt, env, state, prepared, w
         server = undefined;
       }
     }
-    return await buildWith({ plan, inputs, rt, env, dir, tools, toolEnv, readyTimeoutMs, configInline, restoredKey, rootVia, early, state, writeGate, closers });
+    return await buildWith({ plan, inputs, rt, env, dir, tools, toolEnv, readyTimeoutMs, configInline, restoredKey, rootVia, early, state, writeGate, closers, mounts });
   } finally {
     for (const close of closers) await close();
     await server?.close();
@@ -138,6 +141,7 @@ interface BuildContext {
   writeGate?: WriteGate;
   /** Called when the build is over: what startBuilder keeps open for it. */
   closers: (() => Promise<void>)[];
+  mounts?: Mounts;
 }
 
 async function buildWith(ctx: BuildContext): Promise<BuildReport> {
@@ -160,6 +164,8 @@ async function buildWith(ctx: BuildContext): Promise<BuildReport> {
     core.warning(miss.floor.unknownWarning(builder.buildctlAddr));
   }
   core.info(`envd ${envdVersion}: context ${context} → ${builder.envdBuilder}://${builder.envdAddress}`);
+  const buildctl = { buildctl: path.join(tools.buildkit.dir, 'buildctl'), addr: builder.buildctlAddr, env: toolEnv };
+  if (ctx.mounts) await restoreMounts(ctx.mounts, buildctl);
 
   const started = Date.now();
   const call = { publicKeyFile: keyFile, buildkitdImage: `docker.io/moby/buildkit:${tools.buildkit.tag}`, cwd: env.GITHUB_WORKSPACE || process.cwd() };
@@ -177,6 +183,7 @@ async function buildWith(ctx: BuildContext): Promise<BuildReport> {
     failure: attempt.failure
   };
   reportAttempt(report, state);
+  if (ctx.mounts) report.mounts = await saveMounts(ctx.mounts, buildctl, report);
   if (plan.local && plan.export) {
     const save: LocalSave = { ...plan.local, restoredKey, workspace: env.GITHUB_WORKSPACE || process.cwd(), home: env.HOME || os.homedir() };
     state.save(State.LocalSave, JSON.stringify(save));

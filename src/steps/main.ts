@@ -194,7 +194,7 @@ async function buildAndPrune(plan: Plan, ctx: { inputs: Inputs; rt: Runtime; env
   await finish(result.plan, result, undefined, await reportAfterBuild(after));
 }
 
-const figuresOf = (r: BuildReport) => ({ cachedSteps: r.figures.cachedSteps, totalSteps: r.figures.totalSteps, seconds: r.seconds, steps: r.figures.steps, builder: r.fleet?.chosen });
+const figuresOf = (r: BuildReport) => ({ cachedSteps: r.figures.cachedSteps, totalSteps: r.figures.totalSteps, seconds: r.seconds, steps: r.figures.steps, builder: r.fleet?.chosen, mounts: r.mounts });
 
 async function writeSummary(markdown: string): Promise<void> {
   if (!process.env.GITHUB_STEP_SUMMARY) return;

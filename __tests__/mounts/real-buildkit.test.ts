@@ -1,0 +1,135 @@
+/**
+ * cache-mounts against a real BuildKit (issue 23's "done when", without envd): on a fresh buildkitd each job, a
+ * package step that reruns finds the previous job's files in its mount when the mounts are restored and saved, and
+ * does not without it; an unchanged job saves nothing. The "package step" uses envd's mount id
+ * (`/root/.cache/pip/<env>-cpu`); the GitHub cache is a directory store here (the service itself is tested with
+ * its emulator elsewhere). Runs with `BUILDKIT_BIN=<dir with buildkitd and buildctl v0.32.2>` as root
+ * (`npm run contract:buildkit` runs it); without it every test is skipped and says so. Prints the times it measures.
+ */
+import { afterAll, describe, expect, test } from '@jest/globals';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { MountStore } from '../../src/io/mounts.js';
+import { plan as makePlan } from '../../src/plan/planner.js';
+import { beginMounts, restoreMounts, saveMounts } from '../../src/steps/mounts.js';
+import { inputsOf } from '../support/inputs.js';
+import { runtime } from '../support/runtime.js';
+
+const BIN = process.env.BUILDKIT_BIN;
+const BUSYBOX = process.env.BENCH_BUSYBOX || ['/usr/bin/busybox', '/bin/busybox'].find((p) => fs.existsSync(p));
+const READY = !!BIN && !!BUSYBOX && process.getuid?.() === 0;
+const real = READY ? test : test.skip;
+const NAME = READY ? '' : ' (skipped: needs BUILDKIT_BIN, a static busybox and root)';
+
+// Made only when the test runs: Jest runs no afterAll in a file whose tests are all skipped.
+const root = READY ? fs.mkdtempSync(path.join(os.tmpdir(), 'mounts-real-')) : path.join(os.tmpdir(), 'mounts-real-not-run');
+const workspace = path.join(root, 'demo');
+if (READY) fs.mkdirSync(workspace);
+const daemons: ChildProcess[] = [];
+
+afterAll(() => {
+  for (const d of daemons) if (d.exitCode === null) d.kill('SIGTERM');
+  fs.rmSync(root, { recursive: true, force: true });
+});
+
+/** A directory store: entries are directories, restored by key prefix (newest first), as the GitHub cache does. */
+function dirStore(dir: string): MountStore & { keys(): string[] } {
+  fs.mkdirSync(dir, { recursive: true });
+  const entries: string[] = [];
+  const slot = (key: string) => path.join(dir, Buffer.from(key).toString('hex'));
+  return {
+    keys: () => [...entries],
+    available: async () => true,
+    restore: async (into, prefix) => {
+      const key = [...entries].reverse().find((k) => k.startsWith(prefix));
+      if (key) fs.cpSync(slot(key), into, { recursive: true });
+      return key;
+    },
+    save: async (from, key) => {
+      if (entries.includes(key)) return false;
+      fs.cpSync(from, slot(key), { recursive: true });
+      entries.push(key);
+      return true;
+    }
+  };
+}
+
+/** A fresh buildkitd (its own --root and socket), as on a fresh runner; waits until buildctl reaches it. */
+async function freshDaemon(name: string) {
+  const dir = path.join(root, name);
+  fs.mkdirSync(dir, { recursive: true });
+  const sock = path.join(dir, 'bk.sock');
+  const config = `root = "${dir}/root"\n[grpc]\n  address = ["unix://${sock}"]\n[worker.oci]\n  enabled = true\n  snapshotter = "native"\n[worker.containerd]\n  enabled = false\n`;
+  fs.writeFileSync(path.join(dir, 'buildkitd.toml'), config);
+  const log = fs.openSync(path.join(dir, 'buildkitd.log'), 'w');
+  const d = spawn(path.join(BIN!, 'buildkitd'), ['--config', path.join(dir, 'buildkitd.toml')], { stdio: ['ignore', log, log] });
+  daemons.push(d);
+  const client = { buildctl: path.join(BIN!, 'buildctl'), addr: `unix://${sock}`, env: process.env };
+  // Waits on the daemon answering (each attempt is a buildctl call), not on a clock.
+  while (spawnSync(client.buildctl, ['--addr', client.addr, 'debug', 'workers']).status !== 0) {
+    if (d.exitCode !== null) throw new Error(`buildkitd exited: ${fs.readFileSync(path.join(dir, 'buildkitd.log'), 'utf8').slice(-2000)}`);
+    await new Promise((r) => setImmediate(r));
+  }
+  return { client, stop: () => new Promise<void>((r) => (d.exitCode !== null ? r() : (d.once('exit', () => r()), d.kill('SIGTERM')))) };
+}
+
+/** envd's package step: lists its pip cache mount, then "downloads" the requirement into it. Returns what it found. */
+function packageStep(client: { buildctl: string; addr: string }, requirement: string): string[] {
+  const dir = fs.mkdtempSync(path.join(root, 'step-'));
+  fs.copyFileSync(BUSYBOX!, path.join(dir, 'busybox'));
+  const script = `/bin/busybox ls /root/.cache/pip > /seen; /bin/busybox echo ${requirement} > /root/.cache/pip/wheel-${requirement}`;
+  fs.writeFileSync(
+    path.join(dir, 'Dockerfile'),
+    `FROM scratch\nCOPY busybox /bin/busybox\nRUN --mount=type=cache,id=root/.cache/pip/demo-cpu,target=/root/.cache/pip,sharing=shared ${JSON.stringify(['/bin/busybox', 'sh', '-c', script])}\nFROM scratch\nCOPY --from=0 /seen /\n`
+  );
+  const out = path.join(dir, 'out');
+  const r = spawnSync(client.buildctl, ['--addr', client.addr, 'build', '--frontend', 'dockerfile.v0', '--local', `context=${dir}`, '--local', `dockerfile=${dir}`, '--output', `type=local,dest=${out}`], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(r.stderr);
+  return fs.readFileSync(path.join(out, 'seen'), 'utf8').split('\n').filter(Boolean);
+}
+
+const env = { GITHUB_WORKSPACE: workspace, RUNNER_TEMP: path.join(root, 'runner-temp') };
+const planOf = (mounts: string) => makePlan(inputsOf({ 'cache-scope': 'py', 'cache-mounts': mounts, 'cache-mounts-image': BUSYBOX ?? '/bin/busybox' }), runtime());
+
+/** One job on a fresh daemon: restore, the package step (an unchanged job: its one step came from the layer cache), save. */
+async function job(name: string, store: MountStore, o: { mounts: string; requirement?: string }) {
+  const daemon = await freshDaemon(name);
+  try {
+    const p = planOf(o.mounts);
+    const m = beginMounts(p, env, store);
+    const t0 = Date.now();
+    if (m) await restoreMounts(m, daemon.client);
+    const restoreMs = Date.now() - t0;
+    const seen = o.requirement ? packageStep(daemon.client, o.requirement) : [];
+    const t1 = Date.now();
+    const figures = m ? await saveMounts(m, daemon.client, { plan: p, figures: { cachedSteps: o.requirement ? 0 : 1, totalSteps: 1 } }) : [];
+    return { seen, figures, restoreMs, saveMs: Date.now() - t1 };
+  } finally {
+    await daemon.stop();
+  }
+}
+
+describe(`cache-mounts through a real BuildKit${NAME}`, () => {
+  real('a rerun package step finds the previous job\'s files with cache-mounts: auto, and not without it; an unchanged job saves nothing', async () => {
+    const store = dirStore(path.join(root, 'store'));
+    const first = await job('job1', store, { mounts: 'auto', requirement: 'a' });
+    expect(first.seen).toEqual([]);
+    expect(store.keys()).toEqual([expect.stringMatching(/^envd-mount-py#\/root\/\.cache\/pip\/demo-cpu#[0-9a-f]{16}$/)]);
+    expect(first.figures).toEqual([expect.objectContaining({ id: '/root/.cache/pip/demo-cpu', savedBytes: expect.any(Number) })]);
+
+    const second = await job('job2', store, { mounts: 'auto', requirement: 'b' });
+    expect(second.seen).toEqual(['wheel-a']);
+    expect(second.figures).toEqual([expect.objectContaining({ id: '/root/.cache/pip/demo-cpu', restoredBytes: expect.any(Number), savedBytes: expect.any(Number) })]);
+    expect(store.keys()).toHaveLength(2);
+
+    const without = await job('job3', store, { mounts: 'none', requirement: 'c' });
+    expect(without.seen).toEqual([]);
+
+    const unchanged = await job('job4', store, { mounts: 'auto' });
+    expect(unchanged.figures).toEqual([expect.objectContaining({ id: '/root/.cache/pip/demo-cpu', restoredBytes: expect.any(Number), note: 'not saved: unchanged, every step came from the cache' })]);
+    expect(store.keys()).toHaveLength(2);
+    process.stdout.write(`cache-mounts, real BuildKit: restore ${second.restoreMs} ms, save ${first.saveMs} ms; unchanged job: restore ${unchanged.restoreMs} ms + save check ${unchanged.saveMs} ms\n`);
+  }, 180_000);
+});

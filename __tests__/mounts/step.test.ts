@@ -1,0 +1,157 @@
+/**
+ * The cache-mounts step offline: buildctl's two uses (du, the helper builds) replaced at the io seam, the GitHub
+ * cache by a directory store. What is restored, what is saved and what is said, by trust, step figures and size.
+ * The same step against a real BuildKit: real-buildkit.test.ts.
+ */
+import { afterAll, beforeEach, describe, expect, jest, test } from '@jest/globals';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { MountRecord } from '../../src/mounts/mounts.js';
+
+const real = await import('../../src/io/mounts.js');
+const calls: { dockerfile: string; output?: string }[] = [];
+let du: MountRecord[] = [];
+let helperFails: string | undefined;
+jest.unstable_mockModule('../../src/io/mounts.js', () => ({
+  ...real,
+  listMounts: async () => ({ ok: true, value: du }),
+  helperBuild: async (_c: unknown, o: { dockerfile: string; output?: string }) => {
+    calls.push(o);
+    if (helperFails) return { ok: false, reason: helperFails };
+    // The save build's local output: one archive per mount it names (`/out/<slot>.tar`).
+    for (const m of o.output ? o.dockerfile.matchAll(/\/out\/([^ ]+\.tar)/g) : []) {
+      fs.mkdirSync(o.output!, { recursive: true });
+      fs.writeFileSync(path.join(o.output!, m[1]), `tar of ${m[1]}`);
+    }
+    return { ok: true, value: 0.5 };
+  }
+}));
+const { beginMounts, restoreMounts, saveMounts } = await import('../../src/steps/mounts.js');
+const { plan: makePlan } = await import('../../src/plan/planner.js');
+const { inputsOf } = await import('../support/inputs.js');
+const { runtime } = await import('../support/runtime.js');
+const { prPayload } = await import('../fixtures/events.js');
+
+const root = fs.mkdtempSync(path.join(os.tmpdir(), 'mounts-step-'));
+afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+const env = { GITHUB_WORKSPACE: path.join(root, 'app'), RUNNER_TEMP: path.join(root, 'temp') };
+const client = { buildctl: 'buildctl', addr: 'unix:///nowhere', env: {} };
+const PIP = '/root/.cache/pip/app-cpu';
+const ALL_CACHED = { cachedSteps: 3, totalSteps: 3 };
+const ONE_RAN = { cachedSteps: 2, totalSteps: 3 };
+
+function store(saved: Record<string, string> = {}) {
+  const writes: string[] = [];
+  return {
+    writes,
+    available: async () => true,
+    restore: async (dir: string, prefix: string) => {
+      const key = Object.keys(saved).find((k) => k.startsWith(prefix));
+      if (key) {
+        fs.mkdirSync(dir, { recursive: true });
+        fs.writeFileSync(path.join(dir, 'mount.tar'), saved[key]);
+      }
+      return key;
+    },
+    save: async (dir: string, key: string) => (writes.push(`${key} ${fs.readFileSync(path.join(dir, 'mount.tar'), 'utf8')}`), true)
+  };
+}
+
+const output = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
+const logged = () => output.mock.calls.map((c) => String(c[0])).join('');
+beforeEach(() => {
+  calls.length = 0;
+  du = [];
+  helperFails = undefined;
+  output.mockClear();
+});
+
+const planOf = (o: Record<string, string> = {}, rt = runtime()) => makePlan(inputsOf({ 'cache-scope': 'py', 'cache-mounts': 'auto', ...o }), rt);
+
+describe('restore', () => {
+  test('nothing saved yet: said, no helper build', async () => {
+    const m = beginMounts(planOf(), env, store())!;
+    await restoreMounts(m, client);
+    expect(calls).toEqual([]);
+    expect(logged()).toContain('No saved package caches for app in scope py yet');
+  });
+
+  test('the newest saved copy of a mount is copied in by one helper build; its size is reported', async () => {
+    const m = beginMounts(planOf(), env, store({ [`envd-mount-py#${PIP}#0123456789abcdef`]: 'x'.repeat(1500) }))!;
+    await restoreMounts(m, client);
+    expect(calls).toHaveLength(1);
+    expect(calls[0].dockerfile).toContain('--mount=type=cache,id=root/.cache/pip/app-cpu,target=/m0,sharing=shared --mount=type=bind,source=root_.cache_pip_app-cpu');
+    expect(logged()).toMatch(/\/root\/\.cache\/pip\/app-cpu: restored 1\.5 KB in \d+\.\d s/);
+    expect(fs.existsSync(m.dir)).toBe(false); // the archives do not outlive the restore
+  });
+
+  test('a failed helper build is a warning: the build runs without the caches', async () => {
+    helperFails = 'the helper build failed (exit 1): pull access denied';
+    const m = beginMounts(planOf(), env, store({ [`envd-mount-py#${PIP}#0123456789abcdef`]: 'x' }))!;
+    await restoreMounts(m, client);
+    expect(logged()).toContain('::warning::Package caches were not restored (the build runs without them): the helper build failed (exit 1): pull access denied');
+  });
+});
+
+describe('save', () => {
+  test('after a build that ran a step: read out by one helper build, saved under its content key', async () => {
+    const s = store();
+    const p = planOf();
+    const m = beginMounts(p, env, s)!;
+    du = [{ id: PIP, size: 4000, lastUsed: 'x' }, { id: '/root/.cache/pip/other-cpu', size: 9, lastUsed: 'x' }];
+    const figures = await saveMounts(m, client, { plan: p, figures: ONE_RAN });
+    expect(s.writes).toEqual([expect.stringMatching(/^envd-mount-py#\/root\/\.cache\/pip\/app-cpu#[0-9a-f]{16} tar of root_\.cache_pip_app-cpu\.tar$/)]);
+    expect(figures).toEqual([{ id: PIP, savedBytes: 'tar of root_.cache_pip_app-cpu.tar'.length, saveSeconds: expect.any(Number) }]);
+  });
+
+  test('an unchanged job (every step cached) reads nothing out', async () => {
+    const s = store();
+    const p = planOf();
+    const figures = await saveMounts(beginMounts(p, env, s)!, client, { plan: p, figures: ALL_CACHED });
+    expect([calls, s.writes, figures]).toEqual([[], [], []]);
+    expect(logged()).toContain('Every step came from the cache: no package cache changed, nothing is read out or saved');
+  });
+
+  test('a fork restores but never saves', async () => {
+    const rt = runtime({ event: 'pull_request', ref: 'refs/pull/12/merge', payload: prPayload('fork: true') });
+    const s = store();
+    const p = planOf({ 'cache-write': 'true' }, rt);
+    du = [{ id: PIP, size: 4000, lastUsed: 'x' }];
+    await saveMounts(beginMounts(p, env, s)!, client, { plan: p, figures: ONE_RAN });
+    expect([calls, s.writes]).toEqual([[], []]);
+    expect(logged()).toContain('Not saved: this run writes no cache');
+  });
+
+  test('no room in the budget (the export dropped before the build): not saved either', async () => {
+    const s = store();
+    const p = planOf();
+    const m = beginMounts(p, env, s)!;
+    du = [{ id: PIP, size: 4000, lastUsed: 'x' }];
+    await saveMounts(m, client, { plan: { ...p, export: undefined }, figures: ONE_RAN });
+    expect(s.writes).toEqual([]);
+  });
+
+  test('over cache-mounts-max: a warning, not saved', async () => {
+    const s = store();
+    const p = planOf({ 'cache-mounts-max': '1MB' });
+    du = [{ id: PIP, size: 2.5e9, lastUsed: 'x' }];
+    const figures = await saveMounts(beginMounts(p, env, s)!, client, { plan: p, figures: ONE_RAN });
+    expect(s.writes).toEqual([]);
+    expect(logged()).toContain('::warning::Package cache /root/.cache/pip/app-cpu not saved: 2.5 GB is over cache-mounts-max (1.0 MB); raise cache-mounts-max or keep fewer directories');
+    expect(figures).toEqual([{ id: PIP, note: 'not saved: 2.5 GB is over cache-mounts-max (1.0 MB); raise cache-mounts-max or keep fewer directories' }]);
+  });
+
+  test('a copy identical to the one restored is not saved again', async () => {
+    const content = 'tar of root_.cache_pip_app-cpu.tar';
+    const hash = (await import('node:crypto')).createHash('sha256').update(content).digest('hex').slice(0, 16);
+    const s = store({ [`envd-mount-py#${PIP}#${hash}`]: content });
+    const p = planOf();
+    const m = beginMounts(p, env, s)!;
+    await restoreMounts(m, client);
+    du = [{ id: PIP, size: 4000, lastUsed: 'x' }];
+    await saveMounts(m, client, { plan: p, figures: ONE_RAN });
+    expect(s.writes).toEqual([]);
+    expect(logged()).toContain('unchanged since the restore');
+  });
+});

@@ -1,0 +1,104 @@
+/**
+ * cache-mounts' effects: BuildKit's records of its cache mounts (`buildctl du --verbose`), the helper builds that
+ * copy an archive into a mount or out of it (through `buildctl build` on the same buildkitd), the archives on the
+ * runner, and their GitHub cache entries (@actions/cache, loaded only when mounts are kept). Decides nothing.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Exec } from './exec.js';
+import { type Helper, NONCE_ARG, parseDiskUsage, type MountRecord, slotOf } from '../mounts/mounts.js';
+
+/** How the helper builds reach buildkitd: buildctl and its address. */
+export interface BuildkitClient {
+  buildctl: string;
+  addr: string;
+  env: NodeJS.ProcessEnv;
+}
+
+export type Outcome<T> = { ok: true; value: T } | { ok: false; reason: string };
+
+/** A helper build may stall like any build (a pull, a daemon that hangs): bounded. */
+const HELPER_TIMEOUT_MS = 15 * 60_000;
+
+const lastLines = (text: string, n = 3) => text.trim().split('\n').slice(-n).join(' / ').slice(0, 400);
+
+/** The cache mounts buildkitd holds now. */
+export async function listMounts(c: BuildkitClient): Promise<Outcome<MountRecord[]>> {
+  const r = await Exec.run(c.buildctl, ['--addr', c.addr, 'du', '--verbose'], { env: c.env, timeoutMs: 60_000 });
+  if (r.code !== 0) return { ok: false, reason: `buildctl du failed (exit ${r.code}): ${lastLines(r.stderr)}` };
+  return { ok: true, value: parseDiskUsage(r.stdout) };
+}
+
+/** Where a run keeps the archives: the same path every run, as the GitHub cache entries' version depends on it. */
+export function mountsDir(runnerTemp: string): string {
+  return path.join(runnerTemp, 'envd-cache-mounts');
+}
+
+/** The directory one mount's archive is restored into and saved from: `<dir>/<slot>/mount.tar`. */
+export const slotDir = (dir: string, id: string) => path.join(dir, slotOf(id));
+
+/**
+ * One helper build: `dockerfile` in a directory of its own, `context` as the build context (a static busybox
+ * copied into it first when that is the helper), a fresh nonce so that no step comes from BuildKit's cache,
+ * and, for a save, a local output directory.
+ */
+export async function helperBuild(c: BuildkitClient, o: { dockerfile: string; context: string; helper: Helper; output?: string }): Promise<Outcome<number>> {
+  const started = Date.now();
+  let dfDir: string | undefined;
+  try {
+    fs.mkdirSync(o.context, { recursive: true });
+    dfDir = fs.mkdtempSync(`${o.context}-dockerfile-`);
+    fs.writeFileSync(path.join(dfDir, 'Dockerfile'), o.dockerfile);
+    if (o.helper.kind === 'busybox') fs.copyFileSync(path.resolve(o.helper.file), path.join(o.context, 'busybox'));
+    const args = ['--addr', c.addr, 'build', '--frontend', 'dockerfile.v0', '--local', `context=${o.context}`, '--local', `dockerfile=${dfDir}`];
+    args.push('--opt', `build-arg:${NONCE_ARG}=${randomBytes(8).toString('hex')}`);
+    if (o.output) args.push('--output', `type=local,dest=${o.output}`);
+    const r = await Exec.run(c.buildctl, args, { env: c.env, timeoutMs: HELPER_TIMEOUT_MS });
+    if (r.code !== 0) return { ok: false, reason: `the helper build failed (exit ${r.code}): ${lastLines(r.stderr)}` };
+    return { ok: true, value: (Date.now() - started) / 1000 };
+  } catch (e) {
+    return { ok: false, reason: (e as Error).message };
+  } finally {
+    if (dfDir) fs.rmSync(dfDir, { recursive: true, force: true });
+  }
+}
+
+/** The first 64 hex of a file's sha256, read as a stream (archives are gigabytes). */
+export async function fileSha256(file: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of fs.createReadStream(file)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+export const fileSize = (file: string) => (fs.existsSync(file) ? fs.statSync(file).size : 0);
+
+/** Moves a saved archive (`<out>/<slot>.tar`) to its slot (`<dir>/<slot>/mount.tar`), replacing what was there. */
+export function placeArchive(out: string, dir: string, id: string): string {
+  const slot = slotDir(dir, id);
+  fs.rmSync(slot, { recursive: true, force: true });
+  fs.mkdirSync(slot, { recursive: true });
+  const file = path.join(slot, 'mount.tar');
+  fs.renameSync(path.join(out, `${slotOf(id)}.tar`), file);
+  return file;
+}
+
+export const removeDir = (dir: string) => fs.rmSync(dir, { recursive: true, force: true });
+
+/** The GitHub cache as the mounts use it: one directory per entry, restored by key prefix, saved under a key. */
+export interface MountStore {
+  available(): Promise<boolean>;
+  /** The key restored into `dir`, or undefined on a miss. Throws on a service failure. */
+  restore(dir: string, prefix: string): Promise<string | undefined>;
+  /** False when the service did not take it (@actions/cache warns why: the key exists, a write denied, …). */
+  save(dir: string, key: string): Promise<boolean>;
+}
+
+const actionsCache = () => import('@actions/cache');
+
+/** @actions/cache: its nearest-key restore searches the run's own ref, then the base and default branches. */
+export const githubMountStore: MountStore = {
+  available: async () => (await actionsCache()).isFeatureAvailable(),
+  restore: async (dir, prefix) => (await actionsCache()).restoreCache([dir], prefix, [prefix]),
+  save: async (dir, key) => (await (await actionsCache()).saveCache([dir], key)) !== -1
+};
