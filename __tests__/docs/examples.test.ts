@@ -143,6 +143,13 @@ const EXPECTED: Record<string, Promise_> = {
     expect(r.inputs.builder).toBe('unix:///run/buildkit/buildkitd.sock');
     expect([out(r, 'export-cache'), out(r, 'import-cache')]).toEqual(['type=registry,ref=ghcr.io/my-org/env-cache:buildcache,mode=max,ignore-error=true', 'type=registry,ref=ghcr.io/my-org/env-cache:buildcache']);
   },
+  'docs/remote-builders.md > The workflow': (runs) => {
+    for (const r of runs) {
+      // Three daemons, ranked for this scope; no cache flags (the fleet keeps its own cache); TLS inputs masked.
+      expect((r.plan.decisions as { topic: string; outcome: string }[]).find((d) => d.topic === 'builder')?.outcome).toBe('fleet of 3');
+      expect([out(r, 'cache-backend'), out(r, 'export-cache'), out(r, 'import-cache')]).toEqual(['none', '', '']);
+    }
+  },
   'docs/scopes-and-modes.md > Where the cache lives': (runs) => {
     const repo = 'ghcr.io/my-org/envd-example';
     expect(new Set(scopes(on(runs, 'push to main'))).size).toBe(2); // every leg has its own scope
@@ -188,7 +195,7 @@ for (const page of pages()) {
 }
 
 /** The example as a job and its permissions; step-only examples are a job that checks the repository out first. */
-function asJob(f: Found): { workflow: Workflow; job: { 'runs-on'?: string; strategy?: { matrix?: Record<string, unknown> }; steps: Step[] } } {
+function asJob(f: Found): { workflow: Workflow; job: { 'runs-on'?: string | string[]; strategy?: { matrix?: Record<string, unknown> }; steps: Step[] } } {
   const workflow: Workflow = f.example.kind === 'workflow' ? f.example.workflow : { jobs: { build: { steps: [{ uses: 'actions/checkout@v5' }, ...(f.example.kind === 'steps' ? f.example.steps : [])] } } };
   const jobs = Object.values(workflow.jobs ?? {});
   if (jobs.length !== 1) throw new Error(`${f.key}: the runner takes one job per example`);

@@ -28,7 +28,7 @@ export interface Step {
   env?: Record<string, unknown>;
 }
 interface WorkflowJob {
-  'runs-on'?: string;
+  'runs-on'?: string | string[];
   strategy?: { matrix?: Record<string, unknown> };
   steps: Step[];
 }
@@ -167,7 +167,10 @@ export function substitute(text: string, contexts: Record<string, unknown>): str
 }
 
 /** Secrets as the examples name them: a recognizable value per name. */
-export const secretValue = (name: string) => `Secret${name.replace(/[^A-Za-z0-9]/g, '')}0123456789`;
+/** The TLS secrets docs/remote-builders.md names are PEM, as the builder-tls-* inputs require. */
+const PEM_SECRETS: Record<string, string> = { BUILDKIT_CA: 'CERTIFICATE', BUILDKIT_CERT: 'CERTIFICATE', BUILDKIT_KEY: 'PRIVATE KEY' };
+const pem = (label: string, name: string) => `-----BEGIN ${label}-----\n${Buffer.from(`Secret${name}`).toString('base64').padEnd(64, 'A')}\n-----END ${label}-----`;
+export const secretValue = (name: string) => (name in PEM_SECRETS ? pem(PEM_SECRETS[name], name) : `Secret${name.replace(/[^A-Za-z0-9]/g, '')}0123456789`);
 const secretsContext = new Proxy({}, { has: () => true, get: (_, name) => secretValue(String(name)) });
 
 /** A step's outputs as a context: a name the step does not set is an error. */
@@ -227,7 +230,7 @@ export async function runJob(job: WorkflowJob, o: RunOptions): Promise<ExampleRu
   };
   const steps: Record<string, { outputs: Record<string, string> }> = {};
   const contexts = () => ({ github, secrets: secretsContext, matrix: leg ?? {}, steps, env: {}, runner: { arch: 'X64', os: 'Linux' } });
-  const runsOn = substitute(job['runs-on'] ?? 'ubuntu-latest', contexts());
+  const runsOn = substitute([job['runs-on'] ?? 'ubuntu-latest'].flat().join(' '), contexts());
   const index = job.steps.findIndex((s) => s.uses === ACTION_USES);
   if (index < 0) throw new Error(`the job has no step that uses ${ACTION_USES}`);
   const action = job.steps[index];
