@@ -108,7 +108,9 @@ emu.onStoreEvent((e) => {
 
 /**
  * The emulator's clock is the real one (LRU order is by access time, and BuildKit checks the runtime token's times
- * against its own clock), so the day's hours are an order, not a duration: runs follow each other at once.
+ * against its own clock), so runs follow each other at once; the day's hours pass for the cache's entries instead
+ * (emu.age before each run): the action judges which layers a build used by their last access since it started
+ * (src/budget/write.ts generationAfterBuild, with two minutes' slack for clocks), which runs seconds apart defeat.
  */
 function realClock() {
   const timer = setInterval(() => emu.clock.set(Math.max(Date.now(), emu.clock.now())), 5);
@@ -216,7 +218,10 @@ async function replay({ bundle, strategy, day, budgetBytes }) {
   const history = { mainReqs: new Map(), prsSeen: new Set() };
   const open = new Set();
   let runId = 7000;
+  let hour = day[0]?.hour ?? 0;
   for (const run of day) {
+    emu.age(Math.max(0, run.hour - hour) * 3_600_000);
+    hour = run.hour;
     if (run.kind === 'pr-run') open.add(run.pr);
     if (run.kind === 'pr-closed') open.delete(run.pr);
     emu.setOpenPullRequests([...open]);

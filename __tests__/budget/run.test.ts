@@ -230,4 +230,23 @@ describe('issue 20: the write decided after the build', () => {
     });
     expect([...aheads].sort((a, b) => a! - b!)).toEqual([0, 3 * MB, 6 * MB]);
   });
+
+  test('writeFacts: legs that build a path each (no shared scope family) are the same change once the leg had a generation; before any, first exports', () => {
+    // bench:replay's matrix (`path: py${{ matrix.python }}`): the run's jobs say two other legs run, but their
+    // scopes start with another word, so no footprint is theirs. Counted as first exports of a max index each
+    // (2 × 18 MB), main's every write looked 140–190 % of the budget and warned that GitHub would evict.
+    const paths = ['py3.10', 'py3.11', 'py3.12'];
+    const legScopes = paths.map((path, i) => makePlan(inputsOf({ matrix: LEGS[i], path }), runtime()).scope);
+    const footprints = legScopes.map((scope): ScopeFootprint => ({ ...mainIndexes(true)[0], scope }));
+    const facts = (i: number, generation: { ref?: string; rebuiltBytes: number }) => {
+      const inputs = inputsOf({ matrix: LEGS[i], path: paths[i] });
+      const s = state(20 * MB, footprints);
+      s.reading!.concurrentLegs = 2;
+      const p = makePlan(inputs, runtime(), { budget: budgetFacts(s) });
+      return writeFacts({ state: s, inputs, rt: runtime(), plan: p }, { builtSteps: 2, seconds: 1, generation: { ...generation, superseded: [] }, usageBytes: 20 * MB, skippedLast: false });
+    };
+    for (const i of [0, 1, 2]) expect(facts(i, { ref: MAIN, rebuiltBytes: 3 * MB })).toMatchObject({ addBytes: 3 * MB, aheadBytes: 6 * MB });
+    // No previous generation on a readable ref: the others may be first exports too, as large as the largest index.
+    expect(facts(0, { rebuiltBytes: 0 }).aheadBytes).toBe(2 * 18 * MB);
+  });
 });

@@ -108,6 +108,27 @@ describe('7-day expiry', () => {
   });
 });
 
+describe('age (time passes for the store, not for the clock)', () => {
+  test('every entry moves into the past by the same amount: the clock and the LRU order stay; retention sees the age', async () => {
+    const { emu, token } = await start({ budgetBytes: 10_000 });
+    await saveEntry(emu, token, 'a', Buffer.alloc(10));
+    emu.clock.advance(MINUTE);
+    await saveEntry(emu, token, 'b', Buffer.alloc(10));
+    emu.age(3 * HOUR);
+    expect(emu.clock.now()).toBe(START + MINUTE);
+    expect(emu.entries().map(e => [e.key, e.createdAt, e.lastAccessedAt])).toEqual([
+      ['a', START - 3 * HOUR, START - 3 * HOUR],
+      ['b', START + MINUTE - 3 * HOUR, START + MINUTE - 3 * HOUR]
+    ]);
+    expect(emu.nextEvictions(2).map(e => e.key)).toEqual(['a', 'b']);
+    await lookup(emu, token, 'a');
+    expect(emu.entries().find(e => e.key === 'a')?.lastAccessedAt).toBe(START + MINUTE);
+    // A week less two hours later: b (last used three hours before a) is past the 7-day retention, a is not.
+    emu.age(7 * DAY - 2 * HOUR);
+    expect(emu.tick().expired.map(e => e.key)).toEqual(['b']);
+  });
+});
+
 describe('store events (onStoreEvent)', () => {
   test('a commit reports the usage before the eviction it causes, then the eviction; REST deletions and expiry are reported', async () => {
     emu = await startEmulator({ startTime: START, budgetBytes: 1000, restTokens: { writer: 'write' } });

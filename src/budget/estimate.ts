@@ -213,6 +213,8 @@ export interface LegPlan {
   /** Every seen leg, in legOrder, with its mode and what it adds; and the unseen legs' bytes (counted first). */
   legs: Array<{ scope: string; mode: Mode; add: number }>;
   unknownBytes: number;
+  /** How many legs `unknownBytes` counts. */
+  unknownLegs: number;
 }
 
 /** The room the legs share: usage now, the budget, and the share of it exports may fill (EXPORT_CEILING). */
@@ -239,7 +241,7 @@ export function planLegs({ usageBytes, budgetBytes, ceiling = EXPORT_CEILING }: 
   const at = `${formatSize(usageBytes)} used of ${formatSize(budgetBytes)}`;
   if (self === undefined) {
     return {
-      mode: 'min', addBytes: 0, minAddBytes: 0, peakBytes: usageBytes, ceilingBytes, pruneFirst: usageBytes > ceilingBytes, legs: [], unknownBytes: 0,
+      mode: 'min', addBytes: 0, minAddBytes: 0, peakBytes: usageBytes, ceilingBytes, pruneFirst: usageBytes > ceilingBytes, legs: [], unknownBytes: 0, unknownLegs: 0,
       reason: `first export of this scope and no sibling scope to size it by (${at}): min, so that a matrix of first exports cannot overshoot the budget; the next run knows its size`
     };
   }
@@ -272,7 +274,7 @@ export function planLegs({ usageBytes, budgetBytes, ceiling = EXPORT_CEILING }: 
         ? `${estimate}: even min does not fit, so the cache is pruned first`
         : `${estimate}: max (${formatSize(self.max)}) would not fit, min does`;
   const shares = legs.map((l) => ({ scope: l.scope, mode: chosen.get(l.scope)!, add: chosen.get(l.scope) === 'max' ? l.max : l.min }));
-  return { mode, addBytes, minAddBytes: minTotal - usageBytes, peakBytes: total, ceilingBytes, pruneFirst, reason, legs: shares, unknownBytes };
+  return { mode, addBytes, minAddBytes: minTotal - usageBytes, peakBytes: total, ceilingBytes, pruneFirst, reason, legs: shares, unknownBytes, unknownLegs: unknown.length };
 }
 
 /**

@@ -125,11 +125,15 @@ export interface AfterImport {
 export function writeFacts(ctx: RunContext, after: AfterImport): WriteFacts {
   const legs = legPlan(ctx);
   const index = legs ? legs.legs.findIndex((l) => l.scope === ctx.plan.scope) : -1;
-  const addBytes = after.generation.ref !== undefined ? after.generation.rebuiltBytes : index >= 0 ? legs!.legs[index].add : 0;
+  const known = after.generation.ref !== undefined;
+  const addBytes = known ? after.generation.rebuiltBytes : index >= 0 ? legs!.legs[index].add : 0;
+  // Legs the run's jobs count but no footprint names (a matrix whose legs build a path each shares no scope
+  // family): once this leg had a generation, they had theirs and rebuild the same change; before, first exports.
+  const unseen = known ? (legs?.unknownLegs ?? 0) * addBytes : (legs?.unknownBytes ?? 0);
   return {
     builtSteps: after.builtSteps,
     addBytes,
-    aheadBytes: Math.max(0, index) * addBytes + (legs?.unknownBytes ?? 0),
+    aheadBytes: Math.max(0, index) * addBytes + unseen,
     usageBytes: after.usageBytes,
     budgetBytes: ctx.state.reading!.budget.bytes,
     superseded: after.generation.superseded,

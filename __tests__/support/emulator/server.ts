@@ -56,6 +56,8 @@ export interface Emulator {
   nextEvictions(n?: number): EntryInfo[];
   /** Applies expiry and LRU eviction now. */
   tick(): { expired: EntryInfo[]; evicted: EntryInfo[] };
+  /** Moves every entry's creation and last access `ms` into the past (hours pass between runs of a replayed day); the clock stays. */
+  age(ms: number): void;
   seed(entry: SeedEntry): EntryInfo;
   /** Bytes of an entry's committed blob. */
   blobData(id: number): Buffer | undefined;
@@ -247,6 +249,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       const expired = ctx.store.expire().map(entryInfo);
       return { expired, evicted: ctx.store.evictOverBudget().map(entryInfo) };
     },
+    age: ms => ctx.store.age(ms),
     seed: entry => entryInfo(ctx.store.seed(entry)),
     blobData: id => ctx.store.get(id)?.data,
     deleteBlobData: (key, filter = {}) => {

@@ -208,6 +208,17 @@ export class CacheStore {
     return evicted;
   }
 
+  /**
+   * Moves every entry `ms` into the past (creation and last access): time passes for the store without moving
+   * the clock, which BuildKit's and the runner's clocks must keep agreeing with. The LRU order stays.
+   */
+  age(ms: number): void {
+    for (const e of this.byId.values()) {
+      e.createdAt -= ms;
+      e.lastAccessedAt -= ms;
+    }
+  }
+
   /** Deletes entries (reserved ones included) not accessed within the retention period. */
   expire(): Entry[] {
     const cutoff = this.clock.now() - this.settings.retentionMs;
