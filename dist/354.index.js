@@ -2298,7 +2298,7 @@ function planLegs({ usageBytes, budgetBytes, ceiling = EXPORT_CEILING }, { self,
     const at = `${formatSize(usageBytes)} used of ${formatSize(budgetBytes)}`;
     if (self === undefined) {
         return {
-            mode: 'min', addBytes: 0, minAddBytes: 0, peakBytes: usageBytes, ceilingBytes, pruneFirst: usageBytes > ceilingBytes, legs: [], unknownBytes: 0,
+            mode: 'min', addBytes: 0, minAddBytes: 0, peakBytes: usageBytes, ceilingBytes, pruneFirst: usageBytes > ceilingBytes, legs: [], unknownBytes: 0, unknownLegs: 0,
             reason: `first export of this scope and no sibling scope to size it by (${at}): min, so that a matrix of first exports cannot overshoot the budget; the next run knows its size`
         };
     }
@@ -2330,7 +2330,7 @@ function planLegs({ usageBytes, budgetBytes, ceiling = EXPORT_CEILING }, { self,
             ? `${estimate}: even min does not fit, so the cache is pruned first`
             : `${estimate}: max (${formatSize(self.max)}) would not fit, min does`;
     const shares = legs.map((l) => ({ scope: l.scope, mode: chosen.get(l.scope), add: chosen.get(l.scope) === 'max' ? l.max : l.min }));
-    return { mode, addBytes, minAddBytes: minTotal - usageBytes, peakBytes: total, ceilingBytes, pruneFirst, reason, legs: shares, unknownBytes };
+    return { mode, addBytes, minAddBytes: minTotal - usageBytes, peakBytes: total, ceilingBytes, pruneFirst, reason, legs: shares, unknownBytes, unknownLegs: unknown.length };
 }
 /**
  * After the prune before the build: does this leg's export still fit? Unseen legs count first, then the legs in
@@ -4286,11 +4286,15 @@ function exportRoom(ctx) {
 function writeFacts(ctx, after) {
     const legs = legPlan(ctx);
     const index = legs ? legs.legs.findIndex((l) => l.scope === ctx.plan.scope) : -1;
-    const addBytes = after.generation.ref !== undefined ? after.generation.rebuiltBytes : index >= 0 ? legs.legs[index].add : 0;
+    const known = after.generation.ref !== undefined;
+    const addBytes = known ? after.generation.rebuiltBytes : index >= 0 ? legs.legs[index].add : 0;
+    // Legs the run's jobs count but no footprint names (a matrix whose legs build a path each shares no scope
+    // family): once this leg had a generation, they had theirs and rebuild the same change; before, first exports.
+    const unseen = known ? (legs?.unknownLegs ?? 0) * addBytes : (legs?.unknownBytes ?? 0);
     return {
         builtSteps: after.builtSteps,
         addBytes,
-        aheadBytes: Math.max(0, index) * addBytes + (legs?.unknownBytes ?? 0),
+        aheadBytes: Math.max(0, index) * addBytes + unseen,
         usageBytes: after.usageBytes,
         budgetBytes: ctx.state.reading.budget.bytes,
         superseded: after.generation.superseded,
