@@ -18,7 +18,12 @@ export interface Attempt {
   outcome: Outcome;
 }
 
-export async function runAttempts(plan: Plan, once: (withImport: boolean) => Promise<Attempt>): Promise<{ attempt: Attempt; retried?: string }> {
+/**
+ * `fresh`: called before the attempt after a stalled import or layer pull. A real BuildKit v0.32.2 whose stalled
+ * gha import was cancelled runs no further build (any solve on it prints nothing and waits, measured with
+ * `npm run bench:faults`): the caller restarts a buildkitd it started itself.
+ */
+export async function runAttempts(plan: Plan, once: (withImport: boolean) => Promise<Attempt>, fresh?: () => Promise<void>): Promise<{ attempt: Attempt; retried?: string }> {
   const tried: AttemptRecord[] = [];
   let withImport = true;
   let retried: string | undefined;
@@ -30,6 +35,7 @@ export async function runAttempts(plan: Plan, once: (withImport: boolean) => Pro
     if (!next) return { attempt, retried };
     const why = warnRetry(next, attempt.outcome, plan);
     if (!next.withImport) retried = why;
+    if (attempt.outcome.kind === 'stalled') await fresh?.();
     withImport = next.withImport;
   }
 }
