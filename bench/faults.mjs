@@ -9,7 +9,8 @@
 // The job is the action's bundle (dist/index.js, main then post, as bench:real runs it: scripts/harness.mjs, the
 // tool cache holding the real buildkitd/buildctl and the envd shim bench/real/envd-shim.sh, which hands the build
 // to buildctl with the action's cache flags). The build: FROM scratch, a static busybox, a RUN writing 3 MB of
-// random bytes, a small RUN (so three cached layers of 1 MB, 3 MB and a few bytes).
+// random bytes, a small RUN (so three cached layers of 1 MB, 3 MB and a few bytes), written as a tarball (`output:
+// type=tar,…`): envd always writes an image, and only an output makes BuildKit pull the cached layers.
 // Every cache service sits behind __tests__/support/fault-proxy.mjs, for BuildKit's cache traffic and the action's
 // own requests alike: gha (the cache emulator: twirp and blob URLs point at the proxy), registry (Debian's
 // docker-registry; the cache ref names the proxy's port), s3 (s3rver, path-style, endpoint_url at the proxy).
@@ -165,7 +166,9 @@ async function job(svc, scope) {
     ENVD_CACHE_ACTION_DEADLINE_SCALE: SCALE,
     ...svc.env
   };
-  const inputs = { 'envd-version': ENVD, 'buildkit-version': BUILDKIT, 'cache-scope': scope, 'cache-timeout': TIMEOUT, ...svc.inputs };
+  // An output, as envd always has one (its image): without it BuildKit never pulls the cached layers.
+  const output = `type=tar,dest=${path.join(root, 'out.tar')}`;
+  const inputs = { 'envd-version': ENVD, 'buildkit-version': BUILDKIT, 'cache-scope': scope, 'cache-timeout': TIMEOUT, output, ...svc.inputs };
   const j = createJob({ workspace: project, inputs, env });
   const phase = async (name) => {
     let child;
