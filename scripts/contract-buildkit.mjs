@@ -17,8 +17,8 @@
  *     body cut in half is what BuildKit reports as a short read.
  *  3. Issue 21, through the fault proxy in front of a second emulator, buildctl's progress read by the action's
  *     watchdog: a cut layer fails with containerd's short read (which the action reads as an unreadable layer); an
- *     import that never answers and an export that never answers after the output is written are stalls the
- *     watchdog sees; a build on the same daemon after the stalled import. CONTRACT_CAPTURE_DIR=<dir> keeps the
+ *     import that never answers, a cached layer download that never answers (its `0B / …` status reprinted) and an
+ *     export that never answers after the output is written are stalls the watchdog sees; a build on the same daemon after the stalled import. CONTRACT_CAPTURE_DIR=<dir> keeps the
  *     progress of each for __tests__/fixtures/buildkit-v0.32.2/.
  *  4. Mutual TLS (issue 22): a buildkitd on tcp 127.0.0.1 with --tlscacert/--tlscert/--tlskey (certificates made
  *     with openssl here): the action's probe answers over TLS; a build and `buildctl debug info` run through the
@@ -490,6 +490,20 @@ async function faultChecks() {
       capture('progress-after-stalled-import.txt', again.stderr);
       await stop(g);
       expect(again.code === 0, `a build without the import on the same daemon after the stall: exit ${again.code}, stall ${JSON.stringify(again.stall)}`);
+    });
+
+    await check('fault proxy: a cached layer whose download never answers reprints `0B / …` every 5 s; the watchdog sees a stalled layer pull', async () => {
+      proxy.clear();
+      await proxy.set({ kind: 'stall', path: entryPath('buildkit-blob-1-') });
+      const l = await daemon('l');
+      const r = await watchedBuild(l, ['--import-cache', gha2(), ...tar('l')], 12_000);
+      await proxy.set({ kind: 'refuse' });
+      await proxy.set({ kind: 'none' });
+      await stop(l);
+      capture('progress-stalled-layer-pull.txt', r.stderr);
+      const reprints = r.stderr.split('\n').filter((x) => / 0B \/ \S+ \d+\.\ds$/.test(x));
+      expect(r.stall?.kind === 'layer' && /^sha256:[0-9a-f]{64} 0B \//.test(r.stall.layer ?? ''), `stall: ${JSON.stringify(r.stall)}; exit ${r.code}; ${r.stderr.split('\n').slice(-4).join(' | ')}`);
+      expect(reprints.length > 2, `the status was not reprinted: ${reprints.length} lines`);
     });
 
     await check('fault proxy: an export that never answers after the output is written is a stall the watchdog sees', async () => {

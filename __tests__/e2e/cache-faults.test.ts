@@ -1,7 +1,7 @@
 /**
  * Issue 21 items 2-4 through the bundle: the build's own cache traffic (the stand-in buildkitd's gha importer and
- * exporter) crosses the fault proxy in front of the GitHub cache emulator. A stalled import is abandoned and the
- * build runs without it; a cut layer is retried with, then without, the import; an export stalled after the
+ * exporter) crosses the fault proxy in front of the GitHub cache emulator. A stalled import, or a stalled pull of
+ * a cached layer, is abandoned and the build runs without it; a cut layer is retried with, then without, the import; an export stalled after the
  * output is written ends in a success that wrote no cache; a cancelled main stops envd and says so.
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
@@ -104,6 +104,30 @@ describe('a stalled import', () => {
     expect(main.summary).toContain('once without --import-cache: the gha import showed no progress for 10 s');
     expect(post.code).toBe(0);
     for (const pid of [...envdPids(j), builderPid(main)]) expect(running(pid)).toBe(false);
+  }, 120000);
+});
+
+describe('a stalled pull of a cached layer', () => {
+  test('is abandoned after cache-timeout although BuildKit reprints its `0B / …` status: the build runs again without --import-cache, with a warning naming the backend, the layer and the wait', async () => {
+    await warm('stall-layer');
+    await proxy.set({ kind: 'stall', path: entryPath('buildkit-blob-1-') });
+    const healed = once('stall');
+    const j = job('stall-layer', { 'cache-timeout': '12s' });
+    const { main, post } = await mainAndPost(j);
+    await healed;
+    expect(main.code).toBe(0);
+    // The stand-in reprints the unchanged status every 5 s, as BuildKit v0.32.2 does: a reprint is not progress.
+    expect(main.stdout).toMatch(/#\d+ sha256:[0-9a-f]{64} 0B \/ \S+ 5\.\ds/);
+    expect(main.stdout).toMatch(/::warning title=Cached layer pull stalled%3A building without the cache::A layer of the gha cache showed no progress for 12 s \(sha256:[0-9a-f]{64} 0B \/ \S+ for .+, cache-timeout\)\. envd was stopped; the build runs again without --import-cache/);
+    expect(main.stdout).toContain('::group::envd build (without --import-cache)');
+    expect(main.summary).toContain('once without --import-cache: a gha cache layer showed no progress for 12 s');
+    // The buildkitd this call started is restarted before the retry (a real v0.32.2 runs no further build after a
+    // stalled request); post stops the new one, and the old one is gone.
+    const restarted = /Restarted buildkitd \(pid (\d+) → (\d+)\)/.exec(main.stdout);
+    expect(restarted).not.toBeNull();
+    expect(Number(restarted![2])).toBe(builderPid(main));
+    expect(post.code).toBe(0);
+    for (const pid of [...envdPids(j), builderPid(main), Number(restarted![1])]) expect(running(pid)).toBe(false);
   }, 120000);
 });
 

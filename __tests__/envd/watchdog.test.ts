@@ -44,6 +44,47 @@ describe('CacheWatch: a stalled import', () => {
   });
 });
 
+describe('CacheWatch: a stalled pull of a cached layer', () => {
+  const blob = 'sha256:' + 'b'.repeat(64);
+  const small = 'sha256:' + 'c'.repeat(64);
+  const CACHED_STEP = ['#2 DONE 0.1s', '#3 [1/2] RUN pip install x', '#3 CACHED', '#4 exporting to client tarball', '#3 [1/2] RUN pip install x'];
+  /** The printer reprints an unchanged status every 5 s, only its timer grown (printer.go:19, :93-103). */
+  const reprints = (from: number, n: number) => Array.from({ length: n }, (_, i) => [`#3 ${blob} 0B / 1.50MB ${(from + 5.1 * i).toFixed(1)}s`, `#3 ${small} 129B / 129B 0.1s done`]).flat();
+
+  function timed(lines: string[], timeoutMs: number, stepMs: number): { watch: CacheWatch; at: number } {
+    const watch = new CacheWatch(timeoutMs, 0);
+    let at = 0;
+    for (const l of lines) watch.push(l, (at += stepMs));
+    return { watch, at };
+  }
+
+  test('a blob status reprinted with the same bytes for the timeout is a stall naming the step and the layer', () => {
+    // One line every 500 ms: nothing but reprints after the first 0B line, for longer than the 5 s timeout.
+    const { watch, at } = timed([...IMPORT, ...CACHED_STEP, ...reprints(0.2, 10)], 5_000, 500);
+    expect(watch.stall(at)).toEqual({ kind: 'layer', vertex: '[1/2] RUN pip install x', layer: `${blob} 0B / 1.50MB`, waitedMs: 5_000 });
+  });
+
+  test('bytes that move are progress: no stall while the pull advances', () => {
+    const moving = Array.from({ length: 12 }, (_, i) => `#3 ${blob} ${(0.1 * i).toFixed(2)}MB / 1.50MB ${(0.5 * i).toFixed(1)}s`);
+    const { watch, at } = timed([...IMPORT, ...CACHED_STEP, ...moving], 5_000, 500);
+    expect(watch.stall(at + 4_999)).toBeUndefined();
+  });
+
+  test('a pull that finished (`done`) is not waited on, however long the rest is silent', () => {
+    const { watch, at } = timed([...IMPORT, ...CACHED_STEP, `#3 ${blob} 1.50MB / 1.50MB 0.3s done`, `#3 extracting ${blob} 0.1s done`, '#3 DONE 0.4s'], 5_000, 500);
+    expect(watch.stall(at + 60 * MIN)).toBeUndefined();
+  });
+
+  test('a stalled pull under a step that was not CACHED (the base image of a FROM) is not a cache stall', () => {
+    const from = ['#2 DONE 0.1s', '#3 [1/2] FROM docker.io/library/python:3.11', `#3 ${blob} 0B / 1.50MB 0.2s`, `#3 ${blob} 0B / 1.50MB 5.3s`, `#3 ${blob} 0B / 1.50MB 10.4s`];
+    expect(timed([...IMPORT, ...from], 5_000, 500).watch.stall(60 * MIN)).toBeUndefined();
+  });
+
+  test('a silent RUN step (no status lines) stays never a stall', () => {
+    expect(timed([...IMPORT, '#2 DONE 0.1s', '#3 [1/2] RUN make', '#3 0.5 compiling'], 5_000, 500).watch.stall(600 * MIN)).toBeUndefined();
+  });
+});
+
 describe('CacheWatch: an export stalled after the output is complete', () => {
   const pushedImage = ['#4 exporting to image', '#4 exporting layers 0.1s done', '#4 naming to ghcr.io/o/r:1 done', '#4 DONE 0.2s', '#5 exporting cache to registry', '#5 preparing build cache for export', '#4 exporting to image', '#4 pushing layers 1.2s done', '#4 pushing manifest for ghcr.io/o/r:1@sha256:' + 'a'.repeat(64) + ' 0.1s done', '#4 DONE 1.5s'];
 
@@ -107,6 +148,12 @@ describe('nextAttempt', () => {
     expect(nextAttempt([withImport(stalledImport)], true)).toEqual({ withImport: false, why: 'import-stalled' });
   });
 
+  test('a stalled pull of a cached layer: once more without the import (not the same import again)', () => {
+    const layer: Outcome = { kind: 'stalled', stall: { kind: 'layer', vertex: '[1/2] RUN x', layer: 'sha256:… 0B / 1.50MB', waitedMs: 1 } };
+    expect(nextAttempt([withImport(layer)], true)).toEqual({ withImport: false, why: 'layer-stalled' });
+    expect(nextAttempt([withImport(layer), { withImport: false, outcome: layer }], true)).toBeUndefined();
+  });
+
   test('a stalled export: no further attempt (the step succeeds with a warning)', () => {
     expect(nextAttempt([withImport({ kind: 'stalled', stall: { kind: 'export', vertex: 'exporting cache to registry', waitedMs: 1 } })], true)).toBeUndefined();
   });
@@ -165,6 +212,18 @@ describe('captures of a real BuildKit v0.32.2 behind the fault proxy (npm run co
     const { watch, at } = fed(lines.slice(0, lines.findIndex((l) => / CANCELED$/.test(l))));
     expect(watch.outputComplete()).toBe(true);
     expect(watch.stall(at + 5 * MIN)).toEqual({ kind: 'export', vertex: 'exporting to GitHub Actions Cache', waitedMs: 5 * MIN });
+  });
+
+  test('a gha layer whose download never answers: `0B / 1.50MB` reprinted every 5 s under the CACHED step, a layer stall', () => {
+    const lines = capture('progress-stalled-layer-pull.txt');
+    // Fed one line a second: the last progress is the output vertex's header; every line after it is a reprint.
+    const lastNew = (lines.indexOf('#8 exporting to client tarball') + 1) * 1000;
+    const { watch, at } = fed(lines);
+    expect(at - lastNew).toBeGreaterThan(10_000);
+    expect(watch.stall(lastNew + 5 * MIN - 1)).toBeUndefined();
+    const stall = watch.stall(lastNew + 5 * MIN);
+    expect(stall).toEqual({ kind: 'layer', vertex: '[3/3] RUN ["/bin/busybox","sh","-c","echo two > /out/b"]', layer: expect.stringMatching(/^sha256:[0-9a-f]{64} 0B \/ (1\.50MB|129B|1\.06MB)$/), waitedMs: 5 * MIN });
+    expect(nextAttempt([{ withImport: true, outcome: { kind: 'stalled', stall: stall! } }], true)).toEqual({ withImport: false, why: 'layer-stalled' });
   });
 
   test('a layer cut in half: the error line is an unreadable layer, retried with the same import', () => {

@@ -40,6 +40,33 @@ async function attempts(results: Attempt[], inputs: Record<string, string> = {})
 }
 
 describe('runAttempts', () => {
+  test('a stalled pull of a cached layer: the builder made fresh, then once more without the import, with a warning naming the backend, the layer and the wait', async () => {
+    const p = plan(inputsOf({ 'cache-scope': 's' }), runtime());
+    const calls: string[] = [];
+    const layer: Attempt = { figures: figures(), failure: undefined, outcome: { kind: 'stalled', stall: { kind: 'layer', vertex: '[2/3] RUN make', layer: `sha256:${'a'.repeat(64)} 0B / 1.50MB`, waitedMs: 300_000 } } };
+    const results = [layer, ok];
+    const r = await runAttempts(
+      p,
+      async (withImport) => {
+        calls.push(`build ${withImport ? 'with' : 'without'} import`);
+        return results[calls.filter((c) => c.startsWith('build')).length - 1];
+      },
+      async () => void calls.push('fresh builder')
+    );
+    expect(calls).toEqual(['build with import', 'fresh builder', 'build without import']);
+    expect(out).toContain(`::warning title=Cached layer pull stalled%3A building without the cache::A layer of the gha cache showed no progress for 5 min (sha256:${'a'.repeat(64)} 0B / 1.50MB for [2/3] RUN make, cache-timeout)`);
+    expect(r.retried).toBe('a gha cache layer showed no progress for 5 min');
+  });
+
+  test('an unreadable layer is retried on the same builder (no stall: nothing left hanging in it)', async () => {
+    const p = plan(inputsOf({ 'cache-scope': 's' }), runtime());
+    let fresh = 0;
+    const results = [failed(CUT), ok];
+    let n = 0;
+    await runAttempts(p, async () => results[n++], async () => void fresh++);
+    expect(fresh).toBe(0);
+  });
+
   test('a stalled import: once more without it, with a warning naming the backend and the wait', async () => {
     const r = await attempts([{ figures: figures(), failure: undefined, outcome: stalled('import', 'importing cache manifest from gha:1') }, ok]);
     expect(r.withImports).toEqual([true, false]);

@@ -20,6 +20,15 @@
  *   `exporting cache to registry` (cache/remotecache/registry/registry.go:52), `exporting to GitHub Actions
  *   Cache` (gha/gha.go:173), `exporting cache to Amazon S3` (s3/s3.go:228), `exporting cache to client
  *   directory` (local/local.go:32), `exporting cache to Azure Blob Storage` (azblob/exporter.go:64).
+ * - A layer of the imported cache is pulled lazily, under the vertex of the step that printed `CACHED` (reopened):
+ *   `sha256:<hex> <current> / <total> <t>s` (util/pull/pullprogress/progress.go:93-125 writes the ingest's offset
+ *   every 150 ms; printer.go:114-135 formats it), `... done` once it is whole, then (local work) `extracting
+ *   sha256:<hex>` (cache/refs.go:1373). A pull that moves no bytes is NOT silent: the printer reprints the same status every 5 s
+ *   with only its timer grown (printer.go:19 minTimeDelta, :93-103), so a reprint is not progress. Captured:
+ *   `__tests__/fixtures/buildkit-v0.32.2/progress-stalled-layer-pull.txt` (`0B / 1.50MB` reprinted until SIGINT).
+ * - A blob pulled under a vertex that did not print `CACHED` (a `FROM` step) is the base image from its own
+ *   registry, not the cache: building without `--import-cache` would pull it from the same place, so the watchdog
+ *   leaves it to the job's `timeout-minutes` (docs/cache-failures.md, "A stalled base-image pull").
  */
 import { classify, type KnownError } from './errors.js';
 
@@ -27,12 +36,20 @@ const IMPORT_VERTEX = /^importing cache manifest from /;
 const OUTPUT_VERTEX = /^(exporting to image|exporting to \S+ image format|exporting to client tarball|exporting to client directory)$/;
 const CACHE_EXPORT_VERTEX = /^(exporting cache to |exporting to GitHub Actions Cache$)/;
 const ENDED = /^(DONE\b|CACHED$|ERROR\b|CANCELED$)/;
+/**
+ * A blob's transfer status: `sha256:<hex> 0B / 1.50MB 5.3s`, `sha256:<hex> 1.06MB / 1.06MB 0.1s done`. Not
+ * `extracting sha256:…`: that is local work after the pull (cache/refs.go:1373) and carries no bytes to compare.
+ */
+const BLOB_STATUS = /^(sha256:[0-9a-f]{64})((?: [\d.]+[kMGTP]?B(?: \/ [\d.]+[kMGTP]?B)?)?)(?: [\d.]+s)?( done)?$/;
 
 /** A cache import or export that showed nothing for the timeout. */
 export interface CacheStall {
-  kind: 'import' | 'export';
+  /** `layer`: a lazily pulled layer of the imported cache that moved no bytes. */
+  kind: 'import' | 'export' | 'layer';
   /** The vertex as BuildKit named it, such as `importing cache manifest from ghcr.io/o/r:buildcache`. */
   vertex: string;
+  /** kind `layer`: the blob and how far it got, such as `sha256:… 0B / 1.50MB`. */
+  layer?: string;
   /** How long nothing was printed, in ms: `cache-timeout` (the watch notices a stall up to a poll later). */
   waitedMs: number;
 }
@@ -41,6 +58,11 @@ export class CacheWatch {
   private lastAt: number;
   private readonly names = new Map<number, string>();
   private readonly open = new Set<number>();
+  private readonly cached = new Set<number>();
+  /** Per blob not yet done: its vertex and the status printed last (`sha256:… 0B / 1.50MB`). */
+  private readonly pulling = new Map<string, { id: number; status: string }>();
+  /** Per blob, its last status line as printed but the timer: a repeat is no progress. */
+  private readonly lastStatus = new Map<string, string>();
   private pushed = false;
 
   /** timeoutMs 0: never stalls. `start`: when envd was started (ms, the same clock as `push` and `stall`). */
@@ -51,22 +73,45 @@ export class CacheWatch {
     this.lastAt = start;
   }
 
-  /** One line of envd's output (stdout or stderr): any line is progress. */
+  /** One line of envd's output (stdout or stderr): any line is progress but a blob status reprinted unchanged. */
   push(line: string, now: number): void {
-    this.lastAt = now;
     const m = /^#(\d+) (.*)$/.exec(line.trimEnd());
-    if (!m || m[1] === '0') return;
+    if (!m || m[1] === '0') {
+      if (line.trim() !== '') this.lastAt = now;
+      return;
+    }
     const id = Number(m[1]);
     const text = m[2];
+    if (this.names.get(id) === text || text === '...') return; // the printer repeats a header when it switches vertex
+    if (!this.blobStatus(id, text)) this.lastAt = now;
     if (!this.names.has(id)) {
       this.names.set(id, text);
       this.open.add(id);
       return;
     }
-    if (ENDED.test(text)) this.open.delete(id);
+    if (text === 'CACHED') this.cached.add(id);
+    if (ENDED.test(text)) this.end(id);
     // A line after the end reopens the vertex (a push after the image was written, a lazily pulled layer).
-    else if (text !== '...') this.open.add(id);
+    else this.open.add(id);
     if (OUTPUT_VERTEX.test(this.names.get(id)!) && /^pushing (layers|manifest for )/.test(text)) this.pushed = true;
+  }
+
+  /** Records a blob status; true when it repeats the blob's last one (the same bytes: not progress). */
+  private blobStatus(id: number, text: string): boolean {
+    const b = BLOB_STATUS.exec(text);
+    if (!b) return false;
+    const [, digest, bytes, done] = b;
+    const status = `${digest}${bytes}`;
+    if (done) this.pulling.delete(digest);
+    else this.pulling.set(digest, { id, status });
+    const repeated = this.lastStatus.get(digest) === `${status}${done ?? ''}`;
+    this.lastStatus.set(digest, `${status}${done ?? ''}`);
+    return repeated;
+  }
+
+  private end(id: number): void {
+    this.open.delete(id);
+    for (const [key, p] of this.pulling) if (p.id === id) this.pulling.delete(key);
   }
 
   /** The build's output was written (or pushed): an output exporter vertex was seen and none is open. */
@@ -80,13 +125,18 @@ export class CacheWatch {
     return this.pushed;
   }
 
-  /** A stalled import, or an export stalled after the output is complete; undefined while anything else runs. */
+  /**
+   * A stalled import, a stalled pull of a cached layer (under a step that printed `CACHED`), or an export stalled
+   * after the output is complete; undefined while anything else runs (a silent step, a base-image pull).
+   */
   stall(now: number): CacheStall | undefined {
     const waitedMs = now - this.lastAt;
     if (this.timeoutMs <= 0 || waitedMs < this.timeoutMs) return undefined;
     const openNamed = (re: RegExp) => [...this.open].map((id) => this.names.get(id)!).find((name) => re.test(name));
     const importing = openNamed(IMPORT_VERTEX);
     if (importing) return { kind: 'import', vertex: importing, waitedMs: this.timeoutMs };
+    const layer = [...this.pulling.values()].find((p) => this.cached.has(p.id) && this.open.has(p.id));
+    if (layer) return { kind: 'layer', vertex: this.names.get(layer.id)!, layer: layer.status, waitedMs: this.timeoutMs };
     const exporting = this.outputComplete() ? openNamed(CACHE_EXPORT_VERTEX) : undefined;
     return exporting ? { kind: 'export', vertex: exporting, waitedMs: this.timeoutMs } : undefined;
   }
@@ -106,7 +156,7 @@ export interface AttemptRecord {
 /** The next `envd build`, and why. */
 export interface NextAttempt {
   withImport: boolean;
-  why: 'import-stalled' | 'evicted-blob' | 'unreadable-layer';
+  why: 'import-stalled' | 'layer-stalled' | 'evicted-blob' | 'unreadable-layer';
 }
 
 /** Reads a failure: what it is (errors.ts) and whether it happened while pushing the output image. */
@@ -118,7 +168,8 @@ export function failedOutcome(line: string, context: { allText: string; pushing:
 }
 
 /**
- * After an attempt with the import: a stalled import or an evicted layer → once more without it; an unreadable
+ * After an attempt with the import: a stalled import, a stalled pull of a cached layer or an evicted layer → once
+ * more without it; an unreadable
  * cached layer (cut short, reset, 5xx, wrong digest) → once more with the same import (likely transient), then once
  * without it. A push failure, a stalled export and any other failure: no further attempt.
  */
@@ -126,7 +177,10 @@ export function nextAttempt(tried: AttemptRecord[], hasImport: boolean): NextAtt
   const last = tried[tried.length - 1];
   if (!hasImport || !last?.withImport) return undefined;
   const o = last.outcome;
-  if (o.kind === 'stalled') return o.stall.kind === 'import' ? { withImport: false, why: 'import-stalled' } : undefined;
+  if (o.kind === 'stalled') {
+    if (o.stall.kind === 'export') return undefined;
+    return { withImport: false, why: o.stall.kind === 'import' ? 'import-stalled' : 'layer-stalled' };
+  }
   if (o.kind !== 'failed' || o.pushing) return undefined;
   if (o.known?.id === 'evicted-blob') return { withImport: false, why: 'evicted-blob' };
   if (o.known?.id !== 'unreadable-layer') return undefined;

@@ -1,6 +1,6 @@
 /**
- * The attempts of `envd build` (issue 21): the first with the import; after a stalled import or an evicted
- * layer once more without it; after an unreadable cached layer once more with it, then once without it. A cache
+ * The attempts of `envd build` (issue 21): the first with the import; after a stalled import, a stalled pull of a
+ * cached layer or an evicted layer once more without it; after an unreadable cached layer once more with it, then once without it. A cache
  * export that stalled after the output was written ends the build as a success that wrote no cache. What comes
  * next is the core's decision (`envd/watchdog.ts`); this runs the attempts and says why in one warning each.
  */
@@ -18,7 +18,12 @@ export interface Attempt {
   outcome: Outcome;
 }
 
-export async function runAttempts(plan: Plan, once: (withImport: boolean) => Promise<Attempt>): Promise<{ attempt: Attempt; retried?: string }> {
+/**
+ * `fresh`: called before the attempt after a stalled import or layer pull. A real BuildKit v0.32.2 whose stalled
+ * gha import was cancelled runs no further build (any solve on it prints nothing and waits, measured with
+ * `npm run bench:faults`): the caller restarts a buildkitd it started itself.
+ */
+export async function runAttempts(plan: Plan, once: (withImport: boolean) => Promise<Attempt>, fresh?: () => Promise<void>): Promise<{ attempt: Attempt; retried?: string }> {
   const tried: AttemptRecord[] = [];
   let withImport = true;
   let retried: string | undefined;
@@ -30,6 +35,7 @@ export async function runAttempts(plan: Plan, once: (withImport: boolean) => Pro
     if (!next) return { attempt, retried };
     const why = warnRetry(next, attempt.outcome, plan);
     if (!next.withImport) retried = why;
+    if (attempt.outcome.kind === 'stalled') await fresh?.();
     withImport = next.withImport;
   }
 }
@@ -37,6 +43,12 @@ export async function runAttempts(plan: Plan, once: (withImport: boolean) => Pro
 /** The one warning before the next attempt; returns the reason in a few words (the summary's Retry row). */
 function warnRetry(next: NextAttempt, outcome: Outcome, plan: Plan): string {
   const backend = plan.import?.type ?? 'the cache';
+  if (outcome.kind === 'stalled' && outcome.stall.kind === 'layer') {
+    const wait = waitText(outcome.stall.waitedMs);
+    const layer = `${outcome.stall.layer ?? ''} for ${outcome.stall.vertex}`;
+    core.warning(`A layer of the ${echo(backend)} cache showed no progress for ${wait} (${echo(layer, MAX_SENTENCE)}, cache-timeout). envd was stopped; the build runs again without --import-cache, and the export still refreshes the cache.`, { title: 'Cached layer pull stalled: building without the cache' });
+    return `a ${backend} cache layer showed no progress for ${wait}`;
+  }
   if (outcome.kind === 'stalled') {
     const wait = waitText(outcome.stall.waitedMs);
     core.warning(`The cache import from ${echo(backend)} showed no progress for ${wait} (${echo(outcome.stall.vertex, MAX_SENTENCE)}, cache-timeout). envd was stopped; the build runs again without --import-cache, and the export still refreshes the cache.`, { title: `Cache import stalled: building without it` });

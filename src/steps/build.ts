@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { awaitBuildkitd, type BuilderHandle, publishShared, recordsDir, rootViaAsync, type RootVia, startContainer } from '../io/buildkit/builder.js';
+import { awaitBuildkitd, type BuilderHandle, publishShared, recordsDir, rootViaAsync, type RootVia, spawnBuildkitd, startContainer, stopBuilder } from '../io/buildkit/builder.js';
 import { startRemote } from './fleet.js';
 import type { FleetChoice } from '../fleet/choice.js';
 import { type BuildCallOptions, envdBuildCall, showArgs } from '../envd/args.js';
@@ -158,7 +158,7 @@ async function buildWith(ctx: BuildContext): Promise<BuildReport> {
     state.save(State.Context, context);
   };
 
-  const { h: builder, choice } = await core.group('Start the builder', () => startBuilder(ctx, createContext));
+  const { h: builder, choice, restart } = await core.group('Start the builder', () => startBuilder(ctx, createContext));
   for (const miss of buildkitFloorMisses([ctx.plan.export?.type, ctx.plan.import?.type], builder.version || undefined)) {
     if (miss.status === 'too-old') throw new Error(miss.floor.builderProblem(builder.buildctlAddr, builder.version!));
     core.warning(miss.floor.unknownWarning(builder.buildctlAddr));
@@ -169,7 +169,7 @@ async function buildWith(ctx: BuildContext): Promise<BuildReport> {
 
   const started = Date.now();
   const call = { publicKeyFile: keyFile, buildkitdImage: `docker.io/moby/buildkit:${tools.buildkit.tag}`, cwd: env.GITHUB_WORKSPACE || process.cwd() };
-  const { attempt, retried, plan } = await inPhases(ctx.plan, ctx.writeGate, (p) => runWithRetry(envd, p, call, ctx.inputs.cacheTimeoutMs));
+  const { attempt, retried, plan } = await inPhases(ctx.plan, ctx.writeGate, (p) => runAttempts(p, (withImport) => runOnce(envd, p, { ...call, withImport }, ctx.inputs.cacheTimeoutMs), restart));
   const report: BuildReport = {
     plan,
     envdVersion,
@@ -192,11 +192,12 @@ async function buildWith(ctx: BuildContext): Promise<BuildReport> {
 }
 
 /** The builder the inputs ask for: a running one at an address, buildkitd on the runner (found or spawned), or a container. */
-async function startBuilder(ctx: BuildContext, createContext: (h: BuilderHandle) => Promise<void>): Promise<{ h: BuilderHandle; choice?: FleetChoice }> {
+async function startBuilder(ctx: BuildContext, createContext: (h: BuilderHandle) => Promise<void>): Promise<{ h: BuilderHandle; choice?: FleetChoice; restart?: () => Promise<void> }> {
   const { inputs, env, dir, tools, toolEnv, readyTimeoutMs, configInline, rootVia, early, state } = ctx;
   const b = inputs.builder;
   let h: BuilderHandle;
   let choice: FleetChoice | undefined;
+  let restart: (() => Promise<void>) | undefined;
   if (b.kind === 'address') {
     const remote = await startRemote({ addresses: b.addresses, tls: b.tls, scope: ctx.plan.scope, dir, binDir: tools.buildkit.dir, env: toolEnv, cwd: env.GITHUB_WORKSPACE || process.cwd() });
     if (remote.relay) ctx.closers.push(remote.relay.close);
@@ -216,6 +217,8 @@ async function startBuilder(ctx: BuildContext, createContext: (h: BuilderHandle)
       // Only an answering buildkitd is offered to later calls.
       publishShared(h, start.wish, recordsDir(env));
       state.save(State.Builder, JSON.stringify(h));
+      const own = start.own;
+      restart = () => restartOwn(ctx, h, { ...start, own });
     }
   } else {
     const common = { binDir: tools.buildkit.dir, workDir: dir, configInline, flags: inputs.buildkitdFlags, readyTimeoutMs, env: toolEnv };
@@ -225,13 +228,25 @@ async function startBuilder(ctx: BuildContext, createContext: (h: BuilderHandle)
     await createContext(h);
   }
   core.info(`${h.kind === 'address' || h.reused ? 'Using' : 'Started'} buildkitd ${h.version ?? '(version unknown)'} at ${h.buildctlAddr}`);
-  return { h, choice };
+  return { h, choice, restart };
 }
 
-/** `envd build` and the attempts after it (steps/attempts.ts), each under the watchdog of `cache-timeout`. */
-function runWithRetry(envd: Envd, plan: Plan, call: Omit<BuildCallOptions, 'withImport'>, cacheTimeoutMs: number): Promise<{ attempt: Attempt; retried?: string }> {
-  return runAttempts(plan, (withImport) => runOnce(envd, plan, { ...call, withImport }, cacheTimeoutMs));
+/**
+ * Restarts the buildkitd this call spawned, in place (the same socket, root and local cache), before the attempt
+ * after a stalled cache request: BuildKit v0.32.2 runs no further solve once a stalled gha import was cancelled.
+ * A builder this call did not start (an address, an earlier call's, a container) is left as it is.
+ */
+async function restartOwn(ctx: BuildContext, h: BuilderHandle, start: AutoStart & { own: NonNullable<AutoStart['own']> }): Promise<void> {
+  const old = h.pid;
+  await stopBuilder(h, ctx.toolEnv);
+  const fresh = spawnBuildkitd({ ...start.own, rootVia: await ctx.rootVia });
+  Object.assign(h, { pid: fresh.pid, pidFile: fresh.pidFile, logFile: fresh.logFile });
+  ctx.state.save(State.Builder, JSON.stringify(h));
+  await awaitBuildkitd(h, start.own);
+  publishShared(h, start.wish, recordsDir(ctx.env));
+  core.info(`Restarted buildkitd (pid ${old ?? 'unknown'} → ${h.pid ?? 'unknown'}): a stalled cache request leaves BuildKit unable to run another build`);
 }
+
 
 /** Warns of each failed import and export, and stops on a failed build (recorded for post, annotated with its log). */
 function reportAttempt(report: BuildReport, state: StateStore): void {

@@ -773,7 +773,8 @@ function serveConnection(socket) {
       case 'solve': {
         log('debug', 'session started', { spanID: id });
         try {
-          const result = await solve(req.params ?? {}, (event) => send({ id, event }));
+          const emit = Object.assign((/** @type {any} */ event) => send({ id, event }), { closed: () => socket.destroyed });
+          const result = await solve(req.params ?? {}, emit);
           send({ id, result });
         } catch (e) {
           if (!(e instanceof SolveError)) log('error', '/moby.buildkit.v1.Control/Solve returned error', { error: e.message });
@@ -1673,6 +1674,8 @@ async function solve(params, emit) {
   }
   /** Imported layers the output needs: downloaded when the output exporter runs (BuildKit pulls them lazily). */
   const lazy = [];
+  /** The vertex of the step each lazy layer belongs to: its pull is shown there (reopened after `CACHED`). */
+  const pullVertex = new Map();
   let executed = 0;
   for (const s of steps) {
     const v = vertex(s.name);
@@ -1682,7 +1685,10 @@ async function solve(params, emit) {
     }
     if (broken.has(s.key)) v.error(`blob ${broken.get(s.key)}: not found`);
     if (hit(s)) {
-      if (!local(s) && imported.get(s.key).exists) lazy.push(imported.get(s.key));
+      if (!local(s) && imported.get(s.key).exists) {
+        lazy.push(imported.get(s.key));
+        pullVertex.set(imported.get(s.key), v);
+      }
       else if (!local(s)) {
         const src = imported.get(s.key);
         try {
@@ -1729,7 +1735,7 @@ async function solve(params, emit) {
     for (const src of lazy) {
       let data;
       try {
-        data = await src.fetch();
+        data = await pullWithProgress(pullVertex.get(src) ?? v, src, emit);
         if (`sha256:${sha256hex(data)}` !== src.blob) throw new Error(`unexpected commit digest sha256:${sha256hex(data)}, expected ${src.blob}: failed precondition`);
       } catch (e) {
         v.error(e.message);
@@ -1758,6 +1764,45 @@ async function solve(params, emit) {
     }
   }
   return { exporterResponse: {} };
+}
+
+/**
+ * A lazily pulled layer, shown as BuildKit v0.32.2 shows it: under its step's vertex, `sha256:<hex> 0B / <size>`,
+ * then `<size> / <size> <t>s done`. While no byte arrives BuildKit is not silent: the pull writes the ingest's
+ * status every 150 ms (util/pull/pullprogress/progress.go:93-125) and the printer reprints an unchanged status
+ * every 5 s with only its timer grown (util/progress/progressui/printer.go:19 minTimeDelta, :93-103); a download
+ * that never answers is never given up (no client deadline), so the reprints go on until the solve is cancelled
+ * (captured: __tests__/fixtures/buildkit-v0.32.2/progress-stalled-layer-pull.txt). This fake reads a blob whole,
+ * so it shows 0B until the end.
+ * @param {{status: (text: string) => void}} v
+ * @param {{blob: string, size?: number, fetch: () => Promise<Buffer>}} src
+ * @param {((e: any) => void) & {closed?: () => boolean}} emit
+ */
+async function pullWithProgress(v, src, emit) {
+  const started = Date.now();
+  const total = goBytes(src.size ?? 0);
+  const status = (current, done = '') => v.status(`${src.blob} ${current} / ${total} ${((Date.now() - started) / 1000).toFixed(1)}s${done}`);
+  status('0B');
+  const timer = setInterval(() => (emit.closed?.() ? clearInterval(timer) : status('0B')), 5000);
+  try {
+    const data = await src.fetch();
+    status(goBytes(data.length), ' done');
+    return data;
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+/** A size as `units.Bytes` prints it with `%.2f` (vendor/github.com/tonistiigi/units/bytes.go:58,65): 129B, 1.50MB. */
+function goBytes(n) {
+  const names = ['B', 'kB', 'MB', 'GB', 'TB'];
+  let i = 0;
+  let x = n;
+  while (x >= 1000 && i < names.length - 1) {
+    x /= 1000;
+    i++;
+  }
+  return i === 0 ? `${n}B` : `${x.toFixed(2)}${names[i]}`;
 }
 
 async function exportOutput(params, resultSteps, inline, vertex, emit, pull = async (_v) => undefined) {
