@@ -58,6 +58,34 @@ describe('runAttempts', () => {
     expect(r.retried).toBe('a gha cache layer showed no progress for 5 min');
   });
 
+  test('after a stall the export is left out too (a silent service would hold the job a second cache-timeout), and the result says it stalled', async () => {
+    const p = plan(inputsOf({ 'cache-scope': 's' }), runtime());
+    const calls: [boolean, boolean][] = [];
+    const results = [{ figures: figures(), failure: undefined, outcome: stalled('import', 'importing cache manifest from gha:1') }, ok];
+    const r = await runAttempts(p, async (withImport, withExport) => {
+      calls.push([withImport, withExport]);
+      return results[calls.length - 1];
+    });
+    expect(calls).toEqual([
+      [true, true],
+      [false, false]
+    ]);
+    expect(r.stalled).toBe(true);
+    expect(out).toContain('the build runs again without --import-cache; the export is left out too: the service did not answer');
+  });
+
+  test('an unreadable layer keeps the export on every attempt (a passing fault, not a silent service)', async () => {
+    const p = plan(inputsOf({ 'cache-scope': 's' }), runtime());
+    const exports: boolean[] = [];
+    const results = [failed(CUT), failed(CUT), ok];
+    const r = await runAttempts(p, async (_, withExport) => {
+      exports.push(withExport);
+      return results[exports.length - 1];
+    });
+    expect(exports).toEqual([true, true, true]);
+    expect(r.stalled).toBe(false);
+  });
+
   test('an unreadable layer is retried on the same builder (no stall: nothing left hanging in it)', async () => {
     const p = plan(inputsOf({ 'cache-scope': 's' }), runtime());
     let fresh = 0;

@@ -23,21 +23,36 @@ export interface Attempt {
  * gha import was cancelled runs no further build (any solve on it prints nothing and waits, measured with
  * `npm run bench:faults`): the caller restarts a buildkitd it started itself.
  */
-export async function runAttempts(plan: Plan, once: (withImport: boolean) => Promise<Attempt>, fresh?: () => Promise<void>): Promise<{ attempt: Attempt; retried?: string }> {
+export async function runAttempts(
+  plan: Plan,
+  once: (withImport: boolean, withExport: boolean) => Promise<Attempt>,
+  fresh?: () => Promise<void>
+): Promise<{ attempt: Attempt; retried?: string; stalled?: boolean }> {
   const tried: AttemptRecord[] = [];
   let withImport = true;
+  // After a stalled import or layer pull the service is taken as silent: the export is left out too, so a job
+  // costs the build plus one cache-timeout, not a second one waiting on the export (bench:faults, issue 21).
+  let stalled = false;
   let retried: string | undefined;
   for (;;) {
-    const attempt = await once(withImport);
+    const attempt = await once(withImport, !stalled);
     tried.push({ withImport, outcome: attempt.outcome });
-    if (attempt.outcome.kind === 'stalled' && attempt.outcome.stall.kind === 'export') return { attempt: exportAbandoned(attempt, attempt.outcome.stall, plan), retried };
+    if (attempt.outcome.kind === 'stalled' && attempt.outcome.stall.kind === 'export') return { attempt: exportAbandoned(attempt, attempt.outcome.stall, plan), retried, stalled };
     const next = nextAttempt(tried, !!plan.import);
-    if (!next) return { attempt, retried };
+    if (!next) return { attempt, retried, stalled };
     const why = warnRetry(next, attempt.outcome, plan);
     if (!next.withImport) retried = why;
-    if (attempt.outcome.kind === 'stalled') await fresh?.();
+    if (attempt.outcome.kind === 'stalled') {
+      stalled = true;
+      await fresh?.();
+    }
     withImport = next.withImport;
   }
+}
+
+/** What a retry after a stall does with the export: nothing is written to a service that did not answer. */
+function afterStall(plan: Plan): string {
+  return plan.export ? 'the export is left out too: the service did not answer, so writing to it would wait again, and the cache it holds stays as it is' : 'nothing is written this run';
 }
 
 /** The one warning before the next attempt; returns the reason in a few words (the summary's Retry row). */
@@ -46,12 +61,12 @@ function warnRetry(next: NextAttempt, outcome: Outcome, plan: Plan): string {
   if (outcome.kind === 'stalled' && outcome.stall.kind === 'layer') {
     const wait = waitText(outcome.stall.waitedMs);
     const layer = `${outcome.stall.layer ?? ''} for ${outcome.stall.vertex}`;
-    core.warning(`A layer of the ${echo(backend)} cache showed no progress for ${wait} (${echo(layer, MAX_SENTENCE)}, cache-timeout). envd was stopped; the build runs again without --import-cache, and the export still refreshes the cache.`, { title: 'Cached layer pull stalled: building without the cache' });
+    core.warning(`A layer of the ${echo(backend)} cache showed no progress for ${wait} (${echo(layer, MAX_SENTENCE)}, cache-timeout). envd was stopped; the build runs again without --import-cache; ${afterStall(plan)}.`, { title: 'Cached layer pull stalled: building without the cache' });
     return `a ${backend} cache layer showed no progress for ${wait}`;
   }
   if (outcome.kind === 'stalled') {
     const wait = waitText(outcome.stall.waitedMs);
-    core.warning(`The cache import from ${echo(backend)} showed no progress for ${wait} (${echo(outcome.stall.vertex, MAX_SENTENCE)}, cache-timeout). envd was stopped; the build runs again without --import-cache, and the export still refreshes the cache.`, { title: `Cache import stalled: building without it` });
+    core.warning(`The cache import from ${echo(backend)} showed no progress for ${wait} (${echo(outcome.stall.vertex, MAX_SENTENCE)}, cache-timeout). envd was stopped; the build runs again without --import-cache; ${afterStall(plan)}.`, { title: `Cache import stalled: building without it` });
     return `the ${backend} import showed no progress for ${wait}`;
   }
   const line = outcome.kind === 'failed' ? outcome.line : '';

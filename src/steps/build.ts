@@ -169,7 +169,7 @@ async function buildWith(ctx: BuildContext): Promise<BuildReport> {
 
   const started = Date.now();
   const call = { publicKeyFile: keyFile, buildkitdImage: `docker.io/moby/buildkit:${tools.buildkit.tag}`, cwd: env.GITHUB_WORKSPACE || process.cwd() };
-  const { attempt, retried, plan } = await inPhases(ctx.plan, ctx.writeGate, (p) => runAttempts(p, (withImport) => runOnce(envd, p, { ...call, withImport }, ctx.inputs.cacheTimeoutMs), restart));
+  const { attempt, retried, plan } = await inPhases(ctx.plan, ctx.writeGate, (p) => runAttempts(p, (withImport, withExport) => runOnce(envd, withExport ? p : { ...p, export: undefined }, { ...call, withImport }, ctx.inputs.cacheTimeoutMs), restart));
   const report: BuildReport = {
     plan,
     envdVersion,

@@ -138,6 +138,8 @@ async function deleteSuperseded(run: RunContext, rest: CacheRest, entries: reado
 export interface PhaseResult {
   attempt: { figures: ProgressFigures; failure?: unknown };
   retried?: string;
+  /** A cache import or layer pull stalled: the service did not answer, and nothing was exported to it. */
+  stalled?: boolean;
 }
 
 /**
@@ -146,10 +148,13 @@ export interface PhaseResult {
  * exports the second's. Without a gate: one build, as planned.
  */
 export async function inPhases<R extends PhaseResult>(plan: Plan, gate: WriteGate | undefined, run: (p: Plan) => Promise<R>): Promise<R & { plan: Plan }> {
-  if (!gate || !plan.export) return { ...(await run(plan)), plan };
+  const written = (r: R, p: Plan) => ({ ...r, plan: r.stalled ? { ...p, export: undefined } : p });
+  if (!gate || !plan.export) return written(await run(plan), plan);
   const startedAt = Date.now();
   const first = await run({ ...plan, export: undefined });
   if (first.attempt.failure) return { ...first, plan };
+  // The cache did not answer the import: the second build would import (and export) through it again.
+  if (first.stalled) return written(first, plan);
   const next = await gate(first.attempt.figures, startedAt, first.retried !== undefined);
   if (!next.export) return { ...first, plan: next };
   core.info('Writing the cache: the same build again, every step cached, with the export');
