@@ -3546,43 +3546,91 @@ function goUnquote(quoted) {
  *   `exporting cache to registry` (cache/remotecache/registry/registry.go:52), `exporting to GitHub Actions
  *   Cache` (gha/gha.go:173), `exporting cache to Amazon S3` (s3/s3.go:228), `exporting cache to client
  *   directory` (local/local.go:32), `exporting cache to Azure Blob Storage` (azblob/exporter.go:64).
+ * - A layer of the imported cache is pulled lazily, under the vertex of the step that printed `CACHED` (reopened):
+ *   `sha256:<hex> <current> / <total> <t>s` (util/pull/pullprogress/progress.go:93-125 writes the ingest's offset
+ *   every 150 ms; printer.go:114-135 formats it), `... done` once it is whole, then (local work) `extracting
+ *   sha256:<hex>` (cache/refs.go:1373). A pull that moves no bytes is NOT silent: the printer reprints the same status every 5 s
+ *   with only its timer grown (printer.go:19 minTimeDelta, :93-103), so a reprint is not progress. Captured:
+ *   `__tests__/fixtures/buildkit-v0.32.2/progress-stalled-layer-pull.txt` (`0B / 1.50MB` reprinted until SIGINT).
+ * - A blob pulled under a vertex that did not print `CACHED` (a `FROM` step) is the base image from its own
+ *   registry, not the cache: building without `--import-cache` would pull it from the same place, so the watchdog
+ *   leaves it to the job's `timeout-minutes` (docs/cache-failures.md, "A stalled base-image pull").
  */
 
 const IMPORT_VERTEX = /^importing cache manifest from /;
 const OUTPUT_VERTEX = /^(exporting to image|exporting to \S+ image format|exporting to client tarball|exporting to client directory)$/;
 const CACHE_EXPORT_VERTEX = /^(exporting cache to |exporting to GitHub Actions Cache$)/;
 const ENDED = /^(DONE\b|CACHED$|ERROR\b|CANCELED$)/;
+/**
+ * A blob's transfer status: `sha256:<hex> 0B / 1.50MB 5.3s`, `sha256:<hex> 1.06MB / 1.06MB 0.1s done`. Not
+ * `extracting sha256:…`: that is local work after the pull (cache/refs.go:1373) and carries no bytes to compare.
+ */
+const BLOB_STATUS = /^(sha256:[0-9a-f]{64})((?: [\d.]+[kMGTP]?B(?: \/ [\d.]+[kMGTP]?B)?)?)(?: [\d.]+s)?( done)?$/;
 class CacheWatch {
     timeoutMs;
     lastAt;
     names = new Map();
     open = new Set();
+    cached = new Set();
+    /** Per blob not yet done: its vertex and the status printed last (`sha256:… 0B / 1.50MB`). */
+    pulling = new Map();
+    /** Per blob, its last status line as printed but the timer: a repeat is no progress. */
+    lastStatus = new Map();
     pushed = false;
     /** timeoutMs 0: never stalls. `start`: when envd was started (ms, the same clock as `push` and `stall`). */
     constructor(timeoutMs, start) {
         this.timeoutMs = timeoutMs;
         this.lastAt = start;
     }
-    /** One line of envd's output (stdout or stderr): any line is progress. */
+    /** One line of envd's output (stdout or stderr): any line is progress but a blob status reprinted unchanged. */
     push(line, now) {
-        this.lastAt = now;
         const m = /^#(\d+) (.*)$/.exec(line.trimEnd());
-        if (!m || m[1] === '0')
+        if (!m || m[1] === '0') {
+            if (line.trim() !== '')
+                this.lastAt = now;
             return;
+        }
         const id = Number(m[1]);
         const text = m[2];
+        if (this.names.get(id) === text || text === '...')
+            return; // the printer repeats a header when it switches vertex
+        if (!this.blobStatus(id, text))
+            this.lastAt = now;
         if (!this.names.has(id)) {
             this.names.set(id, text);
             this.open.add(id);
             return;
         }
+        if (text === 'CACHED')
+            this.cached.add(id);
         if (ENDED.test(text))
-            this.open.delete(id);
+            this.end(id);
         // A line after the end reopens the vertex (a push after the image was written, a lazily pulled layer).
-        else if (text !== '...')
+        else
             this.open.add(id);
         if (OUTPUT_VERTEX.test(this.names.get(id)) && /^pushing (layers|manifest for )/.test(text))
             this.pushed = true;
+    }
+    /** Records a blob status; true when it repeats the blob's last one (the same bytes: not progress). */
+    blobStatus(id, text) {
+        const b = BLOB_STATUS.exec(text);
+        if (!b)
+            return false;
+        const [, digest, bytes, done] = b;
+        const status = `${digest}${bytes}`;
+        if (done)
+            this.pulling.delete(digest);
+        else
+            this.pulling.set(digest, { id, status });
+        const repeated = this.lastStatus.get(digest) === `${status}${done ?? ''}`;
+        this.lastStatus.set(digest, `${status}${done ?? ''}`);
+        return repeated;
+    }
+    end(id) {
+        this.open.delete(id);
+        for (const [key, p] of this.pulling)
+            if (p.id === id)
+                this.pulling.delete(key);
     }
     /** The build's output was written (or pushed): an output exporter vertex was seen and none is open. */
     outputComplete() {
@@ -3593,7 +3641,10 @@ class CacheWatch {
     pushing() {
         return this.pushed;
     }
-    /** A stalled import, or an export stalled after the output is complete; undefined while anything else runs. */
+    /**
+     * A stalled import, a stalled pull of a cached layer (under a step that printed `CACHED`), or an export stalled
+     * after the output is complete; undefined while anything else runs (a silent step, a base-image pull).
+     */
     stall(now) {
         const waitedMs = now - this.lastAt;
         if (this.timeoutMs <= 0 || waitedMs < this.timeoutMs)
@@ -3602,6 +3653,9 @@ class CacheWatch {
         const importing = openNamed(IMPORT_VERTEX);
         if (importing)
             return { kind: 'import', vertex: importing, waitedMs: this.timeoutMs };
+        const layer = [...this.pulling.values()].find((p) => this.cached.has(p.id) && this.open.has(p.id));
+        if (layer)
+            return { kind: 'layer', vertex: this.names.get(layer.id), layer: layer.status, waitedMs: this.timeoutMs };
         const exporting = this.outputComplete() ? openNamed(CACHE_EXPORT_VERTEX) : undefined;
         return exporting ? { kind: 'export', vertex: exporting, waitedMs: this.timeoutMs } : undefined;
     }
@@ -3614,7 +3668,8 @@ function failedOutcome(line, context) {
     return { kind: 'failed', line, known, pushing };
 }
 /**
- * After an attempt with the import: a stalled import or an evicted layer → once more without it; an unreadable
+ * After an attempt with the import: a stalled import, a stalled pull of a cached layer or an evicted layer → once
+ * more without it; an unreadable
  * cached layer (cut short, reset, 5xx, wrong digest) → once more with the same import (likely transient), then once
  * without it. A push failure, a stalled export and any other failure: no further attempt.
  */
@@ -3623,8 +3678,11 @@ function nextAttempt(tried, hasImport) {
     if (!hasImport || !last?.withImport)
         return undefined;
     const o = last.outcome;
-    if (o.kind === 'stalled')
-        return o.stall.kind === 'import' ? { withImport: false, why: 'import-stalled' } : undefined;
+    if (o.kind === 'stalled') {
+        if (o.stall.kind === 'export')
+            return undefined;
+        return { withImport: false, why: o.stall.kind === 'import' ? 'import-stalled' : 'layer-stalled' };
+    }
     if (o.kind !== 'failed' || o.pushing)
         return undefined;
     if (o.known?.id === 'evicted-blob')
@@ -3665,38 +3723,60 @@ const watchEvery = (timeoutMs) => (timeoutMs > 0 ? Math.max(100, Math.min(1000, 
 
 ;// CONCATENATED MODULE: ./src/steps/attempts.ts
 /**
- * The attempts of `envd build` (issue 21): the first with the import; after a stalled import or an evicted
- * layer once more without it; after an unreadable cached layer once more with it, then once without it. A cache
+ * The attempts of `envd build` (issue 21): the first with the import; after a stalled import, a stalled pull of a
+ * cached layer or an evicted layer once more without it; after an unreadable cached layer once more with it, then once without it. A cache
  * export that stalled after the output was written ends the build as a success that wrote no cache. What comes
  * next is the core's decision (`envd/watchdog.ts`); this runs the attempts and says why in one warning each.
  */
 
 
 
-async function runAttempts(plan, once) {
+/**
+ * `fresh`: called before the attempt after a stalled import or layer pull. A real BuildKit v0.32.2 whose stalled
+ * gha import was cancelled runs no further build (any solve on it prints nothing and waits, measured with
+ * `npm run bench:faults`): the caller restarts a buildkitd it started itself.
+ */
+async function runAttempts(plan, once, fresh) {
     const tried = [];
     let withImport = true;
+    // After a stalled import or layer pull the service is taken as silent: the export is left out too, so a job
+    // costs the build plus one cache-timeout, not a second one waiting on the export (bench:faults, issue 21).
+    let stalled = false;
     let retried;
     for (;;) {
-        const attempt = await once(withImport);
+        const attempt = await once(withImport, !stalled);
         tried.push({ withImport, outcome: attempt.outcome });
         if (attempt.outcome.kind === 'stalled' && attempt.outcome.stall.kind === 'export')
-            return { attempt: exportAbandoned(attempt, attempt.outcome.stall, plan), retried };
+            return { attempt: exportAbandoned(attempt, attempt.outcome.stall, plan), retried, stalled };
         const next = nextAttempt(tried, !!plan.import);
         if (!next)
-            return { attempt, retried };
+            return { attempt, retried, stalled };
         const why = warnRetry(next, attempt.outcome, plan);
         if (!next.withImport)
             retried = why;
+        if (attempt.outcome.kind === 'stalled') {
+            stalled = true;
+            await fresh?.();
+        }
         withImport = next.withImport;
     }
+}
+/** What a retry after a stall does with the export: nothing is written to a service that did not answer. */
+function afterStall(plan) {
+    return plan.export ? 'the export is left out too: the service did not answer, so writing to it would wait again, and the cache it holds stays as it is' : 'nothing is written this run';
 }
 /** The one warning before the next attempt; returns the reason in a few words (the summary's Retry row). */
 function warnRetry(next, outcome, plan) {
     const backend = plan.import?.type ?? 'the cache';
+    if (outcome.kind === 'stalled' && outcome.stall.kind === 'layer') {
+        const wait = waitText(outcome.stall.waitedMs);
+        const layer = `${outcome.stall.layer ?? ''} for ${outcome.stall.vertex}`;
+        runner.warning(`A layer of the ${(0,report_text/* echo */.WI)(backend)} cache showed no progress for ${wait} (${(0,report_text/* echo */.WI)(layer, report_text/* MAX_SENTENCE */.Rt)}, cache-timeout). envd was stopped; the build runs again without --import-cache; ${afterStall(plan)}.`, { title: 'Cached layer pull stalled: building without the cache' });
+        return `a ${backend} cache layer showed no progress for ${wait}`;
+    }
     if (outcome.kind === 'stalled') {
         const wait = waitText(outcome.stall.waitedMs);
-        runner.warning(`The cache import from ${(0,report_text/* echo */.WI)(backend)} showed no progress for ${wait} (${(0,report_text/* echo */.WI)(outcome.stall.vertex, report_text/* MAX_SENTENCE */.Rt)}, cache-timeout). envd was stopped; the build runs again without --import-cache, and the export still refreshes the cache.`, { title: `Cache import stalled: building without it` });
+        runner.warning(`The cache import from ${(0,report_text/* echo */.WI)(backend)} showed no progress for ${wait} (${(0,report_text/* echo */.WI)(outcome.stall.vertex, report_text/* MAX_SENTENCE */.Rt)}, cache-timeout). envd was stopped; the build runs again without --import-cache; ${afterStall(plan)}.`, { title: `Cache import stalled: building without it` });
         return `the ${backend} import showed no progress for ${wait}`;
     }
     const line = outcome.kind === 'failed' ? outcome.line : '';
@@ -5337,12 +5417,16 @@ async function deleteSuperseded(run, rest, entries) {
  * exports the second's. Without a gate: one build, as planned.
  */
 async function inPhases(plan, gate, run) {
+    const written = (r, p) => ({ ...r, plan: r.stalled ? { ...p, export: undefined } : p });
     if (!gate || !plan.export)
-        return { ...(await run(plan)), plan };
+        return written(await run(plan), plan);
     const startedAt = Date.now();
     const first = await run({ ...plan, export: undefined });
     if (first.attempt.failure)
         return { ...first, plan };
+    // The cache did not answer the import: the second build would import (and export) through it again.
+    if (first.stalled)
+        return written(first, plan);
     const next = await gate(first.attempt.figures, startedAt, first.retried !== undefined);
     if (!next.export)
         return { ...first, plan: next };
@@ -5735,7 +5819,7 @@ async function buildWith(ctx) {
         await envd.createContext(context, h.envdBuilder, h.envdAddress);
         state.save(src_state/* State */.U.Context, context);
     };
-    const { h: builder, choice } = await runner.group('Start the builder', () => startBuilder(ctx, createContext));
+    const { h: builder, choice, restart } = await runner.group('Start the builder', () => startBuilder(ctx, createContext));
     for (const miss of buildkitFloorMisses([ctx.plan.export?.type, ctx.plan.import?.type], builder.version || undefined)) {
         if (miss.status === 'too-old')
             throw new Error(miss.floor.builderProblem(builder.buildctlAddr, builder.version));
@@ -5747,7 +5831,7 @@ async function buildWith(ctx) {
         await restoreMounts(ctx.mounts, buildctl);
     const started = Date.now();
     const call = { publicKeyFile: keyFile, buildkitdImage: `docker.io/moby/buildkit:${tools.buildkit.tag}`, cwd: env.GITHUB_WORKSPACE || process.cwd() };
-    const { attempt, retried, plan } = await inPhases(ctx.plan, ctx.writeGate, (p) => runWithRetry(envd, p, call, ctx.inputs.cacheTimeoutMs));
+    const { attempt, retried, plan } = await inPhases(ctx.plan, ctx.writeGate, (p) => runAttempts(p, (withImport, withExport) => runOnce(envd, withExport ? p : { ...p, export: undefined }, { ...call, withImport }, ctx.inputs.cacheTimeoutMs), restart));
     const report = {
         plan,
         envdVersion,
@@ -5775,6 +5859,7 @@ async function startBuilder(ctx, createContext) {
     const b = inputs.builder;
     let h;
     let choice;
+    let restart;
     if (b.kind === 'address') {
         const remote = await startRemote({ addresses: b.addresses, tls: b.tls, scope: ctx.plan.scope, dir, binDir: tools.buildkit.dir, env: toolEnv, cwd: env.GITHUB_WORKSPACE || process.cwd() });
         if (remote.relay)
@@ -5797,6 +5882,8 @@ async function startBuilder(ctx, createContext) {
             // Only an answering buildkitd is offered to later calls.
             (0,builder/* publishShared */.$p)(h, start.wish, (0,builder/* recordsDir */.Ap)(env));
             state.save(src_state/* State */.U.Builder, JSON.stringify(h));
+            const own = start.own;
+            restart = () => restartOwn(ctx, h, { ...start, own });
         }
     }
     else {
@@ -5807,11 +5894,22 @@ async function startBuilder(ctx, createContext) {
         await createContext(h);
     }
     runner.info(`${h.kind === 'address' || h.reused ? 'Using' : 'Started'} buildkitd ${h.version ?? '(version unknown)'} at ${h.buildctlAddr}`);
-    return { h, choice };
+    return { h, choice, restart };
 }
-/** `envd build` and the attempts after it (steps/attempts.ts), each under the watchdog of `cache-timeout`. */
-function runWithRetry(envd, plan, call, cacheTimeoutMs) {
-    return runAttempts(plan, (withImport) => runOnce(envd, plan, { ...call, withImport }, cacheTimeoutMs));
+/**
+ * Restarts the buildkitd this call spawned, in place (the same socket, root and local cache), before the attempt
+ * after a stalled cache request: BuildKit v0.32.2 runs no further solve once a stalled gha import was cancelled.
+ * A builder this call did not start (an address, an earlier call's, a container) is left as it is.
+ */
+async function restartOwn(ctx, h, start) {
+    const old = h.pid;
+    await (0,builder/* stopBuilder */.QP)(h, ctx.toolEnv);
+    const fresh = (0,builder/* spawnBuildkitd */.yW)({ ...start.own, rootVia: await ctx.rootVia });
+    Object.assign(h, { pid: fresh.pid, pidFile: fresh.pidFile, logFile: fresh.logFile });
+    ctx.state.save(src_state/* State */.U.Builder, JSON.stringify(h));
+    await (0,builder/* awaitBuildkitd */.PC)(h, start.own);
+    (0,builder/* publishShared */.$p)(h, start.wish, (0,builder/* recordsDir */.Ap)(ctx.env));
+    runner.info(`Restarted buildkitd (pid ${old ?? 'unknown'} → ${h.pid ?? 'unknown'}): a stalled cache request leaves BuildKit unable to run another build`);
 }
 /** Warns of each failed import and export, and stops on a failed build (recorded for post, annotated with its log). */
 function reportAttempt(report, state) {
