@@ -23,7 +23,7 @@ import {
   serializeHistory
 } from '../report/history.js';
 import type { Runtime } from '../runtime/runtime.js';
-import { echo } from '../report/text.js';
+import { echo } from '../text/text.js';
 import { CacheService } from './github/cache-service.js';
 import { downFor } from './deadlines.js';
 import type { Http } from './http.js';

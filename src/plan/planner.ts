@@ -5,7 +5,7 @@ import { fleetDecision } from '../fleet/rank.js';
 import type { Inputs, Mode } from '../inputs/inputs.js';
 import { defaultBranchRef, type Runtime } from '../runtime/runtime.js';
 import { legIdentity, modeForBudget, type ModeFacts } from '../budget/budget.js';
-import { echo } from '../report/text.js';
+import { echo } from '../text/text.js';
 import { type Access, decideAccess } from './access.js';
 import { BACKEND_NAMES, backendOf, backendOfType } from '../backends/index.js';
 import { computedExport, computedImport, type FlagContext, sharedLocations } from './flags.js';

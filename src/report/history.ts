@@ -8,7 +8,7 @@ import { backendOf } from '../backends/index.js';
 import { allButNewest } from '../budget/keys.js';
 import type { Plan } from '../plan/plan.js';
 import type { Runtime } from '../runtime/runtime.js';
-import { code, echo, MAX_SENTENCE } from './text.js';
+import { code, echo, MAX_SENTENCE } from '../text/text.js';
 
 /** How many runs the history keeps. */
 export const HISTORY_RUNS = 20;
