@@ -5,8 +5,8 @@
  */
 import type { ImageRef } from '../cache/image-ref.js';
 import type { Check } from '../cache/values.js';
-import type { Input } from '../inputs/names.js';
-import type { Candidate, Locations } from '../plan/location.js';
+import type { Input } from '../action/names.js';
+import type { Candidate, Locations } from './location.js';
 import type { Runtime } from '../runtime/runtime.js';
 
 export type Direction = 'export' | 'import';

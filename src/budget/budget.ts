@@ -6,8 +6,8 @@
  * eviction line instead of overshooting it.
  */
 import type { Auto, Inputs, Mode } from '../inputs/inputs.js';
-import type { Decision } from '../plan/plan.js';
-import { scopeFamily } from '../plan/scope.js';
+import type { Decision } from '../action/decision.js';
+import { scopeFamily } from '../cache/scope.js';
 import { legEstimates, planLegs, type LegPlan, type ScopeFootprint } from './estimate.js';
 import { DEFAULT_BUDGET_BYTES, formatSize, GB, HIGH_WATER, percent } from './units.js';
 
@@ -53,7 +53,7 @@ export interface ModeFacts {
 
 /**
  * This build's scope; `family` only for an auto scope of a matrix leg, whose sibling legs export with it: the first
- * word their scopes share (src/plan/scope.ts scopeFamily).
+ * word their scopes share (src/cache/scope.ts scopeFamily).
  */
 export interface LegIdentity {
   scope: string;

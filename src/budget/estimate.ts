@@ -140,7 +140,7 @@ export interface LegEstimate {
   exportedAt?: number;
 }
 
-/** The auto scope of a matrix leg is `<family>-<matrix words>-<8 hex>` (src/plan/scope.ts): its siblings share `<family>-`. */
+/** The auto scope of a matrix leg is `<family>-<matrix words>-<8 hex>` (src/cache/scope.ts): its siblings share `<family>-`. */
 function isSibling(scope: string, self: string, prefix: string): boolean {
   return scope !== self && scope.startsWith(prefix) && /-[0-9a-f]{8}$/.test(scope);
 }

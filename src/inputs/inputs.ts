@@ -14,7 +14,7 @@ import { parseImageRef } from '../cache/image-ref.js';
 import { findSecrets, quoted, redactKnown } from '../cache/redact.js';
 import { type CacheSpec, isBackend, parseCacheSpec, parseFields, validateCacheSpec } from '../cache/spec.js';
 import { closest, didYouMean, nearestHint } from '../cache/suggest.js';
-import { Input } from './names.js';
+import { Input } from '../action/names.js';
 import { type OutputSpec, parseOutput } from './output.js';
 import { echo } from '../text/text.js';
 import { DEFAULT_MOUNTS_MAX, type Helper, type MountsSetting, parseHelper, parseMountsSetting } from '../mounts/mounts.js';

@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Problem } from '../inputs/inputs.js';
-import { Input } from '../inputs/names.js';
+import { Input } from '../action/names.js';
 import { type PemKind, pemProblem, type PemSource, type TlsInputs, type TlsMaterial } from '../fleet/tls.js';
 import { echo } from '../text/text.js';
 

@@ -1,6 +1,6 @@
 /** Step outputs from the plan and, after a build, its figures. Every secret is replaced by ***. */
 import { redactCacheSpec } from '../cache/spec.js';
-import { Output } from '../inputs/names.js';
+import { Output } from '../action/names.js';
 import type { Plan } from '../plan/plan.js';
 import type { ImageFacts } from './image.js';
 import { planJson } from './plan-json.js';
