@@ -43,10 +43,8 @@ export const LAYERS = [
  */
 export const KNOWN_UPWARD = {
   'budget/run.ts → plan/plan.ts': 'run.ts decides around a Plan: it belongs above plan/ (or Plan below budget/)',
-  'budget/run.ts → report/outputs.ts': 'BudgetFigures, a record of the budget, belongs in budget/',
   'budget/prune.ts → report/history.ts': 'the history entries pruning may delete: move that rule down with the history keys',
   'mounts/mounts.ts → budget/keys.ts': 'allButNewest is a generic rule of cache keys: move it below mounts/',
-  'mounts/mounts.ts → budget/units.ts': 'formatSize: a text helper, belongs in text/',
   'cache/backends.ts → backends/backend.ts': 'the attribute tables read from the backend registry: move into backends/',
   'cache/backends.ts → backends/index.ts': 'the attribute tables read from the backend registry: move into backends/',
   'cache/spec.ts → backends/index.ts': 'CacheSpec validation asks the registry: spec.ts sits above backends/, its value checkers below'

@@ -9,9 +9,11 @@ import type { Auto, Inputs, Mode } from '../inputs/inputs.js';
 import type { Decision } from '../action/decision.js';
 import { scopeFamily } from '../cache/scope.js';
 import { legEstimates, planLegs, type LegPlan, type ScopeFootprint } from './estimate.js';
-import { DEFAULT_BUDGET_BYTES, formatSize, GB, HIGH_WATER, percent } from './units.js';
+import { formatSize } from '../text/text.js';
+import { DEFAULT_BUDGET_BYTES, GB, HIGH_WATER, percent } from './units.js';
 
-export { DEFAULT_BUDGET_BYTES, formatSize, GB, HIGH_WATER, percent, TARGET_RATIO } from './units.js';
+export { formatSize } from '../text/text.js';
+export { DEFAULT_BUDGET_BYTES, GB, HIGH_WATER, percent, TARGET_RATIO } from './units.js';
 
 export interface Budget {
   bytes: number;

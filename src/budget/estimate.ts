@@ -21,8 +21,8 @@
  *   export was `min` adds, going `max`, intermediate layers as large as its siblings' (else its own chain's).
  */
 import type { Mode } from '../inputs/inputs.js';
-import { echo } from '../text/text.js';
-import { formatSize, percent } from './units.js';
+import { echo, formatSize } from '../text/text.js';
+import { percent } from './units.js';
 import { blobDigest, parseIndexKey } from './keys.js';
 import { classifyIndexes, type CacheEntry } from './prune.js';
 

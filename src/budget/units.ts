@@ -1,5 +1,5 @@
 /**
- * The budget's units and ratios, below every other budget module (budget.ts, estimate.ts and prune.ts all read
+ * The budget's unit and ratios, below every other budget module (budget.ts, estimate.ts and prune.ts all read
  * them; keeping them here keeps those three out of an import cycle). `budget.ts` re-exports them. Pure.
  */
 
@@ -13,19 +13,6 @@ export const HIGH_WATER = 0.8;
  * run's exports (every matrix job uploads before any of them prunes), so GitHub's LRU never has to act.
  */
 export const TARGET_RATIO = 0.7;
-
-/** Decimal units, as GitHub states its limits: 1.5 GB, 320 MB, 12 KB, 0 B. */
-export function formatSize(bytes: number): string {
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let value = Math.abs(bytes);
-  let i = 0;
-  while (value >= 1000 && i < units.length - 1) {
-    value /= 1000;
-    i++;
-  }
-  const sign = bytes < 0 ? '-' : '';
-  return i === 0 ? `${sign}${value} B` : `${sign}${value.toFixed(1)} ${units[i]}`;
-}
 
 export function percent(usageBytes: number, budgetBytes: number): number {
   return budgetBytes > 0 ? Math.round((usageBytes / budgetBytes) * 100) : 0;

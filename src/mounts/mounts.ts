@@ -3,7 +3,7 @@
  * in BuildKit's own records, their GitHub cache keys, and the two small builds that copy a saved archive into a
  * mount and out of it (the technique of reproducible-containers/buildkit-cache-dance, written here afresh). Pure.
  */
-import { formatSize } from '../budget/units.js';
+import { formatSize } from '../text/text.js';
 import { allButNewest } from '../budget/keys.js';
 
 /**
