@@ -44,7 +44,6 @@ export const LAYERS = [
 export const KNOWN_UPWARD = {
   'budget/run.ts → plan/plan.ts': 'run.ts decides around a Plan: it belongs above plan/ (or Plan below budget/)',
   'budget/prune.ts → report/history.ts': 'the history entries pruning may delete: move that rule down with the history keys',
-  'mounts/mounts.ts → budget/keys.ts': 'allButNewest is a generic rule of cache keys: move it below mounts/',
   'cache/backends.ts → backends/backend.ts': 'the attribute tables read from the backend registry: move into backends/',
   'cache/backends.ts → backends/index.ts': 'the attribute tables read from the backend registry: move into backends/',
   'cache/spec.ts → backends/index.ts': 'CacheSpec validation asks the registry: spec.ts sits above backends/, its value checkers below'
@@ -189,7 +188,8 @@ function main(argv) {
   for (const line of result.problems) console.error(line);
   if (report) {
     const f = result.figures;
-    console.log(`imports in ${path.relative(process.cwd(), root) || '.'}: ${f.files} files, ${f.imports} imports; ${f.cycles} cycles, ${f.filesInCycles} files in cycles; ${f.upwardImports} imports against the layering (${f.knownUpward} of them known, KNOWN_UPWARD); ${f.unlayered} files outside it`);
+    const shown = path.relative(process.cwd(), root);
+    console.log(`imports in ${shown.startsWith('..') ? root : shown || '.'}: ${f.files} files, ${f.imports} imports; ${f.cycles} cycles, ${f.filesInCycles} files in cycles; ${f.upwardImports} imports against the layering (${f.knownUpward} of them known, KNOWN_UPWARD); ${f.unlayered} files outside it`);
   }
   if (result.problems.length > 0) {
     console.error(`check-imports: ${result.problems.length} problems. The layering (top first) is LAYERS in scripts/check-imports.mjs and CONTRIBUTING.md's folder map: move a shared type or constant down, never import up.`);

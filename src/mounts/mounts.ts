@@ -4,7 +4,7 @@
  * mount and out of it (the technique of reproducible-containers/buildkit-cache-dance, written here afresh). Pure.
  */
 import { formatSize } from '../text/text.js';
-import { allButNewest } from '../budget/keys.js';
+import { allButNewest } from '../cache/entries.js';
 
 /**
  * The directories envd mounts a cache on (envd v1.3.4, `pkg/lang/ir/v1/`): pip in `python.go`

@@ -5,7 +5,7 @@
  * comes back from the cache is checked, never trusted), record, serialize, render.
  */
 import { backendOf } from '../backends/index.js';
-import { allButNewest } from '../budget/keys.js';
+import { allButNewest } from '../cache/entries.js';
 import type { Plan } from '../plan/plan.js';
 import type { Runtime } from '../runtime/runtime.js';
 import { code, echo, MAX_SENTENCE } from '../text/text.js';
