@@ -2,8 +2,9 @@
 /**
  * The import check of `npm test` (issue 25): no file-level import cycle in src/, and every import between folders
  * points down LAYERS below. Usage: `node scripts/check-imports.mjs [--report] [ROOT]` (ROOT defaults to src/).
- * Exit 0 when clean, 1 with one line per problem. `--report` prints the figures (files, imports, cycles, files in
- * cycles, upward imports) whether or not it passes.
+ * Exit 0 when clean, 1 with one line per problem: a cycle, an import up or sideways that KNOWN_UPWARD does not list, a
+ * KNOWN_UPWARD line whose import is gone, a folder LAYERS does not name. `--report` prints the figures (files,
+ * imports, cycles, files in cycles, imports against the layering) whether or not it passes.
  *
  * Every static `import`/`export … from` and every `import('…')` with a literal counts, type-only ones too: an
  * `import type` is still a file a reader has to open to understand this one, and a type cycle is the first step of
