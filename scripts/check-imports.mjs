@@ -44,7 +44,6 @@ export const LAYERS = [
  */
 export const KNOWN_UPWARD = {
   'budget/run.ts → plan/plan.ts': 'run.ts decides around a Plan: it belongs above plan/ (or Plan below budget/)',
-  'budget/prune.ts → report/history.ts': 'the history entries pruning may delete: move that rule down with the history keys',
   'cache/backends.ts → backends/backend.ts': 'the attribute tables read from the backend registry: move into backends/',
   'cache/backends.ts → backends/index.ts': 'the attribute tables read from the backend registry: move into backends/',
   'cache/spec.ts → backends/index.ts': 'CacheSpec validation asks the registry: spec.ts sits above backends/, its value checkers below'

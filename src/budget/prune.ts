@@ -41,7 +41,7 @@
  */
 import { TARGET_RATIO } from './units.js';
 import { formatSize } from '../text/text.js';
-import { supersededHistoryEntries } from '../report/history.js';
+import { supersededHistoryEntries } from '../cache/entries.js';
 import { parseMountKey, supersededMountEntries } from '../mounts/mounts.js';
 import { BUILDKIT_CACHE_VERSION, blobDigest, isBlobKey, parseIndexKey } from './keys.js';
 
