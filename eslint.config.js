@@ -11,7 +11,7 @@ const selfContained = [
 
 
 /** The pure core: decisions only. Effects live under src/io/, orchestration under src/steps/ (CONTRIBUTING.md). */
-const CORE = ['src/{backends,budget,builder,cache,envd,fleet,http,inputs,local,mounts,plan,report,runtime,tools}/**/*.ts', 'src/state.ts'];
+const CORE = ['src/{action,backends,budget,builder,cache,envd,fleet,http,inputs,local,mounts,plan,report,runtime,text,tools}/**/*.ts', 'src/state.ts'];
 const EFFECTS = 'an effect belongs under src/io/ (and is called from src/steps/); the core takes facts in and gives decisions out';
 
 export default tseslint.config(

@@ -18,7 +18,7 @@ import { exportFits, scopeFootprints, type LegPlan } from '../src/budget/estimat
 import { BUILDKIT_CACHE_VERSION as V, blobKey, indexKey, parseIndexJson, parseIndexKey, sha256Digest } from '../src/budget/keys.js';
 import { indexesToRead, planPrune, type CacheEntry } from '../src/budget/prune.js';
 import { decideWrite, generationAfterBuild, supersededEntries, type Superseded } from '../src/budget/write.js';
-import { autoScope, scopeFamily } from '../src/plan/scope.js';
+import { autoScope, scopeFamily } from '../src/cache/scope.js';
 import { planPrune as legacyPlanPrune } from './legacy-prune.js';
 import { DAY, HOUR, MAIN, MINUTE, STEPS, branchRef, prRef, prng, type CiEvent, type Workload } from './workload.js';
 
@@ -31,7 +31,7 @@ export interface Strategy {
   prune: boolean;
 }
 
-/** The action's auto scope for a leg building `.` with build.envd:build (src/plan/scope.ts). */
+/** The action's auto scope for a leg building `.` with build.envd:build (src/cache/scope.ts). */
 const actionScope = (m: string) => autoScope({ matrix: JSON.stringify({ python: m }), path: '.', from: 'build.envd:build' });
 
 export const STRATEGIES: readonly Strategy[] = [

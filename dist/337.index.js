@@ -2,6 +2,76 @@ export const id = 337;
 export const ids = [337];
 export const modules = {
 
+/***/ 2814:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   k: () => (/* binding */ Output),
+/* harmony export */   p: () => (/* binding */ Input)
+/* harmony export */ });
+/** The action's inputs and outputs, named exactly as in action.yml. */
+var Input;
+(function (Input) {
+    Input["Path"] = "path";
+    Input["From"] = "from";
+    Input["Output"] = "output";
+    Input["Platform"] = "platform";
+    Input["Cache"] = "cache";
+    Input["CacheScope"] = "cache-scope";
+    Input["CacheMode"] = "cache-mode";
+    Input["CacheWrite"] = "cache-write";
+    Input["CacheRef"] = "cache-ref";
+    Input["CacheDir"] = "cache-dir";
+    Input["CacheOptions"] = "cache-options";
+    Input["ExportCache"] = "export-cache";
+    Input["ImportCache"] = "import-cache";
+    Input["Matrix"] = "matrix";
+    Input["GithubToken"] = "github-token";
+    Input["CacheBudget"] = "cache-budget";
+    Input["CachePrune"] = "cache-prune";
+    Input["CacheTimeout"] = "cache-timeout";
+    Input["Command"] = "command";
+    Input["EnvdVersion"] = "envd-version";
+    Input["BuildkitVersion"] = "buildkit-version";
+    Input["Builder"] = "builder";
+    Input["BuilderTlsCa"] = "builder-tls-ca";
+    Input["BuilderTlsCert"] = "builder-tls-cert";
+    Input["BuilderTlsKey"] = "builder-tls-key";
+    Input["BuilderTlsServerName"] = "builder-tls-server-name";
+    Input["BuildkitdConfigInline"] = "buildkitd-config-inline";
+    Input["BuildkitdFlags"] = "buildkitd-flags";
+    Input["DryRun"] = "dry-run";
+    Input["CacheMounts"] = "cache-mounts";
+    Input["CacheMountsMax"] = "cache-mounts-max";
+    Input["CacheMountsImage"] = "cache-mounts-image";
+})(Input || (Input = {}));
+var Output;
+(function (Output) {
+    Output["CacheBackend"] = "cache-backend";
+    Output["CacheScope"] = "cache-scope";
+    Output["CacheMode"] = "cache-mode";
+    Output["ExportCache"] = "export-cache";
+    Output["ImportCache"] = "import-cache";
+    Output["CachedSteps"] = "cached-steps";
+    Output["TotalSteps"] = "total-steps";
+    Output["CacheHitRatio"] = "cache-hit-ratio";
+    Output["BuildSeconds"] = "build-seconds";
+    Output["Steps"] = "steps";
+    Output["CacheUsageBytes"] = "cache-usage-bytes";
+    Output["CacheBudgetBytes"] = "cache-budget-bytes";
+    Output["PrunedEntries"] = "pruned-entries";
+    Output["PrunedBytes"] = "pruned-bytes";
+    Output["Plan"] = "plan";
+    Output["Digest"] = "digest";
+    Output["Image"] = "image";
+    Output["ImageId"] = "imageid";
+    Output["Builder"] = "builder";
+    Output["CacheMounts"] = "cache-mounts";
+})(Output || (Output = {}));
+
+
+/***/ }),
+
 /***/ 7399:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
@@ -21,8 +91,8 @@ var redact = __webpack_require__(2097);
 var values = __webpack_require__(3834);
 // EXTERNAL MODULE: ./src/cache/image-ref.ts
 var image_ref = __webpack_require__(3715);
-// EXTERNAL MODULE: ./src/report/text.ts
-var report_text = __webpack_require__(5655);
+// EXTERNAL MODULE: ./src/text/text.ts
+var text_text = __webpack_require__(8544);
 ;// CONCATENATED MODULE: ./src/backends/rules.ts
 /** Attribute rules more than one backend shares (reference: buildkit-cache.md §2, §3). */
 
@@ -64,7 +134,7 @@ function layerCrossChecks(_direction, attrs) {
         if (!range)
             problems.push(`compression-level has no effect with compression=${compression}; remove it`);
         else if (Number(level) < range[0] || Number(level) > range[1])
-            problems.push(`compression-level=${(0,report_text/* echo */.WI)(level)} is out of range for ${compression}: use ${range[0]}-${range[1]}`);
+            problems.push(`compression-level=${(0,text_text/* echo */.WI)(level)} is out of range for ${compression}: use ${range[0]}-${range[1]}`);
     }
     if (oci === false && (compression === 'estargz' || compression === 'zstd'))
         problems.push(`compression=${compression} needs OCI media types: remove oci-mediatypes=false`);
@@ -181,8 +251,8 @@ function fillFromRunner(rt, values) {
     };
 }
 
-// EXTERNAL MODULE: ./src/inputs/names.ts
-var names = __webpack_require__(5585);
+// EXTERNAL MODULE: ./src/action/names.ts
+var names = __webpack_require__(2814);
 ;// CONCATENATED MODULE: ./src/backends/inline.ts
 /** `cache: inline`: the cache travels inside the pushed image; it is read back as a registry cache. */
 
@@ -263,8 +333,8 @@ const none = {
     companions: []
 };
 
-// EXTERNAL MODULE: ./src/plan/location.ts
-var plan_location = __webpack_require__(792);
+// EXTERNAL MODULE: ./src/backends/location.ts
+var backends_location = __webpack_require__(3214);
 ;// CONCATENATED MODULE: ./src/backends/registry.ts
 /** `cache: registry`: a cache image in an OCI registry, one tag per ref unless cache-ref fixes the place. */
 
@@ -284,7 +354,7 @@ const registry = {
     store: 'shared-store',
     savedInGithubCache: false,
     // cache-ref, when given, is used exactly as given, on every branch.
-    sharedLocations: (ctx) => (ctx.inputs.cacheRef ? undefined : (0,plan_location/* locations */.j2)(`buildcache-${ctx.scope}`, ctx.rt)),
+    sharedLocations: (ctx) => (ctx.inputs.cacheRef ? undefined : (0,backends_location/* locations */.j2)(`buildcache-${ctx.scope}`, ctx.rt)),
     location({ inputs }, _direction, entry) {
         const ref = inputs.cacheRef || entry === undefined ? inputs.cacheRef : `${(0,image_ref/* repositoryOf */._M)(inputs.output.image)}:${entry.name}`;
         return [['ref', ref]];
@@ -336,7 +406,7 @@ const s3 = {
     },
     store: 'shared-store',
     savedInGithubCache: false,
-    sharedLocations: (ctx) => (0,plan_location/* locations */.j2)(ctx.scope, ctx.rt),
+    sharedLocations: (ctx) => (0,backends_location/* locations */.j2)(ctx.scope, ctx.rt),
     location({ inputs, rt, scope }, _direction, entry) {
         const o = inputs.cacheOptions;
         const a = rt.aws;
@@ -374,6 +444,73 @@ function backendOf(name) {
 /** The backend a cache value's `type=` names; undefined for a type no backend has. */
 function backendOfType(type) {
     return Object.hasOwn(BACKENDS, type) ? BACKENDS[type] : undefined;
+}
+
+
+/***/ }),
+
+/***/ 3214:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   f7: () => (/* binding */ chooseImport),
+/* harmony export */   j2: () => (/* binding */ locations)
+/* harmony export */ });
+/* unused harmony export refSuffix */
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _cache_scope_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(5274);
+/**
+ * Where a registry or s3 cache lives, per branch. GitHub isolates refs only for its own cache; a registry
+ * tag or an S3 name is shared by every branch, so the action adds the branch itself: the default branch
+ * owns `<base>`, every other ref writes `<base>-<suffix>`, where the suffix is readable and ends in a hash
+ * of the full ref, so no branch name can sanitize into the default branch's entry or another branch's.
+ * Pure.
+ */
+
+
+/** Registry tags are at most 128 characters of [A-Za-z0-9_.-]; the suffix keeps well inside that. */
+const MAX_SUFFIX = 40;
+const hash = (ref) => (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256').update(ref).digest('hex').slice(0, 7);
+/** `feature/Login` on refs/heads → `feature-login-1a2b3c4`; a tag → `tag-v1.0-…`; PR 12 → `pr-12`. */
+function refSuffix(ref) {
+    const pr = /^refs\/pull\/(\d+)\//.exec(ref);
+    if (pr)
+        return `pr-${pr[1]}`;
+    const tag = /^refs\/tags\/(.+)$/.exec(ref);
+    const branch = /^refs\/heads\/(.+)$/.exec(ref);
+    const words = tag ? `tag-${tag[1]}` : branch ? branch[1] : ref.replace(/^refs\//, '');
+    const readable = (0,_cache_scope_js__WEBPACK_IMPORTED_MODULE_1__/* .sanitize */ .aj)(words, MAX_SUFFIX - 8);
+    return readable ? `${readable}-${hash(ref)}` : hash(ref);
+}
+const withSuffix = (base, suffix) => (suffix ? `${base}-${suffix}` : base);
+function locations(base, rt) {
+    const defaultRef = rt.defaultBranch ? `refs/heads/${rt.defaultBranch}` : undefined;
+    const defaultEntry = { name: base, owner: rt.defaultBranch ? `the default branch ${rt.defaultBranch}` : 'the default branch' };
+    // A pull request's own entry is keyed by its number, whatever ref the event carries (pull_request_target runs on the base).
+    const ownRef = rt.pullRequest ? `refs/pull/${rt.pullRequest.number}/merge` : rt.ref;
+    const onDefault = !rt.pullRequest && defaultRef !== undefined && ownRef === defaultRef;
+    if (onDefault || !ownRef)
+        return { write: defaultEntry, reads: [defaultEntry] };
+    const own = { name: withSuffix(base, refSuffix(ownRef)), owner: rt.pullRequest ? `pull request #${rt.pullRequest.number}` : ownRef.replace(/^refs\/(heads|tags)\//, '') };
+    const reads = [own];
+    const baseRef = rt.pullRequest?.baseRef ? `refs/heads/${rt.pullRequest.baseRef}` : undefined;
+    if (baseRef && baseRef !== defaultRef)
+        reads.push({ name: withSuffix(base, refSuffix(baseRef)), owner: `the pull request base ${rt.pullRequest.baseRef}` });
+    reads.push(defaultEntry);
+    return { write: own, reads };
+}
+/** Picks the first candidate known to exist; when nothing could be checked, the default branch's entry. */
+function chooseImport(reads, exists, why) {
+    const found = reads.findIndex((_, i) => exists[i] === true);
+    if (found >= 0) {
+        const skipped = reads.slice(0, found).map((c) => c.owner);
+        return { choice: reads[found], reason: `${reads[found].owner} has a cache${skipped.length ? ` (${skipped.join(', ')}: none yet)` : ''}` };
+    }
+    const last = reads[reads.length - 1];
+    if (exists.every((e) => e === false))
+        return { choice: last, reason: `no cache exists yet for ${reads.map((c) => c.owner).join(', ')}; importing ${last.owner}'s, which the next push there creates` };
+    return { choice: last, reason: `existence could not be checked${why ? ` (${why})` : ''}; importing ${last.owner}'s` };
 }
 
 
@@ -669,7 +806,7 @@ function isLoopbackRegistry(host) {
 /* harmony export */   eh: () => (/* binding */ isSecretName),
 /* harmony export */   rA: () => (/* binding */ redactKnown)
 /* harmony export */ });
-/* harmony import */ var _report_text_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(5655);
+/* harmony import */ var _text_text_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8544);
 /**
  * Finds secret-bearing values in text that may not parse (broken CSV, a field without `=`, `key:value`,
  * a URL with userinfo or a signed query) and replaces them by ***. Pure; used on every raw input before
@@ -860,7 +997,114 @@ function redactKnown(text, secrets) {
  * capped (`echo`), so a 100 KB input or a forged workflow command is never written whole.
  */
 function quoted(value) {
-    return `"${(0,_report_text_js__WEBPACK_IMPORTED_MODULE_0__/* .echo */ .WI)(redactText(value))}"`;
+    return `"${(0,_text_text_js__WEBPACK_IMPORTED_MODULE_0__/* .echo */ .WI)(redactText(value))}"`;
+}
+
+
+/***/ }),
+
+/***/ 5274:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Vl: () => (/* binding */ scopeFamily),
+/* harmony export */   aj: () => (/* binding */ sanitize),
+/* harmony export */   tj: () => (/* binding */ platformOf),
+/* harmony export */   yf: () => (/* binding */ autoScope)
+/* harmony export */ });
+/* unused harmony export MAX_SCOPE */
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _text_text_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8544);
+/**
+ * The auto scope: one name per build, identical on every branch (GitHub isolates refs itself and BuildKit's
+ * gha importer reads the same name from every readable ref) and in every workflow and job. It says what is built
+ * (path/from, platform, matrix entry), not who builds it, so a pull-request workflow of its own reads what the
+ * default branch's workflow wrote, and two jobs that build the same thing share one cache. Short, readable,
+ * sanitized and stable.
+ */
+
+
+const MAX_SCOPE = 64;
+/**
+ * A name fit for a cache scope, key or registry tag: lowercase `[a-z0-9._-]`, runs of anything else one `-`, no
+ * separator at either end; cut to `room` characters (and its separators at the cut dropped) when given.
+ */
+function sanitize(text, room = Infinity) {
+    return text
+        .toLowerCase()
+        .replace(/[^a-z0-9._-]+/g, '-')
+        .replace(/-{2,}/g, '-')
+        .replace(/^[-._]+|[-._]+$/g, '')
+        .slice(0, room)
+        .replace(/[-._]+$/, '');
+}
+/** The matrix entry's values in key order: {"os":"ubuntu","py":"3.11"} → ["ubuntu", "3.11"]. */
+function matrixWords(matrix) {
+    if (!matrix)
+        return [];
+    try {
+        const value = JSON.parse(matrix);
+        if (value !== null && typeof value === 'object' && !Array.isArray(value))
+            return Object.values(value).map((v) => (typeof v === 'object' ? '' : String(v)));
+        return [String(value)];
+    }
+    catch {
+        return [matrix];
+    }
+}
+function normalizePath(path) {
+    const p = path.replace(/\\/g, '/').replace(/\/+$/, '').replace(/^\.\//, '');
+    return p === '' ? '.' : p;
+}
+/** The room the family word may take of a scope. */
+const MAX_FAMILY = 24;
+/**
+ * The first word of an auto scope, from what is built: the build directory's name (`envd` for the workspace
+ * itself), then the file and function when they are not envd's defaults. Every leg of one matrix shares it
+ * (they differ in the matrix entry and platform only): the budget counts the scopes that start with it as the
+ * legs of one matrix (src/budget/budget.ts legPlanFor).
+ */
+function scopeFamily(path, from) {
+    const dir = normalizePath(path);
+    const [file, func] = splitFrom(from);
+    const words = [dir === '.' ? 'envd' : dir.slice(dir.lastIndexOf('/') + 1), file === 'build.envd' ? '' : file.replace(/\.envd$/, ''), func === 'build' ? '' : func];
+    return sanitize(words.filter((w) => w !== '').join('-'), MAX_FAMILY) || 'envd';
+}
+/** `build.envd:build` → [`build.envd`, `build`]; the function is after the last colon. */
+function splitFrom(from) {
+    const at = from.lastIndexOf(':');
+    return at < 0 ? [from, ''] : [from.slice(0, at), from.slice(at + 1)];
+}
+function autoScope(parts) {
+    const identity = JSON.stringify([parts.matrix ?? '', parts.platform ?? '', normalizePath(parts.path), parts.from]);
+    const hash = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256').update(identity).digest('hex').slice(0, 8);
+    const words = [scopeFamily(parts.path, parts.from), ...matrixWords(parts.matrix), parts.platform ?? ''].map((w) => sanitize(w)).filter((w) => w !== '');
+    const readable = sanitize(words.join('-'), MAX_SCOPE - hash.length - 1) || 'envd';
+    return `${readable}-${hash}`;
+}
+/** What envd builds when it is given no --platform, on every host (envd v1.3.4 pkg/builder/build.go:383-387). */
+const ENVD_DEFAULT_PLATFORM = 'linux/amd64';
+/**
+ * The effective platform: an explicit `platform` input wins; otherwise the runner's (RUNNER_ARCH), because
+ * envd alone compiles linux/amd64 everywhere and an arm64 runner then fails its RUN steps.
+ *
+ * The scope takes the effective platform, with one exception that keeps existing caches warm: the runner's
+ * linux/amd64 is left out of it, exactly as before this default existed. Every build that had no platform
+ * was a linux/amd64 build (envd's default), so an X64 runner's scope stays byte-identical to what it was
+ * and names the same layers; an arm64 or arm runner gets its platform in the scope, so its legs never
+ * share one with amd64 (its earlier, platform-less scope held amd64 layers it could not run anyway). An
+ * explicit platform input is part of the scope as written, as it always was.
+ */
+function platformOf(input, rt) {
+    if (input)
+        return { envd: input, scope: input, why: `${input}, the platform input` };
+    const arch = rt.runnerArch && `RUNNER_ARCH=${(0,_text_text_js__WEBPACK_IMPORTED_MODULE_1__/* .echo */ .WI)(rt.runnerArch, 40)}`;
+    if (rt.runnerPlatform === ENVD_DEFAULT_PLATFORM)
+        return { envd: rt.runnerPlatform, why: `${rt.runnerPlatform} from ${arch}, envd's own default, so the scope leaves it out and stays what it was without a platform` };
+    if (rt.runnerPlatform)
+        return { envd: rt.runnerPlatform, scope: rt.runnerPlatform, why: `${rt.runnerPlatform} from ${arch}` };
+    return { why: `none: ${arch ? `${arch} has no envd platform` : 'RUNNER_ARCH is not set'}, so envd builds its default ${ENVD_DEFAULT_PLATFORM}` };
 }
 
 
@@ -882,7 +1126,7 @@ function quoted(value) {
 /* harmony import */ var _backends_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1389);
 /* harmony import */ var _backends_index_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(7399);
 /* harmony import */ var _csv_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(9022);
-/* harmony import */ var _report_text_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(5655);
+/* harmony import */ var _text_text_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(8544);
 /* harmony import */ var _redact_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(2097);
 /* harmony import */ var _suggest_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(4372);
 /**
@@ -904,7 +1148,7 @@ function parseFields(fields) {
     for (const field of fields) {
         const eq = field.indexOf('=');
         if (eq < 0) {
-            const hint = field.trim() === '' ? 'remove the empty field (a stray comma?)' : `write ${(0,_report_text_js__WEBPACK_IMPORTED_MODULE_4__/* .echo */ .WI)((0,_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .redactText */ .Rd)(field.trim()))}=true or ${(0,_report_text_js__WEBPACK_IMPORTED_MODULE_4__/* .echo */ .WI)((0,_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .redactText */ .Rd)(field.trim()))}=<value>`;
+            const hint = field.trim() === '' ? 'remove the empty field (a stray comma?)' : `write ${(0,_text_text_js__WEBPACK_IMPORTED_MODULE_4__/* .echo */ .WI)((0,_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .redactText */ .Rd)(field.trim()))}=true or ${(0,_text_text_js__WEBPACK_IMPORTED_MODULE_4__/* .echo */ .WI)((0,_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .redactText */ .Rd)(field.trim()))}=<value>`;
             return { ok: false, problem: `${(0,_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .quoted */ .TL)(field)} has no "=": ${hint}` };
         }
         const key = field.slice(0, eq).toLowerCase();
@@ -928,7 +1172,7 @@ function parseCacheSpec(text) {
         throw e;
     }
     if (!text.includes('type=')) {
-        return { ok: false, problem: `has no type=; envd would silently read it as a registry ref: write type=registry,ref=${(0,_report_text_js__WEBPACK_IMPORTED_MODULE_4__/* .echo */ .WI)((0,_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .redactText */ .Rd)(text.trim()))} or another type` };
+        return { ok: false, problem: `has no type=; envd would silently read it as a registry ref: write type=registry,ref=${(0,_text_text_js__WEBPACK_IMPORTED_MODULE_4__/* .echo */ .WI)((0,_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .redactText */ .Rd)(text.trim()))} or another type` };
     }
     const parsed = parseFields(fields);
     if (!parsed.ok)
@@ -948,7 +1192,7 @@ function validateCacheSpec(spec, direction, options = {}) {
     const flag = direction === 'export' ? '--export-cache' : '--import-cache';
     if (!isBackend(spec.type)) {
         const caseHint = isBackend(spec.type.toLowerCase()) ? ` (type is case-sensitive: write "${spec.type.toLowerCase()}")` : (0,_suggest_js__WEBPACK_IMPORTED_MODULE_3__/* .nearestHint */ .AN)(spec.type, _backends_js__WEBPACK_IMPORTED_MODULE_0__/* .CACHE_TYPES */ .Vz);
-        return [`type=${(0,_report_text_js__WEBPACK_IMPORTED_MODULE_4__/* .echo */ .WI)(spec.type)} is not a cache type this action supports${caseHint}; use one of ${_backends_js__WEBPACK_IMPORTED_MODULE_0__/* .CACHE_TYPES */ .Vz.join(', ')}`];
+        return [`type=${(0,_text_text_js__WEBPACK_IMPORTED_MODULE_4__/* .echo */ .WI)(spec.type)} is not a cache type this action supports${caseHint}; use one of ${_backends_js__WEBPACK_IMPORTED_MODULE_0__/* .CACHE_TYPES */ .Vz.join(', ')}`];
     }
     const noImporter = (0,_backends_index_js__WEBPACK_IMPORTED_MODULE_1__/* .backendOfType */ .kY)(spec.type)?.readBack?.noImporter;
     if (noImporter && direction === 'import')
@@ -1205,7 +1449,7 @@ const nonEmpty = (v) => (v.trim() === '' ? 'is empty' : undefined);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var _cache_spec_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(607);
 /* harmony import */ var _inputs_output_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(8708);
-/* harmony import */ var _report_text_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(5655);
+/* harmony import */ var _text_text_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(8544);
 /** envd's command lines, from the plan. Pure: global flags before the subcommand, one value per cache flag. */
 
 
@@ -1269,7 +1513,7 @@ function contextCreateArgs(name, builder, address) {
 }
 /** Quotes the arguments for display only (the action never runs a shell); control characters are shown as $'…' escapes. */
 function showArgs(cmd, args) {
-    return [cmd, ...args].map((a) => (0,_report_text_js__WEBPACK_IMPORTED_MODULE_3__/* .shellArg */ .JP)(a)).join(' ');
+    return [cmd, ...args].map((a) => (0,_text_text_js__WEBPACK_IMPORTED_MODULE_3__/* .shellArg */ .JP)(a)).join(' ');
 }
 
 
@@ -1295,76 +1539,6 @@ const DEFAULT_BUILD_OWNER = '1000:1000';
 
 /***/ }),
 
-/***/ 5585:
-/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   k: () => (/* binding */ Output),
-/* harmony export */   p: () => (/* binding */ Input)
-/* harmony export */ });
-/** The action's inputs and outputs, named exactly as in action.yml. */
-var Input;
-(function (Input) {
-    Input["Path"] = "path";
-    Input["From"] = "from";
-    Input["Output"] = "output";
-    Input["Platform"] = "platform";
-    Input["Cache"] = "cache";
-    Input["CacheScope"] = "cache-scope";
-    Input["CacheMode"] = "cache-mode";
-    Input["CacheWrite"] = "cache-write";
-    Input["CacheRef"] = "cache-ref";
-    Input["CacheDir"] = "cache-dir";
-    Input["CacheOptions"] = "cache-options";
-    Input["ExportCache"] = "export-cache";
-    Input["ImportCache"] = "import-cache";
-    Input["Matrix"] = "matrix";
-    Input["GithubToken"] = "github-token";
-    Input["CacheBudget"] = "cache-budget";
-    Input["CachePrune"] = "cache-prune";
-    Input["CacheTimeout"] = "cache-timeout";
-    Input["Command"] = "command";
-    Input["EnvdVersion"] = "envd-version";
-    Input["BuildkitVersion"] = "buildkit-version";
-    Input["Builder"] = "builder";
-    Input["BuilderTlsCa"] = "builder-tls-ca";
-    Input["BuilderTlsCert"] = "builder-tls-cert";
-    Input["BuilderTlsKey"] = "builder-tls-key";
-    Input["BuilderTlsServerName"] = "builder-tls-server-name";
-    Input["BuildkitdConfigInline"] = "buildkitd-config-inline";
-    Input["BuildkitdFlags"] = "buildkitd-flags";
-    Input["DryRun"] = "dry-run";
-    Input["CacheMounts"] = "cache-mounts";
-    Input["CacheMountsMax"] = "cache-mounts-max";
-    Input["CacheMountsImage"] = "cache-mounts-image";
-})(Input || (Input = {}));
-var Output;
-(function (Output) {
-    Output["CacheBackend"] = "cache-backend";
-    Output["CacheScope"] = "cache-scope";
-    Output["CacheMode"] = "cache-mode";
-    Output["ExportCache"] = "export-cache";
-    Output["ImportCache"] = "import-cache";
-    Output["CachedSteps"] = "cached-steps";
-    Output["TotalSteps"] = "total-steps";
-    Output["CacheHitRatio"] = "cache-hit-ratio";
-    Output["BuildSeconds"] = "build-seconds";
-    Output["Steps"] = "steps";
-    Output["CacheUsageBytes"] = "cache-usage-bytes";
-    Output["CacheBudgetBytes"] = "cache-budget-bytes";
-    Output["PrunedEntries"] = "pruned-entries";
-    Output["PrunedBytes"] = "pruned-bytes";
-    Output["Plan"] = "plan";
-    Output["Digest"] = "digest";
-    Output["Image"] = "image";
-    Output["ImageId"] = "imageid";
-    Output["Builder"] = "builder";
-    Output["CacheMounts"] = "cache-mounts";
-})(Output || (Output = {}));
-
-
-/***/ }),
-
 /***/ 8708:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
@@ -1372,7 +1546,7 @@ var Output;
 /* harmony export */   F: () => (/* binding */ parseOutput)
 /* harmony export */ });
 /* harmony import */ var _cache_redact_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2097);
-/* harmony import */ var _report_text_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(5655);
+/* harmony import */ var _text_text_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(8544);
 /* harmony import */ var _cache_csv_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(9022);
 /* harmony import */ var _cache_image_ref_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3715);
 /* harmony import */ var _cache_spec_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(607);
@@ -1418,7 +1592,7 @@ function parseOutput(raw) {
     const pushText = type === 'registry' ? 'true' : (attrs.get('push') ?? 'false');
     const push = (0,_cache_values_js__WEBPACK_IMPORTED_MODULE_3__/* .parseGoBool */ .MY)(pushText);
     if (push === undefined)
-        return { ok: false, problem: `push=${(0,_report_text_js__WEBPACK_IMPORTED_MODULE_6__/* .echo */ .WI)(pushText)} is not a boolean; use true or false` };
+        return { ok: false, problem: `push=${(0,_text_text_js__WEBPACK_IMPORTED_MODULE_6__/* .echo */ .WI)(pushText)} is not a boolean; use true or false` };
     const out = { raw: raw.trim(), type, attrs, push };
     const names = attrs.get('name');
     if (names !== undefined && (type === 'image' || type === 'registry')) {
@@ -1440,7 +1614,7 @@ function parseOutput(raw) {
 function missingType(fields) {
     const lone = fields.length === 1 && !fields[0].includes('=') ? (0,_cache_image_ref_js__WEBPACK_IMPORTED_MODULE_1__/* .parseImageRef */ .Q)(fields[0].trim()) : undefined;
     if (lone?.ok)
-        return `is an image name, not an output: write type=image,name=${(0,_report_text_js__WEBPACK_IMPORTED_MODULE_6__/* .echo */ .WI)((0,_cache_redact_js__WEBPACK_IMPORTED_MODULE_0__/* .redactText */ .Rd)(fields[0].trim()))},push=true to push it (without push=true it is only built)`;
+        return `is an image name, not an output: write type=image,name=${(0,_text_text_js__WEBPACK_IMPORTED_MODULE_6__/* .echo */ .WI)((0,_cache_redact_js__WEBPACK_IMPORTED_MODULE_0__/* .redactText */ .Rd)(fields[0].trim()))},push=true to push it (without push=true it is only built)`;
     return 'has no type=: write the whole output, e.g. type=image,name=ghcr.io/my-org/env:latest,push=true';
 }
 
@@ -1530,8 +1704,8 @@ function buildkitdEnv(env) {
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __webpack_require__(7598);
-// EXTERNAL MODULE: ./src/report/text.ts
-var report_text = __webpack_require__(5655);
+// EXTERNAL MODULE: ./src/text/text.ts
+var text_text = __webpack_require__(8544);
 ;// CONCATENATED MODULE: ./src/builder/shared.ts
 /**
  * One buildkitd per job. The call of the action that starts buildkitd writes a small record under
@@ -1575,7 +1749,7 @@ function decideReuse(record, wish, live) {
         return { reuse: false, why: 'its record is not one this action version understands' };
     const fp = sharedFingerprint(wish);
     if (record.version !== fp.version)
-        return { reuse: false, why: `it runs BuildKit ${(0,report_text/* echo */.WI)(record.version)} and this call wants ${(0,report_text/* echo */.WI)(wish.version)}` };
+        return { reuse: false, why: `it runs BuildKit ${(0,text_text/* echo */.WI)(record.version)} and this call wants ${(0,text_text/* echo */.WI)(wish.version)}` };
     if (record.flags !== fp.flags)
         return { reuse: false, why: 'it was started with other buildkitd-flags' };
     if (record.config !== fp.config)
@@ -1583,7 +1757,7 @@ function decideReuse(record, wish, live) {
     if (!live.running)
         return { reuse: false, why: `its process ${record.pid} is no longer running` };
     if (!live.answers)
-        return { reuse: false, why: `its socket ${(0,report_text/* echo */.WI)(record.buildctlAddr)} does not answer` };
+        return { reuse: false, why: `its socket ${(0,text_text/* echo */.WI)(record.buildctlAddr)} does not answer` };
     return { reuse: true };
 }
 
@@ -2273,7 +2447,7 @@ async function listWorkersOn(connect, timeoutMs) {
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _report_text_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(5655);
+/* harmony import */ var _text_text_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(8544);
 /* harmony import */ var _local_ownership_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(9726);
 /**
  * The shell side of the ownership rule (ownership.ts): what is on disk, and the only deletions cache: local
@@ -2325,10 +2499,10 @@ function surroundingsOf(workspace, home) {
 /** Preflight of an explicit cache-dir: the directory and its export twin `<cache-dir>.new`. Messages, no effects. */
 function cacheDirProblems(raw, workspace, home) {
     if (/[\\/]$/.test(raw) && raw.replace(/[\\/]+$/, '') !== '')
-        return [`"${(0,_report_text_js__WEBPACK_IMPORTED_MODULE_3__/* .echo */ .WI)(raw)}" ends with a slash; write it without one (the export goes to "<cache-dir>.new" beside it)`];
+        return [`"${(0,_text_text_js__WEBPACK_IMPORTED_MODULE_3__/* .echo */ .WI)(raw)}" ends with a slash; write it without one (the export goes to "<cache-dir>.new" beside it)`];
     const resolved = (0,_local_ownership_js__WEBPACK_IMPORTED_MODULE_2__/* .resolveCacheDir */ .gs)(raw, workspace);
     if ('problem' in resolved)
-        return [`"${(0,_report_text_js__WEBPACK_IMPORTED_MODULE_3__/* .echo */ .WI)(raw)}" ${resolved.problem}`];
+        return [`"${(0,_text_text_js__WEBPACK_IMPORTED_MODULE_3__/* .echo */ .WI)(raw)}" ${resolved.problem}`];
     const around = surroundingsOf(workspace, home);
     const problems = [];
     for (const [label, dir] of [
@@ -2337,7 +2511,7 @@ function cacheDirProblems(raw, workspace, home) {
     ]) {
         const problem = (0,_local_ownership_js__WEBPACK_IMPORTED_MODULE_2__/* .deletionProblem */ .IG)(placeOf(dir), around, inspectDir(dir));
         if (problem)
-            problems.push(`"${(0,_report_text_js__WEBPACK_IMPORTED_MODULE_3__/* .echo */ .WI)(raw)}${label}" (${(0,_report_text_js__WEBPACK_IMPORTED_MODULE_3__/* .echo */ .WI)(dir)}) ${problem}; ${_local_ownership_js__WEBPACK_IMPORTED_MODULE_2__/* .CACHE_DIR_FIX */ .vf}`);
+            problems.push(`"${(0,_text_text_js__WEBPACK_IMPORTED_MODULE_3__/* .echo */ .WI)(raw)}${label}" (${(0,_text_text_js__WEBPACK_IMPORTED_MODULE_3__/* .echo */ .WI)(dir)}) ${problem}; ${_local_ownership_js__WEBPACK_IMPORTED_MODULE_2__/* .CACHE_DIR_FIX */ .vf}`);
     }
     return problems;
 }
@@ -2346,7 +2520,7 @@ function claimDir(dir, around) {
     const facts = inspectDir(dir);
     const problem = (0,_local_ownership_js__WEBPACK_IMPORTED_MODULE_2__/* .deletionProblem */ .IG)(placeOf(dir), around, facts);
     if (problem)
-        throw new Error(`cache: local: ${(0,_report_text_js__WEBPACK_IMPORTED_MODULE_3__/* .echo */ .WI)(dir)} ${problem}; it was left untouched. ${_local_ownership_js__WEBPACK_IMPORTED_MODULE_2__/* .CACHE_DIR_FIX */ .vf}`);
+        throw new Error(`cache: local: ${(0,_text_text_js__WEBPACK_IMPORTED_MODULE_3__/* .echo */ .WI)(dir)} ${problem}; it was left untouched. ${_local_ownership_js__WEBPACK_IMPORTED_MODULE_2__/* .CACHE_DIR_FIX */ .vf}`);
     if (facts.kind === 'directory' && facts.marked)
         node_fs__WEBPACK_IMPORTED_MODULE_0__.rmSync(dir, { recursive: true, force: true });
     node_fs__WEBPACK_IMPORTED_MODULE_0__.mkdirSync(dir, { recursive: true });
@@ -2359,7 +2533,7 @@ function releaseDir(dir, around) {
         return undefined;
     const problem = (0,_local_ownership_js__WEBPACK_IMPORTED_MODULE_2__/* .deletionProblem */ .IG)(placeOf(dir), around, facts) ?? (facts.kind === 'directory' && !facts.marked ? `has no ${_local_ownership_js__WEBPACK_IMPORTED_MODULE_2__/* .OWNER_MARK */ .yw} marker` : undefined);
     if (problem)
-        return `${(0,_report_text_js__WEBPACK_IMPORTED_MODULE_3__/* .echo */ .WI)(dir)} ${problem}; it was left untouched`;
+        return `${(0,_text_text_js__WEBPACK_IMPORTED_MODULE_3__/* .echo */ .WI)(dir)} ${problem}; it was left untouched`;
     node_fs__WEBPACK_IMPORTED_MODULE_0__.rmSync(dir, { recursive: true, force: true });
     return undefined;
 }
@@ -2377,7 +2551,7 @@ function releaseDir(dir, around) {
 /* harmony import */ var _runner_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1068);
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(7598);
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _report_text_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(5655);
+/* harmony import */ var _text_text_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(8544);
 /**
  * Output of a tool, streamed into the step's log without letting it issue workflow commands. The runner
  * stops reading `::command::` lines after `::stop-commands::<token>` and starts again at `::<token>::`; the
@@ -2425,8 +2599,8 @@ class Log {
  * request run can write; refs; error texts): each line is echoed, so it cannot start a workflow command.
  */
 const safeLog = {
-    info: (message) => _runner_js__WEBPACK_IMPORTED_MODULE_0__.info((0,_report_text_js__WEBPACK_IMPORTED_MODULE_2__/* .echo */ .WI)(message, _report_text_js__WEBPACK_IMPORTED_MODULE_2__/* .MAX_SENTENCE */ .Rt)),
-    debug: (message) => _runner_js__WEBPACK_IMPORTED_MODULE_0__.debug((0,_report_text_js__WEBPACK_IMPORTED_MODULE_2__/* .echo */ .WI)(message, _report_text_js__WEBPACK_IMPORTED_MODULE_2__/* .MAX_SENTENCE */ .Rt))
+    info: (message) => _runner_js__WEBPACK_IMPORTED_MODULE_0__.info((0,_text_text_js__WEBPACK_IMPORTED_MODULE_2__/* .echo */ .WI)(message, _text_text_js__WEBPACK_IMPORTED_MODULE_2__/* .MAX_SENTENCE */ .Rt)),
+    debug: (message) => _runner_js__WEBPACK_IMPORTED_MODULE_0__.debug((0,_text_text_js__WEBPACK_IMPORTED_MODULE_2__/* .echo */ .WI)(message, _text_text_js__WEBPACK_IMPORTED_MODULE_2__/* .MAX_SENTENCE */ .Rt))
 };
 
 
@@ -2511,181 +2685,7 @@ const CACHE_DIR_FIX = 'use a new or empty directory of its own (for example .env
 
 /***/ }),
 
-/***/ 792:
-/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   f7: () => (/* binding */ chooseImport),
-/* harmony export */   j2: () => (/* binding */ locations)
-/* harmony export */ });
-/* unused harmony export refSuffix */
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7598);
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _scope_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(4687);
-/**
- * Where a registry or s3 cache lives, per branch. GitHub isolates refs only for its own cache; a registry
- * tag or an S3 name is shared by every branch, so the action adds the branch itself: the default branch
- * owns `<base>`, every other ref writes `<base>-<suffix>`, where the suffix is readable and ends in a hash
- * of the full ref, so no branch name can sanitize into the default branch's entry or another branch's.
- * Pure.
- */
-
-
-/** Registry tags are at most 128 characters of [A-Za-z0-9_.-]; the suffix keeps well inside that. */
-const MAX_SUFFIX = 40;
-const hash = (ref) => (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256').update(ref).digest('hex').slice(0, 7);
-/** `feature/Login` on refs/heads → `feature-login-1a2b3c4`; a tag → `tag-v1.0-…`; PR 12 → `pr-12`. */
-function refSuffix(ref) {
-    const pr = /^refs\/pull\/(\d+)\//.exec(ref);
-    if (pr)
-        return `pr-${pr[1]}`;
-    const tag = /^refs\/tags\/(.+)$/.exec(ref);
-    const branch = /^refs\/heads\/(.+)$/.exec(ref);
-    const words = tag ? `tag-${tag[1]}` : branch ? branch[1] : ref.replace(/^refs\//, '');
-    const readable = (0,_scope_js__WEBPACK_IMPORTED_MODULE_1__/* .sanitize */ .aj)(words, MAX_SUFFIX - 8);
-    return readable ? `${readable}-${hash(ref)}` : hash(ref);
-}
-const withSuffix = (base, suffix) => (suffix ? `${base}-${suffix}` : base);
-function locations(base, rt) {
-    const defaultRef = rt.defaultBranch ? `refs/heads/${rt.defaultBranch}` : undefined;
-    const defaultEntry = { name: base, owner: rt.defaultBranch ? `the default branch ${rt.defaultBranch}` : 'the default branch' };
-    // A pull request's own entry is keyed by its number, whatever ref the event carries (pull_request_target runs on the base).
-    const ownRef = rt.pullRequest ? `refs/pull/${rt.pullRequest.number}/merge` : rt.ref;
-    const onDefault = !rt.pullRequest && defaultRef !== undefined && ownRef === defaultRef;
-    if (onDefault || !ownRef)
-        return { write: defaultEntry, reads: [defaultEntry] };
-    const own = { name: withSuffix(base, refSuffix(ownRef)), owner: rt.pullRequest ? `pull request #${rt.pullRequest.number}` : ownRef.replace(/^refs\/(heads|tags)\//, '') };
-    const reads = [own];
-    const baseRef = rt.pullRequest?.baseRef ? `refs/heads/${rt.pullRequest.baseRef}` : undefined;
-    if (baseRef && baseRef !== defaultRef)
-        reads.push({ name: withSuffix(base, refSuffix(baseRef)), owner: `the pull request base ${rt.pullRequest.baseRef}` });
-    reads.push(defaultEntry);
-    return { write: own, reads };
-}
-/** Picks the first candidate known to exist; when nothing could be checked, the default branch's entry. */
-function chooseImport(reads, exists, why) {
-    const found = reads.findIndex((_, i) => exists[i] === true);
-    if (found >= 0) {
-        const skipped = reads.slice(0, found).map((c) => c.owner);
-        return { choice: reads[found], reason: `${reads[found].owner} has a cache${skipped.length ? ` (${skipped.join(', ')}: none yet)` : ''}` };
-    }
-    const last = reads[reads.length - 1];
-    if (exists.every((e) => e === false))
-        return { choice: last, reason: `no cache exists yet for ${reads.map((c) => c.owner).join(', ')}; importing ${last.owner}'s, which the next push there creates` };
-    return { choice: last, reason: `existence could not be checked${why ? ` (${why})` : ''}; importing ${last.owner}'s` };
-}
-
-
-/***/ }),
-
-/***/ 4687:
-/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   Vl: () => (/* binding */ scopeFamily),
-/* harmony export */   aj: () => (/* binding */ sanitize),
-/* harmony export */   tj: () => (/* binding */ platformOf),
-/* harmony export */   yf: () => (/* binding */ autoScope)
-/* harmony export */ });
-/* unused harmony export MAX_SCOPE */
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7598);
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _report_text_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(5655);
-/**
- * The auto scope: one name per build, identical on every branch (GitHub isolates refs itself and BuildKit's
- * gha importer reads the same name from every readable ref) and in every workflow and job. It says what is built
- * (path/from, platform, matrix entry), not who builds it, so a pull-request workflow of its own reads what the
- * default branch's workflow wrote, and two jobs that build the same thing share one cache. Short, readable,
- * sanitized and stable.
- */
-
-
-const MAX_SCOPE = 64;
-/**
- * A name fit for a cache scope, key or registry tag: lowercase `[a-z0-9._-]`, runs of anything else one `-`, no
- * separator at either end; cut to `room` characters (and its separators at the cut dropped) when given.
- */
-function sanitize(text, room = Infinity) {
-    return text
-        .toLowerCase()
-        .replace(/[^a-z0-9._-]+/g, '-')
-        .replace(/-{2,}/g, '-')
-        .replace(/^[-._]+|[-._]+$/g, '')
-        .slice(0, room)
-        .replace(/[-._]+$/, '');
-}
-/** The matrix entry's values in key order: {"os":"ubuntu","py":"3.11"} → ["ubuntu", "3.11"]. */
-function matrixWords(matrix) {
-    if (!matrix)
-        return [];
-    try {
-        const value = JSON.parse(matrix);
-        if (value !== null && typeof value === 'object' && !Array.isArray(value))
-            return Object.values(value).map((v) => (typeof v === 'object' ? '' : String(v)));
-        return [String(value)];
-    }
-    catch {
-        return [matrix];
-    }
-}
-function normalizePath(path) {
-    const p = path.replace(/\\/g, '/').replace(/\/+$/, '').replace(/^\.\//, '');
-    return p === '' ? '.' : p;
-}
-/** The room the family word may take of a scope. */
-const MAX_FAMILY = 24;
-/**
- * The first word of an auto scope, from what is built: the build directory's name (`envd` for the workspace
- * itself), then the file and function when they are not envd's defaults. Every leg of one matrix shares it
- * (they differ in the matrix entry and platform only): the budget counts the scopes that start with it as the
- * legs of one matrix (src/budget/budget.ts legPlanFor).
- */
-function scopeFamily(path, from) {
-    const dir = normalizePath(path);
-    const [file, func] = splitFrom(from);
-    const words = [dir === '.' ? 'envd' : dir.slice(dir.lastIndexOf('/') + 1), file === 'build.envd' ? '' : file.replace(/\.envd$/, ''), func === 'build' ? '' : func];
-    return sanitize(words.filter((w) => w !== '').join('-'), MAX_FAMILY) || 'envd';
-}
-/** `build.envd:build` → [`build.envd`, `build`]; the function is after the last colon. */
-function splitFrom(from) {
-    const at = from.lastIndexOf(':');
-    return at < 0 ? [from, ''] : [from.slice(0, at), from.slice(at + 1)];
-}
-function autoScope(parts) {
-    const identity = JSON.stringify([parts.matrix ?? '', parts.platform ?? '', normalizePath(parts.path), parts.from]);
-    const hash = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256').update(identity).digest('hex').slice(0, 8);
-    const words = [scopeFamily(parts.path, parts.from), ...matrixWords(parts.matrix), parts.platform ?? ''].map((w) => sanitize(w)).filter((w) => w !== '');
-    const readable = sanitize(words.join('-'), MAX_SCOPE - hash.length - 1) || 'envd';
-    return `${readable}-${hash}`;
-}
-/** What envd builds when it is given no --platform, on every host (envd v1.3.4 pkg/builder/build.go:383-387). */
-const ENVD_DEFAULT_PLATFORM = 'linux/amd64';
-/**
- * The effective platform: an explicit `platform` input wins; otherwise the runner's (RUNNER_ARCH), because
- * envd alone compiles linux/amd64 everywhere and an arm64 runner then fails its RUN steps.
- *
- * The scope takes the effective platform, with one exception that keeps existing caches warm: the runner's
- * linux/amd64 is left out of it, exactly as before this default existed. Every build that had no platform
- * was a linux/amd64 build (envd's default), so an X64 runner's scope stays byte-identical to what it was
- * and names the same layers; an arm64 or arm runner gets its platform in the scope, so its legs never
- * share one with amd64 (its earlier, platform-less scope held amd64 layers it could not run anyway). An
- * explicit platform input is part of the scope as written, as it always was.
- */
-function platformOf(input, rt) {
-    if (input)
-        return { envd: input, scope: input, why: `${input}, the platform input` };
-    const arch = rt.runnerArch && `RUNNER_ARCH=${(0,_report_text_js__WEBPACK_IMPORTED_MODULE_1__/* .echo */ .WI)(rt.runnerArch, 40)}`;
-    if (rt.runnerPlatform === ENVD_DEFAULT_PLATFORM)
-        return { envd: rt.runnerPlatform, why: `${rt.runnerPlatform} from ${arch}, envd's own default, so the scope leaves it out and stays what it was without a platform` };
-    if (rt.runnerPlatform)
-        return { envd: rt.runnerPlatform, scope: rt.runnerPlatform, why: `${rt.runnerPlatform} from ${arch}` };
-    return { why: `none: ${arch ? `${arch} has no envd platform` : 'RUNNER_ARCH is not set'}, so envd builds its default ${ENVD_DEFAULT_PLATFORM}` };
-}
-
-
-/***/ }),
-
-/***/ 5655:
+/***/ 8544:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -2693,6 +2693,7 @@ function platformOf(input, rt) {
 /* harmony export */   JP: () => (/* binding */ shellArg),
 /* harmony export */   Rt: () => (/* binding */ MAX_SENTENCE),
 /* harmony export */   WI: () => (/* binding */ echo),
+/* harmony export */   Xq: () => (/* binding */ formatSize),
 /* harmony export */   aY: () => (/* binding */ code),
 /* harmony export */   dP: () => (/* binding */ MAX_ECHO)
 /* harmony export */ });
@@ -2751,6 +2752,18 @@ function shellArg(value, max = MAX_ARG) {
 }
 /** The most characters of one sentence the action composes around values (a reason, a warning, a problem). */
 const MAX_SENTENCE = 1000;
+/** Decimal units, as GitHub states its limits: 1.5 GB, 320 MB, 12 KB, 0 B. */
+function formatSize(bytes) {
+    const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+    let value = Math.abs(bytes);
+    let i = 0;
+    while (value >= 1000 && i < units.length - 1) {
+        value /= 1000;
+        i++;
+    }
+    const sign = bytes < 0 ? '-' : '';
+    return i === 0 ? `${sign}${value} B` : `${sign}${value.toFixed(1)} ${units[i]}`;
+}
 
 
 /***/ })

@@ -10,10 +10,10 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony export */   cancelledLine: () => (/* binding */ cancelledLine),
 /* harmony export */   cancelledSummary: () => (/* binding */ cancelledSummary)
 /* harmony export */ });
-/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(5655);
+/* harmony import */ var _text_text_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8544);
 /** What a cancelled main step writes: one line and the job summary (issue 21 item 4). Pure. */
 
-const duringText = (c) => (c.during ? (0,_text_js__WEBPACK_IMPORTED_MODULE_0__/* .echo */ .WI)(c.during) : 'the start (inputs, budget, plan)');
+const duringText = (c) => (c.during ? (0,_text_text_js__WEBPACK_IMPORTED_MODULE_0__/* .echo */ .WI)(c.during) : 'the start (inputs, budget, plan)');
 function cancelledLine(c) {
     return `Cancelled (${c.signal}) after ${c.seconds} s, during ${duringText(c)}: envd and every tool this step ran were stopped; the post step stops buildkitd and removes what main made.`;
 }
@@ -21,7 +21,7 @@ function cancelledSummary(c) {
     return [
         '### envd build: cancelled',
         '',
-        `Cancelled after ${c.seconds} s, during ${(0,_text_js__WEBPACK_IMPORTED_MODULE_0__/* .code */ .aY)(duringText(c))} (${c.signal}). envd was stopped as Ctrl-C would stop it, which ends its build in buildkitd; nothing was built or exported after that. The post step stops buildkitd.`,
+        `Cancelled after ${c.seconds} s, during ${(0,_text_text_js__WEBPACK_IMPORTED_MODULE_0__/* .code */ .aY)(duringText(c))} (${c.signal}). envd was stopped as Ctrl-C would stop it, which ends its build in buildkitd; nothing was built or exported after that. The post step stops buildkitd.`,
         ''
     ].join('\n');
 }
@@ -29,7 +29,7 @@ function cancelledSummary(c) {
 
 /***/ }),
 
-/***/ 5655:
+/***/ 8544:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -37,6 +37,7 @@ function cancelledSummary(c) {
 /* harmony export */   JP: () => (/* binding */ shellArg),
 /* harmony export */   Rt: () => (/* binding */ MAX_SENTENCE),
 /* harmony export */   WI: () => (/* binding */ echo),
+/* harmony export */   Xq: () => (/* binding */ formatSize),
 /* harmony export */   aY: () => (/* binding */ code),
 /* harmony export */   dP: () => (/* binding */ MAX_ECHO)
 /* harmony export */ });
@@ -95,6 +96,18 @@ function shellArg(value, max = MAX_ARG) {
 }
 /** The most characters of one sentence the action composes around values (a reason, a warning, a problem). */
 const MAX_SENTENCE = 1000;
+/** Decimal units, as GitHub states its limits: 1.5 GB, 320 MB, 12 KB, 0 B. */
+function formatSize(bytes) {
+    const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+    let value = Math.abs(bytes);
+    let i = 0;
+    while (value >= 1000 && i < units.length - 1) {
+        value /= 1000;
+        i++;
+    }
+    const sign = bytes < 0 ? '-' : '';
+    return i === 0 ? `${sign}${value} B` : `${sign}${value.toFixed(1)} ${units[i]}`;
+}
 
 
 /***/ })

@@ -228,7 +228,7 @@ class Exec {
 /* harmony import */ var _runner_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1068);
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(7598);
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _report_text_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(5655);
+/* harmony import */ var _text_text_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(8544);
 /**
  * Output of a tool, streamed into the step's log without letting it issue workflow commands. The runner
  * stops reading `::command::` lines after `::stop-commands::<token>` and starts again at `::<token>::`; the
@@ -276,14 +276,14 @@ class Log {
  * request run can write; refs; error texts): each line is echoed, so it cannot start a workflow command.
  */
 const safeLog = {
-    info: (message) => _runner_js__WEBPACK_IMPORTED_MODULE_0__.info((0,_report_text_js__WEBPACK_IMPORTED_MODULE_2__/* .echo */ .WI)(message, _report_text_js__WEBPACK_IMPORTED_MODULE_2__/* .MAX_SENTENCE */ .Rt)),
-    debug: (message) => _runner_js__WEBPACK_IMPORTED_MODULE_0__.debug((0,_report_text_js__WEBPACK_IMPORTED_MODULE_2__/* .echo */ .WI)(message, _report_text_js__WEBPACK_IMPORTED_MODULE_2__/* .MAX_SENTENCE */ .Rt))
+    info: (message) => _runner_js__WEBPACK_IMPORTED_MODULE_0__.info((0,_text_text_js__WEBPACK_IMPORTED_MODULE_2__/* .echo */ .WI)(message, _text_text_js__WEBPACK_IMPORTED_MODULE_2__/* .MAX_SENTENCE */ .Rt)),
+    debug: (message) => _runner_js__WEBPACK_IMPORTED_MODULE_0__.debug((0,_text_text_js__WEBPACK_IMPORTED_MODULE_2__/* .echo */ .WI)(message, _text_text_js__WEBPACK_IMPORTED_MODULE_2__/* .MAX_SENTENCE */ .Rt))
 };
 
 
 /***/ }),
 
-/***/ 5655:
+/***/ 8544:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -291,6 +291,7 @@ const safeLog = {
 /* harmony export */   JP: () => (/* binding */ shellArg),
 /* harmony export */   Rt: () => (/* binding */ MAX_SENTENCE),
 /* harmony export */   WI: () => (/* binding */ echo),
+/* harmony export */   Xq: () => (/* binding */ formatSize),
 /* harmony export */   aY: () => (/* binding */ code),
 /* harmony export */   dP: () => (/* binding */ MAX_ECHO)
 /* harmony export */ });
@@ -349,6 +350,18 @@ function shellArg(value, max = MAX_ARG) {
 }
 /** The most characters of one sentence the action composes around values (a reason, a warning, a problem). */
 const MAX_SENTENCE = 1000;
+/** Decimal units, as GitHub states its limits: 1.5 GB, 320 MB, 12 KB, 0 B. */
+function formatSize(bytes) {
+    const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+    let value = Math.abs(bytes);
+    let i = 0;
+    while (value >= 1000 && i < units.length - 1) {
+        value /= 1000;
+        i++;
+    }
+    const sign = bytes < 0 ? '-' : '';
+    return i === 0 ? `${sign}${value} B` : `${sign}${value.toFixed(1)} ${units[i]}`;
+}
 
 
 /***/ })

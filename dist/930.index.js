@@ -30,8 +30,8 @@ var external_node_fs_ = __webpack_require__(3024);
 var external_node_os_ = __webpack_require__(8161);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __webpack_require__(6760);
-// EXTERNAL MODULE: ./src/report/text.ts
-var report_text = __webpack_require__(5655);
+// EXTERNAL MODULE: ./src/text/text.ts
+var text_text = __webpack_require__(8544);
 // EXTERNAL MODULE: external "node:http"
 var external_node_http_ = __webpack_require__(7067);
 ;// CONCATENATED MODULE: ./src/io/local/oci-server.ts
@@ -316,7 +316,7 @@ function claimLocal(local, around) {
         const facts = (0,owned_dirs/* inspectDir */.o2)(dir);
         const problem = (0,ownership/* deletionProblem */.IG)((0,owned_dirs/* placeOf */.$t)(dir), around, facts);
         if (problem)
-            throw new Error(`cache: local: ${(0,report_text/* echo */.WI)(dir)} ${problem}; it was left untouched. ${ownership/* CACHE_DIR_FIX */.vf}`);
+            throw new Error(`cache: local: ${(0,text_text/* echo */.WI)(dir)} ${problem}; it was left untouched. ${ownership/* CACHE_DIR_FIX */.vf}`);
     }
     (0,owned_dirs/* claimDir */.er)(local.dir, around);
     (0,owned_dirs/* claimDir */.er)(local.exportDir, around);
@@ -333,11 +333,11 @@ async function restoreLocal(local) {
     }
     try {
         const key = await cache.restoreCache([local.dir], local.keyPrefix, [local.keyPrefix]);
-        runner.info(key ? `Restored the local cache ${(0,report_text/* echo */.WI)(key)} into ${(0,report_text/* echo */.WI)(local.dir)}` : `No local cache for ${(0,report_text/* echo */.WI)(local.keyPrefix)}* yet`);
+        runner.info(key ? `Restored the local cache ${(0,text_text/* echo */.WI)(key)} into ${(0,text_text/* echo */.WI)(local.dir)}` : `No local cache for ${(0,text_text/* echo */.WI)(local.keyPrefix)}* yet`);
         return key;
     }
     catch (e) {
-        runner.warning(`Restoring the local cache failed (${(0,report_text/* echo */.WI)(e.message)}); the build runs without it`);
+        runner.warning(`Restoring the local cache failed (${(0,text_text/* echo */.WI)(e.message)}); the build runs without it`);
         return undefined;
     }
 }
@@ -365,18 +365,18 @@ async function saveLocal(state) {
     }
     const exported = (0,owned_dirs/* inspectDir */.o2)(save.exportDir);
     if (exported.kind !== 'directory' || !exported.marked) {
-        runner.warning(`cache: local: ${(0,report_text/* echo */.WI)(save.exportDir)} is not the directory the action created for the export (no ${ownership/* OWNER_MARK */.yw} marker); the local cache was not swapped in or saved`);
+        runner.warning(`cache: local: ${(0,text_text/* echo */.WI)(save.exportDir)} is not the directory the action created for the export (no ${ownership/* OWNER_MARK */.yw} marker); the local cache was not swapped in or saved`);
         return;
     }
     const kept = (0,owned_dirs/* releaseDir */.ZI)(save.dir, around);
     if (kept) {
-        runner.warning(`cache: local: ${kept}; the new export stays in ${(0,report_text/* echo */.WI)(save.exportDir)} and was not saved`);
+        runner.warning(`cache: local: ${kept}; the new export stays in ${(0,text_text/* echo */.WI)(save.exportDir)} and was not saved`);
         return;
     }
     // The marker moves with the directory, so the next run may replace it again.
     external_node_fs_.renameSync(save.exportDir, save.dir);
     if (key === save.restoredKey) {
-        runner.info(`The local cache is unchanged (${(0,report_text/* echo */.WI)(key)}); not saved again`);
+        runner.info(`The local cache is unchanged (${(0,text_text/* echo */.WI)(key)}); not saved again`);
         return;
     }
     const cache = await actionsCache();
@@ -391,10 +391,10 @@ async function saveLocal(state) {
         process.env.ZSTD_CLEVEL = SAVE_ZSTD_LEVEL;
     try {
         await cache.saveCache([save.dir], key);
-        runner.info(`Saved the local cache as ${(0,report_text/* echo */.WI)(key)}`);
+        runner.info(`Saved the local cache as ${(0,text_text/* echo */.WI)(key)}`);
     }
     catch (e) {
-        runner.warning(`Saving the local cache failed: ${(0,report_text/* echo */.WI)(e.message)}`);
+        runner.warning(`Saving the local cache failed: ${(0,text_text/* echo */.WI)(e.message)}`);
     }
     finally {
         if (level === undefined)

@@ -23,7 +23,7 @@ async function run() {
         }
         else {
             // Before anything starts: a cancelled main stops what it ran and says so (io/cancel.ts).
-            const [{ main }, { onCancel }, { cancelledLine, cancelledSummary }] = await Promise.all([Promise.all(/* import() */[__nccwpck_require__.e(844), __nccwpck_require__.e(292), __nccwpck_require__.e(337), __nccwpck_require__.e(354)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8354)), __nccwpck_require__.e(/* import() */ 736).then(__nccwpck_require__.bind(__nccwpck_require__, 6736)), __nccwpck_require__.e(/* import() */ 594).then(__nccwpck_require__.bind(__nccwpck_require__, 6594))]);
+            const [{ main }, { onCancel }, { cancelledLine, cancelledSummary }] = await Promise.all([Promise.all(/* import() */[__nccwpck_require__.e(844), __nccwpck_require__.e(292), __nccwpck_require__.e(337), __nccwpck_require__.e(895)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4895)), __nccwpck_require__.e(/* import() */ 736).then(__nccwpck_require__.bind(__nccwpck_require__, 6736)), __nccwpck_require__.e(/* import() */ 594).then(__nccwpck_require__.bind(__nccwpck_require__, 6594))]);
             onCancel({ line: cancelledLine, summary: cancelledSummary });
             _io_runner_js__WEBPACK_IMPORTED_MODULE_0__.saveState(_state_js__WEBPACK_IMPORTED_MODULE_1__/* .State */ .U.IsPost, 'true');
             await main({ env: process.env, input: (name) => _io_runner_js__WEBPACK_IMPORTED_MODULE_0__.getInput(name), state: { get: (name) => _io_runner_js__WEBPACK_IMPORTED_MODULE_0__.getState(name), save: (name, value) => _io_runner_js__WEBPACK_IMPORTED_MODULE_0__.saveState(name, value) } });

@@ -11,7 +11,7 @@ const PR12 = 'refs/pull/12/merge';
 const MB = 1000 ** 2;
 const d = (layer: string) => sha256Digest(layer);
 
-// Auto scopes of the three legs of one matrix, family `build` (src/plan/scope.ts: <family>-<matrix words>-<8 hex>).
+// Auto scopes of the three legs of one matrix, family `build` (src/cache/scope.ts: <family>-<matrix words>-<8 hex>).
 const LEG = { a: 'build-py310-1a2b3c4d', b: 'build-py311-5e6f7a8b', c: 'build-py312-9c0d1e2f' };
 const BUDGET = 37 * MB;
 

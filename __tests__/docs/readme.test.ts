@@ -3,7 +3,7 @@ import { describe, expect, test } from '@jest/globals';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { actionYml, ROOT } from '../../scripts/harness.mjs';
-import { Input, Output } from '../../src/inputs/names.js';
+import { Input, Output } from '../../src/action/names.js';
 
 const yml = actionYml();
 const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');

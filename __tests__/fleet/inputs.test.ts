@@ -6,7 +6,7 @@ import { describe, expect, test } from '@jest/globals';
 import { formatProblem, inputSecrets, parseInputs } from '../../src/inputs/inputs.js';
 import { isRemote, parseAddresses, splitAddresses } from '../../src/fleet/address.js';
 import { pemProblem, pemSecrets } from '../../src/fleet/tls.js';
-import { Input } from '../../src/inputs/names.js';
+import { Input } from '../../src/action/names.js';
 import { raw } from '../support/inputs.js';
 
 const problemsOf = (overrides: Record<string, string>) => parseInputs(raw(overrides)).problems.map(formatProblem);

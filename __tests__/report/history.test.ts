@@ -4,18 +4,15 @@ import { cacheSpec } from '../../src/cache/spec.js';
 import {
   historyAccess,
   HISTORY_RUNS,
-  historyKey,
-  historyKeyPrefix,
   historyMarkdown,
   type HistoryRun,
   parseHistory,
-  parseHistoryKey,
   recordRun,
   serializeHistory,
   sparkline,
-  supersededHistoryEntries,
   writeSkipped
 } from '../../src/report/history.js';
+import { historyKey, historyKeyPrefix, parseHistoryKey, supersededHistoryEntries } from '../../src/cache/entries.js';
 import { jwt, runtime } from '../support/runtime.js';
 
 const run = (n: number, cached: number, total: number, attempt = 1): HistoryRun => ({ run: String(1000 + n), attempt, cached, total, seconds: 12.3 });

@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createJob, type Job, type PhaseResult, runPhase } from '../../scripts/harness.mjs';
 import { showArgs } from '../../src/envd/args.js';
-import { echo, shellArg } from '../../src/report/text.js';
+import { echo, shellArg } from '../../src/text/text.js';
 import { Log, safeLog } from '../../src/io/log.js';
 import { bundleWorld } from '../support/world.js';
 import { runnerCommands } from './support/runner.js';

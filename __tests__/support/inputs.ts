@@ -1,7 +1,7 @@
 /** Inputs as the runner would give them: action.yml defaults (expressions evaluated), then overrides. */
 import { actionYml } from '../../scripts/harness.mjs';
 import { type Inputs, parseInputs } from '../../src/inputs/inputs.js';
-import type { Input } from '../../src/inputs/names.js';
+import type { Input } from '../../src/action/names.js';
 
 const DEFAULTS: Record<string, string> = Object.fromEntries(
   Object.entries(actionYml().inputs).map(([name, spec]) => [

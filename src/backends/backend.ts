@@ -3,13 +3,28 @@
  * action locates them per ref and direction, how the shell may check that one exists, and which action inputs
  * go with it. Pure: a probe is a description that the shell carries out (`steps/import-entry.ts`).
  */
+import type { ImageRef } from '../cache/image-ref.js';
 import type { Check } from '../cache/values.js';
-import type { Inputs, Mode } from '../inputs/inputs.js';
-import type { Input } from '../inputs/names.js';
-import type { Candidate, Locations } from '../plan/location.js';
+import type { Input } from '../action/names.js';
+import type { Candidate, Locations } from './location.js';
 import type { Runtime } from '../runtime/runtime.js';
 
 export type Direction = 'export' | 'import';
+
+/** `cache-mode`: `min` exports the final image's layers, `max` every intermediate one too. */
+export type Mode = 'min' | 'max';
+
+/**
+ * The inputs a backend reads: a view of `Inputs` (inputs/inputs.ts), written here because the inputs module asks
+ * the backends about their companions and versions, so the backends must not import it back.
+ */
+export interface BackendInputs {
+  cacheRef?: string;
+  cacheDir?: string;
+  /** `cache-options` attributes, in the order given. */
+  cacheOptions: Map<string, string>;
+  output?: { image?: ImageRef; imageName?: string; push: boolean };
+}
 
 export interface AttributeRule {
   /** The directions in which BuildKit reads the attribute. */
@@ -23,7 +38,7 @@ export interface AttributeRule {
 
 /** What the planner knows when it computes the flags for a backend. */
 export interface LocationContext {
-  inputs: Inputs;
+  inputs: BackendInputs;
   rt: Runtime;
   scope: string;
   mode: Mode;
@@ -120,5 +135,5 @@ export interface Backend {
   readonly minBuildkit?: BuildkitFloor;
   readonly companions: readonly Companion[];
   /** What the other inputs must give for this backend to have a place for its cache (checked with the inputs). */
-  inputProblems?(given: Pick<Inputs, 'cacheRef' | 'output'>): { input: Input; message: string }[];
+  inputProblems?(given: Pick<BackendInputs, 'cacheRef' | 'output'>): { input: Input; message: string }[];
 }

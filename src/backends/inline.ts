@@ -1,6 +1,6 @@
 /** `cache: inline`: the cache travels inside the pushed image; it is read back as a registry cache. */
 import { quoted } from '../cache/redact.js';
-import { Input } from '../inputs/names.js';
+import { Input } from '../action/names.js';
 import type { Backend } from './backend.js';
 import { E } from './rules.js';
 

@@ -1,11 +1,10 @@
 /** `cache: local`: an OCI layout directory on the runner, which the action saves to and restores from the GitHub cache. */
 import { nonEmpty, sha256Digest } from '../cache/values.js';
-import type { Inputs } from '../inputs/inputs.js';
 import type { Runtime } from '../runtime/runtime.js';
-import type { Backend } from './backend.js';
+import type { Backend, BackendInputs } from './backend.js';
 import { E, EI, I, layerCrossChecks, layerOptions } from './rules.js';
 
-function localCacheDir(inputs: Inputs, rt: Runtime, scope: string): string {
+function localCacheDir(inputs: BackendInputs, rt: Runtime, scope: string): string {
   return inputs.cacheDir ?? `${rt.runnerTemp || '.'}/envd-cache/${scope}`;
 }
 

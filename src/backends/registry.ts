@@ -1,8 +1,8 @@
 /** `cache: registry`: a cache image in an OCI registry, one tag per ref unless cache-ref fixes the place. */
 import { repositoryOf } from '../cache/image-ref.js';
 import { goBool } from '../cache/values.js';
-import { locations } from '../plan/location.js';
-import { Input } from '../inputs/names.js';
+import { locations } from './location.js';
+import { Input } from '../action/names.js';
 import type { Backend } from './backend.js';
 import { EI, imageRef, layerCrossChecks, layerOptions } from './rules.js';
 

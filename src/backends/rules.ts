@@ -1,7 +1,7 @@
 /** Attribute rules more than one backend shares (reference: buildkit-cache.md §2, §3). */
 import { parseImageRef } from '../cache/image-ref.js';
 import { type Check, goBool, goBoolOrEmpty, integer, oneOf, parseGoBool } from '../cache/values.js';
-import { echo } from '../report/text.js';
+import { echo } from '../text/text.js';
 import type { AttributeRule, Direction } from './backend.js';
 
 export const E: readonly Direction[] = ['export'];

@@ -1,7 +1,7 @@
 /** `cache: s3`: an S3 bucket every branch shares, one name per ref; credentials may come from the AWS env. */
 import { quoted } from '../cache/redact.js';
 import { goBool, goDuration, nonEmpty, oneOf, positiveInteger } from '../cache/values.js';
-import { locations } from '../plan/location.js';
+import { locations } from './location.js';
 import type { Backend } from './backend.js';
 import { EI, ignoreError, ignoredByGzipOnly, mode } from './rules.js';
 

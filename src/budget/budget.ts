@@ -6,20 +6,14 @@
  * eviction line instead of overshooting it.
  */
 import type { Auto, Inputs, Mode } from '../inputs/inputs.js';
-import type { Decision } from '../plan/plan.js';
-import { scopeFamily } from '../plan/scope.js';
+import type { Decision } from '../action/decision.js';
+import { scopeFamily } from '../cache/scope.js';
 import { legEstimates, planLegs, type LegPlan, type ScopeFootprint } from './estimate.js';
+import { formatSize } from '../text/text.js';
+import { DEFAULT_BUDGET_BYTES, GB, HIGH_WATER, percent } from './units.js';
 
-export const GB = 1000 ** 3;
-/** GitHub's default per-repository cache storage. */
-export const DEFAULT_BUDGET_BYTES = 10 * GB;
-/** Above this share of the budget, `cache-mode: auto` exports `min`. */
-export const HIGH_WATER = 0.8;
-/**
- * Pruning brings usage down to this share of the budget. The gap to the budget is room for one workflow
- * run's exports (every matrix job uploads before any of them prunes), so GitHub's LRU never has to act.
- */
-export const TARGET_RATIO = 0.7;
+export { formatSize } from '../text/text.js';
+export { DEFAULT_BUDGET_BYTES, GB, HIGH_WATER, percent, TARGET_RATIO } from './units.js';
 
 export interface Budget {
   bytes: number;
@@ -61,7 +55,7 @@ export interface ModeFacts {
 
 /**
  * This build's scope; `family` only for an auto scope of a matrix leg, whose sibling legs export with it: the first
- * word their scopes share (src/plan/scope.ts scopeFamily).
+ * word their scopes share (src/cache/scope.ts scopeFamily).
  */
 export interface LegIdentity {
   scope: string;
@@ -104,23 +98,6 @@ export function legPlanFor(facts: ModeFacts, leg?: LegIdentity): LegPlan | undef
   // A matrix leg's first export with nothing to size it by is min (planLegs): its legs export at once.
   if (legs.self === undefined && prefix === undefined) return undefined;
   return planLegs({ usageBytes: facts.usageBytes, budgetBytes: facts.budgetBytes }, legs);
-}
-
-/** Decimal units, as GitHub states its limits: 1.5 GB, 320 MB, 12 KB, 0 B. */
-export function formatSize(bytes: number): string {
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let value = Math.abs(bytes);
-  let i = 0;
-  while (value >= 1000 && i < units.length - 1) {
-    value /= 1000;
-    i++;
-  }
-  const sign = bytes < 0 ? '-' : '';
-  return i === 0 ? `${sign}${value} B` : `${sign}${value.toFixed(1)} ${units[i]}`;
-}
-
-export function percent(usageBytes: number, budgetBytes: number): number {
-  return budgetBytes > 0 ? Math.round((usageBytes / budgetBytes) * 100) : 0;
 }
 
 /** `█████░░░░░ 52% of 10.0 GB (5.2 GB used)`; the bar is full from 100% on. */

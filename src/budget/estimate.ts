@@ -21,8 +21,8 @@
  *   export was `min` adds, going `max`, intermediate layers as large as its siblings' (else its own chain's).
  */
 import type { Mode } from '../inputs/inputs.js';
-import { echo } from '../report/text.js';
-import { formatSize, percent } from './budget.js';
+import { echo, formatSize } from '../text/text.js';
+import { percent } from './units.js';
 import { blobDigest, parseIndexKey } from './keys.js';
 import { classifyIndexes, type CacheEntry } from './prune.js';
 
@@ -140,7 +140,7 @@ export interface LegEstimate {
   exportedAt?: number;
 }
 
-/** The auto scope of a matrix leg is `<family>-<matrix words>-<8 hex>` (src/plan/scope.ts): its siblings share `<family>-`. */
+/** The auto scope of a matrix leg is `<family>-<matrix words>-<8 hex>` (src/cache/scope.ts): its siblings share `<family>-`. */
 function isSibling(scope: string, self: string, prefix: string): boolean {
   return scope !== self && scope.startsWith(prefix) && /-[0-9a-f]{8}$/.test(scope);
 }

@@ -39,8 +39,9 @@
  * (4 to 8): it may belong to a concurrent job whose index is not written yet. If a live index on a
  * readable ref could not be read, or the listing changed while it was paged, rules 3, 6 and 7 are skipped.
  */
-import { TARGET_RATIO, formatSize } from './budget.js';
-import { supersededHistoryEntries } from '../report/history.js';
+import { TARGET_RATIO } from './units.js';
+import { formatSize } from '../text/text.js';
+import { supersededHistoryEntries } from '../cache/entries.js';
 import { parseMountKey, supersededMountEntries } from '../mounts/mounts.js';
 import { BUILDKIT_CACHE_VERSION, blobDigest, isBlobKey, parseIndexKey } from './keys.js';
 

@@ -1,5 +1,5 @@
 /** The budget and prune plan in words: log lines and the job summary's Markdown. Pure. */
-import { cell, code, echo } from '../report/text.js';
+import { cell, code, echo } from '../text/text.js';
 import { formatSize, usageBar } from './budget.js';
 import { PRUNE_REASONS, type Deletion, type PrunePlan, type PruneReason } from './prune.js';
 

@@ -7,7 +7,6 @@
 import { backendOf, backendOfType } from '../backends/index.js';
 import type { Auto, Inputs } from '../inputs/inputs.js';
 import type { Decision, Plan } from '../plan/plan.js';
-import type { BudgetFigures } from '../report/outputs.js';
 import type { Runtime } from '../runtime/runtime.js';
 import { TARGET_RATIO, legIdentity, legPlanFor, type ModeFacts } from './budget.js';
 import { exportFits, type LegPlan } from './estimate.js';
@@ -141,6 +140,14 @@ export function writeFacts(ctx: RunContext, after: AfterImport): WriteFacts {
     skippedLast: after.skippedLast,
     builtSeconds: after.seconds
   };
+}
+
+/** The budget's figures the outputs show (report/outputs.ts). */
+export interface BudgetFigures {
+  usageBytes?: number;
+  budgetBytes?: number;
+  prunedEntries: number;
+  prunedBytes: number;
 }
 
 export function budgetFigures(state: BudgetState): BudgetFigures | undefined {

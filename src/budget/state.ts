@@ -5,7 +5,7 @@
 import type { Budget } from './budget.js';
 import type { ScopeFootprint } from './estimate.js';
 import type { CacheEntry, Deletion, PrunePlan } from './prune.js';
-import type { Decision } from '../plan/plan.js';
+import type { Decision } from '../action/decision.js';
 
 /** The repository's cache entries as the REST list gave them. */
 export interface Listing {

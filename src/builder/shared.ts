@@ -6,7 +6,7 @@
  * Otherwise the later call starts its own (own root, own socket) and logs why. Pure: no I/O here.
  */
 import { createHash } from 'node:crypto';
-import { echo } from '../report/text.js';
+import { echo } from '../text/text.js';
 import { splitFlags } from './args.js';
 
 /** What a call would start buildkitd with. */

@@ -15,7 +15,7 @@
  * of the credential; AWS's own actions mask it too.
  */
 
-import { echo } from '../report/text.js';
+import { echo } from '../text/text.js';
 
 export const REDACTED = '***';
 

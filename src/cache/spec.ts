@@ -6,7 +6,7 @@ import { ATTRIBUTES, CACHE_TYPES, type CacheType, crossChecks, type Direction, R
 import { backendOfType } from '../backends/index.js';
 import { CsvError, formatCsvRecord, parseCsvRecord } from './csv.js';
 import type { Parsed } from './image-ref.js';
-import { echo } from '../report/text.js';
+import { echo } from '../text/text.js';
 import { findSecrets, isSecretName, quoted, REDACTED, redactText } from './redact.js';
 import { didYouMean, nearestHint } from './suggest.js';
 

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { type CacheSpec, redactCacheSpec, serializeCacheSpec } from '../cache/spec.js';
 import { parseOutput } from '../inputs/output.js';
 import type { Plan } from '../plan/plan.js';
-import { shellArg } from '../report/text.js';
+import { shellArg } from '../text/text.js';
 
 export interface BuildCall {
   args: string[];

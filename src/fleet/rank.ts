@@ -5,7 +5,7 @@
  * builder moves only the scopes whose heaviest builder it is: about 1/N of them.
  */
 import { createHash } from 'node:crypto';
-import type { Decision } from '../plan/plan.js';
+import type { Decision } from '../action/decision.js';
 
 /** The weight of `address` for `scope`: the first 8 bytes of SHA-256 over both, as an unsigned integer. */
 export function weight(scope: string, address: string): bigint {

@@ -5,6 +5,7 @@
 import { parse as parseToml, TomlError } from 'smol-toml';
 import semver from 'semver';
 import { buildkitFloorMisses } from '../backends/buildkit.js';
+import type { Mode } from '../backends/backend.js';
 import { BACKEND_NAMES, backendOf, type Companion } from '../backends/index.js';
 import { splitFlags } from '../builder/args.js';
 import { ATTRIBUTES, type CacheType, type Direction } from '../cache/backends.js';
@@ -13,9 +14,9 @@ import { parseImageRef } from '../cache/image-ref.js';
 import { findSecrets, quoted, redactKnown } from '../cache/redact.js';
 import { type CacheSpec, isBackend, parseCacheSpec, parseFields, validateCacheSpec } from '../cache/spec.js';
 import { closest, didYouMean, nearestHint } from '../cache/suggest.js';
-import { Input } from './names.js';
+import { Input } from '../action/names.js';
 import { type OutputSpec, parseOutput } from './output.js';
-import { echo } from '../report/text.js';
+import { echo } from '../text/text.js';
 import { DEFAULT_MOUNTS_MAX, type Helper, type MountsSetting, parseHelper, parseMountsSetting } from '../mounts/mounts.js';
 import { readSize } from './size.js';
 import { readDuration } from './duration.js';
@@ -23,7 +24,7 @@ import { type BuilderAddress, isRemote, parseAddresses } from '../fleet/address.
 import { pemSecrets, pemSource, type TlsInputs, tlsInputProblems } from '../fleet/tls.js';
 
 export type CacheBackend = CacheType | 'none';
-export type Mode = 'min' | 'max';
+export type { Mode };
 export type Auto<T> = 'auto' | T;
 
 /** `address`: one running buildkitd or, with several, a fleet; `tls` for its tcp:// members. */

@@ -1,6 +1,6 @@
 /** envd's `--output` value (one CSV record, `type=` required), parsed enough to derive cache refs. */
 import { quoted, redactText } from '../cache/redact.js';
-import { echo } from '../report/text.js';
+import { echo } from '../text/text.js';
 import { CsvError, parseCsvRecord } from '../cache/csv.js';
 import { type ImageRef, type Parsed, parseImageRef } from '../cache/image-ref.js';
 import { parseFields } from '../cache/spec.js';

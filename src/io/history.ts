@@ -13,8 +13,6 @@ import {
   HISTORY_CACHE_VERSION,
   HISTORY_FILE,
   type HistoryAccess,
-  historyKey,
-  historyKeyPrefix,
   type HistoryRun,
   type HistoryView,
   MAX_HISTORY_BYTES,
@@ -22,8 +20,9 @@ import {
   recordRun,
   serializeHistory
 } from '../report/history.js';
+import { historyKey, historyKeyPrefix } from '../cache/entries.js';
 import type { Runtime } from '../runtime/runtime.js';
-import { echo } from '../report/text.js';
+import { echo } from '../text/text.js';
 import { CacheService } from './github/cache-service.js';
 import { downFor } from './deadlines.js';
 import type { Http } from './http.js';

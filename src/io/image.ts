@@ -4,7 +4,7 @@
  * Never throws and never fails the build: what cannot be read comes back with the reason.
  */
 import { type ImageFacts, type ImageTarget, pinned } from '../report/image.js';
-import { echo } from '../report/text.js';
+import { echo } from '../text/text.js';
 import { Exec } from './exec.js';
 import type { Http } from './http.js';
 import { registryDigest, registryHttp } from './registry.js';

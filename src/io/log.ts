@@ -6,7 +6,7 @@
  */
 import * as core from './runner.js';
 import { randomBytes } from 'node:crypto';
-import { echo, MAX_SENTENCE } from '../report/text.js';
+import { echo, MAX_SENTENCE } from '../text/text.js';
 
 /** A token the runner accepts: not a command name, not guessable by the tool whose output it fences. */
 export function stopToken(): string {

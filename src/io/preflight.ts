@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { backendOf } from '../backends/index.js';
 import type { Inputs, Problem } from '../inputs/inputs.js';
-import { Input } from '../inputs/names.js';
+import { Input } from '../action/names.js';
 import { cacheDirProblems } from './local/owned-dirs.js';
 import { readTlsMaterial } from './tls-material.js';
 

@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { isLoopbackRegistry, parseImageRef } from '../cache/image-ref.js';
-import { echo } from '../report/text.js';
+import { echo } from '../text/text.js';
 import { Exec } from './exec.js';
 import { POLICIES } from '../http/policies.js';
 import { downFor, ms } from './deadlines.js';

@@ -5,9 +5,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Problem } from '../inputs/inputs.js';
-import { Input } from '../inputs/names.js';
+import { Input } from '../action/names.js';
 import { type PemKind, pemProblem, type PemSource, type TlsInputs, type TlsMaterial } from '../fleet/tls.js';
-import { echo } from '../report/text.js';
+import { echo } from '../text/text.js';
 
 const FIELDS: [keyof Omit<TlsMaterial, 'serverName'>, Input, PemKind][] = [
   ['ca', Input.BuilderTlsCa, 'certificate'],

@@ -3,8 +3,8 @@
  * in BuildKit's own records, their GitHub cache keys, and the two small builds that copy a saved archive into a
  * mount and out of it (the technique of reproducible-containers/buildkit-cache-dance, written here afresh). Pure.
  */
-import { formatSize } from '../budget/budget.js';
-import { allButNewest } from '../budget/keys.js';
+import { formatSize } from '../text/text.js';
+import { allButNewest } from '../cache/entries.js';
 
 /**
  * The directories envd mounts a cache on (envd v1.3.4, `pkg/lang/ir/v1/`): pip in `python.go`

@@ -11,7 +11,7 @@
 import { backendOf } from '../backends/index.js';
 import type { CacheType } from '../cache/backends.js';
 import type { Auto } from '../inputs/inputs.js';
-import { echo } from '../report/text.js';
+import { echo } from '../text/text.js';
 import type { Runtime } from '../runtime/runtime.js';
 import type { Decision } from './plan.js';
 

@@ -5,12 +5,14 @@
 import { backendOf, type LocationContext } from '../backends/index.js';
 import { ATTRIBUTES, type CacheType, type Direction } from '../cache/backends.js';
 import { type CacheSpec, cacheSpec } from '../cache/spec.js';
-import type { Candidate, Locations } from './location.js';
+import type { Inputs } from '../inputs/inputs.js';
+import type { Candidate, Locations } from '../backends/location.js';
 
-export type FlagContext = LocationContext;
+/** A backend's location context with the whole `Inputs`, which the planner reads beyond what a backend needs. */
+export type FlagContext = LocationContext & { inputs: Inputs };
 
 /**
- * Registry tags and S3 names per branch (location.ts), unless the author gave the place (cache-ref):
+ * Registry tags and S3 names per branch (backends/location.ts), unless the author gave the place (cache-ref):
  * then it is used exactly as given, on every branch.
  */
 export function sharedLocations(backend: CacheType, ctx: FlagContext): Locations | undefined {

@@ -1,15 +1,7 @@
 /** cache-mounts in the plan: whether envd's package caches are restored before the build and saved after it. Pure. */
 import type { Inputs } from '../inputs/inputs.js';
 import { mountDirs } from '../mounts/mounts.js';
-import type { Decision, Plan } from './plan.js';
-
-export type MountsPlan = Inputs['cacheMounts'] & {
-  restore: boolean;
-  /** Saved only when this run also writes its layers (`plan.export` still set after the build): the same trust and budget rules. */
-  save: boolean;
-  /** The scope their keys carry: the layers' scope. */
-  scope: string;
-};
+import type { Decision, MountsPlan, Plan } from './plan.js';
 
 /** What the plan says about package caches; undefined with cache-mounts: none. */
 export function planMounts(inputs: Inputs, p: Pick<Plan, 'scope' | 'export' | 'import' | 'local'>): { mounts?: MountsPlan; decision?: Decision } {

@@ -1,16 +1,18 @@
 /** The whole decision for one run, before anything starts. */
+import type { Decision } from '../action/decision.js';
 import type { CacheSpec } from '../cache/spec.js';
-import type { CacheBackend, Mode } from '../inputs/inputs.js';
-import type { MountsPlan } from './mounts.js';
+import type { CacheBackend, Inputs, Mode } from '../inputs/inputs.js';
 
-export interface Decision {
-  /** What was decided: scope, mode, export, import, credentials, … */
-  topic: string;
-  /** The outcome in a few words. */
-  outcome: string;
-  /** Why, in plain words. */
-  reason: string;
-}
+export type { Decision };
+
+/** cache-mounts in the plan (`planMounts` in mounts.ts decides it). */
+export type MountsPlan = Inputs['cacheMounts'] & {
+  restore: boolean;
+  /** Saved only when this run also writes its layers (`plan.export` still set after the build): the same trust and budget rules. */
+  save: boolean;
+  /** The scope their keys carry: the layers' scope. */
+  scope: string;
+};
 
 export interface Plan {
   command: 'build' | 'prune';

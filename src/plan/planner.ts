@@ -5,15 +5,15 @@ import { fleetDecision } from '../fleet/rank.js';
 import type { Inputs, Mode } from '../inputs/inputs.js';
 import { defaultBranchRef, type Runtime } from '../runtime/runtime.js';
 import { legIdentity, modeForBudget, type ModeFacts } from '../budget/budget.js';
-import { echo } from '../report/text.js';
+import { echo } from '../text/text.js';
 import { type Access, decideAccess } from './access.js';
 import { BACKEND_NAMES, backendOf, backendOfType } from '../backends/index.js';
 import { computedExport, computedImport, type FlagContext, sharedLocations } from './flags.js';
-import { chooseImport, type Existence } from './location.js';
+import { chooseImport, type Existence } from '../backends/location.js';
 import { decideMode } from './mode.js';
 import { planMounts } from './mounts.js';
 import type { Decision, Plan } from './plan.js';
-import { autoScope, platformOf } from './scope.js';
+import { autoScope, platformOf } from '../cache/scope.js';
 
 const FLAG: Record<Direction, string> = { export: '--export-cache', import: '--import-cache' };
 

@@ -1,5 +1,5 @@
 /** What a cancelled main step writes: one line and the job summary (issue 21 item 4). Pure. */
-import { code, echo } from './text.js';
+import { code, echo } from '../text/text.js';
 
 export interface Cancellation {
   signal: string;

@@ -5,15 +5,12 @@
  * comes back from the cache is checked, never trusted), record, serialize, render.
  */
 import { backendOf } from '../backends/index.js';
-import { allButNewest } from '../budget/keys.js';
 import type { Plan } from '../plan/plan.js';
 import type { Runtime } from '../runtime/runtime.js';
-import { code, echo, MAX_SENTENCE } from './text.js';
+import { code, echo, MAX_SENTENCE } from '../text/text.js';
 
 /** How many runs the history keeps. */
 export const HISTORY_RUNS = 20;
-/** Every history entry's key starts with this; the budget's pruning treats all but a scope's newest as superseded. */
-const HISTORY_KEY_PREFIX = 'envd-history-';
 /** The file inside the entry (the @actions/cache fallback on cache service v1, which stores a tar of it). */
 export const HISTORY_FILE = 'history.json';
 /**
@@ -51,10 +48,6 @@ export interface HistoryView {
   notes: string[];
 }
 
-/** The restore prefix of a scope's entries. */
-export const historyKeyPrefix = (scope: string) => `${HISTORY_KEY_PREFIX}${scope}#`;
-/** One entry per run attempt: a key is never written twice. */
-export const historyKey = (scope: string, run: string, attempt: number) => `${historyKeyPrefix(scope)}${run}-${attempt}`;
 
 const RUN_ID = /^\d{1,20}$/;
 const FORMAT = 1;
@@ -187,21 +180,4 @@ export function historyAccess(
   return noWrite ? { read: true, write: false, noWrite } : { read: true, write: true };
 }
 
-const HISTORY_KEY = /^envd-history-(.+)#(\d{1,20})-(\d{1,4})$/;
 
-/** `envd-history-<scope>#<run>-<attempt>` → its parts; undefined for any other key. */
-export function parseHistoryKey(key: string): { scope: string; run: string; attempt: number } | undefined {
-  const m = HISTORY_KEY.exec(key);
-  return m ? { scope: m[1], run: m[2], attempt: Number(m[3]) } : undefined;
-}
-
-/**
- * For the budget's pruning: the history entries a later one supersedes. Per ref and scope only the newest
- * (by creation, then id) is ever restored, so every older one is dead weight. Pure; other keys are ignored.
- */
-export function supersededHistoryEntries<E extends { id: number; key: string; ref: string; createdAt: number }>(entries: E[]): E[] {
-  return allButNewest(entries, (e) => {
-    const k = parseHistoryKey(e.key);
-    return k && `${e.ref}\n${k.scope}`;
-  });
-}

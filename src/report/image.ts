@@ -6,7 +6,7 @@
 import { repositoryOf } from '../cache/image-ref.js';
 import { parseGoBool } from '../cache/values.js';
 import type { OutputSpec } from '../inputs/output.js';
-import { cell, code, MAX_SENTENCE } from './text.js';
+import { cell, code, MAX_SENTENCE } from '../text/text.js';
 
 /** Where the image went, and so what can be read about it. */
 export type ImageTarget =

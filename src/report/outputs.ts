@@ -1,6 +1,7 @@
 /** Step outputs from the plan and, after a build, its figures. Every secret is replaced by ***. */
 import { redactCacheSpec } from '../cache/spec.js';
-import { Output } from '../inputs/names.js';
+import { Output } from '../action/names.js';
+import type { BudgetFigures } from '../budget/run.js';
 import type { Plan } from '../plan/plan.js';
 import type { ImageFacts } from './image.js';
 import { planJson } from './plan-json.js';
@@ -17,13 +18,6 @@ export interface BuildFigures {
   builder?: string;
   /** cache-mounts: what was restored and saved per mount. */
   mounts?: MountFigure[];
-}
-
-export interface BudgetFigures {
-  usageBytes?: number;
-  budgetBytes?: number;
-  prunedEntries: number;
-  prunedBytes: number;
 }
 
 const str = (n: number | undefined) => (n === undefined ? '' : String(n));

@@ -17,7 +17,7 @@ import type { ProgressFigures, StepFigure, StepStatus } from '../envd/progress.j
 import { backendOf, backendOfType } from '../backends/index.js';
 import type { Plan } from '../plan/plan.js';
 import { redactKnown, redactText } from '../cache/redact.js';
-import { echo, MAX_ECHO } from './text.js';
+import { echo, MAX_ECHO } from '../text/text.js';
 
 export interface StepRow {
   name: string;

@@ -9,7 +9,7 @@ import { redactKnown } from '../cache/redact.js';
 import { codeBlock, MAX_OPEN_ROWS, stepInsight, type StepInsight } from './steps.js';
 import { type HistoryView, historyMarkdown } from './history.js';
 import { type ImageFacts, imageMarkdown } from './image.js';
-import { cell, code, echo, MAX_SENTENCE } from './text.js';
+import { cell, code, echo, MAX_SENTENCE } from '../text/text.js';
 import { mountsTable } from '../mounts/mounts.js';
 
 /** What the summary reads of the budget (the step's BudgetState, steps/cache-usage.ts, has this shape). */

@@ -2,7 +2,7 @@
  * The runner's environment, read once into a typed value: the event, refs, repository, job,
  * GitHub.com or GHES, and the cache service endpoints and token. Pure: tests pass env and payload in.
  */
-import { echo } from '../report/text.js';
+import { echo } from '../text/text.js';
 import { decodeRuntimeToken, type RuntimeToken } from './token.js';
 
 export type CacheServiceMode = 'read' | 'write' | 'write-only' | 'none';

@@ -9,7 +9,7 @@ import type { ProgressFigures } from '../envd/progress.js';
 import { type AttemptRecord, type CacheStall, nextAttempt, type NextAttempt, type Outcome, waitText } from '../envd/watchdog.js';
 import type { Plan } from '../plan/plan.js';
 import type { BuildReport } from '../report/build-report.js';
-import { echo, MAX_SENTENCE } from '../report/text.js';
+import { echo, MAX_SENTENCE } from '../text/text.js';
 
 /** One `envd build` as `runOnce` (steps/build.ts) reports it. */
 export interface Attempt {

@@ -23,7 +23,7 @@ import { buildkitFloorMisses } from '../backends/buildkit.js';
 import type { Plan } from '../plan/plan.js';
 import type { Runtime } from '../runtime/runtime.js';
 import { annotationText, failureLog } from '../report/steps.js';
-import { echo, MAX_SENTENCE } from '../report/text.js';
+import { echo, MAX_SENTENCE } from '../text/text.js';
 import { Log } from '../io/log.js';
 import { State, type StateStore } from '../state.js';
 import type { LocalSave } from '../io/local/local-cache.js';

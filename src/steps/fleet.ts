@@ -16,7 +16,7 @@ import { builderVersion, probeBuilder } from '../io/builder-probe.js';
 import { readTlsMaterial } from '../io/tls-material.js';
 import { startTlsRelay, type TlsRelay } from '../io/tls-relay.js';
 import { formatProblem } from '../inputs/inputs.js';
-import { echo, MAX_SENTENCE } from '../report/text.js';
+import { echo, MAX_SENTENCE } from '../text/text.js';
 
 /** How long one builder may take to connect and answer ListWorkers before the next is asked. */
 export const PROBE_TIMEOUT_MS = 10_000;

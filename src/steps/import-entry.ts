@@ -4,7 +4,7 @@ import type { CacheSpec } from '../cache/spec.js';
 import { parseGoBool } from '../cache/values.js';
 import type { Plan } from '../plan/plan.js';
 import { chooseImportEntry } from '../plan/planner.js';
-import { echo } from '../report/text.js';
+import { echo } from '../text/text.js';
 import { registryManifestExists, type Probe } from '../io/registry.js';
 import { s3ManifestExists } from '../io/s3.js';
 import { withinPhase } from '../io/deadlines.js';

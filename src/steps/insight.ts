@@ -10,7 +10,7 @@ import type { Inputs } from '../inputs/inputs.js';
 import type { Plan } from '../plan/plan.js';
 import { historyAccess, type HistoryView, writeSkipped } from '../report/history.js';
 import { type ImageFacts, imageTarget } from '../report/image.js';
-import { echo, MAX_SENTENCE } from '../report/text.js';
+import { echo, MAX_SENTENCE } from '../text/text.js';
 import type { Runtime } from '../runtime/runtime.js';
 import { beginHistory, type HistoryHandle, type HistoryUpdate, lastRun, usesOwnClient } from '../io/history.js';
 import { type ImageReading, readImage } from '../io/image.js';

@@ -13,7 +13,7 @@ import type { Plan } from '../plan/plan.js';
 import { plan as makePlan } from '../plan/planner.js';
 import { outputs } from '../report/outputs.js';
 import { eventProblemsSummary, inputProblemsSummary, planSummary } from '../report/summary.js';
-import { echo, MAX_SENTENCE } from '../report/text.js';
+import { echo, MAX_SENTENCE } from '../text/text.js';
 import { readRuntime, type Runtime } from '../runtime/runtime.js';
 import { readEventFile } from '../io/event.js';
 import { preflight } from '../io/preflight.js';

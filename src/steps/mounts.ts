@@ -9,9 +9,9 @@ import * as path from 'node:path';
 import * as core from '../io/runner.js';
 import { type BuildkitClient, fileSha256, fileSize, githubMountStore, helperBuild, listMounts, type MountStore, mountsDir, placeArchive, removeDir, slotDir } from '../io/mounts.js';
 import { candidateIds, decideSaves, mountsMayHaveChanged, envName, formatMountLine, mountKey, mountKeyPrefix, type MountFigure, restoreDockerfile, saveDockerfile } from '../mounts/mounts.js';
-import type { MountsPlan } from '../plan/mounts.js';
+import type { MountsPlan } from '../plan/plan.js';
 import type { Plan } from '../plan/plan.js';
-import { echo, MAX_SENTENCE } from '../report/text.js';
+import { echo, MAX_SENTENCE } from '../text/text.js';
 
 /** What the restore started before buildkitd answered, and what the save needs of it. */
 export interface Mounts {

@@ -6,7 +6,7 @@
  */
 import type { Auto } from '../inputs/inputs.js';
 import type { Decision } from '../plan/plan.js';
-import { echo } from '../report/text.js';
+import { echo } from '../text/text.js';
 import { TARGET_RATIO, formatSize, nearBudget, percent, resolveBudget, usageBar } from '../budget/budget.js';
 import { runDeletes, type DeleteLimits, type Timer } from '../io/github/deletes.js';
 import { concurrentLegsOf, scopeFootprints, type ScopeFootprint } from '../budget/estimate.js';

@@ -12,7 +12,7 @@ import { POLICIES } from '../http/policies.js';
 import { Exec } from '../io/exec.js';
 import type { Installed, Installer } from '../io/installer.js';
 import { findCached } from '../io/tool-cache.js';
-import { echo } from '../report/text.js';
+import { echo } from '../text/text.js';
 import { runnerPlatform } from '../tools/releases.js';
 
 const DOWNLOAD_URL_ENV = 'ENVD_CACHE_ACTION_DOWNLOAD_URL';

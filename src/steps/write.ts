@@ -8,7 +8,7 @@
 import * as core from '../io/runner.js';
 import type { ProgressFigures } from '../envd/progress.js';
 import type { Plan } from '../plan/plan.js';
-import { echo, MAX_SENTENCE } from '../report/text.js';
+import { echo, MAX_SENTENCE } from '../text/text.js';
 import { formatSize } from '../budget/budget.js';
 import { heldBackSince, type Deletion } from '../budget/prune.js';
 import { onDefaultBranch, readableRefs, writeFacts, type RunContext } from '../budget/run.js';

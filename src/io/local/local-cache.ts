@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { echo } from '../../report/text.js';
+import { echo } from '../../text/text.js';
 import { type OciServer, startOciServer } from './oci-server.js';
 import { claimDir, inspectDir, placeOf, releaseDir, surroundingsOf } from './owned-dirs.js';
 import { CACHE_DIR_FIX, deletionProblem, OWNER_MARK, type Surroundings } from '../../local/ownership.js';

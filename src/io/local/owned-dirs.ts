@@ -4,7 +4,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { echo } from '../../report/text.js';
+import { echo } from '../../text/text.js';
 import { CACHE_DIR_FIX, deletionProblem, type DirFacts, OWNER_MARK, OWNER_MARK_TEXT, type Place, resolveCacheDir, type Surroundings } from '../../local/ownership.js';
 
 /** What is at a path, without following a symbolic link there. */

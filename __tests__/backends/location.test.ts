@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import { redactCacheSpec } from '../../src/cache/spec.js';
-import { locations, refSuffix } from '../../src/plan/location.js';
+import { locations, refSuffix } from '../../src/backends/location.js';
 import { chooseImportEntry } from '../../src/plan/planner.js';
 import { plan } from '../support/freeze.js';
 import { EVENTS, type EventFixture } from '../fixtures/events.js';

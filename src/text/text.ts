@@ -61,3 +61,16 @@ export function shellArg(value: string, max = MAX_ARG): string {
 
 /** The most characters of one sentence the action composes around values (a reason, a warning, a problem). */
 export const MAX_SENTENCE = 1000;
+
+/** Decimal units, as GitHub states its limits: 1.5 GB, 320 MB, 12 KB, 0 B. */
+export function formatSize(bytes: number): string {
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let value = Math.abs(bytes);
+  let i = 0;
+  while (value >= 1000 && i < units.length - 1) {
+    value /= 1000;
+    i++;
+  }
+  const sign = bytes < 0 ? '-' : '';
+  return i === 0 ? `${sign}${value} B` : `${sign}${value.toFixed(1)} ${units[i]}`;
+}

@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import { plan } from '../support/freeze.js';
-import { autoScope, MAX_SCOPE, sanitize, scopeFamily, type ScopeParts } from '../../src/plan/scope.js';
+import { autoScope, MAX_SCOPE, sanitize, scopeFamily, type ScopeParts } from '../../src/cache/scope.js';
 import { inputsOf } from '../support/inputs.js';
 import { runtime } from '../support/runtime.js';
 

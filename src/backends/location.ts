@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Runtime } from '../runtime/runtime.js';
-import { sanitize } from './scope.js';
+import { sanitize } from '../cache/scope.js';
 
 export interface Candidate {
   /** The entry name: a registry tag or an S3 name. */

@@ -6,7 +6,7 @@
  * sanitized and stable.
  */
 import { createHash } from 'node:crypto';
-import { echo } from '../report/text.js';
+import { echo } from '../text/text.js';
 import type { Runtime } from '../runtime/runtime.js';
 
 export interface ScopeParts {
