@@ -10,13 +10,15 @@
  * made: here the action's TLS relay). Each leg has its own three daemons, and each scope its own project (a step
  * that names the scope), so no builder holds another scope's steps:
  *   none      six scopes built twice with cache: none; then a scope's builder is stopped and the scope built again.
- *   registry  the same with cache: registry (a loopback docker-registry): the scope whose builder was stopped
- *             must build on its next-ranked builder, which never built it, with every step CACHED from the
- *             registry import, within 30 s of its usual (warm) build.
+ *   registry  the same with cache: registry (a loopback docker-registry) and the image written as a tar: the
+ *             scope whose builder was stopped must build on its next-ranked builder, which never built it, with
+ *             every step CACHED from the registry import (its layers downloaded for the tar), within 30 s of
+ *             its usual (warm) build.
  *   blackhole a loopback port that accepts and never answers, ranked first for a scope: how long until the
  *             build fails over (the probe's 10 s bound), compared with the same warm build without it.
  *   tls       a wrong CA, no client certificate and plain tcp.
- * FLEET_LEGS=registry,blackhole (comma separated) runs some of them; the default is all four. Prints what each
+ * FLEET_LEGS=registry,blackhole (comma separated) runs some of them; the default is all four. FLEET_PAYLOAD_MB
+ * (default 4): the size of the layer each scope's first step writes. Prints what each
  * build ran on, its cached steps and its time, and checks the issue's conditions; exit 1 when one fails.
  * Every daemon and temp directory it made is gone at the end.
  */
@@ -45,6 +47,8 @@ if (missing.length) {
   process.exit(2);
 }
 
+/** The size of the random file a scope's first step writes (its layer), in MB. */
+const PAYLOAD_MB = Number(process.env.FLEET_PAYLOAD_MB || 4);
 const LEGS = (process.env.FLEET_LEGS || 'none,registry,blackhole,tls').split(',').map((l) => l.trim());
 register('./ts-loader.mjs', import.meta.url);
 const { rank } = await import('../src/fleet/rank.ts');
@@ -69,7 +73,7 @@ function project(scope) {
     [
       'FROM scratch',
       'COPY busybox /bin/busybox',
-      `RUN ["/bin/busybox","sh","-c","/bin/busybox sleep 2 && echo ${scope} > /scope && /bin/busybox head -c 4000000 /dev/urandom > /a"]`,
+      `RUN ["/bin/busybox","sh","-c","/bin/busybox sleep 2 && echo ${scope} > /scope && /bin/busybox head -c ${PAYLOAD_MB * 1000000} /dev/urandom > /a"]`,
       'RUN ["/bin/busybox","sh","-c","/bin/busybox sleep 2 && echo b > /b"]',
       ''
     ].join('\n')
@@ -165,7 +169,10 @@ async function registryLeg() {
   const registry = await startPlainRegistry(path.join(root, 'registry'), process.env.BENCH_REGISTRY || 'docker-registry');
   registries.push(registry.child);
   const fleet = await startFleet('registry');
-  const scopes = await stickyScopes('registry', fleet, (scope) => ({ cache: 'registry', 'cache-ref': `${registry.host}/fleet/${scope}:buildcache` }));
+  // A tar of the image as the output: every layer is read, so the moved build downloads what it imported.
+  fs.mkdirSync(path.join(root, 'out'));
+  const cacheOf = (scope) => ({ cache: 'registry', 'cache-ref': `${registry.host}/fleet/${scope}:buildcache`, output: `type=tar,dest=${path.join(root, 'out', `${scope}.tar`)}` });
+  const scopes = await stickyScopes('registry', fleet, cacheOf);
   const { moved, s } = await failover('registry', fleet, scopes);
   const ref = s.cache['cache-ref'];
   // BuildKit's plain progress: `#N importing cache manifest from <ref>`, then `#N DONE …` once it was read.

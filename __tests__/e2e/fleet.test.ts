@@ -2,8 +2,9 @@
  * Issue 22 end to end, through the bundle: a fleet of three buildkitd stand-ins listening with mutual TLS
  * (client certificates required and verified, as buildkitd's serverCredentials does). Scopes stick to their
  * builder and are served from its own cache with cache: none; they spread over the fleet; when a builder
- * dies its scopes move (with cache: registry, to their next-ranked builder, which imports every step); a wrong CA, no client certificate and plain tcp stop the run before envd, naming TLS
- * and the address; no certificate or key reaches a log, output, state or the summary.
+ * dies its scopes move, and with cache: registry the next-ranked builder imports every step; a wrong CA, no
+ * client certificate and plain tcp stop the run before envd, naming TLS and the address; no certificate or
+ * key reaches a log, output, state or the summary.
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import * as fs from 'node:fs';
