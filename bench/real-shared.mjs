@@ -2,7 +2,9 @@
 // buildkitd and buildctl, the envd shim), and the processes they start: every child is spawned detached (its own
 // process group) so that one signal stops it and what it started; a buildkitd the action started is found by its
 // command line, which names the bench's temporary directory.
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as path from 'node:path';
 
 export const ENVD = 'v1.3.4';
@@ -22,6 +24,37 @@ export function makeToolCache(root, bin, shim) {
   fs.chmodSync(path.join(envd, 'envd'), 0o755);
   fs.writeFileSync(`${envd}.complete`, '');
   return tc;
+}
+
+/**
+ * A registry without auth on a free 127.0.0.1 port (Debian's docker-registry, `bin`), its storage and log in `dir`
+ * (BuildKit speaks plain http to loopback registries by default). Resolves once /v2/ answers 200; the child is
+ * detached (its own process group): the caller stops it with killGroup.
+ */
+export async function startPlainRegistry(dir, bin) {
+  const port = await new Promise((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const p = s.address().port;
+      s.close(() => resolve(p));
+    });
+  });
+  fs.mkdirSync(dir, { recursive: true });
+  const config = path.join(dir, 'config.yml');
+  fs.writeFileSync(config, `version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: ${dir}/data\n  delete:\n    enabled: true\nhttp:\n  addr: 127.0.0.1:${port}\n`);
+  const log = fs.openSync(path.join(dir, 'log'), 'a');
+  const child = spawn(bin, ['serve', config], { stdio: ['ignore', log, log], detached: true });
+  fs.closeSync(log);
+  const deadline = Date.now() + 15000;
+  for (;;) {
+    const up = await fetch(`http://127.0.0.1:${port}/v2/`).then((r) => r.status === 200, () => false);
+    if (up) break;
+    if (child.exitCode !== null || Date.now() > deadline) {
+      killGroup(child, 'SIGKILL');
+      throw new Error(`${bin} did not answer on 127.0.0.1:${port}:\n${fs.readFileSync(path.join(dir, 'log'), 'utf8')}`);
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return { host: `127.0.0.1:${port}`, child };
 }
 
 /** Signals a detached child's whole process group; a group already gone is not an error. */

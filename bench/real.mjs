@@ -54,7 +54,7 @@ import { register } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { createJob, ROOT } from '../scripts/harness.mjs';
 import { bundlesFrom, cpuProbe, segments, spawnPhase } from './phases.mjs';
-import { BUILDKIT, ENVD, Processes, killGroup, makeToolCache } from './real-shared.mjs';
+import { BUILDKIT, ENVD, Processes, killGroup, makeToolCache, startPlainRegistry } from './real-shared.mjs';
 
 const HERE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'real');
 const RUNS = Number(process.env.BENCH_RUNS || 3);
@@ -154,31 +154,9 @@ const token = emu.mintToken([{ Scope: 'refs/heads/main', Permission: Permission.
 
 let registry;
 async function startRegistry() {
-  const port = await new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const p = s.address().port;
-      s.close(() => resolve(p));
-    });
-  });
-  const dir = path.join(root, 'registry');
-  fs.mkdirSync(dir);
-  const config = path.join(dir, 'config.yml');
-  fs.writeFileSync(config, `version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: ${dir}/data\n  delete:\n    enabled: true\nhttp:\n  addr: 127.0.0.1:${port}\n`);
-  const log = fs.openSync(path.join(dir, 'log'), 'a');
-  const child = spawn(REGISTRY_BIN, ['serve', config], { stdio: ['ignore', log, log], detached: true });
-  fs.closeSync(log);
-  started.add(child);
-  const deadline = Date.now() + 15000;
-  for (;;) {
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/v2/`)).status === 200) break;
-    } catch {
-      // not listening yet
-    }
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`${REGISTRY_BIN} did not answer on 127.0.0.1:${port}:\n${fs.readFileSync(path.join(dir, 'log'), 'utf8')}`);
-    await sleep(20);
-  }
-  return { host: `127.0.0.1:${port}`, child };
+  const r = await startPlainRegistry(path.join(root, 'registry'), REGISTRY_BIN);
+  started.add(r.child);
+  return r;
 }
 
 // ------------------------------------------------------------------------------------------ the action's job

@@ -2,8 +2,9 @@
  * Issue 22 end to end, through the bundle: a fleet of three buildkitd stand-ins listening with mutual TLS
  * (client certificates required and verified, as buildkitd's serverCredentials does). Scopes stick to their
  * builder and are served from its own cache with cache: none; they spread over the fleet; when a builder
- * dies its scopes move; a wrong CA, no client certificate and plain tcp stop the run before envd, naming TLS
- * and the address; no certificate or key reaches a log, output, state or the summary.
+ * dies its scopes move, and with cache: registry the next-ranked builder imports every step; a wrong CA, no
+ * client certificate and plain tcp stop the run before envd, naming TLS and the address; no certificate or
+ * key reaches a log, output, state or the summary.
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import * as fs from 'node:fs';
@@ -36,9 +37,13 @@ afterAll(async () => {
   for (const d of fleet) await d.stop();
 });
 
-/** A stand-in buildkitd on a free loopback port with mutual TLS (`ca`: whose client certificates it accepts). */
-async function startTls(ca: string, port = 0): Promise<Buildkitd> {
-  const d = await startBuildkitd({ addr: `tcp://127.0.0.1:${port}`, args: ['--tlscert', certs.daemonCert, '--tlskey', certs.daemonKey, '--tlscacert', ca] });
+/**
+ * A stand-in buildkitd on a free loopback port with mutual TLS (`ca`: whose client certificates it accepts);
+ * `registryRoot`: the stand-in registry it reaches (FAKE_REGISTRY_ROOT), shared by every daemon given the same.
+ */
+async function startTls(ca: string, port = 0, registryRoot?: string): Promise<Buildkitd> {
+  const env = registryRoot ? { FAKE_REGISTRY_ROOT: registryRoot } : {};
+  const d = await startBuildkitd({ addr: `tcp://127.0.0.1:${port}`, env, args: ['--tlscert', certs.daemonCert, '--tlskey', certs.daemonKey, '--tlscacert', ca] });
   expect(d.logs()).not.toContain('TLS is not enabled');
   return d;
 }
@@ -103,6 +108,34 @@ describe('a fleet of three with mutual TLS', () => {
     expect(moved.main.summary).toContain('did not answer');
     fleet.splice(fleet.indexOf(dead), 1, await startTls(certs.ca, dead.port));
   }, 600000);
+
+  test('cache: registry: when a scope\'s builder dies, its next build runs on its next-ranked builder and imports every step from the registry', async () => {
+    // A fleet of its own, so that no builder holds this scope's steps from the test above.
+    const registryRoot = path.join(world.root, 'registry');
+    const own: Buildkitd[] = [];
+    for (let i = 0; i < 3; i++) own.push(await startTls(certs.ca, 0, registryRoot));
+    fleet.push(...own);
+    const cacheRef = '127.0.0.1:5000/octo/env:buildcache';
+    const inputs = { builder: own.map(addrOf).join('\n'), 'cache-scope': 'moves', cache: 'registry', 'cache-ref': cacheRef, ...tlsInputs() };
+    const first = await run(inputs);
+    runs.push(first.main, first.post);
+    expect([first.main.code, first.post.code, first.main.outputs['cached-steps']]).toEqual([0, 0, '0']);
+    const ranking = /Fleet of 3 for cache scope moves, by rendezvous hashing: (.*)$/m.exec(first.main.stdout)![1].split(', ');
+    expect(first.main.outputs.builder).toBe(ranking[0]);
+
+    const dead = own.find((d) => addrOf(d) === ranking[0])!;
+    await dead.stop();
+    const moved = await run(inputs);
+    runs.push(moved.main, moved.post);
+    expect([moved.main.code, moved.post.code]).toEqual([0, 0]);
+    expect(moved.main.outputs.builder).toBe(ranking[1]);
+    expect(log(moved.main)).toContain(`Passed over ${ranking[0]}: nothing listens there (connection refused)`);
+    // The new builder never built this scope: only the registry import can make every step CACHED.
+    expect(moved.main.outputs['cached-steps']).toBe(moved.main.outputs['total-steps']);
+    expect(Number(moved.main.outputs['total-steps'])).toBeGreaterThan(0);
+    expect(log(moved.main)).toMatch(new RegExp(`#\\d+ importing cache manifest from ${cacheRef.replace(/[.:/]/g, '\\$&')}`));
+    expect(moved.main.outputs['import-cache']).toBe(`type=registry,ref=${cacheRef}`);
+  }, 300000);
 
   test('no certificate or key in any log, output, state or summary', () => {
     expect(runs.length).toBeGreaterThan(0);
