@@ -1,5 +1,5 @@
-export const id = 354;
-export const ids = [354];
+export const id = 895;
+export const ids = [895];
 export const modules = {
 
 /***/ 8539:
@@ -868,7 +868,7 @@ function findCached(root, tool, version, arch) {
 
 /***/ }),
 
-/***/ 8354:
+/***/ 4895:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -1309,10 +1309,10 @@ async function builderVersion(addr, o) {
     return info.code === 0 ? info.stdout : undefined;
 }
 
-// EXTERNAL MODULE: ./src/inputs/names.ts
-var names = __webpack_require__(5585);
-// EXTERNAL MODULE: ./src/report/text.ts
-var report_text = __webpack_require__(5655);
+// EXTERNAL MODULE: ./src/action/names.ts
+var names = __webpack_require__(2814);
+// EXTERNAL MODULE: ./src/text/text.ts
+var text_text = __webpack_require__(8544);
 ;// CONCATENATED MODULE: ./src/io/tls-material.ts
 /**
  * The PEM text of the builder-tls-* inputs: given inline, or read from the file a path names (relative to the
@@ -1338,17 +1338,17 @@ function readPem(source, cwd, kind) {
     try {
         const st = external_node_fs_.statSync(file);
         if (!st.isFile())
-            return { problem: `names ${(0,report_text/* echo */.WI)(source.path)}, which is not a file; give the path of a PEM ${kind} file, or the PEM text itself` };
+            return { problem: `names ${(0,text_text/* echo */.WI)(source.path)}, which is not a file; give the path of a PEM ${kind} file, or the PEM text itself` };
         if (st.size > MAX_PEM_BYTES)
-            return { problem: `names ${(0,report_text/* echo */.WI)(source.path)}, which is ${st.size} bytes: not a PEM ${kind} file` };
+            return { problem: `names ${(0,text_text/* echo */.WI)(source.path)}, which is ${st.size} bytes: not a PEM ${kind} file` };
         text = external_node_fs_.readFileSync(file, 'utf8');
     }
     catch (e) {
         const code = e.code;
-        return { problem: `is neither PEM text (-----BEGIN …) nor a readable file: ${(0,report_text/* echo */.WI)(source.path)} ${code === 'ENOENT' ? 'does not exist' : `cannot be read (${code ?? 'error'})`}; write the ${kind} to a file in an earlier step, or pass the PEM text from a secret` };
+        return { problem: `is neither PEM text (-----BEGIN …) nor a readable file: ${(0,text_text/* echo */.WI)(source.path)} ${code === 'ENOENT' ? 'does not exist' : `cannot be read (${code ?? 'error'})`}; write the ${kind} to a file in an earlier step, or pass the PEM text from a secret` };
     }
     const problem = pemProblem(text, kind);
-    return problem ? { problem: `names ${(0,report_text/* echo */.WI)(source.path)}, which ${problem}` } : { pem: text };
+    return problem ? { problem: `names ${(0,text_text/* echo */.WI)(source.path)}, which ${problem}` } : { pem: text };
 }
 /** The PEM text of each TLS input, or the problems that stop the run before anything starts. */
 function readTlsMaterial(tls, cwd) {
@@ -1417,149 +1417,12 @@ var cache_spec = __webpack_require__(607);
 var suggest = __webpack_require__(4372);
 // EXTERNAL MODULE: ./src/inputs/output.ts
 var inputs_output = __webpack_require__(8708);
-// EXTERNAL MODULE: ./src/plan/scope.ts
-var plan_scope = __webpack_require__(4687);
-;// CONCATENATED MODULE: ./src/budget/keys.ts
+;// CONCATENATED MODULE: ./src/cache/entries.ts
 /**
- * BuildKit's gha cache key layout, parsed. Pure.
- *
- * - layer blob: `buildkit-blob-1-sha256:<64 hex>` (shared by every scope and image; a signed cache adds
- *   `buildkit-blob-1-sha256:<index digest>-sig`)
- * - index: `index-<scope>-1-<first 8 hex of sha256(ref)>[-sig]#<n>`; every export writes a new `#n`.
- *   Scopes may contain `-`, so the suffix is matched from the end.
+ * The GitHub cache entries the action keeps besides BuildKit's (cache-mount archives, the hit-ratio history): which
+ * ones a newer entry of the same slot supersedes, for pruning to delete, and the history's keys (its record is
+ * report/history.ts). Pure.
  */
-
-/** BuildKit's cache version for every entry: sha256("|go-actionscache-1.0"). */
-const BUILDKIT_CACHE_VERSION = '693bb7016429d80366022f036f84856888c9f13e00145f5f6f4dce303a38d6f2';
-const BLOB_PREFIX = 'buildkit-blob-1-';
-const INDEX_KEY = /^index-(.+)-1-([0-9a-f]{8})(-sig)?(?:#(\d+))?$/;
-const BLOB_KEY = /^buildkit-blob-1-(sha256:[0-9a-f]{64})(-sig)?$/;
-const DIGEST = /^sha256:[0-9a-f]{64}$/;
-const DIGEST_ANYWHERE = /sha256:[0-9a-f]{64}/g;
-/** `index-build-ab12cd34-1-f921bd05#7` → `{ scope: 'build-ab12cd34', refHash: 'f921bd05', n: 7, signed: false }`. */
-function parseIndexKey(key) {
-    const m = INDEX_KEY.exec(key);
-    if (!m)
-        return undefined;
-    const [, scope, refHash, sig, n] = m;
-    const signed = sig !== undefined;
-    return { scope, refHash, n: n === undefined ? 0 : Number(n), signed, base: `index-${scope}-1-${refHash}${signed ? '-sig' : ''}` };
-}
-function isIndexKey(key) {
-    return INDEX_KEY.test(key);
-}
-/** A layer blob (or a signature blob) as BuildKit names it. */
-function isBlobKey(key) {
-    return BLOB_KEY.test(key);
-}
-/** `buildkit-blob-1-sha256:<hex>[-sig]` → `sha256:<hex>`; undefined for other keys. */
-function keys_blobDigest(key) {
-    return BLOB_KEY.exec(key)?.[1];
-}
-/** A signature blob (`…-sig`): its digest is the digest of the index it signs. */
-function isSignatureBlob(key) {
-    return BLOB_KEY.exec(key)?.[2] !== undefined;
-}
-function blobKey(digest) {
-    return `${BLOB_PREFIX}${digest}`;
-}
-/** First 8 hex of sha256(ref), as BuildKit puts it in index keys (`refs/heads/main` → `f921bd05`). */
-function refHash(ref) {
-    return createHash('sha256').update(ref).digest('hex').slice(0, 8);
-}
-/** The index key BuildKit writes for a scope from a ref; `n` omitted gives the lookup prefix without `#`. */
-function indexKey(scope, ref, n, signed = false) {
-    return `index-${scope}-1-${refHash(ref)}${signed ? '-sig' : ''}${n === undefined ? '' : `#${n}`}`;
-}
-function sha256Digest(data) {
-    return `sha256:${(0,external_node_crypto_.createHash)('sha256').update(data).digest('hex')}`;
-}
-function scrape(text, into) {
-    for (const m of text.matchAll(DIGEST_ANYWHERE))
-        into.add(m[0]);
-}
-/**
- * The blob digests a BuildKit cache config (`{"layers":[{"blob":"sha256:…"}],"records":[…]}`) references.
- * Lenient: an unknown shape, or text that is not JSON, yields every `sha256:<64 hex>` it contains, so
- * reading more than is referenced can only protect more, never less.
- */
-function parseIndexJson(content) {
-    const text = typeof content === 'string' ? content : Buffer.from(content).toString('utf8');
-    const digests = new Set();
-    let doc;
-    try {
-        doc = JSON.parse(text);
-    }
-    catch {
-        scrape(text.toLowerCase(), digests);
-        return { digests, recognized: false, final: digests };
-    }
-    const layers = typeof doc === 'object' && doc !== null ? doc.layers : undefined;
-    if (!Array.isArray(layers)) {
-        scrape(text.toLowerCase(), digests);
-        return { digests, recognized: false, final: digests };
-    }
-    let odd = false;
-    for (const layer of layers) {
-        const blob = typeof layer === 'object' && layer !== null ? layer.blob : undefined;
-        if (typeof blob === 'string' && DIGEST.test(blob.toLowerCase()))
-            digests.add(blob.toLowerCase());
-        else
-            odd = true;
-    }
-    // A layer without a readable blob digest: keep everything that looks like one.
-    if (odd) {
-        scrape(text.toLowerCase(), digests);
-        return { digests, recognized: false, final: digests };
-    }
-    return { digests, recognized: true, final: finalChain(doc, layers) ?? digests };
-}
-/**
- * BuildKit's cache config (`cache/remotecache/v1/types/spec.go`, v0.32.2): `layers[i].parent` is the index of
- * the layer below (omitted when 0, -1 for none); a record's results are `records[i].layers[].layer` (the Go field
- * `Results`, spec.go:30) or, for a result made of several layers, `records[i].chains[].layers[]` (spec.go:31, 42);
- * `records[i].inputs[][].link` names the records it builds on. The records nothing links to are the build's
- * results; their layer chains are what `mode=min` exports. Undefined when the document does not say.
- */
-function finalChain(doc, layers) {
-    const records = Array.isArray(doc.records) ? doc.records : undefined;
-    if (!records || records.length === 0)
-        return undefined;
-    const linked = new Set();
-    for (const r of records)
-        if (Array.isArray(r?.inputs))
-            for (const group of r.inputs)
-                if (Array.isArray(group))
-                    for (const i of group)
-                        if (typeof i?.link === 'number')
-                            linked.add(i.link);
-    if (linked.size === 0)
-        return undefined; // no inputs recorded: every record looks final, which tells nothing
-    const out = new Set();
-    const seen = new Set();
-    const chainFrom = (top) => {
-        for (let l = typeof top === 'number' ? top : -1; l >= 0 && l < layers.length && !seen.has(l);) {
-            seen.add(l);
-            const layer = layers[l];
-            if (typeof layer.blob === 'string')
-                out.add(layer.blob.toLowerCase());
-            l = typeof layer.parent === 'number' ? layer.parent : 0;
-        }
-    };
-    records.forEach((r, index) => {
-        if (linked.has(index))
-            return;
-        if (Array.isArray(r?.layers))
-            for (const res of r.layers)
-                chainFrom(res?.layer);
-        if (Array.isArray(r?.chains))
-            for (const c of r.chains)
-                if (Array.isArray(c?.layers))
-                    for (const l of c.layers)
-                        chainFrom(l);
-    });
-    return out.size > 0 ? out : undefined;
-}
 /**
  * Entries of the action's own that only the newest of their slot matters for (a restore takes the newest match):
  * every entry `slotOf` places (undefined: not such an entry) except the newest per slot, by creation, then id.
@@ -1577,154 +1440,12 @@ function allButNewest(entries, slotOf) {
     const keep = new Set(newest.values());
     return entries.filter((e) => slotOf(e) !== undefined && !keep.has(e));
 }
-
-;// CONCATENATED MODULE: ./src/report/history.ts
-/**
- * The hit-ratio history of one scope: the last runs' cached/total steps, kept in one small GitHub cache entry
- * per write (entries are immutable: `envd-history-<scope>#<run id>-<attempt>`, the newest restored by the prefix
- * `envd-history-<scope>#`; `#` cannot occur in a scope, so no scope's prefix matches another's), and drawn in the job summary as a sparkline with the figures. Pure: parse (what
- * comes back from the cache is checked, never trusted), record, serialize, render.
- */
-
-
-
-/** How many runs the history keeps. */
-const HISTORY_RUNS = 20;
 /** Every history entry's key starts with this; the budget's pruning treats all but a scope's newest as superseded. */
 const HISTORY_KEY_PREFIX = 'envd-history-';
-/** The file inside the entry (the @actions/cache fallback on cache service v1, which stores a tar of it). */
-const HISTORY_FILE = 'history.json';
-/**
- * The cache version of every history entry written through the cache service v2 (io/github/cache-service.ts):
- * sha256 of the fixed string `envd-cache-action|hit-ratio-history|json-1`, hex, as the service expects an
- * opaque hash. The entry holds the JSON document itself (no tar, no compression). It cannot collide with
- * BuildKit's version (sha256 of `|go-actionscache-1.0`) nor with @actions/cache's (sha256 of the paths, the
- * compression method and the cross-OS flag joined by `|`): a lookup in this version finds only our own entries.
- */
-const HISTORY_CACHE_VERSION = '5d9b6adabf622251e9e8b1dc617634f2be6a4c513d9802c202859c0f2f714313';
-/** The run's cache write was skipped for room (the decision steps/write.ts records). */
-const writeSkipped = (plan) => plan.decisions.some((d) => d.topic === 'write' && d.outcome === 'skipped');
 /** The restore prefix of a scope's entries. */
 const historyKeyPrefix = (scope) => `${HISTORY_KEY_PREFIX}${scope}#`;
 /** One entry per run attempt: a key is never written twice. */
 const historyKey = (scope, run, attempt) => `${historyKeyPrefix(scope)}${run}-${attempt}`;
-const RUN_ID = /^\d{1,20}$/;
-const FORMAT = 1;
-/** A stored history larger than this is not read (a few runs' figures take well under 2 KB). */
-const MAX_HISTORY_BYTES = 8192;
-const count = (v, max = 100_000) => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= max;
-function validRun(v) {
-    if (!v || typeof v !== 'object')
-        return undefined;
-    const r = v;
-    if (typeof r.run !== 'string' || !RUN_ID.test(r.run))
-        return undefined;
-    if (!count(r.attempt, 1000) || r.attempt < 1 || !count(r.cached) || !count(r.total) || r.cached > r.total)
-        return undefined;
-    if (typeof r.seconds !== 'number' || !Number.isFinite(r.seconds) || r.seconds < 0 || r.seconds > 1e7)
-        return undefined;
-    if (r.skipped !== undefined && r.skipped !== true)
-        return undefined;
-    return { run: r.run, attempt: r.attempt, cached: r.cached, total: r.total, seconds: Math.round(r.seconds * 10) / 10, ...(r.skipped ? { skipped: true } : {}) };
-}
-/**
- * The runs of a stored history, oldest first. The entry may have been written by another version, a broken run
- * or a hostile branch of the same scope: anything that is not exactly the expected shape is dropped, with the reason.
- */
-function parseHistory(text, scope) {
-    if (text.length > MAX_HISTORY_BYTES)
-        return { runs: [], problem: `the stored history is ${text.length} bytes, more than ${MAX_HISTORY_BYTES}; starting afresh` };
-    let data;
-    try {
-        data = JSON.parse(text);
-    }
-    catch {
-        return { runs: [], problem: 'the stored history is not JSON; starting afresh' };
-    }
-    const d = data;
-    if (!d || typeof d !== 'object' || d.format !== FORMAT || !Array.isArray(d.runs))
-        return { runs: [], problem: 'the stored history is not in a format this version reads; starting afresh' };
-    if (d.scope !== scope)
-        return { runs: [], problem: `the stored history belongs to another scope (${(0,report_text/* echo */.WI)(String(d.scope), 80)}); starting afresh` };
-    const runs = d.runs.map(validRun);
-    const kept = runs.filter((r) => r !== undefined).slice(-HISTORY_RUNS);
-    const dropped = runs.length - runs.filter((r) => r).length;
-    return dropped ? { runs: kept, problem: `${dropped} malformed run${dropped > 1 ? 's' : ''} in the stored history ${dropped > 1 ? 'were' : 'was'} dropped` } : { runs: kept };
-}
-/** Adds this run (replacing an earlier record of the same run and attempt) and keeps the newest HISTORY_RUNS. */
-function recordRun(runs, run) {
-    const rest = runs.filter((r) => !(r.run === run.run && r.attempt === run.attempt));
-    return [...rest, { ...run, seconds: Math.round(run.seconds * 10) / 10 }].slice(-HISTORY_RUNS);
-}
-function serializeHistory(scope, runs) {
-    return JSON.stringify({ format: FORMAT, scope, runs: runs.slice(-HISTORY_RUNS) });
-}
-const BLOCKS = '▁▂▃▄▅▆▇█';
-/** The cached share of a run, 0..1; undefined when it had no steps. */
-const ratioOf = (r) => (r.total > 0 ? r.cached / r.total : undefined);
-/** One character per run, oldest first: ▁ nothing cached … █ everything cached; · a run without steps. */
-function sparkline(runs) {
-    return runs
-        .map((r) => {
-        const ratio = ratioOf(r);
-        return ratio === undefined ? '·' : BLOCKS[Math.round(ratio * (BLOCKS.length - 1))];
-    })
-        .join('');
-}
-const pct = (r) => {
-    const ratio = ratioOf(r);
-    return ratio === undefined ? '–' : `${Math.round(ratio * 100)}%`;
-};
-/** The summary section. Empty when there is no run to show. */
-function historyMarkdown(view) {
-    if (!view || !view.runs.length)
-        return '';
-    const runs = view.runs.slice(-HISTORY_RUNS);
-    const lines = [`### Hit-ratio history (scope ${(0,report_text/* code */.aY)(view.scope)})`, ''];
-    const last = runs[runs.length - 1];
-    lines.push(`\`${sparkline(runs)}\` the last ${runs.length} run${runs.length > 1 ? 's' : ''}, oldest first; the newest ${pct(last)} (${last.cached} of ${last.total} steps cached)`, '');
-    for (const n of view.notes)
-        lines.push(`- ${(0,report_text/* echo */.WI)(n, report_text/* MAX_SENTENCE */.Rt)}`);
-    if (view.notes.length)
-        lines.push('');
-    lines.push('<details><summary>Figures</summary>', '', '| Run | Cached | Ratio | Seconds |', '|---|---|---|---|');
-    for (const r of [...runs].reverse()) {
-        const mark = view.current && r.run === view.current.run && r.attempt === view.current.attempt ? ' (this run)' : '';
-        lines.push(`| ${r.run}${r.attempt > 1 ? ` attempt ${r.attempt}` : ''}${mark} | ${r.cached} of ${r.total} | ${pct(r)} | ${r.seconds.toFixed(1)} |`);
-    }
-    lines.push('', '</details>', '');
-    return lines.join('\n');
-}
-/**
- * The history follows the cache's own rules: it is read where the GitHub cache may be read, and written only by
- * a run that wrote its cache (an export planned and not failed: the same trust rules, untrusted triggers and
- * forks never write) and whose runtime token has a writable ref, once per run attempt.
- */
-function historyAccess(plan, rt, exportFailed) {
-    const svc = rt.cacheService;
-    const noRead = (0,backends/* backendOf */.EC)(plan.backend).store === 'nowhere'
-        ? `cache: ${plan.backend} keeps no cache`
-        : !svc.token || !(svc.v2 ? svc.resultsUrl : svc.cacheUrl)
-            ? 'the GitHub cache service is not available to this run'
-            : svc.mode === 'none' || svc.mode === 'write-only'
-                ? `ACTIONS_CACHE_MODE is ${svc.mode}`
-                : undefined;
-    if (noRead)
-        return { read: false, write: false, noRead, noWrite: noRead };
-    // A write skipped for room is still recorded: the scope's next run must not skip again.
-    const noWrite = !plan.export && !(plan.decisions && writeSkipped({ decisions: plan.decisions }))
-        ? 'this run does not write the cache'
-        : exportFailed
-            ? 'the cache export failed'
-            : svc.mode === 'read'
-                ? 'ACTIONS_CACHE_MODE is read'
-                : !svc.decoded?.refs.some((r) => r.write)
-                    ? 'the runtime token has no writable ref'
-                    : !RUN_ID.test(rt.runId)
-                        ? 'GITHUB_RUN_ID is not set'
-                        : undefined;
-    return noWrite ? { read: true, write: false, noWrite } : { read: true, write: true };
-}
 const HISTORY_KEY = /^envd-history-(.+)#(\d{1,20})-(\d{1,4})$/;
 /** `envd-history-<scope>#<run>-<attempt>` → its parts; undefined for any other key. */
 function parseHistoryKey(key) {
@@ -1740,728 +1461,6 @@ function supersededHistoryEntries(entries) {
         const k = parseHistoryKey(e.key);
         return k && `${e.ref}\n${k.scope}`;
     });
-}
-
-;// CONCATENATED MODULE: ./src/budget/prune.ts
-/**
- * The prune planner: which GitHub cache entries to delete, and why. Pure: a function of the listed entries,
- * the contents of the indexes the runtime token could read, the budget and the clock.
- *
- * Vocabulary. An index is *live* when it is the newest `#n` of its (ref, scope): that is what BuildKit
- * imports. A superseded index is *pinned* while its successor is younger than `pinMs`: a job that loaded it
- * before it was superseded may still be pulling its layers lazily.
- *
- * Rules, least valuable first; deletions are planned, and carried out, in this order:
- * 1. `closed-pr`: every BuildKit entry on the ref of a closed pull request, indexes first. Always.
- * 2. `superseded-index`: superseded indexes that are not pinned, on any ref (the keys alone tell). Always:
- *    they are a few KB each and nothing imports them.
- * 3. `unreferenced-blob`: layer blobs on readable refs that no live or pinned index on a readable ref
- *    references, least recently used first; those touched since an active ref's newest export wait for rule 7
- *    (a pull request's index points at main's blobs). Only while usage is above target.
- * Refs this token cannot read (other branches, other pull requests) are ranked by value: *active* ones (open
- * pull requests when `openPrRefs` is known, else refs written within `activeMs`) keep their live index and its
- * blobs while anything less valuable is left.
- * 4. `idle-ref`: inactive refs, whole, untouched for `idleMs`, the most bytes unused the longest first (idle
- *    time × bytes), each with all its indexes before any of its blobs: an index never points at a deleted blob,
- *    and blobs without their index give no hits.
- * 5. `unreferenced-blob`: blobs of active refs untouched since before the ref's newest export (BuildKit looks
- *    up every layer it exports, which touches it), least recently used first.
- * 6. `superseded-index` / `unreferenced-blob` for pinned generations on readable refs: their blobs that no live
- *    index references.
- * 7. `unreferenced-blob`: the readable blobs rule 3 held back.
- * 8. `idle-ref`: active refs, whole, as in rule 4. A last resort before GitHub's own LRU eviction, which would
- *    be blind to live indexes.
- *
- * Between 2 and 3, `superseded-history`: the action's own hit-ratio histories (`envd-history-<scope>#…`) but the
- * newest per ref and scope, which is the only one a run reads; and `superseded-mount`: its package caches
- * (`envd-mount-<scope>#<mount id>#…`, cache-mounts) but the newest per ref, scope and mount, the only one a restore
- * picks. A closed pull request's package caches go with its BuildKit entries (rule 1).
- *
- * Invariants: nothing a live index on a readable ref references is deleted, nor such an index; entries that
- * are neither BuildKit's (another version, another key shape) nor the action's histories are never deleted but
- * count toward usage. Rules 3
- * to 8 leave alone whatever was written or used since the job started, or within `graceMs` (3) or `idleMs`
- * (4 to 8): it may belong to a concurrent job whose index is not written yet. If a live index on a
- * readable ref could not be read, or the listing changed while it was paged, rules 3, 6 and 7 are skipped.
- */
-
-
-
-
-const MINUTE_MS = 60_000;
-const HOUR_MS = 60 * MINUTE_MS;
-const DAY_MS = 24 * HOUR_MS;
-/** Unreferenced blobs used this recently stay: a concurrent export may not have written its index yet. */
-const DEFAULT_GRACE_MS = HOUR_MS;
-/** How long after being superseded an index may still be in use by a job that loaded it. */
-const DEFAULT_PIN_MS = HOUR_MS;
-/**
- * A ref this token cannot read is reclaimable once nobody touched it for this long (longer than an export
- * takes). Refs go least recently used first and only while usage is above target, so in practice a ref this
- * young goes only when the alternative is GitHub's own LRU eviction.
- */
-const DEFAULT_IDLE_MS = 15 * MINUTE_MS;
-/** A branch written within this long is active (keeps its live index and blobs while less valuable is left). */
-const DEFAULT_ACTIVE_MS = 3 * DAY_MS;
-/** An export looks up its layers at most this long before it writes its index. */
-const EXPORT_SLACK_MS = 30 * MINUTE_MS;
-const PR_REF = /^refs\/pull\/\d+\/(merge|head)$/;
-/**
- * The oldest newest-export time among active refs this token cannot read (their live indexes' creation), or
- * +∞ when there is none: readable blobs touched since then may be what those exports reference.
- */
-function activeExportsSince({ input, buildkitEntries, classes, readable, closed, activeCutoff }) {
-    const open = input.openPrRefs ? new Set(input.openPrRefs) : undefined;
-    const newest = new Map();
-    for (const e of buildkitEntries)
-        if (!readable.has(e.ref) && !closed.has(e.ref))
-            newest.set(e.ref, Math.max(newest.get(e.ref) ?? 0, e.createdAt));
-    let since = Number.POSITIVE_INFINITY;
-    for (const e of classes.live) {
-        if (readable.has(e.ref) || closed.has(e.ref))
-            continue;
-        const active = PR_REF.test(e.ref) && open ? open.has(e.ref) : (newest.get(e.ref) ?? 0) > activeCutoff;
-        if (active)
-            since = Math.min(since, e.createdAt);
-    }
-    return since;
-}
-/**
- * Readable blobs used since this moment may be named by an active ref's index this token cannot read (a pull
- * request's index points at main's blobs): what rule 3 holds back, for a deletion outside the prune
- * (budget/write.ts). −∞ when every such blob may be; +∞ when no active unreadable ref exports.
- */
-function heldBackSince(input) {
-    const ctx = pruneContext({ ...input, liveIndexes: new Map(), budgetBytes: 1 });
-    return activeExportsSince(ctx) - EXPORT_SLACK_MS;
-}
-const PRUNE_REASONS = ['closed-pr', 'superseded-index', 'superseded-history', 'superseded-layer', 'superseded-mount', 'unreferenced-blob', 'idle-ref'];
-/** A BuildKit gha entry: its version (when known) is BuildKit's and its key a blob or index key. */
-function isBuildKitEntry(e) {
-    if (e.version !== undefined && e.version !== BUILDKIT_CACHE_VERSION)
-        return false;
-    return isBlobKey(e.key) || parseIndexKey(e.key) !== undefined;
-}
-/** Newest first, the way the cache service picks the newest prefix match: creation time, then `#n`, then id. */
-function newestFirst(a, b) {
-    return b.entry.createdAt - a.entry.createdAt || b.n - a.n || b.entry.id - a.entry.id;
-}
-function classifyIndexes(entries, now, pinMs = DEFAULT_PIN_MS) {
-    const groups = new Map();
-    for (const entry of entries) {
-        if (!isBuildKitEntry(entry))
-            continue;
-        const parsed = parseIndexKey(entry.key);
-        if (!parsed)
-            continue;
-        const id = `${entry.ref}\n${parsed.base}`;
-        const group = groups.get(id) ?? [];
-        group.push({ entry, n: parsed.n });
-        groups.set(id, group);
-    }
-    const out = { live: [], pinned: [], superseded: [] };
-    for (const group of groups.values()) {
-        group.sort(newestFirst);
-        const live = group[0].entry;
-        out.live.push(live);
-        for (let i = 1; i < group.length; i++) {
-            const s = { entry: group[i].entry, successor: group[i - 1].entry, live };
-            (s.successor.createdAt > now - pinMs ? out.pinned : out.superseded).push(s);
-        }
-    }
-    return out;
-}
-/** The index entries whose contents the planner needs: live and pinned indexes on readable refs. */
-function indexesToRead(entries, { readableRefs, closedPrRefs = [], now, pinMs }) {
-    const readable = new Set(readableRefs.filter((r) => !closedPrRefs.includes(r)));
-    const { live, pinned } = classifyIndexes(entries, now, pinMs);
-    return [...live, ...pinned.map((p) => p.entry)].filter((e) => readable.has(e.ref));
-}
-function formatAge(ms) {
-    if (ms < HOUR_MS)
-        return `${Math.max(0, Math.round(ms / MINUTE_MS))} min`;
-    if (ms < DAY_MS)
-        return `${(ms / HOUR_MS).toFixed(1)} h`;
-    return `${(ms / DAY_MS).toFixed(1)} d`;
-}
-const lru = (a, b) => a.lastAccessedAt - b.lastAccessedAt || b.size - a.size || a.id - b.id;
-const oldestFirst = (a, b) => a.createdAt - b.createdAt || a.id - b.id;
-/** An index entry's generation (the `#7` of its key), as the notes show it. */
-const indexNumber = (e) => parseIndexKey(e.key)?.n ?? '?';
-/**
- * The rules of the header, in their order: first what nothing can use any more (1, 2, 2b), then, while usage is
- * above target, the least valuable of what is left (3 to 8).
- */
-function planPrune(input) {
-    const ctx = pruneContext(input);
-    const ledger = deletionLedger(ctx.usageBytes, ctx.targetBytes);
-    closedPullRequests(ledger, ctx); // 1
-    unpinnedSuperseded(ledger, ctx); // 2
-    olderHistories(ledger, ctx); // 2b
-    olderMounts(ledger, ctx); // 2c
-    const refs = readReferences(ctx);
-    const heldBack = unreferencedOnReadable(ledger, ctx, refs); // 3
-    const others = unreadableRefs(ctx);
-    wholeIdleRefs(ledger, ctx, others.filter((r) => !r.active)); // 4
-    staleOnActiveRefs(ledger, ctx, others); // 5
-    pinnedGenerations(ledger, ctx, refs); // 6
-    heldBackBlobs(ledger, ctx, heldBack); // 7
-    wholeIdleRefs(ledger, ctx, others.filter((r) => r.active)); // 8: the last resort before GitHub's blind LRU
-    return summarize(ctx, ledger.deletions, refs);
-}
-function pruneContext(input) {
-    const { now, budgetBytes } = input;
-    const closed = new Set(input.closedPrRefs ?? []);
-    const jobStart = input.jobStart ?? Number.POSITIVE_INFINITY;
-    const buildkitEntries = input.entries.filter(isBuildKitEntry);
-    return {
-        input,
-        now,
-        buildkitEntries,
-        classes: classifyIndexes(buildkitEntries, now, input.pinMs ?? DEFAULT_PIN_MS),
-        closed,
-        readable: new Set(input.readableRefs.filter((r) => !closed.has(r))),
-        cutoff: Math.min(now - (input.graceMs ?? DEFAULT_GRACE_MS), jobStart),
-        idleCutoff: Math.min(now - (input.idleMs ?? DEFAULT_IDLE_MS), jobStart),
-        activeCutoff: now - (input.activeMs ?? DEFAULT_ACTIVE_MS),
-        usageBytes: input.entries.reduce((sum, e) => sum + e.size, 0),
-        targetBytes: Math.floor(budgetBytes * (input.targetRatio ?? TARGET_RATIO))
-    };
-}
-/** Rule 1: every BuildKit entry on a closed pull request's ref, indexes first, then blobs, then its package caches. */
-function closedPullRequests({ take }, { buildkitEntries, closed, input }) {
-    for (const ref of [...closed].sort()) {
-        const onRef = buildkitEntries.filter((e) => e.ref === ref);
-        const indexes = onRef.filter((e) => !isBlobKey(e.key)).sort(oldestFirst);
-        const blobs = onRef.filter((e) => isBlobKey(e.key)).sort(lru);
-        const mounts = input.entries.filter((e) => e.ref === ref && parseMountKey(e.key)).sort(oldestFirst);
-        for (const e of [...indexes, ...blobs, ...mounts])
-            take(e, 'closed-pr', `pull request closed (${ref})`);
-    }
-}
-/** Rule 2: superseded indexes that are not pinned, oldest first. */
-function unpinnedSuperseded({ take }, { classes, closed }) {
-    for (const s of [...classes.superseded].sort((a, b) => oldestFirst(a.entry, b.entry))) {
-        if (!closed.has(s.entry.ref))
-            take(s.entry, 'superseded-index', `superseded by #${indexNumber(s.live)} on ${s.entry.ref}`);
-    }
-}
-/** Rule 2b: older hit-ratio histories (report/history.ts): a run reads only the newest per ref and scope. */
-function olderHistories({ take }, { input }) {
-    for (const e of supersededHistoryEntries([...input.entries]).sort(oldestFirst))
-        take(e, 'superseded-history', `an older hit-ratio history of its scope on ${e.ref}; only the newest is read`);
-}
-/** Rule 2c: older package caches (cache-mounts, mounts/mounts.ts): a restore takes only the newest per ref, scope and mount. */
-function olderMounts({ take }, { input }) {
-    for (const e of supersededMountEntries([...input.entries]).sort(oldestFirst))
-        take(e, 'superseded-mount', `an older package cache of its scope and mount on ${e.ref}; only the newest is restored`);
-}
-function readReferences({ input, classes, readable, buildkitEntries }) {
-    const liveHere = classes.live.filter((e) => readable.has(e.ref));
-    const pinnedHere = classes.pinned.filter((p) => readable.has(p.entry.ref));
-    const referencedLive = new Set();
-    const referencedPinned = new Set();
-    const unread = [];
-    for (const [entries, into] of [[liveHere, referencedLive], [pinnedHere.map((p) => p.entry), referencedPinned]]) {
-        for (const e of entries) {
-            const digests = input.liveIndexes.get(e.id);
-            if (digests === undefined)
-                unread.push(e);
-            else
-                for (const d of digests)
-                    into.add(d);
-        }
-    }
-    let protectedBytes = 0;
-    for (const e of buildkitEntries) {
-        const digest = keys_blobDigest(e.key);
-        if (digest !== undefined && readable.has(e.ref) && referencedLive.has(digest))
-            protectedBytes += e.size;
-    }
-    const notes = [];
-    if (unread.length > 0) {
-        const names = unread.slice(0, 3).map((e) => e.key).join(', ');
-        notes.push(`unreferenced blobs were kept: ${unread.length} index${unread.length > 1 ? 'es' : ''} on readable refs could not be read (${names}${unread.length > 3 ? ', …' : ''})`);
-    }
-    if (input.listingComplete === false)
-        notes.push('unreferenced blobs were kept: the cache listing changed while it was read, so an index may have been missed');
-    const blobsKnown = unread.length === 0 && input.listingComplete !== false;
-    return { liveHere, pinnedHere, referencedLive, referencedPinned, unread, protectedBytes, blobsKnown, notes };
-}
-/**
- * Rule 3: blobs on readable refs that no live or pinned index references, least recently used first. Those
- * touched since an active unreadable ref's newest export may be what that export references (a pull request's
- * index points at main's blobs): they are held back for rule 7, and returned.
- */
-function unreferencedOnReadable(ledger, ctx, refs) {
-    const { above, take, chosen } = ledger;
-    const { now, readable, cutoff } = ctx;
-    const heldBack = [];
-    if (!above() || !refs.blobsKnown)
-        return heldBack;
-    const activeSince = activeExportsSince(ctx);
-    const unreferenced = (e) => {
-        if (chosen.has(e.id) || !readable.has(e.ref) || e.lastAccessedAt >= cutoff || e.createdAt >= cutoff)
-            return false;
-        const digest = keys_blobDigest(e.key);
-        return digest !== undefined && !refs.referencedLive.has(digest) && !refs.referencedPinned.has(digest);
-    };
-    for (const e of ctx.buildkitEntries.filter(unreferenced).sort(lru)) {
-        if (!above())
-            break;
-        if (e.lastAccessedAt >= activeSince - EXPORT_SLACK_MS)
-            heldBack.push(e);
-        else
-            take(e, 'unreferenced-blob', `no live index on a readable ref references it; last used ${formatAge(now - e.lastAccessedAt)} ago`);
-    }
-    return heldBack;
-}
-/**
- * Rules 4 (inactive refs: pull requests not open, branches not pushed lately) and 8 (active ones): refs this
- * token cannot read, whole, once idle long enough; the most bytes unused the longest first (idle time × bytes).
- * Each ref's indexes go before its blobs: an index never points at a deleted blob.
- */
-function wholeIdleRefs({ above, take }, { now, idleCutoff }, refs) {
-    const idleFirst = (a, b) => (now - b.lastUse) * b.bytes - (now - a.lastUse) * a.bytes || a.ref.localeCompare(b.ref);
-    for (const r of refs.filter((x) => x.lastUse < idleCutoff && x.created < idleCutoff).sort(idleFirst)) {
-        if (!above())
-            break;
-        const detail = `${r.ref} unused for ${formatAge(now - r.lastUse)} (${r.why}); this run's token cannot read its indexes`;
-        // The whole ref goes: without its indexes its blobs give no cache hits, only bytes.
-        for (const e of r.list.filter((x) => !isBlobKey(x.key)).sort(oldestFirst))
-            take(e, 'idle-ref', detail);
-        for (const e of r.list.filter((x) => isBlobKey(x.key)).sort(lru))
-            take(e, 'idle-ref', detail);
-    }
-}
-/** Rule 7: the readable blobs rule 3 held back because an active ref's export may use them, least recently used first. */
-function heldBackBlobs({ above, take, chosen }, { now }, heldBack) {
-    for (const e of heldBack.filter((x) => !chosen.has(x.id)).sort(lru)) {
-        if (!above())
-            break;
-        take(e, 'unreferenced-blob', `no live index on a readable ref references it; last used ${formatAge(now - e.lastAccessedAt)} ago; usage is above target`);
-    }
-}
-/** What the refs this token cannot read are worth: open pull requests and branches pushed lately are active. */
-function unreadableRefs({ input, now, buildkitEntries, classes, readable, closed, activeCutoff }) {
-    const byRef = new Map();
-    for (const e of buildkitEntries) {
-        if (readable.has(e.ref) || closed.has(e.ref))
-            continue;
-        const list = byRef.get(e.ref) ?? [];
-        list.push(e);
-        byRef.set(e.ref, list);
-    }
-    const openPrs = input.openPrRefs ? new Set(input.openPrRefs) : undefined;
-    return [...byRef.entries()].map(([ref, list]) => {
-        const lastUse = list.reduce((m, e) => Math.max(m, e.lastAccessedAt), 0);
-        const created = list.reduce((m, e) => Math.max(m, e.createdAt), 0);
-        const pr = PR_REF.test(ref);
-        const active = pr && openPrs ? openPrs.has(ref) : created > activeCutoff;
-        const why = pr && openPrs ? (active ? 'pull request open' : 'pull request not open') : `last written ${formatAge(now - created)} ago`;
-        // Its live indexes were written after BuildKit looked up (and so touched) every blob they reference
-        // (cache/remotecache/gha/gha.go:275, v0.32.2): a blob untouched since before the oldest of them is not theirs.
-        const liveSince = classes.live.filter((e) => e.ref === ref).reduce((m, e) => Math.min(m, e.createdAt), Number.POSITIVE_INFINITY);
-        return { ref, list, lastUse, created, active, why, liveSince, bytes: list.reduce((m, e) => m + e.size, 0) };
-    });
-}
-/** The plan's totals, per-reason counts and the note when usage stays above target. */
-function summarize({ input, usageBytes, targetBytes }, deletions, refs) {
-    const { budgetBytes } = input;
-    const { liveHere, pinnedHere, unread, protectedBytes } = refs;
-    const notes = [...refs.notes];
-    const deleteBytes = deletions.reduce((s, d) => s + d.bytes, 0);
-    const keptBytes = usageBytes - deleteBytes;
-    if (keptBytes > targetBytes) {
-        notes.push(`usage stays at ${formatSize(keptBytes)}, above the target of ${formatSize(targetBytes)}: the rest is referenced by live indexes, in use within the grace period, or not BuildKit's`);
-    }
-    const byReason = Object.fromEntries(PRUNE_REASONS.map((r) => [r, { entries: 0, bytes: 0 }]));
-    for (const d of deletions) {
-        byReason[d.reason].entries++;
-        byReason[d.reason].bytes += d.bytes;
-    }
-    return {
-        deletions,
-        usageBytes,
-        budgetBytes,
-        targetBytes,
-        deleteBytes,
-        keptBytes,
-        underTarget: keptBytes <= targetBytes,
-        indexes: { live: liveHere.length, pinned: pinnedHere.length, read: liveHere.length + pinnedHere.length - unread.length },
-        protectedBytes,
-        byReason,
-        notes
-    };
-}
-/** The deletions chosen so far, each entry once, and the usage they leave. */
-function deletionLedger(usageBytes, targetBytes) {
-    const deletions = [];
-    const chosen = new Set();
-    let projected = usageBytes;
-    return {
-        deletions,
-        chosen,
-        above: () => projected > targetBytes,
-        take: (e, reason, detail) => {
-            if (chosen.has(e.id))
-                return;
-            chosen.add(e.id);
-            deletions.push({ id: e.id, key: e.key, ref: e.ref, bytes: e.size, reason, detail });
-            projected -= e.size;
-        }
-    };
-}
-/** Rule 5: on active refs this token cannot read, blobs untouched since before their newest export, LRU. */
-function staleOnActiveRefs(ledger, { now, idleCutoff }, others) {
-    const { above, take } = ledger;
-    if (!above())
-        return;
-    const stale = others
-        .filter((r) => r.active && Number.isFinite(r.liveSince))
-        .flatMap((r) => r.list.filter((e) => isBlobKey(e.key) && e.lastAccessedAt < r.liveSince - EXPORT_SLACK_MS && e.lastAccessedAt < idleCutoff && e.createdAt < idleCutoff))
-        .sort(lru);
-    for (const e of stale) {
-        if (!above())
-            break;
-        take(e, 'unreferenced-blob', `untouched since before the newest export on ${e.ref} (last used ${formatAge(now - e.lastAccessedAt)} ago), which is active`);
-    }
-}
-/**
- * Rule 6: the generations pinned indexes on readable refs still hold. Their blobs are not in flight (a written
- * index names them), so only a recent use (within idleMs, or since the job started) keeps them.
- */
-function pinnedGenerations(ledger, { now, idleCutoff, readable, buildkitEntries }, refs) {
-    const { above, take, chosen } = ledger;
-    const { referencedLive, referencedPinned, pinnedHere } = refs;
-    if (!above() || !refs.blobsKnown || pinnedHere.length === 0)
-        return;
-    const candidates = buildkitEntries
-        .filter((e) => {
-        if (chosen.has(e.id) || !readable.has(e.ref) || e.lastAccessedAt >= idleCutoff)
-            return false;
-        const digest = keys_blobDigest(e.key);
-        return digest !== undefined && referencedPinned.has(digest) && !referencedLive.has(digest);
-    })
-        .sort(lru);
-    if (candidates.length === 0)
-        return;
-    for (const p of [...pinnedHere].sort((a, b) => oldestFirst(a.entry, b.entry))) {
-        take(p.entry, 'superseded-index', `superseded by #${indexNumber(p.live)} ${formatAge(now - p.successor.createdAt)} ago; usage is above target`);
-    }
-    for (const e of candidates) {
-        if (!above())
-            break;
-        take(e, 'unreferenced-blob', `only superseded indexes reference it; last used ${formatAge(now - e.lastAccessedAt)} ago; usage is above target`);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/budget/estimate.ts
-
-
-
-
-/** Blobs created on an index's ref this long before it belong to the export that wrote it. */
-const EXPORT_WINDOW_MS = 30 * 60_000;
-/**
- * Exports are chosen so that usage plus their estimate stays under this share of the budget: the rest absorbs
- * index entries and estimates that come out low.
- */
-const EXPORT_CEILING = 0.9;
-/**
- * One footprint per scope: its newest index on the first readable ref (in the order given, own ref first)
- * whose contents were read. `contents` maps index entry ids to their referenced and final blob digests.
- */
-function scopeFootprints(entries, contents, readableRefs, now) {
-    const size = new Map();
-    const blobsOn = new Map();
-    for (const e of entries) {
-        const d = keys_blobDigest(e.key);
-        if (d === undefined)
-            continue;
-        size.set(d, Math.max(size.get(d) ?? 0, e.size));
-        blobsOn.set(`${e.ref}\n${d}`, e);
-    }
-    const live = classifyIndexes(entries, now).live;
-    // The scopes whose read indexes reference each blob digest.
-    const scopesOf = new Map();
-    for (const index of live) {
-        const scope = parseIndexKey(index.key)?.scope;
-        const read = contents.get(index.id);
-        if (scope === undefined || read === undefined)
-            continue;
-        for (const d of read.digests)
-            scopesOf.set(d, (scopesOf.get(d) ?? new Set()).add(scope));
-    }
-    const out = new Map();
-    for (const ref of readableRefs) {
-        for (const index of live.filter((e) => e.ref === ref)) {
-            const scope = parseIndexKey(index.key)?.scope;
-            const read = contents.get(index.id);
-            if (scope === undefined || read === undefined || out.has(scope))
-                continue;
-            /** The digests' listed sizes. */
-            const listed = (digests) => {
-                let bytes = 0;
-                for (const d of digests)
-                    bytes += size.get(d) ?? 0;
-                return bytes;
-            };
-            /** The bytes of those blobs the export that wrote this index wrote too (created on its ref shortly before it). */
-            const addedByExport = (digests) => {
-                let bytes = 0;
-                for (const d of digests) {
-                    const blob = blobsOn.get(`${index.ref}\n${d}`);
-                    if (blob && blob.createdAt >= index.createdAt - EXPORT_WINDOW_MS && blob.createdAt <= index.createdAt)
-                        bytes += blob.size;
-                }
-                return bytes;
-            };
-            const referenced = [...read.digests].filter((d) => size.has(d));
-            const final = referenced.filter((d) => read.final.has(d));
-            const own = (digests) => digests.filter((d) => (scopesOf.get(d)?.size ?? 1) <= 1).reduce((b, d) => b + (size.get(d) ?? 0), 0);
-            out.set(scope, {
-                scope,
-                ref,
-                fullBytes: listed(referenced),
-                finalBytes: listed(final),
-                addedBytes: addedByExport(referenced),
-                addedFinalBytes: addedByExport(final),
-                ownBytes: own(referenced),
-                ownFinalBytes: own(final),
-                exportedAt: index.createdAt,
-                max: referenced.length > final.length,
-                own: ref === readableRefs[0]
-            });
-        }
-    }
-    return [...out.values()].sort((a, b) => a.scope.localeCompare(b.scope));
-}
-/** The auto scope of a matrix leg is `<family>-<matrix words>-<8 hex>` (src/plan/scope.ts): its siblings share `<family>-`. */
-function isSibling(scope, self, prefix) {
-    return scope !== self && scope.startsWith(prefix) && /-[0-9a-f]{8}$/.test(scope);
-}
-/**
- * Estimates for this leg and its sibling legs; undefined for this leg when nothing tells its size.
- * `concurrentLegs`, when known, is how many sibling legs run in this run; those without a footprint (first
- * exports) come back in `unknown`, each assumed to export max as large as the largest known leg.
- */
-function legEstimates(footprints, self, siblingPrefix, concurrentLegs) {
-    const siblings = siblingPrefix === undefined ? [] : footprints.filter((f) => isSibling(f.scope, self, siblingPrefix));
-    const own = footprints.find((f) => f.scope === self);
-    const family = own ? [own, ...siblings] : siblings;
-    const intermediate = Math.max(0, ...family.filter((f) => f.max).map((f) => f.fullBytes - f.finalBytes));
-    const whole = (f) => ({ min: f.finalBytes, max: f.max ? f.fullBytes : f.fullBytes + (intermediate || f.finalBytes) });
-    const estimate = (f) => {
-        // Only the scope's own ref tells how much its exports change; another ref's index (main's, read by a pull
-        // request) says nothing of what this ref will write: its first export is assumed as large as that index.
-        if (!f.own)
-            return { scope: f.scope, ...whole(f), basis: `first export on this ref, assumed as large as ${(0,report_text/* echo */.WI)(f.ref)}'s (${formatSize(f.fullBytes)})` };
-        // Before the build nobody knows how deep the change goes. What the last export added only sized the last
-        // change (a push that changed nothing added 0 B, and the merge after it rewrote half the chain: issue 15's
-        // replay, 12:01), so every layer of its own the leg could write anew counts.
-        const max = f.max ? f.ownBytes : f.ownFinalBytes + (intermediate || f.finalBytes);
-        const basis = `its own layers, ${formatSize(f.max ? f.ownBytes : f.ownFinalBytes)}, as any change below them writes them anew ` +
-            `(last export ${f.max ? 'max' : 'min'} on ${(0,report_text/* echo */.WI)(f.ref)}, which added ${formatSize(f.max ? f.addedBytes : f.addedFinalBytes)})`;
-        return { scope: f.scope, min: f.ownFinalBytes, max, basis, exportedAt: f.exportedAt };
-    };
-    const out = { siblings: siblings.map(estimate), unknown: [] };
-    const largest = family.length ? family.reduce((a, b) => (b.fullBytes > a.fullBytes ? b : a)) : undefined;
-    if (own)
-        out.self = estimate(own);
-    else if (largest)
-        out.self = { scope: self, ...whole(largest), basis: `first export, assumed as large as ${(0,report_text/* echo */.WI)(largest.scope)}'s (${formatSize(largest.fullBytes)})` };
-    const missing = Math.max(0, (concurrentLegs ?? 0) - siblings.length);
-    if (largest && missing > 0) {
-        const size = whole(largest);
-        for (let i = 0; i < missing; i++)
-            out.unknown.push({ scope: `(first export ${i + 1})`, min: size.max, max: size.max, basis: `a leg without a previous export, assumed max as large as ${(0,report_text/* echo */.WI)(largest.scope)}'s` });
-    }
-    return out;
-}
-/**
- * The order in which legs get the room: the one whose cache on this ref is oldest first (a first export before
- * any), then scope order. Every leg sorts the same listing the same way, and a leg that had to skip its export
- * is first in line next time.
- */
-function legOrder(a, b) {
-    const at = (l) => l.exportedAt ?? Number.NEGATIVE_INFINITY;
-    return at(a) < at(b) ? -1 : at(a) > at(b) ? 1 : a.scope.localeCompare(b.scope);
-}
-/**
- * Shares the room under the ceiling among the legs: all start at min; then, in legOrder, a leg goes max
- * while the total still fits. Every leg computes the same split from the same facts, so together they fit.
- * `unknown` legs (whose scope this leg cannot see) are counted first and at their max, whatever they choose.
- */
-function planLegs({ usageBytes, budgetBytes, ceiling = EXPORT_CEILING }, { self, siblings, unknown = [] }) {
-    const ceilingBytes = Math.floor(budgetBytes * ceiling);
-    const at = `${formatSize(usageBytes)} used of ${formatSize(budgetBytes)}`;
-    if (self === undefined) {
-        return {
-            mode: 'min', addBytes: 0, minAddBytes: 0, peakBytes: usageBytes, ceilingBytes, pruneFirst: usageBytes > ceilingBytes, legs: [], unknownBytes: 0, unknownLegs: 0,
-            reason: `first export of this scope and no sibling scope to size it by (${at}): min, so that a matrix of first exports cannot overshoot the budget; the next run knows its size`
-        };
-    }
-    const legs = [self, ...siblings].sort(legOrder);
-    const chosen = new Map(legs.map((l) => [l.scope, 'min']));
-    const unknownBytes = unknown.reduce((s, l) => s + l.max, 0);
-    let total = usageBytes + unknownBytes + legs.reduce((s, l) => s + l.min, 0);
-    const minTotal = total;
-    for (const leg of legs) {
-        const extra = Math.max(0, leg.max - leg.min);
-        if (total + extra > ceilingBytes)
-            continue;
-        chosen.set(leg.scope, 'max');
-        total += extra;
-    }
-    const mode = chosen.get(self.scope);
-    const addBytes = total - usageBytes;
-    const maxSiblings = siblings.filter((s) => chosen.get(s.scope) === 'max').length;
-    const others = [
-        siblings.length ? `${siblings.length} sibling leg${siblings.length > 1 ? 's' : ''} (${maxSiblings} max)` : '',
-        unknown.length ? `${unknown.length} first-export leg${unknown.length > 1 ? 's' : ''} at ${formatSize(unknownBytes)}` : ''
-    ].filter(Boolean);
-    const estimate = `this export adds about ${formatSize(mode === 'max' ? self.max : self.min)} (${self.basis})${others.length ? ` with ${others.join(' and ')}` : ''}: ` +
-        `${formatSize(usageBytes)} + ${formatSize(addBytes)} = ${formatSize(total)}, ${percent(total, budgetBytes)}% of the ${formatSize(budgetBytes)} budget (ceiling ${Math.round(ceiling * 100)}%)`;
-    const pruneFirst = minTotal > ceilingBytes;
-    const reason = mode === 'max'
-        ? `${estimate}: room for max`
-        : pruneFirst
-            ? `${estimate}: even min does not fit, so the cache is pruned first`
-            : `${estimate}: max (${formatSize(self.max)}) would not fit, min does`;
-    const shares = legs.map((l) => ({ scope: l.scope, mode: chosen.get(l.scope), add: chosen.get(l.scope) === 'max' ? l.max : l.min }));
-    return { mode, addBytes, minAddBytes: minTotal - usageBytes, peakBytes: total, ceilingBytes, pruneFirst, reason, legs: shares, unknownBytes, unknownLegs: unknown.length };
-}
-/**
- * After the prune before the build: does this leg's export still fit? Unseen legs count first, then the legs in
- * the plan's order (legOrder) with their modes; a leg whose share would pass the ceiling does not export and
- * leaves its room to the legs after it. Every leg decides the same way from the same figures, so the ones that
- * write fit together. The default branch is no exception: its export past the ceiling would make GitHub evict
- * least-recently-used entries blind to what live indexes need, while a skipped leg keeps its previous cache and
- * is first in line next run. A leg this plan knows nothing about exports.
- */
-function exportFits(p, scope, usageBytes) {
-    const index = p.legs.findIndex((l) => l.scope === scope);
-    if (index < 0)
-        return { fits: true };
-    let total = usageBytes + p.unknownBytes;
-    let before = 0;
-    for (const leg of p.legs.slice(0, index)) {
-        if (total + leg.add > p.ceilingBytes)
-            continue;
-        total += leg.add;
-        before++;
-    }
-    const own = p.legs[index].add;
-    if (total + own <= p.ceilingBytes)
-        return { fits: true };
-    return {
-        fits: false,
-        reason: `after pruning, ${formatSize(usageBytes)} used; with this export (${formatSize(own)})${before > 0 || p.unknownBytes ? ` and the ${before + (p.unknownBytes ? 1 : 0) > 1 ? 'exports' : 'export'} that go first` : ''} ` +
-            `usage would reach ${formatSize(total + own)}, over the ${formatSize(p.ceilingBytes)} ceiling, and GitHub would evict least-recently-used entries ` +
-            `that live indexes need: this run reads the cache but does not write it (its previous cache still serves; its leg goes first next run)`
-    };
-}
-/**
- * How many other legs of this job run in this workflow run (GITHUB_RUN_ID), from the run's jobs: a matrix leg
- * of job `build` is named `build (<its matrix values>)` unless the workflow gives the job a `name:`. Queued or
- * in progress, this leg included. Undefined when no job carries that name (a custom name: not known).
- */
-function concurrentLegsOf(jobs, jobId) {
-    const legs = jobs.filter((j) => j.name.startsWith(`${jobId} (`) && j.name.endsWith(')') && (j.status === 'in_progress' || j.status === 'queued' || j.status === 'waiting'));
-    return legs.length > 0 ? legs.length - 1 : undefined;
-}
-
-;// CONCATENATED MODULE: ./src/budget/budget.ts
-
-
-const GB = 1000 ** 3;
-/** GitHub's default per-repository cache storage. */
-const DEFAULT_BUDGET_BYTES = 10 * GB;
-/** Above this share of the budget, `cache-mode: auto` exports `min`. */
-const HIGH_WATER = 0.8;
-/**
- * Pruning brings usage down to this share of the budget. The gap to the budget is room for one workflow
- * run's exports (every matrix job uploads before any of them prunes), so GitHub's LRU never has to act.
- */
-const TARGET_RATIO = 0.7;
-/** `cache-budget`: an explicit size wins; `auto` is the repository's storage limit when readable, else 10 GB. */
-function resolveBudget(input, storageLimitGb) {
-    const limit = storageLimitGb !== undefined && Number.isFinite(storageLimitGb) && storageLimitGb > 0 ? Math.round(storageLimitGb * GB) : undefined;
-    if (input !== 'auto') {
-        const bytes = Math.max(1, Math.floor(input));
-        const warning = limit !== undefined && bytes > limit
-            ? `cache-budget ${formatSize(bytes)} is above the repository's cache storage limit of ${formatSize(limit)}; GitHub evicts least-recently-used entries above its limit whatever the budget says`
-            : undefined;
-        return { bytes, source: 'cache-budget', ...(warning ? { warning } : {}) };
-    }
-    if (limit !== undefined)
-        return { bytes: limit, source: `the repository's cache storage limit (${storageLimitGb} GB)` };
-    return { bytes: DEFAULT_BUDGET_BYTES, source: "GitHub's default of 10 GB (the repository's own storage limit was not read)" };
-}
-function nearBudget(usageBytes, budgetBytes, highWater = HIGH_WATER) {
-    return budgetBytes > 0 && usageBytes >= highWater * budgetBytes;
-}
-/** The leg a build is: a named scope, or an auto scope without a matrix, has no sibling legs. */
-function legIdentity(scope, inputs) {
-    return { scope, family: !inputs.cacheScope && inputs.matrix ? (0,plan_scope/* scopeFamily */.Vl)(inputs.path, `${inputs.from.file}:${inputs.from.func}`) : undefined };
-}
-/**
- * `cache-mode: auto` after the budget is read; an explicit mode is respected. `decided` is what the planner
- * chose before usage was known. With the previous exports known, this export and its concurrent sibling legs
- * are estimated and the mode chosen so that usage plus all of them stays under the budget (planLegs);
- * without, `min` from the high-water mark on.
- */
-function modeForBudget(requested, decided, facts, leg) {
-    const { usageBytes, budgetBytes } = facts;
-    if (requested !== 'auto' || decided === 'min' || usageBytes === undefined)
-        return { mode: decided };
-    const planned = legPlanFor(facts, leg);
-    if (planned)
-        return { mode: planned.mode, decision: { topic: 'mode', outcome: planned.mode, reason: planned.reason } };
-    if (!nearBudget(usageBytes, budgetBytes))
-        return { mode: decided };
-    return {
-        mode: 'min',
-        decision: {
-            topic: 'mode',
-            outcome: 'min',
-            reason: `cache usage ${formatSize(usageBytes)} is ${percent(usageBytes, budgetBytes)}% of the ${formatSize(budgetBytes)} budget (≥ ${Math.round(HIGH_WATER * 100)}%): only the final layers are exported`
-        }
-    };
-}
-/** The split of the room among this leg and its siblings (planLegs), when usage and the footprints are known. */
-function legPlanFor(facts, leg) {
-    if (facts.usageBytes === undefined || !facts.footprints || !leg)
-        return undefined;
-    const prefix = leg.family ? `${leg.family}-` : undefined;
-    const legs = legEstimates(facts.footprints, leg.scope, prefix, prefix === undefined ? undefined : facts.concurrentLegs);
-    // A single build's first export (no matrix) cannot be sized, but it is one export: the high-water mark decides.
-    // A matrix leg's first export with nothing to size it by is min (planLegs): its legs export at once.
-    if (legs.self === undefined && prefix === undefined)
-        return undefined;
-    return planLegs({ usageBytes: facts.usageBytes, budgetBytes: facts.budgetBytes }, legs);
-}
-/** Decimal units, as GitHub states its limits: 1.5 GB, 320 MB, 12 KB, 0 B. */
-function formatSize(bytes) {
-    const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-    let value = Math.abs(bytes);
-    let i = 0;
-    while (value >= 1000 && i < units.length - 1) {
-        value /= 1000;
-        i++;
-    }
-    const sign = bytes < 0 ? '-' : '';
-    return i === 0 ? `${sign}${value} B` : `${sign}${value.toFixed(1)} ${units[i]}`;
-}
-function percent(usageBytes, budgetBytes) {
-    return budgetBytes > 0 ? Math.round((usageBytes / budgetBytes) * 100) : 0;
-}
-/** `█████░░░░░ 52% of 10.0 GB (5.2 GB used)`; the bar is full from 100% on. */
-function usageBar(usageBytes, budgetBytes, width = 20) {
-    const ratio = budgetBytes > 0 ? Math.max(0, usageBytes / budgetBytes) : 0;
-    const filled = Math.min(width, Math.round(Math.min(1, ratio) * width));
-    return `${'█'.repeat(filled)}${'░'.repeat(width - filled)} ${percent(usageBytes, budgetBytes)}% of ${formatSize(budgetBytes)} (${formatSize(usageBytes)} used)`;
 }
 
 ;// CONCATENATED MODULE: ./src/mounts/mounts.ts
@@ -2640,7 +1639,7 @@ function decideSaves(records, ctx) {
         if (r.size === 0)
             out.push({ ...base, reason: 'empty' });
         else if (r.size > ctx.maxBytes)
-            out.push({ ...base, warn: true, reason: `${formatSize(r.size)} is over cache-mounts-max (${formatSize(ctx.maxBytes)}); raise cache-mounts-max or keep fewer directories` });
+            out.push({ ...base, warn: true, reason: `${(0,text_text/* formatSize */.Xq)(r.size)} is over cache-mounts-max (${(0,text_text/* formatSize */.Xq)(ctx.maxBytes)}); raise cache-mounts-max or keep fewer directories` });
         else
             out.push({ id: r.id, size: r.size, save: true });
     }
@@ -2654,13 +1653,13 @@ function formatMountLine(f, what) {
     const secs = what === 'restored' ? f.restoreSeconds : f.saveSeconds;
     if (bytes === undefined)
         return `${f.id}: ${f.note ?? `not ${what}`}`;
-    return `${f.id}: ${what} ${formatSize(bytes)} in ${(secs ?? 0).toFixed(1)} s`;
+    return `${f.id}: ${what} ${(0,text_text/* formatSize */.Xq)(bytes)} in ${(secs ?? 0).toFixed(1)} s`;
 }
 /** The job summary's table of package caches (empty without any). Values pass through `cell`. */
 function mountsTable(figures, cell) {
     if (!figures?.length)
         return '';
-    const n = (bytes, secs) => (bytes === undefined ? '–' : `${formatSize(bytes)} in ${(secs ?? 0).toFixed(1)} s`);
+    const n = (bytes, secs) => (bytes === undefined ? '–' : `${(0,text_text/* formatSize */.Xq)(bytes)} in ${(secs ?? 0).toFixed(1)} s`);
     const rows = figures.map((f) => `| ${cell(f.id)} | ${n(f.restoredBytes, f.restoreSeconds)} | ${n(f.savedBytes, f.saveSeconds)} | ${cell(f.note ?? '')} |`);
     return ['### Package caches', '', '| mount | restored | saved | note |', '|---|---|---|---|', ...rows, ''].join('\n');
 }
@@ -2771,7 +1770,7 @@ const PEM_INPUTS = new Set([names/* Input */.p.BuilderTlsCa, names/* Input */.p.
 /** The longest message the action writes about one input: values inside are capped at 200 already. */
 const MAX_MESSAGE = 1000;
 function formatProblem(p) {
-    return `Input "${p.input}": ${(0,report_text/* echo */.WI)(p.message, MAX_MESSAGE)}`;
+    return `Input "${p.input}": ${(0,text_text/* echo */.WI)(p.message, MAX_MESSAGE)}`;
 }
 /**
  * Every secret-bearing value in the raw inputs, found without parsing them (they may be invalid): the
@@ -2911,7 +1910,7 @@ function readFrom(r) {
     if (colons > 1)
         r.fail(names/* Input */.p.From, `${r.shown(names/* Input */.p.From)} has ${colons} colons; envd splits --from on every ":" and wants file:func (invalid from format, expected \`file:func\`): a build file whose name holds a colon cannot be used, rename it`);
     else if (!fromMatch)
-        r.fail(names/* Input */.p.From, `${r.shown(names/* Input */.p.From)} is not file:function; write e.g. ${(0,report_text/* echo */.WI)(fromText.split(':')[0] || 'build.envd')}:build`);
+        r.fail(names/* Input */.p.From, `${r.shown(names/* Input */.p.From)} is not file:function; write e.g. ${(0,text_text/* echo */.WI)(fromText.split(':')[0] || 'build.envd')}:build`);
     const from = fromMatch ? { file: fromMatch[1], func: fromMatch[2] } : { file: 'build.envd', func: 'build' };
     return from;
 }
@@ -3070,9 +2069,9 @@ function readBuilder(r, cache) {
     const buildkitdFlags = r.text(names/* Input */.p.BuildkitdFlags);
     if (builder.kind === 'address') {
         if (buildkitdConfigInline)
-            r.fail(names/* Input */.p.BuildkitdConfigInline, `has no effect on a running buildkitd (builder is ${(0,report_text/* echo */.WI)(builderText)}); configure that daemon itself, or use builder: auto`);
+            r.fail(names/* Input */.p.BuildkitdConfigInline, `has no effect on a running buildkitd (builder is ${(0,text_text/* echo */.WI)(builderText)}); configure that daemon itself, or use builder: auto`);
         if (buildkitdFlags)
-            r.fail(names/* Input */.p.BuildkitdFlags, `has no effect on a running buildkitd (builder is ${(0,report_text/* echo */.WI)(builderText)}); use builder: auto`);
+            r.fail(names/* Input */.p.BuildkitdFlags, `has no effect on a running buildkitd (builder is ${(0,text_text/* echo */.WI)(builderText)}); use builder: auto`);
     }
     else {
         try {
@@ -3145,7 +2144,7 @@ function tomlProblem(text) {
         if (!(e instanceof dist/* TomlError */.zx))
             throw e;
         const reason = e.message.split('\n')[0].replace(/^Invalid TOML document: /, '');
-        return `is not TOML (line ${e.line}, column ${e.column}: ${(0,report_text/* echo */.WI)(reason, 120)}); fix the document (buildkitd.toml syntax), or leave the input empty`;
+        return `is not TOML (line ${e.line}, column ${e.column}: ${(0,text_text/* echo */.WI)(reason, 120)}); fix the document (buildkitd.toml syntax), or leave the input empty`;
     }
 }
 /** `key=value` attributes, comma or newline separated, each checked against the chosen backend. */
@@ -3258,7 +2257,7 @@ async function choose(r, tls) {
     const passed = [];
     const buildctl = external_node_path_.join(r.binDir, 'buildctl');
     if (ranked.length > 1)
-        runner.info(`Fleet of ${ranked.length} for cache scope ${(0,report_text/* echo */.WI)(r.scope)}, by rendezvous hashing: ${ranked.map((a) => (0,report_text/* echo */.WI)(a.text)).join(', ')}`);
+        runner.info(`Fleet of ${ranked.length} for cache scope ${(0,text_text/* echo */.WI)(r.scope)}, by rendezvous hashing: ${ranked.map((a) => (0,text_text/* echo */.WI)(a.text)).join(', ')}`);
     for (const a of ranked) {
         const secure = a.scheme === 'tcp' && !!tls;
         const outcome = await probeBuilder(a, { tls: secure ? tls : undefined, buildctl, env: r.env, timeoutMs: PROBE_TIMEOUT_MS });
@@ -3270,11 +2269,11 @@ async function choose(r, tls) {
         passed.push({ address: a.text, why });
         // A TLS mistake is the workflow's to fix even when another builder answers: an annotation, not only a line.
         if (isTlsFailure(outcome, secure))
-            runner.warning((0,report_text/* echo */.WI)(why, report_text/* MAX_SENTENCE */.Rt), { title: 'Builder TLS' });
+            runner.warning((0,text_text/* echo */.WI)(why, text_text/* MAX_SENTENCE */.Rt), { title: 'Builder TLS' });
         else
-            runner.info(`Passed over ${(0,report_text/* echo */.WI)(why, report_text/* MAX_SENTENCE */.Rt)}`);
+            runner.info(`Passed over ${(0,text_text/* echo */.WI)(why, text_text/* MAX_SENTENCE */.Rt)}`);
     }
-    const lines = passed.map((p) => `  ${(0,report_text/* echo */.WI)(p.why, report_text/* MAX_SENTENCE */.Rt)}`).join('\n');
+    const lines = passed.map((p) => `  ${(0,text_text/* echo */.WI)(p.why, text_text/* MAX_SENTENCE */.Rt)}`).join('\n');
     throw new NoBuilderError(`${ranked.length > 1 ? `none of the ${ranked.length} builders answered` : 'the builder did not answer'}; nothing was built:\n${lines}`);
 }
 /** Chooses the builder, starts the TLS relay when it needs one, and reads its version. */
@@ -3286,13 +2285,13 @@ async function startRemote(r) {
     if (chosen.scheme === 'tcp' && tls) {
         relay = await startTlsRelay({ host: chosen.host, port: chosen.port, tls }, external_node_path_.join(r.dir, 'tls-relay.sock'));
         target = { builder: 'unix', address: relay.socket };
-        runner.info(`envd reaches ${(0,report_text/* echo */.WI)(chosen.text)} through a TLS relay on ${(0,report_text/* echo */.WI)(relay.socket)} (mutual TLS, ALPN h2)`);
+        runner.info(`envd reaches ${(0,text_text/* echo */.WI)(chosen.text)} through a TLS relay on ${(0,text_text/* echo */.WI)(relay.socket)} (mutual TLS, ALPN h2)`);
     }
     try {
         const info = await builderVersion(`${target.builder}://${target.address}`, { buildctl: external_node_path_.join(r.binDir, 'buildctl'), env: r.env, timeoutMs: PROBE_TIMEOUT_MS });
         const h = { kind: 'address', envdBuilder: target.builder, envdAddress: target.address, buildctlAddr: chosen.text, version: info ? (0,args/* parseBuildkitVersion */.MT)(info) : undefined };
         if (choice.ranked.length > 1)
-            runner.info(`Chose ${(0,report_text/* echo */.WI)(chosen.text)}: ${(0,report_text/* echo */.WI)(choice.reason, report_text/* MAX_SENTENCE */.Rt)}`);
+            runner.info(`Chose ${(0,text_text/* echo */.WI)(chosen.text)}: ${(0,text_text/* echo */.WI)(choice.reason, text_text/* MAX_SENTENCE */.Rt)}`);
         return { h, choice, relay };
     }
     catch (e) {
@@ -3771,23 +2770,23 @@ function warnRetry(next, outcome, plan) {
     if (outcome.kind === 'stalled' && outcome.stall.kind === 'layer') {
         const wait = waitText(outcome.stall.waitedMs);
         const layer = `${outcome.stall.layer ?? ''} for ${outcome.stall.vertex}`;
-        runner.warning(`A layer of the ${(0,report_text/* echo */.WI)(backend)} cache showed no progress for ${wait} (${(0,report_text/* echo */.WI)(layer, report_text/* MAX_SENTENCE */.Rt)}, cache-timeout). envd was stopped; the build runs again without --import-cache; ${afterStall(plan)}.`, { title: 'Cached layer pull stalled: building without the cache' });
+        runner.warning(`A layer of the ${(0,text_text/* echo */.WI)(backend)} cache showed no progress for ${wait} (${(0,text_text/* echo */.WI)(layer, text_text/* MAX_SENTENCE */.Rt)}, cache-timeout). envd was stopped; the build runs again without --import-cache; ${afterStall(plan)}.`, { title: 'Cached layer pull stalled: building without the cache' });
         return `a ${backend} cache layer showed no progress for ${wait}`;
     }
     if (outcome.kind === 'stalled') {
         const wait = waitText(outcome.stall.waitedMs);
-        runner.warning(`The cache import from ${(0,report_text/* echo */.WI)(backend)} showed no progress for ${wait} (${(0,report_text/* echo */.WI)(outcome.stall.vertex, report_text/* MAX_SENTENCE */.Rt)}, cache-timeout). envd was stopped; the build runs again without --import-cache; ${afterStall(plan)}.`, { title: `Cache import stalled: building without it` });
+        runner.warning(`The cache import from ${(0,text_text/* echo */.WI)(backend)} showed no progress for ${wait} (${(0,text_text/* echo */.WI)(outcome.stall.vertex, text_text/* MAX_SENTENCE */.Rt)}, cache-timeout). envd was stopped; the build runs again without --import-cache; ${afterStall(plan)}.`, { title: `Cache import stalled: building without it` });
         return `the ${backend} import showed no progress for ${wait}`;
     }
     const line = outcome.kind === 'failed' ? outcome.line : '';
     if (next.why === 'evicted-blob') {
-        runner.warning(`The build failed on a cached layer that is gone (${(0,report_text/* echo */.WI)(line, report_text/* MAX_SENTENCE */.Rt)}). Retrying once without --import-cache; the export still refreshes the cache.`, { title: 'Evicted cache layer: retrying without the import' });
+        runner.warning(`The build failed on a cached layer that is gone (${(0,text_text/* echo */.WI)(line, text_text/* MAX_SENTENCE */.Rt)}). Retrying once without --import-cache; the export still refreshes the cache.`, { title: 'Evicted cache layer: retrying without the import' });
     }
     else if (next.withImport) {
-        runner.warning(`A layer of the ${(0,report_text/* echo */.WI)(backend)} cache could not be read (${(0,report_text/* echo */.WI)(line, report_text/* MAX_SENTENCE */.Rt)}). Retrying once with the same import: this is usually a passing fault of the service or the network.`, { title: 'Unreadable cache layer: retrying' });
+        runner.warning(`A layer of the ${(0,text_text/* echo */.WI)(backend)} cache could not be read (${(0,text_text/* echo */.WI)(line, text_text/* MAX_SENTENCE */.Rt)}). Retrying once with the same import: this is usually a passing fault of the service or the network.`, { title: 'Unreadable cache layer: retrying' });
     }
     else {
-        runner.warning(`A layer of the ${(0,report_text/* echo */.WI)(backend)} cache could not be read again (${(0,report_text/* echo */.WI)(line, report_text/* MAX_SENTENCE */.Rt)}). Retrying once without --import-cache; the export still refreshes the cache.`, { title: 'Unreadable cache layer: retrying without the import' });
+        runner.warning(`A layer of the ${(0,text_text/* echo */.WI)(backend)} cache could not be read again (${(0,text_text/* echo */.WI)(line, text_text/* MAX_SENTENCE */.Rt)}). Retrying once without --import-cache; the export still refreshes the cache.`, { title: 'Unreadable cache layer: retrying without the import' });
     }
     return line;
 }
@@ -4063,7 +3062,7 @@ function why(figures, { plan, retriedWithoutImport }, hitBefore) {
 /** The `steps` output: `[{"name","status","seconds"}]`, names without secrets, one line, capped. */
 function stepsJson(rows, secrets) {
     const list = [...secrets];
-    return JSON.stringify(rows.map((r) => ({ name: (0,report_text/* echo */.WI)((0,redact/* redactKnown */.rA)(r.name, list), report_text/* MAX_ECHO */.dP), status: r.status, seconds: r.seconds })));
+    return JSON.stringify(rows.map((r) => ({ name: (0,text_text/* echo */.WI)((0,redact/* redactKnown */.rA)(r.name, list), text_text/* MAX_ECHO */.dP), status: r.status, seconds: r.seconds })));
 }
 /**
  * What to quote of a failure: the failing step's last lines when it printed any, else the last non-empty
@@ -4084,7 +3083,7 @@ function failureLog(figures, stderr) {
     return lines.length ? { from: 'stderr', lines: lines.slice(-SUMMARY_LOG_LINES) } : undefined;
 }
 /** One log line as quoted: credential-shaped values replaced by ***, one line, controls visible, capped. */
-const logLine = (l) => (0,report_text/* echo */.WI)((0,redact/* redactText */.Rd)(l), MAX_LOG_LINE);
+const logLine = (l) => (0,text_text/* echo */.WI)((0,redact/* redactText */.Rd)(l), MAX_LOG_LINE);
 /**
  * A fenced code block that no line of the log can close: the fence is one backtick longer than the longest
  * run of backticks in the text (CommonMark: a closing fence is at least as long as the opening one).
@@ -4102,7 +3101,7 @@ function annotationText({ line, advice, log }) {
         parts.push(advice);
     if (log) {
         const tail = log.lines.filter((l) => l.trim() !== '').slice(-ANNOTATION_LOG_LINES);
-        parts.push(log.from === 'step' ? `Last lines of ${(0,report_text/* echo */.WI)(log.step ?? 'the step')}:` : "Last lines of envd's error output:", ...tail.map((l) => `  ${logLine(l)}`));
+        parts.push(log.from === 'step' ? `Last lines of ${(0,text_text/* echo */.WI)(log.step ?? 'the step')}:` : "Last lines of envd's error output:", ...tail.map((l) => `  ${logLine(l)}`));
     }
     return parts.join('\n');
 }
@@ -4249,7 +3248,7 @@ async function installTools(inputs, rt, env, tempDir) {
 /** The lines "Install envd and BuildKit" shows for the tools found or installed, the same whoever found them. */
 function logTools(tools) {
     for (const [name, t] of [['envd', tools.envd], ['BuildKit', tools.buildkit]])
-        runner.info(`${name} ${t.tag}: ${t.fromCache ? 'from the tool cache' : 'downloaded, checksum verified, cached'} (${(0,report_text/* echo */.WI)(t.dir)})`);
+        runner.info(`${name} ${t.tag}: ${t.fromCache ? 'from the tool cache' : 'downloaded, checksum verified, cached'} (${(0,text_text/* echo */.WI)(t.dir)})`);
     return tools;
 }
 /**
@@ -4265,6 +3264,871 @@ function cachedTools(inputs, env) {
     if (!envd || !buildkit)
         return undefined;
     return { envd: { tag: inputs.envdVersion, dir: envd, fromCache: true }, buildkit: { tag: inputs.buildkitVersion, dir: external_node_path_.join(buildkit, 'bin'), fromCache: true } };
+}
+
+// EXTERNAL MODULE: ./src/cache/scope.ts
+var cache_scope = __webpack_require__(5274);
+;// CONCATENATED MODULE: ./src/budget/units.ts
+/**
+ * The budget's unit and ratios, below every other budget module (budget.ts, estimate.ts and prune.ts all read
+ * them; keeping them here keeps those three out of an import cycle). `budget.ts` re-exports them. Pure.
+ */
+const GB = 1000 ** 3;
+/** GitHub's default per-repository cache storage. */
+const DEFAULT_BUDGET_BYTES = 10 * GB;
+/** Above this share of the budget, `cache-mode: auto` exports `min`. */
+const HIGH_WATER = 0.8;
+/**
+ * Pruning brings usage down to this share of the budget. The gap to the budget is room for one workflow
+ * run's exports (every matrix job uploads before any of them prunes), so GitHub's LRU never has to act.
+ */
+const TARGET_RATIO = 0.7;
+function percent(usageBytes, budgetBytes) {
+    return budgetBytes > 0 ? Math.round((usageBytes / budgetBytes) * 100) : 0;
+}
+
+;// CONCATENATED MODULE: ./src/budget/keys.ts
+/**
+ * BuildKit's gha cache key layout, parsed. Pure.
+ *
+ * - layer blob: `buildkit-blob-1-sha256:<64 hex>` (shared by every scope and image; a signed cache adds
+ *   `buildkit-blob-1-sha256:<index digest>-sig`)
+ * - index: `index-<scope>-1-<first 8 hex of sha256(ref)>[-sig]#<n>`; every export writes a new `#n`.
+ *   Scopes may contain `-`, so the suffix is matched from the end.
+ */
+
+/** BuildKit's cache version for every entry: sha256("|go-actionscache-1.0"). */
+const BUILDKIT_CACHE_VERSION = '693bb7016429d80366022f036f84856888c9f13e00145f5f6f4dce303a38d6f2';
+const BLOB_PREFIX = 'buildkit-blob-1-';
+const INDEX_KEY = /^index-(.+)-1-([0-9a-f]{8})(-sig)?(?:#(\d+))?$/;
+const BLOB_KEY = /^buildkit-blob-1-(sha256:[0-9a-f]{64})(-sig)?$/;
+const DIGEST = /^sha256:[0-9a-f]{64}$/;
+const DIGEST_ANYWHERE = /sha256:[0-9a-f]{64}/g;
+/** `index-build-ab12cd34-1-f921bd05#7` → `{ scope: 'build-ab12cd34', refHash: 'f921bd05', n: 7, signed: false }`. */
+function parseIndexKey(key) {
+    const m = INDEX_KEY.exec(key);
+    if (!m)
+        return undefined;
+    const [, scope, refHash, sig, n] = m;
+    const signed = sig !== undefined;
+    return { scope, refHash, n: n === undefined ? 0 : Number(n), signed, base: `index-${scope}-1-${refHash}${signed ? '-sig' : ''}` };
+}
+function isIndexKey(key) {
+    return INDEX_KEY.test(key);
+}
+/** A layer blob (or a signature blob) as BuildKit names it. */
+function isBlobKey(key) {
+    return BLOB_KEY.test(key);
+}
+/** `buildkit-blob-1-sha256:<hex>[-sig]` → `sha256:<hex>`; undefined for other keys. */
+function keys_blobDigest(key) {
+    return BLOB_KEY.exec(key)?.[1];
+}
+/** A signature blob (`…-sig`): its digest is the digest of the index it signs. */
+function isSignatureBlob(key) {
+    return BLOB_KEY.exec(key)?.[2] !== undefined;
+}
+function blobKey(digest) {
+    return `${BLOB_PREFIX}${digest}`;
+}
+/** First 8 hex of sha256(ref), as BuildKit puts it in index keys (`refs/heads/main` → `f921bd05`). */
+function refHash(ref) {
+    return createHash('sha256').update(ref).digest('hex').slice(0, 8);
+}
+/** The index key BuildKit writes for a scope from a ref; `n` omitted gives the lookup prefix without `#`. */
+function indexKey(scope, ref, n, signed = false) {
+    return `index-${scope}-1-${refHash(ref)}${signed ? '-sig' : ''}${n === undefined ? '' : `#${n}`}`;
+}
+function sha256Digest(data) {
+    return `sha256:${(0,external_node_crypto_.createHash)('sha256').update(data).digest('hex')}`;
+}
+function scrape(text, into) {
+    for (const m of text.matchAll(DIGEST_ANYWHERE))
+        into.add(m[0]);
+}
+/**
+ * The blob digests a BuildKit cache config (`{"layers":[{"blob":"sha256:…"}],"records":[…]}`) references.
+ * Lenient: an unknown shape, or text that is not JSON, yields every `sha256:<64 hex>` it contains, so
+ * reading more than is referenced can only protect more, never less.
+ */
+function parseIndexJson(content) {
+    const text = typeof content === 'string' ? content : Buffer.from(content).toString('utf8');
+    const digests = new Set();
+    let doc;
+    try {
+        doc = JSON.parse(text);
+    }
+    catch {
+        scrape(text.toLowerCase(), digests);
+        return { digests, recognized: false, final: digests };
+    }
+    const layers = typeof doc === 'object' && doc !== null ? doc.layers : undefined;
+    if (!Array.isArray(layers)) {
+        scrape(text.toLowerCase(), digests);
+        return { digests, recognized: false, final: digests };
+    }
+    let odd = false;
+    for (const layer of layers) {
+        const blob = typeof layer === 'object' && layer !== null ? layer.blob : undefined;
+        if (typeof blob === 'string' && DIGEST.test(blob.toLowerCase()))
+            digests.add(blob.toLowerCase());
+        else
+            odd = true;
+    }
+    // A layer without a readable blob digest: keep everything that looks like one.
+    if (odd) {
+        scrape(text.toLowerCase(), digests);
+        return { digests, recognized: false, final: digests };
+    }
+    return { digests, recognized: true, final: finalChain(doc, layers) ?? digests };
+}
+/**
+ * BuildKit's cache config (`cache/remotecache/v1/types/spec.go`, v0.32.2): `layers[i].parent` is the index of
+ * the layer below (omitted when 0, -1 for none); a record's results are `records[i].layers[].layer` (the Go field
+ * `Results`, spec.go:30) or, for a result made of several layers, `records[i].chains[].layers[]` (spec.go:31, 42);
+ * `records[i].inputs[][].link` names the records it builds on. The records nothing links to are the build's
+ * results; their layer chains are what `mode=min` exports. Undefined when the document does not say.
+ */
+function finalChain(doc, layers) {
+    const records = Array.isArray(doc.records) ? doc.records : undefined;
+    if (!records || records.length === 0)
+        return undefined;
+    const linked = new Set();
+    for (const r of records)
+        if (Array.isArray(r?.inputs))
+            for (const group of r.inputs)
+                if (Array.isArray(group))
+                    for (const i of group)
+                        if (typeof i?.link === 'number')
+                            linked.add(i.link);
+    if (linked.size === 0)
+        return undefined; // no inputs recorded: every record looks final, which tells nothing
+    const out = new Set();
+    const seen = new Set();
+    const chainFrom = (top) => {
+        for (let l = typeof top === 'number' ? top : -1; l >= 0 && l < layers.length && !seen.has(l);) {
+            seen.add(l);
+            const layer = layers[l];
+            if (typeof layer.blob === 'string')
+                out.add(layer.blob.toLowerCase());
+            l = typeof layer.parent === 'number' ? layer.parent : 0;
+        }
+    };
+    records.forEach((r, index) => {
+        if (linked.has(index))
+            return;
+        if (Array.isArray(r?.layers))
+            for (const res of r.layers)
+                chainFrom(res?.layer);
+        if (Array.isArray(r?.chains))
+            for (const c of r.chains)
+                if (Array.isArray(c?.layers))
+                    for (const l of c.layers)
+                        chainFrom(l);
+    });
+    return out.size > 0 ? out : undefined;
+}
+
+;// CONCATENATED MODULE: ./src/budget/prune.ts
+/**
+ * The prune planner: which GitHub cache entries to delete, and why. Pure: a function of the listed entries,
+ * the contents of the indexes the runtime token could read, the budget and the clock.
+ *
+ * Vocabulary. An index is *live* when it is the newest `#n` of its (ref, scope): that is what BuildKit
+ * imports. A superseded index is *pinned* while its successor is younger than `pinMs`: a job that loaded it
+ * before it was superseded may still be pulling its layers lazily.
+ *
+ * Rules, least valuable first; deletions are planned, and carried out, in this order:
+ * 1. `closed-pr`: every BuildKit entry on the ref of a closed pull request, indexes first. Always.
+ * 2. `superseded-index`: superseded indexes that are not pinned, on any ref (the keys alone tell). Always:
+ *    they are a few KB each and nothing imports them.
+ * 3. `unreferenced-blob`: layer blobs on readable refs that no live or pinned index on a readable ref
+ *    references, least recently used first; those touched since an active ref's newest export wait for rule 7
+ *    (a pull request's index points at main's blobs). Only while usage is above target.
+ * Refs this token cannot read (other branches, other pull requests) are ranked by value: *active* ones (open
+ * pull requests when `openPrRefs` is known, else refs written within `activeMs`) keep their live index and its
+ * blobs while anything less valuable is left.
+ * 4. `idle-ref`: inactive refs, whole, untouched for `idleMs`, the most bytes unused the longest first (idle
+ *    time × bytes), each with all its indexes before any of its blobs: an index never points at a deleted blob,
+ *    and blobs without their index give no hits.
+ * 5. `unreferenced-blob`: blobs of active refs untouched since before the ref's newest export (BuildKit looks
+ *    up every layer it exports, which touches it), least recently used first.
+ * 6. `superseded-index` / `unreferenced-blob` for pinned generations on readable refs: their blobs that no live
+ *    index references.
+ * 7. `unreferenced-blob`: the readable blobs rule 3 held back.
+ * 8. `idle-ref`: active refs, whole, as in rule 4. A last resort before GitHub's own LRU eviction, which would
+ *    be blind to live indexes.
+ *
+ * Between 2 and 3, `superseded-history`: the action's own hit-ratio histories (`envd-history-<scope>#…`) but the
+ * newest per ref and scope, which is the only one a run reads; and `superseded-mount`: its package caches
+ * (`envd-mount-<scope>#<mount id>#…`, cache-mounts) but the newest per ref, scope and mount, the only one a restore
+ * picks. A closed pull request's package caches go with its BuildKit entries (rule 1).
+ *
+ * Invariants: nothing a live index on a readable ref references is deleted, nor such an index; entries that
+ * are neither BuildKit's (another version, another key shape) nor the action's histories are never deleted but
+ * count toward usage. Rules 3
+ * to 8 leave alone whatever was written or used since the job started, or within `graceMs` (3) or `idleMs`
+ * (4 to 8): it may belong to a concurrent job whose index is not written yet. If a live index on a
+ * readable ref could not be read, or the listing changed while it was paged, rules 3, 6 and 7 are skipped.
+ */
+
+
+
+
+
+const MINUTE_MS = 60_000;
+const HOUR_MS = 60 * MINUTE_MS;
+const DAY_MS = 24 * HOUR_MS;
+/** Unreferenced blobs used this recently stay: a concurrent export may not have written its index yet. */
+const DEFAULT_GRACE_MS = HOUR_MS;
+/** How long after being superseded an index may still be in use by a job that loaded it. */
+const DEFAULT_PIN_MS = HOUR_MS;
+/**
+ * A ref this token cannot read is reclaimable once nobody touched it for this long (longer than an export
+ * takes). Refs go least recently used first and only while usage is above target, so in practice a ref this
+ * young goes only when the alternative is GitHub's own LRU eviction.
+ */
+const DEFAULT_IDLE_MS = 15 * MINUTE_MS;
+/** A branch written within this long is active (keeps its live index and blobs while less valuable is left). */
+const DEFAULT_ACTIVE_MS = 3 * DAY_MS;
+/** An export looks up its layers at most this long before it writes its index. */
+const EXPORT_SLACK_MS = 30 * MINUTE_MS;
+const PR_REF = /^refs\/pull\/\d+\/(merge|head)$/;
+/**
+ * The oldest newest-export time among active refs this token cannot read (their live indexes' creation), or
+ * +∞ when there is none: readable blobs touched since then may be what those exports reference.
+ */
+function activeExportsSince({ input, buildkitEntries, classes, readable, closed, activeCutoff }) {
+    const open = input.openPrRefs ? new Set(input.openPrRefs) : undefined;
+    const newest = new Map();
+    for (const e of buildkitEntries)
+        if (!readable.has(e.ref) && !closed.has(e.ref))
+            newest.set(e.ref, Math.max(newest.get(e.ref) ?? 0, e.createdAt));
+    let since = Number.POSITIVE_INFINITY;
+    for (const e of classes.live) {
+        if (readable.has(e.ref) || closed.has(e.ref))
+            continue;
+        const active = PR_REF.test(e.ref) && open ? open.has(e.ref) : (newest.get(e.ref) ?? 0) > activeCutoff;
+        if (active)
+            since = Math.min(since, e.createdAt);
+    }
+    return since;
+}
+/**
+ * Readable blobs used since this moment may be named by an active ref's index this token cannot read (a pull
+ * request's index points at main's blobs): what rule 3 holds back, for a deletion outside the prune
+ * (budget/write.ts). −∞ when every such blob may be; +∞ when no active unreadable ref exports.
+ */
+function heldBackSince(input) {
+    const ctx = pruneContext({ ...input, liveIndexes: new Map(), budgetBytes: 1 });
+    return activeExportsSince(ctx) - EXPORT_SLACK_MS;
+}
+const PRUNE_REASONS = ['closed-pr', 'superseded-index', 'superseded-history', 'superseded-layer', 'superseded-mount', 'unreferenced-blob', 'idle-ref'];
+/** A BuildKit gha entry: its version (when known) is BuildKit's and its key a blob or index key. */
+function isBuildKitEntry(e) {
+    if (e.version !== undefined && e.version !== BUILDKIT_CACHE_VERSION)
+        return false;
+    return isBlobKey(e.key) || parseIndexKey(e.key) !== undefined;
+}
+/** Newest first, the way the cache service picks the newest prefix match: creation time, then `#n`, then id. */
+function newestFirst(a, b) {
+    return b.entry.createdAt - a.entry.createdAt || b.n - a.n || b.entry.id - a.entry.id;
+}
+function classifyIndexes(entries, now, pinMs = DEFAULT_PIN_MS) {
+    const groups = new Map();
+    for (const entry of entries) {
+        if (!isBuildKitEntry(entry))
+            continue;
+        const parsed = parseIndexKey(entry.key);
+        if (!parsed)
+            continue;
+        const id = `${entry.ref}\n${parsed.base}`;
+        const group = groups.get(id) ?? [];
+        group.push({ entry, n: parsed.n });
+        groups.set(id, group);
+    }
+    const out = { live: [], pinned: [], superseded: [] };
+    for (const group of groups.values()) {
+        group.sort(newestFirst);
+        const live = group[0].entry;
+        out.live.push(live);
+        for (let i = 1; i < group.length; i++) {
+            const s = { entry: group[i].entry, successor: group[i - 1].entry, live };
+            (s.successor.createdAt > now - pinMs ? out.pinned : out.superseded).push(s);
+        }
+    }
+    return out;
+}
+/** The index entries whose contents the planner needs: live and pinned indexes on readable refs. */
+function indexesToRead(entries, { readableRefs, closedPrRefs = [], now, pinMs }) {
+    const readable = new Set(readableRefs.filter((r) => !closedPrRefs.includes(r)));
+    const { live, pinned } = classifyIndexes(entries, now, pinMs);
+    return [...live, ...pinned.map((p) => p.entry)].filter((e) => readable.has(e.ref));
+}
+function formatAge(ms) {
+    if (ms < HOUR_MS)
+        return `${Math.max(0, Math.round(ms / MINUTE_MS))} min`;
+    if (ms < DAY_MS)
+        return `${(ms / HOUR_MS).toFixed(1)} h`;
+    return `${(ms / DAY_MS).toFixed(1)} d`;
+}
+const lru = (a, b) => a.lastAccessedAt - b.lastAccessedAt || b.size - a.size || a.id - b.id;
+const oldestFirst = (a, b) => a.createdAt - b.createdAt || a.id - b.id;
+/** An index entry's generation (the `#7` of its key), as the notes show it. */
+const indexNumber = (e) => parseIndexKey(e.key)?.n ?? '?';
+/**
+ * The rules of the header, in their order: first what nothing can use any more (1, 2, 2b), then, while usage is
+ * above target, the least valuable of what is left (3 to 8).
+ */
+function planPrune(input) {
+    const ctx = pruneContext(input);
+    const ledger = deletionLedger(ctx.usageBytes, ctx.targetBytes);
+    closedPullRequests(ledger, ctx); // 1
+    unpinnedSuperseded(ledger, ctx); // 2
+    olderHistories(ledger, ctx); // 2b
+    olderMounts(ledger, ctx); // 2c
+    const refs = readReferences(ctx);
+    const heldBack = unreferencedOnReadable(ledger, ctx, refs); // 3
+    const others = unreadableRefs(ctx);
+    wholeIdleRefs(ledger, ctx, others.filter((r) => !r.active)); // 4
+    staleOnActiveRefs(ledger, ctx, others); // 5
+    pinnedGenerations(ledger, ctx, refs); // 6
+    heldBackBlobs(ledger, ctx, heldBack); // 7
+    wholeIdleRefs(ledger, ctx, others.filter((r) => r.active)); // 8: the last resort before GitHub's blind LRU
+    return summarize(ctx, ledger.deletions, refs);
+}
+function pruneContext(input) {
+    const { now, budgetBytes } = input;
+    const closed = new Set(input.closedPrRefs ?? []);
+    const jobStart = input.jobStart ?? Number.POSITIVE_INFINITY;
+    const buildkitEntries = input.entries.filter(isBuildKitEntry);
+    return {
+        input,
+        now,
+        buildkitEntries,
+        classes: classifyIndexes(buildkitEntries, now, input.pinMs ?? DEFAULT_PIN_MS),
+        closed,
+        readable: new Set(input.readableRefs.filter((r) => !closed.has(r))),
+        cutoff: Math.min(now - (input.graceMs ?? DEFAULT_GRACE_MS), jobStart),
+        idleCutoff: Math.min(now - (input.idleMs ?? DEFAULT_IDLE_MS), jobStart),
+        activeCutoff: now - (input.activeMs ?? DEFAULT_ACTIVE_MS),
+        usageBytes: input.entries.reduce((sum, e) => sum + e.size, 0),
+        targetBytes: Math.floor(budgetBytes * (input.targetRatio ?? TARGET_RATIO))
+    };
+}
+/** Rule 1: every BuildKit entry on a closed pull request's ref, indexes first, then blobs, then its package caches. */
+function closedPullRequests({ take }, { buildkitEntries, closed, input }) {
+    for (const ref of [...closed].sort()) {
+        const onRef = buildkitEntries.filter((e) => e.ref === ref);
+        const indexes = onRef.filter((e) => !isBlobKey(e.key)).sort(oldestFirst);
+        const blobs = onRef.filter((e) => isBlobKey(e.key)).sort(lru);
+        const mounts = input.entries.filter((e) => e.ref === ref && parseMountKey(e.key)).sort(oldestFirst);
+        for (const e of [...indexes, ...blobs, ...mounts])
+            take(e, 'closed-pr', `pull request closed (${ref})`);
+    }
+}
+/** Rule 2: superseded indexes that are not pinned, oldest first. */
+function unpinnedSuperseded({ take }, { classes, closed }) {
+    for (const s of [...classes.superseded].sort((a, b) => oldestFirst(a.entry, b.entry))) {
+        if (!closed.has(s.entry.ref))
+            take(s.entry, 'superseded-index', `superseded by #${indexNumber(s.live)} on ${s.entry.ref}`);
+    }
+}
+/** Rule 2b: older hit-ratio histories (report/history.ts): a run reads only the newest per ref and scope. */
+function olderHistories({ take }, { input }) {
+    for (const e of supersededHistoryEntries([...input.entries]).sort(oldestFirst))
+        take(e, 'superseded-history', `an older hit-ratio history of its scope on ${e.ref}; only the newest is read`);
+}
+/** Rule 2c: older package caches (cache-mounts, mounts/mounts.ts): a restore takes only the newest per ref, scope and mount. */
+function olderMounts({ take }, { input }) {
+    for (const e of supersededMountEntries([...input.entries]).sort(oldestFirst))
+        take(e, 'superseded-mount', `an older package cache of its scope and mount on ${e.ref}; only the newest is restored`);
+}
+function readReferences({ input, classes, readable, buildkitEntries }) {
+    const liveHere = classes.live.filter((e) => readable.has(e.ref));
+    const pinnedHere = classes.pinned.filter((p) => readable.has(p.entry.ref));
+    const referencedLive = new Set();
+    const referencedPinned = new Set();
+    const unread = [];
+    for (const [entries, into] of [[liveHere, referencedLive], [pinnedHere.map((p) => p.entry), referencedPinned]]) {
+        for (const e of entries) {
+            const digests = input.liveIndexes.get(e.id);
+            if (digests === undefined)
+                unread.push(e);
+            else
+                for (const d of digests)
+                    into.add(d);
+        }
+    }
+    let protectedBytes = 0;
+    for (const e of buildkitEntries) {
+        const digest = keys_blobDigest(e.key);
+        if (digest !== undefined && readable.has(e.ref) && referencedLive.has(digest))
+            protectedBytes += e.size;
+    }
+    const notes = [];
+    if (unread.length > 0) {
+        const names = unread.slice(0, 3).map((e) => e.key).join(', ');
+        notes.push(`unreferenced blobs were kept: ${unread.length} index${unread.length > 1 ? 'es' : ''} on readable refs could not be read (${names}${unread.length > 3 ? ', …' : ''})`);
+    }
+    if (input.listingComplete === false)
+        notes.push('unreferenced blobs were kept: the cache listing changed while it was read, so an index may have been missed');
+    const blobsKnown = unread.length === 0 && input.listingComplete !== false;
+    return { liveHere, pinnedHere, referencedLive, referencedPinned, unread, protectedBytes, blobsKnown, notes };
+}
+/**
+ * Rule 3: blobs on readable refs that no live or pinned index references, least recently used first. Those
+ * touched since an active unreadable ref's newest export may be what that export references (a pull request's
+ * index points at main's blobs): they are held back for rule 7, and returned.
+ */
+function unreferencedOnReadable(ledger, ctx, refs) {
+    const { above, take, chosen } = ledger;
+    const { now, readable, cutoff } = ctx;
+    const heldBack = [];
+    if (!above() || !refs.blobsKnown)
+        return heldBack;
+    const activeSince = activeExportsSince(ctx);
+    const unreferenced = (e) => {
+        if (chosen.has(e.id) || !readable.has(e.ref) || e.lastAccessedAt >= cutoff || e.createdAt >= cutoff)
+            return false;
+        const digest = keys_blobDigest(e.key);
+        return digest !== undefined && !refs.referencedLive.has(digest) && !refs.referencedPinned.has(digest);
+    };
+    for (const e of ctx.buildkitEntries.filter(unreferenced).sort(lru)) {
+        if (!above())
+            break;
+        if (e.lastAccessedAt >= activeSince - EXPORT_SLACK_MS)
+            heldBack.push(e);
+        else
+            take(e, 'unreferenced-blob', `no live index on a readable ref references it; last used ${formatAge(now - e.lastAccessedAt)} ago`);
+    }
+    return heldBack;
+}
+/**
+ * Rules 4 (inactive refs: pull requests not open, branches not pushed lately) and 8 (active ones): refs this
+ * token cannot read, whole, once idle long enough; the most bytes unused the longest first (idle time × bytes).
+ * Each ref's indexes go before its blobs: an index never points at a deleted blob.
+ */
+function wholeIdleRefs({ above, take }, { now, idleCutoff }, refs) {
+    const idleFirst = (a, b) => (now - b.lastUse) * b.bytes - (now - a.lastUse) * a.bytes || a.ref.localeCompare(b.ref);
+    for (const r of refs.filter((x) => x.lastUse < idleCutoff && x.created < idleCutoff).sort(idleFirst)) {
+        if (!above())
+            break;
+        const detail = `${r.ref} unused for ${formatAge(now - r.lastUse)} (${r.why}); this run's token cannot read its indexes`;
+        // The whole ref goes: without its indexes its blobs give no cache hits, only bytes.
+        for (const e of r.list.filter((x) => !isBlobKey(x.key)).sort(oldestFirst))
+            take(e, 'idle-ref', detail);
+        for (const e of r.list.filter((x) => isBlobKey(x.key)).sort(lru))
+            take(e, 'idle-ref', detail);
+    }
+}
+/** Rule 7: the readable blobs rule 3 held back because an active ref's export may use them, least recently used first. */
+function heldBackBlobs({ above, take, chosen }, { now }, heldBack) {
+    for (const e of heldBack.filter((x) => !chosen.has(x.id)).sort(lru)) {
+        if (!above())
+            break;
+        take(e, 'unreferenced-blob', `no live index on a readable ref references it; last used ${formatAge(now - e.lastAccessedAt)} ago; usage is above target`);
+    }
+}
+/** What the refs this token cannot read are worth: open pull requests and branches pushed lately are active. */
+function unreadableRefs({ input, now, buildkitEntries, classes, readable, closed, activeCutoff }) {
+    const byRef = new Map();
+    for (const e of buildkitEntries) {
+        if (readable.has(e.ref) || closed.has(e.ref))
+            continue;
+        const list = byRef.get(e.ref) ?? [];
+        list.push(e);
+        byRef.set(e.ref, list);
+    }
+    const openPrs = input.openPrRefs ? new Set(input.openPrRefs) : undefined;
+    return [...byRef.entries()].map(([ref, list]) => {
+        const lastUse = list.reduce((m, e) => Math.max(m, e.lastAccessedAt), 0);
+        const created = list.reduce((m, e) => Math.max(m, e.createdAt), 0);
+        const pr = PR_REF.test(ref);
+        const active = pr && openPrs ? openPrs.has(ref) : created > activeCutoff;
+        const why = pr && openPrs ? (active ? 'pull request open' : 'pull request not open') : `last written ${formatAge(now - created)} ago`;
+        // Its live indexes were written after BuildKit looked up (and so touched) every blob they reference
+        // (cache/remotecache/gha/gha.go:275, v0.32.2): a blob untouched since before the oldest of them is not theirs.
+        const liveSince = classes.live.filter((e) => e.ref === ref).reduce((m, e) => Math.min(m, e.createdAt), Number.POSITIVE_INFINITY);
+        return { ref, list, lastUse, created, active, why, liveSince, bytes: list.reduce((m, e) => m + e.size, 0) };
+    });
+}
+/** The plan's totals, per-reason counts and the note when usage stays above target. */
+function summarize({ input, usageBytes, targetBytes }, deletions, refs) {
+    const { budgetBytes } = input;
+    const { liveHere, pinnedHere, unread, protectedBytes } = refs;
+    const notes = [...refs.notes];
+    const deleteBytes = deletions.reduce((s, d) => s + d.bytes, 0);
+    const keptBytes = usageBytes - deleteBytes;
+    if (keptBytes > targetBytes) {
+        notes.push(`usage stays at ${(0,text_text/* formatSize */.Xq)(keptBytes)}, above the target of ${(0,text_text/* formatSize */.Xq)(targetBytes)}: the rest is referenced by live indexes, in use within the grace period, or not BuildKit's`);
+    }
+    const byReason = Object.fromEntries(PRUNE_REASONS.map((r) => [r, { entries: 0, bytes: 0 }]));
+    for (const d of deletions) {
+        byReason[d.reason].entries++;
+        byReason[d.reason].bytes += d.bytes;
+    }
+    return {
+        deletions,
+        usageBytes,
+        budgetBytes,
+        targetBytes,
+        deleteBytes,
+        keptBytes,
+        underTarget: keptBytes <= targetBytes,
+        indexes: { live: liveHere.length, pinned: pinnedHere.length, read: liveHere.length + pinnedHere.length - unread.length },
+        protectedBytes,
+        byReason,
+        notes
+    };
+}
+/** The deletions chosen so far, each entry once, and the usage they leave. */
+function deletionLedger(usageBytes, targetBytes) {
+    const deletions = [];
+    const chosen = new Set();
+    let projected = usageBytes;
+    return {
+        deletions,
+        chosen,
+        above: () => projected > targetBytes,
+        take: (e, reason, detail) => {
+            if (chosen.has(e.id))
+                return;
+            chosen.add(e.id);
+            deletions.push({ id: e.id, key: e.key, ref: e.ref, bytes: e.size, reason, detail });
+            projected -= e.size;
+        }
+    };
+}
+/** Rule 5: on active refs this token cannot read, blobs untouched since before their newest export, LRU. */
+function staleOnActiveRefs(ledger, { now, idleCutoff }, others) {
+    const { above, take } = ledger;
+    if (!above())
+        return;
+    const stale = others
+        .filter((r) => r.active && Number.isFinite(r.liveSince))
+        .flatMap((r) => r.list.filter((e) => isBlobKey(e.key) && e.lastAccessedAt < r.liveSince - EXPORT_SLACK_MS && e.lastAccessedAt < idleCutoff && e.createdAt < idleCutoff))
+        .sort(lru);
+    for (const e of stale) {
+        if (!above())
+            break;
+        take(e, 'unreferenced-blob', `untouched since before the newest export on ${e.ref} (last used ${formatAge(now - e.lastAccessedAt)} ago), which is active`);
+    }
+}
+/**
+ * Rule 6: the generations pinned indexes on readable refs still hold. Their blobs are not in flight (a written
+ * index names them), so only a recent use (within idleMs, or since the job started) keeps them.
+ */
+function pinnedGenerations(ledger, { now, idleCutoff, readable, buildkitEntries }, refs) {
+    const { above, take, chosen } = ledger;
+    const { referencedLive, referencedPinned, pinnedHere } = refs;
+    if (!above() || !refs.blobsKnown || pinnedHere.length === 0)
+        return;
+    const candidates = buildkitEntries
+        .filter((e) => {
+        if (chosen.has(e.id) || !readable.has(e.ref) || e.lastAccessedAt >= idleCutoff)
+            return false;
+        const digest = keys_blobDigest(e.key);
+        return digest !== undefined && referencedPinned.has(digest) && !referencedLive.has(digest);
+    })
+        .sort(lru);
+    if (candidates.length === 0)
+        return;
+    for (const p of [...pinnedHere].sort((a, b) => oldestFirst(a.entry, b.entry))) {
+        take(p.entry, 'superseded-index', `superseded by #${indexNumber(p.live)} ${formatAge(now - p.successor.createdAt)} ago; usage is above target`);
+    }
+    for (const e of candidates) {
+        if (!above())
+            break;
+        take(e, 'unreferenced-blob', `only superseded indexes reference it; last used ${formatAge(now - e.lastAccessedAt)} ago; usage is above target`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/budget/estimate.ts
+
+
+
+
+/** Blobs created on an index's ref this long before it belong to the export that wrote it. */
+const EXPORT_WINDOW_MS = 30 * 60_000;
+/**
+ * Exports are chosen so that usage plus their estimate stays under this share of the budget: the rest absorbs
+ * index entries and estimates that come out low.
+ */
+const EXPORT_CEILING = 0.9;
+/**
+ * One footprint per scope: its newest index on the first readable ref (in the order given, own ref first)
+ * whose contents were read. `contents` maps index entry ids to their referenced and final blob digests.
+ */
+function scopeFootprints(entries, contents, readableRefs, now) {
+    const size = new Map();
+    const blobsOn = new Map();
+    for (const e of entries) {
+        const d = keys_blobDigest(e.key);
+        if (d === undefined)
+            continue;
+        size.set(d, Math.max(size.get(d) ?? 0, e.size));
+        blobsOn.set(`${e.ref}\n${d}`, e);
+    }
+    const live = classifyIndexes(entries, now).live;
+    // The scopes whose read indexes reference each blob digest.
+    const scopesOf = new Map();
+    for (const index of live) {
+        const scope = parseIndexKey(index.key)?.scope;
+        const read = contents.get(index.id);
+        if (scope === undefined || read === undefined)
+            continue;
+        for (const d of read.digests)
+            scopesOf.set(d, (scopesOf.get(d) ?? new Set()).add(scope));
+    }
+    const out = new Map();
+    for (const ref of readableRefs) {
+        for (const index of live.filter((e) => e.ref === ref)) {
+            const scope = parseIndexKey(index.key)?.scope;
+            const read = contents.get(index.id);
+            if (scope === undefined || read === undefined || out.has(scope))
+                continue;
+            /** The digests' listed sizes. */
+            const listed = (digests) => {
+                let bytes = 0;
+                for (const d of digests)
+                    bytes += size.get(d) ?? 0;
+                return bytes;
+            };
+            /** The bytes of those blobs the export that wrote this index wrote too (created on its ref shortly before it). */
+            const addedByExport = (digests) => {
+                let bytes = 0;
+                for (const d of digests) {
+                    const blob = blobsOn.get(`${index.ref}\n${d}`);
+                    if (blob && blob.createdAt >= index.createdAt - EXPORT_WINDOW_MS && blob.createdAt <= index.createdAt)
+                        bytes += blob.size;
+                }
+                return bytes;
+            };
+            const referenced = [...read.digests].filter((d) => size.has(d));
+            const final = referenced.filter((d) => read.final.has(d));
+            const own = (digests) => digests.filter((d) => (scopesOf.get(d)?.size ?? 1) <= 1).reduce((b, d) => b + (size.get(d) ?? 0), 0);
+            out.set(scope, {
+                scope,
+                ref,
+                fullBytes: listed(referenced),
+                finalBytes: listed(final),
+                addedBytes: addedByExport(referenced),
+                addedFinalBytes: addedByExport(final),
+                ownBytes: own(referenced),
+                ownFinalBytes: own(final),
+                exportedAt: index.createdAt,
+                max: referenced.length > final.length,
+                own: ref === readableRefs[0]
+            });
+        }
+    }
+    return [...out.values()].sort((a, b) => a.scope.localeCompare(b.scope));
+}
+/** The auto scope of a matrix leg is `<family>-<matrix words>-<8 hex>` (src/cache/scope.ts): its siblings share `<family>-`. */
+function isSibling(scope, self, prefix) {
+    return scope !== self && scope.startsWith(prefix) && /-[0-9a-f]{8}$/.test(scope);
+}
+/**
+ * Estimates for this leg and its sibling legs; undefined for this leg when nothing tells its size.
+ * `concurrentLegs`, when known, is how many sibling legs run in this run; those without a footprint (first
+ * exports) come back in `unknown`, each assumed to export max as large as the largest known leg.
+ */
+function legEstimates(footprints, self, siblingPrefix, concurrentLegs) {
+    const siblings = siblingPrefix === undefined ? [] : footprints.filter((f) => isSibling(f.scope, self, siblingPrefix));
+    const own = footprints.find((f) => f.scope === self);
+    const family = own ? [own, ...siblings] : siblings;
+    const intermediate = Math.max(0, ...family.filter((f) => f.max).map((f) => f.fullBytes - f.finalBytes));
+    const whole = (f) => ({ min: f.finalBytes, max: f.max ? f.fullBytes : f.fullBytes + (intermediate || f.finalBytes) });
+    const estimate = (f) => {
+        // Only the scope's own ref tells how much its exports change; another ref's index (main's, read by a pull
+        // request) says nothing of what this ref will write: its first export is assumed as large as that index.
+        if (!f.own)
+            return { scope: f.scope, ...whole(f), basis: `first export on this ref, assumed as large as ${(0,text_text/* echo */.WI)(f.ref)}'s (${(0,text_text/* formatSize */.Xq)(f.fullBytes)})` };
+        // Before the build nobody knows how deep the change goes. What the last export added only sized the last
+        // change (a push that changed nothing added 0 B, and the merge after it rewrote half the chain: issue 15's
+        // replay, 12:01), so every layer of its own the leg could write anew counts.
+        const max = f.max ? f.ownBytes : f.ownFinalBytes + (intermediate || f.finalBytes);
+        const basis = `its own layers, ${(0,text_text/* formatSize */.Xq)(f.max ? f.ownBytes : f.ownFinalBytes)}, as any change below them writes them anew ` +
+            `(last export ${f.max ? 'max' : 'min'} on ${(0,text_text/* echo */.WI)(f.ref)}, which added ${(0,text_text/* formatSize */.Xq)(f.max ? f.addedBytes : f.addedFinalBytes)})`;
+        return { scope: f.scope, min: f.ownFinalBytes, max, basis, exportedAt: f.exportedAt };
+    };
+    const out = { siblings: siblings.map(estimate), unknown: [] };
+    const largest = family.length ? family.reduce((a, b) => (b.fullBytes > a.fullBytes ? b : a)) : undefined;
+    if (own)
+        out.self = estimate(own);
+    else if (largest)
+        out.self = { scope: self, ...whole(largest), basis: `first export, assumed as large as ${(0,text_text/* echo */.WI)(largest.scope)}'s (${(0,text_text/* formatSize */.Xq)(largest.fullBytes)})` };
+    const missing = Math.max(0, (concurrentLegs ?? 0) - siblings.length);
+    if (largest && missing > 0) {
+        const size = whole(largest);
+        for (let i = 0; i < missing; i++)
+            out.unknown.push({ scope: `(first export ${i + 1})`, min: size.max, max: size.max, basis: `a leg without a previous export, assumed max as large as ${(0,text_text/* echo */.WI)(largest.scope)}'s` });
+    }
+    return out;
+}
+/**
+ * The order in which legs get the room: the one whose cache on this ref is oldest first (a first export before
+ * any), then scope order. Every leg sorts the same listing the same way, and a leg that had to skip its export
+ * is first in line next time.
+ */
+function legOrder(a, b) {
+    const at = (l) => l.exportedAt ?? Number.NEGATIVE_INFINITY;
+    return at(a) < at(b) ? -1 : at(a) > at(b) ? 1 : a.scope.localeCompare(b.scope);
+}
+/**
+ * Shares the room under the ceiling among the legs: all start at min; then, in legOrder, a leg goes max
+ * while the total still fits. Every leg computes the same split from the same facts, so together they fit.
+ * `unknown` legs (whose scope this leg cannot see) are counted first and at their max, whatever they choose.
+ */
+function planLegs({ usageBytes, budgetBytes, ceiling = EXPORT_CEILING }, { self, siblings, unknown = [] }) {
+    const ceilingBytes = Math.floor(budgetBytes * ceiling);
+    const at = `${(0,text_text/* formatSize */.Xq)(usageBytes)} used of ${(0,text_text/* formatSize */.Xq)(budgetBytes)}`;
+    if (self === undefined) {
+        return {
+            mode: 'min', addBytes: 0, minAddBytes: 0, peakBytes: usageBytes, ceilingBytes, pruneFirst: usageBytes > ceilingBytes, legs: [], unknownBytes: 0, unknownLegs: 0,
+            reason: `first export of this scope and no sibling scope to size it by (${at}): min, so that a matrix of first exports cannot overshoot the budget; the next run knows its size`
+        };
+    }
+    const legs = [self, ...siblings].sort(legOrder);
+    const chosen = new Map(legs.map((l) => [l.scope, 'min']));
+    const unknownBytes = unknown.reduce((s, l) => s + l.max, 0);
+    let total = usageBytes + unknownBytes + legs.reduce((s, l) => s + l.min, 0);
+    const minTotal = total;
+    for (const leg of legs) {
+        const extra = Math.max(0, leg.max - leg.min);
+        if (total + extra > ceilingBytes)
+            continue;
+        chosen.set(leg.scope, 'max');
+        total += extra;
+    }
+    const mode = chosen.get(self.scope);
+    const addBytes = total - usageBytes;
+    const maxSiblings = siblings.filter((s) => chosen.get(s.scope) === 'max').length;
+    const others = [
+        siblings.length ? `${siblings.length} sibling leg${siblings.length > 1 ? 's' : ''} (${maxSiblings} max)` : '',
+        unknown.length ? `${unknown.length} first-export leg${unknown.length > 1 ? 's' : ''} at ${(0,text_text/* formatSize */.Xq)(unknownBytes)}` : ''
+    ].filter(Boolean);
+    const estimate = `this export adds about ${(0,text_text/* formatSize */.Xq)(mode === 'max' ? self.max : self.min)} (${self.basis})${others.length ? ` with ${others.join(' and ')}` : ''}: ` +
+        `${(0,text_text/* formatSize */.Xq)(usageBytes)} + ${(0,text_text/* formatSize */.Xq)(addBytes)} = ${(0,text_text/* formatSize */.Xq)(total)}, ${percent(total, budgetBytes)}% of the ${(0,text_text/* formatSize */.Xq)(budgetBytes)} budget (ceiling ${Math.round(ceiling * 100)}%)`;
+    const pruneFirst = minTotal > ceilingBytes;
+    const reason = mode === 'max'
+        ? `${estimate}: room for max`
+        : pruneFirst
+            ? `${estimate}: even min does not fit, so the cache is pruned first`
+            : `${estimate}: max (${(0,text_text/* formatSize */.Xq)(self.max)}) would not fit, min does`;
+    const shares = legs.map((l) => ({ scope: l.scope, mode: chosen.get(l.scope), add: chosen.get(l.scope) === 'max' ? l.max : l.min }));
+    return { mode, addBytes, minAddBytes: minTotal - usageBytes, peakBytes: total, ceilingBytes, pruneFirst, reason, legs: shares, unknownBytes, unknownLegs: unknown.length };
+}
+/**
+ * After the prune before the build: does this leg's export still fit? Unseen legs count first, then the legs in
+ * the plan's order (legOrder) with their modes; a leg whose share would pass the ceiling does not export and
+ * leaves its room to the legs after it. Every leg decides the same way from the same figures, so the ones that
+ * write fit together. The default branch is no exception: its export past the ceiling would make GitHub evict
+ * least-recently-used entries blind to what live indexes need, while a skipped leg keeps its previous cache and
+ * is first in line next run. A leg this plan knows nothing about exports.
+ */
+function exportFits(p, scope, usageBytes) {
+    const index = p.legs.findIndex((l) => l.scope === scope);
+    if (index < 0)
+        return { fits: true };
+    let total = usageBytes + p.unknownBytes;
+    let before = 0;
+    for (const leg of p.legs.slice(0, index)) {
+        if (total + leg.add > p.ceilingBytes)
+            continue;
+        total += leg.add;
+        before++;
+    }
+    const own = p.legs[index].add;
+    if (total + own <= p.ceilingBytes)
+        return { fits: true };
+    return {
+        fits: false,
+        reason: `after pruning, ${(0,text_text/* formatSize */.Xq)(usageBytes)} used; with this export (${(0,text_text/* formatSize */.Xq)(own)})${before > 0 || p.unknownBytes ? ` and the ${before + (p.unknownBytes ? 1 : 0) > 1 ? 'exports' : 'export'} that go first` : ''} ` +
+            `usage would reach ${(0,text_text/* formatSize */.Xq)(total + own)}, over the ${(0,text_text/* formatSize */.Xq)(p.ceilingBytes)} ceiling, and GitHub would evict least-recently-used entries ` +
+            `that live indexes need: this run reads the cache but does not write it (its previous cache still serves; its leg goes first next run)`
+    };
+}
+/**
+ * How many other legs of this job run in this workflow run (GITHUB_RUN_ID), from the run's jobs: a matrix leg
+ * of job `build` is named `build (<its matrix values>)` unless the workflow gives the job a `name:`. Queued or
+ * in progress, this leg included. Undefined when no job carries that name (a custom name: not known).
+ */
+function concurrentLegsOf(jobs, jobId) {
+    const legs = jobs.filter((j) => j.name.startsWith(`${jobId} (`) && j.name.endsWith(')') && (j.status === 'in_progress' || j.status === 'queued' || j.status === 'waiting'));
+    return legs.length > 0 ? legs.length - 1 : undefined;
+}
+
+;// CONCATENATED MODULE: ./src/budget/budget.ts
+
+
+
+
+
+
+/** `cache-budget`: an explicit size wins; `auto` is the repository's storage limit when readable, else 10 GB. */
+function resolveBudget(input, storageLimitGb) {
+    const limit = storageLimitGb !== undefined && Number.isFinite(storageLimitGb) && storageLimitGb > 0 ? Math.round(storageLimitGb * GB) : undefined;
+    if (input !== 'auto') {
+        const bytes = Math.max(1, Math.floor(input));
+        const warning = limit !== undefined && bytes > limit
+            ? `cache-budget ${(0,text_text/* formatSize */.Xq)(bytes)} is above the repository's cache storage limit of ${(0,text_text/* formatSize */.Xq)(limit)}; GitHub evicts least-recently-used entries above its limit whatever the budget says`
+            : undefined;
+        return { bytes, source: 'cache-budget', ...(warning ? { warning } : {}) };
+    }
+    if (limit !== undefined)
+        return { bytes: limit, source: `the repository's cache storage limit (${storageLimitGb} GB)` };
+    return { bytes: DEFAULT_BUDGET_BYTES, source: "GitHub's default of 10 GB (the repository's own storage limit was not read)" };
+}
+function nearBudget(usageBytes, budgetBytes, highWater = HIGH_WATER) {
+    return budgetBytes > 0 && usageBytes >= highWater * budgetBytes;
+}
+/** The leg a build is: a named scope, or an auto scope without a matrix, has no sibling legs. */
+function legIdentity(scope, inputs) {
+    return { scope, family: !inputs.cacheScope && inputs.matrix ? (0,cache_scope/* scopeFamily */.Vl)(inputs.path, `${inputs.from.file}:${inputs.from.func}`) : undefined };
+}
+/**
+ * `cache-mode: auto` after the budget is read; an explicit mode is respected. `decided` is what the planner
+ * chose before usage was known. With the previous exports known, this export and its concurrent sibling legs
+ * are estimated and the mode chosen so that usage plus all of them stays under the budget (planLegs);
+ * without, `min` from the high-water mark on.
+ */
+function modeForBudget(requested, decided, facts, leg) {
+    const { usageBytes, budgetBytes } = facts;
+    if (requested !== 'auto' || decided === 'min' || usageBytes === undefined)
+        return { mode: decided };
+    const planned = legPlanFor(facts, leg);
+    if (planned)
+        return { mode: planned.mode, decision: { topic: 'mode', outcome: planned.mode, reason: planned.reason } };
+    if (!nearBudget(usageBytes, budgetBytes))
+        return { mode: decided };
+    return {
+        mode: 'min',
+        decision: {
+            topic: 'mode',
+            outcome: 'min',
+            reason: `cache usage ${(0,text_text/* formatSize */.Xq)(usageBytes)} is ${percent(usageBytes, budgetBytes)}% of the ${(0,text_text/* formatSize */.Xq)(budgetBytes)} budget (≥ ${Math.round(HIGH_WATER * 100)}%): only the final layers are exported`
+        }
+    };
+}
+/** The split of the room among this leg and its siblings (planLegs), when usage and the footprints are known. */
+function legPlanFor(facts, leg) {
+    if (facts.usageBytes === undefined || !facts.footprints || !leg)
+        return undefined;
+    const prefix = leg.family ? `${leg.family}-` : undefined;
+    const legs = legEstimates(facts.footprints, leg.scope, prefix, prefix === undefined ? undefined : facts.concurrentLegs);
+    // A single build's first export (no matrix) cannot be sized, but it is one export: the high-water mark decides.
+    // A matrix leg's first export with nothing to size it by is min (planLegs): its legs export at once.
+    if (legs.self === undefined && prefix === undefined)
+        return undefined;
+    return planLegs({ usageBytes: facts.usageBytes, budgetBytes: facts.budgetBytes }, legs);
+}
+/** `█████░░░░░ 52% of 10.0 GB (5.2 GB used)`; the bar is full from 100% on. */
+function usageBar(usageBytes, budgetBytes, width = 20) {
+    const ratio = budgetBytes > 0 ? Math.max(0, usageBytes / budgetBytes) : 0;
+    const filled = Math.min(width, Math.round(Math.min(1, ratio) * width));
+    return `${'█'.repeat(filled)}${'░'.repeat(width - filled)} ${percent(usageBytes, budgetBytes)}% of ${(0,text_text/* formatSize */.Xq)(budgetBytes)} (${(0,text_text/* formatSize */.Xq)(usageBytes)} used)`;
 }
 
 ;// CONCATENATED MODULE: ./src/budget/run.ts
@@ -4488,13 +4352,13 @@ function decideWrite(f) {
         return { write: false, outcome: 'nothing-new', reason: 'the build ran no step: every layer came from the cache it read, so there is nothing new to write' };
     const ceilingBytes = Math.floor(f.budgetBytes * (f.ceiling ?? EXPORT_CEILING));
     const before = f.usageBytes + (f.aheadBytes ?? 0);
-    const adds = `this write adds ${formatSize(f.addBytes)} (the layers of the ${steps(f.builtSteps)} this build ran)`;
-    const after = (peak) => `${formatSize(peak)}, ${percent(peak, f.budgetBytes)}% of the ${formatSize(f.budgetBytes)} budget`;
+    const adds = `this write adds ${(0,text_text/* formatSize */.Xq)(f.addBytes)} (the layers of the ${steps(f.builtSteps)} this build ran)`;
+    const after = (peak) => `${(0,text_text/* formatSize */.Xq)(peak)}, ${percent(peak, f.budgetBytes)}% of the ${(0,text_text/* formatSize */.Xq)(f.budgetBytes)} budget`;
     const old = sum(f.superseded);
     if (before + f.addBytes <= ceilingBytes)
         return { write: true, outcome: 'write', deleteBefore: [], deleteAfter: [...f.superseded], peakBytes: before + f.addBytes, reason: `${adds}: usage reaches ${after(before + f.addBytes)}` };
     const freed = before - old + f.addBytes;
-    const replaced = old ? `${adds}; the previous generation's ${formatSize(old)} it replaces ${f.superseded.length === 1 ? 'is' : 'are'} deleted first` : adds;
+    const replaced = old ? `${adds}; the previous generation's ${(0,text_text/* formatSize */.Xq)(old)} it replaces ${f.superseded.length === 1 ? 'is' : 'are'} deleted first` : adds;
     if (freed <= ceilingBytes)
         return { write: true, outcome: 'write', deleteBefore: [...f.superseded], deleteAfter: [], peakBytes: freed, reason: `${replaced}: usage reaches ${after(freed)}` };
     const must = f.defaultBranch ? 'the default branch never skips its write' : f.skippedLast ? 'this scope skipped its write last time and never skips twice in a row' : undefined;
@@ -4511,7 +4375,7 @@ function decideWrite(f) {
     return {
         write: false,
         outcome: 'skipped',
-        reason: `${adds}${old ? ` and replaces ${formatSize(old)}` : ''}: usage would reach ${after(freed)}${f.roomMade ? ' even after pruning' : ''}, over the ${formatSize(must ? mustCeiling : ceilingBytes)} ${must ? `limit (${Math.round(SECOND_WRITE_CEILING * 100)}% of the budget) for a scope that skipped last time` : 'ceiling'}`,
+        reason: `${adds}${old ? ` and replaces ${(0,text_text/* formatSize */.Xq)(old)}` : ''}: usage would reach ${after(freed)}${f.roomMade ? ' even after pruning' : ''}, over the ${(0,text_text/* formatSize */.Xq)(must ? mustCeiling : ceilingBytes)} ${must ? `limit (${Math.round(SECOND_WRITE_CEILING * 100)}% of the budget) for a scope that skipped last time` : 'ceiling'}`,
         cost: `the next build of this scope on this ref runs these ${steps(f.builtSteps)} again${f.builtSeconds !== undefined ? ` (about ${Math.round(f.builtSeconds)} s)` : ''}${must ? '' : '; it writes then if pruning can make the room, as no scope skips twice in a row'}`
     };
 }
@@ -4950,14 +4814,14 @@ function describeDeletions(deletions) {
     const total = deletions.reduce((s, d) => s + d.bytes, 0);
     const parts = PRUNE_REASONS.map((r) => {
         const of = deletions.filter((d) => d.reason === r);
-        return of.length ? `${of.length} ${REASON_WORDS[r]} (${formatSize(of.reduce((s, d) => s + d.bytes, 0))})` : '';
+        return of.length ? `${of.length} ${REASON_WORDS[r]} (${(0,text_text/* formatSize */.Xq)(of.reduce((s, d) => s + d.bytes, 0))})` : '';
     }).filter(Boolean);
-    return `${deletions.length} entr${deletions.length === 1 ? 'y' : 'ies'}, ${formatSize(total)}${parts.length ? `: ${parts.join(', ')}` : ''}`;
+    return `${deletions.length} entr${deletions.length === 1 ? 'y' : 'ies'}, ${(0,text_text/* formatSize */.Xq)(total)}${parts.length ? `: ${parts.join(', ')}` : ''}`;
 }
 /** One log line per planned deletion: key, ref, why, bytes. */
 function planLines(plan) {
-    const lines = plan.deletions.map((d) => `${(0,report_text/* echo */.WI)(d.key)} on ${(0,report_text/* echo */.WI)(d.ref)}: ${REASON_WORDS[d.reason]}, ${(0,report_text/* echo */.WI)(d.detail, 400)} (${formatSize(d.bytes)}, ${d.bytes} B)`);
-    lines.push(`usage ${formatSize(plan.usageBytes)} → ${formatSize(plan.keptBytes)}; target ${formatSize(plan.targetBytes)} of a ${formatSize(plan.budgetBytes)} budget`);
+    const lines = plan.deletions.map((d) => `${(0,text_text/* echo */.WI)(d.key)} on ${(0,text_text/* echo */.WI)(d.ref)}: ${REASON_WORDS[d.reason]}, ${(0,text_text/* echo */.WI)(d.detail, 400)} (${(0,text_text/* formatSize */.Xq)(d.bytes)}, ${d.bytes} B)`);
+    lines.push(`usage ${(0,text_text/* formatSize */.Xq)(plan.usageBytes)} → ${(0,text_text/* formatSize */.Xq)(plan.keptBytes)}; target ${(0,text_text/* formatSize */.Xq)(plan.targetBytes)} of a ${(0,text_text/* formatSize */.Xq)(plan.budgetBytes)} budget`);
     return [...lines, ...plan.notes];
 }
 /** The job summary's budget section: the usage bar, and the prune plan or what was pruned. */
@@ -4966,8 +4830,8 @@ function budgetMarkdown(args) {
     if (args.usageBytes !== undefined)
         lines.push(`\`${usageBar(args.usageBytes, args.budgetBytes)}\``, '');
     else
-        lines.push(`Usage unknown; budget ${formatSize(args.budgetBytes)}.`, '');
-    lines.push(`Budget: ${formatSize(args.budgetBytes)} from ${args.budgetSource}.`, '');
+        lines.push(`Usage unknown; budget ${(0,text_text/* formatSize */.Xq)(args.budgetBytes)}.`, '');
+    lines.push(`Budget: ${(0,text_text/* formatSize */.Xq)(args.budgetBytes)} from ${args.budgetSource}.`, '');
     const plan = args.plan;
     if (plan) {
         const rows = args.dryRun ? plan.deletions : (args.deleted ?? []);
@@ -4979,13 +4843,13 @@ function budgetMarkdown(args) {
         if (rows.length) {
             lines.push('| Entry | Ref | Why | Size |', '|---|---|---|---:|');
             for (const d of rows.slice(0, max))
-                lines.push(`| ${(0,report_text/* code */.aY)(d.key)} | ${(0,report_text/* code */.aY)(d.ref)} | ${(0,report_text/* cell */.Hn)(`${REASON_WORDS[d.reason]}: ${d.detail}`, 400)} | ${formatSize(d.bytes)} |`);
+                lines.push(`| ${(0,text_text/* code */.aY)(d.key)} | ${(0,text_text/* code */.aY)(d.ref)} | ${(0,text_text/* cell */.Hn)(`${REASON_WORDS[d.reason]}: ${d.detail}`, 400)} | ${(0,text_text/* formatSize */.Xq)(d.bytes)} |`);
             if (rows.length > max)
-                lines.push(`| … ${rows.length - max} more | | | ${formatSize(rows.slice(max).reduce((s, d) => s + d.bytes, 0))} |`);
+                lines.push(`| … ${rows.length - max} more | | | ${(0,text_text/* formatSize */.Xq)(rows.slice(max).reduce((s, d) => s + d.bytes, 0))} |`);
             lines.push('');
         }
         for (const n of plan.notes)
-            lines.push(`- ${(0,report_text/* echo */.WI)(n, 400)}`);
+            lines.push(`- ${(0,text_text/* echo */.WI)(n, 400)}`);
         if (plan.notes.length)
             lines.push('');
     }
@@ -5017,7 +4881,7 @@ async function readBudget(opts) {
             budget,
             near: false,
             aboveTarget: false,
-            decisions: [{ topic: 'budget', outcome: formatSize(budget.bytes), reason: `${budget.source}; usage not read: outside GitHub Actions, or without a github-token` }],
+            decisions: [{ topic: 'budget', outcome: (0,text_text/* formatSize */.Xq)(budget.bytes), reason: `${budget.source}; usage not read: outside GitHub Actions, or without a github-token` }],
             warnings: budget.warning ? [budget.warning] : []
         };
     }
@@ -5031,7 +4895,7 @@ async function readBudget(opts) {
     const budget = resolveBudget(opts.cacheBudget, limitGb);
     if (budget.warning)
         warnings.push(budget.warning);
-    const decisions = [{ topic: 'budget', outcome: formatSize(budget.bytes), reason: budget.source }];
+    const decisions = [{ topic: 'budget', outcome: (0,text_text/* formatSize */.Xq)(budget.bytes), reason: budget.source }];
     if (!usage.ok) {
         const grant = missingGrant(usage);
         if (grant && !opts.warned)
@@ -5073,7 +4937,7 @@ async function readBudget(opts) {
     const bar = usageBar(bytes, budget.bytes);
     decisions.push({
         topic: 'usage',
-        outcome: `${formatSize(bytes)} (${percent(bytes, budget.bytes)}%)`,
+        outcome: `${(0,text_text/* formatSize */.Xq)(bytes)} (${percent(bytes, budget.bytes)}%)`,
         reason: `${count} entries in the repository's GitHub cache${near ? ', near the budget' : ''} (${listing ? 'listed now' : 'GitHub refreshes this figure about every 5 minutes'})`
     });
     log.info(`Cache usage: ${bar}`);
@@ -5162,9 +5026,9 @@ async function readIndexes(opts, listed, closedPrRefs, log) {
     if (read.vanished.length)
         log.info(`${read.vanished.length} index entr${read.vanished.length === 1 ? 'y' : 'ies'} vanished between the listing and the read`);
     for (const f of read.failed)
-        log.info(`Index ${(0,report_text/* echo */.WI)(f.entry.key)} on ${(0,report_text/* echo */.WI)(f.entry.ref)} could not be read: ${(0,report_text/* echo */.WI)(f.message)}`);
+        log.info(`Index ${(0,text_text/* echo */.WI)(f.entry.key)} on ${(0,text_text/* echo */.WI)(f.entry.ref)} could not be read: ${(0,text_text/* echo */.WI)(f.message)}`);
     for (const u of read.unrecognized)
-        log.info(`Index ${(0,report_text/* echo */.WI)(u.key)} has an unexpected shape; every digest in it is kept`);
+        log.info(`Index ${(0,text_text/* echo */.WI)(u.key)} has an unexpected shape; every digest in it is kept`);
     return { entries: read.entries, liveIndexes: read.liveIndexes };
 }
 /** Runs the plan's deletions (up to maxDeletes) and records what was deleted, gone and left, and why it stopped. */
@@ -5175,7 +5039,7 @@ async function deleteAll(opts, plan, out, log) {
     const run = await runDeletes(plan.deletions.slice(0, max), async (d) => {
         const r = await opts.rest.deleteById(d.id);
         if (r.ok)
-            log.debug?.(`deleted ${(0,report_text/* echo */.WI)(d.key)} on ${(0,report_text/* echo */.WI)(d.ref)} (${d.reason}, ${formatSize(d.bytes)})`);
+            log.debug?.(`deleted ${(0,text_text/* echo */.WI)(d.key)} on ${(0,text_text/* echo */.WI)(d.ref)} (${d.reason}, ${(0,text_text/* formatSize */.Xq)(d.bytes)})`);
         return r;
     }, opts.deleteLimits, opts.timer);
     out.deleted.push(...run.deleted);
@@ -5340,7 +5204,7 @@ function applyDecision(run, decision, keepForLater) {
         plan.decisions.push({ topic: 'write', outcome: 'yes', reason: decision.reason });
         if (decision.warning) {
             plan.warnings.push(decision.warning);
-            runner.warning((0,report_text/* echo */.WI)(decision.warning, report_text/* MAX_SENTENCE */.Rt));
+            runner.warning((0,text_text/* echo */.WI)(decision.warning, text_text/* MAX_SENTENCE */.Rt));
         }
         return plan;
     }
@@ -5353,7 +5217,7 @@ function applyDecision(run, decision, keepForLater) {
         plan.decisions.push({ topic: 'write', outcome: 'skipped', reason });
         const warning = `This build's cache is not written: ${reason}`;
         plan.warnings.push(warning);
-        runner.warning((0,report_text/* echo */.WI)(warning, report_text/* MAX_SENTENCE */.Rt));
+        runner.warning((0,text_text/* echo */.WI)(warning, text_text/* MAX_SENTENCE */.Rt));
     }
     return { ...plan, export: undefined };
 }
@@ -5364,7 +5228,7 @@ async function decideAfterListing(run, rest, build) {
     const listed = await rest.listAll();
     const reader = readerFor(run.rt);
     if (!listed.ok || !reader) {
-        runner.info(`The cache could not be listed after the build (${listed.ok ? 'no index reader' : (0,report_text/* echo */.WI)(listed.message)}); it is written as planned`);
+        runner.info(`The cache could not be listed after the build (${listed.ok ? 'no index reader' : (0,text_text/* echo */.WI)(listed.message)}); it is written as planned`);
         return undefined;
     }
     const refs = readableRefs(run.rt);
@@ -5375,7 +5239,7 @@ async function decideAfterListing(run, rest, build) {
     const generation = generationAfterBuild(read.entries, { contents, scope: plan.scope, readableRefs: refs }, { buildStartedAt: build.startedAt, heldSince, now });
     const usageBytes = read.entries.reduce((s, e) => s + e.size, 0);
     runner.info(generation.ref
-        ? `The build ran ${build.built} step${build.built === 1 ? '' : 's'}; of the previous generation on ${(0,report_text/* echo */.WI)(generation.ref)} it did not use ${formatSize(generation.rebuiltBytes)}, of which ${formatSize(generation.superseded.reduce((s, x) => s + x.bytes, 0))} nothing else needs`
+        ? `The build ran ${build.built} step${build.built === 1 ? '' : 's'}; of the previous generation on ${(0,text_text/* echo */.WI)(generation.ref)} it did not use ${(0,text_text/* formatSize */.Xq)(generation.rebuiltBytes)}, of which ${(0,text_text/* formatSize */.Xq)(generation.superseded.reduce((s, x) => s + x.bytes, 0))} nothing else needs`
         : `The build ran ${build.built} step${build.built === 1 ? '' : 's'}; this scope has no previous generation on a readable ref`);
     const facts = writeFacts(run, { builtSteps: build.built, seconds: build.seconds, generation, usageBytes, skippedLast: build.skippedLast });
     let decision = decideWrite(facts);
@@ -5406,10 +5270,10 @@ async function deleteSuperseded(run, rest, entries) {
         dryRun: false, deleted: done.deleted, gone: done.gone, notDeleted: done.notDeleted, prunedEntries: done.deleted.length, prunedBytes: bytes(done.deleted),
         ...(usageBytes !== undefined ? { usageBytes, usageAfterBytes: usageBytes - bytes(done.deleted) - bytes(done.gone) } : {}),
         restCalls: rest.calls - calls, indexCalls: 0, planMs: 0, warnings: [],
-        decisions: [{ topic: 'prune', outcome: `${done.deleted.length} deleted`, reason: `${formatSize(bytes(done.deleted))} of the previous generation's layers this build replaced${done.notDeleted.length ? `; ${done.notDeleted.length} left for the prune (${done.stop ?? 'not deleted'})` : ''}` }]
+        decisions: [{ topic: 'prune', outcome: `${done.deleted.length} deleted`, reason: `${(0,text_text/* formatSize */.Xq)(bytes(done.deleted))} of the previous generation's layers this build replaced${done.notDeleted.length ? `; ${done.notDeleted.length} left for the prune (${done.stop ?? 'not deleted'})` : ''}` }]
     };
     run.state.prunes.push(outcome);
-    runner.info(`Deleted ${done.deleted.length} superseded layer${done.deleted.length === 1 ? '' : 's'} (${formatSize(bytes(done.deleted))})${done.gone.length ? `, ${done.gone.length} already gone` : ''}`);
+    runner.info(`Deleted ${done.deleted.length} superseded layer${done.deleted.length === 1 ? '' : 's'} (${(0,text_text/* formatSize */.Xq)(bytes(done.deleted))})${done.gone.length ? `, ${done.gone.length} already gone` : ''}`);
 }
 /**
  * The build in two phases when a gate is given and the plan exports: with the import only, then (if the gate
@@ -5635,7 +5499,7 @@ async function restoreMounts(m, client) {
         if (!m.plan.restore)
             runner.info('Not restored: this run does not read the cache');
         else if (hits.length === 0)
-            runner.info(`No saved package caches for ${(0,report_text/* echo */.WI)(m.env)} in scope ${(0,report_text/* echo */.WI)(m.plan.scope)} yet`);
+            runner.info(`No saved package caches for ${(0,text_text/* echo */.WI)(m.env)} in scope ${(0,text_text/* echo */.WI)(m.plan.scope)} yet`);
         else {
             const built = await helperBuild(client, { dockerfile: restoreDockerfile(m.plan.helper, hits.map((h) => h.id)), context: m.dir, helper: m.plan.helper });
             for (const h of hits) {
@@ -5649,7 +5513,7 @@ async function restoreMounts(m, client) {
                 runner.info(formatMountLine(m.figures.get(h.id), 'restored'));
             }
             if (!built.ok)
-                runner.warning(`Package caches were not restored (the build runs without them): ${(0,report_text/* echo */.WI)(built.reason, report_text/* MAX_SENTENCE */.Rt)}`);
+                runner.warning(`Package caches were not restored (the build runs without them): ${(0,text_text/* echo */.WI)(built.reason, text_text/* MAX_SENTENCE */.Rt)}`);
             runner.info(`Restored in ${seconds(started)} s after buildkitd answered`);
         }
         removeDir(m.dir);
@@ -5667,18 +5531,18 @@ async function saveMounts(m, client, build) {
         }
         const found = await listMounts(client);
         if (!found.ok)
-            return runner.warning(`Package caches were not saved: ${(0,report_text/* echo */.WI)(found.reason, report_text/* MAX_SENTENCE */.Rt)}`);
+            return runner.warning(`Package caches were not saved: ${(0,text_text/* echo */.WI)(found.reason, text_text/* MAX_SENTENCE */.Rt)}`);
         const decisions = decideSaves(found.value, { setting: m.plan.setting, env: m.env, maxBytes: m.plan.maxBytes });
         for (const d of decisions.filter((x) => !x.save)) {
             note(m, d.id, `not saved: ${d.reason}`);
             if (!d.save && d.warn)
-                runner.warning(`Package cache ${(0,report_text/* echo */.WI)(d.id)} not saved: ${d.reason}`);
+                runner.warning(`Package cache ${(0,text_text/* echo */.WI)(d.id)} not saved: ${d.reason}`);
             else
-                runner.info(`${(0,report_text/* echo */.WI)(d.id)}: not saved, ${d.reason}`);
+                runner.info(`${(0,text_text/* echo */.WI)(d.id)}: not saved, ${d.reason}`);
         }
         const ids = decisions.filter((d) => d.save).map((d) => d.id);
         if (ids.length === 0)
-            return runner.info(decisions.length ? 'Nothing to save' : `The build used none of the package caches kept (${(0,report_text/* echo */.WI)(m.env)})`);
+            return runner.info(decisions.length ? 'Nothing to save' : `The build used none of the package caches kept (${(0,text_text/* echo */.WI)(m.env)})`);
         await readOutAndSave(m, client, ids);
     });
     removeDir(m.dir);
@@ -5689,20 +5553,20 @@ async function readOutAndSave(m, client, ids) {
     const out = external_node_path_.join(m.dir, 'out');
     const built = await helperBuild(client, { dockerfile: saveDockerfile(m.plan.helper, ids), context: external_node_path_.join(m.dir, 'context'), helper: m.plan.helper, output: out });
     if (!built.ok)
-        return runner.warning(`Package caches were not saved: ${(0,report_text/* echo */.WI)(built.reason, report_text/* MAX_SENTENCE */.Rt)}`);
+        return runner.warning(`Package caches were not saved: ${(0,text_text/* echo */.WI)(built.reason, text_text/* MAX_SENTENCE */.Rt)}`);
     for (const id of ids) {
         const file = placeArchive(out, m.dir, id);
         const key = mountKey(m.plan.scope, id, await fileSha256(file));
         const bytes = fileSize(file);
         if (key === m.restoredKeys.get(id)) {
             note(m, id, 'not saved: unchanged since the restore');
-            runner.info(`${(0,report_text/* echo */.WI)(id)}: unchanged since the restore (${(0,report_text/* echo */.WI)(key)}); not saved again`);
+            runner.info(`${(0,text_text/* echo */.WI)(id)}: unchanged since the restore (${(0,text_text/* echo */.WI)(key)}); not saved again`);
             continue;
         }
         const saved = await m.store.save(slotDir(m.dir, id), key);
         const figure = { ...m.figures.get(id), id, ...(saved ? { savedBytes: bytes, saveSeconds: seconds(started) } : { note: 'not saved: the GitHub cache did not take it (see the warning above)' }) };
         m.figures.set(id, figure);
-        runner.info(saved ? `${formatMountLine(figure, 'saved')} as ${(0,report_text/* echo */.WI)(key)}` : `${(0,report_text/* echo */.WI)(id)}: not saved`);
+        runner.info(saved ? `${formatMountLine(figure, 'saved')} as ${(0,text_text/* echo */.WI)(key)}` : `${(0,text_text/* echo */.WI)(id)}: not saved`);
     }
 }
 function note(m, id, text) {
@@ -5786,7 +5650,7 @@ async function build({ plan: planned, inputs, rt, env, state, prepared, writeGat
             await runner.group('Restore the local cache', async () => {
                 restoredKey = await restoreLocal(local);
                 if (hasLayout(local))
-                    runner.info(`Serving ${(0,report_text/* echo */.WI)(local.dir)} read-only at http://${host} for the import`);
+                    runner.info(`Serving ${(0,text_text/* echo */.WI)(local.dir)} read-only at http://${host} for the import`);
             });
             if (hasLayout(local)) {
                 plan = served.plan;
@@ -5871,7 +5735,7 @@ async function startBuilder(ctx, createContext) {
         const start = await (early ?? startAuto({ tools, inputs, env, toolEnv, configInline, readyTimeoutMs, rootVia, state }));
         h = start.h;
         if (!start.own) {
-            runner.info(`Reusing the buildkitd ${(0,report_text/* echo */.WI)(h.version ?? '')} (pid ${h.pid}) an earlier call in this job started, with its local cache; that call's post step stops it`);
+            runner.info(`Reusing the buildkitd ${(0,text_text/* echo */.WI)(h.version ?? '')} (pid ${h.pid}) an earlier call in this job started, with its local cache; that call's post step stops it`);
             await createContext(h);
         }
         else {
@@ -5915,9 +5779,9 @@ async function restartOwn(ctx, h, start) {
 function reportAttempt(report, state) {
     const { figures, failure } = report;
     for (const i of figures.imports.filter((x) => x.error))
-        runner.warning(`${(0,report_text/* echo */.WI)(i.name)} failed: ${(0,report_text/* echo */.WI)(i.error ?? '', report_text/* MAX_SENTENCE */.Rt)}. The build went on without that cache.`);
+        runner.warning(`${(0,text_text/* echo */.WI)(i.name)} failed: ${(0,text_text/* echo */.WI)(i.error ?? '', text_text/* MAX_SENTENCE */.Rt)}. The build went on without that cache.`);
     for (const e of figures.exports.filter((x) => x.error))
-        runner.warning(`${(0,report_text/* echo */.WI)(e.name)} failed: ${(0,report_text/* echo */.WI)(e.error ?? '', report_text/* MAX_SENTENCE */.Rt)}`);
+        runner.warning(`${(0,text_text/* echo */.WI)(e.name)} failed: ${(0,text_text/* echo */.WI)(e.error ?? '', text_text/* MAX_SENTENCE */.Rt)}`);
     if (!failure)
         return;
     state.save(src_state/* State */.U.BuildFailed, 'true');
@@ -5955,6 +5819,147 @@ async function runOnce(envd, plan, callOptions, cacheTimeoutMs) {
     const outcome = failedOutcome(line, { allText: result.stdout + result.stderr, pushing: watch.pushing() });
     const known = outcome.kind === 'failed' ? outcome.known : undefined;
     return { figures, failure: { line, known, log: failureLog(figures, result.stderr) }, outcome };
+}
+
+;// CONCATENATED MODULE: ./src/report/history.ts
+/**
+ * The hit-ratio history of one scope: the last runs' cached/total steps, kept in one small GitHub cache entry
+ * per write (entries are immutable: `envd-history-<scope>#<run id>-<attempt>`, the newest restored by the prefix
+ * `envd-history-<scope>#`; `#` cannot occur in a scope, so no scope's prefix matches another's), and drawn in the job summary as a sparkline with the figures. Pure: parse (what
+ * comes back from the cache is checked, never trusted), record, serialize, render.
+ */
+
+
+/** How many runs the history keeps. */
+const HISTORY_RUNS = 20;
+/** The file inside the entry (the @actions/cache fallback on cache service v1, which stores a tar of it). */
+const HISTORY_FILE = 'history.json';
+/**
+ * The cache version of every history entry written through the cache service v2 (io/github/cache-service.ts):
+ * sha256 of the fixed string `envd-cache-action|hit-ratio-history|json-1`, hex, as the service expects an
+ * opaque hash. The entry holds the JSON document itself (no tar, no compression). It cannot collide with
+ * BuildKit's version (sha256 of `|go-actionscache-1.0`) nor with @actions/cache's (sha256 of the paths, the
+ * compression method and the cross-OS flag joined by `|`): a lookup in this version finds only our own entries.
+ */
+const HISTORY_CACHE_VERSION = '5d9b6adabf622251e9e8b1dc617634f2be6a4c513d9802c202859c0f2f714313';
+/** The run's cache write was skipped for room (the decision steps/write.ts records). */
+const writeSkipped = (plan) => plan.decisions.some((d) => d.topic === 'write' && d.outcome === 'skipped');
+const RUN_ID = /^\d{1,20}$/;
+const FORMAT = 1;
+/** A stored history larger than this is not read (a few runs' figures take well under 2 KB). */
+const MAX_HISTORY_BYTES = 8192;
+const count = (v, max = 100_000) => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= max;
+function validRun(v) {
+    if (!v || typeof v !== 'object')
+        return undefined;
+    const r = v;
+    if (typeof r.run !== 'string' || !RUN_ID.test(r.run))
+        return undefined;
+    if (!count(r.attempt, 1000) || r.attempt < 1 || !count(r.cached) || !count(r.total) || r.cached > r.total)
+        return undefined;
+    if (typeof r.seconds !== 'number' || !Number.isFinite(r.seconds) || r.seconds < 0 || r.seconds > 1e7)
+        return undefined;
+    if (r.skipped !== undefined && r.skipped !== true)
+        return undefined;
+    return { run: r.run, attempt: r.attempt, cached: r.cached, total: r.total, seconds: Math.round(r.seconds * 10) / 10, ...(r.skipped ? { skipped: true } : {}) };
+}
+/**
+ * The runs of a stored history, oldest first. The entry may have been written by another version, a broken run
+ * or a hostile branch of the same scope: anything that is not exactly the expected shape is dropped, with the reason.
+ */
+function parseHistory(text, scope) {
+    if (text.length > MAX_HISTORY_BYTES)
+        return { runs: [], problem: `the stored history is ${text.length} bytes, more than ${MAX_HISTORY_BYTES}; starting afresh` };
+    let data;
+    try {
+        data = JSON.parse(text);
+    }
+    catch {
+        return { runs: [], problem: 'the stored history is not JSON; starting afresh' };
+    }
+    const d = data;
+    if (!d || typeof d !== 'object' || d.format !== FORMAT || !Array.isArray(d.runs))
+        return { runs: [], problem: 'the stored history is not in a format this version reads; starting afresh' };
+    if (d.scope !== scope)
+        return { runs: [], problem: `the stored history belongs to another scope (${(0,text_text/* echo */.WI)(String(d.scope), 80)}); starting afresh` };
+    const runs = d.runs.map(validRun);
+    const kept = runs.filter((r) => r !== undefined).slice(-HISTORY_RUNS);
+    const dropped = runs.length - runs.filter((r) => r).length;
+    return dropped ? { runs: kept, problem: `${dropped} malformed run${dropped > 1 ? 's' : ''} in the stored history ${dropped > 1 ? 'were' : 'was'} dropped` } : { runs: kept };
+}
+/** Adds this run (replacing an earlier record of the same run and attempt) and keeps the newest HISTORY_RUNS. */
+function recordRun(runs, run) {
+    const rest = runs.filter((r) => !(r.run === run.run && r.attempt === run.attempt));
+    return [...rest, { ...run, seconds: Math.round(run.seconds * 10) / 10 }].slice(-HISTORY_RUNS);
+}
+function serializeHistory(scope, runs) {
+    return JSON.stringify({ format: FORMAT, scope, runs: runs.slice(-HISTORY_RUNS) });
+}
+const BLOCKS = '▁▂▃▄▅▆▇█';
+/** The cached share of a run, 0..1; undefined when it had no steps. */
+const ratioOf = (r) => (r.total > 0 ? r.cached / r.total : undefined);
+/** One character per run, oldest first: ▁ nothing cached … █ everything cached; · a run without steps. */
+function sparkline(runs) {
+    return runs
+        .map((r) => {
+        const ratio = ratioOf(r);
+        return ratio === undefined ? '·' : BLOCKS[Math.round(ratio * (BLOCKS.length - 1))];
+    })
+        .join('');
+}
+const pct = (r) => {
+    const ratio = ratioOf(r);
+    return ratio === undefined ? '–' : `${Math.round(ratio * 100)}%`;
+};
+/** The summary section. Empty when there is no run to show. */
+function historyMarkdown(view) {
+    if (!view || !view.runs.length)
+        return '';
+    const runs = view.runs.slice(-HISTORY_RUNS);
+    const lines = [`### Hit-ratio history (scope ${(0,text_text/* code */.aY)(view.scope)})`, ''];
+    const last = runs[runs.length - 1];
+    lines.push(`\`${sparkline(runs)}\` the last ${runs.length} run${runs.length > 1 ? 's' : ''}, oldest first; the newest ${pct(last)} (${last.cached} of ${last.total} steps cached)`, '');
+    for (const n of view.notes)
+        lines.push(`- ${(0,text_text/* echo */.WI)(n, text_text/* MAX_SENTENCE */.Rt)}`);
+    if (view.notes.length)
+        lines.push('');
+    lines.push('<details><summary>Figures</summary>', '', '| Run | Cached | Ratio | Seconds |', '|---|---|---|---|');
+    for (const r of [...runs].reverse()) {
+        const mark = view.current && r.run === view.current.run && r.attempt === view.current.attempt ? ' (this run)' : '';
+        lines.push(`| ${r.run}${r.attempt > 1 ? ` attempt ${r.attempt}` : ''}${mark} | ${r.cached} of ${r.total} | ${pct(r)} | ${r.seconds.toFixed(1)} |`);
+    }
+    lines.push('', '</details>', '');
+    return lines.join('\n');
+}
+/**
+ * The history follows the cache's own rules: it is read where the GitHub cache may be read, and written only by
+ * a run that wrote its cache (an export planned and not failed: the same trust rules, untrusted triggers and
+ * forks never write) and whose runtime token has a writable ref, once per run attempt.
+ */
+function historyAccess(plan, rt, exportFailed) {
+    const svc = rt.cacheService;
+    const noRead = (0,backends/* backendOf */.EC)(plan.backend).store === 'nowhere'
+        ? `cache: ${plan.backend} keeps no cache`
+        : !svc.token || !(svc.v2 ? svc.resultsUrl : svc.cacheUrl)
+            ? 'the GitHub cache service is not available to this run'
+            : svc.mode === 'none' || svc.mode === 'write-only'
+                ? `ACTIONS_CACHE_MODE is ${svc.mode}`
+                : undefined;
+    if (noRead)
+        return { read: false, write: false, noRead, noWrite: noRead };
+    // A write skipped for room is still recorded: the scope's next run must not skip again.
+    const noWrite = !plan.export && !(plan.decisions && writeSkipped({ decisions: plan.decisions }))
+        ? 'this run does not write the cache'
+        : exportFailed
+            ? 'the cache export failed'
+            : svc.mode === 'read'
+                ? 'ACTIONS_CACHE_MODE is read'
+                : !svc.decoded?.refs.some((r) => r.write)
+                    ? 'the runtime token has no writable ref'
+                    : !RUN_ID.test(rt.runId)
+                        ? 'GITHUB_RUN_ID is not set'
+                        : undefined;
+    return noWrite ? { read: true, write: false, noWrite } : { read: true, write: true };
 }
 
 // EXTERNAL MODULE: ./src/cache/values.ts
@@ -5998,15 +6003,15 @@ function imageMarkdown(facts) {
         return '';
     const lines = ['### Image', '', '| | |', '|---|---|'];
     if (facts.name)
-        lines.push(`| Name | ${(0,report_text/* code */.aY)(facts.name)} |`);
+        lines.push(`| Name | ${(0,text_text/* code */.aY)(facts.name)} |`);
     if (facts.image)
-        lines.push(`| Image | ${(0,report_text/* code */.aY)(facts.image, report_text/* MAX_SENTENCE */.Rt)} |`);
+        lines.push(`| Image | ${(0,text_text/* code */.aY)(facts.image, text_text/* MAX_SENTENCE */.Rt)} |`);
     if (facts.digest)
-        lines.push(`| Digest | ${(0,report_text/* code */.aY)(facts.digest)} |`);
+        lines.push(`| Digest | ${(0,text_text/* code */.aY)(facts.digest)} |`);
     if (facts.imageId)
-        lines.push(`| Image ID | ${(0,report_text/* code */.aY)(facts.imageId)} |`);
+        lines.push(`| Image ID | ${(0,text_text/* code */.aY)(facts.imageId)} |`);
     if (!facts.digest && !facts.imageId && facts.why)
-        lines.push(`| Digest | not read: ${(0,report_text/* cell */.Hn)(facts.why, report_text/* MAX_SENTENCE */.Rt)} |`);
+        lines.push(`| Digest | not read: ${(0,text_text/* cell */.Hn)(facts.why, text_text/* MAX_SENTENCE */.Rt)} |`);
     lines.push('');
     return lines.join('\n');
 }
@@ -6020,6 +6025,7 @@ function imageMarkdown(facts) {
  * tar of one file under the system temp directory. Never throws: a read or write that fails is a warning (or a
  * note), never a failed build.
  */
+
 
 
 
@@ -6046,7 +6052,7 @@ function serviceStore(svc, http) {
             // A service that went silent has had its one warning (io/deadlines.ts): here a note says what it cost.
             const down = (0,deadlines/* downFor */.kz)(svc.resultsUrl);
             if (r.status === 'failed' && down)
-                return { note: `Not read: ${(0,report_text/* echo */.WI)(down)}` };
+                return { note: `Not read: ${(0,text_text/* echo */.WI)(down)}` };
             if (r.status === 'failed')
                 return { failed: r.reason };
             return { key: r.key, text: r.body };
@@ -6054,15 +6060,15 @@ function serviceStore(svc, http) {
         async write(key, text) {
             const w = await client.write(key, HISTORY_CACHE_VERSION, text);
             if (w.status === 'saved')
-                return { note: `Saved as ${(0,report_text/* echo */.WI)(key)}` };
+                return { note: `Saved as ${(0,text_text/* echo */.WI)(key)}` };
             // Entries are immutable: this run attempt saved the key already (a second call, or another job of the run
             // building the same thing: the scope names the build, not the job).
             if (w.status === 'exists')
-                return { note: `Not saved as ${(0,report_text/* echo */.WI)(key)}: an entry of this run attempt exists already (another call or job of this run with the same scope)` };
+                return { note: `Not saved as ${(0,text_text/* echo */.WI)(key)}: an entry of this run attempt exists already (another call or job of this run with the same scope)` };
             const down = (0,deadlines/* downFor */.kz)(svc.resultsUrl);
             if (down)
-                return { note: `Not saved: ${(0,report_text/* echo */.WI)(down)}` };
-            return { warning: `Saving the hit-ratio history as ${(0,report_text/* echo */.WI)(key)} ${w.status === 'refused' ? 'was refused' : 'failed'}: ${(0,report_text/* echo */.WI)(w.reason)}` };
+                return { note: `Not saved: ${(0,text_text/* echo */.WI)(down)}` };
+            return { warning: `Saving the hit-ratio history as ${(0,text_text/* echo */.WI)(key)} ${w.status === 'refused' ? 'was refused' : 'failed'}: ${(0,text_text/* echo */.WI)(w.reason)}` };
         },
         close() { }
     };
@@ -6079,7 +6085,7 @@ function actionsCacheStore(cache, dir) {
                 if (!restored)
                     return { note: 'No earlier history for this scope: this run starts it' };
                 if (!external_node_fs_.existsSync(file))
-                    return { note: `The entry ${(0,report_text/* echo */.WI)(restored)} held no ${HISTORY_FILE}; starting afresh` };
+                    return { note: `The entry ${(0,text_text/* echo */.WI)(restored)} held no ${HISTORY_FILE}; starting afresh` };
                 return { key: restored, text: external_node_fs_.readFileSync(file, 'utf8') };
             }
             catch (e) {
@@ -6092,10 +6098,10 @@ function actionsCacheStore(cache, dir) {
                 // @actions/cache answers -1 when it could not save, and says why itself: a warning for a refused or failed
                 // write, an info line when this run attempt already saved the key (a second call or job with the same scope).
                 const id = await cache.saveCache([dir], key);
-                return { note: id === -1 ? `Not saved as ${(0,report_text/* echo */.WI)(key)}: the cache client said why above` : `Saved as ${(0,report_text/* echo */.WI)(key)}` };
+                return { note: id === -1 ? `Not saved as ${(0,text_text/* echo */.WI)(key)}: the cache client said why above` : `Saved as ${(0,text_text/* echo */.WI)(key)}` };
             }
             catch (e) {
-                return { warning: `Saving the hit-ratio history as ${(0,report_text/* echo */.WI)(key)} failed: ${(0,report_text/* echo */.WI)(e.message)}` };
+                return { warning: `Saving the hit-ratio history as ${(0,text_text/* echo */.WI)(key)} failed: ${(0,text_text/* echo */.WI)(e.message)}` };
             }
         },
         close() {
@@ -6118,13 +6124,13 @@ async function readRuns(store, scope) {
     if ('note' in found)
         return void said.notes.push(found.note), said;
     if ('failed' in found)
-        return void said.warnings.push(`Reading the hit-ratio history failed (${(0,report_text/* echo */.WI)(found.failed)}); it starts afresh`), said;
+        return void said.warnings.push(`Reading the hit-ratio history failed (${(0,text_text/* echo */.WI)(found.failed)}); it starts afresh`), said;
     if (Buffer.byteLength(found.text) > MAX_HISTORY_BYTES) {
-        said.notes.push(`The entry ${(0,report_text/* echo */.WI)(found.key)} is larger than ${MAX_HISTORY_BYTES} bytes; starting afresh`);
+        said.notes.push(`The entry ${(0,text_text/* echo */.WI)(found.key)} is larger than ${MAX_HISTORY_BYTES} bytes; starting afresh`);
         return said;
     }
     const parsed = parseHistory(found.text, scope);
-    said.notes.push(`Read from ${(0,report_text/* echo */.WI)(found.key)}`);
+    said.notes.push(`Read from ${(0,text_text/* echo */.WI)(found.key)}`);
     if (parsed.problem)
         said.warnings.push(`Hit-ratio history: ${parsed.problem}`);
     return { ...said, runs: parsed.runs };
@@ -6141,7 +6147,7 @@ async function openStore(o, client) {
         return actionsCacheStore(cache, historyDir(o.scope, o.tmp));
     }
     catch (e) {
-        return `No history is kept: the cache client could not be loaded (${(0,report_text/* echo */.WI)(e.message)})`;
+        return `No history is kept: the cache client could not be loaded (${(0,text_text/* echo */.WI)(e.message)})`;
     }
 }
 /**
@@ -6153,7 +6159,7 @@ function beginHistory(o, client) {
     const opening = o.access.read ? openStore(o, client) : Promise.resolve(`No history is kept: ${o.access.noRead ?? 'the GitHub cache cannot be read'}`);
     const reading = opening
         .then((store) => (typeof store === 'string' ? undefined : readRuns(store, o.scope)))
-        .catch((e) => ({ runs: [], notes: [], warnings: [`Reading the hit-ratio history failed (${(0,report_text/* echo */.WI)(e.message)}); it starts afresh`] }));
+        .catch((e) => ({ runs: [], notes: [], warnings: [`Reading the hit-ratio history failed (${(0,text_text/* echo */.WI)(e.message)}); it starts afresh`] }));
     return {
         read: reading,
         async finish(run, access) {
@@ -6235,10 +6241,10 @@ function readDockerConfig(env) {
         text = external_node_fs_.readFileSync(file, 'utf8');
     }
     catch (e) {
-        return { problem: `the Docker config ${(0,report_text/* echo */.WI)(file)} cannot be read (${(0,report_text/* echo */.WI)(e.message)})` };
+        return { problem: `the Docker config ${(0,text_text/* echo */.WI)(file)} cannot be read (${(0,text_text/* echo */.WI)(e.message)})` };
     }
     const parsed = parseDockerConfig(text);
-    return parsed.ok ? { config: parsed.value } : { problem: `the Docker config ${(0,report_text/* echo */.WI)(file)} is ${parsed.reason}` };
+    return parsed.ok ? { config: parsed.value } : { problem: `the Docker config ${(0,text_text/* echo */.WI)(file)} is ${parsed.reason}` };
 }
 /** The server name Docker gives a credential helper: Docker Hub's legacy URL, else the host. */
 const helperServer = (host) => (host === 'registry-1.docker.io' ? 'https://index.docker.io/v1/' : host);
@@ -6364,7 +6370,7 @@ async function headManifest(ref, insecure, env, http) {
             if (tokenRes.status === 200) {
                 const t = parseBearerToken(tokenRes.body);
                 if (!t.ok)
-                    return { why: `the token service of ${host} answered 200 but not with a JSON token (${(0,report_text/* echo */.WI)(tokenRes.headers.get('content-type') ?? 'no content type', 80)}, ${tokenRes.body.length} bytes): ${t.reason}` };
+                    return { why: `the token service of ${host} answered 200 but not with a JSON token (${(0,text_text/* echo */.WI)(tokenRes.headers.get('content-type') ?? 'no content type', 80)}, ${tokenRes.body.length} bytes): ${t.reason}` };
                 authorization = `Bearer ${t.value}`;
             }
         }
@@ -6373,7 +6379,7 @@ async function headManifest(ref, insecure, env, http) {
         res = await http.send('HEAD', url, { Accept: MANIFEST_TYPES, Authorization: authorization });
     }
     if (res.status === 0)
-        return { why: `${host} did not answer (${(0,report_text/* echo */.WI)(res.body)})` };
+        return { why: `${host} did not answer (${(0,text_text/* echo */.WI)(res.body)})` };
     return { res, host };
 }
 async function registryManifestExists(ref, insecure, env, http = registryHttp()) {
@@ -6398,14 +6404,14 @@ async function registryDigest(ref, insecure, env, http = registryHttp()) {
         return head;
     const { res, host } = head;
     if (res.status === 404)
-        return { why: `${host} has no manifest for ${(0,report_text/* echo */.WI)(ref)} (404): the push did not reach it under that name` };
+        return { why: `${host} has no manifest for ${(0,text_text/* echo */.WI)(ref)} (404): the push did not reach it under that name` };
     if (res.status !== 200)
-        return { why: `${host} answered ${res.status} to HEAD ${(0,report_text/* echo */.WI)(ref)}` };
+        return { why: `${host} answered ${res.status} to HEAD ${(0,text_text/* echo */.WI)(ref)}` };
     const digest = res.headers.get('docker-content-digest')?.trim();
     if (!digest)
-        return { why: `${host} answered HEAD ${(0,report_text/* echo */.WI)(ref)} without a Docker-Content-Digest header` };
+        return { why: `${host} answered HEAD ${(0,text_text/* echo */.WI)(ref)} without a Docker-Content-Digest header` };
     if (!registry_DIGEST.test(digest))
-        return { why: `${host} answered HEAD ${(0,report_text/* echo */.WI)(ref)} with a Docker-Content-Digest that is not a digest (${(0,report_text/* echo */.WI)(digest, 80)})` };
+        return { why: `${host} answered HEAD ${(0,text_text/* echo */.WI)(ref)} with a Docker-Content-Digest that is not a digest (${(0,text_text/* echo */.WI)(digest, 80)})` };
     return { digest };
 }
 
@@ -6430,10 +6436,10 @@ async function readImage(target, env, http = registryHttp()) {
         const why = read.why ?? 'no answer';
         // A registry that went silent had its one warning, which names the digest among what the job goes without.
         if (read.down)
-            return { facts: { name: target.name, why }, debug: `The digest of the pushed image ${(0,report_text/* echo */.WI)(target.name)} is not read: ${why}` };
+            return { facts: { name: target.name, why }, debug: `The digest of the pushed image ${(0,text_text/* echo */.WI)(target.name)} is not read: ${why}` };
         return {
             facts: { name: target.name, why },
-            warning: `The digest of the pushed image ${(0,report_text/* echo */.WI)(target.name)} could not be read: ${why}. The build succeeded; the digest and image outputs are empty.`
+            warning: `The digest of the pushed image ${(0,text_text/* echo */.WI)(target.name)} could not be read: ${why}. The build succeeded; the digest and image outputs are empty.`
         };
     }
     const r = await exec/* Exec */.W.run('docker', ['image', 'inspect', '--format', '{{.Id}}', target.name], { env, timeoutMs: 30000 });
@@ -6443,8 +6449,8 @@ async function readImage(target, env, http = registryHttp()) {
     const why = r.code === 127
         ? 'docker is not on PATH'
         : r.code === 0
-            ? `docker image inspect answered ${(0,report_text/* echo */.WI)(id, 80)}, not an image ID`
-            : `docker image inspect ${(0,report_text/* echo */.WI)(target.name)} exited ${r.code}: ${(0,report_text/* echo */.WI)(r.stderr.trim().split('\n')[0] ?? '')}`;
+            ? `docker image inspect answered ${(0,text_text/* echo */.WI)(id, 80)}, not an image ID`
+            : `docker image inspect ${(0,text_text/* echo */.WI)(target.name)} exited ${r.code}: ${(0,text_text/* echo */.WI)(r.stderr.trim().split('\n')[0] ?? '')}`;
     return { facts: { name: target.name }, debug: `No imageid output: ${why}` };
 }
 
@@ -6534,26 +6540,26 @@ function beginAfterBuild(result, inputs, rt, env) {
 async function reportAfterBuild(after) {
     const reading = await after.reading;
     if (reading.warning)
-        runner.warning((0,report_text/* echo */.WI)(reading.warning, report_text/* MAX_SENTENCE */.Rt), { title: 'Image digest not read' });
+        runner.warning((0,text_text/* echo */.WI)(reading.warning, text_text/* MAX_SENTENCE */.Rt), { title: 'Image digest not read' });
     if (reading.debug)
-        runner.debug((0,report_text/* echo */.WI)(reading.debug, report_text/* MAX_SENTENCE */.Rt));
+        runner.debug((0,text_text/* echo */.WI)(reading.debug, text_text/* MAX_SENTENCE */.Rt));
     if (reading.facts.digest)
-        runner.info(`Pushed ${(0,report_text/* echo */.WI)(reading.facts.name ?? '')}: ${reading.facts.image}`);
+        runner.info(`Pushed ${(0,text_text/* echo */.WI)(reading.facts.name ?? '')}: ${reading.facts.image}`);
     if (reading.facts.imageId)
-        runner.info(`Loaded into Docker as ${(0,report_text/* echo */.WI)(reading.facts.name ?? '')}: ${reading.facts.imageId}`);
+        runner.info(`Loaded into Docker as ${(0,text_text/* echo */.WI)(reading.facts.name ?? '')}: ${reading.facts.imageId}`);
     const history = after.history;
     if ('noRead' in history) {
-        runner.info(`Hit-ratio history: none is kept (${(0,report_text/* echo */.WI)(history.noRead, report_text/* MAX_SENTENCE */.Rt)})`);
+        runner.info(`Hit-ratio history: none is kept (${(0,text_text/* echo */.WI)(history.noRead, text_text/* MAX_SENTENCE */.Rt)})`);
         return { image: reading.facts };
     }
     const update = await runner.group('Hit-ratio history', async () => {
         const u = await history.update();
         for (const n of u.view.notes)
-            runner.info((0,report_text/* echo */.WI)(n, report_text/* MAX_SENTENCE */.Rt));
+            runner.info((0,text_text/* echo */.WI)(n, text_text/* MAX_SENTENCE */.Rt));
         return u;
     });
     for (const w of update.warnings)
-        runner.warning((0,report_text/* echo */.WI)(w, report_text/* MAX_SENTENCE */.Rt));
+        runner.warning((0,text_text/* echo */.WI)(w, text_text/* MAX_SENTENCE */.Rt));
     return { image: reading.facts, history: update.view };
 }
 
@@ -6639,7 +6645,7 @@ const UNTRUSTED_EVENTS = {
 function parsePayload(env, event) {
     if (event === undefined)
         return { payload: {}, problems: [] };
-    const where = `GITHUB_EVENT_PATH (${(0,report_text/* echo */.WI)(env.GITHUB_EVENT_PATH ?? '')})`;
+    const where = `GITHUB_EVENT_PATH (${(0,text_text/* echo */.WI)(env.GITHUB_EVENT_PATH ?? '')})`;
     const fix = 'the runner writes the triggering event there as a JSON object; do not override GITHUB_EVENT_PATH';
     if (typeof event !== 'string')
         return { payload: {}, problems: [`${where}: ${event.problem}; ${fix}`] };
@@ -6650,7 +6656,7 @@ function parsePayload(env, event) {
         value = JSON.parse(event);
     }
     catch (e) {
-        return { payload: {}, problems: [`${where}: the file is not valid JSON (${(0,report_text/* echo */.WI)(e.message, 120)}); ${fix}`] };
+        return { payload: {}, problems: [`${where}: the file is not valid JSON (${(0,text_text/* echo */.WI)(e.message, 120)}); ${fix}`] };
     }
     if (!runtime_isObject(value))
         return { payload: {}, problems: [`${where}: the file holds ${value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`}, not a JSON object; ${fix}`] };
@@ -6665,10 +6671,10 @@ function headOrigin(repo, base, what, field) {
     if (!r || !name || !base)
         return { origin: 'unknown', detail: `${what} does not say which repository its head comes from (no ${field}.full_name${base ? '' : ' or base repository'})` };
     if (name.toLowerCase() !== base.toLowerCase())
-        return { origin: 'fork', detail: `${what} comes from another repository (${(0,report_text/* echo */.WI)(name)}, not ${(0,report_text/* echo */.WI)(base)})` };
+        return { origin: 'fork', detail: `${what} comes from another repository (${(0,text_text/* echo */.WI)(name)}, not ${(0,text_text/* echo */.WI)(base)})` };
     if (r.fork === true)
         return { origin: 'fork', detail: `${what} comes from a fork (${field}.fork is true)` };
-    return { origin: 'same', detail: `${what} comes from ${(0,report_text/* echo */.WI)(base)} itself` };
+    return { origin: 'same', detail: `${what} comes from ${(0,text_text/* echo */.WI)(base)} itself` };
 }
 /** What the payload says about pull requests, forks and trust. Pure. */
 function eventFacts(env, event, payload) {
@@ -6678,7 +6684,7 @@ function eventFacts(env, event, payload) {
     if (pr) {
         const n = pr.number;
         if (typeof n !== 'number' || !Number.isInteger(n) || n <= 0) {
-            facts.problems.push(`GITHUB_EVENT_PATH (${(0,report_text/* echo */.WI)(env.GITHUB_EVENT_PATH ?? '')}): pull_request.number is ${n === undefined ? 'missing' : (0,report_text/* echo */.WI)(JSON.stringify(n) ?? String(n), 60)}, not a pull request number; the event file does not look like a GitHub webhook payload`);
+            facts.problems.push(`GITHUB_EVENT_PATH (${(0,text_text/* echo */.WI)(env.GITHUB_EVENT_PATH ?? '')}): pull_request.number is ${n === undefined ? 'missing' : (0,text_text/* echo */.WI)(JSON.stringify(n) ?? String(n), 60)}, not a pull request number; the event file does not look like a GitHub webhook payload`);
         }
         else {
             const base = obj(pr.base);
@@ -6707,7 +6713,7 @@ function eventFacts(env, event, payload) {
     if (UNTRUSTED_EVENTS[event])
         facts.untrusted = `${event} ${UNTRUSTED_EVENTS[event]}`;
     else if (event !== 'pull_request' && (pr || (issue && facts.head)))
-        facts.untrusted = `${(0,report_text/* echo */.WI)(event, 60) || 'this event'} carries a pull request but does not run as pull_request`;
+        facts.untrusted = `${(0,text_text/* echo */.WI)(event, 60) || 'this event'} carries a pull request but does not run as pull_request`;
     return facts;
 }
 function readRuntime(env, event) {
@@ -6800,7 +6806,7 @@ function decideAccess(backend, cacheWrite, rt, nowSeconds) {
     };
     if (cacheWrite === false)
         a.decisions.push({ topic: 'export', outcome: 'skipped', reason: 'cache-write is false' });
-    const event = (0,report_text/* echo */.WI)(rt.event, 60) || 'this event';
+    const event = (0,text_text/* echo */.WI)(rt.event, 60) || 'this event';
     if (a.export && rt.head && rt.head.origin !== 'same')
         skipExport(`${event}: ${rt.head.detail}. ${rt.head.origin === 'unknown' ? 'A head that cannot be known is treated as a fork, and code' : 'Code'} from a fork never writes a cache, whatever cache-write says`);
     else if (a.export && rt.untrusted) {
@@ -6863,7 +6869,7 @@ function decideAccess(backend, cacheWrite, rt, nowSeconds) {
 
 
 /**
- * Registry tags and S3 names per branch (location.ts), unless the author gave the place (cache-ref):
+ * Registry tags and S3 names per branch (backends/location.ts), unless the author gave the place (cache-ref):
  * then it is used exactly as given, on every branch.
  */
 function sharedLocations(backend, ctx) {
@@ -6893,8 +6899,8 @@ function computedImport(backend, ctx, entry) {
     return (0,cache_spec/* cacheSpec */.Ye)(backend, [...b.location(ctx, 'import', chosen), ...optionsFor(backend, 'import', ctx.inputs.cacheOptions)]);
 }
 
-// EXTERNAL MODULE: ./src/plan/location.ts
-var plan_location = __webpack_require__(792);
+// EXTERNAL MODULE: ./src/backends/location.ts
+var backends_location = __webpack_require__(3214);
 ;// CONCATENATED MODULE: ./src/plan/mode.ts
 function decideMode(requested, rt) {
     if (requested !== 'auto')
@@ -6989,9 +6995,9 @@ function planner_plan(inputs, rt, { nowSeconds = Math.floor(Date.now() / 1000), 
 /** The plan's scope, envd arguments and empty lists, before any cache decision. */
 function planSkeleton(inputs, rt) {
     const from = `${inputs.from.file}:${inputs.from.func}`;
-    const platform = (0,plan_scope/* platformOf */.tj)(inputs.platform, rt);
+    const platform = (0,cache_scope/* platformOf */.tj)(inputs.platform, rt);
     const scope = inputs.cacheScope ??
-        (0,plan_scope/* autoScope */.yf)({ matrix: inputs.matrix, platform: platform.scope, path: inputs.path, from });
+        (0,cache_scope/* autoScope */.yf)({ matrix: inputs.matrix, platform: platform.scope, path: inputs.path, from });
     return {
         command: inputs.command,
         dryRun: inputs.dryRun,
@@ -7097,7 +7103,7 @@ function optInWarning(backend, access, ctx) {
         ? 'the entry export-cache names, exactly as given'
         : ((0,backends/* backendOf */.EC)(backend).writeTarget?.(ctx, refName(access.writable ?? rt.ref)) ?? shared());
     // The target holds names from the event and the inputs: one line, controls visible.
-    return `cache-write is true, so this ${(0,report_text/* echo */.WI)(rt.event, 60)} run exports although ${access.optedIn}: it writes ${(0,report_text/* echo */.WI)(target, 300)}. Only opt in where the build never runs code or text from outside the repository`;
+    return `cache-write is true, so this ${(0,text_text/* echo */.WI)(rt.event, 60)} run exports although ${access.optedIn}: it writes ${(0,text_text/* echo */.WI)(target, 300)}. Only opt in where the build never runs code or text from outside the repository`;
 }
 /** Adds what a backend takes from the runner (gha: the runtime token and endpoint) to its values, and says where it came from. */
 function fillFromRunner(p, rt, specs) {
@@ -7126,7 +7132,7 @@ function fillFromRunner(p, rt, specs) {
 function chooseImportEntry(p, exists, why) {
     if (!p.importCandidates || !p.import)
         return p;
-    const { choice, reason } = (0,plan_location/* chooseImport */.f7)(p.importCandidates, exists, why);
+    const { choice, reason } = (0,backends_location/* chooseImport */.f7)(p.importCandidates, exists, why);
     const chosen = p.importCandidates.find((c) => c.name === choice.name);
     const decisions = p.decisions.filter((d) => !(d.topic === 'import entry'));
     decisions.push({ topic: 'import entry', outcome: chosen.name, reason });
@@ -7235,7 +7241,7 @@ const PROBES = {
 function probe(spec, env) {
     const kind = (0,backends/* backendOfType */.kY)(spec.type)?.probe;
     if (!kind)
-        return Promise.resolve({ why: `the ${(0,report_text/* echo */.WI)(spec.type)} backend has no existence probe` });
+        return Promise.resolve({ why: `the ${(0,text_text/* echo */.WI)(spec.type)} backend has no existence probe` });
     return PROBES[kind](spec, env);
 }
 async function resolveImportEntry(plan, env) {
@@ -7312,9 +7318,9 @@ const TITLE = 'envd cache action';
 /** The most lines of a failure the summary quotes. */
 const MAX_FAILURE_LINES = 20;
 /** A list item: one line, controls visible, capped (a value inside can come from a hostile pull request). */
-const item = (s) => `- ${(0,report_text/* echo */.WI)(s, report_text/* MAX_SENTENCE */.Rt)}`;
+const item = (s) => `- ${(0,text_text/* echo */.WI)(s, text_text/* MAX_SENTENCE */.Rt)}`;
 /** A long value shown as code in a table cell: a cache flag or a command line, capped generously. */
-const summary_long = (s) => (0,report_text/* code */.aY)(s, report_text/* MAX_SENTENCE */.Rt);
+const summary_long = (s) => (0,text_text/* code */.aY)(s, text_text/* MAX_SENTENCE */.Rt);
 function buildState(plan, build) {
     if (plan.problems.length)
         return 'failed before the build';
@@ -7335,11 +7341,11 @@ function builderWords(build) {
 function fleetRows({ fleet }) {
     if (!fleet?.chosen)
         return [];
-    const rows = [`| Builder | ${(0,report_text/* code */.aY)(fleet.chosen)}: ${(0,report_text/* cell */.Hn)(fleet.reason, report_text/* MAX_SENTENCE */.Rt)} |`];
+    const rows = [`| Builder | ${(0,text_text/* code */.aY)(fleet.chosen)}: ${(0,text_text/* cell */.Hn)(fleet.reason, text_text/* MAX_SENTENCE */.Rt)} |`];
     if (fleet.ranked.length > 1)
-        rows.push(`| Fleet | ranked for this scope: ${fleet.ranked.map((a) => (0,report_text/* code */.aY)(a)).join(', ')} |`);
+        rows.push(`| Fleet | ranked for this scope: ${fleet.ranked.map((a) => (0,text_text/* code */.aY)(a)).join(', ')} |`);
     if (fleet.passed.length)
-        rows.push(`| Passed over | ${fleet.passed.map((p) => (0,report_text/* cell */.Hn)(p.why, report_text/* MAX_SENTENCE */.Rt)).join('<br>')} |`);
+        rows.push(`| Passed over | ${fleet.passed.map((p) => (0,text_text/* cell */.Hn)(p.why, text_text/* MAX_SENTENCE */.Rt)).join('<br>')} |`);
     return rows;
 }
 function planSummary(plan, { build, budget, failure, image, history } = {}) {
@@ -7348,7 +7354,7 @@ function planSummary(plan, { build, budget, failure, image, history } = {}) {
     // A failure before envd ran (install, builder): say what happened first.
     if (failure && !build) {
         const [first, ...rest] = failure.split(/\r?\n/).slice(0, MAX_FAILURE_LINES);
-        lines.push(`> **${(0,report_text/* echo */.WI)(first, report_text/* MAX_SENTENCE */.Rt)}**`, ...rest.map((l) => `> ${(0,report_text/* echo */.WI)(l, report_text/* MAX_SENTENCE */.Rt)}`), '');
+        lines.push(`> **${(0,text_text/* echo */.WI)(first, text_text/* MAX_SENTENCE */.Rt)}**`, ...rest.map((l) => `> ${(0,text_text/* echo */.WI)(l, text_text/* MAX_SENTENCE */.Rt)}`), '');
     }
     lines.push('| | |', '|---|---|');
     if (build) {
@@ -7359,30 +7365,30 @@ function planSummary(plan, { build, budget, failure, image, history } = {}) {
         lines.push(`| Tools | envd ${build.envdVersion}, BuildKit ${build.buildkitVersion ?? 'unknown'} (${builderWords(build)}) |`);
         lines.push(...fleetRows(build));
         if (build.retriedWithoutImport)
-            lines.push(`| Retry | once without --import-cache: ${(0,report_text/* cell */.Hn)(build.retriedWithoutImport, report_text/* MAX_SENTENCE */.Rt)} |`);
+            lines.push(`| Retry | once without --import-cache: ${(0,text_text/* cell */.Hn)(build.retriedWithoutImport, text_text/* MAX_SENTENCE */.Rt)} |`);
         if (build.failure)
-            lines.push(`| Failure | ${(0,report_text/* cell */.Hn)(build.failure.line, report_text/* MAX_SENTENCE */.Rt)}${build.failure.known ? `<br>${(0,report_text/* cell */.Hn)(build.failure.known.advice, report_text/* MAX_SENTENCE */.Rt)}` : ''} |`);
+            lines.push(`| Failure | ${(0,text_text/* cell */.Hn)(build.failure.line, text_text/* MAX_SENTENCE */.Rt)}${build.failure.known ? `<br>${(0,text_text/* cell */.Hn)(build.failure.known.advice, text_text/* MAX_SENTENCE */.Rt)}` : ''} |`);
     }
-    lines.push(`| Backend | ${(0,report_text/* code */.aY)(plan.backend)} |`);
-    lines.push(`| Scope | ${(0,report_text/* code */.aY)(plan.scope)} |`);
+    lines.push(`| Backend | ${(0,text_text/* code */.aY)(plan.backend)} |`);
+    lines.push(`| Scope | ${(0,text_text/* code */.aY)(plan.scope)} |`);
     if (plan.mode)
-        lines.push(`| Mode | ${(0,report_text/* code */.aY)(plan.mode)} |`);
+        lines.push(`| Mode | ${(0,text_text/* code */.aY)(plan.mode)} |`);
     lines.push(`| Export | ${plan.export ? summary_long((0,cache_spec/* redactCacheSpec */.Hf)(plan.export)) : 'none'} |`);
     lines.push(`| Import | ${plan.import ? summary_long((0,cache_spec/* redactCacheSpec */.Hf)(plan.import)) : 'none'} |`);
     if (plan.access) {
-        const read = plan.access.readable.length ? plan.access.readable.map((r) => (0,report_text/* code */.aY)(r)).join(', ') : 'none';
-        lines.push(`| GitHub cache refs | read ${read}; write ${plan.access.writable ? (0,report_text/* code */.aY)(plan.access.writable) : 'none'} |`);
+        const read = plan.access.readable.length ? plan.access.readable.map((r) => (0,text_text/* code */.aY)(r)).join(', ') : 'none';
+        lines.push(`| GitHub cache refs | read ${read}; write ${plan.access.writable ? (0,text_text/* code */.aY)(plan.access.writable) : 'none'} |`);
     }
-    lines.push(`| envd | ${summary_long(`envd build --path ${(0,report_text/* echo */.WI)(plan.envd.path)} --from ${(0,report_text/* echo */.WI)(plan.envd.from)}`)} |`, '');
+    lines.push(`| envd | ${summary_long(`envd build --path ${(0,text_text/* echo */.WI)(plan.envd.path)} --from ${(0,text_text/* echo */.WI)(plan.envd.from)}`)} |`, '');
     if (build)
         lines.push(...stepsMarkdown(stepInsight(build.figures, { plan, retriedWithoutImport: build.retriedWithoutImport })), ...failureLogMarkdown(build));
     // After a successful build: the pushed image's digest (or the loaded image's ID), and the scope's hit-ratio history.
-    for (const section of [imageMarkdown(image), mountsTable(build?.mounts, (t) => (0,report_text/* cell */.Hn)(t)), historyMarkdown(history)])
+    for (const section of [imageMarkdown(image), mountsTable(build?.mounts, (t) => (0,text_text/* cell */.Hn)(t)), historyMarkdown(history)])
         if (section)
             lines.push(section);
     lines.push('### Decisions', '', '| Topic | Outcome | Why |', '|---|---|---|');
     for (const d of plan.decisions)
-        lines.push(`| ${(0,report_text/* cell */.Hn)(d.topic)} | ${(0,report_text/* code */.aY)(d.outcome)} | ${(0,report_text/* cell */.Hn)(d.reason, report_text/* MAX_SENTENCE */.Rt)} |`);
+        lines.push(`| ${(0,text_text/* cell */.Hn)(d.topic)} | ${(0,text_text/* code */.aY)(d.outcome)} | ${(0,text_text/* cell */.Hn)(d.reason, text_text/* MAX_SENTENCE */.Rt)} |`);
     lines.push('');
     if (plan.problems.length) {
         lines.push('### Problems', '');
@@ -7420,7 +7426,7 @@ function stepsMarkdown({ rows, broke }) {
     rows.forEach((r, i) => {
         const status = r.canceled ? 'failed (canceled)' : r.status;
         const mark = broke?.index === i ? ` **← cache broke here**` : '';
-        table.push(`| ${i + 1} | ${(0,report_text/* code */.aY)(r.name)} | ${status}${mark} | ${r.seconds.toFixed(1)} |`);
+        table.push(`| ${i + 1} | ${(0,text_text/* code */.aY)(r.name)} | ${status}${mark} | ${r.seconds.toFixed(1)} |`);
     });
     const count = (s) => rows.filter((r) => r.status === s).length;
     const out = ['### Steps', ''];
@@ -7429,7 +7435,7 @@ function stepsMarkdown({ rows, broke }) {
     else
         out.push(...table, '');
     if (broke)
-        out.push(`**The cache broke at step ${broke.index + 1}** (${(0,report_text/* code */.aY)(rows[broke.index].name)}): ${(0,report_text/* echo */.WI)(broke.reason, report_text/* MAX_SENTENCE */.Rt)}`, '');
+        out.push(`**The cache broke at step ${broke.index + 1}** (${(0,text_text/* code */.aY)(rows[broke.index].name)}): ${(0,text_text/* echo */.WI)(broke.reason, text_text/* MAX_SENTENCE */.Rt)}`, '');
     else if (rows.some((r) => r.status === 'cached'))
         out.push('Every step came from the cache.', '');
     return out;
@@ -7440,7 +7446,7 @@ function failureLogMarkdown(build) {
     if (!log)
         return [];
     const last = log.lines.length === 1 ? 'The last line' : `The last ${log.lines.length} lines`;
-    const what = log.from === 'step' ? `${last} ${(0,report_text/* code */.aY)(log.step ?? 'the step')} printed:` : `${last} envd wrote to its error output:`;
+    const what = log.from === 'step' ? `${last} ${(0,text_text/* code */.aY)(log.step ?? 'the step')} printed:` : `${last} envd wrote to its error output:`;
     return [log.from === 'step' ? "### The failing step's log" : "### envd's error output", '', what, '', ...codeBlock(log.lines), ''];
 }
 function inputProblemsSummary(messages) {
@@ -7575,20 +7581,20 @@ async function main(deps) {
     plan.warnings.push(...(0,deadlines/* takeDeadlineWarnings */.fk)());
     await runner.group('Plan', async () => {
         for (const d of plan.decisions)
-            runner.info((0,redact/* redactKnown */.rA)(`${(0,report_text/* echo */.WI)(d.topic)} ${(0,report_text/* echo */.WI)(d.outcome)}: ${(0,report_text/* echo */.WI)(d.reason, report_text/* MAX_SENTENCE */.Rt)}`, secrets.masked));
+            runner.info((0,redact/* redactKnown */.rA)(`${(0,text_text/* echo */.WI)(d.topic)} ${(0,text_text/* echo */.WI)(d.outcome)}: ${(0,text_text/* echo */.WI)(d.reason, text_text/* MAX_SENTENCE */.Rt)}`, secrets.masked));
     });
     for (const w of plan.warnings)
-        runner.warning((0,report_text/* echo */.WI)(w, report_text/* MAX_SENTENCE */.Rt));
+        runner.warning((0,text_text/* echo */.WI)(w, text_text/* MAX_SENTENCE */.Rt));
     const finish = async (p, result, failure, insight) => {
         for (const w of [...(0,deadlines/* takeDeadlineWarnings */.fk)(), ...budget.prunes.flatMap((o) => o.warnings)])
-            runner.warning((0,report_text/* echo */.WI)(w, report_text/* MAX_SENTENCE */.Rt));
+            runner.warning((0,text_text/* echo */.WI)(w, text_text/* MAX_SENTENCE */.Rt));
         for (const [name, value] of Object.entries(outputs(p, { build: result && figuresOf(result), budget: budgetFigures(budget), image: insight?.image })))
             runner.setOutput(name, value);
         await writeSummary(planSummary(p, { build: result, budget, failure, ...insight }));
     };
     if (plan.problems.length) {
         for (const p of plan.problems)
-            runner.error((0,report_text/* echo */.WI)(p, report_text/* MAX_SENTENCE */.Rt), { title: 'envd cache action' });
+            runner.error((0,text_text/* echo */.WI)(p, text_text/* MAX_SENTENCE */.Rt), { title: 'envd cache action' });
         await finish(plan);
         runner.setFailed(`${plan.problems.length} problem${plan.problems.length > 1 ? 's' : ''} found before the build; ${prepared ? 'nothing was built (the buildkitd started meanwhile is stopped by the post step)' : 'nothing was started'} (see the errors above)`);
         return;
@@ -7787,4 +7793,4 @@ function checksumFor(checksums, asset) {
 
 };
 
-//# sourceMappingURL=354.index.js.map
+//# sourceMappingURL=895.index.js.map
