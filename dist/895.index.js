@@ -5772,6 +5772,8 @@ async function restartOwn(ctx, h, start) {
     Object.assign(h, { pid: fresh.pid, pidFile: fresh.pidFile, logFile: fresh.logFile });
     ctx.state.save(src_state/* State */.U.Builder, JSON.stringify(h));
     await (0,builder/* awaitBuildkitd */.PC)(h, start.own);
+    // Through sudo the pid recorded above is sudo's until buildkitd answers: record its own, as the first start does.
+    ctx.state.save(src_state/* State */.U.Builder, JSON.stringify(h));
     (0,builder/* publishShared */.$p)(h, start.wish, (0,builder/* recordsDir */.Ap)(ctx.env));
     runner.info(`Restarted buildkitd (pid ${old ?? 'unknown'} → ${h.pid ?? 'unknown'}): a stalled cache request leaves BuildKit unable to run another build`);
 }

@@ -243,6 +243,8 @@ async function restartOwn(ctx: BuildContext, h: BuilderHandle, start: AutoStart 
   Object.assign(h, { pid: fresh.pid, pidFile: fresh.pidFile, logFile: fresh.logFile });
   ctx.state.save(State.Builder, JSON.stringify(h));
   await awaitBuildkitd(h, start.own);
+  // Through sudo the pid recorded above is sudo's until buildkitd answers: record its own, as the first start does.
+  ctx.state.save(State.Builder, JSON.stringify(h));
   publishShared(h, start.wish, recordsDir(ctx.env));
   core.info(`Restarted buildkitd (pid ${old ?? 'unknown'} → ${h.pid ?? 'unknown'}): a stalled cache request leaves BuildKit unable to run another build`);
 }
