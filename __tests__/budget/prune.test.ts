@@ -1,9 +1,13 @@
 /** The prune planner, table-driven: every rule, token scopes, concurrency, vanished entries, scale. */
 import { describe, expect, test } from '@jest/globals';
 import { BUILDKIT_CACHE_VERSION, indexKey, sha256Digest } from '../../src/budget/keys.js';
+import { ENVD_MOUNT_DIRS } from '../../src/mounts/mounts.js';
 import {
   DAY_MS, HOUR_MS, MINUTE_MS, classifyIndexes, indexesToRead, planPrune, type CacheEntry, type PruneInput, type PruneReason
 } from '../../src/budget/prune.js';
+
+/** envd's pip cache directory inside the build (the first of ENVD_MOUNT_DIRS). */
+const PIP_DIR = ENVD_MOUNT_DIRS[0];
 
 const NOW = Date.UTC(2026, 9, 15, 12);
 const MAIN = 'refs/heads/main';
@@ -397,12 +401,12 @@ describe('planPrune', () => {
     });
     const entries = [
       ...mainBase(),
-      mount(30, MAIN, 'ci-build', '/root/.cache/pip', 3 * DAY_MS),
-      mount(31, MAIN, 'ci-build', '/root/.cache/pip', DAY_MS), // newest pip cache on main: kept
+      mount(30, MAIN, 'ci-build', `${PIP_DIR}`, 3 * DAY_MS),
+      mount(31, MAIN, 'ci-build', `${PIP_DIR}`, DAY_MS), // newest pip cache on main: kept
       mount(32, MAIN, 'ci-build', '/opt/conda/pkgs', 3 * DAY_MS), // another mount's only one: kept
-      mount(33, MAIN, 'ci-build-gpu', '/root/.cache/pip', 3 * DAY_MS), // another scope's only one: kept
-      mount(34, PR12, 'ci-build', '/root/.cache/pip', 2 * DAY_MS), // on a closed pull request: goes
-      mount(35, PR7, 'ci-build', '/root/.cache/pip', 2 * DAY_MS) // an open pull request's own newest: kept
+      mount(33, MAIN, 'ci-build-gpu', `${PIP_DIR}`, 3 * DAY_MS), // another scope's only one: kept
+      mount(34, PR12, 'ci-build', `${PIP_DIR}`, 2 * DAY_MS), // on a closed pull request: goes
+      mount(35, PR7, 'ci-build', `${PIP_DIR}`, 2 * DAY_MS) // an open pull request's own newest: kept
     ];
     const p = plan(entries, { contents: { 2: ['a', 'b'] }, closedPrRefs: [PR12] });
     expect(ids(p).filter((id) => id >= 30).sort()).toEqual([30, 34]);

@@ -9,16 +9,19 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { githubMountStore, mountsDir, slotDir } from '../../src/io/mounts.js';
-import { mountKey, mountKeyPrefix } from '../../src/mounts/mounts.js';
+import { ENVD_MOUNT_DIRS, mountKey, mountKeyPrefix } from '../../src/mounts/mounts.js';
 import { startEmulator, type Emulator } from '../support/emulator/index.js';
 import { scopes } from '../emulator/client.js';
+
+/** envd's pip cache directory inside the build (the first of ENVD_MOUNT_DIRS). */
+const PIP_DIR = ENVD_MOUNT_DIRS[0];
 
 const ENV_KEYS = ['ACTIONS_RESULTS_URL', 'ACTIONS_CACHE_SERVICE_V2', 'ACTIONS_RUNTIME_TOKEN', 'ACTIONS_CACHE_URL', 'GITHUB_SERVER_URL', 'RUNNER_TEMP', 'GITHUB_WORKSPACE'] as const;
 const savedEnv = Object.fromEntries(ENV_KEYS.map((k) => [k, process.env[k]]));
 let emu: Emulator;
 const logged: string[] = [];
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'mounts-store-'));
-const ID = '/root/.cache/pip/app-cpu';
+const ID = `${PIP_DIR}/app-cpu`;
 const slot = slotDir(mountsDir(path.join(root, 'temp')), ID);
 
 beforeAll(async () => {

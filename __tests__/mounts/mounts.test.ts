@@ -1,6 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
 import {
   candidateIds,
+  ENVD_MOUNT_DIRS,
   decideSaves,
   DEFAULT_HELPER_IMAGE,
   envName,
@@ -16,6 +17,9 @@ import {
   restoreDockerfile,
   saveDockerfile
 } from '../../src/mounts/mounts.js';
+
+/** envd's pip cache directory inside the build (the first of ENVD_MOUNT_DIRS). */
+const PIP_DIR = ENVD_MOUNT_DIRS[0];
 
 /** `buildctl du --verbose` as BuildKit v0.32.2 printed it (tabs as its tabwriter writes them; commands shortened). */
 const DU = [
@@ -36,7 +40,7 @@ const DU = [
   'Reclaimable:\ttrue',
   'Shared:\t\tfalse',
   'Size:\t\t315.39kB',
-  'Description:\tcached mount /root/.cache/pip from exec /bin/sh -c pip install -r "a: b.txt" with id "/root/.cache/pip/demo-cpu"',
+  `Description:\tcached mount ${PIP_DIR} from exec /bin/sh -c pip install -r "a: b.txt" with id "${PIP_DIR}/demo-cpu"`,
   'Usage count:\t1',
   'Last used:\t2026-12-07 04:27:53.428026611 +0000 UTC',
   'Type:\t\texec.cachemount',
@@ -73,7 +77,7 @@ describe('cache-mounts input', () => {
     ['', { kind: 'none' }],
     ['None', { kind: 'none' }],
     ['auto', { kind: 'auto' }],
-    ['/root/.cache/pip, /opt/conda/pkgs/\n/root/.cache/pip', { kind: 'dirs', dirs: ['/root/.cache/pip', '/opt/conda/pkgs'] }]
+    [`${PIP_DIR}, /opt/conda/pkgs/\n${PIP_DIR}`, { kind: 'dirs', dirs: [`${PIP_DIR}`, '/opt/conda/pkgs'] }]
   ])('%j', (text, value) => expect(parseMountsSetting(text)).toEqual({ ok: true, value }));
 
   test.each(['root/.cache/pip', '/a/../etc', '/a b', 'yes'])('%j is refused with the fix', (text) => {
@@ -92,14 +96,14 @@ describe('cache-mounts input', () => {
 
 describe('mount ids', () => {
   test("envd's environment name is the build path's last element", () => {
-    expect(envName('/home/runner/work/repo/examples')).toBe('examples');
-    expect(envName('/home/runner/work/repo/examples/')).toBe('examples');
+    expect(envName('checkout/repo/examples')).toBe('examples');
+    expect(envName('checkout/repo/examples/')).toBe('examples');
   });
 
   test('auto: every envd cache directory, CPU and GPU', () => {
     expect(candidateIds({ kind: 'auto' }, 'py')).toEqual([
-      '/root/.cache/pip/py-cpu',
-      '/root/.cache/pip/py-gpu',
+      `${PIP_DIR}/py-cpu`,
+      `${PIP_DIR}/py-gpu`,
       '/opt/conda/pkgs/py-cpu',
       '/opt/conda/pkgs/py-gpu',
       '/var/cache/apt/py-cpu',
@@ -111,8 +115,8 @@ describe('mount ids', () => {
   });
 
   test('the id in a description: quoted by Go, the last " with id" wins; no id when it equals the target', () => {
-    expect(mountIdOf('cached mount /m from exec sh -c echo with id "x" with id "/root/.cache/pip/a \\"b\\""')).toBe('/root/.cache/pip/a "b"');
-    expect(mountIdOf('cached mount /root/.cache/pip from exec sh')).toBe('/root/.cache/pip');
+    expect(mountIdOf(`cached mount /m from exec sh -c echo with id "x" with id "${PIP_DIR}/a \\"b\\""`)).toBe(`${PIP_DIR}/a "b"`);
+    expect(mountIdOf(`cached mount ${PIP_DIR} from exec sh`)).toBe(`${PIP_DIR}`);
   });
 
   test('du sizes: decimal units, two decimals', () => {
@@ -124,7 +128,7 @@ describe('mount ids', () => {
 
   test('buildctl du --verbose: only cache mounts, with id, size and last use', () => {
     expect(parseDiskUsage(DU)).toEqual([
-      { id: '/root/.cache/pip/demo-cpu', size: 315390, lastUsed: '2026-12-07 04:27:53.428026611 +0000 UTC' },
+      { id: `${PIP_DIR}/demo-cpu`, size: 315390, lastUsed: '2026-12-07 04:27:53.428026611 +0000 UTC' },
       { id: '/opt/conda/pkgs/demo-gpu', size: 2.5e9, lastUsed: '2026-12-07 04:30:00 +0000 UTC' }
     ]);
     expect(parseDiskUsage('')).toEqual([]);
@@ -133,17 +137,17 @@ describe('mount ids', () => {
 
 describe('keys', () => {
   test('one per mount and scope, content-keyed, found by prefix', () => {
-    const key = mountKey('ci-build', '/root/.cache/pip/py-cpu', 'ab'.repeat(32));
-    expect(key).toBe('envd-mount-ci-build#/root/.cache/pip/py-cpu#abababababababab');
-    expect(key.startsWith(mountKeyPrefix('ci-build', '/root/.cache/pip/py-cpu'))).toBe(true);
-    expect(parseMountKey(key)).toEqual({ scope: 'ci-build', id: '/root/.cache/pip/py-cpu', hash: 'abababababababab' });
+    const key = mountKey('ci-build', `${PIP_DIR}/py-cpu`, 'ab'.repeat(32));
+    expect(key).toBe(`envd-mount-ci-build#${PIP_DIR}/py-cpu#abababababababab`);
+    expect(key.startsWith(mountKeyPrefix('ci-build', `${PIP_DIR}/py-cpu`))).toBe(true);
+    expect(parseMountKey(key)).toEqual({ scope: 'ci-build', id: `${PIP_DIR}/py-cpu`, hash: 'abababababababab' });
     expect(parseMountKey('envd-local-ci-build-0123456789abcdef')).toBeUndefined();
     expect(parseMountKey('index-ci-build-1-f921bd05#3')).toBeUndefined();
   });
 });
 
 describe('helper builds', () => {
-  const ids = ['/root/.cache/pip/py-cpu', '/var/lib/apt/py-cpu'];
+  const ids = [`${PIP_DIR}/py-cpu`, '/var/lib/apt/py-cpu'];
   test("restore: each archive unpacked into envd's mount (the Dockerfile frontend adds the leading /)", () => {
     expect(restoreDockerfile({ kind: 'image', ref: 'busybox@sha256:00' }, ids)).toBe(
       [
@@ -176,7 +180,7 @@ describe('what is saved', () => {
   const ctx = { setting: { kind: 'auto' } as const, env: 'demo', maxBytes: 2e9 };
   test('the setting\'s mounts of this environment under the limit are saved; over it, skipped with a warning', () => {
     expect(decideSaves(records, ctx)).toEqual([
-      { id: '/root/.cache/pip/demo-cpu', size: 315390, save: true },
+      { id: `${PIP_DIR}/demo-cpu`, size: 315390, save: true },
       { id: '/opt/conda/pkgs/demo-gpu', size: 2.5e9, save: false, warn: true, reason: '2.5 GB is over cache-mounts-max (2.0 GB); raise cache-mounts-max or keep fewer directories' }
     ]);
     expect(decideSaves(records, { ...ctx, env: 'other' })).toEqual([]);

@@ -1,10 +1,13 @@
 import { describe, expect, test } from '@jest/globals';
 import { parseInputs } from '../../src/inputs/inputs.js';
-import { DEFAULT_HELPER_IMAGE } from '../../src/mounts/mounts.js';
+import { DEFAULT_HELPER_IMAGE, ENVD_MOUNT_DIRS } from '../../src/mounts/mounts.js';
 import { plan } from '../support/freeze.js';
 import { FORK_SHAPES, prPayload } from '../fixtures/events.js';
 import { inputsOf, raw } from '../support/inputs.js';
 import { jwt, runtime } from '../support/runtime.js';
+
+/** envd's pip cache directory inside the build (the first of ENVD_MOUNT_DIRS). */
+const PIP_DIR = ENVD_MOUNT_DIRS[0];
 
 const problems = (o: Record<string, string>) => parseInputs(raw(o)).problems.map((p) => `${p.input}: ${p.message}`);
 
@@ -20,7 +23,7 @@ describe('cache-mounts inputs', () => {
 
   test('bad values name the input and the fix, before anything starts', () => {
     expect(problems({ 'cache-mounts': 'pip' })).toEqual([
-      `cache-mounts: "pip": "pip" is not an absolute directory inside the build (such as /root/.cache/pip); write none, auto, or envd's cache directories: /root/.cache/pip, /opt/conda/pkgs, /var/cache/apt, /var/lib/apt`
+      `cache-mounts: "pip": "pip" is not an absolute directory inside the build (such as ${PIP_DIR}); write none, auto, or envd's cache directories: ${PIP_DIR}, /opt/conda/pkgs, /var/cache/apt, /var/lib/apt`
     ]);
     expect(problems({ 'cache-mounts-max': 'lots' })).toEqual(['cache-mounts-max: "lots" is not a size with a unit, such as 2GB or 500MiB']);
     expect(problems({ 'cache-mounts-image': 'Busy Box' })[0]).toMatch(/^cache-mounts-image: .*give an image with sh and tar \(pinned by digest\), or the path of a static busybox on the runner$/);

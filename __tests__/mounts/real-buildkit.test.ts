@@ -2,7 +2,7 @@
  * cache-mounts against a real BuildKit (issue 23's "done when", without envd): on a fresh buildkitd each job, a
  * package step that reruns finds the previous job's files in its mount when the mounts are restored and saved, and
  * does not without it; an unchanged job saves nothing. The "package step" uses envd's mount id
- * (`/root/.cache/pip/<env>-cpu`); the GitHub cache is a directory store here (the service itself is tested with
+ * (envd's pip cache directory, `ENVD_MOUNT_DIRS`, with the id `<dir>/<env>-cpu`); the GitHub cache is a directory store here (the service itself is tested with
  * its emulator elsewhere). Runs with `BUILDKIT_BIN=<dir with buildkitd and buildctl v0.32.2>` as root
  * (`npm run contract:buildkit` runs it); without it every test is skipped and says so. Prints the times it measures.
  */
@@ -16,6 +16,10 @@ import { plan as makePlan } from '../../src/plan/planner.js';
 import { beginMounts, restoreMounts, saveMounts } from '../../src/steps/mounts.js';
 import { inputsOf } from '../support/inputs.js';
 import { runtime } from '../support/runtime.js';
+import { ENVD_MOUNT_DIRS } from '../../src/mounts/mounts.js';
+
+/** envd's pip cache directory inside the build (the first of ENVD_MOUNT_DIRS). */
+const PIP_DIR = ENVD_MOUNT_DIRS[0];
 
 const BIN = process.env.BUILDKIT_BIN;
 const BUSYBOX = process.env.BENCH_BUSYBOX || ['/usr/bin/busybox', '/bin/busybox'].find((p) => fs.existsSync(p));
@@ -79,10 +83,10 @@ async function freshDaemon(name: string) {
 function packageStep(client: { buildctl: string; addr: string }, requirement: string): string[] {
   const dir = fs.mkdtempSync(path.join(root, 'step-'));
   fs.copyFileSync(BUSYBOX!, path.join(dir, 'busybox'));
-  const script = `/bin/busybox ls /root/.cache/pip > /seen; /bin/busybox echo ${requirement} > /root/.cache/pip/wheel-${requirement}`;
+  const script = `/bin/busybox ls ${PIP_DIR} > /seen; /bin/busybox echo ${requirement} > ${PIP_DIR}/wheel-${requirement}`;
   fs.writeFileSync(
     path.join(dir, 'Dockerfile'),
-    `FROM scratch\nCOPY busybox /bin/busybox\nRUN --mount=type=cache,id=root/.cache/pip/demo-cpu,target=/root/.cache/pip,sharing=shared ${JSON.stringify(['/bin/busybox', 'sh', '-c', script])}\nFROM scratch\nCOPY --from=0 /seen /\n`
+    `FROM scratch\nCOPY busybox /bin/busybox\nRUN --mount=type=cache,id=root/.cache/pip/demo-cpu,target=${PIP_DIR},sharing=shared ${JSON.stringify(['/bin/busybox', 'sh', '-c', script])}\nFROM scratch\nCOPY --from=0 /seen /\n`
   );
   const out = path.join(dir, 'out');
   const r = spawnSync(client.buildctl, ['--addr', client.addr, 'build', '--frontend', 'dockerfile.v0', '--local', `context=${dir}`, '--local', `dockerfile=${dir}`, '--output', `type=local,dest=${out}`], { encoding: 'utf8' });
@@ -117,18 +121,18 @@ describe(`cache-mounts through a real BuildKit${NAME}`, () => {
     const first = await job('job1', store, { mounts: 'auto', requirement: 'a' });
     expect(first.seen).toEqual([]);
     expect(store.keys()).toEqual([expect.stringMatching(/^envd-mount-py#\/root\/\.cache\/pip\/demo-cpu#[0-9a-f]{16}$/)]);
-    expect(first.figures).toEqual([expect.objectContaining({ id: '/root/.cache/pip/demo-cpu', savedBytes: expect.any(Number) })]);
+    expect(first.figures).toEqual([expect.objectContaining({ id: `${PIP_DIR}/demo-cpu`, savedBytes: expect.any(Number) })]);
 
     const second = await job('job2', store, { mounts: 'auto', requirement: 'b' });
     expect(second.seen).toEqual(['wheel-a']);
-    expect(second.figures).toEqual([expect.objectContaining({ id: '/root/.cache/pip/demo-cpu', restoredBytes: expect.any(Number), savedBytes: expect.any(Number) })]);
+    expect(second.figures).toEqual([expect.objectContaining({ id: `${PIP_DIR}/demo-cpu`, restoredBytes: expect.any(Number), savedBytes: expect.any(Number) })]);
     expect(store.keys()).toHaveLength(2);
 
     const without = await job('job3', store, { mounts: 'none', requirement: 'c' });
     expect(without.seen).toEqual([]);
 
     const unchanged = await job('job4', store, { mounts: 'auto' });
-    expect(unchanged.figures).toEqual([expect.objectContaining({ id: '/root/.cache/pip/demo-cpu', restoredBytes: expect.any(Number), note: 'not saved: unchanged, every step came from the cache' })]);
+    expect(unchanged.figures).toEqual([expect.objectContaining({ id: `${PIP_DIR}/demo-cpu`, restoredBytes: expect.any(Number), note: 'not saved: unchanged, every step came from the cache' })]);
     expect(store.keys()).toHaveLength(2);
     process.stdout.write(`cache-mounts, real BuildKit: restore ${second.restoreMs} ms, save ${first.saveMs} ms; unchanged job: restore ${unchanged.restoreMs} ms + save check ${unchanged.saveMs} ms\n`);
   }, 180_000);

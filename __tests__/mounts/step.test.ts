@@ -8,6 +8,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { MountRecord } from '../../src/mounts/mounts.js';
+import { ENVD_MOUNT_DIRS } from '../../src/mounts/mounts.js';
+
+/** envd's pip cache directory inside the build (the first of ENVD_MOUNT_DIRS). */
+const PIP_DIR = ENVD_MOUNT_DIRS[0];
 
 const real = await import('../../src/io/mounts.js');
 const calls: { dockerfile: string; output?: string }[] = [];
@@ -37,7 +41,7 @@ const root = fs.mkdtempSync(path.join(os.tmpdir(), 'mounts-step-'));
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 const env = { GITHUB_WORKSPACE: path.join(root, 'app'), RUNNER_TEMP: path.join(root, 'temp') };
 const client = { buildctl: 'buildctl', addr: 'unix:///nowhere', env: {} };
-const PIP = '/root/.cache/pip/app-cpu';
+const PIP = `${PIP_DIR}/app-cpu`;
 const ALL_CACHED = { cachedSteps: 3, totalSteps: 3 };
 const ONE_RAN = { cachedSteps: 2, totalSteps: 3 };
 
@@ -99,7 +103,7 @@ describe('save', () => {
     const s = store();
     const p = planOf();
     const m = beginMounts(p, env, s)!;
-    du = [{ id: PIP, size: 4000, lastUsed: 'x' }, { id: '/root/.cache/pip/other-cpu', size: 9, lastUsed: 'x' }];
+    du = [{ id: PIP, size: 4000, lastUsed: 'x' }, { id: `${PIP_DIR}/other-cpu`, size: 9, lastUsed: 'x' }];
     const figures = await saveMounts(m, client, { plan: p, figures: ONE_RAN });
     expect(s.writes).toEqual([expect.stringMatching(/^envd-mount-py#\/root\/\.cache\/pip\/app-cpu#[0-9a-f]{16} tar of root_\.cache_pip_app-cpu\.tar$/)]);
     expect(figures).toEqual([{ id: PIP, savedBytes: 'tar of root_.cache_pip_app-cpu.tar'.length, saveSeconds: expect.any(Number) }]);
@@ -138,7 +142,7 @@ describe('save', () => {
     du = [{ id: PIP, size: 2.5e9, lastUsed: 'x' }];
     const figures = await saveMounts(beginMounts(p, env, s)!, client, { plan: p, figures: ONE_RAN });
     expect(s.writes).toEqual([]);
-    expect(logged()).toContain('::warning::Package cache /root/.cache/pip/app-cpu not saved: 2.5 GB is over cache-mounts-max (1.0 MB); raise cache-mounts-max or keep fewer directories');
+    expect(logged()).toContain(`::warning::Package cache ${PIP_DIR}/app-cpu not saved: 2.5 GB is over cache-mounts-max (1.0 MB); raise cache-mounts-max or keep fewer directories`);
     expect(figures).toEqual([{ id: PIP, note: 'not saved: 2.5 GB is over cache-mounts-max (1.0 MB); raise cache-mounts-max or keep fewer directories' }]);
   });
 
