@@ -134,7 +134,7 @@ async function deleteSuperseded(run: RunContext, rest: CacheRest, entries: reado
   core.info(`Deleted ${done.deleted.length} superseded layer${done.deleted.length === 1 ? '' : 's'} (${formatSize(bytes(done.deleted))})${done.gone.length ? `, ${done.gone.length} already gone` : ''}`);
 }
 
-/** What one `envd build` gave (steps/build.ts runWithRetry). */
+/** What the attempts of one `envd build` gave (steps/attempts.ts runAttempts). */
 export interface PhaseResult {
   attempt: { figures: ProgressFigures; failure?: unknown };
   retried?: string;
