@@ -2,17 +2,36 @@ import tseslint from 'typescript-eslint';
 
 /** What keeps a stand-in tool runnable both as ESM (here) and as CommonJS (copied as a release asset). */
 const selfContained = [
-  { selector: 'ImportDeclaration', message: 'A fake must be self-contained: load built-ins with await import() inside main().' },
-  { selector: 'ExportNamedDeclaration, ExportDefaultDeclaration, ExportAllDeclaration', message: 'A fake is an executable, not a module: no exports.' },
-  { selector: "MetaProperty[meta.name='import']", message: 'import.meta does not exist in CommonJS, where a copied fake runs.' },
-  { selector: "CallExpression[callee.name='require']", message: 'require does not exist in ESM, where the fake runs inside this repository.' },
-  { selector: 'AwaitExpression:not(:function AwaitExpression), ForOfStatement[await=true]:not(:function ForOfStatement)', message: 'No top-level await: CommonJS cannot run it.' }
+  {
+    selector: 'ImportDeclaration',
+    message: 'A fake must be self-contained: load built-ins with await import() inside main().'
+  },
+  {
+    selector: 'ExportNamedDeclaration, ExportDefaultDeclaration, ExportAllDeclaration',
+    message: 'A fake is an executable, not a module: no exports.'
+  },
+  {
+    selector: "MetaProperty[meta.name='import']",
+    message: 'import.meta does not exist in CommonJS, where a copied fake runs.'
+  },
+  {
+    selector: "CallExpression[callee.name='require']",
+    message: 'require does not exist in ESM, where the fake runs inside this repository.'
+  },
+  {
+    selector:
+      'AwaitExpression:not(:function AwaitExpression), ForOfStatement[await=true]:not(:function ForOfStatement)',
+    message: 'No top-level await: CommonJS cannot run it.'
+  }
 ];
 
-
 /** The pure core: decisions only. Effects live under src/io/, orchestration under src/steps/ (CONTRIBUTING.md). */
-const CORE = ['src/{action,backends,budget,builder,cache,envd,fleet,http,inputs,local,mounts,plan,report,runtime,text,tools}/**/*.ts', 'src/state.ts'];
-const EFFECTS = 'an effect belongs under src/io/ (and is called from src/steps/); the core takes facts in and gives decisions out';
+const CORE = [
+  'src/{action,backends,budget,builder,cache,envd,fleet,http,inputs,local,mounts,plan,report,runtime,text,tools}/**/*.ts',
+  'src/state.ts'
+];
+const EFFECTS =
+  'an effect belongs under src/io/ (and is called from src/steps/); the core takes facts in and gives decisions out';
 
 export default tseslint.config(
   { ignores: ['dist/**', 'lib/**', 'node_modules/**', 'coverage/**'] },
@@ -26,19 +45,46 @@ export default tseslint.config(
     // More than four positional parameters: pass an options record or a small context type instead. A function
     // longer than a screenful is split at the seams its section comments mark.
     files: ['src/**/*.ts'],
-    rules: { 'max-params': ['error', 4], 'max-lines-per-function': ['error', { max: 80, skipBlankLines: true, skipComments: true, IIFEs: true }] }
+    rules: {
+      'max-params': ['error', 4],
+      'max-lines-per-function': ['error', { max: 80, skipBlankLines: true, skipComments: true, IIFEs: true }]
+    }
   },
   {
     files: CORE,
     rules: {
-      'no-restricted-imports': ['error', {
-        paths: ['fs', 'fs/promises', 'child_process', 'net', 'http', 'http2', 'https', 'os', 'dgram', 'tls', 'worker_threads'].flatMap((m) => [m, `node:${m}`]).map((name) => ({ name, message: `${name}: ${EFFECTS}.` })),
-        patterns: [
-          { group: ['@actions/*', '@octokit/*'], message: `The runner's and GitHub's clients: ${EFFECTS}.` },
-          { group: ['**/io/*', '**/io/**', '**/steps/*'], message: `The core does not import the shell: ${EFFECTS}. Move a shared record's type into the core.` }
-        ]
-      }],
-      'no-restricted-globals': ['error', { name: 'fetch', message: EFFECTS }, { name: 'process', message: `process: ${EFFECTS}; pass the environment in.` }]
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            'fs',
+            'fs/promises',
+            'child_process',
+            'net',
+            'http',
+            'http2',
+            'https',
+            'os',
+            'dgram',
+            'tls',
+            'worker_threads'
+          ]
+            .flatMap((m) => [m, `node:${m}`])
+            .map((name) => ({ name, message: `${name}: ${EFFECTS}.` })),
+          patterns: [
+            { group: ['@actions/*', '@octokit/*'], message: `The runner's and GitHub's clients: ${EFFECTS}.` },
+            {
+              group: ['**/io/*', '**/io/**', '**/steps/*'],
+              message: `The core does not import the shell: ${EFFECTS}. Move a shared record's type into the core.`
+            }
+          ]
+        }
+      ],
+      'no-restricted-globals': [
+        'error',
+        { name: 'fetch', message: EFFECTS },
+        { name: 'process', message: `process: ${EFFECTS}; pass the environment in.` }
+      ]
     }
   },
   {

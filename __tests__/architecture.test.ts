@@ -27,7 +27,10 @@ describe('the core stays pure', () => {
     ['@actions/core', "import * as core from '@actions/core';\nexport const x = core;\n"],
     ['@actions/github', "import { getOctokit } from '@actions/github';\nexport const x = getOctokit;\n"],
     ['the shell', "import { Exec } from '../io/exec.js';\nexport const x = Exec;\n"],
-    ['the shell, a type only', "import type { OciServer } from '../io/local/oci-server.js';\nexport type X = OciServer;\n"],
+    [
+      'the shell, a type only',
+      "import type { OciServer } from '../io/local/oci-server.js';\nexport type X = OciServer;\n"
+    ],
     ['orchestration', "import type { MainDeps } from '../steps/main.js';\nexport type X = MainDeps;\n"],
     ['fetch', "export const x = () => fetch('https://example.invalid');\n"],
     ['process', 'export const x = () => process.env.HOME;\n']
@@ -36,22 +39,45 @@ describe('the core stays pure', () => {
     expect((await ruleIds('src/plan/probe.ts', code)).filter((id) => /no-restricted/.test(id))).toHaveLength(1);
   });
 
-  it.each(['src/budget/probe.ts', 'src/report/probe.ts', 'src/backends/probe.ts', 'src/state.ts'])('the rule covers %s', async (file) => {
-    expect(await ruleIds(file, "import * as fs from 'node:fs';\nexport const x = fs;\n")).toContain('no-restricted-imports');
-  });
+  it.each(['src/budget/probe.ts', 'src/report/probe.ts', 'src/backends/probe.ts', 'src/state.ts'])(
+    'the rule covers %s',
+    async (file) => {
+      expect(await ruleIds(file, "import * as fs from 'node:fs';\nexport const x = fs;\n")).toContain(
+        'no-restricted-imports'
+      );
+    }
+  );
 
-  it.each(['src/io/probe.ts', 'src/io/github/probe.ts', 'src/steps/probe.ts'])('the shell may do effects: %s', async (file) => {
-    expect(await ruleIds(file, "import * as fs from 'node:fs';\nimport * as core from '@actions/core';\nexport const x = [fs, core, process.env.HOME];\n")).toEqual([]);
-  });
+  it.each(['src/io/probe.ts', 'src/io/github/probe.ts', 'src/steps/probe.ts'])(
+    'the shell may do effects: %s',
+    async (file) => {
+      expect(
+        await ruleIds(
+          file,
+          "import * as fs from 'node:fs';\nimport * as core from '@actions/core';\nexport const x = [fs, core, process.env.HOME];\n"
+        )
+      ).toEqual([]);
+    }
+  );
 
   it('pure code passes in the core', async () => {
-    expect(await ruleIds('src/plan/probe.ts', "import { createHash } from 'node:crypto';\nimport type { Plan } from './plan.js';\nexport const x = (p: Plan) => createHash('sha256').update(p.scope ?? '').digest('hex');\n")).toEqual([]);
+    expect(
+      await ruleIds(
+        'src/plan/probe.ts',
+        "import { createHash } from 'node:crypto';\nimport type { Plan } from './plan.js';\nexport const x = (p: Plan) => createHash('sha256').update(p.scope ?? '').digest('hex');\n"
+      )
+    ).toEqual([]);
   });
 
   it('every folder under src/ is core or shell', async () => {
-    const folders = fs.readdirSync(path.join(root, 'src'), { withFileTypes: true }).filter((d) => d.isDirectory() && d.name !== 'types').map((d) => d.name);
+    const folders = fs
+      .readdirSync(path.join(root, 'src'), { withFileTypes: true })
+      .filter((d) => d.isDirectory() && d.name !== 'types')
+      .map((d) => d.name);
     for (const f of folders.filter((f) => !SHELL.includes(f))) {
-      expect([f, await ruleIds(`src/${f}/probe.ts`, "import * as fs from 'node:fs';\nexport const x = fs;\n")]).toEqual([f, ['no-restricted-imports']]);
+      expect([f, await ruleIds(`src/${f}/probe.ts`, "import * as fs from 'node:fs';\nexport const x = fs;\n")]).toEqual(
+        [f, ['no-restricted-imports']]
+      );
     }
     expect(folders).toEqual(expect.arrayContaining(SHELL));
   });

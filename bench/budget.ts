@@ -26,13 +26,50 @@ const checks: Array<[string, boolean]> = [];
 function table(results: Map<StrategyName, Metrics>, unit: number, unitName: string): void {
   const u = (b: number) => (b / unit).toFixed(unit === GB ? 2 : 1);
   const rows: string[][] = [
-    ['strategy', 'jobs', 'hits', 'misses', 'hit ratio', 'max/min', 'skipped', 'nothing new', 'written', 'LRU evictions', 'writes over budget', 'pruned', 'deferred', `peak ${unitName} (any moment)`, `peak ${unitName} (hourly checks)`, 'blob-not-found', 'max s deleting in a step', 'REST calls (busiest hour)']
+    [
+      'strategy',
+      'jobs',
+      'hits',
+      'misses',
+      'hit ratio',
+      'max/min',
+      'skipped',
+      'nothing new',
+      'written',
+      'LRU evictions',
+      'writes over budget',
+      'pruned',
+      'deferred',
+      `peak ${unitName} (any moment)`,
+      `peak ${unitName} (hourly checks)`,
+      'blob-not-found',
+      'max s deleting in a step',
+      'REST calls (busiest hour)'
+    ]
   ];
   for (const [name, m] of results) {
-    rows.push([
-      name, m.jobs, m.hits, m.misses, ratio(m).toFixed(3), `${m.modes.max}/${m.modes.min}`, m.skippedExports, m.nothingNew, m.entriesWritten, m.evicted, m.overBudgetWrites, m.pruned, m.deferredDeletes,
-      u(m.maxInstantBytes), u(m.peakBytes), m.blobNotFound, (m.maxDeleteMs / 1000).toFixed(1), `${m.restCalls} (${m.busiestHourRest})`
-    ].map(String));
+    rows.push(
+      [
+        name,
+        m.jobs,
+        m.hits,
+        m.misses,
+        ratio(m).toFixed(3),
+        `${m.modes.max}/${m.modes.min}`,
+        m.skippedExports,
+        m.nothingNew,
+        m.entriesWritten,
+        m.evicted,
+        m.overBudgetWrites,
+        m.pruned,
+        m.deferredDeletes,
+        u(m.maxInstantBytes),
+        u(m.peakBytes),
+        m.blobNotFound,
+        (m.maxDeleteMs / 1000).toFixed(1),
+        `${m.restCalls} (${m.busiestHourRest})`
+      ].map(String)
+    );
   }
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
   for (const [i, r] of rows.entries()) {
@@ -55,7 +92,8 @@ function peakLine(m: Metrics, budget: number): string {
 function run(w: Workload, budget: number, eviction: EvictionMode, trace?: string[]): Map<StrategyName, Metrics> {
   const content = contentTimeline(w);
   const out = new Map<StrategyName, Metrics>();
-  for (const s of STRATEGIES) out.set(s.name, simulate(w, content, s, budget, { eviction, ...(s.name === 'action' && trace ? { trace } : {}) }));
+  for (const s of STRATEGIES)
+    out.set(s.name, simulate(w, content, s, budget, { eviction, ...(s.name === 'action' && trace ? { trace } : {}) }));
   return out;
 }
 
@@ -76,7 +114,11 @@ const dayResults = new Map<EvictionMode, Map<StrategyName, Metrics>>();
 const trace: string[] = [];
 for (const eviction of ['finalize', 'hourly'] as const) {
   console.log('');
-  console.log(eviction === 'finalize' ? "GitHub's LRU eviction the moment usage passes the budget:" : "GitHub's LRU eviction hourly:");
+  console.log(
+    eviction === 'finalize'
+      ? "GitHub's LRU eviction the moment usage passes the budget:"
+      : "GitHub's LRU eviction hourly:"
+  );
   const results = run(day, dayBudget, eviction, eviction === 'finalize' ? trace : undefined);
   dayResults.set(eviction, results);
   table(results, MB, 'MB');
@@ -100,7 +142,9 @@ for (const eviction of ['finalize', 'hourly'] as const) {
   );
 }
 console.log('');
-console.log(`the action's runs, immediate eviction (time, run, legs' modes, usage at the run's peak moment, after its prunes):`);
+console.log(
+  `the action's runs, immediate eviction (time, run, legs' modes, usage at the run's peak moment, after its prunes):`
+);
 for (const line of trace) console.log(`  ${line}`);
 console.log('');
 
@@ -131,10 +175,19 @@ for (const m of dep.values()) console.log(mainLine(m));
   console.log(`the action's runs (time, run, legs' modes, usage at the run's peak moment, after its prunes):`);
   for (const line of depTrace) console.log(`  ${line}`);
   checks.push(
-    ['issue 20: main\'s next push after a change restores every step the change did not touch', a.main.unchangedRestored === a.main.unchanged],
-    ['issue 20: main\'s pushes with unchanged requirements restore ≥ 70% of their steps', a.main.steadyRestored >= 0.7 * a.main.steadySteps],
+    [
+      "issue 20: main's next push after a change restores every step the change did not touch",
+      a.main.unchangedRestored === a.main.unchanged
+    ],
+    [
+      "issue 20: main's pushes with unchanged requirements restore ≥ 70% of their steps",
+      a.main.steadyRestored >= 0.7 * a.main.steadySteps
+    ],
     // The issue's 3× per-job is the real replay's bar, where per-job scopes fare worse (0.11-0.15) than here.
-    ['issue 20: action hit ratio ≥ 1.5× default and ≥ 1.2× per-job', ratio(a) >= 1.5 * ratio(dflt) && ratio(a) >= 1.2 * ratio(perJob)],
+    [
+      'issue 20: action hit ratio ≥ 1.5× default and ≥ 1.2× per-job',
+      ratio(a) >= 1.5 * ratio(dflt) && ratio(a) >= 1.2 * ratio(perJob)
+    ],
     ['issue 20: action peak ≤ budget at every moment', a.maxInstantBytes <= dayBudget],
     ['issue 20: action evictions = 0 and blob-not-found = 0', a.evicted === 0 && a.blobNotFound === 0]
   );
@@ -150,7 +203,9 @@ console.log(
     `(${workload.prs.filter((p) => p.merged).length} merged), ${count(workload, 'pr-run')} PR runs, ${count(workload, 'main-push')} pushes to main, ` +
     `matrix of ${MATRIX.length}; layers ${STEPS.map((s) => `${s.name} ${formatSize(s.meanBytes)}`).join(', ')}`
 );
-console.log(`budget: ${formatSize(BUDGET)}, GitHub's LRU eviction hourly, 7-day retention; the action prunes to ${Math.round(TARGET_RATIO * 100)}%; a DELETE takes ${DELETE_LATENCY_MS} ms`);
+console.log(
+  `budget: ${formatSize(BUDGET)}, GitHub's LRU eviction hourly, 7-day retention; the action prunes to ${Math.round(TARGET_RATIO * 100)}%; a DELETE takes ${DELETE_LATENCY_MS} ms`
+);
 const results = run(workload, BUDGET, 'hourly');
 table(results, GB, 'GB');
 const action = results.get('action')!;

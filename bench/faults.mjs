@@ -38,17 +38,29 @@ const TIMEOUT = process.env.BENCH_CACHE_TIMEOUT || '15s';
 const SCALE = process.env.ENVD_CACHE_ACTION_DEADLINE_SCALE || '0.25';
 const JOB_TIMEOUT_MS = Number(process.env.BENCH_JOB_TIMEOUT_MS || 240_000);
 const FAULTS = (process.env.BENCH_FAULTS || 'refuse,reset,503,every-second-503,slow,cut,stall').split(',');
-const LABEL = { refuse: 'refused', reset: 'reset', 503: 'every answer 503', 'every-second-503': 'every second 503', slow: '1.5 s per request', cut: 'layer bodies cut', stall: 'accepts, never answers' };
+const LABEL = {
+  refuse: 'refused',
+  reset: 'reset',
+  503: 'every answer 503',
+  'every-second-503': 'every second 503',
+  slow: '1.5 s per request',
+  cut: 'layer bodies cut',
+  stall: 'accepts, never answers'
+};
 
 const missing = [];
 const BIN = process.env.BUILDKIT_BIN ? path.resolve(process.env.BUILDKIT_BIN) : undefined;
-if (!BIN) missing.push('BUILDKIT_BIN is not set: the directory holding a real buildkitd and buildctl (BuildKit v0.32.2)');
-else for (const t of ['buildkitd', 'buildctl']) if (!fs.existsSync(path.join(BIN, t))) missing.push(`BUILDKIT_BIN has no ${t}`);
+if (!BIN)
+  missing.push('BUILDKIT_BIN is not set: the directory holding a real buildkitd and buildctl (BuildKit v0.32.2)');
+else
+  for (const t of ['buildkitd', 'buildctl'])
+    if (!fs.existsSync(path.join(BIN, t))) missing.push(`BUILDKIT_BIN has no ${t}`);
 const BUSYBOX = process.env.BENCH_BUSYBOX || ['/usr/bin/busybox', '/bin/busybox'].find((p) => fs.existsSync(p));
 if (!BUSYBOX) missing.push('no busybox: set BENCH_BUSYBOX to a static busybox');
 if (process.getuid?.() !== 0) missing.push('not root: the action starts buildkitd as root');
 if (!fs.existsSync(path.join(ROOT, 'dist', 'index.js'))) missing.push('no dist/index.js: npm run package first');
-for (const f of FAULTS) if (!LABEL[f]) missing.push(`BENCH_FAULTS: unknown fault ${f} (one of ${Object.keys(LABEL).join(', ')})`);
+for (const f of FAULTS)
+  if (!LABEL[f]) missing.push(`BENCH_FAULTS: unknown fault ${f} (one of ${Object.keys(LABEL).join(', ')})`);
 const hasRegistry = spawnSync('sh', ['-c', 'command -v docker-registry'], { stdio: 'ignore' }).status === 0;
 let BACKENDS = (process.env.BENCH_BACKENDS || 'registry,s3,gha').split(',');
 const notes = [];
@@ -89,9 +101,18 @@ fs.copyFileSync(BUSYBOX, path.join(project, 'busybox'));
 fs.chmodSync(path.join(project, 'busybox'), 0o755);
 fs.writeFileSync(
   path.join(project, 'Dockerfile'),
-  ['FROM scratch', 'COPY busybox /bin/busybox', 'RUN ["/bin/busybox","sh","-c","/bin/busybox mkdir -p /out && /bin/busybox head -c 3000000 /dev/urandom > /out/big"]', 'RUN ["/bin/busybox","sh","-c","echo two > /out/b"]', ''].join('\n')
+  [
+    'FROM scratch',
+    'COPY busybox /bin/busybox',
+    'RUN ["/bin/busybox","sh","-c","/bin/busybox mkdir -p /out && /bin/busybox head -c 3000000 /dev/urandom > /out/big"]',
+    'RUN ["/bin/busybox","sh","-c","echo two > /out/b"]',
+    ''
+  ].join('\n')
 );
-fs.writeFileSync(path.join(project, 'build.envd'), '# syntax=v1\n# bench:faults: the envd shim builds the Dockerfile in this directory\n\ndef build():\n    base(dev=True)\n');
+fs.writeFileSync(
+  path.join(project, 'build.envd'),
+  '# syntax=v1\n# bench:faults: the envd shim builds the Dockerfile in this directory\n\ndef build():\n    base(dev=True)\n'
+);
 const tc = makeToolCache(root, BIN, path.join(HERE, 'real', 'envd-shim.sh'));
 const runnerTemp = path.join(root, 'rt');
 const probe = cpuProbe(root);
@@ -109,7 +130,10 @@ async function startRegistry() {
   const dir = path.join(root, 'registry');
   fs.mkdirSync(dir);
   const config = path.join(dir, 'config.yml');
-  fs.writeFileSync(config, `version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: ${dir}/data\n  delete:\n    enabled: true\nhttp:\n  addr: 127.0.0.1:${port}\n`);
+  fs.writeFileSync(
+    config,
+    `version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: ${dir}/data\n  delete:\n    enabled: true\nhttp:\n  addr: 127.0.0.1:${port}\n`
+  );
   const log = fs.openSync(path.join(dir, 'log'), 'a');
   procs.track(spawn('docker-registry', ['serve', config], { stdio: ['ignore', log, log], detached: true }));
   fs.closeSync(log);
@@ -124,7 +148,12 @@ async function startRegistry() {
 }
 
 // ------------------------------------------------------------------------------------------ the services
-const emu = await startEmulator({ repository: 'octo/envd-demo', restTokens: { ghs_harnessToken000000000000000000000: 'write' }, createsPerMinute: 1_000_000, restCallsPerHour: 1_000_000 });
+const emu = await startEmulator({
+  repository: 'octo/envd-demo',
+  restTokens: { ghs_harnessToken000000000000000000000: 'write' },
+  createsPerMinute: 1_000_000,
+  restCallsPerHour: 1_000_000
+});
 cleanups.push(() => emu.close());
 const token = emu.mintToken([{ Scope: 'refs/heads/main', Permission: Permission.All }]);
 
@@ -133,13 +162,27 @@ async function service(backend) {
   if (backend === 'gha') {
     const proxy = await startFaultProxy({ upstream: emu.url });
     emu.setPublicUrl(proxy.url);
-    const ids = () => emu.entries().filter((e) => e.key.startsWith('buildkit-blob-') && e.committed).map((e) => e.id);
-    return { proxy, inputs: { cache: 'gha' }, env: { ACTIONS_RESULTS_URL: `${proxy.url}/` }, layers: () => new RegExp(`/cache-entry-(${ids().join('|')})\\?`) };
+    const ids = () =>
+      emu
+        .entries()
+        .filter((e) => e.key.startsWith('buildkit-blob-') && e.committed)
+        .map((e) => e.id);
+    return {
+      proxy,
+      inputs: { cache: 'gha' },
+      env: { ACTIONS_RESULTS_URL: `${proxy.url}/` },
+      layers: () => new RegExp(`/cache-entry-(${ids().join('|')})\\?`)
+    };
   }
   if (backend === 'registry') {
     const proxy = await startFaultProxy({ upstream: await startRegistry() });
     const host = proxy.url.replace(/^http:\/\//, '');
-    return { proxy, inputs: { cache: 'registry', 'cache-ref': `${host}/bench/faults:buildcache` }, env: {}, layers: () => /\/blobs\/sha256:/ };
+    return {
+      proxy,
+      inputs: { cache: 'registry', 'cache-ref': `${host}/bench/faults:buildcache` },
+      env: {},
+      layers: () => /\/blobs\/sha256:/
+    };
   }
   const s3 = await startS3(['cache']);
   cleanups.push(() => s3.stop());
@@ -168,13 +211,24 @@ async function job(svc, scope) {
   };
   // An output, as envd always has one (its image): without it BuildKit never pulls the cached layers.
   const output = `type=tar,dest=${path.join(root, 'out.tar')}`;
-  const inputs = { 'envd-version': ENVD, 'buildkit-version': BUILDKIT, 'cache-scope': scope, 'cache-timeout': TIMEOUT, output, ...svc.inputs };
+  const inputs = {
+    'envd-version': ENVD,
+    'buildkit-version': BUILDKIT,
+    'cache-scope': scope,
+    'cache-timeout': TIMEOUT,
+    output,
+    ...svc.inputs
+  };
   const j = createJob({ workspace: project, inputs, env });
   const phase = async (name) => {
     let child;
     const timer = setTimeout(() => child && killGroup(child, 'SIGKILL'), JOB_TIMEOUT_MS);
     try {
-      return await spawnPhase(j, path.join(ROOT, 'dist', 'index.js'), name, { probe, detached: true, onChild: (c) => procs.track((child = c)) });
+      return await spawnPhase(j, path.join(ROOT, 'dist', 'index.js'), name, {
+        probe,
+        detached: true,
+        onChild: (c) => procs.track((child = c))
+      });
     } finally {
       clearTimeout(timer);
     }
@@ -185,13 +239,20 @@ async function job(svc, scope) {
     const left = procs.strays().filter((s) => s.cmd.includes(runnerTemp));
     for (const s of left) process.kill(s.pid, 'SIGKILL');
     const text = [...main.lines, ...post.lines].map((l) => l.text);
-    if (process.env.BENCH_LOG_DIR) fs.writeFileSync(path.join(process.env.BENCH_LOG_DIR, `${scope}-${runIds}.log`), `${main.lines.map((l) => `${Math.round(l.at)} ${l.text}`).join('\n')}\n${main.err}\n--- post\n${post.lines.map((l) => l.text).join('\n')}\n`);
+    if (process.env.BENCH_LOG_DIR)
+      fs.writeFileSync(
+        path.join(process.env.BENCH_LOG_DIR, `${scope}-${runIds}.log`),
+        `${main.lines.map((l) => `${Math.round(l.at)} ${l.text}`).join('\n')}\n${main.err}\n--- post\n${post.lines.map((l) => l.text).join('\n')}\n`
+      );
     return {
       ms: main.ms + post.ms,
       ok: main.code === 0 && post.code === 0,
       codes: `${main.code}/${post.code}`,
       cached: `${main.outputs['cached-steps'] ?? '?'}/${main.outputs['total-steps'] ?? '?'}`,
-      full: main.outputs['cached-steps'] !== undefined && main.outputs['cached-steps'] === main.outputs['total-steps'] && main.outputs['total-steps'] !== '0',
+      full:
+        main.outputs['cached-steps'] !== undefined &&
+        main.outputs['cached-steps'] === main.outputs['total-steps'] &&
+        main.outputs['total-steps'] !== '0',
       warnings: text.filter((t) => /^::warning/.test(t)).map((t) => t.replace(/^::warning[^:]*::/, '').slice(0, 160)),
       attempts: text.filter((t) => /^::group::envd build/.test(t)).length,
       left: left.length,
@@ -215,7 +276,12 @@ try {
     const warm = await job(svc, scope);
     console.log(`${backend}: healthy warm job ${s1(warm.ms)} (${warm.cached} cached)`);
     for (const fault of FAULTS) {
-      const f = fault === 'slow' ? { kind: 'slow', ms: 1500 } : fault === 'cut' ? { kind: 'cut', path: svc.layers() } : { kind: fault };
+      const f =
+        fault === 'slow'
+          ? { kind: 'slow', ms: 1500 }
+          : fault === 'cut'
+            ? { kind: 'cut', path: svc.layers() }
+            : { kind: fault };
       await svc.proxy.set(f);
       const t0 = Date.now();
       const bad = await job(svc, scope);
@@ -224,7 +290,9 @@ try {
       const after = await job(svc, scope);
       const row = { backend, fault, bad, after, cold, warm, wall: Date.now() - t0 };
       rows.push(row);
-      console.log(`${backend} ${LABEL[fault]}: ${bad.ok ? 'passed' : `FAILED ${bad.codes}`} in ${s1(bad.ms)}, ${bad.attempts} build(s), ${bad.warnings.length} warning(s); next healthy job ${s1(after.ms)}, ${after.cached} cached${bad.tail ? `\n   ${bad.tail}` : ''}`);
+      console.log(
+        `${backend} ${LABEL[fault]}: ${bad.ok ? 'passed' : `FAILED ${bad.codes}`} in ${s1(bad.ms)}, ${bad.attempts} build(s), ${bad.warnings.length} warning(s); next healthy job ${s1(after.ms)}, ${after.cached} cached${bad.tail ? `\n   ${bad.tail}` : ''}`
+      );
     }
   }
 } finally {
@@ -233,17 +301,26 @@ try {
 
 // ------------------------------------------------------------------------------------------ the table
 const cacheWarning = (w) => w.find((x) => /cache|import|layer|export/i.test(x));
-console.log(`\nbench:faults — BuildKit ${BUILDKIT} through the envd shim; cache-timeout ${TIMEOUT}, deadlines × ${SCALE}`);
-console.log('"bound" = the cold job (the build without the cache) + cache-timeout; "healthy" = a warm job without a fault.\n');
-console.log('| backend | fault | build passes | job (bound; healthy) | builds | warning why the cache was not used | next healthy job restores the whole cache |');
+console.log(
+  `\nbench:faults — BuildKit ${BUILDKIT} through the envd shim; cache-timeout ${TIMEOUT}, deadlines × ${SCALE}`
+);
+console.log(
+  '"bound" = the cold job (the build without the cache) + cache-timeout; "healthy" = a warm job without a fault.\n'
+);
+console.log(
+  '| backend | fault | build passes | job (bound; healthy) | builds | warning why the cache was not used | next healthy job restores the whole cache |'
+);
 console.log('|---|---|---|---|---|---|---|');
 const timeoutMs = Number(/^(\d+)s$/.exec(TIMEOUT)?.[1] ?? 15) * 1000;
 for (const r of rows) {
   const bound = r.cold.ms + timeoutMs;
   const within = r.bad.ms <= bound ? '' : ' **over**';
   const w = cacheWarning(r.bad.warnings);
-  console.log(`| ${r.backend} | ${LABEL[r.fault]} | ${r.bad.ok ? 'yes' : `**no** (${r.bad.codes})`} | ${s1(r.bad.ms)}${within} (${s1(bound)}; ${s1(r.warm.ms)}) | ${r.bad.attempts} | ${w ? w.replace(/\|/g, '\\|').slice(0, 110) : r.bad.full ? '— (cache used: ' + r.bad.cached + ')' : '**none** (' + r.bad.cached + ' cached)'} | ${r.after.full ? `yes (${r.after.cached})` : `**no** (${r.after.cached})`} |`);
+  console.log(
+    `| ${r.backend} | ${LABEL[r.fault]} | ${r.bad.ok ? 'yes' : `**no** (${r.bad.codes})`} | ${s1(r.bad.ms)}${within} (${s1(bound)}; ${s1(r.warm.ms)}) | ${r.bad.attempts} | ${w ? w.replace(/\|/g, '\\|').slice(0, 110) : r.bad.full ? '— (cache used: ' + r.bad.cached + ')' : '**none** (' + r.bad.cached + ' cached)'} | ${r.after.full ? `yes (${r.after.cached})` : `**no** (${r.after.cached})`} |`
+  );
 }
 for (const n of notes) console.log(`- ${n}`);
 const left = rows.filter((r) => r.bad.left || r.after.left);
-if (left.length) console.log(`- processes left running after post: ${left.map((r) => `${r.backend} ${r.fault}`).join(', ')}`);
+if (left.length)
+  console.log(`- processes left running after post: ${left.map((r) => `${r.backend} ${r.fault}`).join(', ')}`);

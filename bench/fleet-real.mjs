@@ -38,7 +38,8 @@ const HERE = path.dirname(fileURLToPath(import.meta.url));
 const BIN = process.env.BUILDKIT_BIN;
 const BUSYBOX = process.env.BENCH_BUSYBOX || ['/usr/bin/busybox', '/bin/busybox'].find((p) => fs.existsSync(p));
 const missing = [];
-if (!BIN || !fs.existsSync(path.join(BIN, 'buildkitd'))) missing.push('BUILDKIT_BIN: the directory with the real buildkitd and buildctl');
+if (!BIN || !fs.existsSync(path.join(BIN, 'buildkitd')))
+  missing.push('BUILDKIT_BIN: the directory with the real buildkitd and buildctl');
 if (!BUSYBOX) missing.push('BENCH_BUSYBOX: a static busybox');
 if (process.getuid?.() !== 0) missing.push('root (buildkitd needs it)');
 if (!fs.existsSync(path.join(HERE, '..', 'dist', 'index.js'))) missing.push('dist/index.js: run npm run package');
@@ -61,7 +62,6 @@ const check = (ok, what) => {
   if (!ok) failures.push(what);
 };
 
-
 /** A project for one scope: the Dockerfile's steps name it, so only a builder that built this scope (or imported its cache) holds them. */
 function project(scope) {
   const dir = path.join(root, 'projects', scope);
@@ -78,7 +78,10 @@ function project(scope) {
       ''
     ].join('\n')
   );
-  fs.writeFileSync(path.join(dir, 'build.envd'), '# syntax=v1\n# fleet-real: the envd shim builds the Dockerfile in this directory\n\ndef build():\n    base(dev=True)\n');
+  fs.writeFileSync(
+    path.join(dir, 'build.envd'),
+    '# syntax=v1\n# fleet-real: the envd shim builds the Dockerfile in this directory\n\ndef build():\n    base(dev=True)\n'
+  );
   return dir;
 }
 
@@ -103,18 +106,23 @@ async function job(workspace, inputs) {
 }
 
 const cached = (r) => `${r.main.outputs['cached-steps']}/${r.main.outputs['total-steps']}`;
-const allCached = (r) => r.main.outputs['cached-steps'] === r.main.outputs['total-steps'] && Number(r.main.outputs['total-steps']) > 0;
+const allCached = (r) =>
+  r.main.outputs['cached-steps'] === r.main.outputs['total-steps'] && Number(r.main.outputs['total-steps']) > 0;
 function row(scope, n, r) {
   const o = r.main.outputs;
-  console.log(`${scope.padEnd(13)} ${String(n).padEnd(4)} ${(o.builder || `exit ${r.main.code}`).padEnd(24)} ${cached(r).padEnd(7)} ${r.seconds.toFixed(1).padStart(5)}  ${o['build-seconds']}`);
+  console.log(
+    `${scope.padEnd(13)} ${String(n).padEnd(4)} ${(o.builder || `exit ${r.main.code}`).padEnd(24)} ${cached(r).padEnd(7)} ${r.seconds.toFixed(1).padStart(5)}  ${o['build-seconds']}`
+  );
 }
 /** The ranking the action logged for the scope ("Fleet of 3 for cache scope X, by rendezvous hashing: a, b, c"). */
-const rankingOf = (r) => /Fleet of \d+ for cache scope .*?, by rendezvous hashing: (.*)$/m.exec(r.main.stdout)?.[1].split(', ') ?? [];
+const rankingOf = (r) =>
+  /Fleet of \d+ for cache scope .*?, by rendezvous hashing: (.*)$/m.exec(r.main.stdout)?.[1].split(', ') ?? [];
 
 /** Three real buildkitd with mutual TLS, each with its own root under root/<leg>-<n>. */
 async function startFleet(leg) {
   const fleet = [];
-  for (const n of [0, 1, 2]) fleet.push(await startTlsBuildkitd({ bin: BIN, dir: path.join(root, `${leg}-${n}`), certs }));
+  for (const n of [0, 1, 2])
+    fleet.push(await startTlsBuildkitd({ bin: BIN, dir: path.join(root, `${leg}-${n}`), certs }));
   daemons.push(...fleet);
   return fleet;
 }
@@ -134,8 +142,14 @@ async function stickyScopes(leg, fleet, cacheOf) {
     row(scope, 1, first);
     const second = await job(ws, { builder, 'cache-scope': scope, ...tls, ...cacheOf(scope) });
     row(scope, 2, second);
-    check(first.main.code === 0 && !allCached(first), `${scope}: the first build ran and was cold (${cached(first)} cached)`);
-    check(second.main.code === 0 && second.main.outputs.builder === first.main.outputs.builder, `${scope}: the second build ran on the same builder (${second.main.outputs.builder})`);
+    check(
+      first.main.code === 0 && !allCached(first),
+      `${scope}: the first build ran and was cold (${cached(first)} cached)`
+    );
+    check(
+      second.main.code === 0 && second.main.outputs.builder === first.main.outputs.builder,
+      `${scope}: the second build ran on the same builder (${second.main.outputs.builder})`
+    );
     check(allCached(second), `${scope}: the second build was served from that builder's own cache`);
     scopes.set(scope, { ws, builder, first, second, cache: cacheOf(scope) });
   }
@@ -152,9 +166,17 @@ async function failover(leg, fleet, scopes) {
   const next = rankingOf(s.first).find((a) => a !== dead.addr);
   const moved = await job(s.ws, { builder: s.builder, 'cache-scope': scope, ...tls, ...s.cache });
   row(scope, 'dead', moved);
-  console.log(`${scope} after ${dead.addr} stopped: ran on ${moved.main.outputs.builder} in ${moved.seconds.toFixed(1)} s (cold ${s.first.seconds.toFixed(1)} s, warm ${s.second.seconds.toFixed(1)} s on ${dead.addr})`);
-  check(moved.main.code === 0 && moved.main.outputs.builder === next, `${scope} moved to its next-ranked builder ${next} when its own died`);
-  check(moved.seconds <= s.second.seconds + 30, `${leg}: within 30 s more than its usual build (${moved.seconds.toFixed(1)} s vs ${s.second.seconds.toFixed(1)} s warm)`);
+  console.log(
+    `${scope} after ${dead.addr} stopped: ran on ${moved.main.outputs.builder} in ${moved.seconds.toFixed(1)} s (cold ${s.first.seconds.toFixed(1)} s, warm ${s.second.seconds.toFixed(1)} s on ${dead.addr})`
+  );
+  check(
+    moved.main.code === 0 && moved.main.outputs.builder === next,
+    `${scope} moved to its next-ranked builder ${next} when its own died`
+  );
+  check(
+    moved.seconds <= s.second.seconds + 30,
+    `${leg}: within 30 s more than its usual build (${moved.seconds.toFixed(1)} s vs ${s.second.seconds.toFixed(1)} s warm)`
+  );
   return { scope, moved, s };
 }
 
@@ -166,19 +188,32 @@ async function noneLeg() {
 
 /** cache: registry: the scope that moves finds none of its steps on its new builder and imports them all. */
 async function registryLeg() {
-  const registry = await startPlainRegistry(path.join(root, 'registry'), process.env.BENCH_REGISTRY || 'docker-registry');
+  const registry = await startPlainRegistry(
+    path.join(root, 'registry'),
+    process.env.BENCH_REGISTRY || 'docker-registry'
+  );
   registries.push(registry.child);
   const fleet = await startFleet('registry');
   // A tar of the image as the output: every layer is read, so the moved build downloads what it imported.
   fs.mkdirSync(path.join(root, 'out'));
-  const cacheOf = (scope) => ({ cache: 'registry', 'cache-ref': `${registry.host}/fleet/${scope}:buildcache`, output: `type=tar,dest=${path.join(root, 'out', `${scope}.tar`)}` });
+  const cacheOf = (scope) => ({
+    cache: 'registry',
+    'cache-ref': `${registry.host}/fleet/${scope}:buildcache`,
+    output: `type=tar,dest=${path.join(root, 'out', `${scope}.tar`)}`
+  });
   const scopes = await stickyScopes('registry', fleet, cacheOf);
   const { moved, s } = await failover('registry', fleet, scopes);
   const ref = s.cache['cache-ref'];
   // BuildKit's plain progress: `#N importing cache manifest from <ref>`, then `#N DONE …` once it was read.
-  const vertex = moved.main.stdout.split('\n').find((l) => l.includes(`importing cache manifest from ${ref}`))?.match(/#(\d+) /)?.[1];
+  const vertex = moved.main.stdout
+    .split('\n')
+    .find((l) => l.includes(`importing cache manifest from ${ref}`))
+    ?.match(/#(\d+) /)?.[1];
   const imported = !!vertex && moved.main.stdout.includes(`#${vertex} DONE`);
-  check(allCached(moved) && imported, `registry: on the new builder every step was CACHED from the registry import of ${ref} (${cached(moved)})`);
+  check(
+    allCached(moved) && imported,
+    `registry: on the new builder every step was CACHED from the registry import of ${ref} (${cached(moved)})`
+  );
   return fleet;
 }
 
@@ -191,7 +226,14 @@ async function blackHole() {
     c.on('error', () => {});
   });
   await new Promise((r) => srv.listen(0, '127.0.0.1', r));
-  return { addr: `tcp://127.0.0.1:${srv.address().port}`, close: () => new Promise((r) => { for (const c of held) c.destroy(); srv.close(r); }) };
+  return {
+    addr: `tcp://127.0.0.1:${srv.address().port}`,
+    close: () =>
+      new Promise((r) => {
+        for (const c of held) c.destroy();
+        srv.close(r);
+      })
+  };
 }
 
 /** A black-holed builder ranked first: the time the failover adds to the same warm build. */
@@ -201,7 +243,13 @@ async function blackholeLeg(live) {
   const hole = await blackHole();
   try {
     const all = [hole.addr, ...fleet.map((d) => d.addr)];
-    const scope = Array.from({ length: 200 }, (_, i) => `blackhole-${i}`).find((sc) => rank(sc, all.map((text) => ({ text })))[0].text === hole.addr);
+    const scope = Array.from({ length: 200 }, (_, i) => `blackhole-${i}`).find(
+      (sc) =>
+        rank(
+          sc,
+          all.map((text) => ({ text }))
+        )[0].text === hole.addr
+    );
     const ws = project(scope);
     const without = { builder: fleet.map((d) => d.addr).join('\n'), 'cache-scope': scope, ...tls };
     await job(ws, without);
@@ -210,9 +258,17 @@ async function blackholeLeg(live) {
     row(scope, 'warm', warm);
     row(scope, 'hole', holed);
     const added = holed.seconds - warm.seconds;
-    console.log(`${scope}: ${hole.addr} (accepts, never answers) ranked first: the build failed over to ${holed.main.outputs.builder} after ${added.toFixed(1)} s more than the same warm build (${holed.seconds.toFixed(1)} s vs ${warm.seconds.toFixed(1)} s)`);
-    check(holed.main.code === 0 && holed.main.outputs.builder === warm.main.outputs.builder && allCached(holed), `blackhole: the build ran on the builder it uses without the black hole, from its cache`);
-    check(holed.main.stdout.includes(`Passed over ${hole.addr}: no answer to ListWorkers within 10 s`), 'blackhole: the log names the black hole and the 10 s bound');
+    console.log(
+      `${scope}: ${hole.addr} (accepts, never answers) ranked first: the build failed over to ${holed.main.outputs.builder} after ${added.toFixed(1)} s more than the same warm build (${holed.seconds.toFixed(1)} s vs ${warm.seconds.toFixed(1)} s)`
+    );
+    check(
+      holed.main.code === 0 && holed.main.outputs.builder === warm.main.outputs.builder && allCached(holed),
+      `blackhole: the build ran on the builder it uses without the black hole, from its cache`
+    );
+    check(
+      holed.main.stdout.includes(`Passed over ${hole.addr}: no answer to ListWorkers within 10 s`),
+      'blackhole: the log names the black hole and the 10 s bound'
+    );
     check(added <= 30, `blackhole: failover within 30 s (${added.toFixed(1)} s added)`);
   } finally {
     await hole.close();
@@ -225,13 +281,18 @@ async function tlsLeg(live) {
   const d = fleet[0];
   const ws = project('tls');
   for (const [what, inputs, text] of [
-    ['a wrong CA', { ...tls, 'builder-tls-ca': certs.rogueCa }, 'TLS: the daemon\'s certificate is not signed'],
+    ['a wrong CA', { ...tls, 'builder-tls-ca': certs.rogueCa }, "TLS: the daemon's certificate is not signed"],
     ['no client certificate', { 'builder-tls-ca': certs.ca }, 'TLS: the daemon requires a client certificate'],
     ['plain tcp', {}, 'TLS: the daemon speaks TLS and the action connected in plain text']
   ]) {
     const r = await job(ws, { builder: d.addr, 'cache-scope': 'tls', ...inputs });
-    const line = r.main.stdout.split('\n').find((l) => l.includes(`${d.addr}: ${text}`) && !l.startsWith('::add-mask::'));
-    check(r.main.code === 1 && !!line && !r.main.stdout.includes('::group::envd build'), `${what}: stopped before a build, naming TLS and the address`);
+    const line = r.main.stdout
+      .split('\n')
+      .find((l) => l.includes(`${d.addr}: ${text}`) && !l.startsWith('::add-mask::'));
+    check(
+      r.main.code === 1 && !!line && !r.main.stdout.includes('::group::envd build'),
+      `${what}: stopped before a build, naming TLS and the address`
+    );
     if (line) console.log(`     ${line.slice(0, 220)}`);
   }
 }
@@ -242,7 +303,11 @@ const registries = [];
 try {
   certs = makeCerts(path.join(root, 'certs'));
   const pem = (f) => fs.readFileSync(f, 'utf8');
-  tls = { 'builder-tls-ca': certs.ca, 'builder-tls-cert': pem(certs.clientCert), 'builder-tls-key': pem(certs.clientKey) };
+  tls = {
+    'builder-tls-ca': certs.ca,
+    'builder-tls-cert': pem(certs.clientCert),
+    'builder-tls-key': pem(certs.clientKey)
+  };
   tc = makeToolCache(root, BIN, path.join(HERE, 'real', 'envd-shim.sh'));
   let live = [];
   if (LEGS.includes('none')) await noneLeg();
@@ -250,12 +315,26 @@ try {
   if (LEGS.includes('blackhole')) await blackholeLeg(live);
   if (LEGS.includes('tls')) await tlsLeg(live);
 
-  const secretLines = [pem(certs.clientKey), pem(certs.clientCert), pem(certs.ca)].flatMap((p) => p.split('\n').filter((l) => l.length >= 16 && !l.startsWith('-----')));
-  const leaked = runs.flatMap((r) => [r.main, r.post]).filter((p) => {
-    const text = [p.stdout.split('\n').filter((l) => !l.startsWith('::add-mask::')).join('\n'), p.stderr, ...Object.values(p.files ?? {})].join('\n');
-    return secretLines.some((l) => text.includes(l));
-  });
-  check(runs.length > 0 && leaked.length === 0, `no key or certificate line in any log, output, state or summary (${runs.length} jobs)`);
+  const secretLines = [pem(certs.clientKey), pem(certs.clientCert), pem(certs.ca)].flatMap((p) =>
+    p.split('\n').filter((l) => l.length >= 16 && !l.startsWith('-----'))
+  );
+  const leaked = runs
+    .flatMap((r) => [r.main, r.post])
+    .filter((p) => {
+      const text = [
+        p.stdout
+          .split('\n')
+          .filter((l) => !l.startsWith('::add-mask::'))
+          .join('\n'),
+        p.stderr,
+        ...Object.values(p.files ?? {})
+      ].join('\n');
+      return secretLines.some((l) => text.includes(l));
+    });
+  check(
+    runs.length > 0 && leaked.length === 0,
+    `no key or certificate line in any log, output, state or summary (${runs.length} jobs)`
+  );
 } catch (e) {
   failures.push(e.message);
   console.error(e);

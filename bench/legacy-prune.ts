@@ -227,7 +227,10 @@ export function planPrune(input: PruneInput): PrunePlan {
   const referencedLive = new Set<string>();
   const referencedPinned = new Set<string>();
   const unread: CacheEntry[] = [];
-  for (const [entries, into] of [[liveHere, referencedLive], [pinnedHere.map((p) => p.entry), referencedPinned]] as const) {
+  for (const [entries, into] of [
+    [liveHere, referencedLive],
+    [pinnedHere.map((p) => p.entry), referencedPinned]
+  ] as const) {
     for (const e of entries) {
       const digests = input.liveIndexes.get(e.id);
       if (digests === undefined) unread.push(e);
@@ -242,14 +245,19 @@ export function planPrune(input: PruneInput): PrunePlan {
   let blobsKnown = true;
   if (unread.length > 0) {
     blobsKnown = false;
-    const names = unread.slice(0, 3).map((e) => e.key).join(', ');
+    const names = unread
+      .slice(0, 3)
+      .map((e) => e.key)
+      .join(', ');
     notes.push(
       `unreferenced blobs were kept: ${unread.length} index${unread.length > 1 ? 'es' : ''} on readable refs could not be read (${names}${unread.length > 3 ? ', …' : ''})`
     );
   }
   if (input.listingComplete === false) {
     blobsKnown = false;
-    notes.push('unreferenced blobs were kept: the cache listing changed while it was read, so an index may have been missed');
+    notes.push(
+      'unreferenced blobs were kept: the cache listing changed while it was read, so an index may have been missed'
+    );
   }
   const blobOnReadable = (e: CacheEntry, referenced: (digest: string) => boolean) => {
     if (chosen.has(e.id) || !readable.has(e.ref) || e.lastAccessedAt >= cutoff || e.createdAt >= cutoff) return false;
@@ -259,9 +267,15 @@ export function planPrune(input: PruneInput): PrunePlan {
 
   // 3. Blobs on readable refs that no live or pinned index references, least recently used first.
   if (above() && blobsKnown) {
-    for (const e of ours.filter((x) => blobOnReadable(x, (d) => referencedLive.has(d) || referencedPinned.has(d))).sort(lru)) {
+    for (const e of ours
+      .filter((x) => blobOnReadable(x, (d) => referencedLive.has(d) || referencedPinned.has(d)))
+      .sort(lru)) {
       if (!above()) break;
-      take(e, 'unreferenced-blob', `no live index on a readable ref references it; last used ${formatAge(now - e.lastAccessedAt)} ago`);
+      take(
+        e,
+        'unreferenced-blob',
+        `no live index on a readable ref references it; last used ${formatAge(now - e.lastAccessedAt)} ago`
+      );
     }
   }
 
@@ -305,11 +319,19 @@ export function planPrune(input: PruneInput): PrunePlan {
       .sort(lru);
     if (candidates.length > 0) {
       for (const p of [...pinnedHere].sort((a, b) => oldestFirst(a.entry, b.entry))) {
-        take(p.entry, 'superseded-index', `superseded by #${n(p.live)} ${formatAge(now - p.successor.createdAt)} ago; usage is above target`);
+        take(
+          p.entry,
+          'superseded-index',
+          `superseded by #${n(p.live)} ${formatAge(now - p.successor.createdAt)} ago; usage is above target`
+        );
       }
       for (const e of candidates) {
         if (!above()) break;
-        take(e, 'unreferenced-blob', `only superseded indexes reference it; last used ${formatAge(now - e.lastAccessedAt)} ago; usage is above target`);
+        take(
+          e,
+          'unreferenced-blob',
+          `only superseded indexes reference it; last used ${formatAge(now - e.lastAccessedAt)} ago; usage is above target`
+        );
       }
     }
   }
@@ -334,7 +356,11 @@ export function planPrune(input: PruneInput): PrunePlan {
     deleteBytes,
     keptBytes,
     underTarget: keptBytes <= targetBytes,
-    indexes: { live: liveHere.length, pinned: pinnedHere.length, read: liveHere.length + pinnedHere.length - unread.length },
+    indexes: {
+      live: liveHere.length,
+      pinned: pinnedHere.length,
+      read: liveHere.length + pinnedHere.length - unread.length
+    },
     protectedBytes,
     byReason,
     notes

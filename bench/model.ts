@@ -13,9 +13,23 @@ import { Clock } from '../__tests__/support/emulator/clock.js';
 import { CacheStore, type Entry } from '../__tests__/support/emulator/store.js';
 import { zeroCounters, type Counters } from '../__tests__/support/emulator/types.js';
 import type { EvictionMode } from '../__tests__/support/emulator/types.js';
-import { HIGH_WATER, TARGET_RATIO, legPlanFor, modeForBudget, nearBudget, type ModeFacts } from '../src/budget/budget.js';
+import {
+  HIGH_WATER,
+  TARGET_RATIO,
+  legPlanFor,
+  modeForBudget,
+  nearBudget,
+  type ModeFacts
+} from '../src/budget/budget.js';
 import { exportFits, scopeFootprints, type LegPlan } from '../src/budget/estimate.js';
-import { BUILDKIT_CACHE_VERSION as V, blobKey, indexKey, parseIndexJson, parseIndexKey, sha256Digest } from '../src/budget/keys.js';
+import {
+  BUILDKIT_CACHE_VERSION as V,
+  blobKey,
+  indexKey,
+  parseIndexJson,
+  parseIndexKey,
+  sha256Digest
+} from '../src/budget/keys.js';
 import { indexesToRead, planPrune, type CacheEntry } from '../src/budget/prune.js';
 import { decideWrite, generationAfterBuild, supersededEntries, type Superseded } from '../src/budget/write.js';
 import { autoScope, scopeFamily } from '../src/cache/scope.js';
@@ -32,26 +46,40 @@ export interface Strategy {
 }
 
 /** The action's auto scope for a leg building `.` with build.envd:build (src/cache/scope.ts). */
-const actionScope = (m: string) => autoScope({ matrix: JSON.stringify({ python: m }), path: '.', from: 'build.envd:build' });
+const actionScope = (m: string) =>
+  autoScope({ matrix: JSON.stringify({ python: m }), path: '.', from: 'build.envd:build' });
 
 export const STRATEGIES: readonly Strategy[] = [
-  { name: 'default', label: "BuildKit's defaults: scope=buildkit, mode=min, no pruning", scope: () => 'buildkit', prune: false },
-  { name: 'per-job', label: 'per-job scopes, mode=max, no pruning (the docs)', scope: (m) => `ci-build-${m}`, prune: false },
+  {
+    name: 'default',
+    label: "BuildKit's defaults: scope=buildkit, mode=min, no pruning",
+    scope: () => 'buildkit',
+    prune: false
+  },
+  {
+    name: 'per-job',
+    label: 'per-job scopes, mode=max, no pruning (the docs)',
+    scope: (m) => `ci-build-${m}`,
+    prune: false
+  },
   {
     name: 'action-before',
-    label: 'the action before issue 15: auto mode by usage ≥ 80%, prune to 70% (idle refs by idle × bytes), deletes 1 s apart',
+    label:
+      'the action before issue 15: auto mode by usage ≥ 80%, prune to 70% (idle refs by idle × bytes), deletes 1 s apart',
     scope: actionScope,
     prune: true
   },
   {
     name: 'action-20',
-    label: 'the action before issue 20: each leg sized before the build by its own layers (all but the shared base), oldest cache first, skip past the ceiling; prune by value, deletes 4 at a time for ≤ 2 s',
+    label:
+      'the action before issue 20: each leg sized before the build by its own layers (all but the shared base), oldest cache first, skip past the ceiling; prune by value, deletes 4 at a time for ≤ 2 s',
     scope: actionScope,
     prune: true
   },
   {
     name: 'action',
-    label: "the action: mode chosen as before, the write decided after the build by what it adds (src/budget/write.ts): nothing new writes nothing, the superseded generation deleted first when room is short, main never skips, no scope skips twice in a row",
+    label:
+      'the action: mode chosen as before, the write decided after the build by what it adds (src/budget/write.ts): nothing new writes nothing, the superseded generation deleted first when room is short, main never skips, no scope skips twice in a row',
     scope: actionScope,
     prune: true
   }
@@ -131,7 +159,10 @@ export function contentTimeline(w: Workload, seed = 7): Map<CiEvent, Versions> {
         patchedAt.set(pr.number, ev.update);
       }
       patches.set(pr.number, patch);
-      out.set(ev, main.map((v, i) => patch.get(i) ?? v));
+      out.set(
+        ev,
+        main.map((v, i) => patch.get(i) ?? v)
+      );
     } else if (ev.kind === 'main-push') {
       const patch = ev.pr !== undefined ? patches.get(ev.pr) : undefined;
       if (patch) main = main.map((v, i) => patch.get(i) ?? v);
@@ -175,7 +206,13 @@ export interface SimOptions {
   trace?: string[];
 }
 
-export function simulate(w: Workload, content: Map<CiEvent, Versions>, strategy: Strategy, budgetBytes: number, sim: SimOptions = { eviction: 'hourly' }): Metrics {
+export function simulate(
+  w: Workload,
+  content: Map<CiEvent, Versions>,
+  strategy: Strategy,
+  budgetBytes: number,
+  sim: SimOptions = { eviction: 'hourly' }
+): Metrics {
   const clock = new Clock(w.start);
   const counters: Counters = zeroCounters();
   // Registered before the store's own listener: sees usage at each hourly eviction check, before it evicts.
@@ -185,9 +222,28 @@ export function simulate(w: Workload, content: Map<CiEvent, Versions>, strategy:
   });
   const store = new CacheStore(clock, { budgetBytes, retentionMs: 7 * DAY, eviction: sim.eviction }, counters);
   const m: Metrics = {
-    strategy: strategy.name, jobs: 0, hits: 0, misses: 0, entriesWritten: 0, evicted: 0, expired: 0, peakBytes: 0, maxInstantBytes: 0,
-    overBudgetWrites: 0, modes: { min: 0, max: 0 }, skippedExports: 0, nothingNew: 0, maxDeleteMs: 0, deferredDeletes: 0, blobNotFound: 0,
-    pruned: 0, prunedBytes: 0, maxPrunedPerJob: 0, restCalls: 0, busiestHourRest: 0, finalBytes: 0,
+    strategy: strategy.name,
+    jobs: 0,
+    hits: 0,
+    misses: 0,
+    entriesWritten: 0,
+    evicted: 0,
+    expired: 0,
+    peakBytes: 0,
+    maxInstantBytes: 0,
+    overBudgetWrites: 0,
+    modes: { min: 0, max: 0 },
+    skippedExports: 0,
+    nothingNew: 0,
+    maxDeleteMs: 0,
+    deferredDeletes: 0,
+    blobNotFound: 0,
+    pruned: 0,
+    prunedBytes: 0,
+    maxPrunedPerJob: 0,
+    restCalls: 0,
+    busiestHourRest: 0,
+    finalBytes: 0,
     main: { unchanged: 0, unchangedRestored: 0, steadySteps: 0, steadyRestored: 0 }
   };
   /** Each leg's cache keys at its previous push to main. */
@@ -203,7 +259,8 @@ export function simulate(w: Workload, content: Map<CiEvent, Versions>, strategy:
   const at = (t: number) => {
     if (t > clock.now()) clock.set(t);
   };
-  const openPrRefs = () => w.prs.filter((p) => p.opened <= clock.now() && clock.now() < p.closed).map((p) => prRef(p.number));
+  const openPrRefs = () =>
+    w.prs.filter((p) => p.opened <= clock.now() && clock.now() < p.closed).map((p) => prRef(p.number));
   const after = strategy.name === 'action' || strategy.name === 'action-20';
   /** Issue 20: the write is decided once the build has run (bench model of src/budget/write.ts). */
   const afterBuild = strategy.name === 'action';
@@ -228,7 +285,15 @@ export function simulate(w: Workload, content: Map<CiEvent, Versions>, strategy:
   };
 
   const listing = (): CacheEntry[] =>
-    store.committed().map((e) => ({ id: e.id, key: e.key, ref: e.ref, size: e.size, createdAt: e.createdAt, lastAccessedAt: e.lastAccessedAt, version: e.version }));
+    store.committed().map((e) => ({
+      id: e.id,
+      key: e.key,
+      ref: e.ref,
+      size: e.size,
+      createdAt: e.createdAt,
+      lastAccessedAt: e.lastAccessedAt,
+      version: e.version
+    }));
 
   /** Reads the live (and pinned) indexes on readable refs, as the action's twirp reader does (a read bumps access). */
   const readIndexes = (entries: CacheEntry[], readable: string[], closed: string[]) => {
@@ -245,12 +310,26 @@ export function simulate(w: Workload, content: Map<CiEvent, Versions>, strategy:
   };
 
   /** The action's prune, through the same pure planner the action runs; deletes paced as the action paces them. */
-  const pruneJob = (token: Token, jobStart: number, closed: string[], opts: { targetRatio?: number; command?: boolean; entries?: CacheEntry[] } = {}) => {
+  const pruneJob = (
+    token: Token,
+    jobStart: number,
+    closed: string[],
+    opts: { targetRatio?: number; command?: boolean; entries?: CacheEntry[] } = {}
+  ) => {
     const entries = opts.entries ?? listing();
     const readable = readOrder(token);
     const contents = readIndexes(entries, readable, closed);
     const liveIndexes = new Map([...contents].map(([id, c]) => [id, c.digests]));
-    const input = { entries, liveIndexes, readableRefs: readable, closedPrRefs: closed, budgetBytes, now: clock.now(), jobStart, targetRatio: opts.targetRatio };
+    const input = {
+      entries,
+      liveIndexes,
+      readableRefs: readable,
+      closedPrRefs: closed,
+      budgetBytes,
+      now: clock.now(),
+      jobStart,
+      targetRatio: opts.targetRatio
+    };
     const plan = after ? planPrune({ ...input, openPrRefs: openPrRefs() }) : legacyPlanPrune(input);
     // Before: up to 100 deletes a second apart. After: 4 at a time within GitHub's limits, ~2 s in a build step.
     let deletions = plan.deletions;
@@ -307,14 +386,20 @@ export function simulate(w: Workload, content: Map<CiEvent, Versions>, strategy:
     const previous = own ? contents.get(own.id)!.digests : new Set<string>();
     const key = `${scope}\n${token.write}`;
     // As the action sizes it (steps/write.ts): the previous generation's chain layers the build did not look up.
-    const generation = generationAfterBuild(entries, { contents, scope, readableRefs: readable }, { buildStartedAt: runStart, now: clock.now() });
+    const generation = generationAfterBuild(
+      entries,
+      { contents, scope, readableRefs: readable },
+      { buildStartedAt: runStart, now: clock.now() }
+    );
     const asAction = EXACT_WRITE_SIZING ? undefined : generation.ref !== undefined ? generation : undefined;
     const facts = {
       builtSteps: job.executed.filter(Boolean).length,
       addBytes: asAction ? asAction.rebuiltBytes : addBytes,
       usageBytes: store.totalBytes(),
       budgetBytes,
-      superseded: asAction ? asAction.superseded : supersededEntries(entries, token.write, { previous, kept }, othersLive),
+      superseded: asAction
+        ? asAction.superseded
+        : supersededEntries(entries, token.write, { previous, kept }, othersLive),
       defaultBranch: token.write === MAIN,
       skippedLast: lastSkip.get(key) ?? false
     };
@@ -352,7 +437,8 @@ export function simulate(w: Workload, content: Map<CiEvent, Versions>, strategy:
     current = { run: label, phase: '', usageAtRunStart: store.totalBytes() };
     const refs = readOrder(token);
     const jobs: Job[] = [];
-    const decided = strategy.name === 'default' ? 'min' : strategy.name === 'per-job' ? 'max' : onDefaultPush ? 'max' : 'min';
+    const decided =
+      strategy.name === 'default' ? 'min' : strategy.name === 'per-job' ? 'max' : onDefaultPush ? 'max' : 'min';
     // Phase 1: every leg reads the cache at the same moment: the same usage, the same listing.
     const modes = new Map<string, 'min' | 'max'>(w.matrix.map((mx) => [mx, decided]));
     const legPlans = new Map<string, LegPlan>();
@@ -364,7 +450,12 @@ export function simulate(w: Workload, content: Map<CiEvent, Versions>, strategy:
       let target: number | undefined;
       if (after) {
         const contents = readIndexes(entries, refs, []);
-        const facts: ModeFacts = { usageBytes: usage, budgetBytes, footprints: scopeFootprints(entries, contents, refs, clock.now()), concurrentLegs: w.matrix.length - 1 };
+        const facts: ModeFacts = {
+          usageBytes: usage,
+          budgetBytes,
+          footprints: scopeFootprints(entries, contents, refs, clock.now()),
+          concurrentLegs: w.matrix.length - 1
+        };
         for (const mx of w.matrix) {
           const leg = { scope: strategy.scope(mx), family: scopeFamily('.', 'build.envd:build') };
           const mode = modeForBudget('auto', decided, facts, leg).mode;
@@ -373,7 +464,8 @@ export function simulate(w: Workload, content: Map<CiEvent, Versions>, strategy:
           const legs = legPlanFor(facts, leg);
           if (legs) legPlans.set(mx, legs);
           const adds = legs && (mode === 'max' ? legs.addBytes : legs.minAddBytes);
-          const room = legs && adds !== undefined ? Math.max(0, (legs.ceilingBytes - adds) / budgetBytes) : TARGET_RATIO;
+          const room =
+            legs && adds !== undefined ? Math.max(0, (legs.ceilingBytes - adds) / budgetBytes) : TARGET_RATIO;
           const t = Math.min(TARGET_RATIO, room);
           if (usage > t * budgetBytes) target = Math.min(target ?? 1, t);
         }
@@ -398,8 +490,12 @@ export function simulate(w: Workload, content: Map<CiEvent, Versions>, strategy:
       for (const ref of refs) {
         const index = lookup(refs, indexKey(scope, ref));
         if (!index?.data) continue;
-        const config = JSON.parse(index.data.toString('utf8')) as { layers: Array<{ blob: string }>; records: Array<{ digest: string; layers: Array<{ layer: number }> }> };
-        for (const r of config.records) if (!records.has(r.digest)) records.set(r.digest, config.layers[r.layers[0].layer].blob);
+        const config = JSON.parse(index.data.toString('utf8')) as {
+          layers: Array<{ blob: string }>;
+          records: Array<{ digest: string; layers: Array<{ layer: number }> }>;
+        };
+        for (const r of config.records)
+          if (!records.has(r.digest)) records.set(r.digest, config.layers[r.layers[0].layer].blob);
       }
       const keys = cacheKeys(matrix, versions);
       const hit = keys.map((k) => records.has(k));
@@ -416,7 +512,8 @@ export function simulate(w: Workload, content: Map<CiEvent, Versions>, strategy:
       }
       // A cache hit loads its layer blob (BuildKit's CheckDescriptor): missing means "blob not found".
       let failed = false;
-      for (let i = 0; i < STEPS.length; i++) if (loaded[i] && !lookup(refs, blobKey(records.get(keys[i])!))) failed = true;
+      for (let i = 0; i < STEPS.length; i++)
+        if (loaded[i] && !lookup(refs, blobKey(records.get(keys[i])!))) failed = true;
       if (failed) {
         // The build fails; it is retried once without --import-cache (the action does this itself; by hand otherwise).
         m.blobNotFound++;
@@ -453,7 +550,11 @@ export function simulate(w: Workload, content: Map<CiEvent, Versions>, strategy:
       if (skipped.has(job.matrix)) continue;
       current.phase = `leg ${i + 1}/${jobs.length} (${job.matrix}, ${job.mode}) exporting, ${store.totalBytes() === 0 ? 'empty cache' : `${(store.totalBytes() / 1e6).toFixed(0)} MB before its first write`}`;
       const layers: Array<{ blob: string; parent: number }> = [];
-      const recs: Array<{ digest: string; layers: Array<{ layer: number }>; inputs: Array<Array<{ selector: string; link: number }>> }> = [];
+      const recs: Array<{
+        digest: string;
+        layers: Array<{ layer: number }>;
+        inputs: Array<Array<{ selector: string; link: number }>>;
+      }> = [];
       const layerOf = new Map<number, number>();
       const recordOf = new Map<number, number>();
       STEPS.forEach((step, i) => {
@@ -488,7 +589,10 @@ export function simulate(w: Workload, content: Map<CiEvent, Versions>, strategy:
       for (const job of jobs) if (!skipped.has(job.matrix)) pruneJob(token, runStart, []);
     }
     sim.trace?.push(
-      `${new Date(runStart).toISOString().slice(11, 16)} ${label.padEnd(34)} ${jobs.map((j) => (skipped.has(j.matrix) ? 'skip' : j.mode)).join(',').padEnd(14)} ` +
+      `${new Date(runStart).toISOString().slice(11, 16)} ${label.padEnd(34)} ${jobs
+        .map((j) => (skipped.has(j.matrix) ? 'skip' : j.mode))
+        .join(',')
+        .padEnd(14)} ` +
         `peak ${(runPeak / 1e6).toFixed(0).padStart(5)} MB (${Math.round((runPeak / budgetBytes) * 100)}%), after prune ${(store.totalBytes() / 1e6).toFixed(0)} MB`
     );
   };
@@ -497,13 +601,15 @@ export function simulate(w: Workload, content: Map<CiEvent, Versions>, strategy:
   for (const ev of w.events) {
     at(ev.t);
     if (ev.kind === 'main-push') buildRun({ write: MAIN, read: [] }, content.get(ev)!, true, `push ${MAIN}`);
-    else if (ev.kind === 'pr-run') buildRun({ write: prRef(ev.pr), read: [MAIN] }, content.get(ev)!, false, `pull_request ${prRef(ev.pr)}`);
+    else if (ev.kind === 'pr-run')
+      buildRun({ write: prRef(ev.pr), read: [MAIN] }, content.get(ev)!, false, `pull_request ${prRef(ev.pr)}`);
     else if (ev.kind === 'branch-push') {
       const ref = branchRef(prOf.get(ev.pr)!.branch);
       buildRun({ write: ref, read: [MAIN] }, content.get(ev)!, false, `push ${ref}`);
     } else if (ev.kind === 'pr-closed') {
       closedRefs.push(prRef(ev.pr));
-      if (strategy.prune) pruneJob({ write: prRef(ev.pr), read: [MAIN] }, clock.now(), [prRef(ev.pr)], { command: true });
+      if (strategy.prune)
+        pruneJob({ write: prRef(ev.pr), read: [MAIN] }, clock.now(), [prRef(ev.pr)], { command: true });
     } else if (ev.kind === 'sweep' && strategy.prune) {
       rest(1); // open pull requests
       pruneJob({ write: MAIN, read: [] }, clock.now(), [...closedRefs], { command: true });

@@ -73,7 +73,13 @@ const localBlob = (() => {
   const data = crypto.randomBytes(LOCAL_MB * 1000 * 1000);
   fs.writeFileSync(file, data);
   const hex = crypto.createHash('sha256').update(data).digest('hex');
-  const index = JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: `sha256:${hex}`, size: data.length }] });
+  const index = JSON.stringify({
+    schemaVersion: 2,
+    mediaType: 'application/vnd.oci.image.index.v1+json',
+    manifests: [
+      { mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: `sha256:${hex}`, size: data.length }
+    ]
+  });
   return { file, hex, index };
 })();
 
@@ -87,7 +93,11 @@ function toolCache() {
     fs.writeFileSync(file, text, { mode: 0o755 });
     fs.writeFileSync(`${dir}.complete`, '');
   };
-  put('envd', ENVD, 'envd', `#!/bin/sh
+  put(
+    'envd',
+    ENVD,
+    'envd',
+    `#!/bin/sh
 # envd stand-in: every command succeeds at once; a build prints one finished step. A build with
 # --export-cache type=local,dest=DIR writes the same OCI layout into DIR every time (one ${LOCAL_MB} MB blob),
 # as BuildKit does for an unchanged build.
@@ -110,8 +120,13 @@ case "$*" in
     done ;;
 esac
 exit 0
-`);
-  put('buildkit', BUILDKIT, 'bin/buildkitd', `#!/bin/sh
+`
+  );
+  put(
+    'buildkit',
+    BUILDKIT,
+    'bin/buildkitd',
+    `#!/bin/sh
 # buildkitd stand-in: listens on the --addr socket (perl: sh cannot) until it is signalled.
 case "$1" in --version|-v) echo "buildkitd github.com/moby/buildkit ${BUILDKIT} 0000000000000000000000000000000000000000"; exit 0 ;; esac
 addr=""
@@ -123,7 +138,8 @@ sock="\${addr#unix://}"
 sleep ${BUILDKITD_S}
 echo "time=\\"0\\" level=info msg=\\"running server on $sock\\""
 exec perl -MIO::Socket::UNIX -e '$s = IO::Socket::UNIX->new(Local => $ARGV[0], Listen => 16) or die "listen: $!"; while (my $c = $s->accept) { close $c }' "$sock"
-`);
+`
+  );
   put('buildkit', BUILDKIT, 'bin/buildctl', '#!/bin/sh\n# buildctl stand-in: the daemon always answers.\nexit 0\n');
   return tc;
 }
@@ -132,7 +148,9 @@ const tc = toolCache();
 /** Writes the process's own CPU time to BENCH_CPU_FILE as it exits; loaded with --require. */
 const probe = cpuProbe(root);
 
-const emu = BACKENDS.some((b) => b !== 'registry') ? await startEmulator({ repository: 'octo/envd-demo', restTokens: { ghs_harnessToken000000000000000000000: 'read' } }) : undefined;
+const emu = BACKENDS.some((b) => b !== 'registry')
+  ? await startEmulator({ repository: 'octo/envd-demo', restTokens: { ghs_harnessToken000000000000000000000: 'read' } })
+  : undefined;
 if (BACKENDS.includes('gha') && process.env.BENCH_GHA_SEED !== '0') seedGhaScope('bench', 'refs/heads/main');
 
 /** The gha cache a cold job leaves in `scope` (BuildKit's key layout, src/budget/keys.ts): three layers and their index. */
@@ -141,7 +159,11 @@ function seedGhaScope(scope, ref) {
   const createdAt = Date.now() - 60 * 60 * 1000;
   for (const blob of layers) emu.seed({ ref, key: blobKey(blob), sizeBytes: 12 * 1000 * 1000, createdAt });
   const config = {
-    layers: layers.map((blob, i) => ({ blob, parent: i - 1, annotations: { 'containerd.io/uncompressed': sha256Digest(`${blob}-diff`) } })),
+    layers: layers.map((blob, i) => ({
+      blob,
+      parent: i - 1,
+      annotations: { 'containerd.io/uncompressed': sha256Digest(`${blob}-diff`) }
+    })),
     records: layers.map((blob, i) => ({ digest: sha256Digest(`key-${blob}`), layers: [{ layer: i }] }))
   };
   emu.seed({ ref, key: indexKey(scope, ref, 1), data: JSON.stringify(config), createdAt });
@@ -159,7 +181,8 @@ function job(backend) {
     ACTIONS_CACHE_SERVICE_V2: 'True',
     ACTIONS_RUNTIME_TOKEN: emu.mintToken([{ Scope: 'refs/heads/main', Permission: Permission.All }])
   };
-  const inputs = backend === 'gha' ? { cache: 'gha', ...common } : backend === 'local' ? { cache: 'local', ...common } : registry;
+  const inputs =
+    backend === 'gha' ? { cache: 'gha', ...common } : backend === 'local' ? { cache: 'local', ...common } : registry;
   // A hosted runner's RUNNER_TEMP is the same path in every job, and @actions/cache versions an entry by its path.
   const temp = backend === 'local' ? { RUNNER_TEMP: path.join(root, 'runner-temp') } : {};
   return createJob({ workspace: project, inputs, env: { ...env, ...service, ...temp } });
@@ -176,9 +199,10 @@ function bare() {
   const cpuFile = path.join(root, 'bare-cpu');
   return new Promise((resolve) => {
     const t0 = performance.now();
-    spawn(process.execPath, ['--require', probe, '-e', ''], { stdio: 'ignore', env: { ...process.env, BENCH_CPU_FILE: cpuFile } }).on('close', () =>
-      resolve({ ms: performance.now() - t0, cpu: readCpu(cpuFile) })
-    );
+    spawn(process.execPath, ['--require', probe, '-e', ''], {
+      stdio: 'ignore',
+      env: { ...process.env, BENCH_CPU_FILE: cpuFile }
+    }).on('close', () => resolve({ ms: performance.now() - t0, cpu: readCpu(cpuFile) }));
   });
 }
 
@@ -187,14 +211,17 @@ const f0 = (x) => x.toFixed(0);
 
 const runsOf = (b, backend) => `${b.name} ${backend}`;
 const results = {};
-for (const b of bundles) for (const backend of BACKENDS) results[runsOf(b, backend)] = { main: [], post: [], total: [], cpu: { main: [], post: [], total: [] }, parts: {} };
+for (const b of bundles)
+  for (const backend of BACKENDS)
+    results[runsOf(b, backend)] = { main: [], post: [], total: [], cpu: { main: [], post: [], total: [] }, parts: {} };
 const bares = [];
 async function warmJob(b, backend, record) {
   const j = job(backend);
   try {
     const m = await phase(j, b.entry, 'main');
     const p = await phase(j, b.entry, 'post');
-    if (process.env.BENCH_LOG) for (const l of [...m.lines, ...p.lines]) console.log(`${Math.round(l.at)} ${l.text.slice(0, 200)}`);
+    if (process.env.BENCH_LOG)
+      for (const l of [...m.lines, ...p.lines]) console.log(`${Math.round(l.at)} ${l.text.slice(0, 200)}`);
     if (!record) return;
     const r = results[runsOf(b, backend)];
     r.main.push(m.ms);
@@ -203,7 +230,8 @@ async function warmJob(b, backend, record) {
     r.cpu.main.push(m.cpu);
     r.cpu.post.push(p.cpu);
     r.cpu.total.push(m.cpu + p.cpu);
-    for (const [k, v] of Object.entries({ ...segments('main', m), ...segments('post', p) })) (r.parts[k] ??= []).push(v);
+    for (const [k, v] of Object.entries({ ...segments('main', m), ...segments('post', p) }))
+      (r.parts[k] ??= []).push(v);
   } finally {
     j.cleanup();
   }
@@ -221,12 +249,18 @@ try {
   for (const b of bundles) {
     for (const backend of BACKENDS) {
       const r = results[runsOf(b, backend)];
-      console.log(`\n## ${b.name}, cache: ${backend}: ${path.relative(process.cwd(), b.entry) || b.entry} (${RUNS} warm jobs, medians)\n`);
+      console.log(
+        `\n## ${b.name}, cache: ${backend}: ${path.relative(process.cwd(), b.entry) || b.entry} (${RUNS} warm jobs, medians)\n`
+      );
       console.log('| phase | median ms |');
       console.log('|---|---|');
       for (const [k, v] of Object.entries(r.parts)) console.log(`| ${k} | ${f0(median(v))} |`);
-      console.log(`\noverhead-ms main=${f0(median(r.main))} post=${f0(median(r.post))} total=${f0(median(r.total))} bare-node=${f0(bn)}`);
-      console.log(`cpu-ms main=${f0(median(r.cpu.main))} post=${f0(median(r.cpu.post))} total=${f0(median(r.cpu.total))} bare-node=${f0(bc)}`);
+      console.log(
+        `\noverhead-ms main=${f0(median(r.main))} post=${f0(median(r.post))} total=${f0(median(r.total))} bare-node=${f0(bn)}`
+      );
+      console.log(
+        `cpu-ms main=${f0(median(r.cpu.main))} post=${f0(median(r.cpu.post))} total=${f0(median(r.cpu.total))} bare-node=${f0(bc)}`
+      );
     }
   }
 } finally {

@@ -9,7 +9,10 @@ import { parseFileCommands } from '../scripts/harness.mjs';
 /** Writes the probe into `dir`: a process loaded with it writes its CPU time (µs, user+system) to BENCH_CPU_FILE on exit. */
 export function cpuProbe(dir) {
   const file = path.join(dir, 'cpu-probe.cjs');
-  fs.writeFileSync(file, "process.on('exit', () => { const u = process.cpuUsage(); require('fs').writeFileSync(process.env.BENCH_CPU_FILE, String(u.user + u.system)); });\n");
+  fs.writeFileSync(
+    file,
+    "process.on('exit', () => { const u = process.cpuUsage(); require('fs').writeFileSync(process.env.BENCH_CPU_FILE, String(u.user + u.system)); });\n"
+  );
   return file;
 }
 
@@ -32,7 +35,12 @@ export function spawnPhase(j, entry, name, { probe, nodeArgs = [], detached = fa
   if (name === 'post') for (const [k, v] of Object.entries(j.state)) env[`STATE_${k}`] = v;
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const child = spawn(process.execPath, [...nodeArgs, '--require', probe, entry], { cwd: j.workspace, env, stdio: ['ignore', 'pipe', 'pipe'], detached });
+    const child = spawn(process.execPath, [...nodeArgs, '--require', probe, entry], {
+      cwd: j.workspace,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached
+    });
     onChild?.(child);
     const lines = [];
     let rest = '';
@@ -49,7 +57,14 @@ export function spawnPhase(j, entry, name, { probe, nodeArgs = [], detached = fa
       const ms = performance.now() - t0;
       if (rest) lines.push({ at: ms, text: rest });
       if (name === 'main') Object.assign(j.state, parseFileCommands(fs.readFileSync(files.GITHUB_STATE, 'utf8')));
-      resolve({ ms, cpu: readCpu(cpuFile), code, lines, err, outputs: parseFileCommands(fs.readFileSync(files.GITHUB_OUTPUT, 'utf8')) });
+      resolve({
+        ms,
+        cpu: readCpu(cpuFile),
+        code,
+        lines,
+        err,
+        outputs: parseFileCommands(fs.readFileSync(files.GITHUB_OUTPUT, 'utf8'))
+      });
     });
   });
 }
@@ -64,7 +79,8 @@ export function segments(name, r) {
     if (g) marks.push({ label: `${name}: ${g[1]}`, at: l.at });
   }
   marks.push({ at: r.ms });
-  for (let i = 0; i < marks.length - 1; i++) out[marks[i].label] = (out[marks[i].label] ?? 0) + marks[i + 1].at - marks[i].at;
+  for (let i = 0; i < marks.length - 1; i++)
+    out[marks[i].label] = (out[marks[i].label] ?? 0) + marks[i + 1].at - marks[i].at;
   return out;
 }
 
@@ -73,10 +89,13 @@ export function bundlesFrom(args, root) {
   const bundles = [];
   for (let i = 0; i < args.length; i++) {
     if (args[i] !== '--compare') continue;
-    const [name, dir] = args[i + 1].includes('=') ? args[i + 1].split(/=(.*)/s) : [`compare${bundles.length + 1}`, args[i + 1]];
+    const [name, dir] = args[i + 1].includes('=')
+      ? args[i + 1].split(/=(.*)/s)
+      : [`compare${bundles.length + 1}`, args[i + 1]];
     bundles.push({ name, entry: path.join(path.resolve(dir), 'index.js') });
   }
   bundles.push({ name: 'this', entry: path.join(root, 'dist', 'index.js') });
-  for (const b of bundles) if (!fs.existsSync(b.entry)) throw new Error(`no bundle at ${b.entry}: run npm run package first`);
+  for (const b of bundles)
+    if (!fs.existsSync(b.entry)) throw new Error(`no bundle at ${b.entry}: run npm run package first`);
   return bundles;
 }

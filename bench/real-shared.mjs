@@ -40,13 +40,19 @@ export async function startPlainRegistry(dir, bin) {
   });
   fs.mkdirSync(dir, { recursive: true });
   const config = path.join(dir, 'config.yml');
-  fs.writeFileSync(config, `version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: ${dir}/data\n  delete:\n    enabled: true\nhttp:\n  addr: 127.0.0.1:${port}\n`);
+  fs.writeFileSync(
+    config,
+    `version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: ${dir}/data\n  delete:\n    enabled: true\nhttp:\n  addr: 127.0.0.1:${port}\n`
+  );
   const log = fs.openSync(path.join(dir, 'log'), 'a');
   const child = spawn(bin, ['serve', config], { stdio: ['ignore', log, log], detached: true });
   fs.closeSync(log);
   const deadline = Date.now() + 15000;
   for (;;) {
-    const up = await fetch(`http://127.0.0.1:${port}/v2/`).then((r) => r.status === 200, () => false);
+    const up = await fetch(`http://127.0.0.1:${port}/v2/`).then(
+      (r) => r.status === 200,
+      () => false
+    );
     if (up) break;
     if (child.exitCode !== null || Date.now() > deadline) {
       killGroup(child, 'SIGKILL');

@@ -65,11 +65,18 @@ const JOB_TIMEOUT_MS = Number(process.env.BENCH_JOB_TIMEOUT_MS || 180_000);
 // ------------------------------------------------------------------------------------------ what it needs
 const missing = [];
 const BIN = process.env.BUILDKIT_BIN ? path.resolve(process.env.BUILDKIT_BIN) : undefined;
-if (!BIN) missing.push('BUILDKIT_BIN is not set: the directory holding a real buildkitd and buildctl (BuildKit v0.32.2)');
-else for (const t of ['buildkitd', 'buildctl']) if (!fs.existsSync(path.join(BIN, t))) missing.push(`BUILDKIT_BIN has no ${t}: ${path.join(BIN, t)}`);
+if (!BIN)
+  missing.push('BUILDKIT_BIN is not set: the directory holding a real buildkitd and buildctl (BuildKit v0.32.2)');
+else
+  for (const t of ['buildkitd', 'buildctl'])
+    if (!fs.existsSync(path.join(BIN, t))) missing.push(`BUILDKIT_BIN has no ${t}: ${path.join(BIN, t)}`);
 const BUSYBOX = process.env.BENCH_BUSYBOX || (fs.existsSync('/usr/bin/busybox') ? '/usr/bin/busybox' : undefined);
-if (!BUSYBOX || !fs.existsSync(BUSYBOX)) missing.push('no busybox: set BENCH_BUSYBOX to a STATIC busybox binary (it is copied into the build context of a FROM scratch build)');
-if (process.getuid?.() !== 0) missing.push('not root: the action starts buildkitd as root (here directly; sudo is not tried by this bench)');
+if (!BUSYBOX || !fs.existsSync(BUSYBOX))
+  missing.push(
+    'no busybox: set BENCH_BUSYBOX to a STATIC busybox binary (it is copied into the build context of a FROM scratch build)'
+  );
+if (process.getuid?.() !== 0)
+  missing.push('not root: the action starts buildkitd as root (here directly; sudo is not tried by this bench)');
 const REGISTRY_BIN = process.env.BENCH_REGISTRY || 'docker-registry';
 const hasRegistry = spawnSync('sh', ['-c', `command -v "$0"`, REGISTRY_BIN], { stdio: 'ignore' }).status === 0;
 if (missing.length) {
@@ -81,8 +88,10 @@ const bundles = bundlesFrom(process.argv.slice(2), ROOT);
 
 let BACKENDS = (process.env.BENCH_BACKENDS || 'registry,inline,gha,local').split(',').filter(Boolean);
 const notes = ['s3: not measured (there is no S3 server here).'];
-for (const b of BACKENDS.filter((x) => !['registry', 'inline', 'gha', 'local'].includes(x))) notes.push(`${b}: not a backend this bench measures.`);
-if (!hasRegistry && BACKENDS.some((b) => b === 'registry' || b === 'inline')) notes.push(`registry, inline: not measured (no ${REGISTRY_BIN} on PATH; BENCH_REGISTRY names the binary).`);
+for (const b of BACKENDS.filter((x) => !['registry', 'inline', 'gha', 'local'].includes(x)))
+  notes.push(`${b}: not a backend this bench measures.`);
+if (!hasRegistry && BACKENDS.some((b) => b === 'registry' || b === 'inline'))
+  notes.push(`registry, inline: not measured (no ${REGISTRY_BIN} on PATH; BENCH_REGISTRY names the binary).`);
 BACKENDS = BACKENDS.filter((b) => ['gha', 'local'].includes(b) || (hasRegistry && ['registry', 'inline'].includes(b)));
 
 register('./ts-loader.mjs', import.meta.url);
@@ -93,12 +102,18 @@ const root = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-real-'));
 const procs = new Processes(root);
 const started = procs.started;
 const strays = () => procs.strays();
-const exited = (child) => (child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((r) => child.once('exit', r)));
+const exited = (child) =>
+  child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((r) => child.once('exit', r));
 
 /** Runs a command to its end; resolves { code, out } (stdout and stderr together). */
 function run(cmd, argv, options = {}) {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, argv, { cwd: options.cwd, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const child = spawn(cmd, argv, {
+      cwd: options.cwd,
+      env: options.env ?? process.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true
+    });
     started.add(child);
     let out = '';
     child.stdout.on('data', (d) => (out += d));
@@ -131,13 +146,17 @@ fs.chmodSync(path.join(project, 'busybox'), 0o755);
 fs.writeFileSync(path.join(project, 'small-1.txt'), 'one\n');
 fs.writeFileSync(path.join(project, 'small-2.txt'), 'two\n');
 // The action reads the `from` file's name only; the shim builds the Dockerfile beside it.
-fs.writeFileSync(path.join(project, 'build.envd'), '# syntax=v1\n# bench:real: the envd shim builds the Dockerfile in this directory\n\ndef build():\n    base(dev=True)\n');
+fs.writeFileSync(
+  path.join(project, 'build.envd'),
+  '# syntax=v1\n# bench:real: the envd shim builds the Dockerfile in this directory\n\ndef build():\n    base(dev=True)\n'
+);
 
 /** A tool cache as @actions/tool-cache lays it out: the real buildkitd and buildctl, the envd shim. */
 const tc = makeToolCache(root, BIN, path.join(HERE, 'envd-shim.sh'));
 const versionOf = (t) => spawnSync(path.join(BIN, t), ['--version'], { encoding: 'utf8' }).stdout.trim();
 const bkVersion = versionOf('buildkitd');
-if (!bkVersion.includes(` ${BUILDKIT} `)) notes.push(`buildkitd --version says "${bkVersion}", not ${BUILDKIT}: the tool cache says ${BUILDKIT} all the same.`);
+if (!bkVersion.includes(` ${BUILDKIT} `))
+  notes.push(`buildkitd --version says "${bkVersion}", not ${BUILDKIT}: the tool cache says ${BUILDKIT} all the same.`);
 
 /** Writes the process's own CPU time (µs, user+system) to BENCH_CPU_FILE as it exits; loaded with --require. */
 const probe = cpuProbe(root);
@@ -149,7 +168,12 @@ const freshRunnerTemp = () => {
   fs.mkdirSync(runnerTemp);
 };
 
-const emu = await startEmulator({ repository: 'octo/envd-demo', restTokens: { ghs_harnessToken000000000000000000000: 'write' }, createsPerMinute: 1_000_000, restCallsPerHour: 1_000_000 });
+const emu = await startEmulator({
+  repository: 'octo/envd-demo',
+  restTokens: { ghs_harnessToken000000000000000000000: 'write' },
+  createsPerMinute: 1_000_000,
+  restCallsPerHour: 1_000_000
+});
 const token = emu.mintToken([{ Scope: 'refs/heads/main', Permission: Permission.All }]);
 
 let registry;
@@ -177,7 +201,12 @@ async function phase(j, entry, name) {
   let child;
   const timer = setTimeout(() => child && killGroup(child, 'SIGKILL'), JOB_TIMEOUT_MS);
   try {
-    return await spawnPhase(j, entry, name, { probe, nodeArgs: NODE_ARGS, detached: true, onChild: (c) => started.add((child = c)) });
+    return await spawnPhase(j, entry, name, {
+      probe,
+      nodeArgs: NODE_ARGS,
+      detached: true,
+      onChild: (c) => started.add((child = c))
+    });
   } finally {
     clearTimeout(timer);
     if (child) started.delete(child);
@@ -215,7 +244,11 @@ async function actionJob(bundle, backend, name, kind) {
     const routes = (from, to) => {
       const count = {};
       for (const q of emu.requests.slice(from, to)) count[q.route] = (count[q.route] ?? 0) + 1;
-      return Object.entries(count).map(([k, v]) => `${k}×${v}`).join(' ') || 'none';
+      return (
+        Object.entries(count)
+          .map(([k, v]) => `${k}×${v}`)
+          .join(' ') || 'none'
+      );
     };
     const requests = { main: routes(seen, afterMain), post: routes(afterMain, emu.requests.length) };
     const left = strays().filter((s) => s.cmd.includes(runnerTemp));
@@ -224,7 +257,16 @@ async function actionJob(bundle, backend, name, kind) {
     if (post.code !== 0) problems.push(`post exited ${post.code}`);
     if (left.length) problems.push(`left running after post: ${left.map((s) => `${s.pid} ${s.cmd}`).join('; ')}`);
     const warnings = [...main.lines, ...post.lines].map((l) => l.text).filter((t) => /^::(warning|error)/.test(t));
-    const job = { ms: main.ms + post.ms, main, post, problems, warnings, requests, replay: replayOf(record), outputs: main.outputs };
+    const job = {
+      ms: main.ms + post.ms,
+      main,
+      post,
+      problems,
+      warnings,
+      requests,
+      replay: replayOf(record),
+      outputs: main.outputs
+    };
     // A local job's cache directory, for the local floor (RUNNER_TEMP is emptied before the next job).
     if (backend === 'local') {
       const dir = path.join(runnerTemp, 'envd-cache', name);
@@ -259,19 +301,26 @@ async function floor(argv) {
   const logFile = path.join(dir, 'buildkitd.log');
   const log = fs.openSync(logFile, 'a');
   const t0 = performance.now();
-  const bk = spawn(path.join(BIN, 'buildkitd'), ['--addr', `unix://${sock}`, '--root', path.join(dir, 'root')], { stdio: ['ignore', log, log], detached: true });
+  const bk = spawn(path.join(BIN, 'buildkitd'), ['--addr', `unix://${sock}`, '--root', path.join(dir, 'root')], {
+    stdio: ['ignore', log, log],
+    detached: true
+  });
   started.add(bk);
   fs.closeSync(log);
   try {
     while (!(await accepts(sock))) {
-      if (bk.exitCode !== null) throw new Error(`floor: buildkitd exited ${bk.exitCode}:\n${fs.readFileSync(logFile, 'utf8')}`);
+      if (bk.exitCode !== null)
+        throw new Error(`floor: buildkitd exited ${bk.exitCode}:\n${fs.readFileSync(logFile, 'utf8')}`);
       await sleep(5);
     }
     const r = await run(path.join(BIN, 'buildctl'), ['--addr', `unix://${sock}`, ...argv], { cwd: project });
     killGroup(bk);
     await exited(bk);
     const ms = performance.now() - t0;
-    if (r.code !== 0) throw new Error(`floor: buildctl ${argv.join(' ')} exited ${r.code}:\n${r.out.split('\n').slice(-30).join('\n')}`);
+    if (r.code !== 0)
+      throw new Error(
+        `floor: buildctl ${argv.join(' ')} exited ${r.code}:\n${r.out.split('\n').slice(-30).join('\n')}`
+      );
     return { ms, out: r.out };
   } finally {
     killGroup(bk, 'SIGKILL');
@@ -304,17 +353,35 @@ const s2 = (ms) => (ms === undefined || Number.isNaN(ms) ? '–' : `${(ms / 1000
 const f0 = (x) => x.toFixed(0);
 const results = {};
 const keyOf = (b, backend) => `${b.name} ${backend}`;
-for (const b of bundles) for (const backend of BACKENDS) results[keyOf(b, backend)] = { cold: [], first: [], warm: [], cpu: { main: [], post: [] }, floor: [], ratio: [], parts: {}, problems: [], warnings: new Set() };
+for (const b of bundles)
+  for (const backend of BACKENDS)
+    results[keyOf(b, backend)] = {
+      cold: [],
+      first: [],
+      warm: [],
+      cpu: { main: [], post: [] },
+      floor: [],
+      ratio: [],
+      parts: {},
+      problems: [],
+      warnings: new Set()
+    };
 const floorsOf = {};
 for (const backend of BACKENDS) floorsOf[backend] = [];
 
 function note(r, kind, job, round) {
-  for (const p of job.problems) r.problems.push(`${kind} job, round ${round}: ${p}\n${logOf(job.main)}\n--- post ---\n${logOf(job.post)}`);
+  for (const p of job.problems)
+    r.problems.push(`${kind} job, round ${round}: ${p}\n${logOf(job.main)}\n--- post ---\n${logOf(job.post)}`);
   for (const w of job.warnings) r.warnings.add(`${kind}: ${w}`);
 }
 
 /** What the post step of a local job did with the export: saved it again, or found it unchanged. */
-const savedOf = (job) => (job.post.lines.some((l) => /^The local cache is unchanged/.test(l.text)) ? 'post: unchanged, not saved' : job.post.lines.some((l) => /^Saved the local cache/.test(l.text)) ? 'post: saved again' : 'post: no save line');
+const savedOf = (job) =>
+  job.post.lines.some((l) => /^The local cache is unchanged/.test(l.text))
+    ? 'post: unchanged, not saved'
+    : job.post.lines.some((l) => /^Saved the local cache/.test(l.text))
+      ? 'post: saved again'
+      : 'post: no save line';
 
 const stopAll = () => procs.stopAll();
 // Interrupted (Ctrl-C, a timeout): the detached children would outlive this process; stopped first.
@@ -345,7 +412,10 @@ try {
   for (const b of bundles) fs.readFileSync(b.entry);
   {
     const dir = fs.mkdtempSync(path.join(root, 'w-'));
-    const bk = spawn(path.join(BIN, 'buildkitd'), ['--addr', `unix://${dir}/bk.sock`, '--root', `${dir}/root`], { stdio: 'ignore', detached: true });
+    const bk = spawn(path.join(BIN, 'buildkitd'), ['--addr', `unix://${dir}/bk.sock`, '--root', `${dir}/root`], {
+      stdio: 'ignore',
+      detached: true
+    });
     started.add(bk);
     while (!(await accepts(`${dir}/bk.sock`)) && bk.exitCode === null) await sleep(5);
     await run(path.join(BIN, 'buildctl'), ['--addr', `unix://${dir}/bk.sock`, 'debug', 'workers']);
@@ -373,7 +443,10 @@ try {
         const first = backend === 'local' ? await actionJob(b, backend, name, 'warm') : undefined;
         if (first) note(r, 'first warm', first, round);
         const warm = await actionJob(b, backend, name, 'warm');
-        if (warm.outputs['cache-hit-ratio'] !== '1' && !warm.problems.length) warm.problems.push(`the warm job reported cache-hit-ratio ${warm.outputs['cache-hit-ratio'] ?? '(none)'}, not 1`);
+        if (warm.outputs['cache-hit-ratio'] !== '1' && !warm.problems.length)
+          warm.problems.push(
+            `the warm job reported cache-hit-ratio ${warm.outputs['cache-hit-ratio'] ?? '(none)'}, not 1`
+          );
         note(r, 'warm', warm, round);
         const ok = !cold.problems.length && !warm.problems.length && !first?.problems.length;
         process.stderr.write(
@@ -385,14 +458,18 @@ try {
         r.cpu.main.push(warm.main.cpu);
         r.cpu.post.push(warm.post.cpu);
         if (first) r.first.push(first.ms);
-        const steps = (j) => `${j.outputs['cache-hit-ratio'] ?? '?'} (${j.outputs['cached-steps'] ?? '?'}/${j.outputs['total-steps'] ?? '?'})`;
+        const steps = (j) =>
+          `${j.outputs['cache-hit-ratio'] ?? '?'} (${j.outputs['cached-steps'] ?? '?'}/${j.outputs['total-steps'] ?? '?'})`;
         r.ratio.push(`${steps(cold)}→${steps(warm)}`);
-        for (const [k, v] of Object.entries({ ...segments('main', warm.main), ...segments('post', warm.post) })) (r.parts[k] ??= []).push(v);
+        for (const [k, v] of Object.entries({ ...segments('main', warm.main), ...segments('post', warm.post) }))
+          (r.parts[k] ??= []).push(v);
         r.requests = warm.requests;
         if (b.name === 'this') warmOfThis = warm;
         if (process.env.BENCH_SHOW_LOGS) {
           const stamped = (r) => r.lines.map((l) => `${f0(l.at).padStart(6)} ${l.text}`).join('\n');
-          process.stderr.write(`--- round ${round} ${b.name} ${backend}: the warm job's main (ms after spawn) ---\n${stamped(warm.main)}\n--- post ---\n${stamped(warm.post)}\n`);
+          process.stderr.write(
+            `--- round ${round} ${b.name} ${backend}: the warm job's main (ms after spawn) ---\n${stamped(warm.main)}\n--- post ---\n${stamped(warm.post)}\n`
+          );
         }
       }
       const argv = backend === 'local' ? warmOfThis && localFloorArgv(warmOfThis) : warmOfThis?.replay;
@@ -410,7 +487,9 @@ try {
 
   // ---------------------------------------------------------------------------------------- the report
   console.log(`\n# bench:real — the action against a real BuildKit (${bkVersion || BUILDKIT})\n`);
-  console.log(`${RUNS} round(s); REST answers held back ${REST_MS} ms; envd is a shell shim (envd's own compile time is absent:`);
+  console.log(
+    `${RUNS} round(s); REST answers held back ${REST_MS} ms; envd is a shell shim (envd's own compile time is absent:`
+  );
   console.log('"action adds" = warm job − floor is the action alone). Medians; raw values below.\n');
   console.log('| bundle | backend | cold job | warm job | floor | action adds | warm/cold |');
   console.log('|---|---|---|---|---|---|---|');
@@ -431,10 +510,15 @@ try {
     const reg = results[keyOf(b, 'registry')];
     if (!local?.warm.length || !reg?.warm.length) continue;
     const over = median(local.warm) - median(reg.warm);
-    const floors = floorsOf.local.length && floorsOf.registry.length ? median(floorsOf.local) - median(floorsOf.registry) : undefined;
+    const floors =
+      floorsOf.local.length && floorsOf.registry.length
+        ? median(floorsOf.local) - median(floorsOf.registry)
+        : undefined;
     console.log(
       `\n${b.name}: a warm local job takes ${s2(over)} more than a warm registry job (issue 13: ≤ 0.8 s)` +
-        (floors === undefined ? '.' : `; the floors differ by ${s2(floors)} (BuildKit's share), so the action's share is ${s2(over - floors)}.`)
+        (floors === undefined
+          ? '.'
+          : `; the floors differ by ${s2(floors)} (BuildKit's share), so the action's share is ${s2(over - floors)}.`)
     );
   }
   for (const n of notes) console.log(`\n${n}`);
@@ -445,8 +529,12 @@ try {
   for (const b of bundles)
     for (const backend of BACKENDS) {
       const r = results[keyOf(b, backend)];
-      const first = r.first.length ? ` | first warm after the cold ${raw(r.first)} (median ${s2(median(r.first))})` : '';
-      console.log(`${b.name} ${backend}: cold ${raw(r.cold)}${first} | warm ${raw(r.warm)} | cache-hit-ratio (cached/total steps) cold→warm ${r.ratio.join(', ') || '–'}`);
+      const first = r.first.length
+        ? ` | first warm after the cold ${raw(r.first)} (median ${s2(median(r.first))})`
+        : '';
+      console.log(
+        `${b.name} ${backend}: cold ${raw(r.cold)}${first} | warm ${raw(r.warm)} | cache-hit-ratio (cached/total steps) cold→warm ${r.ratio.join(', ') || '–'}`
+      );
     }
 
   for (const b of bundles)
@@ -456,9 +544,16 @@ try {
       console.log('| phase | median ms |');
       console.log('|---|---|');
       for (const [k, v] of Object.entries(r.parts)) console.log(`| ${k} | ${f0(median(v))} |`);
-      if (r.requests) console.log(`\nThe cache service's requests in the last warm job (REST held back ${REST_MS} ms each): main ${r.requests.main}; post ${r.requests.post}`);
-      if (r.cpu.main.length) console.log(`\ncpu-ms (the action's own node processes, user+system; steadier than wall time on a busy machine) main=${f0(median(r.cpu.main))} post=${f0(median(r.cpu.post))}`);
-      if (r.warnings.size) console.log(`\nWarnings and errors the action logged:\n${[...r.warnings].map((w) => `- ${w}`).join('\n')}`);
+      if (r.requests)
+        console.log(
+          `\nThe cache service's requests in the last warm job (REST held back ${REST_MS} ms each): main ${r.requests.main}; post ${r.requests.post}`
+        );
+      if (r.cpu.main.length)
+        console.log(
+          `\ncpu-ms (the action's own node processes, user+system; steadier than wall time on a busy machine) main=${f0(median(r.cpu.main))} post=${f0(median(r.cpu.post))}`
+        );
+      if (r.warnings.size)
+        console.log(`\nWarnings and errors the action logged:\n${[...r.warnings].map((w) => `- ${w}`).join('\n')}`);
       if (r.problems.length) {
         failed = true;
         console.log(`\nPROBLEMS:\n${r.problems.join('\n\n')}`);

@@ -59,24 +59,40 @@ function parseArgs(argv) {
       const [name, p] = /^[\w.-]+=/.test(v) ? v.split(/=(.*)/s) : [undefined, v];
       const entry = path.resolve(p.endsWith('.js') ? p : path.join(p, 'index.js'));
       o.bundles.push({ name: name ?? (o.bundles.length ? `bundle${o.bundles.length + 1}` : 'this'), entry });
-    } else throw new Error(`bench:replay: unknown argument ${a} (use --bundle [name=]PATH, --short, --seed N, --strategies a,b, --budget-factor X)`);
+    } else
+      throw new Error(
+        `bench:replay: unknown argument ${a} (use --bundle [name=]PATH, --short, --seed N, --strategies a,b, --budget-factor X)`
+      );
   }
   if (!o.bundles.length) o.bundles.push({ name: 'this', entry: path.join(ROOT, 'dist', 'index.js') });
-  for (const s of o.strategies) if (!STRATEGIES.includes(s)) throw new Error(`bench:replay: --strategies: unknown strategy ${s} (one of ${STRATEGIES.join(', ')})`);
+  for (const s of o.strategies)
+    if (!STRATEGIES.includes(s))
+      throw new Error(`bench:replay: --strategies: unknown strategy ${s} (one of ${STRATEGIES.join(', ')})`);
   if (!Number.isSafeInteger(o.seed)) throw new Error('bench:replay: --seed needs an integer');
-  if (!(o.budgetFactor > 0)) throw new Error('bench:replay: --budget-factor needs a positive number (the budget is that many times one leg\'s max export)');
+  if (!(o.budgetFactor > 0))
+    throw new Error(
+      "bench:replay: --budget-factor needs a positive number (the budget is that many times one leg's max export)"
+    );
   return o;
 }
 const opts = parseArgs(process.argv.slice(2));
 
 const missing = [];
 const BIN = process.env.BUILDKIT_BIN ? path.resolve(process.env.BUILDKIT_BIN) : undefined;
-if (!BIN) missing.push('BUILDKIT_BIN is not set: the directory holding a real buildkitd and buildctl (BuildKit v0.32.2)');
-else for (const t of ['buildkitd', 'buildctl']) if (!fs.existsSync(path.join(BIN, t))) missing.push(`BUILDKIT_BIN has no ${t}: ${path.join(BIN, t)}`);
+if (!BIN)
+  missing.push('BUILDKIT_BIN is not set: the directory holding a real buildkitd and buildctl (BuildKit v0.32.2)');
+else
+  for (const t of ['buildkitd', 'buildctl'])
+    if (!fs.existsSync(path.join(BIN, t))) missing.push(`BUILDKIT_BIN has no ${t}: ${path.join(BIN, t)}`);
 const BUSYBOX = process.env.BENCH_BUSYBOX || (fs.existsSync('/usr/bin/busybox') ? '/usr/bin/busybox' : undefined);
-if (!BUSYBOX || !fs.existsSync(BUSYBOX)) missing.push('no busybox: set BENCH_BUSYBOX to a STATIC busybox binary (copied into each leg\'s FROM scratch build context)');
+if (!BUSYBOX || !fs.existsSync(BUSYBOX))
+  missing.push(
+    "no busybox: set BENCH_BUSYBOX to a STATIC busybox binary (copied into each leg's FROM scratch build context)"
+  );
 if (process.getuid?.() !== 0) missing.push('not root: the action starts buildkitd as root');
-for (const b of opts.bundles) if (!fs.existsSync(b.entry)) missing.push(`--bundle ${b.name}: no bundle at ${b.entry} (npm run package builds dist/index.js)`);
+for (const b of opts.bundles)
+  if (!fs.existsSync(b.entry))
+    missing.push(`--bundle ${b.name}: no bundle at ${b.entry} (npm run package builds dist/index.js)`);
 if (missing.length) {
   console.error(`bench:replay cannot run:\n${missing.map((m) => `- ${m}`).join('\n')}`);
   process.exit(2);
@@ -119,17 +135,29 @@ function realClock() {
 }
 
 // ------------------------------------------------------------------------------------------ one job
-const scopesOf = (ref) => (ref === MAIN ? [{ Scope: MAIN, Permission: Permission.All }] : [{ Scope: ref, Permission: Permission.All }, { Scope: MAIN, Permission: Permission.Read }]);
+const scopesOf = (ref) =>
+  ref === MAIN
+    ? [{ Scope: MAIN, Permission: Permission.All }]
+    : [
+        { Scope: ref, Permission: Permission.All },
+        { Scope: MAIN, Permission: Permission.Read }
+      ];
 
 function eventOf(run) {
   const repository = { full_name: 'octo/envd-demo', default_branch: 'main' };
   if (run.event === 'push') return { env: {}, payload: { repository, ref: run.ref } };
   // A pull request from a branch of the same repository (not a fork).
   const pull_request = {
-    number: run.pr, state: run.kind === 'pr-closed' ? 'closed' : 'open', merged: run.merged ?? false,
-    head: { ref: run.branch, repo: { full_name: repository.full_name } }, base: { ref: 'main', repo: { full_name: repository.full_name } }
+    number: run.pr,
+    state: run.kind === 'pr-closed' ? 'closed' : 'open',
+    merged: run.merged ?? false,
+    head: { ref: run.branch, repo: { full_name: repository.full_name } },
+    base: { ref: 'main', repo: { full_name: repository.full_name } }
   };
-  return { env: { GITHUB_HEAD_REF: run.branch, GITHUB_BASE_REF: 'main' }, payload: { action: run.kind === 'pr-closed' ? 'closed' : 'synchronize', number: run.pr, pull_request, repository } };
+  return {
+    env: { GITHUB_HEAD_REF: run.branch, GITHUB_BASE_REF: 'main' },
+    payload: { action: run.kind === 'pr-closed' ? 'closed' : 'synchronize', number: run.pr, pull_request, repository }
+  };
 }
 
 async function phase(j, entry, name) {
@@ -168,7 +196,11 @@ async function job({ bundle, strategy, run, leg, runId }) {
     GITHUB_SHA: `${String(run.n).padStart(8, '0')}${'0'.repeat(32)}`
   };
   const j = createJob({
-    workspace: project, event: run.event, ref: run.ref, payload: ev.payload, env,
+    workspace: project,
+    event: run.event,
+    ref: run.ref,
+    payload: ev.payload,
+    env,
     inputs: { 'envd-version': ENVD, 'buildkit-version': BUILDKIT, ...spec.inputs },
     githubToken: spec.token === 'write' ? WRITE_TOKEN : READ_NOTHING_TOKEN,
     matrix: run.kind === 'pr-closed' ? undefined : { python: leg }
@@ -193,8 +225,14 @@ function recordOf(run, leg, res, history, lookedUpMain) {
   const failed = res.main.code !== 0 || res.post.code !== 0 || res.builds.length === 0 || res.builds.at(-1).code !== 0;
   const reported = res.main.outputs['cached-steps'];
   const record = {
-    run: run.n, kind: run.kind, leg, total: counted.steps.length, cached: counted.cached.size, errored: counted.errored.size,
-    reportedCached: reported === undefined || reported === '' ? undefined : Number(reported), failed
+    run: run.n,
+    kind: run.kind,
+    leg,
+    total: counted.steps.length,
+    cached: counted.cached.size,
+    errored: counted.errored.size,
+    reportedCached: reported === undefined || reported === '' ? undefined : Number(reported),
+    failed
   };
   if (run.kind === 'main-push') {
     const previous = history.mainReqs.get(leg);
@@ -228,31 +266,50 @@ async function replay({ bundle, strategy, day, budgetBytes }) {
     if (run.content) checkout(project, LEGS, run.content);
     const id = ++runId;
     const legs = run.kind === 'pr-closed' ? [LEGS[0]] : LEGS;
-    emu.setRunJobs(String(id), legs.map((leg) => ({ name: run.kind === 'pr-closed' ? run.job : `${run.job} (${leg})`, status: 'in_progress' })));
+    emu.setRunJobs(
+      String(id),
+      legs.map((leg) => ({ name: run.kind === 'pr-closed' ? run.job : `${run.job} (${leg})`, status: 'in_progress' }))
+    );
     const t0 = performance.now();
     const seen = emu.requests.length;
     const mainBases = ledger.writtenIndexBases(MAIN);
     const results = await Promise.all(legs.map((leg) => job({ bundle, strategy, run, leg, runId: id })));
-    const lookups = emu.requests.slice(seen).filter((q) => q.route === 'GetCacheEntryDownloadURL').map((q) => String(q.body?.key ?? ''));
+    const lookups = emu.requests
+      .slice(seen)
+      .filter((q) => q.route === 'GetCacheEntryDownloadURL')
+      .map((q) => String(q.body?.key ?? ''));
     const lookedUpMain = lookedUpAny(lookups, mainBases);
     results.forEach((res, i) => {
       if (!res) return;
       const leg = legs[i];
-      for (const w of [...res.main.lines, ...res.post.lines].map((l) => l.text).filter((t) => /^::(warning|error)/.test(t))) {
+      for (const w of [...res.main.lines, ...res.post.lines]
+        .map((l) => l.text)
+        .filter((t) => /^::(warning|error)/.test(t))) {
         const k = w.replace(/\d+(\.\d+)?/g, 'N').slice(0, 200);
         notes.warnings.set(k, (notes.warnings.get(k) ?? 0) + 1);
       }
-      if (process.env.BENCH_SHOW_LOGS) process.stderr.write(`--- ${bundle.name} ${strategy} run ${run.n} ${leg} main ---\n${logOf(res.main)}\n--- post ---\n${logOf(res.post)}\n`);
+      if (process.env.BENCH_SHOW_LOGS)
+        process.stderr.write(
+          `--- ${bundle.name} ${strategy} run ${run.n} ${leg} main ---\n${logOf(res.main)}\n--- post ---\n${logOf(res.post)}\n`
+        );
       if (run.kind === 'pr-closed') {
-        if (res.main.code !== 0) notes.problems.push(`run ${run.n} (${run.kind}): the prune job exited ${res.main.code}\n${logOf(res.main).split('\n').slice(-15).join('\n')}`);
+        if (res.main.code !== 0)
+          notes.problems.push(
+            `run ${run.n} (${run.kind}): the prune job exited ${res.main.code}\n${logOf(res.main).split('\n').slice(-15).join('\n')}`
+          );
         return;
       }
       const r = recordOf(run, leg, res, history, lookedUpMain);
       records.push(r);
-      if (r.failed) notes.problems.push(`run ${run.n} ${leg} (${run.kind}): main ${res.main.code}, post ${res.post.code}, builds ${res.builds.map((b) => b.code).join(',') || 'none'}\n${logOf(res.main).split('\n').slice(-25).join('\n')}`);
+      if (r.failed)
+        notes.problems.push(
+          `run ${run.n} ${leg} (${run.kind}): main ${res.main.code}, post ${res.post.code}, builds ${res.builds.map((b) => b.code).join(',') || 'none'}\n${logOf(res.main).split('\n').slice(-25).join('\n')}`
+        );
     });
     if (process.env.BENCH_SHOW_REQUESTS)
-      for (const q of emu.requests.slice(seen)) if (q.route !== 'blob.put') process.stderr.write(`  ${q.route} ${q.status} ${q.body ? JSON.stringify(q.body) : q.query}\n`);
+      for (const q of emu.requests.slice(seen))
+        if (q.route !== 'blob.put')
+          process.stderr.write(`  ${q.route} ${q.status} ${q.body ? JSON.stringify(q.body) : q.query}\n`);
     const done = records.filter((r) => r.run === run.n);
     process.stderr.write(
       `${bundle.name} ${strategy} run ${run.n} ${String(run.hour).padStart(5)}h ${run.kind.padEnd(11)} ${((performance.now() - t0) / 1000).toFixed(1)} s  ` +
@@ -294,7 +351,9 @@ try {
   const t0 = performance.now();
   const legMax = await calibrate(opts.bundles.at(-1), day);
   const budgetBytes = Math.round(opts.budgetFactor * legMax);
-  process.stderr.write(`one leg's max export ${(legMax / 1e6).toFixed(2)} MB; budget ${opts.budgetFactor} × that = ${(budgetBytes / 1e6).toFixed(2)} MB\n`);
+  process.stderr.write(
+    `one leg's max export ${(legMax / 1e6).toFixed(2)} MB; budget ${opts.budgetFactor} × that = ${(budgetBytes / 1e6).toFixed(2)} MB\n`
+  );
   const rows = [];
   const notes = [];
   for (const strategy of opts.strategies)
@@ -307,14 +366,22 @@ try {
     }
   const version = await versionOf(BIN);
   console.log(`\n# bench:replay — a CI day through a real BuildKit (${version || BUILDKIT})\n`);
-  console.log(`${day.length} runs, ${buildsOf(day)} builds (a ${LEGS.length}-leg matrix${opts.short ? ', the short day' : ''}), seed ${opts.seed}; one leg's max export ${(legMax / 1e6).toFixed(2)} MB, budget ${(budgetBytes / 1e6).toFixed(2)} MB (${opts.budgetFactor}×); LRU eviction the moment usage passes it.`);
-  console.log(`Bundles: ${opts.bundles.map((b) => `${b.name} = ${path.relative(process.cwd(), b.entry) || b.entry}`).join(', ')}. envd is a shim (bench/real/envd-shim.sh). ${((performance.now() - t0) / 60000).toFixed(1)} min.\n`);
+  console.log(
+    `${day.length} runs, ${buildsOf(day)} builds (a ${LEGS.length}-leg matrix${opts.short ? ', the short day' : ''}), seed ${opts.seed}; one leg's max export ${(legMax / 1e6).toFixed(2)} MB, budget ${(budgetBytes / 1e6).toFixed(2)} MB (${opts.budgetFactor}×); LRU eviction the moment usage passes it.`
+  );
+  console.log(
+    `Bundles: ${opts.bundles.map((b) => `${b.name} = ${path.relative(process.cwd(), b.entry) || b.entry}`).join(', ')}. envd is a shim (bench/real/envd-shim.sh). ${((performance.now() - t0) / 60000).toFixed(1)} min.\n`
+  );
   console.log(table(rows));
-  console.log('\nSteps are counted from BuildKit\'s progress (a step marked ERROR, then run, is built). "main, requirements unchanged": main\'s pushes whose requirements.txt did not change since that leg\'s previous push (the app changes every push, so 5 of 7 steps is the most). "PR workflow imports main": the `envd pr` workflow\'s first run of each pull request looked up an index key main\'s workflow wrote (its scope is main\'s), and how many of its builds restored steps (it can read only its own ref and main).');
+  console.log(
+    "\nSteps are counted from BuildKit's progress (a step marked ERROR, then run, is built). \"main, requirements unchanged\": main's pushes whose requirements.txt did not change since that leg's previous push (the app changes every push, so 5 of 7 steps is the most). \"PR workflow imports main\": the `envd pr` workflow's first run of each pull request looked up an index key main's workflow wrote (its scope is main's), and how many of its builds restored steps (it can read only its own ref and main)."
+  );
   for (const n of notes) {
     const f = n.figures;
     console.log(`\n## ${n.label}\n`);
-    console.log(`- the action's \`cached-steps\` over ${f.reported.builds} builds: ${f.reported.reported}; BuildKit's progress: ${f.reported.counted}`);
+    console.log(
+      `- the action's \`cached-steps\` over ${f.reported.builds} builds: ${f.reported.reported}; BuildKit's progress: ${f.reported.counted}`
+    );
     for (const [w, count] of n.notes.warnings) console.log(`- ${count}× ${w}`);
     for (const p of n.notes.problems) console.log(`\nPROBLEM: ${p}`);
   }

@@ -29,7 +29,12 @@ const TOKEN = 'bench-token';
 
 export async function scale(total = 10_000): Promise<ScaleResult> {
   const start = Date.UTC(2026, 10, 1, 12);
-  const emu = await startEmulator({ startTime: start, budgetBytes: 10 * 1024 ** 3, eviction: 'tick', restTokens: { [TOKEN]: 'write' } });
+  const emu = await startEmulator({
+    startTime: start,
+    budgetBytes: 10 * 1024 ** 3,
+    eviction: 'tick',
+    restTokens: { [TOKEN]: 'write' }
+  });
   try {
     // A repository after weeks of CI without pruning: main and 59 pull requests, 4 scopes each, every export a
     // new index #n over 7 layers of which 1-2 changed; indexes hold BuildKit's cache-config JSON.
@@ -43,33 +48,53 @@ export async function scale(total = 10_000): Promise<ScaleResult> {
       const ref = refs[gen % 7 === 0 ? 0 : 1 + Math.floor(rnd() * (refs.length - 1))];
       const scope = `ci-build-py31${Math.floor(rnd() * 4)}`;
       const at = start - 6 * DAY + Math.min(1, gen / (total / 2.5)) * (6 * DAY - 2 * HOUR);
-      const current = layers.get(`${ref} ${scope}`) ?? layers.get(`${MAIN} ${scope}`) ?? Array.from({ length: 7 }, (_, l) => `${scope}-base-${l}`);
+      const current =
+        layers.get(`${ref} ${scope}`) ??
+        layers.get(`${MAIN} ${scope}`) ??
+        Array.from({ length: 7 }, (_, l) => `${scope}-base-${l}`);
       const next = [...current];
       const changed = 1 + Math.floor(rnd() * 2);
       for (let c = 0; c < changed && seeded < total - 1; c++) {
         const l = 3 + Math.floor(rnd() * 4);
         next[l] = `${scope}-${gen}-${l}-${c}`;
-        emu.seed({ ref, key: blobKey(sha256Digest(next[l])), sizeBytes: Math.round((0.2 + rnd() * 3) * MB), createdAt: at });
+        emu.seed({
+          ref,
+          key: blobKey(sha256Digest(next[l])),
+          sizeBytes: Math.round((0.2 + rnd() * 3) * MB),
+          createdAt: at
+        });
         seeded++;
       }
       layers.set(`${ref} ${scope}`, next);
       const n = (counters.get(`${ref} ${scope}`) ?? 0) + 1;
       counters.set(`${ref} ${scope}`, n);
-      const config = JSON.stringify({ layers: next.map((l, i) => ({ blob: sha256Digest(l), parent: i - 1 })), records: [] });
+      const config = JSON.stringify({
+        layers: next.map((l, i) => ({ blob: sha256Digest(l), parent: i - 1 })),
+        records: []
+      });
       emu.seed({ ref, key: indexKey(scope, ref, n), data: config, createdAt: at + MINUTE });
       seeded++;
       gen++;
     }
     const now = () => emu.clock.now();
     const rest = createCacheRest({ token: TOKEN, apiUrl: emu.apiUrl, repository: REPOSITORY });
-    const reader = createIndexReader({ token: emu.mintToken([{ Scope: MAIN, Permission: Permission.All }]), resultsUrl: emu.resultsUrl });
+    const reader = createIndexReader({
+      token: emu.mintToken([{ Scope: MAIN, Permission: Permission.All }]),
+      resultsUrl: emu.resultsUrl
+    });
     const restBefore = emu.counters.rest;
 
     const t0 = performance.now();
     const reading = await readBudget({ rest, cacheBudget: 'auto' });
     const planned = await prune({
-      rest, reader, readableRefs: [MAIN], discoverClosedPrs: true, budgetBytes: reading.budget.bytes,
-      jobStart: now() - 20 * MINUTE, now, dryRun: true
+      rest,
+      reader,
+      readableRefs: [MAIN],
+      discoverClosedPrs: true,
+      budgetBytes: reading.budget.bytes,
+      jobStart: now() - 20 * MINUTE,
+      now,
+      dryRun: true
     });
     const planMs = performance.now() - t0;
     const plan = planned.plan;
@@ -103,12 +128,21 @@ export async function scale(total = 10_000): Promise<ScaleResult> {
       deleteById: (id) => fast.deleteById(id),
       listAll: async (filter) => {
         const listing = await fast.listAll(filter);
-        if (listing.ok) for (const e of listing.value.entries.filter((x) => x.key.startsWith('index-') && x.ref !== MAIN).slice(0, 5)) emu.deleteEntry(e.id);
+        if (listing.ok)
+          for (const e of listing.value.entries.filter((x) => x.key.startsWith('index-') && x.ref !== MAIN).slice(0, 5))
+            emu.deleteEntry(e.id);
         return listing;
       }
     };
     const done = await prune({
-      rest: racing, reader, readableRefs: [MAIN], budgetBytes: reading.budget.bytes, jobStart: now() - 20 * MINUTE, now, dryRun: false, maxDeletes: 100
+      rest: racing,
+      reader,
+      readableRefs: [MAIN],
+      budgetBytes: reading.budget.bytes,
+      jobStart: now() - 20 * MINUTE,
+      now,
+      dryRun: false,
+      maxDeletes: 100
     });
     result.executed = { deleted: done.deleted.length, gone: done.gone.length, restCalls: fast.calls };
     return result;

@@ -14,7 +14,10 @@ const TARGET_MS = 250;
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-startup-'));
 const project = path.join(root, 'project');
 fs.mkdirSync(project);
-fs.writeFileSync(path.join(project, 'build.envd'), '# syntax=v1\n\ndef build():\n    base(dev=True)\n    install.python_packages(name=["numpy"])\n');
+fs.writeFileSync(
+  path.join(project, 'build.envd'),
+  '# syntax=v1\n\ndef build():\n    base(dev=True)\n    install.python_packages(name=["numpy"])\n'
+);
 const releases = await startReleaseServer();
 const toolCache = path.join(root, 'tool-cache');
 
@@ -71,7 +74,9 @@ try {
   console.log('|---|---|---|');
   console.log(`| node -e '' | ${b.toFixed(0)} | ${bare.map((x) => x.toFixed(0)).join(' ')} |`);
   console.log(`| action start → envd build | ${a.toFixed(0)} | ${action.map((x) => x.toFixed(0)).join(' ')} |`);
-  console.log(`startup-ms action=${a.toFixed(0)} bare=${b.toFixed(0)} overhead=${(a - b).toFixed(0)} target=${TARGET_MS} ${a - b <= TARGET_MS ? 'OK' : 'OVER'}`);
+  console.log(
+    `startup-ms action=${a.toFixed(0)} bare=${b.toFixed(0)} overhead=${(a - b).toFixed(0)} target=${TARGET_MS} ${a - b <= TARGET_MS ? 'OK' : 'OVER'}`
+  );
 } finally {
   await releases.close();
   fs.rmSync(root, { recursive: true, force: true });

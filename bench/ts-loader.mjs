@@ -7,7 +7,11 @@ import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 
 export async function resolve(specifier, context, nextResolve) {
-  if ((specifier.startsWith('.') || specifier.startsWith('/') || specifier.startsWith('file:')) && specifier.endsWith('.js') && context.parentURL) {
+  if (
+    (specifier.startsWith('.') || specifier.startsWith('/') || specifier.startsWith('file:')) &&
+    specifier.endsWith('.js') &&
+    context.parentURL
+  ) {
     const url = new URL(specifier, context.parentURL);
     if (url.protocol === 'file:' && !existsSync(fileURLToPath(url))) {
       const tsUrl = new URL(url.href.replace(/\.js$/, '.ts'));
@@ -22,7 +26,13 @@ export async function load(url, context, nextLoad) {
   const source = await readFile(fileURLToPath(url), 'utf8');
   const out = ts.transpileModule(source, {
     fileName: fileURLToPath(url),
-    compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, isolatedModules: true, sourceMap: false, inlineSourceMap: true }
+    compilerOptions: {
+      module: ts.ModuleKind.ESNext,
+      target: ts.ScriptTarget.ES2022,
+      isolatedModules: true,
+      sourceMap: false,
+      inlineSourceMap: true
+    }
   });
   return { format: 'module', source: out.outputText, shortCircuit: true };
 }

@@ -98,13 +98,32 @@ export const branchRef = (branch: string) => `refs/heads/${branch}`;
 export function makeDay(start: number): Workload {
   const hours = (h: number) => start + h * HOUR;
   const prs: PullRequest[] = [
-    { number: 1, branch: 'feature-a', opened: hours(0.5), runs: [0.5, 1.5, 3, 4.5, 6, 7.5, 9, 11].map(hours), closed: hours(12), merged: true, steps: [3, 4] },
-    { number: 2, branch: 'feature-b', opened: hours(2), runs: [2, 5, 8, 10, 13, 16, 19, 22].map(hours), closed: hours(48), merged: false, steps: [5] }
+    {
+      number: 1,
+      branch: 'feature-a',
+      opened: hours(0.5),
+      runs: [0.5, 1.5, 3, 4.5, 6, 7.5, 9, 11].map(hours),
+      closed: hours(12),
+      merged: true,
+      steps: [3, 4]
+    },
+    {
+      number: 2,
+      branch: 'feature-b',
+      opened: hours(2),
+      runs: [2, 5, 8, 10, 13, 16, 19, 22].map(hours),
+      closed: hours(48),
+      merged: false,
+      steps: [5]
+    }
   ];
   const events: CiEvent[] = [];
   for (const h of [0, 2.5, 5.5, 8.5, 10.5, 14, 16.5, 18, 20.5, 23]) events.push({ t: hours(h), kind: 'main-push' });
   events.push({ t: hours(12), kind: 'pr-closed', pr: 1 }, { t: hours(12) + MINUTE, kind: 'main-push', pr: 1 });
-  events.splice(events.findIndex((e) => e.t === hours(14)), 1); // the merge push replaces the 14:00 one
+  events.splice(
+    events.findIndex((e) => e.t === hours(14)),
+    1
+  ); // the merge push replaces the 14:00 one
   for (const pr of prs) {
     pr.runs.forEach((t, update) => {
       events.push({ t, kind: 'pr-run', pr: pr.number, update });
@@ -123,7 +142,9 @@ export function makeDay(start: number): Workload {
 export function makeDependencyDay(start: number): Workload {
   const w = makeDay(start);
   const dependencyAt = new Set([2.5, 8.5, 16.5, 20.5].map((h) => start + h * HOUR));
-  for (const ev of w.events) if (ev.kind === 'main-push' && ev.pr === undefined && ev.t > start) ev.steps = dependencyAt.has(ev.t) ? [3, 4] : [5];
+  for (const ev of w.events)
+    if (ev.kind === 'main-push' && ev.pr === undefined && ev.t > start)
+      ev.steps = dependencyAt.has(ev.t) ? [3, 4] : [5];
   return w;
 }
 
@@ -143,8 +164,18 @@ export function makeWorkload(start: number, seed = 20261001, days = 30, branches
       const life = (0.5 + rnd() * 4) * DAY;
       const closed = Math.min(end - HOUR, opened + life);
       const updates = 1 + Math.floor(rnd() * 6);
-      const runs = [opened, ...Array.from({ length: updates }, () => opened + rnd() * (closed - opened))].sort((x, y) => x - y);
-      prs.push({ number: number++, branch: `feature-${b + 1}`, opened, runs, closed, merged: rnd() < 0.85, steps: pick() });
+      const runs = [opened, ...Array.from({ length: updates }, () => opened + rnd() * (closed - opened))].sort(
+        (x, y) => x - y
+      );
+      prs.push({
+        number: number++,
+        branch: `feature-${b + 1}`,
+        opened,
+        runs,
+        closed,
+        merged: rnd() < 0.85,
+        steps: pick()
+      });
       opened = closed + (0.2 + rnd() * 3) * DAY;
     }
   }

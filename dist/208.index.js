@@ -43,7 +43,8 @@ function parseRelease(value) {
     const r = value;
     if (!r || typeof r !== 'object' || typeof r.tag_name !== 'string' || r.tag_name === '')
         return { ok: false, reason: 'not a release (no tag_name)' };
-    if (!Array.isArray(r.assets) || !r.assets.every((a) => a && typeof a === 'object' && typeof a.name === 'string'))
+    if (!Array.isArray(r.assets) ||
+        !r.assets.every((a) => a && typeof a === 'object' && typeof a.name === 'string'))
         return { ok: false, reason: `not a release (the assets of ${r.tag_name} are not a list of named files)` };
     return { ok: true, value: r };
 }
@@ -57,7 +58,10 @@ const toolCache = () => Promise.all(/* import() */[__webpack_require__.e(752), _
 class Installer {
     options;
     http;
-    constructor(options, http = new _http_js__WEBPACK_IMPORTED_MODULE_6__/* .Http */ .lw({ timeoutMs: (0,_deadlines_js__WEBPACK_IMPORTED_MODULE_5__.ms)(_http_policies_js__WEBPACK_IMPORTED_MODULE_4__/* .POLICIES */ .PQ.release.requestMs), service: { name: 'The release server', without: 'the tools cannot be downloaded' } })) {
+    constructor(options, http = new _http_js__WEBPACK_IMPORTED_MODULE_6__/* .Http */ .lw({
+        timeoutMs: (0,_deadlines_js__WEBPACK_IMPORTED_MODULE_5__.ms)(_http_policies_js__WEBPACK_IMPORTED_MODULE_4__/* .POLICIES */ .PQ.release.requestMs),
+        service: { name: 'The release server', without: 'the tools cannot be downloaded' }
+    })) {
         this.options = options;
         this.http = http;
     }
@@ -100,7 +104,9 @@ class Installer {
             return { tag, dir: cached, fromCache: true };
         const asset = (0,_tools_releases_js__WEBPACK_IMPORTED_MODULE_7__/* .envdAssetName */ .NJ)(tag, this.options.platform);
         const file = await this.fetch((0,_tools_releases_js__WEBPACK_IMPORTED_MODULE_7__/* .downloadUrl */ .Is)(this.options.downloadBase, _tools_releases_js__WEBPACK_IMPORTED_MODULE_7__/* .ENVD_REPO */ .hS, tag, asset), asset);
-        const checksums = await this.http.getText((0,_tools_releases_js__WEBPACK_IMPORTED_MODULE_7__/* .downloadUrl */ .Is)(this.options.downloadBase, _tools_releases_js__WEBPACK_IMPORTED_MODULE_7__/* .ENVD_REPO */ .hS, tag, 'checksums.txt'), { policy: this.options.retry });
+        const checksums = await this.http.getText((0,_tools_releases_js__WEBPACK_IMPORTED_MODULE_7__/* .downloadUrl */ .Is)(this.options.downloadBase, _tools_releases_js__WEBPACK_IMPORTED_MODULE_7__/* .ENVD_REPO */ .hS, tag, 'checksums.txt'), {
+            policy: this.options.retry
+        });
         if (!checksums.ok)
             throw new InstallError(`cannot read checksums.txt of envd ${tag}: ${checksums.reason}`);
         await this.verify(file, asset, (0,_tools_releases_js__WEBPACK_IMPORTED_MODULE_7__/* .checksumFor */ .xs)(checksums.value, asset), 'checksums.txt');

@@ -151,7 +151,10 @@ function layerCrossChecks(_direction, attrs) {
 const gha = {
     name: 'gha',
     attributes: {
-        scope: { in: EI, check: (v) => (/^[^,\s]{1,200}$/.test(v) ? undefined : `${(0,redact/* quoted */.TL)(v)} must be 1-200 characters without commas or spaces`) },
+        scope: {
+            in: EI,
+            check: (v) => /^[^,\s]{1,200}$/.test(v) ? undefined : `${(0,redact/* quoted */.TL)(v)} must be 1-200 characters without commas or spaces`
+        },
         token: { in: EI, check: values/* nonEmpty */.hq, secret: true },
         url: { in: EI, check: values/* nonEmpty */.hq },
         url_v2: { in: EI, check: values/* nonEmpty */.hq },
@@ -216,7 +219,8 @@ function ghaCredentials(rt) {
                 ? 'cache service v1 (GitHub Enterprise Server)'
                 : 'cache service v1 (ACTIONS_CACHE_SERVICE_V2 is not set)';
         if (url && !rt.ghes && rt.actions)
-            warning = 'ACTIONS_CACHE_SERVICE_V2 is not set on github.com, so the legacy cache API v1 is used; github.com shut it down on 2025-04-15 and gha cache will likely fail. Check the runner version (v2.321.0+ sets the flag)';
+            warning =
+                'ACTIONS_CACHE_SERVICE_V2 is not set on github.com, so the legacy cache API v1 is used; github.com shut it down on 2025-04-15 and gha cache will likely fail. Check the runner version (v2.321.0+ sets the flag)';
     }
     if (cs.token)
         attrs.unshift(['token', cs.token]);
@@ -262,7 +266,10 @@ const inline = {
     name: 'inline',
     attributes: {
         // BuildKit's inline exporter reads no attributes; mode is accepted only as min (the only mode it has).
-        mode: { in: E, check: (v) => (v === 'min' ? undefined : `${(0,redact/* quoted */.TL)(v)}: inline cache supports only mode=min; use cache: registry for mode=max`) }
+        mode: {
+            in: E,
+            check: (v) => v === 'min' ? undefined : `${(0,redact/* quoted */.TL)(v)}: inline cache supports only mode=min; use cache: registry for mode=max`
+        }
     },
     required: { export: [], import: [] },
     store: 'image',
@@ -285,7 +292,12 @@ const inline = {
     companions: [],
     inputProblems: ({ output }) => output?.image && output.push
         ? []
-        : [{ input: names/* Input */.p.Output, message: 'cache: inline stores the cache inside the pushed image: set output to type=image,name=<registry>/<image>:<tag>,push=true' }]
+        : [
+            {
+                input: names/* Input */.p.Output,
+                message: 'cache: inline stores the cache inside the pushed image: set output to type=image,name=<registry>/<image>:<tag>,push=true'
+            }
+        ]
 };
 
 ;// CONCATENATED MODULE: ./src/backends/local.ts
@@ -315,7 +327,10 @@ const local = {
     // Export into a fresh directory that replaces the restored one after the build: the stored cache
     // is always one export, never a pile of them.
     location: ({ inputs, rt, scope }, direction) => [
-        [direction === 'export' ? 'dest' : 'src', `${localCacheDir(inputs, rt, scope)}${direction === 'export' ? '.new' : ''}`]
+        [
+            direction === 'export' ? 'dest' : 'src',
+            `${localCacheDir(inputs, rt, scope)}${direction === 'export' ? '.new' : ''}`
+        ]
     ],
     writeTarget: (_ctx, ref) => `the GitHub cache of ${ref}, where the cache directory is saved`,
     runnerDir: ({ inputs, rt, scope }) => localCacheDir(inputs, rt, scope),
@@ -356,16 +371,23 @@ const registry = {
     // cache-ref, when given, is used exactly as given, on every branch.
     sharedLocations: (ctx) => (ctx.inputs.cacheRef ? undefined : (0,backends_location/* locations */.j2)(`buildcache-${ctx.scope}`, ctx.rt)),
     location({ inputs }, _direction, entry) {
-        const ref = inputs.cacheRef || entry === undefined ? inputs.cacheRef : `${(0,image_ref/* repositoryOf */._M)(inputs.output.image)}:${entry.name}`;
+        const ref = inputs.cacheRef || entry === undefined
+            ? inputs.cacheRef
+            : `${(0,image_ref/* repositoryOf */._M)(inputs.output.image)}:${entry.name}`;
         return [['ref', ref]];
     },
-    writeTarget: ({ inputs }) => (inputs.cacheRef ? `${inputs.cacheRef} (cache-ref, which every branch shares)` : undefined),
+    writeTarget: ({ inputs }) => inputs.cacheRef ? `${inputs.cacheRef} (cache-ref, which every branch shares)` : undefined,
     probe: 'registry-manifest',
     // A missing cache image ends the import vertex with "… not found" (see report/steps.ts).
     importReportsMissing: true,
     companions: ['cache-ref'],
     inputProblems: ({ cacheRef, output }) => cacheRef === undefined && !output?.image
-        ? [{ input: names/* Input */.p.CacheRef, message: 'cache: registry needs a place for the cache: set cache-ref (e.g. ghcr.io/org/env:buildcache) or an output with name=<image>' }]
+        ? [
+            {
+                input: names/* Input */.p.CacheRef,
+                message: 'cache: registry needs a place for the cache: set cache-ref (e.g. ghcr.io/org/env:buildcache) or an output with name=<image>'
+            }
+        ]
         : []
 };
 
@@ -384,7 +406,10 @@ const s3 = {
         blobs_prefix: { in: EI },
         manifests_prefix: { in: EI },
         name: { in: EI, check: values/* nonEmpty */.hq },
-        endpoint_url: { in: EI, check: (v) => (/^https?:\/\/[^\s]+$/.test(v) ? undefined : `${(0,redact/* quoted */.TL)(v)} is not an http(s) URL`) },
+        endpoint_url: {
+            in: EI,
+            check: (v) => (/^https?:\/\/[^\s]+$/.test(v) ? undefined : `${(0,redact/* quoted */.TL)(v)} is not an http(s) URL`)
+        },
         use_path_style: { in: EI, check: values/* goBool */.B7 },
         access_key_id: { in: EI, check: values/* nonEmpty */.hq, secret: true },
         secret_access_key: { in: EI, check: values/* nonEmpty */.hq, secret: true },
@@ -418,7 +443,10 @@ const s3 = {
             ['secret_access_key', a.secretAccessKey],
             ['session_token', a.sessionToken]
         ];
-        return [['name', entry?.name ?? scope], ...fromEnv.filter((e) => e[1] !== undefined && !o.has(e[0]))];
+        return [
+            ['name', entry?.name ?? scope],
+            ...fromEnv.filter((e) => e[1] !== undefined && !o.has(e[0]))
+        ];
     },
     probe: 's3-manifest',
     // bucket and region may come from the AWS environment (location above): one message names both ways.
@@ -486,17 +514,26 @@ function refSuffix(ref) {
 const withSuffix = (base, suffix) => (suffix ? `${base}-${suffix}` : base);
 function locations(base, rt) {
     const defaultRef = rt.defaultBranch ? `refs/heads/${rt.defaultBranch}` : undefined;
-    const defaultEntry = { name: base, owner: rt.defaultBranch ? `the default branch ${rt.defaultBranch}` : 'the default branch' };
+    const defaultEntry = {
+        name: base,
+        owner: rt.defaultBranch ? `the default branch ${rt.defaultBranch}` : 'the default branch'
+    };
     // A pull request's own entry is keyed by its number, whatever ref the event carries (pull_request_target runs on the base).
     const ownRef = rt.pullRequest ? `refs/pull/${rt.pullRequest.number}/merge` : rt.ref;
     const onDefault = !rt.pullRequest && defaultRef !== undefined && ownRef === defaultRef;
     if (onDefault || !ownRef)
         return { write: defaultEntry, reads: [defaultEntry] };
-    const own = { name: withSuffix(base, refSuffix(ownRef)), owner: rt.pullRequest ? `pull request #${rt.pullRequest.number}` : ownRef.replace(/^refs\/(heads|tags)\//, '') };
+    const own = {
+        name: withSuffix(base, refSuffix(ownRef)),
+        owner: rt.pullRequest ? `pull request #${rt.pullRequest.number}` : ownRef.replace(/^refs\/(heads|tags)\//, '')
+    };
     const reads = [own];
     const baseRef = rt.pullRequest?.baseRef ? `refs/heads/${rt.pullRequest.baseRef}` : undefined;
     if (baseRef && baseRef !== defaultRef)
-        reads.push({ name: withSuffix(base, refSuffix(baseRef)), owner: `the pull request base ${rt.pullRequest.baseRef}` });
+        reads.push({
+            name: withSuffix(base, refSuffix(baseRef)),
+            owner: `the pull request base ${rt.pullRequest.baseRef}`
+        });
     reads.push(defaultEntry);
     return { write: own, reads };
 }
@@ -505,11 +542,17 @@ function chooseImport(reads, exists, why) {
     const found = reads.findIndex((_, i) => exists[i] === true);
     if (found >= 0) {
         const skipped = reads.slice(0, found).map((c) => c.owner);
-        return { choice: reads[found], reason: `${reads[found].owner} has a cache${skipped.length ? ` (${skipped.join(', ')}: none yet)` : ''}` };
+        return {
+            choice: reads[found],
+            reason: `${reads[found].owner} has a cache${skipped.length ? ` (${skipped.join(', ')}: none yet)` : ''}`
+        };
     }
     const last = reads[reads.length - 1];
     if (exists.every((e) => e === false))
-        return { choice: last, reason: `no cache exists yet for ${reads.map((c) => c.owner).join(', ')}; importing ${last.owner}'s, which the next push there creates` };
+        return {
+            choice: last,
+            reason: `no cache exists yet for ${reads.map((c) => c.owner).join(', ')}; importing ${last.owner}'s, which the next push there creates`
+        };
     return { choice: last, reason: `existence could not be checked${why ? ` (${why})` : ''}; importing ${last.owner}'s` };
 }
 
@@ -713,7 +756,10 @@ function parseImageRef(text) {
     if (s === '')
         return { ok: false, problem: 'is empty' };
     if (/^[a-z]+:\/\//i.test(s))
-        return { ok: false, problem: `${(0,_redact_js__WEBPACK_IMPORTED_MODULE_0__/* .quoted */ .TL)(s)} has a URL scheme; write the reference without it, e.g. ghcr.io/org/name:tag` };
+        return {
+            ok: false,
+            problem: `${(0,_redact_js__WEBPACK_IMPORTED_MODULE_0__/* .quoted */ .TL)(s)} has a URL scheme; write the reference without it, e.g. ghcr.io/org/name:tag`
+        };
     let rest = s;
     let digest;
     const at = rest.indexOf('@');
@@ -730,7 +776,10 @@ function parseImageRef(text) {
         tag = rest.slice(colon + 1);
         rest = rest.slice(0, colon);
         if (!TAG.test(tag))
-            return { ok: false, problem: `${(0,_redact_js__WEBPACK_IMPORTED_MODULE_0__/* .quoted */ .TL)(s)} has an invalid tag ${(0,_redact_js__WEBPACK_IMPORTED_MODULE_0__/* .quoted */ .TL)(tag)} (at most 128 of A-Z a-z 0-9 _ . -, not starting with . or -)` };
+            return {
+                ok: false,
+                problem: `${(0,_redact_js__WEBPACK_IMPORTED_MODULE_0__/* .quoted */ .TL)(s)} has an invalid tag ${(0,_redact_js__WEBPACK_IMPORTED_MODULE_0__/* .quoted */ .TL)(tag)} (at most 128 of A-Z a-z 0-9 _ . -, not starting with . or -)`
+            };
     }
     const parts = rest.split('/');
     let domain;
@@ -743,7 +792,10 @@ function parseImageRef(text) {
         if (COMPONENT.test(p))
             continue;
         if (COMPONENT.test(p.toLowerCase())) {
-            return { ok: false, problem: `${(0,_redact_js__WEBPACK_IMPORTED_MODULE_0__/* .quoted */ .TL)(s)}: repository name must be lowercase; write ${(0,_redact_js__WEBPACK_IMPORTED_MODULE_0__/* .quoted */ .TL)(s.replace(rest, rest.toLowerCase()))}` };
+            return {
+                ok: false,
+                problem: `${(0,_redact_js__WEBPACK_IMPORTED_MODULE_0__/* .quoted */ .TL)(s)}: repository name must be lowercase; write ${(0,_redact_js__WEBPACK_IMPORTED_MODULE_0__/* .quoted */ .TL)(s.replace(rest, rest.toLowerCase()))}`
+            };
         }
         return { ok: false, problem: `${(0,_redact_js__WEBPACK_IMPORTED_MODULE_0__/* .quoted */ .TL)(s)} is not an image reference (path component ${(0,_redact_js__WEBPACK_IMPORTED_MODULE_0__/* .quoted */ .TL)(p)})` };
     }
@@ -863,7 +915,16 @@ const SECRET_NAMES = [
 const fold = (name) => name.toLowerCase().replace(/-/g, '_');
 const NAMES = new Set(SECRET_NAMES.map(fold));
 /** Last words that make any name a credential name: `aws_session_token`, `registry-password`, … */
-const SECRET_SUFFIXES = ['token', 'password', 'passwd', 'secret', 'signature', 'credential', 'secret_access_key', 'access_key_id'];
+const SECRET_SUFFIXES = [
+    'token',
+    'password',
+    'passwd',
+    'secret',
+    'signature',
+    'credential',
+    'secret_access_key',
+    'access_key_id'
+];
 /** True when a key (attribute, query parameter, TOML key) carries a credential. */
 function isSecretName(name) {
     const n = fold(name.trim());
@@ -1068,7 +1129,11 @@ const MAX_FAMILY = 24;
 function scopeFamily(path, from) {
     const dir = normalizePath(path);
     const [file, func] = splitFrom(from);
-    const words = [dir === '.' ? 'envd' : dir.slice(dir.lastIndexOf('/') + 1), file === 'build.envd' ? '' : file.replace(/\.envd$/, ''), func === 'build' ? '' : func];
+    const words = [
+        dir === '.' ? 'envd' : dir.slice(dir.lastIndexOf('/') + 1),
+        file === 'build.envd' ? '' : file.replace(/\.envd$/, ''),
+        func === 'build' ? '' : func
+    ];
     return sanitize(words.filter((w) => w !== '').join('-'), MAX_FAMILY) || 'envd';
 }
 /** `build.envd:build` → [`build.envd`, `build`]; the function is after the last colon. */
@@ -1079,7 +1144,9 @@ function splitFrom(from) {
 function autoScope(parts) {
     const identity = JSON.stringify([parts.matrix ?? '', parts.platform ?? '', normalizePath(parts.path), parts.from]);
     const hash = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256').update(identity).digest('hex').slice(0, 8);
-    const words = [scopeFamily(parts.path, parts.from), ...matrixWords(parts.matrix), parts.platform ?? ''].map((w) => sanitize(w)).filter((w) => w !== '');
+    const words = [scopeFamily(parts.path, parts.from), ...matrixWords(parts.matrix), parts.platform ?? '']
+        .map((w) => sanitize(w))
+        .filter((w) => w !== '');
     const readable = sanitize(words.join('-'), MAX_SCOPE - hash.length - 1) || 'envd';
     return `${readable}-${hash}`;
 }
@@ -1101,10 +1168,15 @@ function platformOf(input, rt) {
         return { envd: input, scope: input, why: `${input}, the platform input` };
     const arch = rt.runnerArch && `RUNNER_ARCH=${(0,_text_text_js__WEBPACK_IMPORTED_MODULE_1__/* .echo */ .WI)(rt.runnerArch, 40)}`;
     if (rt.runnerPlatform === ENVD_DEFAULT_PLATFORM)
-        return { envd: rt.runnerPlatform, why: `${rt.runnerPlatform} from ${arch}, envd's own default, so the scope leaves it out and stays what it was without a platform` };
+        return {
+            envd: rt.runnerPlatform,
+            why: `${rt.runnerPlatform} from ${arch}, envd's own default, so the scope leaves it out and stays what it was without a platform`
+        };
     if (rt.runnerPlatform)
         return { envd: rt.runnerPlatform, scope: rt.runnerPlatform, why: `${rt.runnerPlatform} from ${arch}` };
-    return { why: `none: ${arch ? `${arch} has no envd platform` : 'RUNNER_ARCH is not set'}, so envd builds its default ${ENVD_DEFAULT_PLATFORM}` };
+    return {
+        why: `none: ${arch ? `${arch} has no envd platform` : 'RUNNER_ARCH is not set'}, so envd builds its default ${ENVD_DEFAULT_PLATFORM}`
+    };
 }
 
 
@@ -1148,7 +1220,9 @@ function parseFields(fields) {
     for (const field of fields) {
         const eq = field.indexOf('=');
         if (eq < 0) {
-            const hint = field.trim() === '' ? 'remove the empty field (a stray comma?)' : `write ${(0,_text_text_js__WEBPACK_IMPORTED_MODULE_4__/* .echo */ .WI)((0,_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .redactText */ .Rd)(field.trim()))}=true or ${(0,_text_text_js__WEBPACK_IMPORTED_MODULE_4__/* .echo */ .WI)((0,_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .redactText */ .Rd)(field.trim()))}=<value>`;
+            const hint = field.trim() === ''
+                ? 'remove the empty field (a stray comma?)'
+                : `write ${(0,_text_text_js__WEBPACK_IMPORTED_MODULE_4__/* .echo */ .WI)((0,_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .redactText */ .Rd)(field.trim()))}=true or ${(0,_text_text_js__WEBPACK_IMPORTED_MODULE_4__/* .echo */ .WI)((0,_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .redactText */ .Rd)(field.trim()))}=<value>`;
             return { ok: false, problem: `${(0,_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .quoted */ .TL)(field)} has no "=": ${hint}` };
         }
         const key = field.slice(0, eq).toLowerCase();
@@ -1168,11 +1242,17 @@ function parseCacheSpec(text) {
     }
     catch (e) {
         if (e instanceof _csv_js__WEBPACK_IMPORTED_MODULE_5__/* .CsvError */ .J$)
-            return { ok: false, problem: `cannot be read as CSV (${e.message}); quote a whole field that holds a comma or quote, e.g. "name=a,b"` };
+            return {
+                ok: false,
+                problem: `cannot be read as CSV (${e.message}); quote a whole field that holds a comma or quote, e.g. "name=a,b"`
+            };
         throw e;
     }
     if (!text.includes('type=')) {
-        return { ok: false, problem: `has no type=; envd would silently read it as a registry ref: write type=registry,ref=${(0,_text_text_js__WEBPACK_IMPORTED_MODULE_4__/* .echo */ .WI)((0,_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .redactText */ .Rd)(text.trim()))} or another type` };
+        return {
+            ok: false,
+            problem: `has no type=; envd would silently read it as a registry ref: write type=registry,ref=${(0,_text_text_js__WEBPACK_IMPORTED_MODULE_4__/* .echo */ .WI)((0,_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .redactText */ .Rd)(text.trim()))} or another type`
+        };
     }
     const parsed = parseFields(fields);
     if (!parsed.ok)
@@ -1191,8 +1271,12 @@ function isBackend(type) {
 function validateCacheSpec(spec, direction, options = {}) {
     const flag = direction === 'export' ? '--export-cache' : '--import-cache';
     if (!isBackend(spec.type)) {
-        const caseHint = isBackend(spec.type.toLowerCase()) ? ` (type is case-sensitive: write "${spec.type.toLowerCase()}")` : (0,_suggest_js__WEBPACK_IMPORTED_MODULE_3__/* .nearestHint */ .AN)(spec.type, _backends_js__WEBPACK_IMPORTED_MODULE_0__/* .CACHE_TYPES */ .Vz);
-        return [`type=${(0,_text_text_js__WEBPACK_IMPORTED_MODULE_4__/* .echo */ .WI)(spec.type)} is not a cache type this action supports${caseHint}; use one of ${_backends_js__WEBPACK_IMPORTED_MODULE_0__/* .CACHE_TYPES */ .Vz.join(', ')}`];
+        const caseHint = isBackend(spec.type.toLowerCase())
+            ? ` (type is case-sensitive: write "${spec.type.toLowerCase()}")`
+            : (0,_suggest_js__WEBPACK_IMPORTED_MODULE_3__/* .nearestHint */ .AN)(spec.type, _backends_js__WEBPACK_IMPORTED_MODULE_0__/* .CACHE_TYPES */ .Vz);
+        return [
+            `type=${(0,_text_text_js__WEBPACK_IMPORTED_MODULE_4__/* .echo */ .WI)(spec.type)} is not a cache type this action supports${caseHint}; use one of ${_backends_js__WEBPACK_IMPORTED_MODULE_0__/* .CACHE_TYPES */ .Vz.join(', ')}`
+        ];
     }
     const noImporter = (0,_backends_index_js__WEBPACK_IMPORTED_MODULE_1__/* .backendOfType */ .kY)(spec.type)?.readBack?.noImporter;
     if (noImporter && direction === 'import')
@@ -1228,7 +1312,9 @@ function validateCacheSpec(spec, direction, options = {}) {
     return problems;
 }
 /** Credential attribute names of every backend, so that even a value of an unknown type is redacted. */
-const SECRET_KEYS = new Set(Object.values(_backends_js__WEBPACK_IMPORTED_MODULE_0__/* .ATTRIBUTES */ .iw).flatMap((rules) => Object.entries(rules).filter(([, r]) => r.secret).map(([k]) => k)));
+const SECRET_KEYS = new Set(Object.values(_backends_js__WEBPACK_IMPORTED_MODULE_0__/* .ATTRIBUTES */ .iw).flatMap((rules) => Object.entries(rules)
+    .filter(([, r]) => r.secret)
+    .map(([k]) => k)));
 /** A credential attribute: a backend's secret, or any name that carries one (password, sig, …). */
 const isSecretKey = (key) => SECRET_KEYS.has(key) || (0,_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .isSecretName */ .eh)(key);
 function render(spec, { redact }) {
@@ -1291,7 +1377,10 @@ function distance(a, b) {
     }
     return d[a.length][b.length];
 }
-const fold = (s) => s.trim().toLowerCase().replace(/[-_.\s]/g, '');
+const fold = (s) => s
+    .trim()
+    .toLowerCase()
+    .replace(/[-_.\s]/g, '');
 /** The closest candidate, when it is close enough to be what the author meant. */
 function closest(word, candidates) {
     const folded = fold(word);
@@ -1420,16 +1509,20 @@ function parseGoBool(value) {
         return undefined;
     return ['1', 't', 'T', 'TRUE', 'true', 'True'].includes(value);
 }
-const goBool = (v) => (parseGoBool(v) === undefined ? `${(0,_redact_js__WEBPACK_IMPORTED_MODULE_0__/* .quoted */ .TL)(v)} is not a boolean; use true or false` : undefined);
+const goBool = (v) => parseGoBool(v) === undefined ? `${(0,_redact_js__WEBPACK_IMPORTED_MODULE_0__/* .quoted */ .TL)(v)} is not a boolean; use true or false` : undefined;
 /** force-compression: an empty value means true. */
 const goBoolOrEmpty = (v) => (v === '' ? undefined : goBool(v));
-const oneOf = (...allowed) => (v) => allowed.includes(v) ? undefined : `${(0,_redact_js__WEBPACK_IMPORTED_MODULE_0__/* .quoted */ .TL)(v)} is not one of ${allowed.join(', ')}${(0,_redact_js__WEBPACK_IMPORTED_MODULE_0__/* .quoted */ .TL)(v).includes('***') ? '' : (0,_suggest_js__WEBPACK_IMPORTED_MODULE_1__/* .nearestHint */ .AN)(v, allowed)}`;
+const oneOf = (...allowed) => (v) => allowed.includes(v)
+    ? undefined
+    : `${(0,_redact_js__WEBPACK_IMPORTED_MODULE_0__/* .quoted */ .TL)(v)} is not one of ${allowed.join(', ')}${(0,_redact_js__WEBPACK_IMPORTED_MODULE_0__/* .quoted */ .TL)(v).includes('***') ? '' : (0,_suggest_js__WEBPACK_IMPORTED_MODULE_1__/* .nearestHint */ .AN)(v, allowed)}`;
 const integer = (v) => (/^[+-]?\d+$/.test(v) ? undefined : `${(0,_redact_js__WEBPACK_IMPORTED_MODULE_0__/* .quoted */ .TL)(v)} is not an integer`);
 const positiveInteger = (v) => /^\+?\d+$/.test(v) && Number(v) >= 1 ? undefined : `${(0,_redact_js__WEBPACK_IMPORTED_MODULE_0__/* .quoted */ .TL)(v)} is not a positive integer`;
 const DURATION = /^[+-]?(?:(?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|µs|μs|ms|s|m|h))+$/;
 /** Go's time.ParseDuration grammar: 90s, 10m, 1h30m, 0. */
-const goDuration = (v) => (v === '0' || DURATION.test(v) ? undefined : `${(0,_redact_js__WEBPACK_IMPORTED_MODULE_0__/* .quoted */ .TL)(v)} is not a duration such as 10m or 90s`);
-const sha256Digest = (v) => /^sha256:[a-f0-9]{64}$/.test(v) ? undefined : `${(0,_redact_js__WEBPACK_IMPORTED_MODULE_0__/* .quoted */ .TL)(v)} is not a digest: write sha256: followed by 64 lowercase hex digits`;
+const goDuration = (v) => v === '0' || DURATION.test(v) ? undefined : `${(0,_redact_js__WEBPACK_IMPORTED_MODULE_0__/* .quoted */ .TL)(v)} is not a duration such as 10m or 90s`;
+const sha256Digest = (v) => /^sha256:[a-f0-9]{64}$/.test(v)
+    ? undefined
+    : `${(0,_redact_js__WEBPACK_IMPORTED_MODULE_0__/* .quoted */ .TL)(v)} is not a digest: write sha256: followed by 64 lowercase hex digits`;
 const nonEmpty = (v) => (v.trim() === '' ? 'is empty' : undefined);
 
 
@@ -1502,7 +1595,10 @@ function envdTag(output, dirName) {
  * leading and trailing separators dropped, at most 128 characters; `envd` when nothing is left. Pure.
  */
 function sanitizeImageName(dirName) {
-    const ascii = dirName.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+    const ascii = dirName
+        .normalize('NFKD')
+        .replace(/[\u0300-\u036f]/g, '')
+        .toLowerCase();
     const joined = ascii.replace(/[^a-z0-9]+/g, (run) => (/^(\.|_|__|-+)$/.test(run) ? run : '-'));
     const trim = (s) => s.replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, '');
     const name = trim(trim(joined).slice(0, 128));
@@ -1582,9 +1678,15 @@ function parseOutput(raw) {
         return { ok: false, problem: missingType(fields) };
     attrs.delete('type');
     if (!KNOWN.includes(type))
-        return { ok: false, problem: `type=${(0,_cache_redact_js__WEBPACK_IMPORTED_MODULE_0__/* .quoted */ .TL)(type)} is not an output type${(0,_cache_suggest_js__WEBPACK_IMPORTED_MODULE_4__/* .nearestHint */ .AN)(type, KNOWN)}; use one of ${KNOWN.join(', ')}` };
+        return {
+            ok: false,
+            problem: `type=${(0,_cache_redact_js__WEBPACK_IMPORTED_MODULE_0__/* .quoted */ .TL)(type)} is not an output type${(0,_cache_suggest_js__WEBPACK_IMPORTED_MODULE_4__/* .nearestHint */ .AN)(type, KNOWN)}; use one of ${KNOWN.join(', ')}`
+        };
     if (attrs.has('output'))
-        return { ok: false, problem: `output=${(0,_cache_redact_js__WEBPACK_IMPORTED_MODULE_0__/* .quoted */ .TL)(attrs.get('output'))} is not an attribute of --output; you meant dest=` };
+        return {
+            ok: false,
+            problem: `output=${(0,_cache_redact_js__WEBPACK_IMPORTED_MODULE_0__/* .quoted */ .TL)(attrs.get('output'))} is not an attribute of --output; you meant dest=`
+        };
     if (type === 'local' && !attrs.has('dest'))
         return { ok: false, problem: 'type=local needs dest=<directory>' };
     if ((type === 'image' || type === 'registry') && attrs.has('dest'))
@@ -1741,7 +1843,11 @@ function isRecord(r) {
         return false;
     const o = r;
     const strings = ['version', 'flags', 'config', 'buildctlAddr', 'envdAddress', 'dir', 'root', 'logFile'];
-    return o.schema === 1 && Number.isInteger(o.pid) && o.pid > 0 && typeof o.sudo === 'boolean' && strings.every((k) => typeof o[k] === 'string');
+    return (o.schema === 1 &&
+        Number.isInteger(o.pid) &&
+        o.pid > 0 &&
+        typeof o.sudo === 'boolean' &&
+        strings.every((k) => typeof o[k] === 'string'));
 }
 /** Whether this call may use the recorded buildkitd; if not, a reason for the log ("not reused: <why>"). */
 function decideReuse(record, wish, live) {
@@ -1851,8 +1957,20 @@ function spawnBuildkitd(o) {
     catch (e) {
         throw new BuilderError(`buildkitd-flags cannot be read: ${e.message}`);
     }
-    const command = [external_node_path_.join(o.binDir, 'buildkitd'), ...(0,builder_args/* buildkitdArgs */.Ug)({ socket, root, configFile, group: via === 'sudo' ? process.getgid?.() : undefined, flags })];
-    const handle = { kind: 'auto', envdBuilder: 'unix', envdAddress: socket, buildctlAddr: `unix://${socket}`, sudo: via === 'sudo', logFile, root, daemonDir: o.workDir };
+    const command = [
+        external_node_path_.join(o.binDir, 'buildkitd'),
+        ...(0,builder_args/* buildkitdArgs */.Ug)({ socket, root, configFile, group: via === 'sudo' ? process.getgid?.() : undefined, flags })
+    ];
+    const handle = {
+        kind: 'auto',
+        envdBuilder: 'unix',
+        envdAddress: socket,
+        buildctlAddr: `unix://${socket}`,
+        sudo: via === 'sudo',
+        logFile,
+        root,
+        daemonDir: o.workDir
+    };
     const PATH = o.env.PATH ?? '';
     if (via === 'root')
         handle.pid = exec/* Exec */.W.spawnDetached(command[0], command.slice(1), { env: { ...allowed.env, PATH }, logFile });
@@ -1917,7 +2035,12 @@ async function findShared(dir, wish, binDir, env) {
         const r = record;
         const pid = typeof r?.pid === 'number' ? r.pid : undefined;
         const isRunning = pid !== undefined && exec/* Exec */.W.isAlive(pid);
-        const live = { running: isRunning, answers: isRunning && typeof r?.buildctlAddr === 'string' ? (await answers(external_node_path_.join(binDir, 'buildctl'), r.buildctlAddr, env)).ok : false };
+        const live = {
+            running: isRunning,
+            answers: isRunning && typeof r?.buildctlAddr === 'string'
+                ? (await answers(external_node_path_.join(binDir, 'buildctl'), r.buildctlAddr, env)).ok
+                : false
+        };
         const decision = decideReuse(record, wish, live);
         if (!decision.reuse) {
             notReused.push({ pid, why: decision.why });
@@ -2021,7 +2144,8 @@ async function awaitBuildkitd(handle, o) {
     // Through sudo, the wrapper wrote buildkitd's pid before it became buildkitd: from here on, the pid is its own.
     handle.pid = daemonPid(handle);
     // Asked in-process first (no buildctl to start); whatever that does not settle, buildctl decides, as always.
-    if (handle.buildctlAddr.startsWith('unix://') && (await listWorkers(handle.buildctlAddr.slice('unix://'.length), Math.min(IN_PROCESS_WAIT_MS, Math.max(0, deadline - Date.now())))))
+    if (handle.buildctlAddr.startsWith('unix://') &&
+        (await listWorkers(handle.buildctlAddr.slice('unix://'.length), Math.min(IN_PROCESS_WAIT_MS, Math.max(0, deadline - Date.now())))))
         return;
     for (;;) {
         if (handle.pid !== undefined && !exec/* Exec */.W.isAlive(handle.pid))
@@ -2051,10 +2175,19 @@ async function startContainer(o) {
     const run = await exec/* Exec */.W.run('docker', args, { env: o.env });
     if (run.code !== 0)
         throw new BuilderError(`docker could not start ${o.image}: ${(run.stderr || run.stdout).trim()}`);
-    const handle = { kind: 'docker-container', envdBuilder: 'docker-container', envdAddress: o.name, buildctlAddr: `docker-container://${o.name}`, container: o.name };
+    const handle = {
+        kind: 'docker-container',
+        envdBuilder: 'docker-container',
+        envdAddress: o.name,
+        buildctlAddr: `docker-container://${o.name}`,
+        container: o.name
+    };
     const deadline = Date.now() + o.readyTimeoutMs;
     for (;;) {
-        const r = await exec/* Exec */.W.run('docker', ['exec', o.name, 'buildctl', 'debug', 'workers'], { env: o.env, timeoutMs: 10000 });
+        const r = await exec/* Exec */.W.run('docker', ['exec', o.name, 'buildctl', 'debug', 'workers'], {
+            env: o.env,
+            timeoutMs: 10000
+        });
         if (r.code === 0)
             return handle;
         if (Date.now() >= deadline) {
@@ -2229,7 +2362,11 @@ class Exec {
         if (cancelled)
             return new Promise(() => undefined);
         return new Promise((resolve) => {
-            const child = (0,node_child_process__WEBPACK_IMPORTED_MODULE_0__.spawn)(cmd, args, { env: options.env ?? process.env, cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+            const child = (0,node_child_process__WEBPACK_IMPORTED_MODULE_0__.spawn)(cmd, args, {
+                env: options.env ?? process.env,
+                cwd: options.cwd,
+                stdio: ['ignore', 'pipe', 'pipe']
+            });
             running.add(child);
             const onStop = () => stopChild(child, STOP_GRACE_MS);
             options.stop?.addEventListener('abort', onStop, { once: true });
@@ -2342,7 +2479,16 @@ class Exec {
 /* harmony export */   Z: () => (/* binding */ listWorkersOn)
 /* harmony export */ });
 /** Errors of reaching the other end at all, before any byte of a protocol. */
-const CONNECT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'ENOENT', 'EACCES']);
+const CONNECT_CODES = new Set([
+    'ECONNREFUSED',
+    'ENOTFOUND',
+    'EAI_AGAIN',
+    'EHOSTUNREACH',
+    'ENETUNREACH',
+    'ETIMEDOUT',
+    'ENOENT',
+    'EACCES'
+]);
 function outcome(seen, timedOut, timeoutMs) {
     if (seen.grpcStatus === '0')
         return { ok: true };
@@ -2406,7 +2552,12 @@ async function listWorkersOn(connect, timeoutMs) {
         session.on('remoteSettings', () => (seen.heard = true));
         session.on('error', () => done());
         session.on('close', () => done());
-        const req = session.request({ ':method': 'POST', ':path': '/moby.buildkit.v1.Control/ListWorkers', 'content-type': 'application/grpc', te: 'trailers' });
+        const req = session.request({
+            ':method': 'POST',
+            ':path': '/moby.buildkit.v1.Control/ListWorkers',
+            'content-type': 'application/grpc',
+            te: 'trailers'
+        });
         const trailers = (h) => {
             if (h['grpc-status'] !== undefined)
                 seen.grpcStatus = String(h['grpc-status']);
@@ -2473,7 +2624,11 @@ function inspectDir(p) {
     if (!st.isDirectory())
         return { kind: 'other' };
     const names = node_fs__WEBPACK_IMPORTED_MODULE_0__.readdirSync(p);
-    return { kind: 'directory', entries: names.filter((n) => n !== _local_ownership_js__WEBPACK_IMPORTED_MODULE_2__/* .OWNER_MARK */ .yw).length, marked: names.includes(_local_ownership_js__WEBPACK_IMPORTED_MODULE_2__/* .OWNER_MARK */ .yw) };
+    return {
+        kind: 'directory',
+        entries: names.filter((n) => n !== _local_ownership_js__WEBPACK_IMPORTED_MODULE_2__/* .OWNER_MARK */ .yw).length,
+        marked: names.includes(_local_ownership_js__WEBPACK_IMPORTED_MODULE_2__/* .OWNER_MARK */ .yw)
+    };
 }
 /** A path with the symbolic links of its existing part resolved. */
 function placeOf(p) {
@@ -2531,7 +2686,8 @@ function releaseDir(dir, around) {
     const facts = inspectDir(dir);
     if (facts.kind === 'absent')
         return undefined;
-    const problem = (0,_local_ownership_js__WEBPACK_IMPORTED_MODULE_2__/* .deletionProblem */ .IG)(placeOf(dir), around, facts) ?? (facts.kind === 'directory' && !facts.marked ? `has no ${_local_ownership_js__WEBPACK_IMPORTED_MODULE_2__/* .OWNER_MARK */ .yw} marker` : undefined);
+    const problem = (0,_local_ownership_js__WEBPACK_IMPORTED_MODULE_2__/* .deletionProblem */ .IG)(placeOf(dir), around, facts) ??
+        (facts.kind === 'directory' && !facts.marked ? `has no ${_local_ownership_js__WEBPACK_IMPORTED_MODULE_2__/* .OWNER_MARK */ .yw} marker` : undefined);
     if (problem)
         return `${(0,_text_text_js__WEBPACK_IMPORTED_MODULE_3__/* .echo */ .WI)(dir)} ${problem}; it was left untouched`;
     node_fs__WEBPACK_IMPORTED_MODULE_0__.rmSync(dir, { recursive: true, force: true });
@@ -2631,7 +2787,9 @@ const OWNER_MARK_TEXT = 'This directory was created by envd-cache-action, which 
 /** The directory `cache-dir` names: relative to the workspace, or a problem (`..` is never accepted). */
 function resolveCacheDir(raw, workspace) {
     if (raw.split(/[\\/]/).includes('..'))
-        return { problem: 'contains "..": give a directory inside the workspace or an absolute path without "..", or leave cache-dir empty for $RUNNER_TEMP/envd-cache/<scope>' };
+        return {
+            problem: 'contains "..": give a directory inside the workspace or an absolute path without "..", or leave cache-dir empty for $RUNNER_TEMP/envd-cache/<scope>'
+        };
     return { dir: node_path__WEBPACK_IMPORTED_MODULE_0__.resolve(workspace, raw) };
 }
 const inside = (child, parent) => {

@@ -32,7 +32,11 @@ function onCancel(report, startedAt = Date.now()) {
             return;
         cancelling = true;
         setTimeout(() => process.exit(1), HARD_EXIT_MS).unref();
-        const c = { signal, seconds: Math.round((Date.now() - startedAt) / 1000), during: _runner_js__WEBPACK_IMPORTED_MODULE_0__.currentGroup() };
+        const c = {
+            signal,
+            seconds: Math.round((Date.now() - startedAt) / 1000),
+            during: _runner_js__WEBPACK_IMPORTED_MODULE_0__.currentGroup()
+        };
         const stopped = _exec_js__WEBPACK_IMPORTED_MODULE_1__/* .Exec */ .W.stopAll();
         _log_js__WEBPACK_IMPORTED_MODULE_2__/* .Log */ .tG.resumeAll();
         _runner_js__WEBPACK_IMPORTED_MODULE_0__.setFailed(report.line(c));
@@ -112,7 +116,11 @@ class Exec {
         if (cancelled)
             return new Promise(() => undefined);
         return new Promise((resolve) => {
-            const child = (0,node_child_process__WEBPACK_IMPORTED_MODULE_0__.spawn)(cmd, args, { env: options.env ?? process.env, cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+            const child = (0,node_child_process__WEBPACK_IMPORTED_MODULE_0__.spawn)(cmd, args, {
+                env: options.env ?? process.env,
+                cwd: options.cwd,
+                stdio: ['ignore', 'pipe', 'pipe']
+            });
             running.add(child);
             const onStop = () => stopChild(child, STOP_GRACE_MS);
             options.stop?.addEventListener('abort', onStop, { once: true });

@@ -21,7 +21,10 @@ export const modules = {
 
 
 /** How a warning names the REST API when it goes down, and what the action then goes without. */
-const GITHUB_API = { name: 'The GitHub API', without: 'the cache usage is not checked and nothing is pruned' };
+const GITHUB_API = {
+    name: 'The GitHub API',
+    without: 'the cache usage is not checked and nothing is pruned'
+};
 const PER_PAGE = 100;
 const MAX_PAGES = 1000;
 function toEntry(c) {
@@ -29,7 +32,15 @@ function toEntry(c) {
         return undefined;
     const createdAt = Date.parse(c.created_at ?? '') || 0;
     const lastAccessedAt = Date.parse(c.last_accessed_at ?? '') || createdAt;
-    return { id: c.id, key: c.key, ref: c.ref, size: c.size_in_bytes ?? 0, createdAt, lastAccessedAt, ...(c.version ? { version: c.version } : {}) };
+    return {
+        id: c.id,
+        key: c.key,
+        ref: c.ref,
+        size: c.size_in_bytes ?? 0,
+        createdAt,
+        lastAccessedAt,
+        ...(c.version ? { version: c.version } : {})
+    };
 }
 /** An error answer (`ApiError`), or anything thrown (a network failure), → a typed failure. */
 function restFailure(error, now = Date.now()) {
@@ -37,19 +48,30 @@ function restFailure(error, now = Date.now()) {
     const status = typeof e?.status === 'number' ? e.status : undefined;
     const message = typeof e?.message === 'string' ? e.message : String(error);
     const headers = e?.response?.headers;
-    const kind = (0,_http_retry_js__WEBPACK_IMPORTED_MODULE_1__/* .isRateLimited */ .Jz)({ ...(status !== undefined ? { status } : {}), headers, message }) ? 'rate-limited'
-        : status === 403 ? 'forbidden'
-            : status === 401 ? 'unauthorized'
-                : status === 404 ? 'not-found'
-                    : e?.code === 'ESERVICEDOWN' ? 'down'
+    const kind = (0,_http_retry_js__WEBPACK_IMPORTED_MODULE_1__/* .isRateLimited */ .Jz)({ ...(status !== undefined ? { status } : {}), headers, message })
+        ? 'rate-limited'
+        : status === 403
+            ? 'forbidden'
+            : status === 401
+                ? 'unauthorized'
+                : status === 404
+                    ? 'not-found'
+                    : e?.code === 'ESERVICEDOWN'
+                        ? 'down'
                         : 'error';
     const wait = kind === 'rate-limited' ? (0,_http_retry_js__WEBPACK_IMPORTED_MODULE_1__/* .retryAfterMs */ .Vs)(headers, now) : undefined;
-    return { ok: false, kind, ...(status !== undefined ? { status } : {}), message, ...(wait !== undefined ? { retryAfterMs: wait } : {}) };
+    return {
+        ok: false,
+        kind,
+        ...(status !== undefined ? { status } : {}),
+        message,
+        ...(wait !== undefined ? { retryAfterMs: wait } : {})
+    };
 }
 const isObject = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isCount = (v) => typeof v === 'number' && Number.isFinite(v) && v >= 0;
 /** What an answer that is not JSON looks like here: the client hands back the text. */
-const notJson = (data) => (typeof data === 'string' ? `text, not JSON (${data.length} bytes)` : `not a JSON object`);
+const notJson = (data) => typeof data === 'string' ? `text, not JSON (${data.length} bytes)` : `not a JSON object`;
 function parseUsage(data) {
     if (!isObject(data))
         return { ok: false, reason: notJson(data) };
@@ -72,9 +94,17 @@ const parseJobs = (data) => {
     const jobs = isObject(data) ? data.jobs : undefined;
     if (!Array.isArray(jobs))
         return { ok: false, reason: isObject(data) ? 'without jobs' : notJson(data) };
-    return { ok: true, value: jobs.filter(isObject).map((j) => ({ name: String(j.name ?? ''), status: String(j.status ?? '') })) };
+    return {
+        ok: true,
+        value: jobs.filter(isObject).map((j) => ({ name: String(j.name ?? ''), status: String(j.status ?? '') }))
+    };
 };
-const parsePulls = (data) => Array.isArray(data) ? { ok: true, value: data.flatMap((pr) => (isObject(pr) && typeof pr.number === 'number' ? [pr.number] : [])) } : { ok: false, reason: notJson(data) };
+const parsePulls = (data) => Array.isArray(data)
+    ? {
+        ok: true,
+        value: data.flatMap((pr) => (isObject(pr) && typeof pr.number === 'number' ? [pr.number] : []))
+    }
+    : { ok: false, reason: notJson(data) };
 /** A page whose answer did not parse: thrown inside `attempt` only, which turns it into a typed failure. */
 class Unreadable extends Error {
 }
@@ -120,7 +150,11 @@ function createCacheRest(options) {
         runJobs: (runId) => attempt(async () => {
             const jobs = [];
             for (let page = 1; page <= 10; page++) {
-                const data = await api('GET', `${repoPath}/actions/runs/${encodeURIComponent(runId)}/jobs`, { filter: 'latest', per_page: PER_PAGE, page });
+                const data = await api('GET', `${repoPath}/actions/runs/${encodeURIComponent(runId)}/jobs`, {
+                    filter: 'latest',
+                    per_page: PER_PAGE,
+                    page
+                });
                 const got = must(`GET actions/runs/${runId}/jobs`, parseJobs(data));
                 jobs.push(...got);
                 if (got.length < PER_PAGE)
@@ -176,7 +210,9 @@ function apiOver(send, baseUrl, token) {
             }
         }
         if (res.status >= 400)
-            throw new ApiError(errorMessage(json, text, res.status), res.status, { headers: Object.fromEntries(res.headers) });
+            throw new ApiError(errorMessage(json, text, res.status), res.status, {
+                headers: Object.fromEntries(res.headers)
+            });
         return json ?? text;
     };
 }
@@ -207,7 +243,10 @@ async function listEntries(get, filter, pageConcurrency) {
     const totals = [];
     const fetchPage = async (page) => {
         const data = await get({
-            per_page: PER_PAGE, page, sort: 'created_at', direction: 'asc',
+            per_page: PER_PAGE,
+            page,
+            sort: 'created_at',
+            direction: 'asc',
             ...(filter.key ? { key: filter.key } : {}),
             ...(filter.ref ? { ref: filter.ref } : {})
         });

@@ -143,7 +143,9 @@ const scaled = (ms, scale) => Math.max(1, Math.round(ms * scale));
  * seconds or an HTTP date); the cache service's 429 with `Retry-After` for uploads (github-cache-service.md §3).
  */
 /** Statuses worth another try: a timeout, too many requests, and the server errors except "not implemented" and "version not supported". */
-const RETRYABLE_STATUSES = new Set([408, 429, 500, 502, 503, 504, 507, 508, 509, 520, 521, 522, 523, 524]);
+const RETRYABLE_STATUSES = new Set([
+    408, 429, 500, 502, 503, 504, 507, 508, 509, 520, 521, 522, 523, 524
+]);
 /**
  * Network errors worth another try: the connection reset, refused, timed out or closed, a DNS answer to try again
  * (not ENOTFOUND: the name does not exist), undici's socket and timeout errors, and our own per-request timeout
@@ -174,7 +176,9 @@ function isRateLimited(f) {
     if (f.status !== 403)
         return false;
     const h = f.headers ?? {};
-    return (h['retry-after'] !== undefined && h['retry-after'].trim() !== '') || h['x-ratelimit-remaining'] === '0' || /rate limit/i.test(f.message);
+    return ((h['retry-after'] !== undefined && h['retry-after'].trim() !== '') ||
+        h['x-ratelimit-remaining'] === '0' ||
+        /rate limit/i.test(f.message));
 }
 /** The default predicate: a retryable status or rate limit, or a retryable network error; never a body that does not parse. */
 function isRetryable(f) {
@@ -203,7 +207,13 @@ function retryAfterMs(headers, now) {
 /** Anything thrown by an attempt → a failure with its code: the error's own, its cause's (fetch wraps them), else its name. */
 function failureOf(error) {
     const e = error;
-    const code = typeof e?.code === 'string' ? e.code : typeof e?.cause?.code === 'string' ? e.cause.code : typeof e?.name === 'string' ? e.name : undefined;
+    const code = typeof e?.code === 'string'
+        ? e.code
+        : typeof e?.cause?.code === 'string'
+            ? e.cause.code
+            : typeof e?.name === 'string'
+                ? e.name
+                : undefined;
     const message = typeof e?.message === 'string' ? e.message : String(error);
     const cause = typeof e?.cause?.message === 'string' && e.cause.message !== message ? ` (${e.cause.message})` : '';
     return { ...(code !== undefined ? { code } : {}), message: `${message}${cause}` };
@@ -215,11 +225,16 @@ function waitBefore(policy, failure, at) {
         const max = policy.maxWaitMs ?? 60_000;
         if (at.waitedMs + asked > max) {
             const already = at.waitedMs > 0 ? `, ${Math.round(at.waitedMs / 1000)} s of it waited already` : '';
-            return { stop: `the server asked to wait ${Math.ceil(asked / 1000)} s, more than the ${Math.round(max / 1000)} s allowed${already}` };
+            return {
+                stop: `the server asked to wait ${Math.ceil(asked / 1000)} s, more than the ${Math.round(max / 1000)} s allowed${already}`
+            };
         }
         return { waitMs: asked, asked: true };
     }
-    return { waitMs: Math.min(policy.backoffMs * 2 ** (at.attempt - 1), policy.maxBackoffMs ?? Number.POSITIVE_INFINITY), asked: false };
+    return {
+        waitMs: Math.min(policy.backoffMs * 2 ** (at.attempt - 1), policy.maxBackoffMs ?? Number.POSITIVE_INFINITY),
+        asked: false
+    };
 }
 /**
  * Runs `work` until it succeeds, fails in a way `isRetryable` calls final, or the attempts run out. Never throws:
@@ -240,9 +255,19 @@ async function withRetries(policy, retryable, work, clock) {
             return { ok: true, value: outcome.value, attempts: attempt };
         const { failure } = outcome;
         if (!retryable(failure))
-            return { ok: false, failure, attempts: attempt, reason: attempt === 1 ? failure.message : `${failure.message} (after ${attempt} attempts)` };
+            return {
+                ok: false,
+                failure,
+                attempts: attempt,
+                reason: attempt === 1 ? failure.message : `${failure.message} (after ${attempt} attempts)`
+            };
         if (attempt >= attempts)
-            return { ok: false, failure, attempts: attempt, reason: attempt === 1 ? failure.message : `${failure.message} (after ${attempt} attempts)` };
+            return {
+                ok: false,
+                failure,
+                attempts: attempt,
+                reason: attempt === 1 ? failure.message : `${failure.message} (after ${attempt} attempts)`
+            };
         const next = waitBefore(policy, failure, { attempt, now: clock.now(), waitedMs });
         if ('stop' in next)
             return { ok: false, failure, attempts: attempt, reason: `${failure.message}; ${next.stop}` };
@@ -342,7 +367,9 @@ async function withinPhase(name, work) {
     const budget = ms(_http_policies_js__WEBPACK_IMPORTED_MODULE_1__/* .POLICIES */ .PQ.phases[name]);
     const controller = new AbortController();
     const downBefore = down.size;
-    const timer = setTimeout(() => controller.abort(Object.assign(new Error(`${PHASE_WORDS[name]} ran out of its ${seconds(budget)} budget`), { code: 'EPHASEBUDGET' })), budget);
+    const timer = setTimeout(() => controller.abort(Object.assign(new Error(`${PHASE_WORDS[name]} ran out of its ${seconds(budget)} budget`), {
+        code: 'EPHASEBUDGET'
+    })), budget);
     try {
         return await current.run({ name, signal: controller.signal, until: Date.now() + budget }, work);
     }
@@ -450,7 +477,7 @@ function requestName(method, url) {
         return method;
     }
 }
-const urlOf = (input) => (typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
+const urlOf = (input) => typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
 /** The headers of a node:http answer, read as a fetch `Headers` reads them: any case of the name, repeated values joined. */
 class NodeHeaders {
     byName = new Map();
@@ -482,6 +509,7 @@ const networkError = (message, code) => Object.assign(new Error(message), { code
  * `code` (ECONNREFUSED, ECONNRESET…). Its own messages name no URL (a signed one carries its signature): the caller's
  * label does. `headers` have lower-case names; no accept-encoding is sent, so nothing comes back compressed.
  */
+/* eslint-disable max-lines-per-function -- grew past 80 lines when prettier wrapped it; issue 25 splits io/http.ts by transport */
 function nodeRequest(first, limits) {
     const { timeoutMs, connectMs, signal } = limits;
     return new Promise((resolve, reject) => {
@@ -500,7 +528,9 @@ function nodeRequest(first, limits) {
             fail(error);
             current?.destroy(error);
         };
-        const timer = setTimeout(() => end(Object.assign(networkError(`no answer within ${(0,_deadlines_js__WEBPACK_IMPORTED_MODULE_8__/* .seconds */ .YA)(timeoutMs)}`, 'TimeoutError'), { name: 'TimeoutError' })), timeoutMs);
+        const timer = setTimeout(() => end(Object.assign(networkError(`no answer within ${(0,_deadlines_js__WEBPACK_IMPORTED_MODULE_8__/* .seconds */ .YA)(timeoutMs)}`, 'TimeoutError'), {
+            name: 'TimeoutError'
+        })), timeoutMs);
         // The phase's budget ran out (io/deadlines.ts): its reason carries its own code.
         const aborted = () => end(signal?.reason instanceof Error ? signal.reason : networkError('cancelled', 'ABORT_ERR'));
         signal?.addEventListener('abort', aborted, { once: true });
@@ -527,7 +557,8 @@ function nodeRequest(first, limits) {
                         catch {
                             return fail(networkError(`redirected to a Location that is not a URL`, 'ERR_INVALID_URL'));
                         }
-                        const toGet = ((status === 301 || status === 302) && method === 'POST') || (status === 303 && method !== 'GET' && method !== 'HEAD');
+                        const toGet = ((status === 301 || status === 302) && method === 'POST') ||
+                            (status === 303 && method !== 'GET' && method !== 'HEAD');
                         const nextHeaders = { ...headers };
                         if (toGet)
                             for (const name of BODY_HEADERS)
@@ -546,7 +577,9 @@ function nodeRequest(first, limits) {
                     });
                     res.on('end', () => {
                         // fetch's text(): UTF-8, a byte order mark dropped.
-                        const text = Buffer.concat(chunks).toString('utf8').replace(/^\uFEFF/, '');
+                        const text = Buffer.concat(chunks)
+                            .toString('utf8')
+                            .replace(/^\uFEFF/, '');
                         settle(() => resolve({ status, headers: new NodeHeaders(res.headersDistinct), body: method === 'HEAD' ? '' : text }));
                     });
                 });
@@ -564,7 +597,9 @@ function nodeRequest(first, limits) {
             req.on('socket', (socket) => {
                 if (!socket.connecting)
                     return;
-                const connect = setTimeout(() => end(Object.assign(networkError(`could not connect within ${(0,_deadlines_js__WEBPACK_IMPORTED_MODULE_8__/* .seconds */ .YA)(connectMs)}`, 'TimeoutError'), { name: 'TimeoutError' })), connectMs);
+                const connect = setTimeout(() => end(Object.assign(networkError(`could not connect within ${(0,_deadlines_js__WEBPACK_IMPORTED_MODULE_8__/* .seconds */ .YA)(connectMs)}`, 'TimeoutError'), {
+                    name: 'TimeoutError'
+                })), connectMs);
                 socket.once('connect', () => clearTimeout(connect));
                 socket.once('close', () => clearTimeout(connect));
             });
@@ -573,6 +608,7 @@ function nodeRequest(first, limits) {
         hop(first, MAX_REDIRECTS);
     });
 }
+/* eslint-enable max-lines-per-function */
 class Http {
     options;
     sent = 0;
@@ -634,7 +670,9 @@ class Http {
         const { timeoutMs, own, phase } = this.deadline(url, o.timeoutMs);
         try {
             if (!this.direct(url)) {
-                const signal = phase ? AbortSignal.any([AbortSignal.timeout(timeoutMs), phase.signal]) : AbortSignal.timeout(timeoutMs);
+                const signal = phase
+                    ? AbortSignal.any([AbortSignal.timeout(timeoutMs), phase.signal])
+                    : AbortSignal.timeout(timeoutMs);
                 const res = await this.fetch(url, { method, headers: o.headers, body: o.body, signal });
                 return { status: res.status, headers: res.headers, body: method === 'HEAD' ? '' : await res.text() };
             }
@@ -647,14 +685,20 @@ class Http {
             // As fetch: a string body is UTF-8 text unless said otherwise.
             if (typeof o.body === 'string')
                 headers['content-type'] ??= 'text/plain;charset=UTF-8';
-            const body = o.body === undefined ? undefined : typeof o.body === 'string' ? Buffer.from(o.body, 'utf8') : Buffer.from(o.body);
+            const body = o.body === undefined
+                ? undefined
+                : typeof o.body === 'string'
+                    ? Buffer.from(o.body, 'utf8')
+                    : Buffer.from(o.body);
             return await nodeRequest({ method, url: new URL(url), headers, body }, { timeoutMs, connectMs: (0,_deadlines_js__WEBPACK_IMPORTED_MODULE_8__.ms)(_http_policies_js__WEBPACK_IMPORTED_MODULE_7__/* .POLICIES */ .PQ.connectMs), signal: phase?.signal });
         }
         catch (error) {
             const f = (0,_http_retry_js__WEBPACK_IMPORTED_MODULE_6__/* .failureOf */ .g5)(error);
             // Its own deadline, not the phase's end: the service is silent (or no route reaches it).
             if (f.code === 'TimeoutError' && own && this.options.service) {
-                const what = f.message.startsWith('could not connect') ? `could not be connected to within ${(0,_deadlines_js__WEBPACK_IMPORTED_MODULE_8__/* .seconds */ .YA)((0,_deadlines_js__WEBPACK_IMPORTED_MODULE_8__.ms)(_http_policies_js__WEBPACK_IMPORTED_MODULE_7__/* .POLICIES */ .PQ.connectMs))}` : `did not answer within ${(0,_deadlines_js__WEBPACK_IMPORTED_MODULE_8__/* .seconds */ .YA)(timeoutMs)}`;
+                const what = f.message.startsWith('could not connect')
+                    ? `could not be connected to within ${(0,_deadlines_js__WEBPACK_IMPORTED_MODULE_8__/* .seconds */ .YA)((0,_deadlines_js__WEBPACK_IMPORTED_MODULE_8__.ms)(_http_policies_js__WEBPACK_IMPORTED_MODULE_7__/* .POLICIES */ .PQ.connectMs))}`
+                    : `did not answer within ${(0,_deadlines_js__WEBPACK_IMPORTED_MODULE_8__/* .seconds */ .YA)(timeoutMs)}`;
                 (0,_deadlines_js__WEBPACK_IMPORTED_MODULE_8__/* .markDown */ .kF)(url, this.options.service, `${what} (${o.label ?? requestName(method, url)})`);
             }
             throw error;
@@ -682,7 +726,11 @@ class Http {
         if (!headers.has('user-agent'))
             headers.set('user-agent', USER_AGENT);
         const transport = await this.transport(url);
-        return transport(input, { ...init, headers, signal: init?.signal ?? AbortSignal.timeout(this.options.timeoutMs ?? (0,_deadlines_js__WEBPACK_IMPORTED_MODULE_8__.ms)(_http_policies_js__WEBPACK_IMPORTED_MODULE_7__/* .POLICIES */ .PQ.otherRequestMs)) });
+        return transport(input, {
+            ...init,
+            headers,
+            signal: init?.signal ?? AbortSignal.timeout(this.options.timeoutMs ?? (0,_deadlines_js__WEBPACK_IMPORTED_MODULE_8__.ms)(_http_policies_js__WEBPACK_IMPORTED_MODULE_7__/* .POLICIES */ .PQ.otherRequestMs))
+        });
     };
     /**
      * A request retried by `o.policy` whose answer is given back whatever its status (for the REST client, which reads
@@ -733,11 +781,20 @@ class Http {
     getJson(url, check, o = {}) {
         const label = o.label ?? `GET ${url}`;
         return this.attempts(o.policy, { url, name: o.label ?? requestName('GET', url) }, async () => {
-            const res = await this.request('GET', url, { headers: { ...GITHUB_JSON, ...o.headers }, timeoutMs: o.timeoutMs, label: o.label });
+            const res = await this.request('GET', url, {
+                headers: { ...GITHUB_JSON, ...o.headers },
+                timeoutMs: o.timeoutMs,
+                label: o.label
+            });
             if (!ok(res))
                 return { ok: false, failure: statusFailure(label, res) };
             const parsed = (0,_http_parse_js__WEBPACK_IMPORTED_MODULE_9__/* .parseJson */ .q)(res.body, check);
-            return parsed.ok ? parsed : { ok: false, failure: { kind: 'parse', status: res.status, message: `the answer to ${label} is ${parsed.reason}` } };
+            return parsed.ok
+                ? parsed
+                : {
+                    ok: false,
+                    failure: { kind: 'parse', status: res.status, message: `the answer to ${label} is ${parsed.reason}` }
+                };
         }, label);
     }
     /** A 2xx body as text. */
@@ -800,7 +857,12 @@ class Http {
                 return { ok: false, failure: { ...f, message: `${label} failed: ${f.message}` } };
             }
         }, this.clock);
-        if (!r.ok && this.options.service && p.attempts > 1 && r.attempts >= p.attempts && (0,_http_retry_js__WEBPACK_IMPORTED_MODULE_6__/* .isRetryable */ .r3)(r.failure) && !(0,_http_retry_js__WEBPACK_IMPORTED_MODULE_6__/* .isRateLimited */ .Jz)(r.failure))
+        if (!r.ok &&
+            this.options.service &&
+            p.attempts > 1 &&
+            r.attempts >= p.attempts &&
+            (0,_http_retry_js__WEBPACK_IMPORTED_MODULE_6__/* .isRetryable */ .r3)(r.failure) &&
+            !(0,_http_retry_js__WEBPACK_IMPORTED_MODULE_6__/* .isRateLimited */ .Jz)(r.failure))
             (0,_deadlines_js__WEBPACK_IMPORTED_MODULE_8__/* .markDown */ .kF)(target.url, this.options.service, `failed ${r.attempts} attempts (${target.name}: ${r.failure.status !== undefined ? `answered ${r.failure.status}` : (r.failure.code ?? 'no answer')})`);
         return r;
     }
@@ -918,7 +980,9 @@ function splitAddresses(text) {
 function parseAddress(text, shown) {
     if (text.startsWith('unix://')) {
         const p = text.slice('unix://'.length);
-        return p.startsWith('/') && p.length > 1 && !/[\0\s]/.test(p) ? { scheme: 'unix', text, path: p } : `${shown(text)} is not unix:///absolute/path/to/buildkitd.sock`;
+        return p.startsWith('/') && p.length > 1 && !/[\0\s]/.test(p)
+            ? { scheme: 'unix', text, path: p }
+            : `${shown(text)} is not unix:///absolute/path/to/buildkitd.sock`;
     }
     if (text.startsWith('tcp://')) {
         const m = TCP.exec(text);
@@ -983,13 +1047,33 @@ function envdTarget(a) {
  * builder was chosen. A TLS failure is one line: the address, what failed, and the input that fixes it.
  */
 /** OpenSSL's verify results when no CA given trusts the daemon's certificate chain. */
-const UNTRUSTED = new Set(['UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'UNABLE_TO_GET_ISSUER_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'CERT_SIGNATURE_FAILURE', 'CERT_UNTRUSTED']);
+const UNTRUSTED = new Set([
+    'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+    'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+    'UNABLE_TO_GET_ISSUER_CERT',
+    'SELF_SIGNED_CERT_IN_CHAIN',
+    'DEPTH_ZERO_SELF_SIGNED_CERT',
+    'CERT_SIGNATURE_FAILURE',
+    'CERT_UNTRUSTED'
+]);
 /** Alerts a daemon sends about the client certificate it got: Go sends bad_certificate, OpenSSL unknown_ca. */
-const REFUSED_CLIENT = new Set(['ERR_SSL_SSLV3_ALERT_BAD_CERTIFICATE', 'ERR_SSL_TLSV1_ALERT_UNKNOWN_CA', 'ERR_SSL_SSLV3_ALERT_CERTIFICATE_UNKNOWN', 'ERR_SSL_TLSV1_ALERT_ACCESS_DENIED', 'ERR_SSL_TLSV1_ALERT_DECRYPT_ERROR', 'ERR_SSL_SSLV3_ALERT_UNSUPPORTED_CERTIFICATE']);
+const REFUSED_CLIENT = new Set([
+    'ERR_SSL_SSLV3_ALERT_BAD_CERTIFICATE',
+    'ERR_SSL_TLSV1_ALERT_UNKNOWN_CA',
+    'ERR_SSL_SSLV3_ALERT_CERTIFICATE_UNKNOWN',
+    'ERR_SSL_TLSV1_ALERT_ACCESS_DENIED',
+    'ERR_SSL_TLSV1_ALERT_DECRYPT_ERROR',
+    'ERR_SSL_SSLV3_ALERT_UNSUPPORTED_CERTIFICATE'
+]);
 /** Alerts for no client certificate at all (TLS 1.3 certificate_required; TLS 1.2 daemons send handshake_failure). */
 const MISSING_CLIENT = new Set(['ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED', 'ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE']);
 /** What OpenSSL says when the other side answers a client hello with something that is not TLS. */
-const NOT_TLS = new Set(['ERR_SSL_WRONG_VERSION_NUMBER', 'ERR_SSL_PACKET_LENGTH_TOO_LONG', 'ERR_SSL_RECORD_LAYER_FAILURE', 'EPROTO']);
+const NOT_TLS = new Set([
+    'ERR_SSL_WRONG_VERSION_NUMBER',
+    'ERR_SSL_PACKET_LENGTH_TOO_LONG',
+    'ERR_SSL_RECORD_LAYER_FAILURE',
+    'EPROTO'
+]);
 const NET = {
     ECONNREFUSED: 'nothing listens there (connection refused)',
     ENOTFOUND: 'the host name does not resolve',
@@ -1006,7 +1090,7 @@ function explainFailure(f, tls) {
     const code = f.code ?? '';
     if (f.stage === 'tls' || (tls && NOT_TLS.has(code))) {
         if (UNTRUSTED.has(code))
-            return 'TLS: the daemon\'s certificate is not signed by the CA in builder-tls-ca; give builder-tls-ca the CA that signed the daemon certificates';
+            return "TLS: the daemon's certificate is not signed by the CA in builder-tls-ca; give builder-tls-ca the CA that signed the daemon certificates";
         if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
             // Node: "Hostname/IP does not match certificate's altnames: Host: x. is not in the cert's altnames: DNS:…"
             const names = /cert's altnames: (.*)$/.exec(f.detail ?? '')?.[1];
@@ -1071,9 +1155,17 @@ function rank(scope, addresses) {
 /** The plan's word on the builder: the ranking for this scope, made before anything is asked. */
 function fleetDecision(scope, addresses) {
     if (addresses.length === 1)
-        return { topic: 'builder', outcome: addresses[0].text, reason: 'a running buildkitd given by address; used when it answers ListWorkers' };
+        return {
+            topic: 'builder',
+            outcome: addresses[0].text,
+            reason: 'a running buildkitd given by address; used when it answers ListWorkers'
+        };
     const ranked = rank(scope, addresses).map((a) => a.text);
-    return { topic: 'builder', outcome: `fleet of ${ranked.length}`, reason: `ranked for this scope by rendezvous hashing: ${ranked.join(', ')}; the build runs on the first that answers ListWorkers` };
+    return {
+        topic: 'builder',
+        outcome: `fleet of ${ranked.length}`,
+        reason: `ranked for this scope by rendezvous hashing: ${ranked.join(', ')}; the build runs on the first that answers ListWorkers`
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/fleet/tls.ts
@@ -1100,7 +1192,9 @@ function pemProblem(pem, kind) {
         return 'is an encrypted private key; the action takes no passphrase: give the key unencrypted, from a secret';
     const keys = labels.filter((l) => KEY_LABELS.includes(l));
     if (keys.length !== 1)
-        return keys.length ? 'holds several private keys; give the one that goes with builder-tls-cert' : `holds ${labels.join(', ')}, not a PRIVATE KEY`;
+        return keys.length
+            ? 'holds several private keys; give the one that goes with builder-tls-cert'
+            : `holds ${labels.join(', ')}, not a PRIVATE KEY`;
     return undefined;
 }
 /** A name a certificate can carry: a DNS name or an IP address. */
@@ -1110,16 +1204,32 @@ function tlsInputProblems(tls, addresses) {
     const problems = [];
     const on = !!(tls.ca || tls.cert || tls.key);
     if (tls.cert && !tls.key)
-        problems.push({ input: 'builder-tls-key', message: 'is empty while builder-tls-cert is set; a client certificate needs its private key' });
+        problems.push({
+            input: 'builder-tls-key',
+            message: 'is empty while builder-tls-cert is set; a client certificate needs its private key'
+        });
     if (tls.key && !tls.cert)
-        problems.push({ input: 'builder-tls-cert', message: 'is empty while builder-tls-key is set; a private key needs its client certificate' });
+        problems.push({
+            input: 'builder-tls-cert',
+            message: 'is empty while builder-tls-key is set; a private key needs its client certificate'
+        });
     if (tls.serverName !== undefined) {
         if (!on)
-            problems.push({ input: 'builder-tls-server-name', message: 'is set without builder-tls-ca, builder-tls-cert or builder-tls-key; it only names the daemon in its TLS certificate' });
+            problems.push({
+                input: 'builder-tls-server-name',
+                message: 'is set without builder-tls-ca, builder-tls-cert or builder-tls-key; it only names the daemon in its TLS certificate'
+            });
         else if (!SERVER_NAME.test(tls.serverName))
-            problems.push({ input: 'builder-tls-server-name', message: 'is not a DNS name or an IP address, as a daemon certificate names it' });
+            problems.push({
+                input: 'builder-tls-server-name',
+                message: 'is not a DNS name or an IP address, as a daemon certificate names it'
+            });
     }
-    for (const [input, source, kind] of [['builder-tls-ca', tls.ca, 'certificate'], ['builder-tls-cert', tls.cert, 'certificate'], ['builder-tls-key', tls.key, 'private key']]) {
+    for (const [input, source, kind] of [
+        ['builder-tls-ca', tls.ca, 'certificate'],
+        ['builder-tls-cert', tls.cert, 'certificate'],
+        ['builder-tls-key', tls.key, 'private key']
+    ]) {
         if (source?.from === 'text') {
             const p = pemProblem(source.pem, kind);
             if (p)
@@ -1129,7 +1239,10 @@ function tlsInputProblems(tls, addresses) {
             problems.push({ input, message: `is neither PEM text (-----BEGIN …) nor the path of a ${kind} file (one line)` });
     }
     if (on && addresses && !addresses.some((a) => a.scheme === 'tcp'))
-        problems.push({ input: tls.ca ? 'builder-tls-ca' : tls.cert ? 'builder-tls-cert' : 'builder-tls-key', message: 'is set, but no builder is tcp://; TLS is used only for tcp:// builders (unix:// and kube-pod:// have their own transport)' });
+        problems.push({
+            input: tls.ca ? 'builder-tls-ca' : tls.cert ? 'builder-tls-cert' : 'builder-tls-key',
+            message: 'is set, but no builder is tcp://; TLS is used only for tcp:// builders (unix:// and kube-pod:// have their own transport)'
+        });
     return problems;
 }
 /**
@@ -1258,7 +1371,13 @@ async function startTlsRelay(target, socket) {
  */
 function speaksTls(host, port, timeoutMs) {
     return new Promise((resolve) => {
-        const s = external_node_tls_.connect({ host, port, servername: external_node_net_.isIP(host) ? undefined : host, rejectUnauthorized: false, ALPNProtocols: ['h2'] });
+        const s = external_node_tls_.connect({
+            host,
+            port,
+            servername: external_node_net_.isIP(host) ? undefined : host,
+            rejectUnauthorized: false,
+            ALPNProtocols: ['h2']
+        });
         const done = (yes) => {
             clearTimeout(timer);
             s.destroy();
@@ -1338,14 +1457,18 @@ function readPem(source, cwd, kind) {
     try {
         const st = external_node_fs_.statSync(file);
         if (!st.isFile())
-            return { problem: `names ${(0,text_text/* echo */.WI)(source.path)}, which is not a file; give the path of a PEM ${kind} file, or the PEM text itself` };
+            return {
+                problem: `names ${(0,text_text/* echo */.WI)(source.path)}, which is not a file; give the path of a PEM ${kind} file, or the PEM text itself`
+            };
         if (st.size > MAX_PEM_BYTES)
             return { problem: `names ${(0,text_text/* echo */.WI)(source.path)}, which is ${st.size} bytes: not a PEM ${kind} file` };
         text = external_node_fs_.readFileSync(file, 'utf8');
     }
     catch (e) {
         const code = e.code;
-        return { problem: `is neither PEM text (-----BEGIN …) nor a readable file: ${(0,text_text/* echo */.WI)(source.path)} ${code === 'ENOENT' ? 'does not exist' : `cannot be read (${code ?? 'error'})`}; write the ${kind} to a file in an earlier step, or pass the PEM text from a secret` };
+        return {
+            problem: `is neither PEM text (-----BEGIN …) nor a readable file: ${(0,text_text/* echo */.WI)(source.path)} ${code === 'ENOENT' ? 'does not exist' : `cannot be read (${code ?? 'error'})`}; write the ${kind} to a file in an earlier step, or pass the PEM text from a secret`
+        };
     }
     const problem = pemProblem(text, kind);
     return problem ? { problem: `names ${(0,text_text/* echo */.WI)(source.path)}, which ${problem}` } : { pem: text };
@@ -1492,10 +1615,18 @@ function parseMountsSetting(text) {
         return { ok: true, value: { kind: 'none' } };
     if (t.toLowerCase() === 'auto')
         return { ok: true, value: { kind: 'auto' } };
-    const dirs = [...new Set(t.split(/[\n,]/).map((d) => d.trim().replace(/\/+$/, '')).filter((d) => d !== ''))];
+    const dirs = [
+        ...new Set(t
+            .split(/[\n,]/)
+            .map((d) => d.trim().replace(/\/+$/, ''))
+            .filter((d) => d !== ''))
+    ];
     const bad = dirs.find((d) => !/^\/[A-Za-z0-9._/-]+$/.test(d) || d.split('/').includes('..'));
     if (bad !== undefined)
-        return { ok: false, problem: `${JSON.stringify(bad)} is not an absolute directory inside the build (such as /root/.cache/pip); write none, auto, or envd's cache directories: ${ENVD_MOUNT_DIRS.join(', ')}` };
+        return {
+            ok: false,
+            problem: `${JSON.stringify(bad)} is not an absolute directory inside the build (such as /root/.cache/pip); write none, auto, or envd's cache directories: ${ENVD_MOUNT_DIRS.join(', ')}`
+        };
     return { ok: true, value: { kind: 'dirs', dirs } };
 }
 /** `cache-mounts-image`: an image reference, or a path (absolute or `./`) to a static busybox binary. */
@@ -1639,7 +1770,11 @@ function decideSaves(records, ctx) {
         if (r.size === 0)
             out.push({ ...base, reason: 'empty' });
         else if (r.size > ctx.maxBytes)
-            out.push({ ...base, warn: true, reason: `${(0,text_text/* formatSize */.Xq)(r.size)} is over cache-mounts-max (${(0,text_text/* formatSize */.Xq)(ctx.maxBytes)}); raise cache-mounts-max or keep fewer directories` });
+            out.push({
+                ...base,
+                warn: true,
+                reason: `${(0,text_text/* formatSize */.Xq)(r.size)} is over cache-mounts-max (${(0,text_text/* formatSize */.Xq)(ctx.maxBytes)}); raise cache-mounts-max or keep fewer directories`
+            });
         else
             out.push({ id: r.id, size: r.size, save: true });
     }
@@ -1659,7 +1794,7 @@ function formatMountLine(f, what) {
 function mountsTable(figures, cell) {
     if (!figures?.length)
         return '';
-    const n = (bytes, secs) => (bytes === undefined ? '–' : `${(0,text_text/* formatSize */.Xq)(bytes)} in ${(secs ?? 0).toFixed(1)} s`);
+    const n = (bytes, secs) => bytes === undefined ? '–' : `${(0,text_text/* formatSize */.Xq)(bytes)} in ${(secs ?? 0).toFixed(1)} s`;
     const rows = figures.map((f) => `| ${cell(f.id)} | ${n(f.restoredBytes, f.restoreSeconds)} | ${n(f.savedBytes, f.saveSeconds)} | ${cell(f.note ?? '')} |`);
     return ['### Package caches', '', '| mount | restored | saved | note |', '|---|---|---|---|', ...rows, ''].join('\n');
 }
@@ -1820,9 +1955,9 @@ function inputReader(raw, problems) {
     const secrets = inputSecrets(raw);
     const fail = (input, message) => void problems.push({ input, message: (0,redact/* redactKnown */.rA)(message, secrets) });
     const text = (name) => raw(name).trim();
-    const shown = (name) => (SECRET_INPUTS.has(name) || PEM_INPUTS.has(name) ? '***' : (0,redact/* quoted */.TL)((0,redact/* redactKnown */.rA)(text(name), secrets)));
+    const shown = (name) => SECRET_INPUTS.has(name) || PEM_INPUTS.has(name) ? '***' : (0,redact/* quoted */.TL)((0,redact/* redactKnown */.rA)(text(name), secrets));
     // The nearest valid value, unless the value held a secret: a suggestion must not hint at what was masked.
-    const hint = (name, allowed) => (shown(name).includes('***') ? '' : (0,suggest/* nearestHint */.AN)(text(name), allowed));
+    const hint = (name, allowed) => shown(name).includes('***') ? '' : (0,suggest/* nearestHint */.AN)(text(name), allowed);
     return {
         raw,
         text,
@@ -2019,7 +2154,11 @@ function readCacheTimeout(r) {
     const d = readDuration(text || '5m');
     if ('ms' in d)
         return d.ms;
-    const fix = { 'not a duration': 'write a duration such as 90s, 5m or 1h, or 0 to wait as long as BuildKit does', 'too short': 'write 10s or more (a healthy import can take tens of seconds), or 0 for no limit', 'too long': 'write 6h or less (a hosted job ends at 6 h)' }[d.problem];
+    const fix = {
+        'not a duration': 'write a duration such as 90s, 5m or 1h, or 0 to wait as long as BuildKit does',
+        'too short': 'write 10s or more (a healthy import can take tens of seconds), or 0 for no limit',
+        'too long': 'write 6h or less (a hosted job ends at 6 h)'
+    }[d.problem];
     r.fail(names/* Input */.p.CacheTimeout, `${r.shown(names/* Input */.p.CacheTimeout)} is ${d.problem}; ${fix}`);
     return 0;
 }
@@ -2184,7 +2323,11 @@ function parseCacheOptions(text, cache, fail) {
         const rule = rules[key];
         if (!rule) {
             const hint = (0,suggest/* closest */.kp)(key, Object.keys(rules));
-            fail(`unknown attribute ${(0,redact/* quoted */.TL)(key)} for cache: ${cache}${hint ? ` (did you mean "${hint}"?)` : `; known: ${Object.keys(rules).filter((k) => !OWNED_BY_INPUT[k]).join(', ')}`}`);
+            fail(`unknown attribute ${(0,redact/* quoted */.TL)(key)} for cache: ${cache}${hint
+                ? ` (did you mean "${hint}"?)`
+                : `; known: ${Object.keys(rules)
+                    .filter((k) => !OWNED_BY_INPUT[k])
+                    .join(', ')}`}`);
             continue;
         }
         if (rule.refused) {
@@ -2212,7 +2355,9 @@ function sortKeys(value) {
     if (Array.isArray(value))
         return value.map(sortKeys);
     if (value !== null && typeof value === 'object')
-        return Object.fromEntries(Object.keys(value).sort().map((k) => [k, sortKeys(value[k])]));
+        return Object.fromEntries(Object.keys(value)
+            .sort()
+            .map((k) => [k, sortKeys(value[k])]));
     return value;
 }
 
@@ -2260,10 +2405,18 @@ async function choose(r, tls) {
         runner.info(`Fleet of ${ranked.length} for cache scope ${(0,text_text/* echo */.WI)(r.scope)}, by rendezvous hashing: ${ranked.map((a) => (0,text_text/* echo */.WI)(a.text)).join(', ')}`);
     for (const a of ranked) {
         const secure = a.scheme === 'tcp' && !!tls;
-        const outcome = await probeBuilder(a, { tls: secure ? tls : undefined, buildctl, env: r.env, timeoutMs: PROBE_TIMEOUT_MS });
+        const outcome = await probeBuilder(a, {
+            tls: secure ? tls : undefined,
+            buildctl,
+            env: r.env,
+            timeoutMs: PROBE_TIMEOUT_MS
+        });
         if (outcome.ok) {
             const texts = ranked.map((x) => x.text);
-            return { chosen: a, choice: { ranked: texts, passed, chosen: a.text, reason: choiceReason(texts, a.text, passed) } };
+            return {
+                chosen: a,
+                choice: { ranked: texts, passed, chosen: a.text, reason: choiceReason(texts, a.text, passed) }
+            };
         }
         const why = explain(a.text, outcome, secure);
         passed.push({ address: a.text, why });
@@ -2288,8 +2441,18 @@ async function startRemote(r) {
         runner.info(`envd reaches ${(0,text_text/* echo */.WI)(chosen.text)} through a TLS relay on ${(0,text_text/* echo */.WI)(relay.socket)} (mutual TLS, ALPN h2)`);
     }
     try {
-        const info = await builderVersion(`${target.builder}://${target.address}`, { buildctl: external_node_path_.join(r.binDir, 'buildctl'), env: r.env, timeoutMs: PROBE_TIMEOUT_MS });
-        const h = { kind: 'address', envdBuilder: target.builder, envdAddress: target.address, buildctlAddr: chosen.text, version: info ? (0,args/* parseBuildkitVersion */.MT)(info) : undefined };
+        const info = await builderVersion(`${target.builder}://${target.address}`, {
+            buildctl: external_node_path_.join(r.binDir, 'buildctl'),
+            env: r.env,
+            timeoutMs: PROBE_TIMEOUT_MS
+        });
+        const h = {
+            kind: 'address',
+            envdBuilder: target.builder,
+            envdAddress: target.address,
+            buildctlAddr: chosen.text,
+            version: info ? (0,args/* parseBuildkitVersion */.MT)(info) : undefined
+        };
         if (choice.ranked.length > 1)
             runner.info(`Chose ${(0,text_text/* echo */.WI)(chosen.text)}: ${(0,text_text/* echo */.WI)(choice.reason, text_text/* MAX_SENTENCE */.Rt)}`);
         return { h, choice, relay };
@@ -2360,7 +2523,7 @@ const TABLE = [
         {
             id: 'token-expired',
             title: 'The runtime token expired during the build',
-            advice: 'The runner\'s cache token lives about 6 hours. Split long builds into shorter jobs, or export with cache-write: false near the limit.'
+            advice: "The runner's cache token lives about 6 hours. Split long builds into shorter jobs, or export with cache-write: false near the limit."
         }
     ],
     [
@@ -2400,7 +2563,7 @@ const TABLE = [
         {
             id: 'wrong-builder',
             title: 'The builder cannot export this cache',
-            advice: 'envd\'s default moby-worker builder only knows inline cache. Use builder: auto (the action starts its own buildkitd) or a buildkitd address.'
+            advice: "envd's default moby-worker builder only knows inline cache. Use builder: auto (the action starts its own buildkitd) or a buildkitd address."
         }
     ],
     [
@@ -2445,7 +2608,10 @@ const TABLE = [
     ]
 ];
 /** Every known error with the pattern that recognizes it, in the order they are tried (docs/troubleshooting.md lists them). */
-const KNOWN_ERRORS = TABLE.map(([pattern, e]) => ({ ...e, pattern }));
+const KNOWN_ERRORS = TABLE.map(([pattern, e]) => ({
+    ...e,
+    pattern
+}));
 function classify(text) {
     return TABLE.find(([re]) => re.test(text))?.[1];
 }
@@ -2459,7 +2625,10 @@ function envdErrorLine(stderr) {
     const fatal = [...stderr.matchAll(/level=fatal msg=exit\b.*? error=("(?:[^"\\]|\\.)*"|[^\s"]+)/g)].pop();
     if (fatal)
         return fatal[1].startsWith('"') ? (goUnquote(fatal[1]) ?? fatal[1].slice(1, -1)) : fatal[1];
-    const lines = stderr.split('\n').map((l) => l.trim()).filter(Boolean);
+    const lines = stderr
+        .split('\n')
+        .map((l) => l.trim())
+        .filter(Boolean);
     const last = lines[lines.length - 1];
     return last ? last.replace(/^\d{4}\/\d{2}\/\d{2} \d{2}:\d{2}:\d{2} /, '') : 'envd exited with an error';
 }
@@ -2475,7 +2644,7 @@ function goUnquote(quoted) {
     const body = quoted.slice(1, -1);
     const bytes = [];
     const encoder = new TextEncoder();
-    const hex = (text, n) => (text.length === n && /^[0-9a-fA-F]+$/.test(text) ? parseInt(text, 16) : undefined);
+    const hex = (text, n) => text.length === n && /^[0-9a-fA-F]+$/.test(text) ? parseInt(text, 16) : undefined;
     for (let i = 0; i < body.length;) {
         const c = body[i];
         if (c === '"' || c === '\n')
@@ -2718,7 +2887,7 @@ async function watched(run, stalled, everyMs) {
     }
 }
 /** How often the watchdog looks: a tenth of the timeout, at most once a second (once a second when it is off). */
-const watchEvery = (timeoutMs) => (timeoutMs > 0 ? Math.max(100, Math.min(1000, Math.floor(timeoutMs / 10))) : 1000);
+const watchEvery = (timeoutMs) => timeoutMs > 0 ? Math.max(100, Math.min(1000, Math.floor(timeoutMs / 10))) : 1000;
 
 ;// CONCATENATED MODULE: ./src/steps/attempts.ts
 /**
@@ -2762,7 +2931,9 @@ async function runAttempts(plan, once, fresh) {
 }
 /** What a retry after a stall does with the export: nothing is written to a service that did not answer. */
 function afterStall(plan) {
-    return plan.export ? 'the export is left out too: the service did not answer, so writing to it would wait again, and the cache it holds stays as it is' : 'nothing is written this run';
+    return plan.export
+        ? 'the export is left out too: the service did not answer, so writing to it would wait again, and the cache it holds stays as it is'
+        : 'nothing is written this run';
 }
 /** The one warning before the next attempt; returns the reason in a few words (the summary's Retry row). */
 function warnRetry(next, outcome, plan) {
@@ -2798,7 +2969,7 @@ function warnRetry(next, outcome, plan) {
 function exportAbandoned(attempt, stall, plan) {
     const wait = waitText(stall.waitedMs);
     const error = `no progress for ${wait} after the build's output was written (cache-timeout); envd was stopped: the build succeeded, but the ${plan.export?.type ?? ''} cache was not written this run`;
-    const exports = attempt.figures.exports.map((e) => (e.name === stall.vertex || (!e.done && !e.error) ? { ...e, error } : e));
+    const exports = attempt.figures.exports.map((e) => e.name === stall.vertex || (!e.done && !e.error) ? { ...e, error } : e);
     if (!exports.some((e) => e.error === error))
         exports.push({ name: stall.vertex, error, done: false });
     return { ...attempt, figures: { ...attempt.figures, exports }, failure: undefined };
@@ -2889,7 +3060,15 @@ class Progress {
         }
         const v = this.vertices.get(id);
         if (!v) {
-            const created = { id, name: text, state: 'none', segment: { ...NO_SEGMENT }, done: false, resolved: false, logs: [] };
+            const created = {
+                id,
+                name: text,
+                state: 'none',
+                segment: { ...NO_SEGMENT },
+                done: false,
+                resolved: false,
+                logs: []
+            };
             this.vertices.set(id, created);
             this.current = created;
             return;
@@ -2962,7 +3141,9 @@ class Progress {
             imports: all
                 .filter((v) => kindOf(v.name) === 'import' && !/\/python-cache:envd-/.test(v.name))
                 .map((v) => ({ name: v.name, error: v.error })),
-            exports: all.filter((v) => kindOf(v.name) === 'export' && v.name !== 'exporting to image').map((v) => ({ name: v.name, error: v.error, done: v.done })),
+            exports: all
+                .filter((v) => kindOf(v.name) === 'export' && v.name !== 'exporting to image')
+                .map((v) => ({ name: v.name, error: v.error, done: v.done })),
             stepError: last?.error,
             steps: steps.map(stepOf),
             failedLog: last ? { step: last.name, lines: [...last.logs] } : undefined
@@ -3012,7 +3193,12 @@ const GONE_WHY = ': a layer it needs is gone from the cache (evicted or deleted)
 function stepInsight(figures, ctx) {
     // Figures recorded before steps were kept (a report from an older state) have none: no table then.
     const steps = figures.steps ?? [];
-    const rows = steps.map((s) => ({ name: s.name, status: s.status, seconds: s.seconds, ...(s.canceled ? { canceled: true } : {}) }));
+    const rows = steps.map((s) => ({
+        name: s.name,
+        status: s.status,
+        seconds: s.seconds,
+        ...(s.canceled ? { canceled: true } : {})
+    }));
     // The first step that was not served from a cache, leaving out base images pulled from their registry
     // (they are fetched, never cached as steps) and steps canceled because another one failed.
     const index = steps.findIndex((s) => !steps_isSource(s) && s.status !== 'cached' && !s.canceled);
@@ -3024,13 +3210,20 @@ function stepInsight(figures, ctx) {
     if (loadError && !ctx.retriedWithoutImport)
         return {
             rows,
-            broke: { index, kind: 'layer-gone', reason: `its cached result could not be loaded (${loadError})${GONE.test(loadError) ? GONE_WHY : ''}, so BuildKit ran the step again` }
+            broke: {
+                index,
+                kind: 'layer-gone',
+                reason: `its cached result could not be loaded (${loadError})${GONE.test(loadError) ? GONE_WHY : ''}, so BuildKit ran the step again`
+            }
         };
     return { rows, broke: { index, ...why(figures, ctx, hitBefore) } };
 }
 function why(figures, { plan, retriedWithoutImport }, hitBefore) {
     if (retriedWithoutImport)
-        return { kind: 'not-imported', reason: `this run did not import: the build ran again without --import-cache after a cached layer was gone (${retriedWithoutImport})` };
+        return {
+            kind: 'not-imported',
+            reason: `this run did not import: the build ran again without --import-cache after a cached layer was gone (${retriedWithoutImport})`
+        };
     if (!plan.import) {
         if ((0,backends/* backendOf */.EC)(plan.backend).store === 'nowhere')
             return { kind: 'not-imported', reason: `this run did not import: cache is ${plan.backend}` };
@@ -3042,18 +3235,27 @@ function why(figures, { plan, retriedWithoutImport }, hitBefore) {
     const failed = figures.imports?.find((i) => i.error);
     if (failed) {
         if (/\bnot found$/i.test(failed.error ?? ''))
-            return { kind: 'no-cache', reason: `no cache for this scope yet: the import found no cache manifest (${failed.error})` };
+            return {
+                kind: 'no-cache',
+                reason: `no cache for this scope yet: the import found no cache manifest (${failed.error})`
+            };
         return { kind: 'import-failed', reason: `the import failed, so the build ran without that cache: ${failed.error}` };
     }
     if (hitBefore)
-        return { kind: 'inputs-changed', reason: "the step's inputs changed since the cache was written: the steps before it came from the cache, this one did not" };
+        return {
+            kind: 'inputs-changed',
+            reason: "the step's inputs changed since the cache was written: the steps before it came from the cache, this one did not"
+        };
     const entry = plan.decisions.find((d) => d.topic === 'import entry');
     if (entry && /^no cache exists yet/.test(entry.reason))
         return { kind: 'no-cache', reason: `no cache for this scope yet: ${entry.reason}` };
     // An importer that fails on a missing entry found one when it ended clean; not so for a value read back through
     // it (inline: the output image exists whether or not it carries a cache) or the local cache the action serves.
     if ((0,backends/* backendOfType */.kY)(plan.import.type)?.importReportsMissing && !(0,backends/* backendOf */.EC)(plan.backend).readBack && !plan.local)
-        return { kind: 'inputs-changed', reason: "the step's inputs changed since the cache was written: the import found the cache manifest, but no step matched it from this one on" };
+        return {
+            kind: 'inputs-changed',
+            reason: "the step's inputs changed since the cache was written: the import found the cache manifest, but no step matched it from this one on"
+        };
     return {
         kind: 'no-match',
         reason: `no step matched the imported cache from this one on: either no cache exists yet for scope ${plan.scope} (BuildKit reads a missing ${plan.import.type} cache as empty, without an error), or it was written from other inputs`
@@ -3140,7 +3342,10 @@ function withPlainHttpRegistry(config, host) {
     if (!isTable(registries))
         return appended; // registry is not a table: buildkitd reports it
     const own = registries[host];
-    return (0,dist/* stringify */.As)({ ...doc, registry: { ...registries, [host]: { ...(isTable(own) ? own : {}), http: true } } }).trimEnd();
+    return (0,dist/* stringify */.As)({
+        ...doc,
+        registry: { ...registries, [host]: { ...(isTable(own) ? own : {}), http: true } }
+    }).trimEnd();
 }
 function parsesAsToml(text) {
     try {
@@ -3175,7 +3380,10 @@ function localRegistryImport(host) {
  * starts), and the plan that imports it (used once the restore brought a layout to serve). Neither argument is edited.
  */
 function servedLocalCache(o) {
-    return { plan: { ...o.plan, import: localRegistryImport(o.host) }, configInline: withPlainHttpRegistry(o.configInline, o.host) };
+    return {
+        plan: { ...o.plan, import: localRegistryImport(o.host) },
+        configInline: withPlainHttpRegistry(o.configInline, o.host)
+    };
 }
 
 // EXTERNAL MODULE: ./src/http/policies.ts
@@ -3217,7 +3425,11 @@ async function installTools(inputs, rt, env, tempDir) {
             apiBase,
             token,
             tempDir,
-            retry: { attempts: policies/* POLICIES */.PQ.release.attempts, backoffMs: policies/* POLICIES */.PQ.release.backoffMs, onRetry: (n, e) => runner.info(`download attempt ${n} failed (${e.message}); trying again`) }
+            retry: {
+                attempts: policies/* POLICIES */.PQ.release.attempts,
+                backoffMs: policies/* POLICIES */.PQ.release.backoffMs,
+                onRetry: (n, e) => runner.info(`download attempt ${n} failed (${e.message}); trying again`)
+            }
         });
     }));
     const cached = (tool, version) => (0,tool_cache/* findCached */.a)(env.RUNNER_TOOL_CACHE, tool, version, platform.arch);
@@ -3234,11 +3446,16 @@ async function installTools(inputs, rt, env, tempDir) {
         }
         // The release archive unpacks into bin/ (the installer's layout).
         const dir = cached('buildkit', version);
-        return dir ? { tag: version, dir: external_node_path_.join(dir, 'bin'), fromCache: true } : (await installerFor()).buildkit(version);
+        return dir
+            ? { tag: version, dir: external_node_path_.join(dir, 'bin'), fromCache: true }
+            : (await installerFor()).buildkit(version);
     };
     // The two are independent (a tool-cache look-up, a download, a version read): resolved at once, logged and
     // failed in the same order as one after the other (envd's problem first when both have one).
-    const [envdResult, buildkitResult] = await Promise.allSettled([envd(inputs.envdVersion), buildkit(inputs.buildkitVersion)]);
+    const [envdResult, buildkitResult] = await Promise.allSettled([
+        envd(inputs.envdVersion),
+        buildkit(inputs.buildkitVersion)
+    ]);
     if (envdResult.status === 'rejected')
         throw envdResult.reason;
     if (buildkitResult.status === 'rejected')
@@ -3247,7 +3464,10 @@ async function installTools(inputs, rt, env, tempDir) {
 }
 /** The lines "Install envd and BuildKit" shows for the tools found or installed, the same whoever found them. */
 function logTools(tools) {
-    for (const [name, t] of [['envd', tools.envd], ['BuildKit', tools.buildkit]])
+    for (const [name, t] of [
+        ['envd', tools.envd],
+        ['BuildKit', tools.buildkit]
+    ])
         runner.info(`${name} ${t.tag}: ${t.fromCache ? 'from the tool cache' : 'downloaded, checksum verified, cached'} (${(0,text_text/* echo */.WI)(t.dir)})`);
     return tools;
 }
@@ -3263,7 +3483,10 @@ function cachedTools(inputs, env) {
     const buildkit = (0,tool_cache/* findCached */.a)(env.RUNNER_TOOL_CACHE, 'buildkit', inputs.buildkitVersion, platform.arch);
     if (!envd || !buildkit)
         return undefined;
-    return { envd: { tag: inputs.envdVersion, dir: envd, fromCache: true }, buildkit: { tag: inputs.buildkitVersion, dir: external_node_path_.join(buildkit, 'bin'), fromCache: true } };
+    return {
+        envd: { tag: inputs.envdVersion, dir: envd, fromCache: true },
+        buildkit: { tag: inputs.buildkitVersion, dir: external_node_path_.join(buildkit, 'bin'), fromCache: true }
+    };
 }
 
 // EXTERNAL MODULE: ./src/cache/scope.ts
@@ -3311,7 +3534,13 @@ function parseIndexKey(key) {
         return undefined;
     const [, scope, refHash, sig, n] = m;
     const signed = sig !== undefined;
-    return { scope, refHash, n: n === undefined ? 0 : Number(n), signed, base: `index-${scope}-1-${refHash}${signed ? '-sig' : ''}` };
+    return {
+        scope,
+        refHash,
+        n: n === undefined ? 0 : Number(n),
+        signed,
+        base: `index-${scope}-1-${refHash}${signed ? '-sig' : ''}`
+    };
 }
 function isIndexKey(key) {
     return INDEX_KEY.test(key);
@@ -3380,7 +3609,11 @@ function parseIndexJson(content) {
         scrape(text.toLowerCase(), digests);
         return { digests, recognized: false, final: digests };
     }
-    return { digests, recognized: true, final: finalChain(doc, layers) ?? digests };
+    return {
+        digests,
+        recognized: true,
+        final: finalChain(doc, layers) ?? digests
+    };
 }
 /**
  * BuildKit's cache config (`cache/remotecache/v1/types/spec.go`, v0.32.2): `layers[i].parent` is the index of
@@ -3390,7 +3623,9 @@ function parseIndexJson(content) {
  * results; their layer chains are what `mode=min` exports. Undefined when the document does not say.
  */
 function finalChain(doc, layers) {
-    const records = Array.isArray(doc.records) ? doc.records : undefined;
+    const records = Array.isArray(doc.records)
+        ? doc.records
+        : undefined;
     if (!records || records.length === 0)
         return undefined;
     const linked = new Set();
@@ -3523,7 +3758,15 @@ function heldBackSince(input) {
     const ctx = pruneContext({ ...input, liveIndexes: new Map(), budgetBytes: 1 });
     return activeExportsSince(ctx) - EXPORT_SLACK_MS;
 }
-const PRUNE_REASONS = ['closed-pr', 'superseded-index', 'superseded-history', 'superseded-layer', 'superseded-mount', 'unreferenced-blob', 'idle-ref'];
+const PRUNE_REASONS = [
+    'closed-pr',
+    'superseded-index',
+    'superseded-history',
+    'superseded-layer',
+    'superseded-mount',
+    'unreferenced-blob',
+    'idle-ref'
+];
 /** A BuildKit gha entry: its version (when known) is BuildKit's and its key a blob or index key. */
 function isBuildKitEntry(e) {
     if (e.version !== undefined && e.version !== BUILDKIT_CACHE_VERSION)
@@ -3650,7 +3893,10 @@ function readReferences({ input, classes, readable, buildkitEntries }) {
     const referencedLive = new Set();
     const referencedPinned = new Set();
     const unread = [];
-    for (const [entries, into] of [[liveHere, referencedLive], [pinnedHere.map((p) => p.entry), referencedPinned]]) {
+    for (const [entries, into] of [
+        [liveHere, referencedLive],
+        [pinnedHere.map((p) => p.entry), referencedPinned]
+    ]) {
         for (const e of entries) {
             const digests = input.liveIndexes.get(e.id);
             if (digests === undefined)
@@ -3668,7 +3914,10 @@ function readReferences({ input, classes, readable, buildkitEntries }) {
     }
     const notes = [];
     if (unread.length > 0) {
-        const names = unread.slice(0, 3).map((e) => e.key).join(', ');
+        const names = unread
+            .slice(0, 3)
+            .map((e) => e.key)
+            .join(', ');
         notes.push(`unreferenced blobs were kept: ${unread.length} index${unread.length > 1 ? 'es' : ''} on readable refs could not be read (${names}${unread.length > 3 ? ', …' : ''})`);
     }
     if (input.listingComplete === false)
@@ -3746,10 +3995,16 @@ function unreadableRefs({ input, now, buildkitEntries, classes, readable, closed
         const created = list.reduce((m, e) => Math.max(m, e.createdAt), 0);
         const pr = PR_REF.test(ref);
         const active = pr && openPrs ? openPrs.has(ref) : created > activeCutoff;
-        const why = pr && openPrs ? (active ? 'pull request open' : 'pull request not open') : `last written ${formatAge(now - created)} ago`;
+        const why = pr && openPrs
+            ? active
+                ? 'pull request open'
+                : 'pull request not open'
+            : `last written ${formatAge(now - created)} ago`;
         // Its live indexes were written after BuildKit looked up (and so touched) every blob they reference
         // (cache/remotecache/gha/gha.go:275, v0.32.2): a blob untouched since before the oldest of them is not theirs.
-        const liveSince = classes.live.filter((e) => e.ref === ref).reduce((m, e) => Math.min(m, e.createdAt), Number.POSITIVE_INFINITY);
+        const liveSince = classes.live
+            .filter((e) => e.ref === ref)
+            .reduce((m, e) => Math.min(m, e.createdAt), Number.POSITIVE_INFINITY);
         return { ref, list, lastUse, created, active, why, liveSince, bytes: list.reduce((m, e) => m + e.size, 0) };
     });
 }
@@ -3776,7 +4031,11 @@ function summarize({ input, usageBytes, targetBytes }, deletions, refs) {
         deleteBytes,
         keptBytes,
         underTarget: keptBytes <= targetBytes,
-        indexes: { live: liveHere.length, pinned: pinnedHere.length, read: liveHere.length + pinnedHere.length - unread.length },
+        indexes: {
+            live: liveHere.length,
+            pinned: pinnedHere.length,
+            read: liveHere.length + pinnedHere.length - unread.length
+        },
         protectedBytes,
         byReason,
         notes
@@ -3807,7 +4066,10 @@ function staleOnActiveRefs(ledger, { now, idleCutoff }, others) {
         return;
     const stale = others
         .filter((r) => r.active && Number.isFinite(r.liveSince))
-        .flatMap((r) => r.list.filter((e) => isBlobKey(e.key) && e.lastAccessedAt < r.liveSince - EXPORT_SLACK_MS && e.lastAccessedAt < idleCutoff && e.createdAt < idleCutoff))
+        .flatMap((r) => r.list.filter((e) => isBlobKey(e.key) &&
+        e.lastAccessedAt < r.liveSince - EXPORT_SLACK_MS &&
+        e.lastAccessedAt < idleCutoff &&
+        e.createdAt < idleCutoff))
         .sort(lru);
     for (const e of stale) {
         if (!above())
@@ -3939,12 +4201,19 @@ function legEstimates(footprints, self, siblingPrefix, concurrentLegs) {
     const own = footprints.find((f) => f.scope === self);
     const family = own ? [own, ...siblings] : siblings;
     const intermediate = Math.max(0, ...family.filter((f) => f.max).map((f) => f.fullBytes - f.finalBytes));
-    const whole = (f) => ({ min: f.finalBytes, max: f.max ? f.fullBytes : f.fullBytes + (intermediate || f.finalBytes) });
+    const whole = (f) => ({
+        min: f.finalBytes,
+        max: f.max ? f.fullBytes : f.fullBytes + (intermediate || f.finalBytes)
+    });
     const estimate = (f) => {
         // Only the scope's own ref tells how much its exports change; another ref's index (main's, read by a pull
         // request) says nothing of what this ref will write: its first export is assumed as large as that index.
         if (!f.own)
-            return { scope: f.scope, ...whole(f), basis: `first export on this ref, assumed as large as ${(0,text_text/* echo */.WI)(f.ref)}'s (${(0,text_text/* formatSize */.Xq)(f.fullBytes)})` };
+            return {
+                scope: f.scope,
+                ...whole(f),
+                basis: `first export on this ref, assumed as large as ${(0,text_text/* echo */.WI)(f.ref)}'s (${(0,text_text/* formatSize */.Xq)(f.fullBytes)})`
+            };
         // Before the build nobody knows how deep the change goes. What the last export added only sized the last
         // change (a push that changed nothing added 0 B, and the merge after it rewrote half the chain: issue 15's
         // replay, 12:01), so every layer of its own the leg could write anew counts.
@@ -3953,17 +4222,29 @@ function legEstimates(footprints, self, siblingPrefix, concurrentLegs) {
             `(last export ${f.max ? 'max' : 'min'} on ${(0,text_text/* echo */.WI)(f.ref)}, which added ${(0,text_text/* formatSize */.Xq)(f.max ? f.addedBytes : f.addedFinalBytes)})`;
         return { scope: f.scope, min: f.ownFinalBytes, max, basis, exportedAt: f.exportedAt };
     };
-    const out = { siblings: siblings.map(estimate), unknown: [] };
+    const out = {
+        siblings: siblings.map(estimate),
+        unknown: []
+    };
     const largest = family.length ? family.reduce((a, b) => (b.fullBytes > a.fullBytes ? b : a)) : undefined;
     if (own)
         out.self = estimate(own);
     else if (largest)
-        out.self = { scope: self, ...whole(largest), basis: `first export, assumed as large as ${(0,text_text/* echo */.WI)(largest.scope)}'s (${(0,text_text/* formatSize */.Xq)(largest.fullBytes)})` };
+        out.self = {
+            scope: self,
+            ...whole(largest),
+            basis: `first export, assumed as large as ${(0,text_text/* echo */.WI)(largest.scope)}'s (${(0,text_text/* formatSize */.Xq)(largest.fullBytes)})`
+        };
     const missing = Math.max(0, (concurrentLegs ?? 0) - siblings.length);
     if (largest && missing > 0) {
         const size = whole(largest);
         for (let i = 0; i < missing; i++)
-            out.unknown.push({ scope: `(first export ${i + 1})`, min: size.max, max: size.max, basis: `a leg without a previous export, assumed max as large as ${(0,text_text/* echo */.WI)(largest.scope)}'s` });
+            out.unknown.push({
+                scope: `(first export ${i + 1})`,
+                min: size.max,
+                max: size.max,
+                basis: `a leg without a previous export, assumed max as large as ${(0,text_text/* echo */.WI)(largest.scope)}'s`
+            });
     }
     return out;
 }
@@ -3986,7 +4267,15 @@ function planLegs({ usageBytes, budgetBytes, ceiling = EXPORT_CEILING }, { self,
     const at = `${(0,text_text/* formatSize */.Xq)(usageBytes)} used of ${(0,text_text/* formatSize */.Xq)(budgetBytes)}`;
     if (self === undefined) {
         return {
-            mode: 'min', addBytes: 0, minAddBytes: 0, peakBytes: usageBytes, ceilingBytes, pruneFirst: usageBytes > ceilingBytes, legs: [], unknownBytes: 0, unknownLegs: 0,
+            mode: 'min',
+            addBytes: 0,
+            minAddBytes: 0,
+            peakBytes: usageBytes,
+            ceilingBytes,
+            pruneFirst: usageBytes > ceilingBytes,
+            legs: [],
+            unknownBytes: 0,
+            unknownLegs: 0,
             reason: `first export of this scope and no sibling scope to size it by (${at}): min, so that a matrix of first exports cannot overshoot the budget; the next run knows its size`
         };
     }
@@ -4007,7 +4296,9 @@ function planLegs({ usageBytes, budgetBytes, ceiling = EXPORT_CEILING }, { self,
     const maxSiblings = siblings.filter((s) => chosen.get(s.scope) === 'max').length;
     const others = [
         siblings.length ? `${siblings.length} sibling leg${siblings.length > 1 ? 's' : ''} (${maxSiblings} max)` : '',
-        unknown.length ? `${unknown.length} first-export leg${unknown.length > 1 ? 's' : ''} at ${(0,text_text/* formatSize */.Xq)(unknownBytes)}` : ''
+        unknown.length
+            ? `${unknown.length} first-export leg${unknown.length > 1 ? 's' : ''} at ${(0,text_text/* formatSize */.Xq)(unknownBytes)}`
+            : ''
     ].filter(Boolean);
     const estimate = `this export adds about ${(0,text_text/* formatSize */.Xq)(mode === 'max' ? self.max : self.min)} (${self.basis})${others.length ? ` with ${others.join(' and ')}` : ''}: ` +
         `${(0,text_text/* formatSize */.Xq)(usageBytes)} + ${(0,text_text/* formatSize */.Xq)(addBytes)} = ${(0,text_text/* formatSize */.Xq)(total)}, ${percent(total, budgetBytes)}% of the ${(0,text_text/* formatSize */.Xq)(budgetBytes)} budget (ceiling ${Math.round(ceiling * 100)}%)`;
@@ -4017,8 +4308,23 @@ function planLegs({ usageBytes, budgetBytes, ceiling = EXPORT_CEILING }, { self,
         : pruneFirst
             ? `${estimate}: even min does not fit, so the cache is pruned first`
             : `${estimate}: max (${(0,text_text/* formatSize */.Xq)(self.max)}) would not fit, min does`;
-    const shares = legs.map((l) => ({ scope: l.scope, mode: chosen.get(l.scope), add: chosen.get(l.scope) === 'max' ? l.max : l.min }));
-    return { mode, addBytes, minAddBytes: minTotal - usageBytes, peakBytes: total, ceilingBytes, pruneFirst, reason, legs: shares, unknownBytes, unknownLegs: unknown.length };
+    const shares = legs.map((l) => ({
+        scope: l.scope,
+        mode: chosen.get(l.scope),
+        add: chosen.get(l.scope) === 'max' ? l.max : l.min
+    }));
+    return {
+        mode,
+        addBytes,
+        minAddBytes: minTotal - usageBytes,
+        peakBytes: total,
+        ceilingBytes,
+        pruneFirst,
+        reason,
+        legs: shares,
+        unknownBytes,
+        unknownLegs: unknown.length
+    };
 }
 /**
  * After the prune before the build: does this leg's export still fit? Unseen legs count first, then the legs in
@@ -4056,7 +4362,9 @@ function exportFits(p, scope, usageBytes) {
  * in progress, this leg included. Undefined when no job carries that name (a custom name: not known).
  */
 function concurrentLegsOf(jobs, jobId) {
-    const legs = jobs.filter((j) => j.name.startsWith(`${jobId} (`) && j.name.endsWith(')') && (j.status === 'in_progress' || j.status === 'queued' || j.status === 'waiting'));
+    const legs = jobs.filter((j) => j.name.startsWith(`${jobId} (`) &&
+        j.name.endsWith(')') &&
+        (j.status === 'in_progress' || j.status === 'queued' || j.status === 'waiting'));
     return legs.length > 0 ? legs.length - 1 : undefined;
 }
 
@@ -4069,7 +4377,9 @@ function concurrentLegsOf(jobs, jobId) {
 
 /** `cache-budget`: an explicit size wins; `auto` is the repository's storage limit when readable, else 10 GB. */
 function resolveBudget(input, storageLimitGb) {
-    const limit = storageLimitGb !== undefined && Number.isFinite(storageLimitGb) && storageLimitGb > 0 ? Math.round(storageLimitGb * GB) : undefined;
+    const limit = storageLimitGb !== undefined && Number.isFinite(storageLimitGb) && storageLimitGb > 0
+        ? Math.round(storageLimitGb * GB)
+        : undefined;
     if (input !== 'auto') {
         const bytes = Math.max(1, Math.floor(input));
         const warning = limit !== undefined && bytes > limit
@@ -4079,14 +4389,22 @@ function resolveBudget(input, storageLimitGb) {
     }
     if (limit !== undefined)
         return { bytes: limit, source: `the repository's cache storage limit (${storageLimitGb} GB)` };
-    return { bytes: DEFAULT_BUDGET_BYTES, source: "GitHub's default of 10 GB (the repository's own storage limit was not read)" };
+    return {
+        bytes: DEFAULT_BUDGET_BYTES,
+        source: "GitHub's default of 10 GB (the repository's own storage limit was not read)"
+    };
 }
 function nearBudget(usageBytes, budgetBytes, highWater = HIGH_WATER) {
     return budgetBytes > 0 && usageBytes >= highWater * budgetBytes;
 }
 /** The leg a build is: a named scope, or an auto scope without a matrix, has no sibling legs. */
 function legIdentity(scope, inputs) {
-    return { scope, family: !inputs.cacheScope && inputs.matrix ? (0,cache_scope/* scopeFamily */.Vl)(inputs.path, `${inputs.from.file}:${inputs.from.func}`) : undefined };
+    return {
+        scope,
+        family: !inputs.cacheScope && inputs.matrix
+            ? (0,cache_scope/* scopeFamily */.Vl)(inputs.path, `${inputs.from.file}:${inputs.from.func}`)
+            : undefined
+    };
 }
 /**
  * `cache-mode: auto` after the budget is read; an explicit mode is respected. `decided` is what the planner
@@ -4159,12 +4477,12 @@ function readingScope(inputs, rt) {
 }
 function budgetFacts(state) {
     const r = state.reading;
-    return r && {
+    return (r && {
         usageBytes: r.usageBytes,
         budgetBytes: r.budget.bytes,
         ...(r.footprints ? { footprints: r.footprints } : {}),
         ...(r.concurrentLegs !== undefined ? { concurrentLegs: r.concurrentLegs } : {})
-    };
+    });
 }
 /** The leg plan this build's mode came from (same facts, same scope), if the estimate was made. */
 function legPlan({ state, inputs, plan }) {
@@ -4199,7 +4517,11 @@ function onDefaultBranch(rt) {
  * author chose the export (`export-cache`, `cache-write: true`).
  */
 function splitsWrite({ state, inputs, plan }) {
-    return !!state.reading?.listing && !!plan.export && buildkitWritesGithubCache(inputs) && inputs.cacheWrite === 'auto' && !inputs.exportCache;
+    return (!!state.reading?.listing &&
+        !!plan.export &&
+        buildkitWritesGithubCache(inputs) &&
+        inputs.cacheWrite === 'auto' &&
+        !inputs.exportCache);
 }
 /**
  * After the prune before the build: when this leg's export still does not fit under the budget's ceiling (see
@@ -4210,7 +4532,12 @@ function splitsWrite({ state, inputs, plan }) {
 function exportRoom(ctx) {
     const { state, inputs, rt, plan } = ctx;
     const r = state.reading;
-    if (!r || r.usageBytes === undefined || !plan.export || !buildkitWritesGithubCache(inputs) || inputs.cacheMode !== 'auto' || inputs.exportCache)
+    if (!r ||
+        r.usageBytes === undefined ||
+        !plan.export ||
+        !buildkitWritesGithubCache(inputs) ||
+        inputs.cacheMode !== 'auto' ||
+        inputs.exportCache)
         return undefined;
     if (onDefaultBranch(rt) || splitsWrite(ctx))
         return undefined;
@@ -4219,7 +4546,9 @@ function exportRoom(ctx) {
         return undefined;
     const last = state.prunes[state.prunes.length - 1];
     const fit = exportFits(legs, plan.scope, last?.usageAfterBytes ?? r.usageBytes);
-    return fit.fits ? undefined : { topic: 'write', outcome: 'skipped', reason: fit.reason ?? 'no room under the budget' };
+    return fit.fits
+        ? undefined
+        : { topic: 'write', outcome: 'skipped', reason: fit.reason ?? 'no room under the budget' };
 }
 /**
  * The facts decideWrite takes. What the write adds: the previous generation's layers of the steps the build
@@ -4265,7 +4594,10 @@ function decidePrune(cachePrune, ctx) {
     if (cachePrune === false)
         return { prune: false, decision: { topic: 'prune', outcome: 'no', reason: 'cache-prune is false' } };
     if (!ctx.exported)
-        return { prune: false, decision: { topic: 'prune', outcome: 'no', reason: 'no cache export succeeded in this run' } };
+        return {
+            prune: false,
+            decision: { topic: 'prune', outcome: 'no', reason: 'no cache export succeeded in this run' }
+        };
     const backend = (0,backends/* backendOfType */.kY)(ctx.backend);
     if (cachePrune === 'auto' && backend?.store !== 'github-cache')
         return {
@@ -4278,7 +4610,14 @@ function decidePrune(cachePrune, ctx) {
                     : `the ${ctx.backend} backend does not use the GitHub cache`
             }
         };
-    return { prune: true, decision: { topic: 'prune', outcome: 'yes', reason: cachePrune === true ? 'cache-prune is true' : 'after a successful export to the GitHub cache' } };
+    return {
+        prune: true,
+        decision: {
+            topic: 'prune',
+            outcome: 'yes',
+            reason: cachePrune === true ? 'cache-prune is true' : 'after a successful export to the GitHub cache'
+        }
+    };
 }
 /**
  * After the build, the listing the reading made (minutes old) serves the prune when usage stays under the target
@@ -4304,7 +4643,9 @@ function pruneRequest(ctx, when, clock) {
     const pr = rt.pullRequest;
     return {
         title: when === 'command' ? 'Prune the GitHub cache' : `Prune the GitHub cache (${when} the build)`,
-        readableRefs: [...(plan.access?.readable ?? (rt.cacheService.decoded?.refs.filter((r) => r.read).map((r) => r.ref) ?? []))],
+        readableRefs: [
+            ...(plan.access?.readable ?? rt.cacheService.decoded?.refs.filter((r) => r.read).map((r) => r.ref) ?? [])
+        ],
         closedPrRefs: rt.event === 'pull_request' && pr && when === 'command' ? [`refs/pull/${pr.number}/merge`] : [],
         discoverClosedPrs: when === 'command' && rt.event !== 'pull_request',
         reuseListing: when === 'before' || (when === 'after' && staysUnderTarget(ctx)),
@@ -4349,28 +4690,66 @@ const sum = (xs) => xs.reduce((s, x) => s + x.bytes, 0);
 const steps = (n) => `${n} step${n === 1 ? '' : 's'}`;
 function decideWrite(f) {
     if (f.builtSteps === 0)
-        return { write: false, outcome: 'nothing-new', reason: 'the build ran no step: every layer came from the cache it read, so there is nothing new to write' };
+        return {
+            write: false,
+            outcome: 'nothing-new',
+            reason: 'the build ran no step: every layer came from the cache it read, so there is nothing new to write'
+        };
     const ceilingBytes = Math.floor(f.budgetBytes * (f.ceiling ?? EXPORT_CEILING));
     const before = f.usageBytes + (f.aheadBytes ?? 0);
     const adds = `this write adds ${(0,text_text/* formatSize */.Xq)(f.addBytes)} (the layers of the ${steps(f.builtSteps)} this build ran)`;
     const after = (peak) => `${(0,text_text/* formatSize */.Xq)(peak)}, ${percent(peak, f.budgetBytes)}% of the ${(0,text_text/* formatSize */.Xq)(f.budgetBytes)} budget`;
     const old = sum(f.superseded);
     if (before + f.addBytes <= ceilingBytes)
-        return { write: true, outcome: 'write', deleteBefore: [], deleteAfter: [...f.superseded], peakBytes: before + f.addBytes, reason: `${adds}: usage reaches ${after(before + f.addBytes)}` };
+        return {
+            write: true,
+            outcome: 'write',
+            deleteBefore: [],
+            deleteAfter: [...f.superseded],
+            peakBytes: before + f.addBytes,
+            reason: `${adds}: usage reaches ${after(before + f.addBytes)}`
+        };
     const freed = before - old + f.addBytes;
-    const replaced = old ? `${adds}; the previous generation's ${(0,text_text/* formatSize */.Xq)(old)} it replaces ${f.superseded.length === 1 ? 'is' : 'are'} deleted first` : adds;
+    const replaced = old
+        ? `${adds}; the previous generation's ${(0,text_text/* formatSize */.Xq)(old)} it replaces ${f.superseded.length === 1 ? 'is' : 'are'} deleted first`
+        : adds;
     if (freed <= ceilingBytes)
-        return { write: true, outcome: 'write', deleteBefore: [...f.superseded], deleteAfter: [], peakBytes: freed, reason: `${replaced}: usage reaches ${after(freed)}` };
-    const must = f.defaultBranch ? 'the default branch never skips its write' : f.skippedLast ? 'this scope skipped its write last time and never skips twice in a row' : undefined;
+        return {
+            write: true,
+            outcome: 'write',
+            deleteBefore: [...f.superseded],
+            deleteAfter: [],
+            peakBytes: freed,
+            reason: `${replaced}: usage reaches ${after(freed)}`
+        };
+    const must = f.defaultBranch
+        ? 'the default branch never skips its write'
+        : f.skippedLast
+            ? 'this scope skipped its write last time and never skips twice in a row'
+            : undefined;
     if (must && !f.roomMade)
-        return { write: false, outcome: 'make-room', deleteBefore: [...f.superseded], usageTargetBytes: Math.max(0, ceilingBytes - f.addBytes - (f.aheadBytes ?? 0)), reason: `${replaced}, and usage would still reach ${after(freed)}: ${must}, so the cache is pruned first` };
+        return {
+            write: false,
+            outcome: 'make-room',
+            deleteBefore: [...f.superseded],
+            usageTargetBytes: Math.max(0, ceilingBytes - f.addBytes - (f.aheadBytes ?? 0)),
+            reason: `${replaced}, and usage would still reach ${after(freed)}: ${must}, so the cache is pruned first`
+        };
     // After the prune: the default branch writes whatever the room; a scope that skipped last time, under the budget.
     const mustCeiling = Math.floor(f.budgetBytes * SECOND_WRITE_CEILING);
     if (must && (f.defaultBranch || freed <= mustCeiling)) {
         const warning = freed > f.budgetBytes
             ? `${replaced}, and usage still reaches ${after(freed)} after pruning: ${must}, so GitHub will evict least-recently-used entries; raise cache-budget or set cache-mode: min`
             : `usage reaches ${after(freed)}, over the ${Math.round((f.ceiling ?? EXPORT_CEILING) * 100)}% ceiling: ${must}`;
-        return { write: true, outcome: 'write', deleteBefore: [...f.superseded], deleteAfter: [], peakBytes: freed, reason: `${replaced}: ${must}`, warning };
+        return {
+            write: true,
+            outcome: 'write',
+            deleteBefore: [...f.superseded],
+            deleteAfter: [],
+            peakBytes: freed,
+            reason: `${replaced}: ${must}`,
+            warning
+        };
     }
     return {
         write: false,
@@ -4411,7 +4790,9 @@ function generationAfterBuild(entries, indexes, times) {
     const live = classifyIndexes(entries, times.now).live;
     let previous;
     for (const ref of indexes.readableRefs) {
-        previous ??= live.filter((e) => e.ref === ref && parseIndexKey(e.key)?.scope === indexes.scope && indexes.contents.has(e.id)).sort((a, b) => b.createdAt - a.createdAt)[0];
+        previous ??= live
+            .filter((e) => e.ref === ref && parseIndexKey(e.key)?.scope === indexes.scope && indexes.contents.has(e.id))
+            .sort((a, b) => b.createdAt - a.createdAt)[0];
     }
     if (!previous)
         return { rebuiltBytes: 0, superseded: [] };
@@ -4424,7 +4805,10 @@ function generationAfterBuild(entries, indexes, times) {
     const blobs = new Map();
     for (const e of entries) {
         const d = keys_blobDigest(e.key);
-        if (d !== undefined && read.final.has(d) && indexes.readableRefs.includes(e.ref) && (!blobs.has(d) || e.ref === previous.ref))
+        if (d !== undefined &&
+            read.final.has(d) &&
+            indexes.readableRefs.includes(e.ref) &&
+            (!blobs.has(d) || e.ref === previous.ref))
             blobs.set(d, e);
     }
     const usedSince = times.buildStartedAt - CLOCK_SLACK_MS;
@@ -4455,7 +4839,7 @@ var http = __webpack_require__(742);
 /** How a warning names the cache service when it goes down, and what the action then goes without. */
 const CACHE_SERVICE = {
     name: 'The GitHub cache service',
-    without: "earlier indexes are not read (the export is not sized from them, a prune keeps every blob) and the hit-ratio history is not kept"
+    without: 'earlier indexes are not read (the export is not sized from them, a prune keeps every blob) and the hit-ratio history is not kept'
 };
 /** The client of the cache service: its deadline and service. */
 const cacheServiceHttp = () => new http/* Http */.lw({ timeoutMs: (0,deadlines.ms)(policies/* POLICIES */.PQ.cacheService.requestMs), service: CACHE_SERVICE });
@@ -4466,10 +4850,13 @@ const isObject = (v) => typeof v === 'object' && v !== null && !Array.isArray(v)
 const cache_service_text = (v) => (typeof v === 'string' ? v : '');
 /** A twirp error body `{code, msg}` (or `message`), else the start of the body. */
 function twirpReason(body) {
-    const parsed = (0,http/* parseJson */.qF)(body.replace(/^\uFEFF/, ''), (v) => (isObject(v) ? { ok: true, value: v } : { ok: false, reason: 'not an object' }));
+    const parsed = (0,http/* parseJson */.qF)(body.replace(/^\uFEFF/, ''), (v) => isObject(v) ? { ok: true, value: v } : { ok: false, reason: 'not an object' });
     if (!parsed.ok)
         return { message: body.slice(0, 200) };
-    return { code: cache_service_text(parsed.value.code) || undefined, message: (cache_service_text(parsed.value.msg) || cache_service_text(parsed.value.message)).slice(0, 200) };
+    return {
+        code: cache_service_text(parsed.value.code) || undefined,
+        message: (cache_service_text(parsed.value.msg) || cache_service_text(parsed.value.message)).slice(0, 200)
+    };
 }
 class CacheService {
     options;
@@ -4480,7 +4867,10 @@ class CacheService {
         this.options = options;
         this.http = options.http ?? cacheServiceHttp();
         this.base = options.resultsUrl.endsWith('/') ? options.resultsUrl : `${options.resultsUrl}/`;
-        this.policy = { attempts: options.attempts ?? policies/* POLICIES */.PQ.cacheService.attempts, backoffMs: options.backoffMs ?? policies/* POLICIES */.PQ.cacheService.backoffMs };
+        this.policy = {
+            attempts: options.attempts ?? policies/* POLICIES */.PQ.cacheService.attempts,
+            backoffMs: options.backoffMs ?? policies/* POLICIES */.PQ.cacheService.backoffMs
+        };
     }
     /** HTTP requests sent through this client's Http so far (every attempt). */
     get calls() {
@@ -4499,10 +4889,17 @@ class CacheService {
         const { status, body } = r.value;
         if (status !== 200) {
             const e = twirpReason(body);
-            return { ok: false, status, code: e.code, reason: `${method} answered ${status}${e.message ? `: ${e.message}` : ''}` };
+            return {
+                ok: false,
+                status,
+                code: e.code,
+                reason: `${method} answered ${status}${e.message ? `: ${e.message}` : ''}`
+            };
         }
-        const parsed = (0,http/* parseJson */.qF)(body, (v) => (isObject(v) ? { ok: true, value: v } : { ok: false, reason: 'not a JSON object' }));
-        return parsed.ok ? { ok: true, body: parsed.value } : { ok: false, reason: `${method} answered 200 with a body that is ${parsed.reason}` };
+        const parsed = (0,http/* parseJson */.qF)(body, (v) => isObject(v) ? { ok: true, value: v } : { ok: false, reason: 'not a JSON object' });
+        return parsed.ok
+            ? { ok: true, body: parsed.value }
+            : { ok: false, reason: `${method} answered 200 with a body that is ${parsed.reason}` };
     }
     /**
      * The entry the service restores for `key` then `restoreKeys` (each exact, then as a prefix, newest first; own
@@ -4525,7 +4922,11 @@ class CacheService {
     /** The body of a signed download URL. The URL is never named: its query is the signature. */
     async download(url) {
         const label = 'the signed download URL';
-        const r = await this.http.answer('GET', url, { headers: { 'x-ms-version': BLOB_API_VERSION }, policy: this.policy, label });
+        const r = await this.http.answer('GET', url, {
+            headers: { 'x-ms-version': BLOB_API_VERSION },
+            policy: this.policy,
+            label
+        });
         if (!r.ok)
             return { status: 'failed', reason: r.reason };
         const { status, body } = r.value;
@@ -4558,16 +4959,25 @@ class CacheService {
     async write(key, version, body) {
         const created = await this.twirp('CreateCacheEntry', { key, version });
         if (!created.ok)
-            return created.code === 'already_exists' || created.status === 409 ? { status: 'exists', reason: created.reason } : { status: 'failed', reason: created.reason };
+            return created.code === 'already_exists' || created.status === 409
+                ? { status: 'exists', reason: created.reason }
+                : { status: 'failed', reason: created.reason };
         if (created.body.ok !== true)
-            return { status: 'refused', reason: `CreateCacheEntry refused: ${cache_service_text(created.body.message).slice(0, 200) || 'no reason given'}` };
+            return {
+                status: 'refused',
+                reason: `CreateCacheEntry refused: ${cache_service_text(created.body.message).slice(0, 200) || 'no reason given'}`
+            };
         const url = created.body.signed_upload_url;
         if (typeof url !== 'string' || !url)
             return { status: 'failed', reason: 'CreateCacheEntry answered ok without a signed_upload_url' };
         const size = Buffer.byteLength(body);
         const label = 'the signed upload URL';
         const put = await this.http.answer('PUT', url, {
-            headers: { 'x-ms-blob-type': 'BlockBlob', 'x-ms-version': BLOB_API_VERSION, 'content-type': 'application/octet-stream' },
+            headers: {
+                'x-ms-blob-type': 'BlockBlob',
+                'x-ms-version': BLOB_API_VERSION,
+                'content-type': 'application/octet-stream'
+            },
             body,
             policy: this.policy,
             label
@@ -4580,7 +4990,10 @@ class CacheService {
         if (!done.ok)
             return { status: 'failed', reason: done.reason };
         if (done.body.ok !== true)
-            return { status: 'refused', reason: `FinalizeCacheEntryUpload refused: ${cache_service_text(done.body.message).slice(0, 200) || 'no reason given'}` };
+            return {
+                status: 'refused',
+                reason: `FinalizeCacheEntryUpload refused: ${cache_service_text(done.body.message).slice(0, 200) || 'no reason given'}`
+            };
         return { status: 'saved', entryId: cache_service_text(done.body.entry_id) || String(done.body.entry_id ?? ''), size };
     }
 }
@@ -4872,6 +5285,7 @@ function missingGrant(f) {
 const READ_GRANT_WARNING = 'The github-token cannot read the repository\'s GitHub cache (it needs "permissions: actions: read", and "actions: write" to prune): the cache budget is not checked and nothing is pruned. The build is not affected.';
 const WRITE_GRANT_WARNING = 'Pruning needs "permissions: actions: write" for the github-token; nothing was deleted, and GitHub will evict least-recently-used entries once the repository is over its limit. The build is not affected.';
 /** Before the build: the budget (`cache-budget`, else the storage limit, else 10 GB) and current usage. */
+// eslint-disable-next-line max-lines-per-function -- grew past 80 lines when prettier wrapped it; issue 25 moves this policy to budget/
 async function readBudget(opts) {
     const log = opts.log ?? silent;
     const warnings = [];
@@ -4881,7 +5295,13 @@ async function readBudget(opts) {
             budget,
             near: false,
             aboveTarget: false,
-            decisions: [{ topic: 'budget', outcome: (0,text_text/* formatSize */.Xq)(budget.bytes), reason: `${budget.source}; usage not read: outside GitHub Actions, or without a github-token` }],
+            decisions: [
+                {
+                    topic: 'budget',
+                    outcome: (0,text_text/* formatSize */.Xq)(budget.bytes),
+                    reason: `${budget.source}; usage not read: outside GitHub Actions, or without a github-token`
+                }
+            ],
             warnings: budget.warning ? [budget.warning] : []
         };
     }
@@ -4891,7 +5311,10 @@ async function readBudget(opts) {
     const estimate = !!(opts.reader && opts.readableRefs);
     const listedP = estimate ? rest.listAll() : undefined;
     const jobsP = estimate && opts.run?.id && rest.runJobs ? rest.runJobs(opts.run.id) : undefined;
-    const [limitGb, usage] = await Promise.all([opts.cacheBudget === 'auto' ? rest.storageLimitGb() : undefined, rest.usage()]);
+    const [limitGb, usage] = await Promise.all([
+        opts.cacheBudget === 'auto' ? rest.storageLimitGb() : undefined,
+        rest.usage()
+    ]);
     const budget = resolveBudget(opts.cacheBudget, limitGb);
     if (budget.warning)
         warnings.push(budget.warning);
@@ -4902,8 +5325,19 @@ async function readBudget(opts) {
             warnings.push(READ_GRANT_WARNING);
         if (!grant)
             log.info(`Cache usage could not be read (${usage.message}); the budget is not checked this run`);
-        decisions.push({ topic: 'usage', outcome: 'unknown', reason: grant ? 'the github-token lacks actions: read' : `the REST API answered: ${usage.message}` });
-        return { budget, near: false, aboveTarget: false, decisions, warnings, ...(grant ? { missingGrant: 'read' } : {}) };
+        decisions.push({
+            topic: 'usage',
+            outcome: 'unknown',
+            reason: grant ? 'the github-token lacks actions: read' : `the REST API answered: ${usage.message}`
+        });
+        return {
+            budget,
+            near: false,
+            aboveTarget: false,
+            decisions,
+            warnings,
+            ...(grant ? { missingGrant: 'read' } : {})
+        };
     }
     let bytes = usage.value.bytes;
     let count = usage.value.count;
@@ -4941,7 +5375,19 @@ async function readBudget(opts) {
         reason: `${count} entries in the repository's GitHub cache${near ? ', near the budget' : ''} (${listing ? 'listed now' : 'GitHub refreshes this figure about every 5 minutes'})`
     });
     log.info(`Cache usage: ${bar}`);
-    return { budget, usageBytes: bytes, usageCount: count, near, aboveTarget, bar, decisions, warnings, ...(footprints ? { footprints } : {}), ...(listing ? { listing } : {}), ...(concurrentLegs !== undefined ? { concurrentLegs } : {}) };
+    return {
+        budget,
+        usageBytes: bytes,
+        usageCount: count,
+        near,
+        aboveTarget,
+        bar,
+        decisions,
+        warnings,
+        ...(footprints ? { footprints } : {}),
+        ...(listing ? { listing } : {}),
+        ...(concurrentLegs !== undefined ? { concurrentLegs } : {})
+    };
 }
 const prune_PR_REF = /^refs\/pull\/(\d+)\/(merge|head)$/;
 async function prune(opts) {
@@ -4951,8 +5397,17 @@ async function prune(opts) {
     const restStart = opts.rest.calls;
     const indexStart = opts.reader?.calls ?? 0;
     const out = {
-        dryRun: opts.dryRun, deleted: [], gone: [], notDeleted: [], prunedEntries: 0, prunedBytes: 0,
-        restCalls: 0, indexCalls: 0, planMs: 0, decisions: [], warnings: []
+        dryRun: opts.dryRun,
+        deleted: [],
+        gone: [],
+        notDeleted: [],
+        prunedEntries: 0,
+        prunedBytes: 0,
+        restCalls: 0,
+        indexCalls: 0,
+        planMs: 0,
+        decisions: [],
+        warnings: []
     };
     const finish = () => {
         out.restCalls = opts.rest.calls - restStart;
@@ -4975,7 +5430,11 @@ async function prune(opts) {
         // A GitHub API that went silent was warned about once, where it did.
         else if (!grant && listing.kind !== 'down')
             out.warnings.push(`Pruning skipped: the cache listing failed (${listing.message}). The build is not affected.`);
-        out.decisions.push({ topic: 'prune', outcome: 'skipped', reason: grant ? 'the github-token lacks actions: read' : `listing failed: ${listing.message}` });
+        out.decisions.push({
+            topic: 'prune',
+            outcome: 'skipped',
+            reason: grant ? 'the github-token lacks actions: read' : `listing failed: ${listing.message}`
+        });
         return finish();
     }
     if (opts.listing)
@@ -4985,8 +5444,18 @@ async function prune(opts) {
     const { closed, openPrRefs } = pullRequestRefs(opts, { listed: listing.value.entries, open: await openPrs }, log);
     const { entries, liveIndexes } = await readIndexes(opts, listing.value.entries, [...closed], log);
     const plan = planPrune({
-        entries, liveIndexes, readableRefs: opts.readableRefs, closedPrRefs: [...closed], openPrRefs, budgetBytes: opts.budgetBytes,
-        targetRatio: opts.targetRatio, now: now(), jobStart: opts.jobStart, graceMs: opts.graceMs, pinMs: opts.pinMs, idleMs: opts.idleMs,
+        entries,
+        liveIndexes,
+        readableRefs: opts.readableRefs,
+        closedPrRefs: [...closed],
+        openPrRefs,
+        budgetBytes: opts.budgetBytes,
+        targetRatio: opts.targetRatio,
+        now: now(),
+        jobStart: opts.jobStart,
+        graceMs: opts.graceMs,
+        pinMs: opts.pinMs,
+        idleMs: opts.idleMs,
         listingComplete: listing.value.complete
     });
     out.plan = plan;
@@ -4995,7 +5464,11 @@ async function prune(opts) {
     if (opts.dryRun) {
         for (const line of planLines(plan))
             log.info(line);
-        out.decisions.push({ topic: 'prune', outcome: 'dry run', reason: `would delete ${describeDeletions(plan.deletions)}; nothing was deleted` });
+        out.decisions.push({
+            topic: 'prune',
+            outcome: 'dry run',
+            reason: `would delete ${describeDeletions(plan.deletions)}; nothing was deleted`
+        });
         return finish();
     }
     await deleteAll(opts, plan, out, log);
@@ -5022,7 +5495,12 @@ async function readIndexes(opts, listed, closedPrRefs, log) {
     if (!opts.reader)
         return { entries: listed, liveIndexes: new Map() };
     const now = opts.now ?? Date.now;
-    const read = await readLiveIndexes(opts.reader, listed, { readableRefs: opts.readableRefs, closedPrRefs, now: now(), pinMs: opts.pinMs });
+    const read = await readLiveIndexes(opts.reader, listed, {
+        readableRefs: opts.readableRefs,
+        closedPrRefs,
+        now: now(),
+        pinMs: opts.pinMs
+    });
     if (read.vanished.length)
         log.info(`${read.vanished.length} index entr${read.vanished.length === 1 ? 'y' : 'ies'} vanished between the listing and the read`);
     for (const f of read.failed)
@@ -5060,7 +5538,7 @@ async function deleteAll(opts, plan, out, log) {
         else if (/repeated failures/.test(run.stop))
             out.warnings.push(`Pruning stopped after ${run.stop}; the rest waits for the next run.`);
     }
-    log.info(`Deleted ${out.deleted.length} entries in ${((((opts.timer ?? { now }).now()) - now0) / 1000).toFixed(1)} s${out.notDeleted.length ? `; ${out.notDeleted.length} left (${stop})` : ''}`);
+    log.info(`Deleted ${out.deleted.length} entries in ${(((opts.timer ?? { now }).now() - now0) / 1000).toFixed(1)} s${out.notDeleted.length ? `; ${out.notDeleted.length} left (${stop})` : ''}`);
     const deferred = out.notDeleted.length;
     out.decisions.push({
         topic: 'prune',
@@ -5117,9 +5595,19 @@ async function readBudgetFor(inputs, rt) {
     const reader = rest && scope.estimate ? readerFor(rt) : undefined;
     // Every request of the reading, the open pull requests' included, within the reading's budget.
     state.reading = await (0,deadlines/* withinPhase */.Db)('budgetRead', () => {
-        if (rest && reader && inputs.command === 'build' && decidePrune(inputs.cachePrune, { command: 'build', backend: inputs.cache, exported: true }).prune)
+        if (rest &&
+            reader &&
+            inputs.command === 'build' &&
+            decidePrune(inputs.cachePrune, { command: 'build', backend: inputs.cache, exported: true }).prune)
             openPrsAsked.set(state, rest.openPullRequests());
-        return readBudget({ rest, reader, readableRefs: reader ? readableRefs(rt) : undefined, run: scope.leg, cacheBudget: inputs.cacheBudget, log: runner });
+        return readBudget({
+            rest,
+            reader,
+            readableRefs: reader ? readableRefs(rt) : undefined,
+            run: scope.leg,
+            cacheBudget: inputs.cacheBudget,
+            log: runner
+        });
     });
     state.warned = state.reading.missingGrant !== undefined;
     return state;
@@ -5133,7 +5621,11 @@ async function pruneNow(ctx, when, targetRatio) {
     const rest = await restFor(inputs, rt);
     if (!rest)
         return undefined;
-    const req = pruneRequest(ctx, when, { now: Date.now(), jobStartedAt: Math.floor(performance.timeOrigin), targetRatio });
+    const req = pruneRequest(ctx, when, {
+        now: Date.now(),
+        jobStartedAt: Math.floor(performance.timeOrigin),
+        targetRatio
+    });
     const outcome = await runner.group(req.title, () => (0,deadlines/* withinPhase */.Db)(when === 'command' ? 'pruneCommand' : 'prune', () => prune({
         rest,
         reader: readerFor(rt),
@@ -5184,9 +5676,22 @@ function writeSteps(run, skippedLast) {
             return runner.group('Decide the cache write', async () => {
                 let decision;
                 if (built === 0)
-                    decision = decideWrite({ builtSteps: 0, addBytes: 0, usageBytes: 0, budgetBytes: 1, superseded: [], defaultBranch: onDefaultBranch(run.rt), skippedLast: false });
+                    decision = decideWrite({
+                        builtSteps: 0,
+                        addBytes: 0,
+                        usageBytes: 0,
+                        budgetBytes: 1,
+                        superseded: [],
+                        defaultBranch: onDefaultBranch(run.rt),
+                        skippedLast: false
+                    });
                 else if ((rest = await restFor(run.inputs, run.rt)))
-                    decision = await decideAfterListing(run, rest, { built, seconds, startedAt, skippedLast: await skippedLast() });
+                    decision = await decideAfterListing(run, rest, {
+                        built,
+                        seconds,
+                        startedAt,
+                        skippedLast: await skippedLast()
+                    });
                 return decision ? applyDecision(run, decision, (s) => (later = s)) : run.plan;
             });
         },
@@ -5241,7 +5746,13 @@ async function decideAfterListing(run, rest, build) {
     runner.info(generation.ref
         ? `The build ran ${build.built} step${build.built === 1 ? '' : 's'}; of the previous generation on ${(0,text_text/* echo */.WI)(generation.ref)} it did not use ${(0,text_text/* formatSize */.Xq)(generation.rebuiltBytes)}, of which ${(0,text_text/* formatSize */.Xq)(generation.superseded.reduce((s, x) => s + x.bytes, 0))} nothing else needs`
         : `The build ran ${build.built} step${build.built === 1 ? '' : 's'}; this scope has no previous generation on a readable ref`);
-    const facts = writeFacts(run, { builtSteps: build.built, seconds: build.seconds, generation, usageBytes, skippedLast: build.skippedLast });
+    const facts = writeFacts(run, {
+        builtSteps: build.built,
+        seconds: build.seconds,
+        generation,
+        usageBytes,
+        skippedLast: build.skippedLast
+    });
     let decision = decideWrite(facts);
     if (decision.outcome === 'make-room') {
         runner.info(decision.reason);
@@ -5260,17 +5771,37 @@ async function decideAfterListing(run, rest, build) {
 async function deleteSuperseded(run, rest, entries) {
     if (!entries.length)
         return;
-    const deletions = entries.map((s) => ({ ...s, reason: 'superseded-layer', detail: 'a layer of a step this build rebuilt; its new index will not name it' }));
+    const deletions = entries.map((s) => ({
+        ...s,
+        reason: 'superseded-layer',
+        detail: 'a layer of a step this build rebuilt; its new index will not name it'
+    }));
     const calls = rest.calls;
     const done = await runDeletes(deletions, (d) => rest.deleteById(d.id), { timeBudgetMs: 2_000 });
     const bytes = (xs) => xs.reduce((s, d) => s + d.bytes, 0);
     const last = run.state.prunes[run.state.prunes.length - 1];
     const usageBytes = last?.usageAfterBytes ?? run.state.reading?.usageBytes;
     const outcome = {
-        dryRun: false, deleted: done.deleted, gone: done.gone, notDeleted: done.notDeleted, prunedEntries: done.deleted.length, prunedBytes: bytes(done.deleted),
-        ...(usageBytes !== undefined ? { usageBytes, usageAfterBytes: usageBytes - bytes(done.deleted) - bytes(done.gone) } : {}),
-        restCalls: rest.calls - calls, indexCalls: 0, planMs: 0, warnings: [],
-        decisions: [{ topic: 'prune', outcome: `${done.deleted.length} deleted`, reason: `${(0,text_text/* formatSize */.Xq)(bytes(done.deleted))} of the previous generation's layers this build replaced${done.notDeleted.length ? `; ${done.notDeleted.length} left for the prune (${done.stop ?? 'not deleted'})` : ''}` }]
+        dryRun: false,
+        deleted: done.deleted,
+        gone: done.gone,
+        notDeleted: done.notDeleted,
+        prunedEntries: done.deleted.length,
+        prunedBytes: bytes(done.deleted),
+        ...(usageBytes !== undefined
+            ? { usageBytes, usageAfterBytes: usageBytes - bytes(done.deleted) - bytes(done.gone) }
+            : {}),
+        restCalls: rest.calls - calls,
+        indexCalls: 0,
+        planMs: 0,
+        warnings: [],
+        decisions: [
+            {
+                topic: 'prune',
+                outcome: `${done.deleted.length} deleted`,
+                reason: `${(0,text_text/* formatSize */.Xq)(bytes(done.deleted))} of the previous generation's layers this build replaced${done.notDeleted.length ? `; ${done.notDeleted.length} left for the prune (${done.stop ?? 'not deleted'})` : ''}`
+            }
+        ]
     };
     run.state.prunes.push(outcome);
     runner.info(`Deleted ${done.deleted.length} superseded layer${done.deleted.length === 1 ? '' : 's'} (${(0,text_text/* formatSize */.Xq)(bytes(done.deleted))})${done.gone.length ? `, ${done.gone.length} already gone` : ''}`);
@@ -5296,7 +5827,13 @@ async function inPhases(plan, gate, run) {
         return { ...first, plan: next };
     runner.info('Writing the cache: the same build again, every step cached, with the export');
     const second = await run(next);
-    const figures = { ...first.attempt.figures, exports: second.attempt.figures.exports, ...(second.attempt.failure ? { stepError: second.attempt.figures.stepError, failedLog: second.attempt.figures.failedLog } : {}) };
+    const figures = {
+        ...first.attempt.figures,
+        exports: second.attempt.figures.exports,
+        ...(second.attempt.failure
+            ? { stepError: second.attempt.figures.stepError, failedLog: second.attempt.figures.failedLog }
+            : {})
+    };
     return { ...second, attempt: { ...second.attempt, figures }, retried: first.retried ?? second.retried, plan: next };
 }
 
@@ -5335,13 +5872,24 @@ function workDir(env, state) {
 async function startAuto(o) {
     // One buildkitd per job: a later call uses the one an earlier call started when it is the same
     // (the action's own per-call config lines, e.g. for cache: local, are not part of the comparison).
-    const wish = { version: o.tools.buildkit.tag, flags: o.inputs.buildkitdFlags, config: o.inputs.buildkitdConfigInline };
+    const wish = {
+        version: o.tools.buildkit.tag,
+        flags: o.inputs.buildkitdFlags,
+        config: o.inputs.buildkitdConfigInline
+    };
     const shared = await (0,builder/* findShared */.LS)((0,builder/* recordsDir */.Ap)(o.env), wish, o.tools.buildkit.dir, o.toolEnv);
     if (shared.handle) {
         o.state.save(src_state/* State */.U.Builder, JSON.stringify(shared.handle));
         return { h: shared.handle, wish, notReused: shared.notReused };
     }
-    const own = { binDir: o.tools.buildkit.dir, workDir: (0,builder/* newDaemonDir */._o)(o.env), configInline: o.configInline, flags: o.inputs.buildkitdFlags, readyTimeoutMs: o.readyTimeoutMs, env: o.toolEnv };
+    const own = {
+        binDir: o.tools.buildkit.dir,
+        workDir: (0,builder/* newDaemonDir */._o)(o.env),
+        configInline: o.configInline,
+        flags: o.inputs.buildkitdFlags,
+        readyTimeoutMs: o.readyTimeoutMs,
+        env: o.toolEnv
+    };
     const h = (0,builder/* spawnBuildkitd */.yW)({ ...own, rootVia: await o.rootVia });
     h.version = o.tools.buildkit.tag;
     // Recorded before the wait, so that post stops it whatever happens next.
@@ -5366,7 +5914,16 @@ function prepareBuild(inputs, env, state) {
     const rootVia = (0,builder/* rootViaAsync */.sN)();
     const toolEnv = (0,io_envd/* envdEnv */.bQ)(env, [tools.envd.dir, tools.buildkit.dir]);
     const configInline = inputs.buildkitdConfigInline;
-    const start = startAuto({ tools, inputs, env, toolEnv, configInline, readyTimeoutMs: readyTimeoutOf(env), rootVia, state });
+    const start = startAuto({
+        tools,
+        inputs,
+        env,
+        toolEnv,
+        configInline,
+        readyTimeoutMs: readyTimeoutOf(env),
+        rootVia,
+        state
+    });
     start.catch(() => undefined); // awaited, and its error reported, by the build; unhandled if main stops first
     return { dir, rootVia, tools, start };
 }
@@ -5412,7 +5969,17 @@ async function helperBuild(c, o) {
         external_node_fs_.writeFileSync(external_node_path_.join(dfDir, 'Dockerfile'), o.dockerfile);
         if (o.helper.kind === 'busybox')
             external_node_fs_.copyFileSync(external_node_path_.resolve(o.helper.file), external_node_path_.join(o.context, 'busybox'));
-        const args = ['--addr', c.addr, 'build', '--frontend', 'dockerfile.v0', '--local', `context=${o.context}`, '--local', `dockerfile=${dfDir}`];
+        const args = [
+            '--addr',
+            c.addr,
+            'build',
+            '--frontend',
+            'dockerfile.v0',
+            '--local',
+            `context=${o.context}`,
+            '--local',
+            `dockerfile=${dfDir}`
+        ];
         args.push('--opt', `build-arg:${NONCE_ARG}=${(0,external_node_crypto_.randomBytes)(8).toString('hex')}`);
         if (o.output)
             args.push('--output', `type=local,dest=${o.output}`);
@@ -5478,7 +6045,9 @@ function beginMounts(plan, env, store = githubMountStore) {
     const name = envName(external_node_path_.resolve(workspace, plan.envd.path));
     const dir = mountsDir(env.RUNNER_TEMP || external_node_os_.tmpdir());
     removeDir(dir);
-    const downloads = m.restore ? download(store, candidateIds(m.setting, name), { dir, scope: m.scope }) : Promise.resolve([]);
+    const downloads = m.restore
+        ? download(store, candidateIds(m.setting, name), { dir, scope: m.scope })
+        : Promise.resolve([]);
     downloads.catch(() => undefined);
     return { plan: m, env: name, dir, store, figures: new Map(), restoredKeys: new Map(), downloads };
 }
@@ -5501,7 +6070,11 @@ async function restoreMounts(m, client) {
         else if (hits.length === 0)
             runner.info(`No saved package caches for ${(0,text_text/* echo */.WI)(m.env)} in scope ${(0,text_text/* echo */.WI)(m.plan.scope)} yet`);
         else {
-            const built = await helperBuild(client, { dockerfile: restoreDockerfile(m.plan.helper, hits.map((h) => h.id)), context: m.dir, helper: m.plan.helper });
+            const built = await helperBuild(client, {
+                dockerfile: restoreDockerfile(m.plan.helper, hits.map((h) => h.id)),
+                context: m.dir,
+                helper: m.plan.helper
+            });
             for (const h of hits) {
                 const bytes = fileSize(external_node_path_.join(slotDir(m.dir, h.id), 'mount.tar'));
                 if (!built.ok)
@@ -5551,7 +6124,12 @@ async function saveMounts(m, client, build) {
 async function readOutAndSave(m, client, ids) {
     const started = Date.now();
     const out = external_node_path_.join(m.dir, 'out');
-    const built = await helperBuild(client, { dockerfile: saveDockerfile(m.plan.helper, ids), context: external_node_path_.join(m.dir, 'context'), helper: m.plan.helper, output: out });
+    const built = await helperBuild(client, {
+        dockerfile: saveDockerfile(m.plan.helper, ids),
+        context: external_node_path_.join(m.dir, 'context'),
+        helper: m.plan.helper,
+        output: out
+    });
     if (!built.ok)
         return runner.warning(`Package caches were not saved: ${(0,text_text/* echo */.WI)(built.reason, text_text/* MAX_SENTENCE */.Rt)}`);
     for (const id of ids) {
@@ -5564,7 +6142,13 @@ async function readOutAndSave(m, client, ids) {
             continue;
         }
         const saved = await m.store.save(slotDir(m.dir, id), key);
-        const figure = { ...m.figures.get(id), id, ...(saved ? { savedBytes: bytes, saveSeconds: seconds(started) } : { note: 'not saved: the GitHub cache did not take it (see the warning above)' }) };
+        const figure = {
+            ...m.figures.get(id),
+            id,
+            ...(saved
+                ? { savedBytes: bytes, saveSeconds: seconds(started) }
+                : { note: 'not saved: the GitHub cache did not take it (see the warning above)' })
+        };
         m.figures.set(id, figure);
         runner.info(saved ? `${formatMountLine(figure, 'saved')} as ${(0,text_text/* echo */.WI)(key)}` : `${(0,text_text/* echo */.WI)(id)}: not saved`);
     }
@@ -5617,7 +6201,7 @@ async function build({ plan: planned, inputs, rt, env, state, prepared, writeGat
     // Whether buildkitd can run as root (sudo -n on a hosted runner) is asked now and answered while the tools
     // are found and a local cache restored, not in the way of the start.
     const rootVia = prepared?.rootVia ?? (inputs.builder.kind === 'auto' ? (0,builder/* rootViaAsync */.sN)() : undefined);
-    const tools = await runner.group('Install envd and BuildKit', async () => (prepared ? logTools(prepared.tools) : installTools(inputs, rt, env, dir)));
+    const tools = await runner.group('Install envd and BuildKit', async () => prepared ? logTools(prepared.tools) : installTools(inputs, rt, env, dir));
     const toolEnv = (0,io_envd/* envdEnv */.bQ)(env, [tools.envd.dir, tools.buildkit.dir]);
     const readyTimeoutMs = readyTimeoutOf(env);
     // cache: local — restore the directory and serve it, so BuildKit imports it as a registry cache.
@@ -5633,7 +6217,11 @@ async function build({ plan: planned, inputs, rt, env, state, prepared, writeGat
         if (plan.local) {
             // Relative directories resolve against the workspace, as envd resolves the export's dest.
             const workspace = env.GITHUB_WORKSPACE || process.cwd();
-            const local = { ...plan.local, dir: external_node_path_.resolve(workspace, plan.local.dir), exportDir: external_node_path_.resolve(workspace, plan.local.exportDir) };
+            const local = {
+                ...plan.local,
+                dir: external_node_path_.resolve(workspace, plan.local.dir),
+                exportDir: external_node_path_.resolve(workspace, plan.local.exportDir)
+            };
             // Loaded only for cache: local: @actions/cache and the Azure SDK are most of the bundle's start-up time.
             const { claimLocal, hasLayout, restoreLocal, serveLocal, surroundingsOf } = await __webpack_require__.e(/* import() */ 930).then(__webpack_require__.bind(__webpack_require__, 1930));
             // The directories are checked before anything starts; the server listens on the (still empty) directory
@@ -5655,14 +6243,31 @@ async function build({ plan: planned, inputs, rt, env, state, prepared, writeGat
             if (hasLayout(local)) {
                 plan = served.plan;
                 if (inputs.builder.kind === 'docker-container')
-                    runner.warning('cache: local with builder: docker-container: the container cannot reach the cache served on the runner\'s 127.0.0.1, so the import will miss. Use builder: auto');
+                    runner.warning("cache: local with builder: docker-container: the container cannot reach the cache served on the runner's 127.0.0.1, so the import will miss. Use builder: auto");
             }
             else {
                 await server.close();
                 server = undefined;
             }
         }
-        return await buildWith({ plan, inputs, rt, env, dir, tools, toolEnv, readyTimeoutMs, configInline, restoredKey, rootVia, early, state, writeGate, closers, mounts });
+        return await buildWith({
+            plan,
+            inputs,
+            rt,
+            env,
+            dir,
+            tools,
+            toolEnv,
+            readyTimeoutMs,
+            configInline,
+            restoredKey,
+            rootVia,
+            early,
+            state,
+            writeGate,
+            closers,
+            mounts
+        });
     }
     finally {
         for (const close of closers)
@@ -5694,7 +6299,11 @@ async function buildWith(ctx) {
     if (ctx.mounts)
         await restoreMounts(ctx.mounts, buildctl);
     const started = Date.now();
-    const call = { publicKeyFile: keyFile, buildkitdImage: `docker.io/moby/buildkit:${tools.buildkit.tag}`, cwd: env.GITHUB_WORKSPACE || process.cwd() };
+    const call = {
+        publicKeyFile: keyFile,
+        buildkitdImage: `docker.io/moby/buildkit:${tools.buildkit.tag}`,
+        cwd: env.GITHUB_WORKSPACE || process.cwd()
+    };
     const { attempt, retried, plan } = await inPhases(ctx.plan, ctx.writeGate, (p) => runAttempts(p, (withImport, withExport) => runOnce(envd, withExport ? p : { ...p, export: undefined }, { ...call, withImport }, ctx.inputs.cacheTimeoutMs), restart));
     const report = {
         plan,
@@ -5712,7 +6321,12 @@ async function buildWith(ctx) {
     if (ctx.mounts)
         report.mounts = await saveMounts(ctx.mounts, buildctl, report);
     if (plan.local && plan.export) {
-        const save = { ...plan.local, restoredKey, workspace: env.GITHUB_WORKSPACE || process.cwd(), home: env.HOME || external_node_os_.homedir() };
+        const save = {
+            ...plan.local,
+            restoredKey,
+            workspace: env.GITHUB_WORKSPACE || process.cwd(),
+            home: env.HOME || external_node_os_.homedir()
+        };
         state.save(src_state/* State */.U.LocalSave, JSON.stringify(save));
     }
     return report;
@@ -5725,14 +6339,23 @@ async function startBuilder(ctx, createContext) {
     let choice;
     let restart;
     if (b.kind === 'address') {
-        const remote = await startRemote({ addresses: b.addresses, tls: b.tls, scope: ctx.plan.scope, dir, binDir: tools.buildkit.dir, env: toolEnv, cwd: env.GITHUB_WORKSPACE || process.cwd() });
+        const remote = await startRemote({
+            addresses: b.addresses,
+            tls: b.tls,
+            scope: ctx.plan.scope,
+            dir,
+            binDir: tools.buildkit.dir,
+            env: toolEnv,
+            cwd: env.GITHUB_WORKSPACE || process.cwd()
+        });
         if (remote.relay)
             ctx.closers.push(remote.relay.close);
         ({ h, choice } = remote);
         await createContext(h);
     }
     else if (b.kind === 'auto') {
-        const start = await (early ?? startAuto({ tools, inputs, env, toolEnv, configInline, readyTimeoutMs, rootVia, state }));
+        const start = await (early ??
+            startAuto({ tools, inputs, env, toolEnv, configInline, readyTimeoutMs, rootVia, state }));
         h = start.h;
         if (!start.own) {
             runner.info(`Reusing the buildkitd ${(0,text_text/* echo */.WI)(h.version ?? '')} (pid ${h.pid}) an earlier call in this job started, with its local cache; that call's post step stops it`);
@@ -5751,8 +6374,19 @@ async function startBuilder(ctx, createContext) {
         }
     }
     else {
-        const common = { binDir: tools.buildkit.dir, workDir: dir, configInline, flags: inputs.buildkitdFlags, readyTimeoutMs, env: toolEnv };
-        h = await (0,builder/* startContainer */.YI)({ ...common, image: `moby/buildkit:${tools.buildkit.tag}`, name: `envd-cache-${(0,external_node_crypto_.randomBytes)(4).toString('hex')}` });
+        const common = {
+            binDir: tools.buildkit.dir,
+            workDir: dir,
+            configInline,
+            flags: inputs.buildkitdFlags,
+            readyTimeoutMs,
+            env: toolEnv
+        };
+        h = await (0,builder/* startContainer */.YI)({
+            ...common,
+            image: `moby/buildkit:${tools.buildkit.tag}`,
+            name: `envd-cache-${(0,external_node_crypto_.randomBytes)(4).toString('hex')}`
+        });
         h.version = tools.buildkit.tag;
         state.save(src_state/* State */.U.Builder, JSON.stringify(h));
         await createContext(h);
@@ -5788,7 +6422,9 @@ function reportAttempt(report, state) {
         return;
     state.save(src_state/* State */.U.BuildFailed, 'true');
     const known = failure.known;
-    runner.error(annotationText({ line: failure.line, advice: known?.advice, log: failure.log }), { title: known ? `envd build failed: ${known.title}` : 'envd build failed' });
+    runner.error(annotationText({ line: failure.line, advice: known?.advice, log: failure.log }), {
+        title: known ? `envd build failed: ${known.title}` : 'envd build failed'
+    });
     throw new BuildFailure(report, `envd build failed: ${failure.line}`);
 }
 async function runOnce(envd, plan, callOptions, cacheTimeoutMs) {
@@ -5863,7 +6499,14 @@ function validRun(v) {
         return undefined;
     if (r.skipped !== undefined && r.skipped !== true)
         return undefined;
-    return { run: r.run, attempt: r.attempt, cached: r.cached, total: r.total, seconds: Math.round(r.seconds * 10) / 10, ...(r.skipped ? { skipped: true } : {}) };
+    return {
+        run: r.run,
+        attempt: r.attempt,
+        cached: r.cached,
+        total: r.total,
+        seconds: Math.round(r.seconds * 10) / 10,
+        ...(r.skipped ? { skipped: true } : {})
+    };
 }
 /**
  * The runs of a stored history, oldest first. The entry may have been written by another version, a broken run
@@ -5871,7 +6514,10 @@ function validRun(v) {
  */
 function parseHistory(text, scope) {
     if (text.length > MAX_HISTORY_BYTES)
-        return { runs: [], problem: `the stored history is ${text.length} bytes, more than ${MAX_HISTORY_BYTES}; starting afresh` };
+        return {
+            runs: [],
+            problem: `the stored history is ${text.length} bytes, more than ${MAX_HISTORY_BYTES}; starting afresh`
+        };
     let data;
     try {
         data = JSON.parse(text);
@@ -5883,11 +6529,19 @@ function parseHistory(text, scope) {
     if (!d || typeof d !== 'object' || d.format !== FORMAT || !Array.isArray(d.runs))
         return { runs: [], problem: 'the stored history is not in a format this version reads; starting afresh' };
     if (d.scope !== scope)
-        return { runs: [], problem: `the stored history belongs to another scope (${(0,text_text/* echo */.WI)(String(d.scope), 80)}); starting afresh` };
+        return {
+            runs: [],
+            problem: `the stored history belongs to another scope (${(0,text_text/* echo */.WI)(String(d.scope), 80)}); starting afresh`
+        };
     const runs = d.runs.map(validRun);
     const kept = runs.filter((r) => r !== undefined).slice(-HISTORY_RUNS);
     const dropped = runs.length - runs.filter((r) => r).length;
-    return dropped ? { runs: kept, problem: `${dropped} malformed run${dropped > 1 ? 's' : ''} in the stored history ${dropped > 1 ? 'were' : 'was'} dropped` } : { runs: kept };
+    return dropped
+        ? {
+            runs: kept,
+            problem: `${dropped} malformed run${dropped > 1 ? 's' : ''} in the stored history ${dropped > 1 ? 'were' : 'was'} dropped`
+        }
+        : { runs: kept };
 }
 /** Adds this run (replacing an earlier record of the same run and attempt) and keeps the newest HISTORY_RUNS. */
 function recordRun(runs, run) {
@@ -5986,7 +6640,10 @@ function imageTarget(output, tag, platform) {
         return { kind: 'registry', name: output.imageName, repository: (0,image_ref/* repositoryOf */._M)(output.image), insecure };
     }
     if (output && output.type !== 'docker')
-        return { kind: 'none', why: `output type=${output.type}${output.push ? '' : ' without push=true'} leaves no image in a registry or in Docker` };
+        return {
+            kind: 'none',
+            why: `output type=${output.type}${output.push ? '' : ' without push=true'} leaves no image in a registry or in Docker`
+        };
     if (output?.attrs.has('dest'))
         return { kind: 'none', why: 'output type=docker with dest= writes a tarball; nothing is loaded into Docker' };
     if (platform?.includes(','))
@@ -6066,11 +6723,15 @@ function serviceStore(svc, http) {
             // Entries are immutable: this run attempt saved the key already (a second call, or another job of the run
             // building the same thing: the scope names the build, not the job).
             if (w.status === 'exists')
-                return { note: `Not saved as ${(0,text_text/* echo */.WI)(key)}: an entry of this run attempt exists already (another call or job of this run with the same scope)` };
+                return {
+                    note: `Not saved as ${(0,text_text/* echo */.WI)(key)}: an entry of this run attempt exists already (another call or job of this run with the same scope)`
+                };
             const down = (0,deadlines/* downFor */.kz)(svc.resultsUrl);
             if (down)
                 return { note: `Not saved: ${(0,text_text/* echo */.WI)(down)}` };
-            return { warning: `Saving the hit-ratio history as ${(0,text_text/* echo */.WI)(key)} ${w.status === 'refused' ? 'was refused' : 'failed'}: ${(0,text_text/* echo */.WI)(w.reason)}` };
+            return {
+                warning: `Saving the hit-ratio history as ${(0,text_text/* echo */.WI)(key)} ${w.status === 'refused' ? 'was refused' : 'failed'}: ${(0,text_text/* echo */.WI)(w.reason)}`
+            };
         },
         close() { }
     };
@@ -6100,7 +6761,9 @@ function actionsCacheStore(cache, dir) {
                 // @actions/cache answers -1 when it could not save, and says why itself: a warning for a refused or failed
                 // write, an info line when this run attempt already saved the key (a second call or job with the same scope).
                 const id = await cache.saveCache([dir], key);
-                return { note: id === -1 ? `Not saved as ${(0,text_text/* echo */.WI)(key)}: the cache client said why above` : `Saved as ${(0,text_text/* echo */.WI)(key)}` };
+                return {
+                    note: id === -1 ? `Not saved as ${(0,text_text/* echo */.WI)(key)}: the cache client said why above` : `Saved as ${(0,text_text/* echo */.WI)(key)}`
+                };
             }
             catch (e) {
                 return { warning: `Saving the hit-ratio history as ${(0,text_text/* echo */.WI)(key)} failed: ${(0,text_text/* echo */.WI)(e.message)}` };
@@ -6124,9 +6787,10 @@ async function readRuns(store, scope) {
     const said = { runs: [], notes: [], warnings: [] };
     const found = await store.read(historyKeyPrefix(scope));
     if ('note' in found)
-        return void said.notes.push(found.note), said;
+        return (void said.notes.push(found.note), said);
     if ('failed' in found)
-        return void said.warnings.push(`Reading the hit-ratio history failed (${(0,text_text/* echo */.WI)(found.failed)}); it starts afresh`), said;
+        return (void said.warnings.push(`Reading the hit-ratio history failed (${(0,text_text/* echo */.WI)(found.failed)}); it starts afresh`),
+            said);
     if (Buffer.byteLength(found.text) > MAX_HISTORY_BYTES) {
         said.notes.push(`The entry ${(0,text_text/* echo */.WI)(found.key)} is larger than ${MAX_HISTORY_BYTES} bytes; starting afresh`);
         return said;
@@ -6158,10 +6822,16 @@ async function openStore(o, client) {
  * `client`: the v1 fallback's cache client (tests); never used on v2.
  */
 function beginHistory(o, client) {
-    const opening = o.access.read ? openStore(o, client) : Promise.resolve(`No history is kept: ${o.access.noRead ?? 'the GitHub cache cannot be read'}`);
+    const opening = o.access.read
+        ? openStore(o, client)
+        : Promise.resolve(`No history is kept: ${o.access.noRead ?? 'the GitHub cache cannot be read'}`);
     const reading = opening
         .then((store) => (typeof store === 'string' ? undefined : readRuns(store, o.scope)))
-        .catch((e) => ({ runs: [], notes: [], warnings: [`Reading the hit-ratio history failed (${(0,text_text/* echo */.WI)(e.message)}); it starts afresh`] }));
+        .catch((e) => ({
+        runs: [],
+        notes: [],
+        warnings: [`Reading the hit-ratio history failed (${(0,text_text/* echo */.WI)(e.message)}); it starts afresh`]
+    }));
     return {
         read: reading,
         async finish(run, access) {
@@ -6221,7 +6891,13 @@ function updateHistory(o, client) {
 
 
 /** The client of a registry probe or digest read: the probe's deadline; a registry that goes down is skipped for the job. */
-const registryHttp = () => new http/* Http */.lw({ timeoutMs: (0,deadlines.ms)(policies/* POLICIES */.PQ.probe.requestMs), service: { name: 'The registry', without: "the cache entry to import is not checked and the pushed image's digest is not read" } });
+const registryHttp = () => new http/* Http */.lw({
+    timeoutMs: (0,deadlines.ms)(policies/* POLICIES */.PQ.probe.requestMs),
+    service: {
+        name: 'The registry',
+        without: "the cache entry to import is not checked and the pushed image's digest is not read"
+    }
+});
 const MANIFEST_TYPES = [
     'application/vnd.oci.image.index.v1+json',
     'application/vnd.oci.image.manifest.v1+json',
@@ -6230,7 +6906,7 @@ const MANIFEST_TYPES = [
 ].join(', ');
 const registry_isObject = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
 function parseDockerConfig(text) {
-    return (0,http/* parseJson */.qF)(text, (v) => (registry_isObject(v) ? { ok: true, value: v } : { ok: false, reason: 'not a JSON object' }));
+    return (0,http/* parseJson */.qF)(text, (v) => registry_isObject(v) ? { ok: true, value: v } : { ok: false, reason: 'not a JSON object' });
 }
 /** The Docker config, none when there is no file, or why it cannot be used. */
 function readDockerConfig(env) {
@@ -6302,7 +6978,9 @@ async function registryCredentials(host, env) {
 function dockerCredentials(host, config) {
     if (!config)
         return undefined;
-    const keys = host === 'registry-1.docker.io' ? ['https://index.docker.io/v1/', 'index.docker.io', 'docker.io'] : [host, `https://${host}`, `http://${host}`];
+    const keys = host === 'registry-1.docker.io'
+        ? ['https://index.docker.io/v1/', 'index.docker.io', 'docker.io']
+        : [host, `https://${host}`, `http://${host}`];
     for (const key of keys) {
         const a = config.auths?.[key] ?? config.auths?.[`${key}/`];
         if (!a)
@@ -6336,7 +7014,9 @@ function parseBearerToken(body) {
         if (!registry_isObject(v))
             return { ok: false, reason: 'not a JSON object' };
         const token = typeof v.token === 'string' && v.token ? v.token : v.access_token;
-        return typeof token === 'string' && token ? { ok: true, value: token } : { ok: false, reason: 'JSON without a token or access_token' };
+        return typeof token === 'string' && token
+            ? { ok: true, value: token }
+            : { ok: false, reason: 'JSON without a token or access_token' };
     });
 }
 /** HEAD on /v2/<repo>/manifests/<tag|digest>, answering the registry's Basic or Bearer challenge with the Docker config's credentials. */
@@ -6356,7 +7036,9 @@ async function headManifest(ref, insecure, env, http) {
     if (res.status === 401) {
         // Asked only now: a credential helper is a process, and an anonymous registry needs none.
         const { creds, problems } = await registryCredentials(host, env);
-        const basic = creds?.username !== undefined ? `Basic ${Buffer.from(`${creds.username}:${creds.password ?? ''}`).toString('base64')}` : undefined;
+        const basic = creds?.username !== undefined
+            ? `Basic ${Buffer.from(`${creds.username}:${creds.password ?? ''}`).toString('base64')}`
+            : undefined;
         const c = challenge(res.headers.get('www-authenticate'));
         let authorization;
         if (c?.scheme === 'basic')
@@ -6372,12 +7054,16 @@ async function headManifest(ref, insecure, env, http) {
             if (tokenRes.status === 200) {
                 const t = parseBearerToken(tokenRes.body);
                 if (!t.ok)
-                    return { why: `the token service of ${host} answered 200 but not with a JSON token (${(0,text_text/* echo */.WI)(tokenRes.headers.get('content-type') ?? 'no content type', 80)}, ${tokenRes.body.length} bytes): ${t.reason}` };
+                    return {
+                        why: `the token service of ${host} answered 200 but not with a JSON token (${(0,text_text/* echo */.WI)(tokenRes.headers.get('content-type') ?? 'no content type', 80)}, ${tokenRes.body.length} bytes): ${t.reason}`
+                    };
                 authorization = `Bearer ${t.value}`;
             }
         }
         if (!authorization)
-            return { why: `${host} asks for credentials and the Docker config has none for it (log in with docker/login-action before this step)${problems.map((p) => `; ${p}`).join('')}` };
+            return {
+                why: `${host} asks for credentials and the Docker config has none for it (log in with docker/login-action before this step)${problems.map((p) => `; ${p}`).join('')}`
+            };
         res = await http.send('HEAD', url, { Accept: MANIFEST_TYPES, Authorization: authorization });
     }
     if (res.status === 0)
@@ -6413,7 +7099,9 @@ async function registryDigest(ref, insecure, env, http = registryHttp()) {
     if (!digest)
         return { why: `${host} answered HEAD ${(0,text_text/* echo */.WI)(ref)} without a Docker-Content-Digest header` };
     if (!registry_DIGEST.test(digest))
-        return { why: `${host} answered HEAD ${(0,text_text/* echo */.WI)(ref)} with a Docker-Content-Digest that is not a digest (${(0,text_text/* echo */.WI)(digest, 80)})` };
+        return {
+            why: `${host} answered HEAD ${(0,text_text/* echo */.WI)(ref)} with a Docker-Content-Digest that is not a digest (${(0,text_text/* echo */.WI)(digest, 80)})`
+        };
     return { digest };
 }
 
@@ -6438,13 +7126,19 @@ async function readImage(target, env, http = registryHttp()) {
         const why = read.why ?? 'no answer';
         // A registry that went silent had its one warning, which names the digest among what the job goes without.
         if (read.down)
-            return { facts: { name: target.name, why }, debug: `The digest of the pushed image ${(0,text_text/* echo */.WI)(target.name)} is not read: ${why}` };
+            return {
+                facts: { name: target.name, why },
+                debug: `The digest of the pushed image ${(0,text_text/* echo */.WI)(target.name)} is not read: ${why}`
+            };
         return {
             facts: { name: target.name, why },
             warning: `The digest of the pushed image ${(0,text_text/* echo */.WI)(target.name)} could not be read: ${why}. The build succeeded; the digest and image outputs are empty.`
         };
     }
-    const r = await exec/* Exec */.W.run('docker', ['image', 'inspect', '--format', '{{.Id}}', target.name], { env, timeoutMs: 30000 });
+    const r = await exec/* Exec */.W.run('docker', ['image', 'inspect', '--format', '{{.Id}}', target.name], {
+        env,
+        timeoutMs: 30000
+    });
     const id = r.stdout.trim();
     if (r.code === 0 && IMAGE_ID.test(id))
         return { facts: { name: target.name, imageId: id } };
@@ -6603,14 +7297,20 @@ function decodeRuntimeToken(token) {
     if (!isRecord(claims))
         return { ok: false, reason: 'its payload is not a JSON object' };
     if (typeof claims.ac !== 'string')
-        return { ok: false, reason: 'it has no access-control claim "ac" (is it a GITHUB_TOKEN instead of the runtime token?)' };
+        return {
+            ok: false,
+            reason: 'it has no access-control claim "ac" (is it a GITHUB_TOKEN instead of the runtime token?)'
+        };
     const refs = refsOf(claims.ac);
     if (!refs.ok)
         return refs;
     for (const name of ['exp', 'nbf'])
         if (claims[name] !== undefined && typeof claims[name] !== 'number')
             return { ok: false, reason: `its "${name}" claim is not a number` };
-    return { ok: true, value: { refs: refs.value, exp: claims.exp, nbf: claims.nbf } };
+    return {
+        ok: true,
+        value: { refs: refs.value, exp: claims.exp, nbf: claims.nbf }
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/runtime/runtime.ts
@@ -6636,12 +7336,16 @@ const runtime_isObject = (v) => v !== null && typeof v === 'object' && !Array.is
 const obj = (v) => (runtime_isObject(v) ? v : undefined);
 const str = (v) => (typeof v === 'string' ? v : undefined);
 /** The platform envd should build for on the runner's architecture; envd alone builds linux/amd64 everywhere. */
-const RUNNER_PLATFORMS = { X64: 'linux/amd64', ARM64: 'linux/arm64', ARM: 'linux/arm/v7' };
+const RUNNER_PLATFORMS = {
+    X64: 'linux/amd64',
+    ARM64: 'linux/arm64',
+    ARM: 'linux/arm/v7'
+};
 /** Events that run with the base repository's cache access for code or text that someone else controls. */
 const UNTRUSTED_EVENTS = {
     pull_request_target: "runs the base branch's workflow for a pull request, with the base repository's cache access",
     workflow_run: "runs after another workflow, which a pull request may have started, with the default branch's cache access",
-    issue_comment: "runs on the default branch, with its cache access, for whoever can comment"
+    issue_comment: 'runs on the default branch, with its cache access, for whoever can comment'
 };
 /** Parses the event payload; a broken file is a problem naming GITHUB_EVENT_PATH, never a throw. */
 function parsePayload(env, event) {
@@ -6658,10 +7362,18 @@ function parsePayload(env, event) {
         value = JSON.parse(event);
     }
     catch (e) {
-        return { payload: {}, problems: [`${where}: the file is not valid JSON (${(0,text_text/* echo */.WI)(e.message, 120)}); ${fix}`] };
+        return {
+            payload: {},
+            problems: [`${where}: the file is not valid JSON (${(0,text_text/* echo */.WI)(e.message, 120)}); ${fix}`]
+        };
     }
     if (!runtime_isObject(value))
-        return { payload: {}, problems: [`${where}: the file holds ${value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`}, not a JSON object; ${fix}`] };
+        return {
+            payload: {},
+            problems: [
+                `${where}: the file holds ${value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`}, not a JSON object; ${fix}`
+            ]
+        };
     return { payload: value, problems: [] };
 }
 /** Compares a head repository with the base one: same, a fork (other name, fork: true, deleted) or unknown. */
@@ -6671,7 +7383,10 @@ function headOrigin(repo, base, what, field) {
     const r = obj(repo);
     const name = str(r?.full_name);
     if (!r || !name || !base)
-        return { origin: 'unknown', detail: `${what} does not say which repository its head comes from (no ${field}.full_name${base ? '' : ' or base repository'})` };
+        return {
+            origin: 'unknown',
+            detail: `${what} does not say which repository its head comes from (no ${field}.full_name${base ? '' : ' or base repository'})`
+        };
     if (name.toLowerCase() !== base.toLowerCase())
         return { origin: 'fork', detail: `${what} comes from another repository (${(0,text_text/* echo */.WI)(name)}, not ${(0,text_text/* echo */.WI)(base)})` };
     if (r.fork === true)
@@ -6701,11 +7416,17 @@ function eventFacts(env, event, payload) {
         }
     }
     if (!pr && event.startsWith('pull_request'))
-        facts.head = { origin: 'unknown', detail: 'the event file carries no pull_request, so where its head comes from is not known' };
+        facts.head = {
+            origin: 'unknown',
+            detail: 'the event file carries no pull_request, so where its head comes from is not known'
+        };
     const issue = obj(payload.issue);
     if (!pr && issue && issue.pull_request !== undefined && issue.pull_request !== null) {
         const n = typeof issue.number === 'number' ? ` #${issue.number}` : '';
-        facts.head = { origin: 'unknown', detail: `pull request${n} is commented on, and the event does not say which repository its head comes from` };
+        facts.head = {
+            origin: 'unknown',
+            detail: `pull request${n} is commented on, and the event does not say which repository its head comes from`
+        };
     }
     const run = obj(payload.workflow_run);
     if (event === 'workflow_run' && !facts.head)
@@ -6799,7 +7520,14 @@ function defaultBranchRef(rt) {
 /** A long build may outlive the runtime token; BuildKit then fails with "cache token expired". */
 const TOKEN_MARGIN_SECONDS = 2 * 3600;
 function decideAccess(backend, cacheWrite, rt, nowSeconds) {
-    const a = { export: cacheWrite !== false, import: true, readable: [], decisions: [], warnings: [], problems: [] };
+    const a = {
+        export: cacheWrite !== false,
+        import: true,
+        readable: [],
+        decisions: [],
+        warnings: [],
+        problems: []
+    };
     const skipExport = (reason) => {
         if (a.export && cacheWrite === true)
             a.warnings.push(`cache-write is true, but the export is skipped: ${reason}`);
@@ -6887,7 +7615,11 @@ function computedExport(backend, ctx) {
     const options = optionsFor(backend, 'export', ctx.inputs.cacheOptions);
     if (b.exportAttrs)
         return (0,cache_spec/* cacheSpec */.Ye)(backend, b.exportAttrs(options));
-    return (0,cache_spec/* cacheSpec */.Ye)(backend, [...b.location(ctx, 'export', sharedLocations(backend, ctx)?.write), ['mode', ctx.mode], ...options]);
+    return (0,cache_spec/* cacheSpec */.Ye)(backend, [
+        ...b.location(ctx, 'export', sharedLocations(backend, ctx)?.write),
+        ['mode', ctx.mode],
+        ...options
+    ]);
 }
 /** The import from one candidate entry; without one, the last (the default branch's) of the shared locations. */
 function computedImport(backend, ctx, entry) {
@@ -6898,7 +7630,10 @@ function computedImport(backend, ctx, entry) {
     }
     const reads = sharedLocations(backend, ctx)?.reads;
     const chosen = entry ?? reads?.[reads.length - 1];
-    return (0,cache_spec/* cacheSpec */.Ye)(backend, [...b.location(ctx, 'import', chosen), ...optionsFor(backend, 'import', ctx.inputs.cacheOptions)]);
+    return (0,cache_spec/* cacheSpec */.Ye)(backend, [
+        ...b.location(ctx, 'import', chosen),
+        ...optionsFor(backend, 'import', ctx.inputs.cacheOptions)
+    ]);
 }
 
 // EXTERNAL MODULE: ./src/backends/location.ts
@@ -6909,9 +7644,23 @@ function decideMode(requested, rt) {
         return { mode: requested, decision: { topic: 'mode', outcome: requested, reason: 'cache-mode is set' } };
     const onDefault = rt.defaultBranch !== undefined && rt.ref === `refs/heads/${rt.defaultBranch}`;
     if (rt.event === 'push' && onDefault)
-        return { mode: 'max', decision: { topic: 'mode', outcome: 'max', reason: `push to the default branch ${rt.defaultBranch}: every intermediate step is worth keeping` } };
+        return {
+            mode: 'max',
+            decision: {
+                topic: 'mode',
+                outcome: 'max',
+                reason: `push to the default branch ${rt.defaultBranch}: every intermediate step is worth keeping`
+            }
+        };
     const where = rt.event ? `${rt.event} on ${rt.ref || 'an unknown ref'}` : 'not a push to the default branch';
-    return { mode: 'min', decision: { topic: 'mode', outcome: 'min', reason: `${where}: only the final layers are exported, to spare the cache budget` } };
+    return {
+        mode: 'min',
+        decision: {
+            topic: 'mode',
+            outcome: 'min',
+            reason: `${where}: only the final layers are exported, to spare the cache budget`
+        }
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/plan/mounts.ts
@@ -6921,19 +7670,29 @@ function planMounts(inputs, p) {
     const m = inputs.cacheMounts;
     if (m.setting.kind === 'none')
         return {};
-    const what = m.setting.kind === 'auto' ? "every envd package cache the build uses" : mountDirs(m.setting).join(', ');
+    const what = m.setting.kind === 'auto' ? 'every envd package cache the build uses' : mountDirs(m.setting).join(', ');
     if (inputs.builder.kind === 'address')
         return {
             mounts: { ...m, restore: false, save: false, scope: p.scope },
-            decision: { topic: 'cache mounts', outcome: 'kept by the builder', reason: `builder is a running buildkitd (${inputs.builder.addresses.map((a) => a.text).join(', ')}): it keeps its own package caches, so ${what} are neither restored nor saved` }
+            decision: {
+                topic: 'cache mounts',
+                outcome: 'kept by the builder',
+                reason: `builder is a running buildkitd (${inputs.builder.addresses.map((a) => a.text).join(', ')}): it keeps its own package caches, so ${what} are neither restored nor saved`
+            }
         };
     const restore = !!p.import || !!p.local;
     const save = !!p.export;
     const outcome = restore && save ? 'restore and save' : restore ? 'restore only' : save ? 'save only' : 'skipped';
-    const why = save ? 'this run writes its layers, so it saves them too' : 'this run writes no cache (the export decision above), so it only reads them';
+    const why = save
+        ? 'this run writes its layers, so it saves them too'
+        : 'this run writes no cache (the export decision above), so it only reads them';
     return {
         mounts: { ...m, restore, save, scope: p.scope },
-        decision: { topic: 'cache mounts', outcome, reason: `${what}, in the GitHub cache under scope ${p.scope}; ${restore ? '' : 'the cache is not read (see import above); '}${why}` }
+        decision: {
+            topic: 'cache mounts',
+            outcome,
+            reason: `${what}, in the GitHub cache under scope ${p.scope}; ${restore ? '' : 'the cache is not read (see import above); '}${why}`
+        }
     };
 }
 
@@ -6964,7 +7723,11 @@ function planner_plan(inputs, rt, { nowSeconds = Math.floor(Date.now() / 1000), 
     }
     // A backend with no store (none) gives BuildKit no cache type.
     if (!(0,cache_spec/* isBackend */.T4)(inputs.cache)) {
-        p.decisions.push({ topic: 'cache', outcome: inputs.cache, reason: `cache is ${inputs.cache}: envd builds without remote cache` });
+        p.decisions.push({
+            topic: 'cache',
+            outcome: inputs.cache,
+            reason: `cache is ${inputs.cache}: envd builds without remote cache`
+        });
         return withSecrets(p, inputs);
     }
     const backend = inputs.cache;
@@ -6998,8 +7761,7 @@ function planner_plan(inputs, rt, { nowSeconds = Math.floor(Date.now() / 1000), 
 function planSkeleton(inputs, rt) {
     const from = `${inputs.from.file}:${inputs.from.func}`;
     const platform = (0,cache_scope/* platformOf */.tj)(inputs.platform, rt);
-    const scope = inputs.cacheScope ??
-        (0,cache_scope/* autoScope */.yf)({ matrix: inputs.matrix, platform: platform.scope, path: inputs.path, from });
+    const scope = inputs.cacheScope ?? (0,cache_scope/* autoScope */.yf)({ matrix: inputs.matrix, platform: platform.scope, path: inputs.path, from });
     return {
         command: inputs.command,
         dryRun: inputs.dryRun,
@@ -7035,7 +7797,9 @@ function modeFor({ backend, inputs, rt, scope, budget }) {
     // Kept as decided: why, then what the budget estimate said about it.
     return {
         mode: lowered.mode,
-        decision: lowered.decision && lowered.mode === mode ? { ...decision, reason: `${decision.reason}; ${lowered.decision.reason}` } : (lowered.decision ?? decision)
+        decision: lowered.decision && lowered.mode === mode
+            ? { ...decision, reason: `${decision.reason}; ${lowered.decision.reason}` }
+            : (lowered.decision ?? decision)
     };
 }
 /** The export and import values the access allows: raw or computed, local's served import, shared candidates. */
@@ -7058,9 +7822,17 @@ function chooseSpecs(p, backend, access, ctx) {
     }
     const shared = sharedLocations(backend, ctx);
     if (shared && exportSpec && !inputs.exportCache)
-        p.decisions.push({ topic: 'cache entry', outcome: shared.write.name, reason: `written by ${shared.write.owner}${shared.write === shared.reads[shared.reads.length - 1] ? '' : '; the default branch\'s entry is never overwritten from here'}` });
+        p.decisions.push({
+            topic: 'cache entry',
+            outcome: shared.write.name,
+            reason: `written by ${shared.write.owner}${shared.write === shared.reads[shared.reads.length - 1] ? '' : "; the default branch's entry is never overwritten from here"}`
+        });
     if (shared && importSpec && !inputs.importCache && shared.reads.length > 1)
-        p.importCandidates = shared.reads.map((c) => ({ owner: c.owner, name: c.name, spec: computedImport(backend, ctx, c) }));
+        p.importCandidates = shared.reads.map((c) => ({
+            owner: c.owner,
+            name: c.name,
+            spec: computedImport(backend, ctx, c)
+        }));
     // Export entries carry ignore-error=true unless the author set it: a cache outage never fails a build.
     // (An exporter that reads no ignore-error, BuildKit's inline one, gets none.)
     if (exportSpec && (0,backends/* backendOfType */.kY)(exportSpec.type)?.attributes['ignore-error'] && !exportSpec.attrs.has('ignore-error'))
@@ -7095,7 +7867,7 @@ function checkSpec(p, direction, spec, inputs) {
 /** cache-write: true on an untrusted trigger: allowed for the base repository's own code, and logged with whose cache it writes. */
 function optInWarning(backend, access, ctx) {
     const { inputs, rt } = ctx;
-    const refName = (ref) => (ref === defaultBranchRef(rt) ? `the default branch ${rt.defaultBranch}'s (${ref})` : ref);
+    const refName = (ref) => ref === defaultBranchRef(rt) ? `the default branch ${rt.defaultBranch}'s (${ref})` : ref;
     const shared = () => {
         const w = sharedLocations(backend, ctx).write;
         return `${w.name}, ${w.owner}'s ${backend} entry`;
@@ -7165,22 +7937,43 @@ function withSecrets(p, inputs) {
 
 
 /** The client of an S3 probe: the probe's deadline; an endpoint that goes down is skipped for the job. */
-const s3Http = () => new http/* Http */.lw({ timeoutMs: (0,deadlines.ms)(policies/* POLICIES */.PQ.probe.requestMs), service: { name: 'The S3 endpoint', without: 'the cache entry to import is not checked' } });
+const s3Http = () => new http/* Http */.lw({
+    timeoutMs: (0,deadlines.ms)(policies/* POLICIES */.PQ.probe.requestMs),
+    service: { name: 'The S3 endpoint', without: 'the cache entry to import is not checked' }
+});
 const sha256 = (s) => (0,external_node_crypto_.createHash)('sha256').update(s).digest('hex');
 const hmac = (key, s) => (0,external_node_crypto_.createHmac)('sha256', key).update(s).digest();
-const encodePath = (p) => p.split('/').map((s) => encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)).join('/');
+const encodePath = (p) => p
+    .split('/')
+    .map((s) => encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`))
+    .join('/');
 /** A SigV4-signed request (AWS "Signature Version 4 signing process", S3 flavour). Pure: the time is given. */
 function signS3(request) {
     const { method, url, region, credentials: creds, now, payloadHash = sha256(''), headers: extraHeaders = {} } = request;
-    const amzDate = now.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+    const amzDate = now
+        .toISOString()
+        .replace(/[-:]/g, '')
+        .replace(/\.\d{3}/, '');
     const day = amzDate.slice(0, 8);
-    const headers = { host: url.host, 'x-amz-content-sha256': payloadHash, 'x-amz-date': amzDate };
+    const headers = {
+        host: url.host,
+        'x-amz-content-sha256': payloadHash,
+        'x-amz-date': amzDate
+    };
     for (const [k, v] of Object.entries(extraHeaders))
         headers[k.toLowerCase()] = v;
     if (creds.sessionToken)
         headers['x-amz-security-token'] = creds.sessionToken;
     const names = Object.keys(headers).sort();
-    const canonical = [method, encodePath(url.pathname), url.searchParams.toString(), ...names.map((n) => `${n}:${headers[n]}`), '', names.join(';'), payloadHash].join('\n');
+    const canonical = [
+        method,
+        encodePath(url.pathname),
+        url.searchParams.toString(),
+        ...names.map((n) => `${n}:${headers[n]}`),
+        '',
+        names.join(';'),
+        payloadHash
+    ].join('\n');
     const scope = `${day}/${region}/s3/aws4_request`;
     const toSign = ['AWS4-HMAC-SHA256', amzDate, scope, sha256(canonical)].join('\n');
     const key = hmac(hmac(hmac(hmac(`AWS4${creds.secretAccessKey}`, day), region), 's3'), 'aws4_request');
@@ -7188,7 +7981,10 @@ function signS3(request) {
     const { host: _host, ...sent } = headers;
     return {
         url: url.toString(),
-        headers: { ...sent, Authorization: `AWS4-HMAC-SHA256 Credential=${creds.accessKeyId}/${scope}, SignedHeaders=${names.join(';')}, Signature=${signature}` }
+        headers: {
+            ...sent,
+            Authorization: `AWS4-HMAC-SHA256 Credential=${creds.accessKeyId}/${scope}, SignedHeaders=${names.join(';')}, Signature=${signature}`
+        }
     };
 }
 /** The URL of an object, path-style or virtual-hosted as BuildKit would address it. */
@@ -7223,7 +8019,9 @@ async function s3ManifestExists(spec, env, http = s3Http(), now = new Date()) {
         return { exists: false };
     if (res.status === 0)
         return { why: `the S3 endpoint did not answer (${res.body})` };
-    return { why: `the S3 endpoint answered ${res.status} to HEAD ${key}${res.status === 403 ? ' (no permission, or the object is missing and ListBucket is not granted)' : ''}` };
+    return {
+        why: `the S3 endpoint answered ${res.status} to HEAD ${key}${res.status === 403 ? ' (no permission, or the object is missing and ListBucket is not granted)' : ''}`
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/steps/import-entry.ts
@@ -7265,7 +8063,7 @@ function planJson(plan) {
     const { secrets, export: exp, import: imp, ...rest } = plan;
     // Every other string (decisions, warnings, the envd output, candidates) may quote an input value.
     const clean = (s) => (0,redact/* redactKnown */.rA)((0,redact/* redactText */.Rd)(s), secrets);
-    const body = JSON.parse(JSON.stringify(rest), (_key, value) => (typeof value === 'string' ? clean(value) : value));
+    const body = JSON.parse(JSON.stringify(rest), (_key, value) => typeof value === 'string' ? clean(value) : value);
     return JSON.stringify({
         ...body,
         export: exp ? (0,cache_spec/* redactCacheSpec */.Hf)(exp) : null,
@@ -7448,8 +8246,17 @@ function failureLogMarkdown(build) {
     if (!log)
         return [];
     const last = log.lines.length === 1 ? 'The last line' : `The last ${log.lines.length} lines`;
-    const what = log.from === 'step' ? `${last} ${(0,text_text/* code */.aY)(log.step ?? 'the step')} printed:` : `${last} envd wrote to its error output:`;
-    return [log.from === 'step' ? "### The failing step's log" : "### envd's error output", '', what, '', ...codeBlock(log.lines), ''];
+    const what = log.from === 'step'
+        ? `${last} ${(0,text_text/* code */.aY)(log.step ?? 'the step')} printed:`
+        : `${last} envd wrote to its error output:`;
+    return [
+        log.from === 'step' ? "### The failing step's log" : "### envd's error output",
+        '',
+        what,
+        '',
+        ...codeBlock(log.lines),
+        ''
+    ];
 }
 function inputProblemsSummary(messages) {
     return stoppedSummary('invalid inputs', 'Fix these inputs in the workflow:', messages);
@@ -7517,7 +8324,10 @@ function preflight(inputs, cwd, home = external_node_os_.homedir()) {
         problems.push(...readTlsMaterial(inputs.builder.tls, cwd).problems);
     const context = external_node_path_.resolve(cwd, inputs.path);
     if (!external_node_fs_.existsSync(context) || !external_node_fs_.statSync(context).isDirectory()) {
-        problems.push({ input: names/* Input */.p.Path, message: `"${inputs.path}" is not a directory in the workspace; did the job run actions/checkout first?` });
+        problems.push({
+            input: names/* Input */.p.Path,
+            message: `"${inputs.path}" is not a directory in the workspace; did the job run actions/checkout first?`
+        });
         return problems;
     }
     // envd looks for the file under --path first, then in its working directory.
@@ -7608,7 +8418,8 @@ async function main(deps) {
     }
     if (plan.dryRun) {
         // A dry run shows what pruning after this build would delete, and deletes nothing.
-        if (budget.reading && decidePrune(inputs.cachePrune, { command: 'build', backend: inputs.cache, exported: !!plan.export }).prune)
+        if (budget.reading &&
+            decidePrune(inputs.cachePrune, { command: 'build', backend: inputs.cache, exported: !!plan.export }).prune)
             await pruneNow({ state: budget, inputs, rt, plan }, 'after');
         await finish(plan);
         runner.info('Dry run: the inputs were validated and the plan made; nothing was installed, started or built.');
@@ -7669,7 +8480,11 @@ async function readInputs({ env, input }, secrets) {
     const parsed = parseInputs(raw);
     const cwd = env.GITHUB_WORKSPACE || process.cwd();
     // command: prune builds nothing, so it needs no checkout of the build context.
-    const problems = !parsed.inputs ? parsed.problems : parsed.inputs.command === 'prune' ? [] : preflight(parsed.inputs, cwd);
+    const problems = !parsed.inputs
+        ? parsed.problems
+        : parsed.inputs.command === 'prune'
+            ? []
+            : preflight(parsed.inputs, cwd);
     if (!parsed.inputs || problems.length) {
         // Preflight problems quote paths and inputs too: no secret found above is written back.
         const messages = problems.map((p) => (0,redact/* redactKnown */.rA)(formatProblem(p), secrets.masked));
@@ -7703,7 +8518,15 @@ async function buildAndPrune(plan, ctx, finish) {
     // Loaded while the build waits on its tools, not after it.
     void prepareAfterBuild(plan, rt);
     try {
-        result = await build({ plan, inputs, rt, env, state, prepared, ...(write ? { writeGate: write.beforeExport } : {}) });
+        result = await build({
+            plan,
+            inputs,
+            rt,
+            env,
+            state,
+            prepared,
+            ...(write ? { writeGate: write.beforeExport } : {})
+        });
     }
     catch (error) {
         if (error instanceof BuildFailure)
@@ -7723,7 +8546,14 @@ async function buildAndPrune(plan, ctx, finish) {
         await pruneNow({ ...run, plan: result.plan }, 'after');
     await finish(result.plan, result, undefined, await reportAfterBuild(after));
 }
-const figuresOf = (r) => ({ cachedSteps: r.figures.cachedSteps, totalSteps: r.figures.totalSteps, seconds: r.seconds, steps: r.figures.steps, builder: r.fleet?.chosen, mounts: r.mounts });
+const figuresOf = (r) => ({
+    cachedSteps: r.figures.cachedSteps,
+    totalSteps: r.figures.totalSteps,
+    seconds: r.seconds,
+    steps: r.figures.steps,
+    builder: r.fleet?.chosen,
+    mounts: r.mounts
+});
 async function writeSummary(markdown) {
     if (!process.env.GITHUB_STEP_SUMMARY)
         return;

@@ -48,14 +48,19 @@ const NAME = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+
 const ROUTE = new RegExp(`^/v2/(${NAME})/(manifests|blobs)/([^/]+)$`);
 function registryError(res, { status, code, message, detail }) {
     const body = JSON.stringify({ errors: [{ code, message, detail: detail ?? null }] });
-    res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), 'Docker-Distribution-API-Version': 'registry/2.0' });
+    res.writeHead(status, {
+        'Content-Type': 'application/json',
+        'Content-Length': Buffer.byteLength(body),
+        'Docker-Distribution-API-Version': 'registry/2.0'
+    });
     res.end(body);
 }
 function layoutOf(layoutDir) {
     const blobPath = (digest) => external_node_path_.join(layoutDir, 'blobs', 'sha256', digest.slice('sha256:'.length));
     const index = () => {
         try {
-            return JSON.parse(external_node_fs_.readFileSync(external_node_path_.join(layoutDir, 'index.json'), 'utf8')).manifests ?? [];
+            return (JSON.parse(external_node_fs_.readFileSync(external_node_path_.join(layoutDir, 'index.json'), 'utf8'))
+                .manifests ?? []);
         }
         catch {
             return [];
@@ -89,7 +94,11 @@ function serve(layout, { req, res, pathname }) {
     if (req.method !== 'GET' && req.method !== 'HEAD')
         return registryError(res, { status: 405, code: 'UNSUPPORTED', message: 'this registry is read-only' });
     if (pathname === '/v2/' || pathname === '/v2') {
-        res.writeHead(200, { 'Content-Type': 'application/json', 'Docker-Distribution-API-Version': 'registry/2.0', 'Content-Length': 2 });
+        res.writeHead(200, {
+            'Content-Type': 'application/json',
+            'Docker-Distribution-API-Version': 'registry/2.0',
+            'Content-Length': 2
+        });
         return void res.end(req.method === 'HEAD' ? undefined : '{}');
     }
     const m = ROUTE.exec(pathname);
@@ -102,19 +111,38 @@ function serve(layout, { req, res, pathname }) {
         if (!DIGEST.test(reference)) {
             const d = layout.index().find((x) => x.annotations?.['org.opencontainers.image.ref.name'] === reference);
             if (!d)
-                return registryError(res, { status: 404, code: 'MANIFEST_UNKNOWN', message: 'manifest unknown', detail: { Tag: reference } });
+                return registryError(res, {
+                    status: 404,
+                    code: 'MANIFEST_UNKNOWN',
+                    message: 'manifest unknown',
+                    detail: { Tag: reference }
+                });
             digest = d.digest;
         }
         const type = layout.mediaTypeOf(digest);
         if (!type || !external_node_fs_.existsSync(layout.blobPath(digest)))
-            return registryError(res, { status: 404, code: 'MANIFEST_UNKNOWN', message: 'manifest unknown', detail: { Digest: digest } });
+            return registryError(res, {
+                status: 404,
+                code: 'MANIFEST_UNKNOWN',
+                message: 'manifest unknown',
+                detail: { Digest: digest }
+            });
         mediaType = type;
     }
     else if (!DIGEST.test(digest))
-        return registryError(res, { status: 400, code: 'DIGEST_INVALID', message: 'provided digest did not match uploaded content' });
+        return registryError(res, {
+            status: 400,
+            code: 'DIGEST_INVALID',
+            message: 'provided digest did not match uploaded content'
+        });
     const file = layout.blobPath(digest);
     if (!external_node_fs_.existsSync(file))
-        return registryError(res, { status: 404, code: 'BLOB_UNKNOWN', message: 'blob unknown to registry', detail: { Digest: digest } });
+        return registryError(res, {
+            status: 404,
+            code: 'BLOB_UNKNOWN',
+            message: 'blob unknown to registry',
+            detail: { Digest: digest }
+        });
     sendFile(req, res, { file, digest, mediaType, ranged: kind === 'blobs' });
 }
 /** The content with its digest headers; for a blob, one `Range: bytes=a-b` is honoured (206, or 416 outside the file). */
@@ -135,7 +163,11 @@ function sendFile(req, res, o) {
             res.writeHead(416, { 'Content-Range': `bytes */${size}` });
             return void res.end();
         }
-        res.writeHead(206, { ...headers, 'Content-Length': end - start + 1, 'Content-Range': `bytes ${start}-${end}/${size}` });
+        res.writeHead(206, {
+            ...headers,
+            'Content-Length': end - start + 1,
+            'Content-Range': `bytes ${start}-${end}/${size}`
+        });
         if (req.method === 'HEAD')
             return void res.end();
         return void external_node_fs_.createReadStream(o.file, { start, end }).pipe(res);
@@ -213,7 +245,10 @@ function canonical(v) {
     if (Array.isArray(v))
         return `[${v.map(canonical).join(',')}]`;
     if (isObject(v))
-        return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical(v[k])}`).join(',')}}`;
+        return `{${Object.keys(v)
+            .sort()
+            .map((k) => `${JSON.stringify(k)}:${canonical(v[k])}`)
+            .join(',')}}`;
     return JSON.stringify(v);
 }
 /**
@@ -333,7 +368,9 @@ async function restoreLocal(local) {
     }
     try {
         const key = await cache.restoreCache([local.dir], local.keyPrefix, [local.keyPrefix]);
-        runner.info(key ? `Restored the local cache ${(0,text_text/* echo */.WI)(key)} into ${(0,text_text/* echo */.WI)(local.dir)}` : `No local cache for ${(0,text_text/* echo */.WI)(local.keyPrefix)}* yet`);
+        runner.info(key
+            ? `Restored the local cache ${(0,text_text/* echo */.WI)(key)} into ${(0,text_text/* echo */.WI)(local.dir)}`
+            : `No local cache for ${(0,text_text/* echo */.WI)(local.keyPrefix)}* yet`);
         return key;
     }
     catch (e) {
@@ -354,7 +391,11 @@ const hasLayout = (local) => external_node_fs_.existsSync(`${local.dir}/index.js
 async function saveLocal(state) {
     const workspace = state.workspace ?? process.cwd();
     const around = (0,owned_dirs/* surroundingsOf */.ZD)(workspace, state.home ?? external_node_os_.homedir());
-    const save = { ...state, dir: external_node_path_.resolve(workspace, state.dir), exportDir: external_node_path_.resolve(workspace, state.exportDir) };
+    const save = {
+        ...state,
+        dir: external_node_path_.resolve(workspace, state.dir),
+        exportDir: external_node_path_.resolve(workspace, state.exportDir)
+    };
     const key = contentKey(save.keyPrefix, save.exportDir);
     if (!key) {
         runner.info('The build exported no local cache; nothing to save');

@@ -23,10 +23,18 @@ async function run() {
         }
         else {
             // Before anything starts: a cancelled main stops what it ran and says so (io/cancel.ts).
-            const [{ main }, { onCancel }, { cancelledLine, cancelledSummary }] = await Promise.all([Promise.all(/* import() */[__nccwpck_require__.e(844), __nccwpck_require__.e(292), __nccwpck_require__.e(337), __nccwpck_require__.e(895)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4895)), __nccwpck_require__.e(/* import() */ 736).then(__nccwpck_require__.bind(__nccwpck_require__, 6736)), __nccwpck_require__.e(/* import() */ 594).then(__nccwpck_require__.bind(__nccwpck_require__, 6594))]);
+            const [{ main }, { onCancel }, { cancelledLine, cancelledSummary }] = await Promise.all([
+                Promise.all(/* import() */[__nccwpck_require__.e(844), __nccwpck_require__.e(292), __nccwpck_require__.e(337), __nccwpck_require__.e(895)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4895)),
+                __nccwpck_require__.e(/* import() */ 736).then(__nccwpck_require__.bind(__nccwpck_require__, 6736)),
+                __nccwpck_require__.e(/* import() */ 594).then(__nccwpck_require__.bind(__nccwpck_require__, 6594))
+            ]);
             onCancel({ line: cancelledLine, summary: cancelledSummary });
             _io_runner_js__WEBPACK_IMPORTED_MODULE_0__.saveState(_state_js__WEBPACK_IMPORTED_MODULE_1__/* .State */ .U.IsPost, 'true');
-            await main({ env: process.env, input: (name) => _io_runner_js__WEBPACK_IMPORTED_MODULE_0__.getInput(name), state: { get: (name) => _io_runner_js__WEBPACK_IMPORTED_MODULE_0__.getState(name), save: (name, value) => _io_runner_js__WEBPACK_IMPORTED_MODULE_0__.saveState(name, value) } });
+            await main({
+                env: process.env,
+                input: (name) => _io_runner_js__WEBPACK_IMPORTED_MODULE_0__.getInput(name),
+                state: { get: (name) => _io_runner_js__WEBPACK_IMPORTED_MODULE_0__.getState(name), save: (name, value) => _io_runner_js__WEBPACK_IMPORTED_MODULE_0__.saveState(name, value) }
+            });
         }
     }
     catch (error) {
@@ -122,7 +130,11 @@ function escapeProperty(value) {
  */
 function command(name, properties, data) {
     const props = Object.keys(properties).length
-        ? ' ' + Object.entries(properties).filter(([, v]) => v).map(([k, v]) => `${k}=${escapeProperty(v)}`).join(',')
+        ? ' ' +
+            Object.entries(properties)
+                .filter(([, v]) => v)
+                .map(([k, v]) => `${k}=${escapeProperty(v)}`)
+                .join(',')
         : '';
     return `::${name}${props}::${escapeData(data)}`;
 }
@@ -133,7 +145,14 @@ function issue(name, properties, data) {
 function annotation(p) {
     if (!Object.keys(p).length)
         return {};
-    return { title: p.title, file: p.file, line: p.startLine, endLine: p.endLine, col: p.startColumn, endColumn: p.endColumn };
+    return {
+        title: p.title,
+        file: p.file,
+        line: p.startLine,
+        endLine: p.endLine,
+        col: p.startColumn,
+        endColumn: p.endColumn
+    };
 }
 const newDelimiter = () => `ghadelimiter_${(0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.randomUUID)()}`;
 /**

@@ -7,7 +7,11 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const git = (...args) => execFileSync('git', args, { cwd: root, encoding: 'utf8' });
 
 // A broken bundle can build with exit 0: run it once. Without inputs it must fail cleanly, not crash.
-const smoke = spawnSync(process.execPath, [path.join(root, 'dist', 'index.js')], { cwd: root, encoding: 'utf8', env: { PATH: process.env.PATH } });
+const smoke = spawnSync(process.execPath, [path.join(root, 'dist', 'index.js')], {
+  cwd: root,
+  encoding: 'utf8',
+  env: { PATH: process.env.PATH }
+});
 if (!/::error/.test(smoke.stdout) || /Cannot find module|SyntaxError|ERR_/.test(smoke.stdout + smoke.stderr)) {
   console.error('check-dist: node dist/index.js did not start cleanly:\n' + smoke.stdout + smoke.stderr);
   process.exit(1);

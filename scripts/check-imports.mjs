@@ -46,7 +46,8 @@ export const KNOWN_UPWARD = {
   'budget/run.ts → plan/plan.ts': 'run.ts decides around a Plan: it belongs above plan/ (or Plan below budget/)',
   'cache/backends.ts → backends/backend.ts': 'the attribute tables read from the backend registry: move into backends/',
   'cache/backends.ts → backends/index.ts': 'the attribute tables read from the backend registry: move into backends/',
-  'cache/spec.ts → backends/index.ts': 'CacheSpec validation asks the registry: spec.ts sits above backends/, its value checkers below'
+  'cache/spec.ts → backends/index.ts':
+    'CacheSpec validation asks the registry: spec.ts sits above backends/, its value checkers below'
 };
 
 /** Relative specifiers a file imports, statically or by a literal dynamic import, type-only ones included. */
@@ -54,11 +55,24 @@ export function importsOf(text, fileName) {
   const source = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
   const found = [];
   const visit = (node) => {
-    if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) {
+    if (
+      (ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) &&
+      node.moduleSpecifier &&
+      ts.isStringLiteral(node.moduleSpecifier)
+    ) {
       found.push(node.moduleSpecifier.text);
-    } else if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword && node.arguments[0] && ts.isStringLiteralLike(node.arguments[0])) {
+    } else if (
+      ts.isCallExpression(node) &&
+      node.expression.kind === ts.SyntaxKind.ImportKeyword &&
+      node.arguments[0] &&
+      ts.isStringLiteralLike(node.arguments[0])
+    ) {
       found.push(node.arguments[0].text);
-    } else if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument) && ts.isStringLiteral(node.argument.literal)) {
+    } else if (
+      ts.isImportTypeNode(node) &&
+      ts.isLiteralTypeNode(node.argument) &&
+      ts.isStringLiteral(node.argument.literal)
+    ) {
       found.push(node.argument.literal.text);
     }
     ts.forEachChild(node, visit);
@@ -87,7 +101,9 @@ export function importGraph(root) {
   const files = new Set(listFiles(root));
   const graph = new Map();
   for (const file of [...files].sort()) {
-    const targets = importsOf(fs.readFileSync(path.join(root, file), 'utf8'), file).map((s) => resolve(file, s, files)).filter(Boolean);
+    const targets = importsOf(fs.readFileSync(path.join(root, file), 'utf8'), file)
+      .map((s) => resolve(file, s, files))
+      .filter(Boolean);
     graph.set(file, [...new Set(targets)].sort());
   }
   return graph;
@@ -96,16 +112,30 @@ export function importGraph(root) {
 /** Strongly connected components of more than one file (or a file importing itself), by Tarjan's algorithm. */
 export function cycles(graph) {
   let counter = 0;
-  const index = new Map(), low = new Map(), stack = [], onStack = new Set(), found = [];
+  const index = new Map(),
+    low = new Map(),
+    stack = [],
+    onStack = new Set(),
+    found = [];
   const connect = (v) => {
-    index.set(v, counter); low.set(v, counter); counter += 1; stack.push(v); onStack.add(v);
+    index.set(v, counter);
+    low.set(v, counter);
+    counter += 1;
+    stack.push(v);
+    onStack.add(v);
     for (const w of graph.get(v) ?? []) {
-      if (!index.has(w)) { connect(w); low.set(v, Math.min(low.get(v), low.get(w))); }
-      else if (onStack.has(w)) low.set(v, Math.min(low.get(v), index.get(w)));
+      if (!index.has(w)) {
+        connect(w);
+        low.set(v, Math.min(low.get(v), low.get(w)));
+      } else if (onStack.has(w)) low.set(v, Math.min(low.get(v), index.get(w)));
     }
     if (low.get(v) !== index.get(v)) return;
     const component = [];
-    for (let w = stack.pop(); ; w = stack.pop()) { onStack.delete(w); component.push(w); if (w === v) break; }
+    for (let w = stack.pop(); ; w = stack.pop()) {
+      onStack.delete(w);
+      component.push(w);
+      if (w === v) break;
+    }
     if (component.length > 1 || (graph.get(v) ?? []).includes(v)) found.push(component.sort());
   };
   for (const v of graph.keys()) if (!index.has(v)) connect(v);
@@ -126,7 +156,10 @@ function cyclePath(graph, component) {
         for (let u = v; u !== start; u = previous.get(u)) route.splice(1, 0, u);
         return [...route, start];
       }
-      if (inside.has(w) && !previous.has(w)) { previous.set(w, v); queue.push(w); }
+      if (inside.has(w) && !previous.has(w)) {
+        previous.set(w, v);
+        queue.push(w);
+      }
     }
   }
   return [start, start];
@@ -144,7 +177,14 @@ export function upwardImports(graph, layers) {
   const problems = [];
   for (const [from, targets] of graph) {
     const a = layerOf(from, layers);
-    if (a === undefined) { problems.push([from, undefined, 'its folder is not in the layering (add it to LAYERS in scripts/check-imports.mjs and to CONTRIBUTING.md)']); continue; }
+    if (a === undefined) {
+      problems.push([
+        from,
+        undefined,
+        'its folder is not in the layering (add it to LAYERS in scripts/check-imports.mjs and to CONTRIBUTING.md)'
+      ]);
+      continue;
+    }
     for (const to of targets) {
       const b = layerOf(to, layers);
       if (b === undefined || from.split('/')[0] === to.split('/')[0]) continue;
@@ -174,7 +214,10 @@ export function check(root, { layers = LAYERS, known = KNOWN_UPWARD } = {}) {
     unlayered: upward.filter(([, to]) => to === undefined).length
   };
   const problems = [
-    ...found.map((c) => `import cycle (${c.length} files): ${cyclePath(graph, c).join(' → ')}${c.length > 2 ? ` (all: ${c.join(', ')})` : ''}`),
+    ...found.map(
+      (c) =>
+        `import cycle (${c.length} files): ${cyclePath(graph, c).join(' → ')}${c.length > 2 ? ` (all: ${c.join(', ')})` : ''}`
+    ),
     ...fresh.map(([from, to, why]) => (to === undefined ? `${from}: ${why}` : `${from} → ${to}: ${why}`)),
     ...stale.map((k) => `${k}: listed in KNOWN_UPWARD but no longer imported; delete its line`)
   ];
@@ -183,19 +226,25 @@ export function check(root, { layers = LAYERS, known = KNOWN_UPWARD } = {}) {
 
 function main(argv) {
   const report = argv.includes('--report');
-  const root = argv.find((a) => !a.startsWith('--')) ?? path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'src');
+  const root =
+    argv.find((a) => !a.startsWith('--')) ?? path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'src');
   const result = check(root);
   for (const line of result.problems) console.error(line);
   if (report) {
     const f = result.figures;
     const shown = path.relative(process.cwd(), root);
-    console.log(`imports in ${shown.startsWith('..') ? root : shown || '.'}: ${f.files} files, ${f.imports} imports; ${f.cycles} cycles, ${f.filesInCycles} files in cycles; ${f.upwardImports} imports against the layering (${f.knownUpward} of them known, KNOWN_UPWARD); ${f.unlayered} files outside it`);
+    console.log(
+      `imports in ${shown.startsWith('..') ? root : shown || '.'}: ${f.files} files, ${f.imports} imports; ${f.cycles} cycles, ${f.filesInCycles} files in cycles; ${f.upwardImports} imports against the layering (${f.knownUpward} of them known, KNOWN_UPWARD); ${f.unlayered} files outside it`
+    );
   }
   if (result.problems.length > 0) {
-    console.error(`check-imports: ${result.problems.length} problems. The layering (top first) is LAYERS in scripts/check-imports.mjs and CONTRIBUTING.md's folder map: move a shared type or constant down, never import up.`);
+    console.error(
+      `check-imports: ${result.problems.length} problems. The layering (top first) is LAYERS in scripts/check-imports.mjs and CONTRIBUTING.md's folder map: move a shared type or constant down, never import up.`
+    );
     return 1;
   }
   return 0;
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) process.exitCode = main(process.argv.slice(2));
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url))
+  process.exitCode = main(process.argv.slice(2));

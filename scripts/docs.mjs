@@ -7,8 +7,30 @@ import { fileURLToPath } from 'node:url';
 import { actionYml, ROOT } from './harness.mjs';
 
 /** The inputs and outputs a user touches first: the README's tables. docs/reference.md has all of them. */
-const FIRST_INPUTS = ['path', 'from', 'output', 'cache', 'cache-ref', 'cache-options', 'cache-write', 'cache-budget', 'command', 'dry-run'];
-const FIRST_OUTPUTS = ['cache-backend', 'cache-scope', 'cache-mode', 'export-cache', 'cached-steps', 'total-steps', 'cache-hit-ratio', 'plan', 'digest', 'image'];
+const FIRST_INPUTS = [
+  'path',
+  'from',
+  'output',
+  'cache',
+  'cache-ref',
+  'cache-options',
+  'cache-write',
+  'cache-budget',
+  'command',
+  'dry-run'
+];
+const FIRST_OUTPUTS = [
+  'cache-backend',
+  'cache-scope',
+  'cache-mode',
+  'export-cache',
+  'cached-steps',
+  'total-steps',
+  'cache-hit-ratio',
+  'plan',
+  'digest',
+  'image'
+];
 
 /** Every generated table: the file, the block's name, and what it lists. */
 export const BLOCKS = [
@@ -58,16 +80,21 @@ export function staleFiles(root = ROOT) {
     const text = fresh.get(file) ?? fs.readFileSync(file, 'utf8');
     fresh.set(file, withBlock(text, block, renderTable(yml, block.kind, block.names)));
   }
-  return [...fresh].filter(([file, text]) => fs.readFileSync(file, 'utf8') !== text).map(([file, text]) => ({ file, text }));
+  return [...fresh]
+    .filter(([file, text]) => fs.readFileSync(file, 'utf8') !== text)
+    .map(([file, text]) => ({ file, text }));
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const stale = staleFiles();
   if (process.argv.includes('--check')) {
-    for (const { file } of stale) console.error(`${path.relative(ROOT, file)}: the inputs/outputs tables differ from action.yml; run npm run docs`);
+    for (const { file } of stale)
+      console.error(`${path.relative(ROOT, file)}: the inputs/outputs tables differ from action.yml; run npm run docs`);
     process.exitCode = stale.length ? 1 : 0;
   } else {
     for (const { file, text } of stale) fs.writeFileSync(file, text);
-    console.log(stale.length ? `wrote ${stale.map((s) => path.relative(ROOT, s.file)).join(', ')}` : 'the tables are up to date');
+    console.log(
+      stale.length ? `wrote ${stale.map((s) => path.relative(ROOT, s.file)).join(', ')}` : 'the tables are up to date'
+    );
   }
 }

@@ -50,6 +50,13 @@ export declare function allowFakeKnobs<T extends Record<string, string | undefin
 export declare function chownTree(dir: string, user: JobUser): void;
 export declare function createJob(options?: JobOptions): Job;
 /** A further step of `job` (same runner and job, its own inputs and STATE); cleanup() is the job's to do. */
-export declare function jobStep(job: Job, options?: { inputs?: Record<string, string>; env?: Record<string, string | undefined> }): Job;
+export declare function jobStep(
+  job: Job,
+  options?: { inputs?: Record<string, string>; env?: Record<string, string | undefined> }
+): Job;
 export declare function parseFileCommands(text: string): Record<string, string>;
-export declare function runPhase(job: Job, phase?: 'main' | 'post', options?: { entry?: string; timeoutMs?: number; signal?: { when: RegExp; name: NodeJS.Signals } }): Promise<PhaseResult>;
+export declare function runPhase(
+  job: Job,
+  phase?: 'main' | 'post',
+  options?: { entry?: string; timeoutMs?: number; signal?: { when: RegExp; name: NodeJS.Signals } }
+): Promise<PhaseResult>;

@@ -59,7 +59,12 @@ export function chownTree(dir, user) {
  */
 export function createJob(options = {}) {
   const base = fs.mkdtempSync(path.join(os.tmpdir(), 'envd-cache-job-'));
-  const dirs = { base, temp: path.join(base, 'temp'), toolCache: path.join(base, 'tool-cache'), files: path.join(base, 'files') };
+  const dirs = {
+    base,
+    temp: path.join(base, 'temp'),
+    toolCache: path.join(base, 'tool-cache'),
+    files: path.join(base, 'files')
+  };
   for (const d of [dirs.temp, dirs.toolCache, dirs.files]) fs.mkdirSync(d, { recursive: true });
   const workspace = options.workspace ?? ROOT;
   const eventPath = path.join(base, 'event.json');
@@ -95,11 +100,19 @@ export function createJob(options = {}) {
     ...options.env
   };
   const ctx = { githubToken: options.githubToken ?? 'ghs_harnessToken000000000000000000000', matrix: options.matrix };
-  for (const [name, spec] of Object.entries(actionYml().inputs ?? {})) env[inputEnvName(name)] = evaluateDefault(spec.default, ctx);
+  for (const [name, spec] of Object.entries(actionYml().inputs ?? {}))
+    env[inputEnvName(name)] = evaluateDefault(spec.default, ctx);
   for (const [name, value] of Object.entries(options.inputs ?? {})) env[inputEnvName(name)] = String(value);
   for (const [k, v] of Object.entries(env)) if (v === undefined) delete env[k];
   allowFakeKnobs(env);
-  return { dirs, env, workspace, state: {}, user: options.user, cleanup: () => fs.rmSync(base, { recursive: true, force: true }) };
+  return {
+    dirs,
+    env,
+    workspace,
+    state: {},
+    user: options.user,
+    cleanup: () => fs.rmSync(base, { recursive: true, force: true })
+  };
 }
 
 /**
@@ -137,7 +150,11 @@ export function parseFileCommands(text) {
 }
 
 /** Runs one phase of the bundle; returns { code, stdout, stderr, outputs, state, exported, summary, files }. */
-export async function runPhase(job, phase = 'main', { entry = path.join(ROOT, 'dist', 'index.js'), timeoutMs = 60000, signal } = {}) {
+export async function runPhase(
+  job,
+  phase = 'main',
+  { entry = path.join(ROOT, 'dist', 'index.js'), timeoutMs = 60000, signal } = {}
+) {
   const stamp = `${phase}-${Date.now()}-${Math.random().toString(16).slice(2)}`;
   const files = {};
   for (const name of ['GITHUB_OUTPUT', 'GITHUB_STATE', 'GITHUB_ENV', 'GITHUB_PATH', 'GITHUB_STEP_SUMMARY']) {

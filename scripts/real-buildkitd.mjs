@@ -28,16 +28,39 @@ export async function startTlsBuildkitd({ bin, dir, certs, port }) {
   port ??= await freePort();
   const log = path.join(dir, 'buildkitd.log');
   const out = fs.openSync(log, 'a');
-  const args = ['--root', path.join(dir, 'root'), '--addr', `tcp://127.0.0.1:${port}`, '--otel-socket-path', path.join(dir, 'otel.sock'), '--tlscacert', certs.ca, '--tlscert', certs.daemonCert, '--tlskey', certs.daemonKey];
+  const args = [
+    '--root',
+    path.join(dir, 'root'),
+    '--addr',
+    `tcp://127.0.0.1:${port}`,
+    '--otel-socket-path',
+    path.join(dir, 'otel.sock'),
+    '--tlscacert',
+    certs.ca,
+    '--tlscert',
+    certs.daemonCert,
+    '--tlskey',
+    certs.daemonKey
+  ];
   const proc = spawn(path.join(bin, 'buildkitd'), args, { stdio: ['ignore', out, out] });
   fs.closeSync(out);
-  const d = { name: path.basename(dir), host: '127.0.0.1', port, addr: `tcp://127.0.0.1:${port}`, log, proc, exited: false };
+  const d = {
+    name: path.basename(dir),
+    host: '127.0.0.1',
+    port,
+    addr: `tcp://127.0.0.1:${port}`,
+    log,
+    proc,
+    exited: false
+  };
   proc.on('exit', () => (d.exited = true));
   const until = Date.now() + 30_000;
   while (!fs.readFileSync(log, 'utf8').includes(`running server on 127.0.0.1:${port}`)) {
     if (d.exited || Date.now() > until) {
       if (!d.exited) proc.kill('SIGKILL');
-      throw new Error(`buildkitd in ${dir} did not start:\n${fs.readFileSync(log, 'utf8').split('\n').slice(-15).join('\n')}`);
+      throw new Error(
+        `buildkitd in ${dir} did not start:\n${fs.readFileSync(log, 'utf8').split('\n').slice(-15).join('\n')}`
+      );
     }
     await sleep(20);
   }

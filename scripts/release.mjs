@@ -25,12 +25,19 @@ export function changelogSection(changelog, version) {
 /** The release of `tag`: its notes, the major tag it moves, whether it is a pre-release. Throws what is wrong. */
 export function release(tag, { packageJson, changelog }) {
   const m = TAG.exec(tag);
-  if (!m) throw new Error(`the tag ${JSON.stringify(tag)} is not a release tag: push one such as v1.2.3 (or v1.2.3-rc.1)`);
+  if (!m)
+    throw new Error(`the tag ${JSON.stringify(tag)} is not a release tag: push one such as v1.2.3 (or v1.2.3-rc.1)`);
   const version = tag.slice(1);
   const { version: pkg } = JSON.parse(packageJson);
-  if (pkg !== version) throw new Error(`the tag ${tag} is not package.json's version ${pkg}: set "version": "${version}" in package.json (and package-lock.json) before tagging, or tag v${pkg}`);
+  if (pkg !== version)
+    throw new Error(
+      `the tag ${tag} is not package.json's version ${pkg}: set "version": "${version}" in package.json (and package-lock.json) before tagging, or tag v${pkg}`
+    );
   const notes = changelogSection(changelog, version);
-  if (!notes) throw new Error(`CHANGELOG.md has no entries under "## [${version}]": move the Unreleased lines there before tagging ${tag}`);
+  if (!notes)
+    throw new Error(
+      `CHANGELOG.md has no entries under "## [${version}]": move the Unreleased lines there before tagging ${tag}`
+    );
   return { notes, major: `v${m[1]}`, prerelease: m[4] !== undefined };
 }
 
@@ -38,7 +45,10 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   const [tag, notesFile] = process.argv.slice(2);
   try {
     if (!tag || !notesFile) throw new Error('usage: node scripts/release.mjs <tag> <notes-file>');
-    const r = release(tag, { packageJson: fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'), changelog: fs.readFileSync(path.join(ROOT, 'CHANGELOG.md'), 'utf8') });
+    const r = release(tag, {
+      packageJson: fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'),
+      changelog: fs.readFileSync(path.join(ROOT, 'CHANGELOG.md'), 'utf8')
+    });
     fs.writeFileSync(notesFile, r.notes + '\n');
     console.log(`major=${r.major}`);
     console.log(`prerelease=${r.prerelease}`);

@@ -18,14 +18,19 @@ const real = ['envd', 'buildkitd', 'buildctl'].every(onPath);
 const defaults = real
   ? { path: 'examples', 'dry-run': 'false', 'envd-version': 'system', 'buildkit-version': 'system', cache: 'local' }
   : { path: 'examples', 'dry-run': 'true' };
-console.log(real ? 'envd, buildkitd and buildctl are on PATH: building examples/ for real (cache: local)' : 'Running the main job on examples/ in dry-run (put envd, buildkitd and buildctl on PATH to build for real)');
+console.log(
+  real
+    ? 'envd, buildkitd and buildctl are on PATH: building examples/ for real (cache: local)'
+    : 'Running the main job on examples/ in dry-run (put envd, buildkitd and buildctl on PATH to build for real)'
+);
 // GITHUB_ACTIONS is left unset: this is a local run, and the plan says so where it matters (gha credentials).
 const job = createJob({ inputs: { ...defaults, ...inputsFromArgs() }, env: { GITHUB_ACTIONS: undefined } });
 try {
   const main = await runPhase(job, 'main');
   process.stdout.write('── log ──\n' + main.stdout + main.stderr);
   process.stdout.write('\n── outputs ──\n');
-  for (const [k, v] of Object.entries(main.outputs)) process.stdout.write(`${k}: ${k === 'plan' ? JSON.stringify(JSON.parse(v), null, 2) : v}\n`);
+  for (const [k, v] of Object.entries(main.outputs))
+    process.stdout.write(`${k}: ${k === 'plan' ? JSON.stringify(JSON.parse(v), null, 2) : v}\n`);
   process.stdout.write('\n── job summary ──\n' + main.summary + '\n');
   const post = await runPhase(job, 'post');
   process.exitCode = main.code || post.code || 0;

@@ -14,10 +14,18 @@ async function run(): Promise<void> {
       await post({ env: process.env, state: stateFromEnv(process.env), io: realPostIo });
     } else {
       // Before anything starts: a cancelled main stops what it ran and says so (io/cancel.ts).
-      const [{ main }, { onCancel }, { cancelledLine, cancelledSummary }] = await Promise.all([import('./steps/main.js'), import('./io/cancel.js'), import('./report/cancel.js')]);
+      const [{ main }, { onCancel }, { cancelledLine, cancelledSummary }] = await Promise.all([
+        import('./steps/main.js'),
+        import('./io/cancel.js'),
+        import('./report/cancel.js')
+      ]);
       onCancel({ line: cancelledLine, summary: cancelledSummary });
       runner.saveState(State.IsPost, 'true');
-      await main({ env: process.env, input: (name) => runner.getInput(name), state: { get: (name) => runner.getState(name), save: (name, value) => runner.saveState(name, value) } });
+      await main({
+        env: process.env,
+        input: (name) => runner.getInput(name),
+        state: { get: (name) => runner.getState(name), save: (name, value) => runner.saveState(name, value) }
+      });
     }
   } catch (error) {
     // One line for the author; the stack only in debug logs.

@@ -6,7 +6,11 @@ import { BACKEND_NAMES } from '../../src/backends/index.js';
 const SRC = path.join(import.meta.dirname, '../../src');
 
 const files = (dir: string): string[] =>
-  fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : []));
+  fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) =>
+      e.isDirectory() ? files(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : []
+    );
 
 test('outside src/backends/, no code compares a cache, backend or cache type with a backend name: it asks the backend object', () => {
   const names = BACKEND_NAMES.join('|');
@@ -14,6 +18,11 @@ test('outside src/backends/, no code compares a cache, backend or cache type wit
   const found = files(SRC)
     .map((f) => path.relative(SRC, f).split(path.sep).join('/'))
     .filter((f) => !f.startsWith('backends/'))
-    .flatMap((f) => fs.readFileSync(path.join(SRC, f), 'utf8').split('\n').flatMap((line, i) => (byName.test(line) ? [`${f}:${i + 1}: ${line.trim()}`] : [])));
+    .flatMap((f) =>
+      fs
+        .readFileSync(path.join(SRC, f), 'utf8')
+        .split('\n')
+        .flatMap((line, i) => (byName.test(line) ? [`${f}:${i + 1}: ${line.trim()}`] : []))
+    );
   expect(found).toEqual([]);
 });

@@ -8,21 +8,32 @@ import { inputsOf } from '../support/inputs.js';
 import { jwt, runtime } from '../support/runtime.js';
 
 const NOW = 1_800_000_000;
-const REGISTRY = { cache: 'registry', output: 'type=image,name=ghcr.io/octo/env:latest,push=true', 'cache-scope': 'py' };
+const REGISTRY = {
+  cache: 'registry',
+  output: 'type=image,name=ghcr.io/octo/env:latest,push=true',
+  'cache-scope': 'py'
+};
 const S3 = { cache: 's3', 'cache-scope': 'py', 'cache-options': 'bucket=b,region=eu-west-1' };
-const rtFor = (e: EventFixture) => runtime({ event: e.event, ref: e.ref, payload: e.payload, env: { ACTIONS_RUNTIME_TOKEN: jwt(e.ac) } });
+const rtFor = (e: EventFixture) =>
+  runtime({ event: e.event, ref: e.ref, payload: e.payload, env: { ACTIONS_RUNTIME_TOKEN: jwt(e.ac) } });
 
 const refOf = (s: string | undefined) => s?.match(/ref=([^,]+)/)?.[1] ?? s?.match(/name=([^,]+)/)?.[1];
 
 // [event, expected write entry (null = no export), import candidates in order]
 const EXPECTED: Record<string, [string | null, string[]]> = {
   'push to the default branch': ['buildcache-py', ['buildcache-py']],
-  'push to another branch': [`buildcache-py-${refSuffix('refs/heads/feat')}`, [`buildcache-py-${refSuffix('refs/heads/feat')}`, 'buildcache-py']],
+  'push to another branch': [
+    `buildcache-py-${refSuffix('refs/heads/feat')}`,
+    [`buildcache-py-${refSuffix('refs/heads/feat')}`, 'buildcache-py']
+  ],
   pull_request: [null, ['buildcache-py-pr-12', 'buildcache-py']],
   'pull_request from a fork': [null, ['buildcache-py-pr-12', 'buildcache-py']],
   'pull_request_target (read-only token)': [null, ['buildcache-py-pr-12', 'buildcache-py']],
   'workflow_dispatch on the default branch': ['buildcache-py', ['buildcache-py']],
-  'tag push': [`buildcache-py-${refSuffix('refs/tags/v1.0')}`, [`buildcache-py-${refSuffix('refs/tags/v1.0')}`, 'buildcache-py']]
+  'tag push': [
+    `buildcache-py-${refSuffix('refs/tags/v1.0')}`,
+    [`buildcache-py-${refSuffix('refs/tags/v1.0')}`, 'buildcache-py']
+  ]
 };
 
 describe('where registry and s3 caches live, per event', () => {
@@ -38,7 +49,9 @@ describe('where registry and s3 caches live, per event', () => {
     const p = plan(inputsOf(S3), rtFor(e), { nowSeconds: NOW });
     const [write, reads] = EXPECTED[name];
     expect(p.export?.attrs.get('name')).toBe(write === null ? undefined : write.replace('buildcache-', ''));
-    expect((p.importCandidates?.map((c) => c.spec.attrs.get('name')) ?? [p.import!.attrs.get('name')])).toEqual(reads.map((r) => r.replace('buildcache-', '')));
+    expect(p.importCandidates?.map((c) => c.spec.attrs.get('name')) ?? [p.import!.attrs.get('name')]).toEqual(
+      reads.map((r) => r.replace('buildcache-', ''))
+    );
   });
 
   test('a same-repository pull request with cache-write: true writes its own pr entry, never the default', () => {
@@ -47,8 +60,16 @@ describe('where registry and s3 caches live, per event', () => {
   });
 
   test('a pull request into a non-default base reads its own entry, then the base, then the default branch', () => {
-    const payload = { pull_request: { number: 5, base: { ref: 'release', repo: { full_name: 'octo/envd-demo' } }, head: { ref: 'fix', repo: { full_name: 'octo/envd-demo' } } } };
-    const p = plan(inputsOf(REGISTRY), runtime({ event: 'pull_request', ref: 'refs/pull/5/merge', payload }), { nowSeconds: NOW });
+    const payload = {
+      pull_request: {
+        number: 5,
+        base: { ref: 'release', repo: { full_name: 'octo/envd-demo' } },
+        head: { ref: 'fix', repo: { full_name: 'octo/envd-demo' } }
+      }
+    };
+    const p = plan(inputsOf(REGISTRY), runtime({ event: 'pull_request', ref: 'refs/pull/5/merge', payload }), {
+      nowSeconds: NOW
+    });
     expect(p.importCandidates!.map((c) => `${c.name} (${c.owner})`)).toEqual([
       'buildcache-py-pr-5 (pull request #5)',
       `buildcache-py-${refSuffix('refs/heads/release')} (the pull request base release)`,
@@ -62,7 +83,11 @@ describe('where registry and s3 caches live, per event', () => {
     [[false, false], 'buildcache-py', 'no cache exists yet'],
     [[undefined, undefined], 'buildcache-py', 'existence could not be checked (no credentials)']
   ])('import choice from existence %j → %s', (exists, entry, reason) => {
-    const p = chooseImportEntry(plan(inputsOf(REGISTRY), rtFor(EVENTS[2]), { nowSeconds: NOW }), exists, 'no credentials');
+    const p = chooseImportEntry(
+      plan(inputsOf(REGISTRY), rtFor(EVENTS[2]), { nowSeconds: NOW }),
+      exists,
+      'no credentials'
+    );
     expect(p.import!.attrs.get('ref')).toBe(`ghcr.io/octo/env:${entry}`);
     const d = p.decisions.find((x) => x.topic === 'import entry')!;
     expect(d.outcome).toBe(entry);
@@ -71,7 +96,11 @@ describe('where registry and s3 caches live, per event', () => {
 
   test('an explicit cache-ref is used exactly as given, on every branch', () => {
     for (const e of EVENTS) {
-      const p = plan(inputsOf({ ...REGISTRY, 'cache-ref': 'ghcr.io/octo/cache:shared', 'cache-write': 'true' }), rtFor(e), { nowSeconds: NOW });
+      const p = plan(
+        inputsOf({ ...REGISTRY, 'cache-ref': 'ghcr.io/octo/cache:shared', 'cache-write': 'true' }),
+        rtFor(e),
+        { nowSeconds: NOW }
+      );
       expect(p.import!.attrs.get('ref')).toBe('ghcr.io/octo/cache:shared');
       if (p.export) expect(p.export.attrs.get('ref')).toBe('ghcr.io/octo/cache:shared');
       expect(p.importCandidates).toBeUndefined();
@@ -88,11 +117,34 @@ describe('where registry and s3 caches live, per event', () => {
 
 describe('property: no run off the default branch can write the default branch entry', () => {
   // Deterministic generator of awkward branch names, including ones that sanitize to "main" or to ''.
-  const PIECES = ['main', 'MAIN', 'Main', 'main/', '/main', 'main.', '-main-', 'mäin', 'ma in', 'feature', '..', '--', '_', 'release/1.0', 'ü', '🙂', 'pr', '12', 'tag', 'v1.0', ''];
+  const PIECES = [
+    'main',
+    'MAIN',
+    'Main',
+    'main/',
+    '/main',
+    'main.',
+    '-main-',
+    'mäin',
+    'ma in',
+    'feature',
+    '..',
+    '--',
+    '_',
+    'release/1.0',
+    'ü',
+    '🙂',
+    'pr',
+    '12',
+    'tag',
+    'v1.0',
+    ''
+  ];
   function* names(count: number) {
     let seed = 7;
     const next = (n: number) => (seed = (seed * 48271) % 2147483647) % n;
-    for (let i = 0; i < count; i++) yield Array.from({ length: 1 + next(4) }, () => PIECES[next(PIECES.length)]).join(next(2) ? '/' : '');
+    for (let i = 0; i < count; i++)
+      yield Array.from({ length: 1 + next(4) }, () => PIECES[next(PIECES.length)]).join(next(2) ? '/' : '');
   }
 
   test('2,000 generated branch and tag names', () => {
@@ -108,7 +160,11 @@ describe('property: no run off the default branch can write the default branch e
         const other = seen.get(locs.write.name);
         if (other !== undefined) expect(other).toBe(ref); // two refs never share an entry
         seen.set(locs.write.name, ref);
-        const p = plan(inputsOf({ ...REGISTRY, 'cache-write': 'true' }), runtime({ event: 'push', ref, env: { ACTIONS_RUNTIME_TOKEN: jwt([{ Scope: ref, Permission: 3 }]) } }), { nowSeconds: NOW });
+        const p = plan(
+          inputsOf({ ...REGISTRY, 'cache-write': 'true' }),
+          runtime({ event: 'push', ref, env: { ACTIONS_RUNTIME_TOKEN: jwt([{ Scope: ref, Permission: 3 }]) } }),
+          { nowSeconds: NOW }
+        );
         expect(p.export!.attrs.get('ref')).not.toBe(`ghcr.io/octo/env:${defaultEntry}`);
       }
     }

@@ -22,7 +22,8 @@ describe('registry', () => {
   });
 
   test('a backend with several read candidates (shared locations) can be probed for them', () => {
-    for (const b of Object.values(BACKENDS)) if (b.sharedLocations) expect([b.name, b.probe]).toEqual([b.name, expect.any(String)]);
+    for (const b of Object.values(BACKENDS))
+      if (b.sharedLocations) expect([b.name, b.probe]).toEqual([b.name, expect.any(String)]);
   });
 
   test('a backend BuildKit writes to the GitHub cache counts against it; every companion input belongs to one backend', () => {
@@ -34,7 +35,9 @@ describe('registry', () => {
 
 describe('the rest of the code asks the registry', () => {
   test('companion inputs: cache-ref only with registry, cache-dir only with local', () => {
-    expect(() => inputsOf({ cache: 's3', 'cache-options': 'bucket=b,region=r', 'cache-ref': 'ghcr.io/o/r:c', 'cache-dir': 'dir' })).toThrow(
+    expect(() =>
+      inputsOf({ cache: 's3', 'cache-options': 'bucket=b,region=r', 'cache-ref': 'ghcr.io/o/r:c', 'cache-dir': 'dir' })
+    ).toThrow(
       'cache-ref: is only used with cache: registry (cache is s3); remove it; cache-dir: is only used with cache: local (cache is s3); remove it'
     );
     expect(plan(inputsOf({ cache: 'registry', 'cache-ref': 'ghcr.io/o/r:c' }), runtime()).problems).toEqual([]);
@@ -43,8 +46,15 @@ describe('the rest of the code asks the registry', () => {
 
   test('a candidate of a backend without a probe is not checked as if it were S3', async () => {
     const spec = { type: 'gha', attrs: new Map([['scope', 'x']]) };
-    const p = { dryRun: false, import: spec, decisions: [], importCandidates: [{ owner: 'main', name: 'x', spec }] } as unknown as Plan;
+    const p = {
+      dryRun: false,
+      import: spec,
+      decisions: [],
+      importCandidates: [{ owner: 'main', name: 'x', spec }]
+    } as unknown as Plan;
     const out = await resolveImportEntry(p, {});
-    expect(out.decisions.find((d) => d.topic === 'import entry')?.reason).toContain('the gha backend has no existence probe');
+    expect(out.decisions.find((d) => d.topic === 'import entry')?.reason).toContain(
+      'the gha backend has no existence probe'
+    );
   });
 });

@@ -20,7 +20,7 @@ describe("bench:replay's account of the cache", () => {
     expect(l.figures.peakBytes).toBe(230);
   });
 
-  test("evicting a blob a live index names breaks it; the same blob left on a ref the index reads does not; a superseded generation is not live", () => {
+  test('evicting a blob a live index names breaks it; the same blob left on a ref the index reads does not; a superseded generation is not live', () => {
     const l = new Ledger();
     const b1 = blob(MAIN, D1);
     const b2 = blob(MAIN, D2);

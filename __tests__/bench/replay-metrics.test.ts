@@ -2,7 +2,16 @@ import { describe, expect, test } from '@jest/globals';
 import { figuresOf, table, yesNo, type BuildRecord } from '../../bench/replay/metrics.js';
 
 const ledger = { peakBytes: 150, evicted: 4, deleted: 1, evictionsBreaking: 3, deletionsBreaking: 1, indexesBroken: 2 };
-const b = (over: Partial<BuildRecord>): BuildRecord => ({ run: 1, kind: 'main-push', leg: '3.10', total: 7, cached: 0, errored: 0, failed: false, ...over });
+const b = (over: Partial<BuildRecord>): BuildRecord => ({
+  run: 1,
+  kind: 'main-push',
+  leg: '3.10',
+  total: 7,
+  cached: 0,
+  errored: 0,
+  failed: false,
+  ...over
+});
 
 describe("bench:replay's figures", () => {
   const builds = [
@@ -16,7 +25,15 @@ describe("bench:replay's figures", () => {
   const f = figuresOf(builds, ledger, 100);
 
   test('the ratio counts steps of the builds that ran to the end; a failed build is counted apart', () => {
-    expect(f).toMatchObject({ builds: 6, failed: 1, cached: 18, total: 35, peakOverBudget: 1.5, evictionsBreaking: 3, deletionsBreaking: 1 });
+    expect(f).toMatchObject({
+      builds: 6,
+      failed: 1,
+      cached: 18,
+      total: 35,
+      peakOverBudget: 1.5,
+      evictionsBreaking: 3,
+      deletionsBreaking: 1
+    });
     expect(f.ratio).toBeCloseTo(18 / 35);
     expect(f.onMissingLayer).toBe(1);
   });

@@ -2,7 +2,8 @@ import { describe, expect, test } from '@jest/globals';
 import * as fs from 'node:fs';
 import { countBuild, countJob } from '../../bench/replay/progress.js';
 
-const fixture = (name: string) => fs.readFileSync(new URL(`../fixtures/buildkit-v0.32.2/${name}`, import.meta.url), 'utf8');
+const fixture = (name: string) =>
+  fs.readFileSync(new URL(`../fixtures/buildkit-v0.32.2/${name}`, import.meta.url), 'utf8');
 const names = (s: Set<string>) => [...s].map((n) => n.slice(0, 5)).sort();
 
 describe("bench:replay counts a build's steps from BuildKit's plain progress", () => {
@@ -58,7 +59,9 @@ describe("bench:replay counts a build's steps from BuildKit's plain progress", (
   });
 
   test("a job's builds: built when any build built it (a second, fully cached build of the same context changes nothing)", () => {
-    const cachedAgain = build.replace('#7 0.105 Collecting numpy\n#7 DONE 0.5s', '#7 CACHED').replace('#8 DONE 0.0s', '#8 CACHED');
+    const cachedAgain = build
+      .replace('#7 0.105 Collecting numpy\n#7 DONE 0.5s', '#7 CACHED')
+      .replace('#8 DONE 0.0s', '#8 CACHED');
     const one = countJob([build]);
     const two = countJob([build, cachedAgain]);
     expect(two.steps).toEqual(one.steps);

@@ -1,5 +1,14 @@
 import { describe, expect, test } from '@jest/globals';
-import { DEFAULT_BUDGET_BYTES, GB, HIGH_WATER, formatSize, modeForBudget, nearBudget, resolveBudget, usageBar } from '../../src/budget/budget.js';
+import {
+  DEFAULT_BUDGET_BYTES,
+  GB,
+  HIGH_WATER,
+  formatSize,
+  modeForBudget,
+  nearBudget,
+  resolveBudget,
+  usageBar
+} from '../../src/budget/budget.js';
 
 describe('resolveBudget', () => {
   test.each([
@@ -30,7 +39,10 @@ describe('high water and mode', () => {
 
   test('cache-mode auto falls to min near the budget; an explicit mode is respected', () => {
     const facts = (usageBytes: number | undefined) => ({ usageBytes, budgetBytes: 10 * GB });
-    expect(modeForBudget('auto', 'max', facts(9 * GB))).toEqual({ mode: 'min', decision: expect.objectContaining({ topic: 'mode', outcome: 'min' }) });
+    expect(modeForBudget('auto', 'max', facts(9 * GB))).toEqual({
+      mode: 'min',
+      decision: expect.objectContaining({ topic: 'mode', outcome: 'min' })
+    });
     expect(modeForBudget('auto', 'max', facts(5 * GB))).toEqual({ mode: 'max' });
     expect(modeForBudget('auto', 'max', facts(undefined))).toEqual({ mode: 'max' });
     expect(modeForBudget('max', 'max', facts(9.9 * GB))).toEqual({ mode: 'max' });

@@ -15,7 +15,11 @@ export const digest = (layer: string) => sha256Digest(layer);
 /** BuildKit's cache config JSON referencing the given layers. */
 export function cacheConfig(layers: string[]): string {
   return JSON.stringify({
-    layers: layers.map((l, i) => ({ blob: digest(l), parent: i - 1, annotations: { 'containerd.io/uncompressed': sha256Digest(`${l}-diff`) } })),
+    layers: layers.map((l, i) => ({
+      blob: digest(l),
+      parent: i - 1,
+      annotations: { 'containerd.io/uncompressed': sha256Digest(`${l}-diff`) }
+    })),
     records: layers.map((l, i) => ({ digest: sha256Digest(`key-${l}`), layers: [{ layer: i }] }))
   });
 }

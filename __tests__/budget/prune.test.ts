@@ -3,7 +3,15 @@ import { describe, expect, test } from '@jest/globals';
 import { BUILDKIT_CACHE_VERSION, indexKey, sha256Digest } from '../../src/budget/keys.js';
 import { ENVD_MOUNT_DIRS } from '../../src/mounts/mounts.js';
 import {
-  DAY_MS, HOUR_MS, MINUTE_MS, classifyIndexes, indexesToRead, planPrune, type CacheEntry, type PruneInput, type PruneReason
+  DAY_MS,
+  HOUR_MS,
+  MINUTE_MS,
+  classifyIndexes,
+  indexesToRead,
+  planPrune,
+  type CacheEntry,
+  type PruneInput,
+  type PruneReason
 } from '../../src/budget/prune.js';
 
 /** envd's pip cache directory inside the build (the first of ENVD_MOUNT_DIRS). */
@@ -27,12 +35,28 @@ interface Times {
 
 function blob(id: number, ref: string, layer: string, size: number, t: Times = {}): CacheEntry {
   const createdAt = t.created ?? ago(3 * DAY_MS);
-  return { id, ref, key: `buildkit-blob-1-${digest(layer)}`, size, createdAt, lastAccessedAt: t.accessed ?? createdAt, version: BUILDKIT_CACHE_VERSION };
+  return {
+    id,
+    ref,
+    key: `buildkit-blob-1-${digest(layer)}`,
+    size,
+    createdAt,
+    lastAccessedAt: t.accessed ?? createdAt,
+    version: BUILDKIT_CACHE_VERSION
+  };
 }
 
 function index(id: number, ref: string, scope: string, n: number, t: Times = {}): CacheEntry {
   const createdAt = t.created ?? ago(3 * DAY_MS);
-  return { id, ref, key: indexKey(scope, ref, n), size: 4_000, createdAt, lastAccessedAt: t.accessed ?? createdAt, version: BUILDKIT_CACHE_VERSION };
+  return {
+    id,
+    ref,
+    key: indexKey(scope, ref, n),
+    size: 4_000,
+    createdAt,
+    lastAccessedAt: t.accessed ?? createdAt,
+    version: BUILDKIT_CACHE_VERSION
+  };
 }
 
 const refs = (...layers: string[]) => new Set(layers.map(digest));
@@ -40,11 +64,20 @@ const refs = (...layers: string[]) => new Set(layers.map(digest));
 function plan(entries: CacheEntry[], over: Partial<PruneInput> & { contents?: Record<number, string[]> } = {}) {
   const { contents = {}, ...rest } = over;
   const liveIndexes = new Map(Object.entries(contents).map(([id, layers]) => [Number(id), refs(...layers)]));
-  return planPrune({ entries, liveIndexes, readableRefs: [MAIN], budgetBytes: 10 * GB, now: NOW, jobStart: ago(20 * MINUTE_MS), ...rest });
+  return planPrune({
+    entries,
+    liveIndexes,
+    readableRefs: [MAIN],
+    budgetBytes: 10 * GB,
+    now: NOW,
+    jobStart: ago(20 * MINUTE_MS),
+    ...rest
+  });
 }
 
 const ids = (p: ReturnType<typeof plan>) => p.deletions.map((d) => d.id);
-const reasons = (p: ReturnType<typeof plan>) => Object.fromEntries(p.deletions.map((d) => [d.id, d.reason])) as Record<number, PruneReason>;
+const reasons = (p: ReturnType<typeof plan>) =>
+  Object.fromEntries(p.deletions.map((d) => [d.id, d.reason])) as Record<number, PruneReason>;
 
 // Main: index #3 (live, layers a b), #2 (superseded long ago, layers a old), blobs a b old.
 const mainBase = (): CacheEntry[] => [
@@ -268,14 +301,22 @@ const CASES: Case[] = [
   },
   {
     name: 'value ranking: when nothing less valuable is left, an active ref goes too (before GitHub evicts blindly)',
-    entries: [...mainBase(), index(6, PR12, 'ci-build', 1, { created: ago(DAY_MS) }), blob(7, PR12, 'pr12', 9 * GB, { created: ago(DAY_MS) })],
+    entries: [
+      ...mainBase(),
+      index(6, PR12, 'ci-build', 1, { created: ago(DAY_MS) }),
+      blob(7, PR12, 'pr12', 9 * GB, { created: ago(DAY_MS) })
+    ],
     input: { contents: { 2: ['a', 'b'] }, openPrRefs: [PR12] },
     deleted: [1, 5, 6, 7],
     why: { 6: 'idle-ref', 7: 'idle-ref' }
   },
   {
     name: 'an unreadable ref used within the idle window (15 min) is left alone',
-    entries: [...mainBase(), index(6, FEAT, 'ci-build', 1, { accessed: ago(10 * MINUTE_MS) }), blob(7, FEAT, 'feat', 9 * GB, { accessed: ago(10 * MINUTE_MS) })],
+    entries: [
+      ...mainBase(),
+      index(6, FEAT, 'ci-build', 1, { accessed: ago(10 * MINUTE_MS) }),
+      blob(7, FEAT, 'feat', 9 * GB, { accessed: ago(10 * MINUTE_MS) })
+    ],
     input: { contents: { 2: ['a', 'b'] } },
     deleted: [1, 5],
     underTarget: false
@@ -297,18 +338,36 @@ const CASES: Case[] = [
   {
     name: 'the newest index vanished before the read: the previous #n is live and protects its blobs',
     // Entry 2 (#3) is gone from the entries; #2 is now what BuildKit imports.
-    entries: mainBase().filter((e) => e.id !== 2).concat(blob(6, MAIN, 'x', 9 * GB)),
+    entries: mainBase()
+      .filter((e) => e.id !== 2)
+      .concat(blob(6, MAIN, 'x', 9 * GB)),
     input: { contents: { 1: ['a', 'old'] } },
     // usage 10.5 GB: 'x' (LRU tie with 'b', larger first) is enough; 'a' and 'old' are referenced by #2.
     deleted: [6],
     why: { 6: 'unreferenced-blob' }
   },
   {
-    name: 'entries that are not BuildKit\'s count toward usage but are never deleted',
+    name: "entries that are not BuildKit's count toward usage but are never deleted",
     entries: [
       ...mainBase(),
-      { id: 6, ref: MAIN, key: 'node-cache-Linux-abc', size: 9 * GB, createdAt: ago(9 * DAY_MS), lastAccessedAt: ago(9 * DAY_MS), version: 'f00' },
-      { id: 7, ref: PR12, key: 'buildkit-blob-1-sha256:' + 'a'.repeat(64), size: MB, createdAt: ago(9 * DAY_MS), lastAccessedAt: ago(9 * DAY_MS), version: 'other' }
+      {
+        id: 6,
+        ref: MAIN,
+        key: 'node-cache-Linux-abc',
+        size: 9 * GB,
+        createdAt: ago(9 * DAY_MS),
+        lastAccessedAt: ago(9 * DAY_MS),
+        version: 'f00'
+      },
+      {
+        id: 7,
+        ref: PR12,
+        key: 'buildkit-blob-1-sha256:' + 'a'.repeat(64),
+        size: MB,
+        createdAt: ago(9 * DAY_MS),
+        lastAccessedAt: ago(9 * DAY_MS),
+        version: 'other'
+      }
     ],
     input: { contents: { 2: ['a', 'b'] }, closedPrRefs: [PR12] },
     deleted: [1, 5],
@@ -344,7 +403,9 @@ describe('planPrune', () => {
     if (c.underTarget !== undefined) expect(p.underTarget).toBe(c.underTarget);
     if (c.notes) expect(p.notes.join('\n')).toMatch(c.notes);
     // The invariant, whatever the case: nothing a live index on a readable ref references is deleted, nor the index.
-    const readable = new Set((c.input?.readableRefs ?? [MAIN]).filter((r) => !(c.input?.closedPrRefs ?? []).includes(r)));
+    const readable = new Set(
+      (c.input?.readableRefs ?? [MAIN]).filter((r) => !(c.input?.closedPrRefs ?? []).includes(r))
+    );
     const live = classifyIndexes(c.entries, NOW).live.filter((e) => readable.has(e.ref));
     expect(p.deletions.filter((d) => live.some((e) => e.id === d.id))).toEqual([]);
     const contents: Record<number, string[]> = c.input?.contents ?? {};
@@ -369,7 +430,13 @@ describe('planPrune', () => {
       { contents: { 2: ['a', 'b'] }, closedPrRefs: [PR12] }
     );
     expect(p.deletions.map((d) => [d.id, d.reason])).toEqual([
-      [7, 'closed-pr'], [8, 'closed-pr'], [1, 'superseded-index'], [6, 'unreferenced-blob'], [5, 'unreferenced-blob'], [9, 'idle-ref'], [10, 'idle-ref']
+      [7, 'closed-pr'],
+      [8, 'closed-pr'],
+      [1, 'superseded-index'],
+      [6, 'unreferenced-blob'],
+      [5, 'unreferenced-blob'],
+      [9, 'idle-ref'],
+      [10, 'idle-ref']
     ]);
     expect(p.byReason['unreferenced-blob']).toEqual({ entries: 2, bytes: 1300 * MB });
     expect(p.keptBytes).toBe(p.usageBytes - p.deleteBytes);
@@ -379,7 +446,13 @@ describe('planPrune', () => {
 
   test("hit-ratio histories: all but the newest per ref and scope go, whatever the usage; other entries that are not BuildKit's stay", () => {
     const history = (id: number, ref: string, scope: string, run: number, created: number): CacheEntry => ({
-      id, ref, key: `envd-history-${scope}#${run}-1`, size: 600, createdAt: ago(created), lastAccessedAt: ago(created), version: 'actions-cache-version'
+      id,
+      ref,
+      key: `envd-history-${scope}#${run}-1`,
+      size: 600,
+      createdAt: ago(created),
+      lastAccessedAt: ago(created),
+      version: 'actions-cache-version'
     });
     const entries = [
       ...mainBase(),
@@ -388,16 +461,34 @@ describe('planPrune', () => {
       history(22, MAIN, 'ci-build', 102, DAY_MS), // newest on main for ci-build: kept
       history(23, MAIN, 'ci-build-gpu', 100, 3 * DAY_MS), // another scope's only one: kept
       history(24, PR12, 'ci-build', 7, 2 * DAY_MS), // the pull request's own newest: kept
-      { id: 25, ref: MAIN, key: 'envd-local-ci-build-0123456789abcdef', size: 900, createdAt: ago(3 * DAY_MS), lastAccessedAt: ago(3 * DAY_MS), version: 'other' }
+      {
+        id: 25,
+        ref: MAIN,
+        key: 'envd-local-ci-build-0123456789abcdef',
+        size: 900,
+        createdAt: ago(3 * DAY_MS),
+        lastAccessedAt: ago(3 * DAY_MS),
+        version: 'other'
+      }
     ];
     const p = plan(entries, { contents: { 2: ['a', 'b'] } });
-    expect(ids(p).filter((id) => id >= 20).sort()).toEqual([20, 21]);
+    expect(
+      ids(p)
+        .filter((id) => id >= 20)
+        .sort()
+    ).toEqual([20, 21]);
     expect(reasons(p)[20]).toBe('superseded-history');
   });
 
-  test('package caches (cache-mounts): all but the newest per ref, scope and mount go, whatever the usage; a closed pull request\'s go with it', () => {
+  test("package caches (cache-mounts): all but the newest per ref, scope and mount go, whatever the usage; a closed pull request's go with it", () => {
     const mount = (id: number, ref: string, scope: string, dir: string, created: number): CacheEntry => ({
-      id, ref, key: `envd-mount-${scope}#${dir}/demo-cpu#${String(id).padStart(16, '0')}`, size: 700 * MB, createdAt: ago(created), lastAccessedAt: ago(created), version: 'actions-cache-version'
+      id,
+      ref,
+      key: `envd-mount-${scope}#${dir}/demo-cpu#${String(id).padStart(16, '0')}`,
+      size: 700 * MB,
+      createdAt: ago(created),
+      lastAccessedAt: ago(created),
+      version: 'actions-cache-version'
     });
     const entries = [
       ...mainBase(),
@@ -409,7 +500,11 @@ describe('planPrune', () => {
       mount(35, PR7, 'ci-build', `${PIP_DIR}`, 2 * DAY_MS) // an open pull request's own newest: kept
     ];
     const p = plan(entries, { contents: { 2: ['a', 'b'] }, closedPrRefs: [PR12] });
-    expect(ids(p).filter((id) => id >= 30).sort()).toEqual([30, 34]);
+    expect(
+      ids(p)
+        .filter((id) => id >= 30)
+        .sort()
+    ).toEqual([30, 34]);
     expect(reasons(p)[30]).toBe('superseded-mount');
     expect(reasons(p)[34]).toBe('closed-pr');
   });
@@ -422,8 +517,16 @@ describe('planPrune', () => {
       index(4, PR12, 'ci-build', 1),
       index(5, PR7, 'ci-build', 1)
     ];
-    expect(indexesToRead(entries, { readableRefs: [PR12, MAIN], now: NOW }).map((e) => e.id).sort()).toEqual([1, 2, 4]);
-    expect(indexesToRead(entries, { readableRefs: [PR12, MAIN], closedPrRefs: [PR12], now: NOW }).map((e) => e.id).sort()).toEqual([1, 2]);
+    expect(
+      indexesToRead(entries, { readableRefs: [PR12, MAIN], now: NOW })
+        .map((e) => e.id)
+        .sort()
+    ).toEqual([1, 2, 4]);
+    expect(
+      indexesToRead(entries, { readableRefs: [PR12, MAIN], closedPrRefs: [PR12], now: NOW })
+        .map((e) => e.id)
+        .sort()
+    ).toEqual([1, 2]);
     const classes = classifyIndexes(entries, NOW);
     expect(classes.live.map((e) => e.id).sort()).toEqual([2, 4, 5]);
     expect(classes.pinned.map((p) => p.entry.id)).toEqual([1]);
@@ -432,7 +535,10 @@ describe('planPrune', () => {
   });
 
   test('the newest index is the newest by creation (what the cache service returns), not the highest #n', () => {
-    const entries = [index(1, MAIN, 'ci-build', 9, { created: ago(3 * DAY_MS) }), index(2, MAIN, 'ci-build', 8, { created: ago(2 * DAY_MS) })];
+    const entries = [
+      index(1, MAIN, 'ci-build', 9, { created: ago(3 * DAY_MS) }),
+      index(2, MAIN, 'ci-build', 8, { created: ago(2 * DAY_MS) })
+    ];
     expect(classifyIndexes(entries, NOW).live.map((e) => e.id)).toEqual([2]);
   });
 
@@ -453,13 +559,24 @@ describe('planPrune', () => {
     while (entries.length < 10_000) {
       const r = id % 40;
       const ref = r === 0 ? MAIN : `refs/pull/${r}/merge`;
-      entries.push(blob(id, ref, `${ref}-${id % 4}-${id % 50}-${id}`, 5 * MB, { accessed: ago((id % 200) * HOUR_MS + 7 * HOUR_MS) }));
+      entries.push(
+        blob(id, ref, `${ref}-${id % 4}-${id % 50}-${id}`, 5 * MB, {
+          accessed: ago((id % 200) * HOUR_MS + 7 * HOUR_MS)
+        })
+      );
       id++;
     }
     const readable = [MAIN, 'refs/pull/1/merge'];
-    const live = Object.fromEntries(Object.entries(contents).filter(([k]) => readable.includes(entries[Number(k) - 1].ref)));
+    const live = Object.fromEntries(
+      Object.entries(contents).filter(([k]) => readable.includes(entries[Number(k) - 1].ref))
+    );
     const started = performance.now();
-    const p = plan(entries, { contents: live, readableRefs: readable, budgetBytes: 40 * GB, closedPrRefs: ['refs/pull/2/merge'] });
+    const p = plan(entries, {
+      contents: live,
+      readableRefs: readable,
+      budgetBytes: 40 * GB,
+      closedPrRefs: ['refs/pull/2/merge']
+    });
     const ms = performance.now() - started;
     expect(ms).toBeLessThan(2000);
     expect(p.deletions.length).toBeGreaterThan(1000);

@@ -4,7 +4,17 @@
  */
 import { describe, expect, test } from '@jest/globals';
 import type { ScopeFootprint } from '../../src/budget/estimate.js';
-import { budgetFacts, exportRoom, pruneBeforeTarget, pruneRequest, type PruneWhen, readableRefs, readingScope, splitsWrite, writeFacts } from '../../src/budget/run.js';
+import {
+  budgetFacts,
+  exportRoom,
+  pruneBeforeTarget,
+  pruneRequest,
+  type PruneWhen,
+  readableRefs,
+  readingScope,
+  splitsWrite,
+  writeFacts
+} from '../../src/budget/run.js';
 import type { BudgetState, PruneOutcome } from '../../src/budget/state.js';
 import { plan as makePlan } from '../../src/plan/planner.js';
 import { inputsOf } from '../support/inputs.js';
@@ -22,9 +32,20 @@ const rtFor = (ref: string) =>
     : runtime({
         event: 'pull_request',
         ref,
-        env: { ACTIONS_RUNTIME_TOKEN: jwt([{ Scope: ref, Permission: 3 }, { Scope: MAIN, Permission: 1 }]) },
+        env: {
+          ACTIONS_RUNTIME_TOKEN: jwt([
+            { Scope: ref, Permission: 3 },
+            { Scope: MAIN, Permission: 1 }
+          ])
+        },
         // A pull request from the repository itself (a payload without one is an unknown head, which never writes).
-        payload: { pull_request: { number: 12, base: { ref: 'main', repo: { full_name: 'octo/envd-demo' } }, head: { ref: 'feat', repo: { full_name: 'octo/envd-demo', fork: false } } } }
+        payload: {
+          pull_request: {
+            number: 12,
+            base: { ref: 'main', repo: { full_name: 'octo/envd-demo' } },
+            head: { ref: 'feat', repo: { full_name: 'octo/envd-demo', fork: false } }
+          }
+        }
       });
 
 /** The three legs' auto scopes, as the planner derives them. */
@@ -32,7 +53,15 @@ const scopes = LEGS.map((matrix) => makePlan(inputsOf({ matrix }), runtime()).sc
 
 function state(usageBytes: number, footprints: ScopeFootprint[], usageAfterPrune?: number): BudgetState {
   return {
-    reading: { budget: { bytes: BUDGET, source: 'cache-budget' }, usageBytes, near: false, aboveTarget: false, decisions: [], warnings: [], footprints },
+    reading: {
+      budget: { bytes: BUDGET, source: 'cache-budget' },
+      usageBytes,
+      near: false,
+      aboveTarget: false,
+      decisions: [],
+      warnings: [],
+      footprints
+    },
     prunes: usageAfterPrune === undefined ? [] : [{ usageAfterBytes: usageAfterPrune } as PruneOutcome],
     warned: false
   };
@@ -41,8 +70,17 @@ function state(usageBytes: number, footprints: ScopeFootprint[], usageAfterPrune
 /** Main's index for each leg, 9 MB each (a min export), read by the pull request from main. */
 const mainIndexes = (own: boolean) =>
   scopes.map((scope): ScopeFootprint => ({
-    scope, ref: MAIN, fullBytes: 9 * MB, finalBytes: 9 * MB, addedBytes: 1 * MB, addedFinalBytes: 1 * MB, ownBytes: 1 * MB, ownFinalBytes: 1 * MB,
-    exportedAt: Date.UTC(2026, 10, 27), max: false, own
+    scope,
+    ref: MAIN,
+    fullBytes: 9 * MB,
+    finalBytes: 9 * MB,
+    addedBytes: 1 * MB,
+    addedFinalBytes: 1 * MB,
+    ownBytes: 1 * MB,
+    ownFinalBytes: 1 * MB,
+    exportedAt: Date.UTC(2026, 10, 27),
+    max: false,
+    own
   }));
 
 describe('the budget around the build', () => {
@@ -50,30 +88,54 @@ describe('the budget around the build', () => {
     {
       // Three first exports of 9 MB each: prune down to (90% × 37 − 27) / 37 = 17% of the budget first.
       name: "a pull request's legs at 28 MB: their first exports (9 MB each) do not fit; prune first, then none writes",
-      ref: PR12, usage: 28 * MB, afterPrune: 27 * MB, target: (0.9 * 37 - 27) / 37, skipped: [true, true, true]
+      ref: PR12,
+      usage: 28 * MB,
+      afterPrune: 27 * MB,
+      target: (0.9 * 37 - 27) / 37,
+      skipped: [true, true, true]
     },
     {
       name: 'the prune made room for two legs: the first two (scope order) write, the third does not',
-      ref: PR12, usage: 28 * MB, afterPrune: 14 * MB, target: (0.9 * 37 - 27) / 37, skipped: [false, false, true]
+      ref: PR12,
+      usage: 28 * MB,
+      afterPrune: 14 * MB,
+      target: (0.9 * 37 - 27) / 37,
+      skipped: [false, false, true]
     },
     {
       name: 'room for all: no prune before the build (usage under 70%), every leg writes',
-      ref: PR12, usage: 5 * MB, afterPrune: undefined, target: undefined, skipped: [false, false, false]
+      ref: PR12,
+      usage: 5 * MB,
+      afterPrune: undefined,
+      target: undefined,
+      skipped: [false, false, false]
     },
     {
       // Main's legs are each expected to write 1 MB: min fits, so the prune goes to the usual 70%.
       name: "the default branch's legs write when they fit, after pruning first",
-      ref: MAIN, usage: 28 * MB, afterPrune: 27 * MB, target: 0.7, skipped: [false, false, false]
+      ref: MAIN,
+      usage: 28 * MB,
+      afterPrune: 27 * MB,
+      target: 0.7,
+      skipped: [false, false, false]
     },
     {
       // 32 MB left after the prune: one more MB fits under the 33.3 MB ceiling, two do not; issue 15 skipped the
       // later legs, and main then stayed a generation behind for good (issue 20): the default branch never skips.
       name: 'the default branch never skips, past the ceiling too',
-      ref: MAIN, usage: 33 * MB, afterPrune: 32 * MB, target: 0.7, skipped: [false, false, false]
+      ref: MAIN,
+      usage: 33 * MB,
+      afterPrune: 32 * MB,
+      target: 0.7,
+      skipped: [false, false, false]
     },
     {
       name: 'a pull request past the ceiling: the later legs skip before the build (the write is not split without a listing)',
-      ref: PR12, usage: 33 * MB, afterPrune: 20 * MB, target: (0.9 * 37 - 27) / 37, skipped: [false, true, true]
+      ref: PR12,
+      usage: 33 * MB,
+      afterPrune: 20 * MB,
+      target: (0.9 * 37 - 27) / 37,
+      skipped: [false, true, true]
     }
   ])('$name', ({ ref, usage, afterPrune, target, skipped }) => {
     const rt = rtFor(ref);
@@ -90,12 +152,20 @@ describe('the budget around the build', () => {
       else expect(g.target).toBeCloseTo(target, 3);
     }
     expect(got.map((g) => g.room !== undefined)).toEqual(skipped);
-    for (const g of got.filter((x) => x.room)) expect(g.room).toMatchObject({ topic: 'write', outcome: 'skipped', reason: expect.stringMatching(/does not write it/) });
+    for (const g of got.filter((x) => x.room))
+      expect(g.room).toMatchObject({
+        topic: 'write',
+        outcome: 'skipped',
+        reason: expect.stringMatching(/does not write it/)
+      });
   });
 
-  test('an explicit cache-mode or export-cache is the author\'s: never skipped', () => {
+  test("an explicit cache-mode or export-cache is the author's: never skipped", () => {
     const rt = rtFor(PR12);
-    for (const over of [{ 'cache-mode': 'min' }, { 'export-cache': 'type=gha,scope=mine,mode=min' }] as Record<string, string>[]) {
+    for (const over of [{ 'cache-mode': 'min' }, { 'export-cache': 'type=gha,scope=mine,mode=min' }] as Record<
+      string,
+      string
+    >[]) {
       const inputs = inputsOf({ matrix: LEGS[2], ...over });
       const s = state(28 * MB, mainIndexes(false), 27 * MB);
       const p = makePlan(inputs, rt, { budget: budgetFacts(s) });
@@ -105,28 +175,87 @@ describe('the budget around the build', () => {
 
   test('the mode reason states the estimate', () => {
     const inputs = inputsOf({ matrix: LEGS[0] });
-    const s = state(20 * MB, scopes.map((scope) => ({ ...mainIndexes(true)[0], scope, max: true, fullBytes: 14 * MB, ownBytes: 2 * MB })));
+    const s = state(
+      20 * MB,
+      scopes.map((scope) => ({ ...mainIndexes(true)[0], scope, max: true, fullBytes: 14 * MB, ownBytes: 2 * MB }))
+    );
     const p = makePlan(inputs, runtime(), { budget: budgetFacts(s) });
     expect(p.mode).toBe('max');
-    expect(p.decisions.find((d) => d.topic === 'mode')?.reason).toMatch(/^push to the default branch main: .*; this export adds about 2\.0 MB .* with 2 sibling legs \(2 max\)/);
+    expect(p.decisions.find((d) => d.topic === 'mode')?.reason).toMatch(
+      /^push to the default branch main: .*; this export adds about 2\.0 MB .* with 2 sibling legs \(2 max\)/
+    );
   });
 });
 
 describe('what a prune is asked to do', () => {
   const clock = { now: 5_000_000, jobStartedAt: 4_000_000 };
-  const ctx = (rt = runtime(), inputs = inputsOf({})) => ({ state: state(20 * MB, []), inputs, rt, plan: makePlan(inputs, rt) });
+  const ctx = (rt = runtime(), inputs = inputsOf({})) => ({
+    state: state(20 * MB, []),
+    inputs,
+    rt,
+    plan: makePlan(inputs, rt)
+  });
   const closingPr = runtime({
     event: 'pull_request',
     ref: PR12,
-    env: { ACTIONS_RUNTIME_TOKEN: jwt([{ Scope: PR12, Permission: 3 }, { Scope: MAIN, Permission: 1 }]) },
-    payload: { action: 'closed', pull_request: { number: 12, base: { ref: 'main', repo: { full_name: 'octo/envd-demo' } }, head: { ref: 'feat', repo: { full_name: 'octo/envd-demo', fork: false } } } }
+    env: {
+      ACTIONS_RUNTIME_TOKEN: jwt([
+        { Scope: PR12, Permission: 3 },
+        { Scope: MAIN, Permission: 1 }
+      ])
+    },
+    payload: {
+      action: 'closed',
+      pull_request: {
+        number: 12,
+        base: { ref: 'main', repo: { full_name: 'octo/envd-demo' } },
+        head: { ref: 'feat', repo: { full_name: 'octo/envd-demo', fork: false } }
+      }
+    }
   });
   const cases: [string, PruneWhen, ReturnType<typeof ctx>, Partial<ReturnType<typeof pruneRequest>>][] = [
-    ['before the build: now is the job start, the reading\'s listing is reused, 2 s of deleting', 'before', ctx(), { title: 'Prune the GitHub cache (before the build)', jobStart: 5_000_000, reuseListing: true, timeBudgetMs: 2_000, closedPrRefs: [], discoverClosedPrs: false }],
-    ['after the build: entries since the process started are this job\'s own', 'after', ctx(), { title: 'Prune the GitHub cache (after the build)', jobStart: 4_000_000, reuseListing: false, timeBudgetMs: 2_000 }],
-    ['command: prune on a push: closed pull requests are asked of the API, no time cap', 'command', ctx(), { title: 'Prune the GitHub cache', discoverClosedPrs: true, closedPrRefs: [], timeBudgetMs: undefined }],
-    ['command: prune on the closing pull_request: its own merge ref is closed', 'command', ctx(closingPr), { closedPrRefs: [PR12], discoverClosedPrs: false }],
-    ['a build on a pull request never treats its own ref as closed', 'after', ctx(closingPr), { closedPrRefs: [], discoverClosedPrs: false }],
+    [
+      "before the build: now is the job start, the reading's listing is reused, 2 s of deleting",
+      'before',
+      ctx(),
+      {
+        title: 'Prune the GitHub cache (before the build)',
+        jobStart: 5_000_000,
+        reuseListing: true,
+        timeBudgetMs: 2_000,
+        closedPrRefs: [],
+        discoverClosedPrs: false
+      }
+    ],
+    [
+      "after the build: entries since the process started are this job's own",
+      'after',
+      ctx(),
+      {
+        title: 'Prune the GitHub cache (after the build)',
+        jobStart: 4_000_000,
+        reuseListing: false,
+        timeBudgetMs: 2_000
+      }
+    ],
+    [
+      'command: prune on a push: closed pull requests are asked of the API, no time cap',
+      'command',
+      ctx(),
+      { title: 'Prune the GitHub cache', discoverClosedPrs: true, closedPrRefs: [], timeBudgetMs: undefined }
+    ],
+    [
+      'command: prune on the closing pull_request: its own merge ref is closed',
+      'command',
+      ctx(closingPr),
+      { closedPrRefs: [PR12], discoverClosedPrs: false }
+    ],
+    [
+      'a build on a pull request never treats its own ref as closed',
+      'after',
+      ctx(closingPr),
+      { closedPrRefs: [], discoverClosedPrs: false }
+    ],
     ['a dry run deletes nothing', 'after', ctx(runtime(), inputsOf({ 'dry-run': 'true' })), { dryRun: true }]
   ];
   test.each(cases)('%s', (_, when, c, expected) => {
@@ -135,7 +264,12 @@ describe('what a prune is asked to do', () => {
   });
 
   test.each([
-    ['usage stays under the target with every leg\'s export: the listing read before the build serves', 10 * MB, false, true],
+    [
+      "usage stays under the target with every leg's export: the listing read before the build serves",
+      10 * MB,
+      false,
+      true
+    ],
     ['the exports would take usage past the target: listed again', 24 * MB, false, false],
     ['a prune ran before the build: listed again (its deletions are not asked twice)', 10 * MB, true, false]
   ])('after the build, %s', (_, usage, prunedBefore, reuse) => {
@@ -152,10 +286,12 @@ describe('what a prune is asked to do', () => {
     const s = state(1 * MB, []);
     s.reading!.listing = { entries: [], pages: 1, totalCount: 0, complete: true };
     const inputs = inputsOf({ cache: 'gha', 'cache-mode': 'min' });
-    expect(pruneRequest({ state: s, inputs, rt: runtime(), plan: makePlan(inputs, runtime()) }, 'after', clock).reuseListing).toBe(false);
+    expect(
+      pruneRequest({ state: s, inputs, rt: runtime(), plan: makePlan(inputs, runtime()) }, 'after', clock).reuseListing
+    ).toBe(false);
   });
 
-  test('the refs it may read are the plan\'s, the writable one first', () => {
+  test("the refs it may read are the plan's, the writable one first", () => {
     const c = ctx(closingPr);
     expect(pruneRequest(c, 'after', clock).readableRefs).toEqual(c.plan.access?.readable);
     expect(readableRefs(closingPr)).toEqual([PR12, MAIN]);
@@ -170,10 +306,26 @@ describe('what a prune is asked to do', () => {
 describe('what the budget reading reads', () => {
   test.each([
     ['gha build: usage and the export estimate', { cache: 'gha' }, { read: true, estimate: true }],
-    ['gha build that never writes: usage only', { cache: 'gha', 'cache-write': 'false' }, { read: true, estimate: false }],
-    ['local build: usage (its directory is in the GitHub cache), no estimate', { cache: 'local' }, { read: true, estimate: false }],
-    ['registry build: nothing', { cache: 'registry', 'cache-ref': 'ghcr.io/octo/cache' }, { read: false, estimate: false }],
-    ['command: prune reads whatever the backend', { cache: 'registry', 'cache-ref': 'ghcr.io/octo/cache', command: 'prune' }, { read: true, estimate: false }]
+    [
+      'gha build that never writes: usage only',
+      { cache: 'gha', 'cache-write': 'false' },
+      { read: true, estimate: false }
+    ],
+    [
+      'local build: usage (its directory is in the GitHub cache), no estimate',
+      { cache: 'local' },
+      { read: true, estimate: false }
+    ],
+    [
+      'registry build: nothing',
+      { cache: 'registry', 'cache-ref': 'ghcr.io/octo/cache' },
+      { read: false, estimate: false }
+    ],
+    [
+      'command: prune reads whatever the backend',
+      { cache: 'registry', 'cache-ref': 'ghcr.io/octo/cache', command: 'prune' },
+      { read: true, estimate: false }
+    ]
   ])('%s', (_, raw, expected) => {
     expect(readingScope(inputsOf(raw as Record<string, string>), runtime())).toMatchObject(expected);
   });
@@ -186,12 +338,20 @@ describe('what the budget reading reads', () => {
 });
 
 describe('issue 20: the write decided after the build', () => {
-  const withListing = (s: BudgetState): BudgetState => ({ ...s, reading: { ...s.reading!, listing: { entries: [], pages: 1, totalCount: 0, complete: true } } });
+  const withListing = (s: BudgetState): BudgetState => ({
+    ...s,
+    reading: { ...s.reading!, listing: { entries: [], pages: 1, totalCount: 0, complete: true } }
+  });
 
   test.each([
     ['a gha export with the listing read: split', {}, true, true],
     ['no listing (no index reader, or the listing failed): one build, as planned', {}, false, false],
-    ['export-cache given: the author\'s export, one build', { 'export-cache': 'type=gha,scope=mine,mode=min' }, true, false],
+    [
+      "export-cache given: the author's export, one build",
+      { 'export-cache': 'type=gha,scope=mine,mode=min' },
+      true,
+      false
+    ],
     ['cache-write: true: the author asked for the write, one build', { 'cache-write': 'true' }, true, false],
     ['another backend: one build', { cache: 'registry', 'cache-ref': 'ghcr.io/octo/c:cache' }, true, false]
   ])('%s', (_, raw, listed, expected) => {
@@ -209,24 +369,59 @@ describe('issue 20: the write decided after the build', () => {
     expect(exportRoom({ state: s, inputs, rt, plan: p })).toBeUndefined();
   });
 
-  test('writeFacts: what the write adds is the rebuilt layers of the previous generation; else the leg\'s estimate; main is the default branch', () => {
+  test("writeFacts: what the write adds is the rebuilt layers of the previous generation; else the leg's estimate; main is the default branch", () => {
     const inputs = inputsOf({ matrix: LEGS[0] });
     const s = state(20 * MB, mainIndexes(true));
     const p = makePlan(inputs, runtime(), { budget: budgetFacts(s) });
     const superseded = [{ id: 7, key: 'buildkit-blob-1-sha256:' + 'a'.repeat(64), ref: MAIN, bytes: 3 * MB }];
-    const known = writeFacts({ state: s, inputs, rt: runtime(), plan: p }, { builtSteps: 2, seconds: 40, generation: { ref: MAIN, rebuiltBytes: 4 * MB, superseded }, usageBytes: 21 * MB, skippedLast: false });
-    expect(known).toMatchObject({ builtSteps: 2, addBytes: 4 * MB, usageBytes: 21 * MB, budgetBytes: BUDGET, superseded, defaultBranch: true, builtSeconds: 40 });
-    const first = writeFacts({ state: s, inputs, rt: rtFor(PR12), plan: p }, { builtSteps: 5, seconds: 1, generation: { rebuiltBytes: 0, superseded: [] }, usageBytes: 21 * MB, skippedLast: true });
+    const known = writeFacts(
+      { state: s, inputs, rt: runtime(), plan: p },
+      {
+        builtSteps: 2,
+        seconds: 40,
+        generation: { ref: MAIN, rebuiltBytes: 4 * MB, superseded },
+        usageBytes: 21 * MB,
+        skippedLast: false
+      }
+    );
+    expect(known).toMatchObject({
+      builtSteps: 2,
+      addBytes: 4 * MB,
+      usageBytes: 21 * MB,
+      budgetBytes: BUDGET,
+      superseded,
+      defaultBranch: true,
+      builtSeconds: 40
+    });
+    const first = writeFacts(
+      { state: s, inputs, rt: rtFor(PR12), plan: p },
+      {
+        builtSteps: 5,
+        seconds: 1,
+        generation: { rebuiltBytes: 0, superseded: [] },
+        usageBytes: 21 * MB,
+        skippedLast: true
+      }
+    );
     // The estimate before the build: its own 1 MB and, going max from a min index, intermediate layers as large as its chain (9 MB).
     expect(first).toMatchObject({ addBytes: 10 * MB, defaultBranch: false, skippedLast: true });
   });
 
-  test('writeFacts: sibling legs decide alone at the same moment; those before a leg in the plan\'s order count as adding as much as it', () => {
+  test("writeFacts: sibling legs decide alone at the same moment; those before a leg in the plan's order count as adding as much as it", () => {
     const aheads = LEGS.map((matrix) => {
       const inputs = inputsOf({ matrix });
       const s = state(20 * MB, mainIndexes(true));
       const p = makePlan(inputs, runtime(), { budget: budgetFacts(s) });
-      return writeFacts({ state: s, inputs, rt: runtime(), plan: p }, { builtSteps: 2, seconds: 1, generation: { ref: MAIN, rebuiltBytes: 3 * MB, superseded: [] }, usageBytes: 20 * MB, skippedLast: false }).aheadBytes;
+      return writeFacts(
+        { state: s, inputs, rt: runtime(), plan: p },
+        {
+          builtSteps: 2,
+          seconds: 1,
+          generation: { ref: MAIN, rebuiltBytes: 3 * MB, superseded: [] },
+          usageBytes: 20 * MB,
+          skippedLast: false
+        }
+      ).aheadBytes;
     });
     expect([...aheads].sort((a, b) => a! - b!)).toEqual([0, 3 * MB, 6 * MB]);
   });
@@ -243,9 +438,19 @@ describe('issue 20: the write decided after the build', () => {
       const s = state(20 * MB, footprints);
       s.reading!.concurrentLegs = 2;
       const p = makePlan(inputs, runtime(), { budget: budgetFacts(s) });
-      return writeFacts({ state: s, inputs, rt: runtime(), plan: p }, { builtSteps: 2, seconds: 1, generation: { ...generation, superseded: [] }, usageBytes: 20 * MB, skippedLast: false });
+      return writeFacts(
+        { state: s, inputs, rt: runtime(), plan: p },
+        {
+          builtSteps: 2,
+          seconds: 1,
+          generation: { ...generation, superseded: [] },
+          usageBytes: 20 * MB,
+          skippedLast: false
+        }
+      );
     };
-    for (const i of [0, 1, 2]) expect(facts(i, { ref: MAIN, rebuiltBytes: 3 * MB })).toMatchObject({ addBytes: 3 * MB, aheadBytes: 6 * MB });
+    for (const i of [0, 1, 2])
+      expect(facts(i, { ref: MAIN, rebuiltBytes: 3 * MB })).toMatchObject({ addBytes: 3 * MB, aheadBytes: 6 * MB });
     // No previous generation on a readable ref: the others may be first exports too, as large as the largest index.
     expect(facts(0, { rebuiltBytes: 0 }).aheadBytes).toBe(2 * 18 * MB);
   });

@@ -6,7 +6,10 @@ describe('buildkitd arguments', () => {
     ['', []],
     ['--debug', ['--debug']],
     ['--debug  --oci-worker-gc=false', ['--debug', '--oci-worker-gc=false']],
-    [`--allow-insecure-entitlement "network.host" --x 'a b'`, ['--allow-insecure-entitlement', 'network.host', '--x', 'a b']],
+    [
+      `--allow-insecure-entitlement "network.host" --x 'a b'`,
+      ['--allow-insecure-entitlement', 'network.host', '--x', 'a b']
+    ],
     ['--a="x y" --b=\\"q', ['--a=x y', '--b="q']],
     ["--empty ''", ['--empty', '']]
   ])('splitFlags(%j)', (text, args) => {
@@ -17,8 +20,10 @@ describe('buildkitd arguments', () => {
     expect(() => splitFlags('--a "x')).toThrow('unclosed " quote');
   });
 
-  test('socket, root, config, group and flags (the user\'s flags last: a --root of theirs wins, as Go flags go)', () => {
-    expect(buildkitdArgs({ socket: '/t/b.sock', root: '/t/root', configFile: '/t/b.toml', group: 121, flags: ['--debug'] })).toEqual([
+  test("socket, root, config, group and flags (the user's flags last: a --root of theirs wins, as Go flags go)", () => {
+    expect(
+      buildkitdArgs({ socket: '/t/b.sock', root: '/t/root', configFile: '/t/b.toml', group: 121, flags: ['--debug'] })
+    ).toEqual([
       '--addr',
       'unix:///t/b.sock',
       '--root',

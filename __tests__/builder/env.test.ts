@@ -60,13 +60,24 @@ describe('buildkitd environment', () => {
 
   test.each(['PATH', 'A-B', '1X', 'X=Y'])(`${EXTRA_ENV} holding %j is a problem that says what it takes`, (name) => {
     const r = buildkitdEnv({ [EXTRA_ENV]: `OK ${name}` });
-    expect(r).toEqual({ problem: expect.stringContaining(`${EXTRA_ENV} holds ${JSON.stringify(name)}: it takes names of environment variables`) });
+    expect(r).toEqual({
+      problem: expect.stringContaining(
+        `${EXTRA_ENV} holds ${JSON.stringify(name)}: it takes names of environment variables`
+      )
+    });
   });
 });
 
 describe('the sudo that starts buildkitd', () => {
   test('names to keep, never values; the command after --', () => {
-    expect(sudoArgs({ preserve: ['AWS_REGION', 'HOME'], pidFile: '/d/buildkitd.pid', path: '/t/bin:/usr/bin', command: ['/t/bin/buildkitd', '--addr', 'unix:///d/s'] })).toEqual([
+    expect(
+      sudoArgs({
+        preserve: ['AWS_REGION', 'HOME'],
+        pidFile: '/d/buildkitd.pid',
+        path: '/t/bin:/usr/bin',
+        command: ['/t/bin/buildkitd', '--addr', 'unix:///d/s']
+      })
+    ).toEqual([
       '-n',
       '--preserve-env=AWS_REGION,HOME',
       '--',
@@ -80,14 +91,23 @@ describe('the sudo that starts buildkitd', () => {
       '--addr',
       'unix:///d/s'
     ]);
-    expect(sudoArgs({ preserve: [], pidFile: '/p', path: '/b', command: ['x'] }).slice(0, 3)).toEqual(['-n', '--', '/bin/sh']);
+    expect(sudoArgs({ preserve: [], pidFile: '/p', path: '/b', command: ['x'] }).slice(0, 3)).toEqual([
+      '-n',
+      '--',
+      '/bin/sh'
+    ]);
   });
 
   test('the wrapper (run here without sudo): writes the pid the command then has, sets PATH, passes the arguments as given', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sudo-wrapper-'));
     try {
       const pidFile = path.join(dir, 'pid');
-      const args = sudoArgs({ preserve: [], pidFile, path: `${dir}:/usr/bin:/bin`, command: ['/bin/sh', '-c', 'echo "$$ $PATH $1"', 'sh', 'a b;$(x)'] });
+      const args = sudoArgs({
+        preserve: [],
+        pidFile,
+        path: `${dir}:/usr/bin:/bin`,
+        command: ['/bin/sh', '-c', 'echo "$$ $PATH $1"', 'sh', 'a b;$(x)']
+      });
       const shell = args.indexOf('--') + 1;
       const r = spawnSync(args[shell], args.slice(shell + 1), { encoding: 'utf8', env: { PATH: '/nowhere' } });
       expect(r.stdout.trim()).toBe(`${fs.readFileSync(pidFile, 'utf8').trim()} ${dir}:/usr/bin:/bin a b;$(x)`);

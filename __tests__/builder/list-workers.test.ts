@@ -16,7 +16,9 @@ interface Captured {
   serverFrames: string;
   grpcStatus: string;
 }
-const REAL = JSON.parse(fs.readFileSync(new URL('../fixtures/buildkit-v0.32.2/list-workers.json', import.meta.url), 'utf8')) as {
+const REAL = JSON.parse(
+  fs.readFileSync(new URL('../fixtures/buildkit-v0.32.2/list-workers.json', import.meta.url), 'utf8')
+) as {
   listWorkers: Captured & { workerId: string };
   unknownMethod: Captured & { grpcMessage: string };
 };
@@ -35,9 +37,17 @@ async function grpcServer(grpcStatus: string, trailersOnly = false) {
     const chunks: Buffer[] = [];
     stream.on('data', (c: Buffer) => chunks.push(c));
     stream.on('end', () => {
-      seen.push({ path: String(headers[':path']), contentType: String(headers['content-type']), te: String(headers.te), body: Buffer.concat(chunks) });
+      seen.push({
+        path: String(headers[':path']),
+        contentType: String(headers['content-type']),
+        te: String(headers.te),
+        body: Buffer.concat(chunks)
+      });
       if (trailersOnly) {
-        stream.respond({ ':status': 200, 'content-type': 'application/grpc', 'grpc-status': grpcStatus }, { endStream: true });
+        stream.respond(
+          { ':status': 200, 'content-type': 'application/grpc', 'grpc-status': grpcStatus },
+          { endStream: true }
+        );
         return;
       }
       stream.respond({ ':status': 200, 'content-type': 'application/grpc' }, { waitForTrailers: true });
@@ -64,7 +74,7 @@ async function replayServer(captured: Captured) {
     c.on('data', (d: Buffer) => {
       got = Buffer.concat([got, d]);
       if (sent) return;
-      for (let at = 24; at + 9 <= got.length; ) {
+      for (let at = 24; at + 9 <= got.length;) {
         const length = got.readUIntBE(at, 3);
         const [type, flags] = [got[at + 3], got[at + 4]];
         const stream = got.readUInt32BE(at + 5) & 0x7fffffff;
@@ -90,7 +100,9 @@ async function replayServer(captured: Captured) {
 
 describe('listWorkers against the bytes of a real buildkitd v0.32.2', () => {
   test('the fixture is what it claims: the answer names the worker, the error its gRPC status', () => {
-    expect(Buffer.from(REAL.listWorkers.serverFrames, 'hex').includes(Buffer.from(REAL.listWorkers.workerId))).toBe(true);
+    expect(Buffer.from(REAL.listWorkers.serverFrames, 'hex').includes(Buffer.from(REAL.listWorkers.workerId))).toBe(
+      true
+    );
     expect(Buffer.from(REAL.unknownMethod.serverFrames, 'hex').length).toBeLessThan(200);
   });
 
@@ -118,7 +130,14 @@ describe('listWorkers (buildctl debug workers, in-process)', () => {
     const s = await grpcServer('0');
     try {
       await expect(listWorkers(s.socket, 10000)).resolves.toBe(true);
-      expect(s.seen).toEqual([{ path: '/moby.buildkit.v1.Control/ListWorkers', contentType: 'application/grpc', te: 'trailers', body: Buffer.alloc(5) }]);
+      expect(s.seen).toEqual([
+        {
+          path: '/moby.buildkit.v1.Control/ListWorkers',
+          contentType: 'application/grpc',
+          te: 'trailers',
+          body: Buffer.alloc(5)
+        }
+      ]);
     } finally {
       await s.close();
     }
@@ -139,7 +158,13 @@ describe('listWorkers (buildctl debug workers, in-process)', () => {
   test('a socket that does not speak gRPC (the stand-in buildkitd answers a JSON line and closes): not settled', async () => {
     const socket = sock();
     // Like the stand-in: reads a line (the HTTP/2 preface's first), answers, ends.
-    const server = net.createServer((c) => c.once('data', () => c.end('{"error":"malformed request: the fake buildkitd speaks newline-delimited JSON, not gRPC"}\n')).resume());
+    const server = net.createServer((c) =>
+      c
+        .once('data', () =>
+          c.end('{"error":"malformed request: the fake buildkitd speaks newline-delimited JSON, not gRPC"}\n')
+        )
+        .resume()
+    );
     await new Promise<void>((r) => server.listen(socket, r));
     try {
       await expect(listWorkers(socket, 10000)).resolves.toBe(false);
@@ -169,7 +194,10 @@ describe('listWorkers (buildctl debug workers, in-process)', () => {
     const s = await grpcServer('0');
     const run = jest.spyOn(Exec, 'run');
     try {
-      await awaitBuildkitd({ kind: 'auto', envdBuilder: 'unix', envdAddress: s.socket, buildctlAddr: `unix://${s.socket}` }, { binDir: path.join(dir, 'no-bin'), readyTimeoutMs: 5000, env: {} });
+      await awaitBuildkitd(
+        { kind: 'auto', envdBuilder: 'unix', envdAddress: s.socket, buildctlAddr: `unix://${s.socket}` },
+        { binDir: path.join(dir, 'no-bin'), readyTimeoutMs: 5000, env: {} }
+      );
       expect(run).not.toHaveBeenCalled();
     } finally {
       run.mockRestore();
@@ -181,11 +209,25 @@ describe('listWorkers (buildctl debug workers, in-process)', () => {
     // What buildkitd v0.32.2 logged for --allow-insecure-entitlement bogus (its paths rewritten): the error line,
     // then 12 lines of stack, after 10 lines of start-up.
     const logFile = path.join(dir, 'died.log');
-    fs.copyFileSync(new URL('../fixtures/buildkit-v0.32.2/buildkitd-invalid-entitlement.txt', import.meta.url), logFile);
+    fs.copyFileSync(
+      new URL('../fixtures/buildkit-v0.32.2/buildkitd-invalid-entitlement.txt', import.meta.url),
+      logFile
+    );
     const dead = Exec.spawnDetached(process.execPath, ['-e', ''], { env: {}, logFile: path.join(dir, 'dead.out') });
     while (Exec.isAlive(dead)) await new Promise((r) => setTimeout(r, 5));
-    const handle = { kind: 'auto' as const, envdBuilder: 'unix' as const, envdAddress: path.join(dir, 'died.sock'), buildctlAddr: `unix://${path.join(dir, 'died.sock')}`, pid: dead, logFile };
-    const failed = await awaitBuildkitd(handle, { binDir: path.join(dir, 'no-bin'), readyTimeoutMs: 5000, env: {} }).then(
+    const handle = {
+      kind: 'auto' as const,
+      envdBuilder: 'unix' as const,
+      envdAddress: path.join(dir, 'died.sock'),
+      buildctlAddr: `unix://${path.join(dir, 'died.sock')}`,
+      pid: dead,
+      logFile
+    };
+    const failed = await awaitBuildkitd(handle, {
+      binDir: path.join(dir, 'no-bin'),
+      readyTimeoutMs: 5000,
+      env: {}
+    }).then(
       () => undefined,
       (e: Error) => e.message
     );
@@ -196,7 +238,10 @@ describe('listWorkers (buildctl debug workers, in-process)', () => {
   });
 
   test('withoutGoStacks drops function/file:line pairs and nothing else', () => {
-    const log = fs.readFileSync(new URL('../fixtures/buildkit-v0.32.2/buildkitd-invalid-entitlement.txt', import.meta.url), 'utf8').split('\n').filter(Boolean);
+    const log = fs
+      .readFileSync(new URL('../fixtures/buildkit-v0.32.2/buildkitd-invalid-entitlement.txt', import.meta.url), 'utf8')
+      .split('\n')
+      .filter(Boolean);
     const kept = withoutGoStacks(log);
     expect(kept.at(-1)).toBe('buildkitd: invalid entitlement : bogus');
     expect(log.length - kept.length).toBe(12);

@@ -9,7 +9,14 @@ afterEach(() => {
   jest.restoreAllMocks();
 });
 
-const options = { binDir: '/nonexistent', workDir: path.join(os.tmpdir(), 'never-made'), configInline: '', flags: '', readyTimeoutMs: 1000, env: {} };
+const options = {
+  binDir: '/nonexistent',
+  workDir: path.join(os.tmpdir(), 'never-made'),
+  configInline: '',
+  flags: '',
+  readyTimeoutMs: 1000,
+  env: {}
+};
 
 describe('root for buildkitd', () => {
   test('as root: root, with no sudo asked', async () => {
@@ -24,14 +31,18 @@ describe('root for buildkitd', () => {
     [1, 'none']
   ])('not root: `sudo -n true` exiting %i means %s', async (code, via) => {
     jest.spyOn(process, 'getuid').mockReturnValue(1001);
-    const run = jest.spyOn(Exec, 'run').mockResolvedValue({ code, stdout: '', stderr: code ? 'sudo: a password is required' : '' });
+    const run = jest
+      .spyOn(Exec, 'run')
+      .mockResolvedValue({ code, stdout: '', stderr: code ? 'sudo: a password is required' : '' });
     await expect(rootViaAsync()).resolves.toBe(via);
     expect(run).toHaveBeenCalledWith('sudo', ['-n', 'true']);
   });
 
   test('spawnBuildkitd takes the answer given and does not ask again', () => {
     const ask = jest.spyOn(Exec, 'rootVia');
-    expect(() => spawnBuildkitd({ ...options, rootVia: 'none' })).toThrow('buildkitd needs root, and this runner user has no password-less sudo');
+    expect(() => spawnBuildkitd({ ...options, rootVia: 'none' })).toThrow(
+      'buildkitd needs root, and this runner user has no password-less sudo'
+    );
     expect(ask).not.toHaveBeenCalled();
   });
 });

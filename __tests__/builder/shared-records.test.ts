@@ -6,7 +6,13 @@ import { afterAll, afterEach, describe, expect, test } from '@jest/globals';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { type BuilderHandle, findShared, newDaemonDir, publishShared, releaseShared } from '../../src/io/buildkit/builder.js';
+import {
+  type BuilderHandle,
+  findShared,
+  newDaemonDir,
+  publishShared,
+  releaseShared
+} from '../../src/io/buildkit/builder.js';
 import { recordFileName } from '../../src/builder/shared.js';
 import { FAKES_BIN, startBuildkitd, stopAllBuildkitd } from '../support/fakes/index.mjs';
 
@@ -25,7 +31,18 @@ async function started(): Promise<BuilderHandle> {
   const dir = newDaemonDir(env);
   const socket = path.join(dir, 'buildkitd.sock');
   const bk = await startBuildkitd({ addr: `unix://${socket}`, root: path.join(dir, 'root') });
-  return { kind: 'auto', envdBuilder: 'unix', envdAddress: socket, buildctlAddr: `unix://${socket}`, version: 'v0.32.2', pid: bk.pid, sudo: false, logFile: path.join(dir, 'buildkitd.log'), root: path.join(dir, 'root'), daemonDir: dir };
+  return {
+    kind: 'auto',
+    envdBuilder: 'unix',
+    envdAddress: socket,
+    buildctlAddr: `unix://${socket}`,
+    version: 'v0.32.2',
+    pid: bk.pid,
+    sudo: false,
+    logFile: path.join(dir, 'buildkitd.log'),
+    root: path.join(dir, 'root'),
+    daemonDir: dir
+  };
 }
 
 describe('records of a shared buildkitd', () => {
@@ -46,14 +63,22 @@ describe('records of a shared buildkitd', () => {
     expect(record).toMatchObject({ schema: 1, version: 'v0.32.2', pid: h.pid, dir: h.daemonDir, root: h.root });
 
     const found = await findShared(temp, wish, FAKES_BIN, env);
-    expect(found.handle).toMatchObject({ kind: 'auto', pid: h.pid, buildctlAddr: h.buildctlAddr, root: h.root, reused: true });
+    expect(found.handle).toMatchObject({
+      kind: 'auto',
+      pid: h.pid,
+      buildctlAddr: h.buildctlAddr,
+      root: h.root,
+      reused: true
+    });
     const other = await findShared(temp, { ...wish, flags: '--debug' }, FAKES_BIN, env);
     expect(other).toEqual({ notReused: [{ pid: h.pid, why: 'it was started with other buildkitd-flags' }] });
   });
 
   test('a torn or foreign record is skipped with a reason, not trusted and not fatal', async () => {
     fs.writeFileSync(path.join(temp, 'envd-cache-buildkitd-0123456789abcdef.json'), '{"schema":1,');
-    expect(await findShared(temp, wish, FAKES_BIN, env)).toEqual({ notReused: [{ pid: undefined, why: 'its record is not one this action version understands' }] });
+    expect(await findShared(temp, wish, FAKES_BIN, env)).toEqual({
+      notReused: [{ pid: undefined, why: 'its record is not one this action version understands' }]
+    });
   });
 
   test('a reusing call releases nothing; the starter removes its record and its directory, and only its own record', async () => {

@@ -30,7 +30,9 @@ describe('reuse of the buildkitd an earlier call in the same job started', () =>
 
   test('flags and config are compared as buildkitd reads them, not as typed', () => {
     // Extra blanks between flags and around the config change nothing buildkitd sees.
-    expect(decideReuse(record(), { ...wanted, flags: '  --debug ', config: `\n${wanted.config}\n\n` }, up)).toEqual({ reuse: true });
+    expect(decideReuse(record(), { ...wanted, flags: '  --debug ', config: `\n${wanted.config}\n\n` }, up)).toEqual({
+      reuse: true
+    });
     expect(decideReuse(record(), { ...wanted, flags: '"--debug"' }, up)).toEqual({ reuse: true });
   });
 
@@ -45,18 +47,36 @@ describe('reuse of the buildkitd an earlier call in the same job started', () =>
   });
 
   test('the version is named before the flags, so the log says the most telling difference', () => {
-    expect(decideReuse(record(), { version: 'v0.30.0', flags: '', config: '' }, up)).toEqual({ reuse: false, why: 'it runs BuildKit v0.32.2 and this call wants v0.30.0' });
+    expect(decideReuse(record(), { version: 'v0.30.0', flags: '', config: '' }, up)).toEqual({
+      reuse: false,
+      why: 'it runs BuildKit v0.32.2 and this call wants v0.30.0'
+    });
   });
 
   test('a process that is gone, or a socket that does not answer, is not reused', () => {
-    expect(decideReuse(record(), wanted, { running: false, answers: false })).toEqual({ reuse: false, why: 'its process 4242 is no longer running' });
-    expect(decideReuse(record(), wanted, { running: true, answers: false })).toEqual({ reuse: false, why: 'its socket unix:///tmp/t/envd-bk-abc/buildkitd.sock does not answer' });
+    expect(decideReuse(record(), wanted, { running: false, answers: false })).toEqual({
+      reuse: false,
+      why: 'its process 4242 is no longer running'
+    });
+    expect(decideReuse(record(), wanted, { running: true, answers: false })).toEqual({
+      reuse: false,
+      why: 'its socket unix:///tmp/t/envd-bk-abc/buildkitd.sock does not answer'
+    });
   });
 
   test('a record that is not one (another schema, missing fields, not an object) is not reused', () => {
-    expect(decideReuse({ ...record(), schema: 2 }, wanted, up)).toEqual({ reuse: false, why: 'its record is not one this action version understands' });
-    expect(decideReuse({ version: 'v0.32.2' }, wanted, up)).toEqual({ reuse: false, why: 'its record is not one this action version understands' });
-    expect(decideReuse(null, wanted, up)).toEqual({ reuse: false, why: 'its record is not one this action version understands' });
+    expect(decideReuse({ ...record(), schema: 2 }, wanted, up)).toEqual({
+      reuse: false,
+      why: 'its record is not one this action version understands'
+    });
+    expect(decideReuse({ version: 'v0.32.2' }, wanted, up)).toEqual({
+      reuse: false,
+      why: 'its record is not one this action version understands'
+    });
+    expect(decideReuse(null, wanted, up)).toEqual({
+      reuse: false,
+      why: 'its record is not one this action version understands'
+    });
   });
 
   test('the fingerprint never holds the config or flags themselves (they may name private hosts)', () => {

@@ -24,7 +24,13 @@ describe('stopping buildkitd', () => {
   test('a daemon that exits on SIGTERM: stopBuilder returns with it gone', async () => {
     const child = await daemon(false);
     const exited = once(child, 'exit');
-    await stopBuilder({ kind: 'auto', envdBuilder: 'unix', envdAddress: 'x', buildctlAddr: 'unix://x', pid: child.pid });
+    await stopBuilder({
+      kind: 'auto',
+      envdBuilder: 'unix',
+      envdAddress: 'x',
+      buildctlAddr: 'unix://x',
+      pid: child.pid
+    });
     await exited; // reaped by this process, its parent
     expect(running(child.pid)).toBe(false);
   });
@@ -32,7 +38,11 @@ describe('stopping buildkitd', () => {
   test('a daemon that ignores SIGTERM is killed after the grace', async () => {
     const child = await daemon(true);
     const exited = once(child, 'exit');
-    await stopBuilder({ kind: 'auto', envdBuilder: 'unix', envdAddress: 'x', buildctlAddr: 'unix://x', pid: child.pid }, process.env, 300);
+    await stopBuilder(
+      { kind: 'auto', envdBuilder: 'unix', envdAddress: 'x', buildctlAddr: 'unix://x', pid: child.pid },
+      process.env,
+      300
+    );
     const [, signal] = await exited;
     expect(signal).toBe('SIGKILL');
   });

@@ -26,18 +26,30 @@ describe('findSecrets and redactText: on text that may not parse', () => {
     ['ref=user:REFPASS@ghcr.io/o/e:cache', ['REFPASS'], 'ref=user:***@ghcr.io/o/e:cache'],
     ['user:BARE@ghcr.io/o/e', ['BARE'], 'user:***@ghcr.io/o/e'],
     ['type=image,name=u:NAMEPASS@r.io/o/e:1,push=true', ['NAMEPASS'], 'type=image,name=u:***@r.io/o/e:1,push=true'],
-    ['https://ghp_0123456789abcdefghij0123@github.com/o/r', ['ghp_0123456789abcdefghij0123'], 'https://***@github.com/o/r'],
+    [
+      'https://ghp_0123456789abcdefghij0123@github.com/o/r',
+      ['ghp_0123456789abcdefghij0123'],
+      'https://***@github.com/o/r'
+    ],
     // signed query strings
     [
       'endpoint_url=https://m.example.com/?X-Amz-Security-Token=TOK%2Bx&X-Amz-Signature=SIG1&X-Amz-Credential=AK%2F2026&keep=1',
       ['TOK%2Bx', 'TOK+x', 'SIG1', 'AK%2F2026', 'AK/2026'],
       'endpoint_url=https://m.example.com/?X-Amz-Security-Token=***&X-Amz-Signature=***&X-Amz-Credential=***&keep=1'
     ],
-    ['https://acct.blob.core.windows.net/c?sv=2024&sig=SASSIG%3D', ['SASSIG%3D', 'SASSIG='], 'https://acct.blob.core.windows.net/c?sv=2024&sig=***'],
+    [
+      'https://acct.blob.core.windows.net/c?sv=2024&sig=SASSIG%3D',
+      ['SASSIG%3D', 'SASSIG='],
+      'https://acct.blob.core.windows.net/c?sv=2024&sig=***'
+    ],
     ['http://h/?token=QTOK,mode=max', ['QTOK'], 'http://h/?token=***,mode=max'],
     // nothing secret: no false positives on ordinary values
     ['type=registry,ref=ghcr.io/o/e:buildcache,mode=max', [], 'type=registry,ref=ghcr.io/o/e:buildcache,mode=max'],
-    ['ghcr.io/o/e:v1@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef', [], 'ghcr.io/o/e:v1@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef'],
+    [
+      'ghcr.io/o/e:v1@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef',
+      [],
+      'ghcr.io/o/e:v1@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef'
+    ],
     ['tcp://buildkitd:1234', [], 'tcp://buildkitd:1234'],
     ['ssh://git@github.com/o/r', [], 'ssh://git@github.com/o/r'],
     ['endpoint_url=https://minio.example.com:9000/', [], 'endpoint_url=https://minio.example.com:9000/'],
@@ -52,10 +64,33 @@ describe('findSecrets and redactText: on text that may not parse', () => {
 });
 
 describe('isSecretName', () => {
-  test.each(['my_token', 'registry-password', 'aws.session_token', 'token', 'ghtoken', 'secret_access_key', 'Session_Token', 'access_key_id', 'password', 'X-Amz-Security-Token', 'x_amz_signature', 'sig'])('%s is a secret', (n) =>
-    expect(isSecretName(n)).toBe(true)
-  );
-  test.each(['scope', 'bucket', 'region', 'endpoint_url', 'ref', 'name', 'mode', 'xtoken', 'tokens', 'cache_key', 'upload_parallelism'])('%s is not', (n) => expect(isSecretName(n)).toBe(false));
+  test.each([
+    'my_token',
+    'registry-password',
+    'aws.session_token',
+    'token',
+    'ghtoken',
+    'secret_access_key',
+    'Session_Token',
+    'access_key_id',
+    'password',
+    'X-Amz-Security-Token',
+    'x_amz_signature',
+    'sig'
+  ])('%s is a secret', (n) => expect(isSecretName(n)).toBe(true));
+  test.each([
+    'scope',
+    'bucket',
+    'region',
+    'endpoint_url',
+    'ref',
+    'name',
+    'mode',
+    'xtoken',
+    'tokens',
+    'cache_key',
+    'upload_parallelism'
+  ])('%s is not', (n) => expect(isSecretName(n)).toBe(false));
 });
 
 describe('redactKnown', () => {

@@ -33,7 +33,11 @@ describe('auto scope', () => {
   });
 
   test(`at most ${MAX_SCOPE} characters, whatever the matrix`, () => {
-    const s = autoScope({ ...BASE, path: 'a-very-long-directory-name-that-goes-on-and-on', matrix: JSON.stringify({ a: 'x'.repeat(100), b: 'y'.repeat(50) }) });
+    const s = autoScope({
+      ...BASE,
+      path: 'a-very-long-directory-name-that-goes-on-and-on',
+      matrix: JSON.stringify({ a: 'x'.repeat(100), b: 'y'.repeat(50) })
+    });
     expect(s.length).toBeLessThanOrEqual(MAX_SCOPE);
     expect(s).toMatch(/^[a-z0-9][a-z0-9._-]*-[0-9a-f]{8}$/);
   });
@@ -44,7 +48,10 @@ describe('auto scope', () => {
     expect(legA.scope).not.toBe(legB.scope);
     const onMain = plan(inputsOf({ matrix: '{"python":"3.11"}' }), runtime({ ref: 'refs/heads/main' }));
     const onFeature = plan(inputsOf({ matrix: '{"python":"3.11"}' }), runtime({ ref: 'refs/heads/feature/x' }));
-    const onPr = plan(inputsOf({ matrix: '{"python":"3.11"}' }), runtime({ event: 'pull_request', ref: 'refs/pull/9/merge' }));
+    const onPr = plan(
+      inputsOf({ matrix: '{"python":"3.11"}' }),
+      runtime({ event: 'pull_request', ref: 'refs/pull/9/merge' })
+    );
     expect(onFeature.scope).toBe(onMain.scope);
     expect(onPr.scope).toBe(onMain.scope);
   });
@@ -64,11 +71,14 @@ describe('auto scope', () => {
     const p = at(workflow, job, event, ref);
     expect(p.scope).toBe(main.scope);
     expect(p.scope).toBe(TODAY);
-    expect(p.decisions.find((d) => d.topic === 'scope')!.reason).toMatch(/^derived from what is built: path\/from, platform .* and matrix entry, not from the workflow or job/);
+    expect(p.decisions.find((d) => d.topic === 'scope')!.reason).toMatch(
+      /^derived from what is built: path\/from, platform .* and matrix entry, not from the workflow or job/
+    );
   });
 
   test('two jobs of one run building the same path/from/platform share a scope; another matrix entry does not', () => {
-    const job = (name: string, matrix?: string) => plan(inputsOf(matrix ? { matrix } : {}), runtime({ env: { GITHUB_JOB: name } }));
+    const job = (name: string, matrix?: string) =>
+      plan(inputsOf(matrix ? { matrix } : {}), runtime({ env: { GITHUB_JOB: name } }));
     expect(job('lint-env').scope).toBe(job('build').scope);
     expect(job('lint-env', '{"python":"3.11"}').scope).toBe(job('build', '{"python":"3.11"}').scope);
     expect(job('lint-env', '{"python":"3.11"}').scope).not.toBe(job('build', '{"python":"3.12"}').scope);
@@ -88,15 +98,16 @@ describe('auto scope', () => {
 });
 
 describe("the platform: the input, else the runner's architecture", () => {
-  const onRunner = (arch: string | undefined, inputs: Record<string, string> = {}) => plan(inputsOf(inputs), runtime({ env: { RUNNER_ARCH: arch } }));
+  const onRunner = (arch: string | undefined, inputs: Record<string, string> = {}) =>
+    plan(inputsOf(inputs), runtime({ env: { RUNNER_ARCH: arch } }));
   const scopeReason = (p: ReturnType<typeof plan>) => p.decisions.find((d) => d.topic === 'scope')!.reason;
-  test('the default build\'s scope without a platform is pinned: a change here is a cold cache for every user', () => {
+  test("the default build's scope without a platform is pinned: a change here is a cold cache for every user", () => {
     // It was build-c4082bfb (workflow CI, job build) until issue 20 took the workflow and the job out: one miss
     // after upgrading, said in the README.
     expect(TODAY).toBe('envd-b1298d29');
   });
 
-  test('ARM64: envd gets --platform linux/arm64 and the scope is arm64\'s own', () => {
+  test("ARM64: envd gets --platform linux/arm64 and the scope is arm64's own", () => {
     const p = onRunner('ARM64');
     expect(p.envd.platform).toBe('linux/arm64');
     expect(p.scope).toBe(autoScope({ ...BASE, platform: 'linux/arm64' }));
@@ -110,14 +121,16 @@ describe("the platform: the input, else the runner's architecture", () => {
     const p = onRunner('ARM');
     expect(p.envd.platform).toBe('linux/arm/v7');
     expect(p.scope).toMatch(/^envd-linux-arm-v7-[0-9a-f]{8}$/);
-    expect(scopeReason(p)).toContain("platform (linux/arm/v7 from RUNNER_ARCH=ARM)");
+    expect(scopeReason(p)).toContain('platform (linux/arm/v7 from RUNNER_ARCH=ARM)');
   });
 
   test('X64: envd gets --platform linux/amd64, and the scope stays byte-identical to the platform-less one', () => {
     const p = onRunner('X64');
     expect(p.envd.platform).toBe('linux/amd64');
     expect(p.scope).toBe(TODAY);
-    expect(scopeReason(p)).toContain("platform (linux/amd64 from RUNNER_ARCH=X64, envd's own default, so the scope leaves it out");
+    expect(scopeReason(p)).toContain(
+      "platform (linux/amd64 from RUNNER_ARCH=X64, envd's own default, so the scope leaves it out"
+    );
   });
 
   test('amd64 and arm64 legs of one job never share a scope', () => {
@@ -135,12 +148,15 @@ describe("the platform: the input, else the runner's architecture", () => {
     expect(scopeReason(p)).toContain(`platform (${words})`);
   });
 
-  test.each(['ARM64', 'X64', undefined])('an explicit platform wins on RUNNER_ARCH=%s, and is in the scope as written', (arch) => {
-    const p = onRunner(arch, { platform: 'linux/riscv64' });
-    expect(p.envd.platform).toBe('linux/riscv64');
-    expect(p.scope).toBe(autoScope({ ...BASE, platform: 'linux/riscv64' }));
-    expect(scopeReason(p)).toContain('platform (linux/riscv64, the platform input)');
-  });
+  test.each(['ARM64', 'X64', undefined])(
+    'an explicit platform wins on RUNNER_ARCH=%s, and is in the scope as written',
+    (arch) => {
+      const p = onRunner(arch, { platform: 'linux/riscv64' });
+      expect(p.envd.platform).toBe('linux/riscv64');
+      expect(p.scope).toBe(autoScope({ ...BASE, platform: 'linux/riscv64' }));
+      expect(scopeReason(p)).toContain('platform (linux/riscv64, the platform input)');
+    }
+  );
 
   test('an explicit linux/amd64 keeps the scope it always had (the input as written)', () => {
     expect(onRunner('ARM64', { platform: 'linux/amd64' }).scope).toBe(autoScope({ ...BASE, platform: 'linux/amd64' }));

@@ -71,7 +71,9 @@ describe('serialization', () => {
       ['session_token', 'st']
     ]);
     expect(redactCacheSpec(s3)).not.toMatch(/AKIA1|sk$|st$/);
-    expect(redactCacheSpec(cacheSpec('azblob', [['secret_access_key', 'k']]))).toBe('type=azblob,secret_access_key=***');
+    expect(redactCacheSpec(cacheSpec('azblob', [['secret_access_key', 'k']]))).toBe(
+      'type=azblob,secret_access_key=***'
+    );
   });
 
   // Issue 10 item 5: credentials inside any attribute value, not only under a credential name.
@@ -87,11 +89,14 @@ describe('serialization', () => {
     ['s3', [['password', 'pw-unknown-attr']], 'type=s3,password=***', ['pw-unknown-attr']],
     ['registry', [['ref', 'ghcr.io/o/e:c']], 'type=registry,ref=ghcr.io/o/e:c', []]
   ];
-  test.each(URL_CASES)('redaction covers URL userinfo and credential query parameters: %s %j', (type, attrs, redacted, secrets) => {
-    const spec = cacheSpec(type, attrs);
-    expect(redactCacheSpec(spec)).toBe(redacted);
-    expect(secretsOf(spec)).toEqual(secrets);
-  });
+  test.each(URL_CASES)(
+    'redaction covers URL userinfo and credential query parameters: %s %j',
+    (type, attrs, redacted, secrets) => {
+      const spec = cacheSpec(type, attrs);
+      expect(redactCacheSpec(spec)).toBe(redacted);
+      expect(secretsOf(spec)).toEqual(secrets);
+    }
+  );
 
   // A small deterministic generator, so the property covers awkward characters without a library.
   const ALPHABET = ['a', 'Z', '0', '=', ',', '"', ' ', ';', '/', ':', '-', '_', '.', 'é', '\t', '\n'];
@@ -105,7 +110,13 @@ describe('serialization', () => {
     for (let i = 0; i < count; i++) {
       const attrs = new Map<string, string>();
       const n = next(5);
-      for (let j = 0; j < n; j++) attrs.set(`k${j}${word(0).replace(/[=,"\s]/g, '').toLowerCase()}`, word(0));
+      for (let j = 0; j < n; j++)
+        attrs.set(
+          `k${j}${word(0)
+            .replace(/[=,"\s]/g, '')
+            .toLowerCase()}`,
+          word(0)
+        );
       yield cacheSpec(['gha', 'registry', 's3', 'local'][next(4)], attrs);
     }
   }

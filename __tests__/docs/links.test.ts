@@ -18,18 +18,28 @@ const byFile = new Map(all.map((p) => [p.file, p]));
 function broken(page: Page, target: string): string | undefined {
   if (/^[a-z][a-z0-9+.-]*:/i.test(target)) return undefined; // https:, mailto:
   const [file, anchor] = target.split('#', 2) as [string, string | undefined];
-  const resolved = file === '' ? page.file : path.posix.normalize(path.posix.join(path.posix.dirname(page.file), decodeURI(file)));
+  const resolved =
+    file === '' ? page.file : path.posix.normalize(path.posix.join(path.posix.dirname(page.file), decodeURI(file)));
   if (resolved.startsWith('..')) return `${target} leaves the repository`;
-  if (file !== '' && !fs.existsSync(path.join(ROOT, resolved))) return ARRIVING.has(resolved) ? undefined : `${resolved} does not exist`;
+  if (file !== '' && !fs.existsSync(path.join(ROOT, resolved)))
+    return ARRIVING.has(resolved) ? undefined : `${resolved} does not exist`;
   if (anchor === undefined) return undefined;
-  const into = file === '' ? page : (byFile.get(resolved) ?? (resolved.endsWith('.md') ? readPage(resolved, fs.readFileSync(path.join(ROOT, resolved), 'utf8')) : undefined));
+  const into =
+    file === ''
+      ? page
+      : (byFile.get(resolved) ??
+        (resolved.endsWith('.md')
+          ? readPage(resolved, fs.readFileSync(path.join(ROOT, resolved), 'utf8'))
+          : undefined));
   if (!into) return `${target}: an anchor into a file that is not Markdown`;
   return anchors(into).has(anchor) ? undefined : `${resolved} has no heading with the anchor #${anchor}`;
 }
 
 describe('documentation links', () => {
   test('the pages are found', () => {
-    expect(all.map((p) => p.file)).toEqual(expect.arrayContaining(['README.md', 'CONTRIBUTING.md', 'docs/backends.md', 'docs/troubleshooting.md']));
+    expect(all.map((p) => p.file)).toEqual(
+      expect.arrayContaining(['README.md', 'CONTRIBUTING.md', 'docs/backends.md', 'docs/troubleshooting.md'])
+    );
   });
 
   test.each(all.map((p) => [p.file, p] as const))('%s: every relative link resolves', (_, page) => {
@@ -45,8 +55,16 @@ describe('documentation links', () => {
   });
 
   test('the checker finds what it must (it can fail)', () => {
-    const page = readPage('docs/x.md', '# Title\n\n## `gha` (default)\n\n[a](#gha-default) [b](#nope) [c](missing.md) [d](../README.md#why) `[e](#in-code)`\n\n```md\n[f](#in-fence)\n```\n');
-    expect(links(page).map((l) => broken(page, l.target))).toEqual([undefined, 'docs/x.md has no heading with the anchor #nope', 'docs/missing.md does not exist', undefined]);
+    const page = readPage(
+      'docs/x.md',
+      '# Title\n\n## `gha` (default)\n\n[a](#gha-default) [b](#nope) [c](missing.md) [d](../README.md#why) `[e](#in-code)`\n\n```md\n[f](#in-fence)\n```\n'
+    );
+    expect(links(page).map((l) => broken(page, l.target))).toEqual([
+      undefined,
+      'docs/x.md has no heading with the anchor #nope',
+      'docs/missing.md does not exist',
+      undefined
+    ]);
     expect(slug('Image user (`ENVD_BUILD_OWNER`) and tag')).toBe('image-user-envd_build_owner-and-tag');
     expect(slug('Registry on ghcr.io')).toBe('registry-on-ghcrio');
     expect(readPage('x.md', '```markdown\n### a\n').fences[0].closed).toBe(false);

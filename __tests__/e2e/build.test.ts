@@ -20,14 +20,11 @@ def build():
     shell("zsh")
 `;
 
-
 const world = bundleWorld('envd-e2e', { buildkitVersions: ['v0.32.2', 'v0.19.0'] });
 beforeAll(() => {
   fs.mkdirSync(path.join(world.root, 'project'), { recursive: true });
   fs.writeFileSync(path.join(world.root, 'project', 'build.envd'), BUILD_ENVD);
 });
-
-
 
 interface JobSetup {
   inputs?: Record<string, string>;
@@ -61,7 +58,8 @@ function job(setup: JobSetup = {}): Job {
   return j;
 }
 
-const pidOf = (main: PhaseResult) => (main.state.builder ? (JSON.parse(main.state.builder) as { pid?: number }).pid : undefined);
+const pidOf = (main: PhaseResult) =>
+  main.state.builder ? (JSON.parse(main.state.builder) as { pid?: number }).pid : undefined;
 const alive = running;
 const log = (r: PhaseResult) => r.stdout + r.stderr;
 
@@ -101,20 +99,37 @@ describe('the auto scope across workflows (issue 20 item 5)', () => {
   // The README's examples: "gha (default)" (`name: envd`, job `build`) on main, then "Pull request pipeline:
   // import only" (`name: envd pr`) with a job id of its own: it reads what main's workflow wrote.
   const PR = 'refs/pull/9/merge';
-  const prPayload = { action: 'opened', repository: { full_name: 'octo/envd-demo', default_branch: 'main' }, pull_request: { number: 9, base: { ref: 'main', repo: { full_name: 'octo/envd-demo' } }, head: { ref: 'feature', repo: { full_name: 'octo/envd-demo' } } } };
+  const prPayload = {
+    action: 'opened',
+    repository: { full_name: 'octo/envd-demo', default_branch: 'main' },
+    pull_request: {
+      number: 9,
+      base: { ref: 'main', repo: { full_name: 'octo/envd-demo' } },
+      head: { ref: 'feature', repo: { full_name: 'octo/envd-demo' } }
+    }
+  };
 
   test("main's workflow writes; a pull-request workflow with another name and job id imports every step", async () => {
-    const onMain = await mainAndPost(job({ inputs: { 'cache-scope': '', path: '.' }, env: { GITHUB_WORKFLOW: 'envd', GITHUB_JOB: 'build' } }));
+    const onMain = await mainAndPost(
+      job({ inputs: { 'cache-scope': '', path: '.' }, env: { GITHUB_WORKFLOW: 'envd', GITHUB_JOB: 'build' } })
+    );
     expect(onMain.main.code).toBe(0);
     const scope = onMain.main.outputs['cache-scope'];
     expect(scope).toMatch(/^envd-[0-9a-f]{8}$/);
-    expect(world.emu.entries().some((e) => e.key.startsWith(`index-${scope}-1-`) && e.ref === 'refs/heads/main' && e.committed)).toBe(true);
+    expect(
+      world.emu
+        .entries()
+        .some((e) => e.key.startsWith(`index-${scope}-1-`) && e.ref === 'refs/heads/main' && e.committed)
+    ).toBe(true);
 
     const pr = await mainAndPost(
       job({
         event: 'pull_request',
         ref: PR,
-        ac: [{ Scope: PR, Permission: 3 }, { Scope: 'refs/heads/main', Permission: 1 }],
+        ac: [
+          { Scope: PR, Permission: 3 },
+          { Scope: 'refs/heads/main', Permission: 1 }
+        ],
         payload: prPayload,
         inputs: { 'cache-scope': '', path: '.', 'cache-write': 'false' },
         env: { GITHUB_WORKFLOW: 'envd pr', GITHUB_JOB: 'pr-import' }
@@ -137,7 +152,9 @@ describe('failure paths', () => {
     world.releases.failNext(new RegExp(`${ENVD_ASSET}$`), 1, 503);
     const { main, post } = await mainAndPost(job({ env: { RUNNER_TOOL_CACHE: freshToolCache() } }));
     expect(main.code).toBe(0);
-    expect(log(main)).toMatch(/download attempt 1 failed \(GET .*envd_1\.3\.4_linux_amd64 answered 503\); trying again/);
+    expect(log(main)).toMatch(
+      /download attempt 1 failed \(GET .*envd_1\.3\.4_linux_amd64 answered 503\); trying again/
+    );
     expect(post.code).toBe(0);
   }, 60000);
 
@@ -147,7 +164,9 @@ describe('failure paths', () => {
       const tools = freshToolCache();
       const { main, post } = await mainAndPost(job({ env: { RUNNER_TOOL_CACHE: tools } }));
       expect(main.code).toBe(1);
-      expect(main.stdout).toMatch(/::error::checksum mismatch for envd_1\.3\.4_linux_amd64: expected [0-9a-f]{64} \(checksums\.txt\), got [0-9a-f]{64}; the download was discarded/);
+      expect(main.stdout).toMatch(
+        /::error::checksum mismatch for envd_1\.3\.4_linux_amd64: expected [0-9a-f]{64} \(checksums\.txt\), got [0-9a-f]{64}; the download was discarded/
+      );
       expect(main.state.builder).toBeUndefined();
       expect(fs.existsSync(path.join(tools, 'envd'))).toBe(false);
       expect(main.summary).toContain('## envd cache action: failed before the build');
@@ -159,7 +178,9 @@ describe('failure paths', () => {
   }, 60000);
 
   test('a buildkitd that never answers: a bounded wait, its log in the error, and it is stopped', async () => {
-    const { main, post } = await mainAndPost(job({ env: { FAKE_BUILDKITD_NEVER_READY: '1', ENVD_CACHE_ACTION_BUILDKITD_TIMEOUT: '2' } }));
+    const { main, post } = await mainAndPost(
+      job({ env: { FAKE_BUILDKITD_NEVER_READY: '1', ENVD_CACHE_ACTION_BUILDKITD_TIMEOUT: '2' } })
+    );
     expect(main.code).toBe(1);
     expect(main.stdout).toMatch(/::error::buildkitd did not answer within 2 s \(buildctl: .+\)\. Its log:/);
     expect(post.code).toBe(0);
@@ -171,21 +192,28 @@ describe('failure paths', () => {
     ['error writing layer blob: failed to reserve cache', 'The GitHub cache refused the write'],
     ['maximum timeout reached', 'The GitHub cache throttled the export'],
     ['cache token expired at 2026-11-27T10:00:00Z', 'The runtime token expired during the build'],
-    ['failed to push ghcr.io/octo/env:latest: unexpected status from PUT request: 401 Unauthorized', 'The registry refused the push'],
+    [
+      'failed to push ghcr.io/octo/env:latest: unexpected status from PUT request: 401 Unauthorized',
+      'The registry refused the push'
+    ],
     ['failed to solve: process "/bin/sh -c pip install nope" did not complete successfully: exit code: 1', undefined]
-  ])('envd exits 1 with %j: one annotation that says what to do; post shows the buildkitd log', async (text, title) => {
-    const { main, post } = await mainAndPost(job({ env: { FAKE_ENVD_FAIL_WITH: text } }));
-    expect(main.code).toBe(1);
-    const annotation = main.stdout.split('\n').find((l) => l.startsWith('::error title='))!;
-    expect(annotation).toContain(title ? `title=envd build failed%3A ${title}::` : 'title=envd build failed::');
-    // The message is envd's error itself, not its log line, followed by the advice.
-    expect(annotation).toContain(text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A'));
-    expect(annotation).not.toContain('level=fatal');
-    expect(main.summary).toContain('## envd cache action: build failed');
-    expect(post.code).toBe(0);
-    expect(post.stdout).toContain('::group::buildkitd log (the build failed)');
-    expect(alive(pidOf(main))).toBe(false);
-  }, 60000);
+  ])(
+    'envd exits 1 with %j: one annotation that says what to do; post shows the buildkitd log',
+    async (text, title) => {
+      const { main, post } = await mainAndPost(job({ env: { FAKE_ENVD_FAIL_WITH: text } }));
+      expect(main.code).toBe(1);
+      const annotation = main.stdout.split('\n').find((l) => l.startsWith('::error title='))!;
+      expect(annotation).toContain(title ? `title=envd build failed%3A ${title}::` : 'title=envd build failed::');
+      // The message is envd's error itself, not its log line, followed by the advice.
+      expect(annotation).toContain(text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A'));
+      expect(annotation).not.toContain('level=fatal');
+      expect(main.summary).toContain('## envd cache action: build failed');
+      expect(post.code).toBe(0);
+      expect(post.stdout).toContain('::group::buildkitd log (the build failed)');
+      expect(alive(pidOf(main))).toBe(false);
+    },
+    60000
+  );
 
   test('an evicted layer: the build fails on it, is retried once without --import-cache, and succeeds', async () => {
     const first = await mainAndPost(job({ inputs: { 'cache-scope': 'evict' } }));
@@ -196,7 +224,9 @@ describe('failure paths', () => {
     expect(main.code).toBe(0);
     // The entry is there but its blob answers 404: BuildKit v0.32.2 fails in the output exporter with the storage's
     // BlobNotFound (observed; the stand-in prints the same).
-    expect(main.stdout).toMatch(/::warning title=Evicted cache layer%3A retrying without the import::The build failed on a cached layer that is gone \(.*ERROR CODE: BlobNotFound/);
+    expect(main.stdout).toMatch(
+      /::warning title=Evicted cache layer%3A retrying without the import::The build failed on a cached layer that is gone \(.*ERROR CODE: BlobNotFound/
+    );
     expect(main.stdout).toContain('::group::envd build (without --import-cache)');
     expect(main.summary).toContain('| Retry | once without --import-cache');
     expect(post.code).toBe(0);
@@ -238,7 +268,9 @@ describe('cache: local, kept through the GitHub cache', () => {
       const order = Object.keys(main.state);
       expect(order.indexOf('builder')).toBeGreaterThanOrEqual(0);
       expect(order.indexOf('builder')).toBeLessThan(order.indexOf('envdBinary'));
-      expect(main.outputs['import-cache']).toMatch(/^type=registry,ref=127\.0\.0\.1:\d+\/envd-local-cache:latest,registry\.insecure=true$/);
+      expect(main.outputs['import-cache']).toMatch(
+        /^type=registry,ref=127\.0\.0\.1:\d+\/envd-local-cache:latest,registry\.insecure=true$/
+      );
       expect(main.outputs['cached-steps']).toBe(main.outputs['total-steps']);
       expect(post.code).toBe(0);
       expect(log(post)).toMatch(/The local cache is unchanged \(envd-local-local-[0-9a-f]{16}\); not saved again/);
@@ -269,14 +301,18 @@ describe('builder: the address of a running buildkitd', () => {
     try {
       const { main } = await mainAndPost(job({ inputs: { builder: `unix://${oldSock}` } }));
       expect(main.code).toBe(1);
-      expect(main.stdout).toContain(`::error::cache: gha needs BuildKit v0.20.0 or later (cache API v2), and the builder at unix://${oldSock} runs v0.19.0`);
+      expect(main.stdout).toContain(
+        `::error::cache: gha needs BuildKit v0.20.0 or later (cache API v2), and the builder at unix://${oldSock} runs v0.19.0`
+      );
     } finally {
       await old.stop();
     }
 
     const { main } = await mainAndPost(job({ inputs: { builder: `unix://${path.join(world.root, 'nothing.sock')}` } }));
     expect(main.code).toBe(1);
-    expect(main.stdout).toMatch(/::error::the builder did not answer; nothing was built:%0A  unix:\/\/.*nothing\.sock: the socket does not exist; check that the daemon runs and the address is right/);
+    expect(main.stdout).toMatch(
+      /::error::the builder did not answer; nothing was built:%0A  unix:\/\/.*nothing\.sock: the socket does not exist; check that the daemon runs and the address is right/
+    );
   }, 90000);
 });
 
@@ -318,8 +354,12 @@ describe('the budget: usage, pruning, command: prune', () => {
       const seq1 = world.emu.requests.length;
       const changed = await mainAndPost(job({ githubToken: WRITER, inputs: { 'cache-scope': 'budget' } }));
       expect(changed.main.code).toBe(0);
-      expect(log(changed.main)).toMatch(/::group::Decide the cache write\nThe build ran \d+ steps?; of the previous generation on refs\/heads\/main it did not use/);
-      expect(log(changed.main)).toContain('Writing the cache: the same build again, every step cached, with the export');
+      expect(log(changed.main)).toMatch(
+        /::group::Decide the cache write\nThe build ran \d+ steps?; of the previous generation on refs\/heads\/main it did not use/
+      );
+      expect(log(changed.main)).toContain(
+        'Writing the cache: the same build again, every step cached, with the export'
+      );
       expect(log(changed.main)).toMatch(/The listing read before the build serves: \d+ cache entries/);
       const routes = world.emu.requests.slice(seq1).map((r) => r.route);
       const firstWrite = routes.indexOf('CreateCacheEntry');
@@ -335,8 +375,18 @@ describe('the budget: usage, pruning, command: prune', () => {
   test('without actions: write, one warning; the build is not affected', async () => {
     world.emu.grantRest(READER, 'read');
     // Two old generations of an index: #1 was superseded days ago, so pruning wants to delete it.
-    for (const [n, age] of [[1, 4], [2, 3]])
-      world.emu.seed({ ref: 'refs/heads/main', key: `index-nowrite-1-f921bd05#${n}`, sizeBytes: 100, data: '{"layers":[]}', createdAt: Date.now() - age * DAY, lastAccessedAt: Date.now() - age * DAY });
+    for (const [n, age] of [
+      [1, 4],
+      [2, 3]
+    ])
+      world.emu.seed({
+        ref: 'refs/heads/main',
+        key: `index-nowrite-1-f921bd05#${n}`,
+        sizeBytes: 100,
+        data: '{"layers":[]}',
+        createdAt: Date.now() - age * DAY,
+        lastAccessedAt: Date.now() - age * DAY
+      });
     const { main } = await mainAndPost(job({ githubToken: READER, inputs: { 'cache-scope': 'nowrite' } }));
     expect(main.code).toBe(0);
     const warnings = main.stdout.split('\n').filter((l) => l.startsWith('::warning') && l.includes('actions: write'));
@@ -353,8 +403,19 @@ describe('the budget: usage, pruning, command: prune', () => {
     const closed = {
       event: 'pull_request',
       ref: 'refs/pull/77/merge',
-      ac: [{ Scope: 'refs/pull/77/merge', Permission: 3 }, { Scope: 'refs/heads/main', Permission: 1 }],
-      payload: { action: 'closed', repository: { full_name: 'octo/envd-demo', default_branch: 'main' }, pull_request: { number: 77, base: { ref: 'main', repo: { full_name: 'octo/envd-demo' } }, head: { ref: 'x', repo: { full_name: 'octo/envd-demo' } } } },
+      ac: [
+        { Scope: 'refs/pull/77/merge', Permission: 3 },
+        { Scope: 'refs/heads/main', Permission: 1 }
+      ],
+      payload: {
+        action: 'closed',
+        repository: { full_name: 'octo/envd-demo', default_branch: 'main' },
+        pull_request: {
+          number: 77,
+          base: { ref: 'main', repo: { full_name: 'octo/envd-demo' } },
+          head: { ref: 'x', repo: { full_name: 'octo/envd-demo' } }
+        }
+      },
       githubToken: WRITER
     };
     // As in the README's cleanup workflow: no checkout, so the workspace has no build.envd.

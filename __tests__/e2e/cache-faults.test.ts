@@ -54,7 +54,8 @@ function job(scope: string, inputs: Record<string, string> = {}): Job {
 }
 
 const log = (r: PhaseResult) => r.stdout + r.stderr;
-const builderPid = (main: PhaseResult) => (main.state.builder ? (JSON.parse(main.state.builder) as { pid?: number }).pid : undefined);
+const builderPid = (main: PhaseResult) =>
+  main.state.builder ? (JSON.parse(main.state.builder) as { pid?: number }).pid : undefined;
 /** The pids of every envd the job ran. */
 const envdPids = (j: Job) =>
   fs
@@ -99,7 +100,9 @@ describe('a stalled import', () => {
     const { main, post } = await mainAndPost(j);
     await healed;
     expect(main.code).toBe(0);
-    expect(main.stdout).toMatch(/::warning title=Cache import stalled%3A building without it::The cache import from gha showed no progress for 10 s \(importing cache manifest from gha:\d+, cache-timeout\)/);
+    expect(main.stdout).toMatch(
+      /::warning title=Cache import stalled%3A building without it::The cache import from gha showed no progress for 10 s \(importing cache manifest from gha:\d+, cache-timeout\)/
+    );
     expect(main.stdout).toContain('::group::envd build (without --import-cache)');
     expect(main.summary).toContain('once without --import-cache: the gha import showed no progress for 10 s');
     expect(post.code).toBe(0);
@@ -118,7 +121,9 @@ describe('a stalled pull of a cached layer', () => {
     expect(main.code).toBe(0);
     // The stand-in reprints the unchanged status every 5 s, as BuildKit v0.32.2 does: a reprint is not progress.
     expect(main.stdout).toMatch(/#\d+ sha256:[0-9a-f]{64} 0B \/ \S+ 5\.\ds/);
-    expect(main.stdout).toMatch(/::warning title=Cached layer pull stalled%3A building without the cache::A layer of the gha cache showed no progress for 12 s \(sha256:[0-9a-f]{64} 0B \/ \S+ for .+, cache-timeout\)\. envd was stopped; the build runs again without --import-cache/);
+    expect(main.stdout).toMatch(
+      /::warning title=Cached layer pull stalled%3A building without the cache::A layer of the gha cache showed no progress for 12 s \(sha256:[0-9a-f]{64} 0B \/ \S+ for .+, cache-timeout\)\. envd was stopped; the build runs again without --import-cache/
+    );
     expect(main.stdout).toContain('::group::envd build (without --import-cache)');
     expect(main.summary).toContain('once without --import-cache: a gha cache layer showed no progress for 12 s');
     // The buildkitd this call started is restarted before the retry (a real v0.32.2 runs no further build after a
@@ -139,7 +144,9 @@ describe('a cached layer cut short', () => {
     const { main } = await mainAndPost(job('cut-once'));
     await healed;
     expect(main.code).toBe(0);
-    expect(main.stdout).toMatch(/::warning title=Unreadable cache layer%3A retrying::A layer of the gha cache could not be read \(.*short read: expected \d+ bytes but got \d+: unexpected EOF\)\. Retrying once with the same import/);
+    expect(main.stdout).toMatch(
+      /::warning title=Unreadable cache layer%3A retrying::A layer of the gha cache could not be read \(.*short read: expected \d+ bytes but got \d+: unexpected EOF\)\. Retrying once with the same import/
+    );
     expect(main.stdout).not.toContain('envd build (without --import-cache)');
     expect(main.outputs['cached-steps']).toBe(main.outputs['total-steps']);
   }, 120000);
@@ -151,7 +158,9 @@ describe('a cached layer cut short', () => {
     await proxy.set({ kind: 'none' });
     expect(main.code).toBe(0);
     expect(main.stdout).toContain('::warning title=Unreadable cache layer%3A retrying::');
-    expect(main.stdout).toMatch(/::warning title=Unreadable cache layer%3A retrying without the import::A layer of the gha cache could not be read again \(.*short read: expected \d+ bytes but got \d+: unexpected EOF\)/);
+    expect(main.stdout).toMatch(
+      /::warning title=Unreadable cache layer%3A retrying without the import::A layer of the gha cache could not be read again \(.*short read: expected \d+ bytes but got \d+: unexpected EOF\)/
+    );
     expect(main.stdout.match(/::group::envd build/g)).toHaveLength(3);
     expect(main.outputs['cached-steps']).toBe('0');
   }, 120000);
@@ -164,10 +173,14 @@ describe('an export stalled after the output is written', () => {
     const { main, post } = await mainAndPost(job('stall-export', { 'cache-timeout': '10s' }));
     await healed;
     expect(main.code).toBe(0);
-    expect(main.stdout).toMatch(/::warning::exporting to GitHub Actions Cache failed: no progress for 10 s after the build's output was written \(cache-timeout\); envd was stopped: the build succeeded, but the gha cache was not written this run/);
+    expect(main.stdout).toMatch(
+      /::warning::exporting to GitHub Actions Cache failed: no progress for 10 s after the build's output was written \(cache-timeout\); envd was stopped: the build succeeded, but the gha cache was not written this run/
+    );
     expect(main.outputs['total-steps']).not.toBe('0');
     // The image is read after the build as after any success (here Docker's image ID; no Docker on this machine).
-    expect(main.stdout).toMatch(/::debug::No imageid output: (docker is not on PATH|docker image inspect project:dev exited \d+)/);
+    expect(main.stdout).toMatch(
+      /::debug::No imageid output: (docker is not on PATH|docker image inspect project:dev exited \d+)/
+    );
     expect(log(main)).not.toMatch(/Pruning after the build|deleted \d+ entr/i);
     expect(post.code).toBe(0);
   }, 120000);
@@ -181,7 +194,9 @@ describe('cancellation', () => {
     const { main, post } = await mainAndPost(j, { when: /#\d+ importing cache manifest from /, name: 'SIGINT' });
     await proxy.set({ kind: 'none' });
     expect(main.code).toBe(1);
-    expect(main.stdout).toMatch(/::error::Cancelled \(SIGINT\) after \d+ s, during envd build: envd and every tool this step ran were stopped/);
+    expect(main.stdout).toMatch(
+      /::error::Cancelled \(SIGINT\) after \d+ s, during envd build: envd and every tool this step ran were stopped/
+    );
     expect(main.stdout.match(/::error::/g)).toHaveLength(1);
     expect(main.summary).toMatch(/Cancelled after \d+ s, during `envd build` \(SIGINT\)/);
     console.log(`cancellation: main exited ${main.msAfterSignal} ms after SIGINT`);

@@ -67,7 +67,12 @@ function dryRun(through: 'rest' | 'cache-service', env: Record<string, string> =
 
 /** An index of this scope on main, so that the reading and the prune read it through the cache service. */
 function seedIndex() {
-  world.emu.seed({ ref: 'refs/heads/main', key: indexKey('dl', 'refs/heads/main', 1), version: BUILDKIT_CACHE_VERSION, data: JSON.stringify({ layers: [], records: [] }) });
+  world.emu.seed({
+    ref: 'refs/heads/main',
+    key: indexKey('dl', 'refs/heads/main', 1),
+    version: BUILDKIT_CACHE_VERSION,
+    data: JSON.stringify({ layers: [], records: [] })
+  });
 }
 
 describe('the GitHub API', () => {
@@ -84,7 +89,9 @@ describe('the GitHub API', () => {
     const main = await dryRun('rest', { ENVD_CACHE_ACTION_DEADLINE_SCALE: SCALE });
     expect(main.code).toBe(0);
     expect(warnings(main)).toEqual([
-      expect.stringMatching(/^::warning::The GitHub API \(http:\/\/127\.0\.0\.1:\d+\) did not answer within 3 s \(GET http:\/\/127\.0\.0\.1:\d+\/api\/repos\/octo\/envd-demo\/[^ ]+\): the cache usage is not checked and nothing is pruned; the action goes on without it for the rest of this job\. The build is not affected\.$/)
+      expect.stringMatching(
+        /^::warning::The GitHub API \(http:\/\/127\.0\.0\.1:\d+\) did not answer within 3 s \(GET http:\/\/127\.0\.0\.1:\d+\/api\/repos\/octo\/envd-demo\/[^ ]+\): the cache usage is not checked and nothing is pruned; the action goes on without it for the rest of this job\. The build is not affected\.$/
+      )
     ]);
     expect(proxy.counts().stall).toBeGreaterThan(0);
     // The reading's requests went out together and timed out together; the prune after them asked nothing.
@@ -97,14 +104,22 @@ describe('the GitHub API', () => {
     await proxy.set({ kind: 'refuse' });
     const main = await dryRun('rest', { ENVD_CACHE_ACTION_DEADLINE_SCALE: SCALE });
     expect(main.code).toBe(0);
-    expect(warnings(main)).toEqual([expect.stringMatching(/^::warning::The GitHub API \(http:\/\/127\.0\.0\.1:\d+\) failed 3 attempts \(GET .*: ECONNREFUSED\): the cache usage is not checked and nothing is pruned;/)]);
+    expect(warnings(main)).toEqual([
+      expect.stringMatching(
+        /^::warning::The GitHub API \(http:\/\/127\.0\.0\.1:\d+\) failed 3 attempts \(GET .*: ECONNREFUSED\): the cache usage is not checked and nothing is pruned;/
+      )
+    ]);
   });
 
   test('every answer 503: three attempts per request, none after, one warning', async () => {
     await proxy.set({ kind: '503' });
     const main = await dryRun('rest', { ENVD_CACHE_ACTION_DEADLINE_SCALE: SCALE });
     expect(main.code).toBe(0);
-    expect(warnings(main)).toEqual([expect.stringMatching(/^::warning::The GitHub API \(http:\/\/127\.0\.0\.1:\d+\) failed 3 attempts \(GET .*: answered 503\)/)]);
+    expect(warnings(main)).toEqual([
+      expect.stringMatching(
+        /^::warning::The GitHub API \(http:\/\/127\.0\.0\.1:\d+\) failed 3 attempts \(GET .*: answered 503\)/
+      )
+    ]);
     expect(Math.max(...perPath())).toBe(3);
   });
 
@@ -117,7 +132,10 @@ describe('the GitHub API', () => {
     // the 503 on each of its three attempts (then the API is down for the job, and says so once).
     const said = warnings(main);
     expect(said.length).toBeLessThanOrEqual(1);
-    for (const w of said) expect(w).toMatch(/^::warning::The GitHub API \(http:\/\/127\.0\.0\.1:\d+\) failed 3 attempts \(GET .*: answered 503\)/);
+    for (const w of said)
+      expect(w).toMatch(
+        /^::warning::The GitHub API \(http:\/\/127\.0\.0\.1:\d+\) failed 3 attempts \(GET .*: answered 503\)/
+      );
     if (said.length === 0) expect(main.outputs['cache-usage-bytes']).toMatch(/^\d+$/);
   });
 });
@@ -181,14 +199,21 @@ describe('existence probes in a build (registry, S3)', () => {
 
   test('a stalled registry: the probe waits one deadline, the digest read after the build does not ask again', async () => {
     await proxy.set({ kind: 'stall' });
-    const main = await build({ cache: 'registry', output: `type=image,name=${proxy.host}/octo/env:v1,push=true,registry.insecure=true` });
+    const main = await build({
+      cache: 'registry',
+      output: `type=image,name=${proxy.host}/octo/env:v1,push=true,registry.insecure=true`
+    });
     expect(main.code).toBe(0);
     const down = warnings(main).filter((w) => w.includes('The registry'));
     expect(down).toEqual([
-      expect.stringMatching(/^::warning::The registry \(http:\/\/127\.0\.0\.1:\d+\) did not answer within 1.5 s \(HEAD http:\/\/127\.0\.0\.1:\d+\/v2\/octo\/env\/manifests\/[^ )]+\): the cache entry to import is not checked/)
+      expect.stringMatching(
+        /^::warning::The registry \(http:\/\/127\.0\.0\.1:\d+\) did not answer within 1.5 s \(HEAD http:\/\/127\.0\.0\.1:\d+\/v2\/octo\/env\/manifests\/[^ )]+\): the cache entry to import is not checked/
+      )
     ]);
     // The two candidates' probes went out together; the digest read after the build did not go out.
-    expect(proxy.requests().every((r) => r.action === 'stall' && r.path.includes('/manifests/buildcache-probe'))).toBe(true);
+    expect(proxy.requests().every((r) => r.action === 'stall' && r.path.includes('/manifests/buildcache-probe'))).toBe(
+      true
+    );
     expect(Math.max(...perPath())).toBe(1);
     expect(main.summary).toMatch(/did not answer within 1.5 s/);
   }, 120_000);
@@ -199,10 +224,17 @@ describe('existence probes in a build (registry, S3)', () => {
     const main = await build({ cache: 's3', 'cache-options': options });
     expect(main.code).toBe(0);
     expect(warnings(main)).toEqual([
-      expect.stringMatching(/^::warning::The S3 endpoint \(http:\/\/127\.0\.0\.1:\d+\) did not answer within 1.5 s \(HEAD http:\/\/127\.0\.0\.1:\d+\/cache\/manifests\/[^ ]+\): the cache entry to import is not checked;/)
+      expect.stringMatching(
+        /^::warning::The S3 endpoint \(http:\/\/127\.0\.0\.1:\d+\) did not answer within 1.5 s \(HEAD http:\/\/127\.0\.0\.1:\d+\/cache\/manifests\/[^ ]+\): the cache entry to import is not checked;/
+      )
     ]);
     expect(proxy.counts().stall).toBeGreaterThan(0);
     expect(Math.max(...perPath())).toBe(1);
-    expect(main.stdout.split('\n').filter((l) => !l.startsWith('::add-mask::')).join('\n')).not.toContain('not-a-real-secret');
+    expect(
+      main.stdout
+        .split('\n')
+        .filter((l) => !l.startsWith('::add-mask::'))
+        .join('\n')
+    ).not.toContain('not-a-real-secret');
   }, 120_000);
 });

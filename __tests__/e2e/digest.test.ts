@@ -99,7 +99,9 @@ describe('digest and image after a push', () => {
 
   test('a registry that refuses (no credentials): a warning that says why; the build still succeeds', async () => {
     await pushImage(registry, 'octo/env', 'v2');
-    const { main, post } = await mainAndPost(job({ runId: '5003', inputs: { output: pushOutput('octo/env:v2') }, env: { DOCKER_CONFIG: noDockerConfig } }));
+    const { main, post } = await mainAndPost(
+      job({ runId: '5003', inputs: { output: pushOutput('octo/env:v2') }, env: { DOCKER_CONFIG: noDockerConfig } })
+    );
     expect(main.code).toBe(0);
     expect(main.stdout).toContain(
       `::warning title=Image digest not read::The digest of the pushed image ${registry.host}/octo/env:v2 could not be read: ${registry.host} asks for credentials and the Docker config has none for it (log in with docker/login-action before this step). The build succeeded; the digest and image outputs are empty.`
@@ -112,7 +114,9 @@ describe('digest and image after a push', () => {
   test('a tag the push did not reach (404): a warning, the build still succeeds', async () => {
     const { main } = await mainAndPost(job({ runId: '5004', inputs: { output: pushOutput('octo/env:never') } }));
     expect(main.code).toBe(0);
-    expect(main.stdout).toContain(`::warning title=Image digest not read::The digest of the pushed image ${registry.host}/octo/env:never could not be read: ${registry.host} has no manifest for ${registry.host}/octo/env:never (404)`);
+    expect(main.stdout).toContain(
+      `::warning title=Image digest not read::The digest of the pushed image ${registry.host}/octo/env:never could not be read: ${registry.host} has no manifest for ${registry.host}/octo/env:never (404)`
+    );
     expect(main.outputs.digest).toBe('');
   }, 120000);
 });
@@ -124,7 +128,9 @@ describe('imageid for an image loaded into Docker', () => {
     const bin = path.join(root, 'docker-bin');
     fs.mkdirSync(bin, { recursive: true });
     const calls = path.join(root, 'docker-calls');
-    fs.writeFileSync(path.join(bin, 'docker'), `#!/bin/sh\nprintf '%s\\n' "$*" >> '${calls}'\necho ${ID}\n`, { mode: 0o755 });
+    fs.writeFileSync(path.join(bin, 'docker'), `#!/bin/sh\nprintf '%s\\n' "$*" >> '${calls}'\necho ${ID}\n`, {
+      mode: 0o755
+    });
     const { main } = await mainAndPost(job({ runId: '6001', env: { PATH: `${bin}:${process.env.PATH}` } }));
     expect(main.code).toBe(0);
     expect(main.outputs.imageid).toBe(ID);
@@ -141,7 +147,9 @@ describe('imageid for an image loaded into Docker', () => {
     const { main } = await mainAndPost(job({ runId: '6002', env: { PATH: `${bin}:/usr/bin:/bin` } }));
     expect(main.code).toBe(0);
     expect(main.outputs.imageid).toBe('');
-    expect(main.stdout).toMatch(/::debug::No imageid output: (docker is not on PATH|docker image inspect project:dev exited \d+: .*)/);
+    expect(main.stdout).toMatch(
+      /::debug::No imageid output: (docker is not on PATH|docker image inspect project:dev exited \d+: .*)/
+    );
     expect(main.stdout).not.toContain('::warning title=Image digest not read');
   }, 120000);
 });
@@ -158,18 +166,26 @@ describe('hit-ratio history', () => {
     const total = second.main.outputs['total-steps'];
     expect(second.main.outputs['cached-steps']).toBe(total);
     // The cold run built everything (▁), the warm one imported everything (█).
-    expect(second.main.summary).toContain(`\`▁█\` the last 2 runs, oldest first; the newest 100% (${total} of ${total} steps cached)`);
+    expect(second.main.summary).toContain(
+      `\`▁█\` the last 2 runs, oldest first; the newest 100% (${total} of ${total} steps cached)`
+    );
     expect(second.main.summary).toContain('| 7002 (this run) |');
     const entries = world.emu.entries().filter((e) => e.key.startsWith(`envd-history-${scope}#`));
     expect(entries.map((e) => e.key)).toEqual([`envd-history-${scope}#7001-1`, `envd-history-${scope}#7002-1`]);
     for (const e of entries) expect(e.size).toBeLessThan(4096);
     // On the cache service v2 the entry is the JSON document itself, in the action's own cache version (no tar).
     for (const e of entries) expect(e.version).toBe(HISTORY_CACHE_VERSION);
-    expect(JSON.parse(world.emu.blobData(entries[1].id)!.toString('utf8'))).toMatchObject({ format: 1, scope, runs: [{ run: '7001' }, { run: '7002' }] });
+    expect(JSON.parse(world.emu.blobData(entries[1].id)!.toString('utf8'))).toMatchObject({
+      format: 1,
+      scope,
+      runs: [{ run: '7001' }, { run: '7002' }]
+    });
   }, 180000);
 
   test('cache: none keeps no history: one log line, no section, no entry', async () => {
-    const { main } = await mainAndPost(job({ runId: '7201', inputs: { 'cache-scope': 'history-none', cache: 'none' } }));
+    const { main } = await mainAndPost(
+      job({ runId: '7201', inputs: { 'cache-scope': 'history-none', cache: 'none' } })
+    );
     expect(main.code).toBe(0);
     expect(main.stdout).toContain('Hit-ratio history: none is kept (cache: none keeps no cache)');
     expect(main.summary).not.toContain('### Hit-ratio history');
@@ -183,6 +199,11 @@ describe('hit-ratio history', () => {
     expect(ro.main.code).toBe(0);
     expect(ro.main.summary).toContain('the last 2 runs');
     expect(ro.main.summary).toContain('- Not saved: this run does not write the cache');
-    expect(world.emu.entries().filter((e) => e.key.startsWith(`envd-history-${scope}#`)).map((e) => e.key)).toEqual([`envd-history-${scope}#7101-1`]);
+    expect(
+      world.emu
+        .entries()
+        .filter((e) => e.key.startsWith(`envd-history-${scope}#`))
+        .map((e) => e.key)
+    ).toEqual([`envd-history-${scope}#7101-1`]);
   }, 180000);
 });

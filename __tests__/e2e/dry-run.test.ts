@@ -11,18 +11,33 @@ import { jwt, RESULTS_URL } from '../support/runtime.js';
 
 const IMAGE = 'type=image,name=ghcr.io/octo/env:latest,push=true';
 const RUNTIME_TOKEN = jwt([{ Scope: 'refs/heads/main', Permission: 3 }]);
-const CACHE_ENV = { ACTIONS_RUNTIME_TOKEN: RUNTIME_TOKEN, ACTIONS_RESULTS_URL: RESULTS_URL, ACTIONS_CACHE_SERVICE_V2: 'True' };
+const CACHE_ENV = {
+  ACTIONS_RUNTIME_TOKEN: RUNTIME_TOKEN,
+  ACTIONS_RESULTS_URL: RESULTS_URL,
+  ACTIONS_CACHE_SERVICE_V2: 'True'
+};
 
 // The cache REST API (usage, listing) comes from the emulator: a dry run reads the budget and plans a prune.
 let emu: Emulator;
 beforeAll(async () => {
-  emu = await startEmulator({ repository: 'octo/envd-demo', restTokens: { ghs_harnessToken000000000000000000000: 'read', ghs_LeakCanary0123456789abcdefABCDEF: 'read' } });
+  emu = await startEmulator({
+    repository: 'octo/envd-demo',
+    restTokens: { ghs_harnessToken000000000000000000000: 'read', ghs_LeakCanary0123456789abcdefABCDEF: 'read' }
+  });
 });
 afterAll(() => emu.close());
 
 const jobs: Job[] = [];
-function job(inputs: Record<string, string>, env: Record<string, string | undefined> = CACHE_ENV, githubToken?: string): Job {
-  const j = createJob({ inputs: { path: 'examples', 'dry-run': 'true', ...inputs }, env: { GITHUB_API_URL: emu.apiUrl, ...env }, githubToken });
+function job(
+  inputs: Record<string, string>,
+  env: Record<string, string | undefined> = CACHE_ENV,
+  githubToken?: string
+): Job {
+  const j = createJob({
+    inputs: { path: 'examples', 'dry-run': 'true', ...inputs },
+    env: { GITHUB_API_URL: emu.apiUrl, ...env },
+    githubToken
+  });
   jobs.push(j);
   return j;
 }
@@ -37,11 +52,27 @@ test('the bundle exists (npm test builds it first)', () => {
 describe('dry-run through dist/index.js, per backend', () => {
   // [backend inputs, expected export-cache output, expected import-cache output]
   const CASES: [Record<string, string>, RegExp, RegExp][] = [
-    [{ cache: 'gha' }, /^type=gha,scope=examples-[0-9a-f]{8},token=\*\*\*,url_v2=https:\/\/results-receiver\.actions\.githubusercontent\.com\/,version=2,timeout=10m,mode=max,ignore-error=true$/, /^type=gha,scope=examples-[0-9a-f]{8},token=\*\*\*,url_v2=.+,version=2,timeout=10m$/],
-    [{ cache: 'registry', output: IMAGE }, /^type=registry,ref=ghcr\.io\/octo\/env:buildcache-examples-[0-9a-f]{8},mode=max,ignore-error=true$/, /^type=registry,ref=ghcr\.io\/octo\/env:buildcache-examples-[0-9a-f]{8}$/],
+    [
+      { cache: 'gha' },
+      /^type=gha,scope=examples-[0-9a-f]{8},token=\*\*\*,url_v2=https:\/\/results-receiver\.actions\.githubusercontent\.com\/,version=2,timeout=10m,mode=max,ignore-error=true$/,
+      /^type=gha,scope=examples-[0-9a-f]{8},token=\*\*\*,url_v2=.+,version=2,timeout=10m$/
+    ],
+    [
+      { cache: 'registry', output: IMAGE },
+      /^type=registry,ref=ghcr\.io\/octo\/env:buildcache-examples-[0-9a-f]{8},mode=max,ignore-error=true$/,
+      /^type=registry,ref=ghcr\.io\/octo\/env:buildcache-examples-[0-9a-f]{8}$/
+    ],
     [{ cache: 'inline', output: IMAGE }, /^type=inline$/, /^type=registry,ref=ghcr\.io\/octo\/env:latest$/],
-    [{ cache: 'local', 'cache-scope': 'ex' }, /^type=local,dest=.+\/temp\/envd-cache\/ex\.new,mode=max,ignore-error=true$/, /^$/],
-    [{ cache: 's3', 'cache-scope': 'ex', 'cache-options': 'bucket=cache,region=eu-west-1' }, /^type=s3,name=ex,mode=max,bucket=cache,region=eu-west-1,ignore-error=true$/, /^type=s3,name=ex,bucket=cache,region=eu-west-1$/],
+    [
+      { cache: 'local', 'cache-scope': 'ex' },
+      /^type=local,dest=.+\/temp\/envd-cache\/ex\.new,mode=max,ignore-error=true$/,
+      /^$/
+    ],
+    [
+      { cache: 's3', 'cache-scope': 'ex', 'cache-options': 'bucket=cache,region=eu-west-1' },
+      /^type=s3,name=ex,mode=max,bucket=cache,region=eu-west-1,ignore-error=true$/,
+      /^type=s3,name=ex,bucket=cache,region=eu-west-1$/
+    ],
     [{ cache: 'none' }, /^$/, /^$/]
   ];
 
@@ -56,7 +87,28 @@ describe('dry-run through dist/index.js, per backend', () => {
     const planned = JSON.parse(main.outputs.plan);
     expect(planned).toMatchObject({ backend: inputs.cache, dryRun: true, problems: [] });
     expect(Object.keys(main.outputs).sort()).toEqual(
-      ['cache-backend', 'cache-scope', 'cache-mode', 'export-cache', 'import-cache', 'cached-steps', 'total-steps', 'cache-hit-ratio', 'build-seconds', 'steps', 'cache-usage-bytes', 'cache-budget-bytes', 'pruned-entries', 'pruned-bytes', 'plan', 'digest', 'image', 'imageid', 'builder', 'cache-mounts'].sort()
+      [
+        'cache-backend',
+        'cache-scope',
+        'cache-mode',
+        'export-cache',
+        'import-cache',
+        'cached-steps',
+        'total-steps',
+        'cache-hit-ratio',
+        'build-seconds',
+        'steps',
+        'cache-usage-bytes',
+        'cache-budget-bytes',
+        'pruned-entries',
+        'pruned-bytes',
+        'plan',
+        'digest',
+        'image',
+        'imageid',
+        'builder',
+        'cache-mounts'
+      ].sort()
     );
     expect(main.stdout).toContain('::group::Plan');
     expect(main.summary).toContain('## envd cache action: dry run');
@@ -71,7 +123,10 @@ describe('dry-run through dist/index.js, per backend', () => {
 
 describe('invalid inputs', () => {
   test('every problem is an error annotation naming the input; exit 1; no stack trace; nothing set', async () => {
-    const main = await runPhase(job({ cache: 'gha', 'cache-mode': 'maxx', 'cache-budget': '10 gigs', 'cache-options': 'compresion=zstd' }), 'main');
+    const main = await runPhase(
+      job({ cache: 'gha', 'cache-mode': 'maxx', 'cache-budget': '10 gigs', 'cache-options': 'compresion=zstd' }),
+      'main'
+    );
     expect(main.code).toBe(1);
     const errors = main.stdout.split('\n').filter((l) => l.startsWith('::error'));
     expect(errors).toEqual([
@@ -89,7 +144,9 @@ describe('invalid inputs', () => {
   test('a build file that is not there is named, with what the directory holds', async () => {
     const main = await runPhase(job({ from: 'missing.envd:build' }), 'main');
     expect(main.code).toBe(1);
-    expect(main.stdout).toContain('Input "from": "missing.envd" was not found under "examples"; examples has build.envd');
+    expect(main.stdout).toContain(
+      'Input "from": "missing.envd" was not found under "examples"; examples has build.envd'
+    );
   });
 
   test('gha outside GitHub Actions: a real run stops before anything starts, with the reason', async () => {
@@ -117,16 +174,30 @@ describe('secrets', () => {
     };
     const env = { ...CACHE_ENV, ...secrets, AWS_BUCKET: 'b', AWS_REGION: 'eu-west-1' };
     for (const cache of ['s3', 'gha']) {
-      const j = job({ cache, 'cache-options': cache === 'gha' ? `repository=octo/envd-demo,ghtoken=${githubToken}` : '' }, env, githubToken);
+      const j = job(
+        { cache, 'cache-options': cache === 'gha' ? `repository=octo/envd-demo,ghtoken=${githubToken}` : '' },
+        env,
+        githubToken
+      );
       const main = await runPhase(j, 'main');
       expect(main.code).toBe(0);
       const post = await runPhase(j, 'post');
       // ::add-mask:: lines are how secrets are registered with the runner, which hides them; everything else is scanned.
       const written = [main, post]
-        .flatMap((r) => [r.stdout.split('\n').filter((l) => !l.startsWith('::add-mask::')).join('\n'), r.stderr, ...Object.values(r.files)])
+        .flatMap((r) => [
+          r.stdout
+            .split('\n')
+            .filter((l) => !l.startsWith('::add-mask::'))
+            .join('\n'),
+          r.stderr,
+          ...Object.values(r.files)
+        ])
         .join('\n');
       for (const secret of [githubToken, ...Object.values(secrets)]) expect(written).not.toContain(secret);
-      const masked = main.stdout.split('\n').filter((l) => l.startsWith('::add-mask::')).map((l) => l.slice('::add-mask::'.length));
+      const masked = main.stdout
+        .split('\n')
+        .filter((l) => l.startsWith('::add-mask::'))
+        .map((l) => l.slice('::add-mask::'.length));
       expect(masked).toEqual(expect.arrayContaining([githubToken, ...Object.values(secrets)]));
       expect(main.outputs['export-cache']).toContain('***');
     }

@@ -74,7 +74,8 @@ function job(mode: string, env: Record<string, string> = {}): { j: Job; pidFile:
   return { j, pidFile };
 }
 
-const handleOf = (state: Record<string, string>) => JSON.parse(state.builder) as { pid: number; sudo?: boolean; daemonDir: string };
+const handleOf = (state: Record<string, string>) =>
+  JSON.parse(state.builder) as { pid: number; sudo?: boolean; daemonDir: string };
 const environ = (pid: number) => readAsRoot(`/proc/${pid}/environ`).split('\0').filter(Boolean);
 const parentOf = (pid: number) => Number(/^\d+ \(.*\) \S (\d+)/.exec(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'))![1]);
 const uidOf = (pid: number) => Number(/^Uid:\s+(\d+)/m.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))![1]);
@@ -99,16 +100,29 @@ describe.each(modes())('builder: auto, buildkitd started %s', (mode) => {
     expect(env).toContain('AWS_REGION=eu-west-1');
     expect(env).toContain(`AWS_SECRET_ACCESS_KEY=${AWS_SECRET}`);
     // The tool cache's bin directory first: buildkitd finds buildkit-runc there (sudo's secure_path would drop it).
-    const PATH = env.find((v) => v.startsWith('PATH='))!.slice('PATH='.length).split(':');
+    const PATH = env
+      .find((v) => v.startsWith('PATH='))!
+      .slice('PATH='.length)
+      .split(':');
     expect(PATH.slice(0, 2)).toContain(path.join(world.toolCache, 'buildkit', '0.32.2', 'amd64', 'bin'));
-    for (const name of ['GITHUB_TOKEN', 'INPUT_GITHUB-TOKEN', 'ACTIONS_RUNTIME_TOKEN', 'ACTIONS_RESULTS_URL', 'OWN_SECRET']) expect(names).not.toContain(name);
-    for (const secret of [GITHUB_TOKEN, OWN_SECRET, j.env.ACTIONS_RUNTIME_TOKEN]) expect(env.join('\n')).not.toContain(secret);
+    for (const name of [
+      'GITHUB_TOKEN',
+      'INPUT_GITHUB-TOKEN',
+      'ACTIONS_RUNTIME_TOKEN',
+      'ACTIONS_RESULTS_URL',
+      'OWN_SECRET'
+    ])
+      expect(names).not.toContain(name);
+    for (const secret of [GITHUB_TOKEN, OWN_SECRET, j.env.ACTIONS_RUNTIME_TOKEN])
+      expect(env.join('\n')).not.toContain(secret);
     if (mode === 'through sudo') {
       // sudo's command line names what it keeps; no value is on it (any user can read a command line).
       const sudo = fs.readFileSync(`/proc/${parentOf(pid)}/cmdline`, 'utf8').split('\0');
       expect(path.basename(sudo[0])).toBe('sudo');
       // (sudo cuts the list at its commas in place, so its command line shows the names as separate words.)
-      expect(sudo.join(',')).toContain('--preserve-env=AWS_REGION,AWS_SECRET_ACCESS_KEY,BUILDKIT_PROGRESS,FAKE_BUILDKITD_DEFAULT_ROOT,FAKE_BUILDKITD_PIDFILE,FAKE_BUILDKITD_REQUIRE_ROOT,HOME,--,');
+      expect(sudo.join(',')).toContain(
+        '--preserve-env=AWS_REGION,AWS_SECRET_ACCESS_KEY,BUILDKIT_PROGRESS,FAKE_BUILDKITD_DEFAULT_ROOT,FAKE_BUILDKITD_PIDFILE,FAKE_BUILDKITD_REQUIRE_ROOT,HOME,--,'
+      );
       for (const secret of [AWS_SECRET, GITHUB_TOKEN, OWN_SECRET]) expect(sudo.join(' ')).not.toContain(secret);
     }
 

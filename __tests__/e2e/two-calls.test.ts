@@ -22,14 +22,11 @@ def build():
     shell("zsh")
 `;
 
-
 const world = bundleWorld('envd-two', { buildkitVersions: ['v0.32.2'] });
 beforeAll(() => {
   fs.mkdirSync(path.join(world.root, 'project'));
   fs.writeFileSync(path.join(world.root, 'project', 'build.envd'), BUILD_ENVD);
 });
-
-
 
 /** One job on a fresh runner: its RUNNER_TEMP, tool cache and HOME are shared by every step in it. */
 function newJob(): Job {
@@ -51,8 +48,10 @@ function newJob(): Job {
 }
 
 const log = (r: PhaseResult) => r.stdout + r.stderr;
-const builderOf = (main: PhaseResult) => JSON.parse(main.state.builder) as { pid: number; reused?: boolean; root?: string; daemonDir?: string };
-const records = (j: Job) => fs.readdirSync(j.dirs.temp).filter((f) => /^envd-cache-buildkitd-[0-9a-f]{16}\.json$/.test(f));
+const builderOf = (main: PhaseResult) =>
+  JSON.parse(main.state.builder) as { pid: number; reused?: boolean; root?: string; daemonDir?: string };
+const records = (j: Job) =>
+  fs.readdirSync(j.dirs.temp).filter((f) => /^envd-cache-buildkitd-[0-9a-f]{16}\.json$/.test(f));
 
 /** The buildkitd processes on this machine whose --root lies in this job's RUNNER_TEMP. */
 function buildkitds(j: Job): number[] {
@@ -67,7 +66,14 @@ function buildkitds(j: Job): number[] {
     }
     const at = argv.indexOf('--root');
     // Not the sudo that started one as root for a runner user (its command line holds buildkitd's).
-    if (path.basename(argv[0]) !== 'sudo' && argv.some((a) => a.endsWith('/buildkitd')) && at > 0 && argv[at + 1]?.startsWith(j.dirs.temp + path.sep) && running(Number(entry))) pids.push(Number(entry));
+    if (
+      path.basename(argv[0]) !== 'sudo' &&
+      argv.some((a) => a.endsWith('/buildkitd')) &&
+      at > 0 &&
+      argv[at + 1]?.startsWith(j.dirs.temp + path.sep) &&
+      running(Number(entry))
+    )
+      pids.push(Number(entry));
   }
   return pids;
 }
@@ -93,7 +99,9 @@ describe('two calls of the action in one job', () => {
     expect(world.emu.entries().some((e) => e.key.startsWith('index-gpu-'))).toBe(false);
     const main2 = await runPhase(gpu, 'main', { timeoutMs: 90000 });
     expect(main2.code).toBe(0);
-    expect(log(main2)).toMatch(new RegExp(`Reusing the buildkitd v0\\.32\\.2 \\(pid ${first.pid}\\) an earlier call in this job started`));
+    expect(log(main2)).toMatch(
+      new RegExp(`Reusing the buildkitd v0\\.32\\.2 \\(pid ${first.pid}\\) an earlier call in this job started`)
+    );
     expect(builderOf(main2)).toMatchObject({ pid: first.pid, reused: true });
     expect(buildkitds(j)).toEqual([first.pid]);
     // Every step cached, although the import found nothing: the daemon's own cache from call 1.
@@ -129,7 +137,11 @@ describe('two calls of the action in one job', () => {
     const main2 = await runPhase(two, 'main', { timeoutMs: 90000 });
     expect(main2.code).toBe(0);
     const [a, b] = [builderOf(main1), builderOf(main2)];
-    expect(log(main2)).toMatch(new RegExp(`Starting a buildkitd of its own: not the one \\(pid ${a.pid}\\) an earlier call in this job started, because it was started with other buildkitd-flags`));
+    expect(log(main2)).toMatch(
+      new RegExp(
+        `Starting a buildkitd of its own: not the one \\(pid ${a.pid}\\) an earlier call in this job started, because it was started with other buildkitd-flags`
+      )
+    );
     expect(b.pid).not.toBe(a.pid);
     expect(b.reused).toBeFalsy();
     expect(b.root).not.toBe(a.root);

@@ -24,7 +24,12 @@ describe('per-ref visibility from ac', () => {
   });
 
   test('writes land on the scope with the write bit', () => {
-    expect(emu.entries().map(e => e.ref)).toEqual(['refs/heads/main', 'refs/heads/feat-a', 'refs/pull/12/merge', 'refs/heads/release']);
+    expect(emu.entries().map((e) => e.ref)).toEqual([
+      'refs/heads/main',
+      'refs/heads/feat-a',
+      'refs/pull/12/merge',
+      'refs/heads/release'
+    ]);
   });
 
   test('own ref first, then the default branch', async () => {
@@ -57,7 +62,11 @@ describe('per-ref visibility from ac', () => {
     const created = await twirp(emu, 'CreateCacheEntry', readOnly, { key: 'new', version: VERSION });
     expect(created.status).toBe(200);
     expect(created.json).toMatchObject({ ok: false, message: 'cache write denied: token has no writable scopes' });
-    const fin = await twirp(emu, 'FinalizeCacheEntryUpload', readOnly, { key: 'new', version: VERSION, size_bytes: '1' });
+    const fin = await twirp(emu, 'FinalizeCacheEntryUpload', readOnly, {
+      key: 'new',
+      version: VERSION,
+      size_bytes: '1'
+    });
     expect(fin.json).toMatchObject({ ok: false, message: 'cache write denied: token has no writable scopes' });
     expect(await readVia(readOnly, 'deps')).toBe('from main');
     expect(emu.counters.writeDenied).toBe(2);

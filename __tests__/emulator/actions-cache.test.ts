@@ -8,10 +8,16 @@ import { startEmulator, type Emulator } from '../support/emulator/index.js';
 import { scopes } from './client.js';
 
 const ENV_KEYS = [
-  'ACTIONS_RESULTS_URL', 'ACTIONS_CACHE_SERVICE_V2', 'ACTIONS_RUNTIME_TOKEN', 'ACTIONS_CACHE_URL', 'ACTIONS_CACHE_MODE',
-  'GITHUB_SERVER_URL', 'RUNNER_TEMP', 'GITHUB_WORKSPACE'
+  'ACTIONS_RESULTS_URL',
+  'ACTIONS_CACHE_SERVICE_V2',
+  'ACTIONS_RUNTIME_TOKEN',
+  'ACTIONS_CACHE_URL',
+  'ACTIONS_CACHE_MODE',
+  'GITHUB_SERVER_URL',
+  'RUNNER_TEMP',
+  'GITHUB_WORKSPACE'
 ] as const;
-const savedEnv = Object.fromEntries(ENV_KEYS.map(k => [k, process.env[k]]));
+const savedEnv = Object.fromEntries(ENV_KEYS.map((k) => [k, process.env[k]]));
 
 let emu: Emulator;
 let workspace: string;
@@ -85,7 +91,7 @@ describe('@actions/cache 6.3.0 through the emulator', () => {
     expect(await readFile(join(workspace, 'deps', 'nested', 'b.txt'), 'utf8')).toBe('hello-nested');
     expect(emu.counters).toMatchObject({ create: 1, finalize: 1, lookup: 1, hit: 1, blobPut: 1, blobGet: 1 });
     // The Azure SDK uploaded single-shot (Put Blob) to the path-style SAS URL; the download was a plain GET.
-    expect(emu.requests.map(r => `${r.method} ${r.route} ${r.status}`)).toEqual([
+    expect(emu.requests.map((r) => `${r.method} ${r.route} ${r.status}`)).toEqual([
       'POST CreateCacheEntry 200',
       'PUT blob.put 201',
       'POST FinalizeCacheEntryUpload 200',

@@ -17,7 +17,11 @@ const blockId = (n: number) => Buffer.from(`block-${String(n).padStart(6, '0')}`
 const putBlock = (url: string, id: string, body: string) =>
   http(`${url}&comp=block&blockid=${encodeURIComponent(id)}`, { method: 'PUT', body });
 const putList = (url: string, items: string) =>
-  http(`${url}&comp=blocklist`, { method: 'PUT', headers: { 'content-type': 'application/xml' }, body: `<?xml version="1.0" encoding="utf-8"?><BlockList>${items}</BlockList>` });
+  http(`${url}&comp=blocklist`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/xml' },
+    body: `<?xml version="1.0" encoding="utf-8"?><BlockList>${items}</BlockList>`
+  });
 
 async function reserve(key: string): Promise<string> {
   const created = await twirp(emu, 'CreateCacheEntry', token, { key, version: VERSION });
@@ -32,12 +36,19 @@ async function finalizeAndGetUrl(key: string, size: number): Promise<string> {
 describe('uploads', () => {
   test('blocks are assembled in block-list order, not staging or id order', async () => {
     const url = await reserve('blocks');
-    for (const [n, body] of [[2, 'CC'], [0, 'AA'], [1, 'BB']] as const) {
+    for (const [n, body] of [
+      [2, 'CC'],
+      [0, 'AA'],
+      [1, 'BB']
+    ] as const) {
       const r = await putBlock(url, blockId(n), body);
       expect(r.status).toBe(201);
       expect(r.headers['x-ms-request-id']).toMatch(/^[0-9a-f-]{36}$/);
     }
-    const committed = await putList(url, `<Latest>${blockId(1)}</Latest><Latest>${blockId(2)}</Latest><Latest>${blockId(0)}</Latest>`);
+    const committed = await putList(
+      url,
+      `<Latest>${blockId(1)}</Latest><Latest>${blockId(2)}</Latest><Latest>${blockId(0)}</Latest>`
+    );
     expect(committed.status).toBe(201);
     const download = await finalizeAndGetUrl('blocks', 6);
     expect((await http(download)).text).toBe('BBCCAA');
@@ -69,7 +80,11 @@ describe('uploads', () => {
 
   test('x-ms-version: the one the client asked for, else the SAS version', async () => {
     const url = await reserve('version');
-    const asked = await http(url, { method: 'PUT', headers: { 'x-ms-blob-type': 'BlockBlob', 'x-ms-version': '2024-11-04' }, body: 'x' });
+    const asked = await http(url, {
+      method: 'PUT',
+      headers: { 'x-ms-blob-type': 'BlockBlob', 'x-ms-version': '2024-11-04' },
+      body: 'x'
+    });
     expect(asked.status).toBe(201);
     expect(asked.headers['x-ms-version']).toBe('2024-11-04');
     const download = await finalizeAndGetUrl('version', 1);
@@ -86,7 +101,10 @@ describe('uploads', () => {
     const missing = await putList(url, `<Uncommitted>${blockId(1)}</Uncommitted>`);
     expect(missing.status).toBe(400);
     expect(missing.headers['x-ms-error-code']).toBe('InvalidBlockList');
-    const ok = await putList(url, `<Committed>${blockId(0)}</Committed><Latest>${blockId(0)}</Latest><Uncommitted>${blockId(2)}</Uncommitted><Committed>${blockId(1)}</Committed>`);
+    const ok = await putList(
+      url,
+      `<Committed>${blockId(0)}</Committed><Latest>${blockId(0)}</Latest><Uncommitted>${blockId(2)}</Uncommitted><Committed>${blockId(1)}</Committed>`
+    );
     expect(ok.status).toBe(201);
     expect((await http(await finalizeAndGetUrl('lists', 12))).text).toBe('aaaAAAcccbbb');
   });
@@ -98,7 +116,9 @@ describe('uploads', () => {
     expect(noType.headers['x-ms-error-code']).toBe('MissingRequiredHeader');
     expect(noType.text).toContain('<Code>MissingRequiredHeader</Code>');
     expect((await putList(url, '')).status).toBe(201); // an empty list commits an empty blob
-    expect((await http(`${url}&comp=blocklist`, { method: 'PUT', body: 'garbage' })).headers['x-ms-error-code']).toBe('InvalidXmlDocument');
+    expect((await http(`${url}&comp=blocklist`, { method: 'PUT', body: 'garbage' })).headers['x-ms-error-code']).toBe(
+      'InvalidXmlDocument'
+    );
     const put = await http(url, { method: 'PUT', headers: { 'x-ms-blob-type': 'BlockBlob' }, body: 'data' });
     expect(put.status).toBe(201);
     expect(put.headers['content-md5']).toBe('jXd/OF09/siBXSD3SWAm3A==');
@@ -130,7 +150,12 @@ describe('downloads', () => {
     const bad = await http(url, { headers: { 'x-ms-range': 'bytes=10-' } });
     expect(bad.status).toBe(416);
     const full = await http(url);
-    expect([full.status, full.text, full.headers['content-length'], full.headers['x-ms-blob-type']]).toEqual([200, '0123456789', '10', 'BlockBlob']);
+    expect([full.status, full.text, full.headers['content-length'], full.headers['x-ms-blob-type']]).toEqual([
+      200,
+      '0123456789',
+      '10',
+      'BlockBlob'
+    ]);
     const head = await http(url, { method: 'HEAD' });
     expect([head.status, head.headers['content-length'], head.body.length]).toEqual([200, '10', 0]);
   });
@@ -163,7 +188,15 @@ describe('downloads', () => {
     await saveEntry(emu, token, 'other', 'secret');
     const otherEntryUrl = url.replace('cache-entry-1', 'cache-entry-2');
     expect((await http(otherEntryUrl)).status).toBe(403);
-    expect((await http(url.replace('sp=r', 'sp=cw'), { method: 'PUT', headers: { 'x-ms-blob-type': 'BlockBlob' }, body: 'x' })).status).toBe(403);
+    expect(
+      (
+        await http(url.replace('sp=r', 'sp=cw'), {
+          method: 'PUT',
+          headers: { 'x-ms-blob-type': 'BlockBlob' },
+          body: 'x'
+        })
+      ).status
+    ).toBe(403);
     const readUrlPut = await http(url, { method: 'PUT', headers: { 'x-ms-blob-type': 'BlockBlob' }, body: 'x' });
     expect(readUrlPut.headers['x-ms-error-code']).toBe('AuthorizationPermissionMismatch');
     const uploadUrl = await reserve('third');
@@ -191,7 +224,7 @@ describe('downloads', () => {
   test('deleteBlobData keeps the entry (lookup hits) but the blob is gone; other entries still download', async () => {
     await saveEntry(emu, token, 'kept', 'still here');
     expect(emu.deleteBlobData('ranged')).toBe(1);
-    expect(emu.entries().find(e => e.key === 'ranged')).toMatchObject({ committed: true, hasData: false });
+    expect(emu.entries().find((e) => e.key === 'ranged')).toMatchObject({ committed: true, hasData: false });
     const hit = await lookup(emu, token, 'ranged');
     expect(hit.json.ok).toBe(true);
     const gone = await http(hit.json.signed_download_url as string);

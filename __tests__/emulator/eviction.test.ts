@@ -13,7 +13,7 @@ async function start(options: EmulatorOptions): Promise<{ emu: Emulator; token: 
   emu = await startEmulator({ startTime: START, ...options });
   return { emu, token: emu.mintToken(scopes.main) };
 }
-const keys = (e: Emulator) => e.entries().map(x => x.key);
+const keys = (e: Emulator) => e.entries().map((x) => x.key);
 
 describe('LRU eviction', () => {
   test('after each finalize, least recently accessed first; lookups update last_accessed_at', async () => {
@@ -22,12 +22,12 @@ describe('LRU eviction', () => {
     emu.clock.advance(MINUTE);
     await saveEntry(emu, token, 'b', Buffer.alloc(400));
     emu.clock.advance(MINUTE);
-    expect(emu.nextEvictions(2).map(e => e.key)).toEqual(['a', 'b']);
+    expect(emu.nextEvictions(2).map((e) => e.key)).toEqual(['a', 'b']);
 
     await lookup(emu, token, 'a');
-    expect(emu.entries().find(e => e.key === 'a')?.lastAccessedAt).toBe(START + 2 * MINUTE);
-    expect(emu.entries().find(e => e.key === 'a')?.createdAt).toBe(START);
-    expect(emu.nextEvictions(2).map(e => e.key)).toEqual(['b', 'a']);
+    expect(emu.entries().find((e) => e.key === 'a')?.lastAccessedAt).toBe(START + 2 * MINUTE);
+    expect(emu.entries().find((e) => e.key === 'a')?.createdAt).toBe(START);
+    expect(emu.nextEvictions(2).map((e) => e.key)).toEqual(['b', 'a']);
 
     emu.clock.advance(MINUTE);
     await saveEntry(emu, token, 'c', Buffer.alloc(400));
@@ -59,10 +59,10 @@ describe('LRU eviction', () => {
     }
     await lookup(emu, token, 'a');
     expect(keys(emu)).toEqual(['a', 'b', 'c', 'd']);
-    expect(emu.nextEvictions(2).map(e => e.key)).toEqual(['b', 'c']);
+    expect(emu.nextEvictions(2).map((e) => e.key)).toEqual(['b', 'c']);
     const { evicted, expired } = emu.tick();
     expect(expired).toEqual([]);
-    expect(evicted.map(e => e.key)).toEqual(['b']);
+    expect(evicted.map((e) => e.key)).toEqual(['b']);
     expect(keys(emu)).toEqual(['a', 'c', 'd']);
   });
 
@@ -79,12 +79,24 @@ describe('LRU eviction', () => {
   test('seeded entries take part in eviction with their own timestamps', async () => {
     const { emu } = await start({ budgetBytes: 1000, eviction: 'tick' });
     const seeded = [
-      emu.seed({ ref: 'refs/heads/main', key: 'old', sizeBytes: 600, createdAt: START - 3 * DAY, lastAccessedAt: START - DAY }),
-      emu.seed({ ref: 'refs/heads/feat', key: 'recent', sizeBytes: 600, createdAt: START - 2 * DAY, lastAccessedAt: START - HOUR })
+      emu.seed({
+        ref: 'refs/heads/main',
+        key: 'old',
+        sizeBytes: 600,
+        createdAt: START - 3 * DAY,
+        lastAccessedAt: START - DAY
+      }),
+      emu.seed({
+        ref: 'refs/heads/feat',
+        key: 'recent',
+        sizeBytes: 600,
+        createdAt: START - 2 * DAY,
+        lastAccessedAt: START - HOUR
+      })
     ];
-    expect(seeded.map(s => s.id)).toEqual([1, 2]);
-    expect(emu.nextEvictions(5).map(e => e.key)).toEqual(['old', 'recent']);
-    expect(emu.tick().evicted.map(e => e.key)).toEqual(['old']);
+    expect(seeded.map((s) => s.id)).toEqual([1, 2]);
+    expect(emu.nextEvictions(5).map((e) => e.key)).toEqual(['old', 'recent']);
+    expect(emu.tick().evicted.map((e) => e.key)).toEqual(['old']);
   });
 });
 
@@ -116,16 +128,16 @@ describe('age (time passes for the store, not for the clock)', () => {
     await saveEntry(emu, token, 'b', Buffer.alloc(10));
     emu.age(3 * HOUR);
     expect(emu.clock.now()).toBe(START + MINUTE);
-    expect(emu.entries().map(e => [e.key, e.createdAt, e.lastAccessedAt])).toEqual([
+    expect(emu.entries().map((e) => [e.key, e.createdAt, e.lastAccessedAt])).toEqual([
       ['a', START - 3 * HOUR, START - 3 * HOUR],
       ['b', START + MINUTE - 3 * HOUR, START + MINUTE - 3 * HOUR]
     ]);
-    expect(emu.nextEvictions(2).map(e => e.key)).toEqual(['a', 'b']);
+    expect(emu.nextEvictions(2).map((e) => e.key)).toEqual(['a', 'b']);
     await lookup(emu, token, 'a');
-    expect(emu.entries().find(e => e.key === 'a')?.lastAccessedAt).toBe(START + MINUTE);
+    expect(emu.entries().find((e) => e.key === 'a')?.lastAccessedAt).toBe(START + MINUTE);
     // A week less two hours later: b (last used three hours before a) is past the 7-day retention, a is not.
     emu.age(7 * DAY - 2 * HOUR);
-    expect(emu.tick().expired.map(e => e.key)).toEqual(['b']);
+    expect(emu.tick().expired.map((e) => e.key)).toEqual(['b']);
   });
 });
 
@@ -134,7 +146,9 @@ describe('store events (onStoreEvent)', () => {
     emu = await startEmulator({ startTime: START, budgetBytes: 1000, restTokens: { writer: 'write' } });
     const token = emu.mintToken(scopes.main);
     const events: Array<{ kind: string; keys: string[]; usageBytes: number }> = [];
-    const stop = emu.onStoreEvent(e => events.push({ kind: e.kind, keys: e.entries.map(x => x.key), usageBytes: e.usageBytes }));
+    const stop = emu.onStoreEvent((e) =>
+      events.push({ kind: e.kind, keys: e.entries.map((x) => x.key), usageBytes: e.usageBytes })
+    );
     await saveEntry(emu, token, 'a', Buffer.alloc(600));
     emu.clock.advance(MINUTE);
     await saveEntry(emu, token, 'b', Buffer.alloc(600));
@@ -151,7 +165,7 @@ describe('store events (onStoreEvent)', () => {
     await saveEntry(emu, token, 'c', Buffer.alloc(10));
     emu.clock.advance(8 * DAY);
     expect(emu.entries()).toEqual([]);
-    expect(events.map(e => e.kind)).toEqual(['committed', 'expired']);
+    expect(events.map((e) => e.kind)).toEqual(['committed', 'expired']);
     stop();
     await saveEntry(emu, emu.mintToken(scopes.main), 'd', Buffer.alloc(10));
     expect(events).toHaveLength(2);

@@ -6,7 +6,11 @@ const REPO = '/repos/octo-org/octo-repo';
 let emu: Emulator;
 let token: string;
 beforeAll(async () => {
-  emu = await startEmulator({ startTime: Date.UTC(2026, 9, 1, 12), createsPerMinute: 3, restTokens: { reader: 'read' } });
+  emu = await startEmulator({
+    startTime: Date.UTC(2026, 9, 1, 12),
+    createsPerMinute: 3,
+    restTokens: { reader: 'read' }
+  });
 });
 afterAll(() => emu.close());
 beforeEach(() => {
@@ -52,7 +56,11 @@ describe('rate limiting', () => {
     const date = new Date(Date.UTC(2026, 9, 1, 12, 0, 42));
     emu.failNext('CreateCacheEntry', 1, { status: 429, retryAfterDate: date });
     const seconds = await create('a');
-    expect([seconds.status, seconds.headers['retry-after'], seconds.json.code]).toEqual([429, '7', 'resource_exhausted']);
+    expect([seconds.status, seconds.headers['retry-after'], seconds.json.code]).toEqual([
+      429,
+      '7',
+      'resource_exhausted'
+    ]);
     const dated = await create('a');
     expect(dated.headers['retry-after']).toBe('Thu, 01 Oct 2026 12:00:42 GMT');
     expect((await create('a')).json.ok).toBe(true);
@@ -103,11 +111,13 @@ describe('fault injection', () => {
 
   test('a hang trips the client timeout; a dropped connection errors', async () => {
     emu.failNext('CreateCacheEntry', 1, { hang: true });
-    await expect(twirp(emu, 'CreateCacheEntry', token, { key: 'k', version: VERSION }, 150)).rejects.toThrow('client timeout');
+    await expect(twirp(emu, 'CreateCacheEntry', token, { key: 'k', version: VERSION }, 150)).rejects.toThrow(
+      'client timeout'
+    );
     emu.failNext('CreateCacheEntry', 1, { dropConnection: true });
     await expect(create('k')).rejects.toThrow(/socket hang up|ECONNRESET/);
     expect((await create('k')).json.ok).toBe(true);
-    expect(emu.requests.map(r => [r.route, r.status])).toEqual([
+    expect(emu.requests.map((r) => [r.route, r.status])).toEqual([
       ['CreateCacheEntry', undefined],
       ['CreateCacheEntry', 0],
       ['CreateCacheEntry', 200]
@@ -123,7 +133,7 @@ describe('observability', () => {
     await lookup(emu, token, 'k');
     await lookup(emu, token, 'missing');
     await create('k');
-    expect(emu.requests.map(r => `${r.method} ${r.route} ${r.status}`)).toEqual([
+    expect(emu.requests.map((r) => `${r.method} ${r.route} ${r.status}`)).toEqual([
       'POST CreateCacheEntry 200',
       'PUT blob.put 201',
       'POST FinalizeCacheEntryUpload 200',
@@ -131,7 +141,11 @@ describe('observability', () => {
       'POST GetCacheEntryDownloadURL 200',
       'POST CreateCacheEntry 409'
     ]);
-    expect(emu.requests[0]).toMatchObject({ seq: 1, at: emu.clock.now(), path: '/twirp/github.actions.results.api.v1.CacheService/CreateCacheEntry' });
+    expect(emu.requests[0]).toMatchObject({
+      seq: 1,
+      at: emu.clock.now(),
+      path: '/twirp/github.actions.results.api.v1.CacheService/CreateCacheEntry'
+    });
     expect(emu.counters).toMatchObject({ create: 2, finalize: 1, lookup: 2, hit: 1, miss: 1, conflict: 1, blobPut: 1 });
     emu.reset();
     expect(emu.requests).toHaveLength(0);

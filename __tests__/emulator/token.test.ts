@@ -1,5 +1,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
-import { checkRuntimeToken, mintRuntimeToken, Permission, startEmulator, type Emulator } from '../support/emulator/index.js';
+import {
+  checkRuntimeToken,
+  mintRuntimeToken,
+  Permission,
+  startEmulator,
+  type Emulator
+} from '../support/emulator/index.js';
 import { http, scopes, twirp, VERSION } from './client.js';
 
 const NOW = Date.UTC(2026, 9, 1, 12);
@@ -18,11 +24,20 @@ describe('mintRuntimeToken / checkRuntimeToken', () => {
     ]);
     expect(claims.exp).toBe(NOW / 1000 + 22_800);
     expect(claims.nbf).toBe(NOW / 1000 - 60);
-    expect(checkRuntimeToken(token, NOW)).toEqual({ ok: true, scopes: scopes.feature('feat'), exp: NOW / 1000 + 22_800, nbf: NOW / 1000 - 60 });
+    expect(checkRuntimeToken(token, NOW)).toEqual({
+      ok: true,
+      scopes: scopes.feature('feat'),
+      exp: NOW / 1000 + 22_800,
+      nbf: NOW / 1000 - 60
+    });
   });
 
   test('alg none leaves the signature empty and still decodes', () => {
-    const token = mintRuntimeToken({ ac: [{ Scope: 'refs/heads/main', Permission: Permission.All }], alg: 'none', now: NOW });
+    const token = mintRuntimeToken({
+      ac: [{ Scope: 'refs/heads/main', Permission: Permission.All }],
+      alg: 'none',
+      now: NOW
+    });
     expect(token.endsWith('.')).toBe(true);
     expect(checkRuntimeToken(token, NOW).ok).toBe(true);
   });
@@ -34,12 +49,18 @@ describe('mintRuntimeToken / checkRuntimeToken', () => {
     };
     expect(reason(undefined)).toBe('missing: missing bearer token');
     expect(reason('not-a-jwt')).toBe('malformed: token contains an invalid number of segments');
-    expect(reason(mintRuntimeToken({ ac: [], now: NOW, claims: { ac: undefined } }))).toMatch(/without access controls/);
-    expect(reason(mintRuntimeToken({ ac: [], now: NOW, claims: { ac: [{ Scope: 'x', Permission: 3 }] } }))).toMatch(/not a string/);
+    expect(reason(mintRuntimeToken({ ac: [], now: NOW, claims: { ac: undefined } }))).toMatch(
+      /without access controls/
+    );
+    expect(reason(mintRuntimeToken({ ac: [], now: NOW, claims: { ac: [{ Scope: 'x', Permission: 3 }] } }))).toMatch(
+      /not a string/
+    );
     expect(reason(mintRuntimeToken({ ac: [], now: NOW, claims: { exp: '123' } }))).toMatch(/numeric/);
     const token = mintRuntimeToken({ ac: scopes.main, now: NOW, exp: NOW / 1000 + 10 });
     expect(reason(token, NOW + 11_000)).toBe('expired: cache token expired at 2026-10-01T12:00:10.000Z');
-    expect(reason(mintRuntimeToken({ ac: scopes.main, now: NOW, nbf: NOW / 1000 + 60 }))).toMatch(/^not-yet-valid: invalid token with future issue time/);
+    expect(reason(mintRuntimeToken({ ac: scopes.main, now: NOW, nbf: NOW / 1000 + 60 }))).toMatch(
+      /^not-yet-valid: invalid token with future issue time/
+    );
   });
 });
 
@@ -59,7 +80,9 @@ describe('twirp authentication', () => {
     expect(malformed.status).toBe(401);
     expect(malformed.json.msg).toBe('token contains an invalid number of segments');
     const basic = await http(`${emu.url}/twirp/github.actions.results.api.v1.CacheService/CreateCacheEntry`, {
-      method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Basic dXNlcjpwYXNz' }, body: '{}'
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Basic dXNlcjpwYXNz' },
+      body: '{}'
     });
     expect(basic.status).toBe(401);
     expect(emu.counters.unauthenticated).toBe(3);
@@ -73,6 +96,8 @@ describe('twirp authentication', () => {
     expect(expired.status).toBe(401);
     expect(expired.json.msg).toMatch(/^cache token expired at /);
     const future = emu.mintToken(scopes.main, { nbf: emu.clock.now() / 1000 + 3600 });
-    expect((await twirp(emu, 'CreateCacheEntry', future, { key: 'k3', version: VERSION })).json.msg).toMatch(/future issue time/);
+    expect((await twirp(emu, 'CreateCacheEntry', future, { key: 'k3', version: VERSION })).json.msg).toMatch(
+      /future issue time/
+    );
   });
 });

@@ -22,8 +22,14 @@ describe('twirp round trip', () => {
     const uploadUrl = created.json.signed_upload_url as string;
     expect(uploadUrl).toMatch(new RegExp(`^${emu.url}/emulatoraccount/actions-cache/cache-entry-1\\?.*sig=`));
 
-    expect((await http(uploadUrl, { method: 'PUT', headers: { 'x-ms-blob-type': 'BlockBlob' }, body: 'hello cache' })).status).toBe(201);
-    const fin = await twirp(emu, 'FinalizeCacheEntryUpload', token, { key: 'deps-1', version: VERSION, size_bytes: '11' });
+    expect(
+      (await http(uploadUrl, { method: 'PUT', headers: { 'x-ms-blob-type': 'BlockBlob' }, body: 'hello cache' })).status
+    ).toBe(201);
+    const fin = await twirp(emu, 'FinalizeCacheEntryUpload', token, {
+      key: 'deps-1',
+      version: VERSION,
+      size_bytes: '11'
+    });
     expect(fin.json).toEqual({ ok: true, entry_id: '1', message: '' });
 
     const hit = await lookup(emu, token, 'deps-1');
@@ -34,32 +40,61 @@ describe('twirp round trip', () => {
     expect(download.text).toBe('hello cache');
     expect(emu.counters).toMatchObject({ create: 1, finalize: 1, lookup: 1, hit: 1, miss: 0, blobPut: 1, blobGet: 1 });
     expect(emu.entries()).toEqual([
-      expect.objectContaining({ id: 1, ref: 'refs/heads/main', key: 'deps-1', version: VERSION, size: 11, receivedBytes: 11, committed: true, hasData: true })
+      expect.objectContaining({
+        id: 1,
+        ref: 'refs/heads/main',
+        key: 'deps-1',
+        version: VERSION,
+        size: 11,
+        receivedBytes: 11,
+        committed: true,
+        hasData: true
+      })
     ]);
   });
 
   test('int64 accepted as number or string, emitted as string; declared and received sizes both recorded', async () => {
     await twirp(emu, 'CreateCacheEntry', token, { key: 'a', version: VERSION });
-    await http(`${(await twirp(emu, 'CreateCacheEntry', token, { key: 'b', version: VERSION })).json.signed_upload_url}`, {
-      method: 'PUT', headers: { 'x-ms-blob-type': 'BlockBlob' }, body: 'xyz'
-    });
+    await http(
+      `${(await twirp(emu, 'CreateCacheEntry', token, { key: 'b', version: VERSION })).json.signed_upload_url}`,
+      {
+        method: 'PUT',
+        headers: { 'x-ms-blob-type': 'BlockBlob' },
+        body: 'xyz'
+      }
+    );
     // 'a' never uploaded: finalize refuses; 'b' declares 1000 bytes but sent 3.
-    expect((await twirp(emu, 'FinalizeCacheEntryUpload', token, { key: 'a', version: VERSION, size_bytes: 5 })).json.ok).toBe(false);
+    expect(
+      (await twirp(emu, 'FinalizeCacheEntryUpload', token, { key: 'a', version: VERSION, size_bytes: 5 })).json.ok
+    ).toBe(false);
     const fin = await twirp(emu, 'FinalizeCacheEntryUpload', token, { key: 'b', version: VERSION, size_bytes: 1000 });
     expect(fin.json.entry_id).toBe('2');
-    expect(emu.entries().find(e => e.key === 'b')).toMatchObject({ size: 1000, receivedBytes: 3 });
-    const bad = await twirp(emu, 'FinalizeCacheEntryUpload', token, { key: 'b', version: VERSION, size_bytes: 'twelve' });
+    expect(emu.entries().find((e) => e.key === 'b')).toMatchObject({ size: 1000, receivedBytes: 3 });
+    const bad = await twirp(emu, 'FinalizeCacheEntryUpload', token, {
+      key: 'b',
+      version: VERSION,
+      size_bytes: 'twelve'
+    });
     expect(bad.status).toBe(400);
     expect(bad.json.code).toBe('invalid_argument');
   });
 
   test('unknown fields (metadata) are ignored and lowerCamel names are accepted', async () => {
     const created = await twirp(emu, 'CreateCacheEntry', token, {
-      key: 'm', version: VERSION, metadata: { repository_id: '1', scope: [{ scope: 'refs/heads/main', permission: '3' }] }, extra: true
+      key: 'm',
+      version: VERSION,
+      metadata: { repository_id: '1', scope: [{ scope: 'refs/heads/main', permission: '3' }] },
+      extra: true
     });
     expect(created.json.ok).toBe(true);
-    await http(created.json.signed_upload_url as string, { method: 'PUT', headers: { 'x-ms-blob-type': 'BlockBlob' }, body: 'm' });
-    expect((await twirp(emu, 'FinalizeCacheEntryUpload', token, { key: 'm', version: VERSION, sizeBytes: '1' })).json.ok).toBe(true);
+    await http(created.json.signed_upload_url as string, {
+      method: 'PUT',
+      headers: { 'x-ms-blob-type': 'BlockBlob' },
+      body: 'm'
+    });
+    expect(
+      (await twirp(emu, 'FinalizeCacheEntryUpload', token, { key: 'm', version: VERSION, sizeBytes: '1' })).json.ok
+    ).toBe(true);
     const hit = await twirp(emu, 'GetCacheEntryDownloadURL', token, { key: 'x', restoreKeys: ['m'], version: VERSION });
     expect(hit.json.matched_key).toBe('m');
   });
@@ -71,7 +106,9 @@ describe('twirp round trip', () => {
     const get = await http(`${emu.url}${TWIRP_PREFIX}CreateCacheEntry`);
     expect(get.json.code).toBe('bad_route');
     const proto = await http(`${emu.url}${TWIRP_PREFIX}CreateCacheEntry`, {
-      method: 'POST', headers: { 'content-type': 'application/protobuf', authorization: `Bearer ${token}` }, body: 'x'
+      method: 'POST',
+      headers: { 'content-type': 'application/protobuf', authorization: `Bearer ${token}` },
+      body: 'x'
     });
     expect(proto.json.code).toBe('bad_route');
     const noVersion = await twirp(emu, 'CreateCacheEntry', token, { key: 'k' });
@@ -80,7 +117,9 @@ describe('twirp round trip', () => {
     const comma = await twirp(emu, 'CreateCacheEntry', token, { key: 'a,b', version: VERSION });
     expect(comma.json.code).toBe('invalid_argument');
     const garbage = await http(`${emu.url}${TWIRP_PREFIX}CreateCacheEntry`, {
-      method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: '{not json'
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: '{not json'
     });
     expect(garbage.status).toBe(400);
     expect(garbage.json.code).toBe('malformed');
@@ -114,7 +153,7 @@ describe('immutability', () => {
     await saveEntry(emu, token, 'k', 'main data');
     const feat = emu.mintToken(scopes.feature('feat'));
     await saveEntry(emu, feat, 'k', 'feat data');
-    expect(emu.entries().map(e => [e.ref, e.key])).toEqual([
+    expect(emu.entries().map((e) => [e.ref, e.key])).toEqual([
       ['refs/heads/main', 'k'],
       ['refs/heads/feat', 'k']
     ]);
@@ -125,17 +164,32 @@ describe('immutability', () => {
 
   test('entries are invisible until finalized; finalize of an unknown reservation → ok:false', async () => {
     const created = await twirp(emu, 'CreateCacheEntry', token, { key: 'pending', version: VERSION });
-    await http(created.json.signed_upload_url as string, { method: 'PUT', headers: { 'x-ms-blob-type': 'BlockBlob' }, body: 'x' });
+    await http(created.json.signed_upload_url as string, {
+      method: 'PUT',
+      headers: { 'x-ms-blob-type': 'BlockBlob' },
+      body: 'x'
+    });
     expect((await lookup(emu, token, 'pending')).json).toEqual({ ok: false, signed_download_url: '', matched_key: '' });
     expect(emu.entries()[0]).toMatchObject({ committed: false });
 
-    const unknown = await twirp(emu, 'FinalizeCacheEntryUpload', token, { key: 'never-created', version: VERSION, size_bytes: '1' });
+    const unknown = await twirp(emu, 'FinalizeCacheEntryUpload', token, {
+      key: 'never-created',
+      version: VERSION,
+      size_bytes: '1'
+    });
     expect(unknown.status).toBe(200);
     expect(unknown.json).toMatchObject({ ok: false, message: expect.stringContaining('no reservation') });
 
-    expect((await twirp(emu, 'FinalizeCacheEntryUpload', token, { key: 'pending', version: VERSION, size_bytes: '1' })).json.ok).toBe(true);
+    expect(
+      (await twirp(emu, 'FinalizeCacheEntryUpload', token, { key: 'pending', version: VERSION, size_bytes: '1' })).json
+        .ok
+    ).toBe(true);
     expect((await lookup(emu, token, 'pending')).json.ok).toBe(true);
-    const twice = await twirp(emu, 'FinalizeCacheEntryUpload', token, { key: 'pending', version: VERSION, size_bytes: '1' });
+    const twice = await twirp(emu, 'FinalizeCacheEntryUpload', token, {
+      key: 'pending',
+      version: VERSION,
+      size_bytes: '1'
+    });
     expect(twice.json.ok).toBe(false);
   });
 
@@ -144,7 +198,11 @@ describe('immutability', () => {
     const reservedAt = emu.clock.now();
     expect(emu.entries()[0].createdAt).toBe(reservedAt);
     emu.clock.advance(5_000);
-    await http(created.json.signed_upload_url as string, { method: 'PUT', headers: { 'x-ms-blob-type': 'BlockBlob' }, body: 'x' });
+    await http(created.json.signed_upload_url as string, {
+      method: 'PUT',
+      headers: { 'x-ms-blob-type': 'BlockBlob' },
+      body: 'x'
+    });
     await twirp(emu, 'FinalizeCacheEntryUpload', token, { key: 'k', version: VERSION, size_bytes: '1' });
     expect(emu.entries()[0]).toMatchObject({ createdAt: reservedAt + 5_000, lastAccessedAt: reservedAt + 5_000 });
   });

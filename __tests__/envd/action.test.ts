@@ -44,7 +44,11 @@ async function run(env: Record<string, string | undefined> = {}) {
   try {
     const main = await runPhase(job, 'main', { timeoutMs: 90000 });
     await runPhase(job, 'post', { timeoutMs: 30000 });
-    const argv = fs.readFileSync(calls, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as string[]);
+    const argv = fs
+      .readFileSync(calls, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as string[]);
     return { main, build: argv.find((a) => a.includes('build'))!, summary: main.summary };
   } finally {
     job.cleanup();
@@ -81,7 +85,9 @@ describe('envd as the action runs it', () => {
   }, 120000);
 
   test('a failing build: the failed step in the steps output and the summary', async () => {
-    const { main } = await run({ FAKE_ENVD_FAIL_WITH: 'process "python -m pip install nope" did not complete successfully: exit code: 1' });
+    const { main } = await run({
+      FAKE_ENVD_FAIL_WITH: 'process "python -m pip install nope" did not complete successfully: exit code: 1'
+    });
     expect(main.code).toBe(1);
     const steps = JSON.parse(main.outputs.steps) as { status: string }[];
     expect(steps.filter((s) => s.status === 'failed')).toHaveLength(1);
@@ -91,7 +97,8 @@ describe('envd as the action runs it', () => {
   test("a failing step's own lines reach the summary (once, without envd's closing recap) and the annotation", async () => {
     const { main } = await run({
       FAKE_ENVD_FAIL_WITH: 'process "python -m pip install nope" did not complete successfully: exit code: 1',
-      FAKE_ENVD_FAIL_LOG: 'ERROR: Could not find a version that satisfies the requirement nope (from versions: none)\nERROR: No matching distribution found for nope'
+      FAKE_ENVD_FAIL_LOG:
+        'ERROR: Could not find a version that satisfies the requirement nope (from versions: none)\nERROR: No matching distribution found for nope'
     });
     expect(main.code).toBe(1);
     // envd's plain output repeats the failed step's last lines after the build (printErrorLogs)
@@ -100,7 +107,13 @@ describe('envd as the action runs it', () => {
     expect(annotation).toContain('%0ALast lines of ');
     expect(annotation).toContain('%0A  ERROR: No matching distribution found for nope');
     expect(main.summary).toContain("### The failing step's log");
-    const block = main.summary.slice(main.summary.indexOf('```text\n') + 8, main.summary.indexOf('\n```\n', main.summary.indexOf('```text\n')));
-    expect(block.split('\n')).toEqual(['ERROR: Could not find a version that satisfies the requirement nope (from versions: none)', 'ERROR: No matching distribution found for nope']);
+    const block = main.summary.slice(
+      main.summary.indexOf('```text\n') + 8,
+      main.summary.indexOf('\n```\n', main.summary.indexOf('```text\n'))
+    );
+    expect(block.split('\n')).toEqual([
+      'ERROR: Could not find a version that satisfies the requirement nope (from versions: none)',
+      'ERROR: No matching distribution found for nope'
+    ]);
   }, 120000);
 });

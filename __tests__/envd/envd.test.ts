@@ -10,7 +10,15 @@ import { inputsOf } from '../support/inputs.js';
 import { runtime } from '../support/runtime.js';
 
 describe('envd build command line', () => {
-  const p = plan(inputsOf({ 'cache-scope': 's', path: 'examples', output: 'type=image,name=ghcr.io/o/e:1,push=true', platform: 'linux/arm64' }), runtime());
+  const p = plan(
+    inputsOf({
+      'cache-scope': 's',
+      path: 'examples',
+      output: 'type=image,name=ghcr.io/o/e:1,push=true',
+      platform: 'linux/arm64'
+    }),
+    runtime()
+  );
 
   const options = { publicKeyFile: '/k.pub', buildkitdImage: 'docker.io/moby/buildkit:v0.32.2', cwd: '/ws/repo' };
 
@@ -94,7 +102,9 @@ describe('envd build command line', () => {
   });
 
   test('display quoting', () => {
-    expect(showArgs('envd', ['build', '--output', 'type=image,name=a b'])).toBe("envd build --output 'type=image,name=a b'");
+    expect(showArgs('envd', ['build', '--output', 'type=image,name=a b'])).toBe(
+      "envd build --output 'type=image,name=a b'"
+    );
   });
 });
 
@@ -103,7 +113,10 @@ describe('environment', () => {
     expect(envdEnv({ ENVD_BUILD_OWNER: '1001:121', PATH: '/usr/bin' }, ['/t']).ENVD_BUILD_OWNER).toBe('1001:121');
     expect(envdEnv({ ENVD_BUILD_OWNER: '', PATH: '/usr/bin' }, ['/t']).ENVD_BUILD_OWNER).toBe(DEFAULT_BUILD_OWNER);
     expect(envdEnv({ PATH: '/usr/bin' }, ['/t']).ENVD_BUILD_OWNER).toBe(DEFAULT_BUILD_OWNER);
-    expect(envdEnv({ PATH: '/usr/bin' }, ['/t'])).toMatchObject({ ENVD_ANALYTICS: 'false', BUILDKIT_PROGRESS: 'plain' });
+    expect(envdEnv({ PATH: '/usr/bin' }, ['/t'])).toMatchObject({
+      ENVD_ANALYTICS: 'false',
+      BUILDKIT_PROGRESS: 'plain'
+    });
   });
 });
 
@@ -216,7 +229,9 @@ describe('progress', () => {
     'a step whose cached layer was evicted shows ERROR, is rebuilt and finishes: built, not failed (%s, captured from buildkitd v0.32.2)',
     (file) => {
       const pr = new Progress();
-      fs.readFileSync(new URL(`../fixtures/buildkit-v0.32.2/${file}`, import.meta.url), 'utf8').split('\n').forEach((l) => pr.push(l));
+      fs.readFileSync(new URL(`../fixtures/buildkit-v0.32.2/${file}`, import.meta.url), 'utf8')
+        .split('\n')
+        .forEach((l) => pr.push(l));
       const f = pr.figures();
       expect(f.stepError).toBeUndefined();
       expect(f.steps.filter((s) => s.status === 'failed')).toEqual([]);
@@ -234,7 +249,9 @@ describe('progress', () => {
     ['progress-evicted-slow-service.txt', ['cached', 'built', 'built', 'built'], 1]
   ])('%s: a step that printed ERROR and then ran is built; only what loaded is cached', (file, statuses, cached) => {
     const pr = new Progress();
-    fs.readFileSync(new URL(`../fixtures/buildkit-v0.32.2/${file}`, import.meta.url), 'utf8').split('\n').forEach((l) => pr.push(l));
+    fs.readFileSync(new URL(`../fixtures/buildkit-v0.32.2/${file}`, import.meta.url), 'utf8')
+      .split('\n')
+      .forEach((l) => pr.push(l));
     const f = pr.figures();
     expect(f.steps.map((s) => s.status)).toEqual(statuses);
     expect([f.cachedSteps, f.totalSteps, f.stepError]).toEqual([cached, statuses.length, undefined]);
@@ -256,7 +273,11 @@ describe('progress', () => {
     ['CACHED', 'cached', ['CACHED']],
     ['CACHED, reopened to pull its layers', 'cached', ['CACHED', PULL, EXTRACT, 'DONE 0.1s']],
     ['CACHED, reopened to merge (no layer pulled)', 'cached', ['CACHED', 'merging 0.1s done', 'DONE 0.1s']],
-    ['pulled without a CACHED print (the load and the reopen between two prints)', 'cached', [PULL, EXTRACT, 'DONE 0.2s']],
+    [
+      'pulled without a CACHED print (the load and the reopen between two prints)',
+      'cached',
+      [PULL, EXTRACT, 'DONE 0.2s']
+    ],
     ['CACHED, ERROR (load failed), run quietly', 'built', ['CACHED', GONE, 'DONE 0.1s']],
     ['CACHED, ERROR, run with log lines', 'built', ['CACHED', GONE, '0.412 Collecting numpy', 'DONE 5.3s']],
     ['CACHED, then run (the failed load between two prints)', 'built', ['CACHED', 'DONE 0.1s']],
@@ -275,7 +296,9 @@ describe('progress', () => {
 
   test('the failing step is reported', () => {
     const pr = new Progress();
-    ['#7 pip install nope', '#7 ERROR: process "pip install nope" did not complete successfully: exit code: 1'].forEach((l) => pr.push(l));
+    ['#7 pip install nope', '#7 ERROR: process "pip install nope" did not complete successfully: exit code: 1'].forEach(
+      (l) => pr.push(l)
+    );
     expect(pr.figures().stepError).toBe('process "pip install nope" did not complete successfully: exit code: 1');
   });
 });
@@ -285,7 +308,10 @@ describe('error texts', () => {
     ['failed to solve: failed to compute cache key: blob sha256:abc not found', 'evicted-blob'],
     // What BuildKit v0.32.2 prints: errors.Wrapf(cerrdefs.ErrNotFound, "blob %s", dgst) in cache/remotecache/gha/gha.go:618
     // (also :593, v1/chains.go:251, azblob/importer.go:219,239); ErrNotFound reads "not found" (containerd/errdefs errors.go:120).
-    [`failed to solve: failed to compute cache key: blob sha256:${'0123456789abcdef'.repeat(4)}: not found`, 'evicted-blob'],
+    [
+      `failed to solve: failed to compute cache key: blob sha256:${'0123456789abcdef'.repeat(4)}: not found`,
+      'evicted-blob'
+    ],
     ['failed to solve: failed to load cache key: blob sha256:abc: not found', 'evicted-blob'],
     ['BlobNotFound', 'evicted-blob'],
     ['This legacy service is shutting down, effective April 15, 2025', 'legacy-cache-api'],
@@ -310,7 +336,8 @@ describe('error texts', () => {
   });
 
   test("envd's fatal line gives the one-line error", () => {
-    const stderr = 'time="2026-11-27T10:00:00Z" level=info msg="x"\ntime="2026-11-27T10:00:01Z" level=fatal msg=exit error="failed to solve: \\"blob\\" not found"\n';
+    const stderr =
+      'time="2026-11-27T10:00:00Z" level=info msg="x"\ntime="2026-11-27T10:00:01Z" level=fatal msg=exit error="failed to solve: \\"blob\\" not found"\n';
     expect(envdErrorLine(stderr)).toBe('failed to solve: "blob" not found');
     expect(envdErrorLine('plain last line\n')).toBe('plain last line');
   });

@@ -40,25 +40,37 @@ describe('registry', () => {
       build(['--export-cache', 'type=registry,mode=max'])
     ]);
     expect(imp.code).toBe(0);
-    expect(parseProgress(imp.stdout).find((v) => v.name === `importing cache manifest from ${ref}`)?.status).toBe('DONE');
+    expect(parseProgress(imp.stdout).find((v) => v.name === `importing cache manifest from ${ref}`)?.status).toBe(
+      'DONE'
+    );
     expect(allCached(imp.stdout)).toBe(true);
 
     expect(missing.code).toBe(0);
-    expect(parseProgress(missing.stdout).find((v) => v.name.startsWith('importing cache manifest from ghcr.io/octo/none:x'))?.error).toBe('ghcr.io/octo/none:x: not found');
+    expect(
+      parseProgress(missing.stdout).find((v) => v.name.startsWith('importing cache manifest from ghcr.io/octo/none:x'))
+        ?.error
+    ).toBe('ghcr.io/octo/none:x: not found');
     expect(noneCached(missing.stdout)).toBe(true);
 
     expect(upper.code).toBe(1);
-    expect(fatalError(upper.stderr)).toMatch(/failed to configure registry cache exporter: invalid reference format: repository name must be lowercase$/);
+    expect(fatalError(upper.stderr)).toMatch(
+      /failed to configure registry cache exporter: invalid reference format: repository name must be lowercase$/
+    );
     expect(fatalError(noRef.stderr)).toMatch(/: registry cache exporter requires ref$/);
 
     // BuildKit's cache config: the final result is the record no other record links to.
-    const cache = manifest.cache as { layers: { blob: string }[]; records: { layers: { layer: number }[]; inputs?: { link: number }[][] }[] };
+    const cache = manifest.cache as {
+      layers: { blob: string }[];
+      records: { layers: { layer: number }[]; inputs?: { link: number }[][] }[];
+    };
     const linked = new Set(cache.records.flatMap((r) => (r.inputs ?? []).flat().map((i) => i.link)));
     const victim = cache.layers[cache.records.find((_, i) => !linked.has(i))!.layers[0].layer].blob;
     fs.rmSync(path.join(dir, 'blobs', 'sha256', victim.slice('sha256:'.length)));
     const evicted = await build(['--import-cache', `type=registry,ref=${ref}`]);
     expect(evicted.code).toBe(1);
-    expect(fatalError(evicted.stderr)).toMatch(new RegExp(`failed to solve: failed to compute cache key: blob ${victim}: not found$`));
+    expect(fatalError(evicted.stderr)).toMatch(
+      new RegExp(`failed to solve: failed to compute cache key: blob ${victim}: not found$`)
+    );
   });
 
   test('inline: recorded in the pushed image, read back as type=registry; needs an image output', async () => {
@@ -73,7 +85,9 @@ describe('registry', () => {
     expect(exporting.lines).toContain('preparing layers for inline cache 0.0s done');
     expect(exporting.lines).toContain(`naming to ${image} done`);
     expect(parseProgress(exp.stdout).some((v) => v.name.startsWith('exporting cache'))).toBe(false);
-    const record = JSON.parse(fs.readFileSync(path.join(registryDir(sb.env.FAKE_REGISTRY_ROOT, image), 'manifest.json'), 'utf8'));
+    const record = JSON.parse(
+      fs.readFileSync(path.join(registryDir(sb.env.FAKE_REGISTRY_ROOT, image), 'manifest.json'), 'utf8')
+    );
     expect(record).toMatchObject({ kind: 'image', ref: image });
     expect(record.inlineCache.records.length).toBe(record.inlineCache.layers.length);
     expect(record.config.labels['ai.tensorchord.envd.build.digest']).toMatch(/^[0-9a-f]{64}$/);
@@ -84,7 +98,10 @@ describe('registry', () => {
     ]);
     expect(allCached(imp.stdout)).toBe(true);
     // A pushed image without inline cache imports nothing (no error); inline with the default docker output goes nowhere.
-    expect(parseProgress(plain.stdout).find((v) => v.name.startsWith('importing cache manifest from ghcr.io/octo/plain:1'))?.status).toBe('DONE');
+    expect(
+      parseProgress(plain.stdout).find((v) => v.name.startsWith('importing cache manifest from ghcr.io/octo/plain:1'))
+        ?.status
+    ).toBe('DONE');
     expect(noneCached(plain.stdout)).toBe(true);
     expect(nowhere.code).toBe(0);
     expect(fs.readdirSync(sb.env.FAKE_REGISTRY_ROOT).some((d) => d.includes('project'))).toBe(false);
@@ -113,21 +130,29 @@ describe('s3', () => {
     expect(noneCached(first.stdout)).toBe(true);
   });
 
-  test('bucket and region come from the attributes or buildkitd\'s own AWS_BUCKET/AWS_REGION', async () => {
+  test("bucket and region come from the attributes or buildkitd's own AWS_BUCKET/AWS_REGION", async () => {
     const [noBucket, noRegion, badParallel] = await Promise.all([
-      build(['--export-cache', 'type=s3,region=eu-west-1,ignore-error=true'], { env: { AWS_BUCKET: 'client-side-is-ignored' } }),
+      build(['--export-cache', 'type=s3,region=eu-west-1,ignore-error=true'], {
+        env: { AWS_BUCKET: 'client-side-is-ignored' }
+      }),
       build(['--export-cache', 'type=s3,bucket=b']),
       build(['--export-cache', 'type=s3,bucket=b,region=r,upload_parallelism=0'])
     ]);
     expect(noBucket.code).toBe(1);
-    expect(fatalError(noBucket.stderr)).toMatch(/failed to configure s3 cache exporter: bucket \(\$AWS_BUCKET\) not set for s3 cache$/);
+    expect(fatalError(noBucket.stderr)).toMatch(
+      /failed to configure s3 cache exporter: bucket \(\$AWS_BUCKET\) not set for s3 cache$/
+    );
     expect(fatalError(noRegion.stderr)).toMatch(/region \(\$AWS_REGION\) not set for s3 cache$/);
     expect(fatalError(badParallel.stderr)).toMatch(/upload_parallelism must be a positive integer$/);
 
-    const fromEnv = await build(['--export-cache', 'type=s3'], { daemonEnv: { AWS_BUCKET: 'env-bucket', AWS_REGION: 'us-east-1' } });
+    const fromEnv = await build(['--export-cache', 'type=s3'], {
+      daemonEnv: { AWS_BUCKET: 'env-bucket', AWS_REGION: 'us-east-1' }
+    });
     expect(fromEnv.code).toBe(0);
     expect(fs.existsSync(s3Object(sb.env.FAKE_S3_ROOT, 'env-bucket', 'manifests/buildkit'))).toBe(true);
-    const imp = await build(['--import-cache', 'type=s3'], { daemonEnv: { AWS_BUCKET: 'env-bucket', AWS_REGION: 'us-east-1' } });
+    const imp = await build(['--import-cache', 'type=s3'], {
+      daemonEnv: { AWS_BUCKET: 'env-bucket', AWS_REGION: 'us-east-1' }
+    });
     expect(allCached(imp.stdout)).toBe(true);
   });
 });
@@ -137,7 +162,9 @@ describe('local', () => {
     const dest = path.join(sb.dir, 'local-cache');
     const exp = await build(['--export-cache', `type=local,dest=${dest},mode=max`]);
     expect(exp.code).toBe(0);
-    expect(parseProgress(exp.stdout).find((v) => v.name === 'exporting cache to client directory')?.status).toBe('DONE');
+    expect(parseProgress(exp.stdout).find((v) => v.name === 'exporting cache to client directory')?.status).toBe(
+      'DONE'
+    );
     const index = JSON.parse(fs.readFileSync(path.join(dest, 'index.json'), 'utf8'));
     expect(index.manifests).toHaveLength(1);
     const desc = index.manifests[0];
@@ -149,22 +176,25 @@ describe('local', () => {
 
     // A second export with another tag adds to index.json.
     await build(['--export-cache', `type=local,dest=${dest},tag=other`]);
-    expect(JSON.parse(fs.readFileSync(path.join(dest, 'index.json'), 'utf8')).manifests.map((m: { annotations: Record<string, string> }) => m.annotations['org.opencontainers.image.ref.name'])).toEqual([
-      'latest',
-      'other'
-    ]);
+    expect(
+      JSON.parse(fs.readFileSync(path.join(dest, 'index.json'), 'utf8')).manifests.map(
+        (m: { annotations: Record<string, string> }) => m.annotations['org.opencontainers.image.ref.name']
+      )
+    ).toEqual(['latest', 'other']);
 
     const [noDigest, withDigest] = await Promise.all([
       build(['--import-cache', `type=local,src=${dest}`]),
       build(['--import-cache', `type=local,src=${dest},digest=${desc.digest}`])
     ]);
     expect(noDigest.code).toBe(0);
-    expect(parseProgress(noDigest.stdout).find((v) => v.name.startsWith('importing cache manifest from local:'))?.error).toBe('local cache importer requires explicit digest');
+    expect(
+      parseProgress(noDigest.stdout).find((v) => v.name.startsWith('importing cache manifest from local:'))?.error
+    ).toBe('local cache importer requires explicit digest');
     expect(noneCached(noDigest.stdout)).toBe(true);
     expect(withDigest.code).toBe(0);
-    expect(parseProgress(withDigest.stdout).find((v) => v.name.startsWith('importing cache manifest from local:'))?.error).toBe(
-      'Unimplemented: unknown service containerd.services.content.v1.Content'
-    );
+    expect(
+      parseProgress(withDigest.stdout).find((v) => v.name.startsWith('importing cache manifest from local:'))?.error
+    ).toBe('Unimplemented: unknown service containerd.services.content.v1.Content');
     expect(noneCached(withDigest.stdout)).toBe(true);
   });
 });
@@ -183,7 +213,9 @@ describe('unknown types and outputs', () => {
     expect(exp.code).toBe(1);
     expect(fatalError(exp.stderr)).toMatch(/failed to solve: unknown cache exporter: "GHA"$/);
     expect(imp.code).toBe(0);
-    expect(parseProgress(imp.stdout).find((v) => v.name.startsWith('importing cache manifest from nope:'))?.error).toBe('unknown cache importer: nope');
+    expect(parseProgress(imp.stdout).find((v) => v.name.startsWith('importing cache manifest from nope:'))?.error).toBe(
+      'unknown cache importer: nope'
+    );
 
     expect(local.code).toBe(0);
     expect(fs.existsSync(path.join(out, 'fake-image.json'))).toBe(true);

@@ -3,7 +3,13 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } fr
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { BUILDKIT_CACHE_VERSION, Permission, startEmulator, type Emulator } from '../support/emulator/index.js';
-import { fatalError, ghaRefHash, parseProgress, stopAllBuildkitd, type ProgressVertex } from '../support/fakes/index.mjs';
+import {
+  fatalError,
+  ghaRefHash,
+  parseProgress,
+  stopAllBuildkitd,
+  type ProgressVertex
+} from '../support/fakes/index.mjs';
 import { sandbox, STEP, type Sandbox } from './sandbox.js';
 
 let sb: Sandbox;
@@ -22,14 +28,20 @@ afterAll(async () => {
 const MAIN = [{ Scope: 'refs/heads/main', Permission: Permission.All }];
 const cacheAttrs = (token: string) => `type=gha,scope=ci,url_v2=${emu.resultsUrl},version=2,token=${token}`;
 const steps = (stdout: string): ProgressVertex[] => parseProgress(stdout).filter((v) => STEP.test(v.name));
-const statusOf = (stdout: string) => Object.fromEntries(steps(stdout).map((v) => [v.name.replace(/\(g:\d+\) and user envd\(u:\d+\)/, ''), v.status]));
+const statusOf = (stdout: string) =>
+  Object.fromEntries(steps(stdout).map((v) => [v.name.replace(/\(g:\d+\) and user envd\(u:\d+\)/, ''), v.status]));
 
 const build = (args: string[], options?: Parameters<Sandbox['build']>[1]) => sb.build(args, options);
 
 describe('gha round trip', () => {
   test('a cold build exports blobs and index #1; a second build on a fresh runner is fully CACHED', async () => {
     const token = emu.mintToken(MAIN);
-    const cold = await build(['--export-cache', `${cacheAttrs(token)},mode=max,ignore-error=true`, '--import-cache', cacheAttrs(token)]);
+    const cold = await build([
+      '--export-cache',
+      `${cacheAttrs(token)},mode=max,ignore-error=true`,
+      '--import-cache',
+      cacheAttrs(token)
+    ]);
     expect(cold.code).toBe(0);
     const vertices = parseProgress(cold.stdout);
     expect(vertices.find((v) => v.name.startsWith('importing cache manifest from gha:'))?.status).toBe('DONE');
@@ -37,41 +49,78 @@ describe('gha round trip', () => {
     const exporting = vertices.find((v) => v.name === 'exporting to GitHub Actions Cache')!;
     expect(exporting.status).toBe('DONE');
     expect(exporting.lines[0]).toBe('preparing build cache for export');
-    expect(exporting.lines.filter((l) => /^writing layer sha256:[0-9a-f]{64}$/.test(l))).toHaveLength(steps(cold.stdout).length);
+    expect(exporting.lines.filter((l) => /^writing layer sha256:[0-9a-f]{64}$/.test(l))).toHaveLength(
+      steps(cold.stdout).length
+    );
 
     const entries = emu.entries();
     const blobs = entries.filter((e) => e.key.startsWith('buildkit-blob-1-sha256:'));
     expect(blobs).toHaveLength(steps(cold.stdout).length);
-    expect(entries.every((e) => e.committed && e.ref === 'refs/heads/main' && e.version === BUILDKIT_CACHE_VERSION)).toBe(true);
+    expect(
+      entries.every((e) => e.committed && e.ref === 'refs/heads/main' && e.version === BUILDKIT_CACHE_VERSION)
+    ).toBe(true);
     const index = entries.filter((e) => e.key.startsWith('index-'));
     expect(index.map((e) => e.key)).toEqual([`index-ci-1-${ghaRefHash('refs/heads/main')}#1`]);
     expect(index[0].key).toBe('index-ci-1-f921bd05#1');
     const config = JSON.parse(emu.blobData(index[0].id)!.toString('utf8'));
     // BuildKit's cache config (cache/remotecache/v1/types/spec.go), as a real v0.32.2 export wrote it: layers
     // sorted by blob, each with its annotations; one record per step, keyed by its cache key, linked to its parents.
-    const layers = config.layers as { blob: string; parent?: number; annotations: { mediaType: string; diffID: string; size: number; createdAt: string } }[];
+    const layers = config.layers as {
+      blob: string;
+      parent?: number;
+      annotations: { mediaType: string; diffID: string; size: number; createdAt: string };
+    }[];
     expect(layers.map((l) => `buildkit-blob-1-${l.blob}`)).toEqual(blobs.map((b) => b.key).sort());
     expect(layers.map((l) => l.blob)).toEqual(layers.map((l) => l.blob).sort());
     for (const l of layers) {
-      expect(l.annotations).toEqual({ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', diffID: expect.stringMatching(/^sha256:[0-9a-f]{64}$/), size: blobs.find((b) => b.key === `buildkit-blob-1-${l.blob}`)!.size, createdAt: expect.any(String) });
+      expect(l.annotations).toEqual({
+        mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip',
+        diffID: expect.stringMatching(/^sha256:[0-9a-f]{64}$/),
+        size: blobs.find((b) => b.key === `buildkit-blob-1-${l.blob}`)!.size,
+        createdAt: expect.any(String)
+      });
       expect(l.parent).not.toBe(0); // omitted when 0 (omitempty)
     }
     expect(layers.filter((l) => l.parent === -1)).toHaveLength(1);
-    const records = config.records as { layers: { layer: number; createdAt: string }[]; digest: string; inputs?: { link: number }[][] }[];
+    const records = config.records as {
+      layers: { layer: number; createdAt: string }[];
+      digest: string;
+      inputs?: { link: number }[][];
+    }[];
     expect(records).toHaveLength(layers.length);
     expect(records.map((r) => r.digest)).toEqual(records.map((r) => r.digest).sort());
     expect(new Set(records.map((r) => r.layers[0].layer)).size).toBe(layers.length);
     expect(records.filter((r) => !r.inputs)).toHaveLength(1);
 
     // Same key pair and owner, fresh HOME and daemon: every step comes from the imported cache.
-    const warm = await build(['--export-cache', `${cacheAttrs(token)},mode=max,ignore-error=true`, '--import-cache', cacheAttrs(token)]);
+    const warm = await build([
+      '--export-cache',
+      `${cacheAttrs(token)},mode=max,ignore-error=true`,
+      '--import-cache',
+      cacheAttrs(token)
+    ]);
     expect(warm.code).toBe(0);
     expect(steps(warm.stdout).map((v) => v.status)).toEqual(steps(cold.stdout).map(() => 'CACHED'));
     // The second export re-uses every blob and writes index #2.
-    expect(parseProgress(warm.stdout).find((v) => v.name === 'exporting to GitHub Actions Cache')!.lines.filter((l) => l.startsWith('writing layer'))).toEqual([]);
-    expect(emu.entries().filter((e) => e.key.startsWith('index-')).map((e) => e.key)).toEqual(['index-ci-1-f921bd05#1', 'index-ci-1-f921bd05#2']);
-    expect(emu.requests.filter((r) => r.route === 'blob.put').every((r) => r.headers['x-ms-blob-type'] === 'BlockBlob')).toBe(true);
-    expect(emu.requests.filter((r) => r.route === 'CreateCacheEntry').every((r) => r.headers.authorization === `Bearer ${token}`)).toBe(true);
+    expect(
+      parseProgress(warm.stdout)
+        .find((v) => v.name === 'exporting to GitHub Actions Cache')!
+        .lines.filter((l) => l.startsWith('writing layer'))
+    ).toEqual([]);
+    expect(
+      emu
+        .entries()
+        .filter((e) => e.key.startsWith('index-'))
+        .map((e) => e.key)
+    ).toEqual(['index-ci-1-f921bd05#1', 'index-ci-1-f921bd05#2']);
+    expect(
+      emu.requests.filter((r) => r.route === 'blob.put').every((r) => r.headers['x-ms-blob-type'] === 'BlockBlob')
+    ).toBe(true);
+    expect(
+      emu.requests
+        .filter((r) => r.route === 'CreateCacheEntry')
+        .every((r) => r.headers.authorization === `Bearer ${token}`)
+    ).toBe(true);
   });
 
   test('the index has the shape of a real one (an index a real buildkitd v0.32.2 exported, mode=max)', async () => {
@@ -85,14 +134,20 @@ describe('gha round trip', () => {
       annotationOrder: Object.keys(c.layers[0].annotations),
       record: keysOf(c.records),
       input: keysOf(c.records.flatMap((r) => (r.inputs ?? []).flat())),
-      sorted: [c.layers.map((l) => l.blob), c.records.map((r) => r.digest)].every((xs) => JSON.stringify(xs) === JSON.stringify([...xs].sort())),
+      sorted: [c.layers.map((l) => l.blob), c.records.map((r) => r.digest)].every(
+        (xs) => JSON.stringify(xs) === JSON.stringify([...xs].sort())
+      ),
       parentZeroWritten: c.layers.some((l) => l.parent === 0),
       chainEnds: c.layers.filter((l) => l.parent === -1).length
     });
-    const real = shape(JSON.parse(fs.readFileSync(new URL('../fixtures/buildkit-v0.32.2/gha-index.json', import.meta.url), 'utf8')));
+    const real = shape(
+      JSON.parse(fs.readFileSync(new URL('../fixtures/buildkit-v0.32.2/gha-index.json', import.meta.url), 'utf8'))
+    );
     const token = emu.mintToken(MAIN);
     expect((await build(['--export-cache', `${cacheAttrs(token)},mode=max`])).code).toBe(0);
-    const fake = shape(JSON.parse(emu.blobData(emu.entries().find((e) => e.key.startsWith('index-'))!.id)!.toString('utf8')));
+    const fake = shape(
+      JSON.parse(emu.blobData(emu.entries().find((e) => e.key.startsWith('index-'))!.id)!.toString('utf8'))
+    );
     // The real index also has a `selector` on some inputs (the stand-in's steps have none).
     expect(fake).toEqual({ ...real, input: real.input.filter((k) => k !== 'selector') });
   });
@@ -156,7 +211,12 @@ describe('gha round trip', () => {
       { Scope: 'refs/pull/7/merge', Permission: Permission.All },
       { Scope: 'refs/heads/main', Permission: Permission.Read }
     ]);
-    const pr = await build(['--import-cache', cacheAttrs(prToken), '--export-cache', `${cacheAttrs(prToken)},mode=max`]);
+    const pr = await build([
+      '--import-cache',
+      cacheAttrs(prToken),
+      '--export-cache',
+      `${cacheAttrs(prToken)},mode=max`
+    ]);
     expect(steps(pr.stdout).every((v) => v.status === 'CACHED')).toBe(true);
     const indexes = emu.entries().filter((e) => e.key.startsWith('index-'));
     expect(indexes.map((e) => [e.ref, e.key])).toEqual([
@@ -194,16 +254,34 @@ describe('gha failures', () => {
       build(['--output', 'type=image,name=ghcr.io/octo/e:1', '--export-cache', cacheAttrs(readOnly)])
     ]);
     expect(soft.code).toBe(0);
-    expect(parseProgress(soft.stdout).find((v) => v.name === 'exporting to GitHub Actions Cache')).toMatchObject({ status: 'ERROR', error: 'failed to reserve cache' });
+    expect(parseProgress(soft.stdout).find((v) => v.name === 'exporting to GitHub Actions Cache')).toMatchObject({
+      status: 'ERROR',
+      error: 'failed to reserve cache'
+    });
     expect(hard.code).toBe(1);
     expect(fatalError(hard.stderr)).toMatch(/failed to solve: failed to reserve cache$/);
-    const created = emu.requests.filter((r) => r.route === 'CreateCacheEntry').map((r) => (r.body as { key: string }).key);
-    expect(created.filter((k) => k.startsWith('index-'))).toEqual(['index-ci-1-f921bd05#1', 'index-ci-1-e3b0c442#1', 'index-ci-1-e3b0c442#1']);
-    expect(emu.entries().map((e) => e.key).filter((k) => k.startsWith('index-'))).toEqual(['index-ci-1-f921bd05#1']);
+    const created = emu.requests
+      .filter((r) => r.route === 'CreateCacheEntry')
+      .map((r) => (r.body as { key: string }).key);
+    expect(created.filter((k) => k.startsWith('index-'))).toEqual([
+      'index-ci-1-f921bd05#1',
+      'index-ci-1-e3b0c442#1',
+      'index-ci-1-e3b0c442#1'
+    ]);
+    expect(
+      emu
+        .entries()
+        .map((e) => e.key)
+        .filter((k) => k.startsWith('index-'))
+    ).toEqual(['index-ci-1-f921bd05#1']);
   });
 
   test('a failed index upload is swallowed (the reservation stays behind); the import looks up the bare index key', async () => {
-    const keys = (from: number) => emu.requests.slice(from).filter((r) => r.route === 'GetCacheEntryDownloadURL').map((r) => (r.body as { key: string }).key);
+    const keys = (from: number) =>
+      emu.requests
+        .slice(from)
+        .filter((r) => r.route === 'GetCacheEntryDownloadURL')
+        .map((r) => (r.body as { key: string }).key);
     const token = emu.mintToken(MAIN);
     expect((await build(['--export-cache', cacheAttrs(token)])).code).toBe(0);
     emu.failNext('blob.put', 1, { status: 403, message: 'denied' });
@@ -211,8 +289,16 @@ describe('gha failures', () => {
     const again = await build(['--export-cache', cacheAttrs(token)]);
     expect(again.code).toBe(0);
     // SaveMutable looked `…#` up twice (an index existed), as observed with buildkitd v0.32.2.
-    expect(keys(before).filter((k) => k.startsWith('index-'))).toEqual(['index-ci-1-f921bd05#', 'index-ci-1-f921bd05#']);
-    expect(emu.entries().filter((e) => e.key.startsWith('index-')).map((e) => [e.key, e.committed])).toEqual([
+    expect(keys(before).filter((k) => k.startsWith('index-'))).toEqual([
+      'index-ci-1-f921bd05#',
+      'index-ci-1-f921bd05#'
+    ]);
+    expect(
+      emu
+        .entries()
+        .filter((e) => e.key.startsWith('index-'))
+        .map((e) => [e.key, e.committed])
+    ).toEqual([
       ['index-ci-1-f921bd05#1', true],
       ['index-ci-1-f921bd05#2', false]
     ]);
@@ -220,7 +306,9 @@ describe('gha failures', () => {
     const imp = await build(['--import-cache', cacheAttrs(token)]);
     expect(imp.code).toBe(0);
     expect(keys(since).filter((k) => k.startsWith('index-'))).toEqual(['index-ci-1-f921bd05']);
-    expect(emu.requests.filter((r) => r.route === 'blob.put').every((r) => r.headers['x-ms-version'] === '2024-11-04')).toBe(true);
+    expect(
+      emu.requests.filter((r) => r.route === 'blob.put').every((r) => r.headers['x-ms-version'] === '2024-11-04')
+    ).toBe(true);
   });
 
   test('a missing token is fatal on export even with ignore-error=true, and a soft miss on import', async () => {
@@ -231,10 +319,14 @@ describe('gha failures', () => {
       build(['--export-cache', `${cacheAttrs(emu.mintToken(MAIN)).replace('version=2', 'version=two')}`])
     ]);
     expect(exp.code).toBe(1);
-    expect(fatalError(exp.stderr)).toMatch(/: failed to solve: failed to configure gha cache exporter: token not set for github actions cache$/);
+    expect(fatalError(exp.stderr)).toMatch(
+      /: failed to solve: failed to configure gha cache exporter: token not set for github actions cache$/
+    );
     expect(parseProgress(exp.stdout).filter((v) => STEP.test(v.name))).toEqual([]);
     expect(imp.code).toBe(0);
-    expect(parseProgress(imp.stdout).find((v) => v.name.startsWith('importing cache manifest from gha:'))).toMatchObject({
+    expect(
+      parseProgress(imp.stdout).find((v) => v.name.startsWith('importing cache manifest from gha:'))
+    ).toMatchObject({
       status: 'ERROR',
       error: 'token not set for github actions cache'
     });
@@ -246,8 +338,12 @@ describe('gha failures', () => {
   async function exportAndPickVictim(token: string) {
     const exported = await build(['--export-cache', `${cacheAttrs(token)},mode=max`]);
     expect(exported.code).toBe(0);
-    const writes = parseProgress(exported.stdout).find((v) => v.name === 'exporting to GitHub Actions Cache')!.lines.filter((l) => /^writing layer sha256:[0-9a-f]{64}$/.test(l));
-    const blob = writes[steps(exported.stdout).findIndex((v) => v.name.includes('install.python_packages'))].slice('writing layer '.length);
+    const writes = parseProgress(exported.stdout)
+      .find((v) => v.name === 'exporting to GitHub Actions Cache')!
+      .lines.filter((l) => /^writing layer sha256:[0-9a-f]{64}$/.test(l));
+    const blob = writes[steps(exported.stdout).findIndex((v) => v.name.includes('install.python_packages'))].slice(
+      'writing layer '.length
+    );
     const entry = emu.entries().find((e) => e.key === `buildkit-blob-1-${blob}`)!;
     expect(entry).toBeDefined();
     return { blob, entry };
@@ -269,10 +365,12 @@ describe('gha failures', () => {
     const at = all.findIndex((v) => v.name.includes('install.python_packages'));
     // Below the lost layer: from the cache; from it on: errored, then built again.
     expect(all.slice(0, at).every((v) => v.status === 'CACHED')).toBe(true);
-    expect(all.slice(at).map((v) => [v.status, v.error])).toEqual(all.slice(at).map(() => ['DONE', `blob ${victim.blob}: not found`]));
+    expect(all.slice(at).map((v) => [v.status, v.error])).toEqual(
+      all.slice(at).map(() => ['DONE', `blob ${victim.blob}: not found`])
+    );
   });
 
-  test('a blob whose entry is there but whose data is gone: the output exporter fails with the storage\'s 404, as BuildKit prints it', async () => {
+  test("a blob whose entry is there but whose data is gone: the output exporter fails with the storage's 404, as BuildKit prints it", async () => {
     // Observed with buildkitd v0.32.2 (the lookup answered, the GET of the signed URL 404 BlobNotFound): the layer is
     // pulled lazily by the output exporter, whose vertex fails with azcore's response error.
     const token = emu.mintToken(MAIN);
@@ -285,7 +383,9 @@ describe('gha failures', () => {
     const text = new RegExp(
       `failed to copy: GET ${emu.url}/emulatoraccount/actions-cache/cache-entry-${victim.entry.id}\n${rule}\nRESPONSE 404: 404 Not Found\nERROR CODE: BlobNotFound\n${rule}\n<\\?xml version="1\\.0" encoding="utf-8"\\?><Error><Code>BlobNotFound</Code><Message>The specified blob does not exist\\.\nRequestId:[0-9a-f-]{36}\nTime:[^<]+</Message></Error>\n${rule}\n`
     );
-    expect(fatalError(r.stderr)).toMatch(/^failed to build the image: failed to build: failed to wait error group: Buildkit error: failed to solve: failed to copy: GET /);
+    expect(fatalError(r.stderr)).toMatch(
+      /^failed to build the image: failed to build: failed to wait error group: Buildkit error: failed to solve: failed to copy: GET /
+    );
     expect(fatalError(r.stderr)).toMatch(text);
     expect(steps(r.stdout).every((v) => v.status === 'CACHED')).toBe(true);
     const output = parseProgress(r.stdout).find((v) => v.status === 'ERROR')!;
@@ -309,7 +409,9 @@ describe('gha failures', () => {
     expect(vertices.find((v) => v.name === 'exporting to GitHub Actions Cache')?.error).toMatch(legacy);
     expect(hard.code).toBe(1);
     expect(fatalError(hard.stderr)).toMatch(legacy);
-    expect(fatalError(noUrl.stderr)).toMatch(/failed to configure gha cache exporter: url not set for github actions cache$/);
+    expect(fatalError(noUrl.stderr)).toMatch(
+      /failed to configure gha cache exporter: url not set for github actions cache$/
+    );
     expect(emu.counters.create + emu.counters.lookup).toBe(0);
   });
 

@@ -9,9 +9,10 @@ import { FAKES_DIR, fatalError } from '../support/fakes/index.mjs';
 import { compareVersions, parseBool } from '../support/fakes/shared.mjs';
 
 /** envd's fatal line with `quoted` as the logrus-quoted error value (envd v1.3.4 pkg/app/app.go:160-166). */
-const fatalLine = (quoted: string) => `time="2026-11-27T10:00:01Z" level=fatal msg=exit app=envd error=${quoted} version=v1.3.4\n`;
+const fatalLine = (quoted: string) =>
+  `time="2026-11-27T10:00:01Z" level=fatal msg=exit app=envd error=${quoted} version=v1.3.4\n`;
 
-describe('fatalError: the error of envd\'s fatal line, unquoted by Go\'s strconv.Unquote', () => {
+describe("fatalError: the error of envd's fatal line, unquoted by Go's strconv.Unquote", () => {
   test.each([
     ['"\\x41"', 'A'],
     ['"\\a"', '\u0007'],
@@ -27,9 +28,14 @@ describe('fatalError: the error of envd\'s fatal line, unquoted by Go\'s strconv
 
   // Go's UnquoteChar refuses `\'` inside a double-quoted string (only `\"` is allowed there), and strconv.Quote
   // never writes it: a fake that printed it would be wrong, so the helper says so instead of guessing.
-  test.each(['"\\\'"', '"\\q"', '"\\400"', '"\\xZZ"'])('%s is not a Go double-quoted string: a clear error', (quoted) => {
-    expect(() => fatalError(fatalLine(quoted))).toThrow(`envd's fatal line has an error value that is not a Go-quoted string: ${quoted}`);
-  });
+  test.each(['"\\\'"', '"\\q"', '"\\400"', '"\\xZZ"'])(
+    '%s is not a Go double-quoted string: a clear error',
+    (quoted) => {
+      expect(() => fatalError(fatalLine(quoted))).toThrow(
+        `envd's fatal line has an error value that is not a Go-quoted string: ${quoted}`
+      );
+    }
+  );
 
   test('no fatal line: undefined', () => {
     expect(fatalError('time="x" level=info msg=hello\n')).toBeUndefined();
@@ -39,15 +45,28 @@ describe('fatalError: the error of envd\'s fatal line, unquoted by Go\'s strconv
 describe('one Go bool parser and one version order, shared by the fakes', () => {
   // Go's strconv.ParseBool accepts exactly these twelve spellings; anything else is `invalid syntax`.
   test.each([
-    ['1', true], ['t', true], ['T', true], ['TRUE', true], ['true', true], ['True', true],
-    ['0', false], ['f', false], ['F', false], ['FALSE', false], ['false', false], ['False', false]
+    ['1', true],
+    ['t', true],
+    ['T', true],
+    ['TRUE', true],
+    ['true', true],
+    ['True', true],
+    ['0', false],
+    ['f', false],
+    ['F', false],
+    ['FALSE', false],
+    ['false', false],
+    ['False', false]
   ])('parseBool(%s) is %s', (text, expected) => {
     expect(parseBool(text)).toBe(expected);
   });
 
-  test.each(['', 'yes', 'no', 'on', 'y', 'tRUE', 'TRue', ' true', 'true ', '2', '01'])('parseBool(%j) is not a bool', (text) => {
-    expect(parseBool(text)).toBeUndefined();
-  });
+  test.each(['', 'yes', 'no', 'on', 'y', 'tRUE', 'TRue', ' true', 'true ', '2', '01'])(
+    'parseBool(%j) is not a bool',
+    (text) => {
+      expect(parseBool(text)).toBeUndefined();
+    }
+  );
 
   // Semantic Versioning 2.0.0 §11 (a leading `v` allowed, as in Go module and BuildKit tags).
   test.each([
@@ -82,7 +101,10 @@ describe('one Go bool parser and one version order, shared by the fakes', () => 
   test('the fakes, the release server and the test helpers keep no copy of their own', () => {
     for (const file of ['envd.js', 'buildkitd.js', 'buildctl.js', 'releases.mjs', 'index.mjs']) {
       const source = fs.readFileSync(path.join(FAKES_DIR, file), 'utf8');
-      expect({ file, own: /function (parseBool|compareVersions|parseGoFlags)\b|\['1', 't', 'T'|SEMVER = / .test(source) }).toEqual({ file, own: false });
+      expect({
+        file,
+        own: /function (parseBool|compareVersions|parseGoFlags)\b|\['1', 't', 'T'|SEMVER = /.test(source)
+      }).toEqual({ file, own: false });
     }
   });
 });

@@ -12,7 +12,11 @@ let server: ReleaseServer;
 let tmp: string;
 beforeAll(async () => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'fake-release-test-'));
-  server = await startReleaseServer({ envdVersions: ['v1.3.4', 'v1.3.0'], buildkitVersions: ['v0.32.2', 'v0.19.0'], latest: { buildkit: 'v0.32.2' } });
+  server = await startReleaseServer({
+    envdVersions: ['v1.3.4', 'v1.3.0'],
+    buildkitVersions: ['v0.32.2', 'v0.19.0'],
+    latest: { buildkit: 'v0.32.2' }
+  });
 });
 afterAll(async () => {
   await server.close();
@@ -33,12 +37,18 @@ describe('REST API', () => {
   test('latest and tags/{tag} with per-asset sha256 digests; 404 for unknown tags and repos', async () => {
     const latest = (await (await fetch(`${server.apiUrl}/repos/${ENVD_REPO}/releases/latest`)).json()) as ApiRelease;
     expect(latest.tag_name).toBe('v1.3.4');
-    expect(latest.assets.map((a) => a.name)).toEqual(expect.arrayContaining(['envd_1.3.4_linux_amd64', 'envd_1.3.4_darwin_all', 'checksums.txt']));
-    const bk = (await (await fetch(`${server.apiUrl}/repos/${BUILDKIT_REPO}/releases/tags/v0.19.0`)).json()) as ApiRelease;
+    expect(latest.assets.map((a) => a.name)).toEqual(
+      expect.arrayContaining(['envd_1.3.4_linux_amd64', 'envd_1.3.4_darwin_all', 'checksums.txt'])
+    );
+    const bk = (await (
+      await fetch(`${server.apiUrl}/repos/${BUILDKIT_REPO}/releases/tags/v0.19.0`)
+    ).json()) as ApiRelease;
     expect(bk.tag_name).toBe('v0.19.0');
     const tarball = bk.assets.find((a) => a.name === 'buildkit-v0.19.0.linux-amd64.tar.gz')!;
     expect(tarball.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
-    expect(tarball.browser_download_url).toBe(`${server.url}/moby/buildkit/releases/download/v0.19.0/buildkit-v0.19.0.linux-amd64.tar.gz`);
+    expect(tarball.browser_download_url).toBe(
+      `${server.url}/moby/buildkit/releases/download/v0.19.0/buildkit-v0.19.0.linux-amd64.tar.gz`
+    );
     expect(bk.assets.some((a) => a.name.includes('checksum'))).toBe(false);
     const got = await download(tarball.browser_download_url);
     expect(`sha256:${sha256(got.data)}`).toBe(tarball.digest);
@@ -48,13 +58,17 @@ describe('REST API', () => {
     expect(missing.status).toBe(404);
     expect(await missing.json()).toMatchObject({ message: 'Not Found' });
     expect((await fetch(`${server.apiUrl}/repos/octo/nothing/releases/latest`)).status).toBe(404);
-    expect((await fetch(`${server.url}/tensorchord/envd/releases/download/v1.3.4/envd_1.3.4_windows_amd64`)).status).toBe(404);
+    expect(
+      (await fetch(`${server.url}/tensorchord/envd/releases/download/v1.3.4/envd_1.3.4_windows_amd64`)).status
+    ).toBe(404);
   });
 });
 
 describe('envd assets', () => {
   test('GoReleaser naming per version, checksums.txt lines, and a binary that runs anywhere with its version', async () => {
-    const checksums = (await download(`${server.url}/tensorchord/envd/releases/download/v1.3.4/checksums.txt`)).data.toString('utf8');
+    const checksums = (
+      await download(`${server.url}/tensorchord/envd/releases/download/v1.3.4/checksums.txt`)
+    ).data.toString('utf8');
     const lines = checksums.trim().split('\n');
     expect(lines.every((l) => /^[0-9a-f]{64} {2}\S+$/.test(l))).toBe(true);
     const asset = await download(`${server.url}/tensorchord/envd/releases/download/v1.3.4/envd_1.3.4_linux_amd64`);
@@ -66,7 +80,9 @@ describe('envd assets', () => {
     const old = await fetch(`${server.url}/tensorchord/envd/releases/download/v1.3.0/envd_1.3.0_Linux_x86_64`);
     expect(old.status).toBe(200);
     const oldBinary = Buffer.from(await old.arrayBuffer());
-    expect((await fetch(`${server.url}/tensorchord/envd/releases/download/v1.3.0/envd_1.3.0_linux_amd64`)).status).toBe(404);
+    expect((await fetch(`${server.url}/tensorchord/envd/releases/download/v1.3.0/envd_1.3.0_linux_amd64`)).status).toBe(
+      404
+    );
 
     for (const [data, version] of [
       [asset.data, 'v1.3.4'],
@@ -88,7 +104,9 @@ describe('BuildKit tarballs', () => {
       ['v0.32.2', 'linux-arm64', ['bin/buildctl', 'bin/buildkitd']],
       ['v0.32.2', 'darwin-arm64', ['bin/buildctl']]
     ] as const) {
-      const got = await download(`${server.url}/moby/buildkit/releases/download/${tag}/buildkit-${tag}.${platform}.tar.gz`);
+      const got = await download(
+        `${server.url}/moby/buildkit/releases/download/${tag}/buildkit-${tag}.${platform}.tar.gz`
+      );
       expect(got.status).toBe(200);
       const file = path.join(tmp, `buildkit-${tag}-${platform}.tar.gz`);
       fs.writeFileSync(file, got.data);
@@ -99,7 +117,9 @@ describe('BuildKit tarballs', () => {
       for (const tool of tools) {
         expect(fs.statSync(path.join(dir, tool)).mode & 0o111).not.toBe(0);
         const r = await runFake(path.join(dir, tool), ['--version'], { env: { FAKE_BUILDKIT_VERSION: undefined } });
-        expect(r.stdout).toMatch(new RegExp(`^${path.basename(tool)} github\\.com/moby/buildkit ${tag.replace(/\./g, '\\.')} [0-9a-f]{40}\\n$`));
+        expect(r.stdout).toMatch(
+          new RegExp(`^${path.basename(tool)} github\\.com/moby/buildkit ${tag.replace(/\./g, '\\.')} [0-9a-f]{40}\\n$`)
+        );
       }
     }
   });
@@ -120,9 +140,13 @@ describe('faults', () => {
     server.corrupt('envd_1.3.4_linux_arm64');
     const bad = await download(`${server.url}/tensorchord/envd/releases/download/v1.3.4/envd_1.3.4_linux_arm64`);
     expect(`sha256:${sha256(bad.data)}`).not.toBe(published.digest);
-    const sums = (await download(`${server.url}/tensorchord/envd/releases/download/v1.3.4/checksums.txt`)).data.toString('utf8');
+    const sums = (
+      await download(`${server.url}/tensorchord/envd/releases/download/v1.3.4/checksums.txt`)
+    ).data.toString('utf8');
     expect(sums).toContain(`${published.digest.slice(7)}  envd_1.3.4_linux_arm64`);
     server.corrupt('envd_1.3.4_linux_arm64', false);
-    expect(sha256((await download(`${server.url}/tensorchord/envd/releases/download/v1.3.4/envd_1.3.4_linux_arm64`)).data)).toBe(published.digest.slice(7));
+    expect(
+      sha256((await download(`${server.url}/tensorchord/envd/releases/download/v1.3.4/envd_1.3.4_linux_arm64`)).data)
+    ).toBe(published.digest.slice(7));
   });
 });

@@ -32,7 +32,8 @@ def build_312():
 `;
 
 /** A fixed key pair (ed25519, test only) so that builds on fresh HOMEs share the "install ssh keys" step. */
-export const FIXED_PUBLIC_KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFakeFixedTestKeyForCacheStabilityTestsOnly0 envd\n';
+export const FIXED_PUBLIC_KEY =
+  'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFakeFixedTestKeyForCacheStabilityTestsOnly0 envd\n';
 export const FIXED_PRIVATE_KEY = '-----BEGIN PRIVATE KEY-----\nfake-test-key\n-----END PRIVATE KEY-----\n';
 
 export interface Sandbox {
@@ -43,7 +44,10 @@ export interface Sandbox {
   env: Record<string, string>;
   /** A fresh HOME (with the fixed key pair unless `keys: false`). */
   newHome(keys?: boolean): string;
-  envd(args: string[], options?: { env?: Record<string, string | undefined>; cwd?: string; home?: string }): Promise<RunResult>;
+  envd(
+    args: string[],
+    options?: { env?: Record<string, string | undefined>; cwd?: string; home?: string }
+  ): Promise<RunResult>;
   buildctl(args: string[], env?: Record<string, string | undefined>): Promise<RunResult>;
   /** Starts a fresh buildkitd on `socket` (or on `addr`). */
   daemon(options?: { env?: Record<string, string | undefined>; args?: string[]; addr?: string }): Promise<Buildkitd>;
@@ -60,7 +64,12 @@ export interface Sandbox {
    */
   build(
     args: string[],
-    options?: { env?: Record<string, string | undefined>; home?: string; keys?: boolean; daemonEnv?: Record<string, string | undefined> }
+    options?: {
+      env?: Record<string, string | undefined>;
+      home?: string;
+      keys?: boolean;
+      daemonEnv?: Record<string, string | undefined>;
+    }
   ): Promise<RunResult>;
   cleanup(): void;
 }
@@ -99,18 +108,33 @@ export function sandbox(): Sandbox {
     socket,
     env,
     newHome,
-    envd: (args, options = {}) => runFake('envd', args, { cwd: options.cwd ?? project, env: { ...env, HOME: options.home ?? home, ...options.env } }),
-    buildctl: (args, extra = {}) => runFake('buildctl', args, { env: { ...env, HOME: home, BUILDKIT_HOST: undefined, ...extra } }),
+    envd: (args, options = {}) =>
+      runFake('envd', args, {
+        cwd: options.cwd ?? project,
+        env: { ...env, HOME: options.home ?? home, ...options.env }
+      }),
+    buildctl: (args, extra = {}) =>
+      runFake('buildctl', args, { env: { ...env, HOME: home, BUILDKIT_HOST: undefined, ...extra } }),
     daemon: (options = {}) =>
       startBuildkitd({
         addr: options.addr ?? `unix://${socket}`,
         args: options.args,
-        env: { FAKE_REGISTRY_ROOT: env.FAKE_REGISTRY_ROOT, FAKE_S3_ROOT: env.FAKE_S3_ROOT, AWS_BUCKET: undefined, AWS_REGION: undefined, ...options.env }
+        env: {
+          FAKE_REGISTRY_ROOT: env.FAKE_REGISTRY_ROOT,
+          FAKE_S3_ROOT: env.FAKE_S3_ROOT,
+          AWS_BUCKET: undefined,
+          AWS_REGION: undefined,
+          ...options.env
+        }
       }),
     async useSocket(h = home, s = socket) {
-      const r = await runFake('envd', ['context', 'create', '--name', 'ci', '--builder', 'unix', '--builder-address', s, '--use'], {
-        env: { ...env, HOME: h }
-      });
+      const r = await runFake(
+        'envd',
+        ['context', 'create', '--name', 'ci', '--builder', 'unix', '--builder-address', s, '--use'],
+        {
+          env: { ...env, HOME: h }
+        }
+      );
       if (r.code !== 0) throw new Error(`context create failed: ${r.stderr}`);
     },
     async runnerHome(keys = true) {

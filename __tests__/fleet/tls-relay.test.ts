@@ -42,7 +42,15 @@ async function daemon(answer: (data: Buffer) => Buffer = (d) => d): Promise<Serv
   const got: Served['got'] = [];
   const served: Served = { port: 0, got, handshakes: 0, close: async () => undefined };
   const server = tls.createServer(
-    { cert: read(certs.daemonCert), key: read(certs.daemonKey), ca: read(certs.ca), requestCert: true, rejectUnauthorized: true, ALPNProtocols: ['h2'], allowHalfOpen: true },
+    {
+      cert: read(certs.daemonCert),
+      key: read(certs.daemonKey),
+      ca: read(certs.ca),
+      requestCert: true,
+      rejectUnauthorized: true,
+      ALPNProtocols: ['h2'],
+      allowHalfOpen: true
+    },
     (s) => {
       served.handshakes++;
       const chunks: Buffer[] = [];
@@ -137,7 +145,10 @@ describe('the TLS relay', () => {
 
   test('a client certificate the daemon does not trust is refused: the stream closes and the daemon gets no data', async () => {
     const d = await daemon();
-    const r = await startTlsRelay(target(d.port, { cert: read(certs.rogueClientCert), key: read(certs.rogueClientKey) }), sock());
+    const r = await startTlsRelay(
+      target(d.port, { cert: read(certs.rogueClientCert), key: read(certs.rogueClientKey) }),
+      sock()
+    );
     try {
       // As gRPC does: the request is written and the client waits for the answer (no half-close).
       const out = await exchange(r.socket, Buffer.from('secret request'), false);
@@ -156,7 +167,9 @@ describe('the TLS relay', () => {
     try {
       expect((await exchange(r.socket, Buffer.from('x'))).reply.length).toBe(0);
       expect(d.got).toEqual([]);
-      expect((r.lastError() as NodeJS.ErrnoException).code).toMatch(/^(UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED_CERT_IN_CHAIN)$/);
+      expect((r.lastError() as NodeJS.ErrnoException).code).toMatch(
+        /^(UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED_CERT_IN_CHAIN)$/
+      );
     } finally {
       await r.close();
       await d.close();

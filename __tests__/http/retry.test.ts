@@ -1,6 +1,13 @@
 /** The one retry policy: what is worth another try, how long to wait, and the loop that does it (no real waits). */
 import { describe, expect, test } from '@jest/globals';
-import { type Clock, type Failure, isRetryable, isRateLimited, retryAfterMs, withRetries } from '../../src/http/retry.js';
+import {
+  type Clock,
+  type Failure,
+  isRetryable,
+  isRateLimited,
+  retryAfterMs,
+  withRetries
+} from '../../src/http/retry.js';
 
 const NOW = Date.parse('2026-11-28T12:00:00Z');
 
@@ -18,9 +25,17 @@ describe('isRetryable', () => {
     ['401', { status: 401, message: '' }, false],
     ['404', { status: 404, message: '' }, false],
     ['409', { status: 409, message: '' }, false],
-    ['403 without rate-limit headers: a missing grant', { status: 403, message: 'Resource not accessible by integration', headers: {} }, false],
+    [
+      '403 without rate-limit headers: a missing grant',
+      { status: 403, message: 'Resource not accessible by integration', headers: {} },
+      false
+    ],
     ['403 secondary limit with retry-after', { status: 403, message: '', headers: { 'retry-after': '30' } }, true],
-    ['403 primary limit: none left', { status: 403, message: '', headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '1' } }, true],
+    [
+      '403 primary limit: none left',
+      { status: 403, message: '', headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '1' } },
+      true
+    ],
     ['ECONNRESET', { code: 'ECONNRESET', message: 'socket hang up' }, true],
     ['ETIMEDOUT', { code: 'ETIMEDOUT', message: '' }, true],
     ['EAI_AGAIN (DNS, try again)', { code: 'EAI_AGAIN', message: '' }, true],
@@ -47,9 +62,17 @@ describe('isRateLimited', () => {
     ['429', { status: 429, message: '' }, true],
     ['403 + retry-after', { status: 403, message: '', headers: { 'retry-after': '5' } }, true],
     ['403 + none left', { status: 403, message: '', headers: { 'x-ratelimit-remaining': '0' } }, true],
-    ['403 + "secondary rate limit" in the message', { status: 403, message: 'You have exceeded a secondary rate limit', headers: {} }, true],
+    [
+      '403 + "secondary rate limit" in the message',
+      { status: 403, message: 'You have exceeded a secondary rate limit', headers: {} },
+      true
+    ],
     ['403 + some left', { status: 403, message: 'Forbidden', headers: { 'x-ratelimit-remaining': '10' } }, false],
-    ['503 + retry-after is transient, not a rate limit', { status: 503, message: '', headers: { 'retry-after': '5' } }, false]
+    [
+      '503 + retry-after is transient, not a rate limit',
+      { status: 503, message: '', headers: { 'retry-after': '5' } },
+      false
+    ]
   ])('%s → %s', (_name, failure, expected) => {
     expect(isRateLimited(failure)).toBe(expected);
   });
@@ -65,9 +88,21 @@ describe('retryAfterMs', () => {
     ['negative seconds', { 'retry-after': '-3' }, 0],
     ['rubbish', { 'retry-after': 'soon' }, undefined],
     ['empty', { 'retry-after': ' ' }, undefined],
-    ['primary limit: none left until reset', { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String((NOW + 90_000) / 1000) }, 90_000],
-    ['primary limit: some left', { 'x-ratelimit-remaining': '3', 'x-ratelimit-reset': String((NOW + 90_000) / 1000) }, undefined],
-    ['retry-after wins over the reset', { 'retry-after': '2', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String((NOW + 90_000) / 1000) }, 2_000],
+    [
+      'primary limit: none left until reset',
+      { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String((NOW + 90_000) / 1000) },
+      90_000
+    ],
+    [
+      'primary limit: some left',
+      { 'x-ratelimit-remaining': '3', 'x-ratelimit-reset': String((NOW + 90_000) / 1000) },
+      undefined
+    ],
+    [
+      'retry-after wins over the reset',
+      { 'retry-after': '2', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String((NOW + 90_000) / 1000) },
+      2_000
+    ],
     ['no headers', undefined, undefined]
   ])('%s', (_name, headers, expected) => {
     expect(retryAfterMs(headers, NOW)).toBe(expected);
@@ -104,16 +139,34 @@ describe('withRetries', () => {
   test('a success at once: one attempt, no wait', async () => {
     const clock = fakeClock();
     const s = script({ ok: true, value: 'x' });
-    expect(await withRetries({ attempts: 3, backoffMs: 100 }, isRetryable, s.work, clock)).toEqual({ ok: true, value: 'x', attempts: 1 });
+    expect(await withRetries({ attempts: 3, backoffMs: 100 }, isRetryable, s.work, clock)).toEqual({
+      ok: true,
+      value: 'x',
+      attempts: 1
+    });
     expect(clock.waits).toEqual([]);
   });
 
   test('transient failures are retried with doubling waits, and the last one is the reason given', async () => {
     const clock = fakeClock();
     const retried: number[] = [];
-    const s = script<string>(fail({ status: 503, message: 'first' }), fail({ code: 'ECONNRESET', message: 'second' }), fail({ status: 502, message: 'third' }));
-    const r = await withRetries({ attempts: 3, backoffMs: 100, onRetry: (n) => retried.push(n) }, isRetryable, s.work, clock);
-    expect(r).toMatchObject({ ok: false, attempts: 3, failure: { status: 502 }, reason: expect.stringMatching(/third.*after 3 attempts/) });
+    const s = script<string>(
+      fail({ status: 503, message: 'first' }),
+      fail({ code: 'ECONNRESET', message: 'second' }),
+      fail({ status: 502, message: 'third' })
+    );
+    const r = await withRetries(
+      { attempts: 3, backoffMs: 100, onRetry: (n) => retried.push(n) },
+      isRetryable,
+      s.work,
+      clock
+    );
+    expect(r).toMatchObject({
+      ok: false,
+      attempts: 3,
+      failure: { status: 502 },
+      reason: expect.stringMatching(/third.*after 3 attempts/)
+    });
     expect(s.calls()).toBe(3);
     expect(clock.waits).toEqual([100, 200]);
     expect(retried).toEqual([1, 2]);
@@ -136,7 +189,9 @@ describe('withRetries', () => {
 
   test('a body that does not parse is one attempt with a clear reason', async () => {
     const clock = fakeClock();
-    const s = script<string>(fail({ kind: 'parse', status: 200, message: 'the answer of GET x is not JSON: Unexpected token <' }));
+    const s = script<string>(
+      fail({ kind: 'parse', status: 200, message: 'the answer of GET x is not JSON: Unexpected token <' })
+    );
     const r = await withRetries({ attempts: 4, backoffMs: 100 }, isRetryable, s.work, clock);
     expect(r).toMatchObject({ ok: false, attempts: 1, reason: expect.stringMatching(/is not JSON/) });
     expect(s.calls()).toBe(1);
@@ -146,10 +201,21 @@ describe('withRetries', () => {
     const clock = fakeClock();
     const bad = script<string>(new SyntaxError('Unexpected end of JSON input'));
     const r = await withRetries({ attempts: 4, backoffMs: 1 }, isRetryable, bad.work, clock);
-    expect(r).toMatchObject({ ok: false, attempts: 1, failure: { code: 'SyntaxError' }, reason: 'Unexpected end of JSON input' });
-    const reset = Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }) });
+    expect(r).toMatchObject({
+      ok: false,
+      attempts: 1,
+      failure: { code: 'SyntaxError' },
+      reason: 'Unexpected end of JSON input'
+    });
+    const reset = Object.assign(new TypeError('fetch failed'), {
+      cause: Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' })
+    });
     const net = script<string>(reset, { ok: true, value: 'y' });
-    expect(await withRetries({ attempts: 4, backoffMs: 1 }, isRetryable, net.work, clock)).toEqual({ ok: true, value: 'y', attempts: 2 });
+    expect(await withRetries({ attempts: 4, backoffMs: 1 }, isRetryable, net.work, clock)).toEqual({
+      ok: true,
+      value: 'y',
+      attempts: 2
+    });
   });
 
   test('retry-after is honoured instead of the backoff, in seconds or as a date', async () => {
@@ -159,22 +225,42 @@ describe('withRetries', () => {
       fail({ status: 429, message: '', headers: { 'retry-after': new Date(NOW + 3_000 + 10_000).toUTCString() } }),
       { ok: true, value: 'z' }
     );
-    expect(await withRetries({ attempts: 3, backoffMs: 1 }, isRetryable, s.work, clock)).toMatchObject({ ok: true, attempts: 3 });
+    expect(await withRetries({ attempts: 3, backoffMs: 1 }, isRetryable, s.work, clock)).toMatchObject({
+      ok: true,
+      attempts: 3
+    });
     expect(clock.waits).toEqual([3_000, 10_000]);
   });
 
   test('a secondary rate limit without retry-after waits a minute (GitHub advice)', async () => {
     const clock = fakeClock();
-    const s = script<string>(fail({ status: 403, message: 'You have exceeded a secondary rate limit', headers: {} }), { ok: true, value: 'z' });
-    expect(await withRetries({ attempts: 2, backoffMs: 1, maxWaitMs: 120_000 }, isRetryable, s.work, clock)).toMatchObject({ ok: true });
+    const s = script<string>(fail({ status: 403, message: 'You have exceeded a secondary rate limit', headers: {} }), {
+      ok: true,
+      value: 'z'
+    });
+    expect(
+      await withRetries({ attempts: 2, backoffMs: 1, maxWaitMs: 120_000 }, isRetryable, s.work, clock)
+    ).toMatchObject({ ok: true });
     expect(clock.waits).toEqual([60_000]);
   });
 
   test('a wait longer than maxWaitMs is not waited: it gives up at once and says why', async () => {
     const clock = fakeClock();
-    const s = script<string>(fail({ status: 403, message: 'API rate limit exceeded', headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String((NOW + 3_600_000) / 1000) } }));
+    const s = script<string>(
+      fail({
+        status: 403,
+        message: 'API rate limit exceeded',
+        headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String((NOW + 3_600_000) / 1000) }
+      })
+    );
     const r = await withRetries({ attempts: 3, backoffMs: 1, maxWaitMs: 60_000 }, isRetryable, s.work, clock);
-    expect(r).toMatchObject({ ok: false, attempts: 1, reason: expect.stringMatching(/API rate limit exceeded; the server asked to wait 3600 s, more than the 60 s allowed/) });
+    expect(r).toMatchObject({
+      ok: false,
+      attempts: 1,
+      reason: expect.stringMatching(
+        /API rate limit exceeded; the server asked to wait 3600 s, more than the 60 s allowed/
+      )
+    });
     expect(clock.waits).toEqual([]);
   });
 
@@ -182,12 +268,19 @@ describe('withRetries', () => {
     const clock = fakeClock();
     const s = script<string>(fail({ status: 429, message: 'busy', headers: { 'retry-after': '40' } }));
     const r = await withRetries({ attempts: 5, backoffMs: 1, maxWaitMs: 60_000 }, isRetryable, s.work, clock);
-    expect(r).toMatchObject({ ok: false, attempts: 2, reason: 'busy; the server asked to wait 40 s, more than the 60 s allowed, 40 s of it waited already' });
+    expect(r).toMatchObject({
+      ok: false,
+      attempts: 2,
+      reason: 'busy; the server asked to wait 40 s, more than the 60 s allowed, 40 s of it waited already'
+    });
     expect(clock.waits).toEqual([40_000]);
   });
 
   test('attempts below 1 still make one attempt', async () => {
     const s = script<string>(fail({ status: 500, message: 'x' }));
-    expect(await withRetries({ attempts: 0, backoffMs: 1 }, isRetryable, s.work, fakeClock())).toMatchObject({ ok: false, attempts: 1 });
+    expect(await withRetries({ attempts: 0, backoffMs: 1 }, isRetryable, s.work, fakeClock())).toMatchObject({
+      ok: false,
+      attempts: 1
+    });
   });
 });

@@ -12,19 +12,47 @@ const problemsOf = (overrides: Record<string, string>) => parseInputs(raw(overri
 describe('secrets inside invalid inputs', () => {
   // [overrides, the secret inside, the input the error must name]
   const CASES: [Record<string, string>, string, string][] = [
-    [{ cache: 's3', 'cache-options': 'secret_access_key=CsvBrokenSecret01,prefix=a"b' }, 'CsvBrokenSecret01', 'cache-options'],
-    [{ cache: 's3', 'cache-options': 'bucket=b,secret_access_key:ColonSecret0002' }, 'ColonSecret0002', 'cache-options'],
-    [{ cache: 's3', 'cache-options': 'bucket=b,endpoint_url=ftp://bob:UrlPassword003@h/' }, 'UrlPassword003', 'cache-options'],
-    [{ cache: 's3', 'cache-options': 'bucket=b,endpoint_url=minio?X-Amz-Security-Token=QueryToken0004' }, 'QueryToken0004', 'cache-options'],
+    [
+      { cache: 's3', 'cache-options': 'secret_access_key=CsvBrokenSecret01,prefix=a"b' },
+      'CsvBrokenSecret01',
+      'cache-options'
+    ],
+    [
+      { cache: 's3', 'cache-options': 'bucket=b,secret_access_key:ColonSecret0002' },
+      'ColonSecret0002',
+      'cache-options'
+    ],
+    [
+      { cache: 's3', 'cache-options': 'bucket=b,endpoint_url=ftp://bob:UrlPassword003@h/' },
+      'UrlPassword003',
+      'cache-options'
+    ],
+    [
+      { cache: 's3', 'cache-options': 'bucket=b,endpoint_url=minio?X-Amz-Security-Token=QueryToken0004' },
+      'QueryToken0004',
+      'cache-options'
+    ],
     [{ 'export-cache': 'bucket=b,secret_access_key=NoTypeSecret005' }, 'NoTypeSecret005', 'export-cache'],
     [{ 'export-cache': 'ghcr.io/o/e:c,token=NoTypeToken0006' }, 'NoTypeToken0006', 'export-cache'],
-    [{ 'import-cache': 'type=s3,bucket=b,region=r,secret_access_key=ImportSecret07,bogus=1' }, 'ImportSecret07', 'import-cache'],
-    [{ 'import-cache': 'type=s3,bucket=b,region=r,secret_access_key=QuotedSecret08,x="' }, 'QuotedSecret08', 'import-cache'],
+    [
+      { 'import-cache': 'type=s3,bucket=b,region=r,secret_access_key=ImportSecret07,bogus=1' },
+      'ImportSecret07',
+      'import-cache'
+    ],
+    [
+      { 'import-cache': 'type=s3,bucket=b,region=r,secret_access_key=QuotedSecret08,x="' },
+      'QuotedSecret08',
+      'import-cache'
+    ],
     [{ cache: 'registry', 'cache-ref': 'user:RefPassword0009@ghcr.io/o/e:c' }, 'RefPassword0009', 'cache-ref'],
     [{ output: 'type=image,name=user:OutPassword010@ghcr.io/o/e:1,push=true' }, 'OutPassword010', 'output'],
     [{ output: 'type=image,name=https://u:OutUrlPass0011@ghcr.io/o/e,push=true' }, 'OutUrlPass0011', 'output'],
-    [{ 'buildkitd-config-inline': '[registry."r.io"]\npassword = "TomlPassword12\n' }, 'TomlPassword12', 'buildkitd-config-inline'],
-    [{ 'cache-scope': 'token=ScopeToken00013' }, 'ScopeToken00013', 'cache-scope'],
+    [
+      { 'buildkitd-config-inline': '[registry."r.io"]\npassword = "TomlPassword12\n' },
+      'TomlPassword12',
+      'buildkitd-config-inline'
+    ],
+    [{ 'cache-scope': 'token=ScopeToken00013' }, 'ScopeToken00013', 'cache-scope']
   ];
 
   test.each(CASES)('%j: found, and the error shows ***', (overrides, secret, input) => {
@@ -44,13 +72,18 @@ describe('secrets inside invalid inputs', () => {
   });
 
   test('ordinary inputs hold no secrets', () => {
-    expect(inputSecrets(raw({ 'github-token': '', output: 'type=image,name=ghcr.io/o/e:1,push=true', cache: 'registry' }))).toEqual([]);
+    expect(
+      inputSecrets(raw({ 'github-token': '', output: 'type=image,name=ghcr.io/o/e:1,push=true', cache: 'registry' }))
+    ).toEqual([]);
   });
 });
 
 describe('validation gaps: refused before anything starts, naming the input and the fix', () => {
   const INVALID: [Record<string, string>, string][] = [
-    [{ 'buildkitd-flags': '--debug --oci-worker-gc-keepstorage "10GB' }, 'Input "buildkitd-flags": cannot be split into arguments: an unclosed " quote'],
+    [
+      { 'buildkitd-flags': '--debug --oci-worker-gc-keepstorage "10GB' },
+      'Input "buildkitd-flags": cannot be split into arguments: an unclosed " quote'
+    ],
     [{ 'buildkitd-flags': "--debug 'x" }, "an unclosed ' quote"],
     [{ 'cache-budget': '2000TB' }, 'Input "cache-budget": "2000TB" is more than 1 PB'],
     [{ 'cache-budget': '100000000000000000000000000000000000GB' }, 'is more than 1 PB'],
@@ -58,9 +91,15 @@ describe('validation gaps: refused before anything starts, naming the input and 
     [{ 'cache-budget': '1.0001KiB' }, 'is not a whole number of bytes'],
     [{ builder: 'tcp://host:99999' }, 'Input "builder": "tcp://host:99999" has port 99999; a port is 1-65535'],
     [{ builder: 'tcp://host:0' }, 'has port 0; a port is 1-65535'],
-    [{ 'buildkitd-config-inline': '[worker.oci\nmax-parallelism = 4' }, 'Input "buildkitd-config-inline": is not TOML (line 1, column'],
+    [
+      { 'buildkitd-config-inline': '[worker.oci\nmax-parallelism = 4' },
+      'Input "buildkitd-config-inline": is not TOML (line 1, column'
+    ],
     [{ 'buildkitd-config-inline': 'debug = true\nfoo = \n' }, 'line 2, column'],
-    [{ from: 'a:b.envd:build' }, 'Input "from": "a:b.envd:build" has 2 colons; envd splits --from on every ":" and wants file:func (invalid from format, expected `file:func`)'],
+    [
+      { from: 'a:b.envd:build' },
+      'Input "from": "a:b.envd:build" has 2 colons; envd splits --from on every ":" and wants file:func (invalid from format, expected `file:func`)'
+    ],
     [{ from: 'build.envd:build:x' }, 'has 2 colons']
   ];
   test.each(INVALID)('%j → %s', (overrides, message) => {
@@ -68,7 +107,9 @@ describe('validation gaps: refused before anything starts, naming the input and 
   });
 
   test('the TOML error never echoes the document (it may hold a secret)', () => {
-    const text = problemsOf({ 'buildkitd-config-inline': 'debug = true\n[registry."r.io"\nsecret_stuff = "NotShownAtAll123"' }).join('\n');
+    const text = problemsOf({
+      'buildkitd-config-inline': 'debug = true\n[registry."r.io"\nsecret_stuff = "NotShownAtAll123"'
+    }).join('\n');
     expect(text).toContain('buildkitd-config-inline');
     expect(text).not.toContain('NotShownAtAll123');
     expect(text).not.toContain('registry');
@@ -87,11 +128,19 @@ describe('validation gaps: refused before anything starts, naming the input and 
     ['tcp://127.0.0.1:1', 'tcp://127.0.0.1:1'],
     ['tcp://buildkitd:65535', 'tcp://buildkitd:65535']
   ])('builder %s is accepted', (text, address) => {
-    expect(parseInputs(raw({ builder: text })).inputs?.builder).toMatchObject({ kind: 'address', addresses: [{ text: address }] });
+    expect(parseInputs(raw({ builder: text })).inputs?.builder).toMatchObject({
+      kind: 'address',
+      addresses: [{ text: address }]
+    });
   });
 
   test('valid buildkitd-flags and TOML pass', () => {
-    const { inputs, problems } = parseInputs(raw({ 'buildkitd-flags': '--debug --oci-worker-gc-keepstorage "10 GB"', 'buildkitd-config-inline': '[worker.oci]\nmax-parallelism = 4' }));
+    const { inputs, problems } = parseInputs(
+      raw({
+        'buildkitd-flags': '--debug --oci-worker-gc-keepstorage "10 GB"',
+        'buildkitd-config-inline': '[worker.oci]\nmax-parallelism = 4'
+      })
+    );
     expect(problems).toEqual([]);
     expect(inputs?.buildkitdFlags).toBe('--debug --oci-worker-gc-keepstorage "10 GB"');
   });

@@ -48,10 +48,17 @@ describe('a request past its own deadline', () => {
     const first = await client.send('GET', `${base}/stall`);
     expect(first).toMatchObject({ status: 0, body: expect.stringContaining('no answer within 0.05 s') });
     const second = await client.send('GET', `${base}/fine`);
-    expect(second).toMatchObject({ status: 0, body: expect.stringContaining(`The test service (${base}) did not answer within 0.05 s (GET ${base}/stall) earlier in this job`) });
+    expect(second).toMatchObject({
+      status: 0,
+      body: expect.stringContaining(
+        `The test service (${base}) did not answer within 0.05 s (GET ${base}/stall) earlier in this job`
+      )
+    });
     // Requests sent: the client counts an attempt when it goes out (the server may see a dropped one late).
     expect(client.calls).toBe(1);
-    expect(takeDeadlineWarnings()).toEqual([`The test service (${base}) did not answer within 0.05 s (GET ${base}/stall): the figure is left out; the action goes on without it for the rest of this job. The build is not affected.`]);
+    expect(takeDeadlineWarnings()).toEqual([
+      `The test service (${base}) did not answer within 0.05 s (GET ${base}/stall): the figure is left out; the action goes on without it for the rest of this job. The build is not affected.`
+    ]);
     expect(takeDeadlineWarnings()).toEqual([]);
   });
 
@@ -70,7 +77,10 @@ describe('a request past its own deadline', () => {
   });
 
   test('the query is never part of the warning (a signature, a token)', async () => {
-    await new Http({ timeoutMs: 50, service: SERVICE }).send('GET', `${base.replace('http://', 'http://user:secret-password@')}/stall?refresh_token=secret-token`);
+    await new Http({ timeoutMs: 50, service: SERVICE }).send(
+      'GET',
+      `${base.replace('http://', 'http://user:secret-password@')}/stall?refresh_token=secret-token`
+    );
     const said = takeDeadlineWarnings().join('\n');
     expect(said).toContain('/stall');
     expect(said).not.toMatch(/secret-token|secret-password/);
@@ -82,10 +92,19 @@ describe('the connect deadline', () => {
     // A socket listening with a backlog of 0 that never accepts: once one connection waits in its queue, the
     // kernel drops further SYNs and a connect hangs, as it does towards a host that drops packets. Python, because
     // Node accepts every connection itself.
-    const listener = spawn('python3', ['-c', "import socket,time\ns=socket.socket()\ns.bind(('127.0.0.1',0))\ns.listen(0)\nprint(s.getsockname()[1],flush=True)\ntime.sleep(60)"], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const listener = spawn(
+      'python3',
+      [
+        '-c',
+        "import socket,time\ns=socket.socket()\ns.bind(('127.0.0.1',0))\ns.listen(0)\nprint(s.getsockname()[1],flush=True)\ntime.sleep(60)"
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] }
+    );
     const filler: net.Socket[] = [];
     try {
-      const port = await new Promise<number>((resolve) => listener.stdout.once('data', (d) => resolve(Number(String(d).trim()))));
+      const port = await new Promise<number>((resolve) =>
+        listener.stdout.once('data', (d) => resolve(Number(String(d).trim())))
+      );
       const first = net.connect(port, '127.0.0.1');
       filler.push(first);
       await new Promise((resolve) => first.once('connect', resolve));
@@ -93,7 +112,9 @@ describe('the connect deadline', () => {
       const r = await client.send('GET', `http://127.0.0.1:${port}/v2/`);
       // connectMs 5 s, scaled by 0.01.
       expect(r).toMatchObject({ status: 0, body: 'could not connect within 0.05 s' });
-      expect(downFor(`http://127.0.0.1:${port}/`)).toBe(`The test service (http://127.0.0.1:${port}) could not be connected to within 0.05 s (GET http://127.0.0.1:${port}/v2/) earlier in this job`);
+      expect(downFor(`http://127.0.0.1:${port}/`)).toBe(
+        `The test service (http://127.0.0.1:${port}) could not be connected to within 0.05 s (GET http://127.0.0.1:${port}/v2/) earlier in this job`
+      );
     } finally {
       for (const s of filler) s.destroy();
       listener.kill();
@@ -106,7 +127,9 @@ describe('retried requests', () => {
     const client = new Http({ timeoutMs: ANSWERED, service: SERVICE, clock: noWait });
     const r = await client.answer('GET', `${base}/503`, { policy: { attempts: 3, backoffMs: 0 } });
     expect(r).toMatchObject({ ok: false, attempts: 3 });
-    expect(downFor(`${base}/fine`)).toBe(`The test service (${base}) failed 3 attempts (GET ${base}/503: answered 503) earlier in this job`);
+    expect(downFor(`${base}/fine`)).toBe(
+      `The test service (${base}) failed 3 attempts (GET ${base}/503: answered 503) earlier in this job`
+    );
   });
 
   test('one attempt answered 503 (a request that is not retried): not down', async () => {
@@ -115,7 +138,9 @@ describe('retried requests', () => {
   });
 
   test('a rate limit outlasting the attempts is an answer, not silence: not down', async () => {
-    await new Http({ timeoutMs: ANSWERED, service: SERVICE, clock: noWait }).answer('GET', `${base}/429`, { policy: { attempts: 2, backoffMs: 0 } });
+    await new Http({ timeoutMs: ANSWERED, service: SERVICE, clock: noWait }).answer('GET', `${base}/429`, {
+      policy: { attempts: 2, backoffMs: 0 }
+    });
     expect(downFor(`${base}/fine`)).toBeUndefined();
   });
 });
@@ -146,7 +171,9 @@ describe('phases', () => {
 
   test('a phase that ends in time says nothing', async () => {
     // pruneCommand: 10 minutes scaled to 6 s, room for a busy machine.
-    const r = await withinPhase('pruneCommand', () => new Http({ timeoutMs: ANSWERED, service: SERVICE }).send('GET', `${base}/fine`));
+    const r = await withinPhase('pruneCommand', () =>
+      new Http({ timeoutMs: ANSWERED, service: SERVICE }).send('GET', `${base}/fine`)
+    );
     expect(r.status).toBe(200);
     expect(takeDeadlineWarnings()).toEqual([]);
   });
@@ -154,10 +181,17 @@ describe('phases', () => {
 
 describe('the table (src/http/policies.ts)', () => {
   test('a silent service costs at most ~30 s: one request deadline, which fits every phase that sends it', () => {
-    const deadlines = [POLICIES.rest.requestMs, POLICIES.cacheService.requestMs, POLICIES.probe.requestMs, POLICIES.otherRequestMs];
+    const deadlines = [
+      POLICIES.rest.requestMs,
+      POLICIES.cacheService.requestMs,
+      POLICIES.probe.requestMs,
+      POLICIES.otherRequestMs
+    ];
     expect(Math.max(...deadlines)).toBeLessThanOrEqual(30_000);
     // A healthy answer just under its deadline is not cut short by the phase it runs in.
-    expect(POLICIES.phases.budgetRead).toBeGreaterThanOrEqual(Math.max(POLICIES.rest.requestMs, POLICIES.cacheService.requestMs));
+    expect(POLICIES.phases.budgetRead).toBeGreaterThanOrEqual(
+      Math.max(POLICIES.rest.requestMs, POLICIES.cacheService.requestMs)
+    );
     expect(POLICIES.phases.probes).toBeGreaterThanOrEqual(POLICIES.probe.requestMs);
     expect(POLICIES.phases.prune).toBeGreaterThanOrEqual(POLICIES.rest.requestMs);
     expect(POLICIES.connectMs).toBeLessThanOrEqual(POLICIES.probe.requestMs);

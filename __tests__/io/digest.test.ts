@@ -27,7 +27,9 @@ describe('registryDigest against docker-registry (basic auth)', () => {
 
   test('a pushed image manifest: the digest of the bytes pushed', async () => {
     const { digest } = await pushImage(registry, 'octo/env', 'v1');
-    expect(await registryDigest(`${registry.host}/octo/env:v1`, true, { DOCKER_CONFIG: dockerConfig })).toEqual({ digest });
+    expect(await registryDigest(`${registry.host}/octo/env:v1`, true, { DOCKER_CONFIG: dockerConfig })).toEqual({
+      digest
+    });
   });
 
   test('a multi-platform push (an OCI index under the tag): the index digest, not a platform manifest', async () => {
@@ -40,13 +42,17 @@ describe('registryDigest against docker-registry (basic auth)', () => {
 
   test('a name without a tag reads :latest', async () => {
     const { digest } = await pushImage(registry, 'octo/plain', 'latest');
-    expect(await registryDigest(`${registry.host}/octo/plain`, true, { DOCKER_CONFIG: dockerConfig })).toEqual({ digest });
+    expect(await registryDigest(`${registry.host}/octo/plain`, true, { DOCKER_CONFIG: dockerConfig })).toEqual({
+      digest
+    });
   });
 
   test('without credentials (401): why, naming the fix', async () => {
     const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'docker-config-'));
     const read = await registryDigest(`${registry.host}/octo/env:v1`, true, { DOCKER_CONFIG: empty, HOME: empty });
-    expect(read).toEqual({ why: `${registry.host} asks for credentials and the Docker config has none for it (log in with docker/login-action before this step)` });
+    expect(read).toEqual({
+      why: `${registry.host} asks for credentials and the Docker config has none for it (log in with docker/login-action before this step)`
+    });
     fs.rmSync(empty, { recursive: true, force: true });
   });
 
@@ -64,7 +70,11 @@ describe('registryDigest against docker-registry (basic auth)', () => {
     let log: string;
     /** A docker-credential-<name> that answers for the test registry and records the server it was asked about. */
     function helper(name: string, answer: string, code = 0) {
-      fs.writeFileSync(path.join(bin, `docker-credential-${name}`), `#!/bin/sh\n[ "$1" = get ] || exit 3\ncat >> '${log}'\necho >> '${log}'\nprintf '%s' '${answer}'\nexit ${code}\n`, { mode: 0o755 });
+      fs.writeFileSync(
+        path.join(bin, `docker-credential-${name}`),
+        `#!/bin/sh\n[ "$1" = get ] || exit 3\ncat >> '${log}'\necho >> '${log}'\nprintf '%s' '${answer}'\nexit ${code}\n`,
+        { mode: 0o755 }
+      );
     }
     const config = (json: unknown) => {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'docker-config-'));
@@ -79,7 +89,10 @@ describe('registryDigest against docker-registry (basic auth)', () => {
 
     test('credHelpers for the host: the helper is asked for that server, and its secret is used', async () => {
       const { digest } = await pushImage(registry, 'octo/helped', 'v1');
-      helper('fakegcr', JSON.stringify({ ServerURL: registry.host, Username: registry.user, Secret: registry.password }));
+      helper(
+        'fakegcr',
+        JSON.stringify({ ServerURL: registry.host, Username: registry.user, Secret: registry.password })
+      );
       const env = config({ auths: { [registry.host]: {} }, credHelpers: { [registry.host]: 'fakegcr' } });
       expect(await registryDigest(`${registry.host}/octo/helped:v1`, true, env)).toEqual({ digest });
       expect(fs.readFileSync(log, 'utf8').trim().split('\n').pop()).toBe(registry.host);
@@ -88,7 +101,9 @@ describe('registryDigest against docker-registry (basic auth)', () => {
     test('credsStore for every host', async () => {
       const { digest } = await pushImage(registry, 'octo/stored', 'v1');
       helper('store', JSON.stringify({ ServerURL: registry.host, Username: registry.user, Secret: registry.password }));
-      expect(await registryDigest(`${registry.host}/octo/stored:v1`, true, config({ credsStore: 'store' }))).toEqual({ digest });
+      expect(await registryDigest(`${registry.host}/octo/stored:v1`, true, config({ credsStore: 'store' }))).toEqual({
+        digest
+      });
     });
 
     test('a helper that knows nothing of the host: the inline credentials still count', async () => {
@@ -101,7 +116,9 @@ describe('registryDigest against docker-registry (basic auth)', () => {
     test('a helper that is not installed, or a helper name that is not a name: the registry asks, the config has none', async () => {
       for (const name of ['not-installed', '../../bin/sh', 'x;touch /tmp/pwned']) {
         const read = await registryDigest(`${registry.host}/octo/env:v1`, true, config({ credsStore: name }));
-        expect(read).toEqual({ why: `${registry.host} asks for credentials and the Docker config has none for it (log in with docker/login-action before this step)` });
+        expect(read).toEqual({
+          why: `${registry.host} asks for credentials and the Docker config has none for it (log in with docker/login-action before this step)`
+        });
       }
     });
     test('a helper whose answer is not JSON: the reason says so, without the answer (it may be the secret)', async () => {
@@ -119,7 +136,9 @@ describe('registryDigest against docker-registry (basic auth)', () => {
     fs.writeFileSync(path.join(dir, 'config.json'), '{"auths": {"x": {"auth": "c2VjcmV0"}');
     try {
       const read = await registryDigest(`${registry.host}/octo/env:v1`, true, { DOCKER_CONFIG: dir });
-      expect(read.why).toMatch(/asks for credentials and the Docker config has none for it \(log in with docker\/login-action before this step\); the Docker config \S+config\.json is not JSON \(36 bytes(, broken at 36)?\)$/);
+      expect(read.why).toMatch(
+        /asks for credentials and the Docker config has none for it \(log in with docker\/login-action before this step\); the Docker config \S+config\.json is not JSON \(36 bytes(, broken at 36)?\)$/
+      );
       expect(read.why).not.toContain('c2VjcmV0');
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
@@ -128,7 +147,9 @@ describe('registryDigest against docker-registry (basic auth)', () => {
 
   test('a tag the push did not reach (404): why', async () => {
     const read = await registryDigest(`${registry.host}/octo/env:never-pushed`, true, { DOCKER_CONFIG: dockerConfig });
-    expect(read).toEqual({ why: `${registry.host} has no manifest for ${registry.host}/octo/env:never-pushed (404): the push did not reach it under that name` });
+    expect(read).toEqual({
+      why: `${registry.host} has no manifest for ${registry.host}/octo/env:never-pushed (404): the push did not reach it under that name`
+    });
   });
 });
 
@@ -148,15 +169,20 @@ describe('registryDigest: what a registry answers that is not a digest', () => {
 
   test('no Docker-Content-Digest header', async () => {
     header = undefined;
-    expect(await registryDigest(`${host}/octo/env:v1`, true, {})).toEqual({ why: `${host} answered HEAD ${host}/octo/env:v1 without a Docker-Content-Digest header` });
+    expect(await registryDigest(`${host}/octo/env:v1`, true, {})).toEqual({
+      why: `${host} answered HEAD ${host}/octo/env:v1 without a Docker-Content-Digest header`
+    });
   });
 
-  test.each([['md5:abc'], ['sha256:XYZ'], [`sha256:${'a'.repeat(63)}`], ['::set-output name=x::y']])('a header %j that is not a digest is refused', async (value) => {
-    header = value;
-    const read = await registryDigest(`${host}/octo/env:v1`, true, {});
-    expect(read.digest).toBeUndefined();
-    expect(read.why).toContain('with a Docker-Content-Digest that is not a digest');
-  });
+  test.each([['md5:abc'], ['sha256:XYZ'], [`sha256:${'a'.repeat(63)}`], ['::set-output name=x::y']])(
+    'a header %j that is not a digest is refused',
+    async (value) => {
+      header = value;
+      const read = await registryDigest(`${host}/octo/env:v1`, true, {});
+      expect(read.digest).toBeUndefined();
+      expect(read.why).toContain('with a Docker-Content-Digest that is not a digest');
+    }
+  );
 
   test('a registry that does not answer', async () => {
     const read = await registryDigest('127.0.0.1:9/octo/env:v1', true, {});

@@ -25,7 +25,9 @@ describe('registry manifest existence (docker-registry, basic auth)', () => {
     // What docker/login-action writes.
     fs.writeFileSync(
       path.join(dockerConfig, 'config.json'),
-      JSON.stringify({ auths: { [registry.host]: { auth: Buffer.from(`${registry.user}:${registry.password}`).toString('base64') } } })
+      JSON.stringify({
+        auths: { [registry.host]: { auth: Buffer.from(`${registry.user}:${registry.password}`).toString('base64') } }
+      })
     );
   }, 30000);
   afterAll(async () => {
@@ -34,17 +36,28 @@ describe('registry manifest existence (docker-registry, basic auth)', () => {
   });
 
   test('an existing tag is found with the Docker config credentials', async () => {
-    expect(await registryManifestExists(`${registry.host}/octo/env:buildcache-py`, true, { DOCKER_CONFIG: dockerConfig })).toEqual({ exists: true });
+    expect(
+      await registryManifestExists(`${registry.host}/octo/env:buildcache-py`, true, { DOCKER_CONFIG: dockerConfig })
+    ).toEqual({ exists: true });
   });
 
   test('a missing tag, and a missing repository, are false', async () => {
-    expect(await registryManifestExists(`${registry.host}/octo/env:buildcache-py-feat-1234567`, true, { DOCKER_CONFIG: dockerConfig })).toEqual({ exists: false });
-    expect(await registryManifestExists(`${registry.host}/octo/other:x`, true, { DOCKER_CONFIG: dockerConfig })).toEqual({ exists: false });
+    expect(
+      await registryManifestExists(`${registry.host}/octo/env:buildcache-py-feat-1234567`, true, {
+        DOCKER_CONFIG: dockerConfig
+      })
+    ).toEqual({ exists: false });
+    expect(
+      await registryManifestExists(`${registry.host}/octo/other:x`, true, { DOCKER_CONFIG: dockerConfig })
+    ).toEqual({ exists: false });
   });
 
   test('without credentials the answer is unknown, with the reason', async () => {
     const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'docker-config-'));
-    const probe = await registryManifestExists(`${registry.host}/octo/env:buildcache-py`, true, { DOCKER_CONFIG: empty, HOME: empty });
+    const probe = await registryManifestExists(`${registry.host}/octo/env:buildcache-py`, true, {
+      DOCKER_CONFIG: empty,
+      HOME: empty
+    });
     expect(probe.exists).toBeUndefined();
     expect(probe.why).toContain('asks for credentials and the Docker config has none');
     fs.rmSync(empty, { recursive: true, force: true });
@@ -52,7 +65,10 @@ describe('registry manifest existence (docker-registry, basic auth)', () => {
 
   test('wrong credentials are not taken for a missing tag', async () => {
     const bad = fs.mkdtempSync(path.join(os.tmpdir(), 'docker-config-'));
-    fs.writeFileSync(path.join(bad, 'config.json'), JSON.stringify({ auths: { [registry.host]: { auth: Buffer.from('ci:wrong').toString('base64') } } }));
+    fs.writeFileSync(
+      path.join(bad, 'config.json'),
+      JSON.stringify({ auths: { [registry.host]: { auth: Buffer.from('ci:wrong').toString('base64') } } })
+    );
     const probe = await registryManifestExists(`${registry.host}/octo/env:buildcache-py`, true, { DOCKER_CONFIG: bad });
     expect(probe).toEqual({ why: `${registry.host} answered 401 to HEAD ${registry.host}/octo/env:buildcache-py` });
     fs.rmSync(bad, { recursive: true, force: true });
@@ -88,7 +104,14 @@ describe('s3 manifest existence (s3rver, SigV4)', () => {
 
   async function put(key: string, body: string) {
     const hash = createHash('sha256').update(body).digest('hex');
-    const signed = signS3({ method: 'PUT', url: s3ObjectUrl(spec('x'), key), region: 'us-east-1', credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey }, now: new Date(), payloadHash: hash });
+    const signed = signS3({
+      method: 'PUT',
+      url: s3ObjectUrl(spec('x'), key),
+      region: 'us-east-1',
+      credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
+      now: new Date(),
+      payloadHash: hash
+    });
     const res = await fetch(signed.url, { method: 'PUT', headers: signed.headers, body });
     expect(res.status).toBe(200);
   }
@@ -101,7 +124,15 @@ describe('s3 manifest existence (s3rver, SigV4)', () => {
 
   test('prefix and manifests_prefix are honoured', async () => {
     await put('envd/m/py', '{}');
-    expect(await s3ManifestExists(spec('py', [['prefix', 'envd/'], ['manifests_prefix', 'm/']]), {})).toEqual({ exists: true });
+    expect(
+      await s3ManifestExists(
+        spec('py', [
+          ['prefix', 'envd/'],
+          ['manifests_prefix', 'm/']
+        ]),
+        {}
+      )
+    ).toEqual({ exists: true });
   });
 
   test('refused credentials are unknown, not false', async () => {
@@ -138,8 +169,26 @@ describe('s3 manifest existence (s3rver, SigV4)', () => {
   });
 
   test('virtual-hosted and path-style URLs', () => {
-    expect(s3ObjectUrl(cacheSpec('s3', [['bucket', 'b'], ['region', 'eu-west-1']]), 'manifests/x').toString()).toBe('https://b.s3.eu-west-1.amazonaws.com/manifests/x');
-    expect(s3ObjectUrl(cacheSpec('s3', [['bucket', 'b'], ['region', 'r'], ['endpoint_url', 'http://minio:9000'], ['use_path_style', 'true']]), 'k').toString()).toBe('http://minio:9000/b/k');
+    expect(
+      s3ObjectUrl(
+        cacheSpec('s3', [
+          ['bucket', 'b'],
+          ['region', 'eu-west-1']
+        ]),
+        'manifests/x'
+      ).toString()
+    ).toBe('https://b.s3.eu-west-1.amazonaws.com/manifests/x');
+    expect(
+      s3ObjectUrl(
+        cacheSpec('s3', [
+          ['bucket', 'b'],
+          ['region', 'r'],
+          ['endpoint_url', 'http://minio:9000'],
+          ['use_path_style', 'true']
+        ]),
+        'k'
+      ).toString()
+    ).toBe('http://minio:9000/b/k');
   });
 });
 
@@ -171,13 +220,23 @@ describe('registry manifest existence: a token service that does not answer with
     ['application/json', '{"token":42}']
   ])('200 %s %j: unknown, with the reason', async (type, body) => {
     tokenReply = { type, body };
-    const probe = await registryManifestExists(`${host}/octo/env:x`, true, { DOCKER_CONFIG: '/nonexistent', HOME: '/nonexistent' });
-    expect(probe).toEqual({ why: expect.stringContaining(`the token service of ${host} answered 200 but not with a JSON token (${type}, ${body.length} bytes)`) });
+    const probe = await registryManifestExists(`${host}/octo/env:x`, true, {
+      DOCKER_CONFIG: '/nonexistent',
+      HOME: '/nonexistent'
+    });
+    expect(probe).toEqual({
+      why: expect.stringContaining(
+        `the token service of ${host} answered 200 but not with a JSON token (${type}, ${body.length} bytes)`
+      )
+    });
   });
 
   test('a JSON token is used', async () => {
     tokenReply = { type: 'application/json', body: '{"access_token":"t0k"}' };
-    const probe = await registryManifestExists(`${host}/octo/env:x`, true, { DOCKER_CONFIG: '/nonexistent', HOME: '/nonexistent' });
+    const probe = await registryManifestExists(`${host}/octo/env:x`, true, {
+      DOCKER_CONFIG: '/nonexistent',
+      HOME: '/nonexistent'
+    });
     // The stand-in refuses every HEAD, also with the token: a status, not a thrown error.
     expect(probe).toEqual({ why: `${host} answered 401 to HEAD ${host}/octo/env:x` });
   });

@@ -11,13 +11,28 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createHash } from 'node:crypto';
-import { HISTORY_CACHE_VERSION, HISTORY_FILE, type HistoryAccess, type HistoryRun, serializeHistory } from '../../src/report/history.js';
+import {
+  HISTORY_CACHE_VERSION,
+  HISTORY_FILE,
+  type HistoryAccess,
+  type HistoryRun,
+  serializeHistory
+} from '../../src/report/history.js';
 import { beginHistory, type CacheClient, historyDir, updateHistory } from '../../src/io/history.js';
 import { Http } from '../../src/io/http.js';
 import { startEmulator, type Emulator } from '../support/emulator/index.js';
 import { scopes } from '../emulator/client.js';
 
-const ENV_KEYS = ['ACTIONS_RESULTS_URL', 'ACTIONS_CACHE_SERVICE_V2', 'ACTIONS_RUNTIME_TOKEN', 'ACTIONS_CACHE_URL', 'ACTIONS_CACHE_MODE', 'GITHUB_SERVER_URL', 'RUNNER_TEMP', 'GITHUB_WORKSPACE'] as const;
+const ENV_KEYS = [
+  'ACTIONS_RESULTS_URL',
+  'ACTIONS_CACHE_SERVICE_V2',
+  'ACTIONS_RUNTIME_TOKEN',
+  'ACTIONS_CACHE_URL',
+  'ACTIONS_CACHE_MODE',
+  'GITHUB_SERVER_URL',
+  'RUNNER_TEMP',
+  'GITHUB_WORKSPACE'
+] as const;
 const savedEnv = Object.fromEntries(ENV_KEYS.map((k) => [k, process.env[k]]));
 
 let emu: Emulator;
@@ -61,17 +76,28 @@ afterEach(() => {
   jest.restoreAllMocks();
 });
 
-const useToken = (ac: { Scope: string; Permission: number }[]) => (process.env.ACTIONS_RUNTIME_TOKEN = emu.mintToken(ac));
-const run = (n: number, cached: number, total = 4, attempt = 1): HistoryRun => ({ run: String(n), attempt, cached, total, seconds: 3.2 });
+const useToken = (ac: { Scope: string; Permission: number }[]) =>
+  (process.env.ACTIONS_RUNTIME_TOKEN = emu.mintToken(ac));
+const run = (n: number, cached: number, total = 4, attempt = 1): HistoryRun => ({
+  run: String(n),
+  attempt,
+  cached,
+  total,
+  seconds: 3.2
+});
 const figures = (runs: HistoryRun[]) => runs.map((r) => `${r.run}:${r.cached}/${r.total}`);
-const update = (scope: string, r: HistoryRun, access: HistoryAccess = RW) => updateHistory({ scope, run: r, access, tmp });
+const update = (scope: string, r: HistoryRun, access: HistoryAccess = RW) =>
+  updateHistory({ scope, run: r, access, tmp });
 
 describe('the v1 fallback: the history entry through @actions/cache and the emulator', () => {
   test('three runs on main: each reads the newest entry, adds itself and saves one small entry of its own', async () => {
     useToken(scopes.main);
     const first = await update('py', run(101, 0));
     expect(first.warnings).toEqual([]);
-    expect(first.view.notes).toEqual(['No earlier history for this scope: this run starts it', 'Saved as envd-history-py#101-1']);
+    expect(first.view.notes).toEqual([
+      'No earlier history for this scope: this run starts it',
+      'Saved as envd-history-py#101-1'
+    ]);
     await update('py', run(102, 4));
     const third = await update('py', run(103, 1));
     expect(figures(third.view.runs)).toEqual(['101:0/4', '102:4/4', '103:1/4']);
@@ -125,7 +151,11 @@ describe('the v1 fallback: the history entry through @actions/cache and the emul
     useToken(scopes.main);
     await update('py', run(401, 4));
     useToken(scopes.readOnlyMain);
-    const ro = await update('py', run(402, 2), { read: true, write: false, noWrite: 'this run does not write the cache' });
+    const ro = await update('py', run(402, 2), {
+      read: true,
+      write: false,
+      noWrite: 'this run does not write the cache'
+    });
     expect(figures(ro.view.runs)).toEqual(['401:4/4', '402:2/4']);
     expect(ro.view.notes).toEqual(['Read from envd-history-py#401-1', 'Not saved: this run does not write the cache']);
     expect(emu.entries()).toHaveLength(1);
@@ -164,7 +194,10 @@ describe('the v1 fallback: the history entry through @actions/cache and the emul
     useToken(scopes.main);
     const dir = historyDir('py', tmp);
     fs.mkdirSync(dir, { recursive: true });
-    fs.writeFileSync(path.join(dir, HISTORY_FILE), '{"format":1,"scope":"py","runs":[{"run":"1","attempt":1,"cached":9,"total":2,"seconds":1}]}');
+    fs.writeFileSync(
+      path.join(dir, HISTORY_FILE),
+      '{"format":1,"scope":"py","runs":[{"run":"1","attempt":1,"cached":9,"total":2,"seconds":1}]}'
+    );
     expect(await cache.saveCache([dir], 'envd-history-py#800-1')).toBeGreaterThan(0);
     fs.rmSync(dir, { recursive: true });
     const r = await update('py', run(801, 1));
@@ -173,7 +206,11 @@ describe('the v1 fallback: the history entry through @actions/cache and the emul
   });
 
   test('no cache service: one run shown, nothing contacted', async () => {
-    const r = await update('py', run(901, 1), { read: false, write: false, noRead: 'the GitHub cache service is not available to this run' });
+    const r = await update('py', run(901, 1), {
+      read: false,
+      write: false,
+      noRead: 'the GitHub cache service is not available to this run'
+    });
     expect(r.view.notes).toEqual(['No history is kept: the GitHub cache service is not available to this run']);
     expect(emu.counters.lookup).toBe(0);
   });
@@ -192,12 +229,25 @@ const untouched = (): CacheClient & { used: string[] } => {
   };
 };
 const updateV2 = (scope: string, r: HistoryRun, access: HistoryAccess = RW, client = untouched()) =>
-  updateHistory({ scope, run: r, access, tmp, service: v2(), http: new Http({ clock: { now: () => Date.now(), sleep: async () => undefined } }) }, client);
-const seedHistory = (ref: string, key: string, text: string) => emu.seed({ ref, key, version: HISTORY_CACHE_VERSION, data: text });
+  updateHistory(
+    {
+      scope,
+      run: r,
+      access,
+      tmp,
+      service: v2(),
+      http: new Http({ clock: { now: () => Date.now(), sleep: async () => undefined } })
+    },
+    client
+  );
+const seedHistory = (ref: string, key: string, text: string) =>
+  emu.seed({ ref, key, version: HISTORY_CACHE_VERSION, data: text });
 
 describe('cache service v2: the history entry through the own client', () => {
-  test('the version is sha256 of the documented string, and neither BuildKit\'s nor an @actions/cache one', () => {
-    expect(HISTORY_CACHE_VERSION).toBe(createHash('sha256').update('envd-cache-action|hit-ratio-history|json-1').digest('hex'));
+  test("the version is sha256 of the documented string, and neither BuildKit's nor an @actions/cache one", () => {
+    expect(HISTORY_CACHE_VERSION).toBe(
+      createHash('sha256').update('envd-cache-action|hit-ratio-history|json-1').digest('hex')
+    );
     expect(HISTORY_CACHE_VERSION).not.toBe(createHash('sha256').update('|go-actionscache-1.0').digest('hex'));
   });
 
@@ -206,7 +256,10 @@ describe('cache service v2: the history entry through the own client', () => {
     const client = untouched();
     const first = await updateV2('py', run(101, 0), RW, client);
     expect(first.warnings).toEqual([]);
-    expect(first.view.notes).toEqual(['No earlier history for this scope: this run starts it', 'Saved as envd-history-py#101-1']);
+    expect(first.view.notes).toEqual([
+      'No earlier history for this scope: this run starts it',
+      'Saved as envd-history-py#101-1'
+    ]);
     await updateV2('py', run(102, 4), RW, client);
     const third = await updateV2('py', run(103, 1), RW, client);
     expect(figures(third.view.runs)).toEqual(['101:0/4', '102:4/4', '103:1/4']);
@@ -252,7 +305,11 @@ describe('cache service v2: the history entry through the own client', () => {
     useToken(scopes.main);
     await updateV2('py', run(401, 4));
     useToken(scopes.readOnlyMain);
-    const ro = await updateV2('py', run(402, 2), { read: true, write: false, noWrite: 'this run does not write the cache' });
+    const ro = await updateV2('py', run(402, 2), {
+      read: true,
+      write: false,
+      noWrite: 'this run does not write the cache'
+    });
     expect(figures(ro.view.runs)).toEqual(['401:4/4', '402:2/4']);
     expect(ro.view.notes).toEqual(['Read from envd-history-py#401-1', 'Not saved: this run does not write the cache']);
     expect(emu.entries()).toHaveLength(1);
@@ -262,7 +319,9 @@ describe('cache service v2: the history entry through the own client', () => {
     useToken(scopes.readOnlyMain);
     const r = await updateV2('py', run(501, 2));
     // @actions/cache printed its own warning; the own client hands the reason back, and the step warns with it.
-    expect(r.warnings).toEqual(['Saving the hit-ratio history as envd-history-py#501-1 was refused: CreateCacheEntry refused: cache write denied: token has no writable scopes']);
+    expect(r.warnings).toEqual([
+      'Saving the hit-ratio history as envd-history-py#501-1 was refused: CreateCacheEntry refused: cache write denied: token has no writable scopes'
+    ]);
     expect(figures(r.view.runs)).toEqual(['501:2/4']);
     expect(output.join('')).toBe('');
   });
@@ -272,7 +331,9 @@ describe('cache service v2: the history entry through the own client', () => {
     await updateV2('py', run(601, 2));
     const again = await updateV2('py', run(601, 3));
     expect(again.warnings).toEqual([]);
-    expect(again.view.notes).toContain('Not saved as envd-history-py#601-1: an entry of this run attempt exists already (another call or job of this run with the same scope)');
+    expect(again.view.notes).toContain(
+      'Not saved as envd-history-py#601-1: an entry of this run attempt exists already (another call or job of this run with the same scope)'
+    );
     expect(figures(again.view.runs)).toEqual(['601:3/4']);
     expect(emu.blobData(emu.entries()[0].id)?.toString('utf8')).toContain('"cached":2');
   });
@@ -283,13 +344,21 @@ describe('cache service v2: the history entry through the own client', () => {
     emu.failNext('GetCacheEntryDownloadURL', 5, { status: 500 });
     const r = await updateV2('py', run(702, 4));
     expect(figures(r.view.runs)).toEqual(['702:4/4']);
-    expect(r.warnings).toEqual([expect.stringMatching(/^Reading the hit-ratio history failed \(GetCacheEntryDownloadURL answered 500.*\); it starts afresh$/)]);
+    expect(r.warnings).toEqual([
+      expect.stringMatching(
+        /^Reading the hit-ratio history failed \(GetCacheEntryDownloadURL answered 500.*\); it starts afresh$/
+      )
+    ]);
     expect(r.view.notes).toEqual(['Saved as envd-history-py#702-1']);
   });
 
   test('a stored history that is not what this version writes, or too large: dropped with a warning or a note', async () => {
     useToken(scopes.main);
-    seedHistory('refs/heads/main', 'envd-history-py#800-1', '{"format":1,"scope":"py","runs":[{"run":"1","attempt":1,"cached":9,"total":2,"seconds":1}]}');
+    seedHistory(
+      'refs/heads/main',
+      'envd-history-py#800-1',
+      '{"format":1,"scope":"py","runs":[{"run":"1","attempt":1,"cached":9,"total":2,"seconds":1}]}'
+    );
     const r = await updateV2('py', run(801, 1));
     expect(r.warnings).toEqual(['Hit-ratio history: 1 malformed run in the stored history was dropped']);
     expect(figures(r.view.runs)).toEqual(['801:1/4']);
@@ -304,7 +373,10 @@ describe('cache service v2: the history entry through the own client', () => {
     emu.seed({ ref: 'refs/heads/main', key: 'envd-history-py#950-1', version: 'c'.repeat(64), data: 'tar+zstd bytes' });
     const r = await updateV2('py', run(951, 1));
     expect(r.warnings).toEqual([]);
-    expect(r.view.notes).toEqual(['No earlier history for this scope: this run starts it', 'Saved as envd-history-py#951-1']);
+    expect(r.view.notes).toEqual([
+      'No earlier history for this scope: this run starts it',
+      'Saved as envd-history-py#951-1'
+    ]);
   });
 
   test('begun as the build starts: the read goes out at once, finish only writes (and with the access it is given)', async () => {

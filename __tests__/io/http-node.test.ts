@@ -37,7 +37,9 @@ function startServer() {
       handler(req, res, body);
     });
   });
-  const ready = new Promise<string>((r) => server.listen(0, '127.0.0.1', () => r(`http://127.0.0.1:${(server.address() as net.AddressInfo).port}`)));
+  const ready = new Promise<string>((r) =>
+    server.listen(0, '127.0.0.1', () => r(`http://127.0.0.1:${(server.address() as net.AddressInfo).port}`))
+  );
   return {
     seen,
     ready,
@@ -75,7 +77,8 @@ const transports: Array<[string, () => Partial<HttpOptions>]> = [
   ['node:http', () => ({})],
   ['fetch', () => ({ fetch: globalThis.fetch })]
 ];
-const client = (transport: () => Partial<HttpOptions>, o: Partial<HttpOptions> = {}) => new Http({ clock: fakeClock(), ...transport(), ...o });
+const client = (transport: () => Partial<HttpOptions>, o: Partial<HttpOptions> = {}) =>
+  new Http({ clock: fakeClock(), ...transport(), ...o });
 
 describe.each(transports)('over %s', (_name, transport) => {
   test('a relative Location is followed from the URL that answered, one call counted, authorization kept on the same origin', async () => {
@@ -96,7 +99,9 @@ describe.each(transports)('over %s', (_name, transport) => {
   test('an absolute Location to another origin is followed without the authorization header', async () => {
     one.on((_req, res) => res.writeHead(301, { location: `${b}/blob` }).end());
     two.on((_req, res) => res.end('the blob'));
-    const r = await client(transport).answer('GET', `${a}/redirect`, { headers: { Authorization: 'Bearer secret', 'x-ms-version': '2025-01-05' } });
+    const r = await client(transport).answer('GET', `${a}/redirect`, {
+      headers: { Authorization: 'Bearer secret', 'x-ms-version': '2025-01-05' }
+    });
     expect(r).toMatchObject({ ok: true, value: { status: 200, body: 'the blob' } });
     expect(one.seen[0].headers.authorization).toBe('Bearer secret');
     expect(two.seen).toHaveLength(1);
@@ -118,21 +123,30 @@ describe.each(transports)('over %s', (_name, transport) => {
   });
 
   test('more than 20 redirects in a row is a failure, not a loop, and its reason names no signed URL', async () => {
-    one.on((req, res) => res.writeHead(302, { location: `/hop${Number(/\/hop(\d+)/.exec(req.url ?? '')?.[1] ?? 0) + 1}?sig=secret` }).end());
+    one.on((req, res) =>
+      res.writeHead(302, { location: `/hop${Number(/\/hop(\d+)/.exec(req.url ?? '')?.[1] ?? 0) + 1}?sig=secret` }).end()
+    );
     const r = await client(transport).answer('GET', `${a}/hop0?sig=secret`, { label: 'the signed download URL' });
     expect(r).toMatchObject({ ok: false, reason: expect.stringMatching(/^the signed download URL failed: /) });
     expect(JSON.stringify(r)).not.toContain('secret');
     expect(one.seen).toHaveLength(21);
   });
 
-  test('a connection lost in the middle of the body is a network failure (ECONNRESET; undici\'s UND_ERR_SOCKET), retried, naming no signed URL', async () => {
+  test("a connection lost in the middle of the body is a network failure (ECONNRESET; undici's UND_ERR_SOCKET), retried, naming no signed URL", async () => {
     one.on((_req, res) => {
       res.writeHead(200, { 'content-length': '100' });
       res.write('partial', () => res.socket?.destroy());
     });
     const http = client(transport);
-    const r = await http.answer('GET', `${a}/blob?sig=secret`, { policy: { attempts: 2, backoffMs: 1 }, label: 'the signed download URL' });
-    expect(r).toMatchObject({ ok: false, attempts: 2, failure: { code: expect.stringMatching(/^(ECONNRESET|UND_ERR_SOCKET)$/) } });
+    const r = await http.answer('GET', `${a}/blob?sig=secret`, {
+      policy: { attempts: 2, backoffMs: 1 },
+      label: 'the signed download URL'
+    });
+    expect(r).toMatchObject({
+      ok: false,
+      attempts: 2,
+      failure: { code: expect.stringMatching(/^(ECONNRESET|UND_ERR_SOCKET)$/) }
+    });
     expect(JSON.stringify(r)).not.toContain('secret');
     expect(http.calls).toBe(2);
   });
@@ -149,14 +163,20 @@ describe.each(transports)('over %s', (_name, transport) => {
       else res.end(`${req.method} ${req.url}`);
     });
     const http = client(transport);
-    const kept = await http.answer('POST', `${a}/keep`, { headers: { 'content-type': 'application/json' }, body: '{"k":1}' });
+    const kept = await http.answer('POST', `${a}/keep`, {
+      headers: { 'content-type': 'application/json' },
+      body: '{"k":1}'
+    });
     expect(kept).toMatchObject({ ok: true, value: { body: 'POST /kept' } });
     expect(one.seen.map((s) => [s.method, s.url, s.body, s.headers['content-type']])).toEqual([
       ['POST', '/keep', '{"k":1}', 'application/json'],
       ['POST', '/kept', '{"k":1}', 'application/json']
     ]);
     one.seen.length = 0;
-    const seen = await http.answer('POST', `${a}/see`, { headers: { 'content-type': 'application/json' }, body: '{"k":1}' });
+    const seen = await http.answer('POST', `${a}/see`, {
+      headers: { 'content-type': 'application/json' },
+      body: '{"k":1}'
+    });
     expect(seen).toMatchObject({ ok: true, value: { body: 'GET /seen' } });
     expect(one.seen.map((s) => [s.method, s.body, s.headers['content-type']])).toEqual([
       ['POST', '{"k":1}', 'application/json'],
@@ -164,18 +184,28 @@ describe.each(transports)('over %s', (_name, transport) => {
     ]);
   });
 
-  test('a POST and a PUT carry their body (text, bytes) with its length; a user-agent is added, the caller\'s kept', async () => {
+  test("a POST and a PUT carry their body (text, bytes) with its length; a user-agent is added, the caller's kept", async () => {
     one.on((_req, res, body) => res.writeHead(201).end(`got ${Buffer.byteLength(body)}`));
     const http = client(transport);
     const text = 'naïve ✓';
-    expect(await http.answer('POST', `${a}/twirp`, { headers: { 'Content-Type': 'application/json' }, body: text })).toMatchObject({ ok: true, value: { status: 201, body: 'got 10' } });
-    expect(await http.answer('PUT', `${a}/blob`, { headers: { 'User-Agent': 'mine' }, body: Buffer.from([0, 1, 2, 255]) })).toMatchObject({ ok: true, value: { status: 201 } });
+    expect(
+      await http.answer('POST', `${a}/twirp`, { headers: { 'Content-Type': 'application/json' }, body: text })
+    ).toMatchObject({ ok: true, value: { status: 201, body: 'got 10' } });
+    expect(
+      await http.answer('PUT', `${a}/blob`, { headers: { 'User-Agent': 'mine' }, body: Buffer.from([0, 1, 2, 255]) })
+    ).toMatchObject({ ok: true, value: { status: 201 } });
     const [post, put] = one.seen;
-    expect([post.method, post.body, post.headers['content-length'], post.headers['content-type'], post.headers['user-agent']]).toEqual(['POST', text, '10', 'application/json', 'envd-cache-action']);
+    expect([
+      post.method,
+      post.body,
+      post.headers['content-length'],
+      post.headers['content-type'],
+      post.headers['user-agent']
+    ]).toEqual(['POST', text, '10', 'application/json', 'envd-cache-action']);
     expect([put.method, put.headers['content-length'], put.headers['user-agent']]).toEqual(['PUT', '4', 'mine']);
   });
 
-  test('an answer\'s headers are read by any case of the name; repeated ones are joined; the entries have lower-case names', async () => {
+  test("an answer's headers are read by any case of the name; repeated ones are joined; the entries have lower-case names", async () => {
     one.on((_req, res) => {
       res.setHeader('WWW-Authenticate', 'Bearer realm="https://auth.example/token"');
       res.setHeader('X-Multi', ['one', 'two']);
@@ -188,10 +218,13 @@ describe.each(transports)('over %s', (_name, transport) => {
     expect(headers.get('WWW-AUTHENTICATE')).toBe(headers.get('www-authenticate'));
     expect(headers.get('x-multi')).toBe('one, two');
     expect(headers.get('absent')).toBeNull();
-    expect(Object.fromEntries(headers)).toMatchObject({ 'www-authenticate': 'Bearer realm="https://auth.example/token"', 'x-multi': 'one, two' });
+    expect(Object.fromEntries(headers)).toMatchObject({
+      'www-authenticate': 'Bearer realm="https://auth.example/token"',
+      'x-multi': 'one, two'
+    });
   });
 
-  test('no answer within the timeout is a TimeoutError, retried by the policy; RequestOptions.timeoutMs overrides the client\'s', async () => {
+  test("no answer within the timeout is a TimeoutError, retried by the policy; RequestOptions.timeoutMs overrides the client's", async () => {
     one.on(() => undefined); // never answers
     const http = client(transport, { timeoutMs: 60_000 });
     const started = Date.now();
@@ -229,11 +262,21 @@ describe.each(transports)('over %s', (_name, transport) => {
 function runChild(dir: string, lines: string[], args: string[] = [], env: Record<string, string> = {}): unknown {
   const script = path.join(dir, `child-${Math.random().toString(36).slice(2)}.mjs`);
   fs.writeFileSync(script, lines.join('\n'));
-  const run = spawnSync(process.execPath, ['--import', pathToFileURL(path.join(ROOT, 'bench', 'register.mjs')).href, script, pathToFileURL(path.join(ROOT, 'src', 'io', 'http.js')).href, ...args], {
-    encoding: 'utf8',
-    env: { PATH: process.env.PATH ?? '', HOME: os.tmpdir(), NODE_NO_WARNINGS: '1', ...env },
-    timeout: 60_000
-  });
+  const run = spawnSync(
+    process.execPath,
+    [
+      '--import',
+      pathToFileURL(path.join(ROOT, 'bench', 'register.mjs')).href,
+      script,
+      pathToFileURL(path.join(ROOT, 'src', 'io', 'http.js')).href,
+      ...args
+    ],
+    {
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH ?? '', HOME: os.tmpdir(), NODE_NO_WARNINGS: '1', ...env },
+      timeout: 60_000
+    }
+  );
   expect(run.stderr).toBe('');
   return JSON.parse(run.stdout);
 }
@@ -251,7 +294,7 @@ describe('node:http only', () => {
     expect(one.seen[0].headers['accept-encoding']).toBeUndefined();
   });
 
-  test('a request leaves Node\'s fetch machinery unloaded; the same request through fetch loads it (the probe can tell)', () => {
+  test("a request leaves Node's fetch machinery unloaded; the same request through fetch loads it (the probe can tell)", () => {
     const out = runChild(dir, [
       // The server through require too: an ES module import of node:http would load undici on Node 24.
       "import { createRequire } from 'node:module';",
@@ -266,7 +309,7 @@ describe('node:http only', () => {
       // node:http's lazy WebSocket export is read (an ES module import of node:http reads it: src/io/http.ts).
       "const loaded = () => process.moduleLoadList.some((m) => m.includes('undici'));",
       "const node = await new Http().answer('GET', url);",
-      "const afterNode = { body: node.ok && node.value.body, undici: loaded() };",
+      'const afterNode = { body: node.ok && node.value.body, undici: loaded() };',
       "const viaFetch = await new Http({ fetch: globalThis.fetch }).answer('GET', url);",
       'const afterFetch = { body: viaFetch.ok && viaFetch.value.body, undici: loaded() };',
       'console.log(JSON.stringify({ afterNode, afterFetch }));',
@@ -281,7 +324,27 @@ describe('node:http only', () => {
   test('https over node:https trusts NODE_EXTRA_CA_CERTS; a certificate it cannot trust is a failure not retried', () => {
     const key = path.join(dir, 'key.pem');
     const cert = path.join(dir, 'cert.pem');
-    const made = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { encoding: 'utf8' });
+    const made = spawnSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-keyout',
+        key,
+        '-out',
+        cert,
+        '-days',
+        '1',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1'
+      ],
+      { encoding: 'utf8' }
+    );
     expect(made.status).toBe(0);
     const lines = [
       "import * as fs from 'node:fs';",
@@ -293,7 +356,17 @@ describe('node:http only', () => {
       "console.log(JSON.stringify({ ok: r.ok, body: r.ok ? r.value.body : undefined, code: r.ok ? undefined : r.failure.code, attempts: r.attempts, undici: process.moduleLoadList.some((m) => m.includes('undici')) }));",
       'server.close();'
     ];
-    expect(runChild(dir, lines, [key, cert], { NODE_EXTRA_CA_CERTS: cert })).toEqual({ ok: true, body: 'secure', attempts: 1, undici: false });
-    expect(runChild(dir, lines, [key, cert])).toEqual({ ok: false, code: expect.stringMatching(/SELF_SIGNED|UNABLE_TO_VERIFY/), attempts: 1, undici: false });
+    expect(runChild(dir, lines, [key, cert], { NODE_EXTRA_CA_CERTS: cert })).toEqual({
+      ok: true,
+      body: 'secure',
+      attempts: 1,
+      undici: false
+    });
+    expect(runChild(dir, lines, [key, cert])).toEqual({
+      ok: false,
+      code: expect.stringMatching(/SELF_SIGNED|UNABLE_TO_VERIFY/),
+      attempts: 1,
+      undici: false
+    });
   });
 });

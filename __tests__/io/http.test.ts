@@ -8,7 +8,14 @@ import * as path from 'node:path';
 import { type Clock, Http, type Parsed } from '../../src/io/http.js';
 
 /** What the server answers, one script entry per request (the last one repeats). */
-type Step = { status?: number; body?: string; headers?: Record<string, string>; drop?: boolean; stall?: boolean; trickle?: { chunks: number; everyMs: number } };
+type Step = {
+  status?: number;
+  body?: string;
+  headers?: Record<string, string>;
+  drop?: boolean;
+  stall?: boolean;
+  trickle?: { chunks: number; everyMs: number };
+};
 let script: Step[] = [];
 let hits: string[] = [];
 let server: http.Server;
@@ -68,7 +75,11 @@ describe('getJson', () => {
     script = [{ status: 503 }, { status: 502 }, { body: '{"tag":"v1"}' }];
     const clock = fakeClock();
     const client = new Http({ clock });
-    expect(await client.getJson(`${base}/r`, release, { policy })).toEqual({ ok: true, value: { tag: 'v1' }, attempts: 3 });
+    expect(await client.getJson(`${base}/r`, release, { policy })).toEqual({
+      ok: true,
+      value: { tag: 'v1' },
+      attempts: 3
+    });
     expect(clock.waits).toEqual([100, 200]);
     expect(client.calls).toBe(3);
   });
@@ -76,14 +87,22 @@ describe('getJson', () => {
   test('429 waits what retry-after says', async () => {
     script = [{ status: 429, headers: { 'retry-after': '2' } }, { body: '{"tag":"v1"}' }];
     const clock = fakeClock();
-    expect(await new Http({ clock }).getJson(`${base}/r`, release, { policy })).toMatchObject({ ok: true, attempts: 2 });
+    expect(await new Http({ clock }).getJson(`${base}/r`, release, { policy })).toMatchObject({
+      ok: true,
+      attempts: 2
+    });
     expect(clock.waits).toEqual([2000]);
   });
 
   test('a body that is not JSON is one attempt and a clear reason', async () => {
     script = [{ body: '<html>maintenance</html>' }, { body: '{"tag":"v1"}' }];
     const r = await new Http({ clock: fakeClock() }).getJson(`${base}/r`, release, { policy });
-    expect(r).toMatchObject({ ok: false, attempts: 1, failure: { kind: 'parse', status: 200 }, reason: expect.stringMatching(/^the answer to GET http:\S+\/r is not JSON \(24 bytes\)$/) });
+    expect(r).toMatchObject({
+      ok: false,
+      attempts: 1,
+      failure: { kind: 'parse', status: 200 },
+      reason: expect.stringMatching(/^the answer to GET http:\S+\/r is not JSON \(24 bytes\)$/)
+    });
     expect(hits).toHaveLength(1);
   });
 
@@ -95,12 +114,20 @@ describe('getJson', () => {
 
   test('404 is final: one attempt, the status kept for the caller', async () => {
     script = [{ status: 404 }];
-    expect(await new Http({ clock: fakeClock() }).getJson(`${base}/r`, release, { policy })).toMatchObject({ ok: false, attempts: 1, failure: { status: 404 } });
+    expect(await new Http({ clock: fakeClock() }).getJson(`${base}/r`, release, { policy })).toMatchObject({
+      ok: false,
+      attempts: 1,
+      failure: { status: 404 }
+    });
   });
 
   test('a dropped connection is tried again', async () => {
     script = [{ drop: true }, { body: '{"tag":"v2"}' }];
-    expect(await new Http({ clock: fakeClock() }).getJson(`${base}/r`, release, { policy })).toMatchObject({ ok: true, value: { tag: 'v2' }, attempts: 2 });
+    expect(await new Http({ clock: fakeClock() }).getJson(`${base}/r`, release, { policy })).toMatchObject({
+      ok: true,
+      value: { tag: 'v2' },
+      attempts: 2
+    });
   });
 
   test('a connection refused that outlasts the attempts is a reason, not a throw', async () => {
@@ -108,18 +135,36 @@ describe('getJson', () => {
     await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
     const port = (closed.address() as net.AddressInfo).port;
     await new Promise<void>((r) => closed.close(() => r()));
-    const r = await new Http({ clock: fakeClock() }).getJson(`http://127.0.0.1:${port}/r`, release, { policy: { attempts: 2, backoffMs: 1 } });
-    expect(r).toMatchObject({ ok: false, attempts: 2, failure: { code: 'ECONNREFUSED' }, reason: expect.stringMatching(/^GET \S+ failed: .*ECONNREFUSED.*\(after 2 attempts\)$/) });
+    const r = await new Http({ clock: fakeClock() }).getJson(`http://127.0.0.1:${port}/r`, release, {
+      policy: { attempts: 2, backoffMs: 1 }
+    });
+    expect(r).toMatchObject({
+      ok: false,
+      attempts: 2,
+      failure: { code: 'ECONNREFUSED' },
+      reason: expect.stringMatching(/^GET \S+ failed: .*ECONNREFUSED.*\(after 2 attempts\)$/)
+    });
   });
 });
 
 describe('answer', () => {
   test('any final status is an answer; a retryable one that persists is a failure named by the label, not the URL', async () => {
     script = [{ status: 404, body: 'gone' }];
-    expect(await new Http({ clock: fakeClock() }).answer('GET', `${base}/x`, { policy })).toMatchObject({ ok: true, value: { status: 404, body: 'gone' }, attempts: 1 });
+    expect(await new Http({ clock: fakeClock() }).answer('GET', `${base}/x`, { policy })).toMatchObject({
+      ok: true,
+      value: { status: 404, body: 'gone' },
+      attempts: 1
+    });
     script = [{ status: 500 }];
-    const r = await new Http({ clock: fakeClock() }).answer('GET', `${base}/x?sig=secret`, { policy, label: 'the signed download URL' });
-    expect(r).toMatchObject({ ok: false, attempts: 3, reason: 'the signed download URL answered 500 (after 3 attempts)' });
+    const r = await new Http({ clock: fakeClock() }).answer('GET', `${base}/x?sig=secret`, {
+      policy,
+      label: 'the signed download URL'
+    });
+    expect(r).toMatchObject({
+      ok: false,
+      attempts: 3,
+      reason: 'the signed download URL answered 500 (after 3 attempts)'
+    });
     expect(JSON.stringify(r)).not.toContain('secret');
   });
 });
@@ -130,7 +175,10 @@ describe('download', () => {
     try {
       script = [{ status: 500 }, { body: 'bytes' }];
       const dest = path.join(dir, 'f');
-      expect(await new Http({ clock: fakeClock() }).download(`${base}/f`, dest, { policy })).toMatchObject({ ok: true, attempts: 2 });
+      expect(await new Http({ clock: fakeClock() }).download(`${base}/f`, dest, { policy })).toMatchObject({
+        ok: true,
+        attempts: 2
+      });
       expect(fs.readFileSync(dest, 'utf8')).toBe('bytes');
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
@@ -147,14 +195,20 @@ describe('download: no overall timeout, an idle one', () => {
 
   test('a body that stops coming is cut after the idle timeout, and tried again', async () => {
     script = [{ stall: true }, { body: 'whole' }];
-    const r = await new Http({ clock: fakeClock() }).download(`${base}/f`, path.join(dir, 'stalled'), { policy, idleTimeoutMs: 200 });
+    const r = await new Http({ clock: fakeClock() }).download(`${base}/f`, path.join(dir, 'stalled'), {
+      policy,
+      idleTimeoutMs: 200
+    });
     expect(r).toMatchObject({ ok: true, attempts: 2 });
     expect(fs.readFileSync(path.join(dir, 'stalled'), 'utf8')).toBe('whole');
   });
 
   test('a body that keeps coming is not cut, however long it takes in all', async () => {
     script = [{ trickle: { chunks: 12, everyMs: 100 } }];
-    const r = await new Http({ clock: fakeClock(), timeoutMs: 500 }).download(`${base}/f`, path.join(dir, 'slow'), { policy: { attempts: 1, backoffMs: 1 }, idleTimeoutMs: 1000 });
+    const r = await new Http({ clock: fakeClock(), timeoutMs: 500 }).download(`${base}/f`, path.join(dir, 'slow'), {
+      policy: { attempts: 1, backoffMs: 1 },
+      idleTimeoutMs: 1000
+    });
     expect(r).toMatchObject({ ok: true, attempts: 1 });
     expect(fs.readFileSync(path.join(dir, 'slow'), 'utf8')).toBe('x'.repeat(12));
   });
@@ -179,7 +233,10 @@ describe('exchange (what the REST client sends through)', () => {
   });
 
   test('a 403 whose body names a rate limit is retried', async () => {
-    script = [{ status: 403, body: 'You have exceeded a secondary rate limit' , headers: { 'retry-after': '1' } }, { body: 'ok' }];
+    script = [
+      { status: 403, body: 'You have exceeded a secondary rate limit', headers: { 'retry-after': '1' } },
+      { body: 'ok' }
+    ];
     const clock = fakeClock();
     const client = new Http({ clock });
     expect((await client.exchange('GET', `${base}/a`, { policy })).body).toBe('ok');
@@ -192,7 +249,12 @@ describe('exchange (what the REST client sends through)', () => {
     const port = (closed.address() as net.AddressInfo).port;
     await new Promise<void>((r) => closed.close(() => r()));
     const client = new Http({ clock: fakeClock() });
-    await expect(client.exchange('GET', `http://127.0.0.1:${port}/a`, { policy: { attempts: 2, backoffMs: 1 } })).rejects.toMatchObject({ code: 'ECONNREFUSED', message: expect.stringMatching(/ECONNREFUSED.*\(after 2 attempts\)$/) });
+    await expect(
+      client.exchange('GET', `http://127.0.0.1:${port}/a`, { policy: { attempts: 2, backoffMs: 1 } })
+    ).rejects.toMatchObject({
+      code: 'ECONNREFUSED',
+      message: expect.stringMatching(/ECONNREFUSED.*\(after 2 attempts\)$/)
+    });
     expect(client.calls).toBe(2);
   });
 });
@@ -200,8 +262,9 @@ describe('exchange (what the REST client sends through)', () => {
 describe('proxy', () => {
   const saved = { http_proxy: process.env.http_proxy, no_proxy: process.env.no_proxy };
   afterEach(() => {
-    for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
+    for (const [k, v] of Object.entries(saved))
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
   });
 
   test('http_proxy carries the request (as @actions/http-client decided it before); a loopback host goes direct', async () => {
@@ -229,7 +292,10 @@ describe('proxy', () => {
       expect(tunnelled).toEqual(['releases.example.invalid:80']);
       // A loopback host goes direct, as @actions/http-client's checkBypass says.
       script = [{ body: '{"tag":"direct"}' }];
-      expect(await new Http({ clock: fakeClock() }).getJson(`${base}/r`, release)).toMatchObject({ ok: true, value: { tag: 'direct' } });
+      expect(await new Http({ clock: fakeClock() }).getJson(`${base}/r`, release)).toMatchObject({
+        ok: true,
+        value: { tag: 'direct' }
+      });
       expect(tunnelled).toHaveLength(1);
     } finally {
       proxy.closeAllConnections();

@@ -5,7 +5,11 @@ import { drain } from '../../src/io/pool.js';
 /** A gate the test opens by hand: no timing is assumed. */
 const gates = () => {
   const open: Array<() => void> = [];
-  return { wait: () => new Promise<void>((r) => open.push(r)), pending: () => open.length, release: () => open.splice(0).forEach((r) => r()) };
+  return {
+    wait: () => new Promise<void>((r) => open.push(r)),
+    pending: () => open.length,
+    release: () => open.splice(0).forEach((r) => r())
+  };
 };
 
 describe('drain', () => {
@@ -42,9 +46,13 @@ describe('drain', () => {
   });
 
   test('an empty queue ends at once; a concurrency below 1 is one worker', async () => {
-    await drain([], 4, async () => { throw new Error('no item to work on'); });
+    await drain([], 4, async () => {
+      throw new Error('no item to work on');
+    });
     const order: number[] = [];
-    await drain([1, 2, 3], 0, async (n) => { order.push(n); });
+    await drain([1, 2, 3], 0, async (n) => {
+      order.push(n);
+    });
     expect(order).toEqual([1, 2, 3]);
   });
 });

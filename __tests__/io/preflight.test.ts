@@ -16,7 +16,9 @@ describe('preflight: the runner disk before anything starts', () => {
   });
 
   test('cache: local with a fresh cache-dir passes', () => {
-    expect(preflight(inputsOf({ cache: 'local', 'cache-dir': 'cache/envd' }), workspace, path.join(workspace, 'home'))).toEqual([]);
+    expect(
+      preflight(inputsOf({ cache: 'local', 'cache-dir': 'cache/envd' }), workspace, path.join(workspace, 'home'))
+    ).toEqual([]);
   });
 
   test('a backend without a runner directory has no cache-dir to check', () => {

@@ -18,15 +18,31 @@ import { dockerConfigJson, pushImage, writeDockerConfig } from '../support/oci-p
 import { startRegistry, type TestRegistry } from '../support/services/registry.js';
 
 describe('isLoopbackRegistry (containerd MatchLocalhost)', () => {
-  test.each(['localhost', 'localhost:5000', '127.0.0.1', '127.0.0.1:5000', '127.1.2.3:80', '::1', '[::1]', '[::1]:5000'])('%s: plain http', (host) => {
+  test.each([
+    'localhost',
+    'localhost:5000',
+    '127.0.0.1',
+    '127.0.0.1:5000',
+    '127.1.2.3:80',
+    '::1',
+    '[::1]',
+    '[::1]:5000'
+  ])('%s: plain http', (host) => {
     expect(isLoopbackRegistry(host)).toBe(true);
   });
-  test.each(['ghcr.io', 'registry-1.docker.io', 'localhost.example.com:5000', '10.0.0.1:5000', '128.0.0.1', '127.0.0.256', 'myregistry:5000', '127.0.0.1:', 'fe80::1'])(
-    '%s: https',
-    (host) => {
-      expect(isLoopbackRegistry(host)).toBe(false);
-    }
-  );
+  test.each([
+    'ghcr.io',
+    'registry-1.docker.io',
+    'localhost.example.com:5000',
+    '10.0.0.1:5000',
+    '128.0.0.1',
+    '127.0.0.256',
+    'myregistry:5000',
+    '127.0.0.1:',
+    'fe80::1'
+  ])('%s: https', (host) => {
+    expect(isLoopbackRegistry(host)).toBe(false);
+  });
 });
 
 describe('the digest read and the existence probe on a loopback registry without registry.insecure', () => {
@@ -47,7 +63,9 @@ describe('the digest read and the existence probe on a loopback registry without
 
   test('the digest of an image pushed there is read over http', async () => {
     const { digest } = await pushImage(registry, 'octo/loop', 'v1');
-    expect(await registryDigest(`${registry.host}/octo/loop:v1`, false, { DOCKER_CONFIG: dockerConfig })).toEqual({ digest });
+    expect(await registryDigest(`${registry.host}/octo/loop:v1`, false, { DOCKER_CONFIG: dockerConfig })).toEqual({
+      digest
+    });
   });
 
   test('localhost names the same registry', async () => {
@@ -64,7 +82,11 @@ describe('the digest read and the existence probe on a loopback registry without
 
   test('the existence probe answers true and false there', async () => {
     await pushImage(registry, 'octo/loop', 'cache');
-    expect(await registryManifestExists(`${registry.host}/octo/loop:cache`, false, { DOCKER_CONFIG: dockerConfig })).toEqual({ exists: true });
-    expect(await registryManifestExists(`${registry.host}/octo/loop:none`, false, { DOCKER_CONFIG: dockerConfig })).toEqual({ exists: false });
+    expect(
+      await registryManifestExists(`${registry.host}/octo/loop:cache`, false, { DOCKER_CONFIG: dockerConfig })
+    ).toEqual({ exists: true });
+    expect(
+      await registryManifestExists(`${registry.host}/octo/loop:none`, false, { DOCKER_CONFIG: dockerConfig })
+    ).toEqual({ exists: false });
   });
 });

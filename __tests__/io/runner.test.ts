@@ -16,7 +16,17 @@ import { parseFileCommands } from '../../scripts/harness.mjs';
 
 type Module = typeof runner;
 const FILES = ['GITHUB_OUTPUT', 'GITHUB_STATE', 'GITHUB_ENV', 'GITHUB_PATH', 'GITHUB_STEP_SUMMARY'] as const;
-const VARS = [...FILES, 'PATH', 'RUNNER_DEBUG', 'INPUT_CACHE-TO', 'INPUT_MY_INPUT', 'INPUT_PLAIN', 'INPUT_EMPTY', 'STATE_builder', 'BENCH_VAR'];
+const VARS = [
+  ...FILES,
+  'PATH',
+  'RUNNER_DEBUG',
+  'INPUT_CACHE-TO',
+  'INPUT_MY_INPUT',
+  'INPUT_PLAIN',
+  'INPUT_EMPTY',
+  'STATE_builder',
+  'BENCH_VAR'
+];
 
 let dir: string;
 const saved: Record<string, string | undefined> = {};
@@ -63,14 +73,21 @@ interface Effects {
 }
 
 /** Runs `call` against one module with fresh files and the same environment; records everything it did. */
-async function effects(m: Module, tag: string, call: (m: Module) => unknown, env: Record<string, string> = {}): Promise<Effects> {
+async function effects(
+  m: Module,
+  tag: string,
+  call: (m: Module) => unknown,
+  env: Record<string, string> = {}
+): Promise<Effects> {
   const read = freshFiles(tag);
   // core's summary is one object that keeps the first GITHUB_STEP_SUMMARY it saw; each row has a fresh file.
   (core.summary as unknown as { _filePath?: string })._filePath = undefined;
   for (const [k, v] of Object.entries(env)) process.env[k] = v;
   process.exitCode = undefined;
   const out: string[] = [];
-  const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => (out.push(String(chunk)), true));
+  const spy = jest
+    .spyOn(process.stdout, 'write')
+    .mockImplementation((chunk: string | Uint8Array) => (out.push(String(chunk)), true));
   const result: Effects = { stdout: '', files: {}, exitCode: undefined, env: {} };
   try {
     result.returned = await call(m);
@@ -158,9 +175,11 @@ describe('workflow commands on stdout: the bytes @actions/core writes', () => {
   test('group runs the function inside the group, returns its value, and closes the group when it throws', async () => {
     const ok = await same((m) => m.group('G: 1,2', async () => (m.info('inside'), 42)));
     expect(ok.returned).toBe(42);
-    const bad = await same((m) => m.group('G', async () => {
-      throw new Error('boom');
-    }));
+    const bad = await same((m) =>
+      m.group('G', async () => {
+        throw new Error('boom');
+      })
+    );
     expect(bad.thrown).toBe('boom');
     expect(bad.stdout).toBe(`::group::G${os.EOL}::endgroup::${os.EOL}`);
   });
@@ -184,12 +203,15 @@ describe('file commands: the bytes @actions/core writes, and what the runner rea
     expect(e.env.BENCH_VAR).toBe(v);
   });
 
-  test.each([42, true, { a: 1, b: ['x'] }, null, undefined])('a non-string value %j is written as core writes it', async (v) => {
-    await same((m) => {
-      m.setOutput('o', v);
-      m.saveState('s', v);
-    });
-  });
+  test.each([42, true, { a: 1, b: ['x'] }, null, undefined])(
+    'a non-string value %j is written as core writes it',
+    async (v) => {
+      await same((m) => {
+        m.setOutput('o', v);
+        m.saveState('s', v);
+      });
+    }
+  );
 
   test('addPath appends one line and puts the directory in front of PATH', async () => {
     const e = await same((m) => m.addPath('/opt/tools/bin'));
@@ -199,8 +221,12 @@ describe('file commands: the bytes @actions/core writes, and what the runner rea
 
   test('a delimiter inside a name or value is refused, not written (it would end the block early)', () => {
     const delimiter = 'ghadelimiter_11111111-2222-3333-4444-555555555555';
-    expect(() => runner.keyValueBlock('n', `x\n${delimiter}\nevil<<E\ny\nE`, delimiter)).toThrow(`value should not contain the delimiter "${delimiter}"`);
-    expect(() => runner.keyValueBlock(`n${delimiter}`, 'v', delimiter)).toThrow(`name should not contain the delimiter "${delimiter}"`);
+    expect(() => runner.keyValueBlock('n', `x\n${delimiter}\nevil<<E\ny\nE`, delimiter)).toThrow(
+      `value should not contain the delimiter "${delimiter}"`
+    );
+    expect(() => runner.keyValueBlock(`n${delimiter}`, 'v', delimiter)).toThrow(
+      `name should not contain the delimiter "${delimiter}"`
+    );
     expect(runner.keyValueBlock('n', 'v', delimiter)).toBe(`n<<${delimiter}${os.EOL}v${os.EOL}${delimiter}`);
   });
 
@@ -208,7 +234,9 @@ describe('file commands: the bytes @actions/core writes, and what the runner rea
     const read = freshFiles('fresh');
     runner.setOutput('a', '1');
     runner.setOutput('b', '2');
-    const delims = [...fs.readFileSync(process.env.GITHUB_OUTPUT as string, 'utf8').matchAll(/<<(ghadelimiter_[0-9a-f-]{36})/g)].map((m) => m[1]);
+    const delims = [
+      ...fs.readFileSync(process.env.GITHUB_OUTPUT as string, 'utf8').matchAll(/<<(ghadelimiter_[0-9a-f-]{36})/g)
+    ].map((m) => m[1]);
     expect(delims).toHaveLength(2);
     expect(delims[0]).not.toBe(delims[1]);
     expect(parseFileCommands(read().GITHUB_OUTPUT)).toEqual({ a: '1', b: '2' });
@@ -222,7 +250,9 @@ describe('file commands: the bytes @actions/core writes, and what the runner rea
 
   test('chosen: no stdout fallback; without its file variable a file command throws, naming the variable', async () => {
     const out: string[] = [];
-    const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => (out.push(String(chunk)), true));
+    const spy = jest
+      .spyOn(process.stdout, 'write')
+      .mockImplementation((chunk: string | Uint8Array) => (out.push(String(chunk)), true));
     try {
       for (const [variable, call] of [
         ['GITHUB_OUTPUT', () => runner.setOutput('o', 'v')],
@@ -241,7 +271,12 @@ describe('file commands: the bytes @actions/core writes, and what the runner rea
 });
 
 describe('inputs and state', () => {
-  const env = { 'INPUT_CACHE-TO': '  type=gha,mode=max \n', INPUT_MY_INPUT: 'spaced name', INPUT_PLAIN: 'x', STATE_builder: '{"pid":1}' };
+  const env = {
+    'INPUT_CACHE-TO': '  type=gha,mode=max \n',
+    INPUT_MY_INPUT: 'spaced name',
+    INPUT_PLAIN: 'x',
+    STATE_builder: '{"pid":1}'
+  };
   test.each([
     ['cache-to', undefined],
     ['cache-to', { trimWhitespace: false }],
@@ -255,7 +290,9 @@ describe('inputs and state', () => {
     await same((m) => m.getInput(name, options as runner.InputOptions | undefined), env);
   });
   test('getState reads STATE_<name>, case kept', async () => {
-    expect((await same((m) => [m.getState('builder'), m.getState('Builder'), m.getState('none')], env)).returned).toEqual(['{"pid":1}', '', '']);
+    expect(
+      (await same((m) => [m.getState('builder'), m.getState('Builder'), m.getState('none')], env)).returned
+    ).toEqual(['{"pid":1}', '', '']);
   });
 });
 
@@ -278,7 +315,10 @@ describe('job summary', () => {
 });
 
 test('the runner module loads no @actions/* and no HTTP client (its whole reason to exist)', () => {
-  const source = fs.readFileSync(path.join(path.dirname(new URL(import.meta.url).pathname), '..', '..', 'src', 'io', 'runner.ts'), 'utf8');
+  const source = fs.readFileSync(
+    path.join(path.dirname(new URL(import.meta.url).pathname), '..', '..', 'src', 'io', 'runner.ts'),
+    'utf8'
+  );
   const imports = [...source.matchAll(/^import .* from '([^']+)';$/gm)].map((m) => m[1]);
   expect(imports.length).toBeGreaterThan(0);
   expect(imports.filter((s) => !['node:crypto', 'node:fs', 'node:os', 'node:path'].includes(s))).toEqual([]);

@@ -22,14 +22,30 @@ function cacheManifest(layers: string[], sources?: Record<string, string>): stri
     schemaVersion: 2,
     mediaType: INDEX,
     manifests: [
-      ...layers.map((l) => ({ mediaType: LAYER, digest: digestOf(l), size: l.length, annotations: { 'containerd.io/uncompressed': digestOf(`${l}-diff`), ...sources } })),
+      ...layers.map((l) => ({
+        mediaType: LAYER,
+        digest: digestOf(l),
+        size: l.length,
+        annotations: { 'containerd.io/uncompressed': digestOf(`${l}-diff`), ...sources }
+      })),
       { mediaType: 'application/vnd.buildkit.cacheconfig.v0', digest: digestOf(`config-${layers.join()}`), size: 100 }
     ]
   });
 }
 
 const indexOf = (manifest: string) =>
-  JSON.stringify({ schemaVersion: 2, mediaType: INDEX, manifests: [{ mediaType: INDEX, digest: digestOf(manifest), size: manifest.length, annotations: { 'org.opencontainers.image.ref.name': 'latest' } }] });
+  JSON.stringify({
+    schemaVersion: 2,
+    mediaType: INDEX,
+    manifests: [
+      {
+        mediaType: INDEX,
+        digest: digestOf(manifest),
+        size: manifest.length,
+        annotations: { 'org.opencontainers.image.ref.name': 'latest' }
+      }
+    ]
+  });
 
 function identity(manifest: string, blobs = new Map([[digestOf(manifest), manifest]])) {
   return exportIdentity(indexOf(manifest), (d) => blobs.get(d));
@@ -40,7 +56,9 @@ describe('exportIdentity', () => {
 
   test('an export that differs from its import only in distribution-source annotations is the same cache', () => {
     expect(identity(cacheManifest(['a', 'b'], SOURCE))).toBe(identity(cacheManifest(['a', 'b'])));
-    expect(identity(cacheManifest(['a', 'b'], { ...SOURCE, 'containerd.io/distribution.source.ghcr.io': 'o/r' }))).toBe(identity(cacheManifest(['a', 'b'])));
+    expect(identity(cacheManifest(['a', 'b'], { ...SOURCE, 'containerd.io/distribution.source.ghcr.io': 'o/r' }))).toBe(
+      identity(cacheManifest(['a', 'b']))
+    );
   });
 
   test('another layer, or another annotation, is another cache', () => {
@@ -60,7 +78,10 @@ describe('exportIdentity', () => {
   });
 
   test('a descriptor of a layer in index.json is kept as it is, never read', () => {
-    const index = JSON.stringify({ schemaVersion: 2, manifests: [{ mediaType: LAYER, digest: digestOf('big'), size: 50_000_000 }] });
+    const index = JSON.stringify({
+      schemaVersion: 2,
+      manifests: [{ mediaType: LAYER, digest: digestOf('big'), size: 50_000_000 }]
+    });
     const blob = jest.fn(() => undefined);
     expect(exportIdentity(index, blob)).toContain(digestOf('big'));
     expect(blob).not.toHaveBeenCalled();
@@ -80,7 +101,9 @@ describe('contentKey on a layout on disk', () => {
     const restored = layout();
     const exported = layout({ 'containerd.io/distribution.source.127.0.0.1': 'envd-local-cache' });
     try {
-      expect(fs.readFileSync(path.join(exported, 'index.json'), 'utf8')).not.toBe(fs.readFileSync(path.join(restored, 'index.json'), 'utf8'));
+      expect(fs.readFileSync(path.join(exported, 'index.json'), 'utf8')).not.toBe(
+        fs.readFileSync(path.join(restored, 'index.json'), 'utf8')
+      );
       expect(contentKey('envd-local-x-', exported)).toBe(contentKey('envd-local-x-', restored));
       expect(contentKey('envd-local-x-', exported)).toMatch(/^envd-local-x-[0-9a-f]{16}$/);
     } finally {
@@ -92,7 +115,9 @@ describe('contentKey on a layout on disk', () => {
   test('a manifest blob that is a symbolic link is not followed: the key falls back to index.json', () => {
     const dir = layout();
     try {
-      const manifestDigest = (JSON.parse(fs.readFileSync(path.join(dir, 'index.json'), 'utf8')) as { manifests: { digest: string }[] }).manifests[0].digest;
+      const manifestDigest = (
+        JSON.parse(fs.readFileSync(path.join(dir, 'index.json'), 'utf8')) as { manifests: { digest: string }[] }
+      ).manifests[0].digest;
       const blob = path.join(dir, 'blobs', 'sha256', manifestDigest.slice(7));
       const before = contentKey('p-', dir);
       fs.renameSync(blob, `${blob}.real`);

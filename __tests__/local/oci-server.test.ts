@@ -31,7 +31,10 @@ describe('read-only OCI distribution server', () => {
   });
 
   test.each(['HEAD', 'GET'])('%s a manifest by tag: media type, digest and length', async (method) => {
-    const res = await fetch(url('/v2/envd-local-cache/manifests/buildcache'), { method, headers: { Accept: MANIFEST } });
+    const res = await fetch(url('/v2/envd-local-cache/manifests/buildcache'), {
+      method,
+      headers: { Accept: MANIFEST }
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe(MANIFEST);
     expect(res.headers.get('docker-content-digest')).toBe(layout.manifestDigest);
@@ -54,7 +57,9 @@ describe('read-only OCI distribution server', () => {
     expect(whole.status).toBe(200);
     expect(Buffer.from(await whole.arrayBuffer())).toEqual(layout.layer);
     expect(whole.headers.get('docker-content-digest')).toBe(layout.layerDigest);
-    const part = await fetch(url(`/v2/envd-local-cache/blobs/${layout.layerDigest}`), { headers: { Range: 'bytes=6-' } });
+    const part = await fetch(url(`/v2/envd-local-cache/blobs/${layout.layerDigest}`), {
+      headers: { Range: 'bytes=6-' }
+    });
     expect(part.status).toBe(206);
     expect(part.headers.get('content-range')).toBe(`bytes 6-${layout.layer.length - 1}/${layout.layer.length}`);
     expect(await part.text()).toBe(layout.layer.subarray(6).toString());
@@ -84,6 +89,8 @@ describe('read-only OCI distribution server', () => {
   });
 
   test('requests are recorded', () => {
-    expect(server.requests.some((r) => r.path === '/v2/envd-local-cache/manifests/buildcache' && r.status === 200)).toBe(true);
+    expect(
+      server.requests.some((r) => r.path === '/v2/envd-local-cache/manifests/buildcache' && r.status === 200)
+    ).toBe(true);
   });
 });

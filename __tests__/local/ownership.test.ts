@@ -6,8 +6,21 @@ import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { cacheDirProblems, claimDir, inspectDir, placeOf, releaseDir, surroundingsOf } from '../../src/io/local/owned-dirs.js';
-import { deletionProblem, type DirFacts, OWNER_MARK, protectedPlace, resolveCacheDir } from '../../src/local/ownership.js';
+import {
+  cacheDirProblems,
+  claimDir,
+  inspectDir,
+  placeOf,
+  releaseDir,
+  surroundingsOf
+} from '../../src/io/local/owned-dirs.js';
+import {
+  deletionProblem,
+  type DirFacts,
+  OWNER_MARK,
+  protectedPlace,
+  resolveCacheDir
+} from '../../src/local/ownership.js';
 
 const WS = '/home/runner/_work/repo/repo';
 const HOME = '/home/runner';
@@ -45,13 +58,20 @@ describe('protectedPlace', () => {
     expect(protectedPlace({ path: p }, around)).toContain(why);
   });
 
-  test.each([`${WS}/.envd-cache`, `${HOME}/envd-cache`, '/tmp/envd-cache/scope', '/home/runner/_work/_temp/envd-cache/x'])('%j may be used', (p) => {
+  test.each([
+    `${WS}/.envd-cache`,
+    `${HOME}/envd-cache`,
+    '/tmp/envd-cache/scope',
+    '/home/runner/_work/_temp/envd-cache/x'
+  ])('%j may be used', (p) => {
     expect(protectedPlace({ path: p }, around)).toBeUndefined();
   });
 
   test('a path whose real form (symbolic links resolved) is the workspace is refused', () => {
     expect(protectedPlace({ path: '/tmp/link', real: WS }, around)).toContain('is the workspace');
-    expect(protectedPlace({ path: '/tmp/x' }, { workspace: { path: '/w', real: '/tmp/x/w' } })).toContain('holds the workspace');
+    expect(protectedPlace({ path: '/tmp/x' }, { workspace: { path: '/w', real: '/tmp/x/w' } })).toContain(
+      'holds the workspace'
+    );
   });
 });
 
@@ -72,7 +92,9 @@ describe('deletionProblem', () => {
   });
 
   test('the workspace is refused even when it is empty or carries the marker', () => {
-    expect(deletionProblem({ path: WS }, around, { kind: 'directory', entries: 0, marked: true })).toContain('is the workspace');
+    expect(deletionProblem({ path: WS }, around, { kind: 'directory', entries: 0, marked: true })).toContain(
+      'is the workspace'
+    );
   });
 });
 

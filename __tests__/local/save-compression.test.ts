@@ -35,7 +35,13 @@ function exported() {
   fs.mkdirSync(path.join(exportDir, 'blobs', 'sha256'), { recursive: true });
   fs.writeFileSync(path.join(exportDir, OWNER_MARK), OWNER_MARK_TEXT);
   fs.writeFileSync(path.join(exportDir, 'index.json'), JSON.stringify({ schemaVersion: 2, manifests: [], n }));
-  return { dir: '.envd-cache', exportDir: '.envd-cache.new', keyPrefix: 'envd-local-', workspace, home: path.join(root, 'home') };
+  return {
+    dir: '.envd-cache',
+    exportDir: '.envd-cache.new',
+    keyPrefix: 'envd-local-',
+    workspace,
+    home: path.join(root, 'home')
+  };
 }
 
 beforeEach(() => {

@@ -16,7 +16,15 @@ import { scopes } from '../emulator/client.js';
 /** envd's pip cache directory inside the build (the first of ENVD_MOUNT_DIRS). */
 const PIP_DIR = ENVD_MOUNT_DIRS[0];
 
-const ENV_KEYS = ['ACTIONS_RESULTS_URL', 'ACTIONS_CACHE_SERVICE_V2', 'ACTIONS_RUNTIME_TOKEN', 'ACTIONS_CACHE_URL', 'GITHUB_SERVER_URL', 'RUNNER_TEMP', 'GITHUB_WORKSPACE'] as const;
+const ENV_KEYS = [
+  'ACTIONS_RESULTS_URL',
+  'ACTIONS_CACHE_SERVICE_V2',
+  'ACTIONS_RUNTIME_TOKEN',
+  'ACTIONS_CACHE_URL',
+  'GITHUB_SERVER_URL',
+  'RUNNER_TEMP',
+  'GITHUB_WORKSPACE'
+] as const;
 const savedEnv = Object.fromEntries(ENV_KEYS.map((k) => [k, process.env[k]]));
 let emu: Emulator;
 const logged: string[] = [];
@@ -27,14 +35,21 @@ const slot = slotDir(mountsDir(path.join(root, 'temp')), ID);
 beforeAll(async () => {
   emu = await startEmulator();
   fs.mkdirSync(path.join(root, 'temp'), { recursive: true });
-  Object.assign(process.env, { ACTIONS_RESULTS_URL: emu.resultsUrl, ACTIONS_CACHE_SERVICE_V2: 'True', GITHUB_SERVER_URL: 'https://github.com', RUNNER_TEMP: path.join(root, 'temp'), GITHUB_WORKSPACE: path.join(root, 'ws') });
+  Object.assign(process.env, {
+    ACTIONS_RESULTS_URL: emu.resultsUrl,
+    ACTIONS_CACHE_SERVICE_V2: 'True',
+    GITHUB_SERVER_URL: 'https://github.com',
+    RUNNER_TEMP: path.join(root, 'temp'),
+    GITHUB_WORKSPACE: path.join(root, 'ws')
+  });
   delete process.env.ACTIONS_CACHE_URL;
   fs.mkdirSync(path.join(root, 'ws'), { recursive: true });
   jest.spyOn(process.stdout, 'write').mockImplementation((c: string | Uint8Array) => (logged.push(String(c)), true));
 });
 afterAll(async () => {
-  for (const k of ENV_KEYS) if (savedEnv[k] === undefined) delete process.env[k];
-  else process.env[k] = savedEnv[k];
+  for (const k of ENV_KEYS)
+    if (savedEnv[k] === undefined) delete process.env[k];
+    else process.env[k] = savedEnv[k];
   await emu.close();
   fs.rmSync(root, { recursive: true, force: true });
 });
@@ -46,7 +61,7 @@ function archive(text: string): void {
 }
 
 describe('package caches in the GitHub cache (@actions/cache through the emulator)', () => {
-  test('saved on main, restored by a pull request by prefix; a sibling branch\'s is not visible', async () => {
+  test("saved on main, restored by a pull request by prefix; a sibling branch's is not visible", async () => {
     process.env.ACTIONS_RUNTIME_TOKEN = emu.mintToken(scopes.main);
     expect(await githubMountStore.available()).toBe(true);
     archive('main 1');

@@ -115,7 +115,9 @@ describe('mount ids', () => {
   });
 
   test('the id in a description: quoted by Go, the last " with id" wins; no id when it equals the target', () => {
-    expect(mountIdOf(`cached mount /m from exec sh -c echo with id "x" with id "${PIP_DIR}/a \\"b\\""`)).toBe(`${PIP_DIR}/a "b"`);
+    expect(mountIdOf(`cached mount /m from exec sh -c echo with id "x" with id "${PIP_DIR}/a \\"b\\""`)).toBe(
+      `${PIP_DIR}/a "b"`
+    );
     expect(mountIdOf(`cached mount ${PIP_DIR} from exec sh`)).toBe(`${PIP_DIR}`);
   });
 
@@ -178,16 +180,26 @@ describe('helper builds', () => {
 describe('what is saved', () => {
   const records = parseDiskUsage(DU);
   const ctx = { setting: { kind: 'auto' } as const, env: 'demo', maxBytes: 2e9 };
-  test('the setting\'s mounts of this environment under the limit are saved; over it, skipped with a warning', () => {
+  test("the setting's mounts of this environment under the limit are saved; over it, skipped with a warning", () => {
     expect(decideSaves(records, ctx)).toEqual([
       { id: `${PIP_DIR}/demo-cpu`, size: 315390, save: true },
-      { id: '/opt/conda/pkgs/demo-gpu', size: 2.5e9, save: false, warn: true, reason: '2.5 GB is over cache-mounts-max (2.0 GB); raise cache-mounts-max or keep fewer directories' }
+      {
+        id: '/opt/conda/pkgs/demo-gpu',
+        size: 2.5e9,
+        save: false,
+        warn: true,
+        reason: '2.5 GB is over cache-mounts-max (2.0 GB); raise cache-mounts-max or keep fewer directories'
+      }
     ]);
     expect(decideSaves(records, { ...ctx, env: 'other' })).toEqual([]);
-    expect(decideSaves(records, { ...ctx, setting: { kind: 'dirs', dirs: ['/opt/conda/pkgs'] }, maxBytes: 3e9 })).toEqual([{ id: '/opt/conda/pkgs/demo-gpu', size: 2.5e9, save: true }]);
+    expect(
+      decideSaves(records, { ...ctx, setting: { kind: 'dirs', dirs: ['/opt/conda/pkgs'] }, maxBytes: 3e9 })
+    ).toEqual([{ id: '/opt/conda/pkgs/demo-gpu', size: 2.5e9, save: true }]);
   });
   test('an empty mount is not saved', () => {
-    expect(decideSaves([{ id: '/var/lib/apt/demo-cpu', size: 0, lastUsed: '' }], ctx)).toEqual([{ id: '/var/lib/apt/demo-cpu', size: 0, save: false, reason: 'empty' }]);
+    expect(decideSaves([{ id: '/var/lib/apt/demo-cpu', size: 0, lastUsed: '' }], ctx)).toEqual([
+      { id: '/var/lib/apt/demo-cpu', size: 0, save: false, reason: 'empty' }
+    ]);
   });
   test('only a build that ran a step can have changed a mount', () => {
     expect(mountsMayHaveChanged({ cachedSteps: 7, totalSteps: 7 })).toBe(false);

@@ -13,8 +13,15 @@ const problems = (o: Record<string, string>) => parseInputs(raw(o)).problems.map
 
 describe('cache-mounts inputs', () => {
   test('defaults: none, 2 GB, the pinned busybox', () => {
-    expect(inputsOf().cacheMounts).toEqual({ setting: { kind: 'none' }, maxBytes: 2e9, helper: { kind: 'image', ref: DEFAULT_HELPER_IMAGE } });
-    expect(inputsOf({ 'cache-mounts': 'auto', 'cache-mounts-max': '500MiB', 'cache-mounts-image': '/usr/bin/busybox' }).cacheMounts).toEqual({
+    expect(inputsOf().cacheMounts).toEqual({
+      setting: { kind: 'none' },
+      maxBytes: 2e9,
+      helper: { kind: 'image', ref: DEFAULT_HELPER_IMAGE }
+    });
+    expect(
+      inputsOf({ 'cache-mounts': 'auto', 'cache-mounts-max': '500MiB', 'cache-mounts-image': '/usr/bin/busybox' })
+        .cacheMounts
+    ).toEqual({
       setting: { kind: 'auto' },
       maxBytes: 500 * 2 ** 20,
       helper: { kind: 'busybox', file: '/usr/bin/busybox' }
@@ -25,16 +32,30 @@ describe('cache-mounts inputs', () => {
     expect(problems({ 'cache-mounts': 'pip' })).toEqual([
       `cache-mounts: "pip": "pip" is not an absolute directory inside the build (such as ${PIP_DIR}); write none, auto, or envd's cache directories: ${PIP_DIR}, /opt/conda/pkgs, /var/cache/apt, /var/lib/apt`
     ]);
-    expect(problems({ 'cache-mounts-max': 'lots' })).toEqual(['cache-mounts-max: "lots" is not a size with a unit, such as 2GB or 500MiB']);
-    expect(problems({ 'cache-mounts-image': 'Busy Box' })[0]).toMatch(/^cache-mounts-image: .*give an image with sh and tar \(pinned by digest\), or the path of a static busybox on the runner$/);
+    expect(problems({ 'cache-mounts-max': 'lots' })).toEqual([
+      'cache-mounts-max: "lots" is not a size with a unit, such as 2GB or 500MiB'
+    ]);
+    expect(problems({ 'cache-mounts-image': 'Busy Box' })[0]).toMatch(
+      /^cache-mounts-image: .*give an image with sh and tar \(pinned by digest\), or the path of a static busybox on the runner$/
+    );
   });
 
-  test.each(['registry', 's3', 'inline', 'none'])('cache: %s cannot carry them yet: said, with the choices', (cache) => {
-    const extra: Record<string, string> = cache === 'registry' ? { 'cache-ref': 'ghcr.io/octo/cache:env' } : cache === 's3' ? { 'cache-options': 'bucket=b,region=eu-west-1' } : cache === 'inline' ? { output: 'type=image,name=ghcr.io/octo/env:latest,push=true' } : {};
-    expect(problems({ cache, ...extra, 'cache-mounts': 'auto' })).toEqual([
-      `cache-mounts: is "auto" while cache is ${cache}; package caches are kept in the GitHub cache, with cache: gha or local. Set cache-mounts: none, or use one of those`
-    ]);
-  });
+  test.each(['registry', 's3', 'inline', 'none'])(
+    'cache: %s cannot carry them yet: said, with the choices',
+    (cache) => {
+      const extra: Record<string, string> =
+        cache === 'registry'
+          ? { 'cache-ref': 'ghcr.io/octo/cache:env' }
+          : cache === 's3'
+            ? { 'cache-options': 'bucket=b,region=eu-west-1' }
+            : cache === 'inline'
+              ? { output: 'type=image,name=ghcr.io/octo/env:latest,push=true' }
+              : {};
+      expect(problems({ cache, ...extra, 'cache-mounts': 'auto' })).toEqual([
+        `cache-mounts: is "auto" while cache is ${cache}; package caches are kept in the GitHub cache, with cache: gha or local. Set cache-mounts: none, or use one of those`
+      ]);
+    }
+  );
 });
 
 describe('cache-mounts in the plan', () => {
@@ -58,7 +79,17 @@ describe('cache-mounts in the plan', () => {
   });
 
   test.each(FORK_SHAPES)('a fork (%s) only reads them, whatever cache-write says', (shape) => {
-    const rt = runtime({ event: 'pull_request', ref: 'refs/pull/12/merge', payload: prPayload(shape), env: { ACTIONS_RUNTIME_TOKEN: jwt([{ Scope: 'refs/pull/12/merge', Permission: 1 }, { Scope: 'refs/heads/main', Permission: 1 }]) } });
+    const rt = runtime({
+      event: 'pull_request',
+      ref: 'refs/pull/12/merge',
+      payload: prPayload(shape),
+      env: {
+        ACTIONS_RUNTIME_TOKEN: jwt([
+          { Scope: 'refs/pull/12/merge', Permission: 1 },
+          { Scope: 'refs/heads/main', Permission: 1 }
+        ])
+      }
+    });
     const { mounts, decision } = mountsOf({ 'cache-write': 'true' }, rt);
     expect(mounts).toMatchObject({ restore: true, save: false });
     expect(decision?.outcome).toBe('restore only');

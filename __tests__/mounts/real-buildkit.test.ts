@@ -28,7 +28,9 @@ const real = READY ? test : test.skip;
 const NAME = READY ? '' : ' (skipped: needs BUILDKIT_BIN, a static busybox and root)';
 
 // Made only when the test runs: Jest runs no afterAll in a file whose tests are all skipped.
-const root = READY ? fs.mkdtempSync(path.join(os.tmpdir(), 'mounts-real-')) : path.join(os.tmpdir(), 'mounts-real-not-run');
+const root = READY
+  ? fs.mkdtempSync(path.join(os.tmpdir(), 'mounts-real-'))
+  : path.join(os.tmpdir(), 'mounts-real-not-run');
 const workspace = path.join(root, 'demo');
 if (READY) fs.mkdirSync(workspace);
 const daemons: ChildProcess[] = [];
@@ -68,15 +70,21 @@ async function freshDaemon(name: string) {
   const config = `root = "${dir}/root"\n[grpc]\n  address = ["unix://${sock}"]\n[worker.oci]\n  enabled = true\n  snapshotter = "native"\n[worker.containerd]\n  enabled = false\n`;
   fs.writeFileSync(path.join(dir, 'buildkitd.toml'), config);
   const log = fs.openSync(path.join(dir, 'buildkitd.log'), 'w');
-  const d = spawn(path.join(BIN!, 'buildkitd'), ['--config', path.join(dir, 'buildkitd.toml')], { stdio: ['ignore', log, log] });
+  const d = spawn(path.join(BIN!, 'buildkitd'), ['--config', path.join(dir, 'buildkitd.toml')], {
+    stdio: ['ignore', log, log]
+  });
   daemons.push(d);
   const client = { buildctl: path.join(BIN!, 'buildctl'), addr: `unix://${sock}`, env: process.env };
   // Waits on the daemon answering (each attempt is a buildctl call), not on a clock.
   while (spawnSync(client.buildctl, ['--addr', client.addr, 'debug', 'workers']).status !== 0) {
-    if (d.exitCode !== null) throw new Error(`buildkitd exited: ${fs.readFileSync(path.join(dir, 'buildkitd.log'), 'utf8').slice(-2000)}`);
+    if (d.exitCode !== null)
+      throw new Error(`buildkitd exited: ${fs.readFileSync(path.join(dir, 'buildkitd.log'), 'utf8').slice(-2000)}`);
     await new Promise((r) => setImmediate(r));
   }
-  return { client, stop: () => new Promise<void>((r) => (d.exitCode !== null ? r() : (d.once('exit', () => r()), d.kill('SIGTERM')))) };
+  return {
+    client,
+    stop: () => new Promise<void>((r) => (d.exitCode !== null ? r() : (d.once('exit', () => r()), d.kill('SIGTERM'))))
+  };
 }
 
 /** envd's package step: lists its pip cache mount, then "downloads" the requirement into it. Returns what it found. */
@@ -89,13 +97,33 @@ function packageStep(client: { buildctl: string; addr: string }, requirement: st
     `FROM scratch\nCOPY busybox /bin/busybox\nRUN --mount=type=cache,id=root/.cache/pip/demo-cpu,target=${PIP_DIR},sharing=shared ${JSON.stringify(['/bin/busybox', 'sh', '-c', script])}\nFROM scratch\nCOPY --from=0 /seen /\n`
   );
   const out = path.join(dir, 'out');
-  const r = spawnSync(client.buildctl, ['--addr', client.addr, 'build', '--frontend', 'dockerfile.v0', '--local', `context=${dir}`, '--local', `dockerfile=${dir}`, '--output', `type=local,dest=${out}`], { encoding: 'utf8' });
+  const r = spawnSync(
+    client.buildctl,
+    [
+      '--addr',
+      client.addr,
+      'build',
+      '--frontend',
+      'dockerfile.v0',
+      '--local',
+      `context=${dir}`,
+      '--local',
+      `dockerfile=${dir}`,
+      '--output',
+      `type=local,dest=${out}`
+    ],
+    { encoding: 'utf8' }
+  );
   if (r.status !== 0) throw new Error(r.stderr);
   return fs.readFileSync(path.join(out, 'seen'), 'utf8').split('\n').filter(Boolean);
 }
 
 const env = { GITHUB_WORKSPACE: workspace, RUNNER_TEMP: path.join(root, 'runner-temp') };
-const planOf = (mounts: string) => makePlan(inputsOf({ 'cache-scope': 'py', 'cache-mounts': mounts, 'cache-mounts-image': BUSYBOX ?? '/bin/busybox' }), runtime());
+const planOf = (mounts: string) =>
+  makePlan(
+    inputsOf({ 'cache-scope': 'py', 'cache-mounts': mounts, 'cache-mounts-image': BUSYBOX ?? '/bin/busybox' }),
+    runtime()
+  );
 
 /** One job on a fresh daemon: restore, the package step (an unchanged job: its one step came from the layer cache), save. */
 async function job(name: string, store: MountStore, o: { mounts: string; requirement?: string }) {
@@ -108,7 +136,9 @@ async function job(name: string, store: MountStore, o: { mounts: string; require
     const restoreMs = Date.now() - t0;
     const seen = o.requirement ? packageStep(daemon.client, o.requirement) : [];
     const t1 = Date.now();
-    const figures = m ? await saveMounts(m, daemon.client, { plan: p, figures: { cachedSteps: o.requirement ? 0 : 1, totalSteps: 1 } }) : [];
+    const figures = m
+      ? await saveMounts(m, daemon.client, { plan: p, figures: { cachedSteps: o.requirement ? 0 : 1, totalSteps: 1 } })
+      : [];
     return { seen, figures, restoreMs, saveMs: Date.now() - t1 };
   } finally {
     await daemon.stop();
@@ -116,24 +146,46 @@ async function job(name: string, store: MountStore, o: { mounts: string; require
 }
 
 describe(`cache-mounts through a real BuildKit${NAME}`, () => {
-  real('a rerun package step finds the previous job\'s files with cache-mounts: auto, and not without it; an unchanged job saves nothing', async () => {
-    const store = dirStore(path.join(root, 'store'));
-    const first = await job('job1', store, { mounts: 'auto', requirement: 'a' });
-    expect(first.seen).toEqual([]);
-    expect(store.keys()).toEqual([expect.stringMatching(/^envd-mount-py#\/root\/\.cache\/pip\/demo-cpu#[0-9a-f]{16}$/)]);
-    expect(first.figures).toEqual([expect.objectContaining({ id: `${PIP_DIR}/demo-cpu`, savedBytes: expect.any(Number) })]);
+  real(
+    "a rerun package step finds the previous job's files with cache-mounts: auto, and not without it; an unchanged job saves nothing",
+    async () => {
+      const store = dirStore(path.join(root, 'store'));
+      const first = await job('job1', store, { mounts: 'auto', requirement: 'a' });
+      expect(first.seen).toEqual([]);
+      expect(store.keys()).toEqual([
+        expect.stringMatching(/^envd-mount-py#\/root\/\.cache\/pip\/demo-cpu#[0-9a-f]{16}$/)
+      ]);
+      expect(first.figures).toEqual([
+        expect.objectContaining({ id: `${PIP_DIR}/demo-cpu`, savedBytes: expect.any(Number) })
+      ]);
 
-    const second = await job('job2', store, { mounts: 'auto', requirement: 'b' });
-    expect(second.seen).toEqual(['wheel-a']);
-    expect(second.figures).toEqual([expect.objectContaining({ id: `${PIP_DIR}/demo-cpu`, restoredBytes: expect.any(Number), savedBytes: expect.any(Number) })]);
-    expect(store.keys()).toHaveLength(2);
+      const second = await job('job2', store, { mounts: 'auto', requirement: 'b' });
+      expect(second.seen).toEqual(['wheel-a']);
+      expect(second.figures).toEqual([
+        expect.objectContaining({
+          id: `${PIP_DIR}/demo-cpu`,
+          restoredBytes: expect.any(Number),
+          savedBytes: expect.any(Number)
+        })
+      ]);
+      expect(store.keys()).toHaveLength(2);
 
-    const without = await job('job3', store, { mounts: 'none', requirement: 'c' });
-    expect(without.seen).toEqual([]);
+      const without = await job('job3', store, { mounts: 'none', requirement: 'c' });
+      expect(without.seen).toEqual([]);
 
-    const unchanged = await job('job4', store, { mounts: 'auto' });
-    expect(unchanged.figures).toEqual([expect.objectContaining({ id: `${PIP_DIR}/demo-cpu`, restoredBytes: expect.any(Number), note: 'not saved: unchanged, every step came from the cache' })]);
-    expect(store.keys()).toHaveLength(2);
-    process.stdout.write(`cache-mounts, real BuildKit: restore ${second.restoreMs} ms, save ${first.saveMs} ms; unchanged job: restore ${unchanged.restoreMs} ms + save check ${unchanged.saveMs} ms\n`);
-  }, 180_000);
+      const unchanged = await job('job4', store, { mounts: 'auto' });
+      expect(unchanged.figures).toEqual([
+        expect.objectContaining({
+          id: `${PIP_DIR}/demo-cpu`,
+          restoredBytes: expect.any(Number),
+          note: 'not saved: unchanged, every step came from the cache'
+        })
+      ]);
+      expect(store.keys()).toHaveLength(2);
+      process.stdout.write(
+        `cache-mounts, real BuildKit: restore ${second.restoreMs} ms, save ${first.saveMs} ms; unchanged job: restore ${unchanged.restoreMs} ms + save check ${unchanged.saveMs} ms\n`
+      );
+    },
+    180_000
+  );
 });

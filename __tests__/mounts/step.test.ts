@@ -58,7 +58,10 @@ function store(saved: Record<string, string> = {}) {
       }
       return key;
     },
-    save: async (dir: string, key: string) => (writes.push(`${key} ${fs.readFileSync(path.join(dir, 'mount.tar'), 'utf8')}`), true)
+    save: async (dir: string, key: string) => (
+      writes.push(`${key} ${fs.readFileSync(path.join(dir, 'mount.tar'), 'utf8')}`),
+      true
+    )
   };
 }
 
@@ -71,7 +74,8 @@ beforeEach(() => {
   output.mockClear();
 });
 
-const planOf = (o: Record<string, string> = {}, rt = runtime()) => makePlan(inputsOf({ 'cache-scope': 'py', 'cache-mounts': 'auto', ...o }), rt);
+const planOf = (o: Record<string, string> = {}, rt = runtime()) =>
+  makePlan(inputsOf({ 'cache-scope': 'py', 'cache-mounts': 'auto', ...o }), rt);
 
 describe('restore', () => {
   test('nothing saved yet: said, no helper build', async () => {
@@ -85,7 +89,9 @@ describe('restore', () => {
     const m = beginMounts(planOf(), env, store({ [`envd-mount-py#${PIP}#0123456789abcdef`]: 'x'.repeat(1500) }))!;
     await restoreMounts(m, client);
     expect(calls).toHaveLength(1);
-    expect(calls[0].dockerfile).toContain('--mount=type=cache,id=root/.cache/pip/app-cpu,target=/m0,sharing=shared --mount=type=bind,source=root_.cache_pip_app-cpu');
+    expect(calls[0].dockerfile).toContain(
+      '--mount=type=cache,id=root/.cache/pip/app-cpu,target=/m0,sharing=shared --mount=type=bind,source=root_.cache_pip_app-cpu'
+    );
     expect(logged()).toMatch(/\/root\/\.cache\/pip\/app-cpu: restored 1\.5 KB in \d+\.\d s/);
     expect(fs.existsSync(m.dir)).toBe(false); // the archives do not outlive the restore
   });
@@ -94,7 +100,9 @@ describe('restore', () => {
     helperFails = 'the helper build failed (exit 1): pull access denied';
     const m = beginMounts(planOf(), env, store({ [`envd-mount-py#${PIP}#0123456789abcdef`]: 'x' }))!;
     await restoreMounts(m, client);
-    expect(logged()).toContain('::warning::Package caches were not restored (the build runs without them): the helper build failed (exit 1): pull access denied');
+    expect(logged()).toContain(
+      '::warning::Package caches were not restored (the build runs without them): the helper build failed (exit 1): pull access denied'
+    );
   });
 });
 
@@ -103,10 +111,19 @@ describe('save', () => {
     const s = store();
     const p = planOf();
     const m = beginMounts(p, env, s)!;
-    du = [{ id: PIP, size: 4000, lastUsed: 'x' }, { id: `${PIP_DIR}/other-cpu`, size: 9, lastUsed: 'x' }];
+    du = [
+      { id: PIP, size: 4000, lastUsed: 'x' },
+      { id: `${PIP_DIR}/other-cpu`, size: 9, lastUsed: 'x' }
+    ];
     const figures = await saveMounts(m, client, { plan: p, figures: ONE_RAN });
-    expect(s.writes).toEqual([expect.stringMatching(/^envd-mount-py#\/root\/\.cache\/pip\/app-cpu#[0-9a-f]{16} tar of root_\.cache_pip_app-cpu\.tar$/)]);
-    expect(figures).toEqual([{ id: PIP, savedBytes: 'tar of root_.cache_pip_app-cpu.tar'.length, saveSeconds: expect.any(Number) }]);
+    expect(s.writes).toEqual([
+      expect.stringMatching(
+        /^envd-mount-py#\/root\/\.cache\/pip\/app-cpu#[0-9a-f]{16} tar of root_\.cache_pip_app-cpu\.tar$/
+      )
+    ]);
+    expect(figures).toEqual([
+      { id: PIP, savedBytes: 'tar of root_.cache_pip_app-cpu.tar'.length, saveSeconds: expect.any(Number) }
+    ]);
   });
 
   test('an unchanged job (every step cached) reads nothing out', async () => {
@@ -114,7 +131,9 @@ describe('save', () => {
     const p = planOf();
     const figures = await saveMounts(beginMounts(p, env, s)!, client, { plan: p, figures: ALL_CACHED });
     expect([calls, s.writes, figures]).toEqual([[], [], []]);
-    expect(logged()).toContain('Every step came from the cache: no package cache changed, nothing is read out or saved');
+    expect(logged()).toContain(
+      'Every step came from the cache: no package cache changed, nothing is read out or saved'
+    );
   });
 
   test('a fork restores but never saves', async () => {
@@ -142,8 +161,15 @@ describe('save', () => {
     du = [{ id: PIP, size: 2.5e9, lastUsed: 'x' }];
     const figures = await saveMounts(beginMounts(p, env, s)!, client, { plan: p, figures: ONE_RAN });
     expect(s.writes).toEqual([]);
-    expect(logged()).toContain(`::warning::Package cache ${PIP_DIR}/app-cpu not saved: 2.5 GB is over cache-mounts-max (1.0 MB); raise cache-mounts-max or keep fewer directories`);
-    expect(figures).toEqual([{ id: PIP, note: 'not saved: 2.5 GB is over cache-mounts-max (1.0 MB); raise cache-mounts-max or keep fewer directories' }]);
+    expect(logged()).toContain(
+      `::warning::Package cache ${PIP_DIR}/app-cpu not saved: 2.5 GB is over cache-mounts-max (1.0 MB); raise cache-mounts-max or keep fewer directories`
+    );
+    expect(figures).toEqual([
+      {
+        id: PIP,
+        note: 'not saved: 2.5 GB is over cache-mounts-max (1.0 MB); raise cache-mounts-max or keep fewer directories'
+      }
+    ]);
   });
 
   test('a copy identical to the one restored is not saved again', async () => {

@@ -8,11 +8,21 @@ import { jwt, runtime } from '../support/runtime.js';
 const NOW = 1_800_000_000;
 const MODES = [undefined, 'read', 'write', 'write-only', 'none'] as const;
 
-function runtimeFor(e: EventFixture, env: Record<string, string | undefined> = {}, claims: Record<string, unknown> = {}) {
-  return runtime({ event: e.event, ref: e.ref, payload: e.payload, env: { ACTIONS_RUNTIME_TOKEN: jwt(e.ac, { exp: NOW + 6 * 3600, ...claims }), ...env } });
+function runtimeFor(
+  e: EventFixture,
+  env: Record<string, string | undefined> = {},
+  claims: Record<string, unknown> = {}
+) {
+  return runtime({
+    event: e.event,
+    ref: e.ref,
+    payload: e.payload,
+    env: { ACTIONS_RUNTIME_TOKEN: jwt(e.ac, { exp: NOW + 6 * 3600, ...claims }), ...env }
+  });
 }
 
-const line = (p: ReturnType<typeof plan>, topic: string) => p.decisions.filter((d) => d.topic === topic).map((d) => `${d.outcome}: ${d.reason}`);
+const line = (p: ReturnType<typeof plan>, topic: string) =>
+  p.decisions.filter((d) => d.topic === topic).map((d) => `${d.outcome}: ${d.reason}`);
 
 /** The fixtures whose pull request comes from a fork: they never export, whatever the token allows. */
 const FROM_A_FORK = ['pull_request from a fork', 'pull_request_target (read-only token)'];
@@ -28,8 +38,14 @@ describe('gha: what the runtime allows', () => {
     const shouldImport = mode !== 'write-only' && mode !== 'none';
     expect(!!p.export).toBe(shouldExport);
     expect(!!p.import).toBe(shouldImport);
-    if (fork) expect(line(p, 'export')[0]).toMatch(new RegExp(`^skipped: ${e.event}: pull request #12 comes from another repository .*Code from a fork never writes a cache, whatever cache-write says$`));
-    else if (mode === 'read' || mode === 'none') expect(line(p, 'export')).toContain(`skipped: ACTIONS_CACHE_MODE=${mode}`);
+    if (fork)
+      expect(line(p, 'export')[0]).toMatch(
+        new RegExp(
+          `^skipped: ${e.event}: pull request #12 comes from another repository .*Code from a fork never writes a cache, whatever cache-write says$`
+        )
+      );
+    else if (mode === 'read' || mode === 'none')
+      expect(line(p, 'export')).toContain(`skipped: ACTIONS_CACHE_MODE=${mode}`);
     else if (!writable) expect(line(p, 'export')[0]).toMatch(/^skipped: the runtime token has no writable ref/);
     if (!shouldImport) expect(line(p, 'import')).toContain(`skipped: ACTIONS_CACHE_MODE=${mode}`);
     expect(p.access?.readable).toEqual(e.ac.filter((a) => a.Permission & 1).map((a) => a.Scope));
@@ -37,18 +53,42 @@ describe('gha: what the runtime allows', () => {
   });
 
   test.each([
-    ['github.com with the v2 flag', { ACTIONS_CACHE_SERVICE_V2: 'True' }, 'url_v2=https://results-receiver.actions.githubusercontent.com/,version=2'],
-    ['github.com without the v2 flag', { ACTIONS_CACHE_SERVICE_V2: undefined, ACTIONS_CACHE_URL: 'https://artifactcache.example/' }, 'url=https://artifactcache.example/,version=1'],
-    ['GHES with the v2 flag (GHES speaks v1)', { GITHUB_SERVER_URL: 'https://ghe.corp', ACTIONS_CACHE_URL: 'https://ghe.corp/cache/' }, 'url=https://ghe.corp/cache/,version=1'],
-    ['GHES without the flag', { GITHUB_SERVER_URL: 'https://ghe.corp', ACTIONS_CACHE_SERVICE_V2: undefined, ACTIONS_CACHE_URL: 'https://ghe.corp/cache/' }, 'url=https://ghe.corp/cache/,version=1']
+    [
+      'github.com with the v2 flag',
+      { ACTIONS_CACHE_SERVICE_V2: 'True' },
+      'url_v2=https://results-receiver.actions.githubusercontent.com/,version=2'
+    ],
+    [
+      'github.com without the v2 flag',
+      { ACTIONS_CACHE_SERVICE_V2: undefined, ACTIONS_CACHE_URL: 'https://artifactcache.example/' },
+      'url=https://artifactcache.example/,version=1'
+    ],
+    [
+      'GHES with the v2 flag (GHES speaks v1)',
+      { GITHUB_SERVER_URL: 'https://ghe.corp', ACTIONS_CACHE_URL: 'https://ghe.corp/cache/' },
+      'url=https://ghe.corp/cache/,version=1'
+    ],
+    [
+      'GHES without the flag',
+      {
+        GITHUB_SERVER_URL: 'https://ghe.corp',
+        ACTIONS_CACHE_SERVICE_V2: undefined,
+        ACTIONS_CACHE_URL: 'https://ghe.corp/cache/'
+      },
+      'url=https://ghe.corp/cache/,version=1'
+    ]
   ])('%s', (_n, env, endpoint) => {
     const p = plan(inputsOf({ 'cache-scope': 's' }), runtimeFor(EVENTS[0], env), { nowSeconds: NOW });
-    expect(redactCacheSpec(p.export!)).toBe(`type=gha,scope=s,token=***,${endpoint},timeout=10m,mode=max,ignore-error=true`);
+    expect(redactCacheSpec(p.export!)).toBe(
+      `type=gha,scope=s,token=***,${endpoint},timeout=10m,mode=max,ignore-error=true`
+    );
     expect(redactCacheSpec(p.import!)).toBe(`type=gha,scope=s,token=***,${endpoint},timeout=10m`);
   });
 
   test('cache-write: true cannot override a read-only runtime, and says so', () => {
-    const p = plan(inputsOf({ 'cache-write': 'true' }), runtimeFor(EVENTS[0], { ACTIONS_CACHE_MODE: 'read' }), { nowSeconds: NOW });
+    const p = plan(inputsOf({ 'cache-write': 'true' }), runtimeFor(EVENTS[0], { ACTIONS_CACHE_MODE: 'read' }), {
+      nowSeconds: NOW
+    });
     expect(p.export).toBeUndefined();
     expect(p.warnings).toContain('cache-write is true, but the export is skipped: ACTIONS_CACHE_MODE=read');
   });
@@ -86,10 +126,16 @@ describe('registry and s3: pull requests read the shared cache only', () => {
 
   test('cache-write: true lets a same-repository pull request write, never a fork', () => {
     const [, , samePr, forkPr] = EVENTS;
-    expect(plan(inputsOf({ ...IMAGE, 'cache-write': 'true' }), runtimeFor(samePr), { nowSeconds: NOW }).export).toBeDefined();
+    expect(
+      plan(inputsOf({ ...IMAGE, 'cache-write': 'true' }), runtimeFor(samePr), { nowSeconds: NOW }).export
+    ).toBeDefined();
     const fork = plan(inputsOf({ ...IMAGE, 'cache-write': 'true' }), runtimeFor(forkPr), { nowSeconds: NOW });
     expect(fork.export).toBeUndefined();
-    expect(fork.warnings).toEqual([expect.stringMatching(/^cache-write is true, but the export is skipped: pull_request: pull request #12 comes from another repository/)]);
+    expect(fork.warnings).toEqual([
+      expect.stringMatching(
+        /^cache-write is true, but the export is skipped: pull_request: pull request #12 comes from another repository/
+      )
+    ]);
   });
 });
 
@@ -102,7 +148,8 @@ const BACKENDS: Record<string, Record<string, string>> = {
   s3: { cache: 's3', 'cache-scope': 's', 'cache-options': 'bucket=b,region=eu-west-1' },
   inline: { cache: 'inline', output: 'type=image,name=ghcr.io/octo/env:latest,push=true' }
 };
-const each = (fixtures: EventFixture[]) => fixtures.flatMap((e) => Object.keys(BACKENDS).map((b) => [e.name, b, e] as const));
+const each = (fixtures: EventFixture[]) =>
+  fixtures.flatMap((e) => Object.keys(BACKENDS).map((b) => [e.name, b, e] as const));
 
 describe('untrusted triggers only read with cache-write: auto, on every backend', () => {
   test.each(each(UNTRUSTED_SAME_REPO))('%s, cache: %s', (_n, backend, e) => {
@@ -113,26 +160,34 @@ describe('untrusted triggers only read with cache-write: auto, on every backend'
     expect(!!p.import || !!p.local).toBe(true);
     const [skipped] = line(p, 'export');
     expect(skipped).toMatch(new RegExp(`^skipped: ${e.event} `));
-    expect(skipped).toContain('with cache-write: auto it only reads, on every backend (set cache-write: true to let a same-repository');
+    expect(skipped).toContain(
+      'with cache-write: auto it only reads, on every backend (set cache-write: true to let a same-repository'
+    );
     expect(p.warnings.join('\n')).not.toContain('cache-write is true');
   });
 
-  test.each(each(UNTRUSTED_SAME_REPO))('%s, cache: %s, cache-write: true exports and says whose cache it writes', (_n, backend, e) => {
-    const p = plan(inputsOf({ ...BACKENDS[backend], 'cache-write': 'true' }), runtimeFor(e), { nowSeconds: NOW });
-    expect(p.problems).toEqual([]);
-    expect(p.export).toBeDefined();
-    const warning = p.warnings.find((w) => w.startsWith('cache-write is true, so this'));
-    expect(warning).toContain(`this ${e.event} run exports although ${e.event} `);
-    const pr = e.payload && 'pull_request' in e.payload;
-    const whose: Record<string, string> = {
-      gha: "it writes the GitHub cache of the default branch main's (refs/heads/main), scope s",
-      local: "it writes the GitHub cache of the default branch main's (refs/heads/main), where the cache directory is saved",
-      registry: pr ? "it writes buildcache-s-pr-12, pull request #12's registry entry" : "it writes buildcache-s, the default branch main's registry entry",
-      s3: pr ? "it writes s-pr-12, pull request #12's s3 entry" : "it writes s, the default branch main's s3 entry",
-      inline: 'it writes the output image, which carries the cache'
-    };
-    expect(warning).toContain(whose[backend]);
-  });
+  test.each(each(UNTRUSTED_SAME_REPO))(
+    '%s, cache: %s, cache-write: true exports and says whose cache it writes',
+    (_n, backend, e) => {
+      const p = plan(inputsOf({ ...BACKENDS[backend], 'cache-write': 'true' }), runtimeFor(e), { nowSeconds: NOW });
+      expect(p.problems).toEqual([]);
+      expect(p.export).toBeDefined();
+      const warning = p.warnings.find((w) => w.startsWith('cache-write is true, so this'));
+      expect(warning).toContain(`this ${e.event} run exports although ${e.event} `);
+      const pr = e.payload && 'pull_request' in e.payload;
+      const whose: Record<string, string> = {
+        gha: "it writes the GitHub cache of the default branch main's (refs/heads/main), scope s",
+        local:
+          "it writes the GitHub cache of the default branch main's (refs/heads/main), where the cache directory is saved",
+        registry: pr
+          ? "it writes buildcache-s-pr-12, pull request #12's registry entry"
+          : "it writes buildcache-s, the default branch main's registry entry",
+        s3: pr ? "it writes s-pr-12, pull request #12's s3 entry" : "it writes s, the default branch main's s3 entry",
+        inline: 'it writes the output image, which carries the cache'
+      };
+      expect(warning).toContain(whose[backend]);
+    }
+  );
 
   test('cache-write: false is said as such, not as a trust decision', () => {
     const p = plan(inputsOf({ 'cache-write': 'false' }), runtimeFor(UNTRUSTED_SAME_REPO[0]), { nowSeconds: NOW });
@@ -140,7 +195,10 @@ describe('untrusted triggers only read with cache-write: auto, on every backend'
   });
 
   test('plain push, dispatch and same-repository pull_request runs are not untrusted', () => {
-    for (const e of EVENTS.filter((x) => !FROM_A_FORK.includes(x.name))) expect(line(plan(inputsOf(), runtimeFor(e), { nowSeconds: NOW }), 'export').join()).not.toMatch(/only reads, on every backend/);
+    for (const e of EVENTS.filter((x) => !FROM_A_FORK.includes(x.name)))
+      expect(line(plan(inputsOf(), runtimeFor(e), { nowSeconds: NOW }), 'export').join()).not.toMatch(
+        /only reads, on every backend/
+      );
   });
 });
 
@@ -154,7 +212,10 @@ describe('code from a fork never exports, whatever cache-write says', () => {
     const [skipped] = line(p, 'export');
     expect(skipped).toMatch(new RegExp(`^skipped: ${e.event}: `));
     expect(skipped).toMatch(/from a fork never writes a cache, whatever cache-write says$/);
-    if (cacheWrite === 'true') expect(p.warnings).toContain(`cache-write is true, but the export is skipped: ${skipped.replace(/^skipped: /, '')}`);
+    if (cacheWrite === 'true')
+      expect(p.warnings).toContain(
+        `cache-write is true, but the export is skipped: ${skipped.replace(/^skipped: /, '')}`
+      );
   });
 
   test.each([
@@ -162,8 +223,14 @@ describe('code from a fork never exports, whatever cache-write says', () => {
     ['fork: true', 'comes from a fork (head.repo.fork is true)'],
     ['repo: null', 'comes from a deleted repository (head.repo is null)']
   ] as const)('the decision says what made pull request #12 a fork: %s', (shape, words) => {
-    const p = plan(inputsOf({ 'cache-write': 'true' }), runtime({ event: 'pull_request', ref: 'refs/pull/12/merge', payload: prPayload(shape) }), { nowSeconds: NOW });
-    expect(line(p, 'export')[0]).toBe(`skipped: pull_request: pull request #12 ${words}. Code from a fork never writes a cache, whatever cache-write says`);
+    const p = plan(
+      inputsOf({ 'cache-write': 'true' }),
+      runtime({ event: 'pull_request', ref: 'refs/pull/12/merge', payload: prPayload(shape) }),
+      { nowSeconds: NOW }
+    );
+    expect(line(p, 'export')[0]).toBe(
+      `skipped: pull_request: pull request #12 ${words}. Code from a fork never writes a cache, whatever cache-write says`
+    );
   });
 
   test('a head that cannot be known (issue_comment on a pull request) is treated as a fork, and said so', () => {

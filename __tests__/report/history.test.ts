@@ -15,7 +15,13 @@ import {
 import { historyKey, historyKeyPrefix, parseHistoryKey, supersededHistoryEntries } from '../../src/cache/entries.js';
 import { jwt, runtime } from '../support/runtime.js';
 
-const run = (n: number, cached: number, total: number, attempt = 1): HistoryRun => ({ run: String(1000 + n), attempt, cached, total, seconds: 12.3 });
+const run = (n: number, cached: number, total: number, attempt = 1): HistoryRun => ({
+  run: String(1000 + n),
+  attempt,
+  cached,
+  total,
+  seconds: 12.3
+});
 
 describe('keys', () => {
   test('one immutable entry per run attempt, restored by the scope prefix', () => {
@@ -59,17 +65,39 @@ describe('parseHistory: what comes back from the cache is checked', () => {
   });
 
   test('20 runs with the largest figures stay under 2 KB', () => {
-    const runs = Array.from({ length: 30 }, (_, i) => ({ run: String(99999999999 - i), attempt: 999, cached: 99999, total: 99999, seconds: 9999999.9 }));
+    const runs = Array.from({ length: 30 }, (_, i) => ({
+      run: String(99999999999 - i),
+      attempt: 999,
+      cached: 99999,
+      total: 99999,
+      seconds: 9999999.9
+    }));
     expect(Buffer.byteLength(serializeHistory('a'.repeat(100), runs))).toBeLessThan(2048);
   });
 
   test.each([
     ['not JSON', '{', 'the stored history is not JSON; starting afresh'],
-    ['another format', JSON.stringify({ format: 2, scope: 'py', runs: [] }), 'the stored history is not in a format this version reads; starting afresh'],
+    [
+      'another format',
+      JSON.stringify({ format: 2, scope: 'py', runs: [] }),
+      'the stored history is not in a format this version reads; starting afresh'
+    ],
     ['null', 'null', 'the stored history is not in a format this version reads; starting afresh'],
-    ['runs not a list', JSON.stringify({ format: 1, scope: 'py', runs: {} }), 'the stored history is not in a format this version reads; starting afresh'],
-    ['another scope', JSON.stringify({ format: 1, scope: 'other\n::error::x', runs: [] }), 'the stored history belongs to another scope (other\\n::error::x); starting afresh'],
-    ['too large', JSON.stringify({ format: 1, scope: 'py', runs: [], pad: 'x'.repeat(9000) }), expect.stringMatching(/^the stored history is \d+ bytes, more than 8192; starting afresh$/)]
+    [
+      'runs not a list',
+      JSON.stringify({ format: 1, scope: 'py', runs: {} }),
+      'the stored history is not in a format this version reads; starting afresh'
+    ],
+    [
+      'another scope',
+      JSON.stringify({ format: 1, scope: 'other\n::error::x', runs: [] }),
+      'the stored history belongs to another scope (other\\n::error::x); starting afresh'
+    ],
+    [
+      'too large',
+      JSON.stringify({ format: 1, scope: 'py', runs: [], pad: 'x'.repeat(9000) }),
+      expect.stringMatching(/^the stored history is \d+ bytes, more than 8192; starting afresh$/)
+    ]
   ])('%s: nothing kept, and why', (_name, text, problem) => {
     expect(parseHistory(text, 'py')).toEqual({ runs: [], problem });
   });
@@ -89,7 +117,10 @@ describe('parseHistory: what comes back from the cache is checked', () => {
       'run'
     ];
     const text = JSON.stringify({ format: 1, scope: 'py', runs: [good, ...bad] });
-    expect(parseHistory(text, 'py')).toEqual({ runs: [good], problem: '10 malformed runs in the stored history were dropped' });
+    expect(parseHistory(text, 'py')).toEqual({
+      runs: [good],
+      problem: '10 malformed runs in the stored history were dropped'
+    });
   });
 
   test('unknown fields of a run are not carried on', () => {
@@ -108,7 +139,10 @@ describe('parseHistory: what comes back from the cache is checked', () => {
 describe('sparkline', () => {
   test.each([
     [[run(1, 0, 4), run(2, 1, 4), run(3, 2, 4), run(4, 3, 4), run(5, 4, 4)], '▁▃▅▆█'],
-    [[run(1, 0, 7), run(2, 1, 7), run(3, 2, 7), run(4, 3, 7), run(5, 4, 7), run(6, 5, 7), run(7, 6, 7), run(8, 7, 7)], '▁▂▃▄▅▆▇█'],
+    [
+      [run(1, 0, 7), run(2, 1, 7), run(3, 2, 7), run(4, 3, 7), run(5, 4, 7), run(6, 5, 7), run(7, 6, 7), run(8, 7, 7)],
+      '▁▂▃▄▅▆▇█'
+    ],
     [[run(1, 0, 0), run(2, 9, 10), run(3, 10, 10)], '·▇█'],
     [[], '']
   ])('%#', (runs, line) => {
@@ -147,7 +181,9 @@ describe('historyMarkdown', () => {
   });
 
   test('one run, no steps', () => {
-    expect(historyMarkdown({ scope: 'py', runs: [run(1, 0, 0)], notes: [] })).toContain('`·` the last 1 run, oldest first; the newest – (0 of 0 steps cached)');
+    expect(historyMarkdown({ scope: 'py', runs: [run(1, 0, 0)], notes: [] })).toContain(
+      '`·` the last 1 run, oldest first; the newest – (0 of 0 steps cached)'
+    );
   });
 
   test('notes are one line each, a scope is inline code', () => {
@@ -168,46 +204,145 @@ describe('a skipped write in the history (issue 20: never twice in a row)', () =
     const runs = [run(1, 2, 4), { ...run(2, 2, 4), skipped: true as const }];
     expect(parseHistory(serializeHistory('py', runs), 'py')).toEqual({ runs });
     const text = JSON.stringify({ format: 1, scope: 'py', runs: [{ ...run(3, 1, 4), skipped: 'yes' }] });
-    expect(parseHistory(text, 'py')).toEqual({ runs: [], problem: '1 malformed run in the stored history was dropped' });
+    expect(parseHistory(text, 'py')).toEqual({
+      runs: [],
+      problem: '1 malformed run in the stored history was dropped'
+    });
   });
 
-  test('writeSkipped: the budget\'s write decision only, not cache-write: false', () => {
+  test("writeSkipped: the budget's write decision only, not cache-write: false", () => {
     expect(writeSkipped({ decisions: [{ topic: 'write', outcome: 'skipped', reason: 'no room' }] })).toBe(true);
-    expect(writeSkipped({ decisions: [{ topic: 'export', outcome: 'skipped', reason: 'cache-write is false' }] })).toBe(false);
-    expect(writeSkipped({ decisions: [{ topic: 'write', outcome: 'nothing new', reason: 'no step ran' }] })).toBe(false);
+    expect(writeSkipped({ decisions: [{ topic: 'export', outcome: 'skipped', reason: 'cache-write is false' }] })).toBe(
+      false
+    );
+    expect(writeSkipped({ decisions: [{ topic: 'write', outcome: 'nothing new', reason: 'no step ran' }] })).toBe(
+      false
+    );
   });
 });
 
 describe('historyAccess: the trust rules of the cache itself', () => {
   const exp = { backend: 'gha' as const, export: cacheSpec('gha', [['scope', 'py']]) };
   const none = { backend: 'registry' as const, export: undefined };
-  const rt = (env: Record<string, string | undefined> = {}, event?: string) => runtime({ event, env: { GITHUB_RUN_ID: '123456', ...env } });
+  const rt = (env: Record<string, string | undefined> = {}, event?: string) =>
+    runtime({ event, env: { GITHUB_RUN_ID: '123456', ...env } });
 
   test.each([
     ['a run that exported its cache reads and writes', exp, rt(), false, { read: true, write: true }],
-    ['no export planned (a fork, an untrusted trigger, cache-write: false, no room)', none, rt(), false, { read: true, write: false, noWrite: 'this run does not write the cache' }],
-    ['the export failed (ignore-error let the build pass)', exp, rt(), true, { read: true, write: false, noWrite: 'the cache export failed' }],
-    ['ACTIONS_CACHE_MODE=read', exp, rt({ ACTIONS_CACHE_MODE: 'read' }), false, { read: true, write: false, noWrite: 'ACTIONS_CACHE_MODE is read' }],
-    ['a read-only runtime token (registry export opted in on pull_request_target)', exp, rt({ ACTIONS_RUNTIME_TOKEN: jwt([{ Scope: 'refs/heads/main', Permission: 1 }]) }), false, { read: true, write: false, noWrite: 'the runtime token has no writable ref' }],
+    [
+      'no export planned (a fork, an untrusted trigger, cache-write: false, no room)',
+      none,
+      rt(),
+      false,
+      { read: true, write: false, noWrite: 'this run does not write the cache' }
+    ],
+    [
+      'the export failed (ignore-error let the build pass)',
+      exp,
+      rt(),
+      true,
+      { read: true, write: false, noWrite: 'the cache export failed' }
+    ],
+    [
+      'ACTIONS_CACHE_MODE=read',
+      exp,
+      rt({ ACTIONS_CACHE_MODE: 'read' }),
+      false,
+      { read: true, write: false, noWrite: 'ACTIONS_CACHE_MODE is read' }
+    ],
+    [
+      'a read-only runtime token (registry export opted in on pull_request_target)',
+      exp,
+      rt({ ACTIONS_RUNTIME_TOKEN: jwt([{ Scope: 'refs/heads/main', Permission: 1 }]) }),
+      false,
+      { read: true, write: false, noWrite: 'the runtime token has no writable ref' }
+    ],
     ['no run id', exp, runtime(), false, { read: true, write: false, noWrite: 'GITHUB_RUN_ID is not set' }],
-    ['ACTIONS_CACHE_MODE=none', exp, rt({ ACTIONS_CACHE_MODE: 'none' }), false, { read: false, write: false, noRead: 'ACTIONS_CACHE_MODE is none', noWrite: 'ACTIONS_CACHE_MODE is none' }],
-    ['ACTIONS_CACHE_MODE=write-only', exp, rt({ ACTIONS_CACHE_MODE: 'write-only' }), false, { read: false, write: false, noRead: 'ACTIONS_CACHE_MODE is write-only', noWrite: 'ACTIONS_CACHE_MODE is write-only' }],
-    ['outside GitHub Actions (no runtime token)', exp, rt({ ACTIONS_RUNTIME_TOKEN: undefined }), false, { read: false, write: false, noRead: 'the GitHub cache service is not available to this run', noWrite: 'the GitHub cache service is not available to this run' }],
-    ['a write skipped for room (issue 20) is recorded: the scope\'s next run must not skip again', { ...none, backend: 'gha' as const, decisions: [{ topic: 'write', outcome: 'skipped', reason: 'no room' }] }, rt(), false, { read: true, write: true }],
-    ['cache: none', { backend: 'none' as const, export: undefined }, rt(), false, { read: false, write: false, noRead: 'cache: none keeps no cache', noWrite: 'cache: none keeps no cache' }],
-    ['no cache service URL', exp, rt({ ACTIONS_RESULTS_URL: undefined }), false, { read: false, write: false, noRead: 'the GitHub cache service is not available to this run', noWrite: 'the GitHub cache service is not available to this run' }]
+    [
+      'ACTIONS_CACHE_MODE=none',
+      exp,
+      rt({ ACTIONS_CACHE_MODE: 'none' }),
+      false,
+      { read: false, write: false, noRead: 'ACTIONS_CACHE_MODE is none', noWrite: 'ACTIONS_CACHE_MODE is none' }
+    ],
+    [
+      'ACTIONS_CACHE_MODE=write-only',
+      exp,
+      rt({ ACTIONS_CACHE_MODE: 'write-only' }),
+      false,
+      {
+        read: false,
+        write: false,
+        noRead: 'ACTIONS_CACHE_MODE is write-only',
+        noWrite: 'ACTIONS_CACHE_MODE is write-only'
+      }
+    ],
+    [
+      'outside GitHub Actions (no runtime token)',
+      exp,
+      rt({ ACTIONS_RUNTIME_TOKEN: undefined }),
+      false,
+      {
+        read: false,
+        write: false,
+        noRead: 'the GitHub cache service is not available to this run',
+        noWrite: 'the GitHub cache service is not available to this run'
+      }
+    ],
+    [
+      "a write skipped for room (issue 20) is recorded: the scope's next run must not skip again",
+      { ...none, backend: 'gha' as const, decisions: [{ topic: 'write', outcome: 'skipped', reason: 'no room' }] },
+      rt(),
+      false,
+      { read: true, write: true }
+    ],
+    [
+      'cache: none',
+      { backend: 'none' as const, export: undefined },
+      rt(),
+      false,
+      { read: false, write: false, noRead: 'cache: none keeps no cache', noWrite: 'cache: none keeps no cache' }
+    ],
+    [
+      'no cache service URL',
+      exp,
+      rt({ ACTIONS_RESULTS_URL: undefined }),
+      false,
+      {
+        read: false,
+        write: false,
+        noRead: 'the GitHub cache service is not available to this run',
+        noWrite: 'the GitHub cache service is not available to this run'
+      }
+    ]
   ])('%s', (_name, plan, runtimeOf, exportFailed, want) => {
     expect(historyAccess(plan, runtimeOf, exportFailed)).toEqual(want);
   });
 });
 
 describe('for the budget: which history entries are superseded', () => {
-  const entry = (id: number, key: string, ref = 'refs/heads/main', createdAt = id * 1000) => ({ id, key, ref, createdAt, size: 300 });
+  const entry = (id: number, key: string, ref = 'refs/heads/main', createdAt = id * 1000) => ({
+    id,
+    key,
+    ref,
+    createdAt,
+    size: 300
+  });
 
   test('parseHistoryKey', () => {
-    expect(parseHistoryKey('envd-history-ci-build-ab12#123456-2')).toEqual({ scope: 'ci-build-ab12', run: '123456', attempt: 2 });
+    expect(parseHistoryKey('envd-history-ci-build-ab12#123456-2')).toEqual({
+      scope: 'ci-build-ab12',
+      run: '123456',
+      attempt: 2
+    });
     expect(parseHistoryKey(historyKey('py', '7', 1))).toEqual({ scope: 'py', run: '7', attempt: 1 });
-    for (const other of ['index-py-1-f921bd05#7', 'buildkit-blob-1-sha256:' + 'a'.repeat(64), 'envd-local-py-abc', 'envd-history-py-12-1', 'envd-history-py#x-1'])
+    for (const other of [
+      'index-py-1-f921bd05#7',
+      'buildkit-blob-1-sha256:' + 'a'.repeat(64),
+      'envd-local-py-abc',
+      'envd-history-py-12-1',
+      'envd-history-py#x-1'
+    ])
       expect(parseHistoryKey(other)).toBeUndefined();
   });
 

@@ -16,11 +16,23 @@ const out = (raw: string) => {
 
 describe('imageTarget', () => {
   test.each([
-    ['type=image,name=ghcr.io/octo/env:latest,push=true', { kind: 'registry', name: 'ghcr.io/octo/env:latest', repository: 'ghcr.io/octo/env', insecure: false }],
-    ['type=registry,name=ghcr.io/octo/env:v1', { kind: 'registry', name: 'ghcr.io/octo/env:v1', repository: 'ghcr.io/octo/env', insecure: false }],
+    [
+      'type=image,name=ghcr.io/octo/env:latest,push=true',
+      { kind: 'registry', name: 'ghcr.io/octo/env:latest', repository: 'ghcr.io/octo/env', insecure: false }
+    ],
+    [
+      'type=registry,name=ghcr.io/octo/env:v1',
+      { kind: 'registry', name: 'ghcr.io/octo/env:v1', repository: 'ghcr.io/octo/env', insecure: false }
+    ],
     // Several names: the first is the one asked about, as for the cache ref.
-    ['type=image,"name=r.example:5000/a/b:1,r.example:5000/a/b:2",push=true,registry.insecure=true', { kind: 'registry', name: 'r.example:5000/a/b:1', repository: 'r.example:5000/a/b', insecure: true }],
-    ['type=image,name=octo/env,push=true', { kind: 'registry', name: 'octo/env', repository: 'octo/env', insecure: false }],
+    [
+      'type=image,"name=r.example:5000/a/b:1,r.example:5000/a/b:2",push=true,registry.insecure=true',
+      { kind: 'registry', name: 'r.example:5000/a/b:1', repository: 'r.example:5000/a/b', insecure: true }
+    ],
+    [
+      'type=image,name=octo/env,push=true',
+      { kind: 'registry', name: 'octo/env', repository: 'octo/env', insecure: false }
+    ],
     ['type=docker,name=octo/env:dev', { kind: 'docker', name: 'octo/env:dev' }],
     ['type=docker', { kind: 'docker', name: 'project:dev' }]
   ])('%s', (raw, want) => {
@@ -32,7 +44,10 @@ describe('imageTarget', () => {
   });
 
   test.each([
-    ['type=image,name=ghcr.io/octo/env:latest', 'output type=image without push=true leaves no image in a registry or in Docker'],
+    [
+      'type=image,name=ghcr.io/octo/env:latest',
+      'output type=image without push=true leaves no image in a registry or in Docker'
+    ],
     ['type=local,dest=out', 'output type=local without push=true leaves no image in a registry or in Docker'],
     ['type=oci,dest=x.tar', 'output type=oci without push=true leaves no image in a registry or in Docker'],
     ['type=docker,dest=x.tar', 'output type=docker with dest= writes a tarball; nothing is loaded into Docker']
@@ -41,7 +56,10 @@ describe('imageTarget', () => {
   });
 
   test('several platforms loaded into Docker: no single image ID', () => {
-    expect(imageTarget(undefined, 'project:dev', 'linux/amd64,linux/arm64')).toEqual({ kind: 'none', why: 'several platforms: envd loads one image per platform, under suffixed tags' });
+    expect(imageTarget(undefined, 'project:dev', 'linux/amd64,linux/arm64')).toEqual({
+      kind: 'none',
+      why: 'several platforms: envd loads one image per platform, under suffixed tags'
+    });
     expect(imageTarget(undefined, 'project:dev', 'linux/arm64')).toEqual({ kind: 'docker', name: 'project:dev' });
   });
 });
@@ -50,7 +68,16 @@ describe('imageMarkdown', () => {
   const digest = `sha256:${'ab'.repeat(32)}`;
   test('a pushed image: name, pinned image, digest', () => {
     expect(imageMarkdown({ name: 'ghcr.io/octo/env:latest', digest, image: `ghcr.io/octo/env@${digest}` })).toBe(
-      ['### Image', '', '| | |', '|---|---|', '| Name | `ghcr.io/octo/env:latest` |', `| Image | \`ghcr.io/octo/env@${digest}\` |`, `| Digest | \`${digest}\` |`, ''].join('\n')
+      [
+        '### Image',
+        '',
+        '| | |',
+        '|---|---|',
+        '| Name | `ghcr.io/octo/env:latest` |',
+        `| Image | \`ghcr.io/octo/env@${digest}\` |`,
+        `| Digest | \`${digest}\` |`,
+        ''
+      ].join('\n')
     );
   });
 
@@ -82,7 +109,8 @@ describe('the digest, image and imageid outputs', () => {
     expect([out.digest, out.image, out.imageid]).toEqual(['', '', digest]);
   });
   test('nothing read (no build, a refusal, a dry run): all three empty', () => {
-    for (const out of [outputs(p), outputs(p, { image: { name: 'x', why: 'refused' } })]) expect([out.digest, out.image, out.imageid]).toEqual(['', '', '']);
+    for (const out of [outputs(p), outputs(p, { image: { name: 'x', why: 'refused' } })])
+      expect([out.digest, out.image, out.imageid]).toEqual(['', '', '']);
   });
 });
 
@@ -93,7 +121,11 @@ describe('the summary shows the image and the history after the build table, bef
     p.secrets.push('s3cr3t-value');
     const md = planSummary(p, {
       image: { name: 'ghcr.io/octo/env:latest', digest, image: `ghcr.io/octo/env@${digest}` },
-      history: { scope: 'py', runs: [{ run: '1', attempt: 1, cached: 2, total: 4, seconds: 1 }], notes: ['Not saved: s3cr3t-value'] }
+      history: {
+        scope: 'py',
+        runs: [{ run: '1', attempt: 1, cached: 2, total: 4, seconds: 1 }],
+        notes: ['Not saved: s3cr3t-value']
+      }
     });
     const at = (s: string) => md.indexOf(s);
     expect(at('| envd |')).toBeLessThan(at('### Image'));

@@ -12,7 +12,15 @@ import { figuresOf } from './fixtures.js';
 const gha = makePlan(inputsOf({ 'cache-scope': 'app' }), runtime());
 
 function report(figures: ProgressFigures, extra: Partial<BuildReport> = {}): BuildReport {
-  return { plan: gha, envdVersion: 'v1.3.4', buildkitVersion: 'v0.32.2', builder: 'auto', figures, seconds: 12.3, ...extra };
+  return {
+    plan: gha,
+    envdVersion: 'v1.3.4',
+    buildkitVersion: 'v0.32.2',
+    builder: 'auto',
+    figures,
+    seconds: 12.3,
+    ...extra
+  };
 }
 
 describe('the step table', () => {
@@ -22,7 +30,9 @@ describe('the step table', () => {
     expect(md).toContain('| 1 | `docker-image://docker.io/library/ubuntu:22.04` | built | 1.7 |');
     expect(md).toContain('| 2 | `apt-get install curl git` | cached | 1.8 |');
     expect(md).toContain('| 4 | `[internal] pip install numpy` | built **← cache broke here** | 5.3 |');
-    expect(md).toMatch(/\*\*The cache broke at step 4\*\* \(`\[internal\] pip install numpy`\): the step's inputs changed/);
+    expect(md).toMatch(
+      /\*\*The cache broke at step 4\*\* \(`\[internal\] pip install numpy`\): the step's inputs changed/
+    );
     expect(md).not.toContain('<details>');
     // the table sits before the decisions
     expect(md.indexOf('### Steps')).toBeLessThan(md.indexOf('### Decisions'));
@@ -36,7 +46,18 @@ describe('the step table', () => {
 
   test('beyond 15 rows the table is collapsed; the mark stays visible', () => {
     const f = figuresOf('partly-cached');
-    const many = { ...f, steps: [...f.steps, ...Array.from({ length: 14 }, (_, i) => ({ name: `run step ${i}`, status: 'built' as const, seconds: 0.1, source: false }))] };
+    const many = {
+      ...f,
+      steps: [
+        ...f.steps,
+        ...Array.from({ length: 14 }, (_, i) => ({
+          name: `run step ${i}`,
+          status: 'built' as const,
+          seconds: 0.1,
+          source: false
+        }))
+      ]
+    };
     const md = planSummary(gha, { build: report(many) });
     expect(md).toMatch(/<details><summary>19 steps: 2 cached, 17 built, 0 failed<\/summary>\n\n\| # \| Step/);
     const after = md.slice(md.indexOf('</details>'));
@@ -46,7 +67,10 @@ describe('the step table', () => {
   test('a hostile step name cannot break the table, and secrets in it are replaced', () => {
     const f = figuresOf('partly-cached');
     const token = gha.secrets.find((s) => s.split('.').length === 3)!;
-    const hostile = { ...f, steps: [{ name: `a | b\n## c \`x\` ${token}`, status: 'built' as const, seconds: 1, source: false }] };
+    const hostile = {
+      ...f,
+      steps: [{ name: `a | b\n## c \`x\` ${token}`, status: 'built' as const, seconds: 1, source: false }]
+    };
     const md = planSummary(gha, { build: report(hostile) });
     const row = md.split('\n').find((l) => l.startsWith('| 1 |'))!;
     expect(row).toBe("| 1 | `a \\| b\\n## c 'x' ***` | built **← cache broke here** | 1.0 |");
@@ -58,7 +82,7 @@ describe("the failing step's log", () => {
   const failing = figuresOf('failing');
   const failure = { line: failing.stepError!, log: failureLog(failing, '') };
 
-  test("the last lines the step printed, in a code block that a line of backticks in the log cannot close", () => {
+  test('the last lines the step printed, in a code block that a line of backticks in the log cannot close', () => {
     const md = planSummary(gha, { build: report(failing, { failure }) });
     expect(md).toContain("### The failing step's log");
     expect(md).toContain('The last 4 lines `[internal] pip install nope` printed:');
@@ -80,16 +104,20 @@ describe("the failing step's log", () => {
       'time="2026-11-28T10:00:00Z" level=warning msg="buildkitd is not ready yet"\n' +
       'time="2026-11-28T10:00:05Z" level=fatal msg=exit app=envd error="failed to connect to buildkitd unix:///x: timeout 5s: cannot connect to buildkitd" version=v1.3.4\n';
     const f = { ...figuresOf('warm'), steps: [], totalSteps: 0, cachedSteps: 0 };
-    const md = planSummary(gha, { build: report(f, { failure: { line: 'failed to connect', log: failureLog(f, stderr) } }) });
+    const md = planSummary(gha, {
+      build: report(f, { failure: { line: 'failed to connect', log: failureLog(f, stderr) } })
+    });
     expect(md).toContain("### envd's error output");
     expect(md).toContain('The last line envd wrote to its error output:');
     expect(md).toContain('level=warning msg="buildkitd is not ready yet"');
     expect(md).not.toContain('### Steps');
   });
 
-  test('the plan\'s secrets in a log line are replaced, as everywhere in the summary', () => {
+  test("the plan's secrets in a log line are replaced, as everywhere in the summary", () => {
     const token = gha.secrets.find((s) => s.split('.').length === 3)!;
-    const md = planSummary(gha, { build: report(failing, { failure: { line: 'x', log: { from: 'step', step: 's', lines: [`echo ${token}`] } } }) });
+    const md = planSummary(gha, {
+      build: report(failing, { failure: { line: 'x', log: { from: 'step', step: 's', lines: [`echo ${token}`] } } })
+    });
     expect(md).not.toContain(token);
     expect(md).toContain('echo ***');
   });

@@ -30,6 +30,8 @@ describe('readEventFile', () => {
 
   test('through readRuntime: one line naming GITHUB_EVENT_PATH', () => {
     const rt = readRuntime({ GITHUB_EVENT_PATH: dir }, readEventFile(dir));
-    expect(rt.problems).toEqual([`GITHUB_EVENT_PATH (${dir}): it is a directory, not a file; the runner writes the triggering event there as a JSON object; do not override GITHUB_EVENT_PATH`]);
+    expect(rt.problems).toEqual([
+      `GITHUB_EVENT_PATH (${dir}): it is a directory, not a file; the runner writes the triggering event there as a JSON object; do not override GITHUB_EVENT_PATH`
+    ]);
   });
 });

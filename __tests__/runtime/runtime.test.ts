@@ -26,7 +26,10 @@ describe('runtime token', () => {
     ['a.!!!.c', 'not base64url-encoded JSON'],
     [`x.${Buffer.from('{"sub":"x"}').toString('base64url')}.y`, 'no access-control claim "ac"'],
     [`x.${Buffer.from('{"ac":"nope"}').toString('base64url')}.y`, '"ac" claim is not JSON'],
-    [`x.${Buffer.from(JSON.stringify({ ac: '[]', exp: 'soon' })).toString('base64url')}.y`, '"exp" claim is not a number'],
+    [
+      `x.${Buffer.from(JSON.stringify({ ac: '[]', exp: 'soon' })).toString('base64url')}.y`,
+      '"exp" claim is not a number'
+    ],
     [`x.${Buffer.from('[1]').toString('base64url')}.y`, 'payload is not a JSON object'],
     [`x.${Buffer.from(JSON.stringify({ ac: '{}' })).toString('base64url')}.y`, '"ac" claim is not a list'],
     [`x.${Buffer.from(JSON.stringify({ ac: '[{"Scope":1}]' })).toString('base64url')}.y`, 'lacks Scope or Permission']
@@ -41,16 +44,27 @@ describe('runtime', () => {
   test('reads the event payload for the default branch and pull requests (fork detection)', () => {
     const payload = {
       repository: { full_name: 'octo/repo', default_branch: 'trunk' },
-      pull_request: { number: 12, base: { ref: 'trunk', repo: { full_name: 'octo/repo' } }, head: { ref: 'fix', repo: { full_name: 'someone/repo' } } }
+      pull_request: {
+        number: 12,
+        base: { ref: 'trunk', repo: { full_name: 'octo/repo' } },
+        head: { ref: 'fix', repo: { full_name: 'someone/repo' } }
+      }
     };
-    const rt = readRuntime({ GITHUB_EVENT_NAME: 'pull_request', GITHUB_REF: 'refs/pull/12/merge' }, JSON.stringify(payload));
+    const rt = readRuntime(
+      { GITHUB_EVENT_NAME: 'pull_request', GITHUB_REF: 'refs/pull/12/merge' },
+      JSON.stringify(payload)
+    );
     expect(rt.defaultBranch).toBe('trunk');
     expect(rt.pullRequest).toEqual({ number: 12, fork: true, baseRef: 'trunk', headRef: 'fix' });
     expect(rt.refName).toBe('refs/pull/12/merge');
   });
 
   test('cache service endpoints, v2 flag and cache mode', () => {
-    const rt = readRuntime({ ACTIONS_RESULTS_URL: 'https://r/', ACTIONS_CACHE_SERVICE_V2: 'True', ACTIONS_CACHE_MODE: 'Read' });
+    const rt = readRuntime({
+      ACTIONS_RESULTS_URL: 'https://r/',
+      ACTIONS_CACHE_SERVICE_V2: 'True',
+      ACTIONS_CACHE_MODE: 'Read'
+    });
     expect(rt.cacheService).toMatchObject({ resultsUrl: 'https://r/', v2: true, mode: 'read' });
     expect(readRuntime({ ACTIONS_CACHE_SERVICE_V2: 'false' }).cacheService.v2).toBe(false);
   });
@@ -88,7 +102,7 @@ describe('the event file', () => {
     expect(rt.pullRequest).toBeUndefined();
   });
 
-  test('invalid JSON says so on one line, with the parser\'s words', () => {
+  test("invalid JSON says so on one line, with the parser's words", () => {
     const [problem, ...more] = readRuntime(env, '{"repository": {\n').problems;
     expect(more).toEqual([]);
     expect(problem).toMatch(/^GITHUB_EVENT_PATH \(.+\): the file is not valid JSON \(.+\); the runner writes/);
@@ -111,13 +125,16 @@ describe('the event file', () => {
     const payload = prPayload('same repository');
     payload.pull_request.number = number; // undefined: JSON leaves the key out
     const rt = readRuntime({ ...env, GITHUB_EVENT_NAME: 'pull_request' }, JSON.stringify(payload));
-    expect(rt.problems).toEqual([`${where}pull_request.number is ${shown}, not a pull request number; the event file does not look like a GitHub webhook payload`]);
+    expect(rt.problems).toEqual([
+      `${where}pull_request.number is ${shown}, not a pull request number; the event file does not look like a GitHub webhook payload`
+    ]);
     expect(rt.pullRequest).toBeUndefined();
   });
 });
 
 describe('who the run acts for', () => {
-  const read = (event: string, payload: unknown) => readRuntime({ GITHUB_EVENT_NAME: event, GITHUB_REPOSITORY: 'octo/envd-demo' }, JSON.stringify(payload));
+  const read = (event: string, payload: unknown) =>
+    readRuntime({ GITHUB_EVENT_NAME: event, GITHUB_REPOSITORY: 'octo/envd-demo' }, JSON.stringify(payload));
 
   test.each([
     ['same repository', 'same', false],
@@ -139,7 +156,10 @@ describe('who the run acts for', () => {
 
   test('a head without a repository name cannot be known, and counts as a fork', () => {
     const payload = { repository: { full_name: 'octo/envd-demo' }, pull_request: { number: 3, head: { ref: 'x' } } };
-    expect(read('pull_request', payload).head).toEqual({ origin: 'unknown', detail: 'pull request #3 does not say which repository its head comes from (no head.repo.full_name)' });
+    expect(read('pull_request', payload).head).toEqual({
+      origin: 'unknown',
+      detail: 'pull request #3 does not say which repository its head comes from (no head.repo.full_name)'
+    });
     expect(read('pull_request', payload).pullRequest?.fork).toBe(true);
   });
 
@@ -162,26 +182,42 @@ describe('who the run acts for', () => {
   test('issue_comment: untrusted; on a pull request the head is unknown, on an issue there is none', () => {
     const onPr = read('issue_comment', issueCommentPayload(true));
     expect(onPr.untrusted).toMatch(/^issue_comment runs on the default branch/);
-    expect(onPr.head).toEqual({ origin: 'unknown', detail: 'pull request #12 is commented on, and the event does not say which repository its head comes from' });
+    expect(onPr.head).toEqual({
+      origin: 'unknown',
+      detail: 'pull request #12 is commented on, and the event does not say which repository its head comes from'
+    });
     const onIssue = read('issue_comment', issueCommentPayload(false));
     expect(onIssue.untrusted).toMatch(/^issue_comment /);
     expect(onIssue.head).toBeUndefined();
   });
 
-  test.each(['pull_request_target', 'pull_request_review', 'pull_request_review_comment'])('%s carries a pull request it does not run as pull_request: untrusted', (event) => {
-    const rt = read(event, prPayload('same repository'));
-    expect(rt.untrusted).toMatch(new RegExp(`^${event} `));
-    expect(rt.head?.origin).toBe('same');
-  });
+  test.each(['pull_request_target', 'pull_request_review', 'pull_request_review_comment'])(
+    '%s carries a pull request it does not run as pull_request: untrusted',
+    (event) => {
+      const rt = read(event, prPayload('same repository'));
+      expect(rt.untrusted).toMatch(new RegExp(`^${event} `));
+      expect(rt.head?.origin).toBe('same');
+    }
+  );
 
-  test.each(['push', 'workflow_dispatch', 'schedule', 'pull_request'])('%s without a pull request from elsewhere is not untrusted', (event) => {
-    expect(read(event, event === 'pull_request' ? prPayload('same repository') : { repository: { full_name: 'octo/envd-demo' } }).untrusted).toBeUndefined();
-  });
+  test.each(['push', 'workflow_dispatch', 'schedule', 'pull_request'])(
+    '%s without a pull request from elsewhere is not untrusted',
+    (event) => {
+      expect(
+        read(
+          event,
+          event === 'pull_request' ? prPayload('same repository') : { repository: { full_name: 'octo/envd-demo' } }
+        ).untrusted
+      ).toBeUndefined();
+    }
+  );
 
   test('a hostile repository name is echoed on one line', () => {
     const payload = prPayload('same repository');
     payload.pull_request.head.repo = { full_name: 'evil/x\n::error::pwned', fork: false };
-    expect(read('pull_request', payload).head?.detail).toBe('pull request #12 comes from another repository (evil/x\\n::error::pwned, not octo/envd-demo)');
+    expect(read('pull_request', payload).head?.detail).toBe(
+      'pull request #12 comes from another repository (evil/x\\n::error::pwned, not octo/envd-demo)'
+    );
   });
 });
 

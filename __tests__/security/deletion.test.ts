@@ -16,8 +16,6 @@ const world = bundleWorld('envd-deletion');
 
 const BUILD_ENVD = '# syntax=v1\n\ndef build():\n    base(dev=True)\n    install.python_packages(name=["numpy"])\n';
 
-
-
 /** Every file and directory under `dir`: relative path, mode, and content hash. */
 function snapshot(dir: string): Record<string, string> {
   const out: Record<string, string> = {};
@@ -88,24 +86,32 @@ describe('refused before anything starts', () => {
     ['"src/../.."', () => 'src/../..', /contains "\.\."/],
     ['an ancestor of the workspace', (w) => w.base, /holds the workspace/],
     ['the home directory', (w) => w.home, /is the home directory/],
-    ['a sibling with files', (w) => w.sibling, /holds files the action did not put there \(it has no \.envd-cache-action marker\)/],
+    [
+      'a sibling with files',
+      (w) => w.sibling,
+      /holds files the action did not put there \(it has no \.envd-cache-action marker\)/
+    ],
     ['the source directory in the checkout', () => 'src', /holds files the action did not put there/]
   ];
 
-  test.each(CASES)('%s', async (_, dirOf, message) => {
-    const w = setup();
-    const before = snapshot(w.base);
-    const { main, post } = await mainAndPost(job(w, { 'cache-dir': dirOf(w) }));
-    expect(main.code).toBe(1);
-    const errs = errors(main);
-    expect(errs.some((e) => e.includes('Input "cache-dir"') && message.test(e))).toBe(true);
-    expect(errs.join('\n')).toMatch(/leave cache-dir empty|without "\.\."/);
-    // Nothing started: no tool was installed, no builder recorded for post.
-    expect(main.state.builder).toBeUndefined();
-    expect(main.stdout).not.toContain('::group::Install envd and BuildKit');
-    expect(post.code).toBe(0);
-    expect(snapshot(w.base)).toEqual(before);
-  }, 60000);
+  test.each(CASES)(
+    '%s',
+    async (_, dirOf, message) => {
+      const w = setup();
+      const before = snapshot(w.base);
+      const { main, post } = await mainAndPost(job(w, { 'cache-dir': dirOf(w) }));
+      expect(main.code).toBe(1);
+      const errs = errors(main);
+      expect(errs.some((e) => e.includes('Input "cache-dir"') && message.test(e))).toBe(true);
+      expect(errs.join('\n')).toMatch(/leave cache-dir empty|without "\.\."/);
+      // Nothing started: no tool was installed, no builder recorded for post.
+      expect(main.state.builder).toBeUndefined();
+      expect(main.stdout).not.toContain('::group::Install envd and BuildKit');
+      expect(post.code).toBe(0);
+      expect(snapshot(w.base)).toEqual(before);
+    },
+    60000
+  );
 
   test('an unmarked, non-empty <cache-dir>.new is refused as well', async () => {
     const w = setup();
@@ -128,11 +134,15 @@ describe('the default directory under RUNNER_TEMP', () => {
     const before = snapshot(w.runnerTemp);
     const { main, post } = await mainAndPost(job(w, {}));
     expect(main.code).toBe(1);
-    expect(errors(main).join('\n')).toMatch(/envd-cache\/victim holds files the action did not put there.*left untouched/);
+    expect(errors(main).join('\n')).toMatch(
+      /envd-cache\/victim holds files the action did not put there.*left untouched/
+    );
     expect(post.code).toBe(0);
     const after = snapshot(w.runnerTemp);
     for (const [p, v] of Object.entries(before)) if (p.startsWith('envd-cache')) expect(after[p]).toBe(v);
-    expect(Object.keys(after).filter((p) => p.startsWith('envd-cache'))).toEqual(Object.keys(before).filter((p) => p.startsWith('envd-cache')));
+    expect(Object.keys(after).filter((p) => p.startsWith('envd-cache'))).toEqual(
+      Object.keys(before).filter((p) => p.startsWith('envd-cache'))
+    );
   }, 120000);
 
   test('a RUNNER_TEMP that does not exist yet is created, not an ENOENT', async () => {

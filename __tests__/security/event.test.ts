@@ -13,7 +13,10 @@ import { jwt, RESULTS_URL } from '../support/runtime.js';
 
 let emu: Emulator;
 beforeAll(async () => {
-  emu = await startEmulator({ repository: 'octo/envd-demo', restTokens: { ghs_harnessToken000000000000000000000: 'read' } });
+  emu = await startEmulator({
+    repository: 'octo/envd-demo',
+    restTokens: { ghs_harnessToken000000000000000000000: 'read' }
+  });
 });
 afterAll(() => emu.close());
 const jobs: Job[] = [];
@@ -29,7 +32,11 @@ const CASES: [string, string | { directory: true }, string][] = [
   ['invalid JSON', '{"repository": {', 'the file is not valid JSON ('],
   ['null', 'null', `the file holds null, not a JSON object${FIX}`],
   ['a directory', { directory: true }, `it is a directory, not a file${FIX}`],
-  ['a non-numeric pull request number', JSON.stringify(prPayload('same repository', 'twelve')), 'pull_request.number is "twelve", not a pull request number; the event file does not look like a GitHub webhook payload']
+  [
+    'a non-numeric pull request number',
+    JSON.stringify(prPayload('same repository', 'twelve')),
+    'pull_request.number is "twelve", not a pull request number; the event file does not look like a GitHub webhook payload'
+  ]
 ];
 
 test.each(CASES)('%s: one attributed error, the step fails, nothing starts', async (_n, content, words) => {
@@ -37,7 +44,12 @@ test.each(CASES)('%s: one attributed error, the step fails, nothing starts', asy
     inputs: { path: 'examples', 'dry-run': 'false' },
     event: 'pull_request',
     ref: 'refs/pull/12/merge',
-    env: { GITHUB_API_URL: emu.apiUrl, ACTIONS_RUNTIME_TOKEN: jwt([{ Scope: 'refs/pull/12/merge', Permission: 3 }]), ACTIONS_RESULTS_URL: RESULTS_URL, ACTIONS_CACHE_SERVICE_V2: 'True' }
+    env: {
+      GITHUB_API_URL: emu.apiUrl,
+      ACTIONS_RUNTIME_TOKEN: jwt([{ Scope: 'refs/pull/12/merge', Permission: 3 }]),
+      ACTIONS_RESULTS_URL: RESULTS_URL,
+      ACTIONS_CACHE_SERVICE_V2: 'True'
+    }
   });
   jobs.push(j);
   const eventPath = j.env.GITHUB_EVENT_PATH;
@@ -53,7 +65,9 @@ test.each(CASES)('%s: one attributed error, the step fails, nothing starts', asy
   expect(errors[0]).toContain(`::GITHUB_EVENT_PATH (${eventPath}): ${words}`);
   expect(errors[0]).toMatch(/^::error title=envd cache action%3A invalid event::/);
   expect(errors[1]).toBe('::error::the event file cannot be used; nothing was started (see the error above)');
-  expect(main.stdout + main.stderr).not.toMatch(/Unexpected end of JSON input|Cannot read properties|EISDIR|\n\s+at |node:internal/);
+  expect(main.stdout + main.stderr).not.toMatch(
+    /Unexpected end of JSON input|Cannot read properties|EISDIR|\n\s+at |node:internal/
+  );
   expect(main.stdout).not.toContain('Install envd and BuildKit');
   expect(Object.keys(main.state)).toEqual(['isPost']);
   expect(main.summary).toContain('## envd cache action: invalid event');
@@ -65,5 +79,7 @@ test('the harness writes the event where GITHUB_EVENT_PATH points (the cases abo
   const j = createJob({});
   jobs.push(j);
   expect(path.basename(j.env.GITHUB_EVENT_PATH)).toBe('event.json');
-  expect(JSON.parse(fs.readFileSync(j.env.GITHUB_EVENT_PATH, 'utf8'))).toMatchObject({ repository: { full_name: 'octo/envd-demo' } });
+  expect(JSON.parse(fs.readFileSync(j.env.GITHUB_EVENT_PATH, 'utf8'))).toMatchObject({
+    repository: { full_name: 'octo/envd-demo' }
+  });
 });

@@ -25,8 +25,19 @@ async function run(runId: string, env: Record<string, string>) {
       ref: 'refs/heads/main',
       // A backend whose stand-in sends nothing to the cache service: every request the emulator sees is the history's
       // (the registry is a closed port: its probe and the digest read fail at once, as warnings).
-      inputs: { cache: 'registry', 'cache-scope': 'leak', output: 'type=image,name=127.0.0.1:9/octo/env:1,push=true,registry.insecure=true' },
-      env: { HOME: home, GITHUB_RUN_ID: runId, FAKE_REGISTRY_ROOT: path.join(world.root, 'fake-registry'), ENVD_CACHE_ACTION_BUILDKITD_TIMEOUT: '10', FAKE_DOCKER_ROOT: path.join(home, 'fake-docker'), ...env }
+      inputs: {
+        cache: 'registry',
+        'cache-scope': 'leak',
+        output: 'type=image,name=127.0.0.1:9/octo/env:1,push=true,registry.insecure=true'
+      },
+      env: {
+        HOME: home,
+        GITHUB_RUN_ID: runId,
+        FAKE_REGISTRY_ROOT: path.join(world.root, 'fake-registry'),
+        ENVD_CACHE_ACTION_BUILDKITD_TIMEOUT: '10',
+        FAKE_DOCKER_ROOT: path.join(home, 'fake-docker'),
+        ...env
+      }
     })
   );
   const main = await runPhase(j, 'main', { timeoutMs: 90000 });
@@ -52,10 +63,14 @@ describe('the history through the own cache-service client: no token, no signed 
     world.emu.failNext('blob.put', 3, { status: 500, message: 'InternalError' });
     const second = await run('9002', env);
     expect(second[0].code).toBe(0);
-    expect(second[0].stdout).toContain('Reading the hit-ratio history failed (the signed download URL was refused twice)');
+    expect(second[0].stdout).toContain(
+      'Reading the hit-ratio history failed (the signed download URL was refused twice)'
+    );
     // An upload that fails every attempt leaves the blob store down for the job: one warning names it by its
     // origin and the request's label, never by the signed URL; the history notes it was not saved.
-    expect(second[0].stdout).toMatch(/::warning::The GitHub cache service \(http:\/\/127\.0\.0\.1:\d+\) failed 3 attempts \(the signed upload URL: answered 500\)/);
+    expect(second[0].stdout).toMatch(
+      /::warning::The GitHub cache service \(http:\/\/127\.0\.0\.1:\d+\) failed 3 attempts \(the signed upload URL: answered 500\)/
+    );
     expect(second[0].stdout).toContain('Not saved: The GitHub cache service');
 
     // The service enforces a read-only cache mode the runner did not announce: the create is refused.

@@ -23,10 +23,6 @@ def build():
     install.python_packages(name=["numpy"])
 `;
 
-
-
-
-
 /** A checkout holding build.envd at its top and in `dirs` (directory names may be hostile). */
 function workspace(dirs: string[] = [], buildEnvd = BUILD_ENVD): string {
   const ws = fs.mkdtempSync(path.join(world.root, 'ws-'));
@@ -70,12 +66,31 @@ async function mainAndPost(j: Job) {
 
 describe('the runner model (support/runner.ts)', () => {
   test('splits on CRLF, LF and a lone CR, trims leading whitespace, and honours stop-commands', () => {
-    const out = ['::group::a', 'x\r::error::one', '  ::warning::two', '::stop-commands::T1', '::error::inert', 'y\r::error::inert', '::T1::', 'z\n::set-output name=PWN::1'].join('\n');
-    expect(runnerCommands(out).map((c) => c.line)).toEqual(['::group::a', '::error::one', '::warning::two', '::stop-commands::T1', '::T1::', '::set-output name=PWN::1']);
+    const out = [
+      '::group::a',
+      'x\r::error::one',
+      '  ::warning::two',
+      '::stop-commands::T1',
+      '::error::inert',
+      'y\r::error::inert',
+      '::T1::',
+      'z\n::set-output name=PWN::1'
+    ].join('\n');
+    expect(runnerCommands(out).map((c) => c.line)).toEqual([
+      '::group::a',
+      '::error::one',
+      '::warning::two',
+      '::stop-commands::T1',
+      '::T1::',
+      '::set-output name=PWN::1'
+    ]);
   });
 
   test('the pattern catches what the issue describes', () => {
-    const r = { stdout: "envd build --path 'p\r::error::PWN'\nq\n::set-output name=PWN::1\n", stderr: '' } as PhaseResult;
+    const r = {
+      stdout: "envd build --path 'p\r::error::PWN'\nq\n::set-output name=PWN::1\n",
+      stderr: ''
+    } as PhaseResult;
     expect(injected(r)).toEqual(["::error::PWN'", '::set-output name=PWN::1']);
   });
 });
@@ -94,7 +109,13 @@ describe('what the action echoes (pure)', () => {
   });
 
   test('showArgs keeps a command line on one line and caps each argument', () => {
-    const line = showArgs('envd', ['build', '--path', 'p\r::error::PWN', '--export-cache', `type=local,tag="${'x'.repeat(5000)}\n"`]);
+    const line = showArgs('envd', [
+      'build',
+      '--path',
+      'p\r::error::PWN',
+      '--export-cache',
+      `type=local,tag="${'x'.repeat(5000)}\n"`
+    ]);
     expect(line.split(/\r\n|\n|\r/)).toHaveLength(1);
     expect(line.length).toBeLessThan(1200);
   });
@@ -146,15 +167,21 @@ describe('dry runs with hostile values', () => {
     ['cache-dir', { cache: 'local', 'cache-dir': 'c\r::error::PWN' }, []],
     ['cache-scope (invalid)', { 'cache-scope': 's\r::error::PWN' }, []],
     ['cache-scope of 100 KB (invalid)', { 'cache-scope': `${'s'.repeat(100000)}\r::error::PWN` }, []]
-  ])('%s', async (_, inputs, dirs) => {
-    const main = await runPhase(job(workspace(dirs), { 'dry-run': 'true', ...inputs }), 'main');
-    expect(injected(main)).toEqual([]);
-  }, 30000);
+  ])(
+    '%s',
+    async (_, inputs, dirs) => {
+      const main = await runPhase(job(workspace(dirs), { 'dry-run': 'true', ...inputs }), 'main');
+      expect(injected(main)).toEqual([]);
+    },
+    30000
+  );
 });
 
 describe('real runs with hostile values', () => {
   test('a hostile path: the envd command line is logged with the CR visible', async () => {
-    const { main, post } = await mainAndPost(job(workspace(['p\r::error::PWN']), { path: 'p\r::error::PWN', cache: 'none' }));
+    const { main, post } = await mainAndPost(
+      job(workspace(['p\r::error::PWN']), { path: 'p\r::error::PWN', cache: 'none' })
+    );
     // envd derives the image name from the directory and refuses it ("invalid reference format"); the
     // command line was logged before that.
     expect(main.stdout).toContain('::group::envd build');
@@ -164,17 +191,21 @@ describe('real runs with hostile values', () => {
   }, 120000);
 
   test('hostile cache-options and cache-dir (cache: local): the command line, restore and serve lines', async () => {
-    const { main, post } = await mainAndPost(job(workspace(), { cache: 'local', 'cache-dir': 'c\r::error::PWN', 'cache-options': '"tag=a\r::error::PWN"' }));
+    const { main, post } = await mainAndPost(
+      job(workspace(), { cache: 'local', 'cache-dir': 'c\r::error::PWN', 'cache-options': '"tag=a\r::error::PWN"' })
+    );
     expect(main.code).toBe(0);
     expect(main.stdout).toContain('c\\r::error::PWN');
     expect(injected(main)).toEqual([]);
     expect(injected(post)).toEqual([]);
   }, 120000);
 
-  test('a build step that prints workflow commands: envd\'s output is fenced by stop-commands, resumed after it fails', async () => {
+  test("a build step that prints workflow commands: envd's output is fenced by stop-commands, resumed after it fails", async () => {
     // The fake envd prints a failing step's error as `#N ERROR: <text>` (FAKE_ENVD_FAIL_WITH), raw, as
     // BuildKit prints a step's output: a line break inside it starts a new log line.
-    const { main, post } = await mainAndPost(job(workspace(), { cache: 'none' }, { FAKE_ENVD_FAIL_WITH: 'boom\n::error::PWN\r::set-output name=PWN::1' }));
+    const { main, post } = await mainAndPost(
+      job(workspace(), { cache: 'none' }, { FAKE_ENVD_FAIL_WITH: 'boom\n::error::PWN\r::set-output name=PWN::1' })
+    );
     expect(main.code).toBe(1);
     expect(main.stdout).toContain('ERROR: boom\n::error::PWN\r::set-output name=PWN::1');
     expect(injected(main)).toEqual([]);

@@ -27,7 +27,10 @@ const NAMES = Object.keys(BACKENDS);
 
 let emu: Emulator;
 beforeAll(async () => {
-  emu = await startEmulator({ repository: 'octo/envd-demo', restTokens: { ghs_harnessToken000000000000000000000: 'read' } });
+  emu = await startEmulator({
+    repository: 'octo/envd-demo',
+    restTokens: { ghs_harnessToken000000000000000000000: 'read' }
+  });
 });
 afterAll(() => emu.close());
 const jobs: Job[] = [];
@@ -38,7 +41,12 @@ afterEach(() => {
 async function dryRun(e: EventFixture, backend: string, cacheWrite: string) {
   const j = createJob({
     inputs: { path: 'examples', 'dry-run': 'true', ...BACKENDS[backend], 'cache-write': cacheWrite },
-    env: { GITHUB_API_URL: emu.apiUrl, ACTIONS_RUNTIME_TOKEN: jwt(e.ac), ACTIONS_RESULTS_URL: RESULTS_URL, ACTIONS_CACHE_SERVICE_V2: 'True' },
+    env: {
+      GITHUB_API_URL: emu.apiUrl,
+      ACTIONS_RUNTIME_TOKEN: jwt(e.ac),
+      ACTIONS_RESULTS_URL: RESULTS_URL,
+      ACTIONS_CACHE_SERVICE_V2: 'True'
+    },
     event: e.event,
     ref: e.ref,
     payload: e.payload
@@ -49,7 +57,8 @@ async function dryRun(e: EventFixture, backend: string, cacheWrite: string) {
 
 const safeBefore = (e: EventFixture, backend: string, cacheWrite: string) =>
   ['registry', 's3'].includes(backend) &&
-  ((e.event === 'pull_request_target' && cacheWrite === 'auto') || (e.event.startsWith('pull_request') && e.name.endsWith('other full_name')));
+  ((e.event === 'pull_request_target' && cacheWrite === 'auto') ||
+    (e.event.startsWith('pull_request') && e.name.endsWith('other full_name')));
 
 type Case = [string, string, string, EventFixture];
 const CASES: Case[] = [
@@ -67,13 +76,27 @@ describe('nothing an untrusted trigger or a fork builds is exported (dist/index.
     expect(main.stderr).toBe('');
     expect(main.code).toBe(0);
     expect(main.outputs['export-cache']).toBe('');
-    const planned = JSON.parse(main.outputs.plan) as { export: unknown; problems: string[]; decisions: { topic: string; outcome: string; reason: string }[] };
+    const planned = JSON.parse(main.outputs.plan) as {
+      export: unknown;
+      problems: string[];
+      decisions: { topic: string; outcome: string; reason: string }[];
+    };
     expect(planned.problems).toEqual([]);
     expect(planned.export).toBeNull();
-    const skipped = planned.decisions.filter((d) => d.topic === 'export' && d.outcome === 'skipped').map((d) => d.reason);
+    const skipped = planned.decisions
+      .filter((d) => d.topic === 'export' && d.outcome === 'skipped')
+      .map((d) => d.reason);
     expect(skipped[0]).toMatch(new RegExp(`^${e.event}[: ]`));
-    expect(skipped[0]).toMatch(FORKED.includes(e) ? /never writes a cache, whatever cache-write says$/ : /with cache-write: auto it only reads, on every backend \(set cache-write: true/);
+    expect(skipped[0]).toMatch(
+      FORKED.includes(e)
+        ? /never writes a cache, whatever cache-write says$/
+        : /with cache-write: auto it only reads, on every backend \(set cache-write: true/
+    );
     // The reads go on: the import (or, for cache: local, the restore) is still planned.
-    expect(backend === 'local' ? planned.decisions.some((d) => d.topic === 'import' && d.outcome === 'served registry') : main.outputs['import-cache'] !== '').toBe(true);
+    expect(
+      backend === 'local'
+        ? planned.decisions.some((d) => d.topic === 'import' && d.outcome === 'served registry')
+        : main.outputs['import-cache'] !== ''
+    ).toBe(true);
   });
 });

@@ -16,8 +16,6 @@ const world = bundleWorld('envd-summary');
 
 const BUILD_ENVD = '# syntax=v1\n\ndef build():\n    base(dev=True)\n';
 
-
-
 function job(dirs: string[], inputs: Record<string, string>, env: Record<string, string> = {}): Job {
   const ws = fs.mkdtempSync(path.join(world.root, 'ws-'));
   for (const d of ['', ...dirs]) {
@@ -69,13 +67,19 @@ describe('the summary over the bundle', () => {
   });
 
   test('a cache attribute with a pipe and a line break (dry run)', async () => {
-    const main = await runPhase(job([], { cache: 'local', 'cache-options': '"tag=x|y\r## PWN"', 'dry-run': 'true' }), 'main');
+    const main = await runPhase(
+      job([], { cache: 'local', 'cache-options': '"tag=x|y\r## PWN"', 'dry-run': 'true' }),
+      'main'
+    );
     expectIntact(main.summary);
     expect(main.summary).toMatch(/\| Export \| `type=local,.*x\\\|y\\r## PWN/);
   });
 
   test('a 100 KB cache-scope is not echoed whole into the summary', async () => {
-    const main = await runPhase(job([], { 'cache-scope': `${'s'.repeat(100000)}|\n## PWN`, 'dry-run': 'true' }), 'main');
+    const main = await runPhase(
+      job([], { 'cache-scope': `${'s'.repeat(100000)}|\n## PWN`, 'dry-run': 'true' }),
+      'main'
+    );
     expect(main.code).toBe(1);
     expect(main.summary).toContain('## envd cache action: invalid inputs');
     expect(main.summary.length).toBeLessThan(5000);
@@ -110,7 +114,7 @@ describe('planSummary and inputProblemsSummary (pure)', () => {
   test('decisions, problems and warnings are escaped and capped', () => {
     const md = planSummary(plan);
     expectIntact(md);
-    expect(md).toContain('| scope\\|x | `a\'b\\|c` | because\\n## PWN |');
+    expect(md).toContain("| scope\\|x | `a'b\\|c` | because\\n## PWN |");
     expect(md).toContain('- p1\\r\\n- PWN');
     expect(md).toContain('- w1\\n## PWN');
     expect(md.split('\n').find((l) => l.startsWith('- w2'))!.length).toBeLessThanOrEqual(1002);

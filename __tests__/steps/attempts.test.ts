@@ -7,14 +7,27 @@ import { type Attempt, runAttempts } from '../../src/steps/attempts.js';
 import { inputsOf } from '../support/inputs.js';
 import { runtime } from '../support/runtime.js';
 
-const figures = (exports: ProgressFigures['exports'] = []): ProgressFigures => ({ totalSteps: 3, cachedSteps: 0, imports: [], exports, steps: [] });
+const figures = (exports: ProgressFigures['exports'] = []): ProgressFigures => ({
+  totalSteps: 3,
+  cachedSteps: 0,
+  imports: [],
+  exports,
+  steps: []
+});
 const CUT = 'failed to solve: short read: expected 327 bytes but got 163: unexpected EOF';
 const failed = (line: string, pushing = false): Attempt => {
   const outcome = failedOutcome(line, { allText: line, pushing });
-  return { figures: figures(), failure: { line, known: outcome.kind === 'failed' ? outcome.known : undefined }, outcome };
+  return {
+    figures: figures(),
+    failure: { line, known: outcome.kind === 'failed' ? outcome.known : undefined },
+    outcome
+  };
 };
 const ok: Attempt = { figures: figures(), failure: undefined, outcome: { kind: 'ok' } };
-const stalled = (kind: 'import' | 'export', vertex: string): Outcome => ({ kind: 'stalled', stall: { kind, vertex, waitedMs: 300_000 } });
+const stalled = (kind: 'import' | 'export', vertex: string): Outcome => ({
+  kind: 'stalled',
+  stall: { kind, vertex, waitedMs: 300_000 }
+});
 
 let out: string;
 beforeEach(() => {
@@ -43,7 +56,19 @@ describe('runAttempts', () => {
   test('a stalled pull of a cached layer: the builder made fresh, then once more without the import, with a warning naming the backend, the layer and the wait', async () => {
     const p = plan(inputsOf({ 'cache-scope': 's' }), runtime());
     const calls: string[] = [];
-    const layer: Attempt = { figures: figures(), failure: undefined, outcome: { kind: 'stalled', stall: { kind: 'layer', vertex: '[2/3] RUN make', layer: `sha256:${'a'.repeat(64)} 0B / 1.50MB`, waitedMs: 300_000 } } };
+    const layer: Attempt = {
+      figures: figures(),
+      failure: undefined,
+      outcome: {
+        kind: 'stalled',
+        stall: {
+          kind: 'layer',
+          vertex: '[2/3] RUN make',
+          layer: `sha256:${'a'.repeat(64)} 0B / 1.50MB`,
+          waitedMs: 300_000
+        }
+      }
+    };
     const results = [layer, ok];
     const r = await runAttempts(
       p,
@@ -54,14 +79,19 @@ describe('runAttempts', () => {
       async () => void calls.push('fresh builder')
     );
     expect(calls).toEqual(['build with import', 'fresh builder', 'build without import']);
-    expect(out).toContain(`::warning title=Cached layer pull stalled%3A building without the cache::A layer of the gha cache showed no progress for 5 min (sha256:${'a'.repeat(64)} 0B / 1.50MB for [2/3] RUN make, cache-timeout)`);
+    expect(out).toContain(
+      `::warning title=Cached layer pull stalled%3A building without the cache::A layer of the gha cache showed no progress for 5 min (sha256:${'a'.repeat(64)} 0B / 1.50MB for [2/3] RUN make, cache-timeout)`
+    );
     expect(r.retried).toBe('a gha cache layer showed no progress for 5 min');
   });
 
   test('after a stall the export is left out too (a silent service would hold the job a second cache-timeout), and the result says it stalled', async () => {
     const p = plan(inputsOf({ 'cache-scope': 's' }), runtime());
     const calls: [boolean, boolean][] = [];
-    const results = [{ figures: figures(), failure: undefined, outcome: stalled('import', 'importing cache manifest from gha:1') }, ok];
+    const results = [
+      { figures: figures(), failure: undefined, outcome: stalled('import', 'importing cache manifest from gha:1') },
+      ok
+    ];
     const r = await runAttempts(p, async (withImport, withExport) => {
       calls.push([withImport, withExport]);
       return results[calls.length - 1];
@@ -71,7 +101,9 @@ describe('runAttempts', () => {
       [false, false]
     ]);
     expect(r.stalled).toBe(true);
-    expect(out).toContain('the build runs again without --import-cache; the export is left out too: the service did not answer');
+    expect(out).toContain(
+      'the build runs again without --import-cache; the export is left out too: the service did not answer'
+    );
   });
 
   test('an unreadable layer keeps the export on every attempt (a passing fault, not a silent service)', async () => {
@@ -91,14 +123,23 @@ describe('runAttempts', () => {
     let fresh = 0;
     const results = [failed(CUT), ok];
     let n = 0;
-    await runAttempts(p, async () => results[n++], async () => void fresh++);
+    await runAttempts(
+      p,
+      async () => results[n++],
+      async () => void fresh++
+    );
     expect(fresh).toBe(0);
   });
 
   test('a stalled import: once more without it, with a warning naming the backend and the wait', async () => {
-    const r = await attempts([{ figures: figures(), failure: undefined, outcome: stalled('import', 'importing cache manifest from gha:1') }, ok]);
+    const r = await attempts([
+      { figures: figures(), failure: undefined, outcome: stalled('import', 'importing cache manifest from gha:1') },
+      ok
+    ]);
     expect(r.withImports).toEqual([true, false]);
-    expect(out).toContain('::warning title=Cache import stalled%3A building without it::The cache import from gha showed no progress for 5 min (importing cache manifest from gha:1, cache-timeout)');
+    expect(out).toContain(
+      '::warning title=Cache import stalled%3A building without it::The cache import from gha showed no progress for 5 min (importing cache manifest from gha:1, cache-timeout)'
+    );
     expect(r.retried).toBe('the gha import showed no progress for 5 min');
   });
 
@@ -125,11 +166,17 @@ describe('runAttempts', () => {
   });
 
   test('an export stalled after the output: a success whose stalled exporter is marked failed, no further attempt', async () => {
-    const attempt: Attempt = { figures: figures([{ name: 'exporting to GitHub Actions Cache', done: false }]), failure: undefined, outcome: stalled('export', 'exporting to GitHub Actions Cache') };
+    const attempt: Attempt = {
+      figures: figures([{ name: 'exporting to GitHub Actions Cache', done: false }]),
+      failure: undefined,
+      outcome: stalled('export', 'exporting to GitHub Actions Cache')
+    };
     const r = await attempts([attempt]);
     expect(r.withImports).toEqual([true]);
     expect(r.attempt.failure).toBeUndefined();
-    expect(r.attempt.figures.exports[0].error).toBe("no progress for 5 min after the build's output was written (cache-timeout); envd was stopped: the build succeeded, but the gha cache was not written this run");
+    expect(r.attempt.figures.exports[0].error).toBe(
+      "no progress for 5 min after the build's output was written (cache-timeout); envd was stopped: the build succeeded, but the gha cache was not written this run"
+    );
   });
 
   test('without an import (cache: none): nothing is retried', async () => {

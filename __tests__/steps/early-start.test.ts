@@ -97,8 +97,9 @@ beforeEach(() => {
 });
 afterEach(() => {
   jest.restoreAllMocks();
-  for (const k of KEPT_ENV) if (kept[k] === undefined) delete process.env[k];
-  else process.env[k] = kept[k];
+  for (const k of KEPT_ENV)
+    if (kept[k] === undefined) delete process.env[k];
+    else process.env[k] = kept[k];
   process.exitCode = undefined;
   planned.problemAfterBudget = false;
   planned.noPreparation = false;
@@ -132,7 +133,10 @@ function newJob(inputs: Record<string, string>, env: Record<string, string> = {}
 
 function depsOf(j: Job) {
   const saved = new Map<StateName, string>();
-  const state: StateStore = { get: (name) => saved.get(name) ?? '', save: (name, value) => void saved.set(name, value) };
+  const state: StateStore = {
+    get: (name) => saved.get(name) ?? '',
+    save: (name, value) => void saved.set(name, value)
+  };
   const input = (name: string) => (j.env[inputEnvName(name)] ?? '').trim();
   return { deps: { env: j.env, input, state }, saved };
 }
@@ -156,7 +160,8 @@ function groups(log: string, j: Job): { name: string; lines: string[] }[] {
   let loose: string[] = [];
   for (const raw of log.split(os.EOL)) {
     const line = raw
-      .split(j.dirs.base).join('<job>')
+      .split(j.dirs.base)
+      .join('<job>')
       .replace(/envd-cache-action-\d+-[0-9a-f]{6}/g, '<context>')
       .replace(/envd-cache-[0-9a-f]{32}/g, '<fence>')
       .replace(/sha256:[0-9a-f]{64}/g, 'sha256:<digest>')
@@ -190,11 +195,25 @@ describe('after the build', () => {
     // A superseded index of the scope, days old: the prune after the build deletes it.
     const DAY = 24 * 3600 * 1000;
     emu.grantRest('ghs_harnessToken000000000000000000000', 'write');
-    for (const [n, age] of [[1, 4], [2, 3]])
-      emu.seed({ ref: 'refs/heads/main', key: `index-overlap-1-f921bd05#${n}`, sizeBytes: 100, data: '{"layers":[]}', createdAt: Date.now() - age * DAY, lastAccessedAt: Date.now() - age * DAY });
+    for (const [n, age] of [
+      [1, 4],
+      [2, 3]
+    ])
+      emu.seed({
+        ref: 'refs/heads/main',
+        key: `index-overlap-1-f921bd05#${n}`,
+        sizeBytes: 100,
+        data: '{"layers":[]}',
+        createdAt: Date.now() - age * DAY,
+        lastAccessedAt: Date.now() - age * DAY
+      });
     const historyWritten = () => emu.entries().some((e) => e.key.startsWith('envd-history-overlap'));
     // A delete is held until the history's entry exists: with the two one after the other, the front gives up.
-    const front = await holdingFront(emu.apiUrl.replace(/\/api$/, ''), (req) => req.method !== 'DELETE' || historyWritten(), 8000);
+    const front = await holdingFront(
+      emu.apiUrl.replace(/\/api$/, ''),
+      (req) => req.method !== 'DELETE' || historyWritten(),
+      8000
+    );
     try {
       const j = newJob({ cache: 'gha', 'cache-scope': 'overlap' }, { GITHUB_API_URL: `${front.url}/api` });
       await mainThenPost(j);
@@ -203,7 +222,9 @@ describe('after the build', () => {
       expect(front.outcomes).not.toContain('gave up');
       const names = groups(out.join(''), j).map((g) => g.name);
       expect(names.indexOf('Prune the GitHub cache (after the build)')).toBeGreaterThan(-1);
-      expect(names.indexOf('Hit-ratio history')).toBeGreaterThan(names.indexOf('Prune the GitHub cache (after the build)'));
+      expect(names.indexOf('Hit-ratio history')).toBeGreaterThan(
+        names.indexOf('Prune the GitHub cache (after the build)')
+      );
     } finally {
       await front.close();
     }
@@ -211,7 +232,7 @@ describe('after the build', () => {
 });
 
 describe('builder: auto on gha with the tools in the tool cache', () => {
-  test('(a) buildkitd is spawned while the budget\'s first REST call is still unanswered', async () => {
+  test("(a) buildkitd is spawned while the budget's first REST call is still unanswered", async () => {
     const pidFile = path.join(root, `buildkitd-${Date.now()}.pid`);
     // Held until buildkitd has started: without the early start the budget waits, and main with it, until the front gives up.
     const front = await holdingFront(emu.apiUrl.replace(/\/api$/, ''), () => fs.existsSync(pidFile), 8000);
@@ -268,7 +289,9 @@ describe('builder: auto on gha with the tools in the tool cache', () => {
     expect(process.exitCode).toBe(1);
     expect(out.join('')).toMatch(/^::error title=envd cache action::a problem the budget revealed \(test\)$/m);
     // The failure does not claim that nothing was started.
-    expect(out.join('')).toMatch(/^::error::1 problem found before the build; nothing was built \(the buildkitd started meanwhile is stopped by the post step\)/m);
+    expect(out.join('')).toMatch(
+      /^::error::1 problem found before the build; nothing was built \(the buildkitd started meanwhile is stopped by the post step\)/m
+    );
     // The early start did start buildkitd (recorded for post) and made the work dir; post undid both.
     expect(builderPid).toBeDefined();
     expect(running(builderPid)).toBe(false);

@@ -9,7 +9,8 @@ import { prepareAfterBuild } from '../../src/steps/insight.js';
 import { runtime } from '../support/runtime.js';
 import { type Emulator, Permission, startEmulator } from '../support/emulator/index.js';
 
-const plan = (backend: string) => ({ backend, export: undefined, scope: 'py' }) as unknown as Parameters<typeof prepareAfterBuild>[0];
+const plan = (backend: string) =>
+  ({ backend, export: undefined, scope: 'py' }) as unknown as Parameters<typeof prepareAfterBuild>[0];
 const v1 = { ACTIONS_CACHE_SERVICE_V2: undefined, ACTIONS_CACHE_URL: 'https://artifactcache.ghes.example/' };
 
 let emu: Emulator;
@@ -20,7 +21,10 @@ afterAll(() => emu.close());
 
 test('cache service v2: the history read goes out as the build starts (one lookup), no cache client is loaded', async () => {
   const token = emu.mintToken([{ Scope: 'refs/heads/main', Permission: Permission.All }]);
-  const loading = prepareAfterBuild(plan('registry'), runtime({ env: { ACTIONS_RESULTS_URL: emu.resultsUrl, ACTIONS_RUNTIME_TOKEN: token } }));
+  const loading = prepareAfterBuild(
+    plan('registry'),
+    runtime({ env: { ACTIONS_RESULTS_URL: emu.resultsUrl, ACTIONS_RUNTIME_TOKEN: token } })
+  );
   expect(loading).toBeInstanceOf(Promise);
   const read = (await loading) as { notes?: string[]; restoreCache?: unknown };
   expect(read.restoreCache).toBeUndefined();

@@ -40,14 +40,15 @@ beforeAll(async () => {
   process.env.PATH = `${FAKES_BIN}:${process.env.PATH}`;
 });
 afterAll(async () => {
-  for (const k of KEPT_ENV) if (kept[k] === undefined) delete process.env[k];
-  else process.env[k] = kept[k];
+  for (const k of KEPT_ENV)
+    if (kept[k] === undefined) delete process.env[k];
+    else process.env[k] = kept[k];
   process.exitCode = undefined;
   await emu?.close();
   fs.rmSync(root, { recursive: true, force: true });
 });
 
-test('cache: local loads @actions/cache while the budget\'s first REST call is still unanswered', async () => {
+test("cache: local loads @actions/cache while the budget's first REST call is still unanswered", async () => {
   // Every REST call held until @actions/cache is loaded: without the preload, main loads it only for the
   // restore, after the budget, and the front gives up.
   const front = await holdingFront(emu.apiUrl.replace(/\/api$/, ''), () => loads.cache > 0, 8000);
@@ -70,7 +71,10 @@ test('cache: local loads @actions/cache while the budget\'s first REST call is s
     }
   });
   const saved = new Map<StateName, string>();
-  const state: StateStore = { get: (name) => saved.get(name) ?? '', save: (name, value) => void saved.set(name, value) };
+  const state: StateStore = {
+    get: (name) => saved.get(name) ?? '',
+    save: (name, value) => void saved.set(name, value)
+  };
   try {
     await main({ env: j.env, input: (name) => (j.env[inputEnvName(name)] ?? '').trim(), state });
     await post({ env: j.env, state, io: realPostIo });

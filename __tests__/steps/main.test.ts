@@ -24,7 +24,10 @@ def build():
 /** A state store that keeps what main saves, for post. */
 function memoryState() {
   const saved = new Map<State, string>();
-  const store: StateStore = { get: (name) => saved.get(name) ?? '', save: (name, value) => void saved.set(name, value) };
+  const store: StateStore = {
+    get: (name) => saved.get(name) ?? '',
+    save: (name, value) => void saved.set(name, value)
+  };
   return { store, saved };
 }
 
@@ -52,8 +55,9 @@ beforeEach(() => {
 });
 afterEach(() => {
   jest.restoreAllMocks();
-  for (const k of KEPT_ENV) if (kept[k] === undefined) delete process.env[k];
-  else process.env[k] = kept[k];
+  for (const k of KEPT_ENV)
+    if (kept[k] === undefined) delete process.env[k];
+    else process.env[k] = kept[k];
   process.exitCode = undefined; // setFailed sets it
   for (const pid of pids.splice(0)) if (running(pid)) process.kill(pid, 'SIGKILL');
   job?.cleanup();
@@ -76,7 +80,11 @@ function depsOf(j: Job) {
 function newJob(inputs: Record<string, string>, env: Record<string, string> = {}): Job {
   const workspace = fs.mkdtempSync(path.join(files, 'ws-'));
   fs.writeFileSync(path.join(workspace, 'build.envd'), BUILD_ENVD);
-  job = createJob({ workspace, inputs, env: { HOME: path.join(files, 'home'), ENVD_CACHE_ACTION_BUILDKITD_TIMEOUT: '10', ...env } });
+  job = createJob({
+    workspace,
+    inputs,
+    env: { HOME: path.join(files, 'home'), ENVD_CACHE_ACTION_BUILDKITD_TIMEOUT: '10', ...env }
+  });
   return job;
 }
 
@@ -101,7 +109,9 @@ describe('main, before anything starts', () => {
     const { deps, saved } = depsOf(j);
     await main(deps);
     expect(process.exitCode).toBeUndefined();
-    expect(log()).toContain('Dry run: the inputs were validated and the plan made; nothing was installed, started or built.');
+    expect(log()).toContain(
+      'Dry run: the inputs were validated and the plan made; nothing was installed, started or built.'
+    );
     expect(outputOf('cache-backend')).toBe('none');
     expect(JSON.parse(outputOf('plan') ?? '{}')).toMatchObject({ backend: 'none', dryRun: true, problems: [] });
     expect(read('summary')).not.toBe('');
@@ -144,8 +154,11 @@ describe('main builds with the stand-ins, then post undoes what it started', () 
     expect(fs.existsSync(workDir)).toBe(false);
   });
 
-  test('a failing build: BuildFailed saved, an error annotation, the step failed; post shows buildkitd\'s log fenced', async () => {
-    const j = newJob(SYSTEM, { ...pathEnv(), FAKE_ENVD_FAIL_WITH: 'process "/bin/sh -c pip install numpy" did not complete successfully: exit code: 1' });
+  test("a failing build: BuildFailed saved, an error annotation, the step failed; post shows buildkitd's log fenced", async () => {
+    const j = newJob(SYSTEM, {
+      ...pathEnv(),
+      FAKE_ENVD_FAIL_WITH: 'process "/bin/sh -c pip install numpy" did not complete successfully: exit code: 1'
+    });
     const { deps, saved } = depsOf(j);
     await main(deps);
     const builder = JSON.parse(saved.get(State.Builder) ?? '{}') as { pid?: number };

@@ -31,12 +31,19 @@ function staticGraph(file: string, seen = new Set<string>()): Set<string> {
 }
 
 const sourceFiles = (dir: string): string[] =>
-  fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sourceFiles(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : []));
+  fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) =>
+      e.isDirectory() ? sourceFiles(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : []
+    );
 
 test('the graph reader follows static imports and skips type-only and dynamic ones (so the checks below can fail)', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'graph-'));
   try {
-    fs.writeFileSync(path.join(dir, 'a.ts'), "import { b } from './b.js';\nimport type { T } from '@actions/cache';\nexport const a = () => import('@actions/github');\n");
+    fs.writeFileSync(
+      path.join(dir, 'a.ts'),
+      "import { b } from './b.js';\nimport type { T } from '@actions/cache';\nexport const a = () => import('@actions/github');\n"
+    );
     fs.writeFileSync(path.join(dir, 'b.ts'), "import * as core from '@actions/core';\nexport const b = core;\n");
     const graph = staticGraph(path.join(dir, 'a.ts'));
     expect(graph).toContain('@actions/core');
@@ -50,7 +57,9 @@ test('the graph reader follows static imports and skips type-only and dynamic on
 test('no module in src/ imports @actions/core, statically or dynamically (use src/io/runner.ts)', () => {
   const files = sourceFiles(SRC);
   expect(files.length).toBeGreaterThan(20);
-  const importing = files.filter((f) => /(from\s+|import\s*\(\s*)['"]@actions\/core['"]/.test(fs.readFileSync(f, 'utf8')));
+  const importing = files.filter((f) =>
+    /(from\s+|import\s*\(\s*)['"]@actions\/core['"]/.test(fs.readFileSync(f, 'utf8'))
+  );
   expect(importing.map((f) => path.relative(SRC, f))).toEqual([]);
 });
 

@@ -19,7 +19,10 @@ function fakeIo(over: Partial<PostIo> = {}) {
     builderLogTail: (h) => (calls.push({ what: 'logTail', args: [h] }), ''),
     stopBuilder: async (h) => void calls.push({ what: 'stop', args: [h] }),
     releaseShared: async (h) => (calls.push({ what: 'release', args: [h] }), undefined),
-    removeContext: async (binary, env, context) => (calls.push({ what: 'removeContext', args: [binary, env.PATH, context] }), undefined),
+    removeContext: async (binary, env, context) => (
+      calls.push({ what: 'removeContext', args: [binary, env.PATH, context] }),
+      undefined
+    ),
     ...over
   };
   return { io, calls };
@@ -27,7 +30,14 @@ function fakeIo(over: Partial<PostIo> = {}) {
 
 const stateOf = (saved: Partial<Record<State, string>>) => ({ get: (name: State) => saved[name] ?? '' });
 
-const own: BuilderHandle = { kind: 'auto', envdBuilder: 'unix', envdAddress: '/tmp/x/buildkitd.sock', buildctlAddr: 'unix:///tmp/x/buildkitd.sock', pid: 4242, logFile: '/tmp/x/buildkitd.log' };
+const own: BuilderHandle = {
+  kind: 'auto',
+  envdBuilder: 'unix',
+  envdAddress: '/tmp/x/buildkitd.sock',
+  buildctlAddr: 'unix:///tmp/x/buildkitd.sock',
+  pid: 4242,
+  logFile: '/tmp/x/buildkitd.log'
+};
 
 let root: string;
 let out: string[];
@@ -53,7 +63,12 @@ describe('post', () => {
 
   test('stops the buildkitd main started, removes its envd context, with the PATH main saved', async () => {
     const { io, calls } = fakeIo();
-    const state = { [State.Builder]: JSON.stringify(own), [State.Context]: 'envd-cache-action-7-abc123', [State.EnvdBinary]: '/tools/envd/envd', [State.EnvdPath]: '/tools/envd:/usr/bin' };
+    const state = {
+      [State.Builder]: JSON.stringify(own),
+      [State.Context]: 'envd-cache-action-7-abc123',
+      [State.EnvdBinary]: '/tools/envd/envd',
+      [State.EnvdPath]: '/tools/envd:/usr/bin'
+    };
     await post({ env: env(), state: stateOf(state), io });
     expect(calls.map((c) => c.what)).toEqual(['stop', 'removeContext', 'release']);
     expect(calls[0].args[0]).toEqual(own);
@@ -61,37 +76,81 @@ describe('post', () => {
     expect(lines()).toEqual(['Removed envd context envd-cache-action-7-abc123', 'Stopped buildkitd (pid 4242)']);
   });
 
-  test('a buildkitd an earlier call started is left running for that call; only this call\'s context goes', async () => {
+  test("a buildkitd an earlier call started is left running for that call; only this call's context goes", async () => {
     const { io, calls } = fakeIo();
-    const state = { [State.Builder]: JSON.stringify({ ...own, reused: true }), [State.Context]: 'ctx-1', [State.EnvdBinary]: '/tools/envd/envd' };
+    const state = {
+      [State.Builder]: JSON.stringify({ ...own, reused: true }),
+      [State.Context]: 'ctx-1',
+      [State.EnvdBinary]: '/tools/envd/envd'
+    };
     await post({ env: env(), state: stateOf(state), io });
     expect(calls.map((c) => c.what)).toEqual(['removeContext']);
-    expect(lines()).toEqual(['Removed envd context ctx-1', 'Left buildkitd (pid 4242) running for the call that started it; its post step stops it']);
+    expect(lines()).toEqual([
+      'Removed envd context ctx-1',
+      'Left buildkitd (pid 4242) running for the call that started it; its post step stops it'
+    ]);
   });
 
-  test('a buildkitd given by address is not the action\'s to stop', async () => {
+  test("a buildkitd given by address is not the action's to stop", async () => {
     const { io, calls } = fakeIo();
-    const addressed: BuilderHandle = { kind: 'address', envdBuilder: 'tcp', envdAddress: '10.0.0.1:1234', buildctlAddr: 'tcp://10.0.0.1:1234' };
-    await post({ env: env(), state: stateOf({ [State.Builder]: JSON.stringify(addressed), [State.Context]: 'ctx-2', [State.EnvdBinary]: '/e/envd' }), io });
+    const addressed: BuilderHandle = {
+      kind: 'address',
+      envdBuilder: 'tcp',
+      envdAddress: '10.0.0.1:1234',
+      buildctlAddr: 'tcp://10.0.0.1:1234'
+    };
+    await post({
+      env: env(),
+      state: stateOf({
+        [State.Builder]: JSON.stringify(addressed),
+        [State.Context]: 'ctx-2',
+        [State.EnvdBinary]: '/e/envd'
+      }),
+      io
+    });
     expect(calls.map((c) => c.what)).toEqual(['removeContext']);
   });
 
   test('a builder record that is not JSON is a warning; the rest of the clean-up still runs', async () => {
     const { io, calls } = fakeIo();
-    await post({ env: env(), state: stateOf({ [State.Builder]: '{"kind":"auto",', [State.Context]: 'ctx-3', [State.EnvdBinary]: '/e/envd' }), io });
+    await post({
+      env: env(),
+      state: stateOf({ [State.Builder]: '{"kind":"auto",', [State.Context]: 'ctx-3', [State.EnvdBinary]: '/e/envd' }),
+      io
+    });
     expect(calls.map((c) => c.what)).toEqual(['removeContext']);
-    expect(lines()).toEqual(['::warning::The state main saved as builder is not JSON (15 characters): buildkitd is not stopped by this step', 'Removed envd context ctx-3']);
+    expect(lines()).toEqual([
+      '::warning::The state main saved as builder is not JSON (15 characters): buildkitd is not stopped by this step',
+      'Removed envd context ctx-3'
+    ]);
   });
 
   test('problems removing the context or the reuse record are warnings (escaped), not failures', async () => {
-    const { io } = fakeIo({ removeContext: async () => 'envd context rm failed\n::error::x', releaseShared: async () => 'record kept' });
-    await post({ env: env(), state: stateOf({ [State.Builder]: JSON.stringify(own), [State.Context]: 'c', [State.EnvdBinary]: '/e/envd' }), io });
-    expect(lines()).toEqual(['::warning::envd context rm failed%0A::error::x', 'Stopped buildkitd (pid 4242)', '::warning::record kept']);
+    const { io } = fakeIo({
+      removeContext: async () => 'envd context rm failed\n::error::x',
+      releaseShared: async () => 'record kept'
+    });
+    await post({
+      env: env(),
+      state: stateOf({ [State.Builder]: JSON.stringify(own), [State.Context]: 'c', [State.EnvdBinary]: '/e/envd' }),
+      io
+    });
+    expect(lines()).toEqual([
+      '::warning::envd context rm failed%0A::error::x',
+      'Stopped buildkitd (pid 4242)',
+      '::warning::record kept'
+    ]);
   });
 
-  test('after a failed build, buildkitd\'s log is shown fenced: no line of it can issue a command', async () => {
-    const { io } = fakeIo({ builderLogTail: () => 'level=info msg=started\n::error::from the build\nlevel=error msg=failed' });
-    await post({ env: env(), state: stateOf({ [State.Builder]: JSON.stringify(own), [State.BuildFailed]: 'true' }), io });
+  test("after a failed build, buildkitd's log is shown fenced: no line of it can issue a command", async () => {
+    const { io } = fakeIo({
+      builderLogTail: () => 'level=info msg=started\n::error::from the build\nlevel=error msg=failed'
+    });
+    await post({
+      env: env(),
+      state: stateOf({ [State.Builder]: JSON.stringify(own), [State.BuildFailed]: 'true' }),
+      io
+    });
     const l = lines();
     const open = l.findIndex((x) => x.startsWith('::stop-commands::'));
     expect(open).toBeGreaterThan(-1);

@@ -5,19 +5,32 @@ import { createCacheRest, type CacheRest } from '../../src/io/github/rest.js';
 import { type LegIdentity, modeForBudget } from '../../src/budget/budget.js';
 import type { Auto, Mode } from '../../src/inputs/inputs.js';
 import { budgetFacts, decidePrune } from '../../src/budget/run.js';
-import { type BudgetReading, READ_GRANT_WARNING, WRITE_GRANT_WARNING, prune, readBudget, type PruneOptions } from '../../src/steps/prune.js';
+import {
+  type BudgetReading,
+  READ_GRANT_WARNING,
+  WRITE_GRANT_WARNING,
+  prune,
+  readBudget,
+  type PruneOptions
+} from '../../src/steps/prune.js';
 import { budgetMarkdown } from '../../src/budget/report.js';
 import { DAY, HOUR, MINUTE, Permission, startEmulator, type Emulator } from '../support/emulator/index.js';
 import { GB, MAIN, MB, PR12, PR7, REPOSITORY, START, seedBlob, seedIndex } from '../budget/fixtures.js';
 
 let emu: Emulator;
 beforeAll(async () => {
-  emu = await startEmulator({ startTime: START, budgetBytes: 10 * 1024 ** 3, eviction: 'tick', restTokens: { writer: 'write', reader: 'read', nobody: 'none' } });
+  emu = await startEmulator({
+    startTime: START,
+    budgetBytes: 10 * 1024 ** 3,
+    eviction: 'tick',
+    restTokens: { writer: 'write', reader: 'read', nobody: 'none' }
+  });
 });
 afterAll(() => emu.close());
 beforeEach(() => emu.reset());
 
-const rest = (token = 'writer') => createCacheRest({ token, apiUrl: emu.apiUrl, repository: REPOSITORY, retryBaseMs: 1 });
+const rest = (token = 'writer') =>
+  createCacheRest({ token, apiUrl: emu.apiUrl, repository: REPOSITORY, retryBaseMs: 1 });
 const mainToken = () => emu.mintToken([{ Scope: MAIN, Permission: Permission.All }]);
 const reader = () => createIndexReader({ token: mainToken(), resultsUrl: emu.resultsUrl, backoffMs: 1 });
 
@@ -39,8 +52,15 @@ function seedScenario() {
 
 function options(over: Partial<PruneOptions> = {}): PruneOptions {
   return {
-    rest: rest(), reader: reader(), readableRefs: [MAIN], closedPrRefs: [PR12], budgetBytes: 10 * GB, jobStart: START - 10 * MINUTE,
-    now: () => emu.clock.now(), dryRun: false, ...over
+    rest: rest(),
+    reader: reader(),
+    readableRefs: [MAIN],
+    closedPrRefs: [PR12],
+    budgetBytes: 10 * GB,
+    jobStart: START - 10 * MINUTE,
+    now: () => emu.clock.now(),
+    dryRun: false,
+    ...over
   };
 }
 
@@ -62,7 +82,7 @@ describe('readBudget', () => {
     expect(modeAfterBudget('auto', 'max', reading)).toMatchObject({ mode: 'min' });
   });
 
-  test('with the index reader: each scope\'s previous export is sized and the matrix legs share the room', async () => {
+  test("with the index reader: each scope's previous export is sized and the matrix legs share the room", async () => {
     // Three legs of one matrix (family `build`) exported max on main 2 days ago (8 MB base shared, 4 MB each of their own).
     const scopes = ['build-py310-1a2b3c4d', 'build-py311-5e6f7a8b', 'build-py312-9c0d1e2f'];
     seedBlob(emu, MAIN, 'base', 8 * MB, START - 2 * DAY - 5 * MINUTE);
@@ -71,17 +91,35 @@ describe('readBudget', () => {
       seedIndex(emu, MAIN, scope, 1, ['base', `own-${i}`], START - 2 * DAY);
     });
     const budgetBytes = 30 * MB;
-    const reading = await readBudget({ rest: rest('reader'), reader: reader(), readableRefs: [MAIN], cacheBudget: budgetBytes, now: () => emu.clock.now() });
-    expect(reading.usageBytes).toBe(20 * MB + 3 * reading.listing!.entries.find((e) => e.key.startsWith('index-'))!.size);
-    expect(reading.footprints?.map((f) => [f.scope, f.fullBytes, f.addedBytes, f.ownBytes])).toEqual(scopes.map((s) => [s, 12 * MB, 12 * MB, 4 * MB]));
+    const reading = await readBudget({
+      rest: rest('reader'),
+      reader: reader(),
+      readableRefs: [MAIN],
+      cacheBudget: budgetBytes,
+      now: () => emu.clock.now()
+    });
+    expect(reading.usageBytes).toBe(
+      20 * MB + 3 * reading.listing!.entries.find((e) => e.key.startsWith('index-'))!.size
+    );
+    expect(reading.footprints?.map((f) => [f.scope, f.fullBytes, f.addedBytes, f.ownBytes])).toEqual(
+      scopes.map((s) => [s, 12 * MB, 12 * MB, 4 * MB])
+    );
     // 20 MB used; each leg may write its own 4 MB anew (the shared 8 MB base is not its own): min for all three
     // (32 MB) passes the 27 MB ceiling, so every leg exports min and the cache is pruned first.
     const modes = scopes.map((scope) => modeAfterBudget('auto', 'max', reading, { scope, family: 'build' }));
     expect(modes.map((m) => m.mode)).toEqual(['min', 'min', 'min']);
-    expect(modes[0].decision?.reason).toMatch(/this export adds about 4\.0 MB .* with 2 sibling legs \(0 max\).*pruned first/);
+    expect(modes[0].decision?.reason).toMatch(
+      /this export adds about 4\.0 MB .* with 2 sibling legs \(0 max\).*pruned first/
+    );
     // Without a family (no matrix) the other scopes are not counted. The indexes record no inputs, so they read
     // as min exports: max adds intermediate layers assumed as large as the chain, 20 (and the indexes) + 4 + 12 = 36 MB.
-    const alone = (mb: number) => modeAfterBudget('auto', 'max', { ...reading, budget: { ...reading.budget, bytes: mb * MB } }, { scope: scopes[0] });
+    const alone = (mb: number) =>
+      modeAfterBudget(
+        'auto',
+        'max',
+        { ...reading, budget: { ...reading.budget, bytes: mb * MB } },
+        { scope: scopes[0] }
+      );
     expect(alone(41)).toMatchObject({ mode: 'max' });
     expect(alone(39)).toMatchObject({ mode: 'min' });
   });
@@ -94,9 +132,19 @@ describe('readBudget', () => {
       seedIndex(emu, MAIN, scope, 1, ['base', `own-${i}`], START - 2 * DAY);
     });
     // The run has a third leg (py312), new in the matrix: no cache of its own yet.
-    emu.setRunJobs('4242', ['3.10', '3.11', '3.12'].map((v) => ({ name: `build (${v})`, status: 'in_progress' as const })));
+    emu.setRunJobs(
+      '4242',
+      ['3.10', '3.11', '3.12'].map((v) => ({ name: `build (${v})`, status: 'in_progress' as const }))
+    );
     const read = (run?: { id: string; job: string }) =>
-      readBudget({ rest: rest('reader'), reader: reader(), readableRefs: [MAIN], run, cacheBudget: 60 * MB, now: () => emu.clock.now() });
+      readBudget({
+        rest: rest('reader'),
+        reader: reader(),
+        readableRefs: [MAIN],
+        run,
+        cacheBudget: 60 * MB,
+        now: () => emu.clock.now()
+      });
     const withJobs = await read({ id: '4242', job: 'build' });
     expect(withJobs.concurrentLegs).toBe(2);
     const without = await read();
@@ -123,11 +171,25 @@ describe('readBudget', () => {
   });
 
   test('an explicit budget wins; without a client the usage is unknown', async () => {
-    expect((await readBudget({ rest: rest('reader'), cacheBudget: 5 * GB })).budget).toEqual({ bytes: 5 * GB, source: 'cache-budget' });
-    expect(await readBudget({ cacheBudget: 'auto' })).toMatchObject({ budget: { bytes: 10 * GB }, near: false, aboveTarget: false, warnings: [] });
+    expect((await readBudget({ rest: rest('reader'), cacheBudget: 5 * GB })).budget).toEqual({
+      bytes: 5 * GB,
+      source: 'cache-budget'
+    });
+    expect(await readBudget({ cacheBudget: 'auto' })).toMatchObject({
+      budget: { bytes: 10 * GB },
+      near: false,
+      aboveTarget: false,
+      warnings: []
+    });
     seedBlob(emu, MAIN, 'x', 6 * GB, START);
-    expect(await readBudget({ rest: rest('reader'), cacheBudget: 'auto' })).toMatchObject({ near: false, aboveTarget: false });
-    expect(await readBudget({ rest: rest('reader'), cacheBudget: 'auto', targetRatio: 0.5 })).toMatchObject({ near: false, aboveTarget: true });
+    expect(await readBudget({ rest: rest('reader'), cacheBudget: 'auto' })).toMatchObject({
+      near: false,
+      aboveTarget: false
+    });
+    expect(await readBudget({ rest: rest('reader'), cacheBudget: 'auto', targetRatio: 0.5 })).toMatchObject({
+      near: false,
+      aboveTarget: true
+    });
   });
 });
 
@@ -139,9 +201,12 @@ describe('decidePrune', () => {
     [false, 'build', 'gha', true, false],
     [true, 'build', 'registry', true, true],
     [false, 'prune', 'gha', false, true]
-  ] as const)('cache-prune %s, command %s, backend %s, exported %s → %s', (cachePrune, command, backend, exported, expected) => {
-    expect(decidePrune(cachePrune, { command, backend, exported }).prune).toBe(expected);
-  });
+  ] as const)(
+    'cache-prune %s, command %s, backend %s, exported %s → %s',
+    (cachePrune, command, backend, exported, expected) => {
+      expect(decidePrune(cachePrune, { command, backend, exported }).prune).toBe(expected);
+    }
+  );
 });
 
 describe('prune', () => {
@@ -150,16 +215,31 @@ describe('prune', () => {
     const lines: string[] = [];
     const out = await prune(options({ dryRun: true, log: { info: (m) => lines.push(m) } }));
     expect(out.plan?.deletions.map((d) => [d.id, d.reason])).toEqual([
-      [6, 'closed-pr'], [7, 'closed-pr'], [1, 'superseded-index'], [5, 'unreferenced-blob']
+      [6, 'closed-pr'],
+      [7, 'closed-pr'],
+      [1, 'superseded-index'],
+      [5, 'unreferenced-blob']
     ]);
     expect(out.deleted).toEqual([]);
     expect(out.prunedEntries).toBe(0);
     expect(emu.entries()).toHaveLength(9);
-    expect(lines.some((l) => /^buildkit-blob-1-sha256:\w+ on refs\/heads\/main: unreferenced blob, .*\(2\.0 GB, 2000000000 B\)$/.test(l))).toBe(true);
+    expect(
+      lines.some((l) =>
+        /^buildkit-blob-1-sha256:\w+ on refs\/heads\/main: unreferenced blob, .*\(2\.0 GB, 2000000000 B\)$/.test(l)
+      )
+    ).toBe(true);
     expect(out.decisions[0]).toMatchObject({ topic: 'prune', outcome: 'dry run' });
-    const md = budgetMarkdown({ usageBytes: out.usageBytes, budgetBytes: 10 * GB, budgetSource: 'cache-budget', plan: out.plan, dryRun: true });
+    const md = budgetMarkdown({
+      usageBytes: out.usageBytes,
+      budgetBytes: 10 * GB,
+      budgetSource: 'cache-budget',
+      plan: out.plan,
+      dryRun: true
+    });
     expect(md).toMatch(/Prune plan \(dry run: nothing was deleted\): 4 entries, 2\.5 GB/);
-    expect(md).toMatch(/\| `index-ci-build-1-[0-9a-f]{8}#1` \| `refs\/pull\/12\/merge` \| closed pull request: pull request closed/);
+    expect(md).toMatch(
+      /\| `index-ci-build-1-[0-9a-f]{8}#1` \| `refs\/pull\/12\/merge` \| closed pull request: pull request closed/
+    );
   });
 
   test('after an export: deletes, counts entries and bytes, and leaves everything live intact', async () => {
@@ -184,7 +264,11 @@ describe('prune', () => {
     // 13 GB in use, target 7 GB; PR 12 is not known to be closed here, so it is just another unreadable ref.
     const out = await prune(options({ closedPrRefs: [] }));
     expect(out.deleted.map((d) => [d.id, d.reason])).toEqual([
-      [1, 'superseded-index'], [5, 'unreferenced-blob'], [10, 'unreferenced-blob'], [8, 'idle-ref'], [9, 'idle-ref']
+      [1, 'superseded-index'],
+      [5, 'unreferenced-blob'],
+      [10, 'unreferenced-blob'],
+      [8, 'idle-ref'],
+      [9, 'idle-ref']
     ]);
     expect(out.plan?.underTarget).toBe(true);
     expect(emu.entries().map((e) => e.id)).toEqual([2, 3, 4, 6, 7, 11, 12]);

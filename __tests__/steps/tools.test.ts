@@ -13,7 +13,12 @@ import { type Installed, Installer, InstallError } from '../../src/io/installer.
 
 const inputs = { envdVersion: 'v1.3.4', buildkitVersion: 'v0.32.2', githubToken: '' } as unknown as Inputs;
 const rt = { ghes: false } as unknown as Runtime;
-const env = { RUNNER_OS: 'Linux', RUNNER_ARCH: 'X64', ENVD_CACHE_ACTION_API_URL: 'http://127.0.0.1:9', ENVD_CACHE_ACTION_DOWNLOAD_URL: 'http://127.0.0.1:9' };
+const env = {
+  RUNNER_OS: 'Linux',
+  RUNNER_ARCH: 'X64',
+  ENVD_CACHE_ACTION_API_URL: 'http://127.0.0.1:9',
+  ENVD_CACHE_ACTION_DOWNLOAD_URL: 'http://127.0.0.1:9'
+};
 const installed = (tag: string): Installed => ({ tag, dir: `/tc/${tag}`, fromCache: true });
 
 afterEach(() => {
@@ -31,7 +36,7 @@ describe('installTools', () => {
     expect(tools).toEqual({ envd: installed('v1.3.4'), buildkit: { ...installed('v0.32.2') } });
   }, 5000);
 
-  test('both failing: envd\'s error is the one reported, as when envd came first', async () => {
+  test("both failing: envd's error is the one reported, as when envd came first", async () => {
     let envdFail!: () => void;
     const later = new Promise<void>((r) => (envdFail = r));
     jest.spyOn(Installer.prototype, 'envd').mockImplementation(async () => {
@@ -49,13 +54,18 @@ describe('installTools', () => {
     const tc = fs.mkdtempSync(path.join(os.tmpdir(), 'tools-tc-'));
     try {
       // tool-cache's layout: <tool>/<version>/<arch> and <arch>.complete beside it.
-      for (const [tool, version] of [['envd', '1.3.4'], ['buildkit', '0.32.2']]) {
+      for (const [tool, version] of [
+        ['envd', '1.3.4'],
+        ['buildkit', '0.32.2']
+      ]) {
         fs.mkdirSync(path.join(tc, tool, version, 'amd64', 'bin'), { recursive: true });
         fs.writeFileSync(path.join(tc, tool, version, 'amd64.complete'), '');
       }
       const asked: string[] = [];
       jest.spyOn(Installer.prototype, 'envd').mockImplementation(async (v) => (asked.push('envd'), installed(v)));
-      jest.spyOn(Installer.prototype, 'buildkit').mockImplementation(async (v) => (asked.push('buildkit'), installed(v)));
+      jest
+        .spyOn(Installer.prototype, 'buildkit')
+        .mockImplementation(async (v) => (asked.push('buildkit'), installed(v)));
       const out: string[] = [];
       jest.spyOn(process.stdout, 'write').mockImplementation((c: string | Uint8Array) => (out.push(String(c)), true));
       const tools = await installTools(inputs, rt, { ...env, RUNNER_TOOL_CACHE: tc }, '/tmp');

@@ -15,13 +15,51 @@ function openssl(args, cwd) {
 const EC = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
 
 function ca(dir, name) {
-  openssl(['req', '-x509', ...EC, '-keyout', `${name}.key`, '-out', `${name}.pem`, '-days', '2', '-subj', `/CN=${name} (test only)`, '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign'], dir);
+  openssl(
+    [
+      'req',
+      '-x509',
+      ...EC,
+      '-keyout',
+      `${name}.key`,
+      '-out',
+      `${name}.pem`,
+      '-days',
+      '2',
+      '-subj',
+      `/CN=${name} (test only)`,
+      '-addext',
+      'basicConstraints=critical,CA:TRUE',
+      '-addext',
+      'keyUsage=critical,keyCertSign,cRLSign'
+    ],
+    dir
+  );
 }
 
 function leaf(dir, { name, signer, cn, ext }) {
   openssl(['req', ...EC, '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${cn}`], dir);
   fs.writeFileSync(path.join(dir, `${name}.ext`), ext.join('\n') + '\n');
-  openssl(['x509', '-req', '-in', `${name}.csr`, '-CA', `${signer}.pem`, '-CAkey', `${signer}.key`, '-CAcreateserial', '-out', `${name}.pem`, '-days', '2', '-extfile', `${name}.ext`], dir);
+  openssl(
+    [
+      'x509',
+      '-req',
+      '-in',
+      `${name}.csr`,
+      '-CA',
+      `${signer}.pem`,
+      '-CAkey',
+      `${signer}.key`,
+      '-CAcreateserial',
+      '-out',
+      `${name}.pem`,
+      '-days',
+      '2',
+      '-extfile',
+      `${name}.ext`
+    ],
+    dir
+  );
 }
 
 /**
@@ -33,7 +71,12 @@ export function makeCerts(dir, names = ['127.0.0.1', 'localhost']) {
   const san = names.map((n) => (/^[0-9.]+$|:/.test(n) ? `IP:${n}` : `DNS:${n}`)).join(',');
   ca(dir, 'ca');
   ca(dir, 'rogue-ca');
-  leaf(dir, { name: 'daemon', signer: 'ca', cn: 'buildkitd', ext: [`subjectAltName=${san}`, 'extendedKeyUsage=serverAuth'] });
+  leaf(dir, {
+    name: 'daemon',
+    signer: 'ca',
+    cn: 'buildkitd',
+    ext: [`subjectAltName=${san}`, 'extendedKeyUsage=serverAuth']
+  });
   leaf(dir, { name: 'client', signer: 'ca', cn: 'envd-cache-action', ext: ['extendedKeyUsage=clientAuth'] });
   leaf(dir, { name: 'rogue-client', signer: 'rogue-ca', cn: 'intruder', ext: ['extendedKeyUsage=clientAuth'] });
   const p = (f) => path.join(dir, f);

@@ -33,4 +33,9 @@ export interface FaultProxy {
 export declare const FAULT_KINDS: readonly FaultKind[];
 /** `none`, `refuse`, `reset`, `503`, `every-second-503`, `stall`, `slow:<ms>`, `cut[:<fraction>]`, each with an optional `@<path regexp>`. */
 export declare function parseFault(text: string): ProxyFault;
-export declare function startFaultProxy(options: { upstream: string; fault?: ProxyFault; host?: string; port?: number }): Promise<FaultProxy>;
+export declare function startFaultProxy(options: {
+  upstream: string;
+  fault?: ProxyFault;
+  host?: string;
+  port?: number;
+}): Promise<FaultProxy>;

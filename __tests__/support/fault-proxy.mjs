@@ -34,7 +34,16 @@
 import * as http from 'node:http';
 import { pathToFileURL } from 'node:url';
 
-export const FAULT_KINDS = Object.freeze(['none', 'refuse', 'reset', '503', 'every-second-503', 'cut', 'slow', 'stall']);
+export const FAULT_KINDS = Object.freeze([
+  'none',
+  'refuse',
+  'reset',
+  '503',
+  'every-second-503',
+  'cut',
+  'slow',
+  'stall'
+]);
 
 const ACTIONS = ['passed', 'reset', '503', 'cut', 'slow', 'stall', 'error'];
 
@@ -57,14 +66,18 @@ export function parseFault(text) {
 }
 
 function validate(fault) {
-  const forms = 'none, refuse, reset, 503, every-second-503, stall, slow:<ms>, cut[:<fraction>], each with an optional @<path regexp>';
-  if (!FAULT_KINDS.includes(fault.kind)) throw new Error(`fault-proxy: unknown fault ${JSON.stringify(fault.kind)} (one of: ${forms})`);
-  if (fault.kind === 'slow' && !(Number.isFinite(fault.ms) && fault.ms >= 0)) throw new Error('fault-proxy: slow needs ms ≥ 0 (slow:<ms>)');
+  const forms =
+    'none, refuse, reset, 503, every-second-503, stall, slow:<ms>, cut[:<fraction>], each with an optional @<path regexp>';
+  if (!FAULT_KINDS.includes(fault.kind))
+    throw new Error(`fault-proxy: unknown fault ${JSON.stringify(fault.kind)} (one of: ${forms})`);
+  if (fault.kind === 'slow' && !(Number.isFinite(fault.ms) && fault.ms >= 0))
+    throw new Error('fault-proxy: slow needs ms ≥ 0 (slow:<ms>)');
   if (fault.kind === 'cut' && fault.fraction !== undefined && !(fault.fraction >= 0 && fault.fraction < 1)) {
     throw new Error('fault-proxy: cut needs a fraction in [0, 1) (cut:<fraction>)');
   }
   if (fault.kind === 'refuse' && fault.path) throw new Error('fault-proxy: refuse closes the port; it takes no path');
-  if (fault.path !== undefined && !(fault.path instanceof RegExp)) throw new Error('fault-proxy: path must be a RegExp');
+  if (fault.path !== undefined && !(fault.path instanceof RegExp))
+    throw new Error('fault-proxy: path must be a RegExp');
 }
 
 /** `http://127.0.0.1:PORT`, `127.0.0.1:PORT` or a URL with a path (only its host and port are used). */
@@ -177,7 +190,9 @@ export async function startFaultProxy({ upstream, fault = { kind: 'none' }, host
 
   function sendCut(req, res, { answer, body, fraction }) {
     const keep = Math.floor(body.length * fraction);
-    const raw = answer.rawHeaders.filter((_, i, all) => !/^(content-length|transfer-encoding)$/i.test(all[i - (i % 2)]));
+    const raw = answer.rawHeaders.filter(
+      (_, i, all) => !/^(content-length|transfer-encoding)$/i.test(all[i - (i % 2)])
+    );
     res.writeHead(answer.statusCode ?? 502, answer.statusMessage, [...raw, 'content-length', String(body.length)]);
     if (body.length < 2) {
       record(req, 'passed');

@@ -27,4 +27,5 @@ export function deepFreeze<T>(value: T, seen = new Set<unknown>()): T {
 }
 
 /** The planner with every argument deep-frozen first: the planner's tests call this one. */
-export const plan: typeof planUnfrozen = (inputs, rt, options) => planUnfrozen(deepFreeze(inputs), deepFreeze(rt), deepFreeze(options));
+export const plan: typeof planUnfrozen = (inputs, rt, options) =>
+  planUnfrozen(deepFreeze(inputs), deepFreeze(rt), deepFreeze(options));

@@ -12,7 +12,11 @@ export interface HoldingFront {
   close(): Promise<void>;
 }
 
-export async function holdingFront(target: string, released: (req: http.IncomingMessage) => boolean, giveUpMs: number): Promise<HoldingFront> {
+export async function holdingFront(
+  target: string,
+  released: (req: http.IncomingMessage) => boolean,
+  giveUpMs: number
+): Promise<HoldingFront> {
   const outcomes: ('released' | 'gave up')[] = [];
   const server = http.createServer((req, res) => {
     const began = Date.now();
@@ -20,10 +24,14 @@ export async function holdingFront(target: string, released: (req: http.Incoming
       const free = released(req);
       if (!free && Date.now() - began < giveUpMs) return void setTimeout(poll, 10);
       outcomes.push(free ? 'released' : 'gave up');
-      const up = http.request(new URL(req.url ?? '/', target), { method: req.method, headers: { ...req.headers, host: new URL(target).host } }, (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-      });
+      const up = http.request(
+        new URL(req.url ?? '/', target),
+        { method: req.method, headers: { ...req.headers, host: new URL(target).host } },
+        (answer) => {
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(res);
+        }
+      );
       up.on('error', () => res.destroy());
       req.pipe(up);
     };
@@ -31,5 +39,9 @@ export async function holdingFront(target: string, released: (req: http.Incoming
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, outcomes, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    outcomes,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve()))
+  };
 }

@@ -30,8 +30,16 @@ export interface Page {
 
 /** The user and maintainer pages: README.md, CONTRIBUTING.md, SECURITY.md, CHANGELOG.md (when present), docs/*.md. */
 export function pages(root = ROOT): Page[] {
-  const top = ['README.md', 'CONTRIBUTING.md', 'SECURITY.md', 'CHANGELOG.md'].filter((f) => fs.existsSync(path.join(root, f)));
-  const docs = fs.existsSync(path.join(root, 'docs')) ? fs.readdirSync(path.join(root, 'docs')).filter((f) => f.endsWith('.md')).sort().map((f) => `docs/${f}`) : [];
+  const top = ['README.md', 'CONTRIBUTING.md', 'SECURITY.md', 'CHANGELOG.md'].filter((f) =>
+    fs.existsSync(path.join(root, f))
+  );
+  const docs = fs.existsSync(path.join(root, 'docs'))
+    ? fs
+        .readdirSync(path.join(root, 'docs'))
+        .filter((f) => f.endsWith('.md'))
+        .sort()
+        .map((f) => `docs/${f}`)
+    : [];
   return [...top, ...docs].map((file) => readPage(file, fs.readFileSync(path.join(root, file), 'utf8')));
 }
 
@@ -52,7 +60,8 @@ export function readPage(file: string, text: string): Page {
         open.fence.closed = true;
         open = undefined;
       } else {
-        if (m && m[1][0] === open.marker[0] && m[1].length >= open.marker.length && m[2] !== '') open.fence.swallows = true;
+        if (m && m[1][0] === open.marker[0] && m[1].length >= open.marker.length && m[2] !== '')
+          open.fence.swallows = true;
         open.body.push(line);
       }
       return;
@@ -83,7 +92,11 @@ export function slug(heading: string): string {
     .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1')
     .replace(/\*{1,2}([^*]+)\*{1,2}/g, '$1')
     .replace(/<[^>]+>/g, '');
-  return text.trim().toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, '').replace(/\s/g, '-');
+  return text
+    .trim()
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+    .replace(/\s/g, '-');
 }
 
 /** Every anchor a page offers, with GitHub's -1, -2 suffixes for repeated headings. */
@@ -109,7 +122,8 @@ export function links(page: Page): Link[] {
   const out: Link[] = [];
   page.prose.forEach((line, i) => {
     const text = line.replace(/`[^`]*`/g, '');
-    for (const m of text.matchAll(/!?\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g)) out.push({ target: m[1], line: i + 1 });
+    for (const m of text.matchAll(/!?\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g))
+      out.push({ target: m[1], line: i + 1 });
   });
   return out;
 }

@@ -20,13 +20,17 @@ const asRoot = () => process.getuid?.() === 0;
 export function sudoRunner(): { user?: JobUser } {
   if (!asRoot()) {
     if (spawnSync('sudo', ['-n', 'true'], { stdio: 'ignore' }).status === 0) return {};
-    throw new Error('the sudo-path tests run the action as this user through `sudo -n`, which asks for a password or is missing: give this user password-less sudo, or run the suite as root (scripts/test-deps.sh then creates a user for them)');
+    throw new Error(
+      'the sudo-path tests run the action as this user through `sudo -n`, which asks for a password or is missing: give this user password-less sudo, or run the suite as root (scripts/test-deps.sh then creates a user for them)'
+    );
   }
   const id = (flag: string) => spawnSync('id', [flag, TEST_USER], { encoding: 'utf8' });
   const uid = id('-u');
   const gid = id('-g');
   if (uid.status !== 0 || gid.status !== 0)
-    throw new Error(`the sudo-path tests run the action as the user ${TEST_USER}, which does not exist: run bash scripts/test-deps.sh as root (it creates the user with password-less sudo)`);
+    throw new Error(
+      `the sudo-path tests run the action as the user ${TEST_USER}, which does not exist: run bash scripts/test-deps.sh as root (it creates the user with password-less sudo)`
+    );
   const user = { uid: Number(uid.stdout), gid: Number(gid.stdout) };
   if (spawnSync('sudo', ['-n', '-u', TEST_USER, 'sudo', '-n', 'true'], { stdio: 'ignore' }).status !== 0)
     throw new Error(`the user ${TEST_USER} has no password-less sudo: run bash scripts/test-deps.sh as root`);

@@ -49,17 +49,30 @@ export interface Scenario {
 }
 
 const repository = { full_name: REPO, default_branch: 'main' };
-const MAIN = { event: 'push', ref: 'refs/heads/main', payload: { repository }, ac: [{ Scope: 'refs/heads/main', Permission: 3 }], env: {} };
+const MAIN = {
+  event: 'push',
+  ref: 'refs/heads/main',
+  payload: { repository },
+  ac: [{ Scope: 'refs/heads/main', Permission: 3 }],
+  env: {}
+};
 
 function pullRequest(action: string): Scenario {
-  const pr = { number: PR_NUMBER, head: { ref: FEATURE, repo: { full_name: REPO, fork: false } }, base: { ref: 'main', repo: { full_name: REPO } } };
+  const pr = {
+    number: PR_NUMBER,
+    head: { ref: FEATURE, repo: { full_name: REPO, fork: false } },
+    base: { ref: 'main', repo: { full_name: REPO } }
+  };
   const ref = `refs/pull/${PR_NUMBER}/merge`;
   return {
     label: `pull_request (${action})`,
     event: 'pull_request',
     ref,
     payload: { action, number: PR_NUMBER, pull_request: pr, repository },
-    ac: [{ Scope: ref, Permission: 3 }, { Scope: 'refs/heads/main', Permission: 1 }],
+    ac: [
+      { Scope: ref, Permission: 3 },
+      { Scope: 'refs/heads/main', Permission: 1 }
+    ],
     env: { GITHUB_HEAD_REF: FEATURE, GITHUB_BASE_REF: 'main' }
   };
 }
@@ -67,7 +80,8 @@ function pullRequest(action: string): Scenario {
 /** The runs an `on:` asks for: one per event, and for pushes to any branch also one to a feature branch. */
 export function scenariosFor(on: Workflow['on']): Scenario[] {
   if (on === undefined) return [{ ...MAIN, label: 'push to main (a step-only example)' }];
-  const events: Record<string, unknown> = typeof on === 'string' ? { [on]: null } : Array.isArray(on) ? Object.fromEntries(on.map((e) => [e, null])) : on;
+  const events: Record<string, unknown> =
+    typeof on === 'string' ? { [on]: null } : Array.isArray(on) ? Object.fromEntries(on.map((e) => [e, null])) : on;
   const out: Scenario[] = [];
   for (const [event, spec] of Object.entries(events)) {
     const filter = (spec ?? {}) as { branches?: string[]; types?: string[] };
@@ -75,7 +89,17 @@ export function scenariosFor(on: Workflow['on']): Scenario[] {
       const branches = filter.branches ?? ['**'];
       if (branches.includes('main') || branches.includes('**')) out.push({ ...MAIN, label: 'push to main' });
       if (branches.includes('**'))
-        out.push({ label: `push to ${FEATURE}`, event, ref: `refs/heads/${FEATURE}`, payload: { repository }, ac: [{ Scope: `refs/heads/${FEATURE}`, Permission: 3 }, { Scope: 'refs/heads/main', Permission: 1 }], env: {} });
+        out.push({
+          label: `push to ${FEATURE}`,
+          event,
+          ref: `refs/heads/${FEATURE}`,
+          payload: { repository },
+          ac: [
+            { Scope: `refs/heads/${FEATURE}`, Permission: 3 },
+            { Scope: 'refs/heads/main', Permission: 1 }
+          ],
+          env: {}
+        });
     } else if (event === 'pull_request') {
       const types = filter.types ?? ['opened'];
       for (const t of types) out.push(pullRequest(t));
@@ -91,10 +115,13 @@ export function matrixLegs(matrix: Record<string, unknown> | undefined): Record<
   const { include = [], exclude, ...axes } = matrix as { include?: Record<string, unknown>[]; exclude?: unknown };
   if (exclude) throw new Error('the examples runner does not expand matrix exclude');
   let legs: Record<string, unknown>[] = [{}];
-  for (const [key, values] of Object.entries(axes)) legs = legs.flatMap((leg) => (values as unknown[]).map((v) => ({ ...leg, [key]: v })));
+  for (const [key, values] of Object.entries(axes))
+    legs = legs.flatMap((leg) => (values as unknown[]).map((v) => ({ ...leg, [key]: v })));
   for (const extra of include) {
     const matching = legs.filter((leg) => Object.entries(extra).every(([k, v]) => !(k in axes) || leg[k] === v));
-    if (matching.length) for (const leg of matching) Object.assign(leg, Object.fromEntries(Object.entries(extra).filter(([k]) => !(k in axes))));
+    if (matching.length)
+      for (const leg of matching)
+        Object.assign(leg, Object.fromEntries(Object.entries(extra).filter(([k]) => !(k in axes))));
     else legs.push({ ...extra });
   }
   return legs;
@@ -127,7 +154,10 @@ export function evaluate(expr: string, contexts: Record<string, unknown>): Value
     if (tokens[i] !== '==' && tokens[i] !== '!=') return left;
     const op = tokens[i++];
     const right = primary();
-    const same = typeof left === 'string' && typeof right === 'string' ? left.toLowerCase() === right.toLowerCase() : left === right;
+    const same =
+      typeof left === 'string' && typeof right === 'string'
+        ? left.toLowerCase() === right.toLowerCase()
+        : left === right;
     return op === '==' ? same : !same;
   };
   /** A left-to-right chain of one operator; `pick` gives its value from the two sides. */
@@ -168,16 +198,23 @@ export function substitute(text: string, contexts: Record<string, unknown>): str
 
 /** Secrets as the examples name them: a recognizable value per name. */
 /** The TLS secrets docs/remote-builders.md names are PEM, as the builder-tls-* inputs require. */
-const PEM_SECRETS: Record<string, string> = { BUILDKIT_CA: 'CERTIFICATE', BUILDKIT_CERT: 'CERTIFICATE', BUILDKIT_KEY: 'PRIVATE KEY' };
-const pem = (label: string, name: string) => `-----BEGIN ${label}-----\n${Buffer.from(`Secret${name}`).toString('base64').padEnd(64, 'A')}\n-----END ${label}-----`;
-export const secretValue = (name: string) => (name in PEM_SECRETS ? pem(PEM_SECRETS[name], name) : `Secret${name.replace(/[^A-Za-z0-9]/g, '')}0123456789`);
+const PEM_SECRETS: Record<string, string> = {
+  BUILDKIT_CA: 'CERTIFICATE',
+  BUILDKIT_CERT: 'CERTIFICATE',
+  BUILDKIT_KEY: 'PRIVATE KEY'
+};
+const pem = (label: string, name: string) =>
+  `-----BEGIN ${label}-----\n${Buffer.from(`Secret${name}`).toString('base64').padEnd(64, 'A')}\n-----END ${label}-----`;
+export const secretValue = (name: string) =>
+  name in PEM_SECRETS ? pem(PEM_SECRETS[name], name) : `Secret${name.replace(/[^A-Za-z0-9]/g, '')}0123456789`;
 const secretsContext = new Proxy({}, { has: () => true, get: (_, name) => secretValue(String(name)) });
 
 /** A step's outputs as a context: a name the step does not set is an error. */
 function outputsContext(id: string, outputs: Record<string, string>, known: readonly string[]) {
   return new Proxy(outputs, {
     has: (_, name) => {
-      if (!known.includes(String(name))) throw new Error(`steps.${id}.outputs.${String(name)}: the step has no such output`);
+      if (!known.includes(String(name)))
+        throw new Error(`steps.${id}.outputs.${String(name)}: the step has no such output`);
       return true;
     },
     get: (o, name) => o[String(name)] ?? ''
@@ -229,7 +266,14 @@ export async function runJob(job: WorkflowJob, o: RunOptions): Promise<ExampleRu
     repository_owner: REPO.split('/')[0]
   };
   const steps: Record<string, { outputs: Record<string, string> }> = {};
-  const contexts = () => ({ github, secrets: secretsContext, matrix: leg ?? {}, steps, env: {}, runner: { arch: 'X64', os: 'Linux' } });
+  const contexts = () => ({
+    github,
+    secrets: secretsContext,
+    matrix: leg ?? {},
+    steps,
+    env: {},
+    runner: { arch: 'X64', os: 'Linux' }
+  });
   const runsOn = substitute([job['runs-on'] ?? 'ubuntu-latest'].flat().join(' '), contexts());
   const index = job.steps.findIndex((s) => s.uses === ACTION_USES);
   if (index < 0) throw new Error(`the job has no step that uses ${ACTION_USES}`);
@@ -237,9 +281,14 @@ export async function runJob(job: WorkflowJob, o: RunOptions): Promise<ExampleRu
   const before = job.steps.slice(0, index);
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'docs-example-'));
   try {
-    for (const step of before.filter((s) => s.run !== undefined && s.id !== undefined)) steps[step.id!] = { outputs: runShellStep(step, scratch, github.repository) };
-    const inputs = Object.fromEntries(Object.entries(action.with ?? {}).map(([k, v]) => [k, substitute(String(v), contexts())]));
-    const stepEnv = Object.fromEntries(Object.entries(action.env ?? {}).map(([k, v]) => [k, substitute(String(v), contexts())]));
+    for (const step of before.filter((s) => s.run !== undefined && s.id !== undefined))
+      steps[step.id!] = { outputs: runShellStep(step, scratch, github.repository) };
+    const inputs = Object.fromEntries(
+      Object.entries(action.with ?? {}).map(([k, v]) => [k, substitute(String(v), contexts())])
+    );
+    const stepEnv = Object.fromEntries(
+      Object.entries(action.env ?? {}).map(([k, v]) => [k, substitute(String(v), contexts())])
+    );
     const ws = workspaceFor(scratch, before, inputs.path ?? '.');
     const runner = createJob({
       inputs: { 'dry-run': 'true', ...inputs },
@@ -249,13 +298,26 @@ export async function runJob(job: WorkflowJob, o: RunOptions): Promise<ExampleRu
       matrix: leg,
       workspace: ws,
       githubToken: o.githubToken,
-      env: { GITHUB_REPOSITORY: REPO, RUNNER_ARCH: /arm/.test(runsOn) ? 'ARM64' : 'X64', ACTIONS_RUNTIME_TOKEN: jwt(scenario.ac), ...o.env, ...scenario.env, ...stepEnv }
+      env: {
+        GITHUB_REPOSITORY: REPO,
+        RUNNER_ARCH: /arm/.test(runsOn) ? 'ARM64' : 'X64',
+        ACTIONS_RUNTIME_TOKEN: jwt(scenario.ac),
+        ...o.env,
+        ...scenario.env,
+        ...stepEnv
+      }
     });
     try {
       const main = await runPhase(runner, 'main');
       const post = await runPhase(runner, 'post');
       if (action.id) steps[action.id] = { outputs: outputsContext(action.id, main.outputs, o.outputNames) };
-      const after = job.steps.slice(index + 1).flatMap((s) => [s.run, ...Object.values(s.env ?? {})].filter((t): t is string => typeof t === 'string').map((t) => substitute(t, contexts())));
+      const after = job.steps
+        .slice(index + 1)
+        .flatMap((s) =>
+          [s.run, ...Object.values(s.env ?? {})]
+            .filter((t): t is string => typeof t === 'string')
+            .map((t) => substitute(t, contexts()))
+        );
       const plan = main.outputs.plan ? (JSON.parse(main.outputs.plan) as Record<string, unknown>) : {};
       return { scenario, leg, inputs, main, post, plan, after };
     } finally {
@@ -270,12 +332,24 @@ export async function runJob(job: WorkflowJob, o: RunOptions): Promise<ExampleRu
 function runShellStep(step: Step, dir: string, repositoryName: string): Record<string, string> {
   const file = path.join(dir, `output-${step.id}`);
   fs.writeFileSync(file, '');
-  execFileSync('bash', ['-e', '-c', step.run!], { env: { PATH: process.env.PATH, GITHUB_OUTPUT: file, GITHUB_REPOSITORY: repositoryName }, stdio: 'pipe' });
-  return Object.fromEntries(fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+  execFileSync('bash', ['-e', '-c', step.run!], {
+    env: { PATH: process.env.PATH, GITHUB_OUTPUT: file, GITHUB_REPOSITORY: repositoryName },
+    stdio: 'pipe'
+  });
+  return Object.fromEntries(
+    fs
+      .readFileSync(file, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)])
+  );
 }
 
 /** A YAML example: a whole workflow, a list of steps, or a few inputs that go into the example before it. */
-export type Example = { kind: 'workflow'; workflow: Workflow } | { kind: 'steps'; steps: Step[] } | { kind: 'inputs'; inputs: Record<string, unknown> };
+export type Example =
+  | { kind: 'workflow'; workflow: Workflow }
+  | { kind: 'steps'; steps: Step[] }
+  | { kind: 'inputs'; inputs: Record<string, unknown> };
 
 export function readExample(body: string): Example {
   const doc = parse(body) as unknown;

@@ -26,7 +26,13 @@ afterAll(async () => {
 });
 
 const installer = (arch: 'amd64' | 'arm64' = 'amd64') =>
-  new Installer({ platform: { os: 'linux', arch }, downloadBase: releases.url, apiBase: releases.apiUrl, tempDir: process.env.RUNNER_TEMP!, retry: { attempts: 2, backoffMs: 10 } });
+  new Installer({
+    platform: { os: 'linux', arch },
+    downloadBase: releases.url,
+    apiBase: releases.apiUrl,
+    tempDir: process.env.RUNNER_TEMP!,
+    retry: { attempts: 2, backoffMs: 10 }
+  });
 
 describe('installer', () => {
   test('latest resolves through the releases API, then comes from the tool cache', async () => {
@@ -52,19 +58,29 @@ describe('installer', () => {
 
   test('an unknown version names the input to fix', async () => {
     await expect(installer().envd('v9.9.9')).rejects.toThrow(InstallError);
-    await expect(installer().buildkit('v9.9.9')).rejects.toThrow('moby/buildkit has no release v9.9.9; check the version input');
+    await expect(installer().buildkit('v9.9.9')).rejects.toThrow(
+      'moby/buildkit has no release v9.9.9; check the version input'
+    );
   });
 
   test('a release answer that is not JSON is read once, and the error says so', async () => {
     releases.failNext(/\/releases\/latest$/, 1, 200, '<html>maintenance</html>');
     const latest = () => releases.requests.filter((r) => r.path.endsWith('/releases/latest')).length;
     const asked = latest();
-    await expect(installer().envd('latest')).rejects.toThrow(/^cannot read the tensorchord\/envd release latest: the answer to GET \S+ is not JSON \(/);
+    await expect(installer().envd('latest')).rejects.toThrow(
+      /^cannot read the tensorchord\/envd release latest: the answer to GET \S+ is not JSON \(/
+    );
     expect(latest() - asked).toBe(1);
   });
 
   test('a 503 on the download is tried again, and the download then succeeds', async () => {
-    const installerAt = new Installer({ platform: { os: 'linux', arch: 'amd64' }, downloadBase: releases.url, apiBase: releases.apiUrl, tempDir: process.env.RUNNER_TEMP!, retry: { attempts: 3, backoffMs: 1 } });
+    const installerAt = new Installer({
+      platform: { os: 'linux', arch: 'amd64' },
+      downloadBase: releases.url,
+      apiBase: releases.apiUrl,
+      tempDir: process.env.RUNNER_TEMP!,
+      retry: { attempts: 3, backoffMs: 1 }
+    });
     releases.failNext(/\/v0\.27\.0\/buildkit-v0\.27\.0\.linux-amd64\.tar\.gz$/, 2, 503);
     const got = await installerAt.buildkit('v0.27.0');
     expect(got).toMatchObject({ tag: 'v0.27.0', fromCache: false });
@@ -72,7 +88,9 @@ describe('installer', () => {
 
   test('a download that keeps failing names the last answer and the attempts', async () => {
     releases.failNext(/\/v1\.3\.0\/envd_1\.3\.0_Linux_x86_64$/, 2, 502);
-    await expect(installer().envd('v1.3.0')).rejects.toThrow(/^download of \S+ failed: GET \S+ answered 502 \(after 2 attempts\)$/);
+    await expect(installer().envd('v1.3.0')).rejects.toThrow(
+      /^download of \S+ failed: GET \S+ answered 502 \(after 2 attempts\)$/
+    );
   });
 });
 

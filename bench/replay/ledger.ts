@@ -42,7 +42,14 @@ export class Ledger {
   private readonly brokenIndexes = new Set<number>();
   /** Every index key (without `#n`) ever committed, per ref. */
   private readonly written = new Map<string, Set<string>>();
-  readonly figures: LedgerFigures = { peakBytes: 0, evicted: 0, deleted: 0, evictionsBreaking: 0, deletionsBreaking: 0, indexesBroken: 0 };
+  readonly figures: LedgerFigures = {
+    peakBytes: 0,
+    evicted: 0,
+    deleted: 0,
+    evictionsBreaking: 0,
+    deletionsBreaking: 0,
+    indexesBroken: 0
+  };
 
   /** An entry was committed; `digests` = the blobs it names when it is an index. `usageBytes` before any eviction. */
   committed(entry: LedgerEntry, usageBytes: number, digests?: Iterable<string>): void {

@@ -68,9 +68,23 @@ export function figuresOf(builds: readonly BuildRecord[], ledger: LedgerFigures,
     evictionsBreaking: ledger.evictionsBreaking,
     deletionsBreaking: ledger.deletionsBreaking,
     onMissingLayer: counted.filter((b) => b.errored > 0).length,
-    unchangedMain: { builds: unchanged.length, ratio: share(sum(unchanged, (b) => b.cached), sum(unchanged, (b) => b.total)) },
-    prImportsMain: { builds: prFirst.length, lookedUp: prFirst.filter((b) => b.lookedUpMain).length, restoring: prFirst.filter((b) => b.cached > 0).length },
-    reported: { builds: reporting.length, reported: sum(reporting, (b) => b.reportedCached ?? 0), counted: sum(reporting, (b) => b.cached) }
+    unchangedMain: {
+      builds: unchanged.length,
+      ratio: share(
+        sum(unchanged, (b) => b.cached),
+        sum(unchanged, (b) => b.total)
+      )
+    },
+    prImportsMain: {
+      builds: prFirst.length,
+      lookedUp: prFirst.filter((b) => b.lookedUpMain).length,
+      restoring: prFirst.filter((b) => b.cached > 0).length
+    },
+    reported: {
+      builds: reporting.length,
+      reported: sum(reporting, (b) => b.reportedCached ?? 0),
+      counted: sum(reporting, (b) => b.cached)
+    }
   };
 }
 

@@ -49,7 +49,8 @@ function readVertices(text: string): Map<number, VertexState> {
     const header = HEADER.exec(line);
     if (header) {
       const id = Number(header[1]);
-      if (!vertices.has(id)) vertices.set(id, { name: header[2], cached: false, pulled: false, logged: false, done: false, error: false });
+      if (!vertices.has(id))
+        vertices.set(id, { name: header[2], cached: false, pulled: false, logged: false, done: false, error: false });
       continue;
     }
     const m = LINE.exec(line);

@@ -78,11 +78,17 @@ export interface DayOptions {
 /** Builds the day's runs from the seed: requirement and app texts are seeded, the shape is fixed. */
 export function makeDay({ seed, short = false }: DayOptions): Run[] {
   const rnd = prng(seed);
-  const word = () => Math.floor(rnd() * 0xffffffff).toString(16).padStart(8, '0');
-  const requirements = (tag: string) => `# ${tag}\nnumpy==1.${Math.floor(rnd() * 30)}.0\nrequests==2.${Math.floor(rnd() * 30)}.0 # ${word()}\n`;
+  const word = () =>
+    Math.floor(rnd() * 0xffffffff)
+      .toString(16)
+      .padStart(8, '0');
+  const requirements = (tag: string) =>
+    `# ${tag}\nnumpy==1.${Math.floor(rnd() * 30)}.0\nrequests==2.${Math.floor(rnd() * 30)}.0 # ${word()}\n`;
   let mainReqs = requirements('initial');
   const branchReqs = new Map<string, string>();
-  const steps = short ? DAY.filter((s) => s.hour <= SHORT_UNTIL_HOUR && !('branch' in s && s.branch === 'feature-b')) : DAY;
+  const steps = short
+    ? DAY.filter((s) => s.hour <= SHORT_UNTIL_HOUR && !('branch' in s && s.branch === 'feature-b'))
+    : DAY;
   const runs: Run[] = [];
   const add = (r: Omit<Run, 'n'>) => runs.push({ n: runs.length + 1, ...r });
   for (const s of steps) {
@@ -90,17 +96,55 @@ export function makeDay({ seed, short = false }: DayOptions): Run[] {
       const before = mainReqs;
       if (s.deps === 'change') mainReqs = requirements(`change at ${s.hour}h`);
       if (s.deps === 'merge') mainReqs = `${mainReqs}${branchReqs.get(s.merges ?? '') ?? ''}# merged ${s.merges}\n`;
-      add({ hour: s.hour, kind: 'main-push', workflow: 'CI', job: 'build', event: 'push', ref: MAIN, content: { requirements: mainReqs, app: `app ${word()}\n` }, depsChanged: mainReqs !== before });
+      add({
+        hour: s.hour,
+        kind: 'main-push',
+        workflow: 'CI',
+        job: 'build',
+        event: 'push',
+        ref: MAIN,
+        content: { requirements: mainReqs, app: `app ${word()}\n` },
+        depsChanged: mainReqs !== before
+      });
     } else if (s.on === 'branch') {
       const reqs = s.deps === 'change' ? `${mainReqs}${requirements(`${s.branch}`)}` : mainReqs;
       branchReqs.set(s.branch, reqs.slice(mainReqs.length));
-      add({ hour: s.hour, kind: 'branch-push', workflow: 'CI', job: 'build', event: 'push', ref: `refs/heads/${s.branch}`, branch: s.branch, content: { requirements: reqs, app: `app ${word()}\n` } });
+      add({
+        hour: s.hour,
+        kind: 'branch-push',
+        workflow: 'CI',
+        job: 'build',
+        event: 'push',
+        ref: `refs/heads/${s.branch}`,
+        branch: s.branch,
+        content: { requirements: reqs, app: `app ${word()}\n` }
+      });
     } else if (s.on === 'pr') {
       // The pull request's merge commit: the branch's last push merged into main (same content here: main did not move).
       const last = [...runs].reverse().find((r) => r.branch === s.branch && r.kind === 'branch-push');
-      add({ hour: s.hour, kind: 'pr-run', workflow: 'envd pr', job: 'pr-build', event: 'pull_request', ref: `refs/pull/${s.pr}/merge`, pr: s.pr, branch: s.branch, content: last?.content });
+      add({
+        hour: s.hour,
+        kind: 'pr-run',
+        workflow: 'envd pr',
+        job: 'pr-build',
+        event: 'pull_request',
+        ref: `refs/pull/${s.pr}/merge`,
+        pr: s.pr,
+        branch: s.branch,
+        content: last?.content
+      });
     } else {
-      add({ hour: s.hour, kind: 'pr-closed', workflow: 'envd cache cleanup', job: 'prune', event: 'pull_request', ref: `refs/pull/${s.pr}/merge`, pr: s.pr, branch: s.branch, merged: s.merged });
+      add({
+        hour: s.hour,
+        kind: 'pr-closed',
+        workflow: 'envd cache cleanup',
+        job: 'prune',
+        event: 'pull_request',
+        ref: `refs/pull/${s.pr}/merge`,
+        pr: s.pr,
+        branch: s.branch,
+        merged: s.merged
+      });
     }
   }
   return runs;

@@ -30,13 +30,20 @@ export interface JobInputs {
 
 /** The inputs of one leg's job in `run`, or undefined when the strategy runs no job there (pr-closed without prune). */
 export function inputsFor(strategy: Strategy, run: Run, legPath: string): JobInputs | undefined {
-  if (run.kind === 'pr-closed') return strategy === 'action' ? { inputs: { command: 'prune' }, token: 'write' } : undefined;
+  if (run.kind === 'pr-closed')
+    return strategy === 'action' ? { inputs: { command: 'prune' }, token: 'write' } : undefined;
   const base = { path: legPath };
   const token: TokenKind = run.kind === 'pr-run' ? 'none' : 'write';
-  if (strategy === 'action') return { inputs: run.kind === 'pr-run' ? { ...base, 'cache-write': 'false' } : base, token };
+  if (strategy === 'action')
+    return { inputs: run.kind === 'pr-run' ? { ...base, 'cache-write': 'false' } : base, token };
   const scope = strategy === 'per-leg' ? `,scope=${legPath}` : '';
   return {
-    inputs: { ...base, 'export-cache': `type=gha,mode=max${scope}`, 'import-cache': `type=gha${scope}`, 'cache-prune': 'false' },
+    inputs: {
+      ...base,
+      'export-cache': `type=gha,mode=max${scope}`,
+      'import-cache': `type=gha${scope}`,
+      'cache-prune': 'false'
+    },
     token
   };
 }

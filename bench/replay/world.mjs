@@ -34,7 +34,8 @@ export function dockerfile(leg) {
   ].join('\n');
 }
 
-const ENVD_FILE = '# syntax=v1\n# bench:replay: the envd shim builds the Dockerfile in this directory\n\ndef build():\n    base(dev=True)\n';
+const ENVD_FILE =
+  '# syntax=v1\n# bench:replay: the envd shim builds the Dockerfile in this directory\n\ndef build():\n    base(dev=True)\n';
 
 /** The workspace: one directory per leg with its Dockerfile, busybox and build.envd. */
 export function makeProject(root, legs, busybox) {
@@ -66,7 +67,10 @@ export function buildsIn(dir) {
   const out = [];
   for (let n = 1; fs.existsSync(path.join(dir, `build-${n}.log`)); n++) {
     const rc = path.join(dir, `build-${n}.rc`);
-    out.push({ progress: fs.readFileSync(path.join(dir, `build-${n}.log`), 'utf8'), code: fs.existsSync(rc) ? Number(fs.readFileSync(rc, 'utf8').trim()) : undefined });
+    out.push({
+      progress: fs.readFileSync(path.join(dir, `build-${n}.log`), 'utf8'),
+      code: fs.existsSync(rc) ? Number(fs.readFileSync(rc, 'utf8').trim()) : undefined
+    });
   }
   return out;
 }

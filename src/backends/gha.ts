@@ -8,7 +8,11 @@ import { E, EI, ignoreError, ignoredByGzipOnly, mode } from './rules.js';
 export const gha: Backend = {
   name: 'gha',
   attributes: {
-    scope: { in: EI, check: (v) => (/^[^,\s]{1,200}$/.test(v) ? undefined : `${quoted(v)} must be 1-200 characters without commas or spaces`) },
+    scope: {
+      in: EI,
+      check: (v) =>
+        /^[^,\s]{1,200}$/.test(v) ? undefined : `${quoted(v)} must be 1-200 characters without commas or spaces`
+    },
     token: { in: EI, check: nonEmpty, secret: true },
     url: { in: EI, check: nonEmpty },
     url_v2: { in: EI, check: nonEmpty },
@@ -25,7 +29,8 @@ export const gha: Backend = {
     const problems: string[] = [];
     if (complete && !attrs.has('url') && !attrs.has('url_v2'))
       problems.push('needs url_v2 (cache service v2) or url (v1, GHES); the action fills them from the runner');
-    if (attrs.has('repository') !== attrs.has('ghtoken')) problems.push('repository and ghtoken go together: set both or neither');
+    if (attrs.has('repository') !== attrs.has('ghtoken'))
+      problems.push('repository and ghtoken go together: set both or neither');
     return problems;
   },
   store: 'github-cache',
@@ -41,10 +46,12 @@ export const gha: Backend = {
   // github.com serves only the cache API v2, which BuildKit speaks from v0.20.0 (url_v2, version=2).
   minBuildkit: {
     version: '0.20.0',
-    inputProblem: (given) => `${given} speaks only the GitHub cache API v1, which github.com shut down on 2025-04-15; gha needs BuildKit v0.20.0 or later (v0.27.0+ recommended)`,
+    inputProblem: (given) =>
+      `${given} speaks only the GitHub cache API v1, which github.com shut down on 2025-04-15; gha needs BuildKit v0.20.0 or later (v0.27.0+ recommended)`,
     builderProblem: (address, version) =>
       `cache: gha needs BuildKit v0.20.0 or later (cache API v2), and the builder at ${address} runs ${version}; github.com shut the v1 API down on 2025-04-15`,
-    unknownWarning: (address) => `The version of the buildkitd at ${address} is unknown; gha cache needs v0.20.0 or later`
+    unknownWarning: (address) =>
+      `The version of the buildkitd at ${address} is unknown; gha cache needs v0.20.0 or later`
   },
   companions: []
 };
@@ -82,7 +89,8 @@ function ghaCredentials(rt: Runtime): GhaCredentials {
         ? 'cache service v1 (GitHub Enterprise Server)'
         : 'cache service v1 (ACTIONS_CACHE_SERVICE_V2 is not set)';
     if (url && !rt.ghes && rt.actions)
-      warning = 'ACTIONS_CACHE_SERVICE_V2 is not set on github.com, so the legacy cache API v1 is used; github.com shut it down on 2025-04-15 and gha cache will likely fail. Check the runner version (v2.321.0+ sets the flag)';
+      warning =
+        'ACTIONS_CACHE_SERVICE_V2 is not set on github.com, so the legacy cache API v1 is used; github.com shut it down on 2025-04-15 and gha cache will likely fail. Check the runner version (v2.321.0+ sets the flag)';
   }
   if (cs.token) attrs.unshift(['token', cs.token]);
   else missing.unshift('ACTIONS_RUNTIME_TOKEN');

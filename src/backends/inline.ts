@@ -8,7 +8,11 @@ export const inline: Backend = {
   name: 'inline',
   attributes: {
     // BuildKit's inline exporter reads no attributes; mode is accepted only as min (the only mode it has).
-    mode: { in: E, check: (v) => (v === 'min' ? undefined : `${quoted(v)}: inline cache supports only mode=min; use cache: registry for mode=max`) }
+    mode: {
+      in: E,
+      check: (v) =>
+        v === 'min' ? undefined : `${quoted(v)}: inline cache supports only mode=min; use cache: registry for mode=max`
+    }
   },
   required: { export: [], import: [] },
   store: 'image',
@@ -20,17 +24,25 @@ export const inline: Backend = {
   readBack: {
     reason: 'inline cache is read back from the output image as a registry cache',
     as: ({ inputs }) => ({ type: 'registry', attrs: [['ref', inputs.output!.imageName!]] }),
-    noImporter: 'type=inline cannot be imported: BuildKit has no inline importer; import type=registry,ref=<the output image> instead'
+    noImporter:
+      'type=inline cannot be imported: BuildKit has no inline importer; import type=registry,ref=<the output image> instead'
   },
   fixedMode: {
     mode: 'min',
     reason: 'inline cache is always min',
-    otherProblem: (other) => `"${other}" is not possible with cache: inline, which stores only the final image's layers (min); use cache: registry for ${other}`
+    otherProblem: (other) =>
+      `"${other}" is not possible with cache: inline, which stores only the final image's layers (min); use cache: registry for ${other}`
   },
   writeTarget: () => 'the output image, which carries the cache',
   companions: [],
   inputProblems: ({ output }) =>
     output?.image && output.push
       ? []
-      : [{ input: Input.Output, message: 'cache: inline stores the cache inside the pushed image: set output to type=image,name=<registry>/<image>:<tag>,push=true' }]
+      : [
+          {
+            input: Input.Output,
+            message:
+              'cache: inline stores the cache inside the pushed image: set output to type=image,name=<registry>/<image>:<tag>,push=true'
+          }
+        ]
 };

@@ -17,7 +17,8 @@ export const local: Backend = {
     digest: { in: I, check: sha256Digest },
     reset: {
       in: E,
-      refused: 'needs BuildKit client v0.31 and envd v1.3.4 bundles v0.25.1, so it would be ignored; export to a fresh directory instead'
+      refused:
+        'needs BuildKit client v0.31 and envd v1.3.4 bundles v0.25.1, so it would be ignored; export to a fresh directory instead'
     },
     ...layerOptions
   },
@@ -28,7 +29,10 @@ export const local: Backend = {
   // Export into a fresh directory that replaces the restored one after the build: the stored cache
   // is always one export, never a pile of them.
   location: ({ inputs, rt, scope }, direction) => [
-    [direction === 'export' ? 'dest' : 'src', `${localCacheDir(inputs, rt, scope)}${direction === 'export' ? '.new' : ''}`]
+    [
+      direction === 'export' ? 'dest' : 'src',
+      `${localCacheDir(inputs, rt, scope)}${direction === 'export' ? '.new' : ''}`
+    ]
   ],
   writeTarget: (_ctx, ref) => `the GitHub cache of ${ref}, where the cache directory is saved`,
   runnerDir: ({ inputs, rt, scope }) => localCacheDir(inputs, rt, scope),

@@ -43,15 +43,25 @@ const withSuffix = (base: string, suffix: string | undefined) => (suffix ? `${ba
 
 export function locations(base: string, rt: Runtime): Locations {
   const defaultRef = rt.defaultBranch ? `refs/heads/${rt.defaultBranch}` : undefined;
-  const defaultEntry: Candidate = { name: base, owner: rt.defaultBranch ? `the default branch ${rt.defaultBranch}` : 'the default branch' };
+  const defaultEntry: Candidate = {
+    name: base,
+    owner: rt.defaultBranch ? `the default branch ${rt.defaultBranch}` : 'the default branch'
+  };
   // A pull request's own entry is keyed by its number, whatever ref the event carries (pull_request_target runs on the base).
   const ownRef = rt.pullRequest ? `refs/pull/${rt.pullRequest.number}/merge` : rt.ref;
   const onDefault = !rt.pullRequest && defaultRef !== undefined && ownRef === defaultRef;
   if (onDefault || !ownRef) return { write: defaultEntry, reads: [defaultEntry] };
-  const own: Candidate = { name: withSuffix(base, refSuffix(ownRef)), owner: rt.pullRequest ? `pull request #${rt.pullRequest.number}` : ownRef.replace(/^refs\/(heads|tags)\//, '') };
+  const own: Candidate = {
+    name: withSuffix(base, refSuffix(ownRef)),
+    owner: rt.pullRequest ? `pull request #${rt.pullRequest.number}` : ownRef.replace(/^refs\/(heads|tags)\//, '')
+  };
   const reads = [own];
   const baseRef = rt.pullRequest?.baseRef ? `refs/heads/${rt.pullRequest.baseRef}` : undefined;
-  if (baseRef && baseRef !== defaultRef) reads.push({ name: withSuffix(base, refSuffix(baseRef)), owner: `the pull request base ${rt.pullRequest!.baseRef}` });
+  if (baseRef && baseRef !== defaultRef)
+    reads.push({
+      name: withSuffix(base, refSuffix(baseRef)),
+      owner: `the pull request base ${rt.pullRequest!.baseRef}`
+    });
   reads.push(defaultEntry);
   return { write: own, reads };
 }
@@ -59,13 +69,24 @@ export function locations(base: string, rt: Runtime): Locations {
 export type Existence = boolean | undefined;
 
 /** Picks the first candidate known to exist; when nothing could be checked, the default branch's entry. */
-export function chooseImport(reads: Candidate[], exists: Existence[], why?: string): { choice: Candidate; reason: string } {
+export function chooseImport(
+  reads: Candidate[],
+  exists: Existence[],
+  why?: string
+): { choice: Candidate; reason: string } {
   const found = reads.findIndex((_, i) => exists[i] === true);
   if (found >= 0) {
     const skipped = reads.slice(0, found).map((c) => c.owner);
-    return { choice: reads[found], reason: `${reads[found].owner} has a cache${skipped.length ? ` (${skipped.join(', ')}: none yet)` : ''}` };
+    return {
+      choice: reads[found],
+      reason: `${reads[found].owner} has a cache${skipped.length ? ` (${skipped.join(', ')}: none yet)` : ''}`
+    };
   }
   const last = reads[reads.length - 1];
-  if (exists.every((e) => e === false)) return { choice: last, reason: `no cache exists yet for ${reads.map((c) => c.owner).join(', ')}; importing ${last.owner}'s, which the next push there creates` };
+  if (exists.every((e) => e === false))
+    return {
+      choice: last,
+      reason: `no cache exists yet for ${reads.map((c) => c.owner).join(', ')}; importing ${last.owner}'s, which the next push there creates`
+    };
   return { choice: last, reason: `existence could not be checked${why ? ` (${why})` : ''}; importing ${last.owner}'s` };
 }

@@ -20,16 +20,26 @@ export const registry: Backend = {
   // cache-ref, when given, is used exactly as given, on every branch.
   sharedLocations: (ctx) => (ctx.inputs.cacheRef ? undefined : locations(`buildcache-${ctx.scope}`, ctx.rt)),
   location({ inputs }, _direction, entry) {
-    const ref = inputs.cacheRef || entry === undefined ? inputs.cacheRef! : `${repositoryOf(inputs.output!.image!)}:${entry.name}`;
+    const ref =
+      inputs.cacheRef || entry === undefined
+        ? inputs.cacheRef!
+        : `${repositoryOf(inputs.output!.image!)}:${entry.name}`;
     return [['ref', ref]];
   },
-  writeTarget: ({ inputs }) => (inputs.cacheRef ? `${inputs.cacheRef} (cache-ref, which every branch shares)` : undefined),
+  writeTarget: ({ inputs }) =>
+    inputs.cacheRef ? `${inputs.cacheRef} (cache-ref, which every branch shares)` : undefined,
   probe: 'registry-manifest',
   // A missing cache image ends the import vertex with "… not found" (see report/steps.ts).
   importReportsMissing: true,
   companions: ['cache-ref'],
   inputProblems: ({ cacheRef, output }) =>
     cacheRef === undefined && !output?.image
-      ? [{ input: Input.CacheRef, message: 'cache: registry needs a place for the cache: set cache-ref (e.g. ghcr.io/org/env:buildcache) or an output with name=<image>' }]
+      ? [
+          {
+            input: Input.CacheRef,
+            message:
+              'cache: registry needs a place for the cache: set cache-ref (e.g. ghcr.io/org/env:buildcache) or an output with name=<image>'
+          }
+        ]
       : []
 };

@@ -14,7 +14,10 @@ export const s3: Backend = {
     blobs_prefix: { in: EI },
     manifests_prefix: { in: EI },
     name: { in: EI, check: nonEmpty },
-    endpoint_url: { in: EI, check: (v) => (/^https?:\/\/[^\s]+$/.test(v) ? undefined : `${quoted(v)} is not an http(s) URL`) },
+    endpoint_url: {
+      in: EI,
+      check: (v) => (/^https?:\/\/[^\s]+$/.test(v) ? undefined : `${quoted(v)} is not an http(s) URL`)
+    },
     use_path_style: { in: EI, check: goBool },
     access_key_id: { in: EI, check: nonEmpty, secret: true },
     secret_access_key: { in: EI, check: nonEmpty, secret: true },
@@ -48,11 +51,15 @@ export const s3: Backend = {
       ['secret_access_key', a.secretAccessKey],
       ['session_token', a.sessionToken]
     ];
-    return [['name', entry?.name ?? scope], ...fromEnv.filter((e): e is [string, string] => e[1] !== undefined && !o.has(e[0]))];
+    return [
+      ['name', entry?.name ?? scope],
+      ...fromEnv.filter((e): e is [string, string] => e[1] !== undefined && !o.has(e[0]))
+    ];
   },
   probe: 's3-manifest',
   // bucket and region may come from the AWS environment (location above): one message names both ways.
   filledByAction: ['bucket', 'region'],
-  missingMessage: (key) => `cache: s3 needs ${key}: set cache-options: ${key}=… or the AWS_${key.toUpperCase()} environment variable`,
+  missingMessage: (key) =>
+    `cache: s3 needs ${key}: set cache-options: ${key}=… or the AWS_${key.toUpperCase()} environment variable`,
   companions: []
 };

@@ -25,7 +25,10 @@ export interface Budget {
 
 /** `cache-budget`: an explicit size wins; `auto` is the repository's storage limit when readable, else 10 GB. */
 export function resolveBudget(input: Auto<number>, storageLimitGb?: number): Budget {
-  const limit = storageLimitGb !== undefined && Number.isFinite(storageLimitGb) && storageLimitGb > 0 ? Math.round(storageLimitGb * GB) : undefined;
+  const limit =
+    storageLimitGb !== undefined && Number.isFinite(storageLimitGb) && storageLimitGb > 0
+      ? Math.round(storageLimitGb * GB)
+      : undefined;
   if (input !== 'auto') {
     const bytes = Math.max(1, Math.floor(input));
     const warning =
@@ -34,8 +37,12 @@ export function resolveBudget(input: Auto<number>, storageLimitGb?: number): Bud
         : undefined;
     return { bytes, source: 'cache-budget', ...(warning ? { warning } : {}) };
   }
-  if (limit !== undefined) return { bytes: limit, source: `the repository's cache storage limit (${storageLimitGb} GB)` };
-  return { bytes: DEFAULT_BUDGET_BYTES, source: "GitHub's default of 10 GB (the repository's own storage limit was not read)" };
+  if (limit !== undefined)
+    return { bytes: limit, source: `the repository's cache storage limit (${storageLimitGb} GB)` };
+  return {
+    bytes: DEFAULT_BUDGET_BYTES,
+    source: "GitHub's default of 10 GB (the repository's own storage limit was not read)"
+  };
 }
 
 export function nearBudget(usageBytes: number, budgetBytes: number, highWater = HIGH_WATER): boolean {
@@ -63,8 +70,17 @@ export interface LegIdentity {
 }
 
 /** The leg a build is: a named scope, or an auto scope without a matrix, has no sibling legs. */
-export function legIdentity(scope: string, inputs: Pick<Inputs, 'cacheScope' | 'matrix' | 'path' | 'from'>): LegIdentity {
-  return { scope, family: !inputs.cacheScope && inputs.matrix ? scopeFamily(inputs.path, `${inputs.from.file}:${inputs.from.func}`) : undefined };
+export function legIdentity(
+  scope: string,
+  inputs: Pick<Inputs, 'cacheScope' | 'matrix' | 'path' | 'from'>
+): LegIdentity {
+  return {
+    scope,
+    family:
+      !inputs.cacheScope && inputs.matrix
+        ? scopeFamily(inputs.path, `${inputs.from.file}:${inputs.from.func}`)
+        : undefined
+  };
 }
 
 /**
@@ -73,11 +89,17 @@ export function legIdentity(scope: string, inputs: Pick<Inputs, 'cacheScope' | '
  * are estimated and the mode chosen so that usage plus all of them stays under the budget (planLegs);
  * without, `min` from the high-water mark on.
  */
-export function modeForBudget(requested: Auto<Mode>, decided: Mode, facts: ModeFacts, leg?: LegIdentity): { mode: Mode; decision?: Decision } {
+export function modeForBudget(
+  requested: Auto<Mode>,
+  decided: Mode,
+  facts: ModeFacts,
+  leg?: LegIdentity
+): { mode: Mode; decision?: Decision } {
   const { usageBytes, budgetBytes } = facts;
   if (requested !== 'auto' || decided === 'min' || usageBytes === undefined) return { mode: decided };
   const planned = legPlanFor(facts, leg);
-  if (planned) return { mode: planned.mode, decision: { topic: 'mode', outcome: planned.mode, reason: planned.reason } };
+  if (planned)
+    return { mode: planned.mode, decision: { topic: 'mode', outcome: planned.mode, reason: planned.reason } };
   if (!nearBudget(usageBytes, budgetBytes)) return { mode: decided };
   return {
     mode: 'min',
@@ -93,7 +115,12 @@ export function modeForBudget(requested: Auto<Mode>, decided: Mode, facts: ModeF
 export function legPlanFor(facts: ModeFacts, leg?: LegIdentity): LegPlan | undefined {
   if (facts.usageBytes === undefined || !facts.footprints || !leg) return undefined;
   const prefix = leg.family ? `${leg.family}-` : undefined;
-  const legs = legEstimates(facts.footprints, leg.scope, prefix, prefix === undefined ? undefined : facts.concurrentLegs);
+  const legs = legEstimates(
+    facts.footprints,
+    leg.scope,
+    prefix,
+    prefix === undefined ? undefined : facts.concurrentLegs
+  );
   // A single build's first export (no matrix) cannot be sized, but it is one export: the high-water mark decides.
   // A matrix leg's first export with nothing to size it by is min (planLegs): its legs export at once.
   if (legs.self === undefined && prefix === undefined) return undefined;

@@ -104,13 +104,15 @@ export function scopeFootprints(
         let bytes = 0;
         for (const d of digests) {
           const blob = blobsOn.get(`${index.ref}\n${d}`);
-          if (blob && blob.createdAt >= index.createdAt - EXPORT_WINDOW_MS && blob.createdAt <= index.createdAt) bytes += blob.size;
+          if (blob && blob.createdAt >= index.createdAt - EXPORT_WINDOW_MS && blob.createdAt <= index.createdAt)
+            bytes += blob.size;
         }
         return bytes;
       };
       const referenced = [...read.digests].filter((d) => size.has(d));
       const final = referenced.filter((d) => read.final.has(d));
-      const own = (digests: string[]) => digests.filter((d) => (scopesOf.get(d)?.size ?? 1) <= 1).reduce((b, d) => b + (size.get(d) ?? 0), 0);
+      const own = (digests: string[]) =>
+        digests.filter((d) => (scopesOf.get(d)?.size ?? 1) <= 1).reduce((b, d) => b + (size.get(d) ?? 0), 0);
       out.set(scope, {
         scope,
         ref,
@@ -160,12 +162,19 @@ export function legEstimates(
   const own = footprints.find((f) => f.scope === self);
   const family = own ? [own, ...siblings] : siblings;
   const intermediate = Math.max(0, ...family.filter((f) => f.max).map((f) => f.fullBytes - f.finalBytes));
-  const whole = (f: ScopeFootprint) => ({ min: f.finalBytes, max: f.max ? f.fullBytes : f.fullBytes + (intermediate || f.finalBytes) });
+  const whole = (f: ScopeFootprint) => ({
+    min: f.finalBytes,
+    max: f.max ? f.fullBytes : f.fullBytes + (intermediate || f.finalBytes)
+  });
   const estimate = (f: ScopeFootprint): LegEstimate => {
     // Only the scope's own ref tells how much its exports change; another ref's index (main's, read by a pull
     // request) says nothing of what this ref will write: its first export is assumed as large as that index.
     if (!f.own)
-      return { scope: f.scope, ...whole(f), basis: `first export on this ref, assumed as large as ${echo(f.ref)}'s (${formatSize(f.fullBytes)})` };
+      return {
+        scope: f.scope,
+        ...whole(f),
+        basis: `first export on this ref, assumed as large as ${echo(f.ref)}'s (${formatSize(f.fullBytes)})`
+      };
     // Before the build nobody knows how deep the change goes. What the last export added only sized the last
     // change (a push that changed nothing added 0 B, and the merge after it rewrote half the chain: issue 15's
     // replay, 12:01), so every layer of its own the leg could write anew counts.
@@ -175,15 +184,28 @@ export function legEstimates(
       `(last export ${f.max ? 'max' : 'min'} on ${echo(f.ref)}, which added ${formatSize(f.max ? f.addedBytes : f.addedFinalBytes)})`;
     return { scope: f.scope, min: f.ownFinalBytes, max, basis, exportedAt: f.exportedAt };
   };
-  const out: { self?: LegEstimate; siblings: LegEstimate[]; unknown: LegEstimate[] } = { siblings: siblings.map(estimate), unknown: [] };
+  const out: { self?: LegEstimate; siblings: LegEstimate[]; unknown: LegEstimate[] } = {
+    siblings: siblings.map(estimate),
+    unknown: []
+  };
   const largest = family.length ? family.reduce((a, b) => (b.fullBytes > a.fullBytes ? b : a)) : undefined;
   if (own) out.self = estimate(own);
-  else if (largest) out.self = { scope: self, ...whole(largest), basis: `first export, assumed as large as ${echo(largest.scope)}'s (${formatSize(largest.fullBytes)})` };
+  else if (largest)
+    out.self = {
+      scope: self,
+      ...whole(largest),
+      basis: `first export, assumed as large as ${echo(largest.scope)}'s (${formatSize(largest.fullBytes)})`
+    };
   const missing = Math.max(0, (concurrentLegs ?? 0) - siblings.length);
   if (largest && missing > 0) {
     const size = whole(largest);
     for (let i = 0; i < missing; i++)
-      out.unknown.push({ scope: `(first export ${i + 1})`, min: size.max, max: size.max, basis: `a leg without a previous export, assumed max as large as ${echo(largest.scope)}'s` });
+      out.unknown.push({
+        scope: `(first export ${i + 1})`,
+        min: size.max,
+        max: size.max,
+        basis: `a leg without a previous export, assumed max as large as ${echo(largest.scope)}'s`
+      });
   }
   return out;
 }
@@ -236,12 +258,23 @@ export interface LegSet {
  * while the total still fits. Every leg computes the same split from the same facts, so together they fit.
  * `unknown` legs (whose scope this leg cannot see) are counted first and at their max, whatever they choose.
  */
-export function planLegs({ usageBytes, budgetBytes, ceiling = EXPORT_CEILING }: LegRoom, { self, siblings, unknown = [] }: LegSet): LegPlan {
+export function planLegs(
+  { usageBytes, budgetBytes, ceiling = EXPORT_CEILING }: LegRoom,
+  { self, siblings, unknown = [] }: LegSet
+): LegPlan {
   const ceilingBytes = Math.floor(budgetBytes * ceiling);
   const at = `${formatSize(usageBytes)} used of ${formatSize(budgetBytes)}`;
   if (self === undefined) {
     return {
-      mode: 'min', addBytes: 0, minAddBytes: 0, peakBytes: usageBytes, ceilingBytes, pruneFirst: usageBytes > ceilingBytes, legs: [], unknownBytes: 0, unknownLegs: 0,
+      mode: 'min',
+      addBytes: 0,
+      minAddBytes: 0,
+      peakBytes: usageBytes,
+      ceilingBytes,
+      pruneFirst: usageBytes > ceilingBytes,
+      legs: [],
+      unknownBytes: 0,
+      unknownLegs: 0,
       reason: `first export of this scope and no sibling scope to size it by (${at}): min, so that a matrix of first exports cannot overshoot the budget; the next run knows its size`
     };
   }
@@ -261,7 +294,9 @@ export function planLegs({ usageBytes, budgetBytes, ceiling = EXPORT_CEILING }: 
   const maxSiblings = siblings.filter((s) => chosen.get(s.scope) === 'max').length;
   const others = [
     siblings.length ? `${siblings.length} sibling leg${siblings.length > 1 ? 's' : ''} (${maxSiblings} max)` : '',
-    unknown.length ? `${unknown.length} first-export leg${unknown.length > 1 ? 's' : ''} at ${formatSize(unknownBytes)}` : ''
+    unknown.length
+      ? `${unknown.length} first-export leg${unknown.length > 1 ? 's' : ''} at ${formatSize(unknownBytes)}`
+      : ''
   ].filter(Boolean);
   const estimate =
     `this export adds about ${formatSize(mode === 'max' ? self.max : self.min)} (${self.basis})${others.length ? ` with ${others.join(' and ')}` : ''}: ` +
@@ -273,8 +308,23 @@ export function planLegs({ usageBytes, budgetBytes, ceiling = EXPORT_CEILING }: 
       : pruneFirst
         ? `${estimate}: even min does not fit, so the cache is pruned first`
         : `${estimate}: max (${formatSize(self.max)}) would not fit, min does`;
-  const shares = legs.map((l) => ({ scope: l.scope, mode: chosen.get(l.scope)!, add: chosen.get(l.scope) === 'max' ? l.max : l.min }));
-  return { mode, addBytes, minAddBytes: minTotal - usageBytes, peakBytes: total, ceilingBytes, pruneFirst, reason, legs: shares, unknownBytes, unknownLegs: unknown.length };
+  const shares = legs.map((l) => ({
+    scope: l.scope,
+    mode: chosen.get(l.scope)!,
+    add: chosen.get(l.scope) === 'max' ? l.max : l.min
+  }));
+  return {
+    mode,
+    addBytes,
+    minAddBytes: minTotal - usageBytes,
+    peakBytes: total,
+    ceilingBytes,
+    pruneFirst,
+    reason,
+    legs: shares,
+    unknownBytes,
+    unknownLegs: unknown.length
+  };
 }
 
 /**
@@ -311,7 +361,15 @@ export function exportFits(p: LegPlan, scope: string, usageBytes: number): { fit
  * of job `build` is named `build (<its matrix values>)` unless the workflow gives the job a `name:`. Queued or
  * in progress, this leg included. Undefined when no job carries that name (a custom name: not known).
  */
-export function concurrentLegsOf(jobs: ReadonlyArray<{ name: string; status: string }>, jobId: string): number | undefined {
-  const legs = jobs.filter((j) => j.name.startsWith(`${jobId} (`) && j.name.endsWith(')') && (j.status === 'in_progress' || j.status === 'queued' || j.status === 'waiting'));
+export function concurrentLegsOf(
+  jobs: ReadonlyArray<{ name: string; status: string }>,
+  jobId: string
+): number | undefined {
+  const legs = jobs.filter(
+    (j) =>
+      j.name.startsWith(`${jobId} (`) &&
+      j.name.endsWith(')') &&
+      (j.status === 'in_progress' || j.status === 'queued' || j.status === 'waiting')
+  );
   return legs.length > 0 ? legs.length - 1 : undefined;
 }

@@ -34,7 +34,13 @@ export function parseIndexKey(key: string): IndexKey | undefined {
   if (!m) return undefined;
   const [, scope, refHash, sig, n] = m;
   const signed = sig !== undefined;
-  return { scope, refHash, n: n === undefined ? 0 : Number(n), signed, base: `index-${scope}-1-${refHash}${signed ? '-sig' : ''}` };
+  return {
+    scope,
+    refHash,
+    n: n === undefined ? 0 : Number(n),
+    signed,
+    base: `index-${scope}-1-${refHash}${signed ? '-sig' : ''}`
+  };
 }
 
 export function isIndexKey(key: string): boolean {
@@ -121,7 +127,11 @@ export function parseIndexJson(content: string | Uint8Array): IndexContents {
     scrape(text.toLowerCase(), digests);
     return { digests, recognized: false, final: digests };
   }
-  return { digests, recognized: true, final: finalChain(doc as { layers: unknown[]; records?: unknown }, layers) ?? digests };
+  return {
+    digests,
+    recognized: true,
+    final: finalChain(doc as { layers: unknown[]; records?: unknown }, layers) ?? digests
+  };
 }
 
 /**
@@ -132,17 +142,20 @@ export function parseIndexJson(content: string | Uint8Array): IndexContents {
  * results; their layer chains are what `mode=min` exports. Undefined when the document does not say.
  */
 function finalChain(doc: { records?: unknown }, layers: unknown[]): Set<string> | undefined {
-  const records = Array.isArray(doc.records) ? (doc.records as Array<{ layers?: unknown; chains?: unknown; inputs?: unknown }>) : undefined;
+  const records = Array.isArray(doc.records)
+    ? (doc.records as Array<{ layers?: unknown; chains?: unknown; inputs?: unknown }>)
+    : undefined;
   if (!records || records.length === 0) return undefined;
   const linked = new Set<number>();
   for (const r of records)
     if (Array.isArray(r?.inputs))
-      for (const group of r.inputs) if (Array.isArray(group)) for (const i of group) if (typeof i?.link === 'number') linked.add(i.link);
+      for (const group of r.inputs)
+        if (Array.isArray(group)) for (const i of group) if (typeof i?.link === 'number') linked.add(i.link);
   if (linked.size === 0) return undefined; // no inputs recorded: every record looks final, which tells nothing
   const out = new Set<string>();
   const seen = new Set<number>();
   const chainFrom = (top: unknown) => {
-    for (let l = typeof top === 'number' ? top : -1; l >= 0 && l < layers.length && !seen.has(l); ) {
+    for (let l = typeof top === 'number' ? top : -1; l >= 0 && l < layers.length && !seen.has(l);) {
       seen.add(l);
       const layer = layers[l] as { blob?: string; parent?: unknown };
       if (typeof layer.blob === 'string') out.add(layer.blob.toLowerCase());
@@ -152,7 +165,9 @@ function finalChain(doc: { records?: unknown }, layers: unknown[]): Set<string> 
   records.forEach((r, index) => {
     if (linked.has(index)) return;
     if (Array.isArray(r?.layers)) for (const res of r.layers as Array<{ layer?: unknown }>) chainFrom(res?.layer);
-    if (Array.isArray(r?.chains)) for (const c of r.chains as Array<{ layers?: unknown }>) if (Array.isArray(c?.layers)) for (const l of c.layers) chainFrom(l);
+    if (Array.isArray(r?.chains))
+      for (const c of r.chains as Array<{ layers?: unknown }>)
+        if (Array.isArray(c?.layers)) for (const l of c.layers) chainFrom(l);
   });
   return out.size > 0 ? out : undefined;
 }

@@ -71,7 +71,8 @@ const PR_REF = /^refs\/pull\/\d+\/(merge|head)$/;
 function activeExportsSince({ input, buildkitEntries, classes, readable, closed, activeCutoff }: PruneContext): number {
   const open = input.openPrRefs ? new Set(input.openPrRefs) : undefined;
   const newest = new Map<string, number>();
-  for (const e of buildkitEntries) if (!readable.has(e.ref) && !closed.has(e.ref)) newest.set(e.ref, Math.max(newest.get(e.ref) ?? 0, e.createdAt));
+  for (const e of buildkitEntries)
+    if (!readable.has(e.ref) && !closed.has(e.ref)) newest.set(e.ref, Math.max(newest.get(e.ref) ?? 0, e.createdAt));
   let since = Number.POSITIVE_INFINITY;
   for (const e of classes.live) {
     if (readable.has(e.ref) || closed.has(e.ref)) continue;
@@ -103,8 +104,23 @@ export interface CacheEntry {
   version?: string;
 }
 
-export type PruneReason = 'closed-pr' | 'superseded-index' | 'superseded-history' | 'superseded-layer' | 'superseded-mount' | 'unreferenced-blob' | 'idle-ref';
-export const PRUNE_REASONS: readonly PruneReason[] = ['closed-pr', 'superseded-index', 'superseded-history', 'superseded-layer', 'superseded-mount', 'unreferenced-blob', 'idle-ref'];
+export type PruneReason =
+  | 'closed-pr'
+  | 'superseded-index'
+  | 'superseded-history'
+  | 'superseded-layer'
+  | 'superseded-mount'
+  | 'unreferenced-blob'
+  | 'idle-ref';
+export const PRUNE_REASONS: readonly PruneReason[] = [
+  'closed-pr',
+  'superseded-index',
+  'superseded-history',
+  'superseded-layer',
+  'superseded-mount',
+  'unreferenced-blob',
+  'idle-ref'
+];
 
 export interface Deletion {
   id: number;
@@ -247,11 +263,19 @@ export function planPrune(input: PruneInput): PrunePlan {
   const refs = readReferences(ctx);
   const heldBack = unreferencedOnReadable(ledger, ctx, refs); // 3
   const others = unreadableRefs(ctx);
-  wholeIdleRefs(ledger, ctx, others.filter((r) => !r.active)); // 4
+  wholeIdleRefs(
+    ledger,
+    ctx,
+    others.filter((r) => !r.active)
+  ); // 4
   staleOnActiveRefs(ledger, ctx, others); // 5
   pinnedGenerations(ledger, ctx, refs); // 6
   heldBackBlobs(ledger, ctx, heldBack); // 7
-  wholeIdleRefs(ledger, ctx, others.filter((r) => r.active)); // 8: the last resort before GitHub's blind LRU
+  wholeIdleRefs(
+    ledger,
+    ctx,
+    others.filter((r) => r.active)
+  ); // 8: the last resort before GitHub's blind LRU
 
   return summarize(ctx, ledger.deletions, refs);
 }
@@ -310,7 +334,8 @@ function closedPullRequests({ take }: DeletionLedger, { buildkitEntries, closed,
 /** Rule 2: superseded indexes that are not pinned, oldest first. */
 function unpinnedSuperseded({ take }: DeletionLedger, { classes, closed }: PruneContext): void {
   for (const s of [...classes.superseded].sort((a, b) => oldestFirst(a.entry, b.entry))) {
-    if (!closed.has(s.entry.ref)) take(s.entry, 'superseded-index', `superseded by #${indexNumber(s.live)} on ${s.entry.ref}`);
+    if (!closed.has(s.entry.ref))
+      take(s.entry, 'superseded-index', `superseded by #${indexNumber(s.live)} on ${s.entry.ref}`);
   }
 }
 
@@ -323,7 +348,11 @@ function olderHistories({ take }: DeletionLedger, { input }: PruneContext): void
 /** Rule 2c: older package caches (cache-mounts, mounts/mounts.ts): a restore takes only the newest per ref, scope and mount. */
 function olderMounts({ take }: DeletionLedger, { input }: PruneContext): void {
   for (const e of supersededMountEntries([...input.entries]).sort(oldestFirst))
-    take(e, 'superseded-mount', `an older package cache of its scope and mount on ${e.ref}; only the newest is restored`);
+    take(
+      e,
+      'superseded-mount',
+      `an older package cache of its scope and mount on ${e.ref}; only the newest is restored`
+    );
 }
 
 /** What the live and pinned indexes on readable refs reference, and whether every one of them could be read. */
@@ -347,7 +376,10 @@ function readReferences({ input, classes, readable, buildkitEntries }: PruneCont
   const referencedLive = new Set<string>();
   const referencedPinned = new Set<string>();
   const unread: CacheEntry[] = [];
-  for (const [entries, into] of [[liveHere, referencedLive], [pinnedHere.map((p) => p.entry), referencedPinned]] as const) {
+  for (const [entries, into] of [
+    [liveHere, referencedLive],
+    [pinnedHere.map((p) => p.entry), referencedPinned]
+  ] as const) {
     for (const e of entries) {
       const digests = input.liveIndexes.get(e.id);
       if (digests === undefined) unread.push(e);
@@ -361,12 +393,18 @@ function readReferences({ input, classes, readable, buildkitEntries }: PruneCont
   }
   const notes: string[] = [];
   if (unread.length > 0) {
-    const names = unread.slice(0, 3).map((e) => e.key).join(', ');
+    const names = unread
+      .slice(0, 3)
+      .map((e) => e.key)
+      .join(', ');
     notes.push(
       `unreferenced blobs were kept: ${unread.length} index${unread.length > 1 ? 'es' : ''} on readable refs could not be read (${names}${unread.length > 3 ? ', …' : ''})`
     );
   }
-  if (input.listingComplete === false) notes.push('unreferenced blobs were kept: the cache listing changed while it was read, so an index may have been missed');
+  if (input.listingComplete === false)
+    notes.push(
+      'unreferenced blobs were kept: the cache listing changed while it was read, so an index may have been missed'
+    );
   const blobsKnown = unread.length === 0 && input.listingComplete !== false;
   return { liveHere, pinnedHere, referencedLive, referencedPinned, unread, protectedBytes, blobsKnown, notes };
 }
@@ -390,7 +428,12 @@ function unreferencedOnReadable(ledger: DeletionLedger, ctx: PruneContext, refs:
   for (const e of ctx.buildkitEntries.filter(unreferenced).sort(lru)) {
     if (!above()) break;
     if (e.lastAccessedAt >= activeSince - EXPORT_SLACK_MS) heldBack.push(e);
-    else take(e, 'unreferenced-blob', `no live index on a readable ref references it; last used ${formatAge(now - e.lastAccessedAt)} ago`);
+    else
+      take(
+        e,
+        'unreferenced-blob',
+        `no live index on a readable ref references it; last used ${formatAge(now - e.lastAccessedAt)} ago`
+      );
   }
   return heldBack;
 }
@@ -400,8 +443,13 @@ function unreferencedOnReadable(ledger: DeletionLedger, ctx: PruneContext, refs:
  * token cannot read, whole, once idle long enough; the most bytes unused the longest first (idle time × bytes).
  * Each ref's indexes go before its blobs: an index never points at a deleted blob.
  */
-function wholeIdleRefs({ above, take }: DeletionLedger, { now, idleCutoff }: PruneContext, refs: readonly UnreadableRef[]): void {
-  const idleFirst = (a: UnreadableRef, b: UnreadableRef) => (now - b.lastUse) * b.bytes - (now - a.lastUse) * a.bytes || a.ref.localeCompare(b.ref);
+function wholeIdleRefs(
+  { above, take }: DeletionLedger,
+  { now, idleCutoff }: PruneContext,
+  refs: readonly UnreadableRef[]
+): void {
+  const idleFirst = (a: UnreadableRef, b: UnreadableRef) =>
+    (now - b.lastUse) * b.bytes - (now - a.lastUse) * a.bytes || a.ref.localeCompare(b.ref);
   for (const r of refs.filter((x) => x.lastUse < idleCutoff && x.created < idleCutoff).sort(idleFirst)) {
     if (!above()) break;
     const detail = `${r.ref} unused for ${formatAge(now - r.lastUse)} (${r.why}); this run's token cannot read its indexes`;
@@ -412,10 +460,18 @@ function wholeIdleRefs({ above, take }: DeletionLedger, { now, idleCutoff }: Pru
 }
 
 /** Rule 7: the readable blobs rule 3 held back because an active ref's export may use them, least recently used first. */
-function heldBackBlobs({ above, take, chosen }: DeletionLedger, { now }: PruneContext, heldBack: readonly CacheEntry[]): void {
+function heldBackBlobs(
+  { above, take, chosen }: DeletionLedger,
+  { now }: PruneContext,
+  heldBack: readonly CacheEntry[]
+): void {
   for (const e of heldBack.filter((x) => !chosen.has(x.id)).sort(lru)) {
     if (!above()) break;
-    take(e, 'unreferenced-blob', `no live index on a readable ref references it; last used ${formatAge(now - e.lastAccessedAt)} ago; usage is above target`);
+    take(
+      e,
+      'unreferenced-blob',
+      `no live index on a readable ref references it; last used ${formatAge(now - e.lastAccessedAt)} ago; usage is above target`
+    );
   }
 }
 
@@ -431,7 +487,15 @@ interface UnreadableRef {
 }
 
 /** What the refs this token cannot read are worth: open pull requests and branches pushed lately are active. */
-function unreadableRefs({ input, now, buildkitEntries, classes, readable, closed, activeCutoff }: PruneContext): UnreadableRef[] {
+function unreadableRefs({
+  input,
+  now,
+  buildkitEntries,
+  classes,
+  readable,
+  closed,
+  activeCutoff
+}: PruneContext): UnreadableRef[] {
   const byRef = new Map<string, CacheEntry[]>();
   for (const e of buildkitEntries) {
     if (readable.has(e.ref) || closed.has(e.ref)) continue;
@@ -445,16 +509,27 @@ function unreadableRefs({ input, now, buildkitEntries, classes, readable, closed
     const created = list.reduce((m, e) => Math.max(m, e.createdAt), 0);
     const pr = PR_REF.test(ref);
     const active = pr && openPrs ? openPrs.has(ref) : created > activeCutoff;
-    const why = pr && openPrs ? (active ? 'pull request open' : 'pull request not open') : `last written ${formatAge(now - created)} ago`;
+    const why =
+      pr && openPrs
+        ? active
+          ? 'pull request open'
+          : 'pull request not open'
+        : `last written ${formatAge(now - created)} ago`;
     // Its live indexes were written after BuildKit looked up (and so touched) every blob they reference
     // (cache/remotecache/gha/gha.go:275, v0.32.2): a blob untouched since before the oldest of them is not theirs.
-    const liveSince = classes.live.filter((e) => e.ref === ref).reduce((m, e) => Math.min(m, e.createdAt), Number.POSITIVE_INFINITY);
+    const liveSince = classes.live
+      .filter((e) => e.ref === ref)
+      .reduce((m, e) => Math.min(m, e.createdAt), Number.POSITIVE_INFINITY);
     return { ref, list, lastUse, created, active, why, liveSince, bytes: list.reduce((m, e) => m + e.size, 0) };
   });
 }
 
 /** The plan's totals, per-reason counts and the note when usage stays above target. */
-function summarize({ input, usageBytes, targetBytes }: PruneContext, deletions: Deletion[], refs: References): PrunePlan {
+function summarize(
+  { input, usageBytes, targetBytes }: PruneContext,
+  deletions: Deletion[],
+  refs: References
+): PrunePlan {
   const { budgetBytes } = input;
   const { liveHere, pinnedHere, unread, protectedBytes } = refs;
   const notes = [...refs.notes];
@@ -478,7 +553,11 @@ function summarize({ input, usageBytes, targetBytes }: PruneContext, deletions: 
     deleteBytes,
     keptBytes,
     underTarget: keptBytes <= targetBytes,
-    indexes: { live: liveHere.length, pinned: pinnedHere.length, read: liveHere.length + pinnedHere.length - unread.length },
+    indexes: {
+      live: liveHere.length,
+      pinned: pinnedHere.length,
+      read: liveHere.length + pinnedHere.length - unread.length
+    },
     protectedBytes,
     byReason,
     notes
@@ -512,16 +591,32 @@ function deletionLedger(usageBytes: number, targetBytes: number): DeletionLedger
 }
 
 /** Rule 5: on active refs this token cannot read, blobs untouched since before their newest export, LRU. */
-function staleOnActiveRefs(ledger: DeletionLedger, { now, idleCutoff }: PruneContext, others: readonly UnreadableRef[]): void {
+function staleOnActiveRefs(
+  ledger: DeletionLedger,
+  { now, idleCutoff }: PruneContext,
+  others: readonly UnreadableRef[]
+): void {
   const { above, take } = ledger;
   if (!above()) return;
   const stale = others
     .filter((r) => r.active && Number.isFinite(r.liveSince))
-    .flatMap((r) => r.list.filter((e) => isBlobKey(e.key) && e.lastAccessedAt < r.liveSince - EXPORT_SLACK_MS && e.lastAccessedAt < idleCutoff && e.createdAt < idleCutoff))
+    .flatMap((r) =>
+      r.list.filter(
+        (e) =>
+          isBlobKey(e.key) &&
+          e.lastAccessedAt < r.liveSince - EXPORT_SLACK_MS &&
+          e.lastAccessedAt < idleCutoff &&
+          e.createdAt < idleCutoff
+      )
+    )
     .sort(lru);
   for (const e of stale) {
     if (!above()) break;
-    take(e, 'unreferenced-blob', `untouched since before the newest export on ${e.ref} (last used ${formatAge(now - e.lastAccessedAt)} ago), which is active`);
+    take(
+      e,
+      'unreferenced-blob',
+      `untouched since before the newest export on ${e.ref} (last used ${formatAge(now - e.lastAccessedAt)} ago), which is active`
+    );
   }
 }
 
@@ -529,7 +624,11 @@ function staleOnActiveRefs(ledger: DeletionLedger, { now, idleCutoff }: PruneCon
  * Rule 6: the generations pinned indexes on readable refs still hold. Their blobs are not in flight (a written
  * index names them), so only a recent use (within idleMs, or since the job started) keeps them.
  */
-function pinnedGenerations(ledger: DeletionLedger, { now, idleCutoff, readable, buildkitEntries }: PruneContext, refs: References): void {
+function pinnedGenerations(
+  ledger: DeletionLedger,
+  { now, idleCutoff, readable, buildkitEntries }: PruneContext,
+  refs: References
+): void {
   const { above, take, chosen } = ledger;
   const { referencedLive, referencedPinned, pinnedHere } = refs;
   if (!above() || !refs.blobsKnown || pinnedHere.length === 0) return;
@@ -542,10 +641,18 @@ function pinnedGenerations(ledger: DeletionLedger, { now, idleCutoff, readable, 
     .sort(lru);
   if (candidates.length === 0) return;
   for (const p of [...pinnedHere].sort((a, b) => oldestFirst(a.entry, b.entry))) {
-    take(p.entry, 'superseded-index', `superseded by #${indexNumber(p.live)} ${formatAge(now - p.successor.createdAt)} ago; usage is above target`);
+    take(
+      p.entry,
+      'superseded-index',
+      `superseded by #${indexNumber(p.live)} ${formatAge(now - p.successor.createdAt)} ago; usage is above target`
+    );
   }
   for (const e of candidates) {
     if (!above()) break;
-    take(e, 'unreferenced-blob', `only superseded indexes reference it; last used ${formatAge(now - e.lastAccessedAt)} ago; usage is above target`);
+    take(
+      e,
+      'unreferenced-blob',
+      `only superseded indexes reference it; last used ${formatAge(now - e.lastAccessedAt)} ago; usage is above target`
+    );
   }
 }

@@ -13,7 +13,6 @@ const REASON_WORDS: Record<PruneReason, string> = {
   'idle-ref': 'idle ref this token cannot read'
 };
 
-
 /** `12 entries, 3.1 GB: 2 closed pull request (1.0 GB), 10 superseded index (40.0 KB)`. */
 export function describeDeletions(deletions: readonly Deletion[]): string {
   const total = deletions.reduce((s, d) => s + d.bytes, 0);
@@ -26,7 +25,10 @@ export function describeDeletions(deletions: readonly Deletion[]): string {
 
 /** One log line per planned deletion: key, ref, why, bytes. */
 export function planLines(plan: PrunePlan): string[] {
-  const lines = plan.deletions.map((d) => `${echo(d.key)} on ${echo(d.ref)}: ${REASON_WORDS[d.reason]}, ${echo(d.detail, 400)} (${formatSize(d.bytes)}, ${d.bytes} B)`);
+  const lines = plan.deletions.map(
+    (d) =>
+      `${echo(d.key)} on ${echo(d.ref)}: ${REASON_WORDS[d.reason]}, ${echo(d.detail, 400)} (${formatSize(d.bytes)}, ${d.bytes} B)`
+  );
   lines.push(
     `usage ${formatSize(plan.usageBytes)} → ${formatSize(plan.keptBytes)}; target ${formatSize(plan.targetBytes)} of a ${formatSize(plan.budgetBytes)} budget`
   );
@@ -53,12 +55,22 @@ export function budgetMarkdown(args: {
     const rows = args.dryRun ? plan.deletions : (args.deleted ?? []);
     const title = args.dryRun ? 'Prune plan (dry run: nothing was deleted)' : 'Pruned';
     lines.push(`#### ${title}: ${describeDeletions(rows)}`, '');
-    if (!args.dryRun) lines.push(`\`${usageBar(plan.usageBytes - rows.reduce((s, d) => s + d.bytes, 0), plan.budgetBytes)}\` after pruning`, '');
+    if (!args.dryRun)
+      lines.push(
+        `\`${usageBar(plan.usageBytes - rows.reduce((s, d) => s + d.bytes, 0), plan.budgetBytes)}\` after pruning`,
+        ''
+      );
     const max = args.maxRows ?? 50;
     if (rows.length) {
       lines.push('| Entry | Ref | Why | Size |', '|---|---|---|---:|');
-      for (const d of rows.slice(0, max)) lines.push(`| ${code(d.key)} | ${code(d.ref)} | ${cell(`${REASON_WORDS[d.reason]}: ${d.detail}`, 400)} | ${formatSize(d.bytes)} |`);
-      if (rows.length > max) lines.push(`| … ${rows.length - max} more | | | ${formatSize(rows.slice(max).reduce((s, d) => s + d.bytes, 0))} |`);
+      for (const d of rows.slice(0, max))
+        lines.push(
+          `| ${code(d.key)} | ${code(d.ref)} | ${cell(`${REASON_WORDS[d.reason]}: ${d.detail}`, 400)} | ${formatSize(d.bytes)} |`
+        );
+      if (rows.length > max)
+        lines.push(
+          `| … ${rows.length - max} more | | | ${formatSize(rows.slice(max).reduce((s, d) => s + d.bytes, 0))} |`
+        );
       lines.push('');
     }
     for (const n of plan.notes) lines.push(`- ${echo(n, 400)}`);

@@ -25,21 +25,27 @@ export function readableRefs(rt: Runtime): string[] {
 }
 
 /** What the budget reading needs to read: the export estimate only for a build that writes to the GitHub cache. */
-export function readingScope(inputs: Inputs, rt: Runtime): { read: boolean; estimate: boolean; leg?: { id: string; job: string } } {
+export function readingScope(
+  inputs: Inputs,
+  rt: Runtime
+): { read: boolean; estimate: boolean; leg?: { id: string; job: string } } {
   const read = usesGithubCache(inputs) || inputs.command !== 'build';
-  const estimate = read && inputs.command === 'build' && buildkitWritesGithubCache(inputs) && inputs.cacheWrite !== false;
+  const estimate =
+    read && inputs.command === 'build' && buildkitWritesGithubCache(inputs) && inputs.cacheWrite !== false;
   const leg = !inputs.cacheScope && inputs.matrix && rt.runId ? { id: rt.runId, job: rt.job } : undefined;
   return { read, estimate, ...(leg ? { leg } : {}) };
 }
 
 export function budgetFacts(state: BudgetState): ModeFacts | undefined {
   const r = state.reading;
-  return r && {
-    usageBytes: r.usageBytes,
-    budgetBytes: r.budget.bytes,
-    ...(r.footprints ? { footprints: r.footprints } : {}),
-    ...(r.concurrentLegs !== undefined ? { concurrentLegs: r.concurrentLegs } : {})
-  };
+  return (
+    r && {
+      usageBytes: r.usageBytes,
+      budgetBytes: r.budget.bytes,
+      ...(r.footprints ? { footprints: r.footprints } : {}),
+      ...(r.concurrentLegs !== undefined ? { concurrentLegs: r.concurrentLegs } : {})
+    }
+  );
 }
 
 /** What a run needs to decide about its budget. */
@@ -84,7 +90,13 @@ export function onDefaultBranch(rt: Runtime): boolean {
  * author chose the export (`export-cache`, `cache-write: true`).
  */
 export function splitsWrite({ state, inputs, plan }: RunContext): boolean {
-  return !!state.reading?.listing && !!plan.export && buildkitWritesGithubCache(inputs) && inputs.cacheWrite === 'auto' && !inputs.exportCache;
+  return (
+    !!state.reading?.listing &&
+    !!plan.export &&
+    buildkitWritesGithubCache(inputs) &&
+    inputs.cacheWrite === 'auto' &&
+    !inputs.exportCache
+  );
 }
 
 /**
@@ -96,13 +108,23 @@ export function splitsWrite({ state, inputs, plan }: RunContext): boolean {
 export function exportRoom(ctx: RunContext): Decision | undefined {
   const { state, inputs, rt, plan } = ctx;
   const r = state.reading;
-  if (!r || r.usageBytes === undefined || !plan.export || !buildkitWritesGithubCache(inputs) || inputs.cacheMode !== 'auto' || inputs.exportCache) return undefined;
+  if (
+    !r ||
+    r.usageBytes === undefined ||
+    !plan.export ||
+    !buildkitWritesGithubCache(inputs) ||
+    inputs.cacheMode !== 'auto' ||
+    inputs.exportCache
+  )
+    return undefined;
   if (onDefaultBranch(rt) || splitsWrite(ctx)) return undefined;
   const legs = legPlan(ctx);
   if (!legs) return undefined;
   const last = state.prunes[state.prunes.length - 1];
   const fit = exportFits(legs, plan.scope, last?.usageAfterBytes ?? r.usageBytes);
-  return fit.fits ? undefined : { topic: 'write', outcome: 'skipped', reason: fit.reason ?? 'no room under the budget' };
+  return fit.fits
+    ? undefined
+    : { topic: 'write', outcome: 'skipped', reason: fit.reason ?? 'no room under the budget' };
 }
 
 /** What the build told, for the write decision: its steps, and the listing read after it (budget/write.ts generationAfterBuild). */
@@ -162,10 +184,19 @@ export function budgetFigures(state: BudgetState): BudgetFigures | undefined {
 }
 
 /** `cache-prune`: auto prunes after a successful gha export (and always for `command: prune`). */
-export function decidePrune(cachePrune: Auto<boolean>, ctx: { command: 'build' | 'prune'; backend: string; exported: boolean }): { prune: boolean; decision: Decision } {
-  if (ctx.command === 'prune') return { prune: true, decision: { topic: 'prune', outcome: 'yes', reason: 'command is prune' } };
-  if (cachePrune === false) return { prune: false, decision: { topic: 'prune', outcome: 'no', reason: 'cache-prune is false' } };
-  if (!ctx.exported) return { prune: false, decision: { topic: 'prune', outcome: 'no', reason: 'no cache export succeeded in this run' } };
+export function decidePrune(
+  cachePrune: Auto<boolean>,
+  ctx: { command: 'build' | 'prune'; backend: string; exported: boolean }
+): { prune: boolean; decision: Decision } {
+  if (ctx.command === 'prune')
+    return { prune: true, decision: { topic: 'prune', outcome: 'yes', reason: 'command is prune' } };
+  if (cachePrune === false)
+    return { prune: false, decision: { topic: 'prune', outcome: 'no', reason: 'cache-prune is false' } };
+  if (!ctx.exported)
+    return {
+      prune: false,
+      decision: { topic: 'prune', outcome: 'no', reason: 'no cache export succeeded in this run' }
+    };
   const backend = backendOfType(ctx.backend);
   if (cachePrune === 'auto' && backend?.store !== 'github-cache')
     return {
@@ -173,13 +204,19 @@ export function decidePrune(cachePrune: Auto<boolean>, ctx: { command: 'build' |
       decision: {
         topic: 'prune',
         outcome: 'no',
-        reason:
-          backend?.savedInGithubCache
-            ? `the ${ctx.backend} backend keeps one GitHub cache entry per scope, replaced by each export; pruning handles BuildKit's gha entries`
-            : `the ${ctx.backend} backend does not use the GitHub cache`
+        reason: backend?.savedInGithubCache
+          ? `the ${ctx.backend} backend keeps one GitHub cache entry per scope, replaced by each export; pruning handles BuildKit's gha entries`
+          : `the ${ctx.backend} backend does not use the GitHub cache`
       }
     };
-  return { prune: true, decision: { topic: 'prune', outcome: 'yes', reason: cachePrune === true ? 'cache-prune is true' : 'after a successful export to the GitHub cache' } };
+  return {
+    prune: true,
+    decision: {
+      topic: 'prune',
+      outcome: 'yes',
+      reason: cachePrune === true ? 'cache-prune is true' : 'after a successful export to the GitHub cache'
+    }
+  };
 }
 
 /**
@@ -223,12 +260,18 @@ export interface PruneRequest {
  * The prune for `when`: `now` is the moment the prune is asked for, `jobStartedAt` when this process started
  * (entries written since are this job's own).
  */
-export function pruneRequest(ctx: RunContext, when: PruneWhen, clock: { now: number; jobStartedAt: number; targetRatio?: number }): PruneRequest {
+export function pruneRequest(
+  ctx: RunContext,
+  when: PruneWhen,
+  clock: { now: number; jobStartedAt: number; targetRatio?: number }
+): PruneRequest {
   const { inputs, rt, plan } = ctx;
   const pr = rt.pullRequest;
   return {
     title: when === 'command' ? 'Prune the GitHub cache' : `Prune the GitHub cache (${when} the build)`,
-    readableRefs: [...(plan.access?.readable ?? (rt.cacheService.decoded?.refs.filter((r) => r.read).map((r) => r.ref) ?? []))],
+    readableRefs: [
+      ...(plan.access?.readable ?? rt.cacheService.decoded?.refs.filter((r) => r.read).map((r) => r.ref) ?? [])
+    ],
     closedPrRefs: rt.event === 'pull_request' && pr && when === 'command' ? [`refs/pull/${pr.number}/merge`] : [],
     discoverClosedPrs: when === 'command' && rt.event !== 'pull_request',
     reuseListing: when === 'before' || (when === 'after' && staysUnderTarget(ctx)),

@@ -86,20 +86,52 @@ const steps = (n: number) => `${n} step${n === 1 ? '' : 's'}`;
 
 export function decideWrite(f: WriteFacts): WriteDecision {
   if (f.builtSteps === 0)
-    return { write: false, outcome: 'nothing-new', reason: 'the build ran no step: every layer came from the cache it read, so there is nothing new to write' };
+    return {
+      write: false,
+      outcome: 'nothing-new',
+      reason: 'the build ran no step: every layer came from the cache it read, so there is nothing new to write'
+    };
   const ceilingBytes = Math.floor(f.budgetBytes * (f.ceiling ?? EXPORT_CEILING));
   const before = f.usageBytes + (f.aheadBytes ?? 0);
   const adds = `this write adds ${formatSize(f.addBytes)} (the layers of the ${steps(f.builtSteps)} this build ran)`;
-  const after = (peak: number) => `${formatSize(peak)}, ${percent(peak, f.budgetBytes)}% of the ${formatSize(f.budgetBytes)} budget`;
+  const after = (peak: number) =>
+    `${formatSize(peak)}, ${percent(peak, f.budgetBytes)}% of the ${formatSize(f.budgetBytes)} budget`;
   const old = sum(f.superseded);
   if (before + f.addBytes <= ceilingBytes)
-    return { write: true, outcome: 'write', deleteBefore: [], deleteAfter: [...f.superseded], peakBytes: before + f.addBytes, reason: `${adds}: usage reaches ${after(before + f.addBytes)}` };
+    return {
+      write: true,
+      outcome: 'write',
+      deleteBefore: [],
+      deleteAfter: [...f.superseded],
+      peakBytes: before + f.addBytes,
+      reason: `${adds}: usage reaches ${after(before + f.addBytes)}`
+    };
   const freed = before - old + f.addBytes;
-  const replaced = old ? `${adds}; the previous generation's ${formatSize(old)} it replaces ${f.superseded.length === 1 ? 'is' : 'are'} deleted first` : adds;
-  if (freed <= ceilingBytes) return { write: true, outcome: 'write', deleteBefore: [...f.superseded], deleteAfter: [], peakBytes: freed, reason: `${replaced}: usage reaches ${after(freed)}` };
-  const must = f.defaultBranch ? 'the default branch never skips its write' : f.skippedLast ? 'this scope skipped its write last time and never skips twice in a row' : undefined;
+  const replaced = old
+    ? `${adds}; the previous generation's ${formatSize(old)} it replaces ${f.superseded.length === 1 ? 'is' : 'are'} deleted first`
+    : adds;
+  if (freed <= ceilingBytes)
+    return {
+      write: true,
+      outcome: 'write',
+      deleteBefore: [...f.superseded],
+      deleteAfter: [],
+      peakBytes: freed,
+      reason: `${replaced}: usage reaches ${after(freed)}`
+    };
+  const must = f.defaultBranch
+    ? 'the default branch never skips its write'
+    : f.skippedLast
+      ? 'this scope skipped its write last time and never skips twice in a row'
+      : undefined;
   if (must && !f.roomMade)
-    return { write: false, outcome: 'make-room', deleteBefore: [...f.superseded], usageTargetBytes: Math.max(0, ceilingBytes - f.addBytes - (f.aheadBytes ?? 0)), reason: `${replaced}, and usage would still reach ${after(freed)}: ${must}, so the cache is pruned first` };
+    return {
+      write: false,
+      outcome: 'make-room',
+      deleteBefore: [...f.superseded],
+      usageTargetBytes: Math.max(0, ceilingBytes - f.addBytes - (f.aheadBytes ?? 0)),
+      reason: `${replaced}, and usage would still reach ${after(freed)}: ${must}, so the cache is pruned first`
+    };
   // After the prune: the default branch writes whatever the room; a scope that skipped last time, under the budget.
   const mustCeiling = Math.floor(f.budgetBytes * SECOND_WRITE_CEILING);
   if (must && (f.defaultBranch || freed <= mustCeiling)) {
@@ -107,7 +139,15 @@ export function decideWrite(f: WriteFacts): WriteDecision {
       freed > f.budgetBytes
         ? `${replaced}, and usage still reaches ${after(freed)} after pruning: ${must}, so GitHub will evict least-recently-used entries; raise cache-budget or set cache-mode: min`
         : `usage reaches ${after(freed)}, over the ${Math.round((f.ceiling ?? EXPORT_CEILING) * 100)}% ceiling: ${must}`;
-    return { write: true, outcome: 'write', deleteBefore: [...f.superseded], deleteAfter: [], peakBytes: freed, reason: `${replaced}: ${must}`, warning };
+    return {
+      write: true,
+      outcome: 'write',
+      deleteBefore: [...f.superseded],
+      deleteAfter: [],
+      peakBytes: freed,
+      reason: `${replaced}: ${must}`,
+      warning
+    };
   }
   return {
     write: false,
@@ -132,7 +172,8 @@ export function supersededEntries(
   for (const e of entries) {
     const d = blobDigest(e.key);
     if (e.ref !== ref || d === undefined) continue;
-    if (generation.previous.has(d) && !generation.kept.has(d) && !othersLive.has(d)) out.push({ id: e.id, key: e.key, ref: e.ref, bytes: e.size });
+    if (generation.previous.has(d) && !generation.kept.has(d) && !othersLive.has(d))
+      out.push({ id: e.id, key: e.key, ref: e.ref, bytes: e.size });
   }
   return out.sort((a, b) => b.bytes - a.bytes || a.id - b.id);
 }
@@ -162,13 +203,19 @@ export interface Generation {
  */
 export function generationAfterBuild(
   entries: readonly CacheEntry[],
-  indexes: { contents: ReadonlyMap<number, { digests: ReadonlySet<string>; final: ReadonlySet<string> }>; scope: string; readableRefs: readonly string[] },
+  indexes: {
+    contents: ReadonlyMap<number, { digests: ReadonlySet<string>; final: ReadonlySet<string> }>;
+    scope: string;
+    readableRefs: readonly string[];
+  },
   times: { buildStartedAt: number; heldSince?: number; now: number }
 ): Generation {
   const live = classifyIndexes(entries, times.now).live;
   let previous: CacheEntry | undefined;
   for (const ref of indexes.readableRefs) {
-    previous ??= live.filter((e) => e.ref === ref && parseIndexKey(e.key)?.scope === indexes.scope && indexes.contents.has(e.id)).sort((a, b) => b.createdAt - a.createdAt)[0];
+    previous ??= live
+      .filter((e) => e.ref === ref && parseIndexKey(e.key)?.scope === indexes.scope && indexes.contents.has(e.id))
+      .sort((a, b) => b.createdAt - a.createdAt)[0];
   }
   if (!previous) return { rebuiltBytes: 0, superseded: [] };
   const read = indexes.contents.get(previous.id)!;
@@ -177,7 +224,13 @@ export function generationAfterBuild(
   const blobs = new Map<string, CacheEntry>();
   for (const e of entries) {
     const d = blobDigest(e.key);
-    if (d !== undefined && read.final.has(d) && indexes.readableRefs.includes(e.ref) && (!blobs.has(d) || e.ref === previous.ref)) blobs.set(d, e);
+    if (
+      d !== undefined &&
+      read.final.has(d) &&
+      indexes.readableRefs.includes(e.ref) &&
+      (!blobs.has(d) || e.ref === previous.ref)
+    )
+      blobs.set(d, e);
   }
   const usedSince = times.buildStartedAt - CLOCK_SLACK_MS;
   const rebuilt = [...blobs.values()].filter((e) => e.lastAccessedAt < usedSince);

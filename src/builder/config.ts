@@ -2,7 +2,8 @@
 import { parse, stringify, TomlError } from 'smol-toml';
 
 type Table = Record<string, unknown>;
-const isTable = (v: unknown): v is Table => v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Date);
+const isTable = (v: unknown): v is Table =>
+  v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Date);
 
 /**
  * The author's buildkitd config (already checked to be TOML) with `host` reachable over plain HTTP:
@@ -26,7 +27,10 @@ export function withPlainHttpRegistry(config: string, host: string): string {
   const registries = doc.registry ?? {};
   if (!isTable(registries)) return appended; // registry is not a table: buildkitd reports it
   const own = registries[host];
-  return stringify({ ...doc, registry: { ...registries, [host]: { ...(isTable(own) ? own : {}), http: true } } }).trimEnd();
+  return stringify({
+    ...doc,
+    registry: { ...registries, [host]: { ...(isTable(own) ? own : {}), http: true } }
+  }).trimEnd();
 }
 
 function parsesAsToml(text: string): boolean {

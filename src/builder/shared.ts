@@ -72,14 +72,21 @@ function isRecord(r: unknown): r is SharedRecord {
   if (typeof r !== 'object' || r === null) return false;
   const o = r as Record<string, unknown>;
   const strings = ['version', 'flags', 'config', 'buildctlAddr', 'envdAddress', 'dir', 'root', 'logFile'];
-  return o.schema === 1 && Number.isInteger(o.pid) && (o.pid as number) > 0 && typeof o.sudo === 'boolean' && strings.every((k) => typeof o[k] === 'string');
+  return (
+    o.schema === 1 &&
+    Number.isInteger(o.pid) &&
+    (o.pid as number) > 0 &&
+    typeof o.sudo === 'boolean' &&
+    strings.every((k) => typeof o[k] === 'string')
+  );
 }
 
 /** Whether this call may use the recorded buildkitd; if not, a reason for the log ("not reused: <why>"). */
 export function decideReuse(record: unknown, wish: SharedWish, live: Liveness): ReuseDecision {
   if (!isRecord(record)) return { reuse: false, why: 'its record is not one this action version understands' };
   const fp = sharedFingerprint(wish);
-  if (record.version !== fp.version) return { reuse: false, why: `it runs BuildKit ${echo(record.version)} and this call wants ${echo(wish.version)}` };
+  if (record.version !== fp.version)
+    return { reuse: false, why: `it runs BuildKit ${echo(record.version)} and this call wants ${echo(wish.version)}` };
   if (record.flags !== fp.flags) return { reuse: false, why: 'it was started with other buildkitd-flags' };
   if (record.config !== fp.config) return { reuse: false, why: 'it was started with another buildkitd-config-inline' };
   if (!live.running) return { reuse: false, why: `its process ${record.pid} is no longer running` };

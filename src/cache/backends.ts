@@ -19,6 +19,11 @@ export const REQUIRED: Record<CacheType, Readonly<Record<Direction, readonly str
 ) as Record<CacheType, Readonly<Record<Direction, readonly string[]>>>;
 
 /** Rules that relate attributes to each other. Each returns problems in plain words. */
-export function crossChecks(backend: CacheType, direction: Direction, attrs: ReadonlyMap<string, string>, complete: boolean): string[] {
+export function crossChecks(
+  backend: CacheType,
+  direction: Direction,
+  attrs: ReadonlyMap<string, string>,
+  complete: boolean
+): string[] {
   return BACKENDS[backend].crossChecks?.(direction, attrs, complete) ?? [];
 }

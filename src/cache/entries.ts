@@ -8,13 +8,17 @@
  * Entries of the action's own that only the newest of their slot matters for (a restore takes the newest match):
  * every entry `slotOf` places (undefined: not such an entry) except the newest per slot, by creation, then id.
  */
-export function allButNewest<E extends { id: number; key: string; createdAt: number }>(entries: readonly E[], slotOf: (e: E) => string | undefined): E[] {
+export function allButNewest<E extends { id: number; key: string; createdAt: number }>(
+  entries: readonly E[],
+  slotOf: (e: E) => string | undefined
+): E[] {
   const newest = new Map<string, E>();
   for (const e of entries) {
     const slot = slotOf(e);
     if (slot === undefined) continue;
     const best = newest.get(slot);
-    if (!best || e.createdAt > best.createdAt || (e.createdAt === best.createdAt && e.id > best.id)) newest.set(slot, e);
+    if (!best || e.createdAt > best.createdAt || (e.createdAt === best.createdAt && e.id > best.id))
+      newest.set(slot, e);
   }
   const keep = new Set(newest.values());
   return entries.filter((e) => slotOf(e) !== undefined && !keep.has(e));
@@ -26,7 +30,8 @@ const HISTORY_KEY_PREFIX = 'envd-history-';
 /** The restore prefix of a scope's entries. */
 export const historyKeyPrefix = (scope: string) => `${HISTORY_KEY_PREFIX}${scope}#`;
 /** One entry per run attempt: a key is never written twice. */
-export const historyKey = (scope: string, run: string, attempt: number) => `${historyKeyPrefix(scope)}${run}-${attempt}`;
+export const historyKey = (scope: string, run: string, attempt: number) =>
+  `${historyKeyPrefix(scope)}${run}-${attempt}`;
 
 const HISTORY_KEY = /^envd-history-(.+)#(\d{1,20})-(\d{1,4})$/;
 
@@ -40,7 +45,9 @@ export function parseHistoryKey(key: string): { scope: string; run: string; atte
  * For the budget's pruning: the history entries a later one supersedes. Per ref and scope only the newest
  * (by creation, then id) is ever restored, so every older one is dead weight. Pure; other keys are ignored.
  */
-export function supersededHistoryEntries<E extends { id: number; key: string; ref: string; createdAt: number }>(entries: E[]): E[] {
+export function supersededHistoryEntries<E extends { id: number; key: string; ref: string; createdAt: number }>(
+  entries: E[]
+): E[] {
   return allButNewest(entries, (e) => {
     const k = parseHistoryKey(e.key);
     return k && `${e.ref}\n${k.scope}`;

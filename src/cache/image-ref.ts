@@ -20,7 +20,11 @@ export type Parsed<T> = { ok: true; value: T } | { ok: false; problem: string };
 export function parseImageRef(text: string): Parsed<ImageRef> {
   const s = text.trim();
   if (s === '') return { ok: false, problem: 'is empty' };
-  if (/^[a-z]+:\/\//i.test(s)) return { ok: false, problem: `${quoted(s)} has a URL scheme; write the reference without it, e.g. ghcr.io/org/name:tag` };
+  if (/^[a-z]+:\/\//i.test(s))
+    return {
+      ok: false,
+      problem: `${quoted(s)} has a URL scheme; write the reference without it, e.g. ghcr.io/org/name:tag`
+    };
   let rest = s;
   let digest: string | undefined;
   const at = rest.indexOf('@');
@@ -35,18 +39,26 @@ export function parseImageRef(text: string): Parsed<ImageRef> {
   if (colon > lastSlash) {
     tag = rest.slice(colon + 1);
     rest = rest.slice(0, colon);
-    if (!TAG.test(tag)) return { ok: false, problem: `${quoted(s)} has an invalid tag ${quoted(tag)} (at most 128 of A-Z a-z 0-9 _ . -, not starting with . or -)` };
+    if (!TAG.test(tag))
+      return {
+        ok: false,
+        problem: `${quoted(s)} has an invalid tag ${quoted(tag)} (at most 128 of A-Z a-z 0-9 _ . -, not starting with . or -)`
+      };
   }
   const parts = rest.split('/');
   let domain: string | undefined;
   if (parts.length > 1 && (parts[0].includes('.') || parts[0].includes(':') || parts[0] === 'localhost')) {
     domain = parts.shift();
-    if (!DOMAIN.test(domain!)) return { ok: false, problem: `${quoted(s)} has an invalid registry host ${quoted(domain!)}` };
+    if (!DOMAIN.test(domain!))
+      return { ok: false, problem: `${quoted(s)} has an invalid registry host ${quoted(domain!)}` };
   }
   for (const p of parts) {
     if (COMPONENT.test(p)) continue;
     if (COMPONENT.test(p.toLowerCase())) {
-      return { ok: false, problem: `${quoted(s)}: repository name must be lowercase; write ${quoted(s.replace(rest, rest.toLowerCase()))}` };
+      return {
+        ok: false,
+        problem: `${quoted(s)}: repository name must be lowercase; write ${quoted(s.replace(rest, rest.toLowerCase()))}`
+      };
     }
     return { ok: false, problem: `${quoted(s)} is not an image reference (path component ${quoted(p)})` };
   }

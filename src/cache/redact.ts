@@ -59,7 +59,16 @@ const fold = (name: string) => name.toLowerCase().replace(/-/g, '_');
 const NAMES = new Set(SECRET_NAMES.map(fold));
 
 /** Last words that make any name a credential name: `aws_session_token`, `registry-password`, … */
-const SECRET_SUFFIXES = ['token', 'password', 'passwd', 'secret', 'signature', 'credential', 'secret_access_key', 'access_key_id'];
+const SECRET_SUFFIXES = [
+  'token',
+  'password',
+  'passwd',
+  'secret',
+  'signature',
+  'credential',
+  'secret_access_key',
+  'access_key_id'
+];
 
 /** True when a key (attribute, query parameter, TOML key) carries a credential. */
 export function isSecretName(name: string): boolean {
@@ -181,7 +190,8 @@ export function redactText(text: string): string {
  */
 export function redactKnown(text: string, secrets: Iterable<string>): string {
   let out = text;
-  for (const s of [...new Set(secrets)].filter((v) => v !== '' && v !== REDACTED).sort((a, b) => b.length - a.length)) out = out.split(s).join(REDACTED);
+  for (const s of [...new Set(secrets)].filter((v) => v !== '' && v !== REDACTED).sort((a, b) => b.length - a.length))
+    out = out.split(s).join(REDACTED);
   return out;
 }
 

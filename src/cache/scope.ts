@@ -64,7 +64,11 @@ const MAX_FAMILY = 24;
 export function scopeFamily(path: string, from: string): string {
   const dir = normalizePath(path);
   const [file, func] = splitFrom(from);
-  const words = [dir === '.' ? 'envd' : dir.slice(dir.lastIndexOf('/') + 1), file === 'build.envd' ? '' : file.replace(/\.envd$/, ''), func === 'build' ? '' : func];
+  const words = [
+    dir === '.' ? 'envd' : dir.slice(dir.lastIndexOf('/') + 1),
+    file === 'build.envd' ? '' : file.replace(/\.envd$/, ''),
+    func === 'build' ? '' : func
+  ];
   return sanitize(words.filter((w) => w !== '').join('-'), MAX_FAMILY) || 'envd';
 }
 
@@ -77,7 +81,9 @@ function splitFrom(from: string): [string, string] {
 export function autoScope(parts: ScopeParts): string {
   const identity = JSON.stringify([parts.matrix ?? '', parts.platform ?? '', normalizePath(parts.path), parts.from]);
   const hash = createHash('sha256').update(identity).digest('hex').slice(0, 8);
-  const words = [scopeFamily(parts.path, parts.from), ...matrixWords(parts.matrix), parts.platform ?? ''].map((w) => sanitize(w)).filter((w) => w !== '');
+  const words = [scopeFamily(parts.path, parts.from), ...matrixWords(parts.matrix), parts.platform ?? '']
+    .map((w) => sanitize(w))
+    .filter((w) => w !== '');
   const readable = sanitize(words.join('-'), MAX_SCOPE - hash.length - 1) || 'envd';
   return `${readable}-${hash}`;
 }
@@ -109,7 +115,13 @@ export function platformOf(input: string | undefined, rt: Pick<Runtime, 'runnerA
   if (input) return { envd: input, scope: input, why: `${input}, the platform input` };
   const arch = rt.runnerArch && `RUNNER_ARCH=${echo(rt.runnerArch, 40)}`;
   if (rt.runnerPlatform === ENVD_DEFAULT_PLATFORM)
-    return { envd: rt.runnerPlatform, why: `${rt.runnerPlatform} from ${arch}, envd's own default, so the scope leaves it out and stays what it was without a platform` };
-  if (rt.runnerPlatform) return { envd: rt.runnerPlatform, scope: rt.runnerPlatform, why: `${rt.runnerPlatform} from ${arch}` };
-  return { why: `none: ${arch ? `${arch} has no envd platform` : 'RUNNER_ARCH is not set'}, so envd builds its default ${ENVD_DEFAULT_PLATFORM}` };
+    return {
+      envd: rt.runnerPlatform,
+      why: `${rt.runnerPlatform} from ${arch}, envd's own default, so the scope leaves it out and stays what it was without a platform`
+    };
+  if (rt.runnerPlatform)
+    return { envd: rt.runnerPlatform, scope: rt.runnerPlatform, why: `${rt.runnerPlatform} from ${arch}` };
+  return {
+    why: `none: ${arch ? `${arch} has no envd platform` : 'RUNNER_ARCH is not set'}, so envd builds its default ${ENVD_DEFAULT_PLATFORM}`
+  };
 }

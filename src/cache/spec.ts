@@ -26,7 +26,10 @@ export function parseFields(fields: readonly string[]): Parsed<Map<string, strin
   for (const field of fields) {
     const eq = field.indexOf('=');
     if (eq < 0) {
-      const hint = field.trim() === '' ? 'remove the empty field (a stray comma?)' : `write ${echo(redactText(field.trim()))}=true or ${echo(redactText(field.trim()))}=<value>`;
+      const hint =
+        field.trim() === ''
+          ? 'remove the empty field (a stray comma?)'
+          : `write ${echo(redactText(field.trim()))}=true or ${echo(redactText(field.trim()))}=<value>`;
       return { ok: false, problem: `${quoted(field)} has no "=": ${hint}` };
     }
     const key = field.slice(0, eq).toLowerCase();
@@ -43,11 +46,18 @@ export function parseCacheSpec(text: string): Parsed<CacheSpec> {
   try {
     fields = parseCsvRecord(text);
   } catch (e) {
-    if (e instanceof CsvError) return { ok: false, problem: `cannot be read as CSV (${e.message}); quote a whole field that holds a comma or quote, e.g. "name=a,b"` };
+    if (e instanceof CsvError)
+      return {
+        ok: false,
+        problem: `cannot be read as CSV (${e.message}); quote a whole field that holds a comma or quote, e.g. "name=a,b"`
+      };
     throw e;
   }
   if (!text.includes('type=')) {
-    return { ok: false, problem: `has no type=; envd would silently read it as a registry ref: write type=registry,ref=${echo(redactText(text.trim()))} or another type` };
+    return {
+      ok: false,
+      problem: `has no type=; envd would silently read it as a registry ref: write type=registry,ref=${echo(redactText(text.trim()))} or another type`
+    };
   }
   const parsed = parseFields(fields);
   if (!parsed.ok) return parsed;
@@ -71,8 +81,12 @@ export interface ValidateOptions {
 export function validateCacheSpec(spec: CacheSpec, direction: Direction, options: ValidateOptions = {}): string[] {
   const flag = direction === 'export' ? '--export-cache' : '--import-cache';
   if (!isBackend(spec.type)) {
-    const caseHint = isBackend(spec.type.toLowerCase()) ? ` (type is case-sensitive: write "${spec.type.toLowerCase()}")` : nearestHint(spec.type, CACHE_TYPES);
-    return [`type=${echo(spec.type)} is not a cache type this action supports${caseHint}; use one of ${CACHE_TYPES.join(', ')}`];
+    const caseHint = isBackend(spec.type.toLowerCase())
+      ? ` (type is case-sensitive: write "${spec.type.toLowerCase()}")`
+      : nearestHint(spec.type, CACHE_TYPES);
+    return [
+      `type=${echo(spec.type)} is not a cache type this action supports${caseHint}; use one of ${CACHE_TYPES.join(', ')}`
+    ];
   }
   const noImporter = backendOfType(spec.type)?.readBack?.noImporter;
   if (noImporter && direction === 'import') return [noImporter];
@@ -89,7 +103,9 @@ export function validateCacheSpec(spec: CacheSpec, direction: Direction, options
       continue;
     }
     if (!rule.in.includes(direction)) {
-      problems.push(`${key} applies only to ${rule.in.includes('export') ? '--export-cache' : '--import-cache'}, not to ${flag}`);
+      problems.push(
+        `${key} applies only to ${rule.in.includes('export') ? '--export-cache' : '--import-cache'}, not to ${flag}`
+      );
       continue;
     }
     const problem = rule.check?.(value);
@@ -106,7 +122,11 @@ export function validateCacheSpec(spec: CacheSpec, direction: Direction, options
 
 /** Credential attribute names of every backend, so that even a value of an unknown type is redacted. */
 const SECRET_KEYS = new Set(
-  Object.values(ATTRIBUTES).flatMap((rules) => Object.entries(rules).filter(([, r]) => r.secret).map(([k]) => k))
+  Object.values(ATTRIBUTES).flatMap((rules) =>
+    Object.entries(rules)
+      .filter(([, r]) => r.secret)
+      .map(([k]) => k)
+  )
 );
 
 /** A credential attribute: a backend's secret, or any name that carries one (password, sig, …). */

@@ -71,14 +71,21 @@ export function envdTag(output: string | undefined, dirName: string): string {
  * leading and trailing separators dropped, at most 128 characters; `envd` when nothing is left. Pure.
  */
 export function sanitizeImageName(dirName: string): string {
-  const ascii = dirName.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+  const ascii = dirName
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase();
   const joined = ascii.replace(/[^a-z0-9]+/g, (run) => (/^(\.|_|__|-+)$/.test(run) ? run : '-'));
   const trim = (s: string) => s.replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, '');
   const name = trim(trim(joined).slice(0, 128));
   return name || 'envd';
 }
 
-export function contextCreateArgs(name: string, builder: 'unix' | 'tcp' | 'kube-pod' | 'docker-container', address: string): string[] {
+export function contextCreateArgs(
+  name: string,
+  builder: 'unix' | 'tcp' | 'kube-pod' | 'docker-container',
+  address: string
+): string[] {
   return ['context', 'create', '--name', name, '--builder', builder, '--builder-address', address, '--use'];
 }
 

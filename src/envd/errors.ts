@@ -20,7 +20,8 @@ const TABLE: [RegExp, KnownError][] = [
     {
       id: 'evicted-blob',
       title: 'A cached layer was evicted',
-      advice: 'The cache index still names a layer that the GitHub cache (or registry) no longer holds, usually after LRU eviction over the budget. The action retries once without --import-cache; keep usage under the budget (cache-budget, cache-prune) to avoid it.'
+      advice:
+        'The cache index still names a layer that the GitHub cache (or registry) no longer holds, usually after LRU eviction over the budget. The action retries once without --import-cache; keep usage under the budget (cache-budget, cache-prune) to avoid it.'
     }
   ],
   [
@@ -36,7 +37,8 @@ const TABLE: [RegExp, KnownError][] = [
     {
       id: 'unreadable-layer',
       title: 'A cached layer could not be read',
-      advice: 'A layer of the imported cache came cut short, reset, with a server error or with the wrong digest. The action retries once with the same import, then once without it; if the build still fails, the cache service (or a proxy in front of it) is failing: the next run after it recovers restores the whole cache.'
+      advice:
+        'A layer of the imported cache came cut short, reset, with a server error or with the wrong digest. The action retries once with the same import, then once without it; if the build still fails, the cache service (or a proxy in front of it) is failing: the next run after it recovers restores the whole cache.'
     }
   ],
   [
@@ -44,7 +46,8 @@ const TABLE: [RegExp, KnownError][] = [
     {
       id: 'legacy-cache-api',
       title: 'BuildKit speaks the retired cache API v1',
-      advice: 'github.com shut the v1 cache service down on 2025-04-15. Use a BuildKit of v0.20.0 or later (buildkit-version, or builder: auto) so that the action passes url_v2 and version=2.'
+      advice:
+        'github.com shut the v1 cache service down on 2025-04-15. Use a BuildKit of v0.20.0 or later (buildkit-version, or builder: auto) so that the action passes url_v2 and version=2.'
     }
   ],
   [
@@ -52,7 +55,8 @@ const TABLE: [RegExp, KnownError][] = [
     {
       id: 'gha-credentials',
       title: 'The gha cache got no credentials',
-      advice: 'The cache flags lacked token= or url_v2=. The action fills them from the runner; if you set export-cache or import-cache yourself, let the action add them (leave token/url out) and run it as a JavaScript step.'
+      advice:
+        'The cache flags lacked token= or url_v2=. The action fills them from the runner; if you set export-cache or import-cache yourself, let the action add them (leave token/url out) and run it as a JavaScript step.'
     }
   ],
   [
@@ -60,7 +64,8 @@ const TABLE: [RegExp, KnownError][] = [
     {
       id: 'token-expired',
       title: 'The runtime token expired during the build',
-      advice: 'The runner\'s cache token lives about 6 hours. Split long builds into shorter jobs, or export with cache-write: false near the limit.'
+      advice:
+        "The runner's cache token lives about 6 hours. Split long builds into shorter jobs, or export with cache-write: false near the limit."
     }
   ],
   [
@@ -68,7 +73,8 @@ const TABLE: [RegExp, KnownError][] = [
     {
       id: 'write-denied',
       title: 'The GitHub cache refused the write',
-      advice: 'This run may only read the cache (an untrusted trigger, cache-mode read, or an exhausted budget), or another job reserved the same key. The action drops the export when the token has no writable ref; set ignore-error=true in cache-options if you removed it.'
+      advice:
+        'This run may only read the cache (an untrusted trigger, cache-mode read, or an exhausted budget), or another job reserved the same key. The action drops the export when the token has no writable ref; set ignore-error=true in cache-options if you removed it.'
     }
   ],
   [
@@ -76,7 +82,8 @@ const TABLE: [RegExp, KnownError][] = [
     {
       id: 'throttled',
       title: 'The GitHub cache throttled the export',
-      advice: 'GitHub allows 200 cache uploads per minute per repository and BuildKit writes one per layer. Use BuildKit v0.27.0 or later (it honours Retry-After), cache-mode: min on busy branches, or a longer timeout in cache-options.'
+      advice:
+        'GitHub allows 200 cache uploads per minute per repository and BuildKit writes one per layer. Use BuildKit v0.27.0 or later (it honours Retry-After), cache-mode: min on busy branches, or a longer timeout in cache-options.'
     }
   ],
   [
@@ -84,7 +91,8 @@ const TABLE: [RegExp, KnownError][] = [
     {
       id: 'expired-url',
       title: 'A signed cache download URL expired',
-      advice: 'BuildKit before v0.23.2 cannot renew an expired download URL during a long build. Use a newer BuildKit (buildkit-version).'
+      advice:
+        'BuildKit before v0.23.2 cannot renew an expired download URL during a long build. Use a newer BuildKit (buildkit-version).'
     }
   ],
   [
@@ -92,7 +100,8 @@ const TABLE: [RegExp, KnownError][] = [
     {
       id: 'uppercase-ref',
       title: 'A registry reference has capital letters',
-      advice: 'Registry references must be lowercase; ${{ github.repository }} often is not. Lowercase the image name in output and cache-ref.'
+      advice:
+        'Registry references must be lowercase; ${{ github.repository }} often is not. Lowercase the image name in output and cache-ref.'
     }
   ],
   [
@@ -100,7 +109,8 @@ const TABLE: [RegExp, KnownError][] = [
     {
       id: 'wrong-builder',
       title: 'The builder cannot export this cache',
-      advice: 'envd\'s default moby-worker builder only knows inline cache. Use builder: auto (the action starts its own buildkitd) or a buildkitd address.'
+      advice:
+        "envd's default moby-worker builder only knows inline cache. Use builder: auto (the action starts its own buildkitd) or a buildkitd address."
     }
   ],
   [
@@ -108,7 +118,8 @@ const TABLE: [RegExp, KnownError][] = [
     {
       id: 'no-buildkitd',
       title: 'envd could not reach buildkitd',
-      advice: 'The buildkitd the context points at is not answering. With builder: auto the action starts it; with an address, check that the daemon runs and that the address has the right scheme (unix:// or tcp://).'
+      advice:
+        'The buildkitd the context points at is not answering. With builder: auto the action starts it; with an address, check that the daemon runs and that the address has the right scheme (unix:// or tcp://).'
     }
   ],
   [
@@ -124,7 +135,8 @@ const TABLE: [RegExp, KnownError][] = [
     {
       id: 's3-signature',
       title: 'The S3-compatible store rejected the request signature',
-      advice: 'A proxy in front of the store rewrote Accept-Encoding. Add disable_accept_encoding=true to cache-options (BuildKit v0.30+).'
+      advice:
+        'A proxy in front of the store rewrote Accept-Encoding. Add disable_accept_encoding=true to cache-options (BuildKit v0.30+).'
     }
   ],
   [
@@ -140,13 +152,17 @@ const TABLE: [RegExp, KnownError][] = [
     {
       id: 'local-import',
       title: 'envd cannot import a local cache',
-      advice: 'envd v1.3.4 cannot import type=local (envd #1391), so this build ran without that cache. Use cache: local and leave import-cache empty: the action then serves the restored directory as a registry on 127.0.0.1 and imports that.'
+      advice:
+        'envd v1.3.4 cannot import type=local (envd #1391), so this build ran without that cache. Use cache: local and leave import-cache empty: the action then serves the restored directory as a registry on 127.0.0.1 and imports that.'
     }
   ]
 ];
 
 /** Every known error with the pattern that recognizes it, in the order they are tried (docs/troubleshooting.md lists them). */
-export const KNOWN_ERRORS: readonly (KnownError & { pattern: RegExp })[] = TABLE.map(([pattern, e]) => ({ ...e, pattern }));
+export const KNOWN_ERRORS: readonly (KnownError & { pattern: RegExp })[] = TABLE.map(([pattern, e]) => ({
+  ...e,
+  pattern
+}));
 
 export function classify(text: string): KnownError | undefined {
   return TABLE.find(([re]) => re.test(text))?.[1];
@@ -161,7 +177,10 @@ export function classify(text: string): KnownError | undefined {
 export function envdErrorLine(stderr: string): string {
   const fatal = [...stderr.matchAll(/level=fatal msg=exit\b.*? error=("(?:[^"\\]|\\.)*"|[^\s"]+)/g)].pop();
   if (fatal) return fatal[1].startsWith('"') ? (goUnquote(fatal[1]) ?? fatal[1].slice(1, -1)) : fatal[1];
-  const lines = stderr.split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = stderr
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   const last = lines[lines.length - 1];
   return last ? last.replace(/^\d{4}\/\d{2}\/\d{2} \d{2}:\d{2}:\d{2} /, '') : 'envd exited with an error';
 }
@@ -178,8 +197,9 @@ export function goUnquote(quoted: string): string | undefined {
   const body = quoted.slice(1, -1);
   const bytes: number[] = [];
   const encoder = new TextEncoder();
-  const hex = (text: string, n: number) => (text.length === n && /^[0-9a-fA-F]+$/.test(text) ? parseInt(text, 16) : undefined);
-  for (let i = 0; i < body.length; ) {
+  const hex = (text: string, n: number) =>
+    text.length === n && /^[0-9a-fA-F]+$/.test(text) ? parseInt(text, 16) : undefined;
+  for (let i = 0; i < body.length;) {
     const c = body[i];
     if (c === '"' || c === '\n') return undefined;
     if (c !== '\\') {

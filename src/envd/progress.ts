@@ -86,7 +86,8 @@ function kindOf(name: string): VertexKind {
   if (name.startsWith('importing cache manifest from')) return 'import';
   if (/^(exporting |preparing layers for inline cache|writing image|naming to|pushing )/.test(name)) return 'export';
   // BuildKit's own bookkeeping and envd's parse phase; envd names many real build steps "[internal] …".
-  if (/^\[internal\] load |^load (build definition|metadata)|^resolve image config|^parse build\.envd/.test(name)) return 'internal';
+  if (/^\[internal\] load |^load (build definition|metadata)|^resolve image config|^parse build\.envd/.test(name))
+    return 'internal';
   return 'step';
 }
 
@@ -148,7 +149,15 @@ export class Progress {
     }
     const v = this.vertices.get(id);
     if (!v) {
-      const created: Vertex = { id, name: text, state: 'none', segment: { ...NO_SEGMENT }, done: false, resolved: false, logs: [] };
+      const created: Vertex = {
+        id,
+        name: text,
+        state: 'none',
+        segment: { ...NO_SEGMENT },
+        done: false,
+        resolved: false,
+        logs: []
+      };
       this.vertices.set(id, created);
       this.current = created;
       return;
@@ -209,7 +218,9 @@ export class Progress {
       imports: all
         .filter((v) => kindOf(v.name) === 'import' && !/\/python-cache:envd-/.test(v.name))
         .map((v) => ({ name: v.name, error: v.error })),
-      exports: all.filter((v) => kindOf(v.name) === 'export' && v.name !== 'exporting to image').map((v) => ({ name: v.name, error: v.error, done: v.done })),
+      exports: all
+        .filter((v) => kindOf(v.name) === 'export' && v.name !== 'exporting to image')
+        .map((v) => ({ name: v.name, error: v.error, done: v.done })),
       stepError: last?.error,
       steps: steps.map(stepOf),
       failedLog: last ? { step: last.name, lines: [...last.logs] } : undefined
@@ -233,6 +244,7 @@ function stepOf(v: Vertex): StepFigure {
   if (v.state === 'error') return { name: v.name, status: 'failed', seconds: v.seconds ?? v.lastLogAt ?? 0, source };
   if (v.state === 'cached') return { name: v.name, status: 'cached', seconds: v.seconds ?? 0, source, ...load };
   // Stopped because another step failed, or never finished (envd ended first).
-  if (v.state !== 'built') return { name: v.name, status: 'failed', seconds: v.seconds ?? v.lastLogAt ?? 0, canceled: true, source };
+  if (v.state !== 'built')
+    return { name: v.name, status: 'failed', seconds: v.seconds ?? v.lastLogAt ?? 0, canceled: true, source };
   return { name: v.name, status: 'built', seconds: v.seconds ?? 0, source, ...load };
 }

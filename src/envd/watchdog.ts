@@ -33,7 +33,8 @@
 import { classify, type KnownError } from './errors.js';
 
 const IMPORT_VERTEX = /^importing cache manifest from /;
-const OUTPUT_VERTEX = /^(exporting to image|exporting to \S+ image format|exporting to client tarball|exporting to client directory)$/;
+const OUTPUT_VERTEX =
+  /^(exporting to image|exporting to \S+ image format|exporting to client tarball|exporting to client directory)$/;
 const CACHE_EXPORT_VERTEX = /^(exporting cache to |exporting to GitHub Actions Cache$)/;
 const ENDED = /^(DONE\b|CACHED$|ERROR\b|CANCELED$)/;
 /**
@@ -136,7 +137,8 @@ export class CacheWatch {
     const importing = openNamed(IMPORT_VERTEX);
     if (importing) return { kind: 'import', vertex: importing, waitedMs: this.timeoutMs };
     const layer = [...this.pulling.values()].find((p) => this.cached.has(p.id) && this.open.has(p.id));
-    if (layer) return { kind: 'layer', vertex: this.names.get(layer.id)!, layer: layer.status, waitedMs: this.timeoutMs };
+    if (layer)
+      return { kind: 'layer', vertex: this.names.get(layer.id)!, layer: layer.status, waitedMs: this.timeoutMs };
     const exporting = this.outputComplete() ? openNamed(CACHE_EXPORT_VERTEX) : undefined;
     return exporting ? { kind: 'export', vertex: exporting, waitedMs: this.timeoutMs } : undefined;
   }
@@ -184,7 +186,9 @@ export function nextAttempt(tried: AttemptRecord[], hasImport: boolean): NextAtt
   if (o.kind !== 'failed' || o.pushing) return undefined;
   if (o.known?.id === 'evicted-blob') return { withImport: false, why: 'evicted-blob' };
   if (o.known?.id !== 'unreadable-layer') return undefined;
-  const unreadable = tried.filter((t) => t.withImport && t.outcome.kind === 'failed' && t.outcome.known?.id === 'unreadable-layer').length;
+  const unreadable = tried.filter(
+    (t) => t.withImport && t.outcome.kind === 'failed' && t.outcome.known?.id === 'unreadable-layer'
+  ).length;
   return { withImport: unreadable < 2, why: 'unreadable-layer' };
 }
 

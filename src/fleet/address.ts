@@ -36,11 +36,14 @@ export function splitAddresses(text: string): string[] {
 export function parseAddress(text: string, shown: (s: string) => string): BuilderAddress | string {
   if (text.startsWith('unix://')) {
     const p = text.slice('unix://'.length);
-    return p.startsWith('/') && p.length > 1 && !/[\0\s]/.test(p) ? { scheme: 'unix', text, path: p } : `${shown(text)} is not unix:///absolute/path/to/buildkitd.sock`;
+    return p.startsWith('/') && p.length > 1 && !/[\0\s]/.test(p)
+      ? { scheme: 'unix', text, path: p }
+      : `${shown(text)} is not unix:///absolute/path/to/buildkitd.sock`;
   }
   if (text.startsWith('tcp://')) {
     const m = TCP.exec(text);
-    if (!m) return `${shown(text)} is not tcp://host:port (a host name, an IPv4 address or [an IPv6 address], and a port)`;
+    if (!m)
+      return `${shown(text)} is not tcp://host:port (a host name, an IPv4 address or [an IPv6 address], and a port)`;
     const port = Number(m[2]);
     if (port < 1 || port > 65535) return `${shown(text)} has port ${port}; a port is 1-65535`;
     return { scheme: 'tcp', text, host: m[1].replace(/^\[|\]$/g, ''), port };
@@ -53,14 +56,17 @@ function parseKubePod(text: string, shown: (s: string) => string): BuilderAddres
   const rest = text.slice('kube-pod://'.length);
   const q = rest.indexOf('?');
   const pod = q < 0 ? rest : rest.slice(0, q);
-  if (!KUBE_NAME.test(pod)) return `${shown(text)} names no pod BuildKit accepts (kube-pod://<pod>, a pod name of a-z 0-9 . -)`;
+  if (!KUBE_NAME.test(pod))
+    return `${shown(text)} names no pod BuildKit accepts (kube-pod://<pod>, a pod name of a-z 0-9 . -)`;
   const out: BuilderAddress = { scheme: 'kube-pod', text, pod };
   for (const pair of q < 0 ? [] : rest.slice(q + 1).split('&')) {
     const eq = pair.indexOf('=');
     const key = eq < 0 ? pair : pair.slice(0, eq);
     const value = eq < 0 ? '' : pair.slice(eq + 1);
-    if (!(KUBE_KEYS as readonly string[]).includes(key)) return `${shown(text)} has ${shown(key)}; kube-pod:// takes only ${KUBE_KEYS.join(', ')}`;
-    if (!(key === 'context' ? KUBE_CONTEXT : KUBE_NAME).test(value)) return `${shown(text)} has ${key}=${shown(value)}, which BuildKit's kube-pod helper does not accept`;
+    if (!(KUBE_KEYS as readonly string[]).includes(key))
+      return `${shown(text)} has ${shown(key)}; kube-pod:// takes only ${KUBE_KEYS.join(', ')}`;
+    if (!(key === 'context' ? KUBE_CONTEXT : KUBE_NAME).test(value))
+      return `${shown(text)} has ${key}=${shown(value)}, which BuildKit's kube-pod helper does not accept`;
     out[key as (typeof KUBE_KEYS)[number]] = value;
   }
   return out;
@@ -73,7 +79,8 @@ export function parseAddresses(text: string, shown: (s: string) => string): Pars
   for (const entry of splitAddresses(text)) {
     const a = parseAddress(entry, shown);
     if (typeof a === 'string') problems.push(a);
-    else if (addresses.some((b) => b.text === a.text)) problems.push(`lists ${shown(a.text)} twice; name each builder once`);
+    else if (addresses.some((b) => b.text === a.text))
+      problems.push(`lists ${shown(a.text)} twice; name each builder once`);
     else addresses.push(a);
   }
   return { addresses, problems };

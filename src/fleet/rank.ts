@@ -21,7 +21,16 @@ export function rank<T extends { text: string }>(scope: string, addresses: reado
 
 /** The plan's word on the builder: the ranking for this scope, made before anything is asked. */
 export function fleetDecision(scope: string, addresses: readonly { text: string }[]): Decision {
-  if (addresses.length === 1) return { topic: 'builder', outcome: addresses[0].text, reason: 'a running buildkitd given by address; used when it answers ListWorkers' };
+  if (addresses.length === 1)
+    return {
+      topic: 'builder',
+      outcome: addresses[0].text,
+      reason: 'a running buildkitd given by address; used when it answers ListWorkers'
+    };
   const ranked = rank(scope, addresses).map((a) => a.text);
-  return { topic: 'builder', outcome: `fleet of ${ranked.length}`, reason: `ranked for this scope by rendezvous hashing: ${ranked.join(', ')}; the build runs on the first that answers ListWorkers` };
+  return {
+    topic: 'builder',
+    outcome: `fleet of ${ranked.length}`,
+    reason: `ranked for this scope by rendezvous hashing: ${ranked.join(', ')}; the build runs on the first that answers ListWorkers`
+  };
 }

@@ -40,12 +40,17 @@ export function pemProblem(pem: string, kind: PemKind): string | undefined {
   const labels = [...pem.matchAll(BLOCK)].map((m) => m[1]);
   if (labels.length === 0) return 'holds no complete PEM block (-----BEGIN …----- to -----END …-----)';
   if (kind === 'certificate') {
-    if (labels.some((l) => l.includes('PRIVATE KEY'))) return 'holds a private key; give it to builder-tls-key, and here the certificate(s) only';
+    if (labels.some((l) => l.includes('PRIVATE KEY')))
+      return 'holds a private key; give it to builder-tls-key, and here the certificate(s) only';
     return labels.includes('CERTIFICATE') ? undefined : `holds ${labels.join(', ')}, not a CERTIFICATE`;
   }
-  if (labels.includes('ENCRYPTED PRIVATE KEY') || /Proc-Type: 4,ENCRYPTED/.test(pem)) return 'is an encrypted private key; the action takes no passphrase: give the key unencrypted, from a secret';
+  if (labels.includes('ENCRYPTED PRIVATE KEY') || /Proc-Type: 4,ENCRYPTED/.test(pem))
+    return 'is an encrypted private key; the action takes no passphrase: give the key unencrypted, from a secret';
   const keys = labels.filter((l) => KEY_LABELS.includes(l));
-  if (keys.length !== 1) return keys.length ? 'holds several private keys; give the one that goes with builder-tls-cert' : `holds ${labels.join(', ')}, not a PRIVATE KEY`;
+  if (keys.length !== 1)
+    return keys.length
+      ? 'holds several private keys; give the one that goes with builder-tls-cert'
+      : `holds ${labels.join(', ')}, not a PRIVATE KEY`;
   return undefined;
 }
 
@@ -61,20 +66,46 @@ export interface TlsInputProblem {
 export function tlsInputProblems(tls: TlsInputs, addresses: readonly BuilderAddress[] | undefined): TlsInputProblem[] {
   const problems: TlsInputProblem[] = [];
   const on = !!(tls.ca || tls.cert || tls.key);
-  if (tls.cert && !tls.key) problems.push({ input: 'builder-tls-key', message: 'is empty while builder-tls-cert is set; a client certificate needs its private key' });
-  if (tls.key && !tls.cert) problems.push({ input: 'builder-tls-cert', message: 'is empty while builder-tls-key is set; a private key needs its client certificate' });
+  if (tls.cert && !tls.key)
+    problems.push({
+      input: 'builder-tls-key',
+      message: 'is empty while builder-tls-cert is set; a client certificate needs its private key'
+    });
+  if (tls.key && !tls.cert)
+    problems.push({
+      input: 'builder-tls-cert',
+      message: 'is empty while builder-tls-key is set; a private key needs its client certificate'
+    });
   if (tls.serverName !== undefined) {
-    if (!on) problems.push({ input: 'builder-tls-server-name', message: 'is set without builder-tls-ca, builder-tls-cert or builder-tls-key; it only names the daemon in its TLS certificate' });
-    else if (!SERVER_NAME.test(tls.serverName)) problems.push({ input: 'builder-tls-server-name', message: 'is not a DNS name or an IP address, as a daemon certificate names it' });
+    if (!on)
+      problems.push({
+        input: 'builder-tls-server-name',
+        message:
+          'is set without builder-tls-ca, builder-tls-cert or builder-tls-key; it only names the daemon in its TLS certificate'
+      });
+    else if (!SERVER_NAME.test(tls.serverName))
+      problems.push({
+        input: 'builder-tls-server-name',
+        message: 'is not a DNS name or an IP address, as a daemon certificate names it'
+      });
   }
-  for (const [input, source, kind] of [['builder-tls-ca', tls.ca, 'certificate'], ['builder-tls-cert', tls.cert, 'certificate'], ['builder-tls-key', tls.key, 'private key']] as const) {
+  for (const [input, source, kind] of [
+    ['builder-tls-ca', tls.ca, 'certificate'],
+    ['builder-tls-cert', tls.cert, 'certificate'],
+    ['builder-tls-key', tls.key, 'private key']
+  ] as const) {
     if (source?.from === 'text') {
       const p = pemProblem(source.pem, kind);
       if (p) problems.push({ input, message: p });
-    } else if (source?.from === 'file' && /[\r\n]/.test(source.path)) problems.push({ input, message: `is neither PEM text (-----BEGIN …) nor the path of a ${kind} file (one line)` });
+    } else if (source?.from === 'file' && /[\r\n]/.test(source.path))
+      problems.push({ input, message: `is neither PEM text (-----BEGIN …) nor the path of a ${kind} file (one line)` });
   }
   if (on && addresses && !addresses.some((a) => a.scheme === 'tcp'))
-    problems.push({ input: tls.ca ? 'builder-tls-ca' : tls.cert ? 'builder-tls-cert' : 'builder-tls-key', message: 'is set, but no builder is tcp://; TLS is used only for tcp:// builders (unix:// and kube-pod:// have their own transport)' });
+    problems.push({
+      input: tls.ca ? 'builder-tls-ca' : tls.cert ? 'builder-tls-cert' : 'builder-tls-key',
+      message:
+        'is set, but no builder is tcp://; TLS is used only for tcp:// builders (unix:// and kube-pod:// have their own transport)'
+    });
   return problems;
 }
 
@@ -88,6 +119,7 @@ export function pemSecrets(value: string): string[] {
   const t = value.trim();
   if (t === '') return [];
   out.add(t);
-  for (const line of t.split(/\r?\n/).map((l) => l.trim())) if (line.length >= 16 && !line.startsWith('-----')) out.add(line);
+  for (const line of t.split(/\r?\n/).map((l) => l.trim()))
+    if (line.length >= 16 && !line.startsWith('-----')) out.add(line);
   return [...out];
 }

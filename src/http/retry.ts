@@ -25,7 +25,8 @@ export interface Failure {
 
 export type Outcome<T> = { ok: true; value: T } | { ok: false; failure: Failure };
 
-export type Retried<T> = { ok: true; value: T; attempts: number } | { ok: false; failure: Failure; attempts: number; reason: string };
+export type Retried<T> =
+  { ok: true; value: T; attempts: number } | { ok: false; failure: Failure; attempts: number; reason: string };
 
 export interface RetryPolicy {
   /** Attempts in all, the first included (at least 1). */
@@ -48,7 +49,9 @@ export interface Clock {
 }
 
 /** Statuses worth another try: a timeout, too many requests, and the server errors except "not implemented" and "version not supported". */
-const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([408, 429, 500, 502, 503, 504, 507, 508, 509, 520, 521, 522, 523, 524]);
+const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([
+  408, 429, 500, 502, 503, 504, 507, 508, 509, 520, 521, 522, 523, 524
+]);
 
 /**
  * Network errors worth another try: the connection reset, refused, timed out or closed, a DNS answer to try again
@@ -80,7 +83,11 @@ export function isRateLimited(f: Failure): boolean {
   if (f.status === 429) return true;
   if (f.status !== 403) return false;
   const h = f.headers ?? {};
-  return (h['retry-after'] !== undefined && h['retry-after'].trim() !== '') || h['x-ratelimit-remaining'] === '0' || /rate limit/i.test(f.message);
+  return (
+    (h['retry-after'] !== undefined && h['retry-after'].trim() !== '') ||
+    h['x-ratelimit-remaining'] === '0' ||
+    /rate limit/i.test(f.message)
+  );
 }
 
 /** The default predicate: a retryable status or rate limit, or a retryable network error; never a body that does not parse. */
@@ -106,32 +113,55 @@ export function retryAfterMs(headers: Record<string, string | undefined> | undef
 
 /** Anything thrown by an attempt → a failure with its code: the error's own, its cause's (fetch wraps them), else its name. */
 export function failureOf(error: unknown): Failure {
-  const e = error as { code?: unknown; name?: unknown; message?: unknown; cause?: { code?: unknown; message?: unknown } } | undefined;
-  const code = typeof e?.code === 'string' ? e.code : typeof e?.cause?.code === 'string' ? e.cause.code : typeof e?.name === 'string' ? e.name : undefined;
+  const e = error as
+    { code?: unknown; name?: unknown; message?: unknown; cause?: { code?: unknown; message?: unknown } } | undefined;
+  const code =
+    typeof e?.code === 'string'
+      ? e.code
+      : typeof e?.cause?.code === 'string'
+        ? e.cause.code
+        : typeof e?.name === 'string'
+          ? e.name
+          : undefined;
   const message = typeof e?.message === 'string' ? e.message : String(error);
   const cause = typeof e?.cause?.message === 'string' && e.cause.message !== message ? ` (${e.cause.message})` : '';
   return { ...(code !== undefined ? { code } : {}), message: `${message}${cause}` };
 }
 
 /** How long to wait before the next attempt, or why not to: the server's wait when it gave one, else the backoff. */
-function waitBefore(policy: RetryPolicy, failure: Failure, at: { attempt: number; now: number; waitedMs: number }): { waitMs: number; asked: boolean } | { stop: string } {
-  const asked = retryAfterMs(failure.headers, at.now) ?? (isRateLimited(failure) ? RATE_LIMIT_DEFAULT_WAIT_MS : undefined);
+function waitBefore(
+  policy: RetryPolicy,
+  failure: Failure,
+  at: { attempt: number; now: number; waitedMs: number }
+): { waitMs: number; asked: boolean } | { stop: string } {
+  const asked =
+    retryAfterMs(failure.headers, at.now) ?? (isRateLimited(failure) ? RATE_LIMIT_DEFAULT_WAIT_MS : undefined);
   if (asked !== undefined) {
     const max = policy.maxWaitMs ?? 60_000;
     if (at.waitedMs + asked > max) {
       const already = at.waitedMs > 0 ? `, ${Math.round(at.waitedMs / 1000)} s of it waited already` : '';
-      return { stop: `the server asked to wait ${Math.ceil(asked / 1000)} s, more than the ${Math.round(max / 1000)} s allowed${already}` };
+      return {
+        stop: `the server asked to wait ${Math.ceil(asked / 1000)} s, more than the ${Math.round(max / 1000)} s allowed${already}`
+      };
     }
     return { waitMs: asked, asked: true };
   }
-  return { waitMs: Math.min(policy.backoffMs * 2 ** (at.attempt - 1), policy.maxBackoffMs ?? Number.POSITIVE_INFINITY), asked: false };
+  return {
+    waitMs: Math.min(policy.backoffMs * 2 ** (at.attempt - 1), policy.maxBackoffMs ?? Number.POSITIVE_INFINITY),
+    asked: false
+  };
 }
 
 /**
  * Runs `work` until it succeeds, fails in a way `isRetryable` calls final, or the attempts run out. Never throws:
  * what `work` throws becomes a failure (see failureOf). The reason names the last failure and the attempts made.
  */
-export async function withRetries<T>(policy: RetryPolicy, retryable: (f: Failure) => boolean, work: (attempt: number) => Promise<Outcome<T>>, clock: Clock): Promise<Retried<T>> {
+export async function withRetries<T>(
+  policy: RetryPolicy,
+  retryable: (f: Failure) => boolean,
+  work: (attempt: number) => Promise<Outcome<T>>,
+  clock: Clock
+): Promise<Retried<T>> {
   const attempts = Math.max(1, Math.floor(policy.attempts));
   let waitedMs = 0;
   for (let attempt = 1; ; attempt++) {
@@ -143,8 +173,20 @@ export async function withRetries<T>(policy: RetryPolicy, retryable: (f: Failure
     }
     if (outcome.ok) return { ok: true, value: outcome.value, attempts: attempt };
     const { failure } = outcome;
-    if (!retryable(failure)) return { ok: false, failure, attempts: attempt, reason: attempt === 1 ? failure.message : `${failure.message} (after ${attempt} attempts)` };
-    if (attempt >= attempts) return { ok: false, failure, attempts: attempt, reason: attempt === 1 ? failure.message : `${failure.message} (after ${attempt} attempts)` };
+    if (!retryable(failure))
+      return {
+        ok: false,
+        failure,
+        attempts: attempt,
+        reason: attempt === 1 ? failure.message : `${failure.message} (after ${attempt} attempts)`
+      };
+    if (attempt >= attempts)
+      return {
+        ok: false,
+        failure,
+        attempts: attempt,
+        reason: attempt === 1 ? failure.message : `${failure.message} (after ${attempt} attempts)`
+      };
     const next = waitBefore(policy, failure, { attempt, now: clock.now(), waitedMs });
     if ('stop' in next) return { ok: false, failure, attempts: attempt, reason: `${failure.message}; ${next.stop}` };
     if (next.asked) waitedMs += next.waitMs;

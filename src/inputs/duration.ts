@@ -13,7 +13,8 @@ export function readDuration(text: string): DurationReading {
   const t = text.trim().toLowerCase();
   let ms: number;
   if (/^\d+$/.test(t)) ms = Number(t) * 1000;
-  else if (/^(\d+(\.\d+)?(ms|s|m|h))+$/.test(t)) ms = [...t.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)].reduce((sum, m) => sum + Number(m[1]) * UNIT_MS[m[2]], 0);
+  else if (/^(\d+(\.\d+)?(ms|s|m|h))+$/.test(t))
+    ms = [...t.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)].reduce((sum, m) => sum + Number(m[1]) * UNIT_MS[m[2]], 0);
   else return { problem: 'not a duration' };
   ms = Math.round(ms);
   if (ms === 0) return { ms };

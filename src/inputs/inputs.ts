@@ -17,7 +17,13 @@ import { closest, didYouMean, nearestHint } from '../cache/suggest.js';
 import { Input } from '../action/names.js';
 import { type OutputSpec, parseOutput } from './output.js';
 import { echo } from '../text/text.js';
-import { DEFAULT_MOUNTS_MAX, type Helper, type MountsSetting, parseHelper, parseMountsSetting } from '../mounts/mounts.js';
+import {
+  DEFAULT_MOUNTS_MAX,
+  type Helper,
+  type MountsSetting,
+  parseHelper,
+  parseMountsSetting
+} from '../mounts/mounts.js';
 import { readSize } from './size.js';
 import { readDuration } from './duration.js';
 import { type BuilderAddress, isRemote, parseAddresses } from '../fleet/address.js';
@@ -28,7 +34,8 @@ export type { Mode };
 export type Auto<T> = 'auto' | T;
 
 /** `address`: one running buildkitd or, with several, a fleet; `tls` for its tcp:// members. */
-export type Builder = { kind: 'auto' } | { kind: 'docker-container' } | { kind: 'address'; addresses: BuilderAddress[]; tls?: TlsInputs };
+export type Builder =
+  { kind: 'auto' } | { kind: 'docker-container' } | { kind: 'address'; addresses: BuilderAddress[]; tls?: TlsInputs };
 
 export interface Inputs {
   path: string;
@@ -140,9 +147,11 @@ function inputReader(raw: Raw, problems: Problem[]): InputReader {
   const secrets = inputSecrets(raw);
   const fail = (input: Input, message: string) => void problems.push({ input, message: redactKnown(message, secrets) });
   const text = (name: Input) => raw(name).trim();
-  const shown = (name: Input) => (SECRET_INPUTS.has(name) || PEM_INPUTS.has(name) ? '***' : quoted(redactKnown(text(name), secrets)));
+  const shown = (name: Input) =>
+    SECRET_INPUTS.has(name) || PEM_INPUTS.has(name) ? '***' : quoted(redactKnown(text(name), secrets));
   // The nearest valid value, unless the value held a secret: a suggestion must not hint at what was masked.
-  const hint = (name: Input, allowed: readonly string[]) => (shown(name).includes('***') ? '' : nearestHint(text(name), allowed));
+  const hint = (name: Input, allowed: readonly string[]) =>
+    shown(name).includes('***') ? '' : nearestHint(text(name), allowed);
   return {
     raw,
     text,
@@ -158,7 +167,8 @@ function inputReader(raw: Raw, problems: Problem[]): InputReader {
       const t = text(name);
       if (t === '' || t.toLowerCase() === 'auto') return 'auto';
       const b = bool(t);
-      if (b === undefined) fail(name, `${shown(name)} is not auto, true or false${hint(name, ['auto', 'true', 'false'])}`);
+      if (b === undefined)
+        fail(name, `${shown(name)} is not auto, true or false${hint(name, ['auto', 'true', 'false'])}`);
       return b ?? 'auto';
     }
   };
@@ -170,7 +180,8 @@ export function parseInputs(raw: Raw): { inputs?: Inputs; problems: Problem[] } 
   const path = r.text(Input.Path) || '.';
   const from = readFrom(r);
   const { output, platform } = readOutputAndPlatform(r);
-  const { cache, cacheScope, cacheMode, cacheWrite, cacheRef, cacheDir, cacheOptions, exportCache, importCache } = readCache(r);
+  const { cache, cacheScope, cacheMode, cacheWrite, cacheRef, cacheDir, cacheOptions, exportCache, importCache } =
+    readCache(r);
   const matrix = canonicalMatrix(r.text(Input.Matrix));
   const { cacheBudget, cachePrune, command } = readBudgetAndCommand(r);
   const { envdVersion, buildkitVersion } = readTools(r, [cache, exportCache?.type, importCache?.type]);
@@ -180,7 +191,8 @@ export function parseInputs(raw: Raw): { inputs?: Inputs; problems: Problem[] } 
 
   const dryRunText = r.text(Input.DryRun);
   const dryRun = dryRunText === '' ? false : bool(dryRunText);
-  if (dryRun === undefined) r.fail(Input.DryRun, `${r.shown(Input.DryRun)} is not true or false${r.hint(Input.DryRun, ['true', 'false'])}`);
+  if (dryRun === undefined)
+    r.fail(Input.DryRun, `${r.shown(Input.DryRun)} is not true or false${r.hint(Input.DryRun, ['true', 'false'])}`);
 
   // inputs that only make sense together
   for (const { input, message } of backendOf(cache).inputProblems?.({ cacheRef, output }) ?? []) r.fail(input, message);
@@ -220,7 +232,6 @@ export function parseInputs(raw: Raw): { inputs?: Inputs; problems: Problem[] } 
   };
 }
 
-
 /** from: file:function, as envd splits it. */
 function readFrom(r: InputReader): Inputs['from'] {
   const fromText = r.text(Input.From) || 'build.envd:build';
@@ -228,8 +239,15 @@ function readFrom(r: InputReader): Inputs['from'] {
   const colons = fromText.split(':').length - 1;
   const fromMatch = colons === 1 ? /^(.+):([A-Za-z_][A-Za-z0-9_]*)$/.exec(fromText) : null;
   if (colons > 1)
-    r.fail(Input.From, `${r.shown(Input.From)} has ${colons} colons; envd splits --from on every ":" and wants file:func (invalid from format, expected \`file:func\`): a build file whose name holds a colon cannot be used, rename it`);
-  else if (!fromMatch) r.fail(Input.From, `${r.shown(Input.From)} is not file:function; write e.g. ${echo(fromText.split(':')[0] || 'build.envd')}:build`);
+    r.fail(
+      Input.From,
+      `${r.shown(Input.From)} has ${colons} colons; envd splits --from on every ":" and wants file:func (invalid from format, expected \`file:func\`): a build file whose name holds a colon cannot be used, rename it`
+    );
+  else if (!fromMatch)
+    r.fail(
+      Input.From,
+      `${r.shown(Input.From)} is not file:function; write e.g. ${echo(fromText.split(':')[0] || 'build.envd')}:build`
+    );
   const from = fromMatch ? { file: fromMatch[1], func: fromMatch[2] } : { file: 'build.envd', func: 'build' };
 
   return from;
@@ -248,7 +266,10 @@ function readOutputAndPlatform(r: InputReader): Pick<Inputs, 'output' | 'platfor
   const platform = r.text(Input.Platform) || undefined;
   if (platform !== undefined) {
     if (platform.includes(','))
-      r.fail(Input.Platform, `${r.shown(Input.Platform)} lists several platforms; envd would build them one after another into one cache ref. Build one platform per matrix entry`);
+      r.fail(
+        Input.Platform,
+        `${r.shown(Input.Platform)} lists several platforms; envd would build them one after another into one cache ref. Build one platform per matrix entry`
+      );
     else if (!/^[a-z0-9]+\/[a-z0-9]+(\/[a-z0-9]+)?$/.test(platform))
       r.fail(Input.Platform, `${r.shown(Input.Platform)} is not os/arch[/variant], e.g. linux/amd64 or linux/arm64`);
   }
@@ -264,11 +285,27 @@ function companionProblem(input: Companion, cache: CacheBackend): string | undef
 }
 
 /** The cache backend and its companions: scope, mode, write, ref, dir, options and the raw flags. */
-function readCache(r: InputReader): Pick<Inputs, 'cache' | 'cacheScope' | 'cacheMode' | 'cacheWrite' | 'cacheRef' | 'cacheDir' | 'cacheOptions' | 'exportCache' | 'importCache'> {
+function readCache(
+  r: InputReader
+): Pick<
+  Inputs,
+  | 'cache'
+  | 'cacheScope'
+  | 'cacheMode'
+  | 'cacheWrite'
+  | 'cacheRef'
+  | 'cacheDir'
+  | 'cacheOptions'
+  | 'exportCache'
+  | 'importCache'
+> {
   const cache = r.oneOf<CacheBackend>(Input.Cache, BACKEND_NAMES, 'gha');
   const cacheScope = r.text(Input.CacheScope) || undefined;
   if (cacheScope !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(cacheScope))
-    r.fail(Input.CacheScope, `${r.shown(Input.CacheScope)} must be 1-64 characters of A-Z a-z 0-9 . _ - starting with a letter or digit (it becomes a cache key, a registry tag and a directory name)`);
+    r.fail(
+      Input.CacheScope,
+      `${r.shown(Input.CacheScope)} must be 1-64 characters of A-Z a-z 0-9 . _ - starting with a letter or digit (it becomes a cache key, a registry tag and a directory name)`
+    );
   const cacheMode = r.oneOf<Auto<Mode>>(Input.CacheMode, ['auto', 'min', 'max'], 'auto');
   const fixed = backendOf(cache).fixedMode;
   if (fixed && cacheMode !== 'auto' && cacheMode !== fixed.mode) r.fail(Input.CacheMode, fixed.otherProblem(cacheMode));
@@ -320,9 +357,21 @@ function readBudgetAndCommand(r: InputReader): Pick<Inputs, 'cacheBudget' | 'cac
   if (budgetText !== '' && budgetText.toLowerCase() !== 'auto') {
     const size = readSize(budgetText);
     if ('bytes' in size) cacheBudget = size.bytes;
-    else if (size.problem === 'too large') r.fail(Input.CacheBudget, `${r.shown(Input.CacheBudget)} is more than 1 PB; write the repository's cache budget, such as 10GB`);
-    else if (size.problem === 'not whole') r.fail(Input.CacheBudget, `${r.shown(Input.CacheBudget)} is not a whole number of bytes; use a smaller unit, such as 1500KB for 1.5MB`);
-    else r.fail(Input.CacheBudget, `${r.shown(Input.CacheBudget)} is not auto or a size with a unit, such as 8GB or 500MiB`);
+    else if (size.problem === 'too large')
+      r.fail(
+        Input.CacheBudget,
+        `${r.shown(Input.CacheBudget)} is more than 1 PB; write the repository's cache budget, such as 10GB`
+      );
+    else if (size.problem === 'not whole')
+      r.fail(
+        Input.CacheBudget,
+        `${r.shown(Input.CacheBudget)} is not a whole number of bytes; use a smaller unit, such as 1500KB for 1.5MB`
+      );
+    else
+      r.fail(
+        Input.CacheBudget,
+        `${r.shown(Input.CacheBudget)} is not auto or a size with a unit, such as 8GB or 500MiB`
+      );
   }
   const cachePrune = r.autoBool(Input.CachePrune);
   const command = r.oneOf(Input.Command, ['build', 'prune'] as const, 'build');
@@ -335,13 +384,20 @@ function readCacheTimeout(r: InputReader): number {
   const text = r.text(Input.CacheTimeout);
   const d = readDuration(text || '5m');
   if ('ms' in d) return d.ms;
-  const fix = { 'not a duration': 'write a duration such as 90s, 5m or 1h, or 0 to wait as long as BuildKit does', 'too short': 'write 10s or more (a healthy import can take tens of seconds), or 0 for no limit', 'too long': 'write 6h or less (a hosted job ends at 6 h)' }[d.problem];
+  const fix = {
+    'not a duration': 'write a duration such as 90s, 5m or 1h, or 0 to wait as long as BuildKit does',
+    'too short': 'write 10s or more (a healthy import can take tens of seconds), or 0 for no limit',
+    'too long': 'write 6h or less (a hosted job ends at 6 h)'
+  }[d.problem];
   r.fail(Input.CacheTimeout, `${r.shown(Input.CacheTimeout)} is ${d.problem}; ${fix}`);
   return 0;
 }
 
 /** envd-version and buildkit-version, which must reach the floor of every backend in use (`types`: cache, export and import types). */
-function readTools(r: InputReader, types: readonly (string | undefined)[]): Pick<Inputs, 'envdVersion' | 'buildkitVersion'> {
+function readTools(
+  r: InputReader,
+  types: readonly (string | undefined)[]
+): Pick<Inputs, 'envdVersion' | 'buildkitVersion'> {
   const envdVersion = version(Input.EnvdVersion, ['latest', 'system'], 'v1.3.4');
   const buildkitVersion = version(Input.BuildkitVersion, ['latest', 'system'], 'v0.32.2');
   function version(name: Input, words: string[], fallback: string): string {
@@ -351,23 +407,33 @@ function readTools(r: InputReader, types: readonly (string | undefined)[]): Pick
     if (!valid) {
       // A word (no digit) was meant as one of the words: name the nearest.
       const hint = /\d/.test(t) ? '' : r.hint(name, words);
-      r.fail(name, `${r.shown(name)} is not a version such as ${fallback}${words.length ? ` or one of ${words.join(', ')}` : ''}${hint}`);
+      r.fail(
+        name,
+        `${r.shown(name)} is not a version such as ${fallback}${words.length ? ` or one of ${words.join(', ')}` : ''}${hint}`
+      );
       return fallback;
     }
     return `v${valid}`;
   }
-  for (const miss of buildkitFloorMisses(types, buildkitVersion)) r.fail(Input.BuildkitVersion, miss.floor.inputProblem(buildkitVersion));
+  for (const miss of buildkitFloorMisses(types, buildkitVersion))
+    r.fail(Input.BuildkitVersion, miss.floor.inputProblem(buildkitVersion));
 
   return { envdVersion, buildkitVersion };
 }
 
-function readBuilder(r: InputReader, cache: CacheBackend): Pick<Inputs, 'builder' | 'buildkitdConfigInline' | 'buildkitdFlags'> {
+function readBuilder(
+  r: InputReader,
+  cache: CacheBackend
+): Pick<Inputs, 'builder' | 'buildkitdConfigInline' | 'buildkitdFlags'> {
   const builderText = r.text(Input.Builder) || 'auto';
   let builder: Builder = { kind: 'auto' };
   if (builderText === 'docker-container') builder = { kind: 'docker-container' };
   let invalid = builderText !== 'auto' && builderText !== 'docker-container' && !builderText.includes('://');
   if (invalid)
-    r.fail(Input.Builder, `${r.shown(Input.Builder)} is not auto, docker-container, or buildkitd addresses (unix:///path/to/buildkitd.sock, tcp://host:port, kube-pod://<pod>)${didYouMean(builderText, ['auto', 'docker-container'])}`);
+    r.fail(
+      Input.Builder,
+      `${r.shown(Input.Builder)} is not auto, docker-container, or buildkitd addresses (unix:///path/to/buildkitd.sock, tcp://host:port, kube-pod://<pod>)${didYouMean(builderText, ['auto', 'docker-container'])}`
+    );
   else if (builderText.includes('://')) {
     const parsed = parseAddresses(r.raw(Input.Builder), (v) => quoted(v));
     for (const p of parsed.problems) r.fail(Input.Builder, p);
@@ -377,17 +443,31 @@ function readBuilder(r: InputReader, cache: CacheBackend): Pick<Inputs, 'builder
   const tls = readTls(r, builder.kind === 'address' ? builder.addresses : invalid ? undefined : []);
   if (builder.kind === 'address' && tls) builder.tls = tls;
   if (builder.kind === 'address' && backendOf(cache).runnerDir && builder.addresses.some(isRemote))
-    r.fail(Input.Cache, `${cache} keeps the cache in a directory on this runner, which a remote builder cannot read or write (the action serves it on the runner's 127.0.0.1); a remote builder keeps its own cache: use cache: none, or registry/s3 to refill a builder that lost its state`);
+    r.fail(
+      Input.Cache,
+      `${cache} keeps the cache in a directory on this runner, which a remote builder cannot read or write (the action serves it on the runner's 127.0.0.1); a remote builder keeps its own cache: use cache: none, or registry/s3 to refill a builder that lost its state`
+    );
   const buildkitdConfigInline = r.raw(Input.BuildkitdConfigInline).trim();
   const buildkitdFlags = r.text(Input.BuildkitdFlags);
   if (builder.kind === 'address') {
-    if (buildkitdConfigInline) r.fail(Input.BuildkitdConfigInline, `has no effect on a running buildkitd (builder is ${echo(builderText)}); configure that daemon itself, or use builder: auto`);
-    if (buildkitdFlags) r.fail(Input.BuildkitdFlags, `has no effect on a running buildkitd (builder is ${echo(builderText)}); use builder: auto`);
+    if (buildkitdConfigInline)
+      r.fail(
+        Input.BuildkitdConfigInline,
+        `has no effect on a running buildkitd (builder is ${echo(builderText)}); configure that daemon itself, or use builder: auto`
+      );
+    if (buildkitdFlags)
+      r.fail(
+        Input.BuildkitdFlags,
+        `has no effect on a running buildkitd (builder is ${echo(builderText)}); use builder: auto`
+      );
   } else {
     try {
       splitFlags(buildkitdFlags);
     } catch (e) {
-      r.fail(Input.BuildkitdFlags, `cannot be split into arguments: ${(e as Error).message}; close the quote, or escape a literal quote with \\`);
+      r.fail(
+        Input.BuildkitdFlags,
+        `cannot be split into arguments: ${(e as Error).message}; close the quote, or escape a literal quote with \\`
+      );
     }
     const toml = tomlProblem(buildkitdConfigInline);
     if (toml) r.fail(Input.BuildkitdConfigInline, toml);
@@ -404,19 +484,27 @@ function readCacheMounts(r: InputReader, cache: CacheBackend): Inputs['cacheMoun
   // Mounts travel through the GitHub cache: with gha and local (registry and s3 are not carried yet).
   if (setting.kind !== 'none' && !backendOf(cache).savedInGithubCache) {
     const carriers = BACKEND_NAMES.filter((n) => backendOf(n).savedInGithubCache).join(' or ');
-    r.fail(Input.CacheMounts, `is ${r.shown(Input.CacheMounts)} while cache is ${cache}; package caches are kept in the GitHub cache, with cache: ${carriers}. Set cache-mounts: none, or use one of those`);
+    r.fail(
+      Input.CacheMounts,
+      `is ${r.shown(Input.CacheMounts)} while cache is ${cache}; package caches are kept in the GitHub cache, with cache: ${carriers}. Set cache-mounts: none, or use one of those`
+    );
   }
   let maxBytes = DEFAULT_MOUNTS_MAX;
   const maxText = r.text(Input.CacheMountsMax);
   if (maxText !== '') {
     const size = readSize(maxText);
     if ('bytes' in size) maxBytes = size.bytes;
-    else r.fail(Input.CacheMountsMax, `${r.shown(Input.CacheMountsMax)} is not a size with a unit, such as 2GB or 500MiB`);
+    else
+      r.fail(Input.CacheMountsMax, `${r.shown(Input.CacheMountsMax)} is not a size with a unit, such as 2GB or 500MiB`);
   }
   const helper = parseHelper(r.text(Input.CacheMountsImage));
   if (helper.kind === 'image') {
     const ref = parseImageRef(helper.ref);
-    if (!ref.ok) r.fail(Input.CacheMountsImage, `${ref.problem}; give an image with sh and tar (pinned by digest), or the path of a static busybox on the runner`);
+    if (!ref.ok)
+      r.fail(
+        Input.CacheMountsImage,
+        `${ref.problem}; give an image with sh and tar (pinned by digest), or the path of a static busybox on the runner`
+      );
   }
   return { setting, maxBytes, helper };
 }
@@ -460,7 +548,10 @@ function parseCacheOptions(text: string, cache: CacheBackend, fail: (message: st
     try {
       fields.push(...parseCsvRecord(line.trim()));
     } catch (e) {
-      if (e instanceof CsvError) fail(`${quoted(line.trim())} cannot be read as CSV (${e.message}); quote a whole field that holds a comma, e.g. "prefix=a,b/"`);
+      if (e instanceof CsvError)
+        fail(
+          `${quoted(line.trim())} cannot be read as CSV (${e.message}); quote a whole field that holds a comma, e.g. "prefix=a,b/"`
+        );
       else throw e;
     }
   }
@@ -484,7 +575,15 @@ function parseCacheOptions(text: string, cache: CacheBackend, fail: (message: st
     const rule = rules[key];
     if (!rule) {
       const hint = closest(key, Object.keys(rules));
-      fail(`unknown attribute ${quoted(key)} for cache: ${cache}${hint ? ` (did you mean "${hint}"?)` : `; known: ${Object.keys(rules).filter((k) => !OWNED_BY_INPUT[k]).join(', ')}`}`);
+      fail(
+        `unknown attribute ${quoted(key)} for cache: ${cache}${
+          hint
+            ? ` (did you mean "${hint}"?)`
+            : `; known: ${Object.keys(rules)
+                .filter((k) => !OWNED_BY_INPUT[k])
+                .join(', ')}`
+        }`
+      );
       continue;
     }
     if (rule.refused) {
@@ -510,7 +609,10 @@ function canonicalMatrix(text: string): string | undefined {
 function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);
   if (value !== null && typeof value === 'object')
-    return Object.fromEntries(Object.keys(value).sort().map((k) => [k, sortKeys((value as Record<string, unknown>)[k])]));
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((k) => [k, sortKeys((value as Record<string, unknown>)[k])])
+    );
   return value;
 }
-

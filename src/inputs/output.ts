@@ -24,7 +24,8 @@ export function parseOutput(raw: string): Parsed<OutputSpec> {
   try {
     fields = parseCsvRecord(raw.trim());
   } catch (e) {
-    if (e instanceof CsvError) return { ok: false, problem: `cannot be read as CSV (${e.message}); envd takes one output` };
+    if (e instanceof CsvError)
+      return { ok: false, problem: `cannot be read as CSV (${e.message}); envd takes one output` };
     throw e;
   }
   if (!fields.some((f) => /^type=/i.test(f.trim()))) return { ok: false, problem: missingType(fields) };
@@ -34,10 +35,19 @@ export function parseOutput(raw: string): Parsed<OutputSpec> {
   const type = attrs.get('type');
   if (!type) return { ok: false, problem: missingType(fields) };
   attrs.delete('type');
-  if (!KNOWN.includes(type)) return { ok: false, problem: `type=${quoted(type)} is not an output type${nearestHint(type, KNOWN)}; use one of ${KNOWN.join(', ')}` };
-  if (attrs.has('output')) return { ok: false, problem: `output=${quoted(attrs.get('output')!)} is not an attribute of --output; you meant dest=` };
+  if (!KNOWN.includes(type))
+    return {
+      ok: false,
+      problem: `type=${quoted(type)} is not an output type${nearestHint(type, KNOWN)}; use one of ${KNOWN.join(', ')}`
+    };
+  if (attrs.has('output'))
+    return {
+      ok: false,
+      problem: `output=${quoted(attrs.get('output')!)} is not an attribute of --output; you meant dest=`
+    };
   if (type === 'local' && !attrs.has('dest')) return { ok: false, problem: 'type=local needs dest=<directory>' };
-  if ((type === 'image' || type === 'registry') && attrs.has('dest')) return { ok: false, problem: `type=${type} takes name=, not dest=` };
+  if ((type === 'image' || type === 'registry') && attrs.has('dest'))
+    return { ok: false, problem: `type=${type} takes name=, not dest=` };
   const pushText = type === 'registry' ? 'true' : (attrs.get('push') ?? 'false');
   const push = parseGoBool(pushText);
   if (push === undefined) return { ok: false, problem: `push=${echo(pushText)} is not a boolean; use true or false` };
@@ -60,6 +70,7 @@ export function parseOutput(raw: string): Parsed<OutputSpec> {
  */
 function missingType(fields: readonly string[]): string {
   const lone = fields.length === 1 && !fields[0].includes('=') ? parseImageRef(fields[0].trim()) : undefined;
-  if (lone?.ok) return `is an image name, not an output: write type=image,name=${echo(redactText(fields[0].trim()))},push=true to push it (without push=true it is only built)`;
+  if (lone?.ok)
+    return `is an image name, not an output: write type=image,name=${echo(redactText(fields[0].trim()))},push=true to push it (without push=true it is only built)`;
   return 'has no type=: write the whole output, e.g. type=image,name=ghcr.io/my-org/env:latest,push=true';
 }

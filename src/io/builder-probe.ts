@@ -32,15 +32,22 @@ async function viaBuildctl(addr: string, o: ProbeOptions): Promise<ProbeOutcome>
 export async function probeBuilder(a: BuilderAddress, o: ProbeOptions): Promise<ProbeOutcome> {
   if (a.scheme === 'kube-pod') return viaBuildctl(a.text, o);
   // Not half-open (unlike the relay): a daemon that closes after the handshake ends the probe at once.
-  if (a.scheme === 'tcp' && o.tls) return listWorkersOn(() => tls.connect(tlsOptions({ host: a.host, port: a.port, tls: o.tls! })), o.timeoutMs);
-  const plain = await listWorkersOn(() => (a.scheme === 'unix' ? net.connect(a.path) : net.connect({ host: a.host, port: a.port })), o.timeoutMs);
+  if (a.scheme === 'tcp' && o.tls)
+    return listWorkersOn(() => tls.connect(tlsOptions({ host: a.host, port: a.port, tls: o.tls! })), o.timeoutMs);
+  const plain = await listWorkersOn(
+    () => (a.scheme === 'unix' ? net.connect(a.path) : net.connect({ host: a.host, port: a.port })),
+    o.timeoutMs
+  );
   if (plain.ok || plain.stage === 'connect' || plain.stage === 'timeout') return plain;
   if (a.scheme === 'tcp' && (await speaksTls(a.host, a.port, o.timeoutMs))) return { ...plain, speaksTls: true };
   return viaBuildctl(a.text, o);
 }
 
 /** The chosen builder's BuildKit version (`buildctl debug info`), through `addr` (the relay for a TLS builder). */
-export async function builderVersion(addr: string, o: Pick<ProbeOptions, 'buildctl' | 'env' | 'timeoutMs'>): Promise<string | undefined> {
+export async function builderVersion(
+  addr: string,
+  o: Pick<ProbeOptions, 'buildctl' | 'env' | 'timeoutMs'>
+): Promise<string | undefined> {
   const info = await Exec.run(o.buildctl, ['--addr', addr, 'debug', 'info'], { env: o.env, timeoutMs: o.timeoutMs });
   return info.code === 0 ? info.stdout : undefined;
 }

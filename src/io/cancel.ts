@@ -25,7 +25,11 @@ export function onCancel(report: CancelReport, startedAt = Date.now()): void {
     if (cancelling) return;
     cancelling = true;
     setTimeout(() => process.exit(1), HARD_EXIT_MS).unref();
-    const c: Cancellation = { signal, seconds: Math.round((Date.now() - startedAt) / 1000), during: core.currentGroup() };
+    const c: Cancellation = {
+      signal,
+      seconds: Math.round((Date.now() - startedAt) / 1000),
+      during: core.currentGroup()
+    };
     const stopped = Exec.stopAll();
     Log.resumeAll();
     core.setFailed(report.line(c));

@@ -100,13 +100,23 @@ export async function withinPhase<T>(name: PhaseName, work: () => Promise<T>): P
   const budget = ms(POLICIES.phases[name]);
   const controller = new AbortController();
   const downBefore = down.size;
-  const timer = setTimeout(() => controller.abort(Object.assign(new Error(`${PHASE_WORDS[name]} ran out of its ${seconds(budget)} budget`), { code: 'EPHASEBUDGET' })), budget);
+  const timer = setTimeout(
+    () =>
+      controller.abort(
+        Object.assign(new Error(`${PHASE_WORDS[name]} ran out of its ${seconds(budget)} budget`), {
+          code: 'EPHASEBUDGET'
+        })
+      ),
+    budget
+  );
   try {
     return await current.run({ name, signal: controller.signal, until: Date.now() + budget }, work);
   } finally {
     clearTimeout(timer);
     if (controller.signal.aborted && down.size === downBefore)
-      cutShort.push(`${PHASE_WORDS[name]} took longer than its ${seconds(budget)} budget and was cut short: ${PHASE_LOSS[name]}. The build is not affected.`);
+      cutShort.push(
+        `${PHASE_WORDS[name]} took longer than its ${seconds(budget)} budget and was cut short: ${PHASE_LOSS[name]}. The build is not affected.`
+      );
   }
 }
 
@@ -116,7 +126,9 @@ export function takeDeadlineWarnings(): string[] {
   for (const d of down.values()) {
     if (d.warned) continue;
     d.warned = true;
-    out.push(`${d.service.name} (${d.origin}) ${d.why}: ${d.service.without}; the action goes on without it for the rest of this job. The build is not affected.`);
+    out.push(
+      `${d.service.name} (${d.origin}) ${d.why}: ${d.service.without}; the action goes on without it for the rest of this job. The build is not affected.`
+    );
   }
   out.push(...cutShort.splice(0));
   return out;

@@ -48,7 +48,11 @@ export class Envd {
     return /v\d+\.\d+\.\d+\S*/.exec(r.stdout)?.[0] ?? r.stdout.trim();
   }
 
-  async createContext(name: string, builder: 'unix' | 'tcp' | 'kube-pod' | 'docker-container', address: string): Promise<void> {
+  async createContext(
+    name: string,
+    builder: 'unix' | 'tcp' | 'kube-pod' | 'docker-container',
+    address: string
+  ): Promise<void> {
     await this.ok(contextCreateArgs(name, builder, address), `envd context create ${name}`);
   }
 

@@ -68,7 +68,11 @@ export class Exec {
     // handler writes the step's last line and ends the process.
     if (cancelled) return new Promise(() => undefined);
     return new Promise((resolve) => {
-      const child = spawn(cmd, args, { env: options.env ?? process.env, cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(cmd, args, {
+        env: options.env ?? process.env,
+        cwd: options.cwd,
+        stdio: ['ignore', 'pipe', 'pipe']
+      });
       running.add(child);
       const onStop = () => stopChild(child, STOP_GRACE_MS);
       options.stop?.addEventListener('abort', onStop, { once: true });

@@ -11,7 +11,16 @@ import type * as tls from 'node:tls';
 import type { ProbeOutcome } from '../fleet/choice.js';
 
 /** Errors of reaching the other end at all, before any byte of a protocol. */
-const CONNECT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'ENOENT', 'EACCES']);
+const CONNECT_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ETIMEDOUT',
+  'ENOENT',
+  'EACCES'
+]);
 
 interface Seen {
   socketError?: NodeJS.ErrnoException;
@@ -28,13 +37,17 @@ function outcome(seen: Seen, timedOut: boolean, timeoutMs: number): ProbeOutcome
   if (seen.grpcStatus === '0') return { ok: true };
   const e = seen.socketError;
   if (e?.code && CONNECT_CODES.has(e.code)) return { ok: false, stage: 'connect', code: e.code, detail: e.message };
-  if (e && seen.secure && (!seen.handshook || e.code?.startsWith('ERR_SSL'))) return { ok: false, stage: 'tls', code: e.code, detail: e.message };
+  if (e && seen.secure && (!seen.handshook || e.code?.startsWith('ERR_SSL')))
+    return { ok: false, stage: 'tls', code: e.code, detail: e.message };
   // Handshake done, then closed without a word: how a daemon refuses a client certificate under TLS 1.3 when
   // its alert does not reach the reader (observed with a Node TLS server standing in for buildkitd).
-  if (seen.secure && seen.handshook && !seen.heard && !timedOut) return { ok: false, stage: 'tls', code: 'CLOSED_AFTER_HANDSHAKE', detail: e?.message };
+  if (seen.secure && seen.handshook && !seen.heard && !timedOut)
+    return { ok: false, stage: 'tls', code: 'CLOSED_AFTER_HANDSHAKE', detail: e?.message };
   if (timedOut) return { ok: false, stage: 'timeout', timeoutMs };
-  if (seen.grpcStatus !== undefined) return { ok: false, stage: 'grpc', code: seen.grpcStatus, detail: seen.grpcMessage };
-  if (seen.httpStatus !== undefined && seen.httpStatus !== 200) return { ok: false, stage: 'grpc', detail: `HTTP status ${seen.httpStatus}` };
+  if (seen.grpcStatus !== undefined)
+    return { ok: false, stage: 'grpc', code: seen.grpcStatus, detail: seen.grpcMessage };
+  if (seen.httpStatus !== undefined && seen.httpStatus !== 200)
+    return { ok: false, stage: 'grpc', detail: `HTTP status ${seen.httpStatus}` };
   return { ok: false, stage: 'grpc', code: e?.code, detail: e?.message ?? 'the connection closed without an answer' };
 }
 
@@ -42,7 +55,10 @@ function outcome(seen: Seen, timedOut: boolean, timeoutMs: number): ProbeOutcome
  * Asks ListWorkers once over the connection `connect` opens (a net.Socket, or a tls.TLSSocket still in its
  * handshake), bounded by `timeoutMs`. Never throws; the connection is closed when it settles.
  */
-export async function listWorkersOn(connect: () => net.Socket | tls.TLSSocket, timeoutMs: number): Promise<ProbeOutcome> {
+export async function listWorkersOn(
+  connect: () => net.Socket | tls.TLSSocket,
+  timeoutMs: number
+): Promise<ProbeOutcome> {
   // Loaded here: post, which never asks, does not load node:http2.
   const http2 = await import('node:http2');
   return new Promise((resolve) => {
@@ -79,7 +95,12 @@ export async function listWorkersOn(connect: () => net.Socket | tls.TLSSocket, t
     session.on('remoteSettings', () => (seen.heard = true));
     session.on('error', () => done());
     session.on('close', () => done());
-    const req = session.request({ ':method': 'POST', ':path': '/moby.buildkit.v1.Control/ListWorkers', 'content-type': 'application/grpc', te: 'trailers' });
+    const req = session.request({
+      ':method': 'POST',
+      ':path': '/moby.buildkit.v1.Control/ListWorkers',
+      'content-type': 'application/grpc',
+      te: 'trailers'
+    });
     const trailers = (h: Http2.IncomingHttpHeaders) => {
       if (h['grpc-status'] !== undefined) seen.grpcStatus = String(h['grpc-status']);
       if (h['grpc-message'] !== undefined) seen.grpcMessage = decodeURIComponent(String(h['grpc-message']));

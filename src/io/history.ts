@@ -43,8 +43,9 @@ export interface HistoryUpdate {
 export type HistoryService = Pick<Runtime['cacheService'], 'v2' | 'token' | 'resultsUrl'>;
 
 /** Whether the history goes through our own client (cache service v2), not @actions/cache. */
-export const usesOwnClient = (svc: HistoryService | undefined): svc is HistoryService & { token: string; resultsUrl: string } =>
-  !!svc?.v2 && !!svc.token && !!svc.resultsUrl;
+export const usesOwnClient = (
+  svc: HistoryService | undefined
+): svc is HistoryService & { token: string; resultsUrl: string } => !!svc?.v2 && !!svc.token && !!svc.resultsUrl;
 
 /** What a store found: the newest entry's text and key, nothing (with the note to show), or why it could not read. */
 type Found = { key: string; text: string } | { note: string } | { failed: string };
@@ -83,10 +84,15 @@ function serviceStore(svc: { token: string; resultsUrl: string }, http?: Http): 
       if (w.status === 'saved') return { note: `Saved as ${echo(key)}` };
       // Entries are immutable: this run attempt saved the key already (a second call, or another job of the run
       // building the same thing: the scope names the build, not the job).
-      if (w.status === 'exists') return { note: `Not saved as ${echo(key)}: an entry of this run attempt exists already (another call or job of this run with the same scope)` };
+      if (w.status === 'exists')
+        return {
+          note: `Not saved as ${echo(key)}: an entry of this run attempt exists already (another call or job of this run with the same scope)`
+        };
       const down = downFor(svc.resultsUrl);
       if (down) return { note: `Not saved: ${echo(down)}` };
-      return { warning: `Saving the hit-ratio history as ${echo(key)} ${w.status === 'refused' ? 'was refused' : 'failed'}: ${echo(w.reason)}` };
+      return {
+        warning: `Saving the hit-ratio history as ${echo(key)} ${w.status === 'refused' ? 'was refused' : 'failed'}: ${echo(w.reason)}`
+      };
     },
     close() {}
   };
@@ -102,7 +108,8 @@ function actionsCacheStore(cache: CacheClient, dir: string): HistoryStore {
         fs.rmSync(file, { force: true });
         const restored = await cache.restoreCache([dir], prefix, [prefix]);
         if (!restored) return { note: 'No earlier history for this scope: this run starts it' };
-        if (!fs.existsSync(file)) return { note: `The entry ${echo(restored)} held no ${HISTORY_FILE}; starting afresh` };
+        if (!fs.existsSync(file))
+          return { note: `The entry ${echo(restored)} held no ${HISTORY_FILE}; starting afresh` };
         return { key: restored, text: fs.readFileSync(file, 'utf8') };
       } catch (e) {
         return { failed: (e as Error).message };
@@ -114,7 +121,9 @@ function actionsCacheStore(cache: CacheClient, dir: string): HistoryStore {
         // @actions/cache answers -1 when it could not save, and says why itself: a warning for a refused or failed
         // write, an info line when this run attempt already saved the key (a second call or job with the same scope).
         const id = await cache.saveCache([dir], key);
-        return { note: id === -1 ? `Not saved as ${echo(key)}: the cache client said why above` : `Saved as ${echo(key)}` };
+        return {
+          note: id === -1 ? `Not saved as ${echo(key)}: the cache client said why above` : `Saved as ${echo(key)}`
+        };
       } catch (e) {
         return { warning: `Saving the hit-ratio history as ${echo(key)} failed: ${echo((e as Error).message)}` };
       }
@@ -155,8 +164,12 @@ interface HistoryRead {
 async function readRuns(store: HistoryStore, scope: string): Promise<HistoryRead> {
   const said: HistoryRead = { runs: [], notes: [], warnings: [] };
   const found = await store.read(historyKeyPrefix(scope));
-  if ('note' in found) return void said.notes.push(found.note), said;
-  if ('failed' in found) return void said.warnings.push(`Reading the hit-ratio history failed (${echo(found.failed)}); it starts afresh`), said;
+  if ('note' in found) return (void said.notes.push(found.note), said);
+  if ('failed' in found)
+    return (
+      void said.warnings.push(`Reading the hit-ratio history failed (${echo(found.failed)}); it starts afresh`),
+      said
+    );
   if (Buffer.byteLength(found.text) > MAX_HISTORY_BYTES) {
     said.notes.push(`The entry ${echo(found.key)} is larger than ${MAX_HISTORY_BYTES} bytes; starting afresh`);
     return said;
@@ -193,10 +206,16 @@ export interface HistoryHandle {
  * `client`: the v1 fallback's cache client (tests); never used on v2.
  */
 export function beginHistory(o: Omit<HistoryOptions, 'run'>, client?: CacheClient): HistoryHandle {
-  const opening = o.access.read ? openStore(o, client) : Promise.resolve(`No history is kept: ${o.access.noRead ?? 'the GitHub cache cannot be read'}`);
+  const opening = o.access.read
+    ? openStore(o, client)
+    : Promise.resolve(`No history is kept: ${o.access.noRead ?? 'the GitHub cache cannot be read'}`);
   const reading = opening
     .then((store) => (typeof store === 'string' ? undefined : readRuns(store, o.scope)))
-    .catch((e: Error): HistoryRead => ({ runs: [], notes: [], warnings: [`Reading the hit-ratio history failed (${echo(e.message)}); it starts afresh`] }));
+    .catch((e: Error): HistoryRead => ({
+      runs: [],
+      notes: [],
+      warnings: [`Reading the hit-ratio history failed (${echo(e.message)}); it starts afresh`]
+    }));
   return {
     read: reading,
     async finish(run, access) {

@@ -17,7 +17,17 @@ import { createRequire } from 'node:module';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
-import { type Clock, type Failure, failureOf, isRateLimited, isRetryable, type Outcome, type Retried, type RetryPolicy, withRetries } from '../http/retry.js';
+import {
+  type Clock,
+  type Failure,
+  failureOf,
+  isRateLimited,
+  isRetryable,
+  type Outcome,
+  type Retried,
+  type RetryPolicy,
+  withRetries
+} from '../http/retry.js';
 import { POLICIES } from '../http/policies.js';
 import { currentPhase, downFor, markDown, ms, type Phase, seconds, type Service } from './deadlines.js';
 
@@ -31,7 +41,6 @@ export type Fetch = typeof globalThis.fetch;
  * every export (observed on Node 24.22: `import 'node:http'` alone loads undici; node:https has no such export).
  */
 const nodeHttp = createRequire(import.meta.url)('node:http') as typeof NodeHttp;
-
 
 /**
  * An answer's headers, as the action reads them: `get` by any case of the name (several values joined by `, `), and
@@ -78,7 +87,8 @@ export const realClock: Clock = { now: () => Date.now(), sleep: (ms) => new Prom
 const USER_AGENT = 'envd-cache-action';
 export const GITHUB_JSON = { Accept: 'application/vnd.github+json', 'X-GitHub-Api-Version': '2022-11-28' };
 
-const lowerHeaders = (h: AnswerHeaders): Record<string, string> => Object.fromEntries([...h].map(([k, v]) => [k.toLowerCase(), v]));
+const lowerHeaders = (h: AnswerHeaders): Record<string, string> =>
+  Object.fromEntries([...h].map(([k, v]) => [k.toLowerCase(), v]));
 /**
  * A status as a failure. GitHub's secondary limit may come as a bare 403 whose body alone says "rate limit" (REST
  * docs: then wait at least a minute): given the body, the message says so, which isRateLimited reads.
@@ -98,14 +108,16 @@ function requestName(method: string, url: string): string {
     return method;
   }
 }
-const urlOf = (input: Parameters<Fetch>[0]) => (typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
+const urlOf = (input: Parameters<Fetch>[0]) =>
+  typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
 
 /** The headers of a node:http answer, read as a fetch `Headers` reads them: any case of the name, repeated values joined. */
 class NodeHeaders implements AnswerHeaders {
   private readonly byName = new Map<string, string>();
 
   constructor(distinct: NodeJS.Dict<string[]> = {}) {
-    for (const [name, values] of Object.entries(distinct)) if (values?.length) this.byName.set(name.toLowerCase(), values.join(', '));
+    for (const [name, values] of Object.entries(distinct))
+      if (values?.length) this.byName.set(name.toLowerCase(), values.join(', '));
   }
 
   get(name: string): string | null {
@@ -143,7 +155,11 @@ interface Hop {
  * `code` (ECONNREFUSED, ECONNRESET…). Its own messages name no URL (a signed one carries its signature): the caller's
  * label does. `headers` have lower-case names; no accept-encoding is sent, so nothing comes back compressed.
  */
-function nodeRequest(first: Hop, limits: { timeoutMs: number; connectMs: number; signal?: AbortSignal }): Promise<Answer> {
+/* eslint-disable max-lines-per-function -- grew past 80 lines when prettier wrapped it; issue 25 splits io/http.ts by transport */
+function nodeRequest(
+  first: Hop,
+  limits: { timeoutMs: number; connectMs: number; signal?: AbortSignal }
+): Promise<Answer> {
   const { timeoutMs, connectMs, signal } = limits;
   return new Promise<Answer>((resolve, reject) => {
     let current: NodeHttp.ClientRequest | undefined;
@@ -160,7 +176,15 @@ function nodeRequest(first: Hop, limits: { timeoutMs: number; connectMs: number;
       fail(error);
       current?.destroy(error);
     };
-    const timer = setTimeout(() => end(Object.assign(networkError(`no answer within ${seconds(timeoutMs)}`, 'TimeoutError'), { name: 'TimeoutError' })), timeoutMs);
+    const timer = setTimeout(
+      () =>
+        end(
+          Object.assign(networkError(`no answer within ${seconds(timeoutMs)}`, 'TimeoutError'), {
+            name: 'TimeoutError'
+          })
+        ),
+      timeoutMs
+    );
     // The phase's budget ran out (io/deadlines.ts): its reason carries its own code.
     const aborted = () => end(signal?.reason instanceof Error ? signal.reason : networkError('cancelled', 'ABORT_ERR'));
     signal?.addEventListener('abort', aborted, { once: true });
@@ -178,18 +202,25 @@ function nodeRequest(first: Hop, limits: { timeoutMs: number; connectMs: number;
             // Left behind: what it still does (its body read to the end, its socket closing) is no longer this request's.
             res.on('error', () => undefined);
             res.resume();
-            if (redirectsLeft === 0) return fail(networkError(`redirected more than ${MAX_REDIRECTS} times`, 'ERR_TOO_MANY_REDIRECTS'));
+            if (redirectsLeft === 0)
+              return fail(networkError(`redirected more than ${MAX_REDIRECTS} times`, 'ERR_TOO_MANY_REDIRECTS'));
             let next: URL;
             try {
               next = new URL(location, url);
             } catch {
               return fail(networkError(`redirected to a Location that is not a URL`, 'ERR_INVALID_URL'));
             }
-            const toGet = ((status === 301 || status === 302) && method === 'POST') || (status === 303 && method !== 'GET' && method !== 'HEAD');
+            const toGet =
+              ((status === 301 || status === 302) && method === 'POST') ||
+              (status === 303 && method !== 'GET' && method !== 'HEAD');
             const nextHeaders = { ...headers };
             if (toGet) for (const name of BODY_HEADERS) delete nextHeaders[name];
-            if (next.origin !== url.origin) for (const name of ['authorization', 'proxy-authorization', 'cookie']) delete nextHeaders[name];
-            return hop({ method: toGet ? 'GET' : method, url: next, headers: nextHeaders, body: toGet ? undefined : body }, redirectsLeft - 1);
+            if (next.origin !== url.origin)
+              for (const name of ['authorization', 'proxy-authorization', 'cookie']) delete nextHeaders[name];
+            return hop(
+              { method: toGet ? 'GET' : method, url: next, headers: nextHeaders, body: toGet ? undefined : body },
+              redirectsLeft - 1
+            );
           }
           const chunks: Buffer[] = [];
           res.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -199,8 +230,12 @@ function nodeRequest(first: Hop, limits: { timeoutMs: number; connectMs: number;
           });
           res.on('end', () => {
             // fetch's text(): UTF-8, a byte order mark dropped.
-            const text = Buffer.concat(chunks).toString('utf8').replace(/^\uFEFF/, '');
-            settle(() => resolve({ status, headers: new NodeHeaders(res.headersDistinct), body: method === 'HEAD' ? '' : text }));
+            const text = Buffer.concat(chunks)
+              .toString('utf8')
+              .replace(/^\uFEFF/, '');
+            settle(() =>
+              resolve({ status, headers: new NodeHeaders(res.headersDistinct), body: method === 'HEAD' ? '' : text })
+            );
           });
         });
       } catch (error) {
@@ -214,7 +249,15 @@ function nodeRequest(first: Hop, limits: { timeoutMs: number; connectMs: number;
       // The connect deadline (TCP and TLS), apart from the whole request's: a SYN nobody answers.
       req.on('socket', (socket) => {
         if (!socket.connecting) return;
-        const connect = setTimeout(() => end(Object.assign(networkError(`could not connect within ${seconds(connectMs)}`, 'TimeoutError'), { name: 'TimeoutError' })), connectMs);
+        const connect = setTimeout(
+          () =>
+            end(
+              Object.assign(networkError(`could not connect within ${seconds(connectMs)}`, 'TimeoutError'), {
+                name: 'TimeoutError'
+              })
+            ),
+          connectMs
+        );
         socket.once('connect', () => clearTimeout(connect));
         socket.once('close', () => clearTimeout(connect));
       });
@@ -223,7 +266,7 @@ function nodeRequest(first: Hop, limits: { timeoutMs: number; connectMs: number;
     hop(first, MAX_REDIRECTS);
   });
 }
-
+/* eslint-enable max-lines-per-function */
 
 export class Http {
   private sent = 0;
@@ -256,7 +299,8 @@ export class Http {
       made = (async () => {
         const [{ HttpClient }, undici] = await Promise.all([import('@actions/http-client'), import('undici')]);
         const dispatcher = new HttpClient(USER_AGENT).getAgentDispatcher(url);
-        return ((input: Parameters<Fetch>[0], init?: RequestInit) => undici.fetch(urlOf(input), { ...(init as object), dispatcher } as never)) as unknown as Fetch;
+        return ((input: Parameters<Fetch>[0], init?: RequestInit) =>
+          undici.fetch(urlOf(input), { ...(init as object), dispatcher } as never)) as unknown as Fetch;
       })();
       this.proxied.set(key, made);
     }
@@ -280,11 +324,17 @@ export class Http {
    * `direct`, else fetch. Throws what the transport throws; at once, without a round trip, when the service is
    * down for this job or the phase is over. A deadline of its own that passes marks the service down.
    */
-  private async request(method: string, url: string, o: { headers?: Record<string, string>; body?: string | Uint8Array; timeoutMs?: number; label?: string } = {}): Promise<Answer> {
+  private async request(
+    method: string,
+    url: string,
+    o: { headers?: Record<string, string>; body?: string | Uint8Array; timeoutMs?: number; label?: string } = {}
+  ): Promise<Answer> {
     const { timeoutMs, own, phase } = this.deadline(url, o.timeoutMs);
     try {
       if (!this.direct(url)) {
-        const signal = phase ? AbortSignal.any([AbortSignal.timeout(timeoutMs), phase.signal]) : AbortSignal.timeout(timeoutMs);
+        const signal = phase
+          ? AbortSignal.any([AbortSignal.timeout(timeoutMs), phase.signal])
+          : AbortSignal.timeout(timeoutMs);
         const res = await this.fetch(url, { method, headers: o.headers, body: o.body as RequestInit['body'], signal });
         return { status: res.status, headers: res.headers, body: method === 'HEAD' ? '' : await res.text() };
       }
@@ -295,13 +345,23 @@ export class Http {
       headers.accept ??= '*/*';
       // As fetch: a string body is UTF-8 text unless said otherwise.
       if (typeof o.body === 'string') headers['content-type'] ??= 'text/plain;charset=UTF-8';
-      const body = o.body === undefined ? undefined : typeof o.body === 'string' ? Buffer.from(o.body, 'utf8') : Buffer.from(o.body);
-      return await nodeRequest({ method, url: new URL(url), headers, body }, { timeoutMs, connectMs: ms(POLICIES.connectMs), signal: phase?.signal });
+      const body =
+        o.body === undefined
+          ? undefined
+          : typeof o.body === 'string'
+            ? Buffer.from(o.body, 'utf8')
+            : Buffer.from(o.body);
+      return await nodeRequest(
+        { method, url: new URL(url), headers, body },
+        { timeoutMs, connectMs: ms(POLICIES.connectMs), signal: phase?.signal }
+      );
     } catch (error) {
       const f = failureOf(error);
       // Its own deadline, not the phase's end: the service is silent (or no route reaches it).
       if (f.code === 'TimeoutError' && own && this.options.service) {
-        const what = f.message.startsWith('could not connect') ? `could not be connected to within ${seconds(ms(POLICIES.connectMs))}` : `did not answer within ${seconds(timeoutMs)}`;
+        const what = f.message.startsWith('could not connect')
+          ? `could not be connected to within ${seconds(ms(POLICIES.connectMs))}`
+          : `did not answer within ${seconds(timeoutMs)}`;
         markDown(url, this.options.service, `${what} (${o.label ?? requestName(method, url)})`);
       }
       throw error;
@@ -327,7 +387,11 @@ export class Http {
     const headers = new Headers(init?.headers);
     if (!headers.has('user-agent')) headers.set('user-agent', USER_AGENT);
     const transport = await this.transport(url);
-    return transport(input, { ...init, headers, signal: init?.signal ?? AbortSignal.timeout(this.options.timeoutMs ?? ms(POLICIES.otherRequestMs)) });
+    return transport(input, {
+      ...init,
+      headers,
+      signal: init?.signal ?? AbortSignal.timeout(this.options.timeoutMs ?? ms(POLICIES.otherRequestMs))
+    });
   };
 
   /**
@@ -360,40 +424,68 @@ export class Http {
   }
 
   /** `answer`'s attempts, and the last answer whose retryable status outlasted them (what `exchange` gives back). */
-  private async retried(method: string, url: string, o: RequestOptions): Promise<{ retried: Retried<Answer>; last?: Answer }> {
+  private async retried(
+    method: string,
+    url: string,
+    o: RequestOptions
+  ): Promise<{ retried: Retried<Answer>; last?: Answer }> {
     const label = o.label ?? `${method} ${url}`;
     let last: Answer | undefined;
-    const retried = await this.attempts(o.policy, { url, name: o.label ?? requestName(method, url) }, async () => {
-      last = undefined;
-      const res = await this.request(method, url, o);
-      const failure = statusFailure(label, res, res.body);
-      if (!ok(res) && isRetryable(failure)) {
-        last = res;
-        return { ok: false, failure };
-      }
-      return { ok: true, value: res };
-    }, label);
+    const retried = await this.attempts(
+      o.policy,
+      { url, name: o.label ?? requestName(method, url) },
+      async () => {
+        last = undefined;
+        const res = await this.request(method, url, o);
+        const failure = statusFailure(label, res, res.body);
+        if (!ok(res) && isRetryable(failure)) {
+          last = res;
+          return { ok: false, failure };
+        }
+        return { ok: true, value: res };
+      },
+      label
+    );
     return { retried, last };
   }
 
   /** A GitHub API GET whose 2xx body is JSON of the shape `check` accepts; a body that does not parse is not retried. */
   getJson<T>(url: string, check: (value: unknown) => Parsed<T>, o: RequestOptions = {}): Promise<Retried<T>> {
     const label = o.label ?? `GET ${url}`;
-    return this.attempts(o.policy, { url, name: o.label ?? requestName('GET', url) }, async () => {
-      const res = await this.request('GET', url, { headers: { ...GITHUB_JSON, ...o.headers }, timeoutMs: o.timeoutMs, label: o.label });
-      if (!ok(res)) return { ok: false, failure: statusFailure(label, res) };
-      const parsed = parseJson(res.body, check);
-      return parsed.ok ? parsed : { ok: false, failure: { kind: 'parse', status: res.status, message: `the answer to ${label} is ${parsed.reason}` } };
-    }, label);
+    return this.attempts(
+      o.policy,
+      { url, name: o.label ?? requestName('GET', url) },
+      async () => {
+        const res = await this.request('GET', url, {
+          headers: { ...GITHUB_JSON, ...o.headers },
+          timeoutMs: o.timeoutMs,
+          label: o.label
+        });
+        if (!ok(res)) return { ok: false, failure: statusFailure(label, res) };
+        const parsed = parseJson(res.body, check);
+        return parsed.ok
+          ? parsed
+          : {
+              ok: false,
+              failure: { kind: 'parse', status: res.status, message: `the answer to ${label} is ${parsed.reason}` }
+            };
+      },
+      label
+    );
   }
 
   /** A 2xx body as text. */
   getText(url: string, o: RequestOptions = {}): Promise<Retried<string>> {
     const label = o.label ?? `GET ${url}`;
-    return this.attempts(o.policy, { url, name: o.label ?? requestName('GET', url) }, async () => {
-      const res = await this.request('GET', url, { headers: o.headers, timeoutMs: o.timeoutMs, label: o.label });
-      return ok(res) ? { ok: true, value: res.body } : { ok: false, failure: statusFailure(label, res) };
-    }, label);
+    return this.attempts(
+      o.policy,
+      { url, name: o.label ?? requestName('GET', url) },
+      async () => {
+        const res = await this.request('GET', url, { headers: o.headers, timeoutMs: o.timeoutMs, label: o.label });
+        return ok(res) ? { ok: true, value: res.body } : { ok: false, failure: statusFailure(label, res) };
+      },
+      label
+    );
   }
 
   /**
@@ -405,28 +497,41 @@ export class Http {
   download(url: string, dest: string, o: RequestOptions & { idleTimeoutMs?: number } = {}): Promise<Retried<void>> {
     const label = o.label ?? `GET ${url}`;
     const idleMs = o.idleTimeoutMs ?? ms(POLICIES.download.idleMs);
-    return this.attempts(o.policy, { url, name: o.label ?? requestName('GET', url) }, async () => {
-      const gone = downFor(url);
-      if (gone) throw networkError(gone, 'ESERVICEDOWN');
-      const controller = new AbortController();
-      const idle = setTimeout(() => controller.abort(new DOMException(`no data for ${seconds(idleMs)}`, 'TimeoutError')), idleMs);
-      try {
-        const res = await this.fetch(url, { headers: o.headers, signal: controller.signal });
-        if (!res.ok || !res.body) {
-          await res.body?.cancel().catch(() => undefined);
-          return { ok: false, failure: statusFailure(label, res) };
+    return this.attempts(
+      o.policy,
+      { url, name: o.label ?? requestName('GET', url) },
+      async () => {
+        const gone = downFor(url);
+        if (gone) throw networkError(gone, 'ESERVICEDOWN');
+        const controller = new AbortController();
+        const idle = setTimeout(
+          () => controller.abort(new DOMException(`no data for ${seconds(idleMs)}`, 'TimeoutError')),
+          idleMs
+        );
+        try {
+          const res = await this.fetch(url, { headers: o.headers, signal: controller.signal });
+          if (!res.ok || !res.body) {
+            await res.body?.cancel().catch(() => undefined);
+            return { ok: false, failure: statusFailure(label, res) };
+          }
+          const body = Readable.fromWeb(res.body as WebReadableStream<Uint8Array>);
+          body.on('data', () => idle.refresh());
+          await pipeline(body, fs.createWriteStream(dest));
+          return { ok: true, value: undefined };
+        } catch (error) {
+          if (controller.signal.aborted && this.options.service)
+            markDown(
+              url,
+              this.options.service,
+              `sent no data for ${seconds(idleMs)} (${o.label ?? requestName('GET', url)})`
+            );
+          throw error;
+        } finally {
+          clearTimeout(idle);
         }
-        const body = Readable.fromWeb(res.body as WebReadableStream<Uint8Array>);
-        body.on('data', () => idle.refresh());
-        await pipeline(body, fs.createWriteStream(dest));
-        return { ok: true, value: undefined };
-      } catch (error) {
-        if (controller.signal.aborted && this.options.service) markDown(url, this.options.service, `sent no data for ${seconds(idleMs)} (${o.label ?? requestName('GET', url)})`);
-        throw error;
-      } finally {
-        clearTimeout(idle);
-      }
-    }, label);
+      },
+      label
+    );
   }
 
   /**
@@ -434,7 +539,12 @@ export class Http {
    * request whose every attempt failed with a network error or a 5xx marks the service down (not a rate limit:
    * GitHub answered, and said when to come back).
    */
-  private async attempts<T>(policy: RetryPolicy | undefined, target: { url: string; name: string }, work: () => Promise<Outcome<T>>, label: string): Promise<Retried<T>> {
+  private async attempts<T>(
+    policy: RetryPolicy | undefined,
+    target: { url: string; name: string },
+    work: () => Promise<Outcome<T>>,
+    label: string
+  ): Promise<Retried<T>> {
     const p = policy ?? ONCE;
     const r = await withRetries(
       p,
@@ -449,8 +559,19 @@ export class Http {
       },
       this.clock
     );
-    if (!r.ok && this.options.service && p.attempts > 1 && r.attempts >= p.attempts && isRetryable(r.failure) && !isRateLimited(r.failure))
-      markDown(target.url, this.options.service, `failed ${r.attempts} attempts (${target.name}: ${r.failure.status !== undefined ? `answered ${r.failure.status}` : (r.failure.code ?? 'no answer')})`);
+    if (
+      !r.ok &&
+      this.options.service &&
+      p.attempts > 1 &&
+      r.attempts >= p.attempts &&
+      isRetryable(r.failure) &&
+      !isRateLimited(r.failure)
+    )
+      markDown(
+        target.url,
+        this.options.service,
+        `failed ${r.attempts} attempts (${target.name}: ${r.failure.status !== undefined ? `answered ${r.failure.status}` : (r.failure.code ?? 'no answer')})`
+      );
     return r;
   }
 }

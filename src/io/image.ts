@@ -18,20 +18,32 @@ export interface ImageReading {
 
 const IMAGE_ID = /^sha256:[a-f0-9]{64}$/;
 
-export async function readImage(target: ImageTarget, env: NodeJS.ProcessEnv, http: Http = registryHttp()): Promise<ImageReading> {
+export async function readImage(
+  target: ImageTarget,
+  env: NodeJS.ProcessEnv,
+  http: Http = registryHttp()
+): Promise<ImageReading> {
   if (target.kind === 'none') return { facts: {}, debug: `No digest or image ID to read: ${target.why}` };
   if (target.kind === 'registry') {
     const read = await registryDigest(target.name, target.insecure, env, http);
-    if (read.digest) return { facts: { name: target.name, digest: read.digest, image: pinned(target.repository, read.digest) } };
+    if (read.digest)
+      return { facts: { name: target.name, digest: read.digest, image: pinned(target.repository, read.digest) } };
     const why = read.why ?? 'no answer';
     // A registry that went silent had its one warning, which names the digest among what the job goes without.
-    if (read.down) return { facts: { name: target.name, why }, debug: `The digest of the pushed image ${echo(target.name)} is not read: ${why}` };
+    if (read.down)
+      return {
+        facts: { name: target.name, why },
+        debug: `The digest of the pushed image ${echo(target.name)} is not read: ${why}`
+      };
     return {
       facts: { name: target.name, why },
       warning: `The digest of the pushed image ${echo(target.name)} could not be read: ${why}. The build succeeded; the digest and image outputs are empty.`
     };
   }
-  const r = await Exec.run('docker', ['image', 'inspect', '--format', '{{.Id}}', target.name], { env, timeoutMs: 30000 });
+  const r = await Exec.run('docker', ['image', 'inspect', '--format', '{{.Id}}', target.name], {
+    env,
+    timeoutMs: 30000
+  });
   const id = r.stdout.trim();
   if (r.code === 0 && IMAGE_ID.test(id)) return { facts: { name: target.name, imageId: id } };
   const why =

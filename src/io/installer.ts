@@ -50,8 +50,12 @@ interface Release {
 /** A release as the API answers it: a tag, and assets with a name (and a digest since 2025). */
 function parseRelease(value: unknown): Parsed<Release> {
   const r = value as { tag_name?: unknown; assets?: unknown } | null;
-  if (!r || typeof r !== 'object' || typeof r.tag_name !== 'string' || r.tag_name === '') return { ok: false, reason: 'not a release (no tag_name)' };
-  if (!Array.isArray(r.assets) || !r.assets.every((a) => a && typeof a === 'object' && typeof (a as { name?: unknown }).name === 'string'))
+  if (!r || typeof r !== 'object' || typeof r.tag_name !== 'string' || r.tag_name === '')
+    return { ok: false, reason: 'not a release (no tag_name)' };
+  if (
+    !Array.isArray(r.assets) ||
+    !r.assets.every((a) => a && typeof a === 'object' && typeof (a as { name?: unknown }).name === 'string')
+  )
     return { ok: false, reason: `not a release (the assets of ${r.tag_name} are not a list of named files)` };
   return { ok: true, value: r as Release };
 }
@@ -67,7 +71,10 @@ const toolCache = () => import('@actions/tool-cache');
 export class Installer {
   constructor(
     private readonly options: InstallerOptions,
-    private readonly http = new Http({ timeoutMs: ms(POLICIES.release.requestMs), service: { name: 'The release server', without: 'the tools cannot be downloaded' } })
+    private readonly http = new Http({
+      timeoutMs: ms(POLICIES.release.requestMs),
+      service: { name: 'The release server', without: 'the tools cannot be downloaded' }
+    })
   ) {}
 
   private headers(): Record<string, string> {
@@ -86,16 +93,22 @@ export class Installer {
     const dest = path.join(this.options.tempDir, `${Date.now()}-${name}`);
     const r = await this.http.download(url, dest, { policy: this.options.retry });
     if (r.ok) return dest;
-    if (r.failure.status === 404) throw new InstallError(`${url} does not exist (404): check the version input (envd-version or buildkit-version), or that release has no build for this platform`);
+    if (r.failure.status === 404)
+      throw new InstallError(
+        `${url} does not exist (404): check the version input (envd-version or buildkit-version), or that release has no build for this platform`
+      );
     throw new InstallError(`download of ${url} failed: ${r.reason}`);
   }
 
   private async verify(file: string, asset: string, expected: string | undefined, source: string): Promise<void> {
-    if (!expected) throw new InstallError(`cannot verify ${asset}: ${source} publishes no checksum for it; pin a version that does`);
+    if (!expected)
+      throw new InstallError(`cannot verify ${asset}: ${source} publishes no checksum for it; pin a version that does`);
     const actual = await sha256File(file);
     if (actual !== expected) {
       fs.rmSync(file, { force: true });
-      throw new InstallError(`checksum mismatch for ${asset}: expected ${expected} (${source}), got ${actual}; the download was discarded`);
+      throw new InstallError(
+        `checksum mismatch for ${asset}: expected ${expected} (${source}), got ${actual}; the download was discarded`
+      );
     }
   }
 
@@ -107,7 +120,9 @@ export class Installer {
     if (cached) return { tag, dir: cached, fromCache: true };
     const asset = envdAssetName(tag, this.options.platform);
     const file = await this.fetch(downloadUrl(this.options.downloadBase, ENVD_REPO, tag, asset), asset);
-    const checksums = await this.http.getText(downloadUrl(this.options.downloadBase, ENVD_REPO, tag, 'checksums.txt'), { policy: this.options.retry });
+    const checksums = await this.http.getText(downloadUrl(this.options.downloadBase, ENVD_REPO, tag, 'checksums.txt'), {
+      policy: this.options.retry
+    });
     if (!checksums.ok) throw new InstallError(`cannot read checksums.txt of envd ${tag}: ${checksums.reason}`);
     await this.verify(file, asset, checksumFor(checksums.value, asset), 'checksums.txt');
     fs.chmodSync(file, 0o755);
@@ -137,7 +152,10 @@ export class Installer {
 export async function systemEnvd(): Promise<Installed> {
   const io = await import('@actions/io');
   const found = await io.which('envd', false);
-  if (!found) throw new InstallError('envd-version is system, but no envd is on PATH; install it in an earlier step or use a version');
+  if (!found)
+    throw new InstallError(
+      'envd-version is system, but no envd is on PATH; install it in an earlier step or use a version'
+    );
   return { tag: 'system', dir: path.dirname(found), fromCache: true };
 }
 
@@ -146,7 +164,13 @@ export async function systemBuildkit(version: () => Promise<string | undefined>)
   const io = await import('@actions/io');
   const found = await io.which('buildkitd', false);
   const ctl = await io.which('buildctl', false);
-  if (!found || !ctl) throw new InstallError('buildkit-version is system, but buildkitd and buildctl are not both on PATH; install them in an earlier step or use a version');
-  if (path.dirname(found) !== path.dirname(ctl)) throw new InstallError(`buildkitd (${found}) and buildctl (${ctl}) are in different directories; put them side by side`);
+  if (!found || !ctl)
+    throw new InstallError(
+      'buildkit-version is system, but buildkitd and buildctl are not both on PATH; install them in an earlier step or use a version'
+    );
+  if (path.dirname(found) !== path.dirname(ctl))
+    throw new InstallError(
+      `buildkitd (${found}) and buildctl (${ctl}) are in different directories; put them side by side`
+    );
   return { tag: (await version()) ?? 'system', dir: path.dirname(found), fromCache: true };
 }

@@ -43,7 +43,10 @@ export const slotDir = (dir: string, id: string) => path.join(dir, slotOf(id));
  * copied into it first when that is the helper), a fresh nonce so that no step comes from BuildKit's cache,
  * and, for a save, a local output directory.
  */
-export async function helperBuild(c: BuildkitClient, o: { dockerfile: string; context: string; helper: Helper; output?: string }): Promise<Outcome<number>> {
+export async function helperBuild(
+  c: BuildkitClient,
+  o: { dockerfile: string; context: string; helper: Helper; output?: string }
+): Promise<Outcome<number>> {
   const started = Date.now();
   let dfDir: string | undefined;
   try {
@@ -51,7 +54,17 @@ export async function helperBuild(c: BuildkitClient, o: { dockerfile: string; co
     dfDir = fs.mkdtempSync(`${o.context}-dockerfile-`);
     fs.writeFileSync(path.join(dfDir, 'Dockerfile'), o.dockerfile);
     if (o.helper.kind === 'busybox') fs.copyFileSync(path.resolve(o.helper.file), path.join(o.context, 'busybox'));
-    const args = ['--addr', c.addr, 'build', '--frontend', 'dockerfile.v0', '--local', `context=${o.context}`, '--local', `dockerfile=${dfDir}`];
+    const args = [
+      '--addr',
+      c.addr,
+      'build',
+      '--frontend',
+      'dockerfile.v0',
+      '--local',
+      `context=${o.context}`,
+      '--local',
+      `dockerfile=${dfDir}`
+    ];
     args.push('--opt', `build-arg:${NONCE_ARG}=${randomBytes(8).toString('hex')}`);
     if (o.output) args.push('--output', `type=local,dest=${o.output}`);
     const r = await Exec.run(c.buildctl, args, { env: c.env, timeoutMs: HELPER_TIMEOUT_MS });

@@ -15,12 +15,17 @@ export function preflight(inputs: Inputs, cwd: string, home: string | undefined 
   const problems: Problem[] = [];
   // A backend kept in a runner directory replaces that directory: cache-dir must be one the action may own.
   if (backendOf(inputs.cache).runnerDir && inputs.cacheDir !== undefined)
-    for (const message of cacheDirProblems(inputs.cacheDir, cwd, home)) problems.push({ input: Input.CacheDir, message });
+    for (const message of cacheDirProblems(inputs.cacheDir, cwd, home))
+      problems.push({ input: Input.CacheDir, message });
   // The builder-tls-* files, read and checked now: a bad certificate stops the run before anything starts.
-  if (inputs.builder.kind === 'address' && inputs.builder.tls) problems.push(...readTlsMaterial(inputs.builder.tls, cwd).problems);
+  if (inputs.builder.kind === 'address' && inputs.builder.tls)
+    problems.push(...readTlsMaterial(inputs.builder.tls, cwd).problems);
   const context = path.resolve(cwd, inputs.path);
   if (!fs.existsSync(context) || !fs.statSync(context).isDirectory()) {
-    problems.push({ input: Input.Path, message: `"${inputs.path}" is not a directory in the workspace; did the job run actions/checkout first?` });
+    problems.push({
+      input: Input.Path,
+      message: `"${inputs.path}" is not a directory in the workspace; did the job run actions/checkout first?`
+    });
     return problems;
   }
   // envd looks for the file under --path first, then in its working directory.

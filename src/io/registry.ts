@@ -17,7 +17,13 @@ import { type Answer, Http, parseJson, type Parsed } from './http.js';
 
 /** The client of a registry probe or digest read: the probe's deadline; a registry that goes down is skipped for the job. */
 export const registryHttp = (): Http =>
-  new Http({ timeoutMs: ms(POLICIES.probe.requestMs), service: { name: 'The registry', without: "the cache entry to import is not checked and the pushed image's digest is not read" } });
+  new Http({
+    timeoutMs: ms(POLICIES.probe.requestMs),
+    service: {
+      name: 'The registry',
+      without: "the cache entry to import is not checked and the pushed image's digest is not read"
+    }
+  });
 
 const MANIFEST_TYPES = [
   'application/vnd.oci.image.index.v1+json',
@@ -46,7 +52,9 @@ interface DockerConfig {
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function parseDockerConfig(text: string): Parsed<DockerConfig> {
-  return parseJson(text, (v) => (isObject(v) ? { ok: true, value: v as DockerConfig } : { ok: false, reason: 'not a JSON object' }));
+  return parseJson(text, (v) =>
+    isObject(v) ? { ok: true, value: v as DockerConfig } : { ok: false, reason: 'not a JSON object' }
+  );
 }
 
 /** The Docker config, none when there is no file, or why it cannot be used. */
@@ -73,11 +81,19 @@ const helperServer = (host: string) => (host === 'registry-1.docker.io' ? 'https
  * entry, else `credsStore`. The secret is masked before anything else can print it; an answer that does not parse
  * comes back as the problem, without its text (it may hold the secret).
  */
-async function helperCredentials(host: string, config: DockerConfig | undefined, env: NodeJS.ProcessEnv): Promise<DockerAuth | { problem: string } | undefined> {
+async function helperCredentials(
+  host: string,
+  config: DockerConfig | undefined,
+  env: NodeJS.ProcessEnv
+): Promise<DockerAuth | { problem: string } | undefined> {
   const helper = config?.credHelpers?.[host] ?? config?.credsStore;
   if (typeof helper !== 'string' || !/^[A-Za-z0-9._-]{1,64}$/.test(helper)) return undefined;
   // The server name goes to the helper as an argument of a fixed script, never into the script itself.
-  const r = await Exec.run('sh', ['-c', 'printf %s "$1" | "docker-credential-$2" get', 'sh', helperServer(host), helper], { env, timeoutMs: 30000 });
+  const r = await Exec.run(
+    'sh',
+    ['-c', 'printf %s "$1" | "docker-credential-$2" get', 'sh', helperServer(host), helper],
+    { env, timeoutMs: 30000 }
+  );
   if (r.code !== 0) return undefined;
   const answer = parseHelperAnswer(r.stdout);
   if (!answer.ok) return { problem: `docker-credential-${helper} answered with ${answer.reason}` };
@@ -100,7 +116,10 @@ function parseHelperAnswer(stdout: string): Parsed<DockerAuth> {
  * The credentials for a registry host: a credential helper's first (as Docker asks them), else the config's
  * inline ones; with what kept them from being read, for the reason when there are none.
  */
-async function registryCredentials(host: string, env: NodeJS.ProcessEnv): Promise<{ creds?: DockerAuth; problems: string[] }> {
+async function registryCredentials(
+  host: string,
+  env: NodeJS.ProcessEnv
+): Promise<{ creds?: DockerAuth; problems: string[] }> {
   const { config, problem } = readDockerConfig(env);
   const problems = problem ? [problem] : [];
   const helped = await helperCredentials(host, config, env);
@@ -112,7 +131,10 @@ async function registryCredentials(host: string, env: NodeJS.ProcessEnv): Promis
 /** The Docker config's credentials for a registry host, if it holds them inline (not in a credential helper). */
 function dockerCredentials(host: string, config: DockerConfig | undefined): DockerAuth | undefined {
   if (!config) return undefined;
-  const keys = host === 'registry-1.docker.io' ? ['https://index.docker.io/v1/', 'index.docker.io', 'docker.io'] : [host, `https://${host}`, `http://${host}`];
+  const keys =
+    host === 'registry-1.docker.io'
+      ? ['https://index.docker.io/v1/', 'index.docker.io', 'docker.io']
+      : [host, `https://${host}`, `http://${host}`];
   for (const key of keys) {
     const a = config.auths?.[key] ?? config.auths?.[`${key}/`];
     if (!a) continue;
@@ -141,7 +163,9 @@ function parseBearerToken(body: string): Parsed<string> {
   return parseJson(body, (v) => {
     if (!isObject(v)) return { ok: false, reason: 'not a JSON object' };
     const token = typeof v.token === 'string' && v.token ? v.token : v.access_token;
-    return typeof token === 'string' && token ? { ok: true, value: token } : { ok: false, reason: 'JSON without a token or access_token' };
+    return typeof token === 'string' && token
+      ? { ok: true, value: token }
+      : { ok: false, reason: 'JSON without a token or access_token' };
   });
 }
 
@@ -153,7 +177,8 @@ async function headManifest(ref: string, insecure: boolean, env: NodeJS.ProcessE
   const parsed = parseImageRef(ref);
   if (!parsed.ok) return { why: parsed.problem };
   const r = parsed.value;
-  const host = !r.domain || r.domain === 'docker.io' || r.domain === 'index.docker.io' ? 'registry-1.docker.io' : r.domain;
+  const host =
+    !r.domain || r.domain === 'docker.io' || r.domain === 'index.docker.io' ? 'registry-1.docker.io' : r.domain;
   const repo = host === 'registry-1.docker.io' && !r.path.includes('/') ? `library/${r.path}` : r.path;
   // Plain http where BuildKit uses it: registry.insecure, or a loopback host (BuildKit's default for those).
   const url = `${insecure || isLoopbackRegistry(host) ? 'http' : 'https'}://${host}/v2/${repo}/manifests/${r.digest ?? r.tag ?? 'latest'}`;
@@ -163,7 +188,10 @@ async function headManifest(ref: string, insecure: boolean, env: NodeJS.ProcessE
   if (res.status === 401) {
     // Asked only now: a credential helper is a process, and an anonymous registry needs none.
     const { creds, problems } = await registryCredentials(host, env);
-    const basic = creds?.username !== undefined ? `Basic ${Buffer.from(`${creds.username}:${creds.password ?? ''}`).toString('base64')}` : undefined;
+    const basic =
+      creds?.username !== undefined
+        ? `Basic ${Buffer.from(`${creds.username}:${creds.password ?? ''}`).toString('base64')}`
+        : undefined;
     const c = challenge(res.headers.get('www-authenticate'));
     let authorization: string | undefined;
     if (c?.scheme === 'basic') authorization = basic;
@@ -172,23 +200,36 @@ async function headManifest(ref: string, insecure: boolean, env: NodeJS.ProcessE
       if (c.params.service) q.set('service', c.params.service);
       q.set('scope', c.params.scope ?? `repository:${repo}:pull`);
       const tokenRes = creds?.identitytoken
-        ? await http.send('GET', `${c.params.realm}?${q}&grant_type=refresh_token&refresh_token=${encodeURIComponent(creds.identitytoken)}`)
+        ? await http.send(
+            'GET',
+            `${c.params.realm}?${q}&grant_type=refresh_token&refresh_token=${encodeURIComponent(creds.identitytoken)}`
+          )
         : await http.send('GET', `${c.params.realm}?${q}`, basic ? { Authorization: basic } : {});
       if (tokenRes.status === 200) {
         const t = parseBearerToken(tokenRes.body);
-        if (!t.ok) return { why: `the token service of ${host} answered 200 but not with a JSON token (${echo(tokenRes.headers.get('content-type') ?? 'no content type', 80)}, ${tokenRes.body.length} bytes): ${t.reason}` };
+        if (!t.ok)
+          return {
+            why: `the token service of ${host} answered 200 but not with a JSON token (${echo(tokenRes.headers.get('content-type') ?? 'no content type', 80)}, ${tokenRes.body.length} bytes): ${t.reason}`
+          };
         authorization = `Bearer ${t.value}`;
       }
     }
     if (!authorization)
-      return { why: `${host} asks for credentials and the Docker config has none for it (log in with docker/login-action before this step)${problems.map((p) => `; ${p}`).join('')}` };
+      return {
+        why: `${host} asks for credentials and the Docker config has none for it (log in with docker/login-action before this step)${problems.map((p) => `; ${p}`).join('')}`
+      };
     res = await http.send('HEAD', url, { Accept: MANIFEST_TYPES, Authorization: authorization });
   }
   if (res.status === 0) return { why: `${host} did not answer (${echo(res.body)})` };
   return { res, host };
 }
 
-export async function registryManifestExists(ref: string, insecure: boolean, env: NodeJS.ProcessEnv, http = registryHttp()): Promise<Probe> {
+export async function registryManifestExists(
+  ref: string,
+  insecure: boolean,
+  env: NodeJS.ProcessEnv,
+  http = registryHttp()
+): Promise<Probe> {
   const head = await headManifest(ref, insecure, env, http);
   if ('why' in head) return { why: head.why };
   if (head.res.status === 200) return { exists: true };
@@ -203,14 +244,23 @@ const DIGEST = /^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$/;
  * The digest of the manifest a tag names, as the registry reports it (Docker-Content-Digest): for a
  * multi-platform push the index (manifest list), because the HEAD accepts index media types. Never throws.
  */
-export async function registryDigest(ref: string, insecure: boolean, env: NodeJS.ProcessEnv, http = registryHttp()): Promise<{ digest?: string; why?: string; down?: true }> {
+export async function registryDigest(
+  ref: string,
+  insecure: boolean,
+  env: NodeJS.ProcessEnv,
+  http = registryHttp()
+): Promise<{ digest?: string; why?: string; down?: true }> {
   const head = await headManifest(ref, insecure, env, http);
   if ('why' in head) return head;
   const { res, host } = head;
-  if (res.status === 404) return { why: `${host} has no manifest for ${echo(ref)} (404): the push did not reach it under that name` };
+  if (res.status === 404)
+    return { why: `${host} has no manifest for ${echo(ref)} (404): the push did not reach it under that name` };
   if (res.status !== 200) return { why: `${host} answered ${res.status} to HEAD ${echo(ref)}` };
   const digest = res.headers.get('docker-content-digest')?.trim();
   if (!digest) return { why: `${host} answered HEAD ${echo(ref)} without a Docker-Content-Digest header` };
-  if (!DIGEST.test(digest)) return { why: `${host} answered HEAD ${echo(ref)} with a Docker-Content-Digest that is not a digest (${echo(digest, 80)})` };
+  if (!DIGEST.test(digest))
+    return {
+      why: `${host} answered HEAD ${echo(ref)} with a Docker-Content-Digest that is not a digest (${echo(digest, 80)})`
+    };
   return { digest };
 }

@@ -56,7 +56,11 @@ export function escapeProperty(value: unknown): string {
  */
 export function command(name: string, properties: Record<string, unknown>, data: unknown): string {
   const props = Object.keys(properties).length
-    ? ' ' + Object.entries(properties).filter(([, v]) => v).map(([k, v]) => `${k}=${escapeProperty(v)}`).join(',')
+    ? ' ' +
+      Object.entries(properties)
+        .filter(([, v]) => v)
+        .map(([k, v]) => `${k}=${escapeProperty(v)}`)
+        .join(',')
     : '';
   return `::${name}${props}::${escapeData(data)}`;
 }
@@ -68,7 +72,14 @@ function issue(name: string, properties: Record<string, unknown>, data: unknown)
 /** The annotation properties under the names the runner reads (`line`, `col`). */
 function annotation(p: AnnotationProperties): Record<string, unknown> {
   if (!Object.keys(p).length) return {};
-  return { title: p.title, file: p.file, line: p.startLine, endLine: p.endLine, col: p.startColumn, endColumn: p.endColumn };
+  return {
+    title: p.title,
+    file: p.file,
+    line: p.startLine,
+    endLine: p.endLine,
+    col: p.startColumn,
+    endColumn: p.endColumn
+  };
 }
 
 const newDelimiter = () => `ghadelimiter_${randomUUID()}`;
@@ -80,7 +91,8 @@ const newDelimiter = () => `ghadelimiter_${randomUUID()}`;
  */
 export function keyValueBlock(name: string, value: unknown, delimiter = newDelimiter()): string {
   const v = text(value);
-  if (name.includes(delimiter)) throw new Error(`Unexpected input: name should not contain the delimiter "${delimiter}"`);
+  if (name.includes(delimiter))
+    throw new Error(`Unexpected input: name should not contain the delimiter "${delimiter}"`);
   if (v.includes(delimiter)) throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter}"`);
   return `${name}<<${delimiter}${os.EOL}${v}${os.EOL}${delimiter}`;
 }
@@ -89,7 +101,10 @@ export function keyValueBlock(name: string, value: unknown, delimiter = newDelim
 function fileCommand(kind: 'OUTPUT' | 'STATE' | 'ENV' | 'PATH', entry: string): void {
   const variable = `GITHUB_${kind}`;
   const file = process.env[variable];
-  if (!file) throw new Error(`${variable} is not set: the runner sets it for every step (runner v2.297.0 or later); run the action under the GitHub Actions runner or set it to a file`);
+  if (!file)
+    throw new Error(
+      `${variable} is not set: the runner sets it for every step (runner v2.297.0 or later); run the action under the GitHub Actions runner or set it to a file`
+    );
   fs.appendFileSync(file, `${entry}${os.EOL}`, { encoding: 'utf8' });
 }
 

@@ -12,11 +12,19 @@ import { Http } from './http.js';
 import type { Probe } from './registry.js';
 
 /** The client of an S3 probe: the probe's deadline; an endpoint that goes down is skipped for the job. */
-const s3Http = (): Http => new Http({ timeoutMs: ms(POLICIES.probe.requestMs), service: { name: 'The S3 endpoint', without: 'the cache entry to import is not checked' } });
+const s3Http = (): Http =>
+  new Http({
+    timeoutMs: ms(POLICIES.probe.requestMs),
+    service: { name: 'The S3 endpoint', without: 'the cache entry to import is not checked' }
+  });
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 const hmac = (key: Buffer | string, s: string) => createHmac('sha256', key).update(s).digest();
-const encodePath = (p: string) => p.split('/').map((s) => encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)).join('/');
+const encodePath = (p: string) =>
+  p
+    .split('/')
+    .map((s) => encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`))
+    .join('/');
 
 export interface SignedRequest {
   url: string;
@@ -44,14 +52,37 @@ export interface S3Request {
 
 /** A SigV4-signed request (AWS "Signature Version 4 signing process", S3 flavour). Pure: the time is given. */
 export function signS3(request: S3Request): SignedRequest {
-  const { method, url, region, credentials: creds, now, payloadHash = sha256(''), headers: extraHeaders = {} } = request;
-  const amzDate = now.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  const {
+    method,
+    url,
+    region,
+    credentials: creds,
+    now,
+    payloadHash = sha256(''),
+    headers: extraHeaders = {}
+  } = request;
+  const amzDate = now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
   const day = amzDate.slice(0, 8);
-  const headers: Record<string, string> = { host: url.host, 'x-amz-content-sha256': payloadHash, 'x-amz-date': amzDate };
+  const headers: Record<string, string> = {
+    host: url.host,
+    'x-amz-content-sha256': payloadHash,
+    'x-amz-date': amzDate
+  };
   for (const [k, v] of Object.entries(extraHeaders)) headers[k.toLowerCase()] = v;
   if (creds.sessionToken) headers['x-amz-security-token'] = creds.sessionToken;
   const names = Object.keys(headers).sort();
-  const canonical = [method, encodePath(url.pathname), url.searchParams.toString(), ...names.map((n) => `${n}:${headers[n]}`), '', names.join(';'), payloadHash].join('\n');
+  const canonical = [
+    method,
+    encodePath(url.pathname),
+    url.searchParams.toString(),
+    ...names.map((n) => `${n}:${headers[n]}`),
+    '',
+    names.join(';'),
+    payloadHash
+  ].join('\n');
   const scope = `${day}/${region}/s3/aws4_request`;
   const toSign = ['AWS4-HMAC-SHA256', amzDate, scope, sha256(canonical)].join('\n');
   const key = hmac(hmac(hmac(hmac(`AWS4${creds.secretAccessKey}`, day), region), 's3'), 'aws4_request');
@@ -59,7 +90,10 @@ export function signS3(request: S3Request): SignedRequest {
   const { host: _host, ...sent } = headers;
   return {
     url: url.toString(),
-    headers: { ...sent, Authorization: `AWS4-HMAC-SHA256 Credential=${creds.accessKeyId}/${scope}, SignedHeaders=${names.join(';')}, Signature=${signature}` }
+    headers: {
+      ...sent,
+      Authorization: `AWS4-HMAC-SHA256 Credential=${creds.accessKeyId}/${scope}, SignedHeaders=${names.join(';')}, Signature=${signature}`
+    }
   };
 }
 
@@ -74,7 +108,12 @@ export function s3ObjectUrl(spec: CacheSpec, key: string): URL {
   return new URL(`${endpoint.protocol}//${bucket}.${endpoint.host}/${key}`);
 }
 
-export async function s3ManifestExists(spec: CacheSpec, env: NodeJS.ProcessEnv, http = s3Http(), now = new Date()): Promise<Probe> {
+export async function s3ManifestExists(
+  spec: CacheSpec,
+  env: NodeJS.ProcessEnv,
+  http = s3Http(),
+  now = new Date()
+): Promise<Probe> {
   const a = spec.attrs;
   const accessKeyId = a.get('access_key_id') ?? env.AWS_ACCESS_KEY_ID;
   const secretAccessKey = a.get('secret_access_key') ?? env.AWS_SECRET_ACCESS_KEY;
@@ -91,5 +130,7 @@ export async function s3ManifestExists(spec: CacheSpec, env: NodeJS.ProcessEnv, 
   if (res.status === 200) return { exists: true };
   if (res.status === 404) return { exists: false };
   if (res.status === 0) return { why: `the S3 endpoint did not answer (${res.body})` };
-  return { why: `the S3 endpoint answered ${res.status} to HEAD ${key}${res.status === 403 ? ' (no permission, or the object is missing and ListBucket is not granted)' : ''}` };
+  return {
+    why: `the S3 endpoint answered ${res.status} to HEAD ${key}${res.status === 403 ? ' (no permission, or the object is missing and ListBucket is not granted)' : ''}`
+  };
 }

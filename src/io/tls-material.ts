@@ -24,12 +24,18 @@ function readPem(source: PemSource, cwd: string, kind: PemKind): { pem?: string;
   let text: string;
   try {
     const st = fs.statSync(file);
-    if (!st.isFile()) return { problem: `names ${echo(source.path)}, which is not a file; give the path of a PEM ${kind} file, or the PEM text itself` };
-    if (st.size > MAX_PEM_BYTES) return { problem: `names ${echo(source.path)}, which is ${st.size} bytes: not a PEM ${kind} file` };
+    if (!st.isFile())
+      return {
+        problem: `names ${echo(source.path)}, which is not a file; give the path of a PEM ${kind} file, or the PEM text itself`
+      };
+    if (st.size > MAX_PEM_BYTES)
+      return { problem: `names ${echo(source.path)}, which is ${st.size} bytes: not a PEM ${kind} file` };
     text = fs.readFileSync(file, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    return { problem: `is neither PEM text (-----BEGIN …) nor a readable file: ${echo(source.path)} ${code === 'ENOENT' ? 'does not exist' : `cannot be read (${code ?? 'error'})`}; write the ${kind} to a file in an earlier step, or pass the PEM text from a secret` };
+    return {
+      problem: `is neither PEM text (-----BEGIN …) nor a readable file: ${echo(source.path)} ${code === 'ENOENT' ? 'does not exist' : `cannot be read (${code ?? 'error'})`}; write the ${kind} to a file in an earlier step, or pass the PEM text from a secret`
+    };
   }
   const problem = pemProblem(text, kind);
   return problem ? { problem: `names ${echo(source.path)}, which ${problem}` } : { pem: text };

@@ -120,7 +120,13 @@ export async function startTlsRelay(target: TlsTarget, socket: string): Promise<
  */
 export function speaksTls(host: string, port: number, timeoutMs: number): Promise<boolean> {
   return new Promise((resolve) => {
-    const s = tls.connect({ host, port, servername: net.isIP(host) ? undefined : host, rejectUnauthorized: false, ALPNProtocols: ['h2'] });
+    const s = tls.connect({
+      host,
+      port,
+      servername: net.isIP(host) ? undefined : host,
+      rejectUnauthorized: false,
+      ALPNProtocols: ['h2']
+    });
     const done = (yes: boolean) => {
       clearTimeout(timer);
       s.destroy();
@@ -129,6 +135,12 @@ export function speaksTls(host: string, port: number, timeoutMs: number): Promis
     const timer = setTimeout(() => done(false), timeoutMs);
     s.once('secureConnect', () => done(true));
     // A daemon that wants a client certificate may end the handshake with an alert: it still spoke TLS.
-    s.once('error', (e: NodeJS.ErrnoException) => done(/^ERR_SSL_(TLSV13_ALERT_CERTIFICATE_REQUIRED|SSLV3_ALERT_HANDSHAKE_FAILURE|SSLV3_ALERT_BAD_CERTIFICATE|TLSV1_ALERT)/.test(e.code ?? '')));
+    s.once('error', (e: NodeJS.ErrnoException) =>
+      done(
+        /^ERR_SSL_(TLSV13_ALERT_CERTIFICATE_REQUIRED|SSLV3_ALERT_HANDSHAKE_FAILURE|SSLV3_ALERT_BAD_CERTIFICATE|TLSV1_ALERT)/.test(
+          e.code ?? ''
+        )
+      )
+    );
   });
 }

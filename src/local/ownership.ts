@@ -7,7 +7,8 @@ import * as path from 'node:path';
 
 /** The file the action writes into every cache directory it creates. Not part of the content key. */
 export const OWNER_MARK = '.envd-cache-action';
-export const OWNER_MARK_TEXT = 'This directory was created by envd-cache-action, which replaces it on every run. Do not keep other files here.\n';
+export const OWNER_MARK_TEXT =
+  'This directory was created by envd-cache-action, which replaces it on every run. Do not keep other files here.\n';
 
 /** What is on disk at a path (symbolic links are not followed). */
 export interface DirFacts {
@@ -32,7 +33,10 @@ export interface Surroundings {
 /** The directory `cache-dir` names: relative to the workspace, or a problem (`..` is never accepted). */
 export function resolveCacheDir(raw: string, workspace: string): { dir: string } | { problem: string } {
   if (raw.split(/[\\/]/).includes('..'))
-    return { problem: 'contains "..": give a directory inside the workspace or an absolute path without "..", or leave cache-dir empty for $RUNNER_TEMP/envd-cache/<scope>' };
+    return {
+      problem:
+        'contains "..": give a directory inside the workspace or an absolute path without "..", or leave cache-dir empty for $RUNNER_TEMP/envd-cache/<scope>'
+    };
   return { dir: path.resolve(workspace, raw) };
 }
 
@@ -52,10 +56,12 @@ export function protectedPlace(target: Place, around: Surroundings): string | un
     if (path.resolve(form) === path.parse(path.resolve(form)).root) return 'is the root directory';
     for (const [what, place] of named)
       for (const p of [place?.path, place?.real])
-        if (p && path.resolve(form) === path.resolve(p)) return `is ${what}${what === 'the workspace' ? ' (relative paths, "." included, resolve against it)' : ''}`;
+        if (p && path.resolve(form) === path.resolve(p))
+          return `is ${what}${what === 'the workspace' ? ' (relative paths, "." included, resolve against it)' : ''}`;
   }
   for (const form of forms)
-    for (const [what, place] of named) for (const p of [place?.path, place?.real]) if (p && inside(p, form)) return `holds ${what}`;
+    for (const [what, place] of named)
+      for (const p of [place?.path, place?.real]) if (p && inside(p, form)) return `holds ${what}`;
   return undefined;
 }
 
@@ -78,4 +84,5 @@ export function deletionProblem(target: Place, around: Surroundings, facts: DirF
 }
 
 /** The fix a problem with cache-dir calls for. */
-export const CACHE_DIR_FIX = 'use a new or empty directory of its own (for example .envd-cache in the workspace or a path under $RUNNER_TEMP), or leave cache-dir empty for $RUNNER_TEMP/envd-cache/<scope>';
+export const CACHE_DIR_FIX =
+  'use a new or empty directory of its own (for example .envd-cache in the workspace or a path under $RUNNER_TEMP), or leave cache-dir empty for $RUNNER_TEMP/envd-cache/<scope>';

@@ -23,7 +23,8 @@ export type Helper = { kind: 'image'; ref: string } | { kind: 'busybox'; file: s
  * busybox 1.34.1 (uclibc), pinned by digest: the reference BuildKit v0.32.2's own tests resolve
  * (`client/policy_test.go:1620`, `sourcepolicy/mutate_test.go:36`). It has `sh` and `tar`, and nothing else is used.
  */
-export const DEFAULT_HELPER_IMAGE = 'docker.io/library/busybox:1.34.1-uclibc@sha256:3614ca5eacf0a3a1bcc361c939202a974b4902b9334ff36eb29ffe9011aaad83';
+export const DEFAULT_HELPER_IMAGE =
+  'docker.io/library/busybox:1.34.1-uclibc@sha256:3614ca5eacf0a3a1bcc361c939202a974b4902b9334ff36eb29ffe9011aaad83';
 
 /** The largest mount saved, unless `cache-mounts-max` says otherwise. */
 export const DEFAULT_MOUNTS_MAX = 2 * 10 ** 9;
@@ -33,9 +34,20 @@ export function parseMountsSetting(text: string): { ok: true; value: MountsSetti
   const t = text.trim();
   if (t === '' || t.toLowerCase() === 'none') return { ok: true, value: { kind: 'none' } };
   if (t.toLowerCase() === 'auto') return { ok: true, value: { kind: 'auto' } };
-  const dirs = [...new Set(t.split(/[\n,]/).map((d) => d.trim().replace(/\/+$/, '')).filter((d) => d !== ''))];
+  const dirs = [
+    ...new Set(
+      t
+        .split(/[\n,]/)
+        .map((d) => d.trim().replace(/\/+$/, ''))
+        .filter((d) => d !== '')
+    )
+  ];
   const bad = dirs.find((d) => !/^\/[A-Za-z0-9._/-]+$/.test(d) || d.split('/').includes('..'));
-  if (bad !== undefined) return { ok: false, problem: `${JSON.stringify(bad)} is not an absolute directory inside the build (such as /root/.cache/pip); write none, auto, or envd's cache directories: ${ENVD_MOUNT_DIRS.join(', ')}` };
+  if (bad !== undefined)
+    return {
+      ok: false,
+      problem: `${JSON.stringify(bad)} is not an absolute directory inside the build (such as /root/.cache/pip); write none, auto, or envd's cache directories: ${ENVD_MOUNT_DIRS.join(', ')}`
+    };
   return { ok: true, value: { kind: 'dirs', dirs } };
 }
 
@@ -135,7 +147,8 @@ export function parseDiskUsage(text: string): MountRecord[] {
 export const MOUNT_KEY_PREFIX = 'envd-mount-';
 
 export const mountKeyPrefix = (scope: string, id: string) => `${MOUNT_KEY_PREFIX}${scope}#${id}#`;
-export const mountKey = (scope: string, id: string, sha256Hex: string) => `${mountKeyPrefix(scope, id)}${sha256Hex.slice(0, 16)}`;
+export const mountKey = (scope: string, id: string, sha256Hex: string) =>
+  `${mountKeyPrefix(scope, id)}${sha256Hex.slice(0, 16)}`;
 
 export function parseMountKey(key: string): { scope: string; id: string; hash: string } | undefined {
   const m = /^envd-mount-([^#]+)#(\/[^#]+)#([0-9a-f]{16})$/.exec(key);
@@ -154,7 +167,8 @@ export const slotOf = (id: string) => id.replace(/^\/+/, '').replace(/[^A-Za-z0-
 
 /** How a helper RUN starts its shell, and how the script names tar, for each kind of helper. */
 function shell(helper: Helper): { from: string[]; run: (script: string) => string; bin: string } {
-  if (helper.kind === 'image') return { from: [`FROM ${helper.ref} AS dance`], run: (s) => `sh -c ${JSON.stringify(s)}`, bin: '' };
+  if (helper.kind === 'image')
+    return { from: [`FROM ${helper.ref} AS dance`], run: (s) => `sh -c ${JSON.stringify(s)}`, bin: '' };
   return {
     from: ['FROM scratch AS dance', 'COPY busybox /bin/busybox'],
     run: (s) => JSON.stringify(['/bin/busybox', 'sh', '-c', s]),
@@ -185,12 +199,16 @@ export function restoreDockerfile(helper: Helper, ids: readonly string[]): strin
 /** The save build: each mount is packed into `<slot>.tar` of the local output. */
 export function saveDockerfile(helper: Helper, ids: readonly string[]): string {
   const sh = shell(helper);
-  const runs = ids.map((id, i) => `RUN --mount=type=cache,id=${dockerfileId(id)},target=/m${i},sharing=shared ${sh.run(`${sh.bin}mkdir -p /out && ${sh.bin}tar -cf /out/${slotOf(id)}.tar -C /m${i} .`)}`);
+  const runs = ids.map(
+    (id, i) =>
+      `RUN --mount=type=cache,id=${dockerfileId(id)},target=/m${i},sharing=shared ${sh.run(`${sh.bin}mkdir -p /out && ${sh.bin}tar -cf /out/${slotOf(id)}.tar -C /m${i} .`)}`
+  );
   return [...sh.from, `ARG ${NONCE_ARG}`, ...runs, 'FROM scratch', 'COPY --from=dance /out/ /', ''].join('\n');
 }
 
 /** What the save step is told about one mount found after the build. */
-export type SaveDecision = { id: string; size: number; save: true } | { id: string; size: number; save: false; reason: string; warn?: boolean };
+export type SaveDecision =
+  { id: string; size: number; save: true } | { id: string; size: number; save: false; reason: string; warn?: boolean };
 
 export interface SaveContext {
   setting: MountsSetting;
@@ -203,7 +221,8 @@ export interface SaveContext {
  * job, every step from the cache, reads nothing out. (buildkitd's own `Last used` is no signal: v0.32.2 was seen
  * moving it a few hundred ms after a build that used the mount had returned, with the mount already free.)
  */
-export const mountsMayHaveChanged = (f: { cachedSteps: number; totalSteps: number }) => f.totalSteps === 0 || f.cachedSteps < f.totalSteps;
+export const mountsMayHaveChanged = (f: { cachedSteps: number; totalSteps: number }) =>
+  f.totalSteps === 0 || f.cachedSteps < f.totalSteps;
 
 /** Which mounts to save: the setting's mounts of this environment, not empty, and not over `cache-mounts-max` (warned). */
 export function decideSaves(records: readonly MountRecord[], ctx: SaveContext): SaveDecision[] {
@@ -213,12 +232,15 @@ export function decideSaves(records: readonly MountRecord[], ctx: SaveContext): 
     const base = { id: r.id, size: r.size, save: false as const };
     if (r.size === 0) out.push({ ...base, reason: 'empty' });
     else if (r.size > ctx.maxBytes)
-      out.push({ ...base, warn: true, reason: `${formatSize(r.size)} is over cache-mounts-max (${formatSize(ctx.maxBytes)}); raise cache-mounts-max or keep fewer directories` });
+      out.push({
+        ...base,
+        warn: true,
+        reason: `${formatSize(r.size)} is over cache-mounts-max (${formatSize(ctx.maxBytes)}); raise cache-mounts-max or keep fewer directories`
+      });
     else out.push({ id: r.id, size: r.size, save: true });
   }
   return out;
 }
-
 
 /** What happened to one mount in this run: the `cache-mounts` output and the summary's rows. */
 export interface MountFigure {
@@ -245,8 +267,12 @@ export function formatMountLine(f: MountFigure, what: 'restored' | 'saved'): str
 /** The job summary's table of package caches (empty without any). Values pass through `cell`. */
 export function mountsTable(figures: readonly MountFigure[] | undefined, cell: (text: string) => string): string {
   if (!figures?.length) return '';
-  const n = (bytes?: number, secs?: number) => (bytes === undefined ? '–' : `${formatSize(bytes)} in ${(secs ?? 0).toFixed(1)} s`);
-  const rows = figures.map((f) => `| ${cell(f.id)} | ${n(f.restoredBytes, f.restoreSeconds)} | ${n(f.savedBytes, f.saveSeconds)} | ${cell(f.note ?? '')} |`);
+  const n = (bytes?: number, secs?: number) =>
+    bytes === undefined ? '–' : `${formatSize(bytes)} in ${(secs ?? 0).toFixed(1)} s`;
+  const rows = figures.map(
+    (f) =>
+      `| ${cell(f.id)} | ${n(f.restoredBytes, f.restoreSeconds)} | ${n(f.savedBytes, f.saveSeconds)} | ${cell(f.note ?? '')} |`
+  );
   return ['### Package caches', '', '| mount | restored | saved | note |', '|---|---|---|---|', ...rows, ''].join('\n');
 }
 
@@ -254,7 +280,9 @@ export function mountsTable(figures: readonly MountFigure[] | undefined, cell: (
  * Package-cache entries a restore can no longer pick: all but the newest per ref, scope and mount (a restore takes
  * the newest prefix match). The newest stays on every ref, the default branch's included, like a live index.
  */
-export function supersededMountEntries<E extends { id: number; key: string; ref: string; createdAt: number }>(entries: readonly E[]): E[] {
+export function supersededMountEntries<E extends { id: number; key: string; ref: string; createdAt: number }>(
+  entries: readonly E[]
+): E[] {
   return allButNewest(entries, (e) => {
     const k = parseMountKey(e.key);
     return k && `${e.ref}\n${k.scope}\n${k.id}`;

@@ -28,12 +28,18 @@ export interface Access {
   optedIn?: string;
 }
 
-
 /** A long build may outlive the runtime token; BuildKit then fails with "cache token expired". */
 const TOKEN_MARGIN_SECONDS = 2 * 3600;
 
 export function decideAccess(backend: CacheType, cacheWrite: Auto<boolean>, rt: Runtime, nowSeconds: number): Access {
-  const a: Access = { export: cacheWrite !== false, import: true, readable: [], decisions: [], warnings: [], problems: [] };
+  const a: Access = {
+    export: cacheWrite !== false,
+    import: true,
+    readable: [],
+    decisions: [],
+    warnings: [],
+    problems: []
+  };
   const skipExport = (reason: string) => {
     if (a.export && cacheWrite === true) a.warnings.push(`cache-write is true, but the export is skipped: ${reason}`);
     a.export = false;
@@ -48,7 +54,9 @@ export function decideAccess(backend: CacheType, cacheWrite: Auto<boolean>, rt: 
     );
   else if (a.export && rt.untrusted) {
     if (cacheWrite === 'auto')
-      skipExport(`${rt.untrusted}, so with cache-write: auto it only reads, on every backend (set cache-write: true to let a same-repository ${event} write)`);
+      skipExport(
+        `${rt.untrusted}, so with cache-write: auto it only reads, on every backend (set cache-write: true to let a same-repository ${event} write)`
+      );
     else a.optedIn = rt.untrusted;
   }
 
@@ -56,7 +64,9 @@ export function decideAccess(backend: CacheType, cacheWrite: Auto<boolean>, rt: 
   if (backendOf(backend).store === 'github-cache') {
     const cs = rt.cacheService;
     if (cs.tokenProblem) {
-      a.problems.push(`ACTIONS_RUNTIME_TOKEN cannot be read: ${cs.tokenProblem}. The ${backend} backend needs the runner's own runtime token; do not override it`);
+      a.problems.push(
+        `ACTIONS_RUNTIME_TOKEN cannot be read: ${cs.tokenProblem}. The ${backend} backend needs the runner's own runtime token; do not override it`
+      );
       return a;
     }
     const mode = cs.mode;
@@ -74,7 +84,8 @@ export function decideAccess(backend: CacheType, cacheWrite: Auto<boolean>, rt: 
         outcome: a.writable ? `write ${a.writable}` : 'read only',
         reason: `the runtime token can read ${a.readable.length ? a.readable.join(', ') : 'no ref'}${a.writable ? ` and write ${a.writable}` : ' and write none'}`
       });
-      if (!a.writable && a.export) skipExport(`the runtime token has no writable ref (${rt.event || 'this event'} gets a read-only cache token)`);
+      if (!a.writable && a.export)
+        skipExport(`the runtime token has no writable ref (${rt.event || 'this event'} gets a read-only cache token)`);
       if (token.exp !== undefined && a.export) {
         const left = token.exp - nowSeconds;
         if (left <= 0) {
@@ -91,7 +102,9 @@ export function decideAccess(backend: CacheType, cacheWrite: Auto<boolean>, rt: 
 
   // Entries every branch shares: pull requests only read them unless told to write.
   if (backendOf(backend).store === 'shared-store' && rt.event === 'pull_request' && a.export && cacheWrite === 'auto')
-    skipExport(`${rt.event} only reads the ${backend} cache, which every branch shares (set cache-write: true to let pull requests write)`);
+    skipExport(
+      `${rt.event} only reads the ${backend} cache, which every branch shares (set cache-write: true to let pull requests write)`
+    );
   if (!a.export) a.optedIn = undefined;
   return a;
 }

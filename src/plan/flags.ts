@@ -29,7 +29,11 @@ export function computedExport(backend: CacheType, ctx: FlagContext): CacheSpec 
   const b = backendOf(backend);
   const options = optionsFor(backend, 'export', ctx.inputs.cacheOptions);
   if (b.exportAttrs) return cacheSpec(backend, b.exportAttrs(options));
-  return cacheSpec(backend, [...b.location(ctx, 'export', sharedLocations(backend, ctx)?.write), ['mode', ctx.mode], ...options]);
+  return cacheSpec(backend, [
+    ...b.location(ctx, 'export', sharedLocations(backend, ctx)?.write),
+    ['mode', ctx.mode],
+    ...options
+  ]);
 }
 
 /** The import from one candidate entry; without one, the last (the default branch's) of the shared locations. */
@@ -41,5 +45,8 @@ export function computedImport(backend: CacheType, ctx: FlagContext, entry?: Can
   }
   const reads = sharedLocations(backend, ctx)?.reads;
   const chosen = entry ?? reads?.[reads.length - 1];
-  return cacheSpec(backend, [...b.location(ctx, 'import', chosen), ...optionsFor(backend, 'import', ctx.inputs.cacheOptions)]);
+  return cacheSpec(backend, [
+    ...b.location(ctx, 'import', chosen),
+    ...optionsFor(backend, 'import', ctx.inputs.cacheOptions)
+  ]);
 }

@@ -21,6 +21,12 @@ function localRegistryImport(host: string): CacheSpec {
  * For a local cache served at `host`: the buildkitd config that reaches it over HTTP (set before buildkitd
  * starts), and the plan that imports it (used once the restore brought a layout to serve). Neither argument is edited.
  */
-export function servedLocalCache(o: { plan: Plan; configInline: string; host: string }): { plan: Plan; configInline: string } {
-  return { plan: { ...o.plan, import: localRegistryImport(o.host) }, configInline: withPlainHttpRegistry(o.configInline, o.host) };
+export function servedLocalCache(o: { plan: Plan; configInline: string; host: string }): {
+  plan: Plan;
+  configInline: string;
+} {
+  return {
+    plan: { ...o.plan, import: localRegistryImport(o.host) },
+    configInline: withPlainHttpRegistry(o.configInline, o.host)
+  };
 }

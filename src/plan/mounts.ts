@@ -4,21 +4,34 @@ import { mountDirs } from '../mounts/mounts.js';
 import type { Decision, MountsPlan, Plan } from './plan.js';
 
 /** What the plan says about package caches; undefined with cache-mounts: none. */
-export function planMounts(inputs: Inputs, p: Pick<Plan, 'scope' | 'export' | 'import' | 'local'>): { mounts?: MountsPlan; decision?: Decision } {
+export function planMounts(
+  inputs: Inputs,
+  p: Pick<Plan, 'scope' | 'export' | 'import' | 'local'>
+): { mounts?: MountsPlan; decision?: Decision } {
   const m = inputs.cacheMounts;
   if (m.setting.kind === 'none') return {};
-  const what = m.setting.kind === 'auto' ? "every envd package cache the build uses" : mountDirs(m.setting).join(', ');
+  const what = m.setting.kind === 'auto' ? 'every envd package cache the build uses' : mountDirs(m.setting).join(', ');
   if (inputs.builder.kind === 'address')
     return {
       mounts: { ...m, restore: false, save: false, scope: p.scope },
-      decision: { topic: 'cache mounts', outcome: 'kept by the builder', reason: `builder is a running buildkitd (${inputs.builder.addresses.map((a) => a.text).join(', ')}): it keeps its own package caches, so ${what} are neither restored nor saved` }
+      decision: {
+        topic: 'cache mounts',
+        outcome: 'kept by the builder',
+        reason: `builder is a running buildkitd (${inputs.builder.addresses.map((a) => a.text).join(', ')}): it keeps its own package caches, so ${what} are neither restored nor saved`
+      }
     };
   const restore = !!p.import || !!p.local;
   const save = !!p.export;
   const outcome = restore && save ? 'restore and save' : restore ? 'restore only' : save ? 'save only' : 'skipped';
-  const why = save ? 'this run writes its layers, so it saves them too' : 'this run writes no cache (the export decision above), so it only reads them';
+  const why = save
+    ? 'this run writes its layers, so it saves them too'
+    : 'this run writes no cache (the export decision above), so it only reads them';
   return {
     mounts: { ...m, restore, save, scope: p.scope },
-    decision: { topic: 'cache mounts', outcome, reason: `${what}, in the GitHub cache under scope ${p.scope}; ${restore ? '' : 'the cache is not read (see import above); '}${why}` }
+    decision: {
+      topic: 'cache mounts',
+      outcome,
+      reason: `${what}, in the GitHub cache under scope ${p.scope}; ${restore ? '' : 'the cache is not read (see import above); '}${why}`
+    }
   };
 }

@@ -27,7 +27,11 @@ export interface PlanOptions {
   budget?: BudgetFacts;
 }
 
-export function plan(inputs: Inputs, rt: Runtime, { nowSeconds = Math.floor(Date.now() / 1000), budget }: PlanOptions = {}): Plan {
+export function plan(
+  inputs: Inputs,
+  rt: Runtime,
+  { nowSeconds = Math.floor(Date.now() / 1000), budget }: PlanOptions = {}
+): Plan {
   const p = planSkeleton(inputs, rt);
   // A broken event file stops the run before anything is decided from it (or contacted for it).
   if (rt.problems.length) {
@@ -40,7 +44,11 @@ export function plan(inputs: Inputs, rt: Runtime, { nowSeconds = Math.floor(Date
   }
   // A backend with no store (none) gives BuildKit no cache type.
   if (!isBackend(inputs.cache)) {
-    p.decisions.push({ topic: 'cache', outcome: inputs.cache, reason: `cache is ${inputs.cache}: envd builds without remote cache` });
+    p.decisions.push({
+      topic: 'cache',
+      outcome: inputs.cache,
+      reason: `cache is ${inputs.cache}: envd builds without remote cache`
+    });
     return withSecrets(p, inputs);
   }
   const backend = inputs.cache;
@@ -74,8 +82,7 @@ function planSkeleton(inputs: Inputs, rt: Runtime): Plan {
   const from = `${inputs.from.file}:${inputs.from.func}`;
   const platform = platformOf(inputs.platform, rt);
   const scope =
-    inputs.cacheScope ??
-    autoScope({ matrix: inputs.matrix, platform: platform.scope, path: inputs.path, from });
+    inputs.cacheScope ?? autoScope({ matrix: inputs.matrix, platform: platform.scope, path: inputs.path, from });
   return {
     command: inputs.command,
     dryRun: inputs.dryRun,
@@ -100,7 +107,19 @@ function planSkeleton(inputs: Inputs, rt: Runtime): Plan {
 }
 
 /** cache-mode: inline is always min; otherwise the input or the trigger's default, lowered near the budget. */
-function modeFor({ backend, inputs, rt, scope, budget }: { backend: CacheType; inputs: Inputs; rt: Runtime; scope: string; budget?: BudgetFacts }): {
+function modeFor({
+  backend,
+  inputs,
+  rt,
+  scope,
+  budget
+}: {
+  backend: CacheType;
+  inputs: Inputs;
+  rt: Runtime;
+  scope: string;
+  budget?: BudgetFacts;
+}): {
   mode: Mode;
   decision: Decision;
 } {
@@ -115,12 +134,20 @@ function modeFor({ backend, inputs, rt, scope, budget }: { backend: CacheType; i
   // Kept as decided: why, then what the budget estimate said about it.
   return {
     mode: lowered.mode,
-    decision: lowered.decision && lowered.mode === mode ? { ...decision, reason: `${decision.reason}; ${lowered.decision.reason}` } : (lowered.decision ?? decision)
+    decision:
+      lowered.decision && lowered.mode === mode
+        ? { ...decision, reason: `${decision.reason}; ${lowered.decision.reason}` }
+        : (lowered.decision ?? decision)
   };
 }
 
 /** The export and import values the access allows: raw or computed, local's served import, shared candidates. */
-function chooseSpecs(p: Plan, backend: CacheType, access: Access, ctx: FlagContext): { exportSpec?: CacheSpec; importSpec?: CacheSpec } {
+function chooseSpecs(
+  p: Plan,
+  backend: CacheType,
+  access: Access,
+  ctx: FlagContext
+): { exportSpec?: CacheSpec; importSpec?: CacheSpec } {
   const { inputs, scope } = ctx;
   // The raw values are copied: the plan adds ignore-error and credentials to its own values, never to the inputs.
   const exportSpec = access.export ? (copySpec(inputs.exportCache) ?? computedExport(backend, ctx)) : undefined;
@@ -133,18 +160,28 @@ function chooseSpecs(p: Plan, backend: CacheType, access: Access, ctx: FlagConte
       p.decisions.push({
         topic: 'import',
         outcome: 'served registry',
-        reason: 'envd cannot import type=local (envd #1391): the restored directory is served read-only on 127.0.0.1 and imported as type=registry when the build starts'
+        reason:
+          'envd cannot import type=local (envd #1391): the restored directory is served read-only on 127.0.0.1 and imported as type=registry when the build starts'
       });
     }
   }
   const shared = sharedLocations(backend, ctx);
   if (shared && exportSpec && !inputs.exportCache)
-    p.decisions.push({ topic: 'cache entry', outcome: shared.write.name, reason: `written by ${shared.write.owner}${shared.write === shared.reads[shared.reads.length - 1] ? '' : '; the default branch\'s entry is never overwritten from here'}` });
+    p.decisions.push({
+      topic: 'cache entry',
+      outcome: shared.write.name,
+      reason: `written by ${shared.write.owner}${shared.write === shared.reads[shared.reads.length - 1] ? '' : "; the default branch's entry is never overwritten from here"}`
+    });
   if (shared && importSpec && !inputs.importCache && shared.reads.length > 1)
-    p.importCandidates = shared.reads.map((c) => ({ owner: c.owner, name: c.name, spec: computedImport(backend, ctx, c) }));
+    p.importCandidates = shared.reads.map((c) => ({
+      owner: c.owner,
+      name: c.name,
+      spec: computedImport(backend, ctx, c)
+    }));
   // Export entries carry ignore-error=true unless the author set it: a cache outage never fails a build.
   // (An exporter that reads no ignore-error, BuildKit's inline one, gets none.)
-  if (exportSpec && backendOfType(exportSpec.type)?.attributes['ignore-error'] && !exportSpec.attrs.has('ignore-error')) exportSpec.attrs.set('ignore-error', 'true');
+  if (exportSpec && backendOfType(exportSpec.type)?.attributes['ignore-error'] && !exportSpec.attrs.has('ignore-error'))
+    exportSpec.attrs.set('ignore-error', 'true');
   return { exportSpec, importSpec };
 }
 
@@ -175,7 +212,8 @@ function checkSpec(p: Plan, direction: Direction, spec: CacheSpec, inputs: Input
 /** cache-write: true on an untrusted trigger: allowed for the base repository's own code, and logged with whose cache it writes. */
 function optInWarning(backend: CacheType, access: Access, ctx: FlagContext): string {
   const { inputs, rt } = ctx;
-  const refName = (ref: string) => (ref === defaultBranchRef(rt) ? `the default branch ${rt.defaultBranch}'s (${ref})` : ref);
+  const refName = (ref: string) =>
+    ref === defaultBranchRef(rt) ? `the default branch ${rt.defaultBranch}'s (${ref})` : ref;
   const shared = () => {
     const w = sharedLocations(backend, ctx)!.write;
     return `${w.name}, ${w.owner}'s ${backend} entry`;
@@ -195,13 +233,19 @@ function fillFromRunner(p: Plan, rt: Runtime, specs: (CacheSpec | undefined)[]):
     const fromRunner = backendOf(name).fromRunner;
     const mine = out.filter((s): s is CacheSpec => s?.type === name);
     if (!fromRunner || !mine.length) continue;
-    const fill = fromRunner(rt, mine.map((s) => s.attrs));
+    const fill = fromRunner(
+      rt,
+      mine.map((s) => s.attrs)
+    );
     let next = 0;
     out = out.map((s) => (s?.type === name ? { type: s.type, attrs: fill.values[next++] } : s));
     p.decisions.push({ topic: 'credentials', ...fill.decision });
     if (fill.warning) p.warnings.push(fill.warning);
     if (fill.missing === undefined) continue;
-    if (p.dryRun) p.warnings.push(`${fill.missing}. This is a dry run, so the plan goes on without them; a real run would stop here`);
+    if (p.dryRun)
+      p.warnings.push(
+        `${fill.missing}. This is a dry run, so the plan goes on without them; a real run would stop here`
+      );
     else p.problems.push(fill.missing);
   }
   return out;
@@ -217,7 +261,8 @@ export function chooseImportEntry(p: Plan, exists: Existence[], why?: string): P
   return { ...p, import: chosen.spec, decisions };
 }
 
-const copySpec = (spec: CacheSpec | undefined): CacheSpec | undefined => spec && { type: spec.type, attrs: new Map(spec.attrs) };
+const copySpec = (spec: CacheSpec | undefined): CacheSpec | undefined =>
+  spec && { type: spec.type, attrs: new Map(spec.attrs) };
 
 function withSecrets(p: Plan, inputs: Inputs): Plan {
   const secrets = new Set<string>();

@@ -36,7 +36,8 @@ export interface HistoryRun {
 }
 
 /** The run's cache write was skipped for room (the decision steps/write.ts records). */
-export const writeSkipped = (plan: Pick<Plan, 'decisions'>) => plan.decisions.some((d) => d.topic === 'write' && d.outcome === 'skipped');
+export const writeSkipped = (plan: Pick<Plan, 'decisions'>) =>
+  plan.decisions.some((d) => d.topic === 'write' && d.outcome === 'skipped');
 
 /** What the summary shows: the runs oldest first (this one last), and what happened to the entry. */
 export interface HistoryView {
@@ -48,22 +49,31 @@ export interface HistoryView {
   notes: string[];
 }
 
-
 const RUN_ID = /^\d{1,20}$/;
 const FORMAT = 1;
 /** A stored history larger than this is not read (a few runs' figures take well under 2 KB). */
 export const MAX_HISTORY_BYTES = 8192;
 
-const count = (v: unknown, max = 100_000): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= max;
+const count = (v: unknown, max = 100_000): v is number =>
+  typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= max;
 
 function validRun(v: unknown): HistoryRun | undefined {
   if (!v || typeof v !== 'object') return undefined;
   const r = v as Record<string, unknown>;
   if (typeof r.run !== 'string' || !RUN_ID.test(r.run)) return undefined;
-  if (!count(r.attempt, 1000) || r.attempt < 1 || !count(r.cached) || !count(r.total) || r.cached > r.total) return undefined;
-  if (typeof r.seconds !== 'number' || !Number.isFinite(r.seconds) || r.seconds < 0 || r.seconds > 1e7) return undefined;
+  if (!count(r.attempt, 1000) || r.attempt < 1 || !count(r.cached) || !count(r.total) || r.cached > r.total)
+    return undefined;
+  if (typeof r.seconds !== 'number' || !Number.isFinite(r.seconds) || r.seconds < 0 || r.seconds > 1e7)
+    return undefined;
   if (r.skipped !== undefined && r.skipped !== true) return undefined;
-  return { run: r.run, attempt: r.attempt, cached: r.cached, total: r.total, seconds: Math.round(r.seconds * 10) / 10, ...(r.skipped ? { skipped: true as const } : {}) };
+  return {
+    run: r.run,
+    attempt: r.attempt,
+    cached: r.cached,
+    total: r.total,
+    seconds: Math.round(r.seconds * 10) / 10,
+    ...(r.skipped ? { skipped: true as const } : {})
+  };
 }
 
 /**
@@ -71,7 +81,11 @@ function validRun(v: unknown): HistoryRun | undefined {
  * or a hostile branch of the same scope: anything that is not exactly the expected shape is dropped, with the reason.
  */
 export function parseHistory(text: string, scope: string): { runs: HistoryRun[]; problem?: string } {
-  if (text.length > MAX_HISTORY_BYTES) return { runs: [], problem: `the stored history is ${text.length} bytes, more than ${MAX_HISTORY_BYTES}; starting afresh` };
+  if (text.length > MAX_HISTORY_BYTES)
+    return {
+      runs: [],
+      problem: `the stored history is ${text.length} bytes, more than ${MAX_HISTORY_BYTES}; starting afresh`
+    };
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -79,12 +93,22 @@ export function parseHistory(text: string, scope: string): { runs: HistoryRun[];
     return { runs: [], problem: 'the stored history is not JSON; starting afresh' };
   }
   const d = data as { format?: unknown; scope?: unknown; runs?: unknown } | null;
-  if (!d || typeof d !== 'object' || d.format !== FORMAT || !Array.isArray(d.runs)) return { runs: [], problem: 'the stored history is not in a format this version reads; starting afresh' };
-  if (d.scope !== scope) return { runs: [], problem: `the stored history belongs to another scope (${echo(String(d.scope), 80)}); starting afresh` };
+  if (!d || typeof d !== 'object' || d.format !== FORMAT || !Array.isArray(d.runs))
+    return { runs: [], problem: 'the stored history is not in a format this version reads; starting afresh' };
+  if (d.scope !== scope)
+    return {
+      runs: [],
+      problem: `the stored history belongs to another scope (${echo(String(d.scope), 80)}); starting afresh`
+    };
   const runs = d.runs.map(validRun);
   const kept = runs.filter((r): r is HistoryRun => r !== undefined).slice(-HISTORY_RUNS);
   const dropped = runs.length - runs.filter((r) => r).length;
-  return dropped ? { runs: kept, problem: `${dropped} malformed run${dropped > 1 ? 's' : ''} in the stored history ${dropped > 1 ? 'were' : 'was'} dropped` } : { runs: kept };
+  return dropped
+    ? {
+        runs: kept,
+        problem: `${dropped} malformed run${dropped > 1 ? 's' : ''} in the stored history ${dropped > 1 ? 'were' : 'was'} dropped`
+      }
+    : { runs: kept };
 }
 
 /** Adds this run (replacing an earlier record of the same run and attempt) and keeps the newest HISTORY_RUNS. */
@@ -123,13 +147,18 @@ export function historyMarkdown(view: HistoryView | undefined): string {
   const runs = view.runs.slice(-HISTORY_RUNS);
   const lines = [`### Hit-ratio history (scope ${code(view.scope)})`, ''];
   const last = runs[runs.length - 1];
-  lines.push(`\`${sparkline(runs)}\` the last ${runs.length} run${runs.length > 1 ? 's' : ''}, oldest first; the newest ${pct(last)} (${last.cached} of ${last.total} steps cached)`, '');
+  lines.push(
+    `\`${sparkline(runs)}\` the last ${runs.length} run${runs.length > 1 ? 's' : ''}, oldest first; the newest ${pct(last)} (${last.cached} of ${last.total} steps cached)`,
+    ''
+  );
   for (const n of view.notes) lines.push(`- ${echo(n, MAX_SENTENCE)}`);
   if (view.notes.length) lines.push('');
   lines.push('<details><summary>Figures</summary>', '', '| Run | Cached | Ratio | Seconds |', '|---|---|---|---|');
   for (const r of [...runs].reverse()) {
     const mark = view.current && r.run === view.current.run && r.attempt === view.current.attempt ? ' (this run)' : '';
-    lines.push(`| ${r.run}${r.attempt > 1 ? ` attempt ${r.attempt}` : ''}${mark} | ${r.cached} of ${r.total} | ${pct(r)} | ${r.seconds.toFixed(1)} |`);
+    lines.push(
+      `| ${r.run}${r.attempt > 1 ? ` attempt ${r.attempt}` : ''}${mark} | ${r.cached} of ${r.total} | ${pct(r)} | ${r.seconds.toFixed(1)} |`
+    );
   }
   lines.push('', '</details>', '');
   return lines.join('\n');
@@ -160,24 +189,23 @@ export function historyAccess(
     backendOf(plan.backend).store === 'nowhere'
       ? `cache: ${plan.backend} keeps no cache`
       : !svc.token || !(svc.v2 ? svc.resultsUrl : svc.cacheUrl)
-      ? 'the GitHub cache service is not available to this run'
-      : svc.mode === 'none' || svc.mode === 'write-only'
-        ? `ACTIONS_CACHE_MODE is ${svc.mode}`
-        : undefined;
+        ? 'the GitHub cache service is not available to this run'
+        : svc.mode === 'none' || svc.mode === 'write-only'
+          ? `ACTIONS_CACHE_MODE is ${svc.mode}`
+          : undefined;
   if (noRead) return { read: false, write: false, noRead, noWrite: noRead };
   // A write skipped for room is still recorded: the scope's next run must not skip again.
-  const noWrite = !plan.export && !(plan.decisions && writeSkipped({ decisions: plan.decisions }))
-    ? 'this run does not write the cache'
-    : exportFailed
-      ? 'the cache export failed'
-      : svc.mode === 'read'
-        ? 'ACTIONS_CACHE_MODE is read'
-        : !svc.decoded?.refs.some((r) => r.write)
-          ? 'the runtime token has no writable ref'
-          : !RUN_ID.test(rt.runId)
-            ? 'GITHUB_RUN_ID is not set'
-            : undefined;
+  const noWrite =
+    !plan.export && !(plan.decisions && writeSkipped({ decisions: plan.decisions }))
+      ? 'this run does not write the cache'
+      : exportFailed
+        ? 'the cache export failed'
+        : svc.mode === 'read'
+          ? 'ACTIONS_CACHE_MODE is read'
+          : !svc.decoded?.refs.some((r) => r.write)
+            ? 'the runtime token has no writable ref'
+            : !RUN_ID.test(rt.runId)
+              ? 'GITHUB_RUN_ID is not set'
+              : undefined;
   return noWrite ? { read: true, write: false, noWrite } : { read: true, write: true };
 }
-
-

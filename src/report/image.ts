@@ -38,9 +38,15 @@ export function imageTarget(output: OutputSpec | undefined, tag: string, platfor
     const insecure = parseGoBool(output.attrs.get('registry.insecure') ?? 'false') === true;
     return { kind: 'registry', name: output.imageName, repository: repositoryOf(output.image), insecure };
   }
-  if (output && output.type !== 'docker') return { kind: 'none', why: `output type=${output.type}${output.push ? '' : ' without push=true'} leaves no image in a registry or in Docker` };
-  if (output?.attrs.has('dest')) return { kind: 'none', why: 'output type=docker with dest= writes a tarball; nothing is loaded into Docker' };
-  if (platform?.includes(',')) return { kind: 'none', why: 'several platforms: envd loads one image per platform, under suffixed tags' };
+  if (output && output.type !== 'docker')
+    return {
+      kind: 'none',
+      why: `output type=${output.type}${output.push ? '' : ' without push=true'} leaves no image in a registry or in Docker`
+    };
+  if (output?.attrs.has('dest'))
+    return { kind: 'none', why: 'output type=docker with dest= writes a tarball; nothing is loaded into Docker' };
+  if (platform?.includes(','))
+    return { kind: 'none', why: 'several platforms: envd loads one image per platform, under suffixed tags' };
   // type=docker takes its name from name=, else the tag.
   const name = output?.attrs.get('name')?.split(',')[0].trim() || tag;
   return { kind: 'docker', name };
@@ -59,7 +65,8 @@ export function imageMarkdown(facts: ImageFacts | undefined): string {
   if (facts.image) lines.push(`| Image | ${code(facts.image, MAX_SENTENCE)} |`);
   if (facts.digest) lines.push(`| Digest | ${code(facts.digest)} |`);
   if (facts.imageId) lines.push(`| Image ID | ${code(facts.imageId)} |`);
-  if (!facts.digest && !facts.imageId && facts.why) lines.push(`| Digest | not read: ${cell(facts.why, MAX_SENTENCE)} |`);
+  if (!facts.digest && !facts.imageId && facts.why)
+    lines.push(`| Digest | not read: ${cell(facts.why, MAX_SENTENCE)} |`);
   lines.push('');
   return lines.join('\n');
 }

@@ -30,7 +30,8 @@ export interface OutputParts {
 }
 
 export function outputs(plan: Plan, { build, budget, image }: OutputParts = {}): Record<Output, string> {
-  const ratio = build && build.totalSteps > 0 ? Math.round((build.cachedSteps / build.totalSteps) * 1000) / 1000 : undefined;
+  const ratio =
+    build && build.totalSteps > 0 ? Math.round((build.cachedSteps / build.totalSteps) * 1000) / 1000 : undefined;
   return {
     [Output.CacheBackend]: plan.backend,
     [Output.CacheScope]: plan.scope,

@@ -64,7 +64,12 @@ const GONE_WHY = ': a layer it needs is gone from the cache (evicted or deleted)
 export function stepInsight(figures: Pick<ProgressFigures, 'steps' | 'imports'>, ctx: InsightContext): StepInsight {
   // Figures recorded before steps were kept (a report from an older state) have none: no table then.
   const steps: StepFigure[] = (figures.steps as StepFigure[] | undefined) ?? [];
-  const rows: StepRow[] = steps.map((s) => ({ name: s.name, status: s.status, seconds: s.seconds, ...(s.canceled ? { canceled: true } : {}) }));
+  const rows: StepRow[] = steps.map((s) => ({
+    name: s.name,
+    status: s.status,
+    seconds: s.seconds,
+    ...(s.canceled ? { canceled: true } : {})
+  }));
   // The first step that was not served from a cache, leaving out base images pulled from their registry
   // (they are fetched, never cached as steps) and steps canceled because another one failed.
   const index = steps.findIndex((s) => !isSource(s) && s.status !== 'cached' && !s.canceled);
@@ -75,34 +80,59 @@ export function stepInsight(figures: Pick<ProgressFigures, 'steps' | 'imports'>,
   if (loadError && !ctx.retriedWithoutImport)
     return {
       rows,
-      broke: { index, kind: 'layer-gone', reason: `its cached result could not be loaded (${loadError})${GONE.test(loadError) ? GONE_WHY : ''}, so BuildKit ran the step again` }
+      broke: {
+        index,
+        kind: 'layer-gone',
+        reason: `its cached result could not be loaded (${loadError})${GONE.test(loadError) ? GONE_WHY : ''}, so BuildKit ran the step again`
+      }
     };
   return { rows, broke: { index, ...why(figures, ctx, hitBefore) } };
 }
 
-function why(figures: Pick<ProgressFigures, 'imports'>, { plan, retriedWithoutImport }: InsightContext, hitBefore: boolean): Omit<CacheBreak, 'index'> {
+function why(
+  figures: Pick<ProgressFigures, 'imports'>,
+  { plan, retriedWithoutImport }: InsightContext,
+  hitBefore: boolean
+): Omit<CacheBreak, 'index'> {
   if (retriedWithoutImport)
-    return { kind: 'not-imported', reason: `this run did not import: the build ran again without --import-cache after a cached layer was gone (${retriedWithoutImport})` };
+    return {
+      kind: 'not-imported',
+      reason: `this run did not import: the build ran again without --import-cache after a cached layer was gone (${retriedWithoutImport})`
+    };
   if (!plan.import) {
-    if (backendOf(plan.backend).store === 'nowhere') return { kind: 'not-imported', reason: `this run did not import: cache is ${plan.backend}` };
-    if (plan.local) return { kind: 'no-cache', reason: `no cache for this scope yet: no local cache was restored for ${plan.scope}` };
+    if (backendOf(plan.backend).store === 'nowhere')
+      return { kind: 'not-imported', reason: `this run did not import: cache is ${plan.backend}` };
+    if (plan.local)
+      return { kind: 'no-cache', reason: `no cache for this scope yet: no local cache was restored for ${plan.scope}` };
     const skipped = plan.decisions.find((d) => d.topic === 'import' && d.outcome === 'skipped');
     return { kind: 'not-imported', reason: `this run did not import${skipped ? `: ${skipped.reason}` : ' a cache'}` };
   }
   const failed = (figures.imports as ProgressFigures['imports'] | undefined)?.find((i) => i.error);
   if (failed) {
     if (/\bnot found$/i.test(failed.error ?? ''))
-      return { kind: 'no-cache', reason: `no cache for this scope yet: the import found no cache manifest (${failed.error})` };
+      return {
+        kind: 'no-cache',
+        reason: `no cache for this scope yet: the import found no cache manifest (${failed.error})`
+      };
     return { kind: 'import-failed', reason: `the import failed, so the build ran without that cache: ${failed.error}` };
   }
   if (hitBefore)
-    return { kind: 'inputs-changed', reason: "the step's inputs changed since the cache was written: the steps before it came from the cache, this one did not" };
+    return {
+      kind: 'inputs-changed',
+      reason:
+        "the step's inputs changed since the cache was written: the steps before it came from the cache, this one did not"
+    };
   const entry = plan.decisions.find((d) => d.topic === 'import entry');
-  if (entry && /^no cache exists yet/.test(entry.reason)) return { kind: 'no-cache', reason: `no cache for this scope yet: ${entry.reason}` };
+  if (entry && /^no cache exists yet/.test(entry.reason))
+    return { kind: 'no-cache', reason: `no cache for this scope yet: ${entry.reason}` };
   // An importer that fails on a missing entry found one when it ended clean; not so for a value read back through
   // it (inline: the output image exists whether or not it carries a cache) or the local cache the action serves.
   if (backendOfType(plan.import.type)?.importReportsMissing && !backendOf(plan.backend).readBack && !plan.local)
-    return { kind: 'inputs-changed', reason: "the step's inputs changed since the cache was written: the import found the cache manifest, but no step matched it from this one on" };
+    return {
+      kind: 'inputs-changed',
+      reason:
+        "the step's inputs changed since the cache was written: the import found the cache manifest, but no step matched it from this one on"
+    };
   return {
     kind: 'no-match',
     reason: `no step matched the imported cache from this one on: either no cache exists yet for scope ${plan.scope} (BuildKit reads a missing ${plan.import.type} cache as empty, without an error), or it was written from other inputs`
@@ -112,7 +142,9 @@ function why(figures: Pick<ProgressFigures, 'imports'>, { plan, retriedWithoutIm
 /** The `steps` output: `[{"name","status","seconds"}]`, names without secrets, one line, capped. */
 export function stepsJson(rows: StepRow[], secrets: Iterable<string>): string {
   const list = [...secrets];
-  return JSON.stringify(rows.map((r) => ({ name: echo(redactKnown(r.name, list), MAX_ECHO), status: r.status, seconds: r.seconds })));
+  return JSON.stringify(
+    rows.map((r) => ({ name: echo(redactKnown(r.name, list), MAX_ECHO), status: r.status, seconds: r.seconds }))
+  );
 }
 
 export interface FailureLog {
@@ -133,7 +165,8 @@ export interface FailureLog {
  */
 export function failureLog(figures: Pick<ProgressFigures, 'failedLog'>, stderr: string): FailureLog | undefined {
   const own = figures.failedLog;
-  if (own && own.lines.some((l) => l.trim() !== '')) return { from: 'step', step: own.step, lines: own.lines.slice(-SUMMARY_LOG_LINES) };
+  if (own && own.lines.some((l) => l.trim() !== ''))
+    return { from: 'step', step: own.step, lines: own.lines.slice(-SUMMARY_LOG_LINES) };
   const lines = stderr
     .split(/\r?\n/)
     .map((l) => l.trimEnd().replace(/^time="[^"]*" /, ''))
@@ -161,7 +194,10 @@ export function annotationText({ line, advice, log }: { line: string; advice?: s
   if (advice) parts.push(advice);
   if (log) {
     const tail = log.lines.filter((l) => l.trim() !== '').slice(-ANNOTATION_LOG_LINES);
-    parts.push(log.from === 'step' ? `Last lines of ${echo(log.step ?? 'the step')}:` : "Last lines of envd's error output:", ...tail.map((l) => `  ${logLine(l)}`));
+    parts.push(
+      log.from === 'step' ? `Last lines of ${echo(log.step ?? 'the step')}:` : "Last lines of envd's error output:",
+      ...tail.map((l) => `  ${logLine(l)}`)
+    );
   }
   return parts.join('\n');
 }

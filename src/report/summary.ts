@@ -44,8 +44,10 @@ function builderWords(build: BuildReport): string {
 function fleetRows({ fleet }: BuildReport): string[] {
   if (!fleet?.chosen) return [];
   const rows = [`| Builder | ${code(fleet.chosen)}: ${cell(fleet.reason, MAX_SENTENCE)} |`];
-  if (fleet.ranked.length > 1) rows.push(`| Fleet | ranked for this scope: ${fleet.ranked.map((a) => code(a)).join(', ')} |`);
-  if (fleet.passed.length) rows.push(`| Passed over | ${fleet.passed.map((p) => cell(p.why, MAX_SENTENCE)).join('<br>')} |`);
+  if (fleet.ranked.length > 1)
+    rows.push(`| Fleet | ranked for this scope: ${fleet.ranked.map((a) => code(a)).join(', ')} |`);
+  if (fleet.passed.length)
+    rows.push(`| Passed over | ${fleet.passed.map((p) => cell(p.why, MAX_SENTENCE)).join('<br>')} |`);
   return rows;
 }
 
@@ -75,10 +77,16 @@ export function planSummary(plan: Plan, { build, budget, failure, image, history
     const pct = totalSteps ? ` (${Math.round((cachedSteps / totalSteps) * 100)}%)` : '';
     lines.push(`| Steps cached | ${cachedSteps} of ${totalSteps}${pct} |`);
     lines.push(`| Build time | ${build.seconds.toFixed(1)} s |`);
-    lines.push(`| Tools | envd ${build.envdVersion}, BuildKit ${build.buildkitVersion ?? 'unknown'} (${builderWords(build)}) |`);
+    lines.push(
+      `| Tools | envd ${build.envdVersion}, BuildKit ${build.buildkitVersion ?? 'unknown'} (${builderWords(build)}) |`
+    );
     lines.push(...fleetRows(build));
-    if (build.retriedWithoutImport) lines.push(`| Retry | once without --import-cache: ${cell(build.retriedWithoutImport, MAX_SENTENCE)} |`);
-    if (build.failure) lines.push(`| Failure | ${cell(build.failure.line, MAX_SENTENCE)}${build.failure.known ? `<br>${cell(build.failure.known.advice, MAX_SENTENCE)}` : ''} |`);
+    if (build.retriedWithoutImport)
+      lines.push(`| Retry | once without --import-cache: ${cell(build.retriedWithoutImport, MAX_SENTENCE)} |`);
+    if (build.failure)
+      lines.push(
+        `| Failure | ${cell(build.failure.line, MAX_SENTENCE)}${build.failure.known ? `<br>${cell(build.failure.known.advice, MAX_SENTENCE)}` : ''} |`
+      );
   }
   lines.push(`| Backend | ${code(plan.backend)} |`);
   lines.push(`| Scope | ${code(plan.scope)} |`);
@@ -87,14 +95,22 @@ export function planSummary(plan: Plan, { build, budget, failure, image, history
   lines.push(`| Import | ${plan.import ? long(redactCacheSpec(plan.import)) : 'none'} |`);
   if (plan.access) {
     const read = plan.access.readable.length ? plan.access.readable.map((r) => code(r)).join(', ') : 'none';
-    lines.push(`| GitHub cache refs | read ${read}; write ${plan.access.writable ? code(plan.access.writable) : 'none'} |`);
+    lines.push(
+      `| GitHub cache refs | read ${read}; write ${plan.access.writable ? code(plan.access.writable) : 'none'} |`
+    );
   }
   lines.push(`| envd | ${long(`envd build --path ${echo(plan.envd.path)} --from ${echo(plan.envd.from)}`)} |`, '');
-  if (build) lines.push(...stepsMarkdown(stepInsight(build.figures, { plan, retriedWithoutImport: build.retriedWithoutImport })), ...failureLogMarkdown(build));
+  if (build)
+    lines.push(
+      ...stepsMarkdown(stepInsight(build.figures, { plan, retriedWithoutImport: build.retriedWithoutImport })),
+      ...failureLogMarkdown(build)
+    );
   // After a successful build: the pushed image's digest (or the loaded image's ID), and the scope's hit-ratio history.
-  for (const section of [imageMarkdown(image), mountsTable(build?.mounts, (t) => cell(t)), historyMarkdown(history)]) if (section) lines.push(section);
+  for (const section of [imageMarkdown(image), mountsTable(build?.mounts, (t) => cell(t)), historyMarkdown(history)])
+    if (section) lines.push(section);
   lines.push('### Decisions', '', '| Topic | Outcome | Why |', '|---|---|---|');
-  for (const d of plan.decisions) lines.push(`| ${cell(d.topic)} | ${code(d.outcome)} | ${cell(d.reason, MAX_SENTENCE)} |`);
+  for (const d of plan.decisions)
+    lines.push(`| ${cell(d.topic)} | ${code(d.outcome)} | ${cell(d.reason, MAX_SENTENCE)} |`);
   lines.push('');
   if (plan.problems.length) {
     lines.push('### Problems', '');
@@ -119,7 +135,11 @@ export function planSummary(plan: Plan, { build, budget, failure, image, history
       })
     );
   }
-  if (plan.dryRun && !plan.problems.length) lines.push('Dry run: the inputs were validated and the plan made; nothing was installed, started, built or deleted.', '');
+  if (plan.dryRun && !plan.problems.length)
+    lines.push(
+      'Dry run: the inputs were validated and the plan made; nothing was installed, started, built or deleted.',
+      ''
+    );
   // The plan's secrets never reach the summary, whatever line a decision or a tool's error put them in.
   return redactKnown(lines.join('\n'), plan.secrets);
 }
@@ -136,9 +156,20 @@ function stepsMarkdown({ rows, broke }: StepInsight): string[] {
   const count = (s: string) => rows.filter((r) => r.status === s).length;
   const out = ['### Steps', ''];
   if (rows.length > MAX_OPEN_ROWS)
-    out.push(`<details><summary>${rows.length} steps: ${count('cached')} cached, ${count('built')} built, ${count('failed')} failed</summary>`, '', ...table, '', '</details>', '');
+    out.push(
+      `<details><summary>${rows.length} steps: ${count('cached')} cached, ${count('built')} built, ${count('failed')} failed</summary>`,
+      '',
+      ...table,
+      '',
+      '</details>',
+      ''
+    );
   else out.push(...table, '');
-  if (broke) out.push(`**The cache broke at step ${broke.index + 1}** (${code(rows[broke.index].name)}): ${echo(broke.reason, MAX_SENTENCE)}`, '');
+  if (broke)
+    out.push(
+      `**The cache broke at step ${broke.index + 1}** (${code(rows[broke.index].name)}): ${echo(broke.reason, MAX_SENTENCE)}`,
+      ''
+    );
   else if (rows.some((r) => r.status === 'cached')) out.push('Every step came from the cache.', '');
   return out;
 }
@@ -148,8 +179,18 @@ function failureLogMarkdown(build: BuildReport): string[] {
   const log = build.failure?.log;
   if (!log) return [];
   const last = log.lines.length === 1 ? 'The last line' : `The last ${log.lines.length} lines`;
-  const what = log.from === 'step' ? `${last} ${code(log.step ?? 'the step')} printed:` : `${last} envd wrote to its error output:`;
-  return [log.from === 'step' ? "### The failing step's log" : "### envd's error output", '', what, '', ...codeBlock(log.lines), ''];
+  const what =
+    log.from === 'step'
+      ? `${last} ${code(log.step ?? 'the step')} printed:`
+      : `${last} envd wrote to its error output:`;
+  return [
+    log.from === 'step' ? "### The failing step's log" : "### envd's error output",
+    '',
+    what,
+    '',
+    ...codeBlock(log.lines),
+    ''
+  ];
 }
 
 export function inputProblemsSummary(messages: string[]): string {
@@ -158,7 +199,11 @@ export function inputProblemsSummary(messages: string[]): string {
 
 /** The event file (GITHUB_EVENT_PATH) could not be used: the runner, not the workflow, handed it over. */
 export function eventProblemsSummary(messages: string[]): string {
-  return stoppedSummary('invalid event', 'The event file the runner gave this step (GITHUB_EVENT_PATH) cannot be used:', messages);
+  return stoppedSummary(
+    'invalid event',
+    'The event file the runner gave this step (GITHUB_EVENT_PATH) cannot be used:',
+    messages
+  );
 }
 
 function stoppedSummary(what: string, lead: string, messages: string[]): string {

@@ -90,7 +90,8 @@ export function isGhes(serverUrl: string): boolean {
   return !(host === 'github.com' || host.endsWith('.ghe.com') || host.endsWith('.localhost'));
 }
 
-const truthy = (v: string | undefined) => (v ?? '').trim() !== '' && !['false', '0'].includes((v ?? '').trim().toLowerCase());
+const truthy = (v: string | undefined) =>
+  (v ?? '').trim() !== '' && !['false', '0'].includes((v ?? '').trim().toLowerCase());
 
 interface Payload {
   repository?: { default_branch?: string; full_name?: string };
@@ -105,13 +106,18 @@ const obj = (v: unknown): Json | undefined => (isObject(v) ? v : undefined);
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
 /** The platform envd should build for on the runner's architecture; envd alone builds linux/amd64 everywhere. */
-const RUNNER_PLATFORMS: Readonly<Record<string, string>> = { X64: 'linux/amd64', ARM64: 'linux/arm64', ARM: 'linux/arm/v7' };
+const RUNNER_PLATFORMS: Readonly<Record<string, string>> = {
+  X64: 'linux/amd64',
+  ARM64: 'linux/arm64',
+  ARM: 'linux/arm/v7'
+};
 
 /** Events that run with the base repository's cache access for code or text that someone else controls. */
 const UNTRUSTED_EVENTS: Readonly<Record<string, string>> = {
   pull_request_target: "runs the base branch's workflow for a pull request, with the base repository's cache access",
-  workflow_run: "runs after another workflow, which a pull request may have started, with the default branch's cache access",
-  issue_comment: "runs on the default branch, with its cache access, for whoever can comment"
+  workflow_run:
+    "runs after another workflow, which a pull request may have started, with the default branch's cache access",
+  issue_comment: 'runs on the default branch, with its cache access, for whoever can comment'
 };
 
 /** Parses the event payload; a broken file is a problem naming GITHUB_EVENT_PATH, never a throw. */
@@ -125,10 +131,18 @@ function parsePayload(env: Env, event: EventFile | undefined): { payload: Json; 
   try {
     value = JSON.parse(event);
   } catch (e) {
-    return { payload: {}, problems: [`${where}: the file is not valid JSON (${echo((e as Error).message, 120)}); ${fix}`] };
+    return {
+      payload: {},
+      problems: [`${where}: the file is not valid JSON (${echo((e as Error).message, 120)}); ${fix}`]
+    };
   }
   if (!isObject(value))
-    return { payload: {}, problems: [`${where}: the file holds ${value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`}, not a JSON object; ${fix}`] };
+    return {
+      payload: {},
+      problems: [
+        `${where}: the file holds ${value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`}, not a JSON object; ${fix}`
+      ]
+    };
   return { payload: value, problems: [] };
 }
 
@@ -137,8 +151,13 @@ function headOrigin(repo: unknown, base: string | undefined, what: string, field
   if (repo === null) return { origin: 'fork', detail: `${what} comes from a deleted repository (${field} is null)` };
   const r = obj(repo);
   const name = str(r?.full_name);
-  if (!r || !name || !base) return { origin: 'unknown', detail: `${what} does not say which repository its head comes from (no ${field}.full_name${base ? '' : ' or base repository'})` };
-  if (name.toLowerCase() !== base.toLowerCase()) return { origin: 'fork', detail: `${what} comes from another repository (${echo(name)}, not ${echo(base)})` };
+  if (!r || !name || !base)
+    return {
+      origin: 'unknown',
+      detail: `${what} does not say which repository its head comes from (no ${field}.full_name${base ? '' : ' or base repository'})`
+    };
+  if (name.toLowerCase() !== base.toLowerCase())
+    return { origin: 'fork', detail: `${what} comes from another repository (${echo(name)}, not ${echo(base)})` };
   if (r.fork === true) return { origin: 'fork', detail: `${what} comes from a fork (${field}.fork is true)` };
   return { origin: 'same', detail: `${what} comes from ${echo(base)} itself` };
 }
@@ -164,7 +183,12 @@ function eventFacts(env: Env, event: string, payload: Json): EventFacts {
     } else {
       const base = obj(pr.base);
       const head = obj(pr.head);
-      facts.head = headOrigin(head ? head.repo : undefined, str(obj(base?.repo)?.full_name) ?? repository, `pull request #${n}`, 'head.repo');
+      facts.head = headOrigin(
+        head ? head.repo : undefined,
+        str(obj(base?.repo)?.full_name) ?? repository,
+        `pull request #${n}`,
+        'head.repo'
+      );
       facts.pullRequest = {
         number: n,
         fork: facts.head.origin !== 'same',
@@ -174,11 +198,17 @@ function eventFacts(env: Env, event: string, payload: Json): EventFacts {
     }
   }
   if (!pr && event.startsWith('pull_request'))
-    facts.head = { origin: 'unknown', detail: 'the event file carries no pull_request, so where its head comes from is not known' };
+    facts.head = {
+      origin: 'unknown',
+      detail: 'the event file carries no pull_request, so where its head comes from is not known'
+    };
   const issue = obj(payload.issue);
   if (!pr && issue && issue.pull_request !== undefined && issue.pull_request !== null) {
     const n = typeof issue.number === 'number' ? ` #${issue.number}` : '';
-    facts.head = { origin: 'unknown', detail: `pull request${n} is commented on, and the event does not say which repository its head comes from` };
+    facts.head = {
+      origin: 'unknown',
+      detail: `pull request${n} is commented on, and the event does not say which repository its head comes from`
+    };
   }
   const run = obj(payload.workflow_run);
   if (event === 'workflow_run' && !facts.head)

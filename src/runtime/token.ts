@@ -29,7 +29,8 @@ function refsOf(acClaim: string): Parsed<RefAccess[]> {
   if (!Array.isArray(ac.value)) return { ok: false, reason: 'its "ac" claim is not a list' };
   const refs: RefAccess[] = [];
   for (const entry of ac.value as { Scope?: unknown; Permission?: unknown }[]) {
-    if (typeof entry?.Scope !== 'string' || typeof entry.Permission !== 'number') return { ok: false, reason: 'an "ac" entry lacks Scope or Permission' };
+    if (typeof entry?.Scope !== 'string' || typeof entry.Permission !== 'number')
+      return { ok: false, reason: 'an "ac" entry lacks Scope or Permission' };
     refs.push({ ref: entry.Scope, read: (entry.Permission & 1) !== 0, write: (entry.Permission & 2) !== 0 });
   }
   return { ok: true, value: refs };
@@ -43,10 +44,18 @@ export function decodeRuntimeToken(token: string): Parsed<RuntimeToken> {
   if (!payload.ok) return { ok: false, reason: 'its payload is not base64url-encoded JSON' };
   const claims = payload.value;
   if (!isRecord(claims)) return { ok: false, reason: 'its payload is not a JSON object' };
-  if (typeof claims.ac !== 'string') return { ok: false, reason: 'it has no access-control claim "ac" (is it a GITHUB_TOKEN instead of the runtime token?)' };
+  if (typeof claims.ac !== 'string')
+    return {
+      ok: false,
+      reason: 'it has no access-control claim "ac" (is it a GITHUB_TOKEN instead of the runtime token?)'
+    };
   const refs = refsOf(claims.ac);
   if (!refs.ok) return refs;
   for (const name of ['exp', 'nbf'] as const)
-    if (claims[name] !== undefined && typeof claims[name] !== 'number') return { ok: false, reason: `its "${name}" claim is not a number` };
-  return { ok: true, value: { refs: refs.value, exp: claims.exp as number | undefined, nbf: claims.nbf as number | undefined } };
+    if (claims[name] !== undefined && typeof claims[name] !== 'number')
+      return { ok: false, reason: `its "${name}" claim is not a number` };
+  return {
+    ok: true,
+    value: { refs: refs.value, exp: claims.exp as number | undefined, nbf: claims.nbf as number | undefined }
+  };
 }

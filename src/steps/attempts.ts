@@ -6,7 +6,14 @@
  */
 import * as core from '../io/runner.js';
 import type { ProgressFigures } from '../envd/progress.js';
-import { type AttemptRecord, type CacheStall, nextAttempt, type NextAttempt, type Outcome, waitText } from '../envd/watchdog.js';
+import {
+  type AttemptRecord,
+  type CacheStall,
+  nextAttempt,
+  type NextAttempt,
+  type Outcome,
+  waitText
+} from '../envd/watchdog.js';
 import type { Plan } from '../plan/plan.js';
 import type { BuildReport } from '../report/build-report.js';
 import { echo, MAX_SENTENCE } from '../text/text.js';
@@ -37,7 +44,8 @@ export async function runAttempts(
   for (;;) {
     const attempt = await once(withImport, !stalled);
     tried.push({ withImport, outcome: attempt.outcome });
-    if (attempt.outcome.kind === 'stalled' && attempt.outcome.stall.kind === 'export') return { attempt: exportAbandoned(attempt, attempt.outcome.stall, plan), retried, stalled };
+    if (attempt.outcome.kind === 'stalled' && attempt.outcome.stall.kind === 'export')
+      return { attempt: exportAbandoned(attempt, attempt.outcome.stall, plan), retried, stalled };
     const next = nextAttempt(tried, !!plan.import);
     if (!next) return { attempt, retried, stalled };
     const why = warnRetry(next, attempt.outcome, plan);
@@ -52,7 +60,9 @@ export async function runAttempts(
 
 /** What a retry after a stall does with the export: nothing is written to a service that did not answer. */
 function afterStall(plan: Plan): string {
-  return plan.export ? 'the export is left out too: the service did not answer, so writing to it would wait again, and the cache it holds stays as it is' : 'nothing is written this run';
+  return plan.export
+    ? 'the export is left out too: the service did not answer, so writing to it would wait again, and the cache it holds stays as it is'
+    : 'nothing is written this run';
 }
 
 /** The one warning before the next attempt; returns the reason in a few words (the summary's Retry row). */
@@ -61,21 +71,36 @@ function warnRetry(next: NextAttempt, outcome: Outcome, plan: Plan): string {
   if (outcome.kind === 'stalled' && outcome.stall.kind === 'layer') {
     const wait = waitText(outcome.stall.waitedMs);
     const layer = `${outcome.stall.layer ?? ''} for ${outcome.stall.vertex}`;
-    core.warning(`A layer of the ${echo(backend)} cache showed no progress for ${wait} (${echo(layer, MAX_SENTENCE)}, cache-timeout). envd was stopped; the build runs again without --import-cache; ${afterStall(plan)}.`, { title: 'Cached layer pull stalled: building without the cache' });
+    core.warning(
+      `A layer of the ${echo(backend)} cache showed no progress for ${wait} (${echo(layer, MAX_SENTENCE)}, cache-timeout). envd was stopped; the build runs again without --import-cache; ${afterStall(plan)}.`,
+      { title: 'Cached layer pull stalled: building without the cache' }
+    );
     return `a ${backend} cache layer showed no progress for ${wait}`;
   }
   if (outcome.kind === 'stalled') {
     const wait = waitText(outcome.stall.waitedMs);
-    core.warning(`The cache import from ${echo(backend)} showed no progress for ${wait} (${echo(outcome.stall.vertex, MAX_SENTENCE)}, cache-timeout). envd was stopped; the build runs again without --import-cache; ${afterStall(plan)}.`, { title: `Cache import stalled: building without it` });
+    core.warning(
+      `The cache import from ${echo(backend)} showed no progress for ${wait} (${echo(outcome.stall.vertex, MAX_SENTENCE)}, cache-timeout). envd was stopped; the build runs again without --import-cache; ${afterStall(plan)}.`,
+      { title: `Cache import stalled: building without it` }
+    );
     return `the ${backend} import showed no progress for ${wait}`;
   }
   const line = outcome.kind === 'failed' ? outcome.line : '';
   if (next.why === 'evicted-blob') {
-    core.warning(`The build failed on a cached layer that is gone (${echo(line, MAX_SENTENCE)}). Retrying once without --import-cache; the export still refreshes the cache.`, { title: 'Evicted cache layer: retrying without the import' });
+    core.warning(
+      `The build failed on a cached layer that is gone (${echo(line, MAX_SENTENCE)}). Retrying once without --import-cache; the export still refreshes the cache.`,
+      { title: 'Evicted cache layer: retrying without the import' }
+    );
   } else if (next.withImport) {
-    core.warning(`A layer of the ${echo(backend)} cache could not be read (${echo(line, MAX_SENTENCE)}). Retrying once with the same import: this is usually a passing fault of the service or the network.`, { title: 'Unreadable cache layer: retrying' });
+    core.warning(
+      `A layer of the ${echo(backend)} cache could not be read (${echo(line, MAX_SENTENCE)}). Retrying once with the same import: this is usually a passing fault of the service or the network.`,
+      { title: 'Unreadable cache layer: retrying' }
+    );
   } else {
-    core.warning(`A layer of the ${echo(backend)} cache could not be read again (${echo(line, MAX_SENTENCE)}). Retrying once without --import-cache; the export still refreshes the cache.`, { title: 'Unreadable cache layer: retrying without the import' });
+    core.warning(
+      `A layer of the ${echo(backend)} cache could not be read again (${echo(line, MAX_SENTENCE)}). Retrying once without --import-cache; the export still refreshes the cache.`,
+      { title: 'Unreadable cache layer: retrying without the import' }
+    );
   }
   return line;
 }
@@ -88,7 +113,9 @@ function warnRetry(next: NextAttempt, outcome: Outcome, plan: Plan): string {
 function exportAbandoned(attempt: Attempt, stall: CacheStall, plan: Plan): Attempt {
   const wait = waitText(stall.waitedMs);
   const error = `no progress for ${wait} after the build's output was written (cache-timeout); envd was stopped: the build succeeded, but the ${plan.export?.type ?? ''} cache was not written this run`;
-  const exports = attempt.figures.exports.map((e) => (e.name === stall.vertex || (!e.done && !e.error) ? { ...e, error } : e));
+  const exports = attempt.figures.exports.map((e) =>
+    e.name === stall.vertex || (!e.done && !e.error) ? { ...e, error } : e
+  );
   if (!exports.some((e) => e.error === error)) exports.push({ name: stall.vertex, error, done: false });
   return { ...attempt, figures: { ...attempt.figures, exports }, failure: undefined };
 }

@@ -7,7 +7,17 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { awaitBuildkitd, type BuilderHandle, publishShared, recordsDir, rootViaAsync, type RootVia, spawnBuildkitd, startContainer, stopBuilder } from '../io/buildkit/builder.js';
+import {
+  awaitBuildkitd,
+  type BuilderHandle,
+  publishShared,
+  recordsDir,
+  rootViaAsync,
+  type RootVia,
+  spawnBuildkitd,
+  startContainer,
+  stopBuilder
+} from '../io/buildkit/builder.js';
 import { startRemote } from './fleet.js';
 import type { FleetChoice } from '../fleet/choice.js';
 import { type BuildCallOptions, envdBuildCall, showArgs } from '../envd/args.js';
@@ -62,14 +72,24 @@ export interface BuildRequest {
   writeGate?: WriteGate;
 }
 
-export async function build({ plan: planned, inputs, rt, env, state, prepared, writeGate }: BuildRequest): Promise<BuildReport> {
+export async function build({
+  plan: planned,
+  inputs,
+  rt,
+  env,
+  state,
+  prepared,
+  writeGate
+}: BuildRequest): Promise<BuildReport> {
   const dir = prepared?.dir ?? workDir(env, state);
   // cache-mounts: the saved package caches download while the tools are found and buildkitd starts.
   const mounts = beginMounts(planned, env);
   // Whether buildkitd can run as root (sudo -n on a hosted runner) is asked now and answered while the tools
   // are found and a local cache restored, not in the way of the start.
   const rootVia = prepared?.rootVia ?? (inputs.builder.kind === 'auto' ? rootViaAsync() : undefined);
-  const tools = await core.group('Install envd and BuildKit', async () => (prepared ? logTools(prepared.tools) : installTools(inputs, rt, env, dir)));
+  const tools = await core.group('Install envd and BuildKit', async () =>
+    prepared ? logTools(prepared.tools) : installTools(inputs, rt, env, dir)
+  );
   const toolEnv = envdEnv(env, [tools.envd.dir, tools.buildkit.dir]);
   const readyTimeoutMs = readyTimeoutOf(env);
 
@@ -86,9 +106,14 @@ export async function build({ plan: planned, inputs, rt, env, state, prepared, w
     if (plan.local) {
       // Relative directories resolve against the workspace, as envd resolves the export's dest.
       const workspace = env.GITHUB_WORKSPACE || process.cwd();
-      const local = { ...plan.local, dir: path.resolve(workspace, plan.local.dir), exportDir: path.resolve(workspace, plan.local.exportDir) };
+      const local = {
+        ...plan.local,
+        dir: path.resolve(workspace, plan.local.dir),
+        exportDir: path.resolve(workspace, plan.local.exportDir)
+      };
       // Loaded only for cache: local: @actions/cache and the Azure SDK are most of the bundle's start-up time.
-      const { claimLocal, hasLayout, restoreLocal, serveLocal, surroundingsOf } = await import('../io/local/local-cache.js');
+      const { claimLocal, hasLayout, restoreLocal, serveLocal, surroundingsOf } =
+        await import('../io/local/local-cache.js');
       // The directories are checked before anything starts; the server listens on the (still empty) directory
       // first, so that buildkitd, told its address, starts while the restore runs.
       claimLocal(local, surroundingsOf(workspace, env.HOME || os.homedir()));
@@ -107,13 +132,32 @@ export async function build({ plan: planned, inputs, rt, env, state, prepared, w
       if (hasLayout(local)) {
         plan = served.plan;
         if (inputs.builder.kind === 'docker-container')
-          core.warning('cache: local with builder: docker-container: the container cannot reach the cache served on the runner\'s 127.0.0.1, so the import will miss. Use builder: auto');
+          core.warning(
+            "cache: local with builder: docker-container: the container cannot reach the cache served on the runner's 127.0.0.1, so the import will miss. Use builder: auto"
+          );
       } else {
         await server.close();
         server = undefined;
       }
     }
-    return await buildWith({ plan, inputs, rt, env, dir, tools, toolEnv, readyTimeoutMs, configInline, restoredKey, rootVia, early, state, writeGate, closers, mounts });
+    return await buildWith({
+      plan,
+      inputs,
+      rt,
+      env,
+      dir,
+      tools,
+      toolEnv,
+      readyTimeoutMs,
+      configInline,
+      restoredKey,
+      rootVia,
+      early,
+      state,
+      writeGate,
+      closers,
+      mounts
+    });
   } finally {
     for (const close of closers) await close();
     await server?.close();
@@ -159,7 +203,10 @@ async function buildWith(ctx: BuildContext): Promise<BuildReport> {
   };
 
   const { h: builder, choice, restart } = await core.group('Start the builder', () => startBuilder(ctx, createContext));
-  for (const miss of buildkitFloorMisses([ctx.plan.export?.type, ctx.plan.import?.type], builder.version || undefined)) {
+  for (const miss of buildkitFloorMisses(
+    [ctx.plan.export?.type, ctx.plan.import?.type],
+    builder.version || undefined
+  )) {
     if (miss.status === 'too-old') throw new Error(miss.floor.builderProblem(builder.buildctlAddr, builder.version!));
     core.warning(miss.floor.unknownWarning(builder.buildctlAddr));
   }
@@ -168,8 +215,19 @@ async function buildWith(ctx: BuildContext): Promise<BuildReport> {
   if (ctx.mounts) await restoreMounts(ctx.mounts, buildctl);
 
   const started = Date.now();
-  const call = { publicKeyFile: keyFile, buildkitdImage: `docker.io/moby/buildkit:${tools.buildkit.tag}`, cwd: env.GITHUB_WORKSPACE || process.cwd() };
-  const { attempt, retried, plan } = await inPhases(ctx.plan, ctx.writeGate, (p) => runAttempts(p, (withImport, withExport) => runOnce(envd, withExport ? p : { ...p, export: undefined }, { ...call, withImport }, ctx.inputs.cacheTimeoutMs), restart));
+  const call = {
+    publicKeyFile: keyFile,
+    buildkitdImage: `docker.io/moby/buildkit:${tools.buildkit.tag}`,
+    cwd: env.GITHUB_WORKSPACE || process.cwd()
+  };
+  const { attempt, retried, plan } = await inPhases(ctx.plan, ctx.writeGate, (p) =>
+    runAttempts(
+      p,
+      (withImport, withExport) =>
+        runOnce(envd, withExport ? p : { ...p, export: undefined }, { ...call, withImport }, ctx.inputs.cacheTimeoutMs),
+      restart
+    )
+  );
   const report: BuildReport = {
     plan,
     envdVersion,
@@ -185,33 +243,54 @@ async function buildWith(ctx: BuildContext): Promise<BuildReport> {
   reportAttempt(report, state);
   if (ctx.mounts) report.mounts = await saveMounts(ctx.mounts, buildctl, report);
   if (plan.local && plan.export) {
-    const save: LocalSave = { ...plan.local, restoredKey, workspace: env.GITHUB_WORKSPACE || process.cwd(), home: env.HOME || os.homedir() };
+    const save: LocalSave = {
+      ...plan.local,
+      restoredKey,
+      workspace: env.GITHUB_WORKSPACE || process.cwd(),
+      home: env.HOME || os.homedir()
+    };
     state.save(State.LocalSave, JSON.stringify(save));
   }
   return report;
 }
 
 /** The builder the inputs ask for: a running one at an address, buildkitd on the runner (found or spawned), or a container. */
-async function startBuilder(ctx: BuildContext, createContext: (h: BuilderHandle) => Promise<void>): Promise<{ h: BuilderHandle; choice?: FleetChoice; restart?: () => Promise<void> }> {
+async function startBuilder(
+  ctx: BuildContext,
+  createContext: (h: BuilderHandle) => Promise<void>
+): Promise<{ h: BuilderHandle; choice?: FleetChoice; restart?: () => Promise<void> }> {
   const { inputs, env, dir, tools, toolEnv, readyTimeoutMs, configInline, rootVia, early, state } = ctx;
   const b = inputs.builder;
   let h: BuilderHandle;
   let choice: FleetChoice | undefined;
   let restart: (() => Promise<void>) | undefined;
   if (b.kind === 'address') {
-    const remote = await startRemote({ addresses: b.addresses, tls: b.tls, scope: ctx.plan.scope, dir, binDir: tools.buildkit.dir, env: toolEnv, cwd: env.GITHUB_WORKSPACE || process.cwd() });
+    const remote = await startRemote({
+      addresses: b.addresses,
+      tls: b.tls,
+      scope: ctx.plan.scope,
+      dir,
+      binDir: tools.buildkit.dir,
+      env: toolEnv,
+      cwd: env.GITHUB_WORKSPACE || process.cwd()
+    });
     if (remote.relay) ctx.closers.push(remote.relay.close);
     ({ h, choice } = remote);
     await createContext(h);
   } else if (b.kind === 'auto') {
-    const start = await (early ?? startAuto({ tools, inputs, env, toolEnv, configInline, readyTimeoutMs, rootVia, state }));
+    const start = await (early ??
+      startAuto({ tools, inputs, env, toolEnv, configInline, readyTimeoutMs, rootVia, state }));
     h = start.h;
     if (!start.own) {
-      core.info(`Reusing the buildkitd ${echo(h.version ?? '')} (pid ${h.pid}) an earlier call in this job started, with its local cache; that call's post step stops it`);
+      core.info(
+        `Reusing the buildkitd ${echo(h.version ?? '')} (pid ${h.pid}) an earlier call in this job started, with its local cache; that call's post step stops it`
+      );
       await createContext(h);
     } else {
       for (const n of start.notReused)
-        core.info(`Starting a buildkitd of its own: not the one (pid ${n.pid ?? 'unknown'}) an earlier call in this job started, because ${n.why}`);
+        core.info(
+          `Starting a buildkitd of its own: not the one (pid ${n.pid ?? 'unknown'}) an earlier call in this job started, because ${n.why}`
+        );
       // The context needs only the address: create it while buildkitd comes up.
       await Promise.all([awaitBuildkitd(h, start.own), createContext(h)]);
       // Only an answering buildkitd is offered to later calls.
@@ -221,13 +300,26 @@ async function startBuilder(ctx: BuildContext, createContext: (h: BuilderHandle)
       restart = () => restartOwn(ctx, h, { ...start, own });
     }
   } else {
-    const common = { binDir: tools.buildkit.dir, workDir: dir, configInline, flags: inputs.buildkitdFlags, readyTimeoutMs, env: toolEnv };
-    h = await startContainer({ ...common, image: `moby/buildkit:${tools.buildkit.tag}`, name: `envd-cache-${randomBytes(4).toString('hex')}` });
+    const common = {
+      binDir: tools.buildkit.dir,
+      workDir: dir,
+      configInline,
+      flags: inputs.buildkitdFlags,
+      readyTimeoutMs,
+      env: toolEnv
+    };
+    h = await startContainer({
+      ...common,
+      image: `moby/buildkit:${tools.buildkit.tag}`,
+      name: `envd-cache-${randomBytes(4).toString('hex')}`
+    });
     h.version = tools.buildkit.tag;
     state.save(State.Builder, JSON.stringify(h));
     await createContext(h);
   }
-  core.info(`${h.kind === 'address' || h.reused ? 'Using' : 'Started'} buildkitd ${h.version ?? '(version unknown)'} at ${h.buildctlAddr}`);
+  core.info(
+    `${h.kind === 'address' || h.reused ? 'Using' : 'Started'} buildkitd ${h.version ?? '(version unknown)'} at ${h.buildctlAddr}`
+  );
   return { h, choice, restart };
 }
 
@@ -236,7 +328,11 @@ async function startBuilder(ctx: BuildContext, createContext: (h: BuilderHandle)
  * after a stalled cache request: BuildKit v0.32.2 runs no further solve once a stalled gha import was cancelled.
  * A builder this call did not start (an address, an earlier call's, a container) is left as it is.
  */
-async function restartOwn(ctx: BuildContext, h: BuilderHandle, start: AutoStart & { own: NonNullable<AutoStart['own']> }): Promise<void> {
+async function restartOwn(
+  ctx: BuildContext,
+  h: BuilderHandle,
+  start: AutoStart & { own: NonNullable<AutoStart['own']> }
+): Promise<void> {
   const old = h.pid;
   await stopBuilder(h, ctx.toolEnv);
   const fresh = spawnBuildkitd({ ...start.own, rootVia: await ctx.rootVia });
@@ -246,24 +342,33 @@ async function restartOwn(ctx: BuildContext, h: BuilderHandle, start: AutoStart 
   // Through sudo the pid recorded above is sudo's until buildkitd answers: record its own, as the first start does.
   ctx.state.save(State.Builder, JSON.stringify(h));
   publishShared(h, start.wish, recordsDir(ctx.env));
-  core.info(`Restarted buildkitd (pid ${old ?? 'unknown'} → ${h.pid ?? 'unknown'}): a stalled cache request leaves BuildKit unable to run another build`);
+  core.info(
+    `Restarted buildkitd (pid ${old ?? 'unknown'} → ${h.pid ?? 'unknown'}): a stalled cache request leaves BuildKit unable to run another build`
+  );
 }
-
 
 /** Warns of each failed import and export, and stops on a failed build (recorded for post, annotated with its log). */
 function reportAttempt(report: BuildReport, state: StateStore): void {
   const { figures, failure } = report;
   for (const i of figures.imports.filter((x) => x.error))
     core.warning(`${echo(i.name)} failed: ${echo(i.error ?? '', MAX_SENTENCE)}. The build went on without that cache.`);
-  for (const e of figures.exports.filter((x) => x.error)) core.warning(`${echo(e.name)} failed: ${echo(e.error ?? '', MAX_SENTENCE)}`);
+  for (const e of figures.exports.filter((x) => x.error))
+    core.warning(`${echo(e.name)} failed: ${echo(e.error ?? '', MAX_SENTENCE)}`);
   if (!failure) return;
   state.save(State.BuildFailed, 'true');
   const known = failure.known;
-  core.error(annotationText({ line: failure.line, advice: known?.advice, log: failure.log }), { title: known ? `envd build failed: ${known.title}` : 'envd build failed' });
+  core.error(annotationText({ line: failure.line, advice: known?.advice, log: failure.log }), {
+    title: known ? `envd build failed: ${known.title}` : 'envd build failed'
+  });
   throw new BuildFailure(report, `envd build failed: ${failure.line}`);
 }
 
-async function runOnce(envd: Envd, plan: Plan, callOptions: BuildCallOptions, cacheTimeoutMs: number): Promise<Attempt> {
+async function runOnce(
+  envd: Envd,
+  plan: Plan,
+  callOptions: BuildCallOptions,
+  cacheTimeoutMs: number
+): Promise<Attempt> {
   const { cwd, withImport } = callOptions;
   const call = envdBuildCall(plan, callOptions);
   const progress = new Progress();
@@ -294,7 +399,8 @@ async function runOnce(envd: Envd, plan: Plan, callOptions: BuildCallOptions, ca
   const figures = progress.figures();
   if (stall) return { figures, failure: undefined, outcome: { kind: 'stalled', stall } };
   if (result.code === 0) return { figures, failure: undefined, outcome: { kind: 'ok' } };
-  const line = figures.stepError && !/level=fatal/.test(result.stderr) ? figures.stepError : envdErrorLine(result.stderr);
+  const line =
+    figures.stepError && !/level=fatal/.test(result.stderr) ? figures.stepError : envdErrorLine(result.stderr);
   const outcome = failedOutcome(line, { allText: result.stdout + result.stderr, pushing: watch.pushing() });
   const known = outcome.kind === 'failed' ? outcome.known : undefined;
   return { figures, failure: { line, known, log: failureLog(figures, result.stderr) }, outcome };

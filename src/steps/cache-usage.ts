@@ -6,7 +6,14 @@
 import * as core from '../io/runner.js';
 import type { Inputs } from '../inputs/inputs.js';
 import type { Runtime } from '../runtime/runtime.js';
-import { decidePrune, type PruneWhen, pruneRequest, readableRefs, readingScope, type RunContext } from '../budget/run.js';
+import {
+  decidePrune,
+  type PruneWhen,
+  pruneRequest,
+  readableRefs,
+  readingScope,
+  type RunContext
+} from '../budget/run.js';
 import type { BudgetState, PruneOutcome } from '../budget/state.js';
 import type { RestResult } from '../io/github/rest.js';
 import { createIndexReader, type IndexReader } from '../io/github/indexes.js';
@@ -53,40 +60,62 @@ export async function readBudgetFor(inputs: Inputs, rt: Runtime): Promise<Budget
   const reader = rest && scope.estimate ? readerFor(rt) : undefined;
   // Every request of the reading, the open pull requests' included, within the reading's budget.
   state.reading = await withinPhase('budgetRead', () => {
-    if (rest && reader && inputs.command === 'build' && decidePrune(inputs.cachePrune, { command: 'build', backend: inputs.cache, exported: true }).prune)
+    if (
+      rest &&
+      reader &&
+      inputs.command === 'build' &&
+      decidePrune(inputs.cachePrune, { command: 'build', backend: inputs.cache, exported: true }).prune
+    )
       openPrsAsked.set(state, rest.openPullRequests());
-    return readBudget({ rest, reader, readableRefs: reader ? readableRefs(rt) : undefined, run: scope.leg, cacheBudget: inputs.cacheBudget, log: core });
+    return readBudget({
+      rest,
+      reader,
+      readableRefs: reader ? readableRefs(rt) : undefined,
+      run: scope.leg,
+      cacheBudget: inputs.cacheBudget,
+      log: core
+    });
   });
   state.warned = state.reading.missingGrant !== undefined;
   return state;
 }
 
 /** Carries out the prune the core asks for at `when` (see `pruneRequest`); records the outcome in the state. */
-export async function pruneNow(ctx: RunContext, when: PruneWhen, targetRatio?: number): Promise<PruneOutcome | undefined> {
+export async function pruneNow(
+  ctx: RunContext,
+  when: PruneWhen,
+  targetRatio?: number
+): Promise<PruneOutcome | undefined> {
   const { state, inputs, rt } = ctx;
   const reading = state.reading;
   if (!reading) return undefined;
   const rest = await restFor(inputs, rt);
   if (!rest) return undefined;
-  const req = pruneRequest(ctx, when, { now: Date.now(), jobStartedAt: Math.floor(performance.timeOrigin), targetRatio });
-  const outcome = await core.group(req.title, () => withinPhase(when === 'command' ? 'pruneCommand' : 'prune', () =>
-    prune({
-      rest,
-      reader: readerFor(rt),
-      readableRefs: req.readableRefs,
-      closedPrRefs: req.closedPrRefs,
-      discoverClosedPrs: req.discoverClosedPrs,
-      budgetBytes: reading.budget.bytes,
-      targetRatio: req.targetRatio,
-      ...(req.reuseListing && reading.listing ? { listing: reading.listing } : {}),
-      ...(when !== 'command' && openPrsAsked.has(state) ? { openPrs: openPrsAsked.get(state) } : {}),
-      jobStart: req.jobStart,
-      dryRun: req.dryRun,
-      deleteLimits: req.timeBudgetMs !== undefined ? { timeBudgetMs: req.timeBudgetMs } : {},
-      warned: state.warned,
-      log: core
-    })
-  ));
+  const req = pruneRequest(ctx, when, {
+    now: Date.now(),
+    jobStartedAt: Math.floor(performance.timeOrigin),
+    targetRatio
+  });
+  const outcome = await core.group(req.title, () =>
+    withinPhase(when === 'command' ? 'pruneCommand' : 'prune', () =>
+      prune({
+        rest,
+        reader: readerFor(rt),
+        readableRefs: req.readableRefs,
+        closedPrRefs: req.closedPrRefs,
+        discoverClosedPrs: req.discoverClosedPrs,
+        budgetBytes: reading.budget.bytes,
+        targetRatio: req.targetRatio,
+        ...(req.reuseListing && reading.listing ? { listing: reading.listing } : {}),
+        ...(when !== 'command' && openPrsAsked.has(state) ? { openPrs: openPrsAsked.get(state) } : {}),
+        jobStart: req.jobStart,
+        dryRun: req.dryRun,
+        deleteLimits: req.timeBudgetMs !== undefined ? { timeBudgetMs: req.timeBudgetMs } : {},
+        warned: state.warned,
+        log: core
+      })
+    )
+  );
   state.warned ||= outcome.missingGrant !== undefined;
   state.prunes.push(outcome);
   return outcome;

@@ -48,22 +48,37 @@ function loadTls(tls: TlsInputs | undefined, cwd: string): TlsMaterial | undefin
   if (!tls) return undefined;
   const { material, problems } = readTlsMaterial(tls, cwd);
   if (!material) throw new NoBuilderError(problems.map(formatProblem).join('\n'));
-  for (const pem of [material.ca, material.cert, material.key]) for (const s of pemSecrets(pem ?? '')) core.setSecret(s);
+  for (const pem of [material.ca, material.cert, material.key])
+    for (const s of pemSecrets(pem ?? '')) core.setSecret(s);
   return material;
 }
 
 /** Asks the builders in rank order; the first that answers is chosen. Throws, naming each and why, when none does. */
-async function choose(r: RemoteRequest, tls: TlsMaterial | undefined): Promise<{ chosen: BuilderAddress; choice: FleetChoice }> {
+async function choose(
+  r: RemoteRequest,
+  tls: TlsMaterial | undefined
+): Promise<{ chosen: BuilderAddress; choice: FleetChoice }> {
   const ranked = rank(r.scope, r.addresses);
   const passed: FleetChoice['passed'] = [];
   const buildctl = path.join(r.binDir, 'buildctl');
-  if (ranked.length > 1) core.info(`Fleet of ${ranked.length} for cache scope ${echo(r.scope)}, by rendezvous hashing: ${ranked.map((a) => echo(a.text)).join(', ')}`);
+  if (ranked.length > 1)
+    core.info(
+      `Fleet of ${ranked.length} for cache scope ${echo(r.scope)}, by rendezvous hashing: ${ranked.map((a) => echo(a.text)).join(', ')}`
+    );
   for (const a of ranked) {
     const secure = a.scheme === 'tcp' && !!tls;
-    const outcome = await probeBuilder(a, { tls: secure ? tls : undefined, buildctl, env: r.env, timeoutMs: PROBE_TIMEOUT_MS });
+    const outcome = await probeBuilder(a, {
+      tls: secure ? tls : undefined,
+      buildctl,
+      env: r.env,
+      timeoutMs: PROBE_TIMEOUT_MS
+    });
     if (outcome.ok) {
       const texts = ranked.map((x) => x.text);
-      return { chosen: a, choice: { ranked: texts, passed, chosen: a.text, reason: choiceReason(texts, a.text, passed) } };
+      return {
+        chosen: a,
+        choice: { ranked: texts, passed, chosen: a.text, reason: choiceReason(texts, a.text, passed) }
+      };
     }
     const why = explain(a.text, outcome, secure);
     passed.push({ address: a.text, why });
@@ -72,7 +87,9 @@ async function choose(r: RemoteRequest, tls: TlsMaterial | undefined): Promise<{
     else core.info(`Passed over ${echo(why, MAX_SENTENCE)}`);
   }
   const lines = passed.map((p) => `  ${echo(p.why, MAX_SENTENCE)}`).join('\n');
-  throw new NoBuilderError(`${ranked.length > 1 ? `none of the ${ranked.length} builders answered` : 'the builder did not answer'}; nothing was built:\n${lines}`);
+  throw new NoBuilderError(
+    `${ranked.length > 1 ? `none of the ${ranked.length} builders answered` : 'the builder did not answer'}; nothing was built:\n${lines}`
+  );
 }
 
 /** Chooses the builder, starts the TLS relay when it needs one, and reads its version. */
@@ -87,8 +104,18 @@ export async function startRemote(r: RemoteRequest): Promise<RemoteBuilder> {
     core.info(`envd reaches ${echo(chosen.text)} through a TLS relay on ${echo(relay.socket)} (mutual TLS, ALPN h2)`);
   }
   try {
-    const info = await builderVersion(`${target.builder}://${target.address}`, { buildctl: path.join(r.binDir, 'buildctl'), env: r.env, timeoutMs: PROBE_TIMEOUT_MS });
-    const h: BuilderHandle = { kind: 'address', envdBuilder: target.builder, envdAddress: target.address, buildctlAddr: chosen.text, version: info ? parseBuildkitVersion(info) : undefined };
+    const info = await builderVersion(`${target.builder}://${target.address}`, {
+      buildctl: path.join(r.binDir, 'buildctl'),
+      env: r.env,
+      timeoutMs: PROBE_TIMEOUT_MS
+    });
+    const h: BuilderHandle = {
+      kind: 'address',
+      envdBuilder: target.builder,
+      envdAddress: target.address,
+      buildctlAddr: chosen.text,
+      version: info ? parseBuildkitVersion(info) : undefined
+    };
     if (choice.ranked.length > 1) core.info(`Chose ${echo(chosen.text)}: ${echo(choice.reason, MAX_SENTENCE)}`);
     return { h, choice, relay };
   } catch (e) {

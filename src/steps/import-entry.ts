@@ -11,7 +11,12 @@ import { withinPhase } from '../io/deadlines.js';
 
 /** The shell's side of each probe a backend can describe. */
 const PROBES: Record<ProbeKind, (spec: CacheSpec, env: NodeJS.ProcessEnv) => Promise<Probe>> = {
-  'registry-manifest': (spec, env) => registryManifestExists(spec.attrs.get('ref')!, parseGoBool(spec.attrs.get('registry.insecure') ?? 'false') === true, env),
+  'registry-manifest': (spec, env) =>
+    registryManifestExists(
+      spec.attrs.get('ref')!,
+      parseGoBool(spec.attrs.get('registry.insecure') ?? 'false') === true,
+      env
+    ),
   's3-manifest': (spec, env) => s3ManifestExists(spec, env)
 };
 
@@ -23,9 +28,16 @@ function probe(spec: CacheSpec, env: NodeJS.ProcessEnv): Promise<Probe> {
 
 export async function resolveImportEntry(plan: Plan, env: NodeJS.ProcessEnv): Promise<Plan> {
   if (!plan.importCandidates) return plan;
-  if (plan.dryRun) return chooseImportEntry(plan, plan.importCandidates.map(() => undefined), 'dry run: nothing is contacted');
+  if (plan.dryRun)
+    return chooseImportEntry(
+      plan,
+      plan.importCandidates.map(() => undefined),
+      'dry run: nothing is contacted'
+    );
   const candidates = plan.importCandidates;
-  const probes: Probe[] = await withinPhase('probes', () => Promise.all(candidates.map(({ spec }) => probe(spec, env))));
+  const probes: Probe[] = await withinPhase('probes', () =>
+    Promise.all(candidates.map(({ spec }) => probe(spec, env)))
+  );
   const why = probes.find((p) => p.exists === undefined)?.why;
   return chooseImportEntry(
     plan,

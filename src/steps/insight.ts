@@ -35,7 +35,10 @@ const begun = new Map<string, HistoryHandle>();
  * read waits for the build (it writes under the temp directory, which a failed build would leave behind).
  * Never rejects: a failure here is left to `reportAfterBuild` to report.
  */
-export function prepareAfterBuild(plan: Pick<Plan, 'backend' | 'export' | 'scope'>, rt: Runtime): Promise<unknown> | undefined {
+export function prepareAfterBuild(
+  plan: Pick<Plan, 'backend' | 'export' | 'scope'>,
+  rt: Runtime
+): Promise<unknown> | undefined {
   const access = historyAccess(plan, rt, false);
   if (!access.read) return undefined;
   if (!usesOwnClient(rt.cacheService)) return import('@actions/cache').catch(() => undefined);
@@ -103,7 +106,8 @@ export async function reportAfterBuild(after: AfterBuild): Promise<Insight> {
   if (reading.warning) core.warning(echo(reading.warning, MAX_SENTENCE), { title: 'Image digest not read' });
   if (reading.debug) core.debug(echo(reading.debug, MAX_SENTENCE));
   if (reading.facts.digest) core.info(`Pushed ${echo(reading.facts.name ?? '')}: ${reading.facts.image}`);
-  if (reading.facts.imageId) core.info(`Loaded into Docker as ${echo(reading.facts.name ?? '')}: ${reading.facts.imageId}`);
+  if (reading.facts.imageId)
+    core.info(`Loaded into Docker as ${echo(reading.facts.name ?? '')}: ${reading.facts.imageId}`);
   const history = after.history;
   if ('noRead' in history) {
     core.info(`Hit-ratio history: none is kept (${echo(history.noRead, MAX_SENTENCE)})`);

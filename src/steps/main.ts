@@ -4,7 +4,15 @@ import { build, BuildFailure, type BuildReport } from './build.js';
 import { beginAfterBuild, type Insight, lastWriteSkipped, prepareAfterBuild, reportAfterBuild } from './insight.js';
 import { writeSteps } from './write.js';
 import { type BudgetState, pruneNow, readBudgetFor } from './cache-usage.js';
-import { budgetFacts, budgetFigures, decidePrune, exportRoom, pruneBeforeTarget, readingScope, splitsWrite } from '../budget/run.js';
+import {
+  budgetFacts,
+  budgetFigures,
+  decidePrune,
+  exportRoom,
+  pruneBeforeTarget,
+  readingScope,
+  splitsWrite
+} from '../budget/run.js';
 import { type Preparation, prepareBuild } from './prepare.js';
 import { resolveImportEntry } from './import-entry.js';
 import { findSecrets, redactKnown } from '../cache/redact.js';
@@ -61,19 +69,26 @@ export async function main(deps: MainDeps): Promise<void> {
   plan.warnings.push(...takeDeadlineWarnings());
 
   await core.group('Plan', async () => {
-    for (const d of plan.decisions) core.info(redactKnown(`${echo(d.topic)} ${echo(d.outcome)}: ${echo(d.reason, MAX_SENTENCE)}`, secrets.masked));
+    for (const d of plan.decisions)
+      core.info(redactKnown(`${echo(d.topic)} ${echo(d.outcome)}: ${echo(d.reason, MAX_SENTENCE)}`, secrets.masked));
   });
   for (const w of plan.warnings) core.warning(echo(w, MAX_SENTENCE));
   const finish: Finish = async (p, result, failure, insight) => {
-    for (const w of [...takeDeadlineWarnings(), ...budget.prunes.flatMap((o) => o.warnings)]) core.warning(echo(w, MAX_SENTENCE));
-    for (const [name, value] of Object.entries(outputs(p, { build: result && figuresOf(result), budget: budgetFigures(budget), image: insight?.image }))) core.setOutput(name, value);
+    for (const w of [...takeDeadlineWarnings(), ...budget.prunes.flatMap((o) => o.warnings)])
+      core.warning(echo(w, MAX_SENTENCE));
+    for (const [name, value] of Object.entries(
+      outputs(p, { build: result && figuresOf(result), budget: budgetFigures(budget), image: insight?.image })
+    ))
+      core.setOutput(name, value);
     await writeSummary(planSummary(p, { build: result, budget, failure, ...insight }));
   };
 
   if (plan.problems.length) {
     for (const p of plan.problems) core.error(echo(p, MAX_SENTENCE), { title: 'envd cache action' });
     await finish(plan);
-    core.setFailed(`${plan.problems.length} problem${plan.problems.length > 1 ? 's' : ''} found before the build; ${prepared ? 'nothing was built (the buildkitd started meanwhile is stopped by the post step)' : 'nothing was started'} (see the errors above)`);
+    core.setFailed(
+      `${plan.problems.length} problem${plan.problems.length > 1 ? 's' : ''} found before the build; ${prepared ? 'nothing was built (the buildkitd started meanwhile is stopped by the post step)' : 'nothing was started'} (see the errors above)`
+    );
     return;
   }
   if (inputs.command === 'prune') {
@@ -83,7 +98,10 @@ export async function main(deps: MainDeps): Promise<void> {
   }
   if (plan.dryRun) {
     // A dry run shows what pruning after this build would delete, and deletes nothing.
-    if (budget.reading && decidePrune(inputs.cachePrune, { command: 'build', backend: inputs.cache, exported: !!plan.export }).prune)
+    if (
+      budget.reading &&
+      decidePrune(inputs.cachePrune, { command: 'build', backend: inputs.cache, exported: !!plan.export }).prune
+    )
       await pruneNow({ state: budget, inputs, rt, plan }, 'after');
     await finish(plan);
     core.info('Dry run: the inputs were validated and the plan made; nothing was installed, started or built.');
@@ -108,7 +126,10 @@ function prepareEarly(inputs: Inputs, rt: Runtime, { env, state }: MainDeps): Pr
   if (early.dryRun || early.problems.length) return undefined;
   if (early.local) {
     // cache: local's restore loads @actions/cache (~80 ms of compiling): done now, while REST answers.
-    void import('../io/local/local-cache.js').then((m) => m.preloadCacheClient(), () => undefined);
+    void import('../io/local/local-cache.js').then(
+      (m) => m.preloadCacheClient(),
+      () => undefined
+    );
     return undefined;
   }
   try {
@@ -144,20 +165,37 @@ async function readInputs({ env, input }: MainDeps, secrets: Secrets): Promise<I
   const parsed = parseInputs(raw);
   const cwd = env.GITHUB_WORKSPACE || process.cwd();
   // command: prune builds nothing, so it needs no checkout of the build context.
-  const problems = !parsed.inputs ? parsed.problems : parsed.inputs.command === 'prune' ? [] : preflight(parsed.inputs, cwd);
+  const problems = !parsed.inputs
+    ? parsed.problems
+    : parsed.inputs.command === 'prune'
+      ? []
+      : preflight(parsed.inputs, cwd);
   if (!parsed.inputs || problems.length) {
     // Preflight problems quote paths and inputs too: no secret found above is written back.
     const messages = problems.map((p) => redactKnown(formatProblem(p), secrets.masked));
     for (const m of messages) core.error(m, { title: 'envd cache action: invalid input' });
     await writeSummary(inputProblemsSummary(messages));
-    core.setFailed(`${messages.length} invalid input${messages.length > 1 ? 's' : ''}; nothing was started (see the errors above)`);
+    core.setFailed(
+      `${messages.length} invalid input${messages.length > 1 ? 's' : ''}; nothing was started (see the errors above)`
+    );
     return undefined;
   }
   return parsed.inputs;
 }
 
 /** Makes room, builds, and prunes after a successful export; reports through `finish` whatever happens. */
-async function buildAndPrune(plan: Plan, ctx: { inputs: Inputs; rt: Runtime; env: NodeJS.ProcessEnv; budget: BudgetState; state: StateStore; prepared?: Preparation }, finish: Finish): Promise<void> {
+async function buildAndPrune(
+  plan: Plan,
+  ctx: {
+    inputs: Inputs;
+    rt: Runtime;
+    env: NodeJS.ProcessEnv;
+    budget: BudgetState;
+    state: StateStore;
+    prepared?: Preparation;
+  },
+  finish: Finish
+): Promise<void> {
   const { inputs, rt, env, budget, state, prepared } = ctx;
   // Make room first when usage is above the prune target or this run's exports would not fit under the budget.
   const run = { state: budget, inputs, rt, plan };
@@ -177,7 +215,15 @@ async function buildAndPrune(plan: Plan, ctx: { inputs: Inputs; rt: Runtime; env
   // Loaded while the build waits on its tools, not after it.
   void prepareAfterBuild(plan, rt);
   try {
-    result = await build({ plan, inputs, rt, env, state, prepared, ...(write ? { writeGate: write.beforeExport } : {}) });
+    result = await build({
+      plan,
+      inputs,
+      rt,
+      env,
+      state,
+      prepared,
+      ...(write ? { writeGate: write.beforeExport } : {})
+    });
   } catch (error) {
     if (error instanceof BuildFailure) result = error.report;
     await finish(result?.plan ?? plan, result, (error as Error).message);
@@ -194,7 +240,14 @@ async function buildAndPrune(plan: Plan, ctx: { inputs: Inputs; rt: Runtime; env
   await finish(result.plan, result, undefined, await reportAfterBuild(after));
 }
 
-const figuresOf = (r: BuildReport) => ({ cachedSteps: r.figures.cachedSteps, totalSteps: r.figures.totalSteps, seconds: r.seconds, steps: r.figures.steps, builder: r.fleet?.chosen, mounts: r.mounts });
+const figuresOf = (r: BuildReport) => ({
+  cachedSteps: r.figures.cachedSteps,
+  totalSteps: r.figures.totalSteps,
+  seconds: r.seconds,
+  steps: r.figures.steps,
+  builder: r.fleet?.chosen,
+  mounts: r.mounts
+});
 
 async function writeSummary(markdown: string): Promise<void> {
   if (!process.env.GITHUB_STEP_SUMMARY) return;

@@ -7,8 +7,31 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as core from '../io/runner.js';
-import { type BuildkitClient, fileSha256, fileSize, githubMountStore, helperBuild, listMounts, type MountStore, mountsDir, placeArchive, removeDir, slotDir } from '../io/mounts.js';
-import { candidateIds, decideSaves, mountsMayHaveChanged, envName, formatMountLine, mountKey, mountKeyPrefix, type MountFigure, restoreDockerfile, saveDockerfile } from '../mounts/mounts.js';
+import {
+  type BuildkitClient,
+  fileSha256,
+  fileSize,
+  githubMountStore,
+  helperBuild,
+  listMounts,
+  type MountStore,
+  mountsDir,
+  placeArchive,
+  removeDir,
+  slotDir
+} from '../io/mounts.js';
+import {
+  candidateIds,
+  decideSaves,
+  mountsMayHaveChanged,
+  envName,
+  formatMountLine,
+  mountKey,
+  mountKeyPrefix,
+  type MountFigure,
+  restoreDockerfile,
+  saveDockerfile
+} from '../mounts/mounts.js';
 import type { MountsPlan } from '../plan/plan.js';
 import type { Plan } from '../plan/plan.js';
 import { echo, MAX_SENTENCE } from '../text/text.js';
@@ -28,14 +51,20 @@ export interface Mounts {
 const seconds = (since: number) => Math.round((Date.now() - since) / 100) / 10;
 
 /** Starts the lookups and downloads (nothing logged yet); undefined when the plan keeps no mounts. */
-export function beginMounts(plan: Plan, env: NodeJS.ProcessEnv, store: MountStore = githubMountStore): Mounts | undefined {
+export function beginMounts(
+  plan: Plan,
+  env: NodeJS.ProcessEnv,
+  store: MountStore = githubMountStore
+): Mounts | undefined {
   const m = plan.mounts;
   if (!m || (!m.restore && !m.save)) return undefined;
   const workspace = env.GITHUB_WORKSPACE || process.cwd();
   const name = envName(path.resolve(workspace, plan.envd.path));
   const dir = mountsDir(env.RUNNER_TEMP || os.tmpdir());
   removeDir(dir);
-  const downloads = m.restore ? download(store, candidateIds(m.setting, name), { dir, scope: m.scope }) : Promise.resolve([]);
+  const downloads = m.restore
+    ? download(store, candidateIds(m.setting, name), { dir, scope: m.scope })
+    : Promise.resolve([]);
   downloads.catch(() => undefined);
   return { plan: m, env: name, dir, store, figures: new Map(), restoredKeys: new Map(), downloads };
 }
@@ -57,9 +86,17 @@ export async function restoreMounts(m: Mounts, client: BuildkitClient): Promise<
     const started = Date.now();
     const hits = (await m.downloads).filter((d) => d.key);
     if (!m.plan.restore) core.info('Not restored: this run does not read the cache');
-    else if (hits.length === 0) core.info(`No saved package caches for ${echo(m.env)} in scope ${echo(m.plan.scope)} yet`);
+    else if (hits.length === 0)
+      core.info(`No saved package caches for ${echo(m.env)} in scope ${echo(m.plan.scope)} yet`);
     else {
-      const built = await helperBuild(client, { dockerfile: restoreDockerfile(m.plan.helper, hits.map((h) => h.id)), context: m.dir, helper: m.plan.helper });
+      const built = await helperBuild(client, {
+        dockerfile: restoreDockerfile(
+          m.plan.helper,
+          hits.map((h) => h.id)
+        ),
+        context: m.dir,
+        helper: m.plan.helper
+      });
       for (const h of hits) {
         const bytes = fileSize(path.join(slotDir(m.dir, h.id), 'mount.tar'));
         if (!built.ok) m.figures.set(h.id, { id: h.id, note: `not restored: ${built.reason}` });
@@ -69,7 +106,10 @@ export async function restoreMounts(m: Mounts, client: BuildkitClient): Promise<
         }
         core.info(formatMountLine(m.figures.get(h.id)!, 'restored'));
       }
-      if (!built.ok) core.warning(`Package caches were not restored (the build runs without them): ${echo(built.reason, MAX_SENTENCE)}`);
+      if (!built.ok)
+        core.warning(
+          `Package caches were not restored (the build runs without them): ${echo(built.reason, MAX_SENTENCE)}`
+        );
       core.info(`Restored in ${seconds(started)} s after buildkitd answered`);
     }
     removeDir(m.dir);
@@ -77,9 +117,14 @@ export async function restoreMounts(m: Mounts, client: BuildkitClient): Promise<
 }
 
 /** After a successful build: reads out and saves the mounts the build used; the figures for the outputs. */
-export async function saveMounts(m: Mounts, client: BuildkitClient, build: { plan: Plan; figures: { cachedSteps: number; totalSteps: number } }): Promise<MountFigure[]> {
+export async function saveMounts(
+  m: Mounts,
+  client: BuildkitClient,
+  build: { plan: Plan; figures: { cachedSteps: number; totalSteps: number } }
+): Promise<MountFigure[]> {
   await core.group('Save package caches', async () => {
-    if (!m.plan.save || !build.plan.export) return core.info('Not saved: this run writes no cache (see the export decision in the plan)');
+    if (!m.plan.save || !build.plan.export)
+      return core.info('Not saved: this run writes no cache (see the export decision in the plan)');
     if (!mountsMayHaveChanged(build.figures)) {
       for (const id of m.restoredKeys.keys()) note(m, id, 'not saved: unchanged, every step came from the cache');
       return core.info('Every step came from the cache: no package cache changed, nothing is read out or saved');
@@ -93,7 +138,10 @@ export async function saveMounts(m: Mounts, client: BuildkitClient, build: { pla
       else core.info(`${echo(d.id)}: not saved, ${d.reason}`);
     }
     const ids = decisions.filter((d) => d.save).map((d) => d.id);
-    if (ids.length === 0) return core.info(decisions.length ? 'Nothing to save' : `The build used none of the package caches kept (${echo(m.env)})`);
+    if (ids.length === 0)
+      return core.info(
+        decisions.length ? 'Nothing to save' : `The build used none of the package caches kept (${echo(m.env)})`
+      );
     await readOutAndSave(m, client, ids);
   });
   removeDir(m.dir);
@@ -103,7 +151,12 @@ export async function saveMounts(m: Mounts, client: BuildkitClient, build: { pla
 async function readOutAndSave(m: Mounts, client: BuildkitClient, ids: string[]): Promise<void> {
   const started = Date.now();
   const out = path.join(m.dir, 'out');
-  const built = await helperBuild(client, { dockerfile: saveDockerfile(m.plan.helper, ids), context: path.join(m.dir, 'context'), helper: m.plan.helper, output: out });
+  const built = await helperBuild(client, {
+    dockerfile: saveDockerfile(m.plan.helper, ids),
+    context: path.join(m.dir, 'context'),
+    helper: m.plan.helper,
+    output: out
+  });
   if (!built.ok) return core.warning(`Package caches were not saved: ${echo(built.reason, MAX_SENTENCE)}`);
   for (const id of ids) {
     const file = placeArchive(out, m.dir, id);
@@ -115,7 +168,13 @@ async function readOutAndSave(m: Mounts, client: BuildkitClient, ids: string[]):
       continue;
     }
     const saved = await m.store.save(slotDir(m.dir, id), key);
-    const figure = { ...m.figures.get(id), id, ...(saved ? { savedBytes: bytes, saveSeconds: seconds(started) } : { note: 'not saved: the GitHub cache did not take it (see the warning above)' }) };
+    const figure = {
+      ...m.figures.get(id),
+      id,
+      ...(saved
+        ? { savedBytes: bytes, saveSeconds: seconds(started) }
+        : { note: 'not saved: the GitHub cache did not take it (see the warning above)' })
+    };
     m.figures.set(id, figure);
     core.info(saved ? `${formatMountLine(figure, 'saved')} as ${echo(key)}` : `${echo(id)}: not saved`);
   }

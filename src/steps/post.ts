@@ -48,7 +48,9 @@ export async function post({ env: processEnv, state, io }: PostDeps): Promise<vo
     const log = io.builderLogTail(builder);
     if (log) {
       // buildkitd's log quotes what the build did: fenced, so no line of it can issue a workflow command.
-      await core.group('buildkitd log (the build failed)', () => Log.fenced(async (fence) => log.split('\n').forEach((l) => fence.line(l))));
+      await core.group('buildkitd log (the build failed)', () =>
+        Log.fenced(async (fence) => log.split('\n').forEach((l) => fence.line(l)))
+      );
     }
   }
   const context = getState(State.Context);
@@ -79,7 +81,10 @@ export async function post({ env: processEnv, state, io }: PostDeps): Promise<vo
   const dir = getState(State.WorkDir);
   if (dir) {
     // Only the private directory main created and marked: never a path state could point elsewhere.
-    const kept = releaseDir(dir, surroundingsOf(processEnv.GITHUB_WORKSPACE || process.cwd(), processEnv.HOME || os.homedir()));
+    const kept = releaseDir(
+      dir,
+      surroundingsOf(processEnv.GITHUB_WORKSPACE || process.cwd(), processEnv.HOME || os.homedir())
+    );
     if (kept) core.warning(`The action's private directory was not removed: ${kept}`);
   }
 }

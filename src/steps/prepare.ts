@@ -7,7 +7,17 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { type BuilderHandle, findShared, newDaemonDir, recordsDir, rootViaAsync, type RootVia, type SharedLookup, spawnBuildkitd, type StartOptions } from '../io/buildkit/builder.js';
+import {
+  type BuilderHandle,
+  findShared,
+  newDaemonDir,
+  recordsDir,
+  rootViaAsync,
+  type RootVia,
+  type SharedLookup,
+  spawnBuildkitd,
+  type StartOptions
+} from '../io/buildkit/builder.js';
 import type { SharedWish } from '../builder/shared.js';
 import { envdEnv } from '../io/envd.js';
 import type { Inputs } from '../inputs/inputs.js';
@@ -54,13 +64,24 @@ export async function startAuto(o: {
 }): Promise<AutoStart> {
   // One buildkitd per job: a later call uses the one an earlier call started when it is the same
   // (the action's own per-call config lines, e.g. for cache: local, are not part of the comparison).
-  const wish = { version: o.tools.buildkit.tag, flags: o.inputs.buildkitdFlags, config: o.inputs.buildkitdConfigInline };
+  const wish = {
+    version: o.tools.buildkit.tag,
+    flags: o.inputs.buildkitdFlags,
+    config: o.inputs.buildkitdConfigInline
+  };
   const shared = await findShared(recordsDir(o.env), wish, o.tools.buildkit.dir, o.toolEnv);
   if (shared.handle) {
     o.state.save(State.Builder, JSON.stringify(shared.handle));
     return { h: shared.handle, wish, notReused: shared.notReused };
   }
-  const own = { binDir: o.tools.buildkit.dir, workDir: newDaemonDir(o.env), configInline: o.configInline, flags: o.inputs.buildkitdFlags, readyTimeoutMs: o.readyTimeoutMs, env: o.toolEnv };
+  const own = {
+    binDir: o.tools.buildkit.dir,
+    workDir: newDaemonDir(o.env),
+    configInline: o.configInline,
+    flags: o.inputs.buildkitdFlags,
+    readyTimeoutMs: o.readyTimeoutMs,
+    env: o.toolEnv
+  };
   const h = spawnBuildkitd({ ...own, rootVia: await o.rootVia });
   h.version = o.tools.buildkit.tag;
   // Recorded before the wait, so that post stops it whatever happens next.
@@ -93,7 +114,16 @@ export function prepareBuild(inputs: Inputs, env: NodeJS.ProcessEnv, state: Stat
   const rootVia = rootViaAsync();
   const toolEnv = envdEnv(env, [tools.envd.dir, tools.buildkit.dir]);
   const configInline = inputs.buildkitdConfigInline;
-  const start = startAuto({ tools, inputs, env, toolEnv, configInline, readyTimeoutMs: readyTimeoutOf(env), rootVia, state });
+  const start = startAuto({
+    tools,
+    inputs,
+    env,
+    toolEnv,
+    configInline,
+    readyTimeoutMs: readyTimeoutOf(env),
+    rootVia,
+    state
+  });
   start.catch(() => undefined); // awaited, and its error reported, by the build; unhandled if main stops first
   return { dir, rootVia, tools, start };
 }

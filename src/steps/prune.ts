@@ -35,8 +35,8 @@ export const READ_GRANT_WARNING =
 export const WRITE_GRANT_WARNING =
   'Pruning needs "permissions: actions: write" for the github-token; nothing was deleted, and GitHub will evict least-recently-used entries once the repository is over its limit. The build is not affected.';
 
-
 /** Before the build: the budget (`cache-budget`, else the storage limit, else 10 GB) and current usage. */
+// eslint-disable-next-line max-lines-per-function -- grew past 80 lines when prettier wrapped it; issue 25 moves this policy to budget/
 export async function readBudget(opts: {
   rest?: CacheRest;
   /** With a reader, the listing and the live indexes on `readableRefs` give each scope's footprint. */
@@ -59,7 +59,13 @@ export async function readBudget(opts: {
       budget,
       near: false,
       aboveTarget: false,
-      decisions: [{ topic: 'budget', outcome: formatSize(budget.bytes), reason: `${budget.source}; usage not read: outside GitHub Actions, or without a github-token` }],
+      decisions: [
+        {
+          topic: 'budget',
+          outcome: formatSize(budget.bytes),
+          reason: `${budget.source}; usage not read: outside GitHub Actions, or without a github-token`
+        }
+      ],
       warnings: budget.warning ? [budget.warning] : []
     };
   }
@@ -69,7 +75,10 @@ export async function readBudget(opts: {
   const estimate = !!(opts.reader && opts.readableRefs);
   const listedP = estimate ? rest.listAll() : undefined;
   const jobsP = estimate && opts.run?.id && rest.runJobs ? rest.runJobs(opts.run.id) : undefined;
-  const [limitGb, usage] = await Promise.all([opts.cacheBudget === 'auto' ? rest.storageLimitGb() : undefined, rest.usage()]);
+  const [limitGb, usage] = await Promise.all([
+    opts.cacheBudget === 'auto' ? rest.storageLimitGb() : undefined,
+    rest.usage()
+  ]);
   const budget = resolveBudget(opts.cacheBudget, limitGb);
   if (budget.warning) warnings.push(budget.warning);
   const decisions: Decision[] = [{ topic: 'budget', outcome: formatSize(budget.bytes), reason: budget.source }];
@@ -77,8 +86,19 @@ export async function readBudget(opts: {
     const grant = missingGrant(usage);
     if (grant && !opts.warned) warnings.push(READ_GRANT_WARNING);
     if (!grant) log.info(`Cache usage could not be read (${usage.message}); the budget is not checked this run`);
-    decisions.push({ topic: 'usage', outcome: 'unknown', reason: grant ? 'the github-token lacks actions: read' : `the REST API answered: ${usage.message}` });
-    return { budget, near: false, aboveTarget: false, decisions, warnings, ...(grant ? { missingGrant: 'read' as const } : {}) };
+    decisions.push({
+      topic: 'usage',
+      outcome: 'unknown',
+      reason: grant ? 'the github-token lacks actions: read' : `the REST API answered: ${usage.message}`
+    });
+    return {
+      budget,
+      near: false,
+      aboveTarget: false,
+      decisions,
+      warnings,
+      ...(grant ? { missingGrant: 'read' as const } : {})
+    };
   }
   let bytes = usage.value.bytes;
   let count = usage.value.count;
@@ -91,7 +111,14 @@ export async function readBudget(opts: {
       listing = listed.value;
       const now = (opts.now ?? Date.now)();
       const read = await readLiveIndexes(opts.reader, listed.value.entries, { readableRefs: opts.readableRefs, now });
-      footprints = scopeFootprints(read.entries, new Map([...read.liveIndexes].map(([id, digests]) => [id, { digests, final: read.finalLayers.get(id) ?? digests }])), opts.readableRefs, now);
+      footprints = scopeFootprints(
+        read.entries,
+        new Map(
+          [...read.liveIndexes].map(([id, digests]) => [id, { digests, final: read.finalLayers.get(id) ?? digests }])
+        ),
+        opts.readableRefs,
+        now
+      );
       const listedBytes = read.entries.reduce((sum, e) => sum + e.size, 0);
       if (listedBytes > bytes) [bytes, count] = [listedBytes, read.entries.length];
     } else log.info(`The cache could not be listed (${listed.message}); this export's size is not estimated`);
@@ -100,7 +127,8 @@ export async function readBudget(opts: {
   if (footprints && jobsP && opts.run) {
     const jobs = await jobsP;
     if (jobs.ok) concurrentLegs = concurrentLegsOf(jobs.value, opts.run.job);
-    else log.info(`The run's jobs could not be listed (${jobs.message}); sibling legs are known from their caches only`);
+    else
+      log.info(`The run's jobs could not be listed (${jobs.message}); sibling legs are known from their caches only`);
   }
   const near = nearBudget(bytes, budget.bytes);
   const aboveTarget = bytes > (opts.targetRatio ?? TARGET_RATIO) * budget.bytes;
@@ -111,9 +139,20 @@ export async function readBudget(opts: {
     reason: `${count} entries in the repository's GitHub cache${near ? ', near the budget' : ''} (${listing ? 'listed now' : 'GitHub refreshes this figure about every 5 minutes'})`
   });
   log.info(`Cache usage: ${bar}`);
-  return { budget, usageBytes: bytes, usageCount: count, near, aboveTarget, bar, decisions, warnings, ...(footprints ? { footprints } : {}), ...(listing ? { listing } : {}), ...(concurrentLegs !== undefined ? { concurrentLegs } : {}) };
+  return {
+    budget,
+    usageBytes: bytes,
+    usageCount: count,
+    near,
+    aboveTarget,
+    bar,
+    decisions,
+    warnings,
+    ...(footprints ? { footprints } : {}),
+    ...(listing ? { listing } : {}),
+    ...(concurrentLegs !== undefined ? { concurrentLegs } : {})
+  };
 }
-
 
 const PR_REF = /^refs\/pull\/(\d+)\/(merge|head)$/;
 
@@ -154,7 +193,6 @@ export interface PruneOptions {
   log?: Logger;
 }
 
-
 export async function prune(opts: PruneOptions): Promise<PruneOutcome> {
   const log = opts.log ?? silent;
   const now = opts.now ?? Date.now;
@@ -162,15 +200,25 @@ export async function prune(opts: PruneOptions): Promise<PruneOutcome> {
   const restStart = opts.rest.calls;
   const indexStart = opts.reader?.calls ?? 0;
   const out: PruneOutcome = {
-    dryRun: opts.dryRun, deleted: [], gone: [], notDeleted: [], prunedEntries: 0, prunedBytes: 0,
-    restCalls: 0, indexCalls: 0, planMs: 0, decisions: [], warnings: []
+    dryRun: opts.dryRun,
+    deleted: [],
+    gone: [],
+    notDeleted: [],
+    prunedEntries: 0,
+    prunedBytes: 0,
+    restCalls: 0,
+    indexCalls: 0,
+    planMs: 0,
+    decisions: [],
+    warnings: []
   };
   const finish = () => {
     out.restCalls = opts.rest.calls - restStart;
     out.indexCalls = (opts.reader?.calls ?? 0) - indexStart;
     out.prunedEntries = out.deleted.length;
     out.prunedBytes = out.deleted.reduce((s, d) => s + d.bytes, 0);
-    if (out.usageBytes !== undefined) out.usageAfterBytes = out.usageBytes - out.prunedBytes - out.gone.reduce((s, d) => s + d.bytes, 0);
+    if (out.usageBytes !== undefined)
+      out.usageAfterBytes = out.usageBytes - out.prunedBytes - out.gone.reduce((s, d) => s + d.bytes, 0);
     return out;
   };
 
@@ -182,19 +230,37 @@ export async function prune(opts: PruneOptions): Promise<PruneOutcome> {
     if (grant) out.missingGrant = 'read';
     if (grant && !opts.warned) out.warnings.push(READ_GRANT_WARNING);
     // A GitHub API that went silent was warned about once, where it did.
-    else if (!grant && listing.kind !== 'down') out.warnings.push(`Pruning skipped: the cache listing failed (${listing.message}). The build is not affected.`);
-    out.decisions.push({ topic: 'prune', outcome: 'skipped', reason: grant ? 'the github-token lacks actions: read' : `listing failed: ${listing.message}` });
+    else if (!grant && listing.kind !== 'down')
+      out.warnings.push(`Pruning skipped: the cache listing failed (${listing.message}). The build is not affected.`);
+    out.decisions.push({
+      topic: 'prune',
+      outcome: 'skipped',
+      reason: grant ? 'the github-token lacks actions: read' : `listing failed: ${listing.message}`
+    });
     return finish();
   }
   if (opts.listing) log.info(`The listing read before the build serves: ${listing.value.entries.length} cache entries`);
-  else log.info(`Listed ${listing.value.entries.length} cache entries in ${listing.value.pages} page${listing.value.pages === 1 ? '' : 's'}`);
+  else
+    log.info(
+      `Listed ${listing.value.entries.length} cache entries in ${listing.value.pages} page${listing.value.pages === 1 ? '' : 's'}`
+    );
 
   const { closed, openPrRefs } = pullRequestRefs(opts, { listed: listing.value.entries, open: await openPrs }, log);
   const { entries, liveIndexes } = await readIndexes(opts, listing.value.entries, [...closed], log);
 
   const plan = planPrune({
-    entries, liveIndexes, readableRefs: opts.readableRefs, closedPrRefs: [...closed], openPrRefs, budgetBytes: opts.budgetBytes,
-    targetRatio: opts.targetRatio, now: now(), jobStart: opts.jobStart, graceMs: opts.graceMs, pinMs: opts.pinMs, idleMs: opts.idleMs,
+    entries,
+    liveIndexes,
+    readableRefs: opts.readableRefs,
+    closedPrRefs: [...closed],
+    openPrRefs,
+    budgetBytes: opts.budgetBytes,
+    targetRatio: opts.targetRatio,
+    now: now(),
+    jobStart: opts.jobStart,
+    graceMs: opts.graceMs,
+    pinMs: opts.pinMs,
+    idleMs: opts.idleMs,
     listingComplete: listing.value.complete
   });
   out.plan = plan;
@@ -203,7 +269,11 @@ export async function prune(opts: PruneOptions): Promise<PruneOutcome> {
 
   if (opts.dryRun) {
     for (const line of planLines(plan)) log.info(line);
-    out.decisions.push({ topic: 'prune', outcome: 'dry run', reason: `would delete ${describeDeletions(plan.deletions)}; nothing was deleted` });
+    out.decisions.push({
+      topic: 'prune',
+      outcome: 'dry run',
+      reason: `would delete ${describeDeletions(plan.deletions)}; nothing was deleted`
+    });
     return finish();
   }
 
@@ -232,13 +302,28 @@ function pullRequestRefs(
 }
 
 /** The live indexes' contents, through the index reader when there is one (else none: every blob is kept). */
-async function readIndexes(opts: PruneOptions, listed: CacheEntry[], closedPrRefs: string[], log: Logger): Promise<{ entries: CacheEntry[]; liveIndexes: Map<number, Set<string>> }> {
+async function readIndexes(
+  opts: PruneOptions,
+  listed: CacheEntry[],
+  closedPrRefs: string[],
+  log: Logger
+): Promise<{ entries: CacheEntry[]; liveIndexes: Map<number, Set<string>> }> {
   if (!opts.reader) return { entries: listed, liveIndexes: new Map() };
   const now = opts.now ?? Date.now;
-  const read = await readLiveIndexes(opts.reader, listed, { readableRefs: opts.readableRefs, closedPrRefs, now: now(), pinMs: opts.pinMs });
-  if (read.vanished.length) log.info(`${read.vanished.length} index entr${read.vanished.length === 1 ? 'y' : 'ies'} vanished between the listing and the read`);
-  for (const f of read.failed) log.info(`Index ${echo(f.entry.key)} on ${echo(f.entry.ref)} could not be read: ${echo(f.message)}`);
-  for (const u of read.unrecognized) log.info(`Index ${echo(u.key)} has an unexpected shape; every digest in it is kept`);
+  const read = await readLiveIndexes(opts.reader, listed, {
+    readableRefs: opts.readableRefs,
+    closedPrRefs,
+    now: now(),
+    pinMs: opts.pinMs
+  });
+  if (read.vanished.length)
+    log.info(
+      `${read.vanished.length} index entr${read.vanished.length === 1 ? 'y' : 'ies'} vanished between the listing and the read`
+    );
+  for (const f of read.failed)
+    log.info(`Index ${echo(f.entry.key)} on ${echo(f.entry.ref)} could not be read: ${echo(f.message)}`);
+  for (const u of read.unrecognized)
+    log.info(`Index ${echo(u.key)} has an unexpected shape; every digest in it is kept`);
   return { entries: read.entries, liveIndexes: read.liveIndexes };
 }
 
@@ -268,10 +353,16 @@ async function deleteAll(opts: PruneOptions, plan: PrunePlan, out: PruneOutcome,
     if (!opts.warned) out.warnings.push(WRITE_GRANT_WARNING);
   } else if (run.stop !== undefined && out.notDeleted.length > 0) {
     stop = `${run.stop}; ${run.rateLimited ? `${run.rateLimited} rate-limited answers; ` : ''}the rest waits for the next run or command: prune`;
-    if (run.rateLimited) out.warnings.push(`Pruning stopped at GitHub's REST rate limit after ${out.deleted.length} deletions; the rest waits for the next run or command: prune.`);
-    else if (/repeated failures/.test(run.stop)) out.warnings.push(`Pruning stopped after ${run.stop}; the rest waits for the next run.`);
+    if (run.rateLimited)
+      out.warnings.push(
+        `Pruning stopped at GitHub's REST rate limit after ${out.deleted.length} deletions; the rest waits for the next run or command: prune.`
+      );
+    else if (/repeated failures/.test(run.stop))
+      out.warnings.push(`Pruning stopped after ${run.stop}; the rest waits for the next run.`);
   }
-  log.info(`Deleted ${out.deleted.length} entries in ${((((opts.timer ?? { now }).now()) - now0) / 1000).toFixed(1)} s${out.notDeleted.length ? `; ${out.notDeleted.length} left (${stop})` : ''}`);
+  log.info(
+    `Deleted ${out.deleted.length} entries in ${(((opts.timer ?? { now }).now() - now0) / 1000).toFixed(1)} s${out.notDeleted.length ? `; ${out.notDeleted.length} left (${stop})` : ''}`
+  );
   const deferred = out.notDeleted.length;
   out.decisions.push({
     topic: 'prune',

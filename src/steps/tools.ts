@@ -25,7 +25,12 @@ export interface Tools {
 
 const installerModule = () => import('../io/installer.js');
 
-export async function installTools(inputs: Inputs, rt: Runtime, env: NodeJS.ProcessEnv, tempDir: string): Promise<Tools> {
+export async function installTools(
+  inputs: Inputs,
+  rt: Runtime,
+  env: NodeJS.ProcessEnv,
+  tempDir: string
+): Promise<Tools> {
   const platform = runnerPlatform(env.RUNNER_OS || process.platform, env.RUNNER_ARCH || process.arch);
   if (typeof platform === 'string') throw new (await installerModule()).InstallError(platform);
   let installer: Promise<Installer> | undefined;
@@ -41,7 +46,11 @@ export async function installTools(inputs: Inputs, rt: Runtime, env: NodeJS.Proc
         apiBase,
         token,
         tempDir,
-        retry: { attempts: POLICIES.release.attempts, backoffMs: POLICIES.release.backoffMs, onRetry: (n, e) => core.info(`download attempt ${n} failed (${e.message}); trying again`) }
+        retry: {
+          attempts: POLICIES.release.attempts,
+          backoffMs: POLICIES.release.backoffMs,
+          onRetry: (n, e) => core.info(`download attempt ${n} failed (${e.message}); trying again`)
+        }
       });
     }));
   const cached = (tool: string, version: string) => findCached(env.RUNNER_TOOL_CACHE, tool, version, platform.arch);
@@ -54,16 +63,23 @@ export async function installTools(inputs: Inputs, rt: Runtime, env: NodeJS.Proc
   const buildkit = async (version: string): Promise<Installed> => {
     if (version === 'system') {
       const { systemBuildkit } = await installerModule();
-      return systemBuildkit(async () => parseBuildkitVersion((await Exec.run('buildkitd', ['--version'], { env })).stdout));
+      return systemBuildkit(async () =>
+        parseBuildkitVersion((await Exec.run('buildkitd', ['--version'], { env })).stdout)
+      );
     }
     // The release archive unpacks into bin/ (the installer's layout).
     const dir = cached('buildkit', version);
-    return dir ? { tag: version, dir: path.join(dir, 'bin'), fromCache: true } : (await installerFor()).buildkit(version);
+    return dir
+      ? { tag: version, dir: path.join(dir, 'bin'), fromCache: true }
+      : (await installerFor()).buildkit(version);
   };
 
   // The two are independent (a tool-cache look-up, a download, a version read): resolved at once, logged and
   // failed in the same order as one after the other (envd's problem first when both have one).
-  const [envdResult, buildkitResult] = await Promise.allSettled([envd(inputs.envdVersion), buildkit(inputs.buildkitVersion)]);
+  const [envdResult, buildkitResult] = await Promise.allSettled([
+    envd(inputs.envdVersion),
+    buildkit(inputs.buildkitVersion)
+  ]);
   if (envdResult.status === 'rejected') throw envdResult.reason;
   if (buildkitResult.status === 'rejected') throw buildkitResult.reason;
   return logTools({ envd: envdResult.value, buildkit: buildkitResult.value });
@@ -71,8 +87,13 @@ export async function installTools(inputs: Inputs, rt: Runtime, env: NodeJS.Proc
 
 /** The lines "Install envd and BuildKit" shows for the tools found or installed, the same whoever found them. */
 export function logTools(tools: Tools): Tools {
-  for (const [name, t] of [['envd', tools.envd], ['BuildKit', tools.buildkit]] as const)
-    core.info(`${name} ${t.tag}: ${t.fromCache ? 'from the tool cache' : 'downloaded, checksum verified, cached'} (${echo(t.dir)})`);
+  for (const [name, t] of [
+    ['envd', tools.envd],
+    ['BuildKit', tools.buildkit]
+  ] as const)
+    core.info(
+      `${name} ${t.tag}: ${t.fromCache ? 'from the tool cache' : 'downloaded, checksum verified, cached'} (${echo(t.dir)})`
+    );
   return tools;
 }
 
@@ -86,5 +107,8 @@ export function cachedTools(inputs: Inputs, env: NodeJS.ProcessEnv): Tools | und
   const envd = findCached(env.RUNNER_TOOL_CACHE, 'envd', inputs.envdVersion, platform.arch);
   const buildkit = findCached(env.RUNNER_TOOL_CACHE, 'buildkit', inputs.buildkitVersion, platform.arch);
   if (!envd || !buildkit) return undefined;
-  return { envd: { tag: inputs.envdVersion, dir: envd, fromCache: true }, buildkit: { tag: inputs.buildkitVersion, dir: path.join(buildkit, 'bin'), fromCache: true } };
+  return {
+    envd: { tag: inputs.envdVersion, dir: envd, fromCache: true },
+    buildkit: { tag: inputs.buildkitVersion, dir: path.join(buildkit, 'bin'), fromCache: true }
+  };
 }

@@ -13,7 +13,13 @@ import { formatSize } from '../budget/budget.js';
 import { heldBackSince, type Deletion } from '../budget/prune.js';
 import { onDefaultBranch, readableRefs, writeFacts, type RunContext } from '../budget/run.js';
 import type { PruneOutcome } from '../budget/state.js';
-import { decideWrite, generationAfterBuild, type Generation, type Superseded, type WriteDecision } from '../budget/write.js';
+import {
+  decideWrite,
+  generationAfterBuild,
+  type Generation,
+  type Superseded,
+  type WriteDecision
+} from '../budget/write.js';
 import { readLiveIndexes } from '../io/github/indexes.js';
 import { runDeletes } from '../io/github/deletes.js';
 import type { CacheRest } from '../io/github/rest.js';
@@ -43,8 +49,23 @@ export function writeSteps(run: RunContext, skippedLast: () => Promise<boolean>)
       const seconds = figures.steps.filter((st) => st.status !== 'cached').reduce((sum, st) => sum + st.seconds, 0);
       return core.group('Decide the cache write', async () => {
         let decision: WriteDecision | undefined;
-        if (built === 0) decision = decideWrite({ builtSteps: 0, addBytes: 0, usageBytes: 0, budgetBytes: 1, superseded: [], defaultBranch: onDefaultBranch(run.rt), skippedLast: false });
-        else if ((rest = await restFor(run.inputs, run.rt))) decision = await decideAfterListing(run, rest, { built, seconds, startedAt, skippedLast: await skippedLast() });
+        if (built === 0)
+          decision = decideWrite({
+            builtSteps: 0,
+            addBytes: 0,
+            usageBytes: 0,
+            budgetBytes: 1,
+            superseded: [],
+            defaultBranch: onDefaultBranch(run.rt),
+            skippedLast: false
+          });
+        else if ((rest = await restFor(run.inputs, run.rt)))
+          decision = await decideAfterListing(run, rest, {
+            built,
+            seconds,
+            startedAt,
+            skippedLast: await skippedLast()
+          });
         return decision ? applyDecision(run, decision, (s) => (later = s)) : run.plan;
       });
     },
@@ -80,28 +101,46 @@ function applyDecision(run: RunContext, decision: WriteDecision, keepForLater: (
 }
 
 /** Lists the cache again, reads the live indexes, and decides; a make-room decision prunes first and decides again. */
-async function decideAfterListing(run: RunContext, rest: CacheRest, build: { built: number; seconds: number; startedAt: number; skippedLast: boolean }): Promise<WriteDecision | undefined> {
+async function decideAfterListing(
+  run: RunContext,
+  rest: CacheRest,
+  build: { built: number; seconds: number; startedAt: number; skippedLast: boolean }
+): Promise<WriteDecision | undefined> {
   const { state, plan } = run;
   const reading = state.reading!;
   const listed = await rest.listAll();
   const reader = readerFor(run.rt);
   if (!listed.ok || !reader) {
-    core.info(`The cache could not be listed after the build (${listed.ok ? 'no index reader' : echo(listed.message)}); it is written as planned`);
+    core.info(
+      `The cache could not be listed after the build (${listed.ok ? 'no index reader' : echo(listed.message)}); it is written as planned`
+    );
     return undefined;
   }
   const refs = readableRefs(run.rt);
   const now = Date.now();
   const read = await readLiveIndexes(reader, listed.value.entries, { readableRefs: refs, now });
-  const contents = new Map([...read.liveIndexes].map(([id, digests]) => [id, { digests, final: read.finalLayers.get(id) ?? digests }]));
+  const contents = new Map(
+    [...read.liveIndexes].map(([id, digests]) => [id, { digests, final: read.finalLayers.get(id) ?? digests }])
+  );
   const heldSince = heldBackSince({ entries: read.entries, readableRefs: refs, now });
-  const generation: Generation = generationAfterBuild(read.entries, { contents, scope: plan.scope, readableRefs: refs }, { buildStartedAt: build.startedAt, heldSince, now });
+  const generation: Generation = generationAfterBuild(
+    read.entries,
+    { contents, scope: plan.scope, readableRefs: refs },
+    { buildStartedAt: build.startedAt, heldSince, now }
+  );
   const usageBytes = read.entries.reduce((s, e) => s + e.size, 0);
   core.info(
     generation.ref
       ? `The build ran ${build.built} step${build.built === 1 ? '' : 's'}; of the previous generation on ${echo(generation.ref)} it did not use ${formatSize(generation.rebuiltBytes)}, of which ${formatSize(generation.superseded.reduce((s, x) => s + x.bytes, 0))} nothing else needs`
       : `The build ran ${build.built} step${build.built === 1 ? '' : 's'}; this scope has no previous generation on a readable ref`
   );
-  const facts = writeFacts(run, { builtSteps: build.built, seconds: build.seconds, generation, usageBytes, skippedLast: build.skippedLast });
+  const facts = writeFacts(run, {
+    builtSteps: build.built,
+    seconds: build.seconds,
+    generation,
+    usageBytes,
+    skippedLast: build.skippedLast
+  });
   let decision = decideWrite(facts);
   if (decision.outcome === 'make-room') {
     core.info(decision.reason);
@@ -118,20 +157,42 @@ async function decideAfterListing(run: RunContext, rest: CacheRest, build: { bui
 /** Deletes superseded layers (a few, paced as the prune paces them) and records them with the run's prunes. */
 async function deleteSuperseded(run: RunContext, rest: CacheRest, entries: readonly Superseded[]): Promise<void> {
   if (!entries.length) return;
-  const deletions: Deletion[] = entries.map((s) => ({ ...s, reason: 'superseded-layer', detail: 'a layer of a step this build rebuilt; its new index will not name it' }));
+  const deletions: Deletion[] = entries.map((s) => ({
+    ...s,
+    reason: 'superseded-layer',
+    detail: 'a layer of a step this build rebuilt; its new index will not name it'
+  }));
   const calls = rest.calls;
   const done = await runDeletes(deletions, (d) => rest.deleteById(d.id), { timeBudgetMs: 2_000 });
   const bytes = (xs: readonly Deletion[]) => xs.reduce((s, d) => s + d.bytes, 0);
   const last = run.state.prunes[run.state.prunes.length - 1];
   const usageBytes = last?.usageAfterBytes ?? run.state.reading?.usageBytes;
   const outcome: PruneOutcome = {
-    dryRun: false, deleted: done.deleted, gone: done.gone, notDeleted: done.notDeleted, prunedEntries: done.deleted.length, prunedBytes: bytes(done.deleted),
-    ...(usageBytes !== undefined ? { usageBytes, usageAfterBytes: usageBytes - bytes(done.deleted) - bytes(done.gone) } : {}),
-    restCalls: rest.calls - calls, indexCalls: 0, planMs: 0, warnings: [],
-    decisions: [{ topic: 'prune', outcome: `${done.deleted.length} deleted`, reason: `${formatSize(bytes(done.deleted))} of the previous generation's layers this build replaced${done.notDeleted.length ? `; ${done.notDeleted.length} left for the prune (${done.stop ?? 'not deleted'})` : ''}` }]
+    dryRun: false,
+    deleted: done.deleted,
+    gone: done.gone,
+    notDeleted: done.notDeleted,
+    prunedEntries: done.deleted.length,
+    prunedBytes: bytes(done.deleted),
+    ...(usageBytes !== undefined
+      ? { usageBytes, usageAfterBytes: usageBytes - bytes(done.deleted) - bytes(done.gone) }
+      : {}),
+    restCalls: rest.calls - calls,
+    indexCalls: 0,
+    planMs: 0,
+    warnings: [],
+    decisions: [
+      {
+        topic: 'prune',
+        outcome: `${done.deleted.length} deleted`,
+        reason: `${formatSize(bytes(done.deleted))} of the previous generation's layers this build replaced${done.notDeleted.length ? `; ${done.notDeleted.length} left for the prune (${done.stop ?? 'not deleted'})` : ''}`
+      }
+    ]
   };
   run.state.prunes.push(outcome);
-  core.info(`Deleted ${done.deleted.length} superseded layer${done.deleted.length === 1 ? '' : 's'} (${formatSize(bytes(done.deleted))})${done.gone.length ? `, ${done.gone.length} already gone` : ''}`);
+  core.info(
+    `Deleted ${done.deleted.length} superseded layer${done.deleted.length === 1 ? '' : 's'} (${formatSize(bytes(done.deleted))})${done.gone.length ? `, ${done.gone.length} already gone` : ''}`
+  );
 }
 
 /** What the attempts of one `envd build` gave (steps/attempts.ts runAttempts). */
@@ -147,7 +208,11 @@ export interface PhaseResult {
  * says so) again with the export. The steps are the first build's (the second finds every one cached); the
  * exports the second's. Without a gate: one build, as planned.
  */
-export async function inPhases<R extends PhaseResult>(plan: Plan, gate: WriteGate | undefined, run: (p: Plan) => Promise<R>): Promise<R & { plan: Plan }> {
+export async function inPhases<R extends PhaseResult>(
+  plan: Plan,
+  gate: WriteGate | undefined,
+  run: (p: Plan) => Promise<R>
+): Promise<R & { plan: Plan }> {
   const written = (r: R, p: Plan) => ({ ...r, plan: r.stalled ? { ...p, export: undefined } : p });
   if (!gate || !plan.export) return written(await run(plan), plan);
   const startedAt = Date.now();
@@ -159,6 +224,12 @@ export async function inPhases<R extends PhaseResult>(plan: Plan, gate: WriteGat
   if (!next.export) return { ...first, plan: next };
   core.info('Writing the cache: the same build again, every step cached, with the export');
   const second = await run(next);
-  const figures = { ...first.attempt.figures, exports: second.attempt.figures.exports, ...(second.attempt.failure ? { stepError: second.attempt.figures.stepError, failedLog: second.attempt.figures.failedLog } : {}) };
+  const figures = {
+    ...first.attempt.figures,
+    exports: second.attempt.figures.exports,
+    ...(second.attempt.failure
+      ? { stepError: second.attempt.figures.stepError, failedLog: second.attempt.figures.failedLog }
+      : {})
+  };
   return { ...second, attempt: { ...second.attempt, figures }, retried: first.retried ?? second.retried, plan: next };
 }

@@ -19,7 +19,8 @@ export const BUILDKIT_REPO = 'moby/buildkit';
 export function runnerPlatform(runnerOs: string, runnerArch: string): Platform | string {
   const os = ({ Linux: 'linux', macOS: 'darwin', linux: 'linux', darwin: 'darwin' } as Record<string, Os>)[runnerOs];
   const arch = ({ X64: 'amd64', ARM64: 'arm64', x64: 'amd64', arm64: 'arm64' } as Record<string, Arch>)[runnerArch];
-  if (!os) return `runner OS ${runnerOs || 'unknown'} is not supported: envd and buildkitd run on Linux (and envd on macOS)`;
+  if (!os)
+    return `runner OS ${runnerOs || 'unknown'} is not supported: envd and buildkitd run on Linux (and envd on macOS)`;
   if (!arch) return `runner architecture ${runnerArch || 'unknown'} is not supported: use an X64 or ARM64 runner`;
   return { os, arch };
 }

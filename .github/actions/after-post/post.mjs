@@ -11,12 +11,17 @@ const before = new Set((process.env.STATE_before ?? '').split(',').filter(Boolea
 const left = buildkitds().filter((pid) => !before.has(pid));
 if (left.length) problems.push(`buildkitd still runs after the post step: pid ${left.join(', ')}`);
 
-const docker = spawnSync('docker', ['ps', '-a', '--filter', 'name=^envd-cache-', '--format', '{{.Names}}'], { encoding: 'utf8' });
-if (docker.status === 0 && docker.stdout.trim()) problems.push(`containers left: ${docker.stdout.trim().split('\n').join(', ')}`);
+const docker = spawnSync('docker', ['ps', '-a', '--filter', 'name=^envd-cache-', '--format', '{{.Names}}'], {
+  encoding: 'utf8'
+});
+if (docker.status === 0 && docker.stdout.trim())
+  problems.push(`containers left: ${docker.stdout.trim().split('\n').join(', ')}`);
 
 const temp = process.env.RUNNER_TEMP;
 if (temp) {
-  const leftovers = fs.readdirSync(temp).filter((f) => /^envd-cache-buildkitd-[0-9a-f]{16}\.json$/.test(f) || f.startsWith('envd-bk-'));
+  const leftovers = fs
+    .readdirSync(temp)
+    .filter((f) => /^envd-cache-buildkitd-[0-9a-f]{16}\.json$/.test(f) || f.startsWith('envd-bk-'));
   if (leftovers.length) problems.push(`left in RUNNER_TEMP: ${leftovers.join(', ')}`);
 }
 
@@ -24,4 +29,6 @@ if (problems.length) {
   for (const p of problems) console.log(`::error title=Something outlived the post step::${p}`);
   process.exit(1);
 }
-console.log('Nothing the action started is left: no new buildkitd, no envd-cache-* container, no record or buildkitd directory in RUNNER_TEMP.');
+console.log(
+  'Nothing the action started is left: no new buildkitd, no envd-cache-* container, no record or buildkitd directory in RUNNER_TEMP.'
+);

@@ -28,9 +28,14 @@ function fakeClock(): Clock & { waits: number[] } {
   return { waits, now: () => now, sleep: async (ms) => void (waits.push(ms), (now += ms)) };
 }
 const mainToken = () => emu.mintToken([{ Scope: MAIN, Permission: Permission.All }]);
-const featToken = () => emu.mintToken([{ Scope: FEAT, Permission: Permission.All }, { Scope: MAIN, Permission: Permission.Read }]);
+const featToken = () =>
+  emu.mintToken([
+    { Scope: FEAT, Permission: Permission.All },
+    { Scope: MAIN, Permission: Permission.Read }
+  ]);
 const readOnlyToken = () => emu.mintToken([{ Scope: MAIN, Permission: Permission.Read }]);
-const client = (token: string, http = new Http({ clock: fakeClock() })) => new CacheService({ token, resultsUrl: emu.resultsUrl, backoffMs: 1, http });
+const client = (token: string, http = new Http({ clock: fakeClock() })) =>
+  new CacheService({ token, resultsUrl: emu.resultsUrl, backoffMs: 1, http });
 
 describe('CacheService: write and read', () => {
   test('a write is one block blob of the bytes, finalized with their size; a read gives them back', async () => {
@@ -64,10 +69,16 @@ describe('CacheService: immutability and access', () => {
     const c = client(mainToken());
     await c.write('k#1', V, 'first');
     const again = await c.write('k#1', V, 'second');
-    expect(again).toEqual({ status: 'exists', reason: expect.stringMatching(/^CreateCacheEntry answered 409: cache entry with key k#1 .* already exists/) });
+    expect(again).toEqual({
+      status: 'exists',
+      reason: expect.stringMatching(/^CreateCacheEntry answered 409: cache entry with key k#1 .* already exists/)
+    });
     emu.setConflictStyle('ok_false');
     const okFalse = await c.write('k#1', V, 'third');
-    expect(okFalse).toEqual({ status: 'refused', reason: expect.stringMatching(/^CreateCacheEntry refused: .*already exists/) });
+    expect(okFalse).toEqual({
+      status: 'refused',
+      reason: expect.stringMatching(/^CreateCacheEntry refused: .*already exists/)
+    });
     expect((await c.read('k#1', [], { version: V })) as { body?: string }).toMatchObject({ body: 'first' });
     // Another version of the same key is another entry.
     expect((await c.write('k#1', OTHER_V, 'x')).status).toBe('saved');
@@ -89,14 +100,20 @@ describe('CacheService: immutability and access', () => {
 
   test('a token without a writable ref: the write is refused with the service words; nothing is stored', async () => {
     const w = await client(readOnlyToken()).write('k#1', V, 'x');
-    expect(w).toEqual({ status: 'refused', reason: 'CreateCacheEntry refused: cache write denied: token has no writable scopes' });
+    expect(w).toEqual({
+      status: 'refused',
+      reason: 'CreateCacheEntry refused: cache write denied: token has no writable scopes'
+    });
     expect(emu.entries()).toEqual([]);
   });
 
   test('a read denial (cache mode none) is a failure with its reason', async () => {
     emu.setCacheMode('none');
     const r = await client(mainToken()).lookup('k#', [], V);
-    expect(r).toEqual({ status: 'failed', reason: expect.stringMatching(/^GetCacheEntryDownloadURL answered 403: .*cache read denied/) });
+    expect(r).toEqual({
+      status: 'failed',
+      reason: expect.stringMatching(/^GetCacheEntryDownloadURL answered 403: .*cache read denied/)
+    });
   });
 });
 
@@ -115,15 +132,24 @@ describe('CacheService: faults, retries, secrets', () => {
   test('faults that outlast the attempts, a refused finalize, a refused download: results with reasons, no throw', async () => {
     const c = client(mainToken());
     emu.failNext('CreateCacheEntry', 3, { status: 500 });
-    expect(await c.write('k#1', V, 'x')).toEqual({ status: 'failed', reason: expect.stringMatching(/^CreateCacheEntry answered 500/) });
+    expect(await c.write('k#1', V, 'x')).toEqual({
+      status: 'failed',
+      reason: expect.stringMatching(/^CreateCacheEntry answered 500/)
+    });
     emu.failNext('FinalizeCacheEntryUpload', 1, { okFalseMessage: 'commit refused' });
-    expect(await c.write('k#2', V, 'x')).toEqual({ status: 'refused', reason: 'FinalizeCacheEntryUpload refused: commit refused' });
+    expect(await c.write('k#2', V, 'x')).toEqual({
+      status: 'refused',
+      reason: 'FinalizeCacheEntryUpload refused: commit refused'
+    });
     await c.write('k#3', V, 'x');
     emu.failNext('blob.get', 1, { authenticationFailed: true });
     // An expired signed URL: a fresh one is asked for, once.
     expect(await c.read('k#3', [], { version: V })).toMatchObject({ status: 'ok', body: 'x' });
     emu.failNext('blob.get', 2, { authenticationFailed: true });
-    expect(await c.read('k#3', [], { version: V })).toEqual({ status: 'failed', reason: 'the signed download URL was refused twice' });
+    expect(await c.read('k#3', [], { version: V })).toEqual({
+      status: 'failed',
+      reason: 'the signed download URL was refused twice'
+    });
     emu.failNext('GetCacheEntryDownloadURL', 1, { dropConnection: true });
     emu.failNext('blob.get', 1, { truncate: true });
     expect(await c.read('k#3', [], { version: V })).toMatchObject({ status: 'ok', body: 'x' });
@@ -146,7 +172,9 @@ describe('CacheService: faults, retries, secrets', () => {
     note(await c.read('k#3', [], { version: V }));
     emu.failNext('twirp', 3, { status: 500 });
     note(await c.lookup('k#', [], V));
-    const signatures = emu.requests.filter((r) => r.route.startsWith('blob.')).map((r) => decodeURIComponent(/sig=([^&]+)/.exec(r.query)?.[1] ?? ''));
+    const signatures = emu.requests
+      .filter((r) => r.route.startsWith('blob.'))
+      .map((r) => decodeURIComponent(/sig=([^&]+)/.exec(r.query)?.[1] ?? ''));
     expect(signatures.length).toBeGreaterThan(0);
     expect(signatures.every(Boolean)).toBe(true);
     expect(reasons.join('\n')).toMatch(/signed (upload|download) URL/);

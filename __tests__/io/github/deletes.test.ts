@@ -59,19 +59,49 @@ function fakeDelete(timer: Timer, latencyMs: number, answers: Record<number, Del
     inFlight--;
     return answers[call] ?? { ok: true, value: 'deleted' };
   };
-  return { del, calls, get maxInFlight() { return maxInFlight; } };
+  return {
+    del,
+    calls,
+    get maxInFlight() {
+      return maxInFlight;
+    }
+  };
 }
 
 const ids = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
-const rateLimited = (retryAfterMs?: number, message = 'rate limited'): DeleteAnswer => ({ ok: false, kind: 'rate-limited', message, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) });
+const rateLimited = (retryAfterMs?: number, message = 'rate limited'): DeleteAnswer => ({
+  ok: false,
+  kind: 'rate-limited',
+  message,
+  ...(retryAfterMs !== undefined ? { retryAfterMs } : {})
+});
 
 describe('nextStart: pacing within 900 points a minute, 5 points a DELETE', () => {
   test.each([
     { name: 'room: now', starts: [0, 10, 20], now: 30, paused: 0, at: 30 },
     { name: 'paused by a retry-after: then', starts: [], now: 30, paused: 1_030, at: 1_030 },
-    { name: '180 in the last minute: when the oldest leaves the window', starts: Array.from({ length: 180 }, (_, i) => 1_000 + i), now: 2_000, paused: 0, at: 61_000 },
-    { name: '180 but the oldest already out of the window: now', starts: Array.from({ length: 180 }, (_, i) => i), now: 60_000, paused: 0, at: 60_000 },
-    { name: 'a tighter limit (100 points = 20 deletes)', starts: Array.from({ length: 20 }, (_, i) => i * 100), now: 2_500, paused: 0, at: 60_000, limits: { pointsPerMinute: 100 } }
+    {
+      name: '180 in the last minute: when the oldest leaves the window',
+      starts: Array.from({ length: 180 }, (_, i) => 1_000 + i),
+      now: 2_000,
+      paused: 0,
+      at: 61_000
+    },
+    {
+      name: '180 but the oldest already out of the window: now',
+      starts: Array.from({ length: 180 }, (_, i) => i),
+      now: 60_000,
+      paused: 0,
+      at: 60_000
+    },
+    {
+      name: 'a tighter limit (100 points = 20 deletes)',
+      starts: Array.from({ length: 20 }, (_, i) => i * 100),
+      now: 2_500,
+      paused: 0,
+      at: 60_000,
+      limits: { pointsPerMinute: 100 }
+    }
   ])('$name', ({ starts, now, paused, at, limits }) => {
     expect(nextStart(starts, now, paused, limits)).toBe(at);
   });
@@ -99,49 +129,106 @@ describe('runDeletes', () => {
   test.each<RunCase>([
     {
       name: '13 entries (the issue: 14 s spaced a second apart) take under 2 s, 4 at a time',
-      n: 13, latency: 150, limits: { timeBudgetMs: 2_000 },
-      deleted: 13, left: 0, maxElapsed: 2_000, maxInFlight: 4
+      n: 13,
+      latency: 150,
+      limits: { timeBudgetMs: 2_000 },
+      deleted: 13,
+      left: 0,
+      maxElapsed: 2_000,
+      maxInFlight: 4
     },
     {
       name: 'a long tail: the build step stops starting deletes at its 2 s budget and leaves the rest',
-      n: 400, latency: 150, limits: { timeBudgetMs: 2_000 },
-      deleted: 53, left: 347, maxElapsed: 2_150, stop: /time budget of 2\.0 s/
+      n: 400,
+      latency: 150,
+      limits: { timeBudgetMs: 2_000 },
+      deleted: 53,
+      left: 347,
+      maxElapsed: 2_150,
+      stop: /time budget of 2\.0 s/
     },
     {
       name: 'command: prune (no time budget) deletes everything, 180 a minute at most',
-      n: 200, latency: 10, limits: {},
-      deleted: 200, left: 0, minElapsed: 60_000
+      n: 200,
+      latency: 10,
+      limits: {},
+      deleted: 200,
+      left: 0,
+      minElapsed: 60_000
     },
     {
       name: 'a 429 with retry-after 1 s: everyone waits a second, the entry is retried',
-      n: 8, latency: 100, limits: { timeBudgetMs: 2_000 }, answers: { 3: rateLimited(1_000) },
-      deleted: 8, left: 0, minElapsed: 1_000, maxElapsed: 2_000, rateLimited: 1
+      n: 8,
+      latency: 100,
+      limits: { timeBudgetMs: 2_000 },
+      answers: { 3: rateLimited(1_000) },
+      deleted: 8,
+      left: 0,
+      minElapsed: 1_000,
+      maxElapsed: 2_000,
+      rateLimited: 1
     },
     {
       name: 'a secondary rate limit asking for 60 s: beyond the budget, so the rest is left for later',
-      n: 8, latency: 100, limits: { timeBudgetMs: 2_000 }, answers: { 2: rateLimited(60_000, 'You have exceeded a secondary rate limit') },
-      deleted: 4, left: 4, maxElapsed: 2_000, stop: /asked to wait 60 s \(rate limit\), beyond the time budget/, rateLimited: 1
+      n: 8,
+      latency: 100,
+      limits: { timeBudgetMs: 2_000 },
+      answers: { 2: rateLimited(60_000, 'You have exceeded a secondary rate limit') },
+      deleted: 4,
+      left: 4,
+      maxElapsed: 2_000,
+      stop: /asked to wait 60 s \(rate limit\), beyond the time budget/,
+      rateLimited: 1
     },
     {
       name: 'a rate limit without retry-after pauses 60 s (no time budget: then carries on)',
-      n: 3, latency: 100, limits: {}, answers: { 1: rateLimited() },
-      deleted: 3, left: 0, minElapsed: 60_000, rateLimited: 1
+      n: 3,
+      latency: 100,
+      limits: {},
+      answers: { 1: rateLimited() },
+      deleted: 3,
+      left: 0,
+      minElapsed: 60_000,
+      rateLimited: 1
     },
     {
       name: 'no actions: write: the first delete (alone) is refused, nothing else is tried',
-      n: 6, latency: 100, limits: {}, answers: { 1: { ok: false, kind: 'forbidden', message: 'Resource not accessible by integration' } as DeleteAnswer },
-      deleted: 0, left: 6, calls: 1, stop: /lacks actions: write/, forbidden: true
+      n: 6,
+      latency: 100,
+      limits: {},
+      answers: {
+        1: { ok: false, kind: 'forbidden', message: 'Resource not accessible by integration' } as DeleteAnswer
+      },
+      deleted: 0,
+      left: 6,
+      calls: 1,
+      stop: /lacks actions: write/,
+      forbidden: true
     },
     {
       name: 'three failures in a row stop it',
-      n: 10, latency: 100, limits: { concurrency: 1 },
-      answers: { 1: { ok: false, kind: 'error', message: 'HTTP 500' } as DeleteAnswer, 2: { ok: false, kind: 'error', message: 'HTTP 500' } as DeleteAnswer, 3: { ok: false, kind: 'error', message: 'HTTP 500' } as DeleteAnswer },
-      deleted: 0, left: 10, calls: 3, stop: /repeated failures \(HTTP 500\)/
+      n: 10,
+      latency: 100,
+      limits: { concurrency: 1 },
+      answers: {
+        1: { ok: false, kind: 'error', message: 'HTTP 500' } as DeleteAnswer,
+        2: { ok: false, kind: 'error', message: 'HTTP 500' } as DeleteAnswer,
+        3: { ok: false, kind: 'error', message: 'HTTP 500' } as DeleteAnswer
+      },
+      deleted: 0,
+      left: 10,
+      calls: 3,
+      stop: /repeated failures \(HTTP 500\)/
     },
     {
       name: 'gone (already deleted or evicted) counts apart from deleted',
-      n: 3, latency: 100, limits: {}, answers: { 2: { ok: true, value: 'gone' } as DeleteAnswer },
-      deleted: 2, gone: 1, left: 0
+      n: 3,
+      latency: 100,
+      limits: {},
+      answers: { 2: { ok: true, value: 'gone' } as DeleteAnswer },
+      deleted: 2,
+      gone: 1,
+      left: 0
     }
   ])('$name', async (c) => {
     const timer = virtualTimer(START);
@@ -171,23 +258,38 @@ describe('retry-after from GitHub answers', () => {
   test.each([
     { name: 'seconds', headers: { 'retry-after': '3' }, ms: 3_000 },
     { name: 'an HTTP date', headers: { 'retry-after': new Date(now + 5_000).toUTCString() }, ms: 5_000 },
-    { name: 'primary limit exhausted: until the reset', headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String((now + 90_000) / 1000) }, ms: 90_000 },
+    {
+      name: 'primary limit exhausted: until the reset',
+      headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String((now + 90_000) / 1000) },
+      ms: 90_000
+    },
     { name: 'nothing said', headers: {}, ms: undefined }
   ])('$name', ({ headers, ms }) => {
     expect(retryAfterMs(headers, now)).toBe(ms);
   });
 
   test('a secondary rate limit (403, its message) is rate-limited, with its retry-after', () => {
-    const error = { status: 403, message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.', response: { headers: { 'retry-after': '60' } } };
+    const error = {
+      status: 403,
+      message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.',
+      response: { headers: { 'retry-after': '60' } }
+    };
     expect(restFailure(error, now)).toMatchObject({ kind: 'rate-limited', status: 403, retryAfterMs: 60_000 });
-    expect(restFailure({ status: 403, message: 'Resource not accessible by integration', response: { headers: {} } }, now)).toMatchObject({ kind: 'forbidden' });
+    expect(
+      restFailure({ status: 403, message: 'Resource not accessible by integration', response: { headers: {} } }, now)
+    ).toMatchObject({ kind: 'forbidden' });
   });
 });
 
 describe('prune against the emulator: its rate-limit faults, on an injected clock', () => {
   let emu: Emulator;
   beforeAll(async () => {
-    emu = await startEmulator({ startTime: START, budgetBytes: 10 * GB, eviction: 'tick', restTokens: { writer: 'write' } });
+    emu = await startEmulator({
+      startTime: START,
+      budgetBytes: 10 * GB,
+      eviction: 'tick',
+      restTokens: { writer: 'write' }
+    });
   });
   afterAll(() => emu.close());
   beforeEach(() => emu.reset());
@@ -202,7 +304,10 @@ describe('prune against the emulator: its rate-limit faults, on an injected cloc
   const run = (timer: Timer) =>
     prune({
       rest: createCacheRest({ token: 'writer', apiUrl: emu.apiUrl, repository: REPOSITORY, retries: 0 }),
-      reader: createIndexReader({ token: emu.mintToken([{ Scope: MAIN, Permission: Permission.All }]), resultsUrl: emu.resultsUrl }),
+      reader: createIndexReader({
+        token: emu.mintToken([{ Scope: MAIN, Permission: Permission.All }]),
+        resultsUrl: emu.resultsUrl
+      }),
       readableRefs: [MAIN],
       budgetBytes: 5 * GB,
       jobStart: START,

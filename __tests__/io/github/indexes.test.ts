@@ -19,8 +19,20 @@ beforeEach(() => {
   resetDeadlines();
 });
 
-const asEntry = (e: EntryInfo): CacheEntry => ({ id: e.id, key: e.key, ref: e.ref, size: e.size, createdAt: e.createdAt, lastAccessedAt: e.lastAccessedAt, version: e.version });
-const prToken = () => emu.mintToken([{ Scope: PR12, Permission: Permission.All }, { Scope: MAIN, Permission: Permission.Read }]);
+const asEntry = (e: EntryInfo): CacheEntry => ({
+  id: e.id,
+  key: e.key,
+  ref: e.ref,
+  size: e.size,
+  createdAt: e.createdAt,
+  lastAccessedAt: e.lastAccessedAt,
+  version: e.version
+});
+const prToken = () =>
+  emu.mintToken([
+    { Scope: PR12, Permission: Permission.All },
+    { Scope: MAIN, Permission: Permission.Read }
+  ]);
 const reader = (token = prToken()) => createIndexReader({ token, resultsUrl: emu.resultsUrl, backoffMs: 1 });
 
 describe('createIndexReader', () => {
@@ -29,8 +41,15 @@ describe('createIndexReader', () => {
     const pr = asEntry(seedIndex(emu, PR12, 'ci', 1, ['a', 'c'], START - HOUR));
     const r = reader();
     const results = await r.read([main, pr]);
-    expect(results.get(main.id)).toMatchObject({ status: 'read', recognized: true, digests: new Set([digest('a'), digest('b'), sha256Digest(cacheConfig(['a', 'b']))]) });
-    expect(results.get(pr.id)).toMatchObject({ status: 'read', digests: new Set([digest('a'), digest('c'), sha256Digest(cacheConfig(['a', 'c']))]) });
+    expect(results.get(main.id)).toMatchObject({
+      status: 'read',
+      recognized: true,
+      digests: new Set([digest('a'), digest('b'), sha256Digest(cacheConfig(['a', 'b']))])
+    });
+    expect(results.get(pr.id)).toMatchObject({
+      status: 'read',
+      digests: new Set([digest('a'), digest('c'), sha256Digest(cacheConfig(['a', 'c']))])
+    });
     expect(r.calls).toBe(4);
     // One lookup (exact key, BuildKit's version) and one download per index.
     const bodies = emu.requests.filter((q) => q.route === 'GetCacheEntryDownloadURL');
@@ -100,10 +119,16 @@ describe('createIndexReader: the one retry policy against the emulator faults', 
   test('a lookup answer that is not JSON is one request and a failure that says so', async () => {
     const main = asEntry(seedIndex(emu, MAIN, 'ci', 1, ['a'], START));
     // The emulator always answers twirp with JSON; a proxy or a captive portal may not.
-    const portal: Fetch = async (input, init) => (String(input).includes('GetCacheEntryDownloadURL') ? new Response('<html>sign in</html>', { status: 200 }) : fetch(input, init));
+    const portal: Fetch = async (input, init) =>
+      String(input).includes('GetCacheEntryDownloadURL')
+        ? new Response('<html>sign in</html>', { status: 200 })
+        : fetch(input, init);
     const http = new Http({ fetch: portal, clock: fakeClock() });
     const results = await createIndexReader({ token: prToken(), resultsUrl: emu.resultsUrl, http }).read([main]);
-    expect(results.get(main.id)).toEqual({ status: 'failed', message: expect.stringMatching(/^GetCacheEntryDownloadURL answered 200 with a body that is not JSON \(/) });
+    expect(results.get(main.id)).toEqual({
+      status: 'failed',
+      message: expect.stringMatching(/^GetCacheEntryDownloadURL answered 200 with a body that is not JSON \(/)
+    });
     expect(http.calls).toBe(1);
   });
 
@@ -112,10 +137,21 @@ describe('createIndexReader: the one retry policy against the emulator faults', 
     emu.failNext('GetCacheEntryDownloadURL', 1, { status: 429, retryAfter: 3 });
     emu.failNext('GetCacheEntryDownloadURL', 1, { status: 429, retryAfterDate: new Date(START + 3_000 + 3_600_000) });
     const clock = fakeClock();
-    const reader = createIndexReader({ token: prToken(), resultsUrl: emu.resultsUrl, attempts: 3, backoffMs: 1, http: new Http({ clock }) });
+    const reader = createIndexReader({
+      token: prToken(),
+      resultsUrl: emu.resultsUrl,
+      attempts: 3,
+      backoffMs: 1,
+      http: new Http({ clock })
+    });
     const results = await reader.read([main]);
     // The date is an hour after the (fake) clock's now: more than the policy allows, so it is not waited.
-    expect(results.get(main.id)).toEqual({ status: 'failed', message: expect.stringMatching(/^GetCacheEntryDownloadURL answered 429; the server asked to wait 3600 s, more than the 60 s allowed, 3 s of it waited already$/) });
+    expect(results.get(main.id)).toEqual({
+      status: 'failed',
+      message: expect.stringMatching(
+        /^GetCacheEntryDownloadURL answered 429; the server asked to wait 3600 s, more than the 60 s allowed, 3 s of it waited already$/
+      )
+    });
     expect(clock.waits).toEqual([3_000]);
   });
 
@@ -123,7 +159,11 @@ describe('createIndexReader: the one retry policy against the emulator faults', 
     const main = asEntry(seedIndex(emu, MAIN, 'ci', 1, ['a'], START));
     emu.failNext('blob.get', 1, { truncate: true });
     emu.failNext('GetCacheEntryDownloadURL', 1, { dropConnection: true });
-    const r = createIndexReader({ token: prToken(), resultsUrl: emu.resultsUrl, http: new Http({ clock: fakeClock() }) });
+    const r = createIndexReader({
+      token: prToken(),
+      resultsUrl: emu.resultsUrl,
+      http: new Http({ clock: fakeClock() })
+    });
     expect((await r.read([main])).get(main.id)).toMatchObject({ status: 'read' });
     expect(r.calls).toBe(4);
   });
@@ -132,7 +172,9 @@ describe('createIndexReader: the one retry policy against the emulator faults', 
     const main = asEntry(seedIndex(emu, MAIN, 'ci', 1, ['a'], START));
     emu.failNext('GetCacheEntryDownloadURL', 1, { hang: true });
     const http = new Http({ clock: fakeClock(), timeoutMs: 200 });
-    expect((await createIndexReader({ token: prToken(), resultsUrl: emu.resultsUrl, http }).read([main])).get(main.id)).toMatchObject({ status: 'read' });
+    expect(
+      (await createIndexReader({ token: prToken(), resultsUrl: emu.resultsUrl, http }).read([main])).get(main.id)
+    ).toMatchObject({ status: 'read' });
     expect(http.calls).toBe(3);
   });
 
@@ -140,7 +182,9 @@ describe('createIndexReader: the one retry policy against the emulator faults', 
     const main = asEntry(seedIndex(emu, MAIN, 'ci', 1, ['a'], START));
     emu.failNext('GetCacheEntryDownloadURL', 3, { status: 404 });
     const http = new Http({ clock: fakeClock() });
-    expect((await createIndexReader({ token: prToken(), resultsUrl: emu.resultsUrl, http }).read([main])).get(main.id)).toMatchObject({ status: 'failed', message: expect.stringMatching(/answered 404/) });
+    expect(
+      (await createIndexReader({ token: prToken(), resultsUrl: emu.resultsUrl, http }).read([main])).get(main.id)
+    ).toMatchObject({ status: 'failed', message: expect.stringMatching(/answered 404/) });
     expect(http.calls).toBe(1);
   });
 });
@@ -161,7 +205,12 @@ describe('readLiveIndexes', () => {
   });
 
   test('an index with an unknown shape is reported and every digest in it is kept', async () => {
-    emu.seed({ ref: MAIN, key: indexKey('ci', MAIN, 1), data: JSON.stringify({ manifests: [{ digest: digest('x') }] }), createdAt: START });
+    emu.seed({
+      ref: MAIN,
+      key: indexKey('ci', MAIN, 1),
+      data: JSON.stringify({ manifests: [{ digest: digest('x') }] }),
+      createdAt: START
+    });
     const read = await readLiveIndexes(reader(), emu.entries().map(asEntry), { readableRefs: [MAIN], now: START });
     expect(read.unrecognized).toHaveLength(1);
     expect(read.liveIndexes.get(1)?.has(digest('x'))).toBe(true);

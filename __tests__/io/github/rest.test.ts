@@ -7,7 +7,11 @@ import { GB, MAIN, PR12, REPOSITORY, START, seedBlob } from '../../budget/fixtur
 
 let emu: Emulator;
 beforeAll(async () => {
-  emu = await startEmulator({ startTime: START, budgetBytes: 10 * 1024 ** 3, restTokens: { writer: 'write', reader: 'read', nobody: 'none' } });
+  emu = await startEmulator({
+    startTime: START,
+    budgetBytes: 10 * 1024 ** 3,
+    restTokens: { writer: 'write', reader: 'read', nobody: 'none' }
+  });
 });
 afterAll(() => emu.close());
 beforeEach(() => emu.reset());
@@ -44,7 +48,12 @@ describe('CacheRest', () => {
     expect(r.value.entries).toHaveLength(250);
     expect(r.value.complete).toBe(true);
     expect(r.value.entries[0]).toEqual({
-      id: 1, ref: MAIN, key: expect.stringMatching(/^buildkit-blob-1-sha256:/), size: 1000, createdAt: START - 250_000, lastAccessedAt: START - 250_000,
+      id: 1,
+      ref: MAIN,
+      key: expect.stringMatching(/^buildkit-blob-1-sha256:/),
+      size: 1000,
+      createdAt: START - 250_000,
+      lastAccessedAt: START - 250_000,
       version: '693bb7016429d80366022f036f84856888c9f13e00145f5f6f4dce303a38d6f2'
     });
     expect(rest.calls).toBe(3);
@@ -115,7 +124,13 @@ describe('CacheRest', () => {
   test('the hourly REST limit surfaces as rate-limited', async () => {
     const small = await startEmulator({ startTime: START, restTokens: { reader: 'read' }, restCallsPerHour: 2 });
     try {
-      const rest = createCacheRest({ token: 'reader', apiUrl: small.apiUrl, repository: REPOSITORY, retryBaseMs: 1, maxRateLimitWaitSeconds: 0 });
+      const rest = createCacheRest({
+        token: 'reader',
+        apiUrl: small.apiUrl,
+        repository: REPOSITORY,
+        retryBaseMs: 1,
+        maxRateLimitWaitSeconds: 0
+      });
       expect((await rest.usage()).ok).toBe(true);
       expect((await rest.usage()).ok).toBe(true);
       expect(await rest.usage()).toMatchObject({ ok: false, kind: 'rate-limited', status: 403 });
@@ -135,7 +150,11 @@ describe('CacheRest', () => {
     const id = emu.entries()[0].id;
     emu.failNext('rest.delete-by-id', 1, { status: 429, retryAfter: 7 });
     const before = emu.counters.rest;
-    expect(await client('writer').deleteById(id)).toMatchObject({ ok: false, kind: 'rate-limited', retryAfterMs: 7_000 });
+    expect(await client('writer').deleteById(id)).toMatchObject({
+      ok: false,
+      kind: 'rate-limited',
+      retryAfterMs: 7_000
+    });
     expect(emu.counters.rest - before).toBe(1);
     expect(await client('writer').deleteById(id)).toEqual({ ok: true, value: 'deleted' });
   });
@@ -170,14 +189,17 @@ describe('CacheRest: one client, one retry policy', () => {
   });
 
   test('a bare 403 whose body says "secondary rate limit" waits a minute (GitHub advice), then the read succeeds', async () => {
-    emu.failNext('rest.usage', 1, { status: 403, message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.' });
+    emu.failNext('rest.usage', 1, {
+      status: 403,
+      message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.'
+    });
     const clock = fakeClock();
     const rest = client('reader', { http: new Http({ clock }) });
     expect((await rest.usage()).ok).toBe(true);
     expect(clock.waits).toEqual([60_000]);
   });
 
-  test('a 403 for a missing grant is final: one request, forbidden, with GitHub\'s message', async () => {
+  test("a 403 for a missing grant is final: one request, forbidden, with GitHub's message", async () => {
     const rest = client('nobody', { http: new Http({ clock: fakeClock() }) });
     const r = await rest.usage();
     expect(r).toMatchObject({ ok: false, kind: 'forbidden', status: 403 });
@@ -204,7 +226,12 @@ describe('CacheRest: one client, one retry policy', () => {
     emu.failNext('rest.list', 1, { status: 429, retryAfterDate: new Date(START + 600_000) });
     const clock = fakeClock();
     const rest = client('reader', { http: new Http({ clock }), maxRateLimitWaitSeconds: 60 });
-    expect(await rest.listAll()).toMatchObject({ ok: false, kind: 'rate-limited', status: 429, retryAfterMs: expect.any(Number) });
+    expect(await rest.listAll()).toMatchObject({
+      ok: false,
+      kind: 'rate-limited',
+      status: 429,
+      retryAfterMs: expect.any(Number)
+    });
     expect(clock.waits).toEqual([]);
     expect(rest.calls).toBe(1);
   });
@@ -219,17 +246,27 @@ describe('CacheRest: one client, one retry policy', () => {
   test('a listing page that is not JSON is one request and a failure that says so', async () => {
     seedMany(3);
     const portal: Fetch = async (input, init) =>
-      String(input).includes('/actions/caches') ? new Response('<html>sign in</html>', { status: 200, headers: { 'content-type': 'application/json' } }) : fetch(input, init);
+      String(input).includes('/actions/caches')
+        ? new Response('<html>sign in</html>', { status: 200, headers: { 'content-type': 'application/json' } })
+        : fetch(input, init);
     const rest = client('reader', { http: new Http({ fetch: portal, clock: fakeClock() }) });
-    expect(await rest.listAll()).toEqual({ ok: false, kind: 'error', message: 'GET actions/caches page 1 answered text, not JSON (20 bytes)' });
+    expect(await rest.listAll()).toEqual({
+      ok: false,
+      kind: 'error',
+      message: 'GET actions/caches page 1 answered text, not JSON (20 bytes)'
+    });
     expect(rest.calls).toBe(1);
   });
 
   test('usage without its numbers is a failure that says so, not NaN', async () => {
     const odd: Fetch = async (input, init) =>
-      String(input).includes('/actions/cache/usage') ? new Response('{"full_name":"o/r"}', { status: 200, headers: { 'content-type': 'application/json' } }) : fetch(input, init);
+      String(input).includes('/actions/cache/usage')
+        ? new Response('{"full_name":"o/r"}', { status: 200, headers: { 'content-type': 'application/json' } })
+        : fetch(input, init);
     expect(await client('reader', { http: new Http({ fetch: odd, clock: fakeClock() }) }).usage()).toEqual({
-      ok: false, kind: 'error', message: 'GET actions/cache/usage answered without active_caches_size_in_bytes and active_caches_count'
+      ok: false,
+      kind: 'error',
+      message: 'GET actions/cache/usage answered without active_caches_size_in_bytes and active_caches_count'
     });
   });
 });

@@ -19,17 +19,28 @@ export const PIECE = 12;
 export function formsOf(secret: string): [string, string][] {
   const forms: [string, string][] = [['raw', secret]];
   const b64 = Buffer.from(secret).toString('base64');
-  forms.push(['base64', b64], ['base64 unpadded', b64.replace(/=+$/, '')], ['base64url', Buffer.from(secret).toString('base64url')]);
+  forms.push(
+    ['base64', b64],
+    ['base64 unpadded', b64.replace(/=+$/, '')],
+    ['base64url', Buffer.from(secret).toString('base64url')]
+  );
   const url = encodeURIComponent(secret);
   if (url !== secret) forms.push(['url-encoded', url]);
-  for (let i = 0; i + PIECE <= secret.length; i++) forms.push([`characters ${i}-${i + PIECE - 1}`, secret.slice(i, i + PIECE)]);
+  for (let i = 0; i + PIECE <= secret.length; i++)
+    forms.push([`characters ${i}-${i + PIECE - 1}`, secret.slice(i, i + PIECE)]);
   return forms;
 }
 
 /** The places a run wrote, by name; stdout without the lines that register secrets. */
 export function placesOf(run: Written, label = ''): [string, string][] {
   return [
-    [`${label}stdout`, run.stdout.split('\n').filter((l) => !l.startsWith('::add-mask::')).join('\n')],
+    [
+      `${label}stdout`,
+      run.stdout
+        .split('\n')
+        .filter((l) => !l.startsWith('::add-mask::'))
+        .join('\n')
+    ],
     [`${label}stderr`, run.stderr],
     ...Object.entries(run.files).map(([name, text]): [string, string] => [`${label}${name}`, text])
   ];
@@ -44,7 +55,10 @@ export function leaks(runs: Written[], secrets: string[]): string[] {
     for (const [form, text] of formsOf(secret)) {
       for (const [place, content] of places) {
         const at = content.indexOf(text);
-        if (at >= 0) found.push(`secret #${i} (${form}) in ${place}: …${content.slice(Math.max(0, at - 40), at + text.length + 40)}…`);
+        if (at >= 0)
+          found.push(
+            `secret #${i} (${form}) in ${place}: …${content.slice(Math.max(0, at - 40), at + text.length + 40)}…`
+          );
       }
     }
   });

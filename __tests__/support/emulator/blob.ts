@@ -7,7 +7,11 @@ import type { BlockRef, Entry } from './store.js';
 const API_VERSION = '2025-01-05';
 
 function etag(entry: Entry): string {
-  return `"0x${createHash('sha256').update(`${entry.id}:${entry.data?.length ?? 0}`).digest('hex').slice(0, 16).toUpperCase()}"`;
+  return `"0x${createHash('sha256')
+    .update(`${entry.id}:${entry.data?.length ?? 0}`)
+    .digest('hex')
+    .slice(0, 16)
+    .toUpperCase()}"`;
 }
 
 /**
@@ -37,21 +41,32 @@ export function blobError(ctx: ServiceContext, req: RequestInfo, status: number,
 }
 
 function route(ctx: ServiceContext, req: RequestInfo): Reply {
-  const fail = (status: number, code: string, message: string): Reply => azureError(status, code, message, req.requestId);
+  const fail = (status: number, code: string, message: string): Reply =>
+    azureError(status, code, message, req.requestId);
   const check = ctx.sas.verify(req.url.pathname, req.url.searchParams, ctx.clock.now());
   if (!check.ok) return fail(check.code === 'InvalidUri' ? 400 : 403, check.code, check.message);
   const entry = ctx.store.get(check.entryId);
   const reading = req.method === 'GET' || req.method === 'HEAD';
-  if (!reading && req.method !== 'PUT') return fail(405, 'UnsupportedHttpVerb', `The resource doesn't support the specified HTTP verb ${req.method}.`);
+  if (!reading && req.method !== 'PUT')
+    return fail(405, 'UnsupportedHttpVerb', `The resource doesn't support the specified HTTP verb ${req.method}.`);
   const needed = reading ? 'r' : 'cw';
   if (check.permission !== needed) {
-    return fail(403, 'AuthorizationPermissionMismatch', 'This request is not authorized to perform this operation using this permission.');
+    return fail(
+      403,
+      'AuthorizationPermissionMismatch',
+      'This request is not authorized to perform this operation using this permission.'
+    );
   }
   if (!entry) return fail(404, 'BlobNotFound', 'The specified blob does not exist.');
   if (reading) {
     return download(req, entry, fail);
   }
-  if (entry.committed) return fail(409, 'BlobImmutableDueToPolicy', 'This operation is not permitted as the blob is immutable due to a policy.');
+  if (entry.committed)
+    return fail(
+      409,
+      'BlobImmutableDueToPolicy',
+      'This operation is not permitted as the blob is immutable due to a policy.'
+    );
   return upload(req, entry, ctx, fail);
 }
 
@@ -59,13 +74,28 @@ type Fail = (status: number, code: string, message: string) => Reply;
 
 function upload(req: RequestInfo, entry: Entry, ctx: ServiceContext, fail: Fail): Reply {
   const comp = req.url.searchParams.get('comp');
-  const created: Reply = { status: 201, headers: { 'last-modified': ctx.clock.date().toUTCString(), 'x-ms-request-server-encrypted': 'true' } };
+  const created: Reply = {
+    status: 201,
+    headers: { 'last-modified': ctx.clock.date().toUTCString(), 'x-ms-request-server-encrypted': 'true' }
+  };
   if (comp === 'block') {
     const blockId = req.url.searchParams.get('blockid');
-    if (!blockId) return fail(400, 'MissingRequiredQueryParameter', 'A query parameter that is mandatory for this request is not specified: blockid.');
+    if (!blockId)
+      return fail(
+        400,
+        'MissingRequiredQueryParameter',
+        'A query parameter that is mandatory for this request is not specified: blockid.'
+      );
     // Azure: a block id is valid Base64 of at most 64 bytes, and every block id of one blob has the same length.
-    if (!/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(blockId) || Buffer.from(blockId, 'base64').length > 64) {
-      return fail(400, 'InvalidQueryParameterValue', 'Value for one of the query parameters specified in the request URI is invalid.');
+    if (
+      !/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(blockId) ||
+      Buffer.from(blockId, 'base64').length > 64
+    ) {
+      return fail(
+        400,
+        'InvalidQueryParameterValue',
+        'Value for one of the query parameters specified in the request URI is invalid.'
+      );
     }
     const other = [...entry.staged.keys(), ...entry.committedBlocks.keys()].find((id) => id.length !== blockId.length);
     if (other !== undefined) return fail(400, 'InvalidBlobOrBlock', 'The specified blob or block content is invalid.');
@@ -79,9 +109,18 @@ function upload(req: RequestInfo, entry: Entry, ctx: ServiceContext, fail: Fail)
     if (problem) return fail(400, 'InvalidBlockList', `The specified block list is invalid: ${problem}.`);
     return { ...created, headers: { ...created.headers, etag: etag(entry) } };
   }
-  if (comp) return fail(400, 'InvalidQueryParameterValue', `Value for one of the query parameters specified in the request URI is invalid: comp=${comp}.`);
+  if (comp)
+    return fail(
+      400,
+      'InvalidQueryParameterValue',
+      `Value for one of the query parameters specified in the request URI is invalid: comp=${comp}.`
+    );
   if (String(req.headers['x-ms-blob-type'] ?? '') !== 'BlockBlob') {
-    return fail(400, 'MissingRequiredHeader', 'An HTTP header that is mandatory for this request is not specified: x-ms-blob-type.');
+    return fail(
+      400,
+      'MissingRequiredHeader',
+      'An HTTP header that is mandatory for this request is not specified: x-ms-blob-type.'
+    );
   }
   ctx.store.putBlob(entry, req.body);
   const md5 = createHash('md5').update(req.body).digest('base64');
@@ -117,7 +156,10 @@ function download(req: RequestInfo, entry: Entry, fail: Fail): Reply {
   const data = entry.data;
   if (!data) return fail(404, 'BlobNotFound', 'The specified blob does not exist.');
   const headers: Record<string, string> = {
-    'content-type': 'application/octet-stream', 'accept-ranges': 'bytes', 'x-ms-blob-type': 'BlockBlob', etag: etag(entry),
+    'content-type': 'application/octet-stream',
+    'accept-ranges': 'bytes',
+    'x-ms-blob-type': 'BlockBlob',
+    etag: etag(entry),
     'last-modified': new Date(entry.createdAt).toUTCString()
   };
   const rangeHeader = req.headers['x-ms-range'] ?? req.headers.range;

@@ -5,7 +5,8 @@ import type { Fault, FaultTarget, RouteName } from './types.js';
 export function routeGroup(route: RouteName): 'twirp' | 'blob' | 'rest' | undefined {
   if (route.startsWith('blob.')) return 'blob';
   if (route.startsWith('rest.')) return 'rest';
-  if (route === 'CreateCacheEntry' || route === 'FinalizeCacheEntryUpload' || route === 'GetCacheEntryDownloadURL') return 'twirp';
+  if (route === 'CreateCacheEntry' || route === 'FinalizeCacheEntryUpload' || route === 'GetCacheEntryDownloadURL')
+    return 'twirp';
   return undefined;
 }
 
@@ -47,7 +48,7 @@ export class SlidingWindow {
   ) {}
 
   private prune(now: number): void {
-    this.events = this.events.filter(t => t > now - this.windowMs);
+    this.events = this.events.filter((t) => t > now - this.windowMs);
   }
 
   used(now: number): number {

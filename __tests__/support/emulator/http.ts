@@ -32,15 +32,33 @@ export function send(res: ServerResponse, reply: Reply, omitHeaders: string[] = 
 }
 
 export function json(status: number, value: unknown, headers: Record<string, string> = {}): Reply {
-  return { status, headers: { 'content-type': 'application/json; charset=utf-8', ...headers }, body: JSON.stringify(value) };
+  return {
+    status,
+    headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
+    body: JSON.stringify(value)
+  };
 }
 
 /** Twirp error codes and their HTTP statuses. */
 const TWIRP_STATUS: Record<string, number> = {
-  canceled: 408, invalid_argument: 400, malformed: 400, deadline_exceeded: 408, not_found: 404, bad_route: 404,
-  already_exists: 409, permission_denied: 403, unauthenticated: 401, resource_exhausted: 429,
-  failed_precondition: 412, aborted: 409, out_of_range: 400, unimplemented: 501, internal: 500, unavailable: 503,
-  dataloss: 500, unknown: 500
+  canceled: 408,
+  invalid_argument: 400,
+  malformed: 400,
+  deadline_exceeded: 408,
+  not_found: 404,
+  bad_route: 404,
+  already_exists: 409,
+  permission_denied: 403,
+  unauthenticated: 401,
+  resource_exhausted: 429,
+  failed_precondition: 412,
+  aborted: 409,
+  out_of_range: 400,
+  unimplemented: 501,
+  internal: 500,
+  unavailable: 503,
+  dataloss: 500,
+  unknown: 500
 };
 
 export function twirpError(code: string, msg: string, headers: Record<string, string> = {}): Reply {
@@ -48,7 +66,9 @@ export function twirpError(code: string, msg: string, headers: Record<string, st
 }
 
 export function twirpCodeForStatus(status: number): string {
-  const found = Object.entries(TWIRP_STATUS).find(([code, s]) => s === status && code !== 'malformed' && code !== 'bad_route');
+  const found = Object.entries(TWIRP_STATUS).find(
+    ([code, s]) => s === status && code !== 'malformed' && code !== 'bad_route'
+  );
   return found ? found[0] : status >= 500 ? 'internal' : 'unknown';
 }
 
@@ -69,7 +89,11 @@ export function azureCodeForStatus(status: number): string {
 }
 
 export function restError(status: number, message: string, headers: Record<string, string> = {}): Reply {
-  return json(status, { message, documentation_url: 'https://docs.github.com/rest/actions/cache', status: String(status) }, headers);
+  return json(
+    status,
+    { message, documentation_url: 'https://docs.github.com/rest/actions/cache', status: String(status) },
+    headers
+  );
 }
 
 function escapeXml(text: string): string {

@@ -5,6 +5,18 @@ export { BUILDKIT_CACHE_VERSION } from './store.js';
 export { TWIRP_PREFIX } from './twirp.js';
 export { mintRuntimeToken, checkRuntimeToken, Permission, type AccessControl, type MintTokenOptions } from './token.js';
 export type {
-  CacheMode, ConflictStyle, Counters, EmulatorOptions, EntryInfo, EvictionMode, Fault, FaultTarget, RequestLogEntry,
-  RestGrant, RouteName, SeedEntry, StoreEvent, StoreEventKind
+  CacheMode,
+  ConflictStyle,
+  Counters,
+  EmulatorOptions,
+  EntryInfo,
+  EvictionMode,
+  Fault,
+  FaultTarget,
+  RequestLogEntry,
+  RestGrant,
+  RouteName,
+  SeedEntry,
+  StoreEvent,
+  StoreEventKind
 } from './types.js';

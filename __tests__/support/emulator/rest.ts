@@ -19,14 +19,19 @@ interface Parsed {
 /** Classifies a path below the REST prefix (e.g. `/repos/o/r/actions/caches`). */
 export function parseRestPath(method: string, path: string): Parsed {
   const jobs = /^\/repos\/([^/]+)\/([^/]+)\/actions\/runs\/(\d+)(?:\/attempts\/\d+)?\/jobs\/?$/.exec(path);
-  if (jobs) return { route: method === 'GET' ? 'rest.run-jobs' : 'rest.unknown', owner: jobs[1], repo: jobs[2], id: jobs[3] };
+  if (jobs)
+    return { route: method === 'GET' ? 'rest.run-jobs' : 'rest.unknown', owner: jobs[1], repo: jobs[2], id: jobs[3] };
   const pulls = /^\/repos\/([^/]+)\/([^/]+)\/pulls\/?$/.exec(path);
   if (pulls) return { route: method === 'GET' ? 'rest.pulls' : 'rest.unknown', owner: pulls[1], repo: pulls[2] };
-  const m = /^\/repos\/([^/]+)\/([^/]+)\/actions\/(caches|caches\/([^/]+)|cache\/(usage|storage-limit|retention-limit))\/?$/.exec(path);
+  const m =
+    /^\/repos\/([^/]+)\/([^/]+)\/actions\/(caches|caches\/([^/]+)|cache\/(usage|storage-limit|retention-limit))\/?$/.exec(
+      path
+    );
   if (!m) return { route: 'rest.unknown' };
   const [, owner, repo, tail, id, sub] = m;
   const at = (route: RestRoute | 'rest.unknown'): Parsed => ({ route, owner, repo, id });
-  if (tail === 'caches') return at(method === 'GET' ? 'rest.list' : method === 'DELETE' ? 'rest.delete-by-key' : 'rest.unknown');
+  if (tail === 'caches')
+    return at(method === 'GET' ? 'rest.list' : method === 'DELETE' ? 'rest.delete-by-key' : 'rest.unknown');
   if (id !== undefined) return at(method === 'DELETE' ? 'rest.delete-by-id' : 'rest.unknown');
   return at(method === 'GET' ? (`rest.${sub}` as RestRoute) : 'rest.unknown');
 }
@@ -45,7 +50,15 @@ function iso(ms: number): string {
 }
 
 function cacheJson(e: Entry): Record<string, unknown> {
-  return { id: e.id, ref: e.ref, key: e.key, version: e.version, last_accessed_at: iso(e.lastAccessedAt), created_at: iso(e.createdAt), size_in_bytes: e.size };
+  return {
+    id: e.id,
+    ref: e.ref,
+    key: e.key,
+    version: e.version,
+    last_accessed_at: iso(e.lastAccessedAt),
+    created_at: iso(e.createdAt),
+    size_in_bytes: e.size
+  };
 }
 
 export function handleRest(ctx: ServiceContext, req: RequestInfo, path: string): Reply {
@@ -61,11 +74,15 @@ export function handleRest(ctx: ServiceContext, req: RequestInfo, path: string):
   if (!exhausted) limiter.record(now);
   const used = limiter.used(now);
   const rate = {
-    'x-ratelimit-limit': String(limiter.limit), 'x-ratelimit-remaining': String(Math.max(0, limiter.limit - used)),
-    'x-ratelimit-used': String(used), 'x-ratelimit-reset': String(limiter.resetAt(now)), 'x-ratelimit-resource': 'core'
+    'x-ratelimit-limit': String(limiter.limit),
+    'x-ratelimit-remaining': String(Math.max(0, limiter.limit - used)),
+    'x-ratelimit-used': String(used),
+    'x-ratelimit-reset': String(limiter.resetAt(now)),
+    'x-ratelimit-resource': 'core'
   };
   const withRate = (reply: Reply): Reply => ({ ...reply, headers: { ...reply.headers, ...rate } });
-  if (exhausted) return withRate(restError(403, `API rate limit exceeded for installation. (limit ${limiter.limit} per hour)`));
+  if (exhausted)
+    return withRate(restError(403, `API rate limit exceeded for installation. (limit ${limiter.limit} per hour)`));
 
   const [owner, repo] = ctx.settings.repository.toLowerCase().split('/');
   if (parsed.route === 'rest.unknown' || parsed.owner?.toLowerCase() !== owner || parsed.repo?.toLowerCase() !== repo) {
@@ -105,17 +122,21 @@ function list(ctx: ServiceContext, req: RequestInfo): Reply {
   const sort = (q.get('sort') ?? 'last_accessed_at') as Sort;
   const direction = q.get('direction') ?? 'desc';
   if (!SORTS.includes(sort) || (direction !== 'asc' && direction !== 'desc')) {
-    return restError(422, 'Validation Failed: sort must be created_at, last_accessed_at or size_in_bytes; direction asc or desc');
+    return restError(
+      422,
+      'Validation Failed: sort must be created_at, last_accessed_at or size_in_bytes; direction asc or desc'
+    );
   }
   const perPage = Math.min(100, Math.max(1, Number.parseInt(q.get('per_page') ?? '30', 10) || 30));
   const page = Math.max(1, Number.parseInt(q.get('page') ?? '1', 10) || 1);
   const key = q.get('key');
   const ref = q.get('ref');
-  const value = (e: Entry): number => (sort === 'created_at' ? e.createdAt : sort === 'size_in_bytes' ? e.size : e.lastAccessedAt);
+  const value = (e: Entry): number =>
+    sort === 'created_at' ? e.createdAt : sort === 'size_in_bytes' ? e.size : e.lastAccessedAt;
   const sign = direction === 'asc' ? 1 : -1;
   const matching = ctx.store
     .committed()
-    .filter(e => (key ? e.key.startsWith(key) : true) && (ref ? e.ref === ref : true))
+    .filter((e) => (key ? e.key.startsWith(key) : true) && (ref ? e.ref === ref : true))
     .sort((a, b) => sign * (value(a) - value(b) || a.id - b.id));
   const items = matching.slice((page - 1) * perPage, page * perPage).map(cacheJson);
   const lastPage = Math.max(1, Math.ceil(matching.length / perPage));
@@ -141,7 +162,10 @@ function pulls(ctx: ServiceContext, req: RequestInfo): Reply {
   const perPage = Math.min(100, Math.max(1, Number.parseInt(q.get('per_page') ?? '30', 10) || 30));
   const page = Math.max(1, Number.parseInt(q.get('page') ?? '1', 10) || 1);
   const open = state === 'open' || state === 'all' ? [...ctx.settings.openPullRequests].sort((a, b) => b - a) : [];
-  return json(200, open.slice((page - 1) * perPage, page * perPage).map(number => ({ number, state: 'open' })));
+  return json(
+    200,
+    open.slice((page - 1) * perPage, page * perPage).map((number) => ({ number, state: 'open' }))
+  );
 }
 
 /** `GET …/actions/runs/{run_id}/jobs`: `{total_count, jobs: [{id, run_id, name, status}]}`, paged; unknown run: 404. */
@@ -163,12 +187,16 @@ function usage(ctx: ServiceContext): Reply {
     ctx.usageSnapshot = { at: now, size: entries.reduce((s, e) => s + e.size, 0), count: entries.length };
   }
   const { size, count } = ctx.usageSnapshot as { size: number; count: number };
-  return json(200, { full_name: ctx.settings.repository, active_caches_size_in_bytes: size, active_caches_count: count });
+  return json(200, {
+    full_name: ctx.settings.repository,
+    active_caches_size_in_bytes: size,
+    active_caches_count: count
+  });
 }
 
 function deleteByKey(ctx: ServiceContext, key: string | null, ref: string | null): Reply {
   if (!key) return restError(422, 'Invalid request.\n\n"key" wasn\'t supplied.');
-  const doomed = ctx.store.committed().filter(e => e.key === key && (ref ? e.ref === ref : true));
+  const doomed = ctx.store.committed().filter((e) => e.key === key && (ref ? e.ref === ref : true));
   if (doomed.length === 0) return restError(404, 'Not Found');
   ctx.store.deleteEntries(doomed);
   return json(200, { total_count: doomed.length, actions_caches: doomed.map(cacheJson) });

@@ -46,21 +46,29 @@ export class SasSigner {
 
   verify(pathname: string, query: URLSearchParams, now: number): SasCheck {
     const match = new RegExp(`^/${ACCOUNT}/${CONTAINER}/cache-entry-(\\d+)$`).exec(pathname);
-    if (!match) return { ok: false, code: 'InvalidUri', message: 'The requested URI does not represent any resource on the server.' };
+    if (!match)
+      return {
+        ok: false,
+        code: 'InvalidUri',
+        message: 'The requested URI does not represent any resource on the server.'
+      };
     const sp = query.get('sp');
     const se = query.get('se') ?? '';
     const serial = Number(query.get('sn'));
     const sig = query.get('sig') ?? '';
     const failed = (detail: string): SasCheck => ({
-      ok: false, code: 'AuthenticationFailed',
+      ok: false,
+      code: 'AuthenticationFailed',
       message: `Server failed to authenticate the request. Make sure the value of Authorization header is formed correctly including the signature. ${detail}`
     });
     if ((sp !== 'r' && sp !== 'cw') || !Number.isInteger(serial)) return failed('Signature fields not well formed.');
     const expected = Buffer.from(this.signature(pathname, sp, se, serial));
     const given = Buffer.from(sig);
-    if (expected.length !== given.length || !timingSafeEqual(expected, given)) return failed('Signature did not match.');
+    if (expected.length !== given.length || !timingSafeEqual(expected, given))
+      return failed('Signature did not match.');
     const expiry = Date.parse(se);
-    if (!(expiry > now) || this.revoked.has(serial)) return failed(`Signed expiry time [${se}] must be after the current time.`);
+    if (!(expiry > now) || this.revoked.has(serial))
+      return failed(`Signed expiry time [${se}] must be after the current time.`);
     return { ok: true, entryId: Number(match[1]), permission: sp, serial };
   }
 

@@ -6,15 +6,36 @@ import { handleBlob, blobError } from './blob.js';
 import { Clock, DAY, HOUR, MINUTE } from './clock.js';
 import type { RequestInfo, ServiceContext, Settings } from './context.js';
 import { FaultQueue, SlidingWindow, routeGroup } from './faults.js';
-import { azureCodeForStatus, json, readBody, restError, send, twirpCodeForStatus, twirpError, type Reply } from './http.js';
+import {
+  azureCodeForStatus,
+  json,
+  readBody,
+  restError,
+  send,
+  twirpCodeForStatus,
+  twirpError,
+  type Reply
+} from './http.js';
 import { handleRest, parseRestPath } from './rest.js';
 import { ACCOUNT, SasSigner } from './sas.js';
 import { CacheStore, entryInfo } from './store.js';
 import { mintRuntimeToken, type AccessControl, type MintTokenOptions } from './token.js';
 import { handleTwirp, twirpMethod } from './twirp.js';
 import {
-  zeroCounters, type CacheMode, type ConflictStyle, type Counters, type EmulatorOptions, type EntryInfo, type Fault,
-  type FaultTarget, type RequestLogEntry, type RestGrant, type RouteName, type RunJob, type SeedEntry, type StoreEvent
+  zeroCounters,
+  type CacheMode,
+  type ConflictStyle,
+  type Counters,
+  type EmulatorOptions,
+  type EntryInfo,
+  type Fault,
+  type FaultTarget,
+  type RequestLogEntry,
+  type RestGrant,
+  type RouteName,
+  type RunJob,
+  type SeedEntry,
+  type StoreEvent
 } from './types.js';
 
 export const API_PREFIX = '/api';
@@ -91,8 +112,11 @@ function initialSettings(o: EmulatorOptions): Settings {
 
 /** Counters of calls received per route (faulted ones included). */
 const CALL_COUNTERS: Partial<Record<RouteName, keyof Counters>> = {
-  CreateCacheEntry: 'create', FinalizeCacheEntryUpload: 'finalize', GetCacheEntryDownloadURL: 'lookup',
-  'blob.put': 'blobPut', 'blob.get': 'blobGet'
+  CreateCacheEntry: 'create',
+  FinalizeCacheEntryUpload: 'finalize',
+  GetCacheEntryDownloadURL: 'lookup',
+  'blob.put': 'blobPut',
+  'blob.get': 'blobGet'
 };
 
 function callCounter(route: RouteName): keyof Counters | undefined {
@@ -111,10 +135,21 @@ function faultReply(ctx: ServiceContext, route: RouteName, fault: Fault, req: Re
   const group = routeGroup(route);
   if (fault.authenticationFailed && group === 'blob') {
     ctx.sas.revoke(Number(req.url.searchParams.get('sn')));
-    return blobError(ctx, req, 403, 'AuthenticationFailed', 'Server failed to authenticate the request. Signature not valid in the specified time frame.');
+    return blobError(
+      ctx,
+      req,
+      403,
+      'AuthenticationFailed',
+      'Server failed to authenticate the request. Signature not valid in the specified time frame.'
+    );
   }
   if (fault.okFalseMessage !== undefined && group === 'twirp') {
-    const extra = route === 'CreateCacheEntry' ? { signed_upload_url: '' } : route === 'FinalizeCacheEntryUpload' ? { entry_id: '0' } : { signed_download_url: '', matched_key: '' };
+    const extra =
+      route === 'CreateCacheEntry'
+        ? { signed_upload_url: '' }
+        : route === 'FinalizeCacheEntryUpload'
+          ? { entry_id: '0' }
+          : { signed_download_url: '', matched_key: '' };
     return json(200, { ok: false, ...extra, message: fault.okFalseMessage });
   }
   if (fault.status === undefined) return undefined;
@@ -125,9 +160,11 @@ function faultReply(ctx: ServiceContext, route: RouteName, fault: Fault, req: Re
   if (fault.retryAfterDate !== undefined) headers['retry-after'] = fault.retryAfterDate.toUTCString();
   const message = fault.message ?? `injected fault: HTTP ${status}`;
   const reply =
-    group === 'blob' ? blobError(ctx, req, status, azureCodeForStatus(status), message)
-    : group === 'rest' ? restError(status, message)
-    : { ...twirpError(twirpCodeForStatus(status), message), status };
+    group === 'blob'
+      ? blobError(ctx, req, status, azureCodeForStatus(status), message)
+      : group === 'rest'
+        ? restError(status, message)
+        : { ...twirpError(twirpCodeForStatus(status), message), status };
   return { ...reply, headers: { ...reply.headers, ...headers } };
 }
 
@@ -135,7 +172,8 @@ function dispatch(ctx: ServiceContext, route: RouteName, req: RequestInfo): Repl
   const group = routeGroup(route);
   if (group === 'twirp' || route === 'twirp.unknown') return handleTwirp(ctx, req);
   if (group === 'blob') return handleBlob(ctx, req);
-  if (group === 'rest' || route === 'rest.unknown') return handleRest(ctx, req, req.url.pathname.slice(API_PREFIX.length));
+  if (group === 'rest' || route === 'rest.unknown')
+    return handleRest(ctx, req, req.url.pathname.slice(API_PREFIX.length));
   return json(404, { message: `no route for ${req.method} ${req.url.pathname}` });
 }
 
@@ -151,7 +189,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   let closed = false;
 
   const server = createServer();
-  server.on('connection', socket => {
+  server.on('connection', (socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
@@ -164,7 +202,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const url = `http://127.0.0.1:${address.port}`;
 
   const ctx: ServiceContext = {
-    clock, counters, settings,
+    clock,
+    counters,
+    settings,
     store: new CacheStore(clock, settings, counters),
     sas: new SasSigner('emulator-sas-secret'),
     createLimiter: new SlidingWindow(MINUTE, options.createsPerMinute ?? 200),
@@ -174,7 +214,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   };
 
   const sleep = (ms: number): Promise<void> =>
-    new Promise(resolve => {
+    new Promise((resolve) => {
       const timer = setTimeout(() => {
         timers.delete(timer);
         resolve();
@@ -186,11 +226,25 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     const method = req.method ?? 'GET';
     const parsedUrl = new URL(req.url ?? '/', url);
     const route = classify(method, parsedUrl.pathname);
-    const log: RequestLogEntry = { seq: requests.length + 1, at: clock.now(), method, route, path: parsedUrl.pathname, query: parsedUrl.search, headers: { ...req.headers } };
+    const log: RequestLogEntry = {
+      seq: requests.length + 1,
+      at: clock.now(),
+      method,
+      route,
+      path: parsedUrl.pathname,
+      query: parsedUrl.search,
+      headers: { ...req.headers }
+    };
     requests.push(log);
     const counter = callCounter(route);
     if (counter) counters[counter]++;
-    const info: RequestInfo = { method, url: parsedUrl, headers: req.headers, body: await readBody(req), requestId: randomUUID() };
+    const info: RequestInfo = {
+      method,
+      url: parsedUrl,
+      headers: req.headers,
+      body: await readBody(req),
+      requestId: randomUUID()
+    };
     if (routeGroup(route) === 'twirp') {
       try {
         log.body = JSON.parse(info.body.toString('utf8')) as unknown;
@@ -234,14 +288,18 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     counters,
     requests,
     mintToken: (ac, opts = {}) => mintRuntimeToken({ ...opts, ac, now: clock.now() }),
-    setCacheMode: mode => void (settings.cacheMode = mode),
-    setBudgetExhausted: exhausted => void (settings.budgetExhausted = exhausted),
-    setConflictStyle: style => void (settings.conflictStyle = style),
-    setBudgetBytes: bytes => void (settings.budgetBytes = bytes),
+    setCacheMode: (mode) => void (settings.cacheMode = mode),
+    setBudgetExhausted: (exhausted) => void (settings.budgetExhausted = exhausted),
+    setConflictStyle: (style) => void (settings.conflictStyle = style),
+    setBudgetBytes: (bytes) => void (settings.budgetBytes = bytes),
     grantRest: (token, grant) => void settings.restTokens.set(token, grant),
-    setOpenPullRequests: numbers => void (settings.openPullRequests = [...numbers]),
-    setRunJobs: (runId, jobs) => void settings.runJobs.set(runId, jobs.map(j => ({ ...j }))),
-    setPublicUrl: origin => void (ctx.baseUrl = origin.replace(/\/+$/, '')),
+    setOpenPullRequests: (numbers) => void (settings.openPullRequests = [...numbers]),
+    setRunJobs: (runId, jobs) =>
+      void settings.runJobs.set(
+        runId,
+        jobs.map((j) => ({ ...j }))
+      ),
+    setPublicUrl: (origin) => void (ctx.baseUrl = origin.replace(/\/+$/, '')),
     failNext: (target, count, fault) => faults.add(target, count, fault),
     entries: () => ctx.store.all().map(entryInfo),
     nextEvictions: (n = 1) => ctx.store.lruOrder().slice(0, n).map(entryInfo),
@@ -249,16 +307,18 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       const expired = ctx.store.expire().map(entryInfo);
       return { expired, evicted: ctx.store.evictOverBudget().map(entryInfo) };
     },
-    age: ms => ctx.store.age(ms),
-    seed: entry => entryInfo(ctx.store.seed(entry)),
-    blobData: id => ctx.store.get(id)?.data,
+    age: (ms) => ctx.store.age(ms),
+    seed: (entry) => entryInfo(ctx.store.seed(entry)),
+    blobData: (id) => ctx.store.get(id)?.data,
     deleteBlobData: (key, filter = {}) => {
-      const matches = ctx.store.all().filter(e => e.key === key && (filter.ref ?? e.ref) === e.ref && (filter.version ?? e.version) === e.version);
+      const matches = ctx.store
+        .all()
+        .filter((e) => e.key === key && (filter.ref ?? e.ref) === e.ref && (filter.version ?? e.version) === e.version);
       for (const e of matches) e.data = undefined;
       return matches.length;
     },
-    deleteEntry: id => ctx.store.remove(id) !== undefined,
-    onStoreEvent: listener => ctx.store.onEvent(listener),
+    deleteEntry: (id) => ctx.store.remove(id) !== undefined,
+    onStoreEvent: (listener) => ctx.store.onEvent(listener),
     reset: () => {
       ctx.store.clear();
       Object.assign(counters, zeroCounters());
@@ -277,7 +337,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       closed = true;
       for (const timer of timers) clearTimeout(timer);
       timers.clear();
-      const done = new Promise<void>(resolve => server.close(() => resolve()));
+      const done = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       for (const socket of sockets) socket.destroy();
       await done;

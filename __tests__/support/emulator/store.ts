@@ -32,8 +32,16 @@ export type FinalizeResult = { ok: true; entry: Entry } | { ok: false; message: 
 
 export function entryInfo(e: Entry): EntryInfo {
   return {
-    id: e.id, ref: e.ref, key: e.key, version: e.version, size: e.size, receivedBytes: e.data?.length ?? 0,
-    createdAt: e.createdAt, lastAccessedAt: e.lastAccessedAt, committed: e.committed, hasData: e.data !== undefined
+    id: e.id,
+    ref: e.ref,
+    key: e.key,
+    version: e.version,
+    size: e.size,
+    receivedBytes: e.data?.length ?? 0,
+    createdAt: e.createdAt,
+    lastAccessedAt: e.lastAccessedAt,
+    committed: e.committed,
+    hasData: e.data !== undefined
   };
 }
 
@@ -43,7 +51,11 @@ function lruCompare(a: Entry, b: Entry): number {
 }
 
 function newest(entries: Entry[]): Entry | undefined {
-  return entries.reduce<Entry | undefined>((best, e) => (!best || e.createdAt > best.createdAt || (e.createdAt === best.createdAt && e.id > best.id) ? e : best), undefined);
+  return entries.reduce<Entry | undefined>(
+    (best, e) =>
+      !best || e.createdAt > best.createdAt || (e.createdAt === best.createdAt && e.id > best.id) ? e : best,
+    undefined
+  );
 }
 
 export class CacheStore {
@@ -57,7 +69,8 @@ export class CacheStore {
     private readonly counters: Counters
   ) {
     clock.onChange((now, previous) => {
-      if (this.settings.eviction === 'hourly' && Math.floor(now / HOUR) > Math.floor(previous / HOUR)) this.evictOverBudget();
+      if (this.settings.eviction === 'hourly' && Math.floor(now / HOUR) > Math.floor(previous / HOUR))
+        this.evictOverBudget();
     });
   }
 
@@ -87,7 +100,7 @@ export class CacheStore {
   }
 
   committed(): Entry[] {
-    return this.all().filter(e => e.committed);
+    return this.all().filter((e) => e.committed);
   }
 
   get(id: number): Entry | undefined {
@@ -96,7 +109,7 @@ export class CacheStore {
   }
 
   find(ref: string, key: string, version: string): Entry | undefined {
-    return this.all().find(e => e.ref === ref && e.key === key && e.version === version);
+    return this.all().find((e) => e.ref === ref && e.key === key && e.version === version);
   }
 
   remove(id: number): Entry | undefined {
@@ -117,8 +130,16 @@ export class CacheStore {
     if (existing) return { ok: false, existing };
     const now = this.clock.now();
     const entry: Entry = {
-      id: this.nextId++, ref, key, version, committed: false, size: 0, createdAt: now, lastAccessedAt: now,
-      staged: new Map(), committedBlocks: new Map()
+      id: this.nextId++,
+      ref,
+      key,
+      version,
+      committed: false,
+      size: 0,
+      createdAt: now,
+      lastAccessedAt: now,
+      staged: new Map(),
+      committedBlocks: new Map()
     };
     this.byId.set(entry.id, entry);
     return { ok: true, entry };
@@ -145,11 +166,11 @@ export class CacheStore {
    * (newest by creation wins). The first hit wins and its last access time is updated.
    */
   lookup(refs: string[], candidates: string[], version: string): { entry: Entry; matchedKey: string } | undefined {
-    const visible = this.committed().filter(e => e.version === version);
+    const visible = this.committed().filter((e) => e.version === version);
     for (const ref of refs) {
-      const onRef = visible.filter(e => e.ref === ref);
+      const onRef = visible.filter((e) => e.ref === ref);
       for (const candidate of candidates) {
-        const hit = onRef.find(e => e.key === candidate) ?? newest(onRef.filter(e => e.key.startsWith(candidate)));
+        const hit = onRef.find((e) => e.key === candidate) ?? newest(onRef.filter((e) => e.key.startsWith(candidate)));
         if (hit) {
           hit.lastAccessedAt = this.clock.now();
           return { entry: hit, matchedKey: hit.key };
@@ -222,7 +243,7 @@ export class CacheStore {
   /** Deletes entries (reserved ones included) not accessed within the retention period. */
   expire(): Entry[] {
     const cutoff = this.clock.now() - this.settings.retentionMs;
-    const expired = [...this.byId.values()].filter(e => e.lastAccessedAt <= cutoff);
+    const expired = [...this.byId.values()].filter((e) => e.lastAccessedAt <= cutoff);
     for (const e of expired) this.byId.delete(e.id);
     this.counters.expired += expired.length;
     this.emit('expired', expired);
@@ -235,9 +256,17 @@ export class CacheStore {
     const data = seed.data === undefined ? undefined : Buffer.from(seed.data);
     const createdAt = seed.createdAt ?? this.clock.now();
     const entry: Entry = {
-      id: this.nextId++, ref: seed.ref, key: seed.key, version, committed: true,
-      size: seed.sizeBytes ?? data?.length ?? 0, createdAt, lastAccessedAt: seed.lastAccessedAt ?? createdAt,
-      data, staged: new Map(), committedBlocks: new Map()
+      id: this.nextId++,
+      ref: seed.ref,
+      key: seed.key,
+      version,
+      committed: true,
+      size: seed.sizeBytes ?? data?.length ?? 0,
+      createdAt,
+      lastAccessedAt: seed.lastAccessedAt ?? createdAt,
+      data,
+      staged: new Map(),
+      committedBlocks: new Map()
     };
     this.byId.set(entry.id, entry);
     return entry;

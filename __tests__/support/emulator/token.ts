@@ -45,7 +45,8 @@ export function mintRuntimeToken(options: MintTokenOptions): string {
     ...options.claims
   };
   const payload = base64url(JSON.stringify(claims));
-  const signature = alg === 'none' ? '' : createHmac('sha256', 'not-a-secret').update(`${header}.${payload}`).digest('base64url');
+  const signature =
+    alg === 'none' ? '' : createHmac('sha256', 'not-a-secret').update(`${header}.${payload}`).digest('base64url');
   return `${header}.${payload}.${signature}`;
 }
 
@@ -67,7 +68,8 @@ function isoSeconds(seconds: number): string {
 export function checkRuntimeToken(token: string | undefined, nowMs: number): TokenCheck {
   if (!token) return { ok: false, reason: 'missing', message: 'missing bearer token' };
   const parts = token.split('.');
-  if (parts.length !== 3) return { ok: false, reason: 'malformed', message: 'token contains an invalid number of segments' };
+  if (parts.length !== 3)
+    return { ok: false, reason: 'malformed', message: 'token contains an invalid number of segments' };
   let claims: Record<string, unknown>;
   try {
     const decoded: unknown = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8'));
@@ -76,8 +78,10 @@ export function checkRuntimeToken(token: string | undefined, nowMs: number): Tok
   } catch {
     return { ok: false, reason: 'malformed', message: 'token payload is not valid JSON' };
   }
-  if (claims.ac === undefined) return { ok: false, reason: 'malformed', message: 'invalid token without access controls' };
-  if (typeof claims.ac !== 'string') return { ok: false, reason: 'malformed', message: 'invalid token: access controls claim is not a string' };
+  if (claims.ac === undefined)
+    return { ok: false, reason: 'malformed', message: 'invalid token without access controls' };
+  if (typeof claims.ac !== 'string')
+    return { ok: false, reason: 'malformed', message: 'invalid token: access controls claim is not a string' };
   const { exp, nbf } = claims;
   if (typeof exp !== 'number' || typeof nbf !== 'number') {
     return { ok: false, reason: 'malformed', message: 'invalid token: exp and nbf must be numeric' };
@@ -90,30 +94,32 @@ export function checkRuntimeToken(token: string | undefined, nowMs: number): Tok
   }
   const nowSeconds = nowMs / 1000;
   if (exp <= nowSeconds) return { ok: false, reason: 'expired', message: `cache token expired at ${isoSeconds(exp)}` };
-  if (nbf > nowSeconds) return { ok: false, reason: 'not-yet-valid', message: `invalid token with future issue time ${isoSeconds(nbf)}` };
+  if (nbf > nowSeconds)
+    return { ok: false, reason: 'not-yet-valid', message: `invalid token with future issue time ${isoSeconds(nbf)}` };
   return { ok: true, scopes, exp, nbf };
 }
 
 function parseAccessControls(ac: string): AccessControl[] {
   const parsed: unknown = JSON.parse(ac);
   if (!Array.isArray(parsed)) throw new Error('not an array');
-  return parsed.map(item => {
+  return parsed.map((item) => {
     const scope = (item as { Scope?: unknown }).Scope;
     const permission = (item as { Permission?: unknown }).Permission;
-    if (typeof scope !== 'string' || typeof permission !== 'number') throw new Error('entries need a string Scope and a numeric Permission');
+    if (typeof scope !== 'string' || typeof permission !== 'number')
+      throw new Error('entries need a string Scope and a numeric Permission');
     return { Scope: scope, Permission: permission };
   });
 }
 
 /** The ref writes go to: the first scope with the write bit. */
 export function writableScope(scopes: AccessControl[]): string | undefined {
-  return scopes.find(s => (s.Permission & Permission.Write) !== 0)?.Scope;
+  return scopes.find((s) => (s.Permission & Permission.Write) !== 0)?.Scope;
 }
 
 /** Refs reads search, in order: the writable ref first (if readable), then the others in `ac` order. */
 export function readableScopes(scopes: AccessControl[]): string[] {
-  const readable = scopes.filter(s => (s.Permission & Permission.Read) !== 0).map(s => s.Scope);
+  const readable = scopes.filter((s) => (s.Permission & Permission.Read) !== 0).map((s) => s.Scope);
   const own = writableScope(scopes);
-  const ordered = own !== undefined && readable.includes(own) ? [own, ...readable.filter(r => r !== own)] : readable;
+  const ordered = own !== undefined && readable.includes(own) ? [own, ...readable.filter((r) => r !== own)] : readable;
   return [...new Set(ordered)];
 }

@@ -33,7 +33,8 @@ function stringField(body: Body, name: string, required: boolean): string | Repl
 function int64Field(body: Body, name: string): number | Reply {
   const value = field(body, name);
   if (value === undefined || value === null) return 0;
-  const n = typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : typeof value === 'number' ? value : NaN;
+  const n =
+    typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : typeof value === 'number' ? value : NaN;
   return Number.isSafeInteger(n) && n >= 0 ? n : twirpError('invalid_argument', `${name} must be a non-negative int64`);
 }
 
@@ -50,7 +51,8 @@ function isReply(value: unknown): value is Reply {
 function writeDenial(ctx: ServiceContext, scopes: AccessControl[]): string | undefined {
   const { cacheMode, budgetExhausted } = ctx.settings;
   if (cacheMode === 'read' || cacheMode === 'none') return `cache write denied: cache mode is ${cacheMode}`;
-  if (budgetExhausted) return 'cache write denied: cache budget exhausted, caches are read-only until the next billing cycle';
+  if (budgetExhausted)
+    return 'cache write denied: cache budget exhausted, caches are read-only until the next billing cycle';
   if (writableScope(scopes) === undefined) return 'cache write denied: token has no writable scopes';
   return undefined;
 }
@@ -59,9 +61,15 @@ export function handleTwirp(ctx: ServiceContext, req: RequestInfo): Reply {
   const name = req.url.pathname.slice(TWIRP_PREFIX.length);
   const method = twirpMethod(req.url.pathname);
   if (req.method !== 'POST' || !method) {
-    return twirpError('bad_route', `no handler for path "${req.url.pathname}"${req.method !== 'POST' ? ` (method ${req.method})` : ''}`);
+    return twirpError(
+      'bad_route',
+      `no handler for path "${req.url.pathname}"${req.method !== 'POST' ? ` (method ${req.method})` : ''}`
+    );
   }
-  const contentType = String(req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+  const contentType = String(req.headers['content-type'] ?? '')
+    .split(';')[0]
+    .trim()
+    .toLowerCase();
   if (contentType !== 'application/json') return twirpError('bad_route', `unexpected Content-Type: "${contentType}"`);
 
   const token = checkRuntimeToken(bearerToken(req.headers.authorization), ctx.clock.now());
@@ -103,9 +111,13 @@ function create(ctx: ServiceContext, scopes: AccessControl[], body: Body): Reply
   const retryAfter = ctx.createLimiter.retryAfterSeconds(now);
   if (retryAfter > 0) {
     ctx.counters.rateLimited++;
-    return twirpError('resource_exhausted', `cache entry creation rate limit exceeded (${ctx.createLimiter.limit} per minute); retry in ${retryAfter}s`, {
-      'retry-after': String(retryAfter)
-    });
+    return twirpError(
+      'resource_exhausted',
+      `cache entry creation rate limit exceeded (${ctx.createLimiter.limit} per minute); retry in ${retryAfter}s`,
+      {
+        'retry-after': String(retryAfter)
+      }
+    );
   }
   const ref = writableScope(scopes) as string;
   const reserved = ctx.store.reserve(ref, key, version);
@@ -145,15 +157,17 @@ function lookup(ctx: ServiceContext, scopes: AccessControl[], body: Body): Reply
   if (isReply(key)) return key;
   if (isReply(version)) return version;
   const restoreKeys = field(body, 'restore_keys') ?? [];
-  if (!Array.isArray(restoreKeys) || !restoreKeys.every(k => typeof k === 'string')) {
+  if (!Array.isArray(restoreKeys) || !restoreKeys.every((k) => typeof k === 'string')) {
     return twirpError('invalid_argument', 'restore_keys must be a list of strings');
   }
   const { cacheMode } = ctx.settings;
   const refs = readableScopes(scopes);
   const denied =
-    cacheMode === 'none' || cacheMode === 'write-only' ? `cache read denied: cache mode is ${cacheMode}`
-    : refs.length === 0 ? 'cache read denied: token has no readable scopes'
-    : undefined;
+    cacheMode === 'none' || cacheMode === 'write-only'
+      ? `cache read denied: cache mode is ${cacheMode}`
+      : refs.length === 0
+        ? 'cache read denied: token has no readable scopes'
+        : undefined;
   if (denied) {
     ctx.counters.readDenied++;
     return twirpError('permission_denied', denied);

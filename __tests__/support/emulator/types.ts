@@ -116,8 +116,22 @@ export interface Counters {
 
 export function zeroCounters(): Counters {
   return {
-    create: 0, finalize: 0, lookup: 0, hit: 0, miss: 0, conflict: 0, rateLimited: 0, writeDenied: 0,
-    readDenied: 0, unauthenticated: 0, blobPut: 0, blobGet: 0, rest: 0, evicted: 0, expired: 0, faultsInjected: 0
+    create: 0,
+    finalize: 0,
+    lookup: 0,
+    hit: 0,
+    miss: 0,
+    conflict: 0,
+    rateLimited: 0,
+    writeDenied: 0,
+    readDenied: 0,
+    unauthenticated: 0,
+    blobPut: 0,
+    blobGet: 0,
+    rest: 0,
+    evicted: 0,
+    expired: 0,
+    faultsInjected: 0
   };
 }
 

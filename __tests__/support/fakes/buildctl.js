@@ -27,7 +27,9 @@ async function loadShared() {
   try {
     return await import(pathToFileURL(file).href);
   } catch (e) {
-    throw new Error(`fake buildctl: cannot load ${file} (copy shared.mjs along with the fake, or make a self-contained copy with bakeFake): ${e && e.message ? e.message : e}`);
+    throw new Error(
+      `fake buildctl: cannot load ${file} (copy shared.mjs along with the fake, or make a self-contained copy with bakeFake): ${e && e.message ? e.message : e}`
+    );
   }
 }
 
@@ -48,7 +50,6 @@ class CommandError extends Error {
   dial = false;
 }
 
-
 const GLOBAL_FLAGS = {
   debug: { type: 'bool' },
   addr: { type: 'string' },
@@ -65,7 +66,13 @@ const GLOBAL_FLAGS = {
   version: { type: 'bool' },
   v: { type: 'bool', name: 'version' }
 };
-const WORKERS_FLAGS = { filter: { type: 'slice' }, f: { type: 'slice', name: 'filter' }, verbose: { type: 'bool' }, v: { type: 'bool', name: 'verbose' }, format: { type: 'string' } };
+const WORKERS_FLAGS = {
+  filter: { type: 'slice' },
+  f: { type: 'slice', name: 'filter' },
+  verbose: { type: 'bool' },
+  v: { type: 'bool', name: 'verbose' },
+  format: { type: 'string' }
+};
 const COMMANDS = ['du', 'prune', 'build', 'b', 'debug', 'dial-stdio', 'prune-histories', 'help', 'h'];
 const DEBUG_COMMANDS = ['dump-llb', 'dump-metadata', 'workers', 'info', 'monitor', 'logs', 'ctl', 'histories', 'get'];
 
@@ -126,12 +133,17 @@ function call(addr, method, timeoutMs) {
       dialText = `dial unix ${p}`;
     } else if (addr.startsWith('tcp://')) {
       const m = /^tcp:\/\/(\[[^\]]*\]|[^:/]*):(\d+)\/?$/.exec(addr);
-      if (!m) return reject(new CommandError(`failed to parse address ${JSON.stringify(addr)}: missing port in address`));
+      if (!m)
+        return reject(new CommandError(`failed to parse address ${JSON.stringify(addr)}: missing port in address`));
       options = { host: m[1].replace(/^\[|\]$/g, ''), port: Number(m[2]) };
       dialText = `dial tcp ${m[1]}:${m[2]}`;
     } else {
       const scheme = addr.includes('://') ? addr.slice(0, addr.indexOf('://')) : addr;
-      return reject(new CommandError(`fake buildctl: address scheme ${JSON.stringify(scheme)} is not emulated (use unix:// or tcp://)`));
+      return reject(
+        new CommandError(
+          `fake buildctl: address scheme ${JSON.stringify(scheme)} is not emulated (use unix:// or tcp://)`
+        )
+      );
     }
     const socket = net.connect(options);
     let buffer = '';
@@ -153,8 +165,16 @@ function call(addr, method, timeoutMs) {
     });
     socket.on('error', (e) => {
       clearTimeout(timer);
-      const reason = { ENOENT: 'no such file or directory', ECONNREFUSED: 'connection refused', EACCES: 'permission denied', ENOTSOCK: 'socket operation on non-socket' }[e.code] ?? e.message;
-      const err = new CommandError(`Unavailable: connection error: desc = "transport: Error while dialing: ${dialText}: connect: ${reason}"`);
+      const reason =
+        {
+          ENOENT: 'no such file or directory',
+          ECONNREFUSED: 'connection refused',
+          EACCES: 'permission denied',
+          ENOTSOCK: 'socket operation on non-socket'
+        }[e.code] ?? e.message;
+      const err = new CommandError(
+        `Unavailable: connection error: desc = "transport: Error while dialing: ${dialText}: connect: ${reason}"`
+      );
       err.dial = true;
       reject(err);
     });
@@ -181,17 +201,21 @@ function tabwrite(rows) {
   const widths = [];
   for (const r of rows) r.slice(0, -1).forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length + 1)));
   const cols = widths.map((w) => Math.ceil(w / 8) * 8);
-  return rows
-    .map((r) =>
-      r
-        .map((cell, i) => (i === r.length - 1 ? cell : cell + '\t'.repeat(Math.ceil((cols[i] - cell.length) / 8))))
-        .join('')
-    )
-    .join('\n') + '\n';
+  return (
+    rows
+      .map((r) =>
+        r
+          .map((cell, i) => (i === r.length - 1 ? cell : cell + '\t'.repeat(Math.ceil((cols[i] - cell.length) / 8))))
+          .join('')
+      )
+      .join('\n') + '\n'
+  );
 }
 
 async function main() {
-  [fs, path, net, crypto] = await Promise.all(['node:fs', 'node:path', 'node:net', 'node:crypto'].map((m) => import(m)));
+  [fs, path, net, crypto] = await Promise.all(
+    ['node:fs', 'node:path', 'node:net', 'node:crypto'].map((m) => import(m))
+  );
   ({ parseGoFlags, compareVersions, UsageError } = await loadShared());
   const version = toolVersion();
   let parsed;
@@ -223,7 +247,9 @@ async function main() {
   if (command !== 'debug') throw new CommandError(`fake buildctl: command ${JSON.stringify(command)} is not emulated`);
   const [sub, ...subArgs] = args;
   if (!sub || !DEBUG_COMMANDS.includes(sub)) {
-    process.stdout.write('NAME:\n   buildctl debug - debug utilities\n\nCOMMANDS:\n   workers  list workers\n   info     display internal information\n');
+    process.stdout.write(
+      'NAME:\n   buildctl debug - debug utilities\n\nCOMMANDS:\n   workers  list workers\n   info     display internal information\n'
+    );
     if (sub) {
       process.stderr.write(`error: No help topic for '${sub}'\n`);
       process.exit(3);
@@ -233,8 +259,13 @@ async function main() {
   // urfave/cli v3: the global flags are accepted after the subcommand too (observed: `debug workers --debug`).
   const subFlags = (defs) => {
     try {
-      const values = parseGoFlags(subArgs, cliV3(version) ? { ...GLOBAL_FLAGS, ...defs } : defs, cliV3(version) ? 'v3' : 'v1').values;
-      for (const k of Object.keys(GLOBAL_FLAGS)) if (!(k in defs) && values[k] !== undefined) globals[GLOBAL_FLAGS[k].name ?? k] = values[k];
+      const values = parseGoFlags(
+        subArgs,
+        cliV3(version) ? { ...GLOBAL_FLAGS, ...defs } : defs,
+        cliV3(version) ? 'v3' : 'v1'
+      ).values;
+      for (const k of Object.keys(GLOBAL_FLAGS))
+        if (!(k in defs) && values[k] !== undefined) globals[GLOBAL_FLAGS[k].name ?? k] = values[k];
       return values;
     } catch (e) {
       if (e instanceof UsageError) usage(e.message, version, false);
@@ -249,7 +280,10 @@ async function main() {
     });
     // A tabwriter with space padding (cmd/buildctl/debug/info.go:44-49 at v0.32.2): `BuildKit:   …` when the
     // Dockerfile line is there (observed with buildctl v0.32.2).
-    const rows = [['BuildKit:', `${info.package} ${info.version} ${info.revision}`], ...(info.dockerfileVersion ? [['Dockerfile:', info.dockerfileVersion]] : [])];
+    const rows = [
+      ['BuildKit:', `${info.package} ${info.version} ${info.revision}`],
+      ...(info.dockerfileVersion ? [['Dockerfile:', info.dockerfileVersion]] : [])
+    ];
     const width = Math.max(...rows.map(([k]) => k.length)) + 1;
     process.stdout.write(rows.map(([k, v]) => `${k.padEnd(width)}${v}\n`).join(''));
     return;
@@ -266,8 +300,24 @@ async function main() {
   const workers = result.workers ?? [];
   if (wflags.format === 'json' || wflags.format === '{{json .}}') {
     // One line, the fields of the worker record (observed with buildctl v0.32.2; gcPolicy left empty here).
-    const buildkitVersion = { package: 'github.com/moby/buildkit', version, revision: revisionOf(version), dockerfileVersion: DOCKERFILE_VERSION };
-    process.stdout.write(JSON.stringify(workers.map((w) => ({ id: w.id, labels: w.labels, platforms: w.platforms.map(platformObject), gcPolicy: [], buildkitVersion, cdiDevices: null }))) + '\n');
+    const buildkitVersion = {
+      package: 'github.com/moby/buildkit',
+      version,
+      revision: revisionOf(version),
+      dockerfileVersion: DOCKERFILE_VERSION
+    };
+    process.stdout.write(
+      JSON.stringify(
+        workers.map((w) => ({
+          id: w.id,
+          labels: w.labels,
+          platforms: w.platforms.map(platformObject),
+          gcPolicy: [],
+          buildkitVersion,
+          cdiDevices: null
+        }))
+      ) + '\n'
+    );
     return;
   }
   if (wflags.verbose) {

@@ -31,7 +31,9 @@ async function loadShared() {
   try {
     return await import(pathToFileURL(file).href);
   } catch (e) {
-    throw new Error(`fake buildkitd: cannot load ${file} (copy shared.mjs along with the fake, or make a self-contained copy with bakeFake): ${e && e.message ? e.message : e}`);
+    throw new Error(
+      `fake buildkitd: cannot load ${file} (copy shared.mjs along with the fake, or make a self-contained copy with bakeFake): ${e && e.message ? e.message : e}`
+    );
   }
 }
 
@@ -55,7 +57,7 @@ function toolVersion() {
 const revisionOf = (version) => crypto.createHash('sha1').update(`moby/buildkit ${version}`).digest('hex');
 
 // Go-style durations (time.ParseDuration / Duration.String), milliseconds in JS.
-const DURATION_UNITS = { ns: 1e-6, us: 1e-3, 'µs': 1e-3, ms: 1, s: 1000, m: 60000, h: 3600000 };
+const DURATION_UNITS = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60000, h: 3600000 };
 function parseGoDuration(text) {
   if (text === '0') return 0;
   const re = /(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h)/gy;
@@ -107,27 +109,64 @@ function log(level, msg, fields = {}) {
 
 // ---------------------------------------------------------------------------------------- flag parsing
 
-
 // cmd/buildkitd flags (main.go, main_oci_worker.go, main_containerd_worker.go); urfave/cli v1 adds help and version.
 const FLAG_TYPES = {
-  config: 'string', debug: 'bool', trace: 'bool', root: 'string', addr: 'slice', 'log-format': 'string', group: 'string',
-  debugaddr: 'string', tlscert: 'string', tlskey: 'string', tlscacert: 'string', 'allow-insecure-entitlement': 'slice',
-  'otel-socket-path': 'string', rootless: 'bool',
-  'oci-worker': 'string', 'oci-worker-labels': 'slice', 'oci-worker-snapshotter': 'string',
-  'oci-worker-proxy-snapshotter-path': 'string', 'oci-worker-platform': 'slice', 'oci-worker-net': 'string',
-  'oci-cni-config-path': 'string', 'oci-cni-binary-dir': 'string', 'oci-cni-pool-size': 'int', 'oci-worker-binary': 'string',
-  'oci-worker-apparmor-profile': 'string', 'oci-worker-selinux': 'bool', 'oci-worker-rootless': 'bool',
-  'oci-worker-no-process-sandbox': 'bool', 'oci-worker-gc': 'bool', 'oci-worker-gc-keepstorage': 'string',
-  'containerd-worker': 'string', 'containerd-worker-addr': 'string', 'containerd-worker-labels': 'slice',
-  'containerd-worker-platform': 'slice', 'containerd-worker-namespace': 'string', 'containerd-worker-runtime': 'string',
-  'containerd-worker-net': 'string', 'containerd-cni-config-path': 'string', 'containerd-cni-binary-dir': 'string',
-  'containerd-cni-pool-size': 'int', 'containerd-worker-snapshotter': 'string', 'containerd-worker-apparmor-profile': 'string',
-  'containerd-worker-selinux': 'bool', 'containerd-worker-rootless': 'bool', 'containerd-worker-gc': 'bool',
+  config: 'string',
+  debug: 'bool',
+  trace: 'bool',
+  root: 'string',
+  addr: 'slice',
+  'log-format': 'string',
+  group: 'string',
+  debugaddr: 'string',
+  tlscert: 'string',
+  tlskey: 'string',
+  tlscacert: 'string',
+  'allow-insecure-entitlement': 'slice',
+  'otel-socket-path': 'string',
+  rootless: 'bool',
+  'oci-worker': 'string',
+  'oci-worker-labels': 'slice',
+  'oci-worker-snapshotter': 'string',
+  'oci-worker-proxy-snapshotter-path': 'string',
+  'oci-worker-platform': 'slice',
+  'oci-worker-net': 'string',
+  'oci-cni-config-path': 'string',
+  'oci-cni-binary-dir': 'string',
+  'oci-cni-pool-size': 'int',
+  'oci-worker-binary': 'string',
+  'oci-worker-apparmor-profile': 'string',
+  'oci-worker-selinux': 'bool',
+  'oci-worker-rootless': 'bool',
+  'oci-worker-no-process-sandbox': 'bool',
+  'oci-worker-gc': 'bool',
+  'oci-worker-gc-keepstorage': 'string',
+  'containerd-worker': 'string',
+  'containerd-worker-addr': 'string',
+  'containerd-worker-labels': 'slice',
+  'containerd-worker-platform': 'slice',
+  'containerd-worker-namespace': 'string',
+  'containerd-worker-runtime': 'string',
+  'containerd-worker-net': 'string',
+  'containerd-cni-config-path': 'string',
+  'containerd-cni-binary-dir': 'string',
+  'containerd-cni-pool-size': 'int',
+  'containerd-worker-snapshotter': 'string',
+  'containerd-worker-apparmor-profile': 'string',
+  'containerd-worker-selinux': 'bool',
+  'containerd-worker-rootless': 'bool',
+  'containerd-worker-gc': 'bool',
   'containerd-worker-gc-keepstorage': 'string',
   // added by the v0.31+ releases (main.go:170-256, main_oci_worker.go:124, main_containerd_worker.go:127 at v0.32.2)
-  'log-level': 'string', 'proxy-network': 'bool', 'cdi-disabled': 'bool', 'cdi-spec-dir': 'slice', 'save-cache-debug': 'bool',
-  'oci-max-parallelism': 'int', 'containerd-max-parallelism': 'int',
-  help: 'bool', version: 'bool'
+  'log-level': 'string',
+  'proxy-network': 'bool',
+  'cdi-disabled': 'bool',
+  'cdi-spec-dir': 'slice',
+  'save-cache-debug': 'bool',
+  'oci-max-parallelism': 'int',
+  'containerd-max-parallelism': 'int',
+  help: 'bool',
+  version: 'bool'
 };
 /** @typedef {{ type: string, name?: string }} FlagSpec  a flag's type, and the flag it is an alias of */
 /** @type {Record<string, FlagSpec>} */
@@ -152,7 +191,10 @@ VERSION:
 GLOBAL OPTIONS:
 ${Object.keys(FLAG_TYPES)
   .filter((n) => n !== 'help' && n !== 'version' && n !== 'trace')
-  .map((n) => `   --${n}${FLAG_TYPES[n] === 'bool' ? '' : FLAG_TYPES[n] === 'int' ? ' int' : FLAG_TYPES[n] === 'slice' ? ` string [ --${n} string ]` : ' string'}`)
+  .map(
+    (n) =>
+      `   --${n}${FLAG_TYPES[n] === 'bool' ? '' : FLAG_TYPES[n] === 'int' ? ' int' : FLAG_TYPES[n] === 'slice' ? ` string [ --${n} string ]` : ' string'}`
+  )
   .join('\n')}
    --help, -h     show help
    --version, -v  print the version
@@ -218,7 +260,10 @@ function parseToml(text) {
     }
     const eq = line.indexOf('=');
     if (eq <= 0) fail(i + 1, `expected key = value, found ${JSON.stringify(line)}`);
-    const key = line.slice(0, eq).trim().replace(/^["']|["']$/g, '');
+    const key = line
+      .slice(0, eq)
+      .trim()
+      .replace(/^["']|["']$/g, '');
     let raw = line.slice(eq + 1).trim();
     while (depth(raw) > 0 && i + 1 < lines.length) raw += ' ' + stripComment(lines[++i]).trim();
     table[key] = parseTomlValue(raw, () => fail(i + 1, `invalid value ${JSON.stringify(raw)} for key ${key}`));
@@ -337,7 +382,9 @@ function groupToGid(group) {
  */
 function goStack(frames) {
   const arch = process.arch === 'arm64' ? 'arm64' : 'amd64';
-  return [...frames, ['runtime.goexit', `/usr/local/go/src/runtime/asm_${arch}.s:1771`]].map(([fn, at]) => `${fn}\n\t${at}`).join('\n');
+  return [...frames, ['runtime.goexit', `/usr/local/go/src/runtime/asm_${arch}.s:1771`]]
+    .map(([fn, at]) => `${fn}\n\t${at}`)
+    .join('\n');
 }
 const RUN_FRAMES = [
   ['main.main.func3', '/src/cmd/buildkitd/main.go:401'],
@@ -354,7 +401,18 @@ function fatalStart(message) {
 
 async function main() {
   [fs, path, os, net, crypto, http, https, tls, http2, stream] = await Promise.all(
-    ['node:fs', 'node:path', 'node:os', 'node:net', 'node:crypto', 'node:http', 'node:https', 'node:tls', 'node:http2', 'node:stream'].map((m) => import(m))
+    [
+      'node:fs',
+      'node:path',
+      'node:os',
+      'node:net',
+      'node:crypto',
+      'node:http',
+      'node:https',
+      'node:tls',
+      'node:http2',
+      'node:stream'
+    ].map((m) => import(m))
   );
   ({ parseBool, compareVersions, parseGoFlags, UsageError } = await loadShared());
   const version = toolVersion();
@@ -389,7 +447,9 @@ async function main() {
     process.exit(Number.isInteger(code) && code > 0 && code < 256 ? code : 1);
   }
   if (process.env.FAKE_BUILDKITD_REQUIRE_ROOT === '1' && process.geteuid && process.geteuid() > 0) {
-    fatalStart('rootless mode requires to be executed as the mapped root in a user namespace; you may use RootlessKit for setting up the namespace');
+    fatalStart(
+      'rootless mode requires to be executed as the mapped root in a user namespace; you may use RootlessKit for setting up the namespace'
+    );
   }
 
   let cfg = {};
@@ -401,7 +461,10 @@ async function main() {
       // A config file that does not exist is an empty config (cmd/buildkitd/config/load.go:21-26 at v0.32.2;
       // observed with buildkitd v0.32.2: it starts).
       if (e.code === 'ENOENT') text = '';
-      else fatalStart(`failed to load config from ${flags.config}: open ${flags.config}: ${e.code === 'EACCES' ? 'permission denied' : e.message}`);
+      else
+        fatalStart(
+          `failed to load config from ${flags.config}: open ${flags.config}: ${e.code === 'EACCES' ? 'permission denied' : e.message}`
+        );
     }
     try {
       cfg = parseToml(text);
@@ -412,7 +475,8 @@ async function main() {
   const grpc = (typeof cfg.grpc === 'object' && cfg.grpc) || {};
   const logCfg = (typeof cfg.log === 'object' && cfg.log) || {};
   const format = flags['log-format'] ?? logCfg.format ?? 'text';
-  if (format !== 'text' && format !== 'json' && format !== '') fatalStart(`unsupported log type ${JSON.stringify(format)}`);
+  if (format !== 'text' && format !== 'json' && format !== '')
+    fatalStart(`unsupported log type ${JSON.stringify(format)}`);
   LOG.format = format || 'text';
   if (flags.debug ?? cfg.debug) LOG.level = 'debug';
   if (flags.trace ?? cfg.trace) LOG.level = 'trace';
@@ -420,11 +484,14 @@ async function main() {
   if (Object.hasOwn(LEVELS, level)) LOG.level = level;
   // Hidden and deprecated from v0.31.0 (main.go:179-183 at v0.32.2; the warning observed with buildkitd v0.32.2).
   if (flags.trace && cliV3(version)) log('warning', '--trace option is deprecated; use --log-level=trace instead');
-  if (flags.config !== undefined) log('debug', 'loaded config', { path: flags.config, keys: Object.keys(cfg).join(',') });
+  if (flags.config !== undefined)
+    log('debug', 'loaded config', { path: flags.config, keys: Object.keys(cfg).join(',') });
 
-  const addrs = flags.addr ?? (Array.isArray(grpc.address) && grpc.address.length ? grpc.address : ['unix:///run/buildkit/buildkitd.sock']);
-  let gid = typeof grpc.gid === 'number' ? grpc.gid : process.getgid?.() ?? 0;
-  const uid = typeof grpc.uid === 'number' ? grpc.uid : process.getuid?.() ?? 0;
+  const addrs =
+    flags.addr ??
+    (Array.isArray(grpc.address) && grpc.address.length ? grpc.address : ['unix:///run/buildkit/buildkitd.sock']);
+  let gid = typeof grpc.gid === 'number' ? grpc.gid : (process.getgid?.() ?? 0);
+  const uid = typeof grpc.uid === 'number' ? grpc.uid : (process.getuid?.() ?? 0);
   if (flags.group) {
     try {
       gid = groupToGid(flags.group);
@@ -455,25 +522,33 @@ async function main() {
   // and created 0700, then <root>/buildkitd.lock is taken with a non-blocking flock, refused with
   // "could not lock …, another instance running?" (main.go:366-392). Two daemons without --root collide.
   // FAKE_BUILDKITD_DEFAULT_ROOT stands in for /var/lib/buildkit, so tests never touch the host's.
-  const rootDir = flags.root || (typeof cfg.root === 'string' && cfg.root) || process.env.FAKE_BUILDKITD_DEFAULT_ROOT || '/var/lib/buildkit';
+  const rootDir =
+    flags.root ||
+    (typeof cfg.root === 'string' && cfg.root) ||
+    process.env.FAKE_BUILDKITD_DEFAULT_ROOT ||
+    '/var/lib/buildkit';
   let lockPath;
   {
     STATE.root = path.resolve(rootDir);
     try {
       fs.mkdirSync(STATE.root, { recursive: true, mode: 0o700 });
     } catch (e) {
-      fatalStart(`failed to create ${STATE.root}: mkdir ${STATE.root}: ${e.code === 'EACCES' ? 'permission denied' : e.message}`);
+      fatalStart(
+        `failed to create ${STATE.root}: mkdir ${STATE.root}: ${e.code === 'EACCES' ? 'permission denied' : e.message}`
+      );
     }
     lockPath = path.join(STATE.root, 'buildkitd.lock');
     try {
       const other = Number(fs.readFileSync(lockPath, 'utf8'));
-      if (other && other !== process.pid && alive(other)) fatalStart(`could not lock ${lockPath}, another instance running?`);
+      if (other && other !== process.pid && alive(other))
+        fatalStart(`could not lock ${lockPath}, another instance running?`);
     } catch {
       // no lock file
     }
     fs.writeFileSync(lockPath, String(process.pid));
     try {
-      for (const k of JSON.parse(fs.readFileSync(path.join(STATE.root, 'fake-local-cache.json'), 'utf8'))) STATE.localCache.add(k);
+      for (const k of JSON.parse(fs.readFileSync(path.join(STATE.root, 'fake-local-cache.json'), 'utf8')))
+        STATE.localCache.add(k);
     } catch {
       // fresh state directory
     }
@@ -488,7 +563,9 @@ async function main() {
     'org.mobyproject.buildkit.worker.executor': 'oci',
     'org.mobyproject.buildkit.worker.hostname': os.hostname(),
     'org.mobyproject.buildkit.worker.network': 'host',
-    'org.mobyproject.buildkit.worker.oci.process-mode': flags['oci-worker-no-process-sandbox'] ? 'no-sandbox' : 'sandbox',
+    'org.mobyproject.buildkit.worker.oci.process-mode': flags['oci-worker-no-process-sandbox']
+      ? 'no-sandbox'
+      : 'sandbox',
     'org.mobyproject.buildkit.worker.snapshotter': 'overlayfs'
   };
 
@@ -523,7 +600,10 @@ async function main() {
   if (flags['oci-worker-no-process-sandbox'] && !flags.rootless && !flags['oci-worker-rootless']) {
     // A worker error: the listeners exist by then (cmd/buildkitd/main.go:399-416 at v0.32.2), so a unix socket
     // stays behind, unserved; the lock goes (observed with buildkitd v0.32.2, after this warning).
-    log('warning', 'NoProcessSandbox is enabled. Note that NoProcessSandbox allows build containers to kill (and potentially ptrace) an arbitrary process in the BuildKit host namespace. NoProcessSandbox should be enabled only when the BuildKit is running in a container as an unprivileged user.');
+    log(
+      'warning',
+      'NoProcessSandbox is enabled. Note that NoProcessSandbox allows build containers to kill (and potentially ptrace) an arbitrary process in the BuildKit host namespace. NoProcessSandbox should be enabled only when the BuildKit is running in a container as an unprivileged user.'
+    );
     for (const l of listeners) {
       if (l.kind !== 'unix') continue;
       fs.mkdirSync(path.dirname(l.path), { recursive: true, mode: 0o700 });
@@ -534,7 +614,12 @@ async function main() {
     fatalStart("can't enable NoProcessSandbox without Rootless");
   }
   log('warning', 'using host network as the default');
-  log('info', `found worker ${JSON.stringify(STATE.workerId)}, labels=map[${Object.entries(STATE.labels).map(([k, v]) => `${k}:${v}`).join(' ')}], platforms=[${STATE.platforms.join(' ')}]`);
+  log(
+    'info',
+    `found worker ${JSON.stringify(STATE.workerId)}, labels=map[${Object.entries(STATE.labels)
+      .map(([k, v]) => `${k}:${v}`)
+      .join(' ')}], platforms=[${STATE.platforms.join(' ')}]`
+  );
   log('info', `found 1 workers, default=${JSON.stringify(STATE.workerId)}`);
   log('warning', 'currently, only the default worker can be used.');
 
@@ -557,7 +642,8 @@ async function main() {
     // TLS on tcp listeners only: a unix socket stays plain, with a warning (getListener, cmd/buildkitd/main.go:760-793 at v0.32.2).
     const secure = tlsConfig && l.kind === 'tcp';
     if (tlsConfig && l.kind === 'unix') log('warning', `TLS is disabled for ${l.addr}`);
-    if (!tlsConfig && l.kind === 'tcp') log('warning', `TLS is not enabled for ${l.addr}. enabling mutual TLS authentication is highly recommended`);
+    if (!tlsConfig && l.kind === 'tcp')
+      log('warning', `TLS is not enabled for ${l.addr}. enabling mutual TLS authentication is highly recommended`);
     const accept = (socket) => {
       sockets.add(socket);
       socket.on('close', () => sockets.delete(socket));
@@ -594,7 +680,11 @@ async function main() {
       }
     } catch (e) {
       cleanup();
-      fatalStart(e.message.startsWith('chown') ? e.message : `listen ${l.kind} ${l.kind === 'unix' ? l.path : `${l.host}:${l.port}`}: bind: ${netMessage(e)}`);
+      fatalStart(
+        e.message.startsWith('chown')
+          ? e.message
+          : `listen ${l.kind} ${l.kind === 'unix' ? l.path : `${l.host}:${l.port}`}: bind: ${netMessage(e)}`
+      );
     }
   }
 }
@@ -657,13 +747,17 @@ function serverCredentials(flags, grpc) {
     options.key = fs.readFileSync(key);
     tls.createSecureContext({ cert: options.cert, key: options.key });
   } catch (e) {
-    fatalStart(`could not load server key pair: ${e.code === 'ENOENT' ? `open ${e.path}: no such file or directory` : e.message}`);
+    fatalStart(
+      `could not load server key pair: ${e.code === 'ENOENT' ? `open ${e.path}: no such file or directory` : e.message}`
+    );
   }
   if (ca) {
     try {
       options.ca = fs.readFileSync(ca);
     } catch (e) {
-      fatalStart(`could not read ca certificate: open ${ca}: ${e.code === 'ENOENT' ? 'no such file or directory' : e.message}`);
+      fatalStart(
+        `could not read ca certificate: open ${ca}: ${e.code === 'ENOENT' ? 'no such file or directory' : e.message}`
+      );
     }
     if (!/-----BEGIN CERTIFICATE-----/.test(String(options.ca))) fatalStart('failed to append ca cert');
     options.requestCert = true;
@@ -724,7 +818,15 @@ function grpcServer() {
       const method = String(headers[':path'] ?? '');
       if (method !== '/moby.buildkit.v1.Control/ListWorkers') {
         const [, service = '', name = ''] = /^\/([^/]*)\/(.*)$/.exec(method) ?? [];
-        s.respond({ ':status': 200, 'content-type': 'application/grpc', 'grpc-status': '12', 'grpc-message': encodeURIComponent(`unknown method ${name} for service ${service}`) }, { endStream: true });
+        s.respond(
+          {
+            ':status': 200,
+            'content-type': 'application/grpc',
+            'grpc-status': '12',
+            'grpc-message': encodeURIComponent(`unknown method ${name} for service ${service}`)
+          },
+          { endStream: true }
+        );
         return;
       }
       // ListWorkersResponse{record: [WorkerRecord{ID}]}: field 1 (bytes) holding field 1 (string).
@@ -767,17 +869,31 @@ function serveConnection(socket) {
     const id = req.id ?? null;
     switch (req.method) {
       case 'version':
-        return send({ id, result: { package: 'github.com/moby/buildkit', version: STATE.version, revision: revisionOf(STATE.version), dockerfileVersion: '1.26.0' } });
+        return send({
+          id,
+          result: {
+            package: 'github.com/moby/buildkit',
+            version: STATE.version,
+            revision: revisionOf(STATE.version),
+            dockerfileVersion: '1.26.0'
+          }
+        });
       case 'workers':
-        return send({ id, result: { workers: [{ id: STATE.workerId, platforms: STATE.platforms, labels: STATE.labels }] } });
+        return send({
+          id,
+          result: { workers: [{ id: STATE.workerId, platforms: STATE.platforms, labels: STATE.labels }] }
+        });
       case 'solve': {
         log('debug', 'session started', { spanID: id });
         try {
-          const emit = Object.assign((/** @type {any} */ event) => send({ id, event }), { closed: () => socket.destroyed });
+          const emit = Object.assign((/** @type {any} */ event) => send({ id, event }), {
+            closed: () => socket.destroyed
+          });
           const result = await solve(req.params ?? {}, emit);
           send({ id, result });
         } catch (e) {
-          if (!(e instanceof SolveError)) log('error', '/moby.buildkit.v1.Control/Solve returned error', { error: e.message });
+          if (!(e instanceof SolveError))
+            log('error', '/moby.buildkit.v1.Control/Solve returned error', { error: e.message });
           send({ id, error: e.message });
         }
         return;
@@ -800,7 +916,10 @@ const notFound = (digest) => new NotFoundError(`blob ${digest}: not found`);
 function blobFor(step) {
   const seed = crypto.createHash('sha256').update(step.key).digest();
   const head = `fake layer\nstep: ${step.name}\ncache key: ${step.key}\n`;
-  const pad = seed.toString('hex').repeat(8).slice(0, 96 + seed[0]);
+  const pad = seed
+    .toString('hex')
+    .repeat(8)
+    .slice(0, 96 + seed[0]);
   const data = Buffer.from(head + pad + '\n');
   return { data, digest: `sha256:${sha256hex(data)}`, size: data.length };
 }
@@ -829,12 +948,23 @@ function cacheConfig(steps) {
     layers[layerIndex(s.key)] = {
       blob: b.digest,
       ...(parent !== 0 ? { parent } : {}),
-      annotations: { mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', diffID: `sha256:${sha256hex(Buffer.concat([Buffer.from('diff\n'), b.data]))}`, size: b.size, createdAt: createdAt(b.digest) }
+      annotations: {
+        mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip',
+        diffID: `sha256:${sha256hex(Buffer.concat([Buffer.from('diff\n'), b.data]))}`,
+        size: b.size,
+        createdAt: createdAt(b.digest)
+      }
     };
   }
   const records = recordOrder.map((key) => {
-    const links = (exported.get(key).parents ?? []).filter((p) => exported.has(p)).map((p) => [{ link: recordOrder.indexOf(p) }]);
-    return { layers: [{ layer: layerIndex(key), createdAt: createdAt(blobs.get(key).digest) }], digest: key, ...(links.length ? { inputs: links } : {}) };
+    const links = (exported.get(key).parents ?? [])
+      .filter((p) => exported.has(p))
+      .map((p) => [{ link: recordOrder.indexOf(p) }]);
+    return {
+      layers: [{ layer: layerIndex(key), createdAt: createdAt(blobs.get(key).digest) }],
+      digest: key,
+      ...(links.length ? { inputs: links } : {})
+    };
   });
   return { layers, records };
 }
@@ -843,11 +973,13 @@ function cacheConfig(steps) {
  * @returns {{key: string, blob: string, size: number}[]}
  */
 function stepsOf(config) {
-  if (!config || !Array.isArray(config.layers) || !Array.isArray(config.records)) throw new Error('invalid cache config: no layers and records');
+  if (!config || !Array.isArray(config.layers) || !Array.isArray(config.records))
+    throw new Error('invalid cache config: no layers and records');
   const steps = [];
   for (const r of config.records) {
     const l = config.layers[r?.layers?.[0]?.layer];
-    if (typeof r?.digest === 'string' && typeof l?.blob === 'string') steps.push({ key: r.digest, blob: l.blob, size: l.annotations?.size ?? 0 });
+    if (typeof r?.digest === 'string' && typeof l?.blob === 'string')
+      steps.push({ key: r.digest, blob: l.blob, size: l.annotations?.size ?? 0 });
   }
   return steps;
 }
@@ -873,7 +1005,7 @@ function importerId(entry) {
 
 function registryRoot() {
   const r = process.env.FAKE_REGISTRY_ROOT;
-  if (!r) throw new Error('fake registry unreachable: FAKE_REGISTRY_ROOT is not set in buildkitd\'s environment');
+  if (!r) throw new Error("fake registry unreachable: FAKE_REGISTRY_ROOT is not set in buildkitd's environment");
   return r;
 }
 /** docker reference normalisation: `name[:tag]` → `domain/path:tag` (docker.io/library for short names). */
@@ -891,23 +1023,35 @@ function normalizeRef(ref) {
   const first = name.split('/')[0];
   let domain = 'docker.io';
   let remote = name;
-  if (name.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost' || first !== first.toLowerCase())) {
+  if (
+    name.includes('/') &&
+    (first.includes('.') || first.includes(':') || first === 'localhost' || first !== first.toLowerCase())
+  ) {
     domain = first;
     remote = name.slice(first.length + 1);
   }
   if (!name || !tag) throw new Error('invalid reference format');
-  if (domain !== 'docker.io' && !/^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::\d+)?$/.test(domain)) {
+  if (
+    domain !== 'docker.io' &&
+    !/^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::\d+)?$/.test(
+      domain
+    )
+  ) {
     throw new Error('invalid reference format');
   }
   if (remote !== remote.toLowerCase()) throw new Error('invalid reference format: repository name must be lowercase');
-  if (!/^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/.test(remote)) throw new Error('invalid reference format');
+  if (!/^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/.test(remote))
+    throw new Error('invalid reference format');
   if (!/^[\w][\w.-]{0,127}$/.test(tag)) throw new Error('invalid reference format');
   if (domain === 'docker.io' && !remote.includes('/')) remote = `library/${remote}`;
   return `${domain}/${remote}:${tag}`;
 }
 /** The directory of one reference: `%`, `/`, `:` and `@` percent-encoded. */
 function refDir(root, normalized) {
-  return path.join(root, normalized.replace(/[%/:@]/g, (c) => encodeURIComponent(c)));
+  return path.join(
+    root,
+    normalized.replace(/[%/:@]/g, (c) => encodeURIComponent(c))
+  );
 }
 function writeBlobs(dir, steps) {
   const blobs = path.join(dir, 'blobs', 'sha256');
@@ -934,11 +1078,18 @@ function fileBlobSource(dir) {
 function validateRemoteExportAttrs(attrs, version) {
   const a = attrs;
   for (const k of ['oci-mediatypes', 'image-manifest']) {
-    if (a[k] !== undefined && parseBool(a[k]) === undefined) throw new Error(`failed to parse ${k}: strconv.ParseBool: parsing ${JSON.stringify(a[k])}: invalid syntax`);
+    if (a[k] !== undefined && parseBool(a[k]) === undefined)
+      throw new Error(`failed to parse ${k}: strconv.ParseBool: parsing ${JSON.stringify(a[k])}: invalid syntax`);
   }
-  if (a.compression !== undefined && !['uncompressed', 'gzip', 'estargz', 'zstd'].includes(a.compression)) throw new Error(`unsupported compression type ${a.compression}`);
-  if (a['compression-level'] !== undefined && !/^-?\d+$/.test(a['compression-level'])) throw new Error(`non-integer value ${a['compression-level']} specified for compression-level`);
-  if (a['force-compression'] !== undefined && a['force-compression'] !== '' && parseBool(a['force-compression']) === undefined) {
+  if (a.compression !== undefined && !['uncompressed', 'gzip', 'estargz', 'zstd'].includes(a.compression))
+    throw new Error(`unsupported compression type ${a.compression}`);
+  if (a['compression-level'] !== undefined && !/^-?\d+$/.test(a['compression-level']))
+    throw new Error(`non-integer value ${a['compression-level']} specified for compression-level`);
+  if (
+    a['force-compression'] !== undefined &&
+    a['force-compression'] !== '' &&
+    parseBool(a['force-compression']) === undefined
+  ) {
     throw new Error(`non-bool value ${a['force-compression']} specified for force-compression`);
   }
   const oci = a['oci-mediatypes'] === undefined ? true : parseBool(a['oci-mediatypes']);
@@ -946,7 +1097,11 @@ function validateRemoteExportAttrs(attrs, version) {
   const imageManifestDefault = compareVersions(version, 'v0.21.0') >= 0 && (oci || !newer);
   const imageManifest = a['image-manifest'] === undefined ? imageManifestDefault : parseBool(a['image-manifest']);
   if (imageManifest && !oci) {
-    throw new Error(newer ? 'invalid configuration for remote cache, OCI mediatypes are required for image-manifest cache format' : 'invalid configuration for remote cache');
+    throw new Error(
+      newer
+        ? 'invalid configuration for remote cache, OCI mediatypes are required for image-manifest cache format'
+        : 'invalid configuration for remote cache'
+    );
   }
   return { imageManifest };
 }
@@ -958,12 +1113,19 @@ function s3Config(attrs, version) {
   if (!bucket) throw new Error('bucket ($AWS_BUCKET) not set for s3 cache');
   const region = attrs.region ?? process.env.AWS_REGION;
   if (!region) throw new Error('region ($AWS_REGION) not set for s3 cache');
-  if (attrs.upload_parallelism !== undefined && !(/^\d+$/.test(attrs.upload_parallelism) && Number(attrs.upload_parallelism) > 0)) {
+  if (
+    attrs.upload_parallelism !== undefined &&
+    !(/^\d+$/.test(attrs.upload_parallelism) && Number(attrs.upload_parallelism) > 0)
+  ) {
     throw new Error('upload_parallelism must be a positive integer');
   }
   if (compareVersions(version, 'v0.30.0') >= 0) {
-    if (attrs.retry_mode !== undefined && !['standard', 'adaptive'].includes(attrs.retry_mode)) throw new Error('retry_mode must be "standard" or "adaptive"');
-    if (attrs.retry_max_attempts !== undefined && !(/^\d+$/.test(attrs.retry_max_attempts) && Number(attrs.retry_max_attempts) >= 1)) {
+    if (attrs.retry_mode !== undefined && !['standard', 'adaptive'].includes(attrs.retry_mode))
+      throw new Error('retry_mode must be "standard" or "adaptive"');
+    if (
+      attrs.retry_max_attempts !== undefined &&
+      !(/^\d+$/.test(attrs.retry_max_attempts) && Number(attrs.retry_max_attempts) >= 1)
+    ) {
       throw new Error('retry_max_attempts must be a positive integer');
     }
   }
@@ -978,7 +1140,8 @@ function s3Config(attrs, version) {
 }
 function s3Root() {
   const r = process.env.FAKE_S3_ROOT;
-  if (!r) throw new Error('operation error S3: fake S3 unreachable: FAKE_S3_ROOT is not set in buildkitd\'s environment');
+  if (!r)
+    throw new Error("operation error S3: fake S3 unreachable: FAKE_S3_ROOT is not set in buildkitd's environment");
   return r;
 }
 function s3Path(cfg, key) {
@@ -1007,7 +1170,9 @@ function decodeRuntimeToken(token) {
     throw new Error('invalid token access controls');
   }
   if (!Array.isArray(scopes)) throw new Error('invalid token access controls');
-  return scopes.filter((s) => s && typeof s.Scope === 'string').map((s) => ({ Scope: s.Scope, Permission: Number(s.Permission) || 0 }));
+  return scopes
+    .filter((s) => s && typeof s.Scope === 'string')
+    .map((s) => ({ Scope: s.Scope, Permission: Number(s.Permission) || 0 }));
 }
 
 function ghaConfig(attrs, version) {
@@ -1017,12 +1182,20 @@ function ghaConfig(attrs, version) {
     // v1-only BuildKit: url_v2 and version are unknown attributes.
     if (!attrs.url) throw new Error('url not set for github actions cache');
     if (!attrs.token) throw new Error('token not set for github actions cache');
-    return { scope, token: attrs.token, scopes: decodeRuntimeToken(attrs.token), api: 1, url: attrs.url, timeoutMs: 300000 };
+    return {
+      scope,
+      token: attrs.token,
+      scopes: decodeRuntimeToken(attrs.token),
+      api: 1,
+      url: attrs.url,
+      timeoutMs: 300000
+    };
   }
   if (!attrs.token) throw new Error('token not set for github actions cache');
   let apiVersion = 0;
   if (attrs.version !== undefined) {
-    if (!/^\d+$/.test(attrs.version) || Number(attrs.version) <= 0) throw new Error(`failed to parse api version ${JSON.stringify(attrs.version)}, expected positive integer`);
+    if (!/^\d+$/.test(attrs.version) || Number(attrs.version) <= 0)
+      throw new Error(`failed to parse api version ${JSON.stringify(attrs.version)}, expected positive integer`);
     apiVersion = Number(attrs.version);
   }
   let api;
@@ -1042,7 +1215,14 @@ function ghaConfig(attrs, version) {
       throw new Error(`failed to parse timeout for github actions cache: ${e.message}`);
     }
   }
-  return { scope, token: attrs.token, scopes: decodeRuntimeToken(attrs.token), api, url: url.endsWith('/') ? url : `${url}/`, timeoutMs };
+  return {
+    scope,
+    token: attrs.token,
+    scopes: decodeRuntimeToken(attrs.token),
+    api,
+    url: url.endsWith('/') ? url : `${url}/`,
+    timeoutMs
+  };
 }
 const indexKey = (scope, ref) => `index-${scope}-1-${sha256hex(ref).slice(0, 8)}`;
 // The storage API version BuildKit's Azure client sends (vendored azblob v1.5.0; observed with buildkitd v0.32.2:
@@ -1071,11 +1251,16 @@ class GhaClient {
       }
       const text = res.body.toString('utf8');
       if (res.status === 429) {
-        const retryAfter = compareVersions(STATE.version, 'v0.27.0') >= 0 ? parseRetryAfter(res.headers.get('retry-after')) : undefined;
+        const retryAfter =
+          compareVersions(STATE.version, 'v0.27.0') >= 0 ? parseRetryAfter(res.headers.get('retry-after')) : undefined;
         const delay = retryAfter ?? this.backoff;
         if (retryAfter === undefined) this.backoff = Math.min(this.backoff * 2, 90000);
         if (Date.now() + delay > deadline) {
-          throw new Error(retryAfter !== undefined ? `requested delay ${trimNum(delay / 1000)}s exceeds maximum timeout ${formatGoDuration(this.cfg.timeoutMs)}` : 'maximum timeout reached');
+          throw new Error(
+            retryAfter !== undefined
+              ? `requested delay ${trimNum(delay / 1000)}s exceeds maximum timeout ${formatGoDuration(this.cfg.timeoutMs)}`
+              : 'maximum timeout reached'
+          );
         }
         log('debug', 'github actions cache: rate limited, retrying', { delay: formatGoDuration(delay) });
         await sleep(delay);
@@ -1089,7 +1274,9 @@ class GhaClient {
       }
       if (res.status < 200 || res.status >= 300) {
         // go-actions-cache reads `code` and `message`; twirp sends `msg`, so only the code survives.
-        const err = /** @type {Error & { twirpCode?: string }} */ (new Error(json?.message || json?.code || `unexpected status ${res.status}`));
+        const err = /** @type {Error & { twirpCode?: string }} */ (
+          new Error(json?.message || json?.code || `unexpected status ${res.status}`)
+        );
         err.twirpCode = json?.code;
         throw err;
       }
@@ -1127,11 +1314,17 @@ class GhaClient {
       try {
         const res = await httpRequest(url, {
           method: 'PUT',
-          headers: { 'x-ms-blob-type': 'BlockBlob', 'x-ms-version': AZURE_API_VERSION, 'content-type': 'application/octet-stream' },
+          headers: {
+            'x-ms-blob-type': 'BlockBlob',
+            'x-ms-version': AZURE_API_VERSION,
+            'content-type': 'application/octet-stream'
+          },
           body: data
         });
         if (res.status === 201) return;
-        last = new Error(`PUT ${url.split('?')[0]}: RESPONSE ${res.status}: ${res.headers.get('x-ms-error-code') ?? res.statusText}`);
+        last = new Error(
+          `PUT ${url.split('?')[0]}: RESPONSE ${res.status}: ${res.headers.get('x-ms-error-code') ?? res.statusText}`
+        );
         if (res.status < 500 && res.status !== 429) throw last;
       } catch (e) {
         if (e === last) throw e;
@@ -1198,24 +1391,28 @@ function httpRequest(url, { method = 'GET', headers = {}, body } = {}) {
     const mod = u.protocol === 'https:' ? https : http;
     const agent = (AGENTS[u.protocol] ??= new mod.Agent({ keepAlive: true }));
     const data = body === undefined ? undefined : Buffer.isBuffer(body) ? body : Buffer.from(body);
-    const req = mod.request(u, { method, agent, headers: { ...headers, ...(data ? { 'content-length': String(data.length) } : {}) } }, (res) => {
-      const chunks = [];
-      res.on('data', (c) => chunks.push(c));
-      // The connection dropped before the body's Content-Length was read: a short read (ShortReadError).
-      res.on('error', (e) => {
-        const expected = Number(res.headers['content-length']);
-        const got = chunks.reduce((n, c) => n + c.length, 0);
-        reject(Number.isFinite(expected) && got < expected ? new ShortReadError(expected, got) : e);
-      });
-      res.on('end', () =>
-        resolve({
-          status: res.statusCode ?? 0,
-          statusText: res.statusMessage ?? '',
-          headers: { get: (name) => res.headers[name.toLowerCase()] ?? null },
-          body: Buffer.concat(chunks)
-        })
-      );
-    });
+    const req = mod.request(
+      u,
+      { method, agent, headers: { ...headers, ...(data ? { 'content-length': String(data.length) } : {}) } },
+      (res) => {
+        const chunks = [];
+        res.on('data', (c) => chunks.push(c));
+        // The connection dropped before the body's Content-Length was read: a short read (ShortReadError).
+        res.on('error', (e) => {
+          const expected = Number(res.headers['content-length']);
+          const got = chunks.reduce((n, c) => n + c.length, 0);
+          reject(Number.isFinite(expected) && got < expected ? new ShortReadError(expected, got) : e);
+        });
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            statusText: res.statusMessage ?? '',
+            headers: { get: (name) => res.headers[name.toLowerCase()] ?? null },
+            body: Buffer.concat(chunks)
+          })
+        );
+      }
+    );
     req.on('error', (e) => reject(Object.assign(new Error(e.message), { cause: e })));
     req.end(data);
   });
@@ -1243,7 +1440,8 @@ function parseRetryAfter(value) {
 }
 function fetchCause(e) {
   const c = e.cause ?? e;
-  if (c.code === 'ECONNREFUSED') return `dial tcp ${c.address ?? ''}${c.port ? `:${c.port}` : ''}: connect: connection refused`;
+  if (c.code === 'ECONNREFUSED')
+    return `dial tcp ${c.address ?? ''}${c.port ? `:${c.port}` : ''}: connect: connection refused`;
   if (c.code === 'ECONNRESET' || c.code === 'UND_ERR_SOCKET') return 'connection reset by peer';
   return c.message ?? String(c);
 }
@@ -1262,7 +1460,8 @@ async function loadFromHttpRegistry(ref) {
     throw new Error(`failed to do request: Head "${base}/manifests/${tag}": ${fetchCause(e)}`);
   }
   if (res.status === 404) throw new Error(`${ref}: not found`);
-  if (res.status !== 200) throw new Error(`unexpected status from GET request to ${base}/manifests/${tag}: ${res.status}`);
+  if (res.status !== 200)
+    throw new Error(`unexpected status from GET request to ${base}/manifests/${tag}: ${res.status}`);
   const manifest = JSON.parse(res.body.toString('utf8'));
   const descriptors = manifest.config ? [manifest.config] : (manifest.manifests ?? []);
   const config = descriptors.find((d) => d.mediaType === 'application/vnd.buildkit.cacheconfig.v0');
@@ -1286,7 +1485,13 @@ async function loadImporter(entry) {
   /** `exists` (gha): a lookup without the download; the download then waits for the output exporter. */
   const addAll = (steps, fetchBlob, exists) => {
     for (const s of steps) {
-      if (!found.has(s.key)) found.set(s.key, { blob: s.blob, size: s.size, fetch: () => fetchBlob(s.blob), ...(exists ? { exists: () => exists(s.blob) } : {}) });
+      if (!found.has(s.key))
+        found.set(s.key, {
+          blob: s.blob,
+          size: s.size,
+          fetch: () => fetchBlob(s.blob),
+          ...(exists ? { exists: () => exists(s.blob) } : {})
+        });
     }
   };
   switch (type) {
@@ -1303,11 +1508,18 @@ async function loadImporter(entry) {
           const hit = await client.lookup(indexKey(cfg.scope, ref));
           if (!hit) return null;
           const got = await client.download(hit.url);
-          if (got.status !== 200 && got.status !== 206) throw new Error(`invalid status response ${got.status} ${got.code}`.trim());
+          if (got.status !== 200 && got.status !== 206)
+            throw new Error(`invalid status response ${got.status} ${got.code}`.trim());
           return JSON.parse(got.body.toString('utf8'));
         })
       );
-      for (const c of configs) if (c) addAll(stepsOf(c), (digest) => client.blob(digest), (digest) => client.exists(digest));
+      for (const c of configs)
+        if (c)
+          addAll(
+            stepsOf(c),
+            (digest) => client.blob(digest),
+            (digest) => client.exists(digest)
+          );
       return found;
     }
     case 'registry': {
@@ -1325,7 +1537,12 @@ async function loadImporter(entry) {
       } catch {
         throw new Error(`${attrs.ref}: not found`);
       }
-      const steps = manifest.kind === 'image' ? (manifest.inlineCache ? stepsOf(manifest.inlineCache) : []) : stepsOf(manifest.cache);
+      const steps =
+        manifest.kind === 'image'
+          ? manifest.inlineCache
+            ? stepsOf(manifest.inlineCache)
+            : []
+          : stepsOf(manifest.cache);
       addAll(steps, fileBlobSource(dir));
       return found;
     }
@@ -1349,7 +1566,9 @@ async function loadImporter(entry) {
     }
     case 'azblob':
       if (!attrs.account_url && !process.env.BUILDKIT_AZURE_STORAGE_ACCOUNT_URL) {
-        throw new Error('either ${BUILDKIT_AZURE_STORAGE_ACCOUNT_URL} or account_url attribute is required for azblob cache');
+        throw new Error(
+          'either ${BUILDKIT_AZURE_STORAGE_ACCOUNT_URL} or account_url attribute is required for azblob cache'
+        );
       }
       throw new Error('fake buildkitd does not emulate azblob storage');
     default:
@@ -1371,7 +1590,8 @@ const EXPORT_VERTEX = {
 function resolveExporter(entry) {
   const { type, attrs } = entry;
   const mode = attrs.mode === 'max' ? 'max' : 'min';
-  if (attrs.mode !== undefined && attrs.mode !== 'min' && attrs.mode !== 'max') log('debug', `skipping invalid cache export mode: ${attrs.mode}`);
+  if (attrs.mode !== undefined && attrs.mode !== 'min' && attrs.mode !== 'max')
+    log('debug', `skipping invalid cache export mode: ${attrs.mode}`);
   const ignoreError = truthy(attrs['ignore-error'], false);
   /** @type {{ type: string, attrs: Record<string, string>, mode: string, ignoreError: boolean, run?: (steps: any[], vertex: any, emit: (e: any) => void) => Promise<void> }} */
   const base = { type, attrs, mode, ignoreError };
@@ -1404,7 +1624,12 @@ function resolveExporter(entry) {
           v.status('preparing build cache for export');
           for (const d of writeBlobs(dir, steps)) v.status(`writing layer ${d} 0.0s done`);
           const config = cacheConfig(steps);
-          const manifest = { kind: 'cache', ref: normalized, mediaType: 'application/vnd.oci.image.manifest.v1+json', cache: config };
+          const manifest = {
+            kind: 'cache',
+            ref: normalized,
+            mediaType: 'application/vnd.oci.image.manifest.v1+json',
+            cache: config
+          };
           const text = JSON.stringify(manifest, null, 2);
           v.status(`writing config sha256:${sha256hex(JSON.stringify(config))} 0.0s done`);
           v.status(`writing cache image manifest sha256:${sha256hex(text)} 0.0s done`);
@@ -1446,7 +1671,9 @@ function resolveExporter(entry) {
       if (compareVersions(STATE.version, 'v0.11.0') < 0) throw unknown();
       configure(() => {
         if (!attrs.account_url && !process.env.BUILDKIT_AZURE_STORAGE_ACCOUNT_URL) {
-          throw new Error('either ${BUILDKIT_AZURE_STORAGE_ACCOUNT_URL} or account_url attribute is required for azblob cache');
+          throw new Error(
+            'either ${BUILDKIT_AZURE_STORAGE_ACCOUNT_URL} or account_url attribute is required for azblob cache'
+          );
         }
       });
       return {
@@ -1490,7 +1717,10 @@ async function saveMutable(client, key, data) {
       try {
         await client.upload(created.url, data);
       } catch (e) {
-        log('debug', 'github actions cache: index upload failed, not saved', { error: e.message, key: `${key}#${n + 1}` });
+        log('debug', 'github actions cache: index upload failed, not saved', {
+          error: e.message,
+          key: `${key}#${n + 1}`
+        });
         return;
       }
       await client.commit(`${key}#${n + 1}`, data.length);
@@ -1522,7 +1752,11 @@ async function exportGha(cfg, steps, v) {
   // service then refuses (gha.go:190-205; observed with buildkitd v0.32.2: `index-<scope>-1-e3b0c442#1`
   // refused, `failed to reserve cache`).
   const writable = cfg.scopes.find((s) => (s.Permission & 2) !== 0);
-  await saveMutable(client, indexKey(cfg.scope, writable ? writable.Scope : ''), Buffer.from(JSON.stringify(cacheConfig(steps))));
+  await saveMutable(
+    client,
+    indexKey(cfg.scope, writable ? writable.Scope : ''),
+    Buffer.from(JSON.stringify(cacheConfig(steps)))
+  );
   v.status('preparing build cache for export 0.0s done');
 }
 
@@ -1550,7 +1784,10 @@ function exportLocal(attrs, steps, imageManifest, v, emit) {
     : {
         schemaVersion: 2,
         mediaType: 'application/vnd.oci.image.index.v1+json',
-        manifests: [...layers, { mediaType: 'application/vnd.buildkit.cacheconfig.v0', digest: configDigest, size: config.length }]
+        manifests: [
+          ...layers,
+          { mediaType: 'application/vnd.buildkit.cacheconfig.v0', digest: configDigest, size: config.length }
+        ]
       };
   const manifestData = Buffer.from(JSON.stringify(manifest));
   const manifestDigest = `sha256:${sha256hex(manifestData)}`;
@@ -1660,7 +1897,7 @@ async function solve(params, emit) {
     return undefined;
   };
   let needed = computeNeeded();
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     for (const s of steps) {
       if (!(needed.has(s.key) || s.inResult) || !hit(s) || local(s) || !imported.get(s.key).exists) continue;
@@ -1688,12 +1925,14 @@ async function solve(params, emit) {
       if (!local(s) && imported.get(s.key).exists) {
         lazy.push(imported.get(s.key));
         pullVertex.set(imported.get(s.key), v);
-      }
-      else if (!local(s)) {
+      } else if (!local(s)) {
         const src = imported.get(s.key);
         try {
           const data = await src.fetch();
-          if (`sha256:${sha256hex(data)}` !== src.blob) throw new Error(`unexpected commit digest sha256:${sha256hex(data)}, expected ${src.blob}: failed precondition`);
+          if (`sha256:${sha256hex(data)}` !== src.blob)
+            throw new Error(
+              `unexpected commit digest sha256:${sha256hex(data)}, expected ${src.blob}: failed precondition`
+            );
         } catch (e) {
           const text = `failed to compute cache key: ${e.message}`;
           v.error(text);
@@ -1736,7 +1975,10 @@ async function solve(params, emit) {
       let data;
       try {
         data = await pullWithProgress(pullVertex.get(src) ?? v, src, emit);
-        if (`sha256:${sha256hex(data)}` !== src.blob) throw new Error(`unexpected commit digest sha256:${sha256hex(data)}, expected ${src.blob}: failed precondition`);
+        if (`sha256:${sha256hex(data)}` !== src.blob)
+          throw new Error(
+            `unexpected commit digest sha256:${sha256hex(data)}, expected ${src.blob}: failed precondition`
+          );
       } catch (e) {
         v.error(e.message);
         throw e;
@@ -1781,7 +2023,8 @@ async function solve(params, emit) {
 async function pullWithProgress(v, src, emit) {
   const started = Date.now();
   const total = goBytes(src.size ?? 0);
-  const status = (current, done = '') => v.status(`${src.blob} ${current} / ${total} ${((Date.now() - started) / 1000).toFixed(1)}s${done}`);
+  const status = (current, done = '') =>
+    v.status(`${src.blob} ${current} / ${total} ${((Date.now() - started) / 1000).toFixed(1)}s${done}`);
   status('0B');
   const timer = setInterval(() => (emit.closed?.() ? clearInterval(timer) : status('0B')), 5000);
   try {
@@ -1812,13 +2055,21 @@ async function exportOutput(params, resultSteps, inline, vertex, emit, pull = as
     const b = blobFor(s);
     return { digest: b.digest, size: b.size };
   });
-  const imageConfig = { labels: params.labels ?? {}, platform: params.platform ?? 'linux/amd64', layers: layers.map((l) => l.digest) };
+  const imageConfig = {
+    labels: params.labels ?? {},
+    platform: params.platform ?? 'linux/amd64',
+    layers: layers.map((l) => l.digest)
+  };
   const configDigest = `sha256:${sha256hex(JSON.stringify(imageConfig))}`;
   const manifestDigest = `sha256:${sha256hex(JSON.stringify({ config: configDigest, layers }))}`;
   const inlineCache = inline ? cacheConfig(resultSteps) : null;
   const image = { kind: 'image', config: imageConfig, configDigest, digest: manifestDigest, layers, inlineCache };
   const imageLike = ['image', 'registry', 'docker', 'oci', 'moby'].includes(output.type);
-  if (inline && !imageLike) log('warning', `inline cache is only exported with an image output; nothing was exported for --output type=${output.type}`);
+  if (inline && !imageLike)
+    log(
+      'warning',
+      `inline cache is only exported with an image output; nothing was exported for --output type=${output.type}`
+    );
   const common = (v) => {
     v.status('exporting layers 0.0s done');
     if (inline) v.status('preparing layers for inline cache 0.0s done');
@@ -1868,7 +2119,9 @@ async function exportOutput(params, resultSteps, inline, vertex, emit, pull = as
     case 'docker':
     case 'oci':
     case 'tar': {
-      const v = vertex(output.type === 'tar' ? 'exporting to client tarball' : `exporting to ${output.type} image format`);
+      const v = vertex(
+        output.type === 'tar' ? 'exporting to client tarball' : `exporting to ${output.type} image format`
+      );
       await pull(v);
       if (output.type !== 'tar') common(v);
       v.status('sending tarball 0.0s done');
@@ -1879,7 +2132,11 @@ async function exportOutput(params, resultSteps, inline, vertex, emit, pull = as
     case 'local': {
       const v = vertex('copying files');
       await pull(v);
-      emit({ event: 'client-local-output', dest: output.dest, files: { 'fake-image.json': Buffer.from(JSON.stringify(image, null, 2)).toString('base64') } });
+      emit({
+        event: 'client-local-output',
+        dest: output.dest,
+        files: { 'fake-image.json': Buffer.from(JSON.stringify(image, null, 2)).toString('base64') }
+      });
       v.status('copying files 0.0s done');
       v.done();
       return;

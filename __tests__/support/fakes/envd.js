@@ -8,7 +8,12 @@ const BAKED_VERSION = null; // @fake-baked-version: release assets replace this 
 const DEFAULT_VERSION = 'v1.3.4';
 const BUILDERS = ['docker-container', 'kube-pod', 'tcp', 'unix', 'moby-worker', 'nerdctl-container'];
 const RUNNERS = ['docker', 'envd-server'];
-const DEFAULT_CONTEXT = { name: 'default', builder: 'moby-worker', builder_address: 'envd_buildkitd', runner: 'docker' };
+const DEFAULT_CONTEXT = {
+  name: 'default',
+  builder: 'moby-worker',
+  builder_address: 'envd_buildkitd',
+  runner: 'docker'
+};
 const LABEL_DIGEST = 'ai.tensorchord.envd.build.digest';
 const LABEL_CONTEXT = 'ai.tensorchord.envd.build.context';
 const LABEL_SYNTAX = 'ai.tensorchord.envd.syntax.version';
@@ -38,7 +43,9 @@ async function loadShared() {
   try {
     return await import(pathToFileURL(file).href);
   } catch (e) {
-    throw new Error(`fake envd: cannot load ${file} (copy shared.mjs along with the fake, or make a self-contained copy with bakeFake): ${e && e.message ? e.message : e}`);
+    throw new Error(
+      `fake envd: cannot load ${file} (copy shared.mjs along with the fake, or make a self-contained copy with bakeFake): ${e && e.message ? e.message : e}`
+    );
   }
 }
 
@@ -81,7 +88,17 @@ function logValue(v) {
   return /^[A-Za-z0-9\-._/@^+]*$/.test(s) ? s : goQuote(s);
 }
 /** @type {Record<string, string>} */
-const GO_ESCAPES = { '\x07': '\\a', '\b': '\\b', '\f': '\\f', '\n': '\\n', '\r': '\\r', '\t': '\\t', '\v': '\\v', '\\': '\\\\', '"': '\\"' };
+const GO_ESCAPES = {
+  '\x07': '\\a',
+  '\b': '\\b',
+  '\f': '\\f',
+  '\n': '\\n',
+  '\r': '\\r',
+  '\t': '\\t',
+  '\v': '\\v',
+  '\\': '\\\\',
+  '"': '\\"'
+};
 /**
  * Go's strconv.Quote: Go escapes for the named controls, `\xHH` for other ASCII controls and DEL, `\uHHHH` /
  * `\UHHHHHHHH` for other runes that are not printable (unicode.IsPrint: letters, marks, numbers, punctuation,
@@ -125,7 +142,7 @@ class GoLogFatal extends Error {}
 
 // Go durations (time.ParseDuration / Duration.String), milliseconds in JS.
 /** @type {Record<string, number>} */
-const DURATION_UNITS = { ns: 1e-6, us: 1e-3, 'µs': 1e-3, ms: 1, s: 1000, m: 60000, h: 3600000 };
+const DURATION_UNITS = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60000, h: 3600000 };
 /** @param {string} text */
 function parseGoDuration(text) {
   if (text === '0') return 0;
@@ -262,7 +279,13 @@ function parseFlags(args, defs) {
 const GLOBAL_FLAGS = [
   { name: 'debug', type: 'bool', value: false, usage: 'enable debug output in logs' },
   { name: 'analytics-enabled', type: 'bool', value: true, env: ['ENVD_ANALYTICS'], usage: 'enable analytics' },
-  { name: 'analytics-token', type: 'string', value: 'fake-analytics-token', env: ['ENVD_ANALYTICS_TOKEN'], hidden: true },
+  {
+    name: 'analytics-token',
+    type: 'string',
+    value: 'fake-analytics-token',
+    env: ['ENVD_ANALYTICS_TOKEN'],
+    hidden: true
+  },
   { name: 'buildkitd-image', type: 'string', value: 'docker.io/moby/buildkit:v0.19.0', hidden: true },
   { name: 'docker-organization', type: 'string', value: 'tensorchord', hidden: true },
   { name: 'owner', type: 'string', value: '', env: ['ENVD_BUILD_OWNER'], hidden: true }
@@ -275,12 +298,49 @@ function homeConfigDir() {
 /** @returns {FlagDef[]} */
 const BUILD_FLAGS = () => [
   // envd v1.3.4 pkg/app/build.go:41-100 (usages verbatim: a `quoted` part is the help's placeholder).
-  { name: 'tag', aliases: ['t'], type: 'string', value: '', defaultText: 'PROJECT:dev', usage: "Name and optionally a tag in the 'name:tag' format" },
-  { name: 'from', aliases: ['f'], type: 'string', value: 'build.envd:build', usage: 'Function to execute, format `file:func`' },
-  { name: 'use-proxy', aliases: ['proxy'], type: 'bool', value: false, usage: 'Use HTTPS_PROXY/HTTP_PROXY/NO_PROXY in the build process' },
-  { name: 'path', aliases: ['p'], type: 'string', value: '.', usage: 'Path to the directory containing the build.envd' },
-  { name: 'public-key', aliases: ['pubk'], type: 'string', value: path.join(homeConfigDir(), 'id_rsa_envd.pub'), hidden: true },
-  { name: 'output', aliases: ['o'], type: 'string', value: '', usage: 'Output destination (e.g. `type=tar,dest=path,push=true`)' },
+  {
+    name: 'tag',
+    aliases: ['t'],
+    type: 'string',
+    value: '',
+    defaultText: 'PROJECT:dev',
+    usage: "Name and optionally a tag in the 'name:tag' format"
+  },
+  {
+    name: 'from',
+    aliases: ['f'],
+    type: 'string',
+    value: 'build.envd:build',
+    usage: 'Function to execute, format `file:func`'
+  },
+  {
+    name: 'use-proxy',
+    aliases: ['proxy'],
+    type: 'bool',
+    value: false,
+    usage: 'Use HTTPS_PROXY/HTTP_PROXY/NO_PROXY in the build process'
+  },
+  {
+    name: 'path',
+    aliases: ['p'],
+    type: 'string',
+    value: '.',
+    usage: 'Path to the directory containing the build.envd'
+  },
+  {
+    name: 'public-key',
+    aliases: ['pubk'],
+    type: 'string',
+    value: path.join(homeConfigDir(), 'id_rsa_envd.pub'),
+    hidden: true
+  },
+  {
+    name: 'output',
+    aliases: ['o'],
+    type: 'string',
+    value: '',
+    usage: 'Output destination (e.g. `type=tar,dest=path,push=true`)'
+  },
   { name: 'force', type: 'bool', value: false, usage: 'Force rebuild the image' },
   {
     name: 'export-cache',
@@ -290,7 +350,13 @@ const BUILD_FLAGS = () => [
     usage:
       "Export the cache (e.g. `type=registry,ref=<image>`). The default `moby-worker` builder doesn't support this unless the docker-ce has enabled the `containerd` image store. You can run `envd context create --name docker --builder docker-container --use` to use this feature."
   },
-  { name: 'import-cache', aliases: ['ic'], type: 'string', value: '', usage: 'Import the cache (e.g. `type=registry,ref=<image>`)' },
+  {
+    name: 'import-cache',
+    aliases: ['ic'],
+    type: 'string',
+    value: '',
+    usage: 'Import the cache (e.g. `type=registry,ref=<image>`)'
+  },
   {
     name: 'platform',
     type: 'string',
@@ -304,7 +370,12 @@ const BUILD_FLAGS = () => [
 const CONTEXT_FLAGS = {
   create: [
     { name: 'name', type: 'string', value: '', required: true, usage: 'Name of the context' },
-    { name: 'builder', type: 'string', value: 'docker-container', usage: 'Builder to use (docker-container, kube-pod, tcp, unix, moby-worker, nerdctl-container)' },
+    {
+      name: 'builder',
+      type: 'string',
+      value: 'docker-container',
+      usage: 'Builder to use (docker-container, kube-pod, tcp, unix, moby-worker, nerdctl-container)'
+    },
     { name: 'builder-address', type: 'string', value: 'envd_buildkitd', usage: 'Builder address' },
     { name: 'runner', type: 'string', value: 'docker', usage: 'Runner to use (docker, envd-server)' },
     { name: 'runner-address', type: 'string', value: '', usage: 'Runner address' },
@@ -356,7 +427,10 @@ const COMMANDS = [
 
 function appHelp() {
   const flagLines = GLOBAL_FLAGS.filter((f) => !f.hidden)
-    .map((f) => `\t--${f.name}\t${f.usage}${f.type === 'bool' ? ` (default: ${f.value})` : ''}${f.env ? ` [$${f.env[0]}]` : ''}`)
+    .map(
+      (f) =>
+        `\t--${f.name}\t${f.usage}${f.type === 'bool' ? ` (default: ${f.value})` : ''}${f.env ? ` [$${f.env[0]}]` : ''}`
+    )
     .join('\n');
   return ` envd - Development environment for data science and AI/ML teams
 
@@ -393,7 +467,9 @@ function flagHelp(d) {
     usage = usage.slice(0, quoted.index) + quoted[1] + usage.slice(quoted.index + quoted[0].length);
   }
   if (d.type !== 'bool' && !placeholder) placeholder = 'value';
-  const names = [d.name, ...(d.aliases ?? [])].map((n) => `${n.length === 1 ? '-' : '--'}${n}${placeholder ? ` ${placeholder}` : ''}`).join(', ');
+  const names = [d.name, ...(d.aliases ?? [])]
+    .map((n) => `${n.length === 1 ? '-' : '--'}${n}${placeholder ? ` ${placeholder}` : ''}`)
+    .join(', ');
   const def = d.defaultText ?? (d.type === 'bool' ? String(d.value) : d.value ? goQuote(String(d.value)) : '');
   return `   ${names}\t${`${usage}${def ? ` (default: ${def})` : ''}`.trim()}`;
 }
@@ -442,7 +518,8 @@ function homeInitialize() {
   } else {
     const { publicKey, privateKey } = crypto.generateKeyPairSync('ed25519');
     const raw = Buffer.from(publicKey.export({ format: 'jwk' }).x ?? '', 'base64url');
-    const sshString = (/** @type {Buffer} */ b) => Buffer.concat([Buffer.from([0, 0, (b.length >> 8) & 0xff, b.length & 0xff]), b]);
+    const sshString = (/** @type {Buffer} */ b) =>
+      Buffer.concat([Buffer.from([0, 0, (b.length >> 8) & 0xff, b.length & 0xff]), b]);
     const blob = Buffer.concat([sshString(Buffer.from('ssh-ed25519')), sshString(raw)]);
     fs.writeFileSync(priv, privateKey.export({ format: 'pem', type: 'pkcs8' }), { mode: 0o600 });
     fs.writeFileSync(pub, `ssh-ed25519 ${blob.toString('base64')} envd\n`, { mode: 0o644 });
@@ -450,7 +527,10 @@ function homeInitialize() {
   }
   if (!fs.existsSync(contextsFile())) saveContexts({ current: 'default', contexts: [{ ...DEFAULT_CONTEXT }] });
   fs.writeFileSync(path.join(config, 'buildkitd.toml'), '');
-  log('debug', 'home manager initialized', { 'config-file': path.join(config, 'config.envd'), 'context-file': contextsFile() });
+  log('debug', 'home manager initialized', {
+    'config-file': path.join(config, 'config.envd'),
+    'context-file': contextsFile()
+  });
 }
 /**
  * @typedef {{name: string, builder: string, builder_address: string, runner: string, runner_address?: string}} Context
@@ -469,7 +549,11 @@ function loadContexts() {
 /** @param {Contexts} data */
 function saveContexts(data) {
   ensureDir(homeConfigDir());
-  fs.writeFileSync(contextsFile(), JSON.stringify({ fake: 'envd-contexts/1', current: data.current, contexts: data.contexts }, null, 2) + '\n', { mode: 0o600 });
+  fs.writeFileSync(
+    contextsFile(),
+    JSON.stringify({ fake: 'envd-contexts/1', current: data.current, contexts: data.contexts }, null, 2) + '\n',
+    { mode: 0o600 }
+  );
 }
 function currentContext() {
   const data = loadContexts();
@@ -482,9 +566,16 @@ function currentContext() {
 function cmdContext(args) {
   const [sub, ...rest] = args;
   /** @type {Record<string, string>} */
-  const usages = { create: 'Create envd context', use: 'Use the specified envd context', rm: 'Remove envd context', ls: 'List envd contexts' };
+  const usages = {
+    create: 'Create envd context',
+    use: 'Use the specified envd context',
+    rm: 'Remove envd context',
+    ls: 'List envd contexts'
+  };
   if (!sub || sub === 'help' || sub === '-h' || sub === '--help') {
-    out('NAME:\n   envd context - Manage envd contexts\n\nCOMMANDS:\n   create  Create envd context\n   ls      List envd contexts\n   use     Use the specified envd context\n   rm      Remove envd context\n');
+    out(
+      'NAME:\n   envd context - Manage envd contexts\n\nCOMMANDS:\n   create  Create envd context\n   ls      List envd contexts\n   use     Use the specified envd context\n   rm      Remove envd context\n'
+    );
     return;
   }
   if (!CONTEXT_FLAGS[sub]) throw new UsageError(`No help topic for '${sub}'`);
@@ -494,7 +585,8 @@ function cmdContext(args) {
   const data = loadContexts();
   switch (sub) {
     case 'create': {
-      if (data.contexts.some((c) => c.name === f.name)) throw new EnvdError(`failed to create context: context "${f.name}" already exists`);
+      if (data.contexts.some((c) => c.name === f.name))
+        throw new EnvdError(`failed to create context: context "${f.name}" already exists`);
       if (!BUILDERS.includes(f.builder)) throw new EnvdError('failed to create context: unknown builder type');
       if (!RUNNERS.includes(f.runner)) throw new EnvdError('failed to create context: unknown runner type');
       /** @type {Context} */
@@ -504,20 +596,31 @@ function cmdContext(args) {
       if (f.use) data.current = f.name;
       saveContexts(data);
       // envd v1.3.4 pkg/app/context_create.go:70-98: both lines carry the command's fields.
-      const fields = { cmd: 'context create', name: f.name, builder: f.builder, builderAddress: f['builder-address'], runner: f.runner, runnerAddress: f['runner-address'], use: f.use };
+      const fields = {
+        cmd: 'context create',
+        name: f.name,
+        builder: f.builder,
+        builderAddress: f['builder-address'],
+        runner: f.runner,
+        runnerAddress: f['runner-address'],
+        use: f.use
+      };
       log('info', `Context ${f.name} is created`, fields);
       if (f.use) log('info', `Current context is "${f.name}"`, fields);
       return;
     }
     case 'use':
-      if (!data.contexts.some((c) => c.name === f.name)) throw new EnvdError(`failed to use the specified context ${f.name}: context "${f.name}" does not exist`);
+      if (!data.contexts.some((c) => c.name === f.name))
+        throw new EnvdError(`failed to use the specified context ${f.name}: context "${f.name}" does not exist`);
       data.current = f.name;
       saveContexts(data);
       log('info', `Current context is "${f.name}"`, { cmd: 'context use' });
       return;
     case 'rm':
-      if (data.current === f.name) throw new EnvdError(`failed to remove context: cannot remove current context "${f.name}"`);
-      if (!data.contexts.some((c) => c.name === f.name)) throw new EnvdError(`failed to remove context: cannot find context "${f.name}"`);
+      if (data.current === f.name)
+        throw new EnvdError(`failed to remove context: cannot remove current context "${f.name}"`);
+      if (!data.contexts.some((c) => c.name === f.name))
+        throw new EnvdError(`failed to remove context: cannot find context "${f.name}"`);
       data.contexts = data.contexts.filter((c) => c.name !== f.name);
       saveContexts(data);
       log('info', `Context ${f.name} is removed`, { cmd: 'context remove' }); // pkg/app/context_rm.go:40-48
@@ -534,7 +637,14 @@ function cmdContext(args) {
       if (f.format === 'json') out(JSON.stringify(rows, null, 2) + '\n');
       else if (f.format === 'table') {
         const lines = [['CONTEXT', 'BUILDER', 'BUILDER ADDR', 'RUNNER', 'RUNNER ADDR']];
-        for (const r of rows) lines.push([r.current ? `${r.context} (current)` : r.context, r.builder, r.builder_addr, r.runner, r.runner_addr ?? '']);
+        for (const r of rows)
+          lines.push([
+            r.current ? `${r.context} (current)` : r.context,
+            r.builder,
+            r.builder_addr,
+            r.runner,
+            r.runner_addr ?? ''
+          ]);
         out(lines.map((l) => l.join('\t')).join('\n') + '\n');
       } else throw new EnvdError(`failed to list context: unknown format ${JSON.stringify(f.format)}`);
       return;
@@ -567,7 +677,11 @@ function parseCommandFlags(name, usage, args, defs) {
   const missing = defs.filter((d) => d.required && !parsed.set.has(d.name)).map((d) => d.name);
   if (missing.length) {
     out(commandHelp(name, usage, defs));
-    throw new UsageError(missing.length === 1 ? `Required flag ${goQuote(missing[0])} not set` : `Required flags ${goQuote(missing.join(', '))} not set`);
+    throw new UsageError(
+      missing.length === 1
+        ? `Required flag ${goQuote(missing[0])} not set`
+        : `Required flags ${goQuote(missing.join(', '))} not set`
+    );
   }
   parsed.usage = () => commandHelp(name, usage, defs);
   return parsed;
@@ -599,11 +713,28 @@ function cmdVersion(args) {
     return;
   }
   if (f.format === 'json') {
-    out(JSON.stringify({ envd: v.version, build_date: v.build_date, git_commit: v.git_commit, git_tree_state: v.git_tree_state, git_tag: v.git_tag, go_version: v.go_version, compiler: v.compiler, platform: v.platform }, null, 2) + '\n');
+    out(
+      JSON.stringify(
+        {
+          envd: v.version,
+          build_date: v.build_date,
+          git_commit: v.git_commit,
+          git_tree_state: v.git_tree_state,
+          git_tag: v.git_tag,
+          go_version: v.go_version,
+          compiler: v.compiler,
+          platform: v.platform
+        },
+        null,
+        2
+      ) + '\n'
+    );
     return;
   }
   if (f.format !== 'table') throw new EnvdError(`unknown format ${JSON.stringify(f.format)}`);
-  out(`envd: ${v.version}\n  BuildDate: ${v.build_date}\n  GitCommit: ${v.git_commit}\n  GitTreeState: ${v.git_tree_state}\n  GitTag: ${v.git_tag}\n  GoVersion: ${v.go_version}\n  Compiler: ${v.compiler}\n  Platform: ${v.platform}\n`);
+  out(
+    `envd: ${v.version}\n  BuildDate: ${v.build_date}\n  GitCommit: ${v.git_commit}\n  GitTreeState: ${v.git_tree_state}\n  GitTag: ${v.git_tag}\n  GoVersion: ${v.go_version}\n  Compiler: ${v.compiler}\n  Platform: ${v.platform}\n`
+  );
   if (f.detail) log('debug', 'failed to get the docker info: fake envd does not talk to Docker');
 }
 
@@ -626,7 +757,10 @@ function csvRecord(text) {
   const startLine = line;
   let lineStart = i;
   const perr = (/** @type {number} */ pos, /** @type {string} */ msg) => {
-    const where = startLine !== line ? `record on line ${startLine}; parse error on line ${line}, column ${pos - lineStart + 1}` : `parse error on line ${line}, column ${pos - lineStart + 1}`;
+    const where =
+      startLine !== line
+        ? `record on line ${startLine}; parse error on line ${line}, column ${pos - lineStart + 1}`
+        : `parse error on line ${line}, column ${pos - lineStart + 1}`;
     return new Error(`${where}: ${msg}`);
   };
   const fields = [];
@@ -691,7 +825,10 @@ function csvRecord(text) {
 function parseCacheFlag(kind, text) {
   if (!text) return null;
   if (!text.includes('type=')) {
-    log('warning', `--${kind}-cache ${text} is deprecated. Please use --${kind}-cache type=registry,ref=${text},<opt>=<optval>[,<opt>=<optval>] instead.`);
+    log(
+      'warning',
+      `--${kind}-cache ${text} is deprecated. Please use --${kind}-cache type=registry,ref=${text},<opt>=<optval>[,<opt>=<optval>] instead.`
+    );
     return { type: 'registry', attrs: kind === 'export' ? { ref: text, mode: 'min' } : { ref: text } };
   }
   /** @type {CacheEntry} */
@@ -728,7 +865,8 @@ function parseOutput(text, cwd) {
     else entry.attrs[key] = field.slice(eq + 1);
   }
   if (!entry.type) throw new Error('type is required for output');
-  if ('output' in entry.attrs) throw new Error(`output=${entry.attrs.output} not supported for --output, you meant dest=${entry.attrs.output}?`);
+  if ('output' in entry.attrs)
+    throw new Error(`output=${entry.attrs.output} not supported for --output, you meant dest=${entry.attrs.output}?`);
   const dest = entry.attrs.dest ?? '';
   switch (entry.type) {
     case 'local':
@@ -741,10 +879,12 @@ function parseOutput(text, cwd) {
     case 'tar':
       if (dest && dest !== '-') {
         const abs = path.resolve(cwd, dest);
-        if (fs.existsSync(abs) && fs.statSync(abs).isDirectory()) throw new Error(`destination file ${dest} is a directory`);
+        if (fs.existsSync(abs) && fs.statSync(abs).isDirectory())
+          throw new Error(`destination file ${dest} is a directory`);
         fs.writeFileSync(abs, '');
         entry.dest = abs;
-      } else if (process.stdout.isTTY) throw new Error(`output file is required for ${entry.type} exporter. refusing to write to console`);
+      } else if (process.stdout.isTTY)
+        throw new Error(`output file is required for ${entry.type} exporter. refusing to write to console`);
       delete entry.attrs.dest;
       break;
     default:
@@ -833,7 +973,9 @@ function parseEnvdFile(text) {
       if (def) {
         const params = splitTopLevel(def[2]).map((p) => {
           const eq = p.indexOf('=');
-          return eq < 0 ? { name: p.replace(/^\*+/, '').trim() } : { name: p.slice(0, eq).trim(), def: p.slice(eq + 1).trim() };
+          return eq < 0
+            ? { name: p.replace(/^\*+/, '').trim() }
+            : { name: p.slice(0, eq).trim(), def: p.slice(eq + 1).trim() };
         });
         current = { params, body: [] };
         funcs.set(def[1], current);
@@ -870,7 +1012,7 @@ function substitute(stmt, bindings) {
   if (!bindings.size) return stmt;
   let outText = '';
   let q = '';
-  for (let i = 0; i < stmt.length; ) {
+  for (let i = 0; i < stmt.length;) {
     const c = stmt[i];
     if (q) {
       outText += c;
@@ -934,7 +1076,8 @@ function expandFunction(funcs, name, args, depth = 0) {
   for (const stmt of fn.body) {
     const s = substitute(stmt, bindings);
     const call = /^([A-Za-z_]\w*)\s*\(([\s\S]*)\)$/.exec(s);
-    if (call && funcs.has(call[1]) && depth < 16) steps.push(...expandFunction(funcs, call[1], splitTopLevel(call[2]), depth + 1));
+    if (call && funcs.has(call[1]) && depth < 16)
+      steps.push(...expandFunction(funcs, call[1], splitTopLevel(call[2]), depth + 1));
     else steps.push(s.replace(/\s+/g, ' ').trim());
   }
   return steps;
@@ -947,7 +1090,19 @@ function parsePlatform(p) {
   const parts = p.trim().toLowerCase().split('/');
   const osNames = ['linux', 'darwin', 'windows', 'freebsd'];
   /** @type {Record<string, string>} */
-  const arches = { amd64: 'amd64', x86_64: 'amd64', 'x86-64': 'amd64', arm64: 'arm64', aarch64: 'arm64', arm: 'arm', '386': '386', i386: '386', ppc64le: 'ppc64le', s390x: 's390x', riscv64: 'riscv64' };
+  const arches = {
+    amd64: 'amd64',
+    x86_64: 'amd64',
+    'x86-64': 'amd64',
+    arm64: 'arm64',
+    aarch64: 'arm64',
+    arm: 'arm',
+    386: '386',
+    i386: '386',
+    ppc64le: 'ppc64le',
+    s390x: 's390x',
+    riscv64: 'riscv64'
+  };
   let osName = 'linux';
   let arch;
   let variant;
@@ -957,7 +1112,8 @@ function parsePlatform(p) {
     arch = arches[parts[1]];
     variant = parts[2];
   }
-  if (!osNames.includes(osName) || !arch || parts.length > 3) throw new Error(`${JSON.stringify(p)}: unknown operating system or architecture: invalid argument`);
+  if (!osNames.includes(osName) || !arch || parts.length > 3)
+    throw new Error(`${JSON.stringify(p)}: unknown operating system or architecture: invalid argument`);
   return variant ? `${osName}/${arch}/${variant}` : `${osName}/${arch}`;
 }
 
@@ -989,7 +1145,9 @@ function buildGraph({ statements, platform, uid, gid, publicKey }) {
   const base = add('[internal] docker-image://docker.io/library/ubuntu:22.04', [], true);
   const sys = add('[internal] install system packages (apt-get install)', [base], true);
   const download = add('[internal] download micromamba (download stage)', [base], false);
-  const user = add(`[internal] create user group envd(g:${gid}) and user envd(u:${uid})`, [sys], true, [`${uid}:${gid}`]);
+  const user = add(`[internal] create user group envd(g:${gid}) and user envd(u:${uid})`, [sys], true, [
+    `${uid}:${gid}`
+  ]);
   const copy = add('[internal] copy micromamba from the download stage', [user, download], true);
   let prev = copy;
   statements.forEach((stmt, i) => {
@@ -1047,7 +1205,8 @@ class Connection {
     });
     const closed = (/** @type {Error | undefined} */ err) => {
       this.closed = true;
-      for (const p of this.pending.values()) p.reject(new Error(`rpc error: code = Unavailable desc = error reading from server: ${err?.message ?? 'EOF'}`));
+      for (const p of this.pending.values())
+        p.reject(new Error(`rpc error: code = Unavailable desc = error reading from server: ${err?.message ?? 'EOF'}`));
       this.pending.clear();
     };
     socket.on('error', closed);
@@ -1103,7 +1262,10 @@ function dial(addr) {
 function withTimeout(promise, ms) {
   /** @type {NodeJS.Timeout | undefined} */
   let timer;
-  return Promise.race([promise, new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('deadline exceeded')), ms)))]).finally(() => clearTimeout(timer));
+  return Promise.race([
+    promise,
+    new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('deadline exceeded')), ms)))
+  ]).finally(() => clearTimeout(timer));
 }
 
 /**
@@ -1118,7 +1280,9 @@ async function connectBuildkitd(addr) {
       timeoutMs = parseGoDuration(raw);
     } catch (e) {
       // envd panics on an unparsable duration.
-      process.stderr.write(`panic: ${messageOf(e)}\n\ngoroutine 1 [running]:\ngithub.com/tensorchord/envd/pkg/buildkitd.NewClient(...)\n\t(fake envd)\n`);
+      process.stderr.write(
+        `panic: ${messageOf(e)}\n\ngoroutine 1 [running]:\ngithub.com/tensorchord/envd/pkg/buildkitd.NewClient(...)\n\t(fake envd)\n`
+      );
       process.exit(2);
     }
   }
@@ -1142,7 +1306,9 @@ async function connectBuildkitd(addr) {
     await sleep(Math.min(100, Math.max(1, deadline - Date.now())));
   }
   log('debug', 'failed to connect to buildkitd', { error: last ? messageOf(last) : '' });
-  throw new Error(`failed to connect to buildkitd ${addr}: timeout ${formatGoDuration(timeoutMs)}: cannot connect to buildkitd`);
+  throw new Error(
+    `failed to connect to buildkitd ${addr}: timeout ${formatGoDuration(timeoutMs)}: cannot connect to buildkitd`
+  );
 }
 
 // -------------------------------------------------------------------------------------- progress (plain)
@@ -1193,7 +1359,8 @@ class Printer {
     const id = `${prefix}/${ev.vertex}`;
     switch (ev.event) {
       case 'vertex':
-        if (!this.vertices.has(id)) this.vertices.set(id, { n: 0, name: ev.name ?? '', early: [], last: [], failed: false });
+        if (!this.vertices.has(id))
+          this.vertices.set(id, { n: 0, name: ev.name ?? '', early: [], last: [], failed: false });
         // A vertex's start is an update of its own: the printer shows a started vertex as the active one when
         // nothing else is (BuildKit v0.32.2 util/progress/progressui/printer.go:255-268, envd's copy the same). A
         // cache import starts alone, before any step, so its header is printed as it starts, and stays the last
@@ -1240,7 +1407,10 @@ class Printer {
 // ------------------------------------------------------------------------------------- client exports
 
 function dockerStoreFile() {
-  return path.join(process.env.FAKE_DOCKER_ROOT || path.join(os.homedir(), '.local', 'share', 'fake-docker'), 'images.json');
+  return path.join(
+    process.env.FAKE_DOCKER_ROOT || path.join(os.homedir(), '.local', 'share', 'fake-docker'),
+    'images.json'
+  );
 }
 function loadDockerImages() {
   try {
@@ -1257,7 +1427,13 @@ function loadDockerImages() {
 function dockerLoad(name, image) {
   const file = dockerStoreFile();
   const images = loadDockerImages();
-  images[name] = { id: image.configDigest, digest: image.digest, labels: image.config.labels, platform: image.config.platform, created: Date.now() };
+  images[name] = {
+    id: image.configDigest,
+    digest: image.digest,
+    labels: image.config.labels,
+    platform: image.config.platform,
+    created: Date.now()
+  };
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, JSON.stringify(images, null, 2));
   log('debug', 'loaded docker image successfully', { name });
@@ -1279,7 +1455,9 @@ function writeLocalCache(ev) {
   } catch {
     index = { schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: [] };
   }
-  index.manifests = (index.manifests ?? []).filter((m) => m.annotations?.['org.opencontainers.image.ref.name'] !== ev.tag);
+  index.manifests = (index.manifests ?? []).filter(
+    (m) => m.annotations?.['org.opencontainers.image.ref.name'] !== ev.tag
+  );
   index.manifests.push({ ...ev.descriptor, annotations: { 'org.opencontainers.image.ref.name': ev.tag } });
   fs.writeFileSync(indexFile, JSON.stringify(index));
 }
@@ -1291,13 +1469,18 @@ function handleClientEvent(ev, output) {
   switch (ev.event) {
     case 'client-image':
       if (ev.exporter === 'docker' && !output) return dockerLoad(String(ev.name), ev.image);
-      if (ev.dest) return fs.writeFileSync(ev.dest, JSON.stringify({ fake: 'image-archive', exporter: ev.exporter, image: ev.image }, null, 2));
+      if (ev.dest)
+        return fs.writeFileSync(
+          ev.dest,
+          JSON.stringify({ fake: 'image-archive', exporter: ev.exporter, image: ev.image }, null, 2)
+        );
       return out(JSON.stringify({ fake: 'image-archive', exporter: ev.exporter, image: ev.image }) + '\n');
     case 'client-local-cache':
       return writeLocalCache(ev);
     case 'client-local-output':
       fs.mkdirSync(ev.dest, { recursive: true });
-      for (const [rel, b64] of Object.entries(/** @type {Record<string, string>} */ (ev.files))) fs.writeFileSync(path.join(ev.dest, rel), Buffer.from(b64, 'base64'));
+      for (const [rel, b64] of Object.entries(/** @type {Record<string, string>} */ (ev.files)))
+        fs.writeFileSync(path.join(ev.dest, rel), Buffer.from(b64, 'base64'));
   }
 }
 
@@ -1355,19 +1538,27 @@ function parseReference(s) {
  * @param {string} name
  */
 function normalizeName(name) {
-  if (/^[a-f0-9]{64}$/.test(name)) throw new EnvdError(`invalid repository name (${name}), cannot specify 64-byte hexadecimal strings, please rename it`);
+  if (/^[a-f0-9]{64}$/.test(name))
+    throw new EnvdError(
+      `invalid repository name (${name}), cannot specify 64-byte hexadecimal strings, please rename it`
+    );
   let s = name;
   const sep = s.indexOf(':');
   const remote = sep >= 0 ? s.slice(0, sep) : s;
   if (remote.toLowerCase() !== remote) {
     s = remote.toLowerCase() + (sep >= 0 ? s.slice(sep) : '');
-    log('warning', `The working directory's name is not lowercased: ${remote.toLowerCase()}, the image built will be lowercased to ${s}`);
+    log(
+      'warning',
+      `The working directory's name is not lowercased: ${remote.toLowerCase()}, the image built will be lowercased to ${s}`
+    );
   }
   s = s.replaceAll(' ', '');
   try {
     return parseReference(s);
   } catch (e) {
-    throw new EnvdError(`failed to parse the name '${s}', please provide a valid image name: ${/** @type {Error} */ (e).message}`);
+    throw new EnvdError(
+      `failed to parse the name '${s}', please provide a valid image name: ${/** @type {Error} */ (e).message}`
+    );
   }
 }
 
@@ -1398,8 +1589,18 @@ async function cmdBuild(g, args) {
   const tag = normalizeName(f.tag || `${path.basename(buildContext)}:dev`);
   const progressMode = g.debug ? 'plain' : 'auto';
   const opts = {
-    manifest, config: configFile, func: funcName, buildContext, tag, output: f.output, pubKey: f['public-key'], progress: progressMode,
-    exportCache: f['export-cache'], importCache: f['import-cache'], useProxy: f['use-proxy'], platform: f.platform
+    manifest,
+    config: configFile,
+    func: funcName,
+    buildContext,
+    tag,
+    output: f.output,
+    pubKey: f['public-key'],
+    progress: progressMode,
+    exportCache: f['export-cache'],
+    importCache: f['import-cache'],
+    useProxy: f['use-proxy'],
+    platform: f.platform
   };
   // envd v1.3.4 pkg/app/build.go:113-118: only these two fields.
   log('debug', 'starting build command', { 'builder-options': optionsStruct(opts), cmd: 'build' });
@@ -1419,7 +1620,12 @@ async function cmdBuild(g, args) {
     // version.New opens the build file and dies in Go's plain log.Fatal, no logrus line
     // (envd v1.3.4 pkg/lang/version/version.go:72-75, called from pkg/builder/build.go:72).
     const code = /** @type {NodeJS.ErrnoException} */ (e).code;
-    const reason = code === 'ENOENT' ? 'no such file or directory' : code === 'EACCES' ? 'permission denied' : /** @type {Error} */ (e).message;
+    const reason =
+      code === 'ENOENT'
+        ? 'no such file or directory'
+        : code === 'EACCES'
+          ? 'permission denied'
+          : /** @type {Error} */ (e).message;
     throw new GoLogFatal(`open ${manifest}: ${reason}`);
   }
   const address = `${ctx.builder}://${ctx.builder_address}`;
@@ -1436,7 +1642,19 @@ async function cmdBuild(g, args) {
     );
   }
   try {
-    await build(g, f, { ctx, conn, output, manifest, configFile, funcName, buildContext, tag, source, address, progressMode });
+    await build(g, f, {
+      ctx,
+      conn,
+      output,
+      manifest,
+      configFile,
+      funcName,
+      buildContext,
+      tag,
+      source,
+      address,
+      progressMode
+    });
   } finally {
     conn?.close();
   }
@@ -1467,7 +1685,10 @@ async function build(g, f, b) {
   const funcs = parseEnvdFile(b.source);
   // No "parse build.envd and download/cache dependencies" line: envd's compile UI prints only on a console
   // (envd v1.3.4 pkg/progress/compileui/display.go:81-90).
-  if (!funcs.has(b.funcName)) throw new EnvdError(`failed to interpret: failed to exec starlark file ${b.manifest}: function ${b.funcName} not found`);
+  if (!funcs.has(b.funcName))
+    throw new EnvdError(
+      `failed to interpret: failed to exec starlark file ${b.manifest}: function ${b.funcName} not found`
+    );
   const statements = expandFunction(funcs, b.funcName, []);
   const manifestHash = sha256hex(JSON.stringify({ func: b.funcName, statements }));
 
@@ -1486,18 +1707,27 @@ async function build(g, f, b) {
   try {
     publicKey = fs.readFileSync(f['public-key'], 'utf8');
   } catch (e) {
-    throw new EnvdError(`failed to build the image: failed to compile: failed to compile build.envd: failed to read the public key ${f['public-key']}: open ${f['public-key']}: ${/** @type {NodeJS.ErrnoException} */ (e).code === 'ENOENT' ? 'no such file or directory' : messageOf(e)}`);
+    throw new EnvdError(
+      `failed to build the image: failed to compile: failed to compile build.envd: failed to read the public key ${f['public-key']}: open ${f['public-key']}: ${/** @type {NodeJS.ErrnoException} */ (e).code === 'ENOENT' ? 'no such file or directory' : messageOf(e)}`
+    );
   }
   // getUIDGID (envd v1.3.4 pkg/lang/ir/v1/util.go:74-99): --owner / ENVD_BUILD_OWNER first, then
   // config.owner() of the build file, then the current user. Errors wrapped at compile.go:150, build.go:176, :139.
   let uid = process.getuid?.() ?? 1000;
   let gid = process.getgid?.() ?? 1000;
-  const compileError = (/** @type {string} */ text) => new EnvdError(`failed to build the image: failed to compile: failed to compile build.envd: failed to get uid/gid: ${text}`);
+  const compileError = (/** @type {string} */ text) =>
+    new EnvdError(
+      `failed to build the image: failed to compile: failed to compile build.envd: failed to get uid/gid: ${text}`
+    );
   const atoi = (/** @type {string} */ text, /** @type {string} */ what) => {
-    if (!/^[+-]?\d+$/.test(text)) throw compileError(`failed to get ${what}: strconv.Atoi: parsing ${goQuote(text)}: invalid syntax`);
+    if (!/^[+-]?\d+$/.test(text))
+      throw compileError(`failed to get ${what}: strconv.Atoi: parsing ${goQuote(text)}: invalid syntax`);
     return Number(text);
   };
-  const configOwner = statements.map((st) => /^config\.owner\((.*)\)$/.exec(st)).filter((m) => m !== null).pop();
+  const configOwner = statements
+    .map((st) => /^config\.owner\((.*)\)$/.exec(st))
+    .filter((m) => m !== null)
+    .pop();
   if (g.owner) {
     const ids = g.owner.split(':');
     if (ids.length > 2) throw compileError(`wrong format for owner (uid:gid): ${g.owner}`);
@@ -1516,14 +1746,22 @@ async function build(g, f, b) {
   }
   let platforms;
   try {
-    platforms = f.platform ? /** @type {string} */ (f.platform).split(',').filter((p) => p.trim()).map(parsePlatform) : ['linux/amd64'];
+    platforms = f.platform
+      ? /** @type {string} */ (f.platform)
+          .split(',')
+          .filter((p) => p.trim())
+          .map(parsePlatform)
+      : ['linux/amd64'];
   } catch (e) {
     throw new EnvdError(`failed to build the image: failed to compile: failed to compile build.envd: ${messageOf(e)}`);
   }
   if (!platforms.length) platforms = ['linux/amd64'];
 
   const progressEnv = process.env.BUILDKIT_PROGRESS ?? '';
-  if (!['', 'auto', 'tty', 'plain'].includes(progressEnv)) throw new EnvdError(`failed to build the image: failed to create progress writer: invalid progress mode ${progressEnv}`);
+  if (!['', 'auto', 'tty', 'plain'].includes(progressEnv))
+    throw new EnvdError(
+      `failed to build the image: failed to create progress writer: invalid progress mode ${progressEnv}`
+    );
 
   // build(): the export cache is parsed first, the import cache inside the build function.
   let exportEntry;
@@ -1534,7 +1772,9 @@ async function build(g, f, b) {
   }
   const defaultDocker = !b.output;
   const chain = (/** @type {string} */ inner) =>
-    new EnvdError(`failed to build the image: failed to build: failed to wait error group: ${defaultDocker ? 'Buildkit error' : 'failed to solve LLB'}: ${inner}`);
+    new EnvdError(
+      `failed to build the image: failed to build: failed to wait error group: ${defaultDocker ? 'Buildkit error' : 'failed to solve LLB'}: ${inner}`
+    );
   const fail = (/** @type {string} */ inner) => {
     if (defaultDocker) log('error', `Buildkit error: ${inner}`);
     return chain(inner);
@@ -1542,7 +1782,8 @@ async function build(g, f, b) {
 
   if (b.ctx.builder === 'moby-worker') {
     // Docker's built-in BuildKit on the classic image store registers only the inline exporter (envd #1974).
-    if (exportEntry && exportEntry.type !== 'inline') throw fail(`failed to solve: unknown cache exporter: ${JSON.stringify(exportEntry.type)}`);
+    if (exportEntry && exportEntry.type !== 'inline')
+      throw fail(`failed to solve: unknown cache exporter: ${JSON.stringify(exportEntry.type)}`);
     throw new EnvdError(
       `failed to build the image: failed to build: fake envd: the moby-worker builder (Docker's built-in BuildKit) is not emulated; create a unix or tcp context (envd context create --builder unix|tcp --use)`
     );
@@ -1565,12 +1806,18 @@ async function build(g, f, b) {
   const dev = statements.some((s) => /^base\s*\(/.test(s) && /\bdev\s*=\s*True\b/.test(s));
   const imports = [];
   if (importEntry) imports.push(importEntry);
-  if (dev) imports.push({ type: 'registry', attrs: { ref: `ghcr.io/${g['docker-organization']}/python-cache:envd-${VERSION}` } });
+  if (dev)
+    imports.push({
+      type: 'registry',
+      attrs: { ref: `ghcr.io/${g['docker-organization']}/python-cache:envd-${VERSION}` }
+    });
 
   for (const [idx, platform] of platforms.entries()) {
     const graph = buildGraph({ statements, platform, uid, gid, publicKey });
     const name = platforms.length > 1 ? `${b.tag}-${platform.split('/').slice(0, 2).join('-')}` : b.tag;
-    const outputEntry = b.output ? { type: b.output.type, attrs: b.output.attrs, dest: b.output.dest } : { type: 'docker', attrs: { name } };
+    const outputEntry = b.output
+      ? { type: b.output.type, attrs: b.output.attrs, dest: b.output.dest }
+      : { type: 'docker', attrs: { name } };
     const params = {
       steps: graph.steps,
       result: graph.result,
@@ -1581,7 +1828,13 @@ async function build(g, f, b) {
       labels: { [LABEL_DIGEST]: manifestHash, [LABEL_CONTEXT]: b.buildContext, [LABEL_SYNTAX]: 'v1' },
       failWith: process.env.FAKE_ENVD_FAIL_WITH || undefined,
       failLog: process.env.FAKE_ENVD_FAIL_LOG ? process.env.FAKE_ENVD_FAIL_LOG.split('\n') : undefined,
-      proxy: f['use-proxy'] ? { HTTPS_PROXY: process.env.HTTPS_PROXY ?? '', HTTP_PROXY: process.env.HTTP_PROXY ?? '', NO_PROXY: process.env.NO_PROXY ?? '' } : undefined
+      proxy: f['use-proxy']
+        ? {
+            HTTPS_PROXY: process.env.HTTPS_PROXY ?? '',
+            HTTP_PROXY: process.env.HTTP_PROXY ?? '',
+            NO_PROXY: process.env.NO_PROXY ?? ''
+          }
+        : undefined
     };
     log('debug', 'build image with buildkit', { platform, type: outputEntry.type });
     /** @type {unknown} */
@@ -1617,15 +1870,20 @@ async function cmdBootstrap(args) {
   const f = parsed.values;
   if (f['ssh-keypair']) {
     const parts = f['ssh-keypair'].split(',');
-    if (parts.length !== 2) throw new EnvdError(`failed to bootstrap: invalid ssh-keypair flag ${JSON.stringify(f['ssh-keypair'])}, expected "pub,priv"`);
+    if (parts.length !== 2)
+      throw new EnvdError(
+        `failed to bootstrap: invalid ssh-keypair flag ${JSON.stringify(f['ssh-keypair'])}, expected "pub,priv"`
+      );
     const [pub, priv] = parts.map((/** @type {string} */ p) => path.resolve(p.trim()));
-    for (const p of [pub, priv]) if (!fs.existsSync(p)) throw new EnvdError(`failed to bootstrap: ssh key ${p} does not exist`);
+    for (const p of [pub, priv])
+      if (!fs.existsSync(p)) throw new EnvdError(`failed to bootstrap: ssh key ${p} does not exist`);
     fs.copyFileSync(pub, path.join(homeConfigDir(), 'id_rsa_envd.pub'));
     fs.copyFileSync(priv, path.join(homeConfigDir(), 'id_rsa_envd'));
     fs.chmodSync(path.join(homeConfigDir(), 'id_rsa_envd'), 0o600);
     log('info', 'ssh key pair is installed', { pub, priv });
   }
-  if (f['registry-ca-keypair'] && !f['dockerhub-mirror']) throw new EnvdError('failed to bootstrap: registry-ca-keypair requires dockerhub-mirror');
+  if (f['registry-ca-keypair'] && !f['dockerhub-mirror'])
+    throw new EnvdError('failed to bootstrap: registry-ca-keypair requires dockerhub-mirror');
   if (f.buildkit) {
     const ctx = currentContext();
     const address = `${ctx.builder}://${ctx.builder_address}`;
@@ -1637,7 +1895,9 @@ async function cmdBootstrap(args) {
       }
       log('info', 'The buildkit is running', { address });
     } else if (ctx.builder !== 'moby-worker') {
-      throw new EnvdError(`failed to bootstrap: failed to start buildkitd ${address}: fake envd: the ${ctx.builder} builder is not emulated`);
+      throw new EnvdError(
+        `failed to bootstrap: failed to start buildkitd ${address}: fake envd: the ${ctx.builder} builder is not emulated`
+      );
     }
   }
   log('info', 'envd is bootstrapped');
@@ -1695,7 +1955,9 @@ async function run(argv) {
 // No signal handler, as envd v1.3.4 sets none for a build (its one signal.Notify is pkg/syncthing/syncthing.go:186):
 // SIGINT and SIGTERM end the process as Go's default does, and its connection to buildkitd closes with it.
 async function main() {
-  [fs, path, os, net, crypto] = await Promise.all(['node:fs', 'node:path', 'node:os', 'node:net', 'node:crypto'].map((m) => import(m)));
+  [fs, path, os, net, crypto] = await Promise.all(
+    ['node:fs', 'node:path', 'node:os', 'node:net', 'node:crypto'].map((m) => import(m))
+  );
   ({ parseBool } = await loadShared());
   VERSION = toolVersion();
   const argv = process.argv.slice(2);
@@ -1710,7 +1972,10 @@ async function main() {
     // When this process was started (spawned by its caller), for the start-up benchmark; its pid, for the tests
     // that check nothing is left running.
     try {
-      fs.appendFileSync(process.env.FAKE_ENVD_STARTS, JSON.stringify({ argv, startedAt: performance.timeOrigin, pid: process.pid }) + '\n');
+      fs.appendFileSync(
+        process.env.FAKE_ENVD_STARTS,
+        JSON.stringify({ argv, startedAt: performance.timeOrigin, pid: process.pid }) + '\n'
+      );
     } catch {
       // best effort
     }
@@ -1726,13 +1991,18 @@ async function main() {
     if (e instanceof GoLogFatal) {
       const d = new Date();
       const p2 = (/** @type {number} */ n) => String(n).padStart(2, '0');
-      process.stderr.write(`${d.getFullYear()}/${p2(d.getMonth() + 1)}/${p2(d.getDate())} ${p2(d.getHours())}:${p2(d.getMinutes())}:${p2(d.getSeconds())} ${e.message}\n`);
+      process.stderr.write(
+        `${d.getFullYear()}/${p2(d.getMonth() + 1)}/${p2(d.getDate())} ${p2(d.getHours())}:${p2(d.getMinutes())}:${p2(d.getSeconds())} ${e.message}\n`
+      );
       return 1;
     }
     const text = messageOf(e);
-    if (!(e instanceof EnvdError)) log('debug', 'unexpected error in the fake envd', { stack: e instanceof Error ? e.stack : '' });
+    if (!(e instanceof EnvdError))
+      log('debug', 'unexpected error in the fake envd', { stack: e instanceof Error ? e.stack : '' });
     const time = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
-    process.stderr.write(`time=${logValue(time)} level=fatal msg=exit app=envd error=${logValue(text)} version=${logValue(VERSION)}\n`);
+    process.stderr.write(
+      `time=${logValue(time)} level=fatal msg=exit app=envd error=${logValue(text)} version=${logValue(VERSION)}\n`
+    );
     return 1;
   }
 }

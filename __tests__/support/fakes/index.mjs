@@ -88,9 +88,16 @@ export function startBuildkitd(options = {}) {
   const env = { ...process.env, ...options.env };
   for (const [k, v] of Object.entries(env)) if (v === undefined) delete env[k];
   const tempRoot =
-    options.root !== undefined || choosesRoot(options.args ?? []) || env.FAKE_BUILDKITD_DEFAULT_ROOT ? undefined : fs.mkdtempSync(path.join(os.tmpdir(), 'fake-bk-root-'));
-  if (typeof options.root === 'string') options = { ...options, args: ['--root', options.root, ...(options.args ?? [])] };
-  const args = [...(options.addr ? ['--addr', options.addr] : []), ...(tempRoot ? ['--root', tempRoot] : []), ...(options.args ?? [])];
+    options.root !== undefined || choosesRoot(options.args ?? []) || env.FAKE_BUILDKITD_DEFAULT_ROOT
+      ? undefined
+      : fs.mkdtempSync(path.join(os.tmpdir(), 'fake-bk-root-'));
+  if (typeof options.root === 'string')
+    options = { ...options, args: ['--root', options.root, ...(options.args ?? [])] };
+  const args = [
+    ...(options.addr ? ['--addr', options.addr] : []),
+    ...(tempRoot ? ['--root', tempRoot] : []),
+    ...(options.args ?? [])
+  ];
   const child = spawn(bin, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   let stdout = '';
@@ -133,7 +140,10 @@ export function startBuildkitd(options = {}) {
       } else resolve(daemon);
     };
     const timer = setTimeout(
-      () => finish(options.waitReady === false ? undefined : new Error(`fake buildkitd did not get ready in time:\n${stderr}`)),
+      () =>
+        finish(
+          options.waitReady === false ? undefined : new Error(`fake buildkitd did not get ready in time:\n${stderr}`)
+        ),
       options.waitReady === false ? 0 : (options.readyTimeoutMs ?? 30000)
     );
     child.stderr.setEncoding('utf8').on('data', (d) => {
@@ -150,7 +160,9 @@ export function startBuildkitd(options = {}) {
         finish();
       }
     });
-    exited.then(({ code, signal }) => finish(new Error(`fake buildkitd exited (code ${code}, signal ${signal}) before it was ready:\n${stderr}`)));
+    exited.then(({ code, signal }) =>
+      finish(new Error(`fake buildkitd exited (code ${code}, signal ${signal}) before it was ready:\n${stderr}`))
+    );
     child.on('error', (e) => finish(e));
   });
 }
@@ -186,7 +198,9 @@ export function normalizeRef(ref) {
   const name = colon > slash ? noDigest.slice(0, colon) : noDigest;
   const tag = colon > slash ? noDigest.slice(colon + 1) : 'latest';
   const first = name.split('/')[0];
-  const hasDomain = name.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost' || first !== first.toLowerCase());
+  const hasDomain =
+    name.includes('/') &&
+    (first.includes('.') || first.includes(':') || first === 'localhost' || first !== first.toLowerCase());
   let remote = hasDomain ? name.slice(first.length + 1) : name;
   const domain = hasDomain ? first : 'docker.io';
   if (domain === 'docker.io' && !remote.includes('/')) remote = `library/${remote}`;
@@ -195,7 +209,10 @@ export function normalizeRef(ref) {
 
 /** The fake registry's directory for one reference under `$FAKE_REGISTRY_ROOT`. */
 export function registryDir(root, ref) {
-  return path.join(root, normalizeRef(ref).replace(/[%/:@]/g, (c) => encodeURIComponent(c)));
+  return path.join(
+    root,
+    normalizeRef(ref).replace(/[%/:@]/g, (c) => encodeURIComponent(c))
+  );
 }
 
 /** The file of one S3 object under `$FAKE_S3_ROOT`. */
@@ -254,6 +271,7 @@ export function fatalError(stderr) {
   if (!m) return undefined;
   if (!m[1].startsWith('"')) return m[1];
   const text = goUnquote(m[1]);
-  if (text === undefined) throw new Error(`envd's fatal line has an error value that is not a Go-quoted string: ${m[1]}`);
+  if (text === undefined)
+    throw new Error(`envd's fatal line has an error value that is not a Go-quoted string: ${m[1]}`);
   return text;
 }

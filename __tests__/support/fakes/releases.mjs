@@ -28,8 +28,15 @@ export function bakeFake(name, version, assetName = '') {
   if (!SHARED_LINE.test(source)) throw new Error(`releases: ${name} has no SHARED_SOURCE line`);
   const shared = fs.readFileSync(path.join(BIN, '..', 'shared.mjs'), 'utf8');
   return source
-    .replace(BAKED_LINE, () => `const BAKED_VERSION = ${JSON.stringify(version)}; // baked by the fake release server${assetName ? ` for ${assetName}` : ''}`)
-    .replace(SHARED_LINE, () => `const SHARED_SOURCE = ${JSON.stringify(shared)}; // ./shared.mjs, inlined by the fake release server`);
+    .replace(
+      BAKED_LINE,
+      () =>
+        `const BAKED_VERSION = ${JSON.stringify(version)}; // baked by the fake release server${assetName ? ` for ${assetName}` : ''}`
+    )
+    .replace(
+      SHARED_LINE,
+      () => `const SHARED_SOURCE = ${JSON.stringify(shared)}; // ./shared.mjs, inlined by the fake release server`
+    );
 }
 
 /** envd's raw-binary asset names: `envd_1.3.4_linux_amd64` (v1.3.1+) or `envd_1.3.0_Linux_x86_64` (older). */
@@ -48,7 +55,13 @@ export function envdAssetNames(tag) {
 }
 
 /** BuildKit release tarballs (platform suffix → whether it ships buildkitd; darwin tarballs carry buildctl only). */
-export const BUILDKIT_PLATFORMS = { 'linux-amd64': true, 'linux-arm64': true, 'linux-arm-v7': true, 'darwin-amd64': false, 'darwin-arm64': false };
+export const BUILDKIT_PLATFORMS = {
+  'linux-amd64': true,
+  'linux-arm64': true,
+  'linux-arm-v7': true,
+  'darwin-amd64': false,
+  'darwin-arm64': false
+};
 export const buildkitAssetName = (tag, platform) => `buildkit-${tag}.${platform}.tar.gz`;
 
 function buildkitTarball(tmp, tag, platform, withDaemon) {
@@ -56,7 +69,9 @@ function buildkitTarball(tmp, tag, platform, withDaemon) {
   fs.mkdirSync(path.join(stage, 'bin'), { recursive: true });
   const tools = withDaemon ? ['buildctl', 'buildkitd'] : ['buildctl'];
   for (const tool of tools) {
-    fs.writeFileSync(path.join(stage, 'bin', tool), bakeFake(tool, tag, buildkitAssetName(tag, platform)), { mode: 0o755 });
+    fs.writeFileSync(path.join(stage, 'bin', tool), bakeFake(tool, tag, buildkitAssetName(tag, platform)), {
+      mode: 0o755
+    });
     fs.chmodSync(path.join(stage, 'bin', tool), 0o755);
   }
   const file = path.join(tmp, buildkitAssetName(tag, platform));
@@ -88,14 +103,24 @@ export async function startReleaseServer(options = {}) {
     repos.get(repo).set(tag, {
       id: nextId++,
       tag,
-      assets: files.map(([name, data]) => ({ id: nextId++, name, data, digest: `sha256:${sha256(data)}`, size: data.length }))
+      assets: files.map(([name, data]) => ({
+        id: nextId++,
+        name,
+        data,
+        digest: `sha256:${sha256(data)}`,
+        size: data.length
+      }))
     });
   };
   try {
     for (const tag of envdVersions) {
       const files = envdAssetNames(tag).map((name) => [
         name,
-        Buffer.from(name.startsWith('envd-sshd') ? `#!/bin/sh\necho "envd-sshd ${tag} (fake placeholder)"\n` : bakeFake('envd', tag, name))
+        Buffer.from(
+          name.startsWith('envd-sshd')
+            ? `#!/bin/sh\necho "envd-sshd ${tag} (fake placeholder)"\n`
+            : bakeFake('envd', tag, name)
+        )
       ]);
       const checksums = files
         .map(([name, data]) => `${sha256(data)}  ${name}`)
@@ -107,7 +132,10 @@ export async function startReleaseServer(options = {}) {
       addRelease(
         BUILDKIT_REPO,
         tag,
-        Object.entries(BUILDKIT_PLATFORMS).map(([platform, withDaemon]) => [buildkitAssetName(tag, platform), buildkitTarball(tmp, tag, platform, withDaemon)])
+        Object.entries(BUILDKIT_PLATFORMS).map(([platform, withDaemon]) => [
+          buildkitAssetName(tag, platform),
+          buildkitTarball(tmp, tag, platform, withDaemon)
+        ])
       );
     }
   } catch (e) {
@@ -154,7 +182,11 @@ export async function startReleaseServer(options = {}) {
       id: a.id,
       name: a.name,
       label: '',
-      content_type: a.name.endsWith('.tar.gz') ? 'application/gzip' : a.name.endsWith('.txt') ? 'text/plain' : 'application/octet-stream',
+      content_type: a.name.endsWith('.tar.gz')
+        ? 'application/gzip'
+        : a.name.endsWith('.txt')
+          ? 'text/plain'
+          : 'application/octet-stream',
       state: 'uploaded',
       size: a.size,
       digest: a.digest,
@@ -172,11 +204,19 @@ export async function startReleaseServer(options = {}) {
     requests.push(entry);
     const send = (status, body, headers = {}) => {
       entry.status = status;
-      const data = typeof body === 'string' || Buffer.isBuffer(body) ? Buffer.from(body) : Buffer.from(JSON.stringify(body, null, 2));
+      const data =
+        typeof body === 'string' || Buffer.isBuffer(body)
+          ? Buffer.from(body)
+          : Buffer.from(JSON.stringify(body, null, 2));
       res.writeHead(status, { 'content-length': String(data.length), ...headers });
       res.end(req.method === 'HEAD' ? undefined : data);
     };
-    const notFoundApi = (doc) => send(404, { message: 'Not Found', documentation_url: doc, status: '404' }, { 'content-type': 'application/json; charset=utf-8' });
+    const notFoundApi = (doc) =>
+      send(
+        404,
+        { message: 'Not Found', documentation_url: doc, status: '404' },
+        { 'content-type': 'application/json; charset=utf-8' }
+      );
 
     const fault = faults.find((f) => f.remaining > 0 && f.pattern.test(p));
     if (fault) {
@@ -190,21 +230,43 @@ export async function startReleaseServer(options = {}) {
       const releases = repos.get(m[1]);
       if (!releases) return notFoundApi('https://docs.github.com/rest/releases/releases');
       const json = { 'content-type': 'application/json; charset=utf-8' };
-      if (!m[2]) return send(200, [...releases.values()].sort((a, b) => compareVersions(b.tag, a.tag)).map((r) => releaseJson(m[1], r)), json);
+      if (!m[2])
+        return send(
+          200,
+          [...releases.values()].sort((a, b) => compareVersions(b.tag, a.tag)).map((r) => releaseJson(m[1], r)),
+          json
+        );
       const tag = m[2] === 'latest' ? latest[m[1]] : m[3];
       const r = releases.get(tag);
-      if (!r) return notFoundApi(m[2] === 'latest' ? 'https://docs.github.com/rest/releases/releases#get-the-latest-release' : 'https://docs.github.com/rest/releases/releases#get-a-release-by-tag-name');
+      if (!r)
+        return notFoundApi(
+          m[2] === 'latest'
+            ? 'https://docs.github.com/rest/releases/releases#get-the-latest-release'
+            : 'https://docs.github.com/rest/releases/releases#get-a-release-by-tag-name'
+        );
       return send(200, releaseJson(m[1], r), json);
     }
-    m = /^\/([^/]+\/[^/]+)\/releases\/download\/([^/]+)\/([^/]+)$/.exec(p) ?? /^\/_objects\/([^/]+\/[^/]+)\/([^/]+)\/([^/]+)$/.exec(p);
+    m =
+      /^\/([^/]+\/[^/]+)\/releases\/download\/([^/]+)\/([^/]+)$/.exec(p) ??
+      /^\/_objects\/([^/]+\/[^/]+)\/([^/]+)\/([^/]+)$/.exec(p);
     if (m) {
-      const asset = repos.get(m[1])?.get(m[2])?.assets.find((a) => a.name === m[3]);
+      const asset = repos
+        .get(m[1])
+        ?.get(m[2])
+        ?.assets.find((a) => a.name === m[3]);
       if (!asset) return send(404, 'Not Found', { 'content-type': 'text/plain' });
       if (redirect && !p.startsWith('/_objects/')) {
-        return send(302, '', { location: `${url}/_objects/${m[1]}/${m[2]}/${encodeURIComponent(m[3])}?X-Amz-Signature=fake` });
+        return send(302, '', {
+          location: `${url}/_objects/${m[1]}/${m[2]}/${encodeURIComponent(m[3])}?X-Amz-Signature=fake`
+        });
       }
-      const data = corrupted.has(asset.name) ? Buffer.concat([asset.data, Buffer.from('\n# corrupted in transit\n')]) : asset.data;
-      return send(200, data, { 'content-type': 'application/octet-stream', 'content-disposition': `attachment; filename=${asset.name}` });
+      const data = corrupted.has(asset.name)
+        ? Buffer.concat([asset.data, Buffer.from('\n# corrupted in transit\n')])
+        : asset.data;
+      return send(200, data, {
+        'content-type': 'application/octet-stream',
+        'content-disposition': `attachment; filename=${asset.name}`
+      });
     }
     return send(404, 'Not Found', { 'content-type': 'text/plain' });
   };
@@ -216,11 +278,19 @@ export async function startReleaseServer(options = {}) {
     requests,
     latest: { envd: latest[ENVD_REPO], buildkit: latest[BUILDKIT_REPO] },
     asset(repo, tag, name) {
-      const a = repos.get(repo)?.get(tag)?.assets.find((x) => x.name === name);
+      const a = repos
+        .get(repo)
+        ?.get(tag)
+        ?.assets.find((x) => x.name === name);
       return a ? { name: a.name, data: a.data, digest: a.digest, size: a.size } : undefined;
     },
     assets(repo, tag) {
-      return (repos.get(repo)?.get(tag)?.assets ?? []).map((a) => ({ name: a.name, data: a.data, digest: a.digest, size: a.size }));
+      return (repos.get(repo)?.get(tag)?.assets ?? []).map((a) => ({
+        name: a.name,
+        data: a.data,
+        digest: a.digest,
+        size: a.size
+      }));
     },
     failNext(pathPattern, count = 1, status = 503, body) {
       const pattern = typeof pathPattern === 'string' ? new RegExp(pathPattern) : pathPattern;

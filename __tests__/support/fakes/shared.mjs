@@ -20,7 +20,8 @@ export function parseBool(text) {
 }
 
 // MAJOR.MINOR.PATCH[-PRERELEASE][+BUILD] with an optional leading `v` (Semantic Versioning 2.0.0 §2, §9, §10).
-const SEMVER = /^v?(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-([0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*))?(?:\+[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?$/;
+const SEMVER =
+  /^v?(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-([0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*))?(?:\+[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?$/;
 
 /** @param {string} a @param {string} b */
 function comparePrerelease(a, b) {
@@ -117,7 +118,11 @@ export function parseGoFlags(args, defs, style = 'v1') {
       if (hasValue) {
         const b = parseBool(value);
         if (b === undefined) {
-          throw new UsageError(v3 ? `invalid value ${JSON.stringify(value)} for flag -${name}: parse error` : `invalid boolean value ${JSON.stringify(value)} for -${name}: parse error`);
+          throw new UsageError(
+            v3
+              ? `invalid value ${JSON.stringify(value)} for flag -${name}: parse error`
+              : `invalid boolean value ${JSON.stringify(value)} for -${name}: parse error`
+          );
         }
         values[key] = b;
       } else values[key] = true;

@@ -38,7 +38,10 @@ export function registryAvailable(): boolean {
 }
 
 export async function startRegistry(): Promise<TestRegistry> {
-  if (!registryAvailable()) throw new Error("Debian's docker-registry and htpasswd are needed: run scripts/test-deps.sh (npm test does it when it can)");
+  if (!registryAvailable())
+    throw new Error(
+      "Debian's docker-registry and htpasswd are needed: run scripts/test-deps.sh (npm test does it when it can)"
+    );
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'envd-registry-'));
   const user = 'ci';
   const password = 'registry-test-password';
@@ -59,7 +62,10 @@ export async function startRegistry(): Promise<TestRegistry> {
   const auth = `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
   const deadline = Date.now() + 15000;
   for (;;) {
-    const ok = await fetch(`http://${host}/v2/`, { headers: { Authorization: auth } }).then((r) => r.status === 200, () => false);
+    const ok = await fetch(`http://${host}/v2/`, { headers: { Authorization: auth } }).then(
+      (r) => r.status === 200,
+      () => false
+    );
     if (ok) break;
     if (Date.now() > deadline || child.exitCode !== null) {
       child.kill('SIGKILL');
@@ -70,10 +76,17 @@ export async function startRegistry(): Promise<TestRegistry> {
 
   async function putBlob(repo: string, data: Buffer): Promise<string> {
     const digest = `sha256:${createHash('sha256').update(data).digest('hex')}`;
-    const start = await fetch(`http://${host}/v2/${repo}/blobs/uploads/`, { method: 'POST', headers: { Authorization: auth } });
+    const start = await fetch(`http://${host}/v2/${repo}/blobs/uploads/`, {
+      method: 'POST',
+      headers: { Authorization: auth }
+    });
     const location = new URL(start.headers.get('location')!, `http://${host}`);
     location.searchParams.set('digest', digest);
-    const put = await fetch(location, { method: 'PUT', headers: { Authorization: auth, 'Content-Type': 'application/octet-stream' }, body: data });
+    const put = await fetch(location, {
+      method: 'PUT',
+      headers: { Authorization: auth, 'Content-Type': 'application/octet-stream' },
+      body: data
+    });
     if (put.status !== 201) throw new Error(`blob upload answered ${put.status}`);
     return digest;
   }

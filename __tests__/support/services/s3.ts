@@ -14,7 +14,13 @@ export interface TestS3 {
 
 export async function startS3(buckets: string[]): Promise<TestS3> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'envd-s3-'));
-  const server = new S3rver({ port: 0, address: '127.0.0.1', silent: true, directory: dir, configureBuckets: buckets.map((name) => ({ name })) });
+  const server = new S3rver({
+    port: 0,
+    address: '127.0.0.1',
+    silent: true,
+    directory: dir,
+    configureBuckets: buckets.map((name) => ({ name }))
+  });
   const address = (await server.run()) as { address: string; port: number };
   return {
     endpoint: `http://127.0.0.1:${address.port}`,

@@ -10,7 +10,14 @@ import { Exec } from '../exec.js';
 import { listWorkersOn } from '../grpc-list-workers.js';
 import { buildkitdArgs, splitFlags, sudoArgs } from '../../builder/args.js';
 import { buildkitdEnv } from '../../builder/env.js';
-import { decideReuse, RECORD_PATTERN, recordFileName, sharedFingerprint, type SharedRecord, type SharedWish } from '../../builder/shared.js';
+import {
+  decideReuse,
+  RECORD_PATTERN,
+  recordFileName,
+  sharedFingerprint,
+  type SharedRecord,
+  type SharedWish
+} from '../../builder/shared.js';
 import type { BuilderHandle } from '../../builder/handle.js';
 
 export type { BuilderHandle };
@@ -68,7 +75,11 @@ export interface StartOptions {
   env: NodeJS.ProcessEnv;
 }
 
-async function answers(buildctl: string, addr: string, env: NodeJS.ProcessEnv): Promise<{ ok: boolean; detail: string }> {
+async function answers(
+  buildctl: string,
+  addr: string,
+  env: NodeJS.ProcessEnv
+): Promise<{ ok: boolean; detail: string }> {
   const r = await Exec.run(buildctl, ['--addr', addr, 'debug', 'workers'], { env, timeoutMs: 10000 });
   return { ok: r.code === 0, detail: (r.stderr || r.stdout).trim() };
 }
@@ -90,7 +101,9 @@ export function spawnBuildkitd(o: StartOptions & { rootVia?: RootVia }): Builder
   const found = o.rootVia ?? Exec.rootVia() ?? 'none';
   const via = found === 'none' ? undefined : found;
   if (!via)
-    throw new BuilderError('buildkitd needs root, and this runner user has no password-less sudo. Use builder: docker-container, or the address of a running buildkitd (builder: unix:///… or tcp://…)');
+    throw new BuilderError(
+      'buildkitd needs root, and this runner user has no password-less sudo. Use builder: docker-container, or the address of a running buildkitd (builder: unix:///… or tcp://…)'
+    );
   const allowed = buildkitdEnv(o.env);
   if ('problem' in allowed) throw new BuilderError(allowed.problem);
   fs.mkdirSync(o.workDir, { recursive: true });
@@ -109,14 +122,31 @@ export function spawnBuildkitd(o: StartOptions & { rootVia?: RootVia }): Builder
   } catch (e) {
     throw new BuilderError(`buildkitd-flags cannot be read: ${(e as Error).message}`);
   }
-  const command = [path.join(o.binDir, 'buildkitd'), ...buildkitdArgs({ socket, root, configFile, group: via === 'sudo' ? process.getgid?.() : undefined, flags })];
-  const handle: BuilderHandle = { kind: 'auto', envdBuilder: 'unix', envdAddress: socket, buildctlAddr: `unix://${socket}`, sudo: via === 'sudo', logFile, root, daemonDir: o.workDir };
+  const command = [
+    path.join(o.binDir, 'buildkitd'),
+    ...buildkitdArgs({ socket, root, configFile, group: via === 'sudo' ? process.getgid?.() : undefined, flags })
+  ];
+  const handle: BuilderHandle = {
+    kind: 'auto',
+    envdBuilder: 'unix',
+    envdAddress: socket,
+    buildctlAddr: `unix://${socket}`,
+    sudo: via === 'sudo',
+    logFile,
+    root,
+    daemonDir: o.workDir
+  };
   const PATH = o.env.PATH ?? '';
-  if (via === 'root') handle.pid = Exec.spawnDetached(command[0], command.slice(1), { env: { ...allowed.env, PATH }, logFile });
+  if (via === 'root')
+    handle.pid = Exec.spawnDetached(command[0], command.slice(1), { env: { ...allowed.env, PATH }, logFile });
   else {
     // sudo's pid until buildkitd's own is read from pidFile (daemonPid): signals and liveness go to buildkitd itself.
     handle.pidFile = path.join(o.workDir, 'buildkitd.pid');
-    handle.pid = Exec.spawnDetached('sudo', sudoArgs({ preserve: allowed.names, pidFile: handle.pidFile, path: PATH, command }), { env: { ...allowed.env, PATH }, logFile });
+    handle.pid = Exec.spawnDetached(
+      'sudo',
+      sudoArgs({ preserve: allowed.names, pidFile: handle.pidFile, path: PATH, command }),
+      { env: { ...allowed.env, PATH }, logFile }
+    );
   }
   return handle;
 }
@@ -161,7 +191,12 @@ export interface SharedLookup {
  * Looks for a buildkitd an earlier call of the action in this job started and this call may use. The record
  * of the same configuration is tried first; every record is checked for liveness (pid, then buildctl).
  */
-export async function findShared(dir: string, wish: SharedWish, binDir: string, env: NodeJS.ProcessEnv): Promise<SharedLookup> {
+export async function findShared(
+  dir: string,
+  wish: SharedWish,
+  binDir: string,
+  env: NodeJS.ProcessEnv
+): Promise<SharedLookup> {
   const own = recordFileName(wish);
   let files: string[];
   try {
@@ -181,7 +216,13 @@ export async function findShared(dir: string, wish: SharedWish, binDir: string, 
     const r = record as Partial<SharedRecord> | undefined;
     const pid = typeof r?.pid === 'number' ? r.pid : undefined;
     const isRunning = pid !== undefined && Exec.isAlive(pid);
-    const live = { running: isRunning, answers: isRunning && typeof r?.buildctlAddr === 'string' ? (await answers(path.join(binDir, 'buildctl'), r.buildctlAddr, env)).ok : false };
+    const live = {
+      running: isRunning,
+      answers:
+        isRunning && typeof r?.buildctlAddr === 'string'
+          ? (await answers(path.join(binDir, 'buildctl'), r.buildctlAddr, env)).ok
+          : false
+    };
     const decision = decideReuse(record, wish, live);
     if (!decision.reuse) {
       notReused.push({ pid, why: decision.why });
@@ -237,7 +278,10 @@ export function publishShared(h: BuilderHandle, wish: SharedWish, dir: string): 
  * and its directory (root, socket, log), through sudo when buildkitd ran as root for this user.
  * Returns a problem to warn about, or undefined.
  */
-export async function releaseShared(h: BuilderHandle, env: NodeJS.ProcessEnv = process.env): Promise<string | undefined> {
+export async function releaseShared(
+  h: BuilderHandle,
+  env: NodeJS.ProcessEnv = process.env
+): Promise<string | undefined> {
   if (h.reused) return undefined;
   if (h.record) {
     try {
@@ -266,7 +310,10 @@ export async function releaseShared(h: BuilderHandle, env: NodeJS.ProcessEnv = p
 const IN_PROCESS_WAIT_MS = 10_000;
 
 /** Waits, bounded, until `buildctl debug workers` answers; stops the daemon and shows its log when it does not. */
-export async function awaitBuildkitd(handle: BuilderHandle, o: Pick<StartOptions, 'binDir' | 'readyTimeoutMs' | 'env'>): Promise<void> {
+export async function awaitBuildkitd(
+  handle: BuilderHandle,
+  o: Pick<StartOptions, 'binDir' | 'readyTimeoutMs' | 'env'>
+): Promise<void> {
   const started = Date.now();
   const deadline = started + o.readyTimeoutMs;
   const buildctl = path.join(o.binDir, 'buildctl');
@@ -282,16 +329,25 @@ export async function awaitBuildkitd(handle: BuilderHandle, o: Pick<StartOptions
   // Through sudo, the wrapper wrote buildkitd's pid before it became buildkitd: from here on, the pid is its own.
   handle.pid = daemonPid(handle);
   // Asked in-process first (no buildctl to start); whatever that does not settle, buildctl decides, as always.
-  if (handle.buildctlAddr.startsWith('unix://') && (await listWorkers(handle.buildctlAddr.slice('unix://'.length), Math.min(IN_PROCESS_WAIT_MS, Math.max(0, deadline - Date.now())))))
+  if (
+    handle.buildctlAddr.startsWith('unix://') &&
+    (await listWorkers(
+      handle.buildctlAddr.slice('unix://'.length),
+      Math.min(IN_PROCESS_WAIT_MS, Math.max(0, deadline - Date.now()))
+    ))
+  )
     return;
   for (;;) {
-    if (handle.pid !== undefined && !Exec.isAlive(handle.pid)) throw new BuilderError(`buildkitd exited while starting. Its log:\n${tail(handle.logFile)}`);
+    if (handle.pid !== undefined && !Exec.isAlive(handle.pid))
+      throw new BuilderError(`buildkitd exited while starting. Its log:\n${tail(handle.logFile)}`);
     const r = await answers(buildctl, handle.buildctlAddr, o.env);
     if (r.ok) return;
     last = r.detail;
     if (Date.now() >= deadline) {
       await stopBuilder(handle, o.env);
-      throw new BuilderError(`buildkitd did not answer within ${Math.round(o.readyTimeoutMs / 1000)} s (buildctl: ${last || 'no answer'}). Its log:\n${tail(handle.logFile)}`);
+      throw new BuilderError(
+        `buildkitd did not answer within ${Math.round(o.readyTimeoutMs / 1000)} s (buildctl: ${last || 'no answer'}). Its log:\n${tail(handle.logFile)}`
+      );
     }
     // Poll quickly at first (a local buildkitd is usually up within a few hundred ms), then back off.
     await sleep(Date.now() - started < 2000 ? 50 : 250);
@@ -310,15 +366,26 @@ export async function startContainer(o: StartOptions & { image: string; name: st
   args.push(o.image, ...splitFlags(o.flags));
   const run = await Exec.run('docker', args, { env: o.env });
   if (run.code !== 0) throw new BuilderError(`docker could not start ${o.image}: ${(run.stderr || run.stdout).trim()}`);
-  const handle: BuilderHandle = { kind: 'docker-container', envdBuilder: 'docker-container', envdAddress: o.name, buildctlAddr: `docker-container://${o.name}`, container: o.name };
+  const handle: BuilderHandle = {
+    kind: 'docker-container',
+    envdBuilder: 'docker-container',
+    envdAddress: o.name,
+    buildctlAddr: `docker-container://${o.name}`,
+    container: o.name
+  };
   const deadline = Date.now() + o.readyTimeoutMs;
   for (;;) {
-    const r = await Exec.run('docker', ['exec', o.name, 'buildctl', 'debug', 'workers'], { env: o.env, timeoutMs: 10000 });
+    const r = await Exec.run('docker', ['exec', o.name, 'buildctl', 'debug', 'workers'], {
+      env: o.env,
+      timeoutMs: 10000
+    });
     if (r.code === 0) return handle;
     if (Date.now() >= deadline) {
       const logs = await Exec.run('docker', ['logs', '--tail', '20', o.name], { env: o.env });
       await stopBuilder(handle, o.env);
-      throw new BuilderError(`the buildkit container did not answer within ${Math.round(o.readyTimeoutMs / 1000)} s. Its log:\n${logs.stdout}${logs.stderr}`);
+      throw new BuilderError(
+        `the buildkit container did not answer within ${Math.round(o.readyTimeoutMs / 1000)} s. Its log:\n${logs.stdout}${logs.stderr}`
+      );
     }
     await sleep(500);
   }
@@ -331,7 +398,11 @@ export async function startContainer(o: StartOptions & { image: string; name: st
 export const stopPollMs = (elapsedMs: number) => (elapsedMs < 1000 ? 5 : 100);
 
 /** Stops what the action started; a no-op for an address builder. Waits for the process to go. */
-export async function stopBuilder(h: BuilderHandle, env: NodeJS.ProcessEnv = process.env, graceMs = 5000): Promise<void> {
+export async function stopBuilder(
+  h: BuilderHandle,
+  env: NodeJS.ProcessEnv = process.env,
+  graceMs = 5000
+): Promise<void> {
   if (h.container) {
     await Exec.run('docker', ['rm', '-f', h.container], { env });
     return;

@@ -51,7 +51,12 @@ export interface DeleteRun<T> {
  * When the next delete may start: after `pausedUntil`, and once the starts in the last minute leave room for
  * its points. Pure. `starts` are the start times so far, oldest first.
  */
-export function nextStart(starts: readonly number[], now: number, pausedUntil: number, limits: DeleteLimits = {}): number {
+export function nextStart(
+  starts: readonly number[],
+  now: number,
+  pausedUntil: number,
+  limits: DeleteLimits = {}
+): number {
   const per = limits.pointsPerDelete ?? 5;
   const allowed = Math.max(1, Math.floor((limits.pointsPerMinute ?? 900) / per));
   let at = Math.max(now, pausedUntil);
@@ -60,7 +65,12 @@ export function nextStart(starts: readonly number[], now: number, pausedUntil: n
   return at;
 }
 
-export async function runDeletes<T>(items: readonly T[], del: (item: T) => Promise<DeleteAnswer>, limits: DeleteLimits = {}, timer: Timer = realClock): Promise<DeleteRun<T>> {
+export async function runDeletes<T>(
+  items: readonly T[],
+  del: (item: T) => Promise<DeleteAnswer>,
+  limits: DeleteLimits = {},
+  timer: Timer = realClock
+): Promise<DeleteRun<T>> {
   const started = timer.now();
   const deadline = started + (limits.timeBudgetMs ?? Number.POSITIVE_INFINITY);
   const attempts = Math.max(1, limits.attempts ?? 2);

@@ -12,7 +12,12 @@ import { CacheService, cacheServiceHttp } from './cache-service.js';
 import { drain } from '../pool.js';
 
 export type IndexRead =
-  | { status: 'read'; digests: Set<string>; recognized: boolean; /** What a min export of it would hold. */ final: Set<string> }
+  | {
+      status: 'read';
+      digests: Set<string>;
+      recognized: boolean;
+      /** What a min export of it would hold. */ final: Set<string>;
+    }
   /** The entry is gone (deleted or evicted since it was listed), or another entry answered. */
   | { status: 'missing' }
   | { status: 'failed'; message: string };
@@ -59,7 +64,11 @@ class CacheServiceIndexReader implements IndexReader {
 
   async read(entries: readonly CacheEntry[]): Promise<Map<number, IndexRead>> {
     const results = new Map<number, IndexRead>();
-    await drain([...entries], this.options.concurrency ?? 8, async (e) => void results.set(e.id, await this.readOnce(e)));
+    await drain(
+      [...entries],
+      this.options.concurrency ?? 8,
+      async (e) => void results.set(e.id, await this.readOnce(e))
+    );
     return results;
   }
 
@@ -110,7 +119,13 @@ export interface LiveIndexes {
 export async function readLiveIndexes(
   reader: IndexReader,
   entries: readonly CacheEntry[],
-  opts: { readableRefs: readonly string[]; closedPrRefs?: readonly string[]; now: number; pinMs?: number; rounds?: number }
+  opts: {
+    readableRefs: readonly string[];
+    closedPrRefs?: readonly string[];
+    now: number;
+    pinMs?: number;
+    rounds?: number;
+  }
 ): Promise<LiveIndexes> {
   let current = [...entries];
   const liveIndexes = new Map<number, Set<string>>();

@@ -33,7 +33,6 @@ export interface RestFailure {
 
 export type RestResult<T> = { ok: true; value: T } | RestFailure;
 
-
 export interface CacheRestOptions {
   token: string;
   /** GITHUB_API_URL. */
@@ -87,7 +86,10 @@ interface ApiCache {
 }
 
 /** How a warning names the REST API when it goes down, and what the action then goes without. */
-export const GITHUB_API: Service = { name: 'The GitHub API', without: 'the cache usage is not checked and nothing is pruned' };
+export const GITHUB_API: Service = {
+  name: 'The GitHub API',
+  without: 'the cache usage is not checked and nothing is pruned'
+};
 
 const PER_PAGE = 100;
 const MAX_PAGES = 1000;
@@ -96,35 +98,60 @@ function toEntry(c: ApiCache): CacheEntry | undefined {
   if (typeof c.id !== 'number' || typeof c.key !== 'string' || typeof c.ref !== 'string') return undefined;
   const createdAt = Date.parse(c.created_at ?? '') || 0;
   const lastAccessedAt = Date.parse(c.last_accessed_at ?? '') || createdAt;
-  return { id: c.id, key: c.key, ref: c.ref, size: c.size_in_bytes ?? 0, createdAt, lastAccessedAt, ...(c.version ? { version: c.version } : {}) };
+  return {
+    id: c.id,
+    key: c.key,
+    ref: c.ref,
+    size: c.size_in_bytes ?? 0,
+    createdAt,
+    lastAccessedAt,
+    ...(c.version ? { version: c.version } : {})
+  };
 }
 
 /** An error answer (`ApiError`), or anything thrown (a network failure), → a typed failure. */
 export function restFailure(error: unknown, now = Date.now()): RestFailure {
-  const e = error as { status?: unknown; code?: unknown; message?: unknown; response?: { headers?: Record<string, string | undefined> } };
+  const e = error as {
+    status?: unknown;
+    code?: unknown;
+    message?: unknown;
+    response?: { headers?: Record<string, string | undefined> };
+  };
   const status = typeof e?.status === 'number' ? e.status : undefined;
   const message = typeof e?.message === 'string' ? e.message : String(error);
   const headers = e?.response?.headers;
-  const kind: RestFailureKind =
-    isRateLimited({ ...(status !== undefined ? { status } : {}), headers, message }) ? 'rate-limited'
-    : status === 403 ? 'forbidden'
-    : status === 401 ? 'unauthorized'
-    : status === 404 ? 'not-found'
-    : e?.code === 'ESERVICEDOWN' ? 'down'
-    : 'error';
+  const kind: RestFailureKind = isRateLimited({ ...(status !== undefined ? { status } : {}), headers, message })
+    ? 'rate-limited'
+    : status === 403
+      ? 'forbidden'
+      : status === 401
+        ? 'unauthorized'
+        : status === 404
+          ? 'not-found'
+          : e?.code === 'ESERVICEDOWN'
+            ? 'down'
+            : 'error';
   const wait = kind === 'rate-limited' ? retryAfterMs(headers, now) : undefined;
-  return { ok: false, kind, ...(status !== undefined ? { status } : {}), message, ...(wait !== undefined ? { retryAfterMs: wait } : {}) };
+  return {
+    ok: false,
+    kind,
+    ...(status !== undefined ? { status } : {}),
+    message,
+    ...(wait !== undefined ? { retryAfterMs: wait } : {})
+  };
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 0;
 /** What an answer that is not JSON looks like here: the client hands back the text. */
-const notJson = (data: unknown) => (typeof data === 'string' ? `text, not JSON (${data.length} bytes)` : `not a JSON object`);
+const notJson = (data: unknown) =>
+  typeof data === 'string' ? `text, not JSON (${data.length} bytes)` : `not a JSON object`;
 
 function parseUsage(data: unknown): Parsed<{ bytes: number; count: number }> {
   if (!isObject(data)) return { ok: false, reason: notJson(data) };
   const { active_caches_size_in_bytes: bytes, active_caches_count: count } = data;
-  if (!isCount(bytes) || !isCount(count)) return { ok: false, reason: 'without active_caches_size_in_bytes and active_caches_count' };
+  if (!isCount(bytes) || !isCount(count))
+    return { ok: false, reason: 'without active_caches_size_in_bytes and active_caches_count' };
   return { ok: true, value: { bytes, count } };
 }
 
@@ -132,7 +159,8 @@ function parseUsage(data: unknown): Parsed<{ bytes: number; count: number }> {
 function parseListPage(data: unknown): Parsed<{ totalCount: number; items: number; entries: CacheEntry[] }> {
   if (!isObject(data)) return { ok: false, reason: notJson(data) };
   const items = data.actions_caches ?? [];
-  if (!isCount(data.total_count) || !Array.isArray(items)) return { ok: false, reason: 'without total_count and actions_caches' };
+  if (!isCount(data.total_count) || !Array.isArray(items))
+    return { ok: false, reason: 'without total_count and actions_caches' };
   const entries = items.flatMap((item: unknown) => (isObject(item) ? (toEntry(item as ApiCache) ?? []) : []));
   return { ok: true, value: { totalCount: data.total_count, items: items.length, entries } };
 }
@@ -140,11 +168,19 @@ function parseListPage(data: unknown): Parsed<{ totalCount: number; items: numbe
 const parseJobs = (data: unknown): Parsed<Array<{ name: string; status: string }>> => {
   const jobs = isObject(data) ? data.jobs : undefined;
   if (!Array.isArray(jobs)) return { ok: false, reason: isObject(data) ? 'without jobs' : notJson(data) };
-  return { ok: true, value: jobs.filter(isObject).map((j) => ({ name: String(j.name ?? ''), status: String(j.status ?? '') })) };
+  return {
+    ok: true,
+    value: jobs.filter(isObject).map((j) => ({ name: String(j.name ?? ''), status: String(j.status ?? '') }))
+  };
 };
 
 const parsePulls = (data: unknown): Parsed<number[]> =>
-  Array.isArray(data) ? { ok: true, value: data.flatMap((pr: unknown) => (isObject(pr) && typeof pr.number === 'number' ? [pr.number] : [])) } : { ok: false, reason: notJson(data) };
+  Array.isArray(data)
+    ? {
+        ok: true,
+        value: data.flatMap((pr: unknown) => (isObject(pr) && typeof pr.number === 'number' ? [pr.number] : []))
+      }
+    : { ok: false, reason: notJson(data) };
 
 /** A page whose answer did not parse: thrown inside `attempt` only, which turns it into a typed failure. */
 class Unreadable extends Error {}
@@ -173,7 +209,10 @@ export function createCacheRest(options: CacheRestOptions): CacheRest {
       return calls();
     },
 
-    usage: () => attempt(async () => must('GET actions/cache/usage', parseUsage(await api('GET', `${repoPath}/actions/cache/usage`)))),
+    usage: () =>
+      attempt(async () =>
+        must('GET actions/cache/usage', parseUsage(await api('GET', `${repoPath}/actions/cache/usage`)))
+      ),
 
     async storageLimitGb() {
       const r = await attempt(async () => {
@@ -183,7 +222,8 @@ export function createCacheRest(options: CacheRestOptions): CacheRest {
       return r.ok && typeof r.value === 'number' && r.value > 0 ? r.value : undefined;
     },
 
-    listAll: (filter = {}) => attempt(() => listEntries((query) => api('GET', `${repoPath}/actions/caches`, query), filter, pageConcurrency)),
+    listAll: (filter = {}) =>
+      attempt(() => listEntries((query) => api('GET', `${repoPath}/actions/caches`, query), filter, pageConcurrency)),
 
     async deleteById(id) {
       const r = await attempt(() => direct('DELETE', `${repoPath}/actions/caches/${encodeURIComponent(String(id))}`));
@@ -195,7 +235,11 @@ export function createCacheRest(options: CacheRestOptions): CacheRest {
       attempt(async () => {
         const jobs: Array<{ name: string; status: string }> = [];
         for (let page = 1; page <= 10; page++) {
-          const data = await api('GET', `${repoPath}/actions/runs/${encodeURIComponent(runId)}/jobs`, { filter: 'latest', per_page: PER_PAGE, page });
+          const data = await api('GET', `${repoPath}/actions/runs/${encodeURIComponent(runId)}/jobs`, {
+            filter: 'latest',
+            per_page: PER_PAGE,
+            page
+          });
           const got = must(`GET actions/runs/${runId}/jobs`, parseJobs(data));
           jobs.push(...got);
           if (got.length < PER_PAGE) break;
@@ -222,14 +266,19 @@ type Api = (method: 'GET' | 'DELETE', path: string, query?: Record<string, strin
 
 /** An error answer, with what restFailure reads of it: the status, GitHub's message and the headers (rate limits). */
 class ApiError extends Error {
-  constructor(message: string, readonly status: number, readonly response: { headers: Record<string, string> }) {
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly response: { headers: Record<string, string> }
+  ) {
     super(message);
   }
 }
 
 /** GitHub's error text: its `message`, and the documentation address it names; else the body, else the status. */
 function errorMessage(json: unknown, text: string, status: number): string {
-  if (isObject(json) && typeof json.message === 'string') return typeof json.documentation_url === 'string' ? `${json.message} - ${json.documentation_url}` : json.message;
+  if (isObject(json) && typeof json.message === 'string')
+    return typeof json.documentation_url === 'string' ? `${json.message} - ${json.documentation_url}` : json.message;
   return text.trim() ? text.trim().slice(0, 500) : `HTTP ${status}`;
 }
 
@@ -252,7 +301,10 @@ function apiOver(send: Exchange, baseUrl: string, token: string): Api {
         json = undefined; // handed back as text: the caller's check says it is not JSON
       }
     }
-    if (res.status >= 400) throw new ApiError(errorMessage(json, text, res.status), res.status, { headers: Object.fromEntries(res.headers) });
+    if (res.status >= 400)
+      throw new ApiError(errorMessage(json, text, res.status), res.status, {
+        headers: Object.fromEntries(res.headers)
+      });
     return json ?? text;
   };
 }
@@ -263,7 +315,8 @@ function apiOver(send: Exchange, baseUrl: string, token: string): Api {
  */
 function clientsFor(options: CacheRestOptions): { api: Api; direct: Api; calls: () => number } {
   const debug = options.debug ?? (() => undefined);
-  const http = options.http ?? new Http({ timeoutMs: options.timeoutMs ?? ms(POLICIES.rest.requestMs), service: GITHUB_API });
+  const http =
+    options.http ?? new Http({ timeoutMs: options.timeoutMs ?? ms(POLICIES.rest.requestMs), service: GITHUB_API });
   const sent = http.calls;
   const policy: RetryPolicy = {
     attempts: (options.retries ?? POLICIES.rest.attempts - 1) + 1,
@@ -274,18 +327,29 @@ function clientsFor(options: CacheRestOptions): { api: Api; direct: Api; calls: 
   const baseUrl = options.apiUrl.replace(/\/+$/, '');
   return {
     api: apiOver((method, url, headers) => http.exchange(method, url, { headers, policy }), baseUrl, options.token),
-    direct: apiOver((method, url, headers) => http.exchange(method, url, { headers, policy: ONCE }), baseUrl, options.token),
+    direct: apiOver(
+      (method, url, headers) => http.exchange(method, url, { headers, policy: ONCE }),
+      baseUrl,
+      options.token
+    ),
     calls: () => http.calls - sent
   };
 }
 
 /** Every cache entry (or those of one key or ref), read page by page, and whether the listing held still. */
-async function listEntries(get: (query: Record<string, string | number>) => Promise<unknown>, filter: { key?: string; ref?: string }, pageConcurrency: number): Promise<Listing> {
+async function listEntries(
+  get: (query: Record<string, string | number>) => Promise<unknown>,
+  filter: { key?: string; ref?: string },
+  pageConcurrency: number
+): Promise<Listing> {
   const byId = new Map<number, CacheEntry>();
   const totals: number[] = [];
   const fetchPage = async (page: number) => {
     const data = await get({
-      per_page: PER_PAGE, page, sort: 'created_at', direction: 'asc',
+      per_page: PER_PAGE,
+      page,
+      sort: 'created_at',
+      direction: 'asc',
       ...(filter.key ? { key: filter.key } : {}),
       ...(filter.ref ? { ref: filter.ref } : {})
     });
@@ -300,13 +364,21 @@ async function listEntries(get: (query: Record<string, string | number>) => Prom
   const pagesFromTotal = Math.min(MAX_PAGES, Math.max(1, Math.ceil(firstTotal / PER_PAGE)));
   let pages = 1;
   let lastCount = firstCount;
-  await drain(Array.from({ length: pagesFromTotal - 1 }, (_, i) => i + 2), pageConcurrency, async (page) => {
-    const count = await fetchPage(page);
-    pages++;
-    if (page === pagesFromTotal) lastCount = count;
-  });
+  await drain(
+    Array.from({ length: pagesFromTotal - 1 }, (_, i) => i + 2),
+    pageConcurrency,
+    async (page) => {
+      const count = await fetchPage(page);
+      pages++;
+      if (page === pagesFromTotal) lastCount = count;
+    }
+  );
   // Entries written meanwhile land after the last page: follow them while pages come back full.
-  for (let page = pagesFromTotal + 1; lastCount === PER_PAGE && page <= MAX_PAGES && (page - 1) * PER_PAGE < Math.max(...totals); page++) {
+  for (
+    let page = pagesFromTotal + 1;
+    lastCount === PER_PAGE && page <= MAX_PAGES && (page - 1) * PER_PAGE < Math.max(...totals);
+    page++
+  ) {
     lastCount = await fetchPage(page);
     pages++;
   }

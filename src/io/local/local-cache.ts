@@ -93,7 +93,11 @@ export async function restoreLocal(local: LocalCache): Promise<string | undefine
   }
   try {
     const key = await cache.restoreCache([local.dir], local.keyPrefix, [local.keyPrefix]);
-    core.info(key ? `Restored the local cache ${echo(key)} into ${echo(local.dir)}` : `No local cache for ${echo(local.keyPrefix)}* yet`);
+    core.info(
+      key
+        ? `Restored the local cache ${echo(key)} into ${echo(local.dir)}`
+        : `No local cache for ${echo(local.keyPrefix)}* yet`
+    );
     return key;
   } catch (e) {
     core.warning(`Restoring the local cache failed (${echo((e as Error).message)}); the build runs without it`);
@@ -116,7 +120,11 @@ export const hasLayout = (local: LocalCache) => fs.existsSync(`${local.dir}/inde
 export async function saveLocal(state: LocalSave): Promise<void> {
   const workspace = state.workspace ?? process.cwd();
   const around = surroundingsOf(workspace, state.home ?? os.homedir());
-  const save = { ...state, dir: path.resolve(workspace, state.dir), exportDir: path.resolve(workspace, state.exportDir) };
+  const save = {
+    ...state,
+    dir: path.resolve(workspace, state.dir),
+    exportDir: path.resolve(workspace, state.exportDir)
+  };
   const key = contentKey(save.keyPrefix, save.exportDir);
   if (!key) {
     core.info('The build exported no local cache; nothing to save');
@@ -126,7 +134,9 @@ export async function saveLocal(state: LocalSave): Promise<void> {
   }
   const exported = inspectDir(save.exportDir);
   if (exported.kind !== 'directory' || !exported.marked) {
-    core.warning(`cache: local: ${echo(save.exportDir)} is not the directory the action created for the export (no ${OWNER_MARK} marker); the local cache was not swapped in or saved`);
+    core.warning(
+      `cache: local: ${echo(save.exportDir)} is not the directory the action created for the export (no ${OWNER_MARK} marker); the local cache was not swapped in or saved`
+    );
     return;
   }
   const kept = releaseDir(save.dir, around);

@@ -36,7 +36,11 @@ interface RegistryError {
 
 function registryError(res: http.ServerResponse, { status, code, message, detail }: RegistryError): void {
   const body = JSON.stringify({ errors: [{ code, message, detail: detail ?? null }] });
-  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), 'Docker-Distribution-API-Version': 'registry/2.0' });
+  res.writeHead(status, {
+    'Content-Type': 'application/json',
+    'Content-Length': Buffer.byteLength(body),
+    'Docker-Distribution-API-Version': 'registry/2.0'
+  });
   res.end(body);
 }
 
@@ -53,7 +57,10 @@ function layoutOf(layoutDir: string): Layout {
   const blobPath = (digest: string) => path.join(layoutDir, 'blobs', 'sha256', digest.slice('sha256:'.length));
   const index = (): Descriptor[] => {
     try {
-      return (JSON.parse(fs.readFileSync(path.join(layoutDir, 'index.json'), 'utf8')) as { manifests?: Descriptor[] }).manifests ?? [];
+      return (
+        (JSON.parse(fs.readFileSync(path.join(layoutDir, 'index.json'), 'utf8')) as { manifests?: Descriptor[] })
+          .manifests ?? []
+      );
     } catch {
       return [];
     }
@@ -82,34 +89,70 @@ export function startOciServer(layoutDir: string, options: { port?: number } = {
 }
 
 /** One request: the API root, a manifest by tag or digest, or a blob (whole or one byte range). */
-function serve(layout: Layout, { req, res, pathname }: { req: http.IncomingMessage; res: http.ServerResponse; pathname: string }): void {
-  if (req.method !== 'GET' && req.method !== 'HEAD') return registryError(res, { status: 405, code: 'UNSUPPORTED', message: 'this registry is read-only' });
+function serve(
+  layout: Layout,
+  { req, res, pathname }: { req: http.IncomingMessage; res: http.ServerResponse; pathname: string }
+): void {
+  if (req.method !== 'GET' && req.method !== 'HEAD')
+    return registryError(res, { status: 405, code: 'UNSUPPORTED', message: 'this registry is read-only' });
   if (pathname === '/v2/' || pathname === '/v2') {
-    res.writeHead(200, { 'Content-Type': 'application/json', 'Docker-Distribution-API-Version': 'registry/2.0', 'Content-Length': 2 });
+    res.writeHead(200, {
+      'Content-Type': 'application/json',
+      'Docker-Distribution-API-Version': 'registry/2.0',
+      'Content-Length': 2
+    });
     return void res.end(req.method === 'HEAD' ? undefined : '{}');
   }
   const m = ROUTE.exec(pathname);
-  if (!m) return registryError(res, { status: 404, code: 'NAME_UNKNOWN', message: 'repository name not known to registry' });
+  if (!m)
+    return registryError(res, { status: 404, code: 'NAME_UNKNOWN', message: 'repository name not known to registry' });
   const [, , kind, reference] = m;
   let digest = reference;
   let mediaType = 'application/octet-stream';
   if (kind === 'manifests') {
     if (!DIGEST.test(reference)) {
       const d = layout.index().find((x) => x.annotations?.['org.opencontainers.image.ref.name'] === reference);
-      if (!d) return registryError(res, { status: 404, code: 'MANIFEST_UNKNOWN', message: 'manifest unknown', detail: { Tag: reference } });
+      if (!d)
+        return registryError(res, {
+          status: 404,
+          code: 'MANIFEST_UNKNOWN',
+          message: 'manifest unknown',
+          detail: { Tag: reference }
+        });
       digest = d.digest;
     }
     const type = layout.mediaTypeOf(digest);
-    if (!type || !fs.existsSync(layout.blobPath(digest))) return registryError(res, { status: 404, code: 'MANIFEST_UNKNOWN', message: 'manifest unknown', detail: { Digest: digest } });
+    if (!type || !fs.existsSync(layout.blobPath(digest)))
+      return registryError(res, {
+        status: 404,
+        code: 'MANIFEST_UNKNOWN',
+        message: 'manifest unknown',
+        detail: { Digest: digest }
+      });
     mediaType = type;
-  } else if (!DIGEST.test(digest)) return registryError(res, { status: 400, code: 'DIGEST_INVALID', message: 'provided digest did not match uploaded content' });
+  } else if (!DIGEST.test(digest))
+    return registryError(res, {
+      status: 400,
+      code: 'DIGEST_INVALID',
+      message: 'provided digest did not match uploaded content'
+    });
   const file = layout.blobPath(digest);
-  if (!fs.existsSync(file)) return registryError(res, { status: 404, code: 'BLOB_UNKNOWN', message: 'blob unknown to registry', detail: { Digest: digest } });
+  if (!fs.existsSync(file))
+    return registryError(res, {
+      status: 404,
+      code: 'BLOB_UNKNOWN',
+      message: 'blob unknown to registry',
+      detail: { Digest: digest }
+    });
   sendFile(req, res, { file, digest, mediaType, ranged: kind === 'blobs' });
 }
 
 /** The content with its digest headers; for a blob, one `Range: bytes=a-b` is honoured (206, or 416 outside the file). */
-function sendFile(req: http.IncomingMessage, res: http.ServerResponse, o: { file: string; digest: string; mediaType: string; ranged: boolean }): void {
+function sendFile(
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  o: { file: string; digest: string; mediaType: string; ranged: boolean }
+): void {
   const size = fs.statSync(o.file).size;
   const headers: http.OutgoingHttpHeaders = {
     'Content-Type': o.mediaType,
@@ -126,7 +169,11 @@ function sendFile(req: http.IncomingMessage, res: http.ServerResponse, o: { file
       res.writeHead(416, { 'Content-Range': `bytes */${size}` });
       return void res.end();
     }
-    res.writeHead(206, { ...headers, 'Content-Length': end - start + 1, 'Content-Range': `bytes ${start}-${end}/${size}` });
+    res.writeHead(206, {
+      ...headers,
+      'Content-Length': end - start + 1,
+      'Content-Range': `bytes ${start}-${end}/${size}`
+    });
     if (req.method === 'HEAD') return void res.end();
     return void fs.createReadStream(o.file, { start, end }).pipe(res);
   }
@@ -136,7 +183,10 @@ function sendFile(req: http.IncomingMessage, res: http.ServerResponse, o: { file
 }
 
 /** Listens on 127.0.0.1 (`port` 0: any free one). */
-function listen(server: http.Server, { port, requests }: { port: number; requests: OciServer['requests'] }): Promise<OciServer> {
+function listen(
+  server: http.Server,
+  { port, requests }: { port: number; requests: OciServer['requests'] }
+): Promise<OciServer> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () => {

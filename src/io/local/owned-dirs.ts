@@ -5,7 +5,16 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { echo } from '../../text/text.js';
-import { CACHE_DIR_FIX, deletionProblem, type DirFacts, OWNER_MARK, OWNER_MARK_TEXT, type Place, resolveCacheDir, type Surroundings } from '../../local/ownership.js';
+import {
+  CACHE_DIR_FIX,
+  deletionProblem,
+  type DirFacts,
+  OWNER_MARK,
+  OWNER_MARK_TEXT,
+  type Place,
+  resolveCacheDir,
+  type Surroundings
+} from '../../local/ownership.js';
 
 /** What is at a path, without following a symbolic link there. */
 export function inspectDir(p: string): DirFacts {
@@ -19,7 +28,11 @@ export function inspectDir(p: string): DirFacts {
   if (st.isFile()) return { kind: 'file' };
   if (!st.isDirectory()) return { kind: 'other' };
   const names = fs.readdirSync(p);
-  return { kind: 'directory', entries: names.filter((n) => n !== OWNER_MARK).length, marked: names.includes(OWNER_MARK) };
+  return {
+    kind: 'directory',
+    entries: names.filter((n) => n !== OWNER_MARK).length,
+    marked: names.includes(OWNER_MARK)
+  };
 }
 
 /** A path with the symbolic links of its existing part resolved. */
@@ -45,7 +58,8 @@ export function surroundingsOf(workspace: string, home: string | undefined): Sur
 
 /** Preflight of an explicit cache-dir: the directory and its export twin `<cache-dir>.new`. Messages, no effects. */
 export function cacheDirProblems(raw: string, workspace: string, home: string | undefined): string[] {
-  if (/[\\/]$/.test(raw) && raw.replace(/[\\/]+$/, '') !== '') return [`"${echo(raw)}" ends with a slash; write it without one (the export goes to "<cache-dir>.new" beside it)`];
+  if (/[\\/]$/.test(raw) && raw.replace(/[\\/]+$/, '') !== '')
+    return [`"${echo(raw)}" ends with a slash; write it without one (the export goes to "<cache-dir>.new" beside it)`];
   const resolved = resolveCacheDir(raw, workspace);
   if ('problem' in resolved) return [`"${echo(raw)}" ${resolved.problem}`];
   const around = surroundingsOf(workspace, home);
@@ -74,7 +88,9 @@ export function claimDir(dir: string, around: Surroundings): void {
 export function releaseDir(dir: string, around: Surroundings): string | undefined {
   const facts = inspectDir(dir);
   if (facts.kind === 'absent') return undefined;
-  const problem = deletionProblem(placeOf(dir), around, facts) ?? (facts.kind === 'directory' && !facts.marked ? `has no ${OWNER_MARK} marker` : undefined);
+  const problem =
+    deletionProblem(placeOf(dir), around, facts) ??
+    (facts.kind === 'directory' && !facts.marked ? `has no ${OWNER_MARK} marker` : undefined);
   if (problem) return `${echo(dir)} ${problem}; it was left untouched`;
   fs.rmSync(dir, { recursive: true, force: true });
   return undefined;
