@@ -11,6 +11,7 @@ import { describe, expect, test } from '@jest/globals';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import ts from 'typescript';
+import { sourceFiles } from './support/source-files.js';
 
 const SRC = path.resolve(import.meta.dirname, '..', 'src');
 
@@ -119,13 +120,6 @@ function moduleState(code: string, fileName = 'probe.ts'): string[] {
   }
   return found;
 }
-
-const sourceFiles = (dir: string): string[] =>
-  fs
-    .readdirSync(dir, { withFileTypes: true })
-    .flatMap((e) =>
-      e.isDirectory() ? sourceFiles(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : []
-    );
 
 describe('module-level state', () => {
   test.each([

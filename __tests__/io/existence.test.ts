@@ -209,6 +209,9 @@ describe('s3 manifest existence (s3rver, SigV4)', () => {
   });
 });
 
+/** A caller with no Docker config: the registry is asked without credentials. */
+const anonymous = () => caller({ DOCKER_CONFIG: '/nonexistent', HOME: '/nonexistent' });
+
 describe('registry manifest existence: a token service that does not answer with JSON', () => {
   // A captive portal or a proxy answers the token request with 200 and HTML: the probe's contract is
   // true / false / unknown with the reason, never an exception.
@@ -237,14 +240,7 @@ describe('registry manifest existence: a token service that does not answer with
     ['application/json', '{"token":42}']
   ])('200 %s %j: unknown, with the reason', async (type, body) => {
     tokenReply = { type, body };
-    const probe = await registryManifestExists(
-      `${host}/octo/env:x`,
-      true,
-      caller({
-        DOCKER_CONFIG: '/nonexistent',
-        HOME: '/nonexistent'
-      })
-    );
+    const probe = await registryManifestExists(`${host}/octo/env:x`, true, anonymous());
     expect(probe).toEqual({
       why: expect.stringContaining(
         `the token service of ${host} answered 200 but not with a JSON token (${type}, ${body.length} bytes)`
@@ -254,14 +250,7 @@ describe('registry manifest existence: a token service that does not answer with
 
   test('a JSON token is used', async () => {
     tokenReply = { type: 'application/json', body: '{"access_token":"t0k"}' };
-    const probe = await registryManifestExists(
-      `${host}/octo/env:x`,
-      true,
-      caller({
-        DOCKER_CONFIG: '/nonexistent',
-        HOME: '/nonexistent'
-      })
-    );
+    const probe = await registryManifestExists(`${host}/octo/env:x`, true, anonymous());
     // The stand-in refuses every HEAD, also with the token: a status, not a thrown error.
     expect(probe).toEqual({ why: `${host} answered 401 to HEAD ${host}/octo/env:x` });
   });
