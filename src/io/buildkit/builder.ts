@@ -4,9 +4,9 @@
  */
 import * as fs from 'node:fs';
 import * as net from 'node:net';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { Exec } from '../exec.js';
+import { runnerTemp, socketDir } from '../dirs.js';
 import { listWorkersOn } from '../grpc-list-workers.js';
 import { buildkitdArgs, splitFlags, sudoArgs } from '../../builder/args.js';
 import { buildkitdEnv } from '../../builder/env.js';
@@ -169,17 +169,14 @@ const DAEMON_DIR_PREFIX = 'envd-bk-';
 
 /**
  * A fresh directory for a buildkitd the action starts: under RUNNER_TEMP (emptied after the job) when its
- * path is short enough for a unix socket (~100 characters), else under the system temp directory.
+ * path is short enough for a unix socket (builder/dirs.ts), else under the system temp directory.
  */
 export function newDaemonDir(env: NodeJS.ProcessEnv): string {
-  const base = env.RUNNER_TEMP && env.RUNNER_TEMP.length < 60 ? env.RUNNER_TEMP : os.tmpdir();
-  return fs.mkdtempSync(path.join(base, DAEMON_DIR_PREFIX));
+  return socketDir(env, DAEMON_DIR_PREFIX);
 }
 
 /** Where the records of this job's buildkitds live: RUNNER_TEMP is per job, so jobs never see each other's. */
-export function recordsDir(env: NodeJS.ProcessEnv): string {
-  return env.RUNNER_TEMP || os.tmpdir();
-}
+export const recordsDir = runnerTemp;
 
 export interface SharedLookup {
   handle?: BuilderHandle;
