@@ -7,7 +7,8 @@
 import type { Auto } from '../inputs/inputs.js';
 import { echo } from '../text/text.js';
 import { formatSize, resolveBudget } from '../budget/budget.js';
-import { runDeletes, type DeleteLimits, type Timer } from '../io/github/deletes.js';
+import { runDeletes, type Timer } from '../io/github/deletes.js';
+import type { DeleteLimits } from '../http/pacing.js';
 import { concurrentLegsOf } from '../budget/estimate.js';
 import { readLiveIndexes, type IndexReader } from '../io/github/indexes.js';
 import { type CacheEntry, planPrune, type PrunePlan } from '../budget/prune.js';

@@ -10,6 +10,7 @@ import { runnerTemp, socketDir } from '../dirs.js';
 import { listWorkersOn } from '../grpc-list-workers.js';
 import { buildkitdArgs, splitFlags, sudoArgs } from '../../builder/args.js';
 import { buildkitdEnv } from '../../builder/env.js';
+import { stopPollMs, withoutGoStacks } from '../../builder/daemon.js';
 import {
   decideReuse,
   RECORD_PATTERN,
@@ -23,16 +24,6 @@ import type { BuilderHandle } from '../../builder/handle.js';
 export type { BuilderHandle };
 
 class BuilderError extends Error {}
-
-/**
- * buildkitd prints a fatal error as `buildkitd: <text>` followed by its Go stack (`%+v` of a pkg/errors error,
- * cmd/buildkitd/main.go:487-490 at v0.32.2): pairs of a function line and a tab-indented `file:line`, 12 to 18
- * lines (observed with buildkitd v0.32.2). In a short tail they would push out the lines that say what happened.
- */
-export function withoutGoStacks(lines: readonly string[]): string[] {
-  const frameAt = (i: number) => i < lines.length && /^\t\S+:\d+$/.test(lines[i]);
-  return lines.filter((_, i) => !frameAt(i) && !frameAt(i + 1));
-}
 
 const tail = (file: string | undefined, lines = 20, stacks = false) => {
   if (!file || !fs.existsSync(file)) return '';
@@ -387,12 +378,6 @@ export async function startContainer(o: StartOptions & { image: string; name: st
     await sleep(500);
   }
 }
-
-/**
- * How long to wait before looking again whether a stopped buildkitd is gone, `elapsedMs` after SIGTERM: a
- * daemon with nothing to flush goes within milliseconds, so the first looks are quick; then back off.
- */
-export const stopPollMs = (elapsedMs: number) => (elapsedMs < 1000 ? 5 : 100);
 
 /** Stops what the action started; a no-op for an address builder. Waits for the process to go. */
 export async function stopBuilder(
