@@ -9,9 +9,8 @@ export const modules = {
 /* harmony export */   post: () => (/* binding */ post),
 /* harmony export */   realPostIo: () => (/* binding */ realPostIo)
 /* harmony export */ });
-/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8161);
-/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_os__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _io_buildkit_builder_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(2433);
+/* harmony import */ var _io_buildkit_builder_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(5539);
+/* harmony import */ var _io_dirs_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1789);
 /* harmony import */ var _io_envd_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(3883);
 /* harmony import */ var _io_local_owned_dirs_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(7322);
 /* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(2462);
@@ -32,9 +31,9 @@ export const modules = {
 
 
 const realPostIo = {
-    builderLogTail: (h) => (0,_io_buildkit_builder_js__WEBPACK_IMPORTED_MODULE_1__/* .builderLogTail */ .y_)(h),
-    stopBuilder: (h) => (0,_io_buildkit_builder_js__WEBPACK_IMPORTED_MODULE_1__/* .stopBuilder */ .QP)(h),
-    releaseShared: (h) => (0,_io_buildkit_builder_js__WEBPACK_IMPORTED_MODULE_1__/* .releaseShared */ .vw)(h),
+    builderLogTail: (h) => (0,_io_buildkit_builder_js__WEBPACK_IMPORTED_MODULE_0__/* .builderLogTail */ .y_)(h),
+    stopBuilder: (h) => (0,_io_buildkit_builder_js__WEBPACK_IMPORTED_MODULE_0__/* .stopBuilder */ .QP)(h),
+    releaseShared: (h) => (0,_io_buildkit_builder_js__WEBPACK_IMPORTED_MODULE_0__/* .releaseShared */ .vw)(h),
     removeContext: (binary, env, context) => new _io_envd_js__WEBPACK_IMPORTED_MODULE_2__/* .Envd */ .sL(binary, env).removeContext(context)
 };
 async function post({ env: processEnv, state, io }) {
@@ -80,7 +79,7 @@ async function post({ env: processEnv, state, io }) {
     const dir = getState(_state_js__WEBPACK_IMPORTED_MODULE_4__/* .State */ .U.WorkDir);
     if (dir) {
         // Only the private directory main created and marked: never a path state could point elsewhere.
-        const kept = (0,_io_local_owned_dirs_js__WEBPACK_IMPORTED_MODULE_3__/* .releaseDir */ .ZI)(dir, (0,_io_local_owned_dirs_js__WEBPACK_IMPORTED_MODULE_3__/* .surroundingsOf */ .ZD)(processEnv.GITHUB_WORKSPACE || process.cwd(), processEnv.HOME || node_os__WEBPACK_IMPORTED_MODULE_0__.homedir()));
+        const kept = (0,_io_local_owned_dirs_js__WEBPACK_IMPORTED_MODULE_3__/* .releaseDir */ .ZI)(dir, (0,_io_local_owned_dirs_js__WEBPACK_IMPORTED_MODULE_3__/* .surroundingsOf */ .ZD)(processEnv.GITHUB_WORKSPACE || process.cwd(), (0,_io_dirs_js__WEBPACK_IMPORTED_MODULE_1__/* .homeOf */ .lt)(processEnv)));
         if (kept)
             _io_runner_js__WEBPACK_IMPORTED_MODULE_6__.warning(`The action's private directory was not removed: ${kept}`);
     }

@@ -18,13 +18,13 @@ async function run() {
     const isPost = _io_runner_js__WEBPACK_IMPORTED_MODULE_0__.getState(_state_js__WEBPACK_IMPORTED_MODULE_1__/* .State */ .U.IsPost) === 'true';
     try {
         if (isPost) {
-            const { post, realPostIo } = await Promise.all(/* import() */[__nccwpck_require__.e(337), __nccwpck_require__.e(677)]).then(__nccwpck_require__.bind(__nccwpck_require__, 2677));
+            const { post, realPostIo } = await Promise.all(/* import() */[__nccwpck_require__.e(519), __nccwpck_require__.e(677)]).then(__nccwpck_require__.bind(__nccwpck_require__, 2677));
             await post({ env: process.env, state: (0,_state_js__WEBPACK_IMPORTED_MODULE_1__/* .stateFromEnv */ .J)(process.env), io: realPostIo });
         }
         else {
             // Before anything starts: a cancelled main stops what it ran and says so (io/cancel.ts).
             const [{ main }, { onCancel }, { cancelledLine, cancelledSummary }] = await Promise.all([
-                Promise.all(/* import() */[__nccwpck_require__.e(844), __nccwpck_require__.e(292), __nccwpck_require__.e(337), __nccwpck_require__.e(895)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4895)),
+                Promise.all(/* import() */[__nccwpck_require__.e(844), __nccwpck_require__.e(292), __nccwpck_require__.e(519), __nccwpck_require__.e(355)]).then(__nccwpck_require__.bind(__nccwpck_require__, 7355)),
                 __nccwpck_require__.e(/* import() */ 736).then(__nccwpck_require__.bind(__nccwpck_require__, 6736)),
                 __nccwpck_require__.e(/* import() */ 594).then(__nccwpck_require__.bind(__nccwpck_require__, 6594))
             ]);

@@ -5,14 +5,8 @@ import { createCacheRest, type CacheRest } from '../../src/io/github/rest.js';
 import { type LegIdentity, modeForBudget } from '../../src/budget/budget.js';
 import type { Auto, Mode } from '../../src/inputs/inputs.js';
 import { budgetFacts, decidePrune } from '../../src/budget/run.js';
-import {
-  type BudgetReading,
-  READ_GRANT_WARNING,
-  WRITE_GRANT_WARNING,
-  prune,
-  readBudget,
-  type PruneOptions
-} from '../../src/steps/prune.js';
+import { type BudgetReading, prune, readBudget, type PruneOptions } from '../../src/steps/prune.js';
+import { READ_GRANT_WARNING, WRITE_GRANT_WARNING } from '../../src/budget/usage.js';
 import { budgetMarkdown } from '../../src/budget/report.js';
 import { DAY, HOUR, MINUTE, Permission, startEmulator, type Emulator } from '../support/emulator/index.js';
 import { GB, MAIN, MB, PR12, PR7, REPOSITORY, START, seedBlob, seedIndex } from '../budget/fixtures.js';

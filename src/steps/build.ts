@@ -3,9 +3,6 @@
  * `cache-timeout`, and the attempts after a stalled import or an unreadable or evicted cached layer (attempts.ts). Everything started is recorded in state for the post step.
  */
 import type { Runner } from '../io/runner.js';
-import { randomBytes } from 'node:crypto';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import {
   awaitBuildkitd,
@@ -21,6 +18,7 @@ import {
 import { startRemote } from './fleet.js';
 import type { FleetChoice } from '../fleet/choice.js';
 import { type BuildCallOptions, envdBuildCall, showArgs } from '../envd/args.js';
+import { homeOf, randomHex, writeFileIn } from '../io/dirs.js';
 import { Envd, envdEnv } from '../io/envd.js';
 import { envdErrorLine } from '../envd/errors.js';
 import { CacheWatch, failedOutcome } from '../envd/watchdog.js';
@@ -111,7 +109,7 @@ export async function build(
         await import('../io/local/local-cache.js');
       // The directories are checked before anything starts; the server listens on the (still empty) directory
       // first, so that buildkitd, told its address, starts while the restore runs.
-      claimLocal(local, surroundingsOf(workspace, env.HOME || os.homedir()));
+      claimLocal(local, surroundingsOf(workspace, homeOf(env)));
       server = await serveLocal(local);
       const served = servedLocalCache({ plan, configInline, host: server.host });
       configInline = served.configInline;
@@ -194,9 +192,8 @@ async function buildWith(ctx: BuildContext): Promise<BuildReport> {
   state.save(State.EnvdBinary, envd.binary);
   state.save(State.EnvdPath, toolEnv.PATH ?? '');
   const envdVersion = tools.envd.tag === 'system' ? await envd.version() : tools.envd.tag;
-  const keyFile = path.join(dir, 'envd-public-key.pub');
-  fs.writeFileSync(keyFile, STABLE_PUBLIC_KEY);
-  const context = `envd-cache-action-${rt.runId || 'local'}-${randomBytes(3).toString('hex')}`;
+  const keyFile = writeFileIn(dir, 'envd-public-key.pub', STABLE_PUBLIC_KEY);
+  const context = `envd-cache-action-${rt.runId || 'local'}-${randomHex(3)}`;
   const createContext = async (h: BuilderHandle) => {
     await envd.createContext(context, h.envdBuilder, h.envdAddress);
     state.save(State.Context, context);
@@ -252,7 +249,7 @@ async function buildWith(ctx: BuildContext): Promise<BuildReport> {
       ...plan.local,
       restoredKey,
       workspace: env.GITHUB_WORKSPACE || process.cwd(),
-      home: env.HOME || os.homedir()
+      home: homeOf(env)
     };
     state.save(State.LocalSave, JSON.stringify(save));
   }
@@ -317,7 +314,7 @@ async function startBuilder(
     h = await startContainer({
       ...common,
       image: `moby/buildkit:${tools.buildkit.tag}`,
-      name: `envd-cache-${randomBytes(4).toString('hex')}`
+      name: `envd-cache-${randomHex(4)}`
     });
     h.version = tools.buildkit.tag;
     state.save(State.Builder, JSON.stringify(h));

@@ -7,7 +7,6 @@ import {
   budgetFacts,
   budgetFigures,
   decidePrune,
-  exportRoom,
   pruneBeforeTarget,
   readingScope,
   splitsWrite
@@ -18,6 +17,7 @@ import { findSecrets, redactKnown } from '../cache/redact.js';
 import { formatProblem, type Inputs, inputSecrets, parseInputs } from '../inputs/inputs.js';
 import type { Plan } from '../plan/plan.js';
 import { plan as makePlan } from '../plan/planner.js';
+import { planWithRoom, withNotes } from '../plan/final.js';
 import { outputs } from '../report/outputs.js';
 import { eventProblemsSummary, inputProblemsSummary, planSummary } from '../report/summary.js';
 import { echo, MAX_SENTENCE } from '../text/text.js';
@@ -63,13 +63,13 @@ async function mainStep(ctx: StepContext, deps: MainDeps): Promise<void> {
   const budget = await readBudgetFor(ctx, inputs, rt);
   const planned = makePlan(inputs, rt, { budget: budgetFacts(budget) });
   for (const s of planned.secrets) secrets.mask(s);
-  const plan = await resolveImportEntry(ctx, planned);
-  if (budget.reading) {
-    plan.decisions.push(...budget.reading.decisions);
-    plan.warnings.push(...budget.reading.warnings);
-  }
-  // A service that went silent (or a phase cut short) so far: one warning each (io/deadlines.ts).
-  plan.warnings.push(...ctx.deadlines.takeWarnings());
+  const resolved = await resolveImportEntry(ctx, planned);
+  // The budget's own lines, and a service that went silent (or a phase cut short) so far: one warning each
+  // (io/deadlines.ts). From here on the plan is final; the build gets a new one only when it has no room.
+  const plan = withNotes(resolved, {
+    decisions: budget.reading?.decisions,
+    warnings: [...(budget.reading?.warnings ?? []), ...ctx.deadlines.takeWarnings()]
+  });
 
   await out.group('Plan', async () => {
     for (const d of plan.decisions)
@@ -194,7 +194,7 @@ async function readInputs(
 /** Makes room, builds, and prunes after a successful export; reports through `finish` whatever happens. */
 async function buildAndPrune(
   ctx: StepContext,
-  plan: Plan,
+  planned: Plan,
   parts: {
     inputs: Inputs;
     rt: Runtime;
@@ -207,17 +207,14 @@ async function buildAndPrune(
   const { inputs, rt, budget, state, prepared } = parts;
   const { out } = ctx;
   // Make room first when usage is above the prune target or this run's exports would not fit under the budget.
-  const run = { state: budget, inputs, rt, plan };
-  const roomTarget = pruneBeforeTarget(run);
-  if (roomTarget !== undefined) await pruneNow(ctx, run, 'before', roomTarget);
+  const before = { state: budget, inputs, rt, plan: planned };
+  const roomTarget = pruneBeforeTarget(before);
+  if (roomTarget !== undefined) await pruneNow(ctx, before, 'before', roomTarget);
   // Still no room for this leg's export (never on the default branch, and only when the write is not decided
   // after the build): it reads the cache, writes none.
-  const noRoom = exportRoom(run);
-  if (noRoom) {
-    plan.export = undefined;
-    plan.decisions.push(noRoom);
-    out.info(`export skipped: ${noRoom.reason}`);
-  }
+  const { plan, noRoom } = planWithRoom(before);
+  if (noRoom) out.info(`export skipped: ${noRoom.reason}`);
+  const run = { ...before, plan };
   // Issue 20: the build imports only; what it adds decides the write, then the same build exports.
   const write = splitsWrite(run) ? writeSteps(ctx, run, () => lastWriteSkipped(ctx, plan.scope)) : undefined;
   let result: BuildReport | undefined;
@@ -240,12 +237,12 @@ async function buildAndPrune(
   }
   const exported = !!result.plan.export && !result.figures.exports.some((e) => e.error);
   const decision = decidePrune(inputs.cachePrune, { command: 'build', backend: inputs.cache, exported });
-  result.plan.decisions.push(decision.decision);
+  const report: BuildReport = { ...result, plan: withNotes(result.plan, { decisions: [decision.decision] }) };
   // The image read and the history's write do not depend on the prune: under way while it runs, logged after it.
-  const after = beginAfterBuild(ctx, result, inputs, rt);
+  const after = beginAfterBuild(ctx, report, inputs, rt);
   if (exported) await write?.afterExport();
-  if (decision.prune) await pruneNow(ctx, { ...run, plan: result.plan }, 'after');
-  await finish(result.plan, result, undefined, await reportAfterBuild(out, after));
+  if (decision.prune) await pruneNow(ctx, { ...run, plan: report.plan }, 'after');
+  await finish(report.plan, report, undefined, await reportAfterBuild(out, after));
 }
 
 const figuresOf = (r: BuildReport) => ({

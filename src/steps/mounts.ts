@@ -4,9 +4,9 @@
  * build that writes its cache — the mounts the build used are read out by one helper build and saved, one GitHub
  * cache entry per mount and scope, keyed by content. Orchestration only: the core decides, io/mounts.ts does.
  */
-import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Runner } from '../io/runner.js';
+import { runnerTemp } from '../io/dirs.js';
 import {
   type BuildkitClient,
   fileSha256,
@@ -60,7 +60,7 @@ export function beginMounts(
   if (!m || (!m.restore && !m.save)) return undefined;
   const workspace = env.GITHUB_WORKSPACE || process.cwd();
   const name = envName(path.resolve(workspace, plan.envd.path));
-  const dir = mountsDir(env.RUNNER_TEMP || os.tmpdir());
+  const dir = mountsDir(runnerTemp(env));
   removeDir(dir);
   const downloads = m.restore
     ? download(store, candidateIds(m.setting, name), { dir, scope: m.scope })

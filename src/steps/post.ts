@@ -5,8 +5,8 @@
  * It loads only what its path needs: the runner's protocol (io/runner.ts, small), the builder and envd; the
  * local cache save (with @actions/cache) only when there is one.
  */
-import * as os from 'node:os';
 import { type BuilderHandle, builderLogTail, releaseShared, stopBuilder } from '../io/buildkit/builder.js';
+import { homeOf } from '../io/dirs.js';
 import { Envd } from '../io/envd.js';
 import type { LocalSave } from '../io/local/local-cache.js';
 import { releaseDir, surroundingsOf } from '../io/local/owned-dirs.js';
@@ -85,10 +85,7 @@ async function postStep({ env: processEnv, out }: StepContext, { state, io }: Po
   const dir = getState(State.WorkDir);
   if (dir) {
     // Only the private directory main created and marked: never a path state could point elsewhere.
-    const kept = releaseDir(
-      dir,
-      surroundingsOf(processEnv.GITHUB_WORKSPACE || process.cwd(), processEnv.HOME || os.homedir())
-    );
+    const kept = releaseDir(dir, surroundingsOf(processEnv.GITHUB_WORKSPACE || process.cwd(), homeOf(processEnv)));
     if (kept) out.warning(`The action's private directory was not removed: ${kept}`);
   }
 }

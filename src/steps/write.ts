@@ -7,6 +7,7 @@
  */
 import type { ProgressFigures } from '../envd/progress.js';
 import type { Plan } from '../plan/plan.js';
+import { withNotes } from '../plan/final.js';
 import { echo, MAX_SENTENCE } from '../text/text.js';
 import { formatSize } from '../budget/budget.js';
 import { heldBackSince, type Deletion } from '../budget/prune.js';
@@ -76,7 +77,7 @@ export function writeSteps(ctx: StepContext, run: RunContext, skippedLast: () =>
   };
 }
 
-/** The plan the second build runs with, from the decision; logs it and records the decision. */
+/** The plan the second build runs with, from the decision (a new plan, the decision on it); logs it. */
 function applyDecision(
   out: Runner,
   run: RunContext,
@@ -86,24 +87,22 @@ function applyDecision(
   const { plan } = run;
   if (decision.write) {
     keepForLater(decision.deleteAfter);
-    plan.decisions.push({ topic: 'write', outcome: 'yes', reason: decision.reason });
-    if (decision.warning) {
-      plan.warnings.push(decision.warning);
-      out.warning(echo(decision.warning, MAX_SENTENCE));
-    }
-    return plan;
+    if (decision.warning) out.warning(echo(decision.warning, MAX_SENTENCE));
+    return withNotes(plan, {
+      decisions: [{ topic: 'write', outcome: 'yes', reason: decision.reason }],
+      warnings: decision.warning ? [decision.warning] : []
+    });
   }
   if (decision.outcome === 'nothing-new') {
-    plan.decisions.push({ topic: 'write', outcome: 'nothing new', reason: decision.reason });
     out.info(`Nothing to write: ${decision.reason}`);
-  } else {
-    const reason = `${decision.reason}; what it costs: ${('cost' in decision && decision.cost) || 'unknown'}`;
-    plan.decisions.push({ topic: 'write', outcome: 'skipped', reason });
-    const warning = `This build's cache is not written: ${reason}`;
-    plan.warnings.push(warning);
-    out.warning(echo(warning, MAX_SENTENCE));
+    const noted = withNotes(plan, { decisions: [{ topic: 'write', outcome: 'nothing new', reason: decision.reason }] });
+    return { ...noted, export: undefined };
   }
-  return { ...plan, export: undefined };
+  const reason = `${decision.reason}; what it costs: ${('cost' in decision && decision.cost) || 'unknown'}`;
+  const warning = `This build's cache is not written: ${reason}`;
+  out.warning(echo(warning, MAX_SENTENCE));
+  const noted = withNotes(plan, { decisions: [{ topic: 'write', outcome: 'skipped', reason }], warnings: [warning] });
+  return { ...noted, export: undefined };
 }
 
 /** Lists the cache again, reads the live indexes, and decides; a make-room decision prunes first and decides again. */
