@@ -211,7 +211,7 @@ async function buildWith(ctx: BuildContext): Promise<BuildReport> {
   const buildctl = { buildctl: path.join(tools.buildkit.dir, 'buildctl'), addr: builder.buildctlAddr, env: toolEnv };
   if (ctx.mounts) await restoreMounts(out, ctx.mounts, buildctl);
 
-  const started = Date.now();
+  const started = ctx.clock.now();
   const call = {
     publicKeyFile: keyFile,
     buildkitdImage: `docker.io/moby/buildkit:${tools.buildkit.tag}`,
@@ -238,7 +238,7 @@ async function buildWith(ctx: BuildContext): Promise<BuildReport> {
     fleet: choice,
     reusedBuilder: builder.reused,
     figures: attempt.figures,
-    seconds: (Date.now() - started) / 1000,
+    seconds: (ctx.clock.now() - started) / 1000,
     retriedWithoutImport: retried,
     failure: attempt.failure
   };
