@@ -18,7 +18,7 @@ import {
 import { startRemote } from './fleet.js';
 import type { FleetChoice } from '../fleet/choice.js';
 import { type BuildCallOptions, envdBuildCall, showArgs } from '../envd/args.js';
-import { homeOf, randomHex, writeFileIn } from '../io/dirs.js';
+import { homeOf, randomHex, workspaceOf, writeFileIn } from '../io/dirs.js';
 import { Envd, envdEnv } from '../io/envd.js';
 import { envdErrorLine } from '../envd/errors.js';
 import { CacheWatch, failedOutcome } from '../envd/watchdog.js';
@@ -98,7 +98,7 @@ export async function build(
   try {
     if (plan.local) {
       // Relative directories resolve against the workspace, as envd resolves the export's dest.
-      const workspace = env.GITHUB_WORKSPACE || process.cwd();
+      const workspace = workspaceOf(env);
       const local = {
         ...plan.local,
         dir: path.resolve(workspace, plan.local.dir),
@@ -215,7 +215,7 @@ async function buildWith(ctx: BuildContext): Promise<BuildReport> {
   const call = {
     publicKeyFile: keyFile,
     buildkitdImage: `docker.io/moby/buildkit:${tools.buildkit.tag}`,
-    cwd: env.GITHUB_WORKSPACE || process.cwd()
+    cwd: workspaceOf(env)
   };
   const { attempt, retried, plan } = await inPhases(ctx, ctx.plan, ctx.writeGate, (p) =>
     runAttempts(
@@ -248,7 +248,7 @@ async function buildWith(ctx: BuildContext): Promise<BuildReport> {
     const save: LocalSave = {
       ...plan.local,
       restoredKey,
-      workspace: env.GITHUB_WORKSPACE || process.cwd(),
+      workspace: workspaceOf(env),
       home: homeOf(env)
     };
     state.save(State.LocalSave, JSON.stringify(save));
@@ -274,7 +274,7 @@ async function startBuilder(
       dir,
       binDir: tools.buildkit.dir,
       env: toolEnv,
-      cwd: env.GITHUB_WORKSPACE || process.cwd(),
+      cwd: workspaceOf(env),
       out
     });
     if (remote.relay) ctx.closers.push(remote.relay.close);

@@ -16,6 +16,7 @@ import { type ImageReading, readImage } from '../io/image.js';
 import type { Runner } from '../io/runner.js';
 import type { StepContext } from './context.js';
 import type { BuildReport } from './build.js';
+import { workspaceOf } from '../io/dirs.js';
 
 /** What the summary and the outputs show beyond the build's own figures. */
 export interface Insight {
@@ -70,7 +71,7 @@ export interface AfterBuild {
 export function beginAfterBuild(ctx: StepContext, result: BuildReport, inputs: Inputs, rt: Runtime): AfterBuild {
   const { env, histories } = ctx;
   const plan = result.plan;
-  const workspace = env.GITHUB_WORKSPACE || process.cwd();
+  const workspace = workspaceOf(env);
   // The tag the action gave envd (envd/args.ts): the name of the image a default output loads into Docker.
   const tag = envdTag(plan.envd.output, path.basename(path.resolve(workspace, plan.envd.path)));
   const reading = readImage(imageTarget(inputs.output, tag, plan.envd.platform), {

@@ -27,6 +27,7 @@ import { preflight } from '../io/preflight.js';
 import { inStep, type StepContext } from './context.js';
 import type { StateStore } from '../state.js';
 import type { Runner } from '../io/runner.js';
+import { workspaceOf } from '../io/dirs.js';
 
 /** Secrets the environment may hold; registered before the first log line. */
 const SECRET_ENV = ['ACTIONS_RUNTIME_TOKEN', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_ACCESS_KEY_ID'];
@@ -171,7 +172,7 @@ async function readInputs(
   for (const s of inputSecrets(raw)) secrets.mask(s);
 
   const parsed = parseInputs(raw);
-  const cwd = env.GITHUB_WORKSPACE || process.cwd();
+  const cwd = workspaceOf(env);
   // command: prune builds nothing, so it needs no checkout of the build context.
   const problems = !parsed.inputs
     ? parsed.problems

@@ -6,7 +6,7 @@
  * local cache save (with @actions/cache) only when there is one.
  */
 import { type BuilderHandle, builderLogTail, releaseShared, stopBuilder } from '../io/buildkit/builder.js';
-import { homeOf } from '../io/dirs.js';
+import { homeOf, workspaceOf } from '../io/dirs.js';
 import { Envd } from '../io/envd.js';
 import type { LocalSave } from '../io/local/local-cache.js';
 import { releaseDir, surroundingsOf } from '../io/local/owned-dirs.js';
@@ -85,7 +85,7 @@ async function postStep({ env: processEnv, out }: StepContext, { state, io }: Po
   const dir = getState(State.WorkDir);
   if (dir) {
     // Only the private directory main created and marked: never a path state could point elsewhere.
-    const kept = releaseDir(dir, surroundingsOf(processEnv.GITHUB_WORKSPACE || process.cwd(), homeOf(processEnv)));
+    const kept = releaseDir(dir, surroundingsOf(workspaceOf(processEnv), homeOf(processEnv)));
     if (kept) out.warning(`The action's private directory was not removed: ${kept}`);
   }
 }
