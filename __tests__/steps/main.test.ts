@@ -38,8 +38,8 @@ afterEach(() => {
 });
 
 /** Runs main over the job's environment; what it wrote (log, file commands, exit code) and what it saved for post. */
-async function runMain(j: Job) {
-  const { ctx, record } = recordingStep(j.env);
+async function runMain(j: Job, options: Parameters<typeof recordingStep>[1] = {}) {
+  const { ctx, record } = recordingStep(j.env, options);
   const state = memoryState();
   await main(ctx, mainDeps(ctx, state.store));
   const log = () => record.stdout;
@@ -96,6 +96,17 @@ describe('main, before anything starts', () => {
     expect(saved.size).toBe(0);
     expect(tempEntries(j)).toEqual([]);
     expect(fs.readdirSync(j.dirs.toolCache)).toEqual([]);
+  });
+});
+
+describe('a runner without a job summary', () => {
+  test('main sets its outputs and fails on nothing: the summary is left out', async () => {
+    const j = newJob({ cache: 'none', 'dry-run': 'true' });
+    const { record, outputOf } = await runMain(j, { noSummary: true });
+    expect(record.exitCode).toBeUndefined();
+    expect(record.stdout).not.toMatch(/^::error/m);
+    expect(outputOf('cache-backend')).toBe('none');
+    expect(record.files.STEP_SUMMARY).toBe('');
   });
 });
 

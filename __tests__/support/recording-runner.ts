@@ -22,12 +22,12 @@ export function recordingRunner(env: NodeJS.ProcessEnv = {}, options: { noSummar
   const record: Recording = { stdout: '', files: { OUTPUT: '', STATE: '', ENV: '', PATH: '', STEP_SUMMARY: '' } };
   const sink: RunnerSink = {
     write: (text) => void (record.stdout += text),
-    append: (file, text) => {
-      if (file === 'STEP_SUMMARY' && options.noSummary)
-        throw new Error('GITHUB_STEP_SUMMARY is not set: this runner offers no job summary');
-      record.files[file] += text;
+    append: (file, text) => void (record.files[file] += text),
+    appendSummary: async (markdown) => {
+      if (options.noSummary) throw new Error('GITHUB_STEP_SUMMARY is not set: this runner offers no job summary');
+      record.files.STEP_SUMMARY += markdown;
     },
-    has: (file) => !(file === 'STEP_SUMMARY' && options.noSummary),
+    hasSummary: () => !options.noSummary,
     fail: () => void (record.exitCode = 1)
   };
   return { out: new Runner(env, sink), record };

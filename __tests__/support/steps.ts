@@ -18,8 +18,8 @@ export function memoryState() {
 }
 
 /** A step's context over `env` with a recording runner; `record` is what the step wrote. */
-export function recordingStep(env: NodeJS.ProcessEnv) {
-  const { out, record } = recordingRunner(env);
+export function recordingStep(env: NodeJS.ProcessEnv, options: Parameters<typeof recordingRunner>[1] = {}) {
+  const { out, record } = recordingRunner(env, options);
   return { ctx: stepContext(env, out), record };
 }
 

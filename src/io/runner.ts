@@ -95,6 +95,8 @@ export function keyValueBlock(name: string, value: unknown, delimiter = newDelim
 
 /** The files the runner creates before each step: GITHUB_OUTPUT, GITHUB_STATE, GITHUB_ENV, GITHUB_PATH, GITHUB_STEP_SUMMARY. */
 export type RunnerFile = 'OUTPUT' | 'STATE' | 'ENV' | 'PATH' | 'STEP_SUMMARY';
+/** The files of the file commands, written at once (the summary is appended in its own time). */
+type CommandFile = Exclude<RunnerFile, 'STEP_SUMMARY'>;
 
 /**
  * Where the protocol goes: the step's log (stdout), the files the runner named, the step's exit code. The real
@@ -104,9 +106,11 @@ export interface RunnerSink {
   /** Text for the step's log, line ends included. */
   write(text: string): void;
   /** Appends `text` to the file the runner named in GITHUB_<file>; throws naming the variable when it is unset. */
-  append(file: RunnerFile, text: string): Promise<void> | void;
-  /** Whether the runner named that file. */
-  has(file: RunnerFile): boolean;
+  append(file: CommandFile, text: string): void;
+  /** Appends Markdown to the job summary (GITHUB_STEP_SUMMARY); rejects when the runner offers none. */
+  appendSummary(markdown: string): Promise<void>;
+  /** Whether the runner offers a job summary. */
+  hasSummary(): boolean;
   /** The step ends with exit code 1 (the process is not ended). */
   fail(): void;
 }
@@ -125,11 +129,9 @@ export function processSink(env: NodeJS.ProcessEnv): RunnerSink {
   };
   return {
     write: (text) => void process.stdout.write(text),
-    append: (file, text) =>
-      file === 'STEP_SUMMARY'
-        ? fs.promises.appendFile(fileOf(file), text, { encoding: 'utf8' })
-        : fs.appendFileSync(fileOf(file), text, { encoding: 'utf8' }),
-    has: (file) => !!env[`GITHUB_${file}`],
+    append: (file, text) => fs.appendFileSync(fileOf(file), text, { encoding: 'utf8' }),
+    appendSummary: async (markdown) => fs.promises.appendFile(fileOf('STEP_SUMMARY'), markdown, { encoding: 'utf8' }),
+    hasSummary: () => !!env.GITHUB_STEP_SUMMARY,
     fail: () => void (process.exitCode = 1)
   };
 }
@@ -181,12 +183,12 @@ export class Runner {
   }
 
   setOutput(name: string, value: unknown): void {
-    void this.sink.append('OUTPUT', `${keyValueBlock(name, value)}${os.EOL}`);
+    this.sink.append('OUTPUT', `${keyValueBlock(name, value)}${os.EOL}`);
   }
 
   /** State for a later phase of this action, where it reads as STATE_<name>. */
   saveState(name: string, value: unknown): void {
-    void this.sink.append('STATE', `${keyValueBlock(name, value)}${os.EOL}`);
+    this.sink.append('STATE', `${keyValueBlock(name, value)}${os.EOL}`);
   }
 
   getState(name: string): string {
@@ -196,14 +198,14 @@ export class Runner {
   /** An environment variable for this step and the job's later steps. */
   exportVariable(name: string, value: unknown): void {
     const v = text(value);
-    void this.sink.append('ENV', `${keyValueBlock(name, v)}${os.EOL}`);
+    this.sink.append('ENV', `${keyValueBlock(name, v)}${os.EOL}`);
     this.env[name] = v;
   }
 
   /** A directory in front of PATH, for this step and the job's later steps. */
   addPath(dir: string): void {
     if (/[\r\n]/.test(dir)) throw new Error('Unexpected input: a path added to PATH cannot contain a line break');
-    void this.sink.append('PATH', `${dir}${os.EOL}`);
+    this.sink.append('PATH', `${dir}${os.EOL}`);
     this.env.PATH = `${dir}${path.delimiter}${this.env.PATH ?? ''}`;
   }
 
@@ -307,12 +309,12 @@ export class Runner {
 
   /** Whether the runner offers a job summary (GITHUB_STEP_SUMMARY). */
   hasSummary(): boolean {
-    return this.sink.has('STEP_SUMMARY');
+    return this.sink.hasSummary();
   }
 
   /** Appends Markdown to the job summary (GITHUB_STEP_SUMMARY). */
   async appendSummary(markdown: string): Promise<void> {
-    await this.sink.append('STEP_SUMMARY', markdown);
+    await this.sink.appendSummary(markdown);
   }
 }
 
