@@ -18,7 +18,7 @@ function fakeIo(over: Partial<PostIo> = {}) {
   const calls: { what: string; args: unknown[] }[] = [];
   const io: PostIo = {
     builderLogTail: (h) => (calls.push({ what: 'logTail', args: [h] }), ''),
-    stopBuilder: async (h) => void calls.push({ what: 'stop', args: [h] }),
+    stopBuilder: async (h, env) => void calls.push({ what: 'stop', args: [h, env.PATH] }),
     releaseShared: async (h) => (calls.push({ what: 'release', args: [h] }), undefined),
     removeContext: async (binary, env, context) => (
       calls.push({ what: 'removeContext', args: [binary, env.PATH, context] }),
@@ -72,6 +72,8 @@ describe('post', () => {
     await post(step.ctx, { state: stateOf(state), io });
     expect(calls.map((c) => c.what)).toEqual(['stop', 'removeContext', 'release']);
     expect(calls[0].args[0]).toEqual(own);
+    // The step's environment, not the process's: sudo and docker are looked up on its PATH.
+    expect(calls[0].args[1]).toBe('/usr/bin');
     expect(calls[1].args).toEqual(['/tools/envd/envd', '/tools/envd:/usr/bin', 'envd-cache-action-7-abc123']);
     expect(lines()).toEqual(['Removed envd context envd-cache-action-7-abc123', 'Stopped buildkitd (pid 4242)']);
   });

@@ -17,17 +17,18 @@ import type { Runner } from '../io/runner.js';
 /** The effects post has on the builder and envd; `realPostIo` is the real one, tests pass fakes. */
 export interface PostIo {
   builderLogTail: (h: BuilderHandle) => string;
-  stopBuilder: (h: BuilderHandle) => Promise<void>;
+  /** `env`: the step's (sudo and docker are looked up on its PATH). */
+  stopBuilder: (h: BuilderHandle, env: NodeJS.ProcessEnv) => Promise<void>;
   /** A problem to warn about, or undefined. */
-  releaseShared: (h: BuilderHandle) => Promise<string | undefined>;
+  releaseShared: (h: BuilderHandle, env: NodeJS.ProcessEnv) => Promise<string | undefined>;
   /** A problem to warn about, or undefined. */
   removeContext: (envdBinary: string, env: NodeJS.ProcessEnv, context: string) => Promise<string | undefined>;
 }
 
 export const realPostIo: PostIo = {
   builderLogTail: (h) => builderLogTail(h),
-  stopBuilder: (h) => stopBuilder(h),
-  releaseShared: (h) => releaseShared(h),
+  stopBuilder: (h, env) => stopBuilder(h, env),
+  releaseShared: (h, env) => releaseShared(h, env),
   removeContext: (binary, env, context) => new Envd(binary, env).removeContext(context)
 };
 
@@ -42,7 +43,7 @@ export function post(ctx: StepContext, deps: PostDeps): Promise<void> {
   return inStep(ctx, () => postStep(ctx, deps));
 }
 
-async function postStep({ env: processEnv, out }: StepContext, { state, io }: PostDeps): Promise<void> {
+async function postStep({ env: stepEnv, out }: StepContext, { state, io }: PostDeps): Promise<void> {
   const getState = (name: State) => state.get(name);
   const jsonState = <T>(name: State, consequence: string) => savedJson<T>(out, getState(name), name, consequence);
   const builder = jsonState<BuilderHandle>(State.Builder, 'buildkitd is not stopped by this step');
@@ -61,9 +62,10 @@ async function postStep({ env: processEnv, out }: StepContext, { state, io }: Po
   const envdBinary = getState(State.EnvdBinary);
   // The envd context is a file of envd's (ContextRemove edits its contexts file, pkg/home/context.go:120-132 at
   // v1.3.4; it never calls the builder), so it and the daemon are undone at once, reported in the same order as always.
-  const stopping = builder && !builder.reused && builder.kind !== 'address' ? io.stopBuilder(builder) : undefined;
+  const stopping =
+    builder && !builder.reused && builder.kind !== 'address' ? io.stopBuilder(builder, stepEnv) : undefined;
   if (context && envdBinary) {
-    const env = { ...processEnv, PATH: getState(State.EnvdPath) || processEnv.PATH, ENVD_ANALYTICS: 'false' };
+    const env = { ...stepEnv, PATH: getState(State.EnvdPath) || stepEnv.PATH, ENVD_ANALYTICS: 'false' };
     const problem = await io.removeContext(envdBinary, env, context);
     if (problem) out.warning(problem);
     else out.info(`Removed envd context ${context}`);
@@ -74,7 +76,7 @@ async function postStep({ env: processEnv, out }: StepContext, { state, io }: Po
   } else if (builder && stopping) {
     await stopping;
     out.info(builder.container ? `Removed container ${builder.container}` : `Stopped buildkitd (pid ${builder.pid})`);
-    const problem = await io.releaseShared(builder);
+    const problem = await io.releaseShared(builder, stepEnv);
     if (problem) out.warning(problem);
   }
   const localSave = jsonState<LocalSave>(State.LocalSave, 'the local cache is not saved');
@@ -85,7 +87,7 @@ async function postStep({ env: processEnv, out }: StepContext, { state, io }: Po
   const dir = getState(State.WorkDir);
   if (dir) {
     // Only the private directory main created and marked: never a path state could point elsewhere.
-    const kept = releaseDir(dir, surroundingsOf(workspaceOf(processEnv), homeOf(processEnv)));
+    const kept = releaseDir(dir, surroundingsOf(workspaceOf(stepEnv), homeOf(stepEnv)));
     if (kept) out.warning(`The action's private directory was not removed: ${kept}`);
   }
 }
