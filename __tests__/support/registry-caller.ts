@@ -1,4 +1,4 @@
-/** The caller a registry read is given in tests (io/registry.ts RegistryCaller): `env`, and the secrets it masked in `masked`. */
+/** The caller of a registry read in tests (io/registry.ts RegistryCaller): `env`; the secrets it masked go to `masked`. */
 import type { RegistryCaller } from '../../src/io/registry.js';
 
 export const caller = (env: NodeJS.ProcessEnv = {}, masked: string[] = []): RegistryCaller => ({

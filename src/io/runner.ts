@@ -93,7 +93,10 @@ export function keyValueBlock(name: string, value: unknown, delimiter = newDelim
   return `${name}<<${delimiter}${os.EOL}${v}${os.EOL}${delimiter}`;
 }
 
-/** The files the runner creates before each step: GITHUB_OUTPUT, GITHUB_STATE, GITHUB_ENV, GITHUB_PATH, GITHUB_STEP_SUMMARY. */
+/**
+ * The files the runner creates before each step: GITHUB_OUTPUT, GITHUB_STATE, GITHUB_ENV, GITHUB_PATH,
+ * GITHUB_STEP_SUMMARY.
+ */
 export type RunnerFile = 'OUTPUT' | 'STATE' | 'ENV' | 'PATH' | 'STEP_SUMMARY';
 /** The files of the file commands, written at once (the summary is appended in its own time). */
 type CommandFile = Exclude<RunnerFile, 'STEP_SUMMARY'>;
@@ -124,7 +127,8 @@ export function processSink(env: NodeJS.ProcessEnv): RunnerSink {
     throw new Error(
       file === 'STEP_SUMMARY'
         ? 'GITHUB_STEP_SUMMARY is not set: this runner offers no job summary'
-        : `${variable} is not set: the runner sets it for every step (runner v2.297.0 or later); run the action under the GitHub Actions runner or set it to a file`
+        : `${variable} is not set: the runner sets it for every step (runner v2.297.0 or later); ` +
+            'run the action under the GitHub Actions runner or set it to a file'
     );
   };
   return {

@@ -28,7 +28,10 @@ export async function restFor(inputs: Inputs, rt: Runtime) {
   return createCacheRest({ token: inputs.githubToken, apiUrl: rt.apiUrl, repository: rt.repository });
 }
 
-/** One index reader for the step (its context's), so the prune after the build does not read again what the reading read. */
+/**
+ * One index reader for the step (its context's), so the prune after the build does not read again what the
+ * reading read.
+ */
 export function readerFor({ readers }: Pick<StepContext, 'readers'>, rt: Runtime): IndexReader | undefined {
   const cs = rt.cacheService;
   if (!cs.token || !cs.resultsUrl || !cs.v2 || rt.ghes) return undefined;

@@ -25,7 +25,8 @@ export interface Insight {
 }
 
 /**
- * Starts what `beginAfterBuild` will need (kept in the context's `histories`, by scope), to be called as the build starts, and only when the history will be read.
+ * Starts what `beginAfterBuild` will need (kept in the context's `histories`, by scope), to be called as the
+ * build starts, and only when the history will be read.
  * On the cache service v2 the history's read (one lookup, one download through the action's own client; it does
  * not depend on the build) goes out now, so after the build only the write is left; nothing is loaded for it.
  * Where only v1 is offered (GHES), its fallback client (@actions/cache with the Azure SDK, the largest chunk of

@@ -34,7 +34,7 @@ const SECRET_ENV = ['ACTIONS_RUNTIME_TOKEN', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSI
 /** Environment values that may carry credentials inside (URL userinfo, a signed query). */
 const URL_ENV = ['AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_S3'];
 
-/** What main reads and keeps outside itself besides its context; the real one is built in `src/index.ts`, tests pass fakes. */
+/** What main reads and keeps outside its context; the real one is built in `src/index.ts`, tests pass fakes. */
 export interface MainDeps {
   /** An action input as the runner gives it (Runner.getInput). */
   input: (name: string) => string;
