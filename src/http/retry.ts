@@ -43,6 +43,9 @@ export interface RetryPolicy {
   onRetry?: (attempt: number, failure: Failure) => void;
 }
 
+/** One attempt, no retry: a request whose caller decides what a failure means (a probe, a paced delete). */
+export const ONCE: RetryPolicy = { attempts: 1, backoffMs: 0 };
+
 export interface Clock {
   now(): number;
   sleep(ms: number): Promise<void>;

@@ -8,7 +8,7 @@
  * deletes a minute). The older advice to space writes a second apart is the throttling plugin's default; it is
  * what made a build step spend 14 s deleting 13 entries.
  */
-import { type Clock, realClock } from '../http.js';
+import { type Clock, realClock } from '../http/client.js';
 import { drain } from '../pool.js';
 import type { RestFailureKind } from './rest.js';
 

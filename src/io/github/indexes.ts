@@ -7,7 +7,7 @@
  */
 import { BUILDKIT_CACHE_VERSION, parseIndexJson, sha256Digest } from '../../budget/keys.js';
 import { indexesToRead, type CacheEntry } from '../../budget/prune.js';
-import type { Http } from '../http.js';
+import type { Http } from '../http/client.js';
 import { CacheService, cacheServiceHttp } from './cache-service.js';
 import { drain } from '../pool.js';
 
