@@ -43,11 +43,11 @@ export interface CacheRestOptions {
   retries?: number;
   /** The wait after the first failure, doubling after each further one; default POLICIES.rest's. */
   retryBaseMs?: number;
-  /** Wait for a primary or secondary rate limit reset only when it is at most this long; default 60 s. */
+  /** Wait for a primary or secondary rate limit reset only when it is at most this long; default POLICIES.rateLimit's. */
   maxRateLimitWaitSeconds?: number;
   /** Per-request deadline; default POLICIES.rest's. */
   timeoutMs?: number;
-  /** Listing pages read at once after the first; default 4 (GitHub asks for few concurrent requests). */
+  /** Listing pages read at once after the first; default POLICIES.concurrency.listingPages. */
   pageConcurrency?: number;
   /** Debug lines (retries, rate limits). */
   debug?: (message: string) => void;
@@ -192,7 +192,7 @@ const must = <T>(what: string, r: Parsed<T>): T => {
 export function createCacheRest(options: CacheRestOptions): CacheRest {
   const [owner, repo] = options.repository.split('/');
   if (!owner || !repo) throw new Error(`repository "${options.repository}" is not owner/repo`);
-  const pageConcurrency = Math.max(1, options.pageConcurrency ?? 4);
+  const pageConcurrency = Math.max(1, options.pageConcurrency ?? POLICIES.concurrency.listingPages);
   const { api, direct, calls } = clientsFor(options);
   const repoPath = `/repos/${encodeURIComponent(owner)}/${encodeURIComponent(repo)}`;
 
@@ -335,7 +335,10 @@ function clientsFor(options: CacheRestOptions): { api: Api; direct: Api; calls: 
   const policy: RetryPolicy = {
     attempts: (options.retries ?? POLICIES.rest.attempts - 1) + 1,
     backoffMs: options.retryBaseMs ?? POLICIES.rest.backoffMs,
-    maxWaitMs: (options.maxRateLimitWaitSeconds ?? 60) * 1000,
+    maxWaitMs:
+      options.maxRateLimitWaitSeconds !== undefined
+        ? options.maxRateLimitWaitSeconds * 1000
+        : POLICIES.rateLimit.maxWaitMs,
     onRetry: (n, f) => debug(`${f.message} (attempt ${n}); trying again`)
   };
   const baseUrl = options.apiUrl.replace(/\/+$/, '');
