@@ -219,7 +219,7 @@ export class Http {
   /** One attempt over fetch: counted, with a User-Agent and, unless `init` has a signal, the client's timeout. */
   private async fetch(url: string, init: RequestInit): Promise<Response> {
     this.sent++;
-    const transport = this.options.fetch ?? (await this.proxied.for(url));
+    const transport = this.options.fetch ?? (await this.proxied.forUrl(url));
     return transport(url, {
       ...init,
       headers: withUserAgent(init),

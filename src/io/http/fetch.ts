@@ -25,7 +25,7 @@ export function goesDirect(url: string): boolean {
 export class ProxiedFetch {
   private readonly made = new Map<string, Promise<Fetch>>();
 
-  for(url: string): Promise<Fetch> | Fetch {
+  forUrl(url: string): Promise<Fetch> | Fetch {
     let proxy: URL | undefined;
     try {
       proxy = getProxyUrl(new URL(url));
