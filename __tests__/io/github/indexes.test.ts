@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
 import { createIndexReader, readLiveIndexes } from '../../../src/io/github/indexes.js';
 import { resetDeadlines } from '../../../src/io/deadlines.js';
-import { type Clock, type Fetch, Http } from '../../../src/io/http.js';
+import { type Clock, type Fetch, Http } from '../../../src/io/http/client.js';
 import { indexKey, sha256Digest } from '../../../src/budget/keys.js';
 import type { CacheEntry } from '../../../src/budget/prune.js';
 import { HOUR, Permission, startEmulator, type EntryInfo, type Emulator } from '../../support/emulator/index.js';
