@@ -21,7 +21,7 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony import */ var _tool_cache_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(2063);
 /* harmony import */ var _http_policies_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(4196);
 /* harmony import */ var _deadlines_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(8193);
-/* harmony import */ var _http_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(742);
+/* harmony import */ var _http_client_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(7231);
 /* harmony import */ var _tools_releases_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(21);
 /**
  * Installs envd and BuildKit into the runner's tool cache: the release resolved (a tag or `latest`), the
@@ -58,7 +58,7 @@ const toolCache = () => Promise.all(/* import() */[__webpack_require__.e(752), _
 class Installer {
     options;
     http;
-    constructor(options, http = new _http_js__WEBPACK_IMPORTED_MODULE_6__/* .Http */ .lw({
+    constructor(options, http = new _http_client_js__WEBPACK_IMPORTED_MODULE_6__/* .Http */ .lw({
         timeoutMs: (0,_deadlines_js__WEBPACK_IMPORTED_MODULE_5__.ms)(_http_policies_js__WEBPACK_IMPORTED_MODULE_4__/* .POLICIES */ .PQ.release.requestMs),
         service: { name: 'The release server', without: 'the tools cannot be downloaded' }
     })) {
@@ -70,7 +70,10 @@ class Installer {
     }
     async release(repo, version) {
         const url = `${this.options.apiBase.replace(/\/+$/, '')}/repos/${repo}/releases/${version === 'latest' ? 'latest' : `tags/${version}`}`;
-        const r = await this.http.getJson(url, parseRelease, { headers: this.headers(), policy: this.options.retry });
+        const r = await this.http.getJson(url, parseRelease, {
+            headers: { ..._http_client_js__WEBPACK_IMPORTED_MODULE_6__/* .GITHUB_JSON */ .hS, ...this.headers() },
+            policy: this.options.retry
+        });
         if (r.ok)
             return r.value;
         if (r.failure.status === 404)

@@ -41,8 +41,9 @@ function parseJson(text, check) {
 /* harmony export */   vK: () => (/* binding */ scaled)
 /* harmony export */ });
 /**
- * Every deadline, retry and phase budget of the action's own requests, in one table (issue 21 item 1; issue 25
- * asks for the numbers in one place). Pure: the shell (io/http.ts, io/deadlines.ts) applies them.
+ * Every deadline, retry, wait and pace of the action's own requests, in one table (issue 21 item 1; issue 25: the
+ * numbers in one place, `__tests__/http/policies.test.ts` finds any written elsewhere in src/). Pure: the rules
+ * that read them are src/http/retry.ts; the shell (io/http/, io/deadlines.ts, io/github/) applies them.
  *
  * The promise they keep: a GitHub API, cache service, registry or S3 endpoint that accepts connections and never
  * answers costs a job at most ~30 s of the action's own time, and one that refuses or answers 5xx costs a few
@@ -107,9 +108,46 @@ const POLICIES = {
          * each take well under a second). Its read goes out as the build starts and costs the job nothing.
          */
         history: 10_000
-    }
+    },
+    /*
+     * Not scaled by DEADLINE_SCALE_ENV from here on: the waits a server asks for, the pace of requests, the time a
+     * build step gives its deletes, and the builder probe's deadline.
+     */
+    /**
+     * Rate limits (GitHub's REST docs, "Rate limits for the REST API"): a secondary limit that does not say how long
+     * to wait means "at least one minute". A retried request waits at most a minute in all on what servers ask
+     * (`retry-after`, a primary limit's reset); a longer wait ends its tries, and the caller goes on without it.
+     */
+    rateLimit: { defaultWaitMs: 60_000, maxWaitMs: 60_000 },
+    /** Requests to one service in flight at once. */
+    concurrency: {
+        /** The cache listing's pages after the first (GitHub asks integrators for few concurrent requests). */
+        listingPages: 4,
+        /** Index reads from the cache service (a lookup and a download each). */
+        indexReads: 8
+    },
+    /**
+     * Deletes, paced within GitHub's documented secondary limits for REST (2026): at most 100 concurrent requests and
+     * 900 points a minute per endpoint group, a DELETE costing 5 (180 deletes a minute). Each is sent once
+     * (io/github/deletes.ts retries it itself): `attempts` per entry, rate-limited or failed; `failuresInARow` that
+     * are not rate limits stop the rest. A build step gives its deletes `stepBudgetMs` (superseded layers, a prune
+     * before or after the build); `command: prune` has the phase budget alone.
+     */
+    deletes: {
+        concurrency: 4,
+        pointsPerMinute: 900,
+        pointsPerDelete: 5,
+        attempts: 2,
+        failuresInARow: 3,
+        stepBudgetMs: 2_000
+    },
+    /** A builder given by address (`builder`): connect and answer ListWorkers within this, or the next is asked. */
+    builderProbeMs: 10_000
 };
-/** The environment variable only tests set: every deadline and budget above multiplied by it (0.05: 10 s → 500 ms). */
+/**
+ * The environment variable only tests set: every request deadline and phase budget of the table (the `…Ms` before
+ * `rateLimit`, as io/deadlines.ts's `ms()` reads them) multiplied by it (0.05: 10 s → 500 ms).
+ */
 const DEADLINE_SCALE_ENV = 'ENVD_CACHE_ACTION_DEADLINE_SCALE';
 /** The scale `DEADLINE_SCALE_ENV` asks for: a positive number, at most 1; anything else (unset included) is 1. */
 function deadlineScale(text) {
@@ -126,12 +164,14 @@ const scaled = (ms, scale) => Math.max(1, Math.round(ms * scale));
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   ET: () => (/* binding */ ONCE),
 /* harmony export */   Jz: () => (/* binding */ isRateLimited),
 /* harmony export */   LH: () => (/* binding */ withRetries),
 /* harmony export */   Vs: () => (/* binding */ retryAfterMs),
 /* harmony export */   g5: () => (/* binding */ failureOf),
 /* harmony export */   r3: () => (/* binding */ isRetryable)
 /* harmony export */ });
+/* harmony import */ var _policies_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4196);
 /**
  * The one retry policy for every HTTP call: which failures are worth another try, how long to wait before it
  * (the server's `retry-after` or rate-limit reset when it gives one, else a doubling backoff), and the loop that
@@ -141,7 +181,11 @@ const scaled = (ms, scale) => Math.max(1, Math.round(ms * scale));
  * with `x-ratelimit-remaining: 0` and `x-ratelimit-reset` in Unix seconds; a secondary limit answers 403 or 429,
  * with `retry-after` when it says how long, else "wait at least one minute"); RFC 9110 §10.2.3 (`retry-after` is
  * seconds or an HTTP date); the cache service's 429 with `Retry-After` for uploads (github-cache-service.md §3).
+ * The numbers (attempts, backoffs, the longest waits) are POLICIES (./policies.ts).
  */
+
+/** One attempt, no retry: a request whose caller decides what a failure means (a probe, a paced delete). */
+const ONCE = { attempts: 1, backoffMs: 0 };
 /** Statuses worth another try: a timeout, too many requests, and the server errors except "not implemented" and "version not supported". */
 const RETRYABLE_STATUSES = new Set([
     408, 429, 500, 502, 503, 504, 507, 508, 509, 520, 521, 522, 523, 524
@@ -167,8 +211,6 @@ const RETRYABLE_CODES = new Set([
     'UND_ERR_BODY_TIMEOUT',
     'TimeoutError'
 ]);
-/** GitHub's advice when a secondary rate limit gives no `retry-after`: wait at least a minute. */
-const RATE_LIMIT_DEFAULT_WAIT_MS = 60_000;
 /** A primary or secondary rate limit: 429, or 403 with `retry-after`, no requests left, or GitHub's wording. */
 function isRateLimited(f) {
     if (f.status === 429)
@@ -220,9 +262,9 @@ function failureOf(error) {
 }
 /** How long to wait before the next attempt, or why not to: the server's wait when it gave one, else the backoff. */
 function waitBefore(policy, failure, at) {
-    const asked = retryAfterMs(failure.headers, at.now) ?? (isRateLimited(failure) ? RATE_LIMIT_DEFAULT_WAIT_MS : undefined);
+    const asked = retryAfterMs(failure.headers, at.now) ?? (isRateLimited(failure) ? _policies_js__WEBPACK_IMPORTED_MODULE_0__/* .POLICIES */ .PQ.rateLimit.defaultWaitMs : undefined);
     if (asked !== undefined) {
-        const max = policy.maxWaitMs ?? 60_000;
+        const max = policy.maxWaitMs ?? _policies_js__WEBPACK_IMPORTED_MODULE_0__/* .POLICIES */ .PQ.rateLimit.maxWaitMs;
         if (at.waitedMs + asked > max) {
             const already = at.waitedMs > 0 ? `, ${Math.round(at.waitedMs / 1000)} s of it waited already` : '';
             return {
@@ -302,7 +344,7 @@ async function withRetries(policy, retryable, work, clock) {
  * The deadlines of the action's own requests, carried out (the numbers: src/http/policies.ts).
  *
  * - `ms(n)`: a deadline of the table, scaled by ENVD_CACHE_ACTION_DEADLINE_SCALE (tests only; read once).
- * - Phases: `withinPhase(name, work)` runs `work` with a budget. Every request the HTTP client (io/http.ts) sends
+ * - Phases: `withinPhase(name, work)` runs `work` with a budget. Every request the HTTP client (io/http/client.ts) sends
  *   from inside it (through async context, however deep) ends by the phase's end at the latest, and is cancelled
  *   when the budget runs out; the work then goes on with the failures it gets back, as it does with any failure.
  * - Silence: a service that left a request unanswered past its deadline, or failed every attempt of a retried one
@@ -400,62 +442,34 @@ function resetDeadlines() {
 
 /***/ }),
 
-/***/ 742:
+/***/ 7231:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   ET: () => (/* binding */ ONCE),
-/* harmony export */   dQ: () => (/* binding */ realClock),
-/* harmony export */   hS: () => (/* binding */ GITHUB_JSON),
-/* harmony export */   lw: () => (/* binding */ Http),
-/* harmony export */   qF: () => (/* reexport safe */ _http_parse_js__WEBPACK_IMPORTED_MODULE_9__.q)
-/* harmony export */ });
-/* harmony import */ var _http_parse_js__WEBPACK_IMPORTED_MODULE_9__ = __webpack_require__(8539);
-/* harmony import */ var _actions_http_client_lib_proxy__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(9783);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3024);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var node_https__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(4708);
-/* harmony import */ var node_https__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(node_https__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var node_module__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(8995);
-/* harmony import */ var node_module__WEBPACK_IMPORTED_MODULE_3___default = /*#__PURE__*/__webpack_require__.n(node_module__WEBPACK_IMPORTED_MODULE_3__);
-/* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(7075);
-/* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_4___default = /*#__PURE__*/__webpack_require__.n(node_stream__WEBPACK_IMPORTED_MODULE_4__);
-/* harmony import */ var node_stream_promises__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(6466);
-/* harmony import */ var node_stream_promises__WEBPACK_IMPORTED_MODULE_5___default = /*#__PURE__*/__webpack_require__.n(node_stream_promises__WEBPACK_IMPORTED_MODULE_5__);
-/* harmony import */ var _http_retry_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(8902);
-/* harmony import */ var _http_policies_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(4196);
-/* harmony import */ var _deadlines_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(8193);
-/**
- * The one HTTP client: one retry policy (src/http/retry.ts) for every call that retries, and answers that never
- * throw: a result with the value, or the reason. The REST client (github/rest.ts) sends through `exchange`.
- *
- * Two transports. A request whose whole answer is read as text goes through `node:http`/`node:https` (./node-request
- * below): Node's `fetch`, and the first touch of `Headers`, `Response` or `Request`, compile Node's bundled undici,
- * 25–55 ms of CPU for the first request of a process (issue 13), where node:http costs a few. `fetch` is kept where
- * it is wanted: a transport handed in (tests), the runner's proxy (`https_proxy`/`http_proxy` applying to the URL,
- * as @actions/http-client decides it: undici's fetch through its dispatcher) and `download()` (a stream).
- */
 
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  hS: () => (/* reexport */ GITHUB_JSON),
+  lw: () => (/* binding */ Http),
+  ET: () => (/* reexport */ retry/* ONCE */.ET),
+  oQ: () => (/* binding */ answered),
+  qF: () => (/* reexport */ parse/* parseJson */.q),
+  dQ: () => (/* binding */ realClock),
+  ZK: () => (/* reexport */ requestName)
+});
 
-
-
-
-
-
-
-
-
-
-/**
- * node:http through require, as the bundle loads every built-in: on Node 24 (not 20) node:http has lazy exports
- * (WebSocket, CloseEvent, MessageEvent) that load undici when read, and an ES module namespace of node:http reads
- * every export (observed on Node 24.22: `import 'node:http'` alone loads undici; node:https has no such export).
- */
-const nodeHttp = (0,node_module__WEBPACK_IMPORTED_MODULE_3__.createRequire)(import.meta.url)('node:http');
-const ONCE = { attempts: 1, backoffMs: 0 };
-const realClock = { now: () => Date.now(), sleep: (ms) => new Promise((r) => setTimeout(r, ms)) };
+// EXTERNAL MODULE: ./src/http/parse.ts
+var parse = __webpack_require__(8539);
+// EXTERNAL MODULE: ./src/http/policies.ts
+var policies = __webpack_require__(4196);
+// EXTERNAL MODULE: ./src/http/retry.ts
+var retry = __webpack_require__(8902);
+// EXTERNAL MODULE: ./src/io/deadlines.ts
+var deadlines = __webpack_require__(8193);
+;// CONCATENATED MODULE: ./src/io/http/answer.ts
 const USER_AGENT = 'envd-cache-action';
+/** What the GitHub REST API is asked for: its JSON, in the API version the action was written against. */
 const GITHUB_JSON = { Accept: 'application/vnd.github+json', 'X-GitHub-Api-Version': '2022-11-28' };
+const isOk = (a) => a.status >= 200 && a.status < 300;
 const lowerHeaders = (h) => Object.fromEntries([...h].map(([k, v]) => [k.toLowerCase(), v]));
 /**
  * A status as a failure. GitHub's secondary limit may come as a bare 403 whose body alone says "rate limit" (REST
@@ -466,8 +480,10 @@ const statusFailure = (label, res, body = '') => ({
     headers: lowerHeaders(res.headers),
     message: `${label} answered ${res.status}${res.status === 403 && /rate limit/i.test(body) ? ' (a rate limit)' : ''}`
 });
-const ok = (a) => a.status >= 200 && a.status < 300;
-/** How a message names a request it was not given a label for: method, origin and path, never the query (a signature, a token). */
+/**
+ * How a message names a request it was not given a label for: method, origin and path, never the query (a
+ * signature, a token) nor credentials in the URL.
+ */
 function requestName(method, url) {
     try {
         const u = new URL(url);
@@ -477,8 +493,138 @@ function requestName(method, url) {
         return method;
     }
 }
+/** An error of the client's own, with a `code` as Node's network errors have (the retry policy reads it). */
+const networkError = (message, code) => Object.assign(new Error(message), { code });
+/** A deadline that passed: a `TimeoutError`, as fetch's `AbortSignal.timeout` throws it (retried alike). */
+const timeoutError = (message) => Object.assign(networkError(message, 'TimeoutError'), { name: 'TimeoutError' });
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __webpack_require__(3024);
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __webpack_require__(7075);
+// EXTERNAL MODULE: external "node:stream/promises"
+var promises_ = __webpack_require__(6466);
+;// CONCATENATED MODULE: ./src/io/http/download.ts
+/**
+ * The HTTP client's streamed transport: a 2xx body written to a file as it comes, over fetch (./fetch.ts). No
+ * overall deadline (a large asset on a slow link takes what it takes): an attempt ends when no byte came for
+ * `idleMs`, a TimeoutError, and then marks the service down when the client names one (io/deadlines.ts).
+ */
+
+
+
+
+
+/**
+ * One attempt: the answer's 2xx body into `dest`, or the failure (a status; thrown: a network error or the idle
+ * timeout).
+ */
+async function downloadOnce(fetch, target, watch) {
+    const { url, dest, headers } = target;
+    const gone = (0,deadlines/* downFor */.kz)(url);
+    if (gone)
+        throw networkError(gone, 'ESERVICEDOWN');
+    const controller = new AbortController();
+    const idle = setTimeout(() => controller.abort(new DOMException(`no data for ${(0,deadlines/* seconds */.YA)(watch.idleMs)}`, 'TimeoutError')), watch.idleMs);
+    try {
+        const res = await fetch(url, { headers, signal: controller.signal });
+        if (!res.ok || !res.body) {
+            await res.body?.cancel().catch(() => undefined);
+            return { ok: false, failure: statusFailure(watch.label, res) };
+        }
+        const body = external_node_stream_.Readable.fromWeb(res.body);
+        body.on('data', () => idle.refresh());
+        await (0,promises_.pipeline)(body, external_node_fs_.createWriteStream(dest));
+        return { ok: true, value: undefined };
+    }
+    catch (error) {
+        if (controller.signal.aborted && watch.service)
+            (0,deadlines/* markDown */.kF)(url, watch.service, `sent no data for ${(0,deadlines/* seconds */.YA)(watch.idleMs)} (${watch.name})`);
+        throw error;
+    }
+    finally {
+        clearTimeout(idle);
+    }
+}
+
+// EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/proxy.js
+var lib_proxy = __webpack_require__(9783);
+;// CONCATENATED MODULE: ./src/io/http/fetch.ts
+/**
+ * The HTTP client's fetch transport: a fetch handed in (tests), Node's, or undici's through the runner's proxy
+ * (`https_proxy`/`http_proxy` applying to the URL, as @actions/http-client decides it). The client takes it where
+ * node:http (./node.ts) does not go: a fetch handed in, a proxy, and the streamed download (./download.ts).
+ */
+
+
 const urlOf = (input) => typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-/** The headers of a node:http answer, read as a fetch `Headers` reads them: any case of the name, repeated values joined. */
+/** Whether `url` can go over node:http(s): an http(s) URL that no proxy applies to. */
+function goesDirect(url) {
+    try {
+        const u = new URL(url);
+        return (u.protocol === 'http:' || u.protocol === 'https:') && !(0,lib_proxy/* getProxyUrl */.s)(u);
+    }
+    catch {
+        return false;
+    }
+}
+/** Node's fetch, or undici's through the proxy the runner's environment names for a URL: one dispatcher per proxy. */
+class ProxiedFetch {
+    made = new Map();
+    forUrl(url) {
+        let proxy;
+        try {
+            proxy = (0,lib_proxy/* getProxyUrl */.s)(new URL(url));
+        }
+        catch {
+            proxy = undefined;
+        }
+        if (!proxy)
+            return globalThis.fetch;
+        const key = proxy.href;
+        let made = this.made.get(key);
+        if (!made) {
+            made = (async () => {
+                const [{ HttpClient }, undici] = await Promise.all([Promise.all(/* import() */[__webpack_require__.e(752), __webpack_require__.e(779)]).then(__webpack_require__.bind(__webpack_require__, 2779)), __webpack_require__.e(/* import() */ 752).then(__webpack_require__.t.bind(__webpack_require__, 6752, 19))]);
+                const dispatcher = new HttpClient(USER_AGENT).getAgentDispatcher(url);
+                return ((input, init) => undici.fetch(urlOf(input), { ...init, dispatcher }));
+            })();
+            this.made.set(key, made);
+        }
+        return made;
+    }
+}
+/** `init`'s headers with the action's user agent unless they name one. */
+function withUserAgent(init) {
+    const headers = new Headers(init?.headers);
+    if (!headers.has('user-agent'))
+        headers.set('user-agent', USER_AGENT);
+    return headers;
+}
+/** A fetch answer read whole as text (none for a HEAD, as node:http gives it). */
+async function readWhole(method, res) {
+    return { status: res.status, headers: res.headers, body: method === 'HEAD' ? '' : await res.text() };
+}
+
+// EXTERNAL MODULE: external "node:https"
+var external_node_https_ = __webpack_require__(4708);
+// EXTERNAL MODULE: external "node:module"
+var external_node_module_ = __webpack_require__(8995);
+;// CONCATENATED MODULE: ./src/io/http/node.ts
+
+
+
+
+/**
+ * node:http through require, as the bundle loads every built-in: on Node 24 (not 20) node:http has lazy exports
+ * (WebSocket, CloseEvent, MessageEvent) that load undici when read, and an ES module namespace of node:http reads
+ * every export (observed on Node 24.22: `import 'node:http'` alone loads undici; node:https has no such export).
+ */
+const nodeHttp = (0,external_node_module_.createRequire)(import.meta.url)('node:http');
+/**
+ * The headers of a node:http answer, read as a fetch `Headers` reads them: any case of the name, repeated values
+ * joined.
+ */
 class NodeHeaders {
     byName = new Map();
     constructor(distinct = {}) {
@@ -497,122 +643,180 @@ class NodeHeaders {
 /** The redirect statuses fetch follows (Fetch standard, "HTTP-redirect fetch"), and at most how many in a row. */
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 const MAX_REDIRECTS = 20;
-/** What a redirect that turns the request into a GET drops with the body (Fetch standard: request-body-header names). */
-const BODY_HEADERS = ['content-type', 'content-length', 'content-encoding', 'content-language', 'content-location'];
-const networkError = (message, code) => Object.assign(new Error(message), { code });
 /**
- * One request and its whole answer as text over node:http or node:https (Node's default CAs, NODE_EXTRA_CA_CERTS
- * included), redirects followed as fetch follows them: up to 20, a relative Location resolved against the URL that
- * answered, a 303 (or a 301/302 to a POST) turned into a bodiless GET, and `authorization`, `proxy-authorization` and
- * `cookie` dropped when the origin changes. `timeoutMs` covers all of it, redirects and body included, and ends it
- * with a `TimeoutError` (what fetch's `AbortSignal.timeout` throws, retried alike). A network error keeps Node's
- * `code` (ECONNREFUSED, ECONNRESET…). Its own messages name no URL (a signed one carries its signature): the caller's
- * label does. `headers` have lower-case names; no accept-encoding is sent, so nothing comes back compressed.
+ * What a redirect that turns the request into a GET drops with the body (Fetch standard: request-body-header
+ * names).
  */
-/* eslint-disable max-lines-per-function -- grew past 80 lines when prettier wrapped it; issue 25 splits io/http.ts by transport */
-function nodeRequest(first, limits) {
-    const { timeoutMs, connectMs, signal } = limits;
-    return new Promise((resolve, reject) => {
-        let current;
-        let settled = false;
-        const settle = (then) => {
-            if (settled)
-                return;
-            settled = true;
-            clearTimeout(timer);
-            signal?.removeEventListener('abort', aborted);
-            then();
-        };
-        const fail = (error) => settle(() => reject(error));
-        const end = (error) => {
-            fail(error);
-            current?.destroy(error);
-        };
-        const timer = setTimeout(() => end(Object.assign(networkError(`no answer within ${(0,_deadlines_js__WEBPACK_IMPORTED_MODULE_8__/* .seconds */ .YA)(timeoutMs)}`, 'TimeoutError'), {
-            name: 'TimeoutError'
-        })), timeoutMs);
-        // The phase's budget ran out (io/deadlines.ts): its reason carries its own code.
-        const aborted = () => end(signal?.reason instanceof Error ? signal.reason : networkError('cancelled', 'ABORT_ERR'));
-        signal?.addEventListener('abort', aborted, { once: true });
-        const hop = ({ method, url, headers, body }, redirectsLeft) => {
-            const transport = url.protocol === 'https:' ? node_https__WEBPACK_IMPORTED_MODULE_2__ : url.protocol === 'http:' ? nodeHttp : undefined;
-            if (!transport)
-                return fail(networkError(`cannot request a ${url.protocol} URL`, 'ERR_INVALID_PROTOCOL'));
-            const sent = body ? { ...headers, 'content-length': String(body.length) } : headers;
-            let req;
-            try {
-                req = transport.request(url, { method, headers: sent }, (res) => {
-                    const status = res.statusCode ?? 0;
-                    const location = res.headers.location;
-                    if (REDIRECTS.has(status) && location !== undefined) {
-                        // Left behind: what it still does (its body read to the end, its socket closing) is no longer this request's.
-                        res.on('error', () => undefined);
-                        res.resume();
-                        if (redirectsLeft === 0)
-                            return fail(networkError(`redirected more than ${MAX_REDIRECTS} times`, 'ERR_TOO_MANY_REDIRECTS'));
-                        let next;
-                        try {
-                            next = new URL(location, url);
-                        }
-                        catch {
-                            return fail(networkError(`redirected to a Location that is not a URL`, 'ERR_INVALID_URL'));
-                        }
-                        const toGet = ((status === 301 || status === 302) && method === 'POST') ||
-                            (status === 303 && method !== 'GET' && method !== 'HEAD');
-                        const nextHeaders = { ...headers };
-                        if (toGet)
-                            for (const name of BODY_HEADERS)
-                                delete nextHeaders[name];
-                        if (next.origin !== url.origin)
-                            for (const name of ['authorization', 'proxy-authorization', 'cookie'])
-                                delete nextHeaders[name];
-                        return hop({ method: toGet ? 'GET' : method, url: next, headers: nextHeaders, body: toGet ? undefined : body }, redirectsLeft - 1);
-                    }
-                    const chunks = [];
-                    res.on('data', (chunk) => chunks.push(chunk));
-                    res.on('error', fail);
-                    res.on('close', () => {
-                        if (!res.complete)
-                            fail(networkError('the connection closed before the whole answer came', 'ECONNRESET'));
-                    });
-                    res.on('end', () => {
-                        // fetch's text(): UTF-8, a byte order mark dropped.
-                        const text = Buffer.concat(chunks)
-                            .toString('utf8')
-                            .replace(/^\uFEFF/, '');
-                        settle(() => resolve({ status, headers: new NodeHeaders(res.headersDistinct), body: method === 'HEAD' ? '' : text }));
-                    });
-                });
-            }
-            catch (error) {
-                // Thrown at once by node:http (a header value it refuses, say): as fetch, a failure of the request.
-                return fail(error);
-            }
-            current = req;
-            req.on('error', (error) => {
-                if (current === req)
-                    fail(error);
-            });
-            // The connect deadline (TCP and TLS), apart from the whole request's: a SYN nobody answers.
-            req.on('socket', (socket) => {
-                if (!socket.connecting)
-                    return;
-                const connect = setTimeout(() => end(Object.assign(networkError(`could not connect within ${(0,_deadlines_js__WEBPACK_IMPORTED_MODULE_8__/* .seconds */ .YA)(connectMs)}`, 'TimeoutError'), {
-                    name: 'TimeoutError'
-                })), connectMs);
-                socket.once('connect', () => clearTimeout(connect));
-                socket.once('close', () => clearTimeout(connect));
-            });
-            req.end(body);
-        };
-        hop(first, MAX_REDIRECTS);
-    });
+const BODY_HEADERS = ['content-type', 'content-length', 'content-encoding', 'content-language', 'content-location'];
+/** What a redirect to another origin drops (Fetch standard, "HTTP-redirect fetch"). */
+const CREDENTIAL_HEADERS = ['authorization', 'proxy-authorization', 'cookie'];
+/**
+ * The first hop of a request as fetch would send it: header names lower-case, a user agent and `accept: *\/*`
+ * unless given, and a string body UTF-8 text unless said otherwise.
+ */
+function firstHop(method, url, o) {
+    const headers = {};
+    for (const [name, value] of Object.entries(o.headers ?? {}))
+        headers[name.toLowerCase()] = value;
+    headers['user-agent'] ??= USER_AGENT;
+    headers.accept ??= '*/*';
+    if (typeof o.body === 'string')
+        headers['content-type'] ??= 'text/plain;charset=UTF-8';
+    const body = o.body === undefined ? undefined : typeof o.body === 'string' ? Buffer.from(o.body, 'utf8') : Buffer.from(o.body);
+    return { method, url: new URL(url), headers, body };
 }
-/* eslint-enable max-lines-per-function */
+/** Where a redirect leads, as fetch follows it; an Error when it cannot be followed. */
+function redirectHop(from, status, location) {
+    let url;
+    try {
+        url = new URL(location, from.url);
+    }
+    catch {
+        return networkError(`redirected to a Location that is not a URL`, 'ERR_INVALID_URL');
+    }
+    const { method } = from;
+    const toGet = ((status === 301 || status === 302) && method === 'POST') ||
+        (status === 303 && method !== 'GET' && method !== 'HEAD');
+    const headers = { ...from.headers };
+    if (toGet)
+        for (const name of BODY_HEADERS)
+            delete headers[name];
+    if (url.origin !== from.url.origin)
+        for (const name of CREDENTIAL_HEADERS)
+            delete headers[name];
+    return { method: toGet ? 'GET' : method, url, headers, body: toGet ? undefined : from.body };
+}
+/** One request in flight, hop after hop: settled once, by its answer, its first failure or a deadline. */
+class NodeExchange {
+    limits;
+    resolve;
+    reject;
+    current;
+    settled = false;
+    timer;
+    constructor(limits, resolve, reject) {
+        this.limits = limits;
+        this.resolve = resolve;
+        this.reject = reject;
+        this.timer = setTimeout(() => this.end(timeoutError(`no answer within ${(0,deadlines/* seconds */.YA)(limits.timeoutMs)}`)), limits.timeoutMs);
+        limits.signal?.addEventListener('abort', this.aborted, { once: true });
+    }
+    /** The phase's budget ran out (io/deadlines.ts): its reason carries its own code. */
+    aborted = () => {
+        const reason = this.limits.signal?.reason;
+        this.end(reason instanceof Error ? reason : networkError('cancelled', 'ABORT_ERR'));
+    };
+    settle(then) {
+        if (this.settled)
+            return;
+        this.settled = true;
+        clearTimeout(this.timer);
+        this.limits.signal?.removeEventListener('abort', this.aborted);
+        then();
+    }
+    fail = (error) => this.settle(() => this.reject(error));
+    end(error) {
+        this.fail(error);
+        this.current?.destroy(error);
+    }
+    hop(h, redirectsLeft) {
+        const transport = h.url.protocol === 'https:' ? external_node_https_ : h.url.protocol === 'http:' ? nodeHttp : undefined;
+        if (!transport)
+            return this.fail(networkError(`cannot request a ${h.url.protocol} URL`, 'ERR_INVALID_PROTOCOL'));
+        const headers = h.body ? { ...h.headers, 'content-length': String(h.body.length) } : h.headers;
+        let req;
+        try {
+            req = transport.request(h.url, { method: h.method, headers }, (res) => this.answered(h, res, redirectsLeft));
+        }
+        catch (error) {
+            // Thrown at once by node:http (a header value it refuses, say): as fetch, a failure of the request.
+            return this.fail(error);
+        }
+        this.current = req;
+        req.on('error', (error) => {
+            if (this.current === req)
+                this.fail(error);
+        });
+        req.on('socket', (socket) => this.watchConnect(socket));
+        req.end(h.body);
+    }
+    /** The connect deadline (TCP and TLS), apart from the whole request's: a SYN nobody answers. */
+    watchConnect(socket) {
+        if (!socket.connecting)
+            return;
+        const { connectMs } = this.limits;
+        const connect = setTimeout(() => this.end(timeoutError(`could not connect within ${(0,deadlines/* seconds */.YA)(connectMs)}`)), connectMs);
+        socket.once('connect', () => clearTimeout(connect));
+        socket.once('close', () => clearTimeout(connect));
+    }
+    answered(h, res, redirectsLeft) {
+        const status = res.statusCode ?? 0;
+        const location = res.headers.location;
+        if (!REDIRECTS.has(status) || location === undefined)
+            return this.read(h, res, status);
+        // Left behind: what it still does (its body read to the end, its socket closing) is no longer this request's.
+        res.on('error', () => undefined);
+        res.resume();
+        if (redirectsLeft === 0)
+            return this.fail(networkError(`redirected more than ${MAX_REDIRECTS} times`, 'ERR_TOO_MANY_REDIRECTS'));
+        const next = redirectHop(h, status, location);
+        if (next instanceof Error)
+            return this.fail(next);
+        this.hop(next, redirectsLeft - 1);
+    }
+    read(h, res, status) {
+        const chunks = [];
+        res.on('data', (chunk) => chunks.push(chunk));
+        res.on('error', this.fail);
+        res.on('close', () => {
+            if (!res.complete)
+                this.fail(networkError('the connection closed before the whole answer came', 'ECONNRESET'));
+        });
+        res.on('end', () => {
+            // fetch's text(): UTF-8, a byte order mark dropped.
+            const text = Buffer.concat(chunks)
+                .toString('utf8')
+                .replace(/^\uFEFF/, '');
+            const body = h.method === 'HEAD' ? '' : text;
+            this.settle(() => this.resolve({ status, headers: new NodeHeaders(res.headersDistinct), body }));
+        });
+    }
+}
+/** One request over node:http(s) (see above). Throws what the transport throws, with its code. */
+function nodeRequest(first, limits) {
+    return new Promise((resolve, reject) => new NodeExchange(limits, resolve, reject).hop(first, MAX_REDIRECTS));
+}
+
+;// CONCATENATED MODULE: ./src/io/http/client.ts
+/**
+ * The one HTTP client: one retry policy (src/http/retry.ts, its numbers src/http/policies.ts) for every call that
+ * retries, deadlines and silent services through io/deadlines.ts, and answers that never throw: a result with the
+ * value, or the reason. Its surface:
+ *  - `request(method, url, o)`: any request, retried by `o.policy` (default once), its answer whatever the status;
+ *  - `getText(url, o)` and `getJson(url, check, o)`: a GET whose 2xx body is read as text, or as JSON of a shape;
+ *  - `download(url, dest, o)`: a 2xx body streamed into a file;
+ *  - `calls`: requests sent so far, every attempt counted.
+ *
+ * Transports: an answer read whole goes over node:http(s) (./node.ts), which leaves Node's bundled undici unloaded;
+ * over fetch (./fetch.ts) when a fetch is handed in (tests) or a proxy applies to the URL; a download streams over
+ * fetch (./download.ts).
+ */
+
+
+
+
+
+
+
+
+
+/** The answer a reply carries, whatever its status; none when the server was not heard (a network error). */
+const answered = (reply) => (reply.ok ? reply.value : reply.answer);
+const realClock = { now: () => Date.now(), sleep: (ms) => new Promise((r) => setTimeout(r, ms)) };
 class Http {
     options;
     sent = 0;
-    proxied = new Map();
+    proxied = new ProxiedFetch();
     constructor(options = {}) {
         this.options = options;
     }
@@ -620,226 +824,124 @@ class Http {
     get calls() {
         return this.sent;
     }
-    get clock() {
-        return this.options.clock ?? realClock;
-    }
-    /** Node's fetch, or undici's through the proxy the runner's environment names for this URL. */
-    transport(url) {
-        if (this.options.fetch)
-            return this.options.fetch;
-        let proxy;
-        try {
-            proxy = (0,_actions_http_client_lib_proxy__WEBPACK_IMPORTED_MODULE_0__/* .getProxyUrl */ .s)(new URL(url));
-        }
-        catch {
-            proxy = undefined;
-        }
-        if (!proxy)
-            return globalThis.fetch;
-        const key = proxy.href;
-        let made = this.proxied.get(key);
-        if (!made) {
-            made = (async () => {
-                const [{ HttpClient }, undici] = await Promise.all([Promise.all(/* import() */[__webpack_require__.e(752), __webpack_require__.e(779)]).then(__webpack_require__.bind(__webpack_require__, 2779)), __webpack_require__.e(/* import() */ 752).then(__webpack_require__.t.bind(__webpack_require__, 6752, 19))]);
-                const dispatcher = new HttpClient(USER_AGENT).getAgentDispatcher(url);
-                return ((input, init) => undici.fetch(urlOf(input), { ...init, dispatcher }));
-            })();
-            this.proxied.set(key, made);
-        }
-        return made;
-    }
-    /** Whether `url` goes over node:http(s): no fetch handed in, an http(s) URL, and no proxy for it. */
-    direct(url) {
-        if (this.options.fetch)
-            return false;
-        try {
-            const u = new URL(url);
-            return (u.protocol === 'http:' || u.protocol === 'https:') && !(0,_actions_http_client_lib_proxy__WEBPACK_IMPORTED_MODULE_0__/* .getProxyUrl */ .s)(u);
-        }
-        catch {
-            return false;
-        }
-    }
-    /**
-     * One attempt whose whole answer is read as text: counted, with a User-Agent and a deadline (`timeoutMs`, else
-     * the client's, else POLICIES.otherRequestMs; never past the end of the phase it runs in). Over node:http(s) when
-     * `direct`, else fetch. Throws what the transport throws; at once, without a round trip, when the service is
-     * down for this job or the phase is over. A deadline of its own that passes marks the service down.
-     */
-    async request(method, url, o = {}) {
-        const { timeoutMs, own, phase } = this.deadline(url, o.timeoutMs);
-        try {
-            if (!this.direct(url)) {
-                const signal = phase
-                    ? AbortSignal.any([AbortSignal.timeout(timeoutMs), phase.signal])
-                    : AbortSignal.timeout(timeoutMs);
-                const res = await this.fetch(url, { method, headers: o.headers, body: o.body, signal });
-                return { status: res.status, headers: res.headers, body: method === 'HEAD' ? '' : await res.text() };
-            }
-            this.sent++;
-            const headers = {};
-            for (const [name, value] of Object.entries(o.headers ?? {}))
-                headers[name.toLowerCase()] = value;
-            headers['user-agent'] ??= USER_AGENT;
-            headers.accept ??= '*/*';
-            // As fetch: a string body is UTF-8 text unless said otherwise.
-            if (typeof o.body === 'string')
-                headers['content-type'] ??= 'text/plain;charset=UTF-8';
-            const body = o.body === undefined
-                ? undefined
-                : typeof o.body === 'string'
-                    ? Buffer.from(o.body, 'utf8')
-                    : Buffer.from(o.body);
-            return await nodeRequest({ method, url: new URL(url), headers, body }, { timeoutMs, connectMs: (0,_deadlines_js__WEBPACK_IMPORTED_MODULE_8__.ms)(_http_policies_js__WEBPACK_IMPORTED_MODULE_7__/* .POLICIES */ .PQ.connectMs), signal: phase?.signal });
-        }
-        catch (error) {
-            const f = (0,_http_retry_js__WEBPACK_IMPORTED_MODULE_6__/* .failureOf */ .g5)(error);
-            // Its own deadline, not the phase's end: the service is silent (or no route reaches it).
-            if (f.code === 'TimeoutError' && own && this.options.service) {
-                const what = f.message.startsWith('could not connect')
-                    ? `could not be connected to within ${(0,_deadlines_js__WEBPACK_IMPORTED_MODULE_8__/* .seconds */ .YA)((0,_deadlines_js__WEBPACK_IMPORTED_MODULE_8__.ms)(_http_policies_js__WEBPACK_IMPORTED_MODULE_7__/* .POLICIES */ .PQ.connectMs))}`
-                    : `did not answer within ${(0,_deadlines_js__WEBPACK_IMPORTED_MODULE_8__/* .seconds */ .YA)(timeoutMs)}`;
-                (0,_deadlines_js__WEBPACK_IMPORTED_MODULE_8__/* .markDown */ .kF)(url, this.options.service, `${what} (${o.label ?? requestName(method, url)})`);
-            }
-            throw error;
-        }
-    }
-    /** The deadline of one request: its own, clipped to the phase's end; throws at once when there is no point sending it. */
-    deadline(url, asked) {
-        const gone = (0,_deadlines_js__WEBPACK_IMPORTED_MODULE_8__/* .downFor */ .kz)(url);
-        if (gone)
-            throw networkError(gone, 'ESERVICEDOWN');
-        const phase = (0,_deadlines_js__WEBPACK_IMPORTED_MODULE_8__/* .currentPhase */ .hk)();
-        if (phase?.signal.aborted)
-            throw phase.signal.reason;
-        const timeoutMs = asked ?? this.options.timeoutMs ?? (0,_deadlines_js__WEBPACK_IMPORTED_MODULE_8__.ms)(_http_policies_js__WEBPACK_IMPORTED_MODULE_7__/* .POLICIES */ .PQ.otherRequestMs);
-        const left = phase ? phase.until - Date.now() : Number.POSITIVE_INFINITY;
-        if (left <= 0)
-            throw networkError('the phase is over', 'EPHASEBUDGET');
-        return { timeoutMs: Math.min(timeoutMs, left), own: timeoutMs <= left, phase };
-    }
-    /** One attempt: counted, with a User-Agent and a timeout. Throws what fetch throws. */
-    fetch = async (input, init) => {
-        this.sent++;
-        const url = urlOf(input);
-        const headers = new Headers(init?.headers);
-        if (!headers.has('user-agent'))
-            headers.set('user-agent', USER_AGENT);
-        const transport = await this.transport(url);
-        return transport(input, {
-            ...init,
-            headers,
-            signal: init?.signal ?? AbortSignal.timeout(this.options.timeoutMs ?? (0,_deadlines_js__WEBPACK_IMPORTED_MODULE_8__.ms)(_http_policies_js__WEBPACK_IMPORTED_MODULE_7__/* .POLICIES */ .PQ.otherRequestMs))
-        });
-    };
-    /**
-     * A request retried by `o.policy` whose answer is given back whatever its status (for the REST client, which reads
-     * error answers itself): the first final answer, or the last retryable one when the attempts run out. A network
-     * failure that outlasts them is thrown, with the reason and the error's code.
-     */
-    async exchange(method, url, o = {}) {
-        const { retried, last } = await this.retried(method, url, o);
-        if (retried.ok)
-            return retried.value;
-        if (last)
-            return last;
-        throw Object.assign(new Error(retried.reason), { code: retried.failure.code });
-    }
-    /** Any request, answered with status, headers and body; one attempt, and a network error is status 0. */
-    async send(method, url, headers = {}, timeoutMs) {
-        try {
-            return await this.request(method, url, { headers, timeoutMs });
-        }
-        catch (e) {
-            return { status: 0, headers: new NodeHeaders(), body: (0,_http_retry_js__WEBPACK_IMPORTED_MODULE_6__/* .failureOf */ .g5)(e).message };
-        }
-    }
     /**
      * A request retried by `o.policy` on retryable statuses and network errors. Any other status is an answer for
-     * the caller to read (404 included); a failure is a retryable one that outlasted the attempts, or a network error.
+     * the caller to read (404 included).
      */
-    async answer(method, url, o = {}) {
-        return (await this.retried(method, url, o)).retried;
-    }
-    /** `answer`'s attempts, and the last answer whose retryable status outlasted them (what `exchange` gives back). */
-    async retried(method, url, o) {
+    async request(method, url, o = {}) {
         const label = o.label ?? `${method} ${url}`;
         let last;
         const retried = await this.attempts(o.policy, { url, name: o.label ?? requestName(method, url) }, async () => {
             last = undefined;
-            const res = await this.request(method, url, o);
+            const res = await this.send(method, url, o);
             const failure = statusFailure(label, res, res.body);
-            if (!ok(res) && (0,_http_retry_js__WEBPACK_IMPORTED_MODULE_6__/* .isRetryable */ .r3)(failure)) {
+            if (!isOk(res) && (0,retry/* isRetryable */.r3)(failure)) {
                 last = res;
                 return { ok: false, failure };
             }
             return { ok: true, value: res };
         }, label);
-        return { retried, last };
+        return retried.ok || !last ? retried : { ...retried, answer: last };
     }
-    /** A GitHub API GET whose 2xx body is JSON of the shape `check` accepts; a body that does not parse is not retried. */
+    /** A GET whose 2xx body is text; another status is a failure (retried when retryable). */
+    getText(url, o = {}) {
+        return this.read(url, o, (res) => ({ ok: true, value: res.body }));
+    }
+    /** A GET whose 2xx body is JSON of the shape `check` accepts; a body that does not parse is not retried. */
     getJson(url, check, o = {}) {
-        const label = o.label ?? `GET ${url}`;
-        return this.attempts(o.policy, { url, name: o.label ?? requestName('GET', url) }, async () => {
-            const res = await this.request('GET', url, {
-                headers: { ...GITHUB_JSON, ...o.headers },
-                timeoutMs: o.timeoutMs,
-                label: o.label
-            });
-            if (!ok(res))
-                return { ok: false, failure: statusFailure(label, res) };
-            const parsed = (0,_http_parse_js__WEBPACK_IMPORTED_MODULE_9__/* .parseJson */ .q)(res.body, check);
+        return this.read(url, o, (res, label) => {
+            const parsed = (0,parse/* parseJson */.q)(res.body, check);
             return parsed.ok
                 ? parsed
                 : {
                     ok: false,
                     failure: { kind: 'parse', status: res.status, message: `the answer to ${label} is ${parsed.reason}` }
                 };
-        }, label);
-    }
-    /** A 2xx body as text. */
-    getText(url, o = {}) {
-        const label = o.label ?? `GET ${url}`;
-        return this.attempts(o.policy, { url, name: o.label ?? requestName('GET', url) }, async () => {
-            const res = await this.request('GET', url, { headers: o.headers, timeoutMs: o.timeoutMs, label: o.label });
-            return ok(res) ? { ok: true, value: res.body } : { ok: false, failure: statusFailure(label, res) };
-        }, label);
+        });
     }
     /**
      * A 2xx body streamed into `dest`; a connection lost on the way is tried again from the start. No overall
-     * timeout (a large asset on a slow link takes what it takes): the download ends when no byte came for
-     * `o.idleTimeoutMs` (default POLICIES.download.idleMs), a TimeoutError, which is retried unless the client names
-     * its service (then that service is down for the job).
+     * timeout: the download ends when no byte came for `o.idleTimeoutMs` (default POLICIES.download.idleMs), a
+     * TimeoutError, which is retried unless the client names its service (then that service is down for the job).
      */
     download(url, dest, o = {}) {
         const label = o.label ?? `GET ${url}`;
-        const idleMs = o.idleTimeoutMs ?? (0,_deadlines_js__WEBPACK_IMPORTED_MODULE_8__.ms)(_http_policies_js__WEBPACK_IMPORTED_MODULE_7__/* .POLICIES */ .PQ.download.idleMs);
+        const name = o.label ?? requestName('GET', url);
+        const idleMs = o.idleTimeoutMs ?? (0,deadlines.ms)(policies/* POLICIES */.PQ.download.idleMs);
+        return this.attempts(o.policy, { url, name }, () => downloadOnce((u, init) => this.fetch(u, init), { url, dest, headers: o.headers }, {
+            label,
+            name,
+            idleMs,
+            service: this.options.service
+        }), label);
+    }
+    /** `getText` and `getJson`: a GET attempted by the policy, its 2xx answer taken by `take`. */
+    read(url, o, take) {
+        const label = o.label ?? `GET ${url}`;
         return this.attempts(o.policy, { url, name: o.label ?? requestName('GET', url) }, async () => {
-            const gone = (0,_deadlines_js__WEBPACK_IMPORTED_MODULE_8__/* .downFor */ .kz)(url);
-            if (gone)
-                throw networkError(gone, 'ESERVICEDOWN');
-            const controller = new AbortController();
-            const idle = setTimeout(() => controller.abort(new DOMException(`no data for ${(0,_deadlines_js__WEBPACK_IMPORTED_MODULE_8__/* .seconds */ .YA)(idleMs)}`, 'TimeoutError')), idleMs);
-            try {
-                const res = await this.fetch(url, { headers: o.headers, signal: controller.signal });
-                if (!res.ok || !res.body) {
-                    await res.body?.cancel().catch(() => undefined);
-                    return { ok: false, failure: statusFailure(label, res) };
-                }
-                const body = node_stream__WEBPACK_IMPORTED_MODULE_4__.Readable.fromWeb(res.body);
-                body.on('data', () => idle.refresh());
-                await (0,node_stream_promises__WEBPACK_IMPORTED_MODULE_5__.pipeline)(body, node_fs__WEBPACK_IMPORTED_MODULE_1__.createWriteStream(dest));
-                return { ok: true, value: undefined };
-            }
-            catch (error) {
-                if (controller.signal.aborted && this.options.service)
-                    (0,_deadlines_js__WEBPACK_IMPORTED_MODULE_8__/* .markDown */ .kF)(url, this.options.service, `sent no data for ${(0,_deadlines_js__WEBPACK_IMPORTED_MODULE_8__/* .seconds */ .YA)(idleMs)} (${o.label ?? requestName('GET', url)})`);
-                throw error;
-            }
-            finally {
-                clearTimeout(idle);
-            }
+            const res = await this.send('GET', url, { headers: o.headers, timeoutMs: o.timeoutMs, label: o.label });
+            return isOk(res) ? take(res, label) : { ok: false, failure: statusFailure(label, res) };
         }, label);
+    }
+    /**
+     * One attempt whose whole answer is read as text: counted, with a User-Agent and a deadline (`timeoutMs`, else
+     * the client's, else POLICIES.otherRequestMs; never past the end of the phase it runs in). Over node:http(s)
+     * unless a fetch was handed in or a proxy applies. Throws what the transport throws; at once, without a round
+     * trip, when the service is down for this job or the phase is over. A deadline of its own that passes marks the
+     * service down.
+     */
+    async send(method, url, o = {}) {
+        const { timeoutMs, own, phase } = this.deadline(url, o.timeoutMs);
+        try {
+            if (this.options.fetch || !goesDirect(url)) {
+                const signal = phase
+                    ? AbortSignal.any([AbortSignal.timeout(timeoutMs), phase.signal])
+                    : AbortSignal.timeout(timeoutMs);
+                const init = { method, headers: o.headers, body: o.body, signal };
+                return await readWhole(method, await this.fetch(url, init));
+            }
+            this.sent++;
+            const limits = { timeoutMs, connectMs: (0,deadlines.ms)(policies/* POLICIES */.PQ.connectMs), signal: phase?.signal };
+            return await nodeRequest(firstHop(method, url, o), limits);
+        }
+        catch (error) {
+            const f = (0,retry/* failureOf */.g5)(error);
+            // Its own deadline, not the phase's end: the service is silent (or no route reaches it).
+            if (f.code === 'TimeoutError' && own && this.options.service) {
+                const what = f.message.startsWith('could not connect')
+                    ? `could not be connected to within ${(0,deadlines/* seconds */.YA)((0,deadlines.ms)(policies/* POLICIES */.PQ.connectMs))}`
+                    : `did not answer within ${(0,deadlines/* seconds */.YA)(timeoutMs)}`;
+                (0,deadlines/* markDown */.kF)(url, this.options.service, `${what} (${o.label ?? requestName(method, url)})`);
+            }
+            throw error;
+        }
+    }
+    /** One attempt over fetch: counted, with a User-Agent and, unless `init` has a signal, the client's timeout. */
+    async fetch(url, init) {
+        this.sent++;
+        const transport = this.options.fetch ?? (await this.proxied.forUrl(url));
+        return transport(url, {
+            ...init,
+            headers: withUserAgent(init),
+            signal: init.signal ?? AbortSignal.timeout(this.options.timeoutMs ?? (0,deadlines.ms)(policies/* POLICIES */.PQ.otherRequestMs))
+        });
+    }
+    /**
+     * The deadline of one request: its own, clipped to the phase's end; throws at once when there is no point
+     * sending it.
+     */
+    deadline(url, asked) {
+        const gone = (0,deadlines/* downFor */.kz)(url);
+        if (gone)
+            throw networkError(gone, 'ESERVICEDOWN');
+        const phase = (0,deadlines/* currentPhase */.hk)();
+        if (phase?.signal.aborted)
+            throw phase.signal.reason;
+        const timeoutMs = asked ?? this.options.timeoutMs ?? (0,deadlines.ms)(policies/* POLICIES */.PQ.otherRequestMs);
+        const left = phase ? phase.until - Date.now() : Number.POSITIVE_INFINITY;
+        if (left <= 0)
+            throw networkError('the phase is over', 'EPHASEBUDGET');
+        return { timeoutMs: Math.min(timeoutMs, left), own: timeoutMs <= left, phase };
     }
     /**
      * withRetries with this client's clock; a thrown error's message is prefixed with what was asked. A retried
@@ -847,23 +949,25 @@ class Http {
      * GitHub answered, and said when to come back).
      */
     async attempts(policy, target, work, label) {
-        const p = policy ?? ONCE;
-        const r = await (0,_http_retry_js__WEBPACK_IMPORTED_MODULE_6__/* .withRetries */ .LH)(p, _http_retry_js__WEBPACK_IMPORTED_MODULE_6__/* .isRetryable */ .r3, async () => {
+        const p = policy ?? retry/* ONCE */.ET;
+        const r = await (0,retry/* withRetries */.LH)(p, retry/* isRetryable */.r3, async () => {
             try {
                 return await work();
             }
             catch (error) {
-                const f = (0,_http_retry_js__WEBPACK_IMPORTED_MODULE_6__/* .failureOf */ .g5)(error);
+                const f = (0,retry/* failureOf */.g5)(error);
                 return { ok: false, failure: { ...f, message: `${label} failed: ${f.message}` } };
             }
-        }, this.clock);
+        }, this.options.clock ?? realClock);
         if (!r.ok &&
             this.options.service &&
             p.attempts > 1 &&
             r.attempts >= p.attempts &&
-            (0,_http_retry_js__WEBPACK_IMPORTED_MODULE_6__/* .isRetryable */ .r3)(r.failure) &&
-            !(0,_http_retry_js__WEBPACK_IMPORTED_MODULE_6__/* .isRateLimited */ .Jz)(r.failure))
-            (0,_deadlines_js__WEBPACK_IMPORTED_MODULE_8__/* .markDown */ .kF)(target.url, this.options.service, `failed ${r.attempts} attempts (${target.name}: ${r.failure.status !== undefined ? `answered ${r.failure.status}` : (r.failure.code ?? 'no answer')})`);
+            (0,retry/* isRetryable */.r3)(r.failure) &&
+            !(0,retry/* isRateLimited */.Jz)(r.failure)) {
+            const last = r.failure.status !== undefined ? `answered ${r.failure.status}` : (r.failure.code ?? 'no answer');
+            (0,deadlines/* markDown */.kF)(target.url, this.options.service, `failed ${r.attempts} attempts (${target.name}: ${last})`);
+        }
         return r;
     }
 }
@@ -2359,6 +2463,8 @@ function sortKeys(value) {
     return value;
 }
 
+// EXTERNAL MODULE: ./src/http/policies.ts
+var policies = __webpack_require__(4196);
 ;// CONCATENATED MODULE: ./src/steps/fleet.ts
 /**
  * builder: one or several running buildkitd. The core ranks them for the cache scope (rendezvous hashing);
@@ -2378,8 +2484,7 @@ function sortKeys(value) {
 
 
 
-/** How long one builder may take to connect and answer ListWorkers before the next is asked. */
-const PROBE_TIMEOUT_MS = 10_000;
+
 class NoBuilderError extends Error {
 }
 /** The PEM text of the TLS inputs, every line registered as a secret before it can reach a log. */
@@ -2407,7 +2512,7 @@ async function choose(r, tls) {
             tls: secure ? tls : undefined,
             buildctl,
             env: r.env,
-            timeoutMs: PROBE_TIMEOUT_MS
+            timeoutMs: policies/* POLICIES */.PQ.builderProbeMs
         });
         if (outcome.ok) {
             const texts = ranked.map((x) => x.text);
@@ -2442,7 +2547,7 @@ async function startRemote(r) {
         const info = await builderVersion(`${target.builder}://${target.address}`, {
             buildctl: external_node_path_.join(r.binDir, 'buildctl'),
             env: r.env,
-            timeoutMs: PROBE_TIMEOUT_MS
+            timeoutMs: policies/* POLICIES */.PQ.builderProbeMs
         });
         const h = {
             kind: 'address',
@@ -3386,8 +3491,6 @@ function servedLocalCache(o) {
     };
 }
 
-// EXTERNAL MODULE: ./src/http/policies.ts
-var policies = __webpack_require__(4196);
 // EXTERNAL MODULE: ./src/io/tool-cache.ts
 var tool_cache = __webpack_require__(2063);
 // EXTERNAL MODULE: ./src/tools/releases.ts
@@ -4459,6 +4562,7 @@ function usageBar(usageBytes, budgetBytes, width = 20) {
 
 
 
+
 /** Entries of this backend live in the repository's GitHub cache (gha, and local's saved directory). */
 const usesGithubCache = (inputs) => (0,backends/* backendOf */.EC)(inputs.cache).savedInGithubCache;
 /** BuildKit itself writes this backend's entries to the GitHub cache (gha): the ones the budget sizes and prunes. */
@@ -4651,7 +4755,7 @@ function pruneRequest(ctx, when, clock) {
         reuseListing: when === 'before' || (when === 'after' && staysUnderTarget(ctx)),
         jobStart: when === 'before' ? clock.now : clock.jobStartedAt,
         dryRun: inputs.dryRun,
-        ...(when === 'command' ? {} : { timeBudgetMs: 2_000 }),
+        ...(when === 'command' ? {} : { timeBudgetMs: policies/* POLICIES */.PQ.deletes.stepBudgetMs }),
         ...(clock.targetRatio !== undefined ? { targetRatio: clock.targetRatio } : {})
     };
 }
@@ -4850,14 +4954,14 @@ function generationAfterBuild(entries, indexes, times) {
 
 // EXTERNAL MODULE: ./src/io/deadlines.ts
 var deadlines = __webpack_require__(8193);
-// EXTERNAL MODULE: ./src/io/http.ts
-var http = __webpack_require__(742);
+// EXTERNAL MODULE: ./src/io/http/client.ts + 4 modules
+var client = __webpack_require__(7231);
 ;// CONCATENATED MODULE: ./src/io/github/cache-service.ts
 /**
  * A small client of the GitHub cache service v2 (twirp JSON) and its block-blob data plane, on the one HTTP
- * client (io/http.ts) and its retry policy: look an entry up by key and restore keys (GetCacheEntryDownloadURL),
- * download it, and write one (CreateCacheEntry, one Put Blob of the bytes, FinalizeCacheEntryUpload). Every
- * answer is a result with its reason, never a throw. The runtime token goes only into the Authorization header,
+ * client (io/http/client.ts) and its retry policy: look an entry up by key and restore keys
+ * (GetCacheEntryDownloadURL), download it, and write one (CreateCacheEntry, one Put Blob of the bytes,
+ * FinalizeCacheEntryUpload). Every answer is a result with its reason, never a throw. The runtime token goes only into the Authorization header,
  * and a signed URL only into the request it signs: neither is ever part of a message.
  */
 
@@ -4869,7 +4973,7 @@ const CACHE_SERVICE = {
     without: 'earlier indexes are not read (the export is not sized from them, a prune keeps every blob) and the hit-ratio history is not kept'
 };
 /** The client of the cache service: its deadline and service. */
-const cacheServiceHttp = () => new http/* Http */.lw({ timeoutMs: (0,deadlines.ms)(policies/* POLICIES */.PQ.cacheService.requestMs), service: CACHE_SERVICE });
+const cacheServiceHttp = () => new client/* Http */.lw({ timeoutMs: (0,deadlines.ms)(policies/* POLICIES */.PQ.cacheService.requestMs), service: CACHE_SERVICE });
 const SERVICE = 'twirp/github.actions.results.api.v1.CacheService/';
 /** The Azure Blob API version the data-plane requests declare (what @actions/cache's SDK sends). */
 const BLOB_API_VERSION = '2024-11-04';
@@ -4877,7 +4981,7 @@ const isObject = (v) => typeof v === 'object' && v !== null && !Array.isArray(v)
 const cache_service_text = (v) => (typeof v === 'string' ? v : '');
 /** A twirp error body `{code, msg}` (or `message`), else the start of the body. */
 function twirpReason(body) {
-    const parsed = (0,http/* parseJson */.qF)(body.replace(/^\uFEFF/, ''), (v) => isObject(v) ? { ok: true, value: v } : { ok: false, reason: 'not an object' });
+    const parsed = (0,client/* parseJson */.qF)(body.replace(/^\uFEFF/, ''), (v) => isObject(v) ? { ok: true, value: v } : { ok: false, reason: 'not an object' });
     if (!parsed.ok)
         return { message: body.slice(0, 200) };
     return {
@@ -4905,7 +5009,7 @@ class CacheService {
     }
     /** One twirp call: a 200 body that is a JSON object, or why not (the twirp error's code kept). */
     async twirp(method, request) {
-        const r = await this.http.answer('POST', `${this.base}${SERVICE}${method}`, {
+        const r = await this.http.request('POST', `${this.base}${SERVICE}${method}`, {
             headers: { 'content-type': 'application/json', authorization: `Bearer ${this.options.token}` },
             body: JSON.stringify(request),
             policy: this.policy,
@@ -4923,7 +5027,7 @@ class CacheService {
                 reason: `${method} answered ${status}${e.message ? `: ${e.message}` : ''}`
             };
         }
-        const parsed = (0,http/* parseJson */.qF)(body, (v) => isObject(v) ? { ok: true, value: v } : { ok: false, reason: 'not a JSON object' });
+        const parsed = (0,client/* parseJson */.qF)(body, (v) => isObject(v) ? { ok: true, value: v } : { ok: false, reason: 'not a JSON object' });
         return parsed.ok
             ? { ok: true, body: parsed.value }
             : { ok: false, reason: `${method} answered 200 with a body that is ${parsed.reason}` };
@@ -4949,7 +5053,7 @@ class CacheService {
     /** The body of a signed download URL. The URL is never named: its query is the signature. */
     async download(url) {
         const label = 'the signed download URL';
-        const r = await this.http.answer('GET', url, {
+        const r = await this.http.request('GET', url, {
             headers: { 'x-ms-version': BLOB_API_VERSION },
             policy: this.policy,
             label
@@ -4999,7 +5103,7 @@ class CacheService {
             return { status: 'failed', reason: 'CreateCacheEntry answered ok without a signed_upload_url' };
         const size = Buffer.byteLength(body);
         const label = 'the signed upload URL';
-        const put = await this.http.answer('PUT', url, {
+        const put = await this.http.request('PUT', url, {
             headers: {
                 'x-ms-blob-type': 'BlockBlob',
                 'x-ms-version': BLOB_API_VERSION,
@@ -5039,6 +5143,7 @@ var pool = __webpack_require__(4476);
 
 
 
+
 function createIndexReader(options) {
     return new CacheServiceIndexReader(options);
 }
@@ -5059,7 +5164,7 @@ class CacheServiceIndexReader {
     }
     async read(entries) {
         const results = new Map();
-        await (0,pool/* drain */.Z)([...entries], this.options.concurrency ?? 8, async (e) => void results.set(e.id, await this.readOnce(e)));
+        await (0,pool/* drain */.Z)([...entries], this.options.concurrency ?? policies/* POLICIES */.PQ.concurrency.indexReads, async (e) => void results.set(e.id, await this.readOnce(e)));
         return results;
     }
     /**
@@ -5137,13 +5242,14 @@ async function readLiveIndexes(reader, entries, opts) {
  * the REST API", 2026): at most 100 concurrent requests, and at most 900 points a minute per endpoint group, a
  * DELETE costing 5 points (so 180 deletes a minute). Pure: io/github/deletes.ts waits and sends.
  */
+
 /**
  * When the next delete may start: after `pausedUntil`, and once the starts in the last minute leave room for
  * its points. Pure. `starts` are the start times so far, oldest first.
  */
 function nextStart(starts, now, pausedUntil, limits = {}) {
-    const per = limits.pointsPerDelete ?? 5;
-    const allowed = Math.max(1, Math.floor((limits.pointsPerMinute ?? 900) / per));
+    const per = limits.pointsPerDelete ?? policies/* POLICIES */.PQ.deletes.pointsPerDelete;
+    const allowed = Math.max(1, Math.floor((limits.pointsPerMinute ?? policies/* POLICIES */.PQ.deletes.pointsPerMinute) / per));
     let at = Math.max(now, pausedUntil);
     const recent = starts.filter((t) => t > at - 60_000);
     if (recent.length >= allowed)
@@ -5157,18 +5263,18 @@ function nextStart(starts, now, pausedUntil, limits = {}) {
  * `retry-after` and secondary-rate-limit answers, and within a time budget (a build step spends ~2 s on it;
  * the rest waits for the next run or `command: prune`). The clock is injected: tests never wait.
  *
- * GitHub's documented secondary limits for REST (docs "Rate limits for the REST API", 2026): at most 100
- * concurrent requests, and at most 900 points a minute per endpoint group, a DELETE costing 5 points (so 180
- * deletes a minute; the pacing rule is http/pacing.ts). The older advice to space writes a second apart is the
- * throttling plugin's default; it is what made a build step spend 14 s deleting 13 entries.
+ * The pace (GitHub's documented secondary limits, attempts, the time a build step gives) is POLICIES.deletes
+ * (src/http/policies.ts); when the next one may start is http/pacing.ts's rule. The older advice to space writes a second apart is the throttling plugin's default; it
+ * is what made a build step spend 14 s deleting 13 entries.
  */
 
 
 
-async function runDeletes(items, del, limits = {}, timer = http/* realClock */.dQ) {
+
+async function runDeletes(items, del, limits = {}, timer = client/* realClock */.dQ) {
     const started = timer.now();
     const deadline = started + (limits.timeBudgetMs ?? Number.POSITIVE_INFINITY);
-    const attempts = Math.max(1, limits.attempts ?? 2);
+    const attempts = Math.max(1, limits.attempts ?? policies/* POLICIES */.PQ.deletes.attempts);
     const out = { deleted: [], gone: [], notDeleted: [], forbidden: false, rateLimited: 0, elapsedMs: 0 };
     const queue = items.map((item) => ({ item, tries: 0 }));
     const starts = [];
@@ -5222,9 +5328,9 @@ async function runDeletes(items, del, limits = {}, timer = http/* realClock */.d
         if (answer.kind === 'rate-limited') {
             out.rateLimited++;
             // Everyone waits: GitHub's answer is about the token, not about this entry.
-            pausedUntil = Math.max(pausedUntil, timer.now() + (answer.retryAfterMs ?? limits.defaultRetryMs ?? 60_000));
+            pausedUntil = Math.max(pausedUntil, timer.now() + (answer.retryAfterMs ?? limits.defaultRetryMs ?? policies/* POLICIES */.PQ.rateLimit.defaultWaitMs));
         }
-        else if (++errorsInARow >= 3) {
+        else if (++errorsInARow >= policies/* POLICIES */.PQ.deletes.failuresInARow) {
             out.notDeleted.push(job.item);
             halt(`repeated failures (${answer.message})`);
             return;
@@ -5238,7 +5344,7 @@ async function runDeletes(items, del, limits = {}, timer = http/* realClock */.d
     const rest = queue.splice(1);
     await (0,pool/* drain */.Z)(queue, 1, handle);
     queue.push(...rest);
-    await (0,pool/* drain */.Z)(queue, limits.concurrency ?? 4, handle);
+    await (0,pool/* drain */.Z)(queue, limits.concurrency ?? policies/* POLICIES */.PQ.deletes.concurrency, handle);
     out.elapsedMs = timer.now() - started;
     return out;
 }
@@ -5787,6 +5893,7 @@ async function pruneNow(ctx, when, targetRatio) {
 
 
 
+
 /** A build sequence of import-only build, decision, exporting build; `skippedLast` tells whether this scope's last write was skipped. */
 function writeSteps(run, skippedLast) {
     let later = [];
@@ -5898,7 +6005,9 @@ async function deleteSuperseded(run, rest, entries) {
         detail: 'a layer of a step this build rebuilt; its new index will not name it'
     }));
     const calls = rest.calls;
-    const done = await runDeletes(deletions, (d) => rest.deleteById(d.id), { timeBudgetMs: 2_000 });
+    const done = await runDeletes(deletions, (d) => rest.deleteById(d.id), {
+        timeBudgetMs: policies/* POLICIES */.PQ.deletes.stepBudgetMs
+    });
     const bytes = (xs) => xs.reduce((s, d) => s + d.bytes, 0);
     const last = run.state.prunes[run.state.prunes.length - 1];
     const usageBytes = last?.usageAfterBytes ?? run.state.reading?.usageBytes;
@@ -7011,7 +7120,7 @@ function updateHistory(o, client) {
 
 
 /** The client of a registry probe or digest read: the probe's deadline; a registry that goes down is skipped for the job. */
-const registryHttp = () => new http/* Http */.lw({
+const registryHttp = () => new client/* Http */.lw({
     timeoutMs: (0,deadlines.ms)(policies/* POLICIES */.PQ.probe.requestMs),
     service: {
         name: 'The registry',
@@ -7026,7 +7135,7 @@ const MANIFEST_TYPES = [
 ].join(', ');
 const registry_isObject = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
 function parseDockerConfig(text) {
-    return (0,http/* parseJson */.qF)(text, (v) => registry_isObject(v) ? { ok: true, value: v } : { ok: false, reason: 'not a JSON object' });
+    return (0,client/* parseJson */.qF)(text, (v) => registry_isObject(v) ? { ok: true, value: v } : { ok: false, reason: 'not a JSON object' });
 }
 /** The Docker config, none when there is no file, or why it cannot be used. */
 function readDockerConfig(env) {
@@ -7070,7 +7179,7 @@ async function helperCredentials(host, config, env) {
 }
 /** A credential helper's answer to `get`: JSON with Username and Secret; Username `<token>` means an identity token. */
 function parseHelperAnswer(stdout) {
-    return (0,http/* parseJson */.qF)(stdout, (v) => {
+    return (0,client/* parseJson */.qF)(stdout, (v) => {
         if (!registry_isObject(v))
             return { ok: false, reason: 'not a JSON object' };
         if (typeof v.Secret !== 'string' || !v.Secret)
@@ -7130,7 +7239,7 @@ function challenge(header) {
 }
 /** The token of a registry token service's answer ({token} or {access_token}). */
 function parseBearerToken(body) {
-    return (0,http/* parseJson */.qF)(body, (v) => {
+    return (0,client/* parseJson */.qF)(body, (v) => {
         if (!registry_isObject(v))
             return { ok: false, reason: 'not a JSON object' };
         const token = typeof v.token === 'string' && v.token ? v.token : v.access_token;
@@ -7139,6 +7248,11 @@ function parseBearerToken(body) {
             : { ok: false, reason: 'JSON without a token or access_token' };
     });
 }
+/**
+ * One attempt, its answer whatever the status, or why none came. Named without its query (a refresh token) and
+ * credentials, as the client names a silent service.
+ */
+const once = (http, method, url, headers = {}) => http.request(method, url, { headers, label: (0,client/* requestName */.ZK)(method, url) });
 /** HEAD on /v2/<repo>/manifests/<tag|digest>, answering the registry's Basic or Bearer challenge with the Docker config's credentials. */
 async function headManifest(ref, insecure, env, http) {
     const parsed = (0,image_ref/* parseImageRef */.Q)(ref);
@@ -7152,14 +7266,15 @@ async function headManifest(ref, insecure, env, http) {
     const gone = (0,deadlines/* downFor */.kz)(url);
     if (gone)
         return { why: gone, down: true };
-    let res = await http.send('HEAD', url, { Accept: MANIFEST_TYPES });
-    if (res.status === 401) {
+    let head = await once(http, 'HEAD', url, { Accept: MANIFEST_TYPES });
+    const first = (0,client/* answered */.oQ)(head);
+    if (first?.status === 401) {
         // Asked only now: a credential helper is a process, and an anonymous registry needs none.
         const { creds, problems } = await registryCredentials(host, env);
         const basic = creds?.username !== undefined
             ? `Basic ${Buffer.from(`${creds.username}:${creds.password ?? ''}`).toString('base64')}`
             : undefined;
-        const c = challenge(res.headers.get('www-authenticate'));
+        const c = challenge(first.headers.get('www-authenticate'));
         let authorization;
         if (c?.scheme === 'basic')
             authorization = basic;
@@ -7168,10 +7283,10 @@ async function headManifest(ref, insecure, env, http) {
             if (c.params.service)
                 q.set('service', c.params.service);
             q.set('scope', c.params.scope ?? `repository:${repo}:pull`);
-            const tokenRes = creds?.identitytoken
-                ? await http.send('GET', `${c.params.realm}?${q}&grant_type=refresh_token&refresh_token=${encodeURIComponent(creds.identitytoken)}`)
-                : await http.send('GET', `${c.params.realm}?${q}`, basic ? { Authorization: basic } : {});
-            if (tokenRes.status === 200) {
+            const tokenRes = (0,client/* answered */.oQ)(creds?.identitytoken
+                ? await once(http, 'GET', `${c.params.realm}?${q}&grant_type=refresh_token&refresh_token=${encodeURIComponent(creds.identitytoken)}`)
+                : await once(http, 'GET', `${c.params.realm}?${q}`, basic ? { Authorization: basic } : {}));
+            if (tokenRes?.status === 200) {
                 const t = parseBearerToken(tokenRes.body);
                 if (!t.ok)
                     return {
@@ -7184,10 +7299,11 @@ async function headManifest(ref, insecure, env, http) {
             return {
                 why: `${host} asks for credentials and the Docker config has none for it (log in with docker/login-action before this step)${problems.map((p) => `; ${p}`).join('')}`
             };
-        res = await http.send('HEAD', url, { Accept: MANIFEST_TYPES, Authorization: authorization });
+        head = await once(http, 'HEAD', url, { Accept: MANIFEST_TYPES, Authorization: authorization });
     }
-    if (res.status === 0)
-        return { why: `${host} did not answer (${(0,text_text/* echo */.WI)(res.body)})` };
+    const res = (0,client/* answered */.oQ)(head);
+    if (!res)
+        return { why: `${host} did not answer (${(0,text_text/* echo */.WI)(head.ok ? '' : head.reason)})` };
     return { res, host };
 }
 async function registryManifestExists(ref, insecure, env, http = registryHttp()) {
@@ -8057,7 +8173,7 @@ function withSecrets(p, inputs) {
 
 
 /** The client of an S3 probe: the probe's deadline; an endpoint that goes down is skipped for the job. */
-const s3Http = () => new http/* Http */.lw({
+const s3Http = () => new client/* Http */.lw({
     timeoutMs: (0,deadlines.ms)(policies/* POLICIES */.PQ.probe.requestMs),
     service: { name: 'The S3 endpoint', without: 'the cache entry to import is not checked' }
 });
@@ -8132,13 +8248,17 @@ async function s3ManifestExists(spec, env, http = s3Http(), now = new Date()) {
         credentials: { accessKeyId, secretAccessKey, sessionToken: a.get('session_token') ?? env.AWS_SESSION_TOKEN },
         now
     });
-    const res = await http.send('HEAD', signed.url, signed.headers);
+    const head = await http.request('HEAD', signed.url, {
+        headers: signed.headers,
+        label: (0,client/* requestName */.ZK)('HEAD', signed.url)
+    });
+    const res = (0,client/* answered */.oQ)(head);
+    if (!res)
+        return { why: `the S3 endpoint did not answer (${head.ok ? '' : head.reason})` };
     if (res.status === 200)
         return { exists: true };
     if (res.status === 404)
         return { exists: false };
-    if (res.status === 0)
-        return { why: `the S3 endpoint did not answer (${res.body})` };
     return {
         why: `the S3 endpoint answered ${res.status} to HEAD ${key}${res.status === 403 ? ' (no permission, or the object is missing and ListBucket is not granted)' : ''}`
     };

@@ -8,6 +8,7 @@ import { backendOf, backendOfType } from '../backends/index.js';
 import type { Auto, Inputs } from '../inputs/inputs.js';
 import type { Decision, Plan } from '../plan/plan.js';
 import type { Runtime } from '../runtime/runtime.js';
+import { POLICIES } from '../http/policies.js';
 import { TARGET_RATIO, legIdentity, legPlanFor, type ModeFacts } from './budget.js';
 import { exportFits, type LegPlan } from './estimate.js';
 import type { BudgetState } from './state.js';
@@ -277,7 +278,7 @@ export function pruneRequest(
     reuseListing: when === 'before' || (when === 'after' && staysUnderTarget(ctx)),
     jobStart: when === 'before' ? clock.now : clock.jobStartedAt,
     dryRun: inputs.dryRun,
-    ...(when === 'command' ? {} : { timeBudgetMs: 2_000 }),
+    ...(when === 'command' ? {} : { timeBudgetMs: POLICIES.deletes.stepBudgetMs }),
     ...(clock.targetRatio !== undefined ? { targetRatio: clock.targetRatio } : {})
   };
 }

@@ -3,19 +3,20 @@
  * the REST API", 2026): at most 100 concurrent requests, and at most 900 points a minute per endpoint group, a
  * DELETE costing 5 points (so 180 deletes a minute). Pure: io/github/deletes.ts waits and sends.
  */
+import { POLICIES } from './policies.js';
 
 export interface DeleteLimits {
-  /** Deletes in flight at once; default 4. */
+  /** Deletes in flight at once; default POLICIES.deletes's. */
   concurrency?: number;
-  /** Points a minute GitHub allows (secondary limit); default 900. */
+  /** Points a minute GitHub allows (secondary limit); default POLICIES.deletes's. */
   pointsPerMinute?: number;
-  /** Points one DELETE costs; default 5. */
+  /** Points one DELETE costs; default POLICIES.deletes's. */
   pointsPerDelete?: number;
   /** No delete starts, and no wait ends, later than this after the first; default none. */
   timeBudgetMs?: number;
-  /** A rate-limit answer without `retry-after` pauses this long; default 60 s (GitHub's advice). */
+  /** A rate-limit answer without `retry-after` pauses this long; default POLICIES.rateLimit's (GitHub's advice). */
   defaultRetryMs?: number;
-  /** Attempts per entry (rate-limited or failed); default 2. */
+  /** Attempts per entry (rate-limited or failed); default POLICIES.deletes's. */
   attempts?: number;
 }
 
@@ -29,8 +30,8 @@ export function nextStart(
   pausedUntil: number,
   limits: DeleteLimits = {}
 ): number {
-  const per = limits.pointsPerDelete ?? 5;
-  const allowed = Math.max(1, Math.floor((limits.pointsPerMinute ?? 900) / per));
+  const per = limits.pointsPerDelete ?? POLICIES.deletes.pointsPerDelete;
+  const allowed = Math.max(1, Math.floor((limits.pointsPerMinute ?? POLICIES.deletes.pointsPerMinute) / per));
   let at = Math.max(now, pausedUntil);
   const recent = starts.filter((t) => t > at - 60_000);
   if (recent.length >= allowed) at = Math.max(at, recent[recent.length - allowed] + 60_000);

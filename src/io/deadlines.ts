@@ -2,7 +2,7 @@
  * The deadlines of the action's own requests, carried out (the numbers: src/http/policies.ts).
  *
  * - `ms(n)`: a deadline of the table, scaled by ENVD_CACHE_ACTION_DEADLINE_SCALE (tests only; read once).
- * - Phases: `withinPhase(name, work)` runs `work` with a budget. Every request the HTTP client (io/http.ts) sends
+ * - Phases: `withinPhase(name, work)` runs `work` with a budget. Every request the HTTP client (io/http/client.ts) sends
  *   from inside it (through async context, however deep) ends by the phase's end at the latest, and is cancelled
  *   when the budget runs out; the work then goes on with the failures it gets back, as it does with any failure.
  * - Silence: a service that left a request unanswered past its deadline, or failed every attempt of a retried one

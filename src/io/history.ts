@@ -25,7 +25,7 @@ import type { Runtime } from '../runtime/runtime.js';
 import { echo } from '../text/text.js';
 import { CacheService } from './github/cache-service.js';
 import { downFor } from './deadlines.js';
-import type { Http } from './http.js';
+import type { Http } from './http/client.js';
 
 /** The part of @actions/cache used by the v1 fallback (a seam for tests). */
 export interface CacheClient {

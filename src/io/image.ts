@@ -6,7 +6,7 @@
 import { type ImageFacts, type ImageTarget, pinned } from '../report/image.js';
 import { echo } from '../text/text.js';
 import { Exec } from './exec.js';
-import type { Http } from './http.js';
+import type { Http } from './http/client.js';
 import { registryDigest, type RegistryCaller, registryHttp } from './registry.js';
 
 /** What was read, and how loudly to say what was not: a push whose digest is unknown is a warning, a missing Docker a debug line. */

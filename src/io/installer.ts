@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { findCached } from './tool-cache.js';
 import { POLICIES } from '../http/policies.js';
 import { ms } from './deadlines.js';
-import { Http, type Parsed, type RetryPolicy } from './http.js';
+import { GITHUB_JSON, Http, type Parsed, type RetryPolicy } from './http/client.js';
 import {
   BUILDKIT_REPO,
   buildkitAssetName,
@@ -83,7 +83,10 @@ export class Installer {
 
   private async release(repo: string, version: string): Promise<Release> {
     const url = `${this.options.apiBase.replace(/\/+$/, '')}/repos/${repo}/releases/${version === 'latest' ? 'latest' : `tags/${version}`}`;
-    const r = await this.http.getJson(url, parseRelease, { headers: this.headers(), policy: this.options.retry });
+    const r = await this.http.getJson(url, parseRelease, {
+      headers: { ...GITHUB_JSON, ...this.headers() },
+      policy: this.options.retry
+    });
     if (r.ok) return r.value;
     if (r.failure.status === 404) throw new InstallError(`${repo} has no release ${version}; check the version input`);
     throw new InstallError(`cannot read the ${repo} release ${version}: ${r.reason}`);

@@ -12,7 +12,7 @@ import { echo } from '../text/text.js';
 import { Exec } from './exec.js';
 import { POLICIES } from '../http/policies.js';
 import { downFor, ms } from './deadlines.js';
-import { type Answer, Http, parseJson, type Parsed } from './http.js';
+import { type Answer, answered, Http, parseJson, type Parsed, type Reply, requestName } from './http/client.js';
 
 /** The client of a registry probe or digest read: the probe's deadline; a registry that goes down is skipped for the job. */
 export const registryHttp = (): Http =>
@@ -177,6 +177,13 @@ function parseBearerToken(body: string): Parsed<string> {
   });
 }
 
+/**
+ * One attempt, its answer whatever the status, or why none came. Named without its query (a refresh token) and
+ * credentials, as the client names a silent service.
+ */
+const once = (http: Http, method: string, url: string, headers: Record<string, string> = {}): Promise<Reply> =>
+  http.request(method, url, { headers, label: requestName(method, url) });
+
 /** The answer to an authorized HEAD on a manifest, or why none could be had (`down`: the registry went silent earlier in this job). */
 type Head = { res: Answer; host: string } | { why: string; down?: true };
 
@@ -192,28 +199,32 @@ async function headManifest(ref: string, insecure: boolean, caller: RegistryCall
   const url = `${insecure || isLoopbackRegistry(host) ? 'http' : 'https'}://${host}/v2/${repo}/manifests/${r.digest ?? r.tag ?? 'latest'}`;
   const gone = downFor(url);
   if (gone) return { why: gone, down: true };
-  let res = await http.send('HEAD', url, { Accept: MANIFEST_TYPES });
-  if (res.status === 401) {
+  let head = await once(http, 'HEAD', url, { Accept: MANIFEST_TYPES });
+  const first = answered(head);
+  if (first?.status === 401) {
     // Asked only now: a credential helper is a process, and an anonymous registry needs none.
     const { creds, problems } = await registryCredentials(host, caller);
     const basic =
       creds?.username !== undefined
         ? `Basic ${Buffer.from(`${creds.username}:${creds.password ?? ''}`).toString('base64')}`
         : undefined;
-    const c = challenge(res.headers.get('www-authenticate'));
+    const c = challenge(first.headers.get('www-authenticate'));
     let authorization: string | undefined;
     if (c?.scheme === 'basic') authorization = basic;
     else if (c?.scheme === 'bearer' && c.params.realm) {
       const q = new URLSearchParams();
       if (c.params.service) q.set('service', c.params.service);
       q.set('scope', c.params.scope ?? `repository:${repo}:pull`);
-      const tokenRes = creds?.identitytoken
-        ? await http.send(
-            'GET',
-            `${c.params.realm}?${q}&grant_type=refresh_token&refresh_token=${encodeURIComponent(creds.identitytoken)}`
-          )
-        : await http.send('GET', `${c.params.realm}?${q}`, basic ? { Authorization: basic } : {});
-      if (tokenRes.status === 200) {
+      const tokenRes = answered(
+        creds?.identitytoken
+          ? await once(
+              http,
+              'GET',
+              `${c.params.realm}?${q}&grant_type=refresh_token&refresh_token=${encodeURIComponent(creds.identitytoken)}`
+            )
+          : await once(http, 'GET', `${c.params.realm}?${q}`, basic ? { Authorization: basic } : {})
+      );
+      if (tokenRes?.status === 200) {
         const t = parseBearerToken(tokenRes.body);
         if (!t.ok)
           return {
@@ -226,9 +237,10 @@ async function headManifest(ref: string, insecure: boolean, caller: RegistryCall
       return {
         why: `${host} asks for credentials and the Docker config has none for it (log in with docker/login-action before this step)${problems.map((p) => `; ${p}`).join('')}`
       };
-    res = await http.send('HEAD', url, { Accept: MANIFEST_TYPES, Authorization: authorization });
+    head = await once(http, 'HEAD', url, { Accept: MANIFEST_TYPES, Authorization: authorization });
   }
-  if (res.status === 0) return { why: `${host} did not answer (${echo(res.body)})` };
+  const res = answered(head);
+  if (!res) return { why: `${host} did not answer (${echo(head.ok ? '' : head.reason)})` };
   return { res, host };
 }
 

@@ -16,10 +16,8 @@ import { builderVersion, probeBuilder } from '../io/builder-probe.js';
 import { readTlsMaterial } from '../io/tls-material.js';
 import { startTlsRelay, type TlsRelay } from '../io/tls-relay.js';
 import { formatProblem } from '../inputs/inputs.js';
+import { POLICIES } from '../http/policies.js';
 import { echo, MAX_SENTENCE } from '../text/text.js';
-
-/** How long one builder may take to connect and answer ListWorkers before the next is asked. */
-export const PROBE_TIMEOUT_MS = 10_000;
 
 export interface RemoteRequest {
   addresses: BuilderAddress[];
@@ -73,7 +71,7 @@ async function choose(
       tls: secure ? tls : undefined,
       buildctl,
       env: r.env,
-      timeoutMs: PROBE_TIMEOUT_MS
+      timeoutMs: POLICIES.builderProbeMs
     });
     if (outcome.ok) {
       const texts = ranked.map((x) => x.text);
@@ -110,7 +108,7 @@ export async function startRemote(r: RemoteRequest): Promise<RemoteBuilder> {
     const info = await builderVersion(`${target.builder}://${target.address}`, {
       buildctl: path.join(r.binDir, 'buildctl'),
       env: r.env,
-      timeoutMs: PROBE_TIMEOUT_MS
+      timeoutMs: POLICIES.builderProbeMs
     });
     const h: BuilderHandle = {
       kind: 'address',

@@ -22,6 +22,7 @@ import {
 } from '../budget/write.js';
 import { readLiveIndexes } from '../io/github/indexes.js';
 import { runDeletes } from '../io/github/deletes.js';
+import { POLICIES } from '../http/policies.js';
 import type { CacheRest } from '../io/github/rest.js';
 import { pruneNow, readerFor, restFor } from './cache-usage.js';
 import type { StepContext } from './context.js';
@@ -176,7 +177,9 @@ async function deleteSuperseded(
     detail: 'a layer of a step this build rebuilt; its new index will not name it'
   }));
   const calls = rest.calls;
-  const done = await runDeletes(deletions, (d) => rest.deleteById(d.id), { timeBudgetMs: 2_000 });
+  const done = await runDeletes(deletions, (d) => rest.deleteById(d.id), {
+    timeBudgetMs: POLICIES.deletes.stepBudgetMs
+  });
   const bytes = (xs: readonly Deletion[]) => xs.reduce((s, d) => s + d.bytes, 0);
   const last = run.state.prunes[run.state.prunes.length - 1];
   const usageBytes = last?.usageAfterBytes ?? run.state.reading?.usageBytes;

@@ -1,7 +1,7 @@
 /** Reading index contents through the cache service with the runtime token, against the emulator. */
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
 import { createIndexReader, readLiveIndexes } from '../../../src/io/github/indexes.js';
-import { type Clock, type Fetch, Http } from '../../../src/io/http.js';
+import { type Clock, type Fetch, Http } from '../../../src/io/http/client.js';
 import { indexKey, sha256Digest } from '../../../src/budget/keys.js';
 import type { CacheEntry } from '../../../src/budget/prune.js';
 import { HOUR, Permission, startEmulator, type EntryInfo, type Emulator } from '../../support/emulator/index.js';

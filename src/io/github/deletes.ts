@@ -3,12 +3,12 @@
  * `retry-after` and secondary-rate-limit answers, and within a time budget (a build step spends ~2 s on it;
  * the rest waits for the next run or `command: prune`). The clock is injected: tests never wait.
  *
- * GitHub's documented secondary limits for REST (docs "Rate limits for the REST API", 2026): at most 100
- * concurrent requests, and at most 900 points a minute per endpoint group, a DELETE costing 5 points (so 180
- * deletes a minute; the pacing rule is http/pacing.ts). The older advice to space writes a second apart is the
- * throttling plugin's default; it is what made a build step spend 14 s deleting 13 entries.
+ * The pace (GitHub's documented secondary limits, attempts, the time a build step gives) is POLICIES.deletes
+ * (src/http/policies.ts); when the next one may start is http/pacing.ts's rule. The older advice to space writes a second apart is the throttling plugin's default; it
+ * is what made a build step spend 14 s deleting 13 entries.
  */
-import { type Clock, realClock } from '../http.js';
+import { POLICIES } from '../../http/policies.js';
+import { type Clock, realClock } from '../http/client.js';
 import { drain } from '../pool.js';
 import type { RestFailureKind } from './rest.js';
 import { type DeleteLimits, nextStart } from '../../http/pacing.js';
@@ -41,7 +41,7 @@ export async function runDeletes<T>(
 ): Promise<DeleteRun<T>> {
   const started = timer.now();
   const deadline = started + (limits.timeBudgetMs ?? Number.POSITIVE_INFINITY);
-  const attempts = Math.max(1, limits.attempts ?? 2);
+  const attempts = Math.max(1, limits.attempts ?? POLICIES.deletes.attempts);
   const out: DeleteRun<T> = { deleted: [], gone: [], notDeleted: [], forbidden: false, rateLimited: 0, elapsedMs: 0 };
   const queue = items.map((item) => ({ item, tries: 0 }));
   const starts: number[] = [];
@@ -98,8 +98,11 @@ export async function runDeletes<T>(
     if (answer.kind === 'rate-limited') {
       out.rateLimited++;
       // Everyone waits: GitHub's answer is about the token, not about this entry.
-      pausedUntil = Math.max(pausedUntil, timer.now() + (answer.retryAfterMs ?? limits.defaultRetryMs ?? 60_000));
-    } else if (++errorsInARow >= 3) {
+      pausedUntil = Math.max(
+        pausedUntil,
+        timer.now() + (answer.retryAfterMs ?? limits.defaultRetryMs ?? POLICIES.rateLimit.defaultWaitMs)
+      );
+    } else if (++errorsInARow >= POLICIES.deletes.failuresInARow) {
       out.notDeleted.push(job.item);
       halt(`repeated failures (${answer.message})`);
       return;
@@ -111,7 +114,7 @@ export async function runDeletes<T>(
   const rest = queue.splice(1);
   await drain(queue, 1, handle);
   queue.push(...rest);
-  await drain(queue, limits.concurrency ?? 4, handle);
+  await drain(queue, limits.concurrency ?? POLICIES.deletes.concurrency, handle);
   out.elapsedMs = timer.now() - started;
   return out;
 }
