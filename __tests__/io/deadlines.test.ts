@@ -193,15 +193,16 @@ describe('per step', () => {
     'what one step learns is its own: another step, and a request outside any step, ask the service again',
     async () => {
       const first = new Deadlines();
-      await first.run(() => new Http({ timeoutMs: 50, service: SERVICE }).send('GET', `${base}/stall`));
+      await first.run(() => new Http({ timeoutMs: 50, service: SERVICE }).request('GET', `${base}/stall`));
       expect(first.downFor(`${base}/fine`)).toContain('did not answer within 0.05 s');
       const second = new Deadlines();
       const again = await second.run(() =>
-        new Http({ timeoutMs: ANSWERED, service: SERVICE }).send('GET', `${base}/fine`)
+        new Http({ timeoutMs: ANSWERED, service: SERVICE }).request('GET', `${base}/fine`)
       );
-      expect(again.status).toBe(200);
+      expect(answered(again)?.status).toBe(200);
       expect(second.takeWarnings()).toEqual([]);
-      expect((await new Http({ timeoutMs: ANSWERED, service: SERVICE }).send('GET', `${base}/fine`)).status).toBe(200);
+      const outside = await new Http({ timeoutMs: ANSWERED, service: SERVICE }).request('GET', `${base}/fine`);
+      expect(answered(outside)?.status).toBe(200);
       expect(first.takeWarnings()).toHaveLength(1);
     }
   );
