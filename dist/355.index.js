@@ -31,135 +31,6 @@ function parseJson(text, check) {
 
 /***/ }),
 
-/***/ 4196:
-/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   PQ: () => (/* binding */ POLICIES),
-/* harmony export */   cP: () => (/* binding */ DEADLINE_SCALE_ENV),
-/* harmony export */   rR: () => (/* binding */ deadlineScale),
-/* harmony export */   vK: () => (/* binding */ scaled)
-/* harmony export */ });
-/**
- * Every deadline, retry, wait and pace of the action's own requests, in one table (issue 21 item 1; issue 25: the
- * numbers in one place, `__tests__/http/policies.test.ts` finds any written elsewhere in src/). Pure: the rules
- * that read them are src/http/retry.ts; the shell (io/http/, io/deadlines.ts, io/github/) applies them.
- *
- * The promise they keep: a GitHub API, cache service, registry or S3 endpoint that accepts connections and never
- * answers costs a job at most ~30 s of the action's own time, and one that refuses or answers 5xx costs a few
- * seconds. How the numbers add up:
- *  - A request that gets no answer within its deadline marks its service silent for the rest of the job
- *    (io/deadlines.ts): every later request to it fails at once, so a silent service costs ONE request deadline,
- *    not one per attempt, page, phase or step. The phase that met it goes on without its figure and says so in one
- *    warning; later phases skip that service quietly.
- *  - The requests of a phase that go out together (the budget reading sends usage, the storage limit, the listing,
- *    the run's jobs and the open pull requests at once) time out together: 10 s for the GitHub API, not 5 × 10 s.
- *  - A phase budget bounds a service that answers, but slowly (a listing of many pages, each just under its
- *    deadline): past it the phase's requests are cancelled and the phase goes on with what it has.
- *  - Worst cases, silent: GitHub API 10 s (budget reading; the prune then skips), cache service 10 s (index reads;
- *    the history then skips), registry 5 s (the probe; the digest read then skips), S3 5 s (the probe).
- *    Never more than one request deadline each, and at most the sum of the phase budgets a build step runs
- *    (budget reading 20 s + probes 10 s + prune 20 s) when every service is slow at once.
- */
-const POLICIES = {
-    /**
-     * TCP connect (and TLS) to any endpoint. A runner reaches GitHub, a registry or S3 in well under a second; a SYN
-     * left unanswered for 5 s is a dead route, not a slow one.
-     */
-    connectMs: 5_000,
-    /**
-     * GitHub's REST API (usage, storage limit, listing pages, the run's jobs, pull requests, deletes). It answers in
-     * well under a second (a page of 100 caches included); 10 s is far past any healthy answer. Three attempts at
-     * 300 ms, 600 ms: a 503 or a reset costs about a second before the figure is given up.
-     */
-    rest: { requestMs: 10_000, attempts: 3, backoffMs: 300 },
-    /**
-     * The cache service (twirp lookups) and its blob store (an index download: JSON of a few KB to a few MB, the
-     * history entry). As REST: 10 s is far past a healthy answer; three attempts at 500 ms, 1 s.
-     */
-    cacheService: { requestMs: 10_000, attempts: 3, backoffMs: 500 },
-    /**
-     * An existence probe or digest read: a HEAD on a registry manifest or an S3 object, and a registry's token
-     * request. A HEAD is answered from metadata; 5 s each, one attempt (a probe that fails is "unknown", and the
-     * import is kept as planned: the build decides).
-     */
-    probe: { requestMs: 5_000, attempts: 1, backoffMs: 0 },
-    /** A request whose client names none of the kinds here. */
-    otherRequestMs: 10_000,
-    /** The release API read for a tool (a JSON of a few KB). */
-    release: { requestMs: 10_000, attempts: 4, backoffMs: 1_000 },
-    /**
-     * A tool's download (tens of MB): no whole-request deadline (a slow link takes what it takes), but no byte for
-     * 15 s ends it; four attempts from the start at 1 s, 2 s, 4 s for a cut connection or a 5xx.
-     */
-    download: { idleMs: 15_000, attempts: 4, backoffMs: 1_000 },
-    /** Phase budgets: past one, the phase's requests are cancelled and it goes on without what it had not read. */
-    phases: {
-        /** Usage, storage limit, listing, the run's jobs, open pull requests and the live indexes, before the plan. */
-        budgetRead: 20_000,
-        /** The import candidates' existence probes (registry HEAD with its token request, S3 HEAD), before the build. */
-        probes: 10_000,
-        /** A prune inside a build step (before or after the build): listing, pull requests, index reads and deletes. */
-        prune: 20_000,
-        /** `command: prune`: the step exists to prune, and its deletes are paced by GitHub's limits; 10 minutes. */
-        pruneCommand: 600_000,
-        /**
-         * Saving the hit-ratio history after the build (reserve, one Put Blob of a few KB, finalize: three requests that
-         * each take well under a second). Its read goes out as the build starts and costs the job nothing.
-         */
-        history: 10_000
-    },
-    /*
-     * Not scaled by DEADLINE_SCALE_ENV from here on: the waits a server asks for, the pace of requests, the time a
-     * build step gives its deletes, and the builder probe's deadline.
-     */
-    /**
-     * Rate limits (GitHub's REST docs, "Rate limits for the REST API"): a secondary limit that does not say how long
-     * to wait means "at least one minute". A retried request waits at most a minute in all on what servers ask
-     * (`retry-after`, a primary limit's reset); a longer wait ends its tries, and the caller goes on without it.
-     */
-    rateLimit: { defaultWaitMs: 60_000, maxWaitMs: 60_000 },
-    /** Requests to one service in flight at once. */
-    concurrency: {
-        /** The cache listing's pages after the first (GitHub asks integrators for few concurrent requests). */
-        listingPages: 4,
-        /** Index reads from the cache service (a lookup and a download each). */
-        indexReads: 8
-    },
-    /**
-     * Deletes, paced within GitHub's documented secondary limits for REST (2026): at most 100 concurrent requests and
-     * 900 points a minute per endpoint group, a DELETE costing 5 (180 deletes a minute). Each is sent once
-     * (io/github/deletes.ts retries it itself): `attempts` per entry, rate-limited or failed; `failuresInARow` that
-     * are not rate limits stop the rest. A build step gives its deletes `stepBudgetMs` (superseded layers, a prune
-     * before or after the build); `command: prune` has the phase budget alone.
-     */
-    deletes: {
-        concurrency: 4,
-        pointsPerMinute: 900,
-        pointsPerDelete: 5,
-        attempts: 2,
-        failuresInARow: 3,
-        stepBudgetMs: 2_000
-    },
-    /** A builder given by address (`builder`): connect and answer ListWorkers within this, or the next is asked. */
-    builderProbeMs: 10_000
-};
-/**
- * The environment variable only tests set: every request deadline and phase budget of the table (the `…Ms` before
- * `rateLimit`, as io/deadlines.ts's `ms()` reads them) multiplied by it (0.05: 10 s → 500 ms).
- */
-const DEADLINE_SCALE_ENV = 'ENVD_CACHE_ACTION_DEADLINE_SCALE';
-/** The scale `DEADLINE_SCALE_ENV` asks for: a positive number, at most 1; anything else (unset included) is 1. */
-function deadlineScale(text) {
-    const n = Number(text);
-    return text !== undefined && text.trim() !== '' && Number.isFinite(n) && n > 0 && n <= 1 ? n : 1;
-}
-/** `ms` scaled, never below 1 ms. */
-const scaled = (ms, scale) => Math.max(1, Math.round(ms * scale));
-
-
-/***/ }),
-
 /***/ 8902:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
@@ -319,124 +190,6 @@ async function withRetries(policy, retryable, work, clock) {
         if (next.waitMs > 0)
             await clock.sleep(next.waitMs);
     }
-}
-
-
-/***/ }),
-
-/***/ 8193:
-/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   Db: () => (/* binding */ withinPhase),
-/* harmony export */   YA: () => (/* binding */ seconds),
-/* harmony export */   fk: () => (/* binding */ takeDeadlineWarnings),
-/* harmony export */   hk: () => (/* binding */ currentPhase),
-/* harmony export */   kF: () => (/* binding */ markDown),
-/* harmony export */   kz: () => (/* binding */ downFor),
-/* harmony export */   ms: () => (/* binding */ ms)
-/* harmony export */ });
-/* unused harmony export resetDeadlines */
-/* harmony import */ var node_async_hooks__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6698);
-/* harmony import */ var node_async_hooks__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_async_hooks__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _http_policies_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(4196);
-/**
- * The deadlines of the action's own requests, carried out (the numbers: src/http/policies.ts).
- *
- * - `ms(n)`: a deadline of the table, scaled by ENVD_CACHE_ACTION_DEADLINE_SCALE (tests only; read once).
- * - Phases: `withinPhase(name, work)` runs `work` with a budget. Every request the HTTP client (io/http/client.ts) sends
- *   from inside it (through async context, however deep) ends by the phase's end at the latest, and is cancelled
- *   when the budget runs out; the work then goes on with the failures it gets back, as it does with any failure.
- * - Silence: a service that left a request unanswered past its deadline, or failed every attempt of a retried one
- *   with a network error or 5xx, is down for the rest of the job. Later requests to it fail at once, without a
- *   round trip, so that one silent service costs one deadline per job. `takeDeadlineWarnings()` gives one warning per
- *   service that went down (and per phase cut short), each once: the steps print them.
- */
-
-
-const scale = (0,_http_policies_js__WEBPACK_IMPORTED_MODULE_1__/* .deadlineScale */ .rR)(process.env[_http_policies_js__WEBPACK_IMPORTED_MODULE_1__/* .DEADLINE_SCALE_ENV */ .cP]);
-/** A deadline or budget of the table, in ms, as this process applies it. */
-const ms = (n) => (0,_http_policies_js__WEBPACK_IMPORTED_MODULE_1__/* .scaled */ .vK)(n, scale);
-/** Seconds for a message: `10 s`, `0.5 s`. */
-const seconds = (n) => `${Number((n / 1000).toFixed(n < 1000 ? 2 : 1))} s`;
-const current = new node_async_hooks__WEBPACK_IMPORTED_MODULE_0__.AsyncLocalStorage();
-/** The phase the caller runs in, if any. */
-const currentPhase = () => current.getStore();
-/** What each phase is called in a warning. */
-const PHASE_WORDS = {
-    budgetRead: 'Reading the cache budget',
-    probes: 'Checking which cache entry to import',
-    prune: 'Pruning',
-    pruneCommand: 'Pruning',
-    history: 'Saving the hit-ratio history'
-};
-/** What the action goes without when a phase is cut short. */
-const PHASE_LOSS = {
-    budgetRead: 'what it had not read yet is left out (usage, the listing or the export estimate)',
-    probes: 'the import is kept as planned, unchecked',
-    prune: 'what it had not deleted waits for the next run',
-    pruneCommand: 'what it had not deleted waits for the next run',
-    history: 'this run is not added to the history'
-};
-const down = new Map();
-const cutShort = [];
-const originOf = (url) => {
-    try {
-        return new URL(url).origin;
-    }
-    catch {
-        return undefined;
-    }
-};
-/** Records that `service` at `url`'s origin is down for this job (the first reason is kept). */
-function markDown(url, service, why) {
-    const origin = originOf(url);
-    if (origin && !down.has(origin))
-        down.set(origin, { service, origin, why, warned: false });
-}
-/** Why the service at `url`'s origin is down for this job, in words, if it is. */
-function downFor(url) {
-    const origin = originOf(url);
-    const d = origin ? down.get(origin) : undefined;
-    return d && `${d.service.name} (${d.origin}) ${d.why} earlier in this job`;
-}
-/**
- * Runs `work` within the budget of phase `name` (POLICIES.phases, scaled): past it the phase's requests are
- * cancelled. Resolves with what `work` resolves with; a phase cut short adds one warning (takeDeadlineWarnings)
- * unless a service it used went down meanwhile (that one's warning says it).
- */
-async function withinPhase(name, work) {
-    const budget = ms(_http_policies_js__WEBPACK_IMPORTED_MODULE_1__/* .POLICIES */ .PQ.phases[name]);
-    const controller = new AbortController();
-    const downBefore = down.size;
-    const timer = setTimeout(() => controller.abort(Object.assign(new Error(`${PHASE_WORDS[name]} ran out of its ${seconds(budget)} budget`), {
-        code: 'EPHASEBUDGET'
-    })), budget);
-    try {
-        return await current.run({ name, signal: controller.signal, until: Date.now() + budget }, work);
-    }
-    finally {
-        clearTimeout(timer);
-        if (controller.signal.aborted && down.size === downBefore)
-            cutShort.push(`${PHASE_WORDS[name]} took longer than its ${seconds(budget)} budget and was cut short: ${PHASE_LOSS[name]}. The build is not affected.`);
-    }
-}
-/** The warnings not given yet: one per service that went down, one per phase cut short. */
-function takeDeadlineWarnings() {
-    const out = [];
-    for (const d of down.values()) {
-        if (d.warned)
-            continue;
-        d.warned = true;
-        out.push(`${d.service.name} (${d.origin}) ${d.why}: ${d.service.without}; the action goes on without it for the rest of this job. The build is not affected.`);
-    }
-    out.push(...cutShort.splice(0));
-    return out;
-}
-/** Forgets every service marked down and every warning (tests of one process that plays several jobs). */
-function resetDeadlines() {
-    down.clear();
-    cutShort.length = 0;
 }
 
 
@@ -1045,8 +798,6 @@ __webpack_require__.d(__webpack_exports__, {
   main: () => (/* binding */ main)
 });
 
-// EXTERNAL MODULE: ./src/io/runner.ts
-var runner = __webpack_require__(1068);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __webpack_require__(6760);
 // EXTERNAL MODULE: ./src/io/buildkit/builder.ts + 3 modules
@@ -1366,8 +1117,8 @@ function pemSecrets(value) {
 var external_node_net_ = __webpack_require__(7030);
 // EXTERNAL MODULE: external "node:tls"
 var external_node_tls_ = __webpack_require__(1692);
-// EXTERNAL MODULE: ./src/io/exec.ts
-var exec = __webpack_require__(9867);
+// EXTERNAL MODULE: ./src/io/exec.ts + 1 modules
+var exec = __webpack_require__(6429);
 // EXTERNAL MODULE: ./src/io/grpc-list-workers.ts
 var grpc_list_workers = __webpack_require__(7137);
 // EXTERNAL MODULE: external "node:fs"
@@ -1504,7 +1255,7 @@ function speaksTls(host, port, timeoutMs) {
 
 
 async function viaBuildctl(addr, o) {
-    const r = await exec/* Exec */.W.run(o.buildctl, ['--addr', addr, 'debug', 'workers'], { env: o.env, timeoutMs: o.timeoutMs });
+    const r = await exec/* Exec */.Wo.run(o.buildctl, ['--addr', addr, 'debug', 'workers'], { env: o.env, timeoutMs: o.timeoutMs });
     if (r.code === 0)
         return { ok: true };
     const detail = (r.stderr || r.stdout).trim().split('\n').pop();
@@ -1526,7 +1277,7 @@ async function probeBuilder(a, o) {
 }
 /** The chosen builder's BuildKit version (`buildctl debug info`), through `addr` (the relay for a TLS builder). */
 async function builderVersion(addr, o) {
-    const info = await exec/* Exec */.W.run(o.buildctl, ['--addr', addr, 'debug', 'info'], { env: o.env, timeoutMs: o.timeoutMs });
+    const info = await exec/* Exec */.Wo.run(o.buildctl, ['--addr', addr, 'debug', 'info'], { env: o.env, timeoutMs: o.timeoutMs });
     return info.code === 0 ? info.stdout : undefined;
 }
 
@@ -2484,11 +2235,10 @@ var policies = __webpack_require__(4196);
 
 
 
-
 class NoBuilderError extends Error {
 }
 /** The PEM text of the TLS inputs, every line registered as a secret before it can reach a log. */
-function loadTls(tls, cwd) {
+function loadTls({ tls, cwd, out }) {
     if (!tls)
         return undefined;
     const { material, problems } = readTlsMaterial(tls, cwd);
@@ -2496,16 +2246,17 @@ function loadTls(tls, cwd) {
         throw new NoBuilderError(problems.map(formatProblem).join('\n'));
     for (const pem of [material.ca, material.cert, material.key])
         for (const s of pemSecrets(pem ?? ''))
-            runner.setSecret(s);
+            out.setSecret(s);
     return material;
 }
 /** Asks the builders in rank order; the first that answers is chosen. Throws, naming each and why, when none does. */
 async function choose(r, tls) {
+    const { out } = r;
     const ranked = rank(r.scope, r.addresses);
     const passed = [];
     const buildctl = external_node_path_.join(r.binDir, 'buildctl');
     if (ranked.length > 1)
-        runner.info(`Fleet of ${ranked.length} for cache scope ${(0,text_text/* echo */.WI)(r.scope)}, by rendezvous hashing: ${ranked.map((a) => (0,text_text/* echo */.WI)(a.text)).join(', ')}`);
+        out.info(`Fleet of ${ranked.length} for cache scope ${(0,text_text/* echo */.WI)(r.scope)}, by rendezvous hashing: ${ranked.map((a) => (0,text_text/* echo */.WI)(a.text)).join(', ')}`);
     for (const a of ranked) {
         const secure = a.scheme === 'tcp' && !!tls;
         const outcome = await probeBuilder(a, {
@@ -2525,23 +2276,24 @@ async function choose(r, tls) {
         passed.push({ address: a.text, why });
         // A TLS mistake is the workflow's to fix even when another builder answers: an annotation, not only a line.
         if (isTlsFailure(outcome, secure))
-            runner.warning((0,text_text/* echo */.WI)(why, text_text/* MAX_SENTENCE */.Rt), { title: 'Builder TLS' });
+            out.warning((0,text_text/* echo */.WI)(why, text_text/* MAX_SENTENCE */.Rt), { title: 'Builder TLS' });
         else
-            runner.info(`Passed over ${(0,text_text/* echo */.WI)(why, text_text/* MAX_SENTENCE */.Rt)}`);
+            out.info(`Passed over ${(0,text_text/* echo */.WI)(why, text_text/* MAX_SENTENCE */.Rt)}`);
     }
     const lines = passed.map((p) => `  ${(0,text_text/* echo */.WI)(p.why, text_text/* MAX_SENTENCE */.Rt)}`).join('\n');
     throw new NoBuilderError(`${ranked.length > 1 ? `none of the ${ranked.length} builders answered` : 'the builder did not answer'}; nothing was built:\n${lines}`);
 }
 /** Chooses the builder, starts the TLS relay when it needs one, and reads its version. */
 async function startRemote(r) {
-    const tls = loadTls(r.tls, r.cwd);
+    const { out } = r;
+    const tls = loadTls(r);
     const { chosen, choice } = await choose(r, tls);
     let relay;
     let target = envdTarget(chosen);
     if (chosen.scheme === 'tcp' && tls) {
         relay = await startTlsRelay({ host: chosen.host, port: chosen.port, tls }, external_node_path_.join(r.dir, 'tls-relay.sock'));
         target = { builder: 'unix', address: relay.socket };
-        runner.info(`envd reaches ${(0,text_text/* echo */.WI)(chosen.text)} through a TLS relay on ${(0,text_text/* echo */.WI)(relay.socket)} (mutual TLS, ALPN h2)`);
+        out.info(`envd reaches ${(0,text_text/* echo */.WI)(chosen.text)} through a TLS relay on ${(0,text_text/* echo */.WI)(relay.socket)} (mutual TLS, ALPN h2)`);
     }
     try {
         const info = await builderVersion(`${target.builder}://${target.address}`, {
@@ -2557,7 +2309,7 @@ async function startRemote(r) {
             version: info ? (0,args/* parseBuildkitVersion */.MT)(info) : undefined
         };
         if (choice.ranked.length > 1)
-            runner.info(`Chose ${(0,text_text/* echo */.WI)(chosen.text)}: ${(0,text_text/* echo */.WI)(choice.reason, text_text/* MAX_SENTENCE */.Rt)}`);
+            out.info(`Chose ${(0,text_text/* echo */.WI)(chosen.text)}: ${(0,text_text/* echo */.WI)(choice.reason, text_text/* MAX_SENTENCE */.Rt)}`);
         return { h, choice, relay };
     }
     catch (e) {
@@ -2995,13 +2747,6 @@ async function watched(run, stalled, everyMs) {
 const watchEvery = (timeoutMs) => timeoutMs > 0 ? Math.max(100, Math.min(1000, Math.floor(timeoutMs / 10))) : 1000;
 
 ;// CONCATENATED MODULE: ./src/steps/attempts.ts
-/**
- * The attempts of `envd build` (issue 21): the first with the import; after a stalled import, a stalled pull of a
- * cached layer or an evicted layer once more without it; after an unreadable cached layer once more with it, then once without it. A cache
- * export that stalled after the output was written ends the build as a success that wrote no cache. What comes
- * next is the core's decision (`envd/watchdog.ts`); this runs the attempts and says why in one warning each.
- */
-
 
 
 /**
@@ -3009,7 +2754,7 @@ const watchEvery = (timeoutMs) => timeoutMs > 0 ? Math.max(100, Math.min(1000, M
  * gha import was cancelled runs no further build (any solve on it prints nothing and waits, measured with
  * `npm run bench:faults`): the caller restarts a buildkitd it started itself.
  */
-async function runAttempts(plan, once, fresh) {
+async function runAttempts(out, plan, once, fresh) {
     const tried = [];
     let withImport = true;
     // After a stalled import or layer pull the service is taken as silent: the export is left out too, so a job
@@ -3024,7 +2769,7 @@ async function runAttempts(plan, once, fresh) {
         const next = nextAttempt(tried, !!plan.import);
         if (!next)
             return { attempt, retried, stalled };
-        const why = warnRetry(next, attempt.outcome, plan);
+        const why = warnRetry(out, next, attempt.outcome, plan);
         if (!next.withImport)
             retried = why;
         if (attempt.outcome.kind === 'stalled') {
@@ -3041,28 +2786,28 @@ function afterStall(plan) {
         : 'nothing is written this run';
 }
 /** The one warning before the next attempt; returns the reason in a few words (the summary's Retry row). */
-function warnRetry(next, outcome, plan) {
+function warnRetry(out, next, outcome, plan) {
     const backend = plan.import?.type ?? 'the cache';
     if (outcome.kind === 'stalled' && outcome.stall.kind === 'layer') {
         const wait = waitText(outcome.stall.waitedMs);
         const layer = `${outcome.stall.layer ?? ''} for ${outcome.stall.vertex}`;
-        runner.warning(`A layer of the ${(0,text_text/* echo */.WI)(backend)} cache showed no progress for ${wait} (${(0,text_text/* echo */.WI)(layer, text_text/* MAX_SENTENCE */.Rt)}, cache-timeout). envd was stopped; the build runs again without --import-cache; ${afterStall(plan)}.`, { title: 'Cached layer pull stalled: building without the cache' });
+        out.warning(`A layer of the ${(0,text_text/* echo */.WI)(backend)} cache showed no progress for ${wait} (${(0,text_text/* echo */.WI)(layer, text_text/* MAX_SENTENCE */.Rt)}, cache-timeout). envd was stopped; the build runs again without --import-cache; ${afterStall(plan)}.`, { title: 'Cached layer pull stalled: building without the cache' });
         return `a ${backend} cache layer showed no progress for ${wait}`;
     }
     if (outcome.kind === 'stalled') {
         const wait = waitText(outcome.stall.waitedMs);
-        runner.warning(`The cache import from ${(0,text_text/* echo */.WI)(backend)} showed no progress for ${wait} (${(0,text_text/* echo */.WI)(outcome.stall.vertex, text_text/* MAX_SENTENCE */.Rt)}, cache-timeout). envd was stopped; the build runs again without --import-cache; ${afterStall(plan)}.`, { title: `Cache import stalled: building without it` });
+        out.warning(`The cache import from ${(0,text_text/* echo */.WI)(backend)} showed no progress for ${wait} (${(0,text_text/* echo */.WI)(outcome.stall.vertex, text_text/* MAX_SENTENCE */.Rt)}, cache-timeout). envd was stopped; the build runs again without --import-cache; ${afterStall(plan)}.`, { title: `Cache import stalled: building without it` });
         return `the ${backend} import showed no progress for ${wait}`;
     }
     const line = outcome.kind === 'failed' ? outcome.line : '';
     if (next.why === 'evicted-blob') {
-        runner.warning(`The build failed on a cached layer that is gone (${(0,text_text/* echo */.WI)(line, text_text/* MAX_SENTENCE */.Rt)}). Retrying once without --import-cache; the export still refreshes the cache.`, { title: 'Evicted cache layer: retrying without the import' });
+        out.warning(`The build failed on a cached layer that is gone (${(0,text_text/* echo */.WI)(line, text_text/* MAX_SENTENCE */.Rt)}). Retrying once without --import-cache; the export still refreshes the cache.`, { title: 'Evicted cache layer: retrying without the import' });
     }
     else if (next.withImport) {
-        runner.warning(`A layer of the ${(0,text_text/* echo */.WI)(backend)} cache could not be read (${(0,text_text/* echo */.WI)(line, text_text/* MAX_SENTENCE */.Rt)}). Retrying once with the same import: this is usually a passing fault of the service or the network.`, { title: 'Unreadable cache layer: retrying' });
+        out.warning(`A layer of the ${(0,text_text/* echo */.WI)(backend)} cache could not be read (${(0,text_text/* echo */.WI)(line, text_text/* MAX_SENTENCE */.Rt)}). Retrying once with the same import: this is usually a passing fault of the service or the network.`, { title: 'Unreadable cache layer: retrying' });
     }
     else {
-        runner.warning(`A layer of the ${(0,text_text/* echo */.WI)(backend)} cache could not be read again (${(0,text_text/* echo */.WI)(line, text_text/* MAX_SENTENCE */.Rt)}). Retrying once without --import-cache; the export still refreshes the cache.`, { title: 'Unreadable cache layer: retrying without the import' });
+        out.warning(`A layer of the ${(0,text_text/* echo */.WI)(backend)} cache could not be read again (${(0,text_text/* echo */.WI)(line, text_text/* MAX_SENTENCE */.Rt)}). Retrying once without --import-cache; the export still refreshes the cache.`, { title: 'Unreadable cache layer: retrying without the import' });
     }
     return line;
 }
@@ -3413,8 +3158,6 @@ function annotationText({ line, advice, log }) {
     return parts.join('\n');
 }
 
-// EXTERNAL MODULE: ./src/io/log.ts
-var log = __webpack_require__(9334);
 // EXTERNAL MODULE: ./src/state.ts
 var src_state = __webpack_require__(2462);
 ;// CONCATENATED MODULE: ./src/builder/config.ts
@@ -3508,11 +3251,10 @@ var releases = __webpack_require__(21);
 
 
 
-
 const DOWNLOAD_URL_ENV = 'ENVD_CACHE_ACTION_DOWNLOAD_URL';
 const API_URL_ENV = 'ENVD_CACHE_ACTION_API_URL';
 const installerModule = () => __webpack_require__.e(/* import() */ 208).then(__webpack_require__.bind(__webpack_require__, 9208));
-async function installTools(inputs, rt, env, tempDir) {
+async function installTools({ out, env }, inputs, rt, tempDir) {
     const platform = (0,releases/* runnerPlatform */.GQ)(env.RUNNER_OS || process.platform, env.RUNNER_ARCH || process.arch);
     if (typeof platform === 'string')
         throw new (await installerModule()).InstallError(platform);
@@ -3531,21 +3273,21 @@ async function installTools(inputs, rt, env, tempDir) {
             retry: {
                 attempts: policies/* POLICIES */.PQ.release.attempts,
                 backoffMs: policies/* POLICIES */.PQ.release.backoffMs,
-                onRetry: (n, e) => runner.info(`download attempt ${n} failed (${e.message}); trying again`)
+                onRetry: (n, e) => out.info(`download attempt ${n} failed (${e.message}); trying again`)
             }
         });
     }));
     const cached = (tool, version) => (0,tool_cache/* findCached */.a)(env.RUNNER_TOOL_CACHE, tool, version, platform.arch);
     const envd = async (version) => {
         if (version === 'system')
-            return (await installerModule()).systemEnvd();
+            return (await installerModule()).systemEnvd(env);
         const dir = cached('envd', version);
         return dir ? { tag: version, dir, fromCache: true } : (await installerFor()).envd(version);
     };
     const buildkit = async (version) => {
         if (version === 'system') {
             const { systemBuildkit } = await installerModule();
-            return systemBuildkit(async () => (0,args/* parseBuildkitVersion */.MT)((await exec/* Exec */.W.run('buildkitd', ['--version'], { env })).stdout));
+            return systemBuildkit(env, async () => (0,args/* parseBuildkitVersion */.MT)((await exec/* Exec */.Wo.run('buildkitd', ['--version'], { env })).stdout));
         }
         // The release archive unpacks into bin/ (the installer's layout).
         const dir = cached('buildkit', version);
@@ -3563,15 +3305,15 @@ async function installTools(inputs, rt, env, tempDir) {
         throw envdResult.reason;
     if (buildkitResult.status === 'rejected')
         throw buildkitResult.reason;
-    return logTools({ envd: envdResult.value, buildkit: buildkitResult.value });
+    return logTools(out, { envd: envdResult.value, buildkit: buildkitResult.value });
 }
 /** The lines "Install envd and BuildKit" shows for the tools found or installed, the same whoever found them. */
-function logTools(tools) {
+function logTools(out, tools) {
     for (const [name, t] of [
         ['envd', tools.envd],
         ['BuildKit', tools.buildkit]
     ])
-        runner.info(`${name} ${t.tag}: ${t.fromCache ? 'from the tool cache' : 'downloaded, checksum verified, cached'} (${(0,text_text/* echo */.WI)(t.dir)})`);
+        out.info(`${name} ${t.tag}: ${t.fromCache ? 'from the tool cache' : 'downloaded, checksum verified, cached'} (${(0,text_text/* echo */.WI)(t.dir)})`);
     return tools;
 }
 /**
@@ -5776,13 +5518,6 @@ async function deleteAll(opts, plan, log) {
 }
 
 ;// CONCATENATED MODULE: ./src/steps/cache-usage.ts
-/**
- * The 10 GB budget around a run, carried out: usage read before planning (it can lower cache-mode: auto to min),
- * and each prune the core asks for (`budget/run.ts`: before the build, after a successful export, or
- * `command: prune`). The REST client (its own chunk) is loaded only when a call is made.
- */
-
-
 
 
 
@@ -5794,9 +5529,11 @@ async function restFor(inputs, rt) {
     // Its deadlines and retries: POLICIES.rest (src/http/policies.ts); each phase's budget: withinPhase.
     return createCacheRest({ token: inputs.githubToken, apiUrl: rt.apiUrl, repository: rt.repository });
 }
-/** One index reader for the job, so the prune after the build does not read again what the reading read. */
-const readers = new Map();
-function readerFor(rt) {
+/**
+ * One index reader for the step (its context's), so the prune after the build does not read again what the
+ * reading read.
+ */
+function readerFor({ readers }, rt) {
     const cs = rt.cacheService;
     if (!cs.token || !cs.resultsUrl || !cs.v2 || rt.ghes)
         return undefined;
@@ -5806,12 +5543,12 @@ function readerFor(rt) {
     return reader;
 }
 /**
- * The open pull requests, asked for with the reading's listing: a build that lists the cache (one that exports to
- * the GitHub cache) prunes after its export, and its prune then starts without a round trip. A pull request closed
- * while the build ran is found by the next run.
+ * Reads the budget before planning. The open pull requests are asked for with the reading's listing (kept in
+ * the context's `openPrs`): a build that lists the cache (one that exports to the GitHub cache) prunes after its
+ * export, and its prune then starts without a round trip. A pull request closed while the build ran is found by
+ * the next run.
  */
-const openPrsAsked = new WeakMap();
-async function readBudgetFor(inputs, rt) {
+async function readBudgetFor(ctx, inputs, rt) {
     const state = { prunes: [], warned: false };
     const scope = readingScope(inputs, rt);
     if (!scope.read)
@@ -5820,55 +5557,55 @@ async function readBudgetFor(inputs, rt) {
     // A build that exports to the GitHub cache sizes its export (and its sibling legs') from their previous
     // indexes before the mode is chosen and before anything is written: one listing and a read of the live
     // indexes on readable refs. The listing is reused by a prune before the build.
-    const reader = rest && scope.estimate ? readerFor(rt) : undefined;
+    const reader = rest && scope.estimate ? readerFor(ctx, rt) : undefined;
     // Every request of the reading, the open pull requests' included, within the reading's budget.
-    state.reading = await (0,deadlines/* withinPhase */.Db)('budgetRead', () => {
+    state.reading = await ctx.deadlines.withinPhase('budgetRead', () => {
         if (rest &&
             reader &&
             inputs.command === 'build' &&
             decidePrune(inputs.cachePrune, { command: 'build', backend: inputs.cache, exported: true }).prune)
-            openPrsAsked.set(state, rest.openPullRequests());
+            ctx.openPrs.set(state, rest.openPullRequests());
         return readBudget({
             rest,
             reader,
             readableRefs: reader ? readableRefs(rt) : undefined,
             run: scope.leg,
             cacheBudget: inputs.cacheBudget,
-            log: runner
+            log: ctx.out
         });
     });
     state.warned = state.reading.missingGrant !== undefined;
     return state;
 }
 /** Carries out the prune the core asks for at `when` (see `pruneRequest`); records the outcome in the state. */
-async function pruneNow(ctx, when, targetRatio) {
-    const { state, inputs, rt } = ctx;
+async function pruneNow(ctx, run, when, targetRatio) {
+    const { state, inputs, rt } = run;
     const reading = state.reading;
     if (!reading)
         return undefined;
     const rest = await restFor(inputs, rt);
     if (!rest)
         return undefined;
-    const req = pruneRequest(ctx, when, {
-        now: Date.now(),
+    const req = pruneRequest(run, when, {
+        now: ctx.clock.now(),
         jobStartedAt: Math.floor(performance.timeOrigin),
         targetRatio
     });
-    const outcome = await runner.group(req.title, () => (0,deadlines/* withinPhase */.Db)(when === 'command' ? 'pruneCommand' : 'prune', () => prune({
+    const outcome = await ctx.out.group(req.title, () => ctx.deadlines.withinPhase(when === 'command' ? 'pruneCommand' : 'prune', () => prune({
         rest,
-        reader: readerFor(rt),
+        reader: readerFor(ctx, rt),
         readableRefs: req.readableRefs,
         closedPrRefs: req.closedPrRefs,
         discoverClosedPrs: req.discoverClosedPrs,
         budgetBytes: reading.budget.bytes,
         targetRatio: req.targetRatio,
         ...(req.reuseListing && reading.listing ? { listing: reading.listing } : {}),
-        ...(when !== 'command' && openPrsAsked.has(state) ? { openPrs: openPrsAsked.get(state) } : {}),
+        ...(when !== 'command' && ctx.openPrs.has(state) ? { openPrs: ctx.openPrs.get(state) } : {}),
         jobStart: req.jobStart,
         dryRun: req.dryRun,
         deleteLimits: req.timeBudgetMs !== undefined ? { timeBudgetMs: req.timeBudgetMs } : {},
         warned: state.warned,
-        log: runner
+        log: ctx.out
     })));
     state.warned ||= outcome.missingGrant !== undefined;
     state.prunes.push(outcome);
@@ -5876,14 +5613,6 @@ async function pruneNow(ctx, when, targetRatio) {
 }
 
 ;// CONCATENATED MODULE: ./src/steps/write.ts
-/**
- * Issue 20, carried out: the build runs with the import only; once it has run, the cache is listed again, the
- * leg's previous generation judged by what the build used (budget/write.ts generationAfterBuild), and the
- * write decided by what it adds (decideWrite). Then the superseded layers are deleted (before the export when
- * room is short, else after it), and a second `envd build` of the same context, every step cached, exports.
- * The decisions are the core's; this module lists, deletes and logs.
- */
-
 
 
 
@@ -5895,7 +5624,7 @@ async function pruneNow(ctx, when, targetRatio) {
 
 
 /** A build sequence of import-only build, decision, exporting build; `skippedLast` tells whether this scope's last write was skipped. */
-function writeSteps(run, skippedLast) {
+function writeSteps(ctx, run, skippedLast) {
     let later = [];
     let rest;
     return {
@@ -5903,7 +5632,7 @@ function writeSteps(run, skippedLast) {
             // After a retry without the import every step was this job's own: the write repairs the cache.
             const built = retried ? figures.totalSteps : Math.max(0, figures.totalSteps - figures.cachedSteps);
             const seconds = figures.steps.filter((st) => st.status !== 'cached').reduce((sum, st) => sum + st.seconds, 0);
-            return runner.group('Decide the cache write', async () => {
+            return ctx.out.group('Decide the cache write', async () => {
                 let decision;
                 if (built === 0)
                     decision = decideWrite({
@@ -5916,62 +5645,63 @@ function writeSteps(run, skippedLast) {
                         skippedLast: false
                     });
                 else if ((rest = await restFor(run.inputs, run.rt)))
-                    decision = await decideAfterListing(run, rest, {
+                    decision = await decideAfterListing(ctx, run, rest, {
                         built,
                         seconds,
                         startedAt,
                         skippedLast: await skippedLast()
                     });
-                return decision ? applyDecision(run, decision, (s) => (later = s)) : run.plan;
+                return decision ? applyDecision(ctx.out, run, decision, (s) => (later = s)) : run.plan;
             });
         },
         afterExport: async () => {
             if (rest && later.length)
-                await deleteSuperseded(run, rest, later.splice(0));
+                await deleteSuperseded(ctx.out, run, rest, later.splice(0));
         }
     };
 }
 /** The plan the second build runs with, from the decision (a new plan, the decision on it); logs it. */
-function applyDecision(run, decision, keepForLater) {
+function applyDecision(out, run, decision, keepForLater) {
     const { plan } = run;
     if (decision.write) {
         keepForLater(decision.deleteAfter);
         if (decision.warning)
-            runner.warning((0,text_text/* echo */.WI)(decision.warning, text_text/* MAX_SENTENCE */.Rt));
+            out.warning((0,text_text/* echo */.WI)(decision.warning, text_text/* MAX_SENTENCE */.Rt));
         return withNotes(plan, {
             decisions: [{ topic: 'write', outcome: 'yes', reason: decision.reason }],
             warnings: decision.warning ? [decision.warning] : []
         });
     }
     if (decision.outcome === 'nothing-new') {
-        runner.info(`Nothing to write: ${decision.reason}`);
+        out.info(`Nothing to write: ${decision.reason}`);
         const noted = withNotes(plan, { decisions: [{ topic: 'write', outcome: 'nothing new', reason: decision.reason }] });
         return { ...noted, export: undefined };
     }
     const reason = `${decision.reason}; what it costs: ${('cost' in decision && decision.cost) || 'unknown'}`;
     const warning = `This build's cache is not written: ${reason}`;
-    runner.warning((0,text_text/* echo */.WI)(warning, text_text/* MAX_SENTENCE */.Rt));
+    out.warning((0,text_text/* echo */.WI)(warning, text_text/* MAX_SENTENCE */.Rt));
     const noted = withNotes(plan, { decisions: [{ topic: 'write', outcome: 'skipped', reason }], warnings: [warning] });
     return { ...noted, export: undefined };
 }
 /** Lists the cache again, reads the live indexes, and decides; a make-room decision prunes first and decides again. */
-async function decideAfterListing(run, rest, build) {
+async function decideAfterListing(ctx, run, rest, build) {
     const { state, plan } = run;
     const reading = state.reading;
     const listed = await rest.listAll();
-    const reader = readerFor(run.rt);
+    const { out } = ctx;
+    const reader = readerFor(ctx, run.rt);
     if (!listed.ok || !reader) {
-        runner.info(`The cache could not be listed after the build (${listed.ok ? 'no index reader' : (0,text_text/* echo */.WI)(listed.message)}); it is written as planned`);
+        out.info(`The cache could not be listed after the build (${listed.ok ? 'no index reader' : (0,text_text/* echo */.WI)(listed.message)}); it is written as planned`);
         return undefined;
     }
     const refs = readableRefs(run.rt);
-    const now = Date.now();
+    const now = ctx.clock.now();
     const read = await readLiveIndexes(reader, listed.value.entries, { readableRefs: refs, now });
     const contents = new Map([...read.liveIndexes].map(([id, digests]) => [id, { digests, final: read.finalLayers.get(id) ?? digests }]));
     const heldSince = heldBackSince({ entries: read.entries, readableRefs: refs, now });
     const generation = generationAfterBuild(read.entries, { contents, scope: plan.scope, readableRefs: refs }, { buildStartedAt: build.startedAt, heldSince, now });
     const usageBytes = read.entries.reduce((s, e) => s + e.size, 0);
-    runner.info(generation.ref
+    out.info(generation.ref
         ? `The build ran ${build.built} step${build.built === 1 ? '' : 's'}; of the previous generation on ${(0,text_text/* echo */.WI)(generation.ref)} it did not use ${(0,text_text/* formatSize */.Xq)(generation.rebuiltBytes)}, of which ${(0,text_text/* formatSize */.Xq)(generation.superseded.reduce((s, x) => s + x.bytes, 0))} nothing else needs`
         : `The build ran ${build.built} step${build.built === 1 ? '' : 's'}; this scope has no previous generation on a readable ref`);
     const facts = writeFacts(run, {
@@ -5983,20 +5713,20 @@ async function decideAfterListing(run, rest, build) {
     });
     let decision = decideWrite(facts);
     if (decision.outcome === 'make-room') {
-        runner.info(decision.reason);
-        await deleteSuperseded(run, rest, decision.deleteBefore);
+        out.info(decision.reason);
+        await deleteSuperseded(out, run, rest, decision.deleteBefore);
         // The prune plans on the listing just read, not the one from before the build.
         reading.listing = listed.value;
-        const outcome = await pruneNow(run, 'before', decision.usageTargetBytes / reading.budget.bytes);
+        const outcome = await pruneNow(ctx, run, 'before', decision.usageTargetBytes / reading.budget.bytes);
         const usage = outcome?.usageAfterBytes ?? usageBytes - decision.deleteBefore.reduce((s, x) => s + x.bytes, 0);
         decision = decideWrite({ ...facts, superseded: [], usageBytes: usage, roomMade: true });
     }
     else if (decision.write && decision.deleteBefore.length)
-        await deleteSuperseded(run, rest, decision.deleteBefore);
+        await deleteSuperseded(out, run, rest, decision.deleteBefore);
     return decision;
 }
 /** Deletes superseded layers (a few, paced as the prune paces them) and records them with the run's prunes. */
-async function deleteSuperseded(run, rest, entries) {
+async function deleteSuperseded(out, run, rest, entries) {
     if (!entries.length)
         return;
     const deletions = entries.map((s) => ({
@@ -6034,18 +5764,18 @@ async function deleteSuperseded(run, rest, entries) {
         ]
     };
     run.state.prunes.push(outcome);
-    runner.info(`Deleted ${done.deleted.length} superseded layer${done.deleted.length === 1 ? '' : 's'} (${(0,text_text/* formatSize */.Xq)(bytes(done.deleted))})${done.gone.length ? `, ${done.gone.length} already gone` : ''}`);
+    out.info(`Deleted ${done.deleted.length} superseded layer${done.deleted.length === 1 ? '' : 's'} (${(0,text_text/* formatSize */.Xq)(bytes(done.deleted))})${done.gone.length ? `, ${done.gone.length} already gone` : ''}`);
 }
 /**
  * The build in two phases when a gate is given and the plan exports: with the import only, then (if the gate
  * says so) again with the export. The steps are the first build's (the second finds every one cached); the
  * exports the second's. Without a gate: one build, as planned.
  */
-async function inPhases(plan, gate, run) {
+async function inPhases(ctx, plan, gate, run) {
     const written = (r, p) => ({ ...r, plan: r.stalled ? { ...p, export: undefined } : p });
     if (!gate || !plan.export)
         return written(await run(plan), plan);
-    const startedAt = Date.now();
+    const startedAt = ctx.clock.now();
     const first = await run({ ...plan, export: undefined });
     if (first.attempt.failure)
         return { ...first, plan };
@@ -6055,7 +5785,7 @@ async function inPhases(plan, gate, run) {
     const next = await gate(first.attempt.figures, startedAt, first.retried !== undefined);
     if (!next.export)
         return { ...first, plan: next };
-    runner.info('Writing the cache: the same build again, every step cached, with the export');
+    ctx.out.info('Writing the cache: the same build again, every step cached, with the export');
     const second = await run(next);
     const figures = {
         ...first.attempt.figures,
@@ -6164,7 +5894,7 @@ const HELPER_TIMEOUT_MS = 15 * 60_000;
 const lastLines = (text, n = 3) => text.trim().split('\n').slice(-n).join(' / ').slice(0, 400);
 /** The cache mounts buildkitd holds now. */
 async function listMounts(c) {
-    const r = await exec/* Exec */.W.run(c.buildctl, ['--addr', c.addr, 'du', '--verbose'], { env: c.env, timeoutMs: 60_000 });
+    const r = await exec/* Exec */.Wo.run(c.buildctl, ['--addr', c.addr, 'du', '--verbose'], { env: c.env, timeoutMs: 60_000 });
     if (r.code !== 0)
         return { ok: false, reason: `buildctl du failed (exit ${r.code}): ${lastLines(r.stderr)}` };
     return { ok: true, value: parseDiskUsage(r.stdout) };
@@ -6203,7 +5933,7 @@ async function helperBuild(c, o) {
         args.push('--opt', `build-arg:${NONCE_ARG}=${(0,external_node_crypto_.randomBytes)(8).toString('hex')}`);
         if (o.output)
             args.push('--output', `type=local,dest=${o.output}`);
-        const r = await exec/* Exec */.W.run(c.buildctl, args, { env: c.env, timeoutMs: HELPER_TIMEOUT_MS });
+        const r = await exec/* Exec */.Wo.run(c.buildctl, args, { env: c.env, timeoutMs: HELPER_TIMEOUT_MS });
         if (r.code !== 0)
             return { ok: false, reason: `the helper build failed (exit ${r.code}): ${lastLines(r.stderr)}` };
         return { ok: true, value: (Date.now() - started) / 1000 };
@@ -6254,7 +5984,6 @@ const githubMountStore = {
 
 
 
-
 const seconds = (since) => Math.round((Date.now() - since) / 100) / 10;
 /** Starts the lookups and downloads (nothing logged yet); undefined when the plan keeps no mounts. */
 function beginMounts(plan, env, store = githubMountStore) {
@@ -6281,7 +6010,7 @@ async function download(store, ids, o) {
     }));
 }
 /** Once buildkitd answers: copies what was downloaded into the mounts, and notes each mount's last use. */
-async function restoreMounts(m, client) {
+async function restoreMounts(runner, m, client) {
     await runner.group('Restore package caches', async () => {
         const started = Date.now();
         const hits = (await m.downloads).filter((d) => d.key);
@@ -6313,7 +6042,7 @@ async function restoreMounts(m, client) {
     });
 }
 /** After a successful build: reads out and saves the mounts the build used; the figures for the outputs. */
-async function saveMounts(m, client, build) {
+async function saveMounts(runner, m, client, build) {
     await runner.group('Save package caches', async () => {
         if (!m.plan.save || !build.plan.export)
             return runner.info('Not saved: this run writes no cache (see the export decision in the plan)');
@@ -6336,12 +6065,12 @@ async function saveMounts(m, client, build) {
         const ids = decisions.filter((d) => d.save).map((d) => d.id);
         if (ids.length === 0)
             return runner.info(decisions.length ? 'Nothing to save' : `The build used none of the package caches kept (${(0,text_text/* echo */.WI)(m.env)})`);
-        await readOutAndSave(m, client, ids);
+        await readOutAndSave(runner, m, client, ids);
     });
     removeDir(m.dir);
     return [...m.figures.values()];
 }
-async function readOutAndSave(m, client, ids) {
+async function readOutAndSave(runner, m, client, ids) {
     const started = Date.now();
     const out = external_node_path_.join(m.dir, 'out');
     const built = await helperBuild(client, {
@@ -6378,12 +6107,6 @@ function note(m, id, text) {
 }
 
 ;// CONCATENATED MODULE: ./src/steps/build.ts
-/**
- * The build, outside dry-run: tools, builder, envd context, `envd build` with progress under the watchdog of
- * `cache-timeout`, and the attempts after a stalled import or an unreadable or evicted cached layer (attempts.ts). Everything started is recorded in state for the post step.
- */
-
-
 
 
 
@@ -6412,14 +6135,15 @@ class BuildFailure extends Error {
         this.report = report;
     }
 }
-async function build({ plan: planned, inputs, rt, env, state, prepared, writeGate }) {
+async function build(step, { plan: planned, inputs, rt, state, prepared, writeGate }) {
+    const { env, out } = step;
     const dir = prepared?.dir ?? workDir(env, state);
     // cache-mounts: the saved package caches download while the tools are found and buildkitd starts.
     const mounts = beginMounts(planned, env);
     // Whether buildkitd can run as root (sudo -n on a hosted runner) is asked now and answered while the tools
     // are found and a local cache restored, not in the way of the start.
     const rootVia = prepared?.rootVia ?? (inputs.builder.kind === 'auto' ? (0,builder/* rootViaAsync */.sN)() : undefined);
-    const tools = await runner.group('Install envd and BuildKit', async () => prepared ? logTools(prepared.tools) : installTools(inputs, rt, env, dir));
+    const tools = await out.group('Install envd and BuildKit', async () => prepared ? logTools(out, prepared.tools) : installTools(step, inputs, rt, dir));
     const toolEnv = (0,io_envd/* envdEnv */.bQ)(env, [tools.envd.dir, tools.buildkit.dir]);
     const readyTimeoutMs = readyTimeoutOf(env);
     // cache: local — restore the directory and serve it, so BuildKit imports it as a registry cache.
@@ -6434,7 +6158,7 @@ async function build({ plan: planned, inputs, rt, env, state, prepared, writeGat
     try {
         if (plan.local) {
             // Relative directories resolve against the workspace, as envd resolves the export's dest.
-            const workspace = env.GITHUB_WORKSPACE || process.cwd();
+            const workspace = (0,dirs/* workspaceOf */.B3)(env);
             const local = {
                 ...plan.local,
                 dir: external_node_path_.resolve(workspace, plan.local.dir),
@@ -6453,15 +6177,15 @@ async function build({ plan: planned, inputs, rt, env, state, prepared, writeGat
                 early.catch(() => undefined); // awaited (and its error reported) after the restore
             }
             const host = server.host;
-            await runner.group('Restore the local cache', async () => {
-                restoredKey = await restoreLocal(local);
+            await out.group('Restore the local cache', async () => {
+                restoredKey = await restoreLocal(out, local);
                 if (hasLayout(local))
-                    runner.info(`Serving ${(0,text_text/* echo */.WI)(local.dir)} read-only at http://${host} for the import`);
+                    out.info(`Serving ${(0,text_text/* echo */.WI)(local.dir)} read-only at http://${host} for the import`);
             });
             if (hasLayout(local)) {
                 plan = served.plan;
                 if (inputs.builder.kind === 'docker-container')
-                    runner.warning("cache: local with builder: docker-container: the container cannot reach the cache served on the runner's 127.0.0.1, so the import will miss. Use builder: auto");
+                    out.warning("cache: local with builder: docker-container: the container cannot reach the cache served on the runner's 127.0.0.1, so the import will miss. Use builder: auto");
             }
             else {
                 await server.close();
@@ -6473,6 +6197,8 @@ async function build({ plan: planned, inputs, rt, env, state, prepared, writeGat
             inputs,
             rt,
             env,
+            out,
+            clock: step.clock,
             dir,
             tools,
             toolEnv,
@@ -6494,7 +6220,7 @@ async function build({ plan: planned, inputs, rt, env, state, prepared, writeGat
     }
 }
 async function buildWith(ctx) {
-    const { rt, env, dir, tools, toolEnv, restoredKey, state } = ctx;
+    const { rt, env, out, dir, tools, toolEnv, restoredKey, state } = ctx;
     const envd = new io_envd/* Envd */.sL(external_node_path_.join(tools.envd.dir, 'envd'), toolEnv);
     state.save(src_state/* State */.U.EnvdBinary, envd.binary);
     state.save(src_state/* State */.U.EnvdPath, toolEnv.PATH ?? '');
@@ -6505,23 +6231,27 @@ async function buildWith(ctx) {
         await envd.createContext(context, h.envdBuilder, h.envdAddress);
         state.save(src_state/* State */.U.Context, context);
     };
-    const { h: builder, choice, restart } = await runner.group('Start the builder', () => startBuilder(ctx, createContext));
+    const { h: builder, choice, restart } = await out.group('Start the builder', () => startBuilder(ctx, createContext));
     for (const miss of buildkitFloorMisses([ctx.plan.export?.type, ctx.plan.import?.type], builder.version || undefined)) {
         if (miss.status === 'too-old')
             throw new Error(miss.floor.builderProblem(builder.buildctlAddr, builder.version));
-        runner.warning(miss.floor.unknownWarning(builder.buildctlAddr));
+        out.warning(miss.floor.unknownWarning(builder.buildctlAddr));
     }
-    runner.info(`envd ${envdVersion}: context ${context} → ${builder.envdBuilder}://${builder.envdAddress}`);
+    out.info(`envd ${envdVersion}: context ${context} → ${builder.envdBuilder}://${builder.envdAddress}`);
     const buildctl = { buildctl: external_node_path_.join(tools.buildkit.dir, 'buildctl'), addr: builder.buildctlAddr, env: toolEnv };
     if (ctx.mounts)
-        await restoreMounts(ctx.mounts, buildctl);
-    const started = Date.now();
+        await restoreMounts(out, ctx.mounts, buildctl);
+    const started = ctx.clock.now();
     const call = {
         publicKeyFile: keyFile,
         buildkitdImage: `docker.io/moby/buildkit:${tools.buildkit.tag}`,
-        cwd: env.GITHUB_WORKSPACE || process.cwd()
+        cwd: (0,dirs/* workspaceOf */.B3)(env)
     };
-    const { attempt, retried, plan } = await inPhases(ctx.plan, ctx.writeGate, (p) => runAttempts(p, (withImport, withExport) => runOnce(envd, withExport ? p : { ...p, export: undefined }, { ...call, withImport }, ctx.inputs.cacheTimeoutMs), restart));
+    const { attempt, retried, plan } = await inPhases(ctx, ctx.plan, ctx.writeGate, (p) => runAttempts(out, p, (withImport, withExport) => runOnce(out, envd, withExport ? p : { ...p, export: undefined }, {
+        ...call,
+        withImport,
+        cacheTimeoutMs: ctx.inputs.cacheTimeoutMs
+    }), restart));
     const report = {
         plan,
         envdVersion,
@@ -6530,18 +6260,18 @@ async function buildWith(ctx) {
         fleet: choice,
         reusedBuilder: builder.reused,
         figures: attempt.figures,
-        seconds: (Date.now() - started) / 1000,
+        seconds: (ctx.clock.now() - started) / 1000,
         retriedWithoutImport: retried,
         failure: attempt.failure
     };
-    reportAttempt(report, state);
+    reportAttempt(out, report, state);
     if (ctx.mounts)
-        report.mounts = await saveMounts(ctx.mounts, buildctl, report);
+        report.mounts = await saveMounts(out, ctx.mounts, buildctl, report);
     if (plan.local && plan.export) {
         const save = {
             ...plan.local,
             restoredKey,
-            workspace: env.GITHUB_WORKSPACE || process.cwd(),
+            workspace: (0,dirs/* workspaceOf */.B3)(env),
             home: (0,dirs/* homeOf */.lt)(env)
         };
         state.save(src_state/* State */.U.LocalSave, JSON.stringify(save));
@@ -6550,7 +6280,7 @@ async function buildWith(ctx) {
 }
 /** The builder the inputs ask for: a running one at an address, buildkitd on the runner (found or spawned), or a container. */
 async function startBuilder(ctx, createContext) {
-    const { inputs, env, dir, tools, toolEnv, readyTimeoutMs, configInline, rootVia, early, state } = ctx;
+    const { inputs, env, out, dir, tools, toolEnv, readyTimeoutMs, configInline, rootVia, early, state } = ctx;
     const b = inputs.builder;
     let h;
     let choice;
@@ -6563,7 +6293,8 @@ async function startBuilder(ctx, createContext) {
             dir,
             binDir: tools.buildkit.dir,
             env: toolEnv,
-            cwd: env.GITHUB_WORKSPACE || process.cwd()
+            cwd: (0,dirs/* workspaceOf */.B3)(env),
+            out
         });
         if (remote.relay)
             ctx.closers.push(remote.relay.close);
@@ -6575,12 +6306,12 @@ async function startBuilder(ctx, createContext) {
             startAuto({ tools, inputs, env, toolEnv, configInline, readyTimeoutMs, rootVia, state }));
         h = start.h;
         if (!start.own) {
-            runner.info(`Reusing the buildkitd ${(0,text_text/* echo */.WI)(h.version ?? '')} (pid ${h.pid}) an earlier call in this job started, with its local cache; that call's post step stops it`);
+            out.info(`Reusing the buildkitd ${(0,text_text/* echo */.WI)(h.version ?? '')} (pid ${h.pid}) an earlier call in this job started, with its local cache; that call's post step stops it`);
             await createContext(h);
         }
         else {
             for (const n of start.notReused)
-                runner.info(`Starting a buildkitd of its own: not the one (pid ${n.pid ?? 'unknown'}) an earlier call in this job started, because ${n.why}`);
+                out.info(`Starting a buildkitd of its own: not the one (pid ${n.pid ?? 'unknown'}) an earlier call in this job started, because ${n.why}`);
             // The context needs only the address: create it while buildkitd comes up.
             await Promise.all([(0,builder/* awaitBuildkitd */.PC)(h, start.own), createContext(h)]);
             // Only an answering buildkitd is offered to later calls.
@@ -6608,7 +6339,7 @@ async function startBuilder(ctx, createContext) {
         state.save(src_state/* State */.U.Builder, JSON.stringify(h));
         await createContext(h);
     }
-    runner.info(`${h.kind === 'address' || h.reused ? 'Using' : 'Started'} buildkitd ${h.version ?? '(version unknown)'} at ${h.buildctlAddr}`);
+    out.info(`${h.kind === 'address' || h.reused ? 'Using' : 'Started'} buildkitd ${h.version ?? '(version unknown)'} at ${h.buildctlAddr}`);
     return { h, choice, restart };
 }
 /**
@@ -6626,33 +6357,33 @@ async function restartOwn(ctx, h, start) {
     // Through sudo the pid recorded above is sudo's until buildkitd answers: record its own, as the first start does.
     ctx.state.save(src_state/* State */.U.Builder, JSON.stringify(h));
     (0,builder/* publishShared */.$p)(h, start.wish, (0,builder/* recordsDir */.Ap)(ctx.env));
-    runner.info(`Restarted buildkitd (pid ${old ?? 'unknown'} → ${h.pid ?? 'unknown'}): a stalled cache request leaves BuildKit unable to run another build`);
+    ctx.out.info(`Restarted buildkitd (pid ${old ?? 'unknown'} → ${h.pid ?? 'unknown'}): a stalled cache request leaves BuildKit unable to run another build`);
 }
 /** Warns of each failed import and export, and stops on a failed build (recorded for post, annotated with its log). */
-function reportAttempt(report, state) {
+function reportAttempt(out, report, state) {
     const { figures, failure } = report;
     for (const i of figures.imports.filter((x) => x.error))
-        runner.warning(`${(0,text_text/* echo */.WI)(i.name)} failed: ${(0,text_text/* echo */.WI)(i.error ?? '', text_text/* MAX_SENTENCE */.Rt)}. The build went on without that cache.`);
+        out.warning(`${(0,text_text/* echo */.WI)(i.name)} failed: ${(0,text_text/* echo */.WI)(i.error ?? '', text_text/* MAX_SENTENCE */.Rt)}. The build went on without that cache.`);
     for (const e of figures.exports.filter((x) => x.error))
-        runner.warning(`${(0,text_text/* echo */.WI)(e.name)} failed: ${(0,text_text/* echo */.WI)(e.error ?? '', text_text/* MAX_SENTENCE */.Rt)}`);
+        out.warning(`${(0,text_text/* echo */.WI)(e.name)} failed: ${(0,text_text/* echo */.WI)(e.error ?? '', text_text/* MAX_SENTENCE */.Rt)}`);
     if (!failure)
         return;
     state.save(src_state/* State */.U.BuildFailed, 'true');
     const known = failure.known;
-    runner.error(annotationText({ line: failure.line, advice: known?.advice, log: failure.log }), {
+    out.error(annotationText({ line: failure.line, advice: known?.advice, log: failure.log }), {
         title: known ? `envd build failed: ${known.title}` : 'envd build failed'
     });
     throw new BuildFailure(report, `envd build failed: ${failure.line}`);
 }
-async function runOnce(envd, plan, callOptions, cacheTimeoutMs) {
+async function runOnce(out, envd, plan, { cacheTimeoutMs, ...callOptions }) {
     const { cwd, withImport } = callOptions;
     const call = (0,envd_args/* envdBuildCall */.Az)(plan, callOptions);
     const progress = new Progress();
     const watch = new CacheWatch(cacheTimeoutMs, Date.now());
-    const { result, stall } = await runner.group(`envd build${withImport ? '' : ' (without --import-cache)'}`, async () => {
-        runner.info((0,envd_args/* showArgs */.lS)('envd', call.shown));
+    const { result, stall } = await out.group(`envd build${withImport ? '' : ' (without --import-cache)'}`, async () => {
+        out.info((0,envd_args/* showArgs */.lS)('envd', call.shown));
         // envd's output (and the build steps' output inside it) is shown, but it cannot issue workflow commands.
-        return log/* Log */.tG.fenced((fence) => watched((stop) => envd.build(call.args, cwd, {
+        return out.fenced((fence) => watched((stop) => envd.build(call.args, cwd, {
             onStdout: (line) => {
                 progress.push(line);
                 watch.push(line, Date.now());
@@ -7118,7 +6849,6 @@ function updateHistory(o, client) {
 
 
 
-
 /** The client of a registry probe or digest read: the probe's deadline; a registry that goes down is skipped for the job. */
 const registryHttp = () => new client/* Http */.lw({
     timeoutMs: (0,deadlines.ms)(policies/* POLICIES */.PQ.probe.requestMs),
@@ -7161,12 +6891,12 @@ const helperServer = (host) => (host === 'registry-1.docker.io' ? 'https://index
  * entry, else `credsStore`. The secret is masked before anything else can print it; an answer that does not parse
  * comes back as the problem, without its text (it may hold the secret).
  */
-async function helperCredentials(host, config, env) {
+async function helperCredentials(host, config, { env, mask }) {
     const helper = config?.credHelpers?.[host] ?? config?.credsStore;
     if (typeof helper !== 'string' || !/^[A-Za-z0-9._-]{1,64}$/.test(helper))
         return undefined;
     // The server name goes to the helper as an argument of a fixed script, never into the script itself.
-    const r = await exec/* Exec */.W.run('sh', ['-c', 'printf %s "$1" | "docker-credential-$2" get', 'sh', helperServer(host), helper], { env, timeoutMs: 30000 });
+    const r = await exec/* Exec */.Wo.run('sh', ['-c', 'printf %s "$1" | "docker-credential-$2" get', 'sh', helperServer(host), helper], { env, timeoutMs: 30000 });
     if (r.code !== 0)
         return undefined;
     const answer = parseHelperAnswer(r.stdout);
@@ -7174,7 +6904,7 @@ async function helperCredentials(host, config, env) {
         return { problem: `docker-credential-${helper} answered with ${answer.reason}` };
     const secret = answer.value.identitytoken ?? answer.value.password;
     if (secret)
-        runner.setSecret(secret);
+        mask(secret);
     return answer.value;
 }
 /** A credential helper's answer to `get`: JSON with Username and Secret; Username `<token>` means an identity token. */
@@ -7193,10 +6923,10 @@ function parseHelperAnswer(stdout) {
  * The credentials for a registry host: a credential helper's first (as Docker asks them), else the config's
  * inline ones; with what kept them from being read, for the reason when there are none.
  */
-async function registryCredentials(host, env) {
-    const { config, problem } = readDockerConfig(env);
+async function registryCredentials(host, caller) {
+    const { config, problem } = readDockerConfig(caller.env);
     const problems = problem ? [problem] : [];
-    const helped = await helperCredentials(host, config, env);
+    const helped = await helperCredentials(host, config, caller);
     if (helped && 'problem' in helped)
         problems.push(helped.problem);
     else if (helped)
@@ -7254,7 +6984,7 @@ function parseBearerToken(body) {
  */
 const once = (http, method, url, headers = {}) => http.request(method, url, { headers, label: (0,client/* requestName */.ZK)(method, url) });
 /** HEAD on /v2/<repo>/manifests/<tag|digest>, answering the registry's Basic or Bearer challenge with the Docker config's credentials. */
-async function headManifest(ref, insecure, env, http) {
+async function headManifest(ref, insecure, caller, http) {
     const parsed = (0,image_ref/* parseImageRef */.Q)(ref);
     if (!parsed.ok)
         return { why: parsed.problem };
@@ -7270,7 +7000,7 @@ async function headManifest(ref, insecure, env, http) {
     const first = (0,client/* answered */.oQ)(head);
     if (first?.status === 401) {
         // Asked only now: a credential helper is a process, and an anonymous registry needs none.
-        const { creds, problems } = await registryCredentials(host, env);
+        const { creds, problems } = await registryCredentials(host, caller);
         const basic = creds?.username !== undefined
             ? `Basic ${Buffer.from(`${creds.username}:${creds.password ?? ''}`).toString('base64')}`
             : undefined;
@@ -7306,8 +7036,8 @@ async function headManifest(ref, insecure, env, http) {
         return { why: `${host} did not answer (${(0,text_text/* echo */.WI)(head.ok ? '' : head.reason)})` };
     return { res, host };
 }
-async function registryManifestExists(ref, insecure, env, http = registryHttp()) {
-    const head = await headManifest(ref, insecure, env, http);
+async function registryManifestExists(ref, insecure, caller, http = registryHttp()) {
+    const head = await headManifest(ref, insecure, caller, http);
     if ('why' in head)
         return { why: head.why };
     if (head.res.status === 200)
@@ -7322,8 +7052,8 @@ const registry_DIGEST = /^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$/;
  * The digest of the manifest a tag names, as the registry reports it (Docker-Content-Digest): for a
  * multi-platform push the index (manifest list), because the HEAD accepts index media types. Never throws.
  */
-async function registryDigest(ref, insecure, env, http = registryHttp()) {
-    const head = await headManifest(ref, insecure, env, http);
+async function registryDigest(ref, insecure, caller, http = registryHttp()) {
+    const head = await headManifest(ref, insecure, caller, http);
     if ('why' in head)
         return head;
     const { res, host } = head;
@@ -7352,11 +7082,11 @@ async function registryDigest(ref, insecure, env, http = registryHttp()) {
 
 
 const IMAGE_ID = /^sha256:[a-f0-9]{64}$/;
-async function readImage(target, env, http = registryHttp()) {
+async function readImage(target, caller, http = registryHttp()) {
     if (target.kind === 'none')
         return { facts: {}, debug: `No digest or image ID to read: ${target.why}` };
     if (target.kind === 'registry') {
-        const read = await registryDigest(target.name, target.insecure, env, http);
+        const read = await registryDigest(target.name, target.insecure, caller, http);
         if (read.digest)
             return { facts: { name: target.name, digest: read.digest, image: pinned(target.repository, read.digest) } };
         const why = read.why ?? 'no answer';
@@ -7371,8 +7101,8 @@ async function readImage(target, env, http = registryHttp()) {
             warning: `The digest of the pushed image ${(0,text_text/* echo */.WI)(target.name)} could not be read: ${why}. The build succeeded; the digest and image outputs are empty.`
         };
     }
-    const r = await exec/* Exec */.W.run('docker', ['image', 'inspect', '--format', '{{.Id}}', target.name], {
-        env,
+    const r = await exec/* Exec */.Wo.run('docker', ['image', 'inspect', '--format', '{{.Id}}', target.name], {
+        env: caller.env,
         timeoutMs: 30000
     });
     const id = r.stdout.trim();
@@ -7400,11 +7130,9 @@ async function readImage(target, env, http = registryHttp()) {
 
 
 
-
-/** The histories whose read went out as the build started, by scope (one per scope and process). */
-const begun = new Map();
 /**
- * Starts what `beginAfterBuild` will need, to be called as the build starts, and only when the history will be read.
+ * Starts what `beginAfterBuild` will need (kept in the context's `histories`, by scope), to be called as the
+ * build starts, and only when the history will be read.
  * On the cache service v2 the history's read (one lookup, one download through the action's own client; it does
  * not depend on the build) goes out now, so after the build only the write is left; nothing is loaded for it.
  * Where only v1 is offered (GHES), its fallback client (@actions/cache with the Azure SDK, the largest chunk of
@@ -7412,22 +7140,22 @@ const begun = new Map();
  * read waits for the build (it writes under the temp directory, which a failed build would leave behind).
  * Never rejects: a failure here is left to `reportAfterBuild` to report.
  */
-function prepareAfterBuild(plan, rt) {
+function prepareAfterBuild({ histories }, plan, rt) {
     const access = historyAccess(plan, rt, false);
     if (!access.read)
         return undefined;
     if (!usesOwnClient(rt.cacheService))
         return Promise.all(/* import() */[__webpack_require__.e(752), __webpack_require__.e(779), __webpack_require__.e(838), __webpack_require__.e(691)]).then(__webpack_require__.bind(__webpack_require__, 1691)).catch(() => undefined);
     const handle = beginHistory({ scope: plan.scope, access, service: rt.cacheService });
-    begun.set(plan.scope, handle);
+    histories.set(plan.scope, handle);
     return handle.read;
 }
 /**
  * Whether the last run this scope's history holds skipped its cache write (issue 20: no scope skips twice in a
  * row). False when no history was begun for the scope or it holds no run.
  */
-async function lastWriteSkipped(scope) {
-    const handle = begun.get(scope);
+async function lastWriteSkipped({ histories }, scope) {
+    const handle = histories.get(scope);
     return handle ? (await lastRun(handle))?.skipped === true : false;
 }
 /**
@@ -7436,12 +7164,16 @@ async function lastWriteSkipped(scope) {
  * v2, the history's write (its own client, which logs nothing). The v1 fallback (@actions/cache) writes lines of
  * its own, so its update starts only in `reportAfterBuild`, inside the history's group. Never rejects.
  */
-function beginAfterBuild(result, inputs, rt, env) {
+function beginAfterBuild(ctx, result, inputs, rt) {
+    const { env, histories } = ctx;
     const plan = result.plan;
-    const workspace = env.GITHUB_WORKSPACE || process.cwd();
+    const workspace = (0,dirs/* workspaceOf */.B3)(env);
     // The tag the action gave envd (envd/args.ts): the name of the image a default output loads into Docker.
     const tag = (0,envd_args/* envdTag */.iu)(plan.envd.output, external_node_path_.basename(external_node_path_.resolve(workspace, plan.envd.path)));
-    const reading = readImage(imageTarget(inputs.output, tag, plan.envd.platform), env);
+    const reading = readImage(imageTarget(inputs.output, tag, plan.envd.platform), {
+        env,
+        mask: (secret) => ctx.out.setSecret(secret)
+    });
     reading.catch(() => undefined); // its error is thrown where reportAfterBuild awaits it, not unhandled meanwhile
     const exportFailed = result.figures.exports.some((e) => e.error);
     const attempt = Number(env.GITHUB_RUN_ATTEMPT);
@@ -7458,9 +7190,9 @@ function beginAfterBuild(result, inputs, rt, env) {
     if (!access.read)
         return { reading, history: { noRead: access.noRead ?? '' } };
     const start = () => {
-        const handle = begun.get(plan.scope) ?? beginHistory({ scope: plan.scope, access, service: rt.cacheService });
-        begun.delete(plan.scope);
-        return (0,deadlines/* withinPhase */.Db)('history', () => handle.finish(run, access));
+        const handle = histories.get(plan.scope) ?? beginHistory({ scope: plan.scope, access, service: rt.cacheService });
+        histories.delete(plan.scope);
+        return ctx.deadlines.withinPhase('history', () => handle.finish(run, access));
     };
     if (!usesOwnClient(rt.cacheService))
         return { reading, history: { update: start } };
@@ -7469,29 +7201,29 @@ function beginAfterBuild(result, inputs, rt, env) {
     return { reading, history: { update: () => update } };
 }
 /** Logs what `beginAfterBuild` found, in the order and groups of a step that did it all here. */
-async function reportAfterBuild(after) {
+async function reportAfterBuild(out, after) {
     const reading = await after.reading;
     if (reading.warning)
-        runner.warning((0,text_text/* echo */.WI)(reading.warning, text_text/* MAX_SENTENCE */.Rt), { title: 'Image digest not read' });
+        out.warning((0,text_text/* echo */.WI)(reading.warning, text_text/* MAX_SENTENCE */.Rt), { title: 'Image digest not read' });
     if (reading.debug)
-        runner.debug((0,text_text/* echo */.WI)(reading.debug, text_text/* MAX_SENTENCE */.Rt));
+        out.debug((0,text_text/* echo */.WI)(reading.debug, text_text/* MAX_SENTENCE */.Rt));
     if (reading.facts.digest)
-        runner.info(`Pushed ${(0,text_text/* echo */.WI)(reading.facts.name ?? '')}: ${reading.facts.image}`);
+        out.info(`Pushed ${(0,text_text/* echo */.WI)(reading.facts.name ?? '')}: ${reading.facts.image}`);
     if (reading.facts.imageId)
-        runner.info(`Loaded into Docker as ${(0,text_text/* echo */.WI)(reading.facts.name ?? '')}: ${reading.facts.imageId}`);
+        out.info(`Loaded into Docker as ${(0,text_text/* echo */.WI)(reading.facts.name ?? '')}: ${reading.facts.imageId}`);
     const history = after.history;
     if ('noRead' in history) {
-        runner.info(`Hit-ratio history: none is kept (${(0,text_text/* echo */.WI)(history.noRead, text_text/* MAX_SENTENCE */.Rt)})`);
+        out.info(`Hit-ratio history: none is kept (${(0,text_text/* echo */.WI)(history.noRead, text_text/* MAX_SENTENCE */.Rt)})`);
         return { image: reading.facts };
     }
-    const update = await runner.group('Hit-ratio history', async () => {
+    const update = await out.group('Hit-ratio history', async () => {
         const u = await history.update();
         for (const n of u.view.notes)
-            runner.info((0,text_text/* echo */.WI)(n, text_text/* MAX_SENTENCE */.Rt));
+            out.info((0,text_text/* echo */.WI)(n, text_text/* MAX_SENTENCE */.Rt));
         return u;
     });
     for (const w of update.warnings)
-        runner.warning((0,text_text/* echo */.WI)(w, text_text/* MAX_SENTENCE */.Rt));
+        out.warning((0,text_text/* echo */.WI)(w, text_text/* MAX_SENTENCE */.Rt));
     return { image: reading.facts, history: update.view };
 }
 
@@ -8272,25 +8004,25 @@ async function s3ManifestExists(spec, env, http = s3Http(), now = new Date()) {
 
 
 
-
 /** The shell's side of each probe a backend can describe. */
 const PROBES = {
-    'registry-manifest': (spec, env) => registryManifestExists(spec.attrs.get('ref'), (0,values/* parseGoBool */.MY)(spec.attrs.get('registry.insecure') ?? 'false') === true, env),
-    's3-manifest': (spec, env) => s3ManifestExists(spec, env)
+    'registry-manifest': (spec, caller) => registryManifestExists(spec.attrs.get('ref'), (0,values/* parseGoBool */.MY)(spec.attrs.get('registry.insecure') ?? 'false') === true, caller),
+    's3-manifest': (spec, { env }) => s3ManifestExists(spec, env)
 };
-function probe(spec, env) {
+function probe(spec, caller) {
     const kind = (0,backends/* backendOfType */.kY)(spec.type)?.probe;
     if (!kind)
         return Promise.resolve({ why: `the ${(0,text_text/* echo */.WI)(spec.type)} backend has no existence probe` });
-    return PROBES[kind](spec, env);
+    return PROBES[kind](spec, caller);
 }
-async function resolveImportEntry(plan, env) {
+async function resolveImportEntry({ env, deadlines, out }, plan) {
     if (!plan.importCandidates)
         return plan;
     if (plan.dryRun)
         return chooseImportEntry(plan, plan.importCandidates.map(() => undefined), 'dry run: nothing is contacted');
     const candidates = plan.importCandidates;
-    const probes = await (0,deadlines/* withinPhase */.Db)('probes', () => Promise.all(candidates.map(({ spec }) => probe(spec, env))));
+    const caller = { env, mask: (secret) => out.setSecret(secret) };
+    const probes = await deadlines.withinPhase('probes', () => Promise.all(candidates.map(({ spec }) => probe(spec, caller))));
     const why = probes.find((p) => p.exists === undefined)?.why;
     return chooseImportEntry(plan, probes.map((p) => p.exists), why);
 }
@@ -8580,6 +8312,8 @@ function preflight(inputs, cwd, home = external_node_os_.homedir()) {
     return problems;
 }
 
+// EXTERNAL MODULE: ./src/steps/context.ts + 1 modules
+var context = __webpack_require__(9056);
 ;// CONCATENATED MODULE: ./src/steps/main.ts
 /** The main step: read inputs, plan, report; then (outside dry-run) build. Orchestration only. */
 
@@ -8605,55 +8339,58 @@ function preflight(inputs, cwd, home = external_node_os_.homedir()) {
 const SECRET_ENV = ['ACTIONS_RUNTIME_TOKEN', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_ACCESS_KEY_ID'];
 /** Environment values that may carry credentials inside (URL userinfo, a signed query). */
 const URL_ENV = ['AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_S3'];
-async function main(deps) {
-    const { env } = deps;
-    const secrets = new Secrets();
-    const inputs = await readInputs(deps, secrets);
+function main(ctx, deps) {
+    return (0,context/* inStep */.q)(ctx, () => mainStep(ctx, deps));
+}
+async function mainStep(ctx, deps) {
+    const { env, out } = ctx;
+    const secrets = new Secrets(out);
+    const inputs = await readInputs(ctx, deps.input, secrets);
     if (!inputs)
         return;
     // A broken event file stops the step here, before anything starts or reads it again.
     const rt = readRuntime(env, readEventFile(env.GITHUB_EVENT_PATH));
     for (const m of rt.problems)
-        runner.error(m, { title: 'envd cache action: invalid event' });
+        out.error(m, { title: 'envd cache action: invalid event' });
     if (rt.problems.length) {
-        await writeSummary(eventProblemsSummary(rt.problems));
-        return runner.setFailed('the event file cannot be used; nothing was started (see the error above)');
+        await writeSummary(out, eventProblemsSummary(rt.problems));
+        return out.setFailed('the event file cannot be used; nothing was started (see the error above)');
     }
     // The build's tools and buildkitd, started while the budget is read (nothing is logged until the build).
-    const prepared = prepareEarly(inputs, rt, deps);
-    const budget = await readBudgetFor(inputs, rt);
+    const prepared = prepareEarly(ctx, inputs, rt, deps.state);
+    const budget = await readBudgetFor(ctx, inputs, rt);
     const planned = planner_plan(inputs, rt, { budget: budgetFacts(budget) });
     for (const s of planned.secrets)
         secrets.mask(s);
-    const resolved = await resolveImportEntry(planned, env);
+    const resolved = await resolveImportEntry(ctx, planned);
     // The budget's own lines, and a service that went silent (or a phase cut short) so far: one warning each
     // (io/deadlines.ts). From here on the plan is final; the build gets a new one only when it has no room.
     const plan = withNotes(resolved, {
         decisions: budget.reading?.decisions,
-        warnings: [...(budget.reading?.warnings ?? []), ...(0,deadlines/* takeDeadlineWarnings */.fk)()]
+        warnings: [...(budget.reading?.warnings ?? []), ...ctx.deadlines.takeWarnings()]
     });
-    await runner.group('Plan', async () => {
+    await out.group('Plan', async () => {
         for (const d of plan.decisions)
-            runner.info((0,redact/* redactKnown */.rA)(`${(0,text_text/* echo */.WI)(d.topic)} ${(0,text_text/* echo */.WI)(d.outcome)}: ${(0,text_text/* echo */.WI)(d.reason, text_text/* MAX_SENTENCE */.Rt)}`, secrets.masked));
+            out.info((0,redact/* redactKnown */.rA)(`${(0,text_text/* echo */.WI)(d.topic)} ${(0,text_text/* echo */.WI)(d.outcome)}: ${(0,text_text/* echo */.WI)(d.reason, text_text/* MAX_SENTENCE */.Rt)}`, secrets.masked));
     });
     for (const w of plan.warnings)
-        runner.warning((0,text_text/* echo */.WI)(w, text_text/* MAX_SENTENCE */.Rt));
+        out.warning((0,text_text/* echo */.WI)(w, text_text/* MAX_SENTENCE */.Rt));
     const finish = async (p, result, failure, insight) => {
-        for (const w of [...(0,deadlines/* takeDeadlineWarnings */.fk)(), ...budget.prunes.flatMap((o) => o.warnings)])
-            runner.warning((0,text_text/* echo */.WI)(w, text_text/* MAX_SENTENCE */.Rt));
+        for (const w of [...ctx.deadlines.takeWarnings(), ...budget.prunes.flatMap((o) => o.warnings)])
+            out.warning((0,text_text/* echo */.WI)(w, text_text/* MAX_SENTENCE */.Rt));
         for (const [name, value] of Object.entries(outputs(p, { build: result && figuresOf(result), budget: budgetFigures(budget), image: insight?.image })))
-            runner.setOutput(name, value);
-        await writeSummary(planSummary(p, { build: result, budget, failure, ...insight }));
+            out.setOutput(name, value);
+        await writeSummary(out, planSummary(p, { build: result, budget, failure, ...insight }));
     };
     if (plan.problems.length) {
         for (const p of plan.problems)
-            runner.error((0,text_text/* echo */.WI)(p, text_text/* MAX_SENTENCE */.Rt), { title: 'envd cache action' });
+            out.error((0,text_text/* echo */.WI)(p, text_text/* MAX_SENTENCE */.Rt), { title: 'envd cache action' });
         await finish(plan);
-        runner.setFailed(`${plan.problems.length} problem${plan.problems.length > 1 ? 's' : ''} found before the build; ${prepared ? 'nothing was built (the buildkitd started meanwhile is stopped by the post step)' : 'nothing was started'} (see the errors above)`);
+        out.setFailed(`${plan.problems.length} problem${plan.problems.length > 1 ? 's' : ''} found before the build; ${prepared ? 'nothing was built (the buildkitd started meanwhile is stopped by the post step)' : 'nothing was started'} (see the errors above)`);
         return;
     }
     if (inputs.command === 'prune') {
-        await pruneNow({ state: budget, inputs, rt, plan }, 'command');
+        await pruneNow(ctx, { state: budget, inputs, rt, plan }, 'command');
         await finish(plan);
         return;
     }
@@ -8661,12 +8398,12 @@ async function main(deps) {
         // A dry run shows what pruning after this build would delete, and deletes nothing.
         if (budget.reading &&
             decidePrune(inputs.cachePrune, { command: 'build', backend: inputs.cache, exported: !!plan.export }).prune)
-            await pruneNow({ state: budget, inputs, rt, plan }, 'after');
+            await pruneNow(ctx, { state: budget, inputs, rt, plan }, 'after');
         await finish(plan);
-        runner.info('Dry run: the inputs were validated and the plan made; nothing was installed, started or built.');
+        out.info('Dry run: the inputs were validated and the plan made; nothing was installed, started or built.');
         return;
     }
-    await buildAndPrune(plan, { inputs, rt, env, budget, state: deps.state, prepared }, finish);
+    await buildAndPrune(ctx, plan, { inputs, rt, budget, state: deps.state, prepared }, finish);
 }
 /**
  * Issue 13: a build that reads the budget over REST first starts its builder meanwhile — the work dir, the
@@ -8677,7 +8414,7 @@ async function main(deps) {
  * once the budget is read, a failed prune), what was started is in state: post stops buildkitd and removes the
  * work dir, as after any build.
  */
-function prepareEarly(inputs, rt, { env, state }) {
+function prepareEarly(ctx, inputs, rt, state) {
     if (inputs.command !== 'build' || !readingScope(inputs, rt).read)
         return undefined;
     const early = planner_plan(inputs, rt);
@@ -8689,25 +8426,29 @@ function prepareEarly(inputs, rt, { env, state }) {
         return undefined;
     }
     try {
-        return prepareBuild(inputs, env, state);
+        return prepareBuild(inputs, ctx.env, state);
     }
     catch {
         // Not in the way of the budget: the build makes the same attempt itself and reports what fails.
         return undefined;
     }
 }
-/** Every secret registered with the runner (core.setSecret) once, and the set of them for redaction. */
+/** Every secret registered with the runner (Runner.setSecret) once, and the set of them for redaction. */
 class Secrets {
+    out;
     masked = new Set();
+    constructor(out) {
+        this.out = out;
+    }
     mask(value) {
         if (value && !this.masked.has(value)) {
             this.masked.add(value);
-            runner.setSecret(value);
+            this.out.setSecret(value);
         }
     }
 }
 /** Registers the secrets of the environment and the inputs, then parses and preflights the inputs (undefined: failed). */
-async function readInputs({ env, input }, secrets) {
+async function readInputs({ env, out }, input, secrets) {
     for (const name of SECRET_ENV)
         secrets.mask(env[name]);
     for (const name of URL_ENV)
@@ -8719,7 +8460,7 @@ async function readInputs({ env, input }, secrets) {
     for (const s of inputSecrets(raw))
         secrets.mask(s);
     const parsed = parseInputs(raw);
-    const cwd = env.GITHUB_WORKSPACE || process.cwd();
+    const cwd = (0,dirs/* workspaceOf */.B3)(env);
     // command: prune builds nothing, so it needs no checkout of the build context.
     const problems = !parsed.inputs
         ? parsed.problems
@@ -8730,38 +8471,38 @@ async function readInputs({ env, input }, secrets) {
         // Preflight problems quote paths and inputs too: no secret found above is written back.
         const messages = problems.map((p) => (0,redact/* redactKnown */.rA)(formatProblem(p), secrets.masked));
         for (const m of messages)
-            runner.error(m, { title: 'envd cache action: invalid input' });
-        await writeSummary(inputProblemsSummary(messages));
-        runner.setFailed(`${messages.length} invalid input${messages.length > 1 ? 's' : ''}; nothing was started (see the errors above)`);
+            out.error(m, { title: 'envd cache action: invalid input' });
+        await writeSummary(out, inputProblemsSummary(messages));
+        out.setFailed(`${messages.length} invalid input${messages.length > 1 ? 's' : ''}; nothing was started (see the errors above)`);
         return undefined;
     }
     return parsed.inputs;
 }
 /** Makes room, builds, and prunes after a successful export; reports through `finish` whatever happens. */
-async function buildAndPrune(planned, ctx, finish) {
-    const { inputs, rt, env, budget, state, prepared } = ctx;
+async function buildAndPrune(ctx, planned, parts, finish) {
+    const { inputs, rt, budget, state, prepared } = parts;
+    const { out } = ctx;
     // Make room first when usage is above the prune target or this run's exports would not fit under the budget.
     const before = { state: budget, inputs, rt, plan: planned };
     const roomTarget = pruneBeforeTarget(before);
     if (roomTarget !== undefined)
-        await pruneNow(before, 'before', roomTarget);
+        await pruneNow(ctx, before, 'before', roomTarget);
     // Still no room for this leg's export (never on the default branch, and only when the write is not decided
     // after the build): it reads the cache, writes none.
     const { plan, noRoom } = planWithRoom(before);
     if (noRoom)
-        runner.info(`export skipped: ${noRoom.reason}`);
+        out.info(`export skipped: ${noRoom.reason}`);
     const run = { ...before, plan };
     // Issue 20: the build imports only; what it adds decides the write, then the same build exports.
-    const write = splitsWrite(run) ? writeSteps(run, () => lastWriteSkipped(plan.scope)) : undefined;
+    const write = splitsWrite(run) ? writeSteps(ctx, run, () => lastWriteSkipped(ctx, plan.scope)) : undefined;
     let result;
     // Loaded while the build waits on its tools, not after it.
-    void prepareAfterBuild(plan, rt);
+    void prepareAfterBuild(ctx, plan, rt);
     try {
-        result = await build({
+        result = await build(ctx, {
             plan,
             inputs,
             rt,
-            env,
             state,
             prepared,
             ...(write ? { writeGate: write.beforeExport } : {})
@@ -8771,19 +8512,19 @@ async function buildAndPrune(planned, ctx, finish) {
         if (error instanceof BuildFailure)
             result = error.report;
         await finish(result?.plan ?? plan, result, error.message);
-        runner.setFailed(error.message);
+        out.setFailed(error.message);
         return;
     }
     const exported = !!result.plan.export && !result.figures.exports.some((e) => e.error);
     const decision = decidePrune(inputs.cachePrune, { command: 'build', backend: inputs.cache, exported });
     const report = { ...result, plan: withNotes(result.plan, { decisions: [decision.decision] }) };
     // The image read and the history's write do not depend on the prune: under way while it runs, logged after it.
-    const after = beginAfterBuild(report, inputs, rt, env);
+    const after = beginAfterBuild(ctx, report, inputs, rt);
     if (exported)
         await write?.afterExport();
     if (decision.prune)
-        await pruneNow({ ...run, plan: report.plan }, 'after');
-    await finish(report.plan, report, undefined, await reportAfterBuild(after));
+        await pruneNow(ctx, { ...run, plan: report.plan }, 'after');
+    await finish(report.plan, report, undefined, await reportAfterBuild(out, after));
 }
 const figuresOf = (r) => ({
     cachedSteps: r.figures.cachedSteps,
@@ -8793,10 +8534,10 @@ const figuresOf = (r) => ({
     builder: r.fleet?.chosen,
     mounts: r.mounts
 });
-async function writeSummary(markdown) {
-    if (!process.env.GITHUB_STEP_SUMMARY)
+async function writeSummary(out, markdown) {
+    if (!out.hasSummary())
         return;
-    await runner.appendSummary(markdown);
+    await out.appendSummary(markdown);
 }
 
 

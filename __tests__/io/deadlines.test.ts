@@ -4,7 +4,7 @@
  * request that fails every attempt with a 5xx marks it down, a rate limit does not. The deadlines are scaled down
  * (ENVD_CACHE_ACTION_DEADLINE_SCALE, read when the module loads) so that nothing here waits long.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, test as jestTest } from '@jest/globals';
 import { spawn } from 'node:child_process';
 import * as http from 'node:http';
 import * as net from 'node:net';
@@ -12,7 +12,7 @@ import type { AddressInfo } from 'node:net';
 
 process.env.ENVD_CACHE_ACTION_DEADLINE_SCALE = '0.01';
 const { answered, Http } = await import('../../src/io/http/client.js');
-const { downFor, resetDeadlines, takeDeadlineWarnings, withinPhase } = await import('../../src/io/deadlines.js');
+const { Deadlines } = await import('../../src/io/deadlines.js');
 const { POLICIES, deadlineScale, scaled } = await import('../../src/http/policies.js');
 
 const SERVICE = { name: 'The test service', without: 'the figure is left out' };
@@ -38,9 +38,15 @@ afterAll(async () => {
   server.closeAllConnections();
   await new Promise((resolve) => server.close(resolve));
 });
-afterEach(() => {
-  resetDeadlines();
-});
+
+/** Each test is one step: its requests report to a Deadlines of its own (as a step's context holds one). */
+let deadlines = new Deadlines();
+const test = (name: string, fn: () => Promise<unknown> | void, timeout?: number) =>
+  jestTest(name, () => (deadlines = new Deadlines()).run(async () => void (await fn())), timeout);
+const downFor = (url: string) => deadlines.downFor(url);
+const takeDeadlineWarnings = () => deadlines.takeWarnings();
+const withinPhase = <T>(name: Parameters<typeof deadlines.withinPhase>[0], work: () => Promise<T>) =>
+  deadlines.withinPhase(name, work);
 
 describe('a request past its own deadline', () => {
   test('marks its service down: the next request fails at once, without a round trip, and one warning says so', async () => {
@@ -180,6 +186,26 @@ describe('phases', () => {
     expect(answered(r)?.status).toBe(200);
     expect(takeDeadlineWarnings()).toEqual([]);
   });
+});
+
+describe('per step', () => {
+  jestTest(
+    'what one step learns is its own: another step, and a request outside any step, ask the service again',
+    async () => {
+      const first = new Deadlines();
+      await first.run(() => new Http({ timeoutMs: 50, service: SERVICE }).request('GET', `${base}/stall`));
+      expect(first.downFor(`${base}/fine`)).toContain('did not answer within 0.05 s');
+      const second = new Deadlines();
+      const again = await second.run(() =>
+        new Http({ timeoutMs: ANSWERED, service: SERVICE }).request('GET', `${base}/fine`)
+      );
+      expect(answered(again)?.status).toBe(200);
+      expect(second.takeWarnings()).toEqual([]);
+      const outside = await new Http({ timeoutMs: ANSWERED, service: SERVICE }).request('GET', `${base}/fine`);
+      expect(answered(outside)?.status).toBe(200);
+      expect(first.takeWarnings()).toHaveLength(1);
+    }
+  );
 });
 
 describe('the table (src/http/policies.ts)', () => {

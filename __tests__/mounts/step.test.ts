@@ -36,6 +36,7 @@ const { plan: makePlan } = await import('../../src/plan/planner.js');
 const { inputsOf } = await import('../support/inputs.js');
 const { runtime } = await import('../support/runtime.js');
 const { prPayload } = await import('../fixtures/events.js');
+const { recordingRunner } = await import('../support/recording-runner.js');
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'mounts-step-'));
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
@@ -65,13 +66,13 @@ function store(saved: Record<string, string> = {}) {
   };
 }
 
-const output = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
-const logged = () => output.mock.calls.map((c) => String(c[0])).join('');
+let runner = recordingRunner();
+const logged = () => runner.record.stdout;
 beforeEach(() => {
   calls.length = 0;
   du = [];
   helperFails = undefined;
-  output.mockClear();
+  runner = recordingRunner();
 });
 
 const planOf = (o: Record<string, string> = {}, rt = runtime()) =>
@@ -80,14 +81,14 @@ const planOf = (o: Record<string, string> = {}, rt = runtime()) =>
 describe('restore', () => {
   test('nothing saved yet: said, no helper build', async () => {
     const m = beginMounts(planOf(), env, store())!;
-    await restoreMounts(m, client);
+    await restoreMounts(runner.out, m, client);
     expect(calls).toEqual([]);
     expect(logged()).toContain('No saved package caches for app in scope py yet');
   });
 
   test('the newest saved copy of a mount is copied in by one helper build; its size is reported', async () => {
     const m = beginMounts(planOf(), env, store({ [`envd-mount-py#${PIP}#0123456789abcdef`]: 'x'.repeat(1500) }))!;
-    await restoreMounts(m, client);
+    await restoreMounts(runner.out, m, client);
     expect(calls).toHaveLength(1);
     expect(calls[0].dockerfile).toContain(
       '--mount=type=cache,id=root/.cache/pip/app-cpu,target=/m0,sharing=shared --mount=type=bind,source=root_.cache_pip_app-cpu'
@@ -99,7 +100,7 @@ describe('restore', () => {
   test('a failed helper build is a warning: the build runs without the caches', async () => {
     helperFails = 'the helper build failed (exit 1): pull access denied';
     const m = beginMounts(planOf(), env, store({ [`envd-mount-py#${PIP}#0123456789abcdef`]: 'x' }))!;
-    await restoreMounts(m, client);
+    await restoreMounts(runner.out, m, client);
     expect(logged()).toContain(
       '::warning::Package caches were not restored (the build runs without them): the helper build failed (exit 1): pull access denied'
     );
@@ -115,7 +116,7 @@ describe('save', () => {
       { id: PIP, size: 4000, lastUsed: 'x' },
       { id: `${PIP_DIR}/other-cpu`, size: 9, lastUsed: 'x' }
     ];
-    const figures = await saveMounts(m, client, { plan: p, figures: ONE_RAN });
+    const figures = await saveMounts(runner.out, m, client, { plan: p, figures: ONE_RAN });
     expect(s.writes).toEqual([
       expect.stringMatching(
         /^envd-mount-py#\/root\/\.cache\/pip\/app-cpu#[0-9a-f]{16} tar of root_\.cache_pip_app-cpu\.tar$/
@@ -129,7 +130,7 @@ describe('save', () => {
   test('an unchanged job (every step cached) reads nothing out', async () => {
     const s = store();
     const p = planOf();
-    const figures = await saveMounts(beginMounts(p, env, s)!, client, { plan: p, figures: ALL_CACHED });
+    const figures = await saveMounts(runner.out, beginMounts(p, env, s)!, client, { plan: p, figures: ALL_CACHED });
     expect([calls, s.writes, figures]).toEqual([[], [], []]);
     expect(logged()).toContain(
       'Every step came from the cache: no package cache changed, nothing is read out or saved'
@@ -141,7 +142,7 @@ describe('save', () => {
     const s = store();
     const p = planOf({ 'cache-write': 'true' }, rt);
     du = [{ id: PIP, size: 4000, lastUsed: 'x' }];
-    await saveMounts(beginMounts(p, env, s)!, client, { plan: p, figures: ONE_RAN });
+    await saveMounts(runner.out, beginMounts(p, env, s)!, client, { plan: p, figures: ONE_RAN });
     expect([calls, s.writes]).toEqual([[], []]);
     expect(logged()).toContain('Not saved: this run writes no cache');
   });
@@ -151,7 +152,7 @@ describe('save', () => {
     const p = planOf();
     const m = beginMounts(p, env, s)!;
     du = [{ id: PIP, size: 4000, lastUsed: 'x' }];
-    await saveMounts(m, client, { plan: { ...p, export: undefined }, figures: ONE_RAN });
+    await saveMounts(runner.out, m, client, { plan: { ...p, export: undefined }, figures: ONE_RAN });
     expect(s.writes).toEqual([]);
   });
 
@@ -159,7 +160,7 @@ describe('save', () => {
     const s = store();
     const p = planOf({ 'cache-mounts-max': '1MB' });
     du = [{ id: PIP, size: 2.5e9, lastUsed: 'x' }];
-    const figures = await saveMounts(beginMounts(p, env, s)!, client, { plan: p, figures: ONE_RAN });
+    const figures = await saveMounts(runner.out, beginMounts(p, env, s)!, client, { plan: p, figures: ONE_RAN });
     expect(s.writes).toEqual([]);
     expect(logged()).toContain(
       `::warning::Package cache ${PIP_DIR}/app-cpu not saved: 2.5 GB is over cache-mounts-max (1.0 MB); raise cache-mounts-max or keep fewer directories`
@@ -178,9 +179,9 @@ describe('save', () => {
     const s = store({ [`envd-mount-py#${PIP}#${hash}`]: content });
     const p = planOf();
     const m = beginMounts(p, env, s)!;
-    await restoreMounts(m, client);
+    await restoreMounts(runner.out, m, client);
     du = [{ id: PIP, size: 4000, lastUsed: 'x' }];
-    await saveMounts(m, client, { plan: p, figures: ONE_RAN });
+    await saveMounts(runner.out, m, client, { plan: p, figures: ONE_RAN });
     expect(s.writes).toEqual([]);
     expect(logged()).toContain('unchanged since the restore');
   });

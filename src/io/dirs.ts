@@ -13,6 +13,9 @@ import { OWNER_MARK, OWNER_MARK_TEXT } from '../local/ownership.js';
 /** The user's home directory: HOME, else what the system says. */
 export const homeOf = (env: NodeJS.ProcessEnv): string => env.HOME || os.homedir();
 
+/** The workspace (GITHUB_WORKSPACE), else the directory the step runs in: where relative paths resolve. */
+export const workspaceOf = (env: NodeJS.ProcessEnv): string => env.GITHUB_WORKSPACE || process.cwd();
+
 /** The job's temp directory: RUNNER_TEMP (per job, emptied after it), else the system's. */
 export const runnerTemp = (env: NodeJS.ProcessEnv): string => env.RUNNER_TEMP || os.tmpdir();
 

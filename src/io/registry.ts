@@ -4,7 +4,6 @@
  * challenge. true, false, or undefined with the reason when it cannot be known. The same HEAD reads a pushed
  * tag's digest (Docker-Content-Digest).
  */
-import * as core from './runner.js';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -31,6 +30,15 @@ const MANIFEST_TYPES = [
   'application/vnd.docker.distribution.manifest.list.v2+json',
   'application/vnd.docker.distribution.manifest.v2+json'
 ].join(', ');
+
+/**
+ * Who reads the registry: the environment (the Docker config, credential helpers on PATH) and where a secret a
+ * credential helper answers with is registered with the runner (Runner.setSecret) before anything can print it.
+ */
+export interface RegistryCaller {
+  env: NodeJS.ProcessEnv;
+  mask: (secret: string) => void;
+}
 
 export interface Probe {
   exists?: boolean;
@@ -84,7 +92,7 @@ const helperServer = (host: string) => (host === 'registry-1.docker.io' ? 'https
 async function helperCredentials(
   host: string,
   config: DockerConfig | undefined,
-  env: NodeJS.ProcessEnv
+  { env, mask }: RegistryCaller
 ): Promise<DockerAuth | { problem: string } | undefined> {
   const helper = config?.credHelpers?.[host] ?? config?.credsStore;
   if (typeof helper !== 'string' || !/^[A-Za-z0-9._-]{1,64}$/.test(helper)) return undefined;
@@ -98,7 +106,7 @@ async function helperCredentials(
   const answer = parseHelperAnswer(r.stdout);
   if (!answer.ok) return { problem: `docker-credential-${helper} answered with ${answer.reason}` };
   const secret = answer.value.identitytoken ?? answer.value.password;
-  if (secret) core.setSecret(secret);
+  if (secret) mask(secret);
   return answer.value;
 }
 
@@ -118,11 +126,11 @@ function parseHelperAnswer(stdout: string): Parsed<DockerAuth> {
  */
 async function registryCredentials(
   host: string,
-  env: NodeJS.ProcessEnv
+  caller: RegistryCaller
 ): Promise<{ creds?: DockerAuth; problems: string[] }> {
-  const { config, problem } = readDockerConfig(env);
+  const { config, problem } = readDockerConfig(caller.env);
   const problems = problem ? [problem] : [];
-  const helped = await helperCredentials(host, config, env);
+  const helped = await helperCredentials(host, config, caller);
   if (helped && 'problem' in helped) problems.push(helped.problem);
   else if (helped) return { creds: helped, problems };
   return { creds: dockerCredentials(host, config), problems };
@@ -180,7 +188,7 @@ const once = (http: Http, method: string, url: string, headers: Record<string, s
 type Head = { res: Answer; host: string } | { why: string; down?: true };
 
 /** HEAD on /v2/<repo>/manifests/<tag|digest>, answering the registry's Basic or Bearer challenge with the Docker config's credentials. */
-async function headManifest(ref: string, insecure: boolean, env: NodeJS.ProcessEnv, http: Http): Promise<Head> {
+async function headManifest(ref: string, insecure: boolean, caller: RegistryCaller, http: Http): Promise<Head> {
   const parsed = parseImageRef(ref);
   if (!parsed.ok) return { why: parsed.problem };
   const r = parsed.value;
@@ -195,7 +203,7 @@ async function headManifest(ref: string, insecure: boolean, env: NodeJS.ProcessE
   const first = answered(head);
   if (first?.status === 401) {
     // Asked only now: a credential helper is a process, and an anonymous registry needs none.
-    const { creds, problems } = await registryCredentials(host, env);
+    const { creds, problems } = await registryCredentials(host, caller);
     const basic =
       creds?.username !== undefined
         ? `Basic ${Buffer.from(`${creds.username}:${creds.password ?? ''}`).toString('base64')}`
@@ -239,10 +247,10 @@ async function headManifest(ref: string, insecure: boolean, env: NodeJS.ProcessE
 export async function registryManifestExists(
   ref: string,
   insecure: boolean,
-  env: NodeJS.ProcessEnv,
+  caller: RegistryCaller,
   http = registryHttp()
 ): Promise<Probe> {
-  const head = await headManifest(ref, insecure, env, http);
+  const head = await headManifest(ref, insecure, caller, http);
   if ('why' in head) return { why: head.why };
   if (head.res.status === 200) return { exists: true };
   if (head.res.status === 404) return { exists: false };
@@ -259,10 +267,10 @@ const DIGEST = /^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$/;
 export async function registryDigest(
   ref: string,
   insecure: boolean,
-  env: NodeJS.ProcessEnv,
+  caller: RegistryCaller,
   http = registryHttp()
 ): Promise<{ digest?: string; why?: string; down?: true }> {
-  const head = await headManifest(ref, insecure, env, http);
+  const head = await headManifest(ref, insecure, caller, http);
   if ('why' in head) return head;
   const { res, host } = head;
   if (res.status === 404)

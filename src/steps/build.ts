@@ -2,7 +2,7 @@
  * The build, outside dry-run: tools, builder, envd context, `envd build` with progress under the watchdog of
  * `cache-timeout`, and the attempts after a stalled import or an unreadable or evicted cached layer (attempts.ts). Everything started is recorded in state for the post step.
  */
-import * as core from '../io/runner.js';
+import type { Runner } from '../io/runner.js';
 import * as path from 'node:path';
 import {
   awaitBuildkitd,
@@ -18,7 +18,7 @@ import {
 import { startRemote } from './fleet.js';
 import type { FleetChoice } from '../fleet/choice.js';
 import { type BuildCallOptions, envdBuildCall, showArgs } from '../envd/args.js';
-import { homeOf, randomHex, writeFileIn } from '../io/dirs.js';
+import { homeOf, randomHex, workspaceOf, writeFileIn } from '../io/dirs.js';
 import { Envd, envdEnv } from '../io/envd.js';
 import { envdErrorLine } from '../envd/errors.js';
 import { CacheWatch, failedOutcome } from '../envd/watchdog.js';
@@ -32,7 +32,7 @@ import type { Plan } from '../plan/plan.js';
 import type { Runtime } from '../runtime/runtime.js';
 import { annotationText, failureLog } from '../report/steps.js';
 import { echo, MAX_SENTENCE } from '../text/text.js';
-import { Log } from '../io/log.js';
+import type { StepContext } from './context.js';
 import { State, type StateStore } from '../state.js';
 import type { LocalSave } from '../io/local/local-cache.js';
 import type { OciServer } from '../io/local/oci-server.js';
@@ -54,12 +54,11 @@ export class BuildFailure extends Error {
   }
 }
 
-/** What the build is given: the plan, and `state`, where everything started is recorded for the post step. */
+/** What the build is given besides the step's context: the plan, and `state`, where everything started is recorded for the post step. */
 export interface BuildRequest {
   plan: Plan;
   inputs: Inputs;
   rt: Runtime;
-  env: NodeJS.ProcessEnv;
   state: StateStore;
   /**
    * What main started while the budget was read (`prepareBuild`): its work dir, tools and buildkitd are used
@@ -70,23 +69,19 @@ export interface BuildRequest {
   writeGate?: WriteGate;
 }
 
-export async function build({
-  plan: planned,
-  inputs,
-  rt,
-  env,
-  state,
-  prepared,
-  writeGate
-}: BuildRequest): Promise<BuildReport> {
+export async function build(
+  step: StepContext,
+  { plan: planned, inputs, rt, state, prepared, writeGate }: BuildRequest
+): Promise<BuildReport> {
+  const { env, out } = step;
   const dir = prepared?.dir ?? workDir(env, state);
   // cache-mounts: the saved package caches download while the tools are found and buildkitd starts.
   const mounts = beginMounts(planned, env);
   // Whether buildkitd can run as root (sudo -n on a hosted runner) is asked now and answered while the tools
   // are found and a local cache restored, not in the way of the start.
   const rootVia = prepared?.rootVia ?? (inputs.builder.kind === 'auto' ? rootViaAsync() : undefined);
-  const tools = await core.group('Install envd and BuildKit', async () =>
-    prepared ? logTools(prepared.tools) : installTools(inputs, rt, env, dir)
+  const tools = await out.group('Install envd and BuildKit', async () =>
+    prepared ? logTools(out, prepared.tools) : installTools(step, inputs, rt, dir)
   );
   const toolEnv = envdEnv(env, [tools.envd.dir, tools.buildkit.dir]);
   const readyTimeoutMs = readyTimeoutOf(env);
@@ -103,7 +98,7 @@ export async function build({
   try {
     if (plan.local) {
       // Relative directories resolve against the workspace, as envd resolves the export's dest.
-      const workspace = env.GITHUB_WORKSPACE || process.cwd();
+      const workspace = workspaceOf(env);
       const local = {
         ...plan.local,
         dir: path.resolve(workspace, plan.local.dir),
@@ -123,14 +118,14 @@ export async function build({
         early.catch(() => undefined); // awaited (and its error reported) after the restore
       }
       const host = server.host;
-      await core.group('Restore the local cache', async () => {
-        restoredKey = await restoreLocal(local);
-        if (hasLayout(local)) core.info(`Serving ${echo(local.dir)} read-only at http://${host} for the import`);
+      await out.group('Restore the local cache', async () => {
+        restoredKey = await restoreLocal(out, local);
+        if (hasLayout(local)) out.info(`Serving ${echo(local.dir)} read-only at http://${host} for the import`);
       });
       if (hasLayout(local)) {
         plan = served.plan;
         if (inputs.builder.kind === 'docker-container')
-          core.warning(
+          out.warning(
             "cache: local with builder: docker-container: the container cannot reach the cache served on the runner's 127.0.0.1, so the import will miss. Use builder: auto"
           );
       } else {
@@ -143,6 +138,8 @@ export async function build({
       inputs,
       rt,
       env,
+      out,
+      clock: step.clock,
       dir,
       tools,
       toolEnv,
@@ -168,6 +165,9 @@ interface BuildContext {
   inputs: Inputs;
   rt: Runtime;
   env: NodeJS.ProcessEnv;
+  /** The step's runner protocol and clock (its context's). */
+  out: Runner;
+  clock: StepContext['clock'];
   /** The run's private directory (socket, config, log, public key). */
   dir: string;
   tools: Tools;
@@ -187,7 +187,7 @@ interface BuildContext {
 }
 
 async function buildWith(ctx: BuildContext): Promise<BuildReport> {
-  const { rt, env, dir, tools, toolEnv, restoredKey, state } = ctx;
+  const { rt, env, out, dir, tools, toolEnv, restoredKey, state } = ctx;
   const envd = new Envd(path.join(tools.envd.dir, 'envd'), toolEnv);
   state.save(State.EnvdBinary, envd.binary);
   state.save(State.EnvdPath, toolEnv.PATH ?? '');
@@ -199,29 +199,34 @@ async function buildWith(ctx: BuildContext): Promise<BuildReport> {
     state.save(State.Context, context);
   };
 
-  const { h: builder, choice, restart } = await core.group('Start the builder', () => startBuilder(ctx, createContext));
+  const { h: builder, choice, restart } = await out.group('Start the builder', () => startBuilder(ctx, createContext));
   for (const miss of buildkitFloorMisses(
     [ctx.plan.export?.type, ctx.plan.import?.type],
     builder.version || undefined
   )) {
     if (miss.status === 'too-old') throw new Error(miss.floor.builderProblem(builder.buildctlAddr, builder.version!));
-    core.warning(miss.floor.unknownWarning(builder.buildctlAddr));
+    out.warning(miss.floor.unknownWarning(builder.buildctlAddr));
   }
-  core.info(`envd ${envdVersion}: context ${context} → ${builder.envdBuilder}://${builder.envdAddress}`);
+  out.info(`envd ${envdVersion}: context ${context} → ${builder.envdBuilder}://${builder.envdAddress}`);
   const buildctl = { buildctl: path.join(tools.buildkit.dir, 'buildctl'), addr: builder.buildctlAddr, env: toolEnv };
-  if (ctx.mounts) await restoreMounts(ctx.mounts, buildctl);
+  if (ctx.mounts) await restoreMounts(out, ctx.mounts, buildctl);
 
-  const started = Date.now();
+  const started = ctx.clock.now();
   const call = {
     publicKeyFile: keyFile,
     buildkitdImage: `docker.io/moby/buildkit:${tools.buildkit.tag}`,
-    cwd: env.GITHUB_WORKSPACE || process.cwd()
+    cwd: workspaceOf(env)
   };
-  const { attempt, retried, plan } = await inPhases(ctx.plan, ctx.writeGate, (p) =>
+  const { attempt, retried, plan } = await inPhases(ctx, ctx.plan, ctx.writeGate, (p) =>
     runAttempts(
+      out,
       p,
       (withImport, withExport) =>
-        runOnce(envd, withExport ? p : { ...p, export: undefined }, { ...call, withImport }, ctx.inputs.cacheTimeoutMs),
+        runOnce(out, envd, withExport ? p : { ...p, export: undefined }, {
+          ...call,
+          withImport,
+          cacheTimeoutMs: ctx.inputs.cacheTimeoutMs
+        }),
       restart
     )
   );
@@ -233,17 +238,17 @@ async function buildWith(ctx: BuildContext): Promise<BuildReport> {
     fleet: choice,
     reusedBuilder: builder.reused,
     figures: attempt.figures,
-    seconds: (Date.now() - started) / 1000,
+    seconds: (ctx.clock.now() - started) / 1000,
     retriedWithoutImport: retried,
     failure: attempt.failure
   };
-  reportAttempt(report, state);
-  if (ctx.mounts) report.mounts = await saveMounts(ctx.mounts, buildctl, report);
+  reportAttempt(out, report, state);
+  if (ctx.mounts) report.mounts = await saveMounts(out, ctx.mounts, buildctl, report);
   if (plan.local && plan.export) {
     const save: LocalSave = {
       ...plan.local,
       restoredKey,
-      workspace: env.GITHUB_WORKSPACE || process.cwd(),
+      workspace: workspaceOf(env),
       home: homeOf(env)
     };
     state.save(State.LocalSave, JSON.stringify(save));
@@ -256,7 +261,7 @@ async function startBuilder(
   ctx: BuildContext,
   createContext: (h: BuilderHandle) => Promise<void>
 ): Promise<{ h: BuilderHandle; choice?: FleetChoice; restart?: () => Promise<void> }> {
-  const { inputs, env, dir, tools, toolEnv, readyTimeoutMs, configInline, rootVia, early, state } = ctx;
+  const { inputs, env, out, dir, tools, toolEnv, readyTimeoutMs, configInline, rootVia, early, state } = ctx;
   const b = inputs.builder;
   let h: BuilderHandle;
   let choice: FleetChoice | undefined;
@@ -269,7 +274,8 @@ async function startBuilder(
       dir,
       binDir: tools.buildkit.dir,
       env: toolEnv,
-      cwd: env.GITHUB_WORKSPACE || process.cwd()
+      cwd: workspaceOf(env),
+      out
     });
     if (remote.relay) ctx.closers.push(remote.relay.close);
     ({ h, choice } = remote);
@@ -279,13 +285,13 @@ async function startBuilder(
       startAuto({ tools, inputs, env, toolEnv, configInline, readyTimeoutMs, rootVia, state }));
     h = start.h;
     if (!start.own) {
-      core.info(
+      out.info(
         `Reusing the buildkitd ${echo(h.version ?? '')} (pid ${h.pid}) an earlier call in this job started, with its local cache; that call's post step stops it`
       );
       await createContext(h);
     } else {
       for (const n of start.notReused)
-        core.info(
+        out.info(
           `Starting a buildkitd of its own: not the one (pid ${n.pid ?? 'unknown'}) an earlier call in this job started, because ${n.why}`
         );
       // The context needs only the address: create it while buildkitd comes up.
@@ -314,7 +320,7 @@ async function startBuilder(
     state.save(State.Builder, JSON.stringify(h));
     await createContext(h);
   }
-  core.info(
+  out.info(
     `${h.kind === 'address' || h.reused ? 'Using' : 'Started'} buildkitd ${h.version ?? '(version unknown)'} at ${h.buildctlAddr}`
   );
   return { h, choice, restart };
@@ -339,41 +345,41 @@ async function restartOwn(
   // Through sudo the pid recorded above is sudo's until buildkitd answers: record its own, as the first start does.
   ctx.state.save(State.Builder, JSON.stringify(h));
   publishShared(h, start.wish, recordsDir(ctx.env));
-  core.info(
+  ctx.out.info(
     `Restarted buildkitd (pid ${old ?? 'unknown'} → ${h.pid ?? 'unknown'}): a stalled cache request leaves BuildKit unable to run another build`
   );
 }
 
 /** Warns of each failed import and export, and stops on a failed build (recorded for post, annotated with its log). */
-function reportAttempt(report: BuildReport, state: StateStore): void {
+function reportAttempt(out: Runner, report: BuildReport, state: StateStore): void {
   const { figures, failure } = report;
   for (const i of figures.imports.filter((x) => x.error))
-    core.warning(`${echo(i.name)} failed: ${echo(i.error ?? '', MAX_SENTENCE)}. The build went on without that cache.`);
+    out.warning(`${echo(i.name)} failed: ${echo(i.error ?? '', MAX_SENTENCE)}. The build went on without that cache.`);
   for (const e of figures.exports.filter((x) => x.error))
-    core.warning(`${echo(e.name)} failed: ${echo(e.error ?? '', MAX_SENTENCE)}`);
+    out.warning(`${echo(e.name)} failed: ${echo(e.error ?? '', MAX_SENTENCE)}`);
   if (!failure) return;
   state.save(State.BuildFailed, 'true');
   const known = failure.known;
-  core.error(annotationText({ line: failure.line, advice: known?.advice, log: failure.log }), {
+  out.error(annotationText({ line: failure.line, advice: known?.advice, log: failure.log }), {
     title: known ? `envd build failed: ${known.title}` : 'envd build failed'
   });
   throw new BuildFailure(report, `envd build failed: ${failure.line}`);
 }
 
 async function runOnce(
+  out: Runner,
   envd: Envd,
   plan: Plan,
-  callOptions: BuildCallOptions,
-  cacheTimeoutMs: number
+  { cacheTimeoutMs, ...callOptions }: BuildCallOptions & { cacheTimeoutMs: number }
 ): Promise<Attempt> {
   const { cwd, withImport } = callOptions;
   const call = envdBuildCall(plan, callOptions);
   const progress = new Progress();
   const watch = new CacheWatch(cacheTimeoutMs, Date.now());
-  const { result, stall } = await core.group(`envd build${withImport ? '' : ' (without --import-cache)'}`, async () => {
-    core.info(showArgs('envd', call.shown));
+  const { result, stall } = await out.group(`envd build${withImport ? '' : ' (without --import-cache)'}`, async () => {
+    out.info(showArgs('envd', call.shown));
     // envd's output (and the build steps' output inside it) is shown, but it cannot issue workflow commands.
-    return Log.fenced((fence) =>
+    return out.fenced((fence) =>
       watched(
         (stop) =>
           envd.build(call.args, cwd, {

@@ -5,7 +5,7 @@
  * cache entry per mount and scope, keyed by content. Orchestration only: the core decides, io/mounts.ts does.
  */
 import * as path from 'node:path';
-import * as core from '../io/runner.js';
+import type { Runner } from '../io/runner.js';
 import { runnerTemp } from '../io/dirs.js';
 import {
   type BuildkitClient,
@@ -81,13 +81,13 @@ async function download(store: MountStore, ids: string[], o: { dir: string; scop
 }
 
 /** Once buildkitd answers: copies what was downloaded into the mounts, and notes each mount's last use. */
-export async function restoreMounts(m: Mounts, client: BuildkitClient): Promise<void> {
-  await core.group('Restore package caches', async () => {
+export async function restoreMounts(runner: Runner, m: Mounts, client: BuildkitClient): Promise<void> {
+  await runner.group('Restore package caches', async () => {
     const started = Date.now();
     const hits = (await m.downloads).filter((d) => d.key);
-    if (!m.plan.restore) core.info('Not restored: this run does not read the cache');
+    if (!m.plan.restore) runner.info('Not restored: this run does not read the cache');
     else if (hits.length === 0)
-      core.info(`No saved package caches for ${echo(m.env)} in scope ${echo(m.plan.scope)} yet`);
+      runner.info(`No saved package caches for ${echo(m.env)} in scope ${echo(m.plan.scope)} yet`);
     else {
       const built = await helperBuild(client, {
         dockerfile: restoreDockerfile(
@@ -104,13 +104,13 @@ export async function restoreMounts(m: Mounts, client: BuildkitClient): Promise<
           m.restoredKeys.set(h.id, h.key!);
           m.figures.set(h.id, { id: h.id, restoredBytes: bytes, restoreSeconds: h.seconds + built.value });
         }
-        core.info(formatMountLine(m.figures.get(h.id)!, 'restored'));
+        runner.info(formatMountLine(m.figures.get(h.id)!, 'restored'));
       }
       if (!built.ok)
-        core.warning(
+        runner.warning(
           `Package caches were not restored (the build runs without them): ${echo(built.reason, MAX_SENTENCE)}`
         );
-      core.info(`Restored in ${seconds(started)} s after buildkitd answered`);
+      runner.info(`Restored in ${seconds(started)} s after buildkitd answered`);
     }
     removeDir(m.dir);
   });
@@ -118,37 +118,38 @@ export async function restoreMounts(m: Mounts, client: BuildkitClient): Promise<
 
 /** After a successful build: reads out and saves the mounts the build used; the figures for the outputs. */
 export async function saveMounts(
+  runner: Runner,
   m: Mounts,
   client: BuildkitClient,
   build: { plan: Plan; figures: { cachedSteps: number; totalSteps: number } }
 ): Promise<MountFigure[]> {
-  await core.group('Save package caches', async () => {
+  await runner.group('Save package caches', async () => {
     if (!m.plan.save || !build.plan.export)
-      return core.info('Not saved: this run writes no cache (see the export decision in the plan)');
+      return runner.info('Not saved: this run writes no cache (see the export decision in the plan)');
     if (!mountsMayHaveChanged(build.figures)) {
       for (const id of m.restoredKeys.keys()) note(m, id, 'not saved: unchanged, every step came from the cache');
-      return core.info('Every step came from the cache: no package cache changed, nothing is read out or saved');
+      return runner.info('Every step came from the cache: no package cache changed, nothing is read out or saved');
     }
     const found = await listMounts(client);
-    if (!found.ok) return core.warning(`Package caches were not saved: ${echo(found.reason, MAX_SENTENCE)}`);
+    if (!found.ok) return runner.warning(`Package caches were not saved: ${echo(found.reason, MAX_SENTENCE)}`);
     const decisions = decideSaves(found.value, { setting: m.plan.setting, env: m.env, maxBytes: m.plan.maxBytes });
     for (const d of decisions.filter((x) => !x.save)) {
       note(m, d.id, `not saved: ${d.reason}`);
-      if (!d.save && d.warn) core.warning(`Package cache ${echo(d.id)} not saved: ${d.reason}`);
-      else core.info(`${echo(d.id)}: not saved, ${d.reason}`);
+      if (!d.save && d.warn) runner.warning(`Package cache ${echo(d.id)} not saved: ${d.reason}`);
+      else runner.info(`${echo(d.id)}: not saved, ${d.reason}`);
     }
     const ids = decisions.filter((d) => d.save).map((d) => d.id);
     if (ids.length === 0)
-      return core.info(
+      return runner.info(
         decisions.length ? 'Nothing to save' : `The build used none of the package caches kept (${echo(m.env)})`
       );
-    await readOutAndSave(m, client, ids);
+    await readOutAndSave(runner, m, client, ids);
   });
   removeDir(m.dir);
   return [...m.figures.values()];
 }
 
-async function readOutAndSave(m: Mounts, client: BuildkitClient, ids: string[]): Promise<void> {
+async function readOutAndSave(runner: Runner, m: Mounts, client: BuildkitClient, ids: string[]): Promise<void> {
   const started = Date.now();
   const out = path.join(m.dir, 'out');
   const built = await helperBuild(client, {
@@ -157,14 +158,14 @@ async function readOutAndSave(m: Mounts, client: BuildkitClient, ids: string[]):
     helper: m.plan.helper,
     output: out
   });
-  if (!built.ok) return core.warning(`Package caches were not saved: ${echo(built.reason, MAX_SENTENCE)}`);
+  if (!built.ok) return runner.warning(`Package caches were not saved: ${echo(built.reason, MAX_SENTENCE)}`);
   for (const id of ids) {
     const file = placeArchive(out, m.dir, id);
     const key = mountKey(m.plan.scope, id, await fileSha256(file));
     const bytes = fileSize(file);
     if (key === m.restoredKeys.get(id)) {
       note(m, id, 'not saved: unchanged since the restore');
-      core.info(`${echo(id)}: unchanged since the restore (${echo(key)}); not saved again`);
+      runner.info(`${echo(id)}: unchanged since the restore (${echo(key)}); not saved again`);
       continue;
     }
     const saved = await m.store.save(slotDir(m.dir, id), key);
@@ -176,7 +177,7 @@ async function readOutAndSave(m: Mounts, client: BuildkitClient, ids: string[]):
         : { note: 'not saved: the GitHub cache did not take it (see the warning above)' })
     };
     m.figures.set(id, figure);
-    core.info(saved ? `${formatMountLine(figure, 'saved')} as ${echo(key)}` : `${echo(id)}: not saved`);
+    runner.info(saved ? `${formatMountLine(figure, 'saved')} as ${echo(key)}` : `${echo(id)}: not saved`);
   }
 }
 
