@@ -4,13 +4,13 @@
  * The runner's protocol is our own small module (io/runner.ts), not @actions/core and its HTTP client.
  * The step's context (steps/context.ts) is made here, once, and handed to the step.
  */
-import { State, stateFromEnv } from './state.js';
+import { StateKey, stateFromEnv } from './state.js';
 import { stepContext } from './steps/context.js';
 
 async function run(): Promise<void> {
   const ctx = stepContext(process.env);
   const { out } = ctx;
-  const isPost = out.getState(State.IsPost) === 'true';
+  const isPost = out.getState(StateKey.IsPost) === 'true';
   try {
     if (isPost) {
       const { post, realPostIo } = await import('./steps/post.js');
@@ -23,7 +23,7 @@ async function run(): Promise<void> {
         import('./report/cancel.js')
       ]);
       onCancel(ctx, { line: cancelledLine, summary: cancelledSummary });
-      out.saveState(State.IsPost, 'true');
+      out.saveState(StateKey.IsPost, 'true');
       await main(ctx, {
         input: (name) => out.getInput(name),
         state: { get: (name) => out.getState(name), save: (name, value) => out.saveState(name, value) }

@@ -1,6 +1,6 @@
 /** A three-leg matrix on a 37 MB budget, as the budget-around-a-run tests use it (run.test.ts, plan/final.test.ts). */
 import type { ScopeFootprint } from '../../src/budget/estimate.js';
-import type { BudgetState, PruneOutcome } from '../../src/budget/state.js';
+import type { BudgetLedger, PruneOutcome } from '../../src/budget/ledger.js';
 import { plan as makePlan } from '../../src/plan/planner.js';
 import { inputsOf } from '../support/inputs.js';
 import { jwt, runtime } from '../support/runtime.js';
@@ -36,7 +36,7 @@ export const rtFor = (ref: string) =>
 /** The three legs' auto scopes, as the planner derives them. */
 export const scopes = LEGS.map((matrix) => makePlan(inputsOf({ matrix }), runtime()).scope);
 
-export function state(usageBytes: number, footprints: ScopeFootprint[], usageAfterPrune?: number): BudgetState {
+export function state(usageBytes: number, footprints: ScopeFootprint[], usageAfterPrune?: number): BudgetLedger {
   return {
     reading: {
       budget: { bytes: BUDGET, source: 'cache-budget' },

@@ -14,7 +14,7 @@ import {
   splitsWrite,
   writeFacts
 } from '../../src/budget/run.js';
-import type { BudgetState } from '../../src/budget/state.js';
+import type { BudgetLedger } from '../../src/budget/ledger.js';
 import type { ScopeFootprint } from '../../src/budget/estimate.js';
 import { plan as makePlan } from '../../src/plan/planner.js';
 import { inputsOf } from '../support/inputs.js';
@@ -276,7 +276,7 @@ describe('what the budget reading reads', () => {
 });
 
 describe('issue 20: the write decided after the build', () => {
-  const withListing = (s: BudgetState): BudgetState => ({
+  const withListing = (s: BudgetLedger): BudgetLedger => ({
     ...s,
     reading: { ...s.reading!, listing: { entries: [], pages: 1, totalCount: 0, complete: true } }
   });

@@ -2,7 +2,7 @@
 import { describe, expect, test } from '@jest/globals';
 import { GB } from '../../src/budget/units.js';
 import type { CacheEntry, Deletion, PrunePlan } from '../../src/budget/prune.js';
-import type { PruneOutcome } from '../../src/budget/state.js';
+import type { PruneOutcome } from '../../src/budget/ledger.js';
 import {
   READ_GRANT_WARNING,
   WRITE_GRANT_WARNING,

@@ -16,7 +16,7 @@ import { type Emulator, Permission, startEmulator } from '../support/emulator/in
 import { killAsRoot } from '../support/sudo.js';
 import { running } from '../support/process.js';
 import { holdingFront } from '../support/holding-front.js';
-import type { State as StateName } from '../../src/state.js';
+import type { StateKey as StateName } from '../../src/state.js';
 import type { Recording } from '../support/recording-runner.js';
 
 /**
@@ -27,8 +27,8 @@ const planned = { problemAfterBudget: false, noPreparation: false, prepared: 0 }
 const realPrepare = await import('../../src/steps/prepare.js');
 jest.unstable_mockModule('../../src/steps/prepare.js', () => ({
   ...realPrepare,
-  prepareBuild: (...args: Parameters<typeof realPrepare.prepareBuild>) => {
-    const p = planned.noPreparation ? undefined : realPrepare.prepareBuild(...args);
+  startCachedBuilder: (...args: Parameters<typeof realPrepare.startCachedBuilder>) => {
+    const p = planned.noPreparation ? undefined : realPrepare.startCachedBuilder(...args);
     planned.prepared += p ? 1 : 0;
     return p;
   }
@@ -44,7 +44,7 @@ jest.unstable_mockModule('../../src/plan/planner.js', () => ({
 }));
 const { main } = await import('../../src/steps/main.js');
 const { post, realPostIo } = await import('../../src/steps/post.js');
-const { State } = await import('../../src/state.js');
+const { StateKey } = await import('../../src/state.js');
 const { mainDeps, memoryState, recordingStep } = await import('../support/steps.js');
 
 const BUILD_ENVD = `# syntax=v1
@@ -126,7 +126,7 @@ async function mainThenPost(
   const { store, saved } = memoryState();
   const first = recordingStep(j.env);
   await main(first.ctx, mainDeps(first.ctx, store));
-  const builderPid = (JSON.parse(saved.get(State.Builder) || '{}') as { pid?: number }).pid;
+  const builderPid = (JSON.parse(saved.get(StateKey.Builder) || '{}') as { pid?: number }).pid;
   if (builderPid) pids.push(builderPid);
   const then = recordingStep(j.env);
   await post(then.ctx, { state: { get: (name) => saved.get(name) ?? '' }, io: realPostIo });
@@ -277,7 +277,7 @@ describe('builder: auto on gha with the tools in the tool cache', () => {
     // The early start did start buildkitd (recorded for post) and made the work dir; post undid both.
     expect(builderPid).toBeDefined();
     expect(running(builderPid)).toBe(false);
-    const workDir = saved.get(State.WorkDir) ?? '';
+    const workDir = saved.get(StateKey.WorkDir) ?? '';
     expect(workDir).not.toBe('');
     expect(fs.existsSync(workDir)).toBe(false);
     expect(fs.readdirSync(j.dirs.temp).filter((e) => e.startsWith('envd-cache-'))).toEqual([]);

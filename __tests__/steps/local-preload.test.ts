@@ -21,7 +21,7 @@ jest.unstable_mockModule('@actions/cache', () => {
 });
 const { main } = await import('../../src/steps/main.js');
 const { post, realPostIo } = await import('../../src/steps/post.js');
-const { State } = await import('../../src/state.js');
+const { StateKey } = await import('../../src/state.js');
 const { mainDeps, memoryState, recordingStep } = await import('../support/steps.js');
 
 let root: string;
@@ -71,7 +71,7 @@ test("cache: local loads @actions/cache while the budget's first REST call is st
     expect(front.outcomes).not.toContain('gave up');
     expect(loads.cache).toBe(1);
   } finally {
-    const pid = (JSON.parse(saved.get(State.Builder) || '{}') as { pid?: number }).pid;
+    const pid = (JSON.parse(saved.get(StateKey.Builder) || '{}') as { pid?: number }).pid;
     if (pid && running(pid)) process.kill(pid, 'SIGKILL');
     await front.close();
     j.cleanup();

@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { createJob, type Job } from '../../scripts/harness.mjs';
 import { FAKES_BIN } from '../support/fakes/index.mjs';
 import { running } from '../support/process.js';
-import { State } from '../../src/state.js';
+import { StateKey } from '../../src/state.js';
 import { mainDeps, memoryState, recordingStep } from '../support/steps.js';
 import { main } from '../../src/steps/main.js';
 import { post, realPostIo } from '../../src/steps/post.js';
@@ -51,7 +51,7 @@ async function runMain(j: Job, options: Parameters<typeof recordingStep>[1] = {}
 }
 
 /** Runs post over the job's environment with what main saved; what it wrote. */
-async function runPost(j: Job, saved: Map<State, string>) {
+async function runPost(j: Job, saved: Map<StateKey, string>) {
   const { ctx, record } = recordingStep(j.env);
   await post(ctx, { state: { get: (name) => saved.get(name) ?? '' }, io: realPostIo });
   return record;
@@ -119,22 +119,22 @@ describe('main builds with the stand-ins, then post undoes what it started', () 
     const j = newJob(SYSTEM, pathEnv());
     const { record, saved, outputOf } = await runMain(j);
     expect(record.exitCode).toBeUndefined();
-    const builder = JSON.parse(saved.get(State.Builder) ?? '{}') as { kind: string; pid?: number; reused?: boolean };
+    const builder = JSON.parse(saved.get(StateKey.Builder) ?? '{}') as { kind: string; pid?: number; reused?: boolean };
     if (builder.pid) pids.push(builder.pid);
     expect(builder).toMatchObject({ kind: 'auto' });
     expect(builder.reused).toBeFalsy();
     expect(running(builder.pid)).toBe(true);
-    expect(saved.get(State.Context)).toMatch(/^envd-cache-action-4242-[0-9a-f]{6}$/);
-    const workDir = saved.get(State.WorkDir) ?? '';
+    expect(saved.get(StateKey.Context)).toMatch(/^envd-cache-action-4242-[0-9a-f]{6}$/);
+    const workDir = saved.get(StateKey.WorkDir) ?? '';
     expect(path.dirname(workDir)).toBe(j.dirs.temp);
     expect(fs.existsSync(workDir)).toBe(true);
-    expect(saved.get(State.EnvdBinary)).toBe(path.join(FAKES_BIN, 'envd'));
-    expect(saved.has(State.BuildFailed)).toBe(false);
+    expect(saved.get(StateKey.EnvdBinary)).toBe(path.join(FAKES_BIN, 'envd'));
+    expect(saved.has(StateKey.BuildFailed)).toBe(false);
     expect(Number(outputOf('total-steps'))).toBeGreaterThan(0);
 
     const posted = await runPost(j, saved);
     expect(running(builder.pid)).toBe(false);
-    expect(posted.stdout).toContain(`Removed envd context ${saved.get(State.Context)}`);
+    expect(posted.stdout).toContain(`Removed envd context ${saved.get(StateKey.Context)}`);
     expect(posted.stdout).toContain(`Stopped buildkitd (pid ${builder.pid})`);
     expect(fs.existsSync(workDir)).toBe(false);
   });
@@ -145,9 +145,9 @@ describe('main builds with the stand-ins, then post undoes what it started', () 
       FAKE_ENVD_FAIL_WITH: 'process "/bin/sh -c pip install numpy" did not complete successfully: exit code: 1'
     });
     const { record, saved, log } = await runMain(j);
-    const builder = JSON.parse(saved.get(State.Builder) ?? '{}') as { pid?: number };
+    const builder = JSON.parse(saved.get(StateKey.Builder) ?? '{}') as { pid?: number };
     if (builder.pid) pids.push(builder.pid);
-    expect(saved.get(State.BuildFailed)).toBe('true');
+    expect(saved.get(StateKey.BuildFailed)).toBe('true');
     expect(log()).toMatch(/^::error title=envd build failed[^:]*::.*pip install numpy.*$/m);
     expect(log()).toMatch(/^::error::envd build failed: .*pip install numpy/m);
     expect(record.exitCode).toBe(1);

@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { BuilderHandle } from '../../src/io/buildkit/builder.js';
 import { OWNER_MARK, OWNER_MARK_TEXT } from '../../src/local/ownership.js';
-import { State } from '../../src/state.js';
+import { StateKey } from '../../src/state.js';
 import { post, type PostIo } from '../../src/steps/post.js';
 import { recordingStep } from '../support/steps.js';
 
@@ -29,7 +29,7 @@ function fakeIo(over: Partial<PostIo> = {}) {
   return { io, calls };
 }
 
-const stateOf = (saved: Partial<Record<State, string>>) => ({ get: (name: State) => saved[name] ?? '' });
+const stateOf = (saved: Partial<Record<StateKey, string>>) => ({ get: (name: StateKey) => saved[name] ?? '' });
 
 const own: BuilderHandle = {
   kind: 'auto',
@@ -64,10 +64,10 @@ describe('post', () => {
   test('stops the buildkitd main started, removes its envd context, with the PATH main saved', async () => {
     const { io, calls } = fakeIo();
     const state = {
-      [State.Builder]: JSON.stringify(own),
-      [State.Context]: 'envd-cache-action-7-abc123',
-      [State.EnvdBinary]: '/tools/envd/envd',
-      [State.EnvdPath]: '/tools/envd:/usr/bin'
+      [StateKey.Builder]: JSON.stringify(own),
+      [StateKey.Context]: 'envd-cache-action-7-abc123',
+      [StateKey.EnvdBinary]: '/tools/envd/envd',
+      [StateKey.EnvdPath]: '/tools/envd:/usr/bin'
     };
     await post(step.ctx, { state: stateOf(state), io });
     expect(calls.map((c) => c.what)).toEqual(['stop', 'removeContext', 'release']);
@@ -81,9 +81,9 @@ describe('post', () => {
   test("a buildkitd an earlier call started is left running for that call; only this call's context goes", async () => {
     const { io, calls } = fakeIo();
     const state = {
-      [State.Builder]: JSON.stringify({ ...own, reused: true }),
-      [State.Context]: 'ctx-1',
-      [State.EnvdBinary]: '/tools/envd/envd'
+      [StateKey.Builder]: JSON.stringify({ ...own, reused: true }),
+      [StateKey.Context]: 'ctx-1',
+      [StateKey.EnvdBinary]: '/tools/envd/envd'
     };
     await post(step.ctx, { state: stateOf(state), io });
     expect(calls.map((c) => c.what)).toEqual(['removeContext']);
@@ -103,9 +103,9 @@ describe('post', () => {
     };
     await post(step.ctx, {
       state: stateOf({
-        [State.Builder]: JSON.stringify(addressed),
-        [State.Context]: 'ctx-2',
-        [State.EnvdBinary]: '/e/envd'
+        [StateKey.Builder]: JSON.stringify(addressed),
+        [StateKey.Context]: 'ctx-2',
+        [StateKey.EnvdBinary]: '/e/envd'
       }),
       io
     });
@@ -115,7 +115,11 @@ describe('post', () => {
   test('a builder record that is not JSON is a warning; the rest of the clean-up still runs', async () => {
     const { io, calls } = fakeIo();
     await post(step.ctx, {
-      state: stateOf({ [State.Builder]: '{"kind":"auto",', [State.Context]: 'ctx-3', [State.EnvdBinary]: '/e/envd' }),
+      state: stateOf({
+        [StateKey.Builder]: '{"kind":"auto",',
+        [StateKey.Context]: 'ctx-3',
+        [StateKey.EnvdBinary]: '/e/envd'
+      }),
       io
     });
     expect(calls.map((c) => c.what)).toEqual(['removeContext']);
@@ -131,7 +135,11 @@ describe('post', () => {
       releaseShared: async () => 'record kept'
     });
     await post(step.ctx, {
-      state: stateOf({ [State.Builder]: JSON.stringify(own), [State.Context]: 'c', [State.EnvdBinary]: '/e/envd' }),
+      state: stateOf({
+        [StateKey.Builder]: JSON.stringify(own),
+        [StateKey.Context]: 'c',
+        [StateKey.EnvdBinary]: '/e/envd'
+      }),
       io
     });
     expect(lines()).toEqual([
@@ -146,7 +154,7 @@ describe('post', () => {
       builderLogTail: () => 'level=info msg=started\n::error::from the build\nlevel=error msg=failed'
     });
     await post(step.ctx, {
-      state: stateOf({ [State.Builder]: JSON.stringify(own), [State.BuildFailed]: 'true' }),
+      state: stateOf({ [StateKey.Builder]: JSON.stringify(own), [StateKey.BuildFailed]: 'true' }),
       io
     });
     const l = lines();
@@ -164,7 +172,7 @@ describe('post', () => {
 
   test('after a successful build the log is not read', async () => {
     const { io, calls } = fakeIo();
-    await post(step.ctx, { state: stateOf({ [State.Builder]: JSON.stringify(own) }), io });
+    await post(step.ctx, { state: stateOf({ [StateKey.Builder]: JSON.stringify(own) }), io });
     expect(calls.map((c) => c.what)).not.toContain('logTail');
     expect(step.record.stdout).not.toContain('::stop-commands::');
   });
@@ -174,13 +182,13 @@ describe('post', () => {
     const marked = path.join(root, 'tmp', 'envd-cache-a');
     fs.mkdirSync(marked, { recursive: true });
     fs.writeFileSync(path.join(marked, OWNER_MARK), OWNER_MARK_TEXT);
-    await post(step.ctx, { state: stateOf({ [State.WorkDir]: marked }), io });
+    await post(step.ctx, { state: stateOf({ [StateKey.WorkDir]: marked }), io });
     expect(fs.existsSync(marked)).toBe(false);
 
     const unmarked = path.join(root, 'tmp', 'someone-elses');
     fs.mkdirSync(unmarked, { recursive: true });
     fs.writeFileSync(path.join(unmarked, 'keep'), 'x');
-    await post(step.ctx, { state: stateOf({ [State.WorkDir]: unmarked }), io });
+    await post(step.ctx, { state: stateOf({ [StateKey.WorkDir]: unmarked }), io });
     expect(fs.existsSync(path.join(unmarked, 'keep'))).toBe(true);
     expect(lines().at(-1)).toMatch(/^::warning::The action's private directory was not removed: .*someone-elses/);
   });

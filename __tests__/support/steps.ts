@@ -3,13 +3,13 @@
  * own (steps/context.ts) over the job's environment, with a recording runner (what it logs, outputs, state
  * files and summary, its exit code in `record`), and a state store in memory carries what main saved to post.
  */
-import type { State, StateStore } from '../../src/state.js';
+import type { StateKey, StateStore } from '../../src/state.js';
 import { stepContext, type StepContext } from '../../src/steps/context.js';
 import { recordingRunner } from './recording-runner.js';
 
 /** A state store that keeps what main saves, for post. */
 export function memoryState() {
-  const saved = new Map<State, string>();
+  const saved = new Map<StateKey, string>();
   const store: StateStore = {
     get: (name) => saved.get(name) ?? '',
     save: (name, value) => void saved.set(name, value)

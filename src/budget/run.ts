@@ -11,7 +11,7 @@ import type { Runtime } from '../runtime/runtime.js';
 import { POLICIES } from '../http/policies.js';
 import { TARGET_RATIO, legIdentity, legPlanFor, type ModeFacts } from './budget.js';
 import { exportFits, type LegPlan } from './estimate.js';
-import type { BudgetState } from './state.js';
+import type { BudgetLedger } from './ledger.js';
 import type { Generation, WriteFacts } from './write.js';
 
 /** Entries of this backend live in the repository's GitHub cache (gha, and local's saved directory). */
@@ -37,7 +37,7 @@ export function readingScope(
   return { read, estimate, ...(leg ? { leg } : {}) };
 }
 
-export function budgetFacts(state: BudgetState): ModeFacts | undefined {
+export function budgetFacts(state: BudgetLedger): ModeFacts | undefined {
   const r = state.reading;
   return (
     r && {
@@ -51,7 +51,7 @@ export function budgetFacts(state: BudgetState): ModeFacts | undefined {
 
 /** What a run needs to decide about its budget. */
 export interface RunContext {
-  state: BudgetState;
+  state: BudgetLedger;
   inputs: Inputs;
   rt: Runtime;
   plan: Plan;
@@ -173,7 +173,7 @@ export interface BudgetFigures {
   prunedBytes: number;
 }
 
-export function budgetFigures(state: BudgetState): BudgetFigures | undefined {
+export function budgetFigures(state: BudgetLedger): BudgetFigures | undefined {
   if (!state.reading) return undefined;
   const last = state.prunes[state.prunes.length - 1];
   return {
@@ -185,7 +185,7 @@ export function budgetFigures(state: BudgetState): BudgetFigures | undefined {
 }
 
 /** `cache-prune`: auto prunes after a successful gha export (and always for `command: prune`). */
-export function decidePrune(
+export function shouldPrune(
   cachePrune: Auto<boolean>,
   ctx: { command: 'build' | 'prune'; backend: string; exported: boolean }
 ): { prune: boolean; decision: Decision } {

@@ -11,7 +11,7 @@ import { TARGET_RATIO } from './units.js';
 import { type ScopeFootprint, scopeFootprints } from './estimate.js';
 import type { CacheEntry, Deletion, PrunePlan } from './prune.js';
 import { describeDeletions } from './report.js';
-import type { BudgetReading, Listing, PruneOutcome } from './state.js';
+import type { BudgetReading, Listing, PruneOutcome } from './ledger.js';
 
 /** A REST answer that failed, as the shell reports it (io/github/rest.ts RestFailure). */
 export interface Refusal {

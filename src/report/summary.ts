@@ -12,7 +12,7 @@ import { type ImageFacts, imageMarkdown } from './image.js';
 import { cell, code, echo, MAX_SENTENCE } from '../text/text.js';
 import { mountsTable } from '../mounts/mounts.js';
 
-/** What the summary reads of the budget (the step's BudgetState, steps/cache-usage.ts, has this shape). */
+/** What the summary reads of the budget (the step's BudgetLedger, steps/cache-usage.ts, has this shape). */
 export interface SummaryBudget {
   reading?: { usageBytes?: number; budget: Pick<Budget, 'bytes' | 'source'> };
   prunes: { dryRun: boolean; plan?: PrunePlan; deleted: Deletion[] }[];

@@ -33,13 +33,13 @@ import type { Runtime } from '../runtime/runtime.js';
 import { annotationText, failureLog } from '../report/steps.js';
 import { echo, MAX_SENTENCE } from '../text/text.js';
 import type { StepContext } from './context.js';
-import { State, type StateStore } from '../state.js';
+import { StateKey, type StateStore } from '../state.js';
 import type { LocalSave } from '../io/local/local-cache.js';
 import type { OciServer } from '../io/local/oci-server.js';
 import { servedLocalCache } from '../plan/local-serve.js';
 import { installTools, logTools, type Tools } from './tools.js';
 import { inPhases, type WriteGate } from './write.js';
-import { type AutoStart, type Preparation, readyTimeoutOf, startAuto, workDir } from './prepare.js';
+import { type AutoStart, type CachedBuilderStart, readyTimeoutOf, startAuto, workDir } from './prepare.js';
 import type { BuildReport } from '../report/build-report.js';
 import { beginMounts, type Mounts, restoreMounts, saveMounts } from './mounts.js';
 
@@ -61,10 +61,10 @@ export interface BuildRequest {
   rt: Runtime;
   state: StateStore;
   /**
-   * What main started while the budget was read (`prepareBuild`): its work dir, tools and buildkitd are used
+   * What main started while the budget was read (`startCachedBuilder`): its work dir, tools and buildkitd are used
    * here, with the same groups and lines as when the build does the work itself.
    */
-  prepared?: Preparation;
+  prepared?: CachedBuilderStart;
   /** Issue 20: build with the import only, then ask this whether and how to write (steps/write.ts). */
   writeGate?: WriteGate;
 }
@@ -189,14 +189,14 @@ interface BuildContext {
 async function buildWith(ctx: BuildContext): Promise<BuildReport> {
   const { rt, env, out, dir, tools, toolEnv, restoredKey, state } = ctx;
   const envd = new Envd(path.join(tools.envd.dir, 'envd'), toolEnv);
-  state.save(State.EnvdBinary, envd.binary);
-  state.save(State.EnvdPath, toolEnv.PATH ?? '');
+  state.save(StateKey.EnvdBinary, envd.binary);
+  state.save(StateKey.EnvdPath, toolEnv.PATH ?? '');
   const envdVersion = tools.envd.tag === 'system' ? await envd.version() : tools.envd.tag;
   const keyFile = writeFileIn(dir, 'envd-public-key.pub', STABLE_PUBLIC_KEY);
   const context = `envd-cache-action-${rt.runId || 'local'}-${randomHex(3)}`;
   const createContext = async (h: BuilderHandle) => {
     await envd.createContext(context, h.envdBuilder, h.envdAddress);
-    state.save(State.Context, context);
+    state.save(StateKey.Context, context);
   };
 
   const { h: builder, choice, restart } = await out.group('Start the builder', () => startBuilder(ctx, createContext));
@@ -251,7 +251,7 @@ async function buildWith(ctx: BuildContext): Promise<BuildReport> {
       workspace: workspaceOf(env),
       home: homeOf(env)
     };
-    state.save(State.LocalSave, JSON.stringify(save));
+    state.save(StateKey.LocalSave, JSON.stringify(save));
   }
   return report;
 }
@@ -298,7 +298,7 @@ async function startBuilder(
       await Promise.all([awaitBuildkitd(h, start.own), createContext(h)]);
       // Only an answering buildkitd is offered to later calls.
       publishShared(h, start.wish, recordsDir(env));
-      state.save(State.Builder, JSON.stringify(h));
+      state.save(StateKey.Builder, JSON.stringify(h));
       const own = start.own;
       restart = () => restartOwn(ctx, h, { ...start, own });
     }
@@ -317,7 +317,7 @@ async function startBuilder(
       name: `envd-cache-${randomHex(4)}`
     });
     h.version = tools.buildkit.tag;
-    state.save(State.Builder, JSON.stringify(h));
+    state.save(StateKey.Builder, JSON.stringify(h));
     await createContext(h);
   }
   out.info(
@@ -340,10 +340,10 @@ async function restartOwn(
   await stopBuilder(h, ctx.toolEnv);
   const fresh = spawnBuildkitd({ ...start.own, rootVia: await ctx.rootVia });
   Object.assign(h, { pid: fresh.pid, pidFile: fresh.pidFile, logFile: fresh.logFile });
-  ctx.state.save(State.Builder, JSON.stringify(h));
+  ctx.state.save(StateKey.Builder, JSON.stringify(h));
   await awaitBuildkitd(h, start.own);
   // Through sudo the pid recorded above is sudo's until buildkitd answers: record its own, as the first start does.
-  ctx.state.save(State.Builder, JSON.stringify(h));
+  ctx.state.save(StateKey.Builder, JSON.stringify(h));
   publishShared(h, start.wish, recordsDir(ctx.env));
   ctx.out.info(
     `Restarted buildkitd (pid ${old ?? 'unknown'} → ${h.pid ?? 'unknown'}): a stalled cache request leaves BuildKit unable to run another build`
@@ -358,7 +358,7 @@ function reportAttempt(out: Runner, report: BuildReport, state: StateStore): voi
   for (const e of figures.exports.filter((x) => x.error))
     out.warning(`${echo(e.name)} failed: ${echo(e.error ?? '', MAX_SENTENCE)}`);
   if (!failure) return;
-  state.save(State.BuildFailed, 'true');
+  state.save(StateKey.BuildFailed, 'true');
   const known = failure.known;
   out.error(annotationText({ line: failure.line, advice: known?.advice, log: failure.log }), {
     title: known ? `envd build failed: ${known.title}` : 'envd build failed'

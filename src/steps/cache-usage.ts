@@ -6,19 +6,19 @@
 import type { Inputs } from '../inputs/inputs.js';
 import type { Runtime } from '../runtime/runtime.js';
 import {
-  decidePrune,
+  shouldPrune,
   type PruneWhen,
   pruneRequest,
   readableRefs,
   readingScope,
   type RunContext
 } from '../budget/run.js';
-import type { BudgetState, PruneOutcome } from '../budget/state.js';
+import type { BudgetLedger, PruneOutcome } from '../budget/ledger.js';
 import { createIndexReader, type IndexReader } from '../io/github/indexes.js';
-import { prune, readBudget } from './prune.js';
+import { carryOutPrune, fetchReading } from './prune.js';
 import type { StepContext } from './context.js';
 
-export type { BudgetState };
+export type { BudgetLedger };
 
 export async function restFor(inputs: Inputs, rt: Runtime) {
   // Outside a GitHub Actions run there is no repository cache to read, and no token worth sending.
@@ -47,8 +47,8 @@ export function readerFor({ readers }: Pick<StepContext, 'readers'>, rt: Runtime
  * export, and its prune then starts without a round trip. A pull request closed while the build ran is found by
  * the next run.
  */
-export async function readBudgetFor(ctx: StepContext, inputs: Inputs, rt: Runtime): Promise<BudgetState> {
-  const state: BudgetState = { prunes: [], warned: false };
+export async function readBudgetLedger(ctx: StepContext, inputs: Inputs, rt: Runtime): Promise<BudgetLedger> {
+  const state: BudgetLedger = { prunes: [], warned: false };
   const scope = readingScope(inputs, rt);
   if (!scope.read) return state;
   const rest = await restFor(inputs, rt);
@@ -62,10 +62,10 @@ export async function readBudgetFor(ctx: StepContext, inputs: Inputs, rt: Runtim
       rest &&
       reader &&
       inputs.command === 'build' &&
-      decidePrune(inputs.cachePrune, { command: 'build', backend: inputs.cache, exported: true }).prune
+      shouldPrune(inputs.cachePrune, { command: 'build', backend: inputs.cache, exported: true }).prune
     )
       ctx.openPrs.set(state, rest.openPullRequests());
-    return readBudget({
+    return fetchReading({
       rest,
       reader,
       readableRefs: reader ? readableRefs(rt) : undefined,
@@ -79,7 +79,7 @@ export async function readBudgetFor(ctx: StepContext, inputs: Inputs, rt: Runtim
 }
 
 /** Carries out the prune the core asks for at `when` (see `pruneRequest`); records the outcome in the state. */
-export async function pruneNow(
+export async function pruneAt(
   ctx: StepContext,
   run: RunContext,
   when: PruneWhen,
@@ -97,7 +97,7 @@ export async function pruneNow(
   });
   const outcome = await ctx.out.group(req.title, () =>
     ctx.deadlines.withinPhase(when === 'command' ? 'pruneCommand' : 'prune', () =>
-      prune({
+      carryOutPrune({
         rest,
         reader: readerFor(ctx, rt),
         readableRefs: req.readableRefs,

@@ -8,7 +8,7 @@
  * Named `StepContext`, not `RunContext` (budget/run.ts: the facts of a run the budget decides on) nor `Job`
  * (a whole workflow job, of which main and post are two steps, each its own process).
  */
-import type { BudgetState } from '../budget/state.js';
+import type { BudgetLedger } from '../budget/ledger.js';
 import { Deadlines } from '../io/deadlines.js';
 import { Children } from '../io/exec.js';
 import type { IndexReader } from '../io/github/indexes.js';
@@ -31,7 +31,7 @@ export interface StepContext {
   /** The hit-ratio histories whose read went out as the build started, by scope. */
   readonly histories: Map<string, HistoryHandle>;
   /** The open pull requests, asked for with the budget's reading, by the reading they belong to. */
-  readonly openPrs: WeakMap<BudgetState, Promise<RestResult<number[]>>>;
+  readonly openPrs: WeakMap<BudgetLedger, Promise<RestResult<number[]>>>;
 }
 
 /** A fresh context over `env`; `out` writes the runner's workflow and file commands unless a test hands its own. */

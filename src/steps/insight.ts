@@ -25,16 +25,16 @@ export interface Insight {
 }
 
 /**
- * Starts what `beginAfterBuild` will need (kept in the context's `histories`, by scope), to be called as the
+ * Starts what `startInsight` will need (kept in the context's `histories`, by scope), to be called as the
  * build starts, and only when the history will be read.
  * On the cache service v2 the history's read (one lookup, one download through the action's own client; it does
  * not depend on the build) goes out now, so after the build only the write is left; nothing is loaded for it.
  * Where only v1 is offered (GHES), its fallback client (@actions/cache with the Azure SDK, the largest chunk of
  * the bundle, a few hundred ms to evaluate) is loaded now instead, while main waits on buildkitd and envd; its
  * read waits for the build (it writes under the temp directory, which a failed build would leave behind).
- * Never rejects: a failure here is left to `reportAfterBuild` to report.
+ * Never rejects: a failure here is left to `reportInsight` to report.
  */
-export function prepareAfterBuild(
+export function readHistoryEarly(
   { histories }: Pick<StepContext, 'histories'>,
   plan: Pick<Plan, 'backend' | 'export' | 'scope'>,
   rt: Runtime
@@ -56,8 +56,8 @@ export async function lastWriteSkipped({ histories }: Pick<StepContext, 'histori
   return handle ? (await lastRun(handle))?.skipped === true : false;
 }
 
-/** What `beginAfterBuild` started: the image read and the history's update, under way; nothing logged yet. */
-export interface AfterBuild {
+/** What `startInsight` started: the image read and the history's update, under way; nothing logged yet. */
+export interface InsightUnderWay {
   reading: Promise<ImageReading>;
   /** Why no history is kept (nothing is read or written), or the update under way (or to start, for v1). */
   history: { noRead: string } | { update: () => Promise<HistoryUpdate> };
@@ -67,9 +67,9 @@ export interface AfterBuild {
  * After a successful build, what does not depend on the prune after it starts at once, so that both run
  * together: the image's digest or ID (a registry read, or `docker image inspect`) and, on the cache service
  * v2, the history's write (its own client, which logs nothing). The v1 fallback (@actions/cache) writes lines of
- * its own, so its update starts only in `reportAfterBuild`, inside the history's group. Never rejects.
+ * its own, so its update starts only in `reportInsight`, inside the history's group. Never rejects.
  */
-export function beginAfterBuild(ctx: StepContext, result: BuildReport, inputs: Inputs, rt: Runtime): AfterBuild {
+export function startInsight(ctx: StepContext, result: BuildReport, inputs: Inputs, rt: Runtime): InsightUnderWay {
   const { env, histories } = ctx;
   const plan = result.plan;
   const workspace = workspaceOf(env);
@@ -79,7 +79,7 @@ export function beginAfterBuild(ctx: StepContext, result: BuildReport, inputs: I
     env,
     mask: (secret) => ctx.out.setSecret(secret)
   });
-  reading.catch(() => undefined); // its error is thrown where reportAfterBuild awaits it, not unhandled meanwhile
+  reading.catch(() => undefined); // its error is thrown where reportInsight awaits it, not unhandled meanwhile
   const exportFailed = result.figures.exports.some((e) => e.error);
   const attempt = Number(env.GITHUB_RUN_ATTEMPT);
   const run = {
@@ -100,12 +100,12 @@ export function beginAfterBuild(ctx: StepContext, result: BuildReport, inputs: I
   };
   if (!usesOwnClient(rt.cacheService)) return { reading, history: { update: start } };
   const update = start();
-  update.catch(() => undefined); // never rejects (beginHistory); awaited in reportAfterBuild
+  update.catch(() => undefined); // never rejects (beginHistory); awaited in reportInsight
   return { reading, history: { update: () => update } };
 }
 
-/** Logs what `beginAfterBuild` found, in the order and groups of a step that did it all here. */
-export async function reportAfterBuild(out: Runner, after: AfterBuild): Promise<Insight> {
+/** Logs what `startInsight` found, in the order and groups of a step that did it all here. */
+export async function reportInsight(out: Runner, after: InsightUnderWay): Promise<Insight> {
   const reading = await after.reading;
   if (reading.warning) out.warning(echo(reading.warning, MAX_SENTENCE), { title: 'Image digest not read' });
   if (reading.debug) out.debug(echo(reading.debug, MAX_SENTENCE));

@@ -1,17 +1,17 @@
 /** The main step: read inputs, plan, report; then (outside dry-run) build. Orchestration only. */
 import { build, BuildFailure, type BuildReport } from './build.js';
-import { beginAfterBuild, type Insight, lastWriteSkipped, prepareAfterBuild, reportAfterBuild } from './insight.js';
+import { startInsight, type Insight, lastWriteSkipped, readHistoryEarly, reportInsight } from './insight.js';
 import { writeSteps } from './write.js';
-import { type BudgetState, pruneNow, readBudgetFor } from './cache-usage.js';
+import { type BudgetLedger, pruneAt, readBudgetLedger } from './cache-usage.js';
 import {
   budgetFacts,
   budgetFigures,
-  decidePrune,
+  shouldPrune,
   pruneBeforeTarget,
   readingScope,
   splitsWrite
 } from '../budget/run.js';
-import { type Preparation, prepareBuild } from './prepare.js';
+import { type CachedBuilderStart, startCachedBuilder } from './prepare.js';
 import { resolveImportEntry } from './import-entry.js';
 import { findSecrets, redactKnown } from '../cache/redact.js';
 import { formatProblem, type Inputs, inputSecrets, parseInputs } from '../inputs/inputs.js';
@@ -60,8 +60,8 @@ async function mainStep(ctx: StepContext, deps: MainDeps): Promise<void> {
     return out.setFailed('the event file cannot be used; nothing was started (see the error above)');
   }
   // The build's tools and buildkitd, started while the budget is read (nothing is logged until the build).
-  const prepared = prepareEarly(ctx, inputs, rt, deps.state);
-  const budget = await readBudgetFor(ctx, inputs, rt);
+  const prepared = startWhileReading(ctx, inputs, rt, deps.state);
+  const budget = await readBudgetLedger(ctx, inputs, rt);
   const planned = makePlan(inputs, rt, { budget: budgetFacts(budget) });
   for (const s of planned.secrets) secrets.mask(s);
   const resolved = await resolveImportEntry(ctx, planned);
@@ -96,7 +96,7 @@ async function mainStep(ctx: StepContext, deps: MainDeps): Promise<void> {
     return;
   }
   if (inputs.command === 'prune') {
-    await pruneNow(ctx, { state: budget, inputs, rt, plan }, 'command');
+    await pruneAt(ctx, { state: budget, inputs, rt, plan }, 'command');
     await finish(plan);
     return;
   }
@@ -104,9 +104,9 @@ async function mainStep(ctx: StepContext, deps: MainDeps): Promise<void> {
     // A dry run shows what pruning after this build would delete, and deletes nothing.
     if (
       budget.reading &&
-      decidePrune(inputs.cachePrune, { command: 'build', backend: inputs.cache, exported: !!plan.export }).prune
+      shouldPrune(inputs.cachePrune, { command: 'build', backend: inputs.cache, exported: !!plan.export }).prune
     )
-      await pruneNow(ctx, { state: budget, inputs, rt, plan }, 'after');
+      await pruneAt(ctx, { state: budget, inputs, rt, plan }, 'after');
     await finish(plan);
     out.info('Dry run: the inputs were validated and the plan made; nothing was installed, started or built.');
     return;
@@ -117,14 +117,19 @@ async function mainStep(ctx: StepContext, deps: MainDeps): Promise<void> {
 
 /**
  * Issue 13: a build that reads the budget over REST first starts its builder meanwhile — the work dir, the
- * tools when all are in the tool cache, and builder: auto's buildkitd (`prepareBuild`, which logs nothing, so
+ * tools when all are in the tool cache, and builder: auto's buildkitd (`startCachedBuilder`, which logs nothing, so
  * no group interleaves with the budget's output). Only when the build will most likely run: a build, not a dry
  * run, no problem in the plan made without the budget, and not cache: local (it starts its buildkitd early on
  * its own, with the served cache in its config; here it only loads the cache client its restore needs). If main stops before the build all the same (a problem found
  * once the budget is read, a failed prune), what was started is in state: post stops buildkitd and removes the
  * work dir, as after any build.
  */
-function prepareEarly(ctx: StepContext, inputs: Inputs, rt: Runtime, state: StateStore): Preparation | undefined {
+function startWhileReading(
+  ctx: StepContext,
+  inputs: Inputs,
+  rt: Runtime,
+  state: StateStore
+): CachedBuilderStart | undefined {
   if (inputs.command !== 'build' || !readingScope(inputs, rt).read) return undefined;
   const early = makePlan(inputs, rt);
   if (early.dryRun || early.problems.length) return undefined;
@@ -137,7 +142,7 @@ function prepareEarly(ctx: StepContext, inputs: Inputs, rt: Runtime, state: Stat
     return undefined;
   }
   try {
-    return prepareBuild(inputs, ctx.env, state);
+    return startCachedBuilder(inputs, ctx.env, state);
   } catch {
     // Not in the way of the budget: the build makes the same attempt itself and reports what fails.
     return undefined;
@@ -199,9 +204,9 @@ async function buildAndPrune(
   parts: {
     inputs: Inputs;
     rt: Runtime;
-    budget: BudgetState;
+    budget: BudgetLedger;
     state: StateStore;
-    prepared?: Preparation;
+    prepared?: CachedBuilderStart;
   },
   finish: Finish
 ): Promise<void> {
@@ -210,7 +215,7 @@ async function buildAndPrune(
   // Make room first when usage is above the prune target or this run's exports would not fit under the budget.
   const before = { state: budget, inputs, rt, plan: planned };
   const roomTarget = pruneBeforeTarget(before);
-  if (roomTarget !== undefined) await pruneNow(ctx, before, 'before', roomTarget);
+  if (roomTarget !== undefined) await pruneAt(ctx, before, 'before', roomTarget);
   // Still no room for this leg's export (never on the default branch, and only when the write is not decided
   // after the build): it reads the cache, writes none.
   const { plan, noRoom } = planWithRoom(before);
@@ -220,7 +225,7 @@ async function buildAndPrune(
   const write = splitsWrite(run) ? writeSteps(ctx, run, () => lastWriteSkipped(ctx, plan.scope)) : undefined;
   let result: BuildReport | undefined;
   // Loaded while the build waits on its tools, not after it.
-  void prepareAfterBuild(ctx, plan, rt);
+  void readHistoryEarly(ctx, plan, rt);
   try {
     result = await build(ctx, {
       plan,
@@ -237,13 +242,13 @@ async function buildAndPrune(
     return;
   }
   const exported = !!result.plan.export && !result.figures.exports.some((e) => e.error);
-  const decision = decidePrune(inputs.cachePrune, { command: 'build', backend: inputs.cache, exported });
+  const decision = shouldPrune(inputs.cachePrune, { command: 'build', backend: inputs.cache, exported });
   const report: BuildReport = { ...result, plan: withNotes(result.plan, { decisions: [decision.decision] }) };
   // The image read and the history's write do not depend on the prune: under way while it runs, logged after it.
-  const after = beginAfterBuild(ctx, report, inputs, rt);
+  const after = startInsight(ctx, report, inputs, rt);
   if (exported) await write?.afterExport();
-  if (decision.prune) await pruneNow(ctx, { ...run, plan: report.plan }, 'after');
-  await finish(report.plan, report, undefined, await reportAfterBuild(out, after));
+  if (decision.prune) await pruneAt(ctx, { ...run, plan: report.plan }, 'after');
+  await finish(report.plan, report, undefined, await reportInsight(out, after));
 }
 
 const figuresOf = (r: BuildReport) => ({

@@ -10,7 +10,7 @@ import { homeOf, workspaceOf } from '../io/dirs.js';
 import { Envd } from '../io/envd.js';
 import type { LocalSave } from '../io/local/local-cache.js';
 import { releaseDir, surroundingsOf } from '../io/local/owned-dirs.js';
-import { State, type StateStore } from '../state.js';
+import { StateKey, type StateStore } from '../state.js';
 import { inStep, type StepContext } from './context.js';
 import type { Runner } from '../io/runner.js';
 
@@ -44,10 +44,10 @@ export function post(ctx: StepContext, deps: PostDeps): Promise<void> {
 }
 
 async function postStep({ env: stepEnv, out }: StepContext, { state, io }: PostDeps): Promise<void> {
-  const getState = (name: State) => state.get(name);
-  const jsonState = <T>(name: State, consequence: string) => savedJson<T>(out, getState(name), name, consequence);
-  const builder = jsonState<BuilderHandle>(State.Builder, 'buildkitd is not stopped by this step');
-  const failed = getState(State.BuildFailed) === 'true';
+  const getState = (name: StateKey) => state.get(name);
+  const jsonState = <T>(name: StateKey, consequence: string) => savedJson<T>(out, getState(name), name, consequence);
+  const builder = jsonState<BuilderHandle>(StateKey.Builder, 'buildkitd is not stopped by this step');
+  const failed = getState(StateKey.BuildFailed) === 'true';
 
   if (builder && failed) {
     const log = io.builderLogTail(builder);
@@ -58,14 +58,14 @@ async function postStep({ env: stepEnv, out }: StepContext, { state, io }: PostD
       );
     }
   }
-  const context = getState(State.Context);
-  const envdBinary = getState(State.EnvdBinary);
+  const context = getState(StateKey.Context);
+  const envdBinary = getState(StateKey.EnvdBinary);
   // The envd context is a file of envd's (ContextRemove edits its contexts file, pkg/home/context.go:120-132 at
   // v1.3.4; it never calls the builder), so it and the daemon are undone at once, reported in the same order as always.
   const stopping =
     builder && !builder.reused && builder.kind !== 'address' ? io.stopBuilder(builder, stepEnv) : undefined;
   if (context && envdBinary) {
-    const env = { ...stepEnv, PATH: getState(State.EnvdPath) || stepEnv.PATH, ENVD_ANALYTICS: 'false' };
+    const env = { ...stepEnv, PATH: getState(StateKey.EnvdPath) || stepEnv.PATH, ENVD_ANALYTICS: 'false' };
     const problem = await io.removeContext(envdBinary, env, context);
     if (problem) out.warning(problem);
     else out.info(`Removed envd context ${context}`);
@@ -79,12 +79,12 @@ async function postStep({ env: stepEnv, out }: StepContext, { state, io }: PostD
     const problem = await io.releaseShared(builder, stepEnv);
     if (problem) out.warning(problem);
   }
-  const localSave = jsonState<LocalSave>(State.LocalSave, 'the local cache is not saved');
+  const localSave = jsonState<LocalSave>(StateKey.LocalSave, 'the local cache is not saved');
   if (localSave) {
     const { saveLocal } = await import('../io/local/local-cache.js');
     await out.group('Save the local cache', () => saveLocal(out, localSave));
   }
-  const dir = getState(State.WorkDir);
+  const dir = getState(StateKey.WorkDir);
   if (dir) {
     // Only the private directory main created and marked: never a path state could point elsewhere.
     const kept = releaseDir(dir, surroundingsOf(workspaceOf(stepEnv), homeOf(stepEnv)));
@@ -96,7 +96,7 @@ async function postStep({ env: stepEnv, out }: StepContext, { state, io }: PostD
  * A record main saved as JSON. The runner hands it back as it was written, so text that does not parse is a
  * defect: post says what it cannot do and carries on with the rest of its clean-up instead of stopping there.
  */
-function savedJson<T>(out: Runner, text: string, name: State, consequence: string): T | undefined {
+function savedJson<T>(out: Runner, text: string, name: StateKey, consequence: string): T | undefined {
   if (!text) return undefined;
   try {
     return JSON.parse(text) as T;

@@ -19,7 +19,7 @@ import type { SharedWish } from '../builder/shared.js';
 import { createWorkDir } from '../io/dirs.js';
 import { envdEnv } from '../io/envd.js';
 import type { Inputs } from '../inputs/inputs.js';
-import { State, type StateStore } from '../state.js';
+import { StateKey, type StateStore } from '../state.js';
 import { cachedTools, type Tools } from './tools.js';
 
 const READY_TIMEOUT_ENV = 'ENVD_CACHE_ACTION_BUILDKITD_TIMEOUT';
@@ -30,7 +30,7 @@ export const readyTimeoutOf = (env: NodeJS.ProcessEnv): number => Number(env[REA
 /** The private work dir (short: buildkitd's socket may live under it), recorded in state for post. */
 export function workDir(env: NodeJS.ProcessEnv, state: StateStore): string {
   const dir = createWorkDir(env);
-  state.save(State.WorkDir, dir);
+  state.save(StateKey.WorkDir, dir);
   return dir;
 }
 
@@ -63,7 +63,7 @@ export async function startAuto(o: {
   };
   const shared = await findShared(recordsDir(o.env), wish, o.tools.buildkit.dir, o.toolEnv);
   if (shared.handle) {
-    o.state.save(State.Builder, JSON.stringify(shared.handle));
+    o.state.save(StateKey.Builder, JSON.stringify(shared.handle));
     return { h: shared.handle, wish, notReused: shared.notReused };
   }
   const own = {
@@ -77,12 +77,12 @@ export async function startAuto(o: {
   const h = spawnBuildkitd({ ...own, rootVia: await o.rootVia });
   h.version = o.tools.buildkit.tag;
   // Recorded before the wait, so that post stops it whatever happens next.
-  o.state.save(State.Builder, JSON.stringify(h));
+  o.state.save(StateKey.Builder, JSON.stringify(h));
   return { h, own, wish, notReused: shared.notReused };
 }
 
 /** What was started before the build; `build()` uses it in place of doing the same itself. */
-export interface Preparation {
+export interface CachedBuilderStart {
   dir: string;
   rootVia: Promise<RootVia>;
   tools: Tools;
@@ -98,7 +98,11 @@ export interface Preparation {
  * its builder early on its own); what was started is in state from here on, so post stops and removes it
  * even when main stops before the build.
  */
-export function prepareBuild(inputs: Inputs, env: NodeJS.ProcessEnv, state: StateStore): Preparation | undefined {
+export function startCachedBuilder(
+  inputs: Inputs,
+  env: NodeJS.ProcessEnv,
+  state: StateStore
+): CachedBuilderStart | undefined {
   if (inputs.builder.kind !== 'auto') return undefined;
   const tools = cachedTools(inputs, env);
   if (!tools) return undefined;

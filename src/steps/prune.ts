@@ -13,7 +13,7 @@ import { concurrentLegsOf } from '../budget/estimate.js';
 import { readLiveIndexes, type IndexReader } from '../io/github/indexes.js';
 import { type CacheEntry, planPrune, type PrunePlan } from '../budget/prune.js';
 import { planLines } from '../budget/report.js';
-import type { BudgetReading, Listing, PruneOutcome } from '../budget/state.js';
+import type { BudgetReading, Listing, PruneOutcome } from '../budget/ledger.js';
 import {
   dryRunDecision,
   footprintsOf,
@@ -53,7 +53,7 @@ export interface ReadBudgetOptions {
 }
 
 /** Before the build: the budget (`cache-budget`, else the storage limit, else 10 GB) and current usage. */
-export async function readBudget(opts: ReadBudgetOptions): Promise<BudgetReading> {
+export async function fetchReading(opts: ReadBudgetOptions): Promise<BudgetReading> {
   const log = opts.log ?? silent;
   if (!opts.rest) return readingWithoutUsage(opts.cacheBudget);
   // Every read that does not depend on another starts at once: each is a round trip to the REST API. The
@@ -135,7 +135,7 @@ export interface PruneOptions {
   dryRun: boolean;
   /** At most this many deletions in this run; the rest wait for the next run. */
   maxDeletes?: number;
-  /** A listing just read (readBudget's), used instead of listing again. */
+  /** A listing just read (fetchReading's), used instead of listing again. */
   listing?: Listing;
   /** The open pull requests, asked for already (with the budget reading's listing), used instead of asking again. */
   openPrs?: Promise<RestResult<number[]>>;
@@ -148,7 +148,7 @@ export interface PruneOptions {
   log?: Logger;
 }
 
-export async function prune(opts: PruneOptions): Promise<PruneOutcome> {
+export async function carryOutPrune(opts: PruneOptions): Promise<PruneOutcome> {
   const log = opts.log ?? silent;
   const now = opts.now ?? Date.now;
   const started = now();

@@ -12,7 +12,7 @@ import { echo, MAX_SENTENCE } from '../text/text.js';
 import { formatSize } from '../budget/budget.js';
 import { heldBackSince, type Deletion } from '../budget/prune.js';
 import { onDefaultBranch, readableRefs, writeFacts, type RunContext } from '../budget/run.js';
-import type { PruneOutcome } from '../budget/state.js';
+import type { PruneOutcome } from '../budget/ledger.js';
 import {
   decideWrite,
   generationAfterBuild,
@@ -24,7 +24,7 @@ import { readLiveIndexes } from '../io/github/indexes.js';
 import { runDeletes } from '../io/github/deletes.js';
 import { POLICIES } from '../http/policies.js';
 import type { CacheRest } from '../io/github/rest.js';
-import { pruneNow, readerFor, restFor } from './cache-usage.js';
+import { pruneAt, readerFor, restFor } from './cache-usage.js';
 import type { StepContext } from './context.js';
 import type { Runner } from '../io/runner.js';
 
@@ -155,7 +155,7 @@ async function decideAfterListing(
     await deleteSuperseded(out, run, rest, decision.deleteBefore);
     // The prune plans on the listing just read, not the one from before the build.
     reading.listing = listed.value;
-    const outcome = await pruneNow(ctx, run, 'before', decision.usageTargetBytes / reading.budget.bytes);
+    const outcome = await pruneAt(ctx, run, 'before', decision.usageTargetBytes / reading.budget.bytes);
     const usage = outcome?.usageAfterBytes ?? usageBytes - decision.deleteBefore.reduce((s, x) => s + x.bytes, 0);
     decision = decideWrite({ ...facts, superseded: [], usageBytes: usage, roomMade: true });
   } else if (decision.write && decision.deleteBefore.length)

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/g
 import { runDeletes, type DeleteAnswer, type Timer } from '../../../src/io/github/deletes.js';
 import { createIndexReader } from '../../../src/io/github/indexes.js';
 import { createCacheRest, restFailure, retryAfterMs } from '../../../src/io/github/rest.js';
-import { prune } from '../../../src/steps/prune.js';
+import { carryOutPrune } from '../../../src/steps/prune.js';
 import { Permission, startEmulator, type Emulator } from '../../support/emulator/index.js';
 import { GB, MAIN, MB, REPOSITORY, START, seedBlob, seedIndex } from '../../budget/fixtures.js';
 
@@ -271,7 +271,7 @@ describe('prune against the emulator: its rate-limit faults, on an injected cloc
   }
 
   const run = (timer: Timer) =>
-    prune({
+    carryOutPrune({
       rest: createCacheRest({ token: 'writer', apiUrl: emu.apiUrl, repository: REPOSITORY, retries: 0 }),
       reader: createIndexReader({
         token: emu.mintToken([{ Scope: MAIN, Permission: Permission.All }]),

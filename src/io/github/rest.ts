@@ -9,7 +9,7 @@
  * GHES's `/api/v3`, or the emulator in tests).
  */
 import type { CacheEntry } from '../../budget/prune.js';
-import type { Listing } from '../../budget/state.js';
+import type { Listing } from '../../budget/ledger.js';
 import { POLICIES } from '../../http/policies.js';
 import { isRateLimited, retryAfterMs, type RetryPolicy } from '../../http/retry.js';
 import { ms } from '../deadlines.js';
