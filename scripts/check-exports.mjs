@@ -28,13 +28,13 @@ function filesUnder(dir) {
 }
 
 /** A language service over the repository's TypeScript and ESM JavaScript. */
-function service(files) {
+function service(root, files) {
   const versions = new Map(files.map((f) => [f, '1']));
   const host = {
     getScriptFileNames: () => files,
     getScriptVersion: (f) => versions.get(f) ?? '1',
     getScriptSnapshot: (f) => (fs.existsSync(f) ? ts.ScriptSnapshot.fromString(fs.readFileSync(f, 'utf8')) : undefined),
-    getCurrentDirectory: () => ROOT,
+    getCurrentDirectory: () => root,
     getCompilationSettings: () => ({
       module: ts.ModuleKind.NodeNext,
       moduleResolution: ts.ModuleResolutionKind.NodeNext,
@@ -75,20 +75,24 @@ function exportedNames(source) {
   return out;
 }
 
-export function unusedExports() {
-  const files = ['src', '__tests__', 'bench', 'scripts'].flatMap((d) => filesUnder(path.join(ROOT, d)));
-  const ls = service(files);
+/** The unused exports of `root`'s src/ (file:line name), against its src/, __tests__/, bench/ and scripts/. */
+export function unusedExports(root = ROOT) {
+  const files = ['src', '__tests__', 'bench', 'scripts']
+    .map((d) => path.join(root, d))
+    .filter((d) => fs.existsSync(d))
+    .flatMap((d) => filesUnder(d));
+  const ls = service(root, files);
   const program = ls.getProgram();
   const unused = [];
-  for (const file of files.filter((f) => f.startsWith(path.join(ROOT, 'src') + path.sep))) {
+  for (const file of files.filter((f) => f.startsWith(path.join(root, 'src') + path.sep))) {
     const source = program.getSourceFile(file);
-    if (!source || (file.endsWith(`${path.sep}index.ts`) && path.dirname(file) === path.join(ROOT, 'src'))) continue;
+    if (!source || (file.endsWith(`${path.sep}index.ts`) && path.dirname(file) === path.join(root, 'src'))) continue;
     for (const { name, type } of exportedNames(source)) {
       const refs = (ls.findReferences(file, name.getStart(source)) ?? []).flatMap((r) => r.references);
       const used = type ? refs.some((ref) => !ref.isDefinition) : refs.some((ref) => ref.fileName !== file);
       if (!used) {
         const line = source.getLineAndCharacterOfPosition(name.getStart(source)).line + 1;
-        unused.push(`${path.relative(ROOT, file)}:${line} ${name.text}`);
+        unused.push(`${path.relative(root, file)}:${line} ${name.text}`);
       }
     }
   }

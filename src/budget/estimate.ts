@@ -215,7 +215,7 @@ export function legEstimates(
  * any), then scope order. Every leg sorts the same listing the same way, and a leg that had to skip its export
  * is first in line next time.
  */
-export function legOrder(a: LegEstimate, b: LegEstimate): number {
+function legOrder(a: LegEstimate, b: LegEstimate): number {
   const at = (l: LegEstimate) => l.exportedAt ?? Number.NEGATIVE_INFINITY;
   return at(a) < at(b) ? -1 : at(a) > at(b) ? 1 : a.scope.localeCompare(b.scope);
 }

@@ -25,7 +25,7 @@ export const WRITE_GRANT_WARNING =
   'Pruning needs "permissions: actions: write" for the github-token; nothing was deleted, and GitHub will evict least-recently-used entries once the repository is over its limit. The build is not affected.';
 
 /** The failure shows the token to lack a grant (rather than GitHub to have failed). */
-export function isMissingGrant(f: Refusal): boolean {
+function isMissingGrant(f: Refusal): boolean {
   return f.kind === 'forbidden' || f.kind === 'unauthorized';
 }
 

@@ -27,7 +27,7 @@ import { blobDigest, parseIndexKey } from './keys.js';
  * the ceiling, but with half its margin left, as what a rebuilt layer adds is sized by the layer it replaces and
  * may come out low (bench:budget's day, sized as the action sizes it: a pull request's second write reached 100 %).
  */
-export const SECOND_WRITE_CEILING = 0.95;
+const SECOND_WRITE_CEILING = 0.95;
 
 /** An entry of the previous generation the new index will not name. */
 export interface Superseded {

@@ -24,7 +24,7 @@ export interface ExecOptions {
 }
 
 /** The grace between SIGINT, SIGTERM and SIGKILL: the runner itself gives a cancelled step 7.5 s before SIGTERM. */
-export const STOP_GRACE_MS = 2000;
+const STOP_GRACE_MS = 2000;
 
 /**
  * SIGINT as Ctrl-C would, SIGTERM when it still runs after `graceMs`, SIGKILL after as long again. envd v1.3.4

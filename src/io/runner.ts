@@ -41,12 +41,12 @@ function text(value: unknown): string {
 }
 
 /** A command's data: `%`, CR and LF encoded, so that a message is one line and cannot end early. */
-export function escapeData(value: unknown): string {
+function escapeData(value: unknown): string {
   return text(value).replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
 }
 
 /** A command's property value: as data, and `:` and `,` too (they end the value and the property list). */
-export function escapeProperty(value: unknown): string {
+function escapeProperty(value: unknown): string {
   return escapeData(value).replace(/:/g, '%3A').replace(/,/g, '%2C');
 }
 
@@ -54,7 +54,7 @@ export function escapeProperty(value: unknown): string {
  * One workflow command line, `::name key=value,…::data`. Properties without a value are left out; when
  * properties were given but all are empty, the space before `::` stays (the runner reads both forms).
  */
-export function command(name: string, properties: Record<string, unknown>, data: unknown): string {
+function command(name: string, properties: Record<string, unknown>, data: unknown): string {
   const props = Object.keys(properties).length
     ? ' ' +
       Object.entries(properties)
@@ -119,7 +119,7 @@ export interface RunnerSink {
 }
 
 /** The sink of a step the runner runs: this process's stdout, the files named in `env`, `process.exitCode`. */
-export function processSink(env: NodeJS.ProcessEnv): RunnerSink {
+function processSink(env: NodeJS.ProcessEnv): RunnerSink {
   const fileOf = (file: RunnerFile) => {
     const variable = `GITHUB_${file}`;
     const name = env[variable];
@@ -141,7 +141,7 @@ export function processSink(env: NodeJS.ProcessEnv): RunnerSink {
 }
 
 /** A token the runner accepts: not a command name, not guessable by the tool whose output it fences. */
-export function stopToken(): string {
+function stopToken(): string {
   return `envd-cache-${randomBytes(16).toString('hex')}`;
 }
 

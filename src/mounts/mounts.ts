@@ -75,7 +75,7 @@ export function candidateIds(setting: MountsSetting, env: string): string[] {
 }
 
 /** Whether a mount id belongs to the setting and environment (`<dir>/<env>-cpu|-gpu`). */
-export function isKept(setting: MountsSetting, env: string, id: string): boolean {
+function isKept(setting: MountsSetting, env: string, id: string): boolean {
   return candidateIds(setting, env).includes(id);
 }
 
@@ -144,7 +144,7 @@ export function parseDiskUsage(text: string): MountRecord[] {
  * (cache-scope's rule) and the key ends in the content hash, so the newest of a mount and scope is found by the
  * prefix up to the second `#`.
  */
-export const MOUNT_KEY_PREFIX = 'envd-mount-';
+const MOUNT_KEY_PREFIX = 'envd-mount-';
 
 export const mountKeyPrefix = (scope: string, id: string) => `${MOUNT_KEY_PREFIX}${scope}#${id}#`;
 export const mountKey = (scope: string, id: string, sha256Hex: string) =>

@@ -52,7 +52,7 @@ export interface HistoryView {
 const RUN_ID = /^\d{1,20}$/;
 const FORMAT = 1;
 /** A stored history larger than this is not read (a few runs' figures take well under 2 KB). */
-export const MAX_HISTORY_BYTES = 8192;
+const MAX_HISTORY_BYTES = 8192;
 
 const count = (v: unknown, max = 100_000): v is number =>
   typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= max;

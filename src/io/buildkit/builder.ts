@@ -146,7 +146,7 @@ export function spawnBuildkitd(o: StartOptions & { rootVia?: RootVia }): Builder
  * The pid of the buildkitd itself: for one started through sudo, what its wrapper wrote to pidFile (the pid the
  * shell `exec`s buildkitd with), else the pid recorded at the start (sudo's, before the wrapper ran).
  */
-export function daemonPid(h: BuilderHandle): number | undefined {
+function daemonPid(h: BuilderHandle): number | undefined {
   if (!h.pidFile) return h.pid;
   try {
     const pid = Number(fs.readFileSync(h.pidFile, 'utf8').trim());

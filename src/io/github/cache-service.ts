@@ -10,7 +10,7 @@ import { ms } from '../deadlines.js';
 import { Http, parseJson, type Parsed, type RetryPolicy, type Service } from '../http/client.js';
 
 /** How a warning names the cache service when it goes down, and what the action then goes without. */
-export const CACHE_SERVICE: Service = {
+const CACHE_SERVICE: Service = {
   name: 'The GitHub cache service',
   without:
     'earlier indexes are not read (the export is not sized from them, a prune keeps every blob) and the hit-ratio history is not kept'

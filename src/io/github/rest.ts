@@ -86,7 +86,7 @@ interface ApiCache {
 }
 
 /** How a warning names the REST API when it goes down, and what the action then goes without. */
-export const GITHUB_API: Service = {
+const GITHUB_API: Service = {
   name: 'The GitHub API',
   without: 'the cache usage is not checked and nothing is pruned'
 };
