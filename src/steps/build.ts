@@ -134,24 +134,10 @@ export async function build(
       }
     }
     return await buildWith({
-      plan,
-      inputs,
-      rt,
-      env,
-      out,
-      clock: step.clock,
-      dir,
-      tools,
-      toolEnv,
-      readyTimeoutMs,
-      configInline,
-      restoredKey,
-      rootVia,
-      early,
-      state,
-      writeGate,
-      closers,
-      mounts
+      step,
+      request: { plan, inputs, rt, state, writeGate },
+      builder: { dir, tools, toolEnv, readyTimeoutMs, configInline, rootVia, early, closers },
+      restored: { localKey: restoredKey, mounts }
     });
   } finally {
     for (const close of closers) await close();
@@ -159,35 +145,38 @@ export async function build(
   }
 }
 
-/** Everything the build needs once the tools are installed and a local cache is served. */
-interface BuildContext {
-  plan: Plan;
-  inputs: Inputs;
-  rt: Runtime;
-  env: NodeJS.ProcessEnv;
-  /** The step's runner protocol and clock (its context's). */
-  out: Runner;
-  clock: StepContext['clock'];
+/** The builder to start or reuse: its directory, tools and configuration, and what was begun for it already. */
+interface BuilderSetup {
   /** The run's private directory (socket, config, log, public key). */
   dir: string;
   tools: Tools;
   toolEnv: NodeJS.ProcessEnv;
   readyTimeoutMs: number;
   configInline: string;
-  restoredKey?: string;
   /** builder: auto — rootViaAsync, asked at the start of the build. */
   rootVia?: Promise<RootVia>;
   /** builder: auto with cache: local — the buildkitd found or spawned before the restore. */
   early?: Promise<AutoStart>;
-  state: StateStore;
-  writeGate?: WriteGate;
   /** Called when the build is over: what startBuilder keeps open for it. */
   closers: (() => Promise<void>)[];
-  mounts?: Mounts;
 }
 
-async function buildWith(ctx: BuildContext): Promise<BuildReport> {
-  const { rt, env, out, dir, tools, toolEnv, restoredKey, state } = ctx;
+/**
+ * Everything the build needs once the tools are installed and a local cache is served: the step, the request
+ * (its plan the one that imports from the served cache), the builder, and what the caches restored.
+ */
+interface BuildRun {
+  step: StepContext;
+  request: BuildRequest;
+  builder: BuilderSetup;
+  restored: { localKey?: string; mounts?: Mounts };
+}
+
+async function buildWith(run: BuildRun): Promise<BuildReport> {
+  const { env, out, clock } = run.step;
+  const { plan: planned, inputs, rt, state, writeGate } = run.request;
+  const { dir, tools, toolEnv } = run.builder;
+  const { localKey, mounts } = run.restored;
   const envd = new Envd(path.join(tools.envd.dir, 'envd'), toolEnv);
   state.save(StateKey.EnvdBinary, envd.binary);
   state.save(StateKey.EnvdPath, toolEnv.PATH ?? '');
@@ -199,25 +188,22 @@ async function buildWith(ctx: BuildContext): Promise<BuildReport> {
     state.save(StateKey.Context, context);
   };
 
-  const { h: builder, choice, restart } = await out.group('Start the builder', () => startBuilder(ctx, createContext));
-  for (const miss of buildkitFloorMisses(
-    [ctx.plan.export?.type, ctx.plan.import?.type],
-    builder.version || undefined
-  )) {
+  const { h: builder, choice, restart } = await out.group('Start the builder', () => startBuilder(run, createContext));
+  for (const miss of buildkitFloorMisses([planned.export?.type, planned.import?.type], builder.version || undefined)) {
     if (miss.status === 'too-old') throw new Error(miss.floor.builderProblem(builder.buildctlAddr, builder.version!));
     out.warning(miss.floor.unknownWarning(builder.buildctlAddr));
   }
   out.info(`envd ${envdVersion}: context ${context} → ${builder.envdBuilder}://${builder.envdAddress}`);
   const buildctl = { buildctl: path.join(tools.buildkit.dir, 'buildctl'), addr: builder.buildctlAddr, env: toolEnv };
-  if (ctx.mounts) await restoreMounts(out, ctx.mounts, buildctl);
+  if (mounts) await restoreMounts(out, mounts, buildctl);
 
-  const started = ctx.clock.now();
+  const started = clock.now();
   const call = {
     publicKeyFile: keyFile,
     buildkitdImage: `docker.io/moby/buildkit:${tools.buildkit.tag}`,
     cwd: workspaceOf(env)
   };
-  const { attempt, retried, plan } = await inPhases(ctx, ctx.plan, ctx.writeGate, (p) =>
+  const { attempt, retried, plan } = await inPhases(run.step, planned, writeGate, (p) =>
     runAttempts(
       out,
       p,
@@ -225,7 +211,7 @@ async function buildWith(ctx: BuildContext): Promise<BuildReport> {
         runOnce(out, envd, withExport ? p : { ...p, export: undefined }, {
           ...call,
           withImport,
-          cacheTimeoutMs: ctx.inputs.cacheTimeoutMs
+          cacheTimeoutMs: inputs.cacheTimeoutMs
         }),
       restart
     )
@@ -238,16 +224,16 @@ async function buildWith(ctx: BuildContext): Promise<BuildReport> {
     fleet: choice,
     reusedBuilder: builder.reused,
     figures: attempt.figures,
-    seconds: (ctx.clock.now() - started) / 1000,
+    seconds: (clock.now() - started) / 1000,
     retriedWithoutImport: retried,
     failure: attempt.failure
   };
   reportAttempt(out, report, state);
-  if (ctx.mounts) report.mounts = await saveMounts(out, ctx.mounts, buildctl, report);
+  if (mounts) report.mounts = await saveMounts(out, mounts, buildctl, report);
   if (plan.local && plan.export) {
     const save: LocalSave = {
       ...plan.local,
-      restoredKey,
+      restoredKey: localKey,
       workspace: workspaceOf(env),
       home: homeOf(env)
     };
@@ -258,10 +244,12 @@ async function buildWith(ctx: BuildContext): Promise<BuildReport> {
 
 /** The builder the inputs ask for: a running one at an address, buildkitd on the runner (found or spawned), or a container. */
 async function startBuilder(
-  ctx: BuildContext,
+  run: BuildRun,
   createContext: (h: BuilderHandle) => Promise<void>
 ): Promise<{ h: BuilderHandle; choice?: FleetChoice; restart?: () => Promise<void> }> {
-  const { inputs, env, out, dir, tools, toolEnv, readyTimeoutMs, configInline, rootVia, early, state } = ctx;
+  const { env, out } = run.step;
+  const { inputs, state } = run.request;
+  const { dir, tools, toolEnv, readyTimeoutMs, configInline, rootVia, early } = run.builder;
   const b = inputs.builder;
   let h: BuilderHandle;
   let choice: FleetChoice | undefined;
@@ -270,14 +258,14 @@ async function startBuilder(
     const remote = await startRemote({
       addresses: b.addresses,
       tls: b.tls,
-      scope: ctx.plan.scope,
+      scope: run.request.plan.scope,
       dir,
       binDir: tools.buildkit.dir,
       env: toolEnv,
       cwd: workspaceOf(env),
       out
     });
-    if (remote.relay) ctx.closers.push(remote.relay.close);
+    if (remote.relay) run.builder.closers.push(remote.relay.close);
     ({ h, choice } = remote);
     await createContext(h);
   } else if (b.kind === 'auto') {
@@ -300,7 +288,7 @@ async function startBuilder(
       publishShared(h, start.wish, recordsDir(env));
       state.save(StateKey.Builder, JSON.stringify(h));
       const own = start.own;
-      restart = () => restartOwn(ctx, h, { ...start, own });
+      restart = () => restartOwn(run, h, { ...start, own });
     }
   } else {
     const common = {
@@ -332,20 +320,20 @@ async function startBuilder(
  * A builder this call did not start (an address, an earlier call's, a container) is left as it is.
  */
 async function restartOwn(
-  ctx: BuildContext,
+  { step, request: { state }, builder }: BuildRun,
   h: BuilderHandle,
   start: AutoStart & { own: NonNullable<AutoStart['own']> }
 ): Promise<void> {
   const old = h.pid;
-  await stopBuilder(h, ctx.toolEnv);
-  const fresh = spawnBuildkitd({ ...start.own, rootVia: await ctx.rootVia });
+  await stopBuilder(h, builder.toolEnv);
+  const fresh = spawnBuildkitd({ ...start.own, rootVia: await builder.rootVia });
   Object.assign(h, { pid: fresh.pid, pidFile: fresh.pidFile, logFile: fresh.logFile });
-  ctx.state.save(StateKey.Builder, JSON.stringify(h));
+  state.save(StateKey.Builder, JSON.stringify(h));
   await awaitBuildkitd(h, start.own);
   // Through sudo the pid recorded above is sudo's until buildkitd answers: record its own, as the first start does.
-  ctx.state.save(StateKey.Builder, JSON.stringify(h));
-  publishShared(h, start.wish, recordsDir(ctx.env));
-  ctx.out.info(
+  state.save(StateKey.Builder, JSON.stringify(h));
+  publishShared(h, start.wish, recordsDir(step.env));
+  step.out.info(
     `Restarted buildkitd (pid ${old ?? 'unknown'} → ${h.pid ?? 'unknown'}): a stalled cache request leaves BuildKit unable to run another build`
   );
 }
