@@ -110,15 +110,17 @@ export function decideWrite(f: WriteFacts): WriteDecision {
   const replaced = old
     ? `${adds}; the previous generation's ${formatSize(old)} it replaces ${f.superseded.length === 1 ? 'is' : 'are'} deleted first`
     : adds;
-  if (freed <= ceilingBytes)
-    return {
-      write: true,
-      outcome: 'write',
-      deleteBefore: [...f.superseded],
-      deleteAfter: [],
-      peakBytes: freed,
-      reason: `${replaced}: usage reaches ${after(freed)}`
-    };
+  // A write that deletes the previous generation first, reaching `freed`.
+  const replacing = (reason: string, warning?: string): WriteDecision => ({
+    write: true,
+    outcome: 'write',
+    deleteBefore: [...f.superseded],
+    deleteAfter: [],
+    peakBytes: freed,
+    reason,
+    ...(warning === undefined ? {} : { warning })
+  });
+  if (freed <= ceilingBytes) return replacing(`${replaced}: usage reaches ${after(freed)}`);
   const must = f.defaultBranch
     ? 'the default branch never skips its write'
     : f.skippedLast
@@ -139,15 +141,7 @@ export function decideWrite(f: WriteFacts): WriteDecision {
       freed > f.budgetBytes
         ? `${replaced}, and usage still reaches ${after(freed)} after pruning: ${must}, so GitHub will evict least-recently-used entries; raise cache-budget or set cache-mode: min`
         : `usage reaches ${after(freed)}, over the ${Math.round((f.ceiling ?? EXPORT_CEILING) * 100)}% ceiling: ${must}`;
-    return {
-      write: true,
-      outcome: 'write',
-      deleteBefore: [...f.superseded],
-      deleteAfter: [],
-      peakBytes: freed,
-      reason: `${replaced}: ${must}`,
-      warning
-    };
+    return replacing(`${replaced}: ${must}`, warning);
   }
   return {
     write: false,
