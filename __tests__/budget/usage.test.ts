@@ -1,7 +1,8 @@
 /** The meaning of the budget's REST answers (budget/usage.ts): pure, no emulator. */
 import { describe, expect, test } from '@jest/globals';
 import { GB } from '../../src/budget/units.js';
-import type { CacheEntry, Deletion, PrunePlan } from '../../src/budget/prune.js';
+import type { Deletion, PrunePlan } from '../../src/budget/prune.js';
+import type { CacheEntry } from '../../src/budget/generations.js';
 import type { PruneOutcome } from '../../src/budget/ledger.js';
 import {
   READ_GRANT_WARNING,

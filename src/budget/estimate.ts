@@ -24,7 +24,7 @@ import type { Mode } from '../inputs/inputs.js';
 import { echo, formatSize } from '../text/text.js';
 import { percent } from './units.js';
 import { blobDigest, parseIndexKey } from './keys.js';
-import { classifyIndexes, type CacheEntry } from './prune.js';
+import { type CacheEntry, classifyIndexes } from './generations.js';
 
 /** Blobs created on an index's ref this long before it belong to the export that wrote it. */
 export const EXPORT_WINDOW_MS = 30 * 60_000;

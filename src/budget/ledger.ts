@@ -4,7 +4,8 @@
  */
 import type { Budget } from './budget.js';
 import type { ScopeFootprint } from './estimate.js';
-import type { CacheEntry, Deletion, PrunePlan } from './prune.js';
+import type { Deletion, PrunePlan } from './prune.js';
+import type { CacheEntry } from './generations.js';
 import type { Decision } from '../action/decision.js';
 
 /** The repository's cache entries as the REST list gave them. */

@@ -9,7 +9,8 @@ import { formatSize } from '../text/text.js';
 import { type Budget, nearBudget, percent, resolveBudget, usageBar } from './budget.js';
 import { TARGET_RATIO } from './units.js';
 import { type ScopeFootprint, scopeFootprints } from './estimate.js';
-import type { CacheEntry, Deletion, PrunePlan } from './prune.js';
+import type { Deletion, PrunePlan } from './prune.js';
+import type { CacheEntry } from './generations.js';
 import { describeDeletions } from './report.js';
 import type { BudgetReading, Listing, PruneOutcome } from './ledger.js';
 

@@ -19,7 +19,8 @@
  */
 import { formatSize, percent } from './budget.js';
 import { EXPORT_CEILING } from './estimate.js';
-import { classifyIndexes, type CacheEntry } from './prune.js';
+import { type CacheEntry } from './generations.js';
+import { classifyIndexes } from './generations.js';
 import { blobDigest, parseIndexKey } from './keys.js';
 
 /**

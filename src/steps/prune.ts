@@ -11,7 +11,8 @@ import { runDeletes, type Timer } from '../io/github/deletes.js';
 import type { DeleteLimits } from '../http/pacing.js';
 import { concurrentLegsOf } from '../budget/estimate.js';
 import { readLiveIndexes, type IndexReader } from '../io/github/indexes.js';
-import { type CacheEntry, planPrune, type PrunePlan } from '../budget/prune.js';
+import { planPrune, type PrunePlan } from '../budget/prune.js';
+import { type CacheEntry } from '../budget/generations.js';
 import { planLines } from '../budget/report.js';
 import type { BudgetReading, Listing, PruneOutcome } from '../budget/ledger.js';
 import {

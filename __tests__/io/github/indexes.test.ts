@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/g
 import { createIndexReader, readLiveIndexes } from '../../../src/io/github/indexes.js';
 import { type Clock, type Fetch, Http } from '../../../src/io/http/client.js';
 import { indexKey, sha256Digest } from '../../../src/budget/keys.js';
-import type { CacheEntry } from '../../../src/budget/prune.js';
+import type { CacheEntry } from '../../../src/budget/generations.js';
 import { HOUR, Permission, startEmulator, type EntryInfo, type Emulator } from '../../support/emulator/index.js';
 import { MAIN, PR12, PR7, START, cacheConfig, digest, seedIndex } from '../../budget/fixtures.js';
 

@@ -7,7 +7,8 @@
  */
 import { POLICIES } from '../../http/policies.js';
 import { BUILDKIT_CACHE_VERSION, parseIndexJson, sha256Digest } from '../../budget/keys.js';
-import { indexesToRead, type CacheEntry } from '../../budget/prune.js';
+import { indexesToRead } from '../../budget/prune.js';
+import { type CacheEntry } from '../../budget/generations.js';
 import type { Http } from '../http/client.js';
 import { CacheService, cacheServiceHttp } from './cache-service.js';
 import { drain } from '../pool.js';

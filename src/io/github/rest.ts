@@ -8,7 +8,7 @@
  * every answer is checked before it is used. The base URL is GITHUB_API_URL (the runtime's `apiUrl`: github.com,
  * GHES's `/api/v3`, or the emulator in tests).
  */
-import type { CacheEntry } from '../../budget/prune.js';
+import type { CacheEntry } from '../../budget/generations.js';
 import type { Listing } from '../../budget/ledger.js';
 import { POLICIES } from '../../http/policies.js';
 import { isRateLimited, retryAfterMs, type RetryPolicy } from '../../http/retry.js';
