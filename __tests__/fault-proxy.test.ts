@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { cacheSpec } from '../src/cache/spec.js';
+import { cacheSpec } from '../src/backends/spec.js';
 import { registryManifestExists } from '../src/io/registry.js';
 import { s3ManifestExists } from '../src/io/s3.js';
 import { startEmulator, TWIRP_PREFIX } from './support/emulator/index.js';

@@ -9,7 +9,7 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { cacheSpec } from '../../src/cache/spec.js';
+import { cacheSpec } from '../../src/backends/spec.js';
 import { registryManifestExists } from '../../src/io/registry.js';
 import { s3ManifestExists, s3ObjectUrl, signS3 } from '../../src/io/s3.js';
 import { startRegistry, type TestRegistry } from '../support/services/registry.js';

@@ -1,6 +1,6 @@
 /** The hit-ratio history: keys, what is read back from the cache, recording, the sparkline and the section. */
 import { describe, expect, test } from '@jest/globals';
-import { cacheSpec } from '../../src/cache/spec.js';
+import { cacheSpec } from '../../src/backends/spec.js';
 import {
   entryRuns,
   historyAccess,

@@ -5,8 +5,9 @@
  * `steps/cache-usage.ts` carries them out.
  */
 import { backendOf, backendOfType } from '../backends/index.js';
-import type { Auto, Inputs } from '../inputs/inputs.js';
-import type { Decision, Plan } from '../plan/plan.js';
+import type { Decision } from '../action/decision.js';
+import type { CacheSpec } from '../backends/spec.js';
+import type { Auto, Inputs, Mode } from '../inputs/inputs.js';
 import type { Runtime } from '../runtime/runtime.js';
 import { POLICIES } from '../http/policies.js';
 import { TARGET_RATIO, legIdentity, legPlanFor, type ModeFacts } from './budget.js';
@@ -49,12 +50,23 @@ export function budgetFacts(state: BudgetLedger): ModeFacts | undefined {
   );
 }
 
-/** What a run needs to decide about its budget. */
-export interface RunContext {
+/**
+ * What the budget reads of the run's plan: its scope, mode, export and the refs its token reads. plan/plan.ts's
+ * `Plan` has these fields; naming them here keeps budget/ below plan/.
+ */
+export interface PlannedCache {
+  scope: string;
+  mode?: Mode;
+  export?: CacheSpec;
+  access?: { readable: string[] };
+}
+
+/** What a run needs to decide about its budget; the shell hands its whole plan (`RunContext<Plan>`). */
+export interface RunContext<P extends PlannedCache = PlannedCache> {
   state: BudgetLedger;
   inputs: Inputs;
   rt: Runtime;
-  plan: Plan;
+  plan: P;
 }
 
 /** The leg plan this build's mode came from (same facts, same scope), if the estimate was made. */

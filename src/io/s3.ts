@@ -4,7 +4,7 @@
  * undefined with the reason when it cannot be known.
  */
 import { createHash, createHmac } from 'node:crypto';
-import type { CacheSpec } from '../cache/spec.js';
+import type { CacheSpec } from '../backends/spec.js';
 import { parseGoBool } from '../cache/values.js';
 import { POLICIES } from '../http/policies.js';
 import { ms } from './deadlines.js';

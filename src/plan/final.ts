@@ -20,7 +20,7 @@ export function withNotes(plan: Plan, more: { decisions?: readonly Decision[]; w
  * still has no room under the budget (budget/run.ts exportRoom), with that decision (`noRoom`); else the plan
  * given. The build then reads the cache and writes none.
  */
-export function planWithRoom(ctx: RunContext): { plan: Plan; noRoom?: Decision } {
+export function planWithRoom(ctx: RunContext<Plan>): { plan: Plan; noRoom?: Decision } {
   const noRoom = exportRoom(ctx);
   if (!noRoom) return { plan: ctx.plan };
   return { plan: { ...withNotes(ctx.plan, { decisions: [noRoom] }), export: undefined }, noRoom };

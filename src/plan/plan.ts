@@ -1,6 +1,6 @@
 /** The whole decision for one run, before anything starts. */
 import type { Decision } from '../action/decision.js';
-import type { CacheSpec } from '../cache/spec.js';
+import type { CacheSpec } from '../backends/spec.js';
 import type { CacheBackend, Inputs, Mode } from '../inputs/inputs.js';
 
 export type { Decision };

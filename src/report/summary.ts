@@ -3,7 +3,7 @@ import type { BuildReport } from './build-report.js';
 import type { Budget } from '../budget/budget.js';
 import type { Deletion, PrunePlan } from '../budget/prune.js';
 import { budgetMarkdown } from '../budget/report.js';
-import { redactCacheSpec } from '../cache/spec.js';
+import { redactCacheSpec } from '../backends/spec.js';
 import type { Plan } from '../plan/plan.js';
 import { redactKnown } from '../cache/redact.js';
 import { codeBlock, MAX_OPEN_ROWS, stepInsight, type StepInsight } from './steps.js';

@@ -1,6 +1,6 @@
 /** Checks which import candidates exist (each backend's probe: registry HEAD, S3 HEAD) and lets the planner choose. */
 import { backendOfType, type ProbeKind } from '../backends/index.js';
-import type { CacheSpec } from '../cache/spec.js';
+import type { CacheSpec } from '../backends/spec.js';
 import { parseGoBool } from '../cache/values.js';
 import type { Plan } from '../plan/plan.js';
 import { chooseImportEntry } from '../plan/planner.js';

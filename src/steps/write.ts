@@ -42,7 +42,7 @@ export interface WriteSteps {
 }
 
 /** A build sequence of import-only build, decision, exporting build; `skippedLast` tells whether this scope's last write was skipped. */
-export function writeSteps(ctx: StepContext, run: RunContext, skippedLast: () => Promise<boolean>): WriteSteps {
+export function writeSteps(ctx: StepContext, run: RunContext<Plan>, skippedLast: () => Promise<boolean>): WriteSteps {
   let later: Superseded[] = [];
   let rest: CacheRest | undefined;
   return {
@@ -81,7 +81,7 @@ export function writeSteps(ctx: StepContext, run: RunContext, skippedLast: () =>
 /** The plan the second build runs with, from the decision (a new plan, the decision on it); logs it. */
 function applyDecision(
   out: Runner,
-  run: RunContext,
+  run: RunContext<Plan>,
   decision: WriteDecision,
   keepForLater: (s: Superseded[]) => void
 ): Plan {
@@ -109,7 +109,7 @@ function applyDecision(
 /** Lists the cache again, reads the live indexes, and decides; a make-room decision prunes first and decides again. */
 async function decideAfterListing(
   ctx: StepContext,
-  run: RunContext,
+  run: RunContext<Plan>,
   rest: CacheRest,
   build: { built: number; seconds: number; startedAt: number; skippedLast: boolean }
 ): Promise<WriteDecision | undefined> {
@@ -166,7 +166,7 @@ async function decideAfterListing(
 /** Deletes superseded layers (a few, paced as the prune paces them) and records them with the run's prunes. */
 async function deleteSuperseded(
   out: Runner,
-  run: RunContext,
+  run: RunContext<Plan>,
   rest: CacheRest,
   entries: readonly Superseded[]
 ): Promise<void> {
