@@ -338,7 +338,13 @@ try {
       const r = await build(c, ['--import-cache', gha(token), '--output', `type=tar,dest=${path.join(work, 'c.tar')}`]);
       const digest = smallest.key.slice('buildkit-blob-1-'.length);
       expect(r.code === 0, `exit ${r.code}: ${r.stderr.split('\n').slice(-5).join(' | ')}`);
-      expect(r.stderr.includes(`ERROR: blob ${digest}: not found`), 'no `ERROR: blob …: not found` line');
+      expect(
+        r.stderr.includes(`ERROR: blob ${digest}: not found`),
+        `no \`ERROR: blob …: not found\` line for the deleted ${digest} (${smallest.size} B); the steps: ${JSON.stringify(runSteps(r.stderr))}; ${r.stderr
+          .split('\n')
+          .filter((l) => /ERROR|CACHED|not found/.test(l))
+          .join(' | ')}`
+      );
       await stop(c);
     }
   );
