@@ -3,7 +3,7 @@
  * cache by a directory store. What is restored, what is saved and what is said, by trust, step figures and size.
  * The same step against a real BuildKit: real-buildkit.test.ts.
  */
-import { afterAll, beforeEach, describe, expect, jest, test } from '@jest/globals';
+import { afterAll, afterEach, beforeEach, describe, expect, jest, test } from '@jest/globals';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -183,5 +183,110 @@ describe('save', () => {
     await saveMounts(m, client, { plan: p, figures: ONE_RAN });
     expect(s.writes).toEqual([]);
     expect(logged()).toContain('unchanged since the restore');
+  });
+});
+
+describe('an unchanged build skips the restore (the fingerprint rule)', () => {
+  const app = env.GITHUB_WORKSPACE;
+  function project(requirements: string) {
+    fs.mkdirSync(app, { recursive: true });
+    fs.writeFileSync(
+      path.join(app, 'build.envd'),
+      'def build():\n    base(dev=True)\n    install.python_packages(requirements="requirements.txt")\n'
+    );
+    fs.writeFileSync(path.join(app, 'requirements.txt'), requirements);
+  }
+  /** The directory store with lookups (as the GitHub cache's lookupOnly), counting downloads. */
+  function lookupStore(saved: Record<string, string> = {}) {
+    const s = store(saved);
+    const downloads: string[] = [];
+    return {
+      ...s,
+      downloads,
+      restore: async (dir: string, prefix: string) => (downloads.push(prefix), s.restore(dir, prefix)),
+      lookup: async (_dir: string, prefix: string) => Object.keys(saved).find((k) => k.startsWith(prefix))
+    };
+  }
+  afterEach(() => fs.rmSync(app, { recursive: true, force: true }));
+
+  /** A job that ran its package step and saved the mount: the key it saved. */
+  async function savedBy(requirements: string): Promise<string> {
+    project(requirements);
+    const s = lookupStore();
+    const p = planOf();
+    const m = beginMounts(p, env, s)!;
+    await restoreMounts(m, client);
+    du = [{ id: PIP, size: 4000, lastUsed: 'x' }];
+    await saveMounts(m, client, { plan: p, figures: ONE_RAN });
+    expect(s.writes).toEqual([
+      expect.stringMatching(/^envd-mount-py#\/root\/\.cache\/pip\/app-cpu#[0-9a-f]{16}\.[0-9a-f]{16} /)
+    ]);
+    calls.length = 0;
+    output.mockClear();
+    return s.writes[0].split(' ')[0];
+  }
+
+  test('the same build file and named files: no download, no helper build; one line and a note say so', async () => {
+    const key = await savedBy('numpy==2.1\n');
+    const s = lookupStore({ [key]: 'archive' });
+    const p = planOf();
+    const m = beginMounts(p, env, s)!;
+    await restoreMounts(m, client);
+    expect([s.downloads, calls]).toEqual([[], []]);
+    const fp = key.slice(key.lastIndexOf('.') + 1);
+    expect(logged()).toContain(
+      `Not restored: the build file and the files it names are unchanged since ${key} was saved (fingerprint ${fp}), so every package step should come from the layer cache; if one runs anyway (a layer was evicted), it downloads its packages again and the cache is saved after the build`
+    );
+    // Every step cached: nothing read out or saved either.
+    expect(await saveMounts(m, client, { plan: p, figures: ALL_CACHED })).toEqual([
+      { id: PIP, note: `not restored: the package steps are unchanged (fingerprint ${fp})` }
+    ]);
+    expect([calls, s.writes]).toEqual([[], []]);
+  });
+
+  test('a package step that ran anyway (an evicted layer): the mount is still saved afterwards', async () => {
+    const key = await savedBy('numpy==2.1\n');
+    const s = lookupStore({ [key]: 'archive' });
+    const p = planOf();
+    const m = beginMounts(p, env, s)!;
+    await restoreMounts(m, client);
+    du = [{ id: PIP, size: 4000, lastUsed: 'x' }];
+    await saveMounts(m, client, { plan: p, figures: ONE_RAN });
+    expect(s.downloads).toEqual([]);
+    expect(s.writes).toEqual([expect.stringContaining(`${key.slice(key.lastIndexOf('.'))} tar of`)]);
+  });
+
+  test('a named file changed, the build file changed, or a key without a fingerprint: restored as before', async () => {
+    const key = await savedBy('numpy==2.1\n');
+    for (const change of [
+      () => fs.writeFileSync(path.join(app, 'requirements.txt'), 'numpy==2.2\n'),
+      () => fs.appendFileSync(path.join(app, 'build.envd'), '    install.apt_packages(name=["git"])\n')
+    ]) {
+      project('numpy==2.1\n');
+      change();
+      const s = lookupStore({ [key]: 'archive' });
+      await restoreMounts(beginMounts(planOf(), env, s)!, client);
+      expect(s.downloads).toEqual([key]);
+      expect(calls).toHaveLength(1);
+      calls.length = 0;
+    }
+    project('numpy==2.1\n');
+    const old = key.slice(0, key.lastIndexOf('.'));
+    const s = lookupStore({ [old]: 'archive' });
+    await restoreMounts(beginMounts(planOf(), env, s)!, client);
+    expect(s.downloads).toEqual([old]);
+  });
+
+  test('a restored copy with the same content but saved under another fingerprint is saved again under this one', async () => {
+    const content = 'tar of root_.cache_pip_app-cpu.tar';
+    const hash = (await import('node:crypto')).createHash('sha256').update(content).digest('hex').slice(0, 16);
+    project('numpy\n');
+    const s = lookupStore({ [`envd-mount-py#${PIP}#${hash}.0000000000000000`]: content });
+    const p = planOf();
+    const m = beginMounts(p, env, s)!;
+    await restoreMounts(m, client);
+    du = [{ id: PIP, size: 4000, lastUsed: 'x' }];
+    await saveMounts(m, client, { plan: p, figures: ONE_RAN });
+    expect(s.writes).toEqual([expect.stringMatching(new RegExp(`#${hash}\\.(?!0{16})[0-9a-f]{16} `))]);
   });
 });

@@ -7,7 +7,15 @@ import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Exec } from './exec.js';
-import { type Helper, NONCE_ARG, parseDiskUsage, type MountRecord, slotOf } from '../mounts/mounts.js';
+import {
+  type Helper,
+  namedFiles,
+  NONCE_ARG,
+  type PackageInputs,
+  parseDiskUsage,
+  type MountRecord,
+  slotOf
+} from '../mounts/mounts.js';
 
 /** How the helper builds reach buildkitd: buildctl and its address. */
 export interface BuildkitClient {
@@ -105,6 +113,8 @@ export interface MountStore {
   restore(dir: string, prefix: string): Promise<string | undefined>;
   /** False when the service did not take it (@actions/cache warns why: the key exists, a write denied, …). */
   save(dir: string, key: string): Promise<boolean>;
+  /** The key a restore into `dir` by `prefix` would pick, downloading nothing. Without it every restore downloads. */
+  lookup?(dir: string, prefix: string): Promise<string | undefined>;
 }
 
 const actionsCache = () => import('@actions/cache');
@@ -113,5 +123,36 @@ const actionsCache = () => import('@actions/cache');
 export const githubMountStore: MountStore = {
   available: async () => (await actionsCache()).isFeatureAvailable(),
   restore: async (dir, prefix) => (await actionsCache()).restoreCache([dir], prefix, [prefix]),
-  save: async (dir, key) => (await (await actionsCache()).saveCache([dir], key)) !== -1
+  save: async (dir, key) => (await (await actionsCache()).saveCache([dir], key)) !== -1,
+  lookup: async (dir, prefix) => (await actionsCache()).restoreCache([dir], prefix, [prefix], { lookupOnly: true })
 };
+
+/**
+ * What the package steps depend on, read from the build directory: the build file and each file it names that is
+ * a regular file inside the directory (symlinks resolved; one that leads outside is left out). Undefined when the
+ * build file cannot be read (then the restore is never skipped).
+ */
+export async function readPackageInputs(
+  buildDir: string,
+  buildFile: string,
+  build: string[]
+): Promise<PackageInputs | undefined> {
+  let text: string;
+  try {
+    text = fs.readFileSync(buildFile, 'utf8');
+  } catch {
+    return undefined;
+  }
+  const real = fs.realpathSync(buildDir);
+  const files: { path: string; sha256: string }[] = [];
+  for (const rel of namedFiles(text)) {
+    try {
+      const file = fs.realpathSync(path.join(buildDir, rel));
+      if (!file.startsWith(real + path.sep) || !fs.statSync(file).isFile()) continue;
+      files.push({ path: rel, sha256: await fileSha256(file) });
+    } catch {
+      // not a file: a package name, or a path that does not exist
+    }
+  }
+  return { buildFile: text, build, files };
+}

@@ -27,7 +27,13 @@ export function planMounts(
     ? 'this run writes its layers, so it saves them too'
     : 'this run writes no cache (the export decision above), so it only reads them';
   return {
-    mounts: { ...m, restore, save, scope: p.scope },
+    mounts: {
+      ...m,
+      restore,
+      save,
+      scope: p.scope,
+      tools: `envd ${inputs.envdVersion}, BuildKit ${inputs.buildkitVersion}`
+    },
     decision: {
       topic: 'cache mounts',
       outcome,

@@ -12,6 +12,8 @@ export type MountsPlan = Inputs['cacheMounts'] & {
   save: boolean;
   /** The scope their keys carry: the layers' scope. */
   scope: string;
+  /** The envd and BuildKit versions asked for: part of what the package steps depend on (the restore-skip rule). */
+  tools?: string;
 };
 
 export interface Plan {

@@ -2,7 +2,9 @@
  * cache-mounts around the build (issue 23): the saved archives are looked up and downloaded while the tools are
  * found and buildkitd starts, copied into their mounts by one helper build once buildkitd answers, and — after a
  * build that writes its cache — the mounts the build used are read out by one helper build and saved, one GitHub
- * cache entry per mount and scope, keyed by content. Orchestration only: the core decides, io/mounts.ts does.
+ * cache entry per mount and scope, keyed by content and by the fingerprint of what the package steps depend on.
+ * When a saved entry carries this build's fingerprint, nothing is downloaded or copied in (`restoreSkip`).
+ * Orchestration only: the core decides, io/mounts.ts does.
  */
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -17,6 +19,7 @@ import {
   type MountStore,
   mountsDir,
   placeArchive,
+  readPackageInputs,
   removeDir,
   slotDir
 } from '../io/mounts.js';
@@ -29,7 +32,10 @@ import {
   mountKey,
   mountKeyPrefix,
   type MountFigure,
+  packageFingerprint,
+  parseMountKey,
   restoreDockerfile,
+  restoreSkip,
   saveDockerfile
 } from '../mounts/mounts.js';
 import type { MountsPlan } from '../plan/plan.js';
@@ -45,8 +51,14 @@ export interface Mounts {
   figures: Map<string, MountFigure>;
   /** The key each restored mount came from (an unchanged archive is not saved again). */
   restoredKeys: Map<string, string>;
-  downloads: Promise<{ id: string; key?: string; seconds: number }[]>;
+  /** What the package steps depend on (`packageFingerprint`); undefined when the build file could not be read. */
+  fingerprint: Promise<string | undefined>;
+  downloads: Promise<Downloads>;
 }
+
+/** The archives downloaded; or, when a saved entry carries this build's fingerprint, that key and the mounts found. */
+type Downloads =
+  { skipped?: undefined; hits: { id: string; key?: string; seconds: number }[] } | { skipped: string; found: string[] };
 
 const seconds = (since: number) => Math.round((Date.now() - since) / 100) / 10;
 
@@ -62,30 +74,59 @@ export function beginMounts(
   const name = envName(path.resolve(workspace, plan.envd.path));
   const dir = mountsDir(env.RUNNER_TEMP || os.tmpdir());
   removeDir(dir);
-  const downloads = m.restore
-    ? download(store, candidateIds(m.setting, name), { dir, scope: m.scope })
-    : Promise.resolve([]);
+  const fingerprint = fingerprintOf(plan, workspace, env);
+  fingerprint.catch(() => undefined);
+  const downloads: Promise<Downloads> = m.restore
+    ? download(store, candidateIds(m.setting, name), { dir, scope: m.scope, fingerprint })
+    : Promise.resolve({ hits: [] });
   downloads.catch(() => undefined);
-  return { plan: m, env: name, dir, store, figures: new Map(), restoredKeys: new Map(), downloads };
+  return { plan: m, env: name, dir, store, figures: new Map(), restoredKeys: new Map(), fingerprint, downloads };
 }
 
-async function download(store: MountStore, ids: string[], o: { dir: string; scope: string }) {
-  if (!(await store.available())) return [];
-  return Promise.all(
-    ids.map(async (id) => {
-      const started = Date.now();
-      const key = await store.restore(slotDir(o.dir, id), mountKeyPrefix(o.scope, id));
-      return { id, key, seconds: seconds(started) };
-    })
+/** The fingerprint of the build file (envd's rule: `<path>/<file>`, else `<cwd>/<file>`), its files and envd's run. */
+async function fingerprintOf(plan: Plan, workspace: string, env: NodeJS.ProcessEnv): Promise<string | undefined> {
+  const buildDir = path.resolve(workspace, plan.envd.path);
+  const file = plan.envd.from.slice(0, plan.envd.from.lastIndexOf(':'));
+  const build = [plan.envd.from, plan.envd.platform ?? '', plan.mounts?.tools ?? '', env.ENVD_BUILD_OWNER ?? ''];
+  const inputs =
+    (await readPackageInputs(buildDir, path.resolve(buildDir, file), build)) ??
+    (await readPackageInputs(buildDir, path.resolve(workspace, file), build));
+  return inputs && packageFingerprint(inputs);
+}
+
+async function download(
+  store: MountStore,
+  ids: string[],
+  o: { dir: string; scope: string; fingerprint: Promise<string | undefined> }
+): Promise<Downloads> {
+  if (!(await store.available())) return { hits: [] };
+  const started = Date.now();
+  const restoreOne = async (id: string, prefix: string) => ({
+    id,
+    key: await store.restore(slotDir(o.dir, id), prefix),
+    seconds: seconds(started)
+  });
+  const lookup = store.lookup?.bind(store);
+  if (!lookup) return { hits: await Promise.all(ids.map((id) => restoreOne(id, mountKeyPrefix(o.scope, id)))) };
+  const found = await Promise.all(
+    ids.map(async (id) => ({ id, key: await lookup(slotDir(o.dir, id), mountKeyPrefix(o.scope, id)) }))
   );
+  const skip = restoreSkip(
+    found.map((f) => f.key),
+    await o.fingerprint
+  );
+  if (skip.skip) return { skipped: skip.key, found: found.filter((f) => f.key).map((f) => f.id) };
+  return { hits: await Promise.all(found.filter((f) => f.key).map((f) => restoreOne(f.id, f.key!))) };
 }
 
 /** Once buildkitd answers: copies what was downloaded into the mounts, and notes each mount's last use. */
 export async function restoreMounts(m: Mounts, client: BuildkitClient): Promise<void> {
   await core.group('Restore package caches', async () => {
     const started = Date.now();
-    const hits = (await m.downloads).filter((d) => d.key);
+    const downloads = await m.downloads;
+    const hits = downloads.skipped === undefined ? downloads.hits.filter((d) => d.key) : [];
     if (!m.plan.restore) core.info('Not restored: this run does not read the cache');
+    else if (downloads.skipped !== undefined) skipped(m, downloads);
     else if (hits.length === 0)
       core.info(`No saved package caches for ${echo(m.env)} in scope ${echo(m.plan.scope)} yet`);
     else {
@@ -148,6 +189,15 @@ export async function saveMounts(
   return [...m.figures.values()];
 }
 
+/** The restore skipped: one line, and a note per mount for the outputs and the summary. */
+function skipped(m: Mounts, d: { skipped: string; found: string[] }): void {
+  const fp = parseMountKey(d.skipped)?.fingerprint ?? '';
+  for (const id of d.found) note(m, id, `not restored: the package steps are unchanged (fingerprint ${fp})`);
+  core.info(
+    `Not restored: the build file and the files it names are unchanged since ${echo(d.skipped)} was saved (fingerprint ${fp}), so every package step should come from the layer cache; if one runs anyway (a layer was evicted), it downloads its packages again and the cache is saved after the build`
+  );
+}
+
 async function readOutAndSave(m: Mounts, client: BuildkitClient, ids: string[]): Promise<void> {
   const started = Date.now();
   const out = path.join(m.dir, 'out');
@@ -158,10 +208,13 @@ async function readOutAndSave(m: Mounts, client: BuildkitClient, ids: string[]):
     output: out
   });
   if (!built.ok) return core.warning(`Package caches were not saved: ${echo(built.reason, MAX_SENTENCE)}`);
+  const fingerprint = await m.fingerprint.catch(() => undefined);
   for (const id of ids) {
     const file = placeArchive(out, m.dir, id);
-    const key = mountKey(m.plan.scope, id, await fileSha256(file));
+    const key = mountKey(m.plan.scope, id, await fileSha256(file), fingerprint);
     const bytes = fileSize(file);
+    // The same content under the same fingerprint is there already. (The same content under another fingerprint is
+    // saved again: the next unchanged job finds this build's fingerprint and skips its restore.)
     if (key === m.restoredKeys.get(id)) {
       note(m, id, 'not saved: unchanged since the restore');
       core.info(`${echo(id)}: unchanged since the restore (${echo(key)}); not saved again`);
