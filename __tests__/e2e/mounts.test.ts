@@ -123,8 +123,42 @@ describe.each(['gha', 'local'])('cache: %s', (cache) => {
     expect(entries()).toHaveLength(2);
   }, 240000);
 
+  test('an unchanged job skips the restore (one line, the summary); after an eviction the step reruns and the mount is saved', async () => {
+    requirements('numpy', 'requests');
+    expect(figures(await run({ inputs: inputs({ 'cache-mounts': 'auto' }) }))[0].savedBytes).toBeGreaterThan(0);
+    const saved = entries().length;
+
+    const warm = await run({ inputs: inputs({ 'cache-mounts': 'auto' }) });
+    expect(log(warm)).toMatch(
+      /Not restored: the build file and the files it names are unchanged since \S+ was saved \(fingerprint [0-9a-f]{16}\), so every package step should come from the layer cache/
+    );
+    expect(log(warm)).not.toContain('Restored in');
+    expect(warm.outputs['cached-steps']).toBe(warm.outputs['total-steps']);
+    expect(figures(warm)).toEqual([
+      {
+        id: PIP_ID,
+        note: expect.stringMatching(/^not restored: the package steps are unchanged \(fingerprint [0-9a-f]{16}\)$/)
+      }
+    ]);
+    expect(warm.summary).toContain('not restored: the package steps are unchanged');
+    expect(entries()).toHaveLength(saved);
+
+    // The layers evicted: the package step reruns without the previous wheels (the trade-off the line names) and the
+    // mount is saved again afterwards.
+    const layers = (k: string) =>
+      cache === 'gha' ? k.startsWith('buildkit-blob-1-') : k.startsWith(`envd-local-${scope}-`);
+    for (const e of world.emu.entries().filter((x) => layers(x.key))) world.emu.deleteEntry(e.id);
+    const evicted = await run({ inputs: inputs({ 'cache-mounts': 'auto' }) });
+    expect(log(evicted)).toContain('Not restored: the build file and the files it names are unchanged');
+    expect(log(evicted)).toContain('Downloading numpy-1.0-py3-none-any.whl');
+    expect(figures(evicted)[0].savedBytes).toBeGreaterThan(0);
+    expect(entries()).toHaveLength(saved + 1);
+  }, 240000);
+
   test('a pull request from a fork restores the mount but never saves one', async () => {
-    requirements('numpy', 'pandas', 'torch');
+    requirements('pandas');
+    await run({ inputs: inputs({ 'cache-mounts': 'auto' }) });
+    requirements('pandas', 'torch');
     const PR = 'refs/pull/7/merge';
     const fork = await run({
       event: 'pull_request',
