@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, jest, test } from '@jest/globals
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { githubMountStore, mountsDir, slotDir } from '../../src/io/mounts.js';
+import { actionsCacheVersion, githubMountStore, mountsDir, slotDir } from '../../src/io/mounts.js';
 import { ENVD_MOUNT_DIRS, mountKey, mountKeyPrefix } from '../../src/mounts/mounts.js';
 import { startEmulator, type Emulator } from '../support/emulator/index.js';
 import { scopes } from '../emulator/client.js';
@@ -80,5 +80,41 @@ describe('package caches in the GitHub cache (@actions/cache through the emulato
     expect(await githubMountStore.restore(slot, mountKeyPrefix('py', ID))).toBe(mountKey('py', ID, '2'.repeat(64)));
     expect(fs.readFileSync(path.join(slot, 'mount.tar'), 'utf8')).toBe('main 2');
     expect(await githubMountStore.restore(slot, mountKeyPrefix('other-scope', ID))).toBeUndefined();
+  });
+
+  test('the lookup finds what a restore would pick, in the version @actions/cache wrote it, downloading nothing', async () => {
+    process.env.ACTIONS_RUNTIME_TOKEN = emu.mintToken(scopes.main);
+    archive('with a fingerprint');
+    const key = mountKey('fp', ID, '3'.repeat(64), 'a'.repeat(16));
+    expect(await githubMountStore.save(slot, key)).toBe(true);
+    fs.rmSync(slot, { recursive: true, force: true });
+    const before = emu.requests.length;
+    expect(await githubMountStore.lookup!(slot, mountKeyPrefix('fp', ID))).toBe(key);
+    expect(emu.requests.slice(before).map((r) => r.route)).toEqual(['GetCacheEntryDownloadURL']);
+    expect(fs.existsSync(slot)).toBe(false);
+    expect(await githubMountStore.lookup!(slot, mountKeyPrefix('nothing-here', ID))).toBeUndefined();
+  });
+
+  test('without zstd on PATH @actions/cache writes gzip entries, and the lookup asks for that version', async () => {
+    process.env.ACTIONS_RUNTIME_TOKEN = emu.mintToken(scopes.main);
+    const saved = process.env.PATH;
+    // What tar -z needs, no zstd: a directory holding links to tar and gzip alone.
+    const bin = path.join(root, 'bin-without-zstd');
+    fs.mkdirSync(bin, { recursive: true });
+    for (const tool of ['tar', 'gzip'])
+      fs.symlinkSync(
+        [`/usr/bin/${tool}`, `/bin/${tool}`].find((p) => fs.existsSync(p))!,
+        path.join(bin, tool)
+      );
+    try {
+      process.env.PATH = bin;
+      expect(actionsCacheVersion(slot)).not.toBe(actionsCacheVersion(slot, saved));
+      archive('gzip');
+      const key = mountKey('gz', ID, '4'.repeat(64), 'b'.repeat(16));
+      expect(await githubMountStore.save(slot, key)).toBe(true);
+      expect(await githubMountStore.lookup!(slot, mountKeyPrefix('gz', ID))).toBe(key);
+    } finally {
+      process.env.PATH = saved;
+    }
   });
 });

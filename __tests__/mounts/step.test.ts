@@ -266,7 +266,7 @@ describe('an unchanged build skips the restore (the fingerprint rule)', () => {
       change();
       const s = lookupStore({ [key]: 'archive' });
       await restoreMounts(beginMounts(planOf(), env, s)!, client);
-      expect(s.downloads).toEqual([key]);
+      expect(s.downloads).toContain(`envd-mount-py#${PIP}#`);
       expect(calls).toHaveLength(1);
       calls.length = 0;
     }
@@ -274,7 +274,8 @@ describe('an unchanged build skips the restore (the fingerprint rule)', () => {
     const old = key.slice(0, key.lastIndexOf('.'));
     const s = lookupStore({ [old]: 'archive' });
     await restoreMounts(beginMounts(planOf(), env, s)!, client);
-    expect(s.downloads).toEqual([old]);
+    expect(s.downloads).toContain(`envd-mount-py#${PIP}#`);
+    expect(calls).toHaveLength(1);
   });
 
   test('a restored copy with the same content but saved under another fingerprint is saved again under this one', async () => {

@@ -7,6 +7,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Exec } from './exec.js';
+import { CacheService } from './github/cache-service.js';
 import {
   type Helper,
   namedFiles,
@@ -113,18 +114,56 @@ export interface MountStore {
   restore(dir: string, prefix: string): Promise<string | undefined>;
   /** False when the service did not take it (@actions/cache warns why: the key exists, a write denied, …). */
   save(dir: string, key: string): Promise<boolean>;
-  /** The key a restore into `dir` by `prefix` would pick, downloading nothing. Without it every restore downloads. */
+  /**
+   * The key a restore into `dir` by `prefix` would pick, downloading nothing (undefined: none, or not known).
+   * Without it the restore is never skipped.
+   */
   lookup?(dir: string, prefix: string): Promise<string | undefined>;
 }
 
 const actionsCache = () => import('@actions/cache');
+
+/**
+ * The version @actions/cache gives an entry of `dir` (`getCacheVersion` in its internal/cacheUtils.js: the paths,
+ * the compression method, the salt `1.0`, joined by `|`, sha256). The method is `zstd-without-long` when a `zstd`
+ * runs on this machine (its `getCompressionMethod` asks `zstd --quiet --version`), else `gzip`: here a `zstd` on
+ * PATH stands for that answer.
+ */
+export function actionsCacheVersion(dir: string, pathValue = process.env.PATH ?? ''): string {
+  const zstd = pathValue.split(path.delimiter).some((d) => {
+    try {
+      fs.accessSync(path.join(d || '.', 'zstd'), fs.constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+  return createHash('sha256')
+    .update([dir, zstd ? 'zstd-without-long' : 'gzip', '1.0'].join('|'))
+    .digest('hex');
+}
+
+/**
+ * The lookup without @actions/cache: on the cache service v2, one GetCacheEntryDownloadURL through the action's
+ * own client, so an unchanged job loads neither @actions/cache nor the Azure SDK (most of the bundle's start-up).
+ * Elsewhere (GHES's v1 service) @actions/cache's lookupOnly.
+ */
+async function lookupKey(dir: string, prefix: string): Promise<string | undefined> {
+  const token = process.env.ACTIONS_RUNTIME_TOKEN;
+  const resultsUrl = process.env.ACTIONS_RESULTS_URL;
+  if (token && resultsUrl && /^true$/i.test(process.env.ACTIONS_CACHE_SERVICE_V2 ?? '')) {
+    const r = await new CacheService({ token, resultsUrl }).lookup(prefix, [prefix], actionsCacheVersion(dir));
+    return r.status === 'hit' ? r.matchedKey : undefined;
+  }
+  return (await actionsCache()).restoreCache([dir], prefix, [prefix], { lookupOnly: true });
+}
 
 /** @actions/cache: its nearest-key restore searches the run's own ref, then the base and default branches. */
 export const githubMountStore: MountStore = {
   available: async () => (await actionsCache()).isFeatureAvailable(),
   restore: async (dir, prefix) => (await actionsCache()).restoreCache([dir], prefix, [prefix]),
   save: async (dir, key) => (await (await actionsCache()).saveCache([dir], key)) !== -1,
-  lookup: async (dir, prefix) => (await actionsCache()).restoreCache([dir], prefix, [prefix], { lookupOnly: true })
+  lookup: lookupKey
 };
 
 /**

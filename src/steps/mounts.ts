@@ -94,29 +94,36 @@ async function fingerprintOf(plan: Plan, workspace: string, env: NodeJS.ProcessE
   return inputs && packageFingerprint(inputs);
 }
 
+/**
+ * The lookups first when the store has them and this build has a fingerprint: a saved entry with this build's
+ * fingerprint skips the restore (nothing is downloaded, @actions/cache is not loaded). Otherwise each mount is
+ * restored by its prefix. A lookup that fails is no hit (the restore runs).
+ */
 async function download(
   store: MountStore,
   ids: string[],
   o: { dir: string; scope: string; fingerprint: Promise<string | undefined> }
 ): Promise<Downloads> {
+  const fingerprint = await o.fingerprint;
+  const lookup = store.lookup?.bind(store);
+  if (lookup && fingerprint) {
+    const keys = await Promise.all(
+      ids.map((id) => lookup(slotDir(o.dir, id), mountKeyPrefix(o.scope, id)).catch(() => undefined))
+    );
+    const skip = restoreSkip(keys, fingerprint);
+    if (skip.skip) return { skipped: skip.key, found: ids.filter((_, i) => keys[i]) };
+  }
   if (!(await store.available())) return { hits: [] };
   const started = Date.now();
-  const restoreOne = async (id: string, prefix: string) => ({
-    id,
-    key: await store.restore(slotDir(o.dir, id), prefix),
-    seconds: seconds(started)
-  });
-  const lookup = store.lookup?.bind(store);
-  if (!lookup) return { hits: await Promise.all(ids.map((id) => restoreOne(id, mountKeyPrefix(o.scope, id)))) };
-  const found = await Promise.all(
-    ids.map(async (id) => ({ id, key: await lookup(slotDir(o.dir, id), mountKeyPrefix(o.scope, id)) }))
-  );
-  const skip = restoreSkip(
-    found.map((f) => f.key),
-    await o.fingerprint
-  );
-  if (skip.skip) return { skipped: skip.key, found: found.filter((f) => f.key).map((f) => f.id) };
-  return { hits: await Promise.all(found.filter((f) => f.key).map((f) => restoreOne(f.id, f.key!))) };
+  return {
+    hits: await Promise.all(
+      ids.map(async (id) => ({
+        id,
+        key: await store.restore(slotDir(o.dir, id), mountKeyPrefix(o.scope, id)),
+        seconds: seconds(started)
+      }))
+    )
+  };
 }
 
 /** Once buildkitd answers: copies what was downloaded into the mounts, and notes each mount's last use. */
