@@ -256,6 +256,21 @@ describe('an unchanged build skips the restore (the fingerprint rule)', () => {
     expect(s.writes).toEqual([expect.stringContaining(`${key.slice(key.lastIndexOf('.'))} tar of`)]);
   });
 
+  test('a cache export that failed (ignore-error): the mount is saved without a fingerprint, so nothing skips on it', async () => {
+    project('numpy==2.1\n');
+    const s = lookupStore();
+    const p = planOf();
+    const m = beginMounts(p, env, s)!;
+    await restoreMounts(m, client);
+    du = [{ id: PIP, size: 4000, lastUsed: 'x' }];
+    const failed = {
+      ...ONE_RAN,
+      exports: [{ name: 'exporting cache to GitHub Actions Cache', error: 'failed to reserve cache', done: false }]
+    };
+    await saveMounts(m, client, { plan: p, figures: failed });
+    expect(s.writes).toEqual([expect.stringMatching(/^envd-mount-py#\/root\/\.cache\/pip\/app-cpu#[0-9a-f]{16} /)]);
+  });
+
   test('a named file changed, the build file changed, or a key without a fingerprint: restored as before', async () => {
     const key = await savedBy('numpy==2.1\n');
     for (const change of [

@@ -168,7 +168,7 @@ export async function restoreMounts(m: Mounts, client: BuildkitClient): Promise<
 export async function saveMounts(
   m: Mounts,
   client: BuildkitClient,
-  build: { plan: Plan; figures: { cachedSteps: number; totalSteps: number } }
+  build: { plan: Plan; figures: { cachedSteps: number; totalSteps: number; exports?: { error?: string }[] } }
 ): Promise<MountFigure[]> {
   await core.group('Save package caches', async () => {
     if (!m.plan.save || !build.plan.export)
@@ -190,7 +190,8 @@ export async function saveMounts(
       return core.info(
         decisions.length ? 'Nothing to save' : `The build used none of the package caches kept (${echo(m.env)})`
       );
-    await readOutAndSave(m, client, ids);
+    // The fingerprint says "the layers of these package steps were written": not after a cache export that failed.
+    await readOutAndSave(m, client, { ids, layersWritten: !build.figures.exports?.some((e) => e.error) });
   });
   removeDir(m.dir);
   return [...m.figures.values()];
@@ -205,7 +206,11 @@ function skipped(m: Mounts, d: { skipped: string; found: string[] }): void {
   );
 }
 
-async function readOutAndSave(m: Mounts, client: BuildkitClient, ids: string[]): Promise<void> {
+async function readOutAndSave(
+  m: Mounts,
+  client: BuildkitClient,
+  { ids, layersWritten }: { ids: string[]; layersWritten: boolean }
+): Promise<void> {
   const started = Date.now();
   const out = path.join(m.dir, 'out');
   const built = await helperBuild(client, {
@@ -215,7 +220,7 @@ async function readOutAndSave(m: Mounts, client: BuildkitClient, ids: string[]):
     output: out
   });
   if (!built.ok) return core.warning(`Package caches were not saved: ${echo(built.reason, MAX_SENTENCE)}`);
-  const fingerprint = await m.fingerprint.catch(() => undefined);
+  const fingerprint = layersWritten ? await m.fingerprint.catch(() => undefined) : undefined;
   for (const id of ids) {
     const file = placeArchive(out, m.dir, id);
     const key = mountKey(m.plan.scope, id, await fileSha256(file), fingerprint);
