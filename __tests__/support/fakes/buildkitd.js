@@ -561,7 +561,7 @@ async function main() {
 
   const ociPlatforms = flags['oci-worker-platform'] ?? cfg.worker?.oci?.platforms;
   STATE.platforms = Array.isArray(ociPlatforms) && ociPlatforms.length ? ociPlatforms : defaultPlatforms();
-  STATE.workerId = Array.from(crypto.randomBytes(25), (b) => 'abcdefghijklmnopqrstuvwxyz0123456789'[b % 36]).join('');
+  STATE.workerId = newId();
   STATE.labels = {
     'org.mobyproject.buildkit.worker.executor': 'oci',
     'org.mobyproject.buildkit.worker.hostname': os.hostname(),
