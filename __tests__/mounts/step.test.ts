@@ -192,7 +192,7 @@ describe('an unchanged build skips the restore (the fingerprint rule)', () => {
     fs.mkdirSync(app, { recursive: true });
     fs.writeFileSync(
       path.join(app, 'build.envd'),
-      'def build():\n    base(dev=True)\n    install.python_packages(requirements="requirements.txt")\n'
+      'def build():\n    base(dev=True)\n    install.python_packages(requirements="requirements.txt")\n    io.copy(host_path="extra.txt", envd_path="/extra.txt")\n'
     );
     fs.writeFileSync(path.join(app, 'requirements.txt'), requirements);
   }
@@ -269,6 +269,22 @@ describe('an unchanged build skips the restore (the fingerprint rule)', () => {
     };
     await saveMounts(m, client, { plan: p, figures: failed });
     expect(s.writes).toEqual([expect.stringMatching(/^envd-mount-py#\/root\/\.cache\/pip\/app-cpu#[0-9a-f]{16} /)]);
+  });
+
+  test('a named file over 64 MiB, or one outside the build directory: no fingerprint, or not part of it', async () => {
+    const key = await savedBy('numpy==2.1\n');
+    // A link out of the build directory is left out: the fingerprint stays, the restore is skipped.
+    fs.writeFileSync(path.join(root, 'outside.txt'), 'x');
+    fs.symlinkSync(path.join(root, 'outside.txt'), path.join(app, 'extra.txt'));
+    const linked = lookupStore({ [key]: 'archive' });
+    const withLink = beginMounts(planOf(), env, linked)!;
+    await restoreMounts(withLink, client);
+    expect(linked.downloads).toEqual([]);
+    // A huge requirements file: not hashed, so no fingerprint and no skip.
+    fs.truncateSync(path.join(app, 'requirements.txt'), 64 * 2 ** 20 + 1);
+    const big = lookupStore({ [key]: 'archive' });
+    await restoreMounts(beginMounts(planOf(), env, big)!, client);
+    expect(big.downloads).toContain(`envd-mount-py#${PIP}#`);
   });
 
   test('a named file changed, the build file changed, or a key without a fingerprint: restored as before', async () => {

@@ -166,10 +166,13 @@ export const githubMountStore: MountStore = {
   lookup: lookupKey
 };
 
+/** A named file larger than this is not hashed: the build then has no fingerprint (a fork could name a huge one). */
+const MAX_HASHED_BYTES = 64 * 2 ** 20;
+
 /**
  * What the package steps depend on, read from the build directory: the build file and each file it names that is
  * a regular file inside the directory (symlinks resolved; one that leads outside is left out). Undefined when the
- * build file cannot be read (then the restore is never skipped).
+ * build file cannot be read or a named file is over MAX_HASHED_BYTES (then the restore is never skipped).
  */
 export async function readPackageInputs(
   buildDir: string,
@@ -187,7 +190,9 @@ export async function readPackageInputs(
   for (const rel of namedFiles(text)) {
     try {
       const file = fs.realpathSync(path.join(buildDir, rel));
-      if (!file.startsWith(real + path.sep) || !fs.statSync(file).isFile()) continue;
+      const stat = fs.statSync(file);
+      if (!file.startsWith(real + path.sep) || !stat.isFile()) continue;
+      if (stat.size > MAX_HASHED_BYTES) return undefined;
       files.push({ path: rel, sha256: await fileSha256(file) });
     } catch {
       // not a file: a package name, or a path that does not exist
