@@ -91,8 +91,8 @@ d('cache mounts in the stand-ins', () => {
     expect(du.stdout).toContain(
       `Description:\tcached mount ${PIP} from exec python -m pip install numpy with id "${PIP}/demo-cpu"\n`
     );
-    expect(du.stdout).toMatch(/\nType:\t\texec\.cachemount\n\nReclaimable:\t2\.05kB\nTotal:\t\t2\.05kB\n$/);
-    expect(parseDiskUsage(du.stdout)).toEqual([expect.objectContaining({ id: `${PIP}/demo-cpu`, size: 2050 })]);
+    expect(du.stdout).toMatch(/\nType:\t\texec\.cachemount\n\nReclaimable:\t12\.29kB\nTotal:\t\t12\.29kB\n$/);
+    expect(parseDiskUsage(du.stdout)).toEqual([expect.objectContaining({ id: `${PIP}/demo-cpu`, size: 12290 })]);
     await bk.stop();
     ({ bk, client } = await daemon(state));
     expect(await envdBuild(bk.addr, project('demo', ['numpy', 'pandas']))).toMatch(
