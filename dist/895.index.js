@@ -1594,6 +1594,7 @@ function supersededHistoryEntries(entries) {
  */
 
 
+
 /**
  * The directories envd mounts a cache on (envd v1.3.4, `pkg/lang/ir/v1/`): pip in `python.go`
  * compilePyPIPackages, conda's package directory in `conda.go` compileCondaPackages, apt's two in `system.go`.
@@ -1704,16 +1705,58 @@ function parseDiskUsage(text) {
     return out;
 }
 /**
- * GitHub cache keys: `envd-mount-<scope>#<mount id>#<16 hex of the archive's sha256>`. `#` never occurs in a scope
- * (cache-scope's rule) and the key ends in the content hash, so the newest of a mount and scope is found by the
- * prefix up to the second `#`.
+ * GitHub cache keys: `envd-mount-<scope>#<mount id>#<16 hex of the archive's sha256>[.<16 hex fingerprint>]`. `#`
+ * never occurs in a scope (cache-scope's rule) and the key ends in the content hash and the fingerprint of what
+ * the package steps that filled it depended on (`packageFingerprint`; keys saved before it have none), so the
+ * newest of a mount and scope is found by the prefix up to the second `#`.
  */
 const MOUNT_KEY_PREFIX = 'envd-mount-';
 const mountKeyPrefix = (scope, id) => `${MOUNT_KEY_PREFIX}${scope}#${id}#`;
-const mountKey = (scope, id, sha256Hex) => `${mountKeyPrefix(scope, id)}${sha256Hex.slice(0, 16)}`;
+const mountKey = (scope, id, sha256Hex, fingerprint) => `${mountKeyPrefix(scope, id)}${sha256Hex.slice(0, 16)}${fingerprint ? `.${fingerprint}` : ''}`;
 function parseMountKey(key) {
-    const m = /^envd-mount-([^#]+)#(\/[^#]+)#([0-9a-f]{16})$/.exec(key);
-    return m ? { scope: m[1], id: m[2], hash: m[3] } : undefined;
+    const m = /^envd-mount-([^#]+)#(\/[^#]+)#([0-9a-f]{16})(?:\.([0-9a-f]{16}))?$/.exec(key);
+    if (!m)
+        return undefined;
+    return { scope: m[1], id: m[2], hash: m[3], ...(m[4] ? { fingerprint: m[4] } : {}) };
+}
+/**
+ * The files a build.envd may name for its package steps (`requirements.txt`, `environment.yml`, a wheel): every
+ * string literal that reads as a relative path inside the build directory. Which of them exist is the shell's
+ * to find; a literal that is no file (a package name) changes nothing.
+ */
+function namedFiles(buildFile) {
+    const out = new Set();
+    for (const m of buildFile.matchAll(/"([^"\n]{1,200})"|'([^'\n]{1,200})'/g)) {
+        const p = (m[1] ?? m[2]).trim().replace(/^\.\//, '');
+        if (/^[A-Za-z0-9_][A-Za-z0-9._/-]*$/.test(p) && !p.split('/').includes('..'))
+            out.add(p);
+    }
+    return [...out].sort().slice(0, 64);
+}
+/**
+ * The fingerprint of what the package steps depend on: 16 hex of a sha256 over the build file, the files it
+ * names and how envd is run. Equal fingerprints mean the same package steps with the same cache keys, as far as
+ * the action can see before the build (a base image that moved under the same tag is not seen).
+ */
+function packageFingerprint(p) {
+    const h = (0,external_node_crypto_.createHash)('sha256').update(JSON.stringify(['envd-mounts-1', p.build, p.buildFile]));
+    for (const f of [...p.files].sort((a, b) => (a.path < b.path ? -1 : 1)))
+        h.update(`\n${f.path}\0${f.sha256}`);
+    return h.digest('hex').slice(0, 16);
+}
+/**
+ * Whether the restore is skipped: a saved entry (found by the lookups, any mount) carries this build's
+ * fingerprint. The run that saved it built the same package steps and wrote its layers (a mount is saved only by a
+ * run that writes its cache), so with those layers imported every package step comes from the cache and no
+ * mount is read: the download and the helper build are saved. The trade-off, said in the log: when a layer was
+ * evicted since, a package step reruns without the previous files (it downloads again), and the mount is saved
+ * afterwards as after any build that ran a step.
+ */
+function restoreSkip(keys, fingerprint) {
+    if (!fingerprint)
+        return { skip: false };
+    const key = keys.find((k) => k !== undefined && parseMountKey(k)?.fingerprint === fingerprint);
+    return key ? { skip: true, key } : { skip: false };
 }
 /**
  * The Dockerfile frontend names a cache mount `<namespace>/<id>` (BuildKit v0.32.2
@@ -5939,6 +5982,7 @@ function prepareBuild(inputs, env, state) {
 
 
 
+
 /** A helper build may stall like any build (a pull, a daemon that hangs): bounded. */
 const HELPER_TIMEOUT_MS = 15 * 60_000;
 const lastLines = (text, n = 3) => text.trim().split('\n').slice(-n).join(' / ').slice(0, 400);
@@ -6015,19 +6059,89 @@ function placeArchive(out, dir, id) {
 }
 const removeDir = (dir) => external_node_fs_.rmSync(dir, { recursive: true, force: true });
 const actionsCache = () => Promise.all(/* import() */[__webpack_require__.e(752), __webpack_require__.e(779), __webpack_require__.e(838), __webpack_require__.e(691)]).then(__webpack_require__.bind(__webpack_require__, 1691));
+/**
+ * The version @actions/cache gives an entry of `dir` (`getCacheVersion` in its internal/cacheUtils.js: the paths,
+ * the compression method, the salt `1.0`, joined by `|`, sha256). The method is `zstd-without-long` when a `zstd`
+ * runs on this machine (its `getCompressionMethod` asks `zstd --quiet --version`), else `gzip`: here a `zstd` on
+ * PATH stands for that answer.
+ */
+function actionsCacheVersion(dir, pathValue = process.env.PATH ?? '') {
+    const zstd = pathValue.split(external_node_path_.delimiter).some((d) => {
+        try {
+            external_node_fs_.accessSync(external_node_path_.join(d || '.', 'zstd'), external_node_fs_.constants.X_OK);
+            return true;
+        }
+        catch {
+            return false;
+        }
+    });
+    return (0,external_node_crypto_.createHash)('sha256')
+        .update([dir, zstd ? 'zstd-without-long' : 'gzip', '1.0'].join('|'))
+        .digest('hex');
+}
+/**
+ * The lookup without @actions/cache: on the cache service v2, one GetCacheEntryDownloadURL through the action's
+ * own client, so an unchanged job loads neither @actions/cache nor the Azure SDK (most of the bundle's start-up).
+ * Elsewhere (GHES's v1 service) @actions/cache's lookupOnly.
+ */
+async function lookupKey(dir, prefix) {
+    const token = process.env.ACTIONS_RUNTIME_TOKEN;
+    const resultsUrl = process.env.ACTIONS_RESULTS_URL;
+    if (token && resultsUrl && /^true$/i.test(process.env.ACTIONS_CACHE_SERVICE_V2 ?? '')) {
+        const r = await new CacheService({ token, resultsUrl }).lookup(prefix, [prefix], actionsCacheVersion(dir));
+        return r.status === 'hit' ? r.matchedKey : undefined;
+    }
+    return (await actionsCache()).restoreCache([dir], prefix, [prefix], { lookupOnly: true });
+}
 /** @actions/cache: its nearest-key restore searches the run's own ref, then the base and default branches. */
 const githubMountStore = {
     available: async () => (await actionsCache()).isFeatureAvailable(),
     restore: async (dir, prefix) => (await actionsCache()).restoreCache([dir], prefix, [prefix]),
-    save: async (dir, key) => (await (await actionsCache()).saveCache([dir], key)) !== -1
+    save: async (dir, key) => (await (await actionsCache()).saveCache([dir], key)) !== -1,
+    lookup: lookupKey
 };
+/** A named file larger than this is not hashed: the build then has no fingerprint (a fork could name a huge one). */
+const MAX_HASHED_BYTES = 64 * 2 ** 20;
+/**
+ * What the package steps depend on, read from the build directory: the build file and each file it names that is
+ * a regular file inside the directory (symlinks resolved; one that leads outside is left out). Undefined when the
+ * build file cannot be read or a named file is over MAX_HASHED_BYTES (then the restore is never skipped).
+ */
+async function readPackageInputs(buildDir, buildFile, build) {
+    let text;
+    try {
+        text = external_node_fs_.readFileSync(buildFile, 'utf8');
+    }
+    catch {
+        return undefined;
+    }
+    const real = external_node_fs_.realpathSync(buildDir);
+    const files = [];
+    for (const rel of namedFiles(text)) {
+        try {
+            const file = external_node_fs_.realpathSync(external_node_path_.join(buildDir, rel));
+            const stat = external_node_fs_.statSync(file);
+            if (!file.startsWith(real + external_node_path_.sep) || !stat.isFile())
+                continue;
+            if (stat.size > MAX_HASHED_BYTES)
+                return undefined;
+            files.push({ path: rel, sha256: await fileSha256(file) });
+        }
+        catch {
+            // not a file: a package name, or a path that does not exist
+        }
+    }
+    return { buildFile: text, build, files };
+}
 
 ;// CONCATENATED MODULE: ./src/steps/mounts.ts
 /**
  * cache-mounts around the build (issue 23): the saved archives are looked up and downloaded while the tools are
  * found and buildkitd starts, copied into their mounts by one helper build once buildkitd answers, and — after a
  * build that writes its cache — the mounts the build used are read out by one helper build and saved, one GitHub
- * cache entry per mount and scope, keyed by content. Orchestration only: the core decides, io/mounts.ts does.
+ * cache entry per mount and scope, keyed by content and by the fingerprint of what the package steps depend on.
+ * When a saved entry carries this build's fingerprint, nothing is downloaded or copied in (`restoreSkip`).
+ * Orchestration only: the core decides, io/mounts.ts does.
  */
 
 
@@ -6045,28 +6159,58 @@ function beginMounts(plan, env, store = githubMountStore) {
     const name = envName(external_node_path_.resolve(workspace, plan.envd.path));
     const dir = mountsDir(env.RUNNER_TEMP || external_node_os_.tmpdir());
     removeDir(dir);
+    const fingerprint = fingerprintOf(plan, workspace, env);
+    fingerprint.catch(() => undefined);
     const downloads = m.restore
-        ? download(store, candidateIds(m.setting, name), { dir, scope: m.scope })
-        : Promise.resolve([]);
+        ? download(store, candidateIds(m.setting, name), { dir, scope: m.scope, fingerprint })
+        : Promise.resolve({ hits: [] });
     downloads.catch(() => undefined);
-    return { plan: m, env: name, dir, store, figures: new Map(), restoredKeys: new Map(), downloads };
+    return { plan: m, env: name, dir, store, figures: new Map(), restoredKeys: new Map(), fingerprint, downloads };
 }
+/** The fingerprint of the build file (envd's rule: `<path>/<file>`, else `<cwd>/<file>`), its files and envd's run. */
+async function fingerprintOf(plan, workspace, env) {
+    const buildDir = external_node_path_.resolve(workspace, plan.envd.path);
+    const file = plan.envd.from.slice(0, plan.envd.from.lastIndexOf(':'));
+    const build = [plan.envd.from, plan.envd.platform ?? '', plan.mounts?.tools ?? '', env.ENVD_BUILD_OWNER ?? ''];
+    const inputs = (await readPackageInputs(buildDir, external_node_path_.resolve(buildDir, file), build)) ??
+        (await readPackageInputs(buildDir, external_node_path_.resolve(workspace, file), build));
+    return inputs && packageFingerprint(inputs);
+}
+/**
+ * The lookups first when the store has them and this build has a fingerprint: a saved entry with this build's
+ * fingerprint skips the restore (nothing is downloaded, @actions/cache is not loaded). Otherwise each mount is
+ * restored by its prefix. A lookup that fails is no hit (the restore runs).
+ */
 async function download(store, ids, o) {
+    const fingerprint = await o.fingerprint;
+    const lookup = store.lookup?.bind(store);
+    if (lookup && fingerprint) {
+        const keys = await Promise.all(ids.map((id) => lookup(slotDir(o.dir, id), mountKeyPrefix(o.scope, id)).catch(() => undefined)));
+        const skip = restoreSkip(keys, fingerprint);
+        if (skip.skip)
+            return { skipped: skip.key, found: ids.filter((_, i) => keys[i]) };
+    }
     if (!(await store.available()))
-        return [];
-    return Promise.all(ids.map(async (id) => {
-        const started = Date.now();
-        const key = await store.restore(slotDir(o.dir, id), mountKeyPrefix(o.scope, id));
-        return { id, key, seconds: seconds(started) };
-    }));
+        return { hits: [] };
+    const started = Date.now();
+    return {
+        hits: await Promise.all(ids.map(async (id) => ({
+            id,
+            key: await store.restore(slotDir(o.dir, id), mountKeyPrefix(o.scope, id)),
+            seconds: seconds(started)
+        })))
+    };
 }
 /** Once buildkitd answers: copies what was downloaded into the mounts, and notes each mount's last use. */
 async function restoreMounts(m, client) {
     await runner.group('Restore package caches', async () => {
         const started = Date.now();
-        const hits = (await m.downloads).filter((d) => d.key);
+        const downloads = await m.downloads;
+        const hits = downloads.skipped === undefined ? downloads.hits.filter((d) => d.key) : [];
         if (!m.plan.restore)
             runner.info('Not restored: this run does not read the cache');
+        else if (downloads.skipped !== undefined)
+            skipped(m, downloads);
         else if (hits.length === 0)
             runner.info(`No saved package caches for ${(0,text_text/* echo */.WI)(m.env)} in scope ${(0,text_text/* echo */.WI)(m.plan.scope)} yet`);
         else {
@@ -6116,12 +6260,20 @@ async function saveMounts(m, client, build) {
         const ids = decisions.filter((d) => d.save).map((d) => d.id);
         if (ids.length === 0)
             return runner.info(decisions.length ? 'Nothing to save' : `The build used none of the package caches kept (${(0,text_text/* echo */.WI)(m.env)})`);
-        await readOutAndSave(m, client, ids);
+        // The fingerprint says "the layers of these package steps were written": not after a cache export that failed.
+        await readOutAndSave(m, client, { ids, layersWritten: !build.figures.exports?.some((e) => e.error) });
     });
     removeDir(m.dir);
     return [...m.figures.values()];
 }
-async function readOutAndSave(m, client, ids) {
+/** The restore skipped: one line, and a note per mount for the outputs and the summary. */
+function skipped(m, d) {
+    const fp = parseMountKey(d.skipped)?.fingerprint ?? '';
+    for (const id of d.found)
+        note(m, id, `not restored: the package steps are unchanged (fingerprint ${fp})`);
+    runner.info(`Not restored: the build file and the files it names are unchanged since ${(0,text_text/* echo */.WI)(d.skipped)} was saved (fingerprint ${fp}), so every package step should come from the layer cache; if one runs anyway (a layer was evicted), it downloads its packages again and the cache is saved after the build`);
+}
+async function readOutAndSave(m, client, { ids, layersWritten }) {
     const started = Date.now();
     const out = external_node_path_.join(m.dir, 'out');
     const built = await helperBuild(client, {
@@ -6132,10 +6284,13 @@ async function readOutAndSave(m, client, ids) {
     });
     if (!built.ok)
         return runner.warning(`Package caches were not saved: ${(0,text_text/* echo */.WI)(built.reason, text_text/* MAX_SENTENCE */.Rt)}`);
+    const fingerprint = layersWritten ? await m.fingerprint.catch(() => undefined) : undefined;
     for (const id of ids) {
         const file = placeArchive(out, m.dir, id);
-        const key = mountKey(m.plan.scope, id, await fileSha256(file));
+        const key = mountKey(m.plan.scope, id, await fileSha256(file), fingerprint);
         const bytes = fileSize(file);
+        // The same content under the same fingerprint is there already. (The same content under another fingerprint is
+        // saved again: the next unchanged job finds this build's fingerprint and skips its restore.)
         if (key === m.restoredKeys.get(id)) {
             note(m, id, 'not saved: unchanged since the restore');
             runner.info(`${(0,text_text/* echo */.WI)(id)}: unchanged since the restore (${(0,text_text/* echo */.WI)(key)}); not saved again`);
@@ -7687,7 +7842,13 @@ function planMounts(inputs, p) {
         ? 'this run writes its layers, so it saves them too'
         : 'this run writes no cache (the export decision above), so it only reads them';
     return {
-        mounts: { ...m, restore, save, scope: p.scope },
+        mounts: {
+            ...m,
+            restore,
+            save,
+            scope: p.scope,
+            tools: `envd ${inputs.envdVersion}, BuildKit ${inputs.buildkitVersion}`
+        },
         decision: {
             topic: 'cache mounts',
             outcome,
