@@ -1,5 +1,6 @@
 /** The whole decision for one run, before anything starts. */
 import type { Decision } from '../action/decision.js';
+import type { MountsHome } from '../backends/backend.js';
 import type { CacheSpec } from '../cache/spec.js';
 import type { CacheBackend, Inputs, Mode } from '../inputs/inputs.js';
 
@@ -12,6 +13,8 @@ export type MountsPlan = Inputs['cacheMounts'] & {
   save: boolean;
   /** The scope their keys carry: the layers' scope. */
   scope: string;
+  /** Where they are kept: the GitHub cache, or beside the registry or s3 layers (the backend says). */
+  home: MountsHome;
 };
 
 export interface Plan {
