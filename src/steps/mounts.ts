@@ -7,11 +7,11 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as core from '../io/runner.js';
+import { mountStoreOf } from '../io/mount-stores.js';
 import {
   type BuildkitClient,
   fileSha256,
   fileSize,
-  githubMountStore,
   helperBuild,
   listMounts,
   type MountStore,
@@ -54,7 +54,7 @@ const seconds = (since: number) => Math.round((Date.now() - since) / 100) / 10;
 export function beginMounts(
   plan: Plan,
   env: NodeJS.ProcessEnv,
-  store: MountStore = githubMountStore
+  store: MountStore = mountStoreOf(plan, env)
 ): Mounts | undefined {
   const m = plan.mounts;
   if (!m || (!m.restore && !m.save)) return undefined;
@@ -85,7 +85,9 @@ export async function restoreMounts(m: Mounts, client: BuildkitClient): Promise<
   await core.group('Restore package caches', async () => {
     const started = Date.now();
     const hits = (await m.downloads).filter((d) => d.key);
+    const warned = say(m.store);
     if (!m.plan.restore) core.info('Not restored: this run does not read the cache');
+    else if (hits.length === 0 && warned) core.info('Nothing restored (see the warning above)');
     else if (hits.length === 0)
       core.info(`No saved package caches for ${echo(m.env)} in scope ${echo(m.plan.scope)} yet`);
     else {
@@ -173,11 +175,19 @@ async function readOutAndSave(m: Mounts, client: BuildkitClient, ids: string[]):
       id,
       ...(saved
         ? { savedBytes: bytes, saveSeconds: seconds(started) }
-        : { note: 'not saved: the GitHub cache did not take it (see the warning above)' })
+        : { note: `not saved: ${m.store.where ?? 'the GitHub cache'} did not take it (see the warning above)` })
     };
     m.figures.set(id, figure);
+    say(m.store);
     core.info(saved ? `${formatMountLine(figure, 'saved')} as ${echo(key)}` : `${echo(id)}: not saved`);
   }
+}
+
+/** What the store had to say (a remote store's one warning, where each mount came from), in the open group; whether it warned. */
+function say(store: MountStore): boolean {
+  const notes = store.drain?.() ?? [];
+  for (const n of notes) (n.warning ? core.warning : core.info)(n.text);
+  return notes.some((n) => n.warning);
 }
 
 function note(m: Mounts, id: string, text: string): void {
