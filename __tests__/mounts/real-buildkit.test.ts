@@ -232,7 +232,7 @@ describe(`cache-mounts through a real BuildKit${NAME}`, () => {
         const f1 = first.figures[0];
         const f2 = second.figures[0];
         process.stdout.write(
-          `cache-mounts, real BuildKit, cache: registry: job 1 saved ${f1.savedBytes} B in ${f1.saveSeconds} s (save phase ${first.saveMs} ms); job 2 restored ${f2.restoredBytes} B in ${f2.restoreSeconds} s (restore phase ${second.restoreMs} ms), saved ${f2.savedBytes} B in ${f2.saveSeconds} s (save phase ${second.saveMs} ms)\n`
+          `cache-mounts, real BuildKit: cache: registry, job 1 saved ${f1.savedBytes} B in ${f1.saveSeconds} s (save phase ${first.saveMs} ms); job 2 restored ${f2.restoredBytes} B in ${f2.restoreSeconds} s (restore phase ${second.restoreMs} ms), saved ${f2.savedBytes} B in ${f2.saveSeconds} s (save phase ${second.saveMs} ms)\n`
         );
       } finally {
         await registry.stop();
