@@ -270,6 +270,19 @@ describe('s3: objects under the prefix', () => {
     ]);
   });
 
+  test('an upload the store takes and never answers: given up after the idle deadline, one warning', async () => {
+    await proxy.set({ kind: 'stall', path: /envd-mounts/ });
+    const store = storeAt(proxy.url, onMain);
+    const a = archive('an archive nobody acknowledges');
+    expect(await store.save(a.dir, a.key)).toBe(false);
+    const { warnings } = said(store, [s3.secretAccessKey]);
+    expect(warnings).toEqual([
+      expect.stringMatching(/^Package caches: the s3 bucket cache failed while writing .*no data for 0\.75 s/)
+    ]);
+    expect(proxy.counts().stall).toBe(1);
+    await proxy.set({ kind: 'none' });
+  });
+
   test('a 503 on the upload: not saved, one warning, no secret in it', async () => {
     await proxy.set({ kind: '503', path: /envd-mounts/ });
     const store = storeAt(proxy.url, onMain);

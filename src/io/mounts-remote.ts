@@ -5,7 +5,11 @@
  * up for the job with one warning: the build goes on without its package caches, never fails for them. The
  * archives (up to cache-mounts-max) are streamed, never held in memory.
  */
+import { getProxyUrl } from '@actions/http-client/lib/proxy';
 import * as fs from 'node:fs';
+import type * as NodeHttp from 'node:http';
+import * as nodeHttps from 'node:https';
+import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -19,6 +23,10 @@ import { echo, formatSize, MAX_SENTENCE } from '../text/text.js';
 import { ms, seconds } from './deadlines.js';
 import { type AnswerHeaders, type Http, realClock } from './http.js';
 import { fileSha256, type MountStore, type StoreNote } from './mounts.js';
+
+/** node:http through require, as io/http.ts loads it (on Node 24 its ESM namespace loads undici). */
+const nodeHttp = createRequire(import.meta.url)('node:http') as typeof NodeHttp;
+const USER_AGENT = 'envd-cache-action';
 
 export interface Mount {
   scope: string;
@@ -197,12 +205,10 @@ async function streamOnce(
   );
   const touch = () => idle.refresh();
   try {
-    let body: ReadableStream | undefined;
-    if (file.upload) {
-      const source = fs.createReadStream(file.upload);
-      source.on('data', touch);
-      body = Readable.toWeb(source) as ReadableStream;
-    }
+    if (file.upload && !getProxyUrl(new URL(req.url)))
+      return await nodeUpload(req, file.upload, { touch, signal: controller.signal });
+    // Through a proxy, fetch's (Node 20's undici keeps a streamed body's chunks until the request ends).
+    const body = file.upload ? pulled(file.upload, touch) : undefined;
     const res = await http.fetch(req.url, {
       method: req.method,
       headers: req.headers,
@@ -221,4 +227,61 @@ async function streamOnce(
   } finally {
     clearTimeout(idle);
   }
+}
+
+/**
+ * A file as a request body, read as the request takes it: one chunk per pull, none ahead. (Node 20's
+ * `Readable.toWeb` counts its high-water mark in chunks, not bytes, and read a 1 GB archive whole into memory.)
+ */
+function pulled(file: string, touch: () => void): ReadableStream<Uint8Array> {
+  const source = fs.createReadStream(file);
+  const chunks = source[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        const { value, done } = await chunks.next();
+        touch();
+        if (done) controller.close();
+        else controller.enqueue(new Uint8Array(value.buffer, value.byteOffset, value.byteLength));
+      },
+      cancel: () => void source.destroy()
+    },
+    { highWaterMark: 0 }
+  );
+}
+
+/**
+ * An upload over node:http(s), the file piped into the request as the socket takes it (fetch on Node 20 held a
+ * 1 GB archive in memory). `touch` on every chunk either way; `signal` ends it.
+ */
+function nodeUpload(
+  req: { method: string; url: string; headers: Record<string, string> },
+  file: string,
+  o: { touch: () => void; signal: AbortSignal }
+): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const url = new URL(req.url);
+    const request = (url.protocol === 'https:' ? nodeHttps.request : nodeHttp.request)(
+      url,
+      { method: req.method, headers: { 'user-agent': USER_AGENT, ...req.headers } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => (o.touch(), chunks.push(c)));
+        res.on('error', reject);
+        res.on('end', () => {
+          const headers = new Headers();
+          for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) headers.set(k, [v].flat().join(', '));
+          resolve({ status: res.statusCode ?? 0, headers, body: Buffer.concat(chunks).toString('utf8') });
+        });
+      }
+    );
+    const stop = () => request.destroy(o.signal.reason as Error);
+    o.signal.addEventListener('abort', stop, { once: true });
+    request.on('close', () => o.signal.removeEventListener('abort', stop));
+    request.on('error', reject);
+    const source = fs.createReadStream(file);
+    source.on('data', o.touch);
+    source.on('error', (e) => request.destroy(e));
+    source.pipe(request);
+  });
 }
