@@ -265,6 +265,8 @@ describe('s3: objects under the prefix', () => {
   test('without static credentials it is not used, and says so once', async () => {
     const store = storeAt(s3.endpoint, onMain, {});
     expect(await store.available()).toBe(false);
+    const a = archive('unsigned');
+    expect(await store.save(a.dir, a.key)).toBe(false);
     expect(said(store, []).infos).toEqual([
       'Package caches are not kept: the s3 bucket cache needs static credentials to sign with (access_key_id and secret_access_key in cache-options, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)'
     ]);

@@ -58,6 +58,13 @@ export interface RemoteMounts {
 export function remoteMountStore(remote: RemoteMounts, places: Locations): MountStore {
   const notes: StoreNote[] = [];
   let down: string | undefined;
+  let told = false;
+  /** False, said once, when the store cannot be used at all in this job. */
+  const usable = () => {
+    if (remote.unavailable && !told) notes.push({ text: `Package caches are not kept: ${remote.unavailable}` });
+    told = true;
+    return !remote.unavailable;
+  };
   const fail = (doing: string, e: unknown): void => {
     if (e instanceof MountRefused) {
       notes.push({ warning: true, text: e.message });
@@ -73,10 +80,7 @@ export function remoteMountStore(remote: RemoteMounts, places: Locations): Mount
   return {
     where: remote.where,
     drain: () => notes.splice(0),
-    available: async () => {
-      if (remote.unavailable) notes.push({ text: `Package caches are not kept: ${remote.unavailable}` });
-      return !remote.unavailable;
-    },
+    available: async () => usable(),
     async restore(dir, prefix) {
       const mount = mountOfPrefix(prefix);
       if (!mount || down) return undefined;
@@ -91,7 +95,7 @@ export function remoteMountStore(remote: RemoteMounts, places: Locations): Mount
     },
     async save(dir, key) {
       const k = parseMountKey(key);
-      if (!k || down) return false;
+      if (!k || down || !usable()) return false;
       const file = path.join(dir, 'mount.tar');
       try {
         const blob = { sha256: await fileSha256(file), size: fs.statSync(file).size };

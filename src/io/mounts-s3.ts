@@ -65,7 +65,7 @@ function s3Mounts(home: Home, spec: CacheSpec, env: NodeJS.ProcessEnv, http: Htt
         'content-length': String(blob.size),
         'content-type': 'application/x-tar',
         'x-amz-meta-sha256': blob.sha256,
-        'x-amz-meta-scope': mount.scope,
+        'x-amz-meta-scope': encodeURIComponent(mount.scope),
         'x-amz-meta-mount-id': mount.id
       };
       const req = signed('PUT', key, { sha256: blob.sha256, headers });
