@@ -15,7 +15,8 @@ import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.mjs';
 import { startRegistry, type TestRegistry } from '../support/services/registry.js';
 import { startS3, type TestS3 } from '../support/services/s3.js';
 
-process.env[DEADLINE_SCALE_ENV] = '0.05';
+// Deadlines ×0.2: a stall costs 2-3 s here (s3rver shares this process; a smaller scale flaked under load).
+process.env[DEADLINE_SCALE_ENV] = '0.2';
 const PIP = `${ENVD_MOUNT_DIRS[0]}/app-cpu`;
 
 const real = await import('../../src/io/mounts.js');
@@ -150,7 +151,7 @@ describe.each([
       expect(r.restored).toBe(0);
       expect(r.log.match(/::warning::/g)).toHaveLength(1);
       expect(r.log).toMatch(
-        /::warning::Package caches: the (registry|s3 bucket) .* failed while reading .*(no answer within|no data for) 0\.\d+ s\); the build goes on without them/
+        /::warning::Package caches: the (registry|s3 bucket) .* failed while reading .*(no answer within 2 s|no data for 3 s)\); the build goes on without them/
       );
       expect(r.log).toContain('Nothing restored (see the warning above)');
       expect(r.figures).toEqual([
