@@ -183,6 +183,7 @@ const gha = {
         ['timeout', inputs.cacheOptions.get('timeout') ?? '10m']
     ],
     fromRunner: fillFromRunner,
+    mountsHome: () => ({ store: 'github-cache' }),
     filledByAction: ['token', 'url_v2'],
     writeTarget: ({ scope }, ref) => `the GitHub cache of ${ref}, scope ${scope}`,
     // github.com serves only the cache API v2, which BuildKit speaks from v0.20.0 (url_v2, version=2).
@@ -290,6 +291,7 @@ const inline = {
     },
     writeTarget: () => 'the output image, which carries the cache',
     companions: [],
+    noMounts: 'cache: inline keeps the cache inside the pushed image, which has no place for package caches; use cache: registry, which keeps them as artifacts beside its layers',
     inputProblems: ({ output }) => output?.image && output.push
         ? []
         : [
@@ -334,6 +336,7 @@ const local = {
     ],
     writeTarget: (_ctx, ref) => `the GitHub cache of ${ref}, where the cache directory is saved`,
     runnerDir: ({ inputs, rt, scope }) => localCacheDir(inputs, rt, scope),
+    mountsHome: () => ({ store: 'github-cache' }),
     companions: ['cache-dir']
 };
 
@@ -345,7 +348,8 @@ const none = {
     store: 'nowhere',
     savedInGithubCache: false,
     location: () => [],
-    companions: []
+    companions: [],
+    noMounts: 'cache: none keeps no cache, so package caches have nowhere to go; pick a cache backend (gha, local, registry or s3)'
 };
 
 // EXTERNAL MODULE: ./src/backends/location.ts
@@ -381,6 +385,7 @@ const registry = {
     // A missing cache image ends the import vertex with "… not found" (see report/steps.ts).
     importReportsMissing: true,
     companions: ['cache-ref'],
+    mountsHome,
     inputProblems: ({ cacheRef, output }) => cacheRef === undefined && !output?.image
         ? [
             {
@@ -390,6 +395,29 @@ const registry = {
         ]
         : []
 };
+/**
+ * Package caches as OCI artifacts in the cache's repository: next to cache-ref's tag (fixed, as the layers are),
+ * else next to the per-branch `buildcache-<scope>` tags of the output image's repository.
+ */
+function mountsHome({ inputs, rt, scope }) {
+    const insecure = (0,values/* parseGoBool */.MY)(inputs.cacheOptions.get('registry.insecure') ?? '') === true;
+    const given = inputs.cacheRef ? (0,image_ref/* parseImageRef */.Q)(inputs.cacheRef) : undefined;
+    if (given?.ok) {
+        const fixed = { name: given.value.tag ?? 'buildcache', owner: 'cache-ref, which every branch shares' };
+        return {
+            store: 'oci-artifact',
+            repository: (0,image_ref/* repositoryOf */._M)(given.value),
+            insecure,
+            tags: { write: fixed, reads: [fixed] }
+        };
+    }
+    return {
+        store: 'oci-artifact',
+        repository: (0,image_ref/* repositoryOf */._M)(inputs.output.image),
+        insecure,
+        tags: (0,backends_location/* locations */.j2)(`buildcache-${scope}`, rt)
+    };
+}
 
 ;// CONCATENATED MODULE: ./src/backends/s3.ts
 /** `cache: s3`: an S3 bucket every branch shares, one name per ref; credentials may come from the AWS env. */
@@ -449,6 +477,12 @@ const s3 = {
         ];
     },
     probe: 's3-manifest',
+    // Package caches: objects under the same prefix, one directory per branch name the layers use.
+    mountsHome: (ctx) => ({
+        store: 's3-object',
+        prefix: ctx.inputs.cacheOptions.get('prefix') ?? '',
+        names: (0,backends_location/* locations */.j2)(ctx.scope, ctx.rt)
+    }),
     // bucket and region may come from the AWS environment (location above): one message names both ways.
     filledByAction: ['bucket', 'region'],
     missingMessage: (key) => `cache: s3 needs ${key}: set cache-options: ${key}=… or the AWS_${key.toUpperCase()} environment variable`,

@@ -24,7 +24,7 @@ async function run() {
         else {
             // Before anything starts: a cancelled main stops what it ran and says so (io/cancel.ts).
             const [{ main }, { onCancel }, { cancelledLine, cancelledSummary }] = await Promise.all([
-                Promise.all(/* import() */[__nccwpck_require__.e(844), __nccwpck_require__.e(292), __nccwpck_require__.e(337), __nccwpck_require__.e(895)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4895)),
+                Promise.all(/* import() */[__nccwpck_require__.e(844), __nccwpck_require__.e(292), __nccwpck_require__.e(337), __nccwpck_require__.e(932)]).then(__nccwpck_require__.bind(__nccwpck_require__, 7932)),
                 __nccwpck_require__.e(/* import() */ 736).then(__nccwpck_require__.bind(__nccwpck_require__, 6736)),
                 __nccwpck_require__.e(/* import() */ 594).then(__nccwpck_require__.bind(__nccwpck_require__, 6594))
             ]);
