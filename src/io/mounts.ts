@@ -107,8 +107,21 @@ export function placeArchive(out: string, dir: string, id: string): string {
 
 export const removeDir = (dir: string) => fs.rmSync(dir, { recursive: true, force: true });
 
-/** The GitHub cache as the mounts use it: one directory per entry, restored by key prefix, saved under a key. */
+/** A line a store has to say; kept until the step's log group is open (the restore runs before it). */
+export interface StoreNote {
+  warning?: boolean;
+  text: string;
+}
+
+/**
+ * Where the mounts are kept, as the step uses it: one directory per entry (its `mount.tar`), restored by key prefix,
+ * saved under a key — the GitHub cache, or beside the registry or s3 layers (io/mounts-remote.ts).
+ */
 export interface MountStore {
+  /** How messages name it; default the GitHub cache. */
+  readonly where?: string;
+  /** What it has to say since it was last asked (the step prints it in its group). */
+  drain?(): StoreNote[];
   available(): Promise<boolean>;
   /** The key restored into `dir`, or undefined on a miss. Throws on a service failure. */
   restore(dir: string, prefix: string): Promise<string | undefined>;

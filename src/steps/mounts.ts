@@ -3,17 +3,18 @@
  * found and buildkitd starts, copied into their mounts by one helper build once buildkitd answers, and — after a
  * build that writes its cache — the mounts the build used are read out by one helper build and saved, one GitHub
  * cache entry per mount and scope, keyed by content and by the fingerprint of what the package steps depend on.
- * When a saved entry carries this build's fingerprint, nothing is downloaded or copied in (`restoreSkip`).
+ * When a saved entry carries this build's fingerprint, nothing is downloaded or copied in (`restoreSkip`). With
+ * registry and s3, each mount is an artifact or object beside the layers (io/mounts-remote.ts), without a skip.
  * Orchestration only: the core decides, io/mounts.ts does.
  */
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as core from '../io/runner.js';
+import { mountStoreOf } from '../io/mount-stores.js';
 import {
   type BuildkitClient,
   fileSha256,
   fileSize,
-  githubMountStore,
   helperBuild,
   listMounts,
   type MountStore,
@@ -66,7 +67,7 @@ const seconds = (since: number) => Math.round((Date.now() - since) / 100) / 10;
 export function beginMounts(
   plan: Plan,
   env: NodeJS.ProcessEnv,
-  store: MountStore = githubMountStore
+  store: MountStore = mountStoreOf(plan, env)
 ): Mounts | undefined {
   const m = plan.mounts;
   if (!m || (!m.restore && !m.save)) return undefined;
@@ -74,7 +75,9 @@ export function beginMounts(
   const name = envName(path.resolve(workspace, plan.envd.path));
   const dir = mountsDir(env.RUNNER_TEMP || os.tmpdir());
   removeDir(dir);
-  const fingerprint = fingerprintOf(plan, workspace, env);
+  // Only a store that can look a key up without downloading it can skip a restore (the GitHub cache's); the
+  // others' keys carry no fingerprint, so an unchanged archive is recognised by its content alone.
+  const fingerprint = store.lookup ? fingerprintOf(plan, workspace, env) : Promise.resolve(undefined);
   fingerprint.catch(() => undefined);
   const downloads: Promise<Downloads> = m.restore
     ? download(store, candidateIds(m.setting, name), { dir, scope: m.scope, fingerprint })
@@ -132,8 +135,10 @@ export async function restoreMounts(m: Mounts, client: BuildkitClient): Promise<
     const started = Date.now();
     const downloads = await m.downloads;
     const hits = downloads.skipped === undefined ? downloads.hits.filter((d) => d.key) : [];
+    const warned = say(m.store);
     if (!m.plan.restore) core.info('Not restored: this run does not read the cache');
     else if (downloads.skipped !== undefined) skipped(m, downloads);
+    else if (hits.length === 0 && warned) core.info('Nothing restored (see the warning above)');
     else if (hits.length === 0)
       core.info(`No saved package caches for ${echo(m.env)} in scope ${echo(m.plan.scope)} yet`);
     else {
@@ -238,11 +243,19 @@ async function readOutAndSave(
       id,
       ...(saved
         ? { savedBytes: bytes, saveSeconds: seconds(started) }
-        : { note: 'not saved: the GitHub cache did not take it (see the warning above)' })
+        : { note: `not saved: ${m.store.where ?? 'the GitHub cache'} did not take it (see the warning above)` })
     };
     m.figures.set(id, figure);
+    say(m.store);
     core.info(saved ? `${formatMountLine(figure, 'saved')} as ${echo(key)}` : `${echo(id)}: not saved`);
   }
+}
+
+/** What the store had to say (a remote store's one warning, where each mount came from), in the open group; whether it warned. */
+function say(store: MountStore): boolean {
+  const notes = store.drain?.() ?? [];
+  for (const n of notes) (n.warning ? core.warning : core.info)(n.text);
+  return notes.some((n) => n.warning);
 }
 
 function note(m: Mounts, id: string, text: string): void {
