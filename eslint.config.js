@@ -1,3 +1,4 @@
+import { builtinModules } from 'node:module';
 import tseslint from 'typescript-eslint';
 
 /** What keeps a stand-in tool runnable both as ESM (here) and as CommonJS (copied as a release asset). */
@@ -32,6 +33,17 @@ const CORE = [
 ];
 const EFFECTS =
   'an effect belongs under src/io/ (and is called from src/steps/); the core takes facts in and gives decisions out';
+
+/**
+ * Orchestration only sequences: a step asks the core for a decision and calls src/io/ to carry it out. Node's
+ * built-ins are effects (files, processes, sockets, randomness) except `node:path`, which is pure.
+ */
+const STEPS_EFFECTS =
+  'a step only sequences: the effect belongs in a function under src/io/ that the step calls (node:path is pure and may stay)';
+const NOT_IN_STEPS = builtinModules
+  .filter((m) => !/^_/.test(m) && m !== 'path' && !m.startsWith('path/'))
+  .flatMap((m) => [m, `node:${m}`])
+  .map((name) => ({ name, message: `${name} in src/steps/: ${STEPS_EFFECTS}.` }));
 
 export default tseslint.config(
   { ignores: ['dist/**', 'lib/**', 'node_modules/**', 'coverage/**'] },
@@ -86,6 +98,10 @@ export default tseslint.config(
         { name: 'process', message: `process: ${EFFECTS}; pass the environment in.` }
       ]
     }
+  },
+  {
+    files: ['src/steps/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: NOT_IN_STEPS }] }
   },
   {
     // The stand-in envd, buildkitd and buildctl (bin/<tool> links to them). Type-checked by tsconfig.fakes.json.

@@ -1,7 +1,7 @@
 /**
  * The folders show what is pure (CONTRIBUTING.md "Folder map"): ESLint keeps effects out of the core. These
- * tests prove the rule fires on each kind of effect, stays quiet in the shell, and that no folder under src/
- * escapes the classification (a new folder must be named in eslint.config.js CORE, or be io/ or steps/).
+ * tests prove the rule fires on each kind of effect, stays quiet in the shell, keeps Node's built-ins but
+ * node:path out of orchestration (src/steps/), and that no folder under src/ escapes the classification (a new folder must be named in eslint.config.js CORE, or be io/ or steps/).
  */
 import { describe, expect, it } from '@jest/globals';
 import { ESLint } from 'eslint';
@@ -48,17 +48,34 @@ describe('the core stays pure', () => {
     }
   );
 
-  it.each(['src/io/probe.ts', 'src/io/github/probe.ts', 'src/steps/probe.ts'])(
-    'the shell may do effects: %s',
-    async (file) => {
-      expect(
-        await ruleIds(
-          file,
-          "import * as fs from 'node:fs';\nimport * as core from '@actions/core';\nexport const x = [fs, core, process.env.HOME];\n"
-        )
-      ).toEqual([]);
-    }
-  );
+  it.each(['src/io/probe.ts', 'src/io/github/probe.ts'])('the shell may do effects: %s', async (file) => {
+    expect(
+      await ruleIds(
+        file,
+        "import * as fs from 'node:fs';\nimport * as core from '@actions/core';\nexport const x = [fs, core, process.env.HOME];\n"
+      )
+    ).toEqual([]);
+  });
+
+  it.each([
+    ['node:fs', "import * as fs from 'node:fs';\nexport const x = fs;\n"],
+    ['os without the node: prefix', "import { tmpdir } from 'os';\nexport const x = tmpdir;\n"],
+    ['node:child_process', "import { spawn } from 'node:child_process';\nexport const x = spawn;\n"],
+    ['node:crypto', "import { randomBytes } from 'node:crypto';\nexport const x = randomBytes;\n"]
+  ])('lint fails on %s in src/steps/, and says where the effect belongs', async (_, code) => {
+    const [result] = await eslint.lintText(code, { filePath: path.join(root, 'src/steps/probe.ts') });
+    expect(result.messages.map((m) => m.ruleId)).toEqual(['no-restricted-imports']);
+    expect(result.messages[0].message).toMatch(/belongs in a function under src\/io\/ that the step calls/);
+  });
+
+  it('a step may join paths, read its environment and call the shell', async () => {
+    expect(
+      await ruleIds(
+        'src/steps/probe.ts',
+        "import * as path from 'node:path';\nimport { runnerTemp } from '../io/dirs.js';\nexport const x = () => path.join(runnerTemp(process.env), 'x');\n"
+      )
+    ).toEqual([]);
+  });
 
   it('pure code passes in the core', async () => {
     expect(

@@ -5,13 +5,14 @@ import type { AddressInfo } from 'node:net';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { cacheSpec } from '../src/cache/spec.js';
+import { cacheSpec } from '../src/backends/spec.js';
 import { registryManifestExists } from '../src/io/registry.js';
 import { s3ManifestExists } from '../src/io/s3.js';
 import { startEmulator, TWIRP_PREFIX } from './support/emulator/index.js';
 import { parseFault, startFaultProxy, type FaultProxy } from './support/fault-proxy.mjs';
 import { startRegistry } from './support/services/registry.js';
 import { startS3 } from './support/services/s3.js';
+import { caller } from './support/registry-caller.js';
 
 interface Answer {
   status: number;
@@ -229,12 +230,14 @@ describe('fault proxy in front of the registry and S3 stand-ins', () => {
       await registry.pushTag('octo/env', 'cache');
       const auth = Buffer.from(`${registry.user}:${registry.password}`).toString('base64');
       fs.writeFileSync(path.join(config, 'config.json'), JSON.stringify({ auths: { [front.host]: { auth } } }));
-      expect(await registryManifestExists(`${front.host}/octo/env:cache`, true, { DOCKER_CONFIG: config })).toEqual({
+      expect(
+        await registryManifestExists(`${front.host}/octo/env:cache`, true, caller({ DOCKER_CONFIG: config }))
+      ).toEqual({
         exists: true
       });
       await front.set({ kind: '503', path: /\/manifests\// });
       expect(
-        (await registryManifestExists(`${front.host}/octo/env:cache`, true, { DOCKER_CONFIG: config })).exists
+        (await registryManifestExists(`${front.host}/octo/env:cache`, true, caller({ DOCKER_CONFIG: config }))).exists
       ).toBeUndefined();
       expect(front.counts()[503]).toBeGreaterThan(0);
     } finally {

@@ -30,7 +30,8 @@ import {
   parseIndexKey,
   sha256Digest
 } from '../src/budget/keys.js';
-import { indexesToRead, planPrune, type CacheEntry } from '../src/budget/prune.js';
+import { indexesToRead, planPrune } from '../src/budget/prune.js';
+import { type CacheEntry } from '../src/budget/generations.js';
 import { decideWrite, generationAfterBuild, supersededEntries, type Superseded } from '../src/budget/write.js';
 import { autoScope, scopeFamily } from '../src/cache/scope.js';
 import { planPrune as legacyPlanPrune } from './legacy-prune.js';

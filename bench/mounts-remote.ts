@@ -11,7 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { once } from 'node:events';
 import type { Locations } from '../src/backends/location.js';
-import { cacheSpec } from '../src/cache/spec.js';
+import { cacheSpec } from '../src/backends/spec.js';
 import { registryMountStore } from '../src/io/mounts-registry.js';
 import { s3MountStore } from '../src/io/mounts-s3.js';
 import type { MountStore } from '../src/io/mounts.js';
@@ -97,7 +97,11 @@ try {
     insecure: false,
     tags: places
   };
-  await run('registry', registryMountStore(home, { DOCKER_CONFIG: docker, HOME: docker }), a);
+  await run(
+    'registry',
+    registryMountStore(home, { env: { DOCKER_CONFIG: docker, HOME: docker }, mask: () => undefined }),
+    a
+  );
   const spec = cacheSpec('s3', [
     ['bucket', 'cache'],
     ['region', 'us-east-1'],

@@ -6,7 +6,7 @@
 import { createIndexReader } from '../src/io/github/indexes.js';
 import { blobKey, indexKey, sha256Digest } from '../src/budget/keys.js';
 import { createCacheRest, type CacheRest } from '../src/io/github/rest.js';
-import { prune, readBudget } from '../src/steps/prune.js';
+import { carryOutPrune, fetchReading } from '../src/steps/prune.js';
 import { Permission, startEmulator } from '../__tests__/support/emulator/index.js';
 import { DAY, HOUR, MAIN, MB, MINUTE, prRef, prng } from './workload.js';
 
@@ -85,8 +85,8 @@ export async function scale(total = 10_000): Promise<ScaleResult> {
     const restBefore = emu.counters.rest;
 
     const t0 = performance.now();
-    const reading = await readBudget({ rest, cacheBudget: 'auto' });
-    const planned = await prune({
+    const reading = await fetchReading({ rest, cacheBudget: 'auto' });
+    const planned = await carryOutPrune({
       rest,
       reader,
       readableRefs: [MAIN],
@@ -134,7 +134,7 @@ export async function scale(total = 10_000): Promise<ScaleResult> {
         return listing;
       }
     };
-    const done = await prune({
+    const done = await carryOutPrune({
       rest: racing,
       reader,
       readableRefs: [MAIN],

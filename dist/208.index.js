@@ -21,7 +21,7 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony import */ var _tool_cache_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(2063);
 /* harmony import */ var _http_policies_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(4196);
 /* harmony import */ var _deadlines_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(8193);
-/* harmony import */ var _http_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(742);
+/* harmony import */ var _http_client_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(7231);
 /* harmony import */ var _tools_releases_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(21);
 /**
  * Installs envd and BuildKit into the runner's tool cache: the release resolved (a tag or `latest`), the
@@ -58,7 +58,7 @@ const toolCache = () => Promise.all(/* import() */[__webpack_require__.e(752), _
 class Installer {
     options;
     http;
-    constructor(options, http = new _http_js__WEBPACK_IMPORTED_MODULE_6__/* .Http */ .lw({
+    constructor(options, http = new _http_client_js__WEBPACK_IMPORTED_MODULE_6__/* .Http */ .lw({
         timeoutMs: (0,_deadlines_js__WEBPACK_IMPORTED_MODULE_5__.ms)(_http_policies_js__WEBPACK_IMPORTED_MODULE_4__/* .POLICIES */ .PQ.release.requestMs),
         service: { name: 'The release server', without: 'the tools cannot be downloaded' }
     })) {
@@ -70,7 +70,10 @@ class Installer {
     }
     async release(repo, version) {
         const url = `${this.options.apiBase.replace(/\/+$/, '')}/repos/${repo}/releases/${version === 'latest' ? 'latest' : `tags/${version}`}`;
-        const r = await this.http.getJson(url, parseRelease, { headers: this.headers(), policy: this.options.retry });
+        const r = await this.http.getJson(url, parseRelease, {
+            headers: { ..._http_client_js__WEBPACK_IMPORTED_MODULE_6__/* .GITHUB_JSON */ .hS, ...this.headers() },
+            policy: this.options.retry
+        });
         if (r.ok)
             return r.value;
         if (r.failure.status === 404)
@@ -132,19 +135,38 @@ class Installer {
         return { tag, dir: node_path__WEBPACK_IMPORTED_MODULE_2__.join(dir, 'bin'), fromCache: false };
     }
 }
+/**
+ * The executable `name` in the first directory of `env`'s PATH that holds one (a file with an execute bit), as a
+ * shell finds it. The step's environment, not the process's: a test hands its own PATH.
+ */
+function onPath(name, env) {
+    for (const dir of (env.PATH ?? '').split(node_path__WEBPACK_IMPORTED_MODULE_2__.delimiter)) {
+        if (!dir)
+            continue;
+        const file = node_path__WEBPACK_IMPORTED_MODULE_2__.join(dir, name);
+        try {
+            if (node_fs__WEBPACK_IMPORTED_MODULE_1__.statSync(file).isFile()) {
+                node_fs__WEBPACK_IMPORTED_MODULE_1__.accessSync(file, node_fs__WEBPACK_IMPORTED_MODULE_1__.constants.X_OK);
+                return file;
+            }
+        }
+        catch {
+            // not there, or not executable: the next directory
+        }
+    }
+    return undefined;
+}
 /** `envd-version: system`: the envd on PATH. */
-async function systemEnvd() {
-    const io = await __webpack_require__.e(/* import() */ 701).then(__webpack_require__.bind(__webpack_require__, 8701));
-    const found = await io.which('envd', false);
+function systemEnvd(env) {
+    const found = onPath('envd', env);
     if (!found)
         throw new InstallError('envd-version is system, but no envd is on PATH; install it in an earlier step or use a version');
     return { tag: 'system', dir: node_path__WEBPACK_IMPORTED_MODULE_2__.dirname(found), fromCache: true };
 }
 /** `buildkit-version: system`: buildkitd and buildctl on PATH, with the version buildkitd reports. */
-async function systemBuildkit(version) {
-    const io = await __webpack_require__.e(/* import() */ 701).then(__webpack_require__.bind(__webpack_require__, 8701));
-    const found = await io.which('buildkitd', false);
-    const ctl = await io.which('buildctl', false);
+async function systemBuildkit(env, version) {
+    const found = onPath('buildkitd', env);
+    const ctl = onPath('buildctl', env);
     if (!found || !ctl)
         throw new InstallError('buildkit-version is system, but buildkitd and buildctl are not both on PATH; install them in an earlier step or use a version');
     if (node_path__WEBPACK_IMPORTED_MODULE_2__.dirname(found) !== node_path__WEBPACK_IMPORTED_MODULE_2__.dirname(ctl))

@@ -9,14 +9,12 @@ export const modules = {
 /* harmony export */   post: () => (/* binding */ post),
 /* harmony export */   realPostIo: () => (/* binding */ realPostIo)
 /* harmony export */ });
-/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8161);
-/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_os__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _io_buildkit_builder_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(2433);
+/* harmony import */ var _io_buildkit_builder_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(5539);
+/* harmony import */ var _io_dirs_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1789);
 /* harmony import */ var _io_envd_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(3883);
 /* harmony import */ var _io_local_owned_dirs_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(7322);
 /* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(2462);
-/* harmony import */ var _io_log_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(9334);
-/* harmony import */ var _io_runner_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(1068);
+/* harmony import */ var _context_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(9056);
 /**
  * The post step: always runs, also after a failed main step. Stops what main started, shows buildkitd's log
  * when the build failed, removes the envd context and the private directory. Never fails the job itself.
@@ -30,74 +28,76 @@ export const modules = {
 
 
 
-
 const realPostIo = {
-    builderLogTail: (h) => (0,_io_buildkit_builder_js__WEBPACK_IMPORTED_MODULE_1__/* .builderLogTail */ .y_)(h),
-    stopBuilder: (h) => (0,_io_buildkit_builder_js__WEBPACK_IMPORTED_MODULE_1__/* .stopBuilder */ .QP)(h),
-    releaseShared: (h) => (0,_io_buildkit_builder_js__WEBPACK_IMPORTED_MODULE_1__/* .releaseShared */ .vw)(h),
+    builderLogTail: (h) => (0,_io_buildkit_builder_js__WEBPACK_IMPORTED_MODULE_0__/* .builderLogTail */ .y_)(h),
+    stopBuilder: (h, env) => (0,_io_buildkit_builder_js__WEBPACK_IMPORTED_MODULE_0__/* .stopBuilder */ .QP)(h, env),
+    releaseShared: (h, env) => (0,_io_buildkit_builder_js__WEBPACK_IMPORTED_MODULE_0__/* .releaseShared */ .vw)(h, env),
     removeContext: (binary, env, context) => new _io_envd_js__WEBPACK_IMPORTED_MODULE_2__/* .Envd */ .sL(binary, env).removeContext(context)
 };
-async function post({ env: processEnv, state, io }) {
+function post(ctx, deps) {
+    return (0,_context_js__WEBPACK_IMPORTED_MODULE_5__/* .inStep */ .q)(ctx, () => postStep(ctx, deps));
+}
+async function postStep({ env: stepEnv, out }, { state, io }) {
     const getState = (name) => state.get(name);
-    const builder = jsonState(getState, _state_js__WEBPACK_IMPORTED_MODULE_4__/* .State */ .U.Builder, 'buildkitd is not stopped by this step');
+    const jsonState = (name, consequence) => savedJson(out, getState(name), name, consequence);
+    const builder = jsonState(_state_js__WEBPACK_IMPORTED_MODULE_4__/* .State */ .U.Builder, 'buildkitd is not stopped by this step');
     const failed = getState(_state_js__WEBPACK_IMPORTED_MODULE_4__/* .State */ .U.BuildFailed) === 'true';
     if (builder && failed) {
         const log = io.builderLogTail(builder);
         if (log) {
             // buildkitd's log quotes what the build did: fenced, so no line of it can issue a workflow command.
-            await _io_runner_js__WEBPACK_IMPORTED_MODULE_6__.group('buildkitd log (the build failed)', () => _io_log_js__WEBPACK_IMPORTED_MODULE_5__/* .Log */ .tG.fenced(async (fence) => log.split('\n').forEach((l) => fence.line(l))));
+            await out.group('buildkitd log (the build failed)', () => out.fenced(async (fence) => log.split('\n').forEach((l) => fence.line(l))));
         }
     }
     const context = getState(_state_js__WEBPACK_IMPORTED_MODULE_4__/* .State */ .U.Context);
     const envdBinary = getState(_state_js__WEBPACK_IMPORTED_MODULE_4__/* .State */ .U.EnvdBinary);
     // The envd context is a file of envd's (ContextRemove edits its contexts file, pkg/home/context.go:120-132 at
     // v1.3.4; it never calls the builder), so it and the daemon are undone at once, reported in the same order as always.
-    const stopping = builder && !builder.reused && builder.kind !== 'address' ? io.stopBuilder(builder) : undefined;
+    const stopping = builder && !builder.reused && builder.kind !== 'address' ? io.stopBuilder(builder, stepEnv) : undefined;
     if (context && envdBinary) {
-        const env = { ...processEnv, PATH: getState(_state_js__WEBPACK_IMPORTED_MODULE_4__/* .State */ .U.EnvdPath) || processEnv.PATH, ENVD_ANALYTICS: 'false' };
+        const env = { ...stepEnv, PATH: getState(_state_js__WEBPACK_IMPORTED_MODULE_4__/* .State */ .U.EnvdPath) || stepEnv.PATH, ENVD_ANALYTICS: 'false' };
         const problem = await io.removeContext(envdBinary, env, context);
         if (problem)
-            _io_runner_js__WEBPACK_IMPORTED_MODULE_6__.warning(problem);
+            out.warning(problem);
         else
-            _io_runner_js__WEBPACK_IMPORTED_MODULE_6__.info(`Removed envd context ${context}`);
+            out.info(`Removed envd context ${context}`);
     }
     if (builder?.reused) {
         // Post steps run in reverse order: the call that started it runs its post step after this one.
-        _io_runner_js__WEBPACK_IMPORTED_MODULE_6__.info(`Left buildkitd (pid ${builder.pid}) running for the call that started it; its post step stops it`);
+        out.info(`Left buildkitd (pid ${builder.pid}) running for the call that started it; its post step stops it`);
     }
     else if (builder && stopping) {
         await stopping;
-        _io_runner_js__WEBPACK_IMPORTED_MODULE_6__.info(builder.container ? `Removed container ${builder.container}` : `Stopped buildkitd (pid ${builder.pid})`);
-        const problem = await io.releaseShared(builder);
+        out.info(builder.container ? `Removed container ${builder.container}` : `Stopped buildkitd (pid ${builder.pid})`);
+        const problem = await io.releaseShared(builder, stepEnv);
         if (problem)
-            _io_runner_js__WEBPACK_IMPORTED_MODULE_6__.warning(problem);
+            out.warning(problem);
     }
-    const localSave = jsonState(getState, _state_js__WEBPACK_IMPORTED_MODULE_4__/* .State */ .U.LocalSave, 'the local cache is not saved');
+    const localSave = jsonState(_state_js__WEBPACK_IMPORTED_MODULE_4__/* .State */ .U.LocalSave, 'the local cache is not saved');
     if (localSave) {
         const { saveLocal } = await __webpack_require__.e(/* import() */ 930).then(__webpack_require__.bind(__webpack_require__, 1930));
-        await _io_runner_js__WEBPACK_IMPORTED_MODULE_6__.group('Save the local cache', () => saveLocal(localSave));
+        await out.group('Save the local cache', () => saveLocal(out, localSave));
     }
     const dir = getState(_state_js__WEBPACK_IMPORTED_MODULE_4__/* .State */ .U.WorkDir);
     if (dir) {
         // Only the private directory main created and marked: never a path state could point elsewhere.
-        const kept = (0,_io_local_owned_dirs_js__WEBPACK_IMPORTED_MODULE_3__/* .releaseDir */ .ZI)(dir, (0,_io_local_owned_dirs_js__WEBPACK_IMPORTED_MODULE_3__/* .surroundingsOf */ .ZD)(processEnv.GITHUB_WORKSPACE || process.cwd(), processEnv.HOME || node_os__WEBPACK_IMPORTED_MODULE_0__.homedir()));
+        const kept = (0,_io_local_owned_dirs_js__WEBPACK_IMPORTED_MODULE_3__/* .releaseDir */ .ZI)(dir, (0,_io_local_owned_dirs_js__WEBPACK_IMPORTED_MODULE_3__/* .surroundingsOf */ .ZD)((0,_io_dirs_js__WEBPACK_IMPORTED_MODULE_1__/* .workspaceOf */ .B3)(stepEnv), (0,_io_dirs_js__WEBPACK_IMPORTED_MODULE_1__/* .homeOf */ .lt)(stepEnv)));
         if (kept)
-            _io_runner_js__WEBPACK_IMPORTED_MODULE_6__.warning(`The action's private directory was not removed: ${kept}`);
+            out.warning(`The action's private directory was not removed: ${kept}`);
     }
 }
 /**
  * A record main saved as JSON. The runner hands it back as it was written, so text that does not parse is a
  * defect: post says what it cannot do and carries on with the rest of its clean-up instead of stopping there.
  */
-function jsonState(getState, name, consequence) {
-    const text = getState(name);
+function savedJson(out, text, name, consequence) {
     if (!text)
         return undefined;
     try {
         return JSON.parse(text);
     }
     catch {
-        _io_runner_js__WEBPACK_IMPORTED_MODULE_6__.warning(`The state main saved as ${name} is not JSON (${text.length} characters): ${consequence}`);
+        out.warning(`The state main saved as ${name} is not JSON (${text.length} characters): ${consequence}`);
         return undefined;
     }
 }

@@ -12,7 +12,7 @@ export const modules = {
 /* harmony import */ var _http_policies_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4196);
 /* harmony import */ var _http_retry_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8902);
 /* harmony import */ var _deadlines_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(8193);
-/* harmony import */ var _http_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(742);
+/* harmony import */ var _http_client_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(7231);
 /* harmony import */ var _pool_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(4476);
 
 
@@ -117,7 +117,7 @@ function createCacheRest(options) {
     const [owner, repo] = options.repository.split('/');
     if (!owner || !repo)
         throw new Error(`repository "${options.repository}" is not owner/repo`);
-    const pageConcurrency = Math.max(1, options.pageConcurrency ?? 4);
+    const pageConcurrency = Math.max(1, options.pageConcurrency ?? _http_policies_js__WEBPACK_IMPORTED_MODULE_0__/* .POLICIES */ .PQ.concurrency.listingPages);
     const { api, direct, calls } = clientsFor(options);
     const repoPath = `/repos/${encodeURIComponent(owner)}/${encodeURIComponent(repo)}`;
     async function attempt(work) {
@@ -191,9 +191,22 @@ function errorMessage(json, text, status) {
         return typeof json.documentation_url === 'string' ? `${json.message} - ${json.documentation_url}` : json.message;
     return text.trim() ? text.trim().slice(0, 500) : `HTTP ${status}`;
 }
+/**
+ * `Exchange` over the client, by `policy`: the answer that came, or, when a retryable status outlasted the attempts,
+ * the last one (GitHub's error text and headers are read from it); a network failure that outlasts them is thrown,
+ * with the reason and the error's code.
+ */
+const exchangeOver = (http, policy) => async (method, url, headers) => {
+    const reply = await http.request(method, url, { headers, policy });
+    if (reply.ok)
+        return reply.value;
+    if (reply.answer)
+        return reply.answer;
+    throw Object.assign(new Error(reply.reason), { code: reply.failure.code });
+};
 function apiOver(send, baseUrl, token) {
     // The client adds its user agent.
-    const headers = { ..._http_js__WEBPACK_IMPORTED_MODULE_3__/* .GITHUB_JSON */ .hS, authorization: `token ${token}` };
+    const headers = { ..._http_client_js__WEBPACK_IMPORTED_MODULE_3__/* .GITHUB_JSON */ .hS, authorization: `token ${token}` };
     return async (method, path, query = {}) => {
         const url = new URL(baseUrl + path);
         for (const [k, v] of Object.entries(query))
@@ -222,18 +235,20 @@ function apiOver(send, baseUrl, token) {
  */
 function clientsFor(options) {
     const debug = options.debug ?? (() => undefined);
-    const http = options.http ?? new _http_js__WEBPACK_IMPORTED_MODULE_3__/* .Http */ .lw({ timeoutMs: options.timeoutMs ?? (0,_deadlines_js__WEBPACK_IMPORTED_MODULE_2__.ms)(_http_policies_js__WEBPACK_IMPORTED_MODULE_0__/* .POLICIES */ .PQ.rest.requestMs), service: GITHUB_API });
+    const http = options.http ?? new _http_client_js__WEBPACK_IMPORTED_MODULE_3__/* .Http */ .lw({ timeoutMs: options.timeoutMs ?? (0,_deadlines_js__WEBPACK_IMPORTED_MODULE_2__.ms)(_http_policies_js__WEBPACK_IMPORTED_MODULE_0__/* .POLICIES */ .PQ.rest.requestMs), service: GITHUB_API });
     const sent = http.calls;
     const policy = {
         attempts: (options.retries ?? _http_policies_js__WEBPACK_IMPORTED_MODULE_0__/* .POLICIES */ .PQ.rest.attempts - 1) + 1,
         backoffMs: options.retryBaseMs ?? _http_policies_js__WEBPACK_IMPORTED_MODULE_0__/* .POLICIES */ .PQ.rest.backoffMs,
-        maxWaitMs: (options.maxRateLimitWaitSeconds ?? 60) * 1000,
+        maxWaitMs: options.maxRateLimitWaitSeconds !== undefined
+            ? options.maxRateLimitWaitSeconds * 1000
+            : _http_policies_js__WEBPACK_IMPORTED_MODULE_0__/* .POLICIES */ .PQ.rateLimit.maxWaitMs,
         onRetry: (n, f) => debug(`${f.message} (attempt ${n}); trying again`)
     };
     const baseUrl = options.apiUrl.replace(/\/+$/, '');
     return {
-        api: apiOver((method, url, headers) => http.exchange(method, url, { headers, policy }), baseUrl, options.token),
-        direct: apiOver((method, url, headers) => http.exchange(method, url, { headers, policy: _http_js__WEBPACK_IMPORTED_MODULE_3__/* .ONCE */ .ET }), baseUrl, options.token),
+        api: apiOver(exchangeOver(http, policy), baseUrl, options.token),
+        direct: apiOver(exchangeOver(http, _http_client_js__WEBPACK_IMPORTED_MODULE_3__/* .ONCE */ .ET), baseUrl, options.token),
         calls: () => http.calls - sent
     };
 }

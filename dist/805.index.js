@@ -265,7 +265,7 @@ const userAgent = 'actions/tool-cache';
 function downloadTool(url, dest, auth, headers) {
     return tool_cache_awaiter(this, void 0, void 0, function* () {
         dest = dest || external_path_.join(_getTempDirectory(), external_crypto_.randomUUID());
-        yield io.mkdirP(external_path_.dirname(dest));
+        yield io/* mkdirP */.U$(external_path_.dirname(dest));
         core/* debug */.Yz(`Downloading ${url}`);
         core/* debug */.Yz(`Destination ${dest}`);
         const maxAttempts = 3;
@@ -326,7 +326,7 @@ function downloadToolAttempt(url, dest, auth, headers) {
             if (!succeeded) {
                 core/* debug */.Yz('download failed');
                 try {
-                    yield io.rmRF(dest);
+                    yield io/* rmRF */.Yz(dest);
                 }
                 catch (err) {
                     core/* debug */.Yz(`Failed to delete '${dest}'. ${err.message}`);
@@ -397,7 +397,7 @@ function extract7z(file, dest, _7zPath) {
                 silent: true
             };
             try {
-                const powershellPath = yield io.which('powershell', true);
+                const powershellPath = yield io/* which */.K7('powershell', true);
                 yield (0,exec/* exec */.m)(`"${powershellPath}"`, args, options);
             }
             finally {
@@ -489,7 +489,7 @@ function extractXar(file_1, dest_1) {
         if (core/* isDebug */._o()) {
             args.push('-v');
         }
-        const xarPath = yield io.which('xar', true);
+        const xarPath = yield io/* which */.K7('xar', true);
         yield (0,exec/* exec */.m)(`"${xarPath}"`, _unique(args));
         return dest;
     });
@@ -521,7 +521,7 @@ function extractZipWin(file, dest) {
         // build the powershell command
         const escapedFile = file.replace(/'/g, "''").replace(/"|\n|\r/g, ''); // double-up single quotes, remove double quotes and newlines
         const escapedDest = dest.replace(/'/g, "''").replace(/"|\n|\r/g, '');
-        const pwshPath = yield io.which('pwsh', false);
+        const pwshPath = yield io/* which */.K7('pwsh', false);
         //To match the file overwrite behavior on nix systems, we use the overwrite = true flag for ExtractToDirectory
         //and the -Force flag for Expand-Archive as a fallback
         if (pwshPath) {
@@ -561,7 +561,7 @@ function extractZipWin(file, dest) {
                 '-Command',
                 powershellCommand
             ];
-            const powershellPath = yield io.which('powershell', true);
+            const powershellPath = yield io/* which */.K7('powershell', true);
             core/* debug */.Yz(`Using powershell at path: ${powershellPath}`);
             yield (0,exec/* exec */.m)(`"${powershellPath}"`, args);
         }
@@ -569,7 +569,7 @@ function extractZipWin(file, dest) {
 }
 function extractZipNix(file, dest) {
     return tool_cache_awaiter(this, void 0, void 0, function* () {
-        const unzipPath = yield io.which('unzip', true);
+        const unzipPath = yield io/* which */.K7('unzip', true);
         const args = [file];
         if (!core/* isDebug */._o()) {
             args.unshift('-q');
@@ -748,7 +748,7 @@ function _createExtractFolder(dest) {
             // create a temp dir
             dest = external_path_.join(_getTempDirectory(), external_crypto_.randomUUID());
         }
-        yield io.mkdirP(dest);
+        yield io/* mkdirP */.U$(dest);
         return dest;
     });
 }
@@ -757,9 +757,9 @@ function _createToolPath(tool, version, arch) {
         const folderPath = external_path_.join(_getCacheDirectory(), tool, semver.clean(version) || version, arch || '');
         core/* debug */.Yz(`destination ${folderPath}`);
         const markerPath = `${folderPath}.complete`;
-        yield io.rmRF(folderPath);
-        yield io.rmRF(markerPath);
-        yield io.mkdirP(folderPath);
+        yield io/* rmRF */.Yz(folderPath);
+        yield io/* rmRF */.Yz(markerPath);
+        yield io/* mkdirP */.U$(folderPath);
         return folderPath;
     });
 }

@@ -1,5 +1,5 @@
 export const id = 838;
-export const ids = [838,701];
+export const ids = [838];
 export const modules = {
 
 /***/ 3838:
@@ -1363,7 +1363,7 @@ class ToolRunner extends external_events_.EventEmitter {
             }
             // if the tool is only a file name, then resolve it from the PATH
             // otherwise verify it exists (add extension on Windows if necessary)
-            this.toolPath = yield io.which(this.toolPath, true);
+            this.toolPath = yield io/* which */.K7(this.toolPath, true);
             return new Promise((resolve, reject) => __awaiter(this, void 0, void 0, function* () {
                 this._debug(`exec tool: ${this.toolPath}`);
                 this._debug('arguments:');
@@ -1758,7 +1758,6 @@ class PersonalAccessTokenCredentialHandler {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   $1: () => (/* binding */ lstat),
-/* harmony export */   $w: () => (/* binding */ rename),
 /* harmony export */   Ck: () => (/* binding */ mkdir),
 /* harmony export */   Cy: () => (/* binding */ readdir),
 /* harmony export */   H8: () => (/* binding */ IS_WINDOWS),
@@ -1771,10 +1770,9 @@ class PersonalAccessTokenCredentialHandler {
 /* harmony export */   rm: () => (/* binding */ rm),
 /* harmony export */   t2: () => (/* binding */ exists),
 /* harmony export */   vr: () => (/* binding */ tryGetExecutablePath),
-/* harmony export */   wd: () => (/* binding */ isDirectory),
 /* harmony export */   y1: () => (/* binding */ unlink)
 /* harmony export */ });
-/* unused harmony exports open, rmdir, UV_FS_O_EXLOCK, READONLY, getCmdPath */
+/* unused harmony exports open, rename, rmdir, UV_FS_O_EXLOCK, READONLY, isDirectory, getCmdPath */
 /* harmony import */ var fs__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(9896);
 /* harmony import */ var path__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6928);
 var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
@@ -1962,15 +1960,13 @@ function getCmdPath() {
 /***/ 8701:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
-__webpack_require__.r(__webpack_exports__);
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   cp: () => (/* binding */ cp),
-/* harmony export */   findInPath: () => (/* binding */ findInPath),
-/* harmony export */   mkdirP: () => (/* binding */ mkdirP),
-/* harmony export */   mv: () => (/* binding */ mv),
-/* harmony export */   rmRF: () => (/* binding */ rmRF),
-/* harmony export */   which: () => (/* binding */ which)
+/* harmony export */   K7: () => (/* binding */ which),
+/* harmony export */   U$: () => (/* binding */ mkdirP),
+/* harmony export */   Yz: () => (/* binding */ rmRF),
+/* harmony export */   cp: () => (/* binding */ cp)
 /* harmony export */ });
+/* unused harmony exports mv, findInPath */
 /* harmony import */ var assert__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2613);
 /* harmony import */ var path__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6928);
 /* harmony import */ var _io_util_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(90);
@@ -2036,12 +2032,12 @@ function cp(source_1, dest_1) {
  */
 function mv(source_1, dest_1) {
     return __awaiter(this, arguments, void 0, function* (source, dest, options = {}) {
-        if (yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .exists */ .t2(dest)) {
+        if (yield ioUtil.exists(dest)) {
             let destExists = true;
-            if (yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .isDirectory */ .wd(dest)) {
+            if (yield ioUtil.isDirectory(dest)) {
                 // If dest is directory copy src into dest
-                dest = path__WEBPACK_IMPORTED_MODULE_1__.join(dest, path__WEBPACK_IMPORTED_MODULE_1__.basename(source));
-                destExists = yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .exists */ .t2(dest);
+                dest = path.join(dest, path.basename(source));
+                destExists = yield ioUtil.exists(dest);
             }
             if (destExists) {
                 if (options.force == null || options.force) {
@@ -2052,8 +2048,8 @@ function mv(source_1, dest_1) {
                 }
             }
         }
-        yield mkdirP(path__WEBPACK_IMPORTED_MODULE_1__.dirname(dest));
-        yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .rename */ .$w(source, dest);
+        yield mkdirP(path.dirname(dest));
+        yield ioUtil.rename(source, dest);
     });
 }
 /**

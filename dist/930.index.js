@@ -20,8 +20,6 @@ __webpack_require__.d(__webpack_exports__, {
   surroundingsOf: () => (/* reexport */ owned_dirs/* surroundingsOf */.ZD)
 });
 
-// EXTERNAL MODULE: ./src/io/runner.ts
-var runner = __webpack_require__(1068);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __webpack_require__(7598);
 // EXTERNAL MODULE: external "node:fs"
@@ -292,15 +290,6 @@ function exportIdentity(indexJson, blob) {
 }
 
 ;// CONCATENATED MODULE: ./src/io/local/local-cache.ts
-/**
- * cache: local, kept between runs through the GitHub cache (@actions/cache): restored before the build,
- * served read-only on 127.0.0.1 so BuildKit can import it as a registry cache, and — after a successful
- * export into a fresh directory — swapped in and saved under a key derived from its content.
- *
- * The action deletes only directories it created: each one gets a marker file (OWNER_MARK) when it is
- * created, the marker travels with the swap and the save, and a directory without it is never deleted.
- */
-
 
 
 
@@ -360,21 +349,21 @@ function claimLocal(local, around) {
  * Restores the newest entry of this scope (own ref first, then the default branch, by GitHub's rules) into
  * the claimed directory (claimLocal). Returns the key restored; never throws for the cache service.
  */
-async function restoreLocal(local) {
+async function restoreLocal(out, local) {
     const cache = await actionsCache();
     if (!cache.isFeatureAvailable()) {
-        runner.info('The GitHub cache service is not available to this run: the local cache starts empty and is not kept');
+        out.info('The GitHub cache service is not available to this run: the local cache starts empty and is not kept');
         return undefined;
     }
     try {
         const key = await cache.restoreCache([local.dir], local.keyPrefix, [local.keyPrefix]);
-        runner.info(key
+        out.info(key
             ? `Restored the local cache ${(0,text_text/* echo */.WI)(key)} into ${(0,text_text/* echo */.WI)(local.dir)}`
             : `No local cache for ${(0,text_text/* echo */.WI)(local.keyPrefix)}* yet`);
         return key;
     }
     catch (e) {
-        runner.warning(`Restoring the local cache failed (${(0,text_text/* echo */.WI)(e.message)}); the build runs without it`);
+        out.warning(`Restoring the local cache failed (${(0,text_text/* echo */.WI)(e.message)}); the build runs without it`);
         return undefined;
     }
 }
@@ -388,7 +377,7 @@ function serveLocal(local) {
 /** Whether the directory holds an OCI layout to import (after the restore). */
 const hasLayout = (local) => external_node_fs_.existsSync(`${local.dir}/index.json`);
 /** Post: replaces the old directory with the new export and saves it, unless its content is already stored. */
-async function saveLocal(state) {
+async function saveLocal(out, state) {
     const workspace = state.workspace ?? process.cwd();
     const around = (0,owned_dirs/* surroundingsOf */.ZD)(workspace, state.home ?? external_node_os_.homedir());
     const save = {
@@ -398,31 +387,31 @@ async function saveLocal(state) {
     };
     const key = contentKey(save.keyPrefix, save.exportDir);
     if (!key) {
-        runner.info('The build exported no local cache; nothing to save');
+        out.info('The build exported no local cache; nothing to save');
         const kept = (0,owned_dirs/* releaseDir */.ZI)(save.exportDir, around);
         if (kept)
-            runner.warning(`cache: local: ${kept}`);
+            out.warning(`cache: local: ${kept}`);
         return;
     }
     const exported = (0,owned_dirs/* inspectDir */.o2)(save.exportDir);
     if (exported.kind !== 'directory' || !exported.marked) {
-        runner.warning(`cache: local: ${(0,text_text/* echo */.WI)(save.exportDir)} is not the directory the action created for the export (no ${ownership/* OWNER_MARK */.yw} marker); the local cache was not swapped in or saved`);
+        out.warning(`cache: local: ${(0,text_text/* echo */.WI)(save.exportDir)} is not the directory the action created for the export (no ${ownership/* OWNER_MARK */.yw} marker); the local cache was not swapped in or saved`);
         return;
     }
     const kept = (0,owned_dirs/* releaseDir */.ZI)(save.dir, around);
     if (kept) {
-        runner.warning(`cache: local: ${kept}; the new export stays in ${(0,text_text/* echo */.WI)(save.exportDir)} and was not saved`);
+        out.warning(`cache: local: ${kept}; the new export stays in ${(0,text_text/* echo */.WI)(save.exportDir)} and was not saved`);
         return;
     }
     // The marker moves with the directory, so the next run may replace it again.
     external_node_fs_.renameSync(save.exportDir, save.dir);
     if (key === save.restoredKey) {
-        runner.info(`The local cache is unchanged (${(0,text_text/* echo */.WI)(key)}); not saved again`);
+        out.info(`The local cache is unchanged (${(0,text_text/* echo */.WI)(key)}); not saved again`);
         return;
     }
     const cache = await actionsCache();
     if (!cache.isFeatureAvailable()) {
-        runner.info('The GitHub cache service is not available to this run: the local cache is not kept');
+        out.info('The GitHub cache service is not available to this run: the local cache is not kept');
         return;
     }
     // The blobs are compressed layers already: a stronger zstd level gains nothing but time. @actions/cache has no
@@ -432,10 +421,10 @@ async function saveLocal(state) {
         process.env.ZSTD_CLEVEL = SAVE_ZSTD_LEVEL;
     try {
         await cache.saveCache([save.dir], key);
-        runner.info(`Saved the local cache as ${(0,text_text/* echo */.WI)(key)}`);
+        out.info(`Saved the local cache as ${(0,text_text/* echo */.WI)(key)}`);
     }
     catch (e) {
-        runner.warning(`Saving the local cache failed: ${(0,text_text/* echo */.WI)(e.message)}`);
+        out.warning(`Saving the local cache failed: ${(0,text_text/* echo */.WI)(e.message)}`);
     }
     finally {
         if (level === undefined)

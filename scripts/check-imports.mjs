@@ -39,16 +39,10 @@ export const LAYERS = [
 ];
 
 /**
- * Imports against LAYERS that were there when the check came in (issue 25), each with what would remove it. The
- * list only shrinks: an import not listed fails, and so does a listed one that is gone (delete its line).
+ * Imports against LAYERS allowed as known exceptions, each with what would remove it. Empty since issue 25 removed
+ * the last four; an import not listed fails, and so does a listed one that is gone (delete its line).
  */
-export const KNOWN_UPWARD = {
-  'budget/run.ts → plan/plan.ts': 'run.ts decides around a Plan: it belongs above plan/ (or Plan below budget/)',
-  'cache/backends.ts → backends/backend.ts': 'the attribute tables read from the backend registry: move into backends/',
-  'cache/backends.ts → backends/index.ts': 'the attribute tables read from the backend registry: move into backends/',
-  'cache/spec.ts → backends/index.ts':
-    'CacheSpec validation asks the registry: spec.ts sits above backends/, its value checkers below'
-};
+export const KNOWN_UPWARD = {};
 
 /** Relative specifiers a file imports, statically or by a literal dynamic import, type-only ones included. */
 export function importsOf(text, fileName) {

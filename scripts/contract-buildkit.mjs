@@ -184,21 +184,7 @@ const buildWithin = (timeoutMs, d, args) =>
     ],
     { timeoutMs }
   );
-const build = (d, args) =>
-  run('buildctl', [
-    '--addr',
-    d.addr,
-    'build',
-    '--frontend',
-    'dockerfile.v0',
-    '--local',
-    `context=${CONTEXT}`,
-    '--local',
-    `dockerfile=${CONTEXT}`,
-    '--progress',
-    'plain',
-    ...args
-  ]);
+const build = (d, args) => buildWithin(300_000, d, args);
 const runSteps = (out) => {
   const names = new Map();
   const status = new Map();

@@ -1,5 +1,5 @@
 /** Keys of the state saved by the main step for the post step (read back as STATE_<key>). */
-export enum State {
+export enum StateKey {
   IsPost = 'isPost',
   /** JSON of the BuilderHandle the main step started. */
   Builder = 'builder',
@@ -17,8 +17,8 @@ export enum State {
  * (io/runner.ts saveState for main; the STATE_<key> environment for post, without loading @actions/core); tests pass a map.
  */
 export interface StateStore {
-  get(name: State): string;
-  save(name: State, value: string): void;
+  get(name: StateKey): string;
+  save(name: StateKey, value: string): void;
 }
 
 /** The state the runner hands the post step: STATE_<key> in its environment (what core.getState reads). */

@@ -2,20 +2,14 @@ import { expect, test } from '@jest/globals';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { BACKEND_NAMES } from '../../src/backends/index.js';
+import { sourceFiles } from '../support/source-files.js';
 
 const SRC = path.join(import.meta.dirname, '../../src');
-
-const files = (dir: string): string[] =>
-  fs
-    .readdirSync(dir, { withFileTypes: true })
-    .flatMap((e) =>
-      e.isDirectory() ? files(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : []
-    );
 
 test('outside src/backends/, no code compares a cache, backend or cache type with a backend name: it asks the backend object', () => {
   const names = BACKEND_NAMES.join('|');
   const byName = new RegExp(`(\\bcache|\\bbackend|\\.type)\\s*[!=]==\\s*'(${names})'|'(${names})'\\s*[!=]==`);
-  const found = files(SRC)
+  const found = sourceFiles(SRC)
     .map((f) => path.relative(SRC, f).split(path.sep).join('/'))
     .filter((f) => !f.startsWith('backends/'))
     .flatMap((f) =>

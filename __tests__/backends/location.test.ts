@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { redactCacheSpec } from '../../src/cache/spec.js';
+import { redactCacheSpec } from '../../src/backends/spec.js';
 import { locations, refSuffix } from '../../src/backends/location.js';
 import { chooseImportEntry } from '../../src/plan/planner.js';
 import { plan } from '../support/freeze.js';

@@ -4,6 +4,7 @@ import { describe, expect, test } from '@jest/globals';
 import { BACKEND_NAMES, BACKENDS, CACHE_TYPES, type Companion } from '../../src/backends/index.js';
 import type { Plan } from '../../src/plan/plan.js';
 import { resolveImportEntry } from '../../src/steps/import-entry.js';
+import { stepContext } from '../../src/steps/context.js';
 import { plan } from '../support/freeze.js';
 import { inputsOf } from '../support/inputs.js';
 import { runtime } from '../support/runtime.js';
@@ -52,7 +53,7 @@ describe('the rest of the code asks the registry', () => {
       decisions: [],
       importCandidates: [{ owner: 'main', name: 'x', spec }]
     } as unknown as Plan;
-    const out = await resolveImportEntry(p, {});
+    const out = await resolveImportEntry(stepContext({}), p);
     expect(out.decisions.find((d) => d.topic === 'import entry')?.reason).toContain(
       'the gha backend has no existence probe'
     );

@@ -12,7 +12,8 @@ import {
   type ScopeFootprint
 } from '../../src/budget/estimate.js';
 import { BUILDKIT_CACHE_VERSION, blobKey, indexKey, sha256Digest } from '../../src/budget/keys.js';
-import { DAY_MS, MINUTE_MS, type CacheEntry } from '../../src/budget/prune.js';
+import { DAY_MS, MINUTE_MS } from '../../src/budget/units.js';
+import { type CacheEntry } from '../../src/budget/generations.js';
 
 const NOW = Date.UTC(2026, 10, 28, 9);
 const MAIN = 'refs/heads/main';

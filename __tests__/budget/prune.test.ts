@@ -2,17 +2,9 @@
 import { describe, expect, test } from '@jest/globals';
 import { BUILDKIT_CACHE_VERSION, indexKey, sha256Digest } from '../../src/budget/keys.js';
 import { ENVD_MOUNT_DIRS } from '../../src/mounts/mounts.js';
-import {
-  DAY_MS,
-  HOUR_MS,
-  MINUTE_MS,
-  classifyIndexes,
-  indexesToRead,
-  planPrune,
-  type CacheEntry,
-  type PruneInput,
-  type PruneReason
-} from '../../src/budget/prune.js';
+import { indexesToRead, planPrune, type PruneInput, type PruneReason } from '../../src/budget/prune.js';
+import { type CacheEntry, classifyIndexes } from '../../src/budget/generations.js';
+import { DAY_MS, HOUR_MS, MINUTE_MS } from '../../src/budget/units.js';
 
 /** envd's pip cache directory inside the build (the first of ENVD_MOUNT_DIRS). */
 const PIP_DIR = ENVD_MOUNT_DIRS[0];

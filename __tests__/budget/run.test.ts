@@ -3,7 +3,6 @@
  * before the build, and whether the export still fits afterwards. Pure inputs, no network.
  */
 import { describe, expect, test } from '@jest/globals';
-import type { ScopeFootprint } from '../../src/budget/estimate.js';
 import {
   budgetFacts,
   exportRoom,
@@ -15,73 +14,12 @@ import {
   splitsWrite,
   writeFacts
 } from '../../src/budget/run.js';
-import type { BudgetState, PruneOutcome } from '../../src/budget/state.js';
+import type { BudgetLedger } from '../../src/budget/ledger.js';
+import type { ScopeFootprint } from '../../src/budget/estimate.js';
 import { plan as makePlan } from '../../src/plan/planner.js';
 import { inputsOf } from '../support/inputs.js';
 import { jwt, runtime } from '../support/runtime.js';
-
-const MB = 1000 ** 2;
-const BUDGET = 37 * MB;
-const MAIN = 'refs/heads/main';
-const PR12 = 'refs/pull/12/merge';
-const LEGS = ['3.10', '3.11', '3.12'].map((python) => JSON.stringify({ python }));
-
-const rtFor = (ref: string) =>
-  ref === MAIN
-    ? runtime()
-    : runtime({
-        event: 'pull_request',
-        ref,
-        env: {
-          ACTIONS_RUNTIME_TOKEN: jwt([
-            { Scope: ref, Permission: 3 },
-            { Scope: MAIN, Permission: 1 }
-          ])
-        },
-        // A pull request from the repository itself (a payload without one is an unknown head, which never writes).
-        payload: {
-          pull_request: {
-            number: 12,
-            base: { ref: 'main', repo: { full_name: 'octo/envd-demo' } },
-            head: { ref: 'feat', repo: { full_name: 'octo/envd-demo', fork: false } }
-          }
-        }
-      });
-
-/** The three legs' auto scopes, as the planner derives them. */
-const scopes = LEGS.map((matrix) => makePlan(inputsOf({ matrix }), runtime()).scope);
-
-function state(usageBytes: number, footprints: ScopeFootprint[], usageAfterPrune?: number): BudgetState {
-  return {
-    reading: {
-      budget: { bytes: BUDGET, source: 'cache-budget' },
-      usageBytes,
-      near: false,
-      aboveTarget: false,
-      decisions: [],
-      warnings: [],
-      footprints
-    },
-    prunes: usageAfterPrune === undefined ? [] : [{ usageAfterBytes: usageAfterPrune } as PruneOutcome],
-    warned: false
-  };
-}
-
-/** Main's index for each leg, 9 MB each (a min export), read by the pull request from main. */
-const mainIndexes = (own: boolean) =>
-  scopes.map((scope): ScopeFootprint => ({
-    scope,
-    ref: MAIN,
-    fullBytes: 9 * MB,
-    finalBytes: 9 * MB,
-    addedBytes: 1 * MB,
-    addedFinalBytes: 1 * MB,
-    ownBytes: 1 * MB,
-    ownFinalBytes: 1 * MB,
-    exportedAt: Date.UTC(2026, 10, 27),
-    max: false,
-    own
-  }));
+import { BUDGET, LEGS, MAIN, MB, mainIndexes, PR12, rtFor, scopes, state } from './legs.js';
 
 describe('the budget around the build', () => {
   test.each([
@@ -338,7 +276,7 @@ describe('what the budget reading reads', () => {
 });
 
 describe('issue 20: the write decided after the build', () => {
-  const withListing = (s: BudgetState): BudgetState => ({
+  const withListing = (s: BudgetLedger): BudgetLedger => ({
     ...s,
     reading: { ...s.reading!, listing: { entries: [], pages: 1, totalCount: 0, complete: true } }
   });

@@ -1,7 +1,9 @@
 /** Issue 20: the write decided once the build has run (src/budget/write.ts), table-driven and pure. */
 import { describe, expect, test } from '@jest/globals';
 import { BUILDKIT_CACHE_VERSION, blobKey, indexKey, sha256Digest } from '../../src/budget/keys.js';
-import { MINUTE_MS, heldBackSince, type CacheEntry } from '../../src/budget/prune.js';
+import { heldBackSince } from '../../src/budget/prune.js';
+import { MINUTE_MS } from '../../src/budget/units.js';
+import { type CacheEntry } from '../../src/budget/generations.js';
 import {
   CLOCK_SLACK_MS,
   decideWrite,

@@ -8,7 +8,7 @@ import * as http2 from 'node:http2';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { awaitBuildkitd, listWorkers, withoutGoStacks } from '../../src/io/buildkit/builder.js';
+import { awaitBuildkitd, listWorkers } from '../../src/io/buildkit/builder.js';
 import { Exec } from '../../src/io/exec.js';
 
 /** A real buildkitd v0.32.2's answers, captured on its socket (`__tests__/fixtures/buildkit-v0.32.2/list-workers.json`). */
@@ -235,16 +235,5 @@ describe('listWorkers (buildctl debug workers, in-process)', () => {
     expect(failed).toContain('\nbuildkitd: invalid entitlement : bogus');
     expect(failed).toContain('level=info msg="auto snapshotter: using overlayfs"');
     expect(failed).not.toMatch(/\t\S+\.go:\d+|runtime\.goexit|main\.main/);
-  });
-
-  test('withoutGoStacks drops function/file:line pairs and nothing else', () => {
-    const log = fs
-      .readFileSync(new URL('../fixtures/buildkit-v0.32.2/buildkitd-invalid-entitlement.txt', import.meta.url), 'utf8')
-      .split('\n')
-      .filter(Boolean);
-    const kept = withoutGoStacks(log);
-    expect(kept.at(-1)).toBe('buildkitd: invalid entitlement : bogus');
-    expect(log.length - kept.length).toBe(12);
-    expect(withoutGoStacks(['a', '\tnot a frame', 'b'])).toEqual(['a', '\tnot a frame', 'b']);
   });
 });

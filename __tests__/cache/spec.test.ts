@@ -6,7 +6,7 @@ import {
   secretsOf,
   serializeCacheSpec,
   validateCacheSpec
-} from '../../src/cache/spec.js';
+} from '../../src/backends/spec.js';
 import { PARSE_CASES, RULE_CASES } from '../fixtures/cache-rules.js';
 
 describe('cache flag rules', () => {

@@ -133,6 +133,30 @@ describe('CacheWatch: a stalled pull of a cached layer', () => {
     expect(timed([...IMPORT, ...from], 5_000, 500).watch.stall(60 * MIN)).toBeUndefined();
   });
 
+  test('a stalled base-image pull as envd names it (`docker-image://`), or after a `resolve …` status, is not a cache stall', () => {
+    const envdBase = [
+      '#2 DONE 0.1s',
+      '#3 [internal] docker-image://docker.io/library/ubuntu:22.04',
+      `#3 ${blob} 0B / 1.50MB 0.2s`,
+      `#3 ${blob} 0B / 1.50MB 5.3s`
+    ];
+    expect(timed([...IMPORT, ...envdBase], 5_000, 500).watch.stall(60 * MIN)).toBeUndefined();
+    const resolved = [
+      '#2 DONE 0.1s',
+      '#3 base image',
+      '#3 resolve docker.io/library/ubuntu:22.04 0.1s done',
+      `#3 ${blob} 0B / 1.50MB 0.2s`,
+      `#3 ${blob} 0B / 1.50MB 5.3s`
+    ];
+    expect(timed([...IMPORT, ...resolved], 5_000, 500).watch.stall(60 * MIN)).toBeUndefined();
+  });
+
+  test('a stalled pull under a step whose `CACHED` did not show is a layer stall', () => {
+    const step = ['#2 DONE 0.1s', '#3 [2/2] RUN make', `#3 ${blob} 0B / 1.50MB 0.2s`, `#3 ${blob} 0B / 1.50MB 5.3s`];
+    const { watch, at } = timed([...IMPORT, ...step], 5_000, 500);
+    expect(watch.stall(at + 5_000)).toMatchObject({ kind: 'layer', vertex: '[2/2] RUN make' });
+  });
+
   test('a silent RUN step (no status lines) stays never a stall', () => {
     expect(
       timed([...IMPORT, '#2 DONE 0.1s', '#3 [1/2] RUN make', '#3 0.5 compiling'], 5_000, 500).watch.stall(600 * MIN)
@@ -395,6 +419,22 @@ describe('captures of a real BuildKit v0.32.2 behind the fault proxy (npm run co
     expect(nextAttempt([{ withImport: true, outcome: { kind: 'stalled', stall: stall! } }], true)).toEqual({
       withImport: false,
       why: 'layer-stalled'
+    });
+  });
+
+  test('the same stall where the display never printed `CACHED` before the pull: still a layer stall', () => {
+    // BuildKit's display prints a vertex's latest state at most every 100 ms: here the last step's pull shows
+    // first, its `CACHED` never (contract run of 2026-12-07; the run above printed it).
+    const lines = capture('progress-stalled-layer-pull-uncached.txt');
+    expect(lines).not.toContain('#7 CACHED');
+    const lastNew = (lines.indexOf('#8 exporting to client tarball') + 1) * 1000;
+    const { watch } = fed(lines);
+    expect(watch.stall(lastNew + 5 * MIN - 1)).toBeUndefined();
+    expect(watch.stall(lastNew + 5 * MIN)).toEqual({
+      kind: 'layer',
+      vertex: '[3/3] RUN ["/bin/busybox","sh","-c","echo two > /out/b"]',
+      layer: expect.stringMatching(/^sha256:[0-9a-f]{64} 0B \/ (1\.50MB|129B|1\.06MB)$/),
+      waitedMs: 5 * MIN
     });
   });
 

@@ -4,15 +4,15 @@
  * request that fails every attempt with a 5xx marks it down, a rate limit does not. The deadlines are scaled down
  * (ENVD_CACHE_ACTION_DEADLINE_SCALE, read when the module loads) so that nothing here waits long.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, test as jestTest } from '@jest/globals';
 import { spawn } from 'node:child_process';
 import * as http from 'node:http';
 import * as net from 'node:net';
 import type { AddressInfo } from 'node:net';
 
 process.env.ENVD_CACHE_ACTION_DEADLINE_SCALE = '0.01';
-const { Http } = await import('../../src/io/http.js');
-const { downFor, resetDeadlines, takeDeadlineWarnings, withinPhase } = await import('../../src/io/deadlines.js');
+const { answered, Http } = await import('../../src/io/http/client.js');
+const { Deadlines } = await import('../../src/io/deadlines.js');
 const { POLICIES, deadlineScale, scaled } = await import('../../src/http/policies.js');
 
 const SERVICE = { name: 'The test service', without: 'the figure is left out' };
@@ -38,19 +38,25 @@ afterAll(async () => {
   server.closeAllConnections();
   await new Promise((resolve) => server.close(resolve));
 });
-afterEach(() => {
-  resetDeadlines();
-});
+
+/** Each test is one step: its requests report to a Deadlines of its own (as a step's context holds one). */
+let deadlines = new Deadlines();
+const test = (name: string, fn: () => Promise<unknown> | void, timeout?: number) =>
+  jestTest(name, () => (deadlines = new Deadlines()).run(async () => void (await fn())), timeout);
+const downFor = (url: string) => deadlines.downFor(url);
+const takeDeadlineWarnings = () => deadlines.takeWarnings();
+const withinPhase = <T>(name: Parameters<typeof deadlines.withinPhase>[0], work: () => Promise<T>) =>
+  deadlines.withinPhase(name, work);
 
 describe('a request past its own deadline', () => {
   test('marks its service down: the next request fails at once, without a round trip, and one warning says so', async () => {
     const client = new Http({ timeoutMs: 50, service: SERVICE });
-    const first = await client.send('GET', `${base}/stall`);
-    expect(first).toMatchObject({ status: 0, body: expect.stringContaining('no answer within 0.05 s') });
-    const second = await client.send('GET', `${base}/fine`);
+    const first = await client.request('GET', `${base}/stall`);
+    expect(first).toMatchObject({ ok: false, reason: expect.stringContaining('no answer within 0.05 s') });
+    const second = await client.request('GET', `${base}/fine`);
     expect(second).toMatchObject({
-      status: 0,
-      body: expect.stringContaining(
+      ok: false,
+      reason: expect.stringContaining(
         `The test service (${base}) did not answer within 0.05 s (GET ${base}/stall) earlier in this job`
       )
     });
@@ -64,20 +70,20 @@ describe('a request past its own deadline', () => {
 
   test('is not tried again: a retried request stops at the timeout', async () => {
     const client = new Http({ timeoutMs: 50, service: SERVICE, clock: noWait });
-    const r = await client.answer('GET', `${base}/stall`, { policy: { attempts: 3, backoffMs: 0 } });
+    const r = await client.request('GET', `${base}/stall`, { policy: { attempts: 3, backoffMs: 0 } });
     expect(r.ok).toBe(false);
     expect(client.calls).toBe(1);
   });
 
   test('marks nothing when the client names no service (a caller that keeps its own counsel)', async () => {
     const client = new Http({ timeoutMs: 50 });
-    await client.send('GET', `${base}/stall`);
+    await client.request('GET', `${base}/stall`);
     expect(downFor(`${base}/x`)).toBeUndefined();
     expect(takeDeadlineWarnings()).toEqual([]);
   });
 
   test('the query is never part of the warning (a signature, a token)', async () => {
-    await new Http({ timeoutMs: 50, service: SERVICE }).send(
+    await new Http({ timeoutMs: 50, service: SERVICE }).request(
       'GET',
       `${base.replace('http://', 'http://user:secret-password@')}/stall?refresh_token=secret-token`
     );
@@ -109,9 +115,12 @@ describe('the connect deadline', () => {
       filler.push(first);
       await new Promise((resolve) => first.once('connect', resolve));
       const client = new Http({ timeoutMs: ANSWERED, service: SERVICE });
-      const r = await client.send('GET', `http://127.0.0.1:${port}/v2/`);
+      const r = await client.request('GET', `http://127.0.0.1:${port}/v2/`);
       // connectMs 5 s, scaled by 0.01.
-      expect(r).toMatchObject({ status: 0, body: 'could not connect within 0.05 s' });
+      expect(r).toMatchObject({
+        ok: false,
+        reason: `GET http://127.0.0.1:${port}/v2/ failed: could not connect within 0.05 s`
+      });
       expect(downFor(`http://127.0.0.1:${port}/`)).toBe(
         `The test service (http://127.0.0.1:${port}) could not be connected to within 0.05 s (GET http://127.0.0.1:${port}/v2/) earlier in this job`
       );
@@ -125,7 +134,7 @@ describe('the connect deadline', () => {
 describe('retried requests', () => {
   test('every attempt answered 503: the service is down for the job', async () => {
     const client = new Http({ timeoutMs: ANSWERED, service: SERVICE, clock: noWait });
-    const r = await client.answer('GET', `${base}/503`, { policy: { attempts: 3, backoffMs: 0 } });
+    const r = await client.request('GET', `${base}/503`, { policy: { attempts: 3, backoffMs: 0 } });
     expect(r).toMatchObject({ ok: false, attempts: 3 });
     expect(downFor(`${base}/fine`)).toBe(
       `The test service (${base}) failed 3 attempts (GET ${base}/503: answered 503) earlier in this job`
@@ -133,12 +142,12 @@ describe('retried requests', () => {
   });
 
   test('one attempt answered 503 (a request that is not retried): not down', async () => {
-    await new Http({ timeoutMs: ANSWERED, service: SERVICE }).answer('GET', `${base}/503`);
+    await new Http({ timeoutMs: ANSWERED, service: SERVICE }).request('GET', `${base}/503`);
     expect(downFor(`${base}/fine`)).toBeUndefined();
   });
 
   test('a rate limit outlasting the attempts is an answer, not silence: not down', async () => {
-    await new Http({ timeoutMs: ANSWERED, service: SERVICE, clock: noWait }).answer('GET', `${base}/429`, {
+    await new Http({ timeoutMs: ANSWERED, service: SERVICE, clock: noWait }).request('GET', `${base}/429`, {
       policy: { attempts: 2, backoffMs: 0 }
     });
     expect(downFor(`${base}/fine`)).toBeUndefined();
@@ -149,34 +158,54 @@ describe('phases', () => {
   test("past the phase's budget its requests end, nothing is marked down, and one warning says the phase was cut short", async () => {
     const client = new Http({ timeoutMs: 60_000, service: SERVICE });
     // budgetRead: 20 s scaled by 0.01.
-    const r = await withinPhase('budgetRead', () => client.send('GET', `${base}/stall`));
-    expect(r.status).toBe(0);
+    const r = await withinPhase('budgetRead', () => client.request('GET', `${base}/stall`));
+    expect(answered(r)).toBeUndefined();
     expect(downFor(`${base}/fine`)).toBeUndefined();
     expect(takeDeadlineWarnings()).toEqual([
       'Reading the cache budget took longer than its 0.2 s budget and was cut short: what it had not read yet is left out (usage, the listing or the export estimate). The build is not affected.'
     ]);
     // Outside the phase the service is asked again.
-    expect((await client.send('GET', `${base}/fine`)).status).toBe(200);
+    expect(answered(await client.request('GET', `${base}/fine`))?.status).toBe(200);
   });
 
   test('a request clipped to the end of the phase does not start once it is over', async () => {
     const client = new Http({ timeoutMs: 60_000, service: SERVICE });
     const r = await withinPhase('probes', async () => {
-      await client.send('GET', `${base}/stall`);
-      return client.send('GET', `${base}/fine`);
+      await client.request('GET', `${base}/stall`);
+      return client.request('GET', `${base}/fine`);
     });
-    expect(r.status).toBe(0);
+    expect(answered(r)).toBeUndefined();
     expect(client.calls).toBe(1);
   });
 
   test('a phase that ends in time says nothing', async () => {
     // pruneCommand: 10 minutes scaled to 6 s, room for a busy machine.
     const r = await withinPhase('pruneCommand', () =>
-      new Http({ timeoutMs: ANSWERED, service: SERVICE }).send('GET', `${base}/fine`)
+      new Http({ timeoutMs: ANSWERED, service: SERVICE }).request('GET', `${base}/fine`)
     );
-    expect(r.status).toBe(200);
+    expect(answered(r)?.status).toBe(200);
     expect(takeDeadlineWarnings()).toEqual([]);
   });
+});
+
+describe('per step', () => {
+  jestTest(
+    'what one step learns is its own: another step, and a request outside any step, ask the service again',
+    async () => {
+      const first = new Deadlines();
+      await first.run(() => new Http({ timeoutMs: 50, service: SERVICE }).request('GET', `${base}/stall`));
+      expect(first.downFor(`${base}/fine`)).toContain('did not answer within 0.05 s');
+      const second = new Deadlines();
+      const again = await second.run(() =>
+        new Http({ timeoutMs: ANSWERED, service: SERVICE }).request('GET', `${base}/fine`)
+      );
+      expect(answered(again)?.status).toBe(200);
+      expect(second.takeWarnings()).toEqual([]);
+      const outside = await new Http({ timeoutMs: ANSWERED, service: SERVICE }).request('GET', `${base}/fine`);
+      expect(answered(outside)?.status).toBe(200);
+      expect(first.takeWarnings()).toHaveLength(1);
+    }
+  );
 });
 
 describe('the table (src/http/policies.ts)', () => {

@@ -12,6 +12,7 @@ import * as path from 'node:path';
 import { registryDigest } from '../../src/io/registry.js';
 import { dockerConfigJson, pushImage, pushIndex, writeDockerConfig } from '../support/oci-push.js';
 import { startRegistry, type TestRegistry } from '../support/services/registry.js';
+import { caller } from '../support/registry-caller.js';
 
 describe('registryDigest against docker-registry (basic auth)', () => {
   let registry: TestRegistry;
@@ -27,14 +28,20 @@ describe('registryDigest against docker-registry (basic auth)', () => {
 
   test('a pushed image manifest: the digest of the bytes pushed', async () => {
     const { digest } = await pushImage(registry, 'octo/env', 'v1');
-    expect(await registryDigest(`${registry.host}/octo/env:v1`, true, { DOCKER_CONFIG: dockerConfig })).toEqual({
-      digest
-    });
+    expect(await registryDigest(`${registry.host}/octo/env:v1`, true, caller({ DOCKER_CONFIG: dockerConfig }))).toEqual(
+      {
+        digest
+      }
+    );
   });
 
   test('a multi-platform push (an OCI index under the tag): the index digest, not a platform manifest', async () => {
     const { digest, platforms } = await pushIndex(registry, 'octo/multi', 'latest', ['amd64', 'arm64']);
-    const read = await registryDigest(`${registry.host}/octo/multi:latest`, true, { DOCKER_CONFIG: dockerConfig });
+    const read = await registryDigest(
+      `${registry.host}/octo/multi:latest`,
+      true,
+      caller({ DOCKER_CONFIG: dockerConfig })
+    );
     expect(read).toEqual({ digest });
     expect(platforms).toHaveLength(2);
     expect(platforms).not.toContain(read.digest);
@@ -42,14 +49,18 @@ describe('registryDigest against docker-registry (basic auth)', () => {
 
   test('a name without a tag reads :latest', async () => {
     const { digest } = await pushImage(registry, 'octo/plain', 'latest');
-    expect(await registryDigest(`${registry.host}/octo/plain`, true, { DOCKER_CONFIG: dockerConfig })).toEqual({
+    expect(await registryDigest(`${registry.host}/octo/plain`, true, caller({ DOCKER_CONFIG: dockerConfig }))).toEqual({
       digest
     });
   });
 
   test('without credentials (401): why, naming the fix', async () => {
     const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'docker-config-'));
-    const read = await registryDigest(`${registry.host}/octo/env:v1`, true, { DOCKER_CONFIG: empty, HOME: empty });
+    const read = await registryDigest(
+      `${registry.host}/octo/env:v1`,
+      true,
+      caller({ DOCKER_CONFIG: empty, HOME: empty })
+    );
     expect(read).toEqual({
       why: `${registry.host} asks for credentials and the Docker config has none for it (log in with docker/login-action before this step)`
     });
@@ -59,7 +70,7 @@ describe('registryDigest against docker-registry (basic auth)', () => {
   test('wrong credentials (401 again): the status, no password in the text', async () => {
     const bad = fs.mkdtempSync(path.join(os.tmpdir(), 'docker-config-'));
     fs.writeFileSync(path.join(bad, 'config.json'), dockerConfigJson(registry, 'wrong-password-1'));
-    const read = await registryDigest(`${registry.host}/octo/env:v1`, true, { DOCKER_CONFIG: bad });
+    const read = await registryDigest(`${registry.host}/octo/env:v1`, true, caller({ DOCKER_CONFIG: bad }));
     expect(read).toEqual({ why: `${registry.host} answered 401 to HEAD ${registry.host}/octo/env:v1` });
     expect(JSON.stringify(read)).not.toContain('wrong-password-1');
     fs.rmSync(bad, { recursive: true, force: true });
@@ -94,14 +105,19 @@ describe('registryDigest against docker-registry (basic auth)', () => {
         JSON.stringify({ ServerURL: registry.host, Username: registry.user, Secret: registry.password })
       );
       const env = config({ auths: { [registry.host]: {} }, credHelpers: { [registry.host]: 'fakegcr' } });
-      expect(await registryDigest(`${registry.host}/octo/helped:v1`, true, env)).toEqual({ digest });
+      const masked: string[] = [];
+      expect(await registryDigest(`${registry.host}/octo/helped:v1`, true, caller(env, masked))).toEqual({ digest });
       expect(fs.readFileSync(log, 'utf8').trim().split('\n').pop()).toBe(registry.host);
+      // The helper's secret is registered with the runner (Runner.setSecret) before anything could print it.
+      expect(masked).toEqual([registry.password]);
     });
 
     test('credsStore for every host', async () => {
       const { digest } = await pushImage(registry, 'octo/stored', 'v1');
       helper('store', JSON.stringify({ ServerURL: registry.host, Username: registry.user, Secret: registry.password }));
-      expect(await registryDigest(`${registry.host}/octo/stored:v1`, true, config({ credsStore: 'store' }))).toEqual({
+      expect(
+        await registryDigest(`${registry.host}/octo/stored:v1`, true, caller(config({ credsStore: 'store' })))
+      ).toEqual({
         digest
       });
     });
@@ -110,12 +126,12 @@ describe('registryDigest against docker-registry (basic auth)', () => {
       const { digest } = await pushImage(registry, 'octo/inline', 'v1');
       helper('empty', 'credentials not found in native keychain', 1);
       const env = config({ credsStore: 'empty', auths: JSON.parse(dockerConfigJson(registry)).auths });
-      expect(await registryDigest(`${registry.host}/octo/inline:v1`, true, env)).toEqual({ digest });
+      expect(await registryDigest(`${registry.host}/octo/inline:v1`, true, caller(env))).toEqual({ digest });
     });
 
     test('a helper that is not installed, or a helper name that is not a name: the registry asks, the config has none', async () => {
       for (const name of ['not-installed', '../../bin/sh', 'x;touch /tmp/pwned']) {
-        const read = await registryDigest(`${registry.host}/octo/env:v1`, true, config({ credsStore: name }));
+        const read = await registryDigest(`${registry.host}/octo/env:v1`, true, caller(config({ credsStore: name })));
         expect(read).toEqual({
           why: `${registry.host} asks for credentials and the Docker config has none for it (log in with docker/login-action before this step)`
         });
@@ -123,7 +139,11 @@ describe('registryDigest against docker-registry (basic auth)', () => {
     });
     test('a helper whose answer is not JSON: the reason says so, without the answer (it may be the secret)', async () => {
       helper('garbled', 'hunter2-not-json', 0);
-      const read = await registryDigest(`${registry.host}/octo/env:v1`, true, config({ credsStore: 'garbled' }));
+      const read = await registryDigest(
+        `${registry.host}/octo/env:v1`,
+        true,
+        caller(config({ credsStore: 'garbled' }))
+      );
       expect(read).toEqual({
         why: `${registry.host} asks for credentials and the Docker config has none for it (log in with docker/login-action before this step); docker-credential-garbled answered with not JSON (16 bytes)`
       });
@@ -135,7 +155,7 @@ describe('registryDigest against docker-registry (basic auth)', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'docker-config-'));
     fs.writeFileSync(path.join(dir, 'config.json'), '{"auths": {"x": {"auth": "c2VjcmV0"}');
     try {
-      const read = await registryDigest(`${registry.host}/octo/env:v1`, true, { DOCKER_CONFIG: dir });
+      const read = await registryDigest(`${registry.host}/octo/env:v1`, true, caller({ DOCKER_CONFIG: dir }));
       expect(read.why).toMatch(
         /asks for credentials and the Docker config has none for it \(log in with docker\/login-action before this step\); the Docker config \S+config\.json is not JSON \(36 bytes(, broken at 36)?\)$/
       );
@@ -146,7 +166,11 @@ describe('registryDigest against docker-registry (basic auth)', () => {
   });
 
   test('a tag the push did not reach (404): why', async () => {
-    const read = await registryDigest(`${registry.host}/octo/env:never-pushed`, true, { DOCKER_CONFIG: dockerConfig });
+    const read = await registryDigest(
+      `${registry.host}/octo/env:never-pushed`,
+      true,
+      caller({ DOCKER_CONFIG: dockerConfig })
+    );
     expect(read).toEqual({
       why: `${registry.host} has no manifest for ${registry.host}/octo/env:never-pushed (404): the push did not reach it under that name`
     });
@@ -169,7 +193,7 @@ describe('registryDigest: what a registry answers that is not a digest', () => {
 
   test('no Docker-Content-Digest header', async () => {
     header = undefined;
-    expect(await registryDigest(`${host}/octo/env:v1`, true, {})).toEqual({
+    expect(await registryDigest(`${host}/octo/env:v1`, true, caller({}))).toEqual({
       why: `${host} answered HEAD ${host}/octo/env:v1 without a Docker-Content-Digest header`
     });
   });
@@ -178,14 +202,14 @@ describe('registryDigest: what a registry answers that is not a digest', () => {
     'a header %j that is not a digest is refused',
     async (value) => {
       header = value;
-      const read = await registryDigest(`${host}/octo/env:v1`, true, {});
+      const read = await registryDigest(`${host}/octo/env:v1`, true, caller({}));
       expect(read.digest).toBeUndefined();
       expect(read.why).toContain('with a Docker-Content-Digest that is not a digest');
     }
   );
 
   test('a registry that does not answer', async () => {
-    const read = await registryDigest('127.0.0.1:9/octo/env:v1', true, {});
+    const read = await registryDigest('127.0.0.1:9/octo/env:v1', true, caller({}));
     expect(read.why).toContain('127.0.0.1:9 did not answer');
   });
 });

@@ -9,11 +9,12 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { cacheSpec } from '../../src/cache/spec.js';
+import { cacheSpec } from '../../src/backends/spec.js';
 import { registryManifestExists } from '../../src/io/registry.js';
 import { s3ManifestExists, s3ObjectUrl, signS3 } from '../../src/io/s3.js';
 import { startRegistry, type TestRegistry } from '../support/services/registry.js';
 import { startS3, type TestS3 } from '../support/services/s3.js';
+import { caller } from '../support/registry-caller.js';
 
 describe('registry manifest existence (docker-registry, basic auth)', () => {
   let registry: TestRegistry;
@@ -37,27 +38,39 @@ describe('registry manifest existence (docker-registry, basic auth)', () => {
 
   test('an existing tag is found with the Docker config credentials', async () => {
     expect(
-      await registryManifestExists(`${registry.host}/octo/env:buildcache-py`, true, { DOCKER_CONFIG: dockerConfig })
+      await registryManifestExists(
+        `${registry.host}/octo/env:buildcache-py`,
+        true,
+        caller({ DOCKER_CONFIG: dockerConfig })
+      )
     ).toEqual({ exists: true });
   });
 
   test('a missing tag, and a missing repository, are false', async () => {
     expect(
-      await registryManifestExists(`${registry.host}/octo/env:buildcache-py-feat-1234567`, true, {
-        DOCKER_CONFIG: dockerConfig
-      })
+      await registryManifestExists(
+        `${registry.host}/octo/env:buildcache-py-feat-1234567`,
+        true,
+        caller({
+          DOCKER_CONFIG: dockerConfig
+        })
+      )
     ).toEqual({ exists: false });
     expect(
-      await registryManifestExists(`${registry.host}/octo/other:x`, true, { DOCKER_CONFIG: dockerConfig })
+      await registryManifestExists(`${registry.host}/octo/other:x`, true, caller({ DOCKER_CONFIG: dockerConfig }))
     ).toEqual({ exists: false });
   });
 
   test('without credentials the answer is unknown, with the reason', async () => {
     const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'docker-config-'));
-    const probe = await registryManifestExists(`${registry.host}/octo/env:buildcache-py`, true, {
-      DOCKER_CONFIG: empty,
-      HOME: empty
-    });
+    const probe = await registryManifestExists(
+      `${registry.host}/octo/env:buildcache-py`,
+      true,
+      caller({
+        DOCKER_CONFIG: empty,
+        HOME: empty
+      })
+    );
     expect(probe.exists).toBeUndefined();
     expect(probe.why).toContain('asks for credentials and the Docker config has none');
     fs.rmSync(empty, { recursive: true, force: true });
@@ -69,13 +82,17 @@ describe('registry manifest existence (docker-registry, basic auth)', () => {
       path.join(bad, 'config.json'),
       JSON.stringify({ auths: { [registry.host]: { auth: Buffer.from('ci:wrong').toString('base64') } } })
     );
-    const probe = await registryManifestExists(`${registry.host}/octo/env:buildcache-py`, true, { DOCKER_CONFIG: bad });
+    const probe = await registryManifestExists(
+      `${registry.host}/octo/env:buildcache-py`,
+      true,
+      caller({ DOCKER_CONFIG: bad })
+    );
     expect(probe).toEqual({ why: `${registry.host} answered 401 to HEAD ${registry.host}/octo/env:buildcache-py` });
     fs.rmSync(bad, { recursive: true, force: true });
   });
 
   test('a registry that does not answer is unknown', async () => {
-    const probe = await registryManifestExists('127.0.0.1:9/octo/env:x', true, {});
+    const probe = await registryManifestExists('127.0.0.1:9/octo/env:x', true, caller({}));
     expect(probe.exists).toBeUndefined();
     expect(probe.why).toContain('did not answer');
   });
@@ -192,6 +209,9 @@ describe('s3 manifest existence (s3rver, SigV4)', () => {
   });
 });
 
+/** A caller with no Docker config: the registry is asked without credentials. */
+const anonymous = () => caller({ DOCKER_CONFIG: '/nonexistent', HOME: '/nonexistent' });
+
 describe('registry manifest existence: a token service that does not answer with JSON', () => {
   // A captive portal or a proxy answers the token request with 200 and HTML: the probe's contract is
   // true / false / unknown with the reason, never an exception.
@@ -220,10 +240,7 @@ describe('registry manifest existence: a token service that does not answer with
     ['application/json', '{"token":42}']
   ])('200 %s %j: unknown, with the reason', async (type, body) => {
     tokenReply = { type, body };
-    const probe = await registryManifestExists(`${host}/octo/env:x`, true, {
-      DOCKER_CONFIG: '/nonexistent',
-      HOME: '/nonexistent'
-    });
+    const probe = await registryManifestExists(`${host}/octo/env:x`, true, anonymous());
     expect(probe).toEqual({
       why: expect.stringContaining(
         `the token service of ${host} answered 200 but not with a JSON token (${type}, ${body.length} bytes)`
@@ -233,10 +250,7 @@ describe('registry manifest existence: a token service that does not answer with
 
   test('a JSON token is used', async () => {
     tokenReply = { type: 'application/json', body: '{"access_token":"t0k"}' };
-    const probe = await registryManifestExists(`${host}/octo/env:x`, true, {
-      DOCKER_CONFIG: '/nonexistent',
-      HOME: '/nonexistent'
-    });
+    const probe = await registryManifestExists(`${host}/octo/env:x`, true, anonymous());
     // The stand-in refuses every HEAD, also with the token: a status, not a thrown error.
     expect(probe).toEqual({ why: `${host} answered 401 to HEAD ${host}/octo/env:x` });
   });

@@ -19,7 +19,7 @@ import {
   serializeHistory
 } from '../../src/report/history.js';
 import { beginHistory, type CacheClient, historyDir, updateHistory } from '../../src/io/history.js';
-import { Http } from '../../src/io/http.js';
+import { Http } from '../../src/io/http/client.js';
 import { startEmulator, type Emulator } from '../support/emulator/index.js';
 import { scopes } from '../emulator/client.js';
 

@@ -1,5 +1,5 @@
 /**
- * The node:http transport of the one HTTP client (src/io/http.ts), taken when no fetch is handed in and no proxy
+ * The node:http transport of the one HTTP client (src/io/http/node.ts), taken when no fetch is handed in and no proxy
  * applies: what fetch gave the callers (redirects, the timeout, network error codes, bodies, headers), and that a
  * request on it leaves Node's fetch machinery (its bundled undici) unloaded, which is why it exists (issue 13).
  * Each behaviour is run on both transports where fetch can be handed in, so the node path is held to fetch's.
@@ -12,7 +12,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { type Clock, Http, type HttpOptions } from '../../src/io/http.js';
+import { answered, type Clock, Http, type HttpOptions } from '../../src/io/http/client.js';
 
 const ROOT = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -87,7 +87,7 @@ describe.each(transports)('over %s', (_name, transport) => {
       else res.end(`at ${req.url}`);
     });
     const http = client(transport);
-    const r = await http.answer('GET', `${a}/dir/start`, { headers: { Authorization: 'Bearer secret' } });
+    const r = await http.request('GET', `${a}/dir/start`, { headers: { Authorization: 'Bearer secret' } });
     expect(r).toMatchObject({ ok: true, value: { status: 200, body: 'at /dir/next?x=1' } });
     expect(one.seen.map((s) => [s.url, s.headers.authorization])).toEqual([
       ['/dir/start', 'Bearer secret'],
@@ -99,7 +99,7 @@ describe.each(transports)('over %s', (_name, transport) => {
   test('an absolute Location to another origin is followed without the authorization header', async () => {
     one.on((_req, res) => res.writeHead(301, { location: `${b}/blob` }).end());
     two.on((_req, res) => res.end('the blob'));
-    const r = await client(transport).answer('GET', `${a}/redirect`, {
+    const r = await client(transport).request('GET', `${a}/redirect`, {
       headers: { Authorization: 'Bearer secret', 'x-ms-version': '2025-01-05' }
     });
     expect(r).toMatchObject({ ok: true, value: { status: 200, body: 'the blob' } });
@@ -116,17 +116,17 @@ describe.each(transports)('over %s', (_name, transport) => {
       else res.writeHead(304).end();
     });
     const http = client(transport);
-    const head = await http.send('HEAD', `${a}/old`);
-    expect([head.status, head.body, head.headers.get('docker-content-digest')]).toEqual([200, '', 'sha256:abc']);
+    const head = answered(await http.request('HEAD', `${a}/old`));
+    expect([head?.status, head?.body, head?.headers.get('docker-content-digest')]).toEqual([200, '', 'sha256:abc']);
     expect(one.seen.map((s) => `${s.method} ${s.url}`)).toEqual(['HEAD /old', 'HEAD /new']);
-    expect((await http.send('GET', `${a}/no-location`)).status).toBe(304);
+    expect(answered(await http.request('GET', `${a}/no-location`))?.status).toBe(304);
   });
 
   test('more than 20 redirects in a row is a failure, not a loop, and its reason names no signed URL', async () => {
     one.on((req, res) =>
       res.writeHead(302, { location: `/hop${Number(/\/hop(\d+)/.exec(req.url ?? '')?.[1] ?? 0) + 1}?sig=secret` }).end()
     );
-    const r = await client(transport).answer('GET', `${a}/hop0?sig=secret`, { label: 'the signed download URL' });
+    const r = await client(transport).request('GET', `${a}/hop0?sig=secret`, { label: 'the signed download URL' });
     expect(r).toMatchObject({ ok: false, reason: expect.stringMatching(/^the signed download URL failed: /) });
     expect(JSON.stringify(r)).not.toContain('secret');
     expect(one.seen).toHaveLength(21);
@@ -138,7 +138,7 @@ describe.each(transports)('over %s', (_name, transport) => {
       res.write('partial', () => res.socket?.destroy());
     });
     const http = client(transport);
-    const r = await http.answer('GET', `${a}/blob?sig=secret`, {
+    const r = await http.request('GET', `${a}/blob?sig=secret`, {
       policy: { attempts: 2, backoffMs: 1 },
       label: 'the signed download URL'
     });
@@ -153,7 +153,7 @@ describe.each(transports)('over %s', (_name, transport) => {
 
   test('a Location that is not http(s) is a failure', async () => {
     one.on((_req, res) => res.writeHead(302, { location: 'ftp://files.example/x' }).end());
-    expect(await client(transport).answer('GET', `${a}/ftp`)).toMatchObject({ ok: false });
+    expect(await client(transport).request('GET', `${a}/ftp`)).toMatchObject({ ok: false });
   });
 
   test('a POST 307 is sent again with its body; a POST 303 becomes a GET without it', async () => {
@@ -163,7 +163,7 @@ describe.each(transports)('over %s', (_name, transport) => {
       else res.end(`${req.method} ${req.url}`);
     });
     const http = client(transport);
-    const kept = await http.answer('POST', `${a}/keep`, {
+    const kept = await http.request('POST', `${a}/keep`, {
       headers: { 'content-type': 'application/json' },
       body: '{"k":1}'
     });
@@ -173,7 +173,7 @@ describe.each(transports)('over %s', (_name, transport) => {
       ['POST', '/kept', '{"k":1}', 'application/json']
     ]);
     one.seen.length = 0;
-    const seen = await http.answer('POST', `${a}/see`, {
+    const seen = await http.request('POST', `${a}/see`, {
       headers: { 'content-type': 'application/json' },
       body: '{"k":1}'
     });
@@ -189,10 +189,10 @@ describe.each(transports)('over %s', (_name, transport) => {
     const http = client(transport);
     const text = 'naïve ✓';
     expect(
-      await http.answer('POST', `${a}/twirp`, { headers: { 'Content-Type': 'application/json' }, body: text })
+      await http.request('POST', `${a}/twirp`, { headers: { 'Content-Type': 'application/json' }, body: text })
     ).toMatchObject({ ok: true, value: { status: 201, body: 'got 10' } });
     expect(
-      await http.answer('PUT', `${a}/blob`, { headers: { 'User-Agent': 'mine' }, body: Buffer.from([0, 1, 2, 255]) })
+      await http.request('PUT', `${a}/blob`, { headers: { 'User-Agent': 'mine' }, body: Buffer.from([0, 1, 2, 255]) })
     ).toMatchObject({ ok: true, value: { status: 201 } });
     const [post, put] = one.seen;
     expect([
@@ -211,7 +211,7 @@ describe.each(transports)('over %s', (_name, transport) => {
       res.setHeader('X-Multi', ['one', 'two']);
       res.end('{}');
     });
-    const r = await client(transport).answer('GET', `${a}/h`);
+    const r = await client(transport).request('GET', `${a}/h`);
     if (!r.ok) throw new Error(r.reason);
     const { headers } = r.value;
     expect(headers.get('www-authenticate')).toBe('Bearer realm="https://auth.example/token"');
@@ -228,7 +228,7 @@ describe.each(transports)('over %s', (_name, transport) => {
     one.on(() => undefined); // never answers
     const http = client(transport, { timeoutMs: 60_000 });
     const started = Date.now();
-    const r = await http.answer('GET', `${a}/slow`, { policy: { attempts: 2, backoffMs: 1 }, timeoutMs: 150 });
+    const r = await http.request('GET', `${a}/slow`, { policy: { attempts: 2, backoffMs: 1 }, timeoutMs: 150 });
     expect(r).toMatchObject({ ok: false, attempts: 2, failure: { code: 'TimeoutError' } });
     expect(Date.now() - started).toBeLessThan(20_000);
     expect(http.calls).toBe(2);
@@ -252,9 +252,9 @@ describe.each(transports)('over %s', (_name, transport) => {
     const r = await http.getText(`http://127.0.0.1:${port}/x`, { policy: { attempts: 3, backoffMs: 1 } });
     expect(r).toMatchObject({ ok: false, attempts: 3, failure: { code: 'ECONNREFUSED' } });
     expect(http.calls).toBe(3);
-    const sent = await http.send('GET', `http://127.0.0.1:${port}/x`);
-    expect([sent.status, sent.body]).toEqual([0, expect.stringContaining('ECONNREFUSED')]);
-    expect([...sent.headers]).toEqual([]);
+    const sent = await http.request('GET', `http://127.0.0.1:${port}/x`);
+    expect(sent).toMatchObject({ ok: false, attempts: 1, reason: expect.stringContaining('ECONNREFUSED') });
+    expect(answered(sent)).toBeUndefined();
   });
 });
 
@@ -268,7 +268,7 @@ function runChild(dir: string, lines: string[], args: string[] = [], env: Record
       '--import',
       pathToFileURL(path.join(ROOT, 'bench', 'register.mjs')).href,
       script,
-      pathToFileURL(path.join(ROOT, 'src', 'io', 'http.js')).href,
+      pathToFileURL(path.join(ROOT, 'src', 'io', 'http', 'client.js')).href,
       ...args
     ],
     {
@@ -290,7 +290,7 @@ describe('node:http only', () => {
 
   test('no accept-encoding is sent, so nothing comes back compressed to decode', async () => {
     one.on((_req, res) => res.end('plain'));
-    await new Http().answer('GET', `${a}/plain`);
+    await new Http().request('GET', `${a}/plain`);
     expect(one.seen[0].headers['accept-encoding']).toBeUndefined();
   });
 
@@ -306,11 +306,11 @@ describe('node:http only', () => {
       // Node loads its bundled undici as the internal module internal/deps/undici/undici, on the first fetch
       // call or the first touch of Headers, Request or Response (lazy globals until then; on Node 24 even asking
       // for their property descriptor loads it, so only the module list is looked at), and on Node 24 when
-      // node:http's lazy WebSocket export is read (an ES module import of node:http reads it: src/io/http.ts).
+      // node:http's lazy WebSocket export is read (an ES module import of node:http reads it: src/io/http/node.ts).
       "const loaded = () => process.moduleLoadList.some((m) => m.includes('undici'));",
-      "const node = await new Http().answer('GET', url);",
+      "const node = await new Http().request('GET', url);",
       'const afterNode = { body: node.ok && node.value.body, undici: loaded() };',
-      "const viaFetch = await new Http({ fetch: globalThis.fetch }).answer('GET', url);",
+      "const viaFetch = await new Http({ fetch: globalThis.fetch }).request('GET', url);",
       'const afterFetch = { body: viaFetch.ok && viaFetch.value.body, undici: loaded() };',
       'console.log(JSON.stringify({ afterNode, afterFetch }));',
       'server.close();'
@@ -352,7 +352,7 @@ describe('node:http only', () => {
       'const { Http } = await import(process.argv[2]);',
       "const server = https.createServer({ key: fs.readFileSync(process.argv[3]), cert: fs.readFileSync(process.argv[4]) }, (req, res) => res.end('secure'));",
       "await new Promise((r) => server.listen(0, '127.0.0.1', r));",
-      "const r = await new Http({ clock: { now: () => 0, sleep: async () => undefined } }).answer('GET', `https://127.0.0.1:${server.address().port}/`, { policy: { attempts: 3, backoffMs: 1 } });",
+      "const r = await new Http({ clock: { now: () => 0, sleep: async () => undefined } }).request('GET', `https://127.0.0.1:${server.address().port}/`, { policy: { attempts: 3, backoffMs: 1 } });",
       "console.log(JSON.stringify({ ok: r.ok, body: r.ok ? r.value.body : undefined, code: r.ok ? undefined : r.failure.code, attempts: r.attempts, undici: process.moduleLoadList.some((m) => m.includes('undici')) }));",
       'server.close();'
     ];

@@ -5,7 +5,7 @@ import * as http from 'node:http';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { type Clock, Http, type Parsed } from '../../src/io/http.js';
+import { answered, type Clock, Http, type Parsed } from '../../src/io/http/client.js';
 
 /** What the server answers, one script entry per request (the last one repeats). */
 type Step = {
@@ -147,16 +147,16 @@ describe('getJson', () => {
   });
 });
 
-describe('answer', () => {
+describe('request', () => {
   test('any final status is an answer; a retryable one that persists is a failure named by the label, not the URL', async () => {
     script = [{ status: 404, body: 'gone' }];
-    expect(await new Http({ clock: fakeClock() }).answer('GET', `${base}/x`, { policy })).toMatchObject({
+    expect(await new Http({ clock: fakeClock() }).request('GET', `${base}/x`, { policy })).toMatchObject({
       ok: true,
       value: { status: 404, body: 'gone' },
       attempts: 1
     });
     script = [{ status: 500 }];
-    const r = await new Http({ clock: fakeClock() }).answer('GET', `${base}/x?sig=secret`, {
+    const r = await new Http({ clock: fakeClock() }).request('GET', `${base}/x?sig=secret`, {
       policy,
       label: 'the signed download URL'
     });
@@ -214,22 +214,23 @@ describe('download: no overall timeout, an idle one', () => {
   });
 });
 
-describe('exchange (what the REST client sends through)', () => {
+describe('request: the reply the REST client reads error answers from', () => {
   test('retries 502 and gives back the answer that came', async () => {
     script = [{ status: 502 }, { body: 'ok' }];
     const client = new Http({ clock: fakeClock() });
-    const res = await client.exchange('GET', `${base}/a`, { policy });
-    expect([res.status, res.body, client.calls]).toEqual([200, 'ok', 2]);
+    const res = answered(await client.request('GET', `${base}/a`, { policy }));
+    expect([res?.status, res?.body, client.calls]).toEqual([200, 'ok', 2]);
   });
 
   test('a final status comes back at once; a retryable one that persists comes back readable after the last attempt', async () => {
     script = [{ status: 403, body: 'Resource not accessible by integration' }];
     const client = new Http({ clock: fakeClock() });
-    const forbidden = await client.exchange('GET', `${base}/a`, { policy });
-    expect([forbidden.status, client.calls]).toEqual([403, 1]);
+    const forbidden = answered(await client.request('GET', `${base}/a`, { policy }));
+    expect([forbidden?.status, client.calls]).toEqual([403, 1]);
     script = [{ status: 503, body: 'busy', headers: { 'X-Request-Id': 'r1' } }];
-    const busy = await client.exchange('GET', `${base}/a`, { policy });
-    expect([busy.status, busy.body, busy.headers.get('x-request-id'), client.calls]).toEqual([503, 'busy', 'r1', 4]);
+    const busy = await client.request('GET', `${base}/a`, { policy });
+    expect(busy).toMatchObject({ ok: false, attempts: 3, answer: { status: 503, body: 'busy' } });
+    expect([answered(busy)?.headers.get('x-request-id'), client.calls]).toEqual(['r1', 4]);
   });
 
   test('a 403 whose body names a rate limit is retried', async () => {
@@ -239,22 +240,23 @@ describe('exchange (what the REST client sends through)', () => {
     ];
     const clock = fakeClock();
     const client = new Http({ clock });
-    expect((await client.exchange('GET', `${base}/a`, { policy })).body).toBe('ok');
+    expect(answered(await client.request('GET', `${base}/a`, { policy }))?.body).toBe('ok');
     expect(clock.waits).toEqual([1000]);
   });
 
-  test('a network failure that outlasts the attempts is thrown with its code', async () => {
+  test('a network failure that outlasts the attempts is a failure with its code, and no answer', async () => {
     const closed = net.createServer();
     await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
     const port = (closed.address() as net.AddressInfo).port;
     await new Promise<void>((r) => closed.close(() => r()));
     const client = new Http({ clock: fakeClock() });
-    await expect(
-      client.exchange('GET', `http://127.0.0.1:${port}/a`, { policy: { attempts: 2, backoffMs: 1 } })
-    ).rejects.toMatchObject({
-      code: 'ECONNREFUSED',
-      message: expect.stringMatching(/ECONNREFUSED.*\(after 2 attempts\)$/)
+    const r = await client.request('GET', `http://127.0.0.1:${port}/a`, { policy: { attempts: 2, backoffMs: 1 } });
+    expect(r).toMatchObject({
+      ok: false,
+      failure: { code: 'ECONNREFUSED' },
+      reason: expect.stringMatching(/ECONNREFUSED.*\(after 2 attempts\)$/)
     });
+    expect(answered(r)).toBeUndefined();
     expect(client.calls).toBe(2);
   });
 });
@@ -301,5 +303,86 @@ describe('proxy', () => {
       proxy.closeAllConnections();
       await new Promise<void>((r) => proxy.close(() => r()));
     }
+  });
+});
+
+describe('download: the answer’s headers come back with the file', () => {
+  test('a 200’s headers (an object store’s metadata) are the value', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'http-'));
+    try {
+      script = [{ body: 'bytes', headers: { 'X-Amz-Meta-Sha256': 'ab'.repeat(32) } }];
+      const r = await new Http({ clock: fakeClock() }).download(`${base}/f`, path.join(dir, 'f'), { policy });
+      expect(r.ok && r.value.get('x-amz-meta-sha256')).toBe('ab'.repeat(32));
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('upload: a file streamed as the body', () => {
+  /** What the upload server received, and what it answers next (the last one repeats). */
+  let received: { method: string; body: string }[] = [];
+  let answers: { status: number; headers?: Record<string, string>; silent?: boolean }[] = [];
+  let up: http.Server;
+  let upBase: string;
+  let dir: string;
+  let file: string;
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'http-up-'));
+    file = path.join(dir, 'archive.tar');
+    fs.writeFileSync(file, 'y'.repeat(300_000));
+    up = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      const next = answers.length > 1 ? answers.shift()! : answers[0];
+      if (next.silent) return; // reads nothing, answers nothing
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        received.push({ method: req.method!, body: Buffer.concat(chunks).toString() });
+        res.writeHead(next.status, next.headers ?? {});
+        res.end(`answer ${next.status}`);
+      });
+    });
+    await new Promise<void>((r) => up.listen(0, '127.0.0.1', r));
+    upBase = `http://127.0.0.1:${(up.address() as net.AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    up.closeAllConnections();
+    await new Promise<void>((r) => up.close(() => r()));
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+  afterEach(() => {
+    received = [];
+  });
+
+  test.each([
+    ['node:http', undefined],
+    ['a fetch handed in (the proxy path)', globalThis.fetch]
+  ])('over %s: the whole file arrives; a 503 is tried again; the final answer comes back', async (_how, fetch) => {
+    answers = [{ status: 503 }, { status: 201, headers: { Location: '/done' } }];
+    const client = new Http({ clock: fakeClock(), fetch });
+    const r = await client.upload('PUT', `${upBase}/blob?digest=x`, file, { policy, headers: { 'X-Kind': 'tar' } });
+    const a = answered(r);
+    expect([a?.status, a?.headers.get('location'), a?.body, client.calls]).toEqual([201, '/done', 'answer 201', 2]);
+    expect(received.map((x) => [x.method, x.body.length])).toEqual([
+      ['PUT', 300_000],
+      ['PUT', 300_000]
+    ]);
+  });
+
+  test('a status the caller reads (a 401 challenge) comes back at once, with its headers', async () => {
+    answers = [{ status: 401, headers: { 'WWW-Authenticate': 'Bearer realm="x"' } }];
+    const r = await new Http({ clock: fakeClock() }).upload('PUT', `${upBase}/blob`, file, { policy });
+    expect(answered(r)?.headers.get('www-authenticate')).toBe('Bearer realm="x"');
+    expect(received).toHaveLength(1);
+  });
+
+  test('a server that takes no byte: the attempt ends after the idle timeout, a TimeoutError', async () => {
+    answers = [{ status: 0, silent: true }];
+    const r = await new Http({ clock: fakeClock() }).upload('PUT', `${upBase}/blob`, file, {
+      policy: { attempts: 1, backoffMs: 1 },
+      idleTimeoutMs: 300
+    });
+    expect(r).toMatchObject({ ok: false, failure: { code: 'TimeoutError' } });
+    expect(r.ok ? '' : r.reason).toContain('no data for 0.3 s');
   });
 });

@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { readImage } from '../../src/io/image.js';
+import { caller } from '../support/registry-caller.js';
 
 const ID = `sha256:${'c3'.repeat(32)}`;
 let dir: string;
@@ -31,7 +32,7 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 describe('readImage: an image loaded into Docker', () => {
   test('docker image inspect gives the ID', async () => {
     const bin = docker('ok', `echo ${ID}`);
-    expect(await readImage({ kind: 'docker', name: 'project:dev' }, { PATH: `${bin}:/usr/bin:/bin` })).toEqual({
+    expect(await readImage({ kind: 'docker', name: 'project:dev' }, caller({ PATH: `${bin}:/usr/bin:/bin` }))).toEqual({
       facts: { name: 'project:dev', imageId: ID }
     });
     expect(fs.readFileSync(calls, 'utf8').trim().split('\n').pop()).toBe('image inspect --format {{.Id}} project:dev');
@@ -40,7 +41,7 @@ describe('readImage: an image loaded into Docker', () => {
   test('no docker on PATH: no image ID, a debug line', async () => {
     const empty = path.join(dir, 'empty');
     fs.mkdirSync(empty, { recursive: true });
-    expect(await readImage({ kind: 'docker', name: 'project:dev' }, { PATH: empty })).toEqual({
+    expect(await readImage({ kind: 'docker', name: 'project:dev' }, caller({ PATH: empty }))).toEqual({
       facts: { name: 'project:dev' },
       debug: 'No imageid output: docker is not on PATH'
     });
@@ -51,7 +52,7 @@ describe('readImage: an image loaded into Docker', () => {
       'down',
       'echo "Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?" >&2; exit 1'
     );
-    const r = await readImage({ kind: 'docker', name: 'project:dev' }, { PATH: `${bin}:/usr/bin:/bin` });
+    const r = await readImage({ kind: 'docker', name: 'project:dev' }, caller({ PATH: `${bin}:/usr/bin:/bin` }));
     expect(r.facts).toEqual({ name: 'project:dev' });
     expect(r.warning).toBeUndefined();
     expect(r.debug).toBe(
@@ -61,7 +62,7 @@ describe('readImage: an image loaded into Docker', () => {
 
   test('an answer that is not an image ID is not taken for one', async () => {
     const bin = docker('odd', 'echo "::set-output name=imageid::evil"');
-    const r = await readImage({ kind: 'docker', name: 'project:dev' }, { PATH: `${bin}:/usr/bin:/bin` });
+    const r = await readImage({ kind: 'docker', name: 'project:dev' }, caller({ PATH: `${bin}:/usr/bin:/bin` }));
     expect(r.facts.imageId).toBeUndefined();
     expect(r.debug).toContain('not an image ID');
   });
@@ -71,7 +72,7 @@ describe('readImage: a pushed image', () => {
   test('a registry that does not answer: a warning that says why and that the build succeeded', async () => {
     const r = await readImage(
       { kind: 'registry', name: '127.0.0.1:9/octo/env:v1', repository: '127.0.0.1:9/octo/env', insecure: true },
-      {}
+      caller({})
     );
     expect(r.facts).toEqual({
       name: '127.0.0.1:9/octo/env:v1',
@@ -86,7 +87,7 @@ describe('readImage: a pushed image', () => {
     expect(
       await readImage(
         { kind: 'none', why: 'output type=local without push=true leaves no image in a registry or in Docker' },
-        {}
+        caller({})
       )
     ).toEqual({
       facts: {},

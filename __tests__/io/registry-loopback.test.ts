@@ -16,6 +16,7 @@ import { isLoopbackRegistry } from '../../src/cache/image-ref.js';
 import { registryDigest, registryManifestExists } from '../../src/io/registry.js';
 import { dockerConfigJson, pushImage, writeDockerConfig } from '../support/oci-push.js';
 import { startRegistry, type TestRegistry } from '../support/services/registry.js';
+import { caller } from '../support/registry-caller.js';
 
 describe('isLoopbackRegistry (containerd MatchLocalhost)', () => {
   test.each([
@@ -63,7 +64,9 @@ describe('the digest read and the existence probe on a loopback registry without
 
   test('the digest of an image pushed there is read over http', async () => {
     const { digest } = await pushImage(registry, 'octo/loop', 'v1');
-    expect(await registryDigest(`${registry.host}/octo/loop:v1`, false, { DOCKER_CONFIG: dockerConfig })).toEqual({
+    expect(
+      await registryDigest(`${registry.host}/octo/loop:v1`, false, caller({ DOCKER_CONFIG: dockerConfig }))
+    ).toEqual({
       digest
     });
   });
@@ -74,7 +77,9 @@ describe('the digest read and the existence probe on a loopback registry without
     const config = fs.mkdtempSync(path.join(os.tmpdir(), 'docker-config-'));
     fs.writeFileSync(path.join(config, 'config.json'), dockerConfigJson({ ...registry, host }));
     try {
-      expect(await registryDigest(`${host}/octo/loop:v2`, false, { DOCKER_CONFIG: config })).toEqual({ digest });
+      expect(await registryDigest(`${host}/octo/loop:v2`, false, caller({ DOCKER_CONFIG: config }))).toEqual({
+        digest
+      });
     } finally {
       fs.rmSync(config, { recursive: true, force: true });
     }
@@ -83,10 +88,10 @@ describe('the digest read and the existence probe on a loopback registry without
   test('the existence probe answers true and false there', async () => {
     await pushImage(registry, 'octo/loop', 'cache');
     expect(
-      await registryManifestExists(`${registry.host}/octo/loop:cache`, false, { DOCKER_CONFIG: dockerConfig })
+      await registryManifestExists(`${registry.host}/octo/loop:cache`, false, caller({ DOCKER_CONFIG: dockerConfig }))
     ).toEqual({ exists: true });
     expect(
-      await registryManifestExists(`${registry.host}/octo/loop:none`, false, { DOCKER_CONFIG: dockerConfig })
+      await registryManifestExists(`${registry.host}/octo/loop:none`, false, caller({ DOCKER_CONFIG: dockerConfig }))
     ).toEqual({ exists: false });
   });
 });

@@ -1,5 +1,6 @@
 /**
- * src/io/runner.ts speaks the runner's protocol in place of @actions/core: for the same calls it must write
+ * src/io/runner.ts speaks the runner's protocol in place of @actions/core: for the same calls its `Runner` (the
+ * real one: this process's stdout and the files the environment names) must write
  * the same bytes (stdout commands, file commands, the summary), above all for hostile values — a newline
  * that would start a second command, `%` that would decode into one, `::`, `:` and `,` inside properties, a
  * file-command delimiter inside a value, unicode. @actions/core stays installed (@actions/cache and
@@ -14,7 +15,7 @@ import * as path from 'node:path';
 import * as runner from '../../src/io/runner.js';
 import { parseFileCommands } from '../../scripts/harness.mjs';
 
-type Module = typeof runner;
+type Module = runner.Runner;
 const FILES = ['GITHUB_OUTPUT', 'GITHUB_STATE', 'GITHUB_ENV', 'GITHUB_PATH', 'GITHUB_STEP_SUMMARY'] as const;
 const VARS = [
   ...FILES,
@@ -111,7 +112,7 @@ async function same(call: (m: Module) => unknown, env: Record<string, string> = 
   const theirs = await effects(asModule, 'core', call, env);
   process.env.PATH = savedPath;
   delete process.env.BENCH_VAR;
-  const ours = await effects(runner, 'ours', call, env);
+  const ours = await effects(new runner.Runner(process.env), 'ours', call, env);
   process.env.PATH = savedPath;
   delete process.env.BENCH_VAR;
   expect({ ...ours, files: sameDelimiters(ours.files) }).toEqual({ ...theirs, files: sameDelimiters(theirs.files) });
@@ -232,8 +233,9 @@ describe('file commands: the bytes @actions/core writes, and what the runner rea
 
   test('each block has a fresh random delimiter', () => {
     const read = freshFiles('fresh');
-    runner.setOutput('a', '1');
-    runner.setOutput('b', '2');
+    const out = new runner.Runner(process.env);
+    out.setOutput('a', '1');
+    out.setOutput('b', '2');
     const delims = [
       ...fs.readFileSync(process.env.GITHUB_OUTPUT as string, 'utf8').matchAll(/<<(ghadelimiter_[0-9a-f-]{36})/g)
     ].map((m) => m[1]);
@@ -244,7 +246,7 @@ describe('file commands: the bytes @actions/core writes, and what the runner rea
 
   test('a path with a line break is refused (GITHUB_PATH is one path per line)', () => {
     freshFiles('path');
-    expect(() => runner.addPath('/ok\n/evil')).toThrow('line break');
+    expect(() => new runner.Runner(process.env).addPath('/ok\n/evil')).toThrow('line break');
     expect(fs.readFileSync(process.env.GITHUB_PATH as string, 'utf8')).toBe('');
   });
 
@@ -253,12 +255,13 @@ describe('file commands: the bytes @actions/core writes, and what the runner rea
     const spy = jest
       .spyOn(process.stdout, 'write')
       .mockImplementation((chunk: string | Uint8Array) => (out.push(String(chunk)), true));
+    const ours = new runner.Runner(process.env);
     try {
       for (const [variable, call] of [
-        ['GITHUB_OUTPUT', () => runner.setOutput('o', 'v')],
-        ['GITHUB_STATE', () => runner.saveState('s', 'v')],
-        ['GITHUB_ENV', () => runner.exportVariable('BENCH_VAR', 'v')],
-        ['GITHUB_PATH', () => runner.addPath('/x')]
+        ['GITHUB_OUTPUT', () => ours.setOutput('o', 'v')],
+        ['GITHUB_STATE', () => ours.saveState('s', 'v')],
+        ['GITHUB_ENV', () => ours.exportVariable('BENCH_VAR', 'v')],
+        ['GITHUB_PATH', () => ours.addPath('/x')]
       ] as const) {
         delete process.env[variable];
         expect(call).toThrow(`${variable} is not set`);
@@ -306,11 +309,14 @@ describe('job summary', () => {
   });
   test('appendSummary appends, and without GITHUB_STEP_SUMMARY it throws', async () => {
     const read = freshFiles('sum');
-    await runner.appendSummary('# one\n');
-    await runner.appendSummary('two\n');
+    const out = new runner.Runner(process.env);
+    await out.appendSummary('# one\n');
+    await out.appendSummary('two\n');
     expect(read().GITHUB_STEP_SUMMARY).toBe('# one\ntwo\n');
+    expect(out.hasSummary()).toBe(true);
     delete process.env.GITHUB_STEP_SUMMARY;
-    await expect(runner.appendSummary('x')).rejects.toThrow('GITHUB_STEP_SUMMARY is not set');
+    expect(out.hasSummary()).toBe(false);
+    await expect(out.appendSummary('x')).rejects.toThrow('GITHUB_STEP_SUMMARY is not set');
   });
 });
 

@@ -18,6 +18,7 @@ jest.unstable_mockModule('@actions/cache', () => ({
   })
 }));
 const { saveLocal } = await import('../../src/io/local/local-cache.js');
+const { recordingRunner } = await import('../support/recording-runner.js');
 const { OWNER_MARK, OWNER_MARK_TEXT } = await import('../../src/local/ownership.js');
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'save-compression-'));
@@ -51,14 +52,14 @@ beforeEach(() => {
 
 describe('saving the local cache', () => {
   test('compresses at zstd level 1, and leaves the environment as it was', async () => {
-    await saveLocal(exported());
+    await saveLocal(recordingRunner().out, exported());
     expect(levels).toEqual(['1']);
     expect(process.env.ZSTD_CLEVEL).toBeUndefined();
   });
 
   test('a level the workflow set is kept', async () => {
     process.env.ZSTD_CLEVEL = '9';
-    await saveLocal(exported());
+    await saveLocal(recordingRunner().out, exported());
     expect(levels).toEqual(['9']);
     expect(process.env.ZSTD_CLEVEL).toBe('9');
   });

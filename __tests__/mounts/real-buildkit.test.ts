@@ -14,6 +14,7 @@ import * as path from 'node:path';
 import type { MountStore } from '../../src/io/mounts.js';
 import { plan as makePlan } from '../../src/plan/planner.js';
 import { beginMounts, restoreMounts, saveMounts } from '../../src/steps/mounts.js';
+import { recordingRunner } from '../support/recording-runner.js';
 import { inputsOf } from '../support/inputs.js';
 import { runtime } from '../support/runtime.js';
 import { ENVD_MOUNT_DIRS } from '../../src/mounts/mounts.js';
@@ -145,14 +146,19 @@ async function job(
   const daemon = await freshDaemon(name);
   try {
     const p = planOf(o.mounts, o.inputs);
-    const m = store ? beginMounts(p, env, store) : beginMounts(p, { ...env, ...o.env });
+    const caller = { env: { ...env, ...o.env }, mask: () => undefined };
+    const m = store ? beginMounts(p, caller, store) : beginMounts(p, caller);
+    const { out } = recordingRunner();
     const t0 = Date.now();
-    if (m) await restoreMounts(m, daemon.client);
+    if (m) await restoreMounts(out, m, daemon.client);
     const restoreMs = Date.now() - t0;
     const seen = o.requirement ? packageStep(daemon.client, o.requirement) : [];
     const t1 = Date.now();
     const figures = m
-      ? await saveMounts(m, daemon.client, { plan: p, figures: { cachedSteps: o.requirement ? 0 : 1, totalSteps: 1 } })
+      ? await saveMounts(out, m, daemon.client, {
+          plan: p,
+          figures: { cachedSteps: o.requirement ? 0 : 1, totalSteps: 1 }
+        })
       : [];
     return { seen, figures, restoreMs, saveMs: Date.now() - t1 };
   } finally {

@@ -37,7 +37,7 @@ jest.unstable_mockModule('../../src/io/mounts.js', () => ({
 }));
 const { beginMounts, restoreMounts, saveMounts } = await import('../../src/steps/mounts.js');
 const { plan: makePlan } = await import('../../src/plan/planner.js');
-const { resetDeadlines } = await import('../../src/io/deadlines.js');
+const { recordingRunner } = await import('../support/recording-runner.js');
 const { inputsOf } = await import('../support/inputs.js');
 const { runtime } = await import('../support/runtime.js');
 const { prPayload } = await import('../fixtures/events.js');
@@ -45,8 +45,6 @@ const { prPayload } = await import('../fixtures/events.js');
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'mounts-remote-step-'));
 const client = { buildctl: 'buildctl', addr: 'unix:///nowhere', env: {} };
 const ONE_RAN = { cachedSteps: 2, totalSteps: 3 };
-const output = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
-const logged = () => output.mock.calls.map((c) => String(c[0])).join('');
 let registry: TestRegistry;
 let s3: TestS3;
 let proxy: FaultProxy;
@@ -87,8 +85,6 @@ afterAll(async () => {
 beforeEach(() => {
   helpers.length = 0;
   du = [{ id: PIP, size: 4000, lastUsed: 'x' }];
-  output.mockClear();
-  resetDeadlines();
 });
 
 const REGISTRY = () => ({ cache: 'registry', output: `type=image,name=${proxy.host}/octo/env:latest,push=true` });
@@ -104,11 +100,14 @@ const samePr = () =>
 async function job(o: Record<string, string>, rt = runtime(), archive = 'wheels') {
   content = archive;
   const p = makePlan(inputsOf({ 'cache-scope': 'py', 'cache-mounts': 'auto', ...o }), rt);
-  const m = beginMounts(p, env)!;
-  await restoreMounts(m, client);
-  const figures = await saveMounts(m, client, { plan: p, figures: ONE_RAN });
-  const log = logged();
+  const masked: string[] = [];
+  const { out, record } = recordingRunner();
+  const m = beginMounts(p, { env, mask: (secret) => void masked.push(secret) })!;
+  await restoreMounts(out, m, client);
+  const figures = await saveMounts(out, m, client, { plan: p, figures: ONE_RAN });
+  const log = record.stdout;
   for (const s of secrets) expect(log).not.toContain(s);
+  expect(masked).toEqual([]); // the Docker config's own credentials: no credential helper answered
   return { figures, log, restored: helpers.filter((h) => !h.output).length };
 }
 

@@ -6,7 +6,7 @@
  * ENVD_CACHE_ACTION_DEADLINE_SCALE 0.2 (a stall costs 2-3 s here, 10-15 s on a runner; less flakes under a loaded suite,
  * where s3rver shares this process); nothing waits on a clock.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
@@ -14,7 +14,7 @@ import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Candidate, Locations } from '../../src/backends/location.js';
-import { cacheSpec } from '../../src/cache/spec.js';
+import { cacheSpec } from '../../src/backends/spec.js';
 import { DEADLINE_SCALE_ENV } from '../../src/http/policies.js';
 import { ENVD_MOUNT_DIRS, mountKey, mountKeyPrefix } from '../../src/mounts/mounts.js';
 import { mountObjectKey, mountTag } from '../../src/mounts/remote.js';
@@ -26,7 +26,6 @@ import { startS3, type TestS3 } from '../support/services/s3.js';
 process.env[DEADLINE_SCALE_ENV] = '0.2';
 const { registryMountStore } = await import('../../src/io/mounts-registry.js');
 const { s3MountStore } = await import('../../src/io/mounts-s3.js');
-const { resetDeadlines } = await import('../../src/io/deadlines.js');
 const { s3ObjectUrl, signS3 } = await import('../../src/io/s3.js');
 type Store = ReturnType<typeof registryMountStore>;
 
@@ -60,7 +59,6 @@ function said(store: Store, secrets: string[]): { warnings: string[]; infos: str
 }
 
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
-beforeEach(() => resetDeadlines());
 
 describe('registry: OCI artifacts next to the cache tag', () => {
   let registry: TestRegistry;
@@ -112,7 +110,10 @@ describe('registry: OCI artifacts next to the cache tag', () => {
   });
 
   const storeAt = (host: string, tags: Locations) =>
-    registryMountStore({ store: 'oci-artifact', repository: `${host}/octo/env`, insecure: false, tags }, env);
+    registryMountStore(
+      { store: 'oci-artifact', repository: `${host}/octo/env`, insecure: false, tags },
+      { env, mask: () => undefined }
+    );
 
   test('pushed as an artifact under its tag, restored with its content and key; the same content again costs no blob upload', async () => {
     const a = archive('pip wheels, first run');

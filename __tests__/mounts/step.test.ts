@@ -36,10 +36,13 @@ const { plan: makePlan } = await import('../../src/plan/planner.js');
 const { inputsOf } = await import('../support/inputs.js');
 const { runtime } = await import('../support/runtime.js');
 const { prPayload } = await import('../fixtures/events.js');
+const { recordingRunner } = await import('../support/recording-runner.js');
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'mounts-step-'));
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 const env = { GITHUB_WORKSPACE: path.join(root, 'app'), RUNNER_TEMP: path.join(root, 'temp') };
+/** The step's environment, and where a registry credential helper's secret would be masked (none here). */
+const caller = { env, mask: () => undefined };
 const client = { buildctl: 'buildctl', addr: 'unix:///nowhere', env: {} };
 const PIP = `${PIP_DIR}/app-cpu`;
 const ALL_CACHED = { cachedSteps: 3, totalSteps: 3 };
@@ -65,13 +68,13 @@ function store(saved: Record<string, string> = {}) {
   };
 }
 
-const output = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
-const logged = () => output.mock.calls.map((c) => String(c[0])).join('');
+let runner = recordingRunner();
+const logged = () => runner.record.stdout;
 beforeEach(() => {
   calls.length = 0;
   du = [];
   helperFails = undefined;
-  output.mockClear();
+  runner = recordingRunner();
 });
 
 const planOf = (o: Record<string, string> = {}, rt = runtime()) =>
@@ -79,15 +82,15 @@ const planOf = (o: Record<string, string> = {}, rt = runtime()) =>
 
 describe('restore', () => {
   test('nothing saved yet: said, no helper build', async () => {
-    const m = beginMounts(planOf(), env, store())!;
-    await restoreMounts(m, client);
+    const m = beginMounts(planOf(), caller, store())!;
+    await restoreMounts(runner.out, m, client);
     expect(calls).toEqual([]);
     expect(logged()).toContain('No saved package caches for app in scope py yet');
   });
 
   test('the newest saved copy of a mount is copied in by one helper build; its size is reported', async () => {
-    const m = beginMounts(planOf(), env, store({ [`envd-mount-py#${PIP}#0123456789abcdef`]: 'x'.repeat(1500) }))!;
-    await restoreMounts(m, client);
+    const m = beginMounts(planOf(), caller, store({ [`envd-mount-py#${PIP}#0123456789abcdef`]: 'x'.repeat(1500) }))!;
+    await restoreMounts(runner.out, m, client);
     expect(calls).toHaveLength(1);
     expect(calls[0].dockerfile).toContain(
       '--mount=type=cache,id=root/.cache/pip/app-cpu,target=/m0,sharing=shared --mount=type=bind,source=root_.cache_pip_app-cpu'
@@ -98,8 +101,8 @@ describe('restore', () => {
 
   test('a failed helper build is a warning: the build runs without the caches', async () => {
     helperFails = 'the helper build failed (exit 1): pull access denied';
-    const m = beginMounts(planOf(), env, store({ [`envd-mount-py#${PIP}#0123456789abcdef`]: 'x' }))!;
-    await restoreMounts(m, client);
+    const m = beginMounts(planOf(), caller, store({ [`envd-mount-py#${PIP}#0123456789abcdef`]: 'x' }))!;
+    await restoreMounts(runner.out, m, client);
     expect(logged()).toContain(
       '::warning::Package caches were not restored (the build runs without them): the helper build failed (exit 1): pull access denied'
     );
@@ -110,12 +113,12 @@ describe('save', () => {
   test('after a build that ran a step: read out by one helper build, saved under its content key', async () => {
     const s = store();
     const p = planOf();
-    const m = beginMounts(p, env, s)!;
+    const m = beginMounts(p, caller, s)!;
     du = [
       { id: PIP, size: 4000, lastUsed: 'x' },
       { id: `${PIP_DIR}/other-cpu`, size: 9, lastUsed: 'x' }
     ];
-    const figures = await saveMounts(m, client, { plan: p, figures: ONE_RAN });
+    const figures = await saveMounts(runner.out, m, client, { plan: p, figures: ONE_RAN });
     expect(s.writes).toEqual([
       expect.stringMatching(
         /^envd-mount-py#\/root\/\.cache\/pip\/app-cpu#[0-9a-f]{16} tar of root_\.cache_pip_app-cpu\.tar$/
@@ -129,7 +132,7 @@ describe('save', () => {
   test('an unchanged job (every step cached) reads nothing out', async () => {
     const s = store();
     const p = planOf();
-    const figures = await saveMounts(beginMounts(p, env, s)!, client, { plan: p, figures: ALL_CACHED });
+    const figures = await saveMounts(runner.out, beginMounts(p, caller, s)!, client, { plan: p, figures: ALL_CACHED });
     expect([calls, s.writes, figures]).toEqual([[], [], []]);
     expect(logged()).toContain(
       'Every step came from the cache: no package cache changed, nothing is read out or saved'
@@ -141,7 +144,7 @@ describe('save', () => {
     const s = store();
     const p = planOf({ 'cache-write': 'true' }, rt);
     du = [{ id: PIP, size: 4000, lastUsed: 'x' }];
-    await saveMounts(beginMounts(p, env, s)!, client, { plan: p, figures: ONE_RAN });
+    await saveMounts(runner.out, beginMounts(p, caller, s)!, client, { plan: p, figures: ONE_RAN });
     expect([calls, s.writes]).toEqual([[], []]);
     expect(logged()).toContain('Not saved: this run writes no cache');
   });
@@ -149,9 +152,9 @@ describe('save', () => {
   test('no room in the budget (the export dropped before the build): not saved either', async () => {
     const s = store();
     const p = planOf();
-    const m = beginMounts(p, env, s)!;
+    const m = beginMounts(p, caller, s)!;
     du = [{ id: PIP, size: 4000, lastUsed: 'x' }];
-    await saveMounts(m, client, { plan: { ...p, export: undefined }, figures: ONE_RAN });
+    await saveMounts(runner.out, m, client, { plan: { ...p, export: undefined }, figures: ONE_RAN });
     expect(s.writes).toEqual([]);
   });
 
@@ -159,7 +162,7 @@ describe('save', () => {
     const s = store();
     const p = planOf({ 'cache-mounts-max': '1MB' });
     du = [{ id: PIP, size: 2.5e9, lastUsed: 'x' }];
-    const figures = await saveMounts(beginMounts(p, env, s)!, client, { plan: p, figures: ONE_RAN });
+    const figures = await saveMounts(runner.out, beginMounts(p, caller, s)!, client, { plan: p, figures: ONE_RAN });
     expect(s.writes).toEqual([]);
     expect(logged()).toContain(
       `::warning::Package cache ${PIP_DIR}/app-cpu not saved: 2.5 GB is over cache-mounts-max (1.0 MB); raise cache-mounts-max or keep fewer directories`
@@ -177,10 +180,10 @@ describe('save', () => {
     const hash = (await import('node:crypto')).createHash('sha256').update(content).digest('hex').slice(0, 16);
     const s = store({ [`envd-mount-py#${PIP}#${hash}`]: content });
     const p = planOf();
-    const m = beginMounts(p, env, s)!;
-    await restoreMounts(m, client);
+    const m = beginMounts(p, caller, s)!;
+    await restoreMounts(runner.out, m, client);
     du = [{ id: PIP, size: 4000, lastUsed: 'x' }];
-    await saveMounts(m, client, { plan: p, figures: ONE_RAN });
+    await saveMounts(runner.out, m, client, { plan: p, figures: ONE_RAN });
     expect(s.writes).toEqual([]);
     expect(logged()).toContain('unchanged since the restore');
   });
@@ -214,15 +217,15 @@ describe('an unchanged build skips the restore (the fingerprint rule)', () => {
     project(requirements);
     const s = lookupStore();
     const p = planOf();
-    const m = beginMounts(p, env, s)!;
-    await restoreMounts(m, client);
+    const m = beginMounts(p, caller, s)!;
+    await restoreMounts(runner.out, m, client);
     du = [{ id: PIP, size: 4000, lastUsed: 'x' }];
-    await saveMounts(m, client, { plan: p, figures: ONE_RAN });
+    await saveMounts(runner.out, m, client, { plan: p, figures: ONE_RAN });
     expect(s.writes).toEqual([
       expect.stringMatching(/^envd-mount-py#\/root\/\.cache\/pip\/app-cpu#[0-9a-f]{16}\.[0-9a-f]{16} /)
     ]);
     calls.length = 0;
-    output.mockClear();
+    runner = recordingRunner();
     return s.writes[0].split(' ')[0];
   }
 
@@ -230,15 +233,15 @@ describe('an unchanged build skips the restore (the fingerprint rule)', () => {
     const key = await savedBy('numpy==2.1\n');
     const s = lookupStore({ [key]: 'archive' });
     const p = planOf();
-    const m = beginMounts(p, env, s)!;
-    await restoreMounts(m, client);
+    const m = beginMounts(p, caller, s)!;
+    await restoreMounts(runner.out, m, client);
     expect([s.downloads, calls]).toEqual([[], []]);
     const fp = key.slice(key.lastIndexOf('.') + 1);
     expect(logged()).toContain(
       `Not restored: the build file and the files it names are unchanged since ${key} was saved (fingerprint ${fp}), so every package step should come from the layer cache; if one runs anyway (a layer was evicted), it downloads its packages again and the cache is saved after the build`
     );
     // Every step cached: nothing read out or saved either.
-    expect(await saveMounts(m, client, { plan: p, figures: ALL_CACHED })).toEqual([
+    expect(await saveMounts(runner.out, m, client, { plan: p, figures: ALL_CACHED })).toEqual([
       { id: PIP, note: `not restored: the package steps are unchanged (fingerprint ${fp})` }
     ]);
     expect([calls, s.writes]).toEqual([[], []]);
@@ -248,10 +251,10 @@ describe('an unchanged build skips the restore (the fingerprint rule)', () => {
     const key = await savedBy('numpy==2.1\n');
     const s = lookupStore({ [key]: 'archive' });
     const p = planOf();
-    const m = beginMounts(p, env, s)!;
-    await restoreMounts(m, client);
+    const m = beginMounts(p, caller, s)!;
+    await restoreMounts(runner.out, m, client);
     du = [{ id: PIP, size: 4000, lastUsed: 'x' }];
-    await saveMounts(m, client, { plan: p, figures: ONE_RAN });
+    await saveMounts(runner.out, m, client, { plan: p, figures: ONE_RAN });
     expect(s.downloads).toEqual([]);
     expect(s.writes).toEqual([expect.stringContaining(`${key.slice(key.lastIndexOf('.'))} tar of`)]);
   });
@@ -260,14 +263,14 @@ describe('an unchanged build skips the restore (the fingerprint rule)', () => {
     project('numpy==2.1\n');
     const s = lookupStore();
     const p = planOf();
-    const m = beginMounts(p, env, s)!;
-    await restoreMounts(m, client);
+    const m = beginMounts(p, caller, s)!;
+    await restoreMounts(runner.out, m, client);
     du = [{ id: PIP, size: 4000, lastUsed: 'x' }];
     const failed = {
       ...ONE_RAN,
       exports: [{ name: 'exporting cache to GitHub Actions Cache', error: 'failed to reserve cache', done: false }]
     };
-    await saveMounts(m, client, { plan: p, figures: failed });
+    await saveMounts(runner.out, m, client, { plan: p, figures: failed });
     expect(s.writes).toEqual([expect.stringMatching(/^envd-mount-py#\/root\/\.cache\/pip\/app-cpu#[0-9a-f]{16} /)]);
   });
 
@@ -277,13 +280,13 @@ describe('an unchanged build skips the restore (the fingerprint rule)', () => {
     fs.writeFileSync(path.join(root, 'outside.txt'), 'x');
     fs.symlinkSync(path.join(root, 'outside.txt'), path.join(app, 'extra.txt'));
     const linked = lookupStore({ [key]: 'archive' });
-    const withLink = beginMounts(planOf(), env, linked)!;
-    await restoreMounts(withLink, client);
+    const withLink = beginMounts(planOf(), caller, linked)!;
+    await restoreMounts(runner.out, withLink, client);
     expect(linked.downloads).toEqual([]);
     // A huge requirements file: not hashed, so no fingerprint and no skip.
     fs.truncateSync(path.join(app, 'requirements.txt'), 64 * 2 ** 20 + 1);
     const big = lookupStore({ [key]: 'archive' });
-    await restoreMounts(beginMounts(planOf(), env, big)!, client);
+    await restoreMounts(runner.out, beginMounts(planOf(), caller, big)!, client);
     expect(big.downloads).toContain(`envd-mount-py#${PIP}#`);
   });
 
@@ -296,7 +299,7 @@ describe('an unchanged build skips the restore (the fingerprint rule)', () => {
       project('numpy==2.1\n');
       change();
       const s = lookupStore({ [key]: 'archive' });
-      await restoreMounts(beginMounts(planOf(), env, s)!, client);
+      await restoreMounts(runner.out, beginMounts(planOf(), caller, s)!, client);
       expect(s.downloads).toContain(`envd-mount-py#${PIP}#`);
       expect(calls).toHaveLength(1);
       calls.length = 0;
@@ -304,7 +307,7 @@ describe('an unchanged build skips the restore (the fingerprint rule)', () => {
     project('numpy==2.1\n');
     const old = key.slice(0, key.lastIndexOf('.'));
     const s = lookupStore({ [old]: 'archive' });
-    await restoreMounts(beginMounts(planOf(), env, s)!, client);
+    await restoreMounts(runner.out, beginMounts(planOf(), caller, s)!, client);
     expect(s.downloads).toContain(`envd-mount-py#${PIP}#`);
     expect(calls).toHaveLength(1);
   });
@@ -315,10 +318,10 @@ describe('an unchanged build skips the restore (the fingerprint rule)', () => {
     project('numpy\n');
     const s = lookupStore({ [`envd-mount-py#${PIP}#${hash}.0000000000000000`]: content });
     const p = planOf();
-    const m = beginMounts(p, env, s)!;
-    await restoreMounts(m, client);
+    const m = beginMounts(p, caller, s)!;
+    await restoreMounts(runner.out, m, client);
     du = [{ id: PIP, size: 4000, lastUsed: 'x' }];
-    await saveMounts(m, client, { plan: p, figures: ONE_RAN });
+    await saveMounts(runner.out, m, client, { plan: p, figures: ONE_RAN });
     expect(s.writes).toEqual([expect.stringMatching(new RegExp(`#${hash}\\.(?!0{16})[0-9a-f]{16} `))]);
   });
 });

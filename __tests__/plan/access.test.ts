@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { redactCacheSpec } from '../../src/cache/spec.js';
+import { redactCacheSpec } from '../../src/backends/spec.js';
 import { plan } from '../support/freeze.js';
 import { EVENTS, type EventFixture, FORKED, prPayload, UNTRUSTED_SAME_REPO } from '../fixtures/events.js';
 import { inputsOf } from '../support/inputs.js';

@@ -1,7 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
 import { parse } from 'smol-toml';
 import { withPlainHttpRegistry } from '../../src/builder/config.js';
-import { serializeCacheSpec } from '../../src/cache/spec.js';
+import { serializeCacheSpec } from '../../src/backends/spec.js';
 import { servedLocalCache } from '../../src/plan/local-serve.js';
 import { deepFreeze, plan } from '../support/freeze.js';
 import { inputsOf } from '../support/inputs.js';

@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { redactCacheSpec, serializeCacheSpec } from '../../src/cache/spec.js';
+import { redactCacheSpec, serializeCacheSpec } from '../../src/backends/spec.js';
 import { plan as planUnfrozen } from '../../src/plan/planner.js';
 import { deepFreeze, plan } from '../support/freeze.js';
 import { readRuntime } from '../../src/runtime/runtime.js';

@@ -1,7 +1,8 @@
 /** The hit-ratio history: keys, what is read back from the cache, recording, the sparkline and the section. */
 import { describe, expect, test } from '@jest/globals';
-import { cacheSpec } from '../../src/cache/spec.js';
+import { cacheSpec } from '../../src/backends/spec.js';
 import {
+  entryRuns,
   historyAccess,
   HISTORY_RUNS,
   historyMarkdown,
@@ -357,5 +358,22 @@ describe('for the budget: which history entries are superseded', () => {
       entry(7, 'envd-history-py#90-1', 'refs/heads/main', 500)
     ];
     expect(supersededHistoryEntries(entries).map((e) => e.id)).toEqual([1, 2, 7]);
+  });
+});
+
+describe('entryRuns: what a stored entry gives, and what to say about it', () => {
+  test('an entry larger than the limit in bytes is not parsed, even when its characters are fewer', () => {
+    const runs = [run(1, 1, 2)];
+    const text = serializeHistory('py', runs);
+    expect(entryRuns({ key: 'k#1', text }, 'py')).toEqual({ runs, notes: ['Read from k#1'], warnings: [] });
+    const wide = 'é'.repeat(4097); // 4097 characters, 8194 bytes
+    expect(entryRuns({ key: 'k#2', text: wide }, 'py')).toEqual({
+      runs: [],
+      notes: ['The entry k#2 is larger than 8192 bytes; starting afresh'],
+      warnings: []
+    });
+    expect(entryRuns({ key: 'k#3', text: '{' }, 'py').warnings).toEqual([
+      'Hit-ratio history: the stored history is not JSON; starting afresh'
+    ]);
   });
 });

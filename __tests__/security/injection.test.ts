@@ -10,7 +10,8 @@ import * as path from 'node:path';
 import { createJob, type Job, type PhaseResult, runPhase } from '../../scripts/harness.mjs';
 import { showArgs } from '../../src/envd/args.js';
 import { echo, shellArg } from '../../src/text/text.js';
-import { Log, safeLog } from '../../src/io/log.js';
+import { safeLog } from '../../src/io/log.js';
+import { recordingRunner } from '../support/recording-runner.js';
 import { bundleWorld } from '../support/world.js';
 import { runnerCommands } from './support/runner.js';
 
@@ -125,34 +126,24 @@ describe('what the action echoes (pure)', () => {
     expect(echo('x'.repeat(100000))).toHaveLength(200);
   });
 
-  test('Log.fenced resumes commands after the tool, also when it throws, and writes nothing else inside', async () => {
-    const written: string[] = [];
-    const write = Log.write;
-    Log.write = (t) => void written.push(t);
-    try {
-      await expect(
-        Log.fenced(async (fence) => {
-          fence.line('::error::PWN');
-          throw new Error('envd died');
-        }, 'tok')
-      ).rejects.toThrow('envd died');
-    } finally {
-      Log.write = write;
-    }
+  test('Runner.fenced resumes commands after the tool, also when it throws, and writes nothing else inside', async () => {
+    const { out, record } = recordingRunner();
+    await expect(
+      out.fenced(async (fence) => {
+        fence.line('::error::PWN');
+        throw new Error('envd died');
+      }, 'tok')
+    ).rejects.toThrow('envd died');
+    const written = record.stdout.split('\n').filter(Boolean);
     expect(written).toEqual(['::stop-commands::tok', '::error::PWN', '::tok::']);
     expect(runnerCommands(written.join('\n')).map((c) => c.line)).toEqual(['::stop-commands::tok', '::tok::']);
   });
 });
 
 test('safeLog writes one line per message, capped', () => {
-  const chunks: string[] = [];
-  const write = process.stdout.write;
-  process.stdout.write = ((c: string) => chunks.push(String(c)) > 0) as typeof process.stdout.write;
-  try {
-    safeLog.info(`index-key\r::error::PWN ${'k'.repeat(5000)}`);
-  } finally {
-    process.stdout.write = write;
-  }
+  const { out, record } = recordingRunner();
+  safeLog(out).info(`index-key\r::error::PWN ${'k'.repeat(5000)}`);
+  const chunks = [record.stdout];
   expect(chunks.join('')).toMatch(/^index-key\\r::error::PWN k+…\n$/);
   expect(runnerCommands(chunks.join(''))).toEqual([]);
   expect(chunks.join('').length).toBeLessThanOrEqual(1001);

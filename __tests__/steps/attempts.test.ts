@@ -1,11 +1,13 @@
 /** The attempts of `envd build` (src/steps/attempts.ts): which come, and the one warning before each. */
-import { afterEach, beforeEach, describe, expect, jest, test } from '@jest/globals';
+import { beforeEach, describe, expect, test } from '@jest/globals';
 import type { ProgressFigures } from '../../src/envd/progress.js';
 import { failedOutcome, type Outcome } from '../../src/envd/watchdog.js';
 import { plan } from '../../src/plan/planner.js';
 import { type Attempt, runAttempts } from '../../src/steps/attempts.js';
 import { inputsOf } from '../support/inputs.js';
 import { runtime } from '../support/runtime.js';
+import { type Recording, recordingRunner } from '../support/recording-runner.js';
+import type { Runner } from '../../src/io/runner.js';
 
 const figures = (exports: ProgressFigures['exports'] = []): ProgressFigures => ({
   totalSteps: 3,
@@ -29,23 +31,17 @@ const stalled = (kind: 'import' | 'export', vertex: string): Outcome => ({
   stall: { kind, vertex, waitedMs: 300_000 }
 });
 
-let out: string;
+let runner: Runner;
+let record: Recording;
 beforeEach(() => {
-  out = '';
-  jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    out += String(chunk);
-    return true;
-  });
-});
-afterEach(() => {
-  jest.restoreAllMocks();
+  ({ out: runner, record } = recordingRunner());
 });
 
 /** Runs the attempts with `results` in order; returns which imports each attempt had. */
 async function attempts(results: Attempt[], inputs: Record<string, string> = {}) {
   const p = plan(inputsOf({ 'cache-scope': 's', ...inputs }), runtime());
   const withImports: boolean[] = [];
-  const r = await runAttempts(p, async (withImport) => {
+  const r = await runAttempts(runner, p, async (withImport) => {
     withImports.push(withImport);
     return results[withImports.length - 1];
   });
@@ -71,6 +67,7 @@ describe('runAttempts', () => {
     };
     const results = [layer, ok];
     const r = await runAttempts(
+      runner,
       p,
       async (withImport) => {
         calls.push(`build ${withImport ? 'with' : 'without'} import`);
@@ -79,7 +76,7 @@ describe('runAttempts', () => {
       async () => void calls.push('fresh builder')
     );
     expect(calls).toEqual(['build with import', 'fresh builder', 'build without import']);
-    expect(out).toContain(
+    expect(record.stdout).toContain(
       `::warning title=Cached layer pull stalled%3A building without the cache::A layer of the gha cache showed no progress for 5 min (sha256:${'a'.repeat(64)} 0B / 1.50MB for [2/3] RUN make, cache-timeout)`
     );
     expect(r.retried).toBe('a gha cache layer showed no progress for 5 min');
@@ -92,7 +89,7 @@ describe('runAttempts', () => {
       { figures: figures(), failure: undefined, outcome: stalled('import', 'importing cache manifest from gha:1') },
       ok
     ];
-    const r = await runAttempts(p, async (withImport, withExport) => {
+    const r = await runAttempts(runner, p, async (withImport, withExport) => {
       calls.push([withImport, withExport]);
       return results[calls.length - 1];
     });
@@ -101,7 +98,7 @@ describe('runAttempts', () => {
       [false, false]
     ]);
     expect(r.stalled).toBe(true);
-    expect(out).toContain(
+    expect(record.stdout).toContain(
       'the build runs again without --import-cache; the export is left out too: the service did not answer'
     );
   });
@@ -110,7 +107,7 @@ describe('runAttempts', () => {
     const p = plan(inputsOf({ 'cache-scope': 's' }), runtime());
     const exports: boolean[] = [];
     const results = [failed(CUT), failed(CUT), ok];
-    const r = await runAttempts(p, async (_, withExport) => {
+    const r = await runAttempts(runner, p, async (_, withExport) => {
       exports.push(withExport);
       return results[exports.length - 1];
     });
@@ -124,6 +121,7 @@ describe('runAttempts', () => {
     const results = [failed(CUT), ok];
     let n = 0;
     await runAttempts(
+      runner,
       p,
       async () => results[n++],
       async () => void fresh++
@@ -137,7 +135,7 @@ describe('runAttempts', () => {
       ok
     ]);
     expect(r.withImports).toEqual([true, false]);
-    expect(out).toContain(
+    expect(record.stdout).toContain(
       '::warning title=Cache import stalled%3A building without it::The cache import from gha showed no progress for 5 min (importing cache manifest from gha:1, cache-timeout)'
     );
     expect(r.retried).toBe('the gha import showed no progress for 5 min');
@@ -146,7 +144,7 @@ describe('runAttempts', () => {
   test('an unreadable layer twice: with, with, then without the import', async () => {
     const r = await attempts([failed(CUT), failed(CUT), ok]);
     expect(r.withImports).toEqual([true, true, false]);
-    expect(out.match(/::warning/g)).toHaveLength(2);
+    expect(record.stdout.match(/::warning/g)).toHaveLength(2);
     expect(r.attempt).toBe(ok);
     expect(r.retried).toBe(CUT);
   });
@@ -162,7 +160,7 @@ describe('runAttempts', () => {
     const push = failed('failed to solve: failed to push ghcr.io/o/r:1: unexpected EOF');
     const r = await attempts([push]);
     expect(r.withImports).toEqual([true]);
-    expect(out).not.toContain('::warning');
+    expect(record.stdout).not.toContain('::warning');
   });
 
   test('an export stalled after the output: a success whose stalled exporter is marked failed, no further attempt', async () => {

@@ -6,17 +6,18 @@
  * From source, as `main.test.ts`: the tool cache holds the stand-ins of envd and BuildKit, the REST API and the
  * cache service are the emulator's. The planner is wrapped (test (c) only) to find a problem once the budget is read.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, jest, test } from '@jest/globals';
+import { afterAll, afterEach, beforeAll, describe, expect, jest, test } from '@jest/globals';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { createJob, inputEnvName, type Job } from '../../scripts/harness.mjs';
+import { createJob, type Job } from '../../scripts/harness.mjs';
 import { FAKES_BIN } from '../support/fakes/index.mjs';
 import { type Emulator, Permission, startEmulator } from '../support/emulator/index.js';
 import { killAsRoot } from '../support/sudo.js';
 import { running } from '../support/process.js';
 import { holdingFront } from '../support/holding-front.js';
-import type { State as StateName, StateStore } from '../../src/state.js';
+import type { StateKey as StateName } from '../../src/state.js';
+import type { Recording } from '../support/recording-runner.js';
 
 /**
  * Test (c) turns `problemAfterBudget` on: the plan made with the budget's facts has a problem the budget-less one
@@ -26,8 +27,8 @@ const planned = { problemAfterBudget: false, noPreparation: false, prepared: 0 }
 const realPrepare = await import('../../src/steps/prepare.js');
 jest.unstable_mockModule('../../src/steps/prepare.js', () => ({
   ...realPrepare,
-  prepareBuild: (...args: Parameters<typeof realPrepare.prepareBuild>) => {
-    const p = planned.noPreparation ? undefined : realPrepare.prepareBuild(...args);
+  startCachedBuilder: (...args: Parameters<typeof realPrepare.startCachedBuilder>) => {
+    const p = planned.noPreparation ? undefined : realPrepare.startCachedBuilder(...args);
     planned.prepared += p ? 1 : 0;
     return p;
   }
@@ -43,7 +44,8 @@ jest.unstable_mockModule('../../src/plan/planner.js', () => ({
 }));
 const { main } = await import('../../src/steps/main.js');
 const { post, realPostIo } = await import('../../src/steps/post.js');
-const { State } = await import('../../src/state.js');
+const { StateKey } = await import('../../src/state.js');
+const { mainDeps, memoryState, recordingStep } = await import('../support/steps.js');
 
 const BUILD_ENVD = `# syntax=v1
 
@@ -57,11 +59,8 @@ const BUILDKIT = 'v0.32.2';
 let root: string;
 let toolCache: string;
 let emu: Emulator;
-let out: string[];
 const jobs: Job[] = [];
 const pids: number[] = [];
-const KEPT_ENV = ['GITHUB_OUTPUT', 'GITHUB_STEP_SUMMARY', 'GITHUB_STATE'] as const;
-let kept: Record<string, string | undefined>;
 
 /** A tool cache as @actions/tool-cache lays it out, each tool a link to its stand-in (which finds shared.mjs through it). */
 function makeToolCache(dir: string): void {
@@ -86,21 +85,7 @@ afterAll(async () => {
   await emu?.close();
   fs.rmSync(root, { recursive: true, force: true });
 });
-beforeEach(() => {
-  kept = Object.fromEntries(KEPT_ENV.map((k) => [k, process.env[k]]));
-  for (const f of ['output', 'summary', 'state']) fs.writeFileSync(path.join(root, f), '');
-  process.env.GITHUB_OUTPUT = path.join(root, 'output');
-  process.env.GITHUB_STEP_SUMMARY = path.join(root, 'summary');
-  process.env.GITHUB_STATE = path.join(root, 'state');
-  out = [];
-  jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => (out.push(String(chunk)), true));
-});
 afterEach(() => {
-  jest.restoreAllMocks();
-  for (const k of KEPT_ENV)
-    if (kept[k] === undefined) delete process.env[k];
-    else process.env[k] = kept[k];
-  process.exitCode = undefined;
   planned.problemAfterBudget = false;
   planned.noPreparation = false;
   planned.prepared = 0;
@@ -131,23 +116,21 @@ function newJob(inputs: Record<string, string>, env: Record<string, string> = {}
   return j;
 }
 
-function depsOf(j: Job) {
-  const saved = new Map<StateName, string>();
-  const state: StateStore = {
-    get: (name) => saved.get(name) ?? '',
-    save: (name, value) => void saved.set(name, value)
-  };
-  const input = (name: string) => (j.env[inputEnvName(name)] ?? '').trim();
-  return { deps: { env: j.env, input, state }, saved };
-}
-
-async function mainThenPost(j: Job): Promise<{ saved: Map<StateName, string>; builderPid?: number }> {
-  const { deps, saved } = depsOf(j);
-  await main(deps);
-  const builderPid = (JSON.parse(saved.get(State.Builder) || '{}') as { pid?: number }).pid;
+/**
+ * main, then post, each a step of its own over the job's environment. `log`: the two steps' log in order;
+ * `exitCode`: main's (post never fails the job).
+ */
+async function mainThenPost(
+  j: Job
+): Promise<{ saved: Map<StateName, string>; builderPid?: number; log: string; exitCode: Recording['exitCode'] }> {
+  const { store, saved } = memoryState();
+  const first = recordingStep(j.env);
+  await main(first.ctx, mainDeps(first.ctx, store));
+  const builderPid = (JSON.parse(saved.get(StateKey.Builder) || '{}') as { pid?: number }).pid;
   if (builderPid) pids.push(builderPid);
-  await post({ env: j.env, state: { get: (name) => saved.get(name) ?? '' }, io: realPostIo });
-  return { saved, builderPid };
+  const then = recordingStep(j.env);
+  await post(then.ctx, { state: { get: (name) => saved.get(name) ?? '' }, io: realPostIo });
+  return { saved, builderPid, log: first.record.stdout + then.record.stdout, exitCode: first.record.exitCode };
 }
 
 /**
@@ -216,11 +199,11 @@ describe('after the build', () => {
     );
     try {
       const j = newJob({ cache: 'gha', 'cache-scope': 'overlap' }, { GITHUB_API_URL: `${front.url}/api` });
-      await mainThenPost(j);
-      expect(process.exitCode).toBeUndefined();
+      const { log, exitCode } = await mainThenPost(j);
+      expect(exitCode).toBeUndefined();
       expect(emu.requests.filter((r) => r.route === 'rest.delete-by-id')).toHaveLength(1);
       expect(front.outcomes).not.toContain('gave up');
-      const names = groups(out.join(''), j).map((g) => g.name);
+      const names = groups(log, j).map((g) => g.name);
       expect(names.indexOf('Prune the GitHub cache (after the build)')).toBeGreaterThan(-1);
       expect(names.indexOf('Hit-ratio history')).toBeGreaterThan(
         names.indexOf('Prune the GitHub cache (after the build)')
@@ -240,8 +223,8 @@ describe('builder: auto on gha with the tools in the tool cache', () => {
       // Every REST answer held a little more by the emulator, as a slow API would.
       emu.failNext('rest', 4, { delayMs: 50 });
       const j = newJob({ cache: 'gha' }, { GITHUB_API_URL: `${front.url}/api`, FAKE_BUILDKITD_PIDFILE: pidFile });
-      const { builderPid } = await mainThenPost(j);
-      expect(process.exitCode).toBeUndefined();
+      const { builderPid, exitCode } = await mainThenPost(j);
+      expect(exitCode).toBeUndefined();
       expect(emu.requests.some((r) => r.route.startsWith('rest.'))).toBe(true);
       expect(front.outcomes.length).toBeGreaterThan(0);
       expect(front.outcomes).not.toContain('gave up');
@@ -255,20 +238,19 @@ describe('builder: auto on gha with the tools in the tool cache', () => {
   test('(b) the step writes the same groups and lines as the same job with nothing started early', async () => {
     planned.noPreparation = true;
     const plain = newJob({ cache: 'gha' });
-    await mainThenPost(plain);
-    expect(process.exitCode).toBeUndefined();
+    const first = await mainThenPost(plain);
+    expect(first.exitCode).toBeUndefined();
     expect(planned.prepared).toBe(0);
-    const without = groups(out.join(''), plain);
+    const without = groups(first.log, plain);
 
     // The same job again on a fresh emulator (the first run's export would change the plan's lines).
     emu.reset();
     planned.noPreparation = false;
-    out.length = 0;
     const early = newJob({ cache: 'gha' });
-    await mainThenPost(early);
-    expect(process.exitCode).toBeUndefined();
+    const second = await mainThenPost(early);
+    expect(second.exitCode).toBeUndefined();
     expect(planned.prepared).toBe(1);
-    const withEarly = groups(out.join(''), early);
+    const withEarly = groups(second.log, early);
 
     expect(withEarly).toEqual(without);
     const names = withEarly.map((g) => g.name);
@@ -285,17 +267,17 @@ describe('builder: auto on gha with the tools in the tool cache', () => {
   test('(c) a plan problem found only after the budget: the step fails, and nothing runs after post', async () => {
     planned.problemAfterBudget = true;
     const j = newJob({ cache: 'gha' });
-    const { saved, builderPid } = await mainThenPost(j);
-    expect(process.exitCode).toBe(1);
-    expect(out.join('')).toMatch(/^::error title=envd cache action::a problem the budget revealed \(test\)$/m);
+    const { saved, builderPid, log, exitCode } = await mainThenPost(j);
+    expect(exitCode).toBe(1);
+    expect(log).toMatch(/^::error title=envd cache action::a problem the budget revealed \(test\)$/m);
     // The failure does not claim that nothing was started.
-    expect(out.join('')).toMatch(
+    expect(log).toMatch(
       /^::error::1 problem found before the build; nothing was built \(the buildkitd started meanwhile is stopped by the post step\)/m
     );
     // The early start did start buildkitd (recorded for post) and made the work dir; post undid both.
     expect(builderPid).toBeDefined();
     expect(running(builderPid)).toBe(false);
-    const workDir = saved.get(State.WorkDir) ?? '';
+    const workDir = saved.get(StateKey.WorkDir) ?? '';
     expect(workDir).not.toBe('');
     expect(fs.existsSync(workDir)).toBe(false);
     expect(fs.readdirSync(j.dirs.temp).filter((e) => e.startsWith('envd-cache-'))).toEqual([]);

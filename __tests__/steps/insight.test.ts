@@ -1,16 +1,17 @@
 /**
- * prepareAfterBuild starts what the hit-ratio history needs as the build starts, and only when the history will
+ * readHistoryEarly starts what the hit-ratio history needs as the build starts, and only when the history will
  * be read: on the cache service v2 the read itself (through the action's own client, nothing loaded); where only
  * v1 is offered, the load of its fallback client (@actions/cache); with no cache service, cache: none or a
  * write-only cache mode, nothing.
  */
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
-import { prepareAfterBuild } from '../../src/steps/insight.js';
+import { readHistoryEarly } from '../../src/steps/insight.js';
+import { stepContext } from '../../src/steps/context.js';
 import { runtime } from '../support/runtime.js';
 import { type Emulator, Permission, startEmulator } from '../support/emulator/index.js';
 
 const plan = (backend: string) =>
-  ({ backend, export: undefined, scope: 'py' }) as unknown as Parameters<typeof prepareAfterBuild>[0];
+  ({ backend, export: undefined, scope: 'py' }) as unknown as Parameters<typeof readHistoryEarly>[1];
 const v1 = { ACTIONS_CACHE_SERVICE_V2: undefined, ACTIONS_CACHE_URL: 'https://artifactcache.ghes.example/' };
 
 let emu: Emulator;
@@ -21,7 +22,9 @@ afterAll(() => emu.close());
 
 test('cache service v2: the history read goes out as the build starts (one lookup), no cache client is loaded', async () => {
   const token = emu.mintToken([{ Scope: 'refs/heads/main', Permission: Permission.All }]);
-  const loading = prepareAfterBuild(
+  const ctx = stepContext({});
+  const loading = readHistoryEarly(
+    ctx,
     plan('registry'),
     runtime({ env: { ACTIONS_RESULTS_URL: emu.resultsUrl, ACTIONS_RUNTIME_TOKEN: token } })
   );
@@ -31,10 +34,12 @@ test('cache service v2: the history read goes out as the build starts (one looku
   expect(read.notes).toEqual(['No earlier history for this scope: this run starts it']);
   expect(emu.counters.lookup).toBe(1);
   expect(emu.requests.map((r) => r.route)).toEqual(['GetCacheEntryDownloadURL']);
+  // Kept in the step's context for the history's write after the build, not in the module.
+  expect([...ctx.histories.keys()]).toEqual(['py']);
 });
 
 test('the history will be read through @actions/cache (cache service v1 only): it is loaded, and the load settles', async () => {
-  const loading = prepareAfterBuild(plan('registry'), runtime({ env: v1 }));
+  const loading = readHistoryEarly(stepContext({}), plan('registry'), runtime({ env: v1 }));
   expect(loading).toBeInstanceOf(Promise);
   const loaded = (await loading) as { restoreCache?: unknown };
   expect(typeof loaded?.restoreCache).toBe('function');
@@ -45,5 +50,5 @@ test.each([
   ['cache: none', plan('none'), runtime()],
   ['ACTIONS_CACHE_MODE write-only', plan('gha'), runtime({ env: { ACTIONS_CACHE_MODE: 'write-only' } })]
 ])('%s: nothing is loaded', (_, p, rt) => {
-  expect(prepareAfterBuild(p, rt)).toBeUndefined();
+  expect(readHistoryEarly(stepContext({}), p, rt)).toBeUndefined();
 });

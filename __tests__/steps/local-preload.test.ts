@@ -7,12 +7,11 @@ import { afterAll, beforeAll, expect, jest, test } from '@jest/globals';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { createJob, inputEnvName } from '../../scripts/harness.mjs';
+import { createJob } from '../../scripts/harness.mjs';
 import { FAKES_BIN } from '../support/fakes/index.mjs';
 import { type Emulator, Permission, startEmulator } from '../support/emulator/index.js';
 import { holdingFront } from '../support/holding-front.js';
 import { running } from '../support/process.js';
-import type { State as StateName, StateStore } from '../../src/state.js';
 
 const loads = { cache: 0 };
 const realCache = await import('@actions/cache');
@@ -22,28 +21,17 @@ jest.unstable_mockModule('@actions/cache', () => {
 });
 const { main } = await import('../../src/steps/main.js');
 const { post, realPostIo } = await import('../../src/steps/post.js');
-const { State } = await import('../../src/state.js');
+const { StateKey } = await import('../../src/state.js');
+const { mainDeps, memoryState, recordingStep } = await import('../support/steps.js');
 
 let root: string;
 let emu: Emulator;
-const KEPT_ENV = ['GITHUB_OUTPUT', 'GITHUB_STEP_SUMMARY', 'GITHUB_STATE', 'PATH'] as const;
-const kept = Object.fromEntries(KEPT_ENV.map((k) => [k, process.env[k]]));
 
 beforeAll(async () => {
   root = fs.mkdtempSync(path.join(os.tmpdir(), 'local-preload-'));
   emu = await startEmulator({ repository: 'octo/envd-demo' });
-  for (const f of ['output', 'summary', 'state']) fs.writeFileSync(path.join(root, f), '');
-  process.env.GITHUB_OUTPUT = path.join(root, 'output');
-  process.env.GITHUB_STEP_SUMMARY = path.join(root, 'summary');
-  process.env.GITHUB_STATE = path.join(root, 'state');
-  // envd-version/buildkit-version: system are looked up on the process's PATH, as on a runner.
-  process.env.PATH = `${FAKES_BIN}:${process.env.PATH}`;
 });
 afterAll(async () => {
-  for (const k of KEPT_ENV)
-    if (kept[k] === undefined) delete process.env[k];
-    else process.env[k] = kept[k];
-  process.exitCode = undefined;
   await emu?.close();
   fs.rmSync(root, { recursive: true, force: true });
 });
@@ -52,8 +40,6 @@ test("cache: local loads @actions/cache while the budget's first REST call is st
   // Every REST call held until @actions/cache is loaded: without the preload, main loads it only for the
   // restore, after the budget, and the front gives up.
   const front = await holdingFront(emu.apiUrl.replace(/\/api$/, ''), () => loads.cache > 0, 8000);
-  const out: string[] = [];
-  const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => (out.push(String(chunk)), true));
   const workspace = fs.mkdtempSync(path.join(root, 'ws-'));
   fs.writeFileSync(path.join(workspace, 'build.envd'), '# syntax=v1\n\ndef build():\n    base(dev=True)\n');
   const j = createJob({
@@ -61,7 +47,8 @@ test("cache: local loads @actions/cache while the budget's first REST call is st
     inputs: { cache: 'local', builder: 'auto', 'envd-version': 'system', 'buildkit-version': 'system' },
     env: {
       HOME: path.join(root, 'home'),
-      PATH: process.env.PATH ?? '',
+      // envd-version/buildkit-version: system are looked up on the step's PATH, as on a runner.
+      PATH: `${FAKES_BIN}:${process.env.PATH ?? ''}`,
       RUNNER_TEMP: path.join(root, 'temp'),
       ENVD_CACHE_ACTION_BUILDKITD_TIMEOUT: '10',
       ACTIONS_RUNTIME_TOKEN: emu.mintToken([{ Scope: 'refs/heads/main', Permission: Permission.All }]),
@@ -70,24 +57,21 @@ test("cache: local loads @actions/cache while the budget's first REST call is st
       GITHUB_API_URL: `${front.url}/api`
     }
   });
-  const saved = new Map<StateName, string>();
-  const state: StateStore = {
-    get: (name) => saved.get(name) ?? '',
-    save: (name, value) => void saved.set(name, value)
-  };
+  const { store: state, saved } = memoryState();
   try {
-    await main({ env: j.env, input: (name) => (j.env[inputEnvName(name)] ?? '').trim(), state });
-    await post({ env: j.env, state, io: realPostIo });
-    write.mockRestore();
-    expect(out.filter((l) => l.startsWith('::error')).join('')).toBe('');
-    expect(process.exitCode).toBeUndefined();
-    expect(out.join('')).toContain('::group::Restore the local cache');
+    const first = recordingStep(j.env);
+    await main(first.ctx, mainDeps(first.ctx, state));
+    const then = recordingStep(j.env);
+    await post(then.ctx, { state, io: realPostIo });
+    const log = first.record.stdout + then.record.stdout;
+    expect(log.split(os.EOL).filter((l) => l.startsWith('::error'))).toEqual([]);
+    expect(first.record.exitCode).toBeUndefined();
+    expect(log).toContain('::group::Restore the local cache');
     expect(front.outcomes.length).toBeGreaterThan(0);
     expect(front.outcomes).not.toContain('gave up');
     expect(loads.cache).toBe(1);
   } finally {
-    write.mockRestore();
-    const pid = (JSON.parse(saved.get(State.Builder) || '{}') as { pid?: number }).pid;
+    const pid = (JSON.parse(saved.get(StateKey.Builder) || '{}') as { pid?: number }).pid;
     if (pid && running(pid)) process.kill(pid, 'SIGKILL');
     await front.close();
     j.cleanup();

@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { sourceFiles } from '../support/source-files.js';
 
 const SRC = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'src');
 
@@ -29,13 +30,6 @@ function staticGraph(file: string, seen = new Set<string>()): Set<string> {
   }
   return seen;
 }
-
-const sourceFiles = (dir: string): string[] =>
-  fs
-    .readdirSync(dir, { withFileTypes: true })
-    .flatMap((e) =>
-      e.isDirectory() ? sourceFiles(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : []
-    );
 
 test('the graph reader follows static imports and skips type-only and dynamic ones (so the checks below can fail)', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'graph-'));

@@ -3,21 +3,22 @@
  * it stops only what main started, leaves a reused or an addressed buildkitd running, fences buildkitd's log
  * after a failed build, and removes only the private directory main marked as its own.
  */
-import { afterEach, beforeEach, describe, expect, jest, test } from '@jest/globals';
+import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { BuilderHandle } from '../../src/io/buildkit/builder.js';
 import { OWNER_MARK, OWNER_MARK_TEXT } from '../../src/local/ownership.js';
-import { State } from '../../src/state.js';
+import { StateKey } from '../../src/state.js';
 import { post, type PostIo } from '../../src/steps/post.js';
+import { recordingStep } from '../support/steps.js';
 
 /** Fakes of post's effects, each call recorded. */
 function fakeIo(over: Partial<PostIo> = {}) {
   const calls: { what: string; args: unknown[] }[] = [];
   const io: PostIo = {
     builderLogTail: (h) => (calls.push({ what: 'logTail', args: [h] }), ''),
-    stopBuilder: async (h) => void calls.push({ what: 'stop', args: [h] }),
+    stopBuilder: async (h, env) => void calls.push({ what: 'stop', args: [h, env.PATH] }),
     releaseShared: async (h) => (calls.push({ what: 'release', args: [h] }), undefined),
     removeContext: async (binary, env, context) => (
       calls.push({ what: 'removeContext', args: [binary, env.PATH, context] }),
@@ -28,7 +29,7 @@ function fakeIo(over: Partial<PostIo> = {}) {
   return { io, calls };
 }
 
-const stateOf = (saved: Partial<Record<State, string>>) => ({ get: (name: State) => saved[name] ?? '' });
+const stateOf = (saved: Partial<Record<StateKey, string>>) => ({ get: (name: StateKey) => saved[name] ?? '' });
 
 const own: BuilderHandle = {
   kind: 'auto',
@@ -40,23 +41,22 @@ const own: BuilderHandle = {
 };
 
 let root: string;
-let out: string[];
+/** The step post runs as: a context over a plain environment, with a recording runner. */
+let step: ReturnType<typeof recordingStep>;
+const env = () => ({ PATH: '/usr/bin', GITHUB_WORKSPACE: path.join(root, 'ws'), HOME: path.join(root, 'home') });
 beforeEach(() => {
   root = fs.mkdtempSync(path.join(os.tmpdir(), 'post-step-'));
-  out = [];
-  jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => (out.push(String(chunk)), true));
+  step = recordingStep(env());
 });
 afterEach(() => {
-  jest.restoreAllMocks();
   fs.rmSync(root, { recursive: true, force: true });
 });
-const lines = () => out.join('').split(os.EOL).filter(Boolean);
-const env = () => ({ PATH: '/usr/bin', GITHUB_WORKSPACE: path.join(root, 'ws'), HOME: path.join(root, 'home') });
+const lines = () => step.record.stdout.split(os.EOL).filter(Boolean);
 
 describe('post', () => {
   test('without state (main stopped before the build): nothing is stopped or removed, nothing is written', async () => {
     const { io, calls } = fakeIo();
-    await post({ env: env(), state: stateOf({}), io });
+    await post(step.ctx, { state: stateOf({}), io });
     expect(calls).toEqual([]);
     expect(lines()).toEqual([]);
   });
@@ -64,14 +64,16 @@ describe('post', () => {
   test('stops the buildkitd main started, removes its envd context, with the PATH main saved', async () => {
     const { io, calls } = fakeIo();
     const state = {
-      [State.Builder]: JSON.stringify(own),
-      [State.Context]: 'envd-cache-action-7-abc123',
-      [State.EnvdBinary]: '/tools/envd/envd',
-      [State.EnvdPath]: '/tools/envd:/usr/bin'
+      [StateKey.Builder]: JSON.stringify(own),
+      [StateKey.Context]: 'envd-cache-action-7-abc123',
+      [StateKey.EnvdBinary]: '/tools/envd/envd',
+      [StateKey.EnvdPath]: '/tools/envd:/usr/bin'
     };
-    await post({ env: env(), state: stateOf(state), io });
+    await post(step.ctx, { state: stateOf(state), io });
     expect(calls.map((c) => c.what)).toEqual(['stop', 'removeContext', 'release']);
     expect(calls[0].args[0]).toEqual(own);
+    // The step's environment, not the process's: sudo and docker are looked up on its PATH.
+    expect(calls[0].args[1]).toBe('/usr/bin');
     expect(calls[1].args).toEqual(['/tools/envd/envd', '/tools/envd:/usr/bin', 'envd-cache-action-7-abc123']);
     expect(lines()).toEqual(['Removed envd context envd-cache-action-7-abc123', 'Stopped buildkitd (pid 4242)']);
   });
@@ -79,11 +81,11 @@ describe('post', () => {
   test("a buildkitd an earlier call started is left running for that call; only this call's context goes", async () => {
     const { io, calls } = fakeIo();
     const state = {
-      [State.Builder]: JSON.stringify({ ...own, reused: true }),
-      [State.Context]: 'ctx-1',
-      [State.EnvdBinary]: '/tools/envd/envd'
+      [StateKey.Builder]: JSON.stringify({ ...own, reused: true }),
+      [StateKey.Context]: 'ctx-1',
+      [StateKey.EnvdBinary]: '/tools/envd/envd'
     };
-    await post({ env: env(), state: stateOf(state), io });
+    await post(step.ctx, { state: stateOf(state), io });
     expect(calls.map((c) => c.what)).toEqual(['removeContext']);
     expect(lines()).toEqual([
       'Removed envd context ctx-1',
@@ -99,12 +101,11 @@ describe('post', () => {
       envdAddress: '10.0.0.1:1234',
       buildctlAddr: 'tcp://10.0.0.1:1234'
     };
-    await post({
-      env: env(),
+    await post(step.ctx, {
       state: stateOf({
-        [State.Builder]: JSON.stringify(addressed),
-        [State.Context]: 'ctx-2',
-        [State.EnvdBinary]: '/e/envd'
+        [StateKey.Builder]: JSON.stringify(addressed),
+        [StateKey.Context]: 'ctx-2',
+        [StateKey.EnvdBinary]: '/e/envd'
       }),
       io
     });
@@ -113,9 +114,12 @@ describe('post', () => {
 
   test('a builder record that is not JSON is a warning; the rest of the clean-up still runs', async () => {
     const { io, calls } = fakeIo();
-    await post({
-      env: env(),
-      state: stateOf({ [State.Builder]: '{"kind":"auto",', [State.Context]: 'ctx-3', [State.EnvdBinary]: '/e/envd' }),
+    await post(step.ctx, {
+      state: stateOf({
+        [StateKey.Builder]: '{"kind":"auto",',
+        [StateKey.Context]: 'ctx-3',
+        [StateKey.EnvdBinary]: '/e/envd'
+      }),
       io
     });
     expect(calls.map((c) => c.what)).toEqual(['removeContext']);
@@ -130,9 +134,12 @@ describe('post', () => {
       removeContext: async () => 'envd context rm failed\n::error::x',
       releaseShared: async () => 'record kept'
     });
-    await post({
-      env: env(),
-      state: stateOf({ [State.Builder]: JSON.stringify(own), [State.Context]: 'c', [State.EnvdBinary]: '/e/envd' }),
+    await post(step.ctx, {
+      state: stateOf({
+        [StateKey.Builder]: JSON.stringify(own),
+        [StateKey.Context]: 'c',
+        [StateKey.EnvdBinary]: '/e/envd'
+      }),
       io
     });
     expect(lines()).toEqual([
@@ -146,9 +153,8 @@ describe('post', () => {
     const { io } = fakeIo({
       builderLogTail: () => 'level=info msg=started\n::error::from the build\nlevel=error msg=failed'
     });
-    await post({
-      env: env(),
-      state: stateOf({ [State.Builder]: JSON.stringify(own), [State.BuildFailed]: 'true' }),
+    await post(step.ctx, {
+      state: stateOf({ [StateKey.Builder]: JSON.stringify(own), [StateKey.BuildFailed]: 'true' }),
       io
     });
     const l = lines();
@@ -166,9 +172,9 @@ describe('post', () => {
 
   test('after a successful build the log is not read', async () => {
     const { io, calls } = fakeIo();
-    await post({ env: env(), state: stateOf({ [State.Builder]: JSON.stringify(own) }), io });
+    await post(step.ctx, { state: stateOf({ [StateKey.Builder]: JSON.stringify(own) }), io });
     expect(calls.map((c) => c.what)).not.toContain('logTail');
-    expect(out.join('')).not.toContain('::stop-commands::');
+    expect(step.record.stdout).not.toContain('::stop-commands::');
   });
 
   test('removes the private directory main marked, and leaves an unmarked one with a warning', async () => {
@@ -176,13 +182,13 @@ describe('post', () => {
     const marked = path.join(root, 'tmp', 'envd-cache-a');
     fs.mkdirSync(marked, { recursive: true });
     fs.writeFileSync(path.join(marked, OWNER_MARK), OWNER_MARK_TEXT);
-    await post({ env: env(), state: stateOf({ [State.WorkDir]: marked }), io });
+    await post(step.ctx, { state: stateOf({ [StateKey.WorkDir]: marked }), io });
     expect(fs.existsSync(marked)).toBe(false);
 
     const unmarked = path.join(root, 'tmp', 'someone-elses');
     fs.mkdirSync(unmarked, { recursive: true });
     fs.writeFileSync(path.join(unmarked, 'keep'), 'x');
-    await post({ env: env(), state: stateOf({ [State.WorkDir]: unmarked }), io });
+    await post(step.ctx, { state: stateOf({ [StateKey.WorkDir]: unmarked }), io });
     expect(fs.existsSync(path.join(unmarked, 'keep'))).toBe(true);
     expect(lines().at(-1)).toMatch(/^::warning::The action's private directory was not removed: .*someone-elses/);
   });

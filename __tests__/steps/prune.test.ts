@@ -1,18 +1,12 @@
-/** readBudget and prune as main/post call them, end to end against the emulator. */
+/** fetchReading and prune as main/post call them, end to end against the emulator. */
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
 import { createIndexReader } from '../../src/io/github/indexes.js';
 import { createCacheRest, type CacheRest } from '../../src/io/github/rest.js';
 import { type LegIdentity, modeForBudget } from '../../src/budget/budget.js';
 import type { Auto, Mode } from '../../src/inputs/inputs.js';
-import { budgetFacts, decidePrune } from '../../src/budget/run.js';
-import {
-  type BudgetReading,
-  READ_GRANT_WARNING,
-  WRITE_GRANT_WARNING,
-  prune,
-  readBudget,
-  type PruneOptions
-} from '../../src/steps/prune.js';
+import { budgetFacts, shouldPrune } from '../../src/budget/run.js';
+import { type BudgetReading, carryOutPrune, fetchReading, type PruneOptions } from '../../src/steps/prune.js';
+import { READ_GRANT_WARNING, WRITE_GRANT_WARNING } from '../../src/budget/usage.js';
 import { budgetMarkdown } from '../../src/budget/report.js';
 import { DAY, HOUR, MINUTE, Permission, startEmulator, type Emulator } from '../support/emulator/index.js';
 import { GB, MAIN, MB, PR12, PR7, REPOSITORY, START, seedBlob, seedIndex } from '../budget/fixtures.js';
@@ -68,10 +62,10 @@ function options(over: Partial<PruneOptions> = {}): PruneOptions {
 const modeAfterBudget = (requested: Auto<Mode>, decided: Mode, reading: BudgetReading, leg?: LegIdentity) =>
   modeForBudget(requested, decided, budgetFacts({ reading, prunes: [], warned: false })!, leg);
 
-describe('readBudget', () => {
+describe('fetchReading', () => {
   test('auto: the storage limit and the usage, with a bar and decisions', async () => {
     seedBlob(emu, MAIN, 'x', 9 * GB, START);
-    const reading = await readBudget({ rest: rest('reader'), cacheBudget: 'auto' });
+    const reading = await fetchReading({ rest: rest('reader'), cacheBudget: 'auto' });
     expect(reading.budget.bytes).toBe(10 * GB);
     expect(reading.usageBytes).toBe(9 * GB);
     expect(reading.near).toBe(true);
@@ -91,7 +85,7 @@ describe('readBudget', () => {
       seedIndex(emu, MAIN, scope, 1, ['base', `own-${i}`], START - 2 * DAY);
     });
     const budgetBytes = 30 * MB;
-    const reading = await readBudget({
+    const reading = await fetchReading({
       rest: rest('reader'),
       reader: reader(),
       readableRefs: [MAIN],
@@ -137,7 +131,7 @@ describe('readBudget', () => {
       ['3.10', '3.11', '3.12'].map((v) => ({ name: `build (${v})`, status: 'in_progress' as const }))
     );
     const read = (run?: { id: string; job: string }) =>
-      readBudget({
+      fetchReading({
         rest: rest('reader'),
         reader: reader(),
         readableRefs: [MAIN],
@@ -159,41 +153,41 @@ describe('readBudget', () => {
   });
 
   test('without actions: read: one warning, the budget falls back, nothing fails', async () => {
-    const reading = await readBudget({ rest: rest('nobody'), cacheBudget: 'auto' });
+    const reading = await fetchReading({ rest: rest('nobody'), cacheBudget: 'auto' });
     expect(reading.warnings).toEqual([READ_GRANT_WARNING]);
     expect(reading.missingGrant).toBe('read');
     expect(reading.budget.bytes).toBe(10 * GB);
     expect(reading.usageBytes).toBeUndefined();
-    // prune() in the same job does not warn again
-    const out = await prune(options({ rest: rest('nobody'), warned: true }));
+    // carryOutPrune() in the same job does not warn again
+    const out = await carryOutPrune(options({ rest: rest('nobody'), warned: true }));
     expect(out.warnings).toEqual([]);
     expect(out.decisions[0]).toMatchObject({ topic: 'prune', outcome: 'skipped' });
   });
 
   test('an explicit budget wins; without a client the usage is unknown', async () => {
-    expect((await readBudget({ rest: rest('reader'), cacheBudget: 5 * GB })).budget).toEqual({
+    expect((await fetchReading({ rest: rest('reader'), cacheBudget: 5 * GB })).budget).toEqual({
       bytes: 5 * GB,
       source: 'cache-budget'
     });
-    expect(await readBudget({ cacheBudget: 'auto' })).toMatchObject({
+    expect(await fetchReading({ cacheBudget: 'auto' })).toMatchObject({
       budget: { bytes: 10 * GB },
       near: false,
       aboveTarget: false,
       warnings: []
     });
     seedBlob(emu, MAIN, 'x', 6 * GB, START);
-    expect(await readBudget({ rest: rest('reader'), cacheBudget: 'auto' })).toMatchObject({
+    expect(await fetchReading({ rest: rest('reader'), cacheBudget: 'auto' })).toMatchObject({
       near: false,
       aboveTarget: false
     });
-    expect(await readBudget({ rest: rest('reader'), cacheBudget: 'auto', targetRatio: 0.5 })).toMatchObject({
+    expect(await fetchReading({ rest: rest('reader'), cacheBudget: 'auto', targetRatio: 0.5 })).toMatchObject({
       near: false,
       aboveTarget: true
     });
   });
 });
 
-describe('decidePrune', () => {
+describe('shouldPrune', () => {
   test.each([
     ['auto', 'build', 'gha', true, true],
     ['auto', 'build', 'gha', false, false],
@@ -204,7 +198,7 @@ describe('decidePrune', () => {
   ] as const)(
     'cache-prune %s, command %s, backend %s, exported %s → %s',
     (cachePrune, command, backend, exported, expected) => {
-      expect(decidePrune(cachePrune, { command, backend, exported }).prune).toBe(expected);
+      expect(shouldPrune(cachePrune, { command, backend, exported }).prune).toBe(expected);
     }
   );
 });
@@ -213,7 +207,7 @@ describe('prune', () => {
   test('dry run: the plan, each entry with why and bytes; nothing deleted', async () => {
     seedScenario();
     const lines: string[] = [];
-    const out = await prune(options({ dryRun: true, log: { info: (m) => lines.push(m) } }));
+    const out = await carryOutPrune(options({ dryRun: true, log: { info: (m) => lines.push(m) } }));
     expect(out.plan?.deletions.map((d) => [d.id, d.reason])).toEqual([
       [6, 'closed-pr'],
       [7, 'closed-pr'],
@@ -244,7 +238,7 @@ describe('prune', () => {
 
   test('after an export: deletes, counts entries and bytes, and leaves everything live intact', async () => {
     seedScenario();
-    const out = await prune(options());
+    const out = await carryOutPrune(options());
     expect(out.deleted.map((d) => d.id)).toEqual([6, 7, 1, 5]);
     expect(out.prunedEntries).toBe(4);
     const indexBytes = out.deleted[0].bytes + out.deleted[2].bytes;
@@ -262,7 +256,7 @@ describe('prune', () => {
     seedIndex(emu, MAIN, 'ci-lint', 1, ['big-live'], START - DAY); // id 11, live
     seedBlob(emu, MAIN, 'big-live', 2 * GB, START - DAY); // id 12
     // 13 GB in use, target 7 GB; PR 12 is not known to be closed here, so it is just another unreadable ref.
-    const out = await prune(options({ closedPrRefs: [] }));
+    const out = await carryOutPrune(options({ closedPrRefs: [] }));
     expect(out.deleted.map((d) => [d.id, d.reason])).toEqual([
       [1, 'superseded-index'],
       [5, 'unreferenced-blob'],
@@ -276,7 +270,7 @@ describe('prune', () => {
 
   test('with actions: read only: one warning, nothing deleted, the run carries on', async () => {
     seedScenario();
-    const out = await prune(options({ rest: rest('reader') }));
+    const out = await carryOutPrune(options({ rest: rest('reader') }));
     expect(out.warnings).toEqual([WRITE_GRANT_WARNING]);
     expect(out.missingGrant).toBe('write');
     expect(out.deleted).toEqual([]);
@@ -303,7 +297,7 @@ describe('prune', () => {
         return listing;
       }
     };
-    const out = await prune(options({ rest: racing }));
+    const out = await carryOutPrune(options({ rest: racing }));
     expect(out.gone.map((d) => d.id).sort()).toEqual([5, 7]);
     expect(out.deleted.map((d) => d.id)).toEqual([6, 1]);
     expect(out.prunedEntries).toBe(2);
@@ -312,7 +306,7 @@ describe('prune', () => {
 
   test('maxDeletes: the rest waits for the next run', async () => {
     seedScenario();
-    const out = await prune(options({ maxDeletes: 2 }));
+    const out = await carryOutPrune(options({ maxDeletes: 2 }));
     expect(out.deleted.map((d) => d.id)).toEqual([6, 7]);
     expect(out.notDeleted.map((d) => d.id)).toEqual([1, 5]);
     expect(out.decisions[0].reason).toMatch(/2 not deleted \(maxDeletes\)/);
@@ -331,20 +325,22 @@ describe('prune', () => {
       storageLimitGb: real.storageLimitGb,
       openPullRequests: async () => ({ ok: true as const, value: [7] })
     });
-    const out = await prune(options({ rest: withPulls, closedPrRefs: [], discoverClosedPrs: true, dryRun: true }));
+    const out = await carryOutPrune(
+      options({ rest: withPulls, closedPrRefs: [], discoverClosedPrs: true, dryRun: true })
+    );
     expect(out.plan?.deletions.filter((d) => d.reason === 'closed-pr').map((d) => d.ref)).toEqual([PR12, PR12]);
   });
 
   test('without an index reader no blob is deleted for being unreferenced', async () => {
     seedScenario();
-    const out = await prune(options({ reader: undefined, dryRun: true }));
+    const out = await carryOutPrune(options({ reader: undefined, dryRun: true }));
     expect(out.plan?.deletions.map((d) => d.reason)).not.toContain('unreferenced-blob');
     expect(out.plan?.notes.join(' ')).toMatch(/could not be read/);
   });
 
   test('a listing failure is one warning and no change', async () => {
     emu.failNext('rest.list', 4, { status: 500 });
-    const out = await prune(options());
+    const out = await carryOutPrune(options());
     expect(out.warnings).toHaveLength(1);
     expect(out.warnings[0]).toMatch(/listing failed/);
   });

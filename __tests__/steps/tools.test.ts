@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { installTools } from '../../src/steps/tools.js';
+import { recordingRunner } from '../support/recording-runner.js';
 import type { Inputs } from '../../src/inputs/inputs.js';
 import type { Runtime } from '../../src/runtime/runtime.js';
 import { type Installed, Installer, InstallError } from '../../src/io/installer.js';
@@ -19,6 +20,8 @@ const env = {
   ENVD_CACHE_ACTION_API_URL: 'http://127.0.0.1:9',
   ENVD_CACHE_ACTION_DOWNLOAD_URL: 'http://127.0.0.1:9'
 };
+/** The parts of a step's context installTools uses: a recording runner, and `e` as the environment. */
+const step = (e: NodeJS.ProcessEnv = env) => ({ out: recordingRunner(e).out, env: e });
 const installed = (tag: string): Installed => ({ tag, dir: `/tc/${tag}`, fromCache: true });
 
 afterEach(() => {
@@ -32,7 +35,7 @@ describe('installTools', () => {
     // envd answers only once BuildKit has been asked for.
     jest.spyOn(Installer.prototype, 'envd').mockImplementation(async (v) => (await asked, installed(v)));
     jest.spyOn(Installer.prototype, 'buildkit').mockImplementation(async (v) => (buildkitAsked(), installed(v)));
-    const tools = await installTools(inputs, rt, env, '/tmp');
+    const tools = await installTools(step(), inputs, rt, '/tmp');
     expect(tools).toEqual({ envd: installed('v1.3.4'), buildkit: { ...installed('v0.32.2') } });
   }, 5000);
 
@@ -47,7 +50,7 @@ describe('installTools', () => {
       envdFail(); // BuildKit fails first
       throw new InstallError('buildkit failed');
     });
-    await expect(installTools(inputs, rt, env, '/tmp')).rejects.toThrow('envd failed');
+    await expect(installTools(step(), inputs, rt, '/tmp')).rejects.toThrow('envd failed');
   }, 5000);
 
   test('pinned versions in the tool cache: taken from there, the installer never asked', async () => {
@@ -66,19 +69,18 @@ describe('installTools', () => {
       jest
         .spyOn(Installer.prototype, 'buildkit')
         .mockImplementation(async (v) => (asked.push('buildkit'), installed(v)));
-      const out: string[] = [];
-      jest.spyOn(process.stdout, 'write').mockImplementation((c: string | Uint8Array) => (out.push(String(c)), true));
-      const tools = await installTools(inputs, rt, { ...env, RUNNER_TOOL_CACHE: tc }, '/tmp');
+      const { out, record } = recordingRunner();
+      const tools = await installTools({ out, env: { ...env, RUNNER_TOOL_CACHE: tc } }, inputs, rt, '/tmp');
       expect(asked).toEqual([]);
       expect(tools).toEqual({
         envd: { tag: 'v1.3.4', dir: path.join(tc, 'envd', '1.3.4', 'amd64'), fromCache: true },
         buildkit: { tag: 'v0.32.2', dir: path.join(tc, 'buildkit', '0.32.2', 'amd64', 'bin'), fromCache: true }
       });
-      expect(out.join('')).toContain('BuildKit v0.32.2: from the tool cache');
+      expect(record.stdout).toContain('BuildKit v0.32.2: from the tool cache');
 
       // Half-written (no .complete): that one goes to the installer.
       fs.rmSync(path.join(tc, 'buildkit', '0.32.2', 'amd64.complete'));
-      await installTools(inputs, rt, { ...env, RUNNER_TOOL_CACHE: tc }, '/tmp');
+      await installTools(step({ ...env, RUNNER_TOOL_CACHE: tc }), inputs, rt, '/tmp');
       expect(asked).toEqual(['buildkit']);
     } finally {
       fs.rmSync(tc, { recursive: true, force: true });

@@ -24,7 +24,7 @@ import type { Mode } from '../inputs/inputs.js';
 import { echo, formatSize } from '../text/text.js';
 import { percent } from './units.js';
 import { blobDigest, parseIndexKey } from './keys.js';
-import { classifyIndexes, type CacheEntry } from './prune.js';
+import { type CacheEntry, classifyIndexes } from './generations.js';
 
 /** Blobs created on an index's ref this long before it belong to the export that wrote it. */
 export const EXPORT_WINDOW_MS = 30 * 60_000;
@@ -215,7 +215,7 @@ export function legEstimates(
  * any), then scope order. Every leg sorts the same listing the same way, and a leg that had to skip its export
  * is first in line next time.
  */
-export function legOrder(a: LegEstimate, b: LegEstimate): number {
+function legOrder(a: LegEstimate, b: LegEstimate): number {
   const at = (l: LegEstimate) => l.exportedAt ?? Number.NEGATIVE_INFINITY;
   return at(a) < at(b) ? -1 : at(a) > at(b) ? 1 : a.scope.localeCompare(b.scope);
 }

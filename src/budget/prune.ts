@@ -39,19 +39,22 @@
  * (4 to 8): it may belong to a concurrent job whose index is not written yet. If a live index on a
  * readable ref could not be read, or the listing changed while it was paged, rules 3, 6 and 7 are skipped.
  */
-import { TARGET_RATIO } from './units.js';
+import { DAY_MS, HOUR_MS, MINUTE_MS, TARGET_RATIO } from './units.js';
 import { formatSize } from '../text/text.js';
 import { supersededHistoryEntries } from '../cache/entries.js';
 import { parseMountKey, supersededMountEntries } from '../mounts/mounts.js';
-import { BUILDKIT_CACHE_VERSION, blobDigest, isBlobKey, parseIndexKey } from './keys.js';
+import { blobDigest, isBlobKey, parseIndexKey } from './keys.js';
+import {
+  type CacheEntry,
+  classifyIndexes,
+  DEFAULT_PIN_MS,
+  type IndexClasses,
+  isBuildKitEntry,
+  type Superseded
+} from './generations.js';
 
-export const MINUTE_MS = 60_000;
-export const HOUR_MS = 60 * MINUTE_MS;
-export const DAY_MS = 24 * HOUR_MS;
 /** Unreferenced blobs used this recently stay: a concurrent export may not have written its index yet. */
 const DEFAULT_GRACE_MS = HOUR_MS;
-/** How long after being superseded an index may still be in use by a job that loaded it. */
-const DEFAULT_PIN_MS = HOUR_MS;
 /**
  * A ref this token cannot read is reclaimable once nobody touched it for this long (longer than an export
  * takes). Refs go least recently used first and only while usage is above target, so in practice a ref this
@@ -90,18 +93,6 @@ function activeExportsSince({ input, buildkitEntries, classes, readable, closed,
 export function heldBackSince(input: Pick<PruneInput, 'entries' | 'readableRefs' | 'openPrRefs' | 'now'>): number {
   const ctx = pruneContext({ ...input, liveIndexes: new Map(), budgetBytes: 1 });
   return activeExportsSince(ctx) - EXPORT_SLACK_MS;
-}
-
-/** One GitHub cache entry, as the REST listing reports it (times in ms since the epoch). */
-export interface CacheEntry {
-  id: number;
-  key: string;
-  ref: string;
-  size: number;
-  createdAt: number;
-  lastAccessedAt: number;
-  /** Cache version; entries of another version are not BuildKit's. Undefined: judged by the key alone. */
-  version?: string;
 }
 
 export type PruneReason =
@@ -173,57 +164,6 @@ export interface PrunePlan {
   byReason: Record<PruneReason, { entries: number; bytes: number }>;
   /** Why a rule was skipped, or why the target cannot be reached. */
   notes: string[];
-}
-
-/** A BuildKit gha entry: its version (when known) is BuildKit's and its key a blob or index key. */
-function isBuildKitEntry(e: CacheEntry): boolean {
-  if (e.version !== undefined && e.version !== BUILDKIT_CACHE_VERSION) return false;
-  return isBlobKey(e.key) || parseIndexKey(e.key) !== undefined;
-}
-
-/** Newest first, the way the cache service picks the newest prefix match: creation time, then `#n`, then id. */
-function newestFirst(a: { entry: CacheEntry; n: number }, b: { entry: CacheEntry; n: number }): number {
-  return b.entry.createdAt - a.entry.createdAt || b.n - a.n || b.entry.id - a.entry.id;
-}
-
-export interface Superseded {
-  entry: CacheEntry;
-  /** The index that replaced it (the next newer one) and the live one of its group. */
-  successor: CacheEntry;
-  live: CacheEntry;
-}
-
-export interface IndexClasses {
-  /** The newest index of each (ref, scope): what BuildKit imports. */
-  live: CacheEntry[];
-  /** Superseded less than `pinMs` ago: a running job may have loaded it. */
-  pinned: Superseded[];
-  /** Superseded longer ago. */
-  superseded: Superseded[];
-}
-
-export function classifyIndexes(entries: readonly CacheEntry[], now: number, pinMs = DEFAULT_PIN_MS): IndexClasses {
-  const groups = new Map<string, Array<{ entry: CacheEntry; n: number }>>();
-  for (const entry of entries) {
-    if (!isBuildKitEntry(entry)) continue;
-    const parsed = parseIndexKey(entry.key);
-    if (!parsed) continue;
-    const id = `${entry.ref}\n${parsed.base}`;
-    const group = groups.get(id) ?? [];
-    group.push({ entry, n: parsed.n });
-    groups.set(id, group);
-  }
-  const out: IndexClasses = { live: [], pinned: [], superseded: [] };
-  for (const group of groups.values()) {
-    group.sort(newestFirst);
-    const live = group[0].entry;
-    out.live.push(live);
-    for (let i = 1; i < group.length; i++) {
-      const s = { entry: group[i].entry, successor: group[i - 1].entry, live };
-      (s.successor.createdAt > now - pinMs ? out.pinned : out.superseded).push(s);
-    }
-  }
-  return out;
 }
 
 /** The index entries whose contents the planner needs: live and pinned indexes on readable refs. */

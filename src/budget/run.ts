@@ -5,12 +5,14 @@
  * `steps/cache-usage.ts` carries them out.
  */
 import { backendOf, backendOfType } from '../backends/index.js';
-import type { Auto, Inputs } from '../inputs/inputs.js';
-import type { Decision, Plan } from '../plan/plan.js';
+import type { Decision } from '../action/decision.js';
+import type { CacheSpec } from '../backends/spec.js';
+import type { Auto, Inputs, Mode } from '../inputs/inputs.js';
 import type { Runtime } from '../runtime/runtime.js';
+import { POLICIES } from '../http/policies.js';
 import { TARGET_RATIO, legIdentity, legPlanFor, type ModeFacts } from './budget.js';
 import { exportFits, type LegPlan } from './estimate.js';
-import type { BudgetState } from './state.js';
+import type { BudgetLedger } from './ledger.js';
 import type { Generation, WriteFacts } from './write.js';
 
 /** Entries of this backend live in the repository's GitHub cache (gha, and local's saved directory). */
@@ -36,7 +38,7 @@ export function readingScope(
   return { read, estimate, ...(leg ? { leg } : {}) };
 }
 
-export function budgetFacts(state: BudgetState): ModeFacts | undefined {
+export function budgetFacts(state: BudgetLedger): ModeFacts | undefined {
   const r = state.reading;
   return (
     r && {
@@ -48,12 +50,23 @@ export function budgetFacts(state: BudgetState): ModeFacts | undefined {
   );
 }
 
-/** What a run needs to decide about its budget. */
-export interface RunContext {
-  state: BudgetState;
+/**
+ * What the budget reads of the run's plan: its scope, mode, export and the refs its token reads. plan/plan.ts's
+ * `Plan` has these fields; naming them here keeps budget/ below plan/.
+ */
+export interface PlannedCache {
+  scope: string;
+  mode?: Mode;
+  export?: CacheSpec;
+  access?: { readable: string[] };
+}
+
+/** What a run needs to decide about its budget; the shell hands its whole plan (`RunContext<Plan>`). */
+export interface RunContext<P extends PlannedCache = PlannedCache> {
+  state: BudgetLedger;
   inputs: Inputs;
   rt: Runtime;
-  plan: Plan;
+  plan: P;
 }
 
 /** The leg plan this build's mode came from (same facts, same scope), if the estimate was made. */
@@ -172,7 +185,7 @@ export interface BudgetFigures {
   prunedBytes: number;
 }
 
-export function budgetFigures(state: BudgetState): BudgetFigures | undefined {
+export function budgetFigures(state: BudgetLedger): BudgetFigures | undefined {
   if (!state.reading) return undefined;
   const last = state.prunes[state.prunes.length - 1];
   return {
@@ -184,7 +197,7 @@ export function budgetFigures(state: BudgetState): BudgetFigures | undefined {
 }
 
 /** `cache-prune`: auto prunes after a successful gha export (and always for `command: prune`). */
-export function decidePrune(
+export function shouldPrune(
   cachePrune: Auto<boolean>,
   ctx: { command: 'build' | 'prune'; backend: string; exported: boolean }
 ): { prune: boolean; decision: Decision } {
@@ -277,7 +290,7 @@ export function pruneRequest(
     reuseListing: when === 'before' || (when === 'after' && staysUnderTarget(ctx)),
     jobStart: when === 'before' ? clock.now : clock.jobStartedAt,
     dryRun: inputs.dryRun,
-    ...(when === 'command' ? {} : { timeBudgetMs: 2_000 }),
+    ...(when === 'command' ? {} : { timeBudgetMs: POLICIES.deletes.stepBudgetMs }),
     ...(clock.targetRatio !== undefined ? { targetRatio: clock.targetRatio } : {})
   };
 }

@@ -1,9 +1,12 @@
 /**
- * The budget's unit and ratios, below every other budget module (budget.ts, estimate.ts and prune.ts all read
+ * The budget's units (bytes, time) and ratios, below every other budget module (budget.ts, estimate.ts and prune.ts all read
  * them; keeping them here keeps those three out of an import cycle). `budget.ts` re-exports them. Pure.
  */
 
 export const GB = 1000 ** 3;
+export const MINUTE_MS = 60_000;
+export const HOUR_MS = 60 * MINUTE_MS;
+export const DAY_MS = 24 * HOUR_MS;
 /** GitHub's default per-repository cache storage. */
 export const DEFAULT_BUDGET_BYTES = 10 * GB;
 /** Above this share of the budget, `cache-mode: auto` exports `min`. */

@@ -19,7 +19,8 @@
  */
 import { formatSize, percent } from './budget.js';
 import { EXPORT_CEILING } from './estimate.js';
-import { classifyIndexes, type CacheEntry } from './prune.js';
+import { type CacheEntry } from './generations.js';
+import { classifyIndexes } from './generations.js';
 import { blobDigest, parseIndexKey } from './keys.js';
 
 /**
@@ -27,7 +28,7 @@ import { blobDigest, parseIndexKey } from './keys.js';
  * the ceiling, but with half its margin left, as what a rebuilt layer adds is sized by the layer it replaces and
  * may come out low (bench:budget's day, sized as the action sizes it: a pull request's second write reached 100 %).
  */
-export const SECOND_WRITE_CEILING = 0.95;
+const SECOND_WRITE_CEILING = 0.95;
 
 /** An entry of the previous generation the new index will not name. */
 export interface Superseded {
@@ -110,15 +111,17 @@ export function decideWrite(f: WriteFacts): WriteDecision {
   const replaced = old
     ? `${adds}; the previous generation's ${formatSize(old)} it replaces ${f.superseded.length === 1 ? 'is' : 'are'} deleted first`
     : adds;
-  if (freed <= ceilingBytes)
-    return {
-      write: true,
-      outcome: 'write',
-      deleteBefore: [...f.superseded],
-      deleteAfter: [],
-      peakBytes: freed,
-      reason: `${replaced}: usage reaches ${after(freed)}`
-    };
+  // A write that deletes the previous generation first, reaching `freed`.
+  const replacing = (reason: string, warning?: string): WriteDecision => ({
+    write: true,
+    outcome: 'write',
+    deleteBefore: [...f.superseded],
+    deleteAfter: [],
+    peakBytes: freed,
+    reason,
+    ...(warning === undefined ? {} : { warning })
+  });
+  if (freed <= ceilingBytes) return replacing(`${replaced}: usage reaches ${after(freed)}`);
   const must = f.defaultBranch
     ? 'the default branch never skips its write'
     : f.skippedLast
@@ -139,15 +142,7 @@ export function decideWrite(f: WriteFacts): WriteDecision {
       freed > f.budgetBytes
         ? `${replaced}, and usage still reaches ${after(freed)} after pruning: ${must}, so GitHub will evict least-recently-used entries; raise cache-budget or set cache-mode: min`
         : `usage reaches ${after(freed)}, over the ${Math.round((f.ceiling ?? EXPORT_CEILING) * 100)}% ceiling: ${must}`;
-    return {
-      write: true,
-      outcome: 'write',
-      deleteBefore: [...f.superseded],
-      deleteAfter: [],
-      peakBytes: freed,
-      reason: `${replaced}: ${must}`,
-      warning
-    };
+    return replacing(`${replaced}: ${must}`, warning);
   }
   return {
     write: false,

@@ -99,7 +99,7 @@ const SYNONYMS: Record<string, readonly string[]> = {
  * The valid value the author most likely meant, always one of the candidates: a synonym first, then the closest
  * spelling (ties go to the earlier candidate).
  */
-export function nearest(word: string, candidates: readonly string[]): string | undefined {
+function nearest(word: string, candidates: readonly string[]): string | undefined {
   const folded = fold(word);
   const synonym = SYNONYMS[folded]?.find((s) => candidates.includes(s));
   if (synonym !== undefined) return synonym;

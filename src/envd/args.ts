@@ -1,6 +1,6 @@
 /** envd's command lines, from the plan. Pure: global flags before the subcommand, one value per cache flag. */
 import * as path from 'node:path';
-import { type CacheSpec, redactCacheSpec, serializeCacheSpec } from '../cache/spec.js';
+import { type CacheSpec, redactCacheSpec, serializeCacheSpec } from '../backends/spec.js';
 import { parseOutput } from '../inputs/output.js';
 import type { Plan } from '../plan/plan.js';
 import { shellArg } from '../text/text.js';

@@ -20,13 +20,16 @@
  *   `exporting cache to registry` (cache/remotecache/registry/registry.go:52), `exporting to GitHub Actions
  *   Cache` (gha/gha.go:173), `exporting cache to Amazon S3` (s3/s3.go:228), `exporting cache to client
  *   directory` (local/local.go:32), `exporting cache to Azure Blob Storage` (azblob/exporter.go:64).
- * - A layer of the imported cache is pulled lazily, under the vertex of the step that printed `CACHED` (reopened):
+ * - A layer of the imported cache is pulled lazily, under the vertex of its step, reopened after `CACHED` or with no
+ *   `CACHED` shown at all (the display prints a vertex's latest state at most every 100 ms; captured:
+ *   progress-stalled-layer-pull-uncached.txt):
  *   `sha256:<hex> <current> / <total> <t>s` (util/pull/pullprogress/progress.go:93-125 writes the ingest's offset
  *   every 150 ms; printer.go:114-135 formats it), `... done` once it is whole, then (local work) `extracting
  *   sha256:<hex>` (cache/refs.go:1373). A pull that moves no bytes is NOT silent: the printer reprints the same status every 5 s
  *   with only its timer grown (printer.go:19 minTimeDelta, :93-103), so a reprint is not progress. Captured:
  *   `__tests__/fixtures/buildkit-v0.32.2/progress-stalled-layer-pull.txt` (`0B / 1.50MB` reprinted until SIGINT).
- * - A blob pulled under a vertex that did not print `CACHED` (a `FROM` step) is the base image from its own
+ * - A blob pulled under a base image's vertex (`[1/2] FROM …`, envd's `docker-image://…`, or one that printed a
+ *   `resolve …` status) is the base image from its own
  *   registry, not the cache: building without `--import-cache` would pull it from the same place, so the watchdog
  *   leaves it to the job's `timeout-minutes` (docs/cache-failures.md, "A stalled base-image pull").
  */
@@ -37,6 +40,11 @@ const OUTPUT_VERTEX =
   /^(exporting to image|exporting to \S+ image format|exporting to client tarball|exporting to client directory)$/;
 const CACHE_EXPORT_VERTEX = /^(exporting cache to |exporting to GitHub Actions Cache$)/;
 const ENDED = /^(DONE\b|CACHED$|ERROR\b|CANCELED$)/;
+/**
+ * A vertex that pulls a base image from its registry, not a layer of the imported cache: Dockerfile's `[1/2] FROM …`,
+ * envd's `docker-image://…`, or one that printed a `resolve …` status (envd/progress.ts reads them alike).
+ */
+const IMAGE_SOURCE = /(^|\] )FROM |docker-image:\/\//;
 /**
  * A blob's transfer status: `sha256:<hex> 0B / 1.50MB 5.3s`, `sha256:<hex> 1.06MB / 1.06MB 0.1s done`. Not
  * `extracting sha256:…`: that is local work after the pull (cache/refs.go:1373) and carries no bytes to compare.
@@ -60,6 +68,8 @@ export class CacheWatch {
   private readonly names = new Map<number, string>();
   private readonly open = new Set<number>();
   private readonly cached = new Set<number>();
+  /** Vertices that pull a base image (IMAGE_SOURCE, or a `resolve …` status). */
+  private readonly sources = new Set<number>();
   /** Per blob not yet done: its vertex and the status printed last (`sha256:… 0B / 1.50MB`). */
   private readonly pulling = new Map<string, { id: number; status: string }>();
   /** Per blob, its last status line as printed but the timer: a repeat is no progress. */
@@ -88,9 +98,11 @@ export class CacheWatch {
     if (!this.names.has(id)) {
       this.names.set(id, text);
       this.open.add(id);
+      if (IMAGE_SOURCE.test(text)) this.sources.add(id);
       return;
     }
     if (text === 'CACHED') this.cached.add(id);
+    if (text.startsWith('resolve ')) this.sources.add(id);
     if (ENDED.test(text)) this.end(id);
     // A line after the end reopens the vertex (a push after the image was written, a lazily pulled layer).
     else this.open.add(id);
@@ -127,8 +139,8 @@ export class CacheWatch {
   }
 
   /**
-   * A stalled import, a stalled pull of a cached layer (under a step that printed `CACHED`), or an export stalled
-   * after the output is complete; undefined while anything else runs (a silent step, a base-image pull).
+   * A stalled import, a stalled pull of a cached layer (under a step, not a base image's vertex), or an export
+   * stalled after the output is complete; undefined while anything else runs (a silent step, a base-image pull).
    */
   stall(now: number): CacheStall | undefined {
     const waitedMs = now - this.lastAt;
@@ -136,7 +148,12 @@ export class CacheWatch {
     const openNamed = (re: RegExp) => [...this.open].map((id) => this.names.get(id)!).find((name) => re.test(name));
     const importing = openNamed(IMPORT_VERTEX);
     if (importing) return { kind: 'import', vertex: importing, waitedMs: this.timeoutMs };
-    const layer = [...this.pulling.values()].find((p) => this.cached.has(p.id) && this.open.has(p.id));
+    // A step's layer pulled lazily from the cache, whether or not its `CACHED` was printed first: the display
+    // prints at most every 100 ms the vertex's latest state, so a step that loads its layer may show the pull
+    // before (or without) `CACHED` (captured: progress-stalled-layer-pull-uncached.txt). A base image's pull is not.
+    const layer = [...this.pulling.values()].find(
+      (p) => this.open.has(p.id) && (this.cached.has(p.id) || !this.sources.has(p.id))
+    );
     if (layer)
       return { kind: 'layer', vertex: this.names.get(layer.id)!, layer: layer.status, waitedMs: this.timeoutMs };
     const exporting = this.outputComplete() ? openNamed(CACHE_EXPORT_VERTEX) : undefined;

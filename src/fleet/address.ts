@@ -33,7 +33,7 @@ export function splitAddresses(text: string): string[] {
 }
 
 /** One address, or why it cannot be used. `shown`: the value as a message may quote it. */
-export function parseAddress(text: string, shown: (s: string) => string): BuilderAddress | string {
+function parseAddress(text: string, shown: (s: string) => string): BuilderAddress | string {
   if (text.startsWith('unix://')) {
     const p = text.slice('unix://'.length);
     return p.startsWith('/') && p.length > 1 && !/[\0\s]/.test(p)

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import type { Decision } from '../action/decision.js';
 
 /** The weight of `address` for `scope`: the first 8 bytes of SHA-256 over both, as an unsigned integer. */
-export function weight(scope: string, address: string): bigint {
+function weight(scope: string, address: string): bigint {
   return createHash('sha256').update(scope).update('\0').update(address).digest().readBigUInt64BE(0);
 }
 

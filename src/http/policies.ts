@@ -1,6 +1,7 @@
 /**
- * Every deadline, retry and phase budget of the action's own requests, in one table (issue 21 item 1; issue 25
- * asks for the numbers in one place). Pure: the shell (io/http.ts, io/deadlines.ts) applies them.
+ * Every deadline, retry, wait and pace of the action's own requests, in one table (issue 21 item 1; issue 25: the
+ * numbers in one place, `__tests__/http/policies.test.ts` finds any written elsewhere in src/). Pure: the rules
+ * that read them are src/http/retry.ts; the shell (io/http/, io/deadlines.ts, io/github/) applies them.
  *
  * The promise they keep: a GitHub API, cache service, registry or S3 endpoint that accepts connections and never
  * answers costs a job at most ~30 s of the action's own time, and one that refuses or answers 5xx costs a few
@@ -82,12 +83,49 @@ export const POLICIES = {
      * each take well under a second). Its read goes out as the build starts and costs the job nothing.
      */
     history: 10_000
-  }
+  },
+  /*
+   * Not scaled by DEADLINE_SCALE_ENV from here on: the waits a server asks for, the pace of requests, the time a
+   * build step gives its deletes, and the builder probe's deadline.
+   */
+  /**
+   * Rate limits (GitHub's REST docs, "Rate limits for the REST API"): a secondary limit that does not say how long
+   * to wait means "at least one minute". A retried request waits at most a minute in all on what servers ask
+   * (`retry-after`, a primary limit's reset); a longer wait ends its tries, and the caller goes on without it.
+   */
+  rateLimit: { defaultWaitMs: 60_000, maxWaitMs: 60_000 },
+  /** Requests to one service in flight at once. */
+  concurrency: {
+    /** The cache listing's pages after the first (GitHub asks integrators for few concurrent requests). */
+    listingPages: 4,
+    /** Index reads from the cache service (a lookup and a download each). */
+    indexReads: 8
+  },
+  /**
+   * Deletes, paced within GitHub's documented secondary limits for REST (2026): at most 100 concurrent requests and
+   * 900 points a minute per endpoint group, a DELETE costing 5 (180 deletes a minute). Each is sent once
+   * (io/github/deletes.ts retries it itself): `attempts` per entry, rate-limited or failed; `failuresInARow` that
+   * are not rate limits stop the rest. A build step gives its deletes `stepBudgetMs` (superseded layers, a prune
+   * before or after the build); `command: prune` has the phase budget alone.
+   */
+  deletes: {
+    concurrency: 4,
+    pointsPerMinute: 900,
+    pointsPerDelete: 5,
+    attempts: 2,
+    failuresInARow: 3,
+    stepBudgetMs: 2_000
+  },
+  /** A builder given by address (`builder`): connect and answer ListWorkers within this, or the next is asked. */
+  builderProbeMs: 10_000
 } as const;
 
 export type PhaseName = keyof typeof POLICIES.phases;
 
-/** The environment variable only tests set: every deadline and budget above multiplied by it (0.05: 10 s → 500 ms). */
+/**
+ * The environment variable only tests set: every request deadline and phase budget of the table (the `…Ms` before
+ * `rateLimit`, as io/deadlines.ts's `ms()` reads them) multiplied by it (0.05: 10 s → 500 ms).
+ */
 export const DEADLINE_SCALE_ENV = 'ENVD_CACHE_ACTION_DEADLINE_SCALE';
 
 /** The scale `DEADLINE_SCALE_ENV` asks for: a positive number, at most 1; anything else (unset included) is 1. */

@@ -7,7 +7,9 @@
  * with `x-ratelimit-remaining: 0` and `x-ratelimit-reset` in Unix seconds; a secondary limit answers 403 or 429,
  * with `retry-after` when it says how long, else "wait at least one minute"); RFC 9110 §10.2.3 (`retry-after` is
  * seconds or an HTTP date); the cache service's 429 with `Retry-After` for uploads (github-cache-service.md §3).
+ * The numbers (attempts, backoffs, the longest waits) are POLICIES (./policies.ts).
  */
+import { POLICIES } from './policies.js';
 
 /** Why one attempt did not give an answer worth keeping. */
 export interface Failure {
@@ -37,11 +39,15 @@ export interface RetryPolicy {
   maxBackoffMs?: number;
   /**
    * The most time spent in all on waits a server asked for (`retry-after`, a rate-limit reset); a wait that would
-   * go past it ends the tries. Default 60 s (the throttling plugin this replaces retried a rate limit once).
+   * go past it ends the tries. Default POLICIES.rateLimit.maxWaitMs (the throttling plugin this replaces retried a
+   * rate limit once).
    */
   maxWaitMs?: number;
   onRetry?: (attempt: number, failure: Failure) => void;
 }
+
+/** One attempt, no retry: a request whose caller decides what a failure means (a probe, a paced delete). */
+export const ONCE: RetryPolicy = { attempts: 1, backoffMs: 0 };
 
 export interface Clock {
   now(): number;
@@ -74,9 +80,6 @@ const RETRYABLE_CODES: ReadonlySet<string> = new Set([
   'UND_ERR_BODY_TIMEOUT',
   'TimeoutError'
 ]);
-
-/** GitHub's advice when a secondary rate limit gives no `retry-after`: wait at least a minute. */
-const RATE_LIMIT_DEFAULT_WAIT_MS = 60_000;
 
 /** A primary or secondary rate limit: 429, or 403 with `retry-after`, no requests left, or GitHub's wording. */
 export function isRateLimited(f: Failure): boolean {
@@ -135,9 +138,9 @@ function waitBefore(
   at: { attempt: number; now: number; waitedMs: number }
 ): { waitMs: number; asked: boolean } | { stop: string } {
   const asked =
-    retryAfterMs(failure.headers, at.now) ?? (isRateLimited(failure) ? RATE_LIMIT_DEFAULT_WAIT_MS : undefined);
+    retryAfterMs(failure.headers, at.now) ?? (isRateLimited(failure) ? POLICIES.rateLimit.defaultWaitMs : undefined);
   if (asked !== undefined) {
-    const max = policy.maxWaitMs ?? 60_000;
+    const max = policy.maxWaitMs ?? POLICIES.rateLimit.maxWaitMs;
     if (at.waitedMs + asked > max) {
       const already = at.waitedMs > 0 ? `, ${Math.round(at.waitedMs / 1000)} s of it waited already` : '';
       return {

@@ -3,9 +3,9 @@
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
 /** The shortest wait accepted (0 aside): a healthy import of a cache manifest took up to ~30 s behind 1.5 s of latency per request. */
-export const MIN_TIMEOUT_MS = 10_000;
+const MIN_TIMEOUT_MS = 10_000;
 /** The longest: a job's own limit on a hosted runner (6 h). */
-export const MAX_TIMEOUT_MS = 6 * 3_600_000;
+const MAX_TIMEOUT_MS = 6 * 3_600_000;
 
 export type DurationReading = { ms: number } | { problem: 'not a duration' | 'too short' | 'too long' };
 

@@ -3,7 +3,7 @@ import { quoted, redactText } from '../cache/redact.js';
 import { echo } from '../text/text.js';
 import { CsvError, parseCsvRecord } from '../cache/csv.js';
 import { type ImageRef, type Parsed, parseImageRef } from '../cache/image-ref.js';
-import { parseFields } from '../cache/spec.js';
+import { parseFields } from '../backends/spec.js';
 import { parseGoBool } from '../cache/values.js';
 import { nearestHint } from '../cache/suggest.js';
 

@@ -3,12 +3,11 @@
  * SIGINT, then SIGTERM 7.5 s later and SIGKILL 2.5 s after that, to the step's own process only
  * (actions/runner src/Runner.Sdk/ProcessInvoker.cs, `_sigintTimeout`, `_sigtermTimeout`). Without a handler Node
  * ends at once and envd, a child in its own right, goes on building. Here: every child the step ran is stopped as
- * Ctrl-C would (Exec.stopAll), the open fenced block is ended, one line and the job summary are written, and the
+ * Ctrl-C would (Children.stopAll), the open fenced block is ended, one line and the job summary are written, and the
  * process exits, well inside the 7.5 s.
  */
-import * as core from './runner.js';
-import { Exec } from './exec.js';
-import { Log } from './log.js';
+import type { Runner } from './runner.js';
+import type { Children } from './exec.js';
 import type { Cancellation } from '../report/cancel.js';
 
 /** The latest the process exits after the signal, whatever is still running (post stops buildkitd). */
@@ -19,7 +18,13 @@ export interface CancelReport {
   summary: (c: Cancellation) => string;
 }
 
-export function onCancel(report: CancelReport, startedAt = Date.now()): void {
+/** What the handler acts on: the step's runner protocol and the children it started (its context's). */
+export interface Cancellable {
+  out: Runner;
+  children: Children;
+}
+
+export function onCancel({ out, children }: Cancellable, report: CancelReport, startedAt = Date.now()): void {
   let cancelling = false;
   const handle = (signal: NodeJS.Signals) => {
     if (cancelling) return;
@@ -28,13 +33,13 @@ export function onCancel(report: CancelReport, startedAt = Date.now()): void {
     const c: Cancellation = {
       signal,
       seconds: Math.round((Date.now() - startedAt) / 1000),
-      during: core.currentGroup()
+      during: out.currentGroup()
     };
-    const stopped = Exec.stopAll();
-    Log.resumeAll();
-    core.setFailed(report.line(c));
+    const stopped = children.stopAll();
+    out.resumeFences();
+    out.setFailed(report.line(c));
     void stopped
-      .then(() => (process.env.GITHUB_STEP_SUMMARY ? core.appendSummary(report.summary(c)) : undefined))
+      .then(() => (out.hasSummary() ? out.appendSummary(report.summary(c)) : undefined))
       .catch(() => undefined)
       .finally(() => process.exit(1));
   };

@@ -4,7 +4,7 @@ import { Exec, type ExecResult } from './exec.js';
 import { contextCreateArgs } from '../envd/args.js';
 import { DEFAULT_BUILD_OWNER } from '../envd/ssh-key.js';
 
-export class EnvdError extends Error {
+class EnvdError extends Error {
   constructor(
     message: string,
     readonly result: ExecResult

@@ -2,6 +2,7 @@
  * The one seam for subprocesses. Nothing is echoed by itself: callers log a redacted command line, because
  * cache flags carry credentials. Static methods, so tests can spy on them under ESM.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 
@@ -23,7 +24,7 @@ export interface ExecOptions {
 }
 
 /** The grace between SIGINT, SIGTERM and SIGKILL: the runner itself gives a cancelled step 7.5 s before SIGTERM. */
-export const STOP_GRACE_MS = 2000;
+const STOP_GRACE_MS = 2000;
 
 /**
  * SIGINT as Ctrl-C would, SIGTERM when it still runs after `graceMs`, SIGKILL after as long again. envd v1.3.4
@@ -41,9 +42,45 @@ function stopChild(child: ChildProcess, graceMs: number): void {
   });
 }
 
-/** Every child `run` started that has not ended, for `stopAll`. */
-const running = new Set<ChildProcess>();
-let cancelled = false;
+/**
+ * The children one step started: every child `Exec.run` started in it that has not ended, and whether the step
+ * was cancelled. Part of the step's context (steps/context.ts); `Exec.run`, called deep below the steps, finds
+ * the one of the step it runs in through async context (`run`). A child started outside any step is not tracked.
+ */
+export class Children {
+  readonly running = new Set<ChildProcess>();
+  private stopped = false;
+
+  /** Whether the step was cancelled (`stopAll`). */
+  get cancelled(): boolean {
+    return this.stopped;
+  }
+
+  /** Runs `work` (a whole step) so that every child `Exec.run` starts in it is one of these. */
+  run<T>(work: () => Promise<T>): Promise<T> {
+    return steps.run(this, work);
+  }
+
+  /**
+   * The step is cancelled: every child is stopped as Ctrl-C would (SIGINT, SIGTERM, SIGKILL, `graceMs` apart),
+   * nothing new starts, and no stopped call returns. Resolves when all have ended.
+   */
+  stopAll(graceMs = STOP_GRACE_MS): Promise<void> {
+    this.stopped = true;
+    return Promise.all(
+      [...this.running].map(
+        (child) =>
+          new Promise<void>((resolve) => {
+            if (child.exitCode !== null || child.signalCode !== null) return resolve();
+            child.once('close', () => resolve());
+            stopChild(child, graceMs);
+          })
+      )
+    ).then(() => undefined);
+  }
+}
+
+const steps = new AsyncLocalStorage<Children>();
 
 function lines(onLine: ((line: string) => void) | undefined) {
   let buffered = '';
@@ -66,14 +103,15 @@ export class Exec {
   static run(cmd: string, args: string[], options: ExecOptions = {}): Promise<ExecResult> {
     // Once the step is cancelled nothing new starts, and nothing that was stopped reports back: the cancel
     // handler writes the step's last line and ends the process.
-    if (cancelled) return new Promise(() => undefined);
+    const children = steps.getStore();
+    if (children?.cancelled) return new Promise(() => undefined);
     return new Promise((resolve) => {
       const child = spawn(cmd, args, {
         env: options.env ?? process.env,
         cwd: options.cwd,
         stdio: ['ignore', 'pipe', 'pipe']
       });
-      running.add(child);
+      children?.running.add(child);
       const onStop = () => stopChild(child, STOP_GRACE_MS);
       options.stop?.addEventListener('abort', onStop, { once: true });
       if (options.stop?.aborted) onStop();
@@ -91,10 +129,10 @@ export class Exec {
       });
       const timer = options.timeoutMs ? setTimeout(() => child.kill('SIGKILL'), options.timeoutMs) : undefined;
       const ended = () => {
-        running.delete(child);
+        children?.running.delete(child);
         options.stop?.removeEventListener('abort', onStop);
         if (timer) clearTimeout(timer);
-        return !cancelled;
+        return !children?.cancelled;
       };
       child.on('error', (e) => {
         if (ended()) resolve({ code: 127, stdout, stderr: stderr + e.message });
@@ -106,25 +144,6 @@ export class Exec {
         resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr });
       });
     });
-  }
-
-  /**
-   * The step is cancelled: every child `run` started is stopped as Ctrl-C would (SIGINT, SIGTERM, SIGKILL,
-   * `graceMs` apart), nothing new starts, and no stopped call returns. Resolves when all have ended.
-   */
-  static stopAll(graceMs = STOP_GRACE_MS): Promise<void> {
-    cancelled = true;
-    const children = [...running];
-    return Promise.all(
-      children.map(
-        (child) =>
-          new Promise<void>((resolve) => {
-            if (child.exitCode !== null || child.signalCode !== null) return resolve();
-            child.once('close', () => resolve());
-            stopChild(child, graceMs);
-          })
-      )
-    ).then(() => undefined);
   }
 
   /** Starts a long-running process that outlives this step; its output goes to logFile. Returns its pid. */

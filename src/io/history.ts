@@ -15,8 +15,8 @@ import {
   type HistoryAccess,
   type HistoryRun,
   type HistoryView,
-  MAX_HISTORY_BYTES,
-  parseHistory,
+  entryRuns,
+  type EntryRead,
   recordRun,
   serializeHistory
 } from '../report/history.js';
@@ -25,7 +25,7 @@ import type { Runtime } from '../runtime/runtime.js';
 import { echo } from '../text/text.js';
 import { CacheService } from './github/cache-service.js';
 import { downFor } from './deadlines.js';
-import type { Http } from './http.js';
+import type { Http } from './http/client.js';
 
 /** The part of @actions/cache used by the v1 fallback (a seam for tests). */
 export interface CacheClient {
@@ -153,16 +153,9 @@ export interface HistoryOptions {
   http?: Http;
 }
 
-/** What the read of the newest stored history gave: its runs, and what to say about them. */
-interface HistoryRead {
-  runs: HistoryRun[];
-  notes: string[];
-  warnings: string[];
-}
-
 /** The runs of the newest stored history, with what to say about it. Never throws. */
-async function readRuns(store: HistoryStore, scope: string): Promise<HistoryRead> {
-  const said: HistoryRead = { runs: [], notes: [], warnings: [] };
+async function readRuns(store: HistoryStore, scope: string): Promise<EntryRead> {
+  const said: EntryRead = { runs: [], notes: [], warnings: [] };
   const found = await store.read(historyKeyPrefix(scope));
   if ('note' in found) return (void said.notes.push(found.note), said);
   if ('failed' in found)
@@ -170,14 +163,7 @@ async function readRuns(store: HistoryStore, scope: string): Promise<HistoryRead
       void said.warnings.push(`Reading the hit-ratio history failed (${echo(found.failed)}); it starts afresh`),
       said
     );
-  if (Buffer.byteLength(found.text) > MAX_HISTORY_BYTES) {
-    said.notes.push(`The entry ${echo(found.key)} is larger than ${MAX_HISTORY_BYTES} bytes; starting afresh`);
-    return said;
-  }
-  const parsed = parseHistory(found.text, scope);
-  said.notes.push(`Read from ${echo(found.key)}`);
-  if (parsed.problem) said.warnings.push(`Hit-ratio history: ${parsed.problem}`);
-  return { ...said, runs: parsed.runs };
+  return entryRuns(found, scope);
 }
 
 /** The store for this run, or the note saying why no history is kept. */
@@ -211,7 +197,7 @@ export function beginHistory(o: Omit<HistoryOptions, 'run'>, client?: CacheClien
     : Promise.resolve(`No history is kept: ${o.access.noRead ?? 'the GitHub cache cannot be read'}`);
   const reading = opening
     .then((store) => (typeof store === 'string' ? undefined : readRuns(store, o.scope)))
-    .catch((e: Error): HistoryRead => ({
+    .catch((e: Error): EntryRead => ({
       runs: [],
       notes: [],
       warnings: [`Reading the hit-ratio history failed (${echo(e.message)}); it starts afresh`]
@@ -225,7 +211,7 @@ export function beginHistory(o: Omit<HistoryOptions, 'run'>, client?: CacheClien
         warnings: said.warnings
       });
       if (typeof store === 'string') return view([run], { notes: [store], warnings: [] });
-      const read = (await reading) as HistoryRead;
+      const read = (await reading) as EntryRead;
       const said = { notes: [...read.notes], warnings: [...read.warnings] };
       try {
         const runs = recordRun(read.runs, run);
@@ -245,7 +231,7 @@ export function beginHistory(o: Omit<HistoryOptions, 'run'>, client?: CacheClien
 
 /** The newest run of the history a handle read (undefined: none, or nothing could be read). Never throws. */
 export async function lastRun(handle: HistoryHandle): Promise<HistoryRun | undefined> {
-  const read = (await handle.read) as HistoryRead | undefined;
+  const read = (await handle.read) as EntryRead | undefined;
   return read?.runs[read.runs.length - 1];
 }
 

@@ -6,8 +6,8 @@
 import { type ImageFacts, type ImageTarget, pinned } from '../report/image.js';
 import { echo } from '../text/text.js';
 import { Exec } from './exec.js';
-import type { Http } from './http.js';
-import { registryDigest, registryHttp } from './registry.js';
+import type { Http } from './http/client.js';
+import { registryDigest, type RegistryCaller, registryHttp } from './registry.js';
 
 /** What was read, and how loudly to say what was not: a push whose digest is unknown is a warning, a missing Docker a debug line. */
 export interface ImageReading {
@@ -20,12 +20,12 @@ const IMAGE_ID = /^sha256:[a-f0-9]{64}$/;
 
 export async function readImage(
   target: ImageTarget,
-  env: NodeJS.ProcessEnv,
+  caller: RegistryCaller,
   http: Http = registryHttp()
 ): Promise<ImageReading> {
   if (target.kind === 'none') return { facts: {}, debug: `No digest or image ID to read: ${target.why}` };
   if (target.kind === 'registry') {
-    const read = await registryDigest(target.name, target.insecure, env, http);
+    const read = await registryDigest(target.name, target.insecure, caller, http);
     if (read.digest)
       return { facts: { name: target.name, digest: read.digest, image: pinned(target.repository, read.digest) } };
     const why = read.why ?? 'no answer';
@@ -41,7 +41,7 @@ export async function readImage(
     };
   }
   const r = await Exec.run('docker', ['image', 'inspect', '--format', '{{.Id}}', target.name], {
-    env,
+    env: caller.env,
     timeoutMs: 30000
   });
   const id = r.stdout.trim();

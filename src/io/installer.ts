@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { findCached } from './tool-cache.js';
 import { POLICIES } from '../http/policies.js';
 import { ms } from './deadlines.js';
-import { Http, type Parsed, type RetryPolicy } from './http.js';
+import { GITHUB_JSON, Http, type Parsed, type RetryPolicy } from './http/client.js';
 import {
   BUILDKIT_REPO,
   buildkitAssetName,
@@ -83,7 +83,10 @@ export class Installer {
 
   private async release(repo: string, version: string): Promise<Release> {
     const url = `${this.options.apiBase.replace(/\/+$/, '')}/repos/${repo}/releases/${version === 'latest' ? 'latest' : `tags/${version}`}`;
-    const r = await this.http.getJson(url, parseRelease, { headers: this.headers(), policy: this.options.retry });
+    const r = await this.http.getJson(url, parseRelease, {
+      headers: { ...GITHUB_JSON, ...this.headers() },
+      policy: this.options.retry
+    });
     if (r.ok) return r.value;
     if (r.failure.status === 404) throw new InstallError(`${repo} has no release ${version}; check the version input`);
     throw new InstallError(`cannot read the ${repo} release ${version}: ${r.reason}`);
@@ -148,10 +151,29 @@ export class Installer {
   }
 }
 
+/**
+ * The executable `name` in the first directory of `env`'s PATH that holds one (a file with an execute bit), as a
+ * shell finds it. The step's environment, not the process's: a test hands its own PATH.
+ */
+function onPath(name: string, env: NodeJS.ProcessEnv): string | undefined {
+  for (const dir of (env.PATH ?? '').split(path.delimiter)) {
+    if (!dir) continue;
+    const file = path.join(dir, name);
+    try {
+      if (fs.statSync(file).isFile()) {
+        fs.accessSync(file, fs.constants.X_OK);
+        return file;
+      }
+    } catch {
+      // not there, or not executable: the next directory
+    }
+  }
+  return undefined;
+}
+
 /** `envd-version: system`: the envd on PATH. */
-export async function systemEnvd(): Promise<Installed> {
-  const io = await import('@actions/io');
-  const found = await io.which('envd', false);
+export function systemEnvd(env: NodeJS.ProcessEnv): Installed {
+  const found = onPath('envd', env);
   if (!found)
     throw new InstallError(
       'envd-version is system, but no envd is on PATH; install it in an earlier step or use a version'
@@ -160,10 +182,12 @@ export async function systemEnvd(): Promise<Installed> {
 }
 
 /** `buildkit-version: system`: buildkitd and buildctl on PATH, with the version buildkitd reports. */
-export async function systemBuildkit(version: () => Promise<string | undefined>): Promise<Installed> {
-  const io = await import('@actions/io');
-  const found = await io.which('buildkitd', false);
-  const ctl = await io.which('buildctl', false);
+export async function systemBuildkit(
+  env: NodeJS.ProcessEnv,
+  version: () => Promise<string | undefined>
+): Promise<Installed> {
+  const found = onPath('buildkitd', env);
+  const ctl = onPath('buildctl', env);
   if (!found || !ctl)
     throw new InstallError(
       'buildkit-version is system, but buildkitd and buildctl are not both on PATH; install them in an earlier step or use a version'

@@ -4,8 +4,8 @@
  * `artifactType`), tagged next to the layers' tag (mounts/remote.ts mountTag). Credentials as the registry probe
  * has them (the Docker config or its credential helper, Basic or a Bearer token for pull, or pull,push to write).
  */
-import { Http } from './http.js';
-import { registryAuthorization, registryEndpoint, type RegistryEndpoint } from './registry.js';
+import { Http } from './http/client.js';
+import { registryAuthorization, type RegistryCaller, registryEndpoint, type RegistryEndpoint } from './registry.js';
 import { type MountStore } from './mounts.js';
 import {
   type Mount,
@@ -25,14 +25,14 @@ type Home = Extract<MountsHome, { store: 'oci-artifact' }>;
 
 export function registryMountStore(
   home: Home,
-  env: NodeJS.ProcessEnv,
+  caller: RegistryCaller,
   http = new Http({ timeoutMs: ms(POLICIES.mountStore.requestMs) })
 ): MountStore {
-  return remoteMountStore(registryMounts(home, env, http), home.tags);
+  return remoteMountStore(registryMounts(home, caller, http), home.tags);
 }
 
 /** A registry's requests with the authorization its last 401 asked for (pull to read, pull,push to write). */
-function authorized(at: RegistryEndpoint, env: NodeJS.ProcessEnv, http: Http) {
+function authorized(at: RegistryEndpoint, caller: RegistryCaller, http: Http) {
   const auth = new Map<string, string>();
   const send = async (
     actions: string,
@@ -50,7 +50,7 @@ function authorized(at: RegistryEndpoint, env: NodeJS.ProcessEnv, http: Http) {
     const a = await registryAuthorization(
       res.headers.get('www-authenticate'),
       { host: at.host, repo: at.repo, actions },
-      env,
+      caller,
       http
     );
     if ('why' in a) throw new Error(a.why);
@@ -65,7 +65,7 @@ const expect = (res: Reply, ok: number[], what: string) => {
     throw new Error(`${what} answered ${res.status}${res.body ? `: ${res.body.slice(0, 200)}` : ''}`);
 };
 
-function registryMounts(home: Home, env: NodeJS.ProcessEnv, http: Http): RemoteMounts {
+function registryMounts(home: Home, caller: RegistryCaller, http: Http): RemoteMounts {
   const where = `the registry ${home.repository}`;
   const at = registryEndpoint(`${home.repository}:x`, home.insecure);
   const unusable = async (): Promise<never> => {
@@ -73,7 +73,7 @@ function registryMounts(home: Home, env: NodeJS.ProcessEnv, http: Http): RemoteM
   };
   if ('why' in at)
     return { where, unavailable: `${where} cannot be addressed: ${at.why}`, get: unusable, put: unusable };
-  const send = authorized(at, env, http);
+  const send = authorized(at, caller, http);
   return {
     where,
     async get(name: string, mount: Mount, dest: string) {

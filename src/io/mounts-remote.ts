@@ -5,28 +5,25 @@
  * up for the job with one warning: the build goes on without its package caches, never fails for them. The
  * archives (up to cache-mounts-max) are streamed, never held in memory.
  */
-import { getProxyUrl } from '@actions/http-client/lib/proxy';
 import * as fs from 'node:fs';
-import type * as NodeHttp from 'node:http';
-import * as nodeHttps from 'node:https';
-import { createRequire } from 'node:module';
 import * as path from 'node:path';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import type { Candidate, Locations } from '../backends/location.js';
 import { POLICIES } from '../http/policies.js';
 import { failureOf, isRetryable, type Outcome, withRetries } from '../http/retry.js';
 import { mountKey, parseMountKey } from '../mounts/mounts.js';
 import { mountOfPrefix } from '../mounts/remote.js';
 import { echo, formatSize, MAX_SENTENCE } from '../text/text.js';
-import { ms, seconds } from './deadlines.js';
-import { type AnswerHeaders, type Http, realClock } from './http.js';
+import { ms } from './deadlines.js';
+import {
+  type Answer,
+  type AnswerHeaders,
+  answered,
+  type Http,
+  realClock,
+  type Reply as ClientReply,
+  requestName
+} from './http/client.js';
 import { fileSha256, type MountStore, type StoreNote } from './mounts.js';
-
-/** node:http through require, as io/http.ts loads it (on Node 24 its ESM namespace loads undici). */
-const nodeHttp = createRequire(import.meta.url)('node:http') as typeof NodeHttp;
-const USER_AGENT = 'envd-cache-action';
 
 export interface Mount {
   scope: string;
@@ -133,36 +130,29 @@ async function firstFound(
 
 /* The transfers. */
 
-export interface Reply {
-  status: number;
-  headers: AnswerHeaders;
-  body: string;
-}
+export type Reply = Answer;
 
 /** A timeout is not tried again: a store that went silent once costs one deadline, not one per attempt. */
 const retryable = (f: Parameters<typeof isRetryable>[0]) => isRetryable(f) && f.code !== 'TimeoutError';
 
 /** How a message names a request: method, origin and path, never the query (an upload's state). */
-function label(method: string, url: string): string {
-  const u = new URL(url);
-  return `${method} ${u.origin}${u.pathname}`;
-}
+const label = requestName;
 
-/** A small request (a manifest, a blob check, an upload's start), retried by the policy; an answer of any final status, or a thrown failure. */
-export async function storeRequest(
-  http: Http,
-  method: string,
-  url: string,
-  o: { headers?: Record<string, string>; body?: string } = {}
-): Promise<Reply> {
-  const policy = POLICIES.mountStore;
-  const name = label(method, url);
+/** The client's reply as one attempt of ours: any answer it heard, else the failure. */
+const heard = (reply: ClientReply): Outcome<Reply> => {
+  const a = answered(reply);
+  return a ? { ok: true, value: a } : { ok: false, failure: reply.ok ? { message: '' } : reply.failure };
+};
+
+/** Attempts of `once` by POLICIES.mountStore: a retryable status or a reset is tried again, a timeout is not. */
+async function attempted(name: string, once: () => Promise<Outcome<Reply>>): Promise<Reply> {
   const r = await withRetries(
-    policy,
+    POLICIES.mountStore,
     retryable,
     async (): Promise<Outcome<Reply>> => {
-      const a = await http.answer(method, url, { ...o, label: name, timeoutMs: ms(policy.requestMs) });
-      return a.ok ? a : { ok: false, failure: a.failure };
+      const o = await once();
+      if (!o.ok || !isRetryable({ status: o.value.status, message: '' })) return o;
+      return { ok: false, failure: { status: o.value.status, message: `${name} answered ${o.value.status}` } };
     },
     realClock
   );
@@ -170,122 +160,42 @@ export async function storeRequest(
   return r.value;
 }
 
+/** A small request (a manifest, a blob check, an upload's start), retried by the policy; an answer of any final status, or a thrown failure. */
+export function storeRequest(
+  http: Http,
+  method: string,
+  url: string,
+  o: { headers?: Record<string, string>; body?: string } = {}
+): Promise<Reply> {
+  const name = label(method, url);
+  return attempted(name, async () =>
+    heard(await http.request(method, url, { ...o, label: name, timeoutMs: ms(POLICIES.mountStore.requestMs) }))
+  );
+}
+
+/** Headers read from a failure's record (lower-case names), as an answer carries them. */
+function headersOf(record: Record<string, string | undefined> = {}): AnswerHeaders {
+  const entries = Object.entries(record).filter((e): e is [string, string] => e[1] !== undefined);
+  return { get: (n) => record[n.toLowerCase()] ?? null, [Symbol.iterator]: () => entries[Symbol.iterator]() };
+}
+
 /**
  * An archive's transfer, streamed: `upload` a file as the request's body, or `download` a 200 answer's body into a
- * file. No whole-request deadline; no byte either way for POLICIES.mountStore.idleMs ends it. Tried again from the
- * start on a reset or a 5xx.
+ * file (another status is an answer with no body). No whole-request deadline; no byte either way for
+ * POLICIES.mountStore.idleMs ends it. Tried again from the start on a reset or a 5xx.
  */
-export async function streamRequest(
+export function streamRequest(
   http: Http,
   req: { method: string; url: string; headers: Record<string, string> },
   file: { upload?: string; download?: string }
 ): Promise<Reply> {
   const name = label(req.method, req.url);
-  const r = await withRetries(
-    POLICIES.mountStore,
-    retryable,
-    async (): Promise<Outcome<Reply>> => {
-      const reply = await streamOnce(http, req, file);
-      return isRetryable({ status: reply.status, message: '' })
-        ? { ok: false, failure: { status: reply.status, message: `${name} answered ${reply.status}` } }
-        : { ok: true, value: reply };
-    },
-    realClock
-  );
-  if (!r.ok) throw new Error(r.failure.status ? r.reason : `${name} failed: ${r.reason}`);
-  return r.value;
-}
-
-async function streamOnce(
-  http: Http,
-  req: { method: string; url: string; headers: Record<string, string> },
-  file: { upload?: string; download?: string }
-): Promise<Reply> {
-  const idleMs = ms(POLICIES.mountStore.idleMs);
-  const controller = new AbortController();
-  const idle = setTimeout(
-    () => controller.abort(new DOMException(`no data for ${seconds(idleMs)}`, 'TimeoutError')),
-    idleMs
-  );
-  const touch = () => idle.refresh();
-  try {
-    if (file.upload && !getProxyUrl(new URL(req.url)))
-      return await nodeUpload(req, file.upload, { touch, signal: controller.signal });
-    // Through a proxy, fetch's (Node 20's undici keeps a streamed body's chunks until the request ends).
-    const body = file.upload ? pulled(file.upload, touch) : undefined;
-    const res = await http.fetch(req.url, {
-      method: req.method,
-      headers: req.headers,
-      body,
-      signal: controller.signal,
-      ...(body ? { duplex: 'half' } : {})
-    } as RequestInit);
-    touch();
-    if (file.download && res.status === 200 && res.body) {
-      const source = Readable.fromWeb(res.body as WebReadableStream<Uint8Array>);
-      source.on('data', touch);
-      await pipeline(source, fs.createWriteStream(file.download));
-      return { status: res.status, headers: res.headers, body: '' };
-    }
-    return { status: res.status, headers: res.headers, body: await res.text() };
-  } finally {
-    clearTimeout(idle);
-  }
-}
-
-/**
- * A file as a request body, read as the request takes it: one chunk per pull, none ahead. (Node 20's
- * `Readable.toWeb` counts its high-water mark in chunks, not bytes, and read a 1 GB archive whole into memory.)
- */
-function pulled(file: string, touch: () => void): ReadableStream<Uint8Array> {
-  const source = fs.createReadStream(file);
-  const chunks = source[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
-  return new ReadableStream<Uint8Array>(
-    {
-      async pull(controller) {
-        const { value, done } = await chunks.next();
-        touch();
-        if (done) controller.close();
-        else controller.enqueue(new Uint8Array(value.buffer, value.byteOffset, value.byteLength));
-      },
-      cancel: () => void source.destroy()
-    },
-    { highWaterMark: 0 }
-  );
-}
-
-/**
- * An upload over node:http(s), the file piped into the request as the socket takes it (fetch on Node 20 held a
- * 1 GB archive in memory). `touch` on every chunk either way; `signal` ends it.
- */
-function nodeUpload(
-  req: { method: string; url: string; headers: Record<string, string> },
-  file: string,
-  o: { touch: () => void; signal: AbortSignal }
-): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    const url = new URL(req.url);
-    const request = (url.protocol === 'https:' ? nodeHttps.request : nodeHttp.request)(
-      url,
-      { method: req.method, headers: { 'user-agent': USER_AGENT, ...req.headers } },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => (o.touch(), chunks.push(c)));
-        res.on('error', reject);
-        res.on('end', () => {
-          const headers = new Headers();
-          for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) headers.set(k, [v].flat().join(', '));
-          resolve({ status: res.statusCode ?? 0, headers, body: Buffer.concat(chunks).toString('utf8') });
-        });
-      }
-    );
-    const stop = () => request.destroy(o.signal.reason as Error);
-    o.signal.addEventListener('abort', stop, { once: true });
-    request.on('close', () => o.signal.removeEventListener('abort', stop));
-    request.on('error', reject);
-    const source = fs.createReadStream(file);
-    source.on('data', o.touch);
-    source.on('error', (e) => request.destroy(e));
-    source.pipe(request);
+  const o = { headers: req.headers, label: name, idleTimeoutMs: ms(POLICIES.mountStore.idleMs) };
+  return attempted(name, async () => {
+    if (file.upload) return heard(await http.upload(req.method, req.url, file.upload, o));
+    const got = await http.download(req.url, file.download ?? '', o);
+    if (got.ok) return { ok: true, value: { status: 200, headers: got.value, body: '' } };
+    const { status, headers } = got.failure;
+    return status === undefined ? got : { ok: true, value: { status, headers: headersOf(headers), body: '' } };
   });
 }

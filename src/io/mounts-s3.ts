@@ -5,11 +5,11 @@
  * receipt and which travels as the object's `x-amz-meta-sha256`, checked again on restore.
  */
 import type { MountsHome } from '../backends/backend.js';
-import type { CacheSpec } from '../cache/spec.js';
+import type { CacheSpec } from '../backends/spec.js';
 import { POLICIES } from '../http/policies.js';
 import { mountObjectKey } from '../mounts/remote.js';
 import { ms } from './deadlines.js';
-import { Http } from './http.js';
+import { Http } from './http/client.js';
 import type { MountStore } from './mounts.js';
 import { type Mount, MountRefused, type RemoteMounts, remoteMountStore, streamRequest } from './mounts-remote.js';
 import { s3Credentials, s3ObjectUrl, signS3 } from './s3.js';

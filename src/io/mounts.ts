@@ -161,23 +161,27 @@ export function actionsCacheVersion(dir: string, pathValue = process.env.PATH ??
  * own client, so an unchanged job loads neither @actions/cache nor the Azure SDK (most of the bundle's start-up).
  * Elsewhere (GHES's v1 service) @actions/cache's lookupOnly.
  */
-async function lookupKey(dir: string, prefix: string): Promise<string | undefined> {
-  const token = process.env.ACTIONS_RUNTIME_TOKEN;
-  const resultsUrl = process.env.ACTIONS_RESULTS_URL;
-  if (token && resultsUrl && /^true$/i.test(process.env.ACTIONS_CACHE_SERVICE_V2 ?? '')) {
+async function lookupKey(env: NodeJS.ProcessEnv, at: { dir: string; prefix: string }): Promise<string | undefined> {
+  const { dir, prefix } = at;
+  const token = env.ACTIONS_RUNTIME_TOKEN;
+  const resultsUrl = env.ACTIONS_RESULTS_URL;
+  if (token && resultsUrl && /^true$/i.test(env.ACTIONS_CACHE_SERVICE_V2 ?? '')) {
     const r = await new CacheService({ token, resultsUrl }).lookup(prefix, [prefix], actionsCacheVersion(dir));
     return r.status === 'hit' ? r.matchedKey : undefined;
   }
   return (await actionsCache()).restoreCache([dir], prefix, [prefix], { lookupOnly: true });
 }
 
-/** @actions/cache: its nearest-key restore searches the run's own ref, then the base and default branches. */
-export const githubMountStore: MountStore = {
+/**
+ * @actions/cache: its nearest-key restore searches the run's own ref, then the base and default branches (it reads
+ * the runner's variables from the process). The lookup, the action's own client, reads them from `env`.
+ */
+export const githubMountStore = (env: NodeJS.ProcessEnv): MountStore => ({
   available: async () => (await actionsCache()).isFeatureAvailable(),
   restore: async (dir, prefix) => (await actionsCache()).restoreCache([dir], prefix, [prefix]),
   save: async (dir, key) => (await (await actionsCache()).saveCache([dir], key)) !== -1,
-  lookup: lookupKey
-};
+  lookup: (dir, prefix) => lookupKey(env, { dir, prefix })
+});
 
 /** A named file larger than this is not hashed: the build then has no fingerprint (a fork could name a huge one). */
 const MAX_HASHED_BYTES = 64 * 2 ** 20;

@@ -4,7 +4,6 @@
  * challenge. true, false, or undefined with the reason when it cannot be known. The same HEAD reads a pushed
  * tag's digest (Docker-Content-Digest).
  */
-import * as core from './runner.js';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -13,7 +12,7 @@ import { echo } from '../text/text.js';
 import { Exec } from './exec.js';
 import { POLICIES } from '../http/policies.js';
 import { downFor, ms } from './deadlines.js';
-import { type Answer, Http, parseJson, type Parsed } from './http.js';
+import { type Answer, answered, Http, parseJson, type Parsed, type Reply, requestName } from './http/client.js';
 
 /** The client of a registry probe or digest read: the probe's deadline; a registry that goes down is skipped for the job. */
 export const registryHttp = (): Http =>
@@ -31,6 +30,15 @@ const MANIFEST_TYPES = [
   'application/vnd.docker.distribution.manifest.list.v2+json',
   'application/vnd.docker.distribution.manifest.v2+json'
 ].join(', ');
+
+/**
+ * Who reads the registry: the environment (the Docker config, credential helpers on PATH) and where a secret a
+ * credential helper answers with is registered with the runner (Runner.setSecret) before anything can print it.
+ */
+export interface RegistryCaller {
+  env: NodeJS.ProcessEnv;
+  mask: (secret: string) => void;
+}
 
 export interface Probe {
   exists?: boolean;
@@ -84,7 +92,7 @@ const helperServer = (host: string) => (host === 'registry-1.docker.io' ? 'https
 async function helperCredentials(
   host: string,
   config: DockerConfig | undefined,
-  env: NodeJS.ProcessEnv
+  { env, mask }: RegistryCaller
 ): Promise<DockerAuth | { problem: string } | undefined> {
   const helper = config?.credHelpers?.[host] ?? config?.credsStore;
   if (typeof helper !== 'string' || !/^[A-Za-z0-9._-]{1,64}$/.test(helper)) return undefined;
@@ -98,7 +106,7 @@ async function helperCredentials(
   const answer = parseHelperAnswer(r.stdout);
   if (!answer.ok) return { problem: `docker-credential-${helper} answered with ${answer.reason}` };
   const secret = answer.value.identitytoken ?? answer.value.password;
-  if (secret) core.setSecret(secret);
+  if (secret) mask(secret);
   return answer.value;
 }
 
@@ -118,11 +126,11 @@ function parseHelperAnswer(stdout: string): Parsed<DockerAuth> {
  */
 async function registryCredentials(
   host: string,
-  env: NodeJS.ProcessEnv
+  caller: RegistryCaller
 ): Promise<{ creds?: DockerAuth; problems: string[] }> {
-  const { config, problem } = readDockerConfig(env);
+  const { config, problem } = readDockerConfig(caller.env);
   const problems = problem ? [problem] : [];
-  const helped = await helperCredentials(host, config, env);
+  const helped = await helperCredentials(host, config, caller);
   if (helped && 'problem' in helped) problems.push(helped.problem);
   else if (helped) return { creds: helped, problems };
   return { creds: dockerCredentials(host, config), problems };
@@ -169,6 +177,13 @@ function parseBearerToken(body: string): Parsed<string> {
   });
 }
 
+/**
+ * One attempt, its answer whatever the status, or why none came. Named without its query (a refresh token) and
+ * credentials, as the client names a silent service.
+ */
+const once = (http: Http, method: string, url: string, headers: Record<string, string> = {}): Promise<Reply> =>
+  http.request(method, url, { headers, label: requestName(method, url) });
+
 /** The answer to an authorized HEAD on a manifest, or why none could be had (`down`: the registry went silent earlier in this job). */
 type Head = { res: Answer; host: string } | { why: string; down?: true };
 
@@ -202,12 +217,12 @@ export function registryEndpoint(ref: string, insecure: boolean): RegistryEndpoi
 export async function registryAuthorization(
   challengeHeader: string | null,
   at: { host: string; repo: string; actions: string },
-  env: NodeJS.ProcessEnv,
+  caller: RegistryCaller,
   http: Http
 ): Promise<{ authorization: string } | { why: string }> {
   const { host, repo } = at;
   // Asked only now: a credential helper is a process, and an anonymous registry needs none.
-  const { creds, problems } = await registryCredentials(host, env);
+  const { creds, problems } = await registryCredentials(host, caller);
   const basic =
     creds?.username !== undefined
       ? `Basic ${Buffer.from(`${creds.username}:${creds.password ?? ''}`).toString('base64')}`
@@ -219,13 +234,16 @@ export async function registryAuthorization(
     const q = new URLSearchParams();
     if (c.params.service) q.set('service', c.params.service);
     q.set('scope', at.actions === 'pull' && c.params.scope ? c.params.scope : `repository:${repo}:${at.actions}`);
-    const tokenRes = creds?.identitytoken
-      ? await http.send(
-          'GET',
-          `${c.params.realm}?${q}&grant_type=refresh_token&refresh_token=${encodeURIComponent(creds.identitytoken)}`
-        )
-      : await http.send('GET', `${c.params.realm}?${q}`, basic ? { Authorization: basic } : {});
-    if (tokenRes.status === 200) {
+    const tokenRes = answered(
+      creds?.identitytoken
+        ? await once(
+            http,
+            'GET',
+            `${c.params.realm}?${q}&grant_type=refresh_token&refresh_token=${encodeURIComponent(creds.identitytoken)}`
+          )
+        : await once(http, 'GET', `${c.params.realm}?${q}`, basic ? { Authorization: basic } : {})
+    );
+    if (tokenRes?.status === 200) {
       const t = parseBearerToken(tokenRes.body);
       if (!t.ok)
         return {
@@ -242,35 +260,37 @@ export async function registryAuthorization(
 }
 
 /** HEAD on /v2/<repo>/manifests/<tag|digest>, answering the registry's Basic or Bearer challenge with the Docker config's credentials. */
-async function headManifest(ref: string, insecure: boolean, env: NodeJS.ProcessEnv, http: Http): Promise<Head> {
+async function headManifest(ref: string, insecure: boolean, caller: RegistryCaller, http: Http): Promise<Head> {
   const at = registryEndpoint(ref, insecure);
   if ('why' in at) return at;
   const { host, repo } = at;
   const url = `${at.base}/manifests/${at.reference}`;
   const gone = downFor(url);
   if (gone) return { why: gone, down: true };
-  let res = await http.send('HEAD', url, { Accept: MANIFEST_TYPES });
-  if (res.status === 401) {
+  let head = await once(http, 'HEAD', url, { Accept: MANIFEST_TYPES });
+  const first = answered(head);
+  if (first?.status === 401) {
     const auth = await registryAuthorization(
-      res.headers.get('www-authenticate'),
+      first.headers.get('www-authenticate'),
       { host, repo, actions: 'pull' },
-      env,
+      caller,
       http
     );
     if ('why' in auth) return auth;
-    res = await http.send('HEAD', url, { Accept: MANIFEST_TYPES, Authorization: auth.authorization });
+    head = await once(http, 'HEAD', url, { Accept: MANIFEST_TYPES, Authorization: auth.authorization });
   }
-  if (res.status === 0) return { why: `${host} did not answer (${echo(res.body)})` };
+  const res = answered(head);
+  if (!res) return { why: `${host} did not answer (${echo(head.ok ? '' : head.reason)})` };
   return { res, host };
 }
 
 export async function registryManifestExists(
   ref: string,
   insecure: boolean,
-  env: NodeJS.ProcessEnv,
+  caller: RegistryCaller,
   http = registryHttp()
 ): Promise<Probe> {
-  const head = await headManifest(ref, insecure, env, http);
+  const head = await headManifest(ref, insecure, caller, http);
   if ('why' in head) return { why: head.why };
   if (head.res.status === 200) return { exists: true };
   if (head.res.status === 404) return { exists: false };
@@ -287,10 +307,10 @@ const DIGEST = /^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$/;
 export async function registryDigest(
   ref: string,
   insecure: boolean,
-  env: NodeJS.ProcessEnv,
+  caller: RegistryCaller,
   http = registryHttp()
 ): Promise<{ digest?: string; why?: string; down?: true }> {
-  const head = await headManifest(ref, insecure, env, http);
+  const head = await headManifest(ref, insecure, caller, http);
   if ('why' in head) return head;
   const { res, host } = head;
   if (res.status === 404)

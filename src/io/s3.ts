@@ -4,11 +4,11 @@
  * undefined with the reason when it cannot be known.
  */
 import { createHash, createHmac } from 'node:crypto';
-import type { CacheSpec } from '../cache/spec.js';
+import type { CacheSpec } from '../backends/spec.js';
 import { parseGoBool } from '../cache/values.js';
 import { POLICIES } from '../http/policies.js';
 import { ms } from './deadlines.js';
-import { Http } from './http.js';
+import { answered, Http, requestName } from './http/client.js';
 import type { Probe } from './registry.js';
 
 /** The client of an S3 probe: the probe's deadline; an endpoint that goes down is skipped for the job. */
@@ -134,10 +134,14 @@ export async function s3ManifestExists(
     credentials,
     now
   });
-  const res = await http.send('HEAD', signed.url, signed.headers);
+  const head = await http.request('HEAD', signed.url, {
+    headers: signed.headers,
+    label: requestName('HEAD', signed.url)
+  });
+  const res = answered(head);
+  if (!res) return { why: `the S3 endpoint did not answer (${head.ok ? '' : head.reason})` };
   if (res.status === 200) return { exists: true };
   if (res.status === 404) return { exists: false };
-  if (res.status === 0) return { why: `the S3 endpoint did not answer (${res.body})` };
   return {
     why: `the S3 endpoint answered ${res.status} to HEAD ${key}${res.status === 403 ? ' (no permission, or the object is missing and ListBucket is not granted)' : ''}`
   };

@@ -34,7 +34,7 @@ export function tlsOptions(t: TlsTarget): tls.ConnectionOptions {
 }
 
 /** Opens one TLS connection to the daemon (still in its handshake). */
-export function connectTls(t: TlsTarget): tls.TLSSocket {
+function connectTls(t: TlsTarget): tls.TLSSocket {
   // allowHalfOpen (a net.Socket option tls.connect passes on; not in its type): a half-close stays a half-close.
   const options: tls.ConnectionOptions & { allowHalfOpen: boolean } = { ...tlsOptions(t), allowHalfOpen: true };
   return tls.connect(options);

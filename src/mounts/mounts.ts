@@ -76,7 +76,7 @@ export function candidateIds(setting: MountsSetting, env: string): string[] {
 }
 
 /** Whether a mount id belongs to the setting and environment (`<dir>/<env>-cpu|-gpu`). */
-export function isKept(setting: MountsSetting, env: string, id: string): boolean {
+function isKept(setting: MountsSetting, env: string, id: string): boolean {
   return candidateIds(setting, env).includes(id);
 }
 

@@ -9,7 +9,7 @@
  * older runners hand such events a token that can write the base branch.
  */
 import { backendOf } from '../backends/index.js';
-import type { CacheType } from '../cache/backends.js';
+import type { CacheType } from '../backends/attributes.js';
 import type { Auto } from '../inputs/inputs.js';
 import { echo } from '../text/text.js';
 import type { Runtime } from '../runtime/runtime.js';

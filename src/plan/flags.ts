@@ -3,8 +3,8 @@
  * Pure; each backend's own rules are in `src/backends/`; credentials and runtime decisions are applied by the planner.
  */
 import { backendOf, type LocationContext } from '../backends/index.js';
-import { ATTRIBUTES, type CacheType, type Direction } from '../cache/backends.js';
-import { type CacheSpec, cacheSpec } from '../cache/spec.js';
+import { ATTRIBUTES, type CacheType, type Direction } from '../backends/attributes.js';
+import { type CacheSpec, cacheSpec } from '../backends/spec.js';
 import type { Inputs } from '../inputs/inputs.js';
 import type { Candidate, Locations } from '../backends/location.js';
 

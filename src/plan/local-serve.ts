@@ -3,7 +3,7 @@
  * read-only on 127.0.0.1 and BuildKit imports it as a registry cache over plain HTTP. Pure.
  */
 import { withPlainHttpRegistry } from '../builder/config.js';
-import { type CacheSpec, cacheSpec } from '../cache/spec.js';
+import { type CacheSpec, cacheSpec } from '../backends/spec.js';
 import type { Plan } from './plan.js';
 
 /** The repository name the action's read-only registry serves a restored local cache under. */

@@ -1,7 +1,7 @@
 /** The whole decision for one run, before anything starts. */
 import type { Decision } from '../action/decision.js';
 import type { MountsHome } from '../backends/backend.js';
-import type { CacheSpec } from '../cache/spec.js';
+import type { CacheSpec } from '../backends/spec.js';
 import type { CacheBackend, Inputs, Mode } from '../inputs/inputs.js';
 
 export type { Decision };

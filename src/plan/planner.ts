@@ -1,6 +1,6 @@
 /** Inputs + Runtime → Plan. Pure: every decision is recorded with its reason. */
-import type { CacheType, Direction } from '../cache/backends.js';
-import { type CacheSpec, isBackend, secretsOf, validateCacheSpec } from '../cache/spec.js';
+import type { CacheType, Direction } from '../backends/attributes.js';
+import { type CacheSpec, isBackend, secretsOf, validateCacheSpec } from '../backends/spec.js';
 import { fleetDecision } from '../fleet/rank.js';
 import type { Inputs, Mode } from '../inputs/inputs.js';
 import { defaultBranchRef, type Runtime } from '../runtime/runtime.js';

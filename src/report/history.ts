@@ -52,7 +52,7 @@ export interface HistoryView {
 const RUN_ID = /^\d{1,20}$/;
 const FORMAT = 1;
 /** A stored history larger than this is not read (a few runs' figures take well under 2 KB). */
-export const MAX_HISTORY_BYTES = 8192;
+const MAX_HISTORY_BYTES = 8192;
 
 const count = (v: unknown, max = 100_000): v is number =>
   typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= max;
@@ -109,6 +109,32 @@ export function parseHistory(text: string, scope: string): { runs: HistoryRun[];
         problem: `${dropped} malformed run${dropped > 1 ? 's' : ''} in the stored history ${dropped > 1 ? 'were' : 'was'} dropped`
       }
     : { runs: kept };
+}
+
+/** A stored entry's runs, with the notes and warnings to show about it. */
+export interface EntryRead {
+  runs: HistoryRun[];
+  notes: string[];
+  warnings: string[];
+}
+
+/**
+ * What a stored entry gives: one larger than MAX_HISTORY_BYTES (counted in bytes, as stored) is not parsed at all;
+ * any other is parsed, and what was wrong with it is a warning.
+ */
+export function entryRuns(entry: { key: string; text: string }, scope: string): EntryRead {
+  if (Buffer.byteLength(entry.text) > MAX_HISTORY_BYTES)
+    return {
+      runs: [],
+      notes: [`The entry ${echo(entry.key)} is larger than ${MAX_HISTORY_BYTES} bytes; starting afresh`],
+      warnings: []
+    };
+  const parsed = parseHistory(entry.text, scope);
+  return {
+    runs: parsed.runs,
+    notes: [`Read from ${echo(entry.key)}`],
+    warnings: parsed.problem ? [`Hit-ratio history: ${parsed.problem}`] : []
+  };
 }
 
 /** Adds this run (replacing an earlier record of the same run and attempt) and keeps the newest HISTORY_RUNS. */

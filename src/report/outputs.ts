@@ -1,5 +1,5 @@
 /** Step outputs from the plan and, after a build, its figures. Every secret is replaced by ***. */
-import { redactCacheSpec } from '../cache/spec.js';
+import { redactCacheSpec } from '../backends/spec.js';
 import { Output } from '../action/names.js';
 import type { BudgetFigures } from '../budget/run.js';
 import type { Plan } from '../plan/plan.js';

@@ -1,6 +1,6 @@
 /** The plan as JSON for the `plan` output and the log: flags redacted, secrets never included. */
 import { redactKnown, redactText } from '../cache/redact.js';
-import { redactCacheSpec } from '../cache/spec.js';
+import { redactCacheSpec } from '../backends/spec.js';
 import type { Plan } from '../plan/plan.js';
 
 export function planJson(plan: Plan): string {

@@ -3,7 +3,7 @@ import type { BuildReport } from './build-report.js';
 import type { Budget } from '../budget/budget.js';
 import type { Deletion, PrunePlan } from '../budget/prune.js';
 import { budgetMarkdown } from '../budget/report.js';
-import { redactCacheSpec } from '../cache/spec.js';
+import { redactCacheSpec } from '../backends/spec.js';
 import type { Plan } from '../plan/plan.js';
 import { redactKnown } from '../cache/redact.js';
 import { codeBlock, MAX_OPEN_ROWS, stepInsight, type StepInsight } from './steps.js';
@@ -12,7 +12,7 @@ import { type ImageFacts, imageMarkdown } from './image.js';
 import { cell, code, echo, MAX_SENTENCE } from '../text/text.js';
 import { mountsTable } from '../mounts/mounts.js';
 
-/** What the summary reads of the budget (the step's BudgetState, steps/cache-usage.ts, has this shape). */
+/** What the summary reads of the budget (the step's BudgetLedger, steps/cache-usage.ts, has this shape). */
 export interface SummaryBudget {
   reading?: { usageBytes?: number; budget: Pick<Budget, 'bytes' | 'source'> };
   prunes: { dryRun: boolean; plan?: PrunePlan; deleted: Deletion[] }[];

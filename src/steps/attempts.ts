@@ -4,7 +4,7 @@
  * export that stalled after the output was written ends the build as a success that wrote no cache. What comes
  * next is the core's decision (`envd/watchdog.ts`); this runs the attempts and says why in one warning each.
  */
-import * as core from '../io/runner.js';
+import type { Runner } from '../io/runner.js';
 import type { ProgressFigures } from '../envd/progress.js';
 import {
   type AttemptRecord,
@@ -31,6 +31,7 @@ export interface Attempt {
  * `npm run bench:faults`): the caller restarts a buildkitd it started itself.
  */
 export async function runAttempts(
+  out: Runner,
   plan: Plan,
   once: (withImport: boolean, withExport: boolean) => Promise<Attempt>,
   fresh?: () => Promise<void>
@@ -48,7 +49,7 @@ export async function runAttempts(
       return { attempt: exportAbandoned(attempt, attempt.outcome.stall, plan), retried, stalled };
     const next = nextAttempt(tried, !!plan.import);
     if (!next) return { attempt, retried, stalled };
-    const why = warnRetry(next, attempt.outcome, plan);
+    const why = warnRetry(out, next, attempt.outcome, plan);
     if (!next.withImport) retried = why;
     if (attempt.outcome.kind === 'stalled') {
       stalled = true;
@@ -66,12 +67,12 @@ function afterStall(plan: Plan): string {
 }
 
 /** The one warning before the next attempt; returns the reason in a few words (the summary's Retry row). */
-function warnRetry(next: NextAttempt, outcome: Outcome, plan: Plan): string {
+function warnRetry(out: Runner, next: NextAttempt, outcome: Outcome, plan: Plan): string {
   const backend = plan.import?.type ?? 'the cache';
   if (outcome.kind === 'stalled' && outcome.stall.kind === 'layer') {
     const wait = waitText(outcome.stall.waitedMs);
     const layer = `${outcome.stall.layer ?? ''} for ${outcome.stall.vertex}`;
-    core.warning(
+    out.warning(
       `A layer of the ${echo(backend)} cache showed no progress for ${wait} (${echo(layer, MAX_SENTENCE)}, cache-timeout). envd was stopped; the build runs again without --import-cache; ${afterStall(plan)}.`,
       { title: 'Cached layer pull stalled: building without the cache' }
     );
@@ -79,7 +80,7 @@ function warnRetry(next: NextAttempt, outcome: Outcome, plan: Plan): string {
   }
   if (outcome.kind === 'stalled') {
     const wait = waitText(outcome.stall.waitedMs);
-    core.warning(
+    out.warning(
       `The cache import from ${echo(backend)} showed no progress for ${wait} (${echo(outcome.stall.vertex, MAX_SENTENCE)}, cache-timeout). envd was stopped; the build runs again without --import-cache; ${afterStall(plan)}.`,
       { title: `Cache import stalled: building without it` }
     );
@@ -87,17 +88,17 @@ function warnRetry(next: NextAttempt, outcome: Outcome, plan: Plan): string {
   }
   const line = outcome.kind === 'failed' ? outcome.line : '';
   if (next.why === 'evicted-blob') {
-    core.warning(
+    out.warning(
       `The build failed on a cached layer that is gone (${echo(line, MAX_SENTENCE)}). Retrying once without --import-cache; the export still refreshes the cache.`,
       { title: 'Evicted cache layer: retrying without the import' }
     );
   } else if (next.withImport) {
-    core.warning(
+    out.warning(
       `A layer of the ${echo(backend)} cache could not be read (${echo(line, MAX_SENTENCE)}). Retrying once with the same import: this is usually a passing fault of the service or the network.`,
       { title: 'Unreadable cache layer: retrying' }
     );
   } else {
-    core.warning(
+    out.warning(
       `A layer of the ${echo(backend)} cache could not be read again (${echo(line, MAX_SENTENCE)}). Retrying once without --import-cache; the export still refreshes the cache.`,
       { title: 'Unreadable cache layer: retrying without the import' }
     );

@@ -3,24 +3,22 @@
  * and each prune the core asks for (`budget/run.ts`: before the build, after a successful export, or
  * `command: prune`). The REST client (its own chunk) is loaded only when a call is made.
  */
-import * as core from '../io/runner.js';
 import type { Inputs } from '../inputs/inputs.js';
 import type { Runtime } from '../runtime/runtime.js';
 import {
-  decidePrune,
+  shouldPrune,
   type PruneWhen,
   pruneRequest,
   readableRefs,
   readingScope,
   type RunContext
 } from '../budget/run.js';
-import type { BudgetState, PruneOutcome } from '../budget/state.js';
-import type { RestResult } from '../io/github/rest.js';
+import type { BudgetLedger, PruneOutcome } from '../budget/ledger.js';
 import { createIndexReader, type IndexReader } from '../io/github/indexes.js';
-import { prune, readBudget } from './prune.js';
-import { withinPhase } from '../io/deadlines.js';
+import { carryOutPrune, fetchReading } from './prune.js';
+import type { StepContext } from './context.js';
 
-export type { BudgetState };
+export type { BudgetLedger };
 
 export async function restFor(inputs: Inputs, rt: Runtime) {
   // Outside a GitHub Actions run there is no repository cache to read, and no token worth sending.
@@ -30,10 +28,11 @@ export async function restFor(inputs: Inputs, rt: Runtime) {
   return createCacheRest({ token: inputs.githubToken, apiUrl: rt.apiUrl, repository: rt.repository });
 }
 
-/** One index reader for the job, so the prune after the build does not read again what the reading read. */
-const readers = new Map<string, IndexReader>();
-
-export function readerFor(rt: Runtime): IndexReader | undefined {
+/**
+ * One index reader for the step (its context's), so the prune after the build does not read again what the
+ * reading read.
+ */
+export function readerFor({ readers }: Pick<StepContext, 'readers'>, rt: Runtime): IndexReader | undefined {
   const cs = rt.cacheService;
   if (!cs.token || !cs.resultsUrl || !cs.v2 || rt.ghes) return undefined;
   const id = `${cs.resultsUrl}\n${cs.token}`;
@@ -43,37 +42,36 @@ export function readerFor(rt: Runtime): IndexReader | undefined {
 }
 
 /**
- * The open pull requests, asked for with the reading's listing: a build that lists the cache (one that exports to
- * the GitHub cache) prunes after its export, and its prune then starts without a round trip. A pull request closed
- * while the build ran is found by the next run.
+ * Reads the budget before planning. The open pull requests are asked for with the reading's listing (kept in
+ * the context's `openPrs`): a build that lists the cache (one that exports to the GitHub cache) prunes after its
+ * export, and its prune then starts without a round trip. A pull request closed while the build ran is found by
+ * the next run.
  */
-const openPrsAsked = new WeakMap<BudgetState, Promise<RestResult<number[]>>>();
-
-export async function readBudgetFor(inputs: Inputs, rt: Runtime): Promise<BudgetState> {
-  const state: BudgetState = { prunes: [], warned: false };
+export async function readBudgetLedger(ctx: StepContext, inputs: Inputs, rt: Runtime): Promise<BudgetLedger> {
+  const state: BudgetLedger = { prunes: [], warned: false };
   const scope = readingScope(inputs, rt);
   if (!scope.read) return state;
   const rest = await restFor(inputs, rt);
   // A build that exports to the GitHub cache sizes its export (and its sibling legs') from their previous
   // indexes before the mode is chosen and before anything is written: one listing and a read of the live
   // indexes on readable refs. The listing is reused by a prune before the build.
-  const reader = rest && scope.estimate ? readerFor(rt) : undefined;
+  const reader = rest && scope.estimate ? readerFor(ctx, rt) : undefined;
   // Every request of the reading, the open pull requests' included, within the reading's budget.
-  state.reading = await withinPhase('budgetRead', () => {
+  state.reading = await ctx.deadlines.withinPhase('budgetRead', () => {
     if (
       rest &&
       reader &&
       inputs.command === 'build' &&
-      decidePrune(inputs.cachePrune, { command: 'build', backend: inputs.cache, exported: true }).prune
+      shouldPrune(inputs.cachePrune, { command: 'build', backend: inputs.cache, exported: true }).prune
     )
-      openPrsAsked.set(state, rest.openPullRequests());
-    return readBudget({
+      ctx.openPrs.set(state, rest.openPullRequests());
+    return fetchReading({
       rest,
       reader,
       readableRefs: reader ? readableRefs(rt) : undefined,
       run: scope.leg,
       cacheBudget: inputs.cacheBudget,
-      log: core
+      log: ctx.out
     });
   });
   state.warned = state.reading.missingGrant !== undefined;
@@ -81,38 +79,39 @@ export async function readBudgetFor(inputs: Inputs, rt: Runtime): Promise<Budget
 }
 
 /** Carries out the prune the core asks for at `when` (see `pruneRequest`); records the outcome in the state. */
-export async function pruneNow(
-  ctx: RunContext,
+export async function pruneAt(
+  ctx: StepContext,
+  run: RunContext,
   when: PruneWhen,
   targetRatio?: number
 ): Promise<PruneOutcome | undefined> {
-  const { state, inputs, rt } = ctx;
+  const { state, inputs, rt } = run;
   const reading = state.reading;
   if (!reading) return undefined;
   const rest = await restFor(inputs, rt);
   if (!rest) return undefined;
-  const req = pruneRequest(ctx, when, {
-    now: Date.now(),
+  const req = pruneRequest(run, when, {
+    now: ctx.clock.now(),
     jobStartedAt: Math.floor(performance.timeOrigin),
     targetRatio
   });
-  const outcome = await core.group(req.title, () =>
-    withinPhase(when === 'command' ? 'pruneCommand' : 'prune', () =>
-      prune({
+  const outcome = await ctx.out.group(req.title, () =>
+    ctx.deadlines.withinPhase(when === 'command' ? 'pruneCommand' : 'prune', () =>
+      carryOutPrune({
         rest,
-        reader: readerFor(rt),
+        reader: readerFor(ctx, rt),
         readableRefs: req.readableRefs,
         closedPrRefs: req.closedPrRefs,
         discoverClosedPrs: req.discoverClosedPrs,
         budgetBytes: reading.budget.bytes,
         targetRatio: req.targetRatio,
         ...(req.reuseListing && reading.listing ? { listing: reading.listing } : {}),
-        ...(when !== 'command' && openPrsAsked.has(state) ? { openPrs: openPrsAsked.get(state) } : {}),
+        ...(when !== 'command' && ctx.openPrs.has(state) ? { openPrs: ctx.openPrs.get(state) } : {}),
         jobStart: req.jobStart,
         dryRun: req.dryRun,
         deleteLimits: req.timeBudgetMs !== undefined ? { timeBudgetMs: req.timeBudgetMs } : {},
         warned: state.warned,
-        log: core
+        log: ctx.out
       })
     )
   );

@@ -5,7 +5,7 @@
  * Every builder passed over is named with the reason; when none answers the run stops before envd.
  */
 import * as path from 'node:path';
-import * as core from '../io/runner.js';
+import type { Runner } from '../io/runner.js';
 import { parseBuildkitVersion } from '../builder/args.js';
 import type { BuilderHandle } from '../builder/handle.js';
 import { type BuilderAddress, envdTarget } from '../fleet/address.js';
@@ -16,10 +16,8 @@ import { builderVersion, probeBuilder } from '../io/builder-probe.js';
 import { readTlsMaterial } from '../io/tls-material.js';
 import { startTlsRelay, type TlsRelay } from '../io/tls-relay.js';
 import { formatProblem } from '../inputs/inputs.js';
+import { POLICIES } from '../http/policies.js';
 import { echo, MAX_SENTENCE } from '../text/text.js';
-
-/** How long one builder may take to connect and answer ListWorkers before the next is asked. */
-export const PROBE_TIMEOUT_MS = 10_000;
 
 export interface RemoteRequest {
   addresses: BuilderAddress[];
@@ -32,6 +30,8 @@ export interface RemoteRequest {
   env: NodeJS.ProcessEnv;
   /** The workspace, against which TLS file paths resolve. */
   cwd: string;
+  /** The step's runner protocol: the choice's lines, the secrets of the TLS inputs. */
+  out: Runner;
 }
 
 export interface RemoteBuilder {
@@ -44,12 +44,11 @@ export interface RemoteBuilder {
 class NoBuilderError extends Error {}
 
 /** The PEM text of the TLS inputs, every line registered as a secret before it can reach a log. */
-function loadTls(tls: TlsInputs | undefined, cwd: string): TlsMaterial | undefined {
+function loadTls({ tls, cwd, out }: RemoteRequest): TlsMaterial | undefined {
   if (!tls) return undefined;
   const { material, problems } = readTlsMaterial(tls, cwd);
   if (!material) throw new NoBuilderError(problems.map(formatProblem).join('\n'));
-  for (const pem of [material.ca, material.cert, material.key])
-    for (const s of pemSecrets(pem ?? '')) core.setSecret(s);
+  for (const pem of [material.ca, material.cert, material.key]) for (const s of pemSecrets(pem ?? '')) out.setSecret(s);
   return material;
 }
 
@@ -58,11 +57,12 @@ async function choose(
   r: RemoteRequest,
   tls: TlsMaterial | undefined
 ): Promise<{ chosen: BuilderAddress; choice: FleetChoice }> {
+  const { out } = r;
   const ranked = rank(r.scope, r.addresses);
   const passed: FleetChoice['passed'] = [];
   const buildctl = path.join(r.binDir, 'buildctl');
   if (ranked.length > 1)
-    core.info(
+    out.info(
       `Fleet of ${ranked.length} for cache scope ${echo(r.scope)}, by rendezvous hashing: ${ranked.map((a) => echo(a.text)).join(', ')}`
     );
   for (const a of ranked) {
@@ -71,7 +71,7 @@ async function choose(
       tls: secure ? tls : undefined,
       buildctl,
       env: r.env,
-      timeoutMs: PROBE_TIMEOUT_MS
+      timeoutMs: POLICIES.builderProbeMs
     });
     if (outcome.ok) {
       const texts = ranked.map((x) => x.text);
@@ -83,8 +83,8 @@ async function choose(
     const why = explain(a.text, outcome, secure);
     passed.push({ address: a.text, why });
     // A TLS mistake is the workflow's to fix even when another builder answers: an annotation, not only a line.
-    if (isTlsFailure(outcome, secure)) core.warning(echo(why, MAX_SENTENCE), { title: 'Builder TLS' });
-    else core.info(`Passed over ${echo(why, MAX_SENTENCE)}`);
+    if (isTlsFailure(outcome, secure)) out.warning(echo(why, MAX_SENTENCE), { title: 'Builder TLS' });
+    else out.info(`Passed over ${echo(why, MAX_SENTENCE)}`);
   }
   const lines = passed.map((p) => `  ${echo(p.why, MAX_SENTENCE)}`).join('\n');
   throw new NoBuilderError(
@@ -94,20 +94,21 @@ async function choose(
 
 /** Chooses the builder, starts the TLS relay when it needs one, and reads its version. */
 export async function startRemote(r: RemoteRequest): Promise<RemoteBuilder> {
-  const tls = loadTls(r.tls, r.cwd);
+  const { out } = r;
+  const tls = loadTls(r);
   const { chosen, choice } = await choose(r, tls);
   let relay: TlsRelay | undefined;
   let target = envdTarget(chosen);
   if (chosen.scheme === 'tcp' && tls) {
     relay = await startTlsRelay({ host: chosen.host, port: chosen.port, tls }, path.join(r.dir, 'tls-relay.sock'));
     target = { builder: 'unix', address: relay.socket };
-    core.info(`envd reaches ${echo(chosen.text)} through a TLS relay on ${echo(relay.socket)} (mutual TLS, ALPN h2)`);
+    out.info(`envd reaches ${echo(chosen.text)} through a TLS relay on ${echo(relay.socket)} (mutual TLS, ALPN h2)`);
   }
   try {
     const info = await builderVersion(`${target.builder}://${target.address}`, {
       buildctl: path.join(r.binDir, 'buildctl'),
       env: r.env,
-      timeoutMs: PROBE_TIMEOUT_MS
+      timeoutMs: POLICIES.builderProbeMs
     });
     const h: BuilderHandle = {
       kind: 'address',
@@ -116,7 +117,7 @@ export async function startRemote(r: RemoteRequest): Promise<RemoteBuilder> {
       buildctlAddr: chosen.text,
       version: info ? parseBuildkitVersion(info) : undefined
     };
-    if (choice.ranked.length > 1) core.info(`Chose ${echo(chosen.text)}: ${echo(choice.reason, MAX_SENTENCE)}`);
+    if (choice.ranked.length > 1) out.info(`Chose ${echo(chosen.text)}: ${echo(choice.reason, MAX_SENTENCE)}`);
     return { h, choice, relay };
   } catch (e) {
     await relay?.close();

@@ -7,10 +7,11 @@
  * registry and s3, each mount is an artifact or object beside the layers (io/mounts-remote.ts), without a skip.
  * Orchestration only: the core decides, io/mounts.ts does.
  */
-import * as os from 'node:os';
 import * as path from 'node:path';
-import * as core from '../io/runner.js';
+import type { Runner } from '../io/runner.js';
+import { runnerTemp, workspaceOf } from '../io/dirs.js';
 import { mountStoreOf } from '../io/mount-stores.js';
+import type { RegistryCaller } from '../io/registry.js';
 import {
   type BuildkitClient,
   fileSha256,
@@ -63,17 +64,21 @@ type Downloads =
 
 const seconds = (since: number) => Math.round((Date.now() - since) / 100) / 10;
 
-/** Starts the lookups and downloads (nothing logged yet); undefined when the plan keeps no mounts. */
+/**
+ * Starts the lookups and downloads (nothing logged yet); undefined when the plan keeps no mounts. `caller`: the
+ * step's environment, and where a secret a registry's credential helper answers with is masked.
+ */
 export function beginMounts(
   plan: Plan,
-  env: NodeJS.ProcessEnv,
-  store: MountStore = mountStoreOf(plan, env)
+  caller: RegistryCaller,
+  store: MountStore = mountStoreOf(plan, caller)
 ): Mounts | undefined {
+  const { env } = caller;
   const m = plan.mounts;
   if (!m || (!m.restore && !m.save)) return undefined;
-  const workspace = env.GITHUB_WORKSPACE || process.cwd();
+  const workspace = workspaceOf(env);
   const name = envName(path.resolve(workspace, plan.envd.path));
-  const dir = mountsDir(env.RUNNER_TEMP || os.tmpdir());
+  const dir = mountsDir(runnerTemp(env));
   removeDir(dir);
   // Only a store that can look a key up without downloading it can skip a restore (the GitHub cache's); the
   // others' keys carry no fingerprint, so an unchanged archive is recognised by its content alone.
@@ -130,17 +135,17 @@ async function download(
 }
 
 /** Once buildkitd answers: copies what was downloaded into the mounts, and notes each mount's last use. */
-export async function restoreMounts(m: Mounts, client: BuildkitClient): Promise<void> {
-  await core.group('Restore package caches', async () => {
+export async function restoreMounts(runner: Runner, m: Mounts, client: BuildkitClient): Promise<void> {
+  await runner.group('Restore package caches', async () => {
     const started = Date.now();
     const downloads = await m.downloads;
     const hits = downloads.skipped === undefined ? downloads.hits.filter((d) => d.key) : [];
-    const warned = say(m.store);
-    if (!m.plan.restore) core.info('Not restored: this run does not read the cache');
-    else if (downloads.skipped !== undefined) skipped(m, downloads);
-    else if (hits.length === 0 && warned) core.info('Nothing restored (see the warning above)');
+    const warned = say(runner, m.store);
+    if (!m.plan.restore) runner.info('Not restored: this run does not read the cache');
+    else if (downloads.skipped !== undefined) skipped(runner, m, downloads);
+    else if (hits.length === 0 && warned) runner.info('Nothing restored (see the warning above)');
     else if (hits.length === 0)
-      core.info(`No saved package caches for ${echo(m.env)} in scope ${echo(m.plan.scope)} yet`);
+      runner.info(`No saved package caches for ${echo(m.env)} in scope ${echo(m.plan.scope)} yet`);
     else {
       const built = await helperBuild(client, {
         dockerfile: restoreDockerfile(
@@ -157,13 +162,13 @@ export async function restoreMounts(m: Mounts, client: BuildkitClient): Promise<
           m.restoredKeys.set(h.id, h.key!);
           m.figures.set(h.id, { id: h.id, restoredBytes: bytes, restoreSeconds: h.seconds + built.value });
         }
-        core.info(formatMountLine(m.figures.get(h.id)!, 'restored'));
+        runner.info(formatMountLine(m.figures.get(h.id)!, 'restored'));
       }
       if (!built.ok)
-        core.warning(
+        runner.warning(
           `Package caches were not restored (the build runs without them): ${echo(built.reason, MAX_SENTENCE)}`
         );
-      core.info(`Restored in ${seconds(started)} s after buildkitd answered`);
+      runner.info(`Restored in ${seconds(started)} s after buildkitd answered`);
     }
     removeDir(m.dir);
   });
@@ -171,47 +176,49 @@ export async function restoreMounts(m: Mounts, client: BuildkitClient): Promise<
 
 /** After a successful build: reads out and saves the mounts the build used; the figures for the outputs. */
 export async function saveMounts(
+  runner: Runner,
   m: Mounts,
   client: BuildkitClient,
   build: { plan: Plan; figures: { cachedSteps: number; totalSteps: number; exports?: { error?: string }[] } }
 ): Promise<MountFigure[]> {
-  await core.group('Save package caches', async () => {
+  await runner.group('Save package caches', async () => {
     if (!m.plan.save || !build.plan.export)
-      return core.info('Not saved: this run writes no cache (see the export decision in the plan)');
+      return runner.info('Not saved: this run writes no cache (see the export decision in the plan)');
     if (!mountsMayHaveChanged(build.figures)) {
       for (const id of m.restoredKeys.keys()) note(m, id, 'not saved: unchanged, every step came from the cache');
-      return core.info('Every step came from the cache: no package cache changed, nothing is read out or saved');
+      return runner.info('Every step came from the cache: no package cache changed, nothing is read out or saved');
     }
     const found = await listMounts(client);
-    if (!found.ok) return core.warning(`Package caches were not saved: ${echo(found.reason, MAX_SENTENCE)}`);
+    if (!found.ok) return runner.warning(`Package caches were not saved: ${echo(found.reason, MAX_SENTENCE)}`);
     const decisions = decideSaves(found.value, { setting: m.plan.setting, env: m.env, maxBytes: m.plan.maxBytes });
     for (const d of decisions.filter((x) => !x.save)) {
       note(m, d.id, `not saved: ${d.reason}`);
-      if (!d.save && d.warn) core.warning(`Package cache ${echo(d.id)} not saved: ${d.reason}`);
-      else core.info(`${echo(d.id)}: not saved, ${d.reason}`);
+      if (!d.save && d.warn) runner.warning(`Package cache ${echo(d.id)} not saved: ${d.reason}`);
+      else runner.info(`${echo(d.id)}: not saved, ${d.reason}`);
     }
     const ids = decisions.filter((d) => d.save).map((d) => d.id);
     if (ids.length === 0)
-      return core.info(
+      return runner.info(
         decisions.length ? 'Nothing to save' : `The build used none of the package caches kept (${echo(m.env)})`
       );
     // The fingerprint says "the layers of these package steps were written": not after a cache export that failed.
-    await readOutAndSave(m, client, { ids, layersWritten: !build.figures.exports?.some((e) => e.error) });
+    await readOutAndSave(runner, m, client, { ids, layersWritten: !build.figures.exports?.some((e) => e.error) });
   });
   removeDir(m.dir);
   return [...m.figures.values()];
 }
 
 /** The restore skipped: one line, and a note per mount for the outputs and the summary. */
-function skipped(m: Mounts, d: { skipped: string; found: string[] }): void {
+function skipped(runner: Runner, m: Mounts, d: { skipped: string; found: string[] }): void {
   const fp = parseMountKey(d.skipped)?.fingerprint ?? '';
   for (const id of d.found) note(m, id, `not restored: the package steps are unchanged (fingerprint ${fp})`);
-  core.info(
+  runner.info(
     `Not restored: the build file and the files it names are unchanged since ${echo(d.skipped)} was saved (fingerprint ${fp}), so every package step should come from the layer cache; if one runs anyway (a layer was evicted), it downloads its packages again and the cache is saved after the build`
   );
 }
 
 async function readOutAndSave(
+  runner: Runner,
   m: Mounts,
   client: BuildkitClient,
   { ids, layersWritten }: { ids: string[]; layersWritten: boolean }
@@ -224,7 +231,7 @@ async function readOutAndSave(
     helper: m.plan.helper,
     output: out
   });
-  if (!built.ok) return core.warning(`Package caches were not saved: ${echo(built.reason, MAX_SENTENCE)}`);
+  if (!built.ok) return runner.warning(`Package caches were not saved: ${echo(built.reason, MAX_SENTENCE)}`);
   const fingerprint = layersWritten ? await m.fingerprint.catch(() => undefined) : undefined;
   for (const id of ids) {
     const file = placeArchive(out, m.dir, id);
@@ -234,7 +241,7 @@ async function readOutAndSave(
     // saved again: the next unchanged job finds this build's fingerprint and skips its restore.)
     if (key === m.restoredKeys.get(id)) {
       note(m, id, 'not saved: unchanged since the restore');
-      core.info(`${echo(id)}: unchanged since the restore (${echo(key)}); not saved again`);
+      runner.info(`${echo(id)}: unchanged since the restore (${echo(key)}); not saved again`);
       continue;
     }
     const saved = await m.store.save(slotDir(m.dir, id), key);
@@ -246,15 +253,18 @@ async function readOutAndSave(
         : { note: `not saved: ${m.store.where ?? 'the GitHub cache'} did not take it (see the warning above)` })
     };
     m.figures.set(id, figure);
-    say(m.store);
-    core.info(saved ? `${formatMountLine(figure, 'saved')} as ${echo(key)}` : `${echo(id)}: not saved`);
+    say(runner, m.store);
+    runner.info(saved ? `${formatMountLine(figure, 'saved')} as ${echo(key)}` : `${echo(id)}: not saved`);
   }
 }
 
 /** What the store had to say (a remote store's one warning, where each mount came from), in the open group; whether it warned. */
-function say(store: MountStore): boolean {
+function say(runner: Runner, store: MountStore): boolean {
   const notes = store.drain?.() ?? [];
-  for (const n of notes) (n.warning ? core.warning : core.info)(n.text);
+  for (const n of notes) {
+    if (n.warning) runner.warning(n.text);
+    else runner.info(n.text);
+  }
   return notes.some((n) => n.warning);
 }
 

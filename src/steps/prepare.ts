@@ -4,9 +4,6 @@
  * spawned). Main starts it while the budget is read (issue 13: REST time spent while buildkitd starts is hidden);
  * the build then shows the same groups and lines as if it had done the work itself.
  */
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import {
   type BuilderHandle,
   findShared,
@@ -19,10 +16,10 @@ import {
   type StartOptions
 } from '../io/buildkit/builder.js';
 import type { SharedWish } from '../builder/shared.js';
+import { createWorkDir } from '../io/dirs.js';
 import { envdEnv } from '../io/envd.js';
 import type { Inputs } from '../inputs/inputs.js';
-import { OWNER_MARK, OWNER_MARK_TEXT } from '../local/ownership.js';
-import { State, type StateStore } from '../state.js';
+import { StateKey, type StateStore } from '../state.js';
 import { cachedTools, type Tools } from './tools.js';
 
 const READY_TIMEOUT_ENV = 'ENVD_CACHE_ACTION_BUILDKITD_TIMEOUT';
@@ -30,15 +27,10 @@ const READY_TIMEOUT_ENV = 'ENVD_CACHE_ACTION_BUILDKITD_TIMEOUT';
 /** How long the build waits for buildkitd to answer (ENVD_CACHE_ACTION_BUILDKITD_TIMEOUT seconds, 60 by default). */
 export const readyTimeoutOf = (env: NodeJS.ProcessEnv): number => Number(env[READY_TIMEOUT_ENV] || 60) * 1000;
 
-/** A short private directory: unix socket paths must stay under ~100 characters. Recorded in state for post. */
+/** The private work dir (short: buildkitd's socket may live under it), recorded in state for post. */
 export function workDir(env: NodeJS.ProcessEnv, state: StateStore): string {
-  const base = env.RUNNER_TEMP && env.RUNNER_TEMP.length < 60 ? env.RUNNER_TEMP : os.tmpdir();
-  // A RUNNER_TEMP that names a directory not made yet (a self-hosted runner, a local run) is created.
-  fs.mkdirSync(base, { recursive: true });
-  const dir = fs.mkdtempSync(path.join(base, 'envd-cache-'));
-  // Marked as the action's own: post deletes only marked directories.
-  fs.writeFileSync(path.join(dir, OWNER_MARK), OWNER_MARK_TEXT);
-  state.save(State.WorkDir, dir);
+  const dir = createWorkDir(env);
+  state.save(StateKey.WorkDir, dir);
   return dir;
 }
 
@@ -71,7 +63,7 @@ export async function startAuto(o: {
   };
   const shared = await findShared(recordsDir(o.env), wish, o.tools.buildkit.dir, o.toolEnv);
   if (shared.handle) {
-    o.state.save(State.Builder, JSON.stringify(shared.handle));
+    o.state.save(StateKey.Builder, JSON.stringify(shared.handle));
     return { h: shared.handle, wish, notReused: shared.notReused };
   }
   const own = {
@@ -85,12 +77,12 @@ export async function startAuto(o: {
   const h = spawnBuildkitd({ ...own, rootVia: await o.rootVia });
   h.version = o.tools.buildkit.tag;
   // Recorded before the wait, so that post stops it whatever happens next.
-  o.state.save(State.Builder, JSON.stringify(h));
+  o.state.save(StateKey.Builder, JSON.stringify(h));
   return { h, own, wish, notReused: shared.notReused };
 }
 
 /** What was started before the build; `build()` uses it in place of doing the same itself. */
-export interface Preparation {
+export interface CachedBuilderStart {
   dir: string;
   rootVia: Promise<RootVia>;
   tools: Tools;
@@ -106,7 +98,11 @@ export interface Preparation {
  * its builder early on its own); what was started is in state from here on, so post stops and removes it
  * even when main stops before the build.
  */
-export function prepareBuild(inputs: Inputs, env: NodeJS.ProcessEnv, state: StateStore): Preparation | undefined {
+export function startCachedBuilder(
+  inputs: Inputs,
+  env: NodeJS.ProcessEnv,
+  state: StateStore
+): CachedBuilderStart | undefined {
   if (inputs.builder.kind !== 'auto') return undefined;
   const tools = cachedTools(inputs, env);
   if (!tools) return undefined;

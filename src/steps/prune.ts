@@ -5,16 +5,29 @@
  * returned instead.
  */
 import type { Auto } from '../inputs/inputs.js';
-import type { Decision } from '../plan/plan.js';
 import { echo } from '../text/text.js';
-import { TARGET_RATIO, formatSize, nearBudget, percent, resolveBudget, usageBar } from '../budget/budget.js';
-import { runDeletes, type DeleteLimits, type Timer } from '../io/github/deletes.js';
-import { concurrentLegsOf, scopeFootprints, type ScopeFootprint } from '../budget/estimate.js';
+import { formatSize, resolveBudget } from '../budget/budget.js';
+import { runDeletes, type Timer } from '../io/github/deletes.js';
+import type { DeleteLimits } from '../http/pacing.js';
+import { concurrentLegsOf } from '../budget/estimate.js';
 import { readLiveIndexes, type IndexReader } from '../io/github/indexes.js';
-import { type CacheEntry, planPrune, type PrunePlan } from '../budget/prune.js';
-import { describeDeletions, planLines } from '../budget/report.js';
-import type { BudgetReading, Listing, PruneOutcome } from '../budget/state.js';
-import type { CacheRest, RestFailure, RestResult } from '../io/github/rest.js';
+import { planPrune, type PrunePlan } from '../budget/prune.js';
+import { type CacheEntry } from '../budget/generations.js';
+import { planLines } from '../budget/report.js';
+import type { BudgetReading, Listing, PruneOutcome } from '../budget/ledger.js';
+import {
+  dryRunDecision,
+  footprintsOf,
+  listingRefused,
+  pullRequestRefs,
+  readingWithFigure,
+  readingWithoutFigure,
+  readingWithoutUsage,
+  settleDeletes,
+  type UsageFacts,
+  withTotals
+} from '../budget/usage.js';
+import type { CacheRest, RestResult } from '../io/github/rest.js';
 
 export type { BudgetReading, PruneOutcome };
 
@@ -25,19 +38,7 @@ export interface Logger {
 
 const silent: Logger = { info: () => undefined };
 
-/** Which grant a failure shows to be missing, if any. */
-function missingGrant(f: RestFailure): boolean {
-  return f.kind === 'forbidden' || f.kind === 'unauthorized';
-}
-
-export const READ_GRANT_WARNING =
-  'The github-token cannot read the repository\'s GitHub cache (it needs "permissions: actions: read", and "actions: write" to prune): the cache budget is not checked and nothing is pruned. The build is not affected.';
-export const WRITE_GRANT_WARNING =
-  'Pruning needs "permissions: actions: write" for the github-token; nothing was deleted, and GitHub will evict least-recently-used entries once the repository is over its limit. The build is not affected.';
-
-/** Before the build: the budget (`cache-budget`, else the storage limit, else 10 GB) and current usage. */
-// eslint-disable-next-line max-lines-per-function -- grew past 80 lines when prettier wrapped it; issue 25 moves this policy to budget/
-export async function readBudget(opts: {
+export interface ReadBudgetOptions {
   rest?: CacheRest;
   /** With a reader, the listing and the live indexes on `readableRefs` give each scope's footprint. */
   reader?: IndexReader;
@@ -50,25 +51,12 @@ export async function readBudget(opts: {
   targetRatio?: number;
   warned?: boolean;
   log?: Logger;
-}): Promise<BudgetReading> {
+}
+
+/** Before the build: the budget (`cache-budget`, else the storage limit, else 10 GB) and current usage. */
+export async function fetchReading(opts: ReadBudgetOptions): Promise<BudgetReading> {
   const log = opts.log ?? silent;
-  const warnings: string[] = [];
-  if (!opts.rest) {
-    const budget = resolveBudget(opts.cacheBudget);
-    return {
-      budget,
-      near: false,
-      aboveTarget: false,
-      decisions: [
-        {
-          topic: 'budget',
-          outcome: formatSize(budget.bytes),
-          reason: `${budget.source}; usage not read: outside GitHub Actions, or without a github-token`
-        }
-      ],
-      warnings: budget.warning ? [budget.warning] : []
-    };
-  }
+  if (!opts.rest) return readingWithoutUsage(opts.cacheBudget);
   // Every read that does not depend on another starts at once: each is a round trip to the REST API. The
   // listing and the run's jobs are only used once usage could be read (a missing grant fails them all alike).
   const rest = opts.rest;
@@ -80,81 +68,49 @@ export async function readBudget(opts: {
     rest.usage()
   ]);
   const budget = resolveBudget(opts.cacheBudget, limitGb);
-  if (budget.warning) warnings.push(budget.warning);
-  const decisions: Decision[] = [{ topic: 'budget', outcome: formatSize(budget.bytes), reason: budget.source }];
   if (!usage.ok) {
-    const grant = missingGrant(usage);
-    if (grant && !opts.warned) warnings.push(READ_GRANT_WARNING);
-    if (!grant) log.info(`Cache usage could not be read (${usage.message}); the budget is not checked this run`);
-    decisions.push({
-      topic: 'usage',
-      outcome: 'unknown',
-      reason: grant ? 'the github-token lacks actions: read' : `the REST API answered: ${usage.message}`
-    });
-    return {
-      budget,
-      near: false,
-      aboveTarget: false,
-      decisions,
-      warnings,
-      ...(grant ? { missingGrant: 'read' as const } : {})
-    };
+    const { reading, note } = readingWithoutFigure(budget, usage, opts.warned);
+    if (note) log.info(note);
+    return reading;
   }
-  let bytes = usage.value.bytes;
-  let count = usage.value.count;
-  let footprints: ScopeFootprint[] | undefined;
-  let listing: Listing | undefined;
-  if (listedP && opts.reader && opts.readableRefs) {
-    // The listing is current where the usage figure lags (about 5 minutes): the larger of the two counts.
-    const listed = await listedP;
-    if (listed.ok) {
-      listing = listed.value;
-      const now = (opts.now ?? Date.now)();
-      const read = await readLiveIndexes(opts.reader, listed.value.entries, { readableRefs: opts.readableRefs, now });
-      footprints = scopeFootprints(
-        read.entries,
-        new Map(
-          [...read.liveIndexes].map(([id, digests]) => [id, { digests, final: read.finalLayers.get(id) ?? digests }])
-        ),
-        opts.readableRefs,
-        now
-      );
-      const listedBytes = read.entries.reduce((sum, e) => sum + e.size, 0);
-      if (listedBytes > bytes) [bytes, count] = [listedBytes, read.entries.length];
-    } else log.info(`The cache could not be listed (${listed.message}); this export's size is not estimated`);
-  }
+  const { reader, readableRefs } = opts;
+  const listed =
+    listedP && reader && readableRefs
+      ? await readListed({ reader, readableRefs, now: opts.now }, listedP, log)
+      : undefined;
   let concurrentLegs: number | undefined;
-  if (footprints && jobsP && opts.run) {
+  if (listed && jobsP && opts.run) {
     const jobs = await jobsP;
     if (jobs.ok) concurrentLegs = concurrentLegsOf(jobs.value, opts.run.job);
     else
       log.info(`The run's jobs could not be listed (${jobs.message}); sibling legs are known from their caches only`);
   }
-  const near = nearBudget(bytes, budget.bytes);
-  const aboveTarget = bytes > (opts.targetRatio ?? TARGET_RATIO) * budget.bytes;
-  const bar = usageBar(bytes, budget.bytes);
-  decisions.push({
-    topic: 'usage',
-    outcome: `${formatSize(bytes)} (${percent(bytes, budget.bytes)}%)`,
-    reason: `${count} entries in the repository's GitHub cache${near ? ', near the budget' : ''} (${listing ? 'listed now' : 'GitHub refreshes this figure about every 5 minutes'})`
-  });
-  log.info(`Cache usage: ${bar}`);
-  return {
+  const reading = readingWithFigure({
     budget,
-    usageBytes: bytes,
-    usageCount: count,
-    near,
-    aboveTarget,
-    bar,
-    decisions,
-    warnings,
-    ...(footprints ? { footprints } : {}),
-    ...(listing ? { listing } : {}),
-    ...(concurrentLegs !== undefined ? { concurrentLegs } : {})
-  };
+    usage: usage.value,
+    listed,
+    concurrentLegs,
+    targetRatio: opts.targetRatio
+  });
+  log.info(`Cache usage: ${reading.bar}`);
+  return reading;
 }
 
-const PR_REF = /^refs\/pull\/(\d+)\/(merge|head)$/;
+/** The listing and its live indexes on the readable refs, for the estimate; undefined when it could not be listed. */
+async function readListed(
+  at: { reader: IndexReader; readableRefs: readonly string[]; now?: () => number },
+  listedP: Promise<RestResult<Listing>>,
+  log: Logger
+): Promise<UsageFacts['listed']> {
+  const listed = await listedP;
+  if (!listed.ok) {
+    log.info(`The cache could not be listed (${listed.message}); this export's size is not estimated`);
+    return undefined;
+  }
+  const now = (at.now ?? Date.now)();
+  const read = await readLiveIndexes(at.reader, listed.value.entries, { readableRefs: at.readableRefs, now });
+  return { listing: listed.value, entries: read.entries, footprints: footprintsOf(read, at.readableRefs, now) };
+}
 
 export interface PruneOptions {
   rest: CacheRest;
@@ -180,7 +136,7 @@ export interface PruneOptions {
   dryRun: boolean;
   /** At most this many deletions in this run; the rest wait for the next run. */
   maxDeletes?: number;
-  /** A listing just read (readBudget's), used instead of listing again. */
+  /** A listing just read (fetchReading's), used instead of listing again. */
   listing?: Listing;
   /** The open pull requests, asked for already (with the budget reading's listing), used instead of asking again. */
   openPrs?: Promise<RestResult<number[]>>;
@@ -193,13 +149,13 @@ export interface PruneOptions {
   log?: Logger;
 }
 
-export async function prune(opts: PruneOptions): Promise<PruneOutcome> {
+export async function carryOutPrune(opts: PruneOptions): Promise<PruneOutcome> {
   const log = opts.log ?? silent;
   const now = opts.now ?? Date.now;
   const started = now();
   const restStart = opts.rest.calls;
   const indexStart = opts.reader?.calls ?? 0;
-  const out: PruneOutcome = {
+  const blank: PruneOutcome = {
     dryRun: opts.dryRun,
     deleted: [],
     gone: [],
@@ -212,40 +168,20 @@ export async function prune(opts: PruneOptions): Promise<PruneOutcome> {
     decisions: [],
     warnings: []
   };
-  const finish = () => {
-    out.restCalls = opts.rest.calls - restStart;
-    out.indexCalls = (opts.reader?.calls ?? 0) - indexStart;
-    out.prunedEntries = out.deleted.length;
-    out.prunedBytes = out.deleted.reduce((s, d) => s + d.bytes, 0);
-    if (out.usageBytes !== undefined)
-      out.usageAfterBytes = out.usageBytes - out.prunedBytes - out.gone.reduce((s, d) => s + d.bytes, 0);
-    return out;
-  };
+  const finish = (out: PruneOutcome) =>
+    withTotals({ ...out, restCalls: opts.rest.calls - restStart, indexCalls: (opts.reader?.calls ?? 0) - indexStart });
 
   // The open pull requests do not depend on the listing: both round trips at once.
   const openPrs = opts.openPrs ?? opts.rest.openPullRequests();
   const listing: RestResult<Listing> = opts.listing ? { ok: true, value: opts.listing } : await opts.rest.listAll();
-  if (!listing.ok) {
-    const grant = missingGrant(listing);
-    if (grant) out.missingGrant = 'read';
-    if (grant && !opts.warned) out.warnings.push(READ_GRANT_WARNING);
-    // A GitHub API that went silent was warned about once, where it did.
-    else if (!grant && listing.kind !== 'down')
-      out.warnings.push(`Pruning skipped: the cache listing failed (${listing.message}). The build is not affected.`);
-    out.decisions.push({
-      topic: 'prune',
-      outcome: 'skipped',
-      reason: grant ? 'the github-token lacks actions: read' : `listing failed: ${listing.message}`
-    });
-    return finish();
-  }
+  if (!listing.ok) return finish({ ...blank, ...listingRefused(listing, opts.warned) });
   if (opts.listing) log.info(`The listing read before the build serves: ${listing.value.entries.length} cache entries`);
   else
     log.info(
       `Listed ${listing.value.entries.length} cache entries in ${listing.value.pages} page${listing.value.pages === 1 ? '' : 's'}`
     );
 
-  const { closed, openPrRefs } = pullRequestRefs(opts, { listed: listing.value.entries, open: await openPrs }, log);
+  const { closed, openPrRefs } = await pullRequests(opts, listing.value.entries, openPrs, log);
   const { entries, liveIndexes } = await readIndexes(opts, listing.value.entries, [...closed], log);
 
   const plan = planPrune({
@@ -263,42 +199,30 @@ export async function prune(opts: PruneOptions): Promise<PruneOutcome> {
     idleMs: opts.idleMs,
     listingComplete: listing.value.complete
   });
-  out.plan = plan;
-  out.usageBytes = plan.usageBytes;
-  out.planMs = now() - started;
-
+  const planned: PruneOutcome = { ...blank, plan, usageBytes: plan.usageBytes, planMs: now() - started };
   if (opts.dryRun) {
     for (const line of planLines(plan)) log.info(line);
-    out.decisions.push({
-      topic: 'prune',
-      outcome: 'dry run',
-      reason: `would delete ${describeDeletions(plan.deletions)}; nothing was deleted`
-    });
-    return finish();
+    return finish({ ...planned, decisions: [dryRunDecision(plan)] });
   }
-
-  await deleteAll(opts, plan, out, log);
-  return finish();
+  return finish({ ...planned, ...(await deleteAll(opts, plan, log)) });
 }
 
-/** Open pull requests' refs, and the closed ones: those given, plus (discoverClosedPrs) listed ones no longer open. */
-function pullRequestRefs(
+/** The open pull requests (asked for already, or now) and the closed ones (pullRequestRefs). */
+async function pullRequests(
   opts: PruneOptions,
-  { listed, open }: { listed: readonly CacheEntry[]; open: RestResult<number[]> },
+  listed: readonly CacheEntry[],
+  openPrs: Promise<RestResult<number[]>>,
   log: Logger
-): { closed: Set<string>; openPrRefs?: string[] } {
-  const closed = new Set(opts.closedPrRefs ?? []);
-  if (!open.ok) {
+): Promise<{ closed: Set<string>; openPrRefs?: string[] }> {
+  const open = await openPrs;
+  if (!open.ok)
     log.info(`Open pull requests could not be listed (${open.message}); pull requests' caches are judged by age only`);
-    return { closed };
-  }
-  const openSet = new Set(open.value);
-  if (opts.discoverClosedPrs)
-    for (const e of listed) {
-      const m = PR_REF.exec(e.ref);
-      if (m && !openSet.has(Number(m[1]))) closed.add(e.ref);
-    }
-  return { closed, openPrRefs: open.value.flatMap((n) => [`refs/pull/${n}/merge`, `refs/pull/${n}/head`]) };
+  return pullRequestRefs({
+    given: opts.closedPrRefs,
+    discover: opts.discoverClosedPrs,
+    listed,
+    ...(open.ok ? { open: open.value } : {})
+  });
 }
 
 /** The live indexes' contents, through the index reader when there is one (else none: every blob is kept). */
@@ -327,11 +251,15 @@ async function readIndexes(
   return { entries: read.entries, liveIndexes: read.liveIndexes };
 }
 
-/** Runs the plan's deletions (up to maxDeletes) and records what was deleted, gone and left, and why it stopped. */
-async function deleteAll(opts: PruneOptions, plan: PrunePlan, out: PruneOutcome, log: Logger): Promise<void> {
-  const now = opts.now ?? Date.now;
+/** Runs the plan's deletions (up to maxDeletes); what was deleted, gone and left, and why it stopped (settleDeletes). */
+async function deleteAll(
+  opts: PruneOptions,
+  plan: PrunePlan,
+  log: Logger
+): Promise<Pick<PruneOutcome, 'deleted' | 'gone' | 'notDeleted' | 'missingGrant' | 'warnings' | 'decisions'>> {
+  const clock = opts.timer ?? { now: opts.now ?? Date.now };
   const max = opts.maxDeletes ?? Number.POSITIVE_INFINITY;
-  const now0 = (opts.timer ?? { now }).now();
+  const now0 = clock.now();
   const run = await runDeletes(
     plan.deletions.slice(0, max),
     async (d) => {
@@ -342,31 +270,17 @@ async function deleteAll(opts: PruneOptions, plan: PrunePlan, out: PruneOutcome,
     opts.deleteLimits,
     opts.timer
   );
-  out.deleted.push(...run.deleted);
-  out.gone.push(...run.gone);
-  // Back in plan order: the least valuable first, as the next run would plan them.
-  const left = new Set([...run.notDeleted, ...plan.deletions.slice(max)]);
-  out.notDeleted.push(...plan.deletions.filter((d) => left.has(d)));
-  let stop = run.stop ?? (plan.deletions.length > max ? 'maxDeletes' : undefined);
-  if (run.forbidden) {
-    out.missingGrant = 'write';
-    if (!opts.warned) out.warnings.push(WRITE_GRANT_WARNING);
-  } else if (run.stop !== undefined && out.notDeleted.length > 0) {
-    stop = `${run.stop}; ${run.rateLimited ? `${run.rateLimited} rate-limited answers; ` : ''}the rest waits for the next run or command: prune`;
-    if (run.rateLimited)
-      out.warnings.push(
-        `Pruning stopped at GitHub's REST rate limit after ${out.deleted.length} deletions; the rest waits for the next run or command: prune.`
-      );
-    else if (/repeated failures/.test(run.stop))
-      out.warnings.push(`Pruning stopped after ${run.stop}; the rest waits for the next run.`);
-  }
+  const settled = settleDeletes(plan, run, { max, warned: opts.warned });
+  const left = settled.notDeleted.length;
   log.info(
-    `Deleted ${out.deleted.length} entries in ${(((opts.timer ?? { now }).now() - now0) / 1000).toFixed(1)} s${out.notDeleted.length ? `; ${out.notDeleted.length} left (${stop})` : ''}`
+    `Deleted ${run.deleted.length} entries in ${((clock.now() - now0) / 1000).toFixed(1)} s${left ? `; ${left} left (${settled.stop})` : ''}`
   );
-  const deferred = out.notDeleted.length;
-  out.decisions.push({
-    topic: 'prune',
-    outcome: `${out.deleted.length} deleted`,
-    reason: `${describeDeletions(out.deleted)}${out.gone.length ? `; ${out.gone.length} already gone` : ''}${deferred ? `; ${deferred} not deleted (${stop ?? 'maxDeletes'})` : ''}${plan.notes.length ? `; ${plan.notes.join('; ')}` : ''}`
-  });
+  return {
+    deleted: run.deleted,
+    gone: run.gone,
+    notDeleted: settled.notDeleted,
+    ...(settled.missingGrant ? { missingGrant: settled.missingGrant } : {}),
+    warnings: settled.warnings,
+    decisions: [settled.decision]
+  };
 }

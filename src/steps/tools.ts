@@ -4,7 +4,8 @@
  * @actions/tool-cache, @actions/core and their HTTP client): the warm job's usual case.
  */
 import * as path from 'node:path';
-import * as core from '../io/runner.js';
+import type { Runner } from '../io/runner.js';
+import type { StepContext } from './context.js';
 import type { Inputs } from '../inputs/inputs.js';
 import type { Runtime } from '../runtime/runtime.js';
 import { parseBuildkitVersion } from '../builder/args.js';
@@ -26,9 +27,9 @@ export interface Tools {
 const installerModule = () => import('../io/installer.js');
 
 export async function installTools(
+  { out, env }: Pick<StepContext, 'out' | 'env'>,
   inputs: Inputs,
   rt: Runtime,
-  env: NodeJS.ProcessEnv,
   tempDir: string
 ): Promise<Tools> {
   const platform = runnerPlatform(env.RUNNER_OS || process.platform, env.RUNNER_ARCH || process.arch);
@@ -49,21 +50,21 @@ export async function installTools(
         retry: {
           attempts: POLICIES.release.attempts,
           backoffMs: POLICIES.release.backoffMs,
-          onRetry: (n, e) => core.info(`download attempt ${n} failed (${e.message}); trying again`)
+          onRetry: (n, e) => out.info(`download attempt ${n} failed (${e.message}); trying again`)
         }
       });
     }));
   const cached = (tool: string, version: string) => findCached(env.RUNNER_TOOL_CACHE, tool, version, platform.arch);
 
   const envd = async (version: string): Promise<Installed> => {
-    if (version === 'system') return (await installerModule()).systemEnvd();
+    if (version === 'system') return (await installerModule()).systemEnvd(env);
     const dir = cached('envd', version);
     return dir ? { tag: version, dir, fromCache: true } : (await installerFor()).envd(version);
   };
   const buildkit = async (version: string): Promise<Installed> => {
     if (version === 'system') {
       const { systemBuildkit } = await installerModule();
-      return systemBuildkit(async () =>
+      return systemBuildkit(env, async () =>
         parseBuildkitVersion((await Exec.run('buildkitd', ['--version'], { env })).stdout)
       );
     }
@@ -82,16 +83,16 @@ export async function installTools(
   ]);
   if (envdResult.status === 'rejected') throw envdResult.reason;
   if (buildkitResult.status === 'rejected') throw buildkitResult.reason;
-  return logTools({ envd: envdResult.value, buildkit: buildkitResult.value });
+  return logTools(out, { envd: envdResult.value, buildkit: buildkitResult.value });
 }
 
 /** The lines "Install envd and BuildKit" shows for the tools found or installed, the same whoever found them. */
-export function logTools(tools: Tools): Tools {
+export function logTools(out: Runner, tools: Tools): Tools {
   for (const [name, t] of [
     ['envd', tools.envd],
     ['BuildKit', tools.buildkit]
   ] as const)
-    core.info(
+    out.info(
       `${name} ${t.tag}: ${t.fromCache ? 'from the tool cache' : 'downloaded, checksum verified, cached'} (${echo(t.dir)})`
     );
   return tools;

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
 import { CacheService } from '../../../src/io/github/cache-service.js';
-import { type Clock, Http } from '../../../src/io/http.js';
+import { type Clock, Http } from '../../../src/io/http/client.js';
 import { Permission, startEmulator, type Emulator } from '../../support/emulator/index.js';
 
 const V = 'a'.repeat(64);

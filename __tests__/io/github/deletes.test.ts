@@ -3,10 +3,10 @@
  * honoured, a build step's time budget kept. On a virtual clock: nothing here waits in real time.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
-import { nextStart, runDeletes, type DeleteAnswer, type Timer } from '../../../src/io/github/deletes.js';
+import { runDeletes, type DeleteAnswer, type Timer } from '../../../src/io/github/deletes.js';
 import { createIndexReader } from '../../../src/io/github/indexes.js';
 import { createCacheRest, restFailure, retryAfterMs } from '../../../src/io/github/rest.js';
-import { prune } from '../../../src/steps/prune.js';
+import { carryOutPrune } from '../../../src/steps/prune.js';
 import { Permission, startEmulator, type Emulator } from '../../support/emulator/index.js';
 import { GB, MAIN, MB, REPOSITORY, START, seedBlob, seedIndex } from '../../budget/fixtures.js';
 
@@ -74,37 +74,6 @@ const rateLimited = (retryAfterMs?: number, message = 'rate limited'): DeleteAns
   kind: 'rate-limited',
   message,
   ...(retryAfterMs !== undefined ? { retryAfterMs } : {})
-});
-
-describe('nextStart: pacing within 900 points a minute, 5 points a DELETE', () => {
-  test.each([
-    { name: 'room: now', starts: [0, 10, 20], now: 30, paused: 0, at: 30 },
-    { name: 'paused by a retry-after: then', starts: [], now: 30, paused: 1_030, at: 1_030 },
-    {
-      name: '180 in the last minute: when the oldest leaves the window',
-      starts: Array.from({ length: 180 }, (_, i) => 1_000 + i),
-      now: 2_000,
-      paused: 0,
-      at: 61_000
-    },
-    {
-      name: '180 but the oldest already out of the window: now',
-      starts: Array.from({ length: 180 }, (_, i) => i),
-      now: 60_000,
-      paused: 0,
-      at: 60_000
-    },
-    {
-      name: 'a tighter limit (100 points = 20 deletes)',
-      starts: Array.from({ length: 20 }, (_, i) => i * 100),
-      now: 2_500,
-      paused: 0,
-      at: 60_000,
-      limits: { pointsPerMinute: 100 }
-    }
-  ])('$name', ({ starts, now, paused, at, limits }) => {
-    expect(nextStart(starts, now, paused, limits)).toBe(at);
-  });
 });
 
 interface RunCase {
@@ -302,7 +271,7 @@ describe('prune against the emulator: its rate-limit faults, on an injected cloc
   }
 
   const run = (timer: Timer) =>
-    prune({
+    carryOutPrune({
       rest: createCacheRest({ token: 'writer', apiUrl: emu.apiUrl, repository: REPOSITORY, retries: 0 }),
       reader: createIndexReader({
         token: emu.mintToken([{ Scope: MAIN, Permission: Permission.All }]),

@@ -1,10 +1,9 @@
 /** Reading index contents through the cache service with the runtime token, against the emulator. */
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
 import { createIndexReader, readLiveIndexes } from '../../../src/io/github/indexes.js';
-import { resetDeadlines } from '../../../src/io/deadlines.js';
-import { type Clock, type Fetch, Http } from '../../../src/io/http.js';
+import { type Clock, type Fetch, Http } from '../../../src/io/http/client.js';
 import { indexKey, sha256Digest } from '../../../src/budget/keys.js';
-import type { CacheEntry } from '../../../src/budget/prune.js';
+import type { CacheEntry } from '../../../src/budget/generations.js';
 import { HOUR, Permission, startEmulator, type EntryInfo, type Emulator } from '../../support/emulator/index.js';
 import { MAIN, PR12, PR7, START, cacheConfig, digest, seedIndex } from '../../budget/fixtures.js';
 
@@ -13,10 +12,10 @@ beforeAll(async () => {
   emu = await startEmulator({ startTime: START });
 });
 afterAll(() => emu.close());
-// Each test is a job of its own: an emulator one test drove to failing every attempt is not down for the next.
+// Each test is a job of its own. Outside a step (io/deadlines.ts) no service is marked down, so an emulator one
+// test drove to failing every attempt is asked again by the next.
 beforeEach(() => {
   emu.reset();
-  resetDeadlines();
 });
 
 const asEntry = (e: EntryInfo): CacheEntry => ({

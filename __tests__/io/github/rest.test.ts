@@ -1,7 +1,8 @@
 /** The REST client against the emulator: paging, grants, retries, deletion of vanished entries. */
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
+import * as net from 'node:net';
 import { createCacheRest, type CacheRestOptions } from '../../../src/io/github/rest.js';
-import { type Clock, type Fetch, Http } from '../../../src/io/http.js';
+import { type Clock, type Fetch, Http } from '../../../src/io/http/client.js';
 import { startEmulator, type Emulator } from '../../support/emulator/index.js';
 import { GB, MAIN, PR12, REPOSITORY, START, seedBlob } from '../../budget/fixtures.js';
 
@@ -241,6 +242,26 @@ describe('CacheRest: one client, one retry policy', () => {
     const rest = client('reader', { http: new Http({ clock: fakeClock() }) });
     expect(await rest.usage()).toMatchObject({ ok: false, kind: 'error', status: 501 });
     expect(rest.calls).toBe(1);
+  });
+
+  test('a network failure that outlasts the attempts is a failure with its reason, every attempt counted', async () => {
+    const closed = net.createServer();
+    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
+    const port = (closed.address() as net.AddressInfo).port;
+    await new Promise<void>((r) => closed.close(() => r()));
+    const rest = createCacheRest({
+      token: 'reader',
+      apiUrl: `http://127.0.0.1:${port}`,
+      repository: REPOSITORY,
+      retries: 1,
+      http: new Http({ clock: fakeClock() })
+    });
+    expect(await rest.usage()).toMatchObject({
+      ok: false,
+      kind: 'error',
+      message: expect.stringMatching(/ECONNREFUSED.*\(after 2 attempts\)$/)
+    });
+    expect(rest.calls).toBe(2);
   });
 
   test('a listing page that is not JSON is one request and a failure that says so', async () => {

@@ -4,12 +4,13 @@
  */
 import * as fs from 'node:fs';
 import * as net from 'node:net';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { Exec } from '../exec.js';
+import { runnerTemp, socketDir } from '../dirs.js';
 import { listWorkersOn } from '../grpc-list-workers.js';
 import { buildkitdArgs, splitFlags, sudoArgs } from '../../builder/args.js';
 import { buildkitdEnv } from '../../builder/env.js';
+import { stopPollMs, withoutGoStacks } from '../../builder/daemon.js';
 import {
   decideReuse,
   RECORD_PATTERN,
@@ -23,16 +24,6 @@ import type { BuilderHandle } from '../../builder/handle.js';
 export type { BuilderHandle };
 
 class BuilderError extends Error {}
-
-/**
- * buildkitd prints a fatal error as `buildkitd: <text>` followed by its Go stack (`%+v` of a pkg/errors error,
- * cmd/buildkitd/main.go:487-490 at v0.32.2): pairs of a function line and a tab-indented `file:line`, 12 to 18
- * lines (observed with buildkitd v0.32.2). In a short tail they would push out the lines that say what happened.
- */
-export function withoutGoStacks(lines: readonly string[]): string[] {
-  const frameAt = (i: number) => i < lines.length && /^\t\S+:\d+$/.test(lines[i]);
-  return lines.filter((_, i) => !frameAt(i) && !frameAt(i + 1));
-}
 
 const tail = (file: string | undefined, lines = 20, stacks = false) => {
   if (!file || !fs.existsSync(file)) return '';
@@ -155,7 +146,7 @@ export function spawnBuildkitd(o: StartOptions & { rootVia?: RootVia }): Builder
  * The pid of the buildkitd itself: for one started through sudo, what its wrapper wrote to pidFile (the pid the
  * shell `exec`s buildkitd with), else the pid recorded at the start (sudo's, before the wrapper ran).
  */
-export function daemonPid(h: BuilderHandle): number | undefined {
+function daemonPid(h: BuilderHandle): number | undefined {
   if (!h.pidFile) return h.pid;
   try {
     const pid = Number(fs.readFileSync(h.pidFile, 'utf8').trim());
@@ -169,17 +160,14 @@ const DAEMON_DIR_PREFIX = 'envd-bk-';
 
 /**
  * A fresh directory for a buildkitd the action starts: under RUNNER_TEMP (emptied after the job) when its
- * path is short enough for a unix socket (~100 characters), else under the system temp directory.
+ * path is short enough for a unix socket (builder/dirs.ts), else under the system temp directory.
  */
 export function newDaemonDir(env: NodeJS.ProcessEnv): string {
-  const base = env.RUNNER_TEMP && env.RUNNER_TEMP.length < 60 ? env.RUNNER_TEMP : os.tmpdir();
-  return fs.mkdtempSync(path.join(base, DAEMON_DIR_PREFIX));
+  return socketDir(env, DAEMON_DIR_PREFIX);
 }
 
 /** Where the records of this job's buildkitds live: RUNNER_TEMP is per job, so jobs never see each other's. */
-export function recordsDir(env: NodeJS.ProcessEnv): string {
-  return env.RUNNER_TEMP || os.tmpdir();
-}
+export const recordsDir = runnerTemp;
 
 export interface SharedLookup {
   handle?: BuilderHandle;
@@ -390,12 +378,6 @@ export async function startContainer(o: StartOptions & { image: string; name: st
     await sleep(500);
   }
 }
-
-/**
- * How long to wait before looking again whether a stopped buildkitd is gone, `elapsedMs` after SIGTERM: a
- * daemon with nothing to flush goes within milliseconds, so the first looks are quick; then back off.
- */
-export const stopPollMs = (elapsedMs: number) => (elapsedMs < 1000 ? 5 : 100);
 
 /** Stops what the action started; a no-op for an address builder. Waits for the process to go. */
 export async function stopBuilder(

@@ -1,16 +1,16 @@
 /**
  * A small client of the GitHub cache service v2 (twirp JSON) and its block-blob data plane, on the one HTTP
- * client (io/http.ts) and its retry policy: look an entry up by key and restore keys (GetCacheEntryDownloadURL),
- * download it, and write one (CreateCacheEntry, one Put Blob of the bytes, FinalizeCacheEntryUpload). Every
- * answer is a result with its reason, never a throw. The runtime token goes only into the Authorization header,
+ * client (io/http/client.ts) and its retry policy: look an entry up by key and restore keys
+ * (GetCacheEntryDownloadURL), download it, and write one (CreateCacheEntry, one Put Blob of the bytes,
+ * FinalizeCacheEntryUpload). Every answer is a result with its reason, never a throw. The runtime token goes only into the Authorization header,
  * and a signed URL only into the request it signs: neither is ever part of a message.
  */
 import { POLICIES } from '../../http/policies.js';
 import { ms } from '../deadlines.js';
-import { Http, parseJson, type Parsed, type RetryPolicy, type Service } from '../http.js';
+import { Http, parseJson, type Parsed, type RetryPolicy, type Service } from '../http/client.js';
 
 /** How a warning names the cache service when it goes down, and what the action then goes without. */
-export const CACHE_SERVICE: Service = {
+const CACHE_SERVICE: Service = {
   name: 'The GitHub cache service',
   without:
     'earlier indexes are not read (the export is not sized from them, a prune keeps every blob) and the hit-ratio history is not kept'
@@ -96,7 +96,7 @@ export class CacheService {
     method: string,
     request: Fields
   ): Promise<{ ok: true; body: Fields } | { ok: false; reason: string; code?: string; status?: number }> {
-    const r = await this.http.answer('POST', `${this.base}${SERVICE}${method}`, {
+    const r = await this.http.request('POST', `${this.base}${SERVICE}${method}`, {
       headers: { 'content-type': 'application/json', authorization: `Bearer ${this.options.token}` },
       body: JSON.stringify(request),
       policy: this.policy,
@@ -140,7 +140,7 @@ export class CacheService {
   /** The body of a signed download URL. The URL is never named: its query is the signature. */
   async download(url: string): Promise<Download> {
     const label = 'the signed download URL';
-    const r = await this.http.answer('GET', url, {
+    const r = await this.http.request('GET', url, {
       headers: { 'x-ms-version': BLOB_API_VERSION },
       policy: this.policy,
       label
@@ -189,7 +189,7 @@ export class CacheService {
       return { status: 'failed', reason: 'CreateCacheEntry answered ok without a signed_upload_url' };
     const size = Buffer.byteLength(body);
     const label = 'the signed upload URL';
-    const put = await this.http.answer('PUT', url, {
+    const put = await this.http.request('PUT', url, {
       headers: {
         'x-ms-blob-type': 'BlockBlob',
         'x-ms-version': BLOB_API_VERSION,

@@ -3,29 +3,15 @@
  * `retry-after` and secondary-rate-limit answers, and within a time budget (a build step spends ~2 s on it;
  * the rest waits for the next run or `command: prune`). The clock is injected: tests never wait.
  *
- * GitHub's documented secondary limits for REST (docs "Rate limits for the REST API", 2026): at most 100
- * concurrent requests, and at most 900 points a minute per endpoint group, a DELETE costing 5 points (so 180
- * deletes a minute). The older advice to space writes a second apart is the throttling plugin's default; it is
- * what made a build step spend 14 s deleting 13 entries.
+ * The pace (GitHub's documented secondary limits, attempts, the time a build step gives) is POLICIES.deletes
+ * (src/http/policies.ts); when the next one may start is http/pacing.ts's rule. The older advice to space writes a second apart is the throttling plugin's default; it
+ * is what made a build step spend 14 s deleting 13 entries.
  */
-import { type Clock, realClock } from '../http.js';
+import { POLICIES } from '../../http/policies.js';
+import { type Clock, realClock } from '../http/client.js';
 import { drain } from '../pool.js';
 import type { RestFailureKind } from './rest.js';
-
-export interface DeleteLimits {
-  /** Deletes in flight at once; default 4. */
-  concurrency?: number;
-  /** Points a minute GitHub allows (secondary limit); default 900. */
-  pointsPerMinute?: number;
-  /** Points one DELETE costs; default 5. */
-  pointsPerDelete?: number;
-  /** No delete starts, and no wait ends, later than this after the first; default none. */
-  timeBudgetMs?: number;
-  /** A rate-limit answer without `retry-after` pauses this long; default 60 s (GitHub's advice). */
-  defaultRetryMs?: number;
-  /** Attempts per entry (rate-limited or failed); default 2. */
-  attempts?: number;
-}
+import { type DeleteLimits, nextStart } from '../../http/pacing.js';
 
 export type DeleteAnswer =
   | { ok: true; value: 'deleted' | 'gone' }
@@ -47,24 +33,6 @@ export interface DeleteRun<T> {
   elapsedMs: number;
 }
 
-/**
- * When the next delete may start: after `pausedUntil`, and once the starts in the last minute leave room for
- * its points. Pure. `starts` are the start times so far, oldest first.
- */
-export function nextStart(
-  starts: readonly number[],
-  now: number,
-  pausedUntil: number,
-  limits: DeleteLimits = {}
-): number {
-  const per = limits.pointsPerDelete ?? 5;
-  const allowed = Math.max(1, Math.floor((limits.pointsPerMinute ?? 900) / per));
-  let at = Math.max(now, pausedUntil);
-  const recent = starts.filter((t) => t > at - 60_000);
-  if (recent.length >= allowed) at = Math.max(at, recent[recent.length - allowed] + 60_000);
-  return at;
-}
-
 export async function runDeletes<T>(
   items: readonly T[],
   del: (item: T) => Promise<DeleteAnswer>,
@@ -73,7 +41,7 @@ export async function runDeletes<T>(
 ): Promise<DeleteRun<T>> {
   const started = timer.now();
   const deadline = started + (limits.timeBudgetMs ?? Number.POSITIVE_INFINITY);
-  const attempts = Math.max(1, limits.attempts ?? 2);
+  const attempts = Math.max(1, limits.attempts ?? POLICIES.deletes.attempts);
   const out: DeleteRun<T> = { deleted: [], gone: [], notDeleted: [], forbidden: false, rateLimited: 0, elapsedMs: 0 };
   const queue = items.map((item) => ({ item, tries: 0 }));
   const starts: number[] = [];
@@ -130,8 +98,11 @@ export async function runDeletes<T>(
     if (answer.kind === 'rate-limited') {
       out.rateLimited++;
       // Everyone waits: GitHub's answer is about the token, not about this entry.
-      pausedUntil = Math.max(pausedUntil, timer.now() + (answer.retryAfterMs ?? limits.defaultRetryMs ?? 60_000));
-    } else if (++errorsInARow >= 3) {
+      pausedUntil = Math.max(
+        pausedUntil,
+        timer.now() + (answer.retryAfterMs ?? limits.defaultRetryMs ?? POLICIES.rateLimit.defaultWaitMs)
+      );
+    } else if (++errorsInARow >= POLICIES.deletes.failuresInARow) {
       out.notDeleted.push(job.item);
       halt(`repeated failures (${answer.message})`);
       return;
@@ -143,7 +114,7 @@ export async function runDeletes<T>(
   const rest = queue.splice(1);
   await drain(queue, 1, handle);
   queue.push(...rest);
-  await drain(queue, limits.concurrency ?? 4, handle);
+  await drain(queue, limits.concurrency ?? POLICIES.deletes.concurrency, handle);
   out.elapsedMs = timer.now() - started;
   return out;
 }

@@ -5,9 +5,11 @@
  * readable refs can be read; a read refreshes the index's last access, as an import would. The lookup and the
  * download are those of the one cache-service client (cache-service.ts).
  */
+import { POLICIES } from '../../http/policies.js';
 import { BUILDKIT_CACHE_VERSION, parseIndexJson, sha256Digest } from '../../budget/keys.js';
-import { indexesToRead, type CacheEntry } from '../../budget/prune.js';
-import type { Http } from '../http.js';
+import { indexesToRead } from '../../budget/prune.js';
+import { type CacheEntry } from '../../budget/generations.js';
+import type { Http } from '../http/client.js';
 import { CacheService, cacheServiceHttp } from './cache-service.js';
 import { drain } from '../pool.js';
 
@@ -27,9 +29,9 @@ export interface IndexReaderOptions {
   token: string;
   /** ACTIONS_RESULTS_URL. */
   resultsUrl: string;
-  /** Reads in flight at once; default 8. */
+  /** Reads in flight at once; default POLICIES.concurrency.indexReads. */
   concurrency?: number;
-  /** Attempts per request on a retryable answer (src/http/retry.ts); default 3. */
+  /** Attempts per request on a retryable answer (src/http/retry.ts); default POLICIES.cacheService's. */
   attempts?: number;
   backoffMs?: number;
   /** The HTTP client (tests hand one in with their clock or transport); default a new one. */
@@ -66,7 +68,7 @@ class CacheServiceIndexReader implements IndexReader {
     const results = new Map<number, IndexRead>();
     await drain(
       [...entries],
-      this.options.concurrency ?? 8,
+      this.options.concurrency ?? POLICIES.concurrency.indexReads,
       async (e) => void results.set(e.id, await this.readOnce(e))
     );
     return results;

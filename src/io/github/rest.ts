@@ -1,19 +1,19 @@
 /**
  * The REST cache management API: usage, the storage limit, the full listing and deletion by id, the run's jobs
- * and the open pull requests. A handful of GET and DELETE requests on the one HTTP client (../http.ts) with the
- * one retry policy (src/http/retry.ts: 5xx, network errors and rate limits — `retry-after`, or the primary
+ * and the open pull requests. A handful of GET and DELETE requests on the one HTTP client (../http/client.ts) with
+ * the one retry policy (src/http/retry.ts: 5xx, network errors and rate limits — `retry-after`, or the primary
  * limit's reset, when it is at most `maxRateLimitWaitSeconds` away). No octokit: loading it cost a job more than
  * a REST round trip (issue 13), and these few routes need nothing of it. Every call returns a typed result
  * instead of throwing, so the caller can warn once about a missing `actions: read|write` grant and carry on, and
  * every answer is checked before it is used. The base URL is GITHUB_API_URL (the runtime's `apiUrl`: github.com,
  * GHES's `/api/v3`, or the emulator in tests).
  */
-import type { CacheEntry } from '../../budget/prune.js';
-import type { Listing } from '../../budget/state.js';
+import type { CacheEntry } from '../../budget/generations.js';
+import type { Listing } from '../../budget/ledger.js';
 import { POLICIES } from '../../http/policies.js';
 import { isRateLimited, retryAfterMs, type RetryPolicy } from '../../http/retry.js';
 import { ms } from '../deadlines.js';
-import { type Answer, GITHUB_JSON, Http, ONCE, type Parsed, type Service } from '../http.js';
+import { type Answer, GITHUB_JSON, Http, ONCE, type Parsed, type Service } from '../http/client.js';
 import { drain } from '../pool.js';
 
 export { retryAfterMs };
@@ -43,11 +43,11 @@ export interface CacheRestOptions {
   retries?: number;
   /** The wait after the first failure, doubling after each further one; default POLICIES.rest's. */
   retryBaseMs?: number;
-  /** Wait for a primary or secondary rate limit reset only when it is at most this long; default 60 s. */
+  /** Wait for a primary or secondary rate limit reset only when it is at most this long; default POLICIES.rateLimit's. */
   maxRateLimitWaitSeconds?: number;
   /** Per-request deadline; default POLICIES.rest's. */
   timeoutMs?: number;
-  /** Listing pages read at once after the first; default 4 (GitHub asks for few concurrent requests). */
+  /** Listing pages read at once after the first; default POLICIES.concurrency.listingPages. */
   pageConcurrency?: number;
   /** Debug lines (retries, rate limits). */
   debug?: (message: string) => void;
@@ -66,7 +66,7 @@ export interface CacheRest {
   /**
    * `gone` when the entry no longer exists (deleted or evicted since it was listed). Sent at once: no
    * throttling, no retry; a rate-limited answer comes back with `retryAfterMs` for the caller's scheduler
-   * (src/budget/deletes.ts), which spaces and retries deletes within GitHub's limits.
+   * (./deletes.ts, runDeletes), which spaces and retries deletes within GitHub's limits.
    */
   deleteById(id: number): Promise<RestResult<'deleted' | 'gone'>>;
   /** Numbers of the open pull requests (needs `pull-requests: read`). */
@@ -86,7 +86,7 @@ interface ApiCache {
 }
 
 /** How a warning names the REST API when it goes down, and what the action then goes without. */
-export const GITHUB_API: Service = {
+const GITHUB_API: Service = {
   name: 'The GitHub API',
   without: 'the cache usage is not checked and nothing is pruned'
 };
@@ -192,7 +192,7 @@ const must = <T>(what: string, r: Parsed<T>): T => {
 export function createCacheRest(options: CacheRestOptions): CacheRest {
   const [owner, repo] = options.repository.split('/');
   if (!owner || !repo) throw new Error(`repository "${options.repository}" is not owner/repo`);
-  const pageConcurrency = Math.max(1, options.pageConcurrency ?? 4);
+  const pageConcurrency = Math.max(1, options.pageConcurrency ?? POLICIES.concurrency.listingPages);
   const { api, direct, calls } = clientsFor(options);
   const repoPath = `/repos/${encodeURIComponent(owner)}/${encodeURIComponent(repo)}`;
 
@@ -282,8 +282,22 @@ function errorMessage(json: unknown, text: string, status: number): string {
   return text.trim() ? text.trim().slice(0, 500) : `HTTP ${status}`;
 }
 
-/** One request and its answer, retried or not (Http.exchange): a network failure throws. */
+/** One request and its answer, retried or not: a network failure throws. */
 type Exchange = (method: string, url: string, headers: Record<string, string>) => Promise<Answer>;
+
+/**
+ * `Exchange` over the client, by `policy`: the answer that came, or, when a retryable status outlasted the attempts,
+ * the last one (GitHub's error text and headers are read from it); a network failure that outlasts them is thrown,
+ * with the reason and the error's code.
+ */
+const exchangeOver =
+  (http: Http, policy: RetryPolicy): Exchange =>
+  async (method, url, headers) => {
+    const reply = await http.request(method, url, { headers, policy });
+    if (reply.ok) return reply.value;
+    if (reply.answer) return reply.answer;
+    throw Object.assign(new Error(reply.reason), { code: reply.failure.code });
+  };
 
 function apiOver(send: Exchange, baseUrl: string, token: string): Api {
   // The client adds its user agent.
@@ -321,17 +335,16 @@ function clientsFor(options: CacheRestOptions): { api: Api; direct: Api; calls: 
   const policy: RetryPolicy = {
     attempts: (options.retries ?? POLICIES.rest.attempts - 1) + 1,
     backoffMs: options.retryBaseMs ?? POLICIES.rest.backoffMs,
-    maxWaitMs: (options.maxRateLimitWaitSeconds ?? 60) * 1000,
+    maxWaitMs:
+      options.maxRateLimitWaitSeconds !== undefined
+        ? options.maxRateLimitWaitSeconds * 1000
+        : POLICIES.rateLimit.maxWaitMs,
     onRetry: (n, f) => debug(`${f.message} (attempt ${n}); trying again`)
   };
   const baseUrl = options.apiUrl.replace(/\/+$/, '');
   return {
-    api: apiOver((method, url, headers) => http.exchange(method, url, { headers, policy }), baseUrl, options.token),
-    direct: apiOver(
-      (method, url, headers) => http.exchange(method, url, { headers, policy: ONCE }),
-      baseUrl,
-      options.token
-    ),
+    api: apiOver(exchangeOver(http, policy), baseUrl, options.token),
+    direct: apiOver(exchangeOver(http, ONCE), baseUrl, options.token),
     calls: () => http.calls - sent
   };
 }

@@ -6,7 +6,7 @@
  * The action deletes only directories it created: each one gets a marker file (OWNER_MARK) when it is
  * created, the marker travels with the swap and the save, and a directory without it is never deleted.
  */
-import * as core from '../runner.js';
+import type { Runner } from '../runner.js';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -27,6 +27,9 @@ const actionsCache = () => import('@actions/cache');
 export const preloadCacheClient = (): Promise<unknown> => actionsCache().catch(() => undefined);
 
 export { surroundingsOf };
+
+/** Where the restore and the save say what they did: the step's runner protocol. */
+type Lines = Pick<Runner, 'info' | 'warning'>;
 
 export interface LocalCache {
   dir: string;
@@ -85,22 +88,22 @@ export function claimLocal(local: LocalCache, around: Surroundings): void {
  * Restores the newest entry of this scope (own ref first, then the default branch, by GitHub's rules) into
  * the claimed directory (claimLocal). Returns the key restored; never throws for the cache service.
  */
-export async function restoreLocal(local: LocalCache): Promise<string | undefined> {
+export async function restoreLocal(out: Lines, local: LocalCache): Promise<string | undefined> {
   const cache = await actionsCache();
   if (!cache.isFeatureAvailable()) {
-    core.info('The GitHub cache service is not available to this run: the local cache starts empty and is not kept');
+    out.info('The GitHub cache service is not available to this run: the local cache starts empty and is not kept');
     return undefined;
   }
   try {
     const key = await cache.restoreCache([local.dir], local.keyPrefix, [local.keyPrefix]);
-    core.info(
+    out.info(
       key
         ? `Restored the local cache ${echo(key)} into ${echo(local.dir)}`
         : `No local cache for ${echo(local.keyPrefix)}* yet`
     );
     return key;
   } catch (e) {
-    core.warning(`Restoring the local cache failed (${echo((e as Error).message)}); the build runs without it`);
+    out.warning(`Restoring the local cache failed (${echo((e as Error).message)}); the build runs without it`);
     return undefined;
   }
 }
@@ -117,7 +120,7 @@ export function serveLocal(local: LocalCache): Promise<OciServer> {
 export const hasLayout = (local: LocalCache) => fs.existsSync(`${local.dir}/index.json`);
 
 /** Post: replaces the old directory with the new export and saves it, unless its content is already stored. */
-export async function saveLocal(state: LocalSave): Promise<void> {
+export async function saveLocal(out: Lines, state: LocalSave): Promise<void> {
   const workspace = state.workspace ?? process.cwd();
   const around = surroundingsOf(workspace, state.home ?? os.homedir());
   const save = {
@@ -127,32 +130,32 @@ export async function saveLocal(state: LocalSave): Promise<void> {
   };
   const key = contentKey(save.keyPrefix, save.exportDir);
   if (!key) {
-    core.info('The build exported no local cache; nothing to save');
+    out.info('The build exported no local cache; nothing to save');
     const kept = releaseDir(save.exportDir, around);
-    if (kept) core.warning(`cache: local: ${kept}`);
+    if (kept) out.warning(`cache: local: ${kept}`);
     return;
   }
   const exported = inspectDir(save.exportDir);
   if (exported.kind !== 'directory' || !exported.marked) {
-    core.warning(
+    out.warning(
       `cache: local: ${echo(save.exportDir)} is not the directory the action created for the export (no ${OWNER_MARK} marker); the local cache was not swapped in or saved`
     );
     return;
   }
   const kept = releaseDir(save.dir, around);
   if (kept) {
-    core.warning(`cache: local: ${kept}; the new export stays in ${echo(save.exportDir)} and was not saved`);
+    out.warning(`cache: local: ${kept}; the new export stays in ${echo(save.exportDir)} and was not saved`);
     return;
   }
   // The marker moves with the directory, so the next run may replace it again.
   fs.renameSync(save.exportDir, save.dir);
   if (key === save.restoredKey) {
-    core.info(`The local cache is unchanged (${echo(key)}); not saved again`);
+    out.info(`The local cache is unchanged (${echo(key)}); not saved again`);
     return;
   }
   const cache = await actionsCache();
   if (!cache.isFeatureAvailable()) {
-    core.info('The GitHub cache service is not available to this run: the local cache is not kept');
+    out.info('The GitHub cache service is not available to this run: the local cache is not kept');
     return;
   }
   // The blobs are compressed layers already: a stronger zstd level gains nothing but time. @actions/cache has no
@@ -161,9 +164,9 @@ export async function saveLocal(state: LocalSave): Promise<void> {
   if (level === undefined) process.env.ZSTD_CLEVEL = SAVE_ZSTD_LEVEL;
   try {
     await cache.saveCache([save.dir], key);
-    core.info(`Saved the local cache as ${echo(key)}`);
+    out.info(`Saved the local cache as ${echo(key)}`);
   } catch (e) {
-    core.warning(`Saving the local cache failed: ${echo((e as Error).message)}`);
+    out.warning(`Saving the local cache failed: ${echo((e as Error).message)}`);
   } finally {
     if (level === undefined) delete process.env.ZSTD_CLEVEL;
   }

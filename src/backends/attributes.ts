@@ -3,8 +3,8 @@
  * backend registry (`src/backends/`): attribute rules are data there; the rules that relate two attributes
  * are each backend's `crossChecks`.
  */
-import { BACKENDS, CACHE_TYPES, type CacheType } from '../backends/index.js';
-import type { AttributeRule, Direction } from '../backends/backend.js';
+import { BACKENDS, CACHE_TYPES, type CacheType } from './index.js';
+import type { AttributeRule, Direction } from './backend.js';
 
 export { CACHE_TYPES };
 export type { CacheType, Direction };

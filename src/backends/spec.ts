@@ -2,13 +2,13 @@
  * The cache-flag model: one `--export-cache` or `--import-cache` value, parsed from and serialized to
  * BuildKit's CSV grammar, and validated per backend and direction.
  */
-import { ATTRIBUTES, CACHE_TYPES, type CacheType, crossChecks, type Direction, REQUIRED } from './backends.js';
-import { backendOfType } from '../backends/index.js';
-import { CsvError, formatCsvRecord, parseCsvRecord } from './csv.js';
-import type { Parsed } from './image-ref.js';
+import { ATTRIBUTES, CACHE_TYPES, type CacheType, crossChecks, type Direction, REQUIRED } from './attributes.js';
+import { backendOfType } from './index.js';
+import { CsvError, formatCsvRecord, parseCsvRecord } from '../cache/csv.js';
+import type { Parsed } from '../cache/image-ref.js';
 import { echo } from '../text/text.js';
-import { findSecrets, isSecretName, quoted, REDACTED, redactText } from './redact.js';
-import { didYouMean, nearestHint } from './suggest.js';
+import { findSecrets, isSecretName, quoted, REDACTED, redactText } from '../cache/redact.js';
+import { didYouMean, nearestHint } from '../cache/suggest.js';
 
 export interface CacheSpec {
   type: string;

@@ -4,7 +4,8 @@
  */
 import type { Budget } from './budget.js';
 import type { ScopeFootprint } from './estimate.js';
-import type { CacheEntry, Deletion, PrunePlan } from './prune.js';
+import type { Deletion, PrunePlan } from './prune.js';
+import type { CacheEntry } from './generations.js';
 import type { Decision } from '../action/decision.js';
 
 /** The repository's cache entries as the REST list gave them. */
@@ -32,7 +33,7 @@ export interface BudgetReading {
   bar?: string;
   decisions: Decision[];
   warnings: string[];
-  /** Set when the token lacks `actions: read`; pass `warned: true` on to prune() so it does not warn again. */
+  /** Set when the token lacks `actions: read`; pass `warned: true` on to carryOutPrune() so it does not warn again. */
   missingGrant?: 'read';
   /** What each scope's previous export tells (for the mode estimate); undefined when not listed or read. */
   footprints?: ScopeFootprint[];
@@ -64,7 +65,7 @@ export interface PruneOutcome {
   missingGrant?: 'read' | 'write';
 }
 
-export interface BudgetState {
+export interface BudgetLedger {
   reading?: BudgetReading;
   prunes: PruneOutcome[];
   warned: boolean;
