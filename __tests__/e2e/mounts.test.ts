@@ -10,6 +10,7 @@ import { beforeAll, describe, expect, test } from '@jest/globals';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createJob, type Job, type PhaseResult, runPhase } from '../../scripts/harness.mjs';
+import type { MountFigure } from '../../src/mounts/mounts.js';
 import { bundleWorld } from '../support/world.js';
 
 const world = bundleWorld('envd-mounts-e2e');
@@ -73,15 +74,7 @@ async function run(setup: Setup = {}) {
 }
 
 const log = (r: PhaseResult) => r.stdout + r.stderr;
-const figures = (r: PhaseResult) =>
-  JSON.parse(r.outputs['cache-mounts']) as {
-    id: string;
-    restoredBytes?: number;
-    restoreSeconds?: number;
-    savedBytes?: number;
-    saveSeconds?: number;
-    note?: string;
-  }[];
+const figures = (r: PhaseResult) => JSON.parse(r.outputs['cache-mounts']) as MountFigure[];
 describe.each(['gha', 'local'])('cache: %s', (cache) => {
   const scope = `mounts-${cache}`;
   const inputs = (more: Record<string, string> = {}) => ({ cache, 'cache-scope': scope, ...more });
