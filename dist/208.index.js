@@ -21,7 +21,7 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony import */ var _tool_cache_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(2063);
 /* harmony import */ var _http_policies_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(4196);
 /* harmony import */ var _deadlines_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(8193);
-/* harmony import */ var _http_client_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(7231);
+/* harmony import */ var _http_client_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(7002);
 /* harmony import */ var _tools_releases_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(21);
 /**
  * Installs envd and BuildKit into the runner's tool cache: the release resolved (a tag or `latest`), the

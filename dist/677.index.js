@@ -32,7 +32,7 @@ const realPostIo = {
     builderLogTail: (h) => (0,_io_buildkit_builder_js__WEBPACK_IMPORTED_MODULE_0__/* .builderLogTail */ .y_)(h),
     stopBuilder: (h, env) => (0,_io_buildkit_builder_js__WEBPACK_IMPORTED_MODULE_0__/* .stopBuilder */ .QP)(h, env),
     releaseShared: (h, env) => (0,_io_buildkit_builder_js__WEBPACK_IMPORTED_MODULE_0__/* .releaseShared */ .vw)(h, env),
-    removeContext: (binary, env, context) => new _io_envd_js__WEBPACK_IMPORTED_MODULE_2__/* .Envd */ .sL(binary, env).removeContext(context)
+    removeContext: (binary, env, context) => new _io_envd_js__WEBPACK_IMPORTED_MODULE_2__/* .Envd */ .s(binary, env).removeContext(context)
 };
 function post(ctx, deps) {
     return (0,_context_js__WEBPACK_IMPORTED_MODULE_5__/* .inStep */ .q)(ctx, () => postStep(ctx, deps));
@@ -40,8 +40,8 @@ function post(ctx, deps) {
 async function postStep({ env: stepEnv, out }, { state, io }) {
     const getState = (name) => state.get(name);
     const jsonState = (name, consequence) => savedJson(out, getState(name), name, consequence);
-    const builder = jsonState(_state_js__WEBPACK_IMPORTED_MODULE_4__/* .State */ .U.Builder, 'buildkitd is not stopped by this step');
-    const failed = getState(_state_js__WEBPACK_IMPORTED_MODULE_4__/* .State */ .U.BuildFailed) === 'true';
+    const builder = jsonState(_state_js__WEBPACK_IMPORTED_MODULE_4__/* .StateKey */ .z.Builder, 'buildkitd is not stopped by this step');
+    const failed = getState(_state_js__WEBPACK_IMPORTED_MODULE_4__/* .StateKey */ .z.BuildFailed) === 'true';
     if (builder && failed) {
         const log = io.builderLogTail(builder);
         if (log) {
@@ -49,13 +49,13 @@ async function postStep({ env: stepEnv, out }, { state, io }) {
             await out.group('buildkitd log (the build failed)', () => out.fenced(async (fence) => log.split('\n').forEach((l) => fence.line(l))));
         }
     }
-    const context = getState(_state_js__WEBPACK_IMPORTED_MODULE_4__/* .State */ .U.Context);
-    const envdBinary = getState(_state_js__WEBPACK_IMPORTED_MODULE_4__/* .State */ .U.EnvdBinary);
+    const context = getState(_state_js__WEBPACK_IMPORTED_MODULE_4__/* .StateKey */ .z.Context);
+    const envdBinary = getState(_state_js__WEBPACK_IMPORTED_MODULE_4__/* .StateKey */ .z.EnvdBinary);
     // The envd context is a file of envd's (ContextRemove edits its contexts file, pkg/home/context.go:120-132 at
     // v1.3.4; it never calls the builder), so it and the daemon are undone at once, reported in the same order as always.
     const stopping = builder && !builder.reused && builder.kind !== 'address' ? io.stopBuilder(builder, stepEnv) : undefined;
     if (context && envdBinary) {
-        const env = { ...stepEnv, PATH: getState(_state_js__WEBPACK_IMPORTED_MODULE_4__/* .State */ .U.EnvdPath) || stepEnv.PATH, ENVD_ANALYTICS: 'false' };
+        const env = { ...stepEnv, PATH: getState(_state_js__WEBPACK_IMPORTED_MODULE_4__/* .StateKey */ .z.EnvdPath) || stepEnv.PATH, ENVD_ANALYTICS: 'false' };
         const problem = await io.removeContext(envdBinary, env, context);
         if (problem)
             out.warning(problem);
@@ -73,12 +73,12 @@ async function postStep({ env: stepEnv, out }, { state, io }) {
         if (problem)
             out.warning(problem);
     }
-    const localSave = jsonState(_state_js__WEBPACK_IMPORTED_MODULE_4__/* .State */ .U.LocalSave, 'the local cache is not saved');
+    const localSave = jsonState(_state_js__WEBPACK_IMPORTED_MODULE_4__/* .StateKey */ .z.LocalSave, 'the local cache is not saved');
     if (localSave) {
         const { saveLocal } = await __webpack_require__.e(/* import() */ 930).then(__webpack_require__.bind(__webpack_require__, 1930));
         await out.group('Save the local cache', () => saveLocal(out, localSave));
     }
-    const dir = getState(_state_js__WEBPACK_IMPORTED_MODULE_4__/* .State */ .U.WorkDir);
+    const dir = getState(_state_js__WEBPACK_IMPORTED_MODULE_4__/* .StateKey */ .z.WorkDir);
     if (dir) {
         // Only the private directory main created and marked: never a path state could point elsewhere.
         const kept = (0,_io_local_owned_dirs_js__WEBPACK_IMPORTED_MODULE_3__/* .releaseDir */ .ZI)(dir, (0,_io_local_owned_dirs_js__WEBPACK_IMPORTED_MODULE_3__/* .surroundingsOf */ .ZD)((0,_io_dirs_js__WEBPACK_IMPORTED_MODULE_1__/* .workspaceOf */ .B3)(stepEnv), (0,_io_dirs_js__WEBPACK_IMPORTED_MODULE_1__/* .homeOf */ .lt)(stepEnv)));

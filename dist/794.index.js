@@ -8,11 +8,11 @@ export const modules = {
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   createCacheRest: () => (/* binding */ createCacheRest)
 /* harmony export */ });
-/* unused harmony exports GITHUB_API, restFailure */
+/* unused harmony export restFailure */
 /* harmony import */ var _http_policies_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4196);
 /* harmony import */ var _http_retry_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8902);
 /* harmony import */ var _deadlines_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(8193);
-/* harmony import */ var _http_client_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(7231);
+/* harmony import */ var _http_client_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(7002);
 /* harmony import */ var _pool_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(4476);
 
 

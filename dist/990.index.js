@@ -72,6 +72,34 @@ var Output;
 
 /***/ }),
 
+/***/ 832:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   KN: () => (/* binding */ crossChecks),
+/* harmony export */   Vz: () => (/* reexport safe */ _index_js__WEBPACK_IMPORTED_MODULE_0__.Vz),
+/* harmony export */   iw: () => (/* binding */ ATTRIBUTES),
+/* harmony export */   mw: () => (/* binding */ REQUIRED)
+/* harmony export */ });
+/* harmony import */ var _index_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7399);
+/**
+ * What BuildKit knows, per cache backend and direction (reference: buildkit-cache.md §2, §3), read from the
+ * backend registry (`src/backends/`): attribute rules are data there; the rules that relate two attributes
+ * are each backend's `crossChecks`.
+ */
+
+
+const ATTRIBUTES = Object.fromEntries(_index_js__WEBPACK_IMPORTED_MODULE_0__/* .CACHE_TYPES */ .Vz.map((b) => [b, _index_js__WEBPACK_IMPORTED_MODULE_0__/* .BACKENDS */ .A7[b].attributes]));
+/** Attributes a value must carry, per backend and direction (env fallbacks are resolved by the planner). */
+const REQUIRED = Object.fromEntries(_index_js__WEBPACK_IMPORTED_MODULE_0__/* .CACHE_TYPES */ .Vz.map((b) => [b, _index_js__WEBPACK_IMPORTED_MODULE_0__/* .BACKENDS */ .A7[b].required]));
+/** Rules that relate attributes to each other. Each returns problems in plain words. */
+function crossChecks(backend, direction, attrs, complete) {
+    return _index_js__WEBPACK_IMPORTED_MODULE_0__/* .BACKENDS */ .A7[backend].crossChecks?.(direction, attrs, complete) ?? [];
+}
+
+
+/***/ }),
+
 /***/ 7399:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
@@ -183,6 +211,7 @@ const gha = {
         ['timeout', inputs.cacheOptions.get('timeout') ?? '10m']
     ],
     fromRunner: fillFromRunner,
+    mountsHome: () => ({ store: 'github-cache' }),
     filledByAction: ['token', 'url_v2'],
     writeTarget: ({ scope }, ref) => `the GitHub cache of ${ref}, scope ${scope}`,
     // github.com serves only the cache API v2, which BuildKit speaks from v0.20.0 (url_v2, version=2).
@@ -290,6 +319,7 @@ const inline = {
     },
     writeTarget: () => 'the output image, which carries the cache',
     companions: [],
+    noMounts: 'cache: inline keeps the cache inside the pushed image, which has no place for package caches; use cache: registry, which keeps them as artifacts beside its layers',
     inputProblems: ({ output }) => output?.image && output.push
         ? []
         : [
@@ -334,6 +364,7 @@ const local = {
     ],
     writeTarget: (_ctx, ref) => `the GitHub cache of ${ref}, where the cache directory is saved`,
     runnerDir: ({ inputs, rt, scope }) => localCacheDir(inputs, rt, scope),
+    mountsHome: () => ({ store: 'github-cache' }),
     companions: ['cache-dir']
 };
 
@@ -345,7 +376,8 @@ const none = {
     store: 'nowhere',
     savedInGithubCache: false,
     location: () => [],
-    companions: []
+    companions: [],
+    noMounts: 'cache: none keeps no cache, so package caches have nowhere to go; pick a cache backend (gha, local, registry or s3)'
 };
 
 // EXTERNAL MODULE: ./src/backends/location.ts
@@ -381,6 +413,7 @@ const registry = {
     // A missing cache image ends the import vertex with "… not found" (see report/steps.ts).
     importReportsMissing: true,
     companions: ['cache-ref'],
+    mountsHome,
     inputProblems: ({ cacheRef, output }) => cacheRef === undefined && !output?.image
         ? [
             {
@@ -390,6 +423,29 @@ const registry = {
         ]
         : []
 };
+/**
+ * Package caches as OCI artifacts in the cache's repository: next to cache-ref's tag (fixed, as the layers are),
+ * else next to the per-branch `buildcache-<scope>` tags of the output image's repository.
+ */
+function mountsHome({ inputs, rt, scope }) {
+    const insecure = (0,values/* parseGoBool */.MY)(inputs.cacheOptions.get('registry.insecure') ?? '') === true;
+    const given = inputs.cacheRef ? (0,image_ref/* parseImageRef */.Q)(inputs.cacheRef) : undefined;
+    if (given?.ok) {
+        const fixed = { name: given.value.tag ?? 'buildcache', owner: 'cache-ref, which every branch shares' };
+        return {
+            store: 'oci-artifact',
+            repository: (0,image_ref/* repositoryOf */._M)(given.value),
+            insecure,
+            tags: { write: fixed, reads: [fixed] }
+        };
+    }
+    return {
+        store: 'oci-artifact',
+        repository: (0,image_ref/* repositoryOf */._M)(inputs.output.image),
+        insecure,
+        tags: (0,backends_location/* locations */.j2)(`buildcache-${scope}`, rt)
+    };
+}
 
 ;// CONCATENATED MODULE: ./src/backends/s3.ts
 /** `cache: s3`: an S3 bucket every branch shares, one name per ref; credentials may come from the AWS env. */
@@ -449,6 +505,12 @@ const s3 = {
         ];
     },
     probe: 's3-manifest',
+    // Package caches: objects under the same prefix, one directory per branch name the layers use.
+    mountsHome: (ctx) => ({
+        store: 's3-object',
+        prefix: ctx.inputs.cacheOptions.get('prefix') ?? '',
+        names: (0,backends_location/* locations */.j2)(ctx.scope, ctx.rt)
+    }),
     // bucket and region may come from the AWS environment (location above): one message names both ways.
     filledByAction: ['bucket', 'region'],
     missingMessage: (key) => `cache: s3 needs ${key}: set cache-options: ${key}=… or the AWS_${key.toUpperCase()} environment variable`,
@@ -559,6 +621,176 @@ function chooseImport(reads, exists, why) {
 
 /***/ }),
 
+/***/ 3586:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Fj: () => (/* binding */ secretsOf),
+/* harmony export */   Hf: () => (/* binding */ redactCacheSpec),
+/* harmony export */   Ig: () => (/* binding */ serializeCacheSpec),
+/* harmony export */   L5: () => (/* binding */ parseFields),
+/* harmony export */   T4: () => (/* binding */ isBackend),
+/* harmony export */   Ye: () => (/* binding */ cacheSpec),
+/* harmony export */   eg: () => (/* binding */ validateCacheSpec),
+/* harmony export */   fn: () => (/* binding */ parseCacheSpec)
+/* harmony export */ });
+/* harmony import */ var _attributes_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(832);
+/* harmony import */ var _index_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(7399);
+/* harmony import */ var _cache_csv_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(9022);
+/* harmony import */ var _text_text_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(8544);
+/* harmony import */ var _cache_redact_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(2097);
+/* harmony import */ var _cache_suggest_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(4372);
+/**
+ * The cache-flag model: one `--export-cache` or `--import-cache` value, parsed from and serialized to
+ * BuildKit's CSV grammar, and validated per backend and direction.
+ */
+
+
+
+
+
+
+function cacheSpec(type, attrs = []) {
+    return { type, attrs: new Map(attrs) };
+}
+/** Parses `key=value` fields (already split from CSV) into an ordered map, refusing envd's silent traps. */
+function parseFields(fields) {
+    const attrs = new Map();
+    for (const field of fields) {
+        const eq = field.indexOf('=');
+        if (eq < 0) {
+            const hint = field.trim() === ''
+                ? 'remove the empty field (a stray comma?)'
+                : `write ${(0,_text_text_js__WEBPACK_IMPORTED_MODULE_4__/* .echo */ .WI)((0,_cache_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .redactText */ .Rd)(field.trim()))}=true or ${(0,_text_text_js__WEBPACK_IMPORTED_MODULE_4__/* .echo */ .WI)((0,_cache_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .redactText */ .Rd)(field.trim()))}=<value>`;
+            return { ok: false, problem: `${(0,_cache_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .quoted */ .TL)(field)} has no "=": ${hint}` };
+        }
+        const key = field.slice(0, eq).toLowerCase();
+        if (attrs.has(key))
+            return { ok: false, problem: `${(0,_cache_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .quoted */ .TL)(key)} is given twice: keep one` };
+        attrs.set(key, field.slice(eq + 1));
+    }
+    return { ok: true, value: attrs };
+}
+/** Parses one flag value such as `type=registry,ref=ghcr.io/org/env:cache,mode=max`. */
+function parseCacheSpec(text) {
+    if (text.trim() === '')
+        return { ok: false, problem: 'is empty' };
+    let fields;
+    try {
+        fields = (0,_cache_csv_js__WEBPACK_IMPORTED_MODULE_5__/* .parseCsvRecord */ .bd)(text);
+    }
+    catch (e) {
+        if (e instanceof _cache_csv_js__WEBPACK_IMPORTED_MODULE_5__/* .CsvError */ .J$)
+            return {
+                ok: false,
+                problem: `cannot be read as CSV (${e.message}); quote a whole field that holds a comma or quote, e.g. "name=a,b"`
+            };
+        throw e;
+    }
+    if (!text.includes('type=')) {
+        return {
+            ok: false,
+            problem: `has no type=; envd would silently read it as a registry ref: write type=registry,ref=${(0,_text_text_js__WEBPACK_IMPORTED_MODULE_4__/* .echo */ .WI)((0,_cache_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .redactText */ .Rd)(text.trim()))} or another type`
+        };
+    }
+    const parsed = parseFields(fields);
+    if (!parsed.ok)
+        return parsed;
+    const attrs = parsed.value;
+    const type = attrs.get('type');
+    if (type === undefined)
+        return { ok: false, problem: 'requires type=<type>, e.g. type=gha' };
+    attrs.delete('type');
+    return { ok: true, value: { type, attrs } };
+}
+function isBackend(type) {
+    return _attributes_js__WEBPACK_IMPORTED_MODULE_0__/* .CACHE_TYPES */ .Vz.includes(type);
+}
+/** Every problem with a value for one direction, in plain words; empty when valid. */
+function validateCacheSpec(spec, direction, options = {}) {
+    const flag = direction === 'export' ? '--export-cache' : '--import-cache';
+    if (!isBackend(spec.type)) {
+        const caseHint = isBackend(spec.type.toLowerCase())
+            ? ` (type is case-sensitive: write "${spec.type.toLowerCase()}")`
+            : (0,_cache_suggest_js__WEBPACK_IMPORTED_MODULE_3__/* .nearestHint */ .AN)(spec.type, _attributes_js__WEBPACK_IMPORTED_MODULE_0__/* .CACHE_TYPES */ .Vz);
+        return [
+            `type=${(0,_text_text_js__WEBPACK_IMPORTED_MODULE_4__/* .echo */ .WI)(spec.type)} is not a cache type this action supports${caseHint}; use one of ${_attributes_js__WEBPACK_IMPORTED_MODULE_0__/* .CACHE_TYPES */ .Vz.join(', ')}`
+        ];
+    }
+    const noImporter = (0,_index_js__WEBPACK_IMPORTED_MODULE_1__/* .backendOfType */ .kY)(spec.type)?.readBack?.noImporter;
+    if (noImporter && direction === 'import')
+        return [noImporter];
+    const rules = _attributes_js__WEBPACK_IMPORTED_MODULE_0__/* .ATTRIBUTES */ .iw[spec.type];
+    const problems = [];
+    for (const [key, value] of spec.attrs) {
+        const rule = rules[key];
+        if (!rule) {
+            problems.push(`unknown attribute ${(0,_cache_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .quoted */ .TL)(key)} for type=${spec.type}${(0,_cache_suggest_js__WEBPACK_IMPORTED_MODULE_3__/* .didYouMean */ .au)(key, Object.keys(rules))}`);
+            continue;
+        }
+        if (rule.refused) {
+            problems.push(`${key} ${rule.refused}`);
+            continue;
+        }
+        if (!rule.in.includes(direction)) {
+            problems.push(`${key} applies only to ${rule.in.includes('export') ? '--export-cache' : '--import-cache'}, not to ${flag}`);
+            continue;
+        }
+        const problem = rule.check?.(value);
+        if (problem)
+            problems.push(`${key}: ${problem}`);
+    }
+    if (options.complete) {
+        for (const key of _attributes_js__WEBPACK_IMPORTED_MODULE_0__/* .REQUIRED */ .mw[spec.type][direction]) {
+            if (!spec.attrs.has(key))
+                problems.push(`type=${spec.type} needs ${key}= in ${flag}`);
+        }
+    }
+    if (problems.length === 0)
+        problems.push(...(0,_attributes_js__WEBPACK_IMPORTED_MODULE_0__/* .crossChecks */ .KN)(spec.type, direction, spec.attrs, options.complete === true));
+    return problems;
+}
+/** Credential attribute names of every backend, so that even a value of an unknown type is redacted. */
+const SECRET_KEYS = new Set(Object.values(_attributes_js__WEBPACK_IMPORTED_MODULE_0__/* .ATTRIBUTES */ .iw).flatMap((rules) => Object.entries(rules)
+    .filter(([, r]) => r.secret)
+    .map(([k]) => k)));
+/** A credential attribute: a backend's secret, or any name that carries one (password, sig, …). */
+const isSecretKey = (key) => SECRET_KEYS.has(key) || (0,_cache_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .isSecretName */ .eh)(key);
+function render(spec, { redact }) {
+    const fields = [`type=${spec.type}`];
+    for (const [k, v] of spec.attrs)
+        fields.push(`${k}=${!redact ? v : isSecretKey(k) ? _cache_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .REDACTED */ .XF : (0,_cache_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .redactText */ .Rd)(v)}`);
+    return (0,_cache_csv_js__WEBPACK_IMPORTED_MODULE_5__/* .formatCsvRecord */ .ND)(fields);
+}
+/** The exact value given to envd. */
+function serializeCacheSpec(spec) {
+    return render(spec, { redact: false });
+}
+/**
+ * The value with every credential replaced by ***, for logs, outputs and the summary: credential
+ * attributes whole, and URL userinfo and credential query parameters inside any other value.
+ */
+function redactCacheSpec(spec) {
+    return render(spec, { redact: true });
+}
+/** The credential values a spec carries, to register as secrets before anything is logged. */
+function secretsOf(spec) {
+    const out = new Set();
+    for (const [k, v] of spec.attrs) {
+        if (v === '')
+            continue;
+        if (isSecretKey(k))
+            out.add(v);
+        else
+            for (const s of (0,_cache_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .findSecrets */ .dL)(v))
+                out.add(s);
+    }
+    return [...out];
+}
+
+
+/***/ }),
+
 /***/ 6614:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
@@ -632,34 +864,6 @@ const SUDO_WRAPPER = '(umask 022 && echo "$$" > "$1") && PATH="$2" && export PAT
 function sudoArgs(s) {
     const preserve = s.preserve.length ? [`--preserve-env=${s.preserve.join(',')}`] : [];
     return ['-n', ...preserve, '--', '/bin/sh', '-c', SUDO_WRAPPER, 'sh', s.pidFile, s.path, ...s.command];
-}
-
-
-/***/ }),
-
-/***/ 1389:
-/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   KN: () => (/* binding */ crossChecks),
-/* harmony export */   Vz: () => (/* reexport safe */ _backends_index_js__WEBPACK_IMPORTED_MODULE_0__.Vz),
-/* harmony export */   iw: () => (/* binding */ ATTRIBUTES),
-/* harmony export */   mw: () => (/* binding */ REQUIRED)
-/* harmony export */ });
-/* harmony import */ var _backends_index_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7399);
-/**
- * What BuildKit knows, per cache backend and direction (reference: buildkit-cache.md §2, §3), read from the
- * backend registry (`src/backends/`): attribute rules are data there; the rules that relate two attributes
- * are each backend's `crossChecks`.
- */
-
-
-const ATTRIBUTES = Object.fromEntries(_backends_index_js__WEBPACK_IMPORTED_MODULE_0__/* .CACHE_TYPES */ .Vz.map((b) => [b, _backends_index_js__WEBPACK_IMPORTED_MODULE_0__/* .BACKENDS */ .A7[b].attributes]));
-/** Attributes a value must carry, per backend and direction (env fallbacks are resolved by the planner). */
-const REQUIRED = Object.fromEntries(_backends_index_js__WEBPACK_IMPORTED_MODULE_0__/* .CACHE_TYPES */ .Vz.map((b) => [b, _backends_index_js__WEBPACK_IMPORTED_MODULE_0__/* .BACKENDS */ .A7[b].required]));
-/** Rules that relate attributes to each other. Each returns problems in plain words. */
-function crossChecks(backend, direction, attrs, complete) {
-    return _backends_index_js__WEBPACK_IMPORTED_MODULE_0__/* .BACKENDS */ .A7[backend].crossChecks?.(direction, attrs, complete) ?? [];
 }
 
 
@@ -1182,176 +1386,6 @@ function platformOf(input, rt) {
 
 /***/ }),
 
-/***/ 607:
-/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   Fj: () => (/* binding */ secretsOf),
-/* harmony export */   Hf: () => (/* binding */ redactCacheSpec),
-/* harmony export */   Ig: () => (/* binding */ serializeCacheSpec),
-/* harmony export */   L5: () => (/* binding */ parseFields),
-/* harmony export */   T4: () => (/* binding */ isBackend),
-/* harmony export */   Ye: () => (/* binding */ cacheSpec),
-/* harmony export */   eg: () => (/* binding */ validateCacheSpec),
-/* harmony export */   fn: () => (/* binding */ parseCacheSpec)
-/* harmony export */ });
-/* harmony import */ var _backends_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1389);
-/* harmony import */ var _backends_index_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(7399);
-/* harmony import */ var _csv_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(9022);
-/* harmony import */ var _text_text_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(8544);
-/* harmony import */ var _redact_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(2097);
-/* harmony import */ var _suggest_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(4372);
-/**
- * The cache-flag model: one `--export-cache` or `--import-cache` value, parsed from and serialized to
- * BuildKit's CSV grammar, and validated per backend and direction.
- */
-
-
-
-
-
-
-function cacheSpec(type, attrs = []) {
-    return { type, attrs: new Map(attrs) };
-}
-/** Parses `key=value` fields (already split from CSV) into an ordered map, refusing envd's silent traps. */
-function parseFields(fields) {
-    const attrs = new Map();
-    for (const field of fields) {
-        const eq = field.indexOf('=');
-        if (eq < 0) {
-            const hint = field.trim() === ''
-                ? 'remove the empty field (a stray comma?)'
-                : `write ${(0,_text_text_js__WEBPACK_IMPORTED_MODULE_4__/* .echo */ .WI)((0,_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .redactText */ .Rd)(field.trim()))}=true or ${(0,_text_text_js__WEBPACK_IMPORTED_MODULE_4__/* .echo */ .WI)((0,_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .redactText */ .Rd)(field.trim()))}=<value>`;
-            return { ok: false, problem: `${(0,_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .quoted */ .TL)(field)} has no "=": ${hint}` };
-        }
-        const key = field.slice(0, eq).toLowerCase();
-        if (attrs.has(key))
-            return { ok: false, problem: `${(0,_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .quoted */ .TL)(key)} is given twice: keep one` };
-        attrs.set(key, field.slice(eq + 1));
-    }
-    return { ok: true, value: attrs };
-}
-/** Parses one flag value such as `type=registry,ref=ghcr.io/org/env:cache,mode=max`. */
-function parseCacheSpec(text) {
-    if (text.trim() === '')
-        return { ok: false, problem: 'is empty' };
-    let fields;
-    try {
-        fields = (0,_csv_js__WEBPACK_IMPORTED_MODULE_5__/* .parseCsvRecord */ .bd)(text);
-    }
-    catch (e) {
-        if (e instanceof _csv_js__WEBPACK_IMPORTED_MODULE_5__/* .CsvError */ .J$)
-            return {
-                ok: false,
-                problem: `cannot be read as CSV (${e.message}); quote a whole field that holds a comma or quote, e.g. "name=a,b"`
-            };
-        throw e;
-    }
-    if (!text.includes('type=')) {
-        return {
-            ok: false,
-            problem: `has no type=; envd would silently read it as a registry ref: write type=registry,ref=${(0,_text_text_js__WEBPACK_IMPORTED_MODULE_4__/* .echo */ .WI)((0,_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .redactText */ .Rd)(text.trim()))} or another type`
-        };
-    }
-    const parsed = parseFields(fields);
-    if (!parsed.ok)
-        return parsed;
-    const attrs = parsed.value;
-    const type = attrs.get('type');
-    if (type === undefined)
-        return { ok: false, problem: 'requires type=<type>, e.g. type=gha' };
-    attrs.delete('type');
-    return { ok: true, value: { type, attrs } };
-}
-function isBackend(type) {
-    return _backends_js__WEBPACK_IMPORTED_MODULE_0__/* .CACHE_TYPES */ .Vz.includes(type);
-}
-/** Every problem with a value for one direction, in plain words; empty when valid. */
-function validateCacheSpec(spec, direction, options = {}) {
-    const flag = direction === 'export' ? '--export-cache' : '--import-cache';
-    if (!isBackend(spec.type)) {
-        const caseHint = isBackend(spec.type.toLowerCase())
-            ? ` (type is case-sensitive: write "${spec.type.toLowerCase()}")`
-            : (0,_suggest_js__WEBPACK_IMPORTED_MODULE_3__/* .nearestHint */ .AN)(spec.type, _backends_js__WEBPACK_IMPORTED_MODULE_0__/* .CACHE_TYPES */ .Vz);
-        return [
-            `type=${(0,_text_text_js__WEBPACK_IMPORTED_MODULE_4__/* .echo */ .WI)(spec.type)} is not a cache type this action supports${caseHint}; use one of ${_backends_js__WEBPACK_IMPORTED_MODULE_0__/* .CACHE_TYPES */ .Vz.join(', ')}`
-        ];
-    }
-    const noImporter = (0,_backends_index_js__WEBPACK_IMPORTED_MODULE_1__/* .backendOfType */ .kY)(spec.type)?.readBack?.noImporter;
-    if (noImporter && direction === 'import')
-        return [noImporter];
-    const rules = _backends_js__WEBPACK_IMPORTED_MODULE_0__/* .ATTRIBUTES */ .iw[spec.type];
-    const problems = [];
-    for (const [key, value] of spec.attrs) {
-        const rule = rules[key];
-        if (!rule) {
-            problems.push(`unknown attribute ${(0,_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .quoted */ .TL)(key)} for type=${spec.type}${(0,_suggest_js__WEBPACK_IMPORTED_MODULE_3__/* .didYouMean */ .au)(key, Object.keys(rules))}`);
-            continue;
-        }
-        if (rule.refused) {
-            problems.push(`${key} ${rule.refused}`);
-            continue;
-        }
-        if (!rule.in.includes(direction)) {
-            problems.push(`${key} applies only to ${rule.in.includes('export') ? '--export-cache' : '--import-cache'}, not to ${flag}`);
-            continue;
-        }
-        const problem = rule.check?.(value);
-        if (problem)
-            problems.push(`${key}: ${problem}`);
-    }
-    if (options.complete) {
-        for (const key of _backends_js__WEBPACK_IMPORTED_MODULE_0__/* .REQUIRED */ .mw[spec.type][direction]) {
-            if (!spec.attrs.has(key))
-                problems.push(`type=${spec.type} needs ${key}= in ${flag}`);
-        }
-    }
-    if (problems.length === 0)
-        problems.push(...(0,_backends_js__WEBPACK_IMPORTED_MODULE_0__/* .crossChecks */ .KN)(spec.type, direction, spec.attrs, options.complete === true));
-    return problems;
-}
-/** Credential attribute names of every backend, so that even a value of an unknown type is redacted. */
-const SECRET_KEYS = new Set(Object.values(_backends_js__WEBPACK_IMPORTED_MODULE_0__/* .ATTRIBUTES */ .iw).flatMap((rules) => Object.entries(rules)
-    .filter(([, r]) => r.secret)
-    .map(([k]) => k)));
-/** A credential attribute: a backend's secret, or any name that carries one (password, sig, …). */
-const isSecretKey = (key) => SECRET_KEYS.has(key) || (0,_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .isSecretName */ .eh)(key);
-function render(spec, { redact }) {
-    const fields = [`type=${spec.type}`];
-    for (const [k, v] of spec.attrs)
-        fields.push(`${k}=${!redact ? v : isSecretKey(k) ? _redact_js__WEBPACK_IMPORTED_MODULE_2__/* .REDACTED */ .XF : (0,_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .redactText */ .Rd)(v)}`);
-    return (0,_csv_js__WEBPACK_IMPORTED_MODULE_5__/* .formatCsvRecord */ .ND)(fields);
-}
-/** The exact value given to envd. */
-function serializeCacheSpec(spec) {
-    return render(spec, { redact: false });
-}
-/**
- * The value with every credential replaced by ***, for logs, outputs and the summary: credential
- * attributes whole, and URL userinfo and credential query parameters inside any other value.
- */
-function redactCacheSpec(spec) {
-    return render(spec, { redact: true });
-}
-/** The credential values a spec carries, to register as secrets before anything is logged. */
-function secretsOf(spec) {
-    const out = new Set();
-    for (const [k, v] of spec.attrs) {
-        if (v === '')
-            continue;
-        if (isSecretKey(k))
-            out.add(v);
-        else
-            for (const s of (0,_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .findSecrets */ .dL)(v))
-                out.add(s);
-    }
-    return [...out];
-}
-
-
-/***/ }),
-
 /***/ 4372:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
@@ -1360,7 +1394,6 @@ function secretsOf(spec) {
 /* harmony export */   au: () => (/* binding */ didYouMean),
 /* harmony export */   kp: () => (/* binding */ closest)
 /* harmony export */ });
-/* unused harmony export nearest */
 /** "Did you mean" suggestions for misspelt attribute and input values. */
 function distance(a, b) {
     // Optimal string alignment distance: edits plus adjacent transpositions.
@@ -1540,7 +1573,7 @@ const nonEmpty = (v) => (v.trim() === '' ? 'is empty' : undefined);
 /* unused harmony export sanitizeImageName */
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _cache_spec_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(607);
+/* harmony import */ var _backends_spec_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3586);
 /* harmony import */ var _inputs_output_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(8708);
 /* harmony import */ var _text_text_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(8544);
 /** envd's command lines, from the plan. Pure: global flags before the subcommand, one value per cache flag. */
@@ -1572,7 +1605,7 @@ function envdBuildCall(plan, options) {
         ...(plan.export ? ['--export-cache', render(plan.export)] : []),
         ...(plan.import && options.withImport ? ['--import-cache', render(plan.import)] : [])
     ];
-    return { args: [...common, ...flags(_cache_spec_js__WEBPACK_IMPORTED_MODULE_1__/* .serializeCacheSpec */ .Ig)], shown: [...common, ...flags(_cache_spec_js__WEBPACK_IMPORTED_MODULE_1__/* .redactCacheSpec */ .Hf)] };
+    return { args: [...common, ...flags(_backends_spec_js__WEBPACK_IMPORTED_MODULE_1__/* .serializeCacheSpec */ .Ig)], shown: [...common, ...flags(_backends_spec_js__WEBPACK_IMPORTED_MODULE_1__/* .redactCacheSpec */ .Hf)] };
 }
 /**
  * The `--tag` for envd build. envd parses its tag as an image reference on every build, output or not, and
@@ -1645,7 +1678,7 @@ const DEFAULT_BUILD_OWNER = '1000:1000';
 /* harmony import */ var _text_text_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(8544);
 /* harmony import */ var _cache_csv_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(9022);
 /* harmony import */ var _cache_image_ref_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3715);
-/* harmony import */ var _cache_spec_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(607);
+/* harmony import */ var _backends_spec_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(3586);
 /* harmony import */ var _cache_values_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(3834);
 /* harmony import */ var _cache_suggest_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(4372);
 /** envd's `--output` value (one CSV record, `type=` required), parsed enough to derive cache refs. */
@@ -1669,7 +1702,7 @@ function parseOutput(raw) {
     }
     if (!fields.some((f) => /^type=/i.test(f.trim())))
         return { ok: false, problem: missingType(fields) };
-    const parsed = (0,_cache_spec_js__WEBPACK_IMPORTED_MODULE_2__/* .parseFields */ .L5)(fields);
+    const parsed = (0,_backends_spec_js__WEBPACK_IMPORTED_MODULE_2__/* .parseFields */ .L5)(fields);
     if (!parsed.ok)
         return parsed;
     const attrs = parsed.value;
@@ -1742,7 +1775,7 @@ __webpack_require__.d(__webpack_exports__, {
   QP: () => (/* binding */ stopBuilder)
 });
 
-// UNUSED EXPORTS: daemonPid, listWorkers
+// UNUSED EXPORTS: listWorkers
 
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __webpack_require__(3024);
@@ -1931,21 +1964,21 @@ async function listWorkers(socket, timeoutMs) {
     return (await (0,grpc_list_workers/* listWorkersOn */.Z)(() => external_node_net_.connect(socket), timeoutMs)).ok;
 }
 async function answers(buildctl, addr, env) {
-    const r = await exec/* Exec */.Wo.run(buildctl, ['--addr', addr, 'debug', 'workers'], { env, timeoutMs: 10000 });
+    const r = await exec/* Exec */.W.run(buildctl, ['--addr', addr, 'debug', 'workers'], { env, timeoutMs: 10000 });
     return { ok: r.code === 0, detail: (r.stderr || r.stdout).trim() };
 }
 /** The answer of Exec.rootVia without blocking: the sudo probe runs while other work goes on (tools, the cache). */
 function rootViaAsync() {
     if (process.getuid?.() === 0)
         return Promise.resolve('root');
-    return exec/* Exec */.Wo.run('sudo', ['-n', 'true']).then((r) => (r.code === 0 ? 'sudo' : 'none'));
+    return exec/* Exec */.W.run('sudo', ['-n', 'true']).then((r) => (r.code === 0 ? 'sudo' : 'none'));
 }
 /**
  * builder: auto — buildkitd from the tool cache, as root (directly or through sudo), on a private socket. Not
  * awaited. `rootVia`: what rootViaAsync found when it was asked ahead; else it is asked here.
  */
 function spawnBuildkitd(o) {
-    const found = o.rootVia ?? exec/* Exec */.Wo.rootVia() ?? 'none';
+    const found = o.rootVia ?? exec/* Exec */.W.rootVia() ?? 'none';
     const via = found === 'none' ? undefined : found;
     if (!via)
         throw new BuilderError('buildkitd needs root, and this runner user has no password-less sudo. Use builder: docker-container, or the address of a running buildkitd (builder: unix:///… or tcp://…)');
@@ -1985,11 +2018,11 @@ function spawnBuildkitd(o) {
     };
     const PATH = o.env.PATH ?? '';
     if (via === 'root')
-        handle.pid = exec/* Exec */.Wo.spawnDetached(command[0], command.slice(1), { env: { ...allowed.env, PATH }, logFile });
+        handle.pid = exec/* Exec */.W.spawnDetached(command[0], command.slice(1), { env: { ...allowed.env, PATH }, logFile });
     else {
         // sudo's pid until buildkitd's own is read from pidFile (daemonPid): signals and liveness go to buildkitd itself.
         handle.pidFile = external_node_path_.join(o.workDir, 'buildkitd.pid');
-        handle.pid = exec/* Exec */.Wo.spawnDetached('sudo', (0,builder_args/* sudoArgs */.h2)({ preserve: allowed.names, pidFile: handle.pidFile, path: PATH, command }), { env: { ...allowed.env, PATH }, logFile });
+        handle.pid = exec/* Exec */.W.spawnDetached('sudo', (0,builder_args/* sudoArgs */.h2)({ preserve: allowed.names, pidFile: handle.pidFile, path: PATH, command }), { env: { ...allowed.env, PATH }, logFile });
     }
     return handle;
 }
@@ -2043,7 +2076,7 @@ async function findShared(dir, wish, binDir, env) {
         }
         const r = record;
         const pid = typeof r?.pid === 'number' ? r.pid : undefined;
-        const isRunning = pid !== undefined && exec/* Exec */.Wo.isAlive(pid);
+        const isRunning = pid !== undefined && exec/* Exec */.W.isAlive(pid);
         const live = {
             running: isRunning,
             answers: isRunning && typeof r?.buildctlAddr === 'string'
@@ -2122,7 +2155,7 @@ async function releaseShared(h, env = process.env) {
     if (!dir || !external_node_path_.basename(dir).startsWith(DAEMON_DIR_PREFIX) || !external_node_fs_.existsSync(dir))
         return undefined;
     if (h.sudo) {
-        const r = await exec/* Exec */.Wo.run('sudo', ['-n', 'rm', '-rf', '--', dir], { env });
+        const r = await exec/* Exec */.W.run('sudo', ['-n', 'rm', '-rf', '--', dir], { env });
         return r.code === 0 ? undefined : `could not remove ${dir}: ${(r.stderr || r.stdout).trim()}`;
     }
     try {
@@ -2145,7 +2178,7 @@ async function awaitBuildkitd(handle, o) {
     if (handle.buildctlAddr.startsWith('unix://')) {
         const socket = handle.buildctlAddr.slice('unix://'.length);
         while (Date.now() < deadline && !(await accepts(socket))) {
-            if (handle.pid !== undefined && !exec/* Exec */.Wo.isAlive(handle.pid))
+            if (handle.pid !== undefined && !exec/* Exec */.W.isAlive(handle.pid))
                 break;
             await sleep(5); // a connect attempt is cheap; every 5 ms loses little of the moment it listens
         }
@@ -2157,7 +2190,7 @@ async function awaitBuildkitd(handle, o) {
         (await listWorkers(handle.buildctlAddr.slice('unix://'.length), Math.min(IN_PROCESS_WAIT_MS, Math.max(0, deadline - Date.now())))))
         return;
     for (;;) {
-        if (handle.pid !== undefined && !exec/* Exec */.Wo.isAlive(handle.pid))
+        if (handle.pid !== undefined && !exec/* Exec */.W.isAlive(handle.pid))
             throw new BuilderError(`buildkitd exited while starting. Its log:\n${tail(handle.logFile)}`);
         const r = await answers(buildctl, handle.buildctlAddr, o.env);
         if (r.ok)
@@ -2181,7 +2214,7 @@ async function startContainer(o) {
         args.push('-v', `${configFile}:/etc/buildkit/buildkitd.toml:ro`);
     }
     args.push(o.image, ...(0,builder_args/* splitFlags */.g0)(o.flags));
-    const run = await exec/* Exec */.Wo.run('docker', args, { env: o.env });
+    const run = await exec/* Exec */.W.run('docker', args, { env: o.env });
     if (run.code !== 0)
         throw new BuilderError(`docker could not start ${o.image}: ${(run.stderr || run.stdout).trim()}`);
     const handle = {
@@ -2193,14 +2226,14 @@ async function startContainer(o) {
     };
     const deadline = Date.now() + o.readyTimeoutMs;
     for (;;) {
-        const r = await exec/* Exec */.Wo.run('docker', ['exec', o.name, 'buildctl', 'debug', 'workers'], {
+        const r = await exec/* Exec */.W.run('docker', ['exec', o.name, 'buildctl', 'debug', 'workers'], {
             env: o.env,
             timeoutMs: 10000
         });
         if (r.code === 0)
             return handle;
         if (Date.now() >= deadline) {
-            const logs = await exec/* Exec */.Wo.run('docker', ['logs', '--tail', '20', o.name], { env: o.env });
+            const logs = await exec/* Exec */.W.run('docker', ['logs', '--tail', '20', o.name], { env: o.env });
             await stopBuilder(handle, o.env);
             throw new BuilderError(`the buildkit container did not answer within ${Math.round(o.readyTimeoutMs / 1000)} s. Its log:\n${logs.stdout}${logs.stderr}`);
         }
@@ -2210,18 +2243,18 @@ async function startContainer(o) {
 /** Stops what the action started; a no-op for an address builder. Waits for the process to go. */
 async function stopBuilder(h, env = process.env, graceMs = 5000) {
     if (h.container) {
-        await exec/* Exec */.Wo.run('docker', ['rm', '-f', h.container], { env });
+        await exec/* Exec */.W.run('docker', ['rm', '-f', h.container], { env });
         return;
     }
     const pid = daemonPid(h);
     if (pid === undefined)
         return;
-    exec/* Exec */.Wo.kill(pid, 'SIGTERM', h.sudo);
+    exec/* Exec */.W.kill(pid, 'SIGTERM', h.sudo);
     const started = Date.now();
-    while (exec/* Exec */.Wo.isAlive(pid) && Date.now() < started + graceMs)
+    while (exec/* Exec */.W.isAlive(pid) && Date.now() < started + graceMs)
         await sleep(stopPollMs(Date.now() - started));
-    if (exec/* Exec */.Wo.isAlive(pid))
-        exec/* Exec */.Wo.kill(pid, 'SIGKILL', h.sudo);
+    if (exec/* Exec */.W.isAlive(pid))
+        exec/* Exec */.W.kill(pid, 'SIGKILL', h.sudo);
 }
 function builderLogTail(h, lines = 200) {
     return tail(h.logFile, lines, true);
@@ -2315,10 +2348,9 @@ const randomHex = (bytes) => (0,external_node_crypto_.randomBytes)(bytes).toStri
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   bQ: () => (/* binding */ envdEnv),
-/* harmony export */   sL: () => (/* binding */ Envd)
+/* harmony export */   b: () => (/* binding */ envdEnv),
+/* harmony export */   s: () => (/* binding */ Envd)
 /* harmony export */ });
-/* unused harmony export EnvdError */
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var _exec_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6429);
@@ -2354,7 +2386,7 @@ class Envd {
         this.env = env;
     }
     async ok(args, what) {
-        const r = await _exec_js__WEBPACK_IMPORTED_MODULE_1__/* .Exec */ .Wo.run(this.binary, args, { env: this.env });
+        const r = await _exec_js__WEBPACK_IMPORTED_MODULE_1__/* .Exec */ .W.run(this.binary, args, { env: this.env });
         if (r.code !== 0)
             throw new EnvdError(`${what} failed: ${(r.stderr || r.stdout).trim().split('\n').pop()}`, r);
         return r;
@@ -2368,15 +2400,15 @@ class Envd {
     }
     /** Switches back to the default context, then removes ours. Errors are returned, not thrown: post must go on. */
     async removeContext(name) {
-        const use = await _exec_js__WEBPACK_IMPORTED_MODULE_1__/* .Exec */ .Wo.run(this.binary, ['context', 'use', '--name', 'default'], { env: this.env });
-        const rm = await _exec_js__WEBPACK_IMPORTED_MODULE_1__/* .Exec */ .Wo.run(this.binary, ['context', 'rm', '--name', name], { env: this.env });
+        const use = await _exec_js__WEBPACK_IMPORTED_MODULE_1__/* .Exec */ .W.run(this.binary, ['context', 'use', '--name', 'default'], { env: this.env });
+        const rm = await _exec_js__WEBPACK_IMPORTED_MODULE_1__/* .Exec */ .W.run(this.binary, ['context', 'rm', '--name', name], { env: this.env });
         if (rm.code === 0)
             return undefined;
         return `envd context rm ${name}: ${(rm.stderr || use.stderr).trim().split('\n').pop()}`;
     }
     /** `envd build`; when `streams.stop` is aborted envd is stopped as Ctrl-C would (SIGINT, then SIGTERM). */
     build(args, cwd, streams) {
-        return _exec_js__WEBPACK_IMPORTED_MODULE_1__/* .Exec */ .Wo.run(this.binary, args, { env: this.env, cwd, ...streams });
+        return _exec_js__WEBPACK_IMPORTED_MODULE_1__/* .Exec */ .W.run(this.binary, args, { env: this.env, cwd, ...streams });
     }
 }
 

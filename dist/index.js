@@ -63,6 +63,13 @@ const POLICIES = {
      * 15 s ends it; four attempts from the start at 1 s, 2 s, 4 s for a cut connection or a 5xx.
      */
     download: { idleMs: 15_000, attempts: 4, backoffMs: 1_000 },
+    /**
+     * cache-mounts beside the layers (registry artifacts, s3 objects). The small requests (a manifest, a blob check,
+     * an upload's start) as the cache service: 10 s, three attempts at 500 ms, 1 s. An archive (up to cache-mounts-max,
+     * 2 GB by default) moves like a download: no whole-request deadline, but no byte for 15 s ends it. A timeout is not
+     * tried again: a store that went silent is given up for the job, with one warning.
+     */
+    mountStore: { requestMs: 10_000, attempts: 3, backoffMs: 500, idleMs: 15_000 },
     /** Phase budgets: past one, the phase's requests are cancelled and it goes on without what it had not read. */
     phases: {
         /** Usage, storage limit, listing, the run's jobs, open pull requests and the live indexes, before the plan. */
@@ -147,7 +154,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 async function run() {
     const ctx = (0,_steps_context_js__WEBPACK_IMPORTED_MODULE_1__/* .stepContext */ .e)(process.env);
     const { out } = ctx;
-    const isPost = out.getState(_state_js__WEBPACK_IMPORTED_MODULE_0__/* .State */ .U.IsPost) === 'true';
+    const isPost = out.getState(_state_js__WEBPACK_IMPORTED_MODULE_0__/* .StateKey */ .z.IsPost) === 'true';
     try {
         if (isPost) {
             const { post, realPostIo } = await Promise.all(/* import() */[__nccwpck_require__.e(990), __nccwpck_require__.e(677)]).then(__nccwpck_require__.bind(__nccwpck_require__, 2677));
@@ -156,12 +163,12 @@ async function run() {
         else {
             // Before anything starts: a cancelled main stops what it ran and says so (io/cancel.ts).
             const [{ main }, { onCancel }, { cancelledLine, cancelledSummary }] = await Promise.all([
-                Promise.all(/* import() */[__nccwpck_require__.e(844), __nccwpck_require__.e(292), __nccwpck_require__.e(990), __nccwpck_require__.e(355)]).then(__nccwpck_require__.bind(__nccwpck_require__, 7355)),
+                Promise.all(/* import() */[__nccwpck_require__.e(844), __nccwpck_require__.e(292), __nccwpck_require__.e(990), __nccwpck_require__.e(928)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9928)),
                 __nccwpck_require__.e(/* import() */ 736).then(__nccwpck_require__.bind(__nccwpck_require__, 6736)),
                 __nccwpck_require__.e(/* import() */ 594).then(__nccwpck_require__.bind(__nccwpck_require__, 6594))
             ]);
             onCancel(ctx, { line: cancelledLine, summary: cancelledSummary });
-            out.saveState(_state_js__WEBPACK_IMPORTED_MODULE_0__/* .State */ .U.IsPost, 'true');
+            out.saveState(_state_js__WEBPACK_IMPORTED_MODULE_0__/* .StateKey */ .z.IsPost, 'true');
             await main(ctx, {
                 input: (name) => out.getInput(name),
                 state: { get: (name) => out.getState(name), save: (name, value) => out.saveState(name, value) }
@@ -318,11 +325,9 @@ class Deadlines {
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  yL: () => (/* binding */ Children),
-  Wo: () => (/* binding */ Exec)
+  y: () => (/* binding */ Children),
+  W: () => (/* binding */ Exec)
 });
-
-// UNUSED EXPORTS: STOP_GRACE_MS
 
 // EXTERNAL MODULE: external "node:async_hooks"
 var external_node_async_hooks_ = __nccwpck_require__(6698);
@@ -515,22 +520,22 @@ class Exec {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   J: () => (/* binding */ stateFromEnv),
-/* harmony export */   U: () => (/* binding */ State)
+/* harmony export */   z: () => (/* binding */ StateKey)
 /* harmony export */ });
 /** Keys of the state saved by the main step for the post step (read back as STATE_<key>). */
-var State;
-(function (State) {
-    State["IsPost"] = "isPost";
+var StateKey;
+(function (StateKey) {
+    StateKey["IsPost"] = "isPost";
     /** JSON of the BuilderHandle the main step started. */
-    State["Builder"] = "builder";
-    State["EnvdBinary"] = "envdBinary";
-    State["EnvdPath"] = "envdPath";
-    State["Context"] = "context";
-    State["WorkDir"] = "workDir";
-    State["BuildFailed"] = "buildFailed";
+    StateKey["Builder"] = "builder";
+    StateKey["EnvdBinary"] = "envdBinary";
+    StateKey["EnvdPath"] = "envdPath";
+    StateKey["Context"] = "context";
+    StateKey["WorkDir"] = "workDir";
+    StateKey["BuildFailed"] = "buildFailed";
     /** JSON of the local cache to swap in and save (cache: local, after a successful export). */
-    State["LocalSave"] = "localSave";
-})(State || (State = {}));
+    StateKey["LocalSave"] = "localSave";
+})(StateKey || (StateKey = {}));
 /** The state the runner hands the post step: STATE_<key> in its environment (what core.getState reads). */
 function stateFromEnv(env) {
     return { get: (name) => env[`STATE_${name}`] || '' };
@@ -842,7 +847,7 @@ function stepContext(env, out = new Runner(env)) {
         env,
         clock: { now: () => Date.now() },
         deadlines: new deadlines/* Deadlines */.Qk(),
-        children: new exec/* Children */.yL(),
+        children: new exec/* Children */.y(),
         readers: new Map(),
         histories: new Map(),
         openPrs: new WeakMap()

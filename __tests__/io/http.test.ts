@@ -305,3 +305,84 @@ describe('proxy', () => {
     }
   });
 });
+
+describe('download: the answer’s headers come back with the file', () => {
+  test('a 200’s headers (an object store’s metadata) are the value', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'http-'));
+    try {
+      script = [{ body: 'bytes', headers: { 'X-Amz-Meta-Sha256': 'ab'.repeat(32) } }];
+      const r = await new Http({ clock: fakeClock() }).download(`${base}/f`, path.join(dir, 'f'), { policy });
+      expect(r.ok && r.value.get('x-amz-meta-sha256')).toBe('ab'.repeat(32));
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('upload: a file streamed as the body', () => {
+  /** What the upload server received, and what it answers next (the last one repeats). */
+  let received: { method: string; body: string }[] = [];
+  let answers: { status: number; headers?: Record<string, string>; silent?: boolean }[] = [];
+  let up: http.Server;
+  let upBase: string;
+  let dir: string;
+  let file: string;
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'http-up-'));
+    file = path.join(dir, 'archive.tar');
+    fs.writeFileSync(file, 'y'.repeat(300_000));
+    up = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      const next = answers.length > 1 ? answers.shift()! : answers[0];
+      if (next.silent) return; // reads nothing, answers nothing
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        received.push({ method: req.method!, body: Buffer.concat(chunks).toString() });
+        res.writeHead(next.status, next.headers ?? {});
+        res.end(`answer ${next.status}`);
+      });
+    });
+    await new Promise<void>((r) => up.listen(0, '127.0.0.1', r));
+    upBase = `http://127.0.0.1:${(up.address() as net.AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    up.closeAllConnections();
+    await new Promise<void>((r) => up.close(() => r()));
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+  afterEach(() => {
+    received = [];
+  });
+
+  test.each([
+    ['node:http', undefined],
+    ['a fetch handed in (the proxy path)', globalThis.fetch]
+  ])('over %s: the whole file arrives; a 503 is tried again; the final answer comes back', async (_how, fetch) => {
+    answers = [{ status: 503 }, { status: 201, headers: { Location: '/done' } }];
+    const client = new Http({ clock: fakeClock(), fetch });
+    const r = await client.upload('PUT', `${upBase}/blob?digest=x`, file, { policy, headers: { 'X-Kind': 'tar' } });
+    const a = answered(r);
+    expect([a?.status, a?.headers.get('location'), a?.body, client.calls]).toEqual([201, '/done', 'answer 201', 2]);
+    expect(received.map((x) => [x.method, x.body.length])).toEqual([
+      ['PUT', 300_000],
+      ['PUT', 300_000]
+    ]);
+  });
+
+  test('a status the caller reads (a 401 challenge) comes back at once, with its headers', async () => {
+    answers = [{ status: 401, headers: { 'WWW-Authenticate': 'Bearer realm="x"' } }];
+    const r = await new Http({ clock: fakeClock() }).upload('PUT', `${upBase}/blob`, file, { policy });
+    expect(answered(r)?.headers.get('www-authenticate')).toBe('Bearer realm="x"');
+    expect(received).toHaveLength(1);
+  });
+
+  test('a server that takes no byte: the attempt ends after the idle timeout, a TimeoutError', async () => {
+    answers = [{ status: 0, silent: true }];
+    const r = await new Http({ clock: fakeClock() }).upload('PUT', `${upBase}/blob`, file, {
+      policy: { attempts: 1, backoffMs: 1 },
+      idleTimeoutMs: 300
+    });
+    expect(r).toMatchObject({ ok: false, failure: { code: 'TimeoutError' } });
+    expect(r.ok ? '' : r.reason).toContain('no data for 0.3 s');
+  });
+});

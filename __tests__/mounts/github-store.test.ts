@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, jest, test } from '@jest/globals
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { githubMountStore, mountsDir, slotDir } from '../../src/io/mounts.js';
+import { actionsCacheVersion, githubMountStore, mountsDir, slotDir } from '../../src/io/mounts.js';
 import { ENVD_MOUNT_DIRS, mountKey, mountKeyPrefix } from '../../src/mounts/mounts.js';
 import { startEmulator, type Emulator } from '../support/emulator/index.js';
 import { scopes } from '../emulator/client.js';
@@ -63,22 +63,60 @@ function archive(text: string): void {
 describe('package caches in the GitHub cache (@actions/cache through the emulator)', () => {
   test("saved on main, restored by a pull request by prefix; a sibling branch's is not visible", async () => {
     process.env.ACTIONS_RUNTIME_TOKEN = emu.mintToken(scopes.main);
-    expect(await githubMountStore.available()).toBe(true);
+    expect(await githubMountStore(process.env).available()).toBe(true);
     archive('main 1');
-    const first = await githubMountStore.save(slot, mountKey('py', ID, '1'.repeat(64)));
+    const first = await githubMountStore(process.env).save(slot, mountKey('py', ID, '1'.repeat(64)));
     expect([first, logged.filter((l) => /warning|rror/.test(l))]).toEqual([true, []]);
     archive('main 2');
-    expect(await githubMountStore.save(slot, mountKey('py', ID, '2'.repeat(64)))).toBe(true);
-    expect(await githubMountStore.save(slot, mountKey('py', ID, '2'.repeat(64)))).toBe(false); // immutable: the same content is there
+    expect(await githubMountStore(process.env).save(slot, mountKey('py', ID, '2'.repeat(64)))).toBe(true);
+    expect(await githubMountStore(process.env).save(slot, mountKey('py', ID, '2'.repeat(64)))).toBe(false); // immutable: the same content is there
 
     process.env.ACTIONS_RUNTIME_TOKEN = emu.mintToken(scopes.feature('feat'));
     archive('feat');
-    expect(await githubMountStore.save(slot, mountKey('py', ID, 'f'.repeat(64)))).toBe(true);
+    expect(await githubMountStore(process.env).save(slot, mountKey('py', ID, 'f'.repeat(64)))).toBe(true);
 
     process.env.ACTIONS_RUNTIME_TOKEN = emu.mintToken(scopes.pr(12));
     fs.rmSync(slot, { recursive: true, force: true });
-    expect(await githubMountStore.restore(slot, mountKeyPrefix('py', ID))).toBe(mountKey('py', ID, '2'.repeat(64)));
+    expect(await githubMountStore(process.env).restore(slot, mountKeyPrefix('py', ID))).toBe(
+      mountKey('py', ID, '2'.repeat(64))
+    );
     expect(fs.readFileSync(path.join(slot, 'mount.tar'), 'utf8')).toBe('main 2');
-    expect(await githubMountStore.restore(slot, mountKeyPrefix('other-scope', ID))).toBeUndefined();
+    expect(await githubMountStore(process.env).restore(slot, mountKeyPrefix('other-scope', ID))).toBeUndefined();
+  });
+
+  test('the lookup finds what a restore would pick, in the version @actions/cache wrote it, downloading nothing', async () => {
+    process.env.ACTIONS_RUNTIME_TOKEN = emu.mintToken(scopes.main);
+    archive('with a fingerprint');
+    const key = mountKey('fp', ID, '3'.repeat(64), 'a'.repeat(16));
+    expect(await githubMountStore(process.env).save(slot, key)).toBe(true);
+    fs.rmSync(slot, { recursive: true, force: true });
+    const before = emu.requests.length;
+    expect(await githubMountStore(process.env).lookup!(slot, mountKeyPrefix('fp', ID))).toBe(key);
+    expect(emu.requests.slice(before).map((r) => r.route)).toEqual(['GetCacheEntryDownloadURL']);
+    expect(fs.existsSync(slot)).toBe(false);
+    expect(await githubMountStore(process.env).lookup!(slot, mountKeyPrefix('nothing-here', ID))).toBeUndefined();
+  });
+
+  test('without zstd on PATH @actions/cache writes gzip entries, and the lookup asks for that version', async () => {
+    process.env.ACTIONS_RUNTIME_TOKEN = emu.mintToken(scopes.main);
+    const saved = process.env.PATH;
+    // What tar -z needs, no zstd: a directory holding links to tar and gzip alone.
+    const bin = path.join(root, 'bin-without-zstd');
+    fs.mkdirSync(bin, { recursive: true });
+    for (const tool of ['tar', 'gzip'])
+      fs.symlinkSync(
+        [`/usr/bin/${tool}`, `/bin/${tool}`].find((p) => fs.existsSync(p))!,
+        path.join(bin, tool)
+      );
+    try {
+      process.env.PATH = bin;
+      expect(actionsCacheVersion(slot)).not.toBe(actionsCacheVersion(slot, saved));
+      archive('gzip');
+      const key = mountKey('gz', ID, '4'.repeat(64), 'b'.repeat(16));
+      expect(await githubMountStore(process.env).save(slot, key)).toBe(true);
+      expect(await githubMountStore(process.env).lookup!(slot, mountKeyPrefix('gz', ID))).toBe(key);
+    } finally {
+      process.env.PATH = saved;
+    }
   });
 });

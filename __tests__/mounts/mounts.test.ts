@@ -9,12 +9,15 @@ import {
   mountKey,
   mountKeyPrefix,
   mountsMayHaveChanged,
+  namedFiles,
+  packageFingerprint,
   parseDiskUsage,
   parseDuSize,
   parseHelper,
   parseMountKey,
   parseMountsSetting,
   restoreDockerfile,
+  restoreSkip,
   saveDockerfile
 } from '../../src/mounts/mounts.js';
 
@@ -205,5 +208,60 @@ describe('what is saved', () => {
     expect(mountsMayHaveChanged({ cachedSteps: 7, totalSteps: 7 })).toBe(false);
     expect(mountsMayHaveChanged({ cachedSteps: 6, totalSteps: 7 })).toBe(true);
     expect(mountsMayHaveChanged({ cachedSteps: 0, totalSteps: 0 })).toBe(true);
+  });
+});
+
+describe('the restore-skip rule', () => {
+  const BUILD =
+    'def build():\n    install.python_packages(requirements="requirements.txt")\n    install.conda_packages(env_file=\'./env/environment.yml\')\n    install.python_packages(name=["numpy", "../secret", "/etc/passwd"])\n';
+  const inputs = {
+    buildFile: BUILD,
+    build: ['build.envd:build', '', 'envd v1.3.4, BuildKit v0.32.2', ''],
+    files: [{ path: 'requirements.txt', sha256: 'a'.repeat(64) }]
+  };
+
+  test('files the build file names: relative literals inside the build directory (package names are not found later)', () => {
+    expect(namedFiles(BUILD)).toEqual(['env/environment.yml', 'numpy', 'requirements.txt']);
+  });
+
+  test('the fingerprint follows the build file, each named file, and how envd runs; not the order files were read', () => {
+    const fp = packageFingerprint(inputs);
+    expect(fp).toMatch(/^[0-9a-f]{16}$/);
+    expect(packageFingerprint({ ...inputs, files: [...inputs.files].reverse() })).toBe(fp);
+    for (const other of [
+      { ...inputs, buildFile: BUILD + '\n' },
+      { ...inputs, files: [{ path: 'requirements.txt', sha256: 'b'.repeat(64) }] },
+      { ...inputs, files: [] },
+      { ...inputs, build: ['build.envd:build', 'linux/arm64', 'envd v1.3.4, BuildKit v0.32.2', ''] },
+      { ...inputs, build: ['build.envd:build', '', 'envd v1.3.5, BuildKit v0.32.2', ''] }
+    ])
+      expect(packageFingerprint(other)).not.toBe(fp);
+  });
+
+  test('keys carry the fingerprint after the content hash; keys saved before it still parse', () => {
+    const key = mountKey('py', `${PIP_DIR}/app-cpu`, 'c'.repeat(64), 'd'.repeat(16));
+    expect(key).toBe(`envd-mount-py#${PIP_DIR}/app-cpu#${'c'.repeat(16)}.${'d'.repeat(16)}`);
+    expect(parseMountKey(key)).toEqual({
+      scope: 'py',
+      id: `${PIP_DIR}/app-cpu`,
+      hash: 'c'.repeat(16),
+      fingerprint: 'd'.repeat(16)
+    });
+    expect(parseMountKey(mountKey('py', `${PIP_DIR}/app-cpu`, 'c'.repeat(64)))).toEqual({
+      scope: 'py',
+      id: `${PIP_DIR}/app-cpu`,
+      hash: 'c'.repeat(16)
+    });
+  });
+
+  test("skipped when any saved entry carries this build's fingerprint; never without a fingerprint", () => {
+    const k = (fp?: string) => mountKey('py', `${PIP_DIR}/app-cpu`, 'c'.repeat(64), fp);
+    expect(restoreSkip([undefined, k('1'.repeat(16)), k('2'.repeat(16))], '2'.repeat(16))).toEqual({
+      skip: true,
+      key: k('2'.repeat(16))
+    });
+    expect(restoreSkip([k('1'.repeat(16)), k()], '2'.repeat(16))).toEqual({ skip: false });
+    expect(restoreSkip([k('1'.repeat(16))], undefined)).toEqual({ skip: false });
+    expect(restoreSkip([], '1'.repeat(16))).toEqual({ skip: false });
   });
 });

@@ -40,22 +40,29 @@ describe('cache-mounts inputs', () => {
     );
   });
 
-  test.each(['registry', 's3', 'inline', 'none'])(
-    'cache: %s cannot carry them yet: said, with the choices',
-    (cache) => {
-      const extra: Record<string, string> =
-        cache === 'registry'
-          ? { 'cache-ref': 'ghcr.io/octo/cache:env' }
-          : cache === 's3'
-            ? { 'cache-options': 'bucket=b,region=eu-west-1' }
-            : cache === 'inline'
-              ? { output: 'type=image,name=ghcr.io/octo/env:latest,push=true' }
-              : {};
-      expect(problems({ cache, ...extra, 'cache-mounts': 'auto' })).toEqual([
-        `cache-mounts: is "auto" while cache is ${cache}; package caches are kept in the GitHub cache, with cache: gha or local. Set cache-mounts: none, or use one of those`
-      ]);
-    }
-  );
+  test.each([
+    [
+      'inline',
+      { output: 'type=image,name=ghcr.io/octo/env:latest,push=true' },
+      'cache: inline keeps the cache inside the pushed image, which has no place for package caches; use cache: registry, which keeps them as artifacts beside its layers'
+    ],
+    [
+      'none',
+      {},
+      'cache: none keeps no cache, so package caches have nowhere to go; pick a cache backend (gha, local, registry or s3)'
+    ]
+  ])('cache: %s has no place for them: said, with the choices', (cache, extra, why) => {
+    expect(problems({ cache, ...extra, 'cache-mounts': 'auto' })).toEqual([
+      `cache-mounts: is "auto" while cache is ${cache}: ${why}. Set cache-mounts: none, or use cache: gha, registry, local or s3`
+    ]);
+  });
+
+  test.each([
+    ['registry', { 'cache-ref': 'ghcr.io/octo/cache:env' }],
+    ['s3', { 'cache-options': 'bucket=b,region=eu-west-1' }]
+  ])('cache: %s keeps them beside its layers: accepted', (cache, extra) => {
+    expect(problems({ cache, ...extra, 'cache-mounts': 'auto' })).toEqual([]);
+  });
 });
 
 describe('cache-mounts in the plan', () => {
@@ -106,5 +113,78 @@ describe('cache-mounts in the plan', () => {
     const { mounts, decision } = mountsOf({ builder: 'tcp://127.0.0.1:1234' });
     expect(mounts).toMatchObject({ restore: false, save: false });
     expect(decision?.outcome).toBe('kept by the builder');
+  });
+});
+
+describe('cache-mounts beside registry and s3 layers', () => {
+  const REGISTRY = { cache: 'registry', output: 'type=image,name=ghcr.io/octo/env:latest,push=true' };
+  const S3 = { cache: 's3', 'cache-options': 'bucket=b,region=eu-west-1,prefix=team/' };
+  const mountsOf = (o: Record<string, string>, rt = runtime()) => {
+    const p = plan(inputsOf({ 'cache-scope': 'py', 'cache-mounts': 'auto', ...o }), rt);
+    return { mounts: p.mounts, decision: p.decisions.find((d) => d.topic === 'cache mounts') };
+  };
+  const prRuntime = (shape: Parameters<typeof prPayload>[0]) =>
+    runtime({ event: 'pull_request', ref: 'refs/pull/12/merge', payload: prPayload(shape) });
+
+  test('registry on the default branch: artifacts next to buildcache-<scope> in the output image repository', () => {
+    const { mounts, decision } = mountsOf(REGISTRY);
+    expect(mounts).toMatchObject({ restore: true, save: true, scope: 'py' });
+    expect(mounts?.home).toEqual({
+      store: 'oci-artifact',
+      repository: 'ghcr.io/octo/env',
+      insecure: false,
+      tags: {
+        write: { name: 'buildcache-py', owner: 'the default branch main' },
+        reads: [{ name: 'buildcache-py', owner: 'the default branch main' }]
+      }
+    });
+    expect(decision?.reason).toBe(
+      'every envd package cache the build uses, as OCI artifacts in ghcr.io/octo/env tagged buildcache-py-mount-…, beside the layers; this run writes its layers, so it saves them too'
+    );
+  });
+
+  test('registry with cache-ref: next to its tag on every branch, as the layers; registry.insecure is carried', () => {
+    const { mounts } = mountsOf(
+      { cache: 'registry', 'cache-ref': 'localhost:5000/octo/cache:env', 'cache-options': 'registry.insecure=true' },
+      prRuntime('same repository')
+    );
+    expect(mounts?.home).toMatchObject({
+      store: 'oci-artifact',
+      repository: 'localhost:5000/octo/cache',
+      insecure: true,
+      tags: { write: { name: 'env' }, reads: [{ name: 'env' }] }
+    });
+  });
+
+  test('a pull request reads its own, then the default branch’s; it writes its own only when trusted', () => {
+    const same = mountsOf(REGISTRY, prRuntime('same repository'));
+    const home = same.mounts?.home;
+    expect(home?.store === 'oci-artifact' && home.tags.reads.map((c) => c.name)).toEqual([
+      'buildcache-py-pr-12',
+      'buildcache-py'
+    ]);
+    expect(same.decision?.reason).toContain('(read from pull request #12, then the default branch main)');
+    for (const shape of FORK_SHAPES)
+      expect(mountsOf(REGISTRY, prRuntime(shape)).mounts).toMatchObject({ restore: true, save: false });
+  });
+
+  test('s3: objects under the prefix, per branch name as the layers; a fork only reads', () => {
+    const { mounts, decision } = mountsOf(S3);
+    expect(mounts?.home).toEqual({
+      store: 's3-object',
+      prefix: 'team/',
+      names: {
+        write: { name: 'py', owner: 'the default branch main' },
+        reads: [{ name: 'py', owner: 'the default branch main' }]
+      }
+    });
+    expect(decision?.reason).toContain('as s3 objects under team/envd-mounts/py/, beside the layers');
+    expect(mountsOf(S3, prRuntime('fork: true')).mounts).toMatchObject({ restore: true, save: false });
+  });
+
+  test('neither counts against the GitHub cache budget: the backend says its entries are not in it', async () => {
+    const { backendOf } = await import('../../src/backends/index.js');
+    expect(backendOf('registry').savedInGithubCache).toBe(false);
+    expect(backendOf('s3').savedInGithubCache).toBe(false);
   });
 });

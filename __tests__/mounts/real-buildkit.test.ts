@@ -3,7 +3,7 @@
  * package step that reruns finds the previous job's files in its mount when the mounts are restored and saved, and
  * does not without it; an unchanged job saves nothing. The "package step" uses envd's mount id
  * (envd's pip cache directory, `ENVD_MOUNT_DIRS`, with the id `<dir>/<env>-cpu`); the GitHub cache is a directory store here (the service itself is tested with
- * its emulator elsewhere). Runs with `BUILDKIT_BIN=<dir with buildkitd and buildctl v0.32.2>` as root
+ * its emulator elsewhere), and with `cache: registry` the real store against Debian's docker-registry on 127.0.0.1. Runs with `BUILDKIT_BIN=<dir with buildkitd and buildctl v0.32.2>` as root
  * (`npm run contract:buildkit` runs it); without it every test is skipped and says so. Prints the times it measures.
  */
 import { afterAll, describe, expect, test } from '@jest/globals';
@@ -18,6 +18,7 @@ import { recordingRunner } from '../support/recording-runner.js';
 import { inputsOf } from '../support/inputs.js';
 import { runtime } from '../support/runtime.js';
 import { ENVD_MOUNT_DIRS } from '../../src/mounts/mounts.js';
+import { registryAvailable, startRegistry } from '../support/services/registry.js';
 
 /** envd's pip cache directory inside the build (the first of ENVD_MOUNT_DIRS). */
 const PIP_DIR = ENVD_MOUNT_DIRS[0];
@@ -26,6 +27,8 @@ const BIN = process.env.BUILDKIT_BIN;
 const BUSYBOX = process.env.BENCH_BUSYBOX || ['/usr/bin/busybox', '/bin/busybox'].find((p) => fs.existsSync(p));
 const READY = !!BIN && !!BUSYBOX && process.getuid?.() === 0;
 const real = READY ? test : test.skip;
+/** The registry job also needs Debian's docker-registry and htpasswd (scripts/test-deps.sh). */
+const realRegistry = READY && registryAvailable() ? test : test.skip;
 const NAME = READY ? '' : ' (skipped: needs BUILDKIT_BIN, a static busybox and root)';
 
 // Made only when the test runs: Jest runs no afterAll in a file whose tests are all skipped.
@@ -119,19 +122,32 @@ function packageStep(client: { buildctl: string; addr: string }, requirement: st
   return fs.readFileSync(path.join(out, 'seen'), 'utf8').split('\n').filter(Boolean);
 }
 
-const env = { GITHUB_WORKSPACE: workspace, RUNNER_TEMP: path.join(root, 'runner-temp') };
-const planOf = (mounts: string) =>
+const env: NodeJS.ProcessEnv = { GITHUB_WORKSPACE: workspace, RUNNER_TEMP: path.join(root, 'runner-temp') };
+const planOf = (mounts: string, extra: Record<string, string> = {}) =>
   makePlan(
-    inputsOf({ 'cache-scope': 'py', 'cache-mounts': mounts, 'cache-mounts-image': BUSYBOX ?? '/bin/busybox' }),
+    inputsOf({
+      'cache-scope': 'py',
+      'cache-mounts': mounts,
+      'cache-mounts-image': BUSYBOX ?? '/bin/busybox',
+      ...extra
+    }),
     runtime()
   );
 
-/** One job on a fresh daemon: restore, the package step (an unchanged job: its one step came from the layer cache), save. */
-async function job(name: string, store: MountStore, o: { mounts: string; requirement?: string }) {
+/**
+ * One job on a fresh daemon: restore, the package step (an unchanged job: its one step came from the layer cache),
+ * save. Without a store, the one the plan's backend names (registry: OCI artifacts).
+ */
+async function job(
+  name: string,
+  store: MountStore | undefined,
+  o: { mounts: string; requirement?: string; inputs?: Record<string, string>; env?: NodeJS.ProcessEnv }
+) {
   const daemon = await freshDaemon(name);
   try {
-    const p = planOf(o.mounts);
-    const m = beginMounts(p, env, store);
+    const p = planOf(o.mounts, o.inputs);
+    const caller = { env: { ...env, ...o.env }, mask: () => undefined };
+    const m = store ? beginMounts(p, caller, store) : beginMounts(p, caller);
     const { out } = recordingRunner();
     const t0 = Date.now();
     if (m) await restoreMounts(out, m, daemon.client);
@@ -190,6 +206,43 @@ describe(`cache-mounts through a real BuildKit${NAME}`, () => {
       process.stdout.write(
         `cache-mounts, real BuildKit: restore ${second.restoreMs} ms, save ${first.saveMs} ms; unchanged job: restore ${unchanged.restoreMs} ms + save check ${unchanged.saveMs} ms\n`
       );
+    },
+    180_000
+  );
+
+  realRegistry(
+    'cache: registry (docker-registry on loopback): the rerun package step finds the previous job’s files in its mount, and not without cache-mounts',
+    async () => {
+      const registry = await startRegistry();
+      try {
+        const dockerConfig = path.join(root, 'docker');
+        fs.mkdirSync(dockerConfig, { recursive: true });
+        const auth = Buffer.from(`${registry.user}:${registry.password}`).toString('base64');
+        fs.writeFileSync(
+          path.join(dockerConfig, 'config.json'),
+          JSON.stringify({ auths: { [registry.host]: { auth } } })
+        );
+        const o = {
+          inputs: { cache: 'registry', output: `type=image,name=${registry.host}/octo/demo:latest,push=true` },
+          env: { DOCKER_CONFIG: dockerConfig, HOME: dockerConfig }
+        };
+        const first = await job('reg1', undefined, { ...o, mounts: 'auto', requirement: 'a' });
+        expect(first.seen).toEqual([]);
+        expect(first.figures).toEqual([
+          expect.objectContaining({ id: `${PIP_DIR}/demo-cpu`, savedBytes: expect.any(Number) })
+        ]);
+        const second = await job('reg2', undefined, { ...o, mounts: 'auto', requirement: 'b' });
+        expect(second.seen).toEqual(['wheel-a']);
+        const without = await job('reg3', undefined, { ...o, mounts: 'none', requirement: 'c' });
+        expect(without.seen).toEqual([]);
+        const f1 = first.figures[0];
+        const f2 = second.figures[0];
+        process.stdout.write(
+          `cache-mounts, real BuildKit: cache: registry, job 1 saved ${f1.savedBytes} B in ${f1.saveSeconds} s (save phase ${first.saveMs} ms); job 2 restored ${f2.restoredBytes} B in ${f2.restoreSeconds} s (restore phase ${second.restoreMs} ms), saved ${f2.savedBytes} B in ${f2.saveSeconds} s (save phase ${second.saveMs} ms)\n`
+        );
+      } finally {
+        await registry.stop();
+      }
     },
     180_000
   );

@@ -83,6 +83,16 @@ export interface RunnerFill {
   missing?: string;
 }
 
+/**
+ * Where cache-mounts keeps envd's package caches with a backend (issue 23): in the GitHub cache (gha, local), or
+ * beside the layers — OCI artifacts in the cache's repository, tagged next to its tag per branch, or objects
+ * under an s3 cache's prefix, named per branch like its entries. `reads`/`write` are the layers' locations.
+ */
+export type MountsHome =
+  | { store: 'github-cache' }
+  | { store: 'oci-artifact'; repository: string; insecure: boolean; tags: Locations }
+  | { store: 's3-object'; prefix: string; names: Locations };
+
 /** Action inputs that are only meaningful with this backend. */
 export type Companion = 'cache-ref' | 'cache-dir';
 
@@ -134,6 +144,10 @@ export interface Backend {
   /** The oldest BuildKit this backend works with. */
   readonly minBuildkit?: BuildkitFloor;
   readonly companions: readonly Companion[];
+  /** Where cache-mounts keeps package caches with this backend; undefined when it cannot (then `noMounts` says why). */
+  mountsHome?(ctx: LocationContext): MountsHome;
+  /** Why cache-mounts cannot be used with this backend, and what to use instead. */
+  readonly noMounts?: string;
   /** What the other inputs must give for this backend to have a place for its cache (checked with the inputs). */
   inputProblems?(given: Pick<BackendInputs, 'cacheRef' | 'output'>): { input: Input; message: string }[];
 }

@@ -41,6 +41,7 @@ export const gha: Backend = {
     ['timeout', inputs.cacheOptions.get('timeout') ?? '10m']
   ],
   fromRunner: fillFromRunner,
+  mountsHome: () => ({ store: 'github-cache' }),
   filledByAction: ['token', 'url_v2'],
   writeTarget: ({ scope }, ref) => `the GitHub cache of ${ref}, scope ${scope}`,
   // github.com serves only the cache API v2, which BuildKit speaks from v0.20.0 (url_v2, version=2).

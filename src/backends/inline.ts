@@ -35,6 +35,8 @@ export const inline: Backend = {
   },
   writeTarget: () => 'the output image, which carries the cache',
   companions: [],
+  noMounts:
+    'cache: inline keeps the cache inside the pushed image, which has no place for package caches; use cache: registry, which keeps them as artifacts beside its layers',
   inputProblems: ({ output }) =>
     output?.image && output.push
       ? []

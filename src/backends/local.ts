@@ -36,5 +36,6 @@ export const local: Backend = {
   ],
   writeTarget: (_ctx, ref) => `the GitHub cache of ${ref}, where the cache directory is saved`,
   runnerDir: ({ inputs, rt, scope }) => localCacheDir(inputs, rt, scope),
+  mountsHome: () => ({ store: 'github-cache' }),
   companions: ['cache-dir']
 };

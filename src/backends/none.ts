@@ -8,5 +8,7 @@ export const none: Backend = {
   store: 'nowhere',
   savedInGithubCache: false,
   location: () => [],
-  companions: []
+  companions: [],
+  noMounts:
+    'cache: none keeps no cache, so package caches have nowhere to go; pick a cache backend (gha, local, registry or s3)'
 };

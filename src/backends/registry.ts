@@ -1,9 +1,9 @@
 /** `cache: registry`: a cache image in an OCI registry, one tag per ref unless cache-ref fixes the place. */
-import { repositoryOf } from '../cache/image-ref.js';
-import { goBool } from '../cache/values.js';
+import { parseImageRef, repositoryOf } from '../cache/image-ref.js';
+import { goBool, parseGoBool } from '../cache/values.js';
 import { locations } from './location.js';
 import { Input } from '../action/names.js';
-import type { Backend } from './backend.js';
+import type { Backend, LocationContext, MountsHome } from './backend.js';
 import { EI, imageRef, layerCrossChecks, layerOptions } from './rules.js';
 
 export const registry: Backend = {
@@ -32,6 +32,7 @@ export const registry: Backend = {
   // A missing cache image ends the import vertex with "… not found" (see report/steps.ts).
   importReportsMissing: true,
   companions: ['cache-ref'],
+  mountsHome,
   inputProblems: ({ cacheRef, output }) =>
     cacheRef === undefined && !output?.image
       ? [
@@ -43,3 +44,27 @@ export const registry: Backend = {
         ]
       : []
 };
+
+/**
+ * Package caches as OCI artifacts in the cache's repository: next to cache-ref's tag (fixed, as the layers are),
+ * else next to the per-branch `buildcache-<scope>` tags of the output image's repository.
+ */
+function mountsHome({ inputs, rt, scope }: LocationContext): MountsHome {
+  const insecure = parseGoBool(inputs.cacheOptions.get('registry.insecure') ?? '') === true;
+  const given = inputs.cacheRef ? parseImageRef(inputs.cacheRef) : undefined;
+  if (given?.ok) {
+    const fixed = { name: given.value.tag ?? 'buildcache', owner: 'cache-ref, which every branch shares' };
+    return {
+      store: 'oci-artifact',
+      repository: repositoryOf(given.value),
+      insecure,
+      tags: { write: fixed, reads: [fixed] }
+    };
+  }
+  return {
+    store: 'oci-artifact',
+    repository: repositoryOf(inputs.output!.image!),
+    insecure,
+    tags: locations(`buildcache-${scope}`, rt)
+  };
+}

@@ -57,6 +57,12 @@ export const s3: Backend = {
     ];
   },
   probe: 's3-manifest',
+  // Package caches: objects under the same prefix, one directory per branch name the layers use.
+  mountsHome: (ctx) => ({
+    store: 's3-object',
+    prefix: ctx.inputs.cacheOptions.get('prefix') ?? '',
+    names: locations(ctx.scope, ctx.rt)
+  }),
   // bucket and region may come from the AWS environment (location above): one message names both ways.
   filledByAction: ['bucket', 'region'],
   missingMessage: (key) =>

@@ -61,6 +61,13 @@ export const POLICIES = {
    * 15 s ends it; four attempts from the start at 1 s, 2 s, 4 s for a cut connection or a 5xx.
    */
   download: { idleMs: 15_000, attempts: 4, backoffMs: 1_000 },
+  /**
+   * cache-mounts beside the layers (registry artifacts, s3 objects). The small requests (a manifest, a blob check,
+   * an upload's start) as the cache service: 10 s, three attempts at 500 ms, 1 s. An archive (up to cache-mounts-max,
+   * 2 GB by default) moves like a download: no whole-request deadline, but no byte for 15 s ends it. A timeout is not
+   * tried again: a store that went silent is given up for the job, with one warning.
+   */
+  mountStore: { requestMs: 10_000, attempts: 3, backoffMs: 500, idleMs: 15_000 },
   /** Phase budgets: past one, the phase's requests are cancelled and it goes on without what it had not read. */
   phases: {
     /** Usage, storage limit, listing, the run's jobs, open pull requests and the live indexes, before the plan. */

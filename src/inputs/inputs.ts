@@ -481,12 +481,15 @@ function readCacheMounts(r: InputReader, cache: CacheBackend): Inputs['cacheMoun
   const parsed = parseMountsSetting(r.text(Input.CacheMounts));
   if (!parsed.ok) r.fail(Input.CacheMounts, `${r.shown(Input.CacheMounts)}: ${parsed.problem}`);
   const setting = parsed.ok ? parsed.value : ({ kind: 'none' } as const);
-  // Mounts travel through the GitHub cache: with gha and local (registry and s3 are not carried yet).
-  if (setting.kind !== 'none' && !backendOf(cache).savedInGithubCache) {
-    const carriers = BACKEND_NAMES.filter((n) => backendOf(n).savedInGithubCache).join(' or ');
+  // Mounts go where the backend keeps its cache (the GitHub cache, beside registry or s3 layers); not with inline or none.
+  const backend = backendOf(cache);
+  if (setting.kind !== 'none' && !backend.mountsHome) {
+    const carriers = BACKEND_NAMES.filter((n) => backendOf(n).mountsHome)
+      .join(', ')
+      .replace(/, ([^,]*)$/, ' or $1');
     r.fail(
       Input.CacheMounts,
-      `is ${r.shown(Input.CacheMounts)} while cache is ${cache}; package caches are kept in the GitHub cache, with cache: ${carriers}. Set cache-mounts: none, or use one of those`
+      `is ${r.shown(Input.CacheMounts)} while cache is ${cache}: ${backend.noMounts ?? 'this backend has no place for package caches'}. Set cache-mounts: none, or use cache: ${carriers}`
     );
   }
   let maxBytes = DEFAULT_MOUNTS_MAX;

@@ -187,8 +187,17 @@ const once = (http: Http, method: string, url: string, headers: Record<string, s
 /** The answer to an authorized HEAD on a manifest, or why none could be had (`down`: the registry went silent earlier in this job). */
 type Head = { res: Answer; host: string } | { why: string; down?: true };
 
-/** HEAD on /v2/<repo>/manifests/<tag|digest>, answering the registry's Basic or Bearer challenge with the Docker config's credentials. */
-async function headManifest(ref: string, insecure: boolean, caller: RegistryCaller, http: Http): Promise<Head> {
+/** A registry reference as requests address it: the host, the repository, the base URL of its API and the tag or digest. */
+export interface RegistryEndpoint {
+  host: string;
+  repo: string;
+  /** `http(s)://<host>/v2/<repo>`. */
+  base: string;
+  reference: string;
+}
+
+/** Where a reference's requests go: Docker Hub's API host and `library/`, plain http where BuildKit uses it. */
+export function registryEndpoint(ref: string, insecure: boolean): RegistryEndpoint | { why: string } {
   const parsed = parseImageRef(ref);
   if (!parsed.ok) return { why: parsed.problem };
   const r = parsed.value;
@@ -196,48 +205,79 @@ async function headManifest(ref: string, insecure: boolean, caller: RegistryCall
     !r.domain || r.domain === 'docker.io' || r.domain === 'index.docker.io' ? 'registry-1.docker.io' : r.domain;
   const repo = host === 'registry-1.docker.io' && !r.path.includes('/') ? `library/${r.path}` : r.path;
   // Plain http where BuildKit uses it: registry.insecure, or a loopback host (BuildKit's default for those).
-  const url = `${insecure || isLoopbackRegistry(host) ? 'http' : 'https'}://${host}/v2/${repo}/manifests/${r.digest ?? r.tag ?? 'latest'}`;
+  const base = `${insecure || isLoopbackRegistry(host) ? 'http' : 'https'}://${host}/v2/${repo}`;
+  return { host, repo, base, reference: r.digest ?? r.tag ?? 'latest' };
+}
+
+/**
+ * The Authorization header answering a registry's 401 challenge with the Docker config's credentials: Basic, or a
+ * Bearer token from the realm for `actions` on the repository (`pull`; `pull,push` to write). The token is never
+ * logged; why there is none otherwise.
+ */
+export async function registryAuthorization(
+  challengeHeader: string | null,
+  at: { host: string; repo: string; actions: string },
+  caller: RegistryCaller,
+  http: Http
+): Promise<{ authorization: string } | { why: string }> {
+  const { host, repo } = at;
+  // Asked only now: a credential helper is a process, and an anonymous registry needs none.
+  const { creds, problems } = await registryCredentials(host, caller);
+  const basic =
+    creds?.username !== undefined
+      ? `Basic ${Buffer.from(`${creds.username}:${creds.password ?? ''}`).toString('base64')}`
+      : undefined;
+  const c = challenge(challengeHeader);
+  let authorization: string | undefined;
+  if (c?.scheme === 'basic') authorization = basic;
+  else if (c?.scheme === 'bearer' && c.params.realm) {
+    const q = new URLSearchParams();
+    if (c.params.service) q.set('service', c.params.service);
+    q.set('scope', at.actions === 'pull' && c.params.scope ? c.params.scope : `repository:${repo}:${at.actions}`);
+    const tokenRes = answered(
+      creds?.identitytoken
+        ? await once(
+            http,
+            'GET',
+            `${c.params.realm}?${q}&grant_type=refresh_token&refresh_token=${encodeURIComponent(creds.identitytoken)}`
+          )
+        : await once(http, 'GET', `${c.params.realm}?${q}`, basic ? { Authorization: basic } : {})
+    );
+    if (tokenRes?.status === 200) {
+      const t = parseBearerToken(tokenRes.body);
+      if (!t.ok)
+        return {
+          why: `the token service of ${host} answered 200 but not with a JSON token (${echo(tokenRes.headers.get('content-type') ?? 'no content type', 80)}, ${tokenRes.body.length} bytes): ${t.reason}`
+        };
+      authorization = `Bearer ${t.value}`;
+    }
+  }
+  if (!authorization)
+    return {
+      why: `${host} asks for credentials and the Docker config has none for it (log in with docker/login-action before this step)${problems.map((p) => `; ${p}`).join('')}`
+    };
+  return { authorization };
+}
+
+/** HEAD on /v2/<repo>/manifests/<tag|digest>, answering the registry's Basic or Bearer challenge with the Docker config's credentials. */
+async function headManifest(ref: string, insecure: boolean, caller: RegistryCaller, http: Http): Promise<Head> {
+  const at = registryEndpoint(ref, insecure);
+  if ('why' in at) return at;
+  const { host, repo } = at;
+  const url = `${at.base}/manifests/${at.reference}`;
   const gone = downFor(url);
   if (gone) return { why: gone, down: true };
   let head = await once(http, 'HEAD', url, { Accept: MANIFEST_TYPES });
   const first = answered(head);
   if (first?.status === 401) {
-    // Asked only now: a credential helper is a process, and an anonymous registry needs none.
-    const { creds, problems } = await registryCredentials(host, caller);
-    const basic =
-      creds?.username !== undefined
-        ? `Basic ${Buffer.from(`${creds.username}:${creds.password ?? ''}`).toString('base64')}`
-        : undefined;
-    const c = challenge(first.headers.get('www-authenticate'));
-    let authorization: string | undefined;
-    if (c?.scheme === 'basic') authorization = basic;
-    else if (c?.scheme === 'bearer' && c.params.realm) {
-      const q = new URLSearchParams();
-      if (c.params.service) q.set('service', c.params.service);
-      q.set('scope', c.params.scope ?? `repository:${repo}:pull`);
-      const tokenRes = answered(
-        creds?.identitytoken
-          ? await once(
-              http,
-              'GET',
-              `${c.params.realm}?${q}&grant_type=refresh_token&refresh_token=${encodeURIComponent(creds.identitytoken)}`
-            )
-          : await once(http, 'GET', `${c.params.realm}?${q}`, basic ? { Authorization: basic } : {})
-      );
-      if (tokenRes?.status === 200) {
-        const t = parseBearerToken(tokenRes.body);
-        if (!t.ok)
-          return {
-            why: `the token service of ${host} answered 200 but not with a JSON token (${echo(tokenRes.headers.get('content-type') ?? 'no content type', 80)}, ${tokenRes.body.length} bytes): ${t.reason}`
-          };
-        authorization = `Bearer ${t.value}`;
-      }
-    }
-    if (!authorization)
-      return {
-        why: `${host} asks for credentials and the Docker config has none for it (log in with docker/login-action before this step)${problems.map((p) => `; ${p}`).join('')}`
-      };
-    head = await once(http, 'HEAD', url, { Accept: MANIFEST_TYPES, Authorization: authorization });
+    const auth = await registryAuthorization(
+      first.headers.get('www-authenticate'),
+      { host, repo, actions: 'pull' },
+      caller,
+      http
+    );
+    if ('why' in auth) return auth;
+    head = await once(http, 'HEAD', url, { Accept: MANIFEST_TYPES, Authorization: auth.authorization });
   }
   const res = answered(head);
   if (!res) return { why: `${host} did not answer (${echo(head.ok ? '' : head.reason)})` };

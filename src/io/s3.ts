@@ -108,6 +108,15 @@ export function s3ObjectUrl(spec: CacheSpec, key: string): URL {
   return new URL(`${endpoint.protocol}//${bucket}.${endpoint.host}/${key}`);
 }
 
+/** The static credentials of an s3 cache: its attributes, else AWS_* in the environment; undefined without a key pair. */
+export function s3Credentials(spec: CacheSpec, env: NodeJS.ProcessEnv): S3Credentials | undefined {
+  const a = spec.attrs;
+  const accessKeyId = a.get('access_key_id') ?? env.AWS_ACCESS_KEY_ID;
+  const secretAccessKey = a.get('secret_access_key') ?? env.AWS_SECRET_ACCESS_KEY;
+  if (!accessKeyId || !secretAccessKey) return undefined;
+  return { accessKeyId, secretAccessKey, sessionToken: a.get('session_token') ?? env.AWS_SESSION_TOKEN };
+}
+
 export async function s3ManifestExists(
   spec: CacheSpec,
   env: NodeJS.ProcessEnv,
@@ -115,15 +124,14 @@ export async function s3ManifestExists(
   now = new Date()
 ): Promise<Probe> {
   const a = spec.attrs;
-  const accessKeyId = a.get('access_key_id') ?? env.AWS_ACCESS_KEY_ID;
-  const secretAccessKey = a.get('secret_access_key') ?? env.AWS_SECRET_ACCESS_KEY;
-  if (!accessKeyId || !secretAccessKey) return { why: 'no static S3 credentials to sign the check with' };
+  const credentials = s3Credentials(spec, env);
+  if (!credentials) return { why: 'no static S3 credentials to sign the check with' };
   const key = `${a.get('prefix') ?? ''}${a.get('manifests_prefix') ?? 'manifests/'}${(a.get('name') ?? 'buildkit').split(';')[0]}`;
   const signed = signS3({
     method: 'HEAD',
     url: s3ObjectUrl(spec, key),
     region: a.get('region')!,
-    credentials: { accessKeyId, secretAccessKey, sessionToken: a.get('session_token') ?? env.AWS_SESSION_TOKEN },
+    credentials,
     now
   });
   const head = await http.request('HEAD', signed.url, {

@@ -3,6 +3,7 @@
  * in BuildKit's own records, their GitHub cache keys, and the two small builds that copy a saved archive into a
  * mount and out of it (the technique of reproducible-containers/buildkit-cache-dance, written here afresh). Pure.
  */
+import { createHash } from 'node:crypto';
 import { formatSize } from '../text/text.js';
 import { allButNewest } from '../cache/entries.js';
 
@@ -140,19 +141,75 @@ export function parseDiskUsage(text: string): MountRecord[] {
 }
 
 /**
- * GitHub cache keys: `envd-mount-<scope>#<mount id>#<16 hex of the archive's sha256>`. `#` never occurs in a scope
- * (cache-scope's rule) and the key ends in the content hash, so the newest of a mount and scope is found by the
- * prefix up to the second `#`.
+ * GitHub cache keys: `envd-mount-<scope>#<mount id>#<16 hex of the archive's sha256>[.<16 hex fingerprint>]`. `#`
+ * never occurs in a scope (cache-scope's rule) and the key ends in the content hash and the fingerprint of what
+ * the package steps that filled it depended on (`packageFingerprint`; keys saved before it have none), so the
+ * newest of a mount and scope is found by the prefix up to the second `#`.
  */
-const MOUNT_KEY_PREFIX = 'envd-mount-';
+export const MOUNT_KEY_PREFIX = 'envd-mount-';
 
 export const mountKeyPrefix = (scope: string, id: string) => `${MOUNT_KEY_PREFIX}${scope}#${id}#`;
-export const mountKey = (scope: string, id: string, sha256Hex: string) =>
-  `${mountKeyPrefix(scope, id)}${sha256Hex.slice(0, 16)}`;
+export const mountKey = (scope: string, id: string, sha256Hex: string, fingerprint?: string) =>
+  `${mountKeyPrefix(scope, id)}${sha256Hex.slice(0, 16)}${fingerprint ? `.${fingerprint}` : ''}`;
 
-export function parseMountKey(key: string): { scope: string; id: string; hash: string } | undefined {
-  const m = /^envd-mount-([^#]+)#(\/[^#]+)#([0-9a-f]{16})$/.exec(key);
-  return m ? { scope: m[1], id: m[2], hash: m[3] } : undefined;
+export function parseMountKey(
+  key: string
+): { scope: string; id: string; hash: string; fingerprint?: string } | undefined {
+  const m = /^envd-mount-([^#]+)#(\/[^#]+)#([0-9a-f]{16})(?:\.([0-9a-f]{16}))?$/.exec(key);
+  if (!m) return undefined;
+  return { scope: m[1], id: m[2], hash: m[3], ...(m[4] ? { fingerprint: m[4] } : {}) };
+}
+
+/**
+ * The files a build.envd may name for its package steps (`requirements.txt`, `environment.yml`, a wheel): every
+ * string literal that reads as a relative path inside the build directory. Which of them exist is the shell's
+ * to find; a literal that is no file (a package name) changes nothing.
+ */
+export function namedFiles(buildFile: string): string[] {
+  const out = new Set<string>();
+  for (const m of buildFile.matchAll(/"([^"\n]{1,200})"|'([^'\n]{1,200})'/g)) {
+    const p = (m[1] ?? m[2]).trim().replace(/^\.\//, '');
+    if (/^[A-Za-z0-9_][A-Za-z0-9._/-]*$/.test(p) && !p.split('/').includes('..')) out.add(p);
+  }
+  return [...out].sort().slice(0, 64);
+}
+
+/** What the package steps of a build depend on, as read before it starts. */
+export interface PackageInputs {
+  /** The build file's text (`plan.envd.from`'s file). */
+  buildFile: string;
+  /** `--from`, `--platform`, the envd and BuildKit versions asked for, the build owner. */
+  build: string[];
+  /** Each named file that exists: its path and the sha256 of its content. */
+  files: readonly { path: string; sha256: string }[];
+}
+
+/**
+ * The fingerprint of what the package steps depend on: 16 hex of a sha256 over the build file, the files it
+ * names and how envd is run. Equal fingerprints mean the same package steps with the same cache keys, as far as
+ * the action can see before the build (a base image that moved under the same tag is not seen).
+ */
+export function packageFingerprint(p: PackageInputs): string {
+  const h = createHash('sha256').update(JSON.stringify(['envd-mounts-1', p.build, p.buildFile]));
+  for (const f of [...p.files].sort((a, b) => (a.path < b.path ? -1 : 1))) h.update(`\n${f.path}\0${f.sha256}`);
+  return h.digest('hex').slice(0, 16);
+}
+
+/**
+ * Whether the restore is skipped: a saved entry (found by the lookups, any mount) carries this build's
+ * fingerprint. The run that saved it built the same package steps and wrote its layers (a mount is saved only by a
+ * run that writes its cache), so with those layers imported every package step comes from the cache and no
+ * mount is read: the download and the helper build are saved. The trade-off, said in the log: when a layer was
+ * evicted since, a package step reruns without the previous files (it downloads again), and the mount is saved
+ * afterwards as after any build that ran a step.
+ */
+export function restoreSkip(
+  keys: readonly (string | undefined)[],
+  fingerprint: string | undefined
+): { skip: false } | { skip: true; key: string } {
+  if (!fingerprint) return { skip: false };
+  const key = keys.find((k) => k !== undefined && parseMountKey(k)?.fingerprint === fingerprint);
+  return key ? { skip: true, key } : { skip: false };
 }
 
 /**

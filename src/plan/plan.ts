@@ -1,5 +1,6 @@
 /** The whole decision for one run, before anything starts. */
 import type { Decision } from '../action/decision.js';
+import type { MountsHome } from '../backends/backend.js';
 import type { CacheSpec } from '../backends/spec.js';
 import type { CacheBackend, Inputs, Mode } from '../inputs/inputs.js';
 
@@ -12,6 +13,10 @@ export type MountsPlan = Inputs['cacheMounts'] & {
   save: boolean;
   /** The scope their keys carry: the layers' scope. */
   scope: string;
+  /** The envd and BuildKit versions asked for: part of what the package steps depend on (the restore-skip rule). */
+  tools?: string;
+  /** Where they are kept: the GitHub cache, or beside the registry or s3 layers (the backend says). */
+  home: MountsHome;
 };
 
 export interface Plan {

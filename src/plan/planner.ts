@@ -71,7 +71,7 @@ export function plan(
 
   p.export = exportSpec;
   p.import = importSpec;
-  const { mounts, decision: mountsDecision } = planMounts(inputs, p);
+  const { mounts, decision: mountsDecision } = planMounts(inputs, p, ctx);
   p.mounts = mounts;
   if (mountsDecision) p.decisions.push(mountsDecision);
   return withSecrets(p, inputs);

@@ -76,7 +76,7 @@ export async function build(
   const { env, out } = step;
   const dir = prepared?.dir ?? workDir(env, state);
   // cache-mounts: the saved package caches download while the tools are found and buildkitd starts.
-  const mounts = beginMounts(planned, env);
+  const mounts = beginMounts(planned, { env, mask: (secret) => out.setSecret(secret) });
   // Whether buildkitd can run as root (sudo -n on a hosted runner) is asked now and answered while the tools
   // are found and a local cache restored, not in the way of the start.
   const rootVia = prepared?.rootVia ?? (inputs.builder.kind === 'auto' ? rootViaAsync() : undefined);

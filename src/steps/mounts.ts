@@ -2,21 +2,26 @@
  * cache-mounts around the build (issue 23): the saved archives are looked up and downloaded while the tools are
  * found and buildkitd starts, copied into their mounts by one helper build once buildkitd answers, and — after a
  * build that writes its cache — the mounts the build used are read out by one helper build and saved, one GitHub
- * cache entry per mount and scope, keyed by content. Orchestration only: the core decides, io/mounts.ts does.
+ * cache entry per mount and scope, keyed by content and by the fingerprint of what the package steps depend on.
+ * When a saved entry carries this build's fingerprint, nothing is downloaded or copied in (`restoreSkip`). With
+ * registry and s3, each mount is an artifact or object beside the layers (io/mounts-remote.ts), without a skip.
+ * Orchestration only: the core decides, io/mounts.ts does.
  */
 import * as path from 'node:path';
 import type { Runner } from '../io/runner.js';
-import { runnerTemp } from '../io/dirs.js';
+import { runnerTemp, workspaceOf } from '../io/dirs.js';
+import { mountStoreOf } from '../io/mount-stores.js';
+import type { RegistryCaller } from '../io/registry.js';
 import {
   type BuildkitClient,
   fileSha256,
   fileSize,
-  githubMountStore,
   helperBuild,
   listMounts,
   type MountStore,
   mountsDir,
   placeArchive,
+  readPackageInputs,
   removeDir,
   slotDir
 } from '../io/mounts.js';
@@ -29,7 +34,10 @@ import {
   mountKey,
   mountKeyPrefix,
   type MountFigure,
+  packageFingerprint,
+  parseMountKey,
   restoreDockerfile,
+  restoreSkip,
   saveDockerfile
 } from '../mounts/mounts.js';
 import type { MountsPlan } from '../plan/plan.js';
@@ -45,47 +53,97 @@ export interface Mounts {
   figures: Map<string, MountFigure>;
   /** The key each restored mount came from (an unchanged archive is not saved again). */
   restoredKeys: Map<string, string>;
-  downloads: Promise<{ id: string; key?: string; seconds: number }[]>;
+  /** What the package steps depend on (`packageFingerprint`); undefined when the build file could not be read. */
+  fingerprint: Promise<string | undefined>;
+  downloads: Promise<Downloads>;
 }
+
+/** The archives downloaded; or, when a saved entry carries this build's fingerprint, that key and the mounts found. */
+type Downloads =
+  { skipped?: undefined; hits: { id: string; key?: string; seconds: number }[] } | { skipped: string; found: string[] };
 
 const seconds = (since: number) => Math.round((Date.now() - since) / 100) / 10;
 
-/** Starts the lookups and downloads (nothing logged yet); undefined when the plan keeps no mounts. */
+/**
+ * Starts the lookups and downloads (nothing logged yet); undefined when the plan keeps no mounts. `caller`: the
+ * step's environment, and where a secret a registry's credential helper answers with is masked.
+ */
 export function beginMounts(
   plan: Plan,
-  env: NodeJS.ProcessEnv,
-  store: MountStore = githubMountStore
+  caller: RegistryCaller,
+  store: MountStore = mountStoreOf(plan, caller)
 ): Mounts | undefined {
+  const { env } = caller;
   const m = plan.mounts;
   if (!m || (!m.restore && !m.save)) return undefined;
-  const workspace = env.GITHUB_WORKSPACE || process.cwd();
+  const workspace = workspaceOf(env);
   const name = envName(path.resolve(workspace, plan.envd.path));
   const dir = mountsDir(runnerTemp(env));
   removeDir(dir);
-  const downloads = m.restore
-    ? download(store, candidateIds(m.setting, name), { dir, scope: m.scope })
-    : Promise.resolve([]);
+  // Only a store that can look a key up without downloading it can skip a restore (the GitHub cache's); the
+  // others' keys carry no fingerprint, so an unchanged archive is recognised by its content alone.
+  const fingerprint = store.lookup ? fingerprintOf(plan, workspace, env) : Promise.resolve(undefined);
+  fingerprint.catch(() => undefined);
+  const downloads: Promise<Downloads> = m.restore
+    ? download(store, candidateIds(m.setting, name), { dir, scope: m.scope, fingerprint })
+    : Promise.resolve({ hits: [] });
   downloads.catch(() => undefined);
-  return { plan: m, env: name, dir, store, figures: new Map(), restoredKeys: new Map(), downloads };
+  return { plan: m, env: name, dir, store, figures: new Map(), restoredKeys: new Map(), fingerprint, downloads };
 }
 
-async function download(store: MountStore, ids: string[], o: { dir: string; scope: string }) {
-  if (!(await store.available())) return [];
-  return Promise.all(
-    ids.map(async (id) => {
-      const started = Date.now();
-      const key = await store.restore(slotDir(o.dir, id), mountKeyPrefix(o.scope, id));
-      return { id, key, seconds: seconds(started) };
-    })
-  );
+/** The fingerprint of the build file (envd's rule: `<path>/<file>`, else `<cwd>/<file>`), its files and envd's run. */
+async function fingerprintOf(plan: Plan, workspace: string, env: NodeJS.ProcessEnv): Promise<string | undefined> {
+  const buildDir = path.resolve(workspace, plan.envd.path);
+  const file = plan.envd.from.slice(0, plan.envd.from.lastIndexOf(':'));
+  const build = [plan.envd.from, plan.envd.platform ?? '', plan.mounts?.tools ?? '', env.ENVD_BUILD_OWNER ?? ''];
+  const inputs =
+    (await readPackageInputs(buildDir, path.resolve(buildDir, file), build)) ??
+    (await readPackageInputs(buildDir, path.resolve(workspace, file), build));
+  return inputs && packageFingerprint(inputs);
+}
+
+/**
+ * The lookups first when the store has them and this build has a fingerprint: a saved entry with this build's
+ * fingerprint skips the restore (nothing is downloaded, @actions/cache is not loaded). Otherwise each mount is
+ * restored by its prefix. A lookup that fails is no hit (the restore runs).
+ */
+async function download(
+  store: MountStore,
+  ids: string[],
+  o: { dir: string; scope: string; fingerprint: Promise<string | undefined> }
+): Promise<Downloads> {
+  const fingerprint = await o.fingerprint;
+  const lookup = store.lookup?.bind(store);
+  if (lookup && fingerprint) {
+    const keys = await Promise.all(
+      ids.map((id) => lookup(slotDir(o.dir, id), mountKeyPrefix(o.scope, id)).catch(() => undefined))
+    );
+    const skip = restoreSkip(keys, fingerprint);
+    if (skip.skip) return { skipped: skip.key, found: ids.filter((_, i) => keys[i]) };
+  }
+  if (!(await store.available())) return { hits: [] };
+  const started = Date.now();
+  return {
+    hits: await Promise.all(
+      ids.map(async (id) => ({
+        id,
+        key: await store.restore(slotDir(o.dir, id), mountKeyPrefix(o.scope, id)),
+        seconds: seconds(started)
+      }))
+    )
+  };
 }
 
 /** Once buildkitd answers: copies what was downloaded into the mounts, and notes each mount's last use. */
 export async function restoreMounts(runner: Runner, m: Mounts, client: BuildkitClient): Promise<void> {
   await runner.group('Restore package caches', async () => {
     const started = Date.now();
-    const hits = (await m.downloads).filter((d) => d.key);
+    const downloads = await m.downloads;
+    const hits = downloads.skipped === undefined ? downloads.hits.filter((d) => d.key) : [];
+    const warned = say(runner, m.store);
     if (!m.plan.restore) runner.info('Not restored: this run does not read the cache');
+    else if (downloads.skipped !== undefined) skipped(runner, m, downloads);
+    else if (hits.length === 0 && warned) runner.info('Nothing restored (see the warning above)');
     else if (hits.length === 0)
       runner.info(`No saved package caches for ${echo(m.env)} in scope ${echo(m.plan.scope)} yet`);
     else {
@@ -121,7 +179,7 @@ export async function saveMounts(
   runner: Runner,
   m: Mounts,
   client: BuildkitClient,
-  build: { plan: Plan; figures: { cachedSteps: number; totalSteps: number } }
+  build: { plan: Plan; figures: { cachedSteps: number; totalSteps: number; exports?: { error?: string }[] } }
 ): Promise<MountFigure[]> {
   await runner.group('Save package caches', async () => {
     if (!m.plan.save || !build.plan.export)
@@ -143,13 +201,28 @@ export async function saveMounts(
       return runner.info(
         decisions.length ? 'Nothing to save' : `The build used none of the package caches kept (${echo(m.env)})`
       );
-    await readOutAndSave(runner, m, client, ids);
+    // The fingerprint says "the layers of these package steps were written": not after a cache export that failed.
+    await readOutAndSave(runner, m, client, { ids, layersWritten: !build.figures.exports?.some((e) => e.error) });
   });
   removeDir(m.dir);
   return [...m.figures.values()];
 }
 
-async function readOutAndSave(runner: Runner, m: Mounts, client: BuildkitClient, ids: string[]): Promise<void> {
+/** The restore skipped: one line, and a note per mount for the outputs and the summary. */
+function skipped(runner: Runner, m: Mounts, d: { skipped: string; found: string[] }): void {
+  const fp = parseMountKey(d.skipped)?.fingerprint ?? '';
+  for (const id of d.found) note(m, id, `not restored: the package steps are unchanged (fingerprint ${fp})`);
+  runner.info(
+    `Not restored: the build file and the files it names are unchanged since ${echo(d.skipped)} was saved (fingerprint ${fp}), so every package step should come from the layer cache; if one runs anyway (a layer was evicted), it downloads its packages again and the cache is saved after the build`
+  );
+}
+
+async function readOutAndSave(
+  runner: Runner,
+  m: Mounts,
+  client: BuildkitClient,
+  { ids, layersWritten }: { ids: string[]; layersWritten: boolean }
+): Promise<void> {
   const started = Date.now();
   const out = path.join(m.dir, 'out');
   const built = await helperBuild(client, {
@@ -159,10 +232,13 @@ async function readOutAndSave(runner: Runner, m: Mounts, client: BuildkitClient,
     output: out
   });
   if (!built.ok) return runner.warning(`Package caches were not saved: ${echo(built.reason, MAX_SENTENCE)}`);
+  const fingerprint = layersWritten ? await m.fingerprint.catch(() => undefined) : undefined;
   for (const id of ids) {
     const file = placeArchive(out, m.dir, id);
-    const key = mountKey(m.plan.scope, id, await fileSha256(file));
+    const key = mountKey(m.plan.scope, id, await fileSha256(file), fingerprint);
     const bytes = fileSize(file);
+    // The same content under the same fingerprint is there already. (The same content under another fingerprint is
+    // saved again: the next unchanged job finds this build's fingerprint and skips its restore.)
     if (key === m.restoredKeys.get(id)) {
       note(m, id, 'not saved: unchanged since the restore');
       runner.info(`${echo(id)}: unchanged since the restore (${echo(key)}); not saved again`);
@@ -174,11 +250,22 @@ async function readOutAndSave(runner: Runner, m: Mounts, client: BuildkitClient,
       id,
       ...(saved
         ? { savedBytes: bytes, saveSeconds: seconds(started) }
-        : { note: 'not saved: the GitHub cache did not take it (see the warning above)' })
+        : { note: `not saved: ${m.store.where ?? 'the GitHub cache'} did not take it (see the warning above)` })
     };
     m.figures.set(id, figure);
+    say(runner, m.store);
     runner.info(saved ? `${formatMountLine(figure, 'saved')} as ${echo(key)}` : `${echo(id)}: not saved`);
   }
+}
+
+/** What the store had to say (a remote store's one warning, where each mount came from), in the open group; whether it warned. */
+function say(runner: Runner, store: MountStore): boolean {
+  const notes = store.drain?.() ?? [];
+  for (const n of notes) {
+    if (n.warning) runner.warning(n.text);
+    else runner.info(n.text);
+  }
+  return notes.some((n) => n.warning);
 }
 
 function note(m: Mounts, id: string, text: string): void {

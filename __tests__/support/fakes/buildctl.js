@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 'use strict';
 // @ts-check
-// Fake buildctl: a test stand-in for moby/buildkit's client (see ../README.md). Only `debug workers` and
-// `debug info` talk to the daemon. Self-contained (runs as CommonJS or ESM, copied anywhere).
+// Fake buildctl: a test stand-in for moby/buildkit's client (see ../README.md). `debug workers`, `debug info`,
+// `du` and `build` (the Dockerfile frontend's subset the action's helper builds use) talk to the daemon. Self-contained (runs as CommonJS or ESM, copied anywhere).
 const BAKED_VERSION = null; // @fake-baked-version: release assets replace this line
 const DEFAULT_VERSION = 'v0.32.2';
 const DEFAULT_ADDR = 'unix:///run/buildkit/buildkitd.sock';
@@ -18,6 +18,8 @@ let parseGoFlags;
 let compareVersions;
 /** @type {typeof import('./shared.mjs').UsageError} */
 let UsageError;
+/** @type {typeof import('./shared.mjs').goBytes} */
+let goBytes;
 const SHARED_SOURCE = null; // @fake-shared-source: a copy made to run alone (releases.mjs bakeFake) carries ./shared.mjs here
 /** ./shared.mjs from this script's own directory (through the bin/ symlink), or the source a copy carries inline. */
 async function loadShared() {
@@ -100,7 +102,7 @@ GLOBAL OPTIONS:
    --help, -h           show help
    --version, -v        print the version
 
-(fake buildctl: only "debug workers" and "debug info" are emulated)
+(fake buildctl: only "debug workers", "debug info", "du" and "build --frontend dockerfile.v0" are emulated)
 `;
 
 /** BuildKit v0.31.0 moved from urfave/cli v1 to v3 (go.mod), which changed the usage texts. */
@@ -122,8 +124,11 @@ function usage(message, version, atRoot) {
   process.exit(1);
 }
 
-/** One JSON request over the daemon socket. Rejects with Go/gRPC-like dial errors. */
-function call(addr, method, timeoutMs) {
+/**
+ * One JSON request over the daemon socket (events before the answer go to `onEvent`). Rejects with Go/gRPC-like
+ * dial errors. `timeoutMs` bounds the dial and the first answer only when there are no events to wait for.
+ */
+function call(addr, method, timeoutMs, params = undefined, onEvent = undefined) {
   return new Promise((resolve, reject) => {
     let options;
     let dialText;
@@ -152,16 +157,25 @@ function call(addr, method, timeoutMs) {
       reject(new CommandError('DeadlineExceeded: context deadline exceeded'));
     }, timeoutMs);
     socket.setEncoding('utf8');
-    socket.on('connect', () => socket.write(JSON.stringify({ id: 1, method }) + '\n'));
+    socket.on('connect', () => {
+      if (onEvent) clearTimeout(timer);
+      socket.write(JSON.stringify({ id: 1, method, params }) + '\n');
+    });
     socket.on('data', (chunk) => {
       buffer += chunk;
-      const nl = buffer.indexOf('\n');
-      if (nl < 0) return;
-      clearTimeout(timer);
-      socket.end();
-      const reply = JSON.parse(buffer.slice(0, nl));
-      if (reply.error) reject(new CommandError(reply.error));
-      else resolve(reply.result);
+      for (let nl = buffer.indexOf('\n'); nl >= 0; nl = buffer.indexOf('\n')) {
+        const reply = JSON.parse(buffer.slice(0, nl));
+        buffer = buffer.slice(nl + 1);
+        if (reply.event) {
+          onEvent?.(reply.event);
+          continue;
+        }
+        clearTimeout(timer);
+        socket.end();
+        if (reply.error) reject(new CommandError(reply.error));
+        else resolve(reply.result);
+        return;
+      }
     });
     socket.on('error', (e) => {
       clearTimeout(timer);
@@ -181,12 +195,12 @@ function call(addr, method, timeoutMs) {
   });
 }
 
-async function callWithWait(globals, method) {
+async function callWithWait(globals, method, params = undefined, onEvent = undefined) {
   const timeoutMs = (globals.timeout !== undefined ? Number(globals.timeout) : 5) * 1000;
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
-      return await call(globals.addr, method, Math.max(100, deadline - Date.now()));
+      return await call(globals.addr, method, Math.max(100, deadline - Date.now()), params, onEvent);
     } catch (e) {
       if (!globals.wait || !e.dial || Date.now() >= deadline) throw e;
       // A handshake for tests: one line per failed attempt that --wait retries.
@@ -216,7 +230,7 @@ async function main() {
   [fs, path, net, crypto] = await Promise.all(
     ['node:fs', 'node:path', 'node:net', 'node:crypto'].map((m) => import(m))
   );
-  ({ parseGoFlags, compareVersions, UsageError } = await loadShared());
+  ({ parseGoFlags, compareVersions, UsageError, goBytes } = await loadShared());
   const version = toolVersion();
   let parsed;
   try {
@@ -244,6 +258,8 @@ async function main() {
     }
     process.exit(3);
   }
+  if (command === 'du') return diskUsage(args, globals, version);
+  if (command === 'build' || command === 'b') return build(args, globals, version);
   if (command !== 'debug') throw new CommandError(`fake buildctl: command ${JSON.stringify(command)} is not emulated`);
   const [sub, ...subArgs] = args;
   if (!sub || !DEBUG_COMMANDS.includes(sub)) {
@@ -256,22 +272,7 @@ async function main() {
     }
     return;
   }
-  // urfave/cli v3: the global flags are accepted after the subcommand too (observed: `debug workers --debug`).
-  const subFlags = (defs) => {
-    try {
-      const values = parseGoFlags(
-        subArgs,
-        cliV3(version) ? { ...GLOBAL_FLAGS, ...defs } : defs,
-        cliV3(version) ? 'v3' : 'v1'
-      ).values;
-      for (const k of Object.keys(GLOBAL_FLAGS))
-        if (!(k in defs) && values[k] !== undefined) globals[GLOBAL_FLAGS[k].name ?? k] = values[k];
-      return values;
-    } catch (e) {
-      if (e instanceof UsageError) usage(e.message, version, false);
-      throw e;
-    }
-  };
+  const subFlags = (defs) => commandFlags(subArgs, defs, { globals, version }).values;
   if (sub === 'info') {
     subFlags({ format: { type: 'string' } });
     globals.addr ??= process.env.BUILDKIT_HOST || DEFAULT_ADDR;
@@ -335,6 +336,251 @@ async function main() {
     return;
   }
   process.stdout.write(tabwrite([['ID', 'PLATFORMS'], ...workers.map((w) => [w.id, w.platforms.join(',')])]));
+}
+
+/**
+ * A subcommand's flags. urfave/cli v3: the global flags are accepted after the subcommand too (observed:
+ * `debug workers --debug`).
+ */
+function commandFlags(args, defs, { globals, version }) {
+  try {
+    const parsed = parseGoFlags(
+      args,
+      cliV3(version) ? { ...GLOBAL_FLAGS, ...defs } : defs,
+      cliV3(version) ? 'v3' : 'v1'
+    );
+    for (const k of Object.keys(GLOBAL_FLAGS))
+      if (!(k in defs) && parsed.values[k] !== undefined) globals[GLOBAL_FLAGS[k].name ?? k] = parsed.values[k];
+    return parsed;
+  } catch (e) {
+    if (e instanceof UsageError) usage(e.message, version, false);
+    throw e;
+  }
+}
+
+/** Go's time.Time String() in UTC: `2006-01-02 15:04:05.999999999 +0000 UTC` (trailing zeros of the fraction dropped). */
+function goTime(iso) {
+  const m = /^(\d{4}-\d\d-\d\d)T(\d\d:\d\d:\d\d)(?:\.(\d+))?Z$/.exec(iso);
+  if (!m) return iso;
+  const frac = (m[3] ?? '').replace(/0+$/, '');
+  return `${m[1]} ${m[2]}${frac ? `.${frac}` : ''} +0000 UTC`;
+}
+
+/** The flags of `buildctl du` (BuildKit v0.32.2 `cmd/buildctl/diskusage.go:17-37`). */
+const DU_FLAGS = {
+  filter: { type: 'slice' },
+  f: { type: 'slice', name: 'filter' },
+  verbose: { type: 'bool' },
+  v: { type: 'bool', name: 'verbose' },
+  format: { type: 'string' }
+};
+
+/**
+ * `buildctl du [--verbose]`, printed as BuildKit v0.32.2 does (`cmd/buildctl/diskusage.go:65-163`): a tabwriter
+ * (minwidth 1, tabwidth 8, padding 1, tabs); verbose: per record `Key:\tvalue` lines (ID, Parents, Created at,
+ * Mutable, Reclaimable, Shared, Size, Description, Usage count, Last used, Type) and a blank line (:84-110);
+ * else a table (:112-136); then, without a filter, the summary (`Shared`/`Private` when some are shared,
+ * `Reclaimable`, `Total`; :138-163). Sizes `%.2f` of units.Bytes (goBytes).
+ */
+async function diskUsage(args, globals, version) {
+  const flags = commandFlags(args, DU_FLAGS, { globals, version });
+  if (flags.rest.length) usage(`unexpected argument ${flags.rest[0]}`, version, false);
+  const values = flags.values;
+  if (values.format !== undefined || values.filter !== undefined)
+    throw new CommandError('fake buildctl: du --format and --filter are not emulated');
+  globals.addr ??= process.env.BUILDKIT_HOST || DEFAULT_ADDR;
+  const { records } = await callWithWait(globals, 'du');
+  let out = '';
+  if (values.verbose) {
+    for (const r of records) {
+      const rows = [
+        ['ID:', r.id],
+        ...(r.parents?.length ? [['Parents:', r.parents.join(';')]] : []),
+        ['Created at:', goTime(r.createdAt)],
+        ['Mutable:', String(r.mutable)],
+        ['Reclaimable:', String(!r.inUse)],
+        ['Shared:', String(r.shared)],
+        ['Size:', goBytes(r.size)],
+        ...(r.description ? [['Description:', r.description]] : []),
+        ['Usage count:', String(r.usageCount)],
+        ...(r.lastUsedAt ? [['Last used:', goTime(r.lastUsedAt)]] : []),
+        ...(r.recordType ? [['Type:', r.recordType]] : [])
+      ];
+      out += tabwrite(rows) + '\n';
+    }
+  } else {
+    const rows = records.map((r) => [
+      `${r.id}${r.mutable ? '*' : ''}`.padEnd(71),
+      String(!r.inUse).padEnd(11),
+      `${goBytes(r.size)}${r.shared ? '*' : ''}`,
+      ''
+    ]);
+    out += tabwrite([['ID', 'RECLAIMABLE', 'SIZE', 'LAST ACCESSED'], ...rows]);
+  }
+  const sum = (pick) => records.filter(pick).reduce((n, r) => n + Math.max(0, r.size), 0);
+  const shared = sum((r) => r.shared);
+  const summary = [
+    ...(shared > 0
+      ? [
+          ['Shared:', goBytes(shared)],
+          ['Private:', goBytes(sum(() => true) - shared)]
+        ]
+      : []),
+    ['Reclaimable:', goBytes(sum((r) => !r.inUse))],
+    ['Total:', goBytes(sum(() => true))]
+  ];
+  process.stdout.write(out + tabwrite(summary));
+}
+
+/** The flags of `buildctl build` (BuildKit v0.32.2 `cmd/buildctl/build.go:44-123`). */
+const BUILD_FLAGS = {
+  output: { type: 'slice' },
+  o: { type: 'slice', name: 'output' },
+  progress: { type: 'string' },
+  trace: { type: 'string' },
+  local: { type: 'slice' },
+  'oci-layout': { type: 'slice' },
+  frontend: { type: 'string' },
+  opt: { type: 'slice' },
+  'no-cache': { type: 'bool' },
+  'export-cache': { type: 'slice' },
+  'import-cache': { type: 'slice' },
+  secret: { type: 'slice' },
+  allow: { type: 'slice' },
+  ssh: { type: 'slice' },
+  'metadata-file': { type: 'string' },
+  'source-policy-file': { type: 'string' },
+  'proxy-network': { type: 'bool' },
+  'ref-file': { type: 'string' },
+  'registry-auth-tlscontext': { type: 'slice' },
+  'debug-json-cache-metrics': { type: 'string' }
+};
+/** Accepted by the real buildctl, not carried out by this fake: refused, never ignored. */
+const BUILD_NOT_EMULATED = [
+  'trace',
+  'oci-layout',
+  'export-cache',
+  'import-cache',
+  'secret',
+  'allow',
+  'ssh',
+  'metadata-file',
+  'source-policy-file',
+  'proxy-network',
+  'ref-file',
+  'registry-auth-tlscontext',
+  'debug-json-cache-metrics'
+];
+
+/** `k=v` items into a map; an item without `=` is `invalid value <item>` (cmd/buildctl/build/build.go:9-19). */
+function attrMap(items) {
+  const m = {};
+  for (const v of items ?? []) {
+    const at = v.indexOf('=');
+    if (at < 0) throw new CommandError(`invalid value ${v}`);
+    m[v.slice(0, at)] = v.slice(at + 1);
+  }
+  return m;
+}
+
+/** One --output (cmd/buildctl/build/output.go:17-53, resolveExporterDest :69-96); only `local` is carried out. */
+function parseOutput(text) {
+  const attrs = {};
+  let type = '';
+  for (const field of text.split(',')) {
+    const at = field.indexOf('=');
+    if (at < 0) throw new CommandError(`invalid value ${field}`);
+    const key = field.slice(0, at).toLowerCase();
+    if (key === 'type') type = field.slice(at + 1);
+    else attrs[key] = field.slice(at + 1);
+  }
+  if (!type) throw new CommandError('--output requires type=<type>');
+  if (attrs.output !== undefined)
+    throw new CommandError(`output=${attrs.output} not supported for --output, you meant dest=${attrs.output}?`);
+  if (type === 'local' && !attrs.dest)
+    throw new CommandError('invalid output option: output: output directory is required for local exporter');
+  if (type !== 'local') throw new CommandError(`fake buildctl: build --output type=${type} is not emulated`);
+  return { type, dest: attrs.dest };
+}
+
+/** A --local directory's files (relative path → base64), as the session would send them. */
+function readLocal(dir) {
+  let real;
+  try {
+    real = fs.realpathSync(dir);
+  } catch {
+    // fsutil.NewFS (vendor/github.com/tonistiigi/fsutil/fs.go:25-29): EvalSymlinks returned "" into root, so the
+    // PathError names no path (observed with buildctl v0.32.2: `resolve : lstat <dir>: …`).
+    throw new CommandError(`invalid local: resolve : lstat ${dir}: no such file or directory`);
+  }
+  if (!fs.statSync(real).isDirectory()) throw new CommandError(`invalid local: stat ${real}: not a directory`);
+  const files = {};
+  const walk = (d) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else files[path.relative(real, p)] = fs.readFileSync(p).toString('base64');
+    }
+  };
+  walk(real);
+  return files;
+}
+
+/**
+ * `buildctl build`: the flags as the real one parses them, in its order (outputs, opts, locals; build.go:225-283);
+ * a build without --frontend (LLB on stdin) is not emulated. Progress in the plain format on stderr; a local
+ * output written into `dest`.
+ */
+async function build(args, globals, version) {
+  const values = commandFlags(args, BUILD_FLAGS, { globals, version }).values;
+  const unsupported = BUILD_NOT_EMULATED.find((k) => values[k] !== undefined);
+  if (unsupported) throw new CommandError(`fake buildctl: build --${unsupported} is not emulated`);
+  const outputs = /** @type {string[]} */ (values.output ?? []).map(parseOutput);
+  if (outputs.length > 1) throw new CommandError('fake buildctl: more than one --output is not emulated');
+  let opts;
+  try {
+    opts = attrMap(values.opt);
+  } catch (e) {
+    throw new CommandError(`invalid opt: ${e.message}`);
+  }
+  let localDirs;
+  try {
+    localDirs = attrMap(values.local);
+  } catch (e) {
+    throw new CommandError(`invalid local: ${e.message}`);
+  }
+  const locals = Object.fromEntries(Object.entries(localDirs).map(([k, d]) => [k, readLocal(d)]));
+  if (!values.frontend)
+    throw new CommandError('fake buildctl: an LLB definition on stdin is not emulated; use --frontend dockerfile.v0');
+  if (values['no-cache']) opts['no-cache'] = '';
+  globals.addr ??= process.env.BUILDKIT_HOST || DEFAULT_ADDR;
+  const names = new Map();
+  const result = await callWithWait(
+    globals,
+    'build',
+    { frontend: values.frontend, opts, locals, output: outputs[0] },
+    (ev) => {
+      // BuildKit's plain progress (util/progress/progressui/printer.go): `#N name`, `#N <t> <log>`, `#N DONE <t>s`
+      // or `#N ERROR: <text>`.
+      if (ev.event === 'vertex') {
+        names.set(ev.vertex, names.size + 1);
+        process.stderr.write(`#${names.get(ev.vertex)} ${ev.name}\n`);
+      } else if (ev.event === 'log')
+        process.stderr.write(`#${names.get(ev.vertex)} ${(ev.seconds ?? 0).toFixed(3)} ${ev.text}\n`);
+      else if (ev.event === 'error') process.stderr.write(`#${names.get(ev.vertex)} ERROR: ${ev.text}\n`);
+      else if (ev.event === 'done')
+        process.stderr.write(`#${names.get(ev.vertex)} DONE ${(ev.seconds ?? 0).toFixed(1)}s\n\n`);
+    }
+  ).catch((e) => {
+    throw new CommandError(e.message);
+  });
+  if (outputs[0]?.type === 'local') {
+    for (const [rel, b64] of Object.entries(result.files ?? {})) {
+      const p = path.join(outputs[0].dest, rel);
+      fs.mkdirSync(path.dirname(p), { recursive: true });
+      fs.writeFileSync(p, Buffer.from(b64, 'base64'));
+    }
+  }
 }
 
 /** An OCI platform in Go's field order (architecture, os, variant), as buildctl prints it. */

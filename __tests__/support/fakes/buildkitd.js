@@ -11,7 +11,7 @@ const TWIRP_SERVICE = 'twirp/github.actions.results.api.v1.CacheService/';
 const LEGACY_GHA =
   'This legacy service is shutting down, effective April 15, 2025. Migrate to the new service ASAP. For more information: https://gh.io/gha-cache-sunset';
 
-let fs, path, os, net, crypto, http, https, tls, http2, stream;
+let fs, path, os, net, crypto, http, https, tls, http2, stream, childProcess;
 
 // Shared with the other fakes (one copy: ./shared.mjs), loaded in main(): parseBool, compareVersions, Go's flag parsing.
 /** @type {typeof import('./shared.mjs').parseBool} */
@@ -22,6 +22,8 @@ let parseGoFlags;
 let UsageError;
 /** @type {typeof import('./shared.mjs').compareVersions} */
 let compareVersions;
+/** @type {typeof import('./shared.mjs').goBytes} */
+let goBytes;
 const SHARED_SOURCE = null; // @fake-shared-source: a copy made to run alone (releases.mjs bakeFake) carries ./shared.mjs here
 /** ./shared.mjs from this script's own directory (through the bin/ symlink), or the source a copy carries inline. */
 async function loadShared() {
@@ -400,7 +402,7 @@ function fatalStart(message) {
 }
 
 async function main() {
-  [fs, path, os, net, crypto, http, https, tls, http2, stream] = await Promise.all(
+  [fs, path, os, net, crypto, http, https, tls, http2, stream, childProcess] = await Promise.all(
     [
       'node:fs',
       'node:path',
@@ -411,10 +413,11 @@ async function main() {
       'node:https',
       'node:tls',
       'node:http2',
-      'node:stream'
+      'node:stream',
+      'node:child_process'
     ].map((m) => import(m))
   );
-  ({ parseBool, compareVersions, parseGoFlags, UsageError } = await loadShared());
+  ({ parseBool, compareVersions, parseGoFlags, UsageError, goBytes } = await loadShared());
   const version = toolVersion();
   STATE.version = version;
   let flags;
@@ -558,7 +561,7 @@ async function main() {
 
   const ociPlatforms = flags['oci-worker-platform'] ?? cfg.worker?.oci?.platforms;
   STATE.platforms = Array.isArray(ociPlatforms) && ociPlatforms.length ? ociPlatforms : defaultPlatforms();
-  STATE.workerId = Array.from(crypto.randomBytes(25), (b) => 'abcdefghijklmnopqrstuvwxyz0123456789'[b % 36]).join('');
+  STATE.workerId = newId();
   STATE.labels = {
     'org.mobyproject.buildkit.worker.executor': 'oci',
     'org.mobyproject.buildkit.worker.hostname': os.hostname(),
@@ -894,6 +897,18 @@ function serveConnection(socket) {
         } catch (e) {
           if (!(e instanceof SolveError))
             log('error', '/moby.buildkit.v1.Control/Solve returned error', { error: e.message });
+          send({ id, error: e.message });
+        }
+        return;
+      }
+      case 'du':
+        return send({ id, result: { records: diskUsage() } });
+      case 'build': {
+        // buildctl build: the Dockerfile frontend (see "cache mounts and the Dockerfile frontend" below).
+        try {
+          const emit = (/** @type {any} */ event) => send({ id, event });
+          send({ id, result: await solveDockerfile(req.params ?? {}, emit) });
+        } catch (e) {
           send({ id, error: e.message });
         }
         return;
@@ -1950,6 +1965,7 @@ async function solve(params, emit) {
     }
     executed++;
     v.log(`fake: ${s.name.replace(/^\[[^\]]*\]\s*/, '')}`);
+    if (Array.isArray(s.mounts)) installPackages(s.mounts, v);
     await sleep(3);
     v.done();
   }
@@ -2037,16 +2053,6 @@ async function pullWithProgress(v, src, emit) {
 }
 
 /** A size as `units.Bytes` prints it with `%.2f` (vendor/github.com/tonistiigi/units/bytes.go:58,65): 129B, 1.50MB. */
-function goBytes(n) {
-  const names = ['B', 'kB', 'MB', 'GB', 'TB'];
-  let i = 0;
-  let x = n;
-  while (x >= 1000 && i < names.length - 1) {
-    x /= 1000;
-    i++;
-  }
-  return i === 0 ? `${n}B` : `${x.toFixed(2)}${names[i]}`;
-}
 
 async function exportOutput(params, resultSteps, inline, vertex, emit, pull = async (_v) => undefined) {
   const output = params.output ?? { type: 'docker', attrs: {} };
@@ -2145,6 +2151,329 @@ async function exportOutput(params, resultSteps, inline, vertex, emit, pull = as
       throw new Error(`exporter ${JSON.stringify(output.type)} could not be found`);
   }
 }
+// ------------------------------------------------------------------ cache mounts and the Dockerfile frontend
+
+/**
+ * Cache mounts live in the daemon's state under its root, keyed by id, as BuildKit keeps them in its cache
+ * manager: a daemon started again on the same root finds them, a fresh root has none.
+ * `ROOT/fake-cache-mounts/<16 hex of sha256(id)>/` holds `data/` (the mount's files) and `record.json` (what
+ * `buildctl du` shows of it).
+ */
+const cacheMountDir = (id) => path.join(STATE.root, 'fake-cache-mounts', sha256hex(id).slice(0, 16));
+
+/** A 25-character id as BuildKit's identity.NewID prints them. */
+const newId = () => Array.from(crypto.randomBytes(25), (b) => 'abcdefghijklmnopqrstuvwxyz0123456789'[b % 36]).join('');
+
+/**
+ * A cache mount a step runs with: created empty on its first use. Its description is BuildKit v0.32.2's
+ * (`solver/llbsolver/mounts/mount.go:48-51`): `cached mount <target> from <manager>`, and ` with id "<id>"` (Go
+ * `%q`) when the id is not the target; the manager of a RUN is `exec <argv joined by spaces>`.
+ * @param {{id: string, target: string, command: string}} m
+ * @returns {string} the directory of the mount's files
+ */
+function openCacheMount(m) {
+  const dir = cacheMountDir(m.id);
+  const recordFile = path.join(dir, 'record.json');
+  let record;
+  try {
+    record = JSON.parse(fs.readFileSync(recordFile, 'utf8'));
+  } catch {
+    fs.mkdirSync(path.join(dir, 'data'), { recursive: true });
+    const description = `cached mount ${m.target} from exec ${m.command}${m.id === m.target ? '' : ` with id ${JSON.stringify(m.id)}`}`;
+    record = { id: newId(), mountId: m.id, createdAt: new Date().toISOString(), usageCount: 0, description };
+  }
+  record.usageCount++;
+  record.lastUsedAt = new Date().toISOString();
+  fs.writeFileSync(recordFile, JSON.stringify(record));
+  return path.join(dir, 'data');
+}
+
+/**
+ * A mount's size as buildkitd v0.32.2 with the native snapshotter reported it: disk usage in 4 KiB blocks, the
+ * directories included (observed: a mount holding one 2048-byte file is `8.19kB`).
+ */
+function treeSize(dir) {
+  let total = 4096;
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    total += e.isDirectory() ? treeSize(p) : Math.ceil(fs.lstatSync(p).size / 4096) * 4096;
+  }
+  return total;
+}
+
+/**
+ * `buildctl du`: the cache mounts (the only records this fake keeps; layers are not listed), in the order
+ * BuildKit v0.32.2's client sorts them, by size then id (`client/diskusage.go:64-66`). Type `exec.cachemount`
+ * (`client/diskusage.go:86`); a mount no build holds is reclaimable.
+ */
+function diskUsage() {
+  const root = path.join(STATE.root, 'fake-cache-mounts');
+  if (!fs.existsSync(root)) return [];
+  const records = fs.readdirSync(root).flatMap((name) => {
+    try {
+      const r = JSON.parse(fs.readFileSync(path.join(root, name, 'record.json'), 'utf8'));
+      const size = treeSize(path.join(root, name, 'data'));
+      return [{ ...r, mutable: true, inUse: false, shared: false, size, recordType: 'exec.cachemount' }];
+    } catch {
+      return [];
+    }
+  });
+  return records.sort((a, b) => a.size - b.size || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+/**
+ * envd's pip step with its cache mount (the fake envd's `mounts` on a step): each package is found in the mount
+ * (`Using cached <wheel>`, pip's line) or downloaded into it (`Downloading <wheel>`), so a test sees what an
+ * earlier build, or a restore, left there.
+ * @param {{id: string, target: string, command: string, packages: string[]}[]} mounts
+ * @param {{log: (text: string) => void}} v
+ */
+function installPackages(mounts, v) {
+  for (const m of mounts) {
+    const wheels = path.join(openCacheMount(m), 'wheels');
+    fs.mkdirSync(wheels, { recursive: true });
+    for (const p of m.packages) {
+      const wheel = `${p}-1.0-py3-none-any.whl`;
+      const file = path.join(wheels, wheel);
+      if (fs.existsSync(file)) v.log(`Using cached ${wheel}`);
+      else {
+        v.log(`Downloading ${wheel}`);
+        fs.writeFileSync(file, Buffer.alloc(2048, `${p}\n`));
+      }
+    }
+  }
+}
+
+/**
+ * One Dockerfile instruction line of the subset the fake runs: FROM, ARG, COPY (with --from) and RUN (with
+ * `--mount=type=cache|bind`). Other instructions fail, naming the line.
+ * @param {string} text
+ */
+function parseDockerfile(text) {
+  const out = [];
+  text.split('\n').forEach((raw, i) => {
+    const line = raw.trim();
+    if (!line || line.startsWith('#')) return;
+    const m = /^(\S+)\s*(.*)$/.exec(line);
+    const instr = m[1].toUpperCase();
+    if (!['FROM', 'ARG', 'COPY', 'RUN'].includes(instr))
+      throw new SolveError(
+        `failed to solve: fake buildkitd: Dockerfile instruction ${instr} (line ${i + 1}) is not emulated`
+      );
+    const words = [];
+    let rest = m[2];
+    // Flags (`--mount=…`, `--from=…`) come first.
+    for (let f = /^--(\S+)\s*/.exec(rest); f; f = /^--(\S+)\s*/.exec(rest)) {
+      words.push(f[1]);
+      rest = rest.slice(f[0].length);
+    }
+    out.push({ instr, flags: words, args: rest, line: i + 1, text: line });
+  });
+  if (!out.length || out[0].instr === 'RUN' || out[0].instr === 'COPY')
+    throw new SolveError('failed to solve: dockerfile parse error: no build stage in current context');
+  return out;
+}
+
+/** `key=value,…` of a `--mount` flag. */
+const mountFields = (spec) =>
+  Object.fromEntries(
+    spec
+      .slice('mount='.length)
+      .split(',')
+      .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)])
+  );
+
+/** Writes a map of relative path → base64 content under a directory (what buildctl sent of a --local). */
+function materialize(dir, files) {
+  fs.mkdirSync(dir, { recursive: true });
+  for (const [rel, b64] of Object.entries(files ?? {})) {
+    const p = path.join(dir, rel);
+    if (!p.startsWith(dir + path.sep)) throw new SolveError(`failed to solve: invalid path ${rel}`);
+    fs.mkdirSync(path.dirname(p), { recursive: true });
+    fs.writeFileSync(p, Buffer.from(b64, 'base64'));
+  }
+}
+
+/** Every file under a directory, relative path → base64 (what a local output sends back). */
+function readTree(dir, base = dir, out = {}) {
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) readTree(p, base, out);
+    else out[path.relative(base, p)] = fs.readFileSync(p).toString('base64');
+  }
+  return out;
+}
+
+/**
+ * The argv of a RUN: the exec form (a JSON array) as written, the shell form as `/bin/sh -c <text>`
+ * (Dockerfile reference, RUN).
+ */
+function runArgv(text) {
+  if (text.startsWith('[')) return JSON.parse(text);
+  return ['/bin/sh', '-c', text];
+}
+
+/**
+ * The shell scripts this fake runs: `sh -c` (busybox or an image's), a nested `sh -c "<script>"`, and in it `&&`
+ * between `mkdir -p <dir>`, `tar -xf <file> -C <dir>` and `tar -cf <file> -C <dir> .` (each may be called through
+ * `/bin/busybox`). The tar work is done by the system's tar on the directories the container paths map to.
+ * Anything else fails, saying it is not emulated.
+ * @param {string[]} argv
+ * @param {{rootfs: string, hasShell: boolean}} stage
+ * @param {(p: string) => string} hostPath
+ */
+function runScript(argv, stage, hostPath, log) {
+  const shown = argv.join(' ');
+  const failed = (why) => new SolveError(`failed to solve: process "${shown}" did not complete successfully: ${why}`);
+  // A program missing from the stage: runc's line in the step's log, then exit code 1 (observed with
+  // buildkitd v0.32.2 and runc from Debian).
+  const missing = (program) => {
+    log(
+      `runc run failed: unable to start container process: exec: "${program}": stat ${program}: no such file or directory`
+    );
+    return failed('exit code: 1');
+  };
+  let args = argv;
+  if (args[0] === '/bin/busybox') {
+    if (!fs.existsSync(path.join(stage.rootfs, 'bin', 'busybox'))) throw missing('/bin/busybox');
+    args = args.slice(1);
+  } else if (!stage.hasShell) throw missing(args[0]);
+  if (!['sh', '/bin/sh'].includes(args[0]) || args[1] !== '-c' || args.length !== 3)
+    throw failed(`fake buildkitd: only "sh -c <script>" is emulated`);
+  let script = args[2];
+  const nested = /^sh -c ("(?:[^"\\]|\\.)*")$/.exec(script);
+  if (nested) script = JSON.parse(nested[1]);
+  for (const command of script.split(' && ')) {
+    const w = command.trim().split(/\s+/);
+    if (w[0] === '/bin/busybox') w.shift();
+    let r;
+    if (w[0] === 'mkdir' && w[1] === '-p' && w.length === 3) {
+      fs.mkdirSync(hostPath(w[2]), { recursive: true });
+      continue;
+    } else if (w[0] === 'tar' && w[1] === '-xf' && w[3] === '-C' && w.length === 5)
+      r = childProcess.spawnSync('tar', ['-xf', hostPath(w[2]), '-C', hostPath(w[4])], { encoding: 'utf8' });
+    else if (w[0] === 'tar' && w[1] === '-cf' && w[3] === '-C' && w[5] === '.' && w.length === 6)
+      r = childProcess.spawnSync('tar', ['-cf', hostPath(w[2]), '-C', hostPath(w[4]), '.'], { encoding: 'utf8' });
+    else throw failed(`fake buildkitd: the command ${JSON.stringify(command)} is not emulated`);
+    if (r.status !== 0) throw failed(`exit code: ${r.status ?? 1}: ${(r.stderr || '').trim()}`);
+  }
+}
+
+/**
+ * `buildctl build --frontend dockerfile.v0`: the subset of the Dockerfile frontend the action's helper builds
+ * use. Every RUN runs (this frontend caches no step); the last stage is the result, sent back for a `local`
+ * output. params: { frontend, opts: {filename?, 'build-arg:NAME'…}, locals: {name: {path: base64}}, output? }
+ * @param {any} params
+ * @param {(e: any) => void} emit
+ */
+async function solveDockerfile(params, emit) {
+  // The daemon's frontends: dockerfile.v0 and gateway.v0 (cmd/buildkitd/main.go:887-894); any other name is
+  // `invalid frontend: <name>` (solver/llbsolver/provenance.go:194-196).
+  if (params.frontend !== 'dockerfile.v0') {
+    if (params.frontend === 'gateway.v0')
+      throw new SolveError('failed to solve: fake buildkitd: the gateway.v0 frontend is not emulated');
+    throw new SolveError(`failed to solve: invalid frontend: ${params.frontend}`);
+  }
+  const opts = params.opts ?? {};
+  const filename = opts.filename ?? 'Dockerfile';
+  const source = params.locals?.dockerfile?.[filename];
+  if (source === undefined)
+    throw new SolveError(`failed to solve: failed to read dockerfile: open ${filename}: no such file or directory`);
+  const instructions = parseDockerfile(Buffer.from(source, 'base64').toString('utf8'));
+  const work = fs.mkdtempSync(path.join(STATE.root, 'fake-build-'));
+  try {
+    const context = path.join(work, 'context');
+    materialize(context, params.locals?.context);
+    const result = runDockerfile(instructions, { work, context, emit });
+    return params.output?.type === 'local' ? { files: readTree(result.rootfs) } : {};
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** Runs the instructions stage by stage; returns the last stage. */
+function runDockerfile(instructions, { work, context, emit }) {
+  /** @type {{name: string, rootfs: string, hasShell: boolean, steps: number, total: number}[]} */
+  const stages = [];
+  let n = 0;
+  instructions.forEach((ins, at) => {
+    if (ins.instr === 'FROM') {
+      const [image, as, name] = ins.args.split(/\s+/);
+      const rootfs = path.join(work, `stage-${stages.length}`);
+      fs.mkdirSync(rootfs);
+      // scratch is empty; any other base is taken to be an image with a shell and tar (not pulled).
+      const stageName = as?.toUpperCase() === 'AS' ? name : `stage-${stages.length}`;
+      stages.push({ name: stageName, rootfs, hasShell: image !== 'scratch', steps: 0, total: 0 });
+      for (let i = at + 1; i < instructions.length && instructions[i].instr !== 'FROM'; i++)
+        if (instructions[i].instr !== 'ARG') stages[stages.length - 1].total++;
+      return;
+    }
+    if (ins.instr === 'ARG') return;
+    const stage = stages[stages.length - 1];
+    // `[<stage> i/n] <instruction>`, as BuildKit's Dockerfile frontend names its steps.
+    const vertex = `d${++n}`;
+    const started = Date.now();
+    emit({ event: 'vertex', vertex, name: `[${stage.name} ${++stage.steps}/${stage.total}] ${ins.text}` });
+    const log = (text) => emit({ event: 'log', vertex, text, seconds: (Date.now() - started) / 1000 });
+    try {
+      if (ins.instr === 'COPY') copyInstruction(ins, stages, context);
+      else runInstruction(ins, stage, { context, log });
+    } catch (e) {
+      emit({ event: 'error', vertex, text: e.message.replace(/^failed to solve: /, '') });
+      throw e;
+    }
+    emit({ event: 'done', vertex, seconds: (Date.now() - started) / 1000 });
+  });
+  return stages[stages.length - 1];
+}
+
+function copyInstruction(ins, stages, context) {
+  const stage = stages[stages.length - 1];
+  const from = ins.flags.find((f) => f.startsWith('from='))?.slice('from='.length);
+  const [src, dest] = ins.args.split(/\s+/);
+  const base = from === undefined ? context : stages.find((s) => s.name === from)?.rootfs;
+  if (!base) throw new SolveError(`failed to solve: stage ${from} not found`);
+  const hostSrc = path.join(base, src);
+  if (!fs.existsSync(hostSrc))
+    throw new SolveError(
+      `failed to solve: failed to compute cache key: failed to calculate checksum of ref ${newId()}::${newId()}: "/${src.replace(/^\/+/, '')}": not found`
+    );
+  const target = path.join(stage.rootfs, dest);
+  if (fs.statSync(hostSrc).isDirectory()) fs.cpSync(hostSrc, target, { recursive: true });
+  else {
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    fs.copyFileSync(hostSrc, dest.endsWith('/') ? path.join(target, path.basename(src)) : target);
+  }
+}
+
+function runInstruction(ins, stage, { context, log }) {
+  const mounts = [];
+  for (const f of ins.flags) {
+    if (!f.startsWith('mount=')) throw new SolveError(`failed to solve: fake buildkitd: RUN --${f} is not emulated`);
+    const m = mountFields(f);
+    if (m.type === 'cache') {
+      // The frontend names the mount `<namespace>/<id>` (convert_runmount.go:116-119; the namespace is empty).
+      const id = `/${m.id ?? path.posix.normalize(m.target)}`.replace(/^\/\//, '/');
+      const argv = runArgv(ins.args);
+      mounts.push({ target: m.target, dir: openCacheMount({ id, target: m.target, command: argv.join(' ') }) });
+    } else if (m.type === 'bind') {
+      const dir = path.join(context, m.source ?? '.');
+      if (!fs.existsSync(dir))
+        throw new SolveError(
+          `failed to solve: failed to compute cache key: failed to calculate checksum of ref ${newId()}::${newId()}: "/${m.source}": not found`
+        );
+      mounts.push({ target: m.target, dir });
+    } else throw new SolveError(`failed to solve: fake buildkitd: RUN --mount=type=${m.type} is not emulated`);
+  }
+  const hostPath = (p) => {
+    const m = mounts
+      .filter((x) => p === x.target || p.startsWith(`${x.target}/`))
+      .sort((a, b) => b.target.length - a.target.length)[0];
+    return m ? path.join(m.dir, p.slice(m.target.length)) : path.join(stage.rootfs, p);
+  };
+  runScript(runArgv(ins.args), stage, hostPath, log);
+}
+
 function splitNames(name) {
   return (name ?? '')
     .split(',')

@@ -1123,11 +1123,45 @@ function parsePlatform(p) {
  * Keys chain over the parents, so the owner reaches every step from the user setup on, and the public key
  * every step from "install ssh keys" on.
  */
-/** @typedef {{key: string, name: string, parents: string[], inResult: boolean}} Step */
+/** @typedef {{id: string, target: string, command: string, packages: string[]}} CacheMount */
+/** @typedef {{key: string, name: string, parents: string[], inResult: boolean, mounts?: CacheMount[]}} Step */
+
+/** envd's pip cache directory inside the build (envd v1.3.4 `pkg/lang/ir/v1/python.go:110`). */
+const PIP_CACHE_DIR = '/root/.cache/pip';
+
 /**
- * @param {{statements: string[], platform: string, uid: number, gid: number, publicKey: string}} graph
+ * The cache mounts a statement's step runs with. envd v1.3.4 compiles `install.python_packages(name=[…])` into
+ * `python -m pip install <names>` with the pip cache mounted shared under the id `CacheID(/root/.cache/pip)`
+ * (`pkg/lang/ir/v1/python.go:117-127`), `<dir>/<environment name>-cpu`, or `-gpu` when the graph has CUDA
+ * (`cache.go:23-32`); the environment name is the build path's base name. Other statements (and the
+ * requirements files envd copies into the step, python.go:136-142) mount nothing here.
+ * @param {string} stmt
+ * @param {string} env
+ * @param {boolean} gpu
+ * @returns {CacheMount[] | undefined}
  */
-function buildGraph({ statements, platform, uid, gid, publicKey }) {
+function statementMounts(stmt, env, gpu) {
+  const m = /^install\.python_packages\((.*)\)$/s.exec(stmt);
+  if (!m) return undefined;
+  const arg = splitTopLevel(m[1]).find((a) => /^name\s*=/.test(a)) ?? splitTopLevel(m[1])[0];
+  const list = /\[(.*)\]/s.exec(arg ?? '');
+  if (!list) return undefined;
+  const packages = [...list[1].matchAll(/["']([^"']+)["']/g)].map((x) => x[1]);
+  if (!packages.length) return undefined;
+  return [
+    {
+      id: `${PIP_CACHE_DIR}/${env}-${gpu ? 'gpu' : 'cpu'}`,
+      target: PIP_CACHE_DIR,
+      command: `python -m pip install ${packages.join(' ')}`,
+      packages
+    }
+  ];
+}
+
+/**
+ * @param {{statements: string[], platform: string, uid: number, gid: number, publicKey: string, env?: string}} graph
+ */
+function buildGraph({ statements, platform, uid, gid, publicKey, env = 'envd' }) {
   /** @type {Step[]} */
   const steps = [];
   /**
@@ -1150,8 +1184,11 @@ function buildGraph({ statements, platform, uid, gid, publicKey }) {
   ]);
   const copy = add('[internal] copy micromamba from the download stage', [user, download], true);
   let prev = copy;
+  const gpu = statements.some((st) => /^install\.cuda\(/.test(st));
   statements.forEach((stmt, i) => {
     prev = add(`[build.envd ${i + 1}/${statements.length}] ${stmt}`, [prev], true);
+    const mounts = statementMounts(stmt, env, gpu);
+    if (mounts) prev.mounts = mounts;
   });
   const ssh = add('[internal] install ssh keys', [prev], true, [publicKey]);
   const shell = add('[internal] configure the shell and the prompt', [ssh], true);
@@ -1813,7 +1850,7 @@ async function build(g, f, b) {
     });
 
   for (const [idx, platform] of platforms.entries()) {
-    const graph = buildGraph({ statements, platform, uid, gid, publicKey });
+    const graph = buildGraph({ statements, platform, uid, gid, publicKey, env: path.basename(b.buildContext) });
     const name = platforms.length > 1 ? `${b.tag}-${platform.split('/').slice(0, 2).join('-')}` : b.tag;
     const outputEntry = b.output
       ? { type: b.output.type, attrs: b.output.attrs, dest: b.output.dest }

@@ -10,3 +10,5 @@ export declare function parseGoFlags(
   defs: Record<string, { type: string; name?: string }>,
   style?: 'v1' | 'v3'
 ): { values: Record<string, string | boolean | string[] | undefined>; rest: string[] };
+/** A byte count as BuildKit prints it (`%.2f` of tonistiigi/units' Bytes): `123B`, `1.23kB`. */
+export declare function goBytes(n: number): string;

@@ -143,3 +143,21 @@ export function parseGoFlags(args, defs, style = 'v1') {
   }
   return { values, rest: args.slice(i) };
 }
+
+/**
+ * A byte count as BuildKit prints it with `%.2f` of tonistiigi/units' Bytes (vendored at v0.32.2,
+ * `vendor/github.com/tonistiigi/units/bytes.go:65-117`): below 1000 the whole number and `B`, else two decimals
+ * of the largest decimal unit (`1.23kB`, `2.50GB`).
+ * @param {number} n
+ * @returns {string}
+ */
+export function goBytes(n) {
+  const names = ['B', 'kB', 'MB', 'GB', 'TB', 'PB', 'EB'];
+  let i = 0;
+  let x = n;
+  while (x >= 1000 && i < names.length - 1) {
+    x /= 1000;
+    i++;
+  }
+  return i === 0 ? `${n}B` : `${x.toFixed(2)}${names[i]}`;
+}

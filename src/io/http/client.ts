@@ -4,12 +4,13 @@
  * value, or the reason. Its surface:
  *  - `request(method, url, o)`: any request, retried by `o.policy` (default once), its answer whatever the status;
  *  - `getText(url, o)` and `getJson(url, check, o)`: a GET whose 2xx body is read as text, or as JSON of a shape;
- *  - `download(url, dest, o)`: a 2xx body streamed into a file;
+ *  - `download(url, dest, o)`: a 2xx body streamed into a file (the answer's headers);
+ *  - `upload(method, url, file, o)`: a file streamed as the body, the answer whatever the status;
  *  - `calls`: requests sent so far, every attempt counted.
  *
  * Transports: an answer read whole goes over node:http(s) (./node.ts), which leaves Node's bundled undici unloaded;
  * over fetch (./fetch.ts) when a fetch is handed in (tests) or a proxy applies to the URL; a download streams over
- * fetch (./download.ts).
+ * fetch (./download.ts), an upload over node:http(s) or, where fetch is taken, fetch (./upload.ts).
  */
 import { parseJson, type Parsed } from '../../http/parse.js';
 import { POLICIES } from '../../http/policies.js';
@@ -38,6 +39,7 @@ import {
 import { downloadOnce } from './download.js';
 import { type Fetch, goesDirect, ProxiedFetch, readWhole, withUserAgent } from './fetch.js';
 import { firstHop, nodeRequest } from './node.js';
+import { uploadOnce } from './upload.js';
 
 export type { Answer, AnswerHeaders, Clock, Failure, Fetch, Retried, RetryPolicy, Service };
 export { GITHUB_JSON, ONCE, parseJson, type Parsed, requestName };
@@ -99,7 +101,37 @@ export class Http {
    * A request retried by `o.policy` on retryable statuses and network errors. Any other status is an answer for
    * the caller to read (404 included).
    */
-  async request(method: string, url: string, o: RequestOptions = {}): Promise<Reply> {
+  request(method: string, url: string, o: RequestOptions = {}): Promise<Reply> {
+    return this.answering(method, url, o, () => this.send(method, url, o));
+  }
+
+  /**
+   * `file` streamed as the body of a request (never read whole): the answer whatever its status, as `request`
+   * gives it, retried by `o.policy`. No overall deadline: an attempt ends when no byte moved for `o.idleTimeoutMs`
+   * (default POLICIES.download.idleMs), a TimeoutError.
+   */
+  upload(
+    method: string,
+    url: string,
+    file: string,
+    o: Omit<RequestOptions, 'body' | 'timeoutMs'> & { idleTimeoutMs?: number } = {}
+  ): Promise<Reply> {
+    const idleMs = o.idleTimeoutMs ?? ms(POLICIES.download.idleMs);
+    return this.answering(method, url, o, async () => {
+      const viaFetch = this.options.fetch || !goesDirect(url);
+      if (!viaFetch) this.sent++;
+      const target = { method, url, file, headers: o.headers };
+      return uploadOnce(viaFetch ? (u, init) => this.fetch(u, init) : undefined, target, idleMs);
+    });
+  }
+
+  /** `request` and `upload`: `once` attempted by the policy; a retryable status is a failure that keeps its answer. */
+  private async answering(
+    method: string,
+    url: string,
+    o: Pick<RequestOptions, 'label' | 'policy'>,
+    once: () => Promise<Answer>
+  ): Promise<Reply> {
     const label = o.label ?? `${method} ${url}`;
     let last: Answer | undefined;
     const retried = await this.attempts(
@@ -107,7 +139,7 @@ export class Http {
       { url, name: o.label ?? requestName(method, url) },
       async () => {
         last = undefined;
-        const res = await this.send(method, url, o);
+        const res = await once();
         const failure = statusFailure(label, res, res.body);
         if (!isOk(res) && isRetryable(failure)) {
           last = res;
@@ -143,7 +175,11 @@ export class Http {
    * timeout: the download ends when no byte came for `o.idleTimeoutMs` (default POLICIES.download.idleMs), a
    * TimeoutError, which is retried unless the client names its service (then that service is down for the job).
    */
-  download(url: string, dest: string, o: RequestOptions & { idleTimeoutMs?: number } = {}): Promise<Retried<void>> {
+  download(
+    url: string,
+    dest: string,
+    o: RequestOptions & { idleTimeoutMs?: number } = {}
+  ): Promise<Retried<AnswerHeaders>> {
     const label = o.label ?? `GET ${url}`;
     const name = o.label ?? requestName('GET', url);
     const idleMs = o.idleTimeoutMs ?? ms(POLICIES.download.idleMs);

@@ -9,7 +9,7 @@ import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import type { Outcome } from '../../http/retry.js';
 import { downFor, markDown, seconds, type Service } from '../deadlines.js';
-import { networkError, statusFailure } from './answer.js';
+import { type AnswerHeaders, networkError, statusFailure } from './answer.js';
 
 export interface DownloadTarget {
   url: string;
@@ -27,14 +27,14 @@ export interface DownloadWatch {
 }
 
 /**
- * One attempt: the answer's 2xx body into `dest`, or the failure (a status; thrown: a network error or the idle
- * timeout).
+ * One attempt: the answer's 2xx body into `dest` (its headers), or the failure (a status; thrown: a network error
+ * or the idle timeout).
  */
 export async function downloadOnce(
   fetch: (url: string, init: RequestInit) => Promise<Response>,
   target: DownloadTarget,
   watch: DownloadWatch
-): Promise<Outcome<void>> {
+): Promise<Outcome<AnswerHeaders>> {
   const { url, dest, headers } = target;
   const gone = downFor(url);
   if (gone) throw networkError(gone, 'ESERVICEDOWN');
@@ -52,7 +52,7 @@ export async function downloadOnce(
     const body = Readable.fromWeb(res.body as WebReadableStream<Uint8Array>);
     body.on('data', () => idle.refresh());
     await pipeline(body, fs.createWriteStream(dest));
-    return { ok: true, value: undefined };
+    return { ok: true, value: res.headers };
   } catch (error) {
     if (controller.signal.aborted && watch.service)
       markDown(url, watch.service, `sent no data for ${seconds(watch.idleMs)} (${watch.name})`);
