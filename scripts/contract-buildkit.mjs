@@ -10,7 +10,7 @@
  *     as `buildctl debug workers` does, and false (not a hang) for a socket that is gone.
  *  2. gha against the in-repo emulator: export (mode=max), then import on a fresh root with every RUN step CACHED;
  *     every request answered 2xx; the index where and as the stand-in writes it (key, BuildKit's cache config) and
- *     read by the action's parser; an evicted blob (entry gone) rebuilds, a blob answering 404 fails with
+ *     read by the action's parser; an evicted blob (entry gone) rebuilds its step, a blob answering 404 fails with
  *     BlobNotFound; a token without a writable scope fails with `failed to reserve cache`; over a cache service
  *     answering after 250 ms, the steps that print CACHED, then ERROR (evicted layer), then run count as built.
  *     Through the fault proxy (__tests__/support/fault-proxy.mjs): the same import crosses it whole, and a layer
@@ -329,7 +329,7 @@ try {
   });
 
   await check(
-    'gha: an evicted blob (entry gone) is `ERROR: blob sha256:…: not found`, rebuilt, and the build succeeds',
+    'gha: an evicted blob (entry gone) rebuilds its step and the build succeeds (`ERROR: blob sha256:…: not found` first, or a plain miss)',
     async () => {
       const entries = emu.entries().filter((e) => e.key.startsWith('buildkit-blob-1-'));
       const smallest = entries.sort((x, y) => x.size - y.size)[0];
@@ -338,12 +338,18 @@ try {
       const r = await build(c, ['--import-cache', gha(token), '--output', `type=tar,dest=${path.join(work, 'c.tar')}`]);
       const digest = smallest.key.slice('buildkit-blob-1-'.length);
       expect(r.code === 0, `exit ${r.code}: ${r.stderr.split('\n').slice(-5).join(' | ')}`);
+      // The smallest blob is the last step's layer (`echo two`). BuildKit v0.32.2 was seen both ways: the step
+      // printed `CACHED`, its lazy pull failed with `ERROR: blob …: not found` and it ran; or the import treated the
+      // missing blob as a miss and the step ran with no ERROR line (2 runs in 4, 2026-12-07). The action counts
+      // the step as built either way (envd/progress.ts); what must hold is that it ran and the build succeeded.
+      const step = runSteps(r.stderr).find((x) => /echo two/.test(x.name));
+      const errorLine = r.stderr.includes(`ERROR: blob ${digest}: not found`);
       expect(
-        r.stderr.includes(`ERROR: blob ${digest}: not found`),
-        `no \`ERROR: blob …: not found\` line for the deleted ${digest} (${smallest.size} B); the steps: ${JSON.stringify(runSteps(r.stderr))}; ${r.stderr
-          .split('\n')
-          .filter((l) => /ERROR|CACHED|not found/.test(l))
-          .join(' | ')}`
+        step?.status?.startsWith('DONE'),
+        `the evicted layer's step did not run (deleted ${digest}, ${smallest.size} B); the steps: ${JSON.stringify(runSteps(r.stderr))}`
+      );
+      console.log(
+        `     seen: ${errorLine ? '`ERROR: blob …: not found`, then the step ran' : 'a plain miss: the step ran, no ERROR line'}`
       );
       await stop(c);
     }
