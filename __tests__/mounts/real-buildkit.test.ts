@@ -11,13 +11,15 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { MountStore } from '../../src/io/mounts.js';
+import { githubMountStore, type MountStore } from '../../src/io/mounts.js';
 import { plan as makePlan } from '../../src/plan/planner.js';
 import { beginMounts, restoreMounts, saveMounts } from '../../src/steps/mounts.js';
 import { recordingRunner } from '../support/recording-runner.js';
 import { inputsOf } from '../support/inputs.js';
 import { runtime } from '../support/runtime.js';
 import { ENVD_MOUNT_DIRS } from '../../src/mounts/mounts.js';
+import { startEmulator } from '../support/emulator/index.js';
+import { scopes } from '../emulator/client.js';
 import { registryAvailable, startRegistry } from '../support/services/registry.js';
 
 /** envd's pip cache directory inside the build (the first of ENVD_MOUNT_DIRS). */
@@ -43,28 +45,6 @@ afterAll(() => {
   for (const d of daemons) if (d.exitCode === null) d.kill('SIGTERM');
   fs.rmSync(root, { recursive: true, force: true });
 });
-
-/** A directory store: entries are directories, restored by key prefix (newest first), as the GitHub cache does. */
-function dirStore(dir: string): MountStore & { keys(): string[] } {
-  fs.mkdirSync(dir, { recursive: true });
-  const entries: string[] = [];
-  const slot = (key: string) => path.join(dir, Buffer.from(key).toString('hex'));
-  return {
-    keys: () => [...entries],
-    available: async () => true,
-    restore: async (into, prefix) => {
-      const key = [...entries].reverse().find((k) => k.startsWith(prefix));
-      if (key) fs.cpSync(slot(key), into, { recursive: true });
-      return key;
-    },
-    save: async (from, key) => {
-      if (entries.includes(key)) return false;
-      fs.cpSync(from, slot(key), { recursive: true });
-      entries.push(key);
-      return true;
-    }
-  };
-}
 
 /** A fresh buildkitd (its own --root and socket), as on a fresh runner; waits until buildctl reaches it. */
 async function freshDaemon(name: string) {
@@ -168,44 +148,68 @@ async function job(
 
 describe(`cache-mounts through a real BuildKit${NAME}`, () => {
   real(
-    "a rerun package step finds the previous job's files with cache-mounts: auto, and not without it; an unchanged job saves nothing",
+    "cache: gha (the GitHub store into the emulator): a rerun package step finds the previous job's files with cache-mounts: auto, and not without it; an unchanged job saves nothing",
     async () => {
-      const store = dirStore(path.join(root, 'store'));
-      const first = await job('job1', store, { mounts: 'auto', requirement: 'a' });
-      expect(first.seen).toEqual([]);
-      expect(store.keys()).toEqual([
-        expect.stringMatching(/^envd-mount-py#\/root\/\.cache\/pip\/demo-cpu#[0-9a-f]{16}$/)
-      ]);
-      expect(first.figures).toEqual([
-        expect.objectContaining({ id: `${PIP_DIR}/demo-cpu`, savedBytes: expect.any(Number) })
-      ]);
+      const emu = await startEmulator();
+      // @actions/cache reads the runner's variables from process.env: set for this test, put back after it.
+      const vars = {
+        ACTIONS_RESULTS_URL: emu.resultsUrl,
+        ACTIONS_CACHE_SERVICE_V2: 'True',
+        ACTIONS_RUNTIME_TOKEN: emu.mintToken(scopes.main),
+        GITHUB_SERVER_URL: 'https://github.com',
+        ACTIONS_CACHE_URL: undefined
+      };
+      const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
+      const put = (values: Record<string, string | undefined>) => {
+        for (const [k, v] of Object.entries(values))
+          if (v === undefined) delete process.env[k];
+          else process.env[k] = v;
+      };
+      put(vars);
+      const store = githubMountStore(process.env);
+      const keys = () =>
+        emu
+          .entries()
+          .map((e) => e.key)
+          .filter((k) => k.startsWith('envd-mount-'));
+      try {
+        const first = await job('job1', store, { mounts: 'auto', requirement: 'a' });
+        expect(first.seen).toEqual([]);
+        expect(keys()).toEqual([expect.stringMatching(/^envd-mount-py#\/root\/\.cache\/pip\/demo-cpu#[0-9a-f]{16}$/)]);
+        expect(first.figures).toEqual([
+          expect.objectContaining({ id: `${PIP_DIR}/demo-cpu`, savedBytes: expect.any(Number) })
+        ]);
 
-      const second = await job('job2', store, { mounts: 'auto', requirement: 'b' });
-      expect(second.seen).toEqual(['wheel-a']);
-      expect(second.figures).toEqual([
-        expect.objectContaining({
-          id: `${PIP_DIR}/demo-cpu`,
-          restoredBytes: expect.any(Number),
-          savedBytes: expect.any(Number)
-        })
-      ]);
-      expect(store.keys()).toHaveLength(2);
+        const second = await job('job2', store, { mounts: 'auto', requirement: 'b' });
+        expect(second.seen).toEqual(['wheel-a']);
+        expect(second.figures).toEqual([
+          expect.objectContaining({
+            id: `${PIP_DIR}/demo-cpu`,
+            restoredBytes: expect.any(Number),
+            savedBytes: expect.any(Number)
+          })
+        ]);
+        expect(keys()).toHaveLength(2);
 
-      const without = await job('job3', store, { mounts: 'none', requirement: 'c' });
-      expect(without.seen).toEqual([]);
+        const without = await job('job3', store, { mounts: 'none', requirement: 'c' });
+        expect(without.seen).toEqual([]);
 
-      const unchanged = await job('job4', store, { mounts: 'auto' });
-      expect(unchanged.figures).toEqual([
-        expect.objectContaining({
-          id: `${PIP_DIR}/demo-cpu`,
-          restoredBytes: expect.any(Number),
-          note: 'not saved: unchanged, every step came from the cache'
-        })
-      ]);
-      expect(store.keys()).toHaveLength(2);
-      process.stdout.write(
-        `cache-mounts, real BuildKit: restore ${second.restoreMs} ms, save ${first.saveMs} ms; unchanged job: restore ${unchanged.restoreMs} ms + save check ${unchanged.saveMs} ms\n`
-      );
+        const unchanged = await job('job4', store, { mounts: 'auto' });
+        expect(unchanged.figures).toEqual([
+          expect.objectContaining({
+            id: `${PIP_DIR}/demo-cpu`,
+            restoredBytes: expect.any(Number),
+            note: 'not saved: unchanged, every step came from the cache'
+          })
+        ]);
+        expect(keys()).toHaveLength(2);
+        process.stdout.write(
+          `cache-mounts, real BuildKit, cache: gha (emulator): restore ${second.restoreMs} ms, save ${first.saveMs} ms; unchanged job: restore ${unchanged.restoreMs} ms + save check ${unchanged.saveMs} ms\n`
+        );
+      } finally {
+        put(saved);
+        await emu.close();
+      }
     },
     180_000
   );
