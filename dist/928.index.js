@@ -9137,52 +9137,59 @@ async function mainStep(ctx, deps) {
     }
     // The build's tools and buildkitd, started while the budget is read (nothing is logged until the build).
     const prepared = startWhileReading(ctx, inputs, rt, deps.state);
-    const budget = await readBudgetLedger(ctx, inputs, rt);
-    const planned = planner_plan(inputs, rt, { budget: budgetFacts(budget) });
-    for (const s of planned.secrets)
-        secrets.mask(s);
-    const resolved = await resolveImportEntry(ctx, planned);
-    // The budget's own lines, and a service that went silent (or a phase cut short) so far: one warning each
-    // (io/deadlines.ts). From here on the plan is final; the build gets a new one only when it has no room.
-    const plan = withNotes(resolved, {
-        decisions: budget.reading?.decisions,
-        warnings: [...(budget.reading?.warnings ?? []), ...ctx.deadlines.takeWarnings()]
-    });
-    await out.group('Plan', async () => {
-        for (const d of plan.decisions)
-            out.info((0,redact/* redactKnown */.rA)(`${(0,text_text/* echo */.WI)(d.topic)} ${(0,text_text/* echo */.WI)(d.outcome)}: ${(0,text_text/* echo */.WI)(d.reason, text_text/* MAX_SENTENCE */.Rt)}`, secrets.masked));
-    });
-    for (const w of plan.warnings)
-        out.warning((0,text_text/* echo */.WI)(w, text_text/* MAX_SENTENCE */.Rt));
-    const finish = async (p, result, failure, insight) => {
-        for (const w of [...ctx.deadlines.takeWarnings(), ...budget.prunes.flatMap((o) => o.warnings)])
+    try {
+        const budget = await readBudgetLedger(ctx, inputs, rt);
+        const planned = planner_plan(inputs, rt, { budget: budgetFacts(budget) });
+        for (const s of planned.secrets)
+            secrets.mask(s);
+        const resolved = await resolveImportEntry(ctx, planned);
+        // The budget's own lines, and a service that went silent (or a phase cut short) so far: one warning each
+        // (io/deadlines.ts). From here on the plan is final; the build gets a new one only when it has no room.
+        const plan = withNotes(resolved, {
+            decisions: budget.reading?.decisions,
+            warnings: [...(budget.reading?.warnings ?? []), ...ctx.deadlines.takeWarnings()]
+        });
+        await out.group('Plan', async () => {
+            for (const d of plan.decisions)
+                out.info((0,redact/* redactKnown */.rA)(`${(0,text_text/* echo */.WI)(d.topic)} ${(0,text_text/* echo */.WI)(d.outcome)}: ${(0,text_text/* echo */.WI)(d.reason, text_text/* MAX_SENTENCE */.Rt)}`, secrets.masked));
+        });
+        for (const w of plan.warnings)
             out.warning((0,text_text/* echo */.WI)(w, text_text/* MAX_SENTENCE */.Rt));
-        for (const [name, value] of Object.entries(outputs(p, { build: result && figuresOf(result), budget: budgetFigures(budget), image: insight?.image })))
-            out.setOutput(name, value);
-        await writeSummary(out, planSummary(p, { build: result, budget, failure, ...insight }));
-    };
-    if (plan.problems.length) {
-        for (const p of plan.problems)
-            out.error((0,text_text/* echo */.WI)(p, text_text/* MAX_SENTENCE */.Rt), { title: 'envd cache action' });
-        await finish(plan);
-        out.setFailed(`${plan.problems.length} problem${plan.problems.length > 1 ? 's' : ''} found before the build; ${prepared ? 'nothing was built (the buildkitd started meanwhile is stopped by the post step)' : 'nothing was started'} (see the errors above)`);
-        return;
+        const finish = async (p, result, failure, insight) => {
+            for (const w of [...ctx.deadlines.takeWarnings(), ...budget.prunes.flatMap((o) => o.warnings)])
+                out.warning((0,text_text/* echo */.WI)(w, text_text/* MAX_SENTENCE */.Rt));
+            for (const [name, value] of Object.entries(outputs(p, { build: result && figuresOf(result), budget: budgetFigures(budget), image: insight?.image })))
+                out.setOutput(name, value);
+            await writeSummary(out, planSummary(p, { build: result, budget, failure, ...insight }));
+        };
+        if (plan.problems.length) {
+            for (const p of plan.problems)
+                out.error((0,text_text/* echo */.WI)(p, text_text/* MAX_SENTENCE */.Rt), { title: 'envd cache action' });
+            await finish(plan);
+            out.setFailed(`${plan.problems.length} problem${plan.problems.length > 1 ? 's' : ''} found before the build; ${prepared ? 'nothing was built (the buildkitd started meanwhile is stopped by the post step)' : 'nothing was started'} (see the errors above)`);
+            return;
+        }
+        if (inputs.command === 'prune') {
+            await pruneAt(ctx, { state: budget, inputs, rt, plan }, 'command');
+            await finish(plan);
+            return;
+        }
+        if (plan.dryRun) {
+            // A dry run shows what pruning after this build would delete, and deletes nothing.
+            if (budget.reading &&
+                shouldPrune(inputs.cachePrune, { command: 'build', backend: inputs.cache, exported: !!plan.export }).prune)
+                await pruneAt(ctx, { state: budget, inputs, rt, plan }, 'after');
+            await finish(plan);
+            out.info('Dry run: the inputs were validated and the plan made; nothing was installed, started or built.');
+            return;
+        }
+        await buildAndPrune(ctx, plan, { inputs, rt, budget, state: deps.state, prepared }, finish);
     }
-    if (inputs.command === 'prune') {
-        await pruneAt(ctx, { state: budget, inputs, rt, plan }, 'command');
-        await finish(plan);
-        return;
+    finally {
+        // However main ends (a problem the budget revealed, a failed prune, an error), what it started early is
+        // recorded for post before it returns: the start may still be under way (through sudo it first asks `sudo -n`).
+        await prepared?.start.catch(() => undefined);
     }
-    if (plan.dryRun) {
-        // A dry run shows what pruning after this build would delete, and deletes nothing.
-        if (budget.reading &&
-            shouldPrune(inputs.cachePrune, { command: 'build', backend: inputs.cache, exported: !!plan.export }).prune)
-            await pruneAt(ctx, { state: budget, inputs, rt, plan }, 'after');
-        await finish(plan);
-        out.info('Dry run: the inputs were validated and the plan made; nothing was installed, started or built.');
-        return;
-    }
-    await buildAndPrune(ctx, plan, { inputs, rt, budget, state: deps.state, prepared }, finish);
 }
 /**
  * Issue 13: a build that reads the budget over REST first starts its builder meanwhile — the work dir, the
