@@ -12,6 +12,7 @@ import type { AddressInfo } from 'node:net';
 
 process.env.ENVD_CACHE_ACTION_DEADLINE_SCALE = '0.01';
 const { answered, Http } = await import('../../src/io/http/client.js');
+type Fetch = import('../../src/io/http/client.js').Fetch;
 const { Deadlines } = await import('../../src/io/deadlines.js');
 const { POLICIES, deadlineScale, scaled } = await import('../../src/http/policies.js');
 
@@ -166,6 +167,21 @@ describe('phases', () => {
     ]);
     // Outside the phase the service is asked again.
     expect(answered(await client.request('GET', `${base}/fine`))?.status).toBe(200);
+  });
+
+  test("a request whose deadline was clipped to the phase's end runs out before the phase's own timer: the phase is cut short all the same", async () => {
+    // The transport gives up at once as a clipped deadline would (a TimeoutError): the phase's 0.2 s timer has not
+    // fired, and on a busy machine either timer can fire first.
+    const timedOut: Fetch = async () => {
+      throw new DOMException('The operation was aborted due to timeout', 'TimeoutError');
+    };
+    const client = new Http({ timeoutMs: 60_000, service: SERVICE, fetch: timedOut });
+    const r = await withinPhase('budgetRead', () => client.request('GET', `${base}/stall`));
+    expect(answered(r)).toBeUndefined();
+    expect(downFor(`${base}/fine`)).toBeUndefined();
+    expect(takeDeadlineWarnings()).toEqual([
+      expect.stringMatching(/^Reading the cache budget took longer than its 0\.2 s budget and was cut short/)
+    ]);
   });
 
   test('a request clipped to the end of the phase does not start once it is over', async () => {

@@ -32,6 +32,11 @@ export interface Phase {
   signal: AbortSignal;
   /** Date.now() past which no request of the phase runs. */
   until: number;
+  /**
+   * Ends the phase now, as its budget running out does: a request clipped to the phase's end ran out, which may
+   * be a moment before the phase's own timer fires.
+   */
+  end(): void;
 }
 
 /** What a request finds in its async context: the step's bookkeeping, and the phase it runs in, if any. */
@@ -126,17 +131,16 @@ export class Deadlines {
     const budget = ms(POLICIES.phases[name]);
     const controller = new AbortController();
     const downBefore = this.down.size;
-    const timer = setTimeout(
-      () =>
-        controller.abort(
-          Object.assign(new Error(`${PHASE_WORDS[name]} ran out of its ${seconds(budget)} budget`), {
-            code: 'EPHASEBUDGET'
-          })
-        ),
-      budget
-    );
+    const end = () =>
+      controller.signal.aborted ||
+      controller.abort(
+        Object.assign(new Error(`${PHASE_WORDS[name]} ran out of its ${seconds(budget)} budget`), {
+          code: 'EPHASEBUDGET'
+        })
+      );
+    const timer = setTimeout(end, budget);
     try {
-      const phase = { name, signal: controller.signal, until: Date.now() + budget };
+      const phase: Phase = { name, signal: controller.signal, until: Date.now() + budget, end };
       return await scope.run({ deadlines: this, phase }, work);
     } finally {
       clearTimeout(timer);
