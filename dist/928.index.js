@@ -780,6 +780,9 @@ class Http {
         }
         catch (error) {
             const f = (0,retry/* failureOf */.g5)(error);
+            // The phase's end, to which this request's deadline was clipped: the phase ran out (said once, as cut short).
+            if (f.code === 'TimeoutError' && !own)
+                phase?.end();
             // Its own deadline, not the phase's end: the service is silent (or no route reaches it).
             if (f.code === 'TimeoutError' && own && this.options.service) {
                 const what = f.message.startsWith('could not connect')

@@ -289,11 +289,13 @@ class Deadlines {
         const budget = ms(_http_policies_js__WEBPACK_IMPORTED_MODULE_1__/* .POLICIES */ .PQ.phases[name]);
         const controller = new AbortController();
         const downBefore = this.down.size;
-        const timer = setTimeout(() => controller.abort(Object.assign(new Error(`${PHASE_WORDS[name]} ran out of its ${seconds(budget)} budget`), {
-            code: 'EPHASEBUDGET'
-        })), budget);
+        const end = () => controller.signal.aborted ||
+            controller.abort(Object.assign(new Error(`${PHASE_WORDS[name]} ran out of its ${seconds(budget)} budget`), {
+                code: 'EPHASEBUDGET'
+            }));
+        const timer = setTimeout(end, budget);
         try {
-            const phase = { name, signal: controller.signal, until: Date.now() + budget };
+            const phase = { name, signal: controller.signal, until: Date.now() + budget, end };
             return await scope.run({ deadlines: this, phase }, work);
         }
         finally {
