@@ -15,13 +15,13 @@ import { cacheSpec } from '../src/backends/spec.js';
 import { registryMountStore } from '../src/io/mounts-registry.js';
 import { s3MountStore } from '../src/io/mounts-s3.js';
 import type { MountStore } from '../src/io/mounts.js';
-import { mountKey, mountKeyPrefix } from '../src/mounts/mounts.js';
+import { ENVD_MOUNT_DIRS, mountKey, mountKeyPrefix } from '../src/mounts/mounts.js';
 import { startRegistry } from '../__tests__/support/services/registry.js';
 
 const MB = 2 ** 20;
 const size = Number(process.env.BENCH_MOUNT_MB || 512) * MB;
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-mounts-'));
-const ID = '/root/.cache/pip/bench-cpu';
+const ID = `${ENVD_MOUNT_DIRS[0]}/bench-cpu`;
 const places: Locations = {
   write: { name: 'buildcache-bench', owner: 'main' },
   reads: [{ name: 'buildcache-bench', owner: 'main' }]

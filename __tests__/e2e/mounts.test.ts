@@ -10,11 +10,12 @@ import { beforeAll, describe, expect, test } from '@jest/globals';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createJob, type Job, type PhaseResult, runPhase } from '../../scripts/harness.mjs';
-import type { MountFigure } from '../../src/mounts/mounts.js';
+import { ENVD_MOUNT_DIRS, type MountFigure } from '../../src/mounts/mounts.js';
 import { bundleWorld } from '../support/world.js';
 
 const world = bundleWorld('envd-mounts-e2e');
-const PIP_ID = '/root/.cache/pip/project-cpu';
+/** envd's pip cache mount for the example project (envd's pip directory inside the build, ENVD_MOUNT_DIRS[0]). */
+const PIP_ID = `${ENVD_MOUNT_DIRS[0]}/project-cpu`;
 let project = '';
 let temp = '';
 let busybox = '';

@@ -9,7 +9,13 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/gl
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { helperBuild, listMounts, placeArchive } from '../../src/io/mounts.js';
-import { parseDiskUsage, restoreDockerfile, saveDockerfile, type Helper } from '../../src/mounts/mounts.js';
+import {
+  ENVD_MOUNT_DIRS,
+  parseDiskUsage,
+  restoreDockerfile,
+  saveDockerfile,
+  type Helper
+} from '../../src/mounts/mounts.js';
 import { fakeTool, REAL, runFake, startBuildkitd, stopAllBuildkitd } from '../support/fakes/index.mjs';
 import { sandbox, type Sandbox } from './sandbox.js';
 
@@ -23,7 +29,8 @@ beforeAll(() => {
 afterEach(() => stopAllBuildkitd());
 afterAll(() => sb.cleanup());
 
-const PIP = '/root/.cache/pip';
+/** envd's pip cache directory inside the build (the first of ENVD_MOUNT_DIRS). */
+const PIP = ENVD_MOUNT_DIRS[0];
 /** Any file stands for the static busybox: the fake runs `sh` and `tar` itself once it is copied in. */
 function busybox(): Helper {
   const file = path.join(root, 'busybox');
